@@ -1,0 +1,60 @@
+import type { Worker } from 'bullmq';
+import { createRedis, startHealthServer, startScheduler, type ScheduledTask, type ServiceRuntime } from '@anju/kit';
+import type { ServiceName } from './catalog';
+import type { EventHandler } from './handler';
+import { startEventConsumer } from './event-consumer';
+import { OutboxRelay } from './outbox-relay';
+
+export interface ServiceWorkerOptions {
+  service: ServiceName;
+  runtime: ServiceRuntime;
+  handlers: EventHandler[];
+  tasks?: ScheduledTask[];
+  /** Port of the worker's own /health and /ready; 0 picks a free one. */
+  healthPort: number;
+}
+
+export interface RunningWorker {
+  consumer: Worker;
+  relay: OutboxRelay;
+  healthPort: number;
+}
+
+/** Outbox rows are kept a week after they settle (for audit of what was sent), inbox ids a month. */
+function housekeepingTasks(runtime: ServiceRuntime): ScheduledTask[] {
+  return [
+    { name: 'outbox.prune', cron: '17 3 * * *', run: () => runtime.db.query(`DELETE FROM outbox WHERE settled_at < now() - interval '7 days'`) },
+    { name: 'inbox.prune', cron: '27 3 * * *', run: () => runtime.db.query(`DELETE FROM inbox WHERE processed_at < now() - interval '30 days'`) },
+  ];
+}
+
+/**
+ * The `worker` entry point of every service: its outbox relay, its inbox consumer, its
+ * scheduled tasks and a health port. Shutdown stops taking jobs, lets running ones finish
+ * (within SHUTDOWN_GRACE_MS), then closes connections.
+ */
+export async function startServiceWorker(opts: ServiceWorkerOptions): Promise<RunningWorker> {
+  const { runtime, service } = opts;
+  const { config, logger, lifecycle, db } = runtime;
+  const workerRedis = createRedis(config, 'worker', `${service}-worker`);
+  const producerRedis = createRedis(config, 'producer', `${service}-relay`);
+  lifecycle.onStop(`${service} redis`, async () => {
+    workerRedis.disconnect();
+    producerRedis.disconnect();
+  });
+
+  const relay = new OutboxRelay({ db, schema: runtime.schema, redis: producerRedis, config, logger });
+  const consumer = startEventConsumer({ service, db, handlers: opts.handlers, connection: workerRedis, config, logger });
+  const scheduler = await startScheduler({ service, tasks: [...housekeepingTasks(runtime), ...(opts.tasks ?? [])], connection: workerRedis, config, logger });
+  await relay.start();
+  lifecycle.onStop(`${service} outbox relay`, () => relay.stop());
+  lifecycle.onStop(`${service} scheduler`, () => scheduler.close());
+  lifecycle.onStop(`${service} event consumer`, () => consumer.close());
+
+  const { port } = await startHealthServer(`${service}-worker`, opts.healthPort, [
+    { name: 'postgres', check: () => db.query('SELECT 1') },
+    { name: 'redis', check: () => producerRedis.ping() },
+  ], lifecycle);
+  logger.info({ healthPort: port }, `${service} worker running`);
+  return { consumer, relay, healthPort: port };
+}

@@ -1,0 +1,144 @@
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { z } from 'zod';
+import { ForbiddenError, UnauthenticatedError } from './errors';
+import type { PlatformConfig } from './config';
+
+/** The roles of DESIGN.md; a token carries exactly one, with the scope it acts in. */
+export const ROLES = ['province', 'county', 'site_officer', 'grid_worker', 'ngo_member', 'unit_member', 'volunteer', 'resident'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling, as proven by the bearer token. */
+export interface Principal {
+  subject: string;
+  role: Role;
+  /** GB/T 2260 region codes the caller governs (a prefix: `53` is all of Yunnan). */
+  regions: string[];
+  /** Resettlement sites (安置点) the caller works in. */
+  sites: string[];
+  /** Grids (网格) of a grid worker. */
+  grids: string[];
+  /** The social organization of an NGO member. */
+  organizationId?: string;
+  /** The regional unit (区域单位) of a unit member. */
+  unitId?: string;
+  /** The resident a resident token speaks for. */
+  residentId?: string;
+  /** The volunteer record of a volunteer. */
+  volunteerId?: string;
+}
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  role: z.enum(ROLES),
+  regions: z.array(z.string().regex(/^\d{2,12}$/)).default([]),
+  sites: z.array(z.string()).default([]),
+  grids: z.array(z.string()).default([]),
+  org: z.string().optional(),
+  unit: z.string().optional(),
+  resident: z.string().optional(),
+  volunteer: z.string().optional(),
+});
+export type TokenClaims = z.input<typeof claimsSchema>;
+
+type AuthConfig = Pick<PlatformConfig, 'AUTH_JWT_SECRET' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_ALGORITHMS'>;
+
+export async function verifyBearer(header: string | undefined, config: AuthConfig): Promise<Principal> {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  if (!match) throw new UnauthenticatedError('A bearer token is required (Authorization: Bearer <token>).');
+  let payload: unknown;
+  try {
+    ({ payload } = await jwtVerify(match[1], new TextEncoder().encode(config.AUTH_JWT_SECRET), {
+      algorithms: [...config.AUTH_ALGORITHMS],
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+      requiredClaims: ['exp', 'sub'],
+    }));
+  } catch (err) {
+    const why = err instanceof joseErrors.JWTExpired ? 'the token has expired' : 'the token is not valid';
+    throw new UnauthenticatedError(`Authentication failed: ${why}.`);
+  }
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) throw new UnauthenticatedError('Authentication failed: the token claims are malformed.');
+  const c = claims.data;
+  const principal: Principal = {
+    subject: c.sub, role: c.role, regions: c.regions, sites: c.sites, grids: c.grids,
+    organizationId: c.org, unitId: c.unit, residentId: c.resident, volunteerId: c.volunteer,
+  };
+  assertScopeShape(principal);
+  return principal;
+}
+
+/** A token whose role lacks the scope it needs is refused outright, not treated as "sees nothing". */
+function assertScopeShape(p: Principal): void {
+  const missing =
+    ((p.role === 'province' || p.role === 'county') && p.regions.length === 0 && 'regions') ||
+    (p.role === 'site_officer' && p.sites.length === 0 && 'sites') ||
+    (p.role === 'grid_worker' && p.grids.length === 0 && p.sites.length === 0 && 'grids') ||
+    (p.role === 'ngo_member' && !p.organizationId && 'org') ||
+    (p.role === 'unit_member' && !p.unitId && 'unit') ||
+    (p.role === 'resident' && !p.residentId && 'resident') ||
+    (p.role === 'volunteer' && !p.volunteerId && 'volunteer');
+  if (missing) throw new UnauthenticatedError(`Authentication failed: a ${p.role} token needs the "${missing}" claim.`);
+}
+
+export async function mintToken(
+  claims: TokenClaims,
+  config: Pick<PlatformConfig, 'AUTH_JWT_SECRET' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'>,
+  ttl: string | number = '8h',
+): Promise<string> {
+  const { sub, ...rest } = claimsSchema.parse(claims);
+  return new SignJWT(rest)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuer(config.AUTH_ISSUER)
+    .setAudience(config.AUTH_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(new TextEncoder().encode(config.AUTH_JWT_SECRET));
+}
+
+export function requireRole(p: Principal, ...roles: Role[]): void {
+  if (!roles.includes(p.role)) throw new ForbiddenError(`This needs one of the roles: ${roles.join(', ')}.`);
+}
+
+/** Where a record lives, for scope checks: its site and the region code of that site. */
+export interface Placement {
+  siteId: string;
+  regionCode: string;
+  gridId?: string | null;
+}
+
+/** Whether the caller's scope covers a place (province and county by region prefix). */
+export function coversPlace(p: Principal, place: Placement): boolean {
+  switch (p.role) {
+    case 'province':
+    case 'county':
+      return p.regions.some((r) => place.regionCode.startsWith(r));
+    case 'site_officer':
+      return p.sites.includes(place.siteId);
+    case 'grid_worker':
+      return place.gridId ? p.grids.includes(place.gridId) : p.sites.includes(place.siteId);
+    default:
+      return false;
+  }
+}
+
+/**
+ * The same rule as SQL: a predicate over a row's site id and region code columns, with its
+ * parameters. Lists filter in the database, never in Node.
+ */
+export function placeFilter(p: Principal, cols: { site: string; region: string; grid?: string }, firstParam = 1): { sql: string; params: unknown[] } {
+  switch (p.role) {
+    case 'province':
+    case 'county':
+      return { sql: `${cols.region} LIKE ANY($${firstParam}::text[])`, params: [p.regions.map((r) => `${r}%`)] };
+    case 'site_officer':
+      return { sql: `${cols.site}::text = ANY($${firstParam}::text[])`, params: [p.sites] };
+    case 'grid_worker':
+      return cols.grid && p.grids.length
+        ? { sql: `${cols.grid}::text = ANY($${firstParam}::text[])`, params: [p.grids] }
+        : { sql: `${cols.site}::text = ANY($${firstParam}::text[])`, params: [p.sites] };
+    default:
+      return { sql: 'false', params: [] };
+  }
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+/**
+ * Declarative configuration. Every setting is a zod schema with a default that works on a
+ * developer machine and a one-line description; `loadConfig` reads the environment once and
+ * reports every bad key at the same time. Nothing else in the code base reads `process.env`.
+ */
+export type Settings = Record<string, z.ZodType>;
+export type ConfigOf<S extends Settings> = { readonly [K in keyof S]: z.output<S[K]> };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig<S extends Settings>(
+  settings: S,
+  env: Record<string, string | undefined> = process.env,
+): ConfigOf<S> {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(settings)) {
+    const raw = env[key];
+    const parsed = schema.safeParse(raw === '' ? undefined : raw);
+    if (parsed.success) out[key] = parsed.data;
+    else {
+      const why = parsed.error.issues.map((i) => i.message).join('; ');
+      const doc = schema.description ? ` (${schema.description})` : '';
+      problems.push(`${key}=${raw === undefined ? '<unset>' : JSON.stringify(raw)}: ${why}${doc}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(out) as ConfigOf<S>;
+}
+
+// Small typed builders, so a setting reads as one line.
+export const setting = {
+  string: (def: string, doc: string) => z.string().min(1).default(def).describe(doc),
+  url: (def: string, doc: string) => z.url().default(def).describe(doc),
+  int: (def: number, doc: string, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+    z.coerce.number().int().min(min).max(max).default(def).describe(doc),
+  port: (def: number, doc: string) => z.coerce.number().int().min(0).max(65535).default(def).describe(doc),
+  bool: (def: boolean, doc: string) =>
+    z
+      .enum(['true', 'false', '1', '0'])
+      .default(def ? 'true' : 'false')
+      .transform((v) => v === 'true' || v === '1')
+      .describe(doc),
+  list: (def: string[], doc: string) =>
+    z
+      .string()
+      .default(def.join(','))
+      .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+      .describe(doc),
+  oneOf: <T extends readonly [string, ...string[]]>(values: T, def: T[number], doc: string) =>
+    z.enum(values).default(def as never).describe(doc),
+};
+
+const DEV_JWT_SECRET = 'anju-development-secret-change-me-in-production-0123456789';
+const DEV_PII_KEY = '0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
+const DEV_PII_HASH_KEY = 'f9e8d7c6b5a4938271605f4e3d2c1b0af9e8d7c6b5a4938271605f4e3d2c1b0a';
+const hexKey = (def: string, doc: string) =>
+  z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits (32 bytes)').default(def).describe(doc);
+
+/** Settings every process of the platform shares. */
+export const platformSettings = {
+  NODE_ENV: setting.oneOf(['development', 'test', 'production'] as const, 'development', 'development shows error detail and the explorer; production masks both'),
+  LOG_LEVEL: setting.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info', 'pino log level'),
+  DATABASE_URL: setting.url('postgres://postgres@127.0.0.1:5432/anju', 'PostgreSQL database; each service keeps its tables in its own schema'),
+  DATABASE_POOL_SIZE: setting.int(10, 'connections per process', 1, 200),
+  REDIS_URL: setting.url('redis://127.0.0.1:6379', 'Redis for the BullMQ queues'),
+  QUEUE_PREFIX: setting.string('anju', 'BullMQ key prefix; tests use their own to isolate themselves'),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET).describe('HMAC secret that signs bearer tokens'),
+  AUTH_ISSUER: setting.string('anju', 'expected `iss` of bearer tokens'),
+  AUTH_AUDIENCE: setting.string('anju-api', 'expected `aud` of bearer tokens'),
+  AUTH_ALGORITHMS: setting.list(['HS256'], 'JWT algorithms accepted (allow-list)'),
+  PII_ENCRYPTION_KEY: hexKey(DEV_PII_KEY, 'AES-256-GCM key for ID numbers and phones at rest'),
+  PII_HASH_KEY: hexKey(DEV_PII_HASH_KEY, 'HMAC key of the searchable hash of ID numbers'),
+  SHUTDOWN_GRACE_MS: setting.int(10_000, 'how long shutdown waits for requests and jobs to finish', 0),
+  JOB_ATTEMPTS: setting.int(8, 'deliveries of an event before it goes to the dead-letter list', 1, 100),
+  JOB_BACKOFF_MS: setting.int(1_000, 'first retry delay; doubles each attempt', 1),
+  JOB_LOCK_MS: setting.int(30_000, 'a job whose worker stops renewing its lock this long is re-run', 500),
+  JOB_CONCURRENCY: setting.int(8, 'jobs a worker process runs at once', 1, 500),
+  OUTBOX_POLL_MS: setting.int(200, 'how often the outbox relay looks for unsent events', 10),
+  OUTBOX_RECONCILE_MS: setting.int(10_000, 'how often sent events are checked to still be in Redis', 100),
+  QUERY_MAX_DEPTH: setting.int(12, 'deepest GraphQL selection accepted', 2, 100),
+  QUERY_MAX_COST: setting.int(20_000, 'largest GraphQL query cost accepted', 10),
+  QUERY_MAX_ALIASES: setting.int(30, 'most aliases accepted in one query', 1),
+};
+export type PlatformConfig = ConfigOf<typeof platformSettings>;
+
+/** Refuses development secrets in production: a config that boots must be a safe one. */
+export function assertProductionSafe(config: PlatformConfig): void {
+  if (config.NODE_ENV !== 'production') return;
+  const problems: string[] = [];
+  if (config.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push('AUTH_JWT_SECRET: the development secret cannot be used in production');
+  if (config.PII_ENCRYPTION_KEY === DEV_PII_KEY) problems.push('PII_ENCRYPTION_KEY: the development key cannot be used in production');
+  if (config.PII_HASH_KEY === DEV_PII_HASH_KEY) problems.push('PII_HASH_KEY: the development key cannot be used in production');
+  if (problems.length) throw new ConfigError(problems);
+}

@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import { createHash } from 'node:crypto';
+import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import type { Logger } from './logger';
+import type { PlatformConfig } from './config';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type MigrationClass = new () => any;
+type EntityClass = Function | string | EntitySchema<any>;
+
+export interface DataSourceOptions {
+  /** PostgreSQL schema that holds this service's tables; no other service reads it. */
+  schema: string;
+  entities: MixedList<EntityClass>;
+  /** Ordered: the list is the history. */
+  migrations: MigrationClass[];
+  /** Shown in pg_stat_activity. */
+  applicationName: string;
+}
+
+export function createDataSource(config: Pick<PlatformConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>, opts: DataSourceOptions): DataSource {
+  assertIdentifier(opts.schema);
+  return new DataSource({
+    type: 'postgres',
+    url: config.DATABASE_URL,
+    schema: opts.schema,
+    entities: opts.entities,
+    migrations: opts.migrations,
+    migrationsTableName: 'migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+    applicationName: opts.applicationName,
+    extra: {
+      max: config.DATABASE_POOL_SIZE,
+      // Raw SQL in a service names its own tables unqualified.
+      options: `-c search_path=${opts.schema},public`,
+      connectionTimeoutMillis: 5_000,
+    },
+  });
+}
+
+/**
+ * Runs pending migrations under a PostgreSQL advisory lock keyed by the schema, so that every
+ * replica of a service (api and worker) may boot at once: one migrates, the others wait and then
+ * find nothing to do.
+ */
+export async function migrate(ds: DataSource, schema: string, logger: Logger): Promise<void> {
+  assertIdentifier(schema);
+  const runner = ds.createQueryRunner();
+  await runner.connect();
+  const key = advisoryKey(`anju:migrate:${schema}`);
+  try {
+    await runner.query('SELECT pg_advisory_lock($1)', [key]);
+    await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    const done = await ds.runMigrations({ transaction: 'each' });
+    if (done.length) logger.info({ migrations: done.map((m) => m.name) }, `applied ${done.length} migration(s) to ${schema}`);
+  } finally {
+    await runner.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+    await runner.release();
+  }
+}
+
+/** A stable 63-bit key from a name, for pg_advisory_lock. */
+export function advisoryKey(name: string): string {
+  return BigInt.asIntN(64, BigInt('0x' + createHash('sha256').update(name).digest('hex').slice(0, 16))).toString();
+}
+
+function assertIdentifier(name: string): void {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Not a safe schema name: ${name}`);
+}

@@ -1,0 +1,49 @@
+import type { GraphQLFormattedError } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { INTERNAL_MESSAGE, isClientError } from './errors';
+import { currentRequestId } from './request-context';
+import { scrub, type Logger } from './logger';
+
+/**
+ * Outside development a client sees its own mistakes in full and ours as one generic line with
+ * the request id: no stack, no SQL, no table names, no personal data. The log keeps the detail.
+ */
+export function maskError(formatted: GraphQLFormattedError, error: unknown, showDetail: boolean): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (isClientError(code)) {
+    const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  if (showDetail) return formatted;
+  void error;
+  return {
+    message: INTERNAL_MESSAGE,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: currentRequestId() },
+  };
+}
+
+/** Logs each operation's outcome; internal errors with their detail, scrubbed of personal data. */
+export function operationLogPlugin(logger: Logger): ApolloServerPlugin {
+  return {
+    async requestDidStart({ request }) {
+      const started = process.hrtime.bigint();
+      return {
+        async didEncounterErrors({ errors, operationName }) {
+          for (const e of errors) {
+            if (isClientError(e.extensions?.code)) continue;
+            logger.error(
+              { err: unwrapResolverError(e), path: e.path, operationName, variables: scrub(request.variables) },
+              'operation failed with an internal error',
+            );
+          }
+        },
+        async willSendResponse({ operationName, errors }) {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          logger.debug({ operationName, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0 }, 'operation');
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+
+/**
+ * The request id born at the gateway (or at a job's origin) travels with the work: through
+ * subgraphs as the `x-request-id` header, into outbox rows and job payloads, and into every log
+ * line written on its behalf.
+ */
+export interface RequestContext {
+  requestId: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+export function runWithRequestId<T>(requestId: string | undefined, fn: () => T): T {
+  return storage.run({ requestId: sanitizeRequestId(requestId) ?? randomUUID() }, fn);
+}
+
+export function currentRequestId(): string | undefined {
+  return storage.getStore()?.requestId;
+}
+
+/** Only ids that look like ids travel on: no header injection into logs. */
+export function sanitizeRequestId(raw: unknown): string | undefined {
+  return typeof raw === 'string' && /^[\w.:-]{1,100}$/.test(raw) ? raw : undefined;
+}

@@ -1,0 +1,80 @@
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import { parse } from 'graphql';
+import { readFileSync } from 'node:fs';
+import type { PlatformConfig } from './config';
+import { verifyBearer, type Principal } from './auth';
+import { REQUEST_ID_HEADER, currentRequestId, runWithRequestId } from './request-context';
+import type { Logger } from './logger';
+import type { Lifecycle } from './lifecycle';
+import { listen, mountHealth, type ReadinessCheck } from './health';
+import { maskError, operationLogPlugin } from './graphql-errors';
+
+/** What every resolver gets: the verified caller, the request id and a logger bound to it. */
+export interface RequestBase {
+  principal: Principal;
+  requestId: string;
+  logger: Logger;
+}
+
+export interface SubgraphOptions<Ctx extends RequestBase> {
+  name: string;
+  /** Path of the schema-first SDL file (`schema.graphql`). */
+  schemaFile: string;
+  resolvers: GraphQLResolverMap<Ctx>;
+  /** Adds per-request state (DataLoaders, services) to the verified base context. */
+  buildContext: (base: RequestBase) => Ctx;
+  config: PlatformConfig;
+  port: number;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  readiness: ReadinessCheck[];
+}
+
+export interface RunningHttp {
+  url: string;
+  port: number;
+}
+
+/**
+ * One subgraph over HTTP: `/graphql` (Apollo Server, federation 2 schema), `/health`, `/ready`.
+ * Every GraphQL request, `_entities` included, must carry a valid bearer token: the gateway is
+ * not the only line of defence, and partner NGOs call some subgraphs directly.
+ */
+export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptions<Ctx>): Promise<RunningHttp> {
+  const { config, logger } = opts;
+  const development = config.NODE_ENV === 'development';
+  const typeDefs = parse(readFileSync(opts.schemaFile, 'utf8'));
+  const apollo = new ApolloServer<Ctx>({
+    schema: buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> }),
+    introspection: development,
+    includeStacktraceInErrorResponses: development,
+    formatError: (formatted, error) => maskError(formatted, error, development),
+    plugins: [operationLogPlugin(logger), ApolloServerPluginInlineTraceDisabled(), ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  mountHealth(app, opts.name, opts.readiness, opts.lifecycle);
+  app.use((req, _res, next) => runWithRequestId(req.header(REQUEST_ID_HEADER), next));
+  app.use(
+    '/graphql',
+    express.json({ limit: '2mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const principal = await verifyBearer(req.header('authorization'), config);
+        const requestId = currentRequestId()!;
+        return opts.buildContext({ principal, requestId, logger: logger.child({ role: principal.role, sub: principal.subject }) });
+      },
+    }),
+  );
+  const { port } = await listen(app, opts.port, opts.lifecycle, `${opts.name} api`);
+  opts.lifecycle.onStop(`${opts.name} apollo`, () => apollo.stop());
+  logger.info({ port }, `${opts.name} subgraph listening`);
+  return { url: `http://127.0.0.1:${port}/graphql`, port };
+}

@@ -1,0 +1,5 @@
+import { EventTables1764201600000 } from '@anju/contracts';
+import { PlacesAndPeople1764201700000 } from './1764201700000-places-and-people';
+
+/** The schema's history, in order. Append; never edit a migration that has run anywhere. */
+export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000];

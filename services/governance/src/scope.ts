@@ -1,0 +1,33 @@
+import { placeFilter, type Principal } from '@anju/kit';
+
+/**
+ * Governance's reading of a token's scope as SQL over a table with `site_id` and `region_code`
+ * (and for residents, `id`). Province and county officers: by region prefix; site officers and
+ * grid workers: by site; residents: themselves.
+ */
+export function scopeSql(p: Principal, alias: string, firstParam: number, kind: 'site' | 'resident' | 'household'): { sql: string; params: unknown[] } {
+  if (p.role === 'resident') {
+    if (kind === 'resident') return { sql: `${alias}.id = $${firstParam}::uuid`, params: [p.residentId] };
+    return { sql: `${alias}.${kind === 'site' ? 'id' : 'site_id'}::text = ANY($${firstParam}::text[])`, params: [p.sites] };
+  }
+  const site = kind === 'site' ? `${alias}.id` : `${alias}.site_id`;
+  return placeFilter(p, { site, region: `${alias}.region_code` }, firstParam);
+}
+
+/** Opaque keyset cursors: base64 of the sort key of the last row. */
+export const cursor = {
+  encode: (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url'),
+  decode: (raw: string | null | undefined): unknown[] | null => {
+    if (!raw) return null;
+    try {
+      const v = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+      return Array.isArray(v) ? v : null;
+    } catch {
+      return null;
+    }
+  },
+};
+
+export function pageSize(first: number | null | undefined): number {
+  return Math.min(Math.max(first ?? 50, 1), 200);
+}
