@@ -6,3 +6,4 @@ export * from './event-consumer';
 export * from './job-options';
 export * from './event-tables.migration';
 export * from './service-worker';
+export * from './site-directory';

@@ -16,3 +16,4 @@ export * from './personal-data';
 export * from './runtime';
 export * from './loaders';
 export * from './scheduler';
+export * from './service-api';

@@ -25,7 +25,8 @@ export interface SubgraphOptions<Ctx extends RequestBase> {
   name: string;
   /** Path of the schema-first SDL file (`schema.graphql`). */
   schemaFile: string;
-  resolvers: GraphQLResolverMap<Ctx>;
+  /** Resolver map (typed per feature file; federation's map type is too loose to check it here). */
+  resolvers: object;
   /** Adds per-request state (DataLoaders, services) to the verified base context. */
   buildContext: (base: RequestBase) => Ctx;
   config: PlatformConfig;

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { byIdLoader, type PersonalDataVault, type RequestBase } from '@anju/kit';
+import { byIdLoader, byKeyLoader, type PersonalDataVault, type RequestBase } from '@anju/kit';
 import type DataLoader from 'dataloader';
 import { SiteService, type SiteRow } from './site/site.service';
 import { HouseholdService, type HouseholdRow } from './household/household.service';
@@ -41,7 +41,7 @@ export function buildContext(deps: GovernanceDeps) {
       households,
       residents,
       loaders: {
-        region: byIdLoader(async (codes) => (await regions.byCodes(codes)).map((r) => ({ ...r, id: r.code }))) as never,
+        region: byKeyLoader((codes) => regions.byCodes(codes), (r) => r.code),
         site: byIdLoader((ids) => sites.byIds(ids)),
         household: byIdLoader((ids) => households.byIds(ids)),
         resident: byIdLoader((ids) => residents.byIds(ids)),

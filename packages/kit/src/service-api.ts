@@ -1,0 +1,43 @@
+import type { PlatformConfig } from './config';
+import type { DestinationStream } from './logger';
+import { createRedis } from './redis';
+import { bootRuntime, type ServiceRuntime } from './runtime';
+import type { DataSourceOptions } from './database';
+import { startSubgraph, type RequestBase } from './subgraph-server';
+
+export interface ServiceApiOptions<C extends PlatformConfig, Ctx extends RequestBase> {
+  name: string;
+  config: C;
+  port: number;
+  schemaFile: string;
+  /** Resolver map (typed per feature file; federation's map type is too loose to check it here). */
+  resolvers: object;
+  data: Omit<DataSourceOptions, 'applicationName'>;
+  /** Builds the per-request context from the booted runtime. */
+  context: (runtime: ServiceRuntime<C>) => (base: RequestBase) => Ctx;
+  logDestination?: DestinationStream;
+}
+
+/** The `api` entry point of every service: boot (config, logs, migrations), then the subgraph. */
+export async function startServiceApi<C extends PlatformConfig, Ctx extends RequestBase>(opts: ServiceApiOptions<C, Ctx>) {
+  const { config, name } = opts;
+  const runtime = await bootRuntime({ name, process: 'api', config, applicationName: `${name}-api`, logDestination: opts.logDestination, ...opts.data });
+  // Only for /ready: the API itself never waits on Redis (events leave through the outbox).
+  const redis = createRedis(config, 'producer', `${name}-api`);
+  runtime.lifecycle.onStop(`${name} api redis`, async () => redis.disconnect());
+  const http = await startSubgraph({
+    name,
+    schemaFile: opts.schemaFile,
+    resolvers: opts.resolvers,
+    buildContext: opts.context(runtime),
+    config,
+    port: opts.port,
+    logger: runtime.logger,
+    lifecycle: runtime.lifecycle,
+    readiness: [
+      { name: 'postgres', check: () => runtime.db.query('SELECT 1') },
+      { name: 'redis', check: () => redis.ping() },
+    ],
+  });
+  return { ...runtime, ...http };
+}

@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { runMain, startServiceApi, type DestinationStream } from '@anju/kit';
+import { loadEmploymentConfig, type EmploymentConfig } from './config';
+import { employmentData } from './data-source';
+import { buildContext } from './context';
+import { resolvers } from './resolvers';
+
+export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
+
+/** The employment subgraph over HTTP. */
+export function startEmploymentApi(config: EmploymentConfig, opts: { logDestination?: DestinationStream } = {}) {
+  return startServiceApi({
+    name: 'employment',
+    config,
+    port: config.EMPLOYMENT_PORT,
+    schemaFile: SCHEMA_FILE,
+    resolvers,
+    data: employmentData,
+    context: (runtime) => buildContext(runtime.db),
+    logDestination: opts.logDestination,
+  });
+}
+
+if (require.main === module) runMain(() => startEmploymentApi(loadEmploymentConfig()));

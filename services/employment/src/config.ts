@@ -1,0 +1,9 @@
+import { loadConfig, platformSettings, setting, type ConfigOf } from '@anju/kit';
+
+export const employmentSettings = {
+  ...platformSettings,
+  EMPLOYMENT_PORT: setting.port(4002, 'HTTP port of the employment subgraph'),
+  EMPLOYMENT_WORKER_HEALTH_PORT: setting.port(4102, 'HTTP port of the employment worker’s /health and /ready'),
+};
+export type EmploymentConfig = ConfigOf<typeof employmentSettings>;
+export const loadEmploymentConfig = (env?: Record<string, string | undefined>) => loadConfig(employmentSettings, env);

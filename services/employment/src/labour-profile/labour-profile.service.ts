@@ -1,0 +1,47 @@
+import type { DataSource } from 'typeorm';
+import { placeFilter, type Principal } from '@anju/kit';
+
+export interface LabourProfileRow {
+  residentId: string;
+  householdId: string;
+  siteId: string;
+  regionCode: string;
+  labourCapacity: 'full' | 'weak' | 'none';
+  canWorkAway: boolean;
+  wantsWork: boolean;
+  birthYear: number;
+  createdAt: Date;
+}
+
+const COLUMNS = `p.resident_id AS "residentId", p.household_id AS "householdId", p.site_id AS "siteId", p.region_code AS "regionCode",
+  p.labour_capacity AS "labourCapacity", p.can_work_away AS "canWorkAway", p.wants_work AS "wantsWork", p.birth_year AS "birthYear", p.created_at AS "createdAt"`;
+
+/** Employment reads the same scope rules as governance, over its own copy of site and region. */
+function scope(p: Principal, firstParam: number) {
+  if (p.role === 'resident') return { sql: `p.resident_id = $${firstParam}::uuid`, params: [p.residentId] };
+  return placeFilter(p, { site: 'p.site_id', region: 'p.region_code' }, firstParam);
+}
+
+export class LabourProfileService {
+  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+
+  byResidentIds(ids: readonly string[]): Promise<LabourProfileRow[]> {
+    const s = scope(this.principal, 2);
+    return this.db.query(`SELECT ${COLUMNS} FROM labour_profile p WHERE p.resident_id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+  }
+
+  async list(siteId: string, first: number | null | undefined, after: string | null | undefined) {
+    const limit = Math.min(Math.max(first ?? 50, 1), 200);
+    const s = scope(this.principal, 2);
+    const where = `p.site_id::text = $1 AND ${s.sql}`;
+    const params = [siteId, ...s.params];
+    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM labour_profile p WHERE ${where}`, params);
+    const rows: LabourProfileRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM labour_profile p WHERE ${where} AND ($${params.length + 1}::uuid IS NULL OR p.resident_id > $${params.length + 1}::uuid)
+        ORDER BY p.resident_id LIMIT $${params.length + 2}`,
+      [...params, after ?? null, limit + 1],
+    );
+    const nodes = rows.slice(0, limit);
+    return { nodes, totalCount: count, endCursor: rows.length > limit ? nodes.at(-1)!.residentId : null };
+  }
+}

@@ -1,0 +1,5 @@
+import { EventTables1764201600000, SiteDirectory1764201650000 } from '@anju/contracts';
+import { LabourProfiles1764201800000 } from './1764201800000-labour-profiles';
+
+/** The schema's history, in order. Append; never edit a migration that has run anywhere. */
+export const migrations = [EventTables1764201600000, SiteDirectory1764201650000, LabourProfiles1764201800000];

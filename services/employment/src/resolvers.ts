@@ -1,0 +1,3 @@
+import { labourProfileResolvers } from './labour-profile/labour-profile.resolvers';
+
+export const resolvers = labourProfileResolvers;

@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { runMain, startServiceApi, type DestinationStream } from '@anju/kit';
+import { loadMatchingConfig, type MatchingConfig } from './config';
+import { matchingData } from './data-source';
+import { buildContext } from './context';
+import { demandResolvers } from './demand/demand.resolvers';
+
+export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
+
+/** The matching subgraph over HTTP. */
+export function startMatchingApi(config: MatchingConfig, opts: { logDestination?: DestinationStream } = {}) {
+  return startServiceApi({
+    name: 'matching',
+    config,
+    port: config.MATCHING_PORT,
+    schemaFile: SCHEMA_FILE,
+    resolvers: demandResolvers,
+    data: matchingData,
+    context: (runtime) => buildContext(runtime.db),
+    logDestination: opts.logDestination,
+  });
+}
+
+if (require.main === module) runMain(() => startMatchingApi(loadMatchingConfig()));

@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { runMain, startServiceApi, type DestinationStream } from '@anju/kit';
+import { loadSocialOrgsConfig, type SocialOrgsConfig } from './config';
+import { socialOrgsData } from './data-source';
+import { buildContext } from './context';
+import { organizationResolvers } from './organization/organization.resolvers';
+
+export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
+
+/** The social-orgs subgraph over HTTP; partner NGOs may call it directly with their own tokens. */
+export function startSocialOrgsApi(config: SocialOrgsConfig, opts: { logDestination?: DestinationStream } = {}) {
+  return startServiceApi({
+    name: 'social-orgs',
+    config,
+    port: config.SOCIAL_ORGS_PORT,
+    schemaFile: SCHEMA_FILE,
+    resolvers: organizationResolvers,
+    data: socialOrgsData,
+    context: (runtime) => buildContext(runtime.db),
+    logDestination: opts.logDestination,
+  });
+}
+
+if (require.main === module) runMain(() => startSocialOrgsApi(loadSocialOrgsConfig()));

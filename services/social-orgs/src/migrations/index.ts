@@ -1,0 +1,5 @@
+import { EventTables1764201600000 } from '@anju/contracts';
+import { Organizations1764201900000 } from './1764201900000-organizations';
+
+/** The schema's history, in order. Append; never edit a migration that has run anywhere. */
+export const migrations = [EventTables1764201600000, Organizations1764201900000];

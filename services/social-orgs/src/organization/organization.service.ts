@@ -1,0 +1,79 @@
+import type { DataSource } from 'typeorm';
+import { ConflictError, ForbiddenError, InputError, requireRole, type Principal } from '@anju/kit';
+import type { IncubationStage, OrganizationKind } from './organization.entity';
+
+export interface OrganizationRow {
+  id: string;
+  name: string;
+  kind: OrganizationKind;
+  stage: IncubationStage;
+  serviceRegionCodes: string[];
+  creditCode: string | null;
+  registeredAt: Date;
+}
+
+const COLUMNS = `o.id, o.name, o.kind, o.stage, o.service_region_codes AS "serviceRegionCodes", o.credit_code AS "creditCode", o.registered_at AS "registeredAt"`;
+
+/**
+ * NGO members see their own organization only; officers the organizations serving any region
+ * inside theirs. Everyone else sees none here.
+ */
+export function organizationScope(p: Principal, firstParam: number): { sql: string; params: unknown[] } {
+  switch (p.role) {
+    case 'ngo_member':
+      return { sql: `o.id = $${firstParam}::uuid`, params: [p.organizationId] };
+    case 'province':
+    case 'county':
+      return {
+        sql: `EXISTS (SELECT 1 FROM unnest(o.service_region_codes) c WHERE c LIKE ANY($${firstParam}::text[]))`,
+        params: [p.regions.map((r) => `${r}%`)],
+      };
+    default:
+      return { sql: 'false', params: [] };
+  }
+}
+
+export class OrganizationService {
+  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+
+  byIds(ids: readonly string[]): Promise<OrganizationRow[]> {
+    const s = organizationScope(this.principal, 2);
+    return this.db.query(`SELECT ${COLUMNS} FROM organization o WHERE o.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+  }
+
+  async list(first: number | null | undefined, after: string | null | undefined) {
+    const limit = Math.min(Math.max(first ?? 50, 1), 200);
+    const s = organizationScope(this.principal, 1);
+    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM organization o WHERE ${s.sql}`, s.params);
+    const n = s.params.length;
+    const rows: OrganizationRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM organization o WHERE ${s.sql} AND ($${n + 1}::text IS NULL OR o.name > $${n + 1}) ORDER BY o.name LIMIT $${n + 2}`,
+      [...s.params, after ?? null, limit + 1],
+    );
+    const nodes = rows.slice(0, limit);
+    return { nodes, totalCount: count, endCursor: rows.length > limit ? nodes.at(-1)!.name : null };
+  }
+
+  async register(input: { name: string; kind: OrganizationKind; serviceRegionCodes: string[]; creditCode?: string | null }): Promise<OrganizationRow> {
+    requireRole(this.principal, 'province', 'county');
+    const name = input.name.trim();
+    if (!name || name.length > 100) throw new InputError('input.name', 'An organization name has 1 to 100 characters.');
+    const codes = [...new Set(input.serviceRegionCodes.map((c) => c.trim()))];
+    if (!codes.length) throw new InputError('input.serviceRegionCodes', 'Name at least one region the organization serves.');
+    const bad = codes.find((c) => !/^\d{4}(\d{2})?$/.test(c));
+    if (bad) throw new InputError('input.serviceRegionCodes', `${bad} is not a prefecture (4-digit) or county (6-digit) code.`, 'FORMAT');
+    const outside = codes.find((c) => !this.principal.regions.some((r) => c.startsWith(r)));
+    if (outside) throw new ForbiddenError(`Region ${outside} is outside your scope.`);
+    const credit = input.creditCode?.trim().toUpperCase() || null;
+    if (credit && !/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(credit)) {
+      throw new InputError('input.creditCode', 'A unified social credit code has 18 characters (GB 32100).', 'FORMAT');
+    }
+    const rows: OrganizationRow[] = await this.db.query(
+      `INSERT INTO organization AS o (name, kind, service_region_codes, credit_code, stage) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
+      [name, input.kind, codes, credit, credit ? 'registered' : 'applied'],
+    );
+    if (!rows.length) throw new ConflictError('input.name', 'An organization with this name or credit code is already registered.', 'DUPLICATE');
+    return rows[0];
+  }
+}
