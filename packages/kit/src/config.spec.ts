@@ -1,0 +1,34 @@
+import { ConfigError, assertProductionSafe, loadConfig, platformSettings, setting } from './config';
+
+describe('configuration', () => {
+  it('has defaults that work on a developer machine', () => {
+    const c = loadConfig(platformSettings, {});
+    expect(c.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/anju');
+    expect(c.AUTH_ALGORITHMS).toEqual(['HS256']);
+    expect(c.JOB_ATTEMPTS).toBe(8);
+  });
+
+  it('reports every bad key at once, with what each setting is', () => {
+    let error: unknown;
+    try {
+      loadConfig(platformSettings, { DATABASE_POOL_SIZE: 'many', REDIS_URL: 'not a url', NODE_ENV: 'staging' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect((error as ConfigError).problems).toHaveLength(3);
+    expect(problems).toMatch(/DATABASE_POOL_SIZE="many"/);
+    expect(problems).toMatch(/REDIS_URL="not a url"/);
+    expect(problems).toMatch(/NODE_ENV="staging".*development/);
+  });
+
+  it('parses booleans, lists and numbers', () => {
+    const c = loadConfig({ A: setting.bool(false, 'a'), L: setting.list([], 'l'), N: setting.int(1, 'n') }, { A: 'true', L: 'x, y,,z', N: '42' });
+    expect(c).toEqual({ A: true, L: ['x', 'y', 'z'], N: 42 });
+  });
+
+  it('refuses development secrets in production', () => {
+    expect(() => assertProductionSafe(loadConfig(platformSettings, { NODE_ENV: 'production' }))).toThrow(/AUTH_JWT_SECRET/);
+  });
+});

@@ -1,0 +1,50 @@
+import { ageOn, checkCharacter, maskNationalId, maskPhone, parseNationalId } from './national-id';
+
+describe('GB 11643 national ID', () => {
+  it('accepts the standard example and derives birth date and gender', () => {
+    const r = parseNationalId('11010519491231002x');
+    expect(r).toEqual({ ok: true, facts: { normalized: '11010519491231002X', regionCode: '110105', birthDate: '1949-12-31', gender: 'female' } });
+  });
+
+  it('computes the check character by ISO 7064 MOD 11-2', () => {
+    expect(checkCharacter('11010519491231002')).toBe('X');
+    expect(checkCharacter('44052418800101001')).toBe('4');
+  });
+
+  it('rejects a wrong check digit, naming the problem', () => {
+    const r = parseNationalId('110105194912310021');
+    expect(r).toMatchObject({ ok: false, problem: 'CHECK_DIGIT' });
+  });
+
+  it.each([
+    ['too short', '1101051949123100', 'FORMAT'],
+    ['letters inside', '1101051949123100AX', 'FORMAT'],
+    ['31 February', `53010219850231123`, 'BIRTH_DATE'],
+    ['born in the future', '530102' + '20990101' + '123', 'BIRTH_DATE'],
+  ])('rejects %s', (_label, body, problem) => {
+    const id = body.length === 17 ? body + checkCharacter(body) : body;
+    expect(parseNationalId(id)).toMatchObject({ ok: false, problem });
+  });
+
+  it('every single-digit typo in a valid number is caught', () => {
+    const valid = '53010219850312123' + checkCharacter('53010219850312123');
+    for (let i = 0; i < 17; i++) {
+      for (let d = 0; d <= 9; d++) {
+        if (String(d) === valid[i]) continue;
+        const typo = valid.slice(0, i) + d + valid.slice(i + 1);
+        const r = parseNationalId(typo);
+        expect(r.ok).toBe(false);
+      }
+    }
+  });
+
+  it('masks without the birth date, and phones', () => {
+    expect(maskNationalId('53010219850312123X')).toBe('530102********123X');
+    expect(maskPhone('13812341234')).toBe('138****1234');
+  });
+
+  it('computes whole years of age', () => {
+    expect(ageOn('1985-03-12', new Date('2026-03-11T00:00:00Z'))).toBe(40);
+    expect(ageOn('1985-03-12', new Date('2026-03-12T00:00:00Z'))).toBe(41);
+  });
+});

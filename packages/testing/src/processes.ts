@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import IORedis from 'ioredis';
+import { REPO_ROOT } from './system';
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/**
+ * A redis-server of the test's own on a spare port, to stop, flush and restart without touching
+ * the shared one. Nothing is kept on disk, like the machine's Redis.
+ */
+export class ThrowawayRedis {
+  private proc?: ChildProcess;
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<ThrowawayRedis> {
+    const r = new ThrowawayRedis(await freePort());
+    await r.up();
+    return r;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async up(): Promise<void> {
+    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    await until(async () => (await this.client((c) => c.ping())) === 'PONG', `redis on ${this.port}`);
+  }
+
+  async down(): Promise<void> {
+    const p = this.proc;
+    if (!p || p.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      p.once('exit', () => resolve());
+      p.kill('SIGKILL');
+    });
+  }
+
+  async client<T>(fn: (c: IORedis) => Promise<T>): Promise<T> {
+    const c = new IORedis(this.url, { maxRetriesPerRequest: 0, retryStrategy: () => null, lazyConnect: true });
+    c.on('error', () => undefined);
+    try {
+      await c.connect();
+      return await fn(c);
+    } finally {
+      c.disconnect();
+    }
+  }
+}
+
+/** A service entry point (`api` or `worker`) as its own OS process, to kill it like a crash would. */
+export class ServiceProcess {
+  output = '';
+  private constructor(readonly proc: ChildProcess) {}
+
+  static start(service: string, entry: 'api' | 'worker', env: Record<string, string>): ServiceProcess {
+    const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+    const proc = spawn(tsx, [path.join(REPO_ROOT, 'services', service, 'src', `${entry}.ts`)], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const sp = new ServiceProcess(proc);
+    proc.stdout!.on('data', (d) => (sp.output += d));
+    proc.stderr!.on('data', (d) => (sp.output += d));
+    return sp;
+  }
+
+  async waitForLog(fragment: string, timeoutMs = 30_000): Promise<void> {
+    await until(async () => this.output.includes(fragment), `"${fragment}" in the output of ${this.proc.spawnfile}`, timeoutMs);
+  }
+
+  kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.proc.once('exit', () => resolve());
+      this.proc.kill(signal);
+    });
+  }
+}
+
+export { until };
