@@ -1,0 +1,53 @@
+import { mintToken, platformSettings, loadConfig, verifyBearer } from '@anju/kit';
+import { parseTokenArgs, UsageError, type TokenRequest } from './token';
+
+const parse = (...argv: string[]) => parseTokenArgs(argv) as TokenRequest;
+
+describe('pnpm token flags', () => {
+  it('accumulates repeated scope flags into lists and defaults the subject and lifetime', () => {
+    expect(parse('--role', 'grid_worker', '--grid', 'g1', '--grid=g2', '--site', 's1')).toEqual({
+      claims: { sub: 'dev-grid_worker', role: 'grid_worker', regions: [], sites: ['s1'], grids: ['g1', 'g2'] },
+      ttl: '8h',
+    });
+  });
+
+  it('takes single-valued scopes, a subject and a lifetime', () => {
+    expect(parse('--role', 'ngo_member', '--org', 'o-1', '--sub', 'alice', '--ttl', '30m')).toEqual({
+      claims: { sub: 'alice', role: 'ngo_member', regions: [], sites: [], grids: [], org: 'o-1' },
+      ttl: '30m',
+    });
+  });
+
+  it('reports every bad flag at once', () => {
+    let error: Error | undefined;
+    try {
+      parseTokenArgs(['--role', 'king', '--region', '5x', '--colour', 'red', '--ttl', 'soon', '--org', 'a', '--org', 'b', '--site']);
+    } catch (err) {
+      error = err as Error;
+    }
+    expect(error).toBeInstanceOf(UsageError);
+    const lines = error!.message.split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'unknown flag --colour',
+        '--org given twice (only --region, --site and --grid repeat)',
+        '--site needs a value',
+        expect.stringMatching(/^--role "king" is not a role \(one of province, county/),
+        expect.stringMatching(/^--region "5x" is not a GB\/T 2260 code/),
+        expect.stringMatching(/^--ttl "soon" is not a duration/),
+      ]),
+    );
+  });
+
+  it('requires a role and answers --help', () => {
+    expect(() => parseTokenArgs([])).toThrow('--role is required');
+    expect(parseTokenArgs(['--role', 'province', '--help'])).toBe('help');
+  });
+
+  it('mints a token the subgraphs accept', async () => {
+    const config = loadConfig(platformSettings, {});
+    const req = parse('--role', 'province', '--region', '53', '--region', '5301');
+    const principal = await verifyBearer(`Bearer ${await mintToken(req.claims, config, req.ttl)}`, config);
+    expect(principal).toMatchObject({ subject: 'dev-province', role: 'province', regions: ['53', '5301'] });
+  });
+});
