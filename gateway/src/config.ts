@@ -1,0 +1,21 @@
+import { loadConfig, platformSettings, setting, type ConfigOf } from '@anju/kit';
+import { SUBGRAPHS } from './subgraphs';
+
+const url = (name: string) => {
+  const s = SUBGRAPHS.find((g) => g.name === name)!;
+  return setting.url(s.defaultUrl, `GraphQL endpoint of the ${name} subgraph`);
+};
+
+export const gatewaySettings = {
+  ...platformSettings,
+  GATEWAY_PORT: setting.port(4000, 'HTTP port of the gateway, the one GraphQL endpoint of the portals'),
+  GOVERNANCE_URL: url('governance'),
+  EMPLOYMENT_URL: url('employment'),
+  SOCIAL_ORGS_URL: url('social-orgs'),
+  MATCHING_URL: url('matching'),
+  GATEWAY_CORS_ORIGINS: setting.list([], 'browser origins allowed to call the gateway (comma-separated, exact match); empty allows none'),
+  GATEWAY_MAX_BODY_BYTES: setting.int(1_048_576, 'largest request body accepted, in bytes', 1_024, 64 * 1_048_576),
+  GATEWAY_SUBGRAPH_TIMEOUT_MS: setting.int(30_000, 'a subgraph request still unanswered after this long fails', 100),
+};
+export type GatewayConfig = ConfigOf<typeof gatewaySettings>;
+export const loadGatewayConfig = (env?: Record<string, string | undefined>) => loadConfig(gatewaySettings, env);

@@ -1,0 +1,114 @@
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import {
+  Lifecycle, assertProductionSafe, createLogger, currentRequestId, listen, mountHealth, operationLogPlugin, runMain, verifyBearer,
+  type DestinationStream, type Logger, type ReadinessCheck,
+} from '@anju/kit';
+import { loadGatewayConfig, type GatewayConfig } from './config';
+import { SUBGRAPHS } from './subgraphs';
+import { readSupergraph, subgraphsOf } from './supergraph';
+import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source';
+import { formatGatewayError } from './errors';
+import { bodyErrorHandler, corsMiddleware, requestIdMiddleware } from './http';
+
+export interface GatewayOptions {
+  /** Where log lines go; tests pass a stream to read them. */
+  logDestination?: DestinationStream;
+  /** The supergraph to serve; by default the checked-in gateway/supergraph.graphql. */
+  supergraphSdl?: string;
+}
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  lifecycle: Lifecycle;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/** The subgraph URL the config gives a subgraph of the supergraph, by its name. */
+export function subgraphUrl(config: GatewayConfig, name: string): string {
+  const def = SUBGRAPHS.find((s) => s.name === name);
+  if (!def) throw new Error(`the supergraph names a subgraph "${name}" the gateway has no URL setting for`);
+  return config[def.urlSetting];
+}
+
+/**
+ * The one GraphQL endpoint of the portals: `/graphql` (Apollo Gateway over the checked-in
+ * supergraph), `/health`, `/ready` (every subgraph answers its /health). The gateway verifies
+ * the bearer token before any planning and forwards it; subgraphs verify it again.
+ */
+export async function startGateway(config: GatewayConfig, opts: GatewayOptions = {}): Promise<RunningGateway> {
+  assertProductionSafe(config);
+  const development = config.NODE_ENV === 'development';
+  const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL, destination: opts.logDestination });
+  const lifecycle = new Lifecycle(logger, config.SHUTDOWN_GRACE_MS);
+  const supergraphSdl = opts.supergraphSdl ?? readSupergraph();
+  const subgraphs = subgraphsOf(supergraphSdl).map(({ name }) => ({ name, url: subgraphUrl(config, name) }));
+
+  const gateway = new ApolloGateway({
+    supergraphSdl,
+    logger: logger.child({ component: 'apollo-gateway' }),
+    buildService: ({ name }) => new SubgraphDataSource({ url: subgraphUrl(config, name), timeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS }),
+  });
+
+  // Depth, cost and alias limits as validation rules (typed errors, HTTP 400); batching refused.
+  const armor = new ApolloArmor({
+    maxDepth: { n: config.QUERY_MAX_DEPTH },
+    costLimit: { maxCost: config.QUERY_MAX_COST },
+    maxAliases: { n: config.QUERY_MAX_ALIASES },
+    blockFieldSuggestion: { enabled: !development },
+  }).protect();
+
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    // The Lifecycle owns SIGTERM/SIGINT: Apollo's own handler would re-raise the signal and end
+    // the process before the shutdown steps after it have run.
+    stopOnTerminationSignals: false,
+    introspection: development,
+    includeStacktraceInErrorResponses: development,
+    allowBatchedHttpRequests: armor.allowBatchedHttpRequests,
+    validationRules: armor.validationRules,
+    formatError: (formatted, error) => formatGatewayError(formatted, error, development),
+    plugins: [operationLogPlugin(logger), ...armor.plugins, ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
+  });
+  await apollo.start();
+  // Registered before the listener, so shutdown closes (drains) HTTP first, then stops Apollo.
+  lifecycle.onStop('gateway apollo', () => apollo.stop());
+
+  const readiness: ReadinessCheck[] = subgraphs.map(({ name, url }) => ({
+    name,
+    check: async () => {
+      const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(2_000) });
+      await res.body?.cancel();
+      if (!res.ok) throw new Error(`${name} /health answered ${res.status}`);
+    },
+  }));
+
+  const app = express();
+  app.disable('x-powered-by');
+  mountHealth(app, 'gateway', readiness, lifecycle);
+  app.use(
+    '/graphql',
+    requestIdMiddleware,
+    corsMiddleware(config.GATEWAY_CORS_ORIGINS),
+    express.json({ limit: config.GATEWAY_MAX_BODY_BYTES }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const authorization = req.header('authorization') ?? '';
+        const principal = await verifyBearer(authorization, config);
+        return { authorization, principal, requestId: currentRequestId()! };
+      },
+    }),
+    bodyErrorHandler(config.GATEWAY_MAX_BODY_BYTES, logger),
+  );
+  const { port } = await listen(app, config.GATEWAY_PORT, lifecycle, 'gateway');
+  logger.info({ port, subgraphs: subgraphs.map((s) => s.name) }, 'gateway listening');
+  return { url: `http://127.0.0.1:${port}/graphql`, port, lifecycle, logger, stop: () => lifecycle.stop() };
+}
+
+if (require.main === module) runMain(() => startGateway(loadGatewayConfig()));
