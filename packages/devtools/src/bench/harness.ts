@@ -1,0 +1,220 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+
+/**
+ * What every benchmark needs: free ports, its own database, child processes that die with the
+ * benchmark (on success, error or Ctrl-C), autocannon with typed results, a table and a JSON report.
+ */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+export const ADMIN_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Drops and recreates a database of the benchmark's own; returns its URL. */
+export async function recreateDatabase(name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a safe database name: ${name}`);
+  const admin = new Client({ connectionString: ADMIN_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(ADMIN_DATABASE_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+interface Child {
+  name: string;
+  proc: ChildProcess;
+  /** The last lines it printed, to show when something goes wrong. */
+  tail: string[];
+}
+
+/**
+ * TypeScript entry points run as child processes (`node --import tsx`, so the pid is the
+ * process itself, not a wrapper). All are stopped when the benchmark ends, however it ends.
+ */
+export class Children {
+  private readonly children: Child[] = [];
+  private readonly killAll = () => {
+    for (const c of this.children) if (alive(c.proc)) c.proc.kill('SIGKILL');
+  };
+
+  constructor() {
+    process.once('exit', this.killAll);
+  }
+
+  start(name: string, entry: string, env: Record<string, string>): void {
+    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, entry)], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const child: Child = { name, proc, tail: [] };
+    const keep = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        child.tail.push(line);
+        if (child.tail.length > 50) child.tail.shift();
+      }
+    };
+    proc.stdout!.on('data', keep);
+    proc.stderr!.on('data', keep);
+    proc.once('exit', (code, signal) => {
+      if (!this.stopping) console.error(`\n!! ${name} exited unexpectedly (code ${code}, signal ${signal})\n${this.tailOf(child)}`);
+    });
+    this.children.push(child);
+  }
+
+  private stopping = false;
+
+  tailOf(child: Child): string {
+    return child.tail.map((l) => `   [${child.name}] ${l}`).join('\n');
+  }
+
+  /** Everything the children printed lately (they log at warn: whatever is there matters). */
+  report(): string {
+    return this.children.filter((c) => c.tail.length).map((c) => this.tailOf(c)).join('\n');
+  }
+
+  assertAlive(): void {
+    const dead = this.children.filter((c) => !alive(c.proc));
+    if (dead.length) throw new Error(`${dead.map((c) => c.name).join(', ')} stopped:\n${dead.map((c) => this.tailOf(c)).join('\n')}`);
+  }
+
+  /** SIGTERM (graceful), then SIGKILL whatever still runs after `graceMs`. */
+  async stopAll(graceMs = 5_000): Promise<void> {
+    this.stopping = true;
+    await Promise.all(
+      this.children.map(({ proc }) => {
+        if (!alive(proc)) return undefined;
+        return new Promise<void>((resolve) => {
+          const timer = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+          proc.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          proc.kill('SIGTERM');
+        });
+      }),
+    );
+    process.removeListener('exit', this.killAll);
+  }
+}
+
+const alive = (p: ChildProcess) => p.exitCode === null && p.signalCode === null;
+
+/** Polls a URL until it answers 2xx (the sleep is inside the loop, and the deadline is firm). */
+export async function waitForOk(url: string, children: Children, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    children.assertAlive();
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      last = `${res.status} ${await res.text()}`;
+      if (res.ok) return;
+    } catch (err) {
+      last = err instanceof Error ? err.message : String(err);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} was not ready after ${timeoutMs} ms (last: ${last})\n${children.report()}`);
+}
+
+// autocannon ships no types; these are the parts used here.
+interface AutocannonOptions {
+  url: string;
+  connections: number;
+  duration: number;
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  expectBody?: string;
+  warmup?: { connections: number; duration: number };
+}
+interface Histogram { average: number; mean: number; p50: number; p90: number; p99: number; max: number }
+interface AutocannonResult {
+  requests: Histogram & { total: number };
+  latency: Histogram;
+  errors: number;
+  timeouts: number;
+  mismatches: number;
+  non2xx: number;
+  '2xx': number;
+  duration: number;
+}
+interface Tracker extends PromiseLike<AutocannonResult> {
+  on(event: 'reqError', listener: (err: Error) => void): void;
+  on(event: 'reqMismatch', listener: (body: string) => void): void;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (opts: AutocannonOptions) => Tracker;
+
+export interface LoadResult {
+  label: string;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  totalRequests: number;
+  /** Transport errors + timeouts + non-2xx answers + bodies that differed from the expected one. */
+  errors: number;
+  detail: { errors: number; timeouts: number; non2xx: number; mismatches: number };
+  /** A few examples of what went wrong, to print loudly. */
+  samples: string[];
+}
+
+/** One autocannon run; every answer must be 2xx with exactly the expected body. */
+export async function load(label: string, opts: AutocannonOptions): Promise<LoadResult> {
+  const samples: string[] = [];
+  const tracker = autocannon(opts);
+  tracker.on('reqError', (err) => samples.length < 5 && samples.push(`error: ${err.message}`));
+  tracker.on('reqMismatch', (body) => samples.length < 5 && samples.push(`unexpected body: ${body.slice(0, 500)}`));
+  const r = await tracker;
+  const detail = { errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx, mismatches: r.mismatches };
+  return {
+    label,
+    requestsPerSecond: r.requests.average,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    totalRequests: r.requests.total,
+    errors: r.errors + r.non2xx + r.mismatches,
+    detail,
+    samples,
+  };
+}
+
+export function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const sep = `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n');
+}
+
+export function machine() {
+  return { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30) };
+}
+
+/** Writes `.bench/<name>-<timestamp>.json` (git-ignored) and returns its path. */
+export function writeReport(name: string, report: object): string {
+  const dir = path.join(REPO_ROOT, '.bench');
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  return file;
+}
