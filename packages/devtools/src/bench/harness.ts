@@ -4,6 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { loadConfig, setting } from '@anju/kit';
 
 /**
  * What every benchmark needs: free ports, its own database, child processes that die with the
@@ -11,6 +12,11 @@ import { Client } from 'pg';
  */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 export const ADMIN_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const benchSettings = {
+  BENCH_CPU_PROFILE: setting.bool(false, 'child processes write V8 CPU profiles into .bench/profiles/<child>/ when they stop'),
+};
+const benchConfig = () => loadConfig(benchSettings);
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -61,7 +67,10 @@ export class Children {
   }
 
   start(name: string, entry: string, env: Record<string, string>): void {
-    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, entry)], {
+    const profile = benchConfig().BENCH_CPU_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(REPO_ROOT, '.bench', 'profiles', name)}`] // one file per thread (tsx's loader has one)
+      : [];
+    const proc = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(REPO_ROOT, entry)], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
