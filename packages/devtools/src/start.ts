@@ -287,11 +287,12 @@ async function main(): Promise<void> {
     '',
     p.bold(`Anju is running: ${running.length} processes, PostgreSQL ${embedded ? `embedded (${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)}) on port ${embedded.port}` : 'at ' + redactUrl(databaseUrl)}, Redis at ${redactUrl(config.REDIS_URL)}`),
   ];
-  if (gateway) summary.push(`  GraphQL   ${p.bold(`http://localhost:${gateway.port}/graphql`)}`);
-  for (const x of ports.filter((y) => y.def.kind === 'api')) summary.push(`  ${x.def.service.padEnd(12)}http://localhost:${x.port}/graphql ${p.dim('(subgraph, direct)')}`);
+  const row = (label: string, text: string) => `  ${label.padEnd(12)}${text}`;
+  if (gateway) summary.push(row('GraphQL', p.bold(`http://localhost:${gateway.port}/graphql`)));
+  for (const x of ports.filter((y) => y.def.kind === 'api')) summary.push(row(x.def.service, `http://localhost:${x.port}/graphql ${p.dim('(subgraph, direct)')}`));
   summary.push(
-    `  token     TOKEN=$(pnpm -s token --role province --region 53)   ${p.dim('(pnpm token --help for roles and scopes)')}`,
-    `  query     curl -s http://localhost:${gateway?.port ?? 4000}/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ regions { code name } }"}'`,
+    row('token', `TOKEN=$(pnpm -s token --role province --region 53)   ${p.dim('(pnpm token --help for roles and scopes)')}`),
+    row('query', `curl -s http://localhost:${gateway?.port ?? 4000}/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ regions { code name } }"}'`),
     `Ctrl-C stops everything.`,
     '',
   );
