@@ -266,7 +266,10 @@ async function main(): Promise<void> {
   });
 
   const databaseUrl = await preparePostgres(config.DATABASE_URL, config.START_EMBEDDED_PG_PORT);
-  const created = await ensureDatabase(databaseUrl);
+  const created = await ensureDatabase(databaseUrl).catch((err: Error & { code?: string }) => {
+    const hint = embedded && err.code === '28P01' ? `\nThe embedded cluster in ${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)} was initialised with another password: use that one in DATABASE_URL, or delete the folder to start afresh.` : '';
+    throw new Error(`cannot check or create database ${databaseName(databaseUrl)}: ${err.message}${hint}`);
+  });
   if (created === 'created') say(`created database ${databaseName(databaseUrl)}`);
   await checkRedis(config.REDIS_URL);
 
@@ -292,7 +295,7 @@ async function main(): Promise<void> {
   for (const x of ports.filter((y) => y.def.kind === 'api')) summary.push(row(x.def.service, `http://localhost:${x.port}/graphql ${p.dim('(subgraph, direct)')}`));
   summary.push(
     row('token', `TOKEN=$(pnpm -s token --role province --region 53)   ${p.dim('(pnpm token --help for roles and scopes)')}`),
-    row('query', `curl -s http://localhost:${gateway?.port ?? 4000}/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ regions { code name } }"}'`),
+    ...(gateway ? [row('query', `curl -s http://localhost:${gateway.port}/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ regions { code name } }"}'`)] : []),
     `Ctrl-C stops everything.`,
     '',
   );
