@@ -16,6 +16,8 @@ interface OutboxRow {
 }
 
 const BATCH = 500;
+/** Events no service consumes yet settle as soon as they are sent. */
+const UNCONSUMED_EVENTS = (Object.keys(EVENTS) as EventName[]).filter((n) => EVENTS[n].consumers.length === 0);
 
 /**
  * Moves committed outbox rows to the consumers' BullMQ queues, the event id as job id (so a
@@ -112,31 +114,39 @@ export class OutboxRelay {
     }
   }
 
-  /** One batch in one transaction: rows are locked (SKIP LOCKED lets relays run side by side), sent, marked. */
+  /**
+   * One batch in one transaction: rows are locked (SKIP LOCKED lets relays run side by side),
+   * sent, and marked sent — or, when Redis refuses, marked with the error and left unsent.
+   */
   async sendBatch(): Promise<number> {
-    return this.opts.db.transaction(async (m) => {
+    let failure: unknown;
+    const sent = await this.opts.db.transaction(async (m) => {
       const rows: OutboxRow[] = await m.query(
         `SELECT id, event, version, payload, request_id, occurred_at FROM outbox
           WHERE sent_at IS NULL ORDER BY occurred_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [BATCH],
       );
       if (!rows.length) return 0;
+      const ids = rows.map((r) => r.id);
       try {
         await this.enqueue(rows);
       } catch (err) {
+        failure = err;
         await m.query(`UPDATE outbox SET send_attempts = send_attempts + 1, last_error = $2 WHERE id = ANY($1)`, [
-          rows.map((r) => r.id), String((err as Error).message).slice(0, 500),
+          ids, String((err as Error).message).slice(0, 500),
         ]);
-        throw err;
+        return 0;
       }
       await m.query(
         `UPDATE outbox SET sent_at = now(), send_attempts = send_attempts + 1, last_error = NULL,
                 settled_at = CASE WHEN event = ANY($2) THEN now() END
           WHERE id = ANY($1)`,
-        [rows.map((r) => r.id), (Object.keys(EVENTS) as EventName[]).filter((n) => EVENTS[n].consumers.length === 0)],
+        [ids, UNCONSUMED_EVENTS],
       );
       return rows.length;
     });
+    if (failure) throw failure;
+    return sent;
   }
 
   private async enqueue(rows: OutboxRow[]): Promise<void> {

@@ -32,6 +32,7 @@ export async function startScheduler(opts: {
   const queueName = `${opts.service}.schedules`;
   const byName = new Map(opts.tasks.map((t) => [t.name, t]));
   const queue = new Queue(queueName, { connection: opts.connection, prefix: opts.config.QUEUE_PREFIX });
+  queue.on('error', (err) => opts.logger.warn({ err }, 'scheduler queue connection problem'));
   for (const task of opts.tasks) {
     const repeat = task.cron ? { pattern: task.cron, tz: SCHEDULE_TIME_ZONE } : { every: task.everyMs! };
     await queue.upsertJobScheduler(task.name, repeat, { name: task.name, opts: { removeOnComplete: 100, removeOnFail: 500 } });

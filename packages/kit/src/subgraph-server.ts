@@ -53,6 +53,8 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
   const apollo = new ApolloServer<Ctx>({
     schema: buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> }),
     introspection: development,
+    // The kit's Lifecycle owns signals: Apollo's own handler would re-raise SIGTERM mid-drain.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: development,
     formatError: (formatted, error) => maskError(formatted, error, development),
     plugins: [operationLogPlugin(logger), ApolloServerPluginInlineTraceDisabled(), ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],

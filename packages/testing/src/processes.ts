@@ -76,8 +76,10 @@ export class ServiceProcess {
   private constructor(readonly proc: ChildProcess) {}
 
   static start(service: string, entry: 'api' | 'worker', env: Record<string, string>): ServiceProcess {
-    const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
-    const proc = spawn(tsx, [path.join(REPO_ROOT, 'services', service, 'src', `${entry}.ts`)], {
+    // node itself with tsx as a loader (not the tsx CLI, which runs the program in a child
+    // process that a SIGKILL of the CLI would leave running).
+    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'services', service, 'src', `${entry}.ts`)], {
+      cwd: REPO_ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
