@@ -31,7 +31,13 @@ const defineEvent = <P extends z.ZodType>(def: EventDefinition<P>) => def;
 
 const id = z.uuid();
 const regionCode = z.string().regex(/^\d{6}$/);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const isoDateTime = z.iso.datetime({ offset: true });
 export const LabourCapacity = z.enum(['full', 'weak', 'none']);
+/** 就业形式: workshop (扶贫车间), public-welfare post (公益性岗位), migrant work (外出务工), self-employed, flexible. */
+export const EmploymentKind = z.enum(['workshop', 'public_welfare_post', 'migrant_work', 'self_employed', 'flexible']);
+/** The four income-stability rules of DESIGN.md (employment). */
+export const MonitoringRule = z.enum(['TRAINING_AND_SKILL', 'PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER', 'STABLE_INCOME']);
 
 export const EVENTS = {
   'site.registered': defineEvent({
@@ -64,6 +70,128 @@ export const EVENTS = {
       wantsWork: z.boolean(),
       birthYear: z.number().int().min(1900).max(2100),
     }),
+  }),
+  // ── Declared ahead of their consumers. A service that starts consuming one adds itself to
+  //    `consumers` in the same commit as its handler (a worker refuses to start otherwise).
+
+  'resident.updated': defineEvent({
+    version: 1,
+    producer: 'governance',
+    consumers: [],
+    description: 'Facts about a resident that other services depend on changed (labour capacity, work wishes, household).',
+    payload: z.object({
+      residentId: id,
+      householdId: id,
+      siteId: id,
+      regionCode,
+      labourCapacity: LabourCapacity,
+      canWorkAway: z.boolean(),
+      wantsWork: z.boolean(),
+      birthYear: z.number().int().min(1900).max(2100),
+      /** Names of the fields that changed, e.g. ["labourCapacity"]. */
+      changed: z.array(z.string()),
+    }),
+  }),
+  'resident.moved_out': defineEvent({
+    version: 1,
+    producer: 'governance',
+    consumers: [],
+    description: 'A resident moved out of the site (迁出); they no longer count in its roll-ups.',
+    payload: z.object({ residentId: id, householdId: id, siteId: id, regionCode, movedOutOn: isoDate, reason: z.string() }),
+  }),
+  'household.registered': defineEvent({
+    version: 1,
+    producer: 'governance',
+    consumers: [],
+    description: 'A household (户) was registered at a site.',
+    payload: z.object({ householdId: id, siteId: id, regionCode }),
+  }),
+  'micro_issue.resolved': defineEvent({
+    version: 1,
+    producer: 'governance',
+    consumers: [],
+    description: 'A micro-issue or micro-dispute (微难题/微矛盾) was resolved; the resident who reported it may earn points.',
+    payload: z.object({
+      microIssueId: id,
+      siteId: id,
+      regionCode,
+      /** The resident who reported it, if a resident did. */
+      reportedByResidentId: id.nullable(),
+      resolvedAt: isoDateTime,
+      outcome: z.string(),
+    }),
+  }),
+  'training.completed': defineEvent({
+    version: 1,
+    producer: 'employment',
+    consumers: [],
+    description: 'A resident completed a skills training course (技能培训).',
+    payload: z.object({ enrollmentId: id, courseId: id, residentId: id, householdId: id, siteId: id, completedOn: isoDate, skill: z.string() }),
+  }),
+  'employment.started': defineEvent({
+    version: 1,
+    producer: 'employment',
+    consumers: [],
+    description: 'A resident started a job (workshop, public-welfare post, migrant work, self-employed, flexible).',
+    payload: z.object({
+      employmentId: id, residentId: id, householdId: id, siteId: id,
+      kind: EmploymentKind, startedOn: isoDate, monthlyIncome: z.number().min(0),
+    }),
+  }),
+  'employment.ended': defineEvent({
+    version: 1,
+    producer: 'employment',
+    consumers: [],
+    description: 'A resident’s job ended.',
+    payload: z.object({ employmentId: id, residentId: id, householdId: id, siteId: id, kind: EmploymentKind, endedOn: isoDate, reason: z.string() }),
+  }),
+  'household.gap.detected': defineEvent({
+    version: 1,
+    producer: 'employment',
+    consumers: [],
+    description: 'Income-stability monitoring found a household newly failing one or more rules: a grid-worker task (governance) and, for a job gap, a job-help demand (matching).',
+    payload: z.object({
+      gapId: id,
+      householdId: id,
+      siteId: id,
+      regionCode,
+      /** Rules failed: TRAINING_AND_SKILL, PUBLIC_WELFARE_POST, EMPLOYED_MEMBER, STABLE_INCOME. */
+      rules: z.array(MonitoringRule).min(1),
+      /** True when the gap is a job (rule 2 or 3): matching raises a job-help demand. */
+      needsJobHelp: z.boolean(),
+      detectedOn: isoDate,
+    }),
+  }),
+  'household.gap.closed': defineEvent({
+    version: 1,
+    producer: 'employment',
+    consumers: [],
+    description: 'A household that had a gap now passes every rule: its task and demand close.',
+    payload: z.object({ gapId: id, householdId: id, siteId: id, regionCode, closedOn: isoDate }),
+  }),
+  'activity.attended': defineEvent({
+    version: 1,
+    producer: 'social-orgs',
+    consumers: [],
+    description: 'A resident attended a community activity (checked in); attendance earns points.',
+    payload: z.object({ attendanceId: id, activityId: id, organizationId: id, residentId: id, siteId: id, attendedAt: isoDateTime, activityKind: z.string() }),
+  }),
+  'service.verified': defineEvent({
+    version: 1,
+    producer: 'matching',
+    consumers: [],
+    description: 'A volunteer’s service record was verified by the unit or officer; verified hours earn points when the volunteer is a resident.',
+    payload: z.object({
+      serviceRecordId: id, volunteerId: id, volunteerResidentId: id.nullable(), demandId: id.nullable(),
+      siteId: id, hours: z.number().positive(), verifiedAt: isoDateTime,
+    }),
+  }),
+  'demand.fulfilled': defineEvent({
+    version: 1,
+    producer: 'matching',
+    consumers: [],
+    description: 'A demand (需求) was fulfilled by the unit or volunteers that took it.',
+    payload: z.object({ demandId: id, siteId: id, householdId: id.nullable(), unitId: id.nullable(), fulfilledAt: isoDateTime }),
   }),
 } as const;
 
