@@ -1,5 +1,8 @@
 import { EventTables1764201600000 } from '@anju/contracts';
 import { PlacesAndPeople1764201700000 } from './1764201700000-places-and-people';
+import { BuildingsAndGrids1764300000000 } from './1764300000000-buildings-and-grids';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
-export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000];
+export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
+  BuildingsAndGrids1764300000000,
+];
