@@ -3,7 +3,7 @@ import { runMain, startServiceApi, type DestinationStream } from '@anju/kit';
 import { loadSocialOrgsConfig, type SocialOrgsConfig } from './config';
 import { socialOrgsData } from './data-source';
 import { buildContext } from './context';
-import { organizationResolvers } from './organization/organization.resolvers';
+import { resolvers } from './resolvers';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 
@@ -14,7 +14,7 @@ export function startSocialOrgsApi(config: SocialOrgsConfig, opts: { logDestinat
     config,
     port: config.SOCIAL_ORGS_PORT,
     schemaFile: SCHEMA_FILE,
-    resolvers: organizationResolvers,
+    resolvers,
     data: socialOrgsData,
     context: (runtime) => buildContext(runtime.db),
     logDestination: opts.logDestination,

@@ -1,16 +1,72 @@
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byIdLoader, type RequestBase } from '@anju/kit';
 import { OrganizationService, type OrganizationRow } from './organization/organization.service';
+import { ActivityService, type ActivityRow, type RegistrationRow } from './activity/activity.service';
+import { IncubationService, type IncubationStepRow } from './incubation/incubation.service';
+import { SocialWorkerService, type AssessmentRow, type FeedbackRow, type SocialWorkerRow } from './social-worker/social-worker.service';
+import { CaseworkService, type CaseRow, type ReferralRow } from './casework/casework.service';
+
+/** A per-request loader of all rows belonging to each key (one query for a whole page of parents). */
+function groupLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyOf: (row: T) => string): DataLoader<string, T[]> {
+  return new DataLoader<string, T[]>(async (keys) => {
+    const rows = await fetch(keys);
+    const by = new Map<string, T[]>();
+    for (const r of rows) by.set(keyOf(r), [...(by.get(keyOf(r)) ?? []), r]);
+    return keys.map((k) => by.get(k) ?? []);
+  }, { maxBatchSize: 1_000 });
+}
 
 export interface SocialOrgsContext extends RequestBase {
   organizations: OrganizationService;
-  loaders: { organization: DataLoader<string, OrganizationRow | null> };
+  activities: ActivityService;
+  incubation: IncubationService;
+  workers: SocialWorkerService;
+  casework: CaseworkService;
+  loaders: {
+    organization: DataLoader<string, OrganizationRow | null>;
+    activity: DataLoader<string, ActivityRow | null>;
+    registration: DataLoader<string, RegistrationRow | null>;
+    registrationsByActivity: DataLoader<string, RegistrationRow[]>;
+    registrationsByResident: DataLoader<string, RegistrationRow[]>;
+    incubationSteps: DataLoader<string, IncubationStepRow[]>;
+    worker: DataLoader<string, SocialWorkerRow | null>;
+    assessments: DataLoader<string, AssessmentRow[]>;
+    feedback: DataLoader<string, FeedbackRow[]>;
+    socialCase: DataLoader<string, CaseRow | null>;
+    referral: DataLoader<string, ReferralRow | null>;
+    referralsByCase: DataLoader<string, ReferralRow[]>;
+  };
 }
 
 export function buildContext(db: DataSource) {
   return (base: RequestBase): SocialOrgsContext => {
     const organizations = new OrganizationService(db, base.principal);
-    return { ...base, organizations, loaders: { organization: byIdLoader((ids) => organizations.byIds(ids)) } };
+    const activities = new ActivityService(db, base.principal);
+    const incubation = new IncubationService(db, base.principal);
+    const workers = new SocialWorkerService(db, base.principal);
+    const casework = new CaseworkService(db, base.principal);
+    return {
+      ...base,
+      organizations,
+      activities,
+      incubation,
+      workers,
+      casework,
+      loaders: {
+        organization: byIdLoader((ids) => organizations.byIds(ids)),
+        activity: byIdLoader((ids) => activities.byIds(ids)),
+        registration: byIdLoader((ids) => activities.registrationsByIds(ids)),
+        registrationsByActivity: groupLoader((ids) => activities.registrationsByActivities(ids), (r) => r.activityId),
+        registrationsByResident: groupLoader((ids) => activities.registrationsByResidents(ids), (r) => r.residentId),
+        incubationSteps: groupLoader((ids) => incubation.stepsByOrganizations(ids), (r) => r.organizationId),
+        worker: byIdLoader((ids) => workers.byIds(ids)),
+        assessments: groupLoader((ids) => workers.assessmentsByWorkers(ids), (r) => r.workerId),
+        feedback: groupLoader((ids) => workers.feedbackByWorkers(ids), (r) => r.workerId),
+        socialCase: byIdLoader((ids) => casework.casesByIds(ids)),
+        referral: byIdLoader((ids) => casework.referralsByIds(ids)),
+        referralsByCase: groupLoader((ids) => casework.referralsByCases(ids), (r) => r.caseId),
+      },
+    };
   };
 }

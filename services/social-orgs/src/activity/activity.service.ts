@@ -1,0 +1,246 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, type Principal } from '@anju/kit';
+import { publish } from '@anju/contracts';
+import { iso, isoDateTime, isUuid, maskPhone, organizationToManage, ownedScope, pageArgs, returned, scopedRow, text, toPage } from '../shared/scope';
+
+export const ACTIVITY_KINDS = ['CULTURAL', 'COMPETITION', 'EDUCATION', 'HEALTH', 'VOLUNTEERING', 'OTHER'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+export type RegistrationStatus = 'REGISTERED' | 'WAITLISTED' | 'CANCELLED' | 'ATTENDED';
+
+export interface ActivityRow {
+  id: string;
+  seq: string;
+  organizationId: string;
+  organizationName: string;
+  siteId: string;
+  title: string;
+  kind: ActivityKind;
+  startsAt: string;
+  endsAt: string;
+  capacity: number;
+  registeredCount: number;
+  waitlistCount: number;
+  attendedCount: number;
+}
+
+export interface RegistrationRow {
+  id: string;
+  seq: string;
+  activityId: string;
+  organizationId: string;
+  residentId: string;
+  participantName: string;
+  contactMasked: string | null;
+  status: RegistrationStatus;
+  waitlistPosition: number | null;
+  registeredAt: string;
+  promotedAt: string | null;
+  cancelledAt: string | null;
+  attendedAt: string | null;
+}
+
+const ACTIVITY_COLUMNS = `a.id, a.seq, a.organization_id AS "organizationId", o.name AS "organizationName", a.site_id AS "siteId", a.title, a.kind,
+  ${iso('a.starts_at')} AS "startsAt", ${iso('a.ends_at')} AS "endsAt", a.capacity,
+  (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status IN ('REGISTERED', 'ATTENDED'))::int AS "registeredCount",
+  (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status = 'WAITLISTED')::int AS "waitlistCount",
+  (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status = 'ATTENDED')::int AS "attendedCount"`;
+
+const REGISTRATION_COLUMNS = `r.id, r.seq, r.activity_id AS "activityId", r.organization_id AS "organizationId", r.resident_id AS "residentId",
+  r.participant_name AS "participantName", r.contact_masked AS "contactMasked", r.status,
+  CASE WHEN r.status = 'WAITLISTED' THEN (SELECT count(*) FROM activity_registration w WHERE w.activity_id = r.activity_id AND w.status = 'WAITLISTED' AND w.seq <= r.seq)::int END AS "waitlistPosition",
+  ${iso('r.registered_at')} AS "registeredAt", ${iso('r.promoted_at')} AS "promotedAt", ${iso('r.cancelled_at')} AS "cancelledAt", ${iso('r.attended_at')} AS "attendedAt"`;
+
+/** Activities: the organization's own (NGO), those of organizations in their regions (officers), those at their own sites (residents). */
+function activityScope(p: Principal, firstParam: number) {
+  if (p.role === 'resident') return { sql: `a.site_id::text = ANY($${firstParam}::text[])`, params: [p.sites] };
+  return ownedScope(p, 'a.organization_id', firstParam);
+}
+
+/** Registrations: the organization's (NGO, officers); a resident's own. */
+function registrationScope(p: Principal, firstParam: number) {
+  if (p.role === 'resident') return { sql: `r.resident_id = $${firstParam}::uuid`, params: [p.residentId] };
+  return ownedScope(p, 'r.organization_id', firstParam);
+}
+
+export class ActivityService {
+  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+
+  byIds(ids: readonly string[]): Promise<ActivityRow[]> {
+    const s = activityScope(this.principal, 2);
+    return this.db.query(`SELECT ${ACTIVITY_COLUMNS} FROM activity a JOIN organization o ON o.id = a.organization_id WHERE a.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+  }
+
+  registrationsByIds(ids: readonly string[]): Promise<RegistrationRow[]> {
+    const s = registrationScope(this.principal, 2);
+    return this.db.query(`SELECT ${REGISTRATION_COLUMNS} FROM activity_registration r WHERE r.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+  }
+
+  /** Registrations of many activities at once (one query for a whole page of activities). */
+  registrationsByActivities(activityIds: readonly string[]): Promise<RegistrationRow[]> {
+    const s = registrationScope(this.principal, 2);
+    return this.db.query(`SELECT ${REGISTRATION_COLUMNS} FROM activity_registration r WHERE r.activity_id::text = ANY($1) AND ${s.sql} ORDER BY r.seq`, [activityIds, ...s.params]);
+  }
+
+  /** Registrations of many residents at once (the `Resident.activityRegistrations` join). */
+  registrationsByResidents(residentIds: readonly string[]): Promise<RegistrationRow[]> {
+    const s = registrationScope(this.principal, 2);
+    return this.db.query(`SELECT ${REGISTRATION_COLUMNS} FROM activity_registration r WHERE r.resident_id::text = ANY($1) AND ${s.sql} ORDER BY r.seq`, [residentIds, ...s.params]);
+  }
+
+  async list(args: { organizationId?: string | null; siteId?: string | null; first?: number | null; after?: string | null }) {
+    const { limit, afterSeq } = pageArgs(args.first, args.after);
+    const s = activityScope(this.principal, 3);
+    const filter = `($1::text IS NULL OR a.organization_id::text = $1) AND ($2::text IS NULL OR a.site_id::text = $2) AND ${s.sql}`;
+    const params = [args.organizationId ?? null, args.siteId ?? null, ...s.params];
+    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM activity a WHERE ${filter}`, params);
+    const rows: ActivityRow[] = await this.db.query(
+      `SELECT ${ACTIVITY_COLUMNS} FROM activity a JOIN organization o ON o.id = a.organization_id
+       WHERE ${filter} AND a.seq > $${params.length + 1}::bigint ORDER BY a.seq LIMIT $${params.length + 2}`,
+      [...params, afterSeq, limit + 1],
+    );
+    return toPage(rows, limit, count);
+  }
+
+  async create(input: { organizationId?: string | null; siteId: string; title: string; kind: ActivityKind; startsAt: string; endsAt: string; capacity: number }): Promise<ActivityRow> {
+    const orgId = await organizationToManage(this.db, this.principal, input.organizationId);
+    if (!isUuid(input.siteId)) throw new InputError('input.siteId', 'Give the id of a resettlement site (安置点).', 'FORMAT');
+    const title = text(input.title, 'input.title', 100);
+    const startsAt = isoDateTime(input.startsAt, 'input.startsAt');
+    const endsAt = isoDateTime(input.endsAt, 'input.endsAt');
+    if (endsAt <= startsAt) throw new InputError('input.endsAt', 'An activity ends after it starts.', 'ORDER');
+    checkCapacity(input.capacity, 'input.capacity');
+    const [{ id }] = await this.db.query(
+      `INSERT INTO activity (organization_id, site_id, title, kind, starts_at, ends_at, capacity) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [orgId, input.siteId, title, input.kind, startsAt, endsAt, input.capacity],
+    );
+    return (await this.byIds([id]))[0];
+  }
+
+  /**
+   * Changes the number of places. Never below the places already taken (registered or
+   * attended); extra places go to the waiting list in the order people joined it.
+   */
+  async setCapacity(activityId: string, capacity: number): Promise<ActivityRow> {
+    checkCapacity(capacity, 'capacity');
+    await this.db.transaction(async (m) => {
+      if (this.principal.role === 'resident') throw new ForbiddenError('Residents cannot change an activity.');
+      await scopedRow(m, this.principal, 'activity', activityId, 'activityId', { lock: true, what: 'activity' });
+      const [{ taken }] = await m.query(`SELECT count(*)::int AS taken FROM activity_registration WHERE activity_id = $1 AND status IN ('REGISTERED', 'ATTENDED')`, [activityId]);
+      if (capacity < taken) throw new InputError('capacity', `${taken} places are already taken; capacity cannot go below that.`, 'BELOW_REGISTRATIONS');
+      await m.query(`UPDATE activity SET capacity = $2 WHERE id = $1`, [activityId, capacity]);
+      await promoteWaitlisted(m, activityId, capacity - taken);
+    });
+    return (await this.byIds([activityId]))[0];
+  }
+
+  /**
+   * Registers a resident: a place if one is free, else the waiting list (候补). Residents register
+   * themselves (their token's resident id; the activity must be at one of their sites); NGO
+   * members and officers register a resident for them. Only a display name and a masked phone
+   * are kept.
+   */
+  async register(input: { activityId: string; residentId?: string | null; participantName: string; phone?: string | null }): Promise<RegistrationRow> {
+    const p = this.principal;
+    let residentId: string;
+    if (p.role === 'resident') {
+      if (input.residentId && input.residentId !== p.residentId) throw new ForbiddenError('A resident registers only themselves.');
+      residentId = p.residentId!;
+    } else {
+      if (!isUuid(input.residentId)) throw new InputError('input.residentId', 'Give the id of the resident to register.', 'FORMAT');
+      residentId = input.residentId;
+    }
+    const name = text(input.participantName, 'input.participantName', 50);
+    const contact = maskPhone(input.phone, 'input.phone');
+    const id = await this.db.transaction(async (m) => {
+      if (!isUuid(input.activityId)) throw new NotFoundError('input.activityId', 'No such activity.');
+      const s = activityScope(p, 2);
+      const [activity] = await m.query(`SELECT a.* FROM activity a WHERE a.id = $1 AND ${s.sql} FOR UPDATE`, [input.activityId, ...s.params]);
+      if (!activity) throw new NotFoundError('input.activityId', 'No such activity in your scope.');
+      if (new Date(activity.ends_at) <= new Date()) throw new InputError('input.activityId', 'This activity is over; registration is closed.', 'ACTIVITY_OVER');
+      const [{ taken }] = await m.query(`SELECT count(*)::int AS taken FROM activity_registration WHERE activity_id = $1 AND status IN ('REGISTERED', 'ATTENDED')`, [activity.id]);
+      const status: RegistrationStatus = taken < activity.capacity ? 'REGISTERED' : 'WAITLISTED';
+      const rows = await m.query(
+        `INSERT INTO activity_registration (activity_id, organization_id, resident_id, participant_name, contact_masked, status, registered_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (activity_id, resident_id) WHERE status <> 'CANCELLED' DO NOTHING RETURNING id`,
+        [activity.id, activity.organization_id, residentId, name, contact, status, p.role],
+      );
+      if (!rows.length) throw new ConflictError('input.residentId', 'This resident is already registered or on the waiting list.', 'ALREADY_REGISTERED');
+      return rows[0].id as string;
+    });
+    return (await this.registrationsByIds([id]))[0];
+  }
+
+  /** Cancels a place or a waiting-list entry; a freed place goes to the first on the waiting list. */
+  async cancel(registrationId: string): Promise<RegistrationRow> {
+    await this.db.transaction(async (m) => {
+      const reg = await this.lockRegistration(m, registrationId);
+      if (reg.status !== 'REGISTERED' && reg.status !== 'WAITLISTED') {
+        throw new InputError('registrationId', `A registration that is ${reg.status.toLowerCase()} cannot be cancelled.`, 'INVALID_TRANSITION');
+      }
+      await m.query(`UPDATE activity_registration SET status = 'CANCELLED', cancelled_at = now() WHERE id = $1`, [reg.id]);
+      if (reg.status === 'REGISTERED') {
+        const [{ free }] = await m.query(
+          `SELECT a.capacity - (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status IN ('REGISTERED', 'ATTENDED'))::int AS free FROM activity a WHERE a.id = $1`,
+          [reg.activity_id],
+        );
+        await promoteWaitlisted(m, reg.activity_id, free);
+      }
+    });
+    return (await this.registrationsByIds([registrationId]))[0];
+  }
+
+  /**
+   * Check-in at the door: the registration becomes an attendance, and `activity.attended` is
+   * published in the same transaction (the resident earns points in governance).
+   */
+  async checkIn(registrationId: string): Promise<RegistrationRow> {
+    if (this.principal.role === 'resident') throw new ForbiddenError('Check-in is done by the organizer.');
+    await this.db.transaction(async (m) => {
+      const reg = await this.lockRegistration(m, registrationId);
+      if (reg.status === 'ATTENDED') throw new ConflictError('registrationId', 'Already checked in.', 'ALREADY_CHECKED_IN');
+      if (reg.status !== 'REGISTERED') {
+        throw new InputError('registrationId', `Only a registered participant can check in (this one is ${reg.status.toLowerCase()}).`, 'INVALID_TRANSITION');
+      }
+      const [done] = returned<{ attendedAt: Date; siteId: string; kind: string }>(await m.query(
+        `UPDATE activity_registration r SET status = 'ATTENDED', attended_at = now() FROM activity a
+         WHERE r.id = $1 AND a.id = r.activity_id RETURNING r.attended_at AS "attendedAt", a.site_id AS "siteId", a.kind`,
+        [reg.id],
+      ));
+      await publish(m, 'activity.attended', {
+        attendanceId: reg.id,
+        activityId: reg.activity_id,
+        organizationId: reg.organization_id,
+        residentId: reg.resident_id,
+        siteId: done.siteId,
+        attendedAt: new Date(done.attendedAt).toISOString(),
+        activityKind: done.kind,
+      });
+    });
+    return (await this.registrationsByIds([registrationId]))[0];
+  }
+
+  /** Locks the activity, then the registration (the same order everywhere, so no deadlocks). */
+  private async lockRegistration(m: EntityManager, registrationId: string) {
+    if (!isUuid(registrationId)) throw new NotFoundError('registrationId', 'No such registration.');
+    const s = registrationScope(this.principal, 2);
+    const [found] = await m.query(`SELECT r.activity_id FROM activity_registration r WHERE r.id = $1 AND ${s.sql}`, [registrationId, ...s.params]);
+    if (!found) throw new NotFoundError('registrationId', 'No such registration in your scope.');
+    await m.query(`SELECT 1 FROM activity WHERE id = $1 FOR UPDATE`, [found.activity_id]);
+    const [reg] = await m.query(`SELECT * FROM activity_registration WHERE id = $1 FOR UPDATE`, [registrationId]);
+    return reg as { id: string; activity_id: string; organization_id: string; resident_id: string; status: RegistrationStatus };
+  }
+}
+
+function checkCapacity(capacity: number, field: string) {
+  if (!Number.isInteger(capacity) || capacity < 1 || capacity > 100_000) throw new InputError(field, 'Capacity is a whole number of places from 1 to 100000.', 'RANGE');
+}
+
+/** Moves up to `places` people from the waiting list to registered, first come first served. */
+async function promoteWaitlisted(m: EntityManager, activityId: string, places: number) {
+  if (places <= 0) return;
+  await m.query(
+    `UPDATE activity_registration SET status = 'REGISTERED', promoted_at = now()
+     WHERE id IN (SELECT id FROM activity_registration WHERE activity_id = $1 AND status = 'WAITLISTED' ORDER BY seq LIMIT $2)`,
+    [activityId, places],
+  );
+}

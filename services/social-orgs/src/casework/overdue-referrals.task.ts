@@ -1,0 +1,28 @@
+import type { DataSource } from 'typeorm';
+import type { Logger, ScheduledTask } from '@anju/kit';
+import { returned } from '../shared/scope';
+
+/**
+ * Every hour: referrals whose due date has passed in the province's time zone and that still
+ * have no outcome are flagged overdue (once; the flag keeps the first time it was seen), so they
+ * show in `overdueReferrals` — the follow-up case management usually leaves to memory.
+ */
+export function overdueReferralsTask(db: Pick<DataSource, 'query'>, opts: { now?: () => Date; logger?: Logger } = {}): ScheduledTask {
+  const now = opts.now ?? (() => new Date());
+  return {
+    name: 'referrals.flag-overdue',
+    cron: '5 * * * *',
+    async run() {
+      const at = now();
+      const rows = returned<{ id: string }>(await db.query(
+        `UPDATE referral SET overdue_since = $1
+         WHERE outcome IS NULL AND overdue_since IS NULL AND due_on < ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
+         RETURNING id`,
+        [at],
+      ));
+      const flagged = rows.length;
+      opts.logger?.info({ flagged }, 'overdue referrals flagged');
+      return { flagged };
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import { organizationResolvers } from './organization/organization.resolvers';
+import { activityResolvers } from './activity/activity.resolvers';
+import { socialWorkerResolvers } from './social-worker/social-worker.resolvers';
+import { caseworkResolvers } from './casework/casework.resolvers';
+
+const parts: Record<string, Record<string, unknown>>[] = [organizationResolvers, activityResolvers, socialWorkerResolvers, caseworkResolvers];
+
+/** The subgraph's resolver map: each feature's, merged type by type. */
+export const resolvers: Record<string, Record<string, unknown>> = {};
+for (const part of parts) {
+  for (const [type, fields] of Object.entries(part)) resolvers[type] = { ...(resolvers[type] ?? {}), ...fields };
+}

@@ -1,0 +1,107 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ForbiddenError, InputError, NotFoundError, type Principal } from '@anju/kit';
+import { organizationScope } from '../organization/organization.service';
+
+type Queryable = Pick<DataSource | EntityManager, 'query'>;
+
+/**
+ * The scope of an organization's own records (activities, workers, cases, referrals…) as SQL
+ * over their `organization_id` column: an NGO member's token sees its own organization only;
+ * province and county officers those of organizations serving a region inside theirs; everyone
+ * else none (residents get narrower, feature-specific rules where they have any).
+ */
+export function ownedScope(p: Principal, orgColumn: string, firstParam: number): { sql: string; params: unknown[] } {
+  if (p.role === 'ngo_member') return { sql: `${orgColumn} = $${firstParam}::uuid`, params: [p.organizationId] };
+  if (p.role === 'province' || p.role === 'county') {
+    const s = organizationScope(p, firstParam);
+    return { sql: `${orgColumn} IN (SELECT o.id FROM organization o WHERE ${s.sql})`, params: s.params };
+  }
+  return { sql: 'false', params: [] };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+
+/**
+ * The organization a write acts for: an NGO member always its own (naming another is refused);
+ * an officer must name one serving their regions. Returns its id.
+ */
+export async function organizationToManage(db: Queryable, p: Principal, requested: string | null | undefined, field = 'input.organizationId'): Promise<string> {
+  if (p.role === 'ngo_member') {
+    if (requested && requested !== p.organizationId) throw new ForbiddenError('An NGO member acts for its own organization only.');
+    return p.organizationId!;
+  }
+  if (p.role !== 'province' && p.role !== 'county') throw new ForbiddenError('This needs an NGO member or a province or county officer.');
+  if (!isUuid(requested)) throw new NotFoundError(field, 'Name the organization (organizationId) this is for.');
+  const s = organizationScope(p, 2);
+  const rows = await db.query(`SELECT o.id FROM organization o WHERE o.id = $1 AND ${s.sql}`, [requested, ...s.params]);
+  if (!rows.length) throw new NotFoundError(field, 'No such organization in your scope.');
+  return requested;
+}
+
+/** One row by id inside the caller's scope, or NOT_FOUND (records of other organizations do not exist for the caller). */
+export async function scopedRow<T>(db: Queryable, p: Principal, table: string, id: string, field: string, opts: { lock?: boolean; what?: string } = {}): Promise<T & { id: string; organization_id: string }> {
+  if (!isUuid(id)) throw new NotFoundError(field, `No such ${opts.what ?? 'record'}.`);
+  const s = ownedScope(p, 't.organization_id', 2);
+  const rows = await db.query(`SELECT t.* FROM ${table} t WHERE t.id = $1 AND ${s.sql}${opts.lock ? ' FOR UPDATE' : ''}`, [id, ...s.params]);
+  if (!rows.length) throw new NotFoundError(field, `No such ${opts.what ?? 'record'} in your scope.`);
+  return rows[0];
+}
+
+/** Keyset pages over a table's `seq` column: `{ nodes, totalCount, endCursor }`. */
+export function pageArgs(first: number | null | undefined, after: string | null | undefined): { limit: number; afterSeq: string } {
+  const limit = Math.min(Math.max(first ?? 50, 1), 200);
+  const afterSeq = after && /^\d{1,18}$/.test(after) ? after : '0';
+  return { limit, afterSeq };
+}
+
+export function toPage<T extends { seq: string }>(rows: T[], limit: number, totalCount: number) {
+  const nodes = rows.slice(0, limit);
+  return { nodes, totalCount, endCursor: rows.length > limit ? String(nodes.at(-1)!.seq) : null };
+}
+
+/** ISO-8601 UTC text of a timestamptz column, for the graph. */
+export const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** A phone reduced to what an NGO may see: `138****1234`. The full number is never stored here. */
+export function maskPhone(raw: string | null | undefined, field: string): string | null {
+  if (raw == null || raw.trim() === '') return null;
+  const digits = raw.replace(/[\s-]/g, '');
+  if (!/^1\d{10}$/.test(digits)) throw new InputError(field, 'A mobile phone number has 11 digits starting with 1.', 'FORMAT');
+  return `${digits.slice(0, 3)}****${digits.slice(7)}`;
+}
+
+/** A non-empty trimmed text of at most `max` characters, or a typed error. */
+export function text(raw: string | null | undefined, field: string, max = 200): string {
+  const v = (raw ?? '').trim();
+  if (!v || v.length > max) throw new InputError(field, `Give 1 to ${max} characters.`, 'LENGTH');
+  return v;
+}
+
+export function optionalText(raw: string | null | undefined, field: string, max = 2000): string | null {
+  const v = (raw ?? '').trim();
+  if (!v) return null;
+  if (v.length > max) throw new InputError(field, `At most ${max} characters.`, 'LENGTH');
+  return v;
+}
+
+/** An ISO date (YYYY-MM-DD) that exists in the calendar. */
+export function isoDate(raw: string, field: string): string {
+  const d = new Date(`${raw}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== raw) {
+    throw new InputError(field, 'Give a date as YYYY-MM-DD.', 'FORMAT');
+  }
+  return raw;
+}
+
+export function isoDateTime(raw: string, field: string): Date {
+  const d = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(d.getTime())) throw new InputError(field, 'Give a date and time in ISO 8601 with an offset, e.g. 2026-12-01T14:30:00+08:00.', 'FORMAT');
+  return d;
+}
+
+/** Rows of an UPDATE/DELETE … RETURNING through TypeORM (which answers `[rows, affectedCount]` for those). */
+export function returned<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}

@@ -1,0 +1,156 @@
+import type { DataSource } from 'typeorm';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, type Principal } from '@anju/kit';
+import { iso, isoDate, isUuid, optionalText, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
+
+export type Qualification = 'NONE' | 'ASSISTANT_SOCIAL_WORKER' | 'SOCIAL_WORKER' | 'SENIOR_SOCIAL_WORKER';
+
+export interface SocialWorkerRow {
+  id: string;
+  seq: string;
+  organizationId: string;
+  name: string;
+  qualification: Qualification;
+  certificateNumber: string | null;
+  siteIds: string[];
+  status: 'ACTIVE' | 'EXITED';
+  joinedOn: string;
+  exitedOn: string | null;
+  exitReason: string | null;
+  averageScore: number | null;
+  averageRating: number | null;
+}
+
+export interface AssessmentRow { id: string; workerId: string; period: string; score: number; comments: string | null; assessedAt: string }
+export interface FeedbackRow { id: string; workerId: string; rating: number; comment: string | null; givenAt: string }
+
+const COLUMNS = `w.id, w.seq, w.organization_id AS "organizationId", w.name, w.qualification, w.certificate_number AS "certificateNumber",
+  w.site_ids::text[] AS "siteIds", w.status, w.joined_on::text AS "joinedOn", w.exited_on::text AS "exitedOn", w.exit_reason AS "exitReason",
+  (SELECT round(avg(x.score), 2)::float8 FROM worker_assessment x WHERE x.worker_id = w.id) AS "averageScore",
+  (SELECT round(avg(f.rating), 2)::float8 FROM worker_feedback f WHERE f.worker_id = w.id) AS "averageRating"`;
+
+const PERIOD = /^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$/;
+
+/** 进、管、考、出 — entry, management, assessment and exit of the social workers (社工) an organization employs. */
+export class SocialWorkerService {
+  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+
+  byIds(ids: readonly string[]): Promise<SocialWorkerRow[]> {
+    const s = ownedScope(this.principal, 'w.organization_id', 2);
+    return this.db.query(`SELECT ${COLUMNS} FROM social_worker w WHERE w.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+  }
+
+  async list(args: { organizationId?: string | null; status?: string | null; first?: number | null; after?: string | null }) {
+    const { limit, afterSeq } = pageArgs(args.first, args.after);
+    const s = ownedScope(this.principal, 'w.organization_id', 3);
+    const filter = `($1::text IS NULL OR w.organization_id::text = $1) AND ($2::text IS NULL OR w.status = $2) AND ${s.sql}`;
+    const params = [args.organizationId ?? null, args.status ?? null, ...s.params];
+    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM social_worker w WHERE ${filter}`, params);
+    const rows = await this.db.query(`SELECT ${COLUMNS} FROM social_worker w WHERE ${filter} AND w.seq > $${params.length + 1}::bigint ORDER BY w.seq LIMIT $${params.length + 2}`, [...params, afterSeq, limit + 1]);
+    return toPage<SocialWorkerRow>(rows, limit, count);
+  }
+
+  assessmentsByWorkers(ids: readonly string[]): Promise<AssessmentRow[]> {
+    const s = ownedScope(this.principal, 'x.organization_id', 2);
+    return this.db.query(
+      `SELECT x.id, x.worker_id AS "workerId", x.period, x.score::float8 AS score, x.comments, ${iso('x.assessed_at')} AS "assessedAt"
+       FROM worker_assessment x WHERE x.worker_id::text = ANY($1) AND ${s.sql} ORDER BY x.period`, [ids, ...s.params]);
+  }
+
+  feedbackByWorkers(ids: readonly string[]): Promise<FeedbackRow[]> {
+    const s = ownedScope(this.principal, 'f.organization_id', 2);
+    return this.db.query(
+      `SELECT f.id, f.worker_id AS "workerId", f.rating, f.comment, ${iso('f.given_at')} AS "givenAt"
+       FROM worker_feedback f WHERE f.worker_id::text = ANY($1) AND ${s.sql} ORDER BY f.seq`, [ids, ...s.params]);
+  }
+
+  /** 进 — a social worker joins an organization, with their qualification. */
+  async hire(input: { organizationId?: string | null; name: string; qualification: Qualification; certificateNumber?: string | null; joinedOn: string; siteIds?: string[] | null }): Promise<SocialWorkerRow> {
+    const orgId = await organizationToManage(this.db, this.principal, input.organizationId);
+    const name = text(input.name, 'input.name', 50);
+    const cert = optionalText(input.certificateNumber, 'input.certificateNumber', 50);
+    if (input.qualification !== 'NONE' && !cert) throw new InputError('input.certificateNumber', 'A qualified social worker has a certificate number (职业水平证书).', 'REQUIRED');
+    const joinedOn = isoDate(input.joinedOn, 'input.joinedOn');
+    const sites = checkSites(input.siteIds ?? [], 'input.siteIds');
+    const [{ id }] = await this.db.query(
+      `INSERT INTO social_worker (organization_id, name, qualification, certificate_number, joined_on, site_ids) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [orgId, name, input.qualification, cert, joinedOn, sites],
+    );
+    return (await this.byIds([id]))[0];
+  }
+
+  /** 管 — the sites a social worker serves (replaces the list). */
+  async assignSites(workerId: string, siteIds: string[]): Promise<SocialWorkerRow> {
+    const sites = checkSites(siteIds, 'siteIds');
+    await this.db.transaction(async (m) => {
+      const w = await scopedRow<{ status: string }>(m, this.principal, 'social_worker', workerId, 'workerId', { lock: true, what: 'social worker' });
+      if (w.status !== 'ACTIVE') throw new InputError('workerId', 'A social worker who has left cannot be assigned.', 'INVALID_TRANSITION');
+      await m.query(`UPDATE social_worker SET site_ids = $2 WHERE id = $1`, [workerId, sites]);
+    });
+    return (await this.byIds([workerId]))[0];
+  }
+
+  /** 考 — a periodic assessment, scored 0–100, one per worker and period. */
+  async assess(input: { workerId: string; period: string; score: number; comments?: string | null }): Promise<AssessmentRow> {
+    if (this.principal.role === 'resident') throw new ForbiddenError('Residents give feedback, not assessments.');
+    if (!Number.isFinite(input.score) || input.score < 0 || input.score > 100) throw new InputError('input.score', 'A score is from 0 to 100.', 'RANGE');
+    if (!PERIOD.test(input.period)) throw new InputError('input.period', 'A period is a year (2026), a half (2026-H1), a quarter (2026-Q3) or a month (2026-09).', 'FORMAT');
+    const comments = optionalText(input.comments, 'input.comments');
+    const id = await this.db.transaction(async (m) => {
+      const w = await scopedRow<{ status: string }>(m, this.principal, 'social_worker', input.workerId, 'input.workerId', { lock: true, what: 'social worker' });
+      if (w.status !== 'ACTIVE') throw new InputError('input.workerId', 'A social worker who has left is no longer assessed.', 'INVALID_TRANSITION');
+      const rows = await m.query(
+        `INSERT INTO worker_assessment (worker_id, organization_id, period, score, comments, assessed_by) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (worker_id, period) DO NOTHING RETURNING id`,
+        [w.id, w.organization_id, input.period, input.score, comments, this.principal.subject],
+      );
+      if (!rows.length) throw new ConflictError('input.period', 'This worker is already assessed for this period.', 'DUPLICATE');
+      return rows[0].id as string;
+    });
+    return (await this.assessmentsByWorkers([input.workerId])).find((a) => a.id === id)!;
+  }
+
+  /**
+   * A resident's feedback on a social worker (1–5). A resident gives it for themselves about a
+   * worker serving one of their sites; an NGO member or officer records it on a resident's behalf.
+   */
+  async feedback(input: { workerId: string; rating: number; comment?: string | null }): Promise<FeedbackRow> {
+    if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) throw new InputError('input.rating', 'A rating is a whole number from 1 to 5.', 'RANGE');
+    const comment = optionalText(input.comment, 'input.comment', 500);
+    const p = this.principal;
+    let worker: { id: string; organization_id: string } | undefined;
+    if (p.role === 'resident') {
+      if (isUuid(input.workerId)) {
+        [worker] = await this.db.query(`SELECT id, organization_id FROM social_worker WHERE id = $1 AND status = 'ACTIVE' AND site_ids && $2::uuid[]`, [input.workerId, p.sites]);
+      }
+      if (!worker) throw new NotFoundError('input.workerId', 'No social worker serving your site with this id.');
+    } else {
+      worker = await scopedRow(this.db, p, 'social_worker', input.workerId, 'input.workerId', { what: 'social worker' });
+    }
+    const [{ id }] = await this.db.query(
+      `INSERT INTO worker_feedback (worker_id, organization_id, resident_id, rating, comment) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [worker!.id, worker!.organization_id, p.role === 'resident' ? p.residentId : null, input.rating, comment],
+    );
+    const [row] = await this.db.query(`SELECT f.id, f.worker_id AS "workerId", f.rating, f.comment, ${iso('f.given_at')} AS "givenAt" FROM worker_feedback f WHERE f.id = $1`, [id]);
+    return row;
+  }
+
+  /** 出 — a social worker leaves, with the date and reason. */
+  async exit(input: { workerId: string; exitedOn: string; reason: string }): Promise<SocialWorkerRow> {
+    const reason = text(input.reason, 'input.reason', 500);
+    const exitedOn = isoDate(input.exitedOn, 'input.exitedOn');
+    await this.db.transaction(async (m) => {
+      const w = await scopedRow<{ status: string; joined_on: Date }>(m, this.principal, 'social_worker', input.workerId, 'input.workerId', { lock: true, what: 'social worker' });
+      if (w.status !== 'ACTIVE') throw new InputError('input.workerId', 'This social worker has already left.', 'INVALID_TRANSITION');
+      const [{ before }] = await m.query(`SELECT $2::date < joined_on AS before FROM social_worker WHERE id = $1`, [w.id, exitedOn]);
+      if (before) throw new InputError('input.exitedOn', 'A worker cannot leave before joining.', 'ORDER');
+      await m.query(`UPDATE social_worker SET status = 'EXITED', exited_on = $2, exit_reason = $3, site_ids = '{}' WHERE id = $1`, [w.id, exitedOn, reason]);
+    });
+    return (await this.byIds([input.workerId]))[0];
+  }
+}
+
+function checkSites(ids: string[], field: string): string[] {
+  const bad = ids.find((s) => !isUuid(s));
+  if (bad !== undefined) throw new InputError(field, 'Give the ids of resettlement sites (安置点).', 'FORMAT');
+  return [...new Set(ids)];
+}
