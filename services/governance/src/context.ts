@@ -6,6 +6,10 @@ import { HouseholdService, type HouseholdRow } from './household/household.servi
 import { ResidentService, type ResidentRow } from './resident/resident.service';
 import { RegionService } from './region/region.service';
 import type { Region } from './region/region.entity';
+import { pointsContext, type PointsContext } from './points/points.context';
+import { GridService, type GridRow } from './grid/grid.service';
+import { BuildingService, type BuildingRow } from './building/building.service';
+import { AuditService } from './audit/audit.service';
 
 export interface GovernanceDeps {
   db: DataSource;
@@ -17,7 +21,14 @@ export interface GovernanceContext extends RequestBase {
   sites: SiteService;
   households: HouseholdService;
   residents: ResidentService;
+  /** Points (积分制): the co-governance list, ledger, rewards, redemptions, rankings. */
+  points: PointsContext;
+  grids: GridService;
+  buildings: BuildingService;
+  audit: AuditService;
   loaders: {
+    grid: DataLoader<string, GridRow | null>;
+    building: DataLoader<string, BuildingRow | null>;
     region: DataLoader<string, Region | null>;
     site: DataLoader<string, SiteRow | null>;
     household: DataLoader<string, HouseholdRow | null>;
@@ -34,13 +45,21 @@ export function buildContext(deps: GovernanceDeps) {
     const sites = new SiteService(deps.db, base.principal);
     const households = new HouseholdService(deps.db, base.principal);
     const residents = new ResidentService(deps.db, deps.vault, base.principal, households);
+    const grids = new GridService(deps.db, base.principal);
+    const buildings = new BuildingService(deps.db, base.principal);
     return {
       ...base,
+      grids,
+      buildings,
+      audit: new AuditService(deps.db, base.principal),
       regions,
       sites,
       households,
       residents,
+      points: pointsContext(deps.db, base.principal),
       loaders: {
+        grid: byIdLoader((ids) => grids.byIds(ids)),
+        building: byIdLoader((ids) => buildings.byIds(ids)),
         region: byKeyLoader((codes) => regions.byCodes(codes), (r) => r.code),
         site: byIdLoader((ids) => sites.byIds(ids)),
         household: byIdLoader((ids) => households.byIds(ids)),

@@ -2,11 +2,13 @@ import { Region } from './region/region.entity';
 import { Site } from './site/site.entity';
 import { Household } from './household/household.entity';
 import { Resident } from './resident/resident.entity';
+import { Grid } from './grid/grid.entity';
+import { Building } from './building/building.entity';
 import { migrations } from './migrations';
 
 /** Governance's tables live in the `governance` schema. */
 export const governanceData = {
   schema: 'governance',
-  entities: [Region, Site, Household, Resident],
+  entities: [Region, Site, Household, Resident, Grid, Building],
   migrations,
 };

@@ -3,15 +3,30 @@ import { regionResolvers } from './region/region.resolvers';
 import { siteResolvers } from './site/site.resolvers';
 import { householdResolvers } from './household/household.resolvers';
 import { residentResolvers } from './resident/resident.resolvers';
+import { pointsEnumResolvers, pointsResolvers } from './points/points.resolvers';
+import { gridResolvers } from './grid/grid.resolvers';
+import { buildingResolvers } from './building/building.resolvers';
+import { auditResolvers } from './audit/audit.resolvers';
 
-const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers];
+const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, pointsResolvers];
 
 export const resolvers = {
   ...enumResolvers,
+  ...pointsEnumResolvers,
   Query: Object.assign({}, ...features.map((f) => f.Query)),
   Mutation: Object.assign({}, ...features.map((f) => f.Mutation)),
   Region: regionResolvers.Region,
   Site: siteResolvers.Site,
   Household: householdResolvers.Household,
   Resident: residentResolvers.Resident,
+  Grid: gridResolvers.Grid,
+  Building: buildingResolvers.Building,
+  PointsRule: pointsResolvers.PointsRule,
+  PointsAccount: pointsResolvers.PointsAccount,
+  PointsEntry: pointsResolvers.PointsEntry,
+  PointsStatement: pointsResolvers.PointsStatement,
+  PointsRank: pointsResolvers.PointsRank,
+  PointsMonthlyTotal: pointsResolvers.PointsMonthlyTotal,
+  Reward: pointsResolvers.Reward,
+  Redemption: pointsResolvers.Redemption,
 };

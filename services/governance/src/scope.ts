@@ -10,8 +10,25 @@ export function scopeSql(p: Principal, alias: string, firstParam: number, kind: 
     if (kind === 'resident') return { sql: `${alias}.id = $${firstParam}::uuid`, params: [p.residentId] };
     return { sql: `${alias}.${kind === 'site' ? 'id' : 'site_id'}::text = ANY($${firstParam}::text[])`, params: [p.sites] };
   }
+  if (p.role === 'grid_worker' && p.grids.length) return gridScopeSql(p, alias, firstParam, kind);
   const site = kind === 'site' ? `${alias}.id` : `${alias}.site_id`;
   return placeFilter(p, { site, region: `${alias}.region_code` }, firstParam);
+}
+
+/**
+ * A grid worker's reach (网格员): residents of households in buildings of their grids; the
+ * households and buildings of those grids; the sites their grids lie in.
+ */
+export function gridScopeSql(p: Principal, alias: string, n: number, kind: 'site' | 'resident' | 'household' | 'building' | 'grid') {
+  const grids = `$${n}::text[]`;
+  const sql = {
+    resident: `${alias}.household_id IN (SELECT gh.id FROM household gh JOIN building gb ON gb.id = gh.building_id WHERE gb.grid_id::text = ANY(${grids}))`,
+    household: `${alias}.building_id IN (SELECT gb.id FROM building gb WHERE gb.grid_id::text = ANY(${grids}))`,
+    building: `${alias}.grid_id::text = ANY(${grids})`,
+    grid: `${alias}.id::text = ANY(${grids})`,
+    site: `${alias}.id IN (SELECT gg.site_id FROM grid gg WHERE gg.id::text = ANY(${grids}))`,
+  }[kind];
+  return { sql, params: [p.grids] as unknown[] };
 }
 
 /** Opaque keyset cursors: base64 of the sort key of the last row. */

@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal } from '@anju/kit';
-import { scopeSql } from '../scope';
+import { publish } from '@anju/contracts';
+import { audit } from '../audit/audit';
+import { cursor, gridScopeSql, pageSize, scopeSql } from '../scope';
 
 export interface HouseholdRow {
   id: string;
@@ -8,30 +10,58 @@ export interface HouseholdRow {
   regionCode: string;
   householdNumber: string;
   address: string | null;
+  buildingId: string | null;
+  gridId: string | null;
 }
 
-const COLUMNS = `h.id, h.site_id AS "siteId", s.region_code AS "regionCode", h.household_number AS "householdNumber", h.address`;
+const COLUMNS = `h.id, h.site_id AS "siteId", s.region_code AS "regionCode", h.household_number AS "householdNumber", h.address,
+  h.building_id AS "buildingId", b.grid_id AS "gridId"`;
+const FROM = `household h JOIN site s ON s.id = h.site_id LEFT JOIN building b ON b.id = h.building_id`;
 
 export class HouseholdService {
   constructor(private readonly db: DataSource, private readonly principal: Principal) {}
 
-  byIds(ids: readonly string[]): Promise<HouseholdRow[]> {
-    const scope = this.principal.role === 'resident'
-      ? { sql: `h.id IN (SELECT household_id FROM resident WHERE id = $2::uuid)`, params: [this.principal.residentId] }
-      : scopeSql(this.principal, 's', 2, 'site');
-    return this.db.query(`SELECT ${COLUMNS} FROM household h JOIN site s ON s.id = h.site_id WHERE h.id::text = ANY($1) AND ${scope.sql}`, [ids, ...scope.params]);
+  private scope(n: number) {
+    const p = this.principal;
+    if (p.role === 'resident') return { sql: `h.id IN (SELECT household_id FROM resident WHERE id = $${n}::uuid)`, params: [p.residentId] as unknown[] };
+    if (p.role === 'grid_worker' && p.grids.length) return gridScopeSql(p, 'h', n, 'household');
+    return scopeSql(p, 's', n, 'site');
   }
 
-  /** A household for a write: it must exist and be in the caller's scope. */
+  byIds(ids: readonly string[]): Promise<HouseholdRow[]> {
+    const scope = this.scope(2);
+    return this.db.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE h.id::text = ANY($1) AND ${scope.sql}`, [ids, ...scope.params]);
+  }
+
+  /** Households of a site, optionally of one building or grid, by household number. */
+  async list(args: { siteId: string; buildingId?: string | null; gridId?: string | null; first?: number | null; after?: string | null }) {
+    const limit = pageSize(args.first);
+    const scope = this.scope(4);
+    const params: unknown[] = [args.siteId, args.buildingId ?? null, args.gridId ?? null, ...scope.params];
+    const where = `h.site_id::text = $1 AND ($2::text IS NULL OR h.building_id::text = $2) AND ($3::text IS NULL OR b.grid_id::text = $3) AND ${scope.sql}`;
+    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM ${FROM} WHERE ${where}`, params);
+    const key = cursor.decode(args.after);
+    const n = params.length;
+    const rows: HouseholdRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where}
+          AND ($${n + 1}::text IS NULL OR (h.household_number, h.id) > ($${n + 1}, $${n + 2}::uuid))
+        ORDER BY h.household_number, h.id LIMIT $${n + 3}`,
+      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
+    );
+    const nodes = rows.slice(0, limit);
+    return { nodes, totalCount: count, endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.householdNumber, nodes.at(-1)!.id]) : null };
+  }
+
+  /** A household for a write: it must exist and be in the caller's scope (a grid worker: in their grids). */
   async forWrite(id: string, field: string): Promise<HouseholdRow> {
     if (!isUuid(id)) throw new InputError(field, 'Not a household id.', 'FORMAT');
-    const [row]: HouseholdRow[] = await this.db.query(`SELECT ${COLUMNS} FROM household h JOIN site s ON s.id = h.site_id WHERE h.id = $1`, [id]);
+    const [row]: HouseholdRow[] = await this.db.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE h.id = $1`, [id]);
     if (!row) throw new NotFoundError(field, 'No such household.');
-    if (!coversPlace(this.principal, { siteId: row.siteId, regionCode: row.regionCode })) throw new ForbiddenError('The household is outside your scope.');
+    if (!coversPlace(this.principal, { siteId: row.siteId, regionCode: row.regionCode, gridId: row.gridId })) throw new ForbiddenError('The household is outside your scope.');
     return row;
   }
 
-  async register(input: { siteId: string; householdNumber: string; address?: string | null }): Promise<HouseholdRow> {
+  async register(input: { siteId: string; householdNumber: string; address?: string | null; buildingId?: string | null }): Promise<HouseholdRow> {
     requireRole(this.principal, 'province', 'county', 'site_officer');
     if (!isUuid(input.siteId)) throw new InputError('input.siteId', 'Not a site id.', 'FORMAT');
     const number = input.householdNumber.trim();
@@ -39,13 +69,27 @@ export class HouseholdService {
     const [site] = await this.db.query(`SELECT id, region_code AS "regionCode" FROM site WHERE id = $1`, [input.siteId]);
     if (!site) throw new NotFoundError('input.siteId', 'No such site.');
     if (!coversPlace(this.principal, { siteId: site.id, regionCode: site.regionCode })) throw new ForbiddenError('The site is outside your scope.');
-    const rows = await this.db.query(
-      `INSERT INTO household (site_id, household_number, address) VALUES ($1, $2, $3)
-       ON CONFLICT (site_id, household_number) DO NOTHING RETURNING id`,
-      [input.siteId, number, input.address?.trim() || null],
-    );
-    if (!rows.length) throw new ConflictError('input.householdNumber', `Household ${number} is already registered at this site.`, 'DUPLICATE');
-    return { id: rows[0].id, siteId: site.id, regionCode: site.regionCode, householdNumber: number, address: input.address?.trim() || null };
+    let gridId: string | null = null;
+    if (input.buildingId) {
+      if (!isUuid(input.buildingId)) throw new InputError('input.buildingId', 'Not a building id.', 'FORMAT');
+      const [b] = await this.db.query(`SELECT site_id AS "siteId", grid_id AS "gridId" FROM building WHERE id = $1`, [input.buildingId]);
+      if (!b) throw new NotFoundError('input.buildingId', 'No such building.');
+      if (b.siteId !== site.id) throw new InputError('input.buildingId', 'The building belongs to another site.', 'OTHER_SITE');
+      gridId = b.gridId;
+    }
+    const address = input.address?.trim() || null;
+    return this.db.transaction(async (m) => {
+      const rows = await m.query(
+        `INSERT INTO household (site_id, household_number, address, building_id) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (site_id, household_number) DO NOTHING RETURNING id`,
+        [input.siteId, number, address, input.buildingId || null],
+      );
+      if (!rows.length) throw new ConflictError('input.householdNumber', `Household ${number} is already registered at this site.`, 'DUPLICATE');
+      const id: string = rows[0].id;
+      await audit(m, this.principal, { action: 'household.register', entityType: 'Household', entityId: id, siteId: site.id, regionCode: site.regionCode, detail: { buildingId: input.buildingId || null } });
+      await publish(m, 'household.registered', { householdId: id, siteId: site.id, regionCode: site.regionCode });
+      return { id, siteId: site.id, regionCode: site.regionCode, householdNumber: number, address, buildingId: input.buildingId || null, gridId };
+    });
   }
 }
 

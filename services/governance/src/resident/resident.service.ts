@@ -1,11 +1,12 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, isMobilePhone, maskNationalId, maskPhone, parseNationalId, requireRole,
+  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, isMobilePhone, maskNationalId, maskPhone, parseNationalId, requireRole,
   type PersonalDataVault, type Principal,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
-import type { HouseholdService } from '../household/household.service';
+import { isUuid, type HouseholdService } from '../household/household.service';
+import { audit, returning } from '../audit/audit';
 import { cursor, pageSize, scopeSql } from '../scope';
 import type { LabourCapacity, RelationToHead } from './resident.entity';
 
@@ -26,13 +27,43 @@ export interface ResidentRow {
   relationToHead: RelationToHead;
   movedInOn: string | null;
   registeredAt: Date;
+  movedOutOn: string | null;
+  movedOutReason: string | null;
+}
+
+/** 年龄段: bands an officer filters by (labour age is 16–59). */
+export type AgeBand = 'UNDER_16' | 'FROM_16_TO_35' | 'FROM_36_TO_45' | 'FROM_46_TO_59' | 'FROM_60';
+export const AGE_BANDS: Record<AgeBand, [number, number | null]> = {
+  UNDER_16: [0, 15], FROM_16_TO_35: [16, 35], FROM_36_TO_45: [36, 45], FROM_46_TO_59: [46, 59], FROM_60: [60, null],
+};
+
+export interface ResidentFilter {
+  gridId?: string | null;
+  buildingId?: string | null;
+  householdId?: string | null;
+  labourCapacity?: LabourCapacity | null;
+  ageBand?: AgeBand | null;
+  /** Moved-out residents are left out unless asked for. */
+  includeMovedOut?: boolean | null;
+}
+
+export interface UpdateResidentInput {
+  name?: string | null;
+  ethnicity?: string | null;
+  phone?: string | null;
+  labourCapacity?: LabourCapacity | null;
+  canWorkAway?: boolean | null;
+  wantsWork?: boolean | null;
+  relationToHead?: RelationToHead | null;
+  movedInOn?: string | null;
 }
 
 // Sealed columns are never selected: the API has no code path that decrypts for a list.
 const COLUMNS = `r.id, r.household_id AS "householdId", r.site_id AS "siteId", r.region_code AS "regionCode", r.name,
   r.national_id_masked AS "nationalIdMasked", r.phone_masked AS "phoneMasked", r.gender, to_char(r.birth_date, 'YYYY-MM-DD') AS "birthDate",
   r.ethnicity, r.labour_capacity AS "labourCapacity", r.can_work_away AS "canWorkAway", r.wants_work AS "wantsWork",
-  r.relation_to_head AS "relationToHead", to_char(r.moved_in_on, 'YYYY-MM-DD') AS "movedInOn", r.registered_at AS "registeredAt"`;
+  r.relation_to_head AS "relationToHead", to_char(r.moved_in_on, 'YYYY-MM-DD') AS "movedInOn", r.registered_at AS "registeredAt",
+  to_char(r.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn", r.moved_out_reason AS "movedOutReason"`;
 
 export interface RegisterResidentInput {
   householdId: string;
@@ -74,34 +105,160 @@ export class ResidentService {
     });
   }
 
-  /** One site's residents by name, keyset-paginated; `search` is a name fragment or a full ID number. */
-  async list(siteId: string, search: string | null | undefined, first: number | null | undefined, after: string | null | undefined) {
+  /**
+   * Residents by name, keyset-paginated, in the caller's scope: of one site (or every site in
+   * scope), filtered by grid, building, household, labour capacity and age band. `search` is a
+   * name fragment or a full ID number (matched through its keyed hash, never by decrypting).
+   */
+  async list(
+    siteId: string | null | undefined, search: string | null | undefined, first: number | null | undefined, after: string | null | undefined,
+    filter: ResidentFilter = {}, today = new Date(),
+  ) {
     const limit = pageSize(first);
-    const scope = scopeSql(this.principal, 'r', 2, 'resident');
-    const params: unknown[] = [siteId, ...scope.params];
-    let where = `r.site_id::text = $1 AND ${scope.sql}`;
+    const scope = scopeSql(this.principal, 'r', 1, 'resident');
+    const params: unknown[] = [...scope.params];
+    const add = (v: unknown) => `$${params.push(v)}`;
+    const where: string[] = [scope.sql];
+    if (siteId != null) where.push(`r.site_id::text = ${add(siteId)}`);
+    if (!filter.includeMovedOut) where.push(`r.moved_out_on IS NULL`);
+    if (filter.labourCapacity) where.push(`r.labour_capacity = ${add(filter.labourCapacity)}`);
+    if (filter.householdId) where.push(`r.household_id::text = ${add(filter.householdId)}`);
+    if (filter.buildingId) where.push(`r.household_id IN (SELECT fh.id FROM household fh WHERE fh.building_id::text = ${add(filter.buildingId)})`);
+    if (filter.gridId) {
+      where.push(`r.household_id IN (SELECT fh.id FROM household fh JOIN building fb ON fb.id = fh.building_id WHERE fb.grid_id::text = ${add(filter.gridId)})`);
+    }
+    if (filter.ageBand) {
+      // Age a..b today ⇔ born in (today − (b+1) years, today − a years].
+      const [from, to] = AGE_BANDS[filter.ageBand];
+      where.push(`r.birth_date <= ${add(yearsBefore(today, from))}::date`);
+      if (to != null) where.push(`r.birth_date > ${add(yearsBefore(today, to + 1))}::date`);
+    }
     const term = search?.trim();
     if (term) {
       const id = parseNationalId(term);
-      if (id.ok) {
-        params.push(this.vault.lookupHash(id.facts.normalized));
-        where += ` AND r.national_id_hash = $${params.length}`;
-      } else {
-        params.push(`%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-        where += ` AND r.name LIKE $${params.length}`;
-      }
+      if (id.ok) where.push(`r.national_id_hash = ${add(this.vault.lookupHash(id.facts.normalized))}`);
+      else where.push(`r.name LIKE ${add(`%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
     }
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM resident r WHERE ${where}`, params);
+    const sqlWhere = where.join(' AND ');
+    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM resident r WHERE ${sqlWhere}`, params);
     const key = cursor.decode(after);
     const n = params.length;
     const rows: ResidentRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM resident r WHERE ${where}
+      `SELECT ${COLUMNS} FROM resident r WHERE ${sqlWhere}
           AND ($${n + 1}::text IS NULL OR (r.name, r.id) > ($${n + 1}, $${n + 2}::uuid))
         ORDER BY r.name, r.id LIMIT $${n + 3}`,
       [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
     );
     const nodes = rows.slice(0, limit);
     return { nodes, totalCount: count, endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.name, nodes.at(-1)!.id]) : null };
+  }
+
+  /** A resident for a write: exists, in scope (a grid worker: in their grids), still living at the site. */
+  private async forWrite(id: string, field: string) {
+    if (!isUuid(id)) throw new InputError(field, 'Not a resident id.', 'FORMAT');
+    const [row] = await this.db.query(
+      `SELECT ${COLUMNS}, b.grid_id AS "gridId" FROM resident r JOIN household h ON h.id = r.household_id LEFT JOIN building b ON b.id = h.building_id WHERE r.id = $1`,
+      [id],
+    );
+    if (!row) throw new NotFoundError(field, 'No such resident.');
+    if (!coversPlace(this.principal, { siteId: row.siteId, regionCode: row.regionCode, gridId: row.gridId })) {
+      throw new NotFoundError(field, 'No such resident.');
+    }
+    return row as ResidentRow & { gridId: string | null };
+  }
+
+  /** Corrects or updates a resident's facts; publishes resident.updated with the names of the changed fields. */
+  async update(id: string, input: UpdateResidentInput): Promise<ResidentRow> {
+    requireRole(this.principal, 'province', 'county', 'site_officer', 'grid_worker');
+    const before = await this.forWrite(id, 'id');
+    if (before.movedOutOn) throw new ConflictError('id', 'The resident has moved out; their record is closed.', 'MOVED_OUT');
+    const sets: string[] = [];
+    const params: unknown[] = [before.id];
+    const changed: string[] = [];
+    const set = (col: string, field: string, value: unknown, current: unknown) => {
+      if (value === undefined || value === null || value === current) return;
+      params.push(value);
+      sets.push(`${col} = $${params.length}`);
+      changed.push(field);
+    };
+    if (input.name != null) {
+      const name = input.name.trim();
+      if (!name || name.length > 50) throw new InputError('input.name', 'A name has 1 to 50 characters.');
+      set('name', 'name', name, before.name);
+    }
+    if (input.ethnicity != null) {
+      const e = input.ethnicity.trim();
+      if (!e || e.length > 20) throw new InputError('input.ethnicity', 'The ethnic group (民族) has 1 to 20 characters.');
+      set('ethnicity', 'ethnicity', e, before.ethnicity);
+    }
+    if (input.phone != null) {
+      const phone = input.phone.replace(/[\s-]/g, '');
+      if (!isMobilePhone(phone)) throw new InputError('input.phone', 'A mobile number has 11 digits and starts with 13–19.', 'FORMAT');
+      params.push(this.vault.seal(phone), maskPhone(phone));
+      sets.push(`phone_sealed = $${params.length - 1}, phone_masked = $${params.length}`);
+      changed.push('phone');
+    }
+    set('labour_capacity', 'labourCapacity', input.labourCapacity, before.labourCapacity);
+    set('can_work_away', 'canWorkAway', input.canWorkAway, before.canWorkAway);
+    set('wants_work', 'wantsWork', input.wantsWork, before.wantsWork);
+    set('relation_to_head', 'relationToHead', input.relationToHead, before.relationToHead);
+    if (input.movedInOn != null) {
+      if (!isPastDate(input.movedInOn)) throw new InputError('input.movedInOn', 'The moved-in date is a real date (YYYY-MM-DD), not in the future.');
+      set('moved_in_on', 'movedInOn', input.movedInOn, before.movedInOn);
+    }
+    if (!sets.length) return before;
+    return this.db.transaction(async (m) => {
+      const [row] = returning<ResidentRow>(await m.query(
+        `UPDATE resident r SET ${sets.join(', ')}, updated_at = now() WHERE r.id = $1 AND r.moved_out_on IS NULL RETURNING ${COLUMNS}`,
+        params,
+      ));
+      if (!row) throw new ConflictError('id', 'The resident has moved out; their record is closed.', 'MOVED_OUT');
+      await audit(m, this.principal, { action: 'resident.update', entityType: 'Resident', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode, detail: { changed } });
+      await publish(m, 'resident.updated', { ...eventFacts(row), changed });
+      return row;
+    });
+  }
+
+  /** Records that a resident moved out (迁出) with the date and reason; publishes resident.moved_out. */
+  async moveOut(id: string, input: { movedOutOn: string; reason: string }): Promise<ResidentRow> {
+    requireRole(this.principal, 'province', 'county', 'site_officer', 'grid_worker');
+    const before = await this.forWrite(id, 'id');
+    if (before.movedOutOn) throw new ConflictError('id', 'The resident has already moved out.', 'ALREADY_MOVED_OUT');
+    if (!isPastDate(input.movedOutOn)) throw new InputError('input.movedOutOn', 'The moved-out date is a real date (YYYY-MM-DD), not in the future.');
+    if (before.movedInOn && input.movedOutOn < before.movedInOn) throw new InputError('input.movedOutOn', 'The moved-out date is on or after the moved-in date.', 'BEFORE_MOVED_IN');
+    const reason = input.reason.trim();
+    if (!reason || reason.length > 200) throw new InputError('input.reason', 'The reason has 1 to 200 characters.');
+    return this.db.transaction(async (m) => {
+      const [row] = returning<ResidentRow>(await m.query(
+        `UPDATE resident r SET moved_out_on = $2, moved_out_reason = $3, updated_at = now() WHERE r.id = $1 AND r.moved_out_on IS NULL RETURNING ${COLUMNS}`,
+        [before.id, input.movedOutOn, reason],
+      ));
+      if (!row) throw new ConflictError('id', 'The resident has already moved out.', 'ALREADY_MOVED_OUT');
+      await audit(m, this.principal, { action: 'resident.move_out', entityType: 'Resident', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode });
+      await publish(m, 'resident.moved_out', {
+        residentId: row.id, householdId: row.householdId, siteId: row.siteId, regionCode: row.regionCode, movedOutOn: input.movedOutOn, reason,
+      });
+      return row;
+    });
+  }
+
+  /**
+   * The full ID number and phone of one resident, for officers who need them (site officers,
+   * county and province officers). Every reveal is audited with the reason given.
+   */
+  async revealContact(id: string, reason: string): Promise<{ residentId: string; nationalId: string; phone: string | null }> {
+    requireRole(this.principal, 'province', 'county', 'site_officer');
+    const r = reason.trim();
+    if (r.length < 2 || r.length > 200) throw new InputError('reason', 'Say why you need the full ID number and phone (2 to 200 characters).');
+    const row = await this.forWrite(id, 'id');
+    return this.db.transaction(async (m) => {
+      const [sealed] = await m.query(`SELECT national_id_sealed AS n, phone_sealed AS p FROM resident WHERE id = $1`, [row.id]);
+      await audit(m, this.principal, {
+        action: 'resident.reveal_contact', entityType: 'Resident', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode,
+        detail: { fields: ['nationalId', 'phone'], reason: r },
+      });
+      return { residentId: row.id, nationalId: this.vault.open(sealed.n), phone: sealed.p ? this.vault.open(sealed.p) : null };
+    });
   }
 
   async register(input: RegisterResidentInput): Promise<ResidentRow> {
@@ -145,6 +302,7 @@ export class ResidentService {
         throw new ConflictError('input.nationalId', 'A resident with this ID number is already registered: one person cannot be resettled twice.', 'DUPLICATE_NATIONAL_ID');
       }
       const resident: ResidentRow = rows[0];
+      await audit(m, this.principal, { action: 'resident.register', entityType: 'Resident', entityId: resident.id, siteId: resident.siteId, regionCode: resident.regionCode });
       await publish(m, 'resident.registered', {
         residentId: resident.id,
         householdId: resident.householdId,
@@ -158,6 +316,18 @@ export class ResidentService {
       return resident;
     });
   }
+}
+
+function eventFacts(r: ResidentRow) {
+  return {
+    residentId: r.id, householdId: r.householdId, siteId: r.siteId, regionCode: r.regionCode,
+    labourCapacity: r.labourCapacity, canWorkAway: r.canWorkAway, wantsWork: r.wantsWork, birthYear: Number(r.birthDate.slice(0, 4)),
+  };
+}
+
+function yearsBefore(day: Date, years: number): string {
+  const d = new Date(Date.UTC(day.getUTCFullYear() - years, day.getUTCMonth(), day.getUTCDate()));
+  return d.toISOString().slice(0, 10);
 }
 
 function isPastDate(s: string): boolean {

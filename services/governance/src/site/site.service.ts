@@ -58,7 +58,7 @@ export class SiteService {
       const rows: { id: string; households: number; residents: number }[] = await this.db.query(
         `SELECT s.id,
                 (SELECT count(*) FROM household h WHERE h.site_id = s.id)::int AS households,
-                (SELECT count(*) FROM resident r WHERE r.site_id = s.id)::int AS residents
+                (SELECT count(*) FROM resident r WHERE r.site_id = s.id AND r.moved_out_on IS NULL)::int AS residents
            FROM site s WHERE s.id::text = ANY($1)`,
         [ids],
       );
