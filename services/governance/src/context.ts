@@ -10,6 +10,7 @@ import { pointsContext, type PointsContext } from './points/points.context';
 import { GridService, type GridRow } from './grid/grid.service';
 import { BuildingService, type BuildingRow } from './building/building.service';
 import { AuditService } from './audit/audit.service';
+import { GridTaskService } from './grid-task/grid-task.service';
 
 export interface GovernanceDeps {
   db: DataSource;
@@ -26,6 +27,7 @@ export interface GovernanceContext extends RequestBase {
   grids: GridService;
   buildings: BuildingService;
   audit: AuditService;
+  gridTasks: GridTaskService;
   loaders: {
     grid: DataLoader<string, GridRow | null>;
     building: DataLoader<string, BuildingRow | null>;
@@ -52,6 +54,7 @@ export function buildContext(deps: GovernanceDeps) {
       grids,
       buildings,
       audit: new AuditService(deps.db, base.principal),
+      gridTasks: new GridTaskService(deps.db, base.principal),
       regions,
       sites,
       households,

@@ -4,11 +4,12 @@ import { Household } from './household/household.entity';
 import { Resident } from './resident/resident.entity';
 import { Grid } from './grid/grid.entity';
 import { Building } from './building/building.entity';
+import { GridTask } from './grid-task/grid-task.entity';
 import { migrations } from './migrations';
 
 /** Governance's tables live in the `governance` schema. */
 export const governanceData = {
   schema: 'governance',
-  entities: [Region, Site, Household, Resident, Grid, Building],
+  entities: [Region, Site, Household, Resident, Grid, Building, GridTask],
   migrations,
 };

@@ -7,8 +7,9 @@ import { pointsEnumResolvers, pointsResolvers } from './points/points.resolvers'
 import { gridResolvers } from './grid/grid.resolvers';
 import { buildingResolvers } from './building/building.resolvers';
 import { auditResolvers } from './audit/audit.resolvers';
+import { gridTaskResolvers } from './grid-task/grid-task.resolvers';
 
-const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, pointsResolvers];
+const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, pointsResolvers];
 
 export const resolvers = {
   ...enumResolvers,
@@ -21,6 +22,8 @@ export const resolvers = {
   Resident: residentResolvers.Resident,
   Grid: gridResolvers.Grid,
   Building: buildingResolvers.Building,
+  GridTask: gridTaskResolvers.GridTask,
+  GridTaskStatus: gridTaskResolvers.GridTaskStatus,
   PointsRule: pointsResolvers.PointsRule,
   PointsAccount: pointsResolvers.PointsAccount,
   PointsEntry: pointsResolvers.PointsEntry,

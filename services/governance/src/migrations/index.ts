@@ -2,11 +2,13 @@ import { EventTables1764201600000 } from '@anju/contracts';
 import { PlacesAndPeople1764201700000 } from './1764201700000-places-and-people';
 import { BuildingsAndGrids1764300000000 } from './1764300000000-buildings-and-grids';
 import { AuditLog1764300100000 } from './1764300100000-audit-log';
+import { GridTasks1764300200000 } from './1764300200000-grid-tasks';
 import { Points1764310000000 } from './1764310000000-points';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
   BuildingsAndGrids1764300000000,
   AuditLog1764300100000,
+  GridTasks1764300200000,
   Points1764310000000,
 ];

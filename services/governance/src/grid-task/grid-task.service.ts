@@ -1,0 +1,113 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConflictError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal } from '@anju/kit';
+import { audit, returning } from '../audit/audit';
+import { isUuid } from '../household/household.service';
+import { cursor, pageSize } from '../scope';
+import type { GridTaskStatus } from './grid-task.entity';
+
+export interface GridTaskRow {
+  id: string;
+  siteId: string;
+  regionCode: string;
+  gridId: string | null;
+  householdId: string | null;
+  kind: string;
+  title: string;
+  detail: Record<string, unknown>;
+  status: GridTaskStatus;
+  sourceEvent: string;
+  sourceEventId: string;
+  openedAt: Date;
+  dueOn: string | null;
+  doneAt: Date | null;
+  note: string | null;
+  closedAt: Date | null;
+}
+
+const COLUMNS = `t.id, t.site_id AS "siteId", t.region_code AS "regionCode", t.grid_id AS "gridId", t.household_id AS "householdId", t.kind, t.title,
+  t.detail, t.status, t.source_event AS "sourceEvent", t.source_event_id AS "sourceEventId", t.opened_at AS "openedAt",
+  to_char(t.due_on, 'YYYY-MM-DD') AS "dueOn", t.done_at AS "doneAt", t.note, t.closed_at AS "closedAt"`;
+
+/** Days a grid worker has to follow up a household gap. */
+export const GAP_FOLLOW_UP_DAYS = 14;
+
+/** Opens a task from an event (idempotent: one task per source event and per kind + source key). */
+export async function openTaskFromEvent(m: EntityManager, t: {
+  kind: string; title: string; siteId: string; regionCode: string; householdId: string | null; sourceEvent: string; sourceEventId: string;
+  sourceKey: string; detail: Record<string, unknown>; dueOn: string | null;
+}): Promise<void> {
+  // The grid is the one the household's building is in when the task opens.
+  const [home] = t.householdId
+    ? await m.query(`SELECT h.id, b.grid_id AS "gridId" FROM household h LEFT JOIN building b ON b.id = h.building_id WHERE h.id = $1`, [t.householdId])
+    : [];
+  await m.query(
+    `INSERT INTO grid_task (site_id, region_code, grid_id, household_id, kind, title, detail, source_event, source_event_id, source_key, due_on)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
+    [t.siteId, t.regionCode, home?.gridId ?? null, home ? t.householdId : null, t.kind, t.title, JSON.stringify(t.detail), t.sourceEvent, t.sourceEventId, t.sourceKey, t.dueOn],
+  );
+}
+
+/** Closes the open task of a source key because its cause went away (e.g. the gap closed). */
+export async function closeTaskFromEvent(m: EntityManager, kind: string, sourceKey: string, eventId: string): Promise<void> {
+  await m.query(
+    `UPDATE grid_task SET status = 'closed', closed_at = now(), closed_by_event_id = $3 WHERE kind = $1 AND source_key = $2 AND status <> 'closed'`,
+    [kind, sourceKey, eventId],
+  );
+}
+
+export class GridTaskService {
+  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+
+  /** Grid workers: tasks of their grids; officers: of their sites and regions; nobody else. */
+  private scope(n: number): { sql: string; params: unknown[] } {
+    const p = this.principal;
+    if (p.role === 'grid_worker' && p.grids.length) return { sql: `t.grid_id::text = ANY($${n}::text[])`, params: [p.grids] };
+    return placeFilter(p, { site: 't.site_id', region: 't.region_code' }, n);
+  }
+
+  byIds(ids: readonly string[]): Promise<GridTaskRow[]> {
+    const scope = this.scope(2);
+    return this.db.query(`SELECT ${COLUMNS} FROM grid_task t WHERE t.id::text = ANY($1) AND ${scope.sql}`, [ids, ...scope.params]);
+  }
+
+  /** Tasks in the caller's scope (a grid worker: their grids), oldest first. */
+  async list(args: { siteId?: string | null; gridId?: string | null; status?: GridTaskStatus | null; first?: number | null; after?: string | null }) {
+    requireRole(this.principal, 'province', 'county', 'site_officer', 'grid_worker');
+    const limit = pageSize(args.first);
+    const scope = this.scope(4);
+    const params: unknown[] = [args.siteId ?? null, args.gridId ?? null, args.status ?? null, ...scope.params];
+    const where = `($1::text IS NULL OR t.site_id::text = $1) AND ($2::text IS NULL OR t.grid_id::text = $2) AND ($3::text IS NULL OR t.status = $3) AND ${scope.sql}`;
+    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM grid_task t WHERE ${where}`, params);
+    const key = cursor.decode(args.after);
+    const n = params.length;
+    const rows: GridTaskRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM grid_task t WHERE ${where}
+          AND ($${n + 1}::timestamptz IS NULL OR (t.opened_at, t.id) > ($${n + 1}, $${n + 2}::uuid))
+        ORDER BY t.opened_at, t.id LIMIT $${n + 3}`,
+      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
+    );
+    const nodes = rows.slice(0, limit);
+    const last = nodes.at(-1);
+    return { nodes, totalCount: count, endCursor: rows.length > limit && last ? cursor.encode([new Date(last.openedAt).toISOString(), last.id]) : null };
+  }
+
+  /** The grid worker records the follow-up as done, with a note; the task closes when its cause does. */
+  async complete(id: string, note: string): Promise<GridTaskRow> {
+    requireRole(this.principal, 'site_officer', 'grid_worker');
+    if (!isUuid(id)) throw new InputError('id', 'Not a task id.', 'FORMAT');
+    const text = note.trim();
+    if (text.length < 2 || text.length > 1000) throw new InputError('note', 'Say what was done (2 to 1000 characters).');
+    const [task]: GridTaskRow[] = await this.db.query(`SELECT ${COLUMNS} FROM grid_task t WHERE t.id = $1`, [id]);
+    if (!task || !coversPlace(this.principal, { siteId: task.siteId, regionCode: task.regionCode, gridId: task.gridId })) throw new NotFoundError('id', 'No such task.');
+    if (task.status !== 'open') throw new ConflictError('id', `The task is ${task.status}; only an open task can be completed.`, 'BAD_TRANSITION');
+    return this.db.transaction(async (m) => {
+      const [row] = returning<GridTaskRow>(await m.query(
+        `UPDATE grid_task t SET status = 'done', done_at = now(), done_by = $2, note = $3 WHERE t.id = $1 AND t.status = 'open' RETURNING ${COLUMNS}`,
+        [id, this.principal.subject, text],
+      ));
+      if (!row) throw new ConflictError('id', 'The task changed meanwhile; only an open task can be completed.', 'BAD_TRANSITION');
+      await audit(m, this.principal, { action: 'grid_task.complete', entityType: 'GridTask', entityId: id, siteId: row.siteId, regionCode: row.regionCode });
+      return row;
+    });
+  }
+}

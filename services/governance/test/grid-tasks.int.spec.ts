@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { TestSystem, dataOf } from '@anju/testing';
+import { deliver, seedNeighbourhood, type Neighbourhood } from './helpers';
+
+/** Grid-worker tasks fed by employment's household.gap.detected / household.gap.closed. */
+describe('grid-worker tasks from events (governance)', () => {
+  let sys: TestSystem;
+  let n: Neighbourhood;
+  const TASKS = `query($s: GridTaskStatus) { gridTasks(status: $s) { totalCount nodes { id kind title status rules sourceEvent sourceEventId dueOn note closedAt grid { name } household { id } } } }`;
+
+  beforeAll(async () => {
+    sys = await TestSystem.start({ label: 'gov-tasks', apis: ['governance'], workers: ['governance'] });
+    n = await seedNeighbourhood(sys);
+  });
+  afterAll(() => sys?.stop());
+
+  const gap = (gapId: string, householdId: string) => ({
+    gapId, householdId, siteId: n.siteId, regionCode: '530102', rules: ['EMPLOYED_MEMBER', 'STABLE_INCOME'], needsJobHelp: true, detectedOn: '2026-11-01',
+  });
+
+  it('a detected gap becomes a task for the grid worker of the household, carrying its source event; duplicates are no-ops', async () => {
+    const gapId = randomUUID();
+    const eventId = await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[0]));
+    await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[0]), { id: eventId, jobId: `${eventId}-again` });
+    await sys.waitForIdle();
+    const mine = dataOf(await sys.query(TASKS, {}, n.workerTokens[0])).gridTasks;
+    expect(mine.totalCount).toBe(1);
+    expect(mine.nodes[0]).toMatchObject({
+      kind: 'household_gap', status: 'OPEN', rules: ['EMPLOYED_MEMBER', 'STABLE_INCOME'], sourceEvent: 'household.gap.detected', sourceEventId: eventId,
+      dueOn: '2026-11-15', grid: { name: '第1网格' }, household: { id: n.householdIds[0] },
+    });
+    expect(mine.nodes[0].title).toMatch(/有就业意愿的家庭尚无人就业/);
+    // The other grid's worker does not see it; the site officer does.
+    expect(dataOf(await sys.query(TASKS, {}, n.workerTokens[1])).gridTasks.totalCount).toBe(0);
+    expect(dataOf(await sys.query(TASKS, {}, n.officer)).gridTasks.totalCount).toBe(1);
+    // A second gap for the same household (say, a new one after it closed) is a new task; the same gap again is not.
+    await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[0]));
+    await sys.waitForIdle();
+    expect(dataOf(await sys.query(TASKS, {}, n.workerTokens[0])).gridTasks.totalCount).toBe(1);
+  });
+
+  it('the grid worker completes it with a note; the gap closing closes it', async () => {
+    const gapId = randomUUID();
+    await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[1]));
+    await sys.waitForIdle();
+    const [task] = dataOf(await sys.query(TASKS, {}, n.workerTokens[1])).gridTasks.nodes;
+    const other = await sys.query(`mutation($id: ID!) { completeGridTask(id: $id, note: "入户走访") { id } }`, { id: task.id }, n.workerTokens[0]);
+    expect(other.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
+    const done = dataOf(await sys.query(`mutation($id: ID!) { completeGridTask(id: $id, note: "入户走访，推荐到扶贫车间") { status note } }`, { id: task.id }, n.workerTokens[1]));
+    expect(done.completeGridTask).toEqual({ status: 'DONE', note: '入户走访，推荐到扶贫车间' });
+    const again = await sys.query(`mutation($id: ID!) { completeGridTask(id: $id, note: "再次") { id } }`, { id: task.id }, n.workerTokens[1]);
+    expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'BAD_TRANSITION' });
+
+    const closedBy = await deliver(sys, 'household.gap.closed', { gapId, householdId: n.householdIds[1], siteId: n.siteId, regionCode: '530102', closedOn: '2026-11-20' });
+    await sys.waitForIdle();
+    const closed = dataOf(await sys.query(TASKS, { s: 'CLOSED' }, n.workerTokens[1])).gridTasks.nodes;
+    expect(closed).toHaveLength(1);
+    expect(closed[0].closedAt).toBeTruthy();
+    const [row] = await sys.sql(`SELECT closed_by_event_id FROM governance.grid_task WHERE id = $1`, [task.id]);
+    expect(row.closed_by_event_id).toBe(closedBy);
+  });
+
+  it('an open task also closes when its gap closes, and residents or volunteers see no tasks', async () => {
+    const [open] = await sys.sql(`SELECT detail->>'gapId' AS "gapId" FROM governance.grid_task WHERE status = 'open'`);
+    await deliver(sys, 'household.gap.closed', { gapId: open.gapId, householdId: n.householdIds[0], siteId: n.siteId, regionCode: '530102', closedOn: '2026-11-20' });
+    await sys.waitForIdle();
+    expect(dataOf(await sys.query(TASKS, { s: 'OPEN' }, n.officer)).gridTasks.totalCount).toBe(0);
+    const { tokenFor } = await import('@anju/testing');
+    const resident = await tokenFor({ role: 'resident', resident: randomUUID(), sites: [n.siteId] });
+    expect((await sys.query(TASKS, {}, resident)).errors![0].extensions?.code).toBe('FORBIDDEN');
+  });
+});

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { dataOf, seedPlace, tokenFor, type Place, type TestSystem } from '@anju/testing';
+
+export interface Neighbourhood extends Place {
+  siteId: string;
+  officer: string;
+  gridIds: string[];
+  buildingIds: string[];
+  /** One household per building. */
+  householdIds: string[];
+  workerTokens: string[];
+}
+
+/**
+ * A site (the first of `seedPlace`) with two grids, one building in each and one household per
+ * building, registered through the gateway by its site officer; one grid-worker token per grid.
+ */
+export async function seedNeighbourhood(sys: TestSystem): Promise<Neighbourhood> {
+  const place = await seedPlace(sys, 2);
+  const siteId = place.siteIds[0];
+  const officer = await tokenFor({ role: 'site_officer', sites: [siteId], sub: 'officer-zhang' });
+  const run = async (q: string, i: Record<string, unknown>) => Object.values(dataOf(await sys.query<Record<string, { id: string }>>(q, { i }, officer)))[0].id;
+  const gridIds: string[] = [];
+  const buildingIds: string[] = [];
+  const householdIds: string[] = [];
+  for (const n of [1, 2]) {
+    const gridId = await run(`mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`, { siteId, name: `第${n}网格`, gridWorkerSubject: `gw-${n}` });
+    const buildingId = await run(`mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`, { siteId, name: `${n}栋`, gridId });
+    householdIds.push(await run(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, { siteId, householdNumber: `${n}-101`, buildingId }));
+    gridIds.push(gridId);
+    buildingIds.push(buildingId);
+  }
+  const workerTokens = await Promise.all(gridIds.map((g, i) => tokenFor({ role: 'grid_worker', grids: [g], sub: `gw-${i + 1}` })));
+  return { ...place, siteId, officer, gridIds, buildingIds, householdIds: householdIds, workerTokens };
+}
+
+/** Delivers an event to governance's inbox queue as the relay of its producer would. */
+export async function deliver(sys: TestSystem, name: string, payload: Record<string, unknown>, opts: { id?: string; producer?: string; jobId?: string } = {}): Promise<string> {
+  const id = opts.id ?? randomUUID();
+  const queue = sys.queue('governance');
+  await queue.add(name, { id, name, version: 1, producer: opts.producer ?? 'employment', occurredAt: new Date().toISOString(), payload }, { jobId: opts.jobId ?? id });
+  await queue.close();
+  return id;
+}
