@@ -57,7 +57,7 @@ export const EVENTS = {
   'resident.registered': defineEvent({
     version: 1,
     producer: 'governance',
-    consumers: ['employment'],
+    consumers: ['employment', 'matching'],
     description: 'A resident (居民) was registered in a household of a resettlement site.',
     payload: z.object({
       residentId: id,
@@ -148,7 +148,7 @@ export const EVENTS = {
   'household.gap.detected': defineEvent({
     version: 1,
     producer: 'employment',
-    consumers: ['governance'],
+    consumers: ['governance', 'matching'],
     description: 'Income-stability monitoring found a household newly failing one or more rules: a grid-worker task (governance) and, for a job gap, a job-help demand (matching).',
     payload: z.object({
       gapId: id,
@@ -165,7 +165,7 @@ export const EVENTS = {
   'household.gap.closed': defineEvent({
     version: 1,
     producer: 'employment',
-    consumers: ['governance'],
+    consumers: ['governance', 'matching'],
     description: 'A household that had a gap now passes every rule: its task and demand close.',
     payload: z.object({ gapId: id, householdId: id, siteId: id, regionCode, closedOn: isoDate }),
   }),

@@ -1,0 +1,81 @@
+import { createDataSource, createLogger, loadConfig, migrate, PersonalDataVault, platformSettings } from '@anju/kit';
+import { SchemaWriter } from './copy';
+import { employmentSeeder } from './employment.seed';
+import { governanceSeeder } from './governance.seed';
+import { matchingSeeder } from './matching.seed';
+import type { ServiceSeeder } from './seeder';
+import { socialOrgsSeeder } from './social-orgs.seed';
+import { planWorld, type Scale } from './world';
+
+/** One module per service, each writing only its own schema. */
+export const SEEDERS: readonly ServiceSeeder[] = [governanceSeeder, employmentSeeder, matchingSeeder, socialOrgsSeeder];
+
+export interface SeedOptions {
+  scale: Scale;
+  seed: number;
+  databaseUrl: string;
+  /** The environment the PII keys come from (the services' own settings); process.env by default. */
+  env?: Record<string, string | undefined>;
+  log?: (message: string) => void;
+}
+
+export interface SeedReport {
+  scale: Scale;
+  seed: number;
+  /** Rows written, by `service.table`. */
+  rows: Record<string, number>;
+  seconds: { migrate: number; write: number; analyze: number; total: number };
+}
+
+export class NotEmptyError extends Error {}
+
+export async function seed(opts: SeedOptions): Promise<SeedReport> {
+  const log = opts.log ?? (() => undefined);
+  const started = Date.now();
+  const config = loadConfig(platformSettings, { ...(opts.env ?? process.env), DATABASE_URL: opts.databaseUrl });
+  const logger = createLogger({ service: 'seed', level: 'warn' });
+
+  // Each service's own migrations, from its own data-source export, as the service would at boot.
+  for (const s of SEEDERS) {
+    const ds = createDataSource({ ...config, DATABASE_POOL_SIZE: 2 }, { ...s.data, entities: s.data.entities as never, migrations: s.data.migrations as never, applicationName: `seed-${s.service}` });
+    await ds.initialize();
+    try {
+      await migrate(ds, s.data.schema, logger);
+    } finally {
+      await ds.destroy();
+    }
+  }
+  const migrated = Date.now();
+  log(`migrations up to date (${secs(migrated - started)} s)`);
+
+  const writer = (s: ServiceSeeder) => new SchemaWriter(opts.databaseUrl, s.data.schema);
+  const [{ n }] = await writer(governanceSeeder).query<{ n: number }>('SELECT count(*)::int AS n FROM region');
+  if (n > 0) throw new NotEmptyError(`the database already holds ${n} regions: seed into an empty database (e.g. --database-url postgres://…/anju_seed, or drop it first)`);
+
+  const world = planWorld(opts.scale, opts.seed);
+  log(`plan: ${world.regions.length} regions, ${world.sites.length} sites, ${world.sites.reduce((a, s) => a + s.residents, 0).toLocaleString('en-US')} residents`);
+  const ctx = { world, vault: new PersonalDataVault(config), log };
+  const rows: Record<string, number> = {};
+  const record = (s: ServiceSeeder) => (counts: Record<string, number>) => {
+    for (const [table, count] of Object.entries(counts)) rows[`${s.data.schema}.${table}`] = count;
+  };
+  // Side by side, each on connections of its own: no service's rows reference another's tables,
+  // so the streams only share the generated people (each site generated once, see sitePeople).
+  await Promise.all(SEEDERS.map(async (s) => record(s)(await s.write(ctx, writer(s)))));
+  const written = Date.now();
+
+  // Fresh statistics, so the first queries plan on the real sizes.
+  for (const s of SEEDERS) {
+    const tables = Object.keys(rows).filter((k) => k.startsWith(`${s.data.schema}.`)).map((k) => k.split('.')[1]);
+    if (tables.length) await writer(s).query(`ANALYZE ${tables.join(', ')}`);
+  }
+  const done = Date.now();
+  return {
+    scale: opts.scale,
+    seed: opts.seed,
+    rows,
+    seconds: { migrate: secs(migrated - started), write: secs(written - migrated), analyze: secs(done - written), total: secs(done - started) },
+  };
+}
+
+const secs = (ms: number) => Math.round(ms / 100) / 10;
