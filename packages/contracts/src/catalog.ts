@@ -77,7 +77,7 @@ export const EVENTS = {
   'resident.updated': defineEvent({
     version: 1,
     producer: 'governance',
-    consumers: [],
+    consumers: ['employment'],
     description: 'Facts about a resident that other services depend on changed (labour capacity, work wishes, household).',
     payload: z.object({
       residentId: id,
@@ -95,7 +95,7 @@ export const EVENTS = {
   'resident.moved_out': defineEvent({
     version: 1,
     producer: 'governance',
-    consumers: [],
+    consumers: ['employment'],
     description: 'A resident moved out of the site (迁出); they no longer count in its roll-ups.',
     payload: z.object({ residentId: id, householdId: id, siteId: id, regionCode, movedOutOn: isoDate, reason: z.string() }),
   }),
@@ -109,7 +109,7 @@ export const EVENTS = {
   'micro_issue.resolved': defineEvent({
     version: 1,
     producer: 'governance',
-    consumers: [],
+    consumers: ['governance'],
     description: 'A micro-issue or micro-dispute (微难题/微矛盾) was resolved; the resident who reported it may earn points.',
     payload: z.object({
       microIssueId: id,
@@ -124,7 +124,7 @@ export const EVENTS = {
   'training.completed': defineEvent({
     version: 1,
     producer: 'employment',
-    consumers: [],
+    consumers: ['governance'],
     description: 'A resident completed a skills training course (技能培训).',
     payload: z.object({ enrollmentId: id, courseId: id, residentId: id, householdId: id, siteId: id, completedOn: isoDate, skill: z.string() }),
   }),
@@ -172,14 +172,14 @@ export const EVENTS = {
   'activity.attended': defineEvent({
     version: 1,
     producer: 'social-orgs',
-    consumers: [],
+    consumers: ['governance'],
     description: 'A resident attended a community activity (checked in); attendance earns points.',
     payload: z.object({ attendanceId: id, activityId: id, organizationId: id, residentId: id, siteId: id, attendedAt: isoDateTime, activityKind: z.string() }),
   }),
   'service.verified': defineEvent({
     version: 1,
     producer: 'matching',
-    consumers: [],
+    consumers: ['governance'],
     description: 'A volunteer’s service record was verified by the unit or officer; verified hours earn points when the volunteer is a resident.',
     payload: z.object({
       serviceRecordId: id, volunteerId: id, volunteerResidentId: id.nullable(), demandId: id.nullable(),

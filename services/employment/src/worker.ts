@@ -3,11 +3,12 @@ import { startServiceWorker } from '@anju/contracts';
 import { loadEmploymentConfig, type EmploymentConfig } from './config';
 import { employmentData } from './data-source';
 import { handlers } from './handlers';
+import { monitoringNightlyTask } from './monitoring/monitoring.task';
 
-/** Employment's worker: consumes resident.registered and site.registered; relays its own outbox. */
+/** Employment's worker: consumes resident and site events, relays its own outbox, runs the nightly monitoring. */
 export async function startEmploymentWorker(config: EmploymentConfig, opts: { logDestination?: DestinationStream } = {}) {
   const runtime = await bootRuntime({ name: 'employment', process: 'worker', config, applicationName: 'employment-worker', logDestination: opts.logDestination, ...employmentData });
-  const worker = await startServiceWorker({ service: 'employment', runtime, handlers, healthPort: config.EMPLOYMENT_WORKER_HEALTH_PORT });
+  const worker = await startServiceWorker({ service: 'employment', runtime, handlers, tasks: [monitoringNightlyTask(runtime.db)], healthPort: config.EMPLOYMENT_WORKER_HEALTH_PORT });
   return { ...runtime, ...worker };
 }
 

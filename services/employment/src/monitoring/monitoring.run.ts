@@ -1,0 +1,158 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { currentRequestId } from '@anju/kit';
+import { ROLLUP_COUNTS, verdictSql } from './monitoring.sql';
+
+/** Advisory lock keys: the nightly run takes the lock exclusively, re-checks share it. */
+const LOCK = 73010;
+
+export interface MonitoringOutcome {
+  day: string;
+  households: number;
+  changed: number;
+  gapsOpened: number;
+  gapsClosed: number;
+}
+
+/** The day a clock reading falls on in the province (Asia/Shanghai, UTC+8, no DST). */
+export function provinceDay(now: Date): string {
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+const outboxInsert = (event: string, payload: string, from: string) => `
+  INSERT INTO outbox (id, event, version, payload, request_id)
+  SELECT gen_random_uuid(), '${event}', 1, ${payload}, $REQ FROM ${from} RETURNING 1`;
+
+/**
+ * Checks households against the four rules and records the outcome, set-based:
+ * the verdicts go to a temporary table; statuses that changed are upserted; gaps whose rules all
+ * pass again close (household.gap.closed); rules now failing that no open gap covers open a new
+ * gap (household.gap.detected, needsJobHelp for rules 2/3). Events are written to the outbox in
+ * the same transaction, as `publish` does, but as INSERT … SELECT rather than one row at a time.
+ *
+ * `households` null: the whole population (nightly), plus the day's snapshot of roll-ups.
+ * Runs inside the caller's transaction (`manager`), so a re-check commits with the change that caused it.
+ */
+export async function checkHouseholds(manager: EntityManager, day: string, households: string[] | null): Promise<MonitoringOutcome> {
+  if (!manager.queryRunner?.isTransactionActive) throw new Error('checkHouseholds runs inside a transaction');
+  const all = households === null;
+  if (all) {
+    await manager.query(`SELECT pg_advisory_xact_lock(${LOCK}, 0)`);
+  } else {
+    if (!households.length) return { day, households: 0, changed: 0, gapsOpened: 0, gapsClosed: 0 };
+    await manager.query(`SELECT pg_advisory_xact_lock_shared(${LOCK}, 0)`);
+    // Two re-checks of one household queue up behind each other (ids sorted: no deadlock).
+    await manager.query(`SELECT pg_advisory_xact_lock(${LOCK + 1}, hashtext(h)) FROM unnest($1::text[]) h ORDER BY h`, [[...households].sort()]);
+  }
+  const params: unknown[] = all ? [day] : [day, households];
+  const requestParam = `$${params.length + 1}`;
+  const req = currentRequestId() ?? null;
+  const p = [...params, req];
+  const scoped = (col: string) => (all ? '' : `AND ${col} = ANY($2::uuid[])`);
+
+  await manager.query(`DROP TABLE IF EXISTS pg_temp.fresh_verdict`);
+  await manager.query(`CREATE TEMP TABLE fresh_verdict ON COMMIT DROP AS ${verdictSql(!all)}`, params);
+  if (all) await manager.query(`ANALYZE fresh_verdict`);
+  const [{ households: counted }] = await manager.query(`SELECT count(*)::int AS households FROM fresh_verdict`);
+
+  const [{ n: changed }] = await manager.query(
+    `WITH up AS (
+       INSERT INTO household_status AS s (household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, changed_at)
+       SELECT household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, now() FROM fresh_verdict
+       ON CONFLICT (household_id) DO UPDATE SET site_id = EXCLUDED.site_id, region_code = EXCLUDED.region_code, grid_id = EXCLUDED.grid_id,
+         failed = EXCLUDED.failed, members = EXCLUDED.members, able = EXCLUDED.able, untrained = EXCLUDED.untrained, employed = EXCLUDED.employed,
+         welfare_posts = EXCLUDED.welfare_posts, income_sources = EXCLUDED.income_sources, changed_at = now()
+       WHERE (s.site_id, s.region_code, s.grid_id, s.failed, s.members, s.able, s.untrained, s.employed, s.welfare_posts, s.income_sources)
+         IS DISTINCT FROM (EXCLUDED.site_id, EXCLUDED.region_code, EXCLUDED.grid_id, EXCLUDED.failed, EXCLUDED.members, EXCLUDED.able,
+                           EXCLUDED.untrained, EXCLUDED.employed, EXCLUDED.welfare_posts, EXCLUDED.income_sources)
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM up`,
+  );
+  // Households whose every member moved out no longer count.
+  await manager.query(
+    `DELETE FROM household_status s WHERE NOT EXISTS (SELECT 1 FROM fresh_verdict f WHERE f.household_id = s.household_id)
+      ${all ? '' : 'AND s.household_id = ANY($1::uuid[])'}`,
+    all ? [] : [households],
+  );
+
+  const [{ n: gapsClosed }] = await manager.query(
+    `WITH closed AS (
+       UPDATE household_gap g SET closed_on = $1::date
+        WHERE g.closed_on IS NULL ${scoped('g.household_id')}
+          AND NOT EXISTS (SELECT 1 FROM fresh_verdict f WHERE f.household_id = g.household_id AND f.failed && g.rules)
+       RETURNING g.id, g.household_id, g.site_id, g.region_code
+     ), sent AS (${outboxInsert(
+       'household.gap.closed',
+       `jsonb_build_object('gapId', id, 'householdId', household_id, 'siteId', site_id, 'regionCode', region_code, 'closedOn', to_char($1::date, 'YYYY-MM-DD'))`,
+       'closed',
+     ).replace('$REQ', requestParam)})
+     SELECT count(*)::int AS n FROM sent`,
+    p,
+  );
+
+  const [{ n: gapsOpened }] = await manager.query(
+    `WITH newly AS (
+       SELECT f.household_id, f.site_id, f.region_code,
+              ARRAY(SELECT r FROM unnest(f.failed) WITH ORDINALITY AS u(r, i)
+                     WHERE NOT EXISTS (SELECT 1 FROM household_gap g WHERE g.household_id = f.household_id AND g.closed_on IS NULL AND u.r = ANY(g.rules))
+                     ORDER BY u.i) AS rules
+         FROM fresh_verdict f
+        WHERE cardinality(f.failed) > 0
+     ), opened AS (
+       INSERT INTO household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on)
+       SELECT household_id, site_id, region_code, rules, rules && ARRAY['PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER'], $1::date
+         FROM newly WHERE cardinality(rules) > 0
+       RETURNING id, household_id, site_id, region_code, rules, needs_job_help
+     ), sent AS (${outboxInsert(
+       'household.gap.detected',
+       `jsonb_build_object('gapId', id, 'householdId', household_id, 'siteId', site_id, 'regionCode', region_code, 'rules', to_jsonb(rules),
+          'needsJobHelp', needs_job_help, 'detectedOn', to_char($1::date, 'YYYY-MM-DD'))`,
+       'opened',
+     ).replace('$REQ', '$2')})
+     SELECT count(*)::int AS n FROM sent`,
+    [day, req],
+  );
+  if (gapsOpened + gapsClosed > 0) await manager.query(`SELECT pg_notify('anju_outbox', current_schema())`);
+  return { day, households: counted, changed, gapsOpened, gapsClosed };
+}
+
+/** The day's roll-ups by grid (where known), site, county, prefecture and province, kept for trends. */
+export async function writeSnapshot(manager: EntityManager, day: string): Promise<number> {
+  const rows = await manager.query(
+    `INSERT INTO monitoring_snapshot (day, level, code, households, passing, failing_training, failing_welfare_post, failing_employed, failing_income)
+     SELECT $1::date, level, code, households, passing, failing_training, failing_welfare_post, failing_employed, failing_income FROM (
+       SELECT CASE WHEN GROUPING(s.grid_id) = 0 THEN 'grid' WHEN GROUPING(s.site_id) = 0 THEN 'site' WHEN GROUPING(s.region_code) = 0 THEN 'county'
+                   WHEN GROUPING(left(s.region_code, 4)) = 0 THEN 'prefecture' ELSE 'province' END AS level,
+              coalesce(s.grid_id::text, s.site_id::text, s.region_code::text, left(s.region_code, 4), left(s.region_code, 2)) AS code,
+              ${ROLLUP_COUNTS}
+         FROM household_status s
+        GROUP BY GROUPING SETS ((s.grid_id), (s.site_id), (s.region_code), (left(s.region_code, 4)), (left(s.region_code, 2)))
+     ) r WHERE code IS NOT NULL
+     ON CONFLICT (day, level, code) DO UPDATE SET households = EXCLUDED.households, passing = EXCLUDED.passing,
+       failing_training = EXCLUDED.failing_training, failing_welfare_post = EXCLUDED.failing_welfare_post,
+       failing_employed = EXCLUDED.failing_employed, failing_income = EXCLUDED.failing_income
+     RETURNING 1`,
+    [day],
+  );
+  return rows.length;
+}
+
+/** The nightly run: every household, then the snapshot, in one transaction; recorded in monitoring_run. */
+export async function runNightly(db: DataSource, now: Date): Promise<MonitoringOutcome & { snapshotRows: number; ms: number }> {
+  const started = new Date();
+  const day = provinceDay(now);
+  return db.transaction(async (m) => {
+    const outcome = await checkHouseholds(m, day, null);
+    const snapshotRows = await writeSnapshot(m, day);
+    await m.query(
+      `INSERT INTO monitoring_run (day, started_at, finished_at, households, gaps_opened, gaps_closed) VALUES ($1, $2, clock_timestamp(), $3, $4, $5)`,
+      [day, started, outcome.households, outcome.gapsOpened, outcome.gapsClosed],
+    );
+    return { ...outcome, snapshotRows, ms: Date.now() - started.getTime() };
+  });
+}
+
+/** Re-checks the households a change touched, inside the change's transaction (seconds, not a night). */
+export function recheck(manager: EntityManager, households: (string | null | undefined)[], now: Date = new Date()): Promise<MonitoringOutcome> {
+  const ids = [...new Set(households.filter((h): h is string => !!h))];
+  return checkHouseholds(manager, provinceDay(now), ids);
+}

@@ -1,0 +1,153 @@
+import type { DataSource } from 'typeorm';
+import { ForbiddenError, InputError, type Principal } from '@anju/kit';
+import { cursor, pageSize, scopeSql } from '../common';
+import { LEVELS, ROLLUP_COUNTS, levelCode, type Level } from './monitoring.sql';
+import { RULES, reasonFor, type HouseholdFigures, type Rule } from './rules';
+
+export interface StatusRow extends HouseholdFigures {
+  householdId: string;
+  siteId: string;
+  regionCode: string;
+  gridId: string | null;
+  failed: Rule[];
+  changedAt: Date;
+}
+export interface GapRow { id: string; householdId: string; rules: Rule[]; needsJobHelp: boolean; detectedOn: string; closedOn: string | null }
+export interface RollupRow {
+  level: Level; code: string; households: number; passing: number;
+  failingTraining: number; failingWelfarePost: number; failingEmployed: number; failingIncome: number;
+}
+export interface GapFilter { regionCode?: string | null; siteId?: string | null; rules?: Rule[] | null; needsJobHelp?: boolean | null }
+
+const STATUS = `s.household_id AS "householdId", s.site_id AS "siteId", s.region_code AS "regionCode", s.grid_id AS "gridId", s.failed,
+  s.members, s.able, s.untrained, s.employed, s.welfare_posts AS "welfarePosts", s.income_sources AS "incomeSources", s.changed_at AS "changedAt"`;
+const GAP = `g.id, g.household_id AS "householdId", g.rules, g.needs_job_help AS "needsJobHelp", to_char(g.detected_on, 'YYYY-MM-DD') AS "detectedOn",
+  to_char(g.closed_on, 'YYYY-MM-DD') AS "closedOn"`;
+const ROLLUP_FIELDS = `households, passing, failing_training AS "failingTraining", failing_welfare_post AS "failingWelfarePost",
+  failing_employed AS "failingEmployed", failing_income AS "failingIncome"`;
+
+/** Reasons a household fails, from its stored figures. */
+export const reasonsOf = (s: StatusRow) => s.failed.map((rule) => ({ rule, reason: reasonFor(rule, s) }));
+
+/** Reads of the income-stability monitoring: per household, the gap list, roll-ups and trends. */
+export class MonitoringService {
+  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+
+  statusByHouseholds(ids: readonly string[]): Promise<StatusRow[]> {
+    const s = scopeSql(this.principal, 's', 2);
+    return this.db.query(`SELECT ${STATUS} FROM household_status s WHERE s.household_id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+  }
+
+  openGapsOfHouseholds(ids: readonly string[]): Promise<GapRow[]> {
+    const s = scopeSql(this.principal, 'g', 2);
+    return this.db.query(
+      `SELECT ${GAP} FROM household_gap g WHERE g.household_id::text = ANY($1) AND g.closed_on IS NULL AND ${s.sql} ORDER BY g.detected_on, g.id`,
+      [ids, ...s.params],
+    );
+  }
+
+  private gapWhere(filter: GapFilter) {
+    this.requireOfficer();
+    const s = scopeSql(this.principal, 's', 1);
+    const params: unknown[] = [...s.params];
+    let where = `cardinality(s.failed) > 0 AND ${s.sql}`;
+    if (filter.regionCode) {
+      if (!/^\d{2}(\d{2}){0,2}$/.test(filter.regionCode)) throw new InputError('filter.regionCode', 'A region code has 2, 4 or 6 digits.', 'FORMAT');
+      params.push(`${filter.regionCode}%`);
+      where += ` AND s.region_code LIKE $${params.length}`;
+    }
+    if (filter.siteId) {
+      params.push(filter.siteId);
+      where += ` AND s.site_id::text = $${params.length}`;
+    }
+    if (filter.rules?.length) {
+      params.push(filter.rules);
+      where += ` AND s.failed && $${params.length}::text[]`;
+    }
+    if (filter.needsJobHelp != null) {
+      where += ` AND ${filter.needsJobHelp ? '' : 'NOT '}(s.failed && ARRAY['PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER'])`;
+    }
+    return { where, params };
+  }
+
+  /** Households failing at least one rule, filtered, by household id (keyset). */
+  async gaps(filter: GapFilter, first?: number | null, after?: string | null) {
+    const limit = pageSize(first);
+    const { where, params } = this.gapWhere(filter);
+    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM household_status s WHERE ${where}`, params);
+    const key = cursor.decode(after);
+    const n = params.length;
+    const rows: StatusRow[] = await this.db.query(
+      `SELECT ${STATUS} FROM household_status s WHERE ${where} AND ($${n + 1}::uuid IS NULL OR s.household_id > $${n + 1}::uuid)
+        ORDER BY s.household_id LIMIT $${n + 2}`,
+      [...params, key?.[0] ?? null, limit + 1],
+    );
+    const nodes = rows.slice(0, limit);
+    return { nodes, totalCount: count, endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.householdId]) : null };
+  }
+
+  /** The same list as CSV (UTF-8 with a header row), built by PostgreSQL; at most 100,000 rows. */
+  async gapsCsv(filter: GapFilter): Promise<string> {
+    const { where, params } = this.gapWhere(filter);
+    const rows: { line: string }[] = await this.db.query(
+      `SELECT concat_ws(',', s.household_id, s.site_id, s.region_code, coalesce(s.grid_id::text, ''), array_to_string(s.failed, ';'),
+              s.members, s.able, s.untrained, s.employed, s.welfare_posts, s.income_sources, to_char(s.changed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS')) AS line
+         FROM household_status s WHERE ${where} ORDER BY s.region_code, s.site_id, s.household_id LIMIT 100000`,
+      params,
+    );
+    const header = 'household_id,site_id,region_code,grid_id,failed_rules,members,able_to_work,untrained,employed,welfare_posts,income_sources,changed_at';
+    return [header, ...rows.map((r) => r.line)].join('\n') + '\n';
+  }
+
+  /** Live roll-up at one level over the caller's households, optionally under a region code. */
+  async rollup(level: Level, under: string | null | undefined): Promise<RollupRow[]> {
+    this.requireOfficer();
+    if (!LEVELS.includes(level)) throw new InputError('level', 'Unknown level.', 'FORMAT');
+    const s = scopeSql(this.principal, 's', 1);
+    const params: unknown[] = [...s.params];
+    let where = s.sql;
+    if (under) {
+      if (!/^\d{2}(\d{2}){0,2}$/.test(under)) throw new InputError('under', 'A region code has 2, 4 or 6 digits.', 'FORMAT');
+      params.push(`${under}%`);
+      where += ` AND s.region_code LIKE $${params.length}`;
+    }
+    if (level === 'grid') where += ' AND s.grid_id IS NOT NULL';
+    return this.db.query(
+      `SELECT '${level}' AS level, ${levelCode[level]} AS code, ${ROLLUP_COUNTS.replace(/ AS (\w+)/g, (_m, c: string) => ` AS "${camel(c)}"`)}
+         FROM household_status s WHERE ${where} GROUP BY 2 ORDER BY 2`,
+      params,
+    );
+  }
+
+  /** The daily snapshots of one place (a code at a level) between two days, for trend charts. */
+  async trend(level: Level, code: string, from: string, to: string): Promise<(RollupRow & { day: string })[]> {
+    this.requireOfficer();
+    if (!(await this.coversCode(level, code))) throw new ForbiddenError('That place is outside your scope.');
+    return this.db.query(
+      `SELECT to_char(day, 'YYYY-MM-DD') AS day, level, code, ${ROLLUP_FIELDS} FROM monitoring_snapshot
+        WHERE level = $1 AND code = $2 AND day BETWEEN $3::date AND $4::date ORDER BY day`,
+      [level, code, from, to],
+    );
+  }
+
+  /** Officers see a snapshot row only for places wholly inside their scope. */
+  private async coversCode(level: Level, code: string): Promise<boolean> {
+    const p = this.principal;
+    if (p.role === 'province' || p.role === 'county') {
+      if (level === 'site') {
+        const [site] = await this.db.query(`SELECT region_code AS "regionCode" FROM site_directory WHERE site_id::text = $1`, [code]);
+        return !!site && p.regions.some((r) => site.regionCode.startsWith(r));
+      }
+      return level !== 'grid' && p.regions.some((r) => code.startsWith(r));
+    }
+    if (p.role === 'site_officer' || p.role === 'grid_worker') return level === 'site' ? p.sites.includes(code) : level === 'grid' && p.grids.includes(code);
+    return false;
+  }
+
+  private requireOfficer() {
+    if (!['province', 'county', 'site_officer', 'grid_worker'].includes(this.principal.role)) throw new ForbiddenError('Monitoring lists are for officers and grid workers.');
+  }
+}
+
+const camel = (s: string) => s.replace(/_(\w)/g, (_m, c: string) => c.toUpperCase());
+export { RULES };
