@@ -1,4 +1,3 @@
-import type { DataSource } from 'typeorm';
 import type { Logger, ScheduledTask } from '@anju/kit';
 import { returned } from '../shared/scope';
 
@@ -7,7 +6,7 @@ import { returned } from '../shared/scope';
  * have no outcome are flagged overdue (once; the flag keeps the first time it was seen), so they
  * show in `overdueReferrals` — the follow-up case management usually leaves to memory.
  */
-export function overdueReferralsTask(db: Pick<DataSource, 'query'>, opts: { now?: () => Date; logger?: Logger } = {}): ScheduledTask {
+export function overdueReferralsTask(db: { query(sql: string, params?: unknown[]): Promise<unknown> }, opts: { now?: () => Date; logger?: Logger } = {}): ScheduledTask {
   const now = opts.now ?? (() => new Date());
   return {
     name: 'referrals.flag-overdue',
