@@ -3,7 +3,7 @@ import { runMain, startServiceApi, type DestinationStream } from '@anju/kit';
 import { loadMatchingConfig, type MatchingConfig } from './config';
 import { matchingData } from './data-source';
 import { buildContext } from './context';
-import { demandResolvers } from './demand/demand.resolvers';
+import { resolvers } from './resolvers';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 
@@ -14,7 +14,7 @@ export function startMatchingApi(config: MatchingConfig, opts: { logDestination?
     config,
     port: config.MATCHING_PORT,
     schemaFile: SCHEMA_FILE,
-    resolvers: demandResolvers,
+    resolvers,
     data: matchingData,
     context: (runtime) => buildContext(runtime.db),
     logDestination: opts.logDestination,

@@ -3,11 +3,12 @@ import { startServiceWorker } from '@anju/contracts';
 import { loadMatchingConfig, type MatchingConfig } from './config';
 import { matchingData } from './data-source';
 import { handlers } from './handlers';
+import { matchingTasks } from './tasks';
 
-/** Matching's worker: keeps its site directory from site.registered; relays its outbox. */
+/** Matching's worker: site and resident directories, job-help demands from monitoring gaps, overdue claims, the nightly batch; relays its outbox. */
 export async function startMatchingWorker(config: MatchingConfig, opts: { logDestination?: DestinationStream } = {}) {
   const runtime = await bootRuntime({ name: 'matching', process: 'worker', config, applicationName: 'matching-worker', logDestination: opts.logDestination, ...matchingData });
-  const worker = await startServiceWorker({ service: 'matching', runtime, handlers, healthPort: config.MATCHING_WORKER_HEALTH_PORT });
+  const worker = await startServiceWorker({ service: 'matching', runtime, handlers, tasks: matchingTasks(runtime.db), healthPort: config.MATCHING_WORKER_HEALTH_PORT });
   return { ...runtime, ...worker };
 }
 

@@ -1,6 +1,11 @@
 import type { MatchingContext } from '../context';
 import type { DemandStatus } from './demand.entity';
-import type { DemandRow, RecordDemandInput } from './demand.service';
+import type { DemandAction, DemandRow, RecordDemandInput } from './demand.service';
+import { matchOne } from '../match/match.service';
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+const step = (action: DemandAction) => (_: unknown, args: { demandId: string; note?: string }, ctx: MatchingContext) =>
+  ctx.demands.act(args.demandId, action, { note: args.note });
 
 export const demandResolvers = {
   DemandCategory: {
@@ -11,16 +16,33 @@ export const demandResolvers = {
   DemandStatus: { OPEN: 'open', CLAIMED: 'claimed', IN_PROGRESS: 'in_progress', FULFILLED: 'fulfilled', CLOSED: 'closed', CANCELLED: 'cancelled' },
   Query: {
     demand: (_: unknown, args: { id: string }, ctx: MatchingContext) => ctx.loaders.demand.load(args.id),
-    demands: (_: unknown, args: { siteId: string; status?: DemandStatus; first?: number; after?: string }, ctx: MatchingContext) =>
+    demands: (_: unknown, args: { siteId?: string; status?: DemandStatus; first?: number; after?: string }, ctx: MatchingContext) =>
       ctx.demands.list(args.siteId, args.status, args.first, args.after),
   },
   Mutation: {
-    recordDemand: (_: unknown, args: { input: RecordDemandInput }, ctx: MatchingContext) => ctx.demands.record(args.input),
+    // The incremental match runs in the same transaction: the best volunteer is proposed as the demand is recorded.
+    recordDemand: (_: unknown, args: { input: RecordDemandInput }, ctx: MatchingContext) =>
+      ctx.demands.record(args.input, (m, id) => matchOne(m, id, new Date())),
+    claimDemand: (_: unknown, args: { demandId: string; promisedOn: string }, ctx: MatchingContext) =>
+      ctx.demands.act(args.demandId, 'claim', { promisedOn: args.promisedOn }),
+    startDemand: step('start'),
+    fulfilDemand: step('fulfil'),
+    closeDemand: step('close'),
+    cancelDemand: step('cancel'),
+    reopenDemand: step('reopen'),
   },
   Demand: {
     __resolveReference: (ref: { id: string }, ctx: MatchingContext) => ctx.loaders.demand.load(ref.id),
     site: (d: DemandRow) => ({ id: d.siteId }),
-    recordedAt: (d: DemandRow) => new Date(d.recordedAt).toISOString(),
+    recordedAt: (d: DemandRow) => iso(d.recordedAt),
+    claimedAt: (d: DemandRow) => iso(d.claimedAt),
+    overdueSince: (d: DemandRow) => iso(d.overdueSince),
+    overdue: (d: DemandRow) => d.overdueSince !== null,
+    statusChangedAt: (d: DemandRow) => iso(d.statusChangedAt),
+    claimedBy: (d: DemandRow, _: unknown, ctx: MatchingContext) => (d.unitId ? ctx.loaders.unit.load(d.unitId) : null),
+    history: async (d: DemandRow, _: unknown, ctx: MatchingContext) =>
+      (await ctx.loaders.history.load(d.id)).map((h) => ({ from: h.fromStatus, to: h.toStatus, at: iso(h.at), note: h.note })),
+    assignments: (d: DemandRow, _: unknown, ctx: MatchingContext) => ctx.volunteers.assignmentsOfDemand(d.id),
   },
   Site: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),

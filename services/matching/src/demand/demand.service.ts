@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
-import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal } from '@anju/kit';
-import { findSite } from '@anju/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal } from '@anju/kit';
+import { findSite, publish } from '@anju/contracts';
+import { demandScope, isDate, isOfficer, localDate, OFFICERS, UUID } from '../scope';
 import type { DemandStatus, Urgency } from './demand.entity';
 
 export interface DemandRow {
@@ -18,11 +19,19 @@ export interface DemandRow {
   windowEnd: string | null;
   householdId: string | null;
   recordedAt: Date;
+  hours: number;
+  unitId: string | null;
+  promisedOn: string | null;
+  claimedAt: Date | null;
+  overdueSince: Date | null;
+  statusChangedAt: Date;
 }
 
-const COLUMNS = `d.id, d.site_id AS "siteId", d.region_code AS "regionCode", d.category, d.description, d.urgency, d.status,
+export const DEMAND_COLUMNS = `d.id, d.site_id AS "siteId", d.region_code AS "regionCode", d.category, d.description, d.urgency, d.status,
   d.languages, d.required_skills AS "requiredSkills", to_char(d.window_start, 'YYYY-MM-DD') AS "windowStart",
-  to_char(d.window_end, 'YYYY-MM-DD') AS "windowEnd", d.household_id AS "householdId", d.recorded_at AS "recordedAt"`;
+  to_char(d.window_end, 'YYYY-MM-DD') AS "windowEnd", d.household_id AS "householdId", d.recorded_at AS "recordedAt",
+  d.hours::float8 AS hours, d.unit_id AS "unitId", to_char(d.promised_on, 'YYYY-MM-DD') AS "promisedOn", d.claimed_at AS "claimedAt",
+  d.overdue_since AS "overdueSince", d.status_changed_at AS "statusChangedAt"`;
 
 export interface RecordDemandInput {
   siteId: string;
@@ -34,30 +43,42 @@ export interface RecordDemandInput {
   windowStart?: string | null;
   windowEnd?: string | null;
   householdId?: string | null;
+  hours?: number | null;
 }
 
-function scope(p: Principal, firstParam: number) {
-  return placeFilter(p, { site: 'd.site_id', region: 'd.region_code' }, firstParam);
-}
+/** A step of the lifecycle: open → claimed → in progress → fulfilled → closed, or cancelled; reopen undoes a claim. */
+export type DemandAction = 'claim' | 'start' | 'fulfil' | 'close' | 'cancel' | 'reopen';
+
+const STEPS: Record<DemandAction, { from: DemandStatus[]; to: DemandStatus; verb: string }> = {
+  claim: { from: ['open'], to: 'claimed', verb: 'claimed' },
+  start: { from: ['open', 'claimed'], to: 'in_progress', verb: 'started' },
+  fulfil: { from: ['in_progress'], to: 'fulfilled', verb: 'fulfilled' },
+  close: { from: ['fulfilled'], to: 'closed', verb: 'closed' },
+  cancel: { from: ['open', 'claimed', 'in_progress'], to: 'cancelled', verb: 'cancelled' },
+  reopen: { from: ['claimed', 'in_progress'], to: 'open', verb: 'reopened' },
+};
+
+const clean = (list: string[] | null | undefined) => [...new Set((list ?? []).map((s) => s.trim()).filter(Boolean))];
 
 export class DemandService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly now: () => Date = () => new Date()) {}
 
   byIds(ids: readonly string[]): Promise<DemandRow[]> {
-    const s = scope(this.principal, 2);
-    return this.db.query(`SELECT ${COLUMNS} FROM demand d WHERE d.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    const s = demandScope(this.principal, 2);
+    return this.db.query(`SELECT ${DEMAND_COLUMNS} FROM demand d WHERE d.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
   }
 
-  async list(siteId: string, status: DemandStatus | null | undefined, first: number | null | undefined, after: string | null | undefined) {
+  /** Demands in the caller's scope, newest first; optionally of one site and one status. */
+  async list(siteId: string | null | undefined, status: DemandStatus | null | undefined, first: number | null | undefined, after: string | null | undefined) {
     const limit = Math.min(Math.max(first ?? 50, 1), 200);
-    const s = scope(this.principal, 3);
-    const where = `d.site_id::text = $1 AND ($2::text IS NULL OR d.status = $2) AND ${s.sql}`;
-    const params = [siteId, status ?? null, ...s.params];
+    const s = demandScope(this.principal, 3);
+    const where = `($1::text IS NULL OR d.site_id::text = $1) AND ($2::text IS NULL OR d.status = $2) AND ${s.sql}`;
+    const params = [siteId ?? null, status ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM demand d WHERE ${where}`, params);
     const [afterAt, afterId] = after ? Buffer.from(after, 'base64url').toString().split('|') : [null, null];
     const n = params.length;
     const rows: DemandRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM demand d WHERE ${where}
+      `SELECT ${DEMAND_COLUMNS} FROM demand d WHERE ${where}
           AND ($${n + 1}::timestamptz IS NULL OR (d.recorded_at, d.id) < ($${n + 1}::timestamptz, $${n + 2}::uuid))
         ORDER BY d.recorded_at DESC, d.id DESC LIMIT $${n + 3}`,
       [...params, afterAt, afterId, limit + 1],
@@ -74,7 +95,7 @@ export class DemandService {
   /** Open demands per site, for sites in scope (others count zero). */
   openCountLoader() {
     return new DataLoader<string, number>(async (siteIds) => {
-      const s = scope(this.principal, 2);
+      const s = demandScope(this.principal, 2);
       const rows: { siteId: string; n: number }[] = await this.db.query(
         `SELECT d.site_id AS "siteId", count(*)::int AS n FROM demand d
           WHERE d.site_id::text = ANY($1) AND d.status = 'open' AND ${s.sql} GROUP BY d.site_id`,
@@ -85,8 +106,20 @@ export class DemandService {
     });
   }
 
-  async record(input: RecordDemandInput): Promise<DemandRow> {
-    requireRole(this.principal, 'province', 'county', 'site_officer', 'grid_worker');
+  /** The timed steps of many demands at once. */
+  historyLoader() {
+    return new DataLoader<string, { fromStatus: string | null; toStatus: string; at: Date; note: string | null }[]>(async (ids) => {
+      const rows: { demandId: string; fromStatus: string | null; toStatus: string; at: Date; note: string | null }[] = await this.db.query(
+        `SELECT demand_id AS "demandId", from_status AS "fromStatus", to_status AS "toStatus", at, note FROM demand_transition
+          WHERE demand_id::text = ANY($1) ORDER BY id`,
+        [ids],
+      );
+      return ids.map((id) => rows.filter((r) => r.demandId === id));
+    });
+  }
+
+  /** Checks a new demand; throws a typed error before anything is written. */
+  private async validate(input: RecordDemandInput) {
     const site = await findSite(this.db, input.siteId);
     if (!site) throw new NotFoundError('input.siteId', 'No such site.');
     if (!coversPlace(this.principal, { siteId: site.siteId, regionCode: site.regionCode })) throw new ForbiddenError('The site is outside your scope.');
@@ -99,21 +132,88 @@ export class DemandService {
     if (input.windowStart && input.windowEnd && input.windowEnd < input.windowStart) {
       throw new InputError('input.windowEnd', 'The time window ends before it starts.', 'WINDOW_REVERSED');
     }
-    if (input.householdId && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(input.householdId)) {
-      throw new InputError('input.householdId', 'Not a household id.', 'FORMAT');
+    if (input.householdId && !UUID.test(input.householdId)) throw new InputError('input.householdId', 'Not a household id.', 'FORMAT');
+    const hours = input.hours ?? 2;
+    if (!(hours > 0) || hours > 200) throw new InputError('input.hours', 'Hours needed must be more than 0 and at most 200.', hours <= 0 ? 'NEGATIVE' : 'RANGE');
+    return { site, description, hours };
+  }
+
+  /** Records a demand and, in the same transaction, proposes the best volunteer (incremental match). */
+  async record(input: RecordDemandInput, afterInsert?: (m: EntityManager, demandId: string) => Promise<unknown>): Promise<DemandRow> {
+    requireRole(this.principal, ...OFFICERS);
+    const { site, description, hours } = await this.validate(input);
+    return this.db.transaction(async (m) => {
+      const [row]: DemandRow[] = await m.query(
+        `INSERT INTO demand AS d (site_id, region_code, category, description, urgency, languages, required_skills, window_start, window_end, household_id, recorded_by, hours)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${DEMAND_COLUMNS}`,
+        [site.siteId, site.regionCode, input.category, description, // An SDL default (urgency = NORMAL) reaches resolvers as the enum's name, not its internal value.
+          (input.urgency ?? 'normal').toLowerCase(), clean(input.languages), clean(input.requiredSkills),
+          input.windowStart ?? null, input.windowEnd ?? null, input.householdId ?? null, this.principal.subject, hours],
+      );
+      await m.query(`INSERT INTO demand_transition (demand_id, from_status, to_status, by_subject) VALUES ($1, NULL, 'open', $2)`, [row.id, this.principal.subject]);
+      if (afterInsert) await afterInsert(m, row.id);
+      return row;
+    });
+  }
+
+  /**
+   * One step of the lifecycle, checked: the caller must see the demand and be allowed the step,
+   * and the demand must be in a status the step starts from. Each step is timed in
+   * demand_transition; fulfilment publishes `demand.fulfilled` in the same transaction.
+   */
+  async act(demandId: string, action: DemandAction, opts: { promisedOn?: string | null; note?: string | null } = {}): Promise<DemandRow> {
+    const p = this.principal;
+    if (!UUID.test(demandId)) throw new NotFoundError('demandId', 'No such demand.');
+    if (action === 'claim') {
+      requireRole(p, 'unit_member');
+      const promised = opts.promisedOn ?? '';
+      if (!isDate(promised)) throw new InputError('promisedOn', 'The promised date is written YYYY-MM-DD.', 'FORMAT');
+      if (promised < localDate(this.now())) throw new InputError('promisedOn', 'The promised date is in the past.', 'PAST');
     }
-    const clean = (list: string[] | null | undefined) => [...new Set((list ?? []).map((s) => s.trim()).filter(Boolean))];
-    const [row]: DemandRow[] = await this.db.query(
-      `INSERT INTO demand AS d (site_id, region_code, category, description, urgency, languages, required_skills, window_start, window_end, household_id, recorded_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${COLUMNS}`,
-      [site.siteId, site.regionCode, input.category, description, input.urgency ?? 'normal', clean(input.languages), clean(input.requiredSkills),
-        input.windowStart ?? null, input.windowEnd ?? null, input.householdId ?? null, this.principal.subject],
-    );
-    return row;
+    return this.db.transaction(async (m) => {
+      const s = demandScope(p, 2);
+      const [row]: DemandRow[] = await m.query(`SELECT ${DEMAND_COLUMNS} FROM demand d WHERE d.id = $1 AND ${s.sql} FOR UPDATE`, [demandId, ...s.params]);
+      if (!row) throw new NotFoundError('demandId', 'No such demand.');
+      const claimingUnit = p.role === 'unit_member' && row.unitId !== null && row.unitId === p.unitId;
+      const allowed =
+        action === 'claim' ? p.role === 'unit_member'
+          : action === 'close' || action === 'cancel' ? isOfficer(p)
+            : isOfficer(p) || claimingUnit;
+      if (!allowed) throw new ForbiddenError(`You may not ${action} this demand.`);
+      const step = STEPS[action];
+      if (!step.from.includes(row.status)) {
+        throw new InputError('demandId', `A demand that is ${row.status.replace('_', ' ')} cannot be ${step.verb}.`, 'INVALID_TRANSITION');
+      }
+      const sets = [`status = '${step.to}'`, 'status_changed_at = now()'];
+      const params: unknown[] = [demandId];
+      if (action === 'claim') {
+        params.push(p.unitId, opts.promisedOn);
+        sets.push('unit_id = $2', 'promised_on = $3', 'claimed_at = now()', 'overdue_since = NULL');
+      }
+      if (action === 'reopen') sets.push('unit_id = NULL', 'promised_on = NULL', 'claimed_at = NULL', 'overdue_since = NULL');
+      // (TypeORM answers an UPDATE with [rows, count].)
+      const [[updated]]: [DemandRow[], number] = await m.query(`UPDATE demand d SET ${sets.join(', ')} WHERE d.id = $1 RETURNING ${DEMAND_COLUMNS}`, params);
+      await m.query(`INSERT INTO demand_transition (demand_id, from_status, to_status, by_subject, note) VALUES ($1, $2, $3, $4, $5)`,
+        [demandId, row.status, step.to, p.subject, opts.note?.trim() || null]);
+      if (action === 'cancel') {
+        await m.query(`UPDATE assignment SET status = 'withdrawn', responded_at = now() WHERE demand_id = $1 AND status IN ('proposed', 'accepted')`, [demandId]);
+      }
+      if (action === 'fulfil') {
+        await publish(m, 'demand.fulfilled', {
+          demandId, siteId: row.siteId, householdId: row.householdId, unitId: row.unitId, fulfilledAt: new Date(updated.statusChangedAt).toISOString(),
+        });
+      }
+      return updated;
+    });
   }
 }
 
-function isDate(s: string): boolean {
-  const t = Date.parse(`${s}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
+/** Marks claimed demands not fulfilled by their promised date (the scheduled task). */
+export async function flagOverdue(db: { query: DataSource['query'] }, now: Date): Promise<number> {
+  const [, count]: [unknown[], number] = await db.query(
+    `UPDATE demand SET overdue_since = $1
+      WHERE status IN ('claimed', 'in_progress') AND overdue_since IS NULL AND promised_on < $2::date RETURNING id`,
+    [now, localDate(now)],
+  );
+  return count;
 }

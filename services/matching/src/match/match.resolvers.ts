@@ -1,0 +1,25 @@
+import { ForbiddenError, NotFoundError, requireRole } from '@anju/kit';
+import type { MatchingContext } from '../context';
+import type { Explanation } from '../engine';
+import { UUID } from '../scope';
+import { candidatesFor, runBatch } from './match.service';
+
+export const matchResolvers = {
+  Query: {
+    candidates: async (_: unknown, args: { demandId: string; limit?: number }, ctx: MatchingContext) => {
+      const p = ctx.principal;
+      if (!['province', 'county', 'site_officer', 'grid_worker', 'unit_member'].includes(p.role)) throw new ForbiddenError('Officers and regional units rank candidates.');
+      if (!UUID.test(args.demandId) || !(await ctx.loaders.demand.load(args.demandId))) throw new NotFoundError('demandId', 'No such demand.');
+      return candidatesFor(ctx.db, args.demandId, new Date(), Math.min(Math.max(args.limit ?? 10, 1), 50));
+    },
+  },
+  Mutation: {
+    runBatchMatch: async (_: unknown, __: unknown, ctx: MatchingContext) => {
+      requireRole(ctx.principal, 'province');
+      return ctx.db.transaction((m) => runBatch(m, new Date()));
+    },
+  },
+  Candidate: {
+    volunteer: (c: Explanation, _: unknown, ctx: MatchingContext) => ctx.loaders.volunteer.load(c.volunteerId),
+  },
+};

@@ -1,0 +1,145 @@
+import { assignBatch, explain, rankCandidates, type DemandSpec, type Explanation, type VolunteerSpec } from '../engine';
+import { localDate } from '../scope';
+
+/** Anything that runs SQL: a DataSource or a transaction's EntityManager. */
+export interface Sql {
+  query(sql: string, params?: unknown[]): Promise<any>;
+}
+
+const DAY = 86_400_000;
+export const URGENCY_PRIORITY: Record<string, number> = { low: 1, normal: 1.25, high: 1.6, critical: 2 };
+
+interface DemandForMatch {
+  id: string;
+  lat: number;
+  lng: number;
+  requiredSkills: string[];
+  languages: string[];
+  windowStart: string | null;
+  windowEnd: string | null;
+  hours: number;
+  urgency: string;
+  regionCode: string;
+  status: string;
+}
+
+const DEMAND_FOR_MATCH = `d.id, s.latitude AS lat, s.longitude AS lng, d.required_skills AS "requiredSkills", d.languages,
+  to_char(d.window_start, 'YYYY-MM-DD') AS "windowStart", to_char(d.window_end, 'YYYY-MM-DD') AS "windowEnd",
+  d.hours::float8 AS hours, d.urgency, d.region_code AS "regionCode", d.status
+  FROM demand d JOIN site_directory s ON s.site_id = d.site_id`;
+
+/** A demand's window in the province's time zone: its first day 00:00 to the day after its last; open ends run two weeks. */
+export function demandSpecOf(d: DemandForMatch, now: Date): DemandSpec {
+  const start = d.windowStart ? Date.parse(`${d.windowStart}T00:00:00+08:00`) : now.getTime();
+  const end = d.windowEnd ? Date.parse(`${d.windowEnd}T00:00:00+08:00`) + DAY : Math.max(start, now.getTime()) + 14 * DAY;
+  return {
+    id: d.id, location: { lat: d.lat, lng: d.lng }, requiredSkills: d.requiredSkills, languages: d.languages,
+    window: { start: Math.max(start, now.getTime()), end }, hours: d.hours, priority: URGENCY_PRIORITY[d.urgency] ?? 1,
+  };
+}
+
+/** Volunteers as the engine sees them: home site location, load of open assignments, future availability. */
+export async function loadVolunteers(db: Sql, where: string, params: unknown[], now: Date): Promise<VolunteerSpec[]> {
+  const n = params.length + 1;
+  const rows: (Omit<VolunteerSpec, 'location' | 'availability'> & { lat: number; lng: number; availability: [number, number][] })[] = await db.query(
+    `SELECT v.id, s.latitude AS lat, s.longitude AS lng, v.skills, v.languages, v.weekly_hours::float8 AS "capacityHours",
+            COALESCE((SELECT sum(a.hours) FROM assignment a WHERE a.volunteer_id = v.id AND a.status IN ('proposed', 'accepted')), 0)::float8 AS "loadHours",
+            v.completed, v.failed,
+            COALESCE((SELECT json_agg(json_build_array(extract(epoch FROM w.starts_at) * 1000, extract(epoch FROM w.ends_at) * 1000))
+                        FROM volunteer_availability w WHERE w.volunteer_id = v.id AND w.ends_at > $${n}), '[]') AS availability
+       FROM volunteer v JOIN site_directory s ON s.site_id = v.home_site_id
+      WHERE ${where}`,
+    [...params, now],
+  );
+  return rows.map((r) => ({
+    id: r.id, location: { lat: r.lat, lng: r.lng }, skills: r.skills, languages: r.languages, capacityHours: r.capacityHours,
+    loadHours: r.loadHours, completed: r.completed, failed: r.failed,
+    availability: r.availability.map(([start, end]) => ({ start: Number(start), end: Number(end) })),
+  }));
+}
+
+/** Volunteers who could be asked for a demand: same prefecture, every language it needs, not having declined it. */
+async function volunteersFor(db: Sql, d: DemandForMatch, now: Date): Promise<VolunteerSpec[]> {
+  return loadVolunteers(db,
+    `v.languages @> $1::text[] AND left(v.region_code, 4) = left($2, 4)
+      AND NOT EXISTS (SELECT 1 FROM assignment x WHERE x.demand_id = $3 AND x.volunteer_id = v.id AND x.status = 'declined')`,
+    [d.languages, d.regionCode, d.id], now);
+}
+
+async function demandForMatch(db: Sql, demandId: string): Promise<DemandForMatch | null> {
+  const [d] = await db.query(`SELECT ${DEMAND_FOR_MATCH} WHERE d.id = $1`, [demandId]);
+  return d ?? null;
+}
+
+/** Ranked candidates for one demand, with their explanations (eligible ones only). */
+export async function candidatesFor(db: Sql, demandId: string, now: Date, limit: number): Promise<Explanation[]> {
+  const d = await demandForMatch(db, demandId);
+  if (!d) return [];
+  return rankCandidates(demandSpecOf(d, now), await volunteersFor(db, d, now), limit);
+}
+
+async function insertAssignments(db: Sql, rows: { demandId: string; volunteerId: string; hours: number; e: Explanation }[], source: 'incremental' | 'batch'): Promise<number> {
+  if (rows.length === 0) return 0;
+  const inserted: unknown[] = await db.query(
+    `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric[], $4::float8[], $5::jsonb[]) AS t(demand_id, volunteer_id, hours, score, explanation))
+     INSERT INTO assignment (demand_id, volunteer_id, hours, score, explanation, source)
+     SELECT demand_id, volunteer_id, hours, score, explanation, $6 FROM input
+     ON CONFLICT (demand_id) WHERE status IN ('proposed', 'accepted') DO NOTHING RETURNING id`,
+    [rows.map((r) => r.demandId), rows.map((r) => r.volunteerId), rows.map((r) => r.hours), rows.map((r) => r.e.score),
+      rows.map((r) => JSON.stringify(r.e)), source],
+  );
+  return inserted.length;
+}
+
+/**
+ * Incremental match, run in the transaction that records a demand (or after a decline): the best
+ * eligible volunteer gets a proposed assignment at once. Returns the volunteer id, or null.
+ */
+export async function matchOne(db: Sql, demandId: string, now: Date): Promise<string | null> {
+  const d = await demandForMatch(db, demandId);
+  if (!d || !['open', 'claimed'].includes(d.status)) return null;
+  const [active] = await db.query(`SELECT 1 FROM assignment WHERE demand_id = $1 AND status IN ('proposed', 'accepted')`, [demandId]);
+  if (active) return null;
+  const [best] = rankCandidates(demandSpecOf(d, now), await volunteersFor(db, d, now), 1);
+  if (!best) return null;
+  await insertAssignments(db, [{ demandId, volunteerId: best.volunteerId, hours: d.hours, e: best }], 'incremental');
+  return best.volunteerId;
+}
+
+export interface BatchRunResult {
+  demands: number;
+  volunteers: number;
+  assigned: number;
+  totalScore: number;
+  ms: number;
+}
+
+/**
+ * The nightly batch: every open or claimed demand without an active assignment whose window has
+ * not passed, against every volunteer with future availability, solved together by the engine
+ * (min-cost flow on the top-K candidate graph).
+ */
+export async function runBatch(db: Sql, now: Date): Promise<BatchRunResult> {
+  const started = Date.now();
+  const rows: DemandForMatch[] = await db.query(
+    `SELECT ${DEMAND_FOR_MATCH}
+      WHERE d.status IN ('open', 'claimed') AND (d.window_end IS NULL OR d.window_end >= $1::date)
+        AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.demand_id = d.id AND a.status IN ('proposed', 'accepted'))`,
+    [localDate(now)],
+  );
+  const demands = rows.map((d) => demandSpecOf(d, now));
+  const volunteers = await loadVolunteers(db, `EXISTS (SELECT 1 FROM volunteer_availability w WHERE w.volunteer_id = v.id AND w.ends_at > $1)`, [now], now);
+  const declined: { demandId: string; volunteerId: string }[] = await db.query(
+    `SELECT demand_id AS "demandId", volunteer_id AS "volunteerId" FROM assignment WHERE status = 'declined'`,
+  );
+  const result = assignBatch(demands, volunteers);
+  const refused = new Set(declined.map((x) => `${x.demandId}|${x.volunteerId}`));
+  const byD = new Map(demands.map((d) => [d.id, d]));
+  const byV = new Map(volunteers.map((v) => [v.id, v]));
+  const chosen = result.assignments
+    .filter((a) => !refused.has(`${a.demandId}|${a.volunteerId}`))
+    .map((a) => ({ demandId: a.demandId, volunteerId: a.volunteerId, hours: a.hours, e: explain(byD.get(a.demandId)!, byV.get(a.volunteerId)!) }));
+  const assigned = await insertAssignments(db, chosen, 'batch');
+  return { demands: demands.length, volunteers: volunteers.length, assigned, totalScore: result.totalScore, ms: Date.now() - started };
+}

@@ -1,0 +1,14 @@
+import type { DataSource } from 'typeorm';
+import type { ScheduledTask } from '@anju/kit';
+import { flagOverdue } from './demand/demand.service';
+import { runBatch } from './match/match.service';
+
+/** Matching's scheduled work; `now` is injectable so tests drive the clock. */
+export function matchingTasks(db: DataSource, now: () => Date = () => new Date()): ScheduledTask[] {
+  return [
+    /** Claimed demands past their promised date are flagged (and shown as overdue on the board). */
+    { name: 'matching.flag-overdue-claims', cron: '5 * * * *', run: () => flagOverdue(db, now()) },
+    /** The nightly batch assignment of every unmatched demand to volunteers. */
+    { name: 'matching.nightly-batch', cron: '30 1 * * *', run: () => db.transaction((m) => runBatch(m, now())) },
+  ];
+}

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { REGISTER_RESIDENT, TestSystem, dataOf, residentInput, seedPlace, tokenFor, type Place } from '@anju/testing';
+import { matchingTasks } from '../src/tasks';
+
+/**
+ * The matching subgraph through the gateway: the demand lifecycle, claims by regional units and
+ * the overdue job, volunteers with assignments and verified service hours, the engine's
+ * candidates and batch, and the events in (gaps, residents) and out (demand.fulfilled, service.verified).
+ */
+const RECORD = `mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id status hours assignments { id volunteerId status } } }`;
+const CLAIM = `mutation($d: ID!, $p: String!) { claimDemand(demandId: $d, promisedOn: $p) { id status promisedOn claimedBy { name kind } } }`;
+const VOLUNTEER = `mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { id weeklyHours languages } }`;
+const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+const at = (offsetDays: number, hour: number) => new Date(Date.parse(`${day(offsetDays)}T00:00:00+08:00`) + hour * 3_600_000).toISOString();
+
+describe('matching through the gateway', () => {
+  let sys: TestSystem;
+  let place: Place;
+  let officer: string;
+  let county: string;
+  let unitToken: string;
+  let unitId: string;
+  let otherUnitToken: string;
+
+  const counts = () => sys.sql(`SELECT (SELECT count(*) FROM matching.demand)::int AS d, (SELECT count(*) FROM matching.demand_transition)::int AS t,
+    (SELECT count(*) FROM matching.volunteer)::int AS v, (SELECT count(*) FROM matching.service_record)::int AS r, (SELECT count(*) FROM matching.outbox)::int AS o`);
+
+  beforeAll(async () => {
+    sys = await TestSystem.start({ label: 'matching', echoLogs: !!process.env.ECHO, apis: ['governance', 'matching'], workers: ['governance', 'matching'] });
+    place = await seedPlace(sys, 2);
+    await sys.waitForIdle();
+    officer = await tokenFor({ role: 'site_officer', sites: [place.siteIds[0]] });
+    county = await tokenFor({ role: 'county', regions: ['530102'] });
+    unitId = dataOf(await sys.query(`mutation($i: RegisterUnitInput!) { registerUnit(input: $i) { id name kind regions } }`,
+      { i: { name: '五华区人社局', kind: 'DEPARTMENT', regions: ['530102'] } }, county)).registerUnit.id;
+    unitToken = await tokenFor({ role: 'unit_member', unit: unitId });
+    const other = dataOf(await sys.query(`mutation($i: RegisterUnitInput!) { registerUnit(input: $i) { id } }`,
+      { i: { name: '盘龙区企业', kind: 'ENTERPRISE', regions: ['530103'] } }, await tokenFor({ role: 'province', regions: ['53'] }))).registerUnit.id;
+    otherUnitToken = await tokenFor({ role: 'unit_member', unit: other });
+  });
+  afterAll(() => sys?.stop());
+
+  describe('demands and claims', () => {
+    it('runs open → claimed → in progress → fulfilled → closed, each step timed, and publishes demand.fulfilled', async () => {
+      const d = dataOf(await sys.query(RECORD, { i: { siteId: place.siteIds[0], category: 'ELDERLY_CARE', description: '独居老人每周探访', householdId: place.householdIds[0] } }, officer)).recordDemand;
+      expect(d.status).toBe('OPEN');
+      // The unit sees it among the open demands of its regions; a unit of another county does not.
+      const seen = dataOf(await sys.query(`{ demands(status: OPEN) { totalCount nodes { id } } }`, {}, unitToken)).demands;
+      expect(seen.nodes.map((n: { id: string }) => n.id)).toContain(d.id);
+      expect(dataOf(await sys.query(`{ demands(status: OPEN) { totalCount } }`, {}, otherUnitToken)).demands.totalCount).toBe(0);
+      const claimed = dataOf(await sys.query(CLAIM, { d: d.id, p: day(7) }, unitToken)).claimDemand;
+      expect(claimed).toMatchObject({ status: 'CLAIMED', promisedOn: day(7), claimedBy: { name: '五华区人社局', kind: 'DEPARTMENT' } });
+      expect(dataOf(await sys.query(`mutation($d: ID!) { startDemand(demandId: $d) { status } }`, { d: d.id }, unitToken)).startDemand.status).toBe('IN_PROGRESS');
+      expect(dataOf(await sys.query(`mutation($d: ID!) { fulfilDemand(demandId: $d, note: "已探访") { status } }`, { d: d.id }, unitToken)).fulfilDemand.status).toBe('FULFILLED');
+      // Only an officer closes.
+      const byUnit = await sys.query(`mutation($d: ID!) { closeDemand(demandId: $d) { status } }`, { d: d.id }, unitToken);
+      expect(byUnit.errors![0].extensions?.code).toBe('FORBIDDEN');
+      const closed = dataOf(await sys.query(`mutation($d: ID!) { closeDemand(demandId: $d) { status history { from to at note } } }`, { d: d.id }, officer)).closeDemand;
+      expect(closed.history.map((h: { from: string | null; to: string }) => `${h.from ?? ''}>${h.to}`)).toEqual(['>OPEN', 'OPEN>CLAIMED', 'CLAIMED>IN_PROGRESS', 'IN_PROGRESS>FULFILLED', 'FULFILLED>CLOSED']);
+      expect(closed.history.every((h: { at: string }) => !Number.isNaN(Date.parse(h.at)))).toBe(true);
+      const [event] = await sys.sql(`SELECT payload FROM matching.outbox WHERE event = 'demand.fulfilled' AND payload->>'demandId' = $1`, [d.id]);
+      expect(event.payload).toMatchObject({ demandId: d.id, siteId: place.siteIds[0], householdId: place.householdIds[0], unitId });
+      // The public board shows who claimed it and that it was done, to any signed-in caller.
+      const board = dataOf(await sys.query(`query($s: ID!) { claimsBoard(siteId: $s) { demandId unitName status fulfilledAt overdue } }`,
+        { s: place.siteIds[0] }, await tokenFor({ role: 'resident', resident: randomUUID() }))).claimsBoard;
+      expect(board).toContainEqual(expect.objectContaining({ demandId: d.id, unitName: '五华区人社局', status: 'CLOSED', overdue: false }));
+    });
+
+    it('refuses claiming a closed demand, a past promise and a reversed window with typed errors, writing nothing', async () => {
+      const d = dataOf(await sys.query(RECORD, { i: { siteId: place.siteIds[0], category: 'HEALTH', description: '血压测量' } }, officer)).recordDemand;
+      dataOf(await sys.query(`mutation($d: ID!) { cancelDemand(demandId: $d) { status } }`, { d: d.id }, officer));
+      const before = await counts();
+      const res = await sys.query(CLAIM, { d: d.id, p: day(3) }, unitToken);
+      expect(res.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'demandId', reason: 'INVALID_TRANSITION' } });
+      const open = dataOf(await sys.query(RECORD, { i: { siteId: place.siteIds[0], category: 'HEALTH', description: '复诊陪同' } }, officer)).recordDemand;
+      const mid = await counts();
+      const past = await sys.query(CLAIM, { d: open.id, p: day(-2) }, unitToken);
+      expect(past.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'promisedOn', reason: 'PAST' });
+      const reversed = await sys.query(RECORD, { i: { siteId: place.siteIds[0], category: 'HEALTH', description: 'x', windowStart: day(5), windowEnd: day(2) } }, officer);
+      expect(reversed.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.windowEnd', reason: 'WINDOW_REVERSED' });
+      const negative = await sys.query(RECORD, { i: { siteId: place.siteIds[0], category: 'HEALTH', description: 'x', hours: -1 } }, officer);
+      expect(negative.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.hours', reason: 'NEGATIVE' });
+      expect(await counts()).toEqual(mid);
+      expect(mid[0].d).toBe(before[0].d + 1);
+    });
+
+    it('flags a claim past its promised date (scheduled task, controlled clock) and lets it be reopened', async () => {
+      const d = dataOf(await sys.query(RECORD, { i: { siteId: place.siteIds[0], category: 'LEGAL_AID', description: '劳动合同咨询' } }, officer)).recordDemand;
+      dataOf(await sys.query(CLAIM, { d: d.id, p: day(2) }, unitToken));
+      const db = (await import('typeorm')).DataSource;
+      const ds = new db({ type: 'postgres', url: sys.db.url, schema: 'matching', extra: { options: '-c search_path=matching' } });
+      await ds.initialize();
+      try {
+        const [flag] = matchingTasks(ds, () => new Date(Date.now() + 1 * 86_400_000));
+        expect(flag.name).toBe('matching.flag-overdue-claims');
+        await flag.run(); // the day after tomorrow has not come: nothing flagged
+        expect(dataOf(await sys.query(`query($id: ID!) { demand(id: $id) { overdue } }`, { id: d.id }, officer)).demand.overdue).toBe(false);
+        const late = matchingTasks(ds, () => new Date(Date.now() + 4 * 86_400_000))[0];
+        expect(await late.run()).toBeGreaterThanOrEqual(1);
+        expect(await late.run()).toBe(0); // flagged once
+      } finally {
+        await ds.destroy();
+      }
+      const flagged = dataOf(await sys.query(`query($id: ID!) { demand(id: $id) { overdue overdueSince } }`, { id: d.id }, officer)).demand;
+      expect(flagged.overdue).toBe(true);
+      const board = dataOf(await sys.query(`query($s: ID!) { claimsBoard(siteId: $s) { demandId overdue } }`, { s: place.siteIds[0] }, unitToken)).claimsBoard;
+      expect(board).toContainEqual({ demandId: d.id, overdue: true });
+      const reopened = dataOf(await sys.query(`mutation($d: ID!) { reopenDemand(demandId: $d, note: "逾期") { status overdue claimedBy { name } } }`, { d: d.id }, officer)).reopenDemand;
+      expect(reopened).toEqual({ status: 'OPEN', overdue: false, claimedBy: null });
+    });
+  });
+
+  describe('volunteers, assignments and service hours', () => {
+    let yiSpeaker: string;
+    let volunteerToken: string;
+    let residentId: string;
+
+    beforeAll(async () => {
+      residentId = dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[0], 1) }, officer)).registerResident.id;
+      await sys.waitForIdle();
+      const windows = [1, 2, 3].map((d) => ({ startsAt: at(d, 9), endsAt: at(d, 17) }));
+      yiSpeaker = dataOf(await sys.query(VOLUNTEER, { i: { displayName: '阿依', residentId, homeSiteId: place.siteIds[0], skills: ['job_coaching'], languages: ['普通话', '彝语'], weeklyHours: 10, availability: windows } }, officer)).registerVolunteer.id;
+      dataOf(await sys.query(VOLUNTEER, { i: { displayName: '小王', homeSiteId: place.siteIds[0], skills: ['job_coaching', 'computer'], languages: ['普通话'], weeklyHours: 10, availability: windows } }, officer));
+      volunteerToken = await tokenFor({ role: 'volunteer', volunteer: yiSpeaker });
+    });
+
+    it('refuses a window that ends before it starts and negative hours, writing nothing', async () => {
+      const before = await counts();
+      const bad = await sys.query(VOLUNTEER, { i: { displayName: 'x', homeSiteId: place.siteIds[0], weeklyHours: 5, availability: [{ startsAt: at(2, 12), endsAt: at(2, 9) }] } }, officer);
+      expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.availability.0.endsAt', reason: 'WINDOW_REVERSED' });
+      const neg = await sys.query(VOLUNTEER, { i: { displayName: 'x', homeSiteId: place.siteIds[0], weeklyHours: -3 } }, officer);
+      expect(neg.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.weeklyHours', reason: 'NEGATIVE' });
+      expect(await counts()).toEqual(before);
+    });
+
+    it('matches a demand needing Yi only to a Yi speaker, at once, with an explained score', async () => {
+      const d = dataOf(await sys.query(RECORD, { i: { siteId: place.siteIds[0], category: 'JOB_HELP', description: '彝语就业指导', languages: ['彝语'], requiredSkills: ['computer'], windowStart: day(1), windowEnd: day(3), hours: 3 } }, officer)).recordDemand;
+      // The Mandarin-only volunteer has the better skills, but the language is a hard constraint.
+      expect(d.assignments).toEqual([expect.objectContaining({ volunteerId: yiSpeaker, status: 'PROPOSED' })]);
+      const ranked = dataOf(await sys.query(`query($d: ID!) { candidates(demandId: $d) { volunteerId score components { name value weight detail } } }`, { d: d.id }, officer)).candidates;
+      expect(ranked.map((c: { volunteerId: string }) => c.volunteerId)).toEqual([yiSpeaker]);
+      expect(ranked[0].components.find((c: { name: string }) => c.name === 'skills')).toMatchObject({ value: 0, detail: '0 of 1 required skills' });
+      // The volunteer sees the assignment, accepts it; the demand is in progress.
+      const mine = dataOf(await sys.query(`{ myAssignments(status: PROPOSED) { id demand { id } explanation { name } } }`, {}, volunteerToken)).myAssignments;
+      expect(mine).toHaveLength(1);
+      const accepted = dataOf(await sys.query(`mutation($a: ID!) { acceptAssignment(assignmentId: $a) { status demand { status } } }`, { a: mine[0].id }, volunteerToken)).acceptAssignment;
+      expect(accepted).toEqual({ status: 'ACCEPTED', demand: { status: 'IN_PROGRESS' } });
+      // Hours: negative refused; recorded; verified by the officer → service.verified with the resident id.
+      const neg = await sys.query(`mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }`, { i: { assignmentId: mine[0].id, hours: -2, servedOn: day(1) } }, volunteerToken);
+      expect(neg.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.hours', reason: 'NEGATIVE' });
+      const rec = dataOf(await sys.query(`mutation($i: RecordServiceInput!) { recordService(input: $i) { id hours verified } }`, { i: { assignmentId: mine[0].id, hours: 3, servedOn: day(1) } }, volunteerToken)).recordService;
+      expect(rec).toMatchObject({ hours: 3, verified: false });
+      const notMine = await sys.query(`mutation($r: ID!) { verifyService(recordId: $r) { id } }`, { r: rec.id }, otherUnitToken);
+      expect(notMine.errors![0].extensions?.code).toBe('NOT_FOUND');
+      const verified = dataOf(await sys.query(`mutation($r: ID!) { verifyService(recordId: $r) { verified verifiedAt } }`, { r: rec.id }, officer)).verifyService;
+      expect(verified.verified).toBe(true);
+      const [event] = await sys.sql(`SELECT payload FROM matching.outbox WHERE event = 'service.verified' AND payload->>'serviceRecordId' = $1`, [rec.id]);
+      expect(event.payload).toMatchObject({ volunteerId: yiSpeaker, volunteerResidentId: residentId, demandId: d.id, siteId: place.siteIds[0], hours: 3 });
+      const again = await sys.query(`mutation($r: ID!) { verifyService(recordId: $r) { id } }`, { r: rec.id }, officer);
+      expect(again.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'ALREADY_VERIFIED' });
+    });
+
+    it('proposes the next volunteer when one declines, and never beyond capacity', async () => {
+      const d = dataOf(await sys.query(RECORD, { i: { siteId: place.siteIds[0], category: 'TRAINING', description: '电脑培训', requiredSkills: ['computer'], windowStart: day(1), windowEnd: day(3), hours: 4 } }, officer)).recordDemand;
+      expect(d.assignments).toHaveLength(1);
+      const first = d.assignments[0].volunteerId;
+      const token = await tokenFor({ role: 'volunteer', volunteer: first });
+      dataOf(await sys.query(`mutation($a: ID!) { declineAssignment(assignmentId: $a) { status } }`, { a: d.assignments[0].id }, token));
+      const after = dataOf(await sys.query(`query($id: ID!) { demand(id: $id) { assignments { volunteerId status } } }`, { id: d.id }, officer)).demand.assignments;
+      expect(after).toEqual([{ volunteerId: first, status: 'DECLINED' }, { volunteerId: expect.not.stringMatching(first), status: 'PROPOSED' }]);
+      // 20 more hours than anyone has: the batch fills capacity and stops.
+      for (let i = 0; i < 5; i++) dataOf(await sys.query(RECORD, { i: { siteId: place.siteIds[0], category: 'OTHER', description: `活动${i}`, windowStart: day(1), windowEnd: day(3), hours: 4 } }, officer));
+      const batch = dataOf(await sys.query(`mutation { runBatchMatch { demands volunteers assigned totalScore } }`, {}, await tokenFor({ role: 'province', regions: ['53'] }))).runBatchMatch;
+      expect(batch.volunteers).toBe(2);
+      const load = await sys.sql(`SELECT volunteer_id, sum(hours)::float8 AS h FROM matching.assignment WHERE status IN ('proposed', 'accepted') GROUP BY volunteer_id`);
+      for (const row of load) expect(row.h).toBeLessThanOrEqual(10);
+    });
+
+    it('scopes: a volunteer sees their own assignments and open demands they could take; a resident their household', async () => {
+      const visible = dataOf(await sys.query(`{ demands { nodes { id status languages } } }`, {}, volunteerToken)).demands.nodes;
+      expect(visible.length).toBeGreaterThan(0);
+      const resident = await tokenFor({ role: 'resident', resident: residentId });
+      const own = dataOf(await sys.query(`{ demands { nodes { id } } }`, {}, resident)).demands.nodes;
+      const hh = await sys.sql(`SELECT id FROM matching.demand WHERE household_id = $1`, [place.householdIds[0]]);
+      expect(own.map((n: { id: string }) => n.id).sort()).toEqual(hh.map((r) => r.id).sort());
+      const stranger = await tokenFor({ role: 'resident', resident: randomUUID() });
+      expect(dataOf(await sys.query(`{ demands { totalCount } }`, {}, stranger)).demands.totalCount).toBe(0);
+    });
+  });
+
+  describe('events in', () => {
+    it('raises a job-help demand from household.gap.detected once, and closes it on household.gap.closed', async () => {
+      const queue = sys.queue('matching');
+      const gapId = randomUUID();
+      const envelope = (name: string, payload: object) => ({ id: randomUUID(), name, version: 1, producer: 'employment', occurredAt: new Date().toISOString(), payload });
+      const detected = envelope('household.gap.detected', { gapId, householdId: place.householdIds[1], siteId: place.siteIds[1], regionCode: '530102', rules: ['EMPLOYED_MEMBER'], needsJobHelp: true, detectedOn: day(0) });
+      await queue.add('household.gap.detected', detected, { jobId: detected.id });
+      await queue.add('household.gap.detected', { ...detected, id: randomUUID() }, { jobId: `${detected.id}-dup` }); // same gap again
+      const noJob = envelope('household.gap.detected', { gapId: randomUUID(), householdId: place.householdIds[1], siteId: place.siteIds[1], regionCode: '530102', rules: ['TRAINING_AND_SKILL'], needsJobHelp: false, detectedOn: day(0) });
+      await queue.add('household.gap.detected', noJob, { jobId: noJob.id });
+      await sys.waitForIdle();
+      const rows = await sys.sql(`SELECT id, category, status, urgency FROM matching.demand WHERE household_id = $1`, [place.householdIds[1]]);
+      expect(rows).toEqual([expect.objectContaining({ category: 'job_help', status: 'open', urgency: 'high' })]);
+      const closed = envelope('household.gap.closed', { gapId, householdId: place.householdIds[1], siteId: place.siteIds[1], regionCode: '530102', closedOn: day(0) });
+      await queue.add('household.gap.closed', closed, { jobId: closed.id });
+      await sys.waitForIdle();
+      await queue.close();
+      const d = dataOf(await sys.query(`query($id: ID!) { demand(id: $id) { status history { to note } } }`, { id: rows[0].id }, county)).demand;
+      expect(d.status).toBe('CLOSED');
+      expect(d.history.at(-1).to).toBe('CLOSED');
+    });
+  });
+});
