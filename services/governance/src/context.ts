@@ -11,6 +11,8 @@ import { GridService, type GridRow } from './grid/grid.service';
 import { BuildingService, type BuildingRow } from './building/building.service';
 import { AuditService } from './audit/audit.service';
 import { GridTaskService } from './grid-task/grid-task.service';
+import { MicroIssueService, type MicroIssueRow } from './micro-issue/micro-issue.service';
+import { microIssueStepsLoader, type MicroIssueStepRow } from './micro-issue/micro-issue.resolvers';
 
 export interface GovernanceDeps {
   db: DataSource;
@@ -28,8 +30,11 @@ export interface GovernanceContext extends RequestBase {
   buildings: BuildingService;
   audit: AuditService;
   gridTasks: GridTaskService;
+  microIssues: MicroIssueService;
   loaders: {
     grid: DataLoader<string, GridRow | null>;
+    microIssue: DataLoader<string, MicroIssueRow | null>;
+    microIssueSteps: DataLoader<string, MicroIssueStepRow[]>;
     building: DataLoader<string, BuildingRow | null>;
     region: DataLoader<string, Region | null>;
     site: DataLoader<string, SiteRow | null>;
@@ -48,6 +53,7 @@ export function buildContext(deps: GovernanceDeps) {
     const households = new HouseholdService(deps.db, base.principal);
     const residents = new ResidentService(deps.db, deps.vault, base.principal, households);
     const grids = new GridService(deps.db, base.principal);
+    const microIssues = new MicroIssueService(deps.db, base.principal);
     const buildings = new BuildingService(deps.db, base.principal);
     return {
       ...base,
@@ -55,6 +61,7 @@ export function buildContext(deps: GovernanceDeps) {
       buildings,
       audit: new AuditService(deps.db, base.principal),
       gridTasks: new GridTaskService(deps.db, base.principal),
+      microIssues,
       regions,
       sites,
       households,
@@ -62,6 +69,8 @@ export function buildContext(deps: GovernanceDeps) {
       points: pointsContext(deps.db, base.principal),
       loaders: {
         grid: byIdLoader((ids) => grids.byIds(ids)),
+        microIssue: byIdLoader((ids) => microIssues.byIds(ids)),
+        microIssueSteps: microIssueStepsLoader({ microIssues }),
         building: byIdLoader((ids) => buildings.byIds(ids)),
         region: byKeyLoader((codes) => regions.byCodes(codes), (r) => r.code),
         site: byIdLoader((ids) => sites.byIds(ids)),

@@ -8,8 +8,9 @@ import { gridResolvers } from './grid/grid.resolvers';
 import { buildingResolvers } from './building/building.resolvers';
 import { auditResolvers } from './audit/audit.resolvers';
 import { gridTaskResolvers } from './grid-task/grid-task.resolvers';
+import { microIssueResolvers } from './micro-issue/micro-issue.resolvers';
 
-const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, pointsResolvers];
+const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, pointsResolvers];
 
 export const resolvers = {
   ...enumResolvers,
@@ -24,6 +25,12 @@ export const resolvers = {
   Building: buildingResolvers.Building,
   GridTask: gridTaskResolvers.GridTask,
   GridTaskStatus: gridTaskResolvers.GridTaskStatus,
+  MicroIssue: microIssueResolvers.MicroIssue,
+  MicroIssueStep: microIssueResolvers.MicroIssueStep,
+  MicroIssueKind: microIssueResolvers.MicroIssueKind,
+  MicroIssueLevel: microIssueResolvers.MicroIssueLevel,
+  MicroIssueStatus: microIssueResolvers.MicroIssueStatus,
+  MicroIssueOutcome: microIssueResolvers.MicroIssueOutcome,
   PointsRule: pointsResolvers.PointsRule,
   PointsAccount: pointsResolvers.PointsAccount,
   PointsEntry: pointsResolvers.PointsEntry,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { dataOf, seedPlace, tokenFor, type Place, type TestSystem } from '@anju/testing';
+import { dataOf, seedPlace, tokenFor, withClient, type Place, type TestSystem } from '@anju/testing';
 
 export interface Neighbourhood extends Place {
   siteId: string;
@@ -41,4 +41,23 @@ export async function deliver(sys: TestSystem, name: string, payload: Record<str
   await queue.add(name, { id, name, version: 1, producer: opts.producer ?? 'employment', occurredAt: new Date().toISOString(), payload }, { jobId: opts.jobId ?? id });
   await queue.close();
   return id;
+}
+
+/** A `query` over the test database with governance's search path, for calling scheduled tasks' run() directly. */
+export function governanceSql(sys: TestSystem) {
+  return {
+    query: (text: string, params: unknown[] = []) =>
+      withClient(sys.db.url, async (c) => {
+        await c.query('SET search_path TO governance, public');
+        return (await c.query(text, params)).rows;
+      }),
+  };
+}
+
+/** Registers residents through the gateway; returns their ids in order. */
+export async function registerResidents(sys: TestSystem, token: string, people: { householdId: string; seq: number; overrides?: Record<string, unknown> }[]): Promise<string[]> {
+  const { REGISTER_RESIDENT, residentInput } = await import('@anju/testing');
+  const ids: string[] = [];
+  for (const p of people) ids.push(dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(p.householdId, p.seq, p.overrides) }, token)).registerResident.id);
+  return ids;
 }

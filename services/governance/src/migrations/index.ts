@@ -3,6 +3,7 @@ import { PlacesAndPeople1764201700000 } from './1764201700000-places-and-people'
 import { BuildingsAndGrids1764300000000 } from './1764300000000-buildings-and-grids';
 import { AuditLog1764300100000 } from './1764300100000-audit-log';
 import { GridTasks1764300200000 } from './1764300200000-grid-tasks';
+import { MicroIssues1764300300000 } from './1764300300000-micro-issues';
 import { Points1764310000000 } from './1764310000000-points';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
@@ -10,5 +11,6 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   BuildingsAndGrids1764300000000,
   AuditLog1764300100000,
   GridTasks1764300200000,
+  MicroIssues1764300300000,
   Points1764310000000,
 ];
