@@ -101,6 +101,11 @@ export class Children {
     return this.children.filter((c) => c.tail.length).map((c) => this.tailOf(c)).join('\n');
   }
 
+  /** The children's process ids (each is the node process itself), for memory sampling. */
+  pids(): { name: string; pid: number }[] {
+    return this.children.filter((c) => alive(c.proc) && c.proc.pid !== undefined).map((c) => ({ name: c.name, pid: c.proc.pid! }));
+  }
+
   assertAlive(): void {
     const dead = this.children.filter((c) => !alive(c.proc));
     if (dead.length) throw new Error(`${dead.map((c) => c.name).join(', ')} stopped:\n${dead.map((c) => this.tailOf(c)).join('\n')}`);

@@ -1,4 +1,6 @@
+import { dashboardBenchmark } from './dashboard';
 import { gatewayBenchmark } from './gateway';
+import { monitoringBenchmark } from './monitoring';
 
 /**
  * `pnpm bench` runs every benchmark, `pnpm bench <name> [<name>…]` only those. A benchmark
@@ -12,7 +14,7 @@ export interface Benchmark {
   run(): Promise<void>;
 }
 
-export const BENCHMARKS: Benchmark[] = [gatewayBenchmark];
+export const BENCHMARKS: Benchmark[] = [gatewayBenchmark, monitoringBenchmark, dashboardBenchmark];
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--list') || argv.includes('--help')) {

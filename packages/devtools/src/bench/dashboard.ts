@@ -1,0 +1,149 @@
+import path from 'node:path';
+import { Client } from 'pg';
+import { loadConfig, mintToken, platformSettings, setting } from '@anju/kit';
+import { SCALES, type Scale } from '../seed/world';
+import type { Benchmark } from './index';
+import { Children, load, machine, table, writeReport, type LoadResult } from './harness';
+import { PeakRss, memoryRows, snapshot } from './memory';
+import { benchSecrets, seededDatabase, startPlatform } from './platform';
+
+/**
+ * A site dashboard, the page a county officer opens most: the site and its counts (governance),
+ * its open demands (matching), its residents' labour profiles with their names and ages
+ * (employment, each resident resolved back in governance) and the partner organizations of the
+ * county (social-orgs): all four subgraphs in one gateway query, on a seeded Yunnan. Beside it,
+ * the same governance part sent straight to governance: the floor.
+ */
+const settings = {
+  BENCH_SCALE: setting.oneOf(SCALES as unknown as [Scale, ...Scale[]], 'province', '`pnpm bench dashboard`/`pipeline`: the seeded scale the dashboard runs on'),
+  BENCH_SEED: setting.int(1, 'the seed of the benchmark data'),
+  BENCH_CONNECTIONS: setting.int(10, 'autocannon connections', 1, 1000),
+  BENCH_DURATION_S: setting.int(15, 'seconds of load per path', 1, 3600),
+};
+
+const GOVERNANCE_PART = `site(id: $siteId) {
+    id name address latitude longitude plannedHouseholds householdCount residentCount
+    region { code name parent { code name } }`;
+export const DASHBOARD_QUERY = `query SiteDashboard($siteId: ID!) {
+  ${GOVERNANCE_PART}
+    openDemandCount
+  }
+  labourProfiles(siteId: $siteId, first: 20) {
+    totalCount
+    nodes { labourCapacity canWorkAway wantsWork birthYear resident { id name age ethnicity } }
+  }
+  organizations(first: 10) { totalCount nodes { id name kind stage } }
+}`;
+export const DIRECT_QUERY = `query SiteDashboardGovernancePart($siteId: ID!) {
+  ${GOVERNANCE_PART}
+  }
+}`;
+
+interface DashboardData {
+  site: { id: string; householdCount: number; residentCount: number; openDemandCount: number; region: { code: string } } | null;
+  labourProfiles: { totalCount: number; nodes: { resident: { name: string } | null }[] };
+  organizations: { totalCount: number };
+}
+
+async function run(): Promise<void> {
+  const cfg = loadConfig(settings);
+  const database = `anju_bench_${cfg.BENCH_SCALE}`;
+  const secrets = benchSecrets(database);
+  const seeded = await seededDatabase(database, cfg.BENCH_SCALE, cfg.BENCH_SEED, secrets);
+
+  // The busiest site of the data: its county's officer asks for its dashboard.
+  const db = new Client({ connectionString: seeded.url });
+  await db.connect();
+  const { rows: [site] } = await db.query(
+    `SELECT s.id, s.name, s.region_code AS county, count(r.id)::int AS residents FROM governance.site s JOIN governance.resident r ON r.site_id = s.id
+      GROUP BY s.id ORDER BY residents DESC, s.id LIMIT 1`);
+  const { rows: [truth] } = await db.query(
+    `SELECT (SELECT count(*) FROM governance.household WHERE site_id = $1)::int AS households,
+            (SELECT count(*) FROM matching.demand WHERE site_id = $1 AND status = 'open')::int AS "openDemands",
+            (SELECT count(*) FROM employment.labour_profile WHERE site_id = $1)::int AS profiles,
+            (SELECT count(*) FROM social_orgs.organization WHERE $2 = ANY(service_region_codes))::int AS organizations`, [site.id, site.county]);
+  await db.end();
+
+  const children = new Children();
+  try {
+    const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: seeded.url, QUEUE_PREFIX: `bench-dash-${Date.now()}`, ...secrets };
+    const platform = await startPlatform(children, env);
+    console.log(`started ${[...platform.services, 'gateway'].join(', ')} (NODE_ENV=production) on ${database}`);
+    const token = await mintToken({ sub: 'bench-county-officer', role: 'county', regions: [site.county] }, loadConfig(platformSettings, secrets));
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const variables = { siteId: site.id };
+
+    const ask = async (url: string, query: string) => {
+      const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+      const text = await res.text();
+      const parsed = JSON.parse(text) as { data?: DashboardData; errors?: unknown };
+      if (!res.ok || parsed.errors || !parsed.data?.site) throw new Error(`${url} did not answer the dashboard: HTTP ${res.status} ${text.slice(0, 2000)}`);
+      return { text, data: parsed.data };
+    };
+    const via = await ask(platform.gatewayUrl, DASHBOARD_QUERY);
+    const d = via.data;
+    const wrong = [
+      d.site!.householdCount !== truth.households && `householdCount ${d.site!.householdCount} ≠ ${truth.households}`,
+      d.site!.residentCount !== site.residents && `residentCount ${d.site!.residentCount} ≠ ${site.residents}`,
+      d.site!.openDemandCount !== truth.openDemands && `openDemandCount ${d.site!.openDemandCount} ≠ ${truth.openDemands}`,
+      d.labourProfiles.totalCount !== truth.profiles && `labourProfiles.totalCount ${d.labourProfiles.totalCount} ≠ ${truth.profiles}`,
+      d.labourProfiles.nodes.some((n) => !n.resident?.name) && 'a labour profile without its resident',
+      d.organizations.totalCount !== truth.organizations && `organizations.totalCount ${d.organizations.totalCount} ≠ ${truth.organizations}`,
+    ].filter(Boolean);
+    if (wrong.length) throw new Error(`the dashboard disagrees with the database: ${wrong.join('; ')}`);
+    const direct = await ask(platform.urls.GOVERNANCE_URL, DIRECT_QUERY);
+    console.log(`site ${site.name} (${site.county}): ${site.residents} residents, ${truth.households} households, ${truth.openDemands} open demands, ${truth.organizations} organizations in the county`);
+
+    const atRest = snapshot(children);
+    const peak = new PeakRss(children);
+    const results: LoadResult[] = [];
+    const warmup = { connections: cfg.BENCH_CONNECTIONS, duration: 3 };
+    for (const [label, url, query, expected] of [
+      ['governance part, direct (floor)', platform.urls.GOVERNANCE_URL, DIRECT_QUERY, direct.text],
+      ['dashboard via gateway (4 subgraphs)', platform.gatewayUrl, DASHBOARD_QUERY, via.text],
+    ] as const) {
+      console.log(`autocannon: ${label}, ${cfg.BENCH_CONNECTIONS} connections, ${cfg.BENCH_DURATION_S} s (after a ${warmup.duration} s warm-up)…`);
+      results.push(await load(label, {
+        url, method: 'POST', headers, body: JSON.stringify({ query, variables }), expectBody: expected,
+        connections: cfg.BENCH_CONNECTIONS, duration: cfg.BENCH_DURATION_S, warmup,
+      }));
+      children.assertAlive();
+    }
+    const underLoad = peak.stop();
+
+    const [floor, dash] = results;
+    const ratio = { requestsPerSecond: dash.requestsPerSecond / floor.requestsPerSecond, p50: dash.p50Ms / Math.max(floor.p50Ms, 0.001), p99: dash.p99Ms / Math.max(floor.p99Ms, 0.001) };
+    const fmt = (n: number, dd = 0) => n.toLocaleString('en-US', { minimumFractionDigits: dd, maximumFractionDigits: dd });
+    console.log(`\n${DASHBOARD_QUERY}\n`);
+    console.log(table([
+      ['path', 'requests/s', 'p50 ms', 'p99 ms', 'requests', 'errors/non-2xx'],
+      ...results.map((r) => [r.label, fmt(r.requestsPerSecond), fmt(r.p50Ms), fmt(r.p99Ms), fmt(r.totalRequests), fmt(r.errors)]),
+      ['dashboard / floor', `${fmt(ratio.requestsPerSecond, 2)}×`, `${fmt(ratio.p50, 2)}×`, `${fmt(ratio.p99, 2)}×`, '', ''],
+    ]));
+    console.log(`\nmemory (RSS) of each process, at rest after start and at its peak under both loads:\n`);
+    console.log(table(memoryRows(atRest, underLoad)));
+
+    const file = writeReport('dashboard', {
+      benchmark: 'dashboard', at: new Date().toISOString(), machine: machine(),
+      data: { scale: cfg.BENCH_SCALE, seed: cfg.BENCH_SEED, database, seededNow: seeded.seededNow, loadSeconds: seeded.loadSeconds },
+      site: { id: site.id, name: site.name, county: site.county, residents: site.residents, ...truth },
+      query: DASHBOARD_QUERY, floorQuery: DIRECT_QUERY, connections: cfg.BENCH_CONNECTIONS, durationSeconds: cfg.BENCH_DURATION_S,
+      results: { floor, dashboard: dash }, ratio, memoryMiB: { atRest, underLoad },
+    });
+    console.log(`\nreport: ${path.relative(process.cwd(), file)}`);
+
+    const failed = results.filter((r) => r.errors > 0);
+    if (failed.length) {
+      const lines = failed.map((r) => `  ${r.label}: ${JSON.stringify(r.detail)}\n${r.samples.map((s) => `    ${s}`).join('\n')}`);
+      throw new Error(`THE BENCHMARK SAW ERRORS: its figures do not count.\n${lines.join('\n')}\n${children.report()}`);
+    }
+  } finally {
+    await children.stopAll();
+  }
+}
+
+export const dashboardBenchmark: Benchmark = {
+  name: 'dashboard',
+  description: 'a site dashboard joining all four subgraphs through the gateway vs its governance part direct, on seeded data (BENCH_SCALE, default province)',
+  run,
+};
