@@ -133,32 +133,50 @@ export function buildCandidates(demands: readonly DemandSpec[], volunteers: read
   } else {
     const cell = opts.cellDeg ?? 0.2;
     const maxRing = opts.maxRing ?? 6;
-    const grid = new Map<string, number[]>();
-    const key = (x: number, y: number) => `${x}:${y}`;
+    // Numeric cell keys; one grid of everybody and one per language (a demand needing a language
+    // only ever looks at speakers of it).
+    const key = (x: number, y: number) => (x + 2_000) * 10_000 + (y + 2_000);
+    const all = new Map<number, number[]>();
+    const byLanguage = new Map<string, Map<number, number[]>>();
+    const put = (grid: Map<number, number[]>, k: number, j: number) => {
+      const list = grid.get(k);
+      if (list) list.push(j);
+      else grid.set(k, [j]);
+    };
     prepared.forEach((p, j) => {
-      const kk = key(Math.floor(p.lat / cell), Math.floor(p.lng / cell));
-      let list = grid.get(kk);
-      if (!list) grid.set(kk, (list = []));
-      list.push(j);
+      const k = key(Math.floor(p.lat / cell), Math.floor(p.lng / cell));
+      put(all, k, j);
+      for (const l of p.languages) {
+        let g = byLanguage.get(l);
+        if (!g) byLanguage.set(l, (g = new Map()));
+        put(g, k, j);
+      }
     });
     demands.forEach((d, i) => {
       const top = new TopK(k);
+      const grid = demandLangs[i].length ? byLanguage.get(demandLangs[i][0]) : all;
+      if (!grid) {
+        lists.push(top);
+        return;
+      }
       const cx = Math.floor(d.location.lat / cell);
       const cy = Math.floor(d.location.lng / cell);
       let eligible = 0;
       for (let r = 0; r <= maxRing; r++) {
         for (let x = cx - r; x <= cx + r; x++) {
-          for (let y = cy - r; y <= cy + r; y++) {
-            if (Math.max(Math.abs(x - cx), Math.abs(y - cy)) !== r) continue; // the ring only
+          const edge = x === cx - r || x === cx + r;
+          for (let y = cy - r; y <= cy + r; y += edge ? 1 : 2 * r) {
             const members = grid.get(key(x, y));
-            if (!members) continue;
-            for (const j of members) {
-              const s = fastScore(d, demandSkills[i], demandLangs[i], volunteers[j], prepared[j]);
-              if (s !== null) {
-                eligible++;
-                top.offer(s, j);
+            if (members) {
+              for (const j of members) {
+                const s = fastScore(d, demandSkills[i], demandLangs[i], volunteers[j], prepared[j]);
+                if (s !== null) {
+                  eligible++;
+                  top.offer(s, j);
+                }
               }
             }
+            if (r === 0) break;
           }
         }
         // Past ring 1, a volunteer further out loses ≥ 0.2·(1−e^(−cell/scale)) on distance: stop once the list is well filled.
@@ -337,7 +355,80 @@ export function solveFlow(graph: CandidateGraph, weight: Float64Array, hours: Fl
   return assignArc;
 }
 
-/** The whole batch: candidates, then the flow. */
+/**
+ * A local search after the flow, for mixed hours: an unassigned demand may take a volunteer's
+ * place of one assigned demand (ejected to another candidate with room, or left out) when the
+ * total grows. Every move keeps every capacity; it stops when no move gains.
+ */
+export function improve(graph: CandidateGraph, weight: Float64Array, hours: Float64Array, free0: Float64Array, assignArc: Int32Array, rounds = 3): void {
+  const D = hours.length;
+  const free = Float64Array.from(free0);
+  const holding: number[][] = Array.from({ length: free0.length }, () => []);
+  for (let i = 0; i < D; i++) {
+    const a = assignArc[i];
+    if (a < 0) continue;
+    const j = graph.volunteer[a];
+    holding[j].push(i);
+    free[j] -= hours[i];
+  }
+  const move = (x: number, toArc: number) => {
+    const from = assignArc[x];
+    if (from >= 0) {
+      const j = graph.volunteer[from];
+      holding[j].splice(holding[j].indexOf(x), 1);
+      free[j] += hours[x];
+    }
+    assignArc[x] = toArc;
+    if (toArc >= 0) {
+      const j = graph.volunteer[toArc];
+      holding[j].push(x);
+      free[j] -= hours[x];
+    }
+  };
+  for (let round = 0; round < rounds; round++) {
+    let gained = false;
+    for (let d = 0; d < D; d++) {
+      if (assignArc[d] >= 0) continue;
+      let best = EPS;
+      let plan: [number, number, number] | null = null; // [arc for d, ejected demand or −1, arc for the ejected or −1]
+      for (let a = graph.start[d]; a < graph.start[d + 1]; a++) {
+        const j = graph.volunteer[a];
+        if (free[j] + EPS >= hours[d]) {
+          if (weight[a] > best) {
+            best = weight[a];
+            plan = [a, -1, -1];
+          }
+          continue;
+        }
+        for (const x of holding[j]) {
+          if (free[j] + hours[x] + EPS < hours[d]) continue;
+          const lost = weight[assignArc[x]];
+          if (weight[a] - lost > best) {
+            best = weight[a] - lost;
+            plan = [a, x, -1];
+          }
+          for (let b = graph.start[x]; b < graph.start[x + 1]; b++) {
+            const u = graph.volunteer[b];
+            if (u === j || free[u] + EPS < hours[x]) continue;
+            const g = weight[a] - lost + weight[b];
+            if (g > best) {
+              best = g;
+              plan = [a, x, b];
+            }
+          }
+        }
+      }
+      if (!plan) continue;
+      const [a, x, b] = plan;
+      if (x >= 0) move(x, b);
+      move(d, a);
+      gained = true;
+    }
+    if (!gained) break;
+  }
+}
+
+/** The whole batch: candidates, then the flow, then the local search. */
 export function assignBatch(demands: readonly DemandSpec[], volunteers: readonly VolunteerSpec[], opts: BatchOptions = {}): BatchResult {
   const t0 = performance.now();
   const graph = buildCandidates(demands, volunteers, opts);
@@ -352,6 +443,7 @@ export function assignBatch(demands: readonly DemandSpec[], volunteers: readonly
   const best = demands.map((_, i) => (graph.start[i + 1] > graph.start[i] ? weight[graph.start[i]] : 0));
   const order = demands.map((_, i) => i).sort((a, b) => best[b] - best[a] || a - b);
   const assignArc = solveFlow(graph, weight, hours, free, order);
+  improve(graph, weight, hours, free, assignArc);
   const t2 = performance.now();
   const assignments: Assignment[] = [];
   const unassigned: string[] = [];
