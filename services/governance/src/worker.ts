@@ -4,12 +4,14 @@ import { startServiceWorker } from '@anju/contracts';
 import { loadGovernanceConfig, type GovernanceConfig } from './config';
 import { governanceData } from './data-source';
 import { handlers } from './handlers';
+import { pointsExpiryTask } from './points/points-expiry.task';
 import { microIssueEscalationTask } from './micro-issue/micro-issue-escalation.task';
+import { listItemReminderTask } from './list-item/list-item-reminder.task';
 
-/** Governance's worker: its outbox relay, its inbox (no events consumed yet) and its schedules. */
+/** Governance's worker: its outbox relay, its inbox (see handlers/) and its schedules (points expiry). */
 export async function startGovernanceWorker(config: GovernanceConfig, opts: { logDestination?: DestinationStream } = {}) {
   const runtime = await bootRuntime({ name: 'governance', process: 'worker', config, applicationName: 'governance-worker', logDestination: opts.logDestination, ...governanceData });
-  const worker = await startServiceWorker({ service: 'governance', runtime, handlers, tasks: [microIssueEscalationTask(runtime.db)], healthPort: config.GOVERNANCE_WORKER_HEALTH_PORT });
+  const worker = await startServiceWorker({ service: 'governance', runtime, handlers, tasks: [pointsExpiryTask(runtime.db), microIssueEscalationTask(runtime.db), listItemReminderTask(runtime.db)], healthPort: config.GOVERNANCE_WORKER_HEALTH_PORT });
   return { ...runtime, ...worker };
 }
 

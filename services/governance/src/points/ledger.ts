@@ -1,0 +1,197 @@
+import type { EntityManager } from 'typeorm';
+
+/**
+ * The ledger's one write path. Every change to a balance is an appended `points_entry` row and the
+ * matching update of `points_account`, in the same transaction, under the account's row lock
+ * (SELECT … FOR UPDATE): two writers for one resident queue on that lock, so a balance is always
+ * its ledger sum, never negative, and caps are checked against a total no one else is changing.
+ *
+ * Lock order, everywhere: redemption row → resident accounts (by id) → reward row. No path takes
+ * them in another order, so they cannot deadlock.
+ */
+
+export type EntryKind = 'credit' | 'grant' | 'deduct' | 'expire' | 'redeem' | 'refund';
+export type PointsEventName = 'activity.attended' | 'service.verified' | 'training.completed' | 'micro_issue.resolved';
+
+/** Kinds that count in the participation score (rankings): taking part, not spending. */
+export const SCORED_KINDS: readonly EntryKind[] = ['credit', 'grant', 'deduct'];
+
+export interface LockedAccount {
+  residentId: string;
+  householdId: string;
+  siteId: string;
+  regionCode: string;
+  balance: number;
+}
+
+export interface EntryRow {
+  id: string;
+  residentId: string;
+  siteId: string;
+  kind: EntryKind;
+  points: number;
+  balanceAfter: number;
+  ruleId: string | null;
+  sourceEventId: string | null;
+  sourceEvent: PointsEventName | null;
+  redemptionId: string | null;
+  reason: string | null;
+  actor: string | null;
+  capped: boolean;
+  occurredAt: Date;
+  expiresAt: Date | null;
+  recordedAt: Date;
+}
+
+export const ENTRY_COLUMNS = `e.id::text AS id, e.resident_id AS "residentId", e.site_id AS "siteId", e.kind, e.points, e.balance_after AS "balanceAfter",
+  e.rule_id AS "ruleId", e.source_event_id AS "sourceEventId", e.source_event AS "sourceEvent", e.redemption_id AS "redemptionId",
+  e.reason, e.actor, e.capped, e.occurred_at AS "occurredAt", e.expires_at AS "expiresAt", e.recorded_at AS "recordedAt"`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s);
+
+/**
+ * Locks the resident's balance row for the rest of the transaction, opening the account on first
+ * use. Null if governance has no such resident.
+ */
+export async function lockAccount(m: EntityManager, residentId: string): Promise<LockedAccount | null> {
+  if (!isUuid(residentId)) return null;
+  const select = () => m.query(
+    `SELECT a.resident_id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId", r.region_code AS "regionCode", a.balance
+       FROM points_account a JOIN resident r ON r.id = a.resident_id WHERE a.resident_id = $1 FOR UPDATE OF a`,
+    [residentId],
+  ) as Promise<LockedAccount[]>;
+  let rows = await select();
+  if (!rows.length) {
+    await m.query(`INSERT INTO points_account (resident_id) SELECT id FROM resident WHERE id = $1 ON CONFLICT DO NOTHING`, [residentId]);
+    rows = await select();
+  }
+  return rows[0] ?? null;
+}
+
+export interface NewEntry {
+  kind: EntryKind;
+  points: number;
+  ruleId?: string | null;
+  sourceEventId?: string | null;
+  sourceEvent?: PointsEventName | null;
+  redemptionId?: string | null;
+  reason?: string | null;
+  actor?: string | null;
+  capped?: boolean;
+  occurredAt?: Date | string;
+  expiresAt?: Date | string | null;
+}
+
+/** Appends one entry to a locked account and moves its balance by the same amount. */
+export async function appendEntry(m: EntityManager, account: LockedAccount, e: NewEntry): Promise<EntryRow> {
+  const balanceAfter = account.balance + e.points;
+  if (balanceAfter < 0) throw new Error(`ledger invariant: an entry of ${e.points} would make a balance negative`);
+  const [row]: EntryRow[] = await m.query(
+    `INSERT INTO points_entry AS e (resident_id, site_id, region_code, kind, points, balance_after, rule_id, source_event_id, source_event,
+        redemption_id, reason, actor, capped, occurred_at, expires_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14::timestamptz, now()), $15)
+     RETURNING ${ENTRY_COLUMNS}`,
+    [
+      account.residentId, account.siteId, account.regionCode, e.kind, e.points, balanceAfter, e.ruleId ?? null, e.sourceEventId ?? null,
+      e.sourceEvent ?? null, e.redemptionId ?? null, e.reason ?? null, e.actor ?? null, e.capped ?? false, e.occurredAt ?? null, e.expiresAt ?? null,
+    ],
+  );
+  const scored = SCORED_KINDS.includes(e.kind) ? e.points : 0;
+  await m.query(`UPDATE points_account SET balance = balance + $2, score = score + $3, updated_at = now() WHERE resident_id = $1`, [account.residentId, e.points, scored]);
+  account.balance = balanceAfter;
+  return row;
+}
+
+export interface RuleRow {
+  id: string;
+  siteId: string | null;
+  regionCode: string;
+  action: string;
+  event: PointsEventName | null;
+  points: number;
+  dailyCap: number | null;
+  monthlyCap: number | null;
+  expiresAfterDays: number | null;
+  active: boolean;
+  createdAt: Date;
+}
+
+export const RULE_COLUMNS = `pr.id, pr.site_id AS "siteId", pr.region_code AS "regionCode", pr.action, pr.event, pr.points, pr.daily_cap AS "dailyCap",
+  pr.monthly_cap AS "monthlyCap", pr.expires_after_days AS "expiresAfterDays", pr.active, pr.created_at AS "createdAt"`;
+
+/** The rule that prices an event for a resident: their site's own, else their county's. */
+export async function ruleFor(m: EntityManager, event: PointsEventName, siteId: string, regionCode: string): Promise<RuleRow | null> {
+  const rows: RuleRow[] = await m.query(
+    `SELECT ${RULE_COLUMNS} FROM points_rule pr
+      WHERE pr.active AND pr.event = $1 AND pr.region_code = $3 AND (pr.site_id = $2 OR pr.site_id IS NULL)
+      ORDER BY pr.site_id IS NULL LIMIT 1`,
+    [event, siteId, regionCode],
+  );
+  return rows[0] ?? null;
+}
+
+/** Pure: how much of `amount` the caps still allow, given what the rule already credited this day and month. */
+export function allowedUnderCaps(amount: number, rule: Pick<RuleRow, 'dailyCap' | 'monthlyCap'>, usedToday: number, usedThisMonth: number): number {
+  let allowed = amount;
+  if (rule.dailyCap != null) allowed = Math.min(allowed, rule.dailyCap - usedToday);
+  if (rule.monthlyCap != null) allowed = Math.min(allowed, rule.monthlyCap - usedThisMonth);
+  return Math.max(0, allowed);
+}
+
+export interface EventCredit {
+  eventId: string;
+  event: PointsEventName;
+  residentId: string;
+  /** When the proven fact happened (attendance, verification…): caps count by its day and month, China time. */
+  occurredAt: string;
+  /** Multiplies the rule's points (verified hours); 1 otherwise. */
+  quantity?: number;
+}
+
+export type CreditOutcome =
+  | { outcome: 'credited'; entry: EntryRow }
+  | { outcome: 'duplicate' | 'no-rule' };
+
+/**
+ * Credits a resident for an event under the co-governance list. At most once per event id (the
+ * ledger's unique source_event_id, checked under the account lock), within the rule's caps; an
+ * event that the caps absorb entirely is still recorded, with 0 points and `capped`.
+ */
+export async function creditFromEvent(m: EntityManager, c: EventCredit): Promise<CreditOutcome> {
+  const account = await lockAccount(m, c.residentId);
+  // Unknown resident: fail, so the event is retried and then dead-lettered for an operator, not lost.
+  if (!account) throw new Error(`${c.event} ${c.eventId} names a resident governance does not know`);
+  const seen = await m.query(`SELECT 1 FROM points_entry WHERE source_event_id = $1`, [c.eventId]);
+  if (seen.length) return { outcome: 'duplicate' };
+  const rule = await ruleFor(m, c.event, account.siteId, account.regionCode);
+  if (!rule) return { outcome: 'no-rule' };
+  const amount = Math.round(rule.points * (c.quantity ?? 1));
+  let allowed = amount;
+  if (rule.dailyCap != null || rule.monthlyCap != null) {
+    const [used] = await m.query(
+      `WITH t AS (SELECT $3::timestamptz AT TIME ZONE 'Asia/Shanghai' AS local)
+       SELECT coalesce(sum(e.points) FILTER (WHERE e.occurred_at >= (date_trunc('day', t.local) AT TIME ZONE 'Asia/Shanghai')
+                                               AND e.occurred_at < ((date_trunc('day', t.local) + interval '1 day') AT TIME ZONE 'Asia/Shanghai')), 0)::int AS today,
+              coalesce(sum(e.points), 0)::int AS month
+         FROM t, points_entry e
+        WHERE e.resident_id = $1 AND e.rule_id = $2 AND e.kind = 'credit'
+          AND e.occurred_at >= (date_trunc('month', t.local) AT TIME ZONE 'Asia/Shanghai')
+          AND e.occurred_at < ((date_trunc('month', t.local) + interval '1 month') AT TIME ZONE 'Asia/Shanghai')`,
+      [account.residentId, rule.id, c.occurredAt],
+    );
+    allowed = allowedUnderCaps(amount, rule, used?.today ?? 0, used?.month ?? 0);
+  }
+  const expiresAt = rule.expiresAfterDays != null ? new Date(new Date(c.occurredAt).getTime() + rule.expiresAfterDays * 86_400_000) : null;
+  const entry = await appendEntry(m, account, {
+    kind: 'credit', points: allowed, ruleId: rule.id, sourceEventId: c.eventId, sourceEvent: c.event,
+    capped: allowed < amount, occurredAt: c.occurredAt, expiresAt,
+  });
+  return { outcome: 'credited', entry };
+}
+
+/** Rows of an UPDATE … RETURNING: TypeORM's postgres driver answers `[rows, count]` for UPDATE and DELETE. */
+export function updated<T>(result: unknown): T[] {
+  const r = result as unknown[];
+  return (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number' ? r[0] : r) as T[];
+}

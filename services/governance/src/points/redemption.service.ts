@@ -1,0 +1,144 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, type Principal } from '@anju/kit';
+import { cursor, pageSize } from '../scope';
+import { appendEntry, isUuid, lockAccount, updated } from './ledger';
+import { siteInScope } from './points-scope';
+
+export type RedemptionStatus = 'pending' | 'fulfilled' | 'cancelled';
+
+export interface RedemptionRow {
+  id: string;
+  rewardId: string;
+  residentId: string;
+  siteId: string;
+  points: number;
+  status: RedemptionStatus;
+  requestedAt: Date;
+  settledAt: Date | null;
+  cancelReason: string | null;
+  /** Keyset position (microseconds since the epoch). */
+  sortKey: string;
+}
+
+const COLUMNS = `rd.id, rd.reward_id AS "rewardId", rd.resident_id AS "residentId", rd.site_id AS "siteId", rd.points, rd.status,
+  rd.requested_at AS "requestedAt", (extract(epoch FROM rd.requested_at) * 1000000)::bigint::text AS "sortKey", rd.settled_at AS "settledAt", rd.cancel_reason AS "cancelReason"`;
+
+const OFFICERS = ['province', 'county', 'site_officer'];
+
+/** 积分兑换: redeeming a reward, fulfilling it, cancelling it (refunded by a new ledger entry). */
+export class RedemptionService {
+  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+
+  /**
+   * One transaction: the resident's account is locked, the balance checked, the stock taken by a
+   * conditional update (never below zero), the redemption and its ledger entry written. Too few
+   * points or no stock → a typed error, and nothing is written.
+   */
+  async redeem(input: { rewardId: string; residentId?: string | null }): Promise<RedemptionRow> {
+    const p = this.principal;
+    let residentId: string;
+    if (p.role === 'resident') {
+      if (input.residentId && input.residentId !== p.residentId) throw new ForbiddenError('Residents redeem for themselves only.');
+      residentId = p.residentId!;
+    } else if (OFFICERS.includes(p.role)) {
+      if (!input.residentId) throw new InputError('input.residentId', 'Name the resident the officer redeems for.', 'REQUIRED');
+      residentId = input.residentId;
+    } else {
+      throw new ForbiddenError('Residents redeem, or officers on their behalf.');
+    }
+    const [reward]: { id: string; siteId: string; regionCode: string; price: number; active: boolean }[] = isUuid(input.rewardId)
+      ? await this.db.query(`SELECT id, site_id AS "siteId", region_code AS "regionCode", price, active FROM points_reward WHERE id = $1`, [input.rewardId])
+      : [];
+    if (!reward) throw new NotFoundError('input.rewardId', 'No such reward.');
+    if (p.role !== 'resident' && !coversPlace(p, { siteId: reward.siteId, regionCode: reward.regionCode })) throw new ForbiddenError('The reward’s site is outside your scope.');
+    if (!reward.active) throw new ConflictError('input.rewardId', 'This reward is no longer offered.', 'INACTIVE');
+
+    return this.db.transaction(async (m) => {
+      const account = await lockAccount(m, residentId);
+      if (!account) throw new NotFoundError('input.residentId', 'No such resident in your scope.');
+      if (account.siteId !== reward.siteId) {
+        if (p.role === 'resident') throw new NotFoundError('input.rewardId', 'No such reward at your site.');
+        throw new InputError('input.residentId', 'A reward is redeemed by residents of its own site.', 'OTHER_SITE');
+      }
+      if (account.balance < reward.price) {
+        throw new ConflictError('input.rewardId', `The reward costs ${reward.price} points; the balance is ${account.balance}.`, 'INSUFFICIENT_POINTS');
+      }
+      const taken = updated<{ price: number }>(await m.query(`UPDATE points_reward SET stock = stock - 1 WHERE id = $1 AND active AND stock >= 1 RETURNING price`, [reward.id]));
+      if (!taken.length) throw new ConflictError('input.rewardId', 'This reward is out of stock.', 'OUT_OF_STOCK');
+      const price: number = taken[0].price;
+      if (account.balance < price) throw new ConflictError('input.rewardId', `The reward costs ${price} points; the balance is ${account.balance}.`, 'INSUFFICIENT_POINTS');
+      const [row]: RedemptionRow[] = await m.query(
+        `INSERT INTO points_redemption AS rd (reward_id, resident_id, site_id, region_code, points, requested_by)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+        [reward.id, account.residentId, reward.siteId, reward.regionCode, price, `${p.role}:${p.subject}`],
+      );
+      await appendEntry(m, account, { kind: 'redeem', points: -price, redemptionId: row.id, reason: 'reward redeemed', actor: `${p.role}:${p.subject}` });
+      return row;
+    });
+  }
+
+  /** The reward was handed over (officers). */
+  async fulfil(id: string): Promise<RedemptionRow> {
+    if (!OFFICERS.includes(this.principal.role)) throw new ForbiddenError('Officers of the site fulfil redemptions.');
+    return this.db.transaction(async (m) => {
+      const r = await this.lockRedemption(m, id);
+      if (r.status !== 'pending') throw new ConflictError('id', `The redemption is already ${r.status}.`, 'NOT_PENDING');
+      const [row] = updated<RedemptionRow>(await m.query(
+        `UPDATE points_redemption rd SET status = 'fulfilled', settled_at = now(), settled_by = $2 WHERE rd.id = $1 RETURNING ${COLUMNS}`,
+        [id, `${this.principal.role}:${this.principal.subject}`],
+      ));
+      return row;
+    });
+  }
+
+  /** Cancels a pending redemption: the points come back as a new `refund` entry and the stock is returned. */
+  async cancel(id: string, reason: string): Promise<RedemptionRow> {
+    const p = this.principal;
+    if (p.role !== 'resident' && !OFFICERS.includes(p.role)) throw new ForbiddenError('The resident or an officer of the site cancels a redemption.');
+    const why = reason.trim();
+    if (why.length < 2 || why.length > 500) throw new InputError('reason', 'Say why, in 2 to 500 characters.');
+    return this.db.transaction(async (m) => {
+      const r = await this.lockRedemption(m, id);
+      if (r.status !== 'pending') throw new ConflictError('id', `The redemption is already ${r.status}.`, 'NOT_PENDING');
+      const account = await lockAccount(m, r.residentId);
+      if (!account) throw new Error('ledger invariant: a redemption without an account');
+      await appendEntry(m, account, { kind: 'refund', points: r.points, redemptionId: r.id, reason: why, actor: `${p.role}:${p.subject}` });
+      await m.query(`UPDATE points_reward SET stock = stock + 1 WHERE id = $1`, [r.rewardId]);
+      const [row] = updated<RedemptionRow>(await m.query(
+        `UPDATE points_redemption rd SET status = 'cancelled', settled_at = now(), settled_by = $2, cancel_reason = $3 WHERE rd.id = $1 RETURNING ${COLUMNS}`,
+        [id, `${p.role}:${p.subject}`, why],
+      ));
+      return row;
+    });
+  }
+
+  /** A site's redemptions, newest first; residents see only their own. */
+  async list(args: { siteId: string; residentId?: string | null; status?: RedemptionStatus | null; first?: number | null; after?: string | null }) {
+    const site = await siteInScope(this.db, this.principal, args.siteId, 'siteId');
+    const residentId = this.principal.role === 'resident' ? this.principal.residentId! : args.residentId ?? null;
+    if (residentId && !isUuid(residentId)) return { nodes: [], totalCount: 0, endCursor: null };
+    const limit = pageSize(args.first);
+    const key = cursor.decode(args.after);
+    const params = [site.id, residentId, args.status ?? null];
+    const where = `rd.site_id = $1 AND ($2::uuid IS NULL OR rd.resident_id = $2::uuid) AND ($3::text IS NULL OR rd.status = $3)`;
+    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM points_redemption rd WHERE ${where}`, params);
+    const rows: RedemptionRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM points_redemption rd WHERE ${where}
+          AND ($4::bigint IS NULL OR ((extract(epoch FROM rd.requested_at) * 1000000)::bigint, rd.id) < ($4::bigint, $5::uuid))
+        ORDER BY rd.requested_at DESC, rd.id DESC LIMIT $6`,
+      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
+    );
+    const nodes = rows.slice(0, limit);
+    const last = nodes.at(-1);
+    return { nodes, totalCount: count, endCursor: rows.length > limit && last ? cursor.encode([last.sortKey, last.id]) : null };
+  }
+
+  /** Locks a redemption the caller may act on (officers: their sites; a resident: their own). */
+  private async lockRedemption(m: EntityManager, id: string): Promise<RedemptionRow & { regionCode: string }> {
+    const [r] = isUuid(id) ? await m.query(`SELECT ${COLUMNS}, rd.region_code AS "regionCode" FROM points_redemption rd WHERE rd.id = $1 FOR UPDATE`, [id]) : [];
+    const p = this.principal;
+    const allowed = r && (p.role === 'resident' ? r.residentId === p.residentId : coversPlace(p, { siteId: r.siteId, regionCode: r.regionCode }));
+    if (!allowed) throw new NotFoundError('id', 'No such redemption in your scope.');
+    return r;
+  }
+}

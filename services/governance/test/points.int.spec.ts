@@ -1,0 +1,341 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '@anju/kit';
+import { EVENTS, type EventName, type EventPayload } from '@anju/contracts';
+import { REGISTER_RESIDENT, TestSystem, dataOf, nationalId, residentInput, seedPlace, tokenFor, type Place } from '@anju/testing';
+import { pointsExpiryTask } from '../src/points/points-expiry.task';
+
+/**
+ * Points (积分制) through the gateway on real PostgreSQL and Redis: the co-governance list, credits
+ * from events delivered at least once, caps under concurrency, manual grants, rewards with stock,
+ * 50 residents racing for 10 rewards, expiry, statements, rankings and scope.
+ */
+describe('points (governance)', () => {
+  let sys: TestSystem;
+  let place: Place;
+  let siteA: string;
+  let siteB: string;
+  let officerA: string;
+  let officerB: string;
+  let county: string;
+  let db: DataSource;
+  let buildingA: string;
+  let buildingB: string;
+  let gridA: string;
+  const res: Record<string, string> = {};
+  const crowd: string[] = [];
+  let seq = 500;
+
+  const RULE = `mutation($i: DefinePointsRuleInput!) { definePointsRule(input: $i) { id action event points dailyCap monthlyCap expiresAfterDays site { id } } }`;
+  const ADJUST = `mutation($i: AdjustPointsInput!) { adjustPoints(input: $i) { id kind points balanceAfter reason } }`;
+  const ACCOUNT = `query($r: ID!) { pointsAccount(residentId: $r) { balance score householdBalance resident { id } } }`;
+  const LEDGER = `query($r: ID!, $first: Int, $after: String) { pointsLedger(residentId: $r, first: $first, after: $after) { totalCount endCursor nodes { id kind points balanceAfter sourceEvent sourceEventId capped reason rule { action } } } }`;
+  const REDEEM = `mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { id status points reward { name stock } } }`;
+  const ADD_REWARD = `mutation($i: AddRewardInput!) { addReward(input: $i) { id name price stock kind } }`;
+
+  const register = async (householdId: string, token: string, overrides: Record<string, unknown> = {}) => {
+    seq += 1;
+    const r = await sys.query(REGISTER_RESIDENT, { i: residentInput(householdId, seq, { nationalId: nationalId('530102', '19900101', seq), relationToHead: 'CHILD', ...overrides }) }, token);
+    return dataOf(r).registerResident.id as string;
+  };
+
+  /** Puts an event on governance's inbox queue `times` times, each under a new job id and the same event id. */
+  const deliver = async <N extends EventName>(name: N, payload: EventPayload<N>, eventId = randomUUID(), times = 1) => {
+    const q = sys.queue('governance');
+    try {
+      const envelope = { id: eventId, name, version: EVENTS[name].version, producer: EVENTS[name].producer, occurredAt: new Date().toISOString(), payload };
+      await q.addBulk(Array.from({ length: times }, (_, k) => ({ name, data: envelope, opts: { jobId: `${eventId}.try-${k}`, attempts: 3 } })));
+    } finally {
+      await q.close();
+    }
+    return eventId;
+  };
+  const attended = (residentId: string, attendedAt = new Date().toISOString()) => ({
+    attendanceId: randomUUID(), activityId: randomUUID(), organizationId: randomUUID(), residentId, siteId: siteA, attendedAt, activityKind: '四点半课堂',
+  });
+  const balancesMatchLedger = async () => sys.sql(
+    `SELECT a.resident_id, a.balance, coalesce((SELECT sum(points) FROM governance.points_entry e WHERE e.resident_id = a.resident_id), 0)::int AS ledger
+       FROM governance.points_account a WHERE a.balance <> coalesce((SELECT sum(points) FROM governance.points_entry e WHERE e.resident_id = a.resident_id), 0)`,
+  );
+  const balanceOf = async (residentId: string) => (await sys.sql(`SELECT balance FROM governance.points_account WHERE resident_id = $1`, [residentId]))[0]?.balance ?? 0;
+
+  beforeAll(async () => {
+    sys = await TestSystem.start({ label: 'gov-points', apis: ['governance'], workers: ['governance'] });
+    place = await seedPlace(sys, 2);
+    [siteA, siteB] = place.siteIds;
+    officerA = await tokenFor({ role: 'site_officer', sites: [siteA], sub: 'officer-wang' });
+    officerB = await tokenFor({ role: 'site_officer', sites: [siteB], sub: 'officer-zhao' });
+    county = await tokenFor({ role: 'county', regions: ['530102'], sub: 'county-liu' });
+    const mk = async (q: string, i: Record<string, unknown>) => dataOf(await sys.query(q, { i }, officerA));
+    gridA = (await mk(`mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`, { siteId: siteA, name: '第一网格' })).registerGrid.id;
+    const gridB = (await mk(`mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`, { siteId: siteA, name: '第二网格' })).registerGrid.id;
+    buildingA = (await mk(`mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`, { siteId: siteA, name: '1栋', gridId: gridA })).registerBuilding.id;
+    buildingB = (await mk(`mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`, { siteId: siteA, name: '2栋', gridId: gridB })).registerBuilding.id;
+    const hhA = (await mk(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, { siteId: siteA, householdNumber: 'P-101', buildingId: buildingA })).registerHousehold.id;
+    const hhB = (await mk(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, { siteId: siteA, householdNumber: 'P-201', buildingId: buildingB })).registerHousehold.id;
+    res.wang = await register(hhA, officerA, { relationToHead: 'HEAD', name: '王大哥' });
+    res.wangSon = await register(hhA, officerA, { name: '王小弟' });
+    res.li = await register(hhB, officerA, { relationToHead: 'HEAD', name: '李阿姨' });
+    res.expiring = await register(hhB, officerA, { name: '李过期' });
+    res.spent = await register(hhB, officerA, { name: '李花光' });
+    res.other = await register(place.householdIds[1], officerB, { relationToHead: 'HEAD', name: '赵别处' });
+    for (let i = 0; i < 50; i++) crowd.push(await register(place.householdIds[0], officerA, { name: `排队${i}` }));
+    db = createDataSource({ DATABASE_URL: sys.db.url, DATABASE_POOL_SIZE: 2 }, { schema: 'governance', entities: [], migrations: [], applicationName: 'points-test' });
+    await db.initialize();
+  });
+  afterAll(async () => {
+    if (process.env.DUMP_LOGS) console.log(sys.logs.entries().filter((e) => Number(e.level) >= 40 || JSON.stringify(e).includes("err")).map((e) => JSON.stringify(e).slice(0, 1500)).join('\n'));
+    await db?.destroy();
+    await sys?.stop();
+  });
+
+  it('defines the co-governance list per county and per site; bad input is a typed error and writes nothing', async () => {
+    const attend = dataOf(await sys.query(RULE, { i: { regionCode: '530102', action: '参加社区活动', event: 'ACTIVITY_ATTENDED', points: 10, dailyCap: 20, monthlyCap: 100 } }, county)).definePointsRule;
+    expect(attend).toMatchObject({ event: 'ACTIVITY_ATTENDED', points: 10, dailyCap: 20, monthlyCap: 100, site: null });
+    dataOf(await sys.query(RULE, { i: { siteId: siteA, action: '志愿服务（每小时）', event: 'SERVICE_VERIFIED', points: 5 } }, officerA));
+    dataOf(await sys.query(RULE, { i: { regionCode: '530102', action: '完成技能培训', event: 'TRAINING_COMPLETED', points: 30, expiresAfterDays: 30 } }, county));
+    dataOf(await sys.query(RULE, { i: { siteId: siteA, action: '反映微难题并解决', event: 'MICRO_ISSUE_RESOLVED', points: 15 } }, officerA));
+    dataOf(await sys.query(RULE, { i: { siteId: siteA, action: '担任楼栋长一个月', points: 50, expiresAfterDays: 365 } }, officerA));
+
+    const before = await sys.sql(`SELECT count(*)::int AS n FROM governance.points_rule`);
+    const bad = await sys.query(RULE, { i: { siteId: siteA, action: '打扫卫生', points: 0 } }, officerA);
+    expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.points' });
+    const dup = await sys.query(RULE, { i: { siteId: siteA, action: '又一个', event: 'MICRO_ISSUE_RESOLVED', points: 3 } }, officerA);
+    expect(dup.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'DUPLICATE' });
+    const countyBySiteOfficer = await sys.query(RULE, { i: { regionCode: '530102', action: '全县', points: 3 } }, officerA);
+    expect(countyBySiteOfficer.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    const otherSite = await sys.query(RULE, { i: { siteId: siteB, action: '别处', points: 3 } }, officerA);
+    expect(otherSite.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await sys.sql(`SELECT count(*)::int AS n FROM governance.points_rule`)).toEqual(before);
+
+    // A resident reads their own site's list: the site's rules and the county's.
+    const me = await tokenFor({ role: 'resident', resident: res.wang });
+    const list = dataOf(await sys.query(`query($s: ID!) { pointsRules(siteId: $s) { action points } }`, { s: siteA }, me)).pointsRules;
+    expect(list.map((r: { action: string }) => r.action).sort()).toEqual(['反映微难题并解决', '完成技能培训', '参加社区活动', '担任楼栋长一个月', '志愿服务（每小时）'].sort());
+    const notMine = await sys.query(`query($s: ID!) { pointsRules(siteId: $s) { action } }`, { s: siteB }, me);
+    expect(notMine.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('credits an event delivered 5 times exactly once', async () => {
+    const eventId = await deliver('activity.attended', attended(res.wang), randomUUID(), 5);
+    await sys.waitForIdle();
+    const entries = await sys.sql(`SELECT kind, points FROM governance.points_entry WHERE source_event_id = $1`, [eventId]);
+    expect(entries).toEqual([{ kind: 'credit', points: 10 }]);
+    // …and again later, as a re-send after a Redis loss would.
+    await deliver('activity.attended', attended(res.wang), eventId, 2);
+    await sys.waitForIdle();
+    const me = await tokenFor({ role: 'resident', resident: res.wang });
+    const account = dataOf(await sys.query(ACCOUNT, { r: res.wang }, me)).pointsAccount;
+    expect(account).toMatchObject({ balance: 10, score: 10, householdBalance: 10, resident: { id: res.wang } });
+    const ledger = dataOf(await sys.query(LEDGER, { r: res.wang }, me)).pointsLedger;
+    expect(ledger.totalCount).toBe(1);
+    expect(ledger.nodes[0]).toMatchObject({ kind: 'CREDIT', points: 10, balanceAfter: 10, sourceEvent: 'ACTIVITY_ATTENDED', sourceEventId: eventId, rule: { action: '参加社区活动' } });
+  });
+
+  it('credits from every producing service: governance’s own outbox, matching’s hours, employment’s training', async () => {
+    // micro_issue.resolved leaves governance's outbox through the real relay, as publish() writes it.
+    const issueEvent = randomUUID();
+    const payload = { microIssueId: randomUUID(), siteId: siteA, regionCode: '530102', reportedByResidentId: res.wangSon, resolvedAt: new Date().toISOString(), outcome: '楼道灯已修好' };
+    await sys.sql(`INSERT INTO governance.outbox (id, event, version, payload) VALUES ($1, 'micro_issue.resolved', 1, $2)`, [issueEvent, JSON.stringify(payload)]);
+    await sys.sql(`SELECT pg_notify('anju_outbox', 'governance')`);
+    await deliver('micro_issue.resolved', { ...payload, microIssueId: randomUUID(), reportedByResidentId: null });
+    const hours = await deliver('service.verified', { serviceRecordId: randomUUID(), volunteerId: randomUUID(), volunteerResidentId: res.wangSon, demandId: null, siteId: siteA, hours: 2.5, verifiedAt: new Date().toISOString() });
+    await deliver('service.verified', { serviceRecordId: randomUUID(), volunteerId: randomUUID(), volunteerResidentId: null, demandId: null, siteId: siteA, hours: 3, verifiedAt: new Date().toISOString() });
+    await sys.waitForIdle();
+    const rows = await sys.sql(`SELECT source_event_id AS id, source_event AS event, points FROM governance.points_entry WHERE resident_id = $1 ORDER BY source_event`, [res.wangSon]);
+    expect(rows).toEqual([
+      expect.objectContaining({ id: issueEvent, event: 'micro_issue.resolved', points: 15 }),
+      expect.objectContaining({ id: hours, event: 'service.verified', points: 13 }), // 5 × 2.5 h, rounded
+    ]);
+    const account = dataOf(await sys.query(ACCOUNT, { r: res.wang }, officerA)).pointsAccount;
+    expect(account.householdBalance).toBe(10 + 28);
+  });
+
+  it('holds daily and monthly caps under concurrent events', async () => {
+    // 30 attendances at once: 10 on one day (cap 20 a day), 2 a day on 10 later days of the same month (cap 100 a month).
+    const now = new Date();
+    const day = (d: number, h: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), d, h)).toISOString(); // 09:00–18:00 China time
+    const events = [
+      ...Array.from({ length: 10 }, (_, i) => attended(res.li, day(1, 1 + (i % 8)))),
+      ...Array.from({ length: 20 }, (_, i) => attended(res.li, day(2 + Math.floor(i / 2), 2 + (i % 2)))),
+    ];
+    await Promise.all(events.map((e) => deliver('activity.attended', e)));
+    await sys.waitForIdle();
+    const [t] = await sys.sql(
+      `SELECT count(*)::int AS entries, sum(points)::int AS total, count(*) FILTER (WHERE capped)::int AS capped,
+              max(day_total)::int AS max_day
+         FROM (SELECT points, capped, sum(points) OVER (PARTITION BY (occurred_at AT TIME ZONE 'Asia/Shanghai')::date) AS day_total
+                 FROM governance.points_entry WHERE resident_id = $1) x`,
+      [res.li],
+    );
+    expect(t).toEqual({ entries: 30, total: 100, capped: 20, max_day: 20 });
+    expect(await balanceOf(res.li)).toBe(100);
+    expect(await balancesMatchLedger()).toEqual([]);
+  });
+
+  it('grants and deducts by hand with a reason, audited; a deduction never takes a balance below zero', async () => {
+    const [rule] = await sys.sql(`SELECT id FROM governance.points_rule WHERE action = '担任楼栋长一个月'`);
+    const grant = dataOf(await sys.query(ADJUST, { i: { residentId: res.li, points: 50, reason: '担任2栋楼栋长（11月）', ruleId: rule.id } }, officerA)).adjustPoints;
+    expect(grant).toMatchObject({ kind: 'GRANT', points: 50, balanceAfter: 150, reason: '担任2栋楼栋长（11月）' });
+    const deduct = dataOf(await sys.query(ADJUST, { i: { residentId: res.li, points: -20, reason: '高空抛物，经核实' } }, officerA)).adjustPoints;
+    expect(deduct).toMatchObject({ kind: 'DEDUCT', points: -20, balanceAfter: 130 });
+    const [entry] = await sys.sql(`SELECT actor FROM governance.points_entry WHERE id = $1`, [deduct.id]);
+    expect(entry.actor).toBe('site_officer:officer-wang');
+    const audited = await sys.sql(`SELECT action, actor_subject FROM governance.audit_log WHERE entity_id = $1 AND action LIKE 'points.%' ORDER BY id`, [res.li]);
+    expect(audited).toEqual([{ action: 'points.grant', actor_subject: 'officer-wang' }, { action: 'points.deduct', actor_subject: 'officer-wang' }]);
+
+    const before = await sys.sql(`SELECT count(*)::int AS n FROM governance.points_entry`);
+    const tooMuch = await sys.query(ADJUST, { i: { residentId: res.li, points: -131, reason: '扣分过多' } }, officerA);
+    expect(tooMuch.errors![0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.points', reason: 'INSUFFICIENT_POINTS' });
+    const noReason = await sys.query(ADJUST, { i: { residentId: res.li, points: 5, reason: ' ' } }, officerA);
+    expect(noReason.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reason' });
+    const byResident = await sys.query(ADJUST, { i: { residentId: res.li, points: 5, reason: '给自己加分' } }, await tokenFor({ role: 'resident', resident: res.li }));
+    expect(byResident.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    const otherSite = await sys.query(ADJUST, { i: { residentId: res.li, points: 5, reason: '跨点加分' } }, officerB);
+    expect(otherSite.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await sys.sql(`SELECT count(*)::int AS n FROM governance.points_entry`)).toEqual(before);
+    expect(await balanceOf(res.li)).toBe(130);
+  });
+
+  it('50 residents redeem a reward with stock 10 at once: exactly 10 succeed, stock 0, balances equal their ledgers', async () => {
+    for (const r of crowd) dataOf(await sys.query(ADJUST, { i: { residentId: r, points: 40, reason: '参与人口普查志愿服务' } }, officerA));
+    const reward = dataOf(await sys.query(ADD_REWARD, { i: { siteId: siteA, name: '洗衣粉一袋', kind: 'GOODS', price: 30, stock: 10 } }, officerA)).addReward;
+    const tokens = await Promise.all(crowd.map((r) => tokenFor({ role: 'resident', resident: r })));
+    const results = await Promise.all(tokens.map((t) => sys.query(REDEEM, { i: { rewardId: reward.id } }, t)));
+    const ok = results.filter((r) => r.data?.redeemReward);
+    const refused = results.filter((r) => r.errors);
+    expect(ok).toHaveLength(10);
+    expect(refused).toHaveLength(40);
+    for (const r of refused) expect(r.errors![0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.rewardId', reason: 'OUT_OF_STOCK' });
+    const [stock] = await sys.sql(`SELECT stock FROM governance.points_reward WHERE id = $1`, [reward.id]);
+    expect(stock.stock).toBe(0);
+    const [counts] = await sys.sql(
+      `SELECT (SELECT count(*) FROM governance.points_redemption WHERE reward_id = $1)::int AS redemptions,
+              (SELECT count(*) FROM governance.points_entry e JOIN governance.points_redemption d ON d.id = e.redemption_id WHERE d.reward_id = $1)::int AS entries,
+              (SELECT count(*) FROM governance.points_account WHERE resident_id = ANY($2::uuid[]) AND balance = 10)::int AS spent,
+              (SELECT count(*) FROM governance.points_account WHERE resident_id = ANY($2::uuid[]) AND balance = 40)::int AS unspent`,
+      [reward.id, crowd],
+    );
+    expect(counts).toEqual({ redemptions: 10, entries: 10, spent: 10, unspent: 40 });
+    expect(await balancesMatchLedger()).toEqual([]);
+  });
+
+  it('refuses a redemption with too few points with a typed error and changes nothing', async () => {
+    const reward = dataOf(await sys.query(ADD_REWARD, { i: { siteId: siteA, name: '电饭锅', kind: 'GOODS', price: 500, stock: 3 } }, officerA)).addReward;
+    const before = await sys.sql(`SELECT (SELECT count(*) FROM governance.points_entry)::int AS e, (SELECT count(*) FROM governance.points_redemption)::int AS r, (SELECT stock FROM governance.points_reward WHERE id = $1) AS s`, [reward.id]);
+    const poor = await sys.query(REDEEM, { i: { rewardId: reward.id } }, await tokenFor({ role: 'resident', resident: res.li }));
+    expect(poor.data).toBeNull();
+    expect(poor.errors![0]).toMatchObject({ message: 'The reward costs 500 points; the balance is 130.', extensions: { code: 'CONFLICT', field: 'input.rewardId', reason: 'INSUFFICIENT_POINTS' } });
+    const elsewhere = await sys.query(REDEEM, { i: { rewardId: reward.id } }, await tokenFor({ role: 'resident', resident: res.other }));
+    expect(elsewhere.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND' });
+    const after = await sys.sql(`SELECT (SELECT count(*) FROM governance.points_entry)::int AS e, (SELECT count(*) FROM governance.points_redemption)::int AS r, (SELECT stock FROM governance.points_reward WHERE id = $1) AS s`, [reward.id]);
+    expect(after).toEqual(before);
+  });
+
+  it('fulfils a redemption, and cancels another with a refund entry and the stock returned', async () => {
+    const reward = dataOf(await sys.query(ADD_REWARD, { i: { siteId: siteA, name: '理发一次', kind: 'SERVICE', price: 40, stock: 2 } }, officerA)).addReward;
+    const li = await tokenFor({ role: 'resident', resident: res.li });
+    const first = dataOf(await sys.query(REDEEM, { i: { rewardId: reward.id } }, li)).redeemReward;
+    const second = dataOf(await sys.query(REDEEM, { i: { rewardId: reward.id, residentId: res.li } }, officerA)).redeemReward;
+    expect(second).toMatchObject({ status: 'PENDING', points: 40, reward: { name: '理发一次', stock: 0 } });
+    expect(await balanceOf(res.li)).toBe(50);
+    const done = dataOf(await sys.query(`mutation($id: ID!) { fulfilRedemption(id: $id) { status settledAt } }`, { id: first.id }, officerA)).fulfilRedemption;
+    expect(done.status).toBe('FULFILLED');
+    const cancelled = dataOf(await sys.query(`mutation($id: ID!, $r: String!) { cancelRedemption(id: $id, reason: $r) { status cancelReason reward { stock } } }`, { id: second.id, r: '不需要了' }, li)).cancelRedemption;
+    expect(cancelled).toEqual({ status: 'CANCELLED', cancelReason: '不需要了', reward: { stock: 1 } });
+    expect(await balanceOf(res.li)).toBe(90);
+    const again = await sys.query(`mutation($id: ID!, $r: String!) { cancelRedemption(id: $id, reason: $r) { status } }`, { id: first.id, r: '反悔' }, officerA);
+    expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'NOT_PENDING' });
+    const kinds = await sys.sql(`SELECT kind, points FROM governance.points_entry WHERE redemption_id = $1 ORDER BY id`, [second.id]);
+    expect(kinds).toEqual([{ kind: 'redeem', points: -40 }, { kind: 'refund', points: 40 }]);
+    const mine = dataOf(await sys.query(`query($s: ID!) { redemptions(siteId: $s) { totalCount nodes { status resident { id } } } }`, { s: siteA }, li)).redemptions;
+    expect(mine.totalCount).toBe(2);
+    expect(mine.nodes.every((n: { resident: { id: string } }) => n.resident.id === res.li)).toBe(true);
+    expect(await balancesMatchLedger()).toEqual([]);
+  });
+
+  it('expires points by new entries on a clock, spent points first, never below zero', async () => {
+    // Training credits 30 points that expire after 30 days.
+    const completedOn = new Date().toISOString().slice(0, 10);
+    const training = (residentId: string) => ({ enrollmentId: randomUUID(), courseId: randomUUID(), residentId, householdId: place.householdIds[0], siteId: siteA, completedOn, skill: '电工' });
+    await deliver('training.completed', training(res.expiring));
+    await deliver('training.completed', training(res.spent));
+    await sys.waitForIdle();
+    const reward = dataOf(await sys.query(ADD_REWARD, { i: { siteId: siteA, name: '食用油一桶', kind: 'GOODS', price: 20, stock: 5 } }, officerA)).addReward;
+    dataOf(await sys.query(REDEEM, { i: { rewardId: reward.id, residentId: res.expiring } }, officerA)); // 30 − 20 = 10 left
+    dataOf(await sys.query(ADJUST, { i: { residentId: res.expiring, points: 5, reason: '清理楼道（不过期）' } }, officerA)); // 15, of which 5 never expire
+    dataOf(await sys.query(ADJUST, { i: { residentId: res.spent, points: -30, reason: '违规停车扣分' } }, officerA)); // 0
+
+    const task = pointsExpiryTask(db, () => new Date(Date.now() + 29 * 86_400_000));
+    expect(await task.run()).toEqual({ residents: 0, points: 0 });
+    const later = pointsExpiryTask(db, () => new Date(Date.now() + 31 * 86_400_000));
+    expect(await later.run()).toEqual({ residents: 1, points: 10 });
+    expect(await later.run()).toEqual({ residents: 0, points: 0 });
+    expect(await balanceOf(res.expiring)).toBe(5);
+    expect(await balanceOf(res.spent)).toBe(0);
+    const expiries = await sys.sql(`SELECT resident_id, points, balance_after FROM governance.points_entry WHERE kind = 'expire'`);
+    expect(expiries).toEqual([{ resident_id: res.expiring, points: -10, balance_after: 5 }]);
+    expect(await balancesMatchLedger()).toEqual([]);
+    // History is never edited.
+    await expect(sys.sql(`UPDATE governance.points_entry SET points = 0 WHERE resident_id = $1`, [res.expiring])).rejects.toThrow(/append-only/);
+    await expect(sys.sql(`DELETE FROM governance.points_entry WHERE resident_id = $1`, [res.expiring])).rejects.toThrow(/append-only/);
+  });
+
+  it('shows a resident only their own ledger, officers their sites’', async () => {
+    const wang = await tokenFor({ role: 'resident', resident: res.wang });
+    const own = dataOf(await sys.query(LEDGER, { r: res.wang }, wang)).pointsLedger;
+    expect(own.totalCount).toBe(1);
+    for (const q of [LEDGER, ACCOUNT]) {
+      const other = await sys.query(q, { r: res.li }, wang);
+      expect(other.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'residentId' });
+    }
+    const fromB = await sys.query(LEDGER, { r: res.li }, officerB);
+    expect(fromB.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND' });
+    const fromCounty = dataOf(await sys.query(LEDGER, { r: res.li, first: 20 }, county)).pointsLedger;
+    expect(fromCounty.totalCount).toBe(35); // 30 credits, a grant, a deduction, 2 redemptions, a refund
+    const page2 = dataOf(await sys.query(LEDGER, { r: res.li, first: 20, after: fromCounty.endCursor }, county)).pointsLedger;
+    expect(page2.nodes).toHaveLength(15);
+    expect(page2.endCursor).toBeNull();
+    expect(new Set([...fromCounty.nodes, ...page2.nodes].map((n: { id: string }) => n.id)).size).toBe(35);
+    const board = await sys.query(`query($s: ID!) { pointsLeaderboard(siteId: $s) { rank } }`, { s: siteA }, wang);
+    expect(board.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('gives statements, leaderboards per site, building and grid, and monthly totals per site', async () => {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const st = dataOf(await sys.query(
+      `query($r: ID!, $f: String!, $t: String!) { pointsStatement(residentId: $r, from: $f, to: $t) { opening closing credited granted deducted redeemed refunded expired entries { kind } } }`,
+      { r: res.li, f: today, t: today }, await tokenFor({ role: 'resident', resident: res.li }),
+    )).pointsStatement;
+    expect(st).toMatchObject({ opening: 0, closing: 90, credited: 100, granted: 50, deducted: 20, redeemed: 80, refunded: 40, expired: 0 });
+    expect(st.entries).toHaveLength(35);
+
+    const BOARD = `query($s: ID!, $b: ID, $g: ID, $m: String) { pointsLeaderboard(siteId: $s, buildingId: $b, gridId: $g, month: $m, first: 3) { rank score balance resident { name } } }`;
+    const site = dataOf(await sys.query(BOARD, { s: siteA }, officerA)).pointsLeaderboard;
+    expect(site[0]).toEqual({ rank: 1, score: 130, balance: 90, resident: { name: '李阿姨' } });
+    expect(site).toHaveLength(3);
+    const building = dataOf(await sys.query(BOARD, { s: siteA, b: buildingA }, officerA)).pointsLeaderboard;
+    expect(building).toEqual([
+      { rank: 1, score: 28, balance: 28, resident: { name: '王小弟' } },
+      { rank: 2, score: 10, balance: 10, resident: { name: '王大哥' } },
+    ]);
+    const grid = dataOf(await sys.query(BOARD, { s: siteA, g: gridA }, officerA)).pointsLeaderboard;
+    expect(grid).toEqual(building);
+    const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    const monthly = dataOf(await sys.query(BOARD, { s: siteA, b: buildingA, m: month }, officerA)).pointsLeaderboard;
+    expect(monthly.map((r: { score: number }) => r.score)).toEqual([28, 10]);
+
+    const totals = dataOf(await sys.query(
+      `query($f: String!, $t: String!) { pointsMonthlyTotals(fromMonth: $f, toMonth: $t) { siteId month credited granted deducted redeemed refunded expired net residentsCredited } }`,
+      { f: month, t: month }, county,
+    )).pointsMonthlyTotals;
+    const [expected] = await sys.sql(
+      `SELECT coalesce(sum(points) FILTER (WHERE kind = 'credit'), 0)::int AS credited, coalesce(sum(points), 0)::int AS net FROM governance.points_entry
+        WHERE site_id = $1 AND kind <> 'expire'`,
+      [siteA],
+    );
+    const row = totals.find((t: { siteId: string }) => t.siteId === siteA);
+    expect(row).toMatchObject({ month, credited: expected.credited, net: expected.net, expired: 0 });
+    expect(row.residentsCredited).toBe(5);
+  });
+});
