@@ -6,6 +6,9 @@ import { ActivityService, type ActivityRow, type RegistrationRow } from './activ
 import { IncubationService, type IncubationStepRow } from './incubation/incubation.service';
 import { SocialWorkerService, type AssessmentRow, type FeedbackRow, type SocialWorkerRow } from './social-worker/social-worker.service';
 import { CaseworkService, type CaseRow, type ReferralRow } from './casework/casework.service';
+import { MicroServiceService, type MicroServiceRow } from './micro-service/micro-service.service';
+import { ContractService, type ContractRow, type MilestoneRow, type PaymentRow } from './contract/contract.service';
+import { VentureService, type ApplicationRow, type CallRow } from './venture/venture.service';
 
 /** A per-request loader of all rows belonging to each key (one query for a whole page of parents). */
 function groupLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyOf: (row: T) => string): DataLoader<string, T[]> {
@@ -23,6 +26,9 @@ export interface SocialOrgsContext extends RequestBase {
   incubation: IncubationService;
   workers: SocialWorkerService;
   casework: CaseworkService;
+  microServices: MicroServiceService;
+  contracts: ContractService;
+  venture: VentureService;
   loaders: {
     organization: DataLoader<string, OrganizationRow | null>;
     activity: DataLoader<string, ActivityRow | null>;
@@ -36,6 +42,13 @@ export interface SocialOrgsContext extends RequestBase {
     socialCase: DataLoader<string, CaseRow | null>;
     referral: DataLoader<string, ReferralRow | null>;
     referralsByCase: DataLoader<string, ReferralRow[]>;
+    microService: DataLoader<string, MicroServiceRow | null>;
+    contract: DataLoader<string, ContractRow | null>;
+    milestones: DataLoader<string, MilestoneRow[]>;
+    payments: DataLoader<string, PaymentRow[]>;
+    ventureCall: DataLoader<string, CallRow | null>;
+    ventureApplication: DataLoader<string, ApplicationRow | null>;
+    applicationsByCall: DataLoader<string, ApplicationRow[]>;
   };
 }
 
@@ -46,6 +59,9 @@ export function buildContext(db: DataSource) {
     const incubation = new IncubationService(db, base.principal);
     const workers = new SocialWorkerService(db, base.principal);
     const casework = new CaseworkService(db, base.principal);
+    const microServices = new MicroServiceService(db, base.principal);
+    const contracts = new ContractService(db, base.principal);
+    const venture = new VentureService(db, base.principal);
     return {
       ...base,
       organizations,
@@ -53,6 +69,9 @@ export function buildContext(db: DataSource) {
       incubation,
       workers,
       casework,
+      microServices,
+      contracts,
+      venture,
       loaders: {
         organization: byIdLoader((ids) => organizations.byIds(ids)),
         activity: byIdLoader((ids) => activities.byIds(ids)),
@@ -66,6 +85,13 @@ export function buildContext(db: DataSource) {
         socialCase: byIdLoader((ids) => casework.casesByIds(ids)),
         referral: byIdLoader((ids) => casework.referralsByIds(ids)),
         referralsByCase: groupLoader((ids) => casework.referralsByCases(ids), (r) => r.caseId),
+        microService: byIdLoader((ids) => microServices.byIds(ids)),
+        contract: byIdLoader((ids) => contracts.byIds(ids)),
+        milestones: groupLoader((ids) => contracts.milestonesByContracts(ids), (r) => r.contractId),
+        payments: groupLoader((ids) => contracts.paymentsByContracts(ids), (r) => r.contractId),
+        ventureCall: byIdLoader((ids) => venture.callsByIds(ids)),
+        ventureApplication: byIdLoader((ids) => venture.applicationsByIds(ids)),
+        applicationsByCall: groupLoader((ids) => venture.applicationsByCalls(ids), (r) => r.callId),
       },
     };
   };

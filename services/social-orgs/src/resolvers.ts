@@ -2,8 +2,12 @@ import { organizationResolvers } from './organization/organization.resolvers';
 import { activityResolvers } from './activity/activity.resolvers';
 import { socialWorkerResolvers } from './social-worker/social-worker.resolvers';
 import { caseworkResolvers } from './casework/casework.resolvers';
+import { microServiceResolvers } from './micro-service/micro-service.resolvers';
+import { contractResolvers } from './contract/contract.resolvers';
+import { ventureResolvers } from './venture/venture.resolvers';
 
-const parts: Record<string, Record<string, unknown>>[] = [organizationResolvers, activityResolvers, socialWorkerResolvers, caseworkResolvers];
+const parts: Record<string, Record<string, unknown>>[] = [organizationResolvers, activityResolvers, socialWorkerResolvers, caseworkResolvers,
+  microServiceResolvers, contractResolvers, ventureResolvers];
 
 /** The subgraph's resolver map: each feature's, merged type by type. */
 export const resolvers: Record<string, Record<string, unknown>> = {};

@@ -1,0 +1,155 @@
+import type { DataSource } from 'typeorm';
+import { ConflictError, ForbiddenError, InputError, requireRole, type Principal } from '@anju/kit';
+import { iso, isoDate, isUuid, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
+import { checkScore, gradeOf } from '../venture/grade';
+
+export interface ContractRow {
+  id: string; seq: string; organizationId: string; title: string; purchaser: string; budgetYuan: number; startsOn: string; endsOn: string;
+  deliverables: string[]; status: 'ACTIVE' | 'COMPLETED'; finalScore: number | null; finalGrade: string | null; ratedAt: string | null; paidYuan: number;
+}
+export interface MilestoneRow { id: string; contractId: string; title: string; dueOn: string; evidence: string | null; evidenceAt: string | null; acceptedAt: string | null }
+export interface PaymentRow { id: string; contractId: string; milestoneId: string | null; amountYuan: number; paidOn: string }
+
+const COLUMNS = `c.id, c.seq, c.organization_id AS "organizationId", c.title, c.purchaser, c.budget_yuan::float8 AS "budgetYuan",
+  c.starts_on::text AS "startsOn", c.ends_on::text AS "endsOn", c.deliverables, c.status, c.final_score::float8 AS "finalScore",
+  c.final_grade AS "finalGrade", ${iso('c.rated_at')} AS "ratedAt",
+  (SELECT coalesce(sum(p.amount_yuan), 0)::float8 FROM contract_payment p WHERE p.contract_id = c.id) AS "paidYuan"`;
+
+const money = (v: number, field: string) => {
+  if (!Number.isFinite(v) || v <= 0 || v >= 1e12 || Math.abs(Math.round(v * 100) - v * 100) > 1e-6) throw new InputError(field, 'An amount in yuan, above zero, with at most 2 decimals.', 'RANGE');
+  return v;
+};
+
+/**
+ * 购买服务 — government purchase-of-service contracts. Officers sign them with an organization
+ * serving their regions, accept milestones, record payments and give the final rating; the
+ * organization reads its own and submits milestone evidence.
+ */
+export class ContractService {
+  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+
+  byIds(ids: readonly string[]): Promise<ContractRow[]> {
+    const s = ownedScope(this.principal, 'c.organization_id', 2);
+    return this.db.query(`SELECT ${COLUMNS} FROM service_contract c WHERE c.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+  }
+
+  async list(args: { organizationId?: string | null; first?: number | null; after?: string | null }) {
+    const { limit, afterSeq } = pageArgs(args.first, args.after);
+    const s = ownedScope(this.principal, 'c.organization_id', 2);
+    const filter = `($1::text IS NULL OR c.organization_id::text = $1) AND ${s.sql}`;
+    const params = [args.organizationId ?? null, ...s.params];
+    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM service_contract c WHERE ${filter}`, params);
+    const rows = await this.db.query(`SELECT ${COLUMNS} FROM service_contract c WHERE ${filter} AND c.seq > $${params.length + 1}::bigint ORDER BY c.seq LIMIT $${params.length + 2}`, [...params, afterSeq, limit + 1]);
+    return toPage<ContractRow>(rows, limit, count);
+  }
+
+  milestonesByContracts(ids: readonly string[]): Promise<MilestoneRow[]> {
+    const s = ownedScope(this.principal, 'm.organization_id', 2);
+    return this.db.query(
+      `SELECT m.id, m.contract_id AS "contractId", m.title, m.due_on::text AS "dueOn", m.evidence, ${iso('m.evidence_at')} AS "evidenceAt", ${iso('m.accepted_at')} AS "acceptedAt"
+       FROM contract_milestone m WHERE m.contract_id::text = ANY($1) AND ${s.sql} ORDER BY m.due_on, m.seq`, [ids, ...s.params]);
+  }
+
+  paymentsByContracts(ids: readonly string[]): Promise<PaymentRow[]> {
+    const s = ownedScope(this.principal, 'p.organization_id', 2);
+    return this.db.query(
+      `SELECT p.id, p.contract_id AS "contractId", p.milestone_id AS "milestoneId", p.amount_yuan::float8 AS "amountYuan", p.paid_on::text AS "paidOn"
+       FROM contract_payment p WHERE p.contract_id::text = ANY($1) AND ${s.sql} ORDER BY p.paid_on, p.seq`, [ids, ...s.params]);
+  }
+
+  /** Officers sign a contract with milestones (each due inside the period). */
+  async sign(input: { organizationId: string; title: string; purchaser: string; budgetYuan: number; startsOn: string; endsOn: string; deliverables: string[]; milestones: { title: string; dueOn: string }[] }): Promise<ContractRow> {
+    requireRole(this.principal, 'province', 'county');
+    const orgId = await organizationToManage(this.db, this.principal, input.organizationId);
+    const title = text(input.title, 'input.title', 200);
+    const purchaser = text(input.purchaser, 'input.purchaser', 100);
+    const budget = money(input.budgetYuan, 'input.budgetYuan');
+    const startsOn = isoDate(input.startsOn, 'input.startsOn');
+    const endsOn = isoDate(input.endsOn, 'input.endsOn');
+    if (endsOn < startsOn) throw new InputError('input.endsOn', 'The period ends after it starts.', 'ORDER');
+    const deliverables = input.deliverables.map((d, i) => text(d, `input.deliverables.${i}`, 500));
+    if (!deliverables.length) throw new InputError('input.deliverables', 'Name at least one deliverable.', 'REQUIRED');
+    const milestones = input.milestones.map((m, i) => {
+      const dueOn = isoDate(m.dueOn, `input.milestones.${i}.dueOn`);
+      if (dueOn < startsOn || dueOn > endsOn) throw new InputError(`input.milestones.${i}.dueOn`, 'A milestone falls inside the contract period.', 'OUT_OF_PERIOD');
+      return { title: text(m.title, `input.milestones.${i}.title`, 200), dueOn };
+    });
+    const id = await this.db.transaction(async (m) => {
+      const [{ id }] = await m.query(
+        `INSERT INTO service_contract (organization_id, title, purchaser, budget_yuan, starts_on, ends_on, deliverables, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        [orgId, title, purchaser, budget, startsOn, endsOn, deliverables, this.principal.subject],
+      );
+      if (milestones.length) {
+        await m.query(
+          `INSERT INTO contract_milestone (contract_id, organization_id, title, due_on) SELECT $1, $2, t, d FROM unnest($3::text[], $4::date[]) AS x(t, d)`,
+          [id, orgId, milestones.map((x) => x.title), milestones.map((x) => x.dueOn)],
+        );
+      }
+      return id as string;
+    });
+    return (await this.byIds([id]))[0];
+  }
+
+  /** The organization submits evidence for a milestone (reports, photos' links, sign-in sheets). */
+  async submitEvidence(milestoneId: string, evidence: string): Promise<string> {
+    const ev = text(evidence, 'evidence', 2000);
+    if (this.principal.role === 'resident') throw new ForbiddenError();
+    return this.db.transaction(async (m) => {
+      const ms = await scopedRow<{ contract_id: string; accepted_at: Date | null }>(m, this.principal, 'contract_milestone', milestoneId, 'milestoneId', { lock: true, what: 'milestone' });
+      if (ms.accepted_at) throw new InputError('milestoneId', 'This milestone is already accepted.', 'INVALID_TRANSITION');
+      await this.activeContract(m, ms.contract_id, 'milestoneId');
+      await m.query(`UPDATE contract_milestone SET evidence = $2, evidence_at = now() WHERE id = $1`, [milestoneId, ev]);
+      return ms.contract_id;
+    });
+  }
+
+  /** Officers accept a milestone once it has evidence. */
+  async acceptMilestone(milestoneId: string): Promise<string> {
+    requireRole(this.principal, 'province', 'county');
+    return this.db.transaction(async (m) => {
+      const ms = await scopedRow<{ contract_id: string; evidence: string | null; accepted_at: Date | null }>(m, this.principal, 'contract_milestone', milestoneId, 'milestoneId', { lock: true, what: 'milestone' });
+      if (ms.accepted_at) throw new InputError('milestoneId', 'This milestone is already accepted.', 'INVALID_TRANSITION');
+      if (!ms.evidence) throw new InputError('milestoneId', 'A milestone is accepted only with evidence.', 'NO_EVIDENCE');
+      await m.query(`UPDATE contract_milestone SET accepted_at = now(), accepted_by = $2 WHERE id = $1`, [milestoneId, this.principal.subject]);
+      return ms.contract_id;
+    });
+  }
+
+  /** Officers record a payment; payments never exceed the budget. */
+  async recordPayment(input: { contractId: string; amountYuan: number; paidOn: string; milestoneId?: string | null }): Promise<string> {
+    requireRole(this.principal, 'province', 'county');
+    const amount = money(input.amountYuan, 'input.amountYuan');
+    const paidOn = isoDate(input.paidOn, 'input.paidOn');
+    await this.db.transaction(async (m) => {
+      const c = await this.activeContract(m, input.contractId, 'input.contractId');
+      if (input.milestoneId != null) {
+        const ok = isUuid(input.milestoneId) && (await m.query(`SELECT 1 FROM contract_milestone WHERE id = $1 AND contract_id = $2 AND accepted_at IS NOT NULL`, [input.milestoneId, c.id])).length;
+        if (!ok) throw new InputError('input.milestoneId', 'Pay against an accepted milestone of this contract.', 'NOT_ACCEPTED');
+      }
+      const [{ paid }] = await m.query(`SELECT coalesce(sum(amount_yuan), 0)::float8 AS paid FROM contract_payment WHERE contract_id = $1`, [c.id]);
+      if (paid + amount > Number(c.budget_yuan) + 1e-9) throw new InputError('input.amountYuan', `Payments would exceed the budget (${Number(c.budget_yuan) - paid} yuan left).`, 'OVER_BUDGET');
+      await m.query(`INSERT INTO contract_payment (contract_id, organization_id, milestone_id, amount_yuan, paid_on, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [c.id, c.organization_id, input.milestoneId ?? null, amount, paidOn, this.principal.subject]);
+    });
+    return input.contractId;
+  }
+
+  /** Officers give the final rating (score 0–100, graded A/B/C); the contract is then completed. */
+  async rate(contractId: string, score: number): Promise<string> {
+    requireRole(this.principal, 'province', 'county');
+    checkScore(score, 'score');
+    await this.db.transaction(async (m) => {
+      const c = await this.activeContract(m, contractId, 'contractId');
+      const [{ open }] = await m.query(`SELECT count(*)::int AS open FROM contract_milestone WHERE contract_id = $1 AND accepted_at IS NULL`, [c.id]);
+      if (open) throw new ConflictError('contractId', `${open} milestone(s) are not accepted yet.`, 'OPEN_MILESTONES');
+      await m.query(`UPDATE service_contract SET status = 'COMPLETED', final_score = $2, final_grade = $3, rated_at = now() WHERE id = $1`, [c.id, score, gradeOf(score)]);
+    });
+    return contractId;
+  }
+
+  private async activeContract(m: Pick<DataSource, 'query'>, contractId: string, field: string) {
+    const c = await scopedRow<{ status: string; budget_yuan: string }>(m, this.principal, 'service_contract', contractId, field, { lock: true, what: 'contract' });
+    if (c.status !== 'ACTIVE') throw new InputError(field, 'This contract is completed and rated.', 'INVALID_TRANSITION');
+    return c;
+  }
+}

@@ -1,0 +1,174 @@
+import type { DataSource } from 'typeorm';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, requireRole, type Principal } from '@anju/kit';
+import { iso, isoDate, isUuid, optionalText, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
+import { checkScore, gradeOf } from './grade';
+import { canMove, VENTURE_TRANSITIONS, type VentureStatus } from './venture.rules';
+
+export interface CallRow { id: string; seq: string; title: string; regionCode: string; budgetYuan: number; applicationsCloseOn: string; fundedYuan: number }
+export interface ApplicationRow {
+  id: string; seq: string; callId: string; organizationId: string; title: string; summary: string; requestedYuan: number; status: VentureStatus;
+  reviewScore: number | null; reviewCount: number; noticeEndsOn: string | null; fundedYuan: number | null;
+  midtermScore: number | null; midtermGrade: string | null; finalScore: number | null; finalGrade: string | null; appliedAt: string;
+}
+
+const CALL_COLUMNS = `v.id, v.seq, v.title, v.region_code AS "regionCode", v.budget_yuan::float8 AS "budgetYuan", v.applications_close_on::text AS "applicationsCloseOn",
+  (SELECT coalesce(sum(a.funded_yuan), 0)::float8 FROM venture_application a WHERE a.call_id = v.id) AS "fundedYuan"`;
+const APP_COLUMNS = `a.id, a.seq, a.call_id AS "callId", a.organization_id AS "organizationId", a.title, a.summary, a.requested_yuan::float8 AS "requestedYuan", a.status,
+  (SELECT round(avg(r.score), 2)::float8 FROM venture_review r WHERE r.application_id = a.id) AS "reviewScore",
+  (SELECT count(*) FROM venture_review r WHERE r.application_id = a.id)::int AS "reviewCount",
+  a.notice_ends_on::text AS "noticeEndsOn", a.funded_yuan::float8 AS "fundedYuan", a.midterm_score::float8 AS "midtermScore", a.midterm_grade AS "midtermGrade",
+  a.final_score::float8 AS "finalScore", a.final_grade AS "finalGrade", ${iso('a.applied_at')} AS "appliedAt"`;
+
+/**
+ * Calls are public to the organizations they concern: officers see calls in their regions; an NGO
+ * member sees calls whose region overlaps a region its organization serves.
+ */
+function callScope(p: Principal, firstParam: number) {
+  if (p.role === 'province' || p.role === 'county') return { sql: `v.region_code LIKE ANY($${firstParam}::text[])`, params: [p.regions.map((r) => `${r}%`)] };
+  if (p.role === 'ngo_member') {
+    return {
+      sql: `EXISTS (SELECT 1 FROM organization o, unnest(o.service_region_codes) c WHERE o.id = $${firstParam}::uuid AND (c LIKE v.region_code || '%' OR v.region_code LIKE c || '%'))`,
+      params: [p.organizationId],
+    };
+  }
+  return { sql: 'false', params: [] };
+}
+
+const money = (v: number, field: string) => {
+  if (!Number.isFinite(v) || v <= 0 || v >= 1e12) throw new InputError(field, 'An amount in yuan above zero.', 'RANGE');
+  return v;
+};
+
+/** 公益创投 — public-interest venture projects: call → application → review → public notice → funding → evaluations. */
+export class VentureService {
+  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+
+  callsByIds(ids: readonly string[]): Promise<CallRow[]> {
+    const s = callScope(this.principal, 2);
+    return this.db.query(`SELECT ${CALL_COLUMNS} FROM venture_call v WHERE v.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+  }
+
+  async listCalls(args: { first?: number | null; after?: string | null }) {
+    const { limit, afterSeq } = pageArgs(args.first, args.after);
+    const s = callScope(this.principal, 1);
+    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM venture_call v WHERE ${s.sql}`, s.params);
+    const n = s.params.length;
+    const rows = await this.db.query(`SELECT ${CALL_COLUMNS} FROM venture_call v WHERE ${s.sql} AND v.seq > $${n + 1}::bigint ORDER BY v.seq LIMIT $${n + 2}`, [...s.params, afterSeq, limit + 1]);
+    return toPage<CallRow>(rows, limit, count);
+  }
+
+  applicationsByIds(ids: readonly string[]): Promise<ApplicationRow[]> {
+    const s = ownedScope(this.principal, 'a.organization_id', 2);
+    return this.db.query(`SELECT ${APP_COLUMNS} FROM venture_application a WHERE a.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+  }
+
+  applicationsByCalls(ids: readonly string[]): Promise<ApplicationRow[]> {
+    const s = ownedScope(this.principal, 'a.organization_id', 2);
+    return this.db.query(`SELECT ${APP_COLUMNS} FROM venture_application a WHERE a.call_id::text = ANY($1) AND ${s.sql} ORDER BY a.seq`, [ids, ...s.params]);
+  }
+
+  /** Officers open a call for a region inside theirs. */
+  async openCall(input: { title: string; regionCode: string; budgetYuan: number; applicationsCloseOn: string }): Promise<CallRow> {
+    requireRole(this.principal, 'province', 'county');
+    const title = text(input.title, 'input.title', 200);
+    if (!/^\d{2}(\d{2}){0,2}$/.test(input.regionCode)) throw new InputError('input.regionCode', 'A GB/T 2260 region code of 2, 4 or 6 digits.', 'FORMAT');
+    if (!this.principal.regions.some((r) => input.regionCode.startsWith(r))) throw new ForbiddenError(`Region ${input.regionCode} is outside your scope.`);
+    const budget = money(input.budgetYuan, 'input.budgetYuan');
+    const closes = isoDate(input.applicationsCloseOn, 'input.applicationsCloseOn');
+    const [{ id }] = await this.db.query(`INSERT INTO venture_call (title, region_code, budget_yuan, applications_close_on, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [title, input.regionCode, budget, closes, this.principal.subject]);
+    return (await this.callsByIds([id]))[0];
+  }
+
+  /** An NGO applies to a call it can see, before it closes. */
+  async apply(input: { callId: string; title: string; summary: string; requestedYuan: number }, today = new Date()): Promise<ApplicationRow> {
+    requireRole(this.principal, 'ngo_member');
+    const title = text(input.title, 'input.title', 200);
+    const summary = text(input.summary, 'input.summary', 4000);
+    const requested = money(input.requestedYuan, 'input.requestedYuan');
+    const [call] = isUuid(input.callId) ? await this.callsByIds([input.callId]) : [];
+    if (!call) throw new NotFoundError('input.callId', 'No such call open to your organization.');
+    if (call.applicationsCloseOn < today.toISOString().slice(0, 10)) throw new InputError('input.callId', 'Applications to this call are closed.', 'CLOSED');
+    if (requested > call.budgetYuan) throw new InputError('input.requestedYuan', 'More than the whole call budget.', 'OVER_BUDGET');
+    const rows = await this.db.query(
+      `INSERT INTO venture_application (call_id, organization_id, title, summary, requested_yuan) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
+      [call.id, this.principal.organizationId, title, summary, requested],
+    );
+    if (!rows.length) throw new ConflictError('input.title', 'Your organization already applied with this title.', 'DUPLICATE');
+    return (await this.applicationsByIds([rows[0].id]))[0];
+  }
+
+  /** A reviewer (officer) scores an application 0–100; one score per reviewer. */
+  async review(input: { applicationId: string; score: number; comment?: string | null }): Promise<string> {
+    requireRole(this.principal, 'province', 'county');
+    checkScore(input.score, 'input.score');
+    const comment = optionalText(input.comment, 'input.comment', 1000);
+    await this.db.transaction(async (m) => {
+      const a = await this.move(m, input.applicationId, 'UNDER_REVIEW', 'input.applicationId');
+      const rows = await m.query(`INSERT INTO venture_review (application_id, organization_id, reviewer, score, comment) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
+        [a.id, a.organization_id, this.principal.subject, input.score, comment]);
+      if (!rows.length) throw new ConflictError('input.applicationId', 'You already scored this application.', 'DUPLICATE');
+    });
+    return input.applicationId;
+  }
+
+  /** 公示 — the reviewed application is published for public notice until a date. */
+  async publishNotice(applicationId: string, noticeEndsOn: string): Promise<string> {
+    requireRole(this.principal, 'province', 'county');
+    const ends = isoDate(noticeEndsOn, 'noticeEndsOn');
+    await this.db.transaction(async (m) => {
+      await this.move(m, applicationId, 'PUBLIC_NOTICE', 'applicationId');
+      await m.query(`UPDATE venture_application SET notice_ends_on = $2 WHERE id = $1`, [applicationId, ends]);
+    });
+    return applicationId;
+  }
+
+  /** Funding after public notice: never more than requested, nor beyond what is left of the call's budget. */
+  async fund(applicationId: string, amountYuan: number): Promise<string> {
+    requireRole(this.principal, 'province', 'county');
+    const amount = money(amountYuan, 'amountYuan');
+    await this.db.transaction(async (m) => {
+      const a = await this.move(m, applicationId, 'FUNDED', 'applicationId');
+      if (amount > Number(a.requested_yuan)) throw new InputError('amountYuan', 'More than the application requested.', 'OVER_REQUEST');
+      const [call] = await m.query(`SELECT budget_yuan::float8 AS budget FROM venture_call WHERE id = $1 FOR UPDATE`, [a.call_id]);
+      const [{ funded }] = await m.query(`SELECT coalesce(sum(funded_yuan), 0)::float8 AS funded FROM venture_application WHERE call_id = $1`, [a.call_id]);
+      if (funded + amount > call.budget + 1e-9) throw new InputError('amountYuan', `The call has ${call.budget - funded} yuan left.`, 'OVER_BUDGET');
+      await m.query(`UPDATE venture_application SET funded_yuan = $2 WHERE id = $1`, [applicationId, amount]);
+    });
+    return applicationId;
+  }
+
+  async reject(applicationId: string): Promise<string> {
+    requireRole(this.principal, 'province', 'county');
+    await this.db.transaction((m) => this.move(m, applicationId, 'REJECTED', 'applicationId'));
+    return applicationId;
+  }
+
+  /** Mid-term, then final evaluation, each scored 0–100 and graded A (≥85) / B (60–84) / C (<60). */
+  async evaluate(input: { applicationId: string; stage: 'MIDTERM' | 'FINAL'; score: number }): Promise<string> {
+    requireRole(this.principal, 'province', 'county');
+    checkScore(input.score, 'input.score');
+    const to: VentureStatus = input.stage === 'MIDTERM' ? 'MIDTERM_EVALUATED' : 'FINAL_EVALUATED';
+    await this.db.transaction(async (m) => {
+      await this.move(m, input.applicationId, to, 'input.applicationId');
+      const col = input.stage === 'MIDTERM' ? 'midterm' : 'final';
+      await m.query(`UPDATE venture_application SET ${col}_score = $2, ${col}_grade = $3 WHERE id = $1`, [input.applicationId, input.score, gradeOf(input.score)]);
+    });
+    return input.applicationId;
+  }
+
+  /** Locks the application in scope and moves it, or a typed INVALID_TRANSITION. */
+  private async move(m: Pick<DataSource, 'query'>, id: string, to: VentureStatus, field: string) {
+    const a = await scopedRow<{ status: VentureStatus; call_id: string; requested_yuan: string }>(m, this.principal, 'venture_application', id, field, { lock: true, what: 'venture application' });
+    if (!canMove(a.status, to)) {
+      const next = VENTURE_TRANSITIONS[a.status];
+      throw new InputError(field, `An application that is ${a.status} can move to ${next.length ? next.join(' or ') : 'nothing further'}, not ${to}.`, 'INVALID_TRANSITION');
+    }
+    if (to === 'PUBLIC_NOTICE') {
+      const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM venture_review WHERE application_id = $1`, [id]);
+      if (!n) throw new InputError(field, 'Publish only a reviewed application.', 'NOT_REVIEWED');
+    }
+    await m.query(`UPDATE venture_application SET status = $2 WHERE id = $1`, [id, to]);
+    return a;
+  }
+}
