@@ -13,6 +13,9 @@ import { AuditService } from './audit/audit.service';
 import { GridTaskService } from './grid-task/grid-task.service';
 import { MicroIssueService, type MicroIssueRow } from './micro-issue/micro-issue.service';
 import { microIssueStepsLoader, type MicroIssueStepRow } from './micro-issue/micro-issue.resolvers';
+import { ListItemService, type ListItemRow } from './list-item/list-item.service';
+import { PartyService, type JointMeetingRow } from './party/party.service';
+import { meetingLoaders } from './party/party.resolvers';
 
 export interface GovernanceDeps {
   db: DataSource;
@@ -31,10 +34,15 @@ export interface GovernanceContext extends RequestBase {
   audit: AuditService;
   gridTasks: GridTaskService;
   microIssues: MicroIssueService;
+  listItems: ListItemService;
+  party: PartyService;
   loaders: {
     grid: DataLoader<string, GridRow | null>;
     microIssue: DataLoader<string, MicroIssueRow | null>;
     microIssueSteps: DataLoader<string, MicroIssueStepRow[]>;
+    listItem: DataLoader<string, ListItemRow | null>;
+    jointMeeting: DataLoader<string, JointMeetingRow | null>;
+    resolutionsOfMeeting: DataLoader<string, ListItemRow[]>;
     building: DataLoader<string, BuildingRow | null>;
     region: DataLoader<string, Region | null>;
     site: DataLoader<string, SiteRow | null>;
@@ -54,6 +62,8 @@ export function buildContext(deps: GovernanceDeps) {
     const residents = new ResidentService(deps.db, deps.vault, base.principal, households);
     const grids = new GridService(deps.db, base.principal);
     const microIssues = new MicroIssueService(deps.db, base.principal);
+    const listItems = new ListItemService(deps.db, base.principal);
+    const party = new PartyService(deps.db, base.principal);
     const buildings = new BuildingService(deps.db, base.principal);
     return {
       ...base,
@@ -62,6 +72,8 @@ export function buildContext(deps: GovernanceDeps) {
       audit: new AuditService(deps.db, base.principal),
       gridTasks: new GridTaskService(deps.db, base.principal),
       microIssues,
+      listItems,
+      party,
       regions,
       sites,
       households,
@@ -71,6 +83,8 @@ export function buildContext(deps: GovernanceDeps) {
         grid: byIdLoader((ids) => grids.byIds(ids)),
         microIssue: byIdLoader((ids) => microIssues.byIds(ids)),
         microIssueSteps: microIssueStepsLoader({ microIssues }),
+        listItem: byIdLoader((ids) => listItems.byIds(ids)),
+        ...meetingLoaders(party, listItems),
         building: byIdLoader((ids) => buildings.byIds(ids)),
         region: byKeyLoader((codes) => regions.byCodes(codes), (r) => r.code),
         site: byIdLoader((ids) => sites.byIds(ids)),

@@ -9,8 +9,10 @@ import { buildingResolvers } from './building/building.resolvers';
 import { auditResolvers } from './audit/audit.resolvers';
 import { gridTaskResolvers } from './grid-task/grid-task.resolvers';
 import { microIssueResolvers } from './micro-issue/micro-issue.resolvers';
+import { listItemResolvers } from './list-item/list-item.resolvers';
+import { partyResolvers } from './party/party.resolvers';
 
-const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, pointsResolvers];
+const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, pointsResolvers];
 
 export const resolvers = {
   ...enumResolvers,
@@ -31,6 +33,11 @@ export const resolvers = {
   MicroIssueLevel: microIssueResolvers.MicroIssueLevel,
   MicroIssueStatus: microIssueResolvers.MicroIssueStatus,
   MicroIssueOutcome: microIssueResolvers.MicroIssueOutcome,
+  ListKind: listItemResolvers.ListKind,
+  ListItemStatus: listItemResolvers.ListItemStatus,
+  ListItem: listItemResolvers.ListItem,
+  PartyOrganization: partyResolvers.PartyOrganization,
+  JointMeeting: partyResolvers.JointMeeting,
   PointsRule: pointsResolvers.PointsRule,
   PointsAccount: pointsResolvers.PointsAccount,
   PointsEntry: pointsResolvers.PointsEntry,

@@ -48,3 +48,9 @@ export const cursor = {
 export function pageSize(first: number | null | undefined): number {
   return Math.min(Math.max(first ?? 50, 1), 200);
 }
+
+/** Anything that runs SQL (a DataSource, an EntityManager, a test client): what scheduled tasks need. */
+export interface SqlRunner {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query(text: string, params?: unknown[]): Promise<any>;
+}

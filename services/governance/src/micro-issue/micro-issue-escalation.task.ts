@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { SqlRunner } from '../scope';
 import type { ScheduledTask } from '@anju/kit';
 import { LEVEL_DAYS_SQL, NEXT_LEVEL_SQL } from './micro-issue.rules';
 
@@ -8,7 +8,7 @@ import { LEVEL_DAYS_SQL, NEXT_LEVEL_SQL } from './micro-issue.rules';
  * catches up one level per run and two replicas never move an issue twice (row locks).
  * At the last level (legal adviser) an overdue issue stays and shows as overdue.
  */
-export async function escalateOverdueMicroIssues(db: Pick<DataSource, 'query'>, now: Date): Promise<{ escalated: number }> {
+export async function escalateOverdueMicroIssues(db: SqlRunner, now: Date): Promise<{ escalated: number }> {
   const rows: { id: string }[] = await db.query(
     `WITH due AS (
        SELECT id, level, site_id, region_code FROM micro_issue
@@ -34,6 +34,6 @@ export async function escalateOverdueMicroIssues(db: Pick<DataSource, 'query'>, 
   return { escalated: rows.length };
 }
 
-export function microIssueEscalationTask(db: Pick<DataSource, 'query'>, now: () => Date = () => new Date()): ScheduledTask {
+export function microIssueEscalationTask(db: SqlRunner, now: () => Date = () => new Date()): ScheduledTask {
   return { name: 'micro-issues.escalate', everyMs: 10 * 60_000, run: () => escalateOverdueMicroIssues(db, now()) };
 }
