@@ -152,7 +152,7 @@ export class JobsService {
 
     return this.db.transaction(async (m) => {
       if (posting) {
-        const taken = await m.query(`UPDATE job_posting SET filled = filled + 1 WHERE id = $1 AND filled < capacity RETURNING id`, [posting.id]);
+        const taken = await m.query(`WITH u AS (UPDATE job_posting SET filled = filled + 1 WHERE id = $1 AND filled < capacity RETURNING id) SELECT * FROM u`, [posting.id]);
         if (!taken.length) throw new ConflictError('input.postingId', 'Every place of this post is filled.', 'POST_FULL');
       }
       let row: EmploymentRow;
@@ -182,7 +182,7 @@ export class JobsService {
     const reason = requireText(input.reason, 'input.reason', 200);
     return this.db.transaction(async (m) => {
       const rows: EmploymentRow[] = await m.query(
-        `UPDATE employment_record r SET ended_on = $2, end_reason = $3 WHERE r.id = $1 AND r.ended_on IS NULL RETURNING ${EMPLOYMENT}`,
+        `WITH u AS (UPDATE employment_record r SET ended_on = $2, end_reason = $3 WHERE r.id = $1 AND r.ended_on IS NULL RETURNING ${EMPLOYMENT}) SELECT * FROM u`,
         [current.id, endedOn, reason],
       );
       if (!rows.length) throw new ConflictError('input.employmentId', 'The job has already ended.', 'ALREADY_ENDED');

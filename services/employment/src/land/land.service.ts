@@ -82,7 +82,7 @@ export class LandService {
     const income = checkIncome(input.state, input.annualIncome, 'input.annualIncome');
     return this.db.transaction(async (m) => {
       const [row] = await m.query(
-        `UPDATE land_asset l SET state = $2, annual_income = $3, updated_at = now() WHERE l.id = $1 RETURNING ${LAND}`,
+        `WITH u AS (UPDATE land_asset l SET state = $2, annual_income = $3, updated_at = now() WHERE l.id = $1 RETURNING ${LAND}) SELECT * FROM u`,
         [current.id, input.state, income],
       );
       await recheck(m, [current.householdId], this.now());

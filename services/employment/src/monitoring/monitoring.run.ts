@@ -49,6 +49,16 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
   const p = [...params, req];
   const scoped = (col: string) => (all ? '' : `AND ${col} = ANY($2::uuid[])`);
 
+  if (all) {
+    // Households whose place no event recorded (e.g. bulk-loaded profiles) take their members' site.
+    await manager.query(
+      `INSERT INTO household_place (household_id, site_id, region_code)
+       SELECT DISTINCT ON (p.household_id) p.household_id, p.site_id, p.region_code FROM labour_profile p
+        WHERE NOT EXISTS (SELECT 1 FROM household_place hp WHERE hp.household_id = p.household_id)
+        ORDER BY p.household_id, p.created_at DESC
+       ON CONFLICT (household_id) DO NOTHING`,
+    );
+  }
   await manager.query(`DROP TABLE IF EXISTS pg_temp.fresh_verdict`);
   await manager.query(`CREATE TEMP TABLE fresh_verdict ON COMMIT DROP AS ${verdictSql(!all)}`, params);
   if (all) await manager.query(`ANALYZE fresh_verdict`);

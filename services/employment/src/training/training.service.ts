@@ -116,7 +116,7 @@ export class TrainingService {
         [course.id, resident.residentId, resident.householdId, resident.siteId, resident.regionCode],
       );
       if (!rows.length) throw new ConflictError('residentId', 'The resident is already enrolled in this course.', 'ALREADY_ENROLLED');
-      const taken = await m.query(`UPDATE training_course SET enrolled = enrolled + 1 WHERE id = $1 AND enrolled < capacity RETURNING id`, [course.id]);
+      const taken = await m.query(`WITH u AS (UPDATE training_course SET enrolled = enrolled + 1 WHERE id = $1 AND enrolled < capacity RETURNING id) SELECT * FROM u`, [course.id]);
       if (!taken.length) throw new ConflictError('courseId', 'The course is full.', 'COURSE_FULL');
       return rows[0];
     });
@@ -133,7 +133,7 @@ export class TrainingService {
     if (completedOn < course.startsOn) throw new InputError('input.completedOn', 'A course cannot be completed before it starts.', 'BEFORE_START');
     return this.db.transaction(async (m) => {
       const rows: EnrollmentRow[] = await m.query(
-        `UPDATE enrollment e SET status = 'completed', completed_on = $2, attendance_percent = $3 WHERE e.id = $1 AND e.status = 'enrolled' RETURNING ${ENROLLMENT}`,
+        `WITH u AS (UPDATE enrollment e SET status = 'completed', completed_on = $2, attendance_percent = $3 WHERE e.id = $1 AND e.status = 'enrolled' RETURNING ${ENROLLMENT}) SELECT * FROM u`,
         [enrollment.id, completedOn, percent],
       );
       if (!rows.length) throw new ConflictError('input.enrollmentId', `The enrollment is already ${enrollment.status}.`, 'NOT_ENROLLED');
@@ -157,8 +157,8 @@ export class TrainingService {
     const percent = attendancePercent == null ? null : attendance(attendancePercent, 'attendancePercent');
     return this.db.transaction(async (m) => {
       const rows: EnrollmentRow[] = await m.query(
-        `UPDATE enrollment e SET status = 'dropped', dropped_reason = $2, attendance_percent = coalesce($3, e.attendance_percent)
-          WHERE e.id = $1 AND e.status = 'enrolled' RETURNING ${ENROLLMENT}`,
+        `WITH u AS (UPDATE enrollment e SET status = 'dropped', dropped_reason = $2, attendance_percent = coalesce($3, e.attendance_percent)
+          WHERE e.id = $1 AND e.status = 'enrolled' RETURNING ${ENROLLMENT}) SELECT * FROM u`,
         [enrollment.id, why, percent],
       );
       if (!rows.length) throw new ConflictError('enrollmentId', `The enrollment is already ${enrollment.status}.`, 'NOT_ENROLLED');
