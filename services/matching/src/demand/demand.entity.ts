@@ -47,4 +47,28 @@ export class Demand {
 
   @Column({ name: 'recorded_at', type: 'timestamptz', default: () => 'now()' })
   recordedAt: Date;
+
+  @Column({ type: 'numeric', precision: 5, scale: 1 })
+  hours: string;
+
+  /** The regional unit that claimed it (认领), while claimed. */
+  @Column({ name: 'unit_id', type: 'uuid', nullable: true })
+  unitId: string | null;
+
+  @Column({ name: 'promised_on', type: 'date', nullable: true })
+  promisedOn: string | null;
+
+  @Column({ name: 'claimed_at', type: 'timestamptz', nullable: true })
+  claimedAt: Date | null;
+
+  /** Set by the scheduled task when the promised date passed unfulfilled. */
+  @Column({ name: 'overdue_since', type: 'timestamptz', nullable: true })
+  overdueSince: Date | null;
+
+  @Column({ name: 'status_changed_at', type: 'timestamptz', default: () => 'now()' })
+  statusChangedAt: Date;
+
+  /** The monitoring gap (household.gap.detected) a job-help demand was raised for. */
+  @Column({ name: 'gap_id', type: 'uuid', nullable: true })
+  gapId: string | null;
 }

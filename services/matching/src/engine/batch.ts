@@ -1,4 +1,4 @@
-import { DISTANCE_SCALE_KM, WEIGHTS, distanceKm } from './score';
+import { DISTANCE_SCALE_KM, MAX_DISTANCE_KM, WEIGHTS } from './score';
 import type { Assignment, BatchResult, DemandSpec, VolunteerSpec } from './types';
 
 /**
@@ -22,15 +22,33 @@ import type { Assignment, BatchResult, DemandSpec, VolunteerSpec } from './types
 export interface BatchOptions {
   /** Candidates kept per demand (default 10). */
   k?: number;
+  /**
+   * Demands kept per volunteer among the pairs scored (default 5): when many demands compete for
+   * few volunteers, each volunteer's best demands stay in the graph even if they are not in
+   * those demands' own top K.
+   */
+  kVolunteer?: number;
   /** 'grid' (default) searches nearby cells; 'all' scores every pair (small instances, exact). */
   candidates?: 'grid' | 'all';
   /** Grid cell size in degrees (default 0.2, about 20 km). */
   cellDeg?: number;
-  /** Rings of cells searched at most (default 6). */
+  /** Rings of cells searched at most (default: enough to cover MAX_DISTANCE_KM). */
   maxRing?: number;
 }
 
 const EPS = 1e-9;
+// Read once: the weights are module exports (a getter per access through CommonJS interop).
+const W_SKILLS = WEIGHTS.skills;
+const W_LANGUAGES = WEIGHTS.languages;
+const W_DISTANCE = WEIGHTS.distance;
+const W_AVAILABILITY = WEIGHTS.availability;
+const W_LOAD = WEIGHTS.load;
+const W_RELIABILITY = WEIGHTS.reliability;
+const SCALE_KM = DISTANCE_SCALE_KM;
+const RAD = Math.PI / 180;
+let scoreCalls = 0;
+/** How many pairs the last candidate search scored (for the benchmark). */
+export const lastScoreCalls = () => scoreCalls;
 const HOUR = 3_600_000;
 const norm = (s: string) => s.trim().toLowerCase();
 
@@ -42,6 +60,11 @@ interface PreparedVolunteer {
   reliability: number;
   lat: number;
   lng: number;
+  latRad: number;
+  lngRad: number;
+  cosLat: number;
+  /** Availability as [start, end, start, end, …] in ms. */
+  windows: Float64Array;
 }
 
 function prepare(v: VolunteerSpec): PreparedVolunteer {
@@ -54,31 +77,47 @@ function prepare(v: VolunteerSpec): PreparedVolunteer {
     reliability: (v.completed + 1) / (v.completed + v.failed + 2),
     lat: v.location.lat,
     lng: v.location.lng,
+    latRad: v.location.lat * RAD,
+    lngRad: v.location.lng * RAD,
+    cosLat: Math.cos(v.location.lat * RAD),
+    windows: Float64Array.from(v.availability.flatMap((w) => [w.start, w.end])),
   };
 }
 
 /** The same number as `explain(d, v).score` (a property test holds them equal), without the words. */
-function fastScore(d: DemandSpec, skills: string[], langs: string[], v: VolunteerSpec, p: PreparedVolunteer): number | null {
-  if (p.remaining + EPS < d.hours) return null;
-  for (const l of langs) if (!p.languages.has(l)) return null;
+function fastScore(d: DemandSpec, skills: string[], langs: string[], p: PreparedVolunteer): number | null {
+  scoreCalls++;
+  const hours = d.hours;
+  if (p.remaining + EPS < hours) return null;
+  for (let i = 0; i < langs.length; i++) if (!p.languages.has(langs[i])) return null;
+  const ws = d.window.start;
+  const we = d.window.end;
+  const w = p.windows;
   let overlapMs = 0;
-  for (const w of v.availability) {
-    const s = Math.max(d.window.start, w.start);
-    const e = Math.min(d.window.end, w.end);
+  for (let i = 0; i < w.length; i += 2) {
+    const s = w[i] > ws ? w[i] : ws;
+    const e = w[i + 1] < we ? w[i + 1] : we;
     if (e > s) overlapMs += e - s;
   }
   const overlap = overlapMs / HOUR;
-  if (overlap + EPS < d.hours) return null;
+  if (overlap + EPS < hours) return null;
+  // Haversine, as distanceKm, with the volunteer's side precomputed.
+  const dLat = (p.latRad - d.location.lat * RAD) / 2;
+  const dLng = (p.lngRad - d.location.lng * RAD) / 2;
+  const sLat = Math.sin(dLat);
+  const sLng = Math.sin(dLng);
+  const h = sLat * sLat + Math.cos(d.location.lat * RAD) * p.cosLat * sLng * sLng;
+  const km = 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
+  if (km > MAX_DISTANCE_KM) return null;
   let matched = 0;
-  for (const s of skills) if (p.skills.has(s)) matched++;
-  const km = distanceKm(d.location, { lat: p.lat, lng: p.lng });
+  for (let i = 0; i < skills.length; i++) if (p.skills.has(skills[i])) matched++;
   return (
-    WEIGHTS.skills * (skills.length ? matched / skills.length : 1) +
-    WEIGHTS.languages * 1 +
-    WEIGHTS.distance * Math.exp(-km / DISTANCE_SCALE_KM) +
-    WEIGHTS.availability * (d.hours > 0 ? Math.min(1, overlap / (2 * d.hours)) : 1) +
-    WEIGHTS.load * p.loadValue +
-    WEIGHTS.reliability * p.reliability
+    W_SKILLS * (skills.length ? matched / skills.length : 1) +
+    W_LANGUAGES * 1 +
+    W_DISTANCE * Math.exp(-km / SCALE_KM) +
+    W_AVAILABILITY * (hours > 0 ? Math.min(1, overlap / (2 * hours)) : 1) +
+    W_LOAD * p.loadValue +
+    W_RELIABILITY * p.reliability
   );
 }
 
@@ -118,6 +157,12 @@ class TopK {
 export function buildCandidates(demands: readonly DemandSpec[], volunteers: readonly VolunteerSpec[], opts: BatchOptions = {}): CandidateGraph {
   const k = opts.k ?? 10;
   const prepared = volunteers.map(prepare);
+  scoreCalls = 0;
+  const kv = opts.kVolunteer ?? 5;
+  const byVolunteer: (TopK | undefined)[] = new Array(volunteers.length);
+  const offerVolunteer = (j: number, s: number, i: number) => {
+    if (kv > 0) (byVolunteer[j] ??= new TopK(kv)).offer(s, i);
+  };
   const lists: TopK[] = [];
   const demandSkills = demands.map((d) => d.requiredSkills.map(norm));
   const demandLangs = demands.map((d) => d.languages.map(norm));
@@ -125,14 +170,18 @@ export function buildCandidates(demands: readonly DemandSpec[], volunteers: read
     demands.forEach((d, i) => {
       const top = new TopK(k);
       volunteers.forEach((v, j) => {
-        const s = fastScore(d, demandSkills[i], demandLangs[i], v, prepared[j]);
-        if (s !== null) top.offer(s, j);
+        const s = fastScore(d, demandSkills[i], demandLangs[i], prepared[j]);
+        if (s !== null) {
+          top.offer(s, j);
+          offerVolunteer(j, s, i);
+        }
       });
       lists.push(top);
     });
   } else {
     const cell = opts.cellDeg ?? 0.2;
-    const maxRing = opts.maxRing ?? 6;
+    // A degree of latitude is 111 km; of longitude, 111·cos(lat) km (≥ 98 km across Yunnan, 21–29°N).
+    const maxRing = opts.maxRing ?? Math.ceil(MAX_DISTANCE_KM / (cell * 95)) + 1;
     // Numeric cell keys; one grid of everybody and one per language (a demand needing a language
     // only ever looks at speakers of it).
     const key = (x: number, y: number) => (x + 2_000) * 10_000 + (y + 2_000);
@@ -169,29 +218,43 @@ export function buildCandidates(demands: readonly DemandSpec[], volunteers: read
             const members = grid.get(key(x, y));
             if (members) {
               for (const j of members) {
-                const s = fastScore(d, demandSkills[i], demandLangs[i], volunteers[j], prepared[j]);
+                const s = fastScore(d, demandSkills[i], demandLangs[i], prepared[j]);
                 if (s !== null) {
                   eligible++;
                   top.offer(s, j);
+                  offerVolunteer(j, s, i);
                 }
               }
             }
             if (r === 0) break;
           }
         }
-        // Past ring 1, a volunteer further out loses ≥ 0.2·(1−e^(−cell/scale)) on distance: stop once the list is well filled.
+        // Past ring 1, a volunteer further out loses on distance: stop once the list is well filled.
         if (r >= 1 && eligible >= 3 * k) break;
       }
       lists.push(top);
     });
   }
+  // The union of each demand's top K and each volunteer's top demands.
+  const extraV: number[][] = demands.map(() => []);
+  const extraS: number[][] = demands.map(() => []);
+  byVolunteer.forEach((t, j) => {
+    if (!t) return;
+    t.idx.forEach((i, n) => {
+      if (lists[i].idx.includes(j)) return;
+      extraV[i].push(j);
+      extraS[i].push(t.scores[n]);
+    });
+  });
   const start = new Int32Array(demands.length + 1);
-  lists.forEach((t, i) => (start[i + 1] = start[i] + t.idx.length));
+  lists.forEach((t, i) => (start[i + 1] = start[i] + t.idx.length + extraV[i].length));
   const volunteer = new Int32Array(start[demands.length]);
   const score = new Float64Array(start[demands.length]);
   lists.forEach((t, i) => {
     volunteer.set(t.idx, start[i]);
     score.set(t.scores, start[i]);
+    volunteer.set(extraV[i], start[i] + t.idx.length);
+    score.set(extraS[i], start[i] + t.idx.length);
   });
   return { start, volunteer, score };
 }
@@ -310,6 +373,14 @@ export function solveFlow(graph: CandidateGraph, weight: Float64Array, hours: Fl
         for (let a = graph.start[u]; a < graph.start[u + 1]; a++) {
           const j = graph.volunteer[a];
           if (j === cur) continue;
+          // With mixed hours, a volunteer entered by u must be able to take u (now, or by letting one
+          // of its demands go): a label that leads nowhere would hide a feasible entry by another demand.
+          if (free[j] + EPS < hours[u]) {
+            let room = false;
+            const held = holding[j];
+            if (held) for (const x of held) if (free[j] + hours[x] + EPS >= hours[u]) room = true;
+            if (!room) continue;
+          }
           relax(D + j, du + Math.max(0, -weight[a] + pot[u] - pot[D + j]), u, a);
         }
         relax(T, du + Math.max(0, pot[u] - pot[T]), u, -1); // stay unassigned
@@ -356,11 +427,13 @@ export function solveFlow(graph: CandidateGraph, weight: Float64Array, hours: Fl
 }
 
 /**
- * A local search after the flow, for mixed hours: an unassigned demand may take a volunteer's
- * place of one assigned demand (ejected to another candidate with room, or left out) when the
- * total grows. Every move keeps every capacity; it stops when no move gains.
+ * A local search after the flow, for mixed hours: a demand (assigned or not) moves to another
+ * candidate, making room there if needed by moving one of its demands to a third volunteer with
+ * room (or leaving it out), whenever the total grows. Every move keeps every capacity; it stops
+ * when no move gains.
  */
-export function improve(graph: CandidateGraph, weight: Float64Array, hours: Float64Array, free0: Float64Array, assignArc: Int32Array, rounds = 3): void {
+export function improve(graph: CandidateGraph, weight: Float64Array, hours: Float64Array, free0: Float64Array, assignArc: Int32Array, rounds = 3): boolean {
+  let any = false;
   const D = hours.length;
   const free = Float64Array.from(free0);
   const holding: number[][] = Array.from({ length: free0.length }, () => []);
@@ -388,14 +461,18 @@ export function improve(graph: CandidateGraph, weight: Float64Array, hours: Floa
   for (let round = 0; round < rounds; round++) {
     let gained = false;
     for (let d = 0; d < D; d++) {
-      if (assignArc[d] >= 0) continue;
+      // d moves (or enters) to volunteer j, possibly making room by moving one of j's demands x to u.
+      const curArc = assignArc[d];
+      const cur = curArc >= 0 ? graph.volunteer[curArc] : -1;
+      const base = curArc >= 0 ? weight[curArc] : 0;
       let best = EPS;
-      let plan: [number, number, number] | null = null; // [arc for d, ejected demand or −1, arc for the ejected or −1]
+      let plan: [number, number, number] | null = null; // [arc for d, moved demand or −1, its new arc or −1 (left out)]
       for (let a = graph.start[d]; a < graph.start[d + 1]; a++) {
         const j = graph.volunteer[a];
+        if (j === cur) continue;
         if (free[j] + EPS >= hours[d]) {
-          if (weight[a] > best) {
-            best = weight[a];
+          if (weight[a] - base > best) {
+            best = weight[a] - base;
             plan = [a, -1, -1];
           }
           continue;
@@ -403,14 +480,16 @@ export function improve(graph: CandidateGraph, weight: Float64Array, hours: Floa
         for (const x of holding[j]) {
           if (free[j] + hours[x] + EPS < hours[d]) continue;
           const lost = weight[assignArc[x]];
-          if (weight[a] - lost > best) {
-            best = weight[a] - lost;
+          if (weight[a] - base - lost > best) {
+            best = weight[a] - base - lost;
             plan = [a, x, -1];
           }
           for (let b = graph.start[x]; b < graph.start[x + 1]; b++) {
             const u = graph.volunteer[b];
-            if (u === j || free[u] + EPS < hours[x]) continue;
-            const g = weight[a] - lost + weight[b];
+            if (u === j) continue;
+            const room = free[u] + (u === cur ? hours[d] : 0);
+            if (room + EPS < hours[x]) continue;
+            const g = weight[a] - base - lost + weight[b];
             if (g > best) {
               best = g;
               plan = [a, x, b];
@@ -420,12 +499,75 @@ export function improve(graph: CandidateGraph, weight: Float64Array, hours: Floa
       }
       if (!plan) continue;
       const [a, x, b] = plan;
-      if (x >= 0) move(x, b);
+      if (x >= 0) move(x, -1);
       move(d, a);
+      if (x >= 0 && b >= 0) move(x, b);
       gained = true;
+      any = true;
     }
     if (!gained) break;
   }
+  return any;
+}
+
+/**
+ * A second local search for mixed hours: for each volunteer that some unassigned demand could go
+ * to, the best set among the demands it holds and those waiting is chosen exactly (a 0/1
+ * knapsack over its hours, in tenths of an hour); the ones it lets go wait for another volunteer.
+ * Two short demands can so replace one long one. Returns whether anything changed.
+ */
+export function repackVolunteers(graph: CandidateGraph, weight: Float64Array, hours: Float64Array, free0: Float64Array, assignArc: Int32Array): boolean {
+  const D = hours.length;
+  const V = free0.length;
+  const held: number[][] = Array.from({ length: V }, () => []);
+  const used = new Float64Array(V);
+  for (let i = 0; i < D; i++) {
+    if (assignArc[i] < 0) continue;
+    const j = graph.volunteer[assignArc[i]];
+    held[j].push(assignArc[i]);
+    used[j] += hours[i];
+  }
+  const arcDemand = new Int32Array(graph.volunteer.length);
+  for (let i = 0; i < D; i++) for (let a = graph.start[i]; a < graph.start[i + 1]; a++) arcDemand[a] = i;
+  const waiting: number[][] = Array.from({ length: V }, () => []);
+  for (let i = 0; i < D; i++) {
+    if (assignArc[i] >= 0) continue;
+    for (let a = graph.start[i]; a < graph.start[i + 1]; a++) waiting[graph.volunteer[a]].push(a);
+  }
+  let changed = false;
+  for (let j = 0; j < V; j++) {
+    const pending = waiting[j].filter((a) => assignArc[arcDemand[a]] < 0);
+    if (pending.length === 0) continue;
+    const items = [...held[j], ...pending];
+    const cap = Math.floor((free0[j] + EPS) * 10);
+    if (items.length * (cap + 1) > 2_000_000) continue;
+    const size = items.map((a) => Math.ceil(hours[arcDemand[a]] * 10 - EPS));
+    const dp = new Float64Array(cap + 1);
+    const take = new Uint8Array(items.length * (cap + 1));
+    items.forEach((a, n) => {
+      for (let c = cap; c >= size[n]; c--) {
+        const v = dp[c - size[n]] + weight[a];
+        if (v > dp[c] + 1e-12) {
+          dp[c] = v;
+          take[n * (cap + 1) + c] = 1;
+        }
+      }
+    });
+    const current = held[j].reduce((sum, a) => sum + weight[a], 0);
+    if (dp[cap] <= current + EPS) continue;
+    const chosen = new Set<number>();
+    for (let n = items.length - 1, c = cap; n >= 0; n--) {
+      if (take[n * (cap + 1) + c]) {
+        chosen.add(items[n]);
+        c -= size[n];
+      }
+    }
+    for (const a of held[j]) if (!chosen.has(a)) assignArc[arcDemand[a]] = -1;
+    for (const a of chosen) assignArc[arcDemand[a]] = a;
+    held[j] = [...chosen];
+    changed = true;
+  }
+  return changed;
 }
 
 /** The whole batch: candidates, then the flow, then the local search. */
@@ -443,7 +585,11 @@ export function assignBatch(demands: readonly DemandSpec[], volunteers: readonly
   const best = demands.map((_, i) => (graph.start[i + 1] > graph.start[i] ? weight[graph.start[i]] : 0));
   const order = demands.map((_, i) => i).sort((a, b) => best[b] - best[a] || a - b);
   const assignArc = solveFlow(graph, weight, hours, free, order);
-  improve(graph, weight, hours, free, assignArc);
+  for (let round = 0; round < 3; round++) {
+    const a = repackVolunteers(graph, weight, hours, free, assignArc);
+    const b = improve(graph, weight, hours, free, assignArc);
+    if (!a && !b) break;
+  }
   const t2 = performance.now();
   const assignments: Assignment[] = [];
   const unassigned: string[] = [];

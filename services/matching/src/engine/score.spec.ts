@@ -43,6 +43,8 @@ describe('score', () => {
     expect(explain(demand, volunteer({ languages: ['普通话'] })).violations).toEqual(['LANGUAGE']);
     expect(explain(demand, volunteer({ availability: [{ start: day + 9 * H, end: day + 10 * H }] })).violations).toEqual(['AVAILABILITY']);
     expect(explain(demand, volunteer({ loadHours: 9 })).violations).toEqual(['CAPACITY']);
+    // Service is in person: a home site over MAX_DISTANCE_KM (50 km) away is out.
+    expect(explain(demand, volunteer({ location: { lat: 26, lng: 102.71 } })).violations).toEqual(['DISTANCE']);
     expect(explain(demand, volunteer({ languages: ['彝语'.normalize()] })).eligible).toBe(true);
   });
 
@@ -56,7 +58,8 @@ describe('score', () => {
 
   it('ranks eligible candidates best first and leaves out the ineligible', () => {
     const ranked = rankCandidates(demand, [
-      volunteer({ id: 'far', location: { lat: 26, lng: 102.71 } }),
+      volunteer({ id: 'far', location: { lat: 25.3, lng: 102.71 } }),
+      volunteer({ id: 'too-far', location: { lat: 26, lng: 102.71 } }),
       volunteer({ id: 'near' }),
       volunteer({ id: 'no-yi', languages: ['普通话'] }),
     ]);

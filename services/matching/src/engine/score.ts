@@ -3,6 +3,9 @@ import type { DemandSpec, Explanation, Interval, Point, ScoreComponent, Voluntee
 /** How much each part of the score weighs; they sum to 1. */
 export const WEIGHTS = { skills: 0.35, languages: 0.1, distance: 0.2, availability: 0.15, load: 0.1, reliability: 0.1 } as const;
 
+/** Volunteers serve in person: a home site further than this from the demand's site is not eligible. */
+export const MAX_DISTANCE_KM = 50;
+
 /** Distance at which the distance component falls to 1/e. */
 export const DISTANCE_SCALE_KM = 25;
 const HOUR = 3_600_000;
@@ -42,7 +45,7 @@ export function remainingHours(v: VolunteerSpec): number {
 
 /**
  * The explainable score of one volunteer for one demand: six components in [0, 1] with fixed
- * weights, and the hard constraints (language, availability, capacity) checked separately.
+ * weights, and the hard constraints (language, availability, capacity, distance) checked separately.
  */
 export function explain(demand: DemandSpec, volunteer: VolunteerSpec): Explanation {
   const skills = new Set(volunteer.skills.map(norm));
@@ -55,6 +58,7 @@ export function explain(demand: DemandSpec, volunteer: VolunteerSpec): Explanati
   if (!speaksAll(demand, volunteer)) violations.push('LANGUAGE');
   if (overlap + 1e-9 < demand.hours) violations.push('AVAILABILITY');
   if (remaining + 1e-9 < demand.hours) violations.push('CAPACITY');
+  if (km > MAX_DISTANCE_KM) violations.push('DISTANCE');
   const spoken = new Set(volunteer.languages.map(norm));
   const langMatched = demand.languages.filter((l) => spoken.has(norm(l))).length;
   const components: ScoreComponent[] = [

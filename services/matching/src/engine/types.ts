@@ -59,7 +59,7 @@ export interface ScoreComponent {
   detail: string;
 }
 
-export type Violation = 'LANGUAGE' | 'AVAILABILITY' | 'CAPACITY';
+export type Violation = 'LANGUAGE' | 'AVAILABILITY' | 'CAPACITY' | 'DISTANCE';
 
 export interface Explanation {
   volunteerId: string;
