@@ -16,6 +16,8 @@ import { microIssueStepsLoader, type MicroIssueStepRow } from './micro-issue/mic
 import { ListItemService, type ListItemRow } from './list-item/list-item.service';
 import { PartyService, type JointMeetingRow } from './party/party.service';
 import { meetingLoaders } from './party/party.resolvers';
+import { NoticeService, type NoticeRow } from './notice/notice.service';
+import { noticeLoaders } from './notice/notice.resolvers';
 
 export interface GovernanceDeps {
   db: DataSource;
@@ -36,6 +38,7 @@ export interface GovernanceContext extends RequestBase {
   microIssues: MicroIssueService;
   listItems: ListItemService;
   party: PartyService;
+  notices: NoticeService;
   loaders: {
     grid: DataLoader<string, GridRow | null>;
     microIssue: DataLoader<string, MicroIssueRow | null>;
@@ -43,6 +46,9 @@ export interface GovernanceContext extends RequestBase {
     listItem: DataLoader<string, ListItemRow | null>;
     jointMeeting: DataLoader<string, JointMeetingRow | null>;
     resolutionsOfMeeting: DataLoader<string, ListItemRow[]>;
+    notice: DataLoader<string, NoticeRow | null>;
+    noticeReadByMe: DataLoader<string, boolean>;
+    noticeReadStats: DataLoader<string, { siteId: string; residents: number; read: number; rate: number }[] | null>;
     building: DataLoader<string, BuildingRow | null>;
     region: DataLoader<string, Region | null>;
     site: DataLoader<string, SiteRow | null>;
@@ -64,6 +70,7 @@ export function buildContext(deps: GovernanceDeps) {
     const microIssues = new MicroIssueService(deps.db, base.principal);
     const listItems = new ListItemService(deps.db, base.principal);
     const party = new PartyService(deps.db, base.principal);
+    const notices = new NoticeService(deps.db, base.principal);
     const buildings = new BuildingService(deps.db, base.principal);
     return {
       ...base,
@@ -74,6 +81,7 @@ export function buildContext(deps: GovernanceDeps) {
       microIssues,
       listItems,
       party,
+      notices,
       regions,
       sites,
       households,
@@ -85,6 +93,8 @@ export function buildContext(deps: GovernanceDeps) {
         microIssueSteps: microIssueStepsLoader({ microIssues }),
         listItem: byIdLoader((ids) => listItems.byIds(ids)),
         ...meetingLoaders(party, listItems),
+        notice: byIdLoader((ids) => notices.byIds(ids)),
+        ...noticeLoaders(notices),
         building: byIdLoader((ids) => buildings.byIds(ids)),
         region: byKeyLoader((codes) => regions.byCodes(codes), (r) => r.code),
         site: byIdLoader((ids) => sites.byIds(ids)),

@@ -11,8 +11,9 @@ import { gridTaskResolvers } from './grid-task/grid-task.resolvers';
 import { microIssueResolvers } from './micro-issue/micro-issue.resolvers';
 import { listItemResolvers } from './list-item/list-item.resolvers';
 import { partyResolvers } from './party/party.resolvers';
+import { noticeResolvers } from './notice/notice.resolvers';
 
-const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, pointsResolvers];
+const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, noticeResolvers, pointsResolvers];
 
 export const resolvers = {
   ...enumResolvers,
@@ -38,6 +39,10 @@ export const resolvers = {
   ListItem: listItemResolvers.ListItem,
   PartyOrganization: partyResolvers.PartyOrganization,
   JointMeeting: partyResolvers.JointMeeting,
+  NoticeCategory: noticeResolvers.NoticeCategory,
+  NoticeStatus: noticeResolvers.NoticeStatus,
+  Notice: noticeResolvers.Notice,
+  NoticeReadRate: noticeResolvers.NoticeReadRate,
   PointsRule: pointsResolvers.PointsRule,
   PointsAccount: pointsResolvers.PointsAccount,
   PointsEntry: pointsResolvers.PointsEntry,

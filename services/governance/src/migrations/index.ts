@@ -5,6 +5,7 @@ import { AuditLog1764300100000 } from './1764300100000-audit-log';
 import { GridTasks1764300200000 } from './1764300200000-grid-tasks';
 import { MicroIssues1764300300000 } from './1764300300000-micro-issues';
 import { PartyAndLists1764300400000 } from './1764300400000-party-and-lists';
+import { Notices1764300500000 } from './1764300500000-notices';
 import { Points1764310000000 } from './1764310000000-points';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
@@ -14,5 +15,6 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   GridTasks1764300200000,
   MicroIssues1764300300000,
   PartyAndLists1764300400000,
+  Notices1764300500000,
   Points1764310000000,
 ];
