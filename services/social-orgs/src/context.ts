@@ -9,6 +9,7 @@ import { CaseworkService, type CaseRow, type ReferralRow } from './casework/case
 import { MicroServiceService, type MicroServiceRow } from './micro-service/micro-service.service';
 import { ContractService, type ContractRow, type MilestoneRow, type PaymentRow } from './contract/contract.service';
 import { VentureService, type ApplicationRow, type CallRow } from './venture/venture.service';
+import { CommitteeService, type CommitteeRow, type ConsultationRow, type MemberRow } from './committee/committee.service';
 
 /** A per-request loader of all rows belonging to each key (one query for a whole page of parents). */
 function groupLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyOf: (row: T) => string): DataLoader<string, T[]> {
@@ -29,6 +30,7 @@ export interface SocialOrgsContext extends RequestBase {
   microServices: MicroServiceService;
   contracts: ContractService;
   venture: VentureService;
+  committees: CommitteeService;
   loaders: {
     organization: DataLoader<string, OrganizationRow | null>;
     activity: DataLoader<string, ActivityRow | null>;
@@ -49,6 +51,10 @@ export interface SocialOrgsContext extends RequestBase {
     ventureCall: DataLoader<string, CallRow | null>;
     ventureApplication: DataLoader<string, ApplicationRow | null>;
     applicationsByCall: DataLoader<string, ApplicationRow[]>;
+    committee: DataLoader<string, CommitteeRow | null>;
+    committeeMembers: DataLoader<string, MemberRow[]>;
+    consultation: DataLoader<string, ConsultationRow | null>;
+    consultationsByCommittee: DataLoader<string, ConsultationRow[]>;
   };
 }
 
@@ -62,6 +68,7 @@ export function buildContext(db: DataSource) {
     const microServices = new MicroServiceService(db, base.principal);
     const contracts = new ContractService(db, base.principal);
     const venture = new VentureService(db, base.principal);
+    const committees = new CommitteeService(db, base.principal);
     return {
       ...base,
       organizations,
@@ -72,6 +79,7 @@ export function buildContext(db: DataSource) {
       microServices,
       contracts,
       venture,
+      committees,
       loaders: {
         organization: byIdLoader((ids) => organizations.byIds(ids)),
         activity: byIdLoader((ids) => activities.byIds(ids)),
@@ -92,6 +100,10 @@ export function buildContext(db: DataSource) {
         ventureCall: byIdLoader((ids) => venture.callsByIds(ids)),
         ventureApplication: byIdLoader((ids) => venture.applicationsByIds(ids)),
         applicationsByCall: groupLoader((ids) => venture.applicationsByCalls(ids), (r) => r.callId),
+        committee: byIdLoader((ids) => committees.byIds(ids)),
+        committeeMembers: groupLoader((ids) => committees.membersByCommittees(ids), (r) => r.committeeId),
+        consultation: byIdLoader((ids) => committees.consultationsByIds(ids)),
+        consultationsByCommittee: groupLoader((ids) => committees.consultationsByCommittees(ids), (r) => r.committeeId),
       },
     };
   };

@@ -5,9 +5,10 @@ import { caseworkResolvers } from './casework/casework.resolvers';
 import { microServiceResolvers } from './micro-service/micro-service.resolvers';
 import { contractResolvers } from './contract/contract.resolvers';
 import { ventureResolvers } from './venture/venture.resolvers';
+import { committeeResolvers } from './committee/committee.resolvers';
 
 const parts: Record<string, Record<string, unknown>>[] = [organizationResolvers, activityResolvers, socialWorkerResolvers, caseworkResolvers,
-  microServiceResolvers, contractResolvers, ventureResolvers];
+  microServiceResolvers, contractResolvers, ventureResolvers, committeeResolvers];
 
 /** The subgraph's resolver map: each feature's, merged type by type. */
 export const resolvers: Record<string, Record<string, unknown>> = {};
