@@ -1,5 +1,6 @@
 import { dashboardBenchmark } from './dashboard';
 import { gatewayBenchmark } from './gateway';
+import { pipelineBenchmark } from './pipeline';
 import { matchingBenchmark } from './matching';
 import { monitoringBenchmark } from './monitoring';
 
@@ -15,7 +16,7 @@ export interface Benchmark {
   run(): Promise<void>;
 }
 
-export const BENCHMARKS: Benchmark[] = [gatewayBenchmark, matchingBenchmark, monitoringBenchmark, dashboardBenchmark];
+export const BENCHMARKS: Benchmark[] = [gatewayBenchmark, matchingBenchmark, monitoringBenchmark, dashboardBenchmark, pipelineBenchmark];
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--list') || argv.includes('--help')) {

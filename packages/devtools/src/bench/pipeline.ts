@@ -1,0 +1,210 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Queue, Worker, type Job } from 'bullmq';
+import IORedis from 'ioredis';
+import { Client } from 'pg';
+import { publish } from '@anju/contracts';
+import { createDataSource, loadConfig, platformSettings, setting } from '@anju/kit';
+import { governanceData } from '../../../../services/governance/src/data-source';
+import type { Benchmark } from './index';
+import { Children, freePort, machine, recreateDatabase, table, waitForOk, writeReport } from './harness';
+import { PeakRss, memoryRows, snapshot } from './memory';
+
+/**
+ * The event pipeline end to end: `resident.registered` published in governance's transactions
+ * (outbox) → relay → BullMQ → the employment and matching workers' inboxes and effects (a
+ * labour profile and a household re-check; a resident-directory row). Measured from the outbox
+ * row's occurred_at to each consumer's inbox processed_at (the start of the effect's transaction;
+ * both are PostgreSQL clocks). Beside it, raw BullMQ on the same Redis: the same number of jobs
+ * added in bulk and taken by a worker of the same concurrency that does nothing — the floor.
+ */
+const settings = {
+  BENCH_PIPELINE_EVENTS: setting.int(5_000, '`pnpm bench pipeline`: events of the burst phase', 100),
+  BENCH_PIPELINE_SECONDS: setting.int(20, '`pnpm bench pipeline`: seconds of the sustained phase', 1),
+  BENCH_PIPELINE_LOAD: setting.int(60, '`pnpm bench pipeline`: the sustained rate, in percent of the burst throughput measured', 1, 200),
+};
+const DATABASE = 'anju_bench_pipeline';
+const PUBLISHERS = 10;
+const CONSUMERS = ['employment', 'matching'] as const;
+
+interface Phase {
+  label: string;
+  events: number;
+  seconds: number;
+  eventsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : NaN);
+
+async function run(): Promise<void> {
+  const cfg = loadConfig(settings);
+  const children = new Children();
+  const databaseUrl = await recreateDatabase(DATABASE);
+  const secrets = { AUTH_JWT_SECRET: randomBytes(32).toString('hex'), PII_ENCRYPTION_KEY: randomBytes(32).toString('hex'), PII_HASH_KEY: randomBytes(32).toString('hex') };
+  const queuePrefix = `bench-pipe-${randomBytes(4).toString('hex')}`;
+  const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, QUEUE_PREFIX: queuePrefix, ...secrets };
+  const config = loadConfig(platformSettings, env);
+  const db = new Client({ connectionString: databaseUrl });
+  const redis = new IORedis(config.REDIS_URL, { maxRetriesPerRequest: null });
+  const publisher = createDataSource({ ...config, DATABASE_POOL_SIZE: PUBLISHERS }, { ...governanceData, entities: governanceData.entities as never, migrations: governanceData.migrations as never, applicationName: 'bench-publisher' });
+  try {
+    // Governance first: its worker migrates the schema the publisher writes into.
+    for (const s of ['governance', ...CONSUMERS]) {
+      const port = await freePort();
+      children.start(`${s}-worker`, `services/${s}/src/worker.ts`, { ...env, [`${s.toUpperCase()}_WORKER_HEALTH_PORT`]: String(port) });
+      await waitForOk(`http://127.0.0.1:${port}/ready`, children);
+    }
+    console.log(`started governance-worker, ${CONSUMERS.map((c) => `${c}-worker`).join(', ')} (NODE_ENV=production, JOB_CONCURRENCY ${config.JOB_CONCURRENCY}) on ${DATABASE}`);
+    await db.connect();
+    await publisher.initialize();
+
+    const households = Array.from({ length: 2_000 }, () => randomUUID());
+    const siteId = randomUUID();
+    const publishOne = () => publisher.transaction((m) => publish(m, 'resident.registered', {
+      residentId: randomUUID(), householdId: households[Math.floor(Math.random() * households.length)], siteId, regionCode: '530627',
+      labourCapacity: 'full', canWorkAway: true, wantsWork: true, birthYear: 1990,
+    }));
+    /** Publishes `n` events with PUBLISHERS concurrent transactions, one event each (as a user's change would). */
+    const publishMany = async (n: number) => {
+      const ids: string[] = [];
+      let next = 0;
+      await Promise.all(Array.from({ length: PUBLISHERS }, async () => {
+        while (next < n) {
+          next++;
+          ids.push(await publishOne());
+        }
+      }));
+      return ids;
+    };
+    /** Waits until every consumer's effect of these events committed; then their delays. */
+    const effects = async (ids: string[], label: string): Promise<Phase> => {
+      const deadline = Date.now() + 300_000;
+      for (;;) {
+        const counts = await Promise.all(CONSUMERS.map(async (c) => (await db.query(`SELECT count(*)::int AS n FROM ${c}.inbox WHERE event_id = ANY($1::uuid[])`, [ids])).rows[0].n as number));
+        if (counts.every((n) => n === ids.length)) break;
+        if (Date.now() > deadline) throw new Error(`${label}: effects still missing after 5 minutes (${counts.join(', ')} of ${ids.length})\n${children.report()}`);
+        children.assertAlive();
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      // The effect of an event is done when its last consumer's effect is.
+      const { rows } = await db.query(
+        `SELECT extract(epoch FROM max(i.processed_at) - o.occurred_at) * 1000 AS ms, extract(epoch FROM o.occurred_at) AS occurred, extract(epoch FROM max(i.processed_at)) AS done
+           FROM governance.outbox o
+           JOIN (${CONSUMERS.map((c) => `SELECT event_id, processed_at FROM ${c}.inbox`).join(' UNION ALL ')}) i ON i.event_id = o.id
+          WHERE o.id = ANY($1::uuid[]) GROUP BY o.id, o.occurred_at`, [ids]);
+      const delays = rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
+      const seconds = Math.max(...rows.map((r) => Number(r.done))) - Math.min(...rows.map((r) => Number(r.occurred)));
+      return { label, events: ids.length, seconds, eventsPerSecond: ids.length / seconds, p50Ms: percentile(delays, 50), p99Ms: percentile(delays, 99), maxMs: delays.at(-1)! };
+    };
+
+    console.log('warm-up: 300 events…');
+    await effects(await publishMany(300), 'warm-up');
+    const atRest = snapshot(children);
+    const peak = new PeakRss(children);
+
+    console.log(`burst: ${cfg.BENCH_PIPELINE_EVENTS} events published as fast as ${PUBLISHERS} transactions at a time allow…`);
+    const burst = await effects(await publishMany(cfg.BENCH_PIPELINE_EVENTS), 'pipeline, burst (max throughput)');
+    const rate = Math.max(1, Math.round((burst.eventsPerSecond * cfg.BENCH_PIPELINE_LOAD) / 100));
+    console.log(`sustained: ${rate} events/s (${cfg.BENCH_PIPELINE_LOAD}% of the burst throughput) for ${cfg.BENCH_PIPELINE_SECONDS} s…`);
+    const sustainedIds = await paced(rate, cfg.BENCH_PIPELINE_SECONDS, publishOne);
+    const sustained = await effects(sustainedIds, `pipeline, sustained at ${rate}/s`);
+    const underLoad = peak.stop();
+
+    console.log('raw BullMQ: the same burst and the same rate, no-op worker…');
+    const rawBurst = await rawBullmq(redis, queuePrefix, config.JOB_CONCURRENCY, 'burst', cfg.BENCH_PIPELINE_EVENTS, 0, 0);
+    const rawSustained = await rawBullmq(redis, queuePrefix, config.JOB_CONCURRENCY, 'sustained', 0, rate, cfg.BENCH_PIPELINE_SECONDS);
+    children.assertAlive();
+
+    const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
+    const phases = [burst, rawBurst, sustained, rawSustained];
+    const ratio = {
+      burstThroughput: burst.eventsPerSecond / rawBurst.eventsPerSecond,
+      sustainedP50: sustained.p50Ms / Math.max(rawSustained.p50Ms, 0.001),
+      sustainedP99: sustained.p99Ms / Math.max(rawSustained.p99Ms, 0.001),
+    };
+    console.log('');
+    console.log(table([
+      ['phase', 'events', 'seconds', 'events/s', 'p50 delay ms', 'p99 delay ms', 'max ms'],
+      ...phases.map((p) => [p.label, fmt(p.events), fmt(p.seconds, 1), fmt(p.eventsPerSecond), fmt(p.p50Ms, 1), fmt(p.p99Ms, 1), fmt(p.maxMs, 1)]),
+      ['pipeline / raw BullMQ', '', '', `${fmt(ratio.burstThroughput, 3)}× (burst)`, `${fmt(ratio.sustainedP50, 1)}×`, `${fmt(ratio.sustainedP99, 1)}×`, ''],
+    ]));
+    console.log(`\nmemory (RSS) of each worker, at rest after the warm-up and at its peak under the burst and the sustained load:\n`);
+    console.log(table(memoryRows(atRest, underLoad)));
+    const file = writeReport('pipeline', {
+      benchmark: 'pipeline', at: new Date().toISOString(), machine: machine(), event: 'resident.registered', consumers: CONSUMERS,
+      publishers: PUBLISHERS, jobConcurrency: config.JOB_CONCURRENCY, sustainedRate: rate,
+      phases: { burst, rawBurst, sustained, rawSustained }, ratio, memoryMiB: { atRest, underLoad },
+    });
+    console.log(`\nreport: ${path.relative(process.cwd(), file)}`);
+    const dead = await Promise.all(CONSUMERS.map(async (c) => (await db.query(`SELECT count(*)::int AS n FROM ${c}.dead_letter`)).rows[0].n as number));
+    if (dead.some((n) => n > 0)) throw new Error(`THE BENCHMARK SAW DEAD LETTERS (${dead.join(', ')}): its figures do not count.\n${children.report()}`);
+  } finally {
+    await publisher.destroy().catch(() => undefined);
+    await db.end().catch(() => undefined);
+    await children.stopAll();
+    redis.disconnect();
+  }
+}
+
+/** Calls `send` `rate` times a second for `seconds`, in 50 ms ticks; returns what the sends returned. */
+async function paced(rate: number, seconds: number, send: () => Promise<string>): Promise<string[]> {
+  const ids: string[] = [];
+  const pending: Promise<void>[] = [];
+  const start = Date.now();
+  let sent = 0;
+  const total = rate * seconds;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((Date.now() - start) / 1000) * rate));
+    for (; sent < due; sent++) pending.push(send().then((id) => void ids.push(id)));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await Promise.all(pending);
+  return ids;
+}
+
+/** Raw BullMQ: `count` jobs added in bulk (or `rate`/s for `seconds`), a no-op worker; delay = finishedOn − timestamp. */
+async function rawBullmq(redis: IORedis, prefix: string, concurrency: number, kind: 'burst' | 'sustained', count: number, rate: number, seconds: number): Promise<{ label: string } & Phase> {
+  const name = `bench-raw-${kind}`;
+  const queue = new Queue(name, { connection: redis, prefix });
+  const delays: number[] = [];
+  let first = Infinity;
+  let last = 0;
+  const total = kind === 'burst' ? count : rate * seconds;
+  let done!: () => void;
+  const allDone = new Promise<void>((r) => (done = r));
+  const worker = new Worker(name, async () => undefined, { connection: redis.duplicate(), prefix, concurrency });
+  worker.on('completed', (job: Job) => {
+    const end = Date.now();
+    delays.push(end - job.timestamp);
+    first = Math.min(first, job.timestamp);
+    last = Math.max(last, end);
+    if (delays.length === total) done();
+  });
+  try {
+    const data = { id: randomUUID(), event: 'resident.registered', payload: { residentId: randomUUID() } };
+    if (kind === 'burst') {
+      for (let i = 0; i < count; i += 500) {
+        await queue.addBulk(Array.from({ length: Math.min(500, count - i) }, () => ({ name: 'resident.registered', data, opts: { jobId: randomUUID(), removeOnComplete: true } })));
+      }
+    } else {
+      await paced(rate, seconds, async () => (await queue.add('resident.registered', data, { jobId: randomUUID(), removeOnComplete: true })).id!);
+    }
+    await Promise.race([allDone, new Promise((_, reject) => setTimeout(() => reject(new Error(`raw BullMQ ${kind}: ${delays.length} of ${total} jobs after 5 minutes`)), 300_000))]);
+  } finally {
+    await worker.close();
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+  }
+  delays.sort((a, b) => a - b);
+  const secs = (last - first) / 1000;
+  return { label: `raw BullMQ, ${kind === 'burst' ? 'burst (floor)' : `sustained at ${rate}/s (floor)`}`, events: total, seconds: secs, eventsPerSecond: total / secs, p50Ms: percentile(delays, 50), p99Ms: percentile(delays, 99), maxMs: delays.at(-1)! };
+}
+
+export const pipelineBenchmark: Benchmark = {
+  name: 'pipeline',
+  description: 'resident.registered outbox → BullMQ → employment and matching inboxes (burst throughput, sustained p50/p99 delay) vs raw BullMQ, with workers\' RSS',
+  run,
+};
