@@ -87,6 +87,18 @@ describe('activities with registration, waiting list and attendance', () => {
     expect(errorOf(self)).toMatchObject({ code: 'FORBIDDEN' });
   });
 
+  it('gives the last places to exactly as many people as there are, when many sign up at once', async () => {
+    const act = await newActivity(o.ngoA, 3);
+    const residents = Array.from({ length: 12 }, () => randomUUID());
+    const results = await Promise.all(residents.map(async (r, i) =>
+      dataOf(await sys.direct('social-orgs', REGISTER, { i: { activityId: act.id, participantName: `居民${i}` } }, await residentToken(r))).registerForActivity));
+    expect(results.filter((r) => r.status === 'REGISTERED')).toHaveLength(3);
+    const waiting = results.filter((r) => r.status === 'WAITLISTED').map((r) => r.waitlistPosition).sort((a, b) => a - b);
+    expect(waiting).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const roster = dataOf(await sys.direct('social-orgs', ROSTER, { id: act.id }, o.ngoA)).activity;
+    expect(roster).toMatchObject({ registeredCount: 3, waitlistCount: 9 });
+  });
+
   it('keeps no full phone or ID number anywhere in the roster table', async () => {
     const cols = await sys.sql(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'social_orgs' AND table_name = 'activity_registration'`);
     expect(cols.map((c) => c.column_name).sort()).not.toEqual(expect.arrayContaining(['phone', 'national_id']));
