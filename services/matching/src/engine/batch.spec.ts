@@ -46,6 +46,14 @@ describe('batch assignment (unit cases)', () => {
     expect(r.unassigned).toEqual(['yi']);
   });
 
+  it('lets two short demands replace one long one when that is worth more (mixed hours)', () => {
+    const vs = [v('x', { capacityHours: 7 })];
+    const ds = [d('long', { hours: 6, priority: 1.25 }), d('short1', { hours: 4 }), d('short2', { hours: 3 })];
+    const r = assignBatch(ds, vs, { candidates: 'all' });
+    expect(r.assignments.map((a) => a.demandId).sort()).toEqual(['short1', 'short2']);
+    expect(r.totalScore).toBeCloseTo(exactOptimum(ds, vs).total, 9);
+  });
+
   it('fills a volunteer up to capacity and no further', () => {
     const r = assignBatch([d('a'), d('b'), d('c')], [v('x', { capacityHours: 4 })]);
     expect(r.assignments).toHaveLength(2);
@@ -105,7 +113,7 @@ describe('batch assignment (properties over random instances)', () => {
       ratios.push(opt === 0 ? 1 : engine.totalScore / opt);
     }
     const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
-    expect(Math.min(...ratios)).toBeGreaterThan(0.85);
-    expect(mean).toBeGreaterThan(0.97);
+    expect(Math.min(...ratios)).toBeGreaterThan(0.9);
+    expect(mean).toBeGreaterThan(0.995);
   });
 });

@@ -458,50 +458,72 @@ export function improve(graph: CandidateGraph, weight: Float64Array, hours: Floa
       free[j] -= hours[x];
     }
   };
+  const arcDemand = new Int32Array(graph.volunteer.length);
+  for (let i = 0; i < D; i++) for (let a = graph.start[i]; a < graph.start[i + 1]; a++) arcDemand[a] = i;
+  /** The best arc of a still-unassigned demand waiting for volunteer j that fits in `room`. */
+  const fill = (waiting: number[][], j: number, room: number, not1: number, not2: number): number => {
+    let best = -1;
+    if (j < 0) return best;
+    for (const a of waiting[j]) {
+      const f = arcDemand[a];
+      if (assignArc[f] >= 0 || f === not1 || f === not2 || hours[f] > room + EPS) continue;
+      if (best < 0 || weight[a] > weight[best]) best = a;
+    }
+    return best;
+  };
+  const w = (a: number) => (a >= 0 ? weight[a] : 0);
   for (let round = 0; round < rounds; round++) {
     let gained = false;
+    const waiting: number[][] = Array.from({ length: free0.length }, () => []);
+    for (let i = 0; i < D; i++) if (assignArc[i] < 0) for (let a = graph.start[i]; a < graph.start[i + 1]; a++) waiting[graph.volunteer[a]].push(a);
     for (let d = 0; d < D; d++) {
-      // d moves (or enters) to volunteer j, possibly making room by moving one of j's demands x to u.
+      // d moves (or enters) to volunteer j, possibly making room by moving one of j's demands x to
+      // u (or leaving it out); the room then left at j and at d's old volunteer may take a waiting demand.
       const curArc = assignArc[d];
       const cur = curArc >= 0 ? graph.volunteer[curArc] : -1;
-      const base = curArc >= 0 ? weight[curArc] : 0;
+      const base = w(curArc);
       let best = EPS;
-      let plan: [number, number, number] | null = null; // [arc for d, moved demand or −1, its new arc or −1 (left out)]
+      let plan: number[] | null = null; // [arc for d, moved demand or −1, its new arc or −1, filler arc at j, filler arc at cur]
+      const consider = (a: number, j: number, x: number, b: number) => {
+        const u = b >= 0 ? graph.volunteer[b] : -1;
+        const core = weight[a] - base - (x >= 0 ? weight[assignArc[x]] : 0) + w(b);
+        const roomJ = free[j] + (x >= 0 ? hours[x] : 0) - hours[d];
+        const roomCur = cur >= 0 ? free[cur] + hours[d] - (u === cur ? hours[x] : 0) : 0;
+        const fj = fill(waiting, j, roomJ, d, x);
+        const fc = cur >= 0 ? fill(waiting, cur, roomCur, d, fj >= 0 ? arcDemand[fj] : x) : -1;
+        const g = core + w(fj) + w(fc);
+        if (g > best) {
+          best = g;
+          plan = [a, x, b, fj, fc];
+        }
+      };
       for (let a = graph.start[d]; a < graph.start[d + 1]; a++) {
         const j = graph.volunteer[a];
         if (j === cur) continue;
         if (free[j] + EPS >= hours[d]) {
-          if (weight[a] - base > best) {
-            best = weight[a] - base;
-            plan = [a, -1, -1];
-          }
+          consider(a, j, -1, -1);
           continue;
         }
         for (const x of holding[j]) {
           if (free[j] + hours[x] + EPS < hours[d]) continue;
-          const lost = weight[assignArc[x]];
-          if (weight[a] - base - lost > best) {
-            best = weight[a] - base - lost;
-            plan = [a, x, -1];
-          }
+          consider(a, j, x, -1);
           for (let b = graph.start[x]; b < graph.start[x + 1]; b++) {
             const u = graph.volunteer[b];
             if (u === j) continue;
             const room = free[u] + (u === cur ? hours[d] : 0);
             if (room + EPS < hours[x]) continue;
-            const g = weight[a] - base - lost + weight[b];
-            if (g > best) {
-              best = g;
-              plan = [a, x, b];
-            }
+            consider(a, j, x, b);
           }
         }
       }
       if (!plan) continue;
-      const [a, x, b] = plan;
+      const [a, x, b, fj, fc] = plan as number[];
       if (x >= 0) move(x, -1);
       move(d, a);
       if (x >= 0 && b >= 0) move(x, b);
+      for (const f of [fj, fc]) {
+        if (f >= 0 && free[graph.volunteer[f]] + EPS >= hours[arcDemand[f]]) move(arcDemand[f], f);
+      }
       gained = true;
       any = true;
     }
@@ -520,12 +542,12 @@ export function repackVolunteers(graph: CandidateGraph, weight: Float64Array, ho
   const D = hours.length;
   const V = free0.length;
   const held: number[][] = Array.from({ length: V }, () => []);
-  const used = new Float64Array(V);
+  const free = Float64Array.from(free0);
   for (let i = 0; i < D; i++) {
     if (assignArc[i] < 0) continue;
     const j = graph.volunteer[assignArc[i]];
     held[j].push(assignArc[i]);
-    used[j] += hours[i];
+    free[j] -= hours[i];
   }
   const arcDemand = new Int32Array(graph.volunteer.length);
   for (let i = 0; i < D; i++) for (let a = graph.start[i]; a < graph.start[i + 1]; a++) arcDemand[a] = i;
@@ -534,6 +556,15 @@ export function repackVolunteers(graph: CandidateGraph, weight: Float64Array, ho
     if (assignArc[i] >= 0) continue;
     for (let a = graph.start[i]; a < graph.start[i + 1]; a++) waiting[graph.volunteer[a]].push(a);
   }
+  /** x's best other arc (not to j) whose volunteer has room now, or −1. */
+  const alternative = (x: number, j: number) => {
+    let best = -1;
+    for (let b = graph.start[x]; b < graph.start[x + 1]; b++) {
+      const u = graph.volunteer[b];
+      if (u !== j && free[u] + EPS >= hours[x] && (best < 0 || weight[b] > weight[best])) best = b;
+    }
+    return best;
+  };
   let changed = false;
   for (let j = 0; j < V; j++) {
     const pending = waiting[j].filter((a) => assignArc[arcDemand[a]] < 0);
@@ -541,19 +572,22 @@ export function repackVolunteers(graph: CandidateGraph, weight: Float64Array, ho
     const items = [...held[j], ...pending];
     const cap = Math.floor((free0[j] + EPS) * 10);
     if (items.length * (cap + 1) > 2_000_000) continue;
+    // A held demand is worth what it would lose by moving to its best alternative with room.
+    const alt = held[j].map((a) => alternative(arcDemand[a], j));
+    const value = items.map((a, n) => (n < held[j].length ? weight[a] - (alt[n] >= 0 ? weight[alt[n]] : 0) : weight[a]));
     const size = items.map((a) => Math.ceil(hours[arcDemand[a]] * 10 - EPS));
     const dp = new Float64Array(cap + 1);
     const take = new Uint8Array(items.length * (cap + 1));
-    items.forEach((a, n) => {
+    items.forEach((_, n) => {
       for (let c = cap; c >= size[n]; c--) {
-        const v = dp[c - size[n]] + weight[a];
+        const v = dp[c - size[n]] + value[n];
         if (v > dp[c] + 1e-12) {
           dp[c] = v;
           take[n * (cap + 1) + c] = 1;
         }
       }
     });
-    const current = held[j].reduce((sum, a) => sum + weight[a], 0);
+    const current = value.slice(0, held[j].length).reduce((sum, v) => sum + v, 0);
     if (dp[cap] <= current + EPS) continue;
     const chosen = new Set<number>();
     for (let n = items.length - 1, c = cap; n >= 0; n--) {
@@ -562,9 +596,58 @@ export function repackVolunteers(graph: CandidateGraph, weight: Float64Array, ho
         c -= size[n];
       }
     }
-    for (const a of held[j]) if (!chosen.has(a)) assignArc[arcDemand[a]] = -1;
-    for (const a of chosen) assignArc[arcDemand[a]] = a;
-    held[j] = [...chosen];
+    // Apply, relocating the demands let go where there is still room; undo if the total did not grow.
+    const undo: [number, number][] = [];
+    const setArc = (x: number, a: number) => {
+      undo.push([x, assignArc[x]]);
+      const from = assignArc[x];
+      if (from >= 0) free[graph.volunteer[from]] += hours[x];
+      assignArc[x] = a;
+      if (a >= 0) free[graph.volunteer[a]] -= hours[x];
+    };
+    let delta = 0;
+    const before = held[j];
+    for (const a of before) {
+      if (chosen.has(a)) continue;
+      const x = arcDemand[a];
+      setArc(x, -1);
+      delta -= weight[a];
+    }
+    for (const a of chosen) {
+      if (assignArc[arcDemand[a]] === a) continue;
+      setArc(arcDemand[a], a);
+      delta += weight[a];
+    }
+    for (const a of before) {
+      if (chosen.has(a)) continue;
+      const x = arcDemand[a];
+      const b = alternative(x, j);
+      if (b >= 0) {
+        setArc(x, b);
+        delta += weight[b];
+      }
+    }
+    if (delta <= EPS) {
+      for (let n = undo.length - 1; n >= 0; n--) {
+        const [x, a] = undo[n];
+        const now = assignArc[x];
+        if (now >= 0) free[graph.volunteer[now]] += hours[x];
+        assignArc[x] = a;
+        if (a >= 0) free[graph.volunteer[a]] -= hours[x];
+      }
+      continue;
+    }
+    // Rebuild the held lists of every volunteer touched.
+    const touched = new Set<number>();
+    for (const [x, a] of undo) {
+      if (a >= 0) touched.add(graph.volunteer[a]);
+      if (assignArc[x] >= 0) touched.add(graph.volunteer[assignArc[x]]);
+    }
+    for (const u of touched) held[u] = held[u].filter((a) => assignArc[arcDemand[a]] === a);
+    for (const [x] of undo) {
+      const a = assignArc[x];
+      if (a >= 0 && !held[graph.volunteer[a]].includes(a)) held[graph.volunteer[a]].push(a);
+    }
     changed = true;
   }
   return changed;
