@@ -188,6 +188,38 @@ describe('matching through the gateway', () => {
     });
   });
 
+  describe('entities and the nightly batch', () => {
+    it('resolves Demand, Volunteer and Unit by _entities only within scope', async () => {
+      const d = dataOf(await sys.query(RECORD, { i: { siteId: place.siteIds[0], category: 'DAILY_LIFE', description: '代购' } }, officer)).recordDemand;
+      const [v] = await sys.sql(`SELECT id FROM matching.volunteer LIMIT 1`);
+      const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Demand { id status } ... on Volunteer { id displayName } ... on Unit { id name } } }`;
+      const reps = { r: [{ __typename: 'Demand', id: d.id }, { __typename: 'Volunteer', id: v.id }, { __typename: 'Unit', id: unitId }] };
+      expect(dataOf(await sys.direct('matching', q, reps, officer))._entities).toEqual([
+        { id: d.id, status: 'OPEN' }, { id: v.id, displayName: expect.any(String) }, { id: unitId, name: '五华区人社局' }]);
+      const officerB = await tokenFor({ role: 'site_officer', sites: [place.siteIds[1]] });
+      const other = dataOf(await sys.direct('matching', q, reps, officerB))._entities;
+      expect(other.slice(0, 2)).toEqual([null, null]);
+    });
+
+    it('runs the nightly batch as a scheduled task on a controlled clock', async () => {
+      dataOf(await sys.query(RECORD, { i: { siteId: place.siteIds[0], category: 'OTHER', description: '夜间批量', windowStart: day(2), windowEnd: day(3), hours: 1 } }, officer));
+      const { DataSource } = await import('typeorm');
+      const ds = new DataSource({ type: 'postgres', url: sys.db.url, schema: 'matching', extra: { options: '-c search_path=matching' } });
+      await ds.initialize();
+      try {
+        const nightly = matchingTasks(ds, () => new Date(Date.now() + 86_400_000)).find((t) => t.name === 'matching.nightly-batch')!;
+        expect(nightly.cron).toBe('30 1 * * *');
+        const run = (await nightly.run()) as { demands: number; volunteers: number; assigned: number };
+        expect(run.volunteers).toBe(2);
+        expect(run.assigned).toBeLessThanOrEqual(run.demands);
+      } finally {
+        await ds.destroy();
+      }
+      const load = await sys.sql(`SELECT volunteer_id, sum(hours)::float8 AS h FROM matching.assignment WHERE status IN ('proposed', 'accepted') GROUP BY volunteer_id`);
+      for (const row of load) expect(row.h).toBeLessThanOrEqual(10);
+    });
+  });
+
   describe('events in', () => {
     it('raises a job-help demand from household.gap.detected once, and closes it on household.gap.closed', async () => {
       const queue = sys.queue('matching');
