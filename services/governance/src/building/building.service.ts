@@ -35,14 +35,14 @@ export class BuildingService {
 
   byIds(ids: readonly string[]): Promise<BuildingRow[]> {
     const scope = this.scope(2);
-    return this.db.query(`SELECT ${COLUMNS} FROM building b JOIN site s ON s.id = b.site_id WHERE b.id::text = ANY($1) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM building b JOIN site s ON s.id = b.site_id WHERE b.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
   }
 
   ofSite(siteId: string, gridId: string | null | undefined): Promise<BuildingRow[]> {
     const scope = this.scope(3);
     return this.db.query(
       `SELECT ${COLUMNS} FROM building b JOIN site s ON s.id = b.site_id
-        WHERE b.site_id::text = $1 AND ($2::text IS NULL OR b.grid_id::text = $2) AND ${scope.sql} ORDER BY b.name`,
+        WHERE b.site_id = as_uuid($1) AND ($2::text IS NULL OR b.grid_id = as_uuid($2)) AND ${scope.sql} ORDER BY b.name`,
       [siteId, gridId ?? null, ...scope.params],
     );
   }

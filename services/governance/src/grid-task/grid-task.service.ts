@@ -67,7 +67,7 @@ export class GridTaskService {
 
   byIds(ids: readonly string[]): Promise<GridTaskRow[]> {
     const scope = this.scope(2);
-    return this.db.query(`SELECT ${COLUMNS} FROM grid_task t WHERE t.id::text = ANY($1) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM grid_task t WHERE t.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
   }
 
   /** Tasks in the caller's scope (a grid worker: their grids), oldest first. */
@@ -76,7 +76,7 @@ export class GridTaskService {
     const limit = pageSize(args.first);
     const scope = this.scope(4);
     const params: unknown[] = [args.siteId ?? null, args.gridId ?? null, args.status ?? null, ...scope.params];
-    const where = `($1::text IS NULL OR t.site_id::text = $1) AND ($2::text IS NULL OR t.grid_id::text = $2) AND ($3::text IS NULL OR t.status = $3) AND ${scope.sql}`;
+    const where = `($1::text IS NULL OR t.site_id = as_uuid($1)) AND ($2::text IS NULL OR t.grid_id = as_uuid($2)) AND ($3::text IS NULL OR t.status = $3) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM grid_task t WHERE ${where}`, params);
     const key = cursor.decode(args.after);
     const n = params.length;

@@ -42,12 +42,12 @@ export class GridService {
 
   byIds(ids: readonly string[]): Promise<GridRow[]> {
     const scope = this.scope(2);
-    return this.db.query(`SELECT ${COLUMNS} FROM grid g JOIN site s ON s.id = g.site_id WHERE g.id::text = ANY($1) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM grid g JOIN site s ON s.id = g.site_id WHERE g.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
   }
 
   ofSite(siteId: string): Promise<GridRow[]> {
     const scope = this.scope(2);
-    return this.db.query(`SELECT ${COLUMNS} FROM grid g JOIN site s ON s.id = g.site_id WHERE g.site_id::text = $1 AND ${scope.sql} ORDER BY g.name`, [siteId, ...scope.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM grid g JOIN site s ON s.id = g.site_id WHERE g.site_id = as_uuid($1) AND ${scope.sql} ORDER BY g.name`, [siteId, ...scope.params]);
   }
 
   async register(input: RegisterGridInput): Promise<GridRow> {

@@ -30,7 +30,7 @@ export class HouseholdService {
 
   byIds(ids: readonly string[]): Promise<HouseholdRow[]> {
     const scope = this.scope(2);
-    return this.db.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE h.id::text = ANY($1) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM ${FROM} WHERE h.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
   }
 
   /** Households of a site, optionally of one building or grid, by household number. */
@@ -38,7 +38,7 @@ export class HouseholdService {
     const limit = pageSize(args.first);
     const scope = this.scope(4);
     const params: unknown[] = [args.siteId, args.buildingId ?? null, args.gridId ?? null, ...scope.params];
-    const where = `h.site_id::text = $1 AND ($2::text IS NULL OR h.building_id::text = $2) AND ($3::text IS NULL OR b.grid_id::text = $3) AND ${scope.sql}`;
+    const where = `h.site_id = as_uuid($1) AND ($2::text IS NULL OR h.building_id = as_uuid($2)) AND ($3::text IS NULL OR b.grid_id = as_uuid($3)) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM ${FROM} WHERE ${where}`, params);
     const key = cursor.decode(args.after);
     const n = params.length;

@@ -105,12 +105,12 @@ export class ListItemService {
 
   /** Resolutions of joint meetings the caller can already read (the meeting carries the scope). */
   byMeetings(meetingIds: readonly string[]): Promise<ListItemRow[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM list_item l WHERE l.resolution_of::text = ANY($1) ORDER BY l.resolution_no`, [meetingIds]);
+    return this.db.query(`SELECT ${COLUMNS} FROM list_item l WHERE l.resolution_of = ANY(as_uuids($1)) ORDER BY l.resolution_no`, [meetingIds]);
   }
 
   byIds(ids: readonly string[]): Promise<ListItemRow[]> {
     const scope = this.scope(2);
-    return this.db.query(`SELECT ${COLUMNS} FROM list_item l WHERE l.id::text = ANY($1) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM list_item l WHERE l.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
   }
 
   /** The three lists, filtered; `overdue`: open or in progress past the due date (today in China). */
@@ -118,7 +118,7 @@ export class ListItemService {
     const limit = pageSize(args.first);
     const scope = this.scope(7);
     const params: unknown[] = [args.siteId ?? null, args.kind ?? null, args.status ?? null, args.overdue ?? null, chinaToday(now), args.mine ? this.principal.subject : null, ...scope.params];
-    const where = `($1::text IS NULL OR l.site_id::text = $1) AND ($2::text IS NULL OR l.kind = $2) AND ($3::text IS NULL OR l.status = $3)
+    const where = `($1::text IS NULL OR l.site_id = as_uuid($1)) AND ($2::text IS NULL OR l.kind = $2) AND ($3::text IS NULL OR l.status = $3)
       AND ($4::boolean IS NULL OR (l.status IN ('open', 'in_progress') AND l.due_on < $5::date) = $4)
       AND ($6::text IS NULL OR l.owner_subject = $6) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM list_item l WHERE ${where}`, params);

@@ -57,14 +57,14 @@ export class MicroIssueService {
 
   byIds(ids: readonly string[]): Promise<MicroIssueRow[]> {
     const scope = this.scope(2);
-    return this.db.query(`${SELECT} WHERE m.id::text = ANY($1) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`${SELECT} WHERE m.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
   }
 
   async list(args: { siteId?: string | null; status?: 'open' | 'resolved' | null; level?: MicroIssueLevel | null; overdue?: boolean | null; first?: number | null; after?: string | null }, now = new Date()) {
     const limit = pageSize(args.first);
     const scope = this.scope(6);
     const params: unknown[] = [args.siteId ?? null, args.status ?? null, args.level ?? null, args.overdue ?? null, now, ...scope.params];
-    const where = `($1::text IS NULL OR m.site_id::text = $1) AND ($2::text IS NULL OR m.status = $2) AND ($3::text IS NULL OR m.level = $3)
+    const where = `($1::text IS NULL OR m.site_id = as_uuid($1)) AND ($2::text IS NULL OR m.status = $2) AND ($3::text IS NULL OR m.level = $3)
       AND ($4::boolean IS NULL OR (m.status = 'open' AND m.level_due_at < $5) = $4) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM ${FROM} WHERE ${where}`, params);
     const key = cursor.decode(args.after);
@@ -192,7 +192,7 @@ export class MicroIssueService {
   steps(ids: readonly string[]) {
     return this.db.query(
       `SELECT micro_issue_id AS "microIssueId", level, entered_at AS "enteredAt", due_at AS "dueAt", left_at AS "leftAt", left_because AS "leftBecause", note
-         FROM micro_issue_step WHERE micro_issue_id::text = ANY($1) ORDER BY id`, [ids],
+         FROM micro_issue_step WHERE micro_issue_id = ANY(as_uuids($1)) ORDER BY id`, [ids],
     );
   }
 
@@ -208,7 +208,7 @@ export class MicroIssueService {
               count(*) FILTER (WHERE m.escalations > 0)::int AS escalated,
               round((avg(extract(epoch FROM m.resolved_at - m.opened_at)) FILTER (WHERE m.status = 'resolved') / 3600)::numeric, 1)::float AS "averageResolutionHours",
               coalesce(json_agg(json_build_object('level', m.level, 'outcome', m.outcome)) FILTER (WHERE m.status = 'resolved'), '[]') AS settled
-         FROM ${FROM} WHERE ($1::text IS NULL OR m.site_id::text = $1) AND ${scope.sql}`,
+         FROM ${FROM} WHERE ($1::text IS NULL OR m.site_id = as_uuid($1)) AND ${scope.sql}`,
       [siteId ?? null, now, ...scope.params],
     );
     const byLevel = new Map<string, number>();

@@ -68,7 +68,7 @@ export class NoticeService {
 
   byIds(ids: readonly string[], now = new Date()): Promise<NoticeRow[]> {
     const scope = this.scope(2, now);
-    return this.db.query(`SELECT ${COLUMNS} FROM notice n WHERE n.id::text = ANY($1) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM notice n WHERE n.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
   }
 
   /** Notices newest first (by publish time), optionally of one site and category. */
@@ -76,7 +76,7 @@ export class NoticeService {
     const limit = pageSize(args.first);
     const scope = this.scope(3, now);
     const params: unknown[] = [args.siteId ?? null, args.category ?? null, ...scope.params];
-    const where = `($1::text IS NULL OR EXISTS (SELECT 1 FROM notice_site nf WHERE nf.notice_id = n.id AND nf.site_id::text = $1))
+    const where = `($1::text IS NULL OR EXISTS (SELECT 1 FROM notice_site nf WHERE nf.notice_id = n.id AND nf.site_id = as_uuid($1)))
       AND ($2::text IS NULL OR n.category = $2) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM notice n WHERE ${where}`, params);
     const key = cursor.decode(args.after);
@@ -98,7 +98,7 @@ export class NoticeService {
     const siteIds = [...new Set(input.siteIds)];
     if (!siteIds.length) throw new InputError('input.siteIds', 'Choose at least one site.', 'REQUIRED');
     if (siteIds.some((s) => !isUuid(s))) throw new InputError('input.siteIds', 'Not a site id.', 'FORMAT');
-    const sites: { id: string; regionCode: string }[] = await this.db.query(`SELECT id, region_code AS "regionCode" FROM site WHERE id::text = ANY($1)`, [siteIds]);
+    const sites: { id: string; regionCode: string }[] = await this.db.query(`SELECT id, region_code AS "regionCode" FROM site WHERE id = ANY(as_uuids($1))`, [siteIds]);
     if (sites.length !== siteIds.length) throw new NotFoundError('input.siteIds', 'One of the sites does not exist.');
     if (sites.some((s) => !coversPlace(p, { siteId: s.id, regionCode: s.regionCode }))) throw new ForbiddenError('One of the sites is outside your scope.');
     const title = input.title.trim();
@@ -115,7 +115,7 @@ export class NoticeService {
         `INSERT INTO notice (category, title, body, publish_at, expires_at, status, published_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
         [input.category, title, body, publishAt, expiresAt, immediate ? 'published' : 'scheduled', immediate ? now : null, p.subject],
       );
-      await m.query(`INSERT INTO notice_site (notice_id, site_id, region_code) SELECT $1, s.id, s.region_code FROM site s WHERE s.id::text = ANY($2)`, [id, siteIds]);
+      await m.query(`INSERT INTO notice_site (notice_id, site_id, region_code) SELECT $1, s.id, s.region_code FROM site s WHERE s.id = ANY(as_uuids($2))`, [id, siteIds]);
       for (const s of sites) await audit(m, p, { action: 'notice.create', entityType: 'Notice', entityId: id, siteId: s.id, regionCode: s.regionCode, detail: { category: input.category } });
       const [row] = await m.query(`SELECT ${COLUMNS} FROM notice n WHERE n.id = $1`, [id]);
       return row;
@@ -163,7 +163,7 @@ export class NoticeService {
   /** Whether the calling resident has read each notice. */
   async readByMe(ids: readonly string[]): Promise<Set<string>> {
     if (this.principal.role !== 'resident') return new Set();
-    const rows: { id: string }[] = await this.db.query(`SELECT notice_id::text AS id FROM notice_read WHERE notice_id::text = ANY($1) AND resident_id = $2`, [ids, this.principal.residentId]);
+    const rows: { id: string }[] = await this.db.query(`SELECT notice_id::text AS id FROM notice_read WHERE notice_id = ANY(as_uuids($1)) AND resident_id = $2`, [ids, this.principal.residentId]);
     return new Set(rows.map((r) => r.id));
   }
 
@@ -176,7 +176,7 @@ export class NoticeService {
               (SELECT count(*) FROM resident r WHERE r.site_id = ns.site_id AND r.moved_out_on IS NULL)::int AS residents,
               (SELECT count(*) FROM notice_read nr JOIN resident r ON r.id = nr.resident_id
                  WHERE nr.notice_id = ns.notice_id AND nr.site_id = ns.site_id AND r.moved_out_on IS NULL)::int AS read
-         FROM notice_site ns WHERE ns.notice_id::text = ANY($1) ORDER BY ns.site_id`,
+         FROM notice_site ns WHERE ns.notice_id = ANY(as_uuids($1)) ORDER BY ns.site_id`,
       [noticeIds],
     );
     const visible = (r: { siteId: string }) => p.role === 'site_officer' ? p.sites.includes(r.siteId) : true;

@@ -35,14 +35,14 @@ export class PartyService {
 
   async organizationOfSite(siteId: string): Promise<PartyOrganizationRow | null> {
     const scope = this.readScope(2, 'o.site_id', 's.region_code');
-    const [row] = await this.db.query(`SELECT ${ORG} FROM party_organization o JOIN site s ON s.id = o.site_id WHERE o.site_id::text = $1 AND ${scope.sql}`, [siteId, ...scope.params]);
+    const [row] = await this.db.query(`SELECT ${ORG} FROM party_organization o JOIN site s ON s.id = o.site_id WHERE o.site_id = as_uuid($1) AND ${scope.sql}`, [siteId, ...scope.params]);
     return row ?? null;
   }
 
   members(orgIds: readonly string[]): Promise<PartyMemberRow[]> {
     return this.db.query(
       `SELECT id, organization_id AS "organizationId", name, position, unit_name AS "unitName", unit_id AS "unitId", concurrent, to_char(joined_on, 'YYYY-MM-DD') AS "joinedOn"
-         FROM party_member WHERE organization_id::text = ANY($1) AND left_on IS NULL ORDER BY concurrent, joined_on, name`, [orgIds],
+         FROM party_member WHERE organization_id = ANY(as_uuids($1)) AND left_on IS NULL ORDER BY concurrent, joined_on, name`, [orgIds],
     );
   }
 
@@ -113,14 +113,14 @@ export class PartyService {
 
   meetingsByIds(ids: readonly string[]): Promise<JointMeetingRow[]> {
     const scope = this.readScope(2, 'j.site_id', 'j.region_code');
-    return this.db.query(`SELECT ${MEETING} FROM joint_meeting j WHERE j.id::text = ANY($1) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`SELECT ${MEETING} FROM joint_meeting j WHERE j.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
   }
 
   async meetings(siteId: string, first: number | null | undefined, after: string | null | undefined) {
     const limit = pageSize(first);
     const scope = this.readScope(2, 'j.site_id', 'j.region_code');
     const params: unknown[] = [siteId, ...scope.params];
-    const where = `j.site_id::text = $1 AND ${scope.sql}`;
+    const where = `j.site_id = as_uuid($1) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM joint_meeting j WHERE ${where}`, params);
     const key = cursor.decode(after);
     const n = params.length;

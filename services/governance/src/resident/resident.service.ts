@@ -90,14 +90,14 @@ export class ResidentService {
 
   byIds(ids: readonly string[]): Promise<ResidentRow[]> {
     const scope = scopeSql(this.principal, 'r', 2, 'resident');
-    return this.db.query(`SELECT ${COLUMNS} FROM resident r WHERE r.id::text = ANY($1) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM resident r WHERE r.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
   }
 
   householdMembersLoader() {
     return new DataLoader<string, ResidentRow[]>(async (householdIds) => {
       const scope = scopeSql(this.principal, 'r', 2, 'resident');
       const rows: ResidentRow[] = await this.db.query(
-        `SELECT ${COLUMNS} FROM resident r WHERE r.household_id::text = ANY($1) AND ${scope.sql}
+        `SELECT ${COLUMNS} FROM resident r WHERE r.household_id = ANY(as_uuids($1)) AND ${scope.sql}
           ORDER BY (r.relation_to_head = 'head') DESC, r.birth_date`,
         [householdIds, ...scope.params],
       );
@@ -119,13 +119,13 @@ export class ResidentService {
     const params: unknown[] = [...scope.params];
     const add = (v: unknown) => `$${params.push(v)}`;
     const where: string[] = [scope.sql];
-    if (siteId != null) where.push(`r.site_id::text = ${add(siteId)}`);
+    if (siteId != null) where.push(`r.site_id = as_uuid(${add(siteId)})`);
     if (!filter.includeMovedOut) where.push(`r.moved_out_on IS NULL`);
     if (filter.labourCapacity) where.push(`r.labour_capacity = ${add(filter.labourCapacity)}`);
-    if (filter.householdId) where.push(`r.household_id::text = ${add(filter.householdId)}`);
-    if (filter.buildingId) where.push(`r.household_id IN (SELECT fh.id FROM household fh WHERE fh.building_id::text = ${add(filter.buildingId)})`);
+    if (filter.householdId) where.push(`r.household_id = as_uuid(${add(filter.householdId)})`);
+    if (filter.buildingId) where.push(`r.household_id IN (SELECT fh.id FROM household fh WHERE fh.building_id = as_uuid(${add(filter.buildingId)}))`);
     if (filter.gridId) {
-      where.push(`r.household_id IN (SELECT fh.id FROM household fh JOIN building fb ON fb.id = fh.building_id WHERE fb.grid_id::text = ${add(filter.gridId)})`);
+      where.push(`r.household_id IN (SELECT fh.id FROM household fh JOIN building fb ON fb.id = fh.building_id WHERE fb.grid_id = as_uuid(${add(filter.gridId)}))`);
     }
     if (filter.ageBand) {
       // Age a..b today ⇔ born in (today − (b+1) years, today − a years].

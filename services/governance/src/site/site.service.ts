@@ -31,7 +31,7 @@ export class SiteService {
   /** Sites by id, only those in scope (others come back missing). */
   byIds(ids: readonly string[]): Promise<SiteRow[]> {
     const scope = scopeSql(this.principal, 's', 2, 'site');
-    return this.db.query(`SELECT ${COLUMNS} FROM site s WHERE s.id::text = ANY($1) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM site s WHERE s.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
   }
 
   async list(regionCode: string | null | undefined, first: number | null | undefined, after: string | null | undefined) {
@@ -59,7 +59,7 @@ export class SiteService {
         `SELECT s.id,
                 (SELECT count(*) FROM household h WHERE h.site_id = s.id)::int AS households,
                 (SELECT count(*) FROM resident r WHERE r.site_id = s.id AND r.moved_out_on IS NULL)::int AS residents
-           FROM site s WHERE s.id::text = ANY($1)`,
+           FROM site s WHERE s.id = ANY(as_uuids($1))`,
         [ids],
       );
       const byId = new Map(rows.map((r) => [r.id, r]));
