@@ -83,23 +83,39 @@ export interface NewEntry {
   expiresAt?: Date | string | null;
 }
 
-/** Appends one entry to a locked account and moves its balance by the same amount. */
-export async function appendEntry(m: EntityManager, account: LockedAccount, e: NewEntry): Promise<EntryRow> {
+/**
+ * Appends one entry to a locked account and moves its balance by the same amount, in one
+ * statement. Null when a unique rule of the ledger refused the entry (the event already credited,
+ * the redemption already refunded): then nothing changed.
+ */
+export async function tryAppendEntry(m: EntityManager, account: LockedAccount, e: NewEntry): Promise<EntryRow | null> {
   const balanceAfter = account.balance + e.points;
   if (balanceAfter < 0) throw new Error(`ledger invariant: an entry of ${e.points} would make a balance negative`);
-  const [row]: EntryRow[] = await m.query(
-    `INSERT INTO points_entry AS e (resident_id, site_id, region_code, kind, points, balance_after, rule_id, source_event_id, source_event,
-        redemption_id, reason, actor, capped, occurred_at, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14::timestamptz, now()), $15)
-     RETURNING ${ENTRY_COLUMNS}`,
+  const scored = SCORED_KINDS.includes(e.kind) ? e.points : 0;
+  const rows: EntryRow[] = await m.query(
+    `WITH e AS (
+       INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, rule_id, source_event_id, source_event,
+           redemption_id, reason, actor, capped, occurred_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14::timestamptz, now()), $15)
+       ON CONFLICT DO NOTHING
+       RETURNING *),
+     moved AS (
+       UPDATE points_account a SET balance = a.balance + e.points, score = a.score + $16, updated_at = now() FROM e WHERE a.resident_id = e.resident_id RETURNING 1)
+     SELECT ${ENTRY_COLUMNS} FROM e`,
     [
       account.residentId, account.siteId, account.regionCode, e.kind, e.points, balanceAfter, e.ruleId ?? null, e.sourceEventId ?? null,
-      e.sourceEvent ?? null, e.redemptionId ?? null, e.reason ?? null, e.actor ?? null, e.capped ?? false, e.occurredAt ?? null, e.expiresAt ?? null,
+      e.sourceEvent ?? null, e.redemptionId ?? null, e.reason ?? null, e.actor ?? null, e.capped ?? false, e.occurredAt ?? null, e.expiresAt ?? null, scored,
     ],
   );
-  const scored = SCORED_KINDS.includes(e.kind) ? e.points : 0;
-  await m.query(`UPDATE points_account SET balance = balance + $2, score = score + $3, updated_at = now() WHERE resident_id = $1`, [account.residentId, e.points, scored]);
+  if (!rows.length) return null;
   account.balance = balanceAfter;
+  return rows[0];
+}
+
+/** As tryAppendEntry, for entries that no unique rule can refuse (a refusal is a bug). */
+export async function appendEntry(m: EntityManager, account: LockedAccount, e: NewEntry): Promise<EntryRow> {
+  const row = await tryAppendEntry(m, account, e);
+  if (!row) throw new Error(`ledger invariant: a ${e.kind} entry was refused as a duplicate`);
   return row;
 }
 
@@ -162,8 +178,6 @@ export async function creditFromEvent(m: EntityManager, c: EventCredit): Promise
   const account = await lockAccount(m, c.residentId);
   // Unknown resident: fail, so the event is retried and then dead-lettered for an operator, not lost.
   if (!account) throw new Error(`${c.event} ${c.eventId} names a resident governance does not know`);
-  const seen = await m.query(`SELECT 1 FROM points_entry WHERE source_event_id = $1`, [c.eventId]);
-  if (seen.length) return { outcome: 'duplicate' };
   const rule = await ruleFor(m, c.event, account.siteId, account.regionCode);
   if (!rule) return { outcome: 'no-rule' };
   const amount = Math.round(rule.points * (c.quantity ?? 1));
@@ -183,11 +197,12 @@ export async function creditFromEvent(m: EntityManager, c: EventCredit): Promise
     allowed = allowedUnderCaps(amount, rule, used?.today ?? 0, used?.month ?? 0);
   }
   const expiresAt = rule.expiresAfterDays != null ? new Date(new Date(c.occurredAt).getTime() + rule.expiresAfterDays * 86_400_000) : null;
-  const entry = await appendEntry(m, account, {
+  // The unique source_event_id refuses a second credit for the same event (checked under the account lock).
+  const entry = await tryAppendEntry(m, account, {
     kind: 'credit', points: allowed, ruleId: rule.id, sourceEventId: c.eventId, sourceEvent: c.event,
     capped: allowed < amount, occurredAt: c.occurredAt, expiresAt,
   });
-  return { outcome: 'credited', entry };
+  return entry ? { outcome: 'credited', entry } : { outcome: 'duplicate' };
 }
 
 /** Rows of an UPDATE … RETURNING: TypeORM's postgres driver answers `[rows, count]` for UPDATE and DELETE. */

@@ -46,12 +46,14 @@ export class RedemptionService {
     } else {
       throw new ForbiddenError('Residents redeem, or officers on their behalf.');
     }
-    const [reward]: { id: string; siteId: string; regionCode: string; price: number; active: boolean }[] = isUuid(input.rewardId)
-      ? await this.db.query(`SELECT id, site_id AS "siteId", region_code AS "regionCode", price, active FROM points_reward WHERE id = $1`, [input.rewardId])
+    const [reward]: { id: string; siteId: string; regionCode: string; price: number; stock: number; active: boolean }[] = isUuid(input.rewardId)
+      ? await this.db.query(`SELECT id, site_id AS "siteId", region_code AS "regionCode", price, stock, active FROM points_reward WHERE id = $1`, [input.rewardId])
       : [];
     if (!reward) throw new NotFoundError('input.rewardId', 'No such reward.');
     if (p.role !== 'resident' && !coversPlace(p, { siteId: reward.siteId, regionCode: reward.regionCode })) throw new ForbiddenError('The reward’s site is outside your scope.');
     if (!reward.active) throw new ConflictError('input.rewardId', 'This reward is no longer offered.', 'INACTIVE');
+    // Sold out already: answer at once, without a transaction (the decisive check is the conditional update below).
+    if (reward.stock < 1) throw new ConflictError('input.rewardId', 'This reward is out of stock.', 'OUT_OF_STOCK');
 
     return this.db.transaction(async (m) => {
       const account = await lockAccount(m, residentId);
@@ -63,16 +65,17 @@ export class RedemptionService {
       if (account.balance < reward.price) {
         throw new ConflictError('input.rewardId', `The reward costs ${reward.price} points; the balance is ${account.balance}.`, 'INSUFFICIENT_POINTS');
       }
-      const taken = updated<{ price: number }>(await m.query(`UPDATE points_reward SET stock = stock - 1 WHERE id = $1 AND active AND stock >= 1 RETURNING price`, [reward.id]));
-      if (!taken.length) throw new ConflictError('input.rewardId', 'This reward is out of stock.', 'OUT_OF_STOCK');
-      const price: number = taken[0].price;
-      if (account.balance < price) throw new ConflictError('input.rewardId', `The reward costs ${price} points; the balance is ${account.balance}.`, 'INSUFFICIENT_POINTS');
       const [row]: RedemptionRow[] = await m.query(
         `INSERT INTO points_redemption AS rd (reward_id, resident_id, site_id, region_code, points, requested_by)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [reward.id, account.residentId, reward.siteId, reward.regionCode, price, `${p.role}:${p.subject}`],
+        [reward.id, account.residentId, reward.siteId, reward.regionCode, reward.price, `${p.role}:${p.subject}`],
       );
-      await appendEntry(m, account, { kind: 'redeem', points: -price, redemptionId: row.id, reason: 'reward redeemed', actor: `${p.role}:${p.subject}` });
+      await appendEntry(m, account, { kind: 'redeem', points: -reward.price, redemptionId: row.id, reason: 'reward redeemed', actor: `${p.role}:${p.subject}` });
+      // The stock is taken last, by a conditional update: the reward's row lock — the one every
+      // redeemer of a popular reward queues on — is held only from here to COMMIT. The price is
+      // part of the condition, so a price changed meanwhile fails safe (rolled back, nothing written).
+      const taken = updated(await m.query(`UPDATE points_reward SET stock = stock - 1 WHERE id = $1 AND active AND stock >= 1 AND price = $2 RETURNING id`, [reward.id, reward.price]));
+      if (!taken.length) throw new ConflictError('input.rewardId', 'This reward is out of stock.', 'OUT_OF_STOCK');
       return row;
     });
   }
