@@ -82,6 +82,15 @@ describe('lifecycles: incubation, social workers, casework', () => {
       const late = await direct(ASSESS, { i: { workerId: w.id, period: '2026-Q4', score: 70 } }, o.ngoA);
       expect(errorOf(late)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION' });
       expect(await counts()).toEqual(before);
+      // Every write left one audit row, with who did it; the log refuses changes.
+      const trail = await sys.sql(`SELECT action, actor_role, organization_id FROM social_orgs.audit_log WHERE entity_id = $1 ORDER BY id`, [w.id]);
+      expect(trail.map((t) => `${t.action}/${t.actor_role}`)).toEqual([
+        'social_worker.hire/ngo_member', 'social_worker.assign_sites/ngo_member', 'social_worker.assess/county', 'social_worker.assess/ngo_member',
+        'social_worker.feedback/resident', 'social_worker.feedback/ngo_member', 'social_worker.exit/ngo_member',
+      ]);
+      expect(new Set(trail.map((t) => t.organization_id))).toEqual(new Set([o.orgA]));
+      await expect(sys.sql(`UPDATE social_orgs.audit_log SET action = 'x' WHERE entity_id = $1`, [w.id])).rejects.toThrow(/append-only/);
+      await expect(sys.sql(`DELETE FROM social_orgs.audit_log WHERE entity_id = $1`, [w.id])).rejects.toThrow(/append-only/);
       const active = dataOf(await direct(`{ socialWorkers(status: ACTIVE) { totalCount } exited: socialWorkers(status: EXITED) { totalCount } }`, {}, o.ngoA));
       expect(active.exited.totalCount).toBe(1);
     });
@@ -131,6 +140,8 @@ describe('lifecycles: incubation, social workers, casework', () => {
       const later = new Date(Date.now() + 5 * 86_400_000);
       expect(await taskAt(later).run()).toEqual({ flagged: 2 });
       expect(await taskAt(later).run()).toEqual({ flagged: 0 });
+      const flaggedTrail = await sys.sql(`SELECT entity_id FROM social_orgs.audit_log WHERE action = 'referral.flag_overdue' ORDER BY entity_id`);
+      expect(flaggedTrail.map((t) => t.entity_id)).toEqual([civil.id, bRef.id].sort());
       const overdueA = dataOf(await direct(`{ overdueReferrals { totalCount nodes { id agency overdueSince case { id } } } }`, {}, o.ngoA)).overdueReferrals;
       expect(overdueA).toMatchObject({ totalCount: 1, nodes: [{ id: civil.id, agency: 'CIVIL_AFFAIRS', overdueSince: later.toISOString(), case: { id: kase.id } }] });
       const overdueB = dataOf(await sys.query(`{ overdueReferrals { nodes { id } } }`, {}, o.ngoB)).overdueReferrals;

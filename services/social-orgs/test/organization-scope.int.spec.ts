@@ -98,7 +98,7 @@ describe('an NGO sees and changes only its own organization', () => {
       (SELECT json_agg(w ORDER BY w.id) FROM social_orgs.social_worker w) AS w, (SELECT count(*) FROM social_orgs.worker_assessment) AS x,
       (SELECT count(*) FROM social_orgs.worker_feedback) AS fb, (SELECT json_agg(c ORDER BY c.id) FROM social_orgs.social_case c) AS c,
       (SELECT json_agg(f ORDER BY f.id) FROM social_orgs.referral f) AS f, (SELECT json_agg(o ORDER BY o.id) FROM social_orgs.organization o) AS o,
-      (SELECT count(*) FROM social_orgs.outbox) AS ob`);
+      (SELECT count(*) FROM social_orgs.outbox) AS ob, (SELECT count(*) FROM social_orgs.audit_log) AS al`);
     const before = await snapshot();
     const B = rec.B;
     const attempts: [string, Record<string, unknown>, string][] = [

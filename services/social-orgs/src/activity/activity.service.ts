@@ -2,6 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, type Principal } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { iso, isoDateTime, isUuid, maskPhone, organizationToManage, ownedScope, pageArgs, returned, scopedRow, text, toPage } from '../shared/scope';
+import { audit } from '../shared/audit';
 
 export const ACTIVITY_KINDS = ['CULTURAL', 'COMPETITION', 'EDUCATION', 'HEALTH', 'VOLUNTEERING', 'OTHER'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -109,10 +110,14 @@ export class ActivityService {
     const endsAt = isoDateTime(input.endsAt, 'input.endsAt');
     if (endsAt <= startsAt) throw new InputError('input.endsAt', 'An activity ends after it starts.', 'ORDER');
     checkCapacity(input.capacity, 'input.capacity');
-    const [{ id }] = await this.db.query(
-      `INSERT INTO activity (organization_id, site_id, title, kind, starts_at, ends_at, capacity) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-      [orgId, input.siteId, title, input.kind, startsAt, endsAt, input.capacity],
-    );
+    const id = await this.db.transaction(async (m) => {
+      const [{ id }] = await m.query(
+        `INSERT INTO activity (organization_id, site_id, title, kind, starts_at, ends_at, capacity) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [orgId, input.siteId, title, input.kind, startsAt, endsAt, input.capacity],
+      );
+      await audit(m, this.principal, { action: 'activity.create', entityType: 'Activity', entityId: id, organizationId: orgId });
+      return id as string;
+    });
     return (await this.byIds([id]))[0];
   }
 
@@ -124,11 +129,12 @@ export class ActivityService {
     checkCapacity(capacity, 'capacity');
     await this.db.transaction(async (m) => {
       if (this.principal.role === 'resident') throw new ForbiddenError('Residents cannot change an activity.');
-      await scopedRow(m, this.principal, 'activity', activityId, 'activityId', { lock: true, what: 'activity' });
+      const act = await scopedRow(m, this.principal, 'activity', activityId, 'activityId', { lock: true, what: 'activity' });
       const [{ taken }] = await m.query(`SELECT count(*)::int AS taken FROM activity_registration WHERE activity_id = $1 AND status IN ('REGISTERED', 'ATTENDED')`, [activityId]);
       if (capacity < taken) throw new InputError('capacity', `${taken} places are already taken; capacity cannot go below that.`, 'BELOW_REGISTRATIONS');
       await m.query(`UPDATE activity SET capacity = $2 WHERE id = $1`, [activityId, capacity]);
       await promoteWaitlisted(m, activityId, capacity - taken);
+      await audit(m, this.principal, { action: 'activity.set_capacity', entityType: 'Activity', entityId: activityId, organizationId: act.organization_id, detail: { capacity } });
     });
     return (await this.byIds([activityId]))[0];
   }
@@ -165,6 +171,7 @@ export class ActivityService {
         [activity.id, activity.organization_id, residentId, name, contact, status, p.role],
       );
       if (!rows.length) throw new ConflictError('input.residentId', 'This resident is already registered or on the waiting list.', 'ALREADY_REGISTERED');
+      await audit(m, p, { action: 'activity.register', entityType: 'ActivityRegistration', entityId: rows[0].id, organizationId: activity.organization_id, detail: { activityId: activity.id, status } });
       return rows[0].id as string;
     });
     return (await this.registrationsByIds([id]))[0];
@@ -185,6 +192,7 @@ export class ActivityService {
         );
         await promoteWaitlisted(m, reg.activity_id, free);
       }
+      await audit(m, this.principal, { action: 'activity.cancel_registration', entityType: 'ActivityRegistration', entityId: reg.id, organizationId: reg.organization_id });
     });
     return (await this.registrationsByIds([registrationId]))[0];
   }
@@ -215,6 +223,7 @@ export class ActivityService {
         attendedAt: new Date(done.attendedAt).toISOString(),
         activityKind: done.kind,
       });
+      await audit(m, this.principal, { action: 'activity.check_in', entityType: 'ActivityRegistration', entityId: reg.id, organizationId: reg.organization_id });
     });
     return (await this.registrationsByIds([registrationId]))[0];
   }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { InputError, type Principal } from '@anju/kit';
 import { iso, isoDate, isUuid, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
+import { audit } from '../shared/audit';
 
 export type CaseKind = 'FAMILY_THERAPY' | 'MUTUAL_AID_GROUP' | 'INDIVIDUAL_SUPPORT';
 export type Agency = 'CIVIL_AFFAIRS' | 'JUSTICE' | 'TRADE_UNION' | 'YOUTH_LEAGUE' | 'WOMENS_FEDERATION';
@@ -70,10 +71,14 @@ export class CaseworkService {
       const w = await scopedRow<{ status: string }>(this.db, this.principal, 'social_worker', input.workerId, 'input.workerId', { what: 'social worker' });
       if (w.organization_id !== orgId || w.status !== 'ACTIVE') throw new InputError('input.workerId', 'The case worker must be an active social worker of the same organization.', 'WRONG_WORKER');
     }
-    const [{ id }] = await this.db.query(
-      `INSERT INTO social_case (organization_id, kind, title, household_id, site_id, worker_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [orgId, input.kind, title, input.householdId ?? null, input.siteId ?? null, input.workerId ?? null],
-    );
+    const id = await this.db.transaction(async (m) => {
+      const [{ id }] = await m.query(
+        `INSERT INTO social_case (organization_id, kind, title, household_id, site_id, worker_id) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [orgId, input.kind, title, input.householdId ?? null, input.siteId ?? null, input.workerId ?? null],
+      );
+      await audit(m, this.principal, { action: 'case.open', entityType: 'SocialCase', entityId: id, organizationId: orgId });
+      return id as string;
+    });
     return (await this.casesByIds([id]))[0];
   }
 
@@ -86,6 +91,7 @@ export class CaseworkService {
       const c = await scopedRow<{ status: string }>(m, this.principal, 'social_case', input.caseId, 'input.caseId', { lock: true, what: 'case' });
       if (c.status !== 'OPEN') throw new InputError('input.caseId', 'A closed case cannot be referred.', 'INVALID_TRANSITION');
       const [{ id }] = await m.query(`INSERT INTO referral (case_id, organization_id, agency, reason, due_on) VALUES ($1, $2, $3, $4, $5) RETURNING id`, [c.id, c.organization_id, input.agency, reason, dueOn]);
+      await audit(m, this.principal, { action: 'case.refer', entityType: 'Referral', entityId: id, organizationId: c.organization_id, detail: { caseId: c.id, agency: input.agency } });
       return id as string;
     });
     return (await this.referralsByIds([id]))[0];
@@ -98,6 +104,7 @@ export class CaseworkService {
       const f = await scopedRow<{ outcome: string | null }>(m, this.principal, 'referral', referralId, 'referralId', { lock: true, what: 'referral' });
       if (f.outcome) throw new InputError('referralId', 'This referral already has its outcome.', 'INVALID_TRANSITION');
       await m.query(`UPDATE referral SET outcome = $2, outcome_at = now() WHERE id = $1`, [referralId, text_]);
+      await audit(m, this.principal, { action: 'referral.outcome', entityType: 'Referral', entityId: f.id, organizationId: f.organization_id });
     });
     return (await this.referralsByIds([referralId]))[0];
   }
@@ -111,6 +118,7 @@ export class CaseworkService {
       const [{ open }] = await m.query(`SELECT count(*)::int AS open FROM referral WHERE case_id = $1 AND outcome IS NULL`, [caseId]);
       if (open) throw new InputError('caseId', `${open} referral(s) still await an outcome.`, 'OPEN_REFERRALS');
       await m.query(`UPDATE social_case SET status = 'CLOSED', closing_summary = $2, closed_at = now() WHERE id = $1`, [caseId, s]);
+      await audit(m, this.principal, { action: 'case.close', entityType: 'SocialCase', entityId: c.id, organizationId: c.organization_id });
     });
     return (await this.casesByIds([caseId]))[0];
   }

@@ -13,10 +13,18 @@ export function overdueReferralsTask(db: { query(sql: string, params?: unknown[]
     cron: '5 * * * *',
     async run() {
       const at = now();
+      // Flag and audit in one statement: the audit rows commit with the flags or not at all.
       const rows = returned<{ id: string }>(await db.query(
-        `UPDATE referral SET overdue_since = $1
-         WHERE outcome IS NULL AND overdue_since IS NULL AND due_on < ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
-         RETURNING id`,
+        `WITH flagged AS (
+           UPDATE referral SET overdue_since = $1
+           WHERE outcome IS NULL AND overdue_since IS NULL AND due_on < ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
+           RETURNING id, organization_id, due_on
+         ), logged AS (
+           INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, organization_id, detail)
+           SELECT 'scheduler', 'system', 'referral.flag_overdue', 'Referral', f.id::text, f.organization_id, jsonb_build_object('dueOn', f.due_on)
+           FROM flagged f
+         )
+         SELECT id FROM flagged`,
         [at],
       ));
       const flagged = rows.length;

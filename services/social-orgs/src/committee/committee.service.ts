@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, requireRole, type Principal } from '@anju/kit';
 import { iso, isUuid, optionalText, pageArgs, text, toPage } from '../shared/scope';
+import { audit } from '../shared/audit';
 
 export interface CommitteeRow { id: string; seq: string; name: string; field: string; regionCode: string }
 export interface MemberRow { id: string; committeeId: string; name: string; expertise: string; affiliation: string | null; organizationId: string | null }
@@ -77,10 +78,14 @@ export class CommitteeService {
     const field = text(input.field, 'input.field', 100);
     if (!/^\d{2}(\d{2}){0,2}$/.test(input.regionCode)) throw new InputError('input.regionCode', 'A GB/T 2260 region code of 2, 4 or 6 digits.', 'FORMAT');
     if (!this.principal.regions.some((r) => input.regionCode.startsWith(r))) throw new ForbiddenError(`Region ${input.regionCode} is outside your scope.`);
-    const rows = await this.db.query(`INSERT INTO committee (name, field, region_code, created_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
-      [name, field, input.regionCode, this.principal.subject]);
-    if (!rows.length) throw new ConflictError('input.name', 'A committee with this name exists in this region.', 'DUPLICATE');
-    return (await this.byIds([rows[0].id]))[0];
+    const id = await this.db.transaction(async (m) => {
+      const rows = await m.query(`INSERT INTO committee (name, field, region_code, created_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
+        [name, field, input.regionCode, this.principal.subject]);
+      if (!rows.length) throw new ConflictError('input.name', 'A committee with this name exists in this region.', 'DUPLICATE');
+      await audit(m, this.principal, { action: 'committee.create', entityType: 'ProfessionalCommittee', entityId: rows[0].id, detail: { regionCode: input.regionCode } });
+      return rows[0].id as string;
+    });
+    return (await this.byIds([id]))[0];
   }
 
   /** Officers appoint an expert member (optionally from a partner organization serving their regions). */
@@ -91,10 +96,13 @@ export class CommitteeService {
     const expertise = text(input.expertise, 'input.expertise', 200);
     const affiliation = optionalText(input.affiliation, 'input.affiliation', 200);
     if (input.organizationId != null && !isUuid(input.organizationId)) throw new InputError('input.organizationId', 'Give an organization id.', 'FORMAT');
-    await this.db.query(`INSERT INTO committee_member (committee_id, name, expertise, affiliation, organization_id) VALUES ($1, $2, $3, $4, $5)`,
-      [committee.id, name, expertise, affiliation, input.organizationId ?? null]).catch((e: { code?: string }) => {
-      if (e.code === '23503') throw new NotFoundError('input.organizationId', 'No such organization.');
-      throw e;
+    if (input.organizationId != null && !(await this.db.query(`SELECT 1 FROM organization WHERE id = $1`, [input.organizationId])).length) {
+      throw new NotFoundError('input.organizationId', 'No such organization.');
+    }
+    await this.db.transaction(async (m) => {
+      const [{ id }] = await m.query(`INSERT INTO committee_member (committee_id, name, expertise, affiliation, organization_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        [committee.id, name, expertise, affiliation, input.organizationId ?? null]);
+      await audit(m, this.principal, { action: 'committee.add_member', entityType: 'ProfessionalCommittee', entityId: committee.id, organizationId: input.organizationId ?? null, detail: { memberId: id } });
     });
     return committee.id;
   }
@@ -107,10 +115,15 @@ export class CommitteeService {
     const topic = text(input.topic, 'input.topic', 200);
     const problem = text(input.problem, 'input.problem', 4000);
     if (input.siteId != null && !isUuid(input.siteId)) throw new InputError('input.siteId', 'Give a site id.', 'FORMAT');
-    const [{ id }] = await this.db.query(
-      `INSERT INTO consultation (committee_id, organization_id, site_id, topic, problem, requested_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [committee.id, p.role === 'ngo_member' ? p.organizationId : null, input.siteId ?? null, topic, problem, p.subject],
-    );
+    const id = await this.db.transaction(async (m) => {
+      const orgId = p.role === 'ngo_member' ? p.organizationId! : null;
+      const [{ id }] = await m.query(
+        `INSERT INTO consultation (committee_id, organization_id, site_id, topic, problem, requested_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [committee.id, orgId, input.siteId ?? null, topic, problem, p.subject],
+      );
+      await audit(m, p, { action: 'consultation.request', entityType: 'Consultation', entityId: id, organizationId: orgId, detail: { committeeId: committee.id } });
+      return id as string;
+    });
     return (await this.consultationsByIds([id]))[0];
   }
 
@@ -121,13 +134,14 @@ export class CommitteeService {
     if (!input.memberIds.length) throw new InputError('input.memberIds', 'Name the members who gave the advice.', 'REQUIRED');
     await this.db.transaction(async (m) => {
       const s = consultationScope(this.principal, 2);
-      const [c] = isUuid(input.consultationId) ? await m.query(`SELECT c.id, c.committee_id, c.status FROM consultation c WHERE c.id = $1 AND ${s.sql} FOR UPDATE`, [input.consultationId, ...s.params]) : [];
+      const [c] = isUuid(input.consultationId) ? await m.query(`SELECT c.id, c.committee_id, c.organization_id, c.status FROM consultation c WHERE c.id = $1 AND ${s.sql} FOR UPDATE`, [input.consultationId, ...s.params]) : [];
       if (!c) throw new NotFoundError('input.consultationId', 'No such consultation in your scope.');
       if (c.status !== 'OPEN') throw new InputError('input.consultationId', 'This consultation already has its advice.', 'INVALID_TRANSITION');
       const ids = [...new Set(input.memberIds)];
       const ok = ids.every(isUuid) ? await m.query(`SELECT id FROM committee_member WHERE committee_id = $1 AND id = ANY($2::uuid[])`, [c.committee_id, ids]) : [];
       if (ok.length !== ids.length) throw new InputError('input.memberIds', 'Every adviser must be a member of this committee.', 'NOT_A_MEMBER');
       await m.query(`UPDATE consultation SET status = 'ADVISED', advice = $2, advised_by = $3, advised_at = now() WHERE id = $1`, [c.id, advice, ids]);
+      await audit(m, this.principal, { action: 'consultation.advice', entityType: 'Consultation', entityId: c.id, organizationId: c.organization_id, detail: { memberIds: ids } });
     });
     return (await this.consultationsByIds([input.consultationId]))[0];
   }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ConflictError, ForbiddenError, InputError, requireRole, type Principal } from '@anju/kit';
 import { iso, isoDate, isUuid, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
+import { audit } from '../shared/audit';
 import { checkScore, gradeOf } from '../venture/grade';
 
 export interface ContractRow {
@@ -85,6 +86,7 @@ export class ContractService {
           [id, orgId, milestones.map((x) => x.title), milestones.map((x) => x.dueOn)],
         );
       }
+      await audit(m, this.principal, { action: 'contract.sign', entityType: 'ServiceContract', entityId: id, organizationId: orgId });
       return id as string;
     });
     return (await this.byIds([id]))[0];
@@ -99,6 +101,7 @@ export class ContractService {
       if (ms.accepted_at) throw new InputError('milestoneId', 'This milestone is already accepted.', 'INVALID_TRANSITION');
       await this.activeContract(m, ms.contract_id, 'milestoneId');
       await m.query(`UPDATE contract_milestone SET evidence = $2, evidence_at = now() WHERE id = $1`, [milestoneId, ev]);
+      await audit(m, this.principal, { action: 'contract.milestone_evidence', entityType: 'ServiceContract', entityId: ms.contract_id, organizationId: ms.organization_id, detail: { milestoneId } });
       return ms.contract_id;
     });
   }
@@ -111,6 +114,7 @@ export class ContractService {
       if (ms.accepted_at) throw new InputError('milestoneId', 'This milestone is already accepted.', 'INVALID_TRANSITION');
       if (!ms.evidence) throw new InputError('milestoneId', 'A milestone is accepted only with evidence.', 'NO_EVIDENCE');
       await m.query(`UPDATE contract_milestone SET accepted_at = now(), accepted_by = $2 WHERE id = $1`, [milestoneId, this.principal.subject]);
+      await audit(m, this.principal, { action: 'contract.milestone_accept', entityType: 'ServiceContract', entityId: ms.contract_id, organizationId: ms.organization_id, detail: { milestoneId } });
       return ms.contract_id;
     });
   }
@@ -130,6 +134,7 @@ export class ContractService {
       if (paid + amount > Number(c.budget_yuan) + 1e-9) throw new InputError('input.amountYuan', `Payments would exceed the budget (${Number(c.budget_yuan) - paid} yuan left).`, 'OVER_BUDGET');
       await m.query(`INSERT INTO contract_payment (contract_id, organization_id, milestone_id, amount_yuan, paid_on, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)`,
         [c.id, c.organization_id, input.milestoneId ?? null, amount, paidOn, this.principal.subject]);
+      await audit(m, this.principal, { action: 'contract.payment', entityType: 'ServiceContract', entityId: c.id, organizationId: c.organization_id, detail: { amountYuan: amount } });
     });
     return input.contractId;
   }
@@ -143,6 +148,7 @@ export class ContractService {
       const [{ open }] = await m.query(`SELECT count(*)::int AS open FROM contract_milestone WHERE contract_id = $1 AND accepted_at IS NULL`, [c.id]);
       if (open) throw new ConflictError('contractId', `${open} milestone(s) are not accepted yet.`, 'OPEN_MILESTONES');
       await m.query(`UPDATE service_contract SET status = 'COMPLETED', final_score = $2, final_grade = $3, rated_at = now() WHERE id = $1`, [c.id, score, gradeOf(score)]);
+      await audit(m, this.principal, { action: 'contract.rate', entityType: 'ServiceContract', entityId: c.id, organizationId: c.organization_id, detail: { score } });
     });
     return contractId;
   }

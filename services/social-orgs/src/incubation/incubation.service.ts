@@ -3,6 +3,7 @@ import { ConflictError, InputError, NotFoundError, requireRole, type Principal }
 import { organizationScope } from '../organization/organization.service';
 import type { IncubationStage } from '../organization/organization.entity';
 import { iso, isUuid, ownedScope, text } from '../shared/scope';
+import { audit } from '../shared/audit';
 import { canAdvance, INCUBATION_NEXT } from './incubation.rules';
 
 export interface IncubationStepRow {
@@ -65,6 +66,7 @@ export class IncubationService {
         `INSERT INTO incubation_step (organization_id, from_stage, to_stage, support, funding_yuan, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)`,
         [input.organizationId, org.stage, input.to, support, input.fundingYuan ?? null, this.principal.subject],
       );
+      await audit(m, this.principal, { action: 'organization.advance_incubation', entityType: 'SocialOrganization', entityId: input.organizationId, organizationId: input.organizationId, detail: { from: org.stage, to: input.to } });
     });
     return input.organizationId;
   }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ForbiddenError, InputError, type Principal } from '@anju/kit';
 import { isUuid, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
+import { audit } from '../shared/audit';
 
 export type MicroServiceKind = 'AFTER_SCHOOL_CLASS' | 'ELDERLY_CARE' | 'HEALTH_CHECK' | 'MICRO_MARKET' | 'MICRO_STAGE';
 
@@ -50,11 +51,15 @@ export class MicroServiceService {
     const orgId = await organizationToManage(this.db, this.principal, input.organizationId);
     if (!isUuid(input.siteId)) throw new InputError('input.siteId', 'Give the id of a resettlement site (安置点).', 'FORMAT');
     const v = await this.check(orgId, input, 'input');
-    const [{ id }] = await this.db.query(
-      `INSERT INTO micro_service (organization_id, site_id, kind, name, weekdays, start_time, end_time, capacity, runner_worker_id, runner_name)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-      [orgId, input.siteId, input.kind, v.name, v.weekdays, input.startTime, input.endTime, input.capacity, v.runnerWorkerId, v.runnerName],
-    );
+    const id = await this.db.transaction(async (m) => {
+      const [{ id }] = await m.query(
+        `INSERT INTO micro_service (organization_id, site_id, kind, name, weekdays, start_time, end_time, capacity, runner_worker_id, runner_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+        [orgId, input.siteId, input.kind, v.name, v.weekdays, input.startTime, input.endTime, input.capacity, v.runnerWorkerId, v.runnerName],
+      );
+      await audit(m, this.principal, { action: 'micro_service.create', entityType: 'MicroService', entityId: id, organizationId: orgId });
+      return id as string;
+    });
     return (await this.byIds([id]))[0];
   }
 
@@ -68,6 +73,7 @@ export class MicroServiceService {
         `UPDATE micro_service SET name = $2, weekdays = $3, start_time = $4, end_time = $5, capacity = $6, runner_worker_id = $7, runner_name = $8, active = $9 WHERE id = $1`,
         [id, v.name, v.weekdays, input.startTime, input.endTime, input.capacity, v.runnerWorkerId, v.runnerName, input.active],
       );
+      await audit(m, this.principal, { action: 'micro_service.update', entityType: 'MicroService', entityId: id, organizationId: row.organization_id });
     });
     return (await this.byIds([id]))[0];
   }

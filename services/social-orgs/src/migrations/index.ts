@@ -3,9 +3,11 @@ import { Organizations1764201900000 } from './1764201900000-organizations';
 import { ActivitiesIncubationWorkersCases1764330000000 } from './1764330000000-activities-incubation-workers-cases';
 import { MicroServicesContractsVenture1764330100000 } from './1764330100000-micro-services-contracts-venture';
 import { Committees1764330200000 } from './1764330200000-committees';
+import { AuditLog1764330300000 } from './1764330300000-audit-log';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, Organizations1764201900000, ActivitiesIncubationWorkersCases1764330000000,
   MicroServicesContractsVenture1764330100000,
   Committees1764330200000,
+  AuditLog1764330300000,
 ];

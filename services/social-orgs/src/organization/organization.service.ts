@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ConflictError, ForbiddenError, InputError, requireRole, type Principal } from '@anju/kit';
 import type { IncubationStage, OrganizationKind } from './organization.entity';
+import { audit } from '../shared/audit';
 
 export interface OrganizationRow {
   id: string;
@@ -68,12 +69,15 @@ export class OrganizationService {
     if (credit && !/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/.test(credit)) {
       throw new InputError('input.creditCode', 'A unified social credit code has 18 characters (GB 32100).', 'FORMAT');
     }
-    const rows: OrganizationRow[] = await this.db.query(
-      `INSERT INTO organization AS o (name, kind, service_region_codes, credit_code, stage) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-      [name, input.kind, codes, credit, credit ? 'registered' : 'applied'],
-    );
-    if (!rows.length) throw new ConflictError('input.name', 'An organization with this name or credit code is already registered.', 'DUPLICATE');
-    return rows[0];
+    return this.db.transaction(async (m) => {
+      const rows: OrganizationRow[] = await m.query(
+        `INSERT INTO organization AS o (name, kind, service_region_codes, credit_code, stage) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
+        [name, input.kind, codes, credit, credit ? 'registered' : 'applied'],
+      );
+      if (!rows.length) throw new ConflictError('input.name', 'An organization with this name or credit code is already registered.', 'DUPLICATE');
+      await audit(m, this.principal, { action: 'organization.register', entityType: 'SocialOrganization', entityId: rows[0].id, organizationId: rows[0].id });
+      return rows[0];
+    });
   }
 }

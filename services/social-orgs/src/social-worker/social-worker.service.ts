@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, type Principal } from '@anju/kit';
 import { iso, isoDate, isUuid, optionalText, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
+import { audit } from '../shared/audit';
 
 export type Qualification = 'NONE' | 'ASSISTANT_SOCIAL_WORKER' | 'SOCIAL_WORKER' | 'SENIOR_SOCIAL_WORKER';
 
@@ -71,10 +72,14 @@ export class SocialWorkerService {
     if (input.qualification !== 'NONE' && !cert) throw new InputError('input.certificateNumber', 'A qualified social worker has a certificate number (职业水平证书).', 'REQUIRED');
     const joinedOn = isoDate(input.joinedOn, 'input.joinedOn');
     const sites = checkSites(input.siteIds ?? [], 'input.siteIds');
-    const [{ id }] = await this.db.query(
-      `INSERT INTO social_worker (organization_id, name, qualification, certificate_number, joined_on, site_ids) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [orgId, name, input.qualification, cert, joinedOn, sites],
-    );
+    const id = await this.db.transaction(async (m) => {
+      const [{ id }] = await m.query(
+        `INSERT INTO social_worker (organization_id, name, qualification, certificate_number, joined_on, site_ids) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        [orgId, name, input.qualification, cert, joinedOn, sites],
+      );
+      await audit(m, this.principal, { action: 'social_worker.hire', entityType: 'SocialWorker', entityId: id, organizationId: orgId });
+      return id as string;
+    });
     return (await this.byIds([id]))[0];
   }
 
@@ -85,6 +90,7 @@ export class SocialWorkerService {
       const w = await scopedRow<{ status: string }>(m, this.principal, 'social_worker', workerId, 'workerId', { lock: true, what: 'social worker' });
       if (w.status !== 'ACTIVE') throw new InputError('workerId', 'A social worker who has left cannot be assigned.', 'INVALID_TRANSITION');
       await m.query(`UPDATE social_worker SET site_ids = $2 WHERE id = $1`, [workerId, sites]);
+      await audit(m, this.principal, { action: 'social_worker.assign_sites', entityType: 'SocialWorker', entityId: w.id, organizationId: w.organization_id, detail: { siteIds: sites } });
     });
     return (await this.byIds([workerId]))[0];
   }
@@ -104,6 +110,7 @@ export class SocialWorkerService {
         [w.id, w.organization_id, input.period, input.score, comments, this.principal.subject],
       );
       if (!rows.length) throw new ConflictError('input.period', 'This worker is already assessed for this period.', 'DUPLICATE');
+      await audit(m, this.principal, { action: 'social_worker.assess', entityType: 'SocialWorker', entityId: w.id, organizationId: w.organization_id, detail: { period: input.period } });
       return rows[0].id as string;
     });
     return (await this.assessmentsByWorkers([input.workerId])).find((a) => a.id === id)!;
@@ -126,10 +133,14 @@ export class SocialWorkerService {
     } else {
       worker = await scopedRow(this.db, p, 'social_worker', input.workerId, 'input.workerId', { what: 'social worker' });
     }
-    const [{ id }] = await this.db.query(
-      `INSERT INTO worker_feedback (worker_id, organization_id, resident_id, rating, comment) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [worker!.id, worker!.organization_id, p.role === 'resident' ? p.residentId : null, input.rating, comment],
-    );
+    const id = await this.db.transaction(async (m) => {
+      const [{ id }] = await m.query(
+        `INSERT INTO worker_feedback (worker_id, organization_id, resident_id, rating, comment) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        [worker!.id, worker!.organization_id, p.role === 'resident' ? p.residentId : null, input.rating, comment],
+      );
+      await audit(m, p, { action: 'social_worker.feedback', entityType: 'SocialWorker', entityId: worker!.id, organizationId: worker!.organization_id });
+      return id as string;
+    });
     const [row] = await this.db.query(`SELECT f.id, f.worker_id AS "workerId", f.rating, f.comment, ${iso('f.given_at')} AS "givenAt" FROM worker_feedback f WHERE f.id = $1`, [id]);
     return row;
   }
@@ -144,6 +155,7 @@ export class SocialWorkerService {
       const [{ before }] = await m.query(`SELECT $2::date < joined_on AS before FROM social_worker WHERE id = $1`, [w.id, exitedOn]);
       if (before) throw new InputError('input.exitedOn', 'A worker cannot leave before joining.', 'ORDER');
       await m.query(`UPDATE social_worker SET status = 'EXITED', exited_on = $2, exit_reason = $3, site_ids = '{}' WHERE id = $1`, [w.id, exitedOn, reason]);
+      await audit(m, this.principal, { action: 'social_worker.exit', entityType: 'SocialWorker', entityId: w.id, organizationId: w.organization_id });
     });
     return (await this.byIds([input.workerId]))[0];
   }

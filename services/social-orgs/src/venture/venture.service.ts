@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, requireRole, type Principal } from '@anju/kit';
 import { iso, isoDate, isUuid, optionalText, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
+import { audit } from '../shared/audit';
 import { checkScore, gradeOf } from './grade';
 import { canMove, VENTURE_TRANSITIONS, type VentureStatus } from './venture.rules';
 
@@ -75,8 +76,12 @@ export class VentureService {
     if (!this.principal.regions.some((r) => input.regionCode.startsWith(r))) throw new ForbiddenError(`Region ${input.regionCode} is outside your scope.`);
     const budget = money(input.budgetYuan, 'input.budgetYuan');
     const closes = isoDate(input.applicationsCloseOn, 'input.applicationsCloseOn');
-    const [{ id }] = await this.db.query(`INSERT INTO venture_call (title, region_code, budget_yuan, applications_close_on, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [title, input.regionCode, budget, closes, this.principal.subject]);
+    const id = await this.db.transaction(async (m) => {
+      const [{ id }] = await m.query(`INSERT INTO venture_call (title, region_code, budget_yuan, applications_close_on, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        [title, input.regionCode, budget, closes, this.principal.subject]);
+      await audit(m, this.principal, { action: 'venture.open_call', entityType: 'VentureCall', entityId: id, detail: { regionCode: input.regionCode } });
+      return id as string;
+    });
     return (await this.callsByIds([id]))[0];
   }
 
@@ -90,12 +95,16 @@ export class VentureService {
     if (!call) throw new NotFoundError('input.callId', 'No such call open to your organization.');
     if (call.applicationsCloseOn < today.toISOString().slice(0, 10)) throw new InputError('input.callId', 'Applications to this call are closed.', 'CLOSED');
     if (requested > call.budgetYuan) throw new InputError('input.requestedYuan', 'More than the whole call budget.', 'OVER_BUDGET');
-    const rows = await this.db.query(
-      `INSERT INTO venture_application (call_id, organization_id, title, summary, requested_yuan) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
-      [call.id, this.principal.organizationId, title, summary, requested],
-    );
-    if (!rows.length) throw new ConflictError('input.title', 'Your organization already applied with this title.', 'DUPLICATE');
-    return (await this.applicationsByIds([rows[0].id]))[0];
+    const id = await this.db.transaction(async (m) => {
+      const rows = await m.query(
+        `INSERT INTO venture_application (call_id, organization_id, title, summary, requested_yuan) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
+        [call.id, this.principal.organizationId, title, summary, requested],
+      );
+      if (!rows.length) throw new ConflictError('input.title', 'Your organization already applied with this title.', 'DUPLICATE');
+      await audit(m, this.principal, { action: 'venture.apply', entityType: 'VentureApplication', entityId: rows[0].id, organizationId: this.principal.organizationId, detail: { callId: call.id } });
+      return rows[0].id as string;
+    });
+    return (await this.applicationsByIds([id]))[0];
   }
 
   /** A reviewer (officer) scores an application 0–100; one score per reviewer. */
@@ -169,6 +178,7 @@ export class VentureService {
       if (!n) throw new InputError(field, 'Publish only a reviewed application.', 'NOT_REVIEWED');
     }
     await m.query(`UPDATE venture_application SET status = $2 WHERE id = $1`, [id, to]);
+    await audit(m, this.principal, { action: `venture.${to.toLowerCase()}`, entityType: 'VentureApplication', entityId: id, organizationId: a.organization_id, detail: { from: a.status } });
     return a;
   }
 }
