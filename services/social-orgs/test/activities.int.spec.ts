@@ -104,6 +104,8 @@ describe('activities with registration, waiting list and attendance', () => {
     expect(cols.map((c) => c.column_name).sort()).not.toEqual(expect.arrayContaining(['phone', 'national_id']));
     const dump = await sys.sql(`SELECT row_to_json(r)::text AS j FROM social_orgs.activity_registration r`);
     for (const { j } of dump) expect(j).not.toMatch(/1\d{10}/);
+    // Nor in the logs of the whole system (the phones given at sign-up above).
+    expect(sys.logs.text()).not.toMatch(/13812345678|13900001111|138 1234 5678/);
   });
 
   it('shows a resident only activities at their own sites and only their own roster entry', async () => {
