@@ -1,4 +1,4 @@
-import { assignBatch, explain, rankCandidates, type DemandSpec, type Explanation, type VolunteerSpec } from '../engine';
+import { MAX_DISTANCE_KM, assignBatch, explain, rankCandidates, type DemandSpec, type Explanation, type VolunteerSpec } from '../engine';
 import { localDate } from '../scope';
 
 /** Anything that runs SQL: a DataSource or a transaction's EntityManager. */
@@ -58,12 +58,21 @@ export async function loadVolunteers(db: Sql, where: string, params: unknown[], 
   }));
 }
 
-/** Volunteers who could be asked for a demand: same prefecture, every language it needs, not having declined it. */
-async function volunteersFor(db: Sql, d: DemandForMatch, now: Date): Promise<VolunteerSpec[]> {
+/**
+ * Volunteers who could be asked for a demand, narrowed in SQL before the engine scores them: every
+ * language it needs, not having declined it, some availability inside its window, and a home
+ * site within the service radius (a lat/lng box around the demand's site; the engine checks the
+ * exact distance).
+ */
+async function volunteersFor(db: Sql, d: DemandForMatch, spec: DemandSpec, now: Date): Promise<VolunteerSpec[]> {
+  const dLat = MAX_DISTANCE_KM / 111;
+  const dLng = MAX_DISTANCE_KM / (111 * Math.cos((d.lat * Math.PI) / 180));
   return loadVolunteers(db,
-    `v.languages @> $1::text[] AND left(v.region_code, 4) = left($2, 4)
-      AND NOT EXISTS (SELECT 1 FROM assignment x WHERE x.demand_id = $3 AND x.volunteer_id = v.id AND x.status = 'declined')`,
-    [d.languages, d.regionCode, d.id], now);
+    `v.languages @> $1::text[]
+      AND NOT EXISTS (SELECT 1 FROM assignment x WHERE x.demand_id = $2 AND x.volunteer_id = v.id AND x.status = 'declined')
+      AND EXISTS (SELECT 1 FROM volunteer_availability w WHERE w.volunteer_id = v.id AND w.ends_at > $3 AND w.starts_at < $4)
+      AND s.latitude BETWEEN $5 AND $6 AND s.longitude BETWEEN $7 AND $8`,
+    [d.languages, d.id, new Date(spec.window.start), new Date(spec.window.end), d.lat - dLat, d.lat + dLat, d.lng - dLng, d.lng + dLng], now);
 }
 
 async function demandForMatch(db: Sql, demandId: string): Promise<DemandForMatch | null> {
@@ -75,7 +84,8 @@ async function demandForMatch(db: Sql, demandId: string): Promise<DemandForMatch
 export async function candidatesFor(db: Sql, demandId: string, now: Date, limit: number): Promise<Explanation[]> {
   const d = await demandForMatch(db, demandId);
   if (!d) return [];
-  return rankCandidates(demandSpecOf(d, now), await volunteersFor(db, d, now), limit);
+  const spec = demandSpecOf(d, now);
+  return rankCandidates(spec, await volunteersFor(db, d, spec, now), limit);
 }
 
 async function insertAssignments(db: Sql, rows: { demandId: string; volunteerId: string; hours: number; e: Explanation }[], source: 'incremental' | 'batch'): Promise<number> {
@@ -101,7 +111,8 @@ export async function matchOne(db: Sql, demandId: string, now: Date): Promise<st
   if (!d || !['open', 'claimed'].includes(d.status)) return null;
   const [active] = await db.query(`SELECT 1 FROM assignment WHERE demand_id = $1 AND status IN ('proposed', 'accepted')`, [demandId]);
   if (active) return null;
-  const [best] = rankCandidates(demandSpecOf(d, now), await volunteersFor(db, d, now), 1);
+  const spec = demandSpecOf(d, now);
+  const [best] = rankCandidates(spec, await volunteersFor(db, d, spec, now), 1);
   if (!best) return null;
   await insertAssignments(db, [{ demandId, volunteerId: best.volunteerId, hours: d.hours, e: best }], 'incremental');
   return best.volunteerId;
