@@ -99,18 +99,25 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
     p,
   );
 
+  // Rules failing now that no open gap covers, computed before any insert (a statement that read
+  // household_gap while inserting into it would rescan its own new rows: quadratic at scale).
+  await manager.query(`DROP TABLE IF EXISTS pg_temp.newly_failed`);
+  await manager.query(
+    `CREATE TEMP TABLE newly_failed ON COMMIT DROP AS
+     SELECT f.household_id, f.site_id, f.region_code,
+            ARRAY(SELECT u.r FROM unnest(f.failed) WITH ORDINALITY AS u(r, i) WHERE NOT (u.r = ANY(coalesce(o.rules, '{}'::text[]))) ORDER BY u.i) AS rules
+       FROM fresh_verdict f
+       LEFT JOIN (SELECT g.household_id, array_agg(DISTINCT r) AS rules FROM household_gap g, unnest(g.rules) r
+                   WHERE g.closed_on IS NULL ${all ? '' : 'AND g.household_id = ANY($1::uuid[])'} GROUP BY g.household_id) o
+         ON o.household_id = f.household_id
+      WHERE cardinality(f.failed) > 0`,
+    all ? [] : [households],
+  );
   const [{ n: gapsOpened }] = await manager.query(
-    `WITH newly AS (
-       SELECT f.household_id, f.site_id, f.region_code,
-              ARRAY(SELECT r FROM unnest(f.failed) WITH ORDINALITY AS u(r, i)
-                     WHERE NOT EXISTS (SELECT 1 FROM household_gap g WHERE g.household_id = f.household_id AND g.closed_on IS NULL AND u.r = ANY(g.rules))
-                     ORDER BY u.i) AS rules
-         FROM fresh_verdict f
-        WHERE cardinality(f.failed) > 0
-     ), opened AS (
+    `WITH opened AS (
        INSERT INTO household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on)
        SELECT household_id, site_id, region_code, rules, rules && ARRAY['PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER'], $1::date
-         FROM newly WHERE cardinality(rules) > 0
+         FROM newly_failed WHERE cardinality(rules) > 0
        RETURNING id, household_id, site_id, region_code, rules, needs_job_help
      ), sent AS (${outboxInsert(
        'household.gap.detected',
@@ -151,6 +158,8 @@ export async function runNightly(db: DataSource, now: Date): Promise<MonitoringO
   const started = new Date();
   const day = provinceDay(now);
   return db.transaction(async (m) => {
+    // One batch at night: let its hash joins and aggregates work in memory rather than spill.
+    await m.query(`SET LOCAL work_mem = '64MB'`);
     const outcome = await checkHouseholds(m, day, null);
     const snapshotRows = await writeSnapshot(m, day);
     await m.query(
