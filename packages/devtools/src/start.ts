@@ -16,6 +16,7 @@ import path from 'node:path';
 import IORedis from 'ioredis';
 import { ConfigError, loadConfig, platformSettings, setting } from '@anju/kit';
 import { PROCESSES, REPO_ROOT, portSettings, type ProcessDefinition } from './start/processes';
+import { NotEmptyError, seed } from './seed/seed';
 import { formatLogLine, lines, painter, prefixer } from './start/output';
 import {
   databaseName,
@@ -34,6 +35,7 @@ const startSettings = {
   ...platformSettings,
   START_READY_TIMEOUT_MS: setting.int(120_000, '`pnpm start`: how long to wait for every process to answer /ready', 1_000),
   START_EMBEDDED_PG_PORT: setting.port(54329, '`pnpm start`: port of the embedded PostgreSQL when the port of DATABASE_URL is taken by something else'),
+  START_DEMO_DATA: setting.bool(true, '`pnpm start`: load the demo data (as `pnpm seed --scale demo`) when the database has no regions yet'),
 };
 
 const EMBEDDED_DATA_DIR = path.join(REPO_ROOT, '.data', 'postgres');
@@ -285,6 +287,7 @@ async function main(): Promise<void> {
 
   const deadline = Date.now() + config.START_READY_TIMEOUT_MS;
   await Promise.all(running.map((r) => waitReady(r, deadline)));
+  if (config.START_DEMO_DATA && selected.some((d) => d.service === 'governance')) await loadDemoOnFirstRun(databaseUrl, env);
   const gateway = ports.find((x) => x.def.kind === 'gateway');
   const summary = [
     '',
@@ -300,6 +303,21 @@ async function main(): Promise<void> {
     '',
   );
   say(summary.join('\n'));
+}
+
+/**
+ * First run: the services have migrated their schemas; if governance has no regions yet, the
+ * demo data (one county, four sites, 600 residents) goes straight into each service's tables.
+ */
+async function loadDemoOnFirstRun(databaseUrl: string, env: NodeJS.ProcessEnv): Promise<void> {
+  try {
+    const report = await seed({ scale: 'demo', seed: 1, databaseUrl, env });
+    const rows = report.rows;
+    say(`${p.green('✓')} empty database: loaded the demo data in ${report.seconds.total} s (${rows['governance.site']} sites of 镇雄县, ${rows['governance.household']} households, ${rows['governance.resident']} residents, ${rows['matching.demand']} demands; pnpm seed --help for more)`);
+  } catch (err) {
+    if (err instanceof NotEmptyError) return;
+    say(`${p.red('✗')} could not load the demo data: ${(err as Error).message}`);
+  }
 }
 
 /** The settings, every bad one reported at once: the platform's, ours and the table's ports. */

@@ -61,24 +61,47 @@ export class SchemaWriter {
   async copy(table: string, columns: readonly string[], rows: Iterable<readonly Cell[]>): Promise<number> {
     const client = await this.connect();
     try {
-      const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
-      let count = 0;
-      let chunk = '';
-      for (const row of rows) {
-        if (row.length !== columns.length) throw new Error(`${table}: a row has ${row.length} values for ${columns.length} columns`);
-        chunk += `${row.map(encodeCell).join('\t')}\n`;
-        count++;
-        if (chunk.length > 256 * 1024) {
-          const ok = stream.write(chunk);
-          chunk = '';
-          if (!ok) await once(stream, 'drain');
-        }
-      }
-      stream.end(chunk);
-      await finished(stream);
+      // One transaction: into an empty table, the secondary indexes (not constraints) are dropped
+      // and built again after the rows, from their own definitions (a sort instead of a million
+      // random inserts); if anything fails, all of it rolls back, indexes included.
+      await client.query('BEGIN');
+      const { rows: [{ empty }] } = await client.query(`SELECT NOT EXISTS (SELECT 1 FROM ${table}) AS empty`);
+      const indexes: { name: string; def: string }[] = empty
+        ? (await client.query(
+            `SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+              WHERE i.schemaname = $1 AND i.tablename = $2
+                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)`,
+            [this.schema, table])).rows
+        : [];
+      for (const ix of indexes) await client.query(`DROP INDEX ${ix.name}`);
+      const count = await this.stream(client, table, columns, rows);
+      for (const ix of indexes) await client.query(ix.def);
+      await client.query('COMMIT');
       return count;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
     } finally {
       await client.end();
     }
+  }
+
+  private async stream(client: Client, table: string, columns: readonly string[], rows: Iterable<readonly Cell[]>): Promise<number> {
+    const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+    let count = 0;
+    let chunk = '';
+    for (const row of rows) {
+      if (row.length !== columns.length) throw new Error(`${table}: a row has ${row.length} values for ${columns.length} columns`);
+      chunk += `${row.map(encodeCell).join('\t')}\n`;
+      count++;
+      if (chunk.length > 256 * 1024) {
+        const ok = stream.write(chunk);
+        chunk = '';
+        if (!ok) await once(stream, 'drain');
+      }
+    }
+    stream.end(chunk);
+    await finished(stream);
+    return count;
   }
 }
