@@ -179,12 +179,18 @@ describe('employment and income-stability monitoring, through the gateway', () =
       let s = await stability(hhA);
       expect(s).toMatchObject({ ableToWork: 2, untrained: 1 });
       expect(s.failedRules).toContain('TRAINING_AND_SKILL');
+      // A rule newly failing while another gap is open opens a gap of its own (not a job gap).
+      const trainingGap = s.openGaps.find((g: { rules: string[] }) => g.rules.includes('TRAINING_AND_SKILL'));
+      expect(trainingGap).toMatchObject({ rules: ['TRAINING_AND_SKILL'], needsJobHelp: false });
+      expect(s.openGaps).toHaveLength(2);
 
       await ok(`mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) { id } }`, { id: r2, i: { movedOutOn: '2026-05-10', reason: '投亲靠友' } }, officerA);
       await sys.waitForIdle();
       s = await stability(hhA);
       expect(s).toMatchObject({ members: 1, ableToWork: 1, untrained: 0 });
       expect(s.failedRules).not.toContain('TRAINING_AND_SKILL');
+      expect(s.openGaps.map((g: { id: string }) => g.id)).not.toContain(trainingGap.id);
+      expect((await outbox('household.gap.closed')).map((e) => e.payload.gapId)).toContain(trainingGap.id);
     });
   });
 

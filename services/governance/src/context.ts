@@ -18,6 +18,8 @@ import { PartyService, type JointMeetingRow } from './party/party.service';
 import { meetingLoaders } from './party/party.resolvers';
 import { NoticeService, type NoticeRow } from './notice/notice.service';
 import { noticeLoaders } from './notice/notice.resolvers';
+import { RuleOfLawService } from './rule-of-law/rule-of-law.service';
+import { ruleOfLawLoaders } from './rule-of-law/rule-of-law.resolvers';
 
 export interface GovernanceDeps {
   db: DataSource;
@@ -39,6 +41,7 @@ export interface GovernanceContext extends RequestBase {
   listItems: ListItemService;
   party: PartyService;
   notices: NoticeService;
+  ruleOfLaw: RuleOfLawService;
   loaders: {
     grid: DataLoader<string, GridRow | null>;
     microIssue: DataLoader<string, MicroIssueRow | null>;
@@ -49,6 +52,7 @@ export interface GovernanceContext extends RequestBase {
     notice: DataLoader<string, NoticeRow | null>;
     noticeReadByMe: DataLoader<string, boolean>;
     noticeReadStats: DataLoader<string, { siteId: string; residents: number; read: number; rate: number }[] | null>;
+  } & ReturnType<typeof ruleOfLawLoaders> & {
     building: DataLoader<string, BuildingRow | null>;
     region: DataLoader<string, Region | null>;
     site: DataLoader<string, SiteRow | null>;
@@ -71,6 +75,7 @@ export function buildContext(deps: GovernanceDeps) {
     const listItems = new ListItemService(deps.db, base.principal);
     const party = new PartyService(deps.db, base.principal);
     const notices = new NoticeService(deps.db, base.principal);
+    const ruleOfLaw = new RuleOfLawService(deps.db, base.principal);
     const buildings = new BuildingService(deps.db, base.principal);
     return {
       ...base,
@@ -82,6 +87,7 @@ export function buildContext(deps: GovernanceDeps) {
       listItems,
       party,
       notices,
+      ruleOfLaw,
       regions,
       sites,
       households,
@@ -95,6 +101,7 @@ export function buildContext(deps: GovernanceDeps) {
         ...meetingLoaders(party, listItems),
         notice: byIdLoader((ids) => notices.byIds(ids)),
         ...noticeLoaders(notices),
+        ...ruleOfLawLoaders(ruleOfLaw),
         building: byIdLoader((ids) => buildings.byIds(ids)),
         region: byKeyLoader((codes) => regions.byCodes(codes), (r) => r.code),
         site: byIdLoader((ids) => sites.byIds(ids)),

@@ -8,11 +8,12 @@ import { GridTask } from './grid-task/grid-task.entity';
 import { MicroIssue } from './micro-issue/micro-issue.entity';
 import { ListItem } from './list-item/list-item.entity';
 import { Notice } from './notice/notice.entity';
+import { LegalAdviser } from './rule-of-law/legal-adviser.entity';
 import { migrations } from './migrations';
 
 /** Governance's tables live in the `governance` schema. */
 export const governanceData = {
   schema: 'governance',
-  entities: [Region, Site, Household, Resident, Grid, Building, GridTask, MicroIssue, ListItem, Notice],
+  entities: [Region, Site, Household, Resident, Grid, Building, GridTask, MicroIssue, ListItem, Notice, LegalAdviser],
   migrations,
 };

@@ -12,8 +12,9 @@ import { microIssueResolvers } from './micro-issue/micro-issue.resolvers';
 import { listItemResolvers } from './list-item/list-item.resolvers';
 import { partyResolvers } from './party/party.resolvers';
 import { noticeResolvers } from './notice/notice.resolvers';
+import { ruleOfLawResolvers } from './rule-of-law/rule-of-law.resolvers';
 
-const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, noticeResolvers, pointsResolvers];
+const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, noticeResolvers, ruleOfLawResolvers, pointsResolvers];
 
 export const resolvers = {
   ...enumResolvers,
@@ -43,6 +44,15 @@ export const resolvers = {
   NoticeStatus: noticeResolvers.NoticeStatus,
   Notice: noticeResolvers.Notice,
   NoticeReadRate: noticeResolvers.NoticeReadRate,
+  LegalAdviserKind: ruleOfLawResolvers.LegalAdviserKind,
+  MediationOutcome: ruleOfLawResolvers.MediationOutcome,
+  MediationCaseStatus: ruleOfLawResolvers.MediationCaseStatus,
+  MediationPartyRole: ruleOfLawResolvers.MediationPartyRole,
+  LegalAdviser: ruleOfLawResolvers.LegalAdviser,
+  LawyerVisit: ruleOfLawResolvers.LawyerVisit,
+  LawyerVisitBooking: ruleOfLawResolvers.LawyerVisitBooking,
+  MediationCase: ruleOfLawResolvers.MediationCase,
+  MediationSession: ruleOfLawResolvers.MediationSession,
   PointsRule: pointsResolvers.PointsRule,
   PointsAccount: pointsResolvers.PointsAccount,
   PointsEntry: pointsResolvers.PointsEntry,
