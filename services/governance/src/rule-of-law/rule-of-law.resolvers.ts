@@ -1,0 +1,73 @@
+import DataLoader from 'dataloader';
+import { byIdLoader } from '@anju/kit';
+import type { GovernanceContext } from '../context';
+import type { AdviserRow, CaseRow, RuleOfLawService, VisitRow } from './rule-of-law.service';
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+type Party = { caseId: string; name: string; residentId: string | null; role: string };
+type Session = { caseId: string; heldAt: Date; place: string; notes: string };
+type Booking = { visitId: string; residentId: string; topic: string; bookedAt: Date };
+
+export const ruleOfLawResolvers = {
+  LegalAdviserKind: { LEGAL_ADVISER: 'legal_adviser', PUBLIC_LAWYER: 'public_lawyer' },
+  MediationOutcome: { AGREEMENT: 'agreement', NO_AGREEMENT: 'no_agreement', REFERRED: 'referred', WITHDRAWN: 'withdrawn' },
+  MediationCaseStatus: { OPEN: 'open', CLOSED: 'closed' },
+  MediationPartyRole: { APPLICANT: 'applicant', RESPONDENT: 'respondent', OTHER: 'other' },
+  Query: {
+    legalAdvisers: (_: unknown, a: { siteId: string }, ctx: GovernanceContext) => ctx.ruleOfLaw.advisersOfSite(a.siteId),
+    lawyerVisits: (_: unknown, a: { siteId: string; upcomingOnly?: boolean }, ctx: GovernanceContext) => ctx.ruleOfLaw.visits(a.siteId, a.upcomingOnly ?? true),
+    mediationCase: (_: unknown, a: { id: string }, ctx: GovernanceContext) => ctx.loaders.mediationCase.load(a.id),
+    mediationCases: (_: unknown, a: { siteId?: string; status?: 'open' | 'closed' }, ctx: GovernanceContext) => ctx.ruleOfLaw.cases(a.siteId, a.status),
+  },
+  Mutation: {
+    registerLegalAdviser: (_: unknown, a: { input: Parameters<RuleOfLawService['registerAdviser']>[0] }, ctx: GovernanceContext) => ctx.ruleOfLaw.registerAdviser(a.input),
+    scheduleLawyerVisit: (_: unknown, a: { input: Parameters<RuleOfLawService['scheduleVisit']>[0] }, ctx: GovernanceContext) => ctx.ruleOfLaw.scheduleVisit(a.input),
+    bookLawyerVisit: (_: unknown, a: { visitId: string; topic: string }, ctx: GovernanceContext) => ctx.ruleOfLaw.book(a.visitId, a.topic),
+    cancelLawyerVisitBooking: (_: unknown, a: { visitId: string }, ctx: GovernanceContext) => ctx.ruleOfLaw.cancelBooking(a.visitId),
+    openMediationCase: (_: unknown, a: { input: Parameters<RuleOfLawService['openCase']>[0] }, ctx: GovernanceContext) => ctx.ruleOfLaw.openCase(a.input),
+    recordMediationSession: (_: unknown, a: { caseId: string; input: { heldAt: string; place: string; notes: string } }, ctx: GovernanceContext) => ctx.ruleOfLaw.recordSession(a.caseId, a.input),
+    closeMediationCase: (_: unknown, a: { caseId: string; outcome: 'agreement' | 'no_agreement' | 'referred' | 'withdrawn'; note: string }, ctx: GovernanceContext) =>
+      ctx.ruleOfLaw.closeCase(a.caseId, a.outcome, a.note),
+  },
+  LegalAdviser: {
+    sites: async (a: AdviserRow, _: unknown, ctx: GovernanceContext) => (await ctx.loaders.site.loadMany(a.siteIds)).filter((s) => s && !(s instanceof Error)),
+  },
+  LawyerVisit: {
+    site: (v: VisitRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(v.siteId),
+    adviser: (v: VisitRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.legalAdviser.load(v.adviserId),
+    startsAt: (v: VisitRow) => iso(v.startsAt),
+    endsAt: (v: VisitRow) => iso(v.endsAt),
+    remaining: (v: VisitRow) => Math.max(0, v.capacity - v.booked),
+    bookings: (v: VisitRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.visitBookings.load(v.id),
+  },
+  LawyerVisitBooking: {
+    resident: (b: Booking, _: unknown, ctx: GovernanceContext) => ctx.loaders.resident.load(b.residentId),
+    bookedAt: (b: Booking) => iso(b.bookedAt),
+  },
+  MediationCase: {
+    site: (c: CaseRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(c.siteId),
+    adviser: (c: CaseRow, _: unknown, ctx: GovernanceContext) => (c.adviserId ? ctx.loaders.legalAdviser.load(c.adviserId) : null),
+    microIssue: (c: CaseRow, _: unknown, ctx: GovernanceContext) => (c.microIssueId ? ctx.loaders.microIssue.load(c.microIssueId) : null),
+    openedAt: (c: CaseRow) => iso(c.openedAt),
+    closedAt: (c: CaseRow) => iso(c.closedAt),
+    parties: (c: CaseRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.mediationParties.load(c.id),
+    sessions: (c: CaseRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.mediationSessions.load(c.id),
+  },
+  MediationSession: { heldAt: (s: Session) => iso(s.heldAt) },
+};
+
+const groupBy = <T extends Record<K, string>, K extends string>(key: K, fetch: (ids: readonly string[]) => Promise<T[]>) =>
+  new DataLoader<string, T[]>(async (ids) => {
+    const rows = await fetch(ids);
+    return ids.map((id) => rows.filter((r) => r[key] === id));
+  });
+
+export function ruleOfLawLoaders(rol: RuleOfLawService) {
+  return {
+    legalAdviser: byIdLoader((ids) => rol.advisersByIds(ids)),
+    mediationCase: byIdLoader((ids) => rol.casesByIds(ids)),
+    mediationParties: groupBy<Party, 'caseId'>('caseId', (ids) => rol.parties(ids)),
+    mediationSessions: groupBy<Session, 'caseId'>('caseId', (ids) => rol.sessions(ids)),
+    visitBookings: new DataLoader<string, Booking[] | null>((ids) => rol.bookings(ids)),
+  };
+}
