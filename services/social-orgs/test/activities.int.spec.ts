@@ -99,6 +99,20 @@ describe('activities with registration, waiting list and attendance', () => {
     expect(roster).toMatchObject({ registeredCount: 3, waitlistCount: 9 });
   });
 
+  it('lets a site officer see and run the activities at their site, and nothing elsewhere', async () => {
+    const act = await newActivity(o.ngoB, 2);
+    const officer = await tokenFor({ role: 'site_officer', sites: [siteId] });
+    const elsewhere = await tokenFor({ role: 'site_officer', sites: [randomUUID()] });
+    expect(dataOf(await sys.query(`query($id: ID!) { activity(id: $id) { id } }`, { id: act.id }, officer)).activity).toEqual({ id: act.id });
+    expect(dataOf(await sys.query(`query($id: ID!) { activity(id: $id) { id } }`, { id: act.id }, elsewhere)).activity).toBeNull();
+    const reg = dataOf(await sys.query(REGISTER, { i: { activityId: act.id, residentId: randomUUID(), participantName: '代报名' } }, officer)).registerForActivity;
+    expect(reg.status).toBe('REGISTERED');
+    expect(dataOf(await sys.query(CHECK_IN, { id: reg.id }, officer)).checkInToActivity.status).toBe('ATTENDED');
+    expect(errorOf(await sys.query(CHECK_IN, { id: reg.id }, elsewhere))).toMatchObject({ code: 'NOT_FOUND' });
+    // Changing the activity itself stays with the organization and province/county officers.
+    expect(errorOf(await sys.query(`mutation($id: ID!) { setActivityCapacity(activityId: $id, capacity: 5) { id } }`, { id: act.id }, officer))).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('keeps no full phone or ID number anywhere in the roster table', async () => {
     const cols = await sys.sql(`SELECT column_name FROM information_schema.columns WHERE table_schema = 'social_orgs' AND table_name = 'activity_registration'`);
     expect(cols.map((c) => c.column_name).sort()).not.toEqual(expect.arrayContaining(['phone', 'national_id']));

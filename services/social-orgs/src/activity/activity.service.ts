@@ -51,15 +51,22 @@ const REGISTRATION_COLUMNS = `r.id, r.seq, r.activity_id AS "activityId", r.orga
   CASE WHEN r.status = 'WAITLISTED' THEN (SELECT count(*) FROM activity_registration w WHERE w.activity_id = r.activity_id AND w.status = 'WAITLISTED' AND w.seq <= r.seq)::int END AS "waitlistPosition",
   ${iso('r.registered_at')} AS "registeredAt", ${iso('r.promoted_at')} AS "promotedAt", ${iso('r.cancelled_at')} AS "cancelledAt", ${iso('r.attended_at')} AS "attendedAt"`;
 
-/** Activities: the organization's own (NGO), those of organizations in their regions (officers), those at their own sites (residents). */
+/** Roles that work at sites and see the activities there: residents, site officers, grid workers. */
+const atSites = (p: Principal) => p.role === 'resident' || p.role === 'site_officer' || p.role === 'grid_worker';
+
+/**
+ * Activities: the organization's own (NGO), those of organizations in their regions (province and
+ * county officers), those at their own sites (residents, site officers, grid workers).
+ */
 function activityScope(p: Principal, firstParam: number) {
-  if (p.role === 'resident') return { sql: `a.site_id::text = ANY($${firstParam}::text[])`, params: [p.sites] };
+  if (atSites(p)) return { sql: `a.site_id::text = ANY($${firstParam}::text[])`, params: [p.sites] };
   return ownedScope(p, 'a.organization_id', firstParam);
 }
 
-/** Registrations: the organization's (NGO, officers); a resident's own. */
+/** Registrations: the organization's (NGO, officers); those of activities at their sites (site officers, grid workers); a resident's own. */
 function registrationScope(p: Principal, firstParam: number) {
   if (p.role === 'resident') return { sql: `r.resident_id = $${firstParam}::uuid`, params: [p.residentId] };
+  if (atSites(p)) return { sql: `EXISTS (SELECT 1 FROM activity sa WHERE sa.id = r.activity_id AND sa.site_id::text = ANY($${firstParam}::text[]))`, params: [p.sites] };
   return ownedScope(p, 'r.organization_id', firstParam);
 }
 

@@ -14,9 +14,10 @@ const COLUMNS = `m.id, m.seq, m.organization_id AS "organizationId", o.name AS "
   m.weekdays::int[] AS weekdays, to_char(m.start_time, 'HH24:MI') AS "startTime", to_char(m.end_time, 'HH24:MI') AS "endTime",
   m.capacity, m.runner_worker_id AS "runnerWorkerId", m.runner_name AS "runnerName", m.active`;
 
-/** Organizers see their organization's (NGO) or those in their regions (officers); residents the active ones at their sites. */
+/** Organizers see their organization's (NGO) or those in their regions (officers); site officers and grid workers those at their sites; residents the active ones there. */
 function scope(p: Principal, firstParam: number) {
   if (p.role === 'resident') return { sql: `m.active AND m.site_id::text = ANY($${firstParam}::text[])`, params: [p.sites] };
+  if (p.role === 'site_officer' || p.role === 'grid_worker') return { sql: `m.site_id::text = ANY($${firstParam}::text[])`, params: [p.sites] };
   return ownedScope(p, 'm.organization_id', firstParam);
 }
 
