@@ -48,6 +48,10 @@ describe('matching through the gateway', () => {
       const seen = dataOf(await sys.query(`{ demands(status: OPEN) { totalCount nodes { id } } }`, {}, unitToken)).demands;
       expect(seen.nodes.map((n: { id: string }) => n.id)).toContain(d.id);
       expect(dataOf(await sys.query(`{ demands(status: OPEN) { totalCount } }`, {}, otherUnitToken)).demands.totalCount).toBe(0);
+      const outside = await sys.query(CLAIM, { d: d.id, p: day(7) }, otherUnitToken);
+      expect(outside.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'demandId' });
+      const byOfficer = await sys.query(CLAIM, { d: d.id, p: day(7) }, officer);
+      expect(byOfficer.errors![0].extensions?.code).toBe('FORBIDDEN');
       const claimed = dataOf(await sys.query(CLAIM, { d: d.id, p: day(7) }, unitToken)).claimDemand;
       expect(claimed).toMatchObject({ status: 'CLAIMED', promisedOn: day(7), claimedBy: { name: '五华区人社局', kind: 'DEPARTMENT' } });
       expect(dataOf(await sys.query(`mutation($d: ID!) { startDemand(demandId: $d) { status } }`, { d: d.id }, unitToken)).startDemand.status).toBe('IN_PROGRESS');
