@@ -2,21 +2,24 @@
  * The four rules of rules.ts as one set-based statement over employment's own tables: per resident
  * flags (completed training, skill, ongoing jobs) hash-joined onto labour profiles, grouped by
  * household, then joined with land and dividends. `$1` is the day the check is for (YYYY-MM-DD).
- * With `households`, every table is first narrowed to `$2::uuid[]` (the per-household re-check).
+ * With `households`, every table is first narrowed to the households `$2::uuid[]` (the per-household
+ * re-check) — resident-level tables through the households' members, by index.
  */
 export function verdictSql(households: boolean): string {
   const only = (col: string) => (households ? `AND ${col} = ANY($2::uuid[])` : '');
+  // Trainings, skills and jobs belong to the resident (they follow a resident who changes household).
+  const ofMembers = (col: string) => (households ? `AND ${col} IN (SELECT resident_id FROM labour_profile WHERE household_id = ANY($2::uuid[]))` : '');
   return `
 WITH trained AS (
-  SELECT DISTINCT resident_id FROM enrollment WHERE status = 'completed' ${only('household_id')}
+  SELECT DISTINCT resident_id FROM enrollment WHERE status = 'completed' ${ofMembers('resident_id')}
 ), skilled AS (
-  SELECT DISTINCT resident_id FROM skill WHERE true ${only('household_id')}
+  SELECT DISTINCT resident_id FROM skill WHERE true ${ofMembers('resident_id')}
 ), jobs AS (
   SELECT resident_id,
          count(*) FILTER (WHERE kind = 'public_welfare_post') AS posts,
          count(*) FILTER (WHERE monthly_income > 0) AS paid
     FROM employment_record
-   WHERE started_on <= $1::date AND (ended_on IS NULL OR ended_on > $1::date) ${only('household_id')}
+   WHERE started_on <= $1::date AND (ended_on IS NULL OR ended_on > $1::date) ${ofMembers('resident_id')}
    GROUP BY resident_id
 ), members AS (
   SELECT p.household_id,
