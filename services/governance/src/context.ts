@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { byIdLoader, byKeyLoader, type PersonalDataVault, type RequestBase } from '@anju/kit';
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import { SiteService, type SiteRow } from './site/site.service';
 import { HouseholdService, type HouseholdRow } from './household/household.service';
 import { ResidentService, type ResidentRow } from './resident/resident.service';
@@ -20,6 +20,7 @@ import { NoticeService, type NoticeRow } from './notice/notice.service';
 import { noticeLoaders } from './notice/notice.resolvers';
 import { RuleOfLawService } from './rule-of-law/rule-of-law.service';
 import { ruleOfLawLoaders } from './rule-of-law/rule-of-law.resolvers';
+import { ModelResidentService } from './model-resident/model-resident.service';
 
 export interface GovernanceDeps {
   db: DataSource;
@@ -42,6 +43,7 @@ export interface GovernanceContext extends RequestBase {
   party: PartyService;
   notices: NoticeService;
   ruleOfLaw: RuleOfLawService;
+  modelResidents: ModelResidentService;
   loaders: {
     grid: DataLoader<string, GridRow | null>;
     microIssue: DataLoader<string, MicroIssueRow | null>;
@@ -54,6 +56,7 @@ export interface GovernanceContext extends RequestBase {
     noticeReadStats: DataLoader<string, { siteId: string; residents: number; read: number; rate: number }[] | null>;
   } & ReturnType<typeof ruleOfLawLoaders> & {
     building: DataLoader<string, BuildingRow | null>;
+    buildingHelpers: DataLoader<string, string[]>;
     region: DataLoader<string, Region | null>;
     site: DataLoader<string, SiteRow | null>;
     household: DataLoader<string, HouseholdRow | null>;
@@ -88,6 +91,7 @@ export function buildContext(deps: GovernanceDeps) {
       party,
       notices,
       ruleOfLaw,
+      modelResidents: new ModelResidentService(deps.db, base.principal),
       regions,
       sites,
       households,
@@ -103,6 +107,10 @@ export function buildContext(deps: GovernanceDeps) {
         ...noticeLoaders(notices),
         ...ruleOfLawLoaders(ruleOfLaw),
         building: byIdLoader((ids) => buildings.byIds(ids)),
+        buildingHelpers: new DataLoader<string, string[]>(async (ids) => {
+          const rows = await buildings.helpers(ids);
+          return ids.map((id) => rows.filter((r) => r.buildingId === id).map((r) => r.residentId));
+        }),
         region: byKeyLoader((codes) => regions.byCodes(codes), (r) => r.code),
         site: byIdLoader((ids) => sites.byIds(ids)),
         household: byIdLoader((ids) => households.byIds(ids)),

@@ -9,11 +9,12 @@ import { MicroIssue } from './micro-issue/micro-issue.entity';
 import { ListItem } from './list-item/list-item.entity';
 import { Notice } from './notice/notice.entity';
 import { LegalAdviser } from './rule-of-law/legal-adviser.entity';
+import { ModelResident } from './model-resident/model-resident.entity';
 import { migrations } from './migrations';
 
 /** Governance's tables live in the `governance` schema. */
 export const governanceData = {
   schema: 'governance',
-  entities: [Region, Site, Household, Resident, Grid, Building, GridTask, MicroIssue, ListItem, Notice, LegalAdviser],
+  entities: [Region, Site, Household, Resident, Grid, Building, GridTask, MicroIssue, ListItem, Notice, LegalAdviser, ModelResident],
   migrations,
 };

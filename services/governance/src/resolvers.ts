@@ -13,8 +13,9 @@ import { listItemResolvers } from './list-item/list-item.resolvers';
 import { partyResolvers } from './party/party.resolvers';
 import { noticeResolvers } from './notice/notice.resolvers';
 import { ruleOfLawResolvers } from './rule-of-law/rule-of-law.resolvers';
+import { modelResidentResolvers } from './model-resident/model-resident.resolvers';
 
-const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, noticeResolvers, ruleOfLawResolvers, pointsResolvers];
+const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, noticeResolvers, ruleOfLawResolvers, modelResidentResolvers, pointsResolvers];
 
 export const resolvers = {
   ...enumResolvers,
@@ -53,6 +54,8 @@ export const resolvers = {
   LawyerVisitBooking: ruleOfLawResolvers.LawyerVisitBooking,
   MediationCase: ruleOfLawResolvers.MediationCase,
   MediationSession: ruleOfLawResolvers.MediationSession,
+  ModelResidentStatus: modelResidentResolvers.ModelResidentStatus,
+  ModelResident: modelResidentResolvers.ModelResident,
   PointsRule: pointsResolvers.PointsRule,
   PointsAccount: pointsResolvers.PointsAccount,
   PointsEntry: pointsResolvers.PointsEntry,

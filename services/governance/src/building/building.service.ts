@@ -113,4 +113,27 @@ export class BuildingService {
       return { ...b, leaderResidentId: residentId };
     });
   }
+
+  /** Adds a community enthusiast (热心人) to a building: a resident living in it who helps the building leader. */
+  async addHelper(buildingId: string, residentId: string): Promise<BuildingRow> {
+    requireRole(this.principal, 'province', 'county', 'site_officer', 'grid_worker');
+    const b = await this.forWrite(buildingId, 'buildingId');
+    if (!isUuid(residentId)) throw new InputError('residentId', 'Not a resident id.', 'FORMAT');
+    const [r] = await this.db.query(
+      `SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id WHERE r.id = $1 AND h.building_id = $2 AND r.moved_out_on IS NULL`,
+      [residentId, b.id],
+    );
+    if (!r) throw new InputError('residentId', 'A community enthusiast is a resident living in this building.', 'NOT_IN_BUILDING');
+    return this.db.transaction(async (m) => {
+      const rows = await m.query(`INSERT INTO building_helper (building_id, resident_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`, [b.id, residentId]);
+      if (!rows.length) throw new ConflictError('residentId', 'Already a community enthusiast of this building.', 'DUPLICATE');
+      await audit(m, this.principal, { action: 'building.add_helper', entityType: 'Building', entityId: b.id, siteId: b.siteId, regionCode: b.regionCode, detail: { residentId } });
+      return b;
+    });
+  }
+
+  /** Resident ids of the community enthusiasts of buildings (the caller's scope is that of the buildings themselves). */
+  helpers(buildingIds: readonly string[]): Promise<{ buildingId: string; residentId: string }[]> {
+    return this.db.query(`SELECT building_id AS "buildingId", resident_id AS "residentId" FROM building_helper WHERE building_id = ANY(as_uuids($1)) ORDER BY since, resident_id`, [buildingIds]);
+  }
 }

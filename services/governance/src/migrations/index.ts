@@ -8,6 +8,7 @@ import { PartyAndLists1764300400000 } from './1764300400000-party-and-lists';
 import { Notices1764300500000 } from './1764300500000-notices';
 import { UuidHelpers1764300600000 } from './1764300600000-uuid-helpers';
 import { RuleOfLaw1764300700000 } from './1764300700000-rule-of-law';
+import { ModelResidents1764300800000 } from './1764300800000-model-residents';
 import { Points1764310000000 } from './1764310000000-points';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
@@ -20,5 +21,6 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   Notices1764300500000,
   UuidHelpers1764300600000,
   RuleOfLaw1764300700000,
+  ModelResidents1764300800000,
   Points1764310000000,
 ];
