@@ -115,6 +115,27 @@ describe('places and people (governance)', () => {
       expect(dataOf(await sys.query(`{ grids(siteId: "${siteId}") { name } }`, {}, worker1)).grids).toEqual([{ name: '第一网格' }]);
     });
 
+    it('every @key type resolves through _entities in one batch, in scope only', async () => {
+      const q = `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Grid { id name } ... on Building { id name } ... on Household { id householdNumber } ... on Site { id } } }`;
+      const reps = [
+        { __typename: 'Grid', id: grid1 }, { __typename: 'Grid', id: grid2 },
+        { __typename: 'Building', id: buildingA }, { __typename: 'Building', id: buildingB },
+        { __typename: 'Household', id: hhA }, { __typename: 'Household', id: hhB }, { __typename: 'Household', id: 'not-a-uuid' },
+        { __typename: 'Site', id: siteId },
+      ];
+      const asWorker = dataOf(await sys.direct('governance', q, { r: reps }, worker1))._entities;
+      expect(asWorker).toEqual([
+        { __typename: 'Grid', id: grid1, name: '第一网格' }, null,
+        { __typename: 'Building', id: buildingA, name: '1栋' }, null,
+        { __typename: 'Household', id: hhA, householdNumber: 'A-101' }, null, null,
+        { __typename: 'Site', id: siteId },
+      ]);
+      const asOfficer = dataOf(await sys.direct('governance', q, { r: reps }, officer))._entities;
+      expect(asOfficer.filter(Boolean)).toHaveLength(7);
+      const otherOfficer = await tokenFor({ role: 'site_officer', sites: [place.siteIds[1]] });
+      expect(dataOf(await sys.direct('governance', q, { r: reps }, otherOfficer))._entities).toEqual(reps.map(() => null));
+    });
+
     it('cannot change a resident outside their grids, can within', async () => {
       const out = await sys.query(`mutation($id: ID!) { updateResident(id: $id, input: { wantsWork: false }) { id } }`, { id: ids.young }, worker1);
       expect(out.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
@@ -191,7 +212,7 @@ describe('places and people (governance)', () => {
     it('every write so far has its audit row', async () => {
       const rows = await sys.sql(`SELECT action, count(*)::int AS n FROM governance.audit_log GROUP BY action ORDER BY action`);
       const by = Object.fromEntries(rows.map((r) => [r.action, r.n]));
-      expect(by).toMatchObject({ 'grid.register': 2, 'building.register': 2, 'household.register': 4, 'resident.register': 4, 'resident.move_out': 1, 'building.assign_grid': 2 });
+      expect(by).toMatchObject({ 'region.register': 3, 'site.register': 2, 'grid.register': 2, 'building.register': 2, 'household.register': 4, 'resident.register': 4, 'resident.move_out': 1, 'building.assign_grid': 2 });
     });
 
     it('cannot be changed: the runtime role has no UPDATE/DELETE/TRUNCATE, and a trigger refuses even the owner', async () => {

@@ -153,10 +153,13 @@ export class NoticeService {
     if (!isUuid(id)) throw new InputError('id', 'Not a notice id.', 'FORMAT');
     const [row] = await this.byIds([id]);
     if (!row) throw new NotFoundError('id', 'No such notice.');
-    await this.db.query(
-      `INSERT INTO notice_read (notice_id, resident_id, site_id) SELECT $1, r.id, r.site_id FROM resident r WHERE r.id = $2 ON CONFLICT DO NOTHING`,
-      [id, p.residentId],
-    );
+    await this.db.transaction(async (m) => {
+      const rows = await m.query(
+        `INSERT INTO notice_read (notice_id, resident_id, site_id) SELECT $1, r.id, r.site_id FROM resident r WHERE r.id = $2 ON CONFLICT DO NOTHING RETURNING site_id AS "siteId"`,
+        [id, p.residentId],
+      );
+      if (rows.length) await audit(m, p, { action: 'notice.read', entityType: 'Notice', entityId: id, siteId: rows[0].siteId });
+    });
     return row;
   }
 

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ConflictError, InputError, NotFoundError, requireRole, type Principal } from '@anju/kit';
 import { regionLevelOf, type Region } from './region.entity';
+import { audit } from '../audit/audit';
 
 const COLUMNS = `code, name, level, parent_code AS "parentCode"`;
 
@@ -38,6 +39,7 @@ export class RegionService {
         [input.code, name, shape.level, shape.parentCode],
       );
       if (!rows.length) throw new ConflictError('input.code', `Region ${input.code} is already registered.`, 'DUPLICATE');
+      await audit(m, this.principal, { action: 'region.register', entityType: 'Region', entityId: input.code, regionCode: input.code.length === 6 ? input.code : null });
       return rows[0];
     });
   }

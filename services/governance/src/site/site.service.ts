@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { cursor, pageSize, scopeSql } from '../scope';
+import { audit } from '../audit/audit';
 
 export interface SiteRow {
   id: string;
@@ -89,6 +90,7 @@ export class SiteService {
       );
       if (!rows.length) throw new ConflictError('input.name', `A site named ${name} already exists in this region.`, 'DUPLICATE');
       const site = rows[0];
+      await audit(m, this.principal, { action: 'site.register', entityType: 'Site', entityId: site.id, siteId: site.id, regionCode: site.regionCode });
       await publish(m, 'site.registered', {
         siteId: site.id, regionCode: site.regionCode, name: site.name,
         latitude: site.latitude, longitude: site.longitude, plannedHouseholds: site.plannedHouseholds,
