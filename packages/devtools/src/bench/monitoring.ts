@@ -153,6 +153,10 @@ export const monitoringBenchmark: Benchmark = {
         ['nightly run, next night (steady)', secs(steady.ms).toFixed(2), (steady.ms / floorMs).toFixed(1), String(steady.value.households), String(steady.value.gapsOpened), String(steady.value.gapsClosed)],
         ['re-check of one household (p50 of 50)', secs(recheckTimes[25]).toFixed(3), '', '1', '', ''],
       ])}`);
+      const phaseLine = (label: string, ph?: Record<string, number>) =>
+        `${label}: ${Object.entries(ph ?? {}).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(', ')}`;
+      console.log(phaseLine('cold run by step', cold.value.phases));
+      console.log(phaseLine('steady run by step', steady.value.phases));
       console.log(`households passing every rule: ${status.passing.toLocaleString('en-US')} of ${status.households.toLocaleString('en-US')} ` +
         `(failing: rule 1 ${status.r1}, rule 2 ${status.r2}, rule 3 ${status.r3}, rule 4 ${status.r4}); load ${loadSeconds} s`);
       const file = writeReport('monitoring', {

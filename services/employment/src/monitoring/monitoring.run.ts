@@ -11,6 +11,8 @@ export interface MonitoringOutcome {
   changed: number;
   gapsOpened: number;
   gapsClosed: number;
+  /** Milliseconds spent in each step, for the benchmark and the log. */
+  phases?: Record<string, number>;
 }
 
 /** The day a clock reading falls on in the province (Asia/Shanghai, UTC+8, no DST). */
@@ -43,6 +45,15 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
     // Two re-checks of one household queue up behind each other (ids sorted: no deadlock).
     await manager.query(`SELECT pg_advisory_xact_lock(${LOCK + 1}, hashtext(h)) FROM unnest($1::text[]) h ORDER BY h`, [[...households].sort()]);
   }
+  const phases: Record<string, number> = {};
+  const q = async (phase: string, sql: string, params?: unknown[]) => {
+    const t = Date.now();
+    try {
+      return await manager.query(sql, params);
+    } finally {
+      phases[phase] = (phases[phase] ?? 0) + Date.now() - t;
+    }
+  };
   const params: unknown[] = all ? [day] : [day, households];
   const requestParam = `$${params.length + 1}`;
   const req = currentRequestId() ?? null;
@@ -51,7 +62,7 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
 
   if (all) {
     // Households whose place no event recorded (e.g. bulk-loaded profiles) take their members' site.
-    await manager.query(
+    await q('placeSync', 
       `INSERT INTO household_place (household_id, site_id, region_code)
        SELECT DISTINCT ON (p.household_id) p.household_id, p.site_id, p.region_code FROM labour_profile p
         WHERE NOT EXISTS (SELECT 1 FROM household_place hp WHERE hp.household_id = p.household_id)
@@ -59,12 +70,12 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
        ON CONFLICT (household_id) DO NOTHING`,
     );
   }
-  await manager.query(`DROP TABLE IF EXISTS pg_temp.fresh_verdict`);
-  await manager.query(`CREATE TEMP TABLE fresh_verdict ON COMMIT DROP AS ${verdictSql(!all)}`, params);
-  if (all) await manager.query(`ANALYZE fresh_verdict`);
-  const [{ households: counted }] = await manager.query(`SELECT count(*)::int AS households FROM fresh_verdict`);
+  await q('verdict', `DROP TABLE IF EXISTS pg_temp.fresh_verdict`);
+  await q('verdict', `CREATE TEMP TABLE fresh_verdict ON COMMIT DROP AS ${verdictSql(!all)}`, params);
+  if (all) await q('verdict', `ANALYZE fresh_verdict`);
+  const [{ households: counted }] = await q('verdict', `SELECT count(*)::int AS households FROM fresh_verdict`);
 
-  const [{ n: changed }] = await manager.query(
+  const [{ n: changed }] = await q('statusUpsert', 
     `WITH up AS (
        INSERT INTO household_status AS s (household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, changed_at)
        SELECT household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, now() FROM fresh_verdict
@@ -78,13 +89,13 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
      SELECT count(*)::int AS n FROM up`,
   );
   // Households whose every member moved out no longer count.
-  await manager.query(
+  await q('statusDelete', 
     `DELETE FROM household_status s WHERE NOT EXISTS (SELECT 1 FROM fresh_verdict f WHERE f.household_id = s.household_id)
       ${all ? '' : 'AND s.household_id = ANY($1::uuid[])'}`,
     all ? [] : [households],
   );
 
-  const [{ n: gapsClosed }] = await manager.query(
+  const [{ n: gapsClosed }] = await q('gapsClose', 
     `WITH closed AS (
        UPDATE household_gap g SET closed_on = $1::date
         WHERE g.closed_on IS NULL ${scoped('g.household_id')}
@@ -101,8 +112,8 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
 
   // Rules failing now that no open gap covers, computed before any insert (a statement that read
   // household_gap while inserting into it would rescan its own new rows: quadratic at scale).
-  await manager.query(`DROP TABLE IF EXISTS pg_temp.newly_failed`);
-  await manager.query(
+  await q('gapsOpen', `DROP TABLE IF EXISTS pg_temp.newly_failed`);
+  await q('gapsOpen', 
     `CREATE TEMP TABLE newly_failed ON COMMIT DROP AS
      SELECT f.household_id, f.site_id, f.region_code,
             ARRAY(SELECT u.r FROM unnest(f.failed) WITH ORDINALITY AS u(r, i) WHERE NOT (u.r = ANY(coalesce(o.rules, '{}'::text[]))) ORDER BY u.i) AS rules
@@ -113,7 +124,7 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
       WHERE cardinality(f.failed) > 0`,
     all ? [] : [households],
   );
-  const [{ n: gapsOpened }] = await manager.query(
+  const [{ n: gapsOpened }] = await q('gapsOpen', 
     `WITH opened AS (
        INSERT INTO household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on)
        SELECT household_id, site_id, region_code, rules, rules && ARRAY['PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER'], $1::date
@@ -128,8 +139,8 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
      SELECT count(*)::int AS n FROM sent`,
     [day, req],
   );
-  if (gapsOpened + gapsClosed > 0) await manager.query(`SELECT pg_notify('anju_outbox', current_schema())`);
-  return { day, households: counted, changed, gapsOpened, gapsClosed };
+  if (gapsOpened + gapsClosed > 0) await q('notify', `SELECT pg_notify('anju_outbox', current_schema())`);
+  return { day, households: counted, changed, gapsOpened, gapsClosed, phases };
 }
 
 /** The day's roll-ups by grid (where known), site, county, prefecture and province, kept for trends. */
@@ -161,7 +172,9 @@ export async function runNightly(db: DataSource, now: Date): Promise<MonitoringO
     // One batch at night: let its hash joins and aggregates work in memory rather than spill.
     await m.query(`SET LOCAL work_mem = '64MB'`);
     const outcome = await checkHouseholds(m, day, null);
+    const t = Date.now();
     const snapshotRows = await writeSnapshot(m, day);
+    outcome.phases = { ...outcome.phases, snapshot: Date.now() - t };
     await m.query(
       `INSERT INTO monitoring_run (day, started_at, finished_at, households, gaps_opened, gaps_closed) VALUES ($1, $2, clock_timestamp(), $3, $4, $5)`,
       [day, started, outcome.households, outcome.gapsOpened, outcome.gapsClosed],
