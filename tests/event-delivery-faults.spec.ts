@@ -99,9 +99,10 @@ describe('event delivery when things break', () => {
     // The reconcile pass finds both missing from Redis and sends them again.
     await sys.startWorker('employment');
     await until(async () => {
-      const rows = await sys.sql(`SELECT count(*)::int AS n FROM governance.outbox WHERE id = ANY($1) AND settled_at IS NOT NULL`, [[unsent.eventId, sentThenLost.eventId]]);
-      return rows[0].n === 2;
-    }, 'both events to settle', 30_000);
+      const [a, b] = [await effectCount(unsent.residentId, unsent.eventId), await effectCount(sentThenLost.residentId, sentThenLost.eventId)];
+      return a.profiles === 1 && b.profiles === 1;
+    }, 'both events to take effect', 60_000);
+    await sys.waitForIdle();
     expect(await effectCount(unsent.residentId, unsent.eventId)).toEqual({ profiles: 1, inbox: 1 });
     expect(await effectCount(sentThenLost.residentId, sentThenLost.eventId)).toEqual({ profiles: 1, inbox: 1 });
   });
