@@ -93,6 +93,12 @@ describe('pnpm seed --scale demo', () => {
         `SELECT resident_id, labour_capacity, birth_year FROM employment.labour_profile ORDER BY resident_id`,
         `SELECT id, site_id, category, status, household_id FROM matching.demand ORDER BY id`,
         `SELECT id, name, credit_code FROM social_orgs.organization ORDER BY id`,
+        `SELECT id, resident_id, kind, posting_id, started_on, monthly_income FROM employment.employment_record ORDER BY id`,
+        `SELECT id, course_id, resident_id, status FROM employment.enrollment ORDER BY id`,
+        `SELECT id, household_id, kind, state, annual_income FROM employment.land_asset ORDER BY id`,
+        `SELECT id, resident_id, skills, languages FROM matching.volunteer ORDER BY id`,
+        `SELECT id, organization_id, site_id, title FROM social_orgs.activity ORDER BY id`,
+        `SELECT id, activity_id, resident_id, status FROM social_orgs.activity_registration ORDER BY id`,
       ]) h.update(JSON.stringify((await c.query(sql)).rows));
       return h.digest('hex');
     });

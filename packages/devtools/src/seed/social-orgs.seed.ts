@@ -1,7 +1,9 @@
 import { socialOrgsData } from '../../../../services/social-orgs/src/data-source';
 import { rng, type Rng } from './prng';
+import { maskPhone } from '@anju/kit';
+import { ETHNICITIES, personName } from './people';
 import type { ServiceSeeder } from './seeder';
-import type { World } from './world';
+import { sitePeople, type World } from './world';
 
 const THEMES = ['彩云', '同心', '乌蒙', '阳光', '红土地', '春雨', '暖心', '山花', '启明', '连心', '金沙江', '邻里', '绿野', '益行', '滇源'];
 const KINDS = [
@@ -45,7 +47,15 @@ export function organizations(world: World) {
   });
 }
 
-/** Social-orgs: the partner NGOs, then their activities and social workers as those tables land. */
+const ACTIVITIES = [
+  ['CULTURAL', ['民族团结文艺汇演', '火把节联欢晚会', '广场舞展演', '民族刺绣展']],
+  ['EDUCATION', ['四点半课堂', '普通话学习班', '防诈骗宣传讲座', '家庭教育讲座']],
+  ['HEALTH', ['义诊进社区', '老年人健康讲座', '妇女健康筛查']],
+  ['VOLUNTEERING', ['环境清洁日', '邻里互助日', '关爱独居老人走访']],
+  ['COMPETITION', ['社区篮球赛', '厨艺比赛', '拔河比赛']],
+] as const;
+
+/** Social-orgs: the partner NGOs, their social workers, and their activities in the sites with residents' registrations and attendance. */
 export const socialOrgsSeeder: ServiceSeeder = {
   service: 'social-orgs',
   data: socialOrgsData as ServiceSeeder['data'],
@@ -54,6 +64,62 @@ export const socialOrgsSeeder: ServiceSeeder = {
     const orgs = organizations(world);
     counts.organization = await db.copy('organization', ['id', 'name', 'kind', 'stage', 'service_region_codes', 'credit_code'],
       orgs.map((o) => [o.id, o.name, o.kind, o.stage, o.served, o.creditCode]));
+    const orgsOf = new Map<string, typeof orgs>();
+    for (const o of orgs) for (const code of o.served) orgsOf.set(code, [...(orgsOf.get(code) ?? []), o]);
+    const sitesOf = new Map<string, string[]>();
+    for (const s of world.sites) sitesOf.set(s.regionCode, [...(sitesOf.get(s.regionCode) ?? []), s.id]);
+
+    if (await db.columns('social_worker')) {
+      const r = rng(world.seed, 'social-workers');
+      counts.social_worker = await db.copy('social_worker', ['id', 'organization_id', 'name', 'qualification', 'certificate_number', 'site_ids', 'status', 'joined_on'],
+        orgs.flatMap((o) => Array.from({ length: r.int(2, 6) }, () => {
+          const qualification = r.weighted([['NONE', 20], ['ASSISTANT_SOCIAL_WORKER', 45], ['SOCIAL_WORKER', 30], ['SENIOR_SOCIAL_WORKER', 5]] as const);
+          const sites = o.served.flatMap((c) => sitesOf.get(c) ?? []);
+          return [r.uuid(), o.id, personName(r, r.weighted(ETHNICITIES), r.chance(0.7) ? 'female' : 'male'), qualification,
+            qualification === 'NONE' ? null : `SW${r.int(2015, 2025)}${String(r.int(0, 99_999_999)).padStart(8, '0')}`,
+            [...new Set([r.pick(sites), r.pick(sites)])], 'ACTIVE', `${r.int(2018, 2025)}-${String(r.int(1, 12)).padStart(2, '0')}-01`];
+        })));
+      log(`social-orgs: ${counts.social_worker} social workers`);
+    }
+    if (await db.columns('activity')) {
+      const activities: { id: string; orgId: string; siteIndex: number; startsAt: Date; capacity: number }[] = [];
+      counts.activity = await db.copy('activity', ['id', 'organization_id', 'site_id', 'title', 'kind', 'starts_at', 'ends_at', 'capacity'], (function* () {
+        for (const site of world.sites) {
+          const r = rng(world.seed, 'activities', site.index);
+          const serving = orgsOf.get(site.regionCode) ?? [];
+          if (!serving.length) continue;
+          for (let i = 0, n = 2 + Math.min(6, Math.floor(site.residents / 400)); i < n; i++) {
+            const [kind, titles] = r.pick(ACTIVITIES);
+            const startsAt = new Date(Date.UTC(2025, 0, 1) + r.int(0, 320) * 86_400_000 + r.int(1, 10) * 3_600_000);
+            const a = { id: r.uuid(), orgId: r.pick(serving).id, siteIndex: site.index, startsAt, capacity: r.int(3, 10) * 10 };
+            activities.push(a);
+            yield [a.id, a.orgId, site.id, r.pick(titles), kind, startsAt.toISOString(), new Date(startsAt.getTime() + r.int(2, 4) * 3_600_000).toISOString(), a.capacity];
+          }
+        }
+      })());
+      if (await db.columns('activity_registration')) {
+        counts.activity_registration = await db.copy('activity_registration', [
+          'id', 'activity_id', 'organization_id', 'resident_id', 'participant_name', 'contact_masked', 'status', 'registered_by', 'registered_at', 'cancelled_at', 'attended_at',
+        ], (function* () {
+          for (const a of activities) {
+            const r = rng(world.seed, 'registrations', a.id);
+            const residents = sitePeople(world, world.sites[a.siteIndex]).households.flatMap((h) => h.members);
+            const chosen = new Set<number>();
+            const n = Math.min(residents.length, Math.round(a.capacity * (0.4 + r.next() * 0.5)));
+            while (chosen.size < n) chosen.add(r.int(0, residents.length - 1));
+            for (const i of chosen) {
+              const p = residents[i];
+              const status = r.weighted([['ATTENDED', 82], ['REGISTERED', 8], ['CANCELLED', 10]] as const);
+              const registeredAt = new Date(a.startsAt.getTime() - r.int(1, 10) * 86_400_000);
+              yield [r.uuid(), a.id, a.orgId, p.id, p.name, p.phone ? maskPhone(p.phone) : null, status, 'seed', registeredAt.toISOString(),
+                status === 'CANCELLED' ? new Date(registeredAt.getTime() + 86_400_000).toISOString() : null,
+                status === 'ATTENDED' ? a.startsAt.toISOString() : null];
+            }
+          }
+        })());
+      }
+      log(`social-orgs: ${counts.activity} activities, ${counts.activity_registration ?? 0} registrations`);
+    }
     log(`social-orgs: ${counts.organization} organizations`);
     return counts;
   },
