@@ -74,6 +74,9 @@ describe('micro-issues (governance)', () => {
   });
 
   it('the escalation job moves overdue issues up one level per deadline, up to the legal adviser (controllable clock)', async () => {
+    const county = await tokenFor({ role: 'county', regions: ['530102'] });
+    dataOf(await sys.query(`mutation($i: RegisterLegalAdviserInput!) { registerLegalAdviser(input: $i) { id } }`,
+      { i: { regionCode: '530102', name: '陈律师', kind: 'LEGAL_ADVISER', siteIds: [n.siteId] } }, county));
     const issue = dataOf(await sys.query(REPORT, { i: { kind: 'ISSUE', title: '下水道堵塞', description: '一楼下水道堵塞' } }, reporter)).reportMicroIssue;
     const db = governanceSql(sys);
     let clock = new Date(Date.now() + 2 * DAY);
@@ -82,9 +85,9 @@ describe('micro-issues (governance)', () => {
     clock = new Date(Date.now() + 4 * DAY);
     expect(await task.run()).toEqual({ escalated: 1 });
     expect(await task.run()).toEqual({ escalated: 0 }); // the grid worker now has 5 days from `clock`
-    const level = async () => dataOf(await sys.query(`query($id: ID!) { microIssue(id: $id) { level levelDueAt overdue steps { level leftBecause } } }`, { id: issue.id }, n.officer)).microIssue;
+    const level = async () => dataOf(await sys.query(`query($id: ID!) { microIssue(id: $id) { level levelDueAt overdue legalAdvisers { name } steps { level leftBecause } } }`, { id: issue.id }, n.officer)).microIssue;
     const atGrid = await level();
-    expect(atGrid.level).toBe('GRID_WORKER');
+    expect(atGrid).toMatchObject({ level: 'GRID_WORKER', legalAdvisers: [] });
     expect(new Date(atGrid.levelDueAt).getTime()).toBe(clock.getTime() + 5 * DAY);
     clock = new Date(clock.getTime() + 5 * DAY + 1);
     await task.run();
@@ -94,7 +97,7 @@ describe('micro-issues (governance)', () => {
     expect(await task.run()).toEqual({ escalated: 0 }); // the legal adviser is the last level
     const top = await level();
     expect(top).toMatchObject({
-      level: 'LEGAL_ADVISER', overdue: false,
+      level: 'LEGAL_ADVISER', overdue: false, legalAdvisers: [{ name: '陈律师' }],
       steps: [
         { level: 'BUILDING_LEADER', leftBecause: 'deadline' }, { level: 'GRID_WORKER', leftBecause: 'deadline' },
         { level: 'MEDIATION', leftBecause: 'deadline' }, { level: 'LEGAL_ADVISER', leftBecause: null },

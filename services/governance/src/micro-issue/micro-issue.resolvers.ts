@@ -34,6 +34,7 @@ export const microIssueResolvers = {
     resolvedAt: (m: MicroIssueRow) => iso(m.resolvedAt),
     resolutionHours: (m: MicroIssueRow) => (m.resolvedAt ? Math.round((new Date(m.resolvedAt).getTime() - new Date(m.openedAt).getTime()) / 360_000) / 10 : null),
     steps: (m: MicroIssueRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.microIssueSteps.load(m.id),
+    legalAdvisers: (m: MicroIssueRow, _: unknown, ctx: GovernanceContext) => (m.level === 'legal_adviser' ? ctx.loaders.advisersOfSite.load(m.siteId) : []),
   },
   MicroIssueStep: {
     enteredAt: (s: MicroIssueStepRow) => iso(s.enteredAt),

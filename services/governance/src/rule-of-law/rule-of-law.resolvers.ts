@@ -69,5 +69,9 @@ export function ruleOfLawLoaders(rol: RuleOfLawService) {
     mediationParties: groupBy<Party, 'caseId'>('caseId', (ids) => rol.parties(ids)),
     mediationSessions: groupBy<Session, 'caseId'>('caseId', (ids) => rol.sessions(ids)),
     visitBookings: new DataLoader<string, Booking[] | null>((ids) => rol.bookings(ids)),
+    advisersOfSite: new DataLoader<string, AdviserRow[]>(async (siteIds) => {
+      const rows = await rol.advisersOfSites(siteIds);
+      return siteIds.map((id) => rows.filter((r) => r.servedSiteId === id));
+    }),
   };
 }

@@ -65,6 +65,14 @@ export class RuleOfLawService {
     );
   }
 
+  /** Advisers of many sites at once (for micro-issues at the legal-adviser level); the caller already reads those records. */
+  advisersOfSites(siteIds: readonly string[]): Promise<(AdviserRow & { servedSiteId: string })[]> {
+    return this.db.query(
+      `SELECT ${ADVISER}, las.site_id::text AS "servedSiteId" FROM legal_adviser a JOIN legal_adviser_site las ON las.adviser_id = a.id
+        WHERE las.site_id = ANY(as_uuids($1)) ORDER BY a.kind, a.name`, [siteIds],
+    );
+  }
+
   advisersByIds(ids: readonly string[]): Promise<AdviserRow[]> {
     return this.db.query(`SELECT ${ADVISER} FROM legal_adviser a WHERE a.id = ANY(as_uuids($1))`, [ids]);
   }
