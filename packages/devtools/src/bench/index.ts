@@ -3,6 +3,7 @@ import { gatewayBenchmark } from './gateway';
 import { pipelineBenchmark } from './pipeline';
 import { matchingBenchmark } from './matching';
 import { monitoringBenchmark } from './monitoring';
+import { pointsBenchmark } from './points';
 
 /**
  * `pnpm bench` runs every benchmark, `pnpm bench <name> [<name>…]` only those. A benchmark
@@ -16,7 +17,7 @@ export interface Benchmark {
   run(): Promise<void>;
 }
 
-export const BENCHMARKS: Benchmark[] = [gatewayBenchmark, matchingBenchmark, monitoringBenchmark, dashboardBenchmark, pipelineBenchmark];
+export const BENCHMARKS: Benchmark[] = [gatewayBenchmark, matchingBenchmark, monitoringBenchmark, dashboardBenchmark, pipelineBenchmark, pointsBenchmark];
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--list') || argv.includes('--help')) {

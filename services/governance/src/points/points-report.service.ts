@@ -46,7 +46,8 @@ export class PointsReportService {
     const params: unknown[] = [site.id];
     // Buildings and grids: household.building_id → building(grid_id), from the buildings-and-grids migration.
     let join = '';
-    let where = 'r.site_id = $1';
+    // Residents who moved out (迁出) keep their ledger but leave the rankings.
+    let where = 'r.site_id = $1 AND r.moved_out_on IS NULL';
     if (args.buildingId) {
       join = ' JOIN household h ON h.id = r.household_id';
       params.push(args.buildingId);

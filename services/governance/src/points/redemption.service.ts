@@ -55,29 +55,52 @@ export class RedemptionService {
     // Sold out already: answer at once, without a transaction (the decisive check is the conditional update below).
     if (reward.stock < 1) throw new ConflictError('input.rewardId', 'This reward is out of stock.', 'OUT_OF_STOCK');
 
-    return this.db.transaction(async (m) => {
-      const account = await lockAccount(m, residentId);
-      if (!account) throw new NotFoundError('input.residentId', 'No such resident in your scope.');
-      if (account.siteId !== reward.siteId) {
-        if (p.role === 'resident') throw new NotFoundError('input.rewardId', 'No such reward at your site.');
-        throw new InputError('input.residentId', 'A reward is redeemed by residents of its own site.', 'OTHER_SITE');
-      }
-      if (account.balance < reward.price) {
-        throw new ConflictError('input.rewardId', `The reward costs ${reward.price} points; the balance is ${account.balance}.`, 'INSUFFICIENT_POINTS');
-      }
-      const [row]: RedemptionRow[] = await m.query(
-        `INSERT INTO points_redemption AS rd (reward_id, resident_id, site_id, region_code, points, requested_by)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [reward.id, account.residentId, reward.siteId, reward.regionCode, reward.price, `${p.role}:${p.subject}`],
-      );
-      await appendEntry(m, account, { kind: 'redeem', points: -reward.price, redemptionId: row.id, reason: 'reward redeemed', actor: `${p.role}:${p.subject}` });
-      // The stock is taken last, by a conditional update: the reward's row lock — the one every
-      // redeemer of a popular reward queues on — is held only from here to COMMIT. The price is
-      // part of the condition, so a price changed meanwhile fails safe (rolled back, nothing written).
-      const taken = updated(await m.query(`UPDATE points_reward SET stock = stock - 1 WHERE id = $1 AND active AND stock >= 1 AND price = $2 RETURNING id`, [reward.id, reward.price]));
-      if (!taken.length) throw new ConflictError('input.rewardId', 'This reward is out of stock.', 'OUT_OF_STOCK');
-      return row;
-    });
+    if (!isUuid(residentId)) throw new NotFoundError('input.residentId', 'No such resident in your scope.');
+    const actor = `${p.role}:${p.subject}`;
+    // One statement, so one round trip and an implicit transaction: lock the resident's account
+    // (FOR UPDATE: its latest balance), take one unit of stock by a conditional update only if that
+    // balance covers the price, write the redemption and its ledger entry, move the balance. Either
+    // all of it happens or none of it; the reward's row lock lasts this one statement.
+    const rows: RedemptionRow[] = await this.db.query(
+      `WITH acct AS (
+         SELECT a.resident_id, a.balance, r.site_id, r.region_code FROM points_account a JOIN resident r ON r.id = a.resident_id
+          WHERE a.resident_id = $1 AND r.site_id = $3 FOR UPDATE OF a),
+       taken AS (
+         UPDATE points_reward rw SET stock = rw.stock - 1
+          WHERE rw.id = $2 AND rw.active AND rw.stock >= 1 AND rw.price = $4 AND EXISTS (SELECT 1 FROM acct WHERE acct.balance >= $4)
+          RETURNING rw.id, rw.site_id, rw.region_code, rw.price),
+       rd AS (
+         INSERT INTO points_redemption (reward_id, resident_id, site_id, region_code, points, requested_by)
+         SELECT taken.id, acct.resident_id, taken.site_id, taken.region_code, taken.price, $5 FROM taken, acct
+         RETURNING *),
+       e AS (
+         INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, redemption_id, reason, actor, occurred_at)
+         SELECT acct.resident_id, acct.site_id, acct.region_code, 'redeem', -rd.points, acct.balance - rd.points, rd.id, 'reward redeemed', $5, now()
+           FROM rd, acct
+         RETURNING resident_id, points),
+       moved AS (
+         UPDATE points_account a SET balance = a.balance + e.points, updated_at = now() FROM e WHERE a.resident_id = e.resident_id RETURNING 1)
+       SELECT ${COLUMNS} FROM rd`,
+      [residentId, reward.id, reward.siteId, reward.price, actor],
+    );
+    if (rows.length) return rows[0];
+
+    // Nothing was written; say why (read after the fact, only to choose the error).
+    const [why] = await this.db.query(
+      `SELECT r.site_id AS "siteId", coalesce(a.balance, 0) AS balance, rw.stock, rw.price, rw.active
+         FROM resident r LEFT JOIN points_account a ON a.resident_id = r.id, points_reward rw WHERE r.id = $1 AND rw.id = $2`,
+      [residentId, reward.id],
+    );
+    if (!why) throw new NotFoundError('input.residentId', 'No such resident in your scope.');
+    if (why.siteId !== reward.siteId) {
+      if (p.role === 'resident') throw new NotFoundError('input.rewardId', 'No such reward at your site.');
+      throw new InputError('input.residentId', 'A reward is redeemed by residents of its own site.', 'OTHER_SITE');
+    }
+    if (why.balance < reward.price) {
+      throw new ConflictError('input.rewardId', `The reward costs ${reward.price} points; the balance is ${why.balance}.`, 'INSUFFICIENT_POINTS');
+    }
+    if (why.stock < 1) throw new ConflictError('input.rewardId', 'This reward is out of stock.', 'OUT_OF_STOCK');
+    throw new ConflictError('input.rewardId', 'The reward changed while you redeemed it (price or availability): look again.', 'CHANGED');
   }
 
   /** The reward was handed over (officers). */
