@@ -93,6 +93,32 @@ describe('employment and income-stability monitoring, through the gateway', () =
     });
   });
 
+  it('lists courses, employers, postings and projects of a site in scope; drops an enrollment; records an outside skill', async () => {
+    const site = place.siteIds[1];
+    const course = (await ok(`mutation($i: CreateTrainingCourseInput!) { createTrainingCourse(input: $i) { id } }`,
+      { i: { siteId: site, skill: '缝纫', provider: '职校', place: '车间', startsOn: '2026-04-01', endsOn: '2026-04-10', capacity: 5 } }, officerB)).createTrainingCourse;
+    const e = (await ok(`mutation($c: ID!, $r: ID!) { enrollInCourse(courseId: $c, residentId: $r) { id } }`, { c: course.id, r: r3 }, officerB)).enrollInCourse;
+    const dropped = (await ok(`mutation($e: ID!) { dropEnrollment(enrollmentId: $e, reason: "外出务工", attendancePercent: 30) { status droppedReason attendancePercent } }`, { e: e.id }, officerB)).dropEnrollment;
+    expect(dropped).toEqual({ status: 'DROPPED', droppedReason: '外出务工', attendancePercent: 30 });
+    const courses = (await ok(`query($s: ID!) { trainingCourses(siteId: $s) { totalCount nodes { skill enrolled enrollments { status } } } }`, { s: site }, officerB)).trainingCourses;
+    expect(courses).toEqual({ totalCount: 1, nodes: [{ skill: '缝纫', enrolled: 0, enrollments: [{ status: 'DROPPED' }] }] });
+    expect((await ok(`query($s: ID!) { trainingCourses(siteId: $s) { totalCount } }`, { s: site }, officerA)).trainingCourses.totalCount).toBe(0);
+
+    const skill = (await ok(`mutation($i: RecordSkillInput!) { recordSkill(input: $i) { name level certificateNumber certifiedOn } }`,
+      { i: { residentId: r3, name: '焊工', level: 'INTERMEDIATE', certificateNumber: 'HG-88', certifiedOn: '2025-12-01' } }, officerB)).recordSkill;
+    expect(skill).toEqual({ name: '焊工', level: 'INTERMEDIATE', certificateNumber: 'HG-88', certifiedOn: '2025-12-01' });
+    const badCert = await q(`mutation($i: RecordSkillInput!) { recordSkill(input: $i) { name } }`, { i: { residentId: r3, name: '焊工', level: 'BEGINNER', certificateNumber: '!' } }, officerB);
+    expect(badCert.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.certificateNumber' });
+
+    await ok(`mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }`, { i: { name: '易地扶贫车间二', kind: 'POVERTY_WORKSHOP', siteId: site } }, officerB);
+    await ok(`mutation($i: CreateIndustryProjectInput!) { createIndustryProject(input: $i) { id } }`, { i: { name: '茶叶合作社', siteId: site } }, officerB);
+    const lists = await ok(`query($s: ID!) { employers(siteId: $s) { totalCount nodes { name kind } } industryProjects(siteId: $s) { name links { annualDividend } } }`, { s: site }, officerB);
+    expect(lists.employers).toEqual({ totalCount: 1, nodes: [{ name: '易地扶贫车间二', kind: 'POVERTY_WORKSHOP' }] });
+    expect(lists.industryProjects).toEqual([{ name: '茶叶合作社', links: [] }]);
+    const none = await ok(`query($s: ID!) { employers(siteId: $s) { totalCount } industryProjects(siteId: $s) { name } }`, { s: site }, officerA);
+    expect(none).toEqual({ employers: { totalCount: 0 }, industryProjects: [] });
+  });
+
   describe('employers, postings and jobs', () => {
     let postId: string;
     const POSTING = `mutation($i: CreateJobPostingInput!) { createJobPosting(input: $i) { id kind fundingSource capacity filled employer { name kind } } }`;
@@ -107,6 +133,9 @@ describe('employment and income-stability monitoring, through the gateway', () =
       const post = (await ok(POSTING, { i: { ...base, fundingSource: '衔接资金' } }, officerA)).createJobPosting;
       expect(post).toMatchObject({ kind: 'PUBLIC_WELFARE_POST', fundingSource: '衔接资金', capacity: 1, filled: 0, employer: { name: '安居扶贫车间', kind: 'POVERTY_WORKSHOP' } });
       postId = post.id;
+      const listed = (await ok(`query($s: ID!) { jobPostings(siteId: $s, kind: PUBLIC_WELFARE_POST) { totalCount nodes { id title termStartsOn termEndsOn } } }`, { s: place.siteIds[0] }, officerA)).jobPostings;
+      expect(listed).toEqual({ totalCount: 1, nodes: [{ id: postId, title: '保洁员', termStartsOn: '2026-01-01', termEndsOn: '2026-12-31' }] });
+      expect((await ok(`query($s: ID!) { jobPostings(siteId: $s, kind: REGULAR) { totalCount } }`, { s: place.siteIds[0] }, officerA)).jobPostings.totalCount).toBe(0);
     });
 
     it('refuses income below zero with a typed error, writing nothing', async () => {
