@@ -39,8 +39,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
     r3 = await reg(place.householdIds[1], 3, { labourCapacity: 'FULL', canWorkAway: true, wantsWork: true });
     r4 = await reg(place.householdIds[1], 4, { labourCapacity: 'WEAK', canWorkAway: true, wantsWork: true });
     await sys.waitForIdle();
-  }, 60_000);
-  afterAll(() => sys?.stop());
+  }, 120_000);
+  afterAll(() => sys?.stop(), 60_000);
 
   it('checks a household within seconds of resident.registered, with reasons, and publishes household.gap.detected', async () => {
     const s = await stability(hhA);

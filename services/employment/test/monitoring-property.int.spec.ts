@@ -136,12 +136,12 @@ describe('monitoring SQL agrees with the pure rules', () => {
       SELECT h, $5, '530102', s, i, k, 1.5 FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::text[]) AS u(h, s, i, k)`, [...cols.l, site]);
     await q(`INSERT INTO project_link (project_id, household_id, site_id, region_code, annual_dividend, linked_on)
       SELECT p, h, $4, '530102', d, '2026-01-01' FROM unnest($1::uuid[], $2::uuid[], $3::numeric[]) AS u(p, h, d)`, [...cols.d, site]);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await rt?.lifecycle.stop('test finished');
     await db?.drop();
-  });
+  }, 60_000);
 
   it(`gives the same failed rules for each of ${HOUSEHOLDS} random households`, async () => {
     const rows: { household_id: string; failed: string[] }[] = await rt.db.query(verdictSql(false), [DAY]);
