@@ -16,10 +16,17 @@ export interface DataSourceOptions {
   migrations: MigrationClass[];
   /** Shown in pg_stat_activity. */
   applicationName: string;
+  /**
+   * The role the running service acts as (`SET ROLE` at connect), distinct from the owner that
+   * runs migrations: what a migration REVOKEs from it (e.g. UPDATE on an audit log) the service
+   * itself cannot do. The login user must be a member of it. Unset: the login user acts.
+   */
+  runtimeRole?: string;
 }
 
 export function createDataSource(config: Pick<PlatformConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>, opts: DataSourceOptions): DataSource {
   assertIdentifier(opts.schema);
+  if (opts.runtimeRole) assertIdentifier(opts.runtimeRole);
   return new DataSource({
     type: 'postgres',
     url: config.DATABASE_URL,
@@ -34,7 +41,7 @@ export function createDataSource(config: Pick<PlatformConfig, 'DATABASE_URL' | '
     extra: {
       max: config.DATABASE_POOL_SIZE,
       // Raw SQL in a service names its own tables unqualified.
-      options: `-c search_path=${opts.schema},public`,
+      options: `-c search_path=${opts.schema},public${opts.runtimeRole ? ` -c role=${opts.runtimeRole}` : ''}`,
       connectionTimeoutMillis: 5_000,
     },
   });

@@ -28,10 +28,17 @@ export async function bootRuntime<C extends PlatformConfig>(opts: BootOptions<C>
   assertProductionSafe(opts.config);
   const logger = createLogger({ service: `${opts.name}-${opts.process}`, level: opts.config.LOG_LEVEL, destination: opts.logDestination });
   const lifecycle = new Lifecycle(logger, opts.config.SHUTDOWN_GRACE_MS);
+  // Migrations run as the login user (the owner); the service then acts as its runtime role.
+  const owner = createDataSource({ ...opts.config, DATABASE_POOL_SIZE: 2 }, { ...opts, runtimeRole: undefined, applicationName: `${opts.applicationName}-migrate` });
+  await owner.initialize();
+  try {
+    await migrate(owner, opts.schema, logger);
+  } finally {
+    await owner.destroy();
+  }
   const db = createDataSource(opts.config, opts);
   await db.initialize();
   lifecycle.onStop(`${opts.name} database pool`, () => db.destroy());
-  await migrate(db, opts.schema, logger);
   return { name: opts.name, schema: opts.schema, config: opts.config, logger, lifecycle, db };
 }
 

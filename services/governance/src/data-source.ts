@@ -17,4 +17,6 @@ export const governanceData = {
   schema: 'governance',
   entities: [Region, Site, Household, Resident, Grid, Building, GridTask, MicroIssue, ListItem, Notice, LegalAdviser, ModelResident],
   migrations,
+  /** Created by the audit-log migration: no UPDATE/DELETE/TRUNCATE on audit_log or the points ledger. */
+  runtimeRole: 'governance_app',
 };
