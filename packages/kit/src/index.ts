@@ -17,3 +17,4 @@ export * from './runtime';
 export * from './loaders';
 export * from './scheduler';
 export * from './service-api';
+export * from './pagination';

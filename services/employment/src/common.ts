@@ -25,24 +25,6 @@ export function scopeSql(p: Principal, alias: string, firstParam: number, kind: 
   return placeFilter(p, { site: `${alias}.site_id`, region: `${alias}.region_code` }, firstParam);
 }
 
-export function pageSize(first: number | null | undefined): number {
-  return Math.min(Math.max(first ?? 50, 1), 200);
-}
-
-/** Opaque keyset cursors: base64 of the sort key of the last row. */
-export const cursor = {
-  encode: (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url'),
-  decode: (raw: string | null | undefined): unknown[] | null => {
-    if (!raw) return null;
-    try {
-      const v = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-      return Array.isArray(v) ? v : null;
-    } catch {
-      return null;
-    }
-  },
-};
-
 /** A calendar date `YYYY-MM-DD` that exists. */
 export function requireDate(value: string, field: string): string {
   const d = new Date(`${value}T00:00:00Z`);
@@ -130,3 +112,6 @@ export async function rowForWrite<T extends { siteId: string; regionCode: string
 
 /** Numeric columns arrive from pg as strings. */
 export const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+/** Keyset pagination lives in the kit; re-exported for this service's features. */
+export { cursor, pageSize } from '@anju/kit';

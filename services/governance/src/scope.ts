@@ -31,26 +31,11 @@ export function gridScopeSql(p: Principal, alias: string, n: number, kind: 'site
   return { sql, params: [p.grids] as unknown[] };
 }
 
-/** Opaque keyset cursors: base64 of the sort key of the last row. */
-export const cursor = {
-  encode: (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url'),
-  decode: (raw: string | null | undefined): unknown[] | null => {
-    if (!raw) return null;
-    try {
-      const v = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-      return Array.isArray(v) ? v : null;
-    } catch {
-      return null;
-    }
-  },
-};
-
-export function pageSize(first: number | null | undefined): number {
-  return Math.min(Math.max(first ?? 50, 1), 200);
-}
-
 /** Anything that runs SQL (a DataSource, an EntityManager, a test client): what scheduled tasks need. */
 export interface SqlRunner {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   query(text: string, params?: unknown[]): Promise<any>;
 }
+
+/** Keyset pagination lives in the kit; re-exported for this service's features. */
+export { cursor, pageSize } from '@anju/kit';
