@@ -52,12 +52,13 @@ async function run(): Promise<void> {
   const publisher = createDataSource({ ...config, DATABASE_POOL_SIZE: PUBLISHERS }, { ...governanceData, entities: governanceData.entities as never, migrations: governanceData.migrations as never, applicationName: 'bench-publisher' });
   try {
     // Governance first: its worker migrates the schema the publisher writes into.
-    for (const s of ['governance', ...CONSUMERS]) {
+    // Social-orgs' worker consumes nothing of this: it runs so that every worker's memory is measured.
+    for (const s of ['governance', ...CONSUMERS, 'social-orgs']) {
       const port = await freePort();
-      children.start(`${s}-worker`, `services/${s}/src/worker.ts`, { ...env, [`${s.toUpperCase()}_WORKER_HEALTH_PORT`]: String(port) });
+      children.start(`${s}-worker`, `services/${s}/src/worker.ts`, { ...env, [`${s.toUpperCase().replace(/-/g, '_')}_WORKER_HEALTH_PORT`]: String(port) });
       await waitForOk(`http://127.0.0.1:${port}/ready`, children);
     }
-    console.log(`started governance-worker, ${CONSUMERS.map((c) => `${c}-worker`).join(', ')} (NODE_ENV=production, JOB_CONCURRENCY ${config.JOB_CONCURRENCY}) on ${DATABASE}`);
+    console.log(`started governance-worker, ${CONSUMERS.map((c) => `${c}-worker`).join(', ')}, social-orgs-worker (NODE_ENV=production, JOB_CONCURRENCY ${config.JOB_CONCURRENCY}) on ${DATABASE}`);
     await db.connect();
     await publisher.initialize();
 
