@@ -107,6 +107,8 @@ describe('points (governance)', () => {
     const otherSite = await sys.query(RULE, { i: { siteId: siteB, action: '别处', points: 3 } }, officerA);
     expect(otherSite.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
     expect(await sys.sql(`SELECT count(*)::int AS n FROM governance.points_rule`)).toEqual(before);
+    const audited = await sys.sql(`SELECT count(*)::int AS n FROM governance.audit_log WHERE action = 'points_rule.define'`);
+    expect(audited[0].n).toBe(5);
 
     // A resident reads their own site's list: the site's rules and the county's.
     const me = await tokenFor({ role: 'resident', resident: res.wang });
@@ -247,6 +249,8 @@ describe('points (governance)', () => {
     const again = await sys.query(`mutation($id: ID!, $r: String!) { cancelRedemption(id: $id, reason: $r) { status } }`, { id: first.id, r: '反悔' }, officerA);
     expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'NOT_PENDING' });
     const kinds = await sys.sql(`SELECT kind, points FROM governance.points_entry WHERE redemption_id = $1 ORDER BY id`, [second.id]);
+    const audited = await sys.sql(`SELECT action, actor_role FROM governance.audit_log WHERE entity_type = 'points_redemption' AND entity_id = ANY($1) ORDER BY id`, [[first.id, second.id]]);
+    expect(audited).toEqual([{ action: 'points_redemption.fulfil', actor_role: 'site_officer' }, { action: 'points_redemption.cancel', actor_role: 'resident' }]);
     expect(kinds).toEqual([{ kind: 'redeem', points: -40 }, { kind: 'refund', points: 40 }]);
     const mine = dataOf(await sys.query(`query($s: ID!) { redemptions(siteId: $s) { totalCount nodes { status resident { id } } } }`, { s: siteA }, li)).redemptions;
     expect(mine.totalCount).toBe(2);

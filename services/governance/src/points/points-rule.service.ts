@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal } from '@anju/kit';
 import { RULE_COLUMNS, isUuid, updated, type PointsEventName, type RuleRow } from './ledger';
 import { siteInScope } from './points-scope';
+import { audit } from '../audit/audit';
 
 export interface DefinePointsRuleInput {
   siteId?: string | null;
@@ -61,16 +62,23 @@ export class PointsRuleService {
       throw new InputError('input.dailyCap', 'The daily cap cannot be larger than the monthly cap.');
     }
     if (input.expiresAfterDays != null) positive(input.expiresAfterDays, 'input.expiresAfterDays', 3660);
-    const rows: RuleRow[] = await this.db.query(
-      `INSERT INTO points_rule AS pr (site_id, region_code, action, event, points, daily_cap, monthly_cap, expires_after_days, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT DO NOTHING RETURNING ${RULE_COLUMNS}`,
-      [siteId, regionCode, action, input.event ?? null, input.points, input.dailyCap ?? null, input.monthlyCap ?? null, input.expiresAfterDays ?? null, this.principal.subject],
-    );
-    if (!rows.length) {
-      throw new ConflictError('input.event', 'An active rule for this event already exists here: retire it first, then define the new one.', 'DUPLICATE');
-    }
-    return rows[0];
+    return this.db.transaction(async (m) => {
+      const rows: RuleRow[] = await m.query(
+        `INSERT INTO points_rule AS pr (site_id, region_code, action, event, points, daily_cap, monthly_cap, expires_after_days, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+         ON CONFLICT DO NOTHING RETURNING ${RULE_COLUMNS}`,
+        [siteId, regionCode, action, input.event ?? null, input.points, input.dailyCap ?? null, input.monthlyCap ?? null, input.expiresAfterDays ?? null, this.principal.subject],
+      );
+      if (!rows.length) {
+        throw new ConflictError('input.event', 'An active rule for this event already exists here: retire it first, then define the new one.', 'DUPLICATE');
+      }
+      const rule = rows[0];
+      await audit(m, this.principal, {
+        action: 'points_rule.define', entityType: 'points_rule', entityId: rule.id, siteId: rule.siteId, regionCode: rule.regionCode,
+        detail: { event: rule.event, points: rule.points, dailyCap: rule.dailyCap, monthlyCap: rule.monthlyCap, expiresAfterDays: rule.expiresAfterDays },
+      });
+      return rule;
+    });
   }
 
   /** Retires a rule: it stops earning points; entries that cite it stay. */
@@ -82,11 +90,14 @@ export class PointsRuleService {
     else if (this.principal.role === 'site_officer' || !coversPlace(this.principal, { siteId: '', regionCode: rule.regionCode })) {
       throw new ForbiddenError('A county-wide rule is retired by officers of the county.');
     }
-    const [row] = updated<RuleRow>(await this.db.query(
-      `UPDATE points_rule pr SET active = false, retired_at = coalesce(retired_at, now()) WHERE pr.id = $1 RETURNING ${RULE_COLUMNS}`,
-      [id],
-    ));
-    return row;
+    return this.db.transaction(async (m) => {
+      const [row] = updated<RuleRow>(await m.query(
+        `UPDATE points_rule pr SET active = false, retired_at = coalesce(retired_at, now()) WHERE pr.id = $1 RETURNING ${RULE_COLUMNS}`,
+        [id],
+      ));
+      await audit(m, this.principal, { action: 'points_rule.retire', entityType: 'points_rule', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode });
+      return row;
+    });
   }
 }
 

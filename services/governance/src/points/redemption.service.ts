@@ -3,6 +3,7 @@ import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, 
 import { cursor, pageSize } from '../scope';
 import { appendEntry, isUuid, lockAccount, updated } from './ledger';
 import { siteInScope } from './points-scope';
+import { audit } from '../audit/audit';
 
 export type RedemptionStatus = 'pending' | 'fulfilled' | 'cancelled';
 
@@ -113,6 +114,7 @@ export class RedemptionService {
         `UPDATE points_redemption rd SET status = 'fulfilled', settled_at = now(), settled_by = $2 WHERE rd.id = $1 RETURNING ${COLUMNS}`,
         [id, `${this.principal.role}:${this.principal.subject}`],
       ));
+      await audit(m, this.principal, { action: 'points_redemption.fulfil', entityType: 'points_redemption', entityId: id, siteId: r.siteId, regionCode: r.regionCode });
       return row;
     });
   }
@@ -134,6 +136,7 @@ export class RedemptionService {
         `UPDATE points_redemption rd SET status = 'cancelled', settled_at = now(), settled_by = $2, cancel_reason = $3 WHERE rd.id = $1 RETURNING ${COLUMNS}`,
         [id, `${p.role}:${p.subject}`, why],
       ));
+      await audit(m, p, { action: 'points_redemption.cancel', entityType: 'points_redemption', entityId: id, siteId: r.siteId, regionCode: r.regionCode, detail: { refunded: r.points } });
       return row;
     });
   }

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { ConflictError, InputError, NotFoundError, placeFilter, requireRole, type Principal } from '@anju/kit';
 import { isUuid, updated } from './ledger';
 import { siteInScope } from './points-scope';
+import { audit } from '../audit/audit';
 
 export type RewardKind = 'goods' | 'service' | 'privilege';
 
@@ -60,13 +61,19 @@ export class RewardService {
     if (!name || name.length > 100) throw new InputError('input.name', 'A reward name has 1 to 100 characters.');
     if (!Number.isInteger(input.price) || input.price < 1 || input.price > 1_000_000) throw new InputError('input.price', 'The price is a whole number of points from 1 to 1000000.');
     if (!Number.isInteger(input.stock) || input.stock < 0 || input.stock > 1_000_000) throw new InputError('input.stock', 'Stock is a whole number from 0 to 1000000.');
-    const rows: RewardRow[] = await this.db.query(
-      `INSERT INTO points_reward AS rw (site_id, region_code, name, description, kind, price, stock, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (site_id, name) DO NOTHING RETURNING ${REWARD_COLUMNS}`,
-      [site.id, site.regionCode, name, input.description?.trim() || null, input.kind, input.price, input.stock, this.principal.subject],
-    );
-    if (!rows.length) throw new ConflictError('input.name', `The site already offers a reward named ${name}.`, 'DUPLICATE');
-    return rows[0];
+    return this.db.transaction(async (m) => {
+      const rows: RewardRow[] = await m.query(
+        `INSERT INTO points_reward AS rw (site_id, region_code, name, description, kind, price, stock, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (site_id, name) DO NOTHING RETURNING ${REWARD_COLUMNS}`,
+        [site.id, site.regionCode, name, input.description?.trim() || null, input.kind, input.price, input.stock, this.principal.subject],
+      );
+      if (!rows.length) throw new ConflictError('input.name', `The site already offers a reward named ${name}.`, 'DUPLICATE');
+      await audit(m, this.principal, {
+        action: 'points_reward.add', entityType: 'points_reward', entityId: rows[0].id, siteId: site.id, regionCode: site.regionCode,
+        detail: { price: rows[0].price, stock: rows[0].stock },
+      });
+      return rows[0];
+    });
   }
 
   /** Adds stock (goods delivered to the points supermarket). */
@@ -75,8 +82,11 @@ export class RewardService {
     if (!Number.isInteger(quantity) || quantity < 1 || quantity > 1_000_000) throw new InputError('quantity', 'A whole number from 1 to 1000000.');
     const [reward]: RewardRow[] = isUuid(id) ? await this.db.query(`SELECT ${REWARD_COLUMNS} FROM points_reward rw WHERE rw.id = $1`, [id]) : [];
     if (!reward) throw new NotFoundError('id', 'No such reward.');
-    await siteInScope(this.db, this.principal, reward.siteId, 'id');
-    const [row] = updated<RewardRow>(await this.db.query(`UPDATE points_reward rw SET stock = stock + $2 WHERE rw.id = $1 RETURNING ${REWARD_COLUMNS}`, [id, quantity]));
-    return row;
+    const site = await siteInScope(this.db, this.principal, reward.siteId, 'id');
+    return this.db.transaction(async (m) => {
+      const [row] = updated<RewardRow>(await m.query(`UPDATE points_reward rw SET stock = stock + $2 WHERE rw.id = $1 RETURNING ${REWARD_COLUMNS}`, [id, quantity]));
+      await audit(m, this.principal, { action: 'points_reward.restock', entityType: 'points_reward', entityId: id, siteId: site.id, regionCode: site.regionCode, detail: { quantity, stock: row.stock } });
+      return row;
+    });
   }
 }
