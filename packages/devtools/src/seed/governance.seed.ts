@@ -9,6 +9,21 @@ import { eachSite, type ServiceSeeder } from './seeder';
  * sealed with the platform's PersonalDataVault and hashed with its lookup key, exactly as
  * ResidentService.register does, so the running system can find and reveal them.
  */
+const POINTS_RULES: readonly (readonly [string, string | null, number, number | null, number | null])[] = [
+  ['参加社区活动', 'activity.attended', 5, 10, 60],
+  ['志愿服务（经核实的服务时长）', 'service.verified', 10, 20, 200],
+  ['完成职业技能培训', 'training.completed', 20, null, 40],
+  ['反映并协助解决楼栋微难题', 'micro_issue.resolved', 5, 10, 30],
+  ['门前三包、环境卫生评比优秀', null, 5, null, 20],
+  ['调解邻里纠纷', null, 10, null, 30],
+];
+const REWARDS: readonly (readonly [string, string, 'goods' | 'service' | 'privilege', number, number])[] = [
+  ['洗衣液一瓶', '积分超市兑换', 'goods', 30, 200],
+  ['食用油5升', '积分超市兑换', 'goods', 80, 100],
+  ['免费理发一次', '社区志愿理发服务', 'service', 20, 300],
+  ['优先参加技能培训', '下一期培训优先报名', 'privilege', 50, 50],
+];
+
 export const governanceSeeder: ServiceSeeder = {
   service: 'governance',
   data: governanceData as ServiceSeeder['data'],
@@ -26,8 +41,15 @@ export const governanceSeeder: ServiceSeeder = {
       counts.grid = await db.copy('grid', ['id', 'site_id', 'name', 'grid_worker_subject', 'grid_worker_name'], (function* () {
         for (const { site, people } of eachSite(world)) for (const g of people.grids) yield [g.id, site.id, g.name, g.workerSubject, g.workerName];
       })());
-      counts.building = await db.copy('building', ['id', 'site_id', 'grid_id', 'name', 'floors'], (function* () {
-        for (const { site, people } of eachSite(world)) for (const b of people.buildings) yield [b.id, site.id, b.gridId, b.name, b.floors];
+      const withLeader = (await db.columns('building'))!.has('leader_resident_id');
+      counts.building = await db.copy('building', ['id', 'site_id', 'grid_id', 'name', 'floors', ...(withLeader ? ['leader_resident_id'] : [])], (function* () {
+        for (const { site, people } of eachSite(world)) {
+          for (const b of people.buildings) {
+            // The building leader (楼栋长): the first adult of working age in the building, if any.
+            const leader = people.households.filter((h) => h.buildingId === b.id).flatMap((h) => h.members).find((p) => p.age >= 25 && p.age <= 65);
+            yield [b.id, site.id, b.gridId, b.name, b.floors, ...(withLeader ? [leader?.id ?? null] : [])];
+          }
+        }
       })());
       log(`governance: ${counts.grid} grids, ${counts.building} buildings`);
     }
@@ -59,6 +81,17 @@ export const governanceSeeder: ServiceSeeder = {
       }
     })());
     log(`governance: ${counts.resident} residents`);
+
+    // The co-governance list (共治清单) of each county and a few rewards per site, so that points
+    // start flowing as soon as residents attend, serve or train.
+    if (await db.columns('points_rule')) {
+      counts.points_rule = await db.copy('points_rule', ['region_code', 'action', 'event', 'points', 'daily_cap', 'monthly_cap', 'expires_after_days', 'created_by'],
+        world.regions.filter((x) => x.level === 'county').flatMap((county) => POINTS_RULES.map(([action, event, points, daily, monthly]) => [county.code, action, event, points, daily, monthly, 365, 'seed'])));
+    }
+    if (await db.columns('points_reward')) {
+      counts.points_reward = await db.copy('points_reward', ['site_id', 'region_code', 'name', 'description', 'kind', 'price', 'stock', 'created_by'],
+        world.sites.flatMap((site) => REWARDS.map(([name, description, kind, price, stock]) => [site.id, site.regionCode, name, description, kind, price, stock, 'seed'])));
+    }
     return counts;
   },
 };

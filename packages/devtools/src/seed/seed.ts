@@ -37,7 +37,8 @@ export async function seed(opts: SeedOptions): Promise<SeedReport> {
 
   // Each service's own migrations, from its own data-source export, as the service would at boot.
   for (const s of SEEDERS) {
-    const ds = createDataSource({ ...config, DATABASE_POOL_SIZE: 2 }, { ...s.data, entities: s.data.entities as never, migrations: s.data.migrations as never, applicationName: `seed-${s.service}` });
+    // As the owner (the login user), as bootRuntime migrates: never as the service's runtime role.
+    const ds = createDataSource({ ...config, DATABASE_POOL_SIZE: 2 }, { ...s.data, runtimeRole: undefined, entities: s.data.entities as never, migrations: s.data.migrations as never, applicationName: `seed-${s.service}` });
     await ds.initialize();
     try {
       await migrate(ds, s.data.schema, logger);
