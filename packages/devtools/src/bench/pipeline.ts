@@ -176,7 +176,8 @@ async function rawBullmq(redis: IORedis, prefix: string, concurrency: number, ki
   const total = kind === 'burst' ? count : rate * seconds;
   let done!: () => void;
   const allDone = new Promise<void>((r) => (done = r));
-  const worker = new Worker(name, async () => undefined, { connection: redis.duplicate(), prefix, concurrency });
+  const workerConnection = redis.duplicate();
+  const worker = new Worker(name, async () => undefined, { connection: workerConnection, prefix, concurrency });
   worker.on('completed', (job: Job) => {
     const end = Date.now();
     delays.push(end - job.timestamp);
@@ -193,9 +194,12 @@ async function rawBullmq(redis: IORedis, prefix: string, concurrency: number, ki
     } else {
       await paced(rate, seconds, async () => (await queue.add('resident.registered', data, { jobId: randomUUID(), removeOnComplete: true })).id!);
     }
-    await Promise.race([allDone, new Promise((_, reject) => setTimeout(() => reject(new Error(`raw BullMQ ${kind}: ${delays.length} of ${total} jobs after 5 minutes`)), 300_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([allDone, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`raw BullMQ ${kind}: ${delays.length} of ${total} jobs after 5 minutes`)), 300_000)))])
+      .finally(() => clearTimeout(timer));
   } finally {
     await worker.close();
+    workerConnection.disconnect();
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
   }
