@@ -2,6 +2,7 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { z } from 'zod';
 import { ForbiddenError, UnauthenticatedError } from './errors';
 import type { PlatformConfig } from './config';
+import { uuidsOf } from './ids';
 
 /** The roles of DESIGN.md; a token carries exactly one, with the scope it acts in. */
 export const ROLES = ['province', 'county', 'site_officer', 'grid_worker', 'ngo_member', 'unit_member', 'volunteer', 'resident'] as const;
@@ -133,11 +134,11 @@ export function placeFilter(p: Principal, cols: { site: string; region: string; 
     case 'county':
       return { sql: `${cols.region} LIKE ANY($${firstParam}::text[])`, params: [p.regions.map((r) => `${r}%`)] };
     case 'site_officer':
-      return { sql: `${cols.site}::text = ANY($${firstParam}::text[])`, params: [p.sites] };
+      return { sql: `${cols.site} = ANY($${firstParam}::uuid[])`, params: [uuidsOf(p.sites)] };
     case 'grid_worker':
       return cols.grid && p.grids.length
-        ? { sql: `${cols.grid}::text = ANY($${firstParam}::text[])`, params: [p.grids] }
-        : { sql: `${cols.site}::text = ANY($${firstParam}::text[])`, params: [p.sites] };
+        ? { sql: `${cols.grid} = ANY($${firstParam}::uuid[])`, params: [uuidsOf(p.grids)] }
+        : { sql: `${cols.site} = ANY($${firstParam}::uuid[])`, params: [uuidsOf(p.sites)] };
     default:
       return { sql: 'false', params: [] };
   }

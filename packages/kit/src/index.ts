@@ -18,3 +18,4 @@ export * from './loaders';
 export * from './scheduler';
 export * from './service-api';
 export * from './pagination';
+export * from './ids';

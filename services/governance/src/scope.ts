@@ -1,4 +1,4 @@
-import { placeFilter, type Principal } from '@anju/kit';
+import { placeFilter, type Principal, uuidsOf } from '@anju/kit';
 
 /**
  * Governance's reading of a token's scope as SQL over a table with `site_id` and `region_code`
@@ -8,7 +8,7 @@ import { placeFilter, type Principal } from '@anju/kit';
 export function scopeSql(p: Principal, alias: string, firstParam: number, kind: 'site' | 'resident' | 'household'): { sql: string; params: unknown[] } {
   if (p.role === 'resident') {
     if (kind === 'resident') return { sql: `${alias}.id = $${firstParam}::uuid`, params: [p.residentId] };
-    return { sql: `${alias}.${kind === 'site' ? 'id' : 'site_id'}::text = ANY($${firstParam}::text[])`, params: [p.sites] };
+    return { sql: `${alias}.${kind === 'site' ? 'id' : 'site_id'} = ANY($${firstParam}::uuid[])`, params: [uuidsOf(p.sites)] };
   }
   if (p.role === 'grid_worker' && p.grids.length) return gridScopeSql(p, alias, firstParam, kind);
   const site = kind === 'site' ? `${alias}.id` : `${alias}.site_id`;
@@ -22,13 +22,13 @@ export function scopeSql(p: Principal, alias: string, firstParam: number, kind: 
 export function gridScopeSql(p: Principal, alias: string, n: number, kind: 'site' | 'resident' | 'household' | 'building' | 'grid') {
   const grids = `$${n}::text[]`;
   const sql = {
-    resident: `${alias}.household_id IN (SELECT gh.id FROM household gh JOIN building gb ON gb.id = gh.building_id WHERE gb.grid_id::text = ANY(${grids}))`,
-    household: `${alias}.building_id IN (SELECT gb.id FROM building gb WHERE gb.grid_id::text = ANY(${grids}))`,
-    building: `${alias}.grid_id::text = ANY(${grids})`,
-    grid: `${alias}.id::text = ANY(${grids})`,
-    site: `${alias}.id IN (SELECT gg.site_id FROM grid gg WHERE gg.id::text = ANY(${grids}))`,
+    resident: `${alias}.household_id IN (SELECT gh.id FROM household gh JOIN building gb ON gb.id = gh.building_id WHERE gb.grid_id = ANY(${grids}::uuid[]))`,
+    household: `${alias}.building_id IN (SELECT gb.id FROM building gb WHERE gb.grid_id = ANY(${grids}::uuid[]))`,
+    building: `${alias}.grid_id = ANY(${grids}::uuid[])`,
+    grid: `${alias}.id = ANY(${grids}::uuid[])`,
+    site: `${alias}.id IN (SELECT gg.site_id FROM grid gg WHERE gg.id = ANY(${grids}::uuid[]))`,
   }[kind];
-  return { sql, params: [p.grids] as unknown[] };
+  return { sql, params: [uuidsOf(p.grids)] as unknown[] };
 }
 
 /** Anything that runs SQL (a DataSource, an EntityManager, a test client): what scheduled tasks need. */

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, type Principal } from '@anju/kit';
+import { ConflictError, InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import {
   cursor, num, pageSize, requireAmount, requireDate, requireText, residentForWrite, rowForWrite, scopeSql, siteForWrite,
@@ -46,12 +46,12 @@ export class JobsService {
 
   employersByIds(ids: readonly string[]): Promise<EmployerRow[]> {
     const s = scopeSql(this.principal, 'x', 2, 'site');
-    return this.db.query(`SELECT ${EMPLOYER} FROM employer x WHERE x.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${EMPLOYER} FROM employer x WHERE x.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   postingsByIds(ids: readonly string[]): Promise<PostingRow[]> {
     const s = scopeSql(this.principal, 'j', 2, 'site');
-    return this.db.query(`SELECT ${POSTING} FROM job_posting j WHERE j.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${POSTING} FROM job_posting j WHERE j.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   async employers(siteId: string, first?: number | null, after?: string | null) {
@@ -64,7 +64,7 @@ export class JobsService {
 
   employmentsOfResidents(residentIds: readonly string[]): Promise<EmploymentRow[]> {
     const s = scopeSql(this.principal, 'r', 2);
-    return this.db.query(`SELECT ${EMPLOYMENT} FROM employment_record r WHERE r.resident_id::text = ANY($1) AND ${s.sql} ORDER BY r.started_on DESC, r.id`, [residentIds, ...s.params]);
+    return this.db.query(`SELECT ${EMPLOYMENT} FROM employment_record r WHERE r.resident_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY r.started_on DESC, r.id`, [uuidsOf(residentIds), ...s.params]);
   }
 
   private async page<T extends { id: string }>(
@@ -74,7 +74,7 @@ export class JobsService {
     const limit = pageSize(first);
     const s = scopeSql(this.principal, alias, 2, 'site');
     const params: unknown[] = [siteId, ...s.params];
-    let where = `${alias}.site_id::text = $1 AND ${s.sql}`;
+    let where = `${alias}.site_id = ${uuidParam(1)} AND ${s.sql}`;
     if (extra) {
       params.push(extra.value);
       where += ` AND ${extra.sql}$${params.length}`;

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { placeFilter, type Principal } from '@anju/kit';
+import { placeFilter, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 
 export interface LabourProfileRow {
   residentId: string;
@@ -27,13 +27,13 @@ export class LabourProfileService {
 
   byResidentIds(ids: readonly string[]): Promise<LabourProfileRow[]> {
     const s = scope(this.principal, 2);
-    return this.db.query(`SELECT ${COLUMNS} FROM labour_profile p WHERE p.resident_id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM labour_profile p WHERE p.resident_id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   async list(siteId: string, first: number | null | undefined, after: string | null | undefined) {
     const limit = Math.min(Math.max(first ?? 50, 1), 200);
     const s = scope(this.principal, 2);
-    const where = `p.site_id::text = $1 AND ${s.sql}`;
+    const where = `p.site_id = ${uuidParam(1)} AND ${s.sql}`;
     const params = [siteId, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM labour_profile p WHERE ${where}`, params);
     const rows: LabourProfileRow[] = await this.db.query(

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { InputError, type Principal } from '@anju/kit';
+import { InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { householdForWrite, requireAmount, requireDate, requireText, rowForWrite, scopeSql, siteForWrite } from '../common';
 import { recheck } from '../monitoring/monitoring.run';
 import type { LandState } from '../monitoring/rules';
@@ -36,27 +36,27 @@ export class LandService {
 
   landOfHouseholds(ids: readonly string[]): Promise<LandRow[]> {
     const s = scopeSql(this.principal, 'l', 2);
-    return this.db.query(`SELECT ${LAND} FROM land_asset l WHERE l.household_id::text = ANY($1) AND ${s.sql} ORDER BY l.kind, l.id`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${LAND} FROM land_asset l WHERE l.household_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY l.kind, l.id`, [uuidsOf(ids), ...s.params]);
   }
 
   linksOfHouseholds(ids: readonly string[]): Promise<LinkRow[]> {
     const s = scopeSql(this.principal, 'k', 2);
-    return this.db.query(`SELECT ${LINK} FROM project_link k WHERE k.household_id::text = ANY($1) AND ${s.sql} ORDER BY k.linked_on, k.project_id`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${LINK} FROM project_link k WHERE k.household_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY k.linked_on, k.project_id`, [uuidsOf(ids), ...s.params]);
   }
 
   linksOfProjects(ids: readonly string[]): Promise<LinkRow[]> {
     const s = scopeSql(this.principal, 'k', 2);
-    return this.db.query(`SELECT ${LINK} FROM project_link k WHERE k.project_id::text = ANY($1) AND ${s.sql} ORDER BY k.linked_on, k.household_id`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${LINK} FROM project_link k WHERE k.project_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY k.linked_on, k.household_id`, [uuidsOf(ids), ...s.params]);
   }
 
   projectsByIds(ids: readonly string[]): Promise<ProjectRow[]> {
     const s = scopeSql(this.principal, 'x', 2, 'site');
-    return this.db.query(`SELECT ${PROJECT} FROM industry_project x WHERE x.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${PROJECT} FROM industry_project x WHERE x.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   projects(siteId: string): Promise<ProjectRow[]> {
     const s = scopeSql(this.principal, 'x', 2, 'site');
-    return this.db.query(`SELECT ${PROJECT} FROM industry_project x WHERE x.site_id::text = $1 AND ${s.sql} ORDER BY x.name, x.id LIMIT 500`, [siteId, ...s.params]);
+    return this.db.query(`SELECT ${PROJECT} FROM industry_project x WHERE x.site_id = ${uuidParam(1)} AND ${s.sql} ORDER BY x.name, x.id LIMIT 500`, [siteId, ...s.params]);
   }
 
   async record(input: RecordLandInput): Promise<LandRow> {

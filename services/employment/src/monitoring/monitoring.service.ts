@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, type Principal } from '@anju/kit';
+import { ForbiddenError, InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { cursor, pageSize, scopeSql } from '../common';
 import { LEVELS, ROLLUP_COUNTS, levelCode, type Level } from './monitoring.sql';
 import { RULES, reasonFor, type HouseholdFigures, type Rule } from './rules';
@@ -35,14 +35,14 @@ export class MonitoringService {
 
   statusByHouseholds(ids: readonly string[]): Promise<StatusRow[]> {
     const s = scopeSql(this.principal, 's', 2);
-    return this.db.query(`SELECT ${STATUS} FROM household_status s WHERE s.household_id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${STATUS} FROM household_status s WHERE s.household_id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   openGapsOfHouseholds(ids: readonly string[]): Promise<GapRow[]> {
     const s = scopeSql(this.principal, 'g', 2);
     return this.db.query(
-      `SELECT ${GAP} FROM household_gap g WHERE g.household_id::text = ANY($1) AND g.closed_on IS NULL AND ${s.sql} ORDER BY g.detected_on, g.id`,
-      [ids, ...s.params],
+      `SELECT ${GAP} FROM household_gap g WHERE g.household_id = ANY($1::uuid[]) AND g.closed_on IS NULL AND ${s.sql} ORDER BY g.detected_on, g.id`,
+      [uuidsOf(ids), ...s.params],
     );
   }
 
@@ -58,7 +58,7 @@ export class MonitoringService {
     }
     if (filter.siteId) {
       params.push(filter.siteId);
-      where += ` AND s.site_id::text = $${params.length}`;
+      where += ` AND s.site_id = ${uuidParam(params.length)}`;
     }
     if (filter.rules?.length) {
       params.push(filter.rules);
@@ -135,7 +135,7 @@ export class MonitoringService {
     const p = this.principal;
     if (p.role === 'province' || p.role === 'county') {
       if (level === 'site') {
-        const [site] = await this.db.query(`SELECT region_code AS "regionCode" FROM site_directory WHERE site_id::text = $1`, [code]);
+        const [site] = await this.db.query(`SELECT region_code AS "regionCode" FROM site_directory WHERE site_id = ${uuidParam(1)}`, [code]);
         return !!site && p.regions.some((r) => site.regionCode.startsWith(r));
       }
       return level !== 'grid' && p.regions.some((r) => code.startsWith(r));

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, type Principal } from '@anju/kit';
+import { ConflictError, InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import {
   cursor, pageSize, requireDate, requireText, residentForWrite, rowForWrite, scopeSql, siteForWrite,
@@ -51,13 +51,13 @@ export class TrainingService {
 
   coursesByIds(ids: readonly string[]): Promise<CourseRow[]> {
     const s = scopeSql(this.principal, 'c', 2, 'site');
-    return this.db.query(`SELECT ${COURSE} FROM training_course c WHERE c.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${COURSE} FROM training_course c WHERE c.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   async courses(siteId: string, first?: number | null, after?: string | null) {
     const limit = pageSize(first);
     const s = scopeSql(this.principal, 'c', 2, 'site');
-    const where = `c.site_id::text = $1 AND ${s.sql}`;
+    const where = `c.site_id = ${uuidParam(1)} AND ${s.sql}`;
     const params = [siteId, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM training_course c WHERE ${where}`, params);
     const key = cursor.decode(after);
@@ -73,17 +73,17 @@ export class TrainingService {
 
   enrollmentsOfCourses(courseIds: readonly string[]): Promise<EnrollmentRow[]> {
     const s = scopeSql(this.principal, 'e', 2);
-    return this.db.query(`SELECT ${ENROLLMENT} FROM enrollment e WHERE e.course_id::text = ANY($1) AND ${s.sql} ORDER BY e.enrolled_at, e.id`, [courseIds, ...s.params]);
+    return this.db.query(`SELECT ${ENROLLMENT} FROM enrollment e WHERE e.course_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY e.enrolled_at, e.id`, [uuidsOf(courseIds), ...s.params]);
   }
 
   enrollmentsOfResidents(residentIds: readonly string[]): Promise<EnrollmentRow[]> {
     const s = scopeSql(this.principal, 'e', 2);
-    return this.db.query(`SELECT ${ENROLLMENT} FROM enrollment e WHERE e.resident_id::text = ANY($1) AND ${s.sql} ORDER BY e.enrolled_at, e.id`, [residentIds, ...s.params]);
+    return this.db.query(`SELECT ${ENROLLMENT} FROM enrollment e WHERE e.resident_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY e.enrolled_at, e.id`, [uuidsOf(residentIds), ...s.params]);
   }
 
   skillsOfResidents(residentIds: readonly string[]): Promise<SkillRow[]> {
     const s = scopeSql(this.principal, 'k', 2);
-    return this.db.query(`SELECT ${SKILL} FROM skill k WHERE k.resident_id::text = ANY($1) AND ${s.sql} ORDER BY k.created_at, k.id`, [residentIds, ...s.params]);
+    return this.db.query(`SELECT ${SKILL} FROM skill k WHERE k.resident_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY k.created_at, k.id`, [uuidsOf(residentIds), ...s.params]);
   }
 
   async createCourse(input: CreateCourseInput): Promise<CourseRow> {

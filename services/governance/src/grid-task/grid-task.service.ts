@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidsOf } from '@anju/kit';
 import { audit, returning } from '../audit/audit';
 import { isUuid } from '../household/household.service';
 import { cursor, pageSize } from '../scope';
@@ -61,7 +61,7 @@ export class GridTaskService {
   /** Grid workers: tasks of their grids; officers: of their sites and regions; nobody else. */
   private scope(n: number): { sql: string; params: unknown[] } {
     const p = this.principal;
-    if (p.role === 'grid_worker' && p.grids.length) return { sql: `t.grid_id::text = ANY($${n}::text[])`, params: [p.grids] };
+    if (p.role === 'grid_worker' && p.grids.length) return { sql: `t.grid_id = ANY($${n}::uuid[])`, params: [uuidsOf(p.grids)] };
     return placeFilter(p, { site: 't.site_id', region: 't.region_code' }, n);
   }
 

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidParam } from '@anju/kit';
 import { audit, returning } from '../audit/audit';
 import { isUuid } from '../household/household.service';
 import { siteForWrite } from '../grid/grid.service';
@@ -93,11 +93,11 @@ export class ListItemService {
         return placeFilter(p, { site: 'l.site_id', region: 'l.region_code' }, n);
       case 'grid_worker':
         return {
-          sql: `(l.owner_subject = $${n} OR (l.kind = 'grid' AND (l.site_id::text = ANY($${n + 1}::text[]) OR l.site_id IN (SELECT site_id FROM grid WHERE id::text = ANY($${n + 2}::text[])))))`,
+          sql: `(l.owner_subject = $${n} OR (l.kind = 'grid' AND (l.site_id = ANY($${n + 1}::uuid[]) OR l.site_id IN (SELECT site_id FROM grid WHERE id = ANY($${n + 2}::uuid[])))))`,
           params: [p.subject, p.sites, p.grids],
         };
       case 'unit_member':
-        return { sql: `(l.owner_subject = $${n} OR l.owner_unit_id::text = $${n + 1})`, params: [p.subject, p.unitId] };
+        return { sql: `(l.owner_subject = $${n} OR l.owner_unit_id = ${uuidParam(n + 1)})`, params: [p.subject, p.unitId] };
       default:
         return { sql: `l.owner_subject = $${n}`, params: [p.subject] };
     }

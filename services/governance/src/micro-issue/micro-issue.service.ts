@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidsOf } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { audit, returning } from '../audit/audit';
 import { isUuid } from '../household/household.service';
@@ -51,7 +51,7 @@ export class MicroIssueService {
     if (p.role === 'resident') {
       return { sql: `(m.reported_by_resident_id = $${n}::uuid OR (m.level = 'building_leader' AND mb.leader_resident_id = $${n}::uuid))`, params: [p.residentId] };
     }
-    if (p.role === 'grid_worker' && p.grids.length) return { sql: `m.grid_id::text = ANY($${n}::text[])`, params: [p.grids] };
+    if (p.role === 'grid_worker' && p.grids.length) return { sql: `m.grid_id = ANY($${n}::uuid[])`, params: [uuidsOf(p.grids)] };
     return placeFilter(p, { site: 'm.site_id', region: 'm.region_code' }, n);
   }
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidsOf } from '@anju/kit';
 import { audit, returning } from '../audit/audit';
 import { isUuid } from '../household/household.service';
 
@@ -21,7 +21,7 @@ export class ModelResidentService {
     if (p.role === 'resident') {
       return { sql: `m.status = 'recognized' AND m.site_id IN (SELECT site_id FROM resident WHERE id = as_uuid($${n}) AND moved_out_on IS NULL)`, params: [p.residentId] };
     }
-    if (p.role === 'grid_worker') return { sql: `(m.site_id::text = ANY($${n}::text[]) OR m.site_id IN (SELECT site_id FROM grid WHERE id::text = ANY($${n + 1}::text[])))`, params: [p.sites, p.grids] };
+    if (p.role === 'grid_worker') return { sql: `(m.site_id = ANY($${n}::uuid[]) OR m.site_id IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`, params: [uuidsOf(p.sites), uuidsOf(p.grids)] };
     return placeFilter(p, { site: 'm.site_id', region: 'm.region_code' }, n);
   }
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, uuidsOf } from '@anju/kit';
 import { audit, returning } from '../audit/audit';
 import { isUuid } from '../household/household.service';
 import { cursor, pageSize, type SqlRunner } from '../scope';
@@ -53,10 +53,10 @@ export class NoticeService {
       case 'county':
         return { sql: audience(`ns.region_code LIKE ANY($${n}::text[])`), params: [p.regions.map((r) => `${r}%`)] };
       case 'site_officer':
-        return { sql: audience(`ns.site_id::text = ANY($${n}::text[])`), params: [p.sites] };
+        return { sql: audience(`ns.site_id = ANY($${n}::uuid[])`), params: [uuidsOf(p.sites)] };
       case 'grid_worker':
         return {
-          sql: `${live} AND ${audience(`(ns.site_id::text = ANY($${n + 1}::text[]) OR ns.site_id IN (SELECT site_id FROM grid WHERE id::text = ANY($${n + 2}::text[])))`)}`,
+          sql: `${live} AND ${audience(`(ns.site_id = ANY($${n + 1}::uuid[]) OR ns.site_id IN (SELECT site_id FROM grid WHERE id = ANY($${n + 2}::uuid[])))`)}`,
           params: [now, p.sites, p.grids],
         };
       case 'resident':

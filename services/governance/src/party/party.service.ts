@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidsOf } from '@anju/kit';
 import { audit } from '../audit/audit';
 import { siteForWrite } from '../grid/grid.service';
 import { isUuid } from '../household/household.service';
@@ -29,7 +29,7 @@ export class PartyService {
 
   private readScope(n: number, site: string, region: string): { sql: string; params: unknown[] } {
     const p = this.principal;
-    if (p.role === 'grid_worker') return { sql: `(${site}::text = ANY($${n}::text[]) OR ${site} IN (SELECT site_id FROM grid WHERE id::text = ANY($${n + 1}::text[])))`, params: [p.sites, p.grids] };
+    if (p.role === 'grid_worker') return { sql: `(${site} = ANY($${n}::uuid[]) OR ${site} IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`, params: [uuidsOf(p.sites), uuidsOf(p.grids)] };
     return placeFilter(p, { site, region }, n);
   }
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, type Principal } from '@anju/kit';
+import { ConflictError, InputError, NotFoundError, type Principal, uuidParam } from '@anju/kit';
 import { cursor, pageSize } from '../scope';
 import { ENTRY_COLUMNS, appendEntry, lockAccount, type EntryRow, type RuleRow, RULE_COLUMNS } from './ledger';
 import { residentForOfficer, residentInScope } from './points-scope';
@@ -109,7 +109,7 @@ export class PointsAccountService {
     return this.db.transaction(async (m) => {
       let rule: RuleRow | null = null;
       if (input.ruleId) {
-        [rule] = await m.query(`SELECT ${RULE_COLUMNS} FROM points_rule pr WHERE pr.id::text = $1 AND (pr.site_id = $2 OR (pr.site_id IS NULL AND pr.region_code = $3))`, [input.ruleId, r.siteId, r.regionCode]);
+        [rule] = await m.query(`SELECT ${RULE_COLUMNS} FROM points_rule pr WHERE pr.id = ${uuidParam(1)} AND (pr.site_id = $2 OR (pr.site_id IS NULL AND pr.region_code = $3))`, [input.ruleId, r.siteId, r.regionCode]);
         if (!rule) throw new NotFoundError('input.ruleId', 'No such points rule for the resident’s site.');
       }
       const account = await lockAccount(m, r.id);

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, uuidsOf } from '@anju/kit';
 import { RULE_COLUMNS, isUuid, updated, type PointsEventName, type RuleRow } from './ledger';
 import { siteInScope } from './points-scope';
 import { audit } from '../audit/audit';
@@ -31,7 +31,7 @@ export class PointsRuleService {
   }
 
   byIds(ids: readonly string[]): Promise<RuleRow[]> {
-    return this.db.query(`SELECT ${RULE_COLUMNS} FROM points_rule pr WHERE pr.id::text = ANY($1)`, [ids]);
+    return this.db.query(`SELECT ${RULE_COLUMNS} FROM points_rule pr WHERE pr.id = ANY($1::uuid[])`, [uuidsOf(ids)]);
   }
 
   async define(input: DefinePointsRuleInput): Promise<RuleRow> {

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, placeFilter, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, InputError, NotFoundError, placeFilter, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { isUuid, updated } from './ledger';
 import { siteInScope } from './points-scope';
 import { audit } from '../audit/audit';
@@ -46,12 +46,12 @@ export class RewardService {
     const p = this.principal;
     if (p.role === 'resident') {
       return this.db.query(
-        `SELECT ${REWARD_COLUMNS} FROM points_reward rw JOIN resident r ON r.site_id = rw.site_id AND r.id::text = $2 WHERE rw.id::text = ANY($1)`,
-        [ids, p.residentId ?? ''],
+        `SELECT ${REWARD_COLUMNS} FROM points_reward rw JOIN resident r ON r.site_id = rw.site_id AND r.id = ${uuidParam(2)} WHERE rw.id = ANY($1::uuid[])`,
+        [uuidsOf(ids), p.residentId ?? ''],
       );
     }
     const scope = placeFilter(p, { site: 'rw.site_id', region: 'rw.region_code' }, 2);
-    return this.db.query(`SELECT ${REWARD_COLUMNS} FROM points_reward rw WHERE rw.id::text = ANY($1) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`SELECT ${REWARD_COLUMNS} FROM points_reward rw WHERE rw.id = ANY($1::uuid[]) AND ${scope.sql}`, [uuidsOf(ids), ...scope.params]);
   }
 
   async add(input: AddRewardInput): Promise<RewardRow> {

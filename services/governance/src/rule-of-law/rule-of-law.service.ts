@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidsOf } from '@anju/kit';
 import { audit, returning } from '../audit/audit';
 import { siteForWrite } from '../grid/grid.service';
 import { isUuid } from '../household/household.service';
@@ -30,7 +30,7 @@ export class RuleOfLawService {
   private siteScope(col: string, regionCol: string, n: number): { sql: string; params: unknown[] } {
     const p = this.principal;
     if (p.role === 'resident') return { sql: `${col} IN (SELECT site_id FROM resident WHERE id = as_uuid($${n}) AND moved_out_on IS NULL)`, params: [p.residentId] };
-    if (p.role === 'grid_worker') return { sql: `(${col}::text = ANY($${n}::text[]) OR ${col} IN (SELECT site_id FROM grid WHERE id::text = ANY($${n + 1}::text[])))`, params: [p.sites, p.grids] };
+    if (p.role === 'grid_worker') return { sql: `(${col} = ANY($${n}::uuid[]) OR ${col} IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`, params: [uuidsOf(p.sites), uuidsOf(p.grids)] };
     return placeFilter(p, { site: col, region: regionCol }, n);
   }
 

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { findSite, publish } from '@anju/contracts';
 import { demandScope, isDate, isOfficer, localDate, OFFICERS, UUID } from '../scope';
 import type { DemandStatus, Urgency } from './demand.entity';
@@ -65,14 +65,14 @@ export class DemandService {
 
   byIds(ids: readonly string[]): Promise<DemandRow[]> {
     const s = demandScope(this.principal, 2);
-    return this.db.query(`SELECT ${DEMAND_COLUMNS} FROM demand d WHERE d.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${DEMAND_COLUMNS} FROM demand d WHERE d.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   /** Demands in the caller's scope, newest first; optionally of one site and one status. */
   async list(siteId: string | null | undefined, status: DemandStatus | null | undefined, first: number | null | undefined, after: string | null | undefined) {
     const limit = Math.min(Math.max(first ?? 50, 1), 200);
     const s = demandScope(this.principal, 3);
-    const where = `($1::text IS NULL OR d.site_id::text = $1) AND ($2::text IS NULL OR d.status = $2) AND ${s.sql}`;
+    const where = `($1::text IS NULL OR d.site_id = ${uuidParam(1)}) AND ($2::text IS NULL OR d.status = $2) AND ${s.sql}`;
     const params = [siteId ?? null, status ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM demand d WHERE ${where}`, params);
     const [afterAt, afterId] = after ? Buffer.from(after, 'base64url').toString().split('|') : [null, null];
@@ -98,8 +98,8 @@ export class DemandService {
       const s = demandScope(this.principal, 2);
       const rows: { siteId: string; n: number }[] = await this.db.query(
         `SELECT d.site_id AS "siteId", count(*)::int AS n FROM demand d
-          WHERE d.site_id::text = ANY($1) AND d.status = 'open' AND ${s.sql} GROUP BY d.site_id`,
-        [siteIds, ...s.params],
+          WHERE d.site_id = ANY($1::uuid[]) AND d.status = 'open' AND ${s.sql} GROUP BY d.site_id`,
+        [uuidsOf(siteIds), ...s.params],
       );
       const bySite = new Map(rows.map((r) => [r.siteId, r.n]));
       return siteIds.map((id) => bySite.get(id) ?? 0);
@@ -111,8 +111,8 @@ export class DemandService {
     return new DataLoader<string, { fromStatus: string | null; toStatus: string; at: Date; note: string | null }[]>(async (ids) => {
       const rows: { demandId: string; fromStatus: string | null; toStatus: string; at: Date; note: string | null }[] = await this.db.query(
         `SELECT demand_id AS "demandId", from_status AS "fromStatus", to_status AS "toStatus", at, note FROM demand_transition
-          WHERE demand_id::text = ANY($1) ORDER BY id`,
-        [ids],
+          WHERE demand_id = ANY($1::uuid[]) ORDER BY id`,
+        [uuidsOf(ids)],
       );
       return ids.map((id) => rows.filter((r) => r.demandId === id));
     });

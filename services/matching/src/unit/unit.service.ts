@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, requireRole, type Principal } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { UUID } from '../scope';
 
 export type UnitKind = 'party_org' | 'department' | 'enterprise' | 'social_org';
@@ -33,13 +33,13 @@ export class UnitService {
 
   /** Units are public by name (the claims board shows them); ids in, rows out. */
   byIds(ids: readonly string[]): Promise<UnitRow[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM unit u WHERE u.id::text = ANY($1)`, [ids]);
+    return this.db.query(`SELECT ${COLUMNS} FROM unit u WHERE u.id = ANY($1::uuid[])`, [uuidsOf(ids)]);
   }
 
   /** Units working in the caller's regions (officers), or the caller's own unit. */
   list(): Promise<UnitRow[]> {
     const p = this.principal;
-    if (p.role === 'unit_member') return this.db.query(`SELECT ${COLUMNS} FROM unit u WHERE u.id::text = $1`, [p.unitId]);
+    if (p.role === 'unit_member') return this.db.query(`SELECT ${COLUMNS} FROM unit u WHERE u.id = ${uuidParam(1)}`, [p.unitId]);
     if (p.role !== 'province' && p.role !== 'county') throw new ForbiddenError('Only province and county officers list units.');
     return this.db.query(
       `SELECT ${COLUMNS} FROM unit u WHERE EXISTS (SELECT 1 FROM unnest(u.regions) r, unnest($1::text[]) mine WHERE r LIKE mine || '%' OR mine LIKE r || '%')

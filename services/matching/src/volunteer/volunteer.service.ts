@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { findSite, publish } from '@anju/contracts';
 import { isDate, isOfficer, OFFICERS, UUID, volunteerScope } from '../scope';
 import { matchOne } from '../match/match.service';
@@ -71,12 +71,12 @@ export class VolunteerService {
 
   byIds(ids: readonly string[]): Promise<VolunteerRow[]> {
     const s = volunteerScope(this.principal, 2);
-    return this.db.query(`SELECT ${COLUMNS} FROM volunteer v WHERE v.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM volunteer v WHERE v.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   list(siteId: string): Promise<VolunteerRow[]> {
     const s = volunteerScope(this.principal, 2);
-    return this.db.query(`SELECT ${COLUMNS} FROM volunteer v WHERE v.home_site_id::text = $1 AND ${s.sql} ORDER BY v.registered_at, v.id LIMIT 500`, [siteId, ...s.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM volunteer v WHERE v.home_site_id = ${uuidParam(1)} AND ${s.sql} ORDER BY v.registered_at, v.id LIMIT 500`, [siteId, ...s.params]);
   }
 
   availability(volunteerId: string): Promise<{ startsAt: Date; endsAt: Date }[]> {
@@ -127,14 +127,14 @@ export class VolunteerService {
   /** The caller's own assignments (volunteers), newest first. */
   myAssignments(status: string | null | undefined): Promise<AssignmentRow[]> {
     requireRole(this.principal, 'volunteer');
-    return this.db.query(`SELECT ${ASSIGNMENT_COLUMNS} FROM assignment a WHERE a.volunteer_id::text = $1 AND ($2::text IS NULL OR a.status = $2)
+    return this.db.query(`SELECT ${ASSIGNMENT_COLUMNS} FROM assignment a WHERE a.volunteer_id = ${uuidParam(1)} AND ($2::text IS NULL OR a.status = $2)
       ORDER BY a.proposed_at DESC, a.id LIMIT 200`, [this.principal.volunteerId, status ?? null]);
   }
 
   /** Assignments of demands the caller can see (the demand resolver checked the scope). */
   assignmentsOfDemand(demandId: string): Promise<AssignmentRow[]> {
     const p = this.principal;
-    const own = p.role === 'volunteer' ? `AND a.volunteer_id::text = $2` : p.role === 'resident' ? 'AND false' : '';
+    const own = p.role === 'volunteer' ? `AND a.volunteer_id = ${uuidParam(2)}` : p.role === 'resident' ? 'AND false' : '';
     return this.db.query(`SELECT ${ASSIGNMENT_COLUMNS} FROM assignment a WHERE a.demand_id = $1 ${own} ORDER BY a.proposed_at, a.id`,
       p.role === 'volunteer' ? [demandId, p.volunteerId] : [demandId]);
   }
@@ -144,7 +144,7 @@ export class VolunteerService {
     requireRole(this.principal, 'volunteer');
     if (!UUID.test(assignmentId)) throw new NotFoundError('assignmentId', 'No such assignment.');
     return this.db.transaction(async (m) => {
-      const [a]: AssignmentRow[] = await m.query(`SELECT ${ASSIGNMENT_COLUMNS} FROM assignment a WHERE a.id = $1 AND a.volunteer_id::text = $2 FOR UPDATE`,
+      const [a]: AssignmentRow[] = await m.query(`SELECT ${ASSIGNMENT_COLUMNS} FROM assignment a WHERE a.id = $1 AND a.volunteer_id = ${uuidParam(2)} FOR UPDATE`,
         [assignmentId, this.principal.volunteerId]);
       if (!a) throw new NotFoundError('assignmentId', 'No such assignment.');
       if (a.status !== 'proposed') throw new InputError('assignmentId', `This assignment is already ${a.status}.`, 'INVALID_TRANSITION');

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, type Principal } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { iso, isoDateTime, isUuid, maskPhone, organizationToManage, ownedScope, pageArgs, returned, scopedRow, text, toPage } from '../shared/scope';
 import { audit } from '../shared/audit';
@@ -59,14 +59,14 @@ const atSites = (p: Principal) => p.role === 'resident' || p.role === 'site_offi
  * county officers), those at their own sites (residents, site officers, grid workers).
  */
 function activityScope(p: Principal, firstParam: number) {
-  if (atSites(p)) return { sql: `a.site_id::text = ANY($${firstParam}::text[])`, params: [p.sites] };
+  if (atSites(p)) return { sql: `a.site_id = ANY($${firstParam}::uuid[])`, params: [uuidsOf(p.sites)] };
   return ownedScope(p, 'a.organization_id', firstParam);
 }
 
 /** Registrations: the organization's (NGO, officers); those of activities at their sites (site officers, grid workers); a resident's own. */
 function registrationScope(p: Principal, firstParam: number) {
   if (p.role === 'resident') return { sql: `r.resident_id = $${firstParam}::uuid`, params: [p.residentId] };
-  if (atSites(p)) return { sql: `EXISTS (SELECT 1 FROM activity sa WHERE sa.id = r.activity_id AND sa.site_id::text = ANY($${firstParam}::text[]))`, params: [p.sites] };
+  if (atSites(p)) return { sql: `EXISTS (SELECT 1 FROM activity sa WHERE sa.id = r.activity_id AND sa.site_id = ANY($${firstParam}::uuid[]))`, params: [uuidsOf(p.sites)] };
   return ownedScope(p, 'r.organization_id', firstParam);
 }
 
@@ -75,30 +75,30 @@ export class ActivityService {
 
   byIds(ids: readonly string[]): Promise<ActivityRow[]> {
     const s = activityScope(this.principal, 2);
-    return this.db.query(`SELECT ${ACTIVITY_COLUMNS} FROM activity a JOIN organization o ON o.id = a.organization_id WHERE a.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${ACTIVITY_COLUMNS} FROM activity a JOIN organization o ON o.id = a.organization_id WHERE a.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   registrationsByIds(ids: readonly string[]): Promise<RegistrationRow[]> {
     const s = registrationScope(this.principal, 2);
-    return this.db.query(`SELECT ${REGISTRATION_COLUMNS} FROM activity_registration r WHERE r.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${REGISTRATION_COLUMNS} FROM activity_registration r WHERE r.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   /** Registrations of many activities at once (one query for a whole page of activities). */
   registrationsByActivities(activityIds: readonly string[]): Promise<RegistrationRow[]> {
     const s = registrationScope(this.principal, 2);
-    return this.db.query(`SELECT ${REGISTRATION_COLUMNS} FROM activity_registration r WHERE r.activity_id::text = ANY($1) AND ${s.sql} ORDER BY r.seq`, [activityIds, ...s.params]);
+    return this.db.query(`SELECT ${REGISTRATION_COLUMNS} FROM activity_registration r WHERE r.activity_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY r.seq`, [uuidsOf(activityIds), ...s.params]);
   }
 
   /** Registrations of many residents at once (the `Resident.activityRegistrations` join). */
   registrationsByResidents(residentIds: readonly string[]): Promise<RegistrationRow[]> {
     const s = registrationScope(this.principal, 2);
-    return this.db.query(`SELECT ${REGISTRATION_COLUMNS} FROM activity_registration r WHERE r.resident_id::text = ANY($1) AND ${s.sql} ORDER BY r.seq`, [residentIds, ...s.params]);
+    return this.db.query(`SELECT ${REGISTRATION_COLUMNS} FROM activity_registration r WHERE r.resident_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY r.seq`, [uuidsOf(residentIds), ...s.params]);
   }
 
   async list(args: { organizationId?: string | null; siteId?: string | null; first?: number | null; after?: string | null }) {
     const { limit, afterSeq } = pageArgs(args.first, args.after);
     const s = activityScope(this.principal, 3);
-    const filter = `($1::text IS NULL OR a.organization_id::text = $1) AND ($2::text IS NULL OR a.site_id::text = $2) AND ${s.sql}`;
+    const filter = `($1::text IS NULL OR a.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL OR a.site_id = ${uuidParam(2)}) AND ${s.sql}`;
     const params = [args.organizationId ?? null, args.siteId ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM activity a WHERE ${filter}`, params);
     const rows: ActivityRow[] = await this.db.query(

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { InputError, type Principal } from '@anju/kit';
+import { InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { iso, isoDate, isUuid, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
 import { audit } from '../shared/audit';
 
@@ -26,23 +26,23 @@ export class CaseworkService {
 
   casesByIds(ids: readonly string[]): Promise<CaseRow[]> {
     const s = ownedScope(this.principal, 'c.organization_id', 2);
-    return this.db.query(`SELECT ${CASE_COLUMNS} FROM social_case c WHERE c.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${CASE_COLUMNS} FROM social_case c WHERE c.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   referralsByIds(ids: readonly string[]): Promise<ReferralRow[]> {
     const s = ownedScope(this.principal, 'f.organization_id', 2);
-    return this.db.query(`SELECT ${REFERRAL_COLUMNS} FROM referral f WHERE f.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${REFERRAL_COLUMNS} FROM referral f WHERE f.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   referralsByCases(caseIds: readonly string[]): Promise<ReferralRow[]> {
     const s = ownedScope(this.principal, 'f.organization_id', 2);
-    return this.db.query(`SELECT ${REFERRAL_COLUMNS} FROM referral f WHERE f.case_id::text = ANY($1) AND ${s.sql} ORDER BY f.seq`, [caseIds, ...s.params]);
+    return this.db.query(`SELECT ${REFERRAL_COLUMNS} FROM referral f WHERE f.case_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY f.seq`, [uuidsOf(caseIds), ...s.params]);
   }
 
   async listCases(args: { organizationId?: string | null; status?: string | null; first?: number | null; after?: string | null }) {
     const { limit, afterSeq } = pageArgs(args.first, args.after);
     const s = ownedScope(this.principal, 'c.organization_id', 3);
-    const filter = `($1::text IS NULL OR c.organization_id::text = $1) AND ($2::text IS NULL OR c.status = $2) AND ${s.sql}`;
+    const filter = `($1::text IS NULL OR c.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL OR c.status = $2) AND ${s.sql}`;
     const params = [args.organizationId ?? null, args.status ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM social_case c WHERE ${filter}`, params);
     const rows = await this.db.query(`SELECT ${CASE_COLUMNS} FROM social_case c WHERE ${filter} AND c.seq > $${params.length + 1}::bigint ORDER BY c.seq LIMIT $${params.length + 2}`, [...params, afterSeq, limit + 1]);

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, requireRole, type Principal, uuidsOf } from '@anju/kit';
 import { iso, isUuid, optionalText, pageArgs, text, toPage } from '../shared/scope';
 import { audit } from '../shared/audit';
 
@@ -42,7 +42,7 @@ export class CommitteeService {
 
   byIds(ids: readonly string[]): Promise<CommitteeRow[]> {
     const s = committeeScope(this.principal, 'k', 2);
-    return this.db.query(`SELECT ${COMMITTEE_COLUMNS} FROM committee k WHERE k.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${COMMITTEE_COLUMNS} FROM committee k WHERE k.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   async list(args: { first?: number | null; after?: string | null }) {
@@ -58,17 +58,17 @@ export class CommitteeService {
     const s = committeeScope(this.principal, 'k', 2);
     return this.db.query(
       `SELECT m.id, m.committee_id AS "committeeId", m.name, m.expertise, m.affiliation, m.organization_id AS "organizationId"
-       FROM committee_member m JOIN committee k ON k.id = m.committee_id WHERE m.committee_id::text = ANY($1) AND ${s.sql} ORDER BY m.seq`, [ids, ...s.params]);
+       FROM committee_member m JOIN committee k ON k.id = m.committee_id WHERE m.committee_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY m.seq`, [uuidsOf(ids), ...s.params]);
   }
 
   consultationsByIds(ids: readonly string[]): Promise<ConsultationRow[]> {
     const s = consultationScope(this.principal, 2);
-    return this.db.query(`SELECT ${CONSULTATION_COLUMNS} FROM consultation c WHERE c.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${CONSULTATION_COLUMNS} FROM consultation c WHERE c.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   consultationsByCommittees(ids: readonly string[]): Promise<ConsultationRow[]> {
     const s = consultationScope(this.principal, 2);
-    return this.db.query(`SELECT ${CONSULTATION_COLUMNS} FROM consultation c WHERE c.committee_id::text = ANY($1) AND ${s.sql} ORDER BY c.seq`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${CONSULTATION_COLUMNS} FROM consultation c WHERE c.committee_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY c.seq`, [uuidsOf(ids), ...s.params]);
   }
 
   /** Officers set up a committee for a region inside theirs. */

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { iso, isoDate, isUuid, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
 import { audit } from '../shared/audit';
 import { checkScore, gradeOf } from '../venture/grade';
@@ -31,13 +31,13 @@ export class ContractService {
 
   byIds(ids: readonly string[]): Promise<ContractRow[]> {
     const s = ownedScope(this.principal, 'c.organization_id', 2);
-    return this.db.query(`SELECT ${COLUMNS} FROM service_contract c WHERE c.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM service_contract c WHERE c.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   async list(args: { organizationId?: string | null; first?: number | null; after?: string | null }) {
     const { limit, afterSeq } = pageArgs(args.first, args.after);
     const s = ownedScope(this.principal, 'c.organization_id', 2);
-    const filter = `($1::text IS NULL OR c.organization_id::text = $1) AND ${s.sql}`;
+    const filter = `($1::text IS NULL OR c.organization_id = ${uuidParam(1)}) AND ${s.sql}`;
     const params = [args.organizationId ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM service_contract c WHERE ${filter}`, params);
     const rows = await this.db.query(`SELECT ${COLUMNS} FROM service_contract c WHERE ${filter} AND c.seq > $${params.length + 1}::bigint ORDER BY c.seq LIMIT $${params.length + 2}`, [...params, afterSeq, limit + 1]);
@@ -48,14 +48,14 @@ export class ContractService {
     const s = ownedScope(this.principal, 'm.organization_id', 2);
     return this.db.query(
       `SELECT m.id, m.contract_id AS "contractId", m.title, m.due_on::text AS "dueOn", m.evidence, ${iso('m.evidence_at')} AS "evidenceAt", ${iso('m.accepted_at')} AS "acceptedAt"
-       FROM contract_milestone m WHERE m.contract_id::text = ANY($1) AND ${s.sql} ORDER BY m.due_on, m.seq`, [ids, ...s.params]);
+       FROM contract_milestone m WHERE m.contract_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY m.due_on, m.seq`, [uuidsOf(ids), ...s.params]);
   }
 
   paymentsByContracts(ids: readonly string[]): Promise<PaymentRow[]> {
     const s = ownedScope(this.principal, 'p.organization_id', 2);
     return this.db.query(
       `SELECT p.id, p.contract_id AS "contractId", p.milestone_id AS "milestoneId", p.amount_yuan::float8 AS "amountYuan", p.paid_on::text AS "paidOn"
-       FROM contract_payment p WHERE p.contract_id::text = ANY($1) AND ${s.sql} ORDER BY p.paid_on, p.seq`, [ids, ...s.params]);
+       FROM contract_payment p WHERE p.contract_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY p.paid_on, p.seq`, [uuidsOf(ids), ...s.params]);
   }
 
   /** Officers sign a contract with milestones (each due inside the period). */

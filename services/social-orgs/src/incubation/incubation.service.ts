@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, InputError, NotFoundError, requireRole, type Principal, uuidsOf } from '@anju/kit';
 import { organizationScope } from '../organization/organization.service';
 import type { IncubationStage } from '../organization/organization.entity';
 import { iso, isUuid, ownedScope, text } from '../shared/scope';
@@ -27,8 +27,8 @@ export class IncubationService {
     return this.db.query(
       `SELECT i.id, i.organization_id AS "organizationId", i.from_stage AS "fromStage", i.to_stage AS "toStage", i.support,
          i.funding_yuan::float8 AS "fundingYuan", ${iso('i.recorded_at')} AS "recordedAt"
-       FROM incubation_step i WHERE i.organization_id::text = ANY($1) AND ${s.sql} ORDER BY i.seq`,
-      [orgIds, ...s.params],
+       FROM incubation_step i WHERE i.organization_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY i.seq`,
+      [uuidsOf(orgIds), ...s.params],
     );
   }
 

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, type Principal } from '@anju/kit';
+import { ForbiddenError, InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { isUuid, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
 import { audit } from '../shared/audit';
 
@@ -16,8 +16,8 @@ const COLUMNS = `m.id, m.seq, m.organization_id AS "organizationId", o.name AS "
 
 /** Organizers see their organization's (NGO) or those in their regions (officers); site officers and grid workers those at their sites; residents the active ones there. */
 function scope(p: Principal, firstParam: number) {
-  if (p.role === 'resident') return { sql: `m.active AND m.site_id::text = ANY($${firstParam}::text[])`, params: [p.sites] };
-  if (p.role === 'site_officer' || p.role === 'grid_worker') return { sql: `m.site_id::text = ANY($${firstParam}::text[])`, params: [p.sites] };
+  if (p.role === 'resident') return { sql: `m.active AND m.site_id = ANY($${firstParam}::uuid[])`, params: [uuidsOf(p.sites)] };
+  if (p.role === 'site_officer' || p.role === 'grid_worker') return { sql: `m.site_id = ANY($${firstParam}::uuid[])`, params: [uuidsOf(p.sites)] };
   return ownedScope(p, 'm.organization_id', firstParam);
 }
 
@@ -32,13 +32,13 @@ export class MicroServiceService {
 
   byIds(ids: readonly string[]): Promise<MicroServiceRow[]> {
     const s = scope(this.principal, 2);
-    return this.db.query(`SELECT ${COLUMNS} FROM micro_service m JOIN organization o ON o.id = m.organization_id WHERE m.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM micro_service m JOIN organization o ON o.id = m.organization_id WHERE m.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   async list(args: { organizationId?: string | null; siteId?: string | null; kind?: string | null; first?: number | null; after?: string | null }) {
     const { limit, afterSeq } = pageArgs(args.first, args.after);
     const s = scope(this.principal, 4);
-    const filter = `($1::text IS NULL OR m.organization_id::text = $1) AND ($2::text IS NULL OR m.site_id::text = $2) AND ($3::text IS NULL OR m.kind = $3) AND ${s.sql}`;
+    const filter = `($1::text IS NULL OR m.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL OR m.site_id = ${uuidParam(2)}) AND ($3::text IS NULL OR m.kind = $3) AND ${s.sql}`;
     const params = [args.organizationId ?? null, args.siteId ?? null, args.kind ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM micro_service m WHERE ${filter}`, params);
     const rows = await this.db.query(

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, requireRole, type Principal, uuidsOf } from '@anju/kit';
 import type { IncubationStage, OrganizationKind } from './organization.entity';
 import { audit } from '../shared/audit';
 
@@ -39,7 +39,7 @@ export class OrganizationService {
 
   byIds(ids: readonly string[]): Promise<OrganizationRow[]> {
     const s = organizationScope(this.principal, 2);
-    return this.db.query(`SELECT ${COLUMNS} FROM organization o WHERE o.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM organization o WHERE o.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   async list(first: number | null | undefined, after: string | null | undefined) {

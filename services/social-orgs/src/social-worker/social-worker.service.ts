@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, type Principal } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { iso, isoDate, isUuid, optionalText, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
 import { audit } from '../shared/audit';
 
@@ -37,13 +37,13 @@ export class SocialWorkerService {
 
   byIds(ids: readonly string[]): Promise<SocialWorkerRow[]> {
     const s = ownedScope(this.principal, 'w.organization_id', 2);
-    return this.db.query(`SELECT ${COLUMNS} FROM social_worker w WHERE w.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM social_worker w WHERE w.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   async list(args: { organizationId?: string | null; status?: string | null; first?: number | null; after?: string | null }) {
     const { limit, afterSeq } = pageArgs(args.first, args.after);
     const s = ownedScope(this.principal, 'w.organization_id', 3);
-    const filter = `($1::text IS NULL OR w.organization_id::text = $1) AND ($2::text IS NULL OR w.status = $2) AND ${s.sql}`;
+    const filter = `($1::text IS NULL OR w.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL OR w.status = $2) AND ${s.sql}`;
     const params = [args.organizationId ?? null, args.status ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM social_worker w WHERE ${filter}`, params);
     const rows = await this.db.query(`SELECT ${COLUMNS} FROM social_worker w WHERE ${filter} AND w.seq > $${params.length + 1}::bigint ORDER BY w.seq LIMIT $${params.length + 2}`, [...params, afterSeq, limit + 1]);
@@ -54,14 +54,14 @@ export class SocialWorkerService {
     const s = ownedScope(this.principal, 'x.organization_id', 2);
     return this.db.query(
       `SELECT x.id, x.worker_id AS "workerId", x.period, x.score::float8 AS score, x.comments, ${iso('x.assessed_at')} AS "assessedAt"
-       FROM worker_assessment x WHERE x.worker_id::text = ANY($1) AND ${s.sql} ORDER BY x.period`, [ids, ...s.params]);
+       FROM worker_assessment x WHERE x.worker_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY x.period`, [uuidsOf(ids), ...s.params]);
   }
 
   feedbackByWorkers(ids: readonly string[]): Promise<FeedbackRow[]> {
     const s = ownedScope(this.principal, 'f.organization_id', 2);
     return this.db.query(
       `SELECT f.id, f.worker_id AS "workerId", f.rating, f.comment, ${iso('f.given_at')} AS "givenAt"
-       FROM worker_feedback f WHERE f.worker_id::text = ANY($1) AND ${s.sql} ORDER BY f.seq`, [ids, ...s.params]);
+       FROM worker_feedback f WHERE f.worker_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY f.seq`, [uuidsOf(ids), ...s.params]);
   }
 
   /** 进 — a social worker joins an organization, with their qualification. */

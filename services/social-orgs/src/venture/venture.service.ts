@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, requireRole, type Principal, uuidsOf } from '@anju/kit';
 import { iso, isoDate, isUuid, optionalText, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
 import { audit } from '../shared/audit';
 import { checkScore, gradeOf } from './grade';
@@ -46,7 +46,7 @@ export class VentureService {
 
   callsByIds(ids: readonly string[]): Promise<CallRow[]> {
     const s = callScope(this.principal, 2);
-    return this.db.query(`SELECT ${CALL_COLUMNS} FROM venture_call v WHERE v.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${CALL_COLUMNS} FROM venture_call v WHERE v.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   async listCalls(args: { first?: number | null; after?: string | null }) {
@@ -60,12 +60,12 @@ export class VentureService {
 
   applicationsByIds(ids: readonly string[]): Promise<ApplicationRow[]> {
     const s = ownedScope(this.principal, 'a.organization_id', 2);
-    return this.db.query(`SELECT ${APP_COLUMNS} FROM venture_application a WHERE a.id::text = ANY($1) AND ${s.sql}`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${APP_COLUMNS} FROM venture_application a WHERE a.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   applicationsByCalls(ids: readonly string[]): Promise<ApplicationRow[]> {
     const s = ownedScope(this.principal, 'a.organization_id', 2);
-    return this.db.query(`SELECT ${APP_COLUMNS} FROM venture_application a WHERE a.call_id::text = ANY($1) AND ${s.sql} ORDER BY a.seq`, [ids, ...s.params]);
+    return this.db.query(`SELECT ${APP_COLUMNS} FROM venture_application a WHERE a.call_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY a.seq`, [uuidsOf(ids), ...s.params]);
   }
 
   /** Officers open a call for a region inside theirs. */
