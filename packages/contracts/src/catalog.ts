@@ -69,6 +69,8 @@ export const EVENTS = {
       canWorkAway: z.boolean(),
       wantsWork: z.boolean(),
       birthYear: z.number().int().min(1900).max(2100),
+      /** The grid (网格) of the household's building, when it has one: roll-ups by grid. Added later, so optional. */
+      gridId: id.nullable().optional(),
     }),
   }),
   // ── Declared ahead of their consumers. A service that starts consuming one adds itself to
@@ -88,6 +90,8 @@ export const EVENTS = {
       canWorkAway: z.boolean(),
       wantsWork: z.boolean(),
       birthYear: z.number().int().min(1900).max(2100),
+      /** The grid (网格) of the household's building, when it has one. Added later, so optional. */
+      gridId: id.nullable().optional(),
       /** Names of the fields that changed, e.g. ["labourCapacity"]. */
       changed: z.array(z.string()),
     }),

@@ -12,15 +12,18 @@ export const residentRegistered = defineHandler('resident.registered', async (p,
      ON CONFLICT (resident_id) DO NOTHING`,
     [p.residentId, p.householdId, p.siteId, p.regionCode, p.labourCapacity, p.canWorkAway, p.wantsWork, p.birthYear, envelope.id],
   );
-  await placeHousehold(manager, p.householdId, p.siteId, p.regionCode);
+  await placeHousehold(manager, p.householdId, p.siteId, p.regionCode, p.gridId ?? null);
   await recheck(manager, [p.householdId]);
 });
 
 /** Where a household lives, as the latest resident event says. */
-export async function placeHousehold(manager: { query: (sql: string, params: unknown[]) => Promise<unknown> }, householdId: string, siteId: string, regionCode: string) {
+export async function placeHousehold(
+  manager: { query: (sql: string, params: unknown[]) => Promise<unknown> },
+  householdId: string, siteId: string, regionCode: string, gridId: string | null,
+) {
   await manager.query(
-    `INSERT INTO household_place (household_id, site_id, region_code) VALUES ($1, $2, $3)
-     ON CONFLICT (household_id) DO UPDATE SET site_id = EXCLUDED.site_id, region_code = EXCLUDED.region_code`,
-    [householdId, siteId, regionCode],
+    `INSERT INTO household_place (household_id, site_id, region_code, grid_id) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (household_id) DO UPDATE SET site_id = EXCLUDED.site_id, region_code = EXCLUDED.region_code, grid_id = EXCLUDED.grid_id`,
+    [householdId, siteId, regionCode, gridId],
   );
 }

@@ -17,6 +17,6 @@ export const residentUpdated = defineHandler('resident.updated', async (p, { man
        birth_year = EXCLUDED.birth_year, updated_at = now()`,
     [p.residentId, p.householdId, p.siteId, p.regionCode, p.labourCapacity, p.canWorkAway, p.wantsWork, p.birthYear, envelope.id],
   );
-  await placeHousehold(manager, p.householdId, p.siteId, p.regionCode);
+  await placeHousehold(manager, p.householdId, p.siteId, p.regionCode, p.gridId ?? null);
   await recheck(manager, [p.householdId, before?.householdId]);
 });

@@ -214,7 +214,7 @@ export class ResidentService {
       ));
       if (!row) throw new ConflictError('id', 'The resident has moved out; their record is closed.', 'MOVED_OUT');
       await audit(m, this.principal, { action: 'resident.update', entityType: 'Resident', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode, detail: { changed } });
-      await publish(m, 'resident.updated', { ...eventFacts(row), changed });
+      await publish(m, 'resident.updated', { ...eventFacts(row), gridId: await gridOfHousehold(m, row.householdId), changed });
       return row;
     });
   }
@@ -312,10 +312,17 @@ export class ResidentService {
         canWorkAway: resident.canWorkAway,
         wantsWork: resident.wantsWork,
         birthYear: Number(resident.birthDate.slice(0, 4)),
+        gridId: await gridOfHousehold(m, resident.householdId),
       });
       return resident;
     });
   }
+}
+
+/** The grid of the household's building (null when the household has no building or the building no grid). */
+async function gridOfHousehold(m: { query: (sql: string, params: unknown[]) => Promise<{ gridId: string | null }[]> }, householdId: string): Promise<string | null> {
+  const [row] = await m.query(`SELECT b.grid_id AS "gridId" FROM household h LEFT JOIN building b ON b.id = h.building_id WHERE h.id = $1`, [householdId]);
+  return row?.gridId ?? null;
 }
 
 function eventFacts(r: ResidentRow) {
