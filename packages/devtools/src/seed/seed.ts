@@ -1,3 +1,5 @@
+import { employmentData } from '../../../../services/employment/src/data-source';
+import { runNightly } from '../../../../services/employment/src/monitoring/monitoring.run';
 import { createDataSource, createLogger, loadConfig, migrate, PersonalDataVault, platformSettings } from '@anju/kit';
 import { SchemaWriter } from './copy';
 import { employmentSeeder } from './employment.seed';
@@ -24,7 +26,9 @@ export interface SeedReport {
   seed: number;
   /** Rows written, by `service.table`. */
   rows: Record<string, number>;
-  seconds: { migrate: number; write: number; analyze: number; total: number };
+  seconds: { migrate: number; write: number; analyze: number; monitor: number; total: number };
+  /** The first monitoring run over the generated population. */
+  monitoring: { households: number; gapsOpened: number };
 }
 
 export class NotEmptyError extends Error {}
@@ -70,12 +74,27 @@ export async function seed(opts: SeedOptions): Promise<SeedReport> {
     const tables = Object.keys(rows).filter((k) => k.startsWith(`${s.data.schema}.`)).map((k) => k.split('.')[1]);
     if (tables.length) await writer(s).query(`ANALYZE ${tables.join(', ')}`);
   }
+  const analyzed = Date.now();
+
+  // Employment's own nightly check, once, as of now: statuses, roll-ups, the day's snapshot and
+  // gaps (whose events reach governance's grid tasks and matching's demands once workers run).
+  const employment = createDataSource({ ...config, DATABASE_POOL_SIZE: 2 }, { ...employmentData, applicationName: 'seed-monitoring' });
+  await employment.initialize();
+  let monitoring: SeedReport['monitoring'];
+  try {
+    const outcome = await runNightly(employment, new Date());
+    monitoring = { households: outcome.households, gapsOpened: outcome.gapsOpened };
+    log(`income-stability monitoring: ${outcome.households.toLocaleString('en-US')} households checked, ${outcome.gapsOpened.toLocaleString('en-US')} gaps opened (${secs(Date.now() - analyzed)} s)`);
+  } finally {
+    await employment.destroy();
+  }
   const done = Date.now();
   return {
     scale: opts.scale,
     seed: opts.seed,
+    monitoring,
     rows,
-    seconds: { migrate: secs(migrated - started), write: secs(written - migrated), analyze: secs(done - written), total: secs(done - started) },
+    seconds: { migrate: secs(migrated - started), write: secs(written - migrated), analyze: secs(analyzed - written), monitor: secs(done - analyzed), total: secs(done - started) },
   };
 }
 
