@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { loadConfig, mintToken, platformSettings, setting } from '@anju/kit';
 import { SCALES, type Scale } from '../seed/world';
 import type { Benchmark } from './index';
-import { Children, load, machine, table, writeReport, type LoadResult } from './harness';
+import { Children, assertNoLoadErrors, load, machine, table, writeReport, type LoadResult } from './harness';
 import { PeakRss, memoryRows, snapshot } from './memory';
 import { benchSecrets, seededDatabase, startPlatform } from './platform';
 
@@ -132,11 +132,7 @@ async function run(): Promise<void> {
     });
     console.log(`\nreport: ${path.relative(process.cwd(), file)}`);
 
-    const failed = results.filter((r) => r.errors > 0);
-    if (failed.length) {
-      const lines = failed.map((r) => `  ${r.label}: ${JSON.stringify(r.detail)}\n${r.samples.map((s) => `    ${s}`).join('\n')}`);
-      throw new Error(`THE BENCHMARK SAW ERRORS: its figures do not count.\n${lines.join('\n')}\n${children.report()}`);
-    }
+    assertNoLoadErrors(results, children);
   } finally {
     await children.stopAll();
   }

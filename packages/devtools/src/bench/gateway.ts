@@ -4,7 +4,7 @@ import path from 'node:path';
 import { SERVICES } from '@anju/contracts';
 import { checkCharacter, loadConfig, mintToken, platformSettings } from '@anju/kit';
 import type { Benchmark } from './index';
-import { Children, REPO_ROOT, freePort, load, machine, recreateDatabase, table, waitForOk, writeReport, type LoadResult } from './harness';
+import { Children, REPO_ROOT, assertNoLoadErrors, freePort, load, machine, recreateDatabase, table, waitForOk, writeReport, type LoadResult } from './harness';
 
 /**
  * One resident by id, straight to the governance subgraph and through the gateway: what the
@@ -118,11 +118,7 @@ async function run(): Promise<void> {
     });
     console.log(`\nreport: ${path.relative(process.cwd(), file)}`);
 
-    const failed = results.filter((r) => r.errors > 0);
-    if (failed.length) {
-      const lines = failed.map((r) => `  ${r.label}: ${JSON.stringify(r.detail)}\n${r.samples.map((s) => `    ${s}`).join('\n')}`);
-      throw new Error(`THE BENCHMARK SAW ERRORS: its figures do not count.\n${lines.join('\n')}\n${children.report()}`);
-    }
+    assertNoLoadErrors(results, children);
   } finally {
     await children.stopAll();
   }

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -18,15 +17,15 @@ const benchSettings = {
 };
 const benchConfig = () => loadConfig(benchSettings);
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+/** One free-port helper for tests and benchmarks. */
+export { freePort } from '@anju/testing';
+
+/** A benchmark whose load saw errors does not count: it fails loudly with what the children said. */
+export function assertNoLoadErrors(results: LoadResult[], children: Children): void {
+  const failed = results.filter((r) => r.errors > 0);
+  if (!failed.length) return;
+  const lines = failed.map((r) => `  ${r.label}: ${JSON.stringify(r.detail)}\n${r.samples.map((s) => `    ${s}`).join('\n')}`);
+  throw new Error(`THE BENCHMARK SAW ERRORS: its figures do not count.\n${lines.join('\n')}\n${children.report()}`);
 }
 
 /** Drops and recreates a database of the benchmark's own; returns its URL. */
