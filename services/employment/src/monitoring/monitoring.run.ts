@@ -54,6 +54,24 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
       phases[phase] = (phases[phase] ?? 0) + Date.now() - t;
     }
   };
+  // A re-check runs for every event that touches a household: its statements are prepared once
+  // per connection (named), so PostgreSQL stops re-planning them (planning was most of the cost).
+  const client = (manager.queryRunner as unknown as { databaseConnection: { query(q: { name: string; text: string; values?: unknown[] }): Promise<{ rows: any[] }> } }).databaseConnection;
+  const qx = async (phase: string, name: string, sql: string, values?: unknown[]) => {
+    if (all) return q(phase, sql, values);
+    const t = Date.now();
+    try {
+      return (await client.query({ name: `monitoring.${name}`, text: sql, values })).rows;
+    } finally {
+      phases[phase] = (phases[phase] ?? 0) + Date.now() - t;
+    }
+  };
+  /** Temp tables of a re-check live as long as the connection (emptied at each commit): no DDL per event. */
+  const scratchTable = async (table: string, select: string, values: unknown[]) => {
+    const [{ exists }] = await q('verdict', `SELECT to_regclass('pg_temp.${table}') IS NOT NULL AS exists`);
+    if (!exists) await q('verdict', `CREATE TEMP TABLE ${table} ON COMMIT DELETE ROWS AS ${select} WITH NO DATA`, values);
+    await qx('verdict', `fill-${table}`, `INSERT INTO ${table} ${select}`, values);
+  };
   const params: unknown[] = all ? [day] : [day, households];
   const requestParam = `$${params.length + 1}`;
   const req = currentRequestId() ?? null;
@@ -70,12 +88,16 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
        ON CONFLICT (household_id) DO NOTHING`,
     );
   }
-  await q('verdict', `DROP TABLE IF EXISTS pg_temp.fresh_verdict`);
-  await q('verdict', `CREATE TEMP TABLE fresh_verdict ON COMMIT DROP AS ${verdictSql(!all)}`, params);
-  if (all) await q('verdict', `ANALYZE fresh_verdict`);
+  if (all) {
+    await q('verdict', `DROP TABLE IF EXISTS pg_temp.fresh_verdict`);
+    await q('verdict', `CREATE TEMP TABLE fresh_verdict ON COMMIT DROP AS ${verdictSql(false)}`, params);
+    await q('verdict', `ANALYZE fresh_verdict`);
+  } else {
+    await scratchTable('fresh_verdict', verdictSql(true), params);
+  }
   const [{ households: counted }] = await q('verdict', `SELECT count(*)::int AS households FROM fresh_verdict`);
 
-  const [{ n: changed }] = await q('statusUpsert', 
+  const [{ n: changed }] = await qx('statusUpsert', 'status-upsert',
     `WITH up AS (
        INSERT INTO household_status AS s (household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, changed_at)
        SELECT household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, now() FROM fresh_verdict
@@ -89,13 +111,13 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
      SELECT count(*)::int AS n FROM up`,
   );
   // Households whose every member moved out no longer count.
-  await q('statusDelete', 
+  await qx('statusDelete', `status-delete-${all}`,
     `DELETE FROM household_status s WHERE NOT EXISTS (SELECT 1 FROM fresh_verdict f WHERE f.household_id = s.household_id)
       ${all ? '' : 'AND s.household_id = ANY($1::uuid[])'}`,
     all ? [] : [households],
   );
 
-  const [{ n: gapsClosed }] = await q('gapsClose', 
+  const [{ n: gapsClosed }] = await qx('gapsClose', 'gaps-close',
     `WITH closed AS (
        UPDATE household_gap g SET closed_on = $1::date
         WHERE g.closed_on IS NULL ${scoped('g.household_id')}
@@ -112,19 +134,21 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
 
   // Rules failing now that no open gap covers, computed before any insert (a statement that read
   // household_gap while inserting into it would rescan its own new rows: quadratic at scale).
-  await q('gapsOpen', `DROP TABLE IF EXISTS pg_temp.newly_failed`);
-  await q('gapsOpen', 
-    `CREATE TEMP TABLE newly_failed ON COMMIT DROP AS
+  const newlyFailed = `
      SELECT f.household_id, f.site_id, f.region_code,
             ARRAY(SELECT u.r FROM unnest(f.failed) WITH ORDINALITY AS u(r, i) WHERE NOT (u.r = ANY(coalesce(o.rules, '{}'::text[]))) ORDER BY u.i) AS rules
        FROM fresh_verdict f
        LEFT JOIN (SELECT g.household_id, array_agg(DISTINCT r) AS rules FROM household_gap g, unnest(g.rules) r
                    WHERE g.closed_on IS NULL ${all ? '' : 'AND g.household_id = ANY($1::uuid[])'} GROUP BY g.household_id) o
          ON o.household_id = f.household_id
-      WHERE cardinality(f.failed) > 0`,
-    all ? [] : [households],
-  );
-  const [{ n: gapsOpened }] = await q('gapsOpen', 
+      WHERE cardinality(f.failed) > 0`;
+  if (all) {
+    await q('gapsOpen', `DROP TABLE IF EXISTS pg_temp.newly_failed`);
+    await q('gapsOpen', `CREATE TEMP TABLE newly_failed ON COMMIT DROP AS ${newlyFailed}`);
+  } else {
+    await scratchTable('newly_failed', newlyFailed, [households]);
+  }
+  const [{ n: gapsOpened }] = await qx('gapsOpen', 'gaps-open', 
     `WITH opened AS (
        INSERT INTO household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on)
        SELECT household_id, site_id, region_code, rules, rules && ARRAY['PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER'], $1::date
