@@ -19,3 +19,4 @@ export * from './scheduler';
 export * from './service-api';
 export * from './pagination';
 export * from './ids';
+export * from './runtime-role.migration';

@@ -13,4 +13,6 @@ export const employmentData = {
     HouseholdPlace, HouseholdStatus, HouseholdGap, MonitoringSnapshot,
   ],
   migrations,
+  /** Created by its last migration: plain read/write on the schema's tables, no DDL. */
+  runtimeRole: 'employment_app',
 };

@@ -1,6 +1,8 @@
+import { runtimeRoleMigration } from '@anju/kit';
 import { EventTables1764201600000, SiteDirectory1764201650000 } from '@anju/contracts';
 import { Demands1764202000000 } from './1764202000000-demands';
 import { ClaimsVolunteersAssignments1764340000000 } from './1764340000000-claims-volunteers-assignments';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
-export const migrations = [EventTables1764201600000, SiteDirectory1764201650000, Demands1764202000000, ClaimsVolunteersAssignments1764340000000];
+export const migrations = [EventTables1764201600000, SiteDirectory1764201650000, Demands1764202000000, ClaimsVolunteersAssignments1764340000000,
+  runtimeRoleMigration('matching', 1764349000000)];

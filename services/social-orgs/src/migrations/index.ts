@@ -1,3 +1,4 @@
+import { runtimeRoleMigration } from '@anju/kit';
 import { EventTables1764201600000 } from '@anju/contracts';
 import { Organizations1764201900000 } from './1764201900000-organizations';
 import { ActivitiesIncubationWorkersCases1764330000000 } from './1764330000000-activities-incubation-workers-cases';
@@ -10,4 +11,5 @@ export const migrations = [EventTables1764201600000, Organizations1764201900000,
   MicroServicesContractsVenture1764330100000,
   Committees1764330200000,
   AuditLog1764330300000,
+  runtimeRoleMigration('social_orgs', 1764339000000, ['audit_log']),
 ];
