@@ -4,7 +4,7 @@
  * to the service's queue again. A replay keeps the event id, so the inbox still applies each event
  * once; a replayed event leaves the list when its worker has processed it.
  */
-import { ConfigError, createDataSource, createRedis, loadConfig, platformSettings } from '@anju/kit';
+import { ConfigError, createDataSource, createRedis, loadConfig, platformSettings, isUuid } from '@anju/kit';
 import { SERVICES, listDeadLetters, replayDeadLetters, type DeadLetter, type ServiceName } from '@anju/contracts';
 import { renderTable } from './table';
 
@@ -19,7 +19,6 @@ export type DlqCommand = { action: 'list'; service: ServiceName } | { action: 'r
 
 type DataSource = ReturnType<typeof createDataSource>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseDlqArgs(argv: readonly string[]): DlqCommand {
   const args = argv.filter((a) => a !== '--');
@@ -32,7 +31,7 @@ export function parseDlqArgs(argv: readonly string[]): DlqCommand {
     if (rest.length) throw new UsageError(`list takes no more arguments (got ${rest.join(' ')})`);
     return { action, service: service as ServiceName };
   }
-  const bad = rest.filter((id) => !UUID.test(id));
+  const bad = rest.filter((id) => !isUuid(id));
   if (bad.length) throw new UsageError(`not an event id (a UUID): ${bad.join(', ')}`);
   return { action, service: service as ServiceName, eventIds: rest.length ? rest : undefined };
 }

@@ -20,3 +20,10 @@ export function uuidsOf(ids: readonly unknown[] | null | undefined): string[] {
 export function uuidParam(n: number): string {
   return `(CASE WHEN $${n}::text ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN $${n}::text::uuid END)`;
 }
+
+/** A calendar date written `YYYY-MM-DD` that exists (no 2026-02-30). */
+export function isIsoDate(v: unknown): v is string {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  const t = Date.parse(`${v}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().startsWith(v);
+}

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { findSite } from '@anju/contracts';
-import { ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, isIsoDate } from '@anju/kit';
 
 /** Who may change employment records: officers and grid workers, each within their scope. */
 export const WRITERS = ['province', 'county', 'site_officer', 'grid_worker'] as const;
@@ -27,8 +27,7 @@ export function scopeSql(p: Principal, alias: string, firstParam: number, kind: 
 
 /** A calendar date `YYYY-MM-DD` that exists. */
 export function requireDate(value: string, field: string): string {
-  const d = new Date(`${value}T00:00:00Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(d.getTime()) || !d.toISOString().startsWith(value)) {
+  if (!isIsoDate(value)) {
     throw new InputError(field, 'A date is written YYYY-MM-DD and must exist.', 'FORMAT');
   }
   return value;

@@ -33,12 +33,9 @@ export function volunteerScope(p: Principal, n: number): { sql: string; params: 
   return placeFilter(p, { site: 'v.home_site_id', region: 'v.region_code' }, n);
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function isDate(s: string): boolean {
-  const t = Date.parse(`${s}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
-}
+/** Shared id and date checks live in the kit. */
+export { isIsoDate as isDate, isUuid } from '@anju/kit';
 
 /** Today's date in the province's time zone (Asia/Shanghai, UTC+8, no daylight saving). */
 export function localDate(now: Date): string {

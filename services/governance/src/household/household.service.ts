@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, isUuid } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { audit } from '../audit/audit';
 import { cursor, gridScopeSql, pageSize, scopeSql } from '../scope';
@@ -93,6 +93,4 @@ export class HouseholdService {
   }
 }
 
-export function isUuid(v: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
-}
+export { isUuid } from '@anju/kit';

@@ -1,3 +1,4 @@
+import { isUuid } from '@anju/kit';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -47,8 +48,7 @@ export const ENTRY_COLUMNS = `e.id::text AS id, e.resident_id AS "residentId", e
   e.rule_id AS "ruleId", e.source_event_id AS "sourceEventId", e.source_event AS "sourceEvent", e.redemption_id AS "redemptionId",
   e.reason, e.actor, e.capped, e.occurred_at AS "occurredAt", e.expires_at AS "expiresAt", e.recorded_at AS "recordedAt"`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s);
+export { isUuid } from '@anju/kit';
 
 /**
  * Locks the resident's balance row for the rest of the transaction, opening the account on first

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, type Principal, uuidParam } from '@anju/kit';
+import { ConflictError, InputError, NotFoundError, type Principal, uuidParam, isIsoDate } from '@anju/kit';
 import { cursor, pageSize } from '../scope';
 import { ENTRY_COLUMNS, appendEntry, lockAccount, type EntryRow, type RuleRow, RULE_COLUMNS } from './ledger';
 import { residentForOfficer, residentInScope } from './points-scope';
@@ -72,8 +72,8 @@ export class PointsAccountService {
   /** Opening and closing balance, totals by kind and the entries of a period of days (China time, both ends included). */
   async statement(residentId: string, from: string, to: string): Promise<StatementRow> {
     const r = await residentInScope(this.db, this.principal, residentId, 'residentId');
-    if (!isDate(from)) throw new InputError('from', 'A date, YYYY-MM-DD.', 'FORMAT');
-    if (!isDate(to)) throw new InputError('to', 'A date, YYYY-MM-DD.', 'FORMAT');
+    if (!isIsoDate(from)) throw new InputError('from', 'A date, YYYY-MM-DD.', 'FORMAT');
+    if (!isIsoDate(to)) throw new InputError('to', 'A date, YYYY-MM-DD.', 'FORMAT');
     if (to < from) throw new InputError('to', 'The period ends on or after it starts.');
     const start = `(($2::date)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
     const end = `((($3::date) + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
@@ -131,8 +131,4 @@ export class PointsAccountService {
   }
 }
 
-function isDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
-}
+

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import {
   ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, isMobilePhone, maskNationalId, maskPhone, parseNationalId, requireRole,
-  type PersonalDataVault, type Principal,
+  isIsoDate, type PersonalDataVault, type Principal,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { isUuid, type HouseholdService } from '../household/household.service';
@@ -338,7 +338,5 @@ function yearsBefore(day: Date, years: number): string {
 }
 
 function isPastDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s) && d.getTime() <= Date.now();
+  return isIsoDate(s) && Date.parse(`${s}T00:00:00Z`) <= Date.now();
 }

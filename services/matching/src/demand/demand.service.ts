@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { findSite, publish } from '@anju/contracts';
-import { demandScope, isDate, isOfficer, localDate, OFFICERS, UUID } from '../scope';
+import { demandScope, isDate, isOfficer, localDate, OFFICERS, isUuid } from '../scope';
 import type { DemandStatus, Urgency } from './demand.entity';
 
 export interface DemandRow {
@@ -132,7 +132,7 @@ export class DemandService {
     if (input.windowStart && input.windowEnd && input.windowEnd < input.windowStart) {
       throw new InputError('input.windowEnd', 'The time window ends before it starts.', 'WINDOW_REVERSED');
     }
-    if (input.householdId && !UUID.test(input.householdId)) throw new InputError('input.householdId', 'Not a household id.', 'FORMAT');
+    if (input.householdId && !isUuid(input.householdId)) throw new InputError('input.householdId', 'Not a household id.', 'FORMAT');
     const hours = input.hours ?? 2;
     if (!(hours > 0) || hours > 200) throw new InputError('input.hours', 'Hours needed must be more than 0 and at most 200.', hours <= 0 ? 'NEGATIVE' : 'RANGE');
     return { site, description, hours };
@@ -163,7 +163,7 @@ export class DemandService {
    */
   async act(demandId: string, action: DemandAction, opts: { promisedOn?: string | null; note?: string | null } = {}): Promise<DemandRow> {
     const p = this.principal;
-    if (!UUID.test(demandId)) throw new NotFoundError('demandId', 'No such demand.');
+    if (!isUuid(demandId)) throw new NotFoundError('demandId', 'No such demand.');
     if (action === 'claim') {
       requireRole(p, 'unit_member');
       const promised = opts.promisedOn ?? '';

@@ -1,7 +1,7 @@
 import { ForbiddenError, NotFoundError, requireRole } from '@anju/kit';
 import type { MatchingContext } from '../context';
 import type { Explanation } from '../engine';
-import { UUID } from '../scope';
+import { isUuid } from '../scope';
 import { candidatesFor, runBatch } from './match.service';
 
 export const matchResolvers = {
@@ -9,7 +9,7 @@ export const matchResolvers = {
     candidates: async (_: unknown, args: { demandId: string; limit?: number }, ctx: MatchingContext) => {
       const p = ctx.principal;
       if (!['province', 'county', 'site_officer', 'grid_worker', 'unit_member'].includes(p.role)) throw new ForbiddenError('Officers and regional units rank candidates.');
-      if (!UUID.test(args.demandId) || !(await ctx.loaders.demand.load(args.demandId))) throw new NotFoundError('demandId', 'No such demand.');
+      if (!isUuid(args.demandId) || !(await ctx.loaders.demand.load(args.demandId))) throw new NotFoundError('demandId', 'No such demand.');
       return candidatesFor(ctx.db, args.demandId, new Date(), Math.min(Math.max(args.limit ?? 10, 1), 50));
     },
   },

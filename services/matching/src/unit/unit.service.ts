@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { ForbiddenError, InputError, NotFoundError, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
-import { UUID } from '../scope';
+import { isUuid } from '../scope';
 
 export type UnitKind = 'party_org' | 'department' | 'enterprise' | 'social_org';
 
@@ -69,7 +69,7 @@ export class UnitService {
    * Any signed-in caller may read it; it shows categories and units, never households.
    */
   async board(siteId: string): Promise<BoardEntry[]> {
-    if (!UUID.test(siteId)) throw new NotFoundError('siteId', 'No such site.');
+    if (!isUuid(siteId)) throw new NotFoundError('siteId', 'No such site.');
     return this.db.query(
       `SELECT d.id AS "demandId", d.category, d.status, u.id AS "unitId", u.name AS "unitName", u.kind AS "unitKind",
               to_char(d.promised_on, 'YYYY-MM-DD') AS "promisedOn", d.claimed_at AS "claimedAt",

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { findSite, publish } from '@anju/contracts';
-import { isDate, isOfficer, OFFICERS, UUID, volunteerScope } from '../scope';
+import { isDate, isOfficer, OFFICERS, isUuid, volunteerScope } from '../scope';
 import { matchOne } from '../match/match.service';
 
 export interface VolunteerRow {
@@ -90,7 +90,7 @@ export class VolunteerService {
     if (!coversPlace(this.principal, site)) throw new ForbiddenError('The site is outside your scope.');
     const name = input.displayName.trim();
     if (!name || name.length > 100) throw new InputError('input.displayName', 'A display name has 1 to 100 characters.');
-    if (input.residentId && !UUID.test(input.residentId)) throw new InputError('input.residentId', 'Not a resident id.', 'FORMAT');
+    if (input.residentId && !isUuid(input.residentId)) throw new InputError('input.residentId', 'Not a resident id.', 'FORMAT');
     if (!(input.weeklyHours >= 0)) throw new InputError('input.weeklyHours', 'Weekly hours cannot be negative.', 'NEGATIVE');
     if (input.weeklyHours > 80) throw new InputError('input.weeklyHours', 'Weekly hours are at most 80.', 'RANGE');
     const windows = checkWindows(input.availability ?? [], 'input.availability');
@@ -142,7 +142,7 @@ export class VolunteerService {
   /** Accept or decline a proposed assignment. Accepting starts the demand; declining counts against reliability and re-matches. */
   async respond(assignmentId: string, accept: boolean): Promise<AssignmentRow> {
     requireRole(this.principal, 'volunteer');
-    if (!UUID.test(assignmentId)) throw new NotFoundError('assignmentId', 'No such assignment.');
+    if (!isUuid(assignmentId)) throw new NotFoundError('assignmentId', 'No such assignment.');
     return this.db.transaction(async (m) => {
       const [a]: AssignmentRow[] = await m.query(`SELECT ${ASSIGNMENT_COLUMNS} FROM assignment a WHERE a.id = $1 AND a.volunteer_id = ${uuidParam(2)} FOR UPDATE`,
         [assignmentId, this.principal.volunteerId]);
@@ -170,7 +170,7 @@ export class VolunteerService {
     if (!(input.hours > 0)) throw new InputError('input.hours', 'Hours served must be more than 0.', 'NEGATIVE');
     if (input.hours > 24) throw new InputError('input.hours', 'At most 24 hours a day.', 'RANGE');
     if (!isDate(input.servedOn)) throw new InputError('input.servedOn', 'A date is written YYYY-MM-DD.', 'FORMAT');
-    if (!UUID.test(input.assignmentId)) throw new NotFoundError('input.assignmentId', 'No such assignment.');
+    if (!isUuid(input.assignmentId)) throw new NotFoundError('input.assignmentId', 'No such assignment.');
     return this.db.transaction(async (m) => {
       const [a] = await m.query(
         `SELECT a.id, a.status, a.volunteer_id AS "volunteerId", a.demand_id AS "demandId", d.site_id AS "siteId", d.region_code AS "regionCode"
@@ -191,7 +191,7 @@ export class VolunteerService {
   /** Verifies a service record (the unit that claimed the demand, or an officer of the site); publishes `service.verified`. */
   async verifyService(recordId: string): Promise<ServiceRecordRow> {
     const p = this.principal;
-    if (!UUID.test(recordId)) throw new NotFoundError('recordId', 'No such service record.');
+    if (!isUuid(recordId)) throw new NotFoundError('recordId', 'No such service record.');
     return this.db.transaction(async (m) => {
       const [r] = await m.query(
         `SELECT ${RECORD_COLUMNS}, r.region_code AS "regionCode", d.unit_id AS "unitId", v.resident_id AS "residentId"

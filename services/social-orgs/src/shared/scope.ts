@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, type Principal } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, type Principal, isUuid } from '@anju/kit';
 import { organizationScope } from '../organization/organization.service';
 
 type Queryable = Pick<DataSource | EntityManager, 'query'>;
@@ -19,8 +19,7 @@ export function ownedScope(p: Principal, orgColumn: string, firstParam: number):
   return { sql: 'false', params: [] };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+export { isUuid } from '@anju/kit';
 
 /**
  * The organization a write acts for: an NGO member always its own (naming another is refused);
