@@ -17,6 +17,7 @@ import { benchSecrets, seededDatabase, startPlatform } from './platform';
 const settings = {
   BENCH_SCALE: setting.oneOf(SCALES as unknown as [Scale, ...Scale[]], 'province', '`pnpm bench dashboard`/`pipeline`: the seeded scale the dashboard runs on'),
   BENCH_SEED: setting.int(1, 'the seed of the benchmark data'),
+  BENCH_DATABASE: setting.list([], 'a database of its own for this run, e.g. a copy of anju_bench_<scale> (createdb -T); default anju_bench_<scale>'),
   BENCH_CONNECTIONS: setting.int(10, 'autocannon connections', 1, 1000),
   BENCH_DURATION_S: setting.int(15, 'seconds of load per path', 1, 3600),
 };
@@ -47,8 +48,10 @@ interface DashboardData {
 
 async function run(): Promise<void> {
   const cfg = loadConfig(settings);
-  const database = `anju_bench_${cfg.BENCH_SCALE}`;
-  const secrets = benchSecrets(database);
+  // A copy keeps the keys of the database it was copied from, so keys follow the canonical name.
+  const canonical = `anju_bench_${cfg.BENCH_SCALE}`;
+  const database = cfg.BENCH_DATABASE[0] ?? canonical;
+  const secrets = benchSecrets(canonical);
   const seeded = await seededDatabase(database, cfg.BENCH_SCALE, cfg.BENCH_SEED, secrets);
 
   // The busiest site of the data: its county's officer asks for its dashboard.
