@@ -19,4 +19,5 @@ export * from './scheduler';
 export * from './service-api';
 export * from './pagination';
 export * from './ids';
+export * from './calendar';
 export * from './runtime-role.migration';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '@anju/kit';
+import { addMonths, createDataSource, provinceDate, provinceMonth, startOfProvinceDay, startOfProvinceMonth } from '@anju/kit';
 import { EVENTS, type EventName, type EventPayload } from '@anju/contracts';
 import { REGISTER_RESIDENT, TestSystem, dataOf, nationalId, residentInput, seedPlace, tokenFor, type Place } from '@anju/testing';
 import { pointsExpiryTask } from '../src/points/points-expiry.task';
@@ -155,8 +155,10 @@ describe('points (governance)', () => {
 
   it('holds daily and monthly caps under concurrent events', async () => {
     // 30 attendances at once: 10 on one day (cap 20 a day), 2 a day on 10 later days of the same month (cap 100 a month).
-    const now = new Date();
-    const day = (d: number, h: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), d, h)).toISOString(); // 09:00–18:00 China time
+    // Days of the province's current month, at 09:00–16:00 China time.
+    const month = provinceMonth(new Date());
+    const day = (d: number, h: number) =>
+      new Date(startOfProvinceDay(`${month}-${String(d).padStart(2, '0')}`).getTime() + (8 + h) * 3_600_000).toISOString();
     const events = [
       ...Array.from({ length: 10 }, (_, i) => attended(res.li, day(1, 1 + (i % 8)))),
       ...Array.from({ length: 20 }, (_, i) => attended(res.li, day(2 + Math.floor(i / 2), 2 + (i % 2)))),
@@ -260,7 +262,7 @@ describe('points (governance)', () => {
 
   it('expires points by new entries on a clock, spent points first, never below zero', async () => {
     // Training credits 30 points that expire after 30 days.
-    const completedOn = new Date().toISOString().slice(0, 10);
+    const completedOn = provinceDate(new Date());
     const training = (residentId: string) => ({ enrollmentId: randomUUID(), courseId: randomUUID(), residentId, householdId: place.householdIds[0], siteId: siteA, completedOn, skill: '电工' });
     await deliver('training.completed', training(res.expiring));
     await deliver('training.completed', training(res.spent));
@@ -306,7 +308,7 @@ describe('points (governance)', () => {
   });
 
   it('gives statements, leaderboards per site, building and grid, and monthly totals per site', async () => {
-    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const today = provinceDate(new Date());
     const st = dataOf(await sys.query(
       `query($r: ID!, $f: String!, $t: String!) { pointsStatement(residentId: $r, from: $f, to: $t) { opening closing credited granted deducted redeemed refunded expired entries { kind } } }`,
       { r: res.li, f: today, t: today }, await tokenFor({ role: 'resident', resident: res.li }),
@@ -325,7 +327,7 @@ describe('points (governance)', () => {
     ]);
     const grid = dataOf(await sys.query(BOARD, { s: siteA, g: gridA }, officerA)).pointsLeaderboard;
     expect(grid).toEqual(building);
-    const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    const month = provinceMonth(new Date());
     const monthly = dataOf(await sys.query(BOARD, { s: siteA, b: buildingA, m: month }, officerA)).pointsLeaderboard;
     expect(monthly.map((r: { score: number }) => r.score)).toEqual([28, 10]);
 
@@ -335,8 +337,8 @@ describe('points (governance)', () => {
     )).pointsMonthlyTotals;
     const [expected] = await sys.sql(
       `SELECT coalesce(sum(points) FILTER (WHERE kind = 'credit'), 0)::int AS credited, coalesce(sum(points), 0)::int AS net FROM governance.points_entry
-        WHERE site_id = $1 AND kind <> 'expire'`,
-      [siteA],
+        WHERE site_id = $1 AND kind <> 'expire' AND occurred_at >= $2 AND occurred_at < $3`,
+      [siteA, startOfProvinceMonth(month), startOfProvinceMonth(addMonths(month, 1))],
     );
     const row = totals.find((t: { siteId: string }) => t.siteId === siteA);
     expect(row).toMatchObject({ month, credited: expected.credited, net: expected.net, expired: 0 });

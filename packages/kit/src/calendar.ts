@@ -1,0 +1,44 @@
+/**
+ * The province's calendar (云南, China Standard Time): every day, month or age the domain means is
+ * counted in Asia/Shanghai, UTC+8 all year with no daylight saving, whatever the server's zone.
+ * Dates are `YYYY-MM-DD` strings and months `YYYY-MM`; instants are `Date`s from the process's
+ * clock (see `clock.ts`), never read here.
+ */
+export const PROVINCE_TIME_ZONE = 'Asia/Shanghai';
+/** SQL literal of the zone, for `… AT TIME ZONE ${PROVINCE_ZONE_SQL}`. */
+export const PROVINCE_ZONE_SQL = `'${PROVINCE_TIME_ZONE}'`;
+
+const OFFSET_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** The day an instant falls on in the province ("today in Yunnan" for the clock's reading). */
+export function provinceDate(at: Date): string {
+  return new Date(at.getTime() + OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The month an instant falls in, in the province: `YYYY-MM`. */
+export function provinceMonth(at: Date): string {
+  return provinceDate(at).slice(0, 7);
+}
+
+/** The instant a province day starts (00:00 in Yunnan). */
+export function startOfProvinceDay(date: string): Date {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - OFFSET_MS);
+}
+
+/** The instant a province month (`YYYY-MM`) starts. */
+export function startOfProvinceMonth(month: string): Date {
+  return startOfProvinceDay(`${month}-01`);
+}
+
+/** The calendar date `days` days after (or before, if negative) a date. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The month `months` months after (or before) a month. */
+export function addMonths(month: string, months: number): string {
+  const [y, m] = month.split('-').map(Number);
+  const d = new Date(Date.UTC(y, m - 1 + months, 1));
+  return d.toISOString().slice(0, 7);
+}
