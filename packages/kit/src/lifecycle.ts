@@ -8,6 +8,8 @@ import type { Logger } from './logger';
 export class Lifecycle {
   private readonly steps: { name: string; run: () => Promise<unknown> }[] = [];
   private stopping?: Promise<void>;
+  /** Steps that failed or overran the grace period while stopping: a stop that lost something. */
+  readonly failures: { step: string; error: string }[] = [];
 
   constructor(private readonly logger: Logger, private readonly graceMs: number) {}
 
@@ -27,21 +29,27 @@ export class Lifecycle {
         try {
           await withDeadline(step.run(), this.graceMs, step.name);
         } catch (err) {
+          this.failures.push({ step: step.name, error: err instanceof Error ? err.message : String(err) });
           this.logger.warn({ err, step: step.name }, 'shutdown step did not finish cleanly');
         }
         this.logger.debug({ step: step.name, ms: Date.now() - started }, 'shutdown step done');
       }
-      this.logger.info('stopped');
+      if (this.failures.length) this.logger.error({ failures: this.failures }, 'stopped, but not cleanly');
+      else this.logger.info('stopped');
     })();
     return this.stopping;
   }
 
-  /** For process entry points: SIGTERM/SIGINT stop gracefully; a second signal exits at once. */
+  /**
+   * For process entry points: SIGTERM/SIGINT stop gracefully (exit 0, or 1 when a step failed);
+   * a second signal exits at once.
+   */
   installSignalHandlers(): void {
     let signals = 0;
     const handler = (signal: NodeJS.Signals) => {
       if (++signals > 1) process.exit(1);
-      void this.stop(signal).then(() => process.exit(0));
+      // A step that failed may have lost work: the exit code says so.
+      void this.stop(signal).then(() => process.exit(this.failures.length ? 1 : 0));
     };
     process.on('SIGTERM', handler);
     process.on('SIGINT', handler);
