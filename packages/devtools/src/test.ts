@@ -2,7 +2,7 @@
  * `pnpm test [jest args]`: the type check, then every jest suite (against the real PostgreSQL and
  * Redis of the configuration), then one summary line — always the last line printed:
  *   tests: N passed, N failed
- * A suite that could not run counts as a failure. Exits non-zero when the type check failed,
+ * Above it, the wall time of the whole run and of each part. A suite that could not run counts as a failure. Exits non-zero when the type check failed,
  * anything failed, or no test ran at all.
  */
 import { spawnSync } from 'node:child_process';
@@ -63,13 +63,19 @@ function readResults(): JestResults | null {
   }
 }
 
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
 function main(): void {
   const passThrough = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
+  const started = Date.now();
   const typecheckOk = run('type check: tsc -p tsconfig.json --noEmit', binOf('typescript', 'bin/tsc'), ['-p', 'tsconfig.json', '--noEmit']) === 0;
+  const typechecked = Date.now();
   fs.rmSync(RESULTS_FILE, { force: true });
   const jestArgs = ['--json', `--outputFile=${path.relative(REPO_ROOT, RESULTS_FILE)}`, ...passThrough];
   const jestExitCode = run(`jest ${passThrough.join(' ')}`.trim(), binOf('jest', 'bin/jest.js'), jestArgs);
+  const finished = Date.now();
   const v = verdict({ typecheckOk, jestExitCode, results: readResults() });
+  process.stdout.write(`\nwall time: ${seconds(finished - started)} (type check ${seconds(typechecked - started)}, jest ${seconds(finished - typechecked)})\n`);
   for (const note of v.notes) process.stdout.write(`✗ ${note}\n`);
   process.stdout.write(`tests: ${v.passed} passed, ${v.failed} failed\n`);
   process.exitCode = v.ok ? 0 : 1;
