@@ -1,6 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { checkCharacter } from '@anju/kit';
-import { LogCapture, createTestDatabase, gql, tokenFor, type TestDatabase } from '@anju/testing';
+import { LogCapture, createTestDatabase, gql, migratedTemplate, testQueuePrefix, tokenFor, type TestDatabase } from '@anju/testing';
 import { startGovernanceApi } from '../../services/governance/src/api';
 import { loadGovernanceConfig } from '../../services/governance/src/config';
 import { composeFrom, readSubgraphSources } from '../src/compose';
@@ -23,8 +23,8 @@ let province: string;
 const LIMITS = { QUERY_MAX_DEPTH: '6', QUERY_MAX_ALIASES: '3', QUERY_MAX_COST: '300', GATEWAY_MAX_BODY_BYTES: '4096' };
 
 beforeAll(async () => {
-  db = await createTestDatabase('gateway');
-  const env = { NODE_ENV: 'test', LOG_LEVEL: 'debug', DATABASE_URL: db.url, DATABASE_POOL_SIZE: '3', QUEUE_PREFIX: `t-${randomBytes(4).toString('hex')}`, GOVERNANCE_PORT: '0' };
+  db = await createTestDatabase('gateway', await migratedTemplate(['governance']));
+  const env = { NODE_ENV: 'test', LOG_LEVEL: 'debug', DATABASE_URL: db.url, DATABASE_POOL_SIZE: '3', QUEUE_PREFIX: testQueuePrefix(), GOVERNANCE_PORT: '0' };
   governance = await startGovernanceApi(loadGovernanceConfig(env), { logDestination: logs });
   const supergraphSdl = composeFrom(readSubgraphSources().sources.filter((s) => s.name === 'governance'));
   gateway = await startGateway(loadGatewayConfig({ ...env, ...LIMITS, GATEWAY_PORT: '0', GOVERNANCE_URL: governance.url }), { supergraphSdl, logDestination: logs });

@@ -3,6 +3,25 @@ import { Client } from 'pg';
 
 /** The PostgreSQL server tests run against (a database of its own per test file). */
 export const TEST_PG_SERVER = 'postgres://postgres@127.0.0.1:5432';
+/** The Redis tests run against (a queue prefix of their own per test file). */
+export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/**
+ * The id of this test run, embedded in every database name and queue prefix it makes, so that
+ * its clean-up removes what this run left and nothing of the runs beside it on the same servers.
+ * The jest global setup sets it for every worker; a process started otherwise gets its own.
+ */
+export const TEST_RUN: string = (process.env.ANJU_TEST_RUN ??= randomBytes(4).toString('hex'));
+
+/** `anju_<label>_<run>_<random>`: what the clean-up of run `<run>` recognises as its own. */
+export function testDatabaseName(label: string): string {
+  return `anju_${label.replace(/\W/g, '_').toLowerCase().slice(0, 30)}_${TEST_RUN}_${randomBytes(4).toString('hex')}`;
+}
+
+/** `t-<run>-<random>`: a queue prefix of this run. */
+export function testQueuePrefix(): string {
+  return `t-${TEST_RUN}-${randomBytes(4).toString('hex')}`;
+}
 
 export interface TestDatabase {
   name: string;
@@ -10,7 +29,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
+export async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: `${TEST_PG_SERVER}/postgres` });
   await client.connect();
   try {
@@ -20,15 +39,38 @@ async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** A fresh, empty database; `drop()` removes it even if connections linger. */
-export async function createTestDatabase(label = 't'): Promise<TestDatabase> {
-  const name = `anju_${label.replace(/\W/g, '_').toLowerCase()}_${randomBytes(4).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+function handle(name: string): TestDatabase {
   return {
     name,
     url: `${TEST_PG_SERVER}/${name}`,
     drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
+}
+
+/**
+ * A fresh database; `drop()` removes it even if connections linger. Empty, or a copy of
+ * `template` (a database nobody is connected to, e.g. one from `migratedTemplate`).
+ */
+export async function createTestDatabase(label = 't', template?: string): Promise<TestDatabase> {
+  const name = testDatabaseName(label);
+  await admin((c) => c.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
+  return handle(name);
+}
+
+/** The databases of run `run` (default: this one) still on the server. */
+export async function databasesOfRun(run = TEST_RUN): Promise<string[]> {
+  if (!/^[0-9a-f]{8}$/.test(run)) throw new Error(`not a test run id: ${run}`);
+  const rows = await admin((c) => c.query<{ datname: string }>(
+    `SELECT datname FROM pg_database WHERE datname ~ $1 ORDER BY datname`, [`^anju_[a-z0-9_]*_${run}_[0-9a-f]{8}$`],
+  ));
+  return rows.rows.map((r) => r.datname);
+}
+
+/** Drops what `databasesOfRun(run)` lists; returns their names. */
+export async function dropDatabasesOfRun(run = TEST_RUN): Promise<string[]> {
+  const names = await databasesOfRun(run);
+  for (const name of names) await handle(name).drop();
+  return names;
 }
 
 /** A short-lived client on a test database, for arranging and asserting in SQL. */

@@ -1,10 +1,9 @@
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { inboxQueueName, SERVICES, type ServiceName } from '@anju/contracts';
-import type { Lifecycle } from '@anju/kit';
-import { createTestDatabase, withClient, type TestDatabase } from './database';
+import { advisoryKey, type Lifecycle } from '@anju/kit';
+import { admin, createTestDatabase, TEST_PG_SERVER, TEST_REDIS_URL, TEST_RUN, testQueuePrefix, withClient, type TestDatabase } from './database';
 import { LogCapture } from './log-capture';
 import { gql } from './graphql-client';
 
@@ -75,18 +74,27 @@ export class TestSystem {
   }
 
   static async start(opts: SystemOptions = {}): Promise<TestSystem> {
-    const db = await createTestDatabase(opts.label ?? 'sys');
-    const prefix = `t-${randomBytes(4).toString('hex')}`;
+    const apis = opts.apis ?? SERVICES;
+    const workers = opts.workers ?? SERVICES;
+    // A copy of a database already migrated for these services: boots find nothing to migrate.
+    const db = await createTestDatabase(opts.label ?? 'sys', await migratedTemplate([...apis, ...workers]));
+    const prefix = testQueuePrefix();
     const sys = new TestSystem(db, prefix, testEnv(db, prefix, opts.env), opts.echoLogs ?? false);
     try {
-      for (const s of opts.apis ?? SERVICES) await sys.startApi(s);
-      for (const s of opts.workers ?? SERVICES) await sys.startWorker(s);
+      for (const s of apis) await sys.startApi(s);
+      for (const s of workers) await sys.startWorker(s);
       if (opts.gateway ?? true) await sys.startGateway();
     } catch (err) {
-      await sys.stop();
+      await sys.stop().catch(() => undefined); // the boot failure is the news
       throw err;
     }
     return sys;
+  }
+
+  /** A system on `db` that keeps it when stopped (to build a template). */
+  static onDatabase(db: TestDatabase): TestSystem {
+    const prefix = testQueuePrefix();
+    return new TestSystem(db, prefix, testEnv(db, prefix), false);
   }
 
   private module(service: ServiceName) {
@@ -150,7 +158,7 @@ export class TestSystem {
   }
 
   queue(service: ServiceName): Queue {
-    this.redis ??= new IORedis(this.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+    this.redis ??= new IORedis(this.env.REDIS_URL ?? TEST_REDIS_URL, { maxRetriesPerRequest: null });
     return new Queue(inboxQueueName(service), { connection: this.redis, prefix: this.queuePrefix });
   }
 
@@ -179,14 +187,91 @@ export class TestSystem {
     }
   }
 
-  async stop(): Promise<void> {
-    for (const r of this.running.reverse()) await r.lifecycle.stop('test finished').catch(() => undefined);
-    this.running.length = 0;
-    if (this.redis) {
-      const keys = await this.redis.keys(`${this.queuePrefix}:*`);
-      if (keys.length) await this.redis.del(...keys);
-      this.redis.disconnect();
+  /**
+   * Stops every component, removes the queue prefix's keys and drops the database — all of it
+   * even when a part fails — then throws if anything did not stop cleanly.
+   */
+  async stop(opts: { keepDatabase?: boolean } = {}): Promise<void> {
+    const failures: string[] = [];
+    const attempt = async (what: string, fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+      } catch (err) {
+        failures.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    };
+    for (const r of this.running.reverse()) {
+      await attempt(r.name, () => r.lifecycle.stop('test finished'));
+      for (const f of r.lifecycle.failures) failures.push(`${r.name}: ${f.step}: ${f.error}`);
     }
-    await this.db.drop();
+    this.running.length = 0;
+    await attempt(`redis keys ${this.queuePrefix}:*`, async () => {
+      this.redis ??= new IORedis(this.env.REDIS_URL ?? TEST_REDIS_URL, { maxRetriesPerRequest: null });
+      try {
+        await deleteKeys(this.redis, `${this.queuePrefix}:*`);
+      } finally {
+        this.redis.disconnect();
+        this.redis = undefined;
+      }
+    });
+    if (!opts.keepDatabase) await attempt(`database ${this.db.name}`, () => this.db.drop());
+    if (failures.length) throw new Error(`the test system did not stop cleanly:\n  ${failures.join('\n  ')}`);
   }
+}
+
+/** Deletes the keys matching `pattern` (SCAN, never KEYS: the shared Redis may hold many). */
+export async function deleteKeys(redis: IORedis, pattern: string): Promise<number> {
+  let cursor = '0';
+  let deleted = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) deleted += await redis.del(...keys);
+  } while (cursor !== '0');
+  return deleted;
+}
+
+const templates = new Map<string, Promise<string>>();
+
+/**
+ * The name of a database with the migrations of `services` applied, built once per test run for
+ * each set of services (the first worker to ask builds it under an advisory lock, the others
+ * wait) and copied by `CREATE DATABASE … TEMPLATE` for each test file.
+ */
+export function migratedTemplate(services: readonly ServiceName[]): Promise<string> {
+  const set = SERVICES.filter((s) => services.includes(s));
+  const key = set.join(',');
+  let name = templates.get(key);
+  if (!name) {
+    name = buildTemplate(set);
+    templates.set(key, name);
+    name.catch(() => templates.delete(key));
+  }
+  return name;
+}
+
+async function buildTemplate(set: ServiceName[]): Promise<string> {
+  const code = set.map((s) => SERVICES.indexOf(s)).join('');
+  const name = `anju_tpl${code}_${TEST_RUN}_${'0'.repeat(8)}`;
+  const building = `anju_tplbuild${code}_${TEST_RUN}_${'0'.repeat(8)}`;
+  return admin(async (c) => {
+    await c.query('SELECT pg_advisory_lock($1)', [advisoryKey(name)]);
+    try {
+      const found = await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (found.rowCount) return name;
+      await c.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+      await c.query(`CREATE DATABASE ${building}`);
+      const db: TestDatabase = { name: building, url: `${TEST_PG_SERVER}/${building}`, drop: async () => undefined };
+      const sys = TestSystem.onDatabase(db);
+      try {
+        for (const s of set) await sys.startApi(s); // each api migrates its schema as it boots
+      } finally {
+        await sys.stop({ keepDatabase: true });
+      }
+      await c.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+      return name;
+    } finally {
+      await c.query('SELECT pg_advisory_unlock($1)', [advisoryKey(name)]);
+    }
+  });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { bootRuntime, type ServiceRuntime } from '@anju/kit';
-import { createTestDatabase, type TestDatabase } from '@anju/testing';
+import { createTestDatabase, migratedTemplate, type TestDatabase } from '@anju/testing';
 import { loadEmploymentConfig } from '../src/config';
 import { employmentData } from '../src/data-source';
 import { verdictSql } from '../src/monitoring/monitoring.sql';
@@ -88,7 +88,7 @@ describe('monitoring SQL agrees with the pure rules', () => {
   const data = generate(20261127);
 
   beforeAll(async () => {
-    db = await createTestDatabase('emp_prop');
+    db = await createTestDatabase('emp_prop', await migratedTemplate(['employment']));
     rt = await bootRuntime({
       name: 'employment', process: 'worker', applicationName: 'employment-property-test', ...employmentData,
       config: loadEmploymentConfig({ DATABASE_URL: db.url, DATABASE_POOL_SIZE: '2', LOG_LEVEL: 'warn', NODE_ENV: 'test' }),
