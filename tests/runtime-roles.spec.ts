@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createDataSource, loadConfig, platformSettings, type DataSourceOptions } from '@anju/kit';
 import { TestSystem } from '@anju/testing';
 import { governanceData } from '../services/governance/src/data-source';
@@ -31,6 +32,13 @@ describe('runtime roles', () => {
     try {
       expect(data.runtimeRole).toBe(`${schema}_app`);
       expect(await db.query('SELECT current_user AS "user"')).toEqual([{ user: `${schema}_app` }]);
+      expect(await db.query(`SELECT count(*)::int AS n FROM inbox`)).toEqual([{ n: 0 }]);
+      // DML on an ordinary table: insert, update, delete — each seen by the next read.
+      const id = randomUUID();
+      await db.query(`INSERT INTO inbox (event_id, event) VALUES ($1, 'role.probe')`, [id]);
+      await db.query(`UPDATE inbox SET event = 'role.probed' WHERE event_id = $1`, [id]);
+      expect(await db.query(`SELECT event FROM inbox WHERE event_id = $1`, [id])).toEqual([{ event: 'role.probed' }]);
+      await db.query(`DELETE FROM inbox WHERE event_id = $1`, [id]);
       expect(await db.query(`SELECT count(*)::int AS n FROM inbox`)).toEqual([{ n: 0 }]);
       await expect(db.query(`CREATE TABLE ${schema}.sneaky (i int)`)).rejects.toThrow(/permission denied/);
       await expect(db.query(`ALTER TABLE outbox ADD COLUMN sneaky int`)).rejects.toThrow(/must be owner/);

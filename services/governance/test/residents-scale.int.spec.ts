@@ -3,26 +3,12 @@ import { TestSystem, dataOf, seedPlace, tokenFor } from '@anju/testing';
 /**
  * Lists and entity resolution at scale, through the gateway: 2,000 sites, of which the first and
  * the last hold 3,000 residents each, the others 10 (≈ 26,000 residents), inserted with bulk SQL.
- * Prints the timings (median and p95 of 15 runs) — the figures of the issue's note.
+ * Correctness only: their timings belong to `pnpm bench` (a test asserts no duration).
  */
 describe('residents at scale (governance)', () => {
   let sys: TestSystem;
   let first: string;
   let last: string;
-  const timings: Record<string, string> = {};
-
-  const measure = async (label: string, run: () => Promise<unknown>, times = 15) => {
-    await run(); // warm (plans, connections)
-    const ms: number[] = [];
-    for (let i = 0; i < times; i++) {
-      const t = process.hrtime.bigint();
-      await run();
-      ms.push(Number(process.hrtime.bigint() - t) / 1e6);
-    }
-    ms.sort((a, b) => a - b);
-    timings[label] = `median ${ms[Math.floor(times / 2)].toFixed(1)} ms, p95 ${ms[Math.ceil(times * 0.95) - 1].toFixed(1)} ms`;
-    return ms[Math.floor(times / 2)];
-  };
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'gov-scale', apis: ['governance'], workers: [] });
@@ -54,29 +40,32 @@ describe('residents at scale (governance)', () => {
       .replace('k0(h.id)', '(abs(hashtext(h.id::text)) % 2)'), [first, last]);
     await sys.sql(`ANALYZE governance.resident; ANALYZE governance.household; ANALYZE governance.building; ANALYZE governance.site`);
   }, 120_000);
-  afterAll(async () => {
-    // eslint-disable-next-line no-console
-    console.log(`residents at scale (${(await sys.sql(`SELECT count(*)::int AS n FROM governance.resident`))[0].n} residents, 2,000 sites), through the gateway:\n` +
-      Object.entries(timings).map(([k, v]) => `  ${k}: ${v}`).join('\n'));
-    await sys?.stop();
-  });
+  afterAll(() => sys?.stop());
 
   const LIST = `query($s: ID!, $f: ResidentFilter, $after: String) { residents(siteId: $s, filter: $f, first: 50, after: $after) {
     totalCount endCursor nodes { id name nationalIdMasked age labourCapacity household { householdNumber building { name grid { name } } } site { name } } } }`;
 
-  it('a page of residents takes the same time at site 1 and site 2,000', async () => {
+  it('pages, filters and searches the residents of site 1 and of site 2,000 alike', async () => {
     const officer1 = await tokenFor({ role: 'site_officer', sites: [first] });
     const officer2000 = await tokenFor({ role: 'site_officer', sites: [last] });
     const page = dataOf(await sys.query(LIST, { s: first }, officer1)).residents;
     expect(page.totalCount).toBe(3004); // 750 bulk households × 4, plus the seeded household × 4
     expect(page.nodes).toHaveLength(50);
-    await measure('baseline: { regions { code } } (gateway, no SQL of note)', () => sys.query(`{ regions { code } }`, {}, officer1));
-    const a = await measure('residents page (50, with household/building/grid/site) at site 1', () => sys.query(LIST, { s: first }, officer1));
-    const b = await measure('residents page (50, with household/building/grid/site) at site 2,000', () => sys.query(LIST, { s: last }, officer2000));
-    await measure('residents page, filtered by labour capacity and age band, site 2,000', () => sys.query(LIST, { s: last, f: { labourCapacity: 'FULL', ageBand: 'FROM_16_TO_35' } }, officer2000));
-    await measure('residents page 2 (keyset cursor), site 2,000', () => sys.query(LIST, { s: last, after: page.endCursor }, officer2000));
-    await measure('residents by name search, site 2,000', () => sys.query(`query($s: ID!) { residents(siteId: $s, search: "李H1", first: 50) { totalCount nodes { id } } }`, { s: last }, officer2000));
-    expect(Math.max(a, b) / Math.min(a, b)).toBeLessThan(3);
+    const far = dataOf(await sys.query(LIST, { s: last }, officer2000)).residents;
+    expect(far.totalCount).toBe(3000);
+    expect(far.nodes).toHaveLength(50);
+    expect(far.nodes.every((r: { site: { name: string } }) => r.site.name === far.nodes[0].site.name)).toBe(true);
+    const [{ n: fullYoung }] = await sys.sql(`SELECT count(*)::int AS n FROM governance.resident WHERE site_id = $1 AND labour_capacity = 'full'
+      AND birth_date > (now() AT TIME ZONE 'Asia/Shanghai')::date - interval '36 years' AND birth_date <= (now() AT TIME ZONE 'Asia/Shanghai')::date - interval '16 years'`, [last]);
+    const filtered = dataOf(await sys.query(LIST, { s: last, f: { labourCapacity: 'FULL', ageBand: 'FROM_16_TO_35' } }, officer2000)).residents;
+    expect(filtered.totalCount).toBe(fullYoung);
+    expect(filtered.nodes.every((r: { labourCapacity: string; age: number }) => r.labourCapacity === 'FULL' && r.age >= 16 && r.age <= 35)).toBe(true);
+    const second = dataOf(await sys.query(LIST, { s: last, after: far.endCursor }, officer2000)).residents;
+    expect(second.nodes).toHaveLength(50);
+    expect(second.nodes.filter((r: { id: string }) => far.nodes.some((f: { id: string }) => f.id === r.id))).toEqual([]);
+    const search = dataOf(await sys.query(`query($s: ID!) { residents(siteId: $s, search: "李H1", first: 50) { totalCount nodes { id name } } }`, { s: last }, officer2000)).residents;
+    expect(search.totalCount).toBeGreaterThan(0);
+    expect(search.nodes.every((r: { name: string }) => r.name.includes('李H1'))).toBe(true);
   });
 
   it('resolves 100 residents in one batch: a list of 100 through the gateway, and _entities with 100 representations', async () => {
@@ -84,11 +73,9 @@ describe('residents at scale (governance)', () => {
     const q100 = `query($s: ID!) { residents(siteId: $s, first: 100) { nodes { id name age household { id building { grid { name } } } } } }`;
     const county = await tokenFor({ role: 'county', regions: ['530102'] });
     expect(dataOf(await sys.query(q100, { s: last }, county)).residents.nodes).toHaveLength(100);
-    await measure('list of 100 residents with household, building, grid (gateway, county officer)', () => sys.query(q100, { s: last }, county));
     const ent = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Resident { id name age nationalIdMasked household { householdNumber } } } }`;
     const reps = ids.map((id) => ({ __typename: 'Resident', id }));
     const got = dataOf(await sys.direct('governance', ent, { r: reps }, county))._entities;
-    expect(got.filter(Boolean)).toHaveLength(100);
-    await measure('_entities of 100 residents (governance subgraph, county officer)', () => sys.direct('governance', ent, { r: reps }, county));
+    expect(got.map((r: { id: string }) => r.id)).toEqual(ids);
   });
 });

@@ -176,8 +176,14 @@ describe('matching through the gateway', () => {
       for (let i = 0; i < 5; i++) dataOf(await sys.query(RECORD, { i: { siteId: place.siteIds[0], category: 'OTHER', description: `活动${i}`, windowStart: day(1), windowEnd: day(3), hours: 4 } }, officer));
       const batch = dataOf(await sys.query(`mutation { runBatchMatch { demands volunteers assigned totalScore } }`, {}, await tokenFor({ role: 'province', regions: ['53'] }))).runBatchMatch;
       expect(batch.volunteers).toBe(2);
+      expect(batch.assigned).toBeGreaterThan(0);
       const load = await sys.sql(`SELECT volunteer_id, sum(hours)::float8 AS h FROM matching.assignment WHERE status IN ('proposed', 'accepted') GROUP BY volunteer_id`);
+      expect(load).toHaveLength(2);
       for (const row of load) expect(row.h).toBeLessThanOrEqual(10);
+      // It stopped at capacity: some of the five demands are left without a volunteer.
+      const [{ left }] = await sys.sql(`SELECT count(*)::int AS left FROM matching.demand d WHERE d.description LIKE '活动%'
+        AND NOT EXISTS (SELECT 1 FROM matching.assignment a WHERE a.demand_id = d.id AND a.status IN ('proposed', 'accepted'))`);
+      expect(left).toBeGreaterThan(0);
     });
 
     it('scopes: a volunteer sees their own assignments and open demands they could take; a resident their household', async () => {
@@ -213,13 +219,21 @@ describe('matching through the gateway', () => {
       try {
         const nightly = matchingTasks(ds, () => new Date(Date.now() + 86_400_000)).find((t) => t.name === 'matching.nightly-batch')!;
         expect(nightly.cron).toBe('30 1 * * *');
+        const active = async () => (await sys.sql(`SELECT count(*)::int AS n FROM matching.assignment WHERE status IN ('proposed', 'accepted')`))[0].n;
+        const [{ waiting }] = await sys.sql(`SELECT count(*)::int AS waiting FROM matching.demand d
+          WHERE d.status IN ('open', 'claimed') AND (d.window_end IS NULL OR d.window_end >= ((now() + interval '1 day') AT TIME ZONE 'Asia/Shanghai')::date)
+            AND NOT EXISTS (SELECT 1 FROM matching.assignment a WHERE a.demand_id = d.id AND a.status IN ('proposed', 'accepted'))`);
+        const before = await active();
         const run = (await nightly.run()) as { demands: number; volunteers: number; assigned: number };
         expect(run.volunteers).toBe(2);
-        expect(run.assigned).toBeLessThanOrEqual(run.demands);
+        expect(run.demands).toBe(waiting);
+        expect(waiting).toBeGreaterThan(0);
+        expect(await active()).toBe(before + run.assigned);
       } finally {
         await ds.destroy();
       }
       const load = await sys.sql(`SELECT volunteer_id, sum(hours)::float8 AS h FROM matching.assignment WHERE status IN ('proposed', 'accepted') GROUP BY volunteer_id`);
+      expect(load).toHaveLength(2);
       for (const row of load) expect(row.h).toBeLessThanOrEqual(10);
     });
   });
