@@ -134,7 +134,8 @@ describe('points (governance)', () => {
     expect(ledger.nodes[0]).toMatchObject({ kind: 'CREDIT', points: 10, balanceAfter: 10, sourceEvent: 'ACTIVITY_ATTENDED', sourceEventId: eventId, rule: { action: '参加社区活动' } });
   });
 
-  it('credits from every producing service: governance’s own outbox, matching’s hours, employment’s training', async () => {
+  // Each producer's real mutation → relay → queue → credit: tests/event-chains.spec.ts.
+  it('credits micro_issue.resolved (through governance’s relay) and service.verified by their rules; no resident, no credit', async () => {
     // micro_issue.resolved leaves governance's outbox through the real relay, as publish() writes it.
     const issueEvent = randomUUID();
     const payload = { microIssueId: randomUUID(), siteId: siteA, regionCode: '530102', reportedByResidentId: res.wangSon, resolvedAt: new Date().toISOString(), outcome: '楼道灯已修好' };

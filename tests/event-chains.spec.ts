@@ -1,0 +1,194 @@
+import { EVENTS, type EventName } from '@anju/contracts';
+import { REGISTER_RESIDENT, TestSystem, dataOf, nationalId, residentInput, schemaOf, tokenFor } from '@anju/testing';
+import { seedNeighbourhood, type Neighbourhood } from '../services/governance/test/helpers';
+import { twoOrganizations } from '../services/social-orgs/test/fixtures';
+
+/**
+ * Every event chain of the catalog end to end, with every service running: the producer's own
+ * mutation through the gateway, its outbox, the real relay, the consumer's queue, and the effect in
+ * each consuming service — no hand-built envelope. The list of chains is the catalog's: an event
+ * that gains a consumer fails the first test until its chain is here. Each test arranges its own
+ * people, so any of them runs alone (`-t`).
+ */
+describe('event chains of the catalog, producer to consumer', () => {
+  let sys: TestSystem;
+  let n: Neighbourhood;
+  let county: string;
+  let seq = 700;
+  const chains = new Set<string>();
+
+  /** Shanghai's calendar date `days` from now. */
+  const shanghaiDay = (days = 0) => new Date(Date.now() + days * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+
+  beforeAll(async () => {
+    sys = await TestSystem.start({ label: 'chains' });
+    n = await seedNeighbourhood(sys);
+    county = await tokenFor({ role: 'county', regions: ['530102'] });
+    for (const event of ['ACTIVITY_ATTENDED', 'SERVICE_VERIFIED', 'TRAINING_COMPLETED', 'MICRO_ISSUE_RESOLVED']) {
+      dataOf(await sys.query(`mutation($i: DefinePointsRuleInput!) { definePointsRule(input: $i) { id } }`,
+        { i: { regionCode: '530102', action: `链路 ${event}`, event, points: 10 } }, county));
+    }
+    await sys.waitForIdle();
+  });
+  afterAll(() => sys?.stop());
+
+  /** A household of its own in building 1 (grid 1), with one resident registered by the site officer. */
+  const newResident = async (overrides: Record<string, unknown> = {}) => {
+    seq += 1;
+    const householdId = dataOf(await sys.query(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`,
+      { i: { siteId: n.siteId, householdNumber: `C-${seq}`, buildingId: n.buildingIds[0] } }, n.officer)).registerHousehold.id as string;
+    const residentId = dataOf(await sys.query(REGISTER_RESIDENT,
+      { i: residentInput(householdId, seq, { nationalId: nationalId('530102', '19900101', seq), relationToHead: 'HEAD', ...overrides }) }, n.officer)).registerResident.id as string;
+    return { householdId, residentId };
+  };
+
+  /**
+   * The one event `name` whose payload matches `match`, once every queue is idle: sent by the
+   * producer's relay, and recorded in the inbox of each consumer of the catalog (its effect committed).
+   */
+  const delivered = async (name: EventName, match: Record<string, unknown>): Promise<string> => {
+    await sys.waitForIdle();
+    const rows = await sys.sql(`SELECT id, sent_at FROM ${schemaOf(EVENTS[name].producer)}.outbox WHERE event = $1 AND payload @> $2::jsonb`, [name, JSON.stringify(match)]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].sent_at).not.toBeNull();
+    for (const consumer of EVENTS[name].consumers) {
+      expect(await sys.sql(`SELECT event FROM ${schemaOf(consumer)}.inbox WHERE event_id = $1`, [rows[0].id])).toEqual([{ event: name }]);
+    }
+    return rows[0].id;
+  };
+
+  const points = (residentId: string) =>
+    sys.sql(`SELECT source_event AS event, source_event_id AS "eventId", points FROM governance.points_entry WHERE resident_id = $1`, [residentId]);
+
+  const chain = (name: EventName, run: () => Promise<void>) => {
+    chains.add(name);
+    it(`${name}: ${EVENTS[name].producer} → ${EVENTS[name].consumers.join(', ')}`, run);
+  };
+
+  it('has a chain below for every event of the catalog that some service consumes', () => {
+    const consumed = Object.entries(EVENTS).filter(([, d]) => d.consumers.length > 0).map(([name]) => name);
+    expect(consumed.length).toBeGreaterThan(0);
+    expect([...chains].sort()).toEqual(consumed.sort());
+  });
+
+  chain('site.registered', async () => {
+    const site = dataOf(await sys.query(`mutation($i: RegisterSiteInput!) { registerSite(input: $i) { id } }`,
+      { i: { regionCode: '530102', name: '链路安置点', address: '五华区链路1号', latitude: 25.1, longitude: 102.71, plannedHouseholds: 120 } }, n.provinceToken)).registerSite;
+    await delivered('site.registered', { siteId: site.id });
+    for (const consumer of ['employment', 'matching'] as const) {
+      expect(await sys.sql(`SELECT region_code, name, planned_households FROM ${schemaOf(consumer)}.site_directory WHERE site_id = $1`, [site.id]))
+        .toEqual([{ region_code: '530102', name: '链路安置点', planned_households: 120 }]);
+    }
+  });
+
+  chain('resident.registered', async () => {
+    const { householdId, residentId } = await newResident({ labourCapacity: 'WEAK', canWorkAway: true });
+    await delivered('resident.registered', { residentId });
+    expect(await sys.sql(`SELECT household_id, labour_capacity, can_work_away FROM employment.labour_profile WHERE resident_id = $1`, [residentId]))
+      .toEqual([{ household_id: householdId, labour_capacity: 'weak', can_work_away: true }]);
+    expect(await sys.sql(`SELECT household_id, site_id FROM matching.resident_directory WHERE resident_id = $1`, [residentId]))
+      .toEqual([{ household_id: householdId, site_id: n.siteId }]);
+  });
+
+  chain('resident.updated', async () => {
+    const { residentId } = await newResident({ labourCapacity: 'FULL' });
+    await sys.waitForIdle();
+    dataOf(await sys.query(`mutation($id: ID!) { updateResident(id: $id, input: { labourCapacity: NONE, wantsWork: false }) { id } }`, { id: residentId }, n.officer));
+    await delivered('resident.updated', { residentId });
+    expect(await sys.sql(`SELECT labour_capacity, wants_work FROM employment.labour_profile WHERE resident_id = $1`, [residentId]))
+      .toEqual([{ labour_capacity: 'none', wants_work: false }]);
+  });
+
+  chain('resident.moved_out', async () => {
+    const { residentId } = await newResident();
+    await sys.waitForIdle();
+    const on = shanghaiDay(-1);
+    dataOf(await sys.query(`mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) { id } }`,
+      { id: residentId, i: { movedOutOn: on, reason: '投亲靠友' } }, n.officer));
+    await delivered('resident.moved_out', { residentId });
+    expect(await sys.sql(`SELECT to_char(moved_out_on, 'YYYY-MM-DD') AS on FROM employment.labour_profile WHERE resident_id = $1`, [residentId])).toEqual([{ on }]);
+  });
+
+  chain('micro_issue.resolved', async () => {
+    const reporter = await newResident();
+    const leader = await newResident();
+    dataOf(await sys.query(`mutation($b: ID!, $r: ID!) { setBuildingLeader(buildingId: $b, residentId: $r) { leader { id } } }`,
+      { b: n.buildingIds[0], r: leader.residentId }, n.officer));
+    const as = (id: string) => tokenFor({ role: 'resident', resident: id, sites: [n.siteId], sub: `resident-${id.slice(0, 8)}` });
+    const issue = dataOf(await sys.query(`mutation($i: ReportMicroIssueInput!) { reportMicroIssue(input: $i) { id } }`,
+      { i: { kind: 'ISSUE', title: '单元门坏了', description: '关不上' } }, await as(reporter.residentId))).reportMicroIssue;
+    dataOf(await sys.query(`mutation($id: ID!) { resolveMicroIssue(id: $id, outcome: SOLVED, note: "已修好") { id } }`, { id: issue.id }, await as(leader.residentId)));
+    const eventId = await delivered('micro_issue.resolved', { microIssueId: issue.id });
+    expect(await points(reporter.residentId)).toEqual([{ event: 'micro_issue.resolved', eventId, points: 10 }]);
+  });
+
+  chain('training.completed', async () => {
+    const { residentId } = await newResident();
+    await sys.waitForIdle(); // employment knows the resident before the enrolment
+    const course = dataOf(await sys.query(`mutation($i: CreateTrainingCourseInput!) { createTrainingCourse(input: $i) { id } }`,
+      { i: { siteId: n.siteId, skill: '焊工', provider: '五华区人社局', place: '社区培训室', startsOn: shanghaiDay(-20), endsOn: shanghaiDay(-1), capacity: 5 } }, n.officer)).createTrainingCourse;
+    const enrolment = dataOf(await sys.query(`mutation($c: ID!, $r: ID!) { enrollInCourse(courseId: $c, residentId: $r) { id } }`,
+      { c: course.id, r: residentId }, n.officer)).enrollInCourse;
+    dataOf(await sys.query(`mutation($i: CompleteEnrollmentInput!) { completeEnrollment(input: $i) { status } }`,
+      { i: { enrollmentId: enrolment.id, completedOn: shanghaiDay(-1), attendancePercent: 90, skillLevel: 'BEGINNER' } }, n.officer));
+    const eventId = await delivered('training.completed', { enrollmentId: enrolment.id });
+    expect(await points(residentId)).toEqual([{ event: 'training.completed', eventId, points: 10 }]);
+  });
+
+  /** A gap employment detects on its own: a resident able and wanting to work, untrained and without a job. */
+  const householdWithGap = async () => {
+    const r = await newResident({ labourCapacity: 'FULL', canWorkAway: false, wantsWork: true });
+    const detectedId = await delivered('household.gap.detected', { householdId: r.householdId });
+    const [gap] = await sys.sql(`SELECT payload->>'gapId' AS id FROM employment.outbox WHERE id = $1`, [detectedId]);
+    return { ...r, gapId: gap.id as string, detectedId };
+  };
+
+  chain('household.gap.detected', async () => {
+    const { householdId, detectedId } = await householdWithGap();
+    const tasks = dataOf(await sys.query(`{ gridTasks { nodes { status sourceEventId household { id } } } }`, {}, n.workerTokens[0])).gridTasks.nodes;
+    expect(tasks.filter((t: { household: { id: string } }) => t.household.id === householdId)).toEqual([{ status: 'OPEN', sourceEventId: detectedId, household: { id: householdId } }]);
+    expect(await sys.sql(`SELECT category, status FROM matching.demand WHERE household_id = $1`, [householdId])).toEqual([{ category: 'job_help', status: 'open' }]);
+  });
+
+  chain('household.gap.closed', async () => {
+    const { householdId, residentId, gapId } = await householdWithGap();
+    // The only member moves out: the household no longer counts, its gap closes.
+    dataOf(await sys.query(`mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) { id } }`,
+      { id: residentId, i: { movedOutOn: shanghaiDay(-1), reason: '外出务工' } }, n.officer));
+    await delivered('household.gap.closed', { gapId });
+    expect(await sys.sql(`SELECT status FROM governance.grid_task WHERE household_id = $1`, [householdId])).toEqual([{ status: 'closed' }]);
+    expect(await sys.sql(`SELECT status FROM matching.demand WHERE household_id = $1`, [householdId])).toEqual([{ status: 'closed' }]);
+  });
+
+  chain('activity.attended', async () => {
+    const { residentId } = await newResident();
+    const o = await twoOrganizations(sys, n.provinceToken);
+    const startsAt = new Date(Date.now() + 3_600_000).toISOString();
+    const act = dataOf(await sys.query(`mutation($i: CreateActivityInput!) { createActivity(input: $i) { id } }`,
+      { i: { siteId: n.siteId, title: '四点半课堂', kind: 'CULTURAL', startsAt, endsAt: new Date(Date.now() + 3 * 3_600_000).toISOString(), capacity: 5 } }, o.ngoA)).createActivity;
+    const reg = dataOf(await sys.query(`mutation($i: RegisterForActivityInput!) { registerForActivity(input: $i) { id } }`,
+      { i: { activityId: act.id, residentId, participantName: '链路居民' } }, o.ngoA)).registerForActivity;
+    dataOf(await sys.query(`mutation($id: ID!) { checkInToActivity(registrationId: $id) { status } }`, { id: reg.id }, o.ngoA));
+    const eventId = await delivered('activity.attended', { residentId, activityId: act.id });
+    expect(await points(residentId)).toEqual([{ event: 'activity.attended', eventId, points: 10 }]);
+  });
+
+  chain('service.verified', async () => {
+    const { residentId } = await newResident();
+    await sys.waitForIdle();
+    const at = (days: number, hour: number) => new Date(Date.parse(`${shanghaiDay(days)}T00:00:00+08:00`) + hour * 3_600_000).toISOString();
+    const volunteer = dataOf(await sys.query(`mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { id } }`,
+      { i: { displayName: '链路志愿者', residentId, homeSiteId: n.siteId, skills: ['elder_care'], languages: ['普通话'], weeklyHours: 10,
+        availability: [1, 2, 3].map((d) => ({ startsAt: at(d, 9), endsAt: at(d, 17) })) } }, n.officer)).registerVolunteer;
+    const demand = dataOf(await sys.query(`mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id assignments { id volunteerId } } }`,
+      { i: { siteId: n.siteId, category: 'ELDERLY_CARE', description: '陪老人就医', requiredSkills: ['elder_care'], windowStart: shanghaiDay(1), windowEnd: shanghaiDay(3), hours: 2 } }, n.officer)).recordDemand;
+    expect(demand.assignments).toEqual([{ id: expect.any(String), volunteerId: volunteer.id }]);
+    const me = await tokenFor({ role: 'volunteer', volunteer: volunteer.id });
+    dataOf(await sys.query(`mutation($a: ID!) { acceptAssignment(assignmentId: $a) { status } }`, { a: demand.assignments[0].id }, me));
+    const rec = dataOf(await sys.query(`mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }`,
+      { i: { assignmentId: demand.assignments[0].id, hours: 2, servedOn: shanghaiDay(0) } }, me)).recordService;
+    dataOf(await sys.query(`mutation($r: ID!) { verifyService(recordId: $r) { verified } }`, { r: rec.id }, n.officer));
+    const eventId = await delivered('service.verified', { serviceRecordId: rec.id });
+    expect(await points(residentId)).toEqual([{ event: 'service.verified', eventId, points: 20 }]); // 10 an hour × 2 h
+  });
+});
