@@ -3,9 +3,8 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloArmor } from '@escape.tech/graphql-armor';
 import {
-  Lifecycle, assertProductionSafe, createLogger, currentRequestId, listen, mountHealth, operationLogPlugin, runMain, verifyBearer,
+  Lifecycle, assertProductionSafe, createLogger, currentRequestId, listen, mountHealth, operationLogPlugin, queryLimits, runMain, verifyBearer,
   type DestinationStream, type Logger, type ReadinessCheck,
 } from '@anju/kit';
 import { loadGatewayConfig, type GatewayConfig } from './config';
@@ -56,13 +55,9 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     buildService: ({ name }) => new SubgraphDataSource({ url: subgraphUrl(config, name), timeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS }),
   });
 
-  // Depth, cost and alias limits as validation rules (typed errors, HTTP 400); batching refused.
-  const armor = new ApolloArmor({
-    maxDepth: { n: config.QUERY_MAX_DEPTH },
-    costLimit: { maxCost: config.QUERY_MAX_COST },
-    maxAliases: { n: config.QUERY_MAX_ALIASES },
-    blockFieldSuggestion: { enabled: !development },
-  }).protect();
+  // Depth, alias, cost, batch and response limits (typed errors, HTTP 400), the same code as in
+  // every subgraph; batching refused.
+  const limits = queryLimits(config, development);
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -71,10 +66,10 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     stopOnTerminationSignals: false,
     introspection: development,
     includeStacktraceInErrorResponses: development,
-    allowBatchedHttpRequests: armor.allowBatchedHttpRequests,
-    validationRules: armor.validationRules,
+    allowBatchedHttpRequests: limits.allowBatchedHttpRequests,
+    validationRules: limits.validationRules,
     formatError: (formatted, error) => formatGatewayError(formatted, error, development),
-    plugins: [operationLogPlugin(logger), ...armor.plugins, ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    plugins: [operationLogPlugin(logger), ...limits.plugins, ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
   await apollo.start();
   // Registered before the listener, so shutdown closes (drains) HTTP first, then stops Apollo.

@@ -144,7 +144,7 @@ describe('limits', () => {
   });
 
   it('refuses a query costlier than QUERY_MAX_COST', async () => {
-    // armor multiplies a list's cost by a literal `first`: 100 sites × (2 + 1.5 × (2 + 1.5 × 2)) = 950.
+    // The kit's cost: a field 1, times `first` rows below it: 1 + 100 × (nodes 1 + id 1 + name 1) = 301.
     const query = '{ sites(first: 100) { nodes { id name } } }';
     const { status, body } = await codeOf(await post(JSON.stringify({ query })));
     expect(status).toBe(400);

@@ -13,6 +13,7 @@ import type { Logger } from './logger';
 import type { Lifecycle } from './lifecycle';
 import { listen, mountHealth, type ReadinessCheck } from './health';
 import { maskError, operationLogPlugin } from './graphql-errors';
+import { capUnpagedLists, queryLimits } from './limits';
 
 /** What every resolver gets: the verified caller, the request id and a logger bound to it. */
 export interface RequestBase {
@@ -44,20 +45,24 @@ export interface RunningHttp {
 /**
  * One subgraph over HTTP: `/graphql` (Apollo Server, federation 2 schema), `/health`, `/ready`.
  * Every GraphQL request, `_entities` included, must carry a valid bearer token: the gateway is
- * not the only line of defence, and partner NGOs call some subgraphs directly.
+ * not the only line of defence, and partner NGOs call some subgraphs directly. For the same
+ * reason every subgraph applies the gateway's query limits (kit `limits.ts`) itself.
  */
 export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptions<Ctx>): Promise<RunningHttp> {
   const { config, logger } = opts;
   const development = config.NODE_ENV === 'development';
   const typeDefs = parse(readFileSync(opts.schemaFile, 'utf8'));
+  const limits = queryLimits(config, development);
   const apollo = new ApolloServer<Ctx>({
-    schema: buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> }),
+    schema: capUnpagedLists(buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> }), config.QUERY_MAX_LIST_ITEMS),
     introspection: development,
     // The kit's Lifecycle owns signals: Apollo's own handler would re-raise SIGTERM mid-drain.
     stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: development,
     formatError: (formatted, error) => maskError(formatted, error, development),
-    plugins: [operationLogPlugin(logger), ApolloServerPluginInlineTraceDisabled(), ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    allowBatchedHttpRequests: limits.allowBatchedHttpRequests,
+    validationRules: limits.validationRules,
+    plugins: [operationLogPlugin(logger), ...limits.plugins, ApolloServerPluginInlineTraceDisabled(), ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
   await apollo.start();
 
