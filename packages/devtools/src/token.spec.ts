@@ -1,4 +1,4 @@
-import { mintToken, platformSettings, loadConfig, verifyBearer } from '@anju/kit';
+import { issuerSettings, mintToken, platformSettings, loadConfig, verifyBearer } from '@anju/kit';
 import { parseTokenArgs, UsageError, type TokenRequest } from './token';
 
 const parse = (...argv: string[]) => parseTokenArgs(argv) as TokenRequest;
@@ -45,9 +45,9 @@ describe('pnpm token flags', () => {
   });
 
   it('mints a token the subgraphs accept', async () => {
-    const config = loadConfig(platformSettings, {});
     const req = parse('--role', 'province', '--region', '53', '--region', '5301');
-    const principal = await verifyBearer(`Bearer ${await mintToken(req.claims, config, req.ttl)}`, config);
+    const token = await mintToken(req.claims, loadConfig(issuerSettings, {}), req.ttl);
+    const principal = await verifyBearer(`Bearer ${token}`, loadConfig(platformSettings, {}));
     expect(principal).toMatchObject({ subject: 'dev-province', role: 'province', regions: ['53', '5301'] });
   });
 });

@@ -1,14 +1,17 @@
 /**
  * `pnpm token --role <role> [scope flags]`: mints a development bearer token signed with the
- * configured AUTH_JWT_SECRET / AUTH_ISSUER / AUTH_AUDIENCE and prints only the token, so that
+ * issuer's AUTH_PRIVATE_KEY (the development key pair unless set) and prints only the token, so that
  *   TOKEN=$(pnpm -s token --role province --region 53)
  * works. The token is checked with the same verification every subgraph runs before it is printed.
  */
-import { ConfigError, ROLES, loadConfig, mintToken, platformSettings, verifyBearer, type Role, type TokenClaims } from '@anju/kit';
+import {
+  ConfigError, ROLES, assertProductionSafe, issuerSettings, loadConfig, mintToken, platformSettings, verifyBearer, type Role, type TokenClaims,
+} from '@anju/kit';
 
 export const TOKEN_USAGE = `Usage: pnpm -s token --role <role> [scope flags] [--sub <subject>] [--ttl 8h]
 
-Prints a development bearer token (signed with AUTH_JWT_SECRET, AUTH_ISSUER, AUTH_AUDIENCE).
+Prints a development bearer token (signed with AUTH_PRIVATE_KEY for AUTH_ISSUER, AUTH_AUDIENCE;
+checked with AUTH_PUBLIC_KEYS as the subgraphs check it).
   --role <role>        one of: ${ROLES.join(', ')}
   --region <code>      GB/T 2260 region code governed (53 Yunnan, 5301 Kunming); repeatable
   --site <id>          resettlement site (安置点) id; repeatable
@@ -111,8 +114,11 @@ async function main(): Promise<void> {
     process.stdout.write(`${TOKEN_USAGE}\n`);
     return;
   }
+  const issuer = loadConfig(issuerSettings);
+  // The development key pair mints only where development is opted into (the script does).
+  assertProductionSafe(issuer);
   const config = loadConfig(platformSettings);
-  const token = await mintToken(request.claims, config, request.ttl);
+  const token = await mintToken(request.claims, issuer, request.ttl);
   try {
     // The same check every subgraph makes: a token printed here is one they accept.
     await verifyBearer(`Bearer ${token}`, config);

@@ -1,7 +1,8 @@
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { SignJWT, createLocalJWKSet, importJWK, jwtVerify, errors as joseErrors, type JWK, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import { z } from 'zod';
 import { ForbiddenError, UnauthenticatedError } from './errors';
-import type { PlatformConfig } from './config';
+import type { IssuerConfig, PlatformConfig } from './config';
+import { TOKEN_ALGORITHMS } from './signing-keys';
 import { uuidsOf } from './ids';
 
 /** The roles of DESIGN.md; a token carries exactly one, with the scope it acts in. */
@@ -41,15 +42,28 @@ const claimsSchema = z.object({
 });
 export type TokenClaims = z.input<typeof claimsSchema>;
 
-type AuthConfig = Pick<PlatformConfig, 'AUTH_JWT_SECRET' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_ALGORITHMS'>;
+type AuthConfig = Pick<PlatformConfig, 'AUTH_PUBLIC_KEYS' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'>;
 
+// Parsed once per distinct setting value, not per request.
+const keySets = new Map<string, JWTVerifyGetKey>();
+const keySetOf = (jwks: string): JWTVerifyGetKey => {
+  let set = keySets.get(jwks);
+  if (!set) keySets.set(jwks, (set = createLocalJWKSet(JSON.parse(jwks))));
+  return set;
+};
+
+/**
+ * Verifies `Authorization: Bearer <jwt>` with the configured public keys only (EdDSA or ES256,
+ * picked by `kid`; HMAC and `none` are refused), then the claims' shape. A pure function of the
+ * header and the config, so a cache can wrap it.
+ */
 export async function verifyBearer(header: string | undefined, config: AuthConfig): Promise<Principal> {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   if (!match) throw new UnauthenticatedError('A bearer token is required (Authorization: Bearer <token>).');
   let payload: unknown;
   try {
-    ({ payload } = await jwtVerify(match[1], new TextEncoder().encode(config.AUTH_JWT_SECRET), {
-      algorithms: [...config.AUTH_ALGORITHMS],
+    ({ payload } = await jwtVerify(match[1], keySetOf(config.AUTH_PUBLIC_KEYS), {
+      algorithms: [...TOKEN_ALGORITHMS],
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,
       requiredClaims: ['exp', 'sub'],
@@ -82,20 +96,33 @@ function assertScopeShape(p: Principal): void {
   if (missing) throw new UnauthenticatedError(`Authentication failed: a ${p.role} token needs the "${missing}" claim.`);
 }
 
+const signingKeys = new Map<string, Promise<{ key: KeyLike | Uint8Array; kid: string; alg: string }>>();
+const signingKeyOf = (jwk: string) => {
+  let key = signingKeys.get(jwk);
+  if (!key) {
+    const parsed = JSON.parse(jwk) as JWK & { kid: string };
+    const alg = parsed.alg ?? (parsed.kty === 'EC' ? 'ES256' : 'EdDSA');
+    signingKeys.set(jwk, (key = importJWK(parsed, alg).then((k) => ({ key: k, kid: parsed.kid, alg }))));
+  }
+  return key;
+};
+
+/** Signs a token with the issuer's private key (`issuerSettings`); only the issuer can call this. */
 export async function mintToken(
   claims: TokenClaims,
-  config: Pick<PlatformConfig, 'AUTH_JWT_SECRET' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'>,
+  config: Pick<IssuerConfig, 'AUTH_PRIVATE_KEY' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'>,
   ttl: string | number = '8h',
 ): Promise<string> {
   const { sub, ...rest } = claimsSchema.parse(claims);
+  const { key, kid, alg } = await signingKeyOf(config.AUTH_PRIVATE_KEY);
   return new SignJWT(rest)
-    .setProtectedHeader({ alg: 'HS256' })
+    .setProtectedHeader({ alg, kid })
     .setSubject(sub)
     .setIssuer(config.AUTH_ISSUER)
     .setAudience(config.AUTH_AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(ttl)
-    .sign(new TextEncoder().encode(config.AUTH_JWT_SECRET));
+    .sign(key);
 }
 
 export function requireRole(p: Principal, ...roles: Role[]): void {

@@ -1,10 +1,9 @@
-import { ConfigError, assertProductionSafe, loadConfig, platformSettings, setting } from './config';
+import { ConfigError, assertProductionSafe, loadConfig, personalDataSettings, platformSettings, setting } from './config';
 
 describe('configuration', () => {
   it('has defaults that work on a developer machine', () => {
     const c = loadConfig(platformSettings, {});
     expect(c.DATABASE_URL).toBe('postgres://postgres@127.0.0.1:5432/anju');
-    expect(c.AUTH_ALGORITHMS).toEqual(['HS256']);
     expect(c.JOB_ATTEMPTS).toBe(8);
   });
 
@@ -28,7 +27,20 @@ describe('configuration', () => {
     expect(c).toEqual({ A: true, L: ['x', 'y', 'z'], N: 42 });
   });
 
-  it('refuses development secrets in production', () => {
-    expect(() => assertProductionSafe(loadConfig(platformSettings, { NODE_ENV: 'production' }))).toThrow(/AUTH_JWT_SECRET/);
+  it('refuses development keys in production', () => {
+    expect(() => assertProductionSafe(loadConfig(platformSettings, { NODE_ENV: 'production' }))).toThrow(/AUTH_PUBLIC_KEYS/);
+    expect(() => assertProductionSafe({ NODE_ENV: 'production', ...loadConfig(personalDataSettings, {}) })).toThrow(/PII_ENCRYPTION_KEY/);
+  });
+
+  it('safe default: a process with no NODE_ENV is production (development is opt-in) and refuses the development keys', () => {
+    const c = loadConfig(platformSettings, {});
+    expect(c.NODE_ENV).toBe('production');
+    expect(() => assertProductionSafe(c)).toThrow(ConfigError);
+    expect(loadConfig(platformSettings, { NODE_ENV: 'development' }).NODE_ENV).toBe('development');
+  });
+
+  it('shares no secret with every process: the signing key and the PII keys are separate settings', () => {
+    const shared = Object.keys(platformSettings);
+    for (const key of ['AUTH_PRIVATE_KEY', 'AUTH_JWT_SECRET', 'PII_ENCRYPTION_KEY', 'PII_HASH_KEY']) expect(shared).not.toContain(key);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isDevelopmentKey, privateJwkSetting, publicJwksSetting } from './signing-keys';
 
 /**
  * Declarative configuration. Every setting is a zod schema with a default that works on a
@@ -58,26 +59,35 @@ export const setting = {
     z.enum(values).default(def as never).describe(doc),
 };
 
-const DEV_JWT_SECRET = 'anju-development-secret-change-me-in-production-0123456789';
 const DEV_PII_KEY = '0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const DEV_PII_HASH_KEY = 'f9e8d7c6b5a4938271605f4e3d2c1b0af9e8d7c6b5a4938271605f4e3d2c1b0a';
 const hexKey = (def: string, doc: string) =>
   z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits (32 bytes)').default(def).describe(doc);
 
-/** Settings every process of the platform shares. */
+/** Query limits: the same in the gateway and every subgraph (applied by limits.ts). */
+export const limitSettings = {
+  QUERY_MAX_DEPTH: setting.int(12, 'deepest GraphQL selection accepted', 2, 100),
+  QUERY_MAX_COST: setting.int(100_000, 'largest GraphQL query cost accepted (a field costs 1, times the rows its list may return)', 10),
+  QUERY_MAX_ALIASES: setting.int(30, 'most aliases accepted in one query', 1),
+  QUERY_MAX_LIST_ITEMS: setting.int(100, 'most items a list without paging returns, and what the cost assumes it returns', 1, 10_000),
+  QUERY_MAX_ENTITIES: setting.int(1_000, 'most representations in one `_entities` batch', 1, 100_000),
+  QUERY_MAX_RESPONSE_BYTES: setting.int(8 * 1_048_576, 'largest response body sent, in bytes', 1_024),
+};
+/**
+ * Settings every process of the platform shares. They hold no secret that would let a process
+ * mint a token or open an ID number: those live in `issuerSettings` and `personalDataSettings`,
+ * loaded only by the processes that need them.
+ */
 export const platformSettings = {
-  NODE_ENV: setting.oneOf(['development', 'test', 'production'] as const, 'development', 'development shows error detail and the explorer; production masks both'),
+  NODE_ENV: setting.oneOf(['development', 'test', 'production'] as const, 'production', 'production unless a developer opts in: development shows error detail and the explorer and accepts the development keys'),
   LOG_LEVEL: setting.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info', 'pino log level'),
   DATABASE_URL: setting.url('postgres://postgres@127.0.0.1:5432/anju', 'PostgreSQL database; each service keeps its tables in its own schema'),
   DATABASE_POOL_SIZE: setting.int(10, 'connections per process', 1, 200),
   REDIS_URL: setting.url('redis://127.0.0.1:6379', 'Redis for the BullMQ queues'),
   QUEUE_PREFIX: setting.string('anju', 'BullMQ key prefix; tests use their own to isolate themselves'),
-  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_JWT_SECRET).describe('HMAC secret that signs bearer tokens'),
+  AUTH_PUBLIC_KEYS: publicJwksSetting('JWKS of the public keys bearer tokens are verified with (Ed25519 or P-256, by kid); never a private key'),
   AUTH_ISSUER: setting.string('anju', 'expected `iss` of bearer tokens'),
   AUTH_AUDIENCE: setting.string('anju-api', 'expected `aud` of bearer tokens'),
-  AUTH_ALGORITHMS: setting.list(['HS256'], 'JWT algorithms accepted (allow-list)'),
-  PII_ENCRYPTION_KEY: hexKey(DEV_PII_KEY, 'AES-256-GCM key for ID numbers and phones at rest'),
-  PII_HASH_KEY: hexKey(DEV_PII_HASH_KEY, 'HMAC key of the searchable hash of ID numbers'),
   SHUTDOWN_GRACE_MS: setting.int(10_000, 'how long shutdown waits for requests and jobs to finish', 0),
   JOB_ATTEMPTS: setting.int(8, 'deliveries of an event before it goes to the dead-letter list', 1, 100),
   JOB_BACKOFF_MS: setting.int(1_000, 'first retry delay; doubles each attempt', 1),
@@ -85,17 +95,35 @@ export const platformSettings = {
   JOB_CONCURRENCY: setting.int(8, 'jobs a worker process runs at once', 1, 500),
   OUTBOX_POLL_MS: setting.int(200, 'how often the outbox relay looks for unsent events', 10),
   OUTBOX_RECONCILE_MS: setting.int(10_000, 'how often sent events are checked to still be in Redis', 100),
-  QUERY_MAX_DEPTH: setting.int(12, 'deepest GraphQL selection accepted', 2, 100),
-  QUERY_MAX_COST: setting.int(20_000, 'largest GraphQL query cost accepted', 10),
-  QUERY_MAX_ALIASES: setting.int(30, 'most aliases accepted in one query', 1),
+  ...limitSettings,
 };
 export type PlatformConfig = ConfigOf<typeof platformSettings>;
 
-/** Refuses development secrets in production: a config that boots must be a safe one. */
-export function assertProductionSafe(config: PlatformConfig): void {
+/** Keys only the issuer of tokens holds (`pnpm token`, the test token factory, an identity service). */
+export const issuerSettings = {
+  NODE_ENV: platformSettings.NODE_ENV,
+  AUTH_PRIVATE_KEY: privateJwkSetting('private JWK (Ed25519 or P-256, with kid) that signs bearer tokens; only the issuer holds it'),
+  AUTH_ISSUER: platformSettings.AUTH_ISSUER,
+  AUTH_AUDIENCE: platformSettings.AUTH_AUDIENCE,
+};
+export type IssuerConfig = ConfigOf<typeof issuerSettings>;
+
+/** Keys of personal data at rest: only in the processes that seal or open ID numbers and phones. */
+export const personalDataSettings = {
+  PII_ENCRYPTION_KEY: hexKey(DEV_PII_KEY, 'AES-256-GCM key for ID numbers and phones at rest'),
+  PII_HASH_KEY: hexKey(DEV_PII_HASH_KEY, 'HMAC key of the searchable hash of ID numbers'),
+};
+export type PersonalDataConfig = ConfigOf<typeof personalDataSettings>;
+
+/**
+ * Refuses development keys in production: a config that boots must be a safe one. Checks what
+ * the process holds (the issuer's key and the PII keys only where they are loaded).
+ */
+export function assertProductionSafe(config: Pick<PlatformConfig, 'NODE_ENV'> & Partial<PlatformConfig & IssuerConfig & PersonalDataConfig>): void {
   if (config.NODE_ENV !== 'production') return;
   const problems: string[] = [];
-  if (config.AUTH_JWT_SECRET === DEV_JWT_SECRET) problems.push('AUTH_JWT_SECRET: the development secret cannot be used in production');
+  if (isDevelopmentKey(config.AUTH_PUBLIC_KEYS)) problems.push('AUTH_PUBLIC_KEYS: the development key cannot be trusted in production');
+  if (isDevelopmentKey(config.AUTH_PRIVATE_KEY)) problems.push('AUTH_PRIVATE_KEY: the development key cannot sign in production');
   if (config.PII_ENCRYPTION_KEY === DEV_PII_KEY) problems.push('PII_ENCRYPTION_KEY: the development key cannot be used in production');
   if (config.PII_HASH_KEY === DEV_PII_HASH_KEY) problems.push('PII_HASH_KEY: the development key cannot be used in production');
   if (problems.length) throw new ConfigError(problems);

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import type { PlatformConfig } from './config';
+import type { PersonalDataConfig } from './config';
 
 /**
  * Personal data at rest (PIPL): values are sealed with AES-256-GCM (random nonce, so equal
@@ -10,7 +10,7 @@ export class PersonalDataVault {
   private readonly key: Buffer;
   private readonly hashKey: Buffer;
 
-  constructor(config: Pick<PlatformConfig, 'PII_ENCRYPTION_KEY' | 'PII_HASH_KEY'>) {
+  constructor(config: PersonalDataConfig) {
     this.key = Buffer.from(config.PII_ENCRYPTION_KEY, 'hex');
     this.hashKey = Buffer.from(config.PII_HASH_KEY, 'hex');
   }

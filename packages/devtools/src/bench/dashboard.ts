@@ -51,7 +51,7 @@ async function run(): Promise<void> {
   // A copy keeps the keys of the database it was copied from, so keys follow the canonical name.
   const canonical = `anju_bench_${cfg.BENCH_SCALE}`;
   const database = cfg.BENCH_DATABASE[0] ?? canonical;
-  const secrets = benchSecrets(canonical);
+  const secrets = await benchSecrets(canonical);
   const seeded = await seededDatabase(database, cfg.BENCH_SCALE, cfg.BENCH_SEED, secrets);
 
   // The busiest site of the data: its county's officer asks for its dashboard.
@@ -69,10 +69,10 @@ async function run(): Promise<void> {
 
   const children = new Children();
   try {
-    const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: seeded.url, QUEUE_PREFIX: `bench-dash-${Date.now()}`, ...secrets };
+    const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: seeded.url, QUEUE_PREFIX: `bench-dash-${Date.now()}`, ...secrets.env };
     const platform = await startPlatform(children, env);
     console.log(`started ${[...platform.services, 'gateway'].join(', ')} (NODE_ENV=production) on ${database}`);
-    const token = await mintToken({ sub: 'bench-county-officer', role: 'county', regions: [site.county] }, loadConfig(platformSettings, secrets));
+    const token = await secrets.mint({ sub: 'bench-county-officer', role: 'county', regions: [site.county] });
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
     const variables = { siteId: site.id };
 

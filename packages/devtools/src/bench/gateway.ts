@@ -4,6 +4,7 @@ import path from 'node:path';
 import { SERVICES } from '@anju/contracts';
 import { checkCharacter, loadConfig, mintToken, platformSettings } from '@anju/kit';
 import type { Benchmark } from './index';
+import { benchSecrets } from './platform';
 import { Children, REPO_ROOT, assertNoLoadErrors, freePort, load, machine, recreateDatabase, table, waitForOk, writeReport, type LoadResult } from './harness';
 
 /**
@@ -53,13 +54,9 @@ async function run(): Promise<void> {
   const children = new Children();
   try {
     const databaseUrl = await recreateDatabase(DATABASE);
-    // Production mode refuses the development secrets, so the run makes its own.
-    const secrets = {
-      AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
-      PII_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      PII_HASH_KEY: randomBytes(32).toString('hex'),
-    };
-    const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`, ...secrets };
+    // Production mode refuses the development keys, so the run makes its own.
+    const secrets = await benchSecrets();
+    const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`, ...secrets.env };
 
     const services = SERVICES.filter((s) => existsSync(path.join(REPO_ROOT, 'services', s, 'src', 'api.ts')));
     const ports: Record<string, number> = {};
@@ -77,7 +74,7 @@ async function run(): Promise<void> {
     const directUrl = urls.GOVERNANCE_URL;
     console.log(`started ${[...services, 'gateway'].join(', ')} (NODE_ENV=production, database ${DATABASE})`);
 
-    const token = await mintToken({ sub: 'bench-province', role: 'province', regions: ['53'] }, loadConfig(platformSettings, secrets));
+    const token = await secrets.mint({ sub: 'bench-province', role: 'province', regions: ['53'] });
     const residentId = await seed(gatewayUrl, token);
     const body = JSON.stringify({ query: QUERY, variables: { id: residentId } });
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };

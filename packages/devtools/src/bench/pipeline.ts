@@ -7,6 +7,7 @@ import { publish } from '@anju/contracts';
 import { createDataSource, loadConfig, platformSettings, setting } from '@anju/kit';
 import { governanceData } from '../../../../services/governance/src/data-source';
 import type { Benchmark } from './index';
+import { benchSecrets } from './platform';
 import { Children, freePort, machine, recreateDatabase, table, waitForOk, writeReport } from './harness';
 import { PeakRss, memoryRows, snapshot } from './memory';
 
@@ -43,7 +44,7 @@ async function run(): Promise<void> {
   const cfg = loadConfig(settings);
   const children = new Children();
   const databaseUrl = await recreateDatabase(DATABASE);
-  const secrets = { AUTH_JWT_SECRET: randomBytes(32).toString('hex'), PII_ENCRYPTION_KEY: randomBytes(32).toString('hex'), PII_HASH_KEY: randomBytes(32).toString('hex') };
+  const secrets = (await benchSecrets()).env;
   const queuePrefix = `bench-pipe-${randomBytes(4).toString('hex')}`;
   const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, QUEUE_PREFIX: queuePrefix, ...secrets };
   const config = loadConfig(platformSettings, env);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { SERVICES } from '@anju/contracts';
-import { loadConfig, PersonalDataVault, platformSettings } from '@anju/kit';
+import { generateSigningKeys, issuerSettings, loadConfig, mintToken, PersonalDataVault, personalDataSettings, type TokenClaims } from '@anju/kit';
 import { seed } from '../seed/seed';
 import { formatReport } from '../seed/index';
 import { planWorld, sitePeople, type Scale } from '../seed/world';
@@ -17,9 +17,19 @@ import { ADMIN_DATABASE_URL, Children, REPO_ROOT, freePort, recreateDatabase, wa
  */
 export const envName = (service: string) => service.toUpperCase().replace(/-/g, '_');
 
-export function benchSecrets(database: string): Record<'AUTH_JWT_SECRET' | 'PII_ENCRYPTION_KEY' | 'PII_HASH_KEY', string> {
-  const key = (what: string) => createHash('sha256').update(`anju-bench:${database}:${what}`).digest('hex');
-  return { AUTH_JWT_SECRET: randomBytes(32).toString('hex'), PII_ENCRYPTION_KEY: key('pii'), PII_HASH_KEY: key('pii-hash') };
+export interface BenchSecrets {
+  /** What the processes get: the public keys that verify tokens and the PII keys (production refuses the development ones). */
+  env: Record<'AUTH_PUBLIC_KEYS' | 'PII_ENCRYPTION_KEY' | 'PII_HASH_KEY', string>;
+  /** Mints a token with the run's private key, which stays in the benchmark's own process. */
+  mint(claims: TokenClaims): Promise<string>;
+}
+
+/** A key pair of the run's own; PII keys derived from the database's name when given, else random. */
+export async function benchSecrets(database?: string): Promise<BenchSecrets> {
+  const key = (what: string) => (database ? createHash('sha256').update(`anju-bench:${database}:${what}`).digest('hex') : randomBytes(32).toString('hex'));
+  const { AUTH_PRIVATE_KEY, AUTH_PUBLIC_KEYS } = await generateSigningKeys('bench');
+  const issuer = loadConfig(issuerSettings, { AUTH_PRIVATE_KEY });
+  return { env: { AUTH_PUBLIC_KEYS, PII_ENCRYPTION_KEY: key('pii'), PII_HASH_KEY: key('pii-hash') }, mint: (claims) => mintToken(claims, issuer) };
 }
 
 export function databaseUrl(name: string): string {
@@ -29,11 +39,11 @@ export function databaseUrl(name: string): string {
 }
 
 /** Reuses `name` if it holds the scale and seed asked for (and its IDs open with the derived key); otherwise recreates and seeds it. */
-export async function seededDatabase(name: string, scale: Scale, seedNumber: number, secrets: ReturnType<typeof benchSecrets>): Promise<{ url: string; seededNow: boolean; loadSeconds?: number }> {
+export async function seededDatabase(name: string, scale: Scale, seedNumber: number, secrets: BenchSecrets): Promise<{ url: string; seededNow: boolean; loadSeconds?: number }> {
   const world = planWorld(scale, seedNumber);
   const expected = { sites: world.sites.length, residents: world.sites.reduce((a, s) => a + s.residents, 0) };
   const url = databaseUrl(name);
-  const vault = new PersonalDataVault(loadConfig(platformSettings, secrets));
+  const vault = new PersonalDataVault(loadConfig(personalDataSettings, secrets.env));
   const reusable = await (async () => {
     const client = new Client({ connectionString: url });
     try {
@@ -54,7 +64,7 @@ export async function seededDatabase(name: string, scale: Scale, seedNumber: num
   }
   await recreateDatabase(name);
   console.log(`seeding ${name} at ${scale} scale (seed ${seedNumber})…`);
-  const report = await seed({ scale, seed: seedNumber, databaseUrl: url, env: secrets, log: (m) => console.log(`  ${m}`) });
+  const report = await seed({ scale, seed: seedNumber, databaseUrl: url, env: secrets.env, log: (m) => console.log(`  ${m}`) });
   console.log(formatReport(report));
   return { url, seededNow: true, loadSeconds: report.seconds.total };
 }

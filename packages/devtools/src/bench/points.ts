@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { EVENTS, eventJobOptions, inboxQueueName, type EventEnvelope } from '@anju/contracts';
 import { loadConfig, mintToken, platformSettings, setting } from '@anju/kit';
 import type { Benchmark } from './index';
+import { benchSecrets } from './platform';
 import { Children, freePort, machine, recreateDatabase, table, waitForOk, writeReport } from './harness';
 
 /**
@@ -70,12 +71,8 @@ async function run(): Promise<void> {
   const databaseUrl = await recreateDatabase(DATABASE);
   const db = new Client({ connectionString: databaseUrl, options: '-c search_path=governance,public' });
   try {
-    const secrets = {
-      AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
-      PII_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      PII_HASH_KEY: randomBytes(32).toString('hex'),
-    };
-    const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, QUEUE_PREFIX: prefix, ...secrets };
+    const secrets = await benchSecrets();
+    const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, QUEUE_PREFIX: prefix, ...secrets.env };
     const apiPort = await freePort();
     children.start('governance-api', 'services/governance/src/api.ts', { ...common, GOVERNANCE_PORT: String(apiPort), DATABASE_POOL_SIZE: String(POOL) });
     await waitForOk(`http://127.0.0.1:${apiPort}/ready`, children);
@@ -146,8 +143,7 @@ async function run(): Promise<void> {
     };
 
     // ── 2. 1,000 concurrent redemptions of a reward with stock 300 ───────────────────────────────
-    const config = loadConfig(platformSettings, secrets);
-    const officer = await mintToken({ sub: 'bench-officer', role: 'county', regions: ['530102'] }, config);
+    const officer = await secrets.mint({ sub: 'bench-officer', role: 'county', regions: ['530102'] });
     const [site] = (await db.query(`SELECT id FROM site LIMIT 1`)).rows;
     const url = `http://127.0.0.1:${apiPort}/graphql`;
     const call = async (token: string, query: string, variables: Record<string, unknown>) => {
@@ -168,7 +164,7 @@ async function run(): Promise<void> {
        UPDATE points_account a SET balance = a.balance + g.points, score = a.score + g.points FROM g WHERE a.resident_id = g.resident_id`,
       [redeemers],
     );
-    const tokens = await Promise.all(redeemers.map((r) => mintToken({ sub: `bench-${r}`, role: 'resident', resident: r }, config)));
+    const tokens = await Promise.all(redeemers.map((r) => secrets.mint({ sub: `bench-${r}`, role: 'resident', resident: r })));
     console.log(`${REDEMPTIONS} residents redeem one reward (stock ${STOCK}, price ${PRICE}) at once…`);
     const latencies: number[] = [];
     const t0 = performance.now();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { loadConfig, parseNationalId, maskNationalId, PersonalDataVault, platformSettings } from '@anju/kit';
+import { loadConfig, parseNationalId, maskNationalId, PersonalDataVault, personalDataSettings } from '@anju/kit';
 import { createTestDatabase, withClient, type TestDatabase } from '@anju/testing';
 import { NotEmptyError, seed } from './seed';
 import { ageOn, planWorld, sitePeople } from './world';
@@ -8,7 +8,7 @@ import { ageOn, planWorld, sitePeople } from './world';
 describe('pnpm seed --scale demo', () => {
   let a: TestDatabase;
   let b: TestDatabase;
-  const vault = new PersonalDataVault(loadConfig(platformSettings, {}));
+  const vault = new PersonalDataVault(loadConfig(personalDataSettings, {}));
 
   beforeAll(async () => {
     [a, b] = await Promise.all([createTestDatabase('seed_a'), createTestDatabase('seed_b')]);

@@ -1,6 +1,6 @@
 import { employmentData } from '../../../../services/employment/src/data-source';
 import { runNightly } from '../../../../services/employment/src/monitoring/monitoring.run';
-import { createDataSource, createLogger, loadConfig, migrate, PersonalDataVault, platformSettings } from '@anju/kit';
+import { createDataSource, createLogger, loadConfig, migrate, PersonalDataVault, personalDataSettings, platformSettings } from '@anju/kit';
 import { SchemaWriter } from './copy';
 import { employmentSeeder } from './employment.seed';
 import { governanceSeeder } from './governance.seed';
@@ -36,7 +36,7 @@ export class NotEmptyError extends Error {}
 export async function seed(opts: SeedOptions): Promise<SeedReport> {
   const log = opts.log ?? (() => undefined);
   const started = Date.now();
-  const config = loadConfig(platformSettings, { ...(opts.env ?? process.env), DATABASE_URL: opts.databaseUrl });
+  const config = loadConfig({ ...platformSettings, ...personalDataSettings }, { ...(opts.env ?? process.env), DATABASE_URL: opts.databaseUrl });
   const logger = createLogger({ service: 'seed', level: 'warn' });
 
   // Each service's own migrations, from its own data-source export, as the service would at boot.
