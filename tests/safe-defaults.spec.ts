@@ -1,0 +1,62 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { ConfigError, assertProductionSafe, loadConfig, platformSettings } from '@anju/kit';
+import { REPO_ROOT } from '@anju/testing';
+
+/**
+ * Safe defaults (issue 14, item 7): what ships must be safe when nobody sets anything. A process
+ * with no NODE_ENV is production; compose and the Kubernetes manifests protect Redis with a
+ * password, publish only the gateway, and give the PII keys to governance alone.
+ */
+type ComposeService = { ports?: string[]; environment?: Record<string, string>; command?: string[] };
+const compose = parse(readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const k8sDir = path.join(REPO_ROOT, 'infra', 'k8s');
+const manifests = readdirSync(k8sDir).filter((f) => f.endsWith('.yaml'))
+  .flatMap((f) => parseAllDocuments(readFileSync(path.join(k8sDir, f), 'utf8')).map((d) => ({ file: f, doc: d.toJS() as Record<string, any> })));
+
+describe('safe defaults', () => {
+  it('a process with no NODE_ENV is production and will not boot on the development keys', () => {
+    const config = loadConfig(platformSettings, {});
+    expect(config.NODE_ENV).toBe('production');
+    expect(() => assertProductionSafe(config)).toThrow(ConfigError);
+  });
+
+  it('compose publishes only the gateway', () => {
+    const published = Object.entries(compose.services).filter(([, s]) => s.ports?.length).map(([name]) => name);
+    expect(published).toEqual(['gateway']);
+  });
+
+  it('compose: Redis requires a password, every process connects with it, and NODE_ENV defaults to production', () => {
+    const redis = compose.services.redis;
+    expect(redis.command?.join(' ')).toMatch(/--requirepass \$\{REDIS_PASSWORD:\?/);
+    for (const [name, s] of Object.entries(compose.services)) {
+      if (!s.environment?.REDIS_URL) continue;
+      expect([name, s.environment.REDIS_URL]).toEqual([name, expect.stringMatching(/^redis:\/\/:\$\{REDIS_PASSWORD:\?[^}]*\}@redis:6379$/)]);
+      expect([name, s.environment.NODE_ENV]).toEqual([name, '${NODE_ENV:-production}']);
+    }
+  });
+
+  it('compose and Kubernetes: PII keys only in governance, no process holds a signing key', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      const keys = Object.keys(s.environment ?? {});
+      expect([name, keys.includes('PII_ENCRYPTION_KEY')]).toEqual([name, name.startsWith('governance-')]);
+      expect(keys.filter((k) => /PRIVATE_KEY|JWT_SECRET/.test(k))).toEqual([]);
+    }
+    for (const { file, doc } of manifests.filter((m) => m.doc.kind === 'Deployment')) {
+      const refs = doc.spec.template.spec.containers.flatMap((c: any) => (c.envFrom ?? []).map((e: any) => e.secretRef?.name).filter(Boolean));
+      expect([doc.metadata.name, refs.includes('anju-pii')]).toEqual([doc.metadata.name, file === 'governance.yaml']);
+    }
+    const text = manifests.map((m) => JSON.stringify(m.doc)).join('\n');
+    expect(text).not.toMatch(/AUTH_PRIVATE_KEY|AUTH_JWT_SECRET/);
+  });
+
+  it('Kubernetes: production, Redis reached with a password, public keys only', () => {
+    const config = manifests.find((m) => m.doc.kind === 'ConfigMap')!.doc.data;
+    expect(config.NODE_ENV).toBe('production');
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.AUTH_PUBLIC_KEYS).toBeDefined();
+    const secrets = parseAllDocuments(readFileSync(path.join(k8sDir, 'secret.template.yaml'), 'utf8')).map((d) => d.toJS());
+    expect(secrets.find((s) => s.metadata.name === 'anju-secrets').stringData.REDIS_URL).toMatch(/^redis:\/\/:[^@]+@/);
+  });
+});
