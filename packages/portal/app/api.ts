@@ -1,0 +1,140 @@
+/**
+ * The portal's one way to the gateway: POST /graphql on the same origin, with the signed-in
+ * token, each operation sent with its persisted-query id (the gateway accepts only listed ids
+ * from the portal in production). Errors come back as {@link ApiError}, in words for a clerk.
+ */
+import { useEffect, useState } from 'preact/hooks';
+
+declare const __OPERATION_IDS__: Record<string, string>;
+
+const TOKEN_KEY = 'anju.session';
+
+export interface Session {
+  token: string;
+  role: string;
+  /** What the sign-in page chose, for the header ("镇雄县 · 县级干部"). */
+  label: string;
+  /** Where this role lands after sign-in. */
+  home: string;
+  scope: { regions?: string[]; sites?: string[]; grids?: string[]; org?: string; unit?: string };
+}
+
+export const session = {
+  get(): Session | null {
+    const raw = sessionStorage.getItem(TOKEN_KEY);
+    return raw ? (JSON.parse(raw) as Session) : null;
+  },
+  set(s: Session) {
+    sessionStorage.setItem(TOKEN_KEY, JSON.stringify(s));
+  },
+  clear() {
+    sessionStorage.removeItem(TOKEN_KEY);
+  },
+};
+
+/** A typed GraphQL error, with the field it concerns when the service named one. */
+export interface FieldProblem {
+  code: string;
+  field?: string;
+  reason?: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly problems: FieldProblem[] = [],
+  ) {
+    super(message);
+  }
+  /** The message to show beside a form field, if the service named it (in Chinese where the portal knows it). */
+  forField(field: string): string | undefined {
+    const p = this.problems.find((x) => x.field === field);
+    return p && (FIELD_WORDS[`${field}:${p.reason ?? ''}`] ?? FIELD_WORDS[`${field}:`] ?? p.message);
+  }
+}
+
+/** What a clerk reads for each error code (the service's own message is shown beside fields). */
+const CODE_WORDS: Record<string, string> = {
+  UNAUTHENTICATED: '登录已过期或无效，请重新登录。',
+  FORBIDDEN: '您没有查看或办理这项内容的权限。',
+  NOT_FOUND: '没有找到这条记录，可能已被删除或不在您的辖区内。',
+  BAD_USER_INPUT: '填写的内容有误，请按提示修改后再提交。',
+  CONFLICT: '这项内容已被其他人更改，请刷新后重试。',
+  PERSISTED_QUERY_NOT_ALLOWED: '门户版本已更新，请刷新页面。',
+  RATE_LIMITED: '操作过于频繁，请稍后再试。',
+};
+
+/** The services' field messages, as a clerk reads them: `field:REASON` (or `field:` for any reason). */
+const FIELD_WORDS: Record<string, string> = {
+  'reason:': '请说明查看原因（2到200个字）。',
+  'promisedOn:PAST': '承诺完成日期不能早于今天。',
+  'promisedOn:FORMAT': '请选择承诺完成日期。',
+};
+
+function operationName(text: string): string {
+  const m = /^(?:query|mutation)\s+(\w+)/.exec(text);
+  if (!m) throw new Error('every portal operation is named');
+  return m[1];
+}
+
+export async function request<T>(text: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const s = session.get();
+  const name = operationName(text);
+  let res: Response;
+  try {
+    res = await fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(s ? { authorization: `Bearer ${s.token}` } : {}) },
+      body: JSON.stringify({
+        operationName: name,
+        query: text,
+        variables,
+        extensions: { persistedQuery: { version: 1, sha256Hash: __OPERATION_IDS__[name] } },
+      }),
+    });
+  } catch {
+    throw new ApiError('无法连接服务器，请检查网络后重试。');
+  }
+  let body: { data?: T; errors?: { message: string; extensions?: Record<string, string> }[] };
+  try {
+    body = await res.json();
+  } catch {
+    throw new ApiError(`服务器暂时无法处理请求（${res.status}），请稍后再试。`);
+  }
+  if (body.errors?.length) {
+    const problems = body.errors.map((e) => ({
+      code: e.extensions?.code ?? 'INTERNAL_SERVER_ERROR',
+      field: e.extensions?.field,
+      reason: e.extensions?.reason,
+      message: e.message,
+    }));
+    if (problems.some((p) => p.code === 'UNAUTHENTICATED')) session.clear();
+    const first = problems[0];
+    throw new ApiError(CODE_WORDS[first.code] ?? '服务器处理请求时出错，请稍后再试；如果一再出现，请联系管理员。', problems);
+  }
+  if (!body.data) throw new ApiError('服务器处理请求时出错，请稍后再试；如果一再出现，请联系管理员。');
+  return body.data;
+}
+
+export type Loaded<T> = { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'ok'; data: T };
+
+/** Runs an operation when its inputs change; `reload` runs it again. */
+export function useQuery<T>(text: string, variables: Record<string, unknown> = {}, skip = false): [Loaded<T>, () => void] {
+  const [result, setResult] = useState<Loaded<T>>({ state: 'loading' });
+  const [tick, setTick] = useState(0);
+  const key = JSON.stringify(variables);
+  useEffect(() => {
+    if (skip) return;
+    let live = true;
+    setResult({ state: 'loading' });
+    request<T>(text, variables).then(
+      (data) => live && setResult({ state: 'ok', data }),
+      (error: unknown) => live && setResult({ state: 'error', error: error instanceof ApiError ? error : new ApiError(String(error)) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [text, key, tick, skip]);
+  return [result, () => setTick((t) => t + 1)];
+}

@@ -1,0 +1,53 @@
+/** Chinese words for the API's codes: one place, so every page says the same thing. */
+export const RULES: Record<string, string> = {
+  TRAINING_AND_SKILL: '有劳动力成员均参加培训并掌握技能',
+  PUBLIC_WELFARE_POST: '无法外出务工的家庭有公益性岗位',
+  EMPLOYED_MEMBER: '有就业意愿的家庭至少一人就业',
+  STABLE_INCOME: '至少有一项稳定收入来源',
+};
+export const RULES_SHORT: Record<string, string> = {
+  TRAINING_AND_SKILL: '培训与技能',
+  PUBLIC_WELFARE_POST: '公益性岗位',
+  EMPLOYED_MEMBER: '就业（零就业家庭）',
+  STABLE_INCOME: '稳定收入',
+};
+export const DEMAND_STATUS: Record<string, string> = {
+  OPEN: '待认领', CLAIMED: '已认领', IN_PROGRESS: '办理中', FULFILLED: '已完成', CLOSED: '已关闭', CANCELLED: '已取消',
+};
+export const DEMAND_CATEGORY: Record<string, string> = {
+  JOB_HELP: '就业帮扶', TRAINING: '技能培训', ELDERLY_CARE: '养老照护', CHILD_CARE: '儿童关爱', HEALTH: '医疗健康',
+  LEGAL_AID: '法律援助', INTEGRATION: '社区融入', DAILY_LIFE: '生活帮扶', OTHER: '其他',
+};
+export const URGENCY: Record<string, string> = { LOW: '不急', NORMAL: '一般', HIGH: '紧急', CRITICAL: '特急' };
+export const LABOUR: Record<string, string> = { FULL: '完全劳动力', WEAK: '弱劳动力', NONE: '无劳动力' };
+export const GENDER: Record<string, string> = { MALE: '男', FEMALE: '女' };
+export const AGE_BANDS: Record<string, string> = {
+  UNDER_16: '16岁以下', FROM_16_TO_35: '16–35岁', FROM_36_TO_45: '36–45岁', FROM_46_TO_59: '46–59岁', FROM_60: '60岁及以上',
+};
+export const RELATION: Record<string, string> = {
+  HEAD: '户主', SPOUSE: '配偶', CHILD: '子女', PARENT: '父母', GRANDCHILD: '孙辈', GRANDPARENT: '祖父母', SIBLING: '兄弟姐妹', OTHER: '其他',
+};
+export const EMPLOYMENT_KIND: Record<string, string> = {
+  WORKSHOP: '扶贫车间', PUBLIC_WELFARE_POST: '公益性岗位', MIGRANT_WORK: '外出务工', SELF_EMPLOYED: '自主创业', FLEXIBLE: '灵活就业',
+};
+export const LAND_KIND: Record<string, string> = { CONTRACTED: '承包地', FOREST: '林地', HOMESTEAD: '宅基地' };
+export const LAND_STATE: Record<string, string> = { IDLE: '闲置', LEASED: '流转出租', POOLED: '入股合作社' };
+export const LIST_KIND: Record<string, string> = { PARTY_SERVICE: '党群服务', PROPERTY: '物业管理', GRID: '网格管理' };
+export const LIST_STATUS: Record<string, string> = { OPEN: '待办', IN_PROGRESS: '办理中', DONE: '已完成', CANCELLED: '已取消' };
+export const ISSUE_STATUS: Record<string, string> = { OPEN: '处理中', RESOLVED: '已解决' };
+export const ISSUE_LEVEL: Record<string, string> = {
+  BUILDING_LEADER: '楼栋长', GRID_WORKER: '网格员', MEDIATION: '调解', LEGAL_ADVISER: '法律顾问',
+};
+export const NOTICE_STATUS: Record<string, string> = { SCHEDULED: '待发布', PUBLISHED: '已发布', WITHDRAWN: '已撤回' };
+export const REGISTRATION_STATUS: Record<string, string> = {
+  REGISTERED: '已报名', WAITLISTED: '候补', CANCELLED: '已取消', ATTENDED: '已签到',
+};
+export const ROLES: Record<string, string> = {
+  province: '省级干部', county: '县级干部', site_officer: '安置点干部', grid_worker: '网格员',
+  ngo_member: '社会组织', unit_member: '区域单位', volunteer: '志愿者', resident: '居民',
+};
+export const LEVEL: Record<string, string> = { PROVINCE: '省', PREFECTURE: '州（市）', COUNTY: '县（区）' };
+
+/** The label of a code, or the code itself when a newer API added one the portal does not know yet. */
+export const say = (words: Record<string, string>, code: string | null | undefined) => (code ? (words[code] ?? code) : '—');
+export const percent = (x: number) => `${(x * 100).toFixed(1)}%`;

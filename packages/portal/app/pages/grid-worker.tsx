@@ -1,0 +1,110 @@
+import { session, useQuery } from '../api';
+import { GRID_HOUSEHOLDS, GRID_OF, GRID_WORKER_TODAY } from '../operations';
+import { ISSUE_LEVEL, RULES_SHORT, say } from '../labels';
+import { today, when } from '../dates';
+import { Empty, Show } from '../ui/states';
+import { useCursor } from '../ui/table';
+
+type Today = {
+  gridTasks: { totalCount: number; nodes: { id: string; title: string; dueOn: string | null; openedAt: string; grid: { name: string } | null; household: { id: string; householdNumber: string; address: string | null } | null }[] };
+  myListItems: { totalCount: number; nodes: { id: string; title: string; dueOn: string; kind: string }[] };
+  overdueIssues: { totalCount: number; nodes: { id: string; title: string; level: string; levelDueAt: string }[] };
+};
+
+/** A grid worker's day on a phone (网格员): tasks, what is overdue, the households of the grid. */
+export function GridWorkerPage() {
+  const [r, retry] = useQuery<Today>(GRID_WORKER_TODAY);
+  const s = session.get();
+  const gridId = s?.scope.grids?.[0];
+  const d = today();
+  return (
+    <div class="phone">
+      <h1>今天<small>{d}</small></h1>
+      <Show result={r} retry={retry} what="今日任务">
+        {(t) => {
+          const overdueTasks = t.gridTasks.nodes.filter((x) => x.dueOn && x.dueOn < d);
+          return (
+            <>
+              <section class="block">
+                <h2>待办任务<small>{t.gridTasks.totalCount} 项{overdueTasks.length ? `，逾期 ${overdueTasks.length} 项` : ''}</small></h2>
+                {t.gridTasks.nodes.length ? (
+                  <ul class="cards" data-list="tasks">
+                    {t.gridTasks.nodes.map((x) => (
+                      <li class={x.dueOn && x.dueOn < d ? 'overdue' : ''}>
+                        <b>{x.title}</b>
+                        <span>{x.household ? <a href={`#/household/${x.household.id}`}>户号 {x.household.householdNumber}</a> : x.grid?.name}</span>
+                        <span>{x.household?.address ?? ''}</span>
+                        <span>期限：{x.dueOn ?? '未定'}</span>
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  <Empty>今天没有待办任务。</Empty>
+                )}
+              </section>
+              <section class="block">
+                <h2>逾期事项</h2>
+                {t.myListItems.nodes.length + t.overdueIssues.nodes.length ? (
+                  <ul class="cards" data-list="overdue">
+                    {t.myListItems.nodes.map((x) => <li class="overdue"><b>{x.title}</b><span>清单事项，期限 {x.dueOn}</span></li>)}
+                    {t.overdueIssues.nodes.map((x) => <li class="overdue"><b>{x.title}</b><span>{say(ISSUE_LEVEL, x.level)}处理，期限 {when(x.levelDueAt)}</span></li>)}
+                  </ul>
+                ) : (
+                  <Empty>没有逾期事项。</Empty>
+                )}
+              </section>
+            </>
+          );
+        }}
+      </Show>
+      {gridId ? <GridHouseholds gridId={gridId} /> : <Empty>您的账号没有指定网格。</Empty>}
+    </div>
+  );
+}
+
+type HouseholdRow = { id: string; householdNumber: string; address: string | null; incomeStability: { passing: boolean; failedRules: string[] } | null };
+
+function GridHouseholds({ gridId }: { gridId: string }) {
+  const [g, retryGrid] = useQuery<{ grid: { id: string; name: string; site: { id: string; name: string } } | null }>(GRID_OF, { id: gridId });
+  return (
+    <Show result={g} retry={retryGrid} what="网格">
+      {({ grid }) => (grid ? <HouseholdList grid={grid} /> : <Empty>找不到您的网格。</Empty>)}
+    </Show>
+  );
+}
+
+function HouseholdList({ grid }: { grid: { id: string; name: string; site: { id: string; name: string } } }) {
+  const cursor = useCursor(20);
+  const [r, retry] = useQuery<{ households: { totalCount: number; endCursor: string | null; nodes: HouseholdRow[] } }>(GRID_HOUSEHOLDS, {
+    siteId: grid.site.id,
+    gridId: grid.id,
+    after: cursor.after,
+  });
+  return (
+    <section class="block">
+      <h2>{grid.site.name} {grid.name}的住户</h2>
+      <Show result={r} retry={retry} what="住户">
+        {({ households }) => (
+          <>
+            {households.nodes.length ? (
+              <ul class="cards" data-list="households">
+                {households.nodes.map((h) => (
+                  <li class={h.incomeStability && !h.incomeStability.passing ? 'overdue' : ''}>
+                    <a href={`#/household/${h.id}`}><b>户号 {h.householdNumber}</b></a>
+                    <span>{h.address ?? ''}</span>
+                    <span>
+                      {!h.incomeStability ? '尚未监测' : h.incomeStability.passing ? '收入稳定达标' : `未达标：${h.incomeStability.failedRules.map((x) => RULES_SHORT[x] ?? x).join('、')}`}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <Empty>这个网格还没有住户。</Empty>
+            )}
+            {cursor.pager(households)}
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}

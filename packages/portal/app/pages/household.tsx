@@ -1,0 +1,279 @@
+import { useState } from 'preact/hooks';
+import { ApiError, request, session, useQuery } from '../api';
+import { HOUSEHOLD_FOLLOW_UP, HOUSEHOLD_PAGE, POINTS_ACCOUNT, REVEAL_CONTACT } from '../operations';
+import {
+  DEMAND_CATEGORY, DEMAND_STATUS, EMPLOYMENT_KIND, GENDER, LABOUR, LAND_KIND, LAND_STATE, RELATION, RULES, say,
+} from '../labels';
+import { when } from '../dates';
+import { Crumbs } from '../ui/crumbs';
+import { DataTable } from '../ui/table';
+import { ErrorBox, Show } from '../ui/states';
+
+type Member = {
+  id: string; name: string; nationalIdMasked: string; phoneMasked: string | null; gender: string; age: number; ethnicity: string;
+  labourCapacity: string; relationToHead: string; wantsWork: boolean; canWorkAway: boolean;
+  enrollments: { id: string; status: string; completedOn: string | null; course: { skill: string; provider: string } | null }[];
+  skills: { id: string; name: string; level: string }[];
+  employments: { id: string; kind: string; startedOn: string; endedOn: string | null; monthlyIncome: number; destination: string | null; employer: { name: string } | null }[];
+};
+type Household = {
+  id: string; householdNumber: string; address: string | null;
+  site: { id: string; name: string; region: { code: string; name: string } };
+  building: { id: string; name: string } | null;
+  residents: Member[];
+  landAssets: { id: string; kind: string; areaMu: number; state: string; annualIncome: number }[];
+  incomeStability: {
+    passing: boolean; failedRules: string[]; reasons: { rule: string; reason: string }[]; members: number; ableToWork: number; employed: number;
+    welfarePosts: number; incomeSources: number; changedAt: string;
+    openGaps: { id: string; rules: string[]; needsJobHelp: boolean; detectedOn: string }[];
+  } | null;
+};
+
+/** A household's page (户): officers of its site and region, and the grid worker of its grid. */
+export function HouseholdPage({ id }: { id: string }) {
+  const [r, retry] = useQuery<{ household: Household | null }>(HOUSEHOLD_PAGE, { id });
+  return (
+    <Show result={r} retry={retry} what="家庭">
+      {({ household: h }) => {
+        if (!h) return <p class="state empty">没有这户，或它不在您的工作范围内。</p>;
+        const s = session.get();
+        const officer = s && ['province', 'county', 'site_officer'].includes(s.role);
+        const jobs = h.residents.flatMap((m) => m.employments.map((e) => ({ ...e, who: m.name })));
+        const training = h.residents.flatMap((m) => m.enrollments.map((e) => ({ ...e, who: m.name })));
+        const skills = h.residents.flatMap((m) => m.skills.map((k) => ({ ...k, who: m.name })));
+        return (
+          <>
+            <Crumbs
+              items={[
+                ...(s?.role === 'grid_worker' ? [{ label: '我的网格', href: '#/grid' }] : [{ label: h.site.region.name, href: s?.role === 'site_officer' ? undefined : `#/region/${h.site.region.code}` }, { label: h.site.name, href: `#/site/${h.site.id}` }]),
+                { label: `户号 ${h.householdNumber}` },
+              ]}
+            />
+            <h1>户号 {h.householdNumber}<small>{h.address ?? ''}{h.building ? `（${h.building.name}）` : ''}</small></h1>
+            <Stability s={h.incomeStability} />
+            <section class="block">
+              <h2>家庭成员（信息已脱敏）</h2>
+              <DataTable
+                name="members"
+                exportName={`户号${h.householdNumber}成员`}
+                rows={h.residents}
+                columns={[
+                  { label: '姓名', value: (m) => m.name },
+                  { label: '与户主关系', value: (m) => say(RELATION, m.relationToHead) },
+                  { label: '身份证号', value: (m) => m.nationalIdMasked },
+                  { label: '电话', value: (m) => m.phoneMasked, render: (m) => <Phone member={m} canReveal={Boolean(officer)} /> },
+                  { label: '性别', value: (m) => say(GENDER, m.gender) },
+                  { label: '年龄', numeric: true, value: (m) => m.age },
+                  { label: '民族', value: (m) => m.ethnicity },
+                  { label: '劳动能力', value: (m) => say(LABOUR, m.labourCapacity) },
+                  { label: '就业意愿', value: (m) => (m.wantsWork ? '有' : '无') },
+                  { label: '可外出务工', value: (m) => (m.canWorkAway ? '能' : '不能') },
+                ]}
+              />
+            </section>
+            <section class="block">
+              <h2>就业</h2>
+              <DataTable
+                name="jobs"
+                exportName={`户号${h.householdNumber}就业`}
+                rows={jobs}
+                empty="这户没有就业记录。"
+                columns={[
+                  { label: '成员', value: (j) => j.who },
+                  { label: '就业方式', value: (j) => say(EMPLOYMENT_KIND, j.kind) },
+                  { label: '单位或去向', value: (j) => j.employer?.name ?? j.destination },
+                  { label: '开始', value: (j) => j.startedOn },
+                  { label: '结束', value: (j) => j.endedOn },
+                  { label: '月收入（元）', numeric: true, value: (j) => j.monthlyIncome },
+                ]}
+              />
+            </section>
+            <section class="block">
+              <h2>培训与技能</h2>
+              <DataTable
+                name="training"
+                exportName={`户号${h.householdNumber}培训`}
+                rows={training}
+                empty="这户没有参加培训。"
+                columns={[
+                  { label: '成员', value: (t) => t.who },
+                  { label: '课程', value: (t) => (t.course ? `${t.course.skill}（${t.course.provider}）` : null) },
+                  { label: '状态', value: (t) => ({ ENROLLED: '在学', COMPLETED: '已结业', DROPPED: '已退出' })[t.status] ?? t.status },
+                  { label: '结业日期', value: (t) => t.completedOn },
+                ]}
+              />
+              <DataTable
+                name="skills"
+                exportName={`户号${h.householdNumber}技能`}
+                rows={skills}
+                empty="这户还没有登记技能。"
+                columns={[
+                  { label: '成员', value: (k) => k.who },
+                  { label: '技能', value: (k) => k.name },
+                  { label: '等级', value: (k) => k.level },
+                ]}
+              />
+            </section>
+            <section class="block">
+              <h2>土地（三块地）</h2>
+              <DataTable
+                name="land"
+                exportName={`户号${h.householdNumber}土地`}
+                rows={h.landAssets}
+                empty="这户没有登记土地。"
+                columns={[
+                  { label: '类别', value: (l) => say(LAND_KIND, l.kind) },
+                  { label: '面积（亩）', numeric: true, value: (l) => l.areaMu },
+                  { label: '状态', value: (l) => say(LAND_STATE, l.state) },
+                  { label: '年收入（元）', numeric: true, value: (l) => l.annualIncome },
+                ]}
+              />
+            </section>
+            <FollowUp siteId={h.site.id} householdId={h.id} />
+            <Points members={h.residents} />
+          </>
+        );
+      }}
+    </Show>
+  );
+}
+
+function Stability({ s }: { s: Household['incomeStability'] }) {
+  if (!s) return <p class="state empty">这户还没有收入稳定监测结果（夜间监测运行后显示）。</p>;
+  return (
+    <section class="block" data-stability={s.passing ? 'passing' : 'failing'}>
+      <h2>收入稳定监测<small>{s.passing ? '四条规则全部达标' : `${s.failedRules.length} 条未达标`}，更新于 {when(s.changedAt)}</small></h2>
+      <ul class="rules">
+        {Object.entries(RULES).map(([rule, words]) => {
+          const failure = s.reasons.find((x) => x.rule === rule);
+          return (
+            <li class={failure ? 'fail' : 'pass'} data-rule={rule}>
+              <b>{failure ? '未达标' : '达标'}</b> {words}
+              {failure && <p class="reason">原因：{failure.reason}</p>}
+            </li>
+          );
+        })}
+      </ul>
+      <p class="hint">成员 {s.members} 人，有劳动力 {s.ableToWork} 人，就业 {s.employed} 人，公益性岗位 {s.welfarePosts} 个，稳定收入来源 {s.incomeSources} 项。</p>
+      <h3>未关闭的帮扶缺口</h3>
+      <DataTable
+        name="gaps"
+        exportName="帮扶缺口"
+        rows={s.openGaps}
+        empty="没有未关闭的缺口。"
+        columns={[
+          { label: '发现日期', value: (g) => g.detectedOn },
+          { label: '未达标规则', value: (g) => g.rules.map((r) => RULES[r] ?? r).join('；') },
+          { label: '需要就业帮扶', value: (g) => (g.needsJobHelp ? '是' : '否') },
+        ]}
+      />
+    </section>
+  );
+}
+
+type FollowUpData = {
+  gridTasks: { nodes: { id: string; title: string; status: string; dueOn: string | null; openedAt: string; household: { id: string } | null }[] };
+  demands: { nodes: { id: string; category: string; status: string; description: string; householdId: string | null; claimedBy: { name: string } | null; assignments: { id: string; status: string }[] }[] };
+};
+
+/** What is being done about the gaps: the grid worker's tasks and the demands raised for this household. */
+function FollowUp({ siteId, householdId }: { siteId: string; householdId: string }) {
+  const [r, retry] = useQuery<FollowUpData>(HOUSEHOLD_FOLLOW_UP, { siteId });
+  return (
+    <section class="block">
+      <h2>正在做的帮扶</h2>
+      <Show result={r} retry={retry} what="帮扶事项">
+        {(d) => {
+          const tasks = d.gridTasks.nodes.filter((t) => t.household?.id === householdId);
+          const demands = d.demands.nodes.filter((x) => x.householdId === householdId);
+          return (
+            <>
+              <DataTable
+                name="household-tasks"
+                exportName="网格任务"
+                rows={tasks}
+                empty="没有这户的网格任务。"
+                columns={[
+                  { label: '网格任务', value: (t) => t.title },
+                  { label: '状态', value: (t) => (t.status === 'OPEN' ? '未完成' : '已完成') },
+                  { label: '期限', value: (t) => t.dueOn },
+                ]}
+              />
+              <DataTable
+                name="household-demands"
+                exportName="需求"
+                rows={demands}
+                empty="没有为这户登记的需求。"
+                columns={[
+                  { label: '需求', value: (x) => `${say(DEMAND_CATEGORY, x.category)}：${x.description}` },
+                  { label: '状态', value: (x) => say(DEMAND_STATUS, x.status) },
+                  { label: '认领单位', value: (x) => x.claimedBy?.name },
+                  { label: '志愿者安排', numeric: true, value: (x) => x.assignments.length },
+                ]}
+              />
+            </>
+          );
+        }}
+      </Show>
+    </section>
+  );
+}
+
+function Points({ members }: { members: Member[] }) {
+  const head = members.find((m) => m.relationToHead === 'HEAD') ?? members[0];
+  const [r, retry] = useQuery<{ pointsAccount: { balance: number; householdBalance: number } }>(POINTS_ACCOUNT, { residentId: head?.id }, !head);
+  if (!head) return null;
+  return (
+    <section class="block">
+      <h2>积分</h2>
+      <Show result={r} retry={retry} what="积分">
+        {({ pointsAccount: p }) => <p>全户积分余额 <b data-fact="household-points">{p.householdBalance}</b> 分（户主 {head.name}：{p.balance} 分）</p>}
+      </Show>
+    </section>
+  );
+}
+
+/**
+ * The masked phone, and for officers a "查看完整信息" that asks why (the reason goes into the
+ * audit log with the reveal) before showing the full ID number and phone.
+ */
+function Phone({ member, canReveal }: { member: Member; canReveal: boolean }) {
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [shown, setShown] = useState<{ nationalId: string; phone: string | null } | null>(null);
+  if (shown) return <span class="revealed" data-revealed={member.id}>{shown.phone ?? '（未登记电话）'}<br /><small>{shown.nationalId}</small></span>;
+  return (
+    <span>
+      {member.phoneMasked ?? '—'}
+      {canReveal && !open && <button type="button" class="link" data-reveal={member.id} onClick={() => setOpen(true)}>查看完整信息</button>}
+      {open && (
+        <form
+          class="reveal"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            setBusy(true);
+            setError(null);
+            try {
+              const d = await request<{ revealResidentContact: { nationalId: string; phone: string | null } }>(REVEAL_CONTACT, { id: member.id, reason });
+              setShown(d.revealResidentContact);
+            } catch (err) {
+              setError(err instanceof ApiError ? err : new ApiError(String(err)));
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          <label>
+            查看原因（将记入审计日志）
+            <input name="reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} placeholder="例如：电话回访就业情况" />
+          </label>
+          {error?.forField('reason') ? <span class="field-error" data-field-error="reason">{error.forField('reason')}</span> : error && <ErrorBox error={error} />}
+          <button type="submit" disabled={busy}>确认查看</button>
+          <button type="button" class="link" onClick={() => setOpen(false)}>取消</button>
+        </form>
+      )}
+    </span>
+  );
+}

@@ -1,0 +1,112 @@
+import { useQuery } from '../api';
+import { MONITORING_ROLLUP, REGION_PAGE, REGION_SITES } from '../operations';
+import { LEVEL, percent } from '../labels';
+import { Crumbs } from '../ui/crumbs';
+import { DataTable, useCursor } from '../ui/table';
+import { Show } from '../ui/states';
+import { ActivitiesChart, DemandStatusChart, PointsChart, StabilityCharts, TrendChart, type Rollup } from './panels';
+
+type Region = { code: string; name: string; level: string; parent: Region | null };
+type SiteRow = { id: string; name: string; householdCount: number; residentCount: number; openDemandCount: number };
+
+const CHILD_LEVEL: Record<string, string> = { PROVINCE: 'PREFECTURE', PREFECTURE: 'COUNTY', COUNTY: 'SITE' };
+const CHILD_WORD: Record<string, string> = { PROVINCE: '州（市）', PREFECTURE: '县（区）', COUNTY: '安置点' };
+
+/** A province, prefecture or county officer's page: its child places side by side, then drill down. */
+export function RegionPage({ code }: { code: string }) {
+  const [r, retry] = useQuery<{ region: Region | null; regions: Region[] }>(REGION_PAGE, { code });
+  return (
+    <Show result={r} retry={retry} what="地区">
+      {({ region, regions }) => {
+        if (!region) return <p class="state empty">没有这个地区，或它不在您的辖区内。</p>;
+        const chain: Region[] = [];
+        for (let x: Region | null = region; x; x = x.parent) chain.unshift(x);
+        return (
+          <>
+            <Crumbs items={chain.map((x) => ({ label: x.name, href: x.code === code ? undefined : `#/region/${x.code}` }))} />
+            <h1>{region.name}<small>{LEVEL[region.level]}级概况</small></h1>
+            {region.level === 'COUNTY' ? <CountyBody region={region} /> : <UpperBody region={region} children={regions} />}
+          </>
+        );
+      }}
+    </Show>
+  );
+}
+
+function UpperBody({ region, children }: { region: Region; children: Region[] }) {
+  const [r, retry] = useQuery<{ monitoringRollup: Rollup[] }>(MONITORING_ROLLUP, { level: CHILD_LEVEL[region.level], under: region.code });
+  const names = new Map(children.map((c) => [c.code, c.name]));
+  return (
+    <Show result={r} retry={retry} what="监测数据">
+      {({ monitoringRollup }) => {
+        const rows = monitoringRollup.filter((x) => names.has(x.code));
+        return (
+          <>
+            <StabilityCharts rows={rows} nameOf={(c) => names.get(c) ?? c} childWord={CHILD_WORD[region.level]} />
+            <div class="charts">
+              <TrendChart level={region.level} code={region.code} />
+              <PointsChart regionCode={region.code} />
+            </div>
+            <h2>下级地区</h2>
+            <DataTable
+              name="children"
+              exportName={`${region.name}下级地区`}
+              rows={children.map((c) => ({ ...c, roll: monitoringRollup.find((x) => x.code === c.code) }))}
+              columns={[
+                { label: '名称', value: (c) => c.name, render: (c) => <a href={`#/region/${c.code}`}>{c.name}</a> },
+                { label: '代码', value: (c) => c.code },
+                { label: '监测户数', numeric: true, value: (c) => c.roll?.households ?? null },
+                { label: '达标率', numeric: true, value: (c) => (c.roll ? percent(c.roll.passRate) : null) },
+              ]}
+            />
+          </>
+        );
+      }}
+    </Show>
+  );
+}
+
+function CountyBody({ region }: { region: Region }) {
+  const cursor = useCursor(50);
+  const [sites, retrySites] = useQuery<{ sites: { totalCount: number; endCursor: string | null; nodes: SiteRow[] } }>(REGION_SITES, {
+    regionCode: region.code,
+    after: cursor.after,
+  });
+  const [roll, retryRoll] = useQuery<{ monitoringRollup: Rollup[] }>(MONITORING_ROLLUP, { level: 'SITE', under: region.code });
+  return (
+    <Show result={sites} retry={retrySites} what="安置点">
+      {({ sites: page }) => {
+        const names = new Map(page.nodes.map((s) => [s.id, s.name]));
+        return (
+          <>
+            <Show result={roll} retry={retryRoll} what="监测数据">
+              {({ monitoringRollup }) => (
+                <StabilityCharts rows={monitoringRollup.filter((x) => names.has(x.code))} nameOf={(c) => names.get(c) ?? c} childWord="安置点" />
+              )}
+            </Show>
+            <div class="charts">
+              <TrendChart level="COUNTY" code={region.code} />
+              <DemandStatusChart title="辖区需求清单（按状态）" />
+              <PointsChart regionCode={region.code} />
+              <ActivitiesChart siteIds={page.nodes.map((s) => s.id)} />
+            </div>
+            <h2>安置点</h2>
+            <DataTable
+              name="sites"
+              exportName={`${region.name}安置点`}
+              rows={page.nodes}
+              columns={[
+                { label: '安置点', value: (s) => s.name, render: (s) => <a href={`#/site/${s.id}`}>{s.name}</a> },
+                { label: '户数', numeric: true, value: (s) => s.householdCount },
+                { label: '人数', numeric: true, value: (s) => s.residentCount },
+                { label: '待办需求', numeric: true, value: (s) => s.openDemandCount },
+              ]}
+              empty="这个县还没有安置点。"
+            />
+            {cursor.pager(page)}
+          </>
+        );
+      }}
+    </Show>
+  );
+}

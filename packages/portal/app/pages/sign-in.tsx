@@ -1,0 +1,161 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { ApiError, request, session, type Session } from '../api';
+import { SIGN_IN_CHOICES, SITE_GRIDS } from '../operations';
+import { ROLES } from '../labels';
+import { ErrorBox, Loading } from '../ui/states';
+
+interface Choices {
+  sites: { nodes: { id: string; name: string; region: { code: string; name: string; parent: { code: string; name: string } | null } }[] };
+  organizations: { nodes: { id: string; name: string }[] };
+  units: { id: string; name: string }[];
+}
+
+type Claims = { role: string; regions?: string[]; sites?: string[]; grids?: string[]; org?: string; unit?: string };
+
+/** Asks the gateway's development-only endpoint for a token (absent in production). */
+async function devToken(claims: Claims): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch('/portal/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(claims) });
+  } catch {
+    throw new ApiError('无法连接服务器，请检查网络后重试。');
+  }
+  if (res.status === 404) throw new ApiError('这里是正式环境：请使用统一身份认证登录。');
+  const body = (await res.json()) as { token?: string; error?: { message: string; field?: string } };
+  if (!res.ok || !body.token) {
+    const e = body.error;
+    throw new ApiError(e?.message ?? '无法登录，请稍后再试。', e ? [{ code: 'BAD_USER_INPUT', field: e.field, message: e.message }] : []);
+  }
+  return body.token;
+}
+
+/** Reads the demo data to choose from as the province (development only), then forgets that token. */
+async function asProvince<T>(read: () => Promise<T>): Promise<T> {
+  session.set({ token: await devToken({ role: 'province', regions: ['53'] }), role: 'province', label: '', home: '', scope: {} });
+  try {
+    return await read();
+  } finally {
+    session.clear();
+  }
+}
+
+/**
+ * Development sign-in (开发环境登录): pick a role and its scope from the demo data. The choices
+ * are read through the gateway with a province token from the same development endpoint.
+ */
+export function SignInPage() {
+  const [choices, setChoices] = useState<Choices | ApiError | null>(null);
+  const [role, setRole] = useState('county');
+  const [pick, setPick] = useState('');
+  const [grid, setGrid] = useState('');
+  const [grids, setGrids] = useState<{ id: string; name: string; gridWorkerName: string | null }[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  useEffect(() => {
+    asProvince(() => request<Choices>(SIGN_IN_CHOICES)).then(setChoices, (e: unknown) => setChoices(e instanceof ApiError ? e : new ApiError(String(e))));
+  }, []);
+
+  const counties = useMemo(() => {
+    if (!choices || choices instanceof ApiError) return [];
+    const m = new Map<string, string>();
+    for (const s of choices.sites.nodes) m.set(s.region.code, `${s.region.parent?.name ?? ''} ${s.region.name}`);
+    return [...m].map(([code, name]) => ({ id: code, name }));
+  }, [choices]);
+
+  const options: { id: string; name: string }[] =
+    !choices || choices instanceof ApiError
+      ? []
+      : role === 'province'
+        ? [{ id: '53', name: '云南省' }]
+        : role === 'county'
+          ? counties
+          : role === 'site_officer' || role === 'grid_worker'
+            ? choices.sites.nodes.map((s) => ({ id: s.id, name: `${s.region.name} ${s.name}` }))
+            : role === 'ngo_member'
+              ? choices.organizations.nodes
+              : choices.units;
+
+  useEffect(() => setPick(options[0]?.id ?? ''), [role, choices]);
+  useEffect(() => {
+    setGrids([]);
+    setGrid('');
+    if (role !== 'grid_worker' || !pick) return;
+    asProvince(() => request<{ grids: typeof grids }>(SITE_GRIDS, { siteId: pick })).then(
+      ({ grids: g }) => {
+        setGrids(g);
+        setGrid(g[0]?.id ?? '');
+      },
+      (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e))),
+    );
+  }, [role, pick]);
+
+  if (!choices) return <Loading what="演示数据" />;
+  if (choices instanceof ApiError) return <ErrorBox error={choices} retry={() => location.reload()} />;
+
+  const submit = async (ev: Event) => {
+    ev.preventDefault();
+    setBusy(true);
+    setError(null);
+    const name = options.find((o) => o.id === pick)?.name ?? '';
+    const claims: Claims =
+      role === 'province' || role === 'county'
+        ? { role, regions: [pick] }
+        : role === 'site_officer'
+          ? { role, sites: [pick] }
+          : role === 'grid_worker'
+            ? { role, sites: [pick], grids: grid ? [grid] : [] }
+            : role === 'ngo_member'
+              ? { role, org: pick }
+              : { role, unit: pick };
+    const home =
+      role === 'province' || role === 'county' ? `#/region/${pick}` : role === 'site_officer' ? `#/site/${pick}` : role === 'grid_worker' ? '#/grid' : role === 'ngo_member' ? '#/ngo' : '#/unit';
+    try {
+      const token = await devToken(claims);
+      const gridName = grids.find((g) => g.id === grid)?.name;
+      const s: Session = { token, role, label: gridName ? `${name} ${gridName}` : name.trim(), home, scope: { ...claims } };
+      session.set(s);
+      location.hash = home;
+    } catch (e) {
+      setError(e instanceof ApiError ? e : new ApiError(String(e)));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form class="card sign-in" onSubmit={submit}>
+      <h1>登录（开发环境）</h1>
+      <p class="hint">开发与演示环境：选择一个角色和它的工作范围即可登录。正式环境使用统一身份认证。</p>
+      <label>
+        角色
+        <select name="role" value={role} onChange={(e) => setRole(e.currentTarget.value)}>
+          {['province', 'county', 'site_officer', 'grid_worker', 'ngo_member', 'unit_member'].map((r) => (
+            <option value={r}>{ROLES[r]}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        工作范围
+        <select name="scope" value={pick} onChange={(e) => setPick(e.currentTarget.value)}>
+          {options.map((o) => (
+            <option value={o.id}>{o.name}</option>
+          ))}
+        </select>
+        {!options.length && <span class="field-error">演示数据中没有可选的范围，请先加载演示数据（pnpm seed --scale demo）。</span>}
+      </label>
+      {role === 'grid_worker' && (
+        <label>
+          网格
+          <select name="grid" value={grid} onChange={(e) => setGrid(e.currentTarget.value)}>
+            {grids.map((g) => (
+              <option value={g.id}>{g.name}{g.gridWorkerName ? `（${g.gridWorkerName}）` : ''}</option>
+            ))}
+          </select>
+        </label>
+      )}
+      {error && <ErrorBox error={error} />}
+      <button type="submit" class="primary" disabled={busy || !pick}>{busy ? '正在登录…' : '登录'}</button>
+    </form>
+  );
+}

@@ -1,0 +1,85 @@
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { Empty } from './states';
+
+export interface Column<T> {
+  label: string;
+  /** The cell's plain value: shown, exported, and kept in data-value for checks. */
+  value: (row: T) => string | number | null | undefined;
+  /** A richer cell (a link); the plain value is still what is exported. */
+  render?: (row: T) => ComponentChildren;
+  numeric?: boolean;
+}
+
+const csvCell = (v: unknown) => {
+  const s = v == null ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** Downloads rows as CSV (UTF-8 with BOM, so that spreadsheet programs read the Chinese). */
+export function exportCsv<T>(name: string, columns: Column<T>[], rows: T[]) {
+  const lines = [columns.map((c) => csvCell(c.label)).join(','), ...rows.map((r) => columns.map((c) => csvCell(c.value(r))).join(','))];
+  const blob = new Blob(['\ufeff' + lines.join('\r\n')], { type: 'text/csv;charset=utf-8' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `${name}.csv`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1_000);
+}
+
+export function DataTable<T>(props: { name: string; columns: Column<T>[]; rows: T[]; empty?: string; exportName?: string }) {
+  const { columns, rows } = props;
+  if (!rows.length) return <Empty>{props.empty ?? '暂无数据。'}</Empty>;
+  return (
+    <div class="table" data-table={props.name}>
+      <div class="table-scroll">
+        <table>
+          <thead>
+            <tr>{columns.map((c) => <th class={c.numeric ? 'num' : undefined}>{c.label}</th>)}</tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr>
+                {columns.map((c) => {
+                  const v = c.value(r);
+                  return <td class={c.numeric ? 'num' : undefined} data-value={v ?? ''}>{c.render ? c.render(r) : (v ?? '—')}</td>;
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <button type="button" class="link" onClick={() => exportCsv(props.exportName ?? props.name, columns, rows)}>导出表格（CSV）</button>
+    </div>
+  );
+}
+
+/** "Next page" over a keyset-paged list (the API gives an end cursor, not page numbers). */
+function Pager(props: { shown: number; total: number; page: number; hasNext: boolean; onNext: () => void; onFirst: () => void }) {
+  return (
+    <div class="pager">
+      <span>共 {props.total} 条，第 {props.page} 页（本页 {props.shown} 条）</span>
+      {props.page > 1 && <button type="button" onClick={props.onFirst}>回到第一页</button>}
+      {props.hasNext && <button type="button" onClick={props.onNext}>下一页</button>}
+    </div>
+  );
+}
+
+/** The cursor of the page shown (`after`), `reset` to the first page, and the pager of a loaded page. */
+export function useCursor(pageSize: number) {
+  const [stack, setStack] = useState<string[]>([]);
+  return {
+    after: stack[stack.length - 1] as string | undefined,
+    reset: () => setStack([]),
+    pager: (p: { nodes: unknown[]; totalCount: number; endCursor: string | null }) => (
+      <Pager
+        shown={p.nodes.length}
+        total={p.totalCount}
+        page={stack.length + 1}
+        hasNext={Boolean(p.endCursor) && stack.length * pageSize + p.nodes.length < p.totalCount}
+        onNext={() => setStack([...stack, p.endCursor!])}
+        onFirst={() => setStack([])}
+      />
+    ),
+  };
+}
