@@ -1,5 +1,6 @@
 import { loadConfig, platformSettings, setting, type ConfigOf } from '@anju/kit';
 import { SUBGRAPHS } from './subgraphs';
+import { portalSettings } from './portal';
 
 const url = (name: string) => {
   const s = SUBGRAPHS.find((g) => g.name === name)!;
@@ -16,6 +17,7 @@ export const gatewaySettings = {
   GATEWAY_CORS_ORIGINS: setting.list([], 'browser origins allowed to call the gateway (comma-separated, exact match); empty allows none'),
   GATEWAY_MAX_BODY_BYTES: setting.int(1_048_576, 'largest request body accepted, in bytes', 1_024, 64 * 1_048_576),
   GATEWAY_SUBGRAPH_TIMEOUT_MS: setting.int(30_000, 'a subgraph request still unanswered after this long fails', 100),
+  ...portalSettings,
 };
 export type GatewayConfig = ConfigOf<typeof gatewaySettings>;
 export const loadGatewayConfig = (env?: Record<string, string | undefined>) => loadConfig(gatewaySettings, env);

@@ -13,6 +13,7 @@ import { readSupergraph, subgraphsOf } from './supergraph';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source';
 import { formatGatewayError } from './errors';
 import { bodyErrorHandler, corsMiddleware, requestIdMiddleware } from './http';
+import { mountPortal, safelistMiddleware } from './portal';
 
 export interface GatewayOptions {
   /** Where log lines go; tests pass a stream to read them. */
@@ -87,11 +88,13 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const app = express();
   app.disable('x-powered-by');
   mountHealth(app, 'gateway', readiness, lifecycle);
+  mountPortal(app, config, logger);
   app.use(
     '/graphql',
     requestIdMiddleware,
     corsMiddleware(config.GATEWAY_CORS_ORIGINS),
     express.json({ limit: config.GATEWAY_MAX_BODY_BYTES }),
+    safelistMiddleware(config, logger),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const authorization = req.header('authorization') ?? '';

@@ -1,0 +1,101 @@
+/**
+ * The portal (packages/portal) served by the gateway, same origin as /graphql:
+ * - its built files (index.html, app.js, app.css) at `/`;
+ * - outside production, `POST /portal/dev/token`, which mints a development token for the
+ *   sign-in page (absent in production: a 404 like any unknown path);
+ * - the persisted-query safelist: a browser's request to /graphql must name one of the portal's
+ *   own operations (dist/operations.json, written at build time), whose listed text is what runs,
+ *   so the portal in a browser cannot be used as a free-form query console.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express, type RequestHandler } from 'express';
+import { AppError, ROLES, currentRequestId, mintToken, setting, verifyBearer, type Logger, type PlatformConfig } from '@anju/kit';
+
+const DEFAULT_PORTAL_DIR = path.resolve(__dirname, '..', '..', 'packages', 'portal', 'dist');
+
+export const portalSettings = {
+  PORTAL_DIR: setting.string(DEFAULT_PORTAL_DIR, 'folder of the built portal (pnpm --filter @anju/portal build) that the gateway serves at /'),
+  PORTAL_SAFELIST: setting.oneOf(['auto', 'on', 'off'] as const, 'auto', "browsers may send only the portal's own operations to /graphql; auto: on in production"),
+};
+
+type PortalConfig = Pick<PlatformConfig, 'NODE_ENV' | 'AUTH_JWT_SECRET' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_ALGORITHMS'> & {
+  PORTAL_DIR: string;
+  PORTAL_SAFELIST: 'auto' | 'on' | 'off';
+};
+
+/** The safelist the build wrote: operation id (sha256 of the text) → text; empty if the portal is not built. */
+export function readSafelist(dir: string): Map<string, string> {
+  const file = path.join(dir, 'operations.json');
+  if (!fs.existsSync(file)) return new Map();
+  return new Map(Object.entries(JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>));
+}
+
+/** A request a browser sent (fetch always adds Sec-Fetch-Site; cross-origin ones an Origin). */
+const fromBrowser = (req: express.Request) => Boolean(req.header('sec-fetch-site') || req.header('origin'));
+
+/**
+ * For /graphql, after the JSON body is read: a listed operation id replaces the sent text by the
+ * listed one; with the safelist on, a browser request without a listed id is refused (HTTP 400).
+ */
+export function safelistMiddleware(config: PortalConfig, logger: Logger): RequestHandler {
+  const enforce = config.PORTAL_SAFELIST === 'on' || (config.PORTAL_SAFELIST === 'auto' && config.NODE_ENV === 'production');
+  const safelist = readSafelist(config.PORTAL_DIR);
+  if (enforce && !safelist.size) logger.warn({ dir: config.PORTAL_DIR }, 'portal safelist is on but empty: build the portal; browsers get no operation');
+  return (req, res, next) => {
+    const body = req.body as { query?: string; extensions?: { persistedQuery?: { sha256Hash?: string } } } | undefined;
+    const id = body?.extensions?.persistedQuery?.sha256Hash;
+    const listed = id ? safelist.get(id) : undefined;
+    if (body && listed) {
+      body.query = listed;
+      delete body.extensions!.persistedQuery;
+    } else if (enforce && fromBrowser(req) && req.method !== 'OPTIONS') {
+      res.status(400).json({
+        errors: [{
+          message: "Only the portal's own operations are accepted from a browser.",
+          extensions: { code: 'PERSISTED_QUERY_NOT_ALLOWED', requestId: currentRequestId() },
+        }],
+      });
+      return;
+    }
+    next();
+  };
+}
+
+/** Mints a development token for the claims the sign-in page chose (never mounted in production). */
+function devTokenHandler(config: PortalConfig): RequestHandler {
+  return async (req, res) => {
+    const { role, regions, sites, grids, org, unit, resident, volunteer } = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
+      res.status(400).json({ error: { field: 'role', message: `role must be one of ${ROLES.join(', ')}` } });
+      return;
+    }
+    try {
+      const scope = [regions, sites, grids, org, unit].flat().filter(Boolean).join(',').slice(0, 80);
+      const token = await mintToken(
+        { sub: `dev-${role}${scope ? `-${scope}` : ''}`, role: role as (typeof ROLES)[number], regions, sites, grids, org, unit, resident, volunteer } as never,
+        config,
+        '8h',
+      );
+      await verifyBearer(`Bearer ${token}`, config); // the same check every subgraph runs: a token lacking its scope is refused here
+      res.json({ token });
+    } catch (err) {
+      const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+      if (issues?.length) {
+        const issue = issues[0];
+        res.status(400).json({ error: { field: String(issue.path[0] ?? ''), message: issue.message } });
+      } else if (err instanceof AppError) res.status(400).json({ error: { message: err.message } });
+      else throw err;
+    }
+  };
+}
+
+/** Mounts the portal on the gateway's app; call before /graphql. */
+export function mountPortal(app: Express, config: PortalConfig, logger: Logger): void {
+  if (config.NODE_ENV !== 'production') app.post('/portal/dev/token', express.json({ limit: 4_096 }), devTokenHandler(config));
+  if (!fs.existsSync(path.join(config.PORTAL_DIR, 'index.html'))) {
+    logger.warn({ dir: config.PORTAL_DIR }, 'the portal is not built (pnpm --filter @anju/portal build): / serves nothing');
+    return;
+  }
+  app.use(express.static(config.PORTAL_DIR, { index: 'index.html', maxAge: config.NODE_ENV === 'production' ? '5m' : 0 }));
+}
