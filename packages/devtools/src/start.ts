@@ -17,6 +17,7 @@ import IORedis from 'ioredis';
 import { ConfigError, loadConfig, platformSettings, setting } from '@anju/kit';
 import { PROCESSES, REPO_ROOT, portSettings, type ProcessDefinition } from './start/processes';
 import { NotEmptyError, seed } from './seed/seed';
+import { buildPortal } from '@anju/portal';
 import { formatLogLine, lines, painter, prefixer } from './start/output';
 import {
   databaseName,
@@ -282,6 +283,11 @@ async function main(): Promise<void> {
     env[def.portSetting] = String(port);
     if (def.gatewayUrlSetting) env[def.gatewayUrlSetting] = `http://localhost:${port}/graphql`;
   }
+  // The gateway serves the portal from its build (about a second, no network).
+  if (selected.some((d) => d.kind === 'gateway')) {
+    const built = await buildPortal();
+    say(`portal built (${Math.round(built.bytes / 1024)} KiB, ${built.operations} operations in its safelist)`);
+  }
   say(`starting ${selected.map((d) => d.name).join(', ')}`);
   for (const { def, port } of ports) running.push(startProcess(def, port, env, args.raw));
 
@@ -294,6 +300,7 @@ async function main(): Promise<void> {
     p.bold(`Anju is running: ${running.length} processes, PostgreSQL ${embedded ? `embedded (${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)}) on port ${embedded.port}` : 'at ' + redactUrl(databaseUrl)}, Redis at ${redactUrl(config.REDIS_URL)}`),
   ];
   const row = (label: string, text: string) => `  ${label.padEnd(12)}${text}`;
+  if (gateway) summary.push(row('portal', p.bold(`http://localhost:${gateway.port}/`) + ' ' + p.dim('(门户; development sign-in: pick a role and scope)')));
   if (gateway) summary.push(row('GraphQL', p.bold(`http://localhost:${gateway.port}/graphql`)));
   for (const x of ports.filter((y) => y.def.kind === 'api')) summary.push(row(x.def.service, `http://localhost:${x.port}/graphql ${p.dim('(subgraph, direct)')}`));
   summary.push(
