@@ -33,6 +33,10 @@ describe('grid-worker tasks from events (governance)', () => {
     // The other grid's worker does not see it; the site officer does.
     expect(dataOf(await sys.query(TASKS, {}, n.workerTokens[1])).gridTasks.totalCount).toBe(0);
     expect(dataOf(await sys.query(TASKS, {}, n.officer)).gridTasks.totalCount).toBe(1);
+    // One household's tasks (its page in the portal): this one has it, the next has none.
+    const OF_HOUSEHOLD = `query($h: ID!) { gridTasks(householdId: $h) { totalCount nodes { id } } }`;
+    expect(dataOf(await sys.query(OF_HOUSEHOLD, { h: n.householdIds[0] }, n.officer)).gridTasks.nodes).toEqual([{ id: mine.nodes[0].id }]);
+    expect(dataOf(await sys.query(OF_HOUSEHOLD, { h: n.householdIds[1] }, n.officer)).gridTasks.totalCount).toBe(0);
     // A second gap for the same household (say, a new one after it closed) is a new task; the same gap again is not.
     await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[0]));
     await sys.waitForIdle();

@@ -251,6 +251,10 @@ describe('matching through the gateway', () => {
       await sys.waitForIdle();
       const rows = await sys.sql(`SELECT id, category, status, urgency FROM matching.demand WHERE household_id = $1`, [place.householdIds[1]]);
       expect(rows).toEqual([expect.objectContaining({ category: 'job_help', status: 'open', urgency: 'high' })]);
+      // One household's demands (its page in the portal).
+      const OF_HOUSEHOLD = `query($h: ID!) { demands(householdId: $h) { totalCount nodes { id } } }`;
+      expect(dataOf(await sys.query(OF_HOUSEHOLD, { h: place.householdIds[1] }, county)).demands.nodes).toEqual([{ id: rows[0].id }]);
+      expect(dataOf(await sys.query(OF_HOUSEHOLD, { h: randomUUID() }, county)).demands.totalCount).toBe(0);
       const closed = envelope('household.gap.closed', { gapId, householdId: place.householdIds[1], siteId: place.siteIds[1], regionCode: '530102', closedOn: day(0) });
       await queue.add('household.gap.closed', closed, { jobId: closed.id });
       await sys.waitForIdle();

@@ -7,7 +7,8 @@ const STATUS = { OPEN: 'open', DONE: 'done', CLOSED: 'closed' } as const;
 export const gridTaskResolvers = {
   GridTaskStatus: STATUS,
   Query: {
-    gridTasks: (_: unknown, a: { siteId?: string; gridId?: string; status?: GridTaskStatus; first?: number; after?: string }, ctx: GovernanceContext) => ctx.gridTasks.list(a),
+    gridTasks: (_: unknown, a: { siteId?: string; gridId?: string; status?: GridTaskStatus; householdId?: string; first?: number; after?: string }, ctx: GovernanceContext) =>
+      ctx.gridTasks.list(a),
   },
   Mutation: {
     completeGridTask: (_: unknown, a: { id: string; note: string }, ctx: GovernanceContext) => ctx.gridTasks.complete(a.id, a.note),

@@ -71,12 +71,15 @@ export class GridTaskService {
   }
 
   /** Tasks in the caller's scope (a grid worker: their grids), oldest first. */
-  async list(args: { siteId?: string | null; gridId?: string | null; status?: GridTaskStatus | null; first?: number | null; after?: string | null }) {
+  async list(args: {
+    siteId?: string | null; gridId?: string | null; status?: GridTaskStatus | null; householdId?: string | null; first?: number | null; after?: string | null;
+  }) {
     requireRole(this.principal, 'province', 'county', 'site_officer', 'grid_worker');
     const limit = pageSize(args.first);
-    const scope = this.scope(4);
-    const params: unknown[] = [args.siteId ?? null, args.gridId ?? null, args.status ?? null, ...scope.params];
-    const where = `($1::text IS NULL OR t.site_id = as_uuid($1)) AND ($2::text IS NULL OR t.grid_id = as_uuid($2)) AND ($3::text IS NULL OR t.status = $3) AND ${scope.sql}`;
+    const scope = this.scope(5);
+    const params: unknown[] = [args.siteId ?? null, args.gridId ?? null, args.status ?? null, args.householdId ?? null, ...scope.params];
+    const where = `($1::text IS NULL OR t.site_id = as_uuid($1)) AND ($2::text IS NULL OR t.grid_id = as_uuid($2)) AND ($3::text IS NULL OR t.status = $3)
+      AND ($4::text IS NULL OR t.household_id = as_uuid($4)) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM grid_task t WHERE ${where}`, params);
     const key = cursor.decode(args.after);
     const n = params.length;

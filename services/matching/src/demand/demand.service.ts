@@ -69,11 +69,15 @@ export class DemandService {
   }
 
   /** Demands in the caller's scope, newest first; optionally of one site and one status. */
-  async list(siteId: string | null | undefined, status: DemandStatus | null | undefined, first: number | null | undefined, after: string | null | undefined) {
+  async list(
+    siteId: string | null | undefined, status: DemandStatus | null | undefined, first: number | null | undefined, after: string | null | undefined,
+    householdId?: string | null,
+  ) {
     const limit = Math.min(Math.max(first ?? 50, 1), 200);
-    const s = demandScope(this.principal, 3);
-    const where = `($1::text IS NULL OR d.site_id = ${uuidParam(1)}) AND ($2::text IS NULL OR d.status = $2) AND ${s.sql}`;
-    const params = [siteId ?? null, status ?? null, ...s.params];
+    const s = demandScope(this.principal, 4);
+    const where = `($1::text IS NULL OR d.site_id = ${uuidParam(1)}) AND ($2::text IS NULL OR d.status = $2)
+      AND ($3::text IS NULL OR d.household_id = ${uuidParam(3)}) AND ${s.sql}`;
+    const params = [siteId ?? null, status ?? null, householdId ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM demand d WHERE ${where}`, params);
     const [afterAt, afterId] = after ? Buffer.from(after, 'base64url').toString().split('|') : [null, null];
     const n = params.length;
