@@ -127,6 +127,13 @@ describe('the portal in a browser', () => {
     expect(ruleStates).toHaveLength(4);
     for (const [rule, state] of ruleStates) expect(state).toBe(household.incomeStability.failedRules.includes(rule) ? 'fail' : 'pass');
 
+    // What is being done about its gaps: its own grid tasks and demands, as the API lists them.
+    const followUp = dataOf(await sys.query(op('HouseholdFollowUp'), { siteId: busiest.id, householdId }, countyToken));
+    await page.waitForFunction(() => [...document.querySelectorAll('h2')].some((h) => h.textContent === '正在做的帮扶') && !document.querySelector('.loading'));
+    const titles = async (table: string) => (await page.$(`[data-table="${table}"]`) ? (await tableValues(page, table)).map((r) => r[0]) : []);
+    expect(await titles('household-tasks')).toEqual(followUp.gridTasks.nodes.map((t: { title: string }) => t.title));
+    expect((await titles('household-demands')).length).toBe(followUp.demands.nodes.length);
+
     const member = household.residents[0] as { id: string };
     await page.click(`button[data-reveal="${member.id}"]`);
     await page.type('form.reveal input[name=reason]', '看');
@@ -189,6 +196,18 @@ describe('the portal in a browser', () => {
     // Nothing wider than the phone's screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await screenshot(page, 'portal-grid-worker');
+
+    // Complete the first task: without a note the note's error shows beside it; with one, it is done.
+    const task = today.gridTasks.nodes[0] as { id: string };
+    await page.click(`button[data-complete="${task.id}"]`);
+    await page.type('form.complete textarea[name=note]', '好');
+    await page.click('form.complete button[type=submit]');
+    await page.waitForSelector('[data-field-error="note"]');
+    expect(await page.$eval('[data-field-error="note"]', (e) => e.textContent)).toBe('请写明做了什么（2到1000个字）。');
+    await page.type('form.complete textarea[name=note]', '，已上门登记参加技能培训');
+    await page.click('form.complete button[type=submit]');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-list="tasks"] li').length === n - 1, {}, today.gridTasks.nodes.length);
+    expect(await sys.sql(`SELECT status, note FROM governance.grid_task WHERE id = $1`, [task.id])).toEqual([{ status: 'done', note: '好，已上门登记参加技能培训' }]);
     expect(problemsOf(page)).toEqual([]);
   });
 

@@ -68,6 +68,7 @@ const CODE_WORDS: Record<string, string> = {
 /** The services' field messages, as a clerk reads them: `field:REASON` (or `field:` for any reason). */
 const FIELD_WORDS: Record<string, string> = {
   'reason:': '请说明查看原因（2到200个字）。',
+  'note:': '请写明做了什么（2到1000个字）。',
   'promisedOn:PAST': '承诺完成日期不能早于今天。',
   'promisedOn:FORMAT': '请选择承诺完成日期。',
 };

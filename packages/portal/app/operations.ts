@@ -133,12 +133,12 @@ export const HOUSEHOLD_PAGE = gql`
   }`;
 
 export const HOUSEHOLD_FOLLOW_UP = gql`
-  query HouseholdFollowUp($siteId: ID!) {
-    gridTasks(siteId: $siteId, first: 100) {
-      nodes { id title status dueOn openedAt household { id } }
+  query HouseholdFollowUp($siteId: ID!, $householdId: ID!) {
+    gridTasks(siteId: $siteId, householdId: $householdId, first: 50) {
+      totalCount nodes { id title status dueOn openedAt note }
     }
-    demands(siteId: $siteId, first: 100) {
-      nodes { id category status description householdId claimedBy { name } assignments { id status } }
+    demands(siteId: $siteId, householdId: $householdId, first: 50) {
+      totalCount nodes { id category status description claimedBy { name } assignments { id status } }
     }
   }`;
 
@@ -165,6 +165,11 @@ export const GRID_WORKER_TODAY = gql`
     }
     myListItems(overdue: true, first: 20) { totalCount nodes { id title dueOn kind } }
     overdueIssues: microIssues(overdue: true, first: 20) { totalCount nodes { id title level levelDueAt } }
+  }`;
+
+export const COMPLETE_GRID_TASK = gql`
+  mutation CompleteGridTask($id: ID!, $note: String!) {
+    completeGridTask(id: $id, note: $note) { id status doneAt note }
   }`;
 
 export const GRID_HOUSEHOLDS = gql`

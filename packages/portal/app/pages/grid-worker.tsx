@@ -1,8 +1,9 @@
-import { session, useQuery } from '../api';
-import { GRID_HOUSEHOLDS, GRID_OF, GRID_WORKER_TODAY } from '../operations';
+import { useState } from 'preact/hooks';
+import { ApiError, request, session, useQuery } from '../api';
+import { COMPLETE_GRID_TASK, GRID_HOUSEHOLDS, GRID_OF, GRID_WORKER_TODAY } from '../operations';
 import { ISSUE_LEVEL, RULES_SHORT, say } from '../labels';
 import { today, when } from '../dates';
-import { Empty, Show } from '../ui/states';
+import { Empty, ErrorBox, Show } from '../ui/states';
 import { useCursor } from '../ui/table';
 
 type Today = {
@@ -35,6 +36,7 @@ export function GridWorkerPage() {
                         <span>{x.household ? <a href={`#/household/${x.household.id}`}>户号 {x.household.householdNumber}</a> : x.grid?.name}</span>
                         <span>{x.household?.address ?? ''}</span>
                         <span>期限：{x.dueOn ?? '未定'}</span>
+                        <Complete taskId={x.id} done={retry} />
                       </li>
                     ))}
                   </ul>
@@ -106,5 +108,39 @@ function HouseholdList({ grid }: { grid: { id: string; name: string; site: { id:
         )}
       </Show>
     </section>
+  );
+}
+
+/** Marks a task done with a note of what was done (完成任务); the note's error is shown beside it. */
+function Complete({ taskId, done }: { taskId: string; done: () => void }) {
+  const [open, setOpen] = useState(false);
+  const [note, setNote] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  if (!open) return <button type="button" class="link" data-complete={taskId} onClick={() => setOpen(true)}>完成任务</button>;
+  return (
+    <form
+      class="complete"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        try {
+          await request(COMPLETE_GRID_TASK, { id: taskId, note });
+          done();
+        } catch (err) {
+          setError(err instanceof ApiError ? err : new ApiError(String(err)));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      <label>
+        做了什么
+        <textarea name="note" rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} placeholder="例如：已上门了解，登记参加下月技能培训" />
+      </label>
+      {error?.forField('note') ? <span class="field-error" data-field-error="note">{error.forField('note')}</span> : error && <ErrorBox error={error} />}
+      <button type="submit" disabled={busy}>{busy ? '正在提交…' : '提交'}</button>
+    </form>
   );
 }

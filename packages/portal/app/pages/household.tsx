@@ -172,20 +172,20 @@ function Stability({ s }: { s: Household['incomeStability'] }) {
 }
 
 type FollowUpData = {
-  gridTasks: { nodes: { id: string; title: string; status: string; dueOn: string | null; openedAt: string; household: { id: string } | null }[] };
-  demands: { nodes: { id: string; category: string; status: string; description: string; householdId: string | null; claimedBy: { name: string } | null; assignments: { id: string; status: string }[] }[] };
+  gridTasks: { nodes: { id: string; title: string; status: string; dueOn: string | null; openedAt: string; note: string | null }[] };
+  demands: { nodes: { id: string; category: string; status: string; description: string; claimedBy: { name: string } | null; assignments: { id: string; status: string }[] }[] };
 };
 
 /** What is being done about the gaps: the grid worker's tasks and the demands raised for this household. */
 function FollowUp({ siteId, householdId }: { siteId: string; householdId: string }) {
-  const [r, retry] = useQuery<FollowUpData>(HOUSEHOLD_FOLLOW_UP, { siteId });
+  const [r, retry] = useQuery<FollowUpData>(HOUSEHOLD_FOLLOW_UP, { siteId, householdId });
   return (
     <section class="block">
       <h2>正在做的帮扶</h2>
       <Show result={r} retry={retry} what="帮扶事项">
         {(d) => {
-          const tasks = d.gridTasks.nodes.filter((t) => t.household?.id === householdId);
-          const demands = d.demands.nodes.filter((x) => x.householdId === householdId);
+          const tasks = d.gridTasks.nodes;
+          const demands = d.demands.nodes;
           return (
             <>
               <DataTable
@@ -195,8 +195,9 @@ function FollowUp({ siteId, householdId }: { siteId: string; householdId: string
                 empty="没有这户的网格任务。"
                 columns={[
                   { label: '网格任务', value: (t) => t.title },
-                  { label: '状态', value: (t) => (t.status === 'OPEN' ? '未完成' : '已完成') },
+                  { label: '状态', value: (t) => ({ OPEN: '未完成', DONE: '已完成', CLOSED: '已关闭（缺口已消除）' })[t.status] ?? t.status },
                   { label: '期限', value: (t) => t.dueOn },
+                  { label: '办理情况', value: (t) => t.note },
                 ]}
               />
               <DataTable
