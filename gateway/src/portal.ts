@@ -10,7 +10,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
-import { AppError, ROLES, currentRequestId, mintToken, setting, verifyBearer, type Logger, type PlatformConfig } from '@anju/kit';
+import {
+  AppError, ROLES, currentRequestId, issuerSettings, loadConfig, mintToken, setting, verifyBearer, type IssuerConfig, type Logger, type PlatformConfig,
+} from '@anju/kit';
 
 const DEFAULT_PORTAL_DIR = path.resolve(__dirname, '..', '..', 'packages', 'portal', 'dist');
 
@@ -19,7 +21,7 @@ export const portalSettings = {
   PORTAL_SAFELIST: setting.oneOf(['auto', 'on', 'off'] as const, 'auto', "browsers may send only the portal's own operations to /graphql; auto: on in production"),
 };
 
-type PortalConfig = Pick<PlatformConfig, 'NODE_ENV' | 'AUTH_JWT_SECRET' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_ALGORITHMS'> & {
+type PortalConfig = Pick<PlatformConfig, 'NODE_ENV' | 'AUTH_PUBLIC_KEYS' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'> & {
   PORTAL_DIR: string;
   PORTAL_SAFELIST: 'auto' | 'on' | 'off';
 };
@@ -62,8 +64,12 @@ export function safelistMiddleware(config: PortalConfig, logger: Logger): Reques
   };
 }
 
-/** Mints a development token for the claims the sign-in page chose (never mounted in production). */
-function devTokenHandler(config: PortalConfig): RequestHandler {
+/**
+ * Mints a development token for the claims the sign-in page chose (never mounted in production),
+ * with the issuer's settings (the checked-in development key unless AUTH_PRIVATE_KEY is set):
+ * the gateway itself holds no signing key in production.
+ */
+function devTokenHandler(config: PortalConfig, issuer: IssuerConfig): RequestHandler {
   return async (req, res) => {
     const { role, regions, sites, grids, org, unit, resident, volunteer } = (req.body ?? {}) as Record<string, unknown>;
     if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) {
@@ -74,7 +80,7 @@ function devTokenHandler(config: PortalConfig): RequestHandler {
       const scope = [regions, sites, grids, org, unit].flat().filter(Boolean).join(',').slice(0, 80);
       const token = await mintToken(
         { sub: `dev-${role}${scope ? `-${scope}` : ''}`, role: role as (typeof ROLES)[number], regions, sites, grids, org, unit, resident, volunteer } as never,
-        config,
+        issuer,
         '8h',
       );
       await verifyBearer(`Bearer ${token}`, config); // the same check every subgraph runs: a token lacking its scope is refused here
@@ -92,7 +98,9 @@ function devTokenHandler(config: PortalConfig): RequestHandler {
 
 /** Mounts the portal on the gateway's app; call before /graphql. */
 export function mountPortal(app: Express, config: PortalConfig, logger: Logger): void {
-  if (config.NODE_ENV !== 'production') app.post('/portal/dev/token', express.json({ limit: 4_096 }), devTokenHandler(config));
+  if (config.NODE_ENV !== 'production') {
+    app.post('/portal/dev/token', express.json({ limit: 4_096 }), devTokenHandler(config, loadConfig(issuerSettings)));
+  }
   if (!fs.existsSync(path.join(config.PORTAL_DIR, 'index.html'))) {
     logger.warn({ dir: config.PORTAL_DIR }, 'the portal is not built (pnpm --filter @anju/portal build): / serves nothing');
     return;
