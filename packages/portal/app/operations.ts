@@ -118,17 +118,27 @@ export const HOUSEHOLD_PAGE = gql`
       id householdNumber address
       site { id name region { code name } }
       building { id name }
-      residents {
-        id name nationalIdMasked phoneMasked gender age ethnicity labourCapacity relationToHead wantsWork canWorkAway
-        enrollments { id status completedOn course { skill provider } }
-        skills { id name level }
-        employments { id kind startedOn endedOn monthlyIncome destination employer { name } }
-      }
+      residents { id name nationalIdMasked phoneMasked gender age ethnicity labourCapacity relationToHead wantsWork canWorkAway }
       landAssets { id kind areaMu state annualIncome }
       incomeStability {
         passing failedRules reasons { rule reason } members ableToWork employed welfarePosts incomeSources changedAt
         openGaps { id rules needsJobHelp detectedOn }
       }
+    }
+  }`;
+
+// Members' jobs, then their training and skills: nested lists are costed at the gateway, so each is its own request.
+export const HOUSEHOLD_JOBS = gql`
+  query HouseholdJobs($id: ID!) {
+    household(id: $id) {
+      residents { id name employments { id kind startedOn endedOn monthlyIncome destination employer { name } } }
+    }
+  }`;
+
+export const HOUSEHOLD_TRAINING = gql`
+  query HouseholdTraining($id: ID!) {
+    household(id: $id) {
+      residents { id name enrollments { id status completedOn course { skill provider } } skills { id name level } }
     }
   }`;
 

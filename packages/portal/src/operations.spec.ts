@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildSchema, parse, validate } from 'graphql';
+import { buildSchema, parse, validate, type OperationDefinitionNode } from 'graphql';
+import { assertWithinLimits, limitSettings, loadConfig, measureOperation } from '@anju/kit';
 import { buildPortal } from './build';
 import { operationHash, portalOperations } from './operations';
 
@@ -13,6 +14,16 @@ describe("the portal's operations", () => {
     for (const op of portalOperations()) {
       const errors = validate(schema, parse(op.text)).map((e) => e.message);
       expect({ op: op.name, errors }).toEqual({ op: op.name, errors: [] });
+    }
+  });
+
+  it("each stays within the gateway's default query limits (depth, aliases, cost)", () => {
+    const schema = buildSchema(fs.readFileSync(SUPERGRAPH, 'utf8'));
+    const limits = loadConfig(limitSettings, {});
+    for (const op of portalOperations()) {
+      const doc = parse(op.text);
+      const measure = measureOperation(schema, doc, doc.definitions[0] as OperationDefinitionNode, {}, limits.QUERY_MAX_LIST_ITEMS);
+      expect(() => assertWithinLimits(measure, limits)).not.toThrow();
     }
   });
 

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiError, request, session, useQuery } from '../api';
-import { HOUSEHOLD_FOLLOW_UP, HOUSEHOLD_PAGE, POINTS_ACCOUNT, REVEAL_CONTACT } from '../operations';
+import { HOUSEHOLD_FOLLOW_UP, HOUSEHOLD_JOBS, HOUSEHOLD_PAGE, HOUSEHOLD_TRAINING, POINTS_ACCOUNT, REVEAL_CONTACT } from '../operations';
 import {
   DEMAND_CATEGORY, DEMAND_STATUS, EMPLOYMENT_KIND, GENDER, LABOUR, LAND_KIND, LAND_STATE, RELATION, RULES, say,
 } from '../labels';
@@ -12,9 +12,16 @@ import { ErrorBox, Show } from '../ui/states';
 type Member = {
   id: string; name: string; nationalIdMasked: string; phoneMasked: string | null; gender: string; age: number; ethnicity: string;
   labourCapacity: string; relationToHead: string; wantsWork: boolean; canWorkAway: boolean;
-  enrollments: { id: string; status: string; completedOn: string | null; course: { skill: string; provider: string } | null }[];
-  skills: { id: string; name: string; level: string }[];
-  employments: { id: string; kind: string; startedOn: string; endedOn: string | null; monthlyIncome: number; destination: string | null; employer: { name: string } | null }[];
+};
+type Jobs = { household: { residents: { id: string; name: string; employments: { id: string; kind: string; startedOn: string; endedOn: string | null; monthlyIncome: number; destination: string | null; employer: { name: string } | null }[] }[] } | null };
+type Training = {
+  household: {
+    residents: {
+      id: string; name: string;
+      enrollments: { id: string; status: string; completedOn: string | null; course: { skill: string; provider: string } | null }[];
+      skills: { id: string; name: string; level: string }[];
+    }[];
+  } | null;
 };
 type Household = {
   id: string; householdNumber: string; address: string | null;
@@ -38,9 +45,6 @@ export function HouseholdPage({ id }: { id: string }) {
         if (!h) return <p class="state empty">没有这户，或它不在您的工作范围内。</p>;
         const s = session.get();
         const officer = s && ['province', 'county', 'site_officer'].includes(s.role);
-        const jobs = h.residents.flatMap((m) => m.employments.map((e) => ({ ...e, who: m.name })));
-        const training = h.residents.flatMap((m) => m.enrollments.map((e) => ({ ...e, who: m.name })));
-        const skills = h.residents.flatMap((m) => m.skills.map((k) => ({ ...k, who: m.name })));
         return (
           <>
             <Crumbs
@@ -71,49 +75,8 @@ export function HouseholdPage({ id }: { id: string }) {
                 ]}
               />
             </section>
-            <section class="block">
-              <h2>就业</h2>
-              <DataTable
-                name="jobs"
-                exportName={`户号${h.householdNumber}就业`}
-                rows={jobs}
-                empty="这户没有就业记录。"
-                columns={[
-                  { label: '成员', value: (j) => j.who },
-                  { label: '就业方式', value: (j) => say(EMPLOYMENT_KIND, j.kind) },
-                  { label: '单位或去向', value: (j) => j.employer?.name ?? j.destination },
-                  { label: '开始', value: (j) => j.startedOn },
-                  { label: '结束', value: (j) => j.endedOn },
-                  { label: '月收入（元）', numeric: true, value: (j) => j.monthlyIncome },
-                ]}
-              />
-            </section>
-            <section class="block">
-              <h2>培训与技能</h2>
-              <DataTable
-                name="training"
-                exportName={`户号${h.householdNumber}培训`}
-                rows={training}
-                empty="这户没有参加培训。"
-                columns={[
-                  { label: '成员', value: (t) => t.who },
-                  { label: '课程', value: (t) => (t.course ? `${t.course.skill}（${t.course.provider}）` : null) },
-                  { label: '状态', value: (t) => ({ ENROLLED: '在学', COMPLETED: '已结业', DROPPED: '已退出' })[t.status] ?? t.status },
-                  { label: '结业日期', value: (t) => t.completedOn },
-                ]}
-              />
-              <DataTable
-                name="skills"
-                exportName={`户号${h.householdNumber}技能`}
-                rows={skills}
-                empty="这户还没有登记技能。"
-                columns={[
-                  { label: '成员', value: (k) => k.who },
-                  { label: '技能', value: (k) => k.name },
-                  { label: '等级', value: (k) => k.level },
-                ]}
-              />
-            </section>
+            <JobsBlock id={h.id} number={h.householdNumber} />
+            <TrainingBlock id={h.id} number={h.householdNumber} />
             <section class="block">
               <h2>土地（三块地）</h2>
               <DataTable
@@ -135,6 +98,74 @@ export function HouseholdPage({ id }: { id: string }) {
         );
       }}
     </Show>
+  );
+}
+
+function JobsBlock({ id, number }: { id: string; number: string }) {
+  const [r, retry] = useQuery<Jobs>(HOUSEHOLD_JOBS, { id });
+  return (
+    <section class="block">
+      <h2>就业</h2>
+      <Show result={r} retry={retry} what="就业情况">
+        {({ household }) => (
+          <DataTable
+            name="jobs"
+            exportName={`户号${number}就业`}
+            rows={(household?.residents ?? []).flatMap((m) => m.employments.map((e) => ({ ...e, who: m.name })))}
+            empty="这户没有就业记录。"
+            columns={[
+              { label: '成员', value: (j) => j.who },
+              { label: '就业方式', value: (j) => say(EMPLOYMENT_KIND, j.kind) },
+              { label: '单位或去向', value: (j) => j.employer?.name ?? j.destination },
+              { label: '开始', value: (j) => j.startedOn },
+              { label: '结束', value: (j) => j.endedOn },
+              { label: '月收入（元）', numeric: true, value: (j) => j.monthlyIncome },
+            ]}
+          />
+        )}
+      </Show>
+    </section>
+  );
+}
+
+function TrainingBlock({ id, number }: { id: string; number: string }) {
+  const [r, retry] = useQuery<Training>(HOUSEHOLD_TRAINING, { id });
+  return (
+    <section class="block">
+      <h2>培训与技能</h2>
+      <Show result={r} retry={retry} what="培训情况">
+        {({ household }) => {
+          const members = household?.residents ?? [];
+          return (
+            <>
+              <DataTable
+                name="training"
+                exportName={`户号${number}培训`}
+                rows={members.flatMap((m) => m.enrollments.map((e) => ({ ...e, who: m.name })))}
+                empty="这户没有参加培训。"
+                columns={[
+                  { label: '成员', value: (t) => t.who },
+                  { label: '课程', value: (t) => (t.course ? `${t.course.skill}（${t.course.provider}）` : null) },
+                  { label: '状态', value: (t) => ({ ENROLLED: '在学', COMPLETED: '已结业', DROPPED: '已退出' })[t.status] ?? t.status },
+                  { label: '结业日期', value: (t) => t.completedOn },
+                ]}
+              />
+              <DataTable
+                name="skills"
+                exportName={`户号${number}技能`}
+                rows={members.flatMap((m) => m.skills.map((k) => ({ ...k, who: m.name })))}
+                empty="这户还没有登记技能。"
+                columns={[
+                  { label: '成员', value: (k) => k.who },
+                  { label: '技能', value: (k) => k.name },
+                  { label: '等级', value: (k) => k.level },
+                ]}
+              />
+            </>
+          );
+        }}
+      </Show>
+    </section>
   );
 }
 
