@@ -42,19 +42,33 @@ export function mountHealth(app: Express, service: string, checks: ReadinessChec
   });
 }
 
-/** Listens, and registers a graceful close with the lifecycle: stop accepting, drain, force after grace. */
+/**
+ * Listens, and registers a graceful close with the lifecycle: stop accepting connections, answer
+ * every request already received (each with `Connection: close`, so no client sends another on a
+ * connection that is going away), then resolve; connections still busy after the grace are cut.
+ */
 export async function listen(app: Express, port: number, lifecycle: Lifecycle, name: string): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer(app);
+  const server = http.createServer();
   server.keepAliveTimeout = 65_000; // longer than the gateway's pooled connections idle
+  const open = new Set<http.ServerResponse>();
+  let draining = false;
+  server.on('request', (_req, res: http.ServerResponse) => {
+    if (draining) res.setHeader('connection', 'close');
+    open.add(res);
+    res.once('close', () => open.delete(res));
+  });
+  server.on('request', app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '0.0.0.0', () => resolve());
   });
   lifecycle.onStop(`${name} http`, () =>
     new Promise<void>((resolve) => {
+      draining = true;
+      for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
       server.close(() => resolve());
       server.closeIdleConnections();
-      setTimeout(() => server.closeAllConnections(), 5_000).unref();
+      setTimeout(() => server.closeAllConnections(), lifecycle.graceMs).unref();
     }),
   );
   return { server, port: (server.address() as AddressInfo).port };

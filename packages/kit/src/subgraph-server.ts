@@ -65,6 +65,9 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
     plugins: [operationLogPlugin(logger), ...limits.plugins, ApolloServerPluginInlineTraceDisabled(), ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
   await apollo.start();
+  // Registered before the listener, so shutdown drains HTTP first and only then stops Apollo
+  // (steps run in reverse): a request already received is answered, not refused mid-restart.
+  opts.lifecycle.onStop(`${opts.name} apollo`, () => apollo.stop());
 
   const app = express();
   app.disable('x-powered-by');
@@ -82,7 +85,6 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
     }),
   );
   const { port } = await listen(app, opts.port, opts.lifecycle, `${opts.name} api`);
-  opts.lifecycle.onStop(`${opts.name} apollo`, () => apollo.stop());
   logger.info({ port }, `${opts.name} subgraph listening`);
   return { url: `http://127.0.0.1:${port}/graphql`, port };
 }
