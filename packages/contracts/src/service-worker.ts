@@ -54,6 +54,11 @@ export async function startServiceWorker(opts: ServiceWorkerOptions): Promise<Ru
   const { port } = await startHealthServer(`${service}-worker`, opts.healthPort, [
     { name: 'postgres', check: () => db.query('SELECT 1') },
     { name: 'redis', check: () => producerRedis.ping() },
+    // Not ready while a schedule it owns is missing from Redis (restored within SCHEDULE_CHECK_MS).
+    { name: 'schedules', check: async () => {
+      const missing = await scheduler.missing();
+      if (missing.length) throw new Error(`job schedulers missing: ${missing.join(', ')}`);
+    } },
   ], lifecycle);
   logger.info({ healthPort: port }, `${service} worker running`);
   return { consumer, relay, healthPort: port };

@@ -18,25 +18,56 @@ export interface ScheduledTask {
 
 export const SCHEDULE_TIME_ZONE = 'Asia/Shanghai';
 
+export interface RunningScheduler {
+  queue: Queue;
+  worker: Worker;
+  /** Names of this service's tasks that Redis has no job scheduler for (lost with Redis's data). */
+  missing(): Promise<string[]>;
+  /** Upserts the missing schedulers again; returns their names. Runs by itself every SCHEDULE_CHECK_MS. */
+  restore(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
 /**
  * Registers the service's tasks as BullMQ job schedulers (idempotent: every replica upserts the
- * same ids, and exactly one run happens per tick) and processes them one at a time.
+ * same ids, and exactly one run happens per tick) and processes them one at a time. Schedulers
+ * live only in Redis, and ours keeps nothing on disk: every SCHEDULE_CHECK_MS the worker looks
+ * for its schedulers and upserts those that are gone, so a restarted Redis needs no restart here.
  */
 export async function startScheduler(opts: {
   service: string;
   tasks: ScheduledTask[];
   connection: Redis;
-  config: Pick<PlatformConfig, 'QUEUE_PREFIX' | 'JOB_LOCK_MS'>;
+  config: Pick<PlatformConfig, 'QUEUE_PREFIX' | 'JOB_LOCK_MS' | 'SCHEDULE_CHECK_MS'>;
   logger: Logger;
-}): Promise<{ queue: Queue; worker: Worker; close(): Promise<void> }> {
+}): Promise<RunningScheduler> {
   const queueName = `${opts.service}.schedules`;
   const byName = new Map(opts.tasks.map((t) => [t.name, t]));
   const queue = new Queue(queueName, { connection: opts.connection, prefix: opts.config.QUEUE_PREFIX });
   queue.on('error', (err) => opts.logger.warn({ err }, 'scheduler queue connection problem'));
-  for (const task of opts.tasks) {
+  const upsert = (task: ScheduledTask) => {
     const repeat = task.cron ? { pattern: task.cron, tz: SCHEDULE_TIME_ZONE } : { every: task.everyMs! };
-    await queue.upsertJobScheduler(task.name, repeat, { name: task.name, opts: { removeOnComplete: 100, removeOnFail: 500 } });
-  }
+    return queue.upsertJobScheduler(task.name, repeat, { name: task.name, opts: { removeOnComplete: 100, removeOnFail: 500 } });
+  };
+  for (const task of opts.tasks) await upsert(task);
+
+  const missing = async () => {
+    const present = new Set((await queue.getJobSchedulers(0, -1)).map((s) => s.key));
+    return opts.tasks.filter((t) => !present.has(t.name)).map((t) => t.name);
+  };
+  const restore = async () => {
+    const gone = await missing();
+    for (const name of gone) await upsert(byName.get(name)!);
+    if (gone.length) opts.logger.warn({ schedules: gone }, 'job schedulers were missing from Redis; restored them');
+    return gone;
+  };
+  let checking: Promise<unknown> | undefined;
+  const timer = setInterval(() => {
+    checking ??= restore()
+      .catch((err) => opts.logger.warn({ err }, 'could not check the job schedulers'))
+      .finally(() => (checking = undefined));
+  }, opts.config.SCHEDULE_CHECK_MS);
+  timer.unref();
   const worker = new Worker(
     queueName,
     async (job) =>
@@ -55,7 +86,11 @@ export async function startScheduler(opts: {
   return {
     queue,
     worker,
+    missing,
+    restore,
     close: async () => {
+      clearInterval(timer);
+      await checking;
       await worker.close();
       await queue.close();
     },

@@ -22,6 +22,7 @@ export const schemaOf = (s: ServiceName) => s.replace('-', '_');
 interface Started {
   lifecycle: Lifecycle;
   url?: string;
+  healthPort?: number;
 }
 
 /** Settings that make the pipeline quick to observe in tests without changing its logic. */
@@ -62,6 +63,8 @@ export interface SystemOptions {
 export class TestSystem {
   readonly logs: LogCapture;
   readonly urls: Partial<Record<ServiceName | 'gateway', string>> = {};
+  /** `/ready` of each running worker (its own health port). */
+  readonly workerReady: Partial<Record<ServiceName, string>> = {};
   private readonly running: { name: string; lifecycle: Lifecycle }[] = [];
   /** Services with a process started (their schemas exist). */
   readonly services = new Set<ServiceName>();
@@ -121,6 +124,7 @@ export class TestSystem {
     const m = this.module(service);
     const started = await m[`start${SERVICE_MODULES[service].prefix}Worker`](await this.config(service), { logDestination: this.logs });
     this.running.push({ name: `${service}-worker`, lifecycle: started.lifecycle });
+    this.workerReady[service] = `http://127.0.0.1:${started.healthPort}/ready`;
     this.services.add(service);
     this.consuming.add(service);
   }
