@@ -5,15 +5,15 @@ const parse = (...argv: string[]) => parseTokenArgs(argv) as TokenRequest;
 
 describe('pnpm token flags', () => {
   it('accumulates repeated scope flags into lists and defaults the subject and lifetime', () => {
-    expect(parse('--role', 'grid_worker', '--grid', 'g1', '--grid=g2', '--site', 's1')).toEqual({
-      claims: { sub: 'dev-grid_worker', role: 'grid_worker', regions: [], sites: ['s1'], grids: ['g1', 'g2'] },
+    expect(parse('--role', 'grid_worker', '--grid', '9a1f0c2e-0000-4000-8000-000000000001', '--grid=9a1f0c2e-0000-4000-8000-000000000002', '--site', '5e7b3d10-0000-4000-8000-000000000001')).toEqual({
+      claims: { sub: 'dev-grid_worker', role: 'grid_worker', regions: [], sites: ['5e7b3d10-0000-4000-8000-000000000001'], grids: ['9a1f0c2e-0000-4000-8000-000000000001', '9a1f0c2e-0000-4000-8000-000000000002'] },
       ttl: '8h',
     });
   });
 
   it('takes single-valued scopes, a subject and a lifetime', () => {
-    expect(parse('--role', 'ngo_member', '--org', 'o-1', '--sub', 'alice', '--ttl', '30m')).toEqual({
-      claims: { sub: 'alice', role: 'ngo_member', regions: [], sites: [], grids: [], org: 'o-1' },
+    expect(parse('--role', 'ngo_member', '--org', '0c9e4a51-0000-4000-8000-000000000001', '--sub', 'alice', '--ttl', '30m')).toEqual({
+      claims: { sub: 'alice', role: 'ngo_member', regions: [], sites: [], grids: [], org: '0c9e4a51-0000-4000-8000-000000000001' },
       ttl: '30m',
     });
   });

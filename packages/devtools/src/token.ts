@@ -5,7 +5,7 @@
  * works. The token is checked with the same verification every subgraph runs before it is printed.
  */
 import {
-  ConfigError, ROLES, assertProductionSafe, issuerSettings, loadConfig, mintToken, platformSettings, verifyBearer, type Role, type TokenClaims,
+  ConfigError, ROLES, assertProductionSafe, isUuid, issuerSettings, loadConfig, mintToken, platformSettings, verifyBearer, type Role, type TokenClaims,
 } from '@anju/kit';
 
 export const TOKEN_USAGE = `Usage: pnpm -s token --role <role> [scope flags] [--sub <subject>] [--ttl 8h]
@@ -83,6 +83,9 @@ export function parseTokenArgs(argv: readonly string[]): TokenRequest | 'help' {
   if (!role) problems.push('--role is required');
   else if (!(ROLES as readonly string[]).includes(role)) problems.push(`--role "${role}" is not a role (one of ${ROLES.join(', ')})`);
   for (const code of lists.regions) if (!/^\d{2,12}$/.test(code)) problems.push(`--region "${code}" is not a GB/T 2260 code (2 to 12 digits, e.g. 53 or 530102)`);
+  const ids: [string, string[]][] = [['site', lists.sites], ['grid', lists.grids],
+    ...(['org', 'unit', 'resident', 'volunteer'] as const).map((f): [string, string[]] => [f, single[f] ? [single[f]] : []])];
+  for (const [flag, values] of ids) for (const v of values) if (!isUuid(v)) problems.push(`--${flag} "${v}" is not an id (a uuid)`);
   const ttl = single.ttl ?? '8h';
   if (!TTL.test(ttl)) problems.push(`--ttl "${ttl}" is not a duration (e.g. 90s, 30m, 8h, 7d)`);
   if (problems.length) throw new UsageError(problems.join('\n'));

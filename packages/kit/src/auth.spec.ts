@@ -5,6 +5,7 @@ import { DEV_PRIVATE_JWK, DEV_PUBLIC_JWKS, generateSigningKeys } from './signing
 
 const config = loadConfig(platformSettings, { NODE_ENV: 'test' });
 const issuer = loadConfig(issuerSettings, { NODE_ENV: 'test' });
+const SITE = '5e7b3d10-0000-4000-8000-000000000001';
 
 async function rawToken(claims: Record<string, unknown>, opts: { alg?: string; key?: string; kid?: string; iss?: string; aud?: string; exp?: string | number } = {}) {
   const jwk = JSON.parse(opts.key ?? DEV_PRIVATE_JWK) as JWK;
@@ -19,8 +20,8 @@ async function rawToken(claims: Record<string, unknown>, opts: { alg?: string; k
 
 describe('bearer tokens', () => {
   it('accepts a minted token and reads role and scope', async () => {
-    const t = await mintToken({ sub: 'officer-1', role: 'site_officer', sites: ['s1'] }, issuer);
-    await expect(verifyBearer(`Bearer ${t}`, config)).resolves.toMatchObject({ subject: 'officer-1', role: 'site_officer', sites: ['s1'] });
+    const t = await mintToken({ sub: 'officer-1', role: 'site_officer', sites: [SITE] }, issuer);
+    await expect(verifyBearer(`Bearer ${t}`, config)).resolves.toMatchObject({ subject: 'officer-1', role: 'site_officer', sites: [SITE] });
   });
 
   it.each([
@@ -74,6 +75,18 @@ describe('bearer tokens', () => {
     expect(() => assertProductionSafe(loadConfig(platformSettings, {}))).toThrow(/AUTH_PUBLIC_KEYS/);
     expect(() => assertProductionSafe(loadConfig(issuerSettings, {}))).toThrow(/AUTH_PRIVATE_KEY/);
     expect(() => assertProductionSafe(loadConfig(platformSettings, { AUTH_PUBLIC_KEYS: next.AUTH_PUBLIC_KEYS }))).not.toThrow();
+  });
+
+  it('refuses a malformed id in the scope claims as UNAUTHENTICATED naming the claim', async () => {
+    for (const [claims, field] of [
+      [{ role: 'site_officer', sites: [SITE, "x' OR 1=1"] }, 'token.sites[1]'],
+      [{ role: 'grid_worker', grids: ['g1'] }, 'token.grids[0]'],
+      [{ role: 'ngo_member', org: 'o-1' }, 'token.org'],
+      [{ role: 'resident', resident: 'a\u0000b' }, 'token.resident'],
+    ] as const) {
+      const t = await rawToken(claims);
+      await expect(verifyBearer(`Bearer ${t}`, config)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED', field } });
+    }
   });
 
   it('refuses a role without the scope it needs', async () => {

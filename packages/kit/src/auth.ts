@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ForbiddenError, UnauthenticatedError } from './errors';
 import type { IssuerConfig, PlatformConfig } from './config';
 import { TOKEN_ALGORITHMS } from './signing-keys';
-import { uuidsOf } from './ids';
+import { isUuid, uuidsOf } from './ids';
 
 /** The roles of DESIGN.md; a token carries exactly one, with the scope it acts in. */
 export const ROLES = ['province', 'county', 'site_officer', 'grid_worker', 'ngo_member', 'unit_member', 'volunteer', 'resident'] as const;
@@ -29,16 +29,18 @@ export interface Principal {
   volunteerId?: string;
 }
 
+const scopeId = z.string().refine(isUuid, 'must be a uuid');
 const claimsSchema = z.object({
   sub: z.string().min(1),
   role: z.enum(ROLES),
   regions: z.array(z.string().regex(/^\d{2,12}$/)).default([]),
-  sites: z.array(z.string()).default([]),
-  grids: z.array(z.string()).default([]),
-  org: z.string().optional(),
-  unit: z.string().optional(),
-  resident: z.string().optional(),
-  volunteer: z.string().optional(),
+  // Ids of the scope are uuids: a malformed one is refused here, not cast (and failed) in SQL.
+  sites: z.array(scopeId).default([]),
+  grids: z.array(scopeId).default([]),
+  org: scopeId.optional(),
+  unit: scopeId.optional(),
+  resident: scopeId.optional(),
+  volunteer: scopeId.optional(),
 });
 export type TokenClaims = z.input<typeof claimsSchema>;
 
@@ -73,7 +75,10 @@ export async function verifyBearer(header: string | undefined, config: AuthConfi
     throw new UnauthenticatedError(`Authentication failed: ${why}.`);
   }
   const claims = claimsSchema.safeParse(payload);
-  if (!claims.success) throw new UnauthenticatedError('Authentication failed: the token claims are malformed.');
+  if (!claims.success) {
+    const claim = claims.error.issues[0].path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('');
+    throw new UnauthenticatedError(`Authentication failed: the token claim ${claim.slice(1)} is malformed.`, `token${claim}`);
+  }
   const c = claims.data;
   const principal: Principal = {
     subject: c.sub, role: c.role, regions: c.regions, sites: c.sites, grids: c.grids,

@@ -36,8 +36,9 @@ export class ForbiddenError extends AppError {
   }
 }
 export class UnauthenticatedError extends AppError {
-  constructor(message = 'A valid bearer token is required.') {
-    super('UNAUTHENTICATED', message, undefined, {}, 401);
+  /** `field` names the token claim at fault (`token.sites[0]`) when one is. */
+  constructor(message = 'A valid bearer token is required.', field?: string) {
+    super('UNAUTHENTICATED', message, field, {}, 401);
   }
 }
 

@@ -19,6 +19,7 @@ export * from './loaders';
 export * from './scheduler';
 export * from './service-api';
 export * from './pagination';
+export * from './input-guard';
 export * from './ids';
 export * from './calendar';
 export * from './runtime-role.migration';

@@ -14,6 +14,7 @@ import type { Lifecycle } from './lifecycle';
 import { listen, mountHealth, type ReadinessCheck } from './health';
 import { maskError, operationLogPlugin } from './graphql-errors';
 import { capUnpagedLists, queryLimits } from './limits';
+import { guardArguments } from './input-guard';
 
 /** What every resolver gets: the verified caller, the request id and a logger bound to it. */
 export interface RequestBase {
@@ -54,7 +55,7 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
   const typeDefs = parse(readFileSync(opts.schemaFile, 'utf8'));
   const limits = queryLimits(config, development);
   const apollo = new ApolloServer<Ctx>({
-    schema: capUnpagedLists(buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> }), config.QUERY_MAX_LIST_ITEMS),
+    schema: guardArguments(capUnpagedLists(buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> }), config.QUERY_MAX_LIST_ITEMS)),
     introspection: development,
     // The kit's Lifecycle owns signals: Apollo's own handler would re-raise SIGTERM mid-drain.
     stopOnTerminationSignals: false,

@@ -80,7 +80,7 @@ export class JobsService {
       where += ` AND ${extra.sql}$${params.length}`;
     }
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM ${table} WHERE ${where}`, params);
-    const key = cursor.decode(after);
+    const key = cursor.decode(after, 'text', 'uuid');
     const n = params.length;
     const rows: T[] = await this.db.query(
       `SELECT ${cols} FROM ${table} WHERE ${where} AND ($${n + 1}::text IS NULL OR (${sortCol}, ${alias}.id) > ($${n + 1}, $${n + 2}::uuid))

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { placeFilter, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { cursor, placeFilter, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 
 export interface LabourProfileRow {
   residentId: string;
@@ -39,9 +39,9 @@ export class LabourProfileService {
     const rows: LabourProfileRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM labour_profile p WHERE ${where} AND ($${params.length + 1}::uuid IS NULL OR p.resident_id > $${params.length + 1}::uuid)
         ORDER BY p.resident_id LIMIT $${params.length + 2}`,
-      [...params, after ?? null, limit + 1],
+      [...params, cursor.decode(after, 'uuid')?.[0] ?? null, limit + 1],
     );
     const nodes = rows.slice(0, limit);
-    return { nodes, totalCount: count, endCursor: rows.length > limit ? nodes.at(-1)!.residentId : null };
+    return { nodes, totalCount: count, endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.residentId]) : null };
   }
 }

@@ -75,7 +75,7 @@ export class MonitoringService {
     const limit = pageSize(first);
     const { where, params } = this.gapWhere(filter);
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM household_status s WHERE ${where}`, params);
-    const key = cursor.decode(after);
+    const key = cursor.decode(after, 'uuid');
     const n = params.length;
     const rows: StatusRow[] = await this.db.query(
       `SELECT ${STATUS} FROM household_status s WHERE ${where} AND ($${n + 1}::uuid IS NULL OR s.household_id > $${n + 1}::uuid)

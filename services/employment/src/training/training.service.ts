@@ -60,7 +60,7 @@ export class TrainingService {
     const where = `c.site_id = ${uuidParam(1)} AND ${s.sql}`;
     const params = [siteId, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM training_course c WHERE ${where}`, params);
-    const key = cursor.decode(after);
+    const key = cursor.decode(after, 'date', 'uuid');
     const n = params.length;
     const rows: CourseRow[] = await this.db.query(
       `SELECT ${COURSE} FROM training_course c WHERE ${where} AND ($${n + 1}::date IS NULL OR (c.starts_on, c.id) > ($${n + 1}::date, $${n + 2}::uuid))

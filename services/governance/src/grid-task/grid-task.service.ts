@@ -81,7 +81,7 @@ export class GridTaskService {
     const where = `($1::text IS NULL OR t.site_id = as_uuid($1)) AND ($2::text IS NULL OR t.grid_id = as_uuid($2)) AND ($3::text IS NULL OR t.status = $3)
       AND ($4::text IS NULL OR t.household_id = as_uuid($4)) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM grid_task t WHERE ${where}`, params);
-    const key = cursor.decode(args.after);
+    const key = cursor.decode(args.after, 'timestamp', 'uuid');
     const n = params.length;
     const rows: GridTaskRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM grid_task t WHERE ${where}

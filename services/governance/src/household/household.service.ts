@@ -40,7 +40,7 @@ export class HouseholdService {
     const params: unknown[] = [args.siteId, args.buildingId ?? null, args.gridId ?? null, ...scope.params];
     const where = `h.site_id = as_uuid($1) AND ($2::text IS NULL OR h.building_id = as_uuid($2)) AND ($3::text IS NULL OR b.grid_id = as_uuid($3)) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM ${FROM} WHERE ${where}`, params);
-    const key = cursor.decode(args.after);
+    const key = cursor.decode(args.after, 'text', 'uuid');
     const n = params.length;
     const rows: HouseholdRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where}

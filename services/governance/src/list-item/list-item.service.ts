@@ -122,7 +122,7 @@ export class ListItemService {
       AND ($4::boolean IS NULL OR (l.status IN ('open', 'in_progress') AND l.due_on < $5::date) = $4)
       AND ($6::text IS NULL OR l.owner_subject = $6) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM list_item l WHERE ${where}`, params);
-    const key = cursor.decode(args.after);
+    const key = cursor.decode(args.after, 'date', 'uuid');
     const n = params.length;
     const rows: ListItemRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM list_item l WHERE ${where}

@@ -67,7 +67,7 @@ export class MicroIssueService {
     const where = `($1::text IS NULL OR m.site_id = as_uuid($1)) AND ($2::text IS NULL OR m.status = $2) AND ($3::text IS NULL OR m.level = $3)
       AND ($4::boolean IS NULL OR (m.status = 'open' AND m.level_due_at < $5) = $4) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM ${FROM} WHERE ${where}`, params);
-    const key = cursor.decode(args.after);
+    const key = cursor.decode(args.after, 'timestamp', 'uuid');
     const n = params.length;
     const rows: MicroIssueRow[] = await this.db.query(
       `${SELECT} WHERE ${where} AND ($${n + 1}::timestamptz IS NULL OR (m.opened_at, m.id) > ($${n + 1}, $${n + 2}::uuid))

@@ -79,7 +79,7 @@ export class NoticeService {
     const where = `($1::text IS NULL OR EXISTS (SELECT 1 FROM notice_site nf WHERE nf.notice_id = n.id AND nf.site_id = as_uuid($1)))
       AND ($2::text IS NULL OR n.category = $2) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM notice n WHERE ${where}`, params);
-    const key = cursor.decode(args.after);
+    const key = cursor.decode(args.after, 'timestamp', 'uuid');
     const k = params.length;
     const rows: NoticeRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM notice n WHERE ${where} AND ($${k + 1}::timestamptz IS NULL OR (n.publish_at, n.id) < ($${k + 1}, $${k + 2}::uuid))

@@ -122,7 +122,7 @@ export class PartyService {
     const params: unknown[] = [siteId, ...scope.params];
     const where = `j.site_id = as_uuid($1) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM joint_meeting j WHERE ${where}`, params);
-    const key = cursor.decode(after);
+    const key = cursor.decode(after, 'date', 'uuid');
     const n = params.length;
     const rows: JointMeetingRow[] = await this.db.query(
       `SELECT ${MEETING} FROM joint_meeting j WHERE ${where} AND ($${n + 1}::date IS NULL OR (j.held_on, j.id) < ($${n + 1}::date, $${n + 2}::uuid))

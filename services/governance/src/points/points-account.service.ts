@@ -58,7 +58,7 @@ export class PointsAccountService {
   async ledger(residentId: string, first: number | null | undefined, after: string | null | undefined) {
     const r = await residentInScope(this.db, this.principal, residentId, 'residentId');
     const limit = pageSize(first);
-    const key = cursor.decode(after);
+    const key = cursor.decode(after, 'bigint');
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM points_entry WHERE resident_id = $1`, [r.id]);
     const rows: EntryRow[] = await this.db.query(
       `SELECT ${ENTRY_COLUMNS} FROM points_entry e WHERE e.resident_id = $1 AND ($2::bigint IS NULL OR e.id < $2::bigint)

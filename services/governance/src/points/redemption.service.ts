@@ -147,7 +147,7 @@ export class RedemptionService {
     const residentId = this.principal.role === 'resident' ? this.principal.residentId! : args.residentId ?? null;
     if (residentId && !isUuid(residentId)) return { nodes: [], totalCount: 0, endCursor: null };
     const limit = pageSize(args.first);
-    const key = cursor.decode(args.after);
+    const key = cursor.decode(args.after, 'bigint', 'uuid');
     const params = [site.id, residentId, args.status ?? null];
     const where = `rd.site_id = $1 AND ($2::uuid IS NULL OR rd.resident_id = $2::uuid) AND ($3::text IS NULL OR rd.status = $3)`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM points_redemption rd WHERE ${where}`, params);

@@ -141,7 +141,7 @@ export class ResidentService {
     }
     const sqlWhere = where.join(' AND ');
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM resident r WHERE ${sqlWhere}`, params);
-    const key = cursor.decode(after);
+    const key = cursor.decode(after, 'text', 'uuid');
     const n = params.length;
     const rows: ResidentRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM resident r WHERE ${sqlWhere}

@@ -37,7 +37,7 @@ export class SiteService {
 
   async list(regionCode: string | null | undefined, first: number | null | undefined, after: string | null | undefined) {
     const limit = pageSize(first);
-    const key = cursor.decode(after);
+    const key = cursor.decode(after, 'text', 'uuid');
     const scope = scopeSql(this.principal, 's', 1, 'site');
     const params: unknown[] = [...scope.params, regionCode ? `${regionCode}%` : null];
     const where = `${scope.sql} AND ($${params.length}::text IS NULL OR s.region_code LIKE $${params.length})`;

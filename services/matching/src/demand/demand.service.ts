@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, coversPlace, cursor, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { findSite, publish } from '@anju/contracts';
 import { demandScope, isDate, isOfficer, localDate, OFFICERS, isUuid } from '../scope';
 import type { DemandStatus, Urgency } from './demand.entity';
@@ -79,7 +79,7 @@ export class DemandService {
       AND ($3::text IS NULL OR d.household_id = ${uuidParam(3)}) AND ${s.sql}`;
     const params = [siteId ?? null, status ?? null, householdId ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM demand d WHERE ${where}`, params);
-    const [afterAt, afterId] = after ? Buffer.from(after, 'base64url').toString().split('|') : [null, null];
+    const [afterAt, afterId] = cursor.decode(after, 'timestamp', 'uuid') ?? [null, null];
     const n = params.length;
     const rows: DemandRow[] = await this.db.query(
       `SELECT ${DEMAND_COLUMNS} FROM demand d WHERE ${where}
@@ -92,7 +92,7 @@ export class DemandService {
     return {
       nodes,
       totalCount: count,
-      endCursor: rows.length > limit && last ? Buffer.from(`${new Date(last.recordedAt).toISOString()}|${last.id}`).toString('base64url') : null,
+      endCursor: rows.length > limit && last ? cursor.encode([new Date(last.recordedAt).toISOString(), last.id]) : null,
     };
   }
 

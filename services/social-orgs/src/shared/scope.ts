@@ -50,7 +50,10 @@ export async function scopedRow<T>(db: Queryable, p: Principal, table: string, i
 /** Keyset pages over a table's `seq` column: `{ nodes, totalCount, endCursor }`. */
 export function pageArgs(first: number | null | undefined, after: string | null | undefined): { limit: number; afterSeq: string } {
   const limit = Math.min(Math.max(first ?? 50, 1), 200);
-  const afterSeq = after && /^\d{1,18}$/.test(after) ? after : '0';
+  if (after && !/^\d{1,18}$/.test(after)) {
+    throw new InputError('after', 'after is not a cursor of this list: pass the endCursor of the previous page.', 'MALFORMED_CURSOR');
+  }
+  const afterSeq = after || '0';
   return { limit, afterSeq };
 }
 
