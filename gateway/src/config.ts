@@ -16,6 +16,9 @@ export const gatewaySettings = {
   MATCHING_URL: url('matching'),
   GATEWAY_CORS_ORIGINS: setting.list([], 'browser origins allowed to call the gateway (comma-separated, exact match); empty allows none'),
   GATEWAY_MAX_BODY_BYTES: setting.int(1_048_576, 'largest request body accepted, in bytes', 1_024, 64 * 1_048_576),
+  // The gateway meets each portal request once (a subgraph may see several per operation): a lower default.
+  RATE_LIMIT_PER_MINUTE: setting.int(1_200, 'operations per minute per token at the gateway, per process; 0 = off', 0),
+  RATE_LIMIT_BURST: setting.int(300, 'operations a token may send at once before the per-minute rate applies', 1),
   GATEWAY_SUBGRAPH_TIMEOUT_MS: setting.int(30_000, 'a subgraph request still unanswered after this long fails', 100),
   ...portalSettings,
 };

@@ -4,7 +4,7 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import {
-  Lifecycle, assertProductionSafe, createLogger, currentRequestId, listen, mountHealth, operationLogPlugin, queryLimits, runMain, verifyBearer,
+  Lifecycle, assertProductionSafe, createLogger, currentRequestId, rateLimits, listen, mountHealth, operationLogPlugin, queryLimits, runMain, verifyBearer,
   type DestinationStream, type Logger, type ReadinessCheck,
 } from '@anju/kit';
 import { loadGatewayConfig, type GatewayConfig } from './config';
@@ -85,6 +85,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     },
   }));
 
+  const rates = rateLimits(config);
   const app = express();
   app.disable('x-powered-by');
   mountHealth(app, 'gateway', readiness, lifecycle);
@@ -99,6 +100,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       context: async ({ req }) => {
         const authorization = req.header('authorization') ?? '';
         const principal = await verifyBearer(authorization, config);
+        rates.request(principal.subject);
         return { authorization, principal, requestId: currentRequestId()! };
       },
     }),

@@ -22,6 +22,8 @@ export interface DataSourceOptions {
    * itself cannot do. The login user must be a member of it. Unset: the login user acts.
    */
   runtimeRole?: string;
+  /** statement_timeout of the pool's sessions (ms; 0 or unset: none): a runaway query is cancelled, not suffered. */
+  statementTimeoutMs?: number;
 }
 
 export function createDataSource(config: Pick<PlatformConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>, opts: DataSourceOptions): DataSource {
@@ -41,7 +43,8 @@ export function createDataSource(config: Pick<PlatformConfig, 'DATABASE_URL' | '
     extra: {
       max: config.DATABASE_POOL_SIZE,
       // Raw SQL in a service names its own tables unqualified.
-      options: `-c search_path=${opts.schema},public${opts.runtimeRole ? ` -c role=${opts.runtimeRole}` : ''}`,
+      options: `-c search_path=${opts.schema},public${opts.runtimeRole ? ` -c role=${opts.runtimeRole}` : ''}`
+        + (opts.statementTimeoutMs ? ` -c statement_timeout=${Math.trunc(opts.statementTimeoutMs)}` : ''),
       connectionTimeoutMillis: 5_000,
     },
   });

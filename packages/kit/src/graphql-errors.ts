@@ -5,6 +5,9 @@ import { INTERNAL_MESSAGE, isClientError } from './errors';
 import { currentRequestId } from './request-context';
 import { scrub, type Logger } from './logger';
 
+/** PostgreSQL's query_canceled: statement_timeout (the only cancel the services issue) stopped it. */
+const PG_QUERY_CANCELED = '57014';
+
 /**
  * Outside development a client sees its own mistakes in full and ours as one generic line with
  * the request id: no stack, no SQL, no table names, no personal data. The log keeps the detail.
@@ -13,7 +16,15 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, show
   const code = formatted.extensions?.code;
   if (isClientError(code)) {
     const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+    // Our token and rate checks run while Apollo builds the context: the caller needs the reason, not the phase.
+    return { ...formatted, message: formatted.message.replace(/^Context creation failed: /, ''), extensions };
+  }
+  if ((unwrapResolverError(error) as { code?: unknown } | undefined)?.code === PG_QUERY_CANCELED) {
+    return {
+      message: 'The query ran longer than this service allows and was stopped: narrow it, or retry later.',
+      path: formatted.path,
+      extensions: { code: 'QUERY_TIMEOUT', requestId: currentRequestId() },
+    };
   }
   if (showDetail) return formatted;
   void error;

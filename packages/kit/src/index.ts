@@ -20,6 +20,7 @@ export * from './scheduler';
 export * from './service-api';
 export * from './pagination';
 export * from './input-guard';
+export * from './rate-limit';
 export * from './ids';
 export * from './calendar';
 export * from './runtime-role.migration';

@@ -36,7 +36,8 @@ export async function bootRuntime<C extends PlatformConfig>(opts: BootOptions<C>
   } finally {
     await owner.destroy();
   }
-  const db = createDataSource(opts.config, opts);
+  const statementTimeoutMs = opts.process === 'api' ? opts.config.DATABASE_STATEMENT_TIMEOUT_MS : opts.config.WORKER_STATEMENT_TIMEOUT_MS;
+  const db = createDataSource(opts.config, { ...opts, statementTimeoutMs });
   await db.initialize();
   lifecycle.onStop(`${opts.name} database pool`, () => db.destroy());
   return { name: opts.name, schema: opts.schema, config: opts.config, logger, lifecycle, db };

@@ -4,6 +4,7 @@ import { createRedis } from './redis';
 import { bootRuntime, type ServiceRuntime } from './runtime';
 import type { DataSourceOptions } from './database';
 import { startSubgraph, type RequestBase } from './subgraph-server';
+import type { ExpensiveOperations } from './rate-limit';
 
 export interface ServiceApiOptions<C extends PlatformConfig, Ctx extends RequestBase> {
   name: string;
@@ -16,6 +17,8 @@ export interface ServiceApiOptions<C extends PlatformConfig, Ctx extends Request
   /** Builds the per-request context from the booted runtime. */
   context: (runtime: ServiceRuntime<C>) => (base: RequestBase) => Ctx;
   logDestination?: DestinationStream;
+  /** Operations limited to some roles and rate limited apart (batch runs, exports). */
+  expensive?: ExpensiveOperations;
 }
 
 /** The `api` entry point of every service: boot (config, logs, migrations), then the subgraph. */
@@ -29,6 +32,7 @@ export async function startServiceApi<C extends PlatformConfig, Ctx extends Requ
     name,
     schemaFile: opts.schemaFile,
     resolvers: opts.resolvers,
+    expensive: opts.expensive,
     buildContext: opts.context(runtime),
     config,
     port: opts.port,

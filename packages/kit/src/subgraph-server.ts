@@ -15,6 +15,7 @@ import { listen, mountHealth, type ReadinessCheck } from './health';
 import { maskError, operationLogPlugin } from './graphql-errors';
 import { capUnpagedLists, queryLimits } from './limits';
 import { guardArguments } from './input-guard';
+import { rateLimits, type ExpensiveOperations } from './rate-limit';
 
 /** What every resolver gets: the verified caller, the request id and a logger bound to it. */
 export interface RequestBase {
@@ -36,6 +37,8 @@ export interface SubgraphOptions<Ctx extends RequestBase> {
   logger: Logger;
   lifecycle: Lifecycle;
   readiness: ReadinessCheck[];
+  /** Operations limited to some roles and rate limited apart (`{ 'Mutation.runBatchMatch': ['province'] }`). */
+  expensive?: ExpensiveOperations;
 }
 
 export interface RunningHttp {
@@ -54,8 +57,12 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
   const development = config.NODE_ENV === 'development';
   const typeDefs = parse(readFileSync(opts.schemaFile, 'utf8'));
   const limits = queryLimits(config, development);
+  const rates = rateLimits(config);
   const apollo = new ApolloServer<Ctx>({
-    schema: guardArguments(capUnpagedLists(buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> }), config.QUERY_MAX_LIST_ITEMS)),
+    schema: rates.guardExpensive(
+      guardArguments(capUnpagedLists(buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> }), config.QUERY_MAX_LIST_ITEMS)),
+      opts.expensive ?? {},
+    ),
     introspection: development,
     // The kit's Lifecycle owns signals: Apollo's own handler would re-raise SIGTERM mid-drain.
     stopOnTerminationSignals: false,
@@ -80,6 +87,7 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const principal = await verifyBearer(req.header('authorization'), config);
+        rates.request(principal.subject);
         const requestId = currentRequestId()!;
         return opts.buildContext({ principal, requestId, logger: logger.child({ role: principal.role, sub: principal.subject }) });
       },

@@ -16,6 +16,8 @@ export function startEmploymentApi(config: EmploymentConfig, opts: { logDestinat
     schemaFile: SCHEMA_FILE,
     resolvers,
     data: employmentData,
+    // An export of up to 100,000 rows: for officers, a few times an hour at most.
+    expensive: { 'Query.householdGapsCsv': ['province', 'county', 'site_officer'] },
     context: (runtime) => buildContext(runtime.db),
     logDestination: opts.logDestination,
   });

@@ -16,6 +16,8 @@ export function startMatchingApi(config: MatchingConfig, opts: { logDestination?
     schemaFile: SCHEMA_FILE,
     resolvers,
     data: matchingData,
+    // The province-wide assignment: province officers only, a few times an hour at most.
+    expensive: { 'Mutation.runBatchMatch': ['province'] },
     context: (runtime) => buildContext(runtime.db),
     logDestination: opts.logDestination,
   });
