@@ -6,4 +6,5 @@ export * from './event-consumer';
 export * from './job-options';
 export * from './event-tables.migration';
 export * from './service-worker';
+export * from './retention';
 export * from './site-directory';

@@ -4,6 +4,7 @@ import type { ServiceName } from './catalog';
 import type { EventHandler } from './handler';
 import { startEventConsumer } from './event-consumer';
 import { OutboxRelay } from './outbox-relay';
+import { eventRetentionTasks } from './retention';
 
 export interface ServiceWorkerOptions {
   service: ServiceName;
@@ -20,12 +21,9 @@ export interface RunningWorker {
   healthPort: number;
 }
 
-/** Outbox rows are kept a week after they settle (for audit of what was sent), inbox ids a month. */
+/** The event tables' retention (see retention.ts): outbox, inbox and dead letters purged by age, nightly. */
 function housekeepingTasks(runtime: ServiceRuntime): ScheduledTask[] {
-  return [
-    { name: 'outbox.prune', cron: '17 3 * * *', run: () => runtime.db.query(`DELETE FROM outbox WHERE settled_at < now() - interval '7 days'`) },
-    { name: 'inbox.prune', cron: '27 3 * * *', run: () => runtime.db.query(`DELETE FROM inbox WHERE processed_at < now() - interval '30 days'`) },
-  ];
+  return eventRetentionTasks(runtime.db, runtime.config);
 }
 
 /**

@@ -5,6 +5,7 @@ export const governanceSettings = {
   // Governance seals and opens ID numbers and phones; no other service holds these keys.
   ...personalDataSettings,
   GOVERNANCE_PORT: setting.port(4001, 'HTTP port of the governance subgraph'),
+  RETENTION_MOVED_OUT_DAYS: setting.int(730, 'days after moving out (迁出) that a resident\'s personal data is erased', 30),
   GOVERNANCE_WORKER_HEALTH_PORT: setting.port(4101, 'HTTP port of the governance worker’s /health and /ready'),
 };
 export type GovernanceConfig = ConfigOf<typeof governanceSettings>;

@@ -8,11 +8,12 @@ import { pointsExpiryTask } from './points/points-expiry.task';
 import { microIssueEscalationTask } from './micro-issue/micro-issue-escalation.task';
 import { listItemReminderTask } from './list-item/list-item-reminder.task';
 import { noticePublishTask } from './notice/notice-publish.task';
+import { residentRetentionTask } from './resident/resident-retention.task';
 
 /** Governance's worker: its outbox relay, its inbox (see handlers/) and its schedules (points expiry). */
 export async function startGovernanceWorker(config: GovernanceConfig, opts: { logDestination?: DestinationStream } = {}) {
   const runtime = await bootRuntime({ name: 'governance', process: 'worker', config, applicationName: 'governance-worker', logDestination: opts.logDestination, ...governanceData });
-  const worker = await startServiceWorker({ service: 'governance', runtime, handlers, tasks: [pointsExpiryTask(runtime.db), microIssueEscalationTask(runtime.db), listItemReminderTask(runtime.db), noticePublishTask(runtime.db)], healthPort: config.GOVERNANCE_WORKER_HEALTH_PORT });
+  const worker = await startServiceWorker({ service: 'governance', runtime, handlers, tasks: [pointsExpiryTask(runtime.db), microIssueEscalationTask(runtime.db), listItemReminderTask(runtime.db), noticePublishTask(runtime.db), residentRetentionTask(runtime.db, config.RETENTION_MOVED_OUT_DAYS)], healthPort: config.GOVERNANCE_WORKER_HEALTH_PORT });
   return { ...runtime, ...worker };
 }
 

@@ -10,6 +10,7 @@ import { UuidHelpers1764300600000 } from './1764300600000-uuid-helpers';
 import { RuleOfLaw1764300700000 } from './1764300700000-rule-of-law';
 import { ModelResidents1764300800000 } from './1764300800000-model-residents';
 import { Points1764310000000 } from './1764310000000-points';
+import { ResidentRetention1764320000000 } from './1764320000000-resident-retention';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
@@ -23,4 +24,5 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   RuleOfLaw1764300700000,
   ModelResidents1764300800000,
   Points1764310000000,
+  ResidentRetention1764320000000,
 ];

@@ -253,6 +253,7 @@ export class ResidentService {
     const row = await this.forWrite(id, 'id');
     return this.db.transaction(async (m) => {
       const [sealed] = await m.query(`SELECT national_id_sealed AS n, phone_sealed AS p FROM resident WHERE id = $1`, [row.id]);
+      if (!sealed.n) throw new ConflictError('id', 'This resident moved out and their personal data was erased under the retention rule.', 'ERASED');
       await audit(m, this.principal, {
         action: 'resident.reveal_contact', entityType: 'Resident', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode,
         detail: { fields: ['nationalId', 'phone'], reason: r },
