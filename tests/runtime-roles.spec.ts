@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createDataSource, loadConfig, platformSettings, type DataSourceOptions } from '@anju/kit';
+import { createDataSource, generateSigningKeys, loadConfig, platformSettings, serviceLoginUrl, type DataSourceOptions } from '@anju/kit';
+import { loadMatchingConfig, startMatchingApi } from '../services/matching/src';
+import { withClient } from '@anju/testing';
 import { TestSystem } from '@anju/testing';
 import { governanceData } from '../services/governance/src/data-source';
 import { employmentData } from '../services/employment/src/data-source';
@@ -48,6 +50,63 @@ describe('runtime roles', () => {
       }
     } finally {
       await db.destroy();
+    }
+  });
+
+  /** Per service: a table with a trigger to try to disable, and another service's schema to try to read. */
+  const logins: [string, string, string][] = [
+    ['governance', 'audit_log', 'employment'],
+    ['employment', 'outbox', 'governance'],
+    ['social_orgs', 'audit_log', 'governance'],
+    ['matching', 'outbox', 'social_orgs'],
+  ];
+
+  it.each(logins)('attack: %s\'s own login cannot become the owner, alter or un-trigger its tables, or read another schema', async (schema, table, other) => {
+    const role = `${schema}_app`;
+    const outcome = await withClient(serviceLoginUrl(sys.db.url, role), async (c) => {
+      const tryIt = (sql: string) => c.query(sql).then(() => 'done', (e: Error) => e.message);
+      const who = async () => (await c.query('SELECT session_user AS s, current_user AS u')).rows[0];
+      const before = await who();
+      const reset = await tryIt('RESET ROLE');
+      const afterReset = await who();
+      return {
+        before, reset, afterReset,
+        setOwner: await tryIt('SET ROLE postgres'),
+        alter: await tryIt(`ALTER TABLE ${schema}.${table} ADD COLUMN sneaky int`),
+        disableTrigger: await tryIt(`ALTER TABLE ${schema}.${table} DISABLE TRIGGER ALL`),
+        replicationRole: await tryIt(`SET session_replication_role = replica`),
+        otherSchema: await tryIt(`SELECT count(*) FROM ${other}.outbox`),
+      };
+    });
+    expect(outcome).toEqual({
+      before: { s: role, u: role }, reset: 'done', afterReset: { s: role, u: role },
+      setOwner: expect.stringMatching(/permission denied/),
+      alter: expect.stringMatching(/must be owner/),
+      disableTrigger: expect.stringMatching(/must be owner/),
+      replicationRole: expect.stringMatching(/permission denied/),
+      otherSchema: expect.stringMatching(/permission denied for schema/),
+    });
+    // Nothing changed: the column is not there, the triggers are enabled.
+    expect(await sys.sql(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = 'sneaky'`, [schema, table])).toEqual([]);
+    expect(await sys.sql(`SELECT tgname FROM pg_trigger WHERE tgrelid = $1::regclass AND tgenabled = 'D'`, [`${schema}.${table}`])).toEqual([]);
+  });
+
+  it('the running services log in as their own logins, not as the owner', async () => {
+    // /ready runs a query on each subgraph's pool, so each has a session open.
+    for (const url of Object.values(sys.urls)) expect((await fetch(new URL('/ready', url!))).status).toBe(200);
+    const sessions = await sys.sql<{ usename: string }>(`SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE '%-api'`);
+    expect(sessions.map((s) => s.usename).sort()).toEqual(['employment_app', 'governance_app', 'matching_app', 'social_orgs_app']);
+  });
+
+  it('in production a service refuses to run as the owner, and runs as its own login without the owner URL', async () => {
+    const production = { ...sys.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', MATCHING_PORT: '0', ...(await generateSigningKeys('roles')) };
+    delete (production as Record<string, string>).AUTH_PRIVATE_KEY;
+    await expect(startMatchingApi(loadMatchingConfig({ ...production, DATABASE_URL: sys.db.url }))).rejects.toThrow(/must log in as its own login \(matching_app\)/);
+    const api = await startMatchingApi(loadMatchingConfig({ ...production, DATABASE_URL: serviceLoginUrl(sys.db.url, 'matching_app') }));
+    try {
+      expect(await api.db.query('SELECT session_user AS s')).toEqual([{ s: 'matching_app' }]);
+    } finally {
+      await api.lifecycle.stop('test');
     }
   });
 });

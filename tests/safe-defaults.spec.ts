@@ -59,4 +59,19 @@ describe('safe defaults', () => {
     const secrets = parseAllDocuments(readFileSync(path.join(k8sDir, 'secret.template.yaml'), 'utf8')).map((d) => d.toJS());
     expect(secrets.find((s) => s.metadata.name === 'anju-secrets').stringData.REDIS_URL).toMatch(/^redis:\/\/:[^@]+@/);
   });
+
+  it('compose and Kubernetes: every service runs as its own login; only workers (which migrate) hold the owner', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      const service = /^(.*)-(api|worker)$/.exec(name);
+      if (!service) continue;
+      expect([name, s.environment?.DATABASE_URL]).toEqual([name, expect.stringMatching(new RegExp(`^postgres://${service[1].replace('-', '_')}_app:`))]);
+      expect([name, 'DATABASE_OWNER_URL' in (s.environment ?? {})]).toEqual([name, service[2] === 'worker']);
+    }
+    for (const { doc } of manifests.filter((m) => m.doc.kind === 'Deployment')) {
+      const name: string = doc.metadata.name;
+      const refs = doc.spec.template.spec.containers.flatMap((c: any) => (c.envFrom ?? []).map((e: any) => e.secretRef?.name).filter(Boolean));
+      expect([name, refs.includes('anju-db-owner')]).toEqual([name, name.endsWith('-worker')]);
+      if (name !== 'gateway') expect([name, refs.includes(`anju-db-${name.replace(/-(api|worker)$/, '')}`)]).toEqual([name, true]);
+    }
+  });
 });

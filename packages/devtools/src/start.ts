@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import IORedis from 'ioredis';
-import { ConfigError, loadConfig, platformSettings, setting } from '@anju/kit';
+import { ConfigError, loadConfig, platformSettings, serviceLoginUrl, setting } from '@anju/kit';
 import { PROCESSES, REPO_ROOT, portSettings, type ProcessDefinition } from './start/processes';
 import { NotEmptyError, seed } from './seed/seed';
 import { buildPortal } from '@anju/portal';
@@ -289,7 +289,14 @@ async function main(): Promise<void> {
     say(`portal built (${Math.round(built.bytes / 1024)} KiB, ${built.operations} operations in its safelist)`);
   }
   say(`starting ${selected.map((d) => d.name).join(', ')}`);
-  for (const { def, port } of ports) running.push(startProcess(def, port, env, args.raw));
+  // Each service migrates as the owner and runs as its own login (<schema>_app, the owner's
+  // password in development); the gateway needs no database.
+  const ownerPassword = decodeURIComponent(new URL(databaseUrl).password) || undefined;
+  const databaseEnv = (def: ProcessDefinition) => def.kind === 'gateway' ? {} : {
+    DATABASE_OWNER_URL: databaseUrl,
+    DATABASE_URL: serviceLoginUrl(databaseUrl, `${def.service.replace(/-/g, '_')}_app`, ownerPassword),
+  };
+  for (const { def, port } of ports) running.push(startProcess(def, port, { ...env, ...databaseEnv(def) }, args.raw));
 
   const deadline = Date.now() + config.START_READY_TIMEOUT_MS;
   await Promise.all(running.map((r) => waitReady(r, deadline)));

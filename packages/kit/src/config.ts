@@ -81,7 +81,8 @@ export const limitSettings = {
 export const platformSettings = {
   NODE_ENV: setting.oneOf(['development', 'test', 'production'] as const, 'production', 'production unless a developer opts in: development shows error detail and the explorer and accepts the development keys'),
   LOG_LEVEL: setting.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info', 'pino log level'),
-  DATABASE_URL: setting.url('postgres://postgres@127.0.0.1:5432/anju', 'PostgreSQL database; each service keeps its tables in its own schema'),
+  DATABASE_URL: setting.url('postgres://postgres@127.0.0.1:5432/anju', 'PostgreSQL login the process runs as: the service\'s own login (<schema>_app), never the owner in production'),
+  DATABASE_OWNER_URL: z.url().optional().describe('the schemas\' owner, for migrations only: given to the process that migrates (a worker), never to a subgraph in production'),
   DATABASE_POOL_SIZE: setting.int(10, 'connections per process', 1, 200),
   REDIS_URL: setting.url('redis://127.0.0.1:6379', 'Redis for the BullMQ queues'),
   QUEUE_PREFIX: setting.string('anju', 'BullMQ key prefix; tests use their own to isolate themselves'),

@@ -55,7 +55,7 @@ export function createDataSource(config: Pick<PlatformConfig, 'DATABASE_URL' | '
  * replica of a service (api and worker) may boot at once: one migrates, the others wait and then
  * find nothing to do.
  */
-export async function migrate(ds: DataSource, schema: string, logger: Logger): Promise<void> {
+export async function migrate(ds: DataSource, schema: string, logger: Logger, login?: { role: string; password?: string }): Promise<void> {
   assertIdentifier(schema);
   const runner = ds.createQueryRunner();
   await runner.connect();
@@ -65,10 +65,41 @@ export async function migrate(ds: DataSource, schema: string, logger: Logger): P
     await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const done = await ds.runMigrations({ transaction: 'each' });
     if (done.length) logger.info({ migrations: done.map((m) => m.name) }, `applied ${done.length} migration(s) to ${schema}`);
+    // The owner's bootstrap: the runtime role (created by the schema's migrations) may log in, with
+    // the password its URL carries; it owns nothing, so RESET ROLE gives nothing back.
+    if (login) {
+      const [{ sql }] = await runner.query(
+        `SELECT format('ALTER ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS' || CASE WHEN $2::text IS NULL THEN '' ELSE ' PASSWORD %L' END, $1::text, $2::text) AS sql`,
+        [login.role, login.password ?? null],
+      );
+      await runner.query(sql);
+    }
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
     await runner.release();
   }
+}
+
+/** The URL of a service's own login (its runtime role) on the owner's server and database. */
+export function serviceLoginUrl(ownerUrl: string, role: string, password?: string): string {
+  assertIdentifier(role);
+  const url = new URL(ownerUrl);
+  url.username = role;
+  url.password = password ?? '';
+  return url.toString();
+}
+
+/**
+ * Whether the session's login could act as the schema's owner: a superuser, the owner itself or
+ * a member of it (then `RESET ROLE` or `SET ROLE` gives the owner back).
+ */
+export async function loginCanOwn(ds: DataSource, schema: string): Promise<boolean> {
+  const [row] = await ds.query(
+    `SELECT r.rolsuper OR coalesce(pg_has_role(session_user, n.nspowner, 'MEMBER'), false) AS owner
+       FROM pg_roles r LEFT JOIN pg_namespace n ON n.nspname = $1 WHERE r.rolname = session_user`,
+    [schema],
+  );
+  return Boolean(row?.owner);
 }
 
 /** A stable 63-bit key from a name, for pg_advisory_lock. */

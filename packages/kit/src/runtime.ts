@@ -1,9 +1,9 @@
 import type { DataSource } from 'typeorm';
 import type { DestinationStream } from 'pino';
-import { assertProductionSafe, type PlatformConfig } from './config';
+import { ConfigError, assertProductionSafe, type PlatformConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { Lifecycle } from './lifecycle';
-import { createDataSource, migrate, type DataSourceOptions } from './database';
+import { createDataSource, loginCanOwn, migrate, type DataSourceOptions } from './database';
 
 /** What both entry points of a service (api and worker) start from. */
 export interface ServiceRuntime<C extends PlatformConfig = PlatformConfig> {
@@ -28,18 +28,37 @@ export async function bootRuntime<C extends PlatformConfig>(opts: BootOptions<C>
   assertProductionSafe(opts.config);
   const logger = createLogger({ service: `${opts.name}-${opts.process}`, level: opts.config.LOG_LEVEL, destination: opts.logDestination });
   const lifecycle = new Lifecycle(logger, opts.config.SHUTDOWN_GRACE_MS);
-  // Migrations run as the login user (the owner); the service then acts as its runtime role.
-  const owner = createDataSource({ ...opts.config, DATABASE_POOL_SIZE: 2 }, { ...opts, runtimeRole: undefined, applicationName: `${opts.applicationName}-migrate` });
-  await owner.initialize();
-  try {
-    await migrate(owner, opts.schema, logger);
-  } finally {
-    await owner.destroy();
+  const { config } = opts;
+  const production = config.NODE_ENV === 'production';
+  // Migrations run as the owner: DATABASE_OWNER_URL when the process is given it (the service then
+  // logs in with its own DATABASE_URL), else — outside production only — the one DATABASE_URL.
+  if (config.DATABASE_OWNER_URL || !production) {
+    const ownerUrl = config.DATABASE_OWNER_URL ?? config.DATABASE_URL;
+    const runtimeUrl = new URL(config.DATABASE_URL);
+    const login = config.DATABASE_OWNER_URL && opts.runtimeRole && decodeURIComponent(runtimeUrl.username) === opts.runtimeRole
+      ? { role: opts.runtimeRole, password: decodeURIComponent(runtimeUrl.password) || undefined }
+      : undefined;
+    const owner = createDataSource({ ...config, DATABASE_URL: ownerUrl, DATABASE_POOL_SIZE: 2 }, { ...opts, runtimeRole: undefined, applicationName: `${opts.applicationName}-migrate` });
+    await owner.initialize();
+    try {
+      await migrate(owner, opts.schema, logger, login);
+    } finally {
+      await owner.destroy();
+    }
   }
   const statementTimeoutMs = opts.process === 'api' ? opts.config.DATABASE_STATEMENT_TIMEOUT_MS : opts.config.WORKER_STATEMENT_TIMEOUT_MS;
   const db = createDataSource(opts.config, { ...opts, statementTimeoutMs });
   await db.initialize();
   lifecycle.onStop(`${opts.name} database pool`, () => db.destroy());
+  if (production) {
+    const problems: string[] = [];
+    if (await loginCanOwn(db, opts.schema)) problems.push(`DATABASE_URL: ${opts.name} must log in as its own login (${opts.runtimeRole ?? 'its runtime role'}), not as the owner of ${opts.schema} or a superuser; migrations take DATABASE_OWNER_URL`);
+    else if (!config.DATABASE_OWNER_URL && (await db.showMigrations())) problems.push(`DATABASE_OWNER_URL: ${opts.schema} has pending migrations and this process may not run them`);
+    if (problems.length) {
+      await db.destroy();
+      throw new ConfigError(problems);
+    }
+  }
   return { name: opts.name, schema: opts.schema, config: opts.config, logger, lifecycle, db };
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { inboxQueueName, SERVICES, type ServiceName } from '@anju/contracts';
-import { advisoryKey, type Lifecycle } from '@anju/kit';
+import { advisoryKey, serviceLoginUrl, type Lifecycle } from '@anju/kit';
 import { admin, createTestDatabase, TEST_PG_SERVER, TEST_REDIS_URL, TEST_RUN, testQueuePrefix, withClient, type TestDatabase } from './database';
 import { LogCapture } from './log-capture';
 import { gql } from './graphql-client';
@@ -105,9 +105,11 @@ export class TestSystem {
     return require(path.join(REPO_ROOT, 'services', SERVICE_MODULES[service].dir, 'src')) as Record<string, (...args: unknown[]) => Promise<Started>>;
   }
 
+  /** A service migrates as the owner (the test database's user) and runs as its own login. */
   private config(service: ServiceName) {
     const m = this.module(service);
-    return m[`load${SERVICE_MODULES[service].prefix}Config`](this.env);
+    const login = { DATABASE_OWNER_URL: this.db.url, DATABASE_URL: serviceLoginUrl(this.db.url, `${schemaOf(service)}_app`) };
+    return m[`load${SERVICE_MODULES[service].prefix}Config`]({ ...this.env, ...login });
   }
 
   async startApi(service: ServiceName): Promise<string> {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { SERVICES } from '@anju/contracts';
 import { checkCharacter, loadConfig, mintToken, platformSettings } from '@anju/kit';
 import type { Benchmark } from './index';
-import { benchSecrets } from './platform';
+import { benchSecrets, serviceDatabaseEnv } from './platform';
 import { Children, REPO_ROOT, assertNoLoadErrors, freePort, load, machine, recreateDatabase, table, waitForOk, writeReport, type LoadResult } from './harness';
 
 /**
@@ -64,7 +64,7 @@ async function run(): Promise<void> {
     const urls = Object.fromEntries(services.map((s) => [`${envName(s)}_URL`, `http://127.0.0.1:${ports[s]}/graphql`]));
     // One at a time: each runs its migrations at boot (under the advisory lock anyway).
     for (const s of services) {
-      children.start(s, `services/${s}/src/api.ts`, { ...common, [`${envName(s)}_PORT`]: String(ports[s]) });
+      children.start(s, `services/${s}/src/api.ts`, { ...common, ...serviceDatabaseEnv(databaseUrl, s), [`${envName(s)}_PORT`]: String(ports[s]) });
       await waitForOk(`http://127.0.0.1:${ports[s]}/ready`, children);
     }
     const gatewayPort = await freePort();

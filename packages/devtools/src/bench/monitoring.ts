@@ -4,6 +4,7 @@ import { employmentData } from '../../../../services/employment/src/data-source'
 import { recheck, runNightly } from '../../../../services/employment/src/monitoring/monitoring.run';
 import type { Benchmark } from './index';
 import { machine, recreateDatabase, table, writeReport } from './harness';
+import { serviceDatabaseEnv } from './platform';
 
 /**
  * Income-stability monitoring at province scale: 2,832 sites in 129 counties of 16 prefectures,
@@ -108,7 +109,7 @@ export const monitoringBenchmark: Benchmark = {
     try {
       rt = await bootRuntime({
         name: 'employment', process: 'worker', applicationName: 'bench-monitoring', ...employmentData,
-        config: loadEmploymentConfig({ DATABASE_URL: url, DATABASE_POOL_SIZE: '2', LOG_LEVEL: 'warn' }),
+        config: loadEmploymentConfig({ NODE_ENV: 'test', ...serviceDatabaseEnv(url, 'employment'), DATABASE_POOL_SIZE: '2', LOG_LEVEL: 'warn' }),
       });
       const db = rt.db;
       console.log(`loading into ${DATABASE} (employment schema) with INSERT … SELECT generate_series …`);

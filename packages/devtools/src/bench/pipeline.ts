@@ -7,7 +7,7 @@ import { publish } from '@anju/contracts';
 import { createDataSource, loadConfig, platformSettings, setting } from '@anju/kit';
 import { governanceData } from '../../../../services/governance/src/data-source';
 import type { Benchmark } from './index';
-import { benchSecrets } from './platform';
+import { benchSecrets, serviceDatabaseEnv } from './platform';
 import { Children, freePort, machine, recreateDatabase, table, waitForOk, writeReport } from './harness';
 import { PeakRss, memoryRows, snapshot } from './memory';
 
@@ -56,7 +56,7 @@ async function run(): Promise<void> {
     // Social-orgs' worker consumes nothing of this: it runs so that every worker's memory is measured.
     for (const s of ['governance', ...CONSUMERS, 'social-orgs']) {
       const port = await freePort();
-      children.start(`${s}-worker`, `services/${s}/src/worker.ts`, { ...env, [`${s.toUpperCase().replace(/-/g, '_')}_WORKER_HEALTH_PORT`]: String(port) });
+      children.start(`${s}-worker`, `services/${s}/src/worker.ts`, { ...env, ...serviceDatabaseEnv(databaseUrl, s), [`${s.toUpperCase().replace(/-/g, '_')}_WORKER_HEALTH_PORT`]: String(port) });
       await waitForOk(`http://127.0.0.1:${port}/ready`, children);
     }
     console.log(`started governance-worker, ${CONSUMERS.map((c) => `${c}-worker`).join(', ')}, social-orgs-worker (NODE_ENV=production, JOB_CONCURRENCY ${config.JOB_CONCURRENCY}) on ${DATABASE}`);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { SERVICES } from '@anju/contracts';
-import { generateSigningKeys, issuerSettings, loadConfig, mintToken, PersonalDataVault, personalDataSettings, type TokenClaims } from '@anju/kit';
+import { generateSigningKeys, serviceLoginUrl, issuerSettings, loadConfig, mintToken, PersonalDataVault, personalDataSettings, type TokenClaims } from '@anju/kit';
 import { seed } from '../seed/seed';
 import { formatReport } from '../seed/index';
 import { planWorld, sitePeople, type Scale } from '../seed/world';
@@ -30,6 +30,11 @@ export async function benchSecrets(database?: string): Promise<BenchSecrets> {
   const { AUTH_PRIVATE_KEY, AUTH_PUBLIC_KEYS } = await generateSigningKeys('bench');
   const issuer = loadConfig(issuerSettings, { AUTH_PRIVATE_KEY });
   return { env: { AUTH_PUBLIC_KEYS, PII_ENCRYPTION_KEY: key('pii'), PII_HASH_KEY: key('pii-hash') }, mint: (claims) => mintToken(claims, issuer) };
+}
+
+/** A service's database settings: migrations as the owner, the process itself as the service's own login. */
+export function serviceDatabaseEnv(ownerUrl: string, service: string): { DATABASE_OWNER_URL: string; DATABASE_URL: string } {
+  return { DATABASE_OWNER_URL: ownerUrl, DATABASE_URL: serviceLoginUrl(ownerUrl, `${service.replace(/-/g, '_')}_app`) };
 }
 
 export function databaseUrl(name: string): string {
@@ -87,7 +92,7 @@ export async function startPlatform(children: Children, env: Record<string, stri
   for (const s of services) ports[s] = await freePort();
   const urls = Object.fromEntries(services.map((s) => [`${envName(s)}_URL`, `http://127.0.0.1:${ports[s]}/graphql`]));
   for (const s of services) {
-    children.start(`${s}-api`, `services/${s}/src/api.ts`, { ...env, [`${envName(s)}_PORT`]: String(ports[s]) });
+    children.start(`${s}-api`, `services/${s}/src/api.ts`, { ...env, ...serviceDatabaseEnv(env.DATABASE_URL, s), [`${envName(s)}_PORT`]: String(ports[s]) });
     await waitForOk(`http://127.0.0.1:${ports[s]}/ready`, children);
   }
   const gatewayPort = await freePort();

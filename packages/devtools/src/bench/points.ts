@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { EVENTS, eventJobOptions, inboxQueueName, type EventEnvelope } from '@anju/contracts';
 import { loadConfig, mintToken, platformSettings, setting } from '@anju/kit';
 import type { Benchmark } from './index';
-import { benchSecrets } from './platform';
+import { benchSecrets, serviceDatabaseEnv } from './platform';
 import { Children, freePort, machine, recreateDatabase, table, waitForOk, writeReport } from './harness';
 
 /**
@@ -74,10 +74,10 @@ async function run(): Promise<void> {
     const secrets = await benchSecrets();
     const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, QUEUE_PREFIX: prefix, ...secrets.env };
     const apiPort = await freePort();
-    children.start('governance-api', 'services/governance/src/api.ts', { ...common, GOVERNANCE_PORT: String(apiPort), DATABASE_POOL_SIZE: String(POOL) });
+    children.start('governance-api', 'services/governance/src/api.ts', { ...common, ...serviceDatabaseEnv(databaseUrl, 'governance'), GOVERNANCE_PORT: String(apiPort), DATABASE_POOL_SIZE: String(POOL) });
     await waitForOk(`http://127.0.0.1:${apiPort}/ready`, children);
     const workerPort = await freePort();
-    children.start('governance-worker', 'services/governance/src/worker.ts', { ...common, GOVERNANCE_WORKER_HEALTH_PORT: String(workerPort), JOB_CONCURRENCY: String(WORKER_CONCURRENCY), DATABASE_POOL_SIZE: String(POOL) });
+    children.start('governance-worker', 'services/governance/src/worker.ts', { ...common, ...serviceDatabaseEnv(databaseUrl, 'governance'), GOVERNANCE_WORKER_HEALTH_PORT: String(workerPort), JOB_CONCURRENCY: String(WORKER_CONCURRENCY), DATABASE_POOL_SIZE: String(POOL) });
     await waitForOk(`http://127.0.0.1:${workerPort}/ready`, children);
     console.log(`started governance api and worker (NODE_ENV=production, JOB_CONCURRENCY=${WORKER_CONCURRENCY}, DATABASE_POOL_SIZE=${POOL} each, database ${DATABASE})`);
     const { residentIds } = await seed(databaseUrl);
