@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createDataSource, generateSigningKeys, loadConfig, platformSettings, serviceLoginUrl, type DataSourceOptions } from '@anju/kit';
 import { loadMatchingConfig, startMatchingApi } from '../services/matching/src';
-import { withClient } from '@anju/testing';
-import { TestSystem } from '@anju/testing';
+import { TestSystem, withClient } from '@anju/testing';
 import { governanceData } from '../services/governance/src/data-source';
 import { employmentData } from '../services/employment/src/data-source';
 import { socialOrgsData } from '../services/social-orgs/src/data-source';
