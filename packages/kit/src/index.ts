@@ -6,6 +6,7 @@ export * from './logger';
 export * from './errors';
 export * from './auth';
 export * from './signing-keys';
+export * from './verified-tokens';
 export * from './database';
 export * from './redis';
 export * from './lifecycle';

@@ -7,7 +7,8 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
 import { readFileSync } from 'node:fs';
 import type { PlatformConfig } from './config';
-import { verifyBearer, type Principal } from './auth';
+import type { Principal } from './auth';
+import { verifyBearerCached } from './verified-tokens';
 import { REQUEST_ID_HEADER, currentRequestId, runWithRequestId } from './request-context';
 import type { Logger } from './logger';
 import type { Lifecycle } from './lifecycle';
@@ -86,7 +87,7 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
     express.json({ limit: '2mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const principal = await verifyBearer(req.header('authorization'), config);
+        const principal = await verifyBearerCached(req.header('authorization'), config);
         rates.request(principal.subject);
         const requestId = currentRequestId()!;
         return opts.buildContext({ principal, requestId, logger: logger.child({ role: principal.role, sub: principal.subject }) });
