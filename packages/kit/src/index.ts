@@ -17,6 +17,7 @@ export * from './national-id';
 export * from './personal-data';
 export * from './runtime';
 export * from './loaders';
+export * from './lazy';
 export * from './scheduler';
 export * from './service-api';
 export * from './pagination';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { byIdLoader, byKeyLoader, type PersonalDataVault, type RequestBase } from '@anju/kit';
+import { byIdLoader, byKeyLoader, lazyObject, type PersonalDataVault, type RequestBase } from '@anju/kit';
 import DataLoader from 'dataloader';
 import { SiteService, type SiteRow } from './site/site.service';
 import { HouseholdService, type HouseholdRow } from './household/household.service';
@@ -66,58 +66,69 @@ export interface GovernanceContext extends RequestBase {
   };
 }
 
-/** Services are per request because they carry the caller; loaders batch and cache per request. */
+/**
+ * Services are per request because they carry the caller; loaders batch and cache per request.
+ * Each is built on first use: a dashboard touches three of them, not all thirty-five.
+ */
 export function buildContext(deps: GovernanceDeps) {
   return (base: RequestBase): GovernanceContext => {
-    const regions = new RegionService(deps.db, base.principal);
-    const sites = new SiteService(deps.db, base.principal);
-    const households = new HouseholdService(deps.db, base.principal);
-    const residents = new ResidentService(deps.db, deps.vault, base.principal, households);
-    const grids = new GridService(deps.db, base.principal);
-    const microIssues = new MicroIssueService(deps.db, base.principal);
-    const listItems = new ListItemService(deps.db, base.principal);
-    const party = new PartyService(deps.db, base.principal);
-    const notices = new NoticeService(deps.db, base.principal);
-    const ruleOfLaw = new RuleOfLawService(deps.db, base.principal);
-    const buildings = new BuildingService(deps.db, base.principal);
-    return {
-      ...base,
-      grids,
-      buildings,
-      audit: new AuditService(deps.db, base.principal),
-      gridTasks: new GridTaskService(deps.db, base.principal),
-      microIssues,
-      listItems,
-      party,
-      notices,
-      ruleOfLaw,
-      modelResidents: new ModelResidentService(deps.db, base.principal),
-      regions,
-      sites,
-      households,
-      residents,
-      points: pointsContext(deps.db, base.principal),
-      loaders: {
-        grid: byIdLoader((ids) => grids.byIds(ids)),
-        microIssue: byIdLoader((ids) => microIssues.byIds(ids)),
-        microIssueSteps: microIssueStepsLoader({ microIssues }),
-        listItem: byIdLoader((ids) => listItems.byIds(ids)),
-        ...meetingLoaders(party, listItems),
-        notice: byIdLoader((ids) => notices.byIds(ids)),
-        ...noticeLoaders(notices),
-        ...ruleOfLawLoaders(ruleOfLaw),
-        building: byIdLoader((ids) => buildings.byIds(ids)),
-        buildingHelpers: new DataLoader<string, string[]>(async (ids) => {
-          const rows = await buildings.helpers(ids);
-          return ids.map((id) => rows.filter((r) => r.buildingId === id).map((r) => r.residentId));
-        }),
-        region: byKeyLoader((codes) => regions.byCodes(codes), (r) => r.code),
-        site: byIdLoader((ids) => sites.byIds(ids)),
-        household: byIdLoader((ids) => households.byIds(ids)),
-        resident: byIdLoader((ids) => residents.byIds(ids)),
-        residentsOfHousehold: residents.householdMembersLoader(),
-        siteCounts: sites.countsLoader(),
+    const { db, vault } = deps;
+    const p = base.principal;
+    return lazyObject<Omit<GovernanceContext, keyof RequestBase>, RequestBase>({
+      regions: () => new RegionService(db, p),
+      sites: () => new SiteService(db, p),
+      households: () => new HouseholdService(db, p),
+      residents: (c) => new ResidentService(db, vault, p, c.households),
+      grids: () => new GridService(db, p),
+      buildings: () => new BuildingService(db, p),
+      audit: () => new AuditService(db, p),
+      gridTasks: () => new GridTaskService(db, p),
+      microIssues: () => new MicroIssueService(db, p),
+      listItems: () => new ListItemService(db, p),
+      party: () => new PartyService(db, p),
+      notices: () => new NoticeService(db, p),
+      ruleOfLaw: () => new RuleOfLawService(db, p),
+      modelResidents: () => new ModelResidentService(db, p),
+      points: () => pointsContext(db, p),
+      loaders: (c) => {
+        const meetings = once(() => meetingLoaders(c.party, c.listItems));
+        const notices = once(() => noticeLoaders(c.notices));
+        const rol = once(() => ruleOfLawLoaders(c.ruleOfLaw));
+        return lazyObject<GovernanceContext['loaders']>({
+          grid: () => byIdLoader((ids) => c.grids.byIds(ids)),
+          microIssue: () => byIdLoader((ids) => c.microIssues.byIds(ids)),
+          microIssueSteps: () => microIssueStepsLoader({ microIssues: c.microIssues }),
+          listItem: () => byIdLoader((ids) => c.listItems.byIds(ids)),
+          jointMeeting: () => meetings().jointMeeting,
+          resolutionsOfMeeting: () => meetings().resolutionsOfMeeting,
+          notice: () => byIdLoader((ids) => c.notices.byIds(ids)),
+          noticeReadByMe: () => notices().noticeReadByMe,
+          noticeReadStats: () => notices().noticeReadStats,
+          legalAdviser: () => rol().legalAdviser,
+          mediationCase: () => rol().mediationCase,
+          mediationParties: () => rol().mediationParties,
+          mediationSessions: () => rol().mediationSessions,
+          visitBookings: () => rol().visitBookings,
+          advisersOfSite: () => rol().advisersOfSite,
+          building: () => byIdLoader((ids) => c.buildings.byIds(ids)),
+          buildingHelpers: () => new DataLoader<string, string[]>(async (ids) => {
+            const rows = await c.buildings.helpers(ids);
+            return ids.map((id) => rows.filter((r) => r.buildingId === id).map((r) => r.residentId));
+          }),
+          region: () => byKeyLoader((codes) => c.regions.byCodes(codes), (r) => r.code),
+          site: () => byIdLoader((ids) => c.sites.byIds(ids)),
+          household: () => byIdLoader((ids) => c.households.byIds(ids)),
+          resident: () => byIdLoader((ids) => c.residents.byIds(ids)),
+          residentsOfHousehold: () => c.residents.householdMembersLoader(),
+          siteCounts: () => c.sites.countsLoader(),
+        });
       },
-    };
+    }, base);
   };
+}
+
+/** A group of loaders built together (they share a service), on the first read of any of them. */
+function once<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => (built ??= build());
 }
