@@ -1,17 +1,20 @@
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import {
-  Lifecycle, assertProductionSafe, createLogger, currentRequestId, rateLimits, listen, mountHealth, operationLogPlugin, queryLimits, runMain, verifyBearer,
-  type DestinationStream, type Logger, type ReadinessCheck,
+  Lifecycle, assertProductionSafe, createLogger, currentRequestId, rateLimits, listen, mountHealth, operationLogPlugin, queryLimits,
+  runMain, verifyBearerCached, type DestinationStream, type Logger, type Principal, type ReadinessCheck,
 } from '@anju/kit';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { SUBGRAPHS } from './subgraphs';
 import { readSupergraph, subgraphsOf } from './supergraph';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source';
 import { formatGatewayError } from './errors';
+import { ResponseCache, cacheLookup, responseCachePlugin, type CacheNote } from './response-cache';
+import { listenForCacheInvalidation } from './cache-invalidation';
 import { bodyErrorHandler, corsMiddleware, requestIdMiddleware } from './http';
 import { mountPortal, safelistMiddleware } from './portal';
 
@@ -27,6 +30,8 @@ export interface RunningGateway {
   port: number;
   lifecycle: Lifecycle;
   logger: Logger;
+  /** The answers this process keeps (absent when GATEWAY_RESPONSE_CACHE is off). */
+  responseCache?: ResponseCache;
   stop(): Promise<void>;
 }
 
@@ -53,12 +58,18 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
-    buildService: ({ name }) => new SubgraphDataSource({ url: subgraphUrl(config, name), timeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS }),
+    buildService: ({ name }) => new SubgraphDataSource({ name, url: subgraphUrl(config, name), timeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS }),
   });
 
   // Depth, alias, cost, batch and response limits (typed errors, HTTP 400), the same code as in
   // every subgraph; batching refused.
   const limits = queryLimits(config, development);
+
+  const verify = (authorization: string) => verifyBearerCached(authorization, config);
+  const cache = new ResponseCache({ maxAgeSeconds: config.GATEWAY_CACHE_MAX_AGE_S, maxBytes: config.GATEWAY_CACHE_MAX_MIB * 1_048_576 });
+  const invalidate = config.GATEWAY_RESPONSE_CACHE
+    ? await listenForCacheInvalidation(cache, subgraphs.map((s) => s.name), config, lifecycle, logger)
+    : undefined;
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -70,7 +81,11 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     allowBatchedHttpRequests: limits.allowBatchedHttpRequests,
     validationRules: limits.validationRules,
     formatError: (formatted, error) => formatGatewayError(formatted, error, development),
-    plugins: [operationLogPlugin(logger), ...limits.plugins, ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    plugins: [
+      // The gateway's own answer carries no cache-control header: it is cached here, per scope, not by browsers or proxies.
+      ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
+      ...(invalidate ? [responseCachePlugin<GatewayContext>(cache, invalidate)] : []),
+      operationLogPlugin(logger), ...limits.plugins, ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
   await apollo.start();
   // Registered before the listener, so shutdown closes (drains) HTTP first, then stops Apollo.
@@ -96,19 +111,22 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     corsMiddleware(config.GATEWAY_CORS_ORIGINS),
     express.json({ limit: config.GATEWAY_MAX_BODY_BYTES }),
     safelistMiddleware(config, logger),
+    // After the safelist, which turns a portal's persisted-operation id into its text.
+    ...(invalidate ? [cacheLookup(cache, verify, (p) => rates.request(p.subject))] : []),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const authorization = req.header('authorization') ?? '';
-        const principal = await verifyBearer(authorization, config);
+        const principal = (res.locals.principal as Principal | undefined) ?? await verify(authorization);
         rates.request(principal.subject);
-        return { authorization, principal, requestId: currentRequestId()! };
+        const cacheNote = (res.locals.cache as CacheNote | undefined) ?? { subgraphs: new Set<string>() };
+        return { authorization, principal, requestId: currentRequestId()!, cache: cacheNote };
       },
     }),
     bodyErrorHandler(config.GATEWAY_MAX_BODY_BYTES, logger),
   );
   const { port } = await listen(app, config.GATEWAY_PORT, lifecycle, 'gateway');
   logger.info({ port, subgraphs: subgraphs.map((s) => s.name) }, 'gateway listening');
-  return { url: `http://127.0.0.1:${port}/graphql`, port, lifecycle, logger, stop: () => lifecycle.stop() };
+  return { url: `http://127.0.0.1:${port}/graphql`, port, lifecycle, logger, responseCache: invalidate ? cache : undefined, stop: () => lifecycle.stop() };
 }
 
 if (require.main === module) runMain(() => startGateway(loadGatewayConfig()));

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import http from 'node:http';
 import nodeFetch, { type RequestInit } from 'node-fetch';
 import { REQUEST_ID_HEADER, type Principal } from '@anju/kit';
+import type { CacheNote } from './response-cache';
 
 /** Per-request state of the gateway: the verified caller and what travels on to subgraphs. */
 export interface GatewayContext {
@@ -10,6 +11,8 @@ export interface GatewayContext {
   authorization: string;
   requestId: string;
   principal: Principal;
+  /** The response cache's note on this request (its key, and the subgraphs called). */
+  cache?: CacheNote;
 }
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -43,6 +46,8 @@ export function errorFromSubgraphBody(status: number, body: unknown): GraphQLErr
 }
 
 export interface SubgraphDataSourceOptions {
+  /** The subgraph's name in the supergraph (what cached answers are tagged with). */
+  name?: string;
   url: string;
   timeoutMs: number;
   fetcher?: Fetcher;
@@ -50,14 +55,18 @@ export interface SubgraphDataSourceOptions {
 
 /** How the gateway calls one subgraph: pooled keep-alive connections, a deadline, the caller's token. */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor({ url, timeoutMs, fetcher }: SubgraphDataSourceOptions) {
+  private readonly name?: string;
+
+  constructor({ name, url, timeoutMs, fetcher }: SubgraphDataSourceOptions) {
     super({ url, fetcher: fetcher ?? keepAliveFetcher(timeoutMs) });
+    this.name = name;
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     // Only operations of a caller carry a caller's headers (not health checks or schema loads).
     if (!('incomingRequestContext' in options)) return;
     forwardHeaders(options.context, options.request.http!.headers);
+    if (this.name) options.context?.cache?.subgraphs.add(this.name);
   }
 
   override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {

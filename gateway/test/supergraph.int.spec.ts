@@ -23,7 +23,7 @@ describe('the checked-in supergraph', () => {
     const { sources } = readSubgraphSources();
     const governance = sources.find((s) => s.name === 'governance')!;
     const changed = sources.map((s) =>
-      s === governance ? { ...s, sdl: s.sdl.replace(/type Region @key\(fields: "code"\) \{/, '$&\n  "A field that is not in the checked-in supergraph."\n  stalenessProbe: String') } : s,
+      s === governance ? { ...s, sdl: s.sdl.replace(/type Region @key\(fields: "code"\)[^{]*\{/, '$&\n  "A field that is not in the checked-in supergraph."\n  stalenessProbe: String') } : s,
     );
     expect(changed.find((s) => s.name === 'governance')!.sdl).toContain('stalenessProbe');
 

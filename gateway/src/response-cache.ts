@@ -1,0 +1,208 @@
+import { createHash } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestHandler } from 'express';
+import type { Principal } from '@anju/kit';
+
+/**
+ * Who an answer was made for, as far as the subgraphs' scope rules can tell callers apart: the
+ * role and every scope claim. Two officers of one county share answers; officers of two counties,
+ * or a county and its province, never do. The subject is left out on purpose: a field whose
+ * answer depends on who asks (a resident's own points, "read by me") sets no cache hint, so an
+ * answer holding it is never kept.
+ */
+export function scopeKey(p: Principal): string {
+  const sorted = (xs: readonly string[]) => [...xs].sort().join(',');
+  return [p.role, sorted(p.regions), sorted(p.sites), sorted(p.grids), p.organizationId ?? '', p.unitId ?? '', p.residentId ?? '', p.volunteerId ?? ''].join('|');
+}
+
+/** The operation as sent (text, name, variables) and the caller's scope, hashed: the whole key. */
+export function cacheKey(p: Principal, body: { query?: unknown; operationName?: unknown; variables?: unknown }): string | null {
+  if (typeof body.query !== 'string') return null; // persisted-query hashes and bad bodies go the normal way
+  return createHash('sha256')
+    .update(scopeKey(p)).update('\0')
+    .update(typeof body.operationName === 'string' ? body.operationName : '').update('\0')
+    .update(body.query).update('\0')
+    .update(JSON.stringify(body.variables ?? {}))
+    .digest('base64url');
+}
+
+/** The epoch every change moves (a suspension: anything may have changed). */
+const ALL = '*';
+
+interface Entry {
+  /** The answer exactly as sent the first time (JSON and its newline). */
+  body: string;
+  expiresAtMs: number;
+  /** The subgraphs the answer came from: what invalidates it. */
+  subgraphs: string[];
+}
+
+export interface ResponseCacheOptions {
+  /** Upper bound on any entry's life, whatever the subgraphs' hints say (seconds). */
+  maxAgeSeconds: number;
+  /** Upper bound on the bytes of answers held (oldest leave first). */
+  maxBytes: number;
+  now?: () => number;
+}
+
+/**
+ * Answers of read operations, per process, for as long as the subgraphs' cache hints allow and
+ * never longer than `maxAgeSeconds`. An answer is dropped when a mutation passes through this
+ * gateway or an event is applied by a subgraph it came from (`invalidate`); an answer computed
+ * while such a change happened is not kept (each subgraph has an epoch that every change moves).
+ */
+export class ResponseCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly epochs = new Map<string, number>();
+  private bytes = 0;
+  private suspended = false;
+  readonly stats = { hits: 0, misses: 0, stored: 0, invalidations: 0 };
+
+  constructor(private readonly opts: ResponseCacheOptions) {}
+
+  private now(): number {
+    return this.opts.now?.() ?? Date.now();
+  }
+
+  get(key: string): string | undefined {
+    if (this.suspended) return undefined;
+    const entry = this.entries.get(key);
+    if (entry && entry.expiresAtMs > this.now()) {
+      this.stats.hits++;
+      return entry.body;
+    }
+    if (entry) this.remove(key, entry);
+    this.stats.misses++;
+    return undefined;
+  }
+
+  /** What a request notes before it runs, to tell `set` whether anything changed meanwhile. */
+  epochSnapshot(): Map<string, number> {
+    return new Map(this.epochs);
+  }
+
+  set(key: string, body: string, maxAgeSeconds: number, subgraphs: readonly string[], before: Map<string, number>): boolean {
+    const ttl = Math.min(maxAgeSeconds, this.opts.maxAgeSeconds);
+    if (this.suspended || ttl <= 0 || !subgraphs.length || body.length > this.opts.maxBytes) return false;
+    if ([ALL, ...subgraphs].some((s) => (this.epochs.get(s) ?? 0) !== (before.get(s) ?? 0))) return false;
+    const old = this.entries.get(key);
+    if (old) this.remove(key, old);
+    this.entries.set(key, { body, expiresAtMs: this.now() + ttl * 1000, subgraphs: [...subgraphs] });
+    this.bytes += body.length;
+    for (const [k, e] of this.entries) {
+      if (this.bytes <= this.opts.maxBytes) break;
+      this.remove(k, e);
+    }
+    this.stats.stored++;
+    return true;
+  }
+
+  /** Everything that came from this subgraph is stale now. */
+  invalidate(subgraph: string): void {
+    this.epochs.set(subgraph, (this.epochs.get(subgraph) ?? 0) + 1);
+    this.stats.invalidations++;
+    for (const [k, e] of this.entries) if (e.subgraphs.includes(subgraph)) this.remove(k, e);
+  }
+
+  /** Nothing can tell the cache about changes for now: drop everything and keep nothing. */
+  suspend(): void {
+    if (this.suspended) return;
+    this.suspended = true;
+    this.epochs.set(ALL, (this.epochs.get(ALL) ?? 0) + 1);
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  resume(): void {
+    this.suspended = false;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private remove(key: string, entry: Entry): void {
+    this.entries.delete(key);
+    this.bytes -= entry.body.length;
+  }
+}
+
+/** What the cache notes on a request's context (the gateway's context carries it). */
+export interface CacheNote {
+  /** Set when the request may be answered from, or stored into, the cache. */
+  key?: string;
+  epochs?: Map<string, number>;
+  /** Subgraphs called for this request, filled in by the data sources. */
+  subgraphs: Set<string>;
+}
+
+export const CACHE_HEADER = 'x-anju-cache';
+
+/**
+ * Express, before Apollo: a POST whose key holds a fresh answer gets it straight away (the token
+ * was verified — `verify` — and the same text with the same variables passed validation when the
+ * answer was made). Anything else goes on to Apollo with its key noted in `res.locals`.
+ */
+export function cacheLookup(
+  cache: ResponseCache, verify: (authorization: string) => Promise<Principal>, admit: (principal: Principal) => void,
+): RequestHandler {
+  return (req, res, next) => {
+    if (req.method !== 'POST' || !req.body || typeof req.body !== 'object' || Array.isArray(req.body)) return next();
+    verify(req.header('authorization') ?? '').then(
+      (principal) => {
+        res.locals.principal = principal;
+        const key = cacheKey(principal, req.body);
+        if (!key) return next();
+        const hit = cache.get(key);
+        if (hit !== undefined) {
+          // A hit counts against the token's rate like any operation; over it, Apollo answers the typed error.
+          try {
+            admit(principal);
+          } catch {
+            return next();
+          }
+          res.status(200).set({ 'content-type': 'application/json; charset=utf-8', [CACHE_HEADER]: 'hit' }).send(hit);
+          return;
+        }
+        res.locals.cache = { key, epochs: cache.epochSnapshot(), subgraphs: new Set() } satisfies CacheNote;
+        next();
+      },
+      // A refused token: Apollo answers it with the usual typed error.
+      () => next(),
+    );
+  };
+}
+
+/**
+ * Apollo, after execution: a query answered without errors and cacheable by every subgraph's
+ * hints is kept; a mutation drops what the subgraphs it called had answered.
+ */
+export function responseCachePlugin<Ctx extends { cache?: CacheNote }>(
+  cache: ResponseCache, invalidate: (subgraph: string) => void,
+): ApolloServerPlugin<Ctx> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, operation, response, overallCachePolicy }) {
+          const note = contextValue.cache;
+          if (!note) return;
+          if (operation?.operation === 'mutation') {
+            for (const s of note.subgraphs) invalidate(s);
+            return;
+          }
+          if (operation?.operation !== 'query' || !note.key || !note.epochs || response.body.kind !== 'single') return;
+          const { singleResult } = response.body;
+          const policy = overallCachePolicy.policyIfCacheable();
+          const kept = !!policy && !singleResult.errors && singleResult.data != null && (response.http.status ?? 200) === 200 &&
+            cache.set(note.key, stringifyLikeApollo(singleResult), policy.maxAge, [...note.subgraphs], note.epochs);
+          response.http.headers.set(CACHE_HEADER, kept ? 'stored' : 'miss');
+        },
+      };
+    },
+  };
+}
+
+/** The bytes Apollo Server sends for an answer without errors (its field order, its newline), so a hit reads the same. */
+function stringifyLikeApollo(result: { data?: unknown; extensions?: unknown }): string {
+  return JSON.stringify(result.extensions ? { data: result.data, extensions: result.extensions } : { data: result.data }) + '\n';
+}
