@@ -23,6 +23,7 @@ export * from './service-api';
 export * from './pagination';
 export * from './input-guard';
 export * from './rate-limit';
+export * from './site-counters';
 export * from './ids';
 export * from './calendar';
 export * from './runtime-role.migration';

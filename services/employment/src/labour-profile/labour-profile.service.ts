@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { cursor, placeFilter, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { cursor, isUuid, placeFilter, siteCountSql, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 
 export interface LabourProfileRow {
   residentId: string;
@@ -30,17 +30,30 @@ export class LabourProfileService {
     return this.db.query(`SELECT ${COLUMNS} FROM labour_profile p WHERE p.resident_id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
+  /** An officer's count comes from the site's counter (site_counter); other callers' scopes cut through a site. */
+  private async count(siteId: string, where: string, params: unknown[]): Promise<number> {
+    const counter = isUuid(siteId) ? siteCountSql(this.principal, 'site_counter', 'labour_profiles') : null;
+    if (counter) {
+      const [row] = await this.db.query(counter.sql, [[siteId], ...counter.params]);
+      return row?.n ?? 0;
+    }
+    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM labour_profile p WHERE ${where}`, params);
+    return count;
+  }
+
   async list(siteId: string, first: number | null | undefined, after: string | null | undefined) {
     const limit = Math.min(Math.max(first ?? 50, 1), 200);
     const s = scope(this.principal, 2);
     const where = `p.site_id = ${uuidParam(1)} AND ${s.sql}`;
     const params = [siteId, ...s.params];
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM labour_profile p WHERE ${where}`, params);
-    const rows: LabourProfileRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM labour_profile p WHERE ${where} AND ($${params.length + 1}::uuid IS NULL OR p.resident_id > $${params.length + 1}::uuid)
-        ORDER BY p.resident_id LIMIT $${params.length + 2}`,
-      [...params, cursor.decode(after, 'uuid')?.[0] ?? null, limit + 1],
-    );
+    const [rows, count] = await Promise.all([
+      this.db.query(
+        `SELECT ${COLUMNS} FROM labour_profile p WHERE ${where} AND ($${params.length + 1}::uuid IS NULL OR p.resident_id > $${params.length + 1}::uuid)
+          ORDER BY p.resident_id LIMIT $${params.length + 2}`,
+        [...params, cursor.decode(after, 'uuid')?.[0] ?? null, limit + 1],
+      ) as Promise<LabourProfileRow[]>,
+      this.count(siteId, where, params),
+    ]);
     const nodes = rows.slice(0, limit);
     return { nodes, totalCount: count, endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.residentId]) : null };
   }

@@ -11,6 +11,7 @@ import { RuleOfLaw1764300700000 } from './1764300700000-rule-of-law';
 import { ModelResidents1764300800000 } from './1764300800000-model-residents';
 import { Points1764310000000 } from './1764310000000-points';
 import { ResidentRetention1764320000000 } from './1764320000000-resident-retention';
+import { SiteCounters1764400000000 } from './1764400000000-site-counters';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
@@ -25,4 +26,5 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   ModelResidents1764300800000,
   Points1764310000000,
   ResidentRetention1764320000000,
+  SiteCounters1764400000000,
 ];

@@ -54,13 +54,11 @@ export class SiteService {
     return { nodes, totalCount: count, endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.name, nodes.at(-1)!.id]) : null };
   }
 
+  /** Households and residents (not moved out) of sites, from the counters triggers keep (site_counter). */
   countsLoader() {
     return new DataLoader<string, { households: number; residents: number }>(async (ids) => {
       const rows: { id: string; households: number; residents: number }[] = await this.db.query(
-        `SELECT s.id,
-                (SELECT count(*) FROM household h WHERE h.site_id = s.id)::int AS households,
-                (SELECT count(*) FROM resident r WHERE r.site_id = s.id AND r.moved_out_on IS NULL)::int AS residents
-           FROM site s WHERE s.id = ANY(as_uuids($1))`,
+        `SELECT c.site_id AS id, c.households, c.residents FROM site_counter c WHERE c.site_id = ANY(as_uuids($1))`,
         [ids],
       );
       const byId = new Map(rows.map((r) => [r.id, r]));

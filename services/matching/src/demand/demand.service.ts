@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, coversPlace, cursor, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, coversPlace, cursor, requireRole, siteCountSql, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { findSite, publish } from '@anju/contracts';
 import { demandScope, isDate, isOfficer, localDate, OFFICERS, isUuid } from '../scope';
 import type { DemandStatus, Urgency } from './demand.entity';
@@ -99,12 +99,16 @@ export class DemandService {
   /** Open demands per site, for sites in scope (others count zero). */
   openCountLoader() {
     return new DataLoader<string, number>(async (siteIds) => {
+      // Officers read the sites' counters (site_counter); other callers' scopes cut through a site.
+      const counter = siteCountSql(this.principal, 'site_counter', 'open_demands');
       const s = demandScope(this.principal, 2);
-      const rows: { siteId: string; n: number }[] = await this.db.query(
-        `SELECT d.site_id AS "siteId", count(*)::int AS n FROM demand d
-          WHERE d.site_id = ANY($1::uuid[]) AND d.status = 'open' AND ${s.sql} GROUP BY d.site_id`,
-        [uuidsOf(siteIds), ...s.params],
-      );
+      const rows: { siteId: string; n: number }[] = counter
+        ? await this.db.query(counter.sql, [uuidsOf(siteIds), ...counter.params])
+        : await this.db.query(
+          `SELECT d.site_id AS "siteId", count(*)::int AS n FROM demand d
+            WHERE d.site_id = ANY($1::uuid[]) AND d.status = 'open' AND ${s.sql} GROUP BY d.site_id`,
+          [uuidsOf(siteIds), ...s.params],
+        );
       const bySite = new Map(rows.map((r) => [r.siteId, r.n]));
       return siteIds.map((id) => bySite.get(id) ?? 0);
     });
