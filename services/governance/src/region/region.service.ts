@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { ConflictError, InputError, NotFoundError, requireRole, type Principal } from '@anju/kit';
 import { regionLevelOf, type Region } from './region.entity';
 import { audit } from '../audit/audit';
+import { RegionDirectory } from './region-directory';
 
 const COLUMNS = `code, name, level, parent_code AS "parentCode"`;
 
@@ -10,14 +11,11 @@ export class RegionService {
   constructor(private readonly db: DataSource, private readonly principal: Principal) {}
 
   children(parentCode: string | null): Promise<Region[]> {
-    return this.db.query(
-      `SELECT ${COLUMNS} FROM region WHERE parent_code IS NOT DISTINCT FROM $1 ORDER BY code`,
-      [parentCode],
-    );
+    return RegionDirectory.of(this.db).children(parentCode);
   }
 
   byCodes(codes: readonly string[]): Promise<Region[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM region WHERE code = ANY($1)`, [codes]);
+    return RegionDirectory.of(this.db).byCodes(codes);
   }
 
   async register(input: { code: string; name: string }): Promise<Region> {
@@ -41,6 +39,6 @@ export class RegionService {
       if (!rows.length) throw new ConflictError('input.code', `Region ${input.code} is already registered.`, 'DUPLICATE');
       await audit(m, this.principal, { action: 'region.register', entityType: 'Region', entityId: input.code, regionCode: input.code.length === 6 ? input.code : null });
       return rows[0];
-    });
+    }).finally(() => RegionDirectory.of(this.db).changed());
   }
 }
