@@ -1,11 +1,12 @@
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { loadConfig, mintToken, platformSettings, setting } from '@anju/kit';
+import { loadConfig, setting } from '@anju/kit';
 import { SCALES, type Scale } from '../seed/world';
 import type { Benchmark } from './index';
 import { Children, assertNoLoadErrors, load, machine, table, writeReport, type LoadResult } from './harness';
 import { PeakRss, memoryRows, snapshot } from './memory';
-import { benchSecrets, seededDatabase, startPlatform } from './platform';
+import { benchSecrets, seededDatabase, startGatewayChild, startPlatform } from './platform';
 
 /**
  * A site dashboard, the page a county officer opens most: the site and its counts (governance),
@@ -35,6 +36,8 @@ export const DASHBOARD_QUERY = `query SiteDashboard($siteId: ID!) {
   }
   organizations(first: 10) { totalCount nodes { id name kind stage } }
 }`;
+/** The dashboard with the page size a variable too (the "many sites" run varies both). */
+const DASHBOARD_QUERY_PAGED = DASHBOARD_QUERY.replace('($siteId: ID!)', '($siteId: ID!, $first: Int!)').replace('first: 20', 'first: $first');
 export const DIRECT_QUERY = `query SiteDashboardGovernancePart($siteId: ID!) {
   ${GOVERNANCE_PART}
   }
@@ -60,6 +63,8 @@ async function run(): Promise<void> {
   const { rows: [site] } = await db.query(
     `SELECT s.id, s.name, s.region_code AS county, count(r.id)::int AS residents FROM governance.site s JOIN governance.resident r ON r.site_id = s.id
       GROUP BY s.id ORDER BY residents DESC, s.id LIMIT 1`);
+  // Every site of the province, for the "many sites" run (a province officer, another site each request).
+  const { rows: allSites } = await db.query<{ id: string }>(`SELECT id FROM governance.site ORDER BY id`);
   const { rows: [truth] } = await db.query(
     `SELECT (SELECT count(*) FROM governance.household WHERE site_id = $1)::int AS households,
             (SELECT count(*) FROM matching.demand WHERE site_id = $1 AND status = 'open')::int AS "openDemands",
@@ -71,9 +76,13 @@ async function run(): Promise<void> {
   try {
     const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: seeded.url, QUEUE_PREFIX: `bench-dash-${Date.now()}`, ...secrets.env };
     const platform = await startPlatform(children, env);
-    console.log(`started ${[...platform.services, 'gateway'].join(', ')} (NODE_ENV=production) on ${database}`);
+    // The same gateway without its response cache: what every request costs when nothing is reused.
+    const uncachedUrl = await startGatewayChild(children, 'gateway-nocache', { ...env, ...platform.urls, GATEWAY_RESPONSE_CACHE: 'false' });
+    console.log(`started ${[...platform.services, 'gateway', 'gateway-nocache'].join(', ')} (NODE_ENV=production) on ${database}`);
     const token = await secrets.mint({ sub: 'bench-county-officer', role: 'county', regions: [site.county] });
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+    const provinceToken = await secrets.mint({ sub: 'bench-province-officer', role: 'province', regions: ['53'] });
+    const provinceHeaders = { ...headers, authorization: `Bearer ${provinceToken}` };
     const variables = { siteId: site.id };
 
     const ask = async (url: string, query: string) => {
@@ -94,35 +103,64 @@ async function run(): Promise<void> {
       d.organizations.totalCount !== truth.organizations && `organizations.totalCount ${d.organizations.totalCount} ≠ ${truth.organizations}`,
     ].filter(Boolean);
     if (wrong.length) throw new Error(`the dashboard disagrees with the database: ${wrong.join('; ')}`);
+    const uncached = await ask(uncachedUrl, DASHBOARD_QUERY);
+    if (uncached.text !== via.text) throw new Error('the gateway without its cache answers differently from the one with it');
     const direct = await ask(platform.urls.GOVERNANCE_URL, DIRECT_QUERY);
     console.log(`site ${site.name} (${site.county}): ${site.residents} residents, ${truth.households} households, ${truth.openDemands} open demands, ${truth.organizations} organizations in the county`);
+
+    // Many sites: each request asks another (site, page size) of the province, so the cache misses
+    // (2,832 sites × 10 page sizes before a key comes round again); every answer must hold its site.
+    let turn = 0;
+    let badAnswers = 0;
+    const badSamples: string[] = [];
+    const manySites = [{
+      setupRequest: (req: { body?: string }) => {
+        const i = turn++;
+        const vars = { siteId: allSites[i % allSites.length].id, first: 20 - (Math.floor(i / allSites.length) % 10) };
+        return { ...req, body: JSON.stringify({ query: DASHBOARD_QUERY_PAGED, variables: vars }) };
+      },
+      onResponse: (status: number, body: string) => {
+        if (status === 200 && body.startsWith('{"data":{"site":{"id"') && !body.includes('"errors"')) return;
+        if (badAnswers++ < 5) badSamples.push(`HTTP ${status} ${body.slice(0, 300)}`);
+      },
+    }];
 
     const atRest = snapshot(children);
     const peak = new PeakRss(children);
     const results: LoadResult[] = [];
     const warmup = { connections: cfg.BENCH_CONNECTIONS, duration: 3 };
-    for (const [label, url, query, expected] of [
-      ['governance part, direct (floor)', platform.urls.GOVERNANCE_URL, DIRECT_QUERY, direct.text],
-      ['dashboard via gateway (4 subgraphs)', platform.gatewayUrl, DASHBOARD_QUERY, via.text],
-    ] as const) {
+    const runs: [string, string, string, string | undefined, Record<string, string>, typeof manySites | undefined][] = [
+      ['governance part, direct (floor)', platform.urls.GOVERNANCE_URL, DIRECT_QUERY, direct.text, headers, undefined],
+      ['dashboard via gateway, cache on', platform.gatewayUrl, DASHBOARD_QUERY, via.text, headers, undefined],
+      ['dashboard via gateway, cache off', uncachedUrl, DASHBOARD_QUERY, via.text, headers, undefined],
+      ['many sites via gateway, cache on (misses)', platform.gatewayUrl, DASHBOARD_QUERY_PAGED, undefined, provinceHeaders, manySites],
+    ];
+    for (const [label, url, query, expected, hdrs, requests] of runs) {
       console.log(`autocannon: ${label}, ${cfg.BENCH_CONNECTIONS} connections, ${cfg.BENCH_DURATION_S} s (after a ${warmup.duration} s warm-up)…`);
       results.push(await load(label, {
-        url, method: 'POST', headers, body: JSON.stringify({ query, variables }), expectBody: expected,
+        url, method: 'POST', headers: hdrs, body: JSON.stringify({ query, variables }),
+        ...(requests ? { requests } : { expectBody: expected }),
         connections: cfg.BENCH_CONNECTIONS, duration: cfg.BENCH_DURATION_S, warmup,
       }));
       children.assertAlive();
     }
+    const many = results[3];
+    many.errors += badAnswers;
+    many.samples.push(...badSamples);
     const underLoad = peak.stop();
 
-    const [floor, dash] = results;
-    const ratio = { requestsPerSecond: dash.requestsPerSecond / floor.requestsPerSecond, p50: dash.p50Ms / Math.max(floor.p50Ms, 0.001), p99: dash.p99Ms / Math.max(floor.p99Ms, 0.001) };
+    const [floor] = results;
     const fmt = (n: number, dd = 0) => n.toLocaleString('en-US', { minimumFractionDigits: dd, maximumFractionDigits: dd });
+    const ratioOf = (r: LoadResult) => ({
+      requestsPerSecond: r.requestsPerSecond / floor.requestsPerSecond, p50: r.p50Ms / Math.max(floor.p50Ms, 0.001), p99: r.p99Ms / Math.max(floor.p99Ms, 0.001),
+    });
     console.log(`\n${DASHBOARD_QUERY}\n`);
     console.log(table([
-      ['path', 'requests/s', 'p50 ms', 'p99 ms', 'requests', 'errors/non-2xx'],
-      ...results.map((r) => [r.label, fmt(r.requestsPerSecond), fmt(r.p50Ms), fmt(r.p99Ms), fmt(r.totalRequests), fmt(r.errors)]),
-      ['dashboard / floor', `${fmt(ratio.requestsPerSecond, 2)}×`, `${fmt(ratio.p50, 2)}×`, `${fmt(ratio.p99, 2)}×`, '', ''],
+      ['path', 'requests/s', 'p50 ms', 'p99 ms', 'requests', 'errors/non-2xx', '÷ floor req/s'],
+      ...results.map((r, i) => [r.label, fmt(r.requestsPerSecond), fmt(r.p50Ms), fmt(r.p99Ms), fmt(r.totalRequests), fmt(r.errors), i ? `${fmt(ratioOf(r).requestsPerSecond, 2)}×` : '']),
     ]));
+    const ratio = Object.fromEntries(results.slice(1).map((r) => [r.label, ratioOf(r)]));
+    console.log(`\nload average (1, 5, 15 min) at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
     console.log(`\nmemory (RSS) of each process, at rest after start and at its peak under both loads:\n`);
     console.log(table(memoryRows(atRest, underLoad)));
 
@@ -131,7 +169,7 @@ async function run(): Promise<void> {
       data: { scale: cfg.BENCH_SCALE, seed: cfg.BENCH_SEED, database, seededNow: seeded.seededNow, loadSeconds: seeded.loadSeconds },
       site: { id: site.id, name: site.name, county: site.county, residents: site.residents, ...truth },
       query: DASHBOARD_QUERY, floorQuery: DIRECT_QUERY, connections: cfg.BENCH_CONNECTIONS, durationSeconds: cfg.BENCH_DURATION_S,
-      results: { floor, dashboard: dash }, ratio, memoryMiB: { atRest, underLoad },
+      results: Object.fromEntries(results.map((r) => [r.label, r])), ratio, memoryMiB: { atRest, underLoad }, loadAverage: os.loadavg(),
     });
     console.log(`\nreport: ${path.relative(process.cwd(), file)}`);
 

@@ -161,6 +161,8 @@ interface AutocannonOptions {
   body?: string;
   expectBody?: string;
   warmup?: { connections: number; duration: number };
+  /** Requests taken in turn; `setupRequest` may change each (another body per request). */
+  requests?: { setupRequest?: (req: { body?: string }) => { body?: string }; onResponse?: (status: number, body: string) => void }[];
 }
 interface Histogram { average: number; mean: number; p50: number; p90: number; p99: number; max: number }
 interface AutocannonResult {

@@ -95,8 +95,14 @@ export async function startPlatform(children: Children, env: Record<string, stri
     children.start(`${s}-api`, `services/${s}/src/api.ts`, { ...env, ...serviceDatabaseEnv(env.DATABASE_URL, s), [`${envName(s)}_PORT`]: String(ports[s]) });
     await waitForOk(`http://127.0.0.1:${ports[s]}/ready`, children);
   }
-  const gatewayPort = await freePort();
-  children.start('gateway', 'gateway/src/server.ts', { ...env, ...urls, GATEWAY_PORT: String(gatewayPort) });
-  await waitForOk(`http://127.0.0.1:${gatewayPort}/ready`, children);
-  return { urls, gatewayUrl: `http://127.0.0.1:${gatewayPort}/graphql`, services };
+  const gatewayUrl = await startGatewayChild(children, 'gateway', { ...env, ...urls });
+  return { urls, gatewayUrl, services };
+}
+
+/** One more gateway process over the same subgraphs (another setting to compare with). */
+export async function startGatewayChild(children: Children, name: string, env: Record<string, string>): Promise<string> {
+  const port = await freePort();
+  children.start(name, 'gateway/src/server.ts', { ...env, GATEWAY_PORT: String(port) });
+  await waitForOk(`http://127.0.0.1:${port}/ready`, children);
+  return `http://127.0.0.1:${port}/graphql`;
 }
