@@ -19,3 +19,19 @@ export function byKeyLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>,
 export function byIdLoader<T extends { id: string }>(fetch: (ids: readonly string[]) => Promise<T[]>): DataLoader<string, T | null> {
   return byKeyLoader(fetch, (r) => r.id);
 }
+
+/**
+ * A per-request loader of the rows that belong to each key (a demand's assignments, a grid's
+ * buildings): one query for all the parents a list shows, the rows handed out by `keyOf`, in the
+ * order the query gave them; an empty list for a key with none.
+ */
+export function byGroupLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyOf: (row: T) => string): DataLoader<string, T[]> {
+  return new DataLoader<string, T[]>(
+    async (keys) => {
+      const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
+      for (const row of await fetch(keys)) groups.get(keyOf(row))?.push(row);
+      return keys.map((k) => groups.get(k) ?? []);
+    },
+    { maxBatchSize: 1_000 },
+  );
+}

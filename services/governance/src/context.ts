@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { byIdLoader, byKeyLoader, lazyObject, type PersonalDataVault, type RequestBase } from '@anju/kit';
+import { byGroupLoader, byIdLoader, byKeyLoader, lazyObject, type PersonalDataVault, type RequestBase } from '@anju/kit';
 import DataLoader from 'dataloader';
 import { SiteService, type SiteRow } from './site/site.service';
 import { HouseholdService, type HouseholdRow } from './household/household.service';
@@ -57,6 +57,7 @@ export interface GovernanceContext extends RequestBase {
   } & ReturnType<typeof ruleOfLawLoaders> & {
     building: DataLoader<string, BuildingRow | null>;
     buildingHelpers: DataLoader<string, string[]>;
+    buildingsOfGrid: DataLoader<string, BuildingRow[]>;
     region: DataLoader<string, Region | null>;
     site: DataLoader<string, SiteRow | null>;
     household: DataLoader<string, HouseholdRow | null>;
@@ -115,6 +116,7 @@ export function buildContext(deps: GovernanceDeps) {
             const rows = await c.buildings.helpers(ids);
             return ids.map((id) => rows.filter((r) => r.buildingId === id).map((r) => r.residentId));
           }),
+          buildingsOfGrid: () => byGroupLoader((ids) => c.buildings.ofGrids(ids), (b) => b.gridId ?? ''),
           region: () => byKeyLoader((codes) => c.regions.byCodes(codes), (r) => r.code),
           site: () => byIdLoader((ids) => c.sites.byIds(ids)),
           household: () => byIdLoader((ids) => c.households.byIds(ids)),

@@ -1,9 +1,9 @@
 import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { byIdLoader, type RequestBase } from '@anju/kit';
+import { byGroupLoader, byIdLoader, type RequestBase } from '@anju/kit';
 import { DemandService, type DemandRow } from './demand/demand.service';
 import { UnitService, type UnitRow } from './unit/unit.service';
-import { VolunteerService, type VolunteerRow } from './volunteer/volunteer.service';
+import { VolunteerService, type AssignmentRow, type ServiceRecordRow, type VolunteerRow } from './volunteer/volunteer.service';
 
 export interface MatchingContext extends RequestBase {
   db: DataSource;
@@ -16,6 +16,8 @@ export interface MatchingContext extends RequestBase {
     history: ReturnType<DemandService['historyLoader']>;
     unit: DataLoader<string, UnitRow | null>;
     volunteer: DataLoader<string, VolunteerRow | null>;
+    assignmentsOfDemand: DataLoader<string, AssignmentRow[]>;
+    serviceRecordsOfVolunteer: DataLoader<string, ServiceRecordRow[]>;
   };
 }
 
@@ -32,6 +34,8 @@ export function buildContext(db: DataSource) {
         history: demands.historyLoader(),
         unit: byIdLoader((ids) => units.byIds(ids)),
         volunteer: byIdLoader((ids) => volunteers.byIds(ids)),
+        assignmentsOfDemand: byGroupLoader((ids) => volunteers.assignmentsOfDemands(ids), (a) => a.demandId),
+        serviceRecordsOfVolunteer: byGroupLoader((ids) => volunteers.recordsOfVolunteers(ids), (r) => r.volunteerId),
       },
     };
   };

@@ -12,6 +12,6 @@ export const gridResolvers = {
   Grid: {
     __resolveReference: (ref: { id: string }, ctx: GovernanceContext) => ctx.loaders.grid.load(ref.id),
     site: (g: GridRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(g.siteId),
-    buildings: (g: GridRow, _: unknown, ctx: GovernanceContext) => ctx.buildings.ofSite(g.siteId, g.id),
+    buildings: (g: GridRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.buildingsOfGrid.load(g.id),
   },
 };

@@ -42,7 +42,7 @@ export const demandResolvers = {
     claimedBy: (d: DemandRow, _: unknown, ctx: MatchingContext) => (d.unitId ? ctx.loaders.unit.load(d.unitId) : null),
     history: async (d: DemandRow, _: unknown, ctx: MatchingContext) =>
       (await ctx.loaders.history.load(d.id)).map((h) => ({ from: h.fromStatus, to: h.toStatus, at: iso(h.at), note: h.note })),
-    assignments: (d: DemandRow, _: unknown, ctx: MatchingContext) => ctx.volunteers.assignmentsOfDemand(d.id),
+    assignments: (d: DemandRow, _: unknown, ctx: MatchingContext) => ctx.loaders.assignmentsOfDemand.load(d.id),
   },
   Site: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),

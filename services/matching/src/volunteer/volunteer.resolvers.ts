@@ -25,7 +25,7 @@ export const volunteerResolvers = {
     declinedCount: (v: VolunteerRow) => v.failed,
     availability: async (v: VolunteerRow, _: unknown, ctx: MatchingContext) =>
       (await ctx.volunteers.availability(v.id)).map((w) => ({ startsAt: iso(w.startsAt), endsAt: iso(w.endsAt) })),
-    serviceRecords: (v: VolunteerRow, _: unknown, ctx: MatchingContext) => ctx.volunteers.records(v.id),
+    serviceRecords: (v: VolunteerRow, _: unknown, ctx: MatchingContext) => ctx.loaders.serviceRecordsOfVolunteer.load(v.id),
   },
   Assignment: {
     demand: (a: AssignmentRow, _: unknown, ctx: MatchingContext) => ctx.loaders.demand.load(a.demandId),

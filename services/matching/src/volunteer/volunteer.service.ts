@@ -132,11 +132,12 @@ export class VolunteerService {
   }
 
   /** Assignments of demands the caller can see (the demand resolver checked the scope). */
-  assignmentsOfDemand(demandId: string): Promise<AssignmentRow[]> {
+  /** The assignments of many demands at once (a volunteer sees only their own, a resident none). */
+  assignmentsOfDemands(demandIds: readonly string[]): Promise<AssignmentRow[]> {
     const p = this.principal;
     const own = p.role === 'volunteer' ? `AND a.volunteer_id = ${uuidParam(2)}` : p.role === 'resident' ? 'AND false' : '';
-    return this.db.query(`SELECT ${ASSIGNMENT_COLUMNS} FROM assignment a WHERE a.demand_id = $1 ${own} ORDER BY a.proposed_at, a.id`,
-      p.role === 'volunteer' ? [demandId, p.volunteerId] : [demandId]);
+    return this.db.query(`SELECT ${ASSIGNMENT_COLUMNS} FROM assignment a WHERE a.demand_id = ANY($1::uuid[]) ${own} ORDER BY a.proposed_at, a.id`,
+      p.role === 'volunteer' ? [uuidsOf(demandIds), p.volunteerId] : [uuidsOf(demandIds)]);
   }
 
   /** Accept or decline a proposed assignment. Accepting starts the demand; declining counts against reliability and re-matches. */
@@ -212,7 +213,13 @@ export class VolunteerService {
   }
 
   /** Service records of a volunteer the caller can see. */
-  records(volunteerId: string): Promise<ServiceRecordRow[]> {
-    return this.db.query(`SELECT ${RECORD_COLUMNS} FROM service_record r WHERE r.volunteer_id = $1 ORDER BY r.served_on DESC, r.id LIMIT 200`, [volunteerId]);
+  /** The latest 200 service records of each of many volunteers, in one query. */
+  recordsOfVolunteers(volunteerIds: readonly string[]): Promise<ServiceRecordRow[]> {
+    return this.db.query(
+      `SELECT ${RECORD_COLUMNS} FROM unnest($1::uuid[]) v(id)
+         CROSS JOIN LATERAL (SELECT * FROM service_record s WHERE s.volunteer_id = v.id ORDER BY s.served_on DESC, s.id LIMIT 200) r
+        ORDER BY r.volunteer_id, r.served_on DESC, r.id`,
+      [uuidsOf(volunteerIds)],
+    );
   }
 }
