@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type Logger as TypeOrmLogger, type MixedList, type EntitySchema } from 'typeorm';
+import { countSqlStatement } from './request-context';
 import type { Logger } from './logger';
 import type { PlatformConfig } from './config';
 
@@ -39,6 +40,8 @@ export function createDataSource(config: Pick<PlatformConfig, 'DATABASE_URL' | '
     synchronize: false,
     migrationsRun: false,
     logging: false,
+    // Not a log: every statement counts against its request, so a test can see an N+1.
+    logger: STATEMENT_COUNTER,
     applicationName: opts.applicationName,
     extra: {
       max: config.DATABASE_POOL_SIZE,
@@ -49,6 +52,15 @@ export function createDataSource(config: Pick<PlatformConfig, 'DATABASE_URL' | '
     },
   });
 }
+
+const STATEMENT_COUNTER: TypeOrmLogger = {
+  logQuery: countSqlStatement,
+  logQueryError: () => undefined,
+  logQuerySlow: () => undefined,
+  logSchemaBuild: () => undefined,
+  logMigration: () => undefined,
+  log: () => undefined,
+};
 
 /**
  * Runs pending migrations under a PostgreSQL advisory lock keyed by the schema, so that every

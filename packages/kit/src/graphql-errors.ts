@@ -2,7 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { INTERNAL_MESSAGE, isClientError } from './errors';
-import { currentRequestId } from './request-context';
+import { currentRequestId, currentSqlStatements } from './request-context';
 import { scrub, type Logger } from './logger';
 
 /** PostgreSQL's query_canceled: statement_timeout (the only cancel the services issue) stopped it. */
@@ -52,7 +52,7 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin {
         },
         async willSendResponse({ operationName, errors }) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          logger.debug({ operationName, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0 }, 'operation');
+          logger.debug({ operationName, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0, sqlStatements: currentSqlStatements() }, 'operation');
         },
       };
     },

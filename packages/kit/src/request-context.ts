@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
  */
 export interface RequestContext {
   requestId: string;
+  /** SQL statements this process sent on the request's behalf (an operation's log line shows it). */
+  sqlStatements: number;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -15,7 +17,17 @@ const storage = new AsyncLocalStorage<RequestContext>();
 export const REQUEST_ID_HEADER = 'x-request-id';
 
 export function runWithRequestId<T>(requestId: string | undefined, fn: () => T): T {
-  return storage.run({ requestId: sanitizeRequestId(requestId) ?? randomUUID() }, fn);
+  return storage.run({ requestId: sanitizeRequestId(requestId) ?? randomUUID(), sqlStatements: 0 }, fn);
+}
+
+/** Counts one SQL statement against the current request, if there is one (the data source calls it). */
+export function countSqlStatement(): void {
+  const store = storage.getStore();
+  if (store) store.sqlStatements++;
+}
+
+export function currentSqlStatements(): number | undefined {
+  return storage.getStore()?.sqlStatements;
 }
 
 export function currentRequestId(): string | undefined {
