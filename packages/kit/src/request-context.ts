@@ -26,6 +26,11 @@ export function countSqlStatement(): void {
   if (store) store.sqlStatements++;
 }
 
+/** Work a request starts for the process, not for itself (a cache's refresh): no request id, not counted against it. */
+export function runOutsideRequest<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 export function currentSqlStatements(): number | undefined {
   return storage.getStore()?.sqlStatements;
 }

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { runOutsideRequest } from '@anju/kit';
 import type { Region } from './region.entity';
 
 const COLUMNS = `code, name, level, parent_code AS "parentCode"`;
@@ -47,7 +48,8 @@ export class RegionDirectory {
       this.loaded = this.load();
       this.loaded.catch(() => (this.loaded = undefined));
     } else if (Date.now() - this.checkedAt > CHECK_EVERY_MS && !this.checking) {
-      void this.check();
+      // For the process, not for the request that happened to notice: its statements are not the request's.
+      void runOutsideRequest(() => this.check());
     }
     return this.loaded;
   }
