@@ -171,9 +171,23 @@ describe('the portal in a browser', () => {
     const text = await page.$eval('main', (e) => e.textContent!);
     expect(text).not.toContain(b.name);
     for (const act of bActivities) if (!rows.some((r) => r[0] === act.title)) expect(text).not.toContain(act.title);
-    // The roster of one of its activities, with registrations and the waiting list.
-    await page.click('[data-table="ngo-activities"] tbody tr button.link');
-    await page.waitForSelector('[data-roster]');
+    // The roster of one of its activities (registrations, waiting list), and a check-in (签到).
+    const [act] = await sys.sql<{ id: string; title: string; registration: string }>(
+      `SELECT a.id, a.title, min(r.id::text) AS registration FROM social_orgs.activity a
+         JOIN social_orgs.activity_registration r ON r.activity_id = a.id AND r.status = 'REGISTERED'
+        WHERE a.organization_id = $1 GROUP BY a.id, a.title, a.created_at ORDER BY a.created_at LIMIT 1`,
+      [a.id],
+    );
+    expect(act).toBeDefined();
+    await page.evaluate((title) => {
+      [...document.querySelectorAll<HTMLButtonElement>('[data-table="ngo-activities"] tbody tr button.link')].find((b) => b.textContent === title)!.click();
+    }, act.title);
+    await page.waitForSelector(`[data-roster="${act.id}"] button[data-check-in]`);
+    const registered = await page.$$eval(`[data-roster="${act.id}"] button[data-check-in]`, (bs) => bs.length);
+    const id = await page.$eval(`[data-roster="${act.id}"] button[data-check-in]`, (b) => b.getAttribute('data-check-in')!);
+    await page.click(`[data-roster="${act.id}"] button[data-check-in="${id}"]`);
+    await page.waitForFunction((sel, n) => document.querySelectorAll(sel).length === n - 1, {}, `[data-roster="${act.id}"] button[data-check-in]`, registered);
+    expect(await sys.sql(`SELECT status FROM social_orgs.activity_registration WHERE id = $1`, [id])).toEqual([{ status: 'ATTENDED' }]);
     await screenshot(page, 'portal-ngo');
     expect(problemsOf(page)).toEqual([]);
   });
@@ -238,6 +252,25 @@ describe('the portal in a browser', () => {
     await page.waitForFunction((n) => document.querySelectorAll('[data-table="unit-demands"] tbody tr').length === n - 1 || !document.querySelector('[data-table="unit-demands"]'), {}, before);
     expect(await sys.sql(`SELECT 1 FROM matching.demand WHERE status = 'claimed' AND claimed_at > now() - interval '5 minutes'`)).toHaveLength(1);
     await screenshot(page, 'portal-unit');
+    expect(problemsOf(page)).toEqual([]);
+  });
+
+  it('a site officer lands on the site; an expired sign-in sends the clerk back to sign in, in words', async () => {
+    const [site] = await sys.sql<{ id: string; name: string }>(`SELECT id, name FROM governance.site ORDER BY name LIMIT 1`);
+    const page = await newPage();
+    await signIn(page, base, 'site_officer', site.name);
+    expect(await page.evaluate(() => location.hash)).toBe(`#/site/${site.id}`);
+    await page.waitForSelector('[data-table="residents"]');
+    // The token goes bad (expired, or signed by a retired key): the page says so and forgets it.
+    await page.evaluate(() => {
+      const s = JSON.parse(sessionStorage.getItem('anju.session')!);
+      sessionStorage.setItem('anju.session', JSON.stringify({ ...s, token: `${s.token.slice(0, -4)}AAAA` }));
+      location.reload();
+    });
+    await page.waitForSelector('.state.error');
+    expect(await page.$eval('.state.error p', (e) => e.textContent)).toBe('登录已过期或无效，请重新登录。');
+    expect(await page.evaluate(() => sessionStorage.getItem('anju.session'))).toBeNull();
+    await Promise.all([page.waitForSelector('form.sign-in'), page.click('.state.error a[href="#/sign-in"]')]);
     expect(problemsOf(page)).toEqual([]);
   });
 

@@ -135,6 +135,7 @@ function Roster({ id }: { id: string }) {
                     x.attendedAt ? when(x.attendedAt) : x.status === 'REGISTERED' ? (
                       <button
                         type="button"
+                        data-check-in={x.id}
                         onClick={() =>
                           request(CHECK_IN, { registrationId: x.id }).then(retry, (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e))))
                         }

@@ -9,7 +9,11 @@ export function ErrorBox({ error, retry }: { error: ApiError; retry?: () => void
   return (
     <div class="state error" role="alert">
       <p>{error.message}</p>
-      {retry && <button type="button" onClick={retry}>重试</button>}
+      {error.problems.some((p) => p.code === 'UNAUTHENTICATED') ? (
+        <a href="#/sign-in">重新登录</a>
+      ) : (
+        retry && <button type="button" onClick={retry}>重试</button>
+      )}
     </div>
   );
 }
