@@ -1,7 +1,7 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
-import { runWithRequestId, type Logger, type PlatformConfig } from '@anju/kit';
+import { runWithRequestId, type Clock, type Logger, type PlatformConfig } from '@anju/kit';
 import { EVENTS, eventsConsumedBy, inboxQueueName, type EventEnvelope, type EventName, type ServiceName } from './catalog';
 import type { EventHandler } from './handler';
 import { eventJobOptions } from './job-options';
@@ -32,6 +32,8 @@ export interface ConsumerOptions {
   connection: Redis;
   config: PlatformConfig;
   logger: Logger;
+  /** The process's clock, handed to every handler. */
+  clock: Clock;
 }
 
 /**
@@ -58,7 +60,7 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
         const outcome = await db.transaction(async (manager) => {
           const fresh = await manager.query(`INSERT INTO inbox (event_id, event) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`, [env.id, env.name]);
           if (!fresh.length) return 'duplicate' as const;
-          await handler.handle(parsed.data as never, { manager, envelope: env as never, logger });
+          await handler.handle(parsed.data as never, { manager, envelope: env as never, logger, clock: opts.clock });
           await manager.query(`UPDATE dead_letter SET resolved_at = now() WHERE event_id = $1 AND resolved_at IS NULL`, [env.id]);
           return 'processed' as const;
         });

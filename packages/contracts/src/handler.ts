@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { Logger } from '@anju/kit';
+import type { Clock, Logger } from '@anju/kit';
 import type { EventEnvelope, EventName, EventPayload } from './catalog';
 
 export interface HandlerContext<N extends EventName> {
@@ -7,6 +7,8 @@ export interface HandlerContext<N extends EventName> {
   manager: EntityManager;
   envelope: EventEnvelope<N>;
   logger: Logger;
+  /** "Now" for the domain: the process's clock. */
+  clock: Clock;
 }
 
 /** One file per consumed event exports one of these (`<event>.handler.ts`). */

@@ -42,7 +42,7 @@ export async function startServiceWorker(opts: ServiceWorkerOptions): Promise<Ru
   });
 
   const relay = new OutboxRelay({ db, schema: runtime.schema, redis: producerRedis, config, logger });
-  const consumer = startEventConsumer({ service, db, handlers: opts.handlers, connection: workerRedis, config, logger });
+  const consumer = startEventConsumer({ service, db, handlers: opts.handlers, connection: workerRedis, config, logger, clock: runtime.clock });
   const scheduler = await startScheduler({ service, tasks: [...housekeepingTasks(runtime), ...(opts.tasks ?? [])], connection: workerRedis, config, logger });
   await relay.start();
   lifecycle.onStop(`${service} outbox relay`, () => relay.stop());

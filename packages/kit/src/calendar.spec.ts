@@ -1,4 +1,4 @@
-import { addDays, addMonths, provinceDate, provinceMonth, startOfProvinceDay, startOfProvinceMonth } from './calendar';
+import { addDays, addMonths, addYears, ageOn, provinceDate, provinceMonth, startOfProvinceDay, startOfProvinceMonth } from './calendar';
 
 describe('the province calendar (Asia/Shanghai, UTC+8, no DST)', () => {
   it('puts an instant on the Yunnan day and month, not the UTC one', () => {
@@ -23,4 +23,25 @@ describe('the province calendar (Asia/Shanghai, UTC+8, no DST)', () => {
     expect(addMonths('2027-01', -1)).toBe('2026-12');
   });
 
+
+  it('counts whole years of age (周岁) on a date, leap-day births included', () => {
+    expect(ageOn('1985-03-12', '2026-03-11')).toBe(40);
+    expect(ageOn('1985-03-12', '2026-03-12')).toBe(41);
+    expect(ageOn('2012-02-29', '2028-02-28')).toBe(15);
+    expect(ageOn('2012-02-29', '2028-02-29')).toBe(16);
+    expect(ageOn('2012-02-29', '2027-02-28')).toBe(14);
+    expect(ageOn('2012-02-29', '2027-03-01')).toBe(15);
+  });
+
+  it('moves a date by years so that "born on or before today − N years" is "aged N or more"', () => {
+    expect(addYears('2028-02-29', -1)).toBe('2027-02-28');
+    expect(addYears('2028-02-29', -16)).toBe('2012-02-29');
+    expect(addYears('2026-12-01', -18)).toBe('2008-12-01');
+    for (const today of ['2028-02-29', '2027-02-28', '2027-03-01', '2026-12-31', '2027-01-01']) {
+      for (const birth of ['2012-02-29', '2011-02-28', '2011-03-01', '2008-12-31', '2009-01-01', '2027-02-28', '2027-03-01']) {
+        if (birth > today) continue;
+        for (const n of [0, 1, 15, 16, 18]) expect([today, birth, n, birth <= addYears(today, -n)]).toEqual([today, birth, n, ageOn(birth, today) >= n]);
+      }
+    }
+  });
 });

@@ -42,3 +42,27 @@ export function addMonths(month: string, months: number): string {
   const d = new Date(Date.UTC(y, m - 1 + months, 1));
   return d.toISOString().slice(0, 7);
 }
+
+/**
+ * The same day `years` years later (or earlier); 29 February falls back to 28 February in a
+ * common year, so that "born on or before today − N years" means "aged N or more today".
+ */
+export function addYears(date: string, years: number): string {
+  const y = String(Number(date.slice(0, 4)) + years).padStart(4, '0');
+  const md = date.slice(5);
+  return md === '02-29' && !isLeapYear(Number(y)) ? `${y}-02-28` : `${y}-${md}`;
+}
+
+export function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/**
+ * Whole years of age (周岁) on a province date; someone born on 29 February turns a year older on
+ * 1 March in common years.
+ */
+export function ageOn(birthDate: string, on: string): number {
+  const [by, bm, bd] = birthDate.split('-').map(Number);
+  const [y, m, d] = on.split('-').map(Number);
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}

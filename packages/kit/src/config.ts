@@ -107,6 +107,9 @@ export const platformSettings = {
   OUTBOX_POLL_MS: setting.int(200, 'how often the outbox relay looks for unsent events', 10),
   OUTBOX_RECONCILE_MS: setting.int(10_000, 'how often sent events are checked to still be in Redis', 100),
   ...limitSettings,
+  CLOCK_AT: z.iso.datetime({ offset: true }).optional().describe('domain time starts at this instant (tests, CI, demos); unset: the system clock'),
+  CLOCK_RUNS: setting.bool(true, 'with CLOCK_AT: the clock runs on from that instant (true) or holds still there (false)'),
+  SCHEDULES_ENABLED: setting.bool(true, 'register the recurring job schedulers; tests turn them off and run tasks with their clock'),
 };
 export type PlatformConfig = ConfigOf<typeof platformSettings>;
 

@@ -26,5 +26,6 @@ export * from './rate-limit';
 export * from './site-counters';
 export * from './ids';
 export * from './calendar';
+export * from './clock';
 export * from './runtime-role.migration';
 export * from './limits';

@@ -65,10 +65,3 @@ export function isMobilePhone(phone: string): boolean {
   return /^1[3-9]\d{9}$/.test(phone);
 }
 
-/** Whole years between a birth date and a day. */
-export function ageOn(birthDate: string, day = new Date()): number {
-  const [y, m, d] = birthDate.split('-').map(Number);
-  let age = day.getUTCFullYear() - y;
-  if (day.getUTCMonth() + 1 < m || (day.getUTCMonth() + 1 === m && day.getUTCDate() < d)) age--;
-  return age;
-}

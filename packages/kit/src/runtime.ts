@@ -3,6 +3,7 @@ import type { DestinationStream } from 'pino';
 import { ConfigError, assertProductionSafe, type PlatformConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { Lifecycle } from './lifecycle';
+import { clockFromConfig, type Clock } from './clock';
 import { createDataSource, loginCanOwn, migrate, type DataSourceOptions } from './database';
 
 /** What both entry points of a service (api and worker) start from. */
@@ -14,6 +15,8 @@ export interface ServiceRuntime<C extends PlatformConfig = PlatformConfig> {
   logger: Logger;
   lifecycle: Lifecycle;
   db: DataSource;
+  /** "Now" for the domain (see clock.ts). */
+  clock: Clock;
 }
 
 export interface BootOptions<C extends PlatformConfig> extends DataSourceOptions {
@@ -21,6 +24,15 @@ export interface BootOptions<C extends PlatformConfig> extends DataSourceOptions
   process: 'api' | 'worker';
   config: C;
   logDestination?: DestinationStream;
+  /** The process's clock when the caller already has one (a test system's); else made from config. */
+  clock?: Clock;
+}
+
+/** What a test system or a launcher hands a service's entry points besides its config. */
+export interface StartOptions {
+  logDestination?: DestinationStream;
+  /** The process's clock when the caller has one already; else it is made from config. */
+  clock?: Clock;
 }
 
 /** Logger, lifecycle, data source and migrations (under the advisory lock), in that order. */
@@ -59,7 +71,7 @@ export async function bootRuntime<C extends PlatformConfig>(opts: BootOptions<C>
       throw new ConfigError(problems);
     }
   }
-  return { name: opts.name, schema: opts.schema, config: opts.config, logger, lifecycle, db };
+  return { name: opts.name, schema: opts.schema, config: opts.config, logger, lifecycle, db, clock: opts.clock ?? clockFromConfig(opts.config) };
 }
 
 /** Runs an entry point as a process: config errors and boot failures exit non-zero with the reason. */

@@ -2,6 +2,7 @@ import type { PlatformConfig } from './config';
 import type { DestinationStream } from './logger';
 import { createRedis } from './redis';
 import { bootRuntime, type ServiceRuntime } from './runtime';
+import type { Clock } from './clock';
 import type { DataSourceOptions } from './database';
 import { startSubgraph, type RequestBase } from './subgraph-server';
 import type { ExpensiveOperations } from './rate-limit';
@@ -19,12 +20,14 @@ export interface ServiceApiOptions<C extends PlatformConfig, Ctx extends Request
   logDestination?: DestinationStream;
   /** Operations limited to some roles and rate limited apart (batch runs, exports). */
   expensive?: ExpensiveOperations;
+  /** The process's clock when the caller has one already (a test system's); else made from config. */
+  clock?: Clock;
 }
 
 /** The `api` entry point of every service: boot (config, logs, migrations), then the subgraph. */
 export async function startServiceApi<C extends PlatformConfig, Ctx extends RequestBase>(opts: ServiceApiOptions<C, Ctx>) {
   const { config, name } = opts;
-  const runtime = await bootRuntime({ name, process: 'api', config, applicationName: `${name}-api`, logDestination: opts.logDestination, ...opts.data });
+  const runtime = await bootRuntime({ name, process: 'api', config, applicationName: `${name}-api`, logDestination: opts.logDestination, clock: opts.clock, ...opts.data });
   // Only for /ready: the API itself never waits on Redis (events leave through the outbox).
   const redis = createRedis(config, 'producer', `${name}-api`);
   runtime.lifecycle.onStop(`${name} api redis`, async () => redis.disconnect());
@@ -35,6 +38,7 @@ export async function startServiceApi<C extends PlatformConfig, Ctx extends Requ
     expensive: opts.expensive,
     buildContext: opts.context(runtime),
     config,
+    clock: runtime.clock,
     port: opts.port,
     logger: runtime.logger,
     lifecycle: runtime.lifecycle,

@@ -17,12 +17,15 @@ import { maskError, operationLogPlugin } from './graphql-errors';
 import { capUnpagedLists, queryLimits } from './limits';
 import { guardArguments } from './input-guard';
 import { rateLimits, type ExpensiveOperations } from './rate-limit';
+import type { Clock } from './clock';
 
-/** What every resolver gets: the verified caller, the request id and a logger bound to it. */
+/** What every resolver gets: the verified caller, the request id, a logger bound to it and the process's clock. */
 export interface RequestBase {
   principal: Principal;
   requestId: string;
   logger: Logger;
+  /** "Now" for the domain: the process's clock (see clock.ts). */
+  clock: Clock;
 }
 
 export interface SubgraphOptions<Ctx extends RequestBase> {
@@ -34,6 +37,7 @@ export interface SubgraphOptions<Ctx extends RequestBase> {
   /** Adds per-request state (DataLoaders, services) to the verified base context. */
   buildContext: (base: RequestBase) => Ctx;
   config: PlatformConfig;
+  clock: Clock;
   port: number;
   logger: Logger;
   lifecycle: Lifecycle;
@@ -90,7 +94,7 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
         const principal = await verifyBearerCached(req.header('authorization'), config);
         rates.request(principal.subject);
         const requestId = currentRequestId()!;
-        return opts.buildContext({ principal, requestId, logger: logger.child({ role: principal.role, sub: principal.subject }) });
+        return opts.buildContext({ principal, requestId, logger: logger.child({ role: principal.role, sub: principal.subject }), clock: opts.clock });
       },
     }),
   );

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { runMain, startServiceApi, type DestinationStream } from '@anju/kit';
+import { runMain, startServiceApi, type StartOptions } from '@anju/kit';
 import { loadEmploymentConfig, type EmploymentConfig } from './config';
 import { employmentData } from './data-source';
 import { buildContext } from './context';
@@ -8,7 +8,7 @@ import { resolvers } from './resolvers';
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 
 /** The employment subgraph over HTTP. */
-export function startEmploymentApi(config: EmploymentConfig, opts: { logDestination?: DestinationStream } = {}) {
+export function startEmploymentApi(config: EmploymentConfig, opts: StartOptions = {}) {
   return startServiceApi({
     name: 'employment',
     config,
@@ -20,6 +20,7 @@ export function startEmploymentApi(config: EmploymentConfig, opts: { logDestinat
     expensive: { 'Query.householdGapsCsv': ['province', 'county', 'site_officer'] },
     context: (runtime) => buildContext(runtime.db),
     logDestination: opts.logDestination,
+    clock: opts.clock,
   });
 }
 

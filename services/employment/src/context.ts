@@ -41,8 +41,9 @@ function groupLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyOf:
   }, { maxBatchSize: 1_000 });
 }
 
-export function buildContext(db: DataSource, now: () => Date = () => new Date()) {
+export function buildContext(db: DataSource) {
   return (base: RequestBase): EmploymentContext => {
+    const now = () => base.clock.now();
     const labourProfiles = new LabourProfileService(db, base.principal);
     const training = new TrainingService(db, base.principal, now);
     const jobs = new JobsService(db, base.principal, now);

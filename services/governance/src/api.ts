@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PersonalDataVault, runMain, startServiceApi, type DestinationStream } from '@anju/kit';
+import { PersonalDataVault, runMain, startServiceApi, type StartOptions } from '@anju/kit';
 import { loadGovernanceConfig, type GovernanceConfig } from './config';
 import { governanceData } from './data-source';
 import { buildContext } from './context';
@@ -8,7 +8,7 @@ import { resolvers } from './resolvers';
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 
 /** The governance subgraph over HTTP. */
-export function startGovernanceApi(config: GovernanceConfig, opts: { logDestination?: DestinationStream } = {}) {
+export function startGovernanceApi(config: GovernanceConfig, opts: StartOptions = {}) {
   return startServiceApi({
     name: 'governance',
     config,
@@ -18,6 +18,7 @@ export function startGovernanceApi(config: GovernanceConfig, opts: { logDestinat
     data: governanceData,
     context: (runtime) => buildContext({ db: runtime.db, vault: new PersonalDataVault(config) }),
     logDestination: opts.logDestination,
+    clock: opts.clock,
   });
 }
 

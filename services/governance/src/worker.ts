@@ -1,5 +1,4 @@
-import type { DestinationStream } from '@anju/kit';
-import { bootRuntime, runMain } from '@anju/kit';
+import { bootRuntime, runMain, type StartOptions } from '@anju/kit';
 import { startServiceWorker } from '@anju/contracts';
 import { loadGovernanceConfig, type GovernanceConfig } from './config';
 import { governanceData } from './data-source';
@@ -11,9 +10,9 @@ import { noticePublishTask } from './notice/notice-publish.task';
 import { residentRetentionTask } from './resident/resident-retention.task';
 
 /** Governance's worker: its outbox relay, its inbox (see handlers/) and its schedules (points expiry). */
-export async function startGovernanceWorker(config: GovernanceConfig, opts: { logDestination?: DestinationStream } = {}) {
-  const runtime = await bootRuntime({ name: 'governance', process: 'worker', config, applicationName: 'governance-worker', logDestination: opts.logDestination, ...governanceData });
-  const worker = await startServiceWorker({ service: 'governance', runtime, handlers, tasks: [pointsExpiryTask(runtime.db), microIssueEscalationTask(runtime.db), listItemReminderTask(runtime.db), noticePublishTask(runtime.db), residentRetentionTask(runtime.db, config.RETENTION_MOVED_OUT_DAYS)], healthPort: config.GOVERNANCE_WORKER_HEALTH_PORT });
+export async function startGovernanceWorker(config: GovernanceConfig, opts: StartOptions = {}) {
+  const runtime = await bootRuntime({ name: 'governance', process: 'worker', config, applicationName: 'governance-worker', logDestination: opts.logDestination, clock: opts.clock, ...governanceData });
+  const worker = await startServiceWorker({ service: 'governance', runtime, handlers, tasks: [pointsExpiryTask(runtime.db, runtime.clock), microIssueEscalationTask(runtime.db, runtime.clock), listItemReminderTask(runtime.db, runtime.clock), noticePublishTask(runtime.db, runtime.clock), residentRetentionTask(runtime.db, config.RETENTION_MOVED_OUT_DAYS, runtime.clock)], healthPort: config.GOVERNANCE_WORKER_HEALTH_PORT });
   return { ...runtime, ...worker };
 }
 

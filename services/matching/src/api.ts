@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { runMain, startServiceApi, type DestinationStream } from '@anju/kit';
+import { runMain, startServiceApi, type StartOptions } from '@anju/kit';
 import { loadMatchingConfig, type MatchingConfig } from './config';
 import { matchingData } from './data-source';
 import { buildContext } from './context';
@@ -8,7 +8,7 @@ import { resolvers } from './resolvers';
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 
 /** The matching subgraph over HTTP. */
-export function startMatchingApi(config: MatchingConfig, opts: { logDestination?: DestinationStream } = {}) {
+export function startMatchingApi(config: MatchingConfig, opts: StartOptions = {}) {
   return startServiceApi({
     name: 'matching',
     config,
@@ -20,6 +20,7 @@ export function startMatchingApi(config: MatchingConfig, opts: { logDestination?
     expensive: { 'Mutation.runBatchMatch': ['province'] },
     context: (runtime) => buildContext(runtime.db),
     logDestination: opts.logDestination,
+    clock: opts.clock,
   });
 }
 

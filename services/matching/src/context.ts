@@ -23,9 +23,10 @@ export interface MatchingContext extends RequestBase {
 
 export function buildContext(db: DataSource) {
   return (base: RequestBase): MatchingContext => {
-    const demands = new DemandService(db, base.principal);
+    const now = () => base.clock.now();
+    const demands = new DemandService(db, base.principal, now);
     const units = new UnitService(db, base.principal);
-    const volunteers = new VolunteerService(db, base.principal);
+    const volunteers = new VolunteerService(db, base.principal, now);
     return {
       ...base, db, demands, units, volunteers,
       loaders: {

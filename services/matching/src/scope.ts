@@ -36,8 +36,3 @@ export function volunteerScope(p: Principal, n: number): { sql: string; params: 
 
 /** Shared id and date checks live in the kit. */
 export { isIsoDate as isDate, isUuid } from '@anju/kit';
-
-/** Today's date in the province's time zone (Asia/Shanghai, UTC+8, no daylight saving). */
-export function localDate(now: Date): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}

@@ -1,10 +1,11 @@
 import type { DataSource } from 'typeorm';
-import type { ScheduledTask } from '@anju/kit';
+import type { Clock, ScheduledTask } from '@anju/kit';
 import { flagOverdue } from './demand/demand.service';
 import { runBatch } from './match/match.service';
 
-/** Matching's scheduled work; `now` is injectable so tests drive the clock. */
-export function matchingTasks(db: DataSource, now: () => Date = () => new Date()): ScheduledTask[] {
+/** Matching's scheduled work, at the process clock's "now" (tests run it with theirs). */
+export function matchingTasks(db: DataSource, clock: Clock): ScheduledTask[] {
+  const now = () => clock.now();
   return [
     /** Claimed demands past their promised date are flagged (and shown as overdue on the board). */
     { name: 'matching.flag-overdue-claims', cron: '5 * * * *', run: () => flagOverdue(db, now()) },

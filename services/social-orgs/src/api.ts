@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { runMain, startServiceApi, type DestinationStream } from '@anju/kit';
+import { runMain, startServiceApi, type StartOptions } from '@anju/kit';
 import { loadSocialOrgsConfig, type SocialOrgsConfig } from './config';
 import { socialOrgsData } from './data-source';
 import { buildContext } from './context';
@@ -8,7 +8,7 @@ import { resolvers } from './resolvers';
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 
 /** The social-orgs subgraph over HTTP; partner NGOs may call it directly with their own tokens. */
-export function startSocialOrgsApi(config: SocialOrgsConfig, opts: { logDestination?: DestinationStream } = {}) {
+export function startSocialOrgsApi(config: SocialOrgsConfig, opts: StartOptions = {}) {
   return startServiceApi({
     name: 'social-orgs',
     config,
@@ -18,6 +18,7 @@ export function startSocialOrgsApi(config: SocialOrgsConfig, opts: { logDestinat
     data: socialOrgsData,
     context: (runtime) => buildContext(runtime.db),
     logDestination: opts.logDestination,
+    clock: opts.clock,
   });
 }
 

@@ -61,13 +61,13 @@ export interface SocialOrgsContext extends RequestBase {
 export function buildContext(db: DataSource) {
   return (base: RequestBase): SocialOrgsContext => {
     const organizations = new OrganizationService(db, base.principal);
-    const activities = new ActivityService(db, base.principal);
+    const activities = new ActivityService(db, base.principal, base.clock);
     const incubation = new IncubationService(db, base.principal);
     const workers = new SocialWorkerService(db, base.principal);
-    const casework = new CaseworkService(db, base.principal);
+    const casework = new CaseworkService(db, base.principal, base.clock);
     const microServices = new MicroServiceService(db, base.principal);
     const contracts = new ContractService(db, base.principal);
-    const venture = new VentureService(db, base.principal);
+    const venture = new VentureService(db, base.principal, base.clock);
     const committees = new CommitteeService(db, base.principal);
     return {
       ...base,

@@ -3,5 +3,5 @@ import { overdueReferralsTask } from './casework/overdue-referrals.task';
 
 /** Social-orgs' recurring jobs, run by its worker. */
 export function scheduledTasks(runtime: ServiceRuntime): ScheduledTask[] {
-  return [overdueReferralsTask(runtime.db, { logger: runtime.logger })];
+  return [overdueReferralsTask(runtime.db, { clock: runtime.clock, logger: runtime.logger })];
 }

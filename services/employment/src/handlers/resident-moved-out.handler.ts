@@ -2,7 +2,7 @@ import { defineHandler } from '@anju/contracts';
 import { recheck } from '../monitoring/monitoring.run';
 
 /** A resident who moved out (迁出) no longer counts in their household's check or the roll-ups. */
-export const residentMovedOut = defineHandler('resident.moved_out', async (p, { manager }) => {
+export const residentMovedOut = defineHandler('resident.moved_out', async (p, { manager, clock }) => {
   await manager.query(`UPDATE labour_profile SET moved_out_on = $2, updated_at = now() WHERE resident_id = $1`, [p.residentId, p.movedOutOn]);
-  await recheck(manager, [p.householdId]);
+  await recheck(manager, [p.householdId], clock.now());
 });

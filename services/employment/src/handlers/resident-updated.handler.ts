@@ -7,7 +7,7 @@ import { placeHousehold } from './resident-registered.handler';
  * household — both households when the resident changed household. An update that arrives before
  * the registration creates the profile.
  */
-export const residentUpdated = defineHandler('resident.updated', async (p, { manager, envelope }) => {
+export const residentUpdated = defineHandler('resident.updated', async (p, { manager, envelope, clock }) => {
   const [before] = await manager.query(`SELECT household_id AS "householdId" FROM labour_profile WHERE resident_id = $1 FOR UPDATE`, [p.residentId]);
   await manager.query(
     `INSERT INTO labour_profile (resident_id, household_id, site_id, region_code, labour_capacity, can_work_away, wants_work, birth_year, source_event_id)
@@ -18,5 +18,5 @@ export const residentUpdated = defineHandler('resident.updated', async (p, { man
     [p.residentId, p.householdId, p.siteId, p.regionCode, p.labourCapacity, p.canWorkAway, p.wantsWork, p.birthYear, envelope.id],
   );
   await placeHousehold(manager, p.householdId, p.siteId, p.regionCode, p.gridId ?? null);
-  await recheck(manager, [p.householdId, before?.householdId]);
+  await recheck(manager, [p.householdId, before?.householdId], clock.now());
 });

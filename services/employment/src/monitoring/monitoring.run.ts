@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { currentRequestId } from '@anju/kit';
+import { currentRequestId, provinceDate } from '@anju/kit';
 import { ROLLUP_COUNTS, verdictSql } from './monitoring.sql';
 
 /** Advisory lock keys: the nightly run takes the lock exclusively, re-checks share it. */
@@ -13,11 +13,6 @@ export interface MonitoringOutcome {
   gapsClosed: number;
   /** Milliseconds spent in each step, for the benchmark and the log. */
   phases?: Record<string, number>;
-}
-
-/** The day a clock reading falls on in the province (Asia/Shanghai, UTC+8, no DST). */
-export function provinceDay(now: Date): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
 const outboxInsert = (event: string, payload: string, from: string) => `
@@ -191,7 +186,7 @@ export async function writeSnapshot(manager: EntityManager, day: string): Promis
 /** The nightly run: every household, then the snapshot, in one transaction; recorded in monitoring_run. */
 export async function runNightly(db: DataSource, now: Date): Promise<MonitoringOutcome & { snapshotRows: number; ms: number }> {
   const started = new Date();
-  const day = provinceDay(now);
+  const day = provinceDate(now);
   return db.transaction(async (m) => {
     // One batch at night: let its hash joins and aggregates work in memory rather than spill.
     await m.query(`SET LOCAL work_mem = '64MB'`);
@@ -208,7 +203,7 @@ export async function runNightly(db: DataSource, now: Date): Promise<MonitoringO
 }
 
 /** Re-checks the households a change touched, inside the change's transaction (seconds, not a night). */
-export function recheck(manager: EntityManager, households: (string | null | undefined)[], now: Date = new Date()): Promise<MonitoringOutcome> {
+export function recheck(manager: EntityManager, households: (string | null | undefined)[], now: Date): Promise<MonitoringOutcome> {
   const ids = [...new Set(households.filter((h): h is string => !!h))];
-  return checkHouseholds(manager, provinceDay(now), ids);
+  return checkHouseholds(manager, provinceDate(now), ids);
 }

@@ -1,6 +1,5 @@
 import type { SqlRunner } from '../scope';
-import type { ScheduledTask } from '@anju/kit';
-import { chinaToday } from './list-item.service';
+import { provinceDate, type Clock, type ScheduledTask } from '@anju/kit';
 
 /**
  * Reminds the owners of overdue list items (open or in progress past their due date): at most
@@ -14,11 +13,11 @@ export async function remindOverdueListItems(db: SqlRunner, now: Date): Promise<
        FROM list_item l WHERE l.status IN ('open', 'in_progress') AND l.due_on < $1::date
      ON CONFLICT (list_item_id, reminded_on) DO NOTHING
      RETURNING id`,
-    [chinaToday(now), now],
+    [provinceDate(now), now],
   );
   return { reminded: rows.length };
 }
 
-export function listItemReminderTask(db: SqlRunner, now: () => Date = () => new Date()): ScheduledTask {
-  return { name: 'list-items.remind-overdue', cron: '0 8 * * *', run: () => remindOverdueListItems(db, now()) };
+export function listItemReminderTask(db: SqlRunner, clock: Clock): ScheduledTask {
+  return { name: 'list-items.remind-overdue', cron: '0 8 * * *', run: () => remindOverdueListItems(db, clock.now()) };
 }

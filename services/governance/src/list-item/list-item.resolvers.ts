@@ -1,6 +1,7 @@
 import type { GovernanceContext } from '../context';
 import type { ListItemStatus, ListKind } from './list-item.entity';
-import { chinaToday, type ListItemInput, type ListItemRow } from './list-item.service';
+import { provinceDate } from '@anju/kit';
+import { type ListItemInput, type ListItemRow } from './list-item.service';
 
 export const listItemResolvers = {
   ListKind: { PARTY_SERVICE: 'party_service', PROPERTY: 'property', GRID: 'grid' },
@@ -17,7 +18,7 @@ export const listItemResolvers = {
   },
   ListItem: {
     site: (l: ListItemRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(l.siteId),
-    overdue: (l: ListItemRow) => (l.status === 'open' || l.status === 'in_progress') && l.dueOn < chinaToday(),
+    overdue: (l: ListItemRow, _: unknown, ctx: GovernanceContext) => (l.status === 'open' || l.status === 'in_progress') && l.dueOn < provinceDate(ctx.clock.now()),
     completedAt: (l: ListItemRow) => (l.completedAt ? new Date(l.completedAt).toISOString() : null),
     resolutionOf: (l: ListItemRow, _: unknown, ctx: GovernanceContext) => (l.resolutionOf ? ctx.loaders.jointMeeting.load(l.resolutionOf) : null),
   },

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidParam } from '@anju/kit';
+import { ConflictError, InputError, NotFoundError, coversPlace, placeFilter, provinceDate, requireRole, type Clock, type Principal, uuidParam } from '@anju/kit';
 import { audit, returning } from '../audit/audit';
 import { isUuid } from '../household/household.service';
 import { siteForWrite } from '../grid/grid.service';
@@ -42,11 +42,6 @@ export interface ListItemInput {
   dueOn: string;
 }
 
-/** Today in the province's time zone (deadlines are dates there). */
-export function chinaToday(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 const TRANSITIONS: Record<ListItemStatus, ListItemStatus[]> = {
   open: ['in_progress', 'done', 'cancelled'],
   in_progress: ['done', 'cancelled'],
@@ -78,7 +73,7 @@ export async function insertListItem(m: Pick<EntityManager, 'query'>, site: { id
 }
 
 export class ListItemService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
   /**
    * Officers: items of their sites and regions. Grid workers: grid-management items of the sites
@@ -114,10 +109,10 @@ export class ListItemService {
   }
 
   /** The three lists, filtered; `overdue`: open or in progress past the due date (today in China). */
-  async list(args: { siteId?: string | null; kind?: ListKind | null; status?: ListItemStatus | null; overdue?: boolean | null; mine?: boolean | null; first?: number | null; after?: string | null }, now = new Date()) {
+  async list(args: { siteId?: string | null; kind?: ListKind | null; status?: ListItemStatus | null; overdue?: boolean | null; mine?: boolean | null; first?: number | null; after?: string | null }) {
     const limit = pageSize(args.first);
     const scope = this.scope(7);
-    const params: unknown[] = [args.siteId ?? null, args.kind ?? null, args.status ?? null, args.overdue ?? null, chinaToday(now), args.mine ? this.principal.subject : null, ...scope.params];
+    const params: unknown[] = [args.siteId ?? null, args.kind ?? null, args.status ?? null, args.overdue ?? null, provinceDate(this.clock.now()), args.mine ? this.principal.subject : null, ...scope.params];
     const where = `($1::text IS NULL OR l.site_id = as_uuid($1)) AND ($2::text IS NULL OR l.kind = $2) AND ($3::text IS NULL OR l.status = $3)
       AND ($4::boolean IS NULL OR (l.status IN ('open', 'in_progress') AND l.due_on < $5::date) = $4)
       AND ($6::text IS NULL OR l.owner_subject = $6) AND ${scope.sql}`;
@@ -138,7 +133,7 @@ export class ListItemService {
   async create(siteId: string, input: ListItemInput): Promise<ListItemRow> {
     requireRole(this.principal, 'county', 'site_officer');
     const site = await siteForWrite(this.db, this.principal, siteId, 'input.siteId');
-    const item = checkListItem(input, 'input', chinaToday());
+    const item = checkListItem(input, 'input', provinceDate(this.clock.now()));
     return this.db.transaction(async (m) => {
       const id = await insertListItem(m, site, item, null);
       await audit(m, this.principal, { action: 'list_item.create', entityType: 'ListItem', entityId: id, siteId: site.id, regionCode: site.regionCode, detail: { kind: item.kind } });

@@ -1,5 +1,5 @@
 import type { SqlRunner } from '../scope';
-import type { ScheduledTask } from '@anju/kit';
+import type { Clock, ScheduledTask } from '@anju/kit';
 import { LEVEL_DAYS_SQL, NEXT_LEVEL_SQL } from './micro-issue.rules';
 
 /**
@@ -34,6 +34,6 @@ export async function escalateOverdueMicroIssues(db: SqlRunner, now: Date): Prom
   return { escalated: rows.length };
 }
 
-export function microIssueEscalationTask(db: SqlRunner, now: () => Date = () => new Date()): ScheduledTask {
-  return { name: 'micro-issues.escalate', everyMs: 10 * 60_000, run: () => escalateOverdueMicroIssues(db, now()) };
+export function microIssueEscalationTask(db: SqlRunner, clock: Clock): ScheduledTask {
+  return { name: 'micro-issues.escalate', everyMs: 10 * 60_000, run: () => escalateOverdueMicroIssues(db, clock.now()) };
 }

@@ -29,7 +29,7 @@ export const microIssueResolvers = {
     building: (m: MicroIssueRow, _: unknown, ctx: GovernanceContext) => (m.buildingId ? ctx.loaders.building.load(m.buildingId) : null),
     grid: (m: MicroIssueRow, _: unknown, ctx: GovernanceContext) => (m.gridId ? ctx.loaders.grid.load(m.gridId) : null),
     levelDueAt: (m: MicroIssueRow) => iso(m.levelDueAt),
-    overdue: (m: MicroIssueRow) => m.status === 'open' && new Date(m.levelDueAt).getTime() < Date.now(),
+    overdue: (m: MicroIssueRow, _: unknown, ctx: GovernanceContext) => m.status === 'open' && new Date(m.levelDueAt).getTime() < ctx.clock.now().getTime(),
     openedAt: (m: MicroIssueRow) => iso(m.openedAt),
     resolvedAt: (m: MicroIssueRow) => iso(m.resolvedAt),
     resolutionHours: (m: MicroIssueRow) => (m.resolvedAt ? Math.round((new Date(m.resolvedAt).getTime() - new Date(m.openedAt).getTime()) / 360_000) / 10 : null),

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidsOf } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Clock, type Principal, uuidsOf } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { audit, returning } from '../audit/audit';
 import { isUuid } from '../household/household.service';
@@ -43,7 +43,7 @@ export interface ReportMicroIssueInput {
 }
 
 export class MicroIssueService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
   /** Officers: their sites and regions; grid workers: their grids; residents: what they reported, and as building leader what is at their level. */
   private scope(n: number): { sql: string; params: unknown[] } {
@@ -60,7 +60,8 @@ export class MicroIssueService {
     return this.db.query(`${SELECT} WHERE m.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
   }
 
-  async list(args: { siteId?: string | null; status?: 'open' | 'resolved' | null; level?: MicroIssueLevel | null; overdue?: boolean | null; first?: number | null; after?: string | null }, now = new Date()) {
+  async list(args: { siteId?: string | null; status?: 'open' | 'resolved' | null; level?: MicroIssueLevel | null; overdue?: boolean | null; first?: number | null; after?: string | null }) {
+    const now = this.clock.now();
     const limit = pageSize(args.first);
     const scope = this.scope(6);
     const params: unknown[] = [args.siteId ?? null, args.status ?? null, args.level ?? null, args.overdue ?? null, now, ...scope.params];
@@ -106,7 +107,7 @@ export class MicroIssueService {
     if (!b) throw new NotFoundError('input.buildingId', 'No such building.');
     if (p.role !== 'resident' && !coversPlace(p, { siteId: b.siteId, regionCode: b.regionCode, gridId: b.gridId })) throw new ForbiddenError('The building is outside your scope.');
     const level: MicroIssueLevel = b.leaderResidentId ? 'building_leader' : 'grid_worker';
-    const now = new Date();
+    const now = this.clock.now();
     return this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
         `INSERT INTO micro_issue (site_id, region_code, building_id, grid_id, kind, title, description, reported_by_subject, reported_by_role,
@@ -152,7 +153,7 @@ export class MicroIssueService {
     const row = await this.forAction(id);
     const to = nextLevel(row.level);
     if (!to) throw new ConflictError('id', 'The legal adviser is the last level; resolve the matter or refer it with an outcome.', 'BAD_TRANSITION');
-    const now = new Date();
+    const now = this.clock.now();
     return this.db.transaction(async (m) => {
       const [moved] = returning<{ id: string }>(await m.query(
         `UPDATE micro_issue SET level = $2, level_due_at = $3, escalations = escalations + 1 WHERE id = $1 AND status = 'open' AND level = $4 RETURNING id`,
@@ -172,7 +173,7 @@ export class MicroIssueService {
     const text = note.trim();
     if (text.length < 2 || text.length > 2000) throw new InputError('note', 'Say how it was resolved (2 to 2000 characters).');
     const row = await this.forAction(id);
-    const now = new Date();
+    const now = this.clock.now();
     return this.db.transaction(async (m) => {
       const [done] = returning<{ id: string }>(await m.query(
         `UPDATE micro_issue SET status = 'resolved', resolved_at = $2, resolved_by = $3, outcome = $4, outcome_note = $5 WHERE id = $1 AND status = 'open' RETURNING id`,
@@ -197,7 +198,8 @@ export class MicroIssueService {
   }
 
   /** Statistics of a site or of every site in scope: counts, overdue, average resolution time, where matters were settled. */
-  async stats(siteId: string | null | undefined, now = new Date()) {
+  async stats(siteId: string | null | undefined) {
+    const now = this.clock.now();
     requireRole(this.principal, 'province', 'county', 'site_officer', 'grid_worker');
     const scope = this.scope(3);
     const [s] = await this.db.query(

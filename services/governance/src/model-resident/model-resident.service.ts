@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidsOf } from '@anju/kit';
+import { ConflictError, InputError, NotFoundError, coversPlace, placeFilter, provinceDate, requireRole, type Clock, type Principal, uuidsOf } from '@anju/kit';
 import { audit, returning } from '../audit/audit';
 import { isUuid } from '../household/household.service';
 
@@ -14,7 +14,7 @@ const FROM = `model_resident m JOIN resident r ON r.id = m.resident_id`;
 
 /** 德治: model residents. Recognized ones are public to their site; nominations only to officers and grid workers. */
 export class ModelResidentService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
   private scope(n: number): { sql: string; params: unknown[] } {
     const p = this.principal;
@@ -48,7 +48,7 @@ export class ModelResidentService {
     if (title.length < 2 || title.length > 50) throw new InputError('input.title', 'A title (e.g. 文明家庭) has 2 to 50 characters.');
     const reason = input.reason.trim();
     if (reason.length < 5 || reason.length > 2000) throw new InputError('input.reason', 'Say why (5 to 2000 characters).');
-    const thisYear = new Date().getUTCFullYear();
+    const thisYear = Number(provinceDate(this.clock.now()).slice(0, 4));
     if (!Number.isInteger(input.year) || input.year < thisYear - 1 || input.year > thisYear) throw new InputError('input.year', 'Nominations are for this year or last year.');
     return this.db.transaction(async (m) => {
       const rows = await m.query(

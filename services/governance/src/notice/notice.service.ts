@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, uuidsOf } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Clock, type Principal, uuidsOf } from '@anju/kit';
 import { audit, returning } from '../audit/audit';
 import { isUuid } from '../household/household.service';
 import { cursor, pageSize, type SqlRunner } from '../scope';
@@ -38,7 +38,7 @@ export async function publishDueNotices(db: SqlRunner, now: Date): Promise<{ pub
 }
 
 export class NoticeService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
   /**
    * Officers: notices for their sites/regions in any state. Grid workers: published to the sites of
@@ -66,13 +66,14 @@ export class NoticeService {
     }
   }
 
-  byIds(ids: readonly string[], now = new Date()): Promise<NoticeRow[]> {
-    const scope = this.scope(2, now);
+  byIds(ids: readonly string[]): Promise<NoticeRow[]> {
+    const scope = this.scope(2, this.clock.now());
     return this.db.query(`SELECT ${COLUMNS} FROM notice n WHERE n.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
   }
 
   /** Notices newest first (by publish time), optionally of one site and category. */
-  async list(args: { siteId?: string | null; category?: NoticeCategory | null; first?: number | null; after?: string | null }, now = new Date()) {
+  async list(args: { siteId?: string | null; category?: NoticeCategory | null; first?: number | null; after?: string | null }) {
+    const now = this.clock.now();
     const limit = pageSize(args.first);
     const scope = this.scope(3, now);
     const params: unknown[] = [args.siteId ?? null, args.category ?? null, ...scope.params];
@@ -92,7 +93,8 @@ export class NoticeService {
   }
 
   /** A notice for chosen sites; without `publishAt` it is published at once, otherwise by the publish job when its time comes. */
-  async create(input: CreateNoticeInput, now = new Date()): Promise<NoticeRow> {
+  async create(input: CreateNoticeInput): Promise<NoticeRow> {
+    const now = this.clock.now();
     const p = this.principal;
     requireRole(p, 'county', 'site_officer');
     const siteIds = [...new Set(input.siteIds)];

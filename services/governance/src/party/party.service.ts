@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidsOf } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, provinceDate, requireRole, type Clock, type Principal, uuidsOf } from '@anju/kit';
 import { audit } from '../audit/audit';
 import { siteForWrite } from '../grid/grid.service';
 import { isUuid } from '../household/household.service';
 import { cursor, pageSize } from '../scope';
-import { chinaToday, checkListItem, insertListItem, type ListItemInput } from '../list-item/list-item.service';
+import { checkListItem, insertListItem, type ListItemInput } from '../list-item/list-item.service';
 
 export interface PartyOrganizationRow { id: string; siteId: string; regionCode: string; name: string; secretaryName: string | null }
 export interface PartyMemberRow { id: string; organizationId: string; name: string; position: string; unitName: string | null; unitId: string | null; concurrent: boolean; joinedOn: string }
@@ -25,7 +25,7 @@ const MEETING = `j.id, j.site_id AS "siteId", j.region_code AS "regionCode", to_
 
 /** 社区大党委 and 联席会议: officers of the site and its region read and write; grid workers and units read. */
 export class PartyService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
   private readScope(n: number, site: string, region: string): { sql: string; params: unknown[] } {
     const p = this.principal;
@@ -90,7 +90,7 @@ export class PartyService {
   async recordMeeting(input: RecordJointMeetingInput): Promise<JointMeetingRow> {
     requireRole(this.principal, 'county', 'site_officer');
     const site = await siteForWrite(this.db, this.principal, input.siteId, 'input.siteId');
-    const today = chinaToday();
+    const today = provinceDate(this.clock.now());
     if (!/^\d{4}-\d{2}-\d{2}$/.test(input.heldOn) || Number.isNaN(Date.parse(input.heldOn))) throw new InputError('input.heldOn', 'The meeting date is YYYY-MM-DD.', 'FORMAT');
     if (input.heldOn > today) throw new InputError('input.heldOn', 'A meeting is recorded after it is held.', 'FUTURE');
     const title = input.title.trim();

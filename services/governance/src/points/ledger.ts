@@ -79,6 +79,8 @@ export interface NewEntry {
   reason?: string | null;
   actor?: string | null;
   capped?: boolean;
+  /** The process clock's reading: statements cut periods on it, and it is the entry's time unless `occurredAt` says otherwise. */
+  recordedAt: Date;
   occurredAt?: Date | string;
   expiresAt?: Date | string | null;
 }
@@ -95,8 +97,8 @@ export async function tryAppendEntry(m: EntityManager, account: LockedAccount, e
   const rows: EntryRow[] = await m.query(
     `WITH e AS (
        INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, rule_id, source_event_id, source_event,
-           redemption_id, reason, actor, capped, occurred_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14::timestamptz, now()), $15)
+           redemption_id, reason, actor, capped, occurred_at, expires_at, recorded_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14::timestamptz, $17), $15, $17)
        ON CONFLICT DO NOTHING
        RETURNING *),
      moved AS (
@@ -104,7 +106,7 @@ export async function tryAppendEntry(m: EntityManager, account: LockedAccount, e
      SELECT ${ENTRY_COLUMNS} FROM e`,
     [
       account.residentId, account.siteId, account.regionCode, e.kind, e.points, balanceAfter, e.ruleId ?? null, e.sourceEventId ?? null,
-      e.sourceEvent ?? null, e.redemptionId ?? null, e.reason ?? null, e.actor ?? null, e.capped ?? false, e.occurredAt ?? null, e.expiresAt ?? null, scored,
+      e.sourceEvent ?? null, e.redemptionId ?? null, e.reason ?? null, e.actor ?? null, e.capped ?? false, e.occurredAt ?? null, e.expiresAt ?? null, scored, e.recordedAt,
     ],
   );
   if (!rows.length) return null;
@@ -163,6 +165,8 @@ export interface EventCredit {
   occurredAt: string;
   /** Multiplies the rule's points (verified hours); 1 otherwise. */
   quantity?: number;
+  /** The process clock's reading as the credit is recorded. */
+  recordedAt: Date;
 }
 
 export type CreditOutcome =
@@ -200,7 +204,7 @@ export async function creditFromEvent(m: EntityManager, c: EventCredit): Promise
   // The unique source_event_id refuses a second credit for the same event (checked under the account lock).
   const entry = await tryAppendEntry(m, account, {
     kind: 'credit', points: allowed, ruleId: rule.id, sourceEventId: c.eventId, sourceEvent: c.event,
-    capped: allowed < amount, occurredAt: c.occurredAt, expiresAt,
+    capped: allowed < amount, occurredAt: c.occurredAt, expiresAt, recordedAt: c.recordedAt,
   });
   return entry ? { outcome: 'credited', entry } : { outcome: 'duplicate' };
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, type Principal, uuidParam, isIsoDate } from '@anju/kit';
+import { ConflictError, InputError, NotFoundError, type Clock, type Principal, uuidParam, isIsoDate } from '@anju/kit';
 import { cursor, pageSize } from '../scope';
 import { ENTRY_COLUMNS, appendEntry, lockAccount, type EntryRow, type RuleRow, RULE_COLUMNS } from './ledger';
 import { residentForOfficer, residentInScope } from './points-scope';
@@ -40,7 +40,7 @@ const STATEMENT_MAX_ENTRIES = 1_000;
 
 /** A resident's balance, ledger and statements; officers' manual grants and deductions. */
 export class PointsAccountService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
   /** Balance and score (0 before the first entry) and the household's total of maintained balances. */
   async account(residentId: string): Promise<AccountRow> {
@@ -117,10 +117,11 @@ export class PointsAccountService {
       if (account.balance + input.points < 0) {
         throw new ConflictError('input.points', `The balance is ${account.balance}: a deduction cannot take it below zero.`, 'INSUFFICIENT_POINTS');
       }
-      const expiresAt = input.points > 0 && rule?.expiresAfterDays != null ? new Date(Date.now() + rule.expiresAfterDays * 86_400_000) : null;
+      const now = this.clock.now();
+      const expiresAt = input.points > 0 && rule?.expiresAfterDays != null ? new Date(now.getTime() + rule.expiresAfterDays * 86_400_000) : null;
       const entry = await appendEntry(m, account, {
         kind: input.points > 0 ? 'grant' : 'deduct', points: input.points, ruleId: rule?.id ?? null, reason,
-        actor: `${this.principal.role}:${this.principal.subject}`, expiresAt,
+        actor: `${this.principal.role}:${this.principal.subject}`, expiresAt, recordedAt: now,
       });
       await audit(m, this.principal, {
         action: `points.${entry.kind}`, entityType: 'resident', entityId: r.id, siteId: r.siteId, regionCode: r.regionCode,

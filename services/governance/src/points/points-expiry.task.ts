@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { ScheduledTask } from '@anju/kit';
+import type { Clock, ScheduledTask } from '@anju/kit';
 import { updated } from './ledger';
 
 const BATCH = 500;
@@ -33,8 +33,8 @@ export async function expirePoints(db: DataSource, now: Date): Promise<{ residen
            SELECT a.resident_id, a.balance, least(a.balance, agg.matured - agg.consumed)::int AS pts
              FROM points_account a JOIN agg USING (resident_id)),
          ins AS (
-           INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, reason, occurred_at)
-           SELECT d.resident_id, r.site_id, r.region_code, 'expire', -d.pts, d.balance - d.pts, 'points past their expiry date', $2
+           INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, reason, occurred_at, recorded_at)
+           SELECT d.resident_id, r.site_id, r.region_code, 'expire', -d.pts, d.balance - d.pts, 'points past their expiry date', $2, $2
              FROM due d JOIN resident r ON r.id = d.resident_id WHERE d.pts > 0
            RETURNING resident_id, points)
          UPDATE points_account a SET balance = a.balance + ins.points, updated_at = now()
@@ -50,7 +50,7 @@ export async function expirePoints(db: DataSource, now: Date): Promise<{ residen
   return { residents, points };
 }
 
-/** Nightly at 01:30 China time; `now` is injectable so tests can move the clock. */
-export function pointsExpiryTask(db: DataSource, now: () => Date = () => new Date()): ScheduledTask {
-  return { name: 'points.expire', cron: '30 1 * * *', run: () => expirePoints(db, now()) };
+/** Nightly at 01:30 China time, at the process clock's "now" (tests run it with theirs). */
+export function pointsExpiryTask(db: DataSource, clock: Clock): ScheduledTask {
+  return { name: 'points.expire', cron: '30 1 * * *', run: () => expirePoints(db, clock.now()) };
 }

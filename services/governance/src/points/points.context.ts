@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type DataLoader from 'dataloader';
-import { byIdLoader, type Principal } from '@anju/kit';
+import { byIdLoader, type Clock, type Principal } from '@anju/kit';
 import type { RuleRow } from './ledger';
 import { PointsRuleService } from './points-rule.service';
 import { PointsAccountService } from './points-account.service';
@@ -19,14 +19,14 @@ export interface PointsContext {
   rewardLoader: DataLoader<string, RewardRow | null>;
 }
 
-export function pointsContext(db: DataSource, principal: Principal): PointsContext {
+export function pointsContext(db: DataSource, principal: Principal, clock: Clock): PointsContext {
   const rules = new PointsRuleService(db, principal);
   const rewards = new RewardService(db, principal);
   return {
     rules,
-    accounts: new PointsAccountService(db, principal),
+    accounts: new PointsAccountService(db, principal, clock),
     rewards,
-    redemptions: new RedemptionService(db, principal),
+    redemptions: new RedemptionService(db, principal, clock),
     reports: new PointsReportService(db, principal),
     ruleLoader: byIdLoader((ids) => rules.byIds(ids)),
     rewardLoader: byIdLoader((ids) => rewards.byIds(ids)),

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, type Principal } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, type Clock, type Principal } from '@anju/kit';
 import { cursor, pageSize } from '../scope';
 import { appendEntry, isUuid, lockAccount, updated } from './ledger';
 import { siteInScope } from './points-scope';
@@ -28,7 +28,7 @@ const OFFICERS = ['province', 'county', 'site_officer'];
 
 /** 积分兑换: redeeming a reward, fulfilling it, cancelling it (refunded by a new ledger entry). */
 export class RedemptionService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
   /**
    * One transaction: the resident's account is locked, the balance checked, the stock taken by a
@@ -75,14 +75,14 @@ export class RedemptionService {
          SELECT taken.id, acct.resident_id, taken.site_id, taken.region_code, taken.price, $5 FROM taken, acct
          RETURNING *),
        e AS (
-         INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, redemption_id, reason, actor, occurred_at)
-         SELECT acct.resident_id, acct.site_id, acct.region_code, 'redeem', -rd.points, acct.balance - rd.points, rd.id, 'reward redeemed', $5, now()
+         INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, redemption_id, reason, actor, occurred_at, recorded_at)
+         SELECT acct.resident_id, acct.site_id, acct.region_code, 'redeem', -rd.points, acct.balance - rd.points, rd.id, 'reward redeemed', $5, $6, $6
            FROM rd, acct
          RETURNING resident_id, points),
        moved AS (
          UPDATE points_account a SET balance = a.balance + e.points, updated_at = now() FROM e WHERE a.resident_id = e.resident_id RETURNING 1)
        SELECT ${COLUMNS} FROM rd`,
-      [residentId, reward.id, reward.siteId, reward.price, actor],
+      [residentId, reward.id, reward.siteId, reward.price, actor, this.clock.now()],
     );
     if (rows.length) return rows[0];
 
@@ -130,7 +130,7 @@ export class RedemptionService {
       if (r.status !== 'pending') throw new ConflictError('id', `The redemption is already ${r.status}.`, 'NOT_PENDING');
       const account = await lockAccount(m, r.residentId);
       if (!account) throw new Error('ledger invariant: a redemption without an account');
-      await appendEntry(m, account, { kind: 'refund', points: r.points, redemptionId: r.id, reason: why, actor: `${p.role}:${p.subject}` });
+      await appendEntry(m, account, { kind: 'refund', points: r.points, redemptionId: r.id, reason: why, actor: `${p.role}:${p.subject}`, recordedAt: this.clock.now() });
       await m.query(`UPDATE points_reward SET stock = stock + 1 WHERE id = $1`, [r.rewardId]);
       const [row] = updated<RedemptionRow>(await m.query(
         `UPDATE points_redemption rd SET status = 'cancelled', settled_at = now(), settled_by = $2, cancel_reason = $3 WHERE rd.id = $1 RETURNING ${COLUMNS}`,

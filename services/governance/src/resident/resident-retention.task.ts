@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { addDays, provinceDate, type ScheduledTask } from '@anju/kit';
+import { addDays, provinceDate, type Clock, type ScheduledTask } from '@anju/kit';
 import type { Sql } from '@anju/contracts';
 
 const BATCH = 1_000;
@@ -42,6 +42,6 @@ export async function eraseMovedOutResidents(db: Sql, days: number, now: Date): 
 }
 
 /** The nightly erasure, a scheduled task of governance's worker (name published: never rename). */
-export function residentRetentionTask(db: DataSource, days: number, now: () => Date = () => new Date()): ScheduledTask {
-  return { name: 'resident.erase-moved-out', cron: '47 3 * * *', run: () => eraseMovedOutResidents(db, days, now()) };
+export function residentRetentionTask(db: DataSource, days: number, clock: Clock): ScheduledTask {
+  return { name: 'resident.erase-moved-out', cron: '47 3 * * *', run: () => eraseMovedOutResidents(db, days, clock.now()) };
 }

@@ -1,4 +1,4 @@
-import { ageOn } from '@anju/kit';
+import { ageOn, provinceDate } from '@anju/kit';
 import type { GovernanceContext } from '../context';
 import type { RegisterResidentInput, ResidentFilter, ResidentRow, UpdateResidentInput } from './resident.service';
 
@@ -16,7 +16,7 @@ export const residentResolvers = {
   },
   Resident: {
     __resolveReference: (ref: { id: string }, ctx: GovernanceContext) => ctx.loaders.resident.load(ref.id),
-    age: (r: ResidentRow) => ageOn(r.birthDate),
+    age: (r: ResidentRow, _: unknown, ctx: GovernanceContext) => ageOn(r.birthDate, provinceDate(ctx.clock.now())),
     household: (r: ResidentRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.household.load(r.householdId),
     site: (r: ResidentRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(r.siteId),
     registeredAt: (r: ResidentRow) => new Date(r.registeredAt).toISOString(),

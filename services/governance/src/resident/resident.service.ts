@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import {
   ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, isMobilePhone, maskNationalId, maskPhone, parseNationalId, requireRole,
-  isIsoDate, type PersonalDataVault, type Principal,
+  addYears, isIsoDate, provinceDate, type Clock, type PersonalDataVault, type Principal,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { isUuid, type HouseholdService } from '../household/household.service';
@@ -86,6 +86,7 @@ export class ResidentService {
     private readonly vault: PersonalDataVault,
     private readonly principal: Principal,
     private readonly households: HouseholdService,
+    private readonly clock: Clock,
   ) {}
 
   byIds(ids: readonly string[]): Promise<ResidentRow[]> {
@@ -112,8 +113,9 @@ export class ResidentService {
    */
   async list(
     siteId: string | null | undefined, search: string | null | undefined, first: number | null | undefined, after: string | null | undefined,
-    filter: ResidentFilter = {}, today = new Date(),
+    filter: ResidentFilter = {},
   ) {
+    const today = provinceDate(this.clock.now());
     const limit = pageSize(first);
     const scope = scopeSql(this.principal, 'r', 1, 'resident');
     const params: unknown[] = [...scope.params];
@@ -130,8 +132,8 @@ export class ResidentService {
     if (filter.ageBand) {
       // Age a..b today ⇔ born in (today − (b+1) years, today − a years].
       const [from, to] = AGE_BANDS[filter.ageBand];
-      where.push(`r.birth_date <= ${add(yearsBefore(today, from))}::date`);
-      if (to != null) where.push(`r.birth_date > ${add(yearsBefore(today, to + 1))}::date`);
+      where.push(`r.birth_date <= ${add(addYears(today, -from))}::date`);
+      if (to != null) where.push(`r.birth_date > ${add(addYears(today, -(to + 1)))}::date`);
     }
     const term = search?.trim();
     if (term) {
@@ -203,7 +205,7 @@ export class ResidentService {
     set('wants_work', 'wantsWork', input.wantsWork, before.wantsWork);
     set('relation_to_head', 'relationToHead', input.relationToHead, before.relationToHead);
     if (input.movedInOn != null) {
-      if (!isPastDate(input.movedInOn)) throw new InputError('input.movedInOn', 'The moved-in date is a real date (YYYY-MM-DD), not in the future.');
+      if (!isPastDate(input.movedInOn, this.clock)) throw new InputError('input.movedInOn', 'The moved-in date is a real date (YYYY-MM-DD), not in the future.');
       set('moved_in_on', 'movedInOn', input.movedInOn, before.movedInOn);
     }
     if (!sets.length) return before;
@@ -224,7 +226,7 @@ export class ResidentService {
     requireRole(this.principal, 'province', 'county', 'site_officer', 'grid_worker');
     const before = await this.forWrite(id, 'id');
     if (before.movedOutOn) throw new ConflictError('id', 'The resident has already moved out.', 'ALREADY_MOVED_OUT');
-    if (!isPastDate(input.movedOutOn)) throw new InputError('input.movedOutOn', 'The moved-out date is a real date (YYYY-MM-DD), not in the future.');
+    if (!isPastDate(input.movedOutOn, this.clock)) throw new InputError('input.movedOutOn', 'The moved-out date is a real date (YYYY-MM-DD), not in the future.');
     if (before.movedInOn && input.movedOutOn < before.movedInOn) throw new InputError('input.movedOutOn', 'The moved-out date is on or after the moved-in date.', 'BEFORE_MOVED_IN');
     const reason = input.reason.trim();
     if (!reason || reason.length > 200) throw new InputError('input.reason', 'The reason has 1 to 200 characters.');
@@ -280,7 +282,7 @@ export class ResidentService {
     if (!ethnicity || ethnicity.length > 20) throw new InputError('input.ethnicity', 'The ethnic group (民族) is required.');
     const phone = input.phone?.replace(/[\s-]/g, '') || null;
     if (phone && !isMobilePhone(phone)) throw new InputError('input.phone', 'A mobile number has 11 digits and starts with 13–19.', 'FORMAT');
-    if (input.movedInOn && !isPastDate(input.movedInOn)) {
+    if (input.movedInOn && !isPastDate(input.movedInOn, this.clock)) {
       throw new InputError('input.movedInOn', 'The moved-in date is a real date (YYYY-MM-DD), not in the future.');
     }
 
@@ -333,11 +335,7 @@ function eventFacts(r: ResidentRow) {
   };
 }
 
-function yearsBefore(day: Date, years: number): string {
-  const d = new Date(Date.UTC(day.getUTCFullYear() - years, day.getUTCMonth(), day.getUTCDate()));
-  return d.toISOString().slice(0, 10);
-}
-
-function isPastDate(s: string): boolean {
-  return isIsoDate(s) && Date.parse(`${s}T00:00:00Z`) <= Date.now();
+/** A real date no later than today in the province. */
+function isPastDate(s: string, clock: Clock): boolean {
+  return isIsoDate(s) && s <= provinceDate(clock.now());
 }

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidsOf } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Clock, type Principal, uuidsOf } from '@anju/kit';
 import { audit, returning } from '../audit/audit';
 import { siteForWrite } from '../grid/grid.service';
 import { isUuid } from '../household/household.service';
@@ -24,7 +24,7 @@ const parseTime = (s: string, field: string) => {
 
 /** 法治: legal advisers, lawyer visits and their bookings, mediation cases. */
 export class RuleOfLawService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
   /** Sites the caller may read site-level things of, as SQL over a site id column (residents: their own site). */
   private siteScope(col: string, regionCol: string, n: number): { sql: string; params: unknown[] } {
@@ -79,7 +79,8 @@ export class RuleOfLawService {
 
   // ── Lawyer visits (律师进社区) ──────────────────────────────────────────────────────────────
 
-  async scheduleVisit(input: { siteId: string; adviserId: string; startsAt: string; endsAt: string; place: string; capacity: number }, now = new Date()): Promise<VisitRow> {
+  async scheduleVisit(input: { siteId: string; adviserId: string; startsAt: string; endsAt: string; place: string; capacity: number }): Promise<VisitRow> {
+    const now = this.clock.now();
     requireRole(this.principal, 'county', 'site_officer');
     const site = await siteForWrite(this.db, this.principal, input.siteId, 'input.siteId');
     if (!isUuid(input.adviserId)) throw new InputError('input.adviserId', 'Not an adviser id.', 'FORMAT');
@@ -104,11 +105,11 @@ export class RuleOfLawService {
   }
 
   visits(siteId: string, upcomingOnly: boolean): Promise<VisitRow[]> {
-    const scope = this.siteScope('v.site_id', 'v.region_code', 4);
+    const scope = this.siteScope('v.site_id', 'v.region_code', 5);
     return this.db.query(
-      `SELECT ${VISIT('as_uuid($3)')} FROM lawyer_visit v WHERE v.site_id = as_uuid($1) AND (NOT $2::boolean OR (v.ends_at > now() AND v.status = 'scheduled')) AND ${scope.sql}
+      `SELECT ${VISIT('as_uuid($3)')} FROM lawyer_visit v WHERE v.site_id = as_uuid($1) AND (NOT $2::boolean OR (v.ends_at > $4 AND v.status = 'scheduled')) AND ${scope.sql}
         ORDER BY v.starts_at, v.id`,
-      [siteId, upcomingOnly, this.principal.role === 'resident' ? this.principal.residentId : null, ...scope.params],
+      [siteId, upcomingOnly, this.principal.role === 'resident' ? this.principal.residentId : null, this.clock.now(), ...scope.params],
     );
   }
 
@@ -123,7 +124,7 @@ export class RuleOfLawService {
       const scope = this.siteScope('v.site_id', 'v.region_code', 2);
       const [visit] = await m.query(`SELECT v.id, v.capacity, v.status, v.starts_at AS "startsAt", v.site_id AS "siteId", v.region_code AS "regionCode" FROM lawyer_visit v WHERE v.id = $1 AND ${scope.sql} FOR UPDATE`, [visitId, ...scope.params]);
       if (!visit) throw new NotFoundError('visitId', 'No such visit at your site.');
-      if (visit.status !== 'scheduled' || new Date(visit.startsAt) <= new Date()) throw new ConflictError('visitId', 'The visit is no longer open for booking.', 'CLOSED');
+      if (visit.status !== 'scheduled' || new Date(visit.startsAt) <= this.clock.now()) throw new ConflictError('visitId', 'The visit is no longer open for booking.', 'CLOSED');
       const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM lawyer_visit_booking WHERE visit_id = $1 AND status = 'booked'`, [visitId]);
       if (n >= visit.capacity) throw new ConflictError('visitId', 'The visit is fully booked.', 'FULL');
       const rows = await m.query(
@@ -239,7 +240,7 @@ export class RuleOfLawService {
   async recordSession(caseId: string, input: { heldAt: string; place: string; notes: string }): Promise<CaseRow> {
     const row = await this.caseForWrite(caseId);
     const heldAt = parseTime(input.heldAt, 'input.heldAt');
-    if (heldAt > new Date()) throw new InputError('input.heldAt', 'A session is recorded after it is held.', 'FUTURE');
+    if (heldAt > this.clock.now()) throw new InputError('input.heldAt', 'A session is recorded after it is held.', 'FUTURE');
     if (!input.place.trim()) throw new InputError('input.place', 'Where was it held?');
     if (!input.notes.trim()) throw new InputError('input.notes', 'What happened?');
     return this.db.transaction(async (m) => {

@@ -22,7 +22,7 @@ export const demandResolvers = {
   Mutation: {
     // The incremental match runs in the same transaction: the best volunteer is proposed as the demand is recorded.
     recordDemand: (_: unknown, args: { input: RecordDemandInput }, ctx: MatchingContext) =>
-      ctx.demands.record(args.input, (m, id) => matchOne(m, id, new Date())),
+      ctx.demands.record(args.input, (m, id) => matchOne(m, id, ctx.clock.now())),
     claimDemand: (_: unknown, args: { demandId: string; promisedOn: string }, ctx: MatchingContext) =>
       ctx.demands.act(args.demandId, 'claim', { promisedOn: args.promisedOn }),
     startDemand: step('start'),

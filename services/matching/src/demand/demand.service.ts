@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, coversPlace, cursor, requireRole, siteCountSql, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, coversPlace, cursor, provinceDate, requireRole, siteCountSql, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { findSite, publish } from '@anju/contracts';
-import { demandScope, isDate, isOfficer, localDate, OFFICERS, isUuid } from '../scope';
+import { demandScope, isDate, isOfficer, OFFICERS, isUuid } from '../scope';
 import type { DemandStatus, Urgency } from './demand.entity';
 
 export interface DemandRow {
@@ -61,7 +61,7 @@ const STEPS: Record<DemandAction, { from: DemandStatus[]; to: DemandStatus; verb
 const clean = (list: string[] | null | undefined) => [...new Set((list ?? []).map((s) => s.trim()).filter(Boolean))];
 
 export class DemandService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly now: () => Date = () => new Date()) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly now: () => Date) {}
 
   byIds(ids: readonly string[]): Promise<DemandRow[]> {
     const s = demandScope(this.principal, 2);
@@ -176,7 +176,7 @@ export class DemandService {
       requireRole(p, 'unit_member');
       const promised = opts.promisedOn ?? '';
       if (!isDate(promised)) throw new InputError('promisedOn', 'The promised date is written YYYY-MM-DD.', 'FORMAT');
-      if (promised < localDate(this.now())) throw new InputError('promisedOn', 'The promised date is in the past.', 'PAST');
+      if (promised < provinceDate(this.now())) throw new InputError('promisedOn', 'The promised date is in the past.', 'PAST');
     }
     return this.db.transaction(async (m) => {
       const s = demandScope(p, 2);
@@ -221,7 +221,7 @@ export async function flagOverdue(db: { query: DataSource['query'] }, now: Date)
   const [, count]: [unknown[], number] = await db.query(
     `UPDATE demand SET overdue_since = $1
       WHERE status IN ('claimed', 'in_progress') AND overdue_since IS NULL AND promised_on < $2::date RETURNING id`,
-    [now, localDate(now)],
+    [now, provinceDate(now)],
   );
   return count;
 }

@@ -5,7 +5,7 @@ import { matchOne } from '../match/match.service';
  * Income-stability monitoring found a household gap: when it is a job gap, raise a job-help
  * demand (就业帮扶) for the household, once per gap, and match it at once.
  */
-export const householdGapDetectedHandler = defineHandler('household.gap.detected', async (p, { manager, envelope }) => {
+export const householdGapDetectedHandler = defineHandler('household.gap.detected', async (p, { manager, envelope, clock }) => {
   if (!p.needsJobHelp) return;
   const [site] = await manager.query(`SELECT 1 FROM site_directory WHERE site_id = $1`, [p.siteId]);
   if (!site) throw new Error(`site ${p.siteId} is not in the directory yet`); // retried: site.registered may still be on its way
@@ -18,5 +18,5 @@ export const householdGapDetectedHandler = defineHandler('household.gap.detected
   if (rows.length === 0) return;
   await manager.query(`INSERT INTO demand_transition (demand_id, from_status, to_status, at, by_subject, note) VALUES ($1, NULL, 'open', now(), $2, $3)`,
     [rows[0].id, 'event:household.gap.detected', `event ${envelope.id}`]);
-  await matchOne(manager, rows[0].id, new Date());
+  await matchOne(manager, rows[0].id, clock.now());
 });

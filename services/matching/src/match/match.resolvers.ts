@@ -10,13 +10,13 @@ export const matchResolvers = {
       const p = ctx.principal;
       if (!['province', 'county', 'site_officer', 'grid_worker', 'unit_member'].includes(p.role)) throw new ForbiddenError('Officers and regional units rank candidates.');
       if (!isUuid(args.demandId) || !(await ctx.loaders.demand.load(args.demandId))) throw new NotFoundError('demandId', 'No such demand.');
-      return candidatesFor(ctx.db, args.demandId, new Date(), Math.min(Math.max(args.limit ?? 10, 1), 50));
+      return candidatesFor(ctx.db, args.demandId, ctx.clock.now(), Math.min(Math.max(args.limit ?? 10, 1), 50));
     },
   },
   Mutation: {
     runBatchMatch: async (_: unknown, __: unknown, ctx: MatchingContext) => {
       requireRole(ctx.principal, 'province');
-      return ctx.db.transaction((m) => runBatch(m, new Date()));
+      return ctx.db.transaction((m) => runBatch(m, ctx.clock.now()));
     },
   },
   Candidate: {

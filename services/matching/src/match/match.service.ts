@@ -1,5 +1,5 @@
+import { provinceDate } from '@anju/kit';
 import { MAX_DISTANCE_KM, assignBatch, explain, rankCandidates, type DemandSpec, type Explanation, type VolunteerSpec } from '../engine';
-import { localDate } from '../scope';
 
 /** Anything that runs SQL: a DataSource or a transaction's EntityManager. */
 export interface Sql {
@@ -137,7 +137,7 @@ export async function runBatch(db: Sql, now: Date): Promise<BatchRunResult> {
     `SELECT ${DEMAND_FOR_MATCH}
       WHERE d.status IN ('open', 'claimed') AND (d.window_end IS NULL OR d.window_end >= $1::date)
         AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.demand_id = d.id AND a.status IN ('proposed', 'accepted'))`,
-    [localDate(now)],
+    [provinceDate(now)],
   );
   const demands = rows.map((d) => demandSpecOf(d, now));
   const volunteers = await loadVolunteers(db, `EXISTS (SELECT 1 FROM volunteer_availability w WHERE w.volunteer_id = v.id AND w.ends_at > $1)`, [now], now);

@@ -67,7 +67,7 @@ function checkWindows(windows: WindowInput[], field: string): { start: Date; end
 
 /** 志愿者 — volunteers, their availability, assignments and service records. */
 export class VolunteerService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly now: () => Date = () => new Date()) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly now: () => Date) {}
 
   byIds(ids: readonly string[]): Promise<VolunteerRow[]> {
     const s = volunteerScope(this.principal, 2);
@@ -202,7 +202,7 @@ export class VolunteerService {
       if (!allowed) throw new NotFoundError('recordId', 'No such service record.');
       if (r.verifiedAt) throw new InputError('recordId', 'This record is already verified.', 'ALREADY_VERIFIED');
       const [[row]]: [ServiceRecordRow[], number] = await m.query(
-        `UPDATE service_record r SET verified_by = $2, verified_at = now() WHERE r.id = $1 RETURNING ${RECORD_COLUMNS}`, [recordId, p.subject]);
+        `UPDATE service_record r SET verified_by = $2, verified_at = $3 WHERE r.id = $1 RETURNING ${RECORD_COLUMNS}`, [recordId, p.subject, this.now()]);
       await m.query(`UPDATE volunteer SET completed = completed + 1 WHERE id = $1`, [r.volunteerId]);
       await publish(m, 'service.verified', {
         serviceRecordId: row.id, volunteerId: row.volunteerId, volunteerResidentId: r.residentId, demandId: row.demandId,

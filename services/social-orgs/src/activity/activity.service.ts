@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, type Clock, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { iso, isoDateTime, isUuid, maskPhone, organizationToManage, ownedScope, pageArgs, returned, scopedRow, text, toPage } from '../shared/scope';
 import { audit } from '../shared/audit';
@@ -71,7 +71,7 @@ function registrationScope(p: Principal, firstParam: number) {
 }
 
 export class ActivityService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
   byIds(ids: readonly string[]): Promise<ActivityRow[]> {
     const s = activityScope(this.principal, 2);
@@ -169,7 +169,7 @@ export class ActivityService {
       const s = activityScope(p, 2);
       const [activity] = await m.query(`SELECT a.* FROM activity a WHERE a.id = $1 AND ${s.sql} FOR UPDATE`, [input.activityId, ...s.params]);
       if (!activity) throw new NotFoundError('input.activityId', 'No such activity in your scope.');
-      if (new Date(activity.ends_at) <= new Date()) throw new InputError('input.activityId', 'This activity is over; registration is closed.', 'ACTIVITY_OVER');
+      if (new Date(activity.ends_at) <= this.clock.now()) throw new InputError('input.activityId', 'This activity is over; registration is closed.', 'ACTIVITY_OVER');
       const [{ taken }] = await m.query(`SELECT count(*)::int AS taken FROM activity_registration WHERE activity_id = $1 AND status IN ('REGISTERED', 'ATTENDED')`, [activity.id]);
       const status: RegistrationStatus = taken < activity.capacity ? 'REGISTERED' : 'WAITLISTED';
       const rows = await m.query(
@@ -217,9 +217,9 @@ export class ActivityService {
         throw new InputError('registrationId', `Only a registered participant can check in (this one is ${reg.status.toLowerCase()}).`, 'INVALID_TRANSITION');
       }
       const [done] = returned<{ attendedAt: Date; siteId: string; kind: string }>(await m.query(
-        `UPDATE activity_registration r SET status = 'ATTENDED', attended_at = now() FROM activity a
+        `UPDATE activity_registration r SET status = 'ATTENDED', attended_at = $2 FROM activity a
          WHERE r.id = $1 AND a.id = r.activity_id RETURNING r.attended_at AS "attendedAt", a.site_id AS "siteId", a.kind`,
-        [reg.id],
+        [reg.id, this.clock.now()],
       ));
       await publish(m, 'activity.attended', {
         attendanceId: reg.id,

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { InputError, provinceDate, type Clock, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { iso, isoDate, isUuid, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
 import { audit } from '../shared/audit';
 
@@ -22,7 +22,7 @@ const REFERRAL_COLUMNS = `f.id, f.seq, f.case_id AS "caseId", f.organization_id 
 
 /** 社会支持网络 — casework for families and referrals to the agencies that can help, each followed to an outcome by a deadline. */
 export class CaseworkService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
   casesByIds(ids: readonly string[]): Promise<CaseRow[]> {
     const s = ownedScope(this.principal, 'c.organization_id', 2);
@@ -83,10 +83,10 @@ export class CaseworkService {
   }
 
   /** Refers a case to an agency with a due date for its outcome. */
-  async refer(input: { caseId: string; agency: Agency; reason: string; dueOn: string }, today = new Date()): Promise<ReferralRow> {
+  async refer(input: { caseId: string; agency: Agency; reason: string; dueOn: string }): Promise<ReferralRow> {
     const reason = text(input.reason, 'input.reason', 500);
     const dueOn = isoDate(input.dueOn, 'input.dueOn');
-    if (dueOn < today.toISOString().slice(0, 10)) throw new InputError('input.dueOn', 'A due date cannot be in the past.', 'PAST');
+    if (dueOn < provinceDate(this.clock.now())) throw new InputError('input.dueOn', 'A due date cannot be in the past.', 'PAST');
     const id = await this.db.transaction(async (m) => {
       const c = await scopedRow<{ status: string }>(m, this.principal, 'social_case', input.caseId, 'input.caseId', { lock: true, what: 'case' });
       if (c.status !== 'OPEN') throw new InputError('input.caseId', 'A closed case cannot be referred.', 'INVALID_TRANSITION');

@@ -1,4 +1,4 @@
-import type { Logger, ScheduledTask } from '@anju/kit';
+import { PROVINCE_ZONE_SQL, type Clock, type Logger, type ScheduledTask } from '@anju/kit';
 import { returned } from '../shared/scope';
 
 /**
@@ -6,18 +6,17 @@ import { returned } from '../shared/scope';
  * have no outcome are flagged overdue (once; the flag keeps the first time it was seen), so they
  * show in `overdueReferrals` — the follow-up case management usually leaves to memory.
  */
-export function overdueReferralsTask(db: { query(sql: string, params?: unknown[]): Promise<unknown> }, opts: { now?: () => Date; logger?: Logger } = {}): ScheduledTask {
-  const now = opts.now ?? (() => new Date());
+export function overdueReferralsTask(db: { query(sql: string, params?: unknown[]): Promise<unknown> }, opts: { clock: Clock; logger?: Logger }): ScheduledTask {
   return {
     name: 'referrals.flag-overdue',
     cron: '5 * * * *',
     async run() {
-      const at = now();
+      const at = opts.clock.now();
       // Flag and audit in one statement: the audit rows commit with the flags or not at all.
       const rows = returned<{ id: string }>(await db.query(
         `WITH flagged AS (
            UPDATE referral SET overdue_since = $1
-           WHERE outcome IS NULL AND overdue_since IS NULL AND due_on < ($1::timestamptz AT TIME ZONE 'Asia/Shanghai')::date
+           WHERE outcome IS NULL AND overdue_since IS NULL AND due_on < ($1::timestamptz AT TIME ZONE ${PROVINCE_ZONE_SQL})::date
            RETURNING id, organization_id, due_on
          ), logged AS (
            INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, organization_id, detail)

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, requireRole, type Principal, uuidsOf } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, provinceDate, requireRole, type Clock, type Principal, uuidsOf } from '@anju/kit';
 import { iso, isoDate, isUuid, optionalText, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
 import { audit } from '../shared/audit';
 import { checkScore, gradeOf } from './grade';
@@ -42,7 +42,7 @@ const money = (v: number, field: string) => {
 
 /** 公益创投 — public-interest venture projects: call → application → review → public notice → funding → evaluations. */
 export class VentureService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
   callsByIds(ids: readonly string[]): Promise<CallRow[]> {
     const s = callScope(this.principal, 2);
@@ -86,14 +86,14 @@ export class VentureService {
   }
 
   /** An NGO applies to a call it can see, before it closes. */
-  async apply(input: { callId: string; title: string; summary: string; requestedYuan: number }, today = new Date()): Promise<ApplicationRow> {
+  async apply(input: { callId: string; title: string; summary: string; requestedYuan: number }): Promise<ApplicationRow> {
     requireRole(this.principal, 'ngo_member');
     const title = text(input.title, 'input.title', 200);
     const summary = text(input.summary, 'input.summary', 4000);
     const requested = money(input.requestedYuan, 'input.requestedYuan');
     const [call] = isUuid(input.callId) ? await this.callsByIds([input.callId]) : [];
     if (!call) throw new NotFoundError('input.callId', 'No such call open to your organization.');
-    if (call.applicationsCloseOn < today.toISOString().slice(0, 10)) throw new InputError('input.callId', 'Applications to this call are closed.', 'CLOSED');
+    if (call.applicationsCloseOn < provinceDate(this.clock.now())) throw new InputError('input.callId', 'Applications to this call are closed.', 'CLOSED');
     if (requested > call.budgetYuan) throw new InputError('input.requestedYuan', 'More than the whole call budget.', 'OVER_BUDGET');
     const id = await this.db.transaction(async (m) => {
       const rows = await m.query(
