@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { inboxQueueName, SERVICES, type ServiceName } from '@anju/contracts';
-import { advisoryKey, serviceLoginUrl, type Lifecycle } from '@anju/kit';
+import { advisoryKey, loadConfig, platformSettings, serviceLoginUrl, SetClock, type Lifecycle } from '@anju/kit';
 import { admin, createTestDatabase, TEST_PG_SERVER, TEST_REDIS_URL, TEST_RUN, testQueuePrefix, withClient, type TestDatabase } from './database';
 import { LogCapture } from './log-capture';
 import { gql } from './graphql-client';
@@ -25,10 +25,24 @@ interface Started {
   healthPort?: number;
 }
 
+/**
+ * The instant a test system's clock holds still at: CLOCK_AT when the run sets it (CI reruns the
+ * date-sensitive files at month, year and leap-day turns), else the moment the system starts.
+ */
+export function testClockStart(): Date {
+  const { CLOCK_AT } = loadConfig({ CLOCK_AT: platformSettings.CLOCK_AT });
+  return CLOCK_AT ? new Date(CLOCK_AT) : new Date();
+}
+
 /** Settings that make the pipeline quick to observe in tests without changing its logic. */
-export function testEnv(db: TestDatabase, queuePrefix: string, extra: Record<string, string> = {}): Record<string, string> {
+export function testEnv(db: TestDatabase, queuePrefix: string, extra: Record<string, string> = {}, clockAt: Date = testClockStart()): Record<string, string> {
   return {
     NODE_ENV: 'test',
+    // Domain time is the test's fixed clock, and no job scheduler fires on the wall clock behind a test's back:
+    // tests run tasks themselves with their clock; a test about the scheduler sets SCHEDULES_ENABLED=true.
+    CLOCK_AT: clockAt.toISOString(),
+    CLOCK_RUNS: 'false',
+    SCHEDULES_ENABLED: 'false',
     LOG_LEVEL: 'debug',
     DATABASE_URL: db.url,
     DATABASE_POOL_SIZE: '3',
@@ -51,6 +65,8 @@ export interface SystemOptions {
   workers?: ServiceName[];
   gateway?: boolean;
   env?: Record<string, string>;
+  /** The instant the system's clock holds still at (default: CLOCK_AT of the run, else now). */
+  clock?: Date | string;
   /** Echo service logs to stderr (debugging). */
   echoLogs?: boolean;
   label?: string;
@@ -71,9 +87,15 @@ export class TestSystem {
   /** Services whose worker runs here: only their queues are expected to drain. */
   readonly consuming = new Set<ServiceName>();
   private redis?: IORedis;
+  /**
+   * The clock every in-process service of this system reads "now" from: fixed, so expectations are
+   * computed for the same day and month the services see; `set`/`advance` move it for all of them.
+   */
+  readonly clock: SetClock;
 
   private constructor(readonly db: TestDatabase, readonly queuePrefix: string, readonly env: Record<string, string>, echo: boolean) {
     this.logs = new LogCapture(echo);
+    this.clock = new SetClock(new Date(env.CLOCK_AT));
   }
 
   static async start(opts: SystemOptions = {}): Promise<TestSystem> {
@@ -82,7 +104,8 @@ export class TestSystem {
     // A copy of a database already migrated for these services: boots find nothing to migrate.
     const db = await createTestDatabase(opts.label ?? 'sys', await migratedTemplate([...apis, ...workers]));
     const prefix = testQueuePrefix();
-    const sys = new TestSystem(db, prefix, testEnv(db, prefix, opts.env), opts.echoLogs ?? false);
+    const clockAt = opts.clock ? new Date(opts.clock) : testClockStart();
+    const sys = new TestSystem(db, prefix, testEnv(db, prefix, opts.env, clockAt), opts.echoLogs ?? false);
     try {
       for (const s of apis) await sys.startApi(s);
       for (const s of workers) await sys.startWorker(s);
@@ -114,7 +137,7 @@ export class TestSystem {
 
   async startApi(service: ServiceName): Promise<string> {
     const m = this.module(service);
-    const started = await m[`start${SERVICE_MODULES[service].prefix}Api`](await this.config(service), { logDestination: this.logs });
+    const started = await m[`start${SERVICE_MODULES[service].prefix}Api`](await this.config(service), { logDestination: this.logs, clock: this.clock });
     this.running.push({ name: `${service}-api`, lifecycle: started.lifecycle });
     this.services.add(service);
     this.urls[service] = started.url!;
@@ -124,7 +147,7 @@ export class TestSystem {
 
   async startWorker(service: ServiceName): Promise<void> {
     const m = this.module(service);
-    const started = await m[`start${SERVICE_MODULES[service].prefix}Worker`](await this.config(service), { logDestination: this.logs });
+    const started = await m[`start${SERVICE_MODULES[service].prefix}Worker`](await this.config(service), { logDestination: this.logs, clock: this.clock });
     this.running.push({ name: `${service}-worker`, lifecycle: started.lifecycle });
     this.workerReady[service] = `http://127.0.0.1:${started.healthPort}/ready`;
     this.services.add(service);

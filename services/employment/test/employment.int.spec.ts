@@ -252,12 +252,12 @@ describe('employment and income-stability monitoring, through the gateway', () =
 
       // The scheduled task, run with a controlled clock (02:00 in the province on 2026-06-01).
       const db = { query: undefined } as unknown as DataSource;
-      expect(monitoringNightlyTask(db).cron).toBe('30 1 * * *');
+      expect(monitoringNightlyTask(db, sys.clock).cron).toBe('30 1 * * *');
       const { DataSource: DS } = await import('typeorm');
       const ds = new DS({ type: 'postgres', url: sys.db.url, extra: { options: '-c search_path=employment,public', max: 1 } });
       await ds.initialize();
       try {
-        const result = await monitoringNightlyTask(ds, () => new Date('2026-05-31T18:00:00Z')).run() as { day: string; households: number };
+        const result = await monitoringNightlyTask(ds, { now: () => new Date('2026-05-31T18:00:00Z') }).run() as { day: string; households: number };
         expect(result).toMatchObject({ day: '2026-06-01', households: 2 });
       } finally {
         await ds.destroy();

@@ -42,22 +42,22 @@ describe('public disclosure notices (governance)', () => {
   });
 
   it('the publish job publishes a scheduled notice when its time comes (controllable clock)', async () => {
-    const at = new Date(Date.now() + 2 * HOUR);
+    const at = new Date(sys.clock.now().getTime() + 2 * HOUR);
     const notice = dataOf(await sys.query(CREATE, { i: { siteIds: [n.siteId], category: 'SUBSIDY', title: '补贴发放名单公示', body: '名单…', publishAt: at.toISOString(), expiresAt: new Date(at.getTime() + 72 * HOUR).toISOString() } }, n.officer)).createNotice;
     expect(notice).toMatchObject({ status: 'SCHEDULED', publishedAt: null });
     expect(dataOf(await sys.query(LIST, {}, tokens[2])).notices.totalCount).toBe(1);
-    const task = noticePublishTask(governanceSql(sys), () => clock);
-    let clock = new Date(Date.now() + HOUR);
+    const task = noticePublishTask(governanceSql(sys), { now: () => clock });
+    let clock = new Date(sys.clock.now().getTime() + HOUR);
     expect(await task.run()).toEqual({ published: 0 });
-    clock = new Date(Date.now() + 3 * HOUR);
+    clock = new Date(sys.clock.now().getTime() + 3 * HOUR);
     expect(await task.run()).toEqual({ published: 1 });
     expect(await task.run()).toEqual({ published: 0 });
     expect(dataOf(await sys.query(`query($id: ID!) { notice(id: $id) { status publishedAt } }`, { id: notice.id }, n.officer)).notice.publishedAt).toBe(clock.toISOString());
     // Residents see it once published (the publish time was moved into the past to stand for the passing hours).
-    await sys.sql(`UPDATE governance.notice SET publish_at = now() - interval '1 hour' WHERE id = $1`, [notice.id]);
+    await sys.sql(`UPDATE governance.notice SET publish_at = $2::timestamptz - interval '1 hour' WHERE id = $1`, [notice.id, sys.clock.now()]);
     expect(dataOf(await sys.query(LIST, {}, tokens[2])).notices.totalCount).toBe(2);
     // …and no longer once it has expired.
-    await sys.sql(`UPDATE governance.notice SET publish_at = now() - interval '3 days', expires_at = now() - interval '1 minute' WHERE id = $1`, [notice.id]);
+    await sys.sql(`UPDATE governance.notice SET publish_at = $2::timestamptz - interval '3 days', expires_at = $2::timestamptz - interval '1 minute' WHERE id = $1`, [notice.id, sys.clock.now()]);
     expect(dataOf(await sys.query(LIST, {}, tokens[2])).notices.totalCount).toBe(1);
   });
 
@@ -71,9 +71,9 @@ describe('public disclosure notices (governance)', () => {
 
   it('rejects a past publish time, an expiry before publishing and a site outside scope, writing nothing', async () => {
     const before = await sys.sql(`SELECT count(*)::int AS n FROM governance.notice`);
-    const past = await sys.query(CREATE, { i: { siteIds: [n.siteId], category: 'OTHER', title: '过去', body: 'x', publishAt: new Date(Date.now() - 2 * HOUR).toISOString() } }, n.officer);
+    const past = await sys.query(CREATE, { i: { siteIds: [n.siteId], category: 'OTHER', title: '过去', body: 'x', publishAt: new Date(sys.clock.now().getTime() - 2 * HOUR).toISOString() } }, n.officer);
     expect(past.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.publishAt', reason: 'PAST' });
-    const exp = await sys.query(CREATE, { i: { siteIds: [n.siteId], category: 'OTHER', title: '过期', body: 'x', expiresAt: new Date(Date.now() - HOUR).toISOString() } }, n.officer);
+    const exp = await sys.query(CREATE, { i: { siteIds: [n.siteId], category: 'OTHER', title: '过期', body: 'x', expiresAt: new Date(sys.clock.now().getTime() - HOUR).toISOString() } }, n.officer);
     expect(exp.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.expiresAt' });
     const scope = await sys.query(CREATE, { i: { siteIds: [n.siteId, n.siteIds[1]], category: 'OTHER', title: '两个点', body: 'x' } }, n.officer);
     expect(scope.errors![0].extensions?.code).toBe('FORBIDDEN');

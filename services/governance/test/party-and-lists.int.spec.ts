@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { addDays, provinceDate } from '@anju/kit';
 import { TestSystem, dataOf, tokenFor } from '@anju/testing';
-import { chinaToday } from '../src/list-item/list-item.service';
 import { listItemReminderTask } from '../src/list-item/list-item-reminder.task';
 import { governanceSql, seedNeighbourhood, type Neighbourhood } from './helpers';
 
@@ -10,7 +10,8 @@ describe('party organization, joint meetings and the three lists (governance)', 
   let n: Neighbourhood;
   const unitId = randomUUID();
   const DAY = 86_400_000;
-  const inDays = (d: number) => chinaToday(new Date(Date.now() + d * DAY));
+  const today = () => provinceDate(sys.clock.now());
+  const inDays = (d: number) => addDays(today(), d);
   const ITEM = `id kind title ownerName status overdue dueOn resolutionNo reminders lastRemindedOn completionNote`;
 
   beforeAll(async () => {
@@ -32,7 +33,7 @@ describe('party organization, joint meetings and the three lists (governance)', 
     const meeting = dataOf(await sys.query(
       `mutation($i: RecordJointMeetingInput!) { recordJointMeeting(input: $i) { id title agenda attendees { name unitName } resolutions { ${ITEM} resolutionOf { title } } } }`,
       { i: {
-        siteId: n.siteId, heldOn: chinaToday(), title: '第三季度联席会议', agenda: ['楼道照明', '就业帮扶'],
+        siteId: n.siteId, heldOn: today(), title: '第三季度联席会议', agenda: ['楼道照明', '就业帮扶'],
         attendees: [{ name: '王书记' }, { name: '赵委员', unitName: '县供电局' }], minutes: '会议议定两项事项',
         resolutions: [
           { kind: 'GRID', title: '排查1栋楼道照明', ownerName: '第1网格网格员', ownerSubject: 'gw-1', dueOn: inDays(7) },
@@ -52,7 +53,7 @@ describe('party organization, joint meetings and the three lists (governance)', 
   it('refuses a resolution due in the past (typed error with its path) and writes nothing at all', async () => {
     const before = await sys.sql(`SELECT (SELECT count(*) FROM governance.joint_meeting)::int AS m, (SELECT count(*) FROM governance.list_item)::int AS l`);
     const res = await sys.query(`mutation($i: RecordJointMeetingInput!) { recordJointMeeting(input: $i) { id } }`, { i: {
-      siteId: n.siteId, heldOn: chinaToday(), title: '临时会议', agenda: [], attendees: [{ name: '王书记' }],
+      siteId: n.siteId, heldOn: today(), title: '临时会议', agenda: [], attendees: [{ name: '王书记' }],
       resolutions: [{ kind: 'GRID', title: '事项一', ownerName: '甲', dueOn: inDays(3) }, { kind: 'PROPERTY', title: '事项二', ownerName: '乙', dueOn: inDays(-2) }],
     } }, n.officer);
     expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.resolutions.1.dueOn', reason: 'PAST' });
@@ -89,18 +90,18 @@ describe('party organization, joint meetings and the three lists (governance)', 
 
   it('finds overdue items by query, and the reminder job reminds their owners once a day (controllable clock)', async () => {
     const db = governanceSql(sys);
-    let clock = new Date(Date.now() + 8 * DAY); // the grid item (due in 7 days) is a day late; the unit's (14) is not
-    const task = listItemReminderTask(db, () => clock);
+    let clock = new Date(sys.clock.now().getTime() + 8 * DAY); // the grid item (due in 7 days) is a day late; the unit's (14) is not
+    const task = listItemReminderTask(db, { now: () => clock });
     expect(await task.run()).toEqual({ reminded: 1 });
     expect(await task.run()).toEqual({ reminded: 0 }); // once a day
-    clock = new Date(Date.now() + 16 * DAY);
+    clock = new Date(sys.clock.now().getTime() + 16 * DAY);
     expect(await task.run()).toEqual({ reminded: 2 });
     const [reminder] = await sys.sql(`SELECT days_overdue, owner_subject FROM governance.list_item_reminder ORDER BY id LIMIT 1`);
     expect(reminder).toEqual({ days_overdue: 1, owner_subject: 'gw-1' });
     const mine = dataOf(await sys.query(`{ myListItems { nodes { title reminders lastRemindedOn } } }`, {}, n.workerTokens[0])).myListItems.nodes;
-    expect(mine).toEqual([{ title: '排查1栋楼道照明', reminders: 2, lastRemindedOn: chinaToday(clock) }]);
+    expect(mine).toEqual([{ title: '排查1栋楼道照明', reminders: 2, lastRemindedOn: provinceDate(clock) }]);
     // Through the gateway, overdue is judged against today: let ten days pass for the grid item.
-    await sys.sql(`UPDATE governance.list_item SET due_on = current_date - 10 WHERE owner_subject = 'gw-1'`);
+    await sys.sql(`UPDATE governance.list_item SET due_on = $1 WHERE owner_subject = 'gw-1'`, [inDays(-10)]);
     const overdue = dataOf(await sys.query(`query($s: ID!) { listItems(siteId: $s, overdue: true) { totalCount nodes { title overdue } } }`, { s: n.siteId }, n.officer)).listItems;
     expect(overdue).toEqual({ totalCount: 1, nodes: [{ title: '排查1栋楼道照明', overdue: true }] });
   });

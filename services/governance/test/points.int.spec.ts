@@ -43,14 +43,14 @@ describe('points (governance)', () => {
   const deliver = async <N extends EventName>(name: N, payload: EventPayload<N>, eventId = randomUUID(), times = 1) => {
     const q = sys.queue('governance');
     try {
-      const envelope = { id: eventId, name, version: EVENTS[name].version, producer: EVENTS[name].producer, occurredAt: new Date().toISOString(), payload };
+      const envelope = { id: eventId, name, version: EVENTS[name].version, producer: EVENTS[name].producer, occurredAt: sys.clock.now().toISOString(), payload };
       await q.addBulk(Array.from({ length: times }, (_, k) => ({ name, data: envelope, opts: { jobId: `${eventId}.try-${k}`, attempts: 3 } })));
     } finally {
       await q.close();
     }
     return eventId;
   };
-  const attended = (residentId: string, attendedAt = new Date().toISOString()) => ({
+  const attended = (residentId: string, attendedAt = sys.clock.now().toISOString()) => ({
     attendanceId: randomUUID(), activityId: randomUUID(), organizationId: randomUUID(), residentId, siteId: siteA, attendedAt, activityKind: '四点半课堂',
   });
   const balancesMatchLedger = async () => sys.sql(
@@ -138,12 +138,12 @@ describe('points (governance)', () => {
   it('credits micro_issue.resolved (through governance’s relay) and service.verified by their rules; no resident, no credit', async () => {
     // micro_issue.resolved leaves governance's outbox through the real relay, as publish() writes it.
     const issueEvent = randomUUID();
-    const payload = { microIssueId: randomUUID(), siteId: siteA, regionCode: '530102', reportedByResidentId: res.wangSon, resolvedAt: new Date().toISOString(), outcome: '楼道灯已修好' };
+    const payload = { microIssueId: randomUUID(), siteId: siteA, regionCode: '530102', reportedByResidentId: res.wangSon, resolvedAt: sys.clock.now().toISOString(), outcome: '楼道灯已修好' };
     await sys.sql(`INSERT INTO governance.outbox (id, event, version, payload) VALUES ($1, 'micro_issue.resolved', 1, $2)`, [issueEvent, JSON.stringify(payload)]);
     await sys.sql(`SELECT pg_notify('anju_outbox', 'governance')`);
     await deliver('micro_issue.resolved', { ...payload, microIssueId: randomUUID(), reportedByResidentId: null });
-    const hours = await deliver('service.verified', { serviceRecordId: randomUUID(), volunteerId: randomUUID(), volunteerResidentId: res.wangSon, demandId: null, siteId: siteA, hours: 2.5, verifiedAt: new Date().toISOString() });
-    await deliver('service.verified', { serviceRecordId: randomUUID(), volunteerId: randomUUID(), volunteerResidentId: null, demandId: null, siteId: siteA, hours: 3, verifiedAt: new Date().toISOString() });
+    const hours = await deliver('service.verified', { serviceRecordId: randomUUID(), volunteerId: randomUUID(), volunteerResidentId: res.wangSon, demandId: null, siteId: siteA, hours: 2.5, verifiedAt: sys.clock.now().toISOString() });
+    await deliver('service.verified', { serviceRecordId: randomUUID(), volunteerId: randomUUID(), volunteerResidentId: null, demandId: null, siteId: siteA, hours: 3, verifiedAt: sys.clock.now().toISOString() });
     await sys.waitForIdle();
     const rows = await sys.sql(`SELECT source_event_id AS id, source_event AS event, points FROM governance.points_entry WHERE resident_id = $1 ORDER BY source_event`, [res.wangSon]);
     expect(rows).toEqual([
@@ -157,7 +157,7 @@ describe('points (governance)', () => {
   it('holds daily and monthly caps under concurrent events', async () => {
     // 30 attendances at once: 10 on one day (cap 20 a day), 2 a day on 10 later days of the same month (cap 100 a month).
     // Days of the province's current month, at 09:00–16:00 China time.
-    const month = provinceMonth(new Date());
+    const month = provinceMonth(sys.clock.now());
     const day = (d: number, h: number) =>
       new Date(startOfProvinceDay(`${month}-${String(d).padStart(2, '0')}`).getTime() + (8 + h) * 3_600_000).toISOString();
     const events = [
@@ -263,7 +263,7 @@ describe('points (governance)', () => {
 
   it('expires points by new entries on a clock, spent points first, never below zero', async () => {
     // Training credits 30 points that expire after 30 days.
-    const completedOn = provinceDate(new Date());
+    const completedOn = provinceDate(sys.clock.now());
     const training = (residentId: string) => ({ enrollmentId: randomUUID(), courseId: randomUUID(), residentId, householdId: place.householdIds[0], siteId: siteA, completedOn, skill: '电工' });
     await deliver('training.completed', training(res.expiring));
     await deliver('training.completed', training(res.spent));
@@ -273,9 +273,9 @@ describe('points (governance)', () => {
     dataOf(await sys.query(ADJUST, { i: { residentId: res.expiring, points: 5, reason: '清理楼道（不过期）' } }, officerA)); // 15, of which 5 never expire
     dataOf(await sys.query(ADJUST, { i: { residentId: res.spent, points: -30, reason: '违规停车扣分' } }, officerA)); // 0
 
-    const task = pointsExpiryTask(db, () => new Date(Date.now() + 29 * 86_400_000));
+    const task = pointsExpiryTask(db, { now: () => new Date(sys.clock.now().getTime() + 29 * 86_400_000) });
     expect(await task.run()).toEqual({ residents: 0, points: 0 });
-    const later = pointsExpiryTask(db, () => new Date(Date.now() + 31 * 86_400_000));
+    const later = pointsExpiryTask(db, { now: () => new Date(sys.clock.now().getTime() + 31 * 86_400_000) });
     expect(await later.run()).toEqual({ residents: 1, points: 10 });
     expect(await later.run()).toEqual({ residents: 0, points: 0 });
     expect(await balanceOf(res.expiring)).toBe(5);
@@ -309,7 +309,7 @@ describe('points (governance)', () => {
   });
 
   it('gives statements, leaderboards per site, building and grid, and monthly totals per site', async () => {
-    const today = provinceDate(new Date());
+    const today = provinceDate(sys.clock.now());
     const st = dataOf(await sys.query(
       `query($r: ID!, $f: String!, $t: String!) { pointsStatement(residentId: $r, from: $f, to: $t) { opening closing credited granted deducted redeemed refunded expired entries { kind } } }`,
       { r: res.li, f: today, t: today }, await tokenFor({ role: 'resident', resident: res.li }),
@@ -328,7 +328,7 @@ describe('points (governance)', () => {
     ]);
     const grid = dataOf(await sys.query(BOARD, { s: siteA, g: gridA }, officerA)).pointsLeaderboard;
     expect(grid).toEqual(building);
-    const month = provinceMonth(new Date());
+    const month = provinceMonth(sys.clock.now());
     const monthly = dataOf(await sys.query(BOARD, { s: siteA, b: buildingA, m: month }, officerA)).pointsLeaderboard;
     expect(monthly.map((r: { score: number }) => r.score)).toEqual([28, 10]);
 

@@ -37,14 +37,14 @@ describe('rule of law (governance)', () => {
 
   it('schedules a visit and takes bookings up to capacity, once per resident; officers see who booked and why', async () => {
     const bad = await sys.query(`mutation($i: ScheduleLawyerVisitInput!) { scheduleLawyerVisit(input: $i) { id } }`,
-      { i: { siteId: n.siteId, adviserId, startsAt: new Date(Date.now() - HOUR).toISOString(), endsAt: new Date(Date.now() + HOUR).toISOString(), place: '党群服务中心', capacity: 2 } }, n.officer);
+      { i: { siteId: n.siteId, adviserId, startsAt: new Date(sys.clock.now().getTime() - HOUR).toISOString(), endsAt: new Date(sys.clock.now().getTime() + HOUR).toISOString(), place: '党群服务中心', capacity: 2 } }, n.officer);
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.startsAt', reason: 'PAST' });
     const otherSite = await sys.query(`mutation($i: ScheduleLawyerVisitInput!) { scheduleLawyerVisit(input: $i) { id } }`,
-      { i: { siteId: n.siteIds[1], adviserId, startsAt: new Date(Date.now() + HOUR).toISOString(), endsAt: new Date(Date.now() + 3 * HOUR).toISOString(), place: 'x', capacity: 2 } }, county);
+      { i: { siteId: n.siteIds[1], adviserId, startsAt: new Date(sys.clock.now().getTime() + HOUR).toISOString(), endsAt: new Date(sys.clock.now().getTime() + 3 * HOUR).toISOString(), place: 'x', capacity: 2 } }, county);
     expect(otherSite.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.adviserId', reason: 'NOT_SERVING' });
 
     const visit = dataOf(await sys.query(`mutation($i: ScheduleLawyerVisitInput!) { scheduleLawyerVisit(input: $i) { ${VISIT} } }`,
-      { i: { siteId: n.siteId, adviserId, startsAt: new Date(Date.now() + 24 * HOUR).toISOString(), endsAt: new Date(Date.now() + 27 * HOUR).toISOString(), place: '党群服务中心', capacity: 2 } }, n.officer)).scheduleLawyerVisit;
+      { i: { siteId: n.siteId, adviserId, startsAt: new Date(sys.clock.now().getTime() + 24 * HOUR).toISOString(), endsAt: new Date(sys.clock.now().getTime() + 27 * HOUR).toISOString(), place: '党群服务中心', capacity: 2 } }, n.officer)).scheduleLawyerVisit;
     expect(visit).toMatchObject({ capacity: 2, booked: 0, remaining: 2, adviser: { name: '陈律师', kind: 'PUBLIC_LAWYER' } });
     const book = (t: string, topic = '拖欠工资怎么办') => sys.query(`mutation($v: ID!, $t: String!) { bookLawyerVisit(visitId: $v, topic: $t) { ${VISIT} } }`, { v: visit.id, t: topic }, t);
     const first = dataOf(await book(residents[0])).bookLawyerVisit;
@@ -62,7 +62,7 @@ describe('rule of law (governance)', () => {
 
   it('never overbooks under concurrent bookings', async () => {
     const visit = dataOf(await sys.query(`mutation($i: ScheduleLawyerVisitInput!) { scheduleLawyerVisit(input: $i) { id } }`,
-      { i: { siteId: n.siteId, adviserId, startsAt: new Date(Date.now() + 48 * HOUR).toISOString(), endsAt: new Date(Date.now() + 50 * HOUR).toISOString(), place: '会议室', capacity: 1 } }, n.officer)).scheduleLawyerVisit;
+      { i: { siteId: n.siteId, adviserId, startsAt: new Date(sys.clock.now().getTime() + 48 * HOUR).toISOString(), endsAt: new Date(sys.clock.now().getTime() + 50 * HOUR).toISOString(), place: '会议室', capacity: 1 } }, n.officer)).scheduleLawyerVisit;
     const results = await Promise.all(residents.map((t) => sys.query(`mutation($v: ID!) { bookLawyerVisit(visitId: $v, topic: "咨询") { id } }`, { v: visit.id }, t)));
     expect(results.filter((r) => !r.errors).length).toBe(1);
     expect(results.filter((r) => r.errors?.[0].extensions?.reason === 'FULL').length).toBe(residents.length - 1);
@@ -79,7 +79,7 @@ describe('rule of law (governance)', () => {
         parties: [{ name: '居民1', residentId: residentIds[0], role: 'APPLICANT' }, { name: '楼上住户', role: 'RESPONDENT' }] } }, n.officer)).openMediationCase;
     expect(c).toMatchObject({ status: 'OPEN', adviser: { name: '陈律师' }, parties: [{ name: '居民1', role: 'APPLICANT', residentId: residentIds[0] }, { name: '楼上住户', role: 'RESPONDENT', residentId: null }] });
     dataOf(await sys.query(`mutation($c: ID!, $i: MediationSessionInput!) { recordMediationSession(caseId: $c, input: $i) { id } }`,
-      { c: c.id, i: { heldAt: new Date(Date.now() - HOUR).toISOString(), place: '调解室', notes: '双方陈述，约定晚十点后保持安静' } }, n.officer));
+      { c: c.id, i: { heldAt: new Date(sys.clock.now().getTime() - HOUR).toISOString(), place: '调解室', notes: '双方陈述，约定晚十点后保持安静' } }, n.officer));
     const closed = dataOf(await sys.query(`mutation($c: ID!) { closeMediationCase(caseId: $c, outcome: AGREEMENT, note: "签订调解协议") { status outcome closedAt sessions { place } } }`, { c: c.id }, n.officer)).closeMediationCase;
     expect(closed).toMatchObject({ status: 'CLOSED', outcome: 'AGREEMENT', sessions: [{ place: '调解室' }] });
     expect((await sys.query(`mutation($c: ID!) { closeMediationCase(caseId: $c, outcome: WITHDRAWN, note: "再次") { id } }`, { c: c.id }, n.officer)).errors![0].extensions).toMatchObject({ code: 'CONFLICT' });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { addDays, provinceDate, type Clock } from '@anju/kit';
 import { REGISTER_RESIDENT, TestSystem, dataOf, residentInput, seedPlace, tokenFor, type Place } from '@anju/testing';
 import { matchingTasks } from '../src/tasks';
 
@@ -10,7 +11,9 @@ import { matchingTasks } from '../src/tasks';
 const RECORD = `mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id status hours assignments { id volunteerId status } } }`;
 const CLAIM = `mutation($d: ID!, $p: String!) { claimDemand(demandId: $d, promisedOn: $p) { id status promisedOn claimedBy { name kind } } }`;
 const VOLUNTEER = `mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { id weeklyHours languages } }`;
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+/** The test system's clock (set in beforeAll): days are province days counted from its today. */
+let clock: Clock;
+const day = (offset: number) => addDays(provinceDate(clock.now()), offset);
 const at = (offsetDays: number, hour: number) => new Date(Date.parse(`${day(offsetDays)}T00:00:00+08:00`) + hour * 3_600_000).toISOString();
 
 describe('matching through the gateway', () => {
@@ -27,6 +30,7 @@ describe('matching through the gateway', () => {
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'matching', echoLogs: !!process.env.ECHO, apis: ['governance', 'matching'], workers: ['governance', 'matching'] });
+    clock = sys.clock;
     place = await seedPlace(sys, 2);
     await sys.waitForIdle();
     officer = await tokenFor({ role: 'site_officer', sites: [place.siteIds[0]] });
@@ -95,11 +99,11 @@ describe('matching through the gateway', () => {
       const ds = new db({ type: 'postgres', url: sys.db.url, schema: 'matching', extra: { options: '-c search_path=matching' } });
       await ds.initialize();
       try {
-        const [flag] = matchingTasks(ds, () => new Date(Date.now() + 1 * 86_400_000));
+        const [flag] = matchingTasks(ds, { now: () => new Date(clock.now().getTime() + 1 * 86_400_000) });
         expect(flag.name).toBe('matching.flag-overdue-claims');
         await flag.run(); // the day after tomorrow has not come: nothing flagged
         expect(dataOf(await sys.query(`query($id: ID!) { demand(id: $id) { overdue } }`, { id: d.id }, officer)).demand.overdue).toBe(false);
-        const late = matchingTasks(ds, () => new Date(Date.now() + 4 * 86_400_000))[0];
+        const late = matchingTasks(ds, { now: () => new Date(clock.now().getTime() + 4 * 86_400_000) })[0];
         expect(await late.run()).toBeGreaterThanOrEqual(1);
         expect(await late.run()).toBe(0); // flagged once
       } finally {
@@ -217,7 +221,7 @@ describe('matching through the gateway', () => {
       const ds = new DataSource({ type: 'postgres', url: sys.db.url, schema: 'matching', extra: { options: '-c search_path=matching' } });
       await ds.initialize();
       try {
-        const nightly = matchingTasks(ds, () => new Date(Date.now() + 86_400_000)).find((t) => t.name === 'matching.nightly-batch')!;
+        const nightly = matchingTasks(ds, { now: () => new Date(clock.now().getTime() + 86_400_000) }).find((t) => t.name === 'matching.nightly-batch')!;
         expect(nightly.cron).toBe('30 1 * * *');
         const active = async () => (await sys.sql(`SELECT count(*)::int AS n FROM matching.assignment WHERE status IN ('proposed', 'accepted')`))[0].n;
         const [{ waiting }] = await sys.sql(`SELECT count(*)::int AS waiting FROM matching.demand d
@@ -242,7 +246,7 @@ describe('matching through the gateway', () => {
     it('raises a job-help demand from household.gap.detected once, and closes it on household.gap.closed', async () => {
       const queue = sys.queue('matching');
       const gapId = randomUUID();
-      const envelope = (name: string, payload: object) => ({ id: randomUUID(), name, version: 1, producer: 'employment', occurredAt: new Date().toISOString(), payload });
+      const envelope = (name: string, payload: object) => ({ id: randomUUID(), name, version: 1, producer: 'employment', occurredAt: clock.now().toISOString(), payload });
       const detected = envelope('household.gap.detected', { gapId, householdId: place.householdIds[1], siteId: place.siteIds[1], regionCode: '530102', rules: ['EMPLOYED_MEMBER'], needsJobHelp: true, detectedOn: day(0) });
       await queue.add('household.gap.detected', detected, { jobId: detected.id });
       await queue.add('household.gap.detected', { ...detected, id: randomUUID() }, { jobId: `${detected.id}-dup` }); // same gap again

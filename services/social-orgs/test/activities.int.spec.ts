@@ -30,7 +30,7 @@ describe('activities with registration, waiting list and attendance', () => {
   afterAll(() => sys?.stop());
 
   const newActivity = async (token: string, capacity: number, extra: Record<string, unknown> = {}) =>
-    dataOf(await sys.direct('social-orgs', CREATE, { i: { siteId, title: '彝族刺绣分享会', kind: 'CULTURAL', startsAt: inDays(3), endsAt: inDays(3, 16), capacity, ...extra } }, token)).createActivity;
+    dataOf(await sys.direct('social-orgs', CREATE, { i: { siteId, title: '彝族刺绣分享会', kind: 'CULTURAL', startsAt: inDays(sys.clock, 3), endsAt: inDays(sys.clock, 3, 16), capacity, ...extra } }, token)).createActivity;
   const residentToken = (id: string) => tokenFor({ role: 'resident', resident: id, sites: [siteId] });
 
   it('fills the places, then the waiting list; a cancellation promotes the first waiting; check-in publishes activity.attended', async () => {
@@ -146,9 +146,9 @@ describe('activities with registration, waiting list and attendance', () => {
 
   it('refuses bad input with typed errors and writes nothing', async () => {
     const before = (await sys.sql(`SELECT (SELECT count(*) FROM social_orgs.activity)::int AS a, (SELECT count(*) FROM social_orgs.activity_registration)::int AS r`))[0];
-    const bad = async (i: Record<string, unknown>) => errorOf(await sys.direct('social-orgs', CREATE, { i: { siteId, title: '活动', kind: 'HEALTH', startsAt: inDays(2), endsAt: inDays(2, 16), capacity: 10, ...i } }, o.ngoA));
+    const bad = async (i: Record<string, unknown>) => errorOf(await sys.direct('social-orgs', CREATE, { i: { siteId, title: '活动', kind: 'HEALTH', startsAt: inDays(sys.clock, 2), endsAt: inDays(sys.clock, 2, 16), capacity: 10, ...i } }, o.ngoA));
     expect(await bad({ capacity: 0 })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.capacity' });
-    expect(await bad({ endsAt: inDays(1) })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.endsAt', reason: 'ORDER' });
+    expect(await bad({ endsAt: inDays(sys.clock, 1) })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.endsAt', reason: 'ORDER' });
     expect(await bad({ title: '  ' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.title' });
     expect(await bad({ siteId: 'nowhere' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.siteId' });
     expect(await bad({ organizationId: o.orgB })).toMatchObject({ code: 'FORBIDDEN' });

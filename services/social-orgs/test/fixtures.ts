@@ -1,3 +1,4 @@
+import { addDays, provinceDate, type Clock } from '@anju/kit';
 import { dataOf, tokenFor, type TestSystem } from '@anju/testing';
 
 export interface Orgs {
@@ -37,11 +38,15 @@ export async function twoOrganizations(sys: TestSystem, provinceToken?: string):
   };
 }
 
-export const inDays = (days: number, hour = 14) => {
-  const d = new Date(Date.now() + days * 86_400_000);
+/** An instant `days` days after the test clock's now, at `hour` o'clock UTC. */
+export const inDays = (clock: Clock, days: number, hour = 14) => {
+  const d = new Date(clock.now().getTime() + days * 86_400_000);
   d.setUTCHours(hour, 0, 0, 0);
   return d.toISOString();
 };
+
+/** The province date `days` days after the test clock's today (due dates, deadlines). */
+export const dayIn = (clock: Clock, days: number) => addDays(provinceDate(clock.now()), days);
 
 /** The first error's extensions, for typed-error assertions. */
 export const errorOf = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.[0]?.extensions;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TestSystem, dataOf, tokenFor, withClient } from '@anju/testing';
 import { overdueReferralsTask } from '../src/casework/overdue-referrals.task';
-import { errorOf, inDays, twoOrganizations, type Orgs } from './fixtures';
+import { errorOf, dayIn, inDays, twoOrganizations, type Orgs } from './fixtures';
 
 /** Incubation (孵化), social workers (进、管、考、出), casework and referrals with the overdue check. */
 describe('lifecycles: incubation, social workers, casework', () => {
@@ -123,21 +123,21 @@ describe('lifecycles: incubation, social workers, casework', () => {
           await c.query('SET search_path TO social_orgs');
           return (await c.query(text, params)).rows;
         }),
-      }, { now: () => now });
+      }, { clock: { now: () => now } });
 
     it('refers a family to agencies, flags the overdue ones on schedule, records outcomes and closes the case', async () => {
       const kase = dataOf(await direct(OPEN, { i: { kind: 'MUTUAL_AID_GROUP', title: '3栋邻里互助小组', siteId: site } }, o.ngoA)).openCase;
-      const civil = dataOf(await direct(REFER, { i: { caseId: kase.id, agency: 'CIVIL_AFFAIRS', reason: '低保资格复核', dueOn: inDays(2).slice(0, 10) } }, o.ngoA)).referCase;
-      const youth = dataOf(await sys.query(REFER, { i: { caseId: kase.id, agency: 'YOUTH_LEAGUE', reason: '青少年课后托管', dueOn: inDays(20).slice(0, 10) } }, o.ngoA)).referCase;
-      const done = dataOf(await direct(REFER, { i: { caseId: kase.id, agency: 'TRADE_UNION', reason: '务工权益', dueOn: inDays(1).slice(0, 10) } }, o.ngoA)).referCase;
+      const civil = dataOf(await direct(REFER, { i: { caseId: kase.id, agency: 'CIVIL_AFFAIRS', reason: '低保资格复核', dueOn: dayIn(sys.clock, 2) } }, o.ngoA)).referCase;
+      const youth = dataOf(await sys.query(REFER, { i: { caseId: kase.id, agency: 'YOUTH_LEAGUE', reason: '青少年课后托管', dueOn: dayIn(sys.clock, 20) } }, o.ngoA)).referCase;
+      const done = dataOf(await direct(REFER, { i: { caseId: kase.id, agency: 'TRADE_UNION', reason: '务工权益', dueOn: dayIn(sys.clock, 1) } }, o.ngoA)).referCase;
       dataOf(await direct(`mutation($id: ID!) { recordReferralOutcome(referralId: $id, outcome: "工会已介入，工资已追回") { outcome } }`, { id: done.id }, o.ngoA));
       const bCase = dataOf(await direct(OPEN, { i: { kind: 'FAMILY_THERAPY', title: 'B 的个案' } }, o.ngoB)).openCase;
-      const bRef = dataOf(await direct(REFER, { i: { caseId: bCase.id, agency: 'JUSTICE', reason: '法律咨询', dueOn: inDays(1).slice(0, 10) } }, o.ngoB)).referCase;
+      const bRef = dataOf(await direct(REFER, { i: { caseId: bCase.id, agency: 'JUSTICE', reason: '法律咨询', dueOn: dayIn(sys.clock, 1) } }, o.ngoB)).referCase;
 
       // Today nothing is overdue.
-      expect(await taskAt(new Date()).run()).toEqual({ flagged: 0 });
+      expect(await taskAt(sys.clock.now()).run()).toEqual({ flagged: 0 });
       // Five days on: the civil-affairs referral (due in 2 days) and B's are overdue; the one with an outcome and the one due in 20 days are not.
-      const later = new Date(Date.now() + 5 * 86_400_000);
+      const later = new Date(sys.clock.now().getTime() + 5 * 86_400_000);
       expect(await taskAt(later).run()).toEqual({ flagged: 2 });
       expect(await taskAt(later).run()).toEqual({ flagged: 0 });
       const flaggedTrail = await sys.sql(`SELECT entity_id FROM social_orgs.audit_log WHERE action = 'referral.flag_overdue' ORDER BY entity_id`);
@@ -157,7 +157,7 @@ describe('lifecycles: incubation, social workers, casework', () => {
       expect(dataOf(await direct(`{ overdueReferrals { totalCount } }`, {}, o.ngoA)).overdueReferrals.totalCount).toBe(0);
       const closed = dataOf(await direct(`mutation($id: ID!) { closeCase(caseId: $id, summary: "互助小组常态化运行") { status closingSummary referrals { outcome } } }`, { id: kase.id }, o.ngoA)).closeCase;
       expect(closed).toMatchObject({ status: 'CLOSED', closingSummary: '互助小组常态化运行' });
-      const late = await direct(REFER, { i: { caseId: kase.id, agency: 'JUSTICE', reason: 'x', dueOn: inDays(3).slice(0, 10) } }, o.ngoA);
+      const late = await direct(REFER, { i: { caseId: kase.id, agency: 'JUSTICE', reason: 'x', dueOn: dayIn(sys.clock, 3) } }, o.ngoA);
       expect(errorOf(late)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION' });
     });
 
@@ -165,22 +165,28 @@ describe('lifecycles: incubation, social workers, casework', () => {
       const kase = dataOf(await direct(OPEN, { i: { kind: 'INDIVIDUAL_SUPPORT', title: '个案' } }, o.ngoA)).openCase;
       const before = await counts();
       expect(errorOf(await direct(REFER, { i: { caseId: kase.id, agency: 'JUSTICE', reason: 'x', dueOn: '2020-01-01' } }, o.ngoA))).toMatchObject({ field: 'input.dueOn', reason: 'PAST' });
-      expect(errorOf(await direct(REFER, { i: { caseId: kase.id, agency: 'JUSTICE', reason: ' ', dueOn: inDays(3).slice(0, 10) } }, o.ngoA))).toMatchObject({ field: 'input.reason' });
-      expect(errorOf(await direct(REFER, { i: { caseId: kase.id, agency: 'POLICE', reason: 'x', dueOn: inDays(3).slice(0, 10) } }, o.ngoA))?.code).toBe('BAD_USER_INPUT');
+      expect(errorOf(await direct(REFER, { i: { caseId: kase.id, agency: 'JUSTICE', reason: ' ', dueOn: dayIn(sys.clock, 3) } }, o.ngoA))).toMatchObject({ field: 'input.reason' });
+      expect(errorOf(await direct(REFER, { i: { caseId: kase.id, agency: 'POLICE', reason: 'x', dueOn: dayIn(sys.clock, 3) } }, o.ngoA))?.code).toBe('BAD_USER_INPUT');
       expect(await counts()).toEqual(before);
     });
 
-    it('registers the overdue check as a job scheduler of the worker', async () => {
+    it('registers the overdue check as a job scheduler of the worker (schedules on, in a system of its own)', async () => {
+      // Test systems keep schedules off so nothing fires on the wall clock; this test is about the scheduler.
+      const own = await TestSystem.start({ label: 'so-schedules', apis: [], workers: ['social-orgs'], gateway: false, env: { SCHEDULES_ENABLED: 'true' } });
       // The worker's schedules queue, opened like the inbox queue the testing kit hands out (same connection and prefix).
-      const inbox = sys.queue('social-orgs');
+      const inbox = own.queue('social-orgs');
       const Schedules = inbox.constructor as new (name: string, opts: typeof inbox.opts) => typeof inbox;
       const schedules = new Schedules('social-orgs.schedules', inbox.opts);
+      // …while this file's system, like every test system, registered none.
+      const mainInbox = sys.queue('social-orgs');
+      const mainSchedules = new Schedules('social-orgs.schedules', mainInbox.opts);
       try {
         const ids = (await schedules.getJobSchedulers()).map((s) => s.key);
         expect(ids).toContain('referrals.flag-overdue');
+        expect(await mainSchedules.getJobSchedulers()).toEqual([]);
       } finally {
-        await schedules.close();
-        await inbox.close();
+        await Promise.all([schedules.close(), inbox.close(), mainSchedules.close(), mainInbox.close()]);
+        await own.stop();
       }
     });
   });

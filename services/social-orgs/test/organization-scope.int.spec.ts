@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TestSystem, dataOf, tokenFor } from '@anju/testing';
-import { errorOf, inDays, twoOrganizations, type Orgs } from './fixtures';
+import { errorOf, dayIn, inDays, twoOrganizations, type Orgs } from './fixtures';
 
 interface Records { activity: string; registration: string; worker: string; case: string; referral: string }
 
@@ -19,7 +19,7 @@ describe('an NGO sees and changes only its own organization', () => {
 
   async function seed(token: string): Promise<Records> {
     const activity = dataOf(await direct(`mutation($i: CreateActivityInput!) { createActivity(input: $i) { id } }`,
-      { i: { siteId: site, title: '四点半课堂开放日', kind: 'EDUCATION', startsAt: inDays(5), endsAt: inDays(5, 16), capacity: 10 } }, token)).createActivity.id;
+      { i: { siteId: site, title: '四点半课堂开放日', kind: 'EDUCATION', startsAt: inDays(sys.clock, 5), endsAt: inDays(sys.clock, 5, 16), capacity: 10 } }, token)).createActivity.id;
     const registration = dataOf(await direct(`mutation($i: RegisterForActivityInput!) { registerForActivity(input: $i) { id } }`,
       { i: { activityId: activity, residentId: randomUUID(), participantName: '参与者', phone: '13700001234' } }, token)).registerForActivity.id;
     const worker = dataOf(await direct(`mutation($i: HireSocialWorkerInput!) { hireSocialWorker(input: $i) { id } }`,
@@ -27,7 +27,7 @@ describe('an NGO sees and changes only its own organization', () => {
     const kase = dataOf(await direct(`mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`,
       { i: { kind: 'FAMILY_THERAPY', title: '家庭关系辅导', householdId: randomUUID(), siteId: site, workerId: worker } }, token)).openCase.id;
     const referral = dataOf(await direct(`mutation($i: ReferCaseInput!) { referCase(input: $i) { id } }`,
-      { i: { caseId: kase, agency: 'WOMENS_FEDERATION', reason: '需要妇联法律援助', dueOn: inDays(10).slice(0, 10) } }, token)).referCase.id;
+      { i: { caseId: kase, agency: 'WOMENS_FEDERATION', reason: '需要妇联法律援助', dueOn: dayIn(sys.clock, 10) } }, token)).referCase.id;
     return { activity, registration, worker, case: kase, referral };
   }
 
@@ -106,14 +106,14 @@ describe('an NGO sees and changes only its own organization', () => {
       [`mutation($i: RegisterForActivityInput!) { registerForActivity(input: $i) { id } }`, { i: { activityId: B.activity, residentId: randomUUID(), participantName: 'x' } }, 'NOT_FOUND'],
       [`mutation($id: ID!) { cancelActivityRegistration(registrationId: $id) { id } }`, { id: B.registration }, 'NOT_FOUND'],
       [`mutation($id: ID!) { checkInToActivity(registrationId: $id) { id } }`, { id: B.registration }, 'NOT_FOUND'],
-      [`mutation($i: CreateActivityInput!) { createActivity(input: $i) { id } }`, { i: { organizationId: o.orgB, siteId: site, title: 't', kind: 'OTHER', startsAt: inDays(1), endsAt: inDays(1, 16), capacity: 1 } }, 'FORBIDDEN'],
+      [`mutation($i: CreateActivityInput!) { createActivity(input: $i) { id } }`, { i: { organizationId: o.orgB, siteId: site, title: 't', kind: 'OTHER', startsAt: inDays(sys.clock, 1), endsAt: inDays(sys.clock, 1, 16), capacity: 1 } }, 'FORBIDDEN'],
       [`mutation($i: HireSocialWorkerInput!) { hireSocialWorker(input: $i) { id } }`, { i: { organizationId: o.orgB, name: 'x', qualification: 'NONE', joinedOn: '2026-01-01' } }, 'FORBIDDEN'],
       [`mutation($id: ID!, $s: [ID!]!) { assignSocialWorkerSites(workerId: $id, siteIds: $s) { id } }`, { id: B.worker, s: [] }, 'NOT_FOUND'],
       [`mutation($i: AssessSocialWorkerInput!) { assessSocialWorker(input: $i) { id } }`, { i: { workerId: B.worker, period: '2026-Q3', score: 10 } }, 'NOT_FOUND'],
       [`mutation($i: SocialWorkerFeedbackInput!) { giveSocialWorkerFeedback(input: $i) { id } }`, { i: { workerId: B.worker, rating: 1 } }, 'NOT_FOUND'],
       [`mutation($i: ExitSocialWorkerInput!) { exitSocialWorker(input: $i) { id } }`, { i: { workerId: B.worker, exitedOn: '2026-11-01', reason: 'x' } }, 'NOT_FOUND'],
       [`mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`, { i: { kind: 'FAMILY_THERAPY', title: 't', workerId: B.worker } }, 'NOT_FOUND'],
-      [`mutation($i: ReferCaseInput!) { referCase(input: $i) { id } }`, { i: { caseId: B.case, agency: 'JUSTICE', reason: 'x', dueOn: inDays(3).slice(0, 10) } }, 'NOT_FOUND'],
+      [`mutation($i: ReferCaseInput!) { referCase(input: $i) { id } }`, { i: { caseId: B.case, agency: 'JUSTICE', reason: 'x', dueOn: dayIn(sys.clock, 3) } }, 'NOT_FOUND'],
       [`mutation($id: ID!) { recordReferralOutcome(referralId: $id, outcome: "x") { id } }`, { id: B.referral }, 'NOT_FOUND'],
       [`mutation($id: ID!) { closeCase(caseId: $id, summary: "x") { id } }`, { id: B.case }, 'NOT_FOUND'],
       [`mutation($i: AdvanceIncubationInput!) { advanceIncubation(input: $i) { id } }`, { i: { organizationId: o.orgA, to: 'INCUBATING', support: '自己批准' } }, 'FORBIDDEN'],

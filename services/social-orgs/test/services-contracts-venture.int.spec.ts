@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TestSystem, dataOf, tokenFor } from '@anju/testing';
-import { errorOf, inDays, twoOrganizations, type Orgs } from './fixtures';
+import { errorOf, dayIn, inDays, twoOrganizations, type Orgs } from './fixtures';
 
 /** Micro-services (微服务), purchase-of-service contracts (购买服务) and venture projects (公益创投), scoped per organization. */
 describe('micro-services, contracts and venture projects', () => {
@@ -118,7 +118,7 @@ describe('micro-services, contracts and venture projects', () => {
 
     it('goes call → application → review → public notice → funding → mid-term and final evaluation graded A/B/C', async () => {
       const call = dataOf(await sys.query(`mutation($i: OpenVentureCallInput!) { openVentureCall(input: $i) { id fundedYuan } }`,
-        { i: { title: '2026年五华区社区公益创投', regionCode: '530102', budgetYuan: 100000, applicationsCloseOn: inDays(10).slice(0, 10) } }, o.county)).openVentureCall;
+        { i: { title: '2026年五华区社区公益创投', regionCode: '530102', budgetYuan: 100000, applicationsCloseOn: dayIn(sys.clock, 10) } }, o.county)).openVentureCall;
       // Both NGOs see the call (it covers their region) and apply; each sees only its own application under it.
       const APPLY = `mutation($i: ApplyToVentureCallInput!) { applyToVentureCall(input: $i) { ${APP} } }`;
       const a = dataOf(await direct(APPLY, { i: { callId: call.id, title: '彝绣非遗传承', summary: '每周两次教学', requestedYuan: 60000 } }, o.ngoA)).applyToVentureCall;
@@ -169,7 +169,7 @@ describe('micro-services, contracts and venture projects', () => {
       const APPLY = `mutation($i: ApplyToVentureCallInput!) { applyToVentureCall(input: $i) { id } }`;
       expect(errorOf(await direct(APPLY, { i: { callId: closed.id, title: 't', summary: 's', requestedYuan: 10 } }, o.ngoA))).toMatchObject({ reason: 'CLOSED' });
       const elsewhere = dataOf(await sys.query(`mutation($i: OpenVentureCallInput!) { openVentureCall(input: $i) { id } }`,
-        { i: { title: '别的县', regionCode: '530103', budgetYuan: 1000, applicationsCloseOn: inDays(5).slice(0, 10) } }, o.province)).openVentureCall;
+        { i: { title: '别的县', regionCode: '530103', budgetYuan: 1000, applicationsCloseOn: dayIn(sys.clock, 5) } }, o.province)).openVentureCall;
       expect(errorOf(await direct(APPLY, { i: { callId: elsewhere.id, title: 't', summary: 's', requestedYuan: 10 } }, o.ngoA))).toMatchObject({ code: 'NOT_FOUND' });
       expect(errorOf(await sys.query(`mutation($i: OpenVentureCallInput!) { openVentureCall(input: $i) { id } }`,
         { i: { title: 'x', regionCode: '530103', budgetYuan: 1000, applicationsCloseOn: '2026-12-01' } }, o.county))).toMatchObject({ code: 'FORBIDDEN' });
