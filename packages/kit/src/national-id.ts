@@ -24,7 +24,7 @@ export function checkCharacter(first17: string): string {
   return CHECK_CHARS[sum % 11];
 }
 
-export function parseNationalId(raw: string, today = new Date()): { ok: true; facts: NationalIdFacts } | { ok: false; problem: NationalIdProblem; message: string } {
+export function parseNationalId(raw: string, today: Date): { ok: true; facts: NationalIdFacts } | { ok: false; problem: NationalIdProblem; message: string } {
   const id = raw.trim().toUpperCase();
   if (!/^\d{17}[\dX]$/.test(id)) {
     return { ok: false, problem: 'FORMAT', message: 'An ID number has 17 digits followed by a digit or X.' };

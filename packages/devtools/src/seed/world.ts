@@ -1,3 +1,4 @@
+import { ageOn } from '@anju/kit';
 import { PREFECTURES, PROVINCE, countyFactor, findCounty, type County, type Prefecture } from './regions';
 import { apportion, rng, type Rng } from './prng';
 import { ETHNICITIES, mobilePhone, personName, surnameFor } from './people';
@@ -241,7 +242,7 @@ function person(
   const wantsWork = labourCapacity !== 'none' && s.age >= 16 && s.age <= 64 && r.chance(0.85);
   const phone = s.age >= 18 && s.age <= 70 && r.chance(0.8) ? mobilePhone(r) : null;
   return {
-    id: r.uuid(), householdId, name, gender: s.gender, birthDate, age: ageOn(birthDate), ethnicity: s.ethnicity, phone,
+    id: r.uuid(), householdId, name, gender: s.gender, birthDate, age: ageOn(birthDate, REFERENCE_DATE), ethnicity: s.ethnicity, phone,
     labourCapacity, canWorkAway, wantsWork, relation: s.relation, movedInOn: birthDate > movedIn ? birthDate : movedIn,
   };
 }
@@ -251,13 +252,6 @@ function capacity(r: Rng, age: number): LabourCapacity {
   if (age < 60) return r.weighted([['full', 80], ['weak', 12], ['none', 8]] as const);
   if (age < 65) return r.weighted([['full', 20], ['weak', 50], ['none', 30]] as const);
   return r.weighted([['weak', 20], ['none', 80]] as const);
-}
-
-/** Whole years between a birth date and REFERENCE_DATE. */
-export function ageOn(birthDate: string, day = REFERENCE_DATE): number {
-  const [y, m, d] = birthDate.split('-').map(Number);
-  const [ry, rm, rd] = day.split('-').map(Number);
-  return ry - y - (rm < m || (rm === m && rd < d) ? 1 : 0);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { ForbiddenError, InputError, type Principal, uuidsOf, uuidParam, PROVINCE_ZONE_SQL } from '@anju/kit';
 import { cursor, pageSize, scopeSql } from '../common';
 import { LEVELS, ROLLUP_COUNTS, levelCode, type Level } from './monitoring.sql';
 import { RULES, reasonFor, type HouseholdFigures, type Rule } from './rules';
@@ -91,7 +91,7 @@ export class MonitoringService {
     const { where, params } = this.gapWhere(filter);
     const rows: { line: string }[] = await this.db.query(
       `SELECT concat_ws(',', s.household_id, s.site_id, s.region_code, coalesce(s.grid_id::text, ''), array_to_string(s.failed, ';'),
-              s.members, s.able, s.untrained, s.employed, s.welfare_posts, s.income_sources, to_char(s.changed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD"T"HH24:MI:SS')) AS line
+              s.members, s.able, s.untrained, s.employed, s.welfare_posts, s.income_sources, to_char(s.changed_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD"T"HH24:MI:SS')) AS line
          FROM household_status s WHERE ${where} ORDER BY s.region_code, s.site_id, s.household_id LIMIT 100000`,
       params,
     );

@@ -1,4 +1,4 @@
-import { isUuid } from '@anju/kit';
+import { isUuid, PROVINCE_ZONE_SQL } from '@anju/kit';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -188,14 +188,14 @@ export async function creditFromEvent(m: EntityManager, c: EventCredit): Promise
   let allowed = amount;
   if (rule.dailyCap != null || rule.monthlyCap != null) {
     const [used] = await m.query(
-      `WITH t AS (SELECT $3::timestamptz AT TIME ZONE 'Asia/Shanghai' AS local)
-       SELECT coalesce(sum(e.points) FILTER (WHERE e.occurred_at >= (date_trunc('day', t.local) AT TIME ZONE 'Asia/Shanghai')
-                                               AND e.occurred_at < ((date_trunc('day', t.local) + interval '1 day') AT TIME ZONE 'Asia/Shanghai')), 0)::int AS today,
+      `WITH t AS (SELECT $3::timestamptz AT TIME ZONE ${PROVINCE_ZONE_SQL} AS local)
+       SELECT coalesce(sum(e.points) FILTER (WHERE e.occurred_at >= (date_trunc('day', t.local) AT TIME ZONE ${PROVINCE_ZONE_SQL})
+                                               AND e.occurred_at < ((date_trunc('day', t.local) + interval '1 day') AT TIME ZONE ${PROVINCE_ZONE_SQL})), 0)::int AS today,
               coalesce(sum(e.points), 0)::int AS month
          FROM t, points_entry e
         WHERE e.resident_id = $1 AND e.rule_id = $2 AND e.kind = 'credit'
-          AND e.occurred_at >= (date_trunc('month', t.local) AT TIME ZONE 'Asia/Shanghai')
-          AND e.occurred_at < ((date_trunc('month', t.local) + interval '1 month') AT TIME ZONE 'Asia/Shanghai')`,
+          AND e.occurred_at >= (date_trunc('month', t.local) AT TIME ZONE ${PROVINCE_ZONE_SQL})
+          AND e.occurred_at < ((date_trunc('month', t.local) + interval '1 month') AT TIME ZONE ${PROVINCE_ZONE_SQL})`,
       [account.residentId, rule.id, c.occurredAt],
     );
     allowed = allowedUnderCaps(amount, rule, used?.today ?? 0, used?.month ?? 0);

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, type Clock, type Principal, uuidParam, isIsoDate } from '@anju/kit';
+import { ConflictError, InputError, NotFoundError, type Clock, type Principal, uuidParam, isIsoDate, PROVINCE_ZONE_SQL } from '@anju/kit';
 import { cursor, pageSize } from '../scope';
 import { ENTRY_COLUMNS, appendEntry, lockAccount, type EntryRow, type RuleRow, RULE_COLUMNS } from './ledger';
 import { residentForOfficer, residentInScope } from './points-scope';
@@ -75,8 +75,8 @@ export class PointsAccountService {
     if (!isIsoDate(from)) throw new InputError('from', 'A date, YYYY-MM-DD.', 'FORMAT');
     if (!isIsoDate(to)) throw new InputError('to', 'A date, YYYY-MM-DD.', 'FORMAT');
     if (to < from) throw new InputError('to', 'The period ends on or after it starts.');
-    const start = `(($2::date)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
-    const end = `((($3::date) + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+    const start = `(($2::date)::timestamp AT TIME ZONE ${PROVINCE_ZONE_SQL})`;
+    const end = `((($3::date) + 1)::timestamp AT TIME ZONE ${PROVINCE_ZONE_SQL})`;
     // Recorded time orders the ledger (balance_after follows it), so periods cut on recorded_at.
     const [totals] = await this.db.query(
       `SELECT coalesce((SELECT balance_after FROM points_entry WHERE resident_id = $1 AND recorded_at < ${start} ORDER BY id DESC LIMIT 1), 0) AS opening,

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, placeFilter, type Principal } from '@anju/kit';
+import { ForbiddenError, InputError, placeFilter, type Principal, PROVINCE_ZONE_SQL } from '@anju/kit';
 import { isUuid } from './ledger';
 import { siteInScope } from './points-scope';
 
@@ -24,8 +24,8 @@ export interface MonthlyTotalRow {
 }
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
-const monthStart = (param: string) => `((${param} || '-01')::date::timestamp AT TIME ZONE 'Asia/Shanghai')`;
-const monthEnd = (param: string) => `(((${param} || '-01')::date + interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai')`;
+const monthStart = (param: string) => `((${param} || '-01')::date::timestamp AT TIME ZONE ${PROVINCE_ZONE_SQL})`;
+const monthEnd = (param: string) => `(((${param} || '-01')::date + interval '1 month')::timestamp AT TIME ZONE ${PROVINCE_ZONE_SQL})`;
 
 /** Rankings (积分排行) and the disclosure board's monthly totals (居务公开). */
 export class PointsReportService {
@@ -97,7 +97,7 @@ export class PointsReportService {
     }
     if (args.siteId && !isUuid(args.siteId)) return [];
     return this.db.query(
-      `SELECT e.site_id AS "siteId", to_char(date_trunc('month', e.occurred_at AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM') AS month,
+      `SELECT e.site_id AS "siteId", to_char(date_trunc('month', e.occurred_at AT TIME ZONE ${PROVINCE_ZONE_SQL}), 'YYYY-MM') AS month,
               coalesce(sum(e.points) FILTER (WHERE e.kind = 'credit'), 0)::int AS credited,
               coalesce(sum(e.points) FILTER (WHERE e.kind = 'grant'), 0)::int AS granted,
               coalesce(-sum(e.points) FILTER (WHERE e.kind = 'deduct'), 0)::int AS deducted,

@@ -137,7 +137,7 @@ export class ResidentService {
     }
     const term = search?.trim();
     if (term) {
-      const id = parseNationalId(term);
+      const id = parseNationalId(term, this.clock.now());
       if (id.ok) where.push(`r.national_id_hash = ${add(this.vault.lookupHash(id.facts.normalized))}`);
       else where.push(`r.name LIKE ${add(`%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
     }
@@ -269,7 +269,7 @@ export class ResidentService {
     const household = await this.households.forWrite(input.householdId, 'input.householdId');
     const name = input.name.trim();
     if (!name || name.length > 50) throw new InputError('input.name', 'A name has 1 to 50 characters.');
-    const parsed = parseNationalId(input.nationalId);
+    const parsed = parseNationalId(input.nationalId, this.clock.now());
     if (!parsed.ok) throw new InputError('input.nationalId', parsed.message, parsed.problem);
     const id = parsed.facts;
     if (input.gender && input.gender !== id.gender) {
