@@ -38,7 +38,7 @@ export async function seedNeighbourhood(sys: TestSystem): Promise<Neighbourhood>
 export async function deliver(sys: TestSystem, name: string, payload: Record<string, unknown>, opts: { id?: string; producer?: string; jobId?: string } = {}): Promise<string> {
   const id = opts.id ?? randomUUID();
   const queue = sys.queue('governance');
-  await queue.add(name, { id, name, version: 1, producer: opts.producer ?? 'employment', occurredAt: new Date().toISOString(), payload }, { jobId: opts.jobId ?? id });
+  await queue.add(name, { id, name, version: 1, producer: opts.producer ?? 'employment', occurredAt: sys.clock.now().toISOString(), payload }, { jobId: opts.jobId ?? id });
   await queue.close();
   return id;
 }

@@ -1,3 +1,4 @@
+import { provinceDate } from '@anju/kit';
 import { TestSystem, dataOf, tokenFor } from '@anju/testing';
 import { registerResidents, seedNeighbourhood, type Neighbourhood } from './helpers';
 
@@ -7,11 +8,13 @@ describe('model residents and building enthusiasts (governance)', () => {
   let n: Neighbourhood;
   let ids: string[];
   let resident: string;
-  const year = new Date().getUTCFullYear();
+  /** This year in the province, by the test clock. */
+  let year: number;
   const NOMINATE = `mutation($i: NominateModelResidentInput!) { nominateModelResident(input: $i) { id status title residentName } }`;
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'gov-virtue', apis: ['governance'], workers: ['governance'] });
+    year = Number(provinceDate(sys.clock.now()).slice(0, 4));
     n = await seedNeighbourhood(sys);
     ids = await registerResidents(sys, n.officer, [{ householdId: n.householdIds[0], seq: 1 }, { householdId: n.householdIds[0], seq: 2 }, { householdId: n.householdIds[1], seq: 3 }]);
     resident = await tokenFor({ role: 'resident', resident: ids[1], sites: [n.siteId] });

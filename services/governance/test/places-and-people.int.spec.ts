@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { provinceDate } from '@anju/kit';
 import {
   REGISTER_RESIDENT, TestSystem, dataOf, nationalId, residentInput, seedPlace, tokenFor, type Place,
 } from '@anju/testing';
@@ -21,7 +22,8 @@ describe('places and people (governance)', () => {
   let hhB: string;
   let worker1: string;
   const ids: Record<string, string> = {};
-  const thisYear = new Date().getUTCFullYear();
+  /** The test clock's year in the province: birth dates are counted back from it. */
+  let thisYear: number;
 
   const RESIDENTS = `query($s: ID, $f: ResidentFilter, $q: String, $first: Int, $after: String) {
     residents(siteId: $s, filter: $f, search: $q, first: $first, after: $after) { totalCount endCursor nodes { id name age labourCapacity movedOutOn building { name grid { name } } } }
@@ -29,6 +31,7 @@ describe('places and people (governance)', () => {
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'gov-places', apis: ['governance'], workers: ['governance'] });
+    thisYear = Number(provinceDate(sys.clock.now()).slice(0, 4));
     place = await seedPlace(sys, 2);
     siteId = place.siteIds[0];
     officer = await tokenFor({ role: 'site_officer', sites: [siteId], sub: 'officer-zhang' });
@@ -184,7 +187,7 @@ describe('places and people (governance)', () => {
   });
 
   it('moves a resident out with a reason: resident.moved_out, out of the default list, record closed', async () => {
-    const today = new Date().toISOString().slice(0, 10);
+    const today = provinceDate(sys.clock.now());
     const moved = dataOf(await sys.query(
       `mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) { movedOutOn movedOutReason } }`,
       { id: ids.elder, i: { movedOutOn: today, reason: '投亲靠友' } }, officer,
