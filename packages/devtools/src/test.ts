@@ -4,6 +4,9 @@
  *   tests: N passed, N failed
  * Above it, the wall time of the whole run and of each part. A suite that could not run counts as a failure. Exits non-zero when the type check failed,
  * anything failed, or no test ran at all.
+ *
+ * `--clock-edges` (CI passes it) then reruns the date-sensitive suites with the test clock held at
+ * each of the calendar's edges (CLOCK_AT), and counts those runs in the same summary line.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,6 +14,35 @@ import path from 'node:path';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const RESULTS_FILE = path.join(REPO_ROOT, '.jest-results.json');
+
+/**
+ * Instants where a day, a month or a year turns in the province (Asia/Shanghai, UTC+8): the last
+ * second of a month and the first of the next, the same at the year's turn, 29 February of a leap
+ * year (a UTC date of the 28th), and 16:30 UTC on a month's last day (already the 1st in Yunnan).
+ */
+export const CLOCK_EDGES = [
+  '2026-11-30T23:59:59+08:00',
+  '2026-12-01T00:00:00+08:00',
+  '2026-12-31T23:59:59+08:00',
+  '2027-01-01T00:00:00+08:00',
+  '2028-02-29T00:00:00+08:00',
+  '2026-11-30T16:30:00Z',
+];
+
+/** Suites whose expectations depend on today, this month or this year: they run again at every clock edge. */
+export const DATE_SENSITIVE_SUITES = [
+  'services/governance/test/points.int.spec.ts',
+  'services/governance/test/party-and-lists.int.spec.ts',
+  'services/governance/test/micro-issues.int.spec.ts',
+  'services/governance/test/notices.int.spec.ts',
+  'services/governance/test/rule-of-law.int.spec.ts',
+  'services/governance/test/model-residents.int.spec.ts',
+  'services/governance/test/places-and-people.int.spec.ts',
+  'services/matching/test/matching.int.spec.ts',
+  'services/social-orgs/test/lifecycles.int.spec.ts',
+  'services/social-orgs/test/activities.int.spec.ts',
+  'services/social-orgs/test/services-contracts-venture.int.spec.ts',
+];
 
 /** The part of jest's `--json` output the summary needs. */
 export interface JestResults {
@@ -48,9 +80,9 @@ function binOf(pkg: string, bin: string): string {
   return path.join(path.dirname(require.resolve(`${pkg}/package.json`, { paths: [REPO_ROOT] })), bin);
 }
 
-function run(title: string, file: string, args: string[]): number | null {
+function run(title: string, file: string, args: string[], env: Record<string, string> = {}): number | null {
   process.stdout.write(`\n▶ ${title}\n`);
-  const res = spawnSync(process.execPath, [file, ...args], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const res = spawnSync(process.execPath, [file, ...args], { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
   if (res.error) process.stdout.write(`could not run ${title}: ${res.error.message}\n`);
   return res.status ?? (res.signal ? 128 : null);
 }
@@ -65,20 +97,47 @@ function readResults(): JestResults | null {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
+/** Adds a rerun's results to the main run's: one summary for both. */
+export function combine(a: JestResults | null, b: JestResults | null): JestResults | null {
+  if (!a || !b) return null;
+  return {
+    numPassedTests: a.numPassedTests + b.numPassedTests,
+    numFailedTests: a.numFailedTests + b.numFailedTests,
+    numRuntimeErrorTestSuites: a.numRuntimeErrorTestSuites + b.numRuntimeErrorTestSuites,
+    numTotalTests: a.numTotalTests + b.numTotalTests,
+    success: a.success && b.success,
+  };
+}
+
+function jest(title: string, args: string[], env: Record<string, string> = {}): { exitCode: number | null; results: JestResults | null } {
+  fs.rmSync(RESULTS_FILE, { force: true });
+  const exitCode = run(title, binOf('jest', 'bin/jest.js'), ['--json', `--outputFile=${path.relative(REPO_ROOT, RESULTS_FILE)}`, ...args], env);
+  return { exitCode, results: readResults() };
+}
+
 function main(): void {
-  const passThrough = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
+  const args = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
+  const clockEdges = args.includes('--clock-edges');
+  const passThrough = args.filter((a) => a !== '--clock-edges');
   const started = Date.now();
   // The workspace (Node), then the portal's browser code (DOM, JSX): two programs, two settings.
   const typecheckOk = ['tsconfig.json', 'packages/portal/tsconfig.json']
     .map((project) => run(`type check: tsc -p ${project} --noEmit`, binOf('typescript', 'bin/tsc'), ['-p', project, '--noEmit']) === 0)
     .every(Boolean);
   const typechecked = Date.now();
-  fs.rmSync(RESULTS_FILE, { force: true });
-  const jestArgs = ['--json', `--outputFile=${path.relative(REPO_ROOT, RESULTS_FILE)}`, ...passThrough];
-  const jestExitCode = run(`jest ${passThrough.join(' ')}`.trim(), binOf('jest', 'bin/jest.js'), jestArgs);
+  let { exitCode: jestExitCode, results } = jest(`jest ${passThrough.join(' ')}`.trim(), passThrough);
+  const jestDone = Date.now();
+  if (clockEdges) {
+    for (const at of CLOCK_EDGES) {
+      const edge = jest(`date-sensitive suites with the clock at ${at}`, DATE_SENSITIVE_SUITES, { CLOCK_AT: at });
+      results = combine(results, edge.results);
+      if (edge.exitCode !== 0) jestExitCode = edge.exitCode;
+    }
+  }
   const finished = Date.now();
-  const v = verdict({ typecheckOk, jestExitCode, results: readResults() });
-  process.stdout.write(`\nwall time: ${seconds(finished - started)} (type check ${seconds(typechecked - started)}, jest ${seconds(finished - typechecked)})\n`);
+  const v = verdict({ typecheckOk, jestExitCode, results });
+  const edges = clockEdges ? `, clock edges ${seconds(finished - jestDone)}` : '';
+  process.stdout.write(`\nwall time: ${seconds(finished - started)} (type check ${seconds(typechecked - started)}, jest ${seconds(jestDone - typechecked)}${edges})\n`);
   for (const note of v.notes) process.stdout.write(`✗ ${note}\n`);
   process.stdout.write(`tests: ${v.passed} passed, ${v.failed} failed\n`);
   process.exitCode = v.ok ? 0 : 1;
