@@ -82,7 +82,7 @@ describe('points (governance)', () => {
     for (let i = 0; i < 50; i++) crowd.push(await register(place.householdIds[0], officerA, { name: `排队${i}` }));
     db = createDataSource({ DATABASE_URL: sys.db.url, DATABASE_POOL_SIZE: 2 }, { schema: 'governance', entities: [], migrations: [], applicationName: 'points-test' });
     await db.initialize();
-  });
+  }, 180_000); // 56 residents registered through the gateway: minutes on a loaded machine
   afterAll(async () => {
     if (process.env.DUMP_LOGS) console.log(sys.logs.entries().filter((e) => Number(e.level) >= 40 || JSON.stringify(e).includes("err")).map((e) => JSON.stringify(e).slice(0, 1500)).join('\n'));
     await db?.destroy();
