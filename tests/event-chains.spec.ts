@@ -1,3 +1,4 @@
+import { addDays, provinceDate } from '@anju/kit';
 import { EVENTS, type EventName } from '@anju/contracts';
 import { REGISTER_RESIDENT, TestSystem, dataOf, nationalId, residentInput, schemaOf, tokenFor } from '@anju/testing';
 import { seedNeighbourhood, type Neighbourhood } from '../services/governance/test/helpers';
@@ -17,8 +18,8 @@ describe('event chains of the catalog, producer to consumer', () => {
   let seq = 700;
   const chains = new Set<string>();
 
-  /** Shanghai's calendar date `days` from now. */
-  const shanghaiDay = (days = 0) => new Date(Date.now() + days * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+  /** The province's date `days` from the test clock's today. */
+  const shanghaiDay = (days = 0) => addDays(provinceDate(sys.clock.now()), days);
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'chains' });
@@ -163,9 +164,9 @@ describe('event chains of the catalog, producer to consumer', () => {
   chain('activity.attended', async () => {
     const { residentId } = await newResident();
     const o = await twoOrganizations(sys, n.provinceToken);
-    const startsAt = new Date(Date.now() + 3_600_000).toISOString();
+    const startsAt = new Date(sys.clock.now().getTime() + 3_600_000).toISOString();
     const act = dataOf(await sys.query(`mutation($i: CreateActivityInput!) { createActivity(input: $i) { id } }`,
-      { i: { siteId: n.siteId, title: '四点半课堂', kind: 'CULTURAL', startsAt, endsAt: new Date(Date.now() + 3 * 3_600_000).toISOString(), capacity: 5 } }, o.ngoA)).createActivity;
+      { i: { siteId: n.siteId, title: '四点半课堂', kind: 'CULTURAL', startsAt, endsAt: new Date(sys.clock.now().getTime() + 3 * 3_600_000).toISOString(), capacity: 5 } }, o.ngoA)).createActivity;
     const reg = dataOf(await sys.query(`mutation($i: RegisterForActivityInput!) { registerForActivity(input: $i) { id } }`,
       { i: { activityId: act.id, residentId, participantName: '链路居民' } }, o.ngoA)).registerForActivity;
     dataOf(await sys.query(`mutation($id: ID!) { checkInToActivity(registrationId: $id) { status } }`, { id: reg.id }, o.ngoA));
