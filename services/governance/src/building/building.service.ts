@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, provinceDate, requireRole, type Clock, type Principal } from '@anju/kit';
 import { audit } from '../audit/audit';
 import { isUuid } from '../household/household.service';
 import { siteForWrite } from '../grid/grid.service';
@@ -25,7 +25,7 @@ export interface RegisterBuildingInput {
 }
 
 export class BuildingService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
   private scope(n: number) {
     return this.principal.role === 'grid_worker' && this.principal.grids.length
@@ -134,7 +134,7 @@ export class BuildingService {
     );
     if (!r) throw new InputError('residentId', 'A community enthusiast is a resident living in this building.', 'NOT_IN_BUILDING');
     return this.db.transaction(async (m) => {
-      const rows = await m.query(`INSERT INTO building_helper (building_id, resident_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING id`, [b.id, residentId]);
+      const rows = await m.query(`INSERT INTO building_helper (building_id, resident_id, since) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id`, [b.id, residentId, provinceDate(this.clock.now())]);
       if (!rows.length) throw new ConflictError('residentId', 'Already a community enthusiast of this building.', 'DUPLICATE');
       await audit(m, this.principal, { action: 'building.add_helper', entityType: 'Building', entityId: b.id, siteId: b.siteId, regionCode: b.regionCode, detail: { residentId } });
       return b;

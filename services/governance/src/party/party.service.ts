@@ -77,9 +77,9 @@ export class PartyService {
     if (input.unitId && !isUuid(input.unitId)) throw new InputError('input.unitId', 'Not a unit id.', 'FORMAT');
     return this.db.transaction(async (m) => {
       const [row] = await m.query(
-        `INSERT INTO party_member (organization_id, name, position, unit_name, unit_id, concurrent) VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO party_member (organization_id, name, position, unit_name, unit_id, concurrent, joined_on) VALUES ($1, $2, $3, $4, $5, $6, $7)
          RETURNING id, organization_id AS "organizationId", name, position, unit_name AS "unitName", unit_id AS "unitId", concurrent, to_char(joined_on, 'YYYY-MM-DD') AS "joinedOn"`,
-        [org.id, name, position, input.unitName?.trim() || null, input.unitId || null, input.concurrent ?? true],
+        [org.id, name, position, input.unitName?.trim() || null, input.unitId || null, input.concurrent ?? true, provinceDate(this.clock.now())],
       );
       await audit(m, this.principal, { action: 'party_member.add', entityType: 'PartyMember', entityId: row.id, siteId: org.siteId, regionCode: org.regionCode });
       return row;
