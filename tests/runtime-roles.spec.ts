@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createDataSource, generateSigningKeys, loadConfig, platformSettings, serviceLoginUrl, type DataSourceOptions } from '@anju/kit';
 import { loadMatchingConfig, startMatchingApi } from '../services/matching/src';
+import { loadGovernanceConfig, startGovernanceApi, startGovernanceWorker } from '../services/governance/src';
 import { TestSystem, withClient } from '@anju/testing';
 import { governanceData } from '../services/governance/src/data-source';
 import { employmentData } from '../services/employment/src/data-source';
@@ -107,5 +108,16 @@ describe('runtime roles', () => {
     } finally {
       await api.lifecycle.stop('test');
     }
+  });
+
+  it('in production only governance\'s subgraph needs the PII keys: its worker runs without them', async () => {
+    const { AUTH_PUBLIC_KEYS } = await generateSigningKeys('pii');
+    const env = {
+      ...sys.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', AUTH_PUBLIC_KEYS, GOVERNANCE_PORT: '0', GOVERNANCE_WORKER_HEALTH_PORT: '0',
+      DATABASE_URL: serviceLoginUrl(sys.db.url, 'governance_app'),
+    };
+    await expect(startGovernanceApi(loadGovernanceConfig(env))).rejects.toThrow(/PII_ENCRYPTION_KEY: required/);
+    const worker = await startGovernanceWorker(loadGovernanceConfig(env));
+    await worker.lifecycle.stop('test');
   });
 });

@@ -40,12 +40,12 @@ describe('safe defaults', () => {
   it('compose and Kubernetes: PII keys only in governance, no process holds a signing key', () => {
     for (const [name, s] of Object.entries(compose.services)) {
       const keys = Object.keys(s.environment ?? {});
-      expect([name, keys.includes('PII_ENCRYPTION_KEY')]).toEqual([name, name.startsWith('governance-')]);
+      expect([name, keys.includes('PII_ENCRYPTION_KEY')]).toEqual([name, name === 'governance-api']);
       expect(keys.filter((k) => /PRIVATE_KEY|JWT_SECRET/.test(k))).toEqual([]);
     }
     for (const { file, doc } of manifests.filter((m) => m.doc.kind === 'Deployment')) {
       const refs = doc.spec.template.spec.containers.flatMap((c: any) => (c.envFrom ?? []).map((e: any) => e.secretRef?.name).filter(Boolean));
-      expect([doc.metadata.name, refs.includes('anju-pii')]).toEqual([doc.metadata.name, file === 'governance.yaml']);
+      expect([doc.metadata.name, refs.includes('anju-pii')]).toEqual([doc.metadata.name, file === 'governance.yaml' && doc.metadata.name === 'governance-api']);
     }
     const text = manifests.map((m) => JSON.stringify(m.doc)).join('\n');
     expect(text).not.toMatch(/AUTH_PRIVATE_KEY|AUTH_JWT_SECRET/);

@@ -1,4 +1,4 @@
-import { ConfigError, assertProductionSafe, loadConfig, personalDataSettings, platformSettings, setting } from './config';
+import { ConfigError, assertProductionSafe, loadConfig, personalDataKeys, personalDataSettings, platformSettings, setting } from './config';
 
 describe('configuration', () => {
   it('has defaults that work on a developer machine', () => {
@@ -29,7 +29,15 @@ describe('configuration', () => {
 
   it('refuses development keys in production', () => {
     expect(() => assertProductionSafe(loadConfig(platformSettings, { NODE_ENV: 'production' }))).toThrow(/AUTH_PUBLIC_KEYS/);
-    expect(() => assertProductionSafe({ NODE_ENV: 'production', ...loadConfig(personalDataSettings, {}) })).toThrow(/PII_ENCRYPTION_KEY/);
+    expect(() => assertProductionSafe({ NODE_ENV: 'production', ...personalDataKeys({ NODE_ENV: 'test' }) })).toThrow(/PII_ENCRYPTION_KEY/);
+  });
+
+  it('PII keys: a process that never opens ID numbers runs without them; the one that does needs real ones in production', () => {
+    expect(loadConfig(personalDataSettings, {})).toEqual({ PII_ENCRYPTION_KEY: undefined, PII_HASH_KEY: undefined });
+    expect(() => personalDataKeys({ NODE_ENV: 'production' })).toThrow(/PII_ENCRYPTION_KEY: required/);
+    expect(() => personalDataKeys({ NODE_ENV: 'production', ...personalDataKeys({ NODE_ENV: 'development' }) })).toThrow(/development key/);
+    const real = { PII_ENCRYPTION_KEY: 'ab'.repeat(32), PII_HASH_KEY: 'cd'.repeat(32) };
+    expect(personalDataKeys({ NODE_ENV: 'production', ...real })).toEqual(real);
   });
 
   it('safe default: a process with no NODE_ENV is production (development is opt-in) and refuses the development keys', () => {

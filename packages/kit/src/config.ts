@@ -61,8 +61,7 @@ export const setting = {
 
 const DEV_PII_KEY = '0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const DEV_PII_HASH_KEY = 'f9e8d7c6b5a4938271605f4e3d2c1b0af9e8d7c6b5a4938271605f4e3d2c1b0a';
-const hexKey = (def: string, doc: string) =>
-  z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits (32 bytes)').default(def).describe(doc);
+const hexKey = (doc: string) => z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits (32 bytes)').optional().describe(doc);
 
 /** Query limits: the same in the gateway and every subgraph (applied by limits.ts). */
 export const limitSettings = {
@@ -122,12 +121,25 @@ export const issuerSettings = {
 };
 export type IssuerConfig = ConfigOf<typeof issuerSettings>;
 
-/** Keys of personal data at rest: only in the processes that seal or open ID numbers and phones. */
+/**
+ * Keys of personal data at rest, declared only by the services that seal or open ID numbers and
+ * phones, and read (`personalDataKeys`) only by the processes that do: a process that never opens
+ * one (governance's worker) runs without them.
+ */
 export const personalDataSettings = {
-  PII_ENCRYPTION_KEY: hexKey(DEV_PII_KEY, 'AES-256-GCM key for ID numbers and phones at rest'),
-  PII_HASH_KEY: hexKey(DEV_PII_HASH_KEY, 'HMAC key of the searchable hash of ID numbers'),
+  PII_ENCRYPTION_KEY: hexKey('AES-256-GCM key for ID numbers and phones at rest; required by the process that seals and opens them'),
+  PII_HASH_KEY: hexKey('HMAC key of the searchable hash of ID numbers; required by the process that seals and opens them'),
 };
-export type PersonalDataConfig = ConfigOf<typeof personalDataSettings>;
+export type PersonalDataConfig = { PII_ENCRYPTION_KEY: string; PII_HASH_KEY: string };
+
+/** The PII keys of a process that seals or opens ID numbers: required in production, the development ones otherwise. */
+export function personalDataKeys(config: Pick<PlatformConfig, 'NODE_ENV'> & Partial<PersonalDataConfig>): PersonalDataConfig {
+  const missing = (['PII_ENCRYPTION_KEY', 'PII_HASH_KEY'] as const).filter((k) => !config[k]);
+  if (missing.length && config.NODE_ENV === 'production') throw new ConfigError(missing.map((k) => `${k}: required by a process that seals or opens ID numbers`));
+  const keys = { PII_ENCRYPTION_KEY: config.PII_ENCRYPTION_KEY ?? DEV_PII_KEY, PII_HASH_KEY: config.PII_HASH_KEY ?? DEV_PII_HASH_KEY };
+  assertProductionSafe({ NODE_ENV: config.NODE_ENV, ...keys });
+  return keys;
+}
 
 /**
  * Refuses development keys in production: a config that boots must be a safe one. Checks what

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { PersonalDataVault, runMain, startServiceApi, type StartOptions } from '@anju/kit';
+import { PersonalDataVault, personalDataKeys, runMain, startServiceApi, type StartOptions } from '@anju/kit';
 import { loadGovernanceConfig, type GovernanceConfig } from './config';
 import { governanceData } from './data-source';
 import { buildContext } from './context';
@@ -8,7 +8,9 @@ import { resolvers } from './resolvers';
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 
 /** The governance subgraph over HTTP. */
-export function startGovernanceApi(config: GovernanceConfig, opts: StartOptions = {}) {
+export async function startGovernanceApi(config: GovernanceConfig, opts: StartOptions = {}) {
+  // Before anything boots: in production the subgraph refuses to start without real PII keys.
+  const vault = new PersonalDataVault(personalDataKeys(config));
   return startServiceApi({
     name: 'governance',
     config,
@@ -16,7 +18,7 @@ export function startGovernanceApi(config: GovernanceConfig, opts: StartOptions 
     schemaFile: SCHEMA_FILE,
     resolvers,
     data: governanceData,
-    context: (runtime) => buildContext({ db: runtime.db, vault: new PersonalDataVault(config) }),
+    context: (runtime) => buildContext({ db: runtime.db, vault }),
     logDestination: opts.logDestination,
     clock: opts.clock,
   });

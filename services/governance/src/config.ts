@@ -2,7 +2,7 @@ import { loadConfig, personalDataSettings, platformSettings, setting, type Confi
 
 export const governanceSettings = {
   ...platformSettings,
-  // Governance seals and opens ID numbers and phones; no other service holds these keys.
+  // Governance's api seals and opens ID numbers and phones; no other process needs these keys.
   ...personalDataSettings,
   GOVERNANCE_PORT: setting.port(4001, 'HTTP port of the governance subgraph'),
   RETENTION_MOVED_OUT_DAYS: setting.int(730, 'days after moving out (迁出) that a resident\'s personal data is erased', 30),

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { SERVICES } from '@anju/contracts';
-import { generateSigningKeys, serviceLoginUrl, issuerSettings, loadConfig, mintToken, PersonalDataVault, personalDataSettings, type TokenClaims } from '@anju/kit';
+import { generateSigningKeys, serviceLoginUrl, issuerSettings, loadConfig, mintToken, PersonalDataVault, personalDataKeys, type TokenClaims } from '@anju/kit';
 import { seed } from '../seed/seed';
 import { formatReport } from '../seed/index';
 import { planWorld, sitePeople, type Scale } from '../seed/world';
@@ -48,7 +48,7 @@ export async function seededDatabase(name: string, scale: Scale, seedNumber: num
   const world = planWorld(scale, seedNumber);
   const expected = { sites: world.sites.length, residents: world.sites.reduce((a, s) => a + s.residents, 0) };
   const url = databaseUrl(name);
-  const vault = new PersonalDataVault(loadConfig(personalDataSettings, secrets.env));
+  const vault = new PersonalDataVault(personalDataKeys({ NODE_ENV: 'production', ...secrets.env }));
   const reusable = await (async () => {
     const client = new Client({ connectionString: url });
     try {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ageOn, loadConfig, parseNationalId, maskNationalId, PersonalDataVault, personalDataSettings } from '@anju/kit';
+import { ageOn, loadConfig, parseNationalId, maskNationalId, PersonalDataVault, personalDataKeys } from '@anju/kit';
 import { createTestDatabase, withClient, type TestDatabase } from '@anju/testing';
 import { NotEmptyError, seed } from './seed';
 import { planWorld, REFERENCE_DATE, sitePeople } from './world';
@@ -8,12 +8,12 @@ import { planWorld, REFERENCE_DATE, sitePeople } from './world';
 describe('pnpm seed --scale demo', () => {
   let a: TestDatabase;
   let b: TestDatabase;
-  const vault = new PersonalDataVault(loadConfig(personalDataSettings, {}));
+  const vault = new PersonalDataVault(personalDataKeys({ NODE_ENV: 'test' }));
 
   beforeAll(async () => {
     [a, b] = await Promise.all([createTestDatabase('seed_a'), createTestDatabase('seed_b')]);
-    await seed({ scale: 'demo', seed: 7, databaseUrl: a.url, env: {} });
-    await seed({ scale: 'demo', seed: 7, databaseUrl: b.url, env: {} });
+    await seed({ scale: 'demo', seed: 7, databaseUrl: a.url, env: { NODE_ENV: 'test' } });
+    await seed({ scale: 'demo', seed: 7, databaseUrl: b.url, env: { NODE_ENV: 'test' } });
   });
   afterAll(async () => {
     await Promise.all([a?.drop(), b?.drop()]);
@@ -111,6 +111,6 @@ describe('pnpm seed --scale demo', () => {
   });
 
   it('refuses a database that already holds regions', async () => {
-    await expect(seed({ scale: 'demo', seed: 7, databaseUrl: a.url, env: {} })).rejects.toBeInstanceOf(NotEmptyError);
+    await expect(seed({ scale: 'demo', seed: 7, databaseUrl: a.url, env: { NODE_ENV: 'test' } })).rejects.toBeInstanceOf(NotEmptyError);
   });
 });

@@ -1,6 +1,6 @@
 import { employmentData } from '../../../../services/employment/src/data-source';
 import { runNightly } from '../../../../services/employment/src/monitoring/monitoring.run';
-import { createDataSource, createLogger, loadConfig, migrate, PersonalDataVault, personalDataSettings, platformSettings } from '@anju/kit';
+import { createDataSource, createLogger, loadConfig, migrate, PersonalDataVault, personalDataKeys, personalDataSettings, platformSettings } from '@anju/kit';
 import { SchemaWriter } from './copy';
 import { employmentSeeder } from './employment.seed';
 import { governanceSeeder } from './governance.seed';
@@ -59,7 +59,7 @@ export async function seed(opts: SeedOptions): Promise<SeedReport> {
 
   const world = planWorld(opts.scale, opts.seed);
   log(`plan: ${world.regions.length} regions, ${world.sites.length} sites, ${world.sites.reduce((a, s) => a + s.residents, 0).toLocaleString('en-US')} residents`);
-  const ctx = { world, vault: new PersonalDataVault(config), log };
+  const ctx = { world, vault: new PersonalDataVault(personalDataKeys(config)), log };
   const rows: Record<string, number> = {};
   const record = (s: ServiceSeeder) => (counts: Record<string, number>) => {
     for (const [table, count] of Object.entries(counts)) rows[`${s.data.schema}.${table}`] = count;
