@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ageOn, loadConfig, parseNationalId, maskNationalId, PersonalDataVault, personalDataKeys } from '@anju/kit';
+import { ageOn, parseNationalId, maskNationalId, PersonalDataVault, personalDataKeys } from '@anju/kit';
 import { createTestDatabase, withClient, type TestDatabase } from '@anju/testing';
 import { NotEmptyError, seed } from './seed';
 import { planWorld, REFERENCE_DATE, sitePeople } from './world';
