@@ -1,4 +1,6 @@
-import { issuerSettings, mintToken, platformSettings, loadConfig, verifyBearer } from '@anju/kit';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { ROLES, issuerSettings, mintToken, platformSettings, loadConfig, verifyBearer } from '@anju/kit';
 import { parseTokenArgs, UsageError, type TokenRequest } from './token';
 
 const parse = (...argv: string[]) => parseTokenArgs(argv) as TokenRequest;
@@ -50,4 +52,37 @@ describe('pnpm token flags', () => {
     const principal = await verifyBearer(`Bearer ${token}`, loadConfig(platformSettings, {}));
     expect(principal).toMatchObject({ subject: 'dev-province', role: 'province', regions: ['53', '5301'] });
   });
+
+  /** The command itself, as `pnpm -s token …` runs it: exit code, stdout, stderr. */
+  const cli = (...args: string[]) => new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const child = execFile(process.execPath, ['--import', 'tsx', path.join(__dirname, 'token.ts'), ...args], { cwd: path.join(__dirname, '..', '..', '..') },
+      (_e, out, err) => resolve({ code: child.exitCode, out, err }));
+  });
+  const SCOPE_FLAG: Record<string, string> = {
+    province: '--region', county: '--region', site_officer: '--site', grid_worker: '--grid', ngo_member: '--org',
+    unit_member: '--unit', resident: '--resident', volunteer: '--volunteer',
+  };
+
+  it('refuses every role without its scope: exit 2, the missing flag named, no token printed', async () => {
+    expect(Object.keys(SCOPE_FLAG).sort()).toEqual([...ROLES].sort());
+    // Every role through the check the command makes before printing…
+    const config = loadConfig(platformSettings, {});
+    const issuer = loadConfig(issuerSettings, {});
+    for (const role of ROLES) {
+      const req = parse('--role', role);
+      await expect(verifyBearer(`Bearer ${await mintToken(req.claims, issuer, req.ttl)}`, config)).rejects.toThrow(`a ${role} token needs the`);
+    }
+    // …and the command itself, for a role scoped by a list and one by a single id.
+    const runs = await Promise.all(['county', 'volunteer'].map((role) => cli('--role', role)));
+    expect(runs.map(({ code, out }) => ({ code, out }))).toEqual([{ code: 2, out: '' }, { code: 2, out: '' }]);
+    expect(runs[0].err).toContain('token: a county token needs --region.');
+    expect(runs[1].err).toContain('token: a volunteer token needs --volunteer.');
+  }, 60_000);
+
+  it('prints one token, and only it, when the scope is given', async () => {
+    const { code, out, err } = await cli('--role', 'site_officer', '--site', '6f1c2a4e-7d5b-4c3a-9e8f-0a1b2c3d4e5f');
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    const config = loadConfig(platformSettings, {});
+    expect(await verifyBearer(`Bearer ${out.trim()}`, config)).toMatchObject({ role: 'site_officer', sites: ['6f1c2a4e-7d5b-4c3a-9e8f-0a1b2c3d4e5f'] });
+  }, 60_000);
 });
