@@ -30,7 +30,7 @@ describe('event chains of the catalog, producer to consumer', () => {
         { i: { regionCode: '530102', action: `链路 ${event}`, event, points: 10 } }, county));
     }
     await sys.waitForIdle();
-  });
+  }, 120_000);
   afterAll(() => sys?.stop());
 
   /** A household of its own in building 1 (grid 1), with one resident registered by the site officer. */

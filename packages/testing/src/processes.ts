@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import IORedis from 'ioredis';
-import { REPO_ROOT } from './system';
+import { REPO_ROOT } from './paths';
 
 /** A free TCP port on loopback. */
 export function freePort(): Promise<number> {
@@ -45,7 +45,13 @@ export class ThrowawayRedis {
   }
 
   async up(): Promise<void> {
-    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    // A file that fails before its down() must neither keep the jest worker alive nor leave a server behind.
+    proc.unref();
+    const killOnExit = () => proc.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    proc.once('exit', () => process.off('exit', killOnExit));
+    this.proc = proc;
     await until(async () => (await this.client((c) => c.ping())) === 'PONG', `redis on ${this.port}`);
   }
 
@@ -70,10 +76,18 @@ export class ThrowawayRedis {
   }
 }
 
+/** Service processes not yet exited, so that a test system can stop those a failed test left running. */
+const live = new Set<ServiceProcess>();
+
+/** The service processes still running on database `databaseUrl`. */
+export function liveProcessesOn(databaseUrl: string): ServiceProcess[] {
+  return [...live].filter((p) => p.databaseUrl === databaseUrl);
+}
+
 /** A service entry point (`api` or `worker`) as its own OS process, to kill it like a crash would. */
 export class ServiceProcess {
   output = '';
-  private constructor(readonly proc: ChildProcess) {}
+  private constructor(readonly proc: ChildProcess, readonly name: string, readonly databaseUrl: string | undefined) {}
 
   static start(service: string, entry: 'api' | 'worker', env: Record<string, string>): ServiceProcess {
     // node itself with tsx as a loader (not the tsx CLI, which runs the program in a child
@@ -83,7 +97,9 @@ export class ServiceProcess {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const sp = new ServiceProcess(proc);
+    const sp = new ServiceProcess(proc, `${service}-${entry} process`, env.DATABASE_URL);
+    live.add(sp);
+    proc.once('exit', () => live.delete(sp));
     proc.stdout!.on('data', (d) => (sp.output += d));
     proc.stderr!.on('data', (d) => (sp.output += d));
     return sp;

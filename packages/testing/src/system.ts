@@ -5,9 +5,11 @@ import { inboxQueueName, SERVICES, type ServiceName } from '@anju/contracts';
 import { advisoryKey, loadConfig, platformSettings, serviceLoginUrl, SetClock, type Lifecycle } from '@anju/kit';
 import { admin, createTestDatabase, TEST_PG_SERVER, TEST_REDIS_URL, TEST_RUN, testQueuePrefix, withClient, type TestDatabase } from './database';
 import { LogCapture } from './log-capture';
+import { REPO_ROOT } from './paths';
+import { liveProcessesOn } from './processes';
 import { gql } from './graphql-client';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export { REPO_ROOT };
 
 /** How each service is started, by the names its own modules export. */
 const SERVICE_MODULES: Record<ServiceName, { dir: string; prefix: string; env: string }> = {
@@ -229,6 +231,10 @@ export class TestSystem {
         failures.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
       }
     };
+    for (const p of liveProcessesOn(this.db.url)) {
+      failures.push(`${p.name} was still running (killed now)`);
+      await p.kill('SIGKILL');
+    }
     for (const r of this.running.reverse()) {
       await attempt(r.name, () => r.lifecycle.stop('test finished'));
       for (const f of r.lifecycle.failures) failures.push(`${r.name}: ${f.step}: ${f.error}`);
