@@ -188,6 +188,11 @@ export class TestSystem {
     return withClient(this.db.url, async (c) => (await c.query(text, params)).rows as T[]);
   }
 
+  /** The audit trail of one record in `service`'s audit log, oldest first: what was done, by which role. */
+  audits(service: ServiceName, entityId: string): Promise<{ action: string; role: string }[]> {
+    return this.sql(`SELECT action, actor_role AS role FROM ${schemaOf(service)}.audit_log WHERE entity_id = $1 ORDER BY id`, [entityId]);
+  }
+
   queue(service: ServiceName): Queue {
     this.redis ??= new IORedis(this.env.REDIS_URL ?? TEST_REDIS_URL, { maxRetriesPerRequest: null });
     return new Queue(inboxQueueName(service), { connection: this.redis, prefix: this.queuePrefix });

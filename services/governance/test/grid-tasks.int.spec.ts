@@ -54,6 +54,7 @@ describe('grid-worker tasks from events (governance)', () => {
     expect(done.completeGridTask).toEqual({ status: 'DONE', note: '入户走访，推荐到扶贫车间' });
     const again = await sys.query(`mutation($id: ID!) { completeGridTask(id: $id, note: "再次") { id } }`, { id: task.id }, n.workerTokens[1]);
     expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'BAD_TRANSITION' });
+    expect(await sys.audits('governance', task.id)).toEqual([{ action: 'grid_task.complete', role: 'grid_worker' }]);
 
     const closedBy = await deliver(sys, 'household.gap.closed', { gapId, householdId: n.householdIds[1], siteId: n.siteId, regionCode: '530102', closedOn: '2026-11-20' });
     await sys.waitForIdle();

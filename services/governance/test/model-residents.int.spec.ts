@@ -33,6 +33,8 @@ describe('model residents and building enthusiasts (governance)', () => {
     expect(dataOf(await sys.query(list, { s: n.siteId }, n.officer)).modelResidents).toHaveLength(2);
     const again = await sys.query(`mutation($id: ID!) { decideModelResident(id: $id, recognize: false) { status } }`, { id: nom.id }, n.officer);
     expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'BAD_TRANSITION' });
+    expect(await sys.audits('governance', nom.id)).toEqual([{ action: 'model_resident.nominate', role: 'grid_worker' }, { action: 'model_resident.recognize', role: 'site_officer' }]);
+    expect(await sys.audits('governance', other.id)).toEqual([{ action: 'model_resident.nominate', role: 'site_officer' }, { action: 'model_resident.reject', role: 'site_officer' }]);
   });
 
   it('rejects duplicates, residents outside the grid worker’s grids, a short reason and a far year', async () => {

@@ -39,6 +39,10 @@ describe('public disclosure notices (governance)', () => {
     // Five residents live at the site (four plus one), two read it.
     expect(rates).toEqual([{ site: { name: '安置点1' }, residents: 5, read: 2, rate: 0.4 }]);
     expect(dataOf(await sys.query(`query($id: ID!) { notice(id: $id) { readRates { rate } } }`, { id: notice.id }, tokens[0])).notice.readRates).toBeNull();
+    // Audited: the publication and each resident's first reading.
+    expect(await sys.audits('governance', notice.id)).toEqual([
+      { action: 'notice.create', role: 'site_officer' }, { action: 'notice.read', role: 'resident' }, { action: 'notice.read', role: 'resident' },
+    ]);
   });
 
   it('the publish job publishes a scheduled notice when its time comes (controllable clock)', async () => {
@@ -67,6 +71,7 @@ describe('public disclosure notices (governance)', () => {
     expect((await sys.query(`mutation($id: ID!) { withdrawNotice(id: $id, reason: "发错了") { id } }`, { id: notice.id }, other)).errors![0].extensions?.code).toBe('NOT_FOUND');
     expect(dataOf(await sys.query(`mutation($id: ID!) { withdrawNotice(id: $id, reason: "发错了") { status } }`, { id: notice.id }, n.officer)).withdrawNotice.status).toBe('WITHDRAWN');
     expect(dataOf(await sys.query(LIST, {}, tokens[3])).notices.nodes.map((x: { title: string }) => x.title)).not.toContain('停水通知');
+    expect(await sys.audits('governance', notice.id)).toEqual([{ action: 'notice.create', role: 'site_officer' }, { action: 'notice.withdraw', role: 'site_officer' }]);
   });
 
   it('rejects a past publish time, an expiry before publishing and a site outside scope, writing nothing', async () => {

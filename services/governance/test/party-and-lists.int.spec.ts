@@ -48,6 +48,7 @@ describe('party organization, joint meetings and the three lists (governance)', 
     ]);
     const page = dataOf(await sys.query(`query($s: ID!) { jointMeetings(siteId: $s) { totalCount nodes { title resolutions { title } } } }`, { s: n.siteId }, n.officer)).jointMeetings;
     expect(page.totalCount).toBe(1);
+    expect(await sys.audits('governance', meeting.id)).toEqual([{ action: 'joint_meeting.record', role: 'site_officer' }]);
   });
 
   it('refuses a resolution due in the past (typed error with its path) and writes nothing at all', async () => {
@@ -73,6 +74,10 @@ describe('party organization, joint meetings and the three lists (governance)', 
     expect((await set('DONE')).errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'note' });
     expect(dataOf(await set('DONE', '已更换并调试')).setListItemStatus).toEqual({ status: 'DONE', completionNote: '已更换并调试' });
     expect((await set('CANCELLED', '取消')).errors![0].extensions).toMatchObject({ reason: 'BAD_TRANSITION' });
+    // Audited: the creation and the two moves that happened, none of the refused ones.
+    expect(await sys.audits('governance', item.id)).toEqual([
+      { action: 'list_item.create', role: 'site_officer' }, { action: 'list_item.status', role: 'site_officer' }, { action: 'list_item.status', role: 'site_officer' },
+    ]);
   });
 
   it('scopes the lists: the grid worker sees grid items of their site and what they own; the unit what it owns', async () => {

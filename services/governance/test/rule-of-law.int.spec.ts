@@ -33,6 +33,7 @@ describe('rule of law (governance)', () => {
     expect(dataOf(await sys.query(`query($s: ID!) { legalAdvisers(siteId: $s) { name } }`, { s: n.siteId }, outsider)).legalAdvisers).toEqual([]);
     const officerTry = await sys.query(`mutation($i: RegisterLegalAdviserInput!) { registerLegalAdviser(input: $i) { id } }`, { i: { regionCode: '530102', name: 'x', kind: 'LEGAL_ADVISER', siteIds: [] } }, n.officer);
     expect(officerTry.errors![0].extensions?.code).toBe('FORBIDDEN');
+    expect(await sys.audits('governance', adviserId)).toEqual([{ action: 'legal_adviser.register', role: 'county' }]);
   });
 
   it('schedules a visit and takes bookings up to capacity, once per resident; officers see who booked and why', async () => {
@@ -58,6 +59,10 @@ describe('rule of law (governance)', () => {
     // A cancellation frees a place.
     dataOf(await sys.query(`mutation($v: ID!) { cancelLawyerVisitBooking(visitId: $v) { remaining } }`, { v: visit.id }, residents[1]));
     expect(dataOf(await book(residents[2])).bookLawyerVisit.remaining).toBe(0);
+    // Audited: the visit, the three bookings that were taken and the cancellation; no refused attempt.
+    expect((await sys.audits('governance', visit.id)).map((a) => a.action)).toEqual([
+      'lawyer_visit.schedule', 'lawyer_visit.book', 'lawyer_visit.book', 'lawyer_visit.cancel_booking', 'lawyer_visit.book',
+    ]);
   });
 
   it('never overbooks under concurrent bookings', async () => {
@@ -86,5 +91,6 @@ describe('rule of law (governance)', () => {
     expect(dataOf(await sys.query(`{ mediationCases { title } }`, {}, residents[0])).mediationCases).toEqual([{ title: '邻里噪音纠纷' }]);
     expect(dataOf(await sys.query(`{ mediationCases { title } }`, {}, residents[1])).mediationCases).toEqual([]);
     expect(dataOf(await sys.query(`{ mediationCases { title } }`, {}, await tokenFor({ role: 'site_officer', sites: [n.siteIds[1]] }))).mediationCases).toEqual([]);
+    expect((await sys.audits('governance', c.id)).map((a) => a.action)).toEqual(['mediation_case.open', 'mediation_case.session', 'mediation_case.close']);
   });
 });

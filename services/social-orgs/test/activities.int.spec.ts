@@ -85,6 +85,12 @@ describe('activities with registration, waiting list and attendance', () => {
     // Residents cannot check in or change the activity.
     const self = await sys.direct('social-orgs', CHECK_IN, { id: c.id }, await residentToken(r3));
     expect(errorOf(self)).toMatchObject({ code: 'FORBIDDEN' });
+
+    // Audited: the activity and its capacity change; each registration, the cancellation and the check-in, by whom.
+    expect(await sys.audits('social-orgs', act.id)).toEqual([{ action: 'activity.create', role: 'ngo_member' }, { action: 'activity.set_capacity', role: 'ngo_member' }]);
+    expect(await sys.audits('social-orgs', a.id)).toEqual([{ action: 'activity.register', role: 'resident' }, { action: 'activity.cancel_registration', role: 'resident' }]);
+    expect(await sys.audits('social-orgs', b.id)).toEqual([{ action: 'activity.register', role: 'resident' }, { action: 'activity.check_in', role: 'ngo_member' }]);
+    expect(await sys.audits('social-orgs', c.id)).toEqual([{ action: 'activity.register', role: 'ngo_member' }]);
   });
 
   it('gives the last places to exactly as many people as there are, when many sign up at once', async () => {

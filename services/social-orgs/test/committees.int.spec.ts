@@ -39,7 +39,7 @@ describe('professional committees and consultations', () => {
     // Scope: both NGOs see the committee (their region); each sees only its own consultation, by every path.
     const READ = `query($k: ID!, $a: ID!, $b: ID!) { committee(id: $k) { id consultations { id } } a: consultation(id: $a) { id advice } b: consultation(id: $b) { id } }`;
     for (const res of [await direct(READ, { k: k.id, a: a.id, b: b.id }, o.ngoA), await sys.query(READ, { k: k.id, a: a.id, b: b.id }, o.ngoA)]) {
-      expect(dataOf(res)).toEqual({ committee: { id: k.id, consultations: [{ id: a.id }] }, a: { id: a.id, advice: expect.any(String) }, b: null });
+      expect(dataOf(res)).toEqual({ committee: { id: k.id, consultations: [{ id: a.id }] }, a: { id: a.id, advice: '以家庭为单位开展代际沟通小组，每月一次个案督导' }, b: null });
     }
     const ENTS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ProfessionalCommittee { id } ... on Consultation { id } } }`;
     const reps = [{ __typename: 'ProfessionalCommittee', id: k.id }, { __typename: 'Consultation', id: a.id }, { __typename: 'Consultation', id: b.id }];
@@ -47,6 +47,12 @@ describe('professional committees and consultations', () => {
     expect(dataOf(await direct(ENTS, { r: reps }, o.county))._entities).toEqual([{ id: k.id }, { id: a.id }, { id: b.id }]);
     expect(dataOf(await direct(ENTS, { r: reps }, o.otherCounty))._entities).toEqual([null, null, null]);
     expect(dataOf(await direct(`{ committees { totalCount } }`, {}, o.otherCounty)).committees.totalCount).toBe(0);
+    // Audited: the committee and its two members, each consultation and the one advice; no refused attempt.
+    expect(await sys.audits('social-orgs', k.id)).toEqual([
+      { action: 'committee.create', role: 'county' }, { action: 'committee.add_member', role: 'county' }, { action: 'committee.add_member', role: 'county' },
+    ]);
+    expect(await sys.audits('social-orgs', a.id)).toEqual([{ action: 'consultation.request', role: 'ngo_member' }, { action: 'consultation.advice', role: 'county' }]);
+    expect(await sys.audits('social-orgs', b.id)).toEqual([{ action: 'consultation.request', role: 'ngo_member' }]);
   });
 
   it('refuses bad committees and consultations typed, writing nothing', async () => {

@@ -100,6 +100,12 @@ describe('micro-services, contracts and venture projects', () => {
       expect(dataOf(await entities([{ __typename: 'ServiceContract', id: c.id }], o.ngoB))._entities).toEqual([null]);
       expect(dataOf(await entities([{ __typename: 'ServiceContract', id: c.id }], o.ngoA))._entities).toEqual([{ id: c.id }]);
       expect(errorOf(await direct(`mutation($id: ID!) { submitMilestoneEvidence(milestoneId: $id, evidence: "冒充") { id } }`, { id: m1.id }, o.ngoB))).toMatchObject({ code: 'NOT_FOUND' });
+      // Audited: every step that happened, by whom; none of the refused ones.
+      const evidenceAndAcceptance = [{ action: 'contract.milestone_evidence', role: 'ngo_member' }, { action: 'contract.milestone_accept', role: 'county' }];
+      expect(await sys.audits('social-orgs', c.id)).toEqual([
+        { action: 'contract.sign', role: 'county' }, ...evidenceAndAcceptance, { action: 'contract.payment', role: 'county' },
+        ...evidenceAndAcceptance, { action: 'contract.rate', role: 'county' },
+      ]);
     });
 
     it('refuses bad contracts typed and writes nothing', async () => {
@@ -160,6 +166,14 @@ describe('micro-services, contracts and venture projects', () => {
       expect(dataOf(await direct(`query($id: ID!) { ventureApplication(id: $id) { id } }`, { id: b.id }, o.ngoA)).ventureApplication).toBeNull();
       expect(dataOf(await sys.query(`mutation($id: ID!) { rejectVentureApplication(applicationId: $id) { status } }`, { id: b.id }, o.county)).rejectVentureApplication.status).toBe('REJECTED');
       expect(dataOf(await sys.query(`query($id: ID!) { ventureCall(id: $id) { fundedYuan } }`, { id: call.id }, o.county)).ventureCall.fundedYuan).toBe(55000);
+      // Audited: the call, and each application's every move, by whom.
+      expect(await sys.audits('social-orgs', call.id)).toEqual([{ action: 'venture.open_call', role: 'county' }]);
+      expect(await sys.audits('social-orgs', a.id)).toEqual([
+        { action: 'venture.apply', role: 'ngo_member' }, { action: 'venture.under_review', role: 'county' }, { action: 'venture.under_review', role: 'province' },
+        { action: 'venture.public_notice', role: 'county' }, { action: 'venture.funded', role: 'county' },
+        { action: 'venture.midterm_evaluated', role: 'county' }, { action: 'venture.final_evaluated', role: 'county' },
+      ]);
+      expect(await sys.audits('social-orgs', b.id)).toEqual([{ action: 'venture.apply', role: 'ngo_member' }, { action: 'venture.rejected', role: 'county' }]);
     });
 
     it('refuses applications after the call closes or outside the region, typed, writing nothing', async () => {
