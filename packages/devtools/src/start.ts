@@ -36,10 +36,12 @@ const startSettings = {
   ...platformSettings,
   START_READY_TIMEOUT_MS: setting.int(120_000, '`pnpm start`: how long to wait for every process to answer /ready', 1_000),
   START_EMBEDDED_PG_PORT: setting.port(54329, '`pnpm start`: port of the embedded PostgreSQL when the port of DATABASE_URL is taken by something else'),
+  START_EMBEDDED_PG_DIR: setting.string('.data/postgres', '`pnpm start`: data directory of the embedded PostgreSQL (relative to the repository root, or absolute)'),
   START_DEMO_DATA: setting.bool(true, '`pnpm start`: load the demo data (as `pnpm seed --scale demo`) when the database has no regions yet'),
 };
 
-const EMBEDDED_DATA_DIR = path.join(REPO_ROOT, '.data', 'postgres');
+/** Where the embedded PostgreSQL keeps its data (START_EMBEDDED_PG_DIR, read in main). */
+let EMBEDDED_DATA_DIR = path.join(REPO_ROOT, '.data', 'postgres');
 const USAGE = `Usage: pnpm start [--only <name,...>] [--raw]
 
 Runs every api, worker and the gateway of Anju, with PostgreSQL and Redis checked first.
@@ -237,6 +239,7 @@ function shutdown(reason: string, code: number, graceMs = 15_000): Promise<never
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const { config, portOf } = loadStartConfig();
+  EMBEDDED_DATA_DIR = path.resolve(REPO_ROOT, config.START_EMBEDDED_PG_DIR);
   const selected = PROCESSES.filter((d) => !args.only || args.only.has(d.service));
   const missing = selected.filter((d) => !fs.existsSync(path.join(REPO_ROOT, d.entry)));
   if (missing.length) {
