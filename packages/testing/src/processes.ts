@@ -105,7 +105,8 @@ export class ServiceProcess {
     return sp;
   }
 
-  async waitForLog(fragment: string, timeoutMs = 30_000): Promise<void> {
+  /** Polls the output; the bound is generous because a cold tsx boot takes tens of seconds on a loaded machine. */
+  async waitForLog(fragment: string, timeoutMs = 90_000): Promise<void> {
     await until(async () => this.output.includes(fragment), `"${fragment}" in the output of ${this.proc.spawnfile}`, timeoutMs);
   }
 
