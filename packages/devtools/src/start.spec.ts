@@ -2,7 +2,8 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { TEST_PG_SERVER, admin, freePort, testDatabaseName, testQueuePrefix, until, withClient } from '@anju/testing';
+import IORedis from 'ioredis';
+import { TEST_PG_SERVER, TEST_REDIS_URL, admin, deleteKeys, freePort, testDatabaseName, testQueuePrefix, until, withClient } from '@anju/testing';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -30,9 +31,18 @@ describe('pnpm start', () => {
 
   const launch = async (env: Record<string, string>) => {
     const ports = { GOVERNANCE_PORT: String(await freePort()), GOVERNANCE_WORKER_HEALTH_PORT: String(await freePort()) };
+    const prefix = testQueuePrefix();
+    cleanups.push(async () => {
+      const redis = new IORedis(TEST_REDIS_URL);
+      try {
+        await deleteKeys(redis, `${prefix}:*`);
+      } finally {
+        redis.disconnect();
+      }
+    });
     start = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'start.ts'), '--only', 'governance'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, NO_COLOR: '1', QUEUE_PREFIX: testQueuePrefix(), ...ports, ...env },
+      env: { ...process.env, NO_COLOR: '1', QUEUE_PREFIX: prefix, ...ports, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     start.stdout!.on('data', (d) => (output += d));

@@ -8,7 +8,7 @@ import { dropDatabasesOfRun, TEST_REDIS_URL, TEST_RUN } from './database';
 import { deleteKeys } from './system';
 
 export default async function globalTeardown(): Promise<void> {
-  const dropped = (await dropDatabasesOfRun(TEST_RUN)).filter((d) => !/^anju_tpl(build)?\d+_/.test(d));
+  const dropped = (await dropDatabasesOfRun(TEST_RUN)).filter((d) => !/^anju_tpl(build)?\d*_/.test(d));
   const redis = new IORedis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   let keys = 0;
   try {
