@@ -39,11 +39,15 @@ export async function listenForCacheInvalidation(
   follow();
 
   lifecycle.onStop('gateway cache invalidation', async () => {
-    await Promise.all(listeners.map((l) => l.close()));
-    // BullMQ leaves connections it was given open.
-    for (const c of connections) c.disconnect();
-    subscriber.disconnect();
-    publisher.disconnect();
+    // Connections first (BullMQ leaves those it was given open): a listener blocked on a Redis that
+    // is gone would otherwise wait for it. Then the listeners, for at most a second.
+    for (const c of [...connections, subscriber, publisher]) c.disconnect();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(listeners.map((l) => l.close().catch(() => undefined))),
+      new Promise((resolve) => (timer = setTimeout(resolve, 1_000))),
+    ]);
+    clearTimeout(timer);
   });
 
   return (subgraph: string) => {
