@@ -76,7 +76,7 @@ describe('event chains of the catalog, producer to consumer', () => {
     const site = dataOf(await sys.query(`mutation($i: RegisterSiteInput!) { registerSite(input: $i) { id } }`,
       { i: { regionCode: '530102', name: '链路安置点', address: '五华区链路1号', latitude: 25.1, longitude: 102.71, plannedHouseholds: 120 } }, n.provinceToken)).registerSite;
     await delivered('site.registered', { siteId: site.id });
-    for (const consumer of ['employment', 'matching'] as const) {
+    for (const consumer of ['employment', 'social-orgs', 'matching'] as const) {
       expect(await sys.sql(`SELECT region_code, name, planned_households FROM ${schemaOf(consumer)}.site_directory WHERE site_id = $1`, [site.id]))
         .toEqual([{ region_code: '530102', name: '链路安置点', planned_households: 120 }]);
     }
@@ -87,8 +87,10 @@ describe('event chains of the catalog, producer to consumer', () => {
     await delivered('resident.registered', { residentId });
     expect(await sys.sql(`SELECT household_id, labour_capacity, can_work_away FROM employment.labour_profile WHERE resident_id = $1`, [residentId]))
       .toEqual([{ household_id: householdId, labour_capacity: 'weak', can_work_away: true }]);
-    expect(await sys.sql(`SELECT household_id, site_id FROM matching.resident_directory WHERE resident_id = $1`, [residentId]))
-      .toEqual([{ household_id: householdId, site_id: n.siteId }]);
+    for (const schema of ['matching', 'social_orgs']) {
+      expect(await sys.sql(`SELECT household_id, site_id FROM ${schema}.resident_directory WHERE resident_id = $1`, [residentId]))
+        .toEqual([{ household_id: householdId, site_id: n.siteId }]);
+    }
   });
 
   chain('resident.updated', async () => {
@@ -108,6 +110,7 @@ describe('event chains of the catalog, producer to consumer', () => {
       { id: residentId, i: { movedOutOn: on, reason: '投亲靠友' } }, n.officer));
     await delivered('resident.moved_out', { residentId });
     expect(await sys.sql(`SELECT to_char(moved_out_on, 'YYYY-MM-DD') AS on FROM employment.labour_profile WHERE resident_id = $1`, [residentId])).toEqual([{ on }]);
+    expect(await sys.sql(`SELECT to_char(moved_out_on, 'YYYY-MM-DD') AS on FROM social_orgs.resident_directory WHERE resident_id = $1`, [residentId])).toEqual([{ on }]);
   });
 
   chain('micro_issue.resolved', async () => {
@@ -163,8 +166,9 @@ describe('event chains of the catalog, producer to consumer', () => {
 
   chain('activity.attended', async () => {
     const { residentId } = await newResident();
+    await sys.waitForIdle(); // social-orgs learns the resident's site from resident.registered
     const o = await twoOrganizations(sys, n.provinceToken);
-    const startsAt = new Date(sys.clock.now().getTime() + 3_600_000).toISOString();
+    const startsAt = new Date(sys.clock.now().getTime() - 600_000).toISOString(); // on now: check-in is open only during the activity
     const act = dataOf(await sys.query(`mutation($i: CreateActivityInput!) { createActivity(input: $i) { id } }`,
       { i: { siteId: n.siteId, title: '四点半课堂', kind: 'CULTURAL', startsAt, endsAt: new Date(sys.clock.now().getTime() + 3 * 3_600_000).toISOString(), capacity: 5 } }, o.ngoA)).createActivity;
     const reg = dataOf(await sys.query(`mutation($i: RegisterForActivityInput!) { registerForActivity(input: $i) { id } }`,

@@ -43,7 +43,7 @@ export const EVENTS = {
   'site.registered': defineEvent({
     version: 1,
     producer: 'governance',
-    consumers: ['employment', 'matching'],
+    consumers: ['employment', 'social-orgs', 'matching'],
     description: 'A resettlement site (安置点) was registered; consumers keep a local directory of sites for scoping, roll-ups and distances.',
     payload: z.object({
       siteId: id,
@@ -57,7 +57,7 @@ export const EVENTS = {
   'resident.registered': defineEvent({
     version: 1,
     producer: 'governance',
-    consumers: ['employment', 'matching'],
+    consumers: ['employment', 'social-orgs', 'matching'],
     description: 'A resident (居民) was registered in a household of a resettlement site.',
     payload: z.object({
       residentId: id,
@@ -99,7 +99,7 @@ export const EVENTS = {
   'resident.moved_out': defineEvent({
     version: 1,
     producer: 'governance',
-    consumers: ['employment'],
+    consumers: ['employment', 'social-orgs'],
     description: 'A resident moved out of the site (迁出); they no longer count in its roll-ups.',
     payload: z.object({ residentId: id, householdId: id, siteId: id, regionCode, movedOutOn: isoDate, reason: z.string() }),
   }),

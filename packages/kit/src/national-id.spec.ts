@@ -1,4 +1,4 @@
-import { checkCharacter, maskNationalId, maskPhone, parseNationalId } from './national-id';
+import { ageByYear, checkCharacter, maskNationalId, maskPhone, parseNationalId } from './national-id';
 
 describe('GB 11643 national ID', () => {
   const TODAY = new Date('2026-11-30T12:00:00Z');
@@ -40,7 +40,14 @@ describe('GB 11643 national ID', () => {
   });
 
   it('masks without the birth date, and phones', () => {
-    expect(maskNationalId('53010219850312123X')).toBe('530102********123X');
+    expect(maskNationalId('53010219850312123X')).toBe('530102************');
     expect(maskPhone('13812341234')).toBe('138****1234');
+  });
+
+  it('counts age by the year in Yunnan, so it never changes on the birthday', () => {
+    expect(ageByYear('1985-03-12', new Date('2026-03-11T00:00:00Z'))).toBe(41);
+    expect(ageByYear('1985-03-12', new Date('2026-03-12T00:00:00Z'))).toBe(41);
+    expect(ageByYear('1985-12-31', new Date('2026-12-31T15:59:59Z'))).toBe(41);
+    expect(ageByYear('1985-12-31', new Date('2026-12-31T16:00:00Z'))).toBe(42); // already 2027 in Yunnan
   });
 });

@@ -1,3 +1,5 @@
+import { provinceDate } from './calendar';
+
 /**
  * Resident identity card numbers (居民身份证号码), GB 11643-1999: 6-digit region code, 8-digit
  * birth date, 3-digit sequence (odd for men, even for women), ISO 7064 MOD 11-2 check character.
@@ -50,9 +52,16 @@ export function parseNationalId(raw: string, today: Date): { ok: true; facts: Na
   };
 }
 
-/** `530102********123X`: region and the last four kept, the birth date never shown. */
+/**
+ * `530102************`: the county code (区县代码) only. What any role sees of a resident together
+ * must leave at least 10,000 candidate numbers (the README's "Security model"): the county code is
+ * shown, the age gives the birth year (see `ageByYear`), the gender the sequence's parity. Left
+ * unknown: the birth day within the year (365) × the sequence of that parity (500) = 182,500
+ * numbers, the check digit adding nothing (it follows from the rest). Showing the last four, as
+ * was done, gave away sequence and check digit: 365 candidates, found by a few dozen searches.
+ */
 export function maskNationalId(id: string): string {
-  return `${id.slice(0, 6)}********${id.slice(14)}`;
+  return `${id.slice(0, 6)}${'*'.repeat(12)}`;
 }
 
 /** `138****1234`. */
@@ -65,3 +74,11 @@ export function isMobilePhone(phone: string): boolean {
   return /^1[3-9]\d{9}$/.test(phone);
 }
 
+/**
+ * Age as the province counts years (this year in Yunnan − the birth year): it reveals the birth
+ * year and nothing finer, even to someone who watches it every day (whole years to the birthday
+ * would change on the birthday and give the day away).
+ */
+export function ageByYear(birthDate: string, at: Date): number {
+  return Number(provinceDate(at).slice(0, 4)) - Number(birthDate.slice(0, 4));
+}

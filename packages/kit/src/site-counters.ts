@@ -82,6 +82,8 @@ export async function dropSiteCounters(q: QueryRunner, table: string, counts: Si
  */
 export function siteCountSql(p: Principal, table: string, column: string, siteIdsParam = 1): { sql: string; params: unknown[] } | null {
   if (!['province', 'county', 'site_officer', 'grid_worker'].includes(p.role)) return null;
+  // A grid worker with grids reaches part of a site only: a site's counter would tell them the whole.
+  if (p.role === 'grid_worker' && p.grids.length) return null;
   const scope = placeFilter(p, { site: 'c.site_id', region: 'c.region_code' }, siteIdsParam + 1);
   return {
     sql: `SELECT c.site_id AS "siteId", c.${column} AS n FROM ${table} c WHERE c.site_id = ANY($${siteIdsParam}::uuid[]) AND ${scope.sql}`,

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { findSite } from '@anju/contracts';
-import { ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, isIsoDate } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, isIsoDate, uuidsOf } from '@anju/kit';
 
 /** Who may change employment records: officers and grid workers, each within their scope. */
 export const WRITERS = ['province', 'county', 'site_officer', 'grid_worker'] as const;
@@ -15,6 +15,7 @@ export const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a
  * their own site's courses, jobs and projects.
  */
 export function scopeSql(p: Principal, alias: string, firstParam: number, kind: 'household' | 'site' = 'household'): { sql: string; params: unknown[] } {
+  if (kind === 'household' && byGrid(p)) return gridHouseholdsSql(alias, firstParam, p);
   if (p.role === 'resident') {
     const col = kind === 'household' ? 'household_id' : 'site_id';
     return {
@@ -23,6 +24,23 @@ export function scopeSql(p: Principal, alias: string, firstParam: number, kind: 
     };
   }
   return placeFilter(p, { site: `${alias}.site_id`, region: `${alias}.region_code` }, firstParam);
+}
+
+/** A grid worker (网格员) with grids reaches the households placed in them only, as in governance — not the whole site. */
+export const byGrid = (p: Principal) => p.role === 'grid_worker' && p.grids.length > 0;
+
+/** Household-level rows of a grid worker's grids (household_place has each household's grid from governance's events). */
+export function gridHouseholdsSql(alias: string, firstParam: number, p: Principal): { sql: string; params: unknown[] } {
+  return {
+    sql: `${alias}.household_id IN (SELECT hp.household_id FROM household_place hp WHERE hp.grid_id = ANY($${firstParam}::uuid[]))`,
+    params: [uuidsOf(p.grids)],
+  };
+}
+
+/** Whether the caller may write a household-level row: a grid worker in their grids only; others by site and region. */
+function coversHousehold(p: Principal, place: { siteId: string; regionCode: string; gridId?: string | null }): boolean {
+  if (byGrid(p)) return place.gridId != null && p.grids.includes(place.gridId);
+  return coversPlace(p, place);
 }
 
 /** A calendar date `YYYY-MM-DD` that exists. */
@@ -58,14 +76,14 @@ export interface ResidentPlace {
 export async function residentForWrite(db: Db, p: Principal, residentId: string, field: string): Promise<ResidentPlace> {
   requireRole(p, ...WRITERS);
   if (!isUuid(residentId)) throw new InputError(field, 'Not a resident id.', 'FORMAT');
-  const [row]: ResidentPlace[] = await db.query(
-    `SELECT resident_id AS "residentId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode",
-            to_char(moved_out_on, 'YYYY-MM-DD') AS "movedOutOn"
-       FROM labour_profile WHERE resident_id = $1`,
+  const [row]: (ResidentPlace & { gridId: string | null })[] = await db.query(
+    `SELECT lp.resident_id AS "residentId", lp.household_id AS "householdId", lp.site_id AS "siteId", lp.region_code AS "regionCode",
+            to_char(lp.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn", hp.grid_id AS "gridId"
+       FROM labour_profile lp LEFT JOIN household_place hp ON hp.household_id = lp.household_id WHERE lp.resident_id = $1`,
     [residentId],
   );
   if (!row) throw new NotFoundError(field, 'No such resident.');
-  if (!coversPlace(p, row)) throw new ForbiddenError('The resident is outside your scope.');
+  if (!coversHousehold(p, row)) throw new ForbiddenError('The resident is outside your scope.');
   if (row.movedOutOn) throw new InputError(field, 'The resident has moved out of the site.', 'MOVED_OUT');
   return row;
 }
@@ -79,12 +97,12 @@ export interface HouseholdPlace {
 export async function householdForWrite(db: Db, p: Principal, householdId: string, field: string): Promise<HouseholdPlace> {
   requireRole(p, ...WRITERS);
   if (!isUuid(householdId)) throw new InputError(field, 'Not a household id.', 'FORMAT');
-  const [row]: HouseholdPlace[] = await db.query(
-    `SELECT household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode" FROM household_place WHERE household_id = $1`,
+  const [row]: (HouseholdPlace & { gridId: string | null })[] = await db.query(
+    `SELECT household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode", grid_id AS "gridId" FROM household_place WHERE household_id = $1`,
     [householdId],
   );
   if (!row) throw new NotFoundError(field, 'No such household (employment knows households from their registered residents).');
-  if (!coversPlace(p, row)) throw new ForbiddenError('The household is outside your scope.');
+  if (!coversHousehold(p, row)) throw new ForbiddenError('The household is outside your scope.');
   return row;
 }
 
@@ -105,7 +123,13 @@ export async function rowForWrite<T extends { siteId: string; regionCode: string
   if (!isUuid(id)) throw new InputError(field, `Not ${what} id.`, 'FORMAT');
   const [row]: T[] = await db.query(sql, [id]);
   if (!row) throw new NotFoundError(field, `No such ${what.replace(/^an? /, '')}.`);
-  if (!coversPlace(p, row)) throw new ForbiddenError(`The ${what.replace(/^an? /, '')} is outside your scope.`);
+  // A household's row (a job, an enrollment, land): a grid worker needs the household's grid.
+  const householdId = (row as { householdId?: string }).householdId;
+  const [place] = householdId && byGrid(p)
+    ? await db.query(`SELECT grid_id AS "gridId" FROM household_place WHERE household_id = $1`, [householdId]) as { gridId: string | null }[]
+    : [];
+  const covered = householdId ? coversHousehold(p, { ...row, gridId: place?.gridId ?? null }) : coversPlace(p, row);
+  if (!covered) throw new ForbiddenError(`The ${what.replace(/^an? /, '')} is outside your scope.`);
   return row;
 }
 

@@ -18,7 +18,7 @@ export async function startGovernanceApi(config: GovernanceConfig, opts: StartOp
     schemaFile: SCHEMA_FILE,
     resolvers,
     data: governanceData,
-    context: (runtime) => buildContext({ db: runtime.db, vault }),
+    context: (runtime) => buildContext({ db: runtime.db, vault, lookupsPerDay: config.NATIONAL_ID_LOOKUPS_PER_DAY }),
     logDestination: opts.logDestination,
     clock: opts.clock,
   });

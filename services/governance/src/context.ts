@@ -25,6 +25,8 @@ import { ModelResidentService } from './model-resident/model-resident.service';
 export interface GovernanceDeps {
   db: DataSource;
   vault: PersonalDataVault;
+  /** NATIONAL_ID_LOOKUPS_PER_DAY. */
+  lookupsPerDay?: number;
 }
 
 export interface GovernanceContext extends RequestBase {
@@ -79,7 +81,7 @@ export function buildContext(deps: GovernanceDeps) {
       regions: () => new RegionService(db, p),
       sites: () => new SiteService(db, p),
       households: () => new HouseholdService(db, p),
-      residents: (c) => new ResidentService(db, vault, p, c.households, base.clock),
+      residents: (c) => new ResidentService(db, vault, p, c.households, base.clock, deps.lookupsPerDay),
       grids: () => new GridService(db, p),
       buildings: () => new BuildingService(db, p, base.clock),
       audit: () => new AuditService(db, p),

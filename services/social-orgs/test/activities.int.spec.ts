@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { REGISTER_RESIDENT, TestSystem, dataOf, residentInput, seedPlace, tokenFor, until, type Place } from '@anju/testing';
-import { errorOf, inDays, twoOrganizations, type Orgs } from './fixtures';
+import { errorOf, inDays, knownResidents, knownSite, minutesFromNow, twoOrganizations, type Orgs } from './fixtures';
 
 const CREATE = `mutation($i: CreateActivityInput!) { createActivity(input: $i) { id organizationId organizationName capacity registeredCount waitlistCount } }`;
 const REGISTER = `mutation($i: RegisterForActivityInput!) {
@@ -26,17 +26,19 @@ describe('activities with registration, waiting list and attendance', () => {
     place = await seedPlace(sys, 1);
     siteId = place.siteIds[0];
     o = await twoOrganizations(sys, place.provinceToken);
+    await knownSite(sys, '530102', siteId);
   });
   afterAll(() => sys?.stop());
 
   const newActivity = async (token: string, capacity: number, extra: Record<string, unknown> = {}) =>
     dataOf(await sys.direct('social-orgs', CREATE, { i: { siteId, title: '彝族刺绣分享会', kind: 'CULTURAL', startsAt: inDays(sys.clock, 3), endsAt: inDays(sys.clock, 3, 16), capacity, ...extra } }, token)).createActivity;
   const residentToken = (id: string) => tokenFor({ role: 'resident', resident: id, sites: [siteId] });
+  const openNow = () => ({ startsAt: minutesFromNow(sys.clock, -10), endsAt: minutesFromNow(sys.clock, 120) });
 
   it('fills the places, then the waiting list; a cancellation promotes the first waiting; check-in publishes activity.attended', async () => {
-    const act = await newActivity(o.ngoA, 2);
+    const act = await newActivity(o.ngoA, 2, openNow());
     expect(act).toMatchObject({ organizationId: o.orgA, capacity: 2, registeredCount: 0 });
-    const [r1, r2, r3, r4] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const [r1, r2, r3, r4] = await knownResidents(sys, siteId, 4);
 
     // A resident signs up themselves, straight to the subgraph and through the gateway.
     const a = dataOf(await sys.direct('social-orgs', REGISTER, { i: { activityId: act.id, participantName: '李阿姨', phone: '138 1234 5678' } }, await residentToken(r1))).registerForActivity;
@@ -95,7 +97,7 @@ describe('activities with registration, waiting list and attendance', () => {
 
   it('gives the last places to exactly as many people as there are, when many sign up at once', async () => {
     const act = await newActivity(o.ngoA, 3);
-    const residents = Array.from({ length: 12 }, () => randomUUID());
+    const residents = await knownResidents(sys, siteId, 12);
     const results = await Promise.all(residents.map(async (r, i) =>
       dataOf(await sys.direct('social-orgs', REGISTER, { i: { activityId: act.id, participantName: `居民${i}` } }, await residentToken(r))).registerForActivity));
     expect(results.filter((r) => r.status === 'REGISTERED')).toHaveLength(3);
@@ -106,12 +108,12 @@ describe('activities with registration, waiting list and attendance', () => {
   });
 
   it('lets a site officer see and run the activities at their site, and nothing elsewhere', async () => {
-    const act = await newActivity(o.ngoB, 2);
+    const act = await newActivity(o.ngoB, 2, openNow());
     const officer = await tokenFor({ role: 'site_officer', sites: [siteId] });
     const elsewhere = await tokenFor({ role: 'site_officer', sites: [randomUUID()] });
     expect(dataOf(await sys.query(`query($id: ID!) { activity(id: $id) { id } }`, { id: act.id }, officer)).activity).toEqual({ id: act.id });
     expect(dataOf(await sys.query(`query($id: ID!) { activity(id: $id) { id } }`, { id: act.id }, elsewhere)).activity).toBeNull();
-    const reg = dataOf(await sys.query(REGISTER, { i: { activityId: act.id, residentId: randomUUID(), participantName: '代报名' } }, officer)).registerForActivity;
+    const reg = dataOf(await sys.query(REGISTER, { i: { activityId: act.id, residentId: (await knownResidents(sys, siteId, 1))[0], participantName: '代报名' } }, officer)).registerForActivity;
     expect(reg.status).toBe('REGISTERED');
     expect(dataOf(await sys.query(CHECK_IN, { id: reg.id }, officer)).checkInToActivity.status).toBe('ATTENDED');
     expect(errorOf(await sys.query(CHECK_IN, { id: reg.id }, elsewhere))).toMatchObject({ code: 'NOT_FOUND' });
@@ -133,7 +135,7 @@ describe('activities with registration, waiting list and attendance', () => {
 
   it('shows a resident only activities at their own sites and only their own roster entry', async () => {
     const act = await newActivity(o.ngoB, 5);
-    const [me, other] = [randomUUID(), randomUUID()];
+    const [me, other] = await knownResidents(sys, siteId, 2);
     dataOf(await sys.direct('social-orgs', REGISTER, { i: { activityId: act.id, residentId: other, participantName: '邻居' } }, o.ngoB));
     const mine = dataOf(await sys.direct('social-orgs', REGISTER, { i: { activityId: act.id, participantName: '我' } }, await residentToken(me))).registerForActivity;
     const seen = dataOf(await sys.query(ROSTER, { id: act.id }, await residentToken(me))).activity;
@@ -168,6 +170,7 @@ describe('activities with registration, waiting list and attendance', () => {
   it('joins a resident in governance with their registrations through the gateway, scoped by the caller', async () => {
     const officer = await tokenFor({ role: 'site_officer', sites: [siteId] });
     const resident = dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[0], 11) }, officer)).registerResident;
+    await knownResidents(sys, siteId, 1, [resident.id]); // what resident.registered tells social-orgs (no governance worker here)
     const actA = await newActivity(o.ngoA, 5);
     const actB = await newActivity(o.ngoB, 5);
     const regA = dataOf(await sys.direct('social-orgs', REGISTER, { i: { activityId: actA.id, residentId: resident.id, participantName: '居民11' } }, o.ngoA)).registerForActivity;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { addDays, provinceDate, type Clock } from '@anju/kit';
 import { dataOf, tokenFor, type TestSystem } from '@anju/testing';
 
@@ -50,3 +51,26 @@ export const dayIn = (clock: Clock, days: number) => addDays(provinceDate(clock.
 
 /** The first error's extensions, for typed-error assertions. */
 export const errorOf = (res: { errors?: { extensions?: Record<string, unknown> }[] }) => res.errors?.[0]?.extensions;
+
+/** A site social-orgs knows, as governance's site.registered puts it in social-orgs' directory. */
+export async function knownSite(sys: TestSystem, regionCode = '530102', id: string = randomUUID()): Promise<string> {
+  await sys.sql(
+    `INSERT INTO social_orgs.site_directory (site_id, region_code, name, latitude, longitude, planned_households) VALUES ($1, $2, $3, 25.05, 102.7, 300)
+     ON CONFLICT (site_id) DO NOTHING`,
+    [id, regionCode, `安置点 ${id.slice(0, 4)}`],
+  );
+  return id;
+}
+
+/** Residents living at a site, as governance's resident.registered puts them in social-orgs' directory. */
+export async function knownResidents(sys: TestSystem, siteId: string, n: number, ids: string[] = Array.from({ length: n }, () => randomUUID())): Promise<string[]> {
+  await sys.sql(
+    `INSERT INTO social_orgs.resident_directory (resident_id, household_id, site_id, region_code)
+     SELECT r, gen_random_uuid(), $2, s.region_code FROM unnest($1::uuid[]) r, social_orgs.site_directory s WHERE s.site_id = $2 ON CONFLICT DO NOTHING`,
+    [ids, siteId],
+  );
+  return ids;
+}
+
+/** An instant `minutes` from now (negative: in the past), for activity windows open now. */
+export const minutesFromNow = (clock: Clock, minutes: number) => new Date(clock.now().getTime() + minutes * 60_000).toISOString();

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { TestSystem, dataOf, tokenFor, withClient } from '@anju/testing';
 import { overdueReferralsTask } from '../src/casework/overdue-referrals.task';
-import { errorOf, dayIn, inDays, twoOrganizations, type Orgs } from './fixtures';
+import { errorOf, dayIn, inDays, knownResidents, knownSite, twoOrganizations, type Orgs } from './fixtures';
 
 /** Incubation (孵化), social workers (进、管、考、出), casework and referrals with the overdue check. */
 describe('lifecycles: incubation, social workers, casework', () => {
   let sys: TestSystem;
   let o: Orgs;
-  const site = randomUUID();
+  let site: string;
   const direct = (q: string, v: Record<string, unknown>, t: string) => sys.direct('social-orgs', q, v, t);
   const counts = () => sys.sql(`SELECT (SELECT count(*) FROM social_orgs.incubation_step)::int AS i, (SELECT count(*) FROM social_orgs.worker_assessment)::int AS x,
     (SELECT count(*) FROM social_orgs.worker_feedback)::int AS f, (SELECT count(*) FROM social_orgs.referral)::int AS r,
@@ -16,6 +16,7 @@ describe('lifecycles: incubation, social workers, casework', () => {
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'so-lifecycles', workers: ['social-orgs'] });
     o = await twoOrganizations(sys);
+    site = await knownSite(sys);
   });
   afterAll(() => sys?.stop());
 
@@ -65,7 +66,8 @@ describe('lifecycles: incubation, social workers, casework', () => {
       const me = randomUUID();
       dataOf(await sys.query(`mutation($i: SocialWorkerFeedbackInput!) { giveSocialWorkerFeedback(input: $i) { rating } }`, { i: { workerId: w.id, rating: 5, comment: '很耐心' } },
         await tokenFor({ role: 'resident', resident: me, sites: [site] })));
-      dataOf(await direct(`mutation($i: SocialWorkerFeedbackInput!) { giveSocialWorkerFeedback(input: $i) { rating } }`, { i: { workerId: w.id, rating: 4 } }, o.ngoA));
+      const [neighbour] = await knownResidents(sys, site, 1);
+      dataOf(await direct(`mutation($i: SocialWorkerFeedbackInput!) { giveSocialWorkerFeedback(input: $i) { rating } }`, { i: { workerId: w.id, residentId: neighbour, rating: 4 } }, o.ngoA));
       const far = await sys.query(`mutation($i: SocialWorkerFeedbackInput!) { giveSocialWorkerFeedback(input: $i) { rating } }`, { i: { workerId: w.id, rating: 1 } },
         await tokenFor({ role: 'resident', resident: randomUUID(), sites: [randomUUID()] }));
       expect(errorOf(far)).toMatchObject({ code: 'NOT_FOUND' });
@@ -131,7 +133,7 @@ describe('lifecycles: incubation, social workers, casework', () => {
       const youth = dataOf(await sys.query(REFER, { i: { caseId: kase.id, agency: 'YOUTH_LEAGUE', reason: '青少年课后托管', dueOn: dayIn(sys.clock, 20) } }, o.ngoA)).referCase;
       const done = dataOf(await direct(REFER, { i: { caseId: kase.id, agency: 'TRADE_UNION', reason: '务工权益', dueOn: dayIn(sys.clock, 1) } }, o.ngoA)).referCase;
       dataOf(await direct(`mutation($id: ID!) { recordReferralOutcome(referralId: $id, outcome: "工会已介入，工资已追回") { outcome } }`, { id: done.id }, o.ngoA));
-      const bCase = dataOf(await direct(OPEN, { i: { kind: 'FAMILY_THERAPY', title: 'B 的个案' } }, o.ngoB)).openCase;
+      const bCase = dataOf(await direct(OPEN, { i: { kind: 'FAMILY_THERAPY', title: 'B 的个案', siteId: site } }, o.ngoB)).openCase;
       const bRef = dataOf(await direct(REFER, { i: { caseId: bCase.id, agency: 'JUSTICE', reason: '法律咨询', dueOn: dayIn(sys.clock, 1) } }, o.ngoB)).referCase;
 
       // Today nothing is overdue.
@@ -162,7 +164,7 @@ describe('lifecycles: incubation, social workers, casework', () => {
     });
 
     it('refuses bad referrals typed and writes nothing', async () => {
-      const kase = dataOf(await direct(OPEN, { i: { kind: 'INDIVIDUAL_SUPPORT', title: '个案' } }, o.ngoA)).openCase;
+      const kase = dataOf(await direct(OPEN, { i: { kind: 'INDIVIDUAL_SUPPORT', title: '个案', siteId: site } }, o.ngoA)).openCase;
       const before = await counts();
       expect(errorOf(await direct(REFER, { i: { caseId: kase.id, agency: 'JUSTICE', reason: 'x', dueOn: '2020-01-01' } }, o.ngoA))).toMatchObject({ field: 'input.dueOn', reason: 'PAST' });
       expect(errorOf(await direct(REFER, { i: { caseId: kase.id, agency: 'JUSTICE', reason: ' ', dueOn: dayIn(sys.clock, 3) } }, o.ngoA))).toMatchObject({ field: 'input.reason' });

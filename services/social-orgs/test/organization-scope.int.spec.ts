@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TestSystem, dataOf, tokenFor } from '@anju/testing';
-import { errorOf, dayIn, inDays, twoOrganizations, type Orgs } from './fixtures';
+import { errorOf, dayIn, inDays, knownResidents, knownSite, twoOrganizations, type Orgs } from './fixtures';
 
 interface Records { activity: string; registration: string; worker: string; case: string; referral: string }
 
@@ -12,7 +12,7 @@ interface Records { activity: string; registration: string; worker: string; case
 describe('an NGO sees and changes only its own organization', () => {
   let sys: TestSystem;
   let o: Orgs;
-  const site = randomUUID();
+  let site: string;
   const rec: Record<'A' | 'B', Records> = {} as never;
 
   const direct = (q: string, v: Record<string, unknown>, t: string) => sys.direct('social-orgs', q, v, t);
@@ -21,7 +21,7 @@ describe('an NGO sees and changes only its own organization', () => {
     const activity = dataOf(await direct(`mutation($i: CreateActivityInput!) { createActivity(input: $i) { id } }`,
       { i: { siteId: site, title: '四点半课堂开放日', kind: 'EDUCATION', startsAt: inDays(sys.clock, 5), endsAt: inDays(sys.clock, 5, 16), capacity: 10 } }, token)).createActivity.id;
     const registration = dataOf(await direct(`mutation($i: RegisterForActivityInput!) { registerForActivity(input: $i) { id } }`,
-      { i: { activityId: activity, residentId: randomUUID(), participantName: '参与者', phone: '13700001234' } }, token)).registerForActivity.id;
+      { i: { activityId: activity, residentId: (await knownResidents(sys, site, 1))[0], participantName: '参与者', phone: '13700001234' } }, token)).registerForActivity.id;
     const worker = dataOf(await direct(`mutation($i: HireSocialWorkerInput!) { hireSocialWorker(input: $i) { id } }`,
       { i: { name: '社工', qualification: 'SOCIAL_WORKER', certificateNumber: 'S-001', joinedOn: '2026-03-01', siteIds: [site] } }, token)).hireSocialWorker.id;
     const kase = dataOf(await direct(`mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`,
@@ -34,6 +34,7 @@ describe('an NGO sees and changes only its own organization', () => {
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'so-scope', workers: [] });
     o = await twoOrganizations(sys);
+    site = await knownSite(sys);
     rec.A = await seed(o.ngoA);
     rec.B = await seed(o.ngoB);
   });

@@ -80,7 +80,7 @@ async function run(): Promise<void> {
     children.start('governance-worker', 'services/governance/src/worker.ts', { ...common, ...serviceDatabaseEnv(databaseUrl, 'governance'), GOVERNANCE_WORKER_HEALTH_PORT: String(workerPort), JOB_CONCURRENCY: String(WORKER_CONCURRENCY), DATABASE_POOL_SIZE: String(POOL) });
     await waitForOk(`http://127.0.0.1:${workerPort}/ready`, children);
     console.log(`started governance api and worker (NODE_ENV=production, JOB_CONCURRENCY=${WORKER_CONCURRENCY}, DATABASE_POOL_SIZE=${POOL} each, database ${DATABASE})`);
-    const { residentIds } = await seed(databaseUrl);
+    const { siteId, residentIds } = await seed(databaseUrl);
     await db.connect();
 
     // ── 1. Credits through the queue ─────────────────────────────────────────────────────────
@@ -95,7 +95,7 @@ async function run(): Promise<void> {
           id: randomUUID(), name: 'activity.attended', version: EVENTS['activity.attended'].version, producer: 'social-orgs', occurredAt: at,
           payload: {
             attendanceId: randomUUID(), activityId: randomUUID(), organizationId: randomUUID(), residentId: residentIds[k % RESIDENTS],
-            siteId: randomUUID(), attendedAt: at, activityKind: 'bench',
+            siteId, attendedAt: at, activityKind: 'bench', // the residents' own site: governance credits no other
           },
         });
       }

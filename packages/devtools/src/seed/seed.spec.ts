@@ -79,7 +79,7 @@ describe('pnpm seed --scale demo', () => {
     expect(avg).toBeLessThan(4.5);
     // The consumers' copies agree with governance.
     expect(await q(`SELECT (SELECT count(*) FROM employment.labour_profile)::int AS p, (SELECT count(*) FROM governance.resident)::int AS r`)).toEqual({ p: 600, r: 600 });
-    for (const schema of ['employment', 'matching']) {
+    for (const schema of ['employment', 'social_orgs', 'matching']) {
       expect(await q(`SELECT count(*)::int AS n FROM ${schema}.site_directory d FULL JOIN governance.site s ON s.id = d.site_id
                        WHERE d.site_id IS NULL OR s.id IS NULL OR d.region_code <> s.region_code OR d.name <> s.name`)).toEqual({ n: 0 });
     }

@@ -2,7 +2,8 @@ import { socialOrgsData } from '../../../../services/social-orgs/src/data-source
 import { rng, type Rng } from './prng';
 import { maskPhone } from '@anju/kit';
 import { ETHNICITIES, personName } from './people';
-import type { ServiceSeeder } from './seeder';
+import { eachSite, type ServiceSeeder } from './seeder';
+import { siteDirectoryRows, SITE_DIRECTORY_COLUMNS } from './site-directory';
 import { sitePeople, type World } from './world';
 
 const THEMES = ['彩云', '同心', '乌蒙', '阳光', '红土地', '春雨', '暖心', '山花', '启明', '连心', '金沙江', '邻里', '绿野', '益行', '滇源'];
@@ -62,6 +63,14 @@ export const socialOrgsSeeder: ServiceSeeder = {
   async write({ world, log }, db) {
     const counts: Record<string, number> = {};
     const orgs = organizations(world);
+    // Its site directory, what site.registered would have filled (scoping cases and activities by site).
+    if (await db.columns('site_directory')) counts.site_directory = await db.copy('site_directory', SITE_DIRECTORY_COLUMNS, siteDirectoryRows(world));
+    // And resident → site, what resident.registered would have filled (registrations are for a site's residents only).
+    if (await db.columns('resident_directory')) {
+      counts.resident_directory = await db.copy('resident_directory', ['resident_id', 'household_id', 'site_id', 'region_code'], (function* () {
+        for (const { site, people } of eachSite(world)) for (const h of people.households) for (const p of h.members) yield [p.id, h.id, site.id, site.regionCode];
+      })());
+    }
     counts.organization = await db.copy('organization', ['id', 'name', 'kind', 'stage', 'service_region_codes', 'credit_code'],
       orgs.map((o) => [o.id, o.name, o.kind, o.stage, o.served, o.creditCode]));
     const orgsOf = new Map<string, typeof orgs>();

@@ -106,7 +106,8 @@ export class MicroIssueService {
     );
     if (!b) throw new NotFoundError('input.buildingId', 'No such building.');
     if (p.role !== 'resident' && !coversPlace(p, { siteId: b.siteId, regionCode: b.regionCode, gridId: b.gridId })) throw new ForbiddenError('The building is outside your scope.');
-    const level: MicroIssueLevel = b.leaderResidentId ? 'building_leader' : 'grid_worker';
+    // The building leader's own report goes to the grid worker: nobody settles (and earns points on) their own matter.
+    const level: MicroIssueLevel = b.leaderResidentId && b.leaderResidentId !== residentId ? 'building_leader' : 'grid_worker';
     const now = this.clock.now();
     return this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
@@ -173,6 +174,10 @@ export class MicroIssueService {
     const text = note.trim();
     if (text.length < 2 || text.length > 2000) throw new InputError('note', 'Say how it was resolved (2 to 2000 characters).');
     const row = await this.forAction(id);
+    if (this.principal.role === 'resident' && row.reportedByResidentId === this.principal.residentId) {
+      // The reporter earns points when it is resolved: a building leader hands their own matter up instead.
+      throw new ForbiddenError('You reported this micro-issue: hand it up to the grid worker to resolve it.');
+    }
     const now = this.clock.now();
     return this.db.transaction(async (m) => {
       const [done] = returning<{ id: string }>(await m.query(

@@ -12,6 +12,7 @@ import { ModelResidents1764300800000 } from './1764300800000-model-residents';
 import { Points1764310000000 } from './1764310000000-points';
 import { ResidentRetention1764320000000 } from './1764320000000-resident-retention';
 import { SiteCounters1764400000000 } from './1764400000000-site-counters';
+import { NationalIdReveals1764400100000 } from './1764400100000-national-id-reveals';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
@@ -27,4 +28,5 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   Points1764310000000,
   ResidentRetention1764320000000,
   SiteCounters1764400000000,
+  NationalIdReveals1764400100000,
 ];

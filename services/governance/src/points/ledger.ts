@@ -167,11 +167,13 @@ export interface EventCredit {
   quantity?: number;
   /** The process clock's reading as the credit is recorded. */
   recordedAt: Date;
+  /** The site where the fact happened, when it is a site's (an activity): only that site's residents earn. */
+  atSite?: string;
 }
 
 export type CreditOutcome =
   | { outcome: 'credited'; entry: EntryRow }
-  | { outcome: 'duplicate' | 'no-rule' };
+  | { outcome: 'duplicate' | 'no-rule' | 'other-site' };
 
 /**
  * Credits a resident for an event under the co-governance list. At most once per event id (the
@@ -182,6 +184,8 @@ export async function creditFromEvent(m: EntityManager, c: EventCredit): Promise
   const account = await lockAccount(m, c.residentId);
   // Unknown resident: fail, so the event is retried and then dead-lettered for an operator, not lost.
   if (!account) throw new Error(`${c.event} ${c.eventId} names a resident governance does not know`);
+  // A partner cannot mint points for residents elsewhere: the fact must have happened at their site.
+  if (c.atSite !== undefined && account.siteId !== c.atSite) return { outcome: 'other-site' };
   const rule = await ruleFor(m, c.event, account.siteId, account.regionCode);
   if (!rule) return { outcome: 'no-rule' };
   const amount = Math.round(rule.points * (c.quantity ?? 1));

@@ -1,4 +1,4 @@
-import { ageOn, provinceDate } from '@anju/kit';
+import { ageByYear } from '@anju/kit';
 import type { GovernanceContext } from '../context';
 import type { RegisterResidentInput, ResidentFilter, ResidentRow, UpdateResidentInput } from './resident.service';
 
@@ -12,11 +12,13 @@ export const residentResolvers = {
     registerResident: (_: unknown, args: { input: RegisterResidentInput }, ctx: GovernanceContext) => ctx.residents.register(args.input),
     updateResident: (_: unknown, args: { id: string; input: UpdateResidentInput }, ctx: GovernanceContext) => ctx.residents.update(args.id, args.input),
     moveOutResident: (_: unknown, args: { id: string; input: { movedOutOn: string; reason: string } }, ctx: GovernanceContext) => ctx.residents.moveOut(args.id, args.input),
+    findResidentByNationalId: (_: unknown, args: { nationalId: string; reason: string }, ctx: GovernanceContext) =>
+      ctx.residents.findByNationalId(args.nationalId, args.reason),
     revealResidentContact: (_: unknown, args: { id: string; reason: string }, ctx: GovernanceContext) => ctx.residents.revealContact(args.id, args.reason),
   },
   Resident: {
     __resolveReference: (ref: { id: string }, ctx: GovernanceContext) => ctx.loaders.resident.load(ref.id),
-    age: (r: ResidentRow, _: unknown, ctx: GovernanceContext) => ageOn(r.birthDate, provinceDate(ctx.clock.now())),
+    age: (r: ResidentRow, _: unknown, ctx: GovernanceContext) => ageByYear(r.birthDate, ctx.clock.now()),
     household: (r: ResidentRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.household.load(r.householdId),
     site: (r: ResidentRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(r.siteId),
     registeredAt: (r: ResidentRow) => new Date(r.registeredAt).toISOString(),

@@ -1,8 +1,8 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, isMobilePhone, maskNationalId, maskPhone, parseNationalId, requireRole,
-  addYears, isIsoDate, provinceDate, type Clock, type PersonalDataVault, type Principal,
+  AppError, ConflictError, InputError, NotFoundError, coversPlace, isMobilePhone, maskNationalId, maskPhone, parseNationalId, requireRole,
+  isIsoDate, provinceDate, startOfProvinceDay, type Clock, type PersonalDataVault, type Principal,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { isUuid, type HouseholdService } from '../household/household.service';
@@ -80,6 +80,9 @@ export interface RegisterResidentInput {
   movedInOn?: string | null;
 }
 
+/** What counts against a user's daily quota of lookups by full ID number. */
+const LOOKUP_ACTIONS = ['resident.find_by_national_id', 'resident.register_duplicate'];
+
 export class ResidentService {
   constructor(
     private readonly db: DataSource,
@@ -87,7 +90,57 @@ export class ResidentService {
     private readonly principal: Principal,
     private readonly households: HouseholdService,
     private readonly clock: Clock,
+    /** Lookups by full ID number one user may make per day in Yunnan (NATIONAL_ID_LOOKUPS_PER_DAY). */
+    private readonly lookupsPerDay = 20,
   ) {}
+
+  /**
+   * Refuses a lookup by full ID number once the caller has spent the day's quota, counted from the
+   * audit log (each lookup writes its row there). Serialized per user, so concurrent calls cannot
+   * both take the last one; call inside the transaction that writes the audit row.
+   */
+  private async checkLookupQuota(m: { query: DataSource['query'] }, field: string): Promise<void> {
+    const now = this.clock.now();
+    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`national-id-lookup:${this.principal.subject}`]);
+    const dayStart = startOfProvinceDay(provinceDate(now));
+    const [{ n }] = await m.query(
+      // The actions as literals, so the partial index audit_log_national_id_lookups serves the count.
+      `SELECT count(*)::int AS n FROM audit_log WHERE actor_subject = $1 AND action IN (${LOOKUP_ACTIONS.map((a) => `'${a}'`).join(', ')}) AND at >= $2`,
+      [this.principal.subject, dayStart],
+    );
+    if (n >= this.lookupsPerDay) {
+      throw new AppError('FORBIDDEN', `You have used today's ${this.lookupsPerDay} lookups by full ID number; more tomorrow.`, field, { reason: 'DAILY_QUOTA' });
+    }
+  }
+
+  /**
+   * 按身份证号查找: the resident with this full ID number, if in the caller's scope (null otherwise,
+   * whether or not it is registered elsewhere). A reveal: officers who may reveal, with a reason,
+   * audited, within the daily quota.
+   */
+  async findByNationalId(nationalId: string, reason: string): Promise<ResidentRow | null> {
+    requireRole(this.principal, 'province', 'county', 'site_officer');
+    const why = reason.trim();
+    if (why.length < 2 || why.length > 200) throw new InputError('reason', 'Say why you need to find this person by ID number (2 to 200 characters).');
+    const parsed = parseNationalId(nationalId, this.clock.now());
+    if (!parsed.ok) throw new InputError('nationalId', parsed.message, parsed.problem);
+    return this.db.transaction(async (m) => {
+      await this.checkLookupQuota(m, 'nationalId');
+      const scope = scopeSql(this.principal, 'r', 2, 'resident');
+      const [row]: ResidentRow[] = await m.query(
+        `SELECT ${COLUMNS} FROM resident r WHERE r.national_id_hash = $1 AND ${scope.sql}`,
+        [this.vault.lookupHash(parsed.facts.normalized), ...scope.params],
+      );
+      await audit(m, this.principal, {
+        action: 'resident.find_by_national_id',
+        ...(row
+          ? { entityType: 'Resident', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode }
+          : { entityType: 'NationalIdLookup', entityId: this.principal.subject, siteId: this.principal.sites[0] ?? null, regionCode: this.principal.regions[0] ?? null }),
+        detail: { reason: why, found: Boolean(row) },
+      });
+      return row ?? null;
+    });
+  }
 
   byIds(ids: readonly string[]): Promise<ResidentRow[]> {
     const scope = scopeSql(this.principal, 'r', 2, 'resident');
@@ -130,16 +183,19 @@ export class ResidentService {
       where.push(`r.household_id IN (SELECT fh.id FROM household fh JOIN building fb ON fb.id = fh.building_id WHERE fb.grid_id = as_uuid(${add(filter.gridId)}))`);
     }
     if (filter.ageBand) {
-      // Age a..b today ⇔ born in (today − (b+1) years, today − a years].
+      // Age as `age` shows it (by the year, see ageByYear): a..b ⇔ born in the years (Y − b) … (Y − a).
       const [from, to] = AGE_BANDS[filter.ageBand];
-      where.push(`r.birth_date <= ${add(addYears(today, -from))}::date`);
-      if (to != null) where.push(`r.birth_date > ${add(addYears(today, -(to + 1)))}::date`);
+      const year = Number(today.slice(0, 4));
+      where.push(`r.birth_date < ${add(`${year - from + 1}-01-01`)}::date`);
+      if (to != null) where.push(`r.birth_date >= ${add(`${year - to}-01-01`)}::date`);
     }
     const term = search?.trim();
     if (term) {
-      const id = parseNationalId(term, this.clock.now());
-      if (id.ok) where.push(`r.national_id_hash = ${add(this.vault.lookupHash(id.facts.normalized))}`);
-      else where.push(`r.name LIKE ${add(`%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+      // A full ID number is a reveal (findResidentByNationalId): audited, for officers, within a quota.
+      if (looksLikeNationalId(term)) {
+        throw new InputError('search', 'Searching by a full ID number is a reveal: use findResidentByNationalId with a reason.', 'REVEAL_REQUIRED');
+      }
+      where.push(`r.name LIKE ${add(`%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
     }
     const sqlWhere = where.join(' AND ');
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM resident r WHERE ${sqlWhere}`, params);
@@ -286,7 +342,9 @@ export class ResidentService {
       throw new InputError('input.movedInOn', 'The moved-in date is a real date (YYYY-MM-DD), not in the future.');
     }
 
-    return this.db.transaction(async (m) => {
+    const registered = await this.db.transaction(async (m) => {
+      // A duplicate answers "registered somewhere": an ID lookup, so it spends the same quota.
+      await this.checkLookupQuota(m, 'input.nationalId');
       const rows = await m.query(
         `INSERT INTO resident AS r (household_id, site_id, region_code, name, national_id_sealed, national_id_hash, national_id_masked,
             phone_sealed, phone_masked, gender, birth_date, ethnicity, labour_capacity, can_work_away, wants_work, relation_to_head, moved_in_on)
@@ -302,7 +360,11 @@ export class ResidentService {
         ],
       );
       if (!rows.length) {
-        throw new ConflictError('input.nationalId', 'A resident with this ID number is already registered: one person cannot be resettled twice.', 'DUPLICATE_NATIONAL_ID');
+        // Nothing written but the audit row of the attempt; the answer says neither where nor whom.
+        await audit(m, this.principal, {
+          action: 'resident.register_duplicate', entityType: 'Household', entityId: household.id, siteId: household.siteId, regionCode: household.regionCode,
+        });
+        return null;
       }
       const resident: ResidentRow = rows[0];
       await audit(m, this.principal, { action: 'resident.register', entityType: 'Resident', entityId: resident.id, siteId: resident.siteId, regionCode: resident.regionCode });
@@ -319,6 +381,10 @@ export class ResidentService {
       });
       return resident;
     });
+    if (!registered) {
+      throw new ConflictError('input.nationalId', 'This ID number cannot be registered again: one person is resettled once.', 'DUPLICATE_NATIONAL_ID');
+    }
+    return registered;
   }
 }
 
@@ -333,6 +399,11 @@ function eventFacts(r: ResidentRow) {
     residentId: r.id, householdId: r.householdId, siteId: r.siteId, regionCode: r.regionCode,
     labourCapacity: r.labourCapacity, canWorkAway: r.canWorkAway, wantsWork: r.wantsWork, birthYear: Number(r.birthDate.slice(0, 4)),
   };
+}
+
+/** 18 characters of digits (the last may be X), whatever the check digit says. */
+function looksLikeNationalId(term: string): boolean {
+  return /^\d{17}[\dXx]$/.test(term.replace(/\s/g, ''));
 }
 
 /** A real date no later than today in the province. */

@@ -1,7 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, type Clock, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { publish } from '@anju/contracts';
-import { iso, isoDateTime, isUuid, maskPhone, organizationToManage, ownedScope, pageArgs, returned, scopedRow, text, toPage } from '../shared/scope';
+import {
+  iso, isoDateTime, isUuid, maskPhone, organizationToManage, ownedScope, pageArgs, returned, scopedRow, servesRegion, siteRegion, text, toPage,
+} from '../shared/scope';
 import { audit } from '../shared/audit';
 
 export const ACTIVITY_KINDS = ['CULTURAL', 'COMPETITION', 'EDUCATION', 'HEALTH', 'VOLUNTEERING', 'OTHER'] as const;
@@ -112,6 +114,10 @@ export class ActivityService {
   async create(input: { organizationId?: string | null; siteId: string; title: string; kind: ActivityKind; startsAt: string; endsAt: string; capacity: number }): Promise<ActivityRow> {
     const orgId = await organizationToManage(this.db, this.principal, input.organizationId);
     if (!isUuid(input.siteId)) throw new InputError('input.siteId', 'Give the id of a resettlement site (安置点).', 'FORMAT');
+    // Only at a site of a region the organization serves (and, for an officer, in their scope): attendance earns points there.
+    const regionCode = await siteRegion(this.db, input.siteId);
+    const inScope = regionCode != null && (this.principal.role === 'ngo_member' || this.principal.regions.some((r) => regionCode.startsWith(r)));
+    if (!inScope || !(await servesRegion(this.db, orgId, regionCode))) throw new NotFoundError('input.siteId', 'No such site among those the organization serves.');
     const title = text(input.title, 'input.title', 100);
     const startsAt = isoDateTime(input.startsAt, 'input.startsAt');
     const endsAt = isoDateTime(input.endsAt, 'input.endsAt');
@@ -169,6 +175,9 @@ export class ActivityService {
       const s = activityScope(p, 2);
       const [activity] = await m.query(`SELECT a.* FROM activity a WHERE a.id = $1 AND ${s.sql} FOR UPDATE`, [input.activityId, ...s.params]);
       if (!activity) throw new NotFoundError('input.activityId', 'No such activity in your scope.');
+      // Only residents living at the activity's site (as governance's events told social-orgs).
+      const [lives] = await m.query(`SELECT 1 FROM resident_directory WHERE resident_id = $1 AND site_id = $2 AND moved_out_on IS NULL`, [residentId, activity.site_id]);
+      if (!lives) throw new NotFoundError('input.residentId', 'No resident living at the activity’s site with this id.');
       if (new Date(activity.ends_at) <= this.clock.now()) throw new InputError('input.activityId', 'This activity is over; registration is closed.', 'ACTIVITY_OVER');
       const [{ taken }] = await m.query(`SELECT count(*)::int AS taken FROM activity_registration WHERE activity_id = $1 AND status IN ('REGISTERED', 'ATTENDED')`, [activity.id]);
       const status: RegistrationStatus = taken < activity.capacity ? 'REGISTERED' : 'WAITLISTED';
@@ -209,9 +218,14 @@ export class ActivityService {
    * published in the same transaction (the resident earns points in governance).
    */
   async checkIn(registrationId: string): Promise<RegistrationRow> {
+    const now = this.clock.now();
     if (this.principal.role === 'resident') throw new ForbiddenError('Check-in is done by the organizer.');
     await this.db.transaction(async (m) => {
       const reg = await this.lockRegistration(m, registrationId);
+      const [window] = await m.query(`SELECT starts_at AS "startsAt", ends_at AS "endsAt" FROM activity WHERE id = $1`, [reg.activity_id]);
+      if (now.getTime() < window.startsAt.getTime() - CHECK_IN_OPENS_MS || now >= window.endsAt) {
+        throw new InputError('registrationId', 'Check-in is open from 30 minutes before the activity starts until it ends.', 'OUTSIDE_WINDOW');
+      }
       if (reg.status === 'ATTENDED') throw new ConflictError('registrationId', 'Already checked in.', 'ALREADY_CHECKED_IN');
       if (reg.status !== 'REGISTERED') {
         throw new InputError('registrationId', `Only a registered participant can check in (this one is ${reg.status.toLowerCase()}).`, 'INVALID_TRANSITION');
@@ -246,6 +260,9 @@ export class ActivityService {
     return reg as { id: string; activity_id: string; organization_id: string; resident_id: string; status: RegistrationStatus };
   }
 }
+
+/** Doors open half an hour before an activity starts; check-in closes when it ends. */
+const CHECK_IN_OPENS_MS = 30 * 60_000;
 
 function checkCapacity(capacity: number, field: string) {
   if (!Number.isInteger(capacity) || capacity < 1 || capacity > 100_000) throw new InputError(field, 'Capacity is a whole number of places from 1 to 100000.', 'RANGE');

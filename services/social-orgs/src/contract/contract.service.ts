@@ -1,18 +1,18 @@
 import type { DataSource } from 'typeorm';
 import { ConflictError, ForbiddenError, InputError, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
-import { iso, isoDate, isUuid, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
+import { iso, isoDate, isUuid, organizationToManage, pageArgs, placedScope, scopedRow, text, toPage } from '../shared/scope';
 import { audit } from '../shared/audit';
 import { checkScore, gradeOf } from '../venture/grade';
 
 export interface ContractRow {
   id: string; seq: string; organizationId: string; title: string; purchaser: string; budgetYuan: number; startsOn: string; endsOn: string;
-  deliverables: string[]; status: 'ACTIVE' | 'COMPLETED'; finalScore: number | null; finalGrade: string | null; ratedAt: string | null; paidYuan: number;
+  deliverables: string[]; regionCode: string; status: 'ACTIVE' | 'COMPLETED'; finalScore: number | null; finalGrade: string | null; ratedAt: string | null; paidYuan: number;
 }
 export interface MilestoneRow { id: string; contractId: string; title: string; dueOn: string; evidence: string | null; evidenceAt: string | null; acceptedAt: string | null }
 export interface PaymentRow { id: string; contractId: string; milestoneId: string | null; amountYuan: number; paidOn: string }
 
 const COLUMNS = `c.id, c.seq, c.organization_id AS "organizationId", c.title, c.purchaser, c.budget_yuan::float8 AS "budgetYuan",
-  c.starts_on::text AS "startsOn", c.ends_on::text AS "endsOn", c.deliverables, c.status, c.final_score::float8 AS "finalScore",
+  c.starts_on::text AS "startsOn", c.ends_on::text AS "endsOn", c.deliverables, c.region_code AS "regionCode", c.status, c.final_score::float8 AS "finalScore",
   c.final_grade AS "finalGrade", ${iso('c.rated_at')} AS "ratedAt",
   (SELECT coalesce(sum(p.amount_yuan), 0)::float8 FROM contract_payment p WHERE p.contract_id = c.id) AS "paidYuan"`;
 
@@ -30,13 +30,13 @@ export class ContractService {
   constructor(private readonly db: DataSource, private readonly principal: Principal) {}
 
   byIds(ids: readonly string[]): Promise<ContractRow[]> {
-    const s = ownedScope(this.principal, 'c.organization_id', 2);
+    const s = placedScope(this.principal, 'c', 2);
     return this.db.query(`SELECT ${COLUMNS} FROM service_contract c WHERE c.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   async list(args: { organizationId?: string | null; first?: number | null; after?: string | null }) {
     const { limit, afterSeq } = pageArgs(args.first, args.after);
-    const s = ownedScope(this.principal, 'c.organization_id', 2);
+    const s = placedScope(this.principal, 'c', 2);
     const filter = `($1::text IS NULL OR c.organization_id = ${uuidParam(1)}) AND ${s.sql}`;
     const params = [args.organizationId ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM service_contract c WHERE ${filter}`, params);
@@ -45,23 +45,27 @@ export class ContractService {
   }
 
   milestonesByContracts(ids: readonly string[]): Promise<MilestoneRow[]> {
-    const s = ownedScope(this.principal, 'm.organization_id', 2);
+    const s = placedScope(this.principal, 'm', 2);
     return this.db.query(
       `SELECT m.id, m.contract_id AS "contractId", m.title, m.due_on::text AS "dueOn", m.evidence, ${iso('m.evidence_at')} AS "evidenceAt", ${iso('m.accepted_at')} AS "acceptedAt"
        FROM contract_milestone m WHERE m.contract_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY m.due_on, m.seq`, [uuidsOf(ids), ...s.params]);
   }
 
   paymentsByContracts(ids: readonly string[]): Promise<PaymentRow[]> {
-    const s = ownedScope(this.principal, 'p.organization_id', 2);
+    const s = placedScope(this.principal, 'p', 2);
     return this.db.query(
       `SELECT p.id, p.contract_id AS "contractId", p.milestone_id AS "milestoneId", p.amount_yuan::float8 AS "amountYuan", p.paid_on::text AS "paidOn"
        FROM contract_payment p WHERE p.contract_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY p.paid_on, p.seq`, [uuidsOf(ids), ...s.params]);
   }
 
-  /** Officers sign a contract with milestones (each due inside the period). */
-  async sign(input: { organizationId: string; title: string; purchaser: string; budgetYuan: number; startsOn: string; endsOn: string; deliverables: string[]; milestones: { title: string; dueOn: string }[] }): Promise<ContractRow> {
+  /**
+   * Officers sign a contract with milestones (each due inside the period), for a purchasing region
+   * in their scope that the organization serves; the contract is then reached through that region.
+   */
+  async sign(input: { organizationId: string; regionCode?: string | null; title: string; purchaser: string; budgetYuan: number; startsOn: string; endsOn: string; deliverables: string[]; milestones: { title: string; dueOn: string }[] }): Promise<ContractRow> {
     requireRole(this.principal, 'province', 'county');
     const orgId = await organizationToManage(this.db, this.principal, input.organizationId);
+    const regionCode = await this.purchasingRegion(orgId, input.regionCode);
     const title = text(input.title, 'input.title', 200);
     const purchaser = text(input.purchaser, 'input.purchaser', 100);
     const budget = money(input.budgetYuan, 'input.budgetYuan');
@@ -77,16 +81,17 @@ export class ContractService {
     });
     const id = await this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO service_contract (organization_id, title, purchaser, budget_yuan, starts_on, ends_on, deliverables, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [orgId, title, purchaser, budget, startsOn, endsOn, deliverables, this.principal.subject],
+        `INSERT INTO service_contract (organization_id, title, purchaser, budget_yuan, starts_on, ends_on, deliverables, created_by, region_code)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [orgId, title, purchaser, budget, startsOn, endsOn, deliverables, this.principal.subject, regionCode],
       );
       if (milestones.length) {
         await m.query(
-          `INSERT INTO contract_milestone (contract_id, organization_id, title, due_on) SELECT $1, $2, t, d FROM unnest($3::text[], $4::date[]) AS x(t, d)`,
-          [id, orgId, milestones.map((x) => x.title), milestones.map((x) => x.dueOn)],
+          `INSERT INTO contract_milestone (contract_id, organization_id, region_code, title, due_on) SELECT $1, $2, $5, t, d FROM unnest($3::text[], $4::date[]) AS x(t, d)`,
+          [id, orgId, milestones.map((x) => x.title), milestones.map((x) => x.dueOn), regionCode],
         );
       }
-      await audit(m, this.principal, { action: 'contract.sign', entityType: 'ServiceContract', entityId: id, organizationId: orgId });
+      await audit(m, this.principal, { action: 'contract.sign', entityType: 'ServiceContract', entityId: id, organizationId: orgId, detail: { regionCode } });
       return id as string;
     });
     return (await this.byIds([id]))[0];
@@ -97,7 +102,7 @@ export class ContractService {
     const ev = text(evidence, 'evidence', 2000);
     if (this.principal.role === 'resident') throw new ForbiddenError();
     return this.db.transaction(async (m) => {
-      const ms = await scopedRow<{ contract_id: string; accepted_at: Date | null }>(m, this.principal, 'contract_milestone', milestoneId, 'milestoneId', { lock: true, what: 'milestone' });
+      const ms = await scopedRow<{ contract_id: string; accepted_at: Date | null }>(m, this.principal, 'contract_milestone', milestoneId, 'milestoneId', { lock: true, what: 'milestone', placed: true });
       if (ms.accepted_at) throw new InputError('milestoneId', 'This milestone is already accepted.', 'INVALID_TRANSITION');
       await this.activeContract(m, ms.contract_id, 'milestoneId');
       await m.query(`UPDATE contract_milestone SET evidence = $2, evidence_at = now() WHERE id = $1`, [milestoneId, ev]);
@@ -110,7 +115,7 @@ export class ContractService {
   async acceptMilestone(milestoneId: string): Promise<string> {
     requireRole(this.principal, 'province', 'county');
     return this.db.transaction(async (m) => {
-      const ms = await scopedRow<{ contract_id: string; evidence: string | null; accepted_at: Date | null }>(m, this.principal, 'contract_milestone', milestoneId, 'milestoneId', { lock: true, what: 'milestone' });
+      const ms = await scopedRow<{ contract_id: string; evidence: string | null; accepted_at: Date | null }>(m, this.principal, 'contract_milestone', milestoneId, 'milestoneId', { lock: true, what: 'milestone', placed: true });
       if (ms.accepted_at) throw new InputError('milestoneId', 'This milestone is already accepted.', 'INVALID_TRANSITION');
       if (!ms.evidence) throw new InputError('milestoneId', 'A milestone is accepted only with evidence.', 'NO_EVIDENCE');
       await m.query(`UPDATE contract_milestone SET accepted_at = now(), accepted_by = $2 WHERE id = $1`, [milestoneId, this.principal.subject]);
@@ -132,8 +137,8 @@ export class ContractService {
       }
       const [{ paid }] = await m.query(`SELECT coalesce(sum(amount_yuan), 0)::float8 AS paid FROM contract_payment WHERE contract_id = $1`, [c.id]);
       if (paid + amount > Number(c.budget_yuan) + 1e-9) throw new InputError('input.amountYuan', `Payments would exceed the budget (${Number(c.budget_yuan) - paid} yuan left).`, 'OVER_BUDGET');
-      await m.query(`INSERT INTO contract_payment (contract_id, organization_id, milestone_id, amount_yuan, paid_on, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [c.id, c.organization_id, input.milestoneId ?? null, amount, paidOn, this.principal.subject]);
+      await m.query(`INSERT INTO contract_payment (contract_id, organization_id, region_code, milestone_id, amount_yuan, paid_on, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [c.id, c.organization_id, c.region_code, input.milestoneId ?? null, amount, paidOn, this.principal.subject]);
       await audit(m, this.principal, { action: 'contract.payment', entityType: 'ServiceContract', entityId: c.id, organizationId: c.organization_id, detail: { amountYuan: amount } });
     });
     return input.contractId;
@@ -153,8 +158,20 @@ export class ContractService {
     return contractId;
   }
 
+  /** The purchasing region: given, or the officer's one region; in the officer's scope and overlapping a region the organization serves. */
+  private async purchasingRegion(orgId: string, requested: string | null | undefined): Promise<string> {
+    const code = requested?.trim() || (this.principal.regions.length === 1 ? this.principal.regions[0] : '');
+    if (!/^\d{2}(\d{2}){0,2}$/.test(code)) throw new InputError('input.regionCode', 'Name the purchasing region: a GB/T 2260 code of 2, 4 or 6 digits.', 'FORMAT');
+    if (!this.principal.regions.some((r) => code.startsWith(r))) throw new ForbiddenError(`Region ${code} is outside your scope.`);
+    const [serves] = await this.db.query(
+      `SELECT 1 FROM organization o, unnest(o.service_region_codes) c WHERE o.id = $1 AND ($2 LIKE c || '%' OR c LIKE $2 || '%') LIMIT 1`, [orgId, code],
+    );
+    if (!serves) throw new InputError('input.regionCode', 'The organization does not serve this region.', 'NOT_SERVED');
+    return code;
+  }
+
   private async activeContract(m: Pick<DataSource, 'query'>, contractId: string, field: string) {
-    const c = await scopedRow<{ status: string; budget_yuan: string }>(m, this.principal, 'service_contract', contractId, field, { lock: true, what: 'contract' });
+    const c = await scopedRow<{ status: string; budget_yuan: string; region_code: string }>(m, this.principal, 'service_contract', contractId, field, { lock: true, what: 'contract', placed: true });
     if (c.status !== 'ACTIVE') throw new InputError(field, 'This contract is completed and rated.', 'INVALID_TRANSITION');
     return c;
   }

@@ -1,4 +1,6 @@
-import type { EventHandler } from '@anju/contracts';
+import { siteRegisteredHandler, type EventHandler } from '@anju/contracts';
+import { residentMovedOutHandler } from './resident-moved-out.handler';
+import { residentRegisteredHandler } from './resident-registered.handler';
 
 /** The events social-orgs consumes: one handler per event, listed in the catalog's `consumers`. */
-export const handlers: EventHandler[] = [];
+export const handlers: EventHandler[] = [siteRegisteredHandler, residentRegisteredHandler, residentMovedOutHandler];

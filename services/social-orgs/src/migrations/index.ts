@@ -1,10 +1,12 @@
 import { runtimeRoleMigration } from '@anju/kit';
-import { EventTables1764201600000 } from '@anju/contracts';
+import { EventTables1764201600000, SiteDirectory1764201650000 } from '@anju/contracts';
 import { Organizations1764201900000 } from './1764201900000-organizations';
 import { ActivitiesIncubationWorkersCases1764330000000 } from './1764330000000-activities-incubation-workers-cases';
 import { MicroServicesContractsVenture1764330100000 } from './1764330100000-micro-services-contracts-venture';
 import { Committees1764330200000 } from './1764330200000-committees';
 import { AuditLog1764330300000 } from './1764330300000-audit-log';
+import { PlacedRecords1764400300000 } from './1764400300000-placed-records';
+import { ResidentsAndFeedbackPeriods1764400400000 } from './1764400400000-residents-and-feedback-periods';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, Organizations1764201900000, ActivitiesIncubationWorkersCases1764330000000,
@@ -12,4 +14,7 @@ export const migrations = [EventTables1764201600000, Organizations1764201900000,
   Committees1764330200000,
   AuditLog1764330300000,
   runtimeRoleMigration('social_orgs', 1764339000000, ['audit_log']),
+  SiteDirectory1764201650000,
+  PlacedRecords1764400300000,
+  ResidentsAndFeedbackPeriods1764400400000,
 ];

@@ -19,6 +19,31 @@ export function ownedScope(p: Principal, orgColumn: string, firstParam: number):
   return { sql: 'false', params: [] };
 }
 
+/**
+ * The scope of records that belong to a place as well as to an organization — contracts (the
+ * purchasing region), venture applications (their call's region), cases (their site's region),
+ * and the milestones, payments, reviews and referrals under them, each carrying `region_code`:
+ * an NGO member sees its organization's; province and county officers those placed in their
+ * regions — not every record of an organization that also serves another county.
+ */
+export function placedScope(p: Principal, alias: string, firstParam: number): { sql: string; params: unknown[] } {
+  if (p.role === 'ngo_member') return { sql: `${alias}.organization_id = $${firstParam}::uuid`, params: [p.organizationId] };
+  if (p.role === 'province' || p.role === 'county') return { sql: `${alias}.region_code LIKE ANY($${firstParam}::text[])`, params: [p.regions.map((r) => `${r}%`)] };
+  return { sql: 'false', params: [] };
+}
+
+/** The region of a site social-orgs knows (from governance's site.registered), or null. */
+export async function siteRegion(db: Queryable, siteId: string): Promise<string | null> {
+  const [row] = await db.query(`SELECT region_code FROM site_directory WHERE site_id = $1`, [siteId]);
+  return row?.region_code ?? null;
+}
+
+/** Whether an organization serves a region (one of its service regions contains it). */
+export async function servesRegion(db: Queryable, organizationId: string, regionCode: string): Promise<boolean> {
+  const rows = await db.query(`SELECT 1 FROM organization o WHERE o.id = $1 AND $2 LIKE ANY (SELECT c || '%' FROM unnest(o.service_region_codes) c)`, [organizationId, regionCode]);
+  return rows.length > 0;
+}
+
 export { isUuid } from '@anju/kit';
 
 /**
@@ -39,9 +64,11 @@ export async function organizationToManage(db: Queryable, p: Principal, requeste
 }
 
 /** One row by id inside the caller's scope, or NOT_FOUND (records of other organizations do not exist for the caller). */
-export async function scopedRow<T>(db: Queryable, p: Principal, table: string, id: string, field: string, opts: { lock?: boolean; what?: string } = {}): Promise<T & { id: string; organization_id: string }> {
+export async function scopedRow<T>(
+  db: Queryable, p: Principal, table: string, id: string, field: string, opts: { lock?: boolean; what?: string; placed?: boolean } = {},
+): Promise<T & { id: string; organization_id: string }> {
   if (!isUuid(id)) throw new NotFoundError(field, `No such ${opts.what ?? 'record'}.`);
-  const s = ownedScope(p, 't.organization_id', 2);
+  const s = opts.placed ? placedScope(p, 't', 2) : ownedScope(p, 't.organization_id', 2);
   const rows = await db.query(`SELECT t.* FROM ${table} t WHERE t.id = $1 AND ${s.sql}${opts.lock ? ' FOR UPDATE' : ''}`, [id, ...s.params]);
   if (!rows.length) throw new NotFoundError(field, `No such ${opts.what ?? 'record'} in your scope.`);
   return rows[0];

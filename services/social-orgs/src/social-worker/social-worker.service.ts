@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, NotFoundError, provinceMonth, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { iso, isoDate, isUuid, optionalText, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
 import { audit } from '../shared/audit';
 
@@ -118,29 +118,48 @@ export class SocialWorkerService {
 
   /**
    * A resident's feedback on a social worker (1–5). A resident gives it for themselves about a
-   * worker serving one of their sites; an NGO member or officer records it on a resident's behalf.
+   * worker serving one of their sites; an NGO member or officer records it on a named resident's
+   * behalf, a resident living at a site the worker serves. One per resident, worker and quarter
+   * (in the province's calendar), so nobody grades a worker up by repetition.
    */
-  async feedback(input: { workerId: string; rating: number; comment?: string | null }): Promise<FeedbackRow> {
+  async feedback(input: { workerId: string; residentId?: string | null; rating: number; comment?: string | null }, now = new Date()): Promise<FeedbackRow> {
     if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) throw new InputError('input.rating', 'A rating is a whole number from 1 to 5.', 'RANGE');
     const comment = optionalText(input.comment, 'input.comment', 500);
     const p = this.principal;
     let worker: { id: string; organization_id: string } | undefined;
+    let residentId: string;
     if (p.role === 'resident') {
+      if (input.residentId && input.residentId !== p.residentId) throw new ForbiddenError('A resident gives feedback only for themselves.');
       if (isUuid(input.workerId)) {
         [worker] = await this.db.query(`SELECT id, organization_id FROM social_worker WHERE id = $1 AND status = 'ACTIVE' AND site_ids && $2::uuid[]`, [input.workerId, p.sites]);
       }
       if (!worker) throw new NotFoundError('input.workerId', 'No social worker serving your site with this id.');
+      residentId = p.residentId!;
     } else {
       worker = await scopedRow(this.db, p, 'social_worker', input.workerId, 'input.workerId', { what: 'social worker' });
-    }
-    const id = await this.db.transaction(async (m) => {
-      const [{ id }] = await m.query(
-        `INSERT INTO worker_feedback (worker_id, organization_id, resident_id, rating, comment) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [worker!.id, worker!.organization_id, p.role === 'resident' ? p.residentId : null, input.rating, comment],
+      if (!isUuid(input.residentId)) throw new InputError('input.residentId', 'Name the resident whose feedback this is.', 'REQUIRED');
+      const [served] = await this.db.query(
+        `SELECT 1 FROM resident_directory d JOIN social_worker w ON d.site_id = ANY(w.site_ids) WHERE d.resident_id = $1 AND w.id = $2 AND d.moved_out_on IS NULL`,
+        [input.residentId, worker!.id],
       );
-      await audit(m, p, { action: 'social_worker.feedback', entityType: 'SocialWorker', entityId: worker!.id, organizationId: worker!.organization_id });
-      return id as string;
-    });
+      if (!served) throw new NotFoundError('input.residentId', 'No resident living at a site this social worker serves.');
+      residentId = input.residentId;
+    }
+    const period = quarterOf(provinceMonth(now));
+    let id: string;
+    try {
+      id = await this.db.transaction(async (m) => {
+        const [{ id }] = await m.query(
+          `INSERT INTO worker_feedback (worker_id, organization_id, resident_id, rating, comment, period, given_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+          [worker!.id, worker!.organization_id, residentId, input.rating, comment, period, now],
+        );
+        await audit(m, p, { action: 'social_worker.feedback', entityType: 'SocialWorker', entityId: worker!.id, organizationId: worker!.organization_id, detail: { period } });
+        return id as string;
+      });
+    } catch (err) {
+      if ((err as { code?: string }).code === '23505') throw new ConflictError('input.workerId', `This resident already gave feedback on this social worker in ${period}.`, 'ALREADY_GIVEN');
+      throw err;
+    }
     const [row] = await this.db.query(`SELECT f.id, f.worker_id AS "workerId", f.rating, f.comment, ${iso('f.given_at')} AS "givenAt" FROM worker_feedback f WHERE f.id = $1`, [id]);
     return row;
   }
@@ -165,4 +184,9 @@ function checkSites(ids: string[], field: string): string[] {
   const bad = ids.find((s) => !isUuid(s));
   if (bad !== undefined) throw new InputError(field, 'Give the ids of resettlement sites (安置点).', 'FORMAT');
   return [...new Set(ids)];
+}
+
+/** 2026-11 → 2026-Q4. */
+function quarterOf(month: string): string {
+  return `${month.slice(0, 4)}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`;
 }

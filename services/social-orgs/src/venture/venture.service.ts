@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { ConflictError, ForbiddenError, InputError, NotFoundError, provinceDate, requireRole, type Clock, type Principal, uuidsOf } from '@anju/kit';
-import { iso, isoDate, isUuid, optionalText, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
+import { iso, isoDate, isUuid, optionalText, pageArgs, placedScope, scopedRow, text, toPage } from '../shared/scope';
 import { audit } from '../shared/audit';
 import { checkScore, gradeOf } from './grade';
 import { canMove, VENTURE_TRANSITIONS, type VentureStatus } from './venture.rules';
@@ -59,12 +59,12 @@ export class VentureService {
   }
 
   applicationsByIds(ids: readonly string[]): Promise<ApplicationRow[]> {
-    const s = ownedScope(this.principal, 'a.organization_id', 2);
+    const s = placedScope(this.principal, 'a', 2);
     return this.db.query(`SELECT ${APP_COLUMNS} FROM venture_application a WHERE a.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
   }
 
   applicationsByCalls(ids: readonly string[]): Promise<ApplicationRow[]> {
-    const s = ownedScope(this.principal, 'a.organization_id', 2);
+    const s = placedScope(this.principal, 'a', 2);
     return this.db.query(`SELECT ${APP_COLUMNS} FROM venture_application a WHERE a.call_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY a.seq`, [uuidsOf(ids), ...s.params]);
   }
 
@@ -97,8 +97,9 @@ export class VentureService {
     if (requested > call.budgetYuan) throw new InputError('input.requestedYuan', 'More than the whole call budget.', 'OVER_BUDGET');
     const id = await this.db.transaction(async (m) => {
       const rows = await m.query(
-        `INSERT INTO venture_application (call_id, organization_id, title, summary, requested_yuan) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
-        [call.id, this.principal.organizationId, title, summary, requested],
+        `INSERT INTO venture_application (call_id, organization_id, title, summary, requested_yuan, region_code)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id`,
+        [call.id, this.principal.organizationId, title, summary, requested, call.regionCode],
       );
       if (!rows.length) throw new ConflictError('input.title', 'Your organization already applied with this title.', 'DUPLICATE');
       await audit(m, this.principal, { action: 'venture.apply', entityType: 'VentureApplication', entityId: rows[0].id, organizationId: this.principal.organizationId, detail: { callId: call.id } });
@@ -114,8 +115,8 @@ export class VentureService {
     const comment = optionalText(input.comment, 'input.comment', 1000);
     await this.db.transaction(async (m) => {
       const a = await this.move(m, input.applicationId, 'UNDER_REVIEW', 'input.applicationId');
-      const rows = await m.query(`INSERT INTO venture_review (application_id, organization_id, reviewer, score, comment) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
-        [a.id, a.organization_id, this.principal.subject, input.score, comment]);
+      const rows = await m.query(`INSERT INTO venture_review (application_id, organization_id, region_code, reviewer, score, comment) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id`,
+        [a.id, a.organization_id, a.region_code, this.principal.subject, input.score, comment]);
       if (!rows.length) throw new ConflictError('input.applicationId', 'You already scored this application.', 'DUPLICATE');
     });
     return input.applicationId;
@@ -168,7 +169,9 @@ export class VentureService {
 
   /** Locks the application in scope and moves it, or a typed INVALID_TRANSITION. */
   private async move(m: Pick<DataSource, 'query'>, id: string, to: VentureStatus, field: string) {
-    const a = await scopedRow<{ status: VentureStatus; call_id: string; requested_yuan: string }>(m, this.principal, 'venture_application', id, field, { lock: true, what: 'venture application' });
+    const a = await scopedRow<{ status: VentureStatus; call_id: string; requested_yuan: string; region_code: string }>(
+      m, this.principal, 'venture_application', id, field, { lock: true, what: 'venture application', placed: true },
+    );
     if (!canMove(a.status, to)) {
       const next = VENTURE_TRANSITIONS[a.status];
       throw new InputError(field, `An application that is ${a.status} can move to ${next.length ? next.join(' or ') : 'nothing further'}, not ${to}.`, 'INVALID_TRANSITION');
