@@ -1,6 +1,10 @@
 import { SignJWT, importJWK, type JWK } from 'jose';
 import { DEV_PRIVATE_JWK, cursor } from '@anju/kit';
-import { REGISTER_RESIDENT, TestSystem, residentInput, seedPlace, type GraphQLResponse, type Place } from '@anju/testing';
+import {
+  REGISTER_RESIDENT, TestSystem, residentInput, seedPlace, type GraphQLResponse, type Place,
+} from '@anju/testing';
+
+type Service = 'governance' | 'employment' | 'social-orgs' | 'matching';
 
 /**
  * Input PostgreSQL would refuse never gets that far: a NUL in a string, a malformed cursor, a page
@@ -10,7 +14,10 @@ import { REGISTER_RESIDENT, TestSystem, residentInput, seedPlace, type GraphQLRe
 describe('bad input is refused before it reaches the database', () => {
   let sys: TestSystem;
   let place: Place;
-  const SITE_RESIDENTS = 'query($s: ID!, $q: String, $first: Int, $after: String) { residents(siteId: $s, search: $q, first: $first, after: $after) { totalCount } }';
+  const SITE_RESIDENTS = `query($s: ID!, $q: String, $first: Int, $after: String) {
+    residents(siteId: $s, search: $q, first: $first, after: $after) { totalCount } }`;
+  const PROFILES = `query($s: ID!, $f: Int, $a: String) {
+    labourProfiles(siteId: $s, first: $f, after: $a) { totalCount } }`;
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'badinput', workers: [] });
@@ -19,11 +26,16 @@ describe('bad input is refused before it reaches the database', () => {
   afterAll(() => sys?.stop());
 
   /** The same operation through the gateway and straight at the subgraph. */
-  async function both(service: 'governance' | 'employment' | 'social-orgs' | 'matching', query: string, variables: Record<string, unknown>, token = place.provinceToken) {
+  type Vars = Record<string, unknown>;
+  async function both(service: Service, query: string, variables: Vars, token = place.provinceToken) {
     return [await sys.query(query, variables, token), await sys.direct(service, query, variables, token)];
   }
 
-  function expectRefused(res: GraphQLResponse, code: string, field: string) {
+  async function expectRefused(service: Service, query: string, variables: Vars, code: string, field: string) {
+    for (const res of await both(service, query, variables)) expectError(res, code, field);
+  }
+
+  function expectError(res: GraphQLResponse, code: string, field: string) {
     expect(res.errors).toHaveLength(1);
     expect(res.errors![0].extensions).toMatchObject({ code, field });
   }
@@ -35,33 +47,32 @@ describe('bad input is refused before it reaches the database', () => {
 
   it('a NUL character in a string: in an input object, in a search, in an entity representation', async () => {
     const input = residentInput(place.householdIds[0], 1, { name: '张\u0000三' });
-    for (const res of await both('governance', REGISTER_RESIDENT, { i: input })) expectRefused(res, 'BAD_USER_INPUT', 'input.name');
-    for (const res of await both('governance', SITE_RESIDENTS, { s: place.siteIds[0], q: '\u0000' })) expectRefused(res, 'BAD_USER_INPUT', 'search');
-    const entities = await sys.direct('governance', 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Resident { id } } }',
+    await expectRefused('governance', REGISTER_RESIDENT, { i: input }, 'BAD_USER_INPUT', 'input.name');
+    await expectRefused('governance', SITE_RESIDENTS, { s: place.siteIds[0], q: '\u0000' }, 'BAD_USER_INPUT', 'search');
+    const entities = await sys.direct('governance',
+      'query($r: [_Any!]!) { _entities(representations: $r) { ... on Resident { id } } }',
       { r: [{ __typename: 'Resident', id: 'a\u0000b' }] }, place.provinceToken);
-    expectRefused(entities, 'BAD_USER_INPUT', 'representations[0].id');
+    expectError(entities, 'BAD_USER_INPUT', 'representations[0].id');
     const [{ n }] = await sys.sql(`SELECT count(*)::int AS n FROM governance.resident`);
     expect(n).toBe(0);
   });
 
   it('a page size of zero or below', async () => {
     for (const first of [0, -1]) {
-      for (const res of await both('governance', SITE_RESIDENTS, { s: place.siteIds[0], first })) expectRefused(res, 'BAD_USER_INPUT', 'first');
-      for (const res of await both('employment', 'query($s: ID!, $f: Int) { labourProfiles(siteId: $s, first: $f) { totalCount } }', { s: place.siteIds[0], f: first })) {
-        expectRefused(res, 'BAD_USER_INPUT', 'first');
-      }
+      await expectRefused('governance', SITE_RESIDENTS, { s: place.siteIds[0], first }, 'BAD_USER_INPUT', 'first');
+      await expectRefused('employment', PROFILES, { s: place.siteIds[0], f: first }, 'BAD_USER_INPUT', 'first');
     }
   });
 
   it('a malformed cursor, whether garbage or well-formed JSON of the wrong shape', async () => {
     const bad = ['garbage!', cursor.encode(['李', 'not-a-uuid']), cursor.encode([1, 2, 3])];
     for (const after of bad) {
-      for (const res of await both('governance', SITE_RESIDENTS, { s: place.siteIds[0], after })) expectRefused(res, 'BAD_USER_INPUT', 'after');
-      for (const res of await both('employment', 'query($s: ID!, $a: String) { labourProfiles(siteId: $s, after: $a) { totalCount } }', { s: place.siteIds[0], a: after })) {
-        expectRefused(res, 'BAD_USER_INPUT', 'after');
-      }
-      for (const res of await both('matching', 'query($a: String) { demands(after: $a) { totalCount } }', { a: after })) expectRefused(res, 'BAD_USER_INPUT', 'after');
-      for (const res of await both('social-orgs', 'query($a: String) { activities(after: $a) { totalCount } }', { a: after })) expectRefused(res, 'BAD_USER_INPUT', 'after');
+      await expectRefused('governance', SITE_RESIDENTS, { s: place.siteIds[0], after }, 'BAD_USER_INPUT', 'after');
+      await expectRefused('employment', PROFILES, { s: place.siteIds[0], a: after }, 'BAD_USER_INPUT', 'after');
+      const demands = 'query($a: String) { demands(after: $a) { totalCount } }';
+      await expectRefused('matching', demands, { a: after }, 'BAD_USER_INPUT', 'after');
+      const activities = 'query($a: String) { activities(after: $a) { totalCount } }';
+      await expectRefused('social-orgs', activities, { a: after }, 'BAD_USER_INPUT', 'after');
     }
   });
 
@@ -69,10 +80,11 @@ describe('bad input is refused before it reaches the database', () => {
     // Signed with the (development) issuer's key, as the issuer would: the kit's mintToken refuses such claims.
     const jwk = JSON.parse(DEV_PRIVATE_JWK) as JWK;
     const token = await new SignJWT({ role: 'site_officer', sites: ["x' OR '1'='1"] })
-      .setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid }).setSubject('intruder').setIssuer('anju').setAudience('anju-api')
-      .setExpirationTime('5m').sign(await importJWK(jwk, 'EdDSA'));
+      .setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid }).setSubject('intruder')
+      .setIssuer('anju').setAudience('anju-api').setExpirationTime('5m')
+      .sign(await importJWK(jwk, 'EdDSA'));
     for (const res of await both('governance', SITE_RESIDENTS, { s: place.siteIds[0] }, token)) {
-      expectRefused(res, 'UNAUTHENTICATED', 'token.sites[0]');
+      expectError(res, 'UNAUTHENTICATED', 'token.sites[0]');
       expect(res.status).toBe(401);
     }
   });

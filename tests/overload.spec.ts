@@ -26,14 +26,17 @@ describe('overload', () => {
   afterAll(() => sys?.stop());
 
   const token = (sub: string, role: 'province' | 'county' | 'grid_worker' = 'county') =>
-    role === 'grid_worker' ? tokenFor({ sub, role, grids: ['5e7b3d10-0000-4000-8000-000000000001'] }) : tokenFor({ sub, role, regions: ['53'] });
+    role === 'grid_worker'
+      ? tokenFor({ sub, role, grids: ['5e7b3d10-0000-4000-8000-000000000001'] })
+      : tokenFor({ sub, role, regions: ['53'] });
 
   it('a statement longer than the statement timeout is cancelled with QUERY_TIMEOUT', async () => {
     const blocker = new Client({ connectionString: sys.db.url });
     await blocker.connect();
     try {
       await blocker.query('BEGIN');
-      await blocker.query('LOCK TABLE governance.region IN ACCESS EXCLUSIVE MODE'); // the query waits, and waiting counts
+      // The query waits on the lock, and waiting counts.
+      await blocker.query('LOCK TABLE governance.region IN ACCESS EXCLUSIVE MODE');
       const res = await sys.direct('governance', REGIONS, {}, await token('slow-reader'));
       expect(res.errors?.[0].extensions).toMatchObject({ code: 'QUERY_TIMEOUT' });
       expect(res.errors?.[0].message).not.toMatch(/statement|canceling|region/i);
@@ -43,7 +46,7 @@ describe('overload', () => {
     }
   });
 
-  it('a token over its rate is refused at the gateway with RATE_LIMITED, 429 and Retry-After; another token is not', async () => {
+  it('a token over its rate is refused at the gateway: RATE_LIMITED, 429, Retry-After; another token is not', async () => {
     const busy = await token('busy-portal');
     for (let i = 0; i < 3; i++) expect((await sys.query(REGIONS, {}, busy)).errors).toBeUndefined();
     const refused = await sys.query(REGIONS, {}, busy);
@@ -68,14 +71,17 @@ describe('overload', () => {
     const CSV = '{ householdGapsCsv }';
     const grid = await token('grid-worker', 'grid_worker');
     expect((await sys.query(CSV, {}, grid)).errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
-    expect((await sys.query(RUN, {}, await token('county-officer'))).errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    const county = await token('county-officer');
+    expect((await sys.query(RUN, {}, county)).errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
 
     const province = await token('province-officer', 'province');
     expect((await sys.query(RUN, {}, province)).errors).toBeUndefined();
     const again = await sys.query(RUN, {}, province);
-    expect(again.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', field: 'runBatchMatch', retryAfter: expect.any(Number) });
+    expect(again.errors?.[0].extensions)
+      .toMatchObject({ code: 'RATE_LIMITED', field: 'runBatchMatch', retryAfter: expect.any(Number) });
     const exporter = await token('province-exporter', 'province');
     expect((await sys.query(CSV, {}, exporter)).errors).toBeUndefined();
-    expect((await sys.query(CSV, {}, exporter)).errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', field: 'householdGapsCsv' });
+    expect((await sys.query(CSV, {}, exporter)).errors?.[0].extensions)
+      .toMatchObject({ code: 'RATE_LIMITED', field: 'householdGapsCsv' });
   });
 });

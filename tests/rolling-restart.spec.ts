@@ -18,7 +18,8 @@ describe('rolling restart of a subgraph', () => {
   afterAll(() => sys?.stop());
 
   /** One POST on its own keep-alive connection, as the gateway's pooled connections send them. */
-  function post(url: string, agent: http.Agent, body: unknown): Promise<{ status: number; connection?: string; json: any }> {
+  type Answer = { status: number; connection?: string; json: any };
+  function post(url: string, agent: http.Agent, body: unknown): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const req = http.request(url, {
         method: 'POST', agent,
@@ -26,7 +27,9 @@ describe('rolling restart of a subgraph', () => {
       }, (res) => {
         let text = '';
         res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, json: JSON.parse(text) }));
+        res.on('end', () => resolve({
+          status: res.statusCode!, connection: res.headers.connection, json: JSON.parse(text),
+        }));
       });
       req.on('error', reject);
       req.end(JSON.stringify(body));
@@ -36,7 +39,10 @@ describe('rolling restart of a subgraph', () => {
   it('requests in flight when the stop begins complete with their data', async () => {
     const url = sys.urls.governance!;
     const agent = new http.Agent({ keepAlive: true, maxSockets: 3 });
-    const query = { query: 'query($s: ID!) { residents(siteId: $s) { totalCount } sites(regionCode: "53") { totalCount } }', variables: { s: place.siteIds[0] } };
+    const query = {
+      query: 'query($s: ID!) { residents(siteId: $s) { totalCount } sites(regionCode: "53") { totalCount } }',
+      variables: { s: place.siteIds[0] },
+    };
     const blocker = new Client({ connectionString: sys.db.url });
     await blocker.connect();
     try {
@@ -45,7 +51,8 @@ describe('rolling restart of a subgraph', () => {
       const direct = [post(url, agent, query), post(url, agent, query)];
       const viaGateway = sys.query(query.query, query.variables, place.provinceToken);
       await until(async () => {
-        const [{ n }] = await sys.sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'governance-api' AND wait_event_type = 'Lock'`);
+        const [{ n }] = await sys.sql(`SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE application_name = 'governance-api' AND wait_event_type = 'Lock'`);
         return n === 3;
       }, 'three requests (two direct, one through the gateway) to wait on the lock');
 

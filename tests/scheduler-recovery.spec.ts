@@ -16,7 +16,10 @@ describe('job schedulers after Redis lost its data', () => {
   beforeAll(async () => {
     redis = await ThrowawayRedis.start();
     connection = new IORedis(redis.url, { maxRetriesPerRequest: null });
-    sys = await TestSystem.start({ label: 'schedules', apis: [], workers: [], gateway: false, env: { REDIS_URL: redis.url } });
+    sys = await TestSystem.start({
+      label: 'schedules', apis: [], workers: [], gateway: false,
+      env: { REDIS_URL: redis.url, SCHEDULES_ENABLED: 'true' }, // this test is about the schedules
+    });
   });
   afterAll(async () => {
     await sys?.stop();
@@ -55,7 +58,9 @@ describe('job schedulers after Redis lost its data', () => {
   it('every worker restores each of its schedulers by itself, without a restart', async () => {
     sys.env.SCHEDULE_CHECK_MS = '500';
     for (const s of SERVICES) await sys.startWorker(s);
-    const before = Object.fromEntries(await Promise.all(SERVICES.map(async (s) => [s, await schedulersOf(s)] as const)));
+    const before = Object.fromEntries(
+      await Promise.all(SERVICES.map(async (s) => [s, await schedulersOf(s)] as const)),
+    );
     for (const s of SERVICES) expect(before[s]).toEqual(expect.arrayContaining(['inbox.prune', 'outbox.prune']));
     expect(before.governance.length).toBeGreaterThan(2);
 

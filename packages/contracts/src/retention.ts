@@ -3,7 +3,9 @@ import type { PlatformConfig, ScheduledTask } from '@anju/kit';
 
 const DAY_MS = 86_400_000;
 
-export type EventRetention = Pick<PlatformConfig, 'RETENTION_OUTBOX_DAYS' | 'RETENTION_INBOX_DAYS' | 'RETENTION_DEAD_LETTER_DAYS'>;
+export type EventRetention = Pick<
+  PlatformConfig, 'RETENTION_OUTBOX_DAYS' | 'RETENTION_INBOX_DAYS' | 'RETENTION_DEAD_LETTER_DAYS'
+>;
 
 /**
  * What the event tables keep, and for how long (PIPL minimisation: payloads are ids, but ids of
@@ -16,7 +18,9 @@ export type EventRetention = Pick<PlatformConfig, 'RETENTION_OUTBOX_DAYS' | 'RET
 const PURGES = [
   { task: 'outbox.prune', cron: '17 3 * * *', table: 'outbox', where: 'settled_at < $1', days: 'RETENTION_OUTBOX_DAYS' },
   { task: 'inbox.prune', cron: '27 3 * * *', table: 'inbox', where: 'processed_at < $1', days: 'RETENTION_INBOX_DAYS' },
-  { task: 'dead-letter.prune', cron: '37 3 * * *', table: 'dead_letter', where: 'resolved_at < $1', days: 'RETENTION_DEAD_LETTER_DAYS' },
+  {
+    task: 'dead-letter.prune', cron: '37 3 * * *', table: 'dead_letter', where: 'resolved_at < $1', days: 'RETENTION_DEAD_LETTER_DAYS',
+  },
 ] as const;
 
 /** Anything that runs SQL and answers rows: a DataSource, an EntityManager, a test's client. */
@@ -26,7 +30,9 @@ export interface Sql {
 
 async function purge(db: Sql, p: (typeof PURGES)[number], config: EventRetention, now: Date): Promise<number> {
   const cutOff = new Date(now.getTime() - config[p.days] * DAY_MS);
-  const [{ n }] = await db.query(`WITH gone AS (DELETE FROM ${p.table} WHERE ${p.where} RETURNING 1) SELECT count(*)::int AS n FROM gone`, [cutOff]);
+  const [{ n }] = await db.query(
+    `WITH gone AS (DELETE FROM ${p.table} WHERE ${p.where} RETURNING 1) SELECT count(*)::int AS n FROM gone`, [cutOff],
+  );
   return n;
 }
 
@@ -38,6 +44,8 @@ export async function purgeEventTables(db: Sql, config: EventRetention, now: Dat
 }
 
 /** The nightly purges of the event tables, scheduled tasks of every worker (names published: never rename). */
-export function eventRetentionTasks(db: DataSource, config: EventRetention, now: () => Date = () => new Date()): ScheduledTask[] {
+export function eventRetentionTasks(
+  db: DataSource, config: EventRetention, now: () => Date = () => new Date(),
+): ScheduledTask[] {
   return PURGES.map((p) => ({ name: p.task, cron: p.cron, run: () => purge(db, p, config, now()) }));
 }

@@ -7,9 +7,11 @@ export type CursorPart = 'text' | 'date' | 'timestamp' | 'uuid' | 'bigint';
 const PART_CHECKS: Record<CursorPart, (v: unknown) => boolean> = {
   text: (v) => typeof v === 'string' && v.length <= 1_000 && !v.includes('\u0000'),
   date: isIsoDate,
-  timestamp: (v) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)),
+  timestamp: (v) =>
+    typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})$/.test(v) && !Number.isNaN(Date.parse(v)),
   uuid: isUuid,
-  bigint: (v) => (typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'string' && /^-?\d{1,18}$/.test(v)),
+  bigint: (v) =>
+    (typeof v === 'number' && Number.isSafeInteger(v)) || (typeof v === 'string' && /^-?\d{1,18}$/.test(v)),
 };
 
 /**
@@ -32,8 +34,11 @@ export const cursor = {
     } catch {
       key = undefined;
     }
-    const fits = Array.isArray(key) && (parts.length === 0 || (key.length === parts.length && parts.every((p, i) => PART_CHECKS[p](key[i]))));
-    if (!fits) throw new InputError('after', 'after is not a cursor of this list: pass the endCursor of the previous page.', 'MALFORMED_CURSOR');
+    const fits = Array.isArray(key)
+      && (parts.length === 0 || (key.length === parts.length && parts.every((p, i) => PART_CHECKS[p](key[i]))));
+    if (!fits) {
+      throw new InputError('after', 'after is not a cursor of this list: pass the endCursor of the previous page.', 'MALFORMED_CURSOR');
+    }
     return key as unknown[];
   },
 };

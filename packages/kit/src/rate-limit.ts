@@ -61,7 +61,9 @@ export class RateLimitedError extends AppError {
 /** Expensive operations by coordinate (`Type.field`), each with the roles allowed to run it. */
 export type ExpensiveOperations = Record<string, readonly Role[]>;
 
-export type RateLimitConfig = Pick<PlatformConfig, 'RATE_LIMIT_PER_MINUTE' | 'RATE_LIMIT_BURST' | 'EXPENSIVE_RATE_LIMIT_PER_HOUR' | 'EXPENSIVE_RATE_LIMIT_BURST'>;
+export type RateLimitConfig = Pick<
+  PlatformConfig, 'RATE_LIMIT_PER_MINUTE' | 'RATE_LIMIT_BURST' | 'EXPENSIVE_RATE_LIMIT_PER_HOUR' | 'EXPENSIVE_RATE_LIMIT_BURST'
+>;
 
 /** The per-token limits of one process: every request, and the expensive operations apart. */
 export function rateLimits(config: RateLimitConfig, now?: () => number) {

@@ -9,10 +9,12 @@ export class ResidentRetention1764320000000 implements MigrationInterface {
   name = 'ResidentRetention1764320000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE resident ALTER COLUMN national_id_sealed DROP NOT NULL, ALTER COLUMN national_id_hash DROP NOT NULL,
-      ADD COLUMN personal_data_erased_at timestamptz`);
-    await q.query(`COMMENT ON COLUMN resident.personal_data_erased_at IS 'When the retention rule erased this moved-out resident''s personal data'`);
-    await q.query(`CREATE INDEX resident_moved_out_unerased ON resident (moved_out_on) WHERE moved_out_on IS NOT NULL AND personal_data_erased_at IS NULL`);
+    await q.query(`ALTER TABLE resident ALTER COLUMN national_id_sealed DROP NOT NULL,
+      ALTER COLUMN national_id_hash DROP NOT NULL, ADD COLUMN personal_data_erased_at timestamptz`);
+    await q.query(`COMMENT ON COLUMN resident.personal_data_erased_at
+      IS 'When the retention rule erased this moved-out resident''s personal data'`);
+    await q.query(`CREATE INDEX resident_moved_out_unerased ON resident (moved_out_on)
+      WHERE moved_out_on IS NOT NULL AND personal_data_erased_at IS NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -18,18 +18,22 @@ export async function eraseMovedOutResidents(db: Sql, days: number, now: Date): 
   for (;;) {
     const [{ n }] = await db.query(
       `WITH due AS (
-         SELECT id FROM resident WHERE moved_out_on < $1::date AND personal_data_erased_at IS NULL ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED
+         SELECT id FROM resident WHERE moved_out_on < $1::date AND personal_data_erased_at IS NULL
+          ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED
        ), erased AS (
          UPDATE resident r SET name = $3, national_id_sealed = NULL, national_id_hash = NULL,
                 national_id_masked = left(r.national_id_masked, 6) || repeat('*', 12),
-                phone_sealed = NULL, phone_masked = NULL, birth_date = make_date(extract(year FROM r.birth_date)::int, 1, 1),
+                phone_sealed = NULL, phone_masked = NULL,
+                birth_date = make_date(extract(year FROM r.birth_date)::int, 1, 1),
                 moved_out_reason = NULL, personal_data_erased_at = now(), updated_at = now()
            FROM due WHERE r.id = due.id
          RETURNING r.id, r.site_id, r.region_code
        ), audited AS (
          INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, site_id, region_code, detail)
-         SELECT 'system:retention', 'system', 'resident.erase_personal_data', 'Resident', id::text, site_id, region_code,
-                jsonb_build_object('fields', jsonb_build_array('name', 'nationalId', 'phone', 'birthDate', 'movedOutReason'), 'retentionDays', $4::int)
+         SELECT 'system:retention', 'system', 'resident.erase_personal_data', 'Resident', id::text, site_id,
+                region_code, jsonb_build_object(
+                  'fields', jsonb_build_array('name', 'nationalId', 'phone', 'birthDate', 'movedOutReason'),
+                  'retentionDays', $4::int)
            FROM erased
          RETURNING 1
        )
