@@ -84,11 +84,28 @@ export async function migrate(ds: DataSource, schema: string, logger: Logger, lo
         `SELECT format('ALTER ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS' || CASE WHEN $2::text IS NULL THEN '' ELSE ' PASSWORD %L' END, $1::text, $2::text) AS sql`,
         [login.role, login.password ?? null],
       );
-      await runner.query(sql);
+      await alterRoleRetrying(runner, sql);
     }
   } finally {
     await runner.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
     await runner.release();
+  }
+}
+
+/**
+ * Roles are cluster-wide while the advisory lock above is per database: several databases of one
+ * server (test files, a rolling deploy) may alter the same role at once, and PostgreSQL then
+ * refuses all but one with "tuple concurrently updated". The statement is idempotent: try again.
+ */
+async function alterRoleRetrying(runner: { query(sql: string): Promise<unknown> }, sql: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await runner.query(sql);
+      return;
+    } catch (err) {
+      if (attempt >= 10 || !/tuple concurrently updated/.test(String((err as Error).message))) throw err;
+      await new Promise((r) => setTimeout(r, 20 * attempt));
+    }
   }
 }
 
