@@ -30,7 +30,7 @@ const expectLimit = (res: GraphQLResponse, limit: string) => {
 };
 
 const activityCount = async () => Number((await sys.sql(`SELECT count(*)::int AS n FROM social_orgs.activity`))[0].n);
-const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString();
+const inDays = (d: number) => new Date(sys.clock.now().getTime() + d * 86_400_000).toISOString();
 
 beforeAll(async () => {
   sys = await TestSystem.start({ label: 'limits', workers: [], env: LIMITS });
@@ -38,6 +38,9 @@ beforeAll(async () => {
   orgId = dataOf(await sys.query(`mutation($i: RegisterOrganizationInput!) { registerOrganization(input: $i) { id } }`,
     { i: { name: '限额测试社工中心', kind: 'PROFESSIONAL', serviceRegionCodes: ['530102'] } }, place.provinceToken)).registerOrganization.id;
   ngo = await tokenFor({ role: 'ngo_member', org: orgId, sub: 'ngo-limits' });
+  // No workers run here, so social-orgs learns the site as governance's site.registered would tell it.
+  await sys.sql(`INSERT INTO social_orgs.site_directory (site_id, region_code, name, latitude, longitude, planned_households)
+    VALUES ($1, '530102', '限额测试安置点', 25.05, 102.7, 300) ON CONFLICT (site_id) DO NOTHING`, [place.siteIds[0]]);
 });
 afterAll(() => sys?.stop());
 
