@@ -5,6 +5,7 @@ import { runWithRequestId, type Clock, type Logger, type PlatformConfig } from '
 import { EVENTS, eventsConsumedBy, inboxQueueName, type EventEnvelope, type EventName, type ServiceName } from './catalog';
 import type { EventHandler } from './handler';
 import { eventJobOptions } from './job-options';
+import type { EventBatch } from './outbox-relay';
 
 /**
  * Checks, before a worker runs, that it handles exactly the events the contract routes to its
@@ -34,48 +35,118 @@ export interface ConsumerOptions {
   logger: Logger;
   /** The process's clock, handed to every handler. */
   clock: Clock;
+  /** Called after a batch committed with the names of the events it applied (derived work may start at once). */
+  onApplied?: (events: Set<EventName>) => void;
 }
 
+/** Outcome of one event in a batch job. */
+type Fate = { ok: true } | { ok: false; err: Error; final: boolean };
+
+/** Deadlocks and serialization failures between concurrent batches: the batch is simply run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const BATCH_TRIES = 4;
+
 /**
- * The service's inbox: a BullMQ worker on its queue. Each event's effect commits in one
- * transaction with the event id in `inbox`, so a redelivery (a retry, a stalled job re-run after
- * a crash, a re-send after Redis lost it) finds the id and does nothing. A job that fails on its
- * last attempt — or can never succeed (unknown version, payload not matching the contract) — is
- * written to `dead_letter` for an operator to replay.
+ * The service's inbox: a BullMQ worker on its queue. A job carries a batch of events (the
+ * relay's, `{ batch }`) or one event (a replay, a test). The batch's new events are applied in
+ * ONE transaction: the inbox rows by one statement, each run of consecutive events of one name by
+ * its handler's `handleBatch`. A redelivery (a retry, a stalled job re-run after a crash, a
+ * re-send after Redis lost it) finds the ids in `inbox` and does nothing for them; a worker killed
+ * mid-batch leaves nothing of it. When the batch fails, its events are applied one per
+ * transaction, so a poison event fails alone while the rest commit. Events still failing make
+ * the job fail and retry (backoff) — the inbox skips what already committed — and on the last
+ * attempt each goes to `dead_letter` for an operator to replay. An event that can never succeed
+ * (unknown version, payload not matching the contract) goes there at once.
  */
 export function startEventConsumer(opts: ConsumerOptions): Worker {
   const handlers = indexHandlers(opts.service, opts.handlers);
   const { db, logger, config } = opts;
 
-  const process = async (job: Job<EventEnvelope>) => {
-    const env = job.data;
-    return runWithRequestId(env.requestId, async () => {
+  /** Applies events (all valid) in one transaction; returns the names of those that were new. */
+  const applyAll = async (events: { env: EventEnvelope; payload: unknown }[]): Promise<Set<EventName>> => {
+    for (let attempt = 1; ; attempt++) {
       try {
-        const handler = handlers.get(env.name);
-        const def = EVENTS[env.name];
-        if (!handler || !def) throw new UnrecoverableError(`no handler for event ${env.name}`);
-        if (env.version !== def.version) throw new UnrecoverableError(`${env.name} version ${env.version} is not understood (expects ${def.version})`);
-        const parsed = def.payload.safeParse(env.payload);
-        if (!parsed.success) throw new UnrecoverableError(`${env.name} payload does not match the contract: ${parsed.error.message}`);
-        const outcome = await db.transaction(async (manager) => {
-          const fresh = await manager.query(`INSERT INTO inbox (event_id, event) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`, [env.id, env.name]);
-          if (!fresh.length) return 'duplicate' as const;
-          await handler.handle(parsed.data as never, { manager, envelope: env as never, logger, clock: opts.clock });
-          await manager.query(`UPDATE dead_letter SET resolved_at = now() WHERE event_id = $1 AND resolved_at IS NULL`, [env.id]);
-          return 'processed' as const;
+        return await db.transaction(async (manager) => {
+          // Ids in one order for every batch: two batches that share an event cannot deadlock on it.
+          const fresh: { event_id: string }[] = await manager.query(
+            `INSERT INTO inbox (event_id, event) SELECT i, e FROM unnest($1::uuid[], $2::text[]) AS x(i, e) ORDER BY i
+             ON CONFLICT DO NOTHING RETURNING event_id`,
+            [events.map((e) => e.env.id), events.map((e) => e.env.name)],
+          );
+          const isNew = new Set(fresh.map((r) => r.event_id));
+          const todo = events.filter((e) => isNew.has(e.env.id));
+          // Runs of consecutive events of one name, in delivery order.
+          for (let i = 0; i < todo.length;) {
+            let j = i + 1;
+            while (j < todo.length && todo[j].env.name === todo[i].env.name) j++;
+            const handler = handlers.get(todo[i].env.name)!;
+            await handler.handleBatch(todo.slice(i, j).map((e) => ({ payload: e.payload, envelope: e.env })) as never, { manager, logger, clock: opts.clock });
+            i = j;
+          }
+          if (todo.length) {
+            await manager.query(`UPDATE dead_letter SET resolved_at = now() WHERE event_id = ANY($1::uuid[]) AND resolved_at IS NULL`, [[...isNew]]);
+          }
+          return new Set(todo.map((e) => e.env.name));
         });
-        logger.debug({ event: env.name, eventId: env.id, outcome }, 'event consumed');
-        return outcome;
       } catch (err) {
-        const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        logger[final ? 'error' : 'warn']({ err, event: env.name, eventId: env.id, attempt: job.attemptsMade + 1 }, final ? 'event failed for good: dead-lettered' : 'event failed; will retry');
-        if (final) await recordDeadLetter(db, env, err as Error, job.attemptsMade + 1);
-        throw err;
+        if (attempt >= BATCH_TRIES || !RETRYABLE.has((err as { code?: string }).code ?? '')) throw err;
       }
-    });
+    }
   };
 
-  const worker = new Worker<EventEnvelope>(inboxQueueName(opts.service), process, {
+  const process = async (job: Job<EventEnvelope | EventBatch>) => {
+    const events = 'batch' in job.data ? job.data.batch : [job.data];
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const fates = new Map<string, Fate>();
+    const valid: { env: EventEnvelope; payload: unknown }[] = [];
+    for (const env of events) {
+      const handler = handlers.get(env.name);
+      const def = EVENTS[env.name];
+      let problem: string | undefined;
+      if (!handler || !def) problem = `no handler for event ${env.name}`;
+      else if (env.version !== def.version) problem = `${env.name} version ${env.version} is not understood (expects ${def.version})`;
+      else {
+        const parsed = def.payload.safeParse(env.payload);
+        if (parsed.success) valid.push({ env, payload: parsed.data });
+        else problem = `${env.name} payload does not match the contract: ${parsed.error.message}`;
+      }
+      if (problem) fates.set(env.id, { ok: false, err: new UnrecoverableError(problem), final: true });
+    }
+    let applied = new Set<EventName>();
+    try {
+      if (valid.length) applied = await applyAll(valid);
+      valid.forEach((e) => fates.set(e.env.id, { ok: true }));
+    } catch (err) {
+      if (valid.length === 1) fates.set(valid[0].env.id, { ok: false, err: err as Error, final: lastAttempt });
+      else {
+        logger.warn({ err, events: valid.length }, 'a batch failed; applying its events one by one');
+        for (const e of valid) {
+          try {
+            (await runWithRequestId(e.env.requestId, () => applyAll([e]))).forEach((n) => applied.add(n));
+            fates.set(e.env.id, { ok: true });
+          } catch (one) {
+            fates.set(e.env.id, { ok: false, err: one as Error, final: lastAttempt });
+          }
+        }
+      }
+    }
+    if (applied.size) opts.onApplied?.(applied);
+    const failed = events.filter((e) => !fates.get(e.id)?.ok);
+    for (const env of failed) {
+      const fate = fates.get(env.id) as Extract<Fate, { ok: false }>;
+      logger[fate.final ? 'error' : 'warn']({ err: fate.err, event: env.name, eventId: env.id, attempt: job.attemptsMade + 1 },
+        fate.final ? 'event failed for good: dead-lettered' : 'event failed; will retry');
+      if (fate.final) await recordDeadLetter(db, env, fate.err, job.attemptsMade + 1);
+    }
+    logger.debug({ events: events.length, failed: failed.length }, 'event batch consumed');
+    if (!failed.length) return { events: events.length };
+    const err = (failed.length === 1 ? (fates.get(failed[0].id) as { err: Error }).err : new Error(`${failed.length} of ${events.length} events failed`));
+    // Every failure final: nothing to retry (the dead letters hold them).
+    if (failed.every((e) => (fates.get(e.id) as { final: boolean }).final)) throw err instanceof UnrecoverableError ? err : new UnrecoverableError(err.message);
+    throw err;
+  };
+
+  const worker = new Worker<EventEnvelope | EventBatch>(inboxQueueName(opts.service), process, {
     connection: opts.connection,
     prefix: config.QUEUE_PREFIX,
     concurrency: config.JOB_CONCURRENCY,

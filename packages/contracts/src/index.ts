@@ -5,6 +5,8 @@ export * from './handler';
 export * from './event-consumer';
 export * from './job-options';
 export * from './event-tables.migration';
+export * from './event-batches.migration';
 export * from './service-worker';
 export * from './retention';
 export * from './site-directory';
+export * from './derived-work';

@@ -1,5 +1,4 @@
 import { Queue } from 'bullmq';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import type { Logger, PlatformConfig } from '@anju/kit';
@@ -15,28 +14,40 @@ interface OutboxRow {
   occurred_at: Date;
 }
 
-const BATCH = 500;
+/** What one job carries from the relay to a consumer: the events of one relay round routed to it. */
+export interface EventBatch {
+  batch: EventEnvelope[];
+}
+
+/** Rows per relay round, and so the most events one job carries. */
+export const RELAY_BATCH = 500;
+/** Unsettled batches the reconcile pass checks per round (it loops while rounds come back full). */
+const RECONCILE_BATCHES = 2_000;
+/** The shortest pause of the send loop: after a round that found something, look again this soon. */
+const POLL_MIN_MS = 2;
 /** Events no service consumes yet settle as soon as they are sent. */
 const UNCONSUMED_EVENTS = (Object.keys(EVENTS) as EventName[]).filter((n) => EVENTS[n].consumers.length === 0);
+const ROW_COLUMNS = `id, event, version, payload, request_id, occurred_at`;
 
 /**
- * Moves committed outbox rows to the consumers' BullMQ queues, the event id as job id (so a
- * second send of the same event is ignored by BullMQ while the job exists, and by the inbox
- * after that). Woken by NOTIFY at commit, with a poll as a safety net.
+ * Moves committed outbox rows to the consumers' BullMQ queues: each round reads up to
+ * RELAY_BATCH rows and adds one job per consumer carrying the rows routed to it, the job id the
+ * batch id (the first row's id, kept in `outbox.batch_id`), so a second send of the batch is
+ * ignored by BullMQ while the job exists, and by the consumer's inbox after that.
  *
- * Redis here keeps nothing on disk, so "sent" is not "delivered": the reconcile pass looks for
- * every sent-but-unsettled event in Redis and sends again whatever Redis lost (a flush, a
- * restart). An event is settled when every consumer's job has finished (completed, or failed for
- * good and recorded in that consumer's dead-letter list).
+ * Publishing does not notify (see `publish`): the relay polls, adaptively — again at once while
+ * rounds come back full, after POLL_MIN_MS while events keep coming, and backing off by doubling
+ * to OUTBOX_POLL_MS when the outbox is empty. An idle look is one index probe.
+ *
+ * Redis here keeps nothing on disk, so "sent" is not "delivered": the reconcile pass checks the
+ * job of every sent-but-unsettled batch and re-sends whatever Redis lost (a flush, a restart). A
+ * batch is settled when every consumer's job has finished (its events applied, or dead-lettered).
  */
 export class OutboxRelay {
   private readonly queues = new Map<ServiceName, Queue>();
   private running = false;
-  /** Wakes a sleeping loop early: the send loop on NOTIFY, both on stop. */
+  /** Wakes a sleeping loop early (on stop). */
   private readonly wakers: Partial<Record<'send' | 'reconcile', () => void>> = {};
-  /** A NOTIFY that came while the send loop was busy: its next sleep is skipped. */
-  private notified = false;
-  private listener?: Client;
   private loops: Promise<void>[] = [];
 
   constructor(
@@ -61,7 +72,6 @@ export class OutboxRelay {
 
   async start(): Promise<void> {
     this.running = true;
-    await this.listen().catch((err) => this.opts.logger.warn({ err }, 'outbox LISTEN unavailable; relying on polling'));
     this.loops = [this.sendLoop(), this.reconcileLoop()];
   }
 
@@ -69,28 +79,15 @@ export class OutboxRelay {
     this.running = false;
     Object.values(this.wakers).forEach((wake) => wake());
     await Promise.all(this.loops);
-    await this.listener?.end().catch(() => undefined);
     await Promise.all([...this.queues.values()].map((q) => q.close()));
   }
 
-  private async listen(): Promise<void> {
-    const client = new Client({ connectionString: this.opts.config.DATABASE_URL });
-    client.on('error', () => undefined);
-    await client.connect();
-    await client.query('LISTEN anju_outbox');
-    client.on('notification', (n) => {
-      if (n.payload !== this.opts.schema) return;
-      if (this.wakers.send) this.wakers.send();
-      else this.notified = true;
-    });
-    this.listener = client;
+  /** Wakes the send loop now (a producer in this process that has just committed). */
+  wake(): void {
+    this.wakers.send?.();
   }
 
   private sleep(ms: number, loop: 'send' | 'reconcile'): Promise<void> {
-    if (loop === 'send' && this.notified) {
-      this.notified = false;
-      return Promise.resolve();
-    }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -103,33 +100,41 @@ export class OutboxRelay {
   }
 
   private async sendLoop(): Promise<void> {
+    let pause = POLL_MIN_MS;
     while (this.running) {
       let sent = 0;
       try {
         sent = await this.sendBatch();
       } catch (err) {
         this.opts.logger.warn({ err }, 'outbox relay could not send; events stay in the outbox');
+        pause = this.opts.config.OUTBOX_POLL_MS;
       }
-      if (sent < BATCH && this.running) await this.sleep(this.opts.config.OUTBOX_POLL_MS, 'send');
+      if (sent >= RELAY_BATCH || !this.running) continue;
+      pause = sent > 0 ? POLL_MIN_MS : Math.min(pause * 2, this.opts.config.OUTBOX_POLL_MS);
+      await this.sleep(pause, 'send');
     }
   }
 
   /**
-   * One batch in one transaction: rows are locked (SKIP LOCKED lets relays run side by side),
-   * sent, and marked sent — or, when Redis refuses, marked with the error and left unsent.
+   * One round in one transaction: rows are locked (SKIP LOCKED lets relays run side by side),
+   * sent as one job per consumer, and marked sent with their batch id — or, when Redis refuses,
+   * marked with the error and left unsent.
    */
   async sendBatch(): Promise<number> {
+    // The idle case, without a transaction: one probe of the partial index of unsent rows.
+    const [waiting] = await this.opts.db.query(`SELECT 1 FROM outbox WHERE sent_at IS NULL LIMIT 1`);
+    if (!waiting) return 0;
     let failure: unknown;
     const sent = await this.opts.db.transaction(async (m) => {
       const rows: OutboxRow[] = await m.query(
-        `SELECT id, event, version, payload, request_id, occurred_at FROM outbox
-          WHERE sent_at IS NULL ORDER BY occurred_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [BATCH],
+        `SELECT ${ROW_COLUMNS} FROM outbox WHERE sent_at IS NULL ORDER BY occurred_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [RELAY_BATCH],
       );
       if (!rows.length) return 0;
       const ids = rows.map((r) => r.id);
+      const batchId = ids[0];
       try {
-        await this.enqueue(rows);
+        await this.enqueue(batchId, rows);
       } catch (err) {
         failure = err;
         await m.query(`UPDATE outbox SET send_attempts = send_attempts + 1, last_error = $2 WHERE id = ANY($1)`, [
@@ -138,10 +143,10 @@ export class OutboxRelay {
         return 0;
       }
       await m.query(
-        `UPDATE outbox SET sent_at = now(), send_attempts = send_attempts + 1, last_error = NULL,
+        `UPDATE outbox SET sent_at = now(), batch_id = $3, send_attempts = send_attempts + 1, last_error = NULL,
                 settled_at = CASE WHEN event = ANY($2) THEN now() END
           WHERE id = ANY($1)`,
-        [ids, UNCONSUMED_EVENTS],
+        [ids, UNCONSUMED_EVENTS, batchId],
       );
       return rows.length;
     });
@@ -149,18 +154,21 @@ export class OutboxRelay {
     return sent;
   }
 
-  private async enqueue(rows: OutboxRow[]): Promise<void> {
-    const byService = new Map<ServiceName, OutboxRow[]>();
+  /** One job per consumer that takes any of these rows; only `only` when given (a re-send). */
+  private async enqueue(batchId: string, rows: OutboxRow[], only?: Set<ServiceName>): Promise<void> {
+    const byService = new Map<ServiceName, EventEnvelope[]>();
     for (const row of rows) {
       for (const consumer of EVENTS[row.event]?.consumers ?? []) {
-        byService.set(consumer, [...(byService.get(consumer) ?? []), row]);
+        if (only && !only.has(consumer)) continue;
+        let list = byService.get(consumer);
+        if (!list) byService.set(consumer, (list = []));
+        list.push(envelope(row));
       }
     }
     const options = eventJobOptions(this.opts.config);
     await Promise.all(
-      [...byService].map(([service, list]) =>
-        this.queue(service).addBulk(list.map((row) => ({ name: row.event, data: envelope(row), opts: { ...options, jobId: row.id } }))),
-      ),
+      [...byService].map(([service, batch]) =>
+        this.queue(service).add('events', { batch } satisfies EventBatch, { ...options, jobId: batchId })),
     );
   }
 
@@ -169,48 +177,72 @@ export class OutboxRelay {
       await this.sleep(this.opts.config.OUTBOX_RECONCILE_MS, 'reconcile');
       if (!this.running) break;
       try {
-        await this.reconcile();
+        while (this.running && (await this.reconcileRound()).full);
       } catch (err) {
         this.opts.logger.warn({ err }, 'outbox reconcile failed; will retry');
       }
     }
   }
 
-  /** Settles finished events and re-sends those Redis no longer has. Returns how many were re-sent. */
+  /** Settles finished batches and re-sends those Redis no longer has. Returns how many events were re-sent. */
   async reconcile(): Promise<number> {
-    const rows: OutboxRow[] = await this.opts.db.query(
-      `SELECT id, event, version, payload, request_id, occurred_at FROM outbox
-        WHERE sent_at IS NOT NULL AND settled_at IS NULL ORDER BY sent_at LIMIT 5000`,
+    let resent = 0;
+    for (;;) {
+      const round = await this.reconcileRound();
+      resent += round.resent;
+      if (!round.full) return resent;
+    }
+  }
+
+  private async reconcileRound(): Promise<{ resent: number; full: boolean }> {
+    const batches: { job: string; events: EventName[] }[] = await this.opts.db.query(
+      `SELECT coalesce(batch_id, id)::text AS job, array_agg(DISTINCT event) AS events FROM outbox
+        WHERE sent_at IS NOT NULL AND settled_at IS NULL GROUP BY coalesce(batch_id, id) LIMIT $1`,
+      [RECONCILE_BATCHES],
     );
-    if (!rows.length) return 0;
+    if (!batches.length) return { resent: 0, full: false };
     const pipeline = this.opts.redis.pipeline();
-    const checks: { row: OutboxRow; service: ServiceName }[] = [];
-    for (const row of rows) {
-      for (const service of EVENTS[row.event]?.consumers ?? []) {
+    const checks: { job: string; service: ServiceName }[] = [];
+    for (const b of batches) {
+      const services = new Set(b.events.flatMap((e) => EVENTS[e]?.consumers ?? []));
+      for (const service of services) {
         // Every job hash has `timestamp`; finished ones also have `finishedOn`.
-        pipeline.hmget(this.queue(service).toKey(row.id), 'timestamp', 'finishedOn');
-        checks.push({ row, service });
+        pipeline.hmget(this.queue(service).toKey(b.job), 'timestamp', 'finishedOn');
+        checks.push({ job: b.job, service });
       }
     }
     const results = (await pipeline.exec()) ?? [];
-    const lost = new Map<ServiceName, OutboxRow[]>();
+    const lost = new Map<string, Set<ServiceName>>();
     const unfinished = new Set<string>();
     results.forEach(([err, value], i) => {
       if (err) throw err;
       const [timestamp, finishedOn] = value as [string | null, string | null];
-      const { row, service } = checks[i];
-      if (!timestamp) lost.set(service, [...(lost.get(service) ?? []), row]);
-      if (!finishedOn) unfinished.add(row.id);
+      const { job, service } = checks[i];
+      if (!timestamp) lost.set(job, (lost.get(job) ?? new Set()).add(service));
+      if (!finishedOn) unfinished.add(job);
     });
-    const options = eventJobOptions(this.opts.config);
-    for (const [service, list] of lost) {
-      await this.queue(service).addBulk(list.map((row) => ({ name: row.event, data: envelope(row), opts: { ...options, jobId: row.id } })));
+    let resent = 0;
+    if (lost.size) {
+      const rows: (OutboxRow & { job: string })[] = await this.opts.db.query(
+        `SELECT ${ROW_COLUMNS}, coalesce(batch_id, id)::text AS job FROM outbox
+          WHERE coalesce(batch_id, id) = ANY($1::uuid[]) AND settled_at IS NULL ORDER BY occurred_at`,
+        [[...lost.keys()]],
+      );
+      for (const [job, services] of lost) {
+        const list = rows.filter((r) => r.job === job);
+        await this.enqueue(job, list, services);
+        resent += list.length;
+      }
+      this.opts.logger.warn({ resent, batches: lost.size }, 'Redis had lost sent events; sent them again');
     }
-    const settled = rows.filter((r) => !unfinished.has(r.id)).map((r) => r.id);
-    if (settled.length) await this.opts.db.query(`UPDATE outbox SET settled_at = now() WHERE id = ANY($1)`, [settled]);
-    const resent = [...lost.values()].reduce((n, l) => n + l.length, 0);
-    if (resent) this.opts.logger.warn({ resent }, 'Redis had lost sent events; sent them again');
-    return resent;
+    const settled = batches.filter((b) => !unfinished.has(b.job)).map((b) => b.job);
+    if (settled.length) {
+      await this.opts.db.query(
+        `UPDATE outbox SET settled_at = now() WHERE coalesce(batch_id, id) = ANY($1::uuid[]) AND sent_at IS NOT NULL AND settled_at IS NULL`,
+        [settled],
+      );
+    }
+    return { resent, full: batches.length === RECONCILE_BATCHES };
   }
 }
 

@@ -5,12 +5,15 @@ import type { EventHandler } from './handler';
 import { startEventConsumer } from './event-consumer';
 import { OutboxRelay } from './outbox-relay';
 import { eventRetentionTasks } from './retention';
+import { DerivedWorkLoop, type DerivedWork } from './derived-work';
 
 export interface ServiceWorkerOptions {
   service: ServiceName;
   runtime: ServiceRuntime;
   handlers: EventHandler[];
   tasks?: ScheduledTask[];
+  /** Work marked by handlers and done once per key shortly after their batch commits. */
+  derived?: DerivedWork[];
   /** Port of the worker's own /health and /ready; 0 picks a free one. */
   healthPort: number;
 }
@@ -42,12 +45,18 @@ export async function startServiceWorker(opts: ServiceWorkerOptions): Promise<Ru
   });
 
   const relay = new OutboxRelay({ db, schema: runtime.schema, redis: producerRedis, config, logger });
-  const consumer = startEventConsumer({ service, db, handlers: opts.handlers, connection: workerRedis, config, logger, clock: runtime.clock });
+  const derived = (opts.derived ?? []).map((w) => new DerivedWorkLoop(w, logger));
+  const consumer = startEventConsumer({
+    service, db, handlers: opts.handlers, connection: workerRedis, config, logger, clock: runtime.clock,
+    onApplied: (events) => derived.forEach((d) => d.applied(events)),
+  });
+  derived.forEach((d) => d.start());
   const scheduler = await startScheduler({ service, tasks: [...housekeepingTasks(runtime), ...(opts.tasks ?? [])], connection: workerRedis, config, logger });
   await relay.start();
   lifecycle.onStop(`${service} outbox relay`, () => relay.stop());
   lifecycle.onStop(`${service} scheduler`, () => scheduler.close());
   lifecycle.onStop(`${service} event consumer`, () => consumer.close());
+  lifecycle.onStop(`${service} derived work`, () => Promise.all(derived.map((d) => d.stop())).then(() => undefined));
 
   const { port } = await startHealthServer(`${service}-worker`, opts.healthPort, [
     { name: 'postgres', check: () => db.query('SELECT 1') },

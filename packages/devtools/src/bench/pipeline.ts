@@ -102,6 +102,10 @@ async function run(): Promise<void> {
       return { label, events: ids.length, seconds, eventsPerSecond: ids.length / seconds, p50Ms: percentile(delays, 50), p99Ms: percentile(delays, 99), maxMs: delays.at(-1)! };
     };
 
+    // The consumers learn the site first (matching refuses job-help demands for a site it does not know).
+    await publisher.transaction((m) => publish(m, 'site.registered', {
+      siteId, regionCode: '530627', name: '基准安置点', latitude: 27.4, longitude: 104.9, plannedHouseholds: 2_000,
+    }));
     console.log('warm-up: 300 events…');
     await effects(await publishMany(300), 'warm-up');
     const atRest = snapshot(children);

@@ -1,4 +1,4 @@
-import { EventTables1764201600000 } from '@anju/contracts';
+import { EventBatches1764400000000, EventTables1764201600000 } from '@anju/contracts';
 import { PlacesAndPeople1764201700000 } from './1764201700000-places-and-people';
 import { BuildingsAndGrids1764300000000 } from './1764300000000-buildings-and-grids';
 import { AuditLog1764300100000 } from './1764300100000-audit-log';
@@ -29,4 +29,5 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   ResidentRetention1764320000000,
   SiteCounters1764400000000,
   NationalIdReveals1764400100000,
+  EventBatches1764400000000,
 ];
