@@ -1,9 +1,11 @@
 import { runtimeRoleMigration } from '@anju/kit';
 import { SiteCounters1764400000000 } from './1764400000000-site-counters';
-import { EventTables1764201600000, SiteDirectory1764201650000 } from '@anju/contracts';
+import { EventBatches1764400000000, EventTables1764201600000, SiteDirectory1764201650000 } from '@anju/contracts';
 import { LabourProfiles1764201800000 } from './1764201800000-labour-profiles';
 import { EmploymentAndMonitoring1764320000000 } from './1764320000000-employment-and-monitoring';
+import { HouseholdRecheck1764400100000 } from './1764400100000-household-recheck';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, SiteDirectory1764201650000, LabourProfiles1764201800000, EmploymentAndMonitoring1764320000000,
-  runtimeRoleMigration('employment', 1764329000000), SiteCounters1764400000000];
+  runtimeRoleMigration('employment', 1764329000000), SiteCounters1764400000000, EventBatches1764400000000,
+  HouseholdRecheck1764400100000];
