@@ -178,6 +178,35 @@ describe('points (governance)', () => {
     expect(await balancesMatchLedger()).toEqual([]);
   });
 
+  it('holds daily and monthly caps under concurrent batches (each batch one job, one transaction)', async () => {
+    // A new resident of site B (the county's rule); 60 attendances in 4 batches delivered at once, interleaved:
+    // 20 on one day (cap 20 a day), 2 a day on 20 later days of the same month (cap 100 a month).
+    const who = await register(place.householdIds[1], officerB, { name: '赵并发' });
+    const now = new Date();
+    const day = (d: number, h: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), d, h)).toISOString();
+    const events = [
+      ...Array.from({ length: 20 }, (_, i) => attended(who, day(1, 1 + (i % 8)))),
+      ...Array.from({ length: 40 }, (_, i) => attended(who, day(2 + Math.floor(i / 2), 2 + (i % 2)))),
+    ].map((payload) => ({ id: randomUUID(), name: 'activity.attended' as const, version: 1, producer: 'social-orgs' as const, occurredAt: new Date().toISOString(), payload }));
+    const batches = [0, 1, 2, 3].map((k) => events.filter((_, i) => i % 4 === k));
+    const q = sys.queue('governance');
+    try {
+      await q.addBulk(batches.map((batch) => ({ name: 'events', data: { batch }, opts: { jobId: batch[0].id, attempts: 3 } })));
+    } finally {
+      await q.close();
+    }
+    await sys.waitForIdle();
+    const [t] = await sys.sql(
+      `SELECT count(*)::int AS entries, sum(points)::int AS total, max(day_total)::int AS max_day
+         FROM (SELECT points, sum(points) OVER (PARTITION BY (occurred_at AT TIME ZONE 'Asia/Shanghai')::date) AS day_total
+                 FROM governance.points_entry WHERE resident_id = $1) x`,
+      [who],
+    );
+    expect(t).toEqual({ entries: 60, total: 100, max_day: 20 });
+    expect(await balanceOf(who)).toBe(100);
+    expect(await balancesMatchLedger()).toEqual([]);
+  });
+
   it('grants and deducts by hand with a reason, audited; a deduction never takes a balance below zero', async () => {
     const [rule] = await sys.sql(`SELECT id FROM governance.points_rule WHERE action = '担任楼栋长一个月'`);
     const grant = dataOf(await sys.query(ADJUST, { i: { residentId: res.li, points: 50, reason: '担任2栋楼栋长（11月）', ruleId: rule.id } }, officerA)).adjustPoints;

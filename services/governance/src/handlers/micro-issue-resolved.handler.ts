@@ -1,11 +1,9 @@
-import { defineHandler } from '@anju/contracts';
-import { creditFromEvent } from '../points/ledger';
+import { defineBatchHandler } from '@anju/contracts';
+import { creditFromEvents } from '../points/ledger';
 
 /** A resolved micro-issue (微难题/微矛盾) earns points for the resident who reported it. */
-export const microIssueResolved = defineHandler('micro_issue.resolved', async (p, { manager, envelope, logger, clock }) => {
-  if (!p.reportedByResidentId) return;
-  const r = await creditFromEvent(manager, {
-    eventId: envelope.id, event: 'micro_issue.resolved', residentId: p.reportedByResidentId, occurredAt: p.resolvedAt, recordedAt: clock.now(),
-  });
-  logger.debug({ eventId: envelope.id, outcome: r.outcome }, 'points for a resolved micro-issue');
+export const microIssueResolved = defineBatchHandler('micro_issue.resolved', async (items, { manager, clock }) => {
+  await creditFromEvents(manager, items.filter((i) => i.payload.reportedByResidentId).map(({ payload: p, envelope }) => ({
+    eventId: envelope.id, event: 'micro_issue.resolved' as const, residentId: p.reportedByResidentId!, occurredAt: p.resolvedAt,
+  })), clock.now());
 });

@@ -213,6 +213,111 @@ export async function creditFromEvent(m: EntityManager, c: EventCredit): Promise
   return entry ? { outcome: 'credited', entry } : { outcome: 'duplicate' };
 }
 
+/** The province's day and month of an instant (Asia/Shanghai: UTC+8, no daylight saving). */
+function provinceDayOf(at: string): { day: string; month: string } {
+  const day = new Date(new Date(at).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  return { day, month: day.slice(0, 7) };
+}
+
+/**
+ * Credits many events at once, set-based, with the outcome of crediting them one by one in this order
+ * (each at most once, within its rule's caps; an event the caps absorb is recorded with 0 points, `capped`): the accounts of the batch are locked together (ids sorted, so concurrent batches
+ * and redemptions queue rather than deadlock), caps are counted from the ledger under those locks
+ * plus what this batch already credited, the entries are appended by one INSERT and the balances
+ * moved by one UPDATE. Throws when a resident is unknown or an event was already credited: the
+ * consumer then applies the batch's events one by one, so only that event fails.
+ */
+export async function creditFromEvents(m: EntityManager, credits: Omit<EventCredit, 'recordedAt'>[], recordedAt: Date): Promise<number> {
+  if (!credits.length) return 0;
+  const residents = [...new Set(credits.map((c) => c.residentId))].sort();
+  if (residents.some((r) => !isUuid(r))) throw new Error('an event names a resident that is not a uuid');
+  await m.query(`INSERT INTO points_account (resident_id) SELECT id FROM resident WHERE id = ANY($1::uuid[]) ORDER BY id ON CONFLICT DO NOTHING`, [residents]);
+  const accounts: LockedAccount[] = await m.query(
+    `SELECT a.resident_id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId", r.region_code AS "regionCode", a.balance
+       FROM points_account a JOIN resident r ON r.id = a.resident_id WHERE a.resident_id = ANY($1::uuid[]) ORDER BY a.resident_id FOR UPDATE OF a`,
+    [residents],
+  );
+  const byResident = new Map(accounts.map((a) => [a.residentId, a]));
+  const unknown = credits.find((c) => !byResident.has(c.residentId));
+  if (unknown) throw new Error(`${unknown.event} ${unknown.eventId} names a resident governance does not know`);
+
+  const rules: RuleRow[] = await m.query(
+    `SELECT ${RULE_COLUMNS} FROM points_rule pr WHERE pr.active AND pr.event = ANY($1::text[]) AND pr.region_code = ANY($2::text[])`,
+    [[...new Set(credits.map((c) => c.event))], [...new Set(accounts.map((a) => a.regionCode))]],
+  );
+  // As ruleFor: the resident's site's own rule, else the county's.
+  const ruleOf = (c: Omit<EventCredit, 'recordedAt'>, a: LockedAccount) =>
+    rules.find((r) => r.event === c.event && r.regionCode === a.regionCode && r.siteId === a.siteId)
+    ?? rules.find((r) => r.event === c.event && r.regionCode === a.regionCode && r.siteId === null);
+
+  // As creditFromEvent: an event that names a site credits only a resident of that site.
+  const priced = credits.map((c) => ({ c, a: byResident.get(c.residentId)! }))
+    .filter(({ c, a }) => c.atSite === undefined || a.siteId === c.atSite)
+    .map(({ c, a }) => ({ c, a, rule: ruleOf(c, a) }))
+    .filter((p): p is { c: Omit<EventCredit, 'recordedAt'>; a: LockedAccount; rule: RuleRow } => !!p.rule);
+  // What the ledger already holds under capped rules, per resident, rule and province day (of the months concerned).
+  const capped = priced.filter((p) => p.rule.dailyCap != null || p.rule.monthlyCap != null);
+  const used = new Map<string, number>();
+  if (capped.length) {
+    const rows: { resident_id: string; rule_id: string; day: string; points: number }[] = await m.query(
+      `SELECT e.resident_id, e.rule_id, to_char(e.occurred_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day, sum(e.points)::int AS points
+         FROM points_entry e JOIN unnest($1::uuid[], $2::uuid[], $3::text[]) AS k(resident_id, rule_id, month)
+           ON e.resident_id = k.resident_id AND e.rule_id = k.rule_id
+          AND e.occurred_at >= (to_date(k.month, 'YYYY-MM')::timestamp AT TIME ZONE 'Asia/Shanghai')
+          AND e.occurred_at < ((to_date(k.month, 'YYYY-MM') + interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai')
+        WHERE e.kind = 'credit'
+        GROUP BY 1, 2, 3`,
+      (() => {
+        const keys = [...new Set(capped.map((p) => `${p.a.residentId}|${p.rule.id}|${provinceDayOf(p.c.occurredAt).month}`))].map((k) => k.split('|'));
+        return [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])];
+      })(),
+    );
+    for (const r of rows) {
+      used.set(`${r.resident_id}|${r.rule_id}|${r.day}`, r.points);
+      const monthKey = `${r.resident_id}|${r.rule_id}|${r.day.slice(0, 7)}`;
+      used.set(monthKey, (used.get(monthKey) ?? 0) + r.points);
+    }
+  }
+
+  const entries = priced.map(({ c, a, rule }) => {
+    const amount = Math.round(rule.points * (c.quantity ?? 1));
+    const { day, month } = provinceDayOf(c.occurredAt);
+    const dayKey = `${a.residentId}|${rule.id}|${day}`;
+    const monthKey = `${a.residentId}|${rule.id}|${month}`;
+    const allowed = allowedUnderCaps(amount, rule, used.get(dayKey) ?? 0, used.get(monthKey) ?? 0);
+    used.set(dayKey, (used.get(dayKey) ?? 0) + allowed);
+    used.set(monthKey, (used.get(monthKey) ?? 0) + allowed);
+    a.balance += allowed;
+    const expiresAt = rule.expiresAfterDays != null ? new Date(new Date(c.occurredAt).getTime() + rule.expiresAfterDays * 86_400_000).toISOString() : null;
+    return { c, a, rule, allowed, capped: allowed < amount, balanceAfter: a.balance, expiresAt };
+  });
+  if (!entries.length) return 0;
+  const col = <T>(f: (e: (typeof entries)[number]) => T) => entries.map(f);
+  const written: { n: number }[] = await m.query(
+    `WITH e AS (
+       INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, rule_id, source_event_id, source_event, capped, occurred_at, expires_at,
+           recorded_at)
+       SELECT r, s, g, 'credit', p, b, u, ev, en, cp, o, x, $12
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[], $6::uuid[], $7::uuid[], $8::text[], $9::bool[], $10::timestamptz[], $11::timestamptz[])
+           WITH ORDINALITY AS t(r, s, g, p, b, u, ev, en, cp, o, x, i)
+        ORDER BY i
+       ON CONFLICT DO NOTHING
+       RETURNING resident_id, points),
+     moved AS (
+       UPDATE points_account a SET balance = a.balance + d.points, score = a.score + d.points, updated_at = now()
+         FROM (SELECT resident_id, sum(points)::int AS points FROM e GROUP BY resident_id) d WHERE a.resident_id = d.resident_id RETURNING 1)
+     SELECT (SELECT count(*)::int FROM e) AS n`,
+    [
+      col((e) => e.a.residentId), col((e) => e.a.siteId), col((e) => e.a.regionCode), col((e) => e.allowed), col((e) => e.balanceAfter),
+      col((e) => e.rule.id), col((e) => e.c.eventId), col((e) => e.c.event), col((e) => e.capped), col((e) => e.c.occurredAt), col((e) => e.expiresAt),
+      recordedAt,
+    ],
+  );
+  // An entry refused as a duplicate would leave later balance_after values wrong: undo, and let the consumer go one by one.
+  if (written[0].n !== entries.length) throw new Error(`ledger: ${entries.length - written[0].n} of these events were already credited`);
+  return entries.length;
+}
+
 /** Rows of an UPDATE … RETURNING: TypeORM's postgres driver answers `[rows, count]` for UPDATE and DELETE. */
 export function updated<T>(result: unknown): T[] {
   const r = result as unknown[];
