@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
-import { EVENTS, eventJobOptions, inboxQueueName, type EventEnvelope } from '@anju/contracts';
+import { EVENTS, RELAY_BATCH, eventJobOptions, inboxQueueName, type EventEnvelope } from '@anju/contracts';
 import { loadConfig, mintToken, platformSettings, setting } from '@anju/kit';
 import type { Benchmark } from './index';
 import { benchSecrets, serviceDatabaseEnv } from './platform';
@@ -67,7 +67,7 @@ async function run(): Promise<void> {
   const children = new Children();
   const redis = new IORedis('redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
-  const queue = new Queue<EventEnvelope>(inboxQueueName('governance'), { connection: redis, prefix });
+  const queue = new Queue(inboxQueueName('governance'), { connection: redis, prefix });
   const databaseUrl = await recreateDatabase(DATABASE);
   const db = new Client({ connectionString: databaseUrl, options: '-c search_path=governance,public' });
   try {
@@ -102,10 +102,14 @@ async function run(): Promise<void> {
       // A redelivery of events already published (same event id, new job id), as a retry or a re-send would.
       // Sent right behind the originals, so some run concurrently with them.
       const again = batch.slice(0, REDELIVERIES / (EVENTS_TOTAL / PUBLISH_BATCH));
-      await queue.addBulk([
-        ...batch.map((e) => ({ name: e.name, data: e, opts: { ...jobOptions, jobId: e.id } })),
-        ...again.map((e) => ({ name: e.name, data: e, opts: { ...jobOptions, jobId: `${e.id}.again` } })),
-      ]);
+      // As the relay sends them: one job per RELAY_BATCH events, the first event's id as job id.
+      const jobs = [];
+      for (let k = 0; k < batch.length; k += RELAY_BATCH) {
+        const part = batch.slice(k, k + RELAY_BATCH);
+        jobs.push({ name: 'events', data: { batch: part }, opts: { ...jobOptions, jobId: part[0].id } });
+      }
+      jobs.push({ name: 'events', data: { batch: again }, opts: { ...jobOptions, jobId: `${again[0].id}.again` } });
+      await queue.addBulk(jobs);
     }
     const published = Date.now();
     console.log(`published in ${((published - started) / 1000).toFixed(1)} s; waiting for the credits…`);
