@@ -131,6 +131,12 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
       }
     }
     if (applied.size) opts.onApplied?.(applied);
+    // One line per event under its own request id, so a request can be followed into the job (debug: off in production).
+    if (logger.isLevelEnabled('debug')) {
+      for (const e of valid) {
+        if (fates.get(e.env.id)?.ok) runWithRequestId(e.env.requestId, () => logger.debug({ event: e.env.name, eventId: e.env.id }, 'event consumed'));
+      }
+    }
     const failed = events.filter((e) => !fates.get(e.id)?.ok);
     for (const env of failed) {
       const fate = fates.get(env.id) as Extract<Fate, { ok: false }>;
@@ -138,7 +144,6 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
         fate.final ? 'event failed for good: dead-lettered' : 'event failed; will retry');
       if (fate.final) await recordDeadLetter(db, env, fate.err, job.attemptsMade + 1);
     }
-    logger.debug({ events: events.length, failed: failed.length }, 'event batch consumed');
     if (!failed.length) return { events: events.length };
     const err = (failed.length === 1 ? (fates.get(failed[0].id) as { err: Error }).err : new Error(`${failed.length} of ${events.length} events failed`));
     // Every failure final: nothing to retry (the dead letters hold them).

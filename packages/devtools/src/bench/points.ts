@@ -145,6 +145,10 @@ async function run(): Promise<void> {
       seconds: creditSeconds, eventsPerSecond: EVENTS_TOTAL / creditSeconds, publishSeconds: (published - started) / 1000,
       delayP50Ms: Number(credit.p50_ms), delayP99Ms: Number(credit.p99_ms), delayMaxMs: Number(credit.max_ms), balancesNotEqualToLedger: mismatched,
     };
+    // Printed at once, so that the figures of phase 1 survive a failure of phase 2.
+    console.log(`credits: ${creditResult.entries} entries for ${creditResult.distinctEvents} events in ${creditSeconds.toFixed(1)} s = `
+      + `${Math.round(creditResult.eventsPerSecond)} credits/s; p50/p99 publish→credit ${Math.round(creditResult.delayP50Ms)}/${Math.round(creditResult.delayP99Ms)} ms; `
+      + `balances not equal to their ledger: ${mismatched}`);
 
     // ── 2. 1,000 concurrent redemptions of a reward with stock 300 ───────────────────────────────
     const officer = await secrets.mint({ sub: 'bench-officer', role: 'county', regions: ['530102'] });
