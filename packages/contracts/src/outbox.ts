@@ -38,8 +38,13 @@ const SAMPLE = 200;
  * an SQL error; null columns are left out, as optional fields are), and a sample of the rows
  * written is parsed with the contract's schema: a mismatch throws and rolls the change back.
  * `select` may use `$1…$n` for `params`. Returns how many events were written.
+ * The one way to publish many events at once: nothing writes the outbox by hand.
  */
-export async function publishSelect<N extends EventName>(manager: EntityManager, name: N, select: string, params: unknown[] = []): Promise<number> {
+export async function publishSelect<N extends EventName>(
+  manager: EntityManager, name: N, select: string, params: unknown[] = [],
+  /** Common table expressions `select` reads, such as `closed AS (UPDATE … RETURNING …)`: the change and its events in one statement. */
+  opts: { with?: string } = {},
+): Promise<number> {
   assertInTransaction(manager, name);
   const def = EVENTS[name];
   const shape = (def.payload as unknown as z.ZodObject).shape;
@@ -47,7 +52,7 @@ export async function publishSelect<N extends EventName>(manager: EntityManager,
   const json = `jsonb_strip_nulls(jsonb_build_object(${fields.map((f) => `'${f}', src."${f}"`).join(', ')}))`;
   const req = `$${params.length + 1}`;
   const [{ n, sample }] = await manager.query(
-    `WITH written AS (
+    `WITH ${opts.with ? `${opts.with},` : ''} written AS (
        INSERT INTO outbox (id, event, version, payload, request_id)
        SELECT gen_random_uuid(), '${name}', ${def.version}, ${json}, ${req}::text FROM (${select}) src
        RETURNING payload)

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { currentRequestId, provinceDate } from '@anju/kit';
+import { provinceDate } from '@anju/kit';
+import { publishSelect } from '@anju/contracts';
 import { ROLLUP_COUNTS, verdictSql } from './monitoring.sql';
 
 /** Advisory lock keys: the nightly run takes the lock exclusively, re-checks share it. */
@@ -15,19 +16,17 @@ export interface MonitoringOutcome {
   phases?: Record<string, number>;
 }
 
-const outboxInsert = (event: string, payload: string, from: string) => `
-  INSERT INTO outbox (id, event, version, payload, request_id)
-  SELECT gen_random_uuid(), '${event}', 1, ${payload}, $REQ FROM ${from} RETURNING 1`;
 
 /**
  * Checks households against the four rules and records the outcome, set-based:
- * the verdicts go to a temporary table; statuses that changed are upserted; gaps whose rules all
- * pass again close (household.gap.closed); rules now failing that no open gap covers open a new
- * gap (household.gap.detected, needsJobHelp for rules 2/3). Events are written to the outbox in
- * the same transaction, as `publish` does, but as INSERT … SELECT rather than one row at a time.
+ * the verdicts go to a temporary table and are compared with the stored statuses; only those that
+ * changed are written; gaps whose rules all pass again close (household.gap.closed); rules now
+ * failing that no open gap covers open a new gap (household.gap.detected, needsJobHelp for rules
+ * 2/3). The events go through the contract's `publishSelect`, in the same statement as the gaps.
  *
  * `households` null: the whole population (nightly), plus the day's snapshot of roll-ups.
- * Runs inside the caller's transaction (`manager`), so a re-check commits with the change that caused it.
+ * Runs inside the caller's transaction (`manager`): a user's change re-checks its household as it commits; events
+ * mark households for the re-check loop (recheck.ts), which calls this for the distinct marked ones.
  */
 export async function checkHouseholds(manager: EntityManager, day: string, households: string[] | null): Promise<MonitoringOutcome> {
   if (!manager.queryRunner?.isTransactionActive) throw new Error('checkHouseholds runs inside a transaction');
@@ -68,9 +67,6 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
     await qx('verdict', `fill-${table}`, `INSERT INTO ${table} ${select}`, values);
   };
   const params: unknown[] = all ? [day] : [day, households];
-  const requestParam = `$${params.length + 1}`;
-  const req = currentRequestId() ?? null;
-  const p = [...params, req];
   const scoped = (col: string) => (all ? '' : `AND ${col} = ANY($2::uuid[])`);
 
   if (all) {
@@ -92,16 +88,20 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
   }
   const [{ households: counted }] = await q('verdict', `SELECT count(*)::int AS households FROM fresh_verdict`);
 
+  // Compare first, then write only the households whose verdict changed: an upsert with a WHERE … IS DISTINCT FROM
+  // would still lock every conflicting row (250,000 at night for the few hundred that change).
   const [{ n: changed }] = await qx('statusUpsert', 'status-upsert',
-    `WITH up AS (
+    `WITH changed AS (
+       SELECT f.* FROM fresh_verdict f LEFT JOIN household_status s ON s.household_id = f.household_id
+        WHERE s.household_id IS NULL
+           OR (s.site_id, s.region_code, s.grid_id, s.failed, s.members, s.able, s.untrained, s.employed, s.welfare_posts, s.income_sources)
+              IS DISTINCT FROM (f.site_id, f.region_code, f.grid_id, f.failed, f.members, f.able, f.untrained, f.employed, f.welfare_posts, f.income_sources)
+     ), up AS (
        INSERT INTO household_status AS s (household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, changed_at)
-       SELECT household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, now() FROM fresh_verdict
+       SELECT household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, now() FROM changed
        ON CONFLICT (household_id) DO UPDATE SET site_id = EXCLUDED.site_id, region_code = EXCLUDED.region_code, grid_id = EXCLUDED.grid_id,
          failed = EXCLUDED.failed, members = EXCLUDED.members, able = EXCLUDED.able, untrained = EXCLUDED.untrained, employed = EXCLUDED.employed,
          welfare_posts = EXCLUDED.welfare_posts, income_sources = EXCLUDED.income_sources, changed_at = now()
-       WHERE (s.site_id, s.region_code, s.grid_id, s.failed, s.members, s.able, s.untrained, s.employed, s.welfare_posts, s.income_sources)
-         IS DISTINCT FROM (EXCLUDED.site_id, EXCLUDED.region_code, EXCLUDED.grid_id, EXCLUDED.failed, EXCLUDED.members, EXCLUDED.able,
-                           EXCLUDED.untrained, EXCLUDED.employed, EXCLUDED.welfare_posts, EXCLUDED.income_sources)
        RETURNING 1)
      SELECT count(*)::int AS n FROM up`,
   );
@@ -112,20 +112,26 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
     all ? [] : [households],
   );
 
-  const [{ n: gapsClosed }] = await qx('gapsClose', 'gaps-close',
-    `WITH closed AS (
-       UPDATE household_gap g SET closed_on = $1::date
-        WHERE g.closed_on IS NULL ${scoped('g.household_id')}
-          AND NOT EXISTS (SELECT 1 FROM fresh_verdict f WHERE f.household_id = g.household_id AND f.failed && g.rules)
-       RETURNING g.id, g.household_id, g.site_id, g.region_code
-     ), sent AS (${outboxInsert(
-       'household.gap.closed',
-       `jsonb_build_object('gapId', id, 'householdId', household_id, 'siteId', site_id, 'regionCode', region_code, 'closedOn', to_char($1::date, 'YYYY-MM-DD'))`,
-       'closed',
-     ).replace('$REQ', requestParam)})
-     SELECT count(*)::int AS n FROM sent`,
-    p,
-  );
+  const timed = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
+    const t = Date.now();
+    try {
+      return await fn();
+    } finally {
+      phases[phase] = (phases[phase] ?? 0) + Date.now() - t;
+    }
+  };
+  const gapsClosed = await timed('gapsClose', () => publishSelect(manager, 'household.gap.closed',
+    `SELECT id AS "gapId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode",
+            to_char($1::date, 'YYYY-MM-DD') AS "closedOn" FROM closed`,
+    params,
+    {
+      with: `closed AS (
+        UPDATE household_gap g SET closed_on = $1::date
+         WHERE g.closed_on IS NULL ${scoped('g.household_id')}
+           AND NOT EXISTS (SELECT 1 FROM fresh_verdict f WHERE f.household_id = g.household_id AND f.failed && g.rules)
+        RETURNING g.id, g.household_id, g.site_id, g.region_code)`,
+    },
+  ));
 
   // Rules failing now that no open gap covers, computed before any insert (a statement that read
   // household_gap while inserting into it would rescan its own new rows: quadratic at scale).
@@ -143,22 +149,18 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
   } else {
     await scratchTable('newly_failed', newlyFailed, [households]);
   }
-  const [{ n: gapsOpened }] = await qx('gapsOpen', 'gaps-open', 
-    `WITH opened AS (
-       INSERT INTO household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on)
-       SELECT household_id, site_id, region_code, rules, rules && ARRAY['PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER'], $1::date
-         FROM newly_failed WHERE cardinality(rules) > 0
-       RETURNING id, household_id, site_id, region_code, rules, needs_job_help
-     ), sent AS (${outboxInsert(
-       'household.gap.detected',
-       `jsonb_build_object('gapId', id, 'householdId', household_id, 'siteId', site_id, 'regionCode', region_code, 'rules', to_jsonb(rules),
-          'needsJobHelp', needs_job_help, 'detectedOn', to_char($1::date, 'YYYY-MM-DD'))`,
-       'opened',
-     ).replace('$REQ', '$2')})
-     SELECT count(*)::int AS n FROM sent`,
-    [day, req],
-  );
-  if (gapsOpened + gapsClosed > 0) await q('notify', `SELECT pg_notify('anju_outbox', current_schema())`);
+  const gapsOpened = await timed('gapsOpen', () => publishSelect(manager, 'household.gap.detected',
+    `SELECT id AS "gapId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode", to_jsonb(rules) AS rules,
+            needs_job_help AS "needsJobHelp", to_char($1::date, 'YYYY-MM-DD') AS "detectedOn" FROM opened`,
+    [day],
+    {
+      with: `opened AS (
+        INSERT INTO household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on)
+        SELECT household_id, site_id, region_code, rules, rules && ARRAY['PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER'], $1::date
+          FROM newly_failed WHERE cardinality(rules) > 0
+        RETURNING id, household_id, site_id, region_code, rules, needs_job_help)`,
+    },
+  ));
   return { day, households: counted, changed, gapsOpened, gapsClosed, phases };
 }
 
