@@ -2,11 +2,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig, setting } from '@anju/kit';
-import { SCALES, type Scale } from '../seed/world';
 import type { Benchmark } from './index';
 import { Children, assertNoLoadErrors, load, machine, table, writeReport, type LoadResult } from './harness';
 import { PeakRss, memoryRows, snapshot } from './memory';
-import { benchSecrets, seededDatabase, startGatewayChild, startPlatform } from './platform';
+import { benchSecrets, seededDataSettings, seededDatabase, startGatewayChild, startPlatform } from './platform';
 
 /**
  * A site dashboard, the page a county officer opens most: the site and its counts (governance),
@@ -16,9 +15,7 @@ import { benchSecrets, seededDatabase, startGatewayChild, startPlatform } from '
  * the same governance part sent straight to governance: the floor.
  */
 const settings = {
-  BENCH_SCALE: setting.oneOf(SCALES as unknown as [Scale, ...Scale[]], 'province', '`pnpm bench dashboard`/`pipeline`: the seeded scale the dashboard runs on'),
-  BENCH_SEED: setting.int(1, 'the seed of the benchmark data'),
-  BENCH_DATABASE: setting.list([], 'a database of its own for this run, e.g. a copy of anju_bench_<scale> (createdb -T); default anju_bench_<scale>'),
+  ...seededDataSettings,
   BENCH_CONNECTIONS: setting.int(10, 'autocannon connections', 1, 1000),
   BENCH_DURATION_S: setting.int(15, 'seconds of load per path', 1, 3600),
 };

@@ -128,10 +128,10 @@ export const monitoringBenchmark: Benchmark = {
       const { ms: analyzeMs } = await timed(async () => {
         const qr = db.createQueryRunner();
         try {
-          await qr.query(`RESET ROLE`);
+          await qr.query(`SET ROLE NONE`); // the login user, the owner
           await qr.query(`ANALYZE`);
         } finally {
-          await qr.query(`RESET ROLE; SET ROLE ${employmentData.runtimeRole}`).catch(() => undefined);
+          await qr.query(`RESET ROLE`).catch(() => undefined); // back to the runtime role the connection started with
           await qr.release();
         }
       });

@@ -3,12 +3,12 @@ import path from 'node:path';
 import { Queue, Worker, type Job } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
-import { publish } from '@anju/contracts';
+import { EVENTS, publish, type EventName } from '@anju/contracts';
 import { createDataSource, loadConfig, platformSettings, setting } from '@anju/kit';
 import { governanceData } from '../../../../services/governance/src/data-source';
 import type { Benchmark } from './index';
-import { benchSecrets, serviceDatabaseEnv } from './platform';
 import { Children, freePort, machine, recreateDatabase, table, waitForOk, writeReport } from './harness';
+import { benchSecrets, databaseUrl as urlOf, seededDataSettings, serviceDatabaseEnv } from './platform';
 import { PeakRss, memoryRows, snapshot } from './memory';
 
 /**
@@ -23,6 +23,8 @@ const settings = {
   BENCH_PIPELINE_EVENTS: setting.int(5_000, '`pnpm bench pipeline`: events of the burst phase', 100),
   BENCH_PIPELINE_SECONDS: setting.int(20, '`pnpm bench pipeline`: seconds of the sustained phase', 1),
   BENCH_PIPELINE_LOAD: setting.int(60, '`pnpm bench pipeline`: the sustained rate, in percent of the burst throughput measured', 1, 200),
+  BENCH_PIPELINE_RATE: setting.int(0, '`pnpm bench pipeline`: the sustained rate in events/s (0: BENCH_PIPELINE_LOAD of the burst)', 0),
+  ...seededDataSettings,
 };
 const DATABASE = 'anju_bench_pipeline';
 const PUBLISHERS = 10;
@@ -43,15 +45,31 @@ const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math
 async function run(): Promise<void> {
   const cfg = loadConfig(settings);
   const children = new Children();
-  const databaseUrl = await recreateDatabase(DATABASE);
-  const secrets = (await benchSecrets()).env;
+  // BENCH_DATABASE: a copy of a seeded database (province scale: 252,204 households); otherwise an empty one of its own.
+  const copy = cfg.BENCH_DATABASE[0];
+  const canonical = `anju_bench_${cfg.BENCH_SCALE}`;
+  if (copy === canonical) throw new Error(`the pipeline writes: run it on a copy (createdb -T ${canonical} ${canonical}_<you>)`);
+  const databaseUrl = copy ? urlOf(copy) : await recreateDatabase(DATABASE);
+  // A copy keeps the PII keys of the database it was copied from: keys follow the canonical name.
+  const secrets = (await benchSecrets(copy ? canonical : undefined)).env;
   const queuePrefix = `bench-pipe-${randomBytes(4).toString('hex')}`;
   const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, QUEUE_PREFIX: queuePrefix, ...secrets };
   const config = loadConfig(platformSettings, env);
   const db = new Client({ connectionString: databaseUrl });
   const redis = new IORedis(config.REDIS_URL, { maxRetriesPerRequest: null });
   const publisher = createDataSource({ ...config, DATABASE_POOL_SIZE: PUBLISHERS }, { ...governanceData, entities: governanceData.entities as never, migrations: governanceData.migrations as never, applicationName: 'bench-publisher' });
+  let backlog: { events: number; seconds: number; eventsPerSecond: number; byEvent: Record<string, number> } | undefined;
   try {
+    // Events a seeded copy holds unsent (the seed's first monitoring run: its gap events), delivered when the workers start.
+    const backlogIds = new Map<string, string[]>();
+    if (copy) {
+      await db.connect();
+      for (const s of ['governance', 'employment', 'matching', 'social_orgs']) {
+        const { rows } = await db.query(`SELECT id, event FROM ${s}.outbox WHERE sent_at IS NULL`);
+        for (const r of rows) backlogIds.set(r.event, [...(backlogIds.get(r.event) ?? []), r.id]);
+      }
+    }
+    const startedAt = Date.now();
     // Governance first: its worker migrates the schema the publisher writes into.
     // Social-orgs' worker consumes nothing of this: it runs so that every worker's memory is measured.
     for (const s of ['governance', ...CONSUMERS, 'social-orgs']) {
@@ -59,14 +77,44 @@ async function run(): Promise<void> {
       children.start(`${s}-worker`, `services/${s}/src/worker.ts`, { ...env, ...serviceDatabaseEnv(databaseUrl, s), [`${s.toUpperCase().replace(/-/g, '_')}_WORKER_HEALTH_PORT`]: String(port) });
       await waitForOk(`http://127.0.0.1:${port}/ready`, children);
     }
-    console.log(`started governance-worker, ${CONSUMERS.map((c) => `${c}-worker`).join(', ')}, social-orgs-worker (NODE_ENV=production, JOB_CONCURRENCY ${config.JOB_CONCURRENCY}) on ${DATABASE}`);
-    await db.connect();
+    console.log(`started governance-worker, ${CONSUMERS.map((c) => `${c}-worker`).join(', ')}, social-orgs-worker (NODE_ENV=production, JOB_CONCURRENCY ${config.JOB_CONCURRENCY}) on ${copy ?? DATABASE}`);
+    if (!copy) await db.connect();
     await publisher.initialize();
 
-    const households = Array.from({ length: 2_000 }, () => randomUUID());
-    const siteId = randomUUID();
+    if (backlogIds.size) {
+      const total = [...backlogIds.values()].reduce((n, l) => n + l.length, 0);
+      console.log(`backlog: ${total.toLocaleString('en-US')} events the copy held unsent (${[...backlogIds.keys()].join(', ')}), delivered…`);
+      let last = 0;
+      for (const [event, ids] of backlogIds) {
+        const consumers = EVENTS[event as EventName]?.consumers ?? [];
+        const deadline = Date.now() + 600_000;
+        for (;;) {
+          const done = await Promise.all(consumers.map(async (c) => (await db.query(
+            `SELECT count(*)::int AS n, extract(epoch FROM max(processed_at)) * 1000 AS last FROM ${c.replace('-', '_')}.inbox WHERE event_id = ANY($1::uuid[])`, [ids])).rows[0]));
+          if (done.every((d) => d.n === ids.length)) {
+            last = Math.max(last, ...done.map((d) => Number(d.last)));
+            break;
+          }
+          if (Date.now() > deadline) throw new Error(`backlog ${event}: ${done.map((d) => d.n).join(', ')} of ${ids.length} after 10 minutes`);
+          children.assertAlive();
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+      const seconds = (last - startedAt) / 1000;
+      backlog = { events: total, seconds, eventsPerSecond: total / seconds, byEvent: Object.fromEntries([...backlogIds].map(([e, l]) => [e, l.length])) };
+      console.log(`  every consumer applied them ${seconds.toFixed(1)} s after the workers started (${Math.round(backlog.eventsPerSecond)} events/s)`);
+    }
+
+    // Registrations into households of the data (a copy) or into 2,000 new ones of one new site.
+    const homes: { householdId: string; siteId: string; regionCode: string }[] = copy
+      ? (await db.query(`SELECT h.id AS "householdId", h.site_id AS "siteId", s.region_code AS "regionCode"
+                           FROM governance.household h JOIN governance.site s ON s.id = h.site_id ORDER BY md5(h.id::text) LIMIT 2000`)).rows
+      : (() => {
+        const siteId = randomUUID();
+        return Array.from({ length: 2_000 }, () => ({ householdId: randomUUID(), siteId, regionCode: '530627' }));
+      })();
     const publishOne = () => publisher.transaction((m) => publish(m, 'resident.registered', {
-      residentId: randomUUID(), householdId: households[Math.floor(Math.random() * households.length)], siteId, regionCode: '530627',
+      residentId: randomUUID(), ...homes[Math.floor(Math.random() * homes.length)],
       labourCapacity: 'full', canWorkAway: true, wantsWork: true, birthYear: 1990,
     }));
     /** Publishes `n` events with PUBLISHERS concurrent transactions, one event each (as a user's change would). */
@@ -102,10 +150,12 @@ async function run(): Promise<void> {
       return { label, events: ids.length, seconds, eventsPerSecond: ids.length / seconds, p50Ms: percentile(delays, 50), p99Ms: percentile(delays, 99), maxMs: delays.at(-1)! };
     };
 
-    // The consumers learn the site first (matching refuses job-help demands for a site it does not know).
-    await publisher.transaction((m) => publish(m, 'site.registered', {
-      siteId, regionCode: '530627', name: '基准安置点', latitude: 27.4, longitude: 104.9, plannedHouseholds: 2_000,
-    }));
+    // The consumers learn the new site first (matching refuses job-help demands for a site it does not know).
+    if (!copy) {
+      await publisher.transaction((m) => publish(m, 'site.registered', {
+        siteId: homes[0].siteId, regionCode: '530627', name: '基准安置点', latitude: 27.4, longitude: 104.9, plannedHouseholds: 2_000,
+      }));
+    }
     console.log('warm-up: 300 events…');
     await effects(await publishMany(300), 'warm-up');
     const atRest = snapshot(children);
@@ -113,8 +163,8 @@ async function run(): Promise<void> {
 
     console.log(`burst: ${cfg.BENCH_PIPELINE_EVENTS} events published as fast as ${PUBLISHERS} transactions at a time allow…`);
     const burst = await effects(await publishMany(cfg.BENCH_PIPELINE_EVENTS), 'pipeline, burst (max throughput)');
-    const rate = Math.max(1, Math.round((burst.eventsPerSecond * cfg.BENCH_PIPELINE_LOAD) / 100));
-    console.log(`sustained: ${rate} events/s (${cfg.BENCH_PIPELINE_LOAD}% of the burst throughput) for ${cfg.BENCH_PIPELINE_SECONDS} s…`);
+    const rate = cfg.BENCH_PIPELINE_RATE || Math.max(1, Math.round((burst.eventsPerSecond * cfg.BENCH_PIPELINE_LOAD) / 100));
+    console.log(`sustained: ${rate} events/s (${cfg.BENCH_PIPELINE_RATE ? 'BENCH_PIPELINE_RATE' : `${cfg.BENCH_PIPELINE_LOAD}% of the burst throughput`}) for ${cfg.BENCH_PIPELINE_SECONDS} s…`);
     const sustainedIds = await paced(rate, cfg.BENCH_PIPELINE_SECONDS, publishOne);
     const sustained = await effects(sustainedIds, `pipeline, sustained at ${rate}/s`);
     const underLoad = peak.stop();
@@ -140,7 +190,7 @@ async function run(): Promise<void> {
     console.log(`\nmemory (RSS) of each worker, at rest after the warm-up and at its peak under the burst and the sustained load:\n`);
     console.log(table(memoryRows(atRest, underLoad)));
     const file = writeReport('pipeline', {
-      benchmark: 'pipeline', at: new Date().toISOString(), machine: machine(), event: 'resident.registered', consumers: CONSUMERS,
+      benchmark: 'pipeline', at: new Date().toISOString(), machine: machine(), database: copy ?? DATABASE, backlog, event: 'resident.registered', consumers: CONSUMERS,
       publishers: PUBLISHERS, jobConcurrency: config.JOB_CONCURRENCY, sustainedRate: rate,
       phases: { burst, rawBurst, sustained, rawSustained }, ratio, memoryMiB: { atRest, underLoad },
     });

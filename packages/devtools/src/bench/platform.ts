@@ -3,10 +3,11 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { SERVICES } from '@anju/contracts';
-import { generateSigningKeys, serviceLoginUrl, issuerSettings, loadConfig, mintToken, PersonalDataVault, personalDataKeys, type TokenClaims } from '@anju/kit';
+import { generateSigningKeys, serviceLoginUrl, issuerSettings, loadConfig, mintToken, PersonalDataVault, personalDataKeys, setting,
+  type TokenClaims } from '@anju/kit';
 import { seed } from '../seed/seed';
 import { formatReport } from '../seed/index';
-import { planWorld, sitePeople, type Scale } from '../seed/world';
+import { SCALES, planWorld, sitePeople, type Scale } from '../seed/world';
 import { ADMIN_DATABASE_URL, Children, REPO_ROOT, freePort, recreateDatabase, waitForOk } from './harness';
 
 /**
@@ -15,6 +16,13 @@ import { ADMIN_DATABASE_URL, Children, REPO_ROOT, freePort, recreateDatabase, wa
  * holds the same scale and seed; its PII keys are derived from its name, so that data sealed
  * by one run opens in the next (a benchmark database is not personal data: it is generated).
  */
+/** Which seeded data a benchmark runs on (`pnpm bench dashboard`, and `pipeline` when given a database). */
+export const seededDataSettings = {
+  BENCH_SCALE: setting.oneOf(SCALES as unknown as [Scale, ...Scale[]], 'province', '`pnpm bench dashboard`/`pipeline`: the seeded scale the benchmark runs on'),
+  BENCH_SEED: setting.int(1, 'the seed of the benchmark data'),
+  BENCH_DATABASE: setting.list([], 'a database of its own for this run, e.g. a copy of anju_bench_<scale> (createdb -T); dashboard default anju_bench_<scale>'),
+};
+
 export const envName = (service: string) => service.toUpperCase().replace(/-/g, '_');
 
 export interface BenchSecrets {
