@@ -66,7 +66,10 @@ async function run(): Promise<void> {
       await db.connect();
       for (const s of ['governance', 'employment', 'matching', 'social_orgs']) {
         const { rows } = await db.query(`SELECT id, event FROM ${s}.outbox WHERE sent_at IS NULL`);
-        for (const r of rows) backlogIds.set(r.event, [...(backlogIds.get(r.event) ?? []), r.id]);
+        for (const r of rows) {
+          if (!backlogIds.has(r.event)) backlogIds.set(r.event, []);
+          backlogIds.get(r.event)!.push(r.id);
+        }
       }
     }
     const startedAt = Date.now();
