@@ -50,8 +50,8 @@ describe('points (governance)', () => {
     }
     return eventId;
   };
-  const attended = (residentId: string, attendedAt = sys.clock.now().toISOString()) => ({
-    attendanceId: randomUUID(), activityId: randomUUID(), organizationId: randomUUID(), residentId, siteId: siteA, attendedAt, activityKind: '四点半课堂',
+  const attended = (residentId: string, attendedAt = sys.clock.now().toISOString(), siteId = siteA) => ({
+    attendanceId: randomUUID(), activityId: randomUUID(), organizationId: randomUUID(), residentId, siteId, attendedAt, activityKind: '四点半课堂',
   });
   const balancesMatchLedger = async () => sys.sql(
     `SELECT a.resident_id, a.balance, coalesce((SELECT sum(points) FROM governance.points_entry e WHERE e.resident_id = a.resident_id), 0)::int AS ledger
@@ -182,11 +182,11 @@ describe('points (governance)', () => {
     // A new resident of site B (the county's rule); 60 attendances in 4 batches delivered at once, interleaved:
     // 20 on one day (cap 20 a day), 2 a day on 20 later days of the same month (cap 100 a month).
     const who = await register(place.householdIds[1], officerB, { name: '赵并发' });
-    const now = new Date();
+    const now = sys.clock.now();
     const day = (d: number, h: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), d, h)).toISOString();
     const events = [
-      ...Array.from({ length: 20 }, (_, i) => attended(who, day(1, 1 + (i % 8)))),
-      ...Array.from({ length: 40 }, (_, i) => attended(who, day(2 + Math.floor(i / 2), 2 + (i % 2)))),
+      ...Array.from({ length: 20 }, (_, i) => attended(who, day(1, 1 + (i % 8)), siteB)),
+      ...Array.from({ length: 40 }, (_, i) => attended(who, day(2 + Math.floor(i / 2), 2 + (i % 2)), siteB)),
     ].map((payload) => ({ id: randomUUID(), name: 'activity.attended' as const, version: 1, producer: 'social-orgs' as const, occurredAt: new Date().toISOString(), payload }));
     const batches = [0, 1, 2, 3].map((k) => events.filter((_, i) => i % 4 === k));
     const q = sys.queue('governance');
