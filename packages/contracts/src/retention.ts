@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { PlatformConfig, ScheduledTask } from '@anju/kit';
+import type { Clock, PlatformConfig, ScheduledTask } from '@anju/kit';
 
 const DAY_MS = 86_400_000;
 
@@ -44,8 +44,6 @@ export async function purgeEventTables(db: Sql, config: EventRetention, now: Dat
 }
 
 /** The nightly purges of the event tables, scheduled tasks of every worker (names published: never rename). */
-export function eventRetentionTasks(
-  db: DataSource, config: EventRetention, now: () => Date = () => new Date(),
-): ScheduledTask[] {
-  return PURGES.map((p) => ({ name: p.task, cron: p.cron, run: () => purge(db, p, config, now()) }));
+export function eventRetentionTasks(db: DataSource, config: EventRetention, clock: Clock): ScheduledTask[] {
+  return PURGES.map((p) => ({ name: p.task, cron: p.cron, run: () => purge(db, p, config, clock.now()) }));
 }

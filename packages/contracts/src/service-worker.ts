@@ -26,7 +26,7 @@ export interface RunningWorker {
 
 /** The event tables' retention (see retention.ts): outbox, inbox and dead letters purged by age, nightly. */
 function housekeepingTasks(runtime: ServiceRuntime): ScheduledTask[] {
-  return eventRetentionTasks(runtime.db, runtime.config);
+  return eventRetentionTasks(runtime.db, runtime.config, runtime.clock);
 }
 
 /**
