@@ -77,6 +77,14 @@ export const limitSettings = {
  * mint a token or open an ID number: those live in `issuerSettings` and `personalDataSettings`,
  * loaded only by the processes that need them.
  */
+/** Spreadsheets in and out (kit `spreadsheet/`): what an uploaded file may be, checked before it is parsed. */
+export const spreadsheetSettings = {
+  SPREADSHEET_MAX_BYTES: setting.int(20 * 1_048_576, 'largest spreadsheet (.xlsx or .csv) accepted for import, in bytes', 1_024),
+  SPREADSHEET_MAX_UNCOMPRESSED_BYTES: setting.int(200 * 1_048_576, 'most bytes an .xlsx may unpack to (all entries together): a larger one is refused as a zip bomb', 1_024),
+  SPREADSHEET_MAX_RATIO: setting.int(200, 'largest unpacked/packed ratio of one .xlsx entry over 1 MiB: a larger one is refused as a zip bomb', 10),
+  SPREADSHEET_MAX_ROWS: setting.int(200_000, 'most data rows one imported sheet may have', 1),
+};
+
 export const platformSettings = {
   NODE_ENV: setting.oneOf(['development', 'test', 'production'] as const, 'production', 'production unless a developer opts in: development shows error detail and the explorer and accepts the development keys'),
   LOG_LEVEL: setting.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info', 'pino log level'),
@@ -106,6 +114,7 @@ export const platformSettings = {
   OUTBOX_POLL_MS: setting.int(50, 'longest pause of the outbox relay between looks when idle (it looks again within ms while events come)', 5),
   OUTBOX_RECONCILE_MS: setting.int(10_000, 'how often sent events are checked to still be in Redis', 100),
   ...limitSettings,
+  ...spreadsheetSettings,
   CLOCK_AT: z.iso.datetime({ offset: true }).optional().describe('domain time starts at this instant (tests, CI, demos); unset: the system clock'),
   CLOCK_RUNS: setting.bool(true, 'with CLOCK_AT: the clock runs on from that instant (true) or holds still there (false)'),
   SCHEDULES_ENABLED: setting.bool(true, 'register the recurring job schedulers; tests turn them off and run tasks with their clock'),

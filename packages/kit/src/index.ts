@@ -29,3 +29,4 @@ export * from './calendar';
 export * from './clock';
 export * from './runtime-role.migration';
 export * from './limits';
+export * from './spreadsheet';

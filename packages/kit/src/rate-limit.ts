@@ -75,6 +75,11 @@ export function rateLimits(config: RateLimitConfig, now?: () => number) {
       const wait = requests.take(subject);
       if (wait) throw new RateLimitedError(wait, 'requests');
     },
+    /** Takes one expensive call (an export or import over HTTP) from the caller's bucket. */
+    expensive(subject: string, what: string): void {
+      const wait = expensive.take(subject);
+      if (wait) throw new RateLimitedError(wait, `calls of ${what}`);
+    },
     /**
      * Guards the expensive operations of a subgraph, each named by its coordinate with the roles
      * that need it (`{ 'Mutation.runBatchMatch': ['province'] }`): another role is FORBIDDEN, and each

@@ -6,6 +6,7 @@ import type { Clock } from './clock';
 import type { DataSourceOptions } from './database';
 import { startSubgraph, type RequestBase } from './subgraph-server';
 import type { ExpensiveOperations } from './rate-limit';
+import type { FileRoute } from './spreadsheet/file-routes';
 
 export interface ServiceApiOptions<C extends PlatformConfig, Ctx extends RequestBase> {
   name: string;
@@ -20,6 +21,8 @@ export interface ServiceApiOptions<C extends PlatformConfig, Ctx extends Request
   logDestination?: DestinationStream;
   /** Operations limited to some roles and rate limited apart (batch runs, exports). */
   expensive?: ExpensiveOperations;
+  /** Files over HTTP (exports, imports), built from the booted runtime. */
+  fileRoutes?: (runtime: ServiceRuntime<C>) => readonly FileRoute[];
   /** The process's clock when the caller has one already (a test system's); else made from config. */
   clock?: Clock;
 }
@@ -36,6 +39,7 @@ export async function startServiceApi<C extends PlatformConfig, Ctx extends Requ
     schemaFile: opts.schemaFile,
     resolvers: opts.resolvers,
     expensive: opts.expensive,
+    fileRoutes: opts.fileRoutes?.(runtime),
     buildContext: opts.context(runtime),
     config,
     clock: runtime.clock,

@@ -18,6 +18,7 @@ import { capUnpagedLists, queryLimits } from './limits';
 import { guardArguments } from './input-guard';
 import { rateLimits, type ExpensiveOperations } from './rate-limit';
 import type { Clock } from './clock';
+import { mountFileRoutes, type FileRoute } from './spreadsheet/file-routes';
 
 /** What every resolver gets: the verified caller, the request id, a logger bound to it and the process's clock. */
 export interface RequestBase {
@@ -44,6 +45,8 @@ export interface SubgraphOptions<Ctx extends RequestBase> {
   readiness: ReadinessCheck[];
   /** Operations limited to some roles and rate limited apart (`{ 'Mutation.runBatchMatch': ['province'] }`). */
   expensive?: ExpensiveOperations;
+  /** Files over HTTP beside /graphql (exports, imports, templates): see spreadsheet/file-routes.ts. */
+  fileRoutes?: readonly FileRoute[];
 }
 
 export interface RunningHttp {
@@ -86,6 +89,7 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
   app.disable('x-powered-by');
   mountHealth(app, opts.name, opts.readiness, opts.lifecycle);
   app.use((req, _res, next) => runWithRequestId(req.header(REQUEST_ID_HEADER), next));
+  if (opts.fileRoutes?.length) mountFileRoutes(app, opts.fileRoutes, { config, logger, clock: opts.clock, rates });
   app.use(
     '/graphql',
     express.json({ limit: '2mb' }),

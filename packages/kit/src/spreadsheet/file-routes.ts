@@ -1,0 +1,133 @@
+import express, { type Express, type Request, type Response } from 'express';
+import { GraphQLError } from 'graphql';
+import { requireRole, type Principal, type Role } from '../auth';
+import { INTERNAL_MESSAGE, isClientError } from '../errors';
+import { verifyBearerCached } from '../verified-tokens';
+import { currentRequestId } from '../request-context';
+import type { PlatformConfig } from '../config';
+import type { Logger } from '../logger';
+import type { Clock } from '../clock';
+import { SpreadsheetError } from './spreadsheet-error';
+import { XlsxSheetWriter, type XlsxColumn } from './xlsx-writer';
+
+/** What a file route's handler gets: the verified caller, as a resolver does. */
+export interface FileRequest {
+  principal: Principal;
+  requestId: string;
+  logger: Logger;
+  clock: Clock;
+  /** Query-string parameters (single values). */
+  query: Record<string, string | undefined>;
+  params: Record<string, string>;
+  /** The uploaded file (POST routes). */
+  body?: Buffer;
+}
+
+/**
+ * A file served or received over plain HTTP beside `/graphql` (GraphQL carries no files):
+ * `GET /files/<path>` for an export or a report, `POST /files/<path>` with the raw file as the
+ * body for an import. The gateway forwards `/files/<service>/<path>` here with the caller's
+ * bearer token; partners may call a subgraph's `/files` directly. Each route is checked like a
+ * resolver: a verified token, the request rate, the roles, and — for the expensive ones (every
+ * export, every import) — the expensive-operations bucket of the kit's rate limits.
+ */
+export interface FileRoute {
+  method: 'get' | 'post';
+  /** Express path under /files, e.g. `/exports/residents`. */
+  path: string;
+  roles: readonly Role[];
+  /** Takes from the caller's expensive-operations bucket (EXPENSIVE_RATE_LIMIT_PER_HOUR). */
+  expensive: boolean;
+  /** Writes the answer: a JSON object (sent as such) or nothing (the handler streamed it). */
+  handle(req: FileRequest, res: Response): Promise<object | void>;
+}
+
+export interface FileRouteDeps {
+  config: PlatformConfig;
+  logger: Logger;
+  clock: Clock;
+  rates: { request(subject: string): void; expensive(subject: string, what: string): void };
+}
+
+/** Mounts a subgraph's file routes under `/files`. */
+export function mountFileRoutes(app: Express, routes: readonly FileRoute[], deps: FileRouteDeps): void {
+  const raw = express.raw({ type: () => true, limit: deps.config.SPREADSHEET_MAX_BYTES });
+  for (const route of routes) {
+    const handlers = [
+      ...(route.method === 'post' ? [raw] : []),
+      async (req: Request, res: Response) => {
+        try {
+          const principal = await verifyBearerCached(req.header('authorization'), deps.config);
+          deps.rates.request(principal.subject);
+          requireRole(principal, ...route.roles);
+          if (route.expensive) deps.rates.expensive(principal.subject, `${route.method.toUpperCase()} /files${route.path}`);
+          const answer = await route.handle({
+            principal,
+            requestId: currentRequestId()!,
+            logger: deps.logger.child({ role: principal.role, sub: principal.subject, route: route.path }),
+            clock: deps.clock,
+            query: Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, typeof v === 'string' ? v : undefined])),
+            params: req.params as Record<string, string>,
+            body: Buffer.isBuffer(req.body) ? req.body : undefined,
+          }, res);
+          if (answer && !res.headersSent) res.json(answer);
+        } catch (err) {
+          sendFileError(res, err, deps.logger);
+        }
+      },
+    ];
+    app[route.method](`/files${route.path}`, ...handlers);
+  }
+  // express.raw's own refusal (a body over the limit) as the typed error, not an HTML page.
+  app.use('/files', ((err, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    if ((err as { status?: number }).status === 413) {
+      return sendFileError(res, new SpreadsheetError('FILE_TOO_LARGE', `The file is larger than ${deps.config.SPREADSHEET_MAX_BYTES} bytes.`, { limit: deps.config.SPREADSHEET_MAX_BYTES }), deps.logger);
+    }
+    sendFileError(res, err, deps.logger);
+  }) as express.ErrorRequestHandler);
+}
+
+const STATUS: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, RATE_LIMITED: 429 };
+
+/** A typed error as the GraphQL endpoint would give it (`errors[0].extensions.code`), with its HTTP status. */
+export function sendFileError(res: Response, err: unknown, logger: Logger): void {
+  const code = err instanceof GraphQLError ? err.extensions?.code : undefined;
+  if (res.headersSent) {
+    // A stream already under way: cut it, so the client sees a broken download rather than a short file.
+    logger.error({ err }, 'a file stream failed mid-way');
+    res.destroy(err as Error);
+    return;
+  }
+  if (err instanceof GraphQLError && isClientError(code)) {
+    const { http, ...extensions } = err.extensions as { http?: { status?: number; headers?: Map<string, string> } };
+    for (const [k, v] of http?.headers ?? []) res.setHeader(k, v);
+    res.status(http?.status ?? STATUS[code as string] ?? 400).json({ errors: [{ message: err.message, extensions: { ...extensions, requestId: currentRequestId() } }] });
+    return;
+  }
+  logger.error({ err }, 'a file request failed');
+  res.status(500).json({ errors: [{ message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: currentRequestId() } }] });
+}
+
+/** `attachment` with the Chinese file name (RFC 6266/5987) and a plain ASCII fallback. */
+export function attachment(res: Response, fileName: string, contentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'): void {
+  res.setHeader('content-type', contentType);
+  res.setHeader('content-disposition', `attachment; filename="${fileName.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+  res.setHeader('cache-control', 'no-store');
+}
+
+/**
+ * Streams an export: headers, then rows as `rows` yields them (page by page from the database),
+ * never the whole list in memory. Returns the number of rows written.
+ */
+export async function streamXlsx(res: Response, fileName: string, sheetName: string, columns: readonly XlsxColumn[], rows: AsyncIterable<readonly unknown[]>): Promise<number> {
+  attachment(res, fileName);
+  const writer = new XlsxSheetWriter(res, sheetName, columns);
+  let n = 0;
+  for await (const row of rows) {
+    await writer.add(row);
+    n += 1;
+  }
+  await writer.end();
+  return n;
+}
