@@ -1,7 +1,7 @@
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
-import { runWithRequestId, type Clock, type Logger, type PlatformConfig } from '@anju/kit';
+import { isDatabaseUnavailable, runWithRequestId, type Clock, type Logger, type PlatformConfig } from '@anju/kit';
 import { EVENTS, eventsConsumedBy, inboxQueueName, type EventEnvelope, type EventName, type ServiceName } from './catalog';
 import type { EventHandler } from './handler';
 import { eventJobOptions } from './job-options';
@@ -42,6 +42,18 @@ export interface ConsumerOptions {
 /** Outcome of one event in a batch job. */
 type Fate = { ok: true } | { ok: false; err: Error; final: boolean };
 
+/**
+ * What a finished job returns: every event of it is confirmed by this service's inbox (applied now
+ * or before) or its dead letters. The relay settles a batch only on a completed job (see OutboxRelay).
+ */
+export interface JobConfirmation {
+  events: number;
+  deadLettered: number;
+}
+
+/** BullMQ's reason for failing a job that stalled more than `maxStalledCount` times (its worker kept dying on it). */
+const STALLED_TOO_OFTEN = 'job stalled more than allowable limit';
+
 /** Deadlocks and serialization failures between concurrent batches: the batch is simply run again. */
 const RETRYABLE = new Set(['40P01', '40001']);
 const BATCH_TRIES = 4;
@@ -56,22 +68,30 @@ const BATCH_TRIES = 4;
  * transaction, so a poison event fails alone while the rest commit. Events still failing make
  * the job fail and retry (backoff) — the inbox skips what already committed — and on the last
  * attempt each goes to `dead_letter` for an operator to replay. An event that can never succeed
- * (unknown version, payload not matching the contract) goes there at once.
+ * (unknown version, payload not matching the contract) goes there at once. A job completes only
+ * when the inbox or the dead letters hold every event of it (its `JobConfirmation`): while the
+ * dead letters cannot be written, it waits and runs again rather than finish and lose them.
  */
 export function startEventConsumer(opts: ConsumerOptions): Worker {
   const handlers = indexHandlers(opts.service, opts.handlers);
   const { db, logger, config } = opts;
 
-  /** Applies events (all valid) in one transaction; returns the names of those that were new. */
-  const applyAll = async (events: { env: EventEnvelope; payload: unknown }[]): Promise<Set<EventName>> => {
+  /**
+   * Applies events (all valid) in one transaction; returns the names of those that were new. An
+   * event already in the inbox is skipped; so is one in the unresolved dead letters when the job is
+   * a relay's (re)send, not an operator's replay: either way it is confirmed here already.
+   */
+  const applyAll = async (events: { env: EventEnvelope; payload: unknown }[], replay: boolean): Promise<Set<EventName>> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await db.transaction(async (manager) => {
           // Ids in one order for every batch: two batches that share an event cannot deadlock on it.
           const fresh: { event_id: string }[] = await manager.query(
-            `INSERT INTO inbox (event_id, event) SELECT i, e FROM unnest($1::uuid[], $2::text[]) AS x(i, e) ORDER BY i
+            `INSERT INTO inbox (event_id, event) SELECT i, e FROM unnest($1::uuid[], $2::text[]) AS x(i, e)
+              WHERE $3 OR NOT EXISTS (SELECT 1 FROM dead_letter d WHERE d.event_id = x.i AND d.resolved_at IS NULL)
+              ORDER BY i
              ON CONFLICT DO NOTHING RETURNING event_id`,
-            [events.map((e) => e.env.id), events.map((e) => e.env.name)],
+            [events.map((e) => e.env.id), events.map((e) => e.env.name), replay],
           );
           const isNew = new Set(fresh.map((r) => r.event_id));
           const todo = events.filter((e) => isNew.has(e.env.id));
@@ -94,9 +114,13 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
     }
   };
 
-  const process = async (job: Job<EventEnvelope | EventBatch>) => {
+  const process = async (job: Job<EventEnvelope | EventBatch>, token?: string): Promise<JobConfirmation> => {
+    // The relay sends batches; an operator's replay (and a test) sends one envelope.
+    const replay = !('batch' in job.data);
     const events = 'batch' in job.data ? job.data.batch : [job.data];
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    // An outage is not the event's fault: it is never given up on, only waited out (see below).
+    const givesUp = (err: unknown) => lastAttempt && !isDatabaseUnavailable(err);
     const fates = new Map<string, Fate>();
     const valid: { env: EventEnvelope; payload: unknown }[] = [];
     for (const env of events) {
@@ -114,18 +138,18 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
     }
     let applied = new Set<EventName>();
     try {
-      if (valid.length) applied = await applyAll(valid);
+      if (valid.length) applied = await applyAll(valid, replay);
       valid.forEach((e) => fates.set(e.env.id, { ok: true }));
     } catch (err) {
-      if (valid.length === 1) fates.set(valid[0].env.id, { ok: false, err: err as Error, final: lastAttempt });
+      if (valid.length === 1) fates.set(valid[0].env.id, { ok: false, err: err as Error, final: givesUp(err) });
       else {
         logger.warn({ err, events: valid.length }, 'a batch failed; applying its events one by one');
         for (const e of valid) {
           try {
-            (await runWithRequestId(e.env.requestId, () => applyAll([e]))).forEach((n) => applied.add(n));
+            (await runWithRequestId(e.env.requestId, () => applyAll([e], replay))).forEach((n) => applied.add(n));
             fates.set(e.env.id, { ok: true });
           } catch (one) {
-            fates.set(e.env.id, { ok: false, err: one as Error, final: lastAttempt });
+            fates.set(e.env.id, { ok: false, err: one as Error, final: givesUp(one) });
           }
         }
       }
@@ -142,13 +166,31 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
       const fate = fates.get(env.id) as Extract<Fate, { ok: false }>;
       logger[fate.final ? 'error' : 'warn']({ err: fate.err, event: env.name, eventId: env.id, attempt: job.attemptsMade + 1 },
         fate.final ? 'event failed for good: dead-lettered' : 'event failed; will retry');
-      if (fate.final) await recordDeadLetter(db, env, fate.err, job.attemptsMade + 1);
     }
-    if (!failed.length) return { events: events.length };
-    const err = (failed.length === 1 ? (fates.get(failed[0].id) as { err: Error }).err : new Error(`${failed.length} of ${events.length} events failed`));
-    // Every failure final: nothing to retry (the dead letters hold them).
-    if (failed.every((e) => (fates.get(e.id) as { final: boolean }).final)) throw err instanceof UnrecoverableError ? err : new UnrecoverableError(err.message);
-    throw err;
+    if (!failed.length) return { events: events.length, deadLettered: 0 };
+    /**
+     * On the last attempt a job may not fail: BullMQ would drop it while its events are neither
+     * applied nor kept. It waits the schedule's last step and runs again, attempts unspent (the
+     * next run tries to apply the events first) — as long as PostgreSQL is down, however long.
+     */
+    const runAgain = async (why: string, err: unknown): Promise<never> => {
+      const delay = lastStepMs(config);
+      logger.warn({ err, events: failed.length, retryInMs: delay }, why);
+      await job.moveToDelayed(Date.now() + delay, token);
+      throw new DelayedError();
+    };
+    if (!failed.every((e) => (fates.get(e.id) as { final: boolean }).final)) {
+      const err = failed.length === 1 ? (fates.get(failed[0].id) as { err: Error }).err : new Error(`${failed.length} of ${events.length} events failed`);
+      if (lastAttempt) await runAgain('PostgreSQL is unavailable past the retry schedule; the job runs again', err);
+      throw err;
+    }
+    // Every failure final: the dead letters must hold them before the job may finish.
+    try {
+      await recordDeadLetters(db, failed.map((env) => ({ env, err: (fates.get(env.id) as { err: Error }).err })), job.attemptsMade + 1);
+    } catch (err) {
+      await runAgain('dead letters could not be written; the job runs again', err);
+    }
+    return { events: events.length, deadLettered: failed.length };
   };
 
   const worker = new Worker<EventEnvelope | EventBatch>(inboxQueueName(opts.service), process, {
@@ -160,15 +202,40 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
     maxStalledCount: 3,
   });
   worker.on('error', (err) => logger.warn({ err }, 'event worker connection problem'));
+  // A job whose worker died on it more than maxStalledCount times is failed by BullMQ without
+  // running it again: its events not yet applied become dead letters here. The relay does not
+  // settle a failed job; it sends it again, and that send finds them here (or, if this write did
+  // not happen, applies them afresh).
+  worker.on('failed', (job, err) => {
+    if (!job || err?.message !== STALLED_TOO_OFTEN) return;
+    const events = 'batch' in job.data ? job.data.batch : [job.data];
+    logger.error({ jobId: job.id, events: events.length }, 'a job stalled too often: its events go to the dead letters');
+    recordDeadLetters(db, events.map((env) => ({ env, err })), job.attemptsMade + 1)
+      .catch((e) => logger.warn({ err: e, jobId: job.id }, 'dead letters of a stalled job could not be written; the relay sends it again'));
+  });
   return worker;
 }
 
-async function recordDeadLetter(db: DataSource, env: EventEnvelope, err: Error, attempts: number): Promise<void> {
+/** How long a job on its last attempt waits before running again (see `runAgain`): the retry schedule's last step (≤ 1 min). */
+export function lastStepMs(config: Pick<PlatformConfig, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>): number {
+  return Math.min(60_000, config.JOB_BACKOFF_MS * 2 ** Math.max(0, config.JOB_ATTEMPTS - 1));
+}
+
+/**
+ * Writes dead letters in one statement (all or none), leaving out events the inbox already has
+ * (applied after all, e.g. by an earlier run of a stalled job).
+ */
+async function recordDeadLetters(db: DataSource, failures: { env: EventEnvelope; err: Error }[], attempts: number): Promise<void> {
   await db.query(
-    `INSERT INTO dead_letter (event_id, event, envelope, error, attempts) VALUES ($1, $2, $3, $4, $5)
+    `INSERT INTO dead_letter (event_id, event, envelope, error, attempts)
+     SELECT i, e, v, r, $5 FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) AS x(i, e, v, r)
+      WHERE NOT EXISTS (SELECT 1 FROM inbox WHERE inbox.event_id = x.i)
      ON CONFLICT (event_id) DO UPDATE SET error = EXCLUDED.error, attempts = dead_letter.attempts + EXCLUDED.attempts,
        failed_at = now(), resolved_at = NULL`,
-    [env.id, env.name, JSON.stringify(env), String(err.message).slice(0, 2_000), attempts],
+    [
+      failures.map((f) => f.env.id), failures.map((f) => f.env.name), failures.map((f) => JSON.stringify(f.env)),
+      failures.map((f) => String(f.err.message).slice(0, 2_000)), attempts,
+    ],
   );
 }
 

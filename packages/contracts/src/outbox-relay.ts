@@ -41,7 +41,9 @@ const ROW_COLUMNS = `id, event, version, payload, request_id, occurred_at`;
  *
  * Redis here keeps nothing on disk, so "sent" is not "delivered": the reconcile pass checks the
  * job of every sent-but-unsettled batch and re-sends whatever Redis lost (a flush, a restart). A
- * batch is settled when every consumer's job has finished (its events applied, or dead-lettered).
+ * batch is settled when every consumer's job has completed, which a consumer does only once its
+ * inbox or its dead letters hold each event (see startEventConsumer); a job BullMQ failed instead
+ * (one that stalled too often) confirms nothing and is sent again.
  */
 export class OutboxRelay {
   private readonly queues = new Map<ServiceName, Queue>();
@@ -206,21 +208,29 @@ export class OutboxRelay {
     for (const b of batches) {
       const services = new Set(b.events.flatMap((e) => EVENTS[e]?.consumers ?? []));
       for (const service of services) {
-        // Every job hash has `timestamp`; finished ones also have `finishedOn`.
-        pipeline.hmget(this.queue(service).toKey(b.job), 'timestamp', 'finishedOn');
+        // Every job hash has `timestamp`; finished ones also have `finishedOn`, failed ones `failedReason`.
+        pipeline.hmget(this.queue(service).toKey(b.job), 'timestamp', 'finishedOn', 'failedReason');
         checks.push({ job: b.job, service });
       }
     }
     const results = (await pipeline.exec()) ?? [];
     const lost = new Map<string, Set<ServiceName>>();
     const unfinished = new Set<string>();
-    results.forEach(([err, value], i) => {
+    let failed = 0;
+    for (const [i, [err, value]] of results.entries()) {
       if (err) throw err;
-      const [timestamp, finishedOn] = value as [string | null, string | null];
+      const [timestamp, finishedOn, failedReason] = value as [string | null, string | null, string | null];
       const { job, service } = checks[i];
-      if (!timestamp) lost.set(job, (lost.get(job) ?? new Set()).add(service));
-      if (!finishedOn) unfinished.add(job);
-    });
+      // Completed is confirmed: the consumer finishes a job only when its inbox or dead letters hold
+      // each event. Failed is not (BullMQ failed it, e.g. after it stalled too often): send it again.
+      if (failedReason) {
+        await this.queue(service).remove(job);
+        failed++;
+      }
+      if (!timestamp || failedReason) lost.set(job, (lost.get(job) ?? new Set()).add(service));
+      if (!finishedOn || failedReason) unfinished.add(job);
+    }
+    if (failed) this.opts.logger.warn({ jobs: failed }, 'consumers failed jobs without confirming their events; sending them again');
     let resent = 0;
     if (lost.size) {
       const rows: (OutboxRow & { job: string })[] = await this.opts.db.query(

@@ -139,3 +139,23 @@ export function advisoryKey(name: string): string {
 function assertIdentifier(name: string): void {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`Not a safe schema name: ${name}`);
 }
+
+/** Node's socket errors: the server is not there (down, restarting, unreachable). */
+const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Whether an error says PostgreSQL is unavailable (down, restarting, refusing connections, the
+ * session cut) rather than anything about the statement: the class 08 connection exceptions,
+ * administrator shutdown and "cannot connect now" (57P01–57P03), too many connections (53300),
+ * a refused or reset socket, a client whose connection ended. Work failing this way has not
+ * failed: it should wait and run again, not be given up on.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; driverError?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code) || SOCKET_ERRORS.has(code)) return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (/Connection terminated|Client has encountered a connection error|connection timeout|Connection is closed/i.test(message)) return true;
+  return e.driverError !== undefined && e.driverError !== err && isDatabaseUnavailable(e.driverError);
+}

@@ -29,8 +29,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: `${TEST_PG_SERVER}/postgres` });
+export async function admin<T>(fn: (c: Client) => Promise<T>, server = TEST_PG_SERVER): Promise<T> {
+  const client = new Client({ connectionString: `${server}/postgres` });
   await client.connect();
   try {
     return await fn(client);
@@ -39,22 +39,23 @@ export async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   }
 }
 
-function handle(name: string): TestDatabase {
+function handle(name: string, server = TEST_PG_SERVER): TestDatabase {
   return {
     name,
-    url: `${TEST_PG_SERVER}/${name}`,
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    url: `${server}/${name}`,
+    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`), server).then(() => undefined),
   };
 }
 
 /**
  * A fresh database; `drop()` removes it even if connections linger. Empty, or a copy of
- * `template` (a database nobody is connected to, e.g. one from `migratedTemplate`).
+ * `template` (a database nobody is connected to, e.g. one from `migratedTemplate`). On `server`
+ * when given (a throwaway cluster: `postgres://postgres@127.0.0.1:<port>`), else the shared one.
  */
-export async function createTestDatabase(label = 't', template?: string): Promise<TestDatabase> {
+export async function createTestDatabase(label = 't', template?: string, server = TEST_PG_SERVER): Promise<TestDatabase> {
   const name = testDatabaseName(label);
-  await admin((c) => c.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
-  return handle(name);
+  await admin((c) => c.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`), server);
+  return handle(name, server);
 }
 
 /** The databases of run `run` (default: this one) still on the server. */

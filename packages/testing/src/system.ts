@@ -75,6 +75,11 @@ export interface SystemOptions {
   /** Echo service logs to stderr (debugging). */
   echoLogs?: boolean;
   label?: string;
+  /**
+   * A PostgreSQL server of the test's own (`postgres://postgres@127.0.0.1:<port>`, trusted) to
+   * stop and start; the database is made there, empty, and each service migrates it as it boots.
+   */
+  server?: string;
 }
 
 /**
@@ -107,7 +112,9 @@ export class TestSystem {
     const apis = opts.apis ?? SERVICES;
     const workers = opts.workers ?? SERVICES;
     // A copy of a database already migrated for these services: boots find nothing to migrate.
-    const db = await createTestDatabase(opts.label ?? 'sys', await migratedTemplate([...apis, ...workers]));
+    const db = opts.server
+      ? await createTestDatabase(opts.label ?? 'sys', undefined, opts.server)
+      : await createTestDatabase(opts.label ?? 'sys', await migratedTemplate([...apis, ...workers]));
     const prefix = testQueuePrefix();
     const clockAt = opts.clock ? new Date(opts.clock) : testClockStart();
     const sys = new TestSystem(db, prefix, testEnv(db, prefix, opts.env, clockAt), opts.echoLogs ?? false);

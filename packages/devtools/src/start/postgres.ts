@@ -124,10 +124,13 @@ export async function startEmbeddedPostgres(opts: {
   port: number;
   user: string;
   password: string;
+  /** `trust` for a throwaway cluster of a test or benchmark (every login without a password); scram otherwise. */
+  authMethod?: 'trust' | 'scram-sha-256';
   onLog: (line: string) => void;
   timeoutMs?: number;
 }): Promise<EmbeddedPostgresHandle> {
-  const child = spawn(process.execPath, [HELPER, JSON.stringify({ dataDir: opts.dataDir, port: opts.port, user: opts.user, password: opts.password })], {
+  const { dataDir, port, user, password, authMethod } = opts;
+  const child = spawn(process.execPath, [HELPER, JSON.stringify({ dataDir, port, user, password, authMethod })], {
     detached: true, // its own process group: a Ctrl-C in the terminal reaches `pnpm start`, which stops the services first
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
