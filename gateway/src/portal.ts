@@ -1,6 +1,8 @@
 /**
  * The portal (packages/portal) served by the gateway, same origin as /graphql:
  * - its built files (index.html, app.js, app.css) at `/`;
+ * - `GET /portal/config.json`: how the sign-in page signs in — the province's OpenID Connect
+ *   provider (its issuer and the portal's client id), or, outside production only, the development page;
  * - outside production, `POST /portal/dev/token`, which mints a development token for the
  *   sign-in page (absent in production: a 404 like any unknown path);
  * - the persisted-query safelist: a browser's request to /graphql must name one of the portal's
@@ -11,7 +13,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import {
-  AppError, ROLES, currentRequestId, issuerSettings, loadConfig, mintToken, setting, verifyBearer, type IssuerConfig, type Logger, type PlatformConfig,
+  AppError, ROLES, currentRequestId, issuerSettings, loadConfig, mintToken, setting, verifyBearer,
+  type ConfigOf, type IssuerConfig, type Logger, type PlatformConfig,
 } from '@anju/kit';
 
 const DEFAULT_PORTAL_DIR = path.resolve(__dirname, '..', '..', 'packages', 'portal', 'dist');
@@ -19,12 +22,28 @@ const DEFAULT_PORTAL_DIR = path.resolve(__dirname, '..', '..', 'packages', 'port
 export const portalSettings = {
   PORTAL_DIR: setting.string(DEFAULT_PORTAL_DIR, 'folder of the built portal (pnpm --filter @anju/portal build) that the gateway serves at /'),
   PORTAL_SAFELIST: setting.oneOf(['auto', 'on', 'off'] as const, 'auto', "browsers may send only the portal's own operations to /graphql; auto: on in production"),
+  PORTAL_OIDC_ISSUER: setting.optionalUrl(
+    "the province's OpenID Connect provider (统一身份认证) the portal signs in with: its issuer URL (discovery at /.well-known/openid-configuration)"),
+  PORTAL_OIDC_CLIENT_ID: setting.optionalString("the portal's client id at that provider (a public client: authorization code with PKCE)"),
+  PORTAL_OIDC_SCOPE: setting.string('openid profile', 'scopes the portal asks the provider for'),
 };
 
-type PortalConfig = Pick<PlatformConfig, 'NODE_ENV' | 'AUTH_PUBLIC_KEYS' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'> & {
-  PORTAL_DIR: string;
-  PORTAL_SAFELIST: 'auto' | 'on' | 'off';
-};
+type PortalConfig = Pick<PlatformConfig, 'NODE_ENV' | 'AUTH_PUBLIC_KEYS' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_JWKS_URL'> &
+  ConfigOf<typeof portalSettings>;
+
+/** What the sign-in page reads first: which way to sign in. The same shape in packages/portal/app/oidc.ts. */
+export interface PortalSignIn {
+  /** `oidc`: the provider below; `development`: the page that picks a role (never in production); `none`: not set up. */
+  signIn: 'oidc' | 'development' | 'none';
+  oidc?: { issuer: string; clientId: string; scope: string };
+}
+
+export function portalSignIn(config: PortalConfig): PortalSignIn {
+  if (config.PORTAL_OIDC_ISSUER && config.PORTAL_OIDC_CLIENT_ID) {
+    return { signIn: 'oidc', oidc: { issuer: config.PORTAL_OIDC_ISSUER, clientId: config.PORTAL_OIDC_CLIENT_ID, scope: config.PORTAL_OIDC_SCOPE } };
+  }
+  return { signIn: config.NODE_ENV === 'production' ? 'none' : 'development' };
+}
 
 /** The safelist the build wrote: operation id (sha256 of the text) → text; empty if the portal is not built. */
 export function readSafelist(dir: string): Map<string, string> {
@@ -98,6 +117,12 @@ function devTokenHandler(config: PortalConfig, issuer: IssuerConfig): RequestHan
 
 /** Mounts the portal on the gateway's app; call before /graphql. */
 export function mountPortal(app: Express, config: PortalConfig, logger: Logger): void {
+  const signIn = portalSignIn(config);
+  if (signIn.signIn === 'none') logger.warn('no sign-in for the portal: set PORTAL_OIDC_ISSUER and PORTAL_OIDC_CLIENT_ID');
+  if (config.PORTAL_OIDC_ISSUER && !config.PORTAL_OIDC_CLIENT_ID) logger.warn('PORTAL_OIDC_ISSUER is set without PORTAL_OIDC_CLIENT_ID');
+  app.get('/portal/config.json', (_req, res) => {
+    res.set('cache-control', 'no-store').json(signIn);
+  });
   if (config.NODE_ENV !== 'production') {
     app.post('/portal/dev/token', express.json({ limit: 4_096 }), devTokenHandler(config, loadConfig(issuerSettings)));
   }

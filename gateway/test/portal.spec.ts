@@ -4,17 +4,17 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createLogger, loadConfig, platformSettings, verifyBearer } from '@anju/kit';
-import { mountPortal, safelistMiddleware } from '../src/portal';
+import { mountPortal, portalSettings, safelistMiddleware } from '../src/portal';
 
 const QUERY = 'query Regions { regions { code } }';
 const HASH = 'a'.repeat(64);
 
 /** The portal's mount and the safelist on a bare express app: /graphql answers with the body it got. */
-async function serve(nodeEnv: 'development' | 'production', safelist: 'auto' | 'on' | 'off') {
+async function serve(nodeEnv: 'development' | 'production', safelist: 'auto' | 'on' | 'off', extra: Record<string, string> = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-portal-gw-'));
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>安居</title>');
   fs.writeFileSync(path.join(dir, 'operations.json'), JSON.stringify({ [HASH]: QUERY }));
-  const config = { ...loadConfig(platformSettings, {}), NODE_ENV: nodeEnv, PORTAL_DIR: dir, PORTAL_SAFELIST: safelist };
+  const config = { ...loadConfig({ ...platformSettings, ...portalSettings }, extra), NODE_ENV: nodeEnv, PORTAL_DIR: dir, PORTAL_SAFELIST: safelist };
   const logger = createLogger({ service: 'gateway', level: 'silent' });
   const app = express();
   mountPortal(app, config, logger);
@@ -64,6 +64,24 @@ describe('the portal on the gateway', () => {
       expect(await badRole.json()).toEqual({ error: { field: 'role', message: expect.stringMatching(/role must be one of/) } });
     } finally {
       s.close();
+    }
+  });
+
+  it('tells the sign-in page how to sign in: the provider where one is set, the development page never in production', async () => {
+    const oidc = { PORTAL_OIDC_ISSUER: 'https://id.yn.gov.example/realms/anju', PORTAL_OIDC_CLIENT_ID: 'anju-portal' };
+    for (const [env, extra, expected] of [
+      ['development', {}, { signIn: 'development' }],
+      ['production', {}, { signIn: 'none' }],
+      ['production', oidc, { signIn: 'oidc', oidc: { issuer: oidc.PORTAL_OIDC_ISSUER, clientId: 'anju-portal', scope: 'openid profile' } }],
+      ['development', oidc, { signIn: 'oidc', oidc: { issuer: oidc.PORTAL_OIDC_ISSUER, clientId: 'anju-portal', scope: 'openid profile' } }],
+    ] as const) {
+      const s = await serve(env, 'auto', extra);
+      try {
+        const res = await fetch(`${s.base}/portal/config.json`);
+        expect({ env, body: await res.json(), cache: res.headers.get('cache-control') }).toEqual({ env, body: expected, cache: 'no-store' });
+      } finally {
+        s.close();
+      }
     }
   });
 

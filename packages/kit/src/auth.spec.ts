@@ -75,6 +75,19 @@ describe('bearer tokens', () => {
     expect(() => assertProductionSafe(loadConfig(platformSettings, {}))).toThrow(/AUTH_PUBLIC_KEYS/);
     expect(() => assertProductionSafe(loadConfig(issuerSettings, {}))).toThrow(/AUTH_PRIVATE_KEY/);
     expect(() => assertProductionSafe(loadConfig(platformSettings, { AUTH_PUBLIC_KEYS: next.AUTH_PUBLIC_KEYS }))).not.toThrow();
+    // The province's provider: its keys come over https only.
+    const provider = (url: string) => loadConfig(platformSettings, { AUTH_JWKS_URL: url });
+    expect(() => assertProductionSafe(provider('http://id.yn.gov.example/jwks'))).toThrow(/AUTH_JWKS_URL.*https/);
+    expect(() => assertProductionSafe(provider('https://id.yn.gov.example/jwks'))).not.toThrow();
+    expect(() => provider('not a url')).toThrow(/AUTH_JWKS_URL/);
+  });
+
+  it('says the provider could not be reached, rather than that the token is bad, when its keys cannot be fetched', async () => {
+    const unreachable = loadConfig(platformSettings, { NODE_ENV: 'test', AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks' });
+    const t = await mintToken({ sub: 'p', role: 'province', regions: ['53'] }, loadConfig(issuerSettings, {}));
+    await expect(verifyBearer(`Bearer ${t}`, unreachable)).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringMatching(/identity provider's keys could not be fetched/),
+    });
   });
 
   it('refuses a malformed id in the scope claims as UNAUTHENTICATED naming the claim', async () => {

@@ -1,4 +1,4 @@
-import { SignJWT, createLocalJWKSet, importJWK, jwtVerify, errors as joseErrors, type JWK, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import { SignJWT, createLocalJWKSet, createRemoteJWKSet, importJWK, jwtVerify, errors as joseErrors, type JWK, type JWTVerifyGetKey, type KeyLike } from 'jose';
 import { z } from 'zod';
 import { ForbiddenError, UnauthenticatedError } from './errors';
 import type { IssuerConfig, PlatformConfig } from './config';
@@ -44,34 +44,46 @@ const claimsSchema = z.object({
 });
 export type TokenClaims = z.input<typeof claimsSchema>;
 
-type AuthConfig = Pick<PlatformConfig, 'AUTH_PUBLIC_KEYS' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'>;
+type AuthConfig = Pick<PlatformConfig, 'AUTH_PUBLIC_KEYS' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'> & Partial<Pick<PlatformConfig, 'AUTH_JWKS_URL'>>;
 
-// Parsed once per distinct setting value, not per request.
+// Parsed (or, for a provider's URL, set up) once per distinct setting value, not per request.
 const keySets = new Map<string, JWTVerifyGetKey>();
-const keySetOf = (jwks: string): JWTVerifyGetKey => {
-  let set = keySets.get(jwks);
-  if (!set) keySets.set(jwks, (set = createLocalJWKSet(JSON.parse(jwks))));
+const keySetOf = (config: AuthConfig): JWTVerifyGetKey => {
+  const source = config.AUTH_JWKS_URL ?? config.AUTH_PUBLIC_KEYS;
+  let set = keySets.get(source);
+  if (!set) {
+    // A provider's keys are cached for ten minutes; an unknown kid (a rotation) fetches again, at most every 30 s.
+    set = config.AUTH_JWKS_URL
+      ? createRemoteJWKSet(new URL(config.AUTH_JWKS_URL), { cacheMaxAge: 600_000, cooldownDuration: 30_000, timeoutDuration: 5_000 })
+      : createLocalJWKSet(JSON.parse(config.AUTH_PUBLIC_KEYS));
+    keySets.set(source, set);
+  }
   return set;
 };
 
 /**
- * Verifies `Authorization: Bearer <jwt>` with the configured public keys only (EdDSA or ES256,
- * picked by `kid`; HMAC and `none` are refused), then the claims' shape. A pure function of the
- * header and the config, so a cache can wrap it.
+ * Verifies `Authorization: Bearer <jwt>` with the configured public keys only — AUTH_PUBLIC_KEYS,
+ * or the province's OpenID Connect provider's JWKS (AUTH_JWKS_URL) — picked by `kid` (EdDSA, ES256,
+ * or RS256 with a provider's RSA key; HMAC and `none` are refused), then the claims' shape. A pure
+ * function of the header and the config (and the provider's published keys), so a cache can wrap it.
  */
 export async function verifyBearer(header: string | undefined, config: AuthConfig): Promise<Principal> {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   if (!match) throw new UnauthenticatedError('A bearer token is required (Authorization: Bearer <token>).');
   let payload: unknown;
   try {
-    ({ payload } = await jwtVerify(match[1], keySetOf(config.AUTH_PUBLIC_KEYS), {
+    ({ payload } = await jwtVerify(match[1], keySetOf(config), {
       algorithms: [...TOKEN_ALGORITHMS],
       issuer: config.AUTH_ISSUER,
       audience: config.AUTH_AUDIENCE,
       requiredClaims: ['exp', 'sub'],
     }));
   } catch (err) {
-    const why = err instanceof joseErrors.JWTExpired ? 'the token has expired' : 'the token is not valid';
+    const why = err instanceof joseErrors.JWTExpired
+      ? 'the token has expired'
+      : err instanceof joseErrors.JWKSTimeout || (config.AUTH_JWKS_URL && !(err instanceof joseErrors.JOSEError))
+        ? "the identity provider's keys could not be fetched; try again shortly"
+        : 'the token is not valid';
     throw new UnauthenticatedError(`Authentication failed: ${why}.`);
   }
   const claims = claimsSchema.safeParse(payload);

@@ -40,6 +40,9 @@ export function loadConfig<S extends Settings>(
 export const setting = {
   string: (def: string, doc: string) => z.string().min(1).default(def).describe(doc),
   url: (def: string, doc: string) => z.url().default(def).describe(doc),
+  /** A URL with no default: unset means the feature it configures is off. */
+  optionalUrl: (doc: string) => z.url().optional().describe(doc),
+  optionalString: (doc: string) => z.string().min(1).optional().describe(doc),
   int: (def: number, doc: string, min = 0, max = Number.MAX_SAFE_INTEGER) =>
     z.coerce.number().int().min(min).max(max).default(def).describe(doc),
   port: (def: number, doc: string) => z.coerce.number().int().min(0).max(65535).default(def).describe(doc),
@@ -94,6 +97,9 @@ export const platformSettings = {
   REDIS_URL: setting.url('redis://127.0.0.1:6379', 'Redis for the BullMQ queues'),
   QUEUE_PREFIX: setting.string('anju', 'BullMQ key prefix; tests use their own to isolate themselves'),
   AUTH_PUBLIC_KEYS: publicJwksSetting('JWKS of the public keys bearer tokens are verified with (Ed25519 or P-256, by kid); never a private key'),
+  AUTH_JWKS_URL: setting.optionalUrl(
+    "the identity provider's JWKS (OpenID Connect `jwks_uri`): when set, tokens are verified with the keys published there " +
+      '(fetched once, fetched again for an unknown kid) instead of AUTH_PUBLIC_KEYS; https in production'),
   AUTH_ISSUER: setting.string('anju', 'expected `iss` of bearer tokens'),
   AUTH_AUDIENCE: setting.string('anju-api', 'expected `aud` of bearer tokens'),
   DATABASE_STATEMENT_TIMEOUT_MS: setting.int(15_000, 'an API statement still running after this long is cancelled (QUERY_TIMEOUT); 0 = none', 0),
@@ -157,7 +163,12 @@ export function personalDataKeys(config: Pick<PlatformConfig, 'NODE_ENV'> & Part
 export function assertProductionSafe(config: Pick<PlatformConfig, 'NODE_ENV'> & Partial<PlatformConfig & IssuerConfig & PersonalDataConfig>): void {
   if (config.NODE_ENV !== 'production') return;
   const problems: string[] = [];
-  if (isDevelopmentKey(config.AUTH_PUBLIC_KEYS)) problems.push('AUTH_PUBLIC_KEYS: the development key cannot be trusted in production');
+  if (config.AUTH_JWKS_URL) {
+    const url = new URL(config.AUTH_JWKS_URL);
+    if (url.protocol !== 'https:') problems.push('AUTH_JWKS_URL: the provider\'s keys must be fetched over https in production');
+  } else if (isDevelopmentKey(config.AUTH_PUBLIC_KEYS)) {
+    problems.push('AUTH_PUBLIC_KEYS: the development key cannot be trusted in production');
+  }
   if (isDevelopmentKey(config.AUTH_PRIVATE_KEY)) problems.push('AUTH_PRIVATE_KEY: the development key cannot sign in production');
   if (config.PII_ENCRYPTION_KEY === DEV_PII_KEY) problems.push('PII_ENCRYPTION_KEY: the development key cannot be used in production');
   if (config.PII_HASH_KEY === DEV_PII_HASH_KEY) problems.push('PII_HASH_KEY: the development key cannot be used in production');

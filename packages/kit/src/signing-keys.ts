@@ -4,9 +4,11 @@ import { z } from 'zod';
 /**
  * Bearer tokens are signed with an asymmetric key (EdDSA on Ed25519, or ES256 on P-256) that only
  * the issuer holds; the gateway and the subgraphs verify with the public half (a JWKS, so keys can
- * rotate by `kid`). A process that verifies never holds anything that could mint a token.
+ * rotate by `kid`). A process that verifies never holds anything that could mint a token. RS256 is
+ * accepted only with an RSA key of at least 2048 bits published by the province's identity provider
+ * (AUTH_JWKS_URL): AUTH_PUBLIC_KEYS holds Ed25519 and P-256 keys only, so no RSA key can get there.
  */
-export const TOKEN_ALGORITHMS = ['EdDSA', 'ES256'] as const;
+export const TOKEN_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'] as const;
 
 /**
  * The development key pair. Checked in so that `pnpm start`, `pnpm token` and the tests agree

@@ -6,3 +6,4 @@ export * from './system';
 export * from './national-ids';
 export * from './fixtures';
 export * from './processes';
+export * from './oidc-provider';

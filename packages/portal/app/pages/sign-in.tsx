@@ -3,6 +3,7 @@ import { ApiError, request, session, type Session } from '../api';
 import { SIGN_IN_CHOICES, SITE_GRIDS } from '../operations';
 import { ROLES } from '../labels';
 import { ErrorBox, Loading } from '../ui/states';
+import { beginSignIn, completeSignIn, isCallback, signInConfig, type PortalSignIn } from '../oidc';
 
 interface Choices {
   sites: { nodes: { id: string; name: string; region: { code: string; name: string; parent: { code: string; name: string } | null } }[] };
@@ -40,10 +41,56 @@ async function asProvince<T>(read: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Sign-in (登录): with the province's identity provider where the gateway says one is set up
+ * (always in production), else the development page. The provider's redirect back lands here too.
+ */
+export function SignInPage() {
+  const [cfg, setCfg] = useState<PortalSignIn | ApiError | null>(null);
+  useEffect(() => {
+    signInConfig().then(setCfg, (e: unknown) => setCfg(e instanceof ApiError ? e : new ApiError(String(e))));
+  }, []);
+  if (!cfg) return <Loading what="登录方式" />;
+  if (cfg instanceof ApiError) return <ErrorBox error={cfg} retry={() => location.reload()} />;
+  if (cfg.signIn === 'oidc' && cfg.oidc) return <ProviderSignIn oidc={cfg.oidc} />;
+  if (cfg.signIn === 'development') return <DevelopmentSignIn />;
+  return (
+    <div class="card sign-in">
+      <h1>登录</h1>
+      <p class="state error" role="alert">本系统尚未接入统一身份认证，暂时无法登录。请联系系统管理员。</p>
+    </div>
+  );
+}
+
+/** 统一身份认证登录: one button to the provider; on the way back, the code is traded for the session. */
+function ProviderSignIn({ oidc }: { oidc: NonNullable<PortalSignIn['oidc']> }) {
+  const [busy, setBusy] = useState(isCallback());
+  const [error, setError] = useState<ApiError | null>(null);
+  const fail = (e: unknown) => {
+    setError(e instanceof ApiError ? e : new ApiError(String(e)));
+    setBusy(false);
+  };
+  useEffect(() => {
+    if (!isCallback()) return;
+    completeSignIn(oidc).then((s) => {
+      session.set(s);
+      location.hash = s.home;
+    }, fail);
+  }, []);
+  return (
+    <form class="card sign-in" onSubmit={(e) => { e.preventDefault(); setBusy(true); setError(null); beginSignIn(oidc).catch(fail); }}>
+      <h1>登录</h1>
+      <p class="hint">使用省统一身份认证账号登录。您能看到和办理的事项，由您账号的角色和工作范围决定。</p>
+      {error && <ErrorBox error={error} />}
+      <button type="submit" class="primary" data-sign-in="oidc" disabled={busy}>{busy ? '正在登录…' : '使用统一身份认证登录'}</button>
+    </form>
+  );
+}
+
+/**
  * Development sign-in (开发环境登录): pick a role and its scope from the demo data. The choices
  * are read through the gateway with a province token from the same development endpoint.
  */
-export function SignInPage() {
+function DevelopmentSignIn() {
   const [choices, setChoices] = useState<Choices | ApiError | null>(null);
   const [role, setRole] = useState('county');
   const [pick, setPick] = useState('');
