@@ -1,6 +1,6 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { byIdLoader, byKeyLoader, type RequestBase } from '@anju/kit';
+import { byGroupLoader, byIdLoader, byKeyLoader, lazyObject, type RequestBase } from '@anju/kit';
 import { LabourProfileService, type LabourProfileRow } from './labour-profile/labour-profile.service';
 import { TrainingService, type CourseRow, type EnrollmentRow, type SkillRow } from './training/training.service';
 import { JobsService, type EmployerRow, type EmploymentRow, type PostingRow } from './jobs/jobs.service';
@@ -31,47 +31,36 @@ export interface EmploymentContext extends RequestBase {
   };
 }
 
-/** A loader of lists: one query for many keys, rows grouped back by key. */
-function groupLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyOf: (row: T) => string) {
-  return new DataLoader<string, T[]>(async (keys) => {
-    const rows = await fetch(keys);
-    const by = new Map<string, T[]>();
-    for (const r of rows) by.set(keyOf(r), [...(by.get(keyOf(r)) ?? []), r]);
-    return keys.map((k) => by.get(k) ?? []);
-  }, { maxBatchSize: 1_000 });
-}
-
+/**
+ * Services are per request because they carry the caller; loaders batch and cache per request.
+ * Each is built on first use: a dashboard's labour profiles touch one service and no loader.
+ */
 export function buildContext(db: DataSource) {
   return (base: RequestBase): EmploymentContext => {
+    const p = base.principal;
     const now = () => base.clock.now();
-    const labourProfiles = new LabourProfileService(db, base.principal);
-    const training = new TrainingService(db, base.principal, now);
-    const jobs = new JobsService(db, base.principal, now);
-    const land = new LandService(db, base.principal, now);
-    const monitoring = new MonitoringService(db, base.principal);
-    return {
-      ...base,
-      labourProfiles,
-      training,
-      jobs,
-      land,
-      monitoring,
-      loaders: {
-        labourProfile: byKeyLoader((ids) => labourProfiles.byResidentIds(ids), (p) => p.residentId),
-        course: byIdLoader((ids) => training.coursesByIds(ids)),
-        enrollmentsOfCourse: groupLoader((ids) => training.enrollmentsOfCourses(ids), (e) => e.courseId),
-        enrollmentsOfResident: groupLoader((ids) => training.enrollmentsOfResidents(ids), (e) => e.residentId),
-        skillsOfResident: groupLoader((ids) => training.skillsOfResidents(ids), (k) => k.residentId),
-        employer: byIdLoader((ids) => jobs.employersByIds(ids)),
-        posting: byIdLoader((ids) => jobs.postingsByIds(ids)),
-        employmentsOfResident: groupLoader((ids) => jobs.employmentsOfResidents(ids), (r) => r.residentId),
-        landOfHousehold: groupLoader((ids) => land.landOfHouseholds(ids), (l) => l.householdId),
-        linksOfHousehold: groupLoader((ids) => land.linksOfHouseholds(ids), (l) => l.householdId),
-        linksOfProject: groupLoader((ids) => land.linksOfProjects(ids), (l) => l.projectId),
-        project: byIdLoader((ids) => land.projectsByIds(ids)),
-        status: byKeyLoader((ids) => monitoring.statusByHouseholds(ids), (s) => s.householdId),
-        openGaps: groupLoader((ids) => monitoring.openGapsOfHouseholds(ids), (g) => g.householdId),
-      },
-    };
+    return lazyObject<Omit<EmploymentContext, keyof RequestBase>, RequestBase>({
+      labourProfiles: () => new LabourProfileService(db, p),
+      training: () => new TrainingService(db, p, now),
+      jobs: () => new JobsService(db, p, now),
+      land: () => new LandService(db, p, now),
+      monitoring: () => new MonitoringService(db, p),
+      loaders: (c) => lazyObject<EmploymentContext['loaders']>({
+        labourProfile: () => byKeyLoader((ids) => c.labourProfiles.byResidentIds(ids), (r) => r.residentId),
+        course: () => byIdLoader((ids) => c.training.coursesByIds(ids)),
+        enrollmentsOfCourse: () => byGroupLoader((ids) => c.training.enrollmentsOfCourses(ids), (e) => e.courseId),
+        enrollmentsOfResident: () => byGroupLoader((ids) => c.training.enrollmentsOfResidents(ids), (e) => e.residentId),
+        skillsOfResident: () => byGroupLoader((ids) => c.training.skillsOfResidents(ids), (k) => k.residentId),
+        employer: () => byIdLoader((ids) => c.jobs.employersByIds(ids)),
+        posting: () => byIdLoader((ids) => c.jobs.postingsByIds(ids)),
+        employmentsOfResident: () => byGroupLoader((ids) => c.jobs.employmentsOfResidents(ids), (r) => r.residentId),
+        landOfHousehold: () => byGroupLoader((ids) => c.land.landOfHouseholds(ids), (l) => l.householdId),
+        linksOfHousehold: () => byGroupLoader((ids) => c.land.linksOfHouseholds(ids), (l) => l.householdId),
+        linksOfProject: () => byGroupLoader((ids) => c.land.linksOfProjects(ids), (l) => l.projectId),
+        project: () => byIdLoader((ids) => c.land.projectsByIds(ids)),
+        status: () => byKeyLoader((ids) => c.monitoring.statusByHouseholds(ids), (r) => r.householdId),
+        openGaps: () => byGroupLoader((ids) => c.monitoring.openGapsOfHouseholds(ids), (g) => g.householdId),
+      }),
+    }, base);
   };
 }

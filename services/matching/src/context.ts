@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { byGroupLoader, byIdLoader, type RequestBase } from '@anju/kit';
+import { byGroupLoader, byIdLoader, lazyObject, type RequestBase } from '@anju/kit';
 import { DemandService, type DemandRow } from './demand/demand.service';
 import { UnitService, type UnitRow } from './unit/unit.service';
 import { VolunteerService, type AssignmentRow, type ServiceRecordRow, type VolunteerRow } from './volunteer/volunteer.service';
@@ -21,23 +21,28 @@ export interface MatchingContext extends RequestBase {
   };
 }
 
+/**
+ * Services are per request because they carry the caller; loaders batch and cache per request.
+ * Each is built on first use: a dashboard's open-demand count touches one service and one loader.
+ */
 export function buildContext(db: DataSource) {
   return (base: RequestBase): MatchingContext => {
+    const p = base.principal;
     const now = () => base.clock.now();
-    const demands = new DemandService(db, base.principal, now);
-    const units = new UnitService(db, base.principal);
-    const volunteers = new VolunteerService(db, base.principal, now);
-    return {
-      ...base, db, demands, units, volunteers,
-      loaders: {
-        demand: byIdLoader((ids) => demands.byIds(ids)),
-        openDemandCount: demands.openCountLoader(),
-        history: demands.historyLoader(),
-        unit: byIdLoader((ids) => units.byIds(ids)),
-        volunteer: byIdLoader((ids) => volunteers.byIds(ids)),
-        assignmentsOfDemand: byGroupLoader((ids) => volunteers.assignmentsOfDemands(ids), (a) => a.demandId),
-        serviceRecordsOfVolunteer: byGroupLoader((ids) => volunteers.recordsOfVolunteers(ids), (r) => r.volunteerId),
-      },
-    };
+    return lazyObject<Omit<MatchingContext, keyof RequestBase>, RequestBase>({
+      db: () => db,
+      demands: () => new DemandService(db, p, now),
+      units: () => new UnitService(db, p),
+      volunteers: () => new VolunteerService(db, p, now),
+      loaders: (c) => lazyObject<MatchingContext['loaders']>({
+        demand: () => byIdLoader((ids) => c.demands.byIds(ids)),
+        openDemandCount: () => c.demands.openCountLoader(),
+        history: () => c.demands.historyLoader(),
+        unit: () => byIdLoader((ids) => c.units.byIds(ids)),
+        volunteer: () => byIdLoader((ids) => c.volunteers.byIds(ids)),
+        assignmentsOfDemand: () => byGroupLoader((ids) => c.volunteers.assignmentsOfDemands(ids), (a) => a.demandId),
+        serviceRecordsOfVolunteer: () => byGroupLoader((ids) => c.volunteers.recordsOfVolunteers(ids), (r) => r.volunteerId),
+      }),
+    }, base);
   };
 }

@@ -1,6 +1,6 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { byIdLoader, type RequestBase } from '@anju/kit';
+import { byGroupLoader, byIdLoader, lazyObject, type RequestBase } from '@anju/kit';
 import { OrganizationService, type OrganizationRow } from './organization/organization.service';
 import { ActivityService, type ActivityRow, type RegistrationRow } from './activity/activity.service';
 import { IncubationService, type IncubationStepRow } from './incubation/incubation.service';
@@ -10,16 +10,6 @@ import { MicroServiceService, type MicroServiceRow } from './micro-service/micro
 import { ContractService, type ContractRow, type MilestoneRow, type PaymentRow } from './contract/contract.service';
 import { VentureService, type ApplicationRow, type CallRow } from './venture/venture.service';
 import { CommitteeService, type CommitteeRow, type ConsultationRow, type MemberRow } from './committee/committee.service';
-
-/** A per-request loader of all rows belonging to each key (one query for a whole page of parents). */
-function groupLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyOf: (row: T) => string): DataLoader<string, T[]> {
-  return new DataLoader<string, T[]>(async (keys) => {
-    const rows = await fetch(keys);
-    const by = new Map<string, T[]>();
-    for (const r of rows) by.set(keyOf(r), [...(by.get(keyOf(r)) ?? []), r]);
-    return keys.map((k) => by.get(k) ?? []);
-  }, { maxBatchSize: 1_000 });
-}
 
 export interface SocialOrgsContext extends RequestBase {
   organizations: OrganizationService;
@@ -58,53 +48,48 @@ export interface SocialOrgsContext extends RequestBase {
   };
 }
 
+/**
+ * Services are per request because they carry the caller; loaders batch and cache per request.
+ * Each is built on first use: a dashboard's partner organizations touch one service and no loader.
+ */
 export function buildContext(db: DataSource) {
   return (base: RequestBase): SocialOrgsContext => {
-    const organizations = new OrganizationService(db, base.principal);
-    const activities = new ActivityService(db, base.principal, base.clock);
-    const incubation = new IncubationService(db, base.principal);
-    const workers = new SocialWorkerService(db, base.principal);
-    const casework = new CaseworkService(db, base.principal, base.clock);
-    const microServices = new MicroServiceService(db, base.principal);
-    const contracts = new ContractService(db, base.principal);
-    const venture = new VentureService(db, base.principal, base.clock);
-    const committees = new CommitteeService(db, base.principal);
-    return {
-      ...base,
-      organizations,
-      activities,
-      incubation,
-      workers,
-      casework,
-      microServices,
-      contracts,
-      venture,
-      committees,
-      loaders: {
-        organization: byIdLoader((ids) => organizations.byIds(ids)),
-        activity: byIdLoader((ids) => activities.byIds(ids)),
-        registration: byIdLoader((ids) => activities.registrationsByIds(ids)),
-        registrationsByActivity: groupLoader((ids) => activities.registrationsByActivities(ids), (r) => r.activityId),
-        registrationsByResident: groupLoader((ids) => activities.registrationsByResidents(ids), (r) => r.residentId),
-        incubationSteps: groupLoader((ids) => incubation.stepsByOrganizations(ids), (r) => r.organizationId),
-        worker: byIdLoader((ids) => workers.byIds(ids)),
-        assessments: groupLoader((ids) => workers.assessmentsByWorkers(ids), (r) => r.workerId),
-        feedback: groupLoader((ids) => workers.feedbackByWorkers(ids), (r) => r.workerId),
-        socialCase: byIdLoader((ids) => casework.casesByIds(ids)),
-        referral: byIdLoader((ids) => casework.referralsByIds(ids)),
-        referralsByCase: groupLoader((ids) => casework.referralsByCases(ids), (r) => r.caseId),
-        microService: byIdLoader((ids) => microServices.byIds(ids)),
-        contract: byIdLoader((ids) => contracts.byIds(ids)),
-        milestones: groupLoader((ids) => contracts.milestonesByContracts(ids), (r) => r.contractId),
-        payments: groupLoader((ids) => contracts.paymentsByContracts(ids), (r) => r.contractId),
-        ventureCall: byIdLoader((ids) => venture.callsByIds(ids)),
-        ventureApplication: byIdLoader((ids) => venture.applicationsByIds(ids)),
-        applicationsByCall: groupLoader((ids) => venture.applicationsByCalls(ids), (r) => r.callId),
-        committee: byIdLoader((ids) => committees.byIds(ids)),
-        committeeMembers: groupLoader((ids) => committees.membersByCommittees(ids), (r) => r.committeeId),
-        consultation: byIdLoader((ids) => committees.consultationsByIds(ids)),
-        consultationsByCommittee: groupLoader((ids) => committees.consultationsByCommittees(ids), (r) => r.committeeId),
-      },
-    };
+    const p = base.principal;
+    return lazyObject<Omit<SocialOrgsContext, keyof RequestBase>, RequestBase>({
+      organizations: () => new OrganizationService(db, p),
+      activities: () => new ActivityService(db, p, base.clock),
+      incubation: () => new IncubationService(db, p),
+      workers: () => new SocialWorkerService(db, p),
+      casework: () => new CaseworkService(db, p, base.clock),
+      microServices: () => new MicroServiceService(db, p),
+      contracts: () => new ContractService(db, p),
+      venture: () => new VentureService(db, p, base.clock),
+      committees: () => new CommitteeService(db, p),
+      loaders: (c) => lazyObject<SocialOrgsContext['loaders']>({
+        organization: () => byIdLoader((ids) => c.organizations.byIds(ids)),
+        activity: () => byIdLoader((ids) => c.activities.byIds(ids)),
+        registration: () => byIdLoader((ids) => c.activities.registrationsByIds(ids)),
+        registrationsByActivity: () => byGroupLoader((ids) => c.activities.registrationsByActivities(ids), (r) => r.activityId),
+        registrationsByResident: () => byGroupLoader((ids) => c.activities.registrationsByResidents(ids), (r) => r.residentId),
+        incubationSteps: () => byGroupLoader((ids) => c.incubation.stepsByOrganizations(ids), (r) => r.organizationId),
+        worker: () => byIdLoader((ids) => c.workers.byIds(ids)),
+        assessments: () => byGroupLoader((ids) => c.workers.assessmentsByWorkers(ids), (r) => r.workerId),
+        feedback: () => byGroupLoader((ids) => c.workers.feedbackByWorkers(ids), (r) => r.workerId),
+        socialCase: () => byIdLoader((ids) => c.casework.casesByIds(ids)),
+        referral: () => byIdLoader((ids) => c.casework.referralsByIds(ids)),
+        referralsByCase: () => byGroupLoader((ids) => c.casework.referralsByCases(ids), (r) => r.caseId),
+        microService: () => byIdLoader((ids) => c.microServices.byIds(ids)),
+        contract: () => byIdLoader((ids) => c.contracts.byIds(ids)),
+        milestones: () => byGroupLoader((ids) => c.contracts.milestonesByContracts(ids), (r) => r.contractId),
+        payments: () => byGroupLoader((ids) => c.contracts.paymentsByContracts(ids), (r) => r.contractId),
+        ventureCall: () => byIdLoader((ids) => c.venture.callsByIds(ids)),
+        ventureApplication: () => byIdLoader((ids) => c.venture.applicationsByIds(ids)),
+        applicationsByCall: () => byGroupLoader((ids) => c.venture.applicationsByCalls(ids), (r) => r.callId),
+        committee: () => byIdLoader((ids) => c.committees.byIds(ids)),
+        committeeMembers: () => byGroupLoader((ids) => c.committees.membersByCommittees(ids), (r) => r.committeeId),
+        consultation: () => byIdLoader((ids) => c.committees.consultationsByIds(ids)),
+        consultationsByCommittee: () => byGroupLoader((ids) => c.committees.consultationsByCommittees(ids), (r) => r.committeeId),
+      }),
+    }, base);
   };
 }

@@ -142,4 +142,15 @@ describe('an NGO sees and changes only its own organization', () => {
     const anon = await sys.direct('social-orgs', LISTS, {});
     expect(errorOf(anon)?.code).toBe('UNAUTHENTICATED');
   });
+
+  it('an officer pages through the organizations one by one; every page, and one past the end, keeps the count', async () => {
+    const PAGE = `query($after: String) { organizations(first: 1, after: $after) { totalCount endCursor nodes { id } } }`;
+    const first = dataOf(await direct(PAGE, { after: null }, o.county)).organizations;
+    const second = dataOf(await direct(PAGE, { after: first.endCursor }, o.county)).organizations;
+    const past = dataOf(await direct(PAGE, { after: '\uffff' }, o.county)).organizations;
+    expect([first.totalCount, second.totalCount, past.totalCount]).toEqual([2, 2, 2]);
+    expect([...first.nodes, ...second.nodes].map((n: { id: string }) => n.id).sort()).toEqual([o.orgA, o.orgB].sort());
+    expect(first.endCursor).not.toBeNull();
+    expect([second.endCursor, past.endCursor, past.nodes]).toEqual([null, null, []]);
+  });
 });

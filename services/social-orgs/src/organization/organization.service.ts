@@ -45,14 +45,19 @@ export class OrganizationService {
   async list(first: number | null | undefined, after: string | null | undefined) {
     const limit = Math.min(Math.max(first ?? 50, 1), 200);
     const s = organizationScope(this.principal, 1);
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM organization o WHERE ${s.sql}`, s.params);
     const n = s.params.length;
-    const rows: OrganizationRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM organization o WHERE ${s.sql} AND ($${n + 1}::text IS NULL OR o.name > $${n + 1}) ORDER BY o.name LIMIT $${n + 2}`,
+    // One round trip: the count runs over every organization in scope (a province has a few
+    // hundred, 8 pages), before the cursor cuts the page; a page past the end still has its row.
+    const rows: (OrganizationRow & { totalCount: number })[] = await this.db.query(
+      `SELECT p.*, t.total AS "totalCount"
+         FROM (SELECT count(*)::int AS total FROM organization o WHERE ${s.sql}) t
+         LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM organization o
+           WHERE ${s.sql} AND ($${n + 1}::text IS NULL OR o.name > $${n + 1}) ORDER BY o.name LIMIT $${n + 2}) p ON true`,
       [...s.params, after ?? null, limit + 1],
     );
-    const nodes = rows.slice(0, limit);
-    return { nodes, totalCount: count, endCursor: rows.length > limit ? nodes.at(-1)!.name : null };
+    const count = rows[0]?.totalCount ?? 0;
+    const nodes: OrganizationRow[] = rows.filter((r) => r.id !== null).slice(0, limit).map(({ totalCount: _t, ...row }) => row);
+    return { nodes, totalCount: count, endCursor: rows.length > limit && nodes.length === limit ? nodes.at(-1)!.name : null };
   }
 
   async register(input: { name: string; kind: OrganizationKind; serviceRegionCodes: string[]; creditCode?: string | null }): Promise<OrganizationRow> {
