@@ -30,8 +30,12 @@ export function cacheKey(p: Principal, body: { query?: unknown; operationName?: 
 const ALL = '*';
 
 interface Entry {
-  /** The answer exactly as sent the first time (JSON and its newline). */
-  body: string;
+  /**
+   * The answer exactly as sent the first time (JSON and its newline), in UTF-8 outside the V8
+   * heap: what it costs is its length, where a JS string holding one Chinese name takes two bytes a
+   * character, and a hit is sent without encoding it again.
+   */
+  body: Buffer;
   expiresAtMs: number;
   /** The subgraphs the answer came from: what invalidates it. */
   subgraphs: string[];
@@ -40,7 +44,7 @@ interface Entry {
 export interface ResponseCacheOptions {
   /** Upper bound on any entry's life, whatever the subgraphs' hints say (seconds). */
   maxAgeSeconds: number;
-  /** Upper bound on the bytes of answers held (oldest leave first). */
+  /** Upper bound on the bytes of answers held, in UTF-8 (oldest leave first). */
   maxBytes: number;
   now?: () => number;
 }
@@ -64,7 +68,7 @@ export class ResponseCache {
     return this.opts.now?.() ?? Date.now();
   }
 
-  get(key: string): string | undefined {
+  get(key: string): Buffer | undefined {
     if (this.suspended) return undefined;
     const entry = this.entries.get(key);
     if (entry && entry.expiresAtMs > this.now()) {
@@ -81,12 +85,13 @@ export class ResponseCache {
     return new Map(this.epochs);
   }
 
-  set(key: string, body: string, maxAgeSeconds: number, subgraphs: readonly string[], before: Map<string, number>): boolean {
+  set(key: string, text: string, maxAgeSeconds: number, subgraphs: readonly string[], before: Map<string, number>): boolean {
     const ttl = Math.min(maxAgeSeconds, this.opts.maxAgeSeconds);
-    if (this.suspended || ttl <= 0 || !subgraphs.length || body.length > this.opts.maxBytes) return false;
+    if (this.suspended || ttl <= 0 || !subgraphs.length || Buffer.byteLength(text) > this.opts.maxBytes) return false;
     if ([ALL, ...subgraphs].some((s) => (this.epochs.get(s) ?? 0) !== (before.get(s) ?? 0))) return false;
     const old = this.entries.get(key);
     if (old) this.remove(key, old);
+    const body = Buffer.from(text);
     this.entries.set(key, { body, expiresAtMs: this.now() + ttl * 1000, subgraphs: [...subgraphs] });
     this.bytes += body.length;
     for (const [k, e] of this.entries) {
@@ -119,6 +124,11 @@ export class ResponseCache {
 
   get size(): number {
     return this.entries.size;
+  }
+
+  /** Bytes of the answers held now (UTF-8). */
+  get heldBytes(): number {
+    return this.bytes;
   }
 
   private remove(key: string, entry: Entry): void {

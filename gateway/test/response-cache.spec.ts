@@ -23,13 +23,14 @@ describe('response cache keys', () => {
 describe('ResponseCache', () => {
   let now = 0;
   const make = (maxBytes = 1_000) => new ResponseCache({ maxAgeSeconds: 30, maxBytes, now: () => now });
+  const text = (cache: ResponseCache, key: string) => cache.get(key)?.toString('utf8');
   beforeEach(() => { now = 1_000_000; });
 
   it('keeps an answer for the shorter of its hint and the cap', () => {
     const cache = make();
     cache.set('k', 'answer', 60, ['governance'], cache.epochSnapshot());
     now += 29_000;
-    expect(cache.get('k')).toBe('answer');
+    expect(text(cache, 'k')).toBe('answer');
     now += 2_000;
     expect(cache.get('k')).toBeUndefined();
     expect(cache.set('z', 'answer', 0, ['governance'], cache.epochSnapshot())).toBe(false);
@@ -42,7 +43,7 @@ describe('ResponseCache', () => {
     cache.set('emp', 'c', 30, ['employment'], cache.epochSnapshot());
     const before = cache.epochSnapshot();
     cache.invalidate('governance');
-    expect([cache.get('gov'), cache.get('both'), cache.get('emp')]).toEqual([undefined, undefined, 'c']);
+    expect([text(cache, 'gov'), text(cache, 'both'), text(cache, 'emp')]).toEqual([undefined, undefined, 'c']);
     expect(cache.set('gov', 'stale', 30, ['governance'], before)).toBe(false);
     expect(cache.set('emp2', 'fine', 30, ['employment'], before)).toBe(true);
   });
@@ -52,7 +53,17 @@ describe('ResponseCache', () => {
     cache.set('a', '12345', 30, ['g'], cache.epochSnapshot());
     cache.set('b', '12345', 30, ['g'], cache.epochSnapshot());
     cache.set('c', '12345', 30, ['g'], cache.epochSnapshot());
-    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual([undefined, '12345', '12345']);
+    expect([text(cache, 'a'), text(cache, 'b'), text(cache, 'c')]).toEqual([undefined, '12345', '12345']);
+  });
+
+  it('counts what it holds in UTF-8 bytes: an answer of Chinese names costs three bytes a character', () => {
+    const cache = make(20);
+    const name = '{"name":"李"}'; // 14 bytes in UTF-8, 12 characters
+    expect(cache.set('a', name, 30, ['g'], cache.epochSnapshot())).toBe(true);
+    expect(cache.heldBytes).toBe(14);
+    expect(cache.set('b', name, 30, ['g'], cache.epochSnapshot())).toBe(true);
+    expect([text(cache, 'a'), text(cache, 'b'), cache.heldBytes]).toEqual([undefined, name, 14]);
+    expect(cache.set('c', '李'.repeat(7), 30, ['g'], cache.epochSnapshot())).toBe(false); // 21 bytes in 7 characters
   });
 
   it('while suspended answers nothing and keeps nothing, and forgets what it held', () => {
