@@ -4,7 +4,7 @@ import { Client } from 'pg';
 import { loadConfig, setting } from '@anju/kit';
 import type { Benchmark } from './index';
 import { Children, assertNoLoadErrors, load, machine, table, writeReport, type LoadResult } from './harness';
-import { PeakRss, memoryRows, snapshot } from './memory';
+import { PeakRss, cpuSnapshot, cpuSpent, memoryRows, snapshot } from './memory';
 import { benchSecrets, seededDataSettings, seededDatabase, startGatewayChild, startPlatform } from './platform';
 
 /**
@@ -14,10 +14,14 @@ import { benchSecrets, seededDataSettings, seededDatabase, startGatewayChild, st
  * county (social-orgs): all four subgraphs in one gateway query, on a seeded Yunnan. Beside it,
  * the same governance part sent straight to governance: the floor.
  */
+const MODES = ['cache-on', 'cache-off', 'many-sites'] as const;
+type Mode = (typeof MODES)[number];
+
 const settings = {
   ...seededDataSettings,
   BENCH_CONNECTIONS: setting.int(10, 'autocannon connections', 1, 1000),
   BENCH_DURATION_S: setting.int(15, 'seconds of load per path', 1, 3600),
+  BENCH_DASHBOARD_MODES: setting.list([...MODES], `which runs besides the floor (${MODES.join(', ')}), e.g. cache-off alone under BENCH_CPU_PROFILE`),
 };
 
 const GOVERNANCE_PART = `site(id: $siteId) {
@@ -48,6 +52,9 @@ interface DashboardData {
 
 async function run(): Promise<void> {
   const cfg = loadConfig(settings);
+  const unknownModes = cfg.BENCH_DASHBOARD_MODES.filter((m) => !(MODES as readonly string[]).includes(m));
+  if (unknownModes.length) throw new Error(`BENCH_DASHBOARD_MODES: unknown ${unknownModes.join(', ')}; known: ${MODES.join(', ')}`);
+  const modes = new Set(cfg.BENCH_DASHBOARD_MODES as Mode[]);
   // A copy keeps the keys of the database it was copied from, so keys follow the canonical name.
   const canonical = `anju_bench_${cfg.BENCH_SCALE}`;
   const database = cfg.BENCH_DATABASE[0] ?? canonical;
@@ -125,25 +132,36 @@ async function run(): Promise<void> {
     const atRest = snapshot(children);
     const peak = new PeakRss(children);
     const results: LoadResult[] = [];
+    /** CPU ms each process spent per answered request, per run (the warm-up included in neither). */
+    const cpuPerRequest: Record<string, Record<string, number>> = {};
     const warmup = { connections: cfg.BENCH_CONNECTIONS, duration: 3 };
-    const runs: [string, string, string, string | undefined, Record<string, string>, typeof manySites | undefined][] = [
-      ['governance part, direct (floor)', platform.urls.GOVERNANCE_URL, DIRECT_QUERY, direct.text, headers, undefined],
-      ['dashboard via gateway, cache on', platform.gatewayUrl, DASHBOARD_QUERY, via.text, headers, undefined],
-      ['dashboard via gateway, cache off', uncachedUrl, DASHBOARD_QUERY, via.text, headers, undefined],
-      ['many sites via gateway, cache on (misses)', platform.gatewayUrl, DASHBOARD_QUERY_PAGED, undefined, provinceHeaders, manySites],
+    type Run = [string, string, string, string | undefined, Record<string, string>, typeof manySites | undefined];
+    const runs: [Mode | 'floor', ...Run][] = [
+      ['floor', 'governance part, direct (floor)', platform.urls.GOVERNANCE_URL, DIRECT_QUERY, direct.text, headers, undefined],
+      ['cache-on', 'dashboard via gateway, cache on', platform.gatewayUrl, DASHBOARD_QUERY, via.text, headers, undefined],
+      ['cache-off', 'dashboard via gateway, cache off', uncachedUrl, DASHBOARD_QUERY, via.text, headers, undefined],
+      ['many-sites', 'many sites via gateway, cache on (misses)', platform.gatewayUrl, DASHBOARD_QUERY_PAGED, undefined, provinceHeaders, manySites],
     ];
-    for (const [label, url, query, expected, hdrs, requests] of runs) {
+    for (const [mode, label, url, query, expected, hdrs, requests] of runs) {
+      if (mode !== 'floor' && !modes.has(mode)) continue;
       console.log(`autocannon: ${label}, ${cfg.BENCH_CONNECTIONS} connections, ${cfg.BENCH_DURATION_S} s (after a ${warmup.duration} s warm-up)…`);
-      results.push(await load(label, {
+      let cpuBefore: Record<string, number> = {};
+      const result = await load(label, {
         url, method: 'POST', headers: hdrs, body: JSON.stringify({ query, variables }),
         ...(requests ? { requests } : { expectBody: expected }),
         connections: cfg.BENCH_CONNECTIONS, duration: cfg.BENCH_DURATION_S, warmup,
-      }));
+        onStart: () => (cpuBefore = cpuSnapshot(children)),
+      });
+      const spent = cpuSpent(cpuBefore, cpuSnapshot(children));
+      cpuPerRequest[label] = Object.fromEntries(Object.entries(spent).map(([name, ms]) => [name, ms / Math.max(result.totalRequests, 1)]));
+      results.push(result);
       children.assertAlive();
     }
-    const many = results[3];
-    many.errors += badAnswers;
-    many.samples.push(...badSamples);
+    const many = results.find((r) => r.label.startsWith('many sites'));
+    if (many) {
+      many.errors += badAnswers;
+      many.samples.push(...badSamples);
+    }
     const underLoad = peak.stop();
 
     const [floor] = results;
@@ -158,6 +176,12 @@ async function run(): Promise<void> {
     ]));
     const ratio = Object.fromEntries(results.slice(1).map((r) => [r.label, ratioOf(r)]));
     console.log(`\nload average (1, 5, 15 min) at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
+    const names = Object.keys(cpuPerRequest[results[0].label] ?? {});
+    console.log(`\nCPU ms per answered request, per process (user + system, /proc; independent of what else loads the machine):\n`);
+    console.log(table([['path', ...names, 'all'], ...results.map((r) => {
+      const c = cpuPerRequest[r.label] ?? {};
+      return [r.label, ...names.map((n) => fmt(c[n] ?? 0, 2)), fmt(Object.values(c).reduce((a, b) => a + b, 0), 2)];
+    })]));
     console.log(`\nmemory (RSS) of each process, at rest after start and at its peak under both loads:\n`);
     console.log(table(memoryRows(atRest, underLoad)));
 
@@ -166,7 +190,7 @@ async function run(): Promise<void> {
       data: { scale: cfg.BENCH_SCALE, seed: cfg.BENCH_SEED, database, seededNow: seeded.seededNow, loadSeconds: seeded.loadSeconds },
       site: { id: site.id, name: site.name, county: site.county, residents: site.residents, ...truth },
       query: DASHBOARD_QUERY, floorQuery: DIRECT_QUERY, connections: cfg.BENCH_CONNECTIONS, durationSeconds: cfg.BENCH_DURATION_S,
-      results: Object.fromEntries(results.map((r) => [r.label, r])), ratio, memoryMiB: { atRest, underLoad }, loadAverage: os.loadavg(),
+      results: Object.fromEntries(results.map((r) => [r.label, r])), ratio, cpuMsPerRequest: cpuPerRequest, memoryMiB: { atRest, underLoad }, loadAverage: os.loadavg(),
     });
     console.log(`\nreport: ${path.relative(process.cwd(), file)}`);
 

@@ -176,6 +176,8 @@ interface AutocannonResult {
   duration: number;
 }
 interface Tracker extends PromiseLike<AutocannonResult> {
+  /** The measured run starts (after the warm-up, if any). */
+  on(event: 'start', listener: () => void): void;
   on(event: 'reqError', listener: (err: Error) => void): void;
   on(event: 'reqMismatch', listener: (body: string) => void): void;
 }
@@ -195,10 +197,11 @@ export interface LoadResult {
   samples: string[];
 }
 
-/** One autocannon run; every answer must be 2xx with exactly the expected body. */
-export async function load(label: string, opts: AutocannonOptions): Promise<LoadResult> {
+/** One autocannon run; every answer must be 2xx with exactly the expected body. `onStart`: the measured part begins. */
+export async function load(label: string, { onStart, ...opts }: AutocannonOptions & { onStart?: () => void }): Promise<LoadResult> {
   const samples: string[] = [];
   const tracker = autocannon(opts);
+  if (onStart) tracker.on('start', onStart);
   tracker.on('reqError', (err) => samples.length < 5 && samples.push(`error: ${err.message}`));
   tracker.on('reqMismatch', (body) => samples.length < 5 && samples.push(`unexpected body: ${body.slice(0, 500)}`));
   const r = await tracker;

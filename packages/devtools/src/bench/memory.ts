@@ -11,15 +11,18 @@ export function rssMiB(pid: number): number | null {
   }
 }
 
-/** RSS of every child now. */
-export function snapshot(children: Children): Record<string, number> {
+/** One reading of every child still running, by name. */
+function perChild(children: Children, read: (pid: number) => number | null): Record<string, number> {
   const out: Record<string, number> = {};
   for (const { name, pid } of children.pids()) {
-    const v = rssMiB(pid);
+    const v = read(pid);
     if (v !== null) out[name] = v;
   }
   return out;
 }
+
+/** RSS of every child now. */
+export const snapshot = (children: Children) => perChild(children, rssMiB);
 
 /** Samples every child's RSS while something runs and keeps the peak of each. */
 export class PeakRss {
@@ -46,4 +49,26 @@ export class PeakRss {
 export function memoryRows(atRest: Record<string, number>, underLoad: Record<string, number>): string[][] {
   const fmt = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(0));
   return [['process', 'RSS at rest (MiB)', 'RSS peak under load (MiB)'], ...Object.keys({ ...atRest, ...underLoad }).map((name) => [name, fmt(atRest[name]), fmt(underLoad[name])])];
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc), or null if it is gone. */
+export function cpuMs(pid: number): number | null {
+  try {
+    // Fields after the command (which may hold spaces) start at the last ')': utime and stime are the 12th and 13th.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: 100 on every Linux the project runs on (getconf CLK_TCK). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU ms every child used between two snapshots: what a run cost each process, whatever else loads the machine. */
+export const cpuSnapshot = (children: Children) => perChild(children, cpuMs);
+
+export function cpuSpent(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.keys(after).map((name) => [name, after[name] - (before[name] ?? after[name])]));
 }
