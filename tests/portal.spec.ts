@@ -77,11 +77,26 @@ describe('the portal in a browser', () => {
     await page.waitForSelector('[data-chart="pass-rate"] canvas');
     await expectChart(page, 'pass-rate', rollup.map((r) => [siteName.get(r.code)!, rate(r.passRate)]));
     await expectChart(page, 'rule-failures', rollup.map((r) => [siteName.get(r.code)!, ...[r.failingTraining, r.failingWelfarePost, r.failingEmployed, r.failingIncome].map(String)]));
-    const demands = dataOf(await sys.query(op('DemandsByStatus'), {}, countyToken)) as Record<string, { totalCount: number }>;
+    const demands = dataOf(await sys.query(op('DemandsByStatus'), { regionCode: COUNTY }, countyToken)) as Record<string, { totalCount: number }>;
     expect(demands.open.totalCount).toBeGreaterThan(0);
     await expectChart(page, 'demands', DEMAND_STATUSES.map((s, i) => [['待认领', '已认领', '办理中', '已完成', '已关闭', '已取消'][i], String(demands[s].totalCount)]));
     const activities = dataOf(await sys.query(op('Activities'), {}, countyToken)).activities.nodes as Record<string, any>[];
     await expectChart(page, 'activities', activities.filter((a) => siteName.has(a.siteId)).slice(0, 12).map((a) => [a.title, String(a.registeredCount), String(a.attendedCount)]));
+    // Gaps opened and closed over the page's 30 days: the first monitoring run opened the demo's gaps.
+    await page.waitForSelector('[data-chart="gap-flow"] canvas');
+    const flowDays = (await tableValues(page, 'gap-flow')).map((r) => r[0]);
+    expect(flowDays).toHaveLength(30);
+    const flow = dataOf(await sys.query(op('GapFlow'), { level: 'COUNTY', code: COUNTY, from: flowDays[0], to: flowDays[29] }, countyToken)).gapFlow as
+      { day: string; opened: number; closed: number }[];
+    expect(flow.reduce((n, d) => n + d.opened, 0)).toBeGreaterThan(0);
+    await expectChart(page, 'gap-flow', flow.map((d) => [d.day, String(d.opened), String(d.closed)]));
+    // Claims past their promised date, in the county: the count and the rows the API gives.
+    const overdue = dataOf(await sys.query(op('OverdueClaims'), { regionCode: COUNTY }, countyToken)).demands;
+    await page.waitForSelector('[data-count="overdue"]');
+    expect(await page.$eval('[data-count="overdue"]', (e) => e.textContent)).toBe(String(overdue.totalCount));
+    if (overdue.totalCount) {
+      expect((await tableValues(page, 'overdue-claims')).map((r) => r[4])).toEqual(overdue.nodes.map((d: { promisedOn: string }) => d.promisedOn));
+    }
     await page.waitForSelector('[data-chart="trend"] canvas, [data-chart="trend"] .empty');
     await page.waitForSelector('[data-chart="points"] canvas, [data-chart="points"] .empty');
     expect(await tableValues(page, 'sites')).toEqual(

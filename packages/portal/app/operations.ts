@@ -35,6 +35,19 @@ export const MONITORING_TREND = gql`
     monitoringTrend(level: $level, code: $code, from: $from, to: $to) { day households passing passRate }
   }`;
 
+export const GAP_FLOW = gql`
+  query GapFlow($level: MonitoringLevel!, $code: ID!, $from: String!, $to: String!) {
+    gapFlow(level: $level, code: $code, from: $from, to: $to) { day opened closed }
+  }`;
+
+export const OVERDUE_CLAIMS = gql`
+  query OverdueClaims($regionCode: ID, $siteId: ID, $after: String) {
+    demands(regionCode: $regionCode, siteId: $siteId, overdue: true, first: 20, after: $after) {
+      totalCount endCursor
+      nodes { id category description promisedOn overdueSince claimedBy { name } site { id name } }
+    }
+  }`;
+
 export const REGION_SITES = gql`
   query RegionSites($regionCode: ID!, $after: String) {
     sites(regionCode: $regionCode, first: 50, after: $after) {
@@ -44,13 +57,13 @@ export const REGION_SITES = gql`
 
 /** The demand list by status (需求清单): one count per status, in the caller's scope or one site's. */
 export const DEMANDS_BY_STATUS = gql`
-  query DemandsByStatus($siteId: ID) {
-    open: demands(siteId: $siteId, status: OPEN, first: 1) { totalCount }
-    claimed: demands(siteId: $siteId, status: CLAIMED, first: 1) { totalCount }
-    inProgress: demands(siteId: $siteId, status: IN_PROGRESS, first: 1) { totalCount }
-    fulfilled: demands(siteId: $siteId, status: FULFILLED, first: 1) { totalCount }
-    closed: demands(siteId: $siteId, status: CLOSED, first: 1) { totalCount }
-    cancelled: demands(siteId: $siteId, status: CANCELLED, first: 1) { totalCount }
+  query DemandsByStatus($siteId: ID, $regionCode: ID) {
+    open: demands(siteId: $siteId, regionCode: $regionCode, status: OPEN, first: 1) { totalCount }
+    claimed: demands(siteId: $siteId, regionCode: $regionCode, status: CLAIMED, first: 1) { totalCount }
+    inProgress: demands(siteId: $siteId, regionCode: $regionCode, status: IN_PROGRESS, first: 1) { totalCount }
+    fulfilled: demands(siteId: $siteId, regionCode: $regionCode, status: FULFILLED, first: 1) { totalCount }
+    closed: demands(siteId: $siteId, regionCode: $regionCode, status: CLOSED, first: 1) { totalCount }
+    cancelled: demands(siteId: $siteId, regionCode: $regionCode, status: CANCELLED, first: 1) { totalCount }
   }`;
 
 export const POINTS_MONTHLY = gql`

@@ -113,6 +113,20 @@ describe('matching through the gateway', () => {
       expect(flagged.overdue).toBe(true);
       const board = dataOf(await sys.query(`query($s: ID!) { claimsBoard(siteId: $s) { demandId overdue } }`, { s: place.siteIds[0] }, unitToken)).claimsBoard;
       expect(board).toContainEqual({ demandId: d.id, overdue: true });
+      // The overdue list, under a region: what a county's page shows as 逾期认领.
+      const LIST = `query($r: ID, $o: Boolean) { demands(regionCode: $r, overdue: $o, first: 200) { totalCount nodes { id overdue status } } }`;
+      const ids = async (vars: Record<string, unknown>) => {
+        const page = dataOf(await sys.query(LIST, vars, place.provinceToken)).demands;
+        expect(page.nodes).toHaveLength(page.totalCount);
+        return page.nodes as { id: string; overdue: boolean; status: string }[];
+      };
+      const overdue = await ids({ r: '530102', o: true });
+      expect(overdue.map((x) => x.id)).toContain(d.id);
+      expect(overdue.every((x) => x.overdue && ['CLAIMED', 'IN_PROGRESS'].includes(x.status))).toBe(true);
+      expect((await ids({ r: '530102', o: false })).map((x) => x.id)).not.toContain(d.id);
+      expect(await ids({ r: '5302', o: true })).toEqual([]);
+      const bad = await sys.query(LIST, { r: '5301x', o: true }, place.provinceToken);
+      expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'regionCode' });
       const reopened = dataOf(await sys.query(`mutation($d: ID!) { reopenDemand(demandId: $d, note: "逾期") { status overdue claimedBy { name } } }`, { d: d.id }, officer)).reopenDemand;
       expect(reopened).toEqual({ status: 'OPEN', overdue: false, claimedBy: null });
     });

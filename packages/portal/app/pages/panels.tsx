@@ -3,11 +3,12 @@
  * trend, the demand list by status, points earned and redeemed, activities and attendance.
  */
 import { useQuery } from '../api';
-import { ACTIVITIES, DEMANDS_BY_STATUS, MONITORING_TREND, POINTS_MONTHLY } from '../operations';
-import { DEMAND_STATUS, RULES_SHORT } from '../labels';
-import { daysAgo, monthsAgo, today } from '../dates';
+import { ACTIVITIES, DEMANDS_BY_STATUS, GAP_FLOW, MONITORING_TREND, OVERDUE_CLAIMS, POINTS_MONTHLY } from '../operations';
+import { DEMAND_CATEGORY, DEMAND_STATUS, RULES_SHORT, say } from '../labels';
+import { daysAgo, monthsAgo, today, when } from '../dates';
 import { Chart } from '../ui/chart';
 import { Show } from '../ui/states';
+import { DataTable, useCursor } from '../ui/table';
 
 export interface Rollup {
   code: string;
@@ -75,6 +76,71 @@ export function TrendChart({ level, code }: { level: string; code: string }) {
   );
 }
 
+type FlowDay = { day: string; opened: number; closed: number };
+
+/** Gaps the monitoring opened and gaps closed, day by day over 30 days (缺口新增与销号). */
+export function GapFlowChart({ level, code }: { level: string; code: string }) {
+  const [r, retry] = useQuery<{ gapFlow: FlowDay[] }>(GAP_FLOW, { level, code, from: daysAgo(29), to: today() });
+  return (
+    <Show result={r} retry={retry} what="帮扶缺口">
+      {(d) => (
+        <Chart
+          name="gap-flow"
+          title="近30天帮扶缺口新增与销号"
+          kind="bar"
+          rows={d.gapFlow}
+          category={{ label: '日期', value: (x) => x.day }}
+          series={[
+            { label: '新增缺口', value: (x) => x.opened },
+            { label: '销号缺口', value: (x) => x.closed },
+          ]}
+          empty="近30天没有新增或销号的帮扶缺口。"
+        />
+      )}
+    </Show>
+  );
+}
+
+type Overdue = {
+  id: string; category: string; description: string; promisedOn: string; overdueSince: string;
+  claimedBy: { name: string } | null; site: { id: string; name: string } | null;
+};
+
+/** Claims past their promised date in a region or a site (逾期认领), oldest promise first in each page. */
+export function OverdueClaims({ regionCode, siteId }: { regionCode?: string; siteId?: string }) {
+  const cursor = useCursor(20);
+  const [r, retry] = useQuery<{ demands: { totalCount: number; endCursor: string | null; nodes: Overdue[] } }>(OVERDUE_CLAIMS, {
+    regionCode, siteId, after: cursor.after,
+  });
+  return (
+    <section class="block">
+      <h2>逾期认领</h2>
+      <Show result={r} retry={retry} what="逾期认领">
+        {({ demands }) => (
+          <>
+            <p class="hint">已认领但超过承诺日期仍未办结：<b class={demands.totalCount ? 'warn' : ''} data-count="overdue">{demands.totalCount}</b> 条</p>
+            <DataTable
+              name="overdue-claims"
+              exportName="逾期认领"
+              rows={demands.nodes}
+              empty="没有逾期的认领。"
+              columns={[
+                { label: '安置点', value: (x) => x.site?.name ?? '', render: (x) => (x.site ? <a href={`#/site/${x.site.id}`}>{x.site.name}</a> : '') },
+                { label: '类别', value: (x) => say(DEMAND_CATEGORY, x.category) },
+                { label: '内容', value: (x) => x.description },
+                { label: '认领单位', value: (x) => x.claimedBy?.name ?? '' },
+                { label: '承诺日期', value: (x) => x.promisedOn },
+                { label: '逾期起', value: (x) => when(x.overdueSince) },
+              ]}
+            />
+            {cursor.pager(demands)}
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
 const STATUSES = [
   ['open', 'OPEN'],
   ['claimed', 'CLAIMED'],
@@ -84,8 +150,8 @@ const STATUSES = [
   ['cancelled', 'CANCELLED'],
 ] as const;
 
-export function DemandStatusChart({ siteId, title }: { siteId?: string; title: string }) {
-  const [r, retry] = useQuery<Record<string, { totalCount: number }>>(DEMANDS_BY_STATUS, siteId ? { siteId } : {});
+export function DemandStatusChart({ siteId, regionCode, title }: { siteId?: string; regionCode?: string; title: string }) {
+  const [r, retry] = useQuery<Record<string, { totalCount: number }>>(DEMANDS_BY_STATUS, siteId ? { siteId } : regionCode ? { regionCode } : {});
   return (
     <Show result={r} retry={retry} what="需求清单">
       {(d) => (

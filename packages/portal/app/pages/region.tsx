@@ -4,7 +4,7 @@ import { LEVEL, percent } from '../labels';
 import { Crumbs } from '../ui/crumbs';
 import { DataTable, useCursor } from '../ui/table';
 import { Show } from '../ui/states';
-import { ActivitiesChart, DemandStatusChart, PointsChart, StabilityCharts, TrendChart, type Rollup } from './panels';
+import { ActivitiesChart, DemandStatusChart, GapFlowChart, OverdueClaims, PointsChart, StabilityCharts, TrendChart, type Rollup } from './panels';
 
 type Region = { code: string; name: string; level: string; parent: Region | null };
 type SiteRow = { id: string; name: string; householdCount: number; residentCount: number; openDemandCount: number };
@@ -45,8 +45,11 @@ function UpperBody({ region, children }: { region: Region; children: Region[] })
             <StabilityCharts rows={rows} nameOf={(c) => names.get(c) ?? c} childWord={CHILD_WORD[region.level]} />
             <div class="charts">
               <TrendChart level={region.level} code={region.code} />
+              <GapFlowChart level={region.level} code={region.code} />
+              <DemandStatusChart title="辖区需求清单（按状态）" regionCode={region.code} />
               <PointsChart regionCode={region.code} />
             </div>
+            <OverdueClaims regionCode={region.code} />
             <h2>下级地区</h2>
             <DataTable
               name="children"
@@ -86,7 +89,8 @@ function CountyBody({ region }: { region: Region }) {
             </Show>
             <div class="charts">
               <TrendChart level="COUNTY" code={region.code} />
-              <DemandStatusChart title="辖区需求清单（按状态）" />
+              <GapFlowChart level="COUNTY" code={region.code} />
+              <DemandStatusChart title="辖区需求清单（按状态）" regionCode={region.code} />
               <PointsChart regionCode={region.code} />
               <ActivitiesChart siteIds={page.nodes.map((s) => s.id)} />
             </div>
@@ -104,6 +108,7 @@ function CountyBody({ region }: { region: Region }) {
               empty="这个县还没有安置点。"
             />
             {cursor.pager(page)}
+            <OverdueClaims regionCode={region.code} />
           </>
         );
       }}

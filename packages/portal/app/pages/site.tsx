@@ -8,7 +8,7 @@ import { when } from '../dates';
 import { Crumbs } from '../ui/crumbs';
 import { DataTable, useCursor } from '../ui/table';
 import { Show } from '../ui/states';
-import { ActivitiesChart, DemandStatusChart, PointsChart, StabilityCharts, type Rollup } from './panels';
+import { ActivitiesChart, DemandStatusChart, GapFlowChart, PointsChart, StabilityCharts, type Rollup } from './panels';
 
 type Site = {
   id: string; name: string; address: string; plannedHouseholds: number; householdCount: number; residentCount: number; openDemandCount: number;
@@ -39,6 +39,7 @@ export function SitePage({ id }: { id: string }) {
             </dl>
             <GridStability siteId={site.id} county={region.code} grids={grids} />
             <div class="charts">
+              <GapFlowChart level="SITE" code={site.id} />
               <DemandStatusChart siteId={site.id} title="本点需求清单（按状态）" />
               <PointsChart siteId={site.id} />
               <ActivitiesChart siteId={site.id} />

@@ -12,8 +12,10 @@ export interface Column<T> {
 }
 
 const csvCell = (v: unknown) => {
-  const s = v == null ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  let s = v == null ? '' : String(v);
+  // A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR at its start) is kept as text.
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
 /** Downloads rows as CSV (UTF-8 with BOM, so that spreadsheet programs read the Chinese). */

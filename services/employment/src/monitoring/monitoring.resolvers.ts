@@ -12,6 +12,8 @@ export const monitoringResolvers = {
     monitoringRollup: (_: unknown, a: { level: Level; under?: string }, ctx: EmploymentContext) => ctx.monitoring.rollup(a.level, a.under),
     monitoringTrend: (_: unknown, a: { level: Level; code: string; from: string; to: string }, ctx: EmploymentContext) =>
       ctx.monitoring.trend(a.level, a.code, a.from, a.to),
+    gapFlow: (_: unknown, a: { level: Level; code: string; from: string; to: string }, ctx: EmploymentContext) =>
+      ctx.monitoring.gapFlow(a.level, a.code, a.from, a.to),
   },
   Household: {
     incomeStability: (h: { id: string }, _: unknown, ctx: EmploymentContext) => ctx.loaders.status.load(h.id),

@@ -16,8 +16,11 @@ export const demandResolvers = {
   DemandStatus: { OPEN: 'open', CLAIMED: 'claimed', IN_PROGRESS: 'in_progress', FULFILLED: 'fulfilled', CLOSED: 'closed', CANCELLED: 'cancelled' },
   Query: {
     demand: (_: unknown, args: { id: string }, ctx: MatchingContext) => ctx.loaders.demand.load(args.id),
-    demands: (_: unknown, args: { siteId?: string; status?: DemandStatus; householdId?: string; first?: number; after?: string }, ctx: MatchingContext) =>
-      ctx.demands.list(args.siteId, args.status, args.first, args.after, args.householdId),
+    demands: (
+      _: unknown,
+      args: { siteId?: string; status?: DemandStatus; householdId?: string; regionCode?: string; overdue?: boolean; first?: number; after?: string },
+      ctx: MatchingContext,
+    ) => ctx.demands.list(args.siteId, args.status, args.first, args.after, args.householdId, args),
   },
   Mutation: {
     // The incremental match runs in the same transaction: the best volunteer is proposed as the demand is recorded.

@@ -71,13 +71,18 @@ export class DemandService {
   /** Demands in the caller's scope, newest first; optionally of one site and one status. */
   async list(
     siteId: string | null | undefined, status: DemandStatus | null | undefined, first: number | null | undefined, after: string | null | undefined,
-    householdId?: string | null,
+    householdId?: string | null, narrow: { regionCode?: string | null; overdue?: boolean | null } = {},
   ) {
     const limit = Math.min(Math.max(first ?? 50, 1), 200);
-    const s = demandScope(this.principal, 4);
+    if (narrow.regionCode != null && !/^\d{2}(\d{2}){0,2}$/.test(narrow.regionCode)) {
+      throw new InputError('regionCode', 'A region code has 2, 4 or 6 digits.', 'FORMAT');
+    }
+    const s = demandScope(this.principal, 6);
+    // Overdue: claimed or in progress, and past the promised date (flagged by the scheduled job).
     const where = `($1::text IS NULL OR d.site_id = ${uuidParam(1)}) AND ($2::text IS NULL OR d.status = $2)
-      AND ($3::text IS NULL OR d.household_id = ${uuidParam(3)}) AND ${s.sql}`;
-    const params = [siteId ?? null, status ?? null, householdId ?? null, ...s.params];
+      AND ($3::text IS NULL OR d.household_id = ${uuidParam(3)}) AND ($4::text IS NULL OR d.region_code LIKE $4 || '%')
+      AND ($5::boolean IS NULL OR $5 = (d.overdue_since IS NOT NULL AND d.status IN ('claimed', 'in_progress'))) AND ${s.sql}`;
+    const params = [siteId ?? null, status ?? null, householdId ?? null, narrow.regionCode ?? null, narrow.overdue ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM demand d WHERE ${where}`, params);
     const [afterAt, afterId] = cursor.decode(after, 'timestamp', 'uuid') ?? [null, null];
     const n = params.length;
