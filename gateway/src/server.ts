@@ -17,6 +17,7 @@ import { ResponseCache, cacheLookup, responseCachePlugin, type CacheNote } from 
 import { listenForCacheInvalidation } from './cache-invalidation';
 import { bodyErrorHandler, corsMiddleware, requestIdMiddleware } from './http';
 import { mountPortal, safelistMiddleware } from './portal';
+import { mountFileForwarding } from './files';
 
 export interface GatewayOptions {
   /** Where log lines go; tests pass a stream to read them. */
@@ -106,6 +107,10 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   // No ETag: no client sends a conditional POST, and hashing every answer cost ~1% of the CPU in profiles.
   app.disable('etag');
   mountHealth(app, 'gateway', readiness, lifecycle);
+  mountFileForwarding(app, {
+    subgraphs, corsOrigins: config.GATEWAY_CORS_ORIGINS, maxUploadBytes: config.SPREADSHEET_MAX_BYTES,
+    verify, rateLimit: (subject) => rates.request(subject), logger,
+  });
   mountPortal(app, config, logger);
   app.use(
     '/graphql',

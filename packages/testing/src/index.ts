@@ -7,3 +7,4 @@ export * from './national-ids';
 export * from './fixtures';
 export * from './processes';
 export * from './oidc-provider';
+export * from './files';

@@ -1,9 +1,11 @@
 import path from 'node:path';
-import { PersonalDataVault, personalDataKeys, runMain, startServiceApi, type StartOptions } from '@anju/kit';
+import { PersonalDataVault, personalDataKeys, runMain, spreadsheetLimits, startServiceApi, type ServiceRuntime, type StartOptions } from '@anju/kit';
 import { loadGovernanceConfig, type GovernanceConfig } from './config';
 import { governanceData } from './data-source';
 import { buildContext } from './context';
 import { resolvers } from './resolvers';
+import { ImportJobs } from './import/import-jobs';
+import { importRoutes } from './import/import.routes';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 
@@ -11,6 +13,10 @@ export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 export async function startGovernanceApi(config: GovernanceConfig, opts: StartOptions = {}) {
   // Before anything boots: in production the subgraph refuses to start without real PII keys.
   const vault = new PersonalDataVault(personalDataKeys(config));
+  // Imports run in this process: the one that holds the PII keys they seal and hash ID numbers with.
+  let imports: ImportJobs | undefined;
+  const importsOf = (rt: ServiceRuntime<GovernanceConfig>) =>
+    (imports ??= new ImportJobs(rt.db, vault, rt.clock, spreadsheetLimits(config), config, rt.logger, rt.lifecycle, config.NATIONAL_ID_LOOKUPS_PER_DAY));
   return startServiceApi({
     name: 'governance',
     config,
@@ -18,7 +24,8 @@ export async function startGovernanceApi(config: GovernanceConfig, opts: StartOp
     schemaFile: SCHEMA_FILE,
     resolvers,
     data: governanceData,
-    context: (runtime) => buildContext({ db: runtime.db, vault, lookupsPerDay: config.NATIONAL_ID_LOOKUPS_PER_DAY }),
+    context: (runtime) => buildContext({ db: runtime.db, vault, lookupsPerDay: config.NATIONAL_ID_LOOKUPS_PER_DAY, imports: importsOf(runtime) }),
+    fileRoutes: (runtime) => importRoutes(importsOf(runtime)),
     logDestination: opts.logDestination,
     clock: opts.clock,
   });

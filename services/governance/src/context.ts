@@ -21,12 +21,15 @@ import { noticeLoaders } from './notice/notice.resolvers';
 import { RuleOfLawService } from './rule-of-law/rule-of-law.service';
 import { ruleOfLawLoaders } from './rule-of-law/rule-of-law.resolvers';
 import { ModelResidentService } from './model-resident/model-resident.service';
+import type { ImportJobs } from './import/import-jobs';
 
 export interface GovernanceDeps {
   db: DataSource;
   vault: PersonalDataVault;
   /** NATIONAL_ID_LOOKUPS_PER_DAY. */
   lookupsPerDay?: number;
+  /** The process's import jobs (their queue and worker). */
+  imports: ImportJobs;
 }
 
 export interface GovernanceContext extends RequestBase {
@@ -46,6 +49,7 @@ export interface GovernanceContext extends RequestBase {
   notices: NoticeService;
   ruleOfLaw: RuleOfLawService;
   modelResidents: ModelResidentService;
+  imports: ImportJobs;
   loaders: {
     grid: DataLoader<string, GridRow | null>;
     microIssue: DataLoader<string, MicroIssueRow | null>;
@@ -93,6 +97,7 @@ export function buildContext(deps: GovernanceDeps) {
       ruleOfLaw: () => new RuleOfLawService(db, p, base.clock),
       modelResidents: () => new ModelResidentService(db, p, base.clock),
       points: () => pointsContext(db, p, base.clock),
+      imports: () => deps.imports,
       loaders: (c) => {
         const meetings = once(() => meetingLoaders(c.party, c.listItems));
         const notices = once(() => noticeLoaders(c.notices));

@@ -14,14 +14,16 @@ import { partyResolvers } from './party/party.resolvers';
 import { noticeResolvers } from './notice/notice.resolvers';
 import { ruleOfLawResolvers } from './rule-of-law/rule-of-law.resolvers';
 import { modelResidentResolvers } from './model-resident/model-resident.resolvers';
+import { importResolvers } from './import/import.resolvers';
 
-const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, noticeResolvers, ruleOfLawResolvers, modelResidentResolvers, pointsResolvers];
+const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, noticeResolvers, ruleOfLawResolvers, modelResidentResolvers, pointsResolvers, importResolvers];
 
 export const resolvers = {
   ...enumResolvers,
   ...pointsEnumResolvers,
   Query: Object.assign({}, ...features.map((f) => f.Query)),
   Mutation: Object.assign({}, ...features.map((f) => f.Mutation)),
+  ImportJob: importResolvers.ImportJob,
   Region: regionResolvers.Region,
   Site: siteResolvers.Site,
   Household: householdResolvers.Household,

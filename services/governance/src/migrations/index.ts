@@ -13,6 +13,7 @@ import { Points1764310000000 } from './1764310000000-points';
 import { ResidentRetention1764320000000 } from './1764320000000-resident-retention';
 import { SiteCounters1764400000000 } from './1764400000000-site-counters';
 import { NationalIdReveals1764400100000 } from './1764400100000-national-id-reveals';
+import { ImportJobs1764500000000 } from './1764500000000-import-jobs';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
@@ -30,4 +31,5 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   SiteCounters1764400000000,
   NationalIdReveals1764400100000,
   EventBatches1764400000000,
+  ImportJobs1764500000000,
 ];

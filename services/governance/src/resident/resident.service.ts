@@ -100,14 +100,7 @@ export class ResidentService {
    * both take the last one; call inside the transaction that writes the audit row.
    */
   private async checkLookupQuota(m: { query: DataSource['query'] }, field: string): Promise<void> {
-    const now = this.clock.now();
-    await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`national-id-lookup:${this.principal.subject}`]);
-    const dayStart = startOfProvinceDay(provinceDate(now));
-    const [{ n }] = await m.query(
-      // The actions as literals, so the partial index audit_log_national_id_lookups serves the count.
-      `SELECT count(*)::int AS n FROM audit_log WHERE actor_subject = $1 AND action IN (${LOOKUP_ACTIONS.map((a) => `'${a}'`).join(', ')}) AND at >= $2`,
-      [this.principal.subject, dayStart],
-    );
+    const n = await nationalIdLookupsToday(m, this.principal.subject, this.clock);
     if (n >= this.lookupsPerDay) {
       throw new AppError('FORBIDDEN', `You have used today's ${this.lookupsPerDay} lookups by full ID number; more tomorrow.`, field, { reason: 'DAILY_QUOTA' });
     }
@@ -386,6 +379,21 @@ export class ResidentService {
     }
     return registered;
   }
+}
+
+/**
+ * Lookups by full ID number `subject` made today in Yunnan, counted from the audit log (each
+ * lookup writes its row there), serialized per user: call inside the transaction that writes
+ * the next audit row, so concurrent calls cannot both take the last one.
+ */
+export async function nationalIdLookupsToday(m: { query: DataSource['query'] }, subject: string, clock: Clock): Promise<number> {
+  await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`national-id-lookup:${subject}`]);
+  const [{ n }] = await m.query(
+    // The actions as literals, so the partial index audit_log_national_id_lookups serves the count.
+    `SELECT count(*)::int AS n FROM audit_log WHERE actor_subject = $1 AND action IN (${LOOKUP_ACTIONS.map((a) => `'${a}'`).join(', ')}) AND at >= $2`,
+    [subject, startOfProvinceDay(provinceDate(clock.now()))],
+  );
+  return n;
 }
 
 /** The grid of the household's building (null when the household has no building or the building no grid). */
