@@ -8,3 +8,4 @@ export * from './fixtures';
 export * from './processes';
 export * from './oidc-provider';
 export * from './files';
+export * from './event-order';

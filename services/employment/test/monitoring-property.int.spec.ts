@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { bootRuntime, type ServiceRuntime } from '@anju/kit';
-import { createTestDatabase, migratedTemplate, type TestDatabase } from '@anju/testing';
+import { createTestDatabase, migratedTemplate, prng, type TestDatabase } from '@anju/testing';
 import { loadEmploymentConfig } from '../src/config';
 import { employmentData } from '../src/data-source';
 import { verdictSql } from '../src/monitoring/monitoring.sql';
@@ -17,17 +17,6 @@ import { evaluateHousehold, type HouseholdFacts, type JobFact, type MemberFacts 
 const HOUSEHOLDS = 3_000;
 const DAY = '2026-06-15';
 const DAYS = ['2025-01-01', '2026-06-14', '2026-06-15', '2026-06-16', '2027-01-01'];
-
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Generated {
   id: string;

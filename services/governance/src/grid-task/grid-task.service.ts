@@ -31,27 +31,51 @@ const COLUMNS = `t.id, t.site_id AS "siteId", t.region_code AS "regionCode", t.g
 /** Days a grid worker has to follow up a household gap. */
 export const GAP_FOLLOW_UP_DAYS = 14;
 
-/** Opens a task from an event (idempotent: one task per source event and per kind + source key). */
-export async function openTaskFromEvent(m: EntityManager, t: {
+/** A grid task an event asks for: one per kind + source key (the cause, e.g. a gap id). */
+export interface TaskFromEvent {
   kind: string; title: string; siteId: string; regionCode: string; householdId: string | null; sourceEvent: string; sourceEventId: string;
   sourceKey: string; detail: Record<string, unknown>; dueOn: string | null;
-}): Promise<void> {
-  // The grid is the one the household's building is in when the task opens.
-  const [home] = t.householdId
-    ? await m.query(`SELECT h.id, b.grid_id AS "gridId" FROM household h LEFT JOIN building b ON b.id = h.building_id WHERE h.id = $1`, [t.householdId])
-    : [];
+}
+
+/**
+ * Opens tasks from events in one statement, idempotent (one task per source event and per kind +
+ * source key: a redelivery, or the same cause published again, opens nothing). The grid is the
+ * one the household's building is in when the task opens. A cause already gone (its closing event
+ * came first: `closed_task_source`) opens its task closed, as in-order delivery leaves it.
+ */
+export async function openTasksFromEvents(m: EntityManager, tasks: TaskFromEvent[]): Promise<void> {
+  if (!tasks.length) return;
+  const col = <K extends keyof TaskFromEvent>(k: K) => tasks.map((t) => t[k]);
   await m.query(
-    `INSERT INTO grid_task (site_id, region_code, grid_id, household_id, kind, title, detail, source_event, source_event_id, source_key, due_on)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING`,
-    [t.siteId, t.regionCode, home?.gridId ?? null, home ? t.householdId : null, t.kind, t.title, JSON.stringify(t.detail), t.sourceEvent, t.sourceEventId, t.sourceKey, t.dueOn],
+    `INSERT INTO grid_task (site_id, region_code, grid_id, household_id, kind, title, detail, source_event, source_event_id, source_key, due_on,
+                            status, closed_at, closed_by_event_id)
+     SELECT x.site_id, x.region_code, b.grid_id, h.id, x.kind, x.title, x.detail, x.source_event, x.source_event_id, x.source_key, x.due_on,
+            CASE WHEN c.kind IS NULL THEN 'open' ELSE 'closed' END, c.closed_at, c.closed_by_event_id
+       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::uuid[], $9::text[], $10::date[])
+            AS x(site_id, region_code, household_id, kind, title, detail, source_event, source_event_id, source_key, due_on)
+       LEFT JOIN household h ON h.id = x.household_id
+       LEFT JOIN building b ON b.id = h.building_id
+       LEFT JOIN closed_task_source c ON c.kind = x.kind AND c.source_key = x.source_key
+      ORDER BY x.kind, x.source_key
+     ON CONFLICT DO NOTHING`,
+    [col('siteId'), col('regionCode'), col('householdId'), col('kind'), col('title'), tasks.map((t) => JSON.stringify(t.detail)),
+      col('sourceEvent'), col('sourceEventId'), col('sourceKey'), col('dueOn')],
   );
 }
 
-/** Closes the open task of a source key because its cause went away (e.g. the gap closed). */
-export async function closeTaskFromEvent(m: EntityManager, kind: string, sourceKey: string, eventId: string): Promise<void> {
+/**
+ * Closes the tasks of causes that went away (e.g. gaps closed), in one statement, and remembers
+ * each cause as gone (`closed_task_source`), so that a task its late opening event asks for is
+ * born closed. A cause closed twice keeps its first close.
+ */
+export async function closeTasksFromEvents(m: EntityManager, kind: string, closes: { sourceKey: string; eventId: string }[]): Promise<void> {
+  if (!closes.length) return;
   await m.query(
-    `UPDATE grid_task SET status = 'closed', closed_at = now(), closed_by_event_id = $3 WHERE kind = $1 AND source_key = $2 AND status <> 'closed'`,
-    [kind, sourceKey, eventId],
+    `WITH x AS (SELECT DISTINCT ON (k) k, e FROM unnest($2::text[], $3::uuid[]) AS u(k, e) ORDER BY k),
+     gone AS (INSERT INTO closed_task_source (kind, source_key, closed_by_event_id) SELECT $1, k, e FROM x ON CONFLICT DO NOTHING)
+     UPDATE grid_task t SET status = 'closed', closed_at = now(), closed_by_event_id = x.e
+       FROM x WHERE t.kind = $1 AND t.source_key = x.k AND t.status <> 'closed'`,
+    [kind, closes.map((c) => c.sourceKey), closes.map((c) => c.eventId)],
   );
 }
 

@@ -1,7 +1,7 @@
-import { defineHandler } from '@anju/contracts';
-import { closeTaskFromEvent } from '../grid-task/grid-task.service';
+import { defineBatchHandler } from '@anju/contracts';
+import { closeTasksFromEvents } from '../grid-task/grid-task.service';
 
-/** The household passes every rule again: its gap task closes. */
-export const householdGapClosed = defineHandler('household.gap.closed', async (p, { manager, envelope }) => {
-  await closeTaskFromEvent(manager, 'household_gap', p.gapId, envelope.id);
+/** Households that pass every rule again: their gap tasks close (a batch in one statement; a close before its detection is remembered). */
+export const householdGapClosed = defineBatchHandler('household.gap.closed', async (items, { manager }) => {
+  await closeTasksFromEvents(manager, 'household_gap', items.map((i) => ({ sourceKey: i.payload.gapId, eventId: i.envelope.id })));
 });

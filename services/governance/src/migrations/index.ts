@@ -14,6 +14,7 @@ import { ResidentRetention1764320000000 } from './1764320000000-resident-retenti
 import { SiteCounters1764400000000 } from './1764400000000-site-counters';
 import { NationalIdReveals1764400100000 } from './1764400100000-national-id-reveals';
 import { ImportJobs1764500000000 } from './1764500000000-import-jobs';
+import { ClosedTaskSources1764510000000 } from './1764510000000-closed-task-sources';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
@@ -32,4 +33,5 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   NationalIdReveals1764400100000,
   EventBatches1764400000000,
   ImportJobs1764500000000,
+  ClosedTaskSources1764510000000,
 ];
