@@ -202,6 +202,46 @@ describe('importing households with residents', () => {
     expect(await state()).toEqual(before);
   });
 
+  it('exports the register masked, in scope, audited and formula-neutralized; the export imports back as a no-op', async () => {
+    // A name that Excel would run as a formula.
+    const evil = [['=HYPERLINK("http://x")', '=HYPERLINK("http://x")', id('19810101', 31), '户主', '汉族', '', '全劳动力', '安置点2', '1栋', '1单元', '808', '']];
+    expect(await importFile(await xlsxFile(HEADERS, evil), 'evil.xlsx', 'all_or_nothing')).toMatchObject({ status: 'DONE', created: 1 });
+    const res = await fileRequest(root, '/files/governance/exports/residents', { token: county });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toContain(encodeURIComponent('户籍花名册'));
+    const sheet = await readReport(res.bytes!);
+    expect(sheet[0]).toEqual([...HEADERS, '户编号']);
+    const wang = sheet.find((r) => r[1] === '王大')!;
+    expect(wang).toEqual(['王大', '王大', '530102************', '户主', '汉族', '138****0001', '全劳动力', '安置点1', '1栋', '1单元', '201', '2019-06-01', '1栋1单元201']);
+    expect(sheet.find((r) => r[1].includes('HYPERLINK'))![1]).toBe(`'=HYPERLINK("http://x")`);
+    // No full ID number leaves; only county A's residents.
+    expect(sheet.flat().some((c) => /^\d{17}[\dX]$/.test(c))).toBe(false);
+    expect(sheet.some((r) => r[7] === '盘龙家园')).toBe(false);
+    const [{ n }] = await sys.sql(`SELECT count(*)::int AS n FROM governance.audit_log WHERE actor_subject = 'clerk-wuhua' AND action = 'export.residents'`);
+    expect(n).toBe(1);
+
+    // Round trip: the export, imported back, changes nothing.
+    const before = await state();
+    const back = await importFile(res.bytes!, '户籍花名册.xlsx', 'all_or_nothing');
+    expect(back).toMatchObject({ status: 'DONE', errorCount: 0, created: 0, updated: 0, unchanged: sheet.length - 1 });
+    expect(await state()).toEqual(before);
+
+    // County B cannot export county A's site; a site officer gets only their site.
+    const b = await fileRequest(root, `/files/governance/exports/residents?siteId=${place.siteIds[0]}`, { token: otherCounty });
+    expect(b.json?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const officer = await tokenFor({ role: 'site_officer', sites: [place.siteIds[1]], sub: 'officer-2' });
+    const own = await readReport((await fileRequest(root, '/files/governance/exports/residents', { token: officer })).bytes!);
+    expect(new Set(own.slice(1).map((r) => r[7]))).toEqual(new Set(['安置点2']));
+    for (const name of ['households', 'grid-tasks', 'points-monthly']) {
+      const other = await fileRequest(root, `/files/governance/exports/${name}`, { token: county });
+      expect(`${name} ${other.status}`).toBe(`${name} 200`);
+    }
+    const hh = await readReport((await fileRequest(root, '/files/governance/exports/households', { token: county })).bytes!);
+    expect(hh).toContainEqual(['安置点1', '1栋1单元201', '1栋1单元201', '1栋', '王大', '3']);
+    const grid = await tokenFor({ role: 'grid_worker', sites: [place.siteIds[0]], grids: [], sub: 'gw' });
+    expect((await fileRequest(root, '/files/governance/exports/residents', { token: grid })).status).toBe(403);
+  });
+
   it('pnpm run import uploads, follows the job with a progress bar and saves the report', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-import-'));
     const file = path.join(dir, '花名册.xlsx');

@@ -6,6 +6,7 @@ import { buildContext } from './context';
 import { resolvers } from './resolvers';
 import { ImportJobs } from './import/import-jobs';
 import { importRoutes } from './import/import.routes';
+import { governanceExports } from './export/governance-exports';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 
@@ -25,7 +26,7 @@ export async function startGovernanceApi(config: GovernanceConfig, opts: StartOp
     resolvers,
     data: governanceData,
     context: (runtime) => buildContext({ db: runtime.db, vault, lookupsPerDay: config.NATIONAL_ID_LOOKUPS_PER_DAY, imports: importsOf(runtime) }),
-    fileRoutes: (runtime) => importRoutes(importsOf(runtime)),
+    fileRoutes: (runtime) => [...importRoutes(importsOf(runtime)), ...governanceExports(runtime.db)],
     logDestination: opts.logDestination,
     clock: opts.clock,
   });

@@ -7,6 +7,7 @@ import { currentRequestId } from '../request-context';
 import type { PlatformConfig } from '../config';
 import type { Logger } from '../logger';
 import type { Clock } from '../clock';
+import { provinceDate } from '../calendar';
 import { SpreadsheetError } from './spreadsheet-error';
 import { XlsxSheetWriter, type XlsxColumn } from './xlsx-writer';
 
@@ -130,4 +131,46 @@ export async function streamXlsx(res: Response, fileName: string, sheetName: str
   }
   await writer.end();
   return n;
+}
+
+/** One column of an export: its Chinese header and how a row gives its cell. */
+export interface ExportColumn<T> extends XlsxColumn {
+  value: (row: T) => unknown;
+}
+
+/**
+ * An export (导出) as a file route: `GET /files/exports/<name>`, for the roles given, expensive
+ * (the caller's expensive-operations bucket), audited before the first byte leaves (`audit`
+ * writes the service's audit row and may refuse, e.g. a site outside the scope), then streamed
+ * page by page (`page(after)` returns the rows after the last one, in the caller's scope), so a
+ * province export never holds its rows. Cells are formula-neutralized by the sheet writer.
+ */
+export function exportRoute<T>(def: {
+  name: string;
+  roles: readonly Role[];
+  fileName: string;
+  sheet: string;
+  columns: readonly ExportColumn<T>[];
+  audit: (req: FileRequest) => Promise<void>;
+  page: (req: FileRequest, after: T | null) => Promise<T[]>;
+}): FileRoute {
+  return {
+    method: 'get',
+    path: `/exports/${def.name}`,
+    roles: def.roles,
+    expensive: true,
+    handle: async (req, res) => {
+      await def.audit(req);
+      // The first page before any header leaves: a refusal in it is still a typed error, not a broken file.
+      const first = await def.page(req, null);
+      async function* rows(): AsyncGenerator<readonly unknown[]> {
+        let page = first;
+        while (page.length) {
+          for (const r of page) yield def.columns.map((c) => c.value(r));
+          page = await def.page(req, page[page.length - 1]);
+        }
+      }
+      await streamXlsx(res, `${def.fileName}-${provinceDate(req.clock.now())}.xlsx`, def.sheet, def.columns, rows());
+    },
+  };
 }

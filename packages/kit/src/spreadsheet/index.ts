@@ -2,4 +2,3 @@ export * from './spreadsheet-error';
 export * from './spreadsheet-reader';
 export * from './xlsx-writer';
 export * from './file-routes';
-export * from './keyset-rows';

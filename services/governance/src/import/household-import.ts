@@ -44,6 +44,10 @@ type Outcome = 'create' | 'update' | 'unchanged';
 interface Row {
   sheet: SheetRow<HouseholdSheetKey>;
   errors: RowError[];
+  /** A masked ID number (530102************, as exports give it): the row may only update the resident of that name in its household. */
+  masked?: string;
+  /** The phone was masked (138****0001): left as it is. */
+  phoneMasked?: boolean;
   id?: NationalIdFacts;
   hash?: Buffer;
   relation?: RelationToHead;
@@ -62,10 +66,13 @@ interface SiteRef { id: string; name: string; regionCode: string }
 interface HouseholdRef { id: string | null; siteId: string; regionCode: string; number: string; address: string; buildingId: string | null; gridId: string | null }
 interface ExistingResident {
   id: string; householdId: string; name: string; ethnicity: string; phoneSealed: Buffer | null; labourCapacity: LabourCapacity;
-  relationToHead: RelationToHead; movedInOn: string | null; movedOutOn: string | null; hash: Buffer;
+  relationToHead: RelationToHead; movedInOn: string | null; movedOutOn: string | null; hash: Buffer; nationalIdMasked: string;
 }
 
 const HEADER: Record<HouseholdSheetKey, string> = Object.fromEntries(HOUSEHOLD_COLUMNS.map((c) => [c.key, c.header])) as Record<HouseholdSheetKey, string>;
+/** What exports show of an ID number (the county code) and of a phone. */
+const MASKED_ID = /^\d{6}\*{12}$/;
+const MASKED_PHONE = /^1\d{2}\*{4}\d{4}$/;
 /** Rows written per statement (and per publishSelect batch of events). */
 const BATCH = 1_000;
 /** Row errors kept on the job for GraphQL (the report has all of them). */
@@ -138,7 +145,8 @@ export class HouseholdImport {
     if (v.householdNumber.length > 40) fail('householdNumber', 'TOO_LONG', '户编号最多 40 个字符');
     if (v.room.length > 20) fail('room', 'TOO_LONG', '房号最多 20 个字符');
     let id: NationalIdFacts | undefined;
-    if (v.nationalId) {
+    const masked = MASKED_ID.test(v.nationalId) ? v.nationalId : undefined;
+    if (v.nationalId && !masked) {
       const parsed = parseNationalId(v.nationalId.replace(/\s/g, ''), this.clock.now());
       if (parsed.ok) id = parsed.facts;
       else {
@@ -150,7 +158,8 @@ export class HouseholdImport {
     if (v.relation && !relation) fail('relation', 'UNKNOWN_VALUE', `与户主关系“${v.relation}”无法识别：应为户主、配偶、子女、父母、孙子女、兄弟姐妹或其他`);
     const labour = v.labour ? LABOUR[v.labour] : undefined;
     if (v.labour && !labour) fail('labour', 'UNKNOWN_VALUE', `劳动力状况“${v.labour}”无法识别：应为全劳动力、弱劳动力或无劳动力`);
-    const phone = v.phone.replace(/[\s-]/g, '') || null;
+    const phoneMasked = MASKED_PHONE.test(v.phone);
+    const phone = phoneMasked ? null : v.phone.replace(/[\s-]/g, '') || null;
     if (phone && !isMobilePhone(phone)) fail('phone', 'PHONE_FORMAT', '联系电话应为 11 位手机号码');
     let movedInOn: string | null = null;
     if (v.movedInOn) {
@@ -158,7 +167,7 @@ export class HouseholdImport {
       if (!movedInOn) fail('movedInOn', 'DATE_FORMAT', '搬迁时间应为日期，如 2019-06-01');
       else if (movedInOn > provinceDate(this.clock.now())) fail('movedInOn', 'FUTURE_DATE', '搬迁时间不能晚于今天');
     }
-    return { sheet, errors, id, hash: id ? this.vault.lookupHash(id.normalized) : undefined, relation, labour, phone, movedInOn };
+    return { sheet, errors, masked, phoneMasked, id, hash: id ? this.vault.lookupHash(id.normalized) : undefined, relation, labour, phone, movedInOn };
   }
 
   private checkFileDuplicates(rows: Row[]): void {
@@ -232,16 +241,31 @@ export class HouseholdImport {
   /** The province: an ID number registered in another household (or moved out) cannot be imported; one in this household is an update. */
   private async checkProvince(rows: Row[], households: Map<string, HouseholdRef>): Promise<void> {
     const hashes = rows.filter((r) => r.hash).map((r) => r.hash!);
-    if (!hashes.length) return;
-    const found: ExistingResident[] = await this.db.query(
-      `SELECT r.id, r.household_id AS "householdId", r.name, r.ethnicity, r.phone_sealed AS "phoneSealed", r.labour_capacity AS "labourCapacity",
+    const maskedRows = rows.filter((r) => r.masked && r.householdKey && households.get(r.householdKey)?.id);
+    const select = `SELECT r.id, r.household_id AS "householdId", r.name, r.ethnicity, r.phone_sealed AS "phoneSealed", r.labour_capacity AS "labourCapacity",
               r.relation_to_head AS "relationToHead", to_char(r.moved_in_on, 'YYYY-MM-DD') AS "movedInOn",
-              to_char(r.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn", r.national_id_hash AS hash
-         FROM resident r WHERE r.national_id_hash = ANY($1::bytea[])`,
-      [hashes],
-    );
+              to_char(r.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn", r.national_id_hash AS hash, r.national_id_masked AS "nationalIdMasked" FROM resident r`;
+    const found: ExistingResident[] = hashes.length ? await this.db.query(`${select} WHERE r.national_id_hash = ANY($1::bytea[])`, [hashes]) : [];
+    // Masked rows (an export brought back) are found by their household and name, never by the number.
+    const byName: ExistingResident[] = maskedRows.length
+      ? await this.db.query(`${select} WHERE r.household_id = ANY($1::uuid[]) AND r.name = ANY($2::text[]) AND r.moved_out_on IS NULL`,
+        [maskedRows.map((r) => households.get(r.householdKey!)!.id), maskedRows.map((r) => r.sheet.values.name)])
+      : [];
     const byHash = new Map(found.map((e) => [e.hash.toString('hex'), e]));
     for (const r of rows) {
+      if (r.masked) {
+        const household = r.householdKey ? households.get(r.householdKey) : undefined;
+        const same = byName.filter((e) => e.householdId === household?.id && e.name === r.sheet.values.name && e.nationalIdMasked === r.masked);
+        if (same.length !== 1) {
+          if (r.householdKey) {
+            r.errors.push({ row: r.sheet.row, column: HEADER.nationalId, code: 'MASKED_NATIONAL_ID', message: '身份证号被遮盖：只能用于更新本户已登记的同名居民；新增居民请填写完整号码' });
+          }
+          continue;
+        }
+        r.existingId = same[0].id;
+        this.compare(r, same[0]);
+        continue;
+      }
       const e = r.hash ? byHash.get(r.hash.toString('hex')) : undefined;
       if (!e) {
         r.outcome = 'create';
@@ -254,17 +278,22 @@ export class HouseholdImport {
         continue;
       }
       r.existingId = e.id;
-      const v = r.sheet.values;
-      const changed: string[] = [];
-      if (v.name !== e.name) changed.push('name');
-      if (v.ethnicity !== e.ethnicity) changed.push('ethnicity');
-      if (r.phone && r.phone !== (e.phoneSealed ? this.vault.open(e.phoneSealed) : null)) changed.push('phone');
-      if (r.labour && r.labour !== e.labourCapacity) changed.push('labourCapacity');
-      if (r.relation && r.relation !== e.relationToHead) changed.push('relationToHead');
-      if (r.movedInOn && r.movedInOn !== e.movedInOn) changed.push('movedInOn');
-      r.changed = changed;
-      r.outcome = changed.length ? 'update' : 'unchanged';
+      this.compare(r, e);
     }
+  }
+
+  /** Which facts of a registered resident the row changes (a masked or empty cell changes nothing). */
+  private compare(r: Row, e: ExistingResident): void {
+    const v = r.sheet.values;
+    const changed: string[] = [];
+    if (v.name !== e.name) changed.push('name');
+    if (v.ethnicity !== e.ethnicity) changed.push('ethnicity');
+    if (r.phone && r.phone !== (e.phoneSealed ? this.vault.open(e.phoneSealed) : null)) changed.push('phone');
+    if (r.labour && r.labour !== e.labourCapacity) changed.push('labourCapacity');
+    if (r.relation && r.relation !== e.relationToHead) changed.push('relationToHead');
+    if (r.movedInOn && r.movedInOn !== e.movedInOn) changed.push('movedInOn');
+    r.changed = changed;
+    r.outcome = changed.length ? 'update' : 'unchanged';
   }
 
   /**
