@@ -118,6 +118,55 @@ export async function matchOne(db: Sql, demandId: string, now: Date): Promise<st
   return best.volunteerId;
 }
 
+/**
+ * Incremental match of many new demands at once (a batch of events raised them), with the outcome
+ * of calling matchOne for each in this order: each demand, best first, gets the best eligible
+ * volunteer, whose load then counts for the demands after it. The volunteers near any of the
+ * demands are loaded once, and each demand's candidates are narrowed in memory as volunteersFor
+ * narrows them in SQL (every language, no decline, availability in the window, the lat/lng box).
+ * The assignments go in by one statement. Returns how many were proposed.
+ */
+export async function matchMany(db: Sql, demandIds: string[], now: Date): Promise<number> {
+  if (!demandIds.length) return 0;
+  const rows: DemandForMatch[] = await db.query(
+    `SELECT ${DEMAND_FOR_MATCH} WHERE d.id = ANY($1::uuid[]) AND d.status IN ('open', 'claimed')
+        AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.demand_id = d.id AND a.status IN ('proposed', 'accepted'))`,
+    [demandIds],
+  );
+  const byId = new Map(rows.map((d) => [d.id, d]));
+  const demands = demandIds.flatMap((id) => {
+    const d = byId.get(id);
+    if (!d) return [];
+    byId.delete(id); // an id given twice is matched once, as a second matchOne would find its assignment
+    const dLat = MAX_DISTANCE_KM / 111;
+    const dLng = MAX_DISTANCE_KM / (111 * Math.cos((d.lat * Math.PI) / 180));
+    return [{ d, spec: demandSpecOf(d, now), box: { lat1: d.lat - dLat, lat2: d.lat + dLat, lng1: d.lng - dLng, lng2: d.lng + dLng } }];
+  });
+  if (!demands.length) return 0;
+  // Home sites inside any demand's box, found in memory (a site directory is a few thousand rows), then their volunteers.
+  const inBox = (lat: number, lng: number, b: (typeof demands)[number]['box']) => lat >= b.lat1 && lat <= b.lat2 && lng >= b.lng1 && lng <= b.lng2;
+  const sites: { id: string; lat: number; lng: number }[] = await db.query(`SELECT site_id AS id, latitude AS lat, longitude AS lng FROM site_directory`);
+  const near = sites.filter((s) => demands.some((x) => inBox(s.lat, s.lng, x.box))).map((s) => s.id);
+  const volunteers = await loadVolunteers(db, `v.home_site_id = ANY($1::uuid[])`, [near], now);
+  const declined = new Set((await db.query(
+    `SELECT demand_id || '|' || volunteer_id AS k FROM assignment WHERE demand_id = ANY($1::uuid[]) AND status = 'declined'`,
+    [demands.map((x) => x.d.id)],
+  ) as { k: string }[]).map((r) => r.k));
+  const chosen: { demandId: string; volunteerId: string; hours: number; e: Explanation }[] = [];
+  for (const { d, spec, box } of demands) {
+    const candidates = volunteers.filter((v) => inBox(v.location.lat, v.location.lng, box)
+      && d.languages.every((l) => v.languages.includes(l))
+      && !declined.has(`${d.id}|${v.id}`)
+      && v.availability.some((w) => w.end > spec.window.start && w.start < spec.window.end));
+    const [best] = rankCandidates(spec, candidates, 1);
+    if (!best) continue;
+    chosen.push({ demandId: d.id, volunteerId: best.volunteerId, hours: d.hours, e: best });
+    const v = candidates.find((c) => c.id === best.volunteerId)!;
+    v.loadHours += d.hours; // the proposed assignment counts in the volunteer's load for the next demand
+  }
+  return insertAssignments(db, chosen, 'incremental');
+}
+
 export interface BatchRunResult {
   demands: number;
   volunteers: number;
