@@ -18,14 +18,17 @@ export interface MonitoringOutcome {
 
 
 /**
- * Checks households against the four rules and records the outcome, set-based:
- * the verdicts go to a temporary table and are compared with the stored statuses; only those that
- * changed are written; gaps whose rules all pass again close (household.gap.closed); rules now
- * failing that no open gap covers open a new gap (household.gap.detected, needsJobHelp for rules
- * 2/3). The events go through the contract's `publishSelect`, in the same statement as the gaps.
+ * Checks households against the four rules and records the outcome, set-based, comparing before
+ * it writes: the verdicts go to a temporary table; only the households whose verdict differs from
+ * the stored status (or that have none, or no longer count) are written, and only theirs can open
+ * or close a gap — every check leaves a household's open gaps covering exactly its failing rules,
+ * so an unchanged verdict has nothing to open or close. Gaps whose rules all pass again close
+ * (household.gap.closed); rules now failing that no open gap covers open a new gap
+ * (household.gap.detected, needsJobHelp for rules 2/3). The events go through the contract's
+ * `publishSelect`, in the same statement as the gaps.
  *
  * `households` null: the whole population (nightly), plus the day's snapshot of roll-ups.
- * Runs inside the caller's transaction (`manager`): a user's change re-checks its household as it commits; events
+ * Runs inside the caller's transaction (`manager`): changes — events and users' mutations alike —
  * mark households for the re-check loop (recheck.ts), which calls this for the distinct marked ones.
  */
 export async function checkHouseholds(manager: EntityManager, day: string, households: string[] | null): Promise<MonitoringOutcome> {
@@ -40,78 +43,6 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
     await manager.query(`SELECT pg_advisory_xact_lock(${LOCK + 1}, hashtext(h)) FROM unnest($1::text[]) h ORDER BY h`, [[...households].sort()]);
   }
   const phases: Record<string, number> = {};
-  const q = async (phase: string, sql: string, params?: unknown[]) => {
-    const t = Date.now();
-    try {
-      return await manager.query(sql, params);
-    } finally {
-      phases[phase] = (phases[phase] ?? 0) + Date.now() - t;
-    }
-  };
-  // A re-check runs for every event that touches a household: its statements are prepared once
-  // per connection (named), so PostgreSQL stops re-planning them (planning was most of the cost).
-  const client = (manager.queryRunner as unknown as { databaseConnection: { query(q: { name: string; text: string; values?: unknown[] }): Promise<{ rows: any[] }> } }).databaseConnection;
-  const qx = async (phase: string, name: string, sql: string, values?: unknown[]) => {
-    if (all) return q(phase, sql, values);
-    const t = Date.now();
-    try {
-      return (await client.query({ name: `monitoring.${name}`, text: sql, values })).rows;
-    } finally {
-      phases[phase] = (phases[phase] ?? 0) + Date.now() - t;
-    }
-  };
-  /** Temp tables of a re-check live as long as the connection (emptied at each commit): no DDL per event. */
-  const scratchTable = async (table: string, select: string, values: unknown[]) => {
-    const [{ exists }] = await q('verdict', `SELECT to_regclass('pg_temp.${table}') IS NOT NULL AS exists`);
-    if (!exists) await q('verdict', `CREATE TEMP TABLE ${table} ON COMMIT DELETE ROWS AS ${select} WITH NO DATA`, values);
-    await qx('verdict', `fill-${table}`, `INSERT INTO ${table} ${select}`, values);
-  };
-  const params: unknown[] = all ? [day] : [day, households];
-  const scoped = (col: string) => (all ? '' : `AND ${col} = ANY($2::uuid[])`);
-
-  if (all) {
-    // Households whose place no event recorded (e.g. bulk-loaded profiles) take their members' site.
-    await q('placeSync', 
-      `INSERT INTO household_place (household_id, site_id, region_code)
-       SELECT DISTINCT ON (p.household_id) p.household_id, p.site_id, p.region_code FROM labour_profile p
-        WHERE NOT EXISTS (SELECT 1 FROM household_place hp WHERE hp.household_id = p.household_id)
-        ORDER BY p.household_id, p.created_at DESC
-       ON CONFLICT (household_id) DO NOTHING`,
-    );
-  }
-  if (all) {
-    await q('verdict', `DROP TABLE IF EXISTS pg_temp.fresh_verdict`);
-    await q('verdict', `CREATE TEMP TABLE fresh_verdict ON COMMIT DROP AS ${verdictSql(false)}`, params);
-    await q('verdict', `ANALYZE fresh_verdict`);
-  } else {
-    await scratchTable('fresh_verdict', verdictSql(true), params);
-  }
-  const [{ households: counted }] = await q('verdict', `SELECT count(*)::int AS households FROM fresh_verdict`);
-
-  // Compare first, then write only the households whose verdict changed: an upsert with a WHERE … IS DISTINCT FROM
-  // would still lock every conflicting row (250,000 at night for the few hundred that change).
-  const [{ n: changed }] = await qx('statusUpsert', 'status-upsert',
-    `WITH changed AS (
-       SELECT f.* FROM fresh_verdict f LEFT JOIN household_status s ON s.household_id = f.household_id
-        WHERE s.household_id IS NULL
-           OR (s.site_id, s.region_code, s.grid_id, s.failed, s.members, s.able, s.untrained, s.employed, s.welfare_posts, s.income_sources)
-              IS DISTINCT FROM (f.site_id, f.region_code, f.grid_id, f.failed, f.members, f.able, f.untrained, f.employed, f.welfare_posts, f.income_sources)
-     ), up AS (
-       INSERT INTO household_status AS s (household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, changed_at)
-       SELECT household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, now() FROM changed
-       ON CONFLICT (household_id) DO UPDATE SET site_id = EXCLUDED.site_id, region_code = EXCLUDED.region_code, grid_id = EXCLUDED.grid_id,
-         failed = EXCLUDED.failed, members = EXCLUDED.members, able = EXCLUDED.able, untrained = EXCLUDED.untrained, employed = EXCLUDED.employed,
-         welfare_posts = EXCLUDED.welfare_posts, income_sources = EXCLUDED.income_sources, changed_at = now()
-       RETURNING 1)
-     SELECT count(*)::int AS n FROM up`,
-  );
-  // Households whose every member moved out no longer count.
-  await qx('statusDelete', `status-delete-${all}`,
-    `DELETE FROM household_status s WHERE NOT EXISTS (SELECT 1 FROM fresh_verdict f WHERE f.household_id = s.household_id)
-      ${all ? '' : 'AND s.household_id = ANY($1::uuid[])'}`,
-    all ? [] : [households],
-  );
-
   const timed = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
     const t = Date.now();
     try {
@@ -120,14 +51,86 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
       phases[phase] = (phases[phase] ?? 0) + Date.now() - t;
     }
   };
+  const q = (phase: string, sql: string, params?: unknown[]) => timed(phase, () => manager.query(sql, params));
+  // A re-check pass runs often: its statements are prepared once per connection (named), so
+  // PostgreSQL stops re-planning them (planning was most of the cost).
+  const client = (manager.queryRunner as unknown as { databaseConnection: { query(q: { name: string; text: string; values?: unknown[] }): Promise<{ rows: any[] }> } }).databaseConnection;
+  const qx = async (phase: string, name: string, sql: string, values?: unknown[]) => {
+    if (all) return q(phase, sql, values);
+    return timed(phase, async () => (await client.query({ name: `monitoring.${name}`, text: sql, values })).rows);
+  };
+  /**
+   * A working table of the check: at night created for the transaction (and analyzed: the planner
+   * sees its real size); for a re-check kept as long as the connection, emptied at each commit (no DDL per pass).
+   */
+  const workTable = async (phase: string, table: string, select: string, values: unknown[]) => {
+    if (all) {
+      await q(phase, `DROP TABLE IF EXISTS pg_temp.${table}`);
+      await q(phase, `CREATE TEMP TABLE ${table} ON COMMIT DROP AS ${select}`, values);
+      await q(phase, `ANALYZE ${table}`);
+      return;
+    }
+    const [{ exists }] = await q(phase, `SELECT to_regclass('pg_temp.${table}') IS NOT NULL AS exists`);
+    if (!exists) await q(phase, `CREATE TEMP TABLE ${table} ON COMMIT DELETE ROWS AS ${select} WITH NO DATA`, values);
+    await qx(phase, `fill-${table}`, `INSERT INTO ${table} ${select}`, values);
+  };
+  const params: unknown[] = all ? [day] : [day, households];
+
+  await workTable('verdict', 'fresh_verdict', verdictSql(!all), params);
+  // Households whose place no event recorded (e.g. bulk-loaded profiles) take their members' latest site.
+  await qx('place', 'place',
+    `WITH placed AS (
+       INSERT INTO household_place (household_id, site_id, region_code)
+       SELECT DISTINCT ON (p.household_id) p.household_id, p.site_id, p.region_code FROM labour_profile p
+        WHERE p.household_id IN (SELECT household_id FROM fresh_verdict WHERE site_id IS NULL)
+        ORDER BY p.household_id, p.created_at DESC
+       ON CONFLICT (household_id) DO UPDATE SET site_id = household_place.site_id
+       RETURNING household_id, site_id, region_code, grid_id)
+     UPDATE fresh_verdict f SET site_id = placed.site_id, region_code = placed.region_code, grid_id = placed.grid_id
+       FROM placed WHERE f.household_id = placed.household_id`,
+  );
+  const [{ households: counted }] = await qx('verdict', 'count', `SELECT count(*)::int AS households FROM fresh_verdict`);
+
+  // Compare first, then write only the households whose verdict changed: an upsert with a WHERE … IS DISTINCT FROM
+  // would still lock every conflicting row (250,000 at night for the few hundred that change).
+  await workTable('compare', 'changed_verdict',
+    `SELECT f.* FROM fresh_verdict f LEFT JOIN household_status s ON s.household_id = f.household_id
+      WHERE s.household_id IS NULL
+         OR (s.site_id, s.region_code, s.grid_id, s.failed, s.members, s.able, s.untrained, s.employed, s.welfare_posts, s.income_sources)
+            IS DISTINCT FROM (f.site_id, f.region_code, f.grid_id, f.failed, f.members, f.able, f.untrained, f.employed, f.welfare_posts, f.income_sources)`,
+    [],
+  );
+  const [{ n: changed }] = await qx('statusUpsert', 'status-upsert',
+    `WITH up AS (
+       INSERT INTO household_status AS s (household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, changed_at)
+       SELECT household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, now()
+         FROM changed_verdict ORDER BY household_id
+       ON CONFLICT (household_id) DO UPDATE SET site_id = EXCLUDED.site_id, region_code = EXCLUDED.region_code, grid_id = EXCLUDED.grid_id,
+         failed = EXCLUDED.failed, members = EXCLUDED.members, able = EXCLUDED.able, untrained = EXCLUDED.untrained, employed = EXCLUDED.employed,
+         welfare_posts = EXCLUDED.welfare_posts, income_sources = EXCLUDED.income_sources, changed_at = now()
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM up`,
+  );
+  // Households whose every member moved out no longer count; their open gaps close below.
+  const gone: { household_id: string }[] = await qx('statusDelete', `status-delete-${all}`,
+    `WITH gone AS (
+       DELETE FROM household_status s WHERE NOT EXISTS (SELECT 1 FROM fresh_verdict f WHERE f.household_id = s.household_id)
+        ${all ? '' : 'AND s.household_id = ANY($1::uuid[])'}
+       RETURNING s.household_id)
+     SELECT household_id FROM gone`,
+    all ? [] : [households],
+  );
+  const goneIds = gone.map((g) => g.household_id);
+
   const gapsClosed = await timed('gapsClose', () => publishSelect(manager, 'household.gap.closed',
     `SELECT id AS "gapId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode",
             to_char($1::date, 'YYYY-MM-DD') AS "closedOn" FROM closed`,
-    params,
+    [day, goneIds],
     {
       with: `closed AS (
         UPDATE household_gap g SET closed_on = $1::date
-         WHERE g.closed_on IS NULL ${scoped('g.household_id')}
+         WHERE g.closed_on IS NULL
+           AND (g.household_id IN (SELECT household_id FROM changed_verdict) OR g.household_id = ANY($2::uuid[]))
            AND NOT EXISTS (SELECT 1 FROM fresh_verdict f WHERE f.household_id = g.household_id AND f.failed && g.rules)
         RETURNING g.id, g.household_id, g.site_id, g.region_code)`,
     },
@@ -135,20 +138,16 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
 
   // Rules failing now that no open gap covers, computed before any insert (a statement that read
   // household_gap while inserting into it would rescan its own new rows: quadratic at scale).
-  const newlyFailed = `
-     SELECT f.household_id, f.site_id, f.region_code,
+  await workTable('gapsOpen', 'newly_failed',
+    `SELECT f.household_id, f.site_id, f.region_code,
             ARRAY(SELECT u.r FROM unnest(f.failed) WITH ORDINALITY AS u(r, i) WHERE NOT (u.r = ANY(coalesce(o.rules, '{}'::text[]))) ORDER BY u.i) AS rules
-       FROM fresh_verdict f
+       FROM changed_verdict f
        LEFT JOIN (SELECT g.household_id, array_agg(DISTINCT r) AS rules FROM household_gap g, unnest(g.rules) r
-                   WHERE g.closed_on IS NULL ${all ? '' : 'AND g.household_id = ANY($1::uuid[])'} GROUP BY g.household_id) o
+                   WHERE g.closed_on IS NULL AND g.household_id IN (SELECT household_id FROM changed_verdict) GROUP BY g.household_id) o
          ON o.household_id = f.household_id
-      WHERE cardinality(f.failed) > 0`;
-  if (all) {
-    await q('gapsOpen', `DROP TABLE IF EXISTS pg_temp.newly_failed`);
-    await q('gapsOpen', `CREATE TEMP TABLE newly_failed ON COMMIT DROP AS ${newlyFailed}`);
-  } else {
-    await scratchTable('newly_failed', newlyFailed, [households]);
-  }
+      WHERE cardinality(f.failed) > 0`,
+    [],
+  );
   const gapsOpened = await timed('gapsOpen', () => publishSelect(manager, 'household.gap.detected',
     `SELECT id AS "gapId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode", to_jsonb(rules) AS rules,
             needs_job_help AS "needsJobHelp", to_char($1::date, 'YYYY-MM-DD') AS "detectedOn" FROM opened`,

@@ -1,63 +1,60 @@
 /**
- * The four rules of rules.ts as one set-based statement over employment's own tables: per resident
- * flags (completed training, skill, ongoing jobs) hash-joined onto labour profiles, grouped by
- * household, then joined with land and dividends. `$1` is the day the check is for (YYYY-MM-DD).
- * With `households`, every table is first narrowed to the households `$2::uuid[]` (the per-household
- * re-check) — resident-level tables through the households' members, by index.
+ * The four rules of rules.ts as one set-based statement over employment's own tables, shaped like
+ * one GROUP BY household (the cheapest pass over these tables, and one PostgreSQL runs in parallel):
+ * each branch below yields rows already keyed by household — the active members, the able members
+ * with both a completed training and a skill (semi-joins), the members with a job on the day, each
+ * such job, each earning plot of land and each paying dividend — and one aggregation adds them up.
+ * Trainings, skills and jobs belong to the resident (they follow a resident who changes household):
+ * they reach a household through its members' labour profiles. `$1` is the day the check is for
+ * (YYYY-MM-DD). With `households`, only the households `$2::uuid[]` (the re-check), by index.
+ * A household without a recorded place comes out with a null site (the caller places it).
  */
 export function verdictSql(households: boolean): string {
   const only = (col: string) => (households ? `AND ${col} = ANY($2::uuid[])` : '');
-  // Trainings, skills and jobs belong to the resident (they follow a resident who changes household).
-  const ofMembers = (col: string) => (households ? `AND ${col} IN (SELECT resident_id FROM labour_profile WHERE household_id = ANY($2::uuid[]))` : '');
+  const onDay = (j: string) => `${j}.started_on <= $1::date AND (${j}.ended_on IS NULL OR ${j}.ended_on > $1::date)`;
+  const row = (cols: Record<string, string>) => FIELDS.map((f) => `${cols[f] ?? '0'} AS ${f}`).join(', ');
   return `
-WITH trained AS (
-  SELECT DISTINCT resident_id FROM enrollment WHERE status = 'completed' ${ofMembers('resident_id')}
-), skilled AS (
-  SELECT DISTINCT resident_id FROM skill WHERE true ${ofMembers('resident_id')}
-), jobs AS (
-  SELECT resident_id,
-         count(*) FILTER (WHERE kind = 'public_welfare_post') AS posts,
-         count(*) FILTER (WHERE monthly_income > 0) AS paid
-    FROM employment_record
-   WHERE started_on <= $1::date AND (ended_on IS NULL OR ended_on > $1::date) ${ofMembers('resident_id')}
-   GROUP BY resident_id
-), members AS (
-  SELECT p.household_id,
-         count(*)::int AS members,
-         count(*) FILTER (WHERE p.labour_capacity <> 'none')::int AS able,
-         count(*) FILTER (WHERE p.labour_capacity <> 'none' AND (t.resident_id IS NULL OR s.resident_id IS NULL))::int AS untrained,
-         coalesce(bool_or(p.labour_capacity <> 'none' AND p.can_work_away), false) AS able_away,
-         coalesce(bool_or(p.wants_work), false) AS wants_work,
-         count(j.resident_id)::int AS employed,
-         coalesce(sum(j.posts), 0)::int AS posts,
-         coalesce(sum(j.paid), 0)::int AS paid
-    FROM labour_profile p
-    LEFT JOIN trained t ON t.resident_id = p.resident_id
-    LEFT JOIN skilled s ON s.resident_id = p.resident_id
-    LEFT JOIN jobs j ON j.resident_id = p.resident_id
+WITH parts AS (
+  SELECT p.household_id, ${row({ members: '1', able: "(p.labour_capacity <> 'none')::int", able_away: "(p.labour_capacity <> 'none' AND p.can_work_away)::int",
+                                wants_work: 'coalesce(p.wants_work, false)::int' })}
+    FROM labour_profile p WHERE p.moved_out_on IS NULL ${only('p.household_id')}
+  UNION ALL
+  SELECT p.household_id, ${row({ qualified: '1' })} FROM labour_profile p
+   WHERE p.moved_out_on IS NULL AND p.labour_capacity <> 'none' ${only('p.household_id')}
+     AND EXISTS (SELECT 1 FROM enrollment e WHERE e.resident_id = p.resident_id AND e.status = 'completed')
+     AND EXISTS (SELECT 1 FROM skill s WHERE s.resident_id = p.resident_id)
+  UNION ALL
+  SELECT p.household_id, ${row({ employed: '1' })} FROM labour_profile p
    WHERE p.moved_out_on IS NULL ${only('p.household_id')}
-   GROUP BY p.household_id
-), land AS (
-  SELECT household_id, count(*)::int AS n FROM land_asset
+     AND EXISTS (SELECT 1 FROM employment_record j WHERE j.resident_id = p.resident_id AND ${onDay('j')})
+  UNION ALL
+  SELECT p.household_id, ${row({ posts: "(j.kind = 'public_welfare_post')::int", paid: '(j.monthly_income > 0)::int' })}
+    FROM employment_record j JOIN labour_profile p ON p.resident_id = j.resident_id
+   WHERE p.moved_out_on IS NULL ${only('p.household_id')} AND ${onDay('j')}
+  UNION ALL
+  SELECT household_id, ${row({ assets: '1' })} FROM land_asset
    WHERE state IN ('leased', 'pooled') AND annual_income > 0 ${only('household_id')}
-   GROUP BY household_id
-), dividends AS (
-  SELECT household_id, count(*)::int AS n FROM project_link WHERE annual_dividend > 0 ${only('household_id')} GROUP BY household_id
+  UNION ALL
+  SELECT household_id, ${row({ assets: '1' })} FROM project_link WHERE annual_dividend > 0 ${only('household_id')}
+), m AS (
+  SELECT household_id, sum(members)::int AS members, sum(able)::int AS able, (sum(able) - sum(qualified))::int AS untrained,
+         sum(able_away) > 0 AS able_away, sum(wants_work) > 0 AS wants_work, sum(employed)::int AS employed,
+         sum(posts)::int AS posts, sum(paid)::int AS paid, sum(assets)::int AS assets
+    FROM parts GROUP BY household_id HAVING sum(members) > 0
 )
 SELECT m.household_id, hp.site_id, hp.region_code, hp.grid_id,
-       m.members, m.able, m.untrained, m.employed, m.posts AS welfare_posts,
-       (m.paid + coalesce(l.n, 0) + coalesce(d.n, 0))::int AS income_sources,
+       m.members, m.able, m.untrained, m.employed, m.posts AS welfare_posts, (m.paid + m.assets)::int AS income_sources,
        array_remove(ARRAY[
          CASE WHEN m.untrained > 0 THEN 'TRAINING_AND_SKILL' END,
          CASE WHEN m.able > 0 AND NOT m.able_away AND m.posts = 0 THEN 'PUBLIC_WELFARE_POST' END,
          CASE WHEN m.wants_work AND m.employed = 0 THEN 'EMPLOYED_MEMBER' END,
-         CASE WHEN m.paid + coalesce(l.n, 0) + coalesce(d.n, 0) = 0 THEN 'STABLE_INCOME' END
+         CASE WHEN m.paid + m.assets = 0 THEN 'STABLE_INCOME' END
        ], NULL)::text[] AS failed
-  FROM members m
-  JOIN household_place hp ON hp.household_id = m.household_id
-  LEFT JOIN land l ON l.household_id = m.household_id
-  LEFT JOIN dividends d ON d.household_id = m.household_id`;
+  FROM m LEFT JOIN household_place hp ON hp.household_id = m.household_id`;
 }
+
+/** What each branch of the verdict contributes to its household (summed). */
+const FIELDS = ['members', 'able', 'qualified', 'able_away', 'wants_work', 'employed', 'posts', 'paid', 'assets'] as const;
 
 /** Roll-up levels: the grid (when known), the site, and the county / prefecture / province codes. */
 export const LEVELS = ['grid', 'site', 'county', 'prefecture', 'province'] as const;
