@@ -1,9 +1,9 @@
 import os from 'node:os';
 import { Client } from 'pg';
-import { bootRuntime, type ServiceRuntime } from '@anju/kit';
+import { bootRuntime, provinceDate, type ServiceRuntime } from '@anju/kit';
 import { loadEmploymentConfig } from '../../../../services/employment/src/config';
 import { employmentData } from '../../../../services/employment/src/data-source';
-import { recheck, runNightly } from '../../../../services/employment/src/monitoring/monitoring.run';
+import { checkHouseholds, runNightly } from '../../../../services/employment/src/monitoring/monitoring.run';
 import type { Benchmark } from './index';
 import { machine, recreateDatabase, table, writeReport } from './harness';
 import { serviceDatabaseEnv } from './platform';
@@ -152,11 +152,11 @@ export const monitoringBenchmark: Benchmark = {
       const floorAgain = await timed(() => db.query(FLOOR_SQL));
       const floorMs = Math.min(floor.ms, floorAgain.ms);
 
-      // A per-household re-check, as resident.updated or a job start triggers one.
+      // A re-check pass of one household, as the loop runs it after resident.updated or a job start marked it.
       const sample: { household_id: string }[] = await db.query(`SELECT household_id FROM household_place ORDER BY household_id LIMIT 50`);
       const recheckTimes: number[] = [];
       for (const { household_id } of sample) {
-        const { ms } = await timed(() => db.transaction((m) => recheck(m, [household_id], new Date('2026-06-15T20:00:00Z'))));
+        const { ms } = await timed(() => db.transaction((m) => checkHouseholds(m, provinceDate(new Date('2026-06-15T20:00:00Z')), [household_id])));
         recheckTimes.push(ms);
       }
       recheckTimes.sort((a, b) => a - b);

@@ -4,7 +4,7 @@ import { publish } from '@anju/contracts';
 import {
   cursor, num, pageSize, requireAmount, requireDate, requireText, residentForWrite, rowForWrite, scopeSql, siteForWrite,
 } from '../common';
-import { recheck } from '../monitoring/monitoring.run';
+import { changeAndRecheck } from '../monitoring/recheck';
 import type { EmploymentKind } from '../monitoring/rules';
 
 export const EMPLOYER_KINDS = ['poverty_workshop', 'enterprise', 'cooperative', 'public_institution', 'other'] as const;
@@ -150,7 +150,7 @@ export class JobsService {
     const employerId = input.employerId || posting?.employerId || null;
     if (input.employerId) await this.employerForWrite(input.employerId, 'input.employerId');
 
-    return this.db.transaction(async (m) => {
+    return changeAndRecheck(this.db, () => this.now(), async (m, mark) => {
       if (posting) {
         const taken = await m.query(`WITH u AS (UPDATE job_posting SET filled = filled + 1 WHERE id = $1 AND filled < capacity RETURNING id) SELECT * FROM u`, [posting.id]);
         if (!taken.length) throw new ConflictError('input.postingId', 'Every place of this post is filled.', 'POST_FULL');
@@ -170,7 +170,7 @@ export class JobsService {
         employmentId: row.id, residentId: row.residentId, householdId: row.householdId, siteId: row.siteId,
         kind: row.kind, startedOn: row.startedOn, monthlyIncome: num(row.monthlyIncome),
       });
-      await recheck(m, [row.householdId], this.now());
+      await mark([row.householdId]);
       return row;
     });
   }
@@ -180,7 +180,7 @@ export class JobsService {
     const endedOn = requireDate(input.endedOn, 'input.endedOn');
     if (endedOn < current.startedOn) throw new InputError('input.endedOn', 'A job cannot end before it started.', 'ENDS_BEFORE_START');
     const reason = requireText(input.reason, 'input.reason', 200);
-    return this.db.transaction(async (m) => {
+    return changeAndRecheck(this.db, () => this.now(), async (m, mark) => {
       const rows: EmploymentRow[] = await m.query(
         `WITH u AS (UPDATE employment_record r SET ended_on = $2, end_reason = $3 WHERE r.id = $1 AND r.ended_on IS NULL RETURNING ${EMPLOYMENT}) SELECT * FROM u`,
         [current.id, endedOn, reason],
@@ -191,7 +191,7 @@ export class JobsService {
       await publish(m, 'employment.ended', {
         employmentId: row.id, residentId: row.residentId, householdId: row.householdId, siteId: row.siteId, kind: row.kind, endedOn, reason,
       });
-      await recheck(m, [row.householdId], this.now());
+      await mark([row.householdId]);
       return row;
     });
   }

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { householdForWrite, requireAmount, requireDate, requireText, rowForWrite, scopeSql, siteForWrite } from '../common';
-import { recheck } from '../monitoring/monitoring.run';
+import { changeAndRecheck } from '../monitoring/recheck';
 import type { LandState } from '../monitoring/rules';
 
 export const LAND_KINDS = ['contracted', 'forest', 'homestead'] as const;
@@ -65,13 +65,13 @@ export class LandService {
     if (!LAND_STATES.includes(input.state)) throw new InputError('input.state', 'Unknown land state.', 'FORMAT');
     if (!Number.isFinite(input.areaMu) || input.areaMu <= 0 || input.areaMu > 100_000) throw new InputError('input.areaMu', 'Area is a positive number of mu (亩).', 'RANGE');
     const income = checkIncome(input.state, input.annualIncome, 'input.annualIncome');
-    return this.db.transaction(async (m) => {
+    return changeAndRecheck(this.db, () => this.now(), async (m, mark) => {
       const [row] = await m.query(
         `INSERT INTO land_asset AS l (household_id, site_id, region_code, kind, area_mu, state, annual_income, note)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${LAND}`,
         [hh.householdId, hh.siteId, hh.regionCode, input.kind, input.areaMu, input.state, income, input.note?.trim() || null],
       );
-      await recheck(m, [hh.householdId], this.now());
+      await mark([hh.householdId]);
       return row;
     });
   }
@@ -80,12 +80,12 @@ export class LandService {
     const current = await rowForWrite<LandRow>(this.db, this.principal, `SELECT ${LAND} FROM land_asset l WHERE l.id = $1`, input.id, 'input.id', 'a land asset');
     if (!LAND_STATES.includes(input.state)) throw new InputError('input.state', 'Unknown land state.', 'FORMAT');
     const income = checkIncome(input.state, input.annualIncome, 'input.annualIncome');
-    return this.db.transaction(async (m) => {
+    return changeAndRecheck(this.db, () => this.now(), async (m, mark) => {
       const [row] = await m.query(
         `WITH u AS (UPDATE land_asset l SET state = $2, annual_income = $3, updated_at = now() WHERE l.id = $1 RETURNING ${LAND}) SELECT * FROM u`,
         [current.id, input.state, income],
       );
-      await recheck(m, [current.householdId], this.now());
+      await mark([current.householdId]);
       return row;
     });
   }
@@ -106,13 +106,13 @@ export class LandService {
     const hh = await householdForWrite(this.db, this.principal, input.householdId, 'input.householdId');
     const dividend = requireAmount(input.annualDividend, 'input.annualDividend', 'The annual dividend');
     const linkedOn = requireDate(input.linkedOn, 'input.linkedOn');
-    return this.db.transaction(async (m) => {
+    return changeAndRecheck(this.db, () => this.now(), async (m, mark) => {
       const [row] = await m.query(
         `INSERT INTO project_link AS k (project_id, household_id, site_id, region_code, annual_dividend, linked_on) VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (project_id, household_id) DO UPDATE SET annual_dividend = EXCLUDED.annual_dividend RETURNING ${LINK}`,
         [project.id, hh.householdId, hh.siteId, hh.regionCode, dividend, linkedOn],
       );
-      await recheck(m, [hh.householdId], this.now());
+      await mark([hh.householdId]);
       return row;
     });
   }

@@ -4,7 +4,7 @@ import { publishSelect } from '@anju/contracts';
 import { ROLLUP_COUNTS, verdictSql } from './monitoring.sql';
 
 /** Advisory lock keys: the nightly run takes the lock exclusively, re-checks share it. */
-const LOCK = 73010;
+export const MONITORING_LOCK = 73010;
 
 export interface MonitoringOutcome {
   day: string;
@@ -35,12 +35,12 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
   if (!manager.queryRunner?.isTransactionActive) throw new Error('checkHouseholds runs inside a transaction');
   const all = households === null;
   if (all) {
-    await manager.query(`SELECT pg_advisory_xact_lock(${LOCK}, 0)`);
+    await manager.query(`SELECT pg_advisory_xact_lock(${MONITORING_LOCK}, 0)`);
   } else {
     if (!households.length) return { day, households: 0, changed: 0, gapsOpened: 0, gapsClosed: 0 };
-    await manager.query(`SELECT pg_advisory_xact_lock_shared(${LOCK}, 0)`);
+    await manager.query(`SELECT pg_advisory_xact_lock_shared(${MONITORING_LOCK}, 0)`);
     // Two re-checks of one household queue up behind each other (ids sorted: no deadlock).
-    await manager.query(`SELECT pg_advisory_xact_lock(${LOCK + 1}, hashtext(h)) FROM unnest($1::text[]) h ORDER BY h`, [[...households].sort()]);
+    await manager.query(`SELECT pg_advisory_xact_lock(${MONITORING_LOCK + 1}, hashtext(h)) FROM unnest($1::text[]) h ORDER BY h`, [[...households].sort()]);
   }
   const phases: Record<string, number> = {};
   const timed = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
@@ -201,10 +201,4 @@ export async function runNightly(db: DataSource, now: Date): Promise<MonitoringO
     );
     return { ...outcome, snapshotRows, ms: Date.now() - started.getTime() };
   });
-}
-
-/** Re-checks the households a change touched, inside the change's transaction (seconds, not a night). */
-export function recheck(manager: EntityManager, households: (string | null | undefined)[], now: Date): Promise<MonitoringOutcome> {
-  const ids = [...new Set(households.filter((h): h is string => !!h))];
-  return checkHouseholds(manager, provinceDate(now), ids);
 }

@@ -4,7 +4,7 @@ import { publish } from '@anju/contracts';
 import {
   cursor, pageSize, requireDate, requireText, residentForWrite, rowForWrite, scopeSql, siteForWrite,
 } from '../common';
-import { recheck } from '../monitoring/monitoring.run';
+import { changeAndRecheck } from '../monitoring/recheck';
 
 export const SKILL_LEVELS = ['beginner', 'intermediate', 'advanced', 'technician', 'senior_technician'] as const;
 export type SkillLevel = (typeof SKILL_LEVELS)[number];
@@ -131,7 +131,7 @@ export class TrainingService {
     const certificateNumber = certificate(input.certificateNumber, 'input.certificateNumber');
     const [course] = await this.db.query(`SELECT skill, to_char(starts_on, 'YYYY-MM-DD') AS "startsOn" FROM training_course WHERE id = $1`, [enrollment.courseId]);
     if (completedOn < course.startsOn) throw new InputError('input.completedOn', 'A course cannot be completed before it starts.', 'BEFORE_START');
-    return this.db.transaction(async (m) => {
+    return changeAndRecheck(this.db, () => this.now(), async (m, mark) => {
       const rows: EnrollmentRow[] = await m.query(
         `WITH u AS (UPDATE enrollment e SET status = 'completed', completed_on = $2, attendance_percent = $3 WHERE e.id = $1 AND e.status = 'enrolled' RETURNING ${ENROLLMENT}) SELECT * FROM u`,
         [enrollment.id, completedOn, percent],
@@ -146,7 +146,7 @@ export class TrainingService {
       await publish(m, 'training.completed', {
         enrollmentId: e.id, courseId: e.courseId, residentId: e.residentId, householdId: e.householdId, siteId: e.siteId, completedOn, skill: course.skill,
       });
-      await recheck(m, [e.householdId], this.now());
+      await mark([e.householdId]);
       return e;
     });
   }
@@ -174,13 +174,13 @@ export class TrainingService {
     if (!(SKILL_LEVELS as readonly string[]).includes(input.level)) throw new InputError('input.level', 'Unknown skill level.', 'FORMAT');
     const certificateNumber = certificate(input.certificateNumber, 'input.certificateNumber');
     const certifiedOn = input.certifiedOn ? requireDate(input.certifiedOn, 'input.certifiedOn') : null;
-    return this.db.transaction(async (m) => {
+    return changeAndRecheck(this.db, () => this.now(), async (m, mark) => {
       const [row] = await m.query(
         `INSERT INTO skill AS k (resident_id, household_id, site_id, region_code, name, level, certificate_number, certified_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${SKILL}`,
         [resident.residentId, resident.householdId, resident.siteId, resident.regionCode, name, input.level, certificateNumber, certifiedOn],
       );
-      await recheck(m, [resident.householdId], this.now());
+      await mark([resident.householdId]);
       return row;
     });
   }

@@ -147,7 +147,13 @@ export async function matchMany(db: Sql, demandIds: string[], now: Date): Promis
   const inBox = (lat: number, lng: number, b: (typeof demands)[number]['box']) => lat >= b.lat1 && lat <= b.lat2 && lng >= b.lng1 && lng <= b.lng2;
   const sites: { id: string; lat: number; lng: number }[] = await db.query(`SELECT site_id AS id, latitude AS lat, longitude AS lng FROM site_directory`);
   const near = sites.filter((s) => demands.some((x) => inBox(s.lat, s.lng, x.box))).map((s) => s.id);
-  const volunteers = await loadVolunteers(db, `v.home_site_id = ANY($1::uuid[])`, [near], now);
+  // Only volunteers with some availability inside the demands' windows can be eligible for any of them.
+  const from = new Date(Math.min(...demands.map((x) => x.spec.window.start)));
+  const to = new Date(Math.max(...demands.map((x) => x.spec.window.end)));
+  const volunteers = await loadVolunteers(db,
+    `v.home_site_id IN (SELECT unnest($1::uuid[]))
+      AND EXISTS (SELECT 1 FROM volunteer_availability w WHERE w.volunteer_id = v.id AND w.ends_at > $2 AND w.starts_at < $3)`,
+    [near, from, to], now);
   const declined = new Set((await db.query(
     `SELECT demand_id || '|' || volunteer_id AS k FROM assignment WHERE demand_id = ANY($1::uuid[]) AND status = 'declined'`,
     [demands.map((x) => x.d.id)],
