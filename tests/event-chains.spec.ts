@@ -1,8 +1,9 @@
-import { addDays, provinceDate } from '@anju/kit';
+import { addDays, createDataSource, loadConfig, platformSettings, provinceDate } from '@anju/kit';
 import { EVENTS, type EventName } from '@anju/contracts';
 import { REGISTER_RESIDENT, TestSystem, dataOf, nationalId, residentInput, schemaOf, tokenFor } from '@anju/testing';
 import { seedNeighbourhood, type Neighbourhood } from '../services/governance/test/helpers';
 import { twoOrganizations } from '../services/social-orgs/test/fixtures';
+import { eraseMovedOutResidents } from '../services/governance/src/resident/resident-retention.task';
 
 /**
  * Every event chain of the catalog end to end, with every service running: the producer's own
@@ -162,6 +163,21 @@ describe('event chains of the catalog, producer to consumer', () => {
     await delivered('household.gap.closed', { gapId });
     expect(await sys.sql(`SELECT status FROM governance.grid_task WHERE household_id = $1`, [householdId])).toEqual([{ status: 'closed' }]);
     expect(await sys.sql(`SELECT status FROM matching.demand WHERE household_id = $1`, [householdId])).toEqual([{ status: 'closed' }]);
+  });
+
+  chain('resident.personal_data_erased', async () => {
+    // Produced by governance's nightly retention task (no mutation): run here with the system's clock.
+    const { residentId } = await newResident();
+    dataOf(await sys.query(`mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) { id } }`,
+      { id: residentId, i: { movedOutOn: shanghaiDay(-800), reason: '随子女迁往昆明' } }, n.officer));
+    const governance = createDataSource(loadConfig(platformSettings, sys.env), { schema: 'governance', entities: [], migrations: [], applicationName: 'chains-retention' });
+    await governance.initialize();
+    try {
+      expect(await eraseMovedOutResidents(governance, 730, sys.clock.now())).toBe(1);
+    } finally {
+      await governance.destroy();
+    }
+    await delivered('resident.personal_data_erased', { residentId, erasedOn: shanghaiDay(0) });
   });
 
   chain('activity.attended', async () => {

@@ -39,6 +39,9 @@ export const EmploymentKind = z.enum(['workshop', 'public_welfare_post', 'migran
 /** The four income-stability rules of DESIGN.md (employment). */
 export const MonitoringRule = z.enum(['TRAINING_AND_SKILL', 'PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER', 'STABLE_INCOME']);
 
+/** What an erased name reads (resident.personal_data_erased): the same in every service. */
+export const ERASED_NAME = '（已删除）';
+
 export const EVENTS = {
   'site.registered': defineEvent({
     version: 1,
@@ -102,6 +105,13 @@ export const EVENTS = {
     consumers: ['employment', 'social-orgs'],
     description: 'A resident moved out of the site (迁出); they no longer count in its roll-ups.',
     payload: z.object({ residentId: id, householdId: id, siteId: id, regionCode, movedOutOn: isoDate, reason: z.string() }),
+  }),
+  'resident.personal_data_erased': defineEvent({
+    version: 1,
+    producer: 'governance',
+    consumers: ['employment', 'social-orgs', 'matching'],
+    description: "A moved-out resident's personal data was erased after RETENTION_MOVED_OUT_DAYS (PIPL minimisation): each service erases the copies it holds (names, contacts, free text about the person); ids and counted facts stay.",
+    payload: z.object({ residentId: id, householdId: id, siteId: id, regionCode, erasedOn: isoDate }),
   }),
   'household.registered': defineEvent({
     version: 1,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { purgeEventTables, type Sql } from '@anju/contracts';
-import { loadConfig, platformSettings } from '@anju/kit';
+import { createDataSource, loadConfig, platformSettings } from '@anju/kit';
 import { REGISTER_RESIDENT, TestSystem, dataOf, residentInput, seedPlace, tokenFor, type Place } from '@anju/testing';
 import { ERASED_NAME, eraseMovedOutResidents } from '../src/resident/resident-retention.task';
 
@@ -15,6 +15,8 @@ describe('retention', () => {
   let place: Place;
   let officer: string;
   let db: Client;
+  /** Governance's data source, as its worker's nightly task holds it. */
+  let governance: ReturnType<typeof createDataSource>;
   const sql: Sql = { query: async (text, params) => (await db.query(text, params)).rows };
   const DEFAULTS = loadConfig(platformSettings, {});
 
@@ -24,8 +26,11 @@ describe('retention', () => {
     officer = await tokenFor({ role: 'site_officer', sites: [place.siteIds[0]] });
     db = new Client({ connectionString: sys.db.url, options: '-c search_path=governance' });
     await db.connect();
+    governance = createDataSource(loadConfig(platformSettings, sys.env), { schema: 'governance', entities: [], migrations: [], applicationName: 'retention-test' });
+    await governance.initialize();
   });
   afterAll(async () => {
+    await governance?.destroy();
     await db?.end();
     await sys?.stop();
   });
@@ -54,7 +59,7 @@ describe('retention', () => {
     const oldAudit = (await sql.query(`SELECT count(*)::int AS n FROM audit_log`))[0].n;
 
     // 730 days (the default) before 2026-12-01 in Yunnan is 2024-12-01: only the first is due.
-    expect(await eraseMovedOutResidents(sql, 730, new Date('2026-12-01T09:00:00+08:00'))).toBe(1);
+    expect(await eraseMovedOutResidents(governance, 730, new Date('2026-12-01T09:00:00+08:00'))).toBe(1);
     expect(await row(longGone)).toEqual({
       name: ERASED_NAME, sealedGone: true, hashGone: true, masked: '530102************', phoneGone: true,
       phoneMasked: null, birth: '1985-01-01', reason: null, erased: true,
@@ -67,6 +72,9 @@ describe('retention', () => {
     expect(audited).toEqual([
       { actor_subject: 'system:retention', action: 'resident.erase_personal_data', entity_id: longGone },
     ]);
+    // Announced in the same transaction, so that the other services erase their copies.
+    const announced = await sql.query(`SELECT payload FROM outbox WHERE event = 'resident.personal_data_erased'`);
+    expect(announced).toEqual([{ payload: expect.objectContaining({ residentId: longGone, siteId: place.siteIds[0], erasedOn: '2026-12-01' }) }]);
 
     // Nothing to reveal any more: a typed error, not a decryption failure.
     const reveal = await sys.query(
@@ -75,8 +83,8 @@ describe('retention', () => {
     expect(reveal.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'ERASED' });
 
     // A second run at the same instant finds nothing; two years on, the second resident is due too.
-    expect(await eraseMovedOutResidents(sql, 730, new Date('2026-12-01T09:00:00+08:00'))).toBe(0);
-    expect(await eraseMovedOutResidents(sql, 730, new Date('2028-10-02T09:00:00+08:00'))).toBe(1);
+    expect(await eraseMovedOutResidents(governance, 730, new Date('2026-12-01T09:00:00+08:00'))).toBe(0);
+    expect(await eraseMovedOutResidents(governance, 730, new Date('2028-10-02T09:00:00+08:00'))).toBe(1);
     expect(await row(recentlyGone)).toMatchObject({ name: ERASED_NAME, erased: true });
     expect(await row(stays)).toMatchObject({ erased: false, sealedGone: false });
     expect((await sql.query(`SELECT count(*)::int AS n FROM audit_log`))[0].n).toBe(oldAudit + 2);

@@ -2,6 +2,7 @@ import { siteRegisteredHandler } from '@anju/contracts';
 import { residentRegistered } from './resident-registered.handler';
 import { residentUpdated } from './resident-updated.handler';
 import { residentMovedOut } from './resident-moved-out.handler';
+import { residentPersonalDataErased } from './resident-personal-data-erased.handler';
 
 /** Every event employment consumes; the worker refuses to start if this and the contract disagree. */
-export const handlers = [residentRegistered, residentUpdated, residentMovedOut, siteRegisteredHandler];
+export const handlers = [residentRegistered, residentUpdated, residentMovedOut, residentPersonalDataErased, siteRegisteredHandler];

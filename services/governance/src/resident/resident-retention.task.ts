@@ -1,23 +1,29 @@
 import type { DataSource } from 'typeorm';
 import { addDays, provinceDate, type Clock, type ScheduledTask } from '@anju/kit';
-import type { Sql } from '@anju/contracts';
+import { ERASED_NAME, publishSelect } from '@anju/contracts';
 
 const BATCH = 1_000;
-export const ERASED_NAME = '（已删除）';
+export { ERASED_NAME };
 
 /**
  * Erases the personal data of residents who moved out more than `days` days before `now` (in the
  * province's calendar): name, sealed ID number and its hash, phone, day and month of birth, the
  * moved-out reason. The row stays (household, site, gender, ethnicity, birth year, dates) so that
- * history and counts hold; the masked ID keeps only its region part. Each erasure is audited in
- * the statement that makes it. Set-based, a thousand rows a statement; a second run finds nothing.
+ * history and counts hold; the masked ID keeps only its region part. Each erasure is audited, and
+ * announced (`resident.personal_data_erased`, so employment, social-orgs and matching erase their
+ * copies), in the statement that makes it. Set-based, a thousand rows a transaction; a second run
+ * finds nothing.
  */
-export async function eraseMovedOutResidents(db: Sql, days: number, now: Date): Promise<number> {
+export async function eraseMovedOutResidents(db: DataSource, days: number, now: Date): Promise<number> {
   const cutOff = addDays(provinceDate(now), -days);
+  const today = provinceDate(now);
   let total = 0;
   for (;;) {
-    const [{ n }] = await db.query(
-      `WITH due AS (
+    const n = await db.transaction((m) => publishSelect(m, 'resident.personal_data_erased',
+      `SELECT id AS "residentId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode", $5::text AS "erasedOn"
+         FROM erased`,
+      [cutOff, BATCH, ERASED_NAME, days, today],
+      { with: `due AS (
          SELECT id FROM resident WHERE moved_out_on < $1::date AND personal_data_erased_at IS NULL
           ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED
        ), erased AS (
@@ -27,7 +33,7 @@ export async function eraseMovedOutResidents(db: Sql, days: number, now: Date): 
                 birth_date = make_date(extract(year FROM r.birth_date)::int, 1, 1),
                 moved_out_reason = NULL, personal_data_erased_at = now(), updated_at = now()
            FROM due WHERE r.id = due.id
-         RETURNING r.id, r.site_id, r.region_code
+         RETURNING r.id, r.household_id, r.site_id, r.region_code
        ), audited AS (
          INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, site_id, region_code, detail)
          SELECT 'system:retention', 'system', 'resident.erase_personal_data', 'Resident', id::text, site_id,
@@ -36,10 +42,7 @@ export async function eraseMovedOutResidents(db: Sql, days: number, now: Date): 
                   'retentionDays', $4::int)
            FROM erased
          RETURNING 1
-       )
-       SELECT count(*)::int AS n FROM audited`,
-      [cutOff, BATCH, ERASED_NAME, days],
-    );
+       )` }));
     total += n;
     if (n < BATCH) return total;
   }

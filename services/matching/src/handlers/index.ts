@@ -2,6 +2,7 @@ import { siteRegisteredHandler } from '@anju/contracts';
 import { householdGapClosedHandler } from './household-gap-closed.handler';
 import { householdGapDetectedHandler } from './household-gap-detected.handler';
 import { residentRegisteredHandler } from './resident-registered.handler';
+import { residentPersonalDataErasedHandler } from './resident-personal-data-erased.handler';
 
 /** Every event matching consumes; the worker refuses to start if this and the contract disagree. */
-export const handlers = [siteRegisteredHandler, residentRegisteredHandler, householdGapDetectedHandler, householdGapClosedHandler];
+export const handlers = [siteRegisteredHandler, residentRegisteredHandler, householdGapDetectedHandler, householdGapClosedHandler, residentPersonalDataErasedHandler];
