@@ -10,6 +10,7 @@ const url = (name: string) => {
 export const gatewaySettings = {
   ...platformSettings,
   GATEWAY_PORT: setting.port(4000, 'HTTP port of the gateway, the one GraphQL endpoint of the portals'),
+  GATEWAY_METRICS_PORT: setting.port(4100, 'port of the gateway\'s /metrics (and /health): never published, unlike GATEWAY_PORT'),
   GOVERNANCE_URL: url('governance'),
   EMPLOYMENT_URL: url('employment'),
   SOCIAL_ORGS_URL: url('social-orgs'),

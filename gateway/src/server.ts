@@ -5,13 +5,13 @@ import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheContr
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import {
-  Lifecycle, assertProductionSafe, createLogger, currentRequestId, rateLimits, listen, mountHealth, operationLogPlugin, queryLimits,
+  Lifecycle, ProcessMetrics, assertProductionSafe, startHealthServer, createLogger, currentRequestId, rateLimits, listen, mountHealth, operationLogPlugin, queryLimits,
   runMain, verifyBearerCached, type DestinationStream, type Logger, type Principal, type ReadinessCheck,
 } from '@anju/kit';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { SUBGRAPHS } from './subgraphs';
 import { readSupergraph, subgraphsOf } from './supergraph';
-import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source';
+import { SubgraphDataSource, subgraphFetchMetrics, type GatewayContext } from './subgraph-data-source';
 import { formatGatewayError } from './errors';
 import { ResponseCache, cacheLookup, responseCachePlugin, type CacheNote } from './response-cache';
 import { listenForCacheInvalidation } from './cache-invalidation';
@@ -31,6 +31,8 @@ export interface RunningGateway {
   port: number;
   lifecycle: Lifecycle;
   logger: Logger;
+  /** Port of the gateway's /metrics (GATEWAY_METRICS_PORT), apart from the public one. */
+  metricsPort: number;
   /** The answers this process keeps (absent when GATEWAY_RESPONSE_CACHE is off). */
   responseCache?: ResponseCache;
   stop(): Promise<void>;
@@ -56,10 +58,12 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const supergraphSdl = opts.supergraphSdl ?? readSupergraph();
   const subgraphs = subgraphsOf(supergraphSdl).map(({ name }) => ({ name, url: subgraphUrl(config, name) }));
 
+  const metrics = new ProcessMetrics({ service: 'gateway', process: 'gateway' });
+  const fetchMetrics = subgraphFetchMetrics(metrics);
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
-    buildService: ({ name }) => new SubgraphDataSource({ name, url: subgraphUrl(config, name), timeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS }),
+    buildService: ({ name }) => new SubgraphDataSource({ name, url: subgraphUrl(config, name), timeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS, metrics: fetchMetrics }),
   });
 
   // Depth, alias, cost, batch and response limits (typed errors, HTTP 400), the same code as in
@@ -86,7 +90,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       // The gateway's own answer carries no cache-control header: it is cached here, per scope, not by browsers or proxies.
       ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
       ...(invalidate ? [responseCachePlugin<GatewayContext>(cache, invalidate)] : []),
-      operationLogPlugin(logger), ...limits.plugins, ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
+      operationLogPlugin(logger), metrics.apolloPlugin(), ...limits.plugins, ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
   await apollo.start();
   // Registered before the listener, so shutdown closes (drains) HTTP first, then stops Apollo.
@@ -106,6 +110,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   app.disable('x-powered-by');
   // No ETag: no client sends a conditional POST, and hashing every answer cost ~1% of the CPU in profiles.
   app.disable('etag');
+  app.use(metrics.httpMiddleware());
   mountHealth(app, 'gateway', readiness, lifecycle);
   mountFileForwarding(app, {
     subgraphs, corsOrigins: config.GATEWAY_CORS_ORIGINS, maxUploadBytes: config.SPREADSHEET_MAX_BYTES,
@@ -132,8 +137,10 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     bodyErrorHandler(config.GATEWAY_MAX_BODY_BYTES, logger),
   );
   const { port } = await listen(app, config.GATEWAY_PORT, lifecycle, 'gateway');
-  logger.info({ port, subgraphs: subgraphs.map((s) => s.name) }, 'gateway listening');
-  return { url: `http://127.0.0.1:${port}/graphql`, port, lifecycle, logger, responseCache: invalidate ? cache : undefined, stop: () => lifecycle.stop() };
+  // /metrics on a port of its own: GATEWAY_PORT is the public one, and what the gateway measures is for operators.
+  const { port: metricsPort } = await startHealthServer('gateway', config.GATEWAY_METRICS_PORT, readiness, lifecycle, metrics);
+  logger.info({ port, metricsPort, subgraphs: subgraphs.map((s) => s.name) }, 'gateway listening');
+  return { url: `http://127.0.0.1:${port}/graphql`, port, metricsPort, lifecycle, logger, responseCache: invalidate ? cache : undefined, stop: () => lifecycle.stop() };
 }
 
 if (require.main === module) runMain(() => startGateway(loadGatewayConfig()));

@@ -2,7 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import http from 'node:http';
 import nodeFetch, { type RequestInit } from 'node-fetch';
-import { REQUEST_ID_HEADER, type Principal } from '@anju/kit';
+import { REQUEST_ID_HEADER, type Principal, type ProcessMetrics } from '@anju/kit';
 import type { CacheNote } from './response-cache';
 
 /** Per-request state of the gateway: the verified caller and what travels on to subgraphs. */
@@ -51,15 +51,50 @@ export interface SubgraphDataSourceOptions {
   url: string;
   timeoutMs: number;
   fetcher?: Fetcher;
+  /** The gateway's metrics: each subgraph request's latency, and its failures by kind. */
+  metrics?: SubgraphFetchMetrics;
 }
+
+/** `anju_gateway_subgraph_fetch_duration_seconds` and `anju_gateway_subgraph_fetch_errors_total`, by subgraph. */
+export function subgraphFetchMetrics(metrics: ProcessMetrics) {
+  return {
+    duration: metrics.histogram('anju_gateway_subgraph_fetch_duration_seconds', 'Time the gateway waited for a subgraph\'s answer.', ['subgraph']),
+    errors: metrics.counter(
+      'anju_gateway_subgraph_fetch_errors_total',
+      'Subgraph requests that failed: no answer or an HTTP error (http), or an answer carrying GraphQL errors (graphql).',
+      ['subgraph', 'kind'],
+    ),
+  };
+}
+export type SubgraphFetchMetrics = ReturnType<typeof subgraphFetchMetrics>;
 
 /** How the gateway calls one subgraph: pooled keep-alive connections, a deadline, the caller's token. */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly name?: string;
+  private readonly metrics?: SubgraphFetchMetrics;
 
-  constructor({ name, url, timeoutMs, fetcher }: SubgraphDataSourceOptions) {
+  constructor({ name, url, timeoutMs, fetcher, metrics }: SubgraphDataSourceOptions) {
     super({ url, fetcher: fetcher ?? keepAliveFetcher(timeoutMs) });
     this.name = name;
+    this.metrics = metrics;
+    // Every subgraph's error series exists from the start, so that rate() sees its first error.
+    for (const kind of ['http', 'graphql']) metrics?.errors.inc({ subgraph: name ?? 'unnamed', kind }, 0);
+  }
+
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    if (!this.metrics) return super.process(options);
+    const subgraph = this.name ?? 'unnamed';
+    const end = this.metrics.duration.startTimer({ subgraph });
+    try {
+      const response = await super.process(options);
+      if (response.errors?.length) this.metrics.errors.inc({ subgraph, kind: 'graphql' });
+      return response;
+    } catch (err) {
+      this.metrics.errors.inc({ subgraph, kind: 'http' });
+      throw err;
+    } finally {
+      end();
+    }
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {

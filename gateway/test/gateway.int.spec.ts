@@ -27,7 +27,7 @@ beforeAll(async () => {
   const env = { NODE_ENV: 'test', LOG_LEVEL: 'debug', DATABASE_URL: db.url, DATABASE_POOL_SIZE: '3', QUEUE_PREFIX: testQueuePrefix(), GOVERNANCE_PORT: '0' };
   governance = await startGovernanceApi(loadGovernanceConfig(env), { logDestination: logs });
   const supergraphSdl = composeFrom(readSubgraphSources().sources.filter((s) => s.name === 'governance'));
-  gateway = await startGateway(loadGatewayConfig({ ...env, ...LIMITS, GATEWAY_PORT: '0', GOVERNANCE_URL: governance.url }), { supergraphSdl, logDestination: logs });
+  gateway = await startGateway(loadGatewayConfig({ ...env, ...LIMITS, GATEWAY_PORT: '0', GATEWAY_METRICS_PORT: '0', GOVERNANCE_URL: governance.url }), { supergraphSdl, logDestination: logs });
   province = await tokenFor({ role: 'province', regions: ['53'] });
 });
 

@@ -6,6 +6,8 @@ import { startEventConsumer } from './event-consumer';
 import { OutboxRelay } from './outbox-relay';
 import { eventRetentionTasks } from './retention';
 import { DerivedWorkLoop, type DerivedWork } from './derived-work';
+import { watchWorker } from './worker-metrics';
+import { inboxQueueName } from './catalog';
 
 export interface ServiceWorkerOptions {
   service: ServiceName;
@@ -14,8 +16,12 @@ export interface ServiceWorkerOptions {
   tasks?: ScheduledTask[];
   /** Work marked by handlers and done once per key shortly after their batch commits. */
   derived?: DerivedWork[];
-  /** Port of the worker's own /health and /ready; 0 picks a free one. */
+  /** Port of the worker's own /health, /ready and /metrics; 0 picks a free one. */
   healthPort: number;
+  /** Other queues this worker owns (imports…), shown in its metrics beside its events and schedules. */
+  queues?: string[];
+  /** Routes of its own on the health port (the operator's queue board). */
+  mount?: Parameters<typeof startHealthServer>[5];
 }
 
 export interface RunningWorker {
@@ -51,7 +57,14 @@ export async function startServiceWorker(opts: ServiceWorkerOptions): Promise<Ru
     onApplied: (events) => derived.forEach((d) => d.applied(events)),
   });
   derived.forEach((d) => d.start());
-  const scheduler = await startScheduler({ service, tasks: [...housekeepingTasks(runtime), ...(opts.tasks ?? [])], connection: workerRedis, config, logger });
+  const scheduler = await startScheduler({
+    service, tasks: [...housekeepingTasks(runtime), ...(opts.tasks ?? [])], connection: workerRedis, config, logger, metrics: runtime.metrics,
+  });
+  const watched = watchWorker({
+    metrics: runtime.metrics, redis: producerRedis, config,
+    queues: [inboxQueueName(service), scheduler.queue.name, ...(opts.queues ?? [])], workers: [consumer, scheduler.worker],
+  });
+  lifecycle.onStop(`${service} metrics queues`, () => watched.close());
   await relay.start();
   lifecycle.onStop(`${service} outbox relay`, () => relay.stop());
   lifecycle.onStop(`${service} scheduler`, () => scheduler.close());
@@ -66,7 +79,7 @@ export async function startServiceWorker(opts: ServiceWorkerOptions): Promise<Ru
       const missing = await scheduler.missing();
       if (missing.length) throw new Error(`job schedulers missing: ${missing.join(', ')}`);
     } },
-  ], lifecycle);
+  ], lifecycle, runtime.metrics, opts.mount);
   logger.info({ healthPort: port }, `${service} worker running`);
   return { consumer, relay, healthPort: port };
 }

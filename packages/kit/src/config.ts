@@ -116,6 +116,7 @@ export const platformSettings = {
   JOB_BACKOFF_MS: setting.int(1_000, 'first retry delay; doubles each attempt', 1),
   JOB_LOCK_MS: setting.int(30_000, 'a job whose worker stops renewing its lock this long is re-run', 500),
   JOB_CONCURRENCY: setting.int(8, 'jobs (batches of events) a worker process runs at once', 1, 500),
+  METRICS_CACHE_MS: setting.int(5_000, 'how long /metrics reuses its PostgreSQL and Redis counts (outbox, dead letters, queues) between scrapes', 0),
   SCHEDULE_CHECK_MS: setting.int(15_000, 'how often a worker checks that Redis still has its job schedulers and restores lost ones', 100),
   OUTBOX_POLL_MS: setting.int(50, 'longest pause of the outbox relay between looks when idle (it looks again within ms while events come)', 5),
   OUTBOX_RECONCILE_MS: setting.int(10_000, 'how often sent events are checked to still be in Redis', 100),

@@ -2,6 +2,7 @@ import express, { type Express } from 'express';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Lifecycle } from './lifecycle';
+import type { ProcessMetrics } from './metrics';
 
 /** A named dependency check for /ready: PostgreSQL answers, Redis answers. */
 export interface ReadinessCheck {
@@ -74,10 +75,20 @@ export async function listen(app: Express, port: number, lifecycle: Lifecycle, n
   return { server, port: (server.address() as AddressInfo).port };
 }
 
-/** A process with no API (a worker) still answers /health and /ready on its own port. */
-export async function startHealthServer(service: string, port: number, checks: ReadinessCheck[], lifecycle: Lifecycle) {
+/**
+ * A process with no API (a worker) still answers /health and /ready on its own port, and /metrics
+ * there when given its metrics; `mount` adds routes of its own (the operator's queue board).
+ */
+export async function startHealthServer(
+  service: string, port: number, checks: ReadinessCheck[], lifecycle: Lifecycle, metrics?: ProcessMetrics, mount?: (app: Express) => void,
+) {
   const app = express();
   app.disable('x-powered-by');
+  if (metrics) {
+    app.use(metrics.httpMiddleware());
+    metrics.mount(app);
+  }
+  mount?.(app);
   mountHealth(app, service, checks, lifecycle);
   return listen(app, port, lifecycle, `${service} health`);
 }

@@ -11,6 +11,7 @@ export * from './database';
 export * from './redis';
 export * from './lifecycle';
 export * from './health';
+export * from './metrics';
 export * from './graphql-errors';
 export * from './subgraph-server';
 export * from './national-id';

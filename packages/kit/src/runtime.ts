@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './logger';
 import { Lifecycle } from './lifecycle';
 import { clockFromConfig, type Clock } from './clock';
 import { createDataSource, loginCanOwn, migrate, type DataSourceOptions } from './database';
+import { ProcessMetrics } from './metrics';
 
 /** What both entry points of a service (api and worker) start from. */
 export interface ServiceRuntime<C extends PlatformConfig = PlatformConfig> {
@@ -17,6 +18,8 @@ export interface ServiceRuntime<C extends PlatformConfig = PlatformConfig> {
   db: DataSource;
   /** "Now" for the domain (see clock.ts). */
   clock: Clock;
+  /** This process's Prometheus metrics, served at /metrics (see metrics.ts). */
+  metrics: ProcessMetrics;
 }
 
 export interface BootOptions<C extends PlatformConfig> extends DataSourceOptions {
@@ -71,7 +74,10 @@ export async function bootRuntime<C extends PlatformConfig>(opts: BootOptions<C>
       throw new ConfigError(problems);
     }
   }
-  return { name: opts.name, schema: opts.schema, config: opts.config, logger, lifecycle, db, clock: opts.clock ?? clockFromConfig(opts.config) };
+  const metrics = new ProcessMetrics({ service: opts.name, process: opts.process }, config.METRICS_CACHE_MS);
+  metrics.watchPool(db, config.DATABASE_POOL_SIZE);
+  metrics.watchEventTables(db);
+  return { name: opts.name, schema: opts.schema, config: opts.config, logger, lifecycle, db, clock: opts.clock ?? clockFromConfig(opts.config), metrics };
 }
 
 /** Runs an entry point as a process: config errors and boot failures exit non-zero with the reason. */

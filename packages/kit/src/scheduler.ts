@@ -5,6 +5,7 @@ import type { PlatformConfig } from './config';
 import type { Logger } from './logger';
 import { runWithRequestId } from './request-context';
 import { PROVINCE_TIME_ZONE } from './calendar';
+import type { ProcessMetrics } from './metrics';
 
 /** A recurring job of a service: nightly monitoring, reminders, escalations, clean-ups. */
 export interface ScheduledTask {
@@ -39,6 +40,8 @@ export async function startScheduler(opts: {
   connection: Redis;
   config: Pick<PlatformConfig, 'QUEUE_PREFIX' | 'JOB_LOCK_MS' | 'SCHEDULE_CHECK_MS' | 'SCHEDULES_ENABLED'>;
   logger: Logger;
+  /** The worker's metrics: each task's runs, last duration and result; each scheduler's presence in Redis. */
+  metrics?: ProcessMetrics;
 }): Promise<RunningScheduler> {
   const queueName = `${opts.service}.schedules`;
   const byName = new Map(opts.tasks.map((t) => [t.name, t]));
@@ -70,6 +73,7 @@ export async function startScheduler(opts: {
       .finally(() => (checking = undefined));
   }, opts.config.SCHEDULE_CHECK_MS);
   timer.unref();
+  const observe = opts.metrics ? taskMetrics(opts.metrics, opts.tasks, tasks, missing, opts.config.SCHEDULES_ENABLED) : undefined;
   const worker = new Worker(
     queueName,
     async (job) =>
@@ -77,9 +81,15 @@ export async function startScheduler(opts: {
         const task = byName.get(job.name);
         if (!task) return 'unknown task';
         const started = performance.now();
-        const result = await task.run();
-        opts.logger.info({ task: job.name, ms: Math.round(performance.now() - started) }, 'scheduled task done');
-        return result ?? null;
+        try {
+          const result = await task.run();
+          observe?.(job.name, performance.now() - started, true);
+          opts.logger.info({ task: job.name, ms: Math.round(performance.now() - started) }, 'scheduled task done');
+          return result ?? null;
+        } catch (err) {
+          observe?.(job.name, performance.now() - started, false);
+          throw err;
+        }
       }),
     { connection: opts.connection, prefix: opts.config.QUEUE_PREFIX, concurrency: 1, lockDuration: opts.config.JOB_LOCK_MS },
   );
@@ -96,5 +106,34 @@ export async function startScheduler(opts: {
       await worker.close();
       await queue.close();
     },
+  };
+}
+
+/**
+ * `anju_scheduled_task_*`: runs by outcome, and the last run's duration, result (1 ok, 0 failed)
+ * and end (Unix seconds) of each task this process ran; `anju_scheduler_present` (1, or 0 while
+ * Redis has lost it) for each task the service declares, with `anju_schedules_enabled`.
+ */
+function taskMetrics(
+  metrics: ProcessMetrics, declared: ScheduledTask[], enabled: ScheduledTask[], missing: () => Promise<string[]>, schedulesEnabled: boolean,
+) {
+  const runs = metrics.counter('anju_scheduled_task_runs_total', 'Scheduled task runs, by task and outcome (ok, failed).', ['task', 'outcome']);
+  const duration = metrics.gauge('anju_scheduled_task_last_run_duration_seconds', 'Duration of the last run of a task in this process.', ['task']);
+  const success = metrics.gauge('anju_scheduled_task_last_run_success', 'Result of the last run of a task in this process: 1 ok, 0 failed.', ['task']);
+  const finished = metrics.gauge('anju_scheduled_task_last_run_timestamp_seconds', 'When the last run of a task in this process ended (Unix seconds).', ['task']);
+  metrics.gauge('anju_schedules_enabled', '1 when this worker registers its job schedulers (SCHEDULES_ENABLED).').set(schedulesEnabled ? 1 : 0);
+  metrics.gaugesFromSnapshot(missing, {
+    anju_scheduler_present: {
+      help: 'Whether Redis holds the job scheduler of each task the service declares (1) or lost it (0); 0 for every task while schedules are off.',
+      labelNames: ['task'],
+      values: (gone) => declared.map((t) => ({ labels: { task: t.name }, value: enabled.includes(t) && !gone.includes(t.name) ? 1 : 0 })),
+    },
+  });
+  return (task: string, ms: number, ok: boolean) => {
+    runs.inc({ task, outcome: ok ? 'ok' : 'failed' });
+    duration.set({ task }, ms / 1000);
+    success.set({ task }, ok ? 1 : 0);
+    // Record-keeping time (when the run ended on this machine), not the domain's clock.
+    finished.set({ task }, Math.round(performance.timeOrigin + performance.now()) / 1000);
   };
 }

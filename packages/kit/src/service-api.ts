@@ -46,6 +46,7 @@ export async function startServiceApi<C extends PlatformConfig, Ctx extends Requ
     port: opts.port,
     logger: runtime.logger,
     lifecycle: runtime.lifecycle,
+    metrics: runtime.metrics,
     readiness: [
       { name: 'postgres', check: () => runtime.db.query('SELECT 1') },
       { name: 'redis', check: () => redis.ping() },

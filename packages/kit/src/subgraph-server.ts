@@ -19,6 +19,7 @@ import { guardArguments } from './input-guard';
 import { rateLimits, type ExpensiveOperations } from './rate-limit';
 import type { Clock } from './clock';
 import { mountFileRoutes, type FileRoute } from './spreadsheet/file-routes';
+import type { ProcessMetrics } from './metrics';
 
 /** What every resolver gets: the verified caller, the request id, a logger bound to it and the process's clock. */
 export interface RequestBase {
@@ -47,6 +48,8 @@ export interface SubgraphOptions<Ctx extends RequestBase> {
   expensive?: ExpensiveOperations;
   /** Files over HTTP beside /graphql (exports, imports, templates): see spreadsheet/file-routes.ts. */
   fileRoutes?: readonly FileRoute[];
+  /** The process's metrics: served at /metrics on this port, fed by every request and operation. */
+  metrics?: ProcessMetrics;
 }
 
 export interface RunningHttp {
@@ -78,7 +81,7 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
     formatError: (formatted, error) => maskError(formatted, error, development),
     allowBatchedHttpRequests: limits.allowBatchedHttpRequests,
     validationRules: limits.validationRules,
-    plugins: [operationLogPlugin(logger), ...limits.plugins, ApolloServerPluginInlineTraceDisabled(), ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    plugins: [operationLogPlugin(logger), ...(opts.metrics ? [opts.metrics.apolloPlugin()] : []), ...limits.plugins, ApolloServerPluginInlineTraceDisabled(), ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
   await apollo.start();
   // Registered before the listener, so shutdown drains HTTP first and only then stops Apollo
@@ -89,6 +92,10 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
   app.disable('x-powered-by');
   // No ETag: no client sends a conditional POST, and hashing every answer cost ~1% of the CPU in profiles.
   app.disable('etag');
+  if (opts.metrics) {
+    app.use(opts.metrics.httpMiddleware());
+    opts.metrics.mount(app);
+  }
   mountHealth(app, opts.name, opts.readiness, opts.lifecycle);
   app.use((req, _res, next) => runWithRequestId(req.header(REQUEST_ID_HEADER), next));
   if (opts.fileRoutes?.length) mountFileRoutes(app, opts.fileRoutes, { config, logger, clock: opts.clock, rates });

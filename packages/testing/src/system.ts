@@ -28,6 +28,7 @@ interface Started {
   lifecycle: Lifecycle;
   url?: string;
   healthPort?: number;
+  metricsPort?: number;
 }
 
 /**
@@ -57,7 +58,7 @@ export function testEnv(db: TestDatabase, queuePrefix: string, extra: Record<str
     JOB_BACKOFF_MS: '50',
     JOB_ATTEMPTS: '3',
     SHUTDOWN_GRACE_MS: '5000',
-    GOVERNANCE_PORT: '0', EMPLOYMENT_PORT: '0', SOCIAL_ORGS_PORT: '0', MATCHING_PORT: '0', GATEWAY_PORT: '0',
+    GOVERNANCE_PORT: '0', EMPLOYMENT_PORT: '0', SOCIAL_ORGS_PORT: '0', MATCHING_PORT: '0', GATEWAY_PORT: '0', GATEWAY_METRICS_PORT: '0',
     GOVERNANCE_WORKER_HEALTH_PORT: '0', EMPLOYMENT_WORKER_HEALTH_PORT: '0', SOCIAL_ORGS_WORKER_HEALTH_PORT: '0', MATCHING_WORKER_HEALTH_PORT: '0',
     ...extra,
   };
@@ -89,6 +90,8 @@ export interface SystemOptions {
 export class TestSystem {
   readonly logs: LogCapture;
   readonly urls: Partial<Record<ServiceName | 'gateway', string>> = {};
+  /** `/metrics` of each running process: `governance-api`, `governance-worker`, …, `gateway`. */
+  readonly metricsUrls: Record<string, string> = {};
   /** `/ready` of each running worker (its own health port). */
   readonly workerReady: Partial<Record<ServiceName, string>> = {};
   private readonly running: { name: string; lifecycle: Lifecycle }[] = [];
@@ -153,6 +156,7 @@ export class TestSystem {
     this.running.push({ name: `${service}-api`, lifecycle: started.lifecycle });
     this.services.add(service);
     this.urls[service] = started.url!;
+    this.metricsUrls[`${service}-api`] = started.url!.replace(/\/graphql$/, '/metrics');
     this.env[`${SERVICE_MODULES[service].env}_URL`] = started.url!;
     return started.url!;
   }
@@ -162,6 +166,7 @@ export class TestSystem {
     const started = await m[`start${SERVICE_MODULES[service].prefix}Worker`](await this.config(service), { logDestination: this.logs, clock: this.clock });
     this.running.push({ name: `${service}-worker`, lifecycle: started.lifecycle });
     this.workerReady[service] = `http://127.0.0.1:${started.healthPort}/ready`;
+    this.metricsUrls[`${service}-worker`] = `http://127.0.0.1:${started.healthPort}/metrics`;
     this.services.add(service);
     this.consuming.add(service);
   }
@@ -181,6 +186,7 @@ export class TestSystem {
     const started = await gw.startGateway(cfg.loadGatewayConfig(this.env), { logDestination: this.logs });
     this.running.push({ name: 'gateway', lifecycle: started.lifecycle });
     this.urls.gateway = started.url!;
+    this.metricsUrls.gateway = `http://127.0.0.1:${started.metricsPort}/metrics`;
     return started.url!;
   }
 

@@ -68,7 +68,7 @@ async function run(): Promise<void> {
       await waitForOk(`http://127.0.0.1:${ports[s]}/ready`, children);
     }
     const gatewayPort = await freePort();
-    children.start('gateway', 'gateway/src/server.ts', { ...common, ...urls, GATEWAY_PORT: String(gatewayPort) });
+    children.start('gateway', 'gateway/src/server.ts', { ...common, ...urls, GATEWAY_PORT: String(gatewayPort), GATEWAY_METRICS_PORT: '0' });
     await waitForOk(`http://127.0.0.1:${gatewayPort}/ready`, children);
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
     const directUrl = urls.GOVERNANCE_URL;

@@ -110,7 +110,7 @@ export async function startPlatform(children: Children, env: Record<string, stri
 /** One more gateway process over the same subgraphs (another setting to compare with). */
 export async function startGatewayChild(children: Children, name: string, env: Record<string, string>): Promise<string> {
   const port = await freePort();
-  children.start(name, 'gateway/src/server.ts', { ...env, GATEWAY_PORT: String(port) });
+  children.start(name, 'gateway/src/server.ts', { ...env, GATEWAY_PORT: String(port), GATEWAY_METRICS_PORT: '0' });
   await waitForOk(`http://127.0.0.1:${port}/ready`, children);
   return `http://127.0.0.1:${port}/graphql`;
 }
