@@ -46,6 +46,8 @@ export async function recreateDatabase(name: string): Promise<string> {
 
 interface Child {
   name: string;
+  entry: string;
+  env: Record<string, string>;
   proc: ChildProcess;
   /** The last lines it printed, to show when something goes wrong. */
   tail: string[];
@@ -75,7 +77,7 @@ export class Children {
       env: { RATE_LIMIT_PER_MINUTE: '0', ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const child: Child = { name, proc, tail: [] };
+    const child: Child = { name, entry, env, proc, tail: [] };
     const keep = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n').filter(Boolean)) {
         child.tail.push(line);
@@ -85,12 +87,35 @@ export class Children {
     proc.stdout!.on('data', keep);
     proc.stderr!.on('data', keep);
     proc.once('exit', (code, signal) => {
-      if (!this.stopping) console.error(`\n!! ${name} exited unexpectedly (code ${code}, signal ${signal})\n${this.tailOf(child)}`);
+      if (!this.stopping && !this.expected.delete(proc)) console.error(`\n!! ${name} exited unexpectedly (code ${code}, signal ${signal})\n${this.tailOf(child)}`);
     });
-    this.children.push(child);
+    const i = this.children.findIndex((c) => c.name === name);
+    if (i >= 0) this.children.splice(i, 1, child);
+    else this.children.push(child);
   }
 
   private stopping = false;
+  /** Processes stopped on purpose (a benchmark's fault): their exit is news to nobody. */
+  private readonly expected = new Set<ChildProcess>();
+
+  /** Stops one child with `signal` (SIGKILL: a crash; SIGTERM: a deploy) and waits for it to exit. */
+  async kill(name: string, signal: NodeJS.Signals): Promise<void> {
+    const child = this.children.find((c) => c.name === name);
+    if (!child) throw new Error(`no child named ${name}`);
+    if (!alive(child.proc)) return;
+    this.expected.add(child.proc);
+    await new Promise<void>((resolve) => {
+      child.proc.once('exit', () => resolve());
+      child.proc.kill(signal);
+    });
+  }
+
+  /** Starts a stopped child again, with the entry point and environment it had. */
+  restart(name: string): void {
+    const child = this.children.find((c) => c.name === name);
+    if (!child) throw new Error(`no child named ${name}`);
+    this.start(name, child.entry, child.env);
+  }
 
   tailOf(child: Child): string {
     return child.tail.map((l) => `   [${child.name}] ${l}`).join('\n');

@@ -1,3 +1,4 @@
+import { chaosBenchmark } from './chaos';
 import { dashboardBenchmark } from './dashboard';
 import { gatewayBenchmark } from './gateway';
 import { pipelineBenchmark } from './pipeline';
@@ -17,7 +18,7 @@ export interface Benchmark {
   run(): Promise<void>;
 }
 
-export const BENCHMARKS: Benchmark[] = [gatewayBenchmark, matchingBenchmark, monitoringBenchmark, dashboardBenchmark, pipelineBenchmark, pointsBenchmark];
+export const BENCHMARKS: Benchmark[] = [gatewayBenchmark, matchingBenchmark, monitoringBenchmark, dashboardBenchmark, pipelineBenchmark, pointsBenchmark, chaosBenchmark];
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--list') || argv.includes('--help')) {
