@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createDataSource, generateSigningKeys, loadConfig, platformSettings, serviceLoginUrl, type DataSourceOptions } from '@anju/kit';
 import { loadMatchingConfig, startMatchingApi } from '../services/matching/src';
 import { loadGovernanceConfig, startGovernanceApi, startGovernanceWorker } from '../services/governance/src';
-import { TestSystem, withClient } from '@anju/testing';
+import { REGISTER_RESIDENT, TestSystem, dataOf, residentInput, tokenFor, withClient } from '@anju/testing';
 import { governanceData } from '../services/governance/src/data-source';
 import { employmentData } from '../services/employment/src/data-source';
 import { socialOrgsData } from '../services/social-orgs/src/data-source';
@@ -23,9 +23,9 @@ describe('runtime roles', () => {
   /** Per service: its data options and its append-only tables, each with a column to try to change. */
   const services: [string, Omit<DataSourceOptions, 'applicationName'> & { runtimeRole?: string }, [string, string][]][] = [
     ['governance', governanceData as never, [['audit_log', 'action'], ['points_entry', 'kind']]],
-    ['employment', employmentData as never, []],
+    ['employment', employmentData as never, [['audit_log', 'action']]],
     ['social_orgs', socialOrgsData as never, [['audit_log', 'action']]],
-    ['matching', matchingData as never, []],
+    ['matching', matchingData as never, [['audit_log', 'action']]],
   ];
 
   it.each(services)('%s runs as its own role: DML yes, DDL and history edits no', async (schema, data, appendOnly) => {
@@ -89,6 +89,57 @@ describe('runtime roles', () => {
     // Nothing changed: the column is not there, the triggers are enabled.
     expect(await sys.sql(`SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = 'sneaky'`, [schema, table])).toEqual([]);
     expect(await sys.sql(`SELECT tgname FROM pg_trigger WHERE tgrelid = $1::regclass AND tgenabled = 'D'`, [`${schema}.${table}`])).toEqual([]);
+  });
+
+  it('attack: governance\'s login cannot change a points balance without a ledger entry (the database refuses it at commit)', async () => {
+    // A resident with 10 points, straight through governance (this file runs no gateway).
+    const province = await tokenFor({ role: 'province', regions: ['53'] });
+    const gov = (q: string, i: Record<string, unknown>, token = province) => sys.direct('governance', q, { i }, token).then(dataOf);
+    for (const [code, name] of [['53', '云南省'], ['5301', '昆明市'], ['530102', '五华区']]) {
+      await gov(`mutation($i: RegisterRegionInput!) { registerRegion(input: $i) { code } }`, { code, name });
+    }
+    const site = (await gov(`mutation($i: RegisterSiteInput!) { registerSite(input: $i) { id } }`,
+      { regionCode: '530102', name: '安置点1', address: '五华区安居路1号', latitude: 25.05, longitude: 102.7, plannedHouseholds: 300 })).registerSite;
+    const household = (await gov(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`,
+      { siteId: site.id, householdNumber: 'HH-1-001', address: '1栋1单元101' })).registerHousehold;
+    const resident = (await gov(REGISTER_RESIDENT, residentInput(household.id, 901))).registerResident;
+    const noAccount = (await gov(REGISTER_RESIDENT, residentInput(household.id, 903))).registerResident;
+    const officer = await tokenFor({ role: 'site_officer', sites: [site.id] });
+    await gov(`mutation($i: AdjustPointsInput!) { adjustPoints(input: $i) { balanceAfter } }`, { residentId: resident.id, points: 10, reason: '清理楼道' }, officer);
+    const state = () => sys.sql(`SELECT a.balance, (SELECT count(*)::int FROM governance.points_entry e WHERE e.resident_id = a.resident_id) AS entries
+      FROM governance.points_account a WHERE a.resident_id = $1`, [resident.id]);
+    expect(await state()).toEqual([{ balance: 10, entries: 1 }]);
+    const outcome = await withClient(serviceLoginUrl(sys.db.url, 'governance_app'), async (c) => {
+      const tryIt = (sql: string, params: unknown[] = []) => c.query(sql, params).then(() => 'done', (e: Error) => e.message);
+      const tryTx = async (...sqls: string[]) => {
+        await c.query('BEGIN');
+        for (const sql of sqls) {
+          const r = await tryIt(sql);
+          if (r !== 'done') {
+            await c.query('ROLLBACK');
+            return r;
+          }
+        }
+        return tryIt('COMMIT');
+      };
+      const set = `UPDATE governance.points_account SET balance = balance + 1000 WHERE resident_id = '${resident.id}'`;
+      return {
+        direct: await tryIt(set),
+        inTransaction: await tryTx(set),
+        checkedAtOnce: await tryTx('SET CONSTRAINTS ALL IMMEDIATE', set),
+        deferredAgain: await tryTx('SET CONSTRAINTS ALL DEFERRED', set),
+        newAccount: await tryIt(`INSERT INTO governance.points_account (resident_id, balance) VALUES ('${noAccount.id}', 500)`),
+        // With an entry of a different amount: still refused.
+        mismatched: await tryTx(`INSERT INTO governance.points_entry (resident_id, site_id, region_code, kind, points, balance_after, reason, actor, occurred_at)
+            SELECT a.resident_id, r.site_id, r.region_code, 'grant', 1, a.balance + 1, 'probe', 'probe', now()
+              FROM governance.points_account a JOIN governance.resident r ON r.id = a.resident_id WHERE a.resident_id = '${resident.id}'`, set),
+      };
+    });
+    const refused = expect.stringMatching(/does not match its ledger/);
+    expect(outcome).toEqual({ direct: refused, inTransaction: refused, checkedAtOnce: refused, deferredAgain: refused, newAccount: refused, mismatched: refused });
+    // Nothing changed: the balance still equals its one ledger entry.
+    expect(await state()).toEqual([{ balance: 10, entries: 1 }]);
+    expect(await sys.sql(`SELECT count(*)::int AS n FROM governance.points_account WHERE resident_id = $1`, [noAccount.id])).toEqual([{ n: 0 }]);
   });
 
   it('the running services log in as their own logins, not as the owner', async () => {

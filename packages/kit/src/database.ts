@@ -159,3 +159,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (/Connection terminated|Client has encountered a connection error|connection timeout|Connection is closed/i.test(message)) return true;
   return e.driverError !== undefined && e.driverError !== err && isDatabaseUnavailable(e.driverError);
 }
+
+/** Rows of an UPDATE … RETURNING through TypeORM's postgres driver, which answers `[rows, count]` for UPDATE and DELETE. */
+export function returning<T>(result: unknown): T[] {
+  const r = result as unknown[];
+  return (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number' ? r[0] : r) as T[];
+}

@@ -31,3 +31,4 @@ export * from './clock';
 export * from './runtime-role.migration';
 export * from './limits';
 export * from './spreadsheet';
+export * from './audit';

@@ -40,6 +40,7 @@ export async function startServiceApi<C extends PlatformConfig, Ctx extends Requ
     resolvers: opts.resolvers,
     expensive: opts.expensive,
     fileRoutes: opts.fileRoutes?.(runtime),
+    hasAuditRow: async (requestId) => (await runtime.db.query(`SELECT 1 FROM audit_log WHERE request_id = $1 LIMIT 1`, [requestId])).length > 0,
     buildContext: opts.context(runtime),
     config,
     clock: runtime.clock,

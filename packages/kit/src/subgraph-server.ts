@@ -20,6 +20,7 @@ import { rateLimits, type ExpensiveOperations } from './rate-limit';
 import type { Clock } from './clock';
 import { mountFileRoutes, type FileRoute } from './spreadsheet/file-routes';
 import type { ProcessMetrics } from './metrics';
+import { auditGuardPlugin } from './audit';
 
 /** What every resolver gets: the verified caller, the request id, a logger bound to it and the process's clock. */
 export interface RequestBase {
@@ -50,6 +51,8 @@ export interface SubgraphOptions<Ctx extends RequestBase> {
   fileRoutes?: readonly FileRoute[];
   /** The process's metrics: served at /metrics on this port, fed by every request and operation. */
   metrics?: ProcessMetrics;
+  /** Whether a request wrote an audit row (its service's `audit_log`): every answered mutation must have. */
+  hasAuditRow?: (requestId: string) => Promise<boolean>;
 }
 
 export interface RunningHttp {
@@ -81,7 +84,9 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
     formatError: (formatted, error) => maskError(formatted, error, development),
     allowBatchedHttpRequests: limits.allowBatchedHttpRequests,
     validationRules: limits.validationRules,
-    plugins: [operationLogPlugin(logger), ...(opts.metrics ? [opts.metrics.apolloPlugin()] : []), ...limits.plugins, ApolloServerPluginInlineTraceDisabled(), ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
+    plugins: [operationLogPlugin(logger), ...(opts.metrics ? [opts.metrics.apolloPlugin()] : []), ...limits.plugins,
+      ...(opts.hasAuditRow ? [auditGuardPlugin(opts.hasAuditRow, logger, config.NODE_ENV !== 'production')] : []),
+      ApolloServerPluginInlineTraceDisabled(), ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
   await apollo.start();
   // Registered before the listener, so shutdown drains HTTP first and only then stops Apollo

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { findSite } from '@anju/contracts';
-import { ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, isIsoDate, uuidsOf } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, audit, coversPlace, placeFilter, requireRole, type Principal, isIsoDate, uuidsOf } from '@anju/kit';
 
 /** Who may change employment records: officers and grid workers, each within their scope. */
 export const WRITERS = ['province', 'county', 'site_officer', 'grid_worker'] as const;
@@ -131,6 +131,22 @@ export async function rowForWrite<T extends { siteId: string; regionCode: string
   const covered = householdId ? coversHousehold(p, { ...row, gridId: place?.gridId ?? null }) : coversPlace(p, row);
   if (!covered) throw new ForbiddenError(`The ${what.replace(/^an? /, '')} is outside your scope.`);
   return row;
+}
+
+/**
+ * The audit row of an employment write, in the transaction of the change: the record (its type is
+ * the action's first word), its place, and for a resident's or household's record whose it is —
+ * an officer or grid worker acting on the resident's behalf.
+ */
+export function auditWrite(
+  m: EntityManager, p: Principal, action: string,
+  row: { id: string; siteId: string; regionCode: string; residentId?: string | null; householdId?: string | null },
+  detail: Record<string, unknown> = {},
+): Promise<void> {
+  return audit(m, p, {
+    action, entityType: action.split('.')[0], entityId: row.id, siteId: row.siteId, regionCode: row.regionCode,
+    detail: { ...(row.residentId ? { residentId: row.residentId } : {}), ...(row.householdId ? { householdId: row.householdId } : {}), ...detail },
+  });
 }
 
 /** Numeric columns arrive from pg as strings. */

@@ -254,6 +254,20 @@ describe('points (governance)', () => {
     expect(await balancesMatchLedger()).toEqual([]);
   });
 
+  it('retires a rule and restocks a reward, each audited; another site\'s officer can do neither', async () => {
+    const rule = dataOf(await sys.query(RULE, { i: { siteId: siteA, action: '楼道保洁（一次）', points: 3 } }, officerA)).definePointsRule;
+    const reward = dataOf(await sys.query(ADD_REWARD, { i: { siteId: siteA, name: '毛巾一条', kind: 'GOODS', price: 5, stock: 1 } }, officerA)).addReward;
+    const RETIRE = `mutation($id: ID!) { retirePointsRule(id: $id) { id } }`;
+    const RESTOCK = `mutation($id: ID!, $q: Int!) { restockReward(id: $id, quantity: $q) { id stock } }`;
+    expect((await sys.query(RETIRE, { id: rule.id }, officerB)).errors![0].extensions!.code).toMatch(/NOT_FOUND|FORBIDDEN/);
+    expect((await sys.query(RESTOCK, { id: reward.id, q: 5 }, officerB)).errors![0].extensions!.code).toMatch(/NOT_FOUND|FORBIDDEN/);
+    expect(await sys.audits('governance', rule.id)).toEqual([{ action: 'points_rule.define', role: 'site_officer' }]);
+    dataOf(await sys.query(RETIRE, { id: rule.id }, officerA));
+    expect(dataOf(await sys.query(RESTOCK, { id: reward.id, q: 5 }, officerA)).restockReward.stock).toBe(6);
+    expect(await sys.audits('governance', rule.id)).toEqual([{ action: 'points_rule.define', role: 'site_officer' }, { action: 'points_rule.retire', role: 'site_officer' }]);
+    expect(await sys.audits('governance', reward.id)).toEqual([{ action: 'points_reward.add', role: 'site_officer' }, { action: 'points_reward.restock', role: 'site_officer' }]);
+  });
+
   it('refuses a redemption with too few points with a typed error and changes nothing', async () => {
     const reward = dataOf(await sys.query(ADD_REWARD, { i: { siteId: siteA, name: '电饭锅', kind: 'GOODS', price: 500, stock: 3 } }, officerA)).addReward;
     const before = await sys.sql(`SELECT (SELECT count(*) FROM governance.points_entry)::int AS e, (SELECT count(*) FROM governance.points_redemption)::int AS r, (SELECT stock FROM governance.points_reward WHERE id = $1) AS s`, [reward.id]);
@@ -282,7 +296,11 @@ describe('points (governance)', () => {
     expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'NOT_PENDING' });
     const kinds = await sys.sql(`SELECT kind, points FROM governance.points_entry WHERE redemption_id = $1 ORDER BY id`, [second.id]);
     const audited = await sys.sql(`SELECT action, actor_role FROM governance.audit_log WHERE entity_type = 'points_redemption' AND entity_id = ANY($1) ORDER BY id`, [[first.id, second.id]]);
-    expect(audited).toEqual([{ action: 'points_redemption.fulfil', actor_role: 'site_officer' }, { action: 'points_redemption.cancel', actor_role: 'resident' }]);
+    // Redeemed by the resident, and by an officer on the resident's behalf: each audited like the fulfilment and the cancellation.
+    expect(audited).toEqual([
+      { action: 'points_redemption.redeem', actor_role: 'resident' }, { action: 'points_redemption.redeem', actor_role: 'site_officer' },
+      { action: 'points_redemption.fulfil', actor_role: 'site_officer' }, { action: 'points_redemption.cancel', actor_role: 'resident' },
+    ]);
     expect(kinds).toEqual([{ kind: 'redeem', points: -40 }, { kind: 'refund', points: 40 }]);
     const mine = dataOf(await sys.query(`query($s: ID!) { redemptions(siteId: $s) { totalCount nodes { status resident { id } } } }`, { s: siteA }, li)).redemptions;
     expect(mine.totalCount).toBe(2);

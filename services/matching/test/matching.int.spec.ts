@@ -254,6 +254,23 @@ describe('matching through the gateway', () => {
       expect(load).toHaveLength(2);
       for (const row of load) expect(row.h).toBeLessThanOrEqual(10);
     });
+
+    it('adds availability for a volunteer (themself or an officer of their site), audited; another volunteer cannot', async () => {
+      const ADD = `mutation($v: ID!, $w: [AvailabilityInput!]!) { addAvailability(volunteerId: $v, windows: $w) { id } }`;
+      // A past window: it changes no batch of the tests above or below.
+      const w = [{ startsAt: at(-10, 9), endsAt: at(-10, 12) }];
+      const v = dataOf(await sys.query(VOLUNTEER, { i: { displayName: '小李', homeSiteId: place.siteIds[1], languages: ['普通话'], weeklyHours: 4 } },
+        await tokenFor({ role: 'site_officer', sites: [place.siteIds[1]] }))).registerVolunteer.id;
+      const windows = () => sys.sql(`SELECT count(*)::int AS n FROM matching.volunteer_availability WHERE volunteer_id = $1`, [v]);
+      const stranger = await sys.query(ADD, { v, w }, await tokenFor({ role: 'volunteer', volunteer: randomUUID() }));
+      expect(stranger.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'volunteerId' });
+      const otherSite = await sys.query(ADD, { v, w }, officer);
+      expect(otherSite.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'volunteerId' });
+      expect(await windows()).toEqual([{ n: 0 }]);
+      dataOf(await sys.query(ADD, { v, w }, await tokenFor({ role: 'volunteer', volunteer: v })));
+      expect(await windows()).toEqual([{ n: 1 }]);
+      expect(await sys.audits('matching', v)).toEqual([{ action: 'volunteer.register', role: 'site_officer' }, { action: 'volunteer.add_availability', role: 'volunteer' }]);
+    });
   });
 
   describe('events in', () => {

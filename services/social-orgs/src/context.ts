@@ -9,6 +9,7 @@ import { CaseworkService, type CaseRow, type ReferralRow } from './casework/case
 import { MicroServiceService, type MicroServiceRow } from './micro-service/micro-service.service';
 import { ContractService, type ContractRow, type MilestoneRow, type PaymentRow } from './contract/contract.service';
 import { VentureService, type ApplicationRow, type CallRow } from './venture/venture.service';
+import { AuditLogService } from './audit-log/audit-log.service';
 import { CommitteeService, type CommitteeRow, type ConsultationRow, type MemberRow } from './committee/committee.service';
 
 export interface SocialOrgsContext extends RequestBase {
@@ -21,6 +22,7 @@ export interface SocialOrgsContext extends RequestBase {
   contracts: ContractService;
   venture: VentureService;
   committees: CommitteeService;
+  auditLog: AuditLogService;
   loaders: {
     organization: DataLoader<string, OrganizationRow | null>;
     activity: DataLoader<string, ActivityRow | null>;
@@ -65,6 +67,7 @@ export function buildContext(db: DataSource) {
       contracts: () => new ContractService(db, p),
       venture: () => new VentureService(db, p, base.clock),
       committees: () => new CommitteeService(db, p),
+      auditLog: () => new AuditLogService(db, p),
       loaders: (c) => lazyObject<SocialOrgsContext['loaders']>({
         organization: () => byIdLoader((ids) => c.organizations.byIds(ids)),
         activity: () => byIdLoader((ids) => c.activities.byIds(ids)),

@@ -6,9 +6,10 @@ import { microServiceResolvers } from './micro-service/micro-service.resolvers';
 import { contractResolvers } from './contract/contract.resolvers';
 import { ventureResolvers } from './venture/venture.resolvers';
 import { committeeResolvers } from './committee/committee.resolvers';
+import { auditLogResolvers } from './audit-log/audit-log.resolvers';
 
 const parts: Record<string, Record<string, unknown>>[] = [organizationResolvers, activityResolvers, socialWorkerResolvers, caseworkResolvers,
-  microServiceResolvers, contractResolvers, ventureResolvers, committeeResolvers];
+  microServiceResolvers, contractResolvers, ventureResolvers, committeeResolvers, auditLogResolvers];
 
 /** The subgraph's resolver map: each feature's, merged type by type. */
 export const resolvers: Record<string, Record<string, unknown>> = {};

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { ConflictError, InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import {
-  cursor, num, pageSize, requireAmount, requireDate, requireText, residentForWrite, rowForWrite, scopeSql, siteForWrite,
+  auditWrite, cursor, num, pageSize, requireAmount, requireDate, requireText, residentForWrite, rowForWrite, scopeSql, siteForWrite,
 } from '../common';
 import { changeAndRecheck } from '../monitoring/recheck';
 import type { EmploymentKind } from '../monitoring/rules';
@@ -95,11 +95,14 @@ export class JobsService {
     const site = await siteForWrite(this.db, this.principal, input.siteId, 'input.siteId');
     const name = requireText(input.name, 'input.name', 100);
     if (!(EMPLOYER_KINDS as readonly string[]).includes(input.kind)) throw new InputError('input.kind', 'Unknown employer kind.', 'FORMAT');
-    const [row] = await this.db.query(
-      `INSERT INTO employer AS x (name, kind, site_id, region_code, address) VALUES ($1, $2, $3, $4, $5) RETURNING ${EMPLOYER}`,
-      [name, input.kind, site.siteId, site.regionCode, input.address?.trim() || null],
-    );
-    return row;
+    return this.db.transaction(async (m) => {
+      const [row]: EmployerRow[] = await m.query(
+        `INSERT INTO employer AS x (name, kind, site_id, region_code, address) VALUES ($1, $2, $3, $4, $5) RETURNING ${EMPLOYER}`,
+        [name, input.kind, site.siteId, site.regionCode, input.address?.trim() || null],
+      );
+      await auditWrite(m, this.principal, 'employer.register', row, { fields: ['name', 'kind', 'address'] });
+      return row;
+    });
   }
 
   async createPosting(input: CreatePostingInput): Promise<PostingRow> {
@@ -118,12 +121,18 @@ export class JobsService {
       if (!fundingSource) throw new InputError('input.fundingSource', 'A public-welfare post (公益性岗位) names its funding source.', 'REQUIRED');
       if (!termStartsOn || !termEndsOn) throw new InputError(termStartsOn ? 'input.termEndsOn' : 'input.termStartsOn', 'A public-welfare post has a term (start and end).', 'REQUIRED');
     }
-    const [row] = await this.db.query(
-      `INSERT INTO job_posting AS j (employer_id, site_id, region_code, title, kind, funding_source, term_starts_on, term_ends_on, capacity, monthly_wage)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${POSTING}`,
-      [input.employerId || null, site.siteId, site.regionCode, title, input.kind, fundingSource, termStartsOn, termEndsOn, input.capacity, wage],
-    );
-    return row;
+    return this.db.transaction(async (m) => {
+      const [row]: PostingRow[] = await m.query(
+        `INSERT INTO job_posting AS j (employer_id, site_id, region_code, title, kind, funding_source, term_starts_on, term_ends_on, capacity, monthly_wage)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${POSTING}`,
+        [input.employerId || null, site.siteId, site.regionCode, title, input.kind, fundingSource, termStartsOn, termEndsOn, input.capacity, wage],
+      );
+      // A public-welfare post (公益性岗位) is a posting of kind public_welfare_post: audited as every posting.
+      await auditWrite(m, this.principal, 'job_posting.create', row, {
+        kind: row.kind, fields: ['employerId', 'title', 'fundingSource', 'termStartsOn', 'termEndsOn', 'capacity', 'monthlyWage'],
+      });
+      return row;
+    });
   }
 
   /**
@@ -171,6 +180,9 @@ export class JobsService {
         kind: row.kind, startedOn: row.startedOn, monthlyIncome: num(row.monthlyIncome),
       });
       await mark([row.householdId]);
+      await auditWrite(m, this.principal, 'employment_record.start', row, {
+        kind: row.kind, postingId: row.postingId, fields: ['employerId', 'destination', 'startedOn', 'monthlyIncome'],
+      });
       return row;
     });
   }
@@ -192,6 +204,7 @@ export class JobsService {
         employmentId: row.id, residentId: row.residentId, householdId: row.householdId, siteId: row.siteId, kind: row.kind, endedOn, reason,
       });
       await mark([row.householdId]);
+      await auditWrite(m, this.principal, 'employment_record.end', row, { fields: ['endedOn', 'endReason'] });
       return row;
     });
   }

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
-import { householdForWrite, requireAmount, requireDate, requireText, rowForWrite, scopeSql, siteForWrite } from '../common';
+import { auditWrite, householdForWrite, requireAmount, requireDate, requireText, rowForWrite, scopeSql, siteForWrite } from '../common';
 import { changeAndRecheck } from '../monitoring/recheck';
 import type { LandState } from '../monitoring/rules';
 
@@ -72,6 +72,7 @@ export class LandService {
         [hh.householdId, hh.siteId, hh.regionCode, input.kind, input.areaMu, input.state, income, input.note?.trim() || null],
       );
       await mark([hh.householdId]);
+      await auditWrite(m, this.principal, 'land_asset.record', row, { fields: ['kind', 'areaMu', 'state', 'annualIncome', 'note'] });
       return row;
     });
   }
@@ -86,6 +87,7 @@ export class LandService {
         [current.id, input.state, income],
       );
       await mark([current.householdId]);
+      await auditWrite(m, this.principal, 'land_asset.update', row, { fields: ['state', 'annualIncome'] });
       return row;
     });
   }
@@ -93,11 +95,14 @@ export class LandService {
   async createProject(input: { name: string; siteId: string; description?: string | null }): Promise<ProjectRow> {
     const site = await siteForWrite(this.db, this.principal, input.siteId, 'input.siteId');
     const name = requireText(input.name, 'input.name', 100);
-    const [row] = await this.db.query(
-      `INSERT INTO industry_project AS x (name, site_id, region_code, description) VALUES ($1, $2, $3, $4) RETURNING ${PROJECT}`,
-      [name, site.siteId, site.regionCode, input.description?.trim() || null],
-    );
-    return row;
+    return this.db.transaction(async (m) => {
+      const [row]: ProjectRow[] = await m.query(
+        `INSERT INTO industry_project AS x (name, site_id, region_code, description) VALUES ($1, $2, $3, $4) RETURNING ${PROJECT}`,
+        [name, site.siteId, site.regionCode, input.description?.trim() || null],
+      );
+      await auditWrite(m, this.principal, 'industry_project.create', row, { fields: ['name', 'description'] });
+      return row;
+    });
   }
 
   /** Links a household to a project with its annual dividend (a second link updates the dividend). */
@@ -113,6 +118,9 @@ export class LandService {
         [project.id, hh.householdId, hh.siteId, hh.regionCode, dividend, linkedOn],
       );
       await mark([hh.householdId]);
+      await auditWrite(m, this.principal, 'project_link.link', { ...row, id: `${row.projectId}:${row.householdId}` }, {
+        projectId: row.projectId, fields: ['annualDividend', 'linkedOn'],
+      });
       return row;
     });
   }

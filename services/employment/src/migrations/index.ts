@@ -1,4 +1,4 @@
-import { runtimeRoleMigration } from '@anju/kit';
+import { auditLogMigration, runtimeRoleMigration } from '@anju/kit';
 import { SiteCounters1764400000000 } from './1764400000000-site-counters';
 import { EventBatches1764400000000, EventTables1764201600000, SiteDirectory1764201650000 } from '@anju/contracts';
 import { LabourProfiles1764201800000 } from './1764201800000-labour-profiles';
@@ -10,4 +10,5 @@ import { ResidentEventOrder1764410000000 } from './1764410000000-resident-event-
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, SiteDirectory1764201650000, LabourProfiles1764201800000, EmploymentAndMonitoring1764320000000,
   runtimeRoleMigration('employment', 1764329000000), SiteCounters1764400000000, EventBatches1764400000000,
-  HouseholdRecheck1764400100000, GapFlow1764400200000, ResidentEventOrder1764410000000];
+  HouseholdRecheck1764400100000, GapFlow1764400200000, ResidentEventOrder1764410000000,
+  auditLogMigration('employment', 1764520000000)];

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, type Principal, addDays, uuidsOf, uuidParam, PROVINCE_ZONE_SQL } from '@anju/kit';
+import { ForbiddenError, InputError, audit, isUuid, type Principal, addDays, uuidsOf, uuidParam, PROVINCE_ZONE_SQL } from '@anju/kit';
 import { cursor, pageSize, requireDate, scopeSql } from '../common';
 import { LEVELS, ROLLUP_COUNTS, levelCode, type Level } from './monitoring.sql';
 import { RULES, reasonFor, type HouseholdFigures, type Rule } from './rules';
@@ -86,17 +86,28 @@ export class MonitoringService {
     return { nodes, totalCount: count, endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.householdId]) : null };
   }
 
-  /** The same list as CSV (UTF-8 with a header row), built by PostgreSQL; at most 100,000 rows. */
+  /**
+   * The same list as CSV (UTF-8 with a header row), built by PostgreSQL; at most 100,000 rows. An
+   * export: its audit row (who, the filter, how many households) is written in the transaction that
+   * reads the rows, so no export leaves without one.
+   */
   async gapsCsv(filter: GapFilter): Promise<string> {
     const { where, params } = this.gapWhere(filter);
-    const rows: { line: string }[] = await this.db.query(
-      `SELECT concat_ws(',', s.household_id, s.site_id, s.region_code, coalesce(s.grid_id::text, ''), array_to_string(s.failed, ';'),
+    return this.db.transaction(async (m) => {
+      const rows: { line: string }[] = await m.query(
+        `SELECT concat_ws(',', s.household_id, s.site_id, s.region_code, coalesce(s.grid_id::text, ''), array_to_string(s.failed, ';'),
               s.members, s.able, s.untrained, s.employed, s.welfare_posts, s.income_sources, to_char(s.changed_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD"T"HH24:MI:SS')) AS line
-         FROM household_status s WHERE ${where} ORDER BY s.region_code, s.site_id, s.household_id LIMIT 100000`,
-      params,
-    );
-    const header = 'household_id,site_id,region_code,grid_id,failed_rules,members,able_to_work,untrained,employed,welfare_posts,income_sources,changed_at';
-    return [header, ...rows.map((r) => r.line)].join('\n') + '\n';
+           FROM household_status s WHERE ${where} ORDER BY s.region_code, s.site_id, s.household_id LIMIT 100000`,
+        params,
+      );
+      await audit(m, this.principal, {
+        action: 'household_gaps.export', entityType: 'household_gaps', entityId: filter.siteId ?? filter.regionCode ?? '*',
+        siteId: isUuid(filter.siteId) ? filter.siteId : null, regionCode: filter.regionCode?.slice(0, 6) ?? null,
+        detail: { filter: { ...filter }, rows: rows.length, format: 'csv' },
+      });
+      const header = 'household_id,site_id,region_code,grid_id,failed_rules,members,able_to_work,untrained,employed,welfare_posts,income_sources,changed_at';
+      return [header, ...rows.map((r) => r.line)].join('\n') + '\n';
+    });
   }
 
   /** Live roll-up at one level over the caller's households, optionally under a region code. */

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { ConflictError, InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import {
-  cursor, pageSize, requireDate, requireText, residentForWrite, rowForWrite, scopeSql, siteForWrite,
+  auditWrite, cursor, pageSize, requireDate, requireText, residentForWrite, rowForWrite, scopeSql, siteForWrite,
 } from '../common';
 import { changeAndRecheck } from '../monitoring/recheck';
 
@@ -97,12 +97,15 @@ export class TrainingService {
     if (!Number.isInteger(input.capacity) || input.capacity < 1 || input.capacity > 10_000) {
       throw new InputError('input.capacity', 'Capacity is a whole number of places, 1 to 10000.', 'RANGE');
     }
-    const [row] = await this.db.query(
-      `INSERT INTO training_course AS c (site_id, region_code, skill, provider, place, starts_on, ends_on, capacity)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COURSE}`,
-      [site.siteId, site.regionCode, skill, provider, place, startsOn, endsOn, input.capacity],
-    );
-    return row;
+    return this.db.transaction(async (m) => {
+      const [row]: CourseRow[] = await m.query(
+        `INSERT INTO training_course AS c (site_id, region_code, skill, provider, place, starts_on, ends_on, capacity)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COURSE}`,
+        [site.siteId, site.regionCode, skill, provider, place, startsOn, endsOn, input.capacity],
+      );
+      await auditWrite(m, this.principal, 'training_course.create', row, { fields: ['skill', 'provider', 'place', 'startsOn', 'endsOn', 'capacity'] });
+      return row;
+    });
   }
 
   /** Enrolls a resident; the course's places are taken atomically (a full course → CONFLICT). */
@@ -118,6 +121,7 @@ export class TrainingService {
       if (!rows.length) throw new ConflictError('residentId', 'The resident is already enrolled in this course.', 'ALREADY_ENROLLED');
       const taken = await m.query(`WITH u AS (UPDATE training_course SET enrolled = enrolled + 1 WHERE id = $1 AND enrolled < capacity RETURNING id) SELECT * FROM u`, [course.id]);
       if (!taken.length) throw new ConflictError('courseId', 'The course is full.', 'COURSE_FULL');
+      await auditWrite(m, this.principal, 'enrollment.enroll', rows[0], { courseId: course.id });
       return rows[0];
     });
   }
@@ -147,6 +151,9 @@ export class TrainingService {
         enrollmentId: e.id, courseId: e.courseId, residentId: e.residentId, householdId: e.householdId, siteId: e.siteId, completedOn, skill: course.skill,
       });
       await mark([e.householdId]);
+      await auditWrite(m, this.principal, 'enrollment.complete', e, {
+        fields: ['completedOn', 'attendancePercent', 'skillLevel', 'certificateNumber'],
+      });
       return e;
     });
   }
@@ -163,6 +170,7 @@ export class TrainingService {
       );
       if (!rows.length) throw new ConflictError('enrollmentId', `The enrollment is already ${enrollment.status}.`, 'NOT_ENROLLED');
       await m.query(`UPDATE training_course SET enrolled = enrolled - 1 WHERE id = $1`, [enrollment.courseId]);
+      await auditWrite(m, this.principal, 'enrollment.drop', rows[0], { fields: ['droppedReason', 'attendancePercent'] });
       return rows[0];
     });
   }
@@ -181,6 +189,7 @@ export class TrainingService {
         [resident.residentId, resident.householdId, resident.siteId, resident.regionCode, name, input.level, certificateNumber, certifiedOn],
       );
       await mark([resident.householdId]);
+      await auditWrite(m, this.principal, 'skill.record', { id: row.id, ...resident }, { fields: ['name', 'level', 'certificateNumber', 'certifiedOn'] });
       return row;
     });
   }

@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, provinceDate, requireRole, type Clock, type Principal } from '@anju/kit';
-import { audit } from '../audit/audit';
+import {
+  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, provinceDate, requireRole, type Clock,
+  type Principal, audit,
+} from '@anju/kit';
 import { isUuid } from '../household/household.service';
 import { siteForWrite } from '../grid/grid.service';
 import { gridScopeSql, scopeSql } from '../scope';

@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { exportRoute, provinceMonth, type FileRequest, type FileRoute } from '@anju/kit';
-import { audit } from '../audit/audit';
+import { audit, exportRoute, provinceMonth, type FileRequest, type FileRoute } from '@anju/kit';
 import { scopeSql } from '../scope';
 import { siteInScope } from '../points/points-scope';
 import { PointsReportService, type MonthlyTotalRow } from '../points/points-report.service';

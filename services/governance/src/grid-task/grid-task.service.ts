@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidsOf } from '@anju/kit';
-import { audit, returning } from '../audit/audit';
+import {
+  ConflictError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidsOf, audit,
+  returning,
+} from '@anju/kit';
 import { isUuid } from '../household/household.service';
 import { cursor, pageSize } from '../scope';
 import type { GridTaskStatus } from './grid-task.entity';

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal } from '@anju/kit';
-import { audit } from '../audit/audit';
+import {
+  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, audit,
+} from '@anju/kit';
 import { isUuid } from '../household/household.service';
 import { gridScopeSql, scopeSql } from '../scope';
 

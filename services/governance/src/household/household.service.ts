@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, isUuid } from '@anju/kit';
+import {
+  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, isUuid, audit,
+} from '@anju/kit';
 import { publish } from '@anju/contracts';
-import { audit } from '../audit/audit';
 import { cursor, gridScopeSql, pageSize, scopeSql } from '../scope';
 
 export interface HouseholdRow {

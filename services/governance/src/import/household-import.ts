@@ -1,10 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  coversPlace, currentRequestId, isIsoDate, isMobilePhone, maskNationalId, maskPhone, parseNationalId, provinceDate, readSpreadsheet, xlsxBuffer,
-  type Clock, type NationalIdFacts, type PersonalDataVault, type Principal, type SheetRow, type SpreadsheetLimits,
+  audit, coversPlace, currentRequestId, isIsoDate, isMobilePhone, maskNationalId, maskPhone, parseNationalId, provinceDate, readSpreadsheet, xlsxBuffer,
+  returning, type Clock, type NationalIdFacts, type PersonalDataVault, type Principal, type SheetRow, type SpreadsheetLimits,
 } from '@anju/kit';
 import { publish, publishSelect } from '@anju/contracts';
-import { audit, returning } from '../audit/audit';
 import type { LabourCapacity, RelationToHead } from '../resident/resident.entity';
 import { nationalIdLookupsToday } from '../resident/resident.service';
 import {

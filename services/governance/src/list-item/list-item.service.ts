@@ -1,6 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, coversPlace, placeFilter, provinceDate, requireRole, type Clock, type Principal, uuidParam } from '@anju/kit';
-import { audit, returning } from '../audit/audit';
+import {
+  ConflictError, InputError, NotFoundError, coversPlace, placeFilter, provinceDate, requireRole, type Clock,
+  type Principal, uuidParam, audit, returning,
+} from '@anju/kit';
 import { isUuid } from '../household/household.service';
 import { siteForWrite } from '../grid/grid.service';
 import { cursor, pageSize } from '../scope';

@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Clock, type Principal, uuidsOf } from '@anju/kit';
+import {
+  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Clock,
+  type Principal, uuidsOf, audit, returning,
+} from '@anju/kit';
 import { publish } from '@anju/contracts';
-import { audit, returning } from '../audit/audit';
 import { isUuid } from '../household/household.service';
 import { cursor, pageSize } from '../scope';
 import type { MicroIssueLevel, MicroIssueOutcome } from './micro-issue.entity';

@@ -1,3 +1,4 @@
+import { auditLogMigration } from '@anju/kit';
 import { EventBatches1764400000000, EventTables1764201600000 } from '@anju/contracts';
 import { PlacesAndPeople1764201700000 } from './1764201700000-places-and-people';
 import { BuildingsAndGrids1764300000000 } from './1764300000000-buildings-and-grids';
@@ -15,6 +16,7 @@ import { SiteCounters1764400000000 } from './1764400000000-site-counters';
 import { NationalIdReveals1764400100000 } from './1764400100000-national-id-reveals';
 import { ImportJobs1764500000000 } from './1764500000000-import-jobs';
 import { ClosedTaskSources1764510000000 } from './1764510000000-closed-task-sources';
+import { PointsBalanceFollowsLedger1764520100000 } from './1764520100000-points-balance-follows-ledger';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
@@ -34,4 +36,6 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   EventBatches1764400000000,
   ImportJobs1764500000000,
   ClosedTaskSources1764510000000,
+  auditLogMigration('governance', 1764520000000),
+  PointsBalanceFollowsLedger1764520100000,
 ];

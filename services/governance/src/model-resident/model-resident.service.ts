@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, coversPlace, placeFilter, provinceDate, requireRole, type Clock, type Principal, uuidsOf } from '@anju/kit';
-import { audit, returning } from '../audit/audit';
+import {
+  ConflictError, InputError, NotFoundError, coversPlace, placeFilter, provinceDate, requireRole, type Clock,
+  type Principal, uuidsOf, audit, returning,
+} from '@anju/kit';
 import { isUuid } from '../household/household.service';
 
 export interface ModelResidentRow {

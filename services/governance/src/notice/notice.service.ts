@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Clock, type Principal, uuidsOf } from '@anju/kit';
-import { audit, returning } from '../audit/audit';
+import {
+  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Clock, type Principal,
+  uuidsOf, audit, returning,
+} from '@anju/kit';
 import { isUuid } from '../household/household.service';
 import { cursor, pageSize, type SqlRunner } from '../scope';
 import type { NoticeCategory, NoticeStatus } from './notice.entity';
@@ -160,7 +162,8 @@ export class NoticeService {
         `INSERT INTO notice_read (notice_id, resident_id, site_id) SELECT $1, r.id, r.site_id FROM resident r WHERE r.id = $2 ON CONFLICT DO NOTHING RETURNING site_id AS "siteId"`,
         [id, p.residentId],
       );
-      if (rows.length) await audit(m, p, { action: 'notice.read', entityType: 'Notice', entityId: id, siteId: rows[0].siteId });
+      // Every call is audited, a repeated one too (it changes nothing, and says so).
+      await audit(m, p, { action: 'notice.read', entityType: 'Notice', entityId: id, siteId: rows[0]?.siteId ?? null, detail: rows.length ? {} : { again: true } });
     });
     return row;
   }

@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, provinceDate, requireRole, type Clock, type Principal, uuidsOf } from '@anju/kit';
-import { audit } from '../audit/audit';
+import {
+  ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, provinceDate, requireRole, type Clock,
+  type Principal, uuidsOf, audit,
+} from '@anju/kit';
 import { siteForWrite } from '../grid/grid.service';
 import { isUuid } from '../household/household.service';
 import { cursor, pageSize } from '../scope';

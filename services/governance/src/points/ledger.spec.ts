@@ -1,4 +1,5 @@
-import { allowedUnderCaps, isUuid, updated } from './ledger';
+import { returning as updated } from '@anju/kit';
+import { allowedUnderCaps, isUuid } from './ledger';
 
 describe('allowedUnderCaps', () => {
   it('credits in full without caps', () => {

@@ -318,8 +318,3 @@ export async function creditFromEvents(m: EntityManager, credits: Omit<EventCred
   return entries.length;
 }
 
-/** Rows of an UPDATE … RETURNING: TypeORM's postgres driver answers `[rows, count]` for UPDATE and DELETE. */
-export function updated<T>(result: unknown): T[] {
-  const r = result as unknown[];
-  return (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number' ? r[0] : r) as T[];
-}

@@ -1,9 +1,11 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, type Clock, type Principal, uuidParam, isIsoDate, PROVINCE_ZONE_SQL } from '@anju/kit';
+import {
+  ConflictError, InputError, NotFoundError, type Clock, type Principal, uuidParam, isIsoDate, PROVINCE_ZONE_SQL,
+  audit,
+} from '@anju/kit';
 import { cursor, pageSize } from '../scope';
 import { ENTRY_COLUMNS, appendEntry, lockAccount, type EntryRow, type RuleRow, RULE_COLUMNS } from './ledger';
 import { residentForOfficer, residentInScope } from './points-scope';
-import { audit } from '../audit/audit';
 
 export interface AccountRow {
   residentId: string;

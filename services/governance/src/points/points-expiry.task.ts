@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Clock, ScheduledTask } from '@anju/kit';
-import { updated } from './ledger';
+import { returning, type Clock, type ScheduledTask } from '@anju/kit';
 
 const BATCH = 500;
 
@@ -23,7 +22,7 @@ export async function expirePoints(db: DataSource, now: Date): Promise<{ residen
     const done = await db.transaction(async (m) => {
       // Lock first, in a statement of its own, so the totals below see every entry committed before the lock.
       await m.query(`SELECT 1 FROM points_account WHERE resident_id = ANY($1::uuid[]) ORDER BY resident_id FOR UPDATE`, [ids]);
-      const rows = updated<{ points: number }>(await m.query(
+      const rows = returning<{ points: number }>(await m.query(
         `WITH agg AS (
            SELECT e.resident_id,
                   coalesce(sum(e.points) FILTER (WHERE e.points > 0 AND e.kind IN ('credit', 'grant') AND e.expires_at <= $2), 0) AS matured,

@@ -1,8 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, uuidsOf } from '@anju/kit';
-import { RULE_COLUMNS, isUuid, updated, type PointsEventName, type RuleRow } from './ledger';
+import {
+  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, uuidsOf, audit,
+  returning,
+} from '@anju/kit';
+import { RULE_COLUMNS, isUuid, type PointsEventName, type RuleRow } from './ledger';
 import { siteInScope } from './points-scope';
-import { audit } from '../audit/audit';
 
 export interface DefinePointsRuleInput {
   siteId?: string | null;
@@ -91,7 +93,7 @@ export class PointsRuleService {
       throw new ForbiddenError('A county-wide rule is retired by officers of the county.');
     }
     return this.db.transaction(async (m) => {
-      const [row] = updated<RuleRow>(await m.query(
+      const [row] = returning<RuleRow>(await m.query(
         `UPDATE points_rule pr SET active = false, retired_at = coalesce(retired_at, now()) WHERE pr.id = $1 RETURNING ${RULE_COLUMNS}`,
         [id],
       ));

@@ -1,9 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, type Clock, type Principal } from '@anju/kit';
+import {
+  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, type Clock, type Principal, audit,
+  returning,
+} from '@anju/kit';
 import { cursor, pageSize } from '../scope';
-import { appendEntry, isUuid, lockAccount, updated } from './ledger';
+import { appendEntry, isUuid, lockAccount } from './ledger';
 import { siteInScope } from './points-scope';
-import { audit } from '../audit/audit';
 
 export type RedemptionStatus = 'pending' | 'fulfilled' | 'cancelled';
 
@@ -58,32 +60,42 @@ export class RedemptionService {
 
     if (!isUuid(residentId)) throw new NotFoundError('input.residentId', 'No such resident in your scope.');
     const actor = `${p.role}:${p.subject}`;
-    // One statement, so one round trip and an implicit transaction: lock the resident's account
+    // One statement (then its audit row, in the same transaction): lock the resident's account
     // (FOR UPDATE: its latest balance), take one unit of stock by a conditional update only if that
     // balance covers the price, write the redemption and its ledger entry, move the balance. Either
     // all of it happens or none of it; the reward's row lock lasts this one statement.
-    const rows: RedemptionRow[] = await this.db.query(
-      `WITH acct AS (
-         SELECT a.resident_id, a.balance, r.site_id, r.region_code FROM points_account a JOIN resident r ON r.id = a.resident_id
-          WHERE a.resident_id = $1 AND r.site_id = $3 FOR UPDATE OF a),
-       taken AS (
-         UPDATE points_reward rw SET stock = rw.stock - 1
-          WHERE rw.id = $2 AND rw.active AND rw.stock >= 1 AND rw.price = $4 AND EXISTS (SELECT 1 FROM acct WHERE acct.balance >= $4)
-          RETURNING rw.id, rw.site_id, rw.region_code, rw.price),
-       rd AS (
-         INSERT INTO points_redemption (reward_id, resident_id, site_id, region_code, points, requested_by)
-         SELECT taken.id, acct.resident_id, taken.site_id, taken.region_code, taken.price, $5 FROM taken, acct
-         RETURNING *),
-       e AS (
-         INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, redemption_id, reason, actor, occurred_at, recorded_at)
-         SELECT acct.resident_id, acct.site_id, acct.region_code, 'redeem', -rd.points, acct.balance - rd.points, rd.id, 'reward redeemed', $5, $6, $6
-           FROM rd, acct
-         RETURNING resident_id, points),
-       moved AS (
-         UPDATE points_account a SET balance = a.balance + e.points, updated_at = now() FROM e WHERE a.resident_id = e.resident_id RETURNING 1)
-       SELECT ${COLUMNS} FROM rd`,
-      [residentId, reward.id, reward.siteId, reward.price, actor, this.clock.now()],
-    );
+    const rows = await this.db.transaction(async (m) => {
+      const done: RedemptionRow[] = await m.query(
+        `WITH acct AS (
+           SELECT a.resident_id, a.balance, r.site_id, r.region_code FROM points_account a JOIN resident r ON r.id = a.resident_id
+            WHERE a.resident_id = $1 AND r.site_id = $3 FOR UPDATE OF a),
+         taken AS (
+           UPDATE points_reward rw SET stock = rw.stock - 1
+            WHERE rw.id = $2 AND rw.active AND rw.stock >= 1 AND rw.price = $4 AND EXISTS (SELECT 1 FROM acct WHERE acct.balance >= $4)
+            RETURNING rw.id, rw.site_id, rw.region_code, rw.price),
+         rd AS (
+           INSERT INTO points_redemption (reward_id, resident_id, site_id, region_code, points, requested_by)
+           SELECT taken.id, acct.resident_id, taken.site_id, taken.region_code, taken.price, $5 FROM taken, acct
+           RETURNING *),
+         e AS (
+           INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, redemption_id, reason, actor, occurred_at, recorded_at)
+           SELECT acct.resident_id, acct.site_id, acct.region_code, 'redeem', -rd.points, acct.balance - rd.points, rd.id, 'reward redeemed', $5, $6, $6
+             FROM rd, acct
+           RETURNING resident_id, points),
+         moved AS (
+           UPDATE points_account a SET balance = a.balance + e.points, updated_at = now() FROM e WHERE a.resident_id = e.resident_id RETURNING 1)
+         SELECT ${COLUMNS} FROM rd`,
+        [residentId, reward.id, reward.siteId, reward.price, actor, this.clock.now()],
+      );
+      // The resident, or an officer on the resident's behalf: one audit row with the redemption, or neither.
+      if (done.length) {
+        await audit(m, p, {
+          action: 'points_redemption.redeem', entityType: 'points_redemption', entityId: done[0].id,
+          siteId: reward.siteId, regionCode: reward.regionCode, detail: { residentId, rewardId: reward.id, points: done[0].points },
+        });
+      }
+      return done;
+    });
     if (rows.length) return rows[0];
 
     // Nothing was written; say why (read after the fact, only to choose the error).
@@ -110,7 +122,7 @@ export class RedemptionService {
     return this.db.transaction(async (m) => {
       const r = await this.lockRedemption(m, id);
       if (r.status !== 'pending') throw new ConflictError('id', `The redemption is already ${r.status}.`, 'NOT_PENDING');
-      const [row] = updated<RedemptionRow>(await m.query(
+      const [row] = returning<RedemptionRow>(await m.query(
         `UPDATE points_redemption rd SET status = 'fulfilled', settled_at = now(), settled_by = $2 WHERE rd.id = $1 RETURNING ${COLUMNS}`,
         [id, `${this.principal.role}:${this.principal.subject}`],
       ));
@@ -132,7 +144,7 @@ export class RedemptionService {
       if (!account) throw new Error('ledger invariant: a redemption without an account');
       await appendEntry(m, account, { kind: 'refund', points: r.points, redemptionId: r.id, reason: why, actor: `${p.role}:${p.subject}`, recordedAt: this.clock.now() });
       await m.query(`UPDATE points_reward SET stock = stock + 1 WHERE id = $1`, [r.rewardId]);
-      const [row] = updated<RedemptionRow>(await m.query(
+      const [row] = returning<RedemptionRow>(await m.query(
         `UPDATE points_redemption rd SET status = 'cancelled', settled_at = now(), settled_by = $2, cancel_reason = $3 WHERE rd.id = $1 RETURNING ${COLUMNS}`,
         [id, `${p.role}:${p.subject}`, why],
       ));

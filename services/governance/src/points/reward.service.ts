@@ -1,8 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, placeFilter, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
-import { isUuid, updated } from './ledger';
+import {
+  ConflictError, InputError, NotFoundError, placeFilter, requireRole, type Principal, uuidsOf, uuidParam, audit,
+  returning,
+} from '@anju/kit';
+import { isUuid } from './ledger';
 import { siteInScope } from './points-scope';
-import { audit } from '../audit/audit';
 
 export type RewardKind = 'goods' | 'service' | 'privilege';
 
@@ -84,7 +86,7 @@ export class RewardService {
     if (!reward) throw new NotFoundError('id', 'No such reward.');
     const site = await siteInScope(this.db, this.principal, reward.siteId, 'id');
     return this.db.transaction(async (m) => {
-      const [row] = updated<RewardRow>(await m.query(`UPDATE points_reward rw SET stock = stock + $2 WHERE rw.id = $1 RETURNING ${REWARD_COLUMNS}`, [id, quantity]));
+      const [row] = returning<RewardRow>(await m.query(`UPDATE points_reward rw SET stock = stock + $2 WHERE rw.id = $1 RETURNING ${REWARD_COLUMNS}`, [id, quantity]));
       await audit(m, this.principal, { action: 'points_reward.restock', entityType: 'points_reward', entityId: id, siteId: site.id, regionCode: site.regionCode, detail: { quantity, stock: row.stock } });
       return row;
     });

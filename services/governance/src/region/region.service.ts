@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, requireRole, type Principal } from '@anju/kit';
+import { ConflictError, InputError, NotFoundError, requireRole, type Principal, audit } from '@anju/kit';
 import { regionLevelOf, type Region } from './region.entity';
-import { audit } from '../audit/audit';
 import { RegionDirectory } from './region-directory';
 
 const COLUMNS = `code, name, level, parent_code AS "parentCode"`;

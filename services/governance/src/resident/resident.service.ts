@@ -1,12 +1,12 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import {
-  AppError, ConflictError, InputError, NotFoundError, coversPlace, isMobilePhone, maskNationalId, maskPhone, parseNationalId, requireRole,
-  isIsoDate, provinceDate, startOfProvinceDay, type Clock, type PersonalDataVault, type Principal,
+  AppError, ConflictError, InputError, NotFoundError, coversPlace, isMobilePhone, maskNationalId, maskPhone,
+  parseNationalId, requireRole, isIsoDate, provinceDate, startOfProvinceDay, type Clock, type PersonalDataVault,
+  type Principal, audit, returning,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { isUuid, type HouseholdService } from '../household/household.service';
-import { audit, returning } from '../audit/audit';
 import { cursor, pageSize, scopeSql } from '../scope';
 import type { LabourCapacity, RelationToHead } from './resident.entity';
 

@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Clock, type Principal, uuidsOf } from '@anju/kit';
-import { audit, returning } from '../audit/audit';
+import {
+  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Clock,
+  type Principal, uuidsOf, audit, returning,
+} from '@anju/kit';
 import { siteForWrite } from '../grid/grid.service';
 import { isUuid } from '../household/household.service';
 

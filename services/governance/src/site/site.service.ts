@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal } from '@anju/kit';
+import {
+  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, audit,
+} from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { cursor, pageSize, scopeSql } from '../scope';
-import { audit } from '../audit/audit';
 
 export interface SiteRow {
   id: string;

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, coversPlace, cursor, provinceDate, requireRole, siteCountSql, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, audit, coversPlace, cursor, provinceDate, requireRole, siteCountSql, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { findSite, publish } from '@anju/contracts';
 import { demandScope, isDate, isOfficer, OFFICERS, isUuid } from '../scope';
 import type { DemandStatus, Urgency } from './demand.entity';
@@ -164,6 +164,11 @@ export class DemandService {
           input.windowStart ?? null, input.windowEnd ?? null, input.householdId ?? null, this.principal.subject, hours],
       );
       await m.query(`INSERT INTO demand_transition (demand_id, from_status, to_status, by_subject) VALUES ($1, NULL, 'open', $2)`, [row.id, this.principal.subject]);
+      await audit(m, this.principal, {
+        action: 'demand.record', entityType: 'demand', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode,
+        // Raised for a household (an officer acting on its behalf) when householdId is set.
+        detail: { householdId: row.householdId, fields: ['category', 'description', 'urgency', 'languages', 'requiredSkills', 'window', 'hours'] },
+      });
       if (afterInsert) await afterInsert(m, row.id);
       return row;
     });
@@ -216,6 +221,10 @@ export class DemandService {
           demandId, siteId: row.siteId, householdId: row.householdId, unitId: row.unitId, fulfilledAt: new Date(updated.statusChangedAt).toISOString(),
         });
       }
+      await audit(m, p, {
+        action: `demand.${action}`, entityType: 'demand', entityId: demandId, siteId: row.siteId, regionCode: row.regionCode,
+        detail: { from: row.status, to: step.to, householdId: row.householdId, ...(action === 'claim' ? { unitId: p.unitId } : {}) },
+      });
       return updated;
     });
   }

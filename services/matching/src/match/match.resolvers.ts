@@ -1,4 +1,4 @@
-import { ForbiddenError, NotFoundError, requireRole } from '@anju/kit';
+import { ForbiddenError, NotFoundError, audit, requireRole } from '@anju/kit';
 import type { MatchingContext } from '../context';
 import type { Explanation } from '../engine';
 import { isUuid } from '../scope';
@@ -16,7 +16,14 @@ export const matchResolvers = {
   Mutation: {
     runBatchMatch: async (_: unknown, __: unknown, ctx: MatchingContext) => {
       requireRole(ctx.principal, 'province');
-      return ctx.db.transaction((m) => runBatch(m, ctx.clock.now()));
+      return ctx.db.transaction(async (m) => {
+        const run = await runBatch(m, ctx.clock.now());
+        await audit(m, ctx.principal, {
+          action: 'batch_match.run', entityType: 'batch_match', entityId: ctx.requestId,
+          detail: { demands: run.demands, volunteers: run.volunteers, assigned: run.assigned },
+        });
+        return run;
+      });
     },
   },
   Candidate: {

@@ -1,4 +1,4 @@
-import { runtimeRoleMigration } from '@anju/kit';
+import { auditLogMigration, runtimeRoleMigration } from '@anju/kit';
 import { SiteCounters1764400000000 } from './1764400000000-site-counters';
 import { AssignmentsByDemand1764400100000 } from './1764400100000-assignments-by-demand';
 import { EventBatches1764400000000, EventTables1764201600000, SiteDirectory1764201650000 } from '@anju/contracts';
@@ -9,4 +9,5 @@ import { ClosedGaps1764410000000 } from './1764410000000-closed-gaps';
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, SiteDirectory1764201650000, Demands1764202000000, ClaimsVolunteersAssignments1764340000000,
   runtimeRoleMigration('matching', 1764349000000), SiteCounters1764400000000,
-  AssignmentsByDemand1764400100000, EventBatches1764400000000, ClosedGaps1764410000000];
+  AssignmentsByDemand1764400100000, EventBatches1764400000000, ClosedGaps1764410000000,
+  auditLogMigration('matching', 1764520000000)];

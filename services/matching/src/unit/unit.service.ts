@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, audit, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { isUuid } from '../scope';
 
 export type UnitKind = 'party_org' | 'department' | 'enterprise' | 'social_org';
@@ -60,8 +60,13 @@ export class UnitService {
       if (!/^\d{2,6}$/.test(r)) throw new InputError('input.regions', `Not a region code: ${r}.`, 'FORMAT');
       if (!p.regions.some((mine) => r.startsWith(mine))) throw new ForbiddenError(`Region ${r} is outside your scope.`);
     }
-    const [row] = await this.db.query(`INSERT INTO unit AS u (name, kind, regions, registered_by) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`, [name, input.kind, regions, p.subject]);
-    return row;
+    return this.db.transaction(async (m) => {
+      const [row]: UnitRow[] = await m.query(
+        `INSERT INTO unit AS u (name, kind, regions, registered_by) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`, [name, input.kind, regions, p.subject],
+      );
+      await audit(m, p, { action: 'unit.register', entityType: 'unit', entityId: row.id, detail: { regions, fields: ['name', 'kind'] } });
+      return row;
+    });
   }
 
   /**

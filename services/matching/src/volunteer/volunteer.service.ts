@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, audit, coversPlace, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { findSite, publish } from '@anju/contracts';
 import { isDate, isOfficer, OFFICERS, isUuid, volunteerScope } from '../scope';
 import { matchOne } from '../match/match.service';
@@ -104,6 +104,10 @@ export class VolunteerService {
         throw err;
       });
       await this.insertWindows(m, row.id, windows);
+      await audit(m, this.principal, {
+        action: 'volunteer.register', entityType: 'volunteer', entityId: row.id, siteId: site.siteId, regionCode: site.regionCode,
+        detail: { residentId: input.residentId ?? null, windows: windows.length, fields: ['displayName', 'skills', 'languages', 'weeklyHours'] },
+      });
       return row;
     });
   }
@@ -120,7 +124,13 @@ export class VolunteerService {
     const [v] = await this.byIds([volunteerId]);
     if (!v) throw new NotFoundError('volunteerId', 'No such volunteer.');
     if (!(this.principal.role === 'volunteer' || isOfficer(this.principal))) throw new ForbiddenError();
-    await this.db.transaction((m) => this.insertWindows(m, volunteerId, checked));
+    await this.db.transaction(async (m) => {
+      await this.insertWindows(m, volunteerId, checked);
+      await audit(m, this.principal, {
+        action: 'volunteer.add_availability', entityType: 'volunteer', entityId: v.id, siteId: v.homeSiteId, regionCode: v.regionCode,
+        detail: { windows: checked.length },
+      });
+    });
     return v;
   }
 
@@ -161,6 +171,10 @@ export class VolunteerService {
         await m.query(`UPDATE volunteer SET failed = failed + 1 WHERE id = $1`, [a.volunteerId]);
         await matchOne(m, a.demandId, this.now());
       }
+      await audit(m, this.principal, {
+        action: accept ? 'assignment.accept' : 'assignment.decline', entityType: 'assignment', entityId: a.id,
+        detail: { demandId: a.demandId, volunteerId: a.volunteerId },
+      });
       return updated;
     });
   }
@@ -185,6 +199,10 @@ export class VolunteerService {
         `INSERT INTO service_record AS r (volunteer_id, assignment_id, demand_id, site_id, region_code, hours, served_on, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${RECORD_COLUMNS}`,
         [a.volunteerId, a.id, a.demandId, a.siteId, a.regionCode, input.hours, input.servedOn, p.subject]);
+      await audit(m, p, {
+        action: 'service_record.record', entityType: 'service_record', entityId: row.id, siteId: a.siteId, regionCode: a.regionCode,
+        detail: { assignmentId: a.id, demandId: a.demandId, volunteerId: a.volunteerId, fields: ['hours', 'servedOn'] },
+      });
       return row;
     });
   }
@@ -207,6 +225,10 @@ export class VolunteerService {
       await publish(m, 'service.verified', {
         serviceRecordId: row.id, volunteerId: row.volunteerId, volunteerResidentId: r.residentId, demandId: row.demandId,
         siteId: row.siteId, hours: row.hours, verifiedAt: new Date(row.verifiedAt!).toISOString(),
+      });
+      await audit(m, p, {
+        action: 'service_record.verify', entityType: 'service_record', entityId: row.id, siteId: row.siteId, regionCode: r.regionCode,
+        detail: { volunteerId: row.volunteerId, demandId: row.demandId },
       });
       return row;
     });

@@ -1,10 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, type Clock, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import {
+  ConflictError, ForbiddenError, InputError, NotFoundError, type Clock, type Principal, uuidsOf, uuidParam, audit,
+} from '@anju/kit';
 import { publish } from '@anju/contracts';
 import {
   iso, isoDateTime, isUuid, maskPhone, organizationToManage, ownedScope, pageArgs, returned, scopedRow, servesRegion, siteRegion, text, toPage,
 } from '../shared/scope';
-import { audit } from '../shared/audit';
 
 export const ACTIVITY_KINDS = ['CULTURAL', 'COMPETITION', 'EDUCATION', 'HEALTH', 'VOLUNTEERING', 'OTHER'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];

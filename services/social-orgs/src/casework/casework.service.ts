@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { InputError, NotFoundError, provinceDate, type Clock, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import {
+  InputError, NotFoundError, provinceDate, type Clock, type Principal, uuidsOf, uuidParam, audit,
+} from '@anju/kit';
 import { iso, isoDate, isUuid, organizationToManage, pageArgs, placedScope, scopedRow, servesRegion, siteRegion, text, toPage } from '../shared/scope';
-import { audit } from '../shared/audit';
 
 export type CaseKind = 'FAMILY_THERAPY' | 'MUTUAL_AID_GROUP' | 'INDIVIDUAL_SUPPORT';
 export type Agency = 'CIVIL_AFFAIRS' | 'JUSTICE' | 'TRADE_UNION' | 'YOUTH_LEAGUE' | 'WOMENS_FEDERATION';

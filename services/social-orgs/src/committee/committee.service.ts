@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, requireRole, type Principal, uuidsOf } from '@anju/kit';
+import {
+  ConflictError, ForbiddenError, InputError, NotFoundError, requireRole, type Principal, uuidsOf, audit,
+} from '@anju/kit';
 import { iso, isUuid, optionalText, pageArgs, text, toPage } from '../shared/scope';
-import { audit } from '../shared/audit';
 
 export interface CommitteeRow { id: string; seq: string; name: string; field: string; regionCode: string }
 export interface MemberRow { id: string; committeeId: string; name: string; expertise: string; affiliation: string | null; organizationId: string | null }
@@ -82,7 +83,7 @@ export class CommitteeService {
       const rows = await m.query(`INSERT INTO committee (name, field, region_code, created_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
         [name, field, input.regionCode, this.principal.subject]);
       if (!rows.length) throw new ConflictError('input.name', 'A committee with this name exists in this region.', 'DUPLICATE');
-      await audit(m, this.principal, { action: 'committee.create', entityType: 'ProfessionalCommittee', entityId: rows[0].id, detail: { regionCode: input.regionCode } });
+      await audit(m, this.principal, { action: 'committee.create', entityType: 'ProfessionalCommittee', entityId: rows[0].id, regionCode: input.regionCode, detail: { regionCode: input.regionCode } });
       return rows[0].id as string;
     });
     return (await this.byIds([id]))[0];

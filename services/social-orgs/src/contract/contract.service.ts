@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import {
+  ConflictError, ForbiddenError, InputError, requireRole, type Principal, uuidsOf, uuidParam, audit,
+} from '@anju/kit';
 import { iso, isoDate, isUuid, organizationToManage, pageArgs, placedScope, scopedRow, text, toPage } from '../shared/scope';
-import { audit } from '../shared/audit';
 import { checkScore, gradeOf } from '../venture/grade';
 
 export interface ContractRow {
@@ -91,7 +92,7 @@ export class ContractService {
           [id, orgId, milestones.map((x) => x.title), milestones.map((x) => x.dueOn), regionCode],
         );
       }
-      await audit(m, this.principal, { action: 'contract.sign', entityType: 'ServiceContract', entityId: id, organizationId: orgId, detail: { regionCode } });
+      await audit(m, this.principal, { action: 'contract.sign', entityType: 'ServiceContract', entityId: id, organizationId: orgId, regionCode, detail: { regionCode } });
       return id as string;
     });
     return (await this.byIds([id]))[0];

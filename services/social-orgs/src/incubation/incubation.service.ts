@@ -1,9 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, requireRole, type Principal, uuidsOf } from '@anju/kit';
+import { ConflictError, InputError, NotFoundError, requireRole, type Principal, uuidsOf, audit } from '@anju/kit';
 import { organizationScope } from '../organization/organization.service';
 import type { IncubationStage } from '../organization/organization.entity';
 import { iso, isUuid, ownedScope, text } from '../shared/scope';
-import { audit } from '../shared/audit';
 import { canAdvance, INCUBATION_NEXT } from './incubation.rules';
 
 export interface IncubationStepRow {

@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { ForbiddenError, InputError, type Principal, uuidsOf, uuidParam, audit } from '@anju/kit';
 import { isUuid, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
-import { audit } from '../shared/audit';
 
 export type MicroServiceKind = 'AFTER_SCHOOL_CLASS' | 'ELDERLY_CARE' | 'HEALTH_CHECK' | 'MICRO_MARKET' | 'MICRO_STAGE';
 

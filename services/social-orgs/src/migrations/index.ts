@@ -1,4 +1,4 @@
-import { runtimeRoleMigration } from '@anju/kit';
+import { auditLogMigration, runtimeRoleMigration } from '@anju/kit';
 import { EventBatches1764400000000, EventTables1764201600000, SiteDirectory1764201650000 } from '@anju/contracts';
 import { Organizations1764201900000 } from './1764201900000-organizations';
 import { ActivitiesIncubationWorkersCases1764330000000 } from './1764330000000-activities-incubation-workers-cases';
@@ -18,4 +18,5 @@ export const migrations = [EventTables1764201600000, Organizations1764201900000,
   PlacedRecords1764400300000,
   ResidentsAndFeedbackPeriods1764400400000,
   EventBatches1764400000000,
+  auditLogMigration('social_orgs', 1764520000000),
 ];

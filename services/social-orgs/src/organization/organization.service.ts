@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, requireRole, type Principal, uuidsOf } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, requireRole, type Principal, uuidsOf, audit } from '@anju/kit';
 import type { IncubationStage, OrganizationKind } from './organization.entity';
-import { audit } from '../shared/audit';
 
 export interface OrganizationRow {
   id: string;

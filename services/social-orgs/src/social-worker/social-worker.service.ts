@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, provinceMonth, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import {
+  ConflictError, ForbiddenError, InputError, NotFoundError, provinceMonth, type Principal, uuidsOf, uuidParam, audit,
+} from '@anju/kit';
 import { iso, isoDate, isUuid, optionalText, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
-import { audit } from '../shared/audit';
 
 export type Qualification = 'NONE' | 'ASSISTANT_SOCIAL_WORKER' | 'SOCIAL_WORKER' | 'SENIOR_SOCIAL_WORKER';
 

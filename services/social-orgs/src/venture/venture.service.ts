@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, NotFoundError, provinceDate, requireRole, type Clock, type Principal, uuidsOf } from '@anju/kit';
+import {
+  ConflictError, ForbiddenError, InputError, NotFoundError, provinceDate, requireRole, type Clock, type Principal,
+  uuidsOf, audit,
+} from '@anju/kit';
 import { iso, isoDate, isUuid, optionalText, pageArgs, placedScope, scopedRow, text, toPage } from '../shared/scope';
-import { audit } from '../shared/audit';
 import { checkScore, gradeOf } from './grade';
 import { canMove, VENTURE_TRANSITIONS, type VentureStatus } from './venture.rules';
 
