@@ -1,7 +1,9 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { Headers } from 'node-fetch';
 import type { Principal } from '@anju/kit';
-import { SubgraphDataSource, errorFromSubgraphBody, forwardHeaders, type GatewayContext } from '../src/subgraph-data-source';
+import { SubgraphDataSource, errorFromSubgraphBody, forwardHeaders, keepAliveFetcher, type GatewayContext } from '../src/subgraph-data-source';
 
 const principal: Principal = { subject: 'p', role: 'province', regions: ['53'], sites: [], grids: [] };
 const context: GatewayContext = { authorization: 'Bearer abc.def.ghi', requestId: 'req-1', principal };
@@ -67,5 +69,56 @@ describe('errorFromSubgraphBody', () => {
     const internal = errorFromSubgraphBody(502, 'Bad gateway');
     expect(internal.extensions).toEqual({});
     expect(internal.message).toBe('The subgraph answered HTTP 502.');
+  });
+});
+
+describe('keepAliveFetcher', () => {
+  let server: http.Server;
+  let url: string;
+  const sockets = new Set<unknown>();
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      sockets.add(req.socket);
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        if (req.url === '/slow') return; // never answers
+        const status = req.url === '/refused' ? 401 : 200;
+        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'max-age=30, public' });
+        res.end(JSON.stringify({ data: { echo: JSON.parse(body || '{}'), auth: req.headers.authorization ?? null, name: '李四' } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const post = (fetcher: ReturnType<typeof keepAliveFetcher>, path: string, body: unknown) =>
+    fetcher(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer t' }, body: JSON.stringify(body) });
+
+  it('sends the body and headers, and reads status, headers and a UTF-8 JSON answer; calls share one connection', async () => {
+    const fetcher = keepAliveFetcher(5_000);
+    sockets.clear();
+    const first = await post(fetcher, '/graphql', { query: '{ a }' });
+    const second = await post(fetcher, '/graphql', { query: '{ b }' });
+    expect([first.ok, first.status, first.headers.get('Cache-Control'), first.headers.get('x-missing')]).toEqual([true, 200, 'max-age=30, public', null]);
+    expect(await first.json()).toEqual({ data: { echo: { query: '{ a }' }, auth: 'Bearer t', name: '李四' } });
+    expect(JSON.parse(await second.text()).data.echo).toEqual({ query: '{ b }' });
+    expect(sockets.size).toBe(1);
+  });
+
+  it('hands a refusal over as it came (the data source turns it into the subgraph’s error)', async () => {
+    const res = await post(keepAliveFetcher(5_000), '/refused', {});
+    expect([res.ok, res.status]).toEqual([false, 401]);
+    expect((await res.json()).data.auth).toBe('Bearer t');
+  });
+
+  it('fails a call the subgraph does not answer in time, and one it cannot reach', async () => {
+    await expect(post(keepAliveFetcher(200), '/slow', {})).rejects.toThrow(/did not answer within 200 ms/);
+    await expect(keepAliveFetcher(1_000)('http://127.0.0.1:1/graphql', { method: 'POST', body: '{}' })).rejects.toThrow(/ECONNREFUSED/);
   });
 });
