@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ConfigError, assertProductionSafe, loadConfig, platformSettings } from '@anju/kit';
 import { REPO_ROOT } from '@anju/testing';
+import { API_NODE_OPTIONS } from '../packages/devtools/src/bench/harness';
 
 /**
  * Safe defaults (issue 14, item 7): what ships must be safe when nobody sets anything. A process
@@ -73,5 +74,14 @@ describe('safe defaults', () => {
       expect([name, refs.includes('anju-db-owner')]).toEqual([name, name.endsWith('-worker')]);
       if (name !== 'gateway') expect([name, refs.includes(`anju-db-${name.replace(/-(api|worker)$/, '')}`)]).toEqual([name, true]);
     }
+  });
+
+  it('compose, Kubernetes and the benchmarks bound the V8 heap of every API and the gateway alike, and of no worker', () => {
+    const apis = ['governance-api', 'employment-api', 'social-orgs-api', 'matching-api', 'gateway'];
+    const inCompose = Object.entries(compose.services).filter(([, s]) => s.environment?.NODE_OPTIONS).map(([name, s]) => [name, s.environment!.NODE_OPTIONS]);
+    expect(inCompose).toEqual(apis.map((name) => [name, API_NODE_OPTIONS]));
+    const inK8s = manifests.filter((m) => m.doc.kind === 'Deployment').flatMap((m) => (m.doc.spec.template.spec.containers as { env?: { name: string; value: string }[] }[])
+      .flatMap((c) => (c.env ?? []).filter((e) => e.name === 'NODE_OPTIONS').map((e) => [m.doc.metadata.name, e.value])));
+    expect(inK8s.sort()).toEqual(apis.map((name) => [name, API_NODE_OPTIONS]).sort());
   });
 });

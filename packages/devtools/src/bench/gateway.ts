@@ -5,7 +5,7 @@ import { SERVICES } from '@anju/contracts';
 import { checkCharacter, loadConfig, mintToken, platformSettings } from '@anju/kit';
 import type { Benchmark } from './index';
 import { benchSecrets, serviceDatabaseEnv } from './platform';
-import { Children, REPO_ROOT, assertNoLoadErrors, freePort, load, machine, recreateDatabase, table, waitForOk, writeReport, type LoadResult } from './harness';
+import { API_NODE_OPTIONS, Children, REPO_ROOT, assertNoLoadErrors, freePort, load, machine, recreateDatabase, table, waitForOk, writeReport, type LoadResult } from './harness';
 
 /**
  * One resident by id, straight to the governance subgraph and through the gateway: what the
@@ -64,11 +64,11 @@ async function run(): Promise<void> {
     const urls = Object.fromEntries(services.map((s) => [`${envName(s)}_URL`, `http://127.0.0.1:${ports[s]}/graphql`]));
     // One at a time: each runs its migrations at boot (under the advisory lock anyway).
     for (const s of services) {
-      children.start(s, `services/${s}/src/api.ts`, { ...common, ...serviceDatabaseEnv(databaseUrl, s), [`${envName(s)}_PORT`]: String(ports[s]) });
+      children.start(s, `services/${s}/src/api.ts`, { ...common, ...serviceDatabaseEnv(databaseUrl, s), [`${envName(s)}_PORT`]: String(ports[s]) }, API_NODE_OPTIONS);
       await waitForOk(`http://127.0.0.1:${ports[s]}/ready`, children);
     }
     const gatewayPort = await freePort();
-    children.start('gateway', 'gateway/src/server.ts', { ...common, ...urls, GATEWAY_PORT: String(gatewayPort), GATEWAY_METRICS_PORT: '0' });
+    children.start('gateway', 'gateway/src/server.ts', { ...common, ...urls, GATEWAY_PORT: String(gatewayPort), GATEWAY_METRICS_PORT: '0' }, API_NODE_OPTIONS);
     await waitForOk(`http://127.0.0.1:${gatewayPort}/ready`, children);
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}/graphql`;
     const directUrl = urls.GOVERNANCE_URL;

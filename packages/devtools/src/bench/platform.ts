@@ -8,7 +8,7 @@ import { generateSigningKeys, serviceLoginUrl, issuerSettings, loadConfig, mintT
 import { seed } from '../seed/seed';
 import { formatReport } from '../seed/index';
 import { SCALES, planWorld, sitePeople, type Scale } from '../seed/world';
-import { ADMIN_DATABASE_URL, Children, REPO_ROOT, freePort, recreateDatabase, waitForOk } from './harness';
+import { ADMIN_DATABASE_URL, API_NODE_OPTIONS, Children, REPO_ROOT, freePort, recreateDatabase, waitForOk } from './harness';
 
 /**
  * A benchmark database that holds a seeded Yunnan, and the platform started over it. The
@@ -100,7 +100,7 @@ export async function startPlatform(children: Children, env: Record<string, stri
   for (const s of services) ports[s] = await freePort();
   const urls = Object.fromEntries(services.map((s) => [`${envName(s)}_URL`, `http://127.0.0.1:${ports[s]}/graphql`]));
   for (const s of services) {
-    children.start(`${s}-api`, `services/${s}/src/api.ts`, { ...env, ...serviceDatabaseEnv(env.DATABASE_URL, s), [`${envName(s)}_PORT`]: String(ports[s]) });
+    children.start(`${s}-api`, `services/${s}/src/api.ts`, { ...env, ...serviceDatabaseEnv(env.DATABASE_URL, s), [`${envName(s)}_PORT`]: String(ports[s]) }, API_NODE_OPTIONS);
     await waitForOk(`http://127.0.0.1:${ports[s]}/ready`, children);
   }
   const gatewayUrl = await startGatewayChild(children, 'gateway', { ...env, ...urls });
@@ -110,7 +110,7 @@ export async function startPlatform(children: Children, env: Record<string, stri
 /** One more gateway process over the same subgraphs (another setting to compare with). */
 export async function startGatewayChild(children: Children, name: string, env: Record<string, string>): Promise<string> {
   const port = await freePort();
-  children.start(name, 'gateway/src/server.ts', { ...env, GATEWAY_PORT: String(port), GATEWAY_METRICS_PORT: '0' });
+  children.start(name, 'gateway/src/server.ts', { ...env, GATEWAY_PORT: String(port), GATEWAY_METRICS_PORT: '0' }, API_NODE_OPTIONS);
   await waitForOk(`http://127.0.0.1:${port}/ready`, children);
   return `http://127.0.0.1:${port}/graphql`;
 }

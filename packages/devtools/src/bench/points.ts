@@ -7,7 +7,7 @@ import { EVENTS, RELAY_BATCH, eventJobOptions, inboxQueueName, type EventEnvelop
 import { loadConfig, mintToken, platformSettings, setting } from '@anju/kit';
 import type { Benchmark } from './index';
 import { benchSecrets, serviceDatabaseEnv } from './platform';
-import { Children, freePort, machine, recreateDatabase, table, waitForOk, writeReport } from './harness';
+import { API_NODE_OPTIONS, Children, freePort, machine, recreateDatabase, table, waitForOk, writeReport } from './harness';
 
 /**
  * Points (积分制) under load, on the real governance api and worker (production mode, their own
@@ -74,7 +74,7 @@ async function run(): Promise<void> {
     const secrets = await benchSecrets();
     const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, QUEUE_PREFIX: prefix, ...secrets.env };
     const apiPort = await freePort();
-    children.start('governance-api', 'services/governance/src/api.ts', { ...common, ...serviceDatabaseEnv(databaseUrl, 'governance'), GOVERNANCE_PORT: String(apiPort), DATABASE_POOL_SIZE: String(POOL) });
+    children.start('governance-api', 'services/governance/src/api.ts', { ...common, ...serviceDatabaseEnv(databaseUrl, 'governance'), GOVERNANCE_PORT: String(apiPort), DATABASE_POOL_SIZE: String(POOL) }, API_NODE_OPTIONS);
     await waitForOk(`http://127.0.0.1:${apiPort}/ready`, children);
     const workerPort = await freePort();
     children.start('governance-worker', 'services/governance/src/worker.ts', { ...common, ...serviceDatabaseEnv(databaseUrl, 'governance'), GOVERNANCE_WORKER_HEALTH_PORT: String(workerPort), JOB_CONCURRENCY: String(WORKER_CONCURRENCY), DATABASE_POOL_SIZE: String(POOL) });
