@@ -196,8 +196,8 @@ export class TestSystem {
   }
 
   /** An operation straight to one subgraph (as a partner NGO, or an attacker skipping the gateway). */
-  direct<T = Record<string, any>>(service: ServiceName, query: string, variables: Record<string, unknown> = {}, token?: string) {
-    return gql<T>(this.urls[service]!, query, variables, { token });
+  direct<T = Record<string, any>>(service: ServiceName, query: string, variables: Record<string, unknown> = {}, token?: string, requestId?: string) {
+    return gql<T>(this.urls[service]!, query, variables, { token, requestId });
   }
 
   sql<T = any>(text: string, params: unknown[] = []): Promise<T[]> {
