@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import ExcelJS from 'exceljs';
 import {
-  REPO_ROOT, TestSystem, csvFile, dataOf, fileRequest, nationalId, notXlsxFiles, rootOf, seedPlace, tokenFor, waitForImport, withWrongCheckDigit, xlsxFile,
+  REPO_ROOT, TestSystem, csvFile, dataOf, fileRequest, nationalId, notXlsxFiles, rootOf, seedPlace, sheetRows, tokenFor, waitForImport,
+  withWrongCheckDigit, xlsxFile,
   zipBombXlsx, type Place,
 } from '@anju/testing';
 
@@ -113,7 +113,7 @@ describe('importing households with residents', () => {
     const [u] = await sys.sql(`SELECT payload FROM governance.outbox WHERE event = 'resident.updated'`);
     expect(u.payload.changed).toEqual(['labourCapacity']);
     const report = await fileRequest(root, upd.reportPath, { token: county });
-    const sheet = await readReport(report.bytes!);
+    const sheet = await sheetRows(report.bytes!);
     expect(sheet[0]).toEqual([...HEADERS, '导入结果', '错误说明']);
     expect(sheet.slice(1).map((r) => r[12])).toEqual(['无变化', '无变化', '更新（labourCapacity）', '无变化']);
   });
@@ -161,7 +161,7 @@ describe('importing households with residents', () => {
     expect(await state()).toEqual(before);
 
     // The report: the original rows with what became of each and why.
-    const report = await readReport((await fileRequest(root, all.reportPath, { token: county })).bytes!);
+    const report = await sheetRows((await fileRequest(root, all.reportPath, { token: county })).bytes!);
     expect(report[0]).toEqual([...HEADERS, '导入结果', '错误说明']);
     expect(report[1][12]).toBe('未写入（文件中有错误）');
     expect(report[4][12]).toBe('错误');
@@ -209,7 +209,7 @@ describe('importing households with residents', () => {
     const res = await fileRequest(root, '/files/governance/exports/residents', { token: county });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toContain(encodeURIComponent('户籍花名册'));
-    const sheet = await readReport(res.bytes!);
+    const sheet = await sheetRows(res.bytes!);
     expect(sheet[0]).toEqual([...HEADERS, '户编号']);
     const wang = sheet.find((r) => r[1] === '王大')!;
     expect(wang).toEqual(['王大', '王大', '530102************', '户主', '汉族', '138****0001', '全劳动力', '安置点1', '1栋', '1单元', '201', '2019-06-01', '1栋1单元201']);
@@ -230,13 +230,13 @@ describe('importing households with residents', () => {
     const b = await fileRequest(root, `/files/governance/exports/residents?siteId=${place.siteIds[0]}`, { token: otherCounty });
     expect(b.json?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const officer = await tokenFor({ role: 'site_officer', sites: [place.siteIds[1]], sub: 'officer-2' });
-    const own = await readReport((await fileRequest(root, '/files/governance/exports/residents', { token: officer })).bytes!);
+    const own = await sheetRows((await fileRequest(root, '/files/governance/exports/residents', { token: officer })).bytes!);
     expect(new Set(own.slice(1).map((r) => r[7]))).toEqual(new Set(['安置点2']));
     for (const name of ['households', 'grid-tasks', 'points-monthly']) {
       const other = await fileRequest(root, `/files/governance/exports/${name}`, { token: county });
       expect(`${name} ${other.status}`).toBe(`${name} 200`);
     }
-    const hh = await readReport((await fileRequest(root, '/files/governance/exports/households', { token: county })).bytes!);
+    const hh = await sheetRows((await fileRequest(root, '/files/governance/exports/households', { token: county })).bytes!);
     expect(hh).toContainEqual(['安置点1', '1栋1单元201', '1栋1单元201', '1栋', '王大', '3']);
     const grid = await tokenFor({ role: 'grid_worker', sites: [place.siteIds[0]], grids: [], sub: 'gw' });
     expect((await fileRequest(root, '/files/governance/exports/residents', { token: grid })).status).toBe(403);
@@ -289,18 +289,7 @@ describe('importing households with residents', () => {
 
     const tmpl = await fileRequest(root, '/files/governance/templates/households', { token: county });
     expect(tmpl.status).toBe(200);
-    expect((await readReport(tmpl.bytes!))[0]).toEqual(expect.arrayContaining(['户主*', '身份证号*', '联系电话']));
+    expect((await sheetRows(tmpl.bytes!))[0]).toEqual(expect.arrayContaining(['户主*', '身份证号*', '联系电话']));
   });
 });
 
-/** The first sheet of an .xlsx as rows of text. */
-async function readReport(bytes: Buffer): Promise<string[][]> {
-  const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
-  const out: string[][] = [];
-  wb.worksheets[0].eachRow((row) => {
-    const values = row.values as unknown[];
-    out.push(Array.from({ length: values.length - 1 }, (_, i) => (values[i + 1] == null ? '' : String(values[i + 1]))));
-  });
-  return out;
-}

@@ -1,6 +1,6 @@
 import { dataOf, gql } from './graphql-client';
 
-export { csvFile, notXlsxFiles, xlsxFile, zipBombXlsx } from '@anju/kit/src/spreadsheet/test-files';
+export { csvFile, notXlsxFiles, sheetRows, xlsxFile, zipBombXlsx } from '@anju/kit/src/spreadsheet/test-files';
 
 /** What a /files request answered: its status, its JSON (errors) or its bytes. */
 export interface FileAnswer {

@@ -4,6 +4,7 @@ import { loadEmploymentConfig, type EmploymentConfig } from './config';
 import { employmentData } from './data-source';
 import { buildContext } from './context';
 import { resolvers } from './resolvers';
+import { gapsExport } from './monitoring/gaps.export';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 
@@ -19,6 +20,7 @@ export function startEmploymentApi(config: EmploymentConfig, opts: StartOptions 
     // An export of up to 100,000 rows: for officers, a few times an hour at most.
     expensive: { 'Query.householdGapsCsv': ['province', 'county', 'site_officer'] },
     context: (runtime) => buildContext(runtime.db),
+    fileRoutes: (runtime) => [gapsExport(runtime.db)],
     logDestination: opts.logDestination,
     clock: opts.clock,
   });

@@ -4,6 +4,7 @@ import { loadMatchingConfig, type MatchingConfig } from './config';
 import { matchingData } from './data-source';
 import { buildContext } from './context';
 import { resolvers } from './resolvers';
+import { demandsExport } from './demand/demands.export';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 
@@ -19,6 +20,7 @@ export function startMatchingApi(config: MatchingConfig, opts: StartOptions = {}
     // The province-wide assignment: province officers only, a few times an hour at most.
     expensive: { 'Mutation.runBatchMatch': ['province'] },
     context: (runtime) => buildContext(runtime.db),
+    fileRoutes: (runtime) => [demandsExport(runtime.db)],
     logDestination: opts.logDestination,
     clock: opts.clock,
   });

@@ -4,6 +4,7 @@ import { loadSocialOrgsConfig, type SocialOrgsConfig } from './config';
 import { socialOrgsData } from './data-source';
 import { buildContext } from './context';
 import { resolvers } from './resolvers';
+import { rosterExport } from './activity/roster.export';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 
@@ -17,6 +18,7 @@ export function startSocialOrgsApi(config: SocialOrgsConfig, opts: StartOptions 
     resolvers,
     data: socialOrgsData,
     context: (runtime) => buildContext(runtime.db),
+    fileRoutes: (runtime) => [rosterExport(runtime.db)],
     logDestination: opts.logDestination,
     clock: opts.clock,
   });

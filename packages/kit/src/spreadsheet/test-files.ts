@@ -55,3 +55,15 @@ export async function notXlsxFiles(): Promise<{ zip: Buffer; text: Buffer }> {
   zip.file('readme.txt', '这不是表格');
   return { zip: await zip.generateAsync({ type: 'nodebuffer' }), text: Buffer.from('户主,姓名\n张三,张三\n') };
 }
+
+/** The first sheet of an .xlsx as rows of text (empty cells ''), to check what an export or a report holds. */
+export async function sheetRows(bytes: Buffer): Promise<string[][]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  const out: string[][] = [];
+  wb.worksheets[0].eachRow((row) => {
+    const values = row.values as unknown[];
+    out.push(Array.from({ length: values.length - 1 }, (_, i) => (values[i + 1] == null ? '' : String(values[i + 1]))));
+  });
+  return out;
+}

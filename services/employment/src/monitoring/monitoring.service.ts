@@ -110,6 +110,17 @@ export class MonitoringService {
     });
   }
 
+  /** One page of the gap list for the .xlsx export, after a household id (keyset), with site names. */
+  async gapsPage(filter: GapFilter, after: string | null, limit: number): Promise<(StatusRow & { siteName: string | null })[]> {
+    const { where, params } = this.gapWhere(filter);
+    const n = params.length;
+    return this.db.query(
+      `SELECT ${STATUS}, d.name AS "siteName" FROM household_status s LEFT JOIN site_directory d ON d.site_id = s.site_id
+        WHERE ${where} AND ($${n + 1}::uuid IS NULL OR s.household_id > $${n + 1}::uuid) ORDER BY s.household_id LIMIT ${limit}`,
+      [...params, after],
+    );
+  }
+
   /** Live roll-up at one level over the caller's households, optionally under a region code. */
   async rollup(level: Level, under: string | null | undefined): Promise<RollupRow[]> {
     this.requireOfficer();

@@ -67,7 +67,7 @@ function activityScope(p: Principal, firstParam: number) {
 }
 
 /** Registrations: the organization's (NGO, officers); those of activities at their sites (site officers, grid workers); a resident's own. */
-function registrationScope(p: Principal, firstParam: number) {
+export function registrationScope(p: Principal, firstParam: number) {
   if (p.role === 'resident') return { sql: `r.resident_id = $${firstParam}::uuid`, params: [p.residentId] };
   if (atSites(p)) return { sql: `EXISTS (SELECT 1 FROM activity sa WHERE sa.id = r.activity_id AND sa.site_id = ANY($${firstParam}::uuid[]))`, params: [uuidsOf(p.sites)] };
   return ownedScope(p, 'r.organization_id', firstParam);
