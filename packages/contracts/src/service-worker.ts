@@ -1,5 +1,5 @@
-import type { Worker } from 'bullmq';
-import { createRedis, startHealthServer, startScheduler, type ScheduledTask, type ServiceRuntime } from '@anju/kit';
+import { Queue, type Worker } from 'bullmq';
+import { createRedis, mountQueueBoard, startHealthServer, startScheduler, type ScheduledTask, type ServiceRuntime } from '@anju/kit';
 import type { ServiceName } from './catalog';
 import type { EventHandler } from './handler';
 import { startEventConsumer } from './event-consumer';
@@ -60,11 +60,14 @@ export async function startServiceWorker(opts: ServiceWorkerOptions): Promise<Ru
   const scheduler = await startScheduler({
     service, tasks: [...housekeepingTasks(runtime), ...(opts.tasks ?? [])], connection: workerRedis, config, logger, metrics: runtime.metrics,
   });
-  const watched = watchWorker({
-    metrics: runtime.metrics, redis: producerRedis, config,
-    queues: [inboxQueueName(service), scheduler.queue.name, ...(opts.queues ?? [])], workers: [consumer, scheduler.worker],
+  // The queues as operators see them: in the metrics and on the board (/queues on the health port).
+  const queues = [inboxQueueName(service), scheduler.queue.name, ...(opts.queues ?? [])].map((name) => {
+    const q = new Queue(name, { connection: producerRedis, prefix: config.QUEUE_PREFIX });
+    q.on('error', () => undefined); // the connection's owner logs it
+    return q;
   });
-  lifecycle.onStop(`${service} metrics queues`, () => watched.close());
+  lifecycle.onStop(`${service} operators' queues`, () => Promise.all(queues.map((q) => q.close())));
+  watchWorker({ metrics: runtime.metrics, queues, workers: [consumer, scheduler.worker] });
   await relay.start();
   lifecycle.onStop(`${service} outbox relay`, () => relay.stop());
   lifecycle.onStop(`${service} scheduler`, () => scheduler.close());
@@ -79,7 +82,10 @@ export async function startServiceWorker(opts: ServiceWorkerOptions): Promise<Ru
       const missing = await scheduler.missing();
       if (missing.length) throw new Error(`job schedulers missing: ${missing.join(', ')}`);
     } },
-  ], lifecycle, runtime.metrics, opts.mount);
+  ], lifecycle, runtime.metrics, (app) => {
+    mountQueueBoard(app, { queues, db, config, logger });
+    opts.mount?.(app);
+  });
   logger.info({ healthPort: port }, `${service} worker running`);
   return { consumer, relay, healthPort: port };
 }

@@ -1,6 +1,5 @@
-import { Queue, type Job, type Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { PlatformConfig, ProcessMetrics } from '@anju/kit';
+import type { Job, Queue, Worker } from 'bullmq';
+import type { ProcessMetrics } from '@anju/kit';
 
 const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
 const WAIT_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600];
@@ -12,16 +11,13 @@ const WAIT_BUCKETS = [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600];
  */
 export function watchWorker(opts: {
   metrics: ProcessMetrics;
-  redis: Redis;
-  config: Pick<PlatformConfig, 'QUEUE_PREFIX'>;
-  /** Queue names (without the prefix) this worker consumes or owns: its events, its schedules, its imports. */
-  queues: string[];
+  /** The queues this worker consumes or owns: its events, its schedules, its imports. */
+  queues: Queue[];
   /** The BullMQ workers of this process, whose jobs are timed and counted. */
   workers: Worker[];
-}): { close(): Promise<void> } {
+}): void {
   const { metrics } = opts;
-  const queues = opts.queues.map((name) => new Queue(name, { connection: opts.redis, prefix: opts.config.QUEUE_PREFIX }));
-  for (const q of queues) q.on('error', () => undefined); // the connection's owner logs it
+  const { queues } = opts;
 
   metrics.gaugesFromSnapshot(
     () => Promise.all(queues.map(async (q) => {
@@ -54,7 +50,6 @@ export function watchWorker(opts: {
     w.on('completed', () => finished.inc({ queue: w.name, outcome: 'completed' }));
     w.on('failed', () => finished.inc({ queue: w.name, outcome: 'failed' }));
   }
-  return { close: async () => void (await Promise.all(queues.map((q) => q.close()))) };
 }
 
 /** Job timestamps are BullMQ's wall-clock milliseconds; ages are measured against the same clock. */

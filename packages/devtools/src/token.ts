@@ -5,14 +5,14 @@
  * works. The token is checked with the same verification every subgraph runs before it is printed.
  */
 import {
-  ConfigError, ROLES, assertProductionSafe, isUuid, issuerSettings, loadConfig, mintToken, platformSettings, verifyBearer, type Role, type TokenClaims,
+  ConfigError, OPERATOR_ROLE, ROLES, assertProductionSafe, mintOperatorToken, isUuid, issuerSettings, loadConfig, mintToken, platformSettings, verifyBearer, type Role, type TokenClaims,
 } from '@anju/kit';
 
 export const TOKEN_USAGE = `Usage: pnpm -s token --role <role> [scope flags] [--sub <subject>] [--ttl 8h]
 
 Prints a development bearer token (signed with AUTH_PRIVATE_KEY for AUTH_ISSUER, AUTH_AUDIENCE;
 checked with AUTH_PUBLIC_KEYS as the subgraphs check it).
-  --role <role>        one of: ${ROLES.join(', ')}
+  --role <role>        one of: ${ROLES.join(', ')}; or operator (the queue boards, no domain data; --sub and --ttl only)
   --region <code>      GB/T 2260 region code governed (53 Yunnan, 5301 Kunming); repeatable
   --site <id>          resettlement site (安置点) id; repeatable
   --grid <id>          grid (网格) id of a grid worker; repeatable
@@ -104,7 +104,37 @@ export function parseTokenArgs(argv: readonly string[]): TokenRequest | 'help' {
   return { claims, ttl: ttl.replace(/\s+/g, '') };
 }
 
+/** `--role operator [--sub s] [--ttl t]`: an operator's token (kit auth.ts), or null when another role is asked for. */
+export function parseOperatorArgs(argv: string[]): { sub: string; ttl: string } | null {
+  const at = argv.indexOf('--role');
+  if (at < 0 || argv[at + 1] !== OPERATOR_ROLE) return null;
+  const rest = argv.filter((_, i) => i !== at && i !== at + 1);
+  const flags: Record<string, string> = {};
+  for (let i = 0; i < rest.length; i += 2) {
+    const flag = rest[i].replace(/^--/, '');
+    if (!['sub', 'ttl'].includes(flag) || rest[i + 1] === undefined) throw new UsageError(`an operator token takes --sub and --ttl only, not "${rest[i]}"`);
+    flags[flag] = rest[i + 1];
+  }
+  const ttl = flags.ttl ?? '8h';
+  if (!TTL.test(ttl)) throw new UsageError(`--ttl "${ttl}" is not a duration (e.g. 90s, 30m, 8h, 7d)`);
+  return { sub: flags.sub ?? 'dev-operator', ttl };
+}
+
 async function main(): Promise<void> {
+  let operator: { sub: string; ttl: string } | null;
+  try {
+    operator = parseOperatorArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`token: ${err.message}\n\n${TOKEN_USAGE}\n`);
+    process.exit(2);
+  }
+  if (operator) {
+    const issuer = loadConfig(issuerSettings);
+    assertProductionSafe(issuer);
+    process.stdout.write(`${await mintOperatorToken(operator.sub, issuer, operator.ttl)}\n`);
+    return;
+  }
   let request: TokenRequest | 'help';
   try {
     request = parseTokenArgs(process.argv.slice(2));

@@ -68,6 +68,11 @@ const keySetOf = (config: AuthConfig): JWTVerifyGetKey => {
  * function of the header and the config (and the provider's published keys), so a cache can wrap it.
  */
 export async function verifyBearer(header: string | undefined, config: AuthConfig): Promise<Principal> {
+  return principalOf(await verifySignature(header, config));
+}
+
+/** The signature, issuer, audience and expiry of `Authorization: Bearer <jwt>`; the claims are the caller's to check. */
+export async function verifySignature(header: string | undefined, config: AuthConfig): Promise<Record<string, unknown>> {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   if (!match) throw new UnauthenticatedError('A bearer token is required (Authorization: Bearer <token>).');
   let payload: unknown;
@@ -86,6 +91,11 @@ export async function verifyBearer(header: string | undefined, config: AuthConfi
         : 'the token is not valid';
     throw new UnauthenticatedError(`Authentication failed: ${why}.`);
   }
+  return payload as Record<string, unknown>;
+}
+
+/** The claims of a verified token as a domain principal; a token of no domain role (an operator's) is refused. */
+export function principalOf(payload: unknown): Principal {
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) {
     const claim = claims.error.issues[0].path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('');
@@ -186,4 +196,41 @@ export function placeFilter(p: Principal, cols: { site: string; region: string; 
     default:
       return { sql: 'false', params: [] };
   }
+}
+
+/**
+ * The operator (运维): runs the platform, sees its queues, retries and removes jobs — and no
+ * domain data. Not one of ROLES: `principalOf` refuses an operator token, so the gateway and every
+ * subgraph answer it UNAUTHENTICATED, and no scope rule has to remember it.
+ */
+export const OPERATOR_ROLE = 'operator';
+
+export interface Operator {
+  subject: string;
+  role: typeof OPERATOR_ROLE;
+}
+
+/** An operator's token, or ForbiddenError for any other valid token (UnauthenticatedError without one). */
+export async function verifyOperator(header: string | undefined, config: AuthConfig): Promise<Operator> {
+  const payload = await verifySignature(header, config);
+  if (payload.role !== OPERATOR_ROLE) throw new ForbiddenError('This needs an operator token (role operator).');
+  if (typeof payload.sub !== 'string' || !payload.sub) throw new UnauthenticatedError('Authentication failed: the token claim sub is malformed.', 'token.sub');
+  return { subject: payload.sub, role: OPERATOR_ROLE };
+}
+
+/** Signs an operator's token (`pnpm token --role operator`); only the issuer can call this. */
+export async function mintOperatorToken(
+  sub: string,
+  config: Pick<IssuerConfig, 'AUTH_PRIVATE_KEY' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'>,
+  ttl: string | number = '8h',
+): Promise<string> {
+  const { key, kid, alg } = await signingKeyOf(config.AUTH_PRIVATE_KEY);
+  return new SignJWT({ role: OPERATOR_ROLE })
+    .setProtectedHeader({ alg, kid })
+    .setSubject(sub)
+    .setIssuer(config.AUTH_ISSUER)
+    .setAudience(config.AUTH_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(key);
 }

@@ -12,6 +12,7 @@ export * from './redis';
 export * from './lifecycle';
 export * from './health';
 export * from './metrics';
+export * from './queue-board';
 export * from './graphql-errors';
 export * from './subgraph-server';
 export * from './national-id';
