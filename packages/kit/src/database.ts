@@ -157,7 +157,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code) || SOCKET_ERRORS.has(code)) return true;
   const message = typeof e.message === 'string' ? e.message : '';
   if (/Connection terminated|Client has encountered a connection error|connection timeout|Connection is closed/i.test(message)) return true;
-  return e.driverError !== undefined && e.driverError !== err && isDatabaseUnavailable(e.driverError);
+  // What it wraps: TypeORM's driverError, GraphQL's originalError, a fetch's cause.
+  const inner = [e.driverError, (e as { originalError?: unknown }).originalError, (e as { cause?: unknown }).cause];
+  return inner.some((x) => x !== undefined && x !== err && isDatabaseUnavailable(x));
 }
 
 /** Rows of an UPDATE … RETURNING through TypeORM's postgres driver, which answers `[rows, count]` for UPDATE and DELETE. */

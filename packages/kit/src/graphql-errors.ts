@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { INTERNAL_MESSAGE, isClientError } from './errors';
+import { isDatabaseUnavailable } from './database';
 import { currentRequestId, currentSqlStatements } from './request-context';
 import { scrub, type Logger } from './logger';
 
@@ -26,8 +27,15 @@ export function maskError(formatted: GraphQLFormattedError, error: unknown, show
       extensions: { code: 'QUERY_TIMEOUT', requestId: currentRequestId() },
     };
   }
+  // PostgreSQL restarting, or (at the gateway) a subgraph not answering: not a bug, and over soon.
+  if (isDatabaseUnavailable(unwrapResolverError(error)) || isDatabaseUnavailable(error)) {
+    return {
+      message: 'A service this needs is briefly unavailable: retry in a few seconds.',
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, requestId: currentRequestId() },
+    };
+  }
   if (showDetail) return formatted;
-  void error;
   return {
     message: INTERNAL_MESSAGE,
     path: formatted.path,
