@@ -97,10 +97,12 @@ describe('event chains of the catalog, producer to consumer', () => {
   chain('resident.updated', async () => {
     const { residentId } = await newResident({ labourCapacity: 'FULL' });
     await sys.waitForIdle();
-    dataOf(await sys.query(`mutation($id: ID!) { updateResident(id: $id, input: { labourCapacity: NONE, wantsWork: false }) { id } }`, { id: residentId }, n.officer));
+    dataOf(await sys.query(`mutation($id: ID!) { updateResident(id: $id, input: { labourCapacity: NONE, wantsWork: false, languages: ["苗语"] }) { id } }`,
+      { id: residentId }, n.officer));
     await delivered('resident.updated', { residentId });
     expect(await sys.sql(`SELECT labour_capacity, wants_work FROM employment.labour_profile WHERE resident_id = $1`, [residentId]))
       .toEqual([{ labour_capacity: 'none', wants_work: false }]);
+    expect(await sys.sql(`SELECT languages FROM matching.resident_directory WHERE resident_id = $1`, [residentId])).toEqual([{ languages: ['苗语'] }]);
   });
 
   chain('resident.moved_out', async () => {

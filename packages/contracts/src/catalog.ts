@@ -74,6 +74,8 @@ export const EVENTS = {
       birthYear: z.number().int().min(1900).max(2100),
       /** The grid (网格) of the household's building, when it has one: roll-ups by grid. Added later, so optional. */
       gridId: id.nullable().optional(),
+      /** Languages the resident speaks (普通话, 彝语…). Added later, so optional. */
+      languages: z.array(z.string().min(1).max(20)).max(8).optional(),
     }),
   }),
   // ── Declared ahead of their consumers. A service that starts consuming one adds itself to
@@ -82,8 +84,8 @@ export const EVENTS = {
   'resident.updated': defineEvent({
     version: 1,
     producer: 'governance',
-    consumers: ['employment'],
-    description: 'Facts about a resident that other services depend on changed (labour capacity, work wishes, household).',
+    consumers: ['employment', 'matching'],
+    description: 'Facts about a resident that other services depend on changed (labour capacity, work wishes, household, languages).',
     payload: z.object({
       residentId: id,
       householdId: id,
@@ -95,6 +97,8 @@ export const EVENTS = {
       birthYear: z.number().int().min(1900).max(2100),
       /** The grid (网格) of the household's building, when it has one. Added later, so optional. */
       gridId: id.nullable().optional(),
+      /** Languages the resident speaks. Added later, so optional. */
+      languages: z.array(z.string().min(1).max(20)).max(8).optional(),
       /** Names of the fields that changed, e.g. ["labourCapacity"]. */
       changed: z.array(z.string()),
     }),

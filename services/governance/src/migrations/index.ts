@@ -17,6 +17,7 @@ import { NationalIdReveals1764400100000 } from './1764400100000-national-id-reve
 import { ImportJobs1764500000000 } from './1764500000000-import-jobs';
 import { ClosedTaskSources1764510000000 } from './1764510000000-closed-task-sources';
 import { PointsBalanceFollowsLedger1764520100000 } from './1764520100000-points-balance-follows-ledger';
+import { ResidentLanguages1764530000000 } from './1764530000000-resident-languages';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
@@ -38,4 +39,5 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   ClosedTaskSources1764510000000,
   auditLogMigration('governance', 1764520000000),
   PointsBalanceFollowsLedger1764520100000,
+  ResidentLanguages1764530000000,
 ];

@@ -29,6 +29,8 @@ export interface ResidentRow {
   registeredAt: Date;
   movedOutOn: string | null;
   movedOutReason: string | null;
+  /** Languages spoken (普通话, 彝语, 苗语…), as entered. */
+  languages: string[];
 }
 
 /** 年龄段: bands an officer filters by (labour age is 16–59). */
@@ -56,6 +58,7 @@ export interface UpdateResidentInput {
   wantsWork?: boolean | null;
   relationToHead?: RelationToHead | null;
   movedInOn?: string | null;
+  languages?: string[] | null;
 }
 
 // Sealed columns are never selected: the API has no code path that decrypts for a list.
@@ -63,7 +66,7 @@ const COLUMNS = `r.id, r.household_id AS "householdId", r.site_id AS "siteId", r
   r.national_id_masked AS "nationalIdMasked", r.phone_masked AS "phoneMasked", r.gender, to_char(r.birth_date, 'YYYY-MM-DD') AS "birthDate",
   r.ethnicity, r.labour_capacity AS "labourCapacity", r.can_work_away AS "canWorkAway", r.wants_work AS "wantsWork",
   r.relation_to_head AS "relationToHead", to_char(r.moved_in_on, 'YYYY-MM-DD') AS "movedInOn", r.registered_at AS "registeredAt",
-  to_char(r.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn", r.moved_out_reason AS "movedOutReason"`;
+  to_char(r.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn", r.moved_out_reason AS "movedOutReason", r.languages`;
 
 export interface RegisterResidentInput {
   householdId: string;
@@ -78,6 +81,7 @@ export interface RegisterResidentInput {
   wantsWork: boolean;
   relationToHead: RelationToHead;
   movedInOn?: string | null;
+  languages?: string[] | null;
 }
 
 /** What counts against a user's daily quota of lookups by full ID number. */
@@ -257,6 +261,14 @@ export class ResidentService {
       if (!isPastDate(input.movedInOn, this.clock)) throw new InputError('input.movedInOn', 'The moved-in date is a real date (YYYY-MM-DD), not in the future.');
       set('moved_in_on', 'movedInOn', input.movedInOn, before.movedInOn);
     }
+    if (input.languages != null) {
+      const languages = spokenLanguages(input.languages, 'input.languages');
+      if (languages.join('\n') !== before.languages.join('\n')) {
+        params.push(languages);
+        sets.push(`languages = $${params.length}`);
+        changed.push('languages');
+      }
+    }
     if (!sets.length) return before;
     return this.db.transaction(async (m) => {
       const [row] = returning<ResidentRow>(await m.query(
@@ -334,14 +346,16 @@ export class ResidentService {
     if (input.movedInOn && !isPastDate(input.movedInOn, this.clock)) {
       throw new InputError('input.movedInOn', 'The moved-in date is a real date (YYYY-MM-DD), not in the future.');
     }
+    const languages = spokenLanguages(input.languages ?? [], 'input.languages');
 
     const registered = await this.db.transaction(async (m) => {
       // A duplicate answers "registered somewhere": an ID lookup, so it spends the same quota.
       await this.checkLookupQuota(m, 'input.nationalId');
       const rows = await m.query(
         `INSERT INTO resident AS r (household_id, site_id, region_code, name, national_id_sealed, national_id_hash, national_id_masked,
-            phone_sealed, phone_masked, gender, birth_date, ethnicity, labour_capacity, can_work_away, wants_work, relation_to_head, moved_in_on)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+            phone_sealed, phone_masked, gender, birth_date, ethnicity, labour_capacity, can_work_away, wants_work, relation_to_head, moved_in_on,
+            languages)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
          ON CONFLICT (national_id_hash) DO NOTHING
          RETURNING ${COLUMNS}`,
         [
@@ -349,7 +363,7 @@ export class ResidentService {
           this.vault.seal(id.normalized), this.vault.lookupHash(id.normalized), maskNationalId(id.normalized),
           phone ? this.vault.seal(phone) : null, phone ? maskPhone(phone) : null,
           id.gender, id.birthDate, ethnicity, input.labourCapacity, input.canWorkAway, input.wantsWork, input.relationToHead,
-          input.movedInOn ?? null,
+          input.movedInOn ?? null, languages,
         ],
       );
       if (!rows.length) {
@@ -371,6 +385,7 @@ export class ResidentService {
         wantsWork: resident.wantsWork,
         birthYear: Number(resident.birthDate.slice(0, 4)),
         gridId: await gridOfHousehold(m, resident.householdId),
+        languages: resident.languages,
       });
       return resident;
     });
@@ -406,7 +421,17 @@ function eventFacts(r: ResidentRow) {
   return {
     residentId: r.id, householdId: r.householdId, siteId: r.siteId, regionCode: r.regionCode,
     labourCapacity: r.labourCapacity, canWorkAway: r.canWorkAway, wantsWork: r.wantsWork, birthYear: Number(r.birthDate.slice(0, 4)),
+    languages: r.languages,
   };
+}
+
+/** Languages a resident speaks: each named in 1–20 characters, at most 8, duplicates dropped, order kept. */
+function spokenLanguages(value: readonly string[], field: string): string[] {
+  const names = [...new Set(value.map((l) => l.trim()))];
+  if (names.length > 8) throw new InputError(field, 'At most 8 languages.', 'TOO_MANY');
+  const bad = names.findIndex((l) => !l || l.length > 20);
+  if (bad >= 0) throw new InputError(`${field}[${bad}]`, 'A language is named in 1 to 20 characters (彝语, 苗语…).', 'FORMAT');
+  return names;
 }
 
 /** 18 characters of digits (the last may be X), whatever the check digit says. */

@@ -1,11 +1,13 @@
 import { defineBatchHandler } from '@anju/contracts';
 import { matchMany } from '../match/match.service';
+import { householdLanguageSql } from './resident-directory';
 
 /**
  * Income-stability monitoring found household gaps: each job gap raises a job-help demand (就业帮扶)
  * for its household, once per gap, and the new demands are matched at once. Set-based: one
  * statement raises the batch's demands and writes their transitions. A gap whose close came first
  * (`closed_gap`) raises its demand closed — opened and closed, as in-order delivery leaves it.
+ * Each demand asks for the language its household needs (see householdLanguageSql).
  */
 export const householdGapDetectedHandler = defineBatchHandler('household.gap.detected', async (items, { manager, clock }) => {
   const gaps = items.filter((i) => i.payload.needsJobHelp);
@@ -19,9 +21,9 @@ export const householdGapDetectedHandler = defineBatchHandler('household.gap.det
     `WITH x AS (SELECT DISTINCT ON (g) g, s, r, h, e, d FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::uuid[], $6::text[])
                   AS u(g, s, r, h, e, d) ORDER BY g),
      raised AS (
-       INSERT INTO demand (site_id, region_code, category, description, urgency, household_id, recorded_by, gap_id, hours, status)
+       INSERT INTO demand (site_id, region_code, category, description, urgency, household_id, recorded_by, gap_id, hours, status, languages)
        SELECT x.s, x.r, 'job_help', x.d, 'high', x.h, 'event:household.gap.detected', x.g, 4,
-              CASE WHEN c.gap_id IS NULL THEN 'open' ELSE 'closed' END
+              CASE WHEN c.gap_id IS NULL THEN 'open' ELSE 'closed' END, ${householdLanguageSql('x.h')}
          FROM x LEFT JOIN closed_gap c ON c.gap_id = x.g ORDER BY x.g
        ON CONFLICT (gap_id) DO NOTHING RETURNING id, gap_id, status),
      moved AS (
