@@ -3,8 +3,8 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig, setting } from '@anju/kit';
 import type { Benchmark } from './index';
-import { Children, assertNoLoadErrors, load, machine, table, writeReport, type LoadResult } from './harness';
-import { PeakRss, cpuSnapshot, cpuSpent, memoryRows, snapshot } from './memory';
+import { Children, assertNoLoadErrors, machine, table, writeReport } from './harness';
+import { CPU_TABLE_TITLE, PeakRss, cpuTable, loadMeasuringCpu, memoryRows, snapshot } from './memory';
 import { benchSecrets, seededDataSettings, seededDatabase, startGatewayChild, startPlatform } from './platform';
 
 /**
@@ -131,9 +131,7 @@ async function run(): Promise<void> {
 
     const atRest = snapshot(children);
     const peak = new PeakRss(children);
-    const results: LoadResult[] = [];
-    /** CPU ms each process spent per answered request, per run (the warm-up included in neither). */
-    const cpuPerRequest: Record<string, Record<string, number>> = {};
+    const results: Awaited<ReturnType<typeof loadMeasuringCpu>>[] = [];
     const warmup = { connections: cfg.BENCH_CONNECTIONS, duration: 3 };
     type Run = [string, string, string, string | undefined, Record<string, string>, typeof manySites | undefined];
     const runs: [Mode | 'floor', ...Run][] = [
@@ -145,16 +143,11 @@ async function run(): Promise<void> {
     for (const [mode, label, url, query, expected, hdrs, requests] of runs) {
       if (mode !== 'floor' && !modes.has(mode)) continue;
       console.log(`autocannon: ${label}, ${cfg.BENCH_CONNECTIONS} connections, ${cfg.BENCH_DURATION_S} s (after a ${warmup.duration} s warm-up)…`);
-      let cpuBefore: Record<string, number> = {};
-      const result = await load(label, {
+      results.push(await loadMeasuringCpu(children, label, {
         url, method: 'POST', headers: hdrs, body: JSON.stringify({ query, variables }),
         ...(requests ? { requests } : { expectBody: expected }),
         connections: cfg.BENCH_CONNECTIONS, duration: cfg.BENCH_DURATION_S, warmup,
-        onStart: () => (cpuBefore = cpuSnapshot(children)),
-      });
-      const spent = cpuSpent(cpuBefore, cpuSnapshot(children));
-      cpuPerRequest[label] = Object.fromEntries(Object.entries(spent).map(([name, ms]) => [name, ms / Math.max(result.totalRequests, 1)]));
-      results.push(result);
+      }));
       children.assertAlive();
     }
     const many = results.find((r) => r.label.startsWith('many sites'));
@@ -166,7 +159,7 @@ async function run(): Promise<void> {
 
     const [floor] = results;
     const fmt = (n: number, dd = 0) => n.toLocaleString('en-US', { minimumFractionDigits: dd, maximumFractionDigits: dd });
-    const ratioOf = (r: LoadResult) => ({
+    const ratioOf = (r: (typeof results)[number]) => ({
       requestsPerSecond: r.requestsPerSecond / floor.requestsPerSecond, p50: r.p50Ms / Math.max(floor.p50Ms, 0.001), p99: r.p99Ms / Math.max(floor.p99Ms, 0.001),
     });
     console.log(`\n${DASHBOARD_QUERY}\n`);
@@ -176,12 +169,8 @@ async function run(): Promise<void> {
     ]));
     const ratio = Object.fromEntries(results.slice(1).map((r) => [r.label, ratioOf(r)]));
     console.log(`\nload average (1, 5, 15 min) at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
-    const names = Object.keys(cpuPerRequest[results[0].label] ?? {});
-    console.log(`\nCPU ms per answered request, per process (user + system, /proc; independent of what else loads the machine):\n`);
-    console.log(table([['path', ...names, 'all'], ...results.map((r) => {
-      const c = cpuPerRequest[r.label] ?? {};
-      return [r.label, ...names.map((n) => fmt(c[n] ?? 0, 2)), fmt(Object.values(c).reduce((a, b) => a + b, 0), 2)];
-    })]));
+    console.log(`\n${CPU_TABLE_TITLE}:\n`);
+    console.log(cpuTable(results));
     console.log(`\nmemory (RSS) of each process, at rest after start and at its peak under both loads:\n`);
     console.log(table(memoryRows(atRest, underLoad)));
 
@@ -190,7 +179,7 @@ async function run(): Promise<void> {
       data: { scale: cfg.BENCH_SCALE, seed: cfg.BENCH_SEED, database, seededNow: seeded.seededNow, loadSeconds: seeded.loadSeconds },
       site: { id: site.id, name: site.name, county: site.county, residents: site.residents, ...truth },
       query: DASHBOARD_QUERY, floorQuery: DIRECT_QUERY, connections: cfg.BENCH_CONNECTIONS, durationSeconds: cfg.BENCH_DURATION_S,
-      results: Object.fromEntries(results.map((r) => [r.label, r])), ratio, cpuMsPerRequest: cpuPerRequest, memoryMiB: { atRest, underLoad }, loadAverage: os.loadavg(),
+      results: Object.fromEntries(results.map((r) => [r.label, r])), ratio, memoryMiB: { atRest, underLoad }, loadAverage: os.loadavg(),
     });
     console.log(`\nreport: ${path.relative(process.cwd(), file)}`);
 

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { SERVICES } from '@anju/contracts';
 import { checkCharacter, loadConfig, mintToken, platformSettings } from '@anju/kit';
 import type { Benchmark } from './index';
+import { CPU_TABLE_TITLE, cpuTable, loadMeasuringCpu } from './memory';
 import { benchSecrets, serviceDatabaseEnv } from './platform';
-import { API_NODE_OPTIONS, Children, REPO_ROOT, assertNoLoadErrors, freePort, load, machine, recreateDatabase, table, waitForOk, writeReport, type LoadResult } from './harness';
+import { API_NODE_OPTIONS, Children, REPO_ROOT, assertNoLoadErrors, freePort, machine, recreateDatabase, table, waitForOk, writeReport } from './harness';
 
 /**
  * One resident by id, straight to the governance subgraph and through the gateway: what the
@@ -87,10 +89,10 @@ async function run(): Promise<void> {
       if (!res.ok || parsed.errors || parsed.data?.resident?.id !== residentId) throw new Error(`${url} did not answer the resident: HTTP ${res.status} ${text}`);
       return text;
     };
-    const results: LoadResult[] = [];
+    const results: Awaited<ReturnType<typeof loadMeasuringCpu>>[] = [];
     for (const [label, url] of [['direct to governance', directUrl], ['through the gateway', gatewayUrl]] as const) {
       console.log(`autocannon: ${label}, ${CONNECTIONS} connections, ${DURATION_S} s (after a ${WARMUP.duration} s warm-up)…`);
-      results.push(await load(label, { url, method: 'POST', headers, body, expectBody: await expected(url), connections: CONNECTIONS, duration: DURATION_S, warmup: WARMUP }));
+      results.push(await loadMeasuringCpu(children, label, { url, method: 'POST', headers, body, expectBody: await expected(url), connections: CONNECTIONS, duration: DURATION_S, warmup: WARMUP }));
       children.assertAlive();
     }
 
@@ -107,6 +109,9 @@ async function run(): Promise<void> {
       ...results.map((r) => [r.label, fmt(r.requestsPerSecond), fmt(r.p50Ms), fmt(r.p99Ms), fmt(r.totalRequests), fmt(r.errors)]),
       ['gateway / direct', `${fmt(ratio.requestsPerSecond, 2)}×`, `${fmt(ratio.p50, 2)}×`, `${fmt(ratio.p99, 2)}×`, '', ''],
     ]));
+    console.log(`\n${CPU_TABLE_TITLE}:\n`);
+    console.log(cpuTable(results));
+    console.log(`\nload average (1, 5, 15 min) at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}`);
 
     const file = writeReport('gateway', {
       benchmark: 'gateway', at: new Date().toISOString(), machine: machine(), query: QUERY,

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Children } from './harness';
+import { load, table, type Children, type LoadResult } from './harness';
 
 /** Resident set size of a process in MiB (Linux /proc), or null if it is gone. */
 export function rssMiB(pid: number): number | null {
@@ -72,3 +72,22 @@ export const cpuSnapshot = (children: Children) => perChild(children, cpuMs);
 export function cpuSpent(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.keys(after).map((name) => [name, after[name] - (before[name] ?? after[name])]));
 }
+
+/** `load`, and the CPU ms each child spent per answered request during its measured part (the warm-up left out). */
+export async function loadMeasuringCpu(children: Children, label: string, opts: Parameters<typeof load>[1]): Promise<LoadResult & { cpuMsPerRequest: Record<string, number> }> {
+  let before: Record<string, number> = {};
+  const result = await load(label, { ...opts, onStart: () => (before = cpuSnapshot(children)) });
+  const spent = cpuSpent(before, cpuSnapshot(children));
+  return { ...result, cpuMsPerRequest: Object.fromEntries(Object.entries(spent).map(([name, ms]) => [name, ms / Math.max(result.totalRequests, 1)])) };
+}
+
+/** The table of CPU ms per request: a row per run, a column per process, and their sum. */
+export function cpuTable(results: (LoadResult & { cpuMsPerRequest: Record<string, number> })[]): string {
+  const names = Object.keys(results[0]?.cpuMsPerRequest ?? {});
+  const fmt = (n: number) => n.toFixed(2);
+  return table([['path', ...names, 'all'], ...results.map((r) => [
+    r.label, ...names.map((n) => fmt(r.cpuMsPerRequest[n] ?? 0)), fmt(Object.values(r.cpuMsPerRequest).reduce((a, b) => a + b, 0)),
+  ])]);
+}
+
+export const CPU_TABLE_TITLE = 'CPU ms per answered request, per process (user + system from /proc: what a request costs, less moved by other load than req/s)';
