@@ -141,8 +141,12 @@ export async function mintToken(
   ttl: string | number = '8h',
 ): Promise<string> {
   const { sub, ...rest } = claimsSchema.parse(claims);
+  return sign(rest, sub, config, ttl);
+}
+
+async function sign(claims: Record<string, unknown>, sub: string, config: Pick<IssuerConfig, 'AUTH_PRIVATE_KEY' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'>, ttl: string | number) {
   const { key, kid, alg } = await signingKeyOf(config.AUTH_PRIVATE_KEY);
-  return new SignJWT(rest)
+  return new SignJWT(claims)
     .setProtectedHeader({ alg, kid })
     .setSubject(sub)
     .setIssuer(config.AUTH_ISSUER)
@@ -224,13 +228,5 @@ export async function mintOperatorToken(
   config: Pick<IssuerConfig, 'AUTH_PRIVATE_KEY' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'>,
   ttl: string | number = '8h',
 ): Promise<string> {
-  const { key, kid, alg } = await signingKeyOf(config.AUTH_PRIVATE_KEY);
-  return new SignJWT({ role: OPERATOR_ROLE })
-    .setProtectedHeader({ alg, kid })
-    .setSubject(sub)
-    .setIssuer(config.AUTH_ISSUER)
-    .setAudience(config.AUTH_AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(ttl)
-    .sign(key);
+  return sign({ role: OPERATOR_ROLE }, sub, config, ttl);
 }
