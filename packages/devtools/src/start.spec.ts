@@ -103,4 +103,33 @@ describe('pnpm start', () => {
     expect(output).toContain('stopping the embedded PostgreSQL');
     await expect(withClient(`postgres://postgres:postgres@127.0.0.1:${port}/anju_start`, (c) => c.query('SELECT 1'))).rejects.toThrow();
   }, 300_000);
+
+  it('starts a Redis when none answers at REDIS_URL, with its working files under the data directory, and stops it on SIGTERM', async () => {
+    const name = testDatabaseName('startredis');
+    cleanups.push(() => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-start-redis-'));
+    cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+    const port = await freePort(); // nothing listens there
+    const url = `redis://127.0.0.1:${port}`;
+    const { exited } = await launch({ DATABASE_URL: `${TEST_PG_SERVER}/${name}`, REDIS_URL: url, START_EMBEDDED_REDIS_DIR: dataDir, START_DEMO_DATA: 'false' });
+    expect(output).toContain(`no Redis at ${url}: starting one on port ${port}`);
+    expect(output).toContain(`Redis started here on port ${port}`);
+    // The services use it: the worker's schedulers and queues are there.
+    const redis = new IORedis(url, { maxRetriesPerRequest: 0 });
+    try {
+      expect((await redis.keys('*')).some((k) => k.includes('governance.schedules'))).toBe(true);
+      expect(await redis.config('GET', 'dir')).toEqual(['dir', fs.realpathSync(dataDir)]);
+      expect(await redis.config('GET', 'save')).toEqual(['save', '']);
+    } finally {
+      redis.disconnect();
+    }
+
+    start!.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('stopping the Redis started here');
+    const after = new IORedis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    after.on('error', () => undefined);
+    await expect(after.connect()).rejects.toThrow();
+    after.disconnect();
+  }, 300_000);
 });

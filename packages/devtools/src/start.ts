@@ -13,7 +13,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import IORedis from 'ioredis';
 import { ConfigError, loadConfig, platformSettings, serviceLoginUrl, setting } from '@anju/kit';
 import { PROCESSES, REPO_ROOT, portSettings, type ProcessDefinition } from './start/processes';
 import { NotEmptyError, seed } from './seed/seed';
@@ -31,12 +30,15 @@ import {
   withPort,
   type EmbeddedPostgresHandle,
 } from './start/postgres';
+import { probeRedis, startLocalRedis, type LocalRedisHandle } from './start/redis';
 
 const startSettings = {
   ...platformSettings,
   START_READY_TIMEOUT_MS: setting.int(120_000, '`pnpm start`: how long to wait for every process to answer /ready', 1_000),
   START_EMBEDDED_PG_PORT: setting.port(54329, '`pnpm start`: port of the embedded PostgreSQL when the port of DATABASE_URL is taken by something else'),
   START_EMBEDDED_PG_DIR: setting.string('.data/postgres', '`pnpm start`: data directory of the embedded PostgreSQL (relative to the repository root, or absolute)'),
+  START_EMBEDDED_REDIS_PORT: setting.port(63799, '`pnpm start`: port of the Redis it starts when the port of REDIS_URL is taken by something that is not Redis'),
+  START_EMBEDDED_REDIS_DIR: setting.string('.data/redis', '`pnpm start`: working directory of the Redis it starts when none answers at REDIS_URL (it keeps nothing on disk)'),
   START_DEMO_DATA: setting.bool(true, '`pnpm start`: load the demo data (as `pnpm seed --scale demo`) when the database has no regions yet'),
 };
 
@@ -50,7 +52,7 @@ Runs every api, worker and the gateway of Anju, with PostgreSQL and Redis checke
 Settings come from the environment (see packages/kit/src/config.ts and each service's config.ts).`;
 
 const p = painter(Boolean(process.stdout.isTTY) && !('NO_COLOR' in process.env));
-const names = ['anju', 'postgres', ...PROCESSES.map((d) => d.name)];
+const names = ['anju', 'postgres', 'redis', ...PROCESSES.map((d) => d.name)];
 const prefix = prefixer(names, p);
 const say = (text: string) => {
   for (const line of text.split('\n')) process.stdout.write(`${prefix('anju')}${line}\n`);
@@ -65,6 +67,7 @@ interface Running {
 
 const running: Running[] = [];
 let embedded: EmbeddedPostgresHandle | undefined;
+let localRedis: LocalRedisHandle | undefined;
 let stopping: Promise<never> | undefined;
 
 function parseArgs(argv: string[]): { only?: Set<string>; raw: boolean } {
@@ -131,25 +134,33 @@ async function preparePostgres(databaseUrl: string, embeddedPort: number): Promi
   return url;
 }
 
-async function checkRedis(redisUrl: string): Promise<void> {
-  const redis = new IORedis(redisUrl, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    await redis.ping();
-    say(`Redis answers at ${redactUrl(redisUrl)}`);
-  } catch (err) {
-    throw new Error(
-      [
-        `Redis is not reachable at ${redactUrl(redisUrl)} (${(err as Error).message}). The queues need it. Start one:`,
-        `  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no`,
-        `  or: docker compose up -d redis`,
-        `or set REDIS_URL to a running Redis 7.`,
-      ].join('\n'),
-    );
-  } finally {
-    redis.disconnect();
+/**
+ * Redis at REDIS_URL, or — when nothing answers there and the URL is local — one started here (the
+ * machine's redis-server, else the redis-memory-server package's), stopped with the rest.
+ */
+async function prepareRedis(redisUrl: string, embeddedPort: number, dataDir: string): Promise<string> {
+  const probe = await probeRedis(redisUrl);
+  const shown = redactUrl(redisUrl);
+  if (probe.state === 'up') {
+    say(`Redis answers at ${shown}`);
+    return redisUrl;
   }
+  if (!isLocalHost(redisUrl)) {
+    throw new Error(`Redis is not reachable at ${shown} (${probe.state === 'other' ? probe.detail : 'connection refused'}). The queues need it: start it, or point REDIS_URL at a running Redis 7.`);
+  }
+  const u = new URL(redisUrl);
+  let port = Number(u.port || 6379);
+  if (probe.state === 'other') {
+    if (port === embeddedPort) throw new Error(`port ${port} of REDIS_URL is taken by something that does not answer as Redis (${probe.detail})`);
+    say(`port ${port} is taken by something that does not answer as Redis (${probe.detail}); the local Redis takes port ${embeddedPort}`);
+    port = embeddedPort;
+  }
+  say(`no Redis at ${shown}: starting one on port ${port} (working directory ${path.relative(REPO_ROOT, dataDir)}, nothing kept on disk)`);
+  localRedis = await startLocalRedis({ port, dataDir, onLog: (line) => process.stdout.write(`${prefix('redis')}${p.dim(line)}\n`) });
+  u.port = String(port);
+  const url = u.toString();
+  say(`Redis (${localRedis.source === 'path' ? 'redis-server from PATH' : 'the redis-memory-server package'}) ready at ${redactUrl(url)}`);
+  return url;
 }
 
 const TSX_CLI = require.resolve('tsx/cli', { paths: [REPO_ROOT] });
@@ -230,6 +241,10 @@ function shutdown(reason: string, code: number, graceMs = 15_000): Promise<never
       say('stopping the embedded PostgreSQL');
       await embedded.stop();
     }
+    if (localRedis) {
+      say('stopping the Redis started here');
+      await localRedis.stop();
+    }
     say(code === 0 ? 'stopped' : 'stopped after a failure');
     process.exit(code);
   })();
@@ -269,6 +284,7 @@ async function main(): Promise<void> {
   process.on('exit', () => {
     for (const r of running) killGroup(r.child.pid, 'SIGKILL');
     embedded?.stopNow();
+    localRedis?.stopNow();
   });
 
   const databaseUrl = await preparePostgres(config.DATABASE_URL, config.START_EMBEDDED_PG_PORT);
@@ -277,11 +293,11 @@ async function main(): Promise<void> {
     throw new Error(`cannot check or create database ${databaseName(databaseUrl)}: ${err.message}${hint}`);
   });
   if (created === 'created') say(`created database ${databaseName(databaseUrl)}`);
-  await checkRedis(config.REDIS_URL);
+  const redisUrl = await prepareRedis(config.REDIS_URL, config.START_EMBEDDED_REDIS_PORT, path.resolve(REPO_ROOT, config.START_EMBEDDED_REDIS_DIR));
 
   // Children get our environment plus what we decided: the database actually used, every port of
   // the table, and the subgraph URLs the gateway must call.
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
   for (const { def, port } of PROCESSES.map((d) => ({ def: d, port: portOf(d) }))) {
     env[def.portSetting] = String(port);
     if (def.gatewayUrlSetting) env[def.gatewayUrlSetting] = `http://localhost:${port}/graphql`;
@@ -307,7 +323,7 @@ async function main(): Promise<void> {
   const gateway = ports.find((x) => x.def.kind === 'gateway');
   const summary = [
     '',
-    p.bold(`Anju is running: ${running.length} processes, PostgreSQL ${embedded ? `embedded (${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)}) on port ${embedded.port}` : 'at ' + redactUrl(databaseUrl)}, Redis at ${redactUrl(config.REDIS_URL)}`),
+    p.bold(`Anju is running: ${running.length} processes, PostgreSQL ${embedded ? `embedded (${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)}) on port ${embedded.port}` : 'at ' + redactUrl(databaseUrl)}, Redis ${localRedis ? `started here on port ${localRedis.port}` : 'at ' + redactUrl(redisUrl)}`),
   ];
   const row = (label: string, text: string) => `  ${label.padEnd(12)}${text}`;
   if (gateway) summary.push(row('portal', p.bold(`http://localhost:${gateway.port}/`) + ' ' + p.dim('(门户; development sign-in: pick a role and scope)')));
