@@ -15,7 +15,17 @@ describe('SQL statements per request', () => {
   async function statementsOf(query: string, variables: Record<string, unknown>) {
     const requestId = `sql-count-${randomUUID()}`;
     const data = dataOf(await sys.query(query, variables, officer, requestId));
-    const lines = sys.logs.entries().filter((e) => e.requestId === requestId && e.msg === 'operation' && typeof e.sqlStatements === 'number');
+    const operationLines = () =>
+      sys.logs.entries().filter((e) => e.requestId === requestId && e.msg === 'operation' && typeof e.sqlStatements === 'number');
+    // A subgraph logs its operation as it answers; the line can reach the capture a moment after the gateway's answer.
+    // Read once the count of lines has held still for 100 ms.
+    const deadline = Date.now() + 5_000;
+    let seen = -1;
+    while (Date.now() < deadline && (operationLines().length === 0 || operationLines().length !== seen)) {
+      seen = operationLines().length;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const lines = operationLines();
     expect(lines.length).toBeGreaterThan(0);
     return { data, statements: lines.reduce((n, e) => n + (e.sqlStatements as number), 0) };
   }
