@@ -91,46 +91,51 @@ export async function checkHouseholds(manager: EntityManager, day: string, house
   );
   const [{ households: counted }] = await qx('verdict', 'count', `SELECT count(*)::int AS households FROM fresh_verdict`);
 
-  // Compare first, then write only the households whose verdict changed: an upsert with a WHERE … IS DISTINCT FROM
-  // would still lock every conflicting row (250,000 at night for the few hundred that change).
+  // Compare first, then write only the households whose verdict changed, is new, or is gone (every member moved
+  // out): one full join. An upsert with a WHERE … IS DISTINCT FROM would still lock every conflicting row (250,000
+  // at night for the few hundred that change).
   await workTable('compare', 'changed_verdict',
-    `SELECT f.* FROM fresh_verdict f LEFT JOIN household_status s ON s.household_id = f.household_id
-      WHERE s.household_id IS NULL
+    `SELECT coalesce(f.household_id, s.household_id) AS household_id, f.site_id, f.region_code, f.grid_id, f.failed, f.members, f.able,
+            f.untrained, f.employed, f.welfare_posts, f.income_sources, s.household_id IS NULL AS is_new, f.household_id IS NULL AS gone
+       FROM fresh_verdict f
+       FULL JOIN (SELECT * FROM household_status ${all ? '' : 'WHERE household_id = ANY($1::uuid[])'}) s ON s.household_id = f.household_id
+      WHERE s.household_id IS NULL OR f.household_id IS NULL
          OR (s.site_id, s.region_code, s.grid_id, s.failed, s.members, s.able, s.untrained, s.employed, s.welfare_posts, s.income_sources)
             IS DISTINCT FROM (f.site_id, f.region_code, f.grid_id, f.failed, f.members, f.able, f.untrained, f.employed, f.welfare_posts, f.income_sources)`,
-    [],
+    all ? [] : [households],
   );
-  const [{ n: changed }] = await qx('statusUpsert', 'status-upsert',
-    `WITH up AS (
-       INSERT INTO household_status AS s (household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, changed_at)
+  // No other writer of these statuses runs meanwhile (the monitoring locks): new ones are plain inserts, in key order.
+  const [{ n: inserted }] = await qx('statusWrite', 'status-insert',
+    `WITH ins AS (
+       INSERT INTO household_status (household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, changed_at)
        SELECT household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, now()
-         FROM changed_verdict ORDER BY household_id
-       ON CONFLICT (household_id) DO UPDATE SET site_id = EXCLUDED.site_id, region_code = EXCLUDED.region_code, grid_id = EXCLUDED.grid_id,
-         failed = EXCLUDED.failed, members = EXCLUDED.members, able = EXCLUDED.able, untrained = EXCLUDED.untrained, employed = EXCLUDED.employed,
-         welfare_posts = EXCLUDED.welfare_posts, income_sources = EXCLUDED.income_sources, changed_at = now()
+         FROM changed_verdict WHERE is_new ORDER BY household_id
+       RETURNING 1)
+     SELECT count(*)::int AS n FROM ins`,
+  );
+  const [{ n: updated }] = await qx('statusWrite', 'status-update',
+    `WITH up AS (
+       UPDATE household_status s SET site_id = c.site_id, region_code = c.region_code, grid_id = c.grid_id, failed = c.failed, members = c.members,
+              able = c.able, untrained = c.untrained, employed = c.employed, welfare_posts = c.welfare_posts, income_sources = c.income_sources,
+              changed_at = now()
+         FROM changed_verdict c WHERE s.household_id = c.household_id AND NOT c.is_new AND NOT c.gone
        RETURNING 1)
      SELECT count(*)::int AS n FROM up`,
   );
   // Households whose every member moved out no longer count; their open gaps close below.
-  const gone: { household_id: string }[] = await qx('statusDelete', `status-delete-${all}`,
-    `WITH gone AS (
-       DELETE FROM household_status s WHERE NOT EXISTS (SELECT 1 FROM fresh_verdict f WHERE f.household_id = s.household_id)
-        ${all ? '' : 'AND s.household_id = ANY($1::uuid[])'}
-       RETURNING s.household_id)
-     SELECT household_id FROM gone`,
-    all ? [] : [households],
+  await qx('statusWrite', 'status-delete',
+    `DELETE FROM household_status s USING changed_verdict c WHERE c.gone AND s.household_id = c.household_id`,
   );
-  const goneIds = gone.map((g) => g.household_id);
+  const changed = inserted + updated;
 
   const gapsClosed = await timed('gapsClose', () => publishSelect(manager, 'household.gap.closed',
     `SELECT id AS "gapId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode",
             to_char($1::date, 'YYYY-MM-DD') AS "closedOn" FROM closed`,
-    [day, goneIds],
+    [day],
     {
       with: `closed AS (
         UPDATE household_gap g SET closed_on = $1::date
-         WHERE g.closed_on IS NULL
-           AND (g.household_id IN (SELECT household_id FROM changed_verdict) OR g.household_id = ANY($2::uuid[]))
+         WHERE g.closed_on IS NULL AND g.household_id IN (SELECT household_id FROM changed_verdict)
            AND NOT EXISTS (SELECT 1 FROM fresh_verdict f WHERE f.household_id = g.household_id AND f.failed && g.rules)
         RETURNING g.id, g.household_id, g.site_id, g.region_code)`,
     },
