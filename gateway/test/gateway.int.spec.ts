@@ -199,11 +199,12 @@ describe('health', () => {
 describe('when a subgraph is down', () => {
   beforeAll(() => governance.lifecycle.stop('test: subgraph down'));
 
-  it('masks the failure (no URL, no subgraph name) and quotes the request id', async () => {
+  it('masks the failure (no URL, no subgraph name), says it is worth a retry, and quotes the request id', async () => {
     const res = await gql(gateway.url, '{ regions { code } }', {}, { token: province, requestId: 'down-1' });
     expect(res.errors).toHaveLength(1);
     const [err] = res.errors!;
-    expect(err.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR', requestId: 'down-1' });
+    // An outage, not a bug (kit maskError): retryable.
+    expect(err.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE', retryable: true, requestId: 'down-1' });
     expect(JSON.stringify(err)).not.toMatch(/127\.0\.0\.1|governance|ECONNREFUSED/);
   });
 
