@@ -20,12 +20,13 @@ describe('audit coverage', () => {
         : []);
   });
 
-  /** Test sources: every spec and helper under tests/, services/<name>/test/, gateway/test/, and the shared fixtures. */
+  /** Test sources: specs and helpers under tests/, services/<name>/test/, gateway/test/, and the shared fixtures. */
   const sources = (): string[] => {
     const dirs = ['tests', 'gateway/test', ...SUBGRAPHS.map((g) => path.join(path.dirname(g.schemaFile), 'test'))];
     const files = dirs.flatMap((d) => {
       const dir = path.join(REPO_ROOT, d);
-      return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f)) : [];
+      if (!fs.existsSync(dir)) return [];
+      return fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
     });
     files.push(path.join(REPO_ROOT, 'packages/testing/src/fixtures.ts'));
     return files.filter((f) => path.basename(f) !== path.basename(__filename)).map((f) => fs.readFileSync(f, 'utf8'));
@@ -40,7 +41,8 @@ describe('audit coverage', () => {
   it('every mutation of every subgraph is sent by a test (where the subgraph checks its audit row)', () => {
     const texts = sources();
     // Sent in an operation: `name(` with arguments or `name {` without, inside a text that holds a mutation.
-    const sent = (name: string) => texts.some((t) => t.includes('mutation') && new RegExp(`\\b${name}\\s*[({]`).test(t));
+    const sent = (name: string) =>
+      texts.some((t) => t.includes('mutation') && new RegExp(`\\b${name}\\s*[({]`).test(t));
     expect(mutations.filter((m) => !sent(m.name))).toEqual([]);
   });
 });

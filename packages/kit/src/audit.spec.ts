@@ -3,7 +3,7 @@ import { auditGuardPlugin } from './audit';
 import { runWithRequestId } from './request-context';
 import type { Logger } from './logger';
 
-/** The guard every subgraph runs: an answered mutation without an audit row of its request fails (outside production). */
+/** The guard every subgraph runs: an answered mutation with no audit row of its request fails (outside production). */
 describe('auditGuardPlugin', () => {
   const audited = new Set<string>();
   const logged: string[] = [];
@@ -26,19 +26,21 @@ describe('auditGuardPlugin', () => {
   const run = async (s: ApolloServer<{ requestId: string }>, query: string, requestId: string) => {
     await s.start();
     try {
-      const res = await runWithRequestId(requestId, () => s.executeOperation({ query }, { contextValue: { requestId } }));
+      const res = await runWithRequestId(requestId, () =>
+        s.executeOperation({ query }, { contextValue: { requestId } }));
       return res.body.kind === 'single' ? res.body.singleResult : null;
     } finally {
       await s.stop();
     }
   };
 
-  it('fails a mutation that wrote no audit row with AUDIT_MISSING, keeps one that did, ignores queries and failed mutations', async () => {
+  it('fails a mutation with no audit row (AUDIT_MISSING), keeps one with, ignores queries and failures', async () => {
     const missing = await run(server(true), 'mutation { write(audit: false) }', 'req-1');
     expect(missing?.errors).toEqual([expect.objectContaining({ extensions: { code: 'AUDIT_MISSING' } })]);
     expect(await run(server(true), 'mutation { write(audit: true) }', 'req-2')).toEqual({ data: { write: true } });
     expect((await run(server(true), '{ ok }', 'req-3'))?.errors).toBeUndefined();
-    expect((await run(server(true), 'mutation { fail }', 'req-4'))?.errors).toEqual([expect.objectContaining({ message: 'refused' })]);
+    expect((await run(server(true), 'mutation { fail }', 'req-4'))?.errors)
+      .toEqual([expect.objectContaining({ message: 'refused' })]);
   });
 
   it('in production logs the missing row and leaves the answer (the change has committed)', async () => {

@@ -25,7 +25,8 @@ export interface AuditRecord {
 
 type Queryable = { query: (sql: string, params?: unknown[]) => Promise<unknown> };
 
-const COLUMNS = `actor_subject, actor_role, action, entity_type, entity_id, site_id, region_code, organization_id, request_id, detail`;
+const COLUMNS = `actor_subject, actor_role, action, entity_type, entity_id, site_id, region_code, organization_id,
+  request_id, detail`;
 
 function values(p: Principal, rec: AuditRecord): unknown[] {
   return [p.subject, p.role, rec.action, rec.entityType, rec.entityId, rec.siteId ?? null, rec.regionCode ?? null,
@@ -48,7 +49,8 @@ export async function auditMany(m: Queryable, p: Principal, recs: AuditRecord[])
   await m.query(
     `INSERT INTO audit_log (${COLUMNS})
      SELECT $1, $2, a, t, e, s, g, o, $3, d::jsonb
-       FROM unnest($4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::uuid[], $10::text[]) AS x(a, t, e, s, g, o, d)`,
+       FROM unnest($4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[], $9::uuid[], $10::text[])
+         AS x(a, t, e, s, g, o, d)`,
     [p.subject, p.role, currentRequestId() ?? null, col(2), col(3), col(4), col(5), col(6), col(7), col(9)],
   );
 }
@@ -80,9 +82,11 @@ export function auditLogMigration(schema: string, timestamp: number): new () => 
         )`);
       await q.query(`ALTER TABLE ${schema}.audit_log ADD COLUMN IF NOT EXISTS site_id uuid,
         ADD COLUMN IF NOT EXISTS region_code varchar(6), ADD COLUMN IF NOT EXISTS organization_id uuid`);
-      await q.query(`COMMENT ON TABLE ${schema}.audit_log IS 'Who did what, when, under which request id; append-only. Never holds personal data in clear: ids and field names only.'`);
+      await q.query(`COMMENT ON TABLE ${schema}.audit_log IS 'Who did what, when, under which request id; append-only. '
+        'Never holds personal data in clear: ids and field names only.'`);
       await q.query(`CREATE INDEX IF NOT EXISTS audit_log_entity ON ${schema}.audit_log (entity_type, entity_id, id)`);
-      await q.query(`CREATE INDEX IF NOT EXISTS audit_log_region ON ${schema}.audit_log (region_code text_pattern_ops, id)`);
+      await q.query(`CREATE INDEX IF NOT EXISTS audit_log_region
+        ON ${schema}.audit_log (region_code text_pattern_ops, id)`);
       await q.query(`CREATE INDEX IF NOT EXISTS audit_log_org ON ${schema}.audit_log (organization_id, id)`);
       await q.query(`CREATE INDEX IF NOT EXISTS audit_log_request ON ${schema}.audit_log (request_id)`);
       await q.query(`
@@ -120,7 +124,9 @@ export function auditLogMigration(schema: string, timestamp: number): new () => 
  * `AUDIT_MISSING` error in the answer, so a test of a new write without audit fails; in production
  * (the change has committed) it is logged as an error.
  */
-export function auditGuardPlugin(hasAuditRow: (requestId: string) => Promise<boolean>, logger: Logger, strict: boolean): ApolloServerPlugin {
+export function auditGuardPlugin(
+  hasAuditRow: (requestId: string) => Promise<boolean>, logger: Logger, strict: boolean,
+): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
@@ -130,10 +136,13 @@ export function auditGuardPlugin(hasAuditRow: (requestId: string) => Promise<boo
           if (body.kind !== 'single' || body.singleResult.errors?.length || body.singleResult.data == null) return;
           const requestId = currentRequestId();
           if (!requestId || (await hasAuditRow(requestId))) return;
-          const fields = rc.operation.selectionSet.selections.map((s) => (s.kind === 'Field' ? s.name.value : s.kind)).join(', ');
+          const fields = rc.operation.selectionSet.selections
+            .map((s) => (s.kind === 'Field' ? s.name.value : s.kind)).join(', ');
           logger.error({ requestId, fields }, 'a mutation wrote no audit row');
           if (strict) {
-            body.singleResult.errors = [{ message: `The mutation (${fields}) wrote no audit row.`, extensions: { code: 'AUDIT_MISSING' } } as never];
+            const message = `The mutation (${fields}) wrote no audit row.`;
+            const error = { message, extensions: { code: 'AUDIT_MISSING' } };
+            body.singleResult.errors = [error as never];
           }
         },
       };
