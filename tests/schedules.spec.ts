@@ -44,10 +44,13 @@ describe('job schedulers (Asia/Shanghai, once per tick across replicas)', () => 
     const next = new Date(Number(schedulers[0].next));
     expect(next.toISOString().slice(11, 19)).toBe('17:30:00');
     // The same instant is 01:30 on the next calendar day in Shanghai.
-    const format = { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
-    const shanghai = new Intl.DateTimeFormat('en-CA', format).formatToParts(next).reduce<Record<string, string>>((o, p) => ({ ...o, [p.type]: p.value }), {});
+    const format = {
+      timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+    } as const;
+    const shanghai = Object.fromEntries(new Intl.DateTimeFormat('en-CA', format).formatToParts(next).map((p) => [p.type, p.value]));
     expect(`${shanghai.hour}:${shanghai.minute}`).toBe('01:30');
-    const dayAfter = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth(), next.getUTCDate() + 1)).toISOString().slice(0, 10);
+    const dayAfter = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth(), next.getUTCDate() + 1))
+      .toISOString().slice(0, 10);
     expect(`${shanghai.year}-${shanghai.month}-${shanghai.day}`).toBe(dayAfter);
   });
 

@@ -14,7 +14,9 @@ function keyTypes(schemaFile: string): { type: string; key: string }[] {
     .filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION)
     .flatMap((d) => (d.directives ?? []).filter((x) => x.name.value === 'key').map((x) => {
       const fields = x.arguments?.find((a) => a.name.value === 'fields')?.value;
-      if (fields?.kind !== Kind.STRING || !/^\w+$/.test(fields.value)) throw new Error(`${d.name.value}: a compound @key needs this test extended`);
+      if (fields?.kind !== Kind.STRING || !/^\w+$/.test(fields.value)) {
+        throw new Error(`${d.name.value}: a compound @key needs this test extended`);
+      }
       return { type: d.name.value, key: fields.value };
     }));
 }
@@ -38,10 +40,13 @@ describe('_entities for every @key type', () => {
   async function entities(service: Service, type: string, key: string, values: string[], token: string) {
     const requestId = `entities-${randomUUID()}`;
     const q = `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on ${type} { ${key} } } }`;
-    const res = dataOf(await sys.direct(service, q, { r: values.map((v) => ({ __typename: type, [key]: v })) }, token, requestId));
-    const lines = sys.logs.entries().filter((e) => e.requestId === requestId && e.msg === 'operation' && typeof e.sqlStatements === 'number');
+    const r = values.map((v) => ({ __typename: type, [key]: v }));
+    const res = dataOf(await sys.direct(service, q, { r }, token, requestId));
+    const lines = sys.logs.entries()
+      .filter((e) => e.requestId === requestId && e.msg === 'operation' && typeof e.sqlStatements === 'number');
     expect(lines).toHaveLength(1);
-    return { found: res._entities as ({ __typename: string } & Record<string, string> | null)[], statements: lines[0].sqlStatements as number };
+    const found = res._entities as ({ __typename: string } & Record<string, string> | null)[];
+    return { found, statements: lines[0].sqlStatements as number };
   }
 
   beforeAll(async () => {
@@ -51,22 +56,29 @@ describe('_entities for every @key type', () => {
     outOfScope = await tokenFor({ role: 'province', regions: ['52'] });
     const [siteId] = place.siteIds;
     const officer = await tokenFor({ role: 'site_officer', sites: [siteId] });
-    const mk = async (q: string, i: Record<string, unknown>, token = officer) => Object.values(dataOf(await sys.query(q, { i }, token)))[0] as { id: string };
+    const mk = async (q: string, i: Record<string, unknown>, token = officer) =>
+      Object.values(dataOf(await sys.query(q, { i }, token)))[0] as { id: string };
     const grid = await mk(`mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`, { siteId, name: '第一网格' });
-    const building = await mk(`mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`, { siteId, name: '1栋', gridId: grid.id });
+    const building = await mk(`mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`,
+      { siteId, name: '1栋', gridId: grid.id });
     const resident = await mk(REGISTER_RESIDENT, residentInput(place.householdIds[0], 801), place.provinceToken);
-    const [issue] = await sys.sql(`INSERT INTO governance.micro_issue (site_id, region_code, building_id, grid_id, kind, title, description,
-        reported_by_subject, reported_by_role, reported_by_resident_id, level, level_due_at, opened_at)
-      VALUES ($1, '530102', $2, $3, 'issue', '楼道灯坏了', '3楼', 'r', 'resident', $4, 'building_leader', now() + interval '3 days', now()) RETURNING id`,
+    const [issue] = await sys.sql(`INSERT INTO governance.micro_issue (site_id, region_code, building_id, grid_id, kind, title,
+        description, reported_by_subject, reported_by_role, reported_by_resident_id, level, level_due_at, opened_at)
+      VALUES ($1, '530102', $2, $3, 'issue', '楼道灯坏了', '3楼', 'r', 'resident', $4, 'building_leader', now() + interval '3 days', now())
+      RETURNING id`,
     [siteId, building.id, grid.id, resident.id]);
     real.governance = {
-      Region: '530102', Site: siteId, Household: place.householdIds[0], Grid: grid.id, Building: building.id, Resident: resident.id, MicroIssue: issue.id,
+      Region: '530102', Site: siteId, Household: place.householdIds[0], Grid: grid.id, Building: building.id,
+      Resident: resident.id, MicroIssue: issue.id,
     };
     await sys.waitForIdle(); // the site and the resident reach the other services' directories
     const county = await tokenFor({ role: 'county', regions: ['530102'] });
-    const demand = await mk(`mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id } }`, { siteId, category: 'ELDERLY_CARE', description: '探访' });
-    const unit = await mk(`mutation($i: RegisterUnitInput!) { registerUnit(input: $i) { id } }`, { name: '五华区人社局', kind: 'DEPARTMENT', regions: ['530102'] }, county);
-    const volunteer = await mk(`mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { id } }`, { displayName: '小王', homeSiteId: siteId, weeklyHours: 4 });
+    const demand = await mk(`mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id } }`,
+      { siteId, category: 'ELDERLY_CARE', description: '探访' });
+    const unit = await mk(`mutation($i: RegisterUnitInput!) { registerUnit(input: $i) { id } }`,
+      { name: '五华区人社局', kind: 'DEPARTMENT', regions: ['530102'] }, county);
+    const volunteer = await mk(`mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { id } }`,
+      { displayName: '小王', homeSiteId: siteId, weeklyHours: 4 });
     real.matching = { Site: siteId, Demand: demand.id, Unit: unit.id, Volunteer: volunteer.id };
     real.employment = { Resident: resident.id, Household: place.householdIds[0] };
     const org = await mk(`mutation($i: RegisterOrganizationInput!) { registerOrganization(input: $i) { id } }`,
@@ -77,18 +89,20 @@ describe('_entities for every @key type', () => {
 
   /** Types every signed-in caller may resolve, by design (and why). */
   const PUBLIC: Record<string, string> = {
-    'governance.Region': 'administrative regions (GB/T 2260) are public reference data (the schema says so of `regions`)',
+    'governance.Region': 'administrative regions (GB/T 2260) are public reference data (so says the schema of `regions`)',
     'matching.Unit': 'regional units are public by name: the claims board (认领公示) shows them',
   };
 
-  const cases = SUBGRAPHS.flatMap((g) => keyTypes(g.schemaFile).map(({ type, key }) => [g.name as Service, type, key] as const));
+  const cases = SUBGRAPHS.flatMap((g) =>
+    keyTypes(g.schemaFile).map(({ type, key }) => [g.name as Service, type, key] as const));
 
   it('reads the @key types of every subgraph from its schema', () => {
     for (const g of SUBGRAPHS) expect(cases.filter(([s]) => s === g.name).length).toBeGreaterThan(0);
   });
 
-  it.each(cases)('%s › %s: one batch for many representations; another province sees none of them (unless public)', async (service, type, key) => {
-    const unknown = (n: number) => Array.from({ length: n }, (_, i) => (key === 'code' ? `5399${String(i).padStart(2, '0')}` : randomUUID()));
+  it.each(cases)('%s › %s: one batch for many representations; another province sees none (unless public)', async (service, type, key) => {
+    const unknown = (n: number) =>
+      Array.from({ length: n }, (_, i) => (key === 'code' ? `5399${String(i).padStart(2, '0')}` : randomUUID()));
     const known = real[service]?.[type];
     const values = known ? [known, ...unknown(4)] : unknown(5);
     const one = await entities(service, type, key, values.slice(0, 1), inScope);
@@ -108,7 +122,8 @@ describe('_entities for every @key type', () => {
       if (known) expect(five.found[0]).toEqual({ __typename: type, [key]: known });
       // Out of scope: the real record is null like the unknown ones (unless the type is public by design).
       const other = await entities(service, type, key, values, outOfScope);
-      const visible = known && PUBLIC[`${service}.${type}`] ? [{ __typename: type, [key]: known }] : known ? [null] : [];
+      const publicRow = known && PUBLIC[`${service}.${type}`] ? { __typename: type, [key]: known } : null;
+      const visible = known ? [publicRow] : [];
       expect(other.found).toEqual([...visible, ...Array(known ? 4 : 5).fill(null)]);
     }
   });
