@@ -17,7 +17,7 @@ export async function startGovernanceApi(config: GovernanceConfig, opts: StartOp
   // Imports run in this process: the one that holds the PII keys they seal and hash ID numbers with.
   let imports: ImportJobs | undefined;
   const importsOf = (rt: ServiceRuntime<GovernanceConfig>) =>
-    (imports ??= new ImportJobs(rt.db, vault, rt.clock, spreadsheetLimits(config), config, rt.logger, rt.lifecycle, config.NATIONAL_ID_LOOKUPS_PER_DAY));
+    (imports ??= new ImportJobs(rt.db, vault, rt.clock, spreadsheetLimits(config), config, rt.logger, rt.lifecycle, config.NATIONAL_ID_LOOKUPS_PER_DAY, config.IMPORTS_IN_API));
   return startServiceApi({
     name: 'governance',
     config,

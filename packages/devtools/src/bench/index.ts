@@ -5,6 +5,8 @@ import { pipelineBenchmark } from './pipeline';
 import { matchingBenchmark } from './matching';
 import { monitoringBenchmark } from './monitoring';
 import { pointsBenchmark } from './points';
+import { importBenchmark } from './import';
+import { exportBenchmark } from './export';
 
 /**
  * `pnpm bench` runs every benchmark, `pnpm bench <name> [<name>…]` only those. A benchmark
@@ -18,7 +20,7 @@ export interface Benchmark {
   run(): Promise<void>;
 }
 
-export const BENCHMARKS: Benchmark[] = [gatewayBenchmark, matchingBenchmark, monitoringBenchmark, dashboardBenchmark, pipelineBenchmark, pointsBenchmark, chaosBenchmark];
+export const BENCHMARKS: Benchmark[] = [gatewayBenchmark, matchingBenchmark, monitoringBenchmark, dashboardBenchmark, pipelineBenchmark, pointsBenchmark, chaosBenchmark, importBenchmark, exportBenchmark];
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--list') || argv.includes('--help')) {

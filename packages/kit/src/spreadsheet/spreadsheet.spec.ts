@@ -48,6 +48,13 @@ describe('spreadsheet reader', () => {
     }
   });
 
+  it('reads every Chinese character of a large sheet, whatever chunk a character falls across', async () => {
+    const many = Array.from({ length: 20_000 }, (_, i) => [`户主${i}`, `无劳动力的居民${i}`, `${i}`, '']);
+    const { out } = await all(await xlsxBuffer('居民', headers.map((header) => ({ header })), many), 'many.xlsx', { ...limits, maxRows: 50_000 });
+    expect(out.length).toBe(many.length);
+    expect(out.filter((r, i) => r.values.name !== many[i][1] || r.values.head !== many[i][0])).toEqual([]);
+  });
+
   it('names missing, unknown and doubled columns', async () => {
     expect(await problem(all(csvFile(['户主', '姓名'], [['a', 'b']])))).toBe('MISSING_COLUMNS');
     expect(await problem(all(csvFile([...headers, '备注'], [['a', 'b', 'c', '', 'x']])))).toBe('UNKNOWN_COLUMNS');

@@ -44,15 +44,17 @@ const COLUMNS = `id, kind, mode, status, file_name AS "fileName", total, rows_ch
 /**
  * Import jobs (导入任务): an upload is checked as a file at once (size, format, zip bomb, merged
  * cells, encoding, columns: a bad file is refused before any job exists), stored sealed, and
- * run in the background by a BullMQ worker on `governance.imports`. The worker lives in
- * governance's subgraph process — the one process that holds the PII keys, which an import
- * needs to seal and hash ID numbers — with concurrency 1, so one county's large file cannot
- * starve the API of connections. Progress, errors and the report are read through GraphQL and
+ * run in the background by a BullMQ worker on `governance.imports`, concurrency 1. The worker
+ * needs the PII keys (an import seals and hashes ID numbers), which governance's event worker
+ * never holds: it runs in the subgraph process (IMPORTS_IN_API, the default: one process less on a
+ * developer machine and in the tests) or, where the subgraph's heap is bounded (compose and
+ * Kubernetes give it 160 MiB, and a county's 40,000 rows are checked in memory), in its own
+ * process, `import-worker.ts`, with the subgraph's keys and the heap an import needs. Progress, errors and the report are read through GraphQL and
  * `/files/imports/<id>/report`.
  */
 export class ImportJobs {
   private readonly queue: Queue;
-  private readonly worker: Worker;
+  private readonly worker?: Worker;
 
   constructor(
     private readonly db: DataSource,
@@ -64,21 +66,25 @@ export class ImportJobs {
     lifecycle: Lifecycle,
     /** NATIONAL_ID_LOOKUPS_PER_DAY. */
     private readonly lookupsPerDay: number,
+    /** Whether this process runs the jobs (IMPORTS_IN_API for the subgraph; always for `import-worker.ts`). */
+    consume: boolean,
   ) {
     const producer = createRedis(config, 'producer', 'governance-imports');
-    const consumer = createRedis(config, 'worker', 'governance-imports-worker');
+    const consumer = consume ? createRedis(config, 'worker', 'governance-imports-worker') : undefined;
     this.queue = new Queue(IMPORT_QUEUE, { connection: producer, prefix: config.QUEUE_PREFIX });
     this.queue.on('error', (err) => logger.warn({ err }, 'import queue connection problem'));
-    this.worker = new Worker(IMPORT_QUEUE, async (job) => runWithRequestId(`import-${job.data.jobId}`, () => this.run(job.data.jobId as string)), {
-      connection: consumer, prefix: config.QUEUE_PREFIX, concurrency: 1, lockDuration: config.JOB_LOCK_MS,
-    });
-    this.worker.on('error', (err) => logger.warn({ err }, 'import worker connection problem'));
+    if (consumer) {
+      this.worker = new Worker(IMPORT_QUEUE, async (job) => runWithRequestId(`import-${job.data.jobId}`, () => this.run(job.data.jobId as string)), {
+        connection: consumer, prefix: config.QUEUE_PREFIX, concurrency: 1, lockDuration: config.JOB_LOCK_MS,
+      });
+      this.worker.on('error', (err) => logger.warn({ err }, 'import worker connection problem'));
+    }
     lifecycle.onStop('governance import redis', async () => {
       producer.disconnect();
-      consumer.disconnect();
+      consumer?.disconnect();
     });
     lifecycle.onStop('governance import worker', async () => {
-      await this.worker.close();
+      await this.worker?.close();
       await this.queue.close();
     });
   }
