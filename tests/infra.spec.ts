@@ -63,6 +63,21 @@ describe('infra manifests', () => {
     }
   });
 
+  it('runs every process from the compiled build with node (pnpm build writes dist/<entry>.js from <entry>.ts)', () => {
+    const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, { command?: string[]; image?: string; build?: unknown }> };
+    const commands = [
+      ...deployments.flatMap((d) => (d.spec.template.spec.containers as { command: string[] }[]).map((c) => ({ where: d.metadata.name, command: c.command }))),
+      ...Object.entries(compose.services).filter(([, s]) => s.image === 'anju:dev').map(([name, s]) => ({ where: `compose ${name}`, command: s.command! })),
+    ];
+    expect(commands.length).toBe(18);
+    for (const { where, command } of commands) {
+      expect({ where, command: command.slice(0, 2) }).toEqual({ where, command: ['node', '--enable-source-maps'] });
+      const source = command[2].replace(/^dist\//, '').replace(/\.js$/, '.ts');
+      expect({ where, source: fs.existsSync(path.join(ROOT, source)) }).toEqual({ where, source: true });
+    }
+    expect(read('infra/docker/Dockerfile')).toMatch(/^USER node$/m);
+  });
+
   it('kustomization lists every manifest but the secret template', () => {
     const k = parse(fs.readFileSync(path.join(K8S, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
     const files = fs.readdirSync(K8S).filter((f) => f.endsWith('.yaml') && !['kustomization.yaml', 'secret.template.yaml'].includes(f));
