@@ -54,7 +54,7 @@ describe('queue board', () => {
     const res = await call('/api/queues', operator);
     expect(res.status).toBe(200);
     const { queues } = (await res.json()) as { queues: { name: string }[] };
-    expect(queues.map((q) => q.name).sort()).toEqual(['governance.events', 'governance.schedules']);
+    expect(queues.map((q) => q.name).sort()).toEqual(['governance.events', 'governance.imports', 'governance.schedules']);
   });
 
   it('signs a browser in with a cookie from the form, and refuses a domain token there', async () => {
