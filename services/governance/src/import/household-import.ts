@@ -402,7 +402,7 @@ export class HouseholdImport {
         await publishSelect(m, 'resident.registered',
           `SELECT r.id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId", r.region_code AS "regionCode",
                   r.labour_capacity AS "labourCapacity", r.can_work_away AS "canWorkAway", r.wants_work AS "wantsWork",
-                  extract(year FROM r.birth_date)::int AS "birthYear", b.grid_id AS "gridId"
+                  extract(year FROM r.birth_date)::int AS "birthYear", b.grid_id AS "gridId", nullif(r.languages, '{}') AS languages
              FROM resident r JOIN household h ON h.id = r.household_id LEFT JOIN building b ON b.id = h.building_id
             WHERE r.id = ANY($1::uuid[])`, [ids]);
         await auditSet(m, p, 'resident.register', 'Resident', `SELECT r.id::text AS id, r.site_id, r.region_code FROM resident r WHERE r.id = ANY($1::uuid[])`, [ids], jobId);
