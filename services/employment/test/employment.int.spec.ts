@@ -1,6 +1,7 @@
 import { EVENTS } from '@anju/contracts';
 import { REGISTER_RESIDENT, TestSystem, dataOf, residentInput, seedPlace, tokenFor, type Place } from '@anju/testing';
 import type { DataSource } from 'typeorm';
+import { MONITORING_LOCK } from '../src/monitoring/monitoring.run';
 import { monitoringNightlyTask } from '../src/monitoring/monitoring.task';
 
 /**
@@ -196,6 +197,30 @@ describe('employment and income-stability monitoring, through the gateway', () =
       expect((await ok(`query($id: ID!) { household(id: $id) { id } }`, { id: hhA }, officerB)).household).toBeNull();
       const direct = dataOf(await sys.direct('employment', `query($r: [_Any!]!) { _entities(representations: $r) { ... on Household { incomeStability { passing } landAssets { kind } } } }`, { r: [{ __typename: 'Household', id: hhA }] }, officerB));
       expect(direct._entities).toEqual([{ incomeStability: null, landAssets: [] }]);
+    });
+  });
+
+  describe("a mutation's re-check", () => {
+    it('is marked in the mutation’s transaction and, while the nightly run holds the monitoring lock, left to the loop', async () => {
+      const hh = place.householdIds[1];
+      const before = await stability(hh, officerB);
+      const { Client } = await import('pg');
+      const night = new Client({ connectionString: sys.db.url });
+      await night.connect();
+      try {
+        await night.query('BEGIN');
+        await night.query(`SELECT pg_advisory_xact_lock(${MONITORING_LOCK}, 0)`); // what the nightly run holds for its whole length
+        await ok(`mutation($i: RecordLandAssetInput!) { recordLandAsset(input: $i) { id } }`,
+          { i: { householdId: hh, kind: 'CONTRACTED', areaMu: 3, state: 'LEASED', annualIncome: 800 } }, officerB);
+        // The change committed with its household's mark, and did not wait for the night to re-check it.
+        expect(await sys.sql(`SELECT household_id FROM employment.household_recheck WHERE household_id = $1`, [hh])).toHaveLength(1);
+        expect((await stability(hh, officerB)).incomeSources).toBe(before.incomeSources);
+        await night.query('COMMIT');
+      } finally {
+        await night.end();
+      }
+      await sys.waitForIdle(); // until no mark is left: the worker's loop re-checked it
+      expect((await stability(hh, officerB)).incomeSources).toBe(before.incomeSources + 1);
     });
   });
 
