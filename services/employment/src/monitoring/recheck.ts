@@ -3,28 +3,26 @@ import type { DerivedWork } from '@anju/contracts';
 import { provinceDate } from '@anju/kit';
 import { MONITORING_LOCK, checkHouseholds } from './monitoring.run';
 
-/** Households one pass re-checks at most (each takes a per-household lock for the pass). */
+/** Marks one pass claims at most (their households each take a per-household lock for the pass). */
 const PASS = 500;
 
 /**
- * Marks households for re-check in the caller's transaction (an event's): one row per household,
- * however many events touch it. Ids sorted, so concurrent batches marking the same households
- * wait for each other instead of deadlocking.
+ * Marks households for re-check in the caller's transaction (an event batch's, a mutation's): one
+ * appended row per household, with no unique key, so that batches marking the same households
+ * never wait for each other nor for a pass that has claimed earlier marks.
  */
 export async function markForRecheck(manager: EntityManager, households: (string | null | undefined)[]): Promise<void> {
-  const ids = [...new Set(households.filter((h): h is string => !!h))].sort();
+  const ids = [...new Set(households.filter((h): h is string => !!h))];
   if (!ids.length) return;
-  await manager.query(
-    `INSERT INTO household_recheck (household_id) SELECT h FROM unnest($1::uuid[]) h ORDER BY h ON CONFLICT DO NOTHING`,
-    [ids],
-  );
+  await manager.query(`INSERT INTO household_recheck (household_id) SELECT h FROM unnest($1::uuid[]) h`, [ids]);
 }
 
 /**
- * One re-check pass: claims up to PASS marked households (SKIP LOCKED: replicas take different
- * ones) and re-checks them set-based in the same transaction. A mark made while the pass runs
- * waits for it (it conflicts with the claimed row) or is not claimed by it, so it survives for the
- * next pass: every change is re-checked after it committed. Returns true when more marks wait.
+ * One re-check pass: claims up to PASS marks, oldest first (SKIP LOCKED: replicas take different
+ * ones), and re-checks their distinct households set-based in the same transaction, each statement
+ * seeing every change committed before it. A mark committed after the claim is not claimed by it
+ * and survives for the next pass: every change is re-checked after it committed. Returns true when
+ * more marks wait.
  */
 export function recheckMarked(db: DataSource, now: Date): Promise<boolean> {
   return recheckPass(db, now, null);
@@ -49,18 +47,17 @@ async function recheckPass(db: DataSource, now: Date, only: string[] | null): Pr
     // TypeORM answers a DELETE … RETURNING as [rows, count].
     const [claimed]: [{ household_id: string }[], number] = only
       ? await m.query(
-        `DELETE FROM household_recheck WHERE household_id IN (
-           SELECT household_id FROM household_recheck WHERE household_id = ANY($1::uuid[]) ORDER BY household_id FOR UPDATE)
+        `DELETE FROM household_recheck WHERE id IN (
+           SELECT id FROM household_recheck WHERE household_id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)
          RETURNING household_id`,
         [only],
       )
       : await m.query(
-        `DELETE FROM household_recheck WHERE household_id IN (
-           SELECT household_id FROM household_recheck ORDER BY household_id LIMIT ${PASS} FOR UPDATE SKIP LOCKED)
+        `DELETE FROM household_recheck WHERE id IN (SELECT id FROM household_recheck ORDER BY id LIMIT ${PASS} FOR UPDATE SKIP LOCKED)
          RETURNING household_id`,
       );
     if (!claimed.length) return false;
-    await checkHouseholds(m, provinceDate(now), claimed.map((r) => r.household_id));
+    await checkHouseholds(m, provinceDate(now), [...new Set(claimed.map((r) => r.household_id))]);
     return !only && claimed.length === PASS;
   });
 }
