@@ -133,6 +133,20 @@ describe('the portal in a browser', () => {
     await page.waitForFunction((n) => document.querySelector('#residents .pager')?.textContent?.includes(`共 ${n} 条`), {}, residents.totalCount);
     await page.waitForFunction(() => [...document.querySelectorAll('h2')].some((h) => h.textContent!.startsWith('网格任务')));
     await screenshot(page, 'portal-site');
+    // 导出全部: the whole register as the service exports it (every page, not the 20 rows on screen), audited.
+    await page.evaluate(() => {
+      const w = window as unknown as { downloads: { name: string; bytes: number }[] };
+      w.downloads = [];
+      HTMLAnchorElement.prototype.click = function click(this: HTMLAnchorElement) {
+        fetch(this.href).then((r) => r.blob()).then((b) => w.downloads.push({ name: this.download, bytes: b.size }));
+      };
+    });
+    await page.click('[data-table="residents"] [data-export-whole="/files/governance/exports/residents"]');
+    await page.waitForFunction(() => (window as unknown as { downloads: unknown[] }).downloads.length === 1);
+    const [download] = await page.evaluate(() => (window as unknown as { downloads: { name: string; bytes: number }[] }).downloads);
+    expect(download.name).toBe('居民名单（脱敏）.xlsx');
+    expect(download.bytes).toBeGreaterThan(1_000);
+    expect(await sys.sql(`SELECT site_id FROM governance.audit_log WHERE action = 'export.residents'`)).toEqual([{ site_id: busiest.id }]);
 
     // A household: members masked, the four rules with reasons, gaps, and a reveal that asks why.
     const householdId = residents.nodes[0].household.id as string;

@@ -118,6 +118,28 @@ export async function request<T>(text: string, variables: Record<string, unknown
   return body.data;
 }
 
+/** A whole list as a spreadsheet: `GET /files/<service>/exports/<name>` with the token, saved under `filename`. */
+export async function downloadExport(path: string, params: Record<string, string | undefined>, filename: string): Promise<void> {
+  const s = session.get();
+  const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1]));
+  let res: Response;
+  try {
+    res = await fetch(`${path}?${query}`, { headers: s ? { authorization: `Bearer ${s.token}` } : {} });
+  } catch {
+    throw new ApiError('无法连接服务器，请检查网络后重试。');
+  }
+  if (!res.ok) {
+    const code = res.status === 401 ? 'UNAUTHENTICATED' : res.status === 403 ? 'FORBIDDEN' : res.status === 429 ? 'RATE_LIMITED' : '';
+    if (code === 'UNAUTHENTICATED') session.clear();
+    throw new ApiError(CODE_WORDS[code] ?? `导出失败（${res.status}），请稍后再试。`, code ? [{ code, message: code }] : []);
+  }
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(await res.blob());
+  a.download = `${filename}.xlsx`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1_000);
+}
+
 export type Loaded<T> = { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'ok'; data: T };
 
 /** Runs an operation when its inputs change; `reload` runs it again. */

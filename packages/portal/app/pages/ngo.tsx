@@ -122,6 +122,7 @@ function Roster({ id }: { id: string }) {
             <DataTable
               name="roster"
               exportName={`${a.title}报名名单`}
+              whole={{ path: '/files/social-orgs/exports/activity-roster', params: { activityId: a.id } }}
               rows={a.registrations}
               empty="还没有人报名。"
               columns={[

@@ -2,7 +2,7 @@ import { useQuery } from '../api';
 import { MONITORING_ROLLUP, REGION_PAGE, REGION_SITES } from '../operations';
 import { LEVEL, percent } from '../labels';
 import { Crumbs } from '../ui/crumbs';
-import { DataTable, useCursor } from '../ui/table';
+import { DataTable, ExportWhole, useCursor } from '../ui/table';
 import { Show } from '../ui/states';
 import { ActivitiesChart, DemandStatusChart, GapFlowChart, OverdueClaims, PointsChart, StabilityCharts, TrendChart, type Rollup } from './panels';
 
@@ -33,6 +33,20 @@ export function RegionPage({ code }: { code: string }) {
   );
 }
 
+/** The region's whole lists as spreadsheets (every row in the officer's scope, not a page). */
+function WholeLists({ region }: { region: Region }) {
+  return (
+    <section class="block" data-whole-lists>
+      <h2>清单导出</h2>
+      <p class="hint">导出的是{region.name}的全部记录（Excel），身份证号和电话已脱敏；每次导出都会留痕。</p>
+      <div class="exports">
+        收入稳定缺口清单 <ExportWhole what={{ path: '/files/employment/exports/gaps', params: { regionCode: region.code } }} name={`${region.name}收入稳定缺口清单`} />
+        积分月度汇总 <ExportWhole what={{ path: '/files/governance/exports/points-monthly', params: { regionCode: region.code } }} name={`${region.name}积分月度汇总`} />
+      </div>
+    </section>
+  );
+}
+
 function UpperBody({ region, children }: { region: Region; children: Region[] }) {
   const [r, retry] = useQuery<{ monitoringRollup: Rollup[] }>(MONITORING_ROLLUP, { level: CHILD_LEVEL[region.level], under: region.code });
   const names = new Map(children.map((c) => [c.code, c.name]));
@@ -50,6 +64,7 @@ function UpperBody({ region, children }: { region: Region; children: Region[] })
               <PointsChart regionCode={region.code} />
             </div>
             <OverdueClaims regionCode={region.code} />
+            <WholeLists region={region} />
             <h2>下级地区</h2>
             <DataTable
               name="children"
@@ -109,6 +124,7 @@ function CountyBody({ region }: { region: Region }) {
             />
             {cursor.pager(page)}
             <OverdueClaims regionCode={region.code} />
+            <WholeLists region={region} />
           </>
         );
       }}

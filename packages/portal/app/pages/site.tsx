@@ -121,6 +121,7 @@ function Residents({ siteId, grids, buildings }: { siteId: string; grids: Named[
             <DataTable
               name="residents"
               exportName="居民名单（脱敏）"
+              whole={{ path: '/files/governance/exports/residents', params: { siteId } }}
               rows={residents.nodes}
               empty="没有符合条件的居民。"
               columns={[
@@ -183,6 +184,7 @@ function SiteLists({ siteId }: { siteId: string }) {
             <DataTable
               name="grid-tasks"
               exportName="网格任务"
+              whole={{ path: '/files/governance/exports/grid-tasks', params: { siteId } }}
               rows={d.gridTasks.nodes}
               empty="没有未完成的网格任务。"
               columns={[
@@ -233,7 +235,8 @@ function SiteLists({ siteId }: { siteId: string }) {
             <h2>待认领需求<small>共 {d.demands.totalCount} 条</small></h2>
             <DataTable
               name="open-demands"
-              exportName="待认领需求"
+              exportName="需求清单"
+              whole={{ path: '/files/matching/exports/demands', params: { siteId } }}
               rows={d.demands.nodes}
               empty="没有待认领的需求。"
               columns={[

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { Empty } from './states';
+import { Empty, ErrorBox } from './states';
+import { ApiError, downloadExport } from '../api';
 
 export interface Column<T> {
   label: string;
@@ -29,7 +30,30 @@ export function exportCsv<T>(name: string, columns: Column<T>[], rows: T[]) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1_000);
 }
 
-export function DataTable<T>(props: { name: string; columns: Column<T>[]; rows: T[]; empty?: string; exportName?: string }) {
+/** The whole list behind a paged table, as the service exports it (.xlsx, in the caller's scope, audited). */
+export interface WholeListExport {
+  path: string;
+  params: Record<string, string | undefined>;
+}
+
+/** 导出全部: downloads the whole list (every page), not only the rows on screen. */
+export function ExportWhole({ what, name }: { what: WholeListExport; name: string }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const run = () => {
+    setBusy(true);
+    setError(null);
+    downloadExport(what.path, what.params, name).catch((e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e)))).finally(() => setBusy(false));
+  };
+  return (
+    <>
+      <button type="button" class="link" data-export-whole={what.path} disabled={busy} onClick={run}>{busy ? '正在导出…' : '导出全部（Excel）'}</button>
+      {error && <ErrorBox error={error} />}
+    </>
+  );
+}
+
+export function DataTable<T>(props: { name: string; columns: Column<T>[]; rows: T[]; empty?: string; exportName?: string; whole?: WholeListExport }) {
   const { columns, rows } = props;
   if (!rows.length) return <Empty>{props.empty ?? '暂无数据。'}</Empty>;
   return (
@@ -51,7 +75,8 @@ export function DataTable<T>(props: { name: string; columns: Column<T>[]; rows: 
           </tbody>
         </table>
       </div>
-      <button type="button" class="link" onClick={() => exportCsv(props.exportName ?? props.name, columns, rows)}>导出表格（CSV）</button>
+      <button type="button" class="link" onClick={() => exportCsv(props.exportName ?? props.name, columns, rows)}>导出本页（CSV）</button>
+      {props.whole && <ExportWhole what={props.whole} name={props.exportName ?? props.name} />}
     </div>
   );
 }
