@@ -69,7 +69,7 @@ describe('infra manifests', () => {
       ...deployments.flatMap((d) => (d.spec.template.spec.containers as { command: string[] }[]).map((c) => ({ where: d.metadata.name, command: c.command }))),
       ...Object.entries(compose.services).filter(([, s]) => s.image === 'anju:dev').map(([name, s]) => ({ where: `compose ${name}`, command: s.command! })),
     ];
-    expect(commands.length).toBeGreaterThanOrEqual(18); // nine processes in each, and governance's import worker in compose
+    expect(commands.length).toBeGreaterThanOrEqual(20); // ten processes in each: the nine and governance's import worker
     for (const { where, command } of commands) {
       expect({ where, command: command.slice(0, 2) }).toEqual({ where, command: ['node', '--enable-source-maps'] });
       const source = command[2].replace(/^dist\//, '').replace(/\.js$/, '.ts');
@@ -85,8 +85,11 @@ describe('infra manifests', () => {
   });
 
   it('scales every subgraph and the gateway by HPA, every worker by KEDA on its events queue, and budgets each for disruptions', () => {
+    // Governance's import worker scales on its own queue, from zero (it relays and schedules nothing).
+    const IMPORTS = 'governance-imports';
     const names = new Set(deployments.map((d) => d.metadata.name));
-    const apis = [...names].filter((n) => !n.endsWith('-worker'));
+    expect(names.has(IMPORTS)).toBe(true);
+    const apis = [...names].filter((n) => !n.endsWith('-worker') && n !== IMPORTS);
     const workers = [...names].filter((n) => n.endsWith('-worker'));
     expect(apis.sort()).toEqual(['employment-api', 'gateway', 'governance-api', 'matching-api', 'social-orgs-api']);
 
@@ -97,9 +100,13 @@ describe('infra manifests', () => {
       expect(h.spec.minReplicas).toBeGreaterThanOrEqual(2);
     }
 
-    const scaled = byKind('ScaledObject');
-    expect(scaled.map((s) => s.spec.scaleTargetRef.name).sort()).toEqual(workers.sort());
+    const scaledObjects = byKind('ScaledObject');
+    expect(scaledObjects.map((s) => s.spec.scaleTargetRef.name).sort()).toEqual([...workers, IMPORTS].sort());
     const auth = new Set(byKind('TriggerAuthentication').map((t) => t.metadata.name));
+    const imports = scaledObjects.find((s) => s.spec.scaleTargetRef.name === IMPORTS)!;
+    expect(imports.spec.triggers).toEqual([expect.objectContaining({ type: 'redis', metadata: expect.objectContaining({ listName: 'anju:governance.imports:wait' }) })]);
+    expect(auth.has(imports.spec.triggers[0].authenticationRef.name)).toBe(true);
+    const scaled = scaledObjects.filter((s) => s !== imports);
     for (const s of scaled) {
       const service = SERVICES.find((sv) => `${sv}-worker` === s.spec.scaleTargetRef.name)!;
       expect(s.spec.minReplicaCount).toBeGreaterThanOrEqual(1); // the relay and the schedules live in the worker

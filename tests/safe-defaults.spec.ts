@@ -47,7 +47,8 @@ describe('safe defaults', () => {
     }
     for (const { file, doc } of manifests.filter((m) => m.doc.kind === 'Deployment')) {
       const refs = doc.spec.template.spec.containers.flatMap((c: any) => (c.envFrom ?? []).map((e: any) => e.secretRef?.name).filter(Boolean));
-      expect([doc.metadata.name, refs.includes('anju-pii')]).toEqual([doc.metadata.name, file === 'governance.yaml' && doc.metadata.name === 'governance-api']);
+      const sealsIds = file === 'governance.yaml' && ['governance-api', 'governance-imports'].includes(doc.metadata.name);
+      expect([doc.metadata.name, refs.includes('anju-pii')]).toEqual([doc.metadata.name, sealsIds]);
     }
     const text = manifests.map((m) => JSON.stringify(m.doc)).join('\n');
     expect(text).not.toMatch(/AUTH_PRIVATE_KEY|AUTH_JWT_SECRET/);
@@ -73,7 +74,7 @@ describe('safe defaults', () => {
       const name: string = doc.metadata.name;
       const refs = doc.spec.template.spec.containers.flatMap((c: any) => (c.envFrom ?? []).map((e: any) => e.secretRef?.name).filter(Boolean));
       expect([name, refs.includes('anju-db-owner')]).toEqual([name, name.endsWith('-worker')]);
-      if (name !== 'gateway') expect([name, refs.includes(`anju-db-${name.replace(/-(api|worker)$/, '')}`)]).toEqual([name, true]);
+      if (name !== 'gateway') expect([name, refs.includes(`anju-db-${name.replace(/-(api|worker|imports)$/, '')}`)]).toEqual([name, true]);
     }
   });
 
