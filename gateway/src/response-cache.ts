@@ -57,6 +57,8 @@ export interface ResponseCacheOptions {
  */
 export class ResponseCache {
   private readonly entries = new Map<string, Entry>();
+  /** The keys of the answers each subgraph contributed to: an invalidation visits only those. */
+  private readonly keysBySubgraph = new Map<string, Set<string>>();
   private readonly epochs = new Map<string, number>();
   private bytes = 0;
   private suspended = false;
@@ -93,6 +95,11 @@ export class ResponseCache {
     if (old) this.remove(key, old);
     const body = Buffer.from(text);
     this.entries.set(key, { body, expiresAtMs: this.now() + ttl * 1000, subgraphs: [...subgraphs] });
+    for (const s of subgraphs) {
+      let keys = this.keysBySubgraph.get(s);
+      if (!keys) this.keysBySubgraph.set(s, (keys = new Set()));
+      keys.add(key);
+    }
     this.bytes += body.length;
     for (const [k, e] of this.entries) {
       if (this.bytes <= this.opts.maxBytes) break;
@@ -102,11 +109,14 @@ export class ResponseCache {
     return true;
   }
 
-  /** Everything that came from this subgraph is stale now. */
+  /**
+   * Everything that came from this subgraph is stale now. Called for every event batch a subgraph
+   * applies, so it visits only that subgraph's answers, not every answer held.
+   */
   invalidate(subgraph: string): void {
     this.epochs.set(subgraph, (this.epochs.get(subgraph) ?? 0) + 1);
     this.stats.invalidations++;
-    for (const [k, e] of this.entries) if (e.subgraphs.includes(subgraph)) this.remove(k, e);
+    for (const k of [...(this.keysBySubgraph.get(subgraph) ?? [])]) this.remove(k, this.entries.get(k)!);
   }
 
   /** Nothing can tell the cache about changes for now: drop everything and keep nothing. */
@@ -115,6 +125,7 @@ export class ResponseCache {
     this.suspended = true;
     this.epochs.set(ALL, (this.epochs.get(ALL) ?? 0) + 1);
     this.entries.clear();
+    this.keysBySubgraph.clear();
     this.bytes = 0;
   }
 
@@ -133,6 +144,7 @@ export class ResponseCache {
 
   private remove(key: string, entry: Entry): void {
     this.entries.delete(key);
+    for (const s of entry.subgraphs) this.keysBySubgraph.get(s)?.delete(key);
     this.bytes -= entry.body.length;
   }
 }

@@ -71,10 +71,10 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const limits = queryLimits(config, development);
 
   const verify = (authorization: string) => verifyBearerCached(authorization, config);
-  const cache = new ResponseCache({ maxAgeSeconds: config.GATEWAY_CACHE_MAX_AGE_S, maxBytes: config.GATEWAY_CACHE_MAX_MIB * 1_048_576 });
-  const invalidate = config.GATEWAY_RESPONSE_CACHE
-    ? await listenForCacheInvalidation(cache, subgraphs.map((s) => s.name), config, lifecycle, logger)
+  const cache = config.GATEWAY_RESPONSE_CACHE
+    ? new ResponseCache({ maxAgeSeconds: config.GATEWAY_CACHE_MAX_AGE_S, maxBytes: config.GATEWAY_CACHE_MAX_MIB * 1_048_576 })
     : undefined;
+  const invalidate = cache && await listenForCacheInvalidation(cache, subgraphs.map((s) => s.name), config, lifecycle, logger);
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -89,7 +89,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     plugins: [
       // The gateway's own answer carries no cache-control header: it is cached here, per scope, not by browsers or proxies.
       ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
-      ...(invalidate ? [responseCachePlugin<GatewayContext>(cache, invalidate)] : []),
+      ...(cache && invalidate ? [responseCachePlugin<GatewayContext>(cache, invalidate)] : []),
       operationLogPlugin(logger), metrics.apolloPlugin(), ...limits.plugins, ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
   await apollo.start();
@@ -124,7 +124,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     express.json({ limit: config.GATEWAY_MAX_BODY_BYTES }),
     safelistMiddleware(config, logger),
     // After the safelist, which turns a portal's persisted-operation id into its text.
-    ...(invalidate ? [cacheLookup(cache, verify, (p) => rates.request(p.subject))] : []),
+    ...(cache ? [cacheLookup(cache, verify, (p) => rates.request(p.subject))] : []),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const authorization = req.header('authorization') ?? '';
@@ -140,7 +140,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   // /metrics on a port of its own: GATEWAY_PORT is the public one, and what the gateway measures is for operators.
   const { port: metricsPort } = await startHealthServer('gateway', config.GATEWAY_METRICS_PORT, readiness, lifecycle, metrics);
   logger.info({ port, metricsPort, subgraphs: subgraphs.map((s) => s.name) }, 'gateway listening');
-  return { url: `http://127.0.0.1:${port}/graphql`, port, metricsPort, lifecycle, logger, responseCache: invalidate ? cache : undefined, stop: () => lifecycle.stop() };
+  return { url: `http://127.0.0.1:${port}/graphql`, port, metricsPort, lifecycle, logger, responseCache: cache, stop: () => lifecycle.stop() };
 }
 
 if (require.main === module) runMain(() => startGateway(loadGatewayConfig()));

@@ -33,3 +33,4 @@ export * from './runtime-role.migration';
 export * from './limits';
 export * from './spreadsheet';
 export * from './audit';
+export * from './random';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EVENTS, indexHandlers, type EventEnvelope, type EventHandler, type EventName, type EventPayload, type ServiceName } from '@anju/contracts';
-import { bootRuntime, createLogger, type Clock, type DataSourceOptions, type PlatformConfig, type ServiceRuntime } from '@anju/kit';
+import { bootRuntime, createLogger, seededRandom, type Clock, type DataSourceOptions, type PlatformConfig, type ServiceRuntime } from '@anju/kit';
 import { createTestDatabase, type TestDatabase } from './database';
 import { migratedTemplate } from './system';
 
@@ -25,17 +25,8 @@ export async function serviceRuntimeForTest(opts: {
   } };
 }
 
-/** A small seeded PRNG (mulberry32): the same seed, the same numbers, so a failing case reproduces. */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of property tests (the kit's mulberry32): a failing case reproduces from its seed. */
+export const prng = seededRandom;
 
 /** The seed of a property test: PROPERTY_SEED to reproduce a failure, else a new one each run. */
 export function propertySeed(): number {

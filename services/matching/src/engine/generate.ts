@@ -1,16 +1,8 @@
+import { seededRandom } from '@anju/kit';
 import type { DemandSpec, Interval, Point, VolunteerSpec } from './types';
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same instance everywhere. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The kit's seeded PRNG (mulberry32): the same seed gives the same instance everywhere. */
+export const rng = seededRandom;
 
 export const SKILLS = ['job_coaching', 'elderly_care', 'tutoring', 'first_aid', 'legal', 'counselling', 'repairs', 'cooking', 'driving', 'computer'];
 export const LANGUAGES = ['普通话', '彝语', '苗语', '哈尼语', '白语', '傣语'];

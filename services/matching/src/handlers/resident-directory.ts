@@ -44,9 +44,10 @@ export async function upsertResidents(manager: EntityManager, facts: ResidentFac
   // A member's languages may arrive after the household's job-help demand was raised (events come in
   // any order): its open demands follow, so the result is the same as in order.
   await manager.query(
-    `UPDATE demand dm SET languages = ${householdLanguageSql('dm.household_id')}
-      WHERE dm.household_id = ANY($1::uuid[]) AND dm.gap_id IS NOT NULL AND dm.status = 'open'
-        AND dm.languages IS DISTINCT FROM ${householdLanguageSql('dm.household_id')}`,
+    `UPDATE demand dm SET languages = need.languages
+       FROM (SELECT h, ${householdLanguageSql('h')} AS languages FROM unnest($1::uuid[]) AS h) AS need
+      WHERE dm.household_id = need.h AND dm.gap_id IS NOT NULL AND dm.status = 'open'
+        AND dm.languages IS DISTINCT FROM need.languages`,
     [[...new Set(rows.filter((r) => r.languages).map((r) => r.householdId))]],
   );
 }
