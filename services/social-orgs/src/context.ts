@@ -5,7 +5,7 @@ import { OrganizationService, type OrganizationRow } from './organization/organi
 import { ActivityService, type ActivityRow, type RegistrationRow } from './activity/activity.service';
 import { IncubationService, type IncubationStepRow } from './incubation/incubation.service';
 import { SocialWorkerService, type AssessmentRow, type FeedbackRow, type SocialWorkerRow } from './social-worker/social-worker.service';
-import { CaseworkService, type CaseRow, type ReferralRow } from './casework/casework.service';
+import { CaseworkService, type CaseRow, type MemberRow as CaseMemberRow, type ReferralRow, type SessionRow } from './casework/casework.service';
 import { MicroServiceService, type MicroServiceRow } from './micro-service/micro-service.service';
 import { ContractService, type ContractRow, type MilestoneRow, type PaymentRow } from './contract/contract.service';
 import { VentureService, type ApplicationRow, type CallRow } from './venture/venture.service';
@@ -36,6 +36,8 @@ export interface SocialOrgsContext extends RequestBase {
     socialCase: DataLoader<string, CaseRow | null>;
     referral: DataLoader<string, ReferralRow | null>;
     referralsByCase: DataLoader<string, ReferralRow[]>;
+    sessionsByCase: DataLoader<string, SessionRow[]>;
+    membersByCase: DataLoader<string, CaseMemberRow[]>;
     microService: DataLoader<string, MicroServiceRow | null>;
     contract: DataLoader<string, ContractRow | null>;
     milestones: DataLoader<string, MilestoneRow[]>;
@@ -81,6 +83,8 @@ export function buildContext(db: DataSource) {
         socialCase: () => byIdLoader((ids) => c.casework.casesByIds(ids)),
         referral: () => byIdLoader((ids) => c.casework.referralsByIds(ids)),
         referralsByCase: () => byGroupLoader((ids) => c.casework.referralsByCases(ids), (r) => r.caseId),
+        sessionsByCase: () => byGroupLoader((ids) => c.casework.sessionsByCases(ids), (r) => r.caseId),
+        membersByCase: () => byGroupLoader((ids) => c.casework.membersByCases(ids), (r) => r.caseId),
         microService: () => byIdLoader((ids) => c.microServices.byIds(ids)),
         contract: () => byIdLoader((ids) => c.contracts.byIds(ids)),
         milestones: () => byGroupLoader((ids) => c.contracts.milestonesByContracts(ids), (r) => r.contractId),
