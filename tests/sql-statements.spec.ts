@@ -100,4 +100,15 @@ describe('SQL statements per request', () => {
     // organizations and their count (social-orgs). Regions come from memory, labour profiles' residents in one batch.
     expect(a.statements).toBeLessThanOrEqual(8);
   });
+
+  it('a list of sites with every department’s figures: the same statements for one site or two', async () => {
+    const q = `query($first: Int!) { sites(regionCode: "530102", first: $first) { nodes { id householdCount residentCount
+      passRate openGapCount activePartnerCount activityCountThisMonth openDemandCount overdueDemandCount } } }`;
+    await statementsOf(q, { first: 1 });
+    const short = await statementsOf(q, { first: 1 });
+    const long = await statementsOf(q, { first: 2 });
+    expect(short.data.sites.nodes).toHaveLength(1);
+    expect(long.data.sites.nodes).toHaveLength(2);
+    expect(long.statements).toBe(short.statements);
+  });
 });

@@ -20,10 +20,18 @@ export interface SiteCount {
  * The counts already in the table are taken once, after the triggers hold their lock.
  */
 export async function createSiteCounters(q: QueryRunner, table: string, withRegion: boolean, counts: SiteCount[]): Promise<void> {
-  const columns = counts.map((c) => `${c.column} int NOT NULL DEFAULT 0`).join(', ');
-  await q.query(`CREATE TABLE ${table} (site_id uuid PRIMARY KEY, ${withRegion ? 'region_code varchar(6) NOT NULL, ' : ''}${columns})`);
+  await q.query(`CREATE TABLE ${table} (site_id uuid PRIMARY KEY${withRegion ? ', region_code varchar(6) NOT NULL' : ''})`);
+  await addSiteCounts(q, table, withRegion, counts);
+}
+
+/**
+ * Adds counts to a counter table made by `createSiteCounters`: a column each, its triggers, and
+ * the rows already there counted once. A later migration adds a dashboard's new counts this way.
+ */
+export async function addSiteCounts(q: QueryRunner, table: string, withRegion: boolean, counts: SiteCount[]): Promise<void> {
   const region = withRegion ? ', region_code' : '';
   for (const c of counts) {
+    await q.query(`ALTER TABLE ${table} ADD COLUMN ${c.column} int NOT NULL DEFAULT 0`);
     const fn = `${table}_${c.column}`;
     const delta = (rows: string, sign: 1 | -1) => `SELECT site_id${region}, ${sign} AS d FROM ${rows} WHERE ${c.where}`;
     const apply = (parts: string[]) => `INSERT INTO ${table} AS c (site_id${withRegion ? ', region_code' : ''}, ${c.column})
@@ -48,29 +56,34 @@ export async function createSiteCounters(q: QueryRunner, table: string, withRegi
   }
 }
 
-/** A migration that creates the counter table `site_counter` of a service (see `createSiteCounters`). */
-export function siteCountersMigration(timestamp: number, withRegion: boolean, counts: SiteCount[]): new () => MigrationInterface {
-  const name = `SiteCounters${timestamp}`;
-  const migration = class implements MigrationInterface {
-    name = name;
-
-    async up(q: QueryRunner): Promise<void> {
-      await createSiteCounters(q, 'site_counter', withRegion, counts);
-    }
-
-    async down(q: QueryRunner): Promise<void> {
-      await dropSiteCounters(q, 'site_counter', counts);
-    }
-  };
-  Object.defineProperty(migration, 'name', { value: name });
-  return migration;
-}
-
-export async function dropSiteCounters(q: QueryRunner, table: string, counts: SiteCount[]): Promise<void> {
+/** Removes counts added by `addSiteCounts` (their triggers, functions and columns). */
+export async function dropSiteCounts(q: QueryRunner, table: string, counts: SiteCount[]): Promise<void> {
   for (const c of counts) {
     for (const op of ['ins', 'upd', 'del']) await q.query(`DROP TRIGGER ${table}_${c.column}_${op} ON ${c.source}`);
     await q.query(`DROP FUNCTION ${table}_${c.column}()`);
+    await q.query(`ALTER TABLE ${table} DROP COLUMN ${c.column}`);
   }
+}
+
+/** A migration that creates the counter table `site_counter` of a service (see `createSiteCounters`). */
+export function siteCountersMigration(timestamp: number, withRegion: boolean, counts: SiteCount[]): new () => MigrationInterface {
+  return counterMigration(`SiteCounters${timestamp}`,
+    (q) => createSiteCounters(q, 'site_counter', withRegion, counts), (q) => dropSiteCounters(q, 'site_counter', counts));
+}
+
+/** A migration class named `name` (TypeORM records it by that name) with the given steps. */
+function counterMigration(name: string, up: (q: QueryRunner) => Promise<void>, down: (q: QueryRunner) => Promise<void>) {
+  const migration = class implements MigrationInterface {
+    name = name;
+    up = up;
+    down = down;
+  };
+  Object.defineProperty(migration, 'name', { value: name });
+  return migration as new () => MigrationInterface;
+}
+
+export async function dropSiteCounters(q: QueryRunner, table: string, counts: SiteCount[]): Promise<void> {
+  await dropSiteCounts(q, table, counts);
   await q.query(`DROP TABLE ${table}`);
 }
 
@@ -81,12 +94,29 @@ export async function dropSiteCounters(q: QueryRunner, table: string, counts: Si
  * whose scope cuts through a site (their callers count the rows).
  */
 export function siteCountSql(p: Principal, table: string, column: string, siteIdsParam = 1): { sql: string; params: unknown[] } | null {
+  return siteCountsSql(p, table, { n: column }, siteIdsParam);
+}
+
+/**
+ * Several counts of many sites at once, as `siteCountSql` reads one: `columns` maps each answer's
+ * name to its counter column; each row has `siteId` and those names.
+ */
+export function siteCountsSql(
+  p: Principal, table: string, columns: Record<string, string>, siteIdsParam = 1,
+): { sql: string; params: unknown[] } | null {
   if (!['province', 'county', 'site_officer', 'grid_worker'].includes(p.role)) return null;
   // A grid worker with grids reaches part of a site only: a site's counter would tell them the whole.
   if (p.role === 'grid_worker' && p.grids.length) return null;
   const scope = placeFilter(p, { site: 'c.site_id', region: 'c.region_code' }, siteIdsParam + 1);
+  const list = Object.entries(columns).map(([as, col]) => `c.${col} AS "${as}"`).join(', ');
   return {
-    sql: `SELECT c.site_id AS "siteId", c.${column} AS n FROM ${table} c WHERE c.site_id = ANY($${siteIdsParam}::uuid[]) AND ${scope.sql}`,
+    sql: `SELECT c.site_id AS "siteId", ${list} FROM ${table} c WHERE c.site_id = ANY($${siteIdsParam}::uuid[]) AND ${scope.sql}`,
     params: scope.params,
   };
+}
+
+/** A later migration that adds counts to a service's `site_counter` (see `addSiteCounts`). */
+export function siteCountsMigration(timestamp: number, withRegion: boolean, counts: SiteCount[]): new () => MigrationInterface {
+  return counterMigration(`SiteCounts${timestamp}`,
+    (q) => addSiteCounts(q, 'site_counter', withRegion, counts), (q) => dropSiteCounts(q, 'site_counter', counts));
 }

@@ -6,6 +6,7 @@ import { TrainingService, type CourseRow, type EnrollmentRow, type SkillRow } fr
 import { JobsService, type EmployerRow, type EmploymentRow, type PostingRow } from './jobs/jobs.service';
 import { LandService, type LandRow, type LinkRow, type ProjectRow } from './land/land.service';
 import { MonitoringService, type GapRow, type StatusRow } from './monitoring/monitoring.service';
+import { SitePictureService, type SitePicture } from './site-picture/site-picture.service';
 
 export interface EmploymentContext extends RequestBase {
   labourProfiles: LabourProfileService;
@@ -28,6 +29,7 @@ export interface EmploymentContext extends RequestBase {
     project: DataLoader<string, ProjectRow | null>;
     status: DataLoader<string, StatusRow | null>;
     openGaps: DataLoader<string, GapRow[]>;
+    sitePicture: DataLoader<string, SitePicture>;
   };
 }
 
@@ -60,6 +62,7 @@ export function buildContext(db: DataSource) {
         project: () => byIdLoader((ids) => c.land.projectsByIds(ids)),
         status: () => byKeyLoader((ids) => c.monitoring.statusByHouseholds(ids), (r) => r.householdId),
         openGaps: () => byGroupLoader((ids) => c.monitoring.openGapsOfHouseholds(ids), (g) => g.householdId),
+        sitePicture: () => new SitePictureService(db, p).loader(),
       }),
     }, base);
   };

@@ -3,6 +3,7 @@ import { trainingResolvers } from './training/training.resolvers';
 import { jobsResolvers } from './jobs/jobs.resolvers';
 import { landResolvers } from './land/land.resolvers';
 import { monitoringResolvers } from './monitoring/monitoring.resolvers';
+import { sitePictureResolvers } from './site-picture/site-picture.resolvers';
 
 type ResolverMap = Record<string, Record<string, unknown>>;
 
@@ -14,4 +15,5 @@ function merge(...maps: ResolverMap[]): ResolverMap {
 }
 
 
-export const resolvers = merge(labourProfileResolvers, trainingResolvers, jobsResolvers, landResolvers, monitoringResolvers);
+export const resolvers = merge(labourProfileResolvers, trainingResolvers, jobsResolvers, landResolvers, monitoringResolvers,
+  sitePictureResolvers);

@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { byGroupLoader, byIdLoader, lazyObject, type RequestBase } from '@anju/kit';
-import { DemandService, type DemandRow } from './demand/demand.service';
+import { DemandService, type DemandRow, type SiteDemandCounts } from './demand/demand.service';
 import { UnitService, type UnitRow } from './unit/unit.service';
 import { VolunteerService, type AssignmentRow, type ServiceRecordRow, type VolunteerRow } from './volunteer/volunteer.service';
 
@@ -12,7 +12,7 @@ export interface MatchingContext extends RequestBase {
   volunteers: VolunteerService;
   loaders: {
     demand: DataLoader<string, DemandRow | null>;
-    openDemandCount: DataLoader<string, number>;
+    siteDemandCounts: DataLoader<string, SiteDemandCounts>;
     history: ReturnType<DemandService['historyLoader']>;
     unit: DataLoader<string, UnitRow | null>;
     volunteer: DataLoader<string, VolunteerRow | null>;
@@ -36,7 +36,7 @@ export function buildContext(db: DataSource) {
       volunteers: () => new VolunteerService(db, p, now),
       loaders: (c) => lazyObject<MatchingContext['loaders']>({
         demand: () => byIdLoader((ids) => c.demands.byIds(ids)),
-        openDemandCount: () => c.demands.openCountLoader(),
+        siteDemandCounts: () => c.demands.siteCountsLoader(),
         history: () => c.demands.historyLoader(),
         unit: () => byIdLoader((ids) => c.units.byIds(ids)),
         volunteer: () => byIdLoader((ids) => c.volunteers.byIds(ids)),

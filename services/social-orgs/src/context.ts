@@ -10,6 +10,7 @@ import { MicroServiceService, type MicroServiceRow } from './micro-service/micro
 import { ContractService, type ContractRow, type MilestoneRow, type PaymentRow } from './contract/contract.service';
 import { VentureService, type ApplicationRow, type CallRow } from './venture/venture.service';
 import { AuditLogService } from './audit-log/audit-log.service';
+import { SitePictureService, type SitePicture } from './site-picture/site-picture.service';
 import { CommitteeService, type CommitteeRow, type ConsultationRow, type MemberRow } from './committee/committee.service';
 
 export interface SocialOrgsContext extends RequestBase {
@@ -49,6 +50,7 @@ export interface SocialOrgsContext extends RequestBase {
     committeeMembers: DataLoader<string, MemberRow[]>;
     consultation: DataLoader<string, ConsultationRow | null>;
     consultationsByCommittee: DataLoader<string, ConsultationRow[]>;
+    sitePicture: DataLoader<string, SitePicture>;
   };
 }
 
@@ -96,6 +98,7 @@ export function buildContext(db: DataSource) {
         committeeMembers: () => byGroupLoader((ids) => c.committees.membersByCommittees(ids), (r) => r.committeeId),
         consultation: () => byIdLoader((ids) => c.committees.consultationsByIds(ids)),
         consultationsByCommittee: () => byGroupLoader((ids) => c.committees.consultationsByCommittees(ids), (r) => r.committeeId),
+        sitePicture: () => new SitePictureService(db, p, base.clock).loader(),
       }),
     }, base);
   };

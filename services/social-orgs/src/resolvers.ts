@@ -7,9 +7,11 @@ import { contractResolvers } from './contract/contract.resolvers';
 import { ventureResolvers } from './venture/venture.resolvers';
 import { committeeResolvers } from './committee/committee.resolvers';
 import { auditLogResolvers } from './audit-log/audit-log.resolvers';
+import { sitePictureResolvers } from './site-picture/site-picture.resolvers';
 
 const parts: Record<string, Record<string, unknown>>[] = [organizationResolvers, activityResolvers, socialWorkerResolvers, caseworkResolvers,
-  microServiceResolvers, contractResolvers, ventureResolvers, committeeResolvers, auditLogResolvers];
+  microServiceResolvers, contractResolvers, ventureResolvers, committeeResolvers, auditLogResolvers,
+  sitePictureResolvers];
 
 /** The subgraph's resolver map: each feature's, merged type by type. */
 export const resolvers: Record<string, Record<string, unknown>> = {};

@@ -49,6 +49,8 @@ export const demandResolvers = {
   },
   Site: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-    openDemandCount: (s: { id: string }, _: unknown, ctx: MatchingContext) => ctx.loaders.openDemandCount.load(s.id),
+    openDemandCount: async (s: { id: string }, _: unknown, ctx: MatchingContext) => (await ctx.loaders.siteDemandCounts.load(s.id)).open,
+    overdueDemandCount: async (s: { id: string }, _: unknown, ctx: MatchingContext) =>
+      (await ctx.loaders.siteDemandCounts.load(s.id)).overdue,
   },
 };

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, audit, coversPlace, cursor, provinceDate, requireRole, siteCountSql, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, audit, coversPlace, cursor, provinceDate, requireRole, siteCountsSql, type Principal, uuidsOf, uuidParam } from '@anju/kit';
 import { findSite, publish } from '@anju/contracts';
 import { demandScope, isDate, isOfficer, OFFICERS, isUuid } from '../scope';
 import type { DemandStatus, Urgency } from './demand.entity';
@@ -60,6 +60,12 @@ const STEPS: Record<DemandAction, { from: DemandStatus[]; to: DemandStatus; verb
 
 const clean = (list: string[] | null | undefined) => [...new Set((list ?? []).map((s) => s.trim()).filter(Boolean))];
 
+/** A site's demand counts on its dashboard. */
+export interface SiteDemandCounts {
+  open: number;
+  overdue: number;
+}
+
 export class DemandService {
   constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly now: () => Date) {}
 
@@ -102,20 +108,23 @@ export class DemandService {
   }
 
   /** Open demands per site, for sites in scope (others count zero). */
-  openCountLoader() {
-    return new DataLoader<string, number>(async (siteIds) => {
+  /** Open and overdue (claimed past the promised date) demands of many sites at once, for the sites' dashboards. */
+  siteCountsLoader() {
+    return new DataLoader<string, SiteDemandCounts>(async (siteIds) => {
       // Officers read the sites' counters (site_counter); other callers' scopes cut through a site.
-      const counter = siteCountSql(this.principal, 'site_counter', 'open_demands');
+      const counter = siteCountsSql(this.principal, 'site_counter', { open: 'open_demands', overdue: 'overdue_demands' });
       const s = demandScope(this.principal, 2);
-      const rows: { siteId: string; n: number }[] = counter
+      const rows: ({ siteId: string } & SiteDemandCounts)[] = counter
         ? await this.db.query(counter.sql, [uuidsOf(siteIds), ...counter.params])
         : await this.db.query(
-          `SELECT d.site_id AS "siteId", count(*)::int AS n FROM demand d
-            WHERE d.site_id = ANY($1::uuid[]) AND d.status = 'open' AND ${s.sql} GROUP BY d.site_id`,
+          `SELECT d.site_id AS "siteId", count(*) FILTER (WHERE d.status = 'open')::int AS open,
+                  count(*) FILTER (WHERE d.overdue_since IS NOT NULL AND d.status IN ('claimed', 'in_progress'))::int AS overdue
+             FROM demand d
+            WHERE d.site_id = ANY($1::uuid[]) AND d.status IN ('open', 'claimed', 'in_progress') AND ${s.sql} GROUP BY d.site_id`,
           [uuidsOf(siteIds), ...s.params],
         );
-      const bySite = new Map(rows.map((r) => [r.siteId, r.n]));
-      return siteIds.map((id) => bySite.get(id) ?? 0);
+      const bySite = new Map(rows.map((r) => [r.siteId, r]));
+      return siteIds.map((id) => bySite.get(id) ?? { open: 0, overdue: 0 });
     });
   }
 
