@@ -11,6 +11,7 @@ import { ContractService, type ContractRow, type MilestoneRow, type PaymentRow }
 import { VentureService, type ApplicationRow, type CallRow } from './venture/venture.service';
 import { AuditLogService } from './audit-log/audit-log.service';
 import { SitePictureService, type SitePicture } from './site-picture/site-picture.service';
+import { AidFundService, type AidFundRow, type AidPaymentRow } from './aid-fund/aid-fund.service';
 import { CommitteeService, type CommitteeRow, type ConsultationRow, type MemberRow } from './committee/committee.service';
 
 export interface SocialOrgsContext extends RequestBase {
@@ -24,6 +25,7 @@ export interface SocialOrgsContext extends RequestBase {
   venture: VentureService;
   committees: CommitteeService;
   auditLog: AuditLogService;
+  aidFunds: AidFundService;
   loaders: {
     organization: DataLoader<string, OrganizationRow | null>;
     activity: DataLoader<string, ActivityRow | null>;
@@ -51,6 +53,8 @@ export interface SocialOrgsContext extends RequestBase {
     consultation: DataLoader<string, ConsultationRow | null>;
     consultationsByCommittee: DataLoader<string, ConsultationRow[]>;
     sitePicture: DataLoader<string, SitePicture>;
+    aidFund: DataLoader<string, AidFundRow | null>;
+    aidPaymentsByFund: DataLoader<string, AidPaymentRow[]>;
   };
 }
 
@@ -68,10 +72,11 @@ export function buildContext(db: DataSource) {
       workers: () => new SocialWorkerService(db, p),
       casework: () => new CaseworkService(db, p, base.clock),
       microServices: () => new MicroServiceService(db, p),
-      contracts: () => new ContractService(db, p),
+      contracts: () => new ContractService(db, p, base.clock),
       venture: () => new VentureService(db, p, base.clock),
       committees: () => new CommitteeService(db, p),
       auditLog: () => new AuditLogService(db, p),
+      aidFunds: () => new AidFundService(db, p, base.clock),
       loaders: (c) => lazyObject<SocialOrgsContext['loaders']>({
         organization: () => byIdLoader((ids) => c.organizations.byIds(ids)),
         activity: () => byIdLoader((ids) => c.activities.byIds(ids)),
@@ -99,6 +104,8 @@ export function buildContext(db: DataSource) {
         consultation: () => byIdLoader((ids) => c.committees.consultationsByIds(ids)),
         consultationsByCommittee: () => byGroupLoader((ids) => c.committees.consultationsByCommittees(ids), (r) => r.committeeId),
         sitePicture: () => new SitePictureService(db, p, base.clock).loader(),
+        aidFund: () => byIdLoader((ids) => c.aidFunds.fundsByIds(ids)),
+        aidPaymentsByFund: () => byGroupLoader((ids) => c.aidFunds.paymentsByFunds(ids), (r) => r.fundId),
       }),
     }, base);
   };

@@ -74,3 +74,11 @@ export async function knownResidents(sys: TestSystem, siteId: string, n: number,
 
 /** An instant `minutes` from now (negative: in the past), for activity windows open now. */
 export const minutesFromNow = (clock: Clock, minutes: number) => new Date(clock.now().getTime() + minutes * 60_000).toISOString();
+
+/** An aid fund (帮扶资金) a county received, for payments out of it. */
+export async function aidFund(sys: TestSystem, officer: string, amountYuan = 1_000_000, regionCode = '530102', source = 'FISCAL'): Promise<string> {
+  return dataOf(await sys.query<{ receiveAidFund: { id: string } }>(
+    `mutation($i: ReceiveAidFundInput!) { receiveAidFund(input: $i) { id } }`,
+    { i: { regionCode, source, name: `${regionCode} 帮扶资金 ${++counter}`, amountYuan, receivedOn: '2026-01-15' } }, officer,
+  )).receiveAidFund.id;
+}

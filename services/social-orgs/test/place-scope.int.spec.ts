@@ -60,7 +60,7 @@ describe('records placed in a county are that county’s (social-orgs)', () => {
     const before = await snapshot();
     const attempts: [string, Record<string, unknown>][] = [
       [`mutation($id: ID!) { acceptMilestone(milestoneId: $id) { id } }`, { id: milestone }],
-      [`mutation($i: RecordContractPaymentInput!) { recordContractPayment(input: $i) { id } }`, { i: { contractId: contract, amountYuan: 100, paidOn: '2026-07-01' } }],
+      [`mutation($i: RecordContractPaymentInput!) { recordContractPayment(input: $i) { id } }`, { i: { contractId: contract, fundId: '00000000-0000-4000-8000-000000000001', amountYuan: 100, paidOn: '2026-07-01' } }],
       [`mutation($id: ID!) { rateServiceContract(contractId: $id, score: 90) { id } }`, { id: contract }],
       [`mutation($i: ReviewVentureApplicationInput!) { reviewVentureApplication(input: $i) { id } }`, { i: { applicationId: application, score: 99 } }],
       [`mutation($id: ID!) { rejectVentureApplication(applicationId: $id) { id } }`, { id: application }],

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { TestSystem, dataOf, tokenFor } from '@anju/testing';
-import { errorOf, dayIn, inDays, twoOrganizations, type Orgs } from './fixtures';
+import { aidFund, errorOf, dayIn, inDays, twoOrganizations, type Orgs } from './fixtures';
 
 /** Micro-services (微服务), purchase-of-service contracts (购买服务) and venture projects (公益创投), scoped per organization. */
 describe('micro-services, contracts and venture projects', () => {
   let sys: TestSystem;
   let o: Orgs;
+  let fund: string;
   const site = randomUUID();
   const direct = (q: string, v: Record<string, unknown>, t: string) => sys.direct('social-orgs', q, v, t);
   const entities = (reps: { __typename: string; id: string }[], token: string) =>
@@ -14,6 +15,7 @@ describe('micro-services, contracts and venture projects', () => {
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'so-money', workers: [] });
     o = await twoOrganizations(sys);
+    fund = await aidFund(sys, o.county);
   });
   afterAll(() => sys?.stop());
 
@@ -77,9 +79,9 @@ describe('micro-services, contracts and venture projects', () => {
       expect(errorOf(await direct(`mutation($id: ID!) { acceptMilestone(milestoneId: $id) { id } }`, { id: m1.id }, o.ngoA))).toMatchObject({ code: 'FORBIDDEN' });
       dataOf(await sys.query(`mutation($id: ID!) { acceptMilestone(milestoneId: $id) { id } }`, { id: m1.id }, o.county));
       const paid = dataOf(await sys.query(`mutation($i: RecordContractPaymentInput!) { recordContractPayment(input: $i) { paidYuan payments { amountYuan milestoneId } } }`,
-        { i: { contractId: c.id, amountYuan: 120000, paidOn: '2026-07-10', milestoneId: m1.id } }, o.county)).recordContractPayment;
+        { i: { contractId: c.id, fundId: fund, amountYuan: 120000, paidOn: '2026-07-10', milestoneId: m1.id } }, o.county)).recordContractPayment;
       expect(paid).toEqual({ paidYuan: 120000, payments: [{ amountYuan: 120000, milestoneId: m1.id }] });
-      const over = await sys.query(`mutation($i: RecordContractPaymentInput!) { recordContractPayment(input: $i) { id } }`, { i: { contractId: c.id, amountYuan: 80000.01, paidOn: '2026-12-20' } }, o.county);
+      const over = await sys.query(`mutation($i: RecordContractPaymentInput!) { recordContractPayment(input: $i) { id } }`, { i: { contractId: c.id, fundId: fund, amountYuan: 80000.01, paidOn: '2026-12-20' } }, o.county);
       expect(errorOf(over)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.amountYuan', reason: 'OVER_BUDGET' });
       const early = await sys.query(`mutation($id: ID!) { rateServiceContract(contractId: $id, score: 90) { id } }`, { id: c.id }, o.county);
       expect(errorOf(early)).toMatchObject({ code: 'CONFLICT', reason: 'OPEN_MILESTONES' });
@@ -88,7 +90,7 @@ describe('micro-services, contracts and venture projects', () => {
       expect(errorOf(await sys.query(`mutation($id: ID!) { rateServiceContract(contractId: $id, score: 101) { id } }`, { id: c.id }, o.county))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'score', reason: 'RANGE' });
       const rated = dataOf(await sys.query(`mutation($id: ID!) { rateServiceContract(contractId: $id, score: 86.5) { status finalScore finalGrade } }`, { id: c.id }, o.county)).rateServiceContract;
       expect(rated).toEqual({ status: 'COMPLETED', finalScore: 86.5, finalGrade: 'A' });
-      const after = await sys.query(`mutation($i: RecordContractPaymentInput!) { recordContractPayment(input: $i) { id } }`, { i: { contractId: c.id, amountYuan: 1, paidOn: '2026-12-31' } }, o.county);
+      const after = await sys.query(`mutation($i: RecordContractPaymentInput!) { recordContractPayment(input: $i) { id } }`, { i: { contractId: c.id, fundId: fund, amountYuan: 1, paidOn: '2026-12-31' } }, o.county);
       expect(errorOf(after)).toMatchObject({ reason: 'INVALID_TRANSITION' });
 
       // The NGO reads its own contract, straight and through the gateway; NGO B reads nothing of it by any path.
@@ -138,7 +140,7 @@ describe('micro-services, contracts and venture projects', () => {
       expect(dataOf(await entities([{ __typename: 'VentureCall', id: call.id }], o.otherCounty))._entities).toEqual([null]);
 
       // Out of order: funding before notice is refused.
-      const early = await sys.query(`mutation($id: ID!) { fundVentureApplication(applicationId: $id, amountYuan: 1000) { id } }`, { id: a.id }, o.county);
+      const early = await sys.query(`mutation($id: ID!, $f: ID!) { fundVentureApplication(applicationId: $id, fundId: $f, amountYuan: 1000) { id } }`, { id: a.id, f: fund }, o.county);
       expect(errorOf(early)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION' });
       const noReview = await sys.query(`mutation($id: ID!) { publishVentureNotice(applicationId: $id, noticeEndsOn: "2026-12-31") { id } }`, { id: a.id }, o.county);
       expect(errorOf(noReview)).toMatchObject({ reason: 'INVALID_TRANSITION' });
@@ -150,8 +152,8 @@ describe('micro-services, contracts and venture projects', () => {
       expect(errorOf(await sys.query(REVIEW, { i: { applicationId: a.id, score: -5 } }, o.province))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.score', reason: 'RANGE' });
       expect(errorOf(await direct(REVIEW, { i: { applicationId: a.id, score: 100 } }, o.ngoA))).toMatchObject({ code: 'FORBIDDEN' });
       dataOf(await sys.query(`mutation($id: ID!) { publishVentureNotice(applicationId: $id, noticeEndsOn: "2026-12-31") { id } }`, { id: a.id }, o.county));
-      expect(errorOf(await sys.query(`mutation($id: ID!) { fundVentureApplication(applicationId: $id, amountYuan: 70000) { id } }`, { id: a.id }, o.county))).toMatchObject({ reason: 'OVER_REQUEST' });
-      const funded = dataOf(await sys.query(`mutation($id: ID!) { fundVentureApplication(applicationId: $id, amountYuan: 55000) { ${APP} } }`, { id: a.id }, o.county)).fundVentureApplication;
+      expect(errorOf(await sys.query(`mutation($id: ID!, $f: ID!) { fundVentureApplication(applicationId: $id, fundId: $f, amountYuan: 70000) { id } }`, { id: a.id, f: fund }, o.county))).toMatchObject({ reason: 'OVER_REQUEST' });
+      const funded = dataOf(await sys.query(`mutation($id: ID!, $f: ID!) { fundVentureApplication(applicationId: $id, fundId: $f, amountYuan: 55000) { ${APP} } }`, { id: a.id, f: fund }, o.county)).fundVentureApplication;
       expect(funded).toMatchObject({ status: 'FUNDED', fundedYuan: 55000, noticeEndsOn: '2026-12-31' });
 
       const EVAL = `mutation($i: EvaluateVentureProjectInput!) { evaluateVentureProject(input: $i) { ${APP} } }`;

@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, requireRole, type Principal, uuidsOf, uuidParam, audit,
+  ConflictError, ForbiddenError, InputError, requireRole, type Clock, type Principal, uuidsOf, uuidParam, audit,
 } from '@anju/kit';
-import { iso, isoDate, isUuid, organizationToManage, pageArgs, placedScope, scopedRow, text, toPage } from '../shared/scope';
+import { iso, isoDate, isUuid, moneyYuan, organizationToManage, pageArgs, placedScope, scopedRow, text, toPage } from '../shared/scope';
+import { payFromFund } from '../aid-fund/aid-fund.service';
 import { checkScore, gradeOf } from '../venture/grade';
 
 export interface ContractRow {
@@ -10,17 +11,14 @@ export interface ContractRow {
   deliverables: string[]; regionCode: string; status: 'ACTIVE' | 'COMPLETED'; finalScore: number | null; finalGrade: string | null; ratedAt: string | null; paidYuan: number;
 }
 export interface MilestoneRow { id: string; contractId: string; title: string; dueOn: string; evidence: string | null; evidenceAt: string | null; acceptedAt: string | null }
-export interface PaymentRow { id: string; contractId: string; milestoneId: string | null; amountYuan: number; paidOn: string }
+export interface PaymentRow { id: string; contractId: string; milestoneId: string | null; amountYuan: number; paidOn: string; fundId: string | null }
 
 const COLUMNS = `c.id, c.seq, c.organization_id AS "organizationId", c.title, c.purchaser, c.budget_yuan::float8 AS "budgetYuan",
   c.starts_on::text AS "startsOn", c.ends_on::text AS "endsOn", c.deliverables, c.region_code AS "regionCode", c.status, c.final_score::float8 AS "finalScore",
   c.final_grade AS "finalGrade", ${iso('c.rated_at')} AS "ratedAt",
   (SELECT coalesce(sum(p.amount_yuan), 0)::float8 FROM contract_payment p WHERE p.contract_id = c.id) AS "paidYuan"`;
 
-const money = (v: number, field: string) => {
-  if (!Number.isFinite(v) || v <= 0 || v >= 1e12 || Math.abs(Math.round(v * 100) - v * 100) > 1e-6) throw new InputError(field, 'An amount in yuan, above zero, with at most 2 decimals.', 'RANGE');
-  return v;
-};
+const money = moneyYuan;
 
 /**
  * 购买服务 — government purchase-of-service contracts. Officers sign them with an organization
@@ -28,7 +26,7 @@ const money = (v: number, field: string) => {
  * organization reads its own and submits milestone evidence.
  */
 export class ContractService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
   byIds(ids: readonly string[]): Promise<ContractRow[]> {
     const s = placedScope(this.principal, 'c', 2);
@@ -55,7 +53,7 @@ export class ContractService {
   paymentsByContracts(ids: readonly string[]): Promise<PaymentRow[]> {
     const s = placedScope(this.principal, 'p', 2);
     return this.db.query(
-      `SELECT p.id, p.contract_id AS "contractId", p.milestone_id AS "milestoneId", p.amount_yuan::float8 AS "amountYuan", p.paid_on::text AS "paidOn"
+      `SELECT p.id, p.contract_id AS "contractId", p.milestone_id AS "milestoneId", p.amount_yuan::float8 AS "amountYuan", p.paid_on::text AS "paidOn", p.fund_id AS "fundId"
        FROM contract_payment p WHERE p.contract_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY p.paid_on, p.seq`, [uuidsOf(ids), ...s.params]);
   }
 
@@ -125,8 +123,8 @@ export class ContractService {
     });
   }
 
-  /** Officers record a payment; payments never exceed the budget. */
-  async recordPayment(input: { contractId: string; amountYuan: number; paidOn: string; milestoneId?: string | null }): Promise<string> {
+  /** Officers record a payment out of an aid fund (帮扶资金); payments never exceed the budget nor the fund's balance. */
+  async recordPayment(input: { contractId: string; fundId: string; amountYuan: number; paidOn: string; milestoneId?: string | null }): Promise<string> {
     requireRole(this.principal, 'province', 'county');
     const amount = money(input.amountYuan, 'input.amountYuan');
     const paidOn = isoDate(input.paidOn, 'input.paidOn');
@@ -138,9 +136,12 @@ export class ContractService {
       }
       const [{ paid }] = await m.query(`SELECT coalesce(sum(amount_yuan), 0)::float8 AS paid FROM contract_payment WHERE contract_id = $1`, [c.id]);
       if (paid + amount > Number(c.budget_yuan) + 1e-9) throw new InputError('input.amountYuan', `Payments would exceed the budget (${Number(c.budget_yuan) - paid} yuan left).`, 'OVER_BUDGET');
-      await m.query(`INSERT INTO contract_payment (contract_id, organization_id, region_code, milestone_id, amount_yuan, paid_on, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [c.id, c.organization_id, c.region_code, input.milestoneId ?? null, amount, paidOn, this.principal.subject]);
-      await audit(m, this.principal, { action: 'contract.payment', entityType: 'ServiceContract', entityId: c.id, organizationId: c.organization_id, detail: { amountYuan: amount } });
+      const [{ id }] = await m.query(`INSERT INTO contract_payment (contract_id, organization_id, region_code, milestone_id, amount_yuan, paid_on, recorded_by, fund_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, ${uuidParam(8)}) RETURNING id`,
+        [c.id, c.organization_id, c.region_code, input.milestoneId ?? null, amount, paidOn, this.principal.subject, input.fundId]);
+      await payFromFund(m, this.principal, this.clock, { fundId: input.fundId, field: 'input.fundId', amountYuan: amount, use: 'CONTRACT_PAYMENT',
+        organizationId: c.organization_id, recordRegion: c.region_code, paidOn, contractPaymentId: id });
+      await audit(m, this.principal, { action: 'contract.payment', entityType: 'ServiceContract', entityId: c.id, organizationId: c.organization_id, detail: { amountYuan: amount, fundId: input.fundId } });
     });
     return input.contractId;
   }

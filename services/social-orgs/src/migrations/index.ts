@@ -9,6 +9,7 @@ import { PlacedRecords1764400300000 } from './1764400300000-placed-records';
 import { ResidentsAndFeedbackPeriods1764400400000 } from './1764400400000-residents-and-feedback-periods';
 import { CaseSessionsAndMembers1764600100000 } from './1764600100000-case-sessions-and-members';
 import { ActivitySiteMonth1764600500000 } from './1764600500000-activity-site-month';
+import { AidFunds1764600600000 } from './1764600600000-aid-funds';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, Organizations1764201900000, ActivitiesIncubationWorkersCases1764330000000,
@@ -23,4 +24,5 @@ export const migrations = [EventTables1764201600000, Organizations1764201900000,
   auditLogMigration('social_orgs', 1764520000000),
   CaseSessionsAndMembers1764600100000,
   ActivitySiteMonth1764600500000,
+  AidFunds1764600600000,
 ];

@@ -100,6 +100,14 @@ export function maskPhone(raw: string | null | undefined, field: string): string
   return `${digits.slice(0, 3)}****${digits.slice(7)}`;
 }
 
+/** An amount in yuan: above zero, below a trillion, at most 2 decimals (fen); else RANGE. */
+export function moneyYuan(v: number, field: string): number {
+  if (!Number.isFinite(v) || v <= 0 || v >= 1e12 || Math.abs(Math.round(v * 100) - v * 100) > 1e-6) {
+    throw new InputError(field, 'An amount in yuan, above zero, with at most 2 decimals.', 'RANGE');
+  }
+  return v;
+}
+
 /** A non-empty trimmed text of at most `max` characters, or a typed error. */
 export function text(raw: string | null | undefined, field: string, max = 200): string {
   const v = (raw ?? '').trim();

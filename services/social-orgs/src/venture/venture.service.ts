@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import {
   ConflictError, ForbiddenError, InputError, NotFoundError, provinceDate, requireRole, type Clock, type Principal,
-  uuidsOf, audit,
+  uuidsOf, uuidParam, audit,
 } from '@anju/kit';
+import { payFromFund } from '../aid-fund/aid-fund.service';
 import { iso, isoDate, isUuid, optionalText, pageArgs, placedScope, scopedRow, text, toPage } from '../shared/scope';
 import { checkScore, gradeOf } from './grade';
 import { canMove, VENTURE_TRANSITIONS, type VentureStatus } from './venture.rules';
@@ -10,7 +11,7 @@ import { canMove, VENTURE_TRANSITIONS, type VentureStatus } from './venture.rule
 export interface CallRow { id: string; seq: string; title: string; regionCode: string; budgetYuan: number; applicationsCloseOn: string; fundedYuan: number }
 export interface ApplicationRow {
   id: string; seq: string; callId: string; organizationId: string; title: string; summary: string; requestedYuan: number; status: VentureStatus;
-  reviewScore: number | null; reviewCount: number; noticeEndsOn: string | null; fundedYuan: number | null;
+  reviewScore: number | null; reviewCount: number; noticeEndsOn: string | null; fundedYuan: number | null; fundId: string | null;
   midtermScore: number | null; midtermGrade: string | null; finalScore: number | null; finalGrade: string | null; appliedAt: string;
 }
 
@@ -19,7 +20,7 @@ const CALL_COLUMNS = `v.id, v.seq, v.title, v.region_code AS "regionCode", v.bud
 const APP_COLUMNS = `a.id, a.seq, a.call_id AS "callId", a.organization_id AS "organizationId", a.title, a.summary, a.requested_yuan::float8 AS "requestedYuan", a.status,
   (SELECT round(avg(r.score), 2)::float8 FROM venture_review r WHERE r.application_id = a.id) AS "reviewScore",
   (SELECT count(*) FROM venture_review r WHERE r.application_id = a.id)::int AS "reviewCount",
-  a.notice_ends_on::text AS "noticeEndsOn", a.funded_yuan::float8 AS "fundedYuan", a.midterm_score::float8 AS "midtermScore", a.midterm_grade AS "midtermGrade",
+  a.notice_ends_on::text AS "noticeEndsOn", a.funded_yuan::float8 AS "fundedYuan", a.fund_id AS "fundId", a.midterm_score::float8 AS "midtermScore", a.midterm_grade AS "midtermGrade",
   a.final_score::float8 AS "finalScore", a.final_grade AS "finalGrade", ${iso('a.applied_at')} AS "appliedAt"`;
 
 /**
@@ -135,8 +136,11 @@ export class VentureService {
     return applicationId;
   }
 
-  /** Funding after public notice: never more than requested, nor beyond what is left of the call's budget. */
-  async fund(applicationId: string, amountYuan: number): Promise<string> {
+  /**
+   * Funding after public notice, paid out of an aid fund (帮扶资金) today: never more than requested,
+   * nor beyond what is left of the call's budget or of the fund's balance.
+   */
+  async fund(applicationId: string, amountYuan: number, fundId: string): Promise<string> {
     requireRole(this.principal, 'province', 'county');
     const amount = money(amountYuan, 'amountYuan');
     await this.db.transaction(async (m) => {
@@ -145,7 +149,9 @@ export class VentureService {
       const [call] = await m.query(`SELECT budget_yuan::float8 AS budget FROM venture_call WHERE id = $1 FOR UPDATE`, [a.call_id]);
       const [{ funded }] = await m.query(`SELECT coalesce(sum(funded_yuan), 0)::float8 AS funded FROM venture_application WHERE call_id = $1`, [a.call_id]);
       if (funded + amount > call.budget + 1e-9) throw new InputError('amountYuan', `The call has ${call.budget - funded} yuan left.`, 'OVER_BUDGET');
-      await m.query(`UPDATE venture_application SET funded_yuan = $2 WHERE id = $1`, [applicationId, amount]);
+      await m.query(`UPDATE venture_application SET funded_yuan = $2, fund_id = ${uuidParam(3)} WHERE id = $1`, [applicationId, amount, fundId]);
+      await payFromFund(m, this.principal, this.clock, { fundId, field: 'fundId', amountYuan: amount, use: 'VENTURE_GRANT', organizationId: a.organization_id,
+        recordRegion: a.region_code, paidOn: provinceDate(this.clock.now()), ventureApplicationId: applicationId });
     });
     return applicationId;
   }
