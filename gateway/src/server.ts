@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import {
   Lifecycle, ProcessMetrics, assertProductionSafe, startHealthServer, createLogger, currentRequestId, rateLimits, listen, mountHealth, operationLogPlugin, queryLimits,
-  runMain, verifyBearerCached, type DestinationStream, type Logger, type Principal, type ReadinessCheck,
+  runMain, serverSpanMiddleware, startTracing, tracingPlugins, verifyBearerCached, type DestinationStream, type Logger, type Principal, type ReadinessCheck,
 } from '@anju/kit';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { SUBGRAPHS } from './subgraphs';
@@ -55,6 +55,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const development = config.NODE_ENV === 'development';
   const logger = createLogger({ service: 'gateway', level: config.LOG_LEVEL, destination: opts.logDestination });
   const lifecycle = new Lifecycle(logger, config.SHUTDOWN_GRACE_MS);
+  // First registered, so its flush is the last step of a stop.
+  startTracing(config, 'gateway', lifecycle);
   const supergraphSdl = opts.supergraphSdl ?? readSupergraph();
   const subgraphs = subgraphsOf(supergraphSdl).map(({ name }) => ({ name, url: subgraphUrl(config, name) }));
 
@@ -90,7 +92,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       // The gateway's own answer carries no cache-control header: it is cached here, per scope, not by browsers or proxies.
       ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
       ...(cache && invalidate ? [responseCachePlugin<GatewayContext>(cache, invalidate)] : []),
-      operationLogPlugin(logger), metrics.apolloPlugin(), ...limits.plugins, ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
+      operationLogPlugin(logger), ...tracingPlugins(), metrics.apolloPlugin(), ...limits.plugins, ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
   await apollo.start();
   // Registered before the listener, so shutdown closes (drains) HTTP first, then stops Apollo.
@@ -120,6 +122,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   app.use(
     '/graphql',
     requestIdMiddleware,
+    serverSpanMiddleware('gateway'),
     corsMiddleware(config.GATEWAY_CORS_ORIGINS),
     express.json({ limit: config.GATEWAY_MAX_BODY_BYTES }),
     safelistMiddleware(config, logger),

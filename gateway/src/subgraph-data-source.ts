@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import http from 'node:http';
-import { REQUEST_ID_HEADER, type Principal, type ProcessMetrics } from '@anju/kit';
+import { REQUEST_ID_HEADER, injectTraceparent, type Principal, type ProcessMetrics } from '@anju/kit';
 import type { CacheNote } from './response-cache';
 
 /** Per-request state of the gateway: the verified caller and what travels on to subgraphs. */
@@ -100,6 +100,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     // Only operations of a caller carry a caller's headers (not health checks or schema loads).
     if (!('incomingRequestContext' in options)) return;
     forwardHeaders(options.context, options.request.http!.headers);
+    // The subgraph's span continues the gateway's fetch span (@apollo/gateway's `gateway.fetch`).
+    injectTraceparent(options.request.http!.headers);
     if (this.name) options.context?.cache?.subgraphs.add(this.name);
   }
 

@@ -223,6 +223,8 @@ export interface EventEnvelope<N extends EventName = EventName> {
   version: number;
   occurredAt: string;
   requestId?: string;
+  /** W3C traceparent of the publishing span (absent when tracing was off): the handler's span continues it. */
+  traceparent?: string;
   producer: ServiceName;
   payload: EventPayload<N>;
 }

@@ -1,11 +1,15 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
-import { isDatabaseUnavailable, runWithRequestId, type Clock, type Logger, type PlatformConfig } from '@anju/kit';
+import {
+  ROOT_CONTEXT, SpanKind, inBatchTraces, inSpan, isDatabaseUnavailable, linksTo, runWithRequestId, tracer, tracingOn, type Clock, type Logger, type PlatformConfig,
+} from '@anju/kit';
 import { EVENTS, eventsConsumedBy, inboxQueueName, type EventEnvelope, type EventName, type ServiceName } from './catalog';
 import type { EventHandler } from './handler';
 import { eventJobOptions } from './job-options';
 import type { EventBatch } from './outbox-relay';
+
+const consumerTracer = tracer('event-consumer');
 
 /**
  * Checks, before a worker runs, that it handles exactly the events the contract routes to its
@@ -100,7 +104,10 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
             let j = i + 1;
             while (j < todo.length && todo[j].env.name === todo[i].env.name) j++;
             const handler = handlers.get(todo[i].env.name)!;
-            await handler.handleBatch(todo.slice(i, j).map((e) => ({ payload: e.payload, envelope: e.env })) as never, { manager, logger, clock: opts.clock });
+            const run = todo.slice(i, j);
+            await inBatchTraces(`${opts.service}-worker`, `${handler.event} handle`, run.map((e) => e.env.traceparent),
+              { 'messaging.destination.name': handler.event, 'messaging.consumer.group.name': opts.service },
+              () => handler.handleBatch(run.map((e) => ({ payload: e.payload, envelope: e.env })) as never, { manager, logger, clock: opts.clock }));
             i = j;
           }
           if (todo.length) {
@@ -114,7 +121,21 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
     }
   };
 
-  const process = async (job: Job<EventEnvelope | EventBatch>, token?: string): Promise<JobConfirmation> => {
+  /**
+   * A job serves many traces: its span (`<service> events`) is a root linked to each event's
+   * publish; each handler call then opens a span in every trace of its events (`inBatchTraces`).
+   */
+  const process = (job: Job<EventEnvelope | EventBatch>, token?: string): Promise<JobConfirmation> => {
+    if (!tracingOn()) return processJob(job, token);
+    const events = 'batch' in job.data ? job.data.batch : [job.data];
+    return inSpan(consumerTracer, `${opts.service} events`, {
+      kind: SpanKind.CONSUMER, parent: ROOT_CONTEXT, links: linksTo(events.map((e) => e.traceparent)),
+      attributes: { 'messaging.system': 'bullmq', 'messaging.message.id': job.id ?? '', 'messaging.batch.message_count': events.length,
+        'messaging.consumer.group.name': opts.service, 'anju.job.attempt': job.attemptsMade + 1 },
+    }, () => processJob(job, token));
+  };
+
+  const processJob = async (job: Job<EventEnvelope | EventBatch>, token?: string): Promise<JobConfirmation> => {
     // The relay sends batches; an operator's replay (and a test) sends one envelope.
     const replay = !('batch' in job.data);
     const events = 'batch' in job.data ? job.data.batch : [job.data];

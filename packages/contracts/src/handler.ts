@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { runWithRequestId, type Clock, type Logger } from '@anju/kit';
+import { inEventTrace, runWithRequestId, type Clock, type Logger } from '@anju/kit';
 import type { EventEnvelope, EventName, EventPayload } from './catalog';
 
 export interface HandlerContext<N extends EventName> {
@@ -44,7 +44,7 @@ export function defineHandler<N extends EventName>(
     event,
     async handleBatch(items, { manager, logger, clock }) {
       for (const { payload, envelope } of items) {
-        await runWithRequestId(envelope.requestId, () => handle(payload, { manager, envelope, logger, clock }));
+        await runWithRequestId(envelope.requestId, () => inEventTrace(envelope.traceparent, () => handle(payload, { manager, envelope, logger, clock })));
       }
     },
   };

@@ -6,6 +6,7 @@ export * from './event-consumer';
 export * from './job-options';
 export * from './event-tables.migration';
 export * from './event-batches.migration';
+export * from './event-traces.migration';
 export * from './service-worker';
 export * from './retention';
 export * from './site-directory';

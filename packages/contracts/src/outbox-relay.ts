@@ -1,9 +1,11 @@
 import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
-import type { Logger, PlatformConfig } from '@anju/kit';
+import { SpanKind, inSpan, linksTo, tracer, tracingOn, type Logger, type PlatformConfig } from '@anju/kit';
 import { EVENTS, inboxQueueName, type EventEnvelope, type EventName, type ServiceName } from './catalog';
 import { eventJobOptions } from './job-options';
+
+const relayTracer = tracer('outbox-relay');
 
 interface OutboxRow {
   id: string;
@@ -11,6 +13,7 @@ interface OutboxRow {
   version: number;
   payload: unknown;
   request_id: string | null;
+  traceparent: string | null;
   occurred_at: Date;
 }
 
@@ -27,7 +30,7 @@ const RECONCILE_BATCHES = 2_000;
 const POLL_MIN_MS = 2;
 /** Events no service consumes yet settle as soon as they are sent. */
 const UNCONSUMED_EVENTS = (Object.keys(EVENTS) as EventName[]).filter((n) => EVENTS[n].consumers.length === 0);
-const ROW_COLUMNS = `id, event, version, payload, request_id, occurred_at`;
+const ROW_COLUMNS = `id, event, version, payload, request_id, traceparent, occurred_at`;
 
 /**
  * Moves committed outbox rows to the consumers' BullMQ queues: each round reads up to
@@ -136,7 +139,11 @@ export class OutboxRelay {
       const ids = rows.map((r) => r.id);
       const batchId = ids[0];
       try {
-        await this.enqueue(batchId, rows);
+        // A round serves many traces: its span links to each event's publish rather than joining one.
+        await inSpan(relayTracer, 'outbox send', {
+          kind: SpanKind.PRODUCER, links: tracingOn() ? linksTo(rows.map((r) => r.traceparent)) : undefined,
+          attributes: { 'messaging.system': 'bullmq', 'messaging.batch.message_count': rows.length, 'messaging.message.id': batchId },
+        }, () => this.enqueue(batchId, rows));
       } catch (err) {
         failure = err;
         await m.query(`UPDATE outbox SET send_attempts = send_attempts + 1, last_error = $2 WHERE id = ANY($1)`, [
@@ -263,6 +270,7 @@ function envelope(row: OutboxRow): EventEnvelope {
     version: row.version,
     occurredAt: new Date(row.occurred_at).toISOString(),
     requestId: row.request_id ?? undefined,
+    traceparent: row.traceparent ?? undefined,
     producer: EVENTS[row.event].producer,
     payload: row.payload as never,
   };

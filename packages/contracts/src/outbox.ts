@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { currentRequestId } from '@anju/kit';
+import { currentRequestId, producerSpan } from '@anju/kit';
 import { EVENTS, type EventName, type EventPayload } from './catalog';
+
+/** What a publish span says (OpenTelemetry's messaging conventions). */
+function outboxAttributes(name: EventName) {
+  return { 'messaging.system': 'anju.outbox', 'messaging.operation.type': 'create', 'messaging.destination.name': name };
+}
 
 function assertInTransaction(manager: EntityManager, name: string): void {
   if (!manager.queryRunner?.isTransactionActive) {
@@ -22,9 +27,14 @@ export async function publish<N extends EventName>(manager: EntityManager, name:
   const def = EVENTS[name];
   const checked = def.payload.parse(payload);
   const id = randomUUID();
-  await manager.query(`INSERT INTO outbox (id, event, version, payload, request_id) VALUES ($1, $2, $3, $4, $5)`, [
-    id, name, def.version, JSON.stringify(checked), currentRequestId() ?? null,
-  ]);
+  const span = producerSpan('outbox', `${name} publish`, outboxAttributes(name));
+  try {
+    await manager.query(`INSERT INTO outbox (id, event, version, payload, request_id, traceparent) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      id, name, def.version, JSON.stringify(checked), currentRequestId() ?? null, span.traceparent,
+    ]);
+  } finally {
+    span.end({ 'messaging.message.id': id });
+  }
   return id;
 }
 
@@ -51,15 +61,24 @@ export async function publishSelect<N extends EventName>(
   const fields = Object.keys(shape);
   const json = `jsonb_strip_nulls(jsonb_build_object(${fields.map((f) => `'${f}', src."${f}"`).join(', ')}))`;
   const req = `$${params.length + 1}`;
-  const [{ n, sample }] = await manager.query(
-    `WITH ${opts.with ? `${opts.with},` : ''} written AS (
-       INSERT INTO outbox (id, event, version, payload, request_id)
-       SELECT gen_random_uuid(), '${name}', ${def.version}, ${json}, ${req}::text FROM (${select}) src
-       RETURNING payload)
-     SELECT (SELECT count(*)::int FROM written) AS n, ARRAY(SELECT payload FROM written LIMIT ${SAMPLE}) AS sample`,
-    [...params, currentRequestId() ?? null],
-  );
-  for (const payload of sample as unknown[]) {
+  const tp = `$${params.length + 2}`;
+  // One span for the whole set: every row keeps its traceparent (see the consumer for batches).
+  const span = producerSpan('outbox', `${name} publish`, outboxAttributes(name));
+  let n = 0;
+  let sample: unknown[];
+  try {
+    [{ n, sample }] = await manager.query(
+      `WITH ${opts.with ? `${opts.with},` : ''} written AS (
+         INSERT INTO outbox (id, event, version, payload, request_id, traceparent)
+         SELECT gen_random_uuid(), '${name}', ${def.version}, ${json}, ${req}::text, ${tp}::text FROM (${select}) src
+         RETURNING payload)
+       SELECT (SELECT count(*)::int FROM written) AS n, ARRAY(SELECT payload FROM written LIMIT ${SAMPLE}) AS sample`,
+      [...params, currentRequestId() ?? null, span.traceparent],
+    );
+  } finally {
+    span.end({ 'messaging.batch.message_count': n });
+  }
+  for (const payload of sample) {
     const parsed = def.payload.safeParse(payload);
     if (!parsed.success) throw new Error(`publishSelect(${name}): a row does not match the contract: ${parsed.error.message}`);
   }

@@ -22,6 +22,14 @@ describe('configuration', () => {
     expect(problems).toMatch(/NODE_ENV="staging".*development/);
   });
 
+  it('tracing: off unless a collector is named; a bad endpoint or ratio is refused', () => {
+    expect(loadConfig(platformSettings, {})).toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: undefined, OTEL_TRACES_SAMPLE_RATIO: 1 });
+    expect(loadConfig(platformSettings, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_TRACES_SAMPLE_RATIO: '0.1' }))
+      .toMatchObject({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318', OTEL_TRACES_SAMPLE_RATIO: 0.1 });
+    expect(() => loadConfig(platformSettings, { OTEL_EXPORTER_OTLP_ENDPOINT: 'otel-collector:4318', OTEL_TRACES_SAMPLE_RATIO: '2' }))
+      .toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT="otel-collector:4318": must be an http\(s\) URL[\s\S]*OTEL_TRACES_SAMPLE_RATIO="2"/);
+  });
+
   it('parses booleans, lists and numbers', () => {
     const c = loadConfig({ A: setting.bool(false, 'a'), L: setting.list([], 'l'), N: setting.int(1, 'n') }, { A: 'true', L: 'x, y,,z', N: '42' });
     expect(c).toEqual({ A: true, L: ['x', 'y', 'z'], N: 42 });

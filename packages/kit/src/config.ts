@@ -125,6 +125,11 @@ export const platformSettings = {
   CLOCK_AT: z.iso.datetime({ offset: true }).optional().describe('domain time starts at this instant (tests, CI, demos); unset: the system clock'),
   CLOCK_RUNS: setting.bool(true, 'with CLOCK_AT: the clock runs on from that instant (true) or holds still there (false)'),
   SCHEDULES_ENABLED: setting.bool(true, 'register the recurring job schedulers; tests turn them off and run tasks with their clock'),
+  // Traces (kit tracing.ts): off unless a collector is named.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional().describe(
+    'OpenTelemetry collector (OTLP over HTTP, e.g. http://otel-collector:4318): spans go to <it>/v1/traces; unset: no tracing'),
+  OTEL_TRACES_SAMPLE_RATIO: z.coerce.number().min(0).max(1).default(1)
+    .describe('share of new traces recorded, 0 to 1 (a request arriving with a sampled `traceparent` is always recorded)'),
 };
 export type PlatformConfig = ConfigOf<typeof platformSettings>;
 

@@ -34,3 +34,4 @@ export * from './limits';
 export * from './spreadsheet';
 export * from './audit';
 export * from './random';
+export * from './tracing';

@@ -6,6 +6,7 @@ import { Lifecycle } from './lifecycle';
 import { clockFromConfig, type Clock } from './clock';
 import { createDataSource, loginCanOwn, migrate, type DataSourceOptions } from './database';
 import { ProcessMetrics } from './metrics';
+import { startTracing } from './tracing';
 
 /** What both entry points of a service (api and worker) start from. */
 export interface ServiceRuntime<C extends PlatformConfig = PlatformConfig> {
@@ -43,6 +44,8 @@ export async function bootRuntime<C extends PlatformConfig>(opts: BootOptions<C>
   assertProductionSafe(opts.config);
   const logger = createLogger({ service: `${opts.name}-${opts.process}`, level: opts.config.LOG_LEVEL, destination: opts.logDestination });
   const lifecycle = new Lifecycle(logger, opts.config.SHUTDOWN_GRACE_MS);
+  // First registered, so its flush is the last step of a stop: the spans of the drain go out too.
+  startTracing(opts.config, `${opts.name}-${opts.process}`, lifecycle);
   const { config } = opts;
   const production = config.NODE_ENV === 'production';
   // Migrations run as the owner: DATABASE_OWNER_URL when the process is given it (the service then

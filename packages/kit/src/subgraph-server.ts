@@ -21,6 +21,7 @@ import type { Clock } from './clock';
 import { mountFileRoutes, type FileRoute } from './spreadsheet/file-routes';
 import type { ProcessMetrics } from './metrics';
 import { auditGuardPlugin } from './audit';
+import { serverSpanMiddleware, tracingPlugins } from './tracing';
 
 /** What every resolver gets: the verified caller, the request id, a logger bound to it and the process's clock. */
 export interface RequestBase {
@@ -84,7 +85,7 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
     formatError: (formatted, error) => maskError(formatted, error, development),
     allowBatchedHttpRequests: limits.allowBatchedHttpRequests,
     validationRules: limits.validationRules,
-    plugins: [operationLogPlugin(logger), ...(opts.metrics ? [opts.metrics.apolloPlugin()] : []), ...limits.plugins,
+    plugins: [operationLogPlugin(logger), ...tracingPlugins(), ...(opts.metrics ? [opts.metrics.apolloPlugin()] : []), ...limits.plugins,
       ...(opts.hasAuditRow ? [auditGuardPlugin(opts.hasAuditRow, logger, config.NODE_ENV !== 'production')] : []),
       ApolloServerPluginInlineTraceDisabled(), ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
   });
@@ -102,6 +103,7 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
     opts.metrics.mount(app);
   }
   mountHealth(app, opts.name, opts.readiness, opts.lifecycle);
+  app.use(serverSpanMiddleware(`${opts.name}-api`));
   app.use((req, _res, next) => runWithRequestId(req.header(REQUEST_ID_HEADER), next));
   if (opts.fileRoutes?.length) mountFileRoutes(app, opts.fileRoutes, { config, logger, clock: opts.clock, rates });
   app.use(

@@ -9,3 +9,4 @@ export * from './processes';
 export * from './oidc-provider';
 export * from './files';
 export * from './event-order';
+export * from './traces';

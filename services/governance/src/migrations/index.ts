@@ -1,5 +1,5 @@
 import { auditLogMigration } from '@anju/kit';
-import { EventBatches1764400000000, EventTables1764201600000 } from '@anju/contracts';
+import { EventBatches1764400000000, EventTables1764201600000, EventTraces1764700000000 } from '@anju/contracts';
 import { PlacesAndPeople1764201700000 } from './1764201700000-places-and-people';
 import { BuildingsAndGrids1764300000000 } from './1764300000000-buildings-and-grids';
 import { AuditLog1764300100000 } from './1764300100000-audit-log';
@@ -40,4 +40,5 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   auditLogMigration('governance', 1764520000000),
   PointsBalanceFollowsLedger1764520100000,
   ResidentLanguages1764530000000,
+  EventTraces1764700000000,
 ];

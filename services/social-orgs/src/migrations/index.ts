@@ -1,5 +1,5 @@
 import { auditLogMigration, runtimeRoleMigration } from '@anju/kit';
-import { EventBatches1764400000000, EventTables1764201600000, SiteDirectory1764201650000 } from '@anju/contracts';
+import { EventBatches1764400000000, EventTables1764201600000, EventTraces1764700000000, SiteDirectory1764201650000 } from '@anju/contracts';
 import { Organizations1764201900000 } from './1764201900000-organizations';
 import { ActivitiesIncubationWorkersCases1764330000000 } from './1764330000000-activities-incubation-workers-cases';
 import { MicroServicesContractsVenture1764330100000 } from './1764330100000-micro-services-contracts-venture';
@@ -25,4 +25,5 @@ export const migrations = [EventTables1764201600000, Organizations1764201900000,
   CaseSessionsAndMembers1764600100000,
   ActivitySiteMonth1764600500000,
   AidFunds1764600600000,
+  EventTraces1764700000000,
 ];
