@@ -114,6 +114,20 @@ describe('event chains of the catalog, producer to consumer', () => {
     await delivered('resident.moved_out', { residentId });
     expect(await sys.sql(`SELECT to_char(moved_out_on, 'YYYY-MM-DD') AS on FROM employment.labour_profile WHERE resident_id = $1`, [residentId])).toEqual([{ on }]);
     expect(await sys.sql(`SELECT to_char(moved_out_on, 'YYYY-MM-DD') AS on FROM social_orgs.resident_directory WHERE resident_id = $1`, [residentId])).toEqual([{ on }]);
+    expect(await sys.sql(`SELECT to_char(moved_out_on, 'YYYY-MM-DD') AS on FROM matching.resident_directory WHERE resident_id = $1`, [residentId])).toEqual([{ on }]);
+  });
+
+  chain('building.grid_changed', async () => {
+    const building = dataOf(await sys.query(`mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`,
+      { i: { siteId: n.siteId, name: '链路楼', gridId: n.gridIds[0] } }, n.officer)).registerBuilding.id;
+    const householdId = dataOf(await sys.query(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`,
+      { i: { siteId: n.siteId, householdNumber: `C-${++seq}`, buildingId: building } }, n.officer)).registerHousehold.id;
+    dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(householdId, seq, { nationalId: nationalId('530102', '19900101', seq) }) }, n.officer));
+    await sys.waitForIdle();
+    dataOf(await sys.query(`mutation($b: ID!, $g: ID) { assignBuildingToGrid(buildingId: $b, gridId: $g) { id } }`,
+      { b: building, g: n.gridIds[1] }, n.officer));
+    await delivered('building.grid_changed', { buildingId: building });
+    expect(await sys.sql(`SELECT grid_id FROM employment.household_place WHERE household_id = $1`, [householdId])).toEqual([{ grid_id: n.gridIds[1] }]);
   });
 
   chain('micro_issue.resolved', async () => {

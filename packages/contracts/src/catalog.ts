@@ -106,8 +106,8 @@ export const EVENTS = {
   'resident.moved_out': defineEvent({
     version: 1,
     producer: 'governance',
-    consumers: ['employment', 'social-orgs'],
-    description: 'A resident moved out of the site (迁出); they no longer count in its roll-ups.',
+    consumers: ['employment', 'social-orgs', 'matching'],
+    description: 'A resident moved out of the site (迁出); they no longer count in its roll-ups, and a household with nobody left has no open demands.',
     payload: z.object({ residentId: id, householdId: id, siteId: id, regionCode, movedOutOn: isoDate, reason: z.string() }),
   }),
   'resident.personal_data_erased': defineEvent({
@@ -123,6 +123,23 @@ export const EVENTS = {
     consumers: [],
     description: 'A household (户) was registered at a site.',
     payload: z.object({ householdId: id, siteId: id, regionCode }),
+  }),
+  'building.grid_changed': defineEvent({
+    version: 1,
+    producer: 'governance',
+    consumers: ['employment', 'governance'],
+    description: 'A building (楼栋) was put in another grid (网格), or in none: its households\' roll-ups by grid and their open grid tasks follow.',
+    payload: z.object({
+      buildingId: id,
+      siteId: id,
+      regionCode,
+      /** The grid the building is in now; null when it is in none. */
+      gridId: id.nullable(),
+      previousGridId: id.nullable(),
+      /** The households living in the building when it moved. */
+      householdIds: z.array(id).max(2000),
+      changedAt: isoDateTime,
+    }),
   }),
   'micro_issue.resolved': defineEvent({
     version: 1,

@@ -21,7 +21,7 @@ export function demandScope(p: Principal, n: number): { sql: string; params: unk
         params: [p.volunteerId],
       };
     case 'resident':
-      return { sql: `d.household_id IN (SELECT household_id FROM resident_directory WHERE resident_id = ${uuidParam(n)})`, params: [p.residentId] };
+      return { sql: `d.household_id IN (SELECT household_id FROM resident_directory WHERE resident_id = ${uuidParam(n)} AND moved_out_on IS NULL)`, params: [p.residentId] };
     default:
       return placeFilter(p, { site: 'd.site_id', region: 'd.region_code' }, n);
   }

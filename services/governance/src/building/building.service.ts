@@ -3,6 +3,7 @@ import {
   ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, provinceDate, requireRole, type Clock,
   type Principal, audit,
 } from '@anju/kit';
+import { publish } from '@anju/contracts';
 import { isUuid } from '../household/household.service';
 import { siteForWrite } from '../grid/grid.service';
 import { gridScopeSql, scopeSql } from '../scope';
@@ -104,6 +105,14 @@ export class BuildingService {
     return this.db.transaction(async (m) => {
       await m.query(`UPDATE building SET grid_id = $2 WHERE id = $1`, [b.id, g]);
       await audit(m, this.principal, { action: 'building.assign_grid', entityType: 'Building', entityId: b.id, siteId: b.siteId, regionCode: b.regionCode, detail: { from: b.gridId, to: g } });
+      if (b.gridId !== g) {
+        // Employment's roll-ups by grid and the households' open grid tasks follow the building.
+        const [{ households }] = await m.query(`SELECT coalesce(array_agg(id ORDER BY id), '{}') AS households FROM household WHERE building_id = $1`, [b.id]);
+        await publish(m, 'building.grid_changed', {
+          buildingId: b.id, siteId: b.siteId, regionCode: b.regionCode, gridId: g, previousGridId: b.gridId,
+          householdIds: households, changedAt: this.clock.now().toISOString(),
+        });
+      }
       return { ...b, gridId: g };
     });
   }

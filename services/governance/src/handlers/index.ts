@@ -4,11 +4,12 @@ import { trainingCompleted } from './training-completed.handler';
 import { microIssueResolved } from './micro-issue-resolved.handler';
 import { householdGapDetected } from './household-gap-detected.handler';
 import { householdGapClosed } from './household-gap-closed.handler';
+import { buildingGridChanged } from './building-grid-changed.handler';
 
 /** Every event governance consumes; the worker refuses to start if this and the contract disagree. */
 export const handlers = [
   // Points (积分制): credits from events of every service.
   activityAttended, serviceVerified, trainingCompleted, microIssueResolved,
   // Grid-worker tasks (网格员任务) fed by other services' events.
-  householdGapDetected, householdGapClosed,
+  householdGapDetected, householdGapClosed, buildingGridChanged,
 ];

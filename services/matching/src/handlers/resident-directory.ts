@@ -7,9 +7,9 @@ import type { EntityManager } from 'typeorm';
  */
 export const householdLanguageSql = (household: string) => `(
   SELECT CASE WHEN bool_or('普通话' = ANY(d.languages)) THEN '{}'::text[] ELSE ARRAY(
-    SELECT l FROM resident_directory m, unnest(m.languages) AS l WHERE m.household_id = ${household}
+    SELECT l FROM resident_directory m, unnest(m.languages) AS l WHERE m.household_id = ${household} AND m.moved_out_on IS NULL
      GROUP BY l ORDER BY count(*) DESC, l LIMIT 1) END
-    FROM resident_directory d WHERE d.household_id = ${household})`;
+    FROM resident_directory d WHERE d.household_id = ${household} AND d.moved_out_on IS NULL)`;
 
 interface ResidentFacts {
   residentId: string;
@@ -43,11 +43,16 @@ export async function upsertResidents(manager: EntityManager, facts: ResidentFac
   );
   // A member's languages may arrive after the household's job-help demand was raised (events come in
   // any order): its open demands follow, so the result is the same as in order.
+  await refreshDemandLanguages(manager, rows.filter((r) => r.languages).map((r) => r.householdId));
+}
+
+/** The open job-help demands of these households ask again for the language their members (still living there) speak. */
+export async function refreshDemandLanguages(manager: EntityManager, households: string[]): Promise<void> {
   await manager.query(
     `UPDATE demand dm SET languages = need.languages
        FROM (SELECT h, ${householdLanguageSql('h')} AS languages FROM unnest($1::uuid[]) AS h) AS need
       WHERE dm.household_id = need.h AND dm.gap_id IS NOT NULL AND dm.status = 'open'
         AND dm.languages IS DISTINCT FROM need.languages`,
-    [[...new Set(rows.filter((r) => r.languages).map((r) => r.householdId))]],
+    [[...new Set(households)]],
   );
 }
