@@ -1,9 +1,8 @@
-import { addDays, createDataSource, loadConfig, platformSettings, provinceDate } from '@anju/kit';
+import { addDays, provinceDate } from '@anju/kit';
 import { EVENTS, type EventName } from '@anju/contracts';
 import { REGISTER_RESIDENT, TestSystem, dataOf, nationalId, residentInput, schemaOf, tokenFor } from '@anju/testing';
 import { seedNeighbourhood, type Neighbourhood } from '../services/governance/test/helpers';
 import { twoOrganizations } from '../services/social-orgs/test/fixtures';
-import { eraseMovedOutResidents } from '../services/governance/src/resident/resident-retention.task';
 
 /**
  * Every event chain of the catalog end to end, with every service running: the producer's own
@@ -186,13 +185,7 @@ describe('event chains of the catalog, producer to consumer', () => {
     const { residentId } = await newResident();
     dataOf(await sys.query(`mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) { id } }`,
       { id: residentId, i: { movedOutOn: shanghaiDay(-800), reason: '随子女迁往昆明' } }, n.officer));
-    const governance = createDataSource(loadConfig(platformSettings, sys.env), { schema: 'governance', entities: [], migrations: [], applicationName: 'chains-retention' });
-    await governance.initialize();
-    try {
-      expect(await eraseMovedOutResidents(governance, 730, sys.clock.now())).toBe(1);
-    } finally {
-      await governance.destroy();
-    }
+    expect(await sys.runTask('governance', 'resident.erase-moved-out')).toBe(1);
     await delivered('resident.personal_data_erased', { residentId, erasedOn: shanghaiDay(0) });
   });
 

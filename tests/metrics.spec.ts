@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
+import { SERVICES } from '@anju/contracts';
 import { REGISTER_RESIDENT, TEST_REDIS_URL, TestSystem, dataOf, residentInput, seedPlace, until, type Place } from '@anju/testing';
 
 /** One sample of Prometheus's text format: `name{a="b",…} value`. */
@@ -24,8 +25,6 @@ const total = (samples: Sample[], name: string, where: Record<string, string> = 
   samples.filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
 const has = (samples: Sample[], name: string, where: Record<string, string> = {}) =>
   samples.some((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v));
-
-const SERVICES = ['governance', 'employment', 'social-orgs', 'matching'] as const;
 
 /**
  * Every process of a running system answers /metrics (subgraphs on their port, workers on their

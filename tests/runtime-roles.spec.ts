@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createDataSource, generateSigningKeys, loadConfig, platformSettings, serviceLoginUrl, type DataSourceOptions } from '@anju/kit';
-import { loadMatchingConfig, startMatchingApi } from '../services/matching/src';
-import { loadGovernanceConfig, startGovernanceApi, startGovernanceWorker } from '../services/governance/src';
+import { startWorker } from '@anju/contracts';
+import { service as matching } from '@anju/matching';
+import { service as governance } from '@anju/governance';
+import { service as employment } from '@anju/employment';
+import { service as socialOrgs } from '@anju/social-orgs';
 import { REGISTER_RESIDENT, TestSystem, dataOf, residentInput, tokenFor, withClient } from '@anju/testing';
-import { governanceData } from '../services/governance/src/data-source';
-import { employmentData } from '../services/employment/src/data-source';
-import { socialOrgsData } from '../services/social-orgs/src/data-source';
-import { matchingData } from '../services/matching/src/data-source';
 
 /**
  * Each service runs as its own runtime role, not as the owner that migrated its schema: it reads
@@ -22,10 +21,10 @@ describe('runtime roles', () => {
 
   /** Per service: its data options and its append-only tables, each with a column to try to change. */
   const services: [string, Omit<DataSourceOptions, 'applicationName'> & { runtimeRole?: string }, [string, string][]][] = [
-    ['governance', governanceData as never, [['audit_log', 'action'], ['points_entry', 'kind']]],
-    ['employment', employmentData as never, [['audit_log', 'action']]],
-    ['social_orgs', socialOrgsData as never, [['audit_log', 'action']]],
-    ['matching', matchingData as never, [['audit_log', 'action']]],
+    ['governance', governance.data, [['audit_log', 'action'], ['points_entry', 'kind']]],
+    ['employment', employment.data, [['audit_log', 'action']]],
+    ['social_orgs', socialOrgs.data, [['audit_log', 'action']]],
+    ['matching', matching.data, [['audit_log', 'action']]],
   ];
 
   it.each(services)('%s runs as its own role: DML yes, DDL and history edits no', async (schema, data, appendOnly) => {
@@ -152,8 +151,8 @@ describe('runtime roles', () => {
   it('in production a service refuses to run as the owner, and runs as its own login without the owner URL', async () => {
     const production = { ...sys.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', MATCHING_PORT: '0', ...(await generateSigningKeys('roles')) };
     delete (production as Record<string, string>).AUTH_PRIVATE_KEY;
-    await expect(startMatchingApi(loadMatchingConfig({ ...production, DATABASE_URL: sys.db.url }))).rejects.toThrow(/must log in as its own login \(matching_app\)/);
-    const api = await startMatchingApi(loadMatchingConfig({ ...production, DATABASE_URL: serviceLoginUrl(sys.db.url, 'matching_app') }));
+    await expect(matching.startApi(matching.loadConfig({ ...production, DATABASE_URL: sys.db.url }))).rejects.toThrow(/must log in as its own login \(matching_app\)/);
+    const api = await matching.startApi(matching.loadConfig({ ...production, DATABASE_URL: serviceLoginUrl(sys.db.url, 'matching_app') }));
     try {
       expect(await api.db.query('SELECT session_user AS s')).toEqual([{ s: 'matching_app' }]);
     } finally {
@@ -167,8 +166,8 @@ describe('runtime roles', () => {
       ...sys.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', AUTH_PUBLIC_KEYS, GOVERNANCE_PORT: '0', GOVERNANCE_WORKER_HEALTH_PORT: '0',
       DATABASE_URL: serviceLoginUrl(sys.db.url, 'governance_app'),
     };
-    await expect(startGovernanceApi(loadGovernanceConfig(env))).rejects.toThrow(/PII_ENCRYPTION_KEY: required/);
-    const worker = await startGovernanceWorker(loadGovernanceConfig(env));
+    await expect(governance.startApi(governance.loadConfig(env))).rejects.toThrow(/PII_ENCRYPTION_KEY: required/);
+    const worker = await startWorker(governance, governance.loadConfig(env));
     await worker.lifecycle.stop('test');
   });
 });

@@ -2,19 +2,16 @@ import { loadConfig, platformSettings, setting, type ConfigOf } from '@anju/kit'
 import { SUBGRAPHS } from './subgraphs';
 import { portalSettings } from './portal';
 
-const url = (name: string) => {
-  const s = SUBGRAPHS.find((g) => g.name === name)!;
-  return setting.url(s.defaultUrl, `GraphQL endpoint of the ${name} subgraph`);
-};
+/** One URL setting per subgraph of the catalog (GOVERNANCE_URL…). */
+const subgraphUrlSettings: Record<string, ReturnType<typeof setting.url>> = Object.fromEntries(
+  SUBGRAPHS.map((s) => [s.urlSetting, setting.url(s.defaultUrl, `GraphQL endpoint of the ${s.name} subgraph`)]),
+);
 
 export const gatewaySettings = {
   ...platformSettings,
   GATEWAY_PORT: setting.port(4000, 'HTTP port of the gateway, the one GraphQL endpoint of the portals'),
   GATEWAY_METRICS_PORT: setting.port(4100, 'port of the gateway\'s /metrics (and /health): never published, unlike GATEWAY_PORT'),
-  GOVERNANCE_URL: url('governance'),
-  EMPLOYMENT_URL: url('employment'),
-  SOCIAL_ORGS_URL: url('social-orgs'),
-  MATCHING_URL: url('matching'),
+  ...subgraphUrlSettings,
   GATEWAY_CORS_ORIGINS: setting.list([], 'browser origins allowed to call the gateway (comma-separated, exact match); empty allows none'),
   GATEWAY_MAX_BODY_BYTES: setting.int(1_048_576, 'largest request body accepted, in bytes', 1_024, 64 * 1_048_576),
   // The gateway meets each portal request once (a subgraph may see several per operation): a lower default.

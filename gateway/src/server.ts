@@ -42,7 +42,8 @@ export interface RunningGateway {
 export function subgraphUrl(config: GatewayConfig, name: string): string {
   const def = SUBGRAPHS.find((s) => s.name === name);
   if (!def) throw new Error(`the supergraph names a subgraph "${name}" the gateway has no URL setting for`);
-  return config[def.urlSetting];
+  // The URL settings come from the catalog of services (config.ts), so their keys are not literal types here.
+  return (config as unknown as Record<string, string>)[def.urlSetting];
 }
 
 /**

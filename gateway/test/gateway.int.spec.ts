@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { checkCharacter } from '@anju/kit';
-import { LogCapture, createTestDatabase, gql, migratedTemplate, testQueuePrefix, tokenFor, type TestDatabase } from '@anju/testing';
-import { startGovernanceApi } from '../../services/governance/src/api';
-import { loadGovernanceConfig } from '../../services/governance/src/config';
+import {
+  LogCapture, createTestDatabase, definitionOf, gql, migratedTemplate, testQueuePrefix, tokenFor, type TestDatabase,
+} from '@anju/testing';
 import { composeFrom, readSubgraphSources } from '../src/compose';
 import { loadGatewayConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/server';
@@ -15,7 +15,8 @@ import { startGateway, type RunningGateway } from '../src/server';
 jest.setTimeout(60_000);
 
 let db: TestDatabase;
-let governance: Awaited<ReturnType<typeof startGovernanceApi>>;
+const governanceService = definitionOf('governance');
+let governance: Awaited<ReturnType<typeof governanceService.startApi>>;
 let gateway: RunningGateway;
 const logs = new LogCapture();
 let province: string;
@@ -25,7 +26,7 @@ const LIMITS = { QUERY_MAX_DEPTH: '6', QUERY_MAX_ALIASES: '3', QUERY_MAX_COST: '
 beforeAll(async () => {
   db = await createTestDatabase('gateway', await migratedTemplate(['governance']));
   const env = { NODE_ENV: 'test', LOG_LEVEL: 'debug', DATABASE_URL: db.url, DATABASE_POOL_SIZE: '3', QUEUE_PREFIX: testQueuePrefix(), GOVERNANCE_PORT: '0' };
-  governance = await startGovernanceApi(loadGovernanceConfig(env), { logDestination: logs });
+  governance = await governanceService.startApi(governanceService.loadConfig(env), { logDestination: logs });
   const supergraphSdl = composeFrom(readSubgraphSources().sources.filter((s) => s.name === 'governance'));
   gateway = await startGateway(loadGatewayConfig({ ...env, ...LIMITS, GATEWAY_PORT: '0', GATEWAY_METRICS_PORT: '0', GOVERNANCE_URL: governance.url }), { supergraphSdl, logDestination: logs });
   province = await tokenFor({ role: 'province', regions: ['53'] });

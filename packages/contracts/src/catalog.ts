@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ServiceName } from './services';
 
 /**
  * THE event contract. Every event that crosses a service boundary is declared here, once: its
@@ -12,8 +13,7 @@ import { z } from 'zod';
  * Payloads carry ids and non-identifying facts only: never ID numbers, phones or names (PIPL) —
  * a consumer that needs more asks the owner through the graph.
  */
-export const SERVICES = ['governance', 'employment', 'social-orgs', 'matching'] as const;
-export type ServiceName = (typeof SERVICES)[number];
+export { SERVICES, type ServiceName } from './services';
 
 /** Each consuming service has one inbox queue; the relay fans an event out to every consumer's. */
 export function inboxQueueName(service: ServiceName): string {

@@ -1,3 +1,4 @@
+export * from './services';
 export * from './catalog';
 export * from './outbox';
 export * from './outbox-relay';
@@ -11,3 +12,4 @@ export * from './service-worker';
 export * from './retention';
 export * from './site-directory';
 export * from './derived-work';
+export * from './service-definition';

@@ -12,13 +12,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { transformFile, type Options } from '@swc/core';
 import { buildPortal } from '@anju/portal';
+import { SERVICE_DECLARATIONS } from '@anju/contracts';
 import { REPO_ROOT } from './start/processes';
 
 export const DIST = path.join(REPO_ROOT, 'dist');
 
 /** The workspace packages the processes run (devtools, testing and the portal's sources are not among them). */
-const RUNTIME_PACKAGES = ['packages/kit', 'packages/contracts', 'services/governance', 'services/employment', 'services/social-orgs',
-  'services/matching', 'gateway'];
+const RUNTIME_PACKAGES = ['packages/kit', 'packages/contracts', ...SERVICE_DECLARATIONS.map((d) => d.dir), 'gateway'];
 /** Files besides the code that a process reads at run time, relative to its package. */
 const ASSETS = ['schema.graphql', 'supergraph.graphql'];
 

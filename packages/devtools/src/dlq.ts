@@ -5,7 +5,7 @@
  * once; a replayed event leaves the list when its worker has processed it.
  */
 import { ConfigError, createDataSource, createRedis, loadConfig, platformSettings, isUuid } from '@anju/kit';
-import { SERVICES, listDeadLetters, replayDeadLetters, type DeadLetter, type ServiceName } from '@anju/contracts';
+import { SERVICES, listDeadLetters, pgSchemaOf, replayDeadLetters, type DeadLetter, type ServiceName } from '@anju/contracts';
 import { renderTable } from './table';
 
 export const DLQ_USAGE = `Usage:
@@ -37,7 +37,7 @@ export function parseDlqArgs(argv: readonly string[]): DlqCommand {
 }
 
 /** The PostgreSQL schema that holds a service's tables (`social-orgs` → `social_orgs`). */
-export const schemaOf = (service: ServiceName) => service.replace(/-/g, '_');
+export const schemaOf = (service: ServiceName) => pgSchemaOf(service);
 
 export function deadLetterTable(rows: readonly DeadLetter[]): string {
   return renderTable(

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import IORedis from 'ioredis';
+import { declarationOf, type ServiceName } from '@anju/contracts';
 import { REPO_ROOT } from './paths';
 
 /** A free TCP port on loopback. */
@@ -89,10 +90,10 @@ export class ServiceProcess {
   output = '';
   private constructor(readonly proc: ChildProcess, readonly name: string, readonly databaseUrl: string | undefined) {}
 
-  static start(service: string, entry: 'api' | 'worker', env: Record<string, string>): ServiceProcess {
+  static start(service: ServiceName, entry: 'api' | 'worker', env: Record<string, string>): ServiceProcess {
     // node itself with tsx as a loader (not the tsx CLI, which runs the program in a child
     // process that a SIGKILL of the CLI would leave running).
-    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'services', service, 'src', `${entry}.ts`)], {
+    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, declarationOf(service)[entry].entry)], {
       cwd: REPO_ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

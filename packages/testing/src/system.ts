@@ -1,8 +1,12 @@
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
-import { inboxQueueName, SERVICES, type ServiceName } from '@anju/contracts';
-import { advisoryKey, loadConfig, platformSettings, serviceLoginUrl, SetClock, type Lifecycle } from '@anju/kit';
+import {
+  declarationOf, inboxQueueName, pgSchemaOf, SERVICE_DECLARATIONS, SERVICES, startWorker, type ServiceDefinition, type ServiceName,
+} from '@anju/contracts';
+import {
+  advisoryKey, loadConfig, platformSettings, serviceLoginUrl, SetClock, type Lifecycle, type PlatformConfig, type ServiceRuntime,
+} from '@anju/kit';
 import { admin, createTestDatabase, TEST_PG_SERVER, TEST_REDIS_URL, TEST_RUN, testQueuePrefix, withClient, type TestDatabase } from './database';
 import { LogCapture } from './log-capture';
 import { REPO_ROOT } from './paths';
@@ -11,18 +15,20 @@ import { gql } from './graphql-client';
 
 export { REPO_ROOT };
 
-/** How each service is started, by the names its own modules export. */
-/** Tables of derived work a service's worker still has to do (marked by events, done shortly after): not idle while rows wait. */
-const DERIVED_WORK: Partial<Record<ServiceName, string[]>> = { employment: ['household_recheck'] };
+/** A service's PostgreSQL schema (`social-orgs` → `social_orgs`), from the catalog of services. */
+export const schemaOf = (s: ServiceName) => pgSchemaOf(s);
 
-const SERVICE_MODULES: Record<ServiceName, { dir: string; prefix: string; env: string }> = {
-  governance: { dir: 'governance', prefix: 'Governance', env: 'GOVERNANCE' },
-  employment: { dir: 'employment', prefix: 'Employment', env: 'EMPLOYMENT' },
-  'social-orgs': { dir: 'social-orgs', prefix: 'SocialOrgs', env: 'SOCIAL_ORGS' },
-  matching: { dir: 'matching', prefix: 'Matching', env: 'MATCHING' },
-};
-
-export const schemaOf = (s: ServiceName) => s.replace('-', '_');
+/**
+ * The definition a service's package exports as `service`, loaded from the folder the catalog
+ * declares for it: the testing package must not depend on the services it starts (they use it in
+ * their own tests), so it reads the one declared entry rather than importing their packages.
+ */
+export function definitionOf(service: ServiceName): ServiceDefinition<PlatformConfig> {
+  const { dir } = declarationOf(service);
+  const def = (require(path.join(REPO_ROOT, dir)) as { service?: ServiceDefinition<PlatformConfig> }).service;
+  if (def?.declaration.name !== service) throw new Error(`${dir} does not export the definition of ${service} as \`service\``);
+  return def;
+}
 
 interface Started {
   lifecycle: Lifecycle;
@@ -58,8 +64,9 @@ export function testEnv(db: TestDatabase, queuePrefix: string, extra: Record<str
     JOB_BACKOFF_MS: '50',
     JOB_ATTEMPTS: '3',
     SHUTDOWN_GRACE_MS: '5000',
-    GOVERNANCE_PORT: '0', EMPLOYMENT_PORT: '0', SOCIAL_ORGS_PORT: '0', MATCHING_PORT: '0', GATEWAY_PORT: '0', GATEWAY_METRICS_PORT: '0',
-    GOVERNANCE_WORKER_HEALTH_PORT: '0', EMPLOYMENT_WORKER_HEALTH_PORT: '0', SOCIAL_ORGS_WORKER_HEALTH_PORT: '0', MATCHING_WORKER_HEALTH_PORT: '0',
+    // Every port a free one: the api and worker ports of each service of the catalog, and the gateway's.
+    ...Object.fromEntries(SERVICE_DECLARATIONS.flatMap((d) => [[d.api.portSetting, '0'], [d.worker.portSetting, '0']])),
+    GATEWAY_PORT: '0', GATEWAY_METRICS_PORT: '0',
     ...extra,
   };
 }
@@ -100,6 +107,8 @@ export class TestSystem {
   /** Services whose worker runs here: only their queues are expected to drain. */
   readonly consuming = new Set<ServiceName>();
   private redis?: IORedis;
+  /** The runtime (database, clock, config) of each worker running here, to run its tasks with. */
+  private readonly workerRuntimes = new Map<ServiceName, ServiceRuntime>();
   /**
    * The clock every in-process service of this system reads "now" from: fixed, so expectations are
    * computed for the same day and month the services see; `set`/`advance` move it for all of them.
@@ -138,37 +147,44 @@ export class TestSystem {
     return new TestSystem(db, prefix, testEnv(db, prefix), false);
   }
 
-  private module(service: ServiceName) {
-    // Loaded by path: the testing package must not depend on the services it starts.
-    return require(path.join(REPO_ROOT, 'services', SERVICE_MODULES[service].dir, 'src')) as Record<string, (...args: unknown[]) => Promise<Started>>;
-  }
-
   /** A service migrates as the owner (the test database's user) and runs as its own login. */
-  private config(service: ServiceName) {
-    const m = this.module(service);
-    const login = { DATABASE_OWNER_URL: this.db.url, DATABASE_URL: serviceLoginUrl(this.db.url, `${schemaOf(service)}_app`) };
-    return m[`load${SERVICE_MODULES[service].prefix}Config`]({ ...this.env, ...login });
+  private config(def: ServiceDefinition<PlatformConfig>) {
+    const login = { DATABASE_OWNER_URL: this.db.url, DATABASE_URL: serviceLoginUrl(this.db.url, def.data.runtimeRole!) };
+    return def.loadConfig({ ...this.env, ...login });
   }
 
   async startApi(service: ServiceName): Promise<string> {
-    const m = this.module(service);
-    const started = await m[`start${SERVICE_MODULES[service].prefix}Api`](await this.config(service), { logDestination: this.logs, clock: this.clock });
+    const def = definitionOf(service);
+    const started = await def.startApi(this.config(def), { logDestination: this.logs, clock: this.clock });
     this.running.push({ name: `${service}-api`, lifecycle: started.lifecycle });
     this.services.add(service);
-    this.urls[service] = started.url!;
-    this.metricsUrls[`${service}-api`] = started.url!.replace(/\/graphql$/, '/metrics');
-    this.env[`${SERVICE_MODULES[service].env}_URL`] = started.url!;
-    return started.url!;
+    this.urls[service] = started.url;
+    this.metricsUrls[`${service}-api`] = started.url.replace(/\/graphql$/, '/metrics');
+    this.env[def.declaration.api.urlSetting] = started.url;
+    return started.url;
   }
 
   async startWorker(service: ServiceName): Promise<void> {
-    const m = this.module(service);
-    const started = await m[`start${SERVICE_MODULES[service].prefix}Worker`](await this.config(service), { logDestination: this.logs, clock: this.clock });
+    const def = definitionOf(service);
+    const started = await startWorker(def, this.config(def), { logDestination: this.logs, clock: this.clock });
     this.running.push({ name: `${service}-worker`, lifecycle: started.lifecycle });
+    this.workerRuntimes.set(service, started);
     this.workerReady[service] = `http://127.0.0.1:${started.healthPort}/ready`;
     this.metricsUrls[`${service}-worker`] = `http://127.0.0.1:${started.healthPort}/metrics`;
     this.services.add(service);
     this.consuming.add(service);
+  }
+
+  /**
+   * Runs one scheduled task of `service` now, as its worker's scheduler would (the worker's database
+   * login, the system's clock): tests run tasks themselves, schedules being off (SCHEDULES_ENABLED).
+   */
+  async runTask(service: ServiceName, task: string): Promise<unknown> {
+    const runtime = this.workerRuntimes.get(service);
+    if (!runtime) throw new Error(`${service}'s worker is not running here: its tasks run with the worker's runtime`);
+    const found = definitionOf(service).tasks(runtime).find((t) => t.name === task);
+    if (!found) throw new Error(`${service} has no scheduled task "${task}"`);
+    return found.run();
   }
 
   /** Stops one in-process component (e.g. `employment-worker`) as a deploy would. */
@@ -176,7 +192,11 @@ export class TestSystem {
     const i = this.running.findIndex((r) => r.name === name);
     if (i < 0) throw new Error(`${name} is not running`);
     const [r] = this.running.splice(i, 1);
-    if (name.endsWith('-worker')) this.consuming.delete(name.slice(0, -'-worker'.length) as ServiceName);
+    if (name.endsWith('-worker')) {
+      const service = name.slice(0, -'-worker'.length) as ServiceName;
+      this.consuming.delete(service);
+      this.workerRuntimes.delete(service);
+    }
     await r.lifecycle.stop('test');
   }
 
@@ -226,7 +246,7 @@ export class TestSystem {
       while (Date.now() < deadline) {
         const pending = [
           ...[...this.services].map((sv) => `(SELECT count(*) FROM ${schemaOf(sv)}.outbox WHERE sent_at IS NULL)`),
-          ...[...this.consuming].flatMap((sv) => (DERIVED_WORK[sv] ?? []).map((table) => `(SELECT count(*) FROM ${schemaOf(sv)}.${table})`)),
+          ...[...this.consuming].flatMap((sv) => (definitionOf(sv).derived?.tables ?? []).map((table) => `(SELECT count(*) FROM ${schemaOf(sv)}.${table})`)),
         ];
         const [{ n: unsent }] = await this.sql<{ n: number }>(`SELECT ${pending.join(' + ') || '0'} AS n`);
         const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')));

@@ -1,3 +1,3 @@
+export { service } from './service';
 export { startGovernanceApi, SCHEMA_FILE } from './api';
-export { startGovernanceWorker } from './worker';
 export { loadGovernanceConfig, governanceSettings, type GovernanceConfig } from './config';

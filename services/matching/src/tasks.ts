@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import type { Clock, ScheduledTask } from '@anju/kit';
+import type { Clock, ScheduledTask, ServiceRuntime } from '@anju/kit';
+import type { MatchingConfig } from './config';
 import { flagOverdue } from './demand/demand.service';
 import { runBatch } from './match/match.service';
 
@@ -12,4 +13,9 @@ export function matchingTasks(db: DataSource, clock: Clock): ScheduledTask[] {
     /** The nightly batch assignment of every unmatched demand to volunteers. */
     { name: 'matching.nightly-batch', cron: '30 1 * * *', run: () => db.transaction((m) => runBatch(m, now())) },
   ];
+}
+
+/** Matching's scheduled tasks, as its worker runs them. */
+export function tasks(runtime: ServiceRuntime<MatchingConfig>): ScheduledTask[] {
+  return matchingTasks(runtime.db, runtime.clock);
 }

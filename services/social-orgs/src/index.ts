@@ -1,3 +1,3 @@
+export { service } from './service';
 export { startSocialOrgsApi, SCHEMA_FILE } from './api';
-export { startSocialOrgsWorker } from './worker';
 export { loadSocialOrgsConfig, socialOrgsSettings, type SocialOrgsConfig } from './config';

@@ -2,6 +2,7 @@ import { execSync } from 'node:child_process';
 import { Client } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { loadConfig } from '@anju/kit';
+import { declarationOf } from '@anju/contracts';
 import type { Benchmark } from './index';
 import { benchSecrets, databaseUrl, seededDataSettings, serviceDatabaseEnv } from './platform';
 import { API_NODE_OPTIONS, Children, freePort, machine, table, waitForOk, writeReport } from './harness';
@@ -26,7 +27,7 @@ async function run(): Promise<void> {
   try {
     const secrets = await benchSecrets(name);
     const port = await freePort();
-    children.start('governance-api', 'services/governance/src/api.ts', {
+    children.start('governance-api', declarationOf('governance').api.entry, {
       NODE_ENV: 'production', LOG_LEVEL: 'warn', EXPENSIVE_RATE_LIMIT_PER_HOUR: '0', ...secrets.env, ...serviceDatabaseEnv(url, 'governance'), GOVERNANCE_PORT: String(port),
     }, API_NODE_OPTIONS);
     await waitForOk(`http://127.0.0.1:${port}/ready`, children);

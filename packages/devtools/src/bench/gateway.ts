@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { SERVICES } from '@anju/contracts';
+import { SERVICES, declarationOf } from '@anju/contracts';
 import { checkCharacter, loadConfig, mintToken, platformSettings } from '@anju/kit';
 import type { Benchmark } from './index';
 import { CPU_TABLE_TITLE, cpuTable, loadMeasuringCpu } from './memory';
@@ -60,7 +60,7 @@ async function run(): Promise<void> {
     const secrets = await benchSecrets();
     const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`, ...secrets.env };
 
-    const services = SERVICES.filter((s) => existsSync(path.join(REPO_ROOT, 'services', s, 'src', 'api.ts')));
+    const services = SERVICES.filter((s) => existsSync(path.join(REPO_ROOT, declarationOf(s).api.entry)));
     const ports: Record<string, number> = {};
     for (const s of services) ports[s] = await freePort();
     const urls = Object.fromEntries(services.map((s) => [`${envName(s)}_URL`, `http://127.0.0.1:${ports[s]}/graphql`]));

@@ -5,6 +5,7 @@ import { execSync } from 'node:child_process';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { XlsxSheetWriter, checkCharacter, maskNationalId, PersonalDataVault, personalDataKeys } from '@anju/kit';
+import { declarationOf } from '@anju/contracts';
 import type { Benchmark } from './index';
 import { benchSecrets, serviceDatabaseEnv } from './platform';
 import { API_NODE_OPTIONS, Children, freePort, machine, recreateDatabase, table, waitForOk, writeReport } from './harness';
@@ -114,7 +115,7 @@ async function run(): Promise<void> {
     }
     // The import runs in its own process (the subgraph's heap is bounded as in compose and Kubernetes).
     const importHealth = await freePort();
-    children.start('governance-import-worker', 'services/governance/src/import-worker.ts', {
+    children.start('governance-import-worker', declarationOf('governance').otherEntries!['import-worker'], {
       ...common, ...serviceDatabaseEnv(databaseUrl, 'governance'), GOVERNANCE_IMPORT_WORKER_HEALTH_PORT: String(importHealth),
     });
     await waitForOk(`http://127.0.0.1:${importHealth}/ready`, children);

@@ -1,7 +1,12 @@
 import os from 'node:os';
 import type { Benchmark } from './index';
 import { machine, table, writeReport } from './harness';
-import { assignBatch, buildCandidates, exactOptimum, generateInstance, overlapHours, speaksAll, type BatchResult, type DemandSpec, type VolunteerSpec } from '../../../../services/matching/src/engine';
+import { engine } from '@anju/matching';
+
+const { assignBatch, buildCandidates, exactOptimum, generateInstance, overlapHours, speaksAll } = engine;
+type BatchResult = engine.BatchResult;
+type DemandSpec = engine.DemandSpec;
+type VolunteerSpec = engine.VolunteerSpec;
 
 /**
  * The matching engine, in process (pure code, no services): one province-scale batch of

@@ -1,9 +1,7 @@
 import os from 'node:os';
 import { Client } from 'pg';
 import { bootRuntime, provinceDate, type ServiceRuntime } from '@anju/kit';
-import { loadEmploymentConfig } from '../../../../services/employment/src/config';
-import { employmentData } from '../../../../services/employment/src/data-source';
-import { checkHouseholds, runNightly } from '../../../../services/employment/src/monitoring/monitoring.run';
+import { checkHouseholds, runNightly, service as employment } from '@anju/employment';
 import type { Benchmark } from './index';
 import { machine, recreateDatabase, table, writeReport } from './harness';
 import { serviceDatabaseEnv } from './platform';
@@ -110,8 +108,8 @@ export const monitoringBenchmark: Benchmark = {
     let rt: ServiceRuntime | undefined;
     try {
       rt = await bootRuntime({
-        name: 'employment', process: 'worker', applicationName: 'bench-monitoring', ...employmentData,
-        config: loadEmploymentConfig({ NODE_ENV: 'test', ...serviceDatabaseEnv(url, 'employment'), DATABASE_POOL_SIZE: '2', LOG_LEVEL: 'warn' }),
+        name: 'employment', process: 'worker', applicationName: 'bench-monitoring', ...employment.data,
+        config: employment.loadConfig({ NODE_ENV: 'test', ...serviceDatabaseEnv(url, 'employment'), DATABASE_POOL_SIZE: '2', LOG_LEVEL: 'warn' }),
       });
       const db = rt.db;
       console.log(`loading into ${DATABASE} (employment schema) with INSERT … SELECT generate_series …`);

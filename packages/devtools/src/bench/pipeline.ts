@@ -5,7 +5,7 @@ import IORedis from 'ioredis';
 import { Client } from 'pg';
 import { EVENTS, publish, publishSelect, type EventName } from '@anju/contracts';
 import { createDataSource, loadConfig, platformSettings, setting } from '@anju/kit';
-import { governanceData } from '../../../../services/governance/src/data-source';
+import { service as governance } from '@anju/governance';
 import type { Benchmark } from './index';
 import { Children, freePort, machine, recreateDatabase, table, waitForOk, writeReport } from './harness';
 import { benchSecrets, databaseUrl as urlOf, seededDataSettings, serviceDatabaseEnv } from './platform';
@@ -66,7 +66,7 @@ async function run(): Promise<void> {
   const config = loadConfig(platformSettings, env);
   const db = new Client({ connectionString: databaseUrl });
   const redis = new IORedis(config.REDIS_URL, { maxRetriesPerRequest: null });
-  const publisher = createDataSource({ ...config, DATABASE_POOL_SIZE: PUBLISHERS }, { ...governanceData, entities: governanceData.entities as never, migrations: governanceData.migrations as never, applicationName: 'bench-publisher' });
+  const publisher = createDataSource({ ...config, DATABASE_POOL_SIZE: PUBLISHERS }, { ...governance.data, entities: governance.data.entities as never, migrations: governance.data.migrations as never, applicationName: 'bench-publisher' });
   let backlog: { events: number; seconds: number; eventsPerSecond: number; byEvent: Record<string, number> } | undefined;
   try {
     // Events a seeded copy holds unsent (the seed's first monitoring run: its gap events), delivered when the workers start.

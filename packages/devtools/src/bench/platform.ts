@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import { SERVICES } from '@anju/contracts';
+import { SERVICES, declarationOf } from '@anju/contracts';
 import { generateSigningKeys, serviceLoginUrl, issuerSettings, loadConfig, mintToken, PersonalDataVault, personalDataKeys, setting,
   type TokenClaims } from '@anju/kit';
 import { seed } from '../seed/seed';
@@ -95,7 +95,7 @@ export interface Platform {
 
 /** Every subgraph api (one at a time: each migrates at boot) and the gateway, in production mode. */
 export async function startPlatform(children: Children, env: Record<string, string>): Promise<Platform> {
-  const services = SERVICES.filter((s) => existsSync(path.join(REPO_ROOT, 'services', s, 'src', 'api.ts')));
+  const services = SERVICES.filter((s) => existsSync(path.join(REPO_ROOT, declarationOf(s).api.entry)));
   const ports: Record<string, number> = {};
   for (const s of services) ports[s] = await freePort();
   const urls = Object.fromEntries(services.map((s) => [`${envName(s)}_URL`, `http://127.0.0.1:${ports[s]}/graphql`]));

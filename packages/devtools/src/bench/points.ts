@@ -3,7 +3,9 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { Client } from 'pg';
-import { EVENTS, RELAY_BATCH, eventJobOptions, inboxQueueName, type EventEnvelope } from '@anju/contracts';
+import { EVENTS, RELAY_BATCH, declarationOf, eventJobOptions, inboxQueueName, type EventEnvelope } from '@anju/contracts';
+
+const GOVERNANCE = declarationOf('governance');
 import { loadConfig, mintToken, platformSettings, setting } from '@anju/kit';
 import type { Benchmark } from './index';
 import { benchSecrets, serviceDatabaseEnv } from './platform';
@@ -74,10 +76,10 @@ async function run(): Promise<void> {
     const secrets = await benchSecrets();
     const common = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, QUEUE_PREFIX: prefix, ...secrets.env };
     const apiPort = await freePort();
-    children.start('governance-api', 'services/governance/src/api.ts', { ...common, ...serviceDatabaseEnv(databaseUrl, 'governance'), GOVERNANCE_PORT: String(apiPort), DATABASE_POOL_SIZE: String(POOL) }, API_NODE_OPTIONS);
+    children.start('governance-api', GOVERNANCE.api.entry, { ...common, ...serviceDatabaseEnv(databaseUrl, 'governance'), GOVERNANCE_PORT: String(apiPort), DATABASE_POOL_SIZE: String(POOL) }, API_NODE_OPTIONS);
     await waitForOk(`http://127.0.0.1:${apiPort}/ready`, children);
     const workerPort = await freePort();
-    children.start('governance-worker', 'services/governance/src/worker.ts', { ...common, ...serviceDatabaseEnv(databaseUrl, 'governance'), GOVERNANCE_WORKER_HEALTH_PORT: String(workerPort), JOB_CONCURRENCY: String(WORKER_CONCURRENCY), DATABASE_POOL_SIZE: String(POOL) });
+    children.start('governance-worker', GOVERNANCE.worker.entry, { ...common, ...serviceDatabaseEnv(databaseUrl, 'governance'), GOVERNANCE_WORKER_HEALTH_PORT: String(workerPort), JOB_CONCURRENCY: String(WORKER_CONCURRENCY), DATABASE_POOL_SIZE: String(POOL) });
     await waitForOk(`http://127.0.0.1:${workerPort}/ready`, children);
     console.log(`started governance api and worker (NODE_ENV=production, JOB_CONCURRENCY=${WORKER_CONCURRENCY}, DATABASE_POOL_SIZE=${POOL} each, database ${DATABASE})`);
     const { siteId, residentIds } = await seed(databaseUrl);

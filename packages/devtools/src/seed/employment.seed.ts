@@ -1,4 +1,4 @@
-import { employmentData } from '../../../../services/employment/src/data-source';
+import { service as employment } from '@anju/employment';
 import type { Cell } from './copy';
 import { siteEmployment, type SiteEmployment } from './employment-facts';
 import { eachSite, type ServiceSeeder } from './seeder';
@@ -14,7 +14,7 @@ import type { SitePeople, SitePlan } from './world';
  */
 export const employmentSeeder: ServiceSeeder = {
   service: 'employment',
-  data: employmentData as ServiceSeeder['data'],
+  data: employment.data as ServiceSeeder['data'],
   async write({ world, log }, db) {
     const counts: Record<string, number> = {};
     const facts = new Map<number, SiteEmployment>();

@@ -1,5 +1,5 @@
 import { maskNationalId, maskPhone } from '@anju/kit';
-import { governanceData } from '../../../../services/governance/src/data-source';
+import { service as governance } from '@anju/governance';
 import { nationalId } from './people';
 import { rng } from './prng';
 import { eachSite, type ServiceSeeder } from './seeder';
@@ -26,7 +26,7 @@ const REWARDS: readonly (readonly [string, string, 'goods' | 'service' | 'privil
 
 export const governanceSeeder: ServiceSeeder = {
   service: 'governance',
-  data: governanceData as ServiceSeeder['data'],
+  data: governance.data as ServiceSeeder['data'],
   async write({ world, vault, log }, db) {
     const counts: Record<string, number> = {};
     counts.region = await db.copy('region', ['code', 'name', 'level', 'parent_code'], world.regions.map((r) => [r.code, r.name, r.level, r.parentCode]));

@@ -1,4 +1,4 @@
-import { matchingData } from '../../../../services/matching/src/data-source';
+import { service as matching } from '@anju/matching';
 import type { Cell } from './copy';
 import { LANGUAGE_OF, personName } from './people';
 import { rng } from './prng';
@@ -44,7 +44,7 @@ function units(world: World) {
  */
 export const matchingSeeder: ServiceSeeder = {
   service: 'matching',
-  data: matchingData as ServiceSeeder['data'],
+  data: matching.data as ServiceSeeder['data'],
   async write({ world, log }, db) {
     const counts: Record<string, number> = {};
     counts.site_directory = await db.copy('site_directory', SITE_DIRECTORY_COLUMNS, siteDirectoryRows(world));

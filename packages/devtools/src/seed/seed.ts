@@ -1,5 +1,4 @@
-import { employmentData } from '../../../../services/employment/src/data-source';
-import { runNightly } from '../../../../services/employment/src/monitoring/monitoring.run';
+import { runNightly, service as employmentService } from '@anju/employment';
 import { createDataSource, createLogger, loadConfig, migrate, PersonalDataVault, personalDataKeys, personalDataSettings, platformSettings } from '@anju/kit';
 import { SchemaWriter } from './copy';
 import { employmentSeeder } from './employment.seed';
@@ -78,7 +77,7 @@ export async function seed(opts: SeedOptions): Promise<SeedReport> {
 
   // Employment's own nightly check, once, as of now: statuses, roll-ups, the day's snapshot and
   // gaps (whose events reach governance's grid tasks and matching's demands once workers run).
-  const employment = createDataSource({ ...config, DATABASE_POOL_SIZE: 2 }, { ...employmentData, applicationName: 'seed-monitoring' });
+  const employment = createDataSource({ ...config, DATABASE_POOL_SIZE: 2 }, { ...employmentService.data, applicationName: 'seed-monitoring' });
   await employment.initialize();
   let monitoring: SeedReport['monitoring'];
   try {

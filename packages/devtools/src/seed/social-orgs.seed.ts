@@ -1,4 +1,4 @@
-import { socialOrgsData } from '../../../../services/social-orgs/src/data-source';
+import { service as socialOrgs } from '@anju/social-orgs';
 import { rng, type Rng } from './prng';
 import { maskPhone } from '@anju/kit';
 import { ETHNICITIES, personName } from './people';
@@ -59,7 +59,7 @@ const ACTIVITIES = [
 /** Social-orgs: the partner NGOs, their social workers, and their activities in the sites with residents' registrations and attendance. */
 export const socialOrgsSeeder: ServiceSeeder = {
   service: 'social-orgs',
-  data: socialOrgsData as ServiceSeeder['data'],
+  data: socialOrgs.data as ServiceSeeder['data'],
   async write({ world, log }, db) {
     const counts: Record<string, number> = {};
     const orgs = organizations(world);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { setting } from '@anju/kit';
+import { SERVICE_DECLARATIONS } from '@anju/contracts';
 
 /** The repository root (this file is packages/devtools/src/start/processes.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -20,19 +21,19 @@ export interface ProcessDefinition {
 }
 
 /**
- * Every process of the platform, in start order: the one table `pnpm start` runs from. A new
- * service adds one api row and one worker row; the gateway comes last because it needs the
- * subgraphs to answer.
+ * Every process of the platform, in start order: the one table `pnpm start` runs from, read from
+ * the contract's catalog of services (a new service adds its entry there, nothing here). The apis
+ * first, then the workers; the gateway comes last because it needs the subgraphs to answer.
  */
 export const PROCESSES: readonly ProcessDefinition[] = [
-  { name: 'gov-api', service: 'governance', kind: 'api', entry: 'services/governance/src/api.ts', portSetting: 'GOVERNANCE_PORT', defaultPort: 4001, gatewayUrlSetting: 'GOVERNANCE_URL' },
-  { name: 'emp-api', service: 'employment', kind: 'api', entry: 'services/employment/src/api.ts', portSetting: 'EMPLOYMENT_PORT', defaultPort: 4002, gatewayUrlSetting: 'EMPLOYMENT_URL' },
-  { name: 'orgs-api', service: 'social-orgs', kind: 'api', entry: 'services/social-orgs/src/api.ts', portSetting: 'SOCIAL_ORGS_PORT', defaultPort: 4003, gatewayUrlSetting: 'SOCIAL_ORGS_URL' },
-  { name: 'match-api', service: 'matching', kind: 'api', entry: 'services/matching/src/api.ts', portSetting: 'MATCHING_PORT', defaultPort: 4004, gatewayUrlSetting: 'MATCHING_URL' },
-  { name: 'gov-worker', service: 'governance', kind: 'worker', entry: 'services/governance/src/worker.ts', portSetting: 'GOVERNANCE_WORKER_HEALTH_PORT', defaultPort: 4101 },
-  { name: 'emp-worker', service: 'employment', kind: 'worker', entry: 'services/employment/src/worker.ts', portSetting: 'EMPLOYMENT_WORKER_HEALTH_PORT', defaultPort: 4102 },
-  { name: 'orgs-worker', service: 'social-orgs', kind: 'worker', entry: 'services/social-orgs/src/worker.ts', portSetting: 'SOCIAL_ORGS_WORKER_HEALTH_PORT', defaultPort: 4103 },
-  { name: 'match-worker', service: 'matching', kind: 'worker', entry: 'services/matching/src/worker.ts', portSetting: 'MATCHING_WORKER_HEALTH_PORT', defaultPort: 4104 },
+  ...SERVICE_DECLARATIONS.map(({ name, tag, api }): ProcessDefinition => ({
+    name: `${tag}-api`, service: name, kind: 'api', entry: api.entry,
+    portSetting: api.portSetting, defaultPort: api.defaultPort, gatewayUrlSetting: api.urlSetting,
+  })),
+  ...SERVICE_DECLARATIONS.map(({ name, tag, worker }): ProcessDefinition => ({
+    name: `${tag}-worker`, service: name, kind: 'worker', entry: worker.entry,
+    portSetting: worker.portSetting, defaultPort: worker.defaultPort,
+  })),
   { name: 'gateway', service: 'gateway', kind: 'gateway', entry: 'gateway/src/server.ts', portSetting: 'GATEWAY_PORT', defaultPort: 4000 },
 ];
 

@@ -1,0 +1,76 @@
+/**
+ * THE catalog of services: what every tool needs to know about a service without loading its
+ * code — its published name, where its package and schema live, its entry points and ports.
+ * Data only, so the gateway (which must not load service code) reads it as readily as `pnpm start`,
+ * the test harness, seed and benchmarks. A service's package adds the code side (config, migrations,
+ * handlers, tasks, api) in its `service` export, built on its entry here (see service-definition.ts).
+ *
+ * A service's `name` is published (queue names, the supergraph's `join__Graph`): never rename.
+ * Adding a service: one entry here and a folder under services/ whose index exports `service`.
+ */
+export interface ServiceDeclaration {
+  /** Published name: inbox queue `<name>.events`, subgraph name, log prefix (`<name>-api`). */
+  name: string;
+  /** A few letters in front of each line `pnpm start` prints (`gov-api`). */
+  tag: string;
+  /** The service's package folder, relative to the repository root; its index exports `service`. */
+  dir: string;
+  /** The PostgreSQL schema holding its tables (its runtime login is `<pgSchema>_app`). */
+  pgSchema: string;
+  /** The subgraph, schema first: its SDL relative to the repository root. */
+  api: {
+    entry: string;
+    schemaFile: string;
+    /** Setting with its HTTP port, and the port on a developer machine. */
+    portSetting: string;
+    defaultPort: number;
+    /** The gateway's setting with this subgraph's URL. */
+    urlSetting: string;
+  };
+  /** The worker: outbox relay, inbox, schedules; its own /health, /ready and /metrics port. */
+  worker: { entry: string; portSetting: string; defaultPort: number };
+  /** Entry points run only in some deployments (governance's import worker), by process name. */
+  otherEntries?: Record<string, string>;
+}
+
+/**
+ * A service laid out as every one is: `services/<name>/` with `schema.graphql`, `src/api.ts` and
+ * `src/worker.ts`; its settings `<PREFIX>_PORT`, `<PREFIX>_WORKER_HEALTH_PORT` and, at the gateway, `<PREFIX>_URL`.
+ */
+function declare<N extends string>(
+  name: N, tag: string, pgSchema: string, settingPrefix: string, ports: { api: number; worker: number },
+  otherEntries?: Record<string, string>,
+): ServiceDeclaration & { name: N } {
+  const dir = `services/${name}`;
+  return {
+    name, tag, dir, pgSchema, otherEntries,
+    api: {
+      entry: `${dir}/src/api.ts`, schemaFile: `${dir}/schema.graphql`,
+      portSetting: `${settingPrefix}_PORT`, defaultPort: ports.api, urlSetting: `${settingPrefix}_URL`,
+    },
+    worker: { entry: `${dir}/src/worker.ts`, portSetting: `${settingPrefix}_WORKER_HEALTH_PORT`, defaultPort: ports.worker },
+  };
+}
+
+export const SERVICE_DECLARATIONS = [
+  declare('governance', 'gov', 'governance', 'GOVERNANCE', { api: 4001, worker: 4101 },
+    { 'import-worker': 'services/governance/src/import-worker.ts' }),
+  declare('employment', 'emp', 'employment', 'EMPLOYMENT', { api: 4002, worker: 4102 }),
+  declare('social-orgs', 'orgs', 'social_orgs', 'SOCIAL_ORGS', { api: 4003, worker: 4103 }),
+  declare('matching', 'match', 'matching', 'MATCHING', { api: 4004, worker: 4104 }),
+] as const;
+
+export type ServiceName = (typeof SERVICE_DECLARATIONS)[number]['name'];
+
+/** The services' names, in start order. */
+export const SERVICES: readonly ServiceName[] = SERVICE_DECLARATIONS.map((d) => d.name);
+
+/** The catalog entry of `name`; throws on a name that is not in the catalog. */
+export function declarationOf(name: string): ServiceDeclaration {
+  const found = SERVICE_DECLARATIONS.find((d) => d.name === name);
+  if (!found) throw new Error(`unknown service "${name}" (one of ${SERVICES.join(', ')})`);
+  return found;
+}
+
+/** The PostgreSQL schema of a service's tables (`social-orgs` → `social_orgs`). */
+export const pgSchemaOf = (name: string): string => declarationOf(name).pgSchema;
