@@ -76,6 +76,12 @@ export const EVENTS = {
       gridId: id.nullable().optional(),
       /** Languages the resident speaks (普通话, 彝语…). Added later, so optional. */
       languages: z.array(z.string().min(1).max(20)).max(8).optional(),
+      /**
+       * The keyed hash (HMAC-SHA256, hex) of the ID number, governance's natural key of a resident: services that
+       * import counties' sheets (employment) find the resident of a row by it, never by the number. Opaque without
+       * PII_HASH_KEY. Added later, so optional.
+       */
+      nationalIdHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     }),
   }),
   // ── Declared ahead of their consumers. A service that starts consuming one adds itself to

@@ -8,6 +8,8 @@ describe('pnpm run import', () => {
     expect(() => parseImportArgs(['households'])).toThrow(/kind and the file/);
     expect(() => parseImportArgs(['households', 'a.csv', '--mode', 'some'])).toThrow(/--mode/);
     expect(() => parseImportArgs(['households', 'a.csv', '--fast'])).toThrow(/unknown flag/);
+    expect(parseImportArgs(['land', 'a.csv'])).toMatchObject({ kind: 'land' });
+    expect(() => parseImportArgs(['pets', 'a.csv'])).toThrow(/no import of pets/);
   });
 
   it('draws checking as the first half of the bar and writing as the second', () => {

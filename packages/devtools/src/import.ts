@@ -12,7 +12,8 @@ import { ConfigError, loadConfig, setting } from '@anju/kit';
 
 export const IMPORT_USAGE = `Usage: pnpm run import <kind> <file> [--mode dry-run|all-or-nothing|valid-rows] [--report <path>]
 
-Kinds: households (户籍花名册: households with their residents).
+Kinds: households (户籍花名册: households with their residents), employment (就业信息: residents' jobs),
+  land (三块地: households' land).
   --mode     dry-run: check every row, write nothing; all-or-nothing (default): write every row or none;
              valid-rows: write the households whose rows are all good
   --report   where to save the report (.xlsx; default: <file>.report.xlsx)
@@ -25,6 +26,9 @@ const importSettings = {
 };
 
 export interface ImportArgs { kind: string; file: string; mode: string; report?: string }
+
+/** The service that imports each kind (the gateway forwards /files/<service>/… to it). */
+export const IMPORT_SERVICES: Readonly<Record<string, string>> = { households: 'governance', employment: 'employment', land: 'employment' };
 
 export function parseImportArgs(argv: readonly string[]): ImportArgs | 'help' {
   const rest: string[] = [];
@@ -44,6 +48,7 @@ export function parseImportArgs(argv: readonly string[]): ImportArgs | 'help' {
     else rest.push(a);
   }
   if (rest.length !== 2) throw new Error('give the kind and the file: pnpm run import households 花名册.xlsx');
+  if (!Object.hasOwn(IMPORT_SERVICES, rest[0])) throw new Error(`no import of ${rest[0]}: one of ${Object.keys(IMPORT_SERVICES).join(', ')}`);
   if (!['dry_run', 'all_or_nothing', 'valid_rows'].includes(mode)) throw new Error(`--mode is dry-run, all-or-nothing or valid-rows, not ${mode}`);
   return { kind: rest[0], file: rest[1], mode, report };
 }
@@ -60,7 +65,6 @@ export function progressBar(job: { total: number | null; rowsChecked: number; ro
     + `checked ${n(job.rowsChecked)} / ${total ? n(total) : '?'}${writes ? `  written ${n(job.rowsWritten)}` : ''}  ${job.status.toLowerCase()}`;
 }
 
-const JOB = `id status mode total rowsChecked rowsWritten created updated unchanged errorCount errors(first: 20) { row column code message } failure { code message cell columns } reportPath`;
 
 async function main(): Promise<number> {
   const args = parseImportArgs(process.argv.slice(2));
@@ -73,7 +77,8 @@ async function main(): Promise<number> {
   const root = config.GATEWAY_URL.replace(/\/$/, '');
   const auth = { authorization: `Bearer ${config.TOKEN}` };
   const body = fs.readFileSync(args.file);
-  const up = await fetch(`${root}/files/governance/imports/${encodeURIComponent(args.kind)}?mode=${args.mode}&fileName=${encodeURIComponent(path.basename(args.file))}`, {
+  const service = IMPORT_SERVICES[args.kind];
+  const up = await fetch(`${root}/files/${service}/imports/${encodeURIComponent(args.kind)}?mode=${args.mode}&fileName=${encodeURIComponent(path.basename(args.file))}`, {
     method: 'POST', headers: { ...auth, 'content-type': 'application/octet-stream' }, body: new Uint8Array(body),
   });
   const answer = (await up.json()) as { id?: string; errors?: { message: string; extensions?: Record<string, unknown> }[] };
@@ -82,16 +87,17 @@ async function main(): Promise<number> {
     console.error(`refused: ${e?.message ?? up.status}${e?.extensions?.reason ? ` (${e.extensions.reason})` : ''}`);
     return 1;
   }
-  const gql = async (query: string, variables: object) => {
-    const res = await fetch(`${root}/graphql`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-    const out = (await res.json()) as { data?: Record<string, any>; errors?: { message: string }[] };
-    if (out.errors?.length) throw new Error(out.errors.map((e) => e.message).join('; '));
-    return out.data!;
+  // Every service answers its jobs as JSON at /files/<service>/imports/<id> (governance also through GraphQL).
+  const jobOf = async () => {
+    const res = await fetch(`${root}/files/${service}/imports/${answer.id}`, { headers: auth });
+    const out = (await res.json()) as Record<string, any> & { errors?: { message: string }[] };
+    if (!res.ok) throw new Error(out.errors?.map((e) => e.message).join('; ') ?? String(res.status));
+    return out;
   };
   const tty = process.stdout.isTTY;
   let job: Record<string, any>;
   for (;;) {
-    job = (await gql(`query($id: ID!) { importJob(id: $id) { ${JOB} } }`, { id: answer.id })).importJob;
+    job = await jobOf();
     if (tty) process.stdout.write(`\r${progressBar(job as never)}`);
     if (job.status === 'DONE' || job.status === 'FAILED') break;
     await new Promise((r) => setTimeout(r, 300));
@@ -102,8 +108,8 @@ async function main(): Promise<number> {
     return 1;
   }
   console.log(`${job.mode === 'DRY_RUN' ? 'dry run' : 'import'} ${answer.id}: ${job.total} rows; added ${job.created}, updated ${job.updated}, unchanged ${job.unchanged}; ${job.errorCount} row errors`);
-  for (const e of job.errors) console.log(`  row ${e.row}${e.column ? ` ${e.column}` : ''}: ${e.code} ${e.message}`);
-  if (job.errorCount > job.errors.length) console.log(`  … and ${job.errorCount - job.errors.length} more in the report`);
+  for (const e of job.errors.slice(0, 20)) console.log(`  row ${e.row}${e.column ? ` ${e.column}` : ''}: ${e.code} ${e.message}`);
+  if (job.errorCount > 20) console.log(`  … and ${job.errorCount - 20} more in the report`);
   if (job.reportPath) {
     const report = await fetch(`${root}${job.reportPath}`, { headers: auth });
     const file = args.report ?? `${args.file.replace(/\.(xlsx|csv)$/i, '')}.report.xlsx`;

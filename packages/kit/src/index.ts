@@ -35,3 +35,4 @@ export * from './spreadsheet';
 export * from './audit';
 export * from './random';
 export * from './tracing';
+export * from './import';

@@ -39,3 +39,15 @@ export async function waitForImport(graphqlUrl: string, id: string, token: strin
   }
   throw new Error(`import job ${id} did not finish in time`);
 }
+
+/** Polls an import job of any service through /files/<service>/imports/<id> (JSON) until it is done or failed. */
+export async function waitForServiceImport(root: string, service: string, id: string, token: string, timeoutMs = 60_000): Promise<Record<string, any>> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const answer = await fileRequest(root, `/files/${service}/imports/${id}`, { token });
+    if (answer.status !== 200 || !answer.json) throw new Error(`import job ${id}: ${answer.status} ${JSON.stringify(answer.json)}`);
+    if (answer.json.status === 'DONE' || answer.json.status === 'FAILED') return answer.json;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`import job ${id} did not finish in time`);
+}

@@ -1,15 +1,20 @@
 import path from 'node:path';
-import { runMain, startServiceApi, type StartOptions } from '@anju/kit';
+import {
+  PersonalDataVault, importRoutes, personalDataKeys, runMain, spreadsheetLimits, startServiceApi, type StartOptions,
+} from '@anju/kit';
 import { loadEmploymentConfig, type EmploymentConfig } from './config';
 import { employmentData } from './data-source';
 import { buildContext } from './context';
 import { resolvers } from './resolvers';
 import { gapsExport } from './monitoring/gaps.export';
+import { employmentImports } from './import/employment-imports';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 
 /** The employment subgraph over HTTP. */
 export function startEmploymentApi(config: EmploymentConfig, opts: StartOptions = {}) {
+  // Before anything boots: in production the subgraph refuses to start without real PII keys.
+  const vault = new PersonalDataVault(personalDataKeys(config));
   return startServiceApi({
     name: 'employment',
     config,
@@ -20,7 +25,12 @@ export function startEmploymentApi(config: EmploymentConfig, opts: StartOptions 
     // An export of up to 100,000 rows: for officers, a few times an hour at most.
     expensive: { 'Query.householdGapsCsv': ['province', 'county', 'site_officer'] },
     context: (runtime) => buildContext(runtime.db),
-    fileRoutes: (runtime) => [gapsExport(runtime.db)],
+    fileRoutes: (runtime) => [
+      gapsExport(runtime.db),
+      ...importRoutes(employmentImports({
+        db: runtime.db, vault, clock: runtime.clock, limits: spreadsheetLimits(config), config, logger: runtime.logger, lifecycle: runtime.lifecycle,
+      })),
+    ],
     logDestination: opts.logDestination,
     clock: opts.clock,
   });

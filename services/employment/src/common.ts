@@ -38,7 +38,7 @@ export function gridHouseholdsSql(alias: string, firstParam: number, p: Principa
 }
 
 /** Whether the caller may write a household-level row: a grid worker in their grids only; others by site and region. */
-function coversHousehold(p: Principal, place: { siteId: string; regionCode: string; gridId?: string | null }): boolean {
+export function coversHousehold(p: Principal, place: { siteId: string; regionCode: string; gridId?: string | null }): boolean {
   if (byGrid(p)) return place.gridId != null && p.grids.includes(place.gridId);
   return coversPlace(p, place);
 }

@@ -1,11 +1,12 @@
 import path from 'node:path';
-import { PersonalDataVault, personalDataKeys, runMain, spreadsheetLimits, startServiceApi, type ServiceRuntime, type StartOptions } from '@anju/kit';
+import {
+  PersonalDataVault, importRoutes, personalDataKeys, runMain, spreadsheetLimits, startServiceApi, type ImportJobs, type ServiceRuntime, type StartOptions,
+} from '@anju/kit';
 import { loadGovernanceConfig, type GovernanceConfig } from './config';
 import { governanceData } from './data-source';
 import { buildContext } from './context';
 import { resolvers } from './resolvers';
-import { ImportJobs } from './import/import-jobs';
-import { importRoutes } from './import/import.routes';
+import { governanceImports } from './import/import-jobs';
 import { governanceExports } from './export/governance-exports';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
@@ -17,7 +18,10 @@ export async function startGovernanceApi(config: GovernanceConfig, opts: StartOp
   // Imports run in this process: the one that holds the PII keys they seal and hash ID numbers with.
   let imports: ImportJobs | undefined;
   const importsOf = (rt: ServiceRuntime<GovernanceConfig>) =>
-    (imports ??= new ImportJobs(rt.db, vault, rt.clock, spreadsheetLimits(config), config, rt.logger, rt.lifecycle, config.NATIONAL_ID_LOOKUPS_PER_DAY, config.IMPORTS_IN_API));
+    (imports ??= governanceImports({
+      db: rt.db, vault, clock: rt.clock, limits: spreadsheetLimits(config), config, logger: rt.logger, lifecycle: rt.lifecycle,
+      lookupsPerDay: config.NATIONAL_ID_LOOKUPS_PER_DAY, consume: config.IMPORTS_IN_API,
+    }));
   return startServiceApi({
     name: 'governance',
     config,

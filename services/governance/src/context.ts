@@ -21,7 +21,7 @@ import { noticeLoaders } from './notice/notice.resolvers';
 import { RuleOfLawService } from './rule-of-law/rule-of-law.service';
 import { ruleOfLawLoaders } from './rule-of-law/rule-of-law.resolvers';
 import { ModelResidentService } from './model-resident/model-resident.service';
-import type { ImportJobs } from './import/import-jobs';
+import type { ImportJobs } from '@anju/kit';
 
 export interface GovernanceDeps {
   db: DataSource;

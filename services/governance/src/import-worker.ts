@@ -2,7 +2,7 @@ import { PersonalDataVault, bootRuntime, listen, mountHealth, personalDataKeys, 
 import express from 'express';
 import { loadGovernanceConfig, type GovernanceConfig } from './config';
 import { governanceData } from './data-source';
-import { ImportJobs } from './import/import-jobs';
+import { governanceImports } from './import/import-jobs';
 
 /**
  * Governance's import worker: runs the jobs of `governance.imports` in a process of its own, for
@@ -13,7 +13,10 @@ import { ImportJobs } from './import/import-jobs';
 export async function startGovernanceImportWorker(config: GovernanceConfig, opts: StartOptions = {}) {
   const vault = new PersonalDataVault(personalDataKeys(config));
   const runtime = await bootRuntime({ name: 'governance', process: 'worker', config, applicationName: 'governance-import-worker', logDestination: opts.logDestination, clock: opts.clock, ...governanceData });
-  new ImportJobs(runtime.db, vault, runtime.clock, spreadsheetLimits(config), config, runtime.logger, runtime.lifecycle, config.NATIONAL_ID_LOOKUPS_PER_DAY, true);
+  governanceImports({
+    db: runtime.db, vault, clock: runtime.clock, limits: spreadsheetLimits(config), config, logger: runtime.logger, lifecycle: runtime.lifecycle,
+    lookupsPerDay: config.NATIONAL_ID_LOOKUPS_PER_DAY, consume: true,
+  });
   const app = express();
   mountHealth(app, 'governance-import-worker', [{ name: 'postgres', check: () => runtime.db.query('SELECT 1') }], runtime.lifecycle);
   const { port } = await listen(app, config.GOVERNANCE_IMPORT_WORKER_HEALTH_PORT, runtime.lifecycle, 'governance import worker health');

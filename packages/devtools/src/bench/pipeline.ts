@@ -155,7 +155,8 @@ async function run(): Promise<void> {
           const picks = Array.from({ length: take }, () => homes[Math.floor(Math.random() * homes.length)]);
           await publisher.transaction((m) => publishSelect(m, 'resident.registered',
             `SELECT gen_random_uuid() AS "residentId", h AS "householdId", s AS "siteId", r AS "regionCode", 'full' AS "labourCapacity",
-                    true AS "canWorkAway", true AS "wantsWork", ${BURST_BIRTH_YEAR} AS "birthYear", NULL::uuid AS "gridId", NULL::jsonb AS languages
+                    true AS "canWorkAway", true AS "wantsWork", ${BURST_BIRTH_YEAR} AS "birthYear", NULL::uuid AS "gridId", NULL::jsonb AS languages,
+                    NULL::text AS "nationalIdHash"
                FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS t(h, s, r)`,
             [picks.map((p) => p.householdId), picks.map((p) => p.siteId), picks.map((p) => p.regionCode)]));
         }

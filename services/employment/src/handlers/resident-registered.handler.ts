@@ -8,6 +8,7 @@ import { markForRecheck } from '../monitoring/recheck';
  */
 export const residentRegistered = defineBatchHandler('resident.registered', async (items, { manager }) => {
   await writeProfiles(manager, items);
+  await keepNationalIdHashes(manager, items);
   await markForRecheck(manager, items.map((i) => i.payload.householdId));
 });
 
@@ -64,5 +65,20 @@ async function placeHouseholds(manager: EntityManager, items: Placed[]): Promise
       rows.map((r) => r.payload.householdId), rows.map((r) => r.payload.siteId), rows.map((r) => r.payload.regionCode),
       rows.map((r) => r.payload.gridId ?? null), rows.map((r) => r.envelope.occurredAt),
     ],
+  );
+}
+
+/**
+ * The keyed hash of each resident's ID number, by which an import finds the resident of a row. Apart
+ * from the profile's facts: it never changes, so it is set whichever event about the resident came first.
+ */
+async function keepNationalIdHashes(manager: EntityManager, items: BatchItem<'resident.registered'>[]): Promise<void> {
+  const keyed = items.filter((i) => i.payload.nationalIdHash);
+  if (!keyed.length) return;
+  await manager.query(
+    `UPDATE labour_profile lp SET national_id_hash = decode(k.hash, 'hex')
+       FROM unnest($1::uuid[], $2::text[]) AS k(resident_id, hash)
+      WHERE lp.resident_id = k.resident_id AND lp.national_id_hash IS NULL`,
+    [keyed.map((i) => i.payload.residentId), keyed.map((i) => i.payload.nationalIdHash)],
   );
 }

@@ -1,48 +1,17 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
-  audit, coversPlace, currentRequestId, isIsoDate, isMobilePhone, maskNationalId, maskPhone, parseNationalId, provinceDate, readSpreadsheet, xlsxBuffer,
-  returning, type Clock, type NationalIdFacts, type PersonalDataVault, type Principal, type SheetRow, type SpreadsheetLimits,
+  IMPORT_BATCH, ImportRaceError, NATIONAL_ID_PROBLEMS, ImportRefusal, SheetImport, audit, auditImported, coversPlace, currentRequestId, isMobilePhone, maskNationalId,
+  maskPhone, normalizeDate, parseNationalId, provinceDate, returning, type Clock, type ImportMode, type ImportProgress, type ImportRow,
+  type NationalIdFacts, type PersonalDataVault, type Principal, type RowError, type SheetRow, type SpreadsheetLimits,
 } from '@anju/kit';
 import { publish, publishSelect } from '@anju/contracts';
 import type { LabourCapacity, RelationToHead } from '../resident/resident.entity';
 import { nationalIdLookupsToday } from '../resident/resident.service';
 import {
-  HOUSEHOLD_COLUMNS, LABOUR, RELATIONS, REPORT_ERRORS, REPORT_OUTCOME, buildingName, dwelling, type HouseholdSheetKey,
+  HOUSEHOLD_COLUMNS, LABOUR, RELATIONS, buildingName, dwelling, type HouseholdSheetKey,
 } from './household-sheet';
 
-export type ImportMode = 'dry_run' | 'all_or_nothing' | 'valid_rows';
-
-/** One problem of one row: the row as the spreadsheet numbers it, the column's header, a code and a message for the clerk. */
-export interface RowError {
-  row: number;
-  column: string | null;
-  code: string;
-  message: string;
-}
-
-export interface ImportProgress {
-  total(n: number): Promise<void>;
-  checked(n: number): Promise<void>;
-  writing(): Promise<void>;
-  written(n: number): Promise<void>;
-}
-
-export interface ImportOutcome {
-  total: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  written: number;
-  errors: RowError[];
-  /** The file's rows with what became of each and why not (.xlsx). */
-  report: Buffer;
-}
-
-type Outcome = 'create' | 'update' | 'unchanged';
-
-interface Row {
-  sheet: SheetRow<HouseholdSheetKey>;
-  errors: RowError[];
+interface Row extends ImportRow<HouseholdSheetKey> {
   /** A masked ID number (530102************, as exports give it): the row may only update the resident of that name in its household. */
   masked?: string;
   /** The phone was masked (138****0001): left as it is. */
@@ -57,8 +26,6 @@ interface Row {
   buildingId?: string | null;
   gridId?: string | null;
   householdKey?: string;
-  outcome?: Outcome;
-  changed?: string[];
   existingId?: string;
 }
 interface SiteRef { id: string; name: string; regionCode: string }
@@ -69,13 +36,10 @@ interface ExistingResident {
 }
 
 const HEADER: Record<HouseholdSheetKey, string> = Object.fromEntries(HOUSEHOLD_COLUMNS.map((c) => [c.key, c.header])) as Record<HouseholdSheetKey, string>;
+const BATCH = IMPORT_BATCH;
 /** What exports show of an ID number (the county code) and of a phone. */
 const MASKED_ID = /^\d{6}\*{12}$/;
 const MASKED_PHONE = /^1\d{2}\*{4}\d{4}$/;
-/** Rows written per statement (and per publishSelect batch of events). */
-const BATCH = 1_000;
-/** Row errors kept on the job for GraphQL (the report has all of them). */
-export const KEPT_ERRORS = 1_000;
 
 /**
  * 导入户籍花名册: households with their residents, from a county's spreadsheet. Every row is
@@ -91,50 +55,38 @@ export const KEPT_ERRORS = 1_000;
  * (and new households as `household.registered`) in batches, through the contract's set-based
  * publish, in the transaction that writes them; every write is audited.
  */
-export class HouseholdImport {
+export class HouseholdImport extends SheetImport<HouseholdSheetKey, Row> {
+  protected readonly columns = HOUSEHOLD_COLUMNS;
+
   constructor(
     private readonly db: DataSource,
     private readonly vault: PersonalDataVault,
     private readonly principal: Principal,
     private readonly clock: Clock,
-    private readonly limits: SpreadsheetLimits,
+    limits: SpreadsheetLimits,
     /** NATIONAL_ID_LOOKUPS_PER_DAY: a duplicate found in the province is a lookup, as for registerResident. */
     private readonly lookupsPerDay: number,
-  ) {}
+  ) {
+    super(limits);
+  }
 
-  async run(bytes: Buffer, fileName: string | undefined, mode: ImportMode, jobId: string, progress: ImportProgress): Promise<ImportOutcome> {
-    const sheet = await readSpreadsheet(bytes, { columns: HOUSEHOLD_COLUMNS, limits: this.limits, fileName, ignoreHeaders: ['序号', REPORT_OUTCOME, REPORT_ERRORS] });
-    const rows: Row[] = [];
-    for await (const r of sheet.rows) rows.push(this.checkFields(r));
-    await progress.total(rows.length);
+  protected async checkRows(rows: Row[], mode: ImportMode, jobId: string, progress: ImportProgress): Promise<void> {
     this.checkFileDuplicates(rows);
     const households = await this.checkPlaces(rows);
+    this.households = households;
     for (let i = 0; i < rows.length; i += BATCH) {
       await this.checkProvince(rows.slice(i, i + BATCH), households);
       await progress.checked(Math.min(rows.length, i + BATCH));
     }
     await this.countDuplicateLookups(rows, jobId);
     await this.checkHouseholds(rows, households, mode);
-
-    const bad = rows.filter((r) => r.errors.length);
-    const write = mode === 'valid_rows' || (mode === 'all_or_nothing' && bad.length === 0);
-    let written = 0;
-    if (write && rows.length > bad.length) {
-      await progress.writing();
-      written = await this.write(rows.filter((r) => !r.errors.length), households, jobId, progress);
-    }
-    const good = rows.filter((r) => !r.errors.length);
-    // A dry run counts what the import would do; an import that wrote nothing counts nothing.
-    const count = (o: Outcome) => (write || mode === 'dry_run' ? good.filter((r) => r.outcome === o).length : 0);
-    const errors = rows.flatMap((r) => r.errors);
-    return {
-      total: rows.length, created: count('create'), updated: count('update'), unchanged: count('unchanged'), written, errors,
-      report: await this.report(sheet.headers, rows, mode, write),
-    };
   }
 
+  /** The households of the file's rows, as `checkRows` found them (existing or to make). */
+  private households = new Map<string, HouseholdRef>();
+
   /** Each row on its own: required cells, formats, enumerations. */
-  private checkFields(sheet: SheetRow<HouseholdSheetKey>): Row {
+  protected checkRow(sheet: SheetRow<HouseholdSheetKey>): Row {
     const v = sheet.values;
     const errors: RowError[] = [];
     const fail = (key: HouseholdSheetKey, code: string, message: string) => errors.push({ row: sheet.row, column: HEADER[key], code, message });
@@ -149,8 +101,7 @@ export class HouseholdImport {
       const parsed = parseNationalId(v.nationalId.replace(/\s/g, ''), this.clock.now());
       if (parsed.ok) id = parsed.facts;
       else {
-        const why = { FORMAT: '身份证号应为 17 位数字加 1 位数字或 X', BIRTH_DATE: '身份证号中的出生日期不是真实的过去日期', CHECK_DIGIT: '身份证号校验位错误，可能有数字输错' }[parsed.problem];
-        fail('nationalId', `NATIONAL_ID_${parsed.problem}`, why);
+        fail('nationalId', `NATIONAL_ID_${parsed.problem}`, NATIONAL_ID_PROBLEMS[parsed.problem]);
       }
     }
     const relation = v.relation ? RELATIONS[v.relation] : undefined;
@@ -354,8 +305,9 @@ export class HouseholdImport {
     }
   }
 
-  private async write(rows: Row[], households: Map<string, HouseholdRef>, jobId: string, progress: ImportProgress): Promise<number> {
+  protected async write(rows: Row[], jobId: string, progress: ImportProgress): Promise<number> {
     const p = this.principal;
+    const households = this.households;
     return this.db.transaction(async (m) => {
       // 1. Households the file brings (set-based: one statement, their events and audit rows with it).
       const fresh = [...new Set(rows.filter((r) => r.outcome === 'create').map((r) => r.householdKey!))].map((k) => households.get(k)!).filter((h) => !h.id);
@@ -373,7 +325,7 @@ export class HouseholdImport {
         const ids = made.map((h) => h.id);
         await publishSelect(m, 'household.registered',
           `SELECT h.id AS "householdId", h.site_id AS "siteId", s.region_code AS "regionCode" FROM household h JOIN site s ON s.id = h.site_id WHERE h.id = ANY($1::uuid[])`, [ids]);
-        await auditSet(m, p, 'household.register', 'Household', `SELECT h.id::text AS id, h.site_id, s.region_code FROM household h JOIN site s ON s.id = h.site_id WHERE h.id = ANY($1::uuid[])`, [ids], jobId);
+        await auditImported(m, p, 'household.register', 'Household', `SELECT h.id::text AS id, h.site_id, s.region_code FROM household h JOIN site s ON s.id = h.site_id WHERE h.id = ANY($1::uuid[])`, [ids], jobId);
       }
       // 2. New residents, a batch per statement: sealed and hashed as registerResident does.
       const creates = rows.filter((r) => r.outcome === 'create');
@@ -402,10 +354,11 @@ export class HouseholdImport {
         await publishSelect(m, 'resident.registered',
           `SELECT r.id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId", r.region_code AS "regionCode",
                   r.labour_capacity AS "labourCapacity", r.can_work_away AS "canWorkAway", r.wants_work AS "wantsWork",
-                  extract(year FROM r.birth_date)::int AS "birthYear", b.grid_id AS "gridId", nullif(r.languages, '{}') AS languages
+                  extract(year FROM r.birth_date)::int AS "birthYear", b.grid_id AS "gridId", nullif(r.languages, '{}') AS languages,
+                  encode(r.national_id_hash, 'hex') AS "nationalIdHash"
              FROM resident r JOIN household h ON h.id = r.household_id LEFT JOIN building b ON b.id = h.building_id
             WHERE r.id = ANY($1::uuid[])`, [ids]);
-        await auditSet(m, p, 'resident.register', 'Resident', `SELECT r.id::text AS id, r.site_id, r.region_code FROM resident r WHERE r.id = ANY($1::uuid[])`, [ids], jobId);
+        await auditImported(m, p, 'resident.register', 'Resident', `SELECT r.id::text AS id, r.site_id, r.region_code FROM resident r WHERE r.id = ANY($1::uuid[])`, [ids], jobId);
         written += part.length;
         await progress.written(written);
       }
@@ -435,49 +388,11 @@ export class HouseholdImport {
     });
   }
 
-  /** The file's rows, each with what became of it (or would, in a dry run) and its errors. */
-  private report(headers: string[], rows: Row[], mode: ImportMode, written: boolean): Promise<Buffer> {
-    const label = (r: Row) => {
-      if (r.errors.length) return '错误';
-      const what = { create: '新增', update: `更新（${(r.changed ?? []).join('、')}）`, unchanged: '无变化' }[r.outcome ?? 'create'];
-      if (mode === 'dry_run') return `可导入：${what}`;
-      return written ? what : '未写入（文件中有错误）';
-    };
-    const keep = headers.filter((h) => h !== REPORT_OUTCOME && h !== REPORT_ERRORS);
-    const at = keep.map((h) => headers.indexOf(h));
-    return xlsxBuffer('导入报告', [...keep.map((header) => ({ header })), { header: REPORT_OUTCOME, width: 18 }, { header: REPORT_ERRORS, width: 60 }],
-      rows.map((r) => [...at.map((i) => r.sheet.cells[i] ?? ''), label(r), r.errors.map((e) => (e.column ? `${e.column}：${e.message}` : e.message)).join('；')]));
-  }
 }
 
 /** The file names more ID numbers registered elsewhere than the uploader's lookups left today. */
-export class LookupQuotaError extends Error {
+export class LookupQuotaError extends ImportRefusal {
   constructor(readonly perDay: number) {
-    super(`The file holds more ID numbers registered in other households than your ${perDay} lookups by ID number a day allow; nothing was checked further or written.`);
+    super('DAILY_QUOTA', `The file holds more ID numbers registered in other households than your ${perDay} lookups by ID number a day allow; nothing was checked further or written.`);
   }
-}
-
-/** The register changed under the import (someone registered one of its people meanwhile): nothing was written. */
-export class ImportRaceError extends Error {
-  constructor() {
-    super('The register changed while the file was being imported; nothing was written. Run the import again.');
-  }
-}
-
-/** One audit row per record a set-based write touched, in the same transaction. */
-async function auditSet(m: EntityManager, p: Principal, action: string, entityType: string, select: string, params: unknown[], jobId: string): Promise<void> {
-  const n = params.length;
-  await m.query(
-    `INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, site_id, region_code, request_id, detail)
-     SELECT $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, src.id, src.site_id, src.region_code, $${n + 5}, $${n + 6}::jsonb FROM (${select}) src`,
-    [...params, p.subject, p.role, action, entityType, currentRequestId() ?? null, JSON.stringify({ importJob: jobId })],
-  );
-}
-
-/** 2019-06-01, 2019/6/1, 2019.6.1, 2019年6月1日 → 2019-06-01; anything else null. */
-export function normalizeDate(s: string): string | null {
-  const m = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(s.trim());
-  if (!m) return null;
-  const iso = `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}`;
-  return isIsoDate(iso) ? iso : null;
 }

@@ -39,9 +39,6 @@ export const RELATION_LABELS: Record<RelationToHead, string> = {
 export const LABOUR: Record<string, LabourCapacity> = { 全劳动力: 'full', 弱劳动力: 'weak', 半劳动力: 'weak', 无劳动力: 'none', 丧失劳动力: 'none' };
 export const LABOUR_LABELS: Record<LabourCapacity, string> = { full: '全劳动力', weak: '弱劳动力', none: '无劳动力' };
 
-/** The report's two columns after the file's own: what became of the row, and why not. */
-export const REPORT_OUTCOME = '导入结果';
-export const REPORT_ERRORS = '错误说明';
 
 /** The template: the headers (required ones marked *), drop-down lists for the enumerations. */
 export function householdTemplateColumns(): XlsxColumn[] {

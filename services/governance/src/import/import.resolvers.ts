@@ -1,5 +1,5 @@
 import type { GovernanceContext } from '../context';
-import type { ImportJobRow } from './import-jobs';
+import type { ImportJobRow } from '@anju/kit';
 
 const upper = (s: string) => s.toUpperCase();
 

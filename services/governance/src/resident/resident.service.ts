@@ -386,6 +386,7 @@ export class ResidentService {
         birthYear: Number(resident.birthDate.slice(0, 4)),
         gridId: await gridOfHousehold(m, resident.householdId),
         languages: resident.languages,
+        nationalIdHash: this.vault.lookupHash(id.normalized).toString('hex'),
       });
       return resident;
     });

@@ -1,0 +1,2 @@
+export * from './sheet-import';
+export * from './import-jobs';
