@@ -15,6 +15,20 @@ export interface GatewayContext {
 }
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type GatewayGraphQLResponse = Awaited<ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']>>;
+
+/** A subgraph's `Cache-Control` as a cache hint, read as Apollo's data source reads it (max-age, public/private). */
+export function cacheHintOf(header: string | null): { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } {
+  const hint: { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' } = { maxAge: 0 };
+  for (const part of header?.trim().split(/\s*,\s*/) ?? []) {
+    const [k, v] = part.split(/\s*=\s*/, 2);
+    const value = v?.replace(/^"|"$/g, '');
+    if (k === 'max-age' && value !== undefined && /^[0-9]+$/.test(value)) hint.maxAge = Number(value);
+    if (k === 'private' && v === undefined) hint.scope = 'PRIVATE';
+    if (k === 'public' && v === undefined) hint.scope = 'PUBLIC';
+  }
+  return hint;
+}
 
 /**
  * Exactly what a subgraph request carries from the caller: the bearer token (subgraphs are a
@@ -80,20 +94,43 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     for (const kind of ['http', 'graphql']) metrics?.errors.inc({ subgraph: name ?? 'unnamed', kind }, 0);
   }
 
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    if (!this.metrics) return super.process(options);
+  /**
+   * The data source's own `process`, less what it builds on every call and this gateway never
+   * reads: node-fetch's `Headers` and `Request` objects (~3% of the gateway's CPU under the dashboard).
+   * Headers forwarded, the subgraph's cache hint honoured and errors typed exactly as before.
+   */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const subgraph = this.name ?? 'unnamed';
-    const end = this.metrics.duration.startTimer({ subgraph });
+    const end = this.metrics?.duration.startTimer({ subgraph });
     try {
-      const response = await super.process(options);
-      if (response.errors?.length) this.metrics.errors.inc({ subgraph, kind: 'graphql' });
+      const response = await this.call(options);
+      if (response.errors?.length) this.metrics?.errors.inc({ subgraph, kind: 'graphql' });
       return response;
     } catch (err) {
-      this.metrics.errors.inc({ subgraph, kind: 'http' });
+      this.metrics?.errors.inc({ subgraph, kind: 'http' });
       throw err;
     } finally {
-      end();
+      end?.();
     }
+  }
+
+  private async call(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    const headers = new HeaderMap();
+    for (const [name, value] of request.http?.headers ?? []) headers.append(name, value);
+    headers.set('content-type', 'application/json');
+    request.http = { method: 'POST', url: this.url, headers };
+    this.willSendRequest(options);
+    const { http: _http, ...operation } = request;
+    if (!operation.query) throw new Error('Missing query');
+    const response = await this.fetcher(this.url, { method: 'POST', headers: Object.fromEntries(headers), body: JSON.stringify(operation) });
+    if (!response.ok) throw await this.errorFromResponse(response);
+    const body = await this.parseBody(response);
+    if (typeof body !== 'object' || body === null) throw new Error(`Expected JSON response body, but received: ${String(body)}`);
+    // The subgraph's Cache-Control narrows the answer's overall policy (what the response cache may keep).
+    const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
+    if (this.honorSubgraphCacheControlHeader && policy && 'restrict' in policy) policy.restrict(cacheHintOf(response.headers.get('cache-control')));
+    return { ...(body as GatewayGraphQLResponse), http: response };
   }
 
   override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -180,14 +217,9 @@ export class SubgraphResponse {
   }
 }
 
-/** Fetch's Headers over Node's received headers (names in lower case, repeated ones joined). */
-class ReceivedHeaders {
-  private readonly map: Map<string, string>;
-
-  constructor(raw: http.IncomingHttpHeaders) {
-    this.map = new Map(Object.entries(raw).filter((e): e is [string, string | string[]] => e[1] !== undefined)
-      .map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
-  }
+/** Fetch's Headers as a plain map (names in lower case): what a subgraph request carries. */
+class HeaderMap {
+  protected readonly map = new Map<string, string>();
 
   get(name: string): string | null {
     return this.map.get(name.toLowerCase()) ?? null;
@@ -195,6 +227,20 @@ class ReceivedHeaders {
 
   has(name: string): boolean {
     return this.map.has(name.toLowerCase());
+  }
+
+  set(name: string, value: string): void {
+    this.map.set(name.toLowerCase(), value);
+  }
+
+  append(name: string, value: string): void {
+    const key = name.toLowerCase();
+    const old = this.map.get(key);
+    this.map.set(key, old === undefined ? value : `${old}, ${value}`);
+  }
+
+  delete(name: string): void {
+    this.map.delete(name.toLowerCase());
   }
 
   entries() {
@@ -216,16 +262,24 @@ class ReceivedHeaders {
   [Symbol.iterator]() {
     return this.map.entries();
   }
+}
 
-  append(): void {
+/** Fetch's Headers over Node's received headers (repeated ones joined), read-only. */
+class ReceivedHeaders extends HeaderMap {
+  constructor(raw: http.IncomingHttpHeaders) {
+    super();
+    for (const [k, v] of Object.entries(raw)) if (v !== undefined) this.map.set(k, Array.isArray(v) ? v.join(', ') : v);
+  }
+
+  override append(): void {
     throw new Error('the headers of a received answer are read-only');
   }
 
-  set(): void {
+  override set(): void {
     throw new Error('the headers of a received answer are read-only');
   }
 
-  delete(): void {
+  override delete(): void {
     throw new Error('the headers of a received answer are read-only');
   }
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { Headers } from 'node-fetch';
 import type { Principal } from '@anju/kit';
-import { SubgraphDataSource, errorFromSubgraphBody, forwardHeaders, keepAliveFetcher, type GatewayContext } from '../src/subgraph-data-source';
+import { SubgraphDataSource, cacheHintOf, errorFromSubgraphBody, forwardHeaders, keepAliveFetcher, type GatewayContext } from '../src/subgraph-data-source';
 
 const principal: Principal = { subject: 'p', role: 'province', regions: ['53'], sites: [], grids: [] };
 const context: GatewayContext = { authorization: 'Bearer abc.def.ghi', requestId: 'req-1', principal };
@@ -117,8 +117,32 @@ describe('keepAliveFetcher', () => {
     expect((await res.json()).data.auth).toBe('Bearer t');
   });
 
+  it('SubgraphDataSource.process sends the operation with the caller’s headers, narrows the cache policy by the answer’s hint, types a refusal', async () => {
+    const restricted: unknown[] = [];
+    const incoming = { overallCachePolicy: { restrict: (hint: unknown) => restricted.push(hint) } };
+    const call = (path: string) => new SubgraphDataSource({ name: 'social-orgs', url: `${url}${path}`, timeoutMs: 5_000 }).process({
+      kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
+      request: { query: '{ organizations { totalCount } }', variables: { first: 1 }, operationName: 'Orgs' },
+      incomingRequestContext: incoming, context: { ...context, cache: { subgraphs: new Set<string>() } },
+    } as unknown as Parameters<SubgraphDataSource['process']>[0]);
+    const answer = await call('/graphql');
+    expect(answer.data).toEqual({ echo: { query: '{ organizations { totalCount } }', variables: { first: 1 }, operationName: 'Orgs' }, auth: 'Bearer abc.def.ghi', name: '李四' });
+    expect(restricted).toEqual([{ maxAge: 30, scope: 'PUBLIC' }]);
+    await expect(call('/refused')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
   it('fails a call the subgraph does not answer in time, and one it cannot reach', async () => {
     await expect(post(keepAliveFetcher(200), '/slow', {})).rejects.toThrow(/did not answer within 200 ms/);
     await expect(keepAliveFetcher(1_000)('http://127.0.0.1:1/graphql', { method: 'POST', body: '{}' })).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('cacheHintOf', () => {
+  it('reads max-age and the scope as Apollo’s data source does, and no header as no caching', () => {
+    expect(cacheHintOf('max-age=30, public')).toEqual({ maxAge: 30, scope: 'PUBLIC' });
+    expect(cacheHintOf('private, max-age="5"')).toEqual({ maxAge: 5, scope: 'PRIVATE' });
+    expect(cacheHintOf('no-store')).toEqual({ maxAge: 0 });
+    expect(cacheHintOf('max-age=-1')).toEqual({ maxAge: 0 });
+    expect(cacheHintOf(null)).toEqual({ maxAge: 0 });
   });
 });

@@ -148,7 +148,8 @@ export class Children {
   }
 
   /** SIGTERM (graceful), then SIGKILL whatever still runs after `graceMs`. */
-  async stopAll(graceMs = 5_000): Promise<void> {
+  // A process writing its CPU profile at exit may need far longer than 5 s on a loaded machine.
+  async stopAll(graceMs = benchConfig().BENCH_CPU_PROFILE ? 120_000 : 5_000): Promise<void> {
     this.stopping = true;
     await Promise.all(
       this.children.map(({ proc }) => {
