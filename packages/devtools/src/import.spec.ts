@@ -17,5 +17,6 @@ describe('pnpm run import', () => {
     expect(progressBar({ total: 40_000, rowsChecked: 40_000, rowsWritten: 20_000, status: 'WRITING', mode: 'ALL_OR_NOTHING' }, 10))
       .toBe('[########··]  75%  checked 40,000 / 40,000  written 20,000  writing');
     expect(progressBar({ total: 4, rowsChecked: 2, rowsWritten: 0, status: 'CHECKING', mode: 'DRY_RUN' }, 10)).toBe('[#####·····]  50%  checked 2 / 4  checking');
+    expect(progressBar({ total: 4, rowsChecked: 4, rowsWritten: 3, status: 'DONE', mode: 'VALID_ROWS' }, 10)).toBe('[##########] 100%  checked 4 / 4  written 3  done');
   });
 });

@@ -58,7 +58,8 @@ export function progressBar(job: { total: number | null; rowsChecked: number; ro
   const total = job.total ?? 0;
   const writes = job.mode !== 'DRY_RUN';
   // Checking is the first half of the bar and writing the second (a dry run checks only).
-  const done = total ? (writes ? (job.rowsChecked + job.rowsWritten) / (2 * total) : job.rowsChecked / total) : 0;
+  // A finished job is a full bar: with valid rows only, fewer rows are written than checked.
+  const done = job.status === 'DONE' ? 1 : total ? (writes ? (job.rowsChecked + job.rowsWritten) / (2 * total) : job.rowsChecked / total) : 0;
   const filled = Math.round(Math.min(1, done) * width);
   const n = (x: number) => x.toLocaleString('en-US');
   return `[${'#'.repeat(filled)}${'·'.repeat(width - filled)}] ${String(Math.round(done * 100)).padStart(3)}%  `

@@ -9,7 +9,11 @@ import { HouseholdPage } from './pages/household';
 import { GridWorkerPage } from './pages/grid-worker';
 import { NgoPage } from './pages/ngo';
 import { UnitPage } from './pages/unit';
+import { ImportPage } from './pages/import';
 import './styles.css';
+
+/** The roles that import spreadsheets (officers, in their own scope). */
+const IMPORTERS = ['province', 'county', 'site_officer'];
 
 /** Hash routes (#/site/<id>): the gateway serves one index.html, so links work on reload. */
 function useRoute(): string[] {
@@ -43,6 +47,8 @@ function Page({ route }: { route: string[] }) {
       return <NgoPage />;
     case 'unit':
       return <UnitPage />;
+    case 'import':
+      return IMPORTERS.includes(s.role) ? <ImportPage /> : null;
     default:
       location.hash = s.home;
       return null;
@@ -58,6 +64,7 @@ function App() {
         <a class="brand" href={s ? s.home : '#/sign-in'}>安居 · 安置社区治理</a>
         {s && (
           <span class="who">
+            {IMPORTERS.includes(s.role) && <a href="#/import" data-nav-import>数据导入</a>}{' '}
             {s.label}（{ROLES[s.role] ?? s.role}）
             <button
               type="button"
