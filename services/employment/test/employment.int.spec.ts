@@ -112,7 +112,7 @@ describe('employment and income-stability monitoring, through the gateway', () =
     expect(badCert.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.certificateNumber' });
 
     await ok(`mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }`, { i: { name: '易地扶贫车间二', kind: 'POVERTY_WORKSHOP', siteId: site } }, officerB);
-    await ok(`mutation($i: CreateIndustryProjectInput!) { createIndustryProject(input: $i) { id } }`, { i: { name: '茶叶合作社', siteId: site } }, officerB);
+    await ok(`mutation($i: CreateIndustryProjectInput!) { createIndustryProject(input: $i) { id } }`, { i: { name: '茶叶合作社', siteId: site, industry: '茶叶', organizationForm: 'COOPERATIVE' } }, officerB);
     const lists = await ok(`query($s: ID!) { employers(siteId: $s) { totalCount nodes { name kind } } industryProjects(siteId: $s) { name links { annualDividend } } }`, { s: site }, officerB);
     expect(lists.employers).toEqual({ totalCount: 1, nodes: [{ name: '易地扶贫车间二', kind: 'POVERTY_WORKSHOP' }] });
     expect(lists.industryProjects).toEqual([{ name: '茶叶合作社', links: [] }]);
@@ -185,7 +185,7 @@ describe('employment and income-stability monitoring, through the gateway', () =
       await ok(`mutation($i: UpdateLandAssetInput!) { updateLandAsset(input: $i) { state annualIncome } }`, { i: { id: land.id, state: 'POOLED', annualIncome: 1200 } }, officerA);
       expect((await stability(hhA)).failedRules).not.toContain('STABLE_INCOME');
 
-      const project = (await ok(`mutation($i: CreateIndustryProjectInput!) { createIndustryProject(input: $i) { id name } }`, { i: { name: '食用菌基地', siteId: place.siteIds[0] } }, officerA)).createIndustryProject;
+      const project = (await ok(`mutation($i: CreateIndustryProjectInput!) { createIndustryProject(input: $i) { id name } }`, { i: { name: '食用菌基地', siteId: place.siteIds[0], industry: '食用菌', organizationForm: 'LEADING_ENTERPRISE' } }, officerA)).createIndustryProject;
       await ok(`mutation($i: LinkHouseholdInput!) { linkHouseholdToProject(input: $i) { annualDividend } }`, { i: { projectId: project.id, householdId: hhA, annualDividend: 600, linkedOn: '2026-05-01' } }, officerA);
       const hh = await ok(`query($id: ID!) { household(id: $id) { landAssets { kind state annualIncome } industryLinks { annualDividend project { name } } incomeStability { incomeSources } } }`, { id: hhA }, officerA);
       expect(hh.household).toEqual({

@@ -23,6 +23,12 @@ export class IndustryProject {
   @Column({ name: 'site_id', type: 'uuid' }) siteId: string;
   @Column({ name: 'region_code', type: 'varchar', length: 6 }) regionCode: string;
   @Column({ type: 'text', nullable: true }) description: string | null;
+  /** The chosen industry (产业). */
+  @Column({ type: 'text' }) industry: string;
+  /** 合作社 cooperative, 龙头企业 leading_enterprise, 扶贫车间 workshop. */
+  @Column({ name: 'organization_form', type: 'text' }) organizationForm: string;
+  @Column({ name: 'policy_support', type: 'text', array: true }) policySupport: string[];
+  @Column({ name: 'technical_services', type: 'text', array: true }) technicalServices: string[];
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
 
@@ -34,5 +40,7 @@ export class ProjectLink {
   @Column({ name: 'site_id', type: 'uuid' }) siteId: string;
   @Column({ name: 'region_code', type: 'varchar', length: 6 }) regionCode: string;
   @Column({ name: 'annual_dividend', type: 'numeric', precision: 12, scale: 2 }) annualDividend: string;
+  /** Wages a year from working in the project (务工收入). */
+  @Column({ name: 'annual_wage_income', type: 'numeric', precision: 12, scale: 2 }) annualWageIncome: string;
   @Column({ name: 'linked_on', type: 'date' }) linkedOn: string;
 }

@@ -11,18 +11,41 @@ export interface LandRow {
   id: string; householdId: string; siteId: string; regionCode: string; kind: (typeof LAND_KINDS)[number];
   areaMu: number; state: LandState; annualIncome: number; note: string | null;
 }
-export interface ProjectRow { id: string; name: string; siteId: string; regionCode: string; description: string | null }
-export interface LinkRow { projectId: string; householdId: string; siteId: string; regionCode: string; annualDividend: number; linkedOn: string }
+export const ORGANIZATION_FORMS = ['cooperative', 'leading_enterprise', 'workshop'] as const;
+export interface ProjectRow {
+  id: string; name: string; siteId: string; regionCode: string; description: string | null; industry: string;
+  organizationForm: (typeof ORGANIZATION_FORMS)[number]; policySupport: string[]; technicalServices: string[];
+}
+export interface LinkRow {
+  projectId: string; householdId: string; siteId: string; regionCode: string; annualDividend: number; annualWageIncome: number;
+  linkedOn: string;
+}
+export interface ProjectInput {
+  name: string; siteId: string; description?: string | null; industry: string; organizationForm: ProjectRow['organizationForm'];
+  policySupport?: string[] | null; technicalServices?: string[] | null;
+}
 
 const LAND = `l.id, l.household_id AS "householdId", l.site_id AS "siteId", l.region_code AS "regionCode", l.kind,
   l.area_mu::float8 AS "areaMu", l.state, l.annual_income::float8 AS "annualIncome", l.note`;
-const PROJECT = `x.id, x.name, x.site_id AS "siteId", x.region_code AS "regionCode", x.description`;
+const PROJECT = `x.id, x.name, x.site_id AS "siteId", x.region_code AS "regionCode", x.description, x.industry,
+  x.organization_form AS "organizationForm", x.policy_support AS "policySupport", x.technical_services AS "technicalServices"`;
 const LINK = `k.project_id AS "projectId", k.household_id AS "householdId", k.site_id AS "siteId", k.region_code AS "regionCode",
-  k.annual_dividend::float8 AS "annualDividend", to_char(k.linked_on, 'YYYY-MM-DD') AS "linkedOn"`;
+  k.annual_dividend::float8 AS "annualDividend", k.annual_wage_income::float8 AS "annualWageIncome",
+  to_char(k.linked_on, 'YYYY-MM-DD') AS "linkedOn"`;
 
 export interface RecordLandInput { householdId: string; kind: LandRow['kind']; areaMu: number; state: LandState; annualIncome: number; note?: string | null }
 export interface UpdateLandInput { id: string; state: LandState; annualIncome: number }
-export interface LinkInput { projectId: string; householdId: string; annualDividend: number; linkedOn: string }
+export interface LinkInput {
+  projectId: string; householdId: string; annualDividend: number; annualWageIncome?: number | null; linkedOn: string;
+}
+
+/** A short list of short texts (policy support, technical services): trimmed, at most 20 of 1–100 characters. */
+function textList(values: string[] | null | undefined, field: string): string[] {
+  const list = (values ?? []).map((v) => v.trim());
+  if (list.length > 20) throw new InputError(field, 'At most 20 items.', 'TOO_MANY');
+  list.forEach((v, i) => requireText(v, `${field}[${i}]`, 100));
+  return [...new Set(list)];
+}
 
 function checkIncome(state: LandState, income: number, field: string): number {
   const value = requireAmount(income, field, 'Annual income');
@@ -92,15 +115,24 @@ export class LandService {
     });
   }
 
-  async createProject(input: { name: string; siteId: string; description?: string | null }): Promise<ProjectRow> {
+  async createProject(input: ProjectInput): Promise<ProjectRow> {
     const site = await siteForWrite(this.db, this.principal, input.siteId, 'input.siteId');
     const name = requireText(input.name, 'input.name', 100);
+    const industry = requireText(input.industry, 'input.industry', 50);
+    if (!ORGANIZATION_FORMS.includes(input.organizationForm)) {
+      throw new InputError('input.organizationForm', 'Cooperative, leading enterprise or workshop.', 'UNKNOWN_FORM');
+    }
+    const policy = textList(input.policySupport, 'input.policySupport');
+    const technical = textList(input.technicalServices, 'input.technicalServices');
     return this.db.transaction(async (m) => {
       const [row]: ProjectRow[] = await m.query(
-        `INSERT INTO industry_project AS x (name, site_id, region_code, description) VALUES ($1, $2, $3, $4) RETURNING ${PROJECT}`,
-        [name, site.siteId, site.regionCode, input.description?.trim() || null],
+        `INSERT INTO industry_project AS x (name, site_id, region_code, description, industry, organization_form, policy_support,
+           technical_services) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${PROJECT}`,
+        [name, site.siteId, site.regionCode, input.description?.trim() || null, industry, input.organizationForm, policy, technical],
       );
-      await auditWrite(m, this.principal, 'industry_project.create', row, { fields: ['name', 'description'] });
+      await auditWrite(m, this.principal, 'industry_project.create', row, {
+        fields: ['name', 'description', 'industry', 'organizationForm', 'policySupport', 'technicalServices'],
+      });
       return row;
     });
   }
@@ -110,16 +142,19 @@ export class LandService {
     const project = await rowForWrite<ProjectRow>(this.db, this.principal, `SELECT ${PROJECT} FROM industry_project x WHERE x.id = $1`, input.projectId, 'input.projectId', 'an industry project');
     const hh = await householdForWrite(this.db, this.principal, input.householdId, 'input.householdId');
     const dividend = requireAmount(input.annualDividend, 'input.annualDividend', 'The annual dividend');
+    const wages = requireAmount(input.annualWageIncome ?? 0, 'input.annualWageIncome', 'The annual wage income');
     const linkedOn = requireDate(input.linkedOn, 'input.linkedOn');
     return changeAndRecheck(this.db, () => this.now(), async (m, mark) => {
       const [row] = await m.query(
-        `INSERT INTO project_link AS k (project_id, household_id, site_id, region_code, annual_dividend, linked_on) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (project_id, household_id) DO UPDATE SET annual_dividend = EXCLUDED.annual_dividend RETURNING ${LINK}`,
-        [project.id, hh.householdId, hh.siteId, hh.regionCode, dividend, linkedOn],
+        `INSERT INTO project_link AS k (project_id, household_id, site_id, region_code, annual_dividend, annual_wage_income, linked_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (project_id, household_id) DO UPDATE SET annual_dividend = EXCLUDED.annual_dividend,
+           annual_wage_income = EXCLUDED.annual_wage_income RETURNING ${LINK}`,
+        [project.id, hh.householdId, hh.siteId, hh.regionCode, dividend, wages, linkedOn],
       );
       await mark([hh.householdId]);
       await auditWrite(m, this.principal, 'project_link.link', { ...row, id: `${row.projectId}:${row.householdId}` }, {
-        projectId: row.projectId, fields: ['annualDividend', 'linkedOn'],
+        projectId: row.projectId, fields: ['annualDividend', 'annualWageIncome', 'linkedOn'],
       });
       return row;
     });
