@@ -39,6 +39,9 @@ export const EmploymentKind = z.enum(['workshop', 'public_welfare_post', 'migran
 /** The four income-stability rules of DESIGN.md (employment). */
 export const MonitoringRule = z.enum(['TRAINING_AND_SKILL', 'PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER', 'STABLE_INCOME']);
 
+/** Needs a survey question can offer; the demand list's categories (matching's DemandCategory, lower-case). */
+export const SurveyNeed = z.enum(['job_help', 'training', 'elderly_care', 'child_care', 'health', 'legal_aid', 'integration', 'daily_life']);
+
 /** What an erased name reads (resident.personal_data_erased): the same in every service. */
 export const ERASED_NAME = '（已删除）';
 
@@ -233,6 +236,21 @@ export const EVENTS = {
     consumers: [],
     description: 'A demand (需求) was fulfilled by the unit or volunteers that took it.',
     payload: z.object({ demandId: id, siteId: id, householdId: id.nullable(), unitId: id.nullable(), fulfilledAt: isoDateTime }),
+  }),
+  'survey.needs_reported': defineEvent({
+    version: 1,
+    producer: 'governance',
+    consumers: ['matching'],
+    description: 'A closed survey counted residents naming a need (养老、就业…): matching raises one demand per survey and need. Counts only — never who named it.',
+    payload: z.object({
+      surveyId: id,
+      siteId: id,
+      regionCode,
+      need: SurveyNeed,
+      /** How many residents named it. */
+      residents: z.number().int().min(1),
+      closedOn: isoDate,
+    }),
   }),
 } as const;
 

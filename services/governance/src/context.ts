@@ -22,6 +22,10 @@ import { RuleOfLawService } from './rule-of-law/rule-of-law.service';
 import { ruleOfLawLoaders } from './rule-of-law/rule-of-law.resolvers';
 import { ModelResidentService } from './model-resident/model-resident.service';
 import type { ImportJobs } from '@anju/kit';
+import { ProposalService } from './proposal/proposal.service';
+import { proposalLoaders } from './proposal/proposal.resolvers';
+import { SurveyService } from './survey/survey.service';
+import { surveyLoaders } from './survey/survey.resolvers';
 
 export interface GovernanceDeps {
   db: DataSource;
@@ -50,6 +54,10 @@ export interface GovernanceContext extends RequestBase {
   ruleOfLaw: RuleOfLawService;
   modelResidents: ModelResidentService;
   imports: ImportJobs;
+  /** Deliberation (议事): proposals, council meetings, household votes. */
+  proposals: ProposalService;
+  /** Surveys (满意度、归属感调查): anonymous answers, aggregate results. */
+  surveys: SurveyService;
   loaders: {
     grid: DataLoader<string, GridRow | null>;
     microIssue: DataLoader<string, MicroIssueRow | null>;
@@ -60,7 +68,7 @@ export interface GovernanceContext extends RequestBase {
     notice: DataLoader<string, NoticeRow | null>;
     noticeReadByMe: DataLoader<string, boolean>;
     noticeReadStats: DataLoader<string, { siteId: string; residents: number; read: number; rate: number }[] | null>;
-  } & ReturnType<typeof ruleOfLawLoaders> & {
+  } & ReturnType<typeof ruleOfLawLoaders> & ReturnType<typeof proposalLoaders> & ReturnType<typeof surveyLoaders> & {
     building: DataLoader<string, BuildingRow | null>;
     buildingHelpers: DataLoader<string, string[]>;
     buildingsOfGrid: DataLoader<string, BuildingRow[]>;
@@ -98,10 +106,14 @@ export function buildContext(deps: GovernanceDeps) {
       modelResidents: () => new ModelResidentService(db, p, base.clock),
       points: () => pointsContext(db, p, base.clock),
       imports: () => deps.imports,
+      proposals: () => new ProposalService(db, p, base.clock),
+      surveys: () => new SurveyService(db, p, base.clock),
       loaders: (c) => {
         const meetings = once(() => meetingLoaders(c.party, c.listItems));
         const notices = once(() => noticeLoaders(c.notices));
         const rol = once(() => ruleOfLawLoaders(c.ruleOfLaw));
+        const deliberation = once(() => proposalLoaders(c.proposals));
+        const surveys = once(() => surveyLoaders(c.surveys));
         return lazyObject<GovernanceContext['loaders']>({
           grid: () => byIdLoader((ids) => c.grids.byIds(ids)),
           microIssue: () => byIdLoader((ids) => c.microIssues.byIds(ids)),
@@ -118,6 +130,15 @@ export function buildContext(deps: GovernanceDeps) {
           mediationSessions: () => rol().mediationSessions,
           visitBookings: () => rol().visitBookings,
           advisersOfSite: () => rol().advisersOfSite,
+          proposal: () => deliberation().proposal,
+          proposalComments: () => deliberation().proposalComments,
+          councilMeeting: () => deliberation().councilMeeting,
+          proposalTally: () => deliberation().proposalTally,
+          myHouseholdVote: () => deliberation().myHouseholdVote,
+          survey: () => surveys().survey,
+          surveyQuestions: () => surveys().surveyQuestions,
+          surveyRespondents: () => surveys().surveyRespondents,
+          surveyAnsweredByMe: () => surveys().surveyAnsweredByMe,
           building: () => byIdLoader((ids) => c.buildings.byIds(ids)),
           buildingHelpers: () => new DataLoader<string, string[]>(async (ids) => {
             const rows = await c.buildings.helpers(ids);

@@ -15,8 +15,11 @@ import { noticeResolvers } from './notice/notice.resolvers';
 import { ruleOfLawResolvers } from './rule-of-law/rule-of-law.resolvers';
 import { modelResidentResolvers } from './model-resident/model-resident.resolvers';
 import { importResolvers } from './import/import.resolvers';
+import { proposalResolvers } from './proposal/proposal.resolvers';
+import { surveyResolvers } from './survey/survey.resolvers';
 
-const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, noticeResolvers, ruleOfLawResolvers, modelResidentResolvers, pointsResolvers, importResolvers];
+const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, noticeResolvers, ruleOfLawResolvers, modelResidentResolvers, pointsResolvers, importResolvers,
+  proposalResolvers, surveyResolvers];
 
 export const resolvers = {
   ...enumResolvers,
@@ -66,4 +69,20 @@ export const resolvers = {
   PointsMonthlyTotal: pointsResolvers.PointsMonthlyTotal,
   Reward: pointsResolvers.Reward,
   Redemption: pointsResolvers.Redemption,
+  ProposalStatus: proposalResolvers.ProposalStatus,
+  VoteChoice: proposalResolvers.VoteChoice,
+  CouncilDecision: proposalResolvers.CouncilDecision,
+  Proposal: proposalResolvers.Proposal,
+  ProposalVoting: proposalResolvers.ProposalVoting,
+  ProposalComment: proposalResolvers.ProposalComment,
+  CouncilMeeting: proposalResolvers.CouncilMeeting,
+  SurveyKind: surveyResolvers.SurveyKind,
+  SurveyQuestionKind: surveyResolvers.SurveyQuestionKind,
+  SurveyStatus: surveyResolvers.SurveyStatus,
+  SurveyNeed: surveyResolvers.SurveyNeed,
+  Survey: surveyResolvers.Survey,
+  SurveyQuestion: surveyResolvers.SurveyQuestion,
+  SurveyGroupResult: surveyResolvers.SurveyGroupResult,
+  SurveyResults: surveyResolvers.SurveyResults,
+  SurveyQuestionResult: surveyResolvers.SurveyQuestionResult,
 };

@@ -31,6 +31,32 @@ export function gridScopeSql(p: Principal, alias: string, n: number, kind: 'site
   return { sql, params: [uuidsOf(p.grids)] as unknown[] };
 }
 
+/**
+ * Who sees the records of a site that its residents take part in (proposals, surveys), over a table
+ * with `site_id` and `region_code`: officers by place; grid workers the sites of their grids;
+ * residents the site they live in now (a moved-out resident no longer); nobody else.
+ */
+export function siteCommunityScope(p: Principal, alias: string, n: number): { sql: string; params: unknown[] } {
+  switch (p.role) {
+    case 'province':
+    case 'county':
+    case 'site_officer':
+      return placeFilter(p, { site: `${alias}.site_id`, region: `${alias}.region_code` }, n);
+    case 'grid_worker':
+      return {
+        sql: `(${alias}.site_id = ANY($${n}::uuid[]) OR ${alias}.site_id IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`,
+        params: [uuidsOf(p.sites), uuidsOf(p.grids)],
+      };
+    case 'resident':
+      return {
+        sql: `${alias}.site_id IN (SELECT site_id FROM resident WHERE id = $${n}::uuid AND moved_out_on IS NULL)`,
+        params: [p.residentId],
+      };
+    default:
+      return { sql: 'false', params: [] };
+  }
+}
+
 /** Anything that runs SQL (a DataSource, an EntityManager, a test client): what scheduled tasks need. */
 export interface SqlRunner {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -5,6 +5,8 @@ import { microIssueEscalationTask } from './micro-issue/micro-issue-escalation.t
 import { listItemReminderTask } from './list-item/list-item-reminder.task';
 import { noticePublishTask } from './notice/notice-publish.task';
 import { residentRetentionTask } from './resident/resident-retention.task';
+import { proposalVoteCloseTask } from './proposal/proposal-close';
+import { surveyCloseTask } from './survey/survey-close.task';
 
 /** Governance's scheduled tasks, run by its worker at the process clock's "now" (tests run them with theirs). */
 export function tasks({ db, clock, config }: ServiceRuntime<GovernanceConfig>): ScheduledTask[] {
@@ -13,6 +15,8 @@ export function tasks({ db, clock, config }: ServiceRuntime<GovernanceConfig>): 
     microIssueEscalationTask(db, clock),
     listItemReminderTask(db, clock),
     noticePublishTask(db, clock),
+    proposalVoteCloseTask(db, clock),
+    surveyCloseTask(db, clock),
     residentRetentionTask(db, config.RETENTION_MOVED_OUT_DAYS, clock),
   ];
 }

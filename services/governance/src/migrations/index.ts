@@ -18,6 +18,8 @@ import { ImportJobs1764500000000 } from './1764500000000-import-jobs';
 import { ClosedTaskSources1764510000000 } from './1764510000000-closed-task-sources';
 import { PointsBalanceFollowsLedger1764520100000 } from './1764520100000-points-balance-follows-ledger';
 import { ResidentLanguages1764530000000 } from './1764530000000-resident-languages';
+import { Proposals1764800000000 } from './1764800000000-proposals';
+import { Surveys1764800100000 } from './1764800100000-surveys';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
@@ -41,4 +43,6 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   PointsBalanceFollowsLedger1764520100000,
   ResidentLanguages1764530000000,
   EventTraces1764700000000,
+  Proposals1764800000000,
+  Surveys1764800100000,
 ];

@@ -39,6 +39,26 @@ export async function publishDueNotices(db: SqlRunner, now: Date): Promise<{ pub
   return { published: returning(rows).length };
 }
 
+/**
+ * Writes a notice and its audience sites (the caller checked scope and text). Also how other
+ * features publish on the disclosure board: a deliberation's outcome (议事结果) is a notice.
+ */
+export async function insertNotice(m: SqlRunner, n: {
+  category: NoticeCategory; title: string; body: string; publishAt: Date; expiresAt?: Date | null; /** When it was published, or null while scheduled. */
+  publishedAt: Date | null;
+  createdBy: string; siteIds: string[];
+}): Promise<string> {
+  const [{ id }] = await m.query(
+    `INSERT INTO notice (category, title, body, publish_at, expires_at, status, published_at, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+    [n.category, n.title, n.body, n.publishAt, n.expiresAt ?? null, n.publishedAt ? 'published' : 'scheduled',
+      n.publishedAt, n.createdBy],
+  );
+  await m.query(`INSERT INTO notice_site (notice_id, site_id, region_code)
+    SELECT $1, s.id, s.region_code FROM site s WHERE s.id = ANY(as_uuids($2))`, [id, n.siteIds]);
+  return id;
+}
+
 export class NoticeService {
   constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
@@ -115,11 +135,9 @@ export class NoticeService {
     if (expiresAt && expiresAt <= publishAt) throw new InputError('input.expiresAt', 'A notice expires after it is published.', 'BEFORE_PUBLISH');
     const immediate = publishAt.getTime() <= now.getTime();
     return this.db.transaction(async (m) => {
-      const [{ id }] = await m.query(
-        `INSERT INTO notice (category, title, body, publish_at, expires_at, status, published_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [input.category, title, body, publishAt, expiresAt, immediate ? 'published' : 'scheduled', immediate ? now : null, p.subject],
-      );
-      await m.query(`INSERT INTO notice_site (notice_id, site_id, region_code) SELECT $1, s.id, s.region_code FROM site s WHERE s.id = ANY(as_uuids($2))`, [id, siteIds]);
+      const id = await insertNotice(m, {
+        category: input.category, title, body, publishAt, expiresAt, publishedAt: immediate ? now : null, createdBy: p.subject, siteIds,
+      });
       for (const s of sites) await audit(m, p, { action: 'notice.create', entityType: 'Notice', entityId: id, siteId: s.id, regionCode: s.regionCode, detail: { category: input.category } });
       const [row] = await m.query(`SELECT ${COLUMNS} FROM notice n WHERE n.id = $1`, [id]);
       return row;
@@ -192,7 +210,8 @@ export class NoticeService {
   }
 }
 
-function parseTime(s: string, field: string): Date {
+/** An instant written ISO 8601 with an offset; a typed FORMAT error otherwise. */
+export function parseTime(s: string, field: string): Date {
   const d = new Date(s);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(s) || Number.isNaN(d.getTime())) throw new InputError(field, 'A time is ISO 8601 with an offset, e.g. 2026-12-01T09:00:00+08:00.', 'FORMAT');
   return d;
