@@ -4,7 +4,7 @@ import { byGroupLoader, byIdLoader, lazyObject, type RequestBase } from '@anju/k
 import { OrganizationService, type OrganizationRow } from './organization/organization.service';
 import { ActivityService, type ActivityRow, type RegistrationRow } from './activity/activity.service';
 import { IncubationService, type IncubationStepRow } from './incubation/incubation.service';
-import { SocialWorkerService, type AssessmentRow, type FeedbackRow, type SocialWorkerRow } from './social-worker/social-worker.service';
+import { SocialWorkerService, type AssessmentRow, type AssignmentRow, type FeedbackRow, type SocialWorkerRow } from './social-worker/social-worker.service';
 import { CaseworkService, type CaseRow, type MemberRow as CaseMemberRow, type ReferralRow, type SessionRow } from './casework/casework.service';
 import { MicroServiceService, type MicroServiceRow } from './micro-service/micro-service.service';
 import { ContractService, type ContractRow, type MilestoneRow, type PaymentRow } from './contract/contract.service';
@@ -36,6 +36,7 @@ export interface SocialOrgsContext extends RequestBase {
     worker: DataLoader<string, SocialWorkerRow | null>;
     assessments: DataLoader<string, AssessmentRow[]>;
     feedback: DataLoader<string, FeedbackRow[]>;
+    assignments: DataLoader<string, AssignmentRow[]>;
     socialCase: DataLoader<string, CaseRow | null>;
     referral: DataLoader<string, ReferralRow | null>;
     referralsByCase: DataLoader<string, ReferralRow[]>;
@@ -69,7 +70,7 @@ export function buildContext(db: DataSource) {
       organizations: () => new OrganizationService(db, p),
       activities: () => new ActivityService(db, p, base.clock),
       incubation: () => new IncubationService(db, p),
-      workers: () => new SocialWorkerService(db, p),
+      workers: () => new SocialWorkerService(db, p, base.clock),
       casework: () => new CaseworkService(db, p, base.clock),
       microServices: () => new MicroServiceService(db, p),
       contracts: () => new ContractService(db, p, base.clock),
@@ -87,6 +88,7 @@ export function buildContext(db: DataSource) {
         worker: () => byIdLoader((ids) => c.workers.byIds(ids)),
         assessments: () => byGroupLoader((ids) => c.workers.assessmentsByWorkers(ids), (r) => r.workerId),
         feedback: () => byGroupLoader((ids) => c.workers.feedbackByWorkers(ids), (r) => r.workerId),
+        assignments: () => byGroupLoader((ids) => c.workers.assignmentsByWorkers(ids), (r) => r.workerId),
         socialCase: () => byIdLoader((ids) => c.casework.casesByIds(ids)),
         referral: () => byIdLoader((ids) => c.casework.referralsByIds(ids)),
         referralsByCase: () => byGroupLoader((ids) => c.casework.referralsByCases(ids), (r) => r.caseId),

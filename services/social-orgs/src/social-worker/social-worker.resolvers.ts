@@ -1,5 +1,6 @@
 import type { SocialOrgsContext } from '../context';
 import type { SocialWorkerRow } from './social-worker.service';
+import { workerGrades, workerTimeline } from './timeline';
 
 type Ctx = SocialOrgsContext;
 type Svc = Ctx['workers'];
@@ -21,5 +22,12 @@ export const socialWorkerResolvers = {
     organization: (w: SocialWorkerRow, _: unknown, ctx: Ctx) => ctx.loaders.organization.load(w.organizationId),
     assessments: (w: SocialWorkerRow, _: unknown, ctx: Ctx) => ctx.loaders.assessments.load(w.id),
     feedback: (w: SocialWorkerRow, _: unknown, ctx: Ctx) => ctx.loaders.feedback.load(w.id),
+    grades: async (w: SocialWorkerRow, _: unknown, ctx: Ctx) =>
+      workerGrades(await ctx.loaders.assessments.load(w.id), await ctx.loaders.feedback.load(w.id)),
+    timeline: async (w: SocialWorkerRow, _: unknown, ctx: Ctx) => {
+      const [assessments, feedback, assignments] = await Promise.all([
+        ctx.loaders.assessments.load(w.id), ctx.loaders.feedback.load(w.id), ctx.loaders.assignments.load(w.id)]);
+      return workerTimeline(w, assessments, feedback, assignments);
+    },
   },
 };

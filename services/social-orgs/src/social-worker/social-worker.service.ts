@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, provinceMonth, type Principal, uuidsOf, uuidParam, audit,
+  ConflictError, ForbiddenError, InputError, NotFoundError, provinceMonth, type Clock, type Principal, uuidsOf, uuidParam, audit,
 } from '@anju/kit';
 import { iso, isoDate, isUuid, optionalText, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
 
@@ -24,6 +24,7 @@ export interface SocialWorkerRow {
 
 export interface AssessmentRow { id: string; workerId: string; period: string; score: number; comments: string | null; assessedAt: string }
 export interface FeedbackRow { id: string; workerId: string; rating: number; comment: string | null; givenAt: string }
+export interface AssignmentRow { id: string; workerId: string; siteIds: string[]; assignedAt: string }
 
 const COLUMNS = `w.id, w.seq, w.organization_id AS "organizationId", w.name, w.qualification, w.certificate_number AS "certificateNumber",
   w.site_ids::text[] AS "siteIds", w.status, w.joined_on::text AS "joinedOn", w.exited_on::text AS "exitedOn", w.exit_reason AS "exitReason",
@@ -34,7 +35,7 @@ const PERIOD = /^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4]|-H[12])?$/;
 
 /** 进、管、考、出 — entry, management, assessment and exit of the social workers (社工) an organization employs. */
 export class SocialWorkerService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
   byIds(ids: readonly string[]): Promise<SocialWorkerRow[]> {
     const s = ownedScope(this.principal, 'w.organization_id', 2);
@@ -65,6 +66,14 @@ export class SocialWorkerService {
        FROM worker_feedback f WHERE f.worker_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY f.seq`, [uuidsOf(ids), ...s.params]);
   }
 
+  /** 管 as history: each change of the worker's sites, oldest first. */
+  assignmentsByWorkers(ids: readonly string[]): Promise<AssignmentRow[]> {
+    const s = ownedScope(this.principal, 'x.organization_id', 2);
+    return this.db.query(
+      `SELECT x.id, x.worker_id AS "workerId", x.site_ids::text[] AS "siteIds", ${iso('x.assigned_at')} AS "assignedAt"
+       FROM worker_assignment x WHERE x.worker_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY x.seq`, [uuidsOf(ids), ...s.params]);
+  }
+
   /** 进 — a social worker joins an organization, with their qualification. */
   async hire(input: { organizationId?: string | null; name: string; qualification: Qualification; certificateNumber?: string | null; joinedOn: string; siteIds?: string[] | null }): Promise<SocialWorkerRow> {
     const orgId = await organizationToManage(this.db, this.principal, input.organizationId);
@@ -78,6 +87,7 @@ export class SocialWorkerService {
         `INSERT INTO social_worker (organization_id, name, qualification, certificate_number, joined_on, site_ids) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [orgId, name, input.qualification, cert, joinedOn, sites],
       );
+      if (sites.length) await this.recordAssignment(m, id, orgId, sites);
       await audit(m, this.principal, { action: 'social_worker.hire', entityType: 'SocialWorker', entityId: id, organizationId: orgId });
       return id as string;
     });
@@ -91,6 +101,7 @@ export class SocialWorkerService {
       const w = await scopedRow<{ status: string }>(m, this.principal, 'social_worker', workerId, 'workerId', { lock: true, what: 'social worker' });
       if (w.status !== 'ACTIVE') throw new InputError('workerId', 'A social worker who has left cannot be assigned.', 'INVALID_TRANSITION');
       await m.query(`UPDATE social_worker SET site_ids = $2 WHERE id = $1`, [workerId, sites]);
+      await this.recordAssignment(m, w.id, w.organization_id, sites);
       await audit(m, this.principal, { action: 'social_worker.assign_sites', entityType: 'SocialWorker', entityId: w.id, organizationId: w.organization_id, detail: { siteIds: sites } });
     });
     return (await this.byIds([workerId]))[0];
@@ -106,9 +117,9 @@ export class SocialWorkerService {
       const w = await scopedRow<{ status: string }>(m, this.principal, 'social_worker', input.workerId, 'input.workerId', { lock: true, what: 'social worker' });
       if (w.status !== 'ACTIVE') throw new InputError('input.workerId', 'A social worker who has left is no longer assessed.', 'INVALID_TRANSITION');
       const rows = await m.query(
-        `INSERT INTO worker_assessment (worker_id, organization_id, period, score, comments, assessed_by) VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO worker_assessment (worker_id, organization_id, period, score, comments, assessed_by, assessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (worker_id, period) DO NOTHING RETURNING id`,
-        [w.id, w.organization_id, input.period, input.score, comments, this.principal.subject],
+        [w.id, w.organization_id, input.period, input.score, comments, this.principal.subject, this.clock.now()],
       );
       if (!rows.length) throw new ConflictError('input.period', 'This worker is already assessed for this period.', 'DUPLICATE');
       await audit(m, this.principal, { action: 'social_worker.assess', entityType: 'SocialWorker', entityId: w.id, organizationId: w.organization_id, detail: { period: input.period } });
@@ -123,7 +134,8 @@ export class SocialWorkerService {
    * behalf, a resident living at a site the worker serves. One per resident, worker and quarter
    * (in the province's calendar), so nobody grades a worker up by repetition.
    */
-  async feedback(input: { workerId: string; residentId?: string | null; rating: number; comment?: string | null }, now = new Date()): Promise<FeedbackRow> {
+  async feedback(input: { workerId: string; residentId?: string | null; rating: number; comment?: string | null }): Promise<FeedbackRow> {
+    const now = this.clock.now();
     if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) throw new InputError('input.rating', 'A rating is a whole number from 1 to 5.', 'RANGE');
     const comment = optionalText(input.comment, 'input.comment', 500);
     const p = this.principal;
@@ -165,6 +177,11 @@ export class SocialWorkerService {
     return row;
   }
 
+  private async recordAssignment(m: Pick<DataSource, 'query'>, workerId: string, orgId: string, sites: string[]) {
+    await m.query(`INSERT INTO worker_assignment (worker_id, organization_id, site_ids, assigned_at, assigned_by) VALUES ($1, $2, $3, $4, $5)`,
+      [workerId, orgId, sites, this.clock.now(), this.principal.subject]);
+  }
+
   /** 出 — a social worker leaves, with the date and reason. */
   async exit(input: { workerId: string; exitedOn: string; reason: string }): Promise<SocialWorkerRow> {
     const reason = text(input.reason, 'input.reason', 500);
@@ -174,6 +191,7 @@ export class SocialWorkerService {
       if (w.status !== 'ACTIVE') throw new InputError('input.workerId', 'This social worker has already left.', 'INVALID_TRANSITION');
       const [{ before }] = await m.query(`SELECT $2::date < joined_on AS before FROM social_worker WHERE id = $1`, [w.id, exitedOn]);
       if (before) throw new InputError('input.exitedOn', 'A worker cannot leave before joining.', 'ORDER');
+      // Leaving ends the assignments; the timeline's EXIT says so, no assignment row is written for it.
       await m.query(`UPDATE social_worker SET status = 'EXITED', exited_on = $2, exit_reason = $3, site_ids = '{}' WHERE id = $1`, [w.id, exitedOn, reason]);
       await audit(m, this.principal, { action: 'social_worker.exit', entityType: 'SocialWorker', entityId: w.id, organizationId: w.organization_id });
     });
