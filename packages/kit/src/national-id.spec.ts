@@ -1,4 +1,4 @@
-import { ageByYear, checkCharacter, maskNationalId, maskPhone, parseNationalId } from './national-id';
+import { ageByYear, checkCharacter, maskNationalId, maskPhone, maskPhoneInput, parseNationalId } from './national-id';
 
 describe('GB 11643 national ID', () => {
   const TODAY = new Date('2026-11-30T12:00:00Z');
@@ -42,6 +42,15 @@ describe('GB 11643 national ID', () => {
   it('masks without the birth date, and phones', () => {
     expect(maskNationalId('53010219850312123X')).toBe('530102************');
     expect(maskPhone('13812341234')).toBe('138****1234');
+  });
+
+  it('masks a phone given as input, or refuses it with a typed error on its field', () => {
+    expect(maskPhoneInput(' 138-1234 1234 ', 'input.phone')).toBe('138****1234');
+    expect(maskPhoneInput('', 'input.phone')).toBeNull();
+    expect(maskPhoneInput(null, 'input.phone')).toBeNull();
+    expect(() => maskPhoneInput('2381234123', 'input.phone')).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.phone' }) }),
+    );
   });
 
   it('counts age by the year in Yunnan, so it never changes on the birthday', () => {

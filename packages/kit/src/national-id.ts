@@ -1,4 +1,5 @@
 import { provinceDate } from './calendar';
+import { InputError } from './errors';
 
 /**
  * Resident identity card numbers (居民身份证号码), GB 11643-1999: 6-digit region code, 8-digit
@@ -67,6 +68,17 @@ export function maskNationalId(id: string): string {
 /** `138****1234`. */
 export function maskPhone(phone: string): string {
   return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****';
+}
+
+/**
+ * A phone given as input, reduced to what an NGO may see (`138****1234`), for a service that never
+ * stores the full number; none given is null; anything but 11 digits starting with 1 is a FORMAT error on `field`.
+ */
+export function maskPhoneInput(raw: string | null | undefined, field: string): string | null {
+  if (raw == null || raw.trim() === '') return null;
+  const digits = raw.replace(/[\s-]/g, '');
+  if (!/^1\d{10}$/.test(digits)) throw new InputError(field, 'A mobile phone number has 11 digits starting with 1.', 'FORMAT');
+  return maskPhone(digits);
 }
 
 /** Mainland mobile numbers: 11 digits starting 13–19. */

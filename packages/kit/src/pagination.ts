@@ -46,7 +46,7 @@ export const cursor = {
 /** The largest page any list gives. */
 export const MAX_PAGE_SIZE = 200;
 
-/** `first` clamped to 1..200 (default 50): no caller pulls a province in one page. */
-export function pageSize(first: number | null | undefined): number {
-  return Math.min(Math.max(first ?? 50, 1), MAX_PAGE_SIZE);
+/** `first` clamped to 1..`max` (200, default 50): no caller pulls a province in one page. */
+export function pageSize(first: number | null | undefined, byDefault = 50, max = MAX_PAGE_SIZE): number {
+  return Math.min(Math.max(first ?? byDefault, 1), max);
 }

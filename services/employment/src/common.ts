@@ -1,13 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { findSite } from '@anju/contracts';
-import { ForbiddenError, InputError, NotFoundError, audit, coversPlace, placeFilter, requireRole, type Principal, isIsoDate, uuidsOf } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, audit, coversPlace, placeFilter, requireRole, type Principal, isIsoDate, isUuid, uuidsOf } from '@anju/kit';
 
 /** Who may change employment records: officers and grid workers, each within their scope. */
 export const WRITERS = ['province', 'county', 'site_officer', 'grid_worker'] as const;
 
 type Db = DataSource | EntityManager;
-
-export const isUuid = (v: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
 
 /**
  * Employment's reading of a token's scope as SQL over a table with `site_id` and `region_code`

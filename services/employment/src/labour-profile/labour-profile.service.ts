@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { cursor, isUuid, placeFilter, siteCountSql, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { cursor, isUuid, placeFilter, siteCountSql, type Principal, uuidsOf, uuidParam, pageSize } from '@anju/kit';
 import { byGrid, gridHouseholdsSql } from '../common';
 
 export interface LabourProfileRow {
@@ -44,7 +44,7 @@ export class LabourProfileService {
   }
 
   async list(siteId: string, first: number | null | undefined, after: string | null | undefined) {
-    const limit = Math.min(Math.max(first ?? 50, 1), 200);
+    const limit = pageSize(first);
     const s = scope(this.principal, 2);
     const where = `p.site_id = ${uuidParam(1)} AND ${s.sql}`;
     const params = [siteId, ...s.params];

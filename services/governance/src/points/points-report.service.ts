@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, placeFilter, type Principal, PROVINCE_ZONE_SQL } from '@anju/kit';
+import { ForbiddenError, InputError, placeFilter, type Principal, PROVINCE_ZONE_SQL, pageSize } from '@anju/kit';
 import { isUuid } from './ledger';
 import { siteInScope } from './points-scope';
 
@@ -42,7 +42,7 @@ export class PointsReportService {
     if (args.month != null && !MONTH.test(args.month)) throw new InputError('month', 'A month, YYYY-MM.', 'FORMAT');
     if (args.buildingId != null && !isUuid(args.buildingId)) throw new InputError('buildingId', 'Not a building id.', 'FORMAT');
     if (args.gridId != null && !isUuid(args.gridId)) throw new InputError('gridId', 'Not a grid id.', 'FORMAT');
-    const limit = Math.min(Math.max(args.first ?? 20, 1), 200);
+    const limit = pageSize(args.first, 20);
     const params: unknown[] = [site.id];
     // Buildings and grids: household.building_id → building(grid_id), from the buildings-and-grids migration.
     let join = '';

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, audit, coversPlace, cursor, provinceDate, requireRole, siteCountsSql, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, audit, coversPlace, cursor, provinceDate, requireRole, siteCountsSql, type Principal, uuidsOf, uuidParam, pageSize } from '@anju/kit';
 import { findSite, publish } from '@anju/contracts';
 import { demandScope, isDate, isOfficer, OFFICERS, isUuid } from '../scope';
 import type { DemandStatus, Urgency } from './demand.entity';
@@ -79,7 +79,7 @@ export class DemandService {
     siteId: string | null | undefined, status: DemandStatus | null | undefined, first: number | null | undefined, after: string | null | undefined,
     householdId?: string | null, narrow: { regionCode?: string | null; overdue?: boolean | null } = {},
   ) {
-    const limit = Math.min(Math.max(first ?? 50, 1), 200);
+    const limit = pageSize(first);
     if (narrow.regionCode != null && !/^\d{2}(\d{2}){0,2}$/.test(narrow.regionCode)) {
       throw new InputError('regionCode', 'A region code has 2, 4 or 6 digits.', 'FORMAT');
     }

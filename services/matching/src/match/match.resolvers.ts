@@ -1,4 +1,4 @@
-import { ForbiddenError, NotFoundError, audit, requireRole } from '@anju/kit';
+import { ForbiddenError, NotFoundError, audit, requireRole, pageSize } from '@anju/kit';
 import type { MatchingContext } from '../context';
 import type { Explanation } from '../engine';
 import { isUuid } from '../scope';
@@ -10,7 +10,7 @@ export const matchResolvers = {
       const p = ctx.principal;
       if (!['province', 'county', 'site_officer', 'grid_worker', 'unit_member'].includes(p.role)) throw new ForbiddenError('Officers and regional units rank candidates.');
       if (!isUuid(args.demandId) || !(await ctx.loaders.demand.load(args.demandId))) throw new NotFoundError('demandId', 'No such demand.');
-      return candidatesFor(ctx.db, args.demandId, ctx.clock.now(), Math.min(Math.max(args.limit ?? 10, 1), 50));
+      return candidatesFor(ctx.db, args.demandId, ctx.clock.now(), pageSize(args.limit, 10, 50));
     },
   },
   Mutation: {

@@ -1,10 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, type Clock, type Principal, uuidsOf, uuidParam, audit,
+  ConflictError, ForbiddenError, InputError, NotFoundError, type Clock, type Principal, uuidsOf, uuidParam, audit, maskPhoneInput,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import {
-  iso, isoDateTime, isUuid, maskPhone, organizationToManage, ownedScope, pageArgs, returned, scopedRow, servesRegion, siteRegion, text, toPage,
+  iso, isoDateTime, isUuid, organizationToManage, ownedScope, pageArgs, returned, scopedRow, servesRegion, siteRegion, text, toPage,
 } from '../shared/scope';
 
 export const ACTIVITY_KINDS = ['CULTURAL', 'COMPETITION', 'EDUCATION', 'HEALTH', 'VOLUNTEERING', 'OTHER'] as const;
@@ -170,7 +170,7 @@ export class ActivityService {
       residentId = input.residentId;
     }
     const name = text(input.participantName, 'input.participantName', 50);
-    const contact = maskPhone(input.phone, 'input.phone');
+    const contact = maskPhoneInput(input.phone, 'input.phone');
     const id = await this.db.transaction(async (m) => {
       if (!isUuid(input.activityId)) throw new NotFoundError('input.activityId', 'No such activity.');
       const s = activityScope(p, 2);

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, requireRole, type Principal, uuidsOf, audit } from '@anju/kit';
+import { ConflictError, ForbiddenError, InputError, requireRole, type Principal, uuidsOf, audit, pageSize } from '@anju/kit';
 import type { IncubationStage, OrganizationKind } from './organization.entity';
 
 export interface OrganizationRow {
@@ -42,7 +42,7 @@ export class OrganizationService {
   }
 
   async list(first: number | null | undefined, after: string | null | undefined) {
-    const limit = Math.min(Math.max(first ?? 50, 1), 200);
+    const limit = pageSize(first);
     const s = organizationScope(this.principal, 1);
     const n = s.params.length;
     // One round trip: the count runs over every organization in scope (a province has a few

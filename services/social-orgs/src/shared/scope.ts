@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, type Principal, isUuid } from '@anju/kit';
+import { ForbiddenError, InputError, NotFoundError, type Principal, isUuid, pageSize } from '@anju/kit';
 import { organizationScope } from '../organization/organization.service';
 
 type Queryable = Pick<DataSource | EntityManager, 'query'>;
@@ -76,7 +76,7 @@ export async function scopedRow<T>(
 
 /** Keyset pages over a table's `seq` column: `{ nodes, totalCount, endCursor }`. */
 export function pageArgs(first: number | null | undefined, after: string | null | undefined): { limit: number; afterSeq: string } {
-  const limit = Math.min(Math.max(first ?? 50, 1), 200);
+  const limit = pageSize(first);
   if (after && !/^\d{1,18}$/.test(after)) {
     throw new InputError('after', 'after is not a cursor of this list: pass the endCursor of the previous page.', 'MALFORMED_CURSOR');
   }
@@ -91,14 +91,6 @@ export function toPage<T extends { seq: string }>(rows: T[], limit: number, tota
 
 /** ISO-8601 UTC text of a timestamptz column, for the graph. */
 export const iso = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/** A phone reduced to what an NGO may see: `138****1234`. The full number is never stored here. */
-export function maskPhone(raw: string | null | undefined, field: string): string | null {
-  if (raw == null || raw.trim() === '') return null;
-  const digits = raw.replace(/[\s-]/g, '');
-  if (!/^1\d{10}$/.test(digits)) throw new InputError(field, 'A mobile phone number has 11 digits starting with 1.', 'FORMAT');
-  return `${digits.slice(0, 3)}****${digits.slice(7)}`;
-}
 
 /** An amount in yuan: above zero, below a trillion, at most 2 decimals (fen); else RANGE. */
 export function moneyYuan(v: number, field: string): number {
