@@ -8,7 +8,7 @@ import { XlsxSheetWriter, checkCharacter, maskNationalId, PersonalDataVault, per
 import { declarationOf } from '@anju/contracts';
 import type { Benchmark } from './index';
 import { benchSecrets, serviceDatabaseEnv } from './platform';
-import { API_NODE_OPTIONS, Children, freePort, machine, recreateDatabase, table, waitForOk, writeReport } from './harness';
+import { API_NODE_OPTIONS, IMPORT_WORKER_NODE_OPTIONS, Children, freePort, machine, recreateDatabase, table, waitForOk, writeReport } from './harness';
 import { PeakRss } from './memory';
 
 /**
@@ -117,7 +117,7 @@ async function run(): Promise<void> {
     const importHealth = await freePort();
     children.start('governance-import-worker', declarationOf('governance').otherEntries!['import-worker'], {
       ...common, ...serviceDatabaseEnv(databaseUrl, 'governance'), GOVERNANCE_IMPORT_WORKER_HEALTH_PORT: String(importHealth),
-    });
+    }, IMPORT_WORKER_NODE_OPTIONS);
     await waitForOk(`http://127.0.0.1:${importHealth}/ready`, children);
     await db.connect();
     await places(db);
