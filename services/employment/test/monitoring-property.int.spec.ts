@@ -189,6 +189,48 @@ describe('monitoring SQL agrees with the pure rules', () => {
     expect(snap).toEqual({ households: active.length, passing: active.length - failing });
 
     const again = await runNightly(rt.db, new Date(`${DAY}T05:00:00Z`));
-    expect(again).toMatchObject({ changed: 0, gapsOpened: 0, gapsClosed: 0 });
+    expect(again).toMatchObject({ full: false, households: 0, changed: 0, gapsOpened: 0, gapsClosed: 0 });
+  }, 60_000);
+
+  it('a steady night checks the marked households and those with a job starting or ending since the last run, as a full pass would; a weekly full pass catches the rest', async () => {
+    const next = '2026-06-16';
+    const stored = async () => new Map((await rt.db.query(`SELECT household_id, failed FROM household_status`) as { household_id: string; failed: string[] }[])
+      .map((x) => [x.household_id, x.failed]));
+    const fresh = async (day: string) => new Map((await rt.db.query(verdictSql(false), [day]) as { household_id: string; failed: string[] }[])
+      .map((x) => [x.household_id, x.failed]));
+    // Every income of a household stops (its land, dividends and pay): it fails rule 4 from now on.
+    const stopIncome = async (household: string) => {
+      await rt.db.query(`UPDATE land_asset SET annual_income = 0 WHERE household_id = $1`, [household]);
+      await rt.db.query(`UPDATE project_link SET annual_dividend = 0 WHERE household_id = $1`, [household]);
+      await rt.db.query(`UPDATE employment_record SET monthly_income = 0 WHERE resident_id IN (SELECT resident_id FROM labour_profile WHERE household_id = $1)`, [household]);
+    };
+    const earning: { household_id: string }[] = await rt.db.query(`SELECT household_id FROM household_status WHERE NOT 'STABLE_INCOME' = ANY(failed) ORDER BY 1 LIMIT 2`);
+    const [marked, unmarked] = earning;
+    // A change that marked its household (as every service path does).
+    await stopIncome(marked.household_id);
+    await rt.db.query(`INSERT INTO household_recheck (household_id) VALUES ($1)`, [marked.household_id]);
+    // A change that reached the tables without a mark (a repair by hand): no night but a full one sees it.
+    await stopIncome(unmarked.household_id);
+    const [{ crossing }] = await rt.db.query(`SELECT count(DISTINCT p.household_id)::int AS crossing FROM employment_record j
+      JOIN labour_profile p USING (resident_id) WHERE j.started_on = $1 OR j.ended_on = $1`, [next]);
+    expect(crossing).toBeGreaterThan(10); // the generator starts and ends jobs on the next day too
+
+    const steady = await runNightly(rt.db, new Date(`${next}T04:00:00Z`));
+    expect(steady.full).toBe(false);
+    expect(steady.households).toBeLessThanOrEqual(crossing + 1);
+    expect(steady.changed).toBeGreaterThan(0);
+    const want = await fresh(next);
+    const got = await stored();
+    want.delete(unmarked.household_id);
+    got.delete(unmarked.household_id);
+    expect(got).toEqual(want); // every household but the unmarked one, exactly as a full pass on the day
+    expect(got.get(marked.household_id)).toContain('STABLE_INCOME');
+
+    // A week after the last full pass: a full one, which also sees the unmarked change.
+    const weekLater = '2026-06-23';
+    const full = await runNightly(rt.db, new Date(`${weekLater}T04:00:00Z`));
+    expect(full.full).toBe(true);
+    expect(await stored()).toEqual(await fresh(weekLater));
+    expect((await stored()).get(unmarked.household_id)).toContain('STABLE_INCOME');
   }, 60_000);
 });
