@@ -26,6 +26,8 @@ import { ProposalService } from './proposal/proposal.service';
 import { proposalLoaders } from './proposal/proposal.resolvers';
 import { SurveyService } from './survey/survey.service';
 import { surveyLoaders } from './survey/survey.resolvers';
+import { SupervisionService } from './supervision/supervision.service';
+import { supervisionLoaders } from './supervision/supervision.resolvers';
 
 export interface GovernanceDeps {
   db: DataSource;
@@ -58,6 +60,8 @@ export interface GovernanceContext extends RequestBase {
   proposals: ProposalService;
   /** Surveys (满意度、归属感调查): anonymous answers, aggregate results. */
   surveys: SurveyService;
+  /** Supervision (居务监督委员会): committee members and their findings. */
+  supervision: SupervisionService;
   loaders: {
     grid: DataLoader<string, GridRow | null>;
     microIssue: DataLoader<string, MicroIssueRow | null>;
@@ -68,7 +72,7 @@ export interface GovernanceContext extends RequestBase {
     notice: DataLoader<string, NoticeRow | null>;
     noticeReadByMe: DataLoader<string, boolean>;
     noticeReadStats: DataLoader<string, { siteId: string; residents: number; read: number; rate: number }[] | null>;
-  } & ReturnType<typeof ruleOfLawLoaders> & ReturnType<typeof proposalLoaders> & ReturnType<typeof surveyLoaders> & {
+  } & ReturnType<typeof ruleOfLawLoaders> & ReturnType<typeof proposalLoaders> & ReturnType<typeof surveyLoaders> & ReturnType<typeof supervisionLoaders> & {
     building: DataLoader<string, BuildingRow | null>;
     buildingHelpers: DataLoader<string, string[]>;
     buildingsOfGrid: DataLoader<string, BuildingRow[]>;
@@ -108,12 +112,14 @@ export function buildContext(deps: GovernanceDeps) {
       imports: () => deps.imports,
       proposals: () => new ProposalService(db, p, base.clock),
       surveys: () => new SurveyService(db, p, base.clock),
+      supervision: () => new SupervisionService(db, p, base.clock),
       loaders: (c) => {
         const meetings = once(() => meetingLoaders(c.party, c.listItems));
         const notices = once(() => noticeLoaders(c.notices));
         const rol = once(() => ruleOfLawLoaders(c.ruleOfLaw));
         const deliberation = once(() => proposalLoaders(c.proposals));
         const surveys = once(() => surveyLoaders(c.surveys));
+        const supervision = once(() => supervisionLoaders(c.supervision));
         return lazyObject<GovernanceContext['loaders']>({
           grid: () => byIdLoader((ids) => c.grids.byIds(ids)),
           microIssue: () => byIdLoader((ids) => c.microIssues.byIds(ids)),
@@ -139,6 +145,9 @@ export function buildContext(deps: GovernanceDeps) {
           surveyQuestions: () => surveys().surveyQuestions,
           surveyRespondents: () => surveys().surveyRespondents,
           surveyAnsweredByMe: () => surveys().surveyAnsweredByMe,
+          finding: () => supervision().finding,
+          openFindingsOfListItem: () => supervision().openFindingsOfListItem,
+          openFindingsOfNotice: () => supervision().openFindingsOfNotice,
           building: () => byIdLoader((ids) => c.buildings.byIds(ids)),
           buildingHelpers: () => new DataLoader<string, string[]>(async (ids) => {
             const rows = await c.buildings.helpers(ids);

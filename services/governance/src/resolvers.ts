@@ -17,9 +17,10 @@ import { modelResidentResolvers } from './model-resident/model-resident.resolver
 import { importResolvers } from './import/import.resolvers';
 import { proposalResolvers } from './proposal/proposal.resolvers';
 import { surveyResolvers } from './survey/survey.resolvers';
+import { supervisionResolvers } from './supervision/supervision.resolvers';
 
 const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, noticeResolvers, ruleOfLawResolvers, modelResidentResolvers, pointsResolvers, importResolvers,
-  proposalResolvers, surveyResolvers];
+  proposalResolvers, surveyResolvers, supervisionResolvers];
 
 export const resolvers = {
   ...enumResolvers,
@@ -43,12 +44,12 @@ export const resolvers = {
   MicroIssueOutcome: microIssueResolvers.MicroIssueOutcome,
   ListKind: listItemResolvers.ListKind,
   ListItemStatus: listItemResolvers.ListItemStatus,
-  ListItem: listItemResolvers.ListItem,
+  ListItem: { ...listItemResolvers.ListItem, openFindings: supervisionResolvers.openFindings.ListItem },
   PartyOrganization: partyResolvers.PartyOrganization,
   JointMeeting: partyResolvers.JointMeeting,
   NoticeCategory: noticeResolvers.NoticeCategory,
   NoticeStatus: noticeResolvers.NoticeStatus,
-  Notice: noticeResolvers.Notice,
+  Notice: { ...noticeResolvers.Notice, openFindings: supervisionResolvers.openFindings.Notice },
   NoticeReadRate: noticeResolvers.NoticeReadRate,
   LegalAdviserKind: ruleOfLawResolvers.LegalAdviserKind,
   MediationOutcome: ruleOfLawResolvers.MediationOutcome,
@@ -85,4 +86,9 @@ export const resolvers = {
   SurveyGroupResult: surveyResolvers.SurveyGroupResult,
   SurveyResults: surveyResolvers.SurveyResults,
   SurveyQuestionResult: surveyResolvers.SurveyQuestionResult,
+  FindingTarget: supervisionResolvers.FindingTarget,
+  FindingAction: supervisionResolvers.FindingAction,
+  FindingStatus: supervisionResolvers.FindingStatus,
+  SupervisoryMember: supervisionResolvers.SupervisoryMember,
+  SupervisionFinding: supervisionResolvers.SupervisionFinding,
 };

@@ -7,6 +7,7 @@ import { isUuid } from '../household/household.service';
 import { siteForWrite } from '../grid/grid.service';
 import { cursor, pageSize } from '../scope';
 import type { ListItemStatus, ListKind } from './list-item.entity';
+import { supervisedSites } from '../supervision/supervision.service';
 
 export interface ListItemRow {
   id: string;
@@ -79,7 +80,8 @@ export class ListItemService {
 
   /**
    * Officers: items of their sites and regions. Grid workers: grid-management items of the sites
-   * of their grids, and items they own. Unit members: items their unit owns. Everyone: items they own.
+   * of their grids, and items they own. Unit members: items their unit owns. Residents: items they own, and
+   * all of a site's items when they sit on its supervisory committee. Everyone: items they own.
    */
   private scope(n: number): { sql: string; params: unknown[] } {
     const p = this.principal;
@@ -95,6 +97,12 @@ export class ListItemService {
         };
       case 'unit_member':
         return { sql: `(l.owner_subject = $${n} OR l.owner_unit_id = ${uuidParam(n + 1)})`, params: [p.subject, p.unitId] };
+      case 'resident':
+        // A member of the site's supervisory committee (居监会) reviews all of its items.
+        return {
+          sql: `(l.owner_subject = $${n} OR l.site_id IN (${supervisedSites(n + 1)}))`,
+          params: [p.subject, p.residentId],
+        };
       default:
         return { sql: `l.owner_subject = $${n}`, params: [p.subject] };
     }

@@ -20,6 +20,7 @@ import { PointsBalanceFollowsLedger1764520100000 } from './1764520100000-points-
 import { ResidentLanguages1764530000000 } from './1764530000000-resident-languages';
 import { Proposals1764800000000 } from './1764800000000-proposals';
 import { Surveys1764800100000 } from './1764800100000-surveys';
+import { Supervision1764800200000 } from './1764800200000-supervision';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
@@ -45,4 +46,5 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   EventTraces1764700000000,
   Proposals1764800000000,
   Surveys1764800100000,
+  Supervision1764800200000,
 ];
