@@ -218,7 +218,11 @@ export const EVENTS = {
     producer: 'social-orgs',
     consumers: ['governance'],
     description: 'A resident attended a community activity (checked in); attendance earns points.',
-    payload: z.object({ attendanceId: id, activityId: id, organizationId: id, residentId: id, siteId: id, attendedAt: isoDateTime, activityKind: z.string() }),
+    payload: z.object({
+      attendanceId: id, activityId: id, organizationId: id, residentId: id, siteId: id, attendedAt: isoDateTime, activityKind: z.string(),
+      /** A legal-study activity's topic (法治宣传: CIVIL_CODE, LEGAL_AID…): governance's 法治 indicator counts it. Added later, so optional. */
+      legalTopic: z.string().max(40).nullable().optional(),
+    }),
   }),
   'service.verified': defineEvent({
     version: 1,

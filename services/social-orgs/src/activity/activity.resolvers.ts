@@ -9,6 +9,7 @@ export const activityResolvers = {
     activity: (_: unknown, a: { id: string }, ctx: Ctx) => ctx.loaders.activity.load(a.id),
     activities: (_: unknown, a: Parameters<Svc['list']>[0], ctx: Ctx) => ctx.activities.list(a),
     activityRegistration: (_: unknown, a: { id: string }, ctx: Ctx) => ctx.loaders.registration.load(a.id),
+    culturalOfferings: (_: unknown, a: Parameters<Svc['culturalOfferings']>[0], ctx: Ctx) => ctx.activities.culturalOfferings(a),
     myActivityRegistrations: (_: unknown, __: unknown, ctx: Ctx) =>
       ctx.principal.role === 'resident' ? ctx.loaders.registrationsByResident.load(ctx.principal.residentId!) : [],
   },

@@ -11,6 +11,11 @@ export const ACTIVITY_KINDS = ['CULTURAL', 'COMPETITION', 'EDUCATION', 'HEALTH',
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 export type RegistrationStatus = 'REGISTERED' | 'WAITLISTED' | 'CANCELLED' | 'ATTENDED';
 
+/** 法治宣传 topics a legal-study activity carries. */
+export type LegalTopic = 'CIVIL_CODE' | 'PROPERTY_MANAGEMENT_REGULATIONS' | 'LEGAL_AID' | 'LABOUR_RIGHTS' | 'MARRIAGE_AND_FAMILY' | 'ANTI_FRAUD' | 'ANTI_DRUG' | 'OTHER';
+/** The cultural product an activity offers (文化惠民). */
+export type CulturalForm = 'FILM' | 'PERFORMANCE' | 'LIBRARY' | 'EXHIBITION' | 'OTHER';
+
 export interface ActivityRow {
   id: string;
   seq: string;
@@ -19,6 +24,8 @@ export interface ActivityRow {
   siteId: string;
   title: string;
   kind: ActivityKind;
+  legalTopic: LegalTopic | null;
+  culturalForm: CulturalForm | null;
   startsAt: string;
   endsAt: string;
   capacity: number;
@@ -44,7 +51,7 @@ export interface RegistrationRow {
 }
 
 const ACTIVITY_COLUMNS = `a.id, a.seq, a.organization_id AS "organizationId", o.name AS "organizationName", a.site_id AS "siteId", a.title, a.kind,
-  ${iso('a.starts_at')} AS "startsAt", ${iso('a.ends_at')} AS "endsAt", a.capacity,
+  a.legal_topic AS "legalTopic", a.cultural_form AS "culturalForm", ${iso('a.starts_at')} AS "startsAt", ${iso('a.ends_at')} AS "endsAt", a.capacity,
   (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status IN ('REGISTERED', 'ATTENDED'))::int AS "registeredCount",
   (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status = 'WAITLISTED')::int AS "waitlistCount",
   (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status = 'ATTENDED')::int AS "attendedCount"`;
@@ -112,7 +119,11 @@ export class ActivityService {
     return toPage(rows, limit, count);
   }
 
-  async create(input: { organizationId?: string | null; siteId: string; title: string; kind: ActivityKind; startsAt: string; endsAt: string; capacity: number }): Promise<ActivityRow> {
+  async create(input: {
+    organizationId?: string | null; siteId: string; title: string; kind: ActivityKind; startsAt: string; endsAt: string; capacity: number;
+    legalTopic?: LegalTopic | null; culturalForm?: CulturalForm | null;
+  }): Promise<ActivityRow> {
+    if (input.culturalForm && input.kind !== 'CULTURAL') throw new InputError('input.culturalForm', 'A cultural form belongs to a CULTURAL activity.', 'KIND');
     const orgId = await organizationToManage(this.db, this.principal, input.organizationId);
     if (!isUuid(input.siteId)) throw new InputError('input.siteId', 'Give the id of a resettlement site (安置点).', 'FORMAT');
     // Only at a site of a region the organization serves (and, for an officer, in their scope): attendance earns points there.
@@ -126,13 +137,32 @@ export class ActivityService {
     checkCapacity(input.capacity, 'input.capacity');
     const id = await this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO activity (organization_id, site_id, title, kind, starts_at, ends_at, capacity) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [orgId, input.siteId, title, input.kind, startsAt, endsAt, input.capacity],
+        `INSERT INTO activity (organization_id, site_id, title, kind, starts_at, ends_at, capacity, legal_topic, cultural_form)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+        [orgId, input.siteId, title, input.kind, startsAt, endsAt, input.capacity, input.legalTopic ?? null, input.culturalForm ?? null],
       );
       await audit(m, this.principal, { action: 'activity.create', entityType: 'Activity', entityId: id, organizationId: orgId });
       return id as string;
     });
     return (await this.byIds([id]))[0];
+  }
+
+  /**
+   * 文化惠民 — the cultural products offered per site and month (films, performances, reading rooms…):
+   * how many activities of each form started in the month and how many people attended them, within
+   * the caller's activity scope. One statement.
+   */
+  culturalOfferings(args: { month: string; siteId?: string | null }) {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(args.month)) throw new InputError('month', 'A month is YYYY-MM.', 'FORMAT');
+    const s = activityScope(this.principal, 3);
+    return this.db.query(
+      `SELECT a.site_id AS "siteId", a.cultural_form AS "form", count(*)::int AS "activityCount",
+              sum((SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status = 'ATTENDED'))::int AS "attendance"
+         FROM activity a
+        WHERE a.cultural_form IS NOT NULL AND to_char(a.starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') = $1
+          AND ($2::text IS NULL OR a.site_id = ${uuidParam(2)}) AND ${s.sql}
+        GROUP BY a.site_id, a.cultural_form ORDER BY a.site_id, a.cultural_form`,
+      [args.month, args.siteId ?? null, ...s.params]);
   }
 
   /**
@@ -231,9 +261,9 @@ export class ActivityService {
       if (reg.status !== 'REGISTERED') {
         throw new InputError('registrationId', `Only a registered participant can check in (this one is ${reg.status.toLowerCase()}).`, 'INVALID_TRANSITION');
       }
-      const [done] = returned<{ attendedAt: Date; siteId: string; kind: string }>(await m.query(
+      const [done] = returned<{ attendedAt: Date; siteId: string; kind: string; legalTopic: LegalTopic | null }>(await m.query(
         `UPDATE activity_registration r SET status = 'ATTENDED', attended_at = $2 FROM activity a
-         WHERE r.id = $1 AND a.id = r.activity_id RETURNING r.attended_at AS "attendedAt", a.site_id AS "siteId", a.kind`,
+         WHERE r.id = $1 AND a.id = r.activity_id RETURNING r.attended_at AS "attendedAt", a.site_id AS "siteId", a.kind, a.legal_topic AS "legalTopic"`,
         [reg.id, this.clock.now()],
       ));
       await publish(m, 'activity.attended', {
@@ -244,6 +274,7 @@ export class ActivityService {
         siteId: done.siteId,
         attendedAt: new Date(done.attendedAt).toISOString(),
         activityKind: done.kind,
+        legalTopic: done.legalTopic,
       });
       await audit(m, this.principal, { action: 'activity.check_in', entityType: 'ActivityRegistration', entityId: reg.id, organizationId: reg.organization_id });
     });
