@@ -85,4 +85,16 @@ describe('public disclosure notices (governance)', () => {
     expect(scope.errors![0].extensions?.code).toBe('FORBIDDEN');
     expect(await sys.sql(`SELECT count(*)::int AS n FROM governance.notice`)).toEqual(before);
   });
+
+  it('carries party-building (党建) and culture (文化) notices, listed by their category', async () => {
+    for (const [category, title] of [['PARTY_BUILDING', '党支部主题党日活动通知'], ['CULTURE', '周末广场电影放映']]) {
+      dataOf(await sys.query(CREATE, { i: { siteIds: [n.siteId], category, title, body: '欢迎居民参加' } }, n.officer));
+    }
+    const byCategory = async (category: string) => dataOf(await sys.query(`query($c: NoticeCategory) { notices(category: $c) {
+      nodes { title category } } }`, { c: category }, tokens[0])).notices.nodes;
+    expect(await byCategory('PARTY_BUILDING')).toEqual([{ title: '党支部主题党日活动通知', category: 'PARTY_BUILDING' }]);
+    expect(await byCategory('CULTURE')).toEqual([{ title: '周末广场电影放映', category: 'CULTURE' }]);
+    const bad = await sys.query(CREATE, { i: { siteIds: [n.siteId], category: 'GOSSIP', title: 'x', body: 'x' } }, n.officer);
+    expect(bad.errors?.[0].extensions?.code).toMatch(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/);
+  });
 });

@@ -6,7 +6,8 @@ import type { CreateNoticeInput, NoticeRow, NoticeService } from './notice.servi
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export const noticeResolvers = {
-  NoticeCategory: { FINANCE: 'finance', SUBSIDY: 'subsidy', POINTS: 'points', RESOLUTION: 'resolution', AFFAIRS: 'affairs', OTHER: 'other' },
+  NoticeCategory: { FINANCE: 'finance', SUBSIDY: 'subsidy', POINTS: 'points', RESOLUTION: 'resolution', AFFAIRS: 'affairs',
+    PARTY_BUILDING: 'party_building', CULTURE: 'culture', OTHER: 'other' },
   NoticeStatus: { SCHEDULED: 'scheduled', PUBLISHED: 'published', WITHDRAWN: 'withdrawn' },
   Query: {
     notice: (_: unknown, a: { id: string }, ctx: GovernanceContext) => ctx.loaders.notice.load(a.id),
