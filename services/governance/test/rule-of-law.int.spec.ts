@@ -22,12 +22,13 @@ describe('rule of law (governance)', () => {
     const [hhB] = await sys.sql(`SELECT id FROM governance.household WHERE site_id = $1`, [n.siteIds[1]]);
     const [rb] = await registerResidents(sys, n.provinceToken, [{ householdId: hhB.id, seq: 20 }]);
     outsider = await tokenFor({ role: 'resident', resident: rb, sites: [n.siteIds[1]] });
+    // The adviser every visit and case below names (so each test runs alone, `-t`); the first test checks it.
+    adviserId = dataOf(await sys.query(`mutation($i: RegisterLegalAdviserInput!) { registerLegalAdviser(input: $i) { id } }`,
+      { i: { regionCode: '530102', name: '陈律师', kind: 'PUBLIC_LAWYER', organization: '五华区司法局', siteIds: [n.siteId] } }, county)).registerLegalAdviser.id;
   });
   afterAll(() => sys?.stop());
 
   it('registers a legal adviser for a site; residents of the site see them', async () => {
-    adviserId = dataOf(await sys.query(`mutation($i: RegisterLegalAdviserInput!) { registerLegalAdviser(input: $i) { id } }`,
-      { i: { regionCode: '530102', name: '陈律师', kind: 'PUBLIC_LAWYER', organization: '五华区司法局', siteIds: [n.siteId] } }, county)).registerLegalAdviser.id;
     expect(dataOf(await sys.query(`query($s: ID!) { legalAdvisers(siteId: $s) { name kind organization sites { name } } }`, { s: n.siteId }, residents[0])).legalAdvisers)
       .toEqual([{ name: '陈律师', kind: 'PUBLIC_LAWYER', organization: '五华区司法局', sites: [{ name: '安置点1' }] }]);
     expect(dataOf(await sys.query(`query($s: ID!) { legalAdvisers(siteId: $s) { name } }`, { s: n.siteId }, outsider)).legalAdvisers).toEqual([]);
