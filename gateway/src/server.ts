@@ -64,7 +64,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const metrics = new ProcessMetrics({ service: 'gateway', process: 'gateway' });
   const fetchMetrics = subgraphFetchMetrics(metrics);
   // @apollo/gateway otherwise sends usage metrics of this host to Apollo's servers abroad every hour:
-  // a government platform's data stays home (and the exporter's timers and flush cost CPU and shutdown time).
+  // a government platform's data stays home (and the exporter's timers and flush cost CPU and shutdown time;
+  // the export still in flight after stop() kept jest workers from exiting).
   process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl,

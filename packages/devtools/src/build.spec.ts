@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import IORedis from 'ioredis';
-import { TEST_PG_SERVER, TEST_REDIS_URL, admin, dataOf, deleteKeys, freePort, gql, nationalId, testDatabaseName, testQueuePrefix, tokenFor, until } from '@anju/testing';
+import { TEST_PG_SERVER, TEST_REDIS_URL, admin, dataOf, deleteKeys, freePort, gql, stopChild, nationalId, testDatabaseName, testQueuePrefix, tokenFor, until } from '@anju/testing';
 import { PROCESSES } from './start/processes';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -19,12 +19,7 @@ describe('the compiled build', () => {
   const prefix = testQueuePrefix();
 
   afterAll(async () => {
-    if (start && start.exitCode === null && start.signalCode === null) {
-      const gone = new Promise((r) => start!.once('exit', r));
-      start.kill('SIGTERM');
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 30_000))]);
-      if (start.exitCode === null) start.kill('SIGKILL');
-    }
+    await stopChild(start);
     await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     const redis = new IORedis(TEST_REDIS_URL);
     try {

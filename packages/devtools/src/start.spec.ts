@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import IORedis from 'ioredis';
-import { TEST_PG_SERVER, TEST_REDIS_URL, admin, deleteKeys, freePort, testDatabaseName, testQueuePrefix, until, withClient } from '@anju/testing';
+import { TEST_PG_SERVER, TEST_REDIS_URL, admin, deleteKeys, freePort, stopChild, testDatabaseName, testQueuePrefix, until, withClient } from '@anju/testing';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -18,12 +18,7 @@ describe('pnpm start', () => {
   const cleanups: (() => Promise<unknown> | unknown)[] = [];
 
   afterEach(async () => {
-    if (start && start.exitCode === null && start.signalCode === null) {
-      const gone = new Promise((r) => start!.once('exit', r));
-      start.kill('SIGTERM');
-      await Promise.race([gone, new Promise((r) => setTimeout(r, 30_000))]);
-      if (start.exitCode === null) start.kill('SIGKILL');
-    }
+    await stopChild(start);
     for (const c of cleanups.splice(0).reverse()) await c();
     start = undefined;
     output = '';

@@ -27,6 +27,24 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20
 }
 
 /**
+ * Stops a child process: SIGTERM, then SIGKILL when it is still there after `graceMs`; resolves
+ * once it has exited. Leaves no timer behind: a pending one keeps the jest worker alive after its
+ * last file ("A worker process has failed to exit gracefully").
+ */
+export async function stopChild(child: ChildProcess | undefined, graceMs = 30_000): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const late = await Promise.race([gone.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)))]);
+  clearTimeout(timer);
+  if (late) {
+    child.kill('SIGKILL');
+    await gone;
+  }
+}
+
+/**
  * A redis-server of the test's own on a spare port, to stop, flush and restart without touching
  * the shared one. Nothing is kept on disk, like the machine's Redis.
  */
