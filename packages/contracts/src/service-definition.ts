@@ -41,7 +41,8 @@ export interface ServiceDefinition<C extends PlatformConfig = PlatformConfig> {
 /** Checks at load that the definition names a service of the catalog, so a typo fails at once. */
 export function defineService<C extends PlatformConfig>(def: ServiceDefinition<C>): ServiceDefinition<C> {
   if (declarationOf(def.declaration.name) !== def.declaration) {
-    throw new Error(`service "${def.declaration.name}": its declaration is not the catalog's (packages/contracts/src/services.ts)`);
+    const { name } = def.declaration;
+    throw new Error(`service "${name}": its declaration is not the catalog's (packages/contracts/src/services.ts)`);
   }
   return def;
 }
@@ -70,6 +71,8 @@ export async function startWorker<C extends PlatformConfig>(
 /** The port a service's config holds under `setting` (a declared port setting the service's settings must define). */
 export function portOf(config: PlatformConfig, setting: string): number {
   const port = (config as unknown as Record<string, unknown>)[setting];
-  if (typeof port !== 'number') throw new Error(`the config has no port setting ${setting}: add it to the service's settings`);
+  if (typeof port !== 'number') {
+    throw new Error(`the config has no port setting ${setting}: add it to the service's settings`);
+  }
   return port;
 }

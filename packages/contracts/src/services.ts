@@ -48,7 +48,9 @@ function declare<N extends string>(
       entry: `${dir}/src/api.ts`, schemaFile: `${dir}/schema.graphql`,
       portSetting: `${settingPrefix}_PORT`, defaultPort: ports.api, urlSetting: `${settingPrefix}_URL`,
     },
-    worker: { entry: `${dir}/src/worker.ts`, portSetting: `${settingPrefix}_WORKER_HEALTH_PORT`, defaultPort: ports.worker },
+    worker: {
+      entry: `${dir}/src/worker.ts`, portSetting: `${settingPrefix}_WORKER_HEALTH_PORT`, defaultPort: ports.worker,
+    },
   };
 }
 

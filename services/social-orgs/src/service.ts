@@ -4,7 +4,10 @@ import { socialOrgsData } from './data-source';
 import { handlers } from './handlers';
 import { tasks } from './tasks';
 
-/** Social organisations (社会组织): NGOs, activities, casework, services and contracts; partner NGOs may call it directly. */
+/**
+ * Social organisations (社会组织): NGOs, activities, casework, services and contracts; partner NGOs
+ * may call it directly.
+ */
 export const service = defineService({
   declaration: declarationOf('social-orgs'),
   loadConfig: loadSocialOrgsConfig,

@@ -34,7 +34,10 @@ export const PROCESSES: readonly ProcessDefinition[] = [
     name: `${tag}-worker`, service: name, kind: 'worker', entry: worker.entry,
     portSetting: worker.portSetting, defaultPort: worker.defaultPort,
   })),
-  { name: 'gateway', service: 'gateway', kind: 'gateway', entry: 'gateway/src/server.ts', portSetting: 'GATEWAY_PORT', defaultPort: 4000 },
+  {
+    name: 'gateway', service: 'gateway', kind: 'gateway', entry: 'gateway/src/server.ts',
+    portSetting: 'GATEWAY_PORT', defaultPort: 4000,
+  },
 ];
 
 /** The port settings of the table, so `loadConfig` reads (and checks) any override once. */

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { audit, exportRoute, provinceMonth, type FileRequest, type FileRoute } from '@anju/kit';
+import { audit, exportRoute, provinceMonth, type FileRequest, type FileRoute, PROVINCE_ZONE_SQL } from '@anju/kit';
 import { scopeSql } from '../scope';
 import { siteInScope } from '../points/points-scope';
 import { PointsReportService, type MonthlyTotalRow } from '../points/points-report.service';
@@ -117,8 +117,8 @@ export function governanceExports(db: DataSource): FileRoute[] {
         const n = scope.params.length;
         return db.query(
           `SELECT t.id, s.name AS "siteName", g.name AS "gridName", t.kind, t.title, t.status,
-                  to_char(t.opened_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS "openedAt", to_char(t.due_on, 'YYYY-MM-DD') AS "dueOn",
-                  to_char(t.done_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS "doneAt"
+                  to_char(t.opened_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "openedAt", to_char(t.due_on, 'YYYY-MM-DD') AS "dueOn",
+                  to_char(t.done_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "doneAt"
              FROM grid_task t JOIN site s ON s.id = t.site_id LEFT JOIN grid g ON g.id = t.grid_id
             WHERE ${scope.sql} AND ($${n + 1}::uuid IS NULL OR t.site_id = $${n + 1}::uuid) AND ($${n + 2}::uuid IS NULL OR t.id > $${n + 2}::uuid)
             ORDER BY t.id LIMIT ${PAGE}`,

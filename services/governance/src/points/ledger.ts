@@ -1,4 +1,4 @@
-import { isUuid, PROVINCE_ZONE_SQL } from '@anju/kit';
+import { isUuid, provinceDate, PROVINCE_ZONE_SQL } from '@anju/kit';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -215,7 +215,7 @@ export async function creditFromEvent(m: EntityManager, c: EventCredit): Promise
 
 /** The province's day and month of an instant (Asia/Shanghai: UTC+8, no daylight saving). */
 function provinceDayOf(at: string): { day: string; month: string } {
-  const day = new Date(new Date(at).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  const day = provinceDate(new Date(at));
   return { day, month: day.slice(0, 7) };
 }
 
@@ -260,11 +260,11 @@ export async function creditFromEvents(m: EntityManager, credits: Omit<EventCred
   const used = new Map<string, number>();
   if (capped.length) {
     const rows: { resident_id: string; rule_id: string; day: string; points: number }[] = await m.query(
-      `SELECT e.resident_id, e.rule_id, to_char(e.occurred_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS day, sum(e.points)::int AS points
+      `SELECT e.resident_id, e.rule_id, to_char(e.occurred_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD') AS day, sum(e.points)::int AS points
          FROM points_entry e JOIN unnest($1::uuid[], $2::uuid[], $3::text[]) AS k(resident_id, rule_id, month)
            ON e.resident_id = k.resident_id AND e.rule_id = k.rule_id
-          AND e.occurred_at >= (to_date(k.month, 'YYYY-MM')::timestamp AT TIME ZONE 'Asia/Shanghai')
-          AND e.occurred_at < ((to_date(k.month, 'YYYY-MM') + interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai')
+          AND e.occurred_at >= (to_date(k.month, 'YYYY-MM')::timestamp AT TIME ZONE ${PROVINCE_ZONE_SQL})
+          AND e.occurred_at < ((to_date(k.month, 'YYYY-MM') + interval '1 month')::timestamp AT TIME ZONE ${PROVINCE_ZONE_SQL})
         WHERE e.kind = 'credit'
         GROUP BY 1, 2, 3`,
       (() => {

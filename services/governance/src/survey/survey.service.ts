@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   ConflictError, ForbiddenError, InputError, NotFoundError, audit, coversPlace, requireRole, returning,
-  type Clock, type Principal,
+  type Clock, type Principal, PROVINCE_ZONE_SQL,
 } from '@anju/kit';
 import { SurveyNeed, publishSelect } from '@anju/contracts';
 import { isUuid } from '../household/household.service';
@@ -39,7 +39,7 @@ export async function closeSurveys(m: EntityManager, now: Date, ids: string[] | 
   // One event per survey and need named at least once, summed over the buildings.
   await publishSelect(m, 'survey.needs_reported',
     `SELECT c.id AS "surveyId", c.site_id AS "siteId", c.region_code AS "regionCode", t.answer AS need, sum(t.count)::int AS residents,
-            to_char($1::timestamptz AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD') AS "closedOn"
+            to_char($1::timestamptz AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD') AS "closedOn"
        FROM closed c JOIN survey_question q ON q.survey_id = c.id AND q.kind = 'need'
        JOIN survey_tally t ON t.survey_id = c.id AND t.question_no = q.no
       GROUP BY c.id, c.site_id, c.region_code, t.answer`,

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { InputError, audit, exportRoute, isUuid, type FileRoute } from '@anju/kit';
+import { InputError, audit, exportRoute, isUuid, type FileRoute, PROVINCE_ZONE_SQL } from '@anju/kit';
 import { registrationScope } from './activity.service';
 
 interface RosterLine {
@@ -32,9 +32,9 @@ export function rosterExport(db: DataSource): FileRoute {
       const s = registrationScope(req.principal, 1);
       const n = s.params.length;
       return db.query(
-        `SELECT r.seq::text AS seq, a.title, to_char(a.starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS "startsAt", r.participant_name AS name,
-                r.contact_masked AS contact, r.status, to_char(r.registered_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS "registeredAt",
-                to_char(r.attended_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI') AS "attendedAt"
+        `SELECT r.seq::text AS seq, a.title, to_char(a.starts_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "startsAt", r.participant_name AS name,
+                r.contact_masked AS contact, r.status, to_char(r.registered_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "registeredAt",
+                to_char(r.attended_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "attendedAt"
            FROM activity_registration r JOIN activity a ON a.id = r.activity_id
           WHERE ${s.sql} AND ($${n + 1}::uuid IS NULL OR r.activity_id = $${n + 1}::uuid) AND ($${n + 2}::bigint IS NULL OR r.seq > $${n + 2}::bigint)
           ORDER BY r.seq LIMIT 2000`,
