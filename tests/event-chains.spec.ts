@@ -203,6 +203,39 @@ describe('event chains of the catalog, producer to consumer', () => {
     expect(await points(residentId)).toEqual([{ event: 'activity.attended', eventId, points: 10 }]);
   });
 
+  /** An activity of a new NGO at the neighbourhood's site, starting in three days, with `capacity` places. */
+  const activityWithPlaces = async (capacity: number) => {
+    const o = await twoOrganizations(sys, n.provinceToken);
+    const startsAt = new Date(sys.clock.now().getTime() + 3 * 86_400_000);
+    const act = dataOf(await sys.query(`mutation($i: CreateActivityInput!) { createActivity(input: $i) { id } }`,
+      { i: { siteId: n.siteId, title: '健康讲座', kind: 'HEALTH', startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 7_200_000).toISOString(), capacity } }, o.ngoA)).createActivity;
+    const register = async (residentId: string) => dataOf(await sys.query(`mutation($i: RegisterForActivityInput!) { registerForActivity(input: $i) { id } }`,
+      { i: { activityId: act.id, residentId, participantName: '链路居民' } }, o.ngoA)).registerForActivity.id as string;
+    return { o, act, register };
+  };
+  const inbox = (residentId: string) =>
+    sys.sql(`SELECT kind, entity_id AS "entityId" FROM governance.notification WHERE recipient = $1 ORDER BY kind`, [`resident:${residentId}`]);
+
+  chain('activity.registration.confirmed', async () => {
+    const { residentId } = await newResident();
+    await sys.waitForIdle(); // social-orgs learns the resident's site from resident.registered
+    const { act, register } = await activityWithPlaces(5);
+    const registrationId = await register(residentId);
+    await delivered('activity.registration.confirmed', { registrationId, promotedFromWaitlist: false });
+    expect(await inbox(residentId)).toEqual([{ kind: 'activity_registration_confirmed', entityId: act.id }]);
+  });
+
+  chain('activity.registration.cancelled', async () => {
+    const { residentId } = await newResident();
+    await sys.waitForIdle();
+    const { o, register } = await activityWithPlaces(5);
+    const registrationId = await register(residentId);
+    dataOf(await sys.query(`mutation($id: ID!) { cancelActivityRegistration(registrationId: $id) { id } }`, { id: registrationId }, o.ngoA));
+    await delivered('activity.registration.cancelled', { registrationId });
+    expect(await sys.sql(`SELECT cancelled_at IS NOT NULL AS cancelled FROM governance.activity_reminder WHERE registration_id = $1`, [registrationId]))
+      .toEqual([{ cancelled: true }]);
+  });
+
   chain('service.verified', async () => {
     const { residentId } = await newResident();
     await sys.waitForIdle();

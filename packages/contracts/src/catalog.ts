@@ -224,6 +224,28 @@ export const EVENTS = {
       legalTopic: z.string().max(40).nullable().optional(),
     }),
   }),
+  'activity.registration.confirmed': defineEvent({
+    version: 1,
+    producer: 'social-orgs',
+    consumers: ['governance'],
+    description: 'A resident has a place at a community activity: registered with a place free, or promoted from the waiting list (候补转正). Governance notifies them and reminds them the day before.',
+    payload: z.object({
+      registrationId: id, activityId: id, organizationId: id, residentId: id, siteId: id,
+      /** The activity's title and organizer's name: public facts, shown in the notification. */
+      title: z.string().min(1).max(200),
+      organizationName: z.string().min(1).max(200),
+      startsAt: isoDateTime,
+      endsAt: isoDateTime,
+      promotedFromWaitlist: z.boolean(),
+    }),
+  }),
+  'activity.registration.cancelled': defineEvent({
+    version: 1,
+    producer: 'social-orgs',
+    consumers: ['governance'],
+    description: 'A resident’s place or waiting-list entry at an activity was cancelled: no reminder goes out for it.',
+    payload: z.object({ registrationId: id, activityId: id, residentId: id, cancelledAt: isoDateTime }),
+  }),
   'service.verified': defineEvent({
     version: 1,
     producer: 'matching',

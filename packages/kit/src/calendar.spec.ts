@@ -1,4 +1,6 @@
-import { addDays, addMonths, addYears, ageOn, provinceDate, provinceMonth, startOfProvinceDay, startOfProvinceMonth } from './calendar';
+import {
+  addDays, addMonths, addYears, ageOn, provinceDate, provinceMonth, provinceTimeOfDay, quietHoursEnd, startOfProvinceDay, startOfProvinceMonth,
+} from './calendar';
 
 describe('the province calendar (Asia/Shanghai, UTC+8, no DST)', () => {
   it('puts an instant on the Yunnan day and month, not the UTC one', () => {
@@ -43,5 +45,19 @@ describe('the province calendar (Asia/Shanghai, UTC+8, no DST)', () => {
         for (const n of [0, 1, 15, 16, 18]) expect([today, birth, n, birth <= addYears(today, -n)]).toEqual([today, birth, n, ageOn(birth, today) >= n]);
       }
     }
+  });
+
+  it('reads the time of day and quiet hours in Yunnan, across midnight and a year\'s turn', () => {
+    expect(provinceTimeOfDay(new Date('2026-12-31T15:59:00Z'))).toBe('23:59');
+    const night = (iso: string) => quietHoursEnd(new Date(iso), 22 * 60, 7 * 60)?.toISOString() ?? null;
+    expect(night('2026-12-31T14:00:00Z')).toBe('2026-12-31T23:00:00.000Z'); // 22:00 → 07:00 next morning
+    expect(night('2026-12-31T16:30:00Z')).toBe('2026-12-31T23:00:00.000Z'); // 00:30 on 1 January
+    expect(night('2026-12-31T22:59:59Z')).toBe('2026-12-31T23:00:00.000Z');
+    expect(night('2026-12-31T23:00:00Z')).toBeNull(); // 07:00: awake
+    expect(night('2026-12-31T13:59:00Z')).toBeNull(); // 21:59
+    const lunch = (iso: string) => quietHoursEnd(new Date(iso), 12 * 60, 14 * 60)?.toISOString() ?? null;
+    expect(lunch('2027-01-01T05:00:00Z')).toBe('2027-01-01T06:00:00.000Z'); // 13:00 → 14:00
+    expect(lunch('2027-01-01T06:00:00Z')).toBeNull();
+    expect(quietHoursEnd(new Date('2027-01-01T05:00:00Z'), 600, 600)).toBeNull();
   });
 });

@@ -16,6 +16,28 @@ export function provinceDate(at: Date): string {
   return new Date(at.getTime() + OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The time of day an instant falls at in the province: `HH:MM` (quiet hours, messages to residents). */
+export function provinceTimeOfDay(at: Date): string {
+  return new Date(at.getTime() + OFFSET_MS).toISOString().slice(11, 16);
+}
+
+/**
+ * Quiet hours (免打扰) from `startMinute` to `endMinute` after midnight, province time; an end before
+ * the start runs into the next morning (22:00–07:00). Returns the instant the quiet window holding
+ * `at` ends, or null when `at` is outside it (or the window is empty).
+ */
+export function quietHoursEnd(at: Date, startMinute: number, endMinute: number): Date | null {
+  if (startMinute === endMinute) return null;
+  const minute = Math.floor(((at.getTime() + OFFSET_MS) % DAY_MS) / 60_000);
+  const inside = startMinute < endMinute
+    ? minute >= startMinute && minute < endMinute
+    : minute >= startMinute || minute < endMinute;
+  if (!inside) return null;
+  const dayStart = startOfProvinceDay(provinceDate(at)).getTime();
+  const end = dayStart + endMinute * 60_000;
+  return new Date(end > at.getTime() ? end : end + DAY_MS);
+}
+
 /** The month an instant falls in, in the province: `YYYY-MM`. */
 export function provinceMonth(at: Date): string {
   return provinceDate(at).slice(0, 7);

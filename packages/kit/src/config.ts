@@ -145,7 +145,7 @@ export type IssuerConfig = ConfigOf<typeof issuerSettings>;
 /**
  * Keys of personal data at rest, declared only by the services that seal or open ID numbers and
  * phones, and read (`personalDataKeys`) only by the processes that do: a process that never opens
- * one (governance's worker) runs without them.
+ * one (governance's worker, unless it sends SMS) runs without them.
  */
 export const personalDataSettings = {
   PII_ENCRYPTION_KEY: hexKey('AES-256-GCM key for ID numbers and phones at rest; required by the process that seals and opens them'),

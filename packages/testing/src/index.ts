@@ -10,3 +10,4 @@ export * from './oidc-provider';
 export * from './files';
 export * from './event-order';
 export * from './traces';
+export * from './fake-messaging-provider';

@@ -1,3 +1,4 @@
+import { notificationSettings } from './notification/notification.config';
 import { loadConfig, personalDataSettings, platformSettings, setting, type ConfigOf } from '@anju/kit';
 
 export const governanceSettings = {
@@ -10,6 +11,8 @@ export const governanceSettings = {
   GOVERNANCE_IMPORT_WORKER_HEALTH_PORT: setting.port(4201, 'HTTP port of the import worker’s /health and /ready (import-worker.ts)'),
   IMPORTS_IN_API: setting.bool(true, 'the subgraph runs import jobs itself; false where import-worker.ts runs them (a bounded API heap)'),
   NATIONAL_ID_LOOKUPS_PER_DAY: setting.int(20, 'lookups by full ID number (finds, duplicate registrations) one user may make per day', 1, 10_000),
+  // Notifications' push senders (SMS, WeChat) and their rules: the worker sends.
+  ...notificationSettings,
 };
 export type GovernanceConfig = ConfigOf<typeof governanceSettings>;
 export const loadGovernanceConfig = (env?: Record<string, string | undefined>) => loadConfig(governanceSettings, env);

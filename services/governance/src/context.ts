@@ -28,6 +28,8 @@ import { SurveyService } from './survey/survey.service';
 import { surveyLoaders } from './survey/survey.resolvers';
 import { SupervisionService } from './supervision/supervision.service';
 import { supervisionLoaders } from './supervision/supervision.resolvers';
+import { NotificationService } from './notification/notification.service';
+import { notificationLoaders } from './notification/notification.resolvers';
 
 export interface GovernanceDeps {
   db: DataSource;
@@ -62,6 +64,8 @@ export interface GovernanceContext extends RequestBase {
   surveys: SurveyService;
   /** Supervision (居务监督委员会): committee members and their findings. */
   supervision: SupervisionService;
+  /** The caller's own inbox and notification preferences (消息通知). */
+  notifications: NotificationService;
   loaders: {
     grid: DataLoader<string, GridRow | null>;
     microIssue: DataLoader<string, MicroIssueRow | null>;
@@ -72,7 +76,8 @@ export interface GovernanceContext extends RequestBase {
     notice: DataLoader<string, NoticeRow | null>;
     noticeReadByMe: DataLoader<string, boolean>;
     noticeReadStats: DataLoader<string, { siteId: string; residents: number; read: number; rate: number }[] | null>;
-  } & ReturnType<typeof ruleOfLawLoaders> & ReturnType<typeof proposalLoaders> & ReturnType<typeof surveyLoaders> & ReturnType<typeof supervisionLoaders> & {
+  } & ReturnType<typeof ruleOfLawLoaders> & ReturnType<typeof proposalLoaders> & ReturnType<typeof surveyLoaders> & ReturnType<typeof supervisionLoaders>
+    & ReturnType<typeof notificationLoaders> & {
     building: DataLoader<string, BuildingRow | null>;
     buildingHelpers: DataLoader<string, string[]>;
     buildingsOfGrid: DataLoader<string, BuildingRow[]>;
@@ -113,6 +118,7 @@ export function buildContext(deps: GovernanceDeps) {
       proposals: () => new ProposalService(db, p, base.clock),
       surveys: () => new SurveyService(db, p, base.clock),
       supervision: () => new SupervisionService(db, p, base.clock),
+      notifications: () => new NotificationService(db, p, base.clock, vault),
       loaders: (c) => {
         const meetings = once(() => meetingLoaders(c.party, c.listItems));
         const notices = once(() => noticeLoaders(c.notices));
@@ -120,6 +126,7 @@ export function buildContext(deps: GovernanceDeps) {
         const deliberation = once(() => proposalLoaders(c.proposals));
         const surveys = once(() => surveyLoaders(c.surveys));
         const supervision = once(() => supervisionLoaders(c.supervision));
+        const inbox = once(() => notificationLoaders(c.notifications));
         return lazyObject<GovernanceContext['loaders']>({
           grid: () => byIdLoader((ids) => c.grids.byIds(ids)),
           microIssue: () => byIdLoader((ids) => c.microIssues.byIds(ids)),
@@ -148,6 +155,8 @@ export function buildContext(deps: GovernanceDeps) {
           finding: () => supervision().finding,
           openFindingsOfListItem: () => supervision().openFindingsOfListItem,
           openFindingsOfNotice: () => supervision().openFindingsOfNotice,
+          notification: () => inbox().notification,
+          notificationDeliveries: () => inbox().notificationDeliveries,
           building: () => byIdLoader((ids) => c.buildings.byIds(ids)),
           buildingHelpers: () => new DataLoader<string, string[]>(async (ids) => {
             const rows = await c.buildings.helpers(ids);

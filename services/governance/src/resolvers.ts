@@ -18,9 +18,10 @@ import { importResolvers } from './import/import.resolvers';
 import { proposalResolvers } from './proposal/proposal.resolvers';
 import { surveyResolvers } from './survey/survey.resolvers';
 import { supervisionResolvers } from './supervision/supervision.resolvers';
+import { notificationResolvers } from './notification/notification.resolvers';
 
 const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, noticeResolvers, ruleOfLawResolvers, modelResidentResolvers, pointsResolvers, importResolvers,
-  proposalResolvers, surveyResolvers, supervisionResolvers];
+  proposalResolvers, surveyResolvers, supervisionResolvers, notificationResolvers];
 
 export const resolvers = {
   ...enumResolvers,
@@ -91,4 +92,10 @@ export const resolvers = {
   FindingStatus: supervisionResolvers.FindingStatus,
   SupervisoryMember: supervisionResolvers.SupervisoryMember,
   SupervisionFinding: supervisionResolvers.SupervisionFinding,
+  NotificationKind: notificationResolvers.NotificationKind,
+  PushChannel: notificationResolvers.PushChannel,
+  DeliveryStatus: notificationResolvers.DeliveryStatus,
+  Notification: notificationResolvers.Notification,
+  NotificationDelivery: notificationResolvers.NotificationDelivery,
+  NotificationPreferences: notificationResolvers.NotificationPreferences,
 };

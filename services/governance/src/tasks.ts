@@ -1,4 +1,4 @@
-import type { ScheduledTask, ServiceRuntime } from '@anju/kit';
+import { PersonalDataVault, personalDataKeys, type ScheduledTask, type ServiceRuntime } from '@anju/kit';
 import type { GovernanceConfig } from './config';
 import { pointsExpiryTask } from './points/points-expiry.task';
 import { microIssueEscalationTask } from './micro-issue/micro-issue-escalation.task';
@@ -7,9 +7,15 @@ import { noticePublishTask } from './notice/notice-publish.task';
 import { residentRetentionTask } from './resident/resident-retention.task';
 import { proposalVoteCloseTask } from './proposal/proposal-close';
 import { surveyCloseTask } from './survey/survey-close.task';
+import { activityReminderTask } from './notification/activity-notifications';
+import { notificationDispatchTask } from './notification/notification-dispatch.task';
+import { dispatchRulesFromConfig, pushChannelsFromConfig } from './notification/notification.config';
 
 /** Governance's scheduled tasks, run by its worker at the process clock's "now" (tests run them with theirs). */
-export function tasks({ db, clock, config }: ServiceRuntime<GovernanceConfig>): ScheduledTask[] {
+export function tasks({ db, clock, config, logger }: ServiceRuntime<GovernanceConfig>): ScheduledTask[] {
+  // A push channel with a setting missing stops the worker here. The PII keys are loaded only when SMS is on:
+  // the SMS sender is the one place the worker opens a phone.
+  const channels = pushChannelsFromConfig(config, () => new PersonalDataVault(personalDataKeys(config)));
   return [
     pointsExpiryTask(db, clock),
     microIssueEscalationTask(db, clock),
@@ -18,5 +24,7 @@ export function tasks({ db, clock, config }: ServiceRuntime<GovernanceConfig>): 
     proposalVoteCloseTask(db, clock),
     surveyCloseTask(db, clock),
     residentRetentionTask(db, config.RETENTION_MOVED_OUT_DAYS, clock),
+    activityReminderTask(db, clock),
+    notificationDispatchTask(db, channels, dispatchRulesFromConfig(config), config.NOTIFY_DISPATCH_EVERY_MS, clock, logger),
   ];
 }

@@ -43,14 +43,29 @@ export async function deliver(sys: TestSystem, name: string, payload: Record<str
   return id;
 }
 
-/** A `query` over the test database with governance's search path, for calling scheduled tasks' run() directly. */
+/**
+ * A `query` over the test database with governance's search path, for calling scheduled tasks' run()
+ * directly; `transaction` runs its work on one connection between BEGIN and COMMIT (ROLLBACK on a throw).
+ */
 export function governanceSql(sys: TestSystem) {
+  const onClient = <T>(work: (c: { query: (t: string, p?: unknown[]) => Promise<any> }) => Promise<T>) =>
+    withClient(sys.db.url, async (c) => {
+      await c.query('SET search_path TO governance, public');
+      return work({ query: async (text: string, params: unknown[] = []) => (await c.query(text, params)).rows });
+    });
   return {
-    query: (text: string, params: unknown[] = []) =>
-      withClient(sys.db.url, async (c) => {
-        await c.query('SET search_path TO governance, public');
-        return (await c.query(text, params)).rows;
-      }),
+    query: (text: string, params: unknown[] = []) => onClient((c) => c.query(text, params)),
+    transaction: <T>(work: (m: { query: (t: string, p?: unknown[]) => Promise<any> }) => Promise<T>) => onClient(async (c) => {
+      await c.query('BEGIN');
+      try {
+        const result = await work(c);
+        await c.query('COMMIT');
+        return result;
+      } catch (err) {
+        await c.query('ROLLBACK');
+        throw err;
+      }
+    }),
   };
 }
 

@@ -5,6 +5,8 @@ import { microIssueResolved } from './micro-issue-resolved.handler';
 import { householdGapDetected } from './household-gap-detected.handler';
 import { householdGapClosed } from './household-gap-closed.handler';
 import { buildingGridChanged } from './building-grid-changed.handler';
+import { activityRegistrationConfirmed } from './activity-registration-confirmed.handler';
+import { activityRegistrationCancelled } from './activity-registration-cancelled.handler';
 
 /** Every event governance consumes; the worker refuses to start if this and the contract disagree. */
 export const handlers = [
@@ -12,4 +14,6 @@ export const handlers = [
   activityAttended, serviceVerified, trainingCompleted, microIssueResolved,
   // Grid-worker tasks (网格员任务) fed by other services' events.
   householdGapDetected, householdGapClosed, buildingGridChanged,
+  // Notifications (消息通知) of other services' facts.
+  activityRegistrationConfirmed, activityRegistrationCancelled,
 ];

@@ -22,6 +22,7 @@ import { Proposals1764800000000 } from './1764800000000-proposals';
 import { Surveys1764800100000 } from './1764800100000-surveys';
 import { Supervision1764800200000 } from './1764800200000-supervision';
 import { PartyAndCultureNotices1764900000000 } from './1764900000000-party-and-culture-notices';
+import { Notifications1764950000000 } from './1764950000000-notifications';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
@@ -49,4 +50,5 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   Surveys1764800100000,
   Supervision1764800200000,
   PartyAndCultureNotices1764900000000,
+  Notifications1764950000000,
 ];

@@ -1,11 +1,13 @@
 import type { DataSource } from 'typeorm';
 import {
   ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Clock, type Principal,
-  uuidsOf, audit, returning,
+  uuidsOf, audit,
 } from '@anju/kit';
 import { isUuid } from '../household/household.service';
 import { cursor, pageSize, type SqlRunner } from '../scope';
 import type { NoticeCategory, NoticeStatus } from './notice.entity';
+import { notifySelect } from '../notification/notify';
+import { NOTICE_PUBLISHED_NOTIFICATIONS } from '../notification/notice-publicity';
 
 export interface NoticeRow {
   id: string;
@@ -33,10 +35,13 @@ export interface CreateNoticeInput {
 
 /** Publishes every scheduled notice whose time has come (idempotent; set-based). */
 export async function publishDueNotices(db: SqlRunner, now: Date): Promise<{ published: number }> {
-  const rows: unknown = await db.query(
-    `UPDATE notice SET status = 'published', published_at = $1 WHERE status = 'scheduled' AND publish_at <= $1 RETURNING id`, [now],
-  );
-  return { published: returning(rows).length };
+  // Published and sent to the residents' inboxes and phones in one statement (多渠道宣传).
+  const { counted } = await notifySelect(db, NOTICE_PUBLISHED_NOTIFICATIONS, [now], now, {
+    count: 'published',
+    with: `published AS (
+      UPDATE notice SET status = 'published', published_at = $1 WHERE status = 'scheduled' AND publish_at <= $1 RETURNING id)`,
+  });
+  return { published: counted };
 }
 
 /**
@@ -139,6 +144,7 @@ export class NoticeService {
         category: input.category, title, body, publishAt, expiresAt, publishedAt: immediate ? now : null, createdBy: p.subject, siteIds,
       });
       for (const s of sites) await audit(m, p, { action: 'notice.create', entityType: 'Notice', entityId: id, siteId: s.id, regionCode: s.regionCode, detail: { category: input.category } });
+      if (immediate) await notifySelect(m, NOTICE_PUBLISHED_NOTIFICATIONS, [id], now, { with: `published AS (SELECT $1::uuid AS id)` });
       const [row] = await m.query(`SELECT ${COLUMNS} FROM notice n WHERE n.id = $1`, [id]);
       return row;
     });

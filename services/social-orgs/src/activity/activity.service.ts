@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   ConflictError, ForbiddenError, InputError, NotFoundError, type Clock, type Principal, uuidsOf, uuidParam, audit, maskPhoneInput,
 } from '@anju/kit';
-import { publish } from '@anju/contracts';
+import { publish, publishSelect } from '@anju/contracts';
 import {
   iso, isoDateTime, isUuid, organizationToManage, ownedScope, pageArgs, returned, scopedRow, servesRegion, siteRegion, text, toPage,
 } from '../shared/scope';
@@ -219,6 +219,8 @@ export class ActivityService {
       );
       if (!rows.length) throw new ConflictError('input.residentId', 'This resident is already registered or on the waiting list.', 'ALREADY_REGISTERED');
       await audit(m, p, { action: 'activity.register', entityType: 'ActivityRegistration', entityId: rows[0].id, organizationId: activity.organization_id, detail: { activityId: activity.id, status } });
+      // The resident is told (governance's inbox, SMS, WeChat) once they have a place; the waiting list waits for a promotion.
+      if (status === 'REGISTERED') await announcePlaces(m, `SELECT $1::uuid AS id, false AS promoted`, [rows[0].id]);
       return rows[0].id as string;
     });
     return (await this.registrationsByIds([id]))[0];
@@ -232,6 +234,9 @@ export class ActivityService {
         throw new InputError('registrationId', `A registration that is ${reg.status.toLowerCase()} cannot be cancelled.`, 'INVALID_TRANSITION');
       }
       await m.query(`UPDATE activity_registration SET status = 'CANCELLED', cancelled_at = now() WHERE id = $1`, [reg.id]);
+      await publish(m, 'activity.registration.cancelled', {
+        registrationId: reg.id, activityId: reg.activity_id, residentId: reg.resident_id, cancelledAt: this.clock.now().toISOString(),
+      });
       if (reg.status === 'REGISTERED') {
         const [{ free }] = await m.query(
           `SELECT a.capacity - (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status IN ('REGISTERED', 'ATTENDED'))::int AS free FROM activity a WHERE a.id = $1`,
@@ -303,9 +308,22 @@ function checkCapacity(capacity: number, field: string) {
 /** Moves up to `places` people from the waiting list to registered, first come first served. */
 async function promoteWaitlisted(m: EntityManager, activityId: string, places: number) {
   if (places <= 0) return;
-  await m.query(
-    `UPDATE activity_registration SET status = 'REGISTERED', promoted_at = now()
-     WHERE id IN (SELECT id FROM activity_registration WHERE activity_id = $1 AND status = 'WAITLISTED' ORDER BY seq LIMIT $2)`,
-    [activityId, places],
-  );
+  // Promoted and announced (activity.registration.confirmed, one per person) in one statement.
+  await announcePlaces(m, `SELECT id, true AS promoted FROM promoted`, [activityId, places],
+    `promoted AS (
+       UPDATE activity_registration SET status = 'REGISTERED', promoted_at = now()
+        WHERE id IN (SELECT id FROM activity_registration WHERE activity_id = $1 AND status = 'WAITLISTED' ORDER BY seq LIMIT $2)
+       RETURNING id)`);
+}
+
+/** Publishes `activity.registration.confirmed` for the registrations `which` selects (columns id, promoted). */
+function announcePlaces(m: EntityManager, which: string, params: unknown[], withCte?: string) {
+  return publishSelect(m, 'activity.registration.confirmed',
+    `SELECT r.id AS "registrationId", r.activity_id AS "activityId", r.organization_id AS "organizationId", r.resident_id AS "residentId",
+            a.site_id AS "siteId", a.title, o.name AS "organizationName",
+            to_char(a.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "startsAt",
+            to_char(a.ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "endsAt", w.promoted AS "promotedFromWaitlist"
+       FROM (${which}) w JOIN activity_registration r ON r.id = w.id JOIN activity a ON a.id = r.activity_id
+       JOIN organization o ON o.id = r.organization_id`,
+    params, withCte ? { with: withCte } : {});
 }
