@@ -12,6 +12,15 @@ const SKILLS = ['电工', '焊工', '家政服务', '中式烹调', '电子商�
 const WELFARE_POSTS = ['保洁员', '护林员', '治安巡逻员', '公共服务岗', '河道管理员', '楼栋管理员', '护路员'];
 const WORKSHOP_GOODS = ['服装加工', '竹编', '电子元件组装', '鞋帽加工', '刺绣', '食品包装'];
 const PROJECTS = ['食用菌种植基地', '中药材种植合作社', '生猪养殖合作社', '光伏扶贫电站', '蔬菜大棚', '花椒种植基地'];
+/** Each project's industry, form of organization, policy support and technical services, by its place in PROJECTS. */
+const PROJECT_FACTS: readonly (readonly [string, 'cooperative' | 'leading_enterprise' | 'workshop', string[], string[]])[] = [
+  ['食用菌', 'leading_enterprise', ['产业奖补资金', '贴息贷款'], ['菌种供应', '农技员驻点指导']],
+  ['中药材', 'cooperative', ['产业奖补资金'], ['种苗供应', '订单收购']],
+  ['生猪养殖', 'cooperative', ['贴息贷款', '政策性养殖保险'], ['防疫服务', '饲养技术培训']],
+  ['光伏发电', 'leading_enterprise', ['东西部协作资金'], ['运维服务']],
+  ['蔬菜种植', 'workshop', ['就业帮扶车间补贴'], ['大棚技术指导']],
+  ['花椒种植', 'cooperative', ['产业奖补资金'], ['修剪嫁接培训']],
+];
 const DESTINATIONS = ['广东省东莞市', '广东省深圳市', '浙江省宁波市', '浙江省义乌市', '福建省晋江市', '江苏省苏州市', '云南省昆明市', '上海市'];
 
 export interface Course { id: string; skill: string; provider: string; place: string; startsOn: string; endsOn: string; capacity: number; enrolled: number }
@@ -21,7 +30,9 @@ export interface Employer { id: string; name: string; kind: 'poverty_workshop' |
 export interface Posting { id: string; employerId: string | null; title: string; kind: 'regular' | 'public_welfare_post'; funding: string | null; termStart: string | null; termEnd: string | null; capacity: number; filled: number; wage: number }
 export interface Job { id: string; residentId: string; householdId: string; kind: string; employerId: string | null; postingId: string | null; destination: string | null; startedOn: string; endedOn: string | null; endReason: string | null; income: number }
 export interface Land { id: string; householdId: string; kind: 'contracted' | 'forest' | 'homestead'; area: number; state: 'idle' | 'leased' | 'pooled'; income: number }
-export interface Project { id: string; name: string; description: string }
+export interface Project {
+  id: string; name: string; description: string; industry: string; form: string; policySupport: string[]; technicalServices: string[];
+}
 export interface Link { projectId: string; householdId: string; dividend: number; linkedOn: string }
 
 export interface SiteEmployment {
@@ -59,8 +70,11 @@ export function siteEmployment(world: World, site: SitePlan, people: SitePeople)
   out.postings.push(...regular, ...welfare);
   const projectCount = r.int(1, 2);
   for (let i = 0; i < projectCount; i++) {
-    const name = `${site.name}${PROJECTS[(site.index + i) % PROJECTS.length]}`;
-    out.projects.push({ id: r.uuid(), name, description: '安置点配套产业，搬迁户以资金或土地入股，按年分红（利益联结）' });
+    const kind = (site.index + i) % PROJECTS.length;
+    const name = `${site.name}${PROJECTS[kind]}`;
+    const [industry, form, policySupport, technicalServices] = PROJECT_FACTS[kind];
+    out.projects.push({ id: r.uuid(), name, description: '安置点配套产业，搬迁户以资金或土地入股，按年分红（利益联结）', industry, form,
+      policySupport, technicalServices });
   }
 
   for (const h of people.households) {

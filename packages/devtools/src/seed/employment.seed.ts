@@ -80,8 +80,11 @@ export const employmentSeeder: ServiceSeeder = {
         await table('land_asset', ['id', 'household_id', 'site_id', 'region_code', 'kind', 'area_mu', 'state', 'annual_income'], function* (site, f) {
           for (const l of f.land) yield [l.id, l.householdId, site.id, site.regionCode, l.kind, l.area, l.state, l.income];
         });
-        await table('industry_project', ['id', 'name', 'site_id', 'region_code', 'description'], function* (site, f) {
-          for (const p of f.projects) yield [p.id, p.name, site.id, site.regionCode, p.description];
+        await table('industry_project', ['id', 'name', 'site_id', 'region_code', 'description', 'industry', 'organization_form',
+          'policy_support', 'technical_services'], function* (site, f) {
+          for (const p of f.projects) {
+            yield [p.id, p.name, site.id, site.regionCode, p.description, p.industry, p.form, p.policySupport, p.technicalServices];
+          }
         });
         await table('project_link', ['project_id', 'household_id', 'site_id', 'region_code', 'annual_dividend', 'linked_on'], function* (site, f) {
           for (const l of f.links) yield [l.projectId, l.householdId, site.id, site.regionCode, l.dividend, l.linkedOn];

@@ -3,6 +3,7 @@ import { service as governance } from '@anju/governance';
 import { nationalId } from './people';
 import { rng } from './prng';
 import { eachSite, type ServiceSeeder } from './seeder';
+import { governanceStory } from './story.seed';
 
 /**
  * Governance: regions, sites, grids, buildings, households, residents. ID numbers and phones are
@@ -92,6 +93,8 @@ export const governanceSeeder: ServiceSeeder = {
       counts.points_reward = await db.copy('points_reward', ['site_id', 'region_code', 'name', 'description', 'kind', 'price', 'stock', 'created_by'],
         world.sites.flatMap((site) => REWARDS.map(([name, description, kind, price, stock]) => [site.id, site.regionCode, name, description, kind, price, stock, 'seed'])));
     }
+    // The demo's story (issue 20) on the demo and county scales; the province's benchmark stays people and jobs.
+    if (world.scale !== 'province') Object.assign(counts, await governanceStory(db));
     return counts;
   },
 };

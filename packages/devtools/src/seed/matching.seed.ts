@@ -5,6 +5,7 @@ import { rng } from './prng';
 import { eachSite, type ServiceSeeder } from './seeder';
 import { siteDirectoryRows, SITE_DIRECTORY_COLUMNS } from './site-directory';
 import type { World } from './world';
+import { matchingStory } from './story.seed';
 
 /** Demands (需求清单) by category: what residents ask for, and the skills a helper needs. */
 const CATEGORIES: readonly (readonly [{ category: string; texts: string[]; skills: string[] }, number])[] = [
@@ -115,6 +116,8 @@ export const matchingSeeder: ServiceSeeder = {
         log(`matching: ${counts.volunteer} volunteers`);
       })(),
     ]);
+    // The demo's story (issue 20) on the demo and county scales; the province's benchmark stays people and jobs.
+    if (world.scale !== 'province') Object.assign(counts, await matchingStory(db));
     return counts;
   },
 };

@@ -5,6 +5,7 @@ import { ETHNICITIES, personName } from './people';
 import { eachSite, type ServiceSeeder } from './seeder';
 import { siteDirectoryRows, SITE_DIRECTORY_COLUMNS } from './site-directory';
 import { sitePeople, type World } from './world';
+import { socialOrgsStory } from './story.seed';
 
 const THEMES = ['彩云', '同心', '乌蒙', '阳光', '红土地', '春雨', '暖心', '山花', '启明', '连心', '金沙江', '邻里', '绿野', '益行', '滇源'];
 const KINDS = [
@@ -130,6 +131,8 @@ export const socialOrgsSeeder: ServiceSeeder = {
       log(`social-orgs: ${counts.activity} activities, ${counts.activity_registration ?? 0} registrations`);
     }
     log(`social-orgs: ${counts.organization} organizations`);
+    // The demo's story (issue 20) on the demo and county scales; the province's benchmark stays people and jobs.
+    if (world.scale !== 'province') Object.assign(counts, await socialOrgsStory(db));
     return counts;
   },
 };
