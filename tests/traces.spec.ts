@@ -22,7 +22,7 @@ describe('one trace from a mutation to the effects of its events', () => {
     sys = await TestSystem.start({ label: 'traces' });
     n = await seedNeighbourhood(sys);
     await sys.waitForIdle();
-  }, 120_000);
+  }, 240_000); // a whole system and its seed: minutes when the run must first build the migrated template on a loaded machine
   afterAll(async () => {
     await sys?.stop();
     await traces?.stop();
