@@ -139,6 +139,9 @@ describe('points (governance)', () => {
     const ledger = dataOf(await sys.query(LEDGER, { r: res.wang }, me)).pointsLedger;
     expect(ledger.totalCount).toBe(1);
     expect(ledger.nodes[0]).toMatchObject({ kind: 'CREDIT', points: 10, balanceAfter: 10, sourceEvent: 'ACTIVITY_ATTENDED', sourceEventId: eventId, rule: { action: '参加社区活动' } });
+    // 积分到账: told once, with the balance, however often the event came.
+    const told = dataOf(await sys.query(`{ myNotifications { nodes { kind title body } } }`, {}, me)).myNotifications.nodes;
+    expect(told).toEqual([{ kind: 'POINTS_CREDITED', title: '积分到账：+10分', body: expect.stringContaining('当前余额10分') }]);
   });
 
   // Each producer's real mutation → relay → queue → credit: tests/event-chains.spec.ts.
@@ -301,6 +304,10 @@ describe('points (governance)', () => {
     const first = dataOf(await sys.query(REDEEM, { i: { rewardId: reward.id } }, li)).redeemReward;
     const second = dataOf(await sys.query(REDEEM, { i: { rewardId: reward.id, residentId: res.li } }, officerA)).redeemReward;
     expect(second).toMatchObject({ status: 'PENDING', points: 40, reward: { name: '理发一次', stock: 0 } });
+    // 积分兑换: the resident is told of each redemption, the officer's on their behalf too.
+    const told = dataOf(await sys.query(`{ myNotifications(first: 100) { nodes { kind title } } }`, {}, li)).myNotifications.nodes
+      .filter((x: { kind: string }) => x.kind === 'POINTS_REDEEMED');
+    expect(told).toEqual([{ kind: 'POINTS_REDEEMED', title: '积分兑换成功：理发一次' }, { kind: 'POINTS_REDEEMED', title: '积分兑换成功：理发一次' }]);
     expect(await balanceOf(res.li)).toBe(50);
     const done = dataOf(await sys.query(`mutation($id: ID!) { fulfilRedemption(id: $id) { status settledAt } }`, { id: first.id }, officerA)).fulfilRedemption;
     expect(done.status).toBe('FULFILLED');

@@ -1,5 +1,6 @@
 import { isUuid, provinceDate, PROVINCE_ZONE_SQL } from '@anju/kit';
 import type { EntityManager } from 'typeorm';
+import { notifyPointsCredited } from '../notification/points-notifications';
 
 /**
  * The ledger's one write path. Every change to a balance is an appended `points_entry` row and the
@@ -315,6 +316,10 @@ export async function creditFromEvents(m: EntityManager, credits: Omit<EventCred
   );
   // An entry refused as a duplicate would leave later balance_after values wrong: undo, and let the consumer go one by one.
   if (written[0].n !== entries.length) throw new Error(`ledger: ${entries.length - written[0].n} of these events were already credited`);
+  // 积分到账: each resident is told, in the same transaction.
+  await notifyPointsCredited(m, entries.map((e) => ({
+    residentId: e.a.residentId, siteId: e.a.siteId, event: e.c.event, eventId: e.c.eventId, points: e.allowed, balanceAfter: e.balanceAfter,
+  })), recordedAt);
   return entries.length;
 }
 

@@ -6,6 +6,7 @@ import {
 import { cursor, pageSize } from '../scope';
 import { appendEntry, isUuid, lockAccount } from './ledger';
 import { siteInScope } from './points-scope';
+import { notifyPointsRedeemed } from '../notification/points-notifications';
 
 export type RedemptionStatus = 'pending' | 'fulfilled' | 'cancelled';
 
@@ -93,6 +94,7 @@ export class RedemptionService {
           action: 'points_redemption.redeem', entityType: 'points_redemption', entityId: done[0].id,
           siteId: reward.siteId, regionCode: reward.regionCode, detail: { residentId, rewardId: reward.id, points: done[0].points },
         });
+        await notifyPointsRedeemed(m, done[0].id, this.clock.now());
       }
       return done;
     });
