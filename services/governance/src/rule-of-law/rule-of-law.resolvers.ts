@@ -16,6 +16,8 @@ export const ruleOfLawResolvers = {
   Query: {
     legalAdvisers: (_: unknown, a: { siteId: string }, ctx: GovernanceContext) => ctx.ruleOfLaw.advisersOfSite(a.siteId),
     lawyerVisits: (_: unknown, a: { siteId: string; upcomingOnly?: boolean }, ctx: GovernanceContext) => ctx.ruleOfLaw.visits(a.siteId, a.upcomingOnly ?? true),
+    ruleOfLawIndicator: (_: unknown, a: { siteId: string; fromMonth: string; toMonth: string }, ctx: GovernanceContext) =>
+      ctx.ruleOfLaw.indicator(a.siteId, a.fromMonth, a.toMonth),
     mediationCase: (_: unknown, a: { id: string }, ctx: GovernanceContext) => ctx.loaders.mediationCase.load(a.id),
     mediationCases: (_: unknown, a: { siteId?: string; status?: 'open' | 'closed' }, ctx: GovernanceContext) => ctx.ruleOfLaw.cases(a.siteId, a.status),
   },
