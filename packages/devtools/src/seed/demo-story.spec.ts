@@ -35,6 +35,8 @@ describe('the demo’s first load', () => {
     ['industry projects with industry, form and support', `SELECT count(*)::int AS n FROM employment.industry_project
       WHERE industry <> '未分类' AND cardinality(policy_support) > 0 AND cardinality(technical_services) > 0`],
     ['income-stability verdicts and gaps', `SELECT count(*)::int AS n FROM employment.household_gap WHERE closed_on IS NULL`],
+    ['case sessions with notes', `SELECT count(*)::int AS n FROM social_orgs.case_session`],
+    ['aid funds with payments tied to them', `SELECT count(*)::int AS n FROM social_orgs.aid_payment p JOIN social_orgs.aid_fund f ON f.id = p.fund_id`],
     ['activities with attendance', `SELECT count(*)::int AS n FROM social_orgs.activity_registration`],
   ])('has %s', async (_, sql) => {
     expect(await one(sql)).toBeGreaterThan(0);
@@ -45,6 +47,8 @@ describe('the demo’s first load', () => {
       (SELECT count(*) FROM matching.demand d WHERE d.site_id = c.site_id AND d.status = 'open') OR overdue_demands <>
       (SELECT count(*) FROM matching.demand d WHERE d.site_id = c.site_id AND d.overdue_since IS NOT NULL AND d.status IN ('claimed', 'in_progress'))`))
       .toBe(0);
+    expect(await one(`SELECT count(*)::int AS n FROM social_orgs.aid_fund f
+      WHERE f.spent_yuan <> (SELECT coalesce(sum(amount_yuan), 0) FROM social_orgs.aid_payment p WHERE p.fund_id = f.id)`)).toBe(0);
     expect(await one(`SELECT count(*)::int AS n FROM governance.points_account a
       WHERE a.balance <> (SELECT sum(points) FROM governance.points_entry e WHERE e.resident_id = a.resident_id)`)).toBe(0);
   });

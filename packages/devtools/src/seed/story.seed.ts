@@ -139,6 +139,34 @@ export async function socialOrgsStory(db: SchemaWriter): Promise<Record<string, 
                                     ('JUSTICE', '法律援助', -15, '已获法律援助')) AS f(agency, reason, due, outcome)`);
     out.referral = await count(db, 'referral');
   }
+  if (await has(db, 'case_session', 'social_case')) {
+    await db.query(`INSERT INTO case_session (case_id, organization_id, site_id, region_code, held_at, what_was_done, next_step,
+        next_step_due_on, recorded_by, recorded_at)
+      SELECT id, organization_id, site_id, region_code, now() - interval '7 days', '入户面谈，了解家庭关系与经济状况',
+             '联系民政办申请临时救助', current_date + 7, 'seed', now() FROM social_case WHERE site_id IS NOT NULL`);
+    out.case_session = await count(db, 'case_session');
+  }
+  if (await has(db, 'aid_fund', 'aid_payment', 'venture_application')) {
+    // Each county's funds by source, and payments tied to them: venture grants to the funded projects, a direct grant.
+    await db.query(`WITH grants AS (
+        SELECT a.id, a.organization_id, a.region_code, a.funded_yuan FROM venture_application a WHERE a.funded_yuan IS NOT NULL),
+      counties AS (SELECT DISTINCT region_code FROM venture_application),
+      fiscal AS (INSERT INTO aid_fund (region_code, source, name, amount_yuan, spent_yuan, received_on, recorded_by, recorded_at)
+        SELECT c.region_code, 'FISCAL', '财政衔接推进乡村振兴补助资金', 500000,
+               coalesce((SELECT sum(funded_yuan) FROM grants g WHERE g.region_code = c.region_code), 0), current_date - 90, 'seed', now()
+          FROM counties c RETURNING id, region_code),
+      donation AS (INSERT INTO aid_fund (region_code, source, name, donor, amount_yuan, spent_yuan, received_on, recorded_by, recorded_at)
+        SELECT c.region_code, 'SOCIAL_DONATION', '爱心企业捐赠', '东莞市某电子企业', 100000, 2000, current_date - 60, 'seed', now()
+          FROM counties c RETURNING id, region_code),
+      venture AS (INSERT INTO aid_payment (fund_id, region_code, use, organization_id, venture_application_id, amount_yuan, paid_on,
+          recorded_by, recorded_at)
+        SELECT f.id, g.region_code, 'VENTURE_GRANT', g.organization_id, g.id, g.funded_yuan, current_date - 30, 'seed', now()
+          FROM grants g JOIN fiscal f ON f.region_code = g.region_code)
+      INSERT INTO aid_payment (fund_id, region_code, use, organization_id, purpose, amount_yuan, paid_on, recorded_by, recorded_at)
+      SELECT d.id, d.region_code, 'DIRECT_GRANT', (SELECT o.id FROM organization o ORDER BY o.id LIMIT 1), '困难家庭助学金（直接资助）', 2000,
+             current_date - 20, 'seed', now() FROM donation d`);
+    out.aid_payment = await count(db, 'aid_payment');
+  }
   return out;
 }
 
