@@ -254,4 +254,19 @@ describe('event chains of the catalog, producer to consumer', () => {
     const eventId = await delivered('service.verified', { serviceRecordId: rec.id });
     expect(await points(residentId)).toEqual([{ event: 'service.verified', eventId, points: 20 }]); // 10 an hour × 2 h
   });
+
+  chain('survey.needs_reported', async () => {
+    const { residentId } = await newResident();
+    await sys.waitForIdle();
+    const survey = dataOf(await sys.query(`mutation($i: CreateSurveyInput!) { createSurvey(input: $i) { id } }`,
+      { i: { siteId: n.siteId, kind: 'SATISFACTION', title: '链路调查', closesAt: new Date(sys.clock.now().getTime() + 86_400_000).toISOString(),
+        questions: [{ text: '您家目前最需要哪些帮助', kind: 'NEED' }] } }, n.officer)).createSurvey;
+    const me = await tokenFor({ role: 'resident', resident: residentId, sites: [n.siteId], sub: `resident-${residentId.slice(0, 8)}` });
+    dataOf(await sys.query(`mutation($s: ID!, $a: [SurveyAnswerInput!]!) { answerSurvey(surveyId: $s, answers: $a) { accepted } }`,
+      { s: survey.id, a: [{ questionNo: 1, needs: ['LEGAL_AID'] }] }, me));
+    dataOf(await sys.query(`mutation($s: ID!) { closeSurvey(surveyId: $s) { status } }`, { s: survey.id }, n.officer));
+    await delivered('survey.needs_reported', { surveyId: survey.id, need: 'legal_aid' });
+    expect(await sys.sql(`SELECT site_id, category, household_id FROM matching.demand WHERE survey_id = $1`, [survey.id]))
+      .toEqual([{ site_id: n.siteId, category: 'legal_aid', household_id: null }]);
+  });
 });
