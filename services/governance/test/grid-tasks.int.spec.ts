@@ -41,6 +41,10 @@ describe('grid-worker tasks from events (governance)', () => {
     await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[0]));
     await sys.waitForIdle();
     expect(dataOf(await sys.query(TASKS, {}, n.workerTokens[0])).gridTasks.totalCount).toBe(1);
+    // 网格任务: the grid worker in charge was told once; the other grid's worker not at all.
+    const told = dataOf(await sys.query(`{ myNotifications { nodes { kind entityId details { what when } } } }`, {}, n.workerTokens[0])).myNotifications.nodes;
+    expect(told).toEqual([{ kind: 'GRID_TASK_ASSIGNED', entityId: mine.nodes[0].id, details: { what: mine.nodes[0].title, when: '2026-11-15' } }]);
+    expect(dataOf(await sys.query(`{ myUnreadNotificationCount }`, {}, n.workerTokens[1])).myUnreadNotificationCount).toBe(0);
   });
 
   it('the grid worker completes it with a note; the gap closing closes it', async () => {

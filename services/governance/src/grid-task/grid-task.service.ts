@@ -6,6 +6,8 @@ import {
 import { isUuid } from '../household/household.service';
 import { cursor, pageSize } from '../scope';
 import type { GridTaskStatus } from './grid-task.entity';
+import { notifySelect } from '../notification/notify';
+import { channelsOf } from '../notification/notification-kinds';
 
 export interface GridTaskRow {
   id: string;
@@ -45,11 +47,23 @@ export interface TaskFromEvent {
  * one the household's building is in when the task opens. A cause already gone (its closing event
  * came first: `closed_task_source`) opens its task closed, as in-order delivery leaves it.
  */
-export async function openTasksFromEvents(m: EntityManager, tasks: TaskFromEvent[]): Promise<void> {
+export async function openTasksFromEvents(m: EntityManager, tasks: TaskFromEvent[], now: Date): Promise<void> {
   if (!tasks.length) return;
   const col = <K extends keyof TaskFromEvent>(k: K) => tasks.map((t) => t[k]);
-  await m.query(
-    `INSERT INTO grid_task (site_id, region_code, grid_id, household_id, kind, title, detail, source_event, source_event_id, source_key, due_on,
+  // 网格任务: the grid worker in charge hears of each task opened, in the same statement.
+  await notifySelect(m,
+    `SELECT 'subject:' || g.grid_worker_subject AS recipient, 'grid_task_assigned' AS kind, 'grid_task:' || o.id AS dedupe_key,
+            '新的网格任务：' || o.title AS title,
+            coalesce('住户' || h.household_number || '（' || h.address || '）', '') || '需要走访跟进，请在'
+              || to_char(o.due_on, 'FMMM"月"FMDD"日"') || '前完成并登记。' AS body,
+            jsonb_build_object('what', o.title, 'when', to_char(o.due_on, 'YYYY-MM-DD'), 'where', h.address) AS details,
+            'GridTask' AS entity_type, o.id::text AS entity_id, o.site_id, $11::text[] AS channels
+       FROM opened o JOIN grid g ON g.id = o.grid_id LEFT JOIN household h ON h.id = o.household_id
+      WHERE o.status = 'open' AND g.grid_worker_subject IS NOT NULL`,
+    [col('siteId'), col('regionCode'), col('householdId'), col('kind'), col('title'), tasks.map((t) => JSON.stringify(t.detail)),
+      col('sourceEvent'), col('sourceEventId'), col('sourceKey'), col('dueOn'), channelsOf('grid_task_assigned')], now,
+    { with: `opened AS (
+     INSERT INTO grid_task (site_id, region_code, grid_id, household_id, kind, title, detail, source_event, source_event_id, source_key, due_on,
                             status, closed_at, closed_by_event_id)
      SELECT x.site_id, x.region_code, b.grid_id, h.id, x.kind, x.title, x.detail, x.source_event, x.source_event_id, x.source_key, x.due_on,
             CASE WHEN c.kind IS NULL THEN 'open' ELSE 'closed' END, c.closed_at, c.closed_by_event_id
@@ -59,10 +73,8 @@ export async function openTasksFromEvents(m: EntityManager, tasks: TaskFromEvent
        LEFT JOIN building b ON b.id = h.building_id
        LEFT JOIN closed_task_source c ON c.kind = x.kind AND c.source_key = x.source_key
       ORDER BY x.kind, x.source_key
-     ON CONFLICT DO NOTHING`,
-    [col('siteId'), col('regionCode'), col('householdId'), col('kind'), col('title'), tasks.map((t) => JSON.stringify(t.detail)),
-      col('sourceEvent'), col('sourceEventId'), col('sourceKey'), col('dueOn')],
-  );
+     ON CONFLICT DO NOTHING
+     RETURNING id, site_id, grid_id, household_id, title, due_on, status)` });
 }
 
 /**

@@ -12,7 +12,7 @@ const RULE_TITLES: Record<string, string> = {
  * Household gaps found by employment's monitoring become follow-up tasks for the households' grid
  * workers, a batch in one statement; a gap whose close came first gets its task closed.
  */
-export const householdGapDetected = defineBatchHandler('household.gap.detected', async (items, { manager }) => {
+export const householdGapDetected = defineBatchHandler('household.gap.detected', async (items, { manager, clock }) => {
   await openTasksFromEvents(manager, items.map(({ payload: p, envelope }) => {
     const due = new Date(`${p.detectedOn}T00:00:00Z`);
     due.setUTCDate(due.getUTCDate() + GAP_FOLLOW_UP_DAYS);
@@ -28,5 +28,5 @@ export const householdGapDetected = defineBatchHandler('household.gap.detected',
       detail: { gapId: p.gapId, rules: p.rules, needsJobHelp: p.needsJobHelp, detectedOn: p.detectedOn },
       dueOn: due.toISOString().slice(0, 10),
     };
-  }));
+  }), clock.now());
 });
