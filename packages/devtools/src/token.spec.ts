@@ -77,7 +77,7 @@ describe('pnpm token flags', () => {
     expect(runs.map(({ code, out }) => ({ code, out }))).toEqual([{ code: 2, out: '' }, { code: 2, out: '' }]);
     expect(runs[0].err).toContain('token: a county token needs --region.');
     expect(runs[1].err).toContain('token: a volunteer token needs --volunteer.');
-  }, 60_000);
+  }, 180_000);
 
   it('prints one token, and only it, when the scope is given', async () => {
     const { code, out, err } = await cli('--role', 'site_officer', '--site', '6f1c2a4e-7d5b-4c3a-9e8f-0a1b2c3d4e5f');

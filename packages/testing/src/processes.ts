@@ -5,16 +5,25 @@ import IORedis from 'ioredis';
 import { declarationOf, type ServiceName } from '@anju/contracts';
 import { REPO_ROOT } from './paths';
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
+/** Ports this process has handed out: the OS may offer a closed one again before its user has bound it. */
+const handedOut = new Set<number>();
+
+/** A free TCP port on loopback, never one this process handed out before (a test gives several to one start). */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = net.createServer();
+      srv.once('error', reject);
+      srv.listen(0, '127.0.0.1', () => {
+        const { port: chosen } = srv.address() as net.AddressInfo;
+        srv.close(() => resolve(chosen));
+      });
     });
-  });
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
