@@ -63,6 +63,25 @@ describe('infra manifests', () => {
     }
   });
 
+  it('docker-compose.yml is a valid Compose file to Docker\'s own Compose (`config`), its secrets required', () => {
+    // Debian ships Compose 1.29 (.ci/run installs it), which predates the top-level `name` of today's Compose
+    // spec: the file is checked without that one line. `config` reads and validates; it needs no engine.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-compose-'));
+    try {
+      const file = path.join(dir, 'docker-compose.yml');
+      fs.writeFileSync(file, read('docker-compose.yml').replace(/^name: anju\n/m, ''));
+      const config = (env: Record<string, string>) => execFileSync('docker-compose',
+        ['-f', file, '--project-directory', ROOT, '-p', 'anju', 'config', '-q'],
+        { env: { PATH: process.env.PATH!, ...env }, stdio: 'pipe', encoding: 'utf8' });
+      const secrets = { POSTGRES_PASSWORD: 'p', DATABASE_APP_PASSWORD: 'a', REDIS_PASSWORD: 'r' };
+      expect(() => config(secrets)).not.toThrow();
+      // Without its passwords the file refuses to become a configuration, naming what is missing.
+      expect(() => config({ ...secrets, REDIS_PASSWORD: '' })).toThrow(/REDIS_PASSWORD/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('runs every process from the compiled build with node (pnpm build writes dist/<entry>.js from <entry>.ts)', () => {
     const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, { command?: string[]; image?: string; build?: unknown }> };
     const commands = [
