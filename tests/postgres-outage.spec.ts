@@ -148,6 +148,8 @@ describe('events when PostgreSQL is down past the retry schedule', () => {
     try {
       const waits = logCounter('dead letters could not be written; the job runs again');
       const [item] = await register(1);
+      // The job is named by the relay's batch once sent: before that the outbox row has no batch yet.
+      await until(() => allSent([item.eventId]), 'the relay to send the event');
       const [jobId] = await jobsOf([item.eventId]);
       await until(async () => waits() >= 2, 'the dead letter to fail to be written, twice', 60_000);
       expect(await (await queue.getJob(jobId))?.isCompleted()).toBe(false);

@@ -79,7 +79,7 @@ describe('activities with registration, waiting list and attendance', () => {
     const events = await sys.sql(`SELECT event, version, payload FROM social_orgs.outbox WHERE event = 'activity.attended' AND payload->>'activityId' = $1`, [act.id]);
     expect(events).toHaveLength(1);
     expect(events[0].payload).toEqual({
-      attendanceId: b.id, activityId: act.id, organizationId: o.orgA, residentId: r2, siteId, attendedAt: checked.attendedAt, activityKind: 'CULTURAL',
+      attendanceId: b.id, activityId: act.id, organizationId: o.orgA, residentId: r2, siteId, attendedAt: checked.attendedAt, activityKind: 'CULTURAL', legalTopic: null,
     });
     expect(JSON.stringify(events[0].payload)).not.toMatch(/王大哥|1381234/);
     await until(async () => (await sys.sql(`SELECT count(*)::int AS n FROM social_orgs.outbox WHERE sent_at IS NULL`))[0].n === 0, 'outbox relayed');
