@@ -44,8 +44,9 @@ describe('the portal import page', () => {
   async function importPage(): Promise<Page> {
     const page = await browser.newPage();
     await page.setViewport({ width: 1280, height: 900 });
-    await page.goto(`${base}/#/sign-in`);
-    await page.evaluate((t) => sessionStorage.setItem('anju.session', JSON.stringify({
+    // The session is in place before the portal's own script runs: set on the sign-in page, it raced that page,
+    // which reads its demo choices as the province and then clears the session (a 401 on upload, now and then).
+    await page.evaluateOnNewDocument((t) => sessionStorage.setItem('anju.session', JSON.stringify({
       token: t, role: 'county', label: '五华区', home: '#/region/530102', scope: { regions: ['530102'] },
     })), token);
     await page.goto(`${base}/#/import`);
