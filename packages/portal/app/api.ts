@@ -79,14 +79,18 @@ function operationName(text: string): string {
   return m[1];
 }
 
-export async function request<T>(text: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const s = session.get();
+/**
+ * One GraphQL operation through the gateway, with the session's token, or with `token` where a page reads as
+ * someone else (the development sign-in page reads its choices as the province, without touching the session).
+ */
+export async function request<T>(text: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  const bearer = token ?? session.get()?.token;
   const name = operationName(text);
   let res: Response;
   try {
     res = await fetch('/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(s ? { authorization: `Bearer ${s.token}` } : {}) },
+      headers: { 'content-type': 'application/json', ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) },
       body: JSON.stringify({
         operationName: name,
         query: text,
@@ -110,7 +114,7 @@ export async function request<T>(text: string, variables: Record<string, unknown
       reason: e.extensions?.reason,
       message: e.message,
     }));
-    if (problems.some((p) => p.code === 'UNAUTHENTICATED')) session.clear();
+    if (!token && problems.some((p) => p.code === 'UNAUTHENTICATED')) session.clear();
     const first = problems[0];
     throw new ApiError(CODE_WORDS[first.code] ?? '服务器处理请求时出错，请稍后再试；如果一再出现，请联系管理员。', problems);
   }

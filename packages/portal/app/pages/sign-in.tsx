@@ -30,14 +30,12 @@ async function devToken(claims: Claims): Promise<string> {
   return body.token;
 }
 
-/** Reads the demo data to choose from as the province (development only), then forgets that token. */
-async function asProvince<T>(read: () => Promise<T>): Promise<T> {
-  session.set({ token: await devToken({ role: 'province', regions: ['53'] }), role: 'province', label: '', home: '', scope: {} });
-  try {
-    return await read();
-  } finally {
-    session.clear();
-  }
+/**
+ * Reads the demo data to choose from as the province (development only). The token goes with the request
+ * alone, never into the session: two reads at once (the sites, then a site's grids) must not clear each other's.
+ */
+async function asProvince<T>(text: string, variables: Record<string, unknown> = {}): Promise<T> {
+  return request<T>(text, variables, await devToken({ role: 'province', regions: ['53'] }));
 }
 
 /**
@@ -100,7 +98,7 @@ function DevelopmentSignIn() {
   const [error, setError] = useState<ApiError | null>(null);
 
   useEffect(() => {
-    asProvince(() => request<Choices>(SIGN_IN_CHOICES)).then(setChoices, (e: unknown) => setChoices(e instanceof ApiError ? e : new ApiError(String(e))));
+    asProvince<Choices>(SIGN_IN_CHOICES).then(setChoices, (e: unknown) => setChoices(e instanceof ApiError ? e : new ApiError(String(e))));
   }, []);
 
   const counties = useMemo(() => {
@@ -128,13 +126,19 @@ function DevelopmentSignIn() {
     setGrids([]);
     setGrid('');
     if (role !== 'grid_worker' || !pick) return;
-    asProvince(() => request<{ grids: typeof grids }>(SITE_GRIDS, { siteId: pick })).then(
+    // A later pick outruns an earlier one's answer: only the current pick's grids are shown.
+    let current = true;
+    asProvince<{ grids: typeof grids }>(SITE_GRIDS, { siteId: pick }).then(
       ({ grids: g }) => {
+        if (!current) return;
         setGrids(g);
         setGrid(g[0]?.id ?? '');
       },
-      (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e))),
+      (e: unknown) => current && setError(e instanceof ApiError ? e : new ApiError(String(e))),
     );
+    return () => {
+      current = false;
+    };
   }, [role, pick]);
 
   if (!choices) return <Loading what="演示数据" />;
