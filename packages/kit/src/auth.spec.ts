@@ -1,5 +1,5 @@
 import { SignJWT, importJWK, type JWK } from 'jose';
-import { coversPlace, mintToken, placeFilter, verifyBearer, type Principal } from './auth';
+import { mintToken, verifyBearer, type Principal } from './auth';
 import { assertProductionSafe, issuerSettings, loadConfig, platformSettings } from './config';
 import { DEV_PRIVATE_JWK, DEV_PUBLIC_JWKS, generateSigningKeys } from './signing-keys';
 
@@ -105,22 +105,5 @@ describe('bearer tokens', () => {
   it('refuses a role without the scope it needs', async () => {
     const t = await rawToken({ role: 'ngo_member' });
     await expect(verifyBearer(`Bearer ${t}`, config)).rejects.toThrow(/"org" claim/);
-  });
-});
-
-describe('place scope', () => {
-  const county: Principal = { subject: 'c', role: 'county', regions: ['530102'], sites: [], grids: [] };
-  const officer: Principal = { subject: 'o', role: 'site_officer', regions: [], sites: ['A'], grids: [] };
-
-  it('covers by region prefix for officers and by site for site officers', () => {
-    expect(coversPlace(county, { siteId: 'X', regionCode: '530102' })).toBe(true);
-    expect(coversPlace(county, { siteId: 'X', regionCode: '530103' })).toBe(false);
-    expect(coversPlace(officer, { siteId: 'A', regionCode: '530102' })).toBe(true);
-    expect(coversPlace(officer, { siteId: 'B', regionCode: '530102' })).toBe(false);
-  });
-
-  it('produces the same rule as SQL', () => {
-    expect(placeFilter(county, { site: 's.id', region: 's.region_code' }, 3)).toEqual({ sql: 's.region_code LIKE ANY($3::text[])', params: [['530102%']] });
-    expect(placeFilter({ ...officer, role: 'volunteer' }, { site: 's.id', region: 's.region_code' })).toEqual({ sql: 'false', params: [] });
   });
 });

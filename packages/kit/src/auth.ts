@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ForbiddenError, UnauthenticatedError } from './errors';
 import type { IssuerConfig, PlatformConfig } from './config';
 import { TOKEN_ALGORITHMS } from './signing-keys';
-import { isUuid, uuidsOf } from './ids';
+import { isUuid } from './ids';
 
 /** The roles of DESIGN.md; a token carries exactly one, with the scope it acts in. */
 export const ROLES = ['province', 'county', 'site_officer', 'grid_worker', 'ngo_member', 'unit_member', 'volunteer', 'resident'] as const;
@@ -158,48 +158,6 @@ async function sign(claims: Record<string, unknown>, sub: string, config: Pick<I
 
 export function requireRole(p: Principal, ...roles: Role[]): void {
   if (!roles.includes(p.role)) throw new ForbiddenError(`This needs one of the roles: ${roles.join(', ')}.`);
-}
-
-/** Where a record lives, for scope checks: its site and the region code of that site. */
-export interface Placement {
-  siteId: string;
-  regionCode: string;
-  gridId?: string | null;
-}
-
-/** Whether the caller's scope covers a place (province and county by region prefix). */
-export function coversPlace(p: Principal, place: Placement): boolean {
-  switch (p.role) {
-    case 'province':
-    case 'county':
-      return p.regions.some((r) => place.regionCode.startsWith(r));
-    case 'site_officer':
-      return p.sites.includes(place.siteId);
-    case 'grid_worker':
-      return place.gridId ? p.grids.includes(place.gridId) : p.sites.includes(place.siteId);
-    default:
-      return false;
-  }
-}
-
-/**
- * The same rule as SQL: a predicate over a row's site id and region code columns, with its
- * parameters. Lists filter in the database, never in Node.
- */
-export function placeFilter(p: Principal, cols: { site: string; region: string; grid?: string }, firstParam = 1): { sql: string; params: unknown[] } {
-  switch (p.role) {
-    case 'province':
-    case 'county':
-      return { sql: `${cols.region} LIKE ANY($${firstParam}::text[])`, params: [p.regions.map((r) => `${r}%`)] };
-    case 'site_officer':
-      return { sql: `${cols.site} = ANY($${firstParam}::uuid[])`, params: [uuidsOf(p.sites)] };
-    case 'grid_worker':
-      return cols.grid && p.grids.length
-        ? { sql: `${cols.grid} = ANY($${firstParam}::uuid[])`, params: [uuidsOf(p.grids)] }
-        : { sql: `${cols.site} = ANY($${firstParam}::uuid[])`, params: [uuidsOf(p.sites)] };
-    default:
-      return { sql: 'false', params: [] };
-  }
 }
 
 /**

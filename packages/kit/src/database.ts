@@ -167,3 +167,10 @@ export function returning<T>(result: unknown): T[] {
   const r = result as unknown[];
   return (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number' ? r[0] : r) as T[];
 }
+
+/** Anything that runs SQL (a DataSource, an EntityManager, a test client): what rules and tasks need. */
+export interface SqlRunner {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query(text: string, params?: unknown[]): Promise<any>;
+}
+

@@ -50,3 +50,21 @@ export const MAX_PAGE_SIZE = 200;
 export function pageSize(first: number | null | undefined, byDefault = 50, max = MAX_PAGE_SIZE): number {
   return Math.min(Math.max(first ?? byDefault, 1), max);
 }
+
+/**
+ * Keyset pages over a table's `seq` column (an ever-growing bigint), where the cursor is the last
+ * row's seq as text: the page's limit and the seq it starts after ('0' for the first page).
+ */
+export function seqPageArgs(first: number | null | undefined, after: string | null | undefined): { limit: number; afterSeq: string } {
+  const limit = pageSize(first);
+  if (after && !/^\d{1,18}$/.test(after)) {
+    throw new InputError('after', 'after is not a cursor of this list: pass the endCursor of the previous page.', 'MALFORMED_CURSOR');
+  }
+  return { limit, afterSeq: after || '0' };
+}
+
+/** A page of `seqPageArgs`: rows fetched with `limit + 1`, so a further row means there is a next page. */
+export function seqPage<T extends { seq: string }>(rows: T[], limit: number, totalCount: number) {
+  const nodes = rows.slice(0, limit);
+  return { nodes, totalCount, endCursor: rows.length > limit ? String(nodes.at(-1)!.seq) : null };
+}

@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { placeFilter, type Principal } from './auth';
+import type { Principal } from './auth';
+import { placeFilter } from './scope';
 
 /** One count a dashboard shows per site: rows of `source` that meet `where`, kept in `column`. */
 export interface SiteCount {

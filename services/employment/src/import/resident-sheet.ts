@@ -3,7 +3,7 @@ import {
   NATIONAL_ID_PROBLEMS, SheetImport, parseNationalId, type Clock, type ImportRow, type PersonalDataVault, type Principal,
   type SpreadsheetLimits,
 } from '@anju/kit';
-import { coversHousehold } from '../common';
+import { coversHousehold } from '../scope';
 
 /** A resident as employment knows them, found by the keyed hash of their ID number. */
 export interface KnownResident {

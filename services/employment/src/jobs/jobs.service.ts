@@ -1,9 +1,11 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
-import { publish } from '@anju/contracts';
 import {
-  auditWrite, cursor, num, pageSize, requireAmount, requireDate, requireText, residentForWrite, rowForWrite, scopeSql, siteForWrite,
-} from '../common';
+  ConflictError, InputError, type Principal, uuidsOf, uuidParam, cursor, num, pageSize, requireAmount, requireDate,
+  requireText,
+} from '@anju/kit';
+import { publish } from '@anju/contracts';
+import { residentForWrite, rowForWrite, scopeSql, siteForWrite } from '../scope';
+import { auditWrite } from '../audit';
 import { changeAndRecheck } from '../monitoring/recheck';
 import type { EmploymentKind } from '../monitoring/rules';
 

@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { cursor, isUuid, placeFilter, siteCountSql, type Principal, uuidsOf, uuidParam, pageSize } from '@anju/kit';
-import { byGrid, gridHouseholdsSql } from '../common';
+import {
+  cursor, isUuid, placeFilter, siteCountSql, type Principal, uuidsOf, uuidParam, pageSize, reachesByGrid,
+} from '@anju/kit';
+import { gridHouseholdsSql } from '../scope';
 
 export interface LabourProfileRow {
   residentId: string;
@@ -20,7 +22,7 @@ const COLUMNS = `p.resident_id AS "residentId", p.household_id AS "householdId",
 /** Employment reads the same scope rules as governance, over its own copy of site and region. */
 function scope(p: Principal, firstParam: number) {
   if (p.role === 'resident') return { sql: `p.resident_id = $${firstParam}::uuid`, params: [p.residentId] };
-  if (byGrid(p)) return gridHouseholdsSql('p', firstParam, p);
+  if (reachesByGrid(p)) return gridHouseholdsSql('p', firstParam, p);
   return placeFilter(p, { site: 'p.site_id', region: 'p.region_code' }, firstParam);
 }
 

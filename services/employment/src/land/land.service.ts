@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
-import { auditWrite, householdForWrite, requireAmount, requireDate, requireText, rowForWrite, scopeSql, siteForWrite } from '../common';
+import { InputError, type Principal, uuidsOf, uuidParam, requireAmount, requireDate, requireText } from '@anju/kit';
+import { householdForWrite, rowForWrite, scopeSql, siteForWrite } from '../scope';
+import { auditWrite } from '../audit';
 import { changeAndRecheck } from '../monitoring/recheck';
 import type { LandState } from '../monitoring/rules';
 

@@ -1,6 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, audit, isUuid, type Principal, addDays, uuidsOf, uuidParam, PROVINCE_ZONE_SQL } from '@anju/kit';
-import { cursor, pageSize, requireDate, scopeSql } from '../common';
+import {
+  ForbiddenError, InputError, audit, isUuid, type Principal, addDays, uuidsOf, uuidParam, PROVINCE_ZONE_SQL, cursor,
+  pageSize, requireDate,
+} from '@anju/kit';
+import { scopeSql } from '../scope';
 import { LEVELS, ROLLUP_COUNTS, levelCode, type Level } from './monitoring.sql';
 import { RULES, reasonFor, type HouseholdFigures, type Rule } from './rules';
 

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { siteCountsSql, type Principal, uuidsOf } from '@anju/kit';
-import { scopeSql } from '../common';
+import { scopeSql } from '../scope';
 
 /** Employment's part of a site's dashboard: monitored and passing households, open gaps. */
 export interface SitePicture {

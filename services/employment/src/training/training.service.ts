@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, type Principal, uuidsOf, uuidParam } from '@anju/kit';
-import { publish } from '@anju/contracts';
 import {
-  auditWrite, cursor, pageSize, requireDate, requireText, residentForWrite, rowForWrite, scopeSql, siteForWrite,
-} from '../common';
+  ConflictError, InputError, type Principal, uuidsOf, uuidParam, cursor, pageSize, requireDate, requireText,
+} from '@anju/kit';
+import { publish } from '@anju/contracts';
+import { residentForWrite, rowForWrite, scopeSql, siteForWrite } from '../scope';
+import { auditWrite } from '../audit';
 import { changeAndRecheck } from '../monitoring/recheck';
 
 export const SKILL_LEVELS = ['beginner', 'intermediate', 'advanced', 'technician', 'senior_technician'] as const;

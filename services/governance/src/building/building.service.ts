@@ -1,10 +1,9 @@
 import type { DataSource } from 'typeorm';
 import {
   ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, provinceDate, requireRole, type Clock,
-  type Principal, audit,
+  type Principal, audit, isUuid,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
-import { isUuid } from '../household/household.service';
 import { siteForWrite } from '../grid/grid.service';
 import { gridScopeSql, scopeSql } from '../scope';
 

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { audit, exportRoute, provinceMonth, type FileRequest, type FileRoute, PROVINCE_ZONE_SQL } from '@anju/kit';
 import { scopeSql } from '../scope';
-import { siteInScope } from '../points/points-scope';
+import { siteInScope } from '../scope';
 import { PointsReportService, type MonthlyTotalRow } from '../points/points-report.service';
 import { HOUSEHOLD_COLUMNS, LABOUR_LABELS, RELATION_LABELS, type HouseholdSheetKey } from '../import/household-sheet';
 import type { LabourCapacity, RelationToHead } from '../resident/resident.entity';

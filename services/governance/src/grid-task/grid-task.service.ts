@@ -1,10 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   ConflictError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidsOf, audit,
-  returning,
+  returning, cursor, pageSize, isUuid,
 } from '@anju/kit';
-import { isUuid } from '../household/household.service';
-import { cursor, pageSize } from '../scope';
 import type { GridTaskStatus } from './grid-task.entity';
 import { notifySelect } from '../notification/notify';
 import { channelsOf } from '../notification/notification-kinds';

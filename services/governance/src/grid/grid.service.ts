@@ -1,8 +1,7 @@
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, audit,
+  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, audit, isUuid,
 } from '@anju/kit';
-import { isUuid } from '../household/household.service';
 import { gridScopeSql, scopeSql } from '../scope';
 
 export interface GridRow {

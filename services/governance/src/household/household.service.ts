@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
 import {
   ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, isUuid, audit,
+  cursor, pageSize,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
-import { cursor, gridScopeSql, pageSize, scopeSql } from '../scope';
+import { gridScopeSql, scopeSql } from '../scope';
 
 export interface HouseholdRow {
   id: string;
@@ -94,4 +95,3 @@ export class HouseholdService {
   }
 }
 
-export { isUuid } from '@anju/kit';

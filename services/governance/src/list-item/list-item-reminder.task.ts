@@ -1,5 +1,4 @@
-import type { SqlRunner } from '../scope';
-import { provinceDate, type Clock, type ScheduledTask } from '@anju/kit';
+import { type SqlRunner, provinceDate, type Clock, type ScheduledTask } from '@anju/kit';
 import { notifySelect } from '../notification/notify';
 import { channelsOf } from '../notification/notification-kinds';
 

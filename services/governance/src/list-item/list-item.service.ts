@@ -1,11 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   ConflictError, InputError, NotFoundError, coversPlace, placeFilter, provinceDate, requireRole, type Clock,
-  type Principal, uuidParam, audit, returning,
+  type Principal, uuidParam, audit, returning, cursor, pageSize, isUuid,
 } from '@anju/kit';
-import { isUuid } from '../household/household.service';
 import { siteForWrite } from '../grid/grid.service';
-import { cursor, pageSize } from '../scope';
 import type { ListItemStatus, ListKind } from './list-item.entity';
 import { supervisedSites } from '../supervision/supervision.service';
 

@@ -1,5 +1,4 @@
-import type { SqlRunner } from '../scope';
-import { PROVINCE_ZONE_SQL, type Clock, type ScheduledTask } from '@anju/kit';
+import { type SqlRunner, PROVINCE_ZONE_SQL, type Clock, type ScheduledTask } from '@anju/kit';
 import { LEVEL_DAYS_SQL, NEXT_LEVEL_SQL } from './micro-issue.rules';
 import { notifySelect } from '../notification/notify';
 import { channelsOf } from '../notification/notification-kinds';

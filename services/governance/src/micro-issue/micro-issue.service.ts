@@ -1,11 +1,9 @@
 import type { DataSource } from 'typeorm';
 import {
   ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Clock,
-  type Principal, uuidsOf, audit, returning,
+  type Principal, uuidsOf, audit, returning, cursor, pageSize, isUuid,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
-import { isUuid } from '../household/household.service';
-import { cursor, pageSize } from '../scope';
 import type { MicroIssueLevel, MicroIssueOutcome } from './micro-issue.entity';
 import { dueAt, nextLevel } from './micro-issue.rules';
 

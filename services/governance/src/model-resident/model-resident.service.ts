@@ -1,9 +1,8 @@
 import type { DataSource } from 'typeorm';
 import {
   ConflictError, InputError, NotFoundError, coversPlace, placeFilter, provinceDate, requireRole, type Clock,
-  type Principal, uuidsOf, audit, returning,
+  type Principal, uuidsOf, audit, returning, isUuid,
 } from '@anju/kit';
-import { isUuid } from '../household/household.service';
 
 export interface ModelResidentRow {
   id: string; residentId: string; residentName: string; siteId: string; regionCode: string; title: string; reason: string; year: number;

@@ -1,5 +1,4 @@
-import type { Clock, ScheduledTask } from '@anju/kit';
-import type { SqlRunner } from '../scope';
+import type { Clock, ScheduledTask, SqlRunner } from '@anju/kit';
 import { publishDueNotices } from './notice.service';
 
 /** Publishes scheduled notices whose time has come, every minute. */

@@ -1,10 +1,8 @@
 import type { DataSource } from 'typeorm';
 import {
   ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Clock, type Principal,
-  uuidsOf, audit,
+  uuidsOf, audit, cursor, pageSize, type SqlRunner, isUuid,
 } from '@anju/kit';
-import { isUuid } from '../household/household.service';
-import { cursor, pageSize, type SqlRunner } from '../scope';
 import type { NoticeCategory, NoticeStatus } from './notice.entity';
 import { notifySelect } from '../notification/notify';
 import { NOTICE_PUBLISHED_NOTIFICATIONS } from '../notification/notice-publicity';

@@ -1,5 +1,4 @@
-import { PROVINCE_ZONE_SQL, addDays, provinceDate, type Clock, type ScheduledTask } from '@anju/kit';
-import type { SqlRunner } from '../scope';
+import { PROVINCE_ZONE_SQL, addDays, provinceDate, type Clock, type ScheduledTask, type SqlRunner } from '@anju/kit';
 import { notifySelect } from './notify';
 import { channelsOf } from './notification-kinds';
 

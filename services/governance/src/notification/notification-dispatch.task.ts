@@ -1,5 +1,4 @@
-import { provinceDate, quietHoursEnd, type Clock, type Logger, type ScheduledTask } from '@anju/kit';
-import type { SqlRunner } from '../scope';
+import { provinceDate, quietHoursEnd, type Clock, type Logger, type ScheduledTask, type SqlRunner } from '@anju/kit';
 import type { DeliveryChannel, PushContact, PushMessage, SendOutcome } from './channels/push-channel';
 import type { DispatchRules } from './notification.config';
 import type { PushChannel } from './notification-kinds';

@@ -1,4 +1,4 @@
-import type { SqlRunner } from '../scope';
+import type { SqlRunner } from '@anju/kit';
 import type { NotificationKind, PushChannel } from './notification-kinds';
 
 /** What to tell someone: the details that make it useful (what, when, where, what to bring, who to call). */

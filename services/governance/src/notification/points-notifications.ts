@@ -1,4 +1,4 @@
-import type { SqlRunner } from '../scope';
+import type { SqlRunner } from '@anju/kit';
 import { notify, notifySelect } from './notify';
 import { channelsOf } from './notification-kinds';
 

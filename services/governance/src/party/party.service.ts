@@ -1,11 +1,9 @@
 import type { DataSource } from 'typeorm';
 import {
   ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, provinceDate, requireRole, type Clock,
-  type Principal, uuidsOf, audit,
+  type Principal, uuidsOf, audit, cursor, pageSize, isUuid,
 } from '@anju/kit';
 import { siteForWrite } from '../grid/grid.service';
-import { isUuid } from '../household/household.service';
-import { cursor, pageSize } from '../scope';
 import { checkListItem, insertListItem, type ListItemInput } from '../list-item/list-item.service';
 
 export interface PartyOrganizationRow { id: string; siteId: string; regionCode: string; name: string; secretaryName: string | null }

@@ -1,5 +1,5 @@
-import { returning as updated } from '@anju/kit';
-import { allowedUnderCaps, isUuid } from './ledger';
+import { returning as updated, isUuid } from '@anju/kit';
+import { allowedUnderCaps } from './ledger';
 
 describe('allowedUnderCaps', () => {
   it('credits in full without caps', () => {

@@ -49,7 +49,6 @@ export const ENTRY_COLUMNS = `e.id::text AS id, e.resident_id AS "residentId", e
   e.rule_id AS "ruleId", e.source_event_id AS "sourceEventId", e.source_event AS "sourceEvent", e.redemption_id AS "redemptionId",
   e.reason, e.actor, e.capped, e.occurred_at AS "occurredAt", e.expires_at AS "expiresAt", e.recorded_at AS "recordedAt"`;
 
-export { isUuid } from '@anju/kit';
 
 /**
  * Locks the resident's balance row for the rest of the transaction, opening the account on first

@@ -1,11 +1,10 @@
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, InputError, NotFoundError, type Clock, type Principal, uuidParam, isIsoDate, PROVINCE_ZONE_SQL,
-  audit,
+  ConflictError, InputError, NotFoundError, type Clock, type Principal, uuidParam, isIsoDate, PROVINCE_ZONE_SQL, audit,
+  cursor, pageSize,
 } from '@anju/kit';
-import { cursor, pageSize } from '../scope';
 import { ENTRY_COLUMNS, appendEntry, lockAccount, type EntryRow, type RuleRow, RULE_COLUMNS } from './ledger';
-import { residentForOfficer, residentInScope } from './points-scope';
+import { residentForOfficer, residentInScope } from '../scope';
 
 export interface AccountRow {
   residentId: string;

@@ -1,7 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, placeFilter, type Principal, PROVINCE_ZONE_SQL, pageSize } from '@anju/kit';
-import { isUuid } from './ledger';
-import { siteInScope } from './points-scope';
+import {
+  ForbiddenError, InputError, placeFilter, type Principal, PROVINCE_ZONE_SQL, pageSize, isUuid,
+} from '@anju/kit';
+import { siteInScope } from '../scope';
 
 export interface RankRow {
   rank: number;

@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
 import {
   ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, uuidsOf, audit,
-  returning,
+  returning, isUuid,
 } from '@anju/kit';
-import { RULE_COLUMNS, isUuid, type PointsEventName, type RuleRow } from './ledger';
-import { siteInScope } from './points-scope';
+import { RULE_COLUMNS, type PointsEventName, type RuleRow } from './ledger';
+import { siteInScope } from '../scope';
 
 export interface DefinePointsRuleInput {
   siteId?: string | null;

@@ -1,11 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, type Clock, type Principal, audit,
-  returning,
+  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, type Clock, type Principal, audit, returning,
+  cursor, pageSize, isUuid,
 } from '@anju/kit';
-import { cursor, pageSize } from '../scope';
-import { appendEntry, isUuid, lockAccount } from './ledger';
-import { siteInScope } from './points-scope';
+import { appendEntry, lockAccount } from './ledger';
+import { siteInScope } from '../scope';
 import { notifyPointsRedeemed } from '../notification/points-notifications';
 
 export type RedemptionStatus = 'pending' | 'fulfilled' | 'cancelled';

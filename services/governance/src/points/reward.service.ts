@@ -1,10 +1,9 @@
 import type { DataSource } from 'typeorm';
 import {
   ConflictError, InputError, NotFoundError, placeFilter, requireRole, type Principal, uuidsOf, uuidParam, audit,
-  returning,
+  returning, isUuid,
 } from '@anju/kit';
-import { isUuid } from './ledger';
-import { siteInScope } from './points-scope';
+import { siteInScope } from '../scope';
 
 export type RewardKind = 'goods' | 'service' | 'privilege';
 

@@ -1,6 +1,4 @@
-import type { Clock, ScheduledTask } from '@anju/kit';
-import { currentRequestId } from '@anju/kit';
-import type { SqlRunner } from '../scope';
+import { type Clock, type ScheduledTask, currentRequestId, type SqlRunner } from '@anju/kit';
 
 const LIST_NAMES = `CASE c.list_kind WHEN 'party_service' THEN '党群服务清单' WHEN 'property' THEN '物业管理清单' ELSE '网格管理清单' END`;
 

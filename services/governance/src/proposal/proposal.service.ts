@@ -1,14 +1,13 @@
 import type { DataSource } from 'typeorm';
 import {
   ConflictError, ForbiddenError, InputError, NotFoundError, audit, coversPlace, isIsoDate, provinceDate, requireRole,
-  returning, type Clock, type Principal,
+  returning, type Clock, type Principal, cursor, pageSize, isUuid,
 } from '@anju/kit';
-import { isUuid } from '../household/household.service';
 import { siteForWrite } from '../grid/grid.service';
 import { insertNotice, parseTime } from '../notice/notice.service';
 import { checkListItem } from '../list-item/list-item.service';
 import type { ListKind } from '../list-item/list-item.entity';
-import { cursor, pageSize, siteCommunityScope } from '../scope';
+import { siteCommunityScope } from '../scope';
 import { closeDueVotes } from './proposal-close';
 
 export type ProposalStatus = 'open' | 'voting' | 'adopted' | 'rejected' | 'declined';

@@ -3,11 +3,11 @@ import type { DataSource } from 'typeorm';
 import {
   AppError, ConflictError, InputError, NotFoundError, coversPlace, isMobilePhone, maskNationalId, maskPhone,
   parseNationalId, requireRole, isIsoDate, provinceDate, startOfProvinceDay, type Clock, type PersonalDataVault,
-  type Principal, audit, returning,
+  type Principal, audit, returning, cursor, pageSize, isUuid,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
-import { isUuid, type HouseholdService } from '../household/household.service';
-import { cursor, pageSize, scopeSql } from '../scope';
+import { type HouseholdService } from '../household/household.service';
+import { scopeSql } from '../scope';
 import type { LabourCapacity, RelationToHead } from './resident.entity';
 
 export interface ResidentRow {

@@ -1,10 +1,9 @@
 import type { DataSource } from 'typeorm';
 import {
   ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Clock,
-  type Principal, uuidsOf, audit, returning,
+  type Principal, uuidsOf, audit, returning, isUuid,
 } from '@anju/kit';
 import { siteForWrite } from '../grid/grid.service';
-import { isUuid } from '../household/household.service';
 
 export interface AdviserRow { id: string; regionCode: string; name: string; kind: 'legal_adviser' | 'public_lawyer'; organization: string | null; siteIds: string[] }
 export interface VisitRow { id: string; siteId: string; regionCode: string; adviserId: string; startsAt: Date; endsAt: Date; place: string; capacity: number; status: string; booked: number; bookedByMe: boolean }

@@ -1,10 +1,11 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, audit,
+  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, audit, cursor,
+  pageSize,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
-import { cursor, pageSize, scopeSql } from '../scope';
+import { scopeSql } from '../scope';
 
 export interface SiteRow {
   id: string;

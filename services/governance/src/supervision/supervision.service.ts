@@ -1,11 +1,9 @@
 import type { DataSource } from 'typeorm';
 import {
   ConflictError, ForbiddenError, InputError, NotFoundError, audit, coversPlace, placeFilter, provinceDate, requireRole,
-  returning, type Clock, type Principal,
+  returning, type Clock, type Principal, cursor, pageSize, isUuid,
 } from '@anju/kit';
-import { isUuid } from '../household/household.service';
 import { siteForWrite } from '../grid/grid.service';
-import { cursor, pageSize } from '../scope';
 
 export type FindingTarget = 'list_item' | 'notice' | 'points_entry';
 export type FindingAction = 'flag' | 'reopen';

@@ -1,12 +1,11 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, audit, coversPlace, requireRole, returning,
-  type Clock, type Principal, PROVINCE_ZONE_SQL,
+  ConflictError, ForbiddenError, InputError, NotFoundError, audit, coversPlace, requireRole, returning, type Clock,
+  type Principal, PROVINCE_ZONE_SQL, cursor, pageSize, isUuid,
 } from '@anju/kit';
 import { SurveyNeed, publishSelect } from '@anju/contracts';
-import { isUuid } from '../household/household.service';
 import { siteForWrite } from '../grid/grid.service';
-import { cursor, pageSize, siteCommunityScope } from '../scope';
+import { siteCommunityScope } from '../scope';
 import { parseTime } from '../notice/notice.service';
 import { suppressSmallGroups, MINIMUM_GROUP } from './survey-aggregates';
 

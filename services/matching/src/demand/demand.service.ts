@@ -1,8 +1,11 @@
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, audit, coversPlace, cursor, provinceDate, requireRole, siteCountsSql, type Principal, uuidsOf, uuidParam, pageSize } from '@anju/kit';
+import {
+  ForbiddenError, InputError, NotFoundError, audit, coversPlace, cursor, provinceDate, requireRole, siteCountsSql,
+  type Principal, uuidsOf, uuidParam, pageSize, isIsoDate, isOfficer, OFFICER_ROLES, isUuid,
+} from '@anju/kit';
 import { findSite, publish } from '@anju/contracts';
-import { demandScope, isDate, isOfficer, OFFICERS, isUuid } from '../scope';
+import { demandScope } from '../scope';
 import type { DemandStatus, Urgency } from './demand.entity';
 
 export interface DemandRow {
@@ -149,7 +152,7 @@ export class DemandService {
     if (!description || description.length > 1_000) throw new InputError('input.description', 'Describe the need in 1 to 1000 characters.');
     for (const field of ['windowStart', 'windowEnd'] as const) {
       const v = input[field];
-      if (v && !isDate(v)) throw new InputError(`input.${field}`, 'A date is written YYYY-MM-DD.', 'FORMAT');
+      if (v && !isIsoDate(v)) throw new InputError(`input.${field}`, 'A date is written YYYY-MM-DD.', 'FORMAT');
     }
     if (input.windowStart && input.windowEnd && input.windowEnd < input.windowStart) {
       throw new InputError('input.windowEnd', 'The time window ends before it starts.', 'WINDOW_REVERSED');
@@ -162,7 +165,7 @@ export class DemandService {
 
   /** Records a demand and, in the same transaction, proposes the best volunteer (incremental match). */
   async record(input: RecordDemandInput, afterInsert?: (m: EntityManager, demandId: string) => Promise<unknown>): Promise<DemandRow> {
-    requireRole(this.principal, ...OFFICERS);
+    requireRole(this.principal, ...OFFICER_ROLES);
     const { site, description, hours } = await this.validate(input);
     return this.db.transaction(async (m) => {
       const [row]: DemandRow[] = await m.query(
@@ -194,7 +197,7 @@ export class DemandService {
     if (action === 'claim') {
       requireRole(p, 'unit_member');
       const promised = opts.promisedOn ?? '';
-      if (!isDate(promised)) throw new InputError('promisedOn', 'The promised date is written YYYY-MM-DD.', 'FORMAT');
+      if (!isIsoDate(promised)) throw new InputError('promisedOn', 'The promised date is written YYYY-MM-DD.', 'FORMAT');
       if (promised < provinceDate(this.now())) throw new InputError('promisedOn', 'The promised date is in the past.', 'PAST');
     }
     return this.db.transaction(async (m) => {

@@ -1,7 +1,6 @@
-import { ForbiddenError, NotFoundError, audit, requireRole, pageSize } from '@anju/kit';
+import { ForbiddenError, NotFoundError, audit, requireRole, pageSize, isUuid } from '@anju/kit';
 import type { MatchingContext } from '../context';
 import type { Explanation } from '../engine';
-import { isUuid } from '../scope';
 import { candidatesFor, runBatch } from './match.service';
 
 export const matchResolvers = {

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, audit, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
-import { isUuid } from '../scope';
+import {
+  ForbiddenError, InputError, NotFoundError, audit, requireRole, type Principal, uuidsOf, uuidParam, isUuid,
+} from '@anju/kit';
 
 export type UnitKind = 'party_org' | 'department' | 'enterprise' | 'social_org';
 

@@ -1,7 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { ForbiddenError, InputError, NotFoundError, audit, coversPlace, requireRole, type Principal, uuidsOf, uuidParam } from '@anju/kit';
+import {
+  ForbiddenError, InputError, NotFoundError, audit, coversPlace, requireRole, type Principal, uuidsOf, uuidParam,
+  isIsoDate, isOfficer, OFFICER_ROLES, isUuid,
+} from '@anju/kit';
 import { findSite, publish } from '@anju/contracts';
-import { isDate, isOfficer, OFFICERS, isUuid, volunteerScope } from '../scope';
+import { volunteerScope } from '../scope';
 import { matchOne } from '../match/match.service';
 
 export interface VolunteerRow {
@@ -84,7 +87,7 @@ export class VolunteerService {
   }
 
   async register(input: { displayName: string; residentId?: string | null; homeSiteId: string; skills?: string[] | null; languages?: string[] | null; weeklyHours: number; availability?: WindowInput[] | null }): Promise<VolunteerRow> {
-    requireRole(this.principal, ...OFFICERS);
+    requireRole(this.principal, ...OFFICER_ROLES);
     const site = await findSite(this.db, input.homeSiteId);
     if (!site) throw new NotFoundError('input.homeSiteId', 'No such site.');
     if (!coversPlace(this.principal, site)) throw new ForbiddenError('The site is outside your scope.');
@@ -184,7 +187,7 @@ export class VolunteerService {
     const p = this.principal;
     if (!(input.hours > 0)) throw new InputError('input.hours', 'Hours served must be more than 0.', 'NEGATIVE');
     if (input.hours > 24) throw new InputError('input.hours', 'At most 24 hours a day.', 'RANGE');
-    if (!isDate(input.servedOn)) throw new InputError('input.servedOn', 'A date is written YYYY-MM-DD.', 'FORMAT');
+    if (!isIsoDate(input.servedOn)) throw new InputError('input.servedOn', 'A date is written YYYY-MM-DD.', 'FORMAT');
     if (!isUuid(input.assignmentId)) throw new NotFoundError('input.assignmentId', 'No such assignment.');
     return this.db.transaction(async (m) => {
       const [a] = await m.query(

@@ -1,11 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, type Clock, type Principal, uuidsOf, uuidParam, audit, maskPhoneInput,
+  ConflictError, ForbiddenError, InputError, NotFoundError, type Clock, type Principal, uuidsOf, uuidParam, audit,
+  maskPhoneInput, isoSql, requireInstant, isUuid, seqPageArgs, returning, requireText, seqPage,
 } from '@anju/kit';
 import { publish, publishSelect } from '@anju/contracts';
-import {
-  iso, isoDateTime, isUuid, organizationToManage, ownedScope, pageArgs, returned, scopedRow, servesRegion, siteRegion, text, toPage,
-} from '../shared/scope';
+import { organizationToManage, ownedScope, scopedRow, servesRegion, siteRegion } from '../scope';
 
 export const ACTIVITY_KINDS = ['CULTURAL', 'COMPETITION', 'EDUCATION', 'HEALTH', 'VOLUNTEERING', 'OTHER'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -51,7 +50,7 @@ export interface RegistrationRow {
 }
 
 const ACTIVITY_COLUMNS = `a.id, a.seq, a.organization_id AS "organizationId", o.name AS "organizationName", a.site_id AS "siteId", a.title, a.kind,
-  a.legal_topic AS "legalTopic", a.cultural_form AS "culturalForm", ${iso('a.starts_at')} AS "startsAt", ${iso('a.ends_at')} AS "endsAt", a.capacity,
+  a.legal_topic AS "legalTopic", a.cultural_form AS "culturalForm", ${isoSql('a.starts_at')} AS "startsAt", ${isoSql('a.ends_at')} AS "endsAt", a.capacity,
   (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status IN ('REGISTERED', 'ATTENDED'))::int AS "registeredCount",
   (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status = 'WAITLISTED')::int AS "waitlistCount",
   (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status = 'ATTENDED')::int AS "attendedCount"`;
@@ -59,7 +58,7 @@ const ACTIVITY_COLUMNS = `a.id, a.seq, a.organization_id AS "organizationId", o.
 const REGISTRATION_COLUMNS = `r.id, r.seq, r.activity_id AS "activityId", r.organization_id AS "organizationId", r.resident_id AS "residentId",
   r.participant_name AS "participantName", r.contact_masked AS "contactMasked", r.status,
   CASE WHEN r.status = 'WAITLISTED' THEN (SELECT count(*) FROM activity_registration w WHERE w.activity_id = r.activity_id AND w.status = 'WAITLISTED' AND w.seq <= r.seq)::int END AS "waitlistPosition",
-  ${iso('r.registered_at')} AS "registeredAt", ${iso('r.promoted_at')} AS "promotedAt", ${iso('r.cancelled_at')} AS "cancelledAt", ${iso('r.attended_at')} AS "attendedAt"`;
+  ${isoSql('r.registered_at')} AS "registeredAt", ${isoSql('r.promoted_at')} AS "promotedAt", ${isoSql('r.cancelled_at')} AS "cancelledAt", ${isoSql('r.attended_at')} AS "attendedAt"`;
 
 /** Roles that work at sites and see the activities there: residents, site officers, grid workers. */
 const atSites = (p: Principal) => p.role === 'resident' || p.role === 'site_officer' || p.role === 'grid_worker';
@@ -106,7 +105,7 @@ export class ActivityService {
   }
 
   async list(args: { organizationId?: string | null; siteId?: string | null; first?: number | null; after?: string | null }) {
-    const { limit, afterSeq } = pageArgs(args.first, args.after);
+    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = activityScope(this.principal, 3);
     const filter = `($1::text IS NULL OR a.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL OR a.site_id = ${uuidParam(2)}) AND ${s.sql}`;
     const params = [args.organizationId ?? null, args.siteId ?? null, ...s.params];
@@ -116,7 +115,7 @@ export class ActivityService {
        WHERE ${filter} AND a.seq > $${params.length + 1}::bigint ORDER BY a.seq LIMIT $${params.length + 2}`,
       [...params, afterSeq, limit + 1],
     );
-    return toPage(rows, limit, count);
+    return seqPage(rows, limit, count);
   }
 
   async create(input: {
@@ -130,9 +129,9 @@ export class ActivityService {
     const regionCode = await siteRegion(this.db, input.siteId);
     const inScope = regionCode != null && (this.principal.role === 'ngo_member' || this.principal.regions.some((r) => regionCode.startsWith(r)));
     if (!inScope || !(await servesRegion(this.db, orgId, regionCode))) throw new NotFoundError('input.siteId', 'No such site among those the organization serves.');
-    const title = text(input.title, 'input.title', 100);
-    const startsAt = isoDateTime(input.startsAt, 'input.startsAt');
-    const endsAt = isoDateTime(input.endsAt, 'input.endsAt');
+    const title = requireText(input.title, 'input.title', 100);
+    const startsAt = requireInstant(input.startsAt, 'input.startsAt');
+    const endsAt = requireInstant(input.endsAt, 'input.endsAt');
     if (endsAt <= startsAt) throw new InputError('input.endsAt', 'An activity ends after it starts.', 'ORDER');
     checkCapacity(input.capacity, 'input.capacity');
     const id = await this.db.transaction(async (m) => {
@@ -199,7 +198,7 @@ export class ActivityService {
       if (!isUuid(input.residentId)) throw new InputError('input.residentId', 'Give the id of the resident to register.', 'FORMAT');
       residentId = input.residentId;
     }
-    const name = text(input.participantName, 'input.participantName', 50);
+    const name = requireText(input.participantName, 'input.participantName', 50);
     const contact = maskPhoneInput(input.phone, 'input.phone');
     const id = await this.db.transaction(async (m) => {
       if (!isUuid(input.activityId)) throw new NotFoundError('input.activityId', 'No such activity.');
@@ -266,7 +265,7 @@ export class ActivityService {
       if (reg.status !== 'REGISTERED') {
         throw new InputError('registrationId', `Only a registered participant can check in (this one is ${reg.status.toLowerCase()}).`, 'INVALID_TRANSITION');
       }
-      const [done] = returned<{ attendedAt: Date; siteId: string; kind: string; legalTopic: LegalTopic | null }>(await m.query(
+      const [done] = returning<{ attendedAt: Date; siteId: string; kind: string; legalTopic: LegalTopic | null }>(await m.query(
         `UPDATE activity_registration r SET status = 'ATTENDED', attended_at = $2 FROM activity a
          WHERE r.id = $1 AND a.id = r.activity_id RETURNING r.attended_at AS "attendedAt", a.site_id AS "siteId", a.kind, a.legal_topic AS "legalTopic"`,
         [reg.id, this.clock.now()],

@@ -1,8 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  ForbiddenError, InputError, NotFoundError, requireRole, type Clock, type Principal, uuidsOf, uuidParam, audit,
+  ForbiddenError, InputError, NotFoundError, requireRole, type Clock, type Principal, uuidsOf, uuidParam, audit, isoSql,
+  requireDate, isUuid, optionalText, seqPageArgs, requireText, seqPage, requireYuan,
 } from '@anju/kit';
-import { iso, isoDate, isUuid, optionalText, pageArgs, placedScope, servesRegion, text, toPage, moneyYuan } from '../shared/scope';
+import { placedScope, servesRegion } from '../scope';
 
 type Queryable = Pick<DataSource | EntityManager, 'query'>;
 
@@ -22,11 +23,11 @@ export interface AidPaymentRow {
 
 const FUND_COLUMNS = `f.id, f.seq, f.region_code AS "regionCode", f.source, f.name, f.donor, f.amount_yuan::float8 AS "amountYuan",
   f.spent_yuan::float8 AS "spentYuan", (f.amount_yuan - f.spent_yuan)::float8 AS "balanceYuan", f.received_on::text AS "receivedOn",
-  ${iso('f.recorded_at')} AS "recordedAt"`;
+  ${isoSql('f.recorded_at')} AS "recordedAt"`;
 const PAYMENT_COLUMNS = `a.id, a.seq, a.fund_id AS "fundId", a.region_code AS "regionCode", a.use, a.organization_id AS "organizationId",
   (SELECT p.contract_id FROM contract_payment p WHERE p.id = a.contract_payment_id) AS "contractId",
   a.venture_application_id AS "ventureApplicationId", a.purpose, a.amount_yuan::float8 AS "amountYuan", a.paid_on::text AS "paidOn",
-  ${iso('a.recorded_at')} AS "recordedAt"`;
+  ${isoSql('a.recorded_at')} AS "recordedAt"`;
 
 /** Funds are the officers' books: province and county officers reach the funds of counties inside their regions. */
 function fundScope(p: Principal, alias: string, firstParam: number): { sql: string; params: unknown[] } {
@@ -93,14 +94,14 @@ export class AidFundService {
 
   async listFunds(args: { regionCode?: string | null; source?: AidFundSource | null; first?: number | null; after?: string | null }) {
     requireRole(this.principal, 'province', 'county');
-    const { limit, afterSeq } = pageArgs(args.first, args.after);
+    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = fundScope(this.principal, 'f', 3);
     const filter = `($1::text IS NULL OR f.region_code LIKE $1 || '%') AND ($2::text IS NULL OR f.source = $2) AND ${s.sql}`;
     const params = [args.regionCode ?? null, args.source ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM aid_fund f WHERE ${filter}`, params);
     const rows = await this.db.query(`SELECT ${FUND_COLUMNS} FROM aid_fund f WHERE ${filter} AND f.seq > $${params.length + 1}::bigint
       ORDER BY f.seq LIMIT $${params.length + 2}`, [...params, afterSeq, limit + 1]);
-    return toPage<AidFundRow>(rows, limit, count);
+    return seqPage<AidFundRow>(rows, limit, count);
   }
 
   paymentsByIds(ids: readonly string[]): Promise<AidPaymentRow[]> {
@@ -115,7 +116,7 @@ export class AidFundService {
 
   /** Payments officers reach by the fund's county, an organization those it received. */
   async listPayments(args: { fundId?: string | null; organizationId?: string | null; use?: AidUse | null; first?: number | null; after?: string | null }) {
-    const { limit, afterSeq } = pageArgs(args.first, args.after);
+    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = placedScope(this.principal, 'a', 4);
     const filter = `($1::text IS NULL OR a.fund_id = ${uuidParam(1)}) AND ($2::text IS NULL OR a.organization_id = ${uuidParam(2)})
       AND ($3::text IS NULL OR a.use = $3) AND ${s.sql}`;
@@ -123,7 +124,7 @@ export class AidFundService {
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM aid_payment a WHERE ${filter}`, params);
     const rows = await this.db.query(`SELECT ${PAYMENT_COLUMNS} FROM aid_payment a WHERE ${filter} AND a.seq > $${params.length + 1}::bigint
       ORDER BY a.seq LIMIT $${params.length + 2}`, [...params, afterSeq, limit + 1]);
-    return toPage<AidPaymentRow>(rows, limit, count);
+    return seqPage<AidPaymentRow>(rows, limit, count);
   }
 
   /**
@@ -167,10 +168,10 @@ export class AidFundService {
     const region = (input.regionCode ?? '').trim();
     if (!/^\d{6}$/.test(region)) throw new InputError('input.regionCode', 'Aid funds are held by a county: a 6-digit GB/T 2260 code.', 'FORMAT');
     if (!this.principal.regions.some((r) => region.startsWith(r))) throw new ForbiddenError(`Region ${region} is outside your scope.`);
-    const name = text(input.name, 'input.name', 100);
+    const name = requireText(input.name, 'input.name', 100);
     const donor = optionalText(input.donor, 'input.donor', 100);
-    const amount = moneyYuan(input.amountYuan, 'input.amountYuan');
-    const receivedOn = isoDate(input.receivedOn, 'input.receivedOn');
+    const amount = requireYuan(input.amountYuan, 'input.amountYuan');
+    const receivedOn = requireDate(input.receivedOn, 'input.receivedOn');
     const id = await this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
         `INSERT INTO aid_fund (region_code, source, name, donor, amount_yuan, received_on, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
@@ -185,9 +186,9 @@ export class AidFundService {
   /** 直接资助 — a direct grant to an organization serving the fund's county, for a stated purpose. */
   async grantDirect(input: { fundId: string; organizationId: string; amountYuan: number; paidOn: string; purpose: string }): Promise<AidPaymentRow> {
     requireRole(this.principal, 'province', 'county');
-    const amount = moneyYuan(input.amountYuan, 'input.amountYuan');
-    const paidOn = isoDate(input.paidOn, 'input.paidOn');
-    const purpose = text(input.purpose, 'input.purpose', 500);
+    const amount = requireYuan(input.amountYuan, 'input.amountYuan');
+    const paidOn = requireDate(input.paidOn, 'input.paidOn');
+    const purpose = requireText(input.purpose, 'input.purpose', 500);
     if (!isUuid(input.organizationId)) throw new NotFoundError('input.organizationId', 'No such organization.');
     const id = await this.db.transaction(async (m) => {
       const s = fundScope(this.principal, 'f', 2);

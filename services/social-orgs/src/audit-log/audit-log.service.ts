@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, type Principal } from '@anju/kit';
-import { organizationScope } from '../organization/organization.service';
-import { isUuid, pageArgs } from '../shared/scope';
+import { ForbiddenError, InputError, type Principal, isUuid, seqPageArgs } from '@anju/kit';
+import { organizationScope } from '../scope';
 
 export interface AuditEntryRow {
   id: string;
@@ -44,7 +43,7 @@ export class AuditLogService {
 
   async list(filter: AuditLogFilter, first: number | null | undefined, after: string | null | undefined) {
     const scope = auditScope(this.principal, 1);
-    const { limit } = pageArgs(first, after);
+    const { limit } = seqPageArgs(first, after);
     const params: unknown[] = [...scope.params];
     let where = scope.sql;
     if (filter.organizationId != null) {

@@ -1,10 +1,10 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, provinceDate, type Clock, type Principal, uuidsOf, uuidParam, audit,
+  ConflictError, ForbiddenError, InputError, NotFoundError, provinceDate, type Clock, type Principal, uuidsOf,
+  uuidParam, audit, isoSql, requireDate, requireInstant, isUuid, optionalText, seqPageArgs, returning, requireText,
+  seqPage,
 } from '@anju/kit';
-import {
-  iso, isoDate, isoDateTime, isUuid, optionalText, organizationToManage, pageArgs, placedScope, returned, scopedRow, servesRegion, siteRegion, text, toPage,
-} from '../shared/scope';
+import { organizationToManage, placedScope, scopedRow, servesRegion, siteRegion } from '../scope';
 
 type Queryable = Pick<DataSource | EntityManager, 'query'>;
 
@@ -31,15 +31,15 @@ export interface ReferralRow {
 }
 
 const CASE_COLUMNS = `c.id, c.seq, c.organization_id AS "organizationId", c.kind, c.title, c.household_id AS "householdId", c.site_id AS "siteId",
-  c.worker_id AS "workerId", c.status, c.closing_summary AS "closingSummary", c.closing_reason AS "closingReason", ${iso('c.opened_at')} AS "openedAt", ${iso('c.closed_at')} AS "closedAt"`;
+  c.worker_id AS "workerId", c.status, c.closing_summary AS "closingSummary", c.closing_reason AS "closingReason", ${isoSql('c.opened_at')} AS "openedAt", ${isoSql('c.closed_at')} AS "closedAt"`;
 const REFERRAL_COLUMNS = `f.id, f.seq, f.case_id AS "caseId", f.organization_id AS "organizationId", f.agency, f.reason, f.due_on::text AS "dueOn",
-  f.outcome, ${iso('f.outcome_at')} AS "outcomeAt", ${iso('f.overdue_since')} AS "overdueSince", ${iso('f.referred_at')} AS "referredAt"`;
+  f.outcome, ${isoSql('f.outcome_at')} AS "outcomeAt", ${isoSql('f.overdue_since')} AS "overdueSince", ${isoSql('f.referred_at')} AS "referredAt"`;
 
-const SESSION_COLUMNS = `s.id, s.seq, s.case_id AS "caseId", s.worker_id AS "workerId", ${iso('s.held_at')} AS "heldAt",
+const SESSION_COLUMNS = `s.id, s.seq, s.case_id AS "caseId", s.worker_id AS "workerId", ${isoSql('s.held_at')} AS "heldAt",
   s.what_was_done AS "whatWasDone", s.next_step AS "nextStep", s.next_step_due_on::text AS "nextStepDueOn",
-  s.attendee_resident_ids::text[] AS "attendeeResidentIds", s.recorded_by AS "recordedBy", ${iso('s.recorded_at')} AS "recordedAt"`;
+  s.attendee_resident_ids::text[] AS "attendeeResidentIds", s.recorded_by AS "recordedBy", ${isoSql('s.recorded_at')} AS "recordedAt"`;
 const MEMBER_COLUMNS = `b.id, b.case_id AS "caseId", b.resident_id AS "residentId", b.household_id AS "householdId", b.role,
-  ${iso('b.joined_at')} AS "joinedAt", ${iso('b.left_at')} AS "leftAt"`;
+  ${isoSql('b.joined_at')} AS "joinedAt", ${isoSql('b.left_at')} AS "leftAt"`;
 
 /**
  * Who reaches a case: its organization, province and county officers of its site's region
@@ -83,25 +83,25 @@ export class CaseworkService {
   }
 
   async listCases(args: { organizationId?: string | null; siteId?: string | null; status?: string | null; first?: number | null; after?: string | null }) {
-    const { limit, afterSeq } = pageArgs(args.first, args.after);
+    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = caseScope(this.principal, 'c', 4);
     const filter = `($1::text IS NULL OR c.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL OR c.status = $2)
       AND ($3::text IS NULL OR c.site_id = ${uuidParam(3)}) AND ${s.sql}`;
     const params = [args.organizationId ?? null, args.status ?? null, args.siteId ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM social_case c WHERE ${filter}`, params);
     const rows = await this.db.query(`SELECT ${CASE_COLUMNS} FROM social_case c WHERE ${filter} AND c.seq > $${params.length + 1}::bigint ORDER BY c.seq LIMIT $${params.length + 2}`, [...params, afterSeq, limit + 1]);
-    return toPage<CaseRow>(rows, limit, count);
+    return seqPage<CaseRow>(rows, limit, count);
   }
 
   /** Referrals past their due date without an outcome, as flagged by the scheduled check. */
   async overdueReferrals(args: { first?: number | null; after?: string | null }) {
-    const { limit, afterSeq } = pageArgs(args.first, args.after);
+    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = placedScope(this.principal, 'f', 1);
     const filter = `f.overdue_since IS NOT NULL AND f.outcome IS NULL AND ${s.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM referral f WHERE ${filter}`, s.params);
     const n = s.params.length;
     const rows = await this.db.query(`SELECT ${REFERRAL_COLUMNS} FROM referral f WHERE ${filter} AND f.seq > $${n + 1}::bigint ORDER BY f.seq LIMIT $${n + 2}`, [...s.params, afterSeq, limit + 1]);
-    return toPage<ReferralRow>(rows, limit, count);
+    return seqPage<ReferralRow>(rows, limit, count);
   }
 
   /**
@@ -111,7 +111,7 @@ export class CaseworkService {
    */
   async open(input: { organizationId?: string | null; kind: CaseKind; title: string; householdId?: string | null; siteId?: string | null; workerId?: string | null }): Promise<CaseRow> {
     const orgId = await organizationToManage(this.db, this.principal, input.organizationId);
-    const title = text(input.title, 'input.title', 100);
+    const title = requireText(input.title, 'input.title', 100);
     for (const f of ['householdId', 'siteId'] as const) {
       if (input[f] != null && !isUuid(input[f])) throw new InputError(`input.${f}`, 'Give an id.', 'FORMAT');
     }
@@ -137,8 +137,8 @@ export class CaseworkService {
 
   /** Refers a case to an agency with a due date for its outcome. */
   async refer(input: { caseId: string; agency: Agency; reason: string; dueOn: string }): Promise<ReferralRow> {
-    const reason = text(input.reason, 'input.reason', 500);
-    const dueOn = isoDate(input.dueOn, 'input.dueOn');
+    const reason = requireText(input.reason, 'input.reason', 500);
+    const dueOn = requireDate(input.dueOn, 'input.dueOn');
     if (dueOn < provinceDate(this.clock.now())) throw new InputError('input.dueOn', 'A due date cannot be in the past.', 'PAST');
     const id = await this.db.transaction(async (m) => {
       const c = await scopedRow<{ status: string; region_code: string }>(m, this.principal, 'social_case', input.caseId, 'input.caseId', { lock: true, what: 'case', placed: true });
@@ -155,7 +155,7 @@ export class CaseworkService {
 
   /** Records what the agency did (the outcome closes the follow-up). */
   async recordOutcome(referralId: string, outcome: string): Promise<ReferralRow> {
-    const text_ = text(outcome, 'outcome', 1000);
+    const text_ = requireText(outcome, 'outcome', 1000);
     await this.db.transaction(async (m) => {
       const f = await scopedRow<{ outcome: string | null }>(m, this.principal, 'referral', referralId, 'referralId', { lock: true, what: 'referral', placed: true });
       if (f.outcome) throw new InputError('referralId', 'This referral already has its outcome.', 'INVALID_TRANSITION');
@@ -199,12 +199,12 @@ export class CaseworkService {
     caseId: string; workerId?: string | null; heldAt: string; whatWasDone: string; nextStep?: string | null; nextStepDueOn?: string | null;
     attendeeResidentIds?: string[] | null;
   }): Promise<SessionRow> {
-    const heldAt = isoDateTime(input.heldAt, 'input.heldAt');
+    const heldAt = requireInstant(input.heldAt, 'input.heldAt');
     const now = this.clock.now();
     if (heldAt.getTime() > now.getTime()) throw new InputError('input.heldAt', 'A session is recorded after it was held, not before.', 'FUTURE');
-    const whatWasDone = text(input.whatWasDone, 'input.whatWasDone', 4000);
+    const whatWasDone = requireText(input.whatWasDone, 'input.whatWasDone', 4000);
     const nextStep = optionalText(input.nextStep, 'input.nextStep', 1000);
-    const dueOn = input.nextStepDueOn == null ? null : isoDate(input.nextStepDueOn, 'input.nextStepDueOn');
+    const dueOn = input.nextStepDueOn == null ? null : requireDate(input.nextStepDueOn, 'input.nextStepDueOn');
     if (dueOn && !nextStep) throw new InputError('input.nextStepDueOn', 'A due date belongs to a next step: give nextStep too.', 'REQUIRED');
     if (dueOn && dueOn < provinceDate(heldAt)) throw new InputError('input.nextStepDueOn', 'The next step falls due after the session.', 'ORDER');
     const attendees = [...new Set(input.attendeeResidentIds ?? [])];
@@ -278,7 +278,7 @@ export class CaseworkService {
     await this.db.transaction(async (m) => {
       const c = await this.openCaseToNote(m, caseId, 'caseId');
       const rows = isUuid(residentId)
-        ? returned(await m.query(`UPDATE case_member SET left_at = $3 WHERE case_id = $1 AND resident_id = $2 AND left_at IS NULL RETURNING id`,
+        ? returning(await m.query(`UPDATE case_member SET left_at = $3 WHERE case_id = $1 AND resident_id = $2 AND left_at IS NULL RETURNING id`,
           [c.id, residentId, this.clock.now()])) : [];
       if (!rows.length) throw new NotFoundError('residentId', 'No current member of this case with this id.');
       await audit(m, this.principal, { action: 'case.remove_member', entityType: 'SocialCase', entityId: c.id, organizationId: c.organization_id,
@@ -289,7 +289,7 @@ export class CaseworkService {
 
   /** Closes a case with its summary (结案小结) and why; every referral must have its outcome first. */
   async close(caseId: string, summary: string, reason: ClosingReason | null = null): Promise<CaseRow> {
-    const s = text(summary, 'summary', 2000);
+    const s = requireText(summary, 'summary', 2000);
     await this.db.transaction(async (m) => {
       const c = await scopedRow<{ status: string }>(m, this.principal, 'social_case', caseId, 'caseId', { lock: true, what: 'case', placed: true });
       if (c.status !== 'OPEN') throw new InputError('caseId', 'This case is already closed.', 'INVALID_TRANSITION');

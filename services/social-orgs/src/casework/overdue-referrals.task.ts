@@ -1,5 +1,4 @@
-import { PROVINCE_ZONE_SQL, type Clock, type Logger, type ScheduledTask } from '@anju/kit';
-import { returned } from '../shared/scope';
+import { PROVINCE_ZONE_SQL, type Clock, type Logger, type ScheduledTask, returning } from '@anju/kit';
 
 /**
  * Every hour: referrals whose due date has passed in the province's time zone and that still
@@ -13,7 +12,7 @@ export function overdueReferralsTask(db: { query(sql: string, params?: unknown[]
     async run() {
       const at = opts.clock.now();
       // Flag and audit in one statement: the audit rows commit with the flags or not at all.
-      const rows = returned<{ id: string }>(await db.query(
+      const rows = returning<{ id: string }>(await db.query(
         `WITH flagged AS (
            UPDATE referral SET overdue_since = $1
            WHERE outcome IS NULL AND overdue_since IS NULL AND due_on < ($1::timestamptz AT TIME ZONE ${PROVINCE_ZONE_SQL})::date

@@ -1,8 +1,8 @@
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, requireRole, type Principal, uuidsOf, audit,
+  ConflictError, ForbiddenError, InputError, NotFoundError, requireRole, type Principal, uuidsOf, audit, isoSql, isUuid,
+  optionalText, seqPageArgs, requireText, seqPage,
 } from '@anju/kit';
-import { iso, isUuid, optionalText, pageArgs, text, toPage } from '../shared/scope';
 
 export interface CommitteeRow { id: string; seq: string; name: string; field: string; regionCode: string }
 export interface MemberRow { id: string; committeeId: string; name: string; expertise: string; affiliation: string | null; organizationId: string | null }
@@ -13,7 +13,7 @@ export interface ConsultationRow {
 
 const COMMITTEE_COLUMNS = `k.id, k.seq, k.name, k.field, k.region_code AS "regionCode"`;
 const CONSULTATION_COLUMNS = `c.id, c.seq, c.committee_id AS "committeeId", c.organization_id AS "organizationId", c.site_id AS "siteId", c.topic, c.problem,
-  c.status, c.advice, c.advised_by::text[] AS "advisedBy", ${iso('c.advised_at')} AS "advisedAt", ${iso('c.requested_at')} AS "requestedAt"`;
+  c.status, c.advice, c.advised_by::text[] AS "advisedBy", ${isoSql('c.advised_at')} AS "advisedAt", ${isoSql('c.requested_at')} AS "requestedAt"`;
 
 /**
  * Committees are open to the organizations of their region: officers see those in their regions;
@@ -47,12 +47,12 @@ export class CommitteeService {
   }
 
   async list(args: { first?: number | null; after?: string | null }) {
-    const { limit, afterSeq } = pageArgs(args.first, args.after);
+    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = committeeScope(this.principal, 'k', 1);
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM committee k WHERE ${s.sql}`, s.params);
     const n = s.params.length;
     const rows = await this.db.query(`SELECT ${COMMITTEE_COLUMNS} FROM committee k WHERE ${s.sql} AND k.seq > $${n + 1}::bigint ORDER BY k.seq LIMIT $${n + 2}`, [...s.params, afterSeq, limit + 1]);
-    return toPage<CommitteeRow>(rows, limit, count);
+    return seqPage<CommitteeRow>(rows, limit, count);
   }
 
   membersByCommittees(ids: readonly string[]): Promise<MemberRow[]> {
@@ -75,8 +75,8 @@ export class CommitteeService {
   /** Officers set up a committee for a region inside theirs. */
   async create(input: { name: string; field: string; regionCode: string }): Promise<CommitteeRow> {
     requireRole(this.principal, 'province', 'county');
-    const name = text(input.name, 'input.name', 100);
-    const field = text(input.field, 'input.field', 100);
+    const name = requireText(input.name, 'input.name', 100);
+    const field = requireText(input.field, 'input.field', 100);
     if (!/^\d{2}(\d{2}){0,2}$/.test(input.regionCode)) throw new InputError('input.regionCode', 'A GB/T 2260 region code of 2, 4 or 6 digits.', 'FORMAT');
     if (!this.principal.regions.some((r) => input.regionCode.startsWith(r))) throw new ForbiddenError(`Region ${input.regionCode} is outside your scope.`);
     const id = await this.db.transaction(async (m) => {
@@ -93,8 +93,8 @@ export class CommitteeService {
   async addMember(input: { committeeId: string; name: string; expertise: string; affiliation?: string | null; organizationId?: string | null }): Promise<string> {
     requireRole(this.principal, 'province', 'county');
     const committee = await this.committeeInScope(input.committeeId, 'input.committeeId');
-    const name = text(input.name, 'input.name', 50);
-    const expertise = text(input.expertise, 'input.expertise', 200);
+    const name = requireText(input.name, 'input.name', 50);
+    const expertise = requireText(input.expertise, 'input.expertise', 200);
     const affiliation = optionalText(input.affiliation, 'input.affiliation', 200);
     if (input.organizationId != null && !isUuid(input.organizationId)) throw new InputError('input.organizationId', 'Give an organization id.', 'FORMAT');
     if (input.organizationId != null && !(await this.db.query(`SELECT 1 FROM organization WHERE id = $1`, [input.organizationId])).length) {
@@ -113,8 +113,8 @@ export class CommitteeService {
     const p = this.principal;
     if (p.role !== 'ngo_member' && p.role !== 'province' && p.role !== 'county') throw new ForbiddenError('This needs an NGO member or an officer.');
     const committee = await this.committeeInScope(input.committeeId, 'input.committeeId');
-    const topic = text(input.topic, 'input.topic', 200);
-    const problem = text(input.problem, 'input.problem', 4000);
+    const topic = requireText(input.topic, 'input.topic', 200);
+    const problem = requireText(input.problem, 'input.problem', 4000);
     if (input.siteId != null && !isUuid(input.siteId)) throw new InputError('input.siteId', 'Give a site id.', 'FORMAT');
     const id = await this.db.transaction(async (m) => {
       const orgId = p.role === 'ngo_member' ? p.organizationId! : null;
@@ -131,7 +131,7 @@ export class CommitteeService {
   /** Officers (the committee's secretariat) record the advice and which members gave it; once. */
   async recordAdvice(input: { consultationId: string; advice: string; memberIds: string[] }): Promise<ConsultationRow> {
     requireRole(this.principal, 'province', 'county');
-    const advice = text(input.advice, 'input.advice', 8000);
+    const advice = requireText(input.advice, 'input.advice', 8000);
     if (!input.memberIds.length) throw new InputError('input.memberIds', 'Name the members who gave the advice.', 'REQUIRED');
     await this.db.transaction(async (m) => {
       const s = consultationScope(this.principal, 2);

@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, requireRole, type Clock, type Principal, uuidsOf, uuidParam, audit,
+  ConflictError, ForbiddenError, InputError, requireRole, type Clock, type Principal, uuidsOf, uuidParam, audit, isoSql,
+  requireDate, isUuid, requireYuan, seqPageArgs, requireText, seqPage,
 } from '@anju/kit';
-import { iso, isoDate, isUuid, moneyYuan, organizationToManage, pageArgs, placedScope, scopedRow, text, toPage } from '../shared/scope';
+import { organizationToManage, placedScope, scopedRow } from '../scope';
 import { payFromFund } from '../aid-fund/aid-fund.service';
 import { checkScore, gradeOf } from '../venture/grade';
 
@@ -15,10 +16,10 @@ export interface PaymentRow { id: string; contractId: string; milestoneId: strin
 
 const COLUMNS = `c.id, c.seq, c.organization_id AS "organizationId", c.title, c.purchaser, c.budget_yuan::float8 AS "budgetYuan",
   c.starts_on::text AS "startsOn", c.ends_on::text AS "endsOn", c.deliverables, c.region_code AS "regionCode", c.status, c.final_score::float8 AS "finalScore",
-  c.final_grade AS "finalGrade", ${iso('c.rated_at')} AS "ratedAt",
+  c.final_grade AS "finalGrade", ${isoSql('c.rated_at')} AS "ratedAt",
   (SELECT coalesce(sum(p.amount_yuan), 0)::float8 FROM contract_payment p WHERE p.contract_id = c.id) AS "paidYuan"`;
 
-const money = moneyYuan;
+const money = requireYuan;
 
 /**
  * 购买服务 — government purchase-of-service contracts. Officers sign them with an organization
@@ -34,19 +35,19 @@ export class ContractService {
   }
 
   async list(args: { organizationId?: string | null; first?: number | null; after?: string | null }) {
-    const { limit, afterSeq } = pageArgs(args.first, args.after);
+    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = placedScope(this.principal, 'c', 2);
     const filter = `($1::text IS NULL OR c.organization_id = ${uuidParam(1)}) AND ${s.sql}`;
     const params = [args.organizationId ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM service_contract c WHERE ${filter}`, params);
     const rows = await this.db.query(`SELECT ${COLUMNS} FROM service_contract c WHERE ${filter} AND c.seq > $${params.length + 1}::bigint ORDER BY c.seq LIMIT $${params.length + 2}`, [...params, afterSeq, limit + 1]);
-    return toPage<ContractRow>(rows, limit, count);
+    return seqPage<ContractRow>(rows, limit, count);
   }
 
   milestonesByContracts(ids: readonly string[]): Promise<MilestoneRow[]> {
     const s = placedScope(this.principal, 'm', 2);
     return this.db.query(
-      `SELECT m.id, m.contract_id AS "contractId", m.title, m.due_on::text AS "dueOn", m.evidence, ${iso('m.evidence_at')} AS "evidenceAt", ${iso('m.accepted_at')} AS "acceptedAt"
+      `SELECT m.id, m.contract_id AS "contractId", m.title, m.due_on::text AS "dueOn", m.evidence, ${isoSql('m.evidence_at')} AS "evidenceAt", ${isoSql('m.accepted_at')} AS "acceptedAt"
        FROM contract_milestone m WHERE m.contract_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY m.due_on, m.seq`, [uuidsOf(ids), ...s.params]);
   }
 
@@ -65,18 +66,18 @@ export class ContractService {
     requireRole(this.principal, 'province', 'county');
     const orgId = await organizationToManage(this.db, this.principal, input.organizationId);
     const regionCode = await this.purchasingRegion(orgId, input.regionCode);
-    const title = text(input.title, 'input.title', 200);
-    const purchaser = text(input.purchaser, 'input.purchaser', 100);
+    const title = requireText(input.title, 'input.title', 200);
+    const purchaser = requireText(input.purchaser, 'input.purchaser', 100);
     const budget = money(input.budgetYuan, 'input.budgetYuan');
-    const startsOn = isoDate(input.startsOn, 'input.startsOn');
-    const endsOn = isoDate(input.endsOn, 'input.endsOn');
+    const startsOn = requireDate(input.startsOn, 'input.startsOn');
+    const endsOn = requireDate(input.endsOn, 'input.endsOn');
     if (endsOn < startsOn) throw new InputError('input.endsOn', 'The period ends after it starts.', 'ORDER');
-    const deliverables = input.deliverables.map((d, i) => text(d, `input.deliverables.${i}`, 500));
+    const deliverables = input.deliverables.map((d, i) => requireText(d, `input.deliverables.${i}`, 500));
     if (!deliverables.length) throw new InputError('input.deliverables', 'Name at least one deliverable.', 'REQUIRED');
     const milestones = input.milestones.map((m, i) => {
-      const dueOn = isoDate(m.dueOn, `input.milestones.${i}.dueOn`);
+      const dueOn = requireDate(m.dueOn, `input.milestones.${i}.dueOn`);
       if (dueOn < startsOn || dueOn > endsOn) throw new InputError(`input.milestones.${i}.dueOn`, 'A milestone falls inside the contract period.', 'OUT_OF_PERIOD');
-      return { title: text(m.title, `input.milestones.${i}.title`, 200), dueOn };
+      return { title: requireText(m.title, `input.milestones.${i}.title`, 200), dueOn };
     });
     const id = await this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
@@ -98,7 +99,7 @@ export class ContractService {
 
   /** The organization submits evidence for a milestone (reports, photos' links, sign-in sheets). */
   async submitEvidence(milestoneId: string, evidence: string): Promise<string> {
-    const ev = text(evidence, 'evidence', 2000);
+    const ev = requireText(evidence, 'evidence', 2000);
     if (this.principal.role === 'resident') throw new ForbiddenError();
     return this.db.transaction(async (m) => {
       const ms = await scopedRow<{ contract_id: string; accepted_at: Date | null }>(m, this.principal, 'contract_milestone', milestoneId, 'milestoneId', { lock: true, what: 'milestone', placed: true });
@@ -127,7 +128,7 @@ export class ContractService {
   async recordPayment(input: { contractId: string; fundId: string; amountYuan: number; paidOn: string; milestoneId?: string | null }): Promise<string> {
     requireRole(this.principal, 'province', 'county');
     const amount = money(input.amountYuan, 'input.amountYuan');
-    const paidOn = isoDate(input.paidOn, 'input.paidOn');
+    const paidOn = requireDate(input.paidOn, 'input.paidOn');
     await this.db.transaction(async (m) => {
       const c = await this.activeContract(m, input.contractId, 'input.contractId');
       if (input.milestoneId != null) {

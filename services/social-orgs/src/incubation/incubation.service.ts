@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, InputError, NotFoundError, requireRole, type Principal, uuidsOf, audit } from '@anju/kit';
-import { organizationScope } from '../organization/organization.service';
+import {
+  ConflictError, InputError, NotFoundError, requireRole, type Principal, uuidsOf, audit, isoSql, isUuid, requireText,
+} from '@anju/kit';
+import { organizationScope, ownedScope } from '../scope';
 import type { IncubationStage } from '../organization/organization.entity';
-import { iso, isUuid, ownedScope, text } from '../shared/scope';
 import { canAdvance, INCUBATION_NEXT } from './incubation.rules';
 
 export interface IncubationStepRow {
@@ -25,7 +26,7 @@ export class IncubationService {
     const s = ownedScope(this.principal, 'i.organization_id', 2);
     return this.db.query(
       `SELECT i.id, i.organization_id AS "organizationId", i.from_stage AS "fromStage", i.to_stage AS "toStage", i.support,
-         i.funding_yuan::float8 AS "fundingYuan", ${iso('i.recorded_at')} AS "recordedAt"
+         i.funding_yuan::float8 AS "fundingYuan", ${isoSql('i.recorded_at')} AS "recordedAt"
        FROM incubation_step i WHERE i.organization_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY i.seq`,
       [uuidsOf(orgIds), ...s.params],
     );
@@ -38,7 +39,7 @@ export class IncubationService {
    */
   async advance(input: { organizationId: string; to: IncubationStage; support: string; fundingYuan?: number | null; creditCode?: string | null }): Promise<string> {
     requireRole(this.principal, 'province', 'county');
-    const support = text(input.support, 'input.support', 1000);
+    const support = requireText(input.support, 'input.support', 1000);
     if (input.fundingYuan != null && !(Number.isFinite(input.fundingYuan) && input.fundingYuan >= 0 && input.fundingYuan < 1e12)) {
       throw new InputError('input.fundingYuan', 'Funding is an amount in yuan, zero or more.', 'RANGE');
     }

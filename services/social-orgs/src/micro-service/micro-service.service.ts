@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { ForbiddenError, InputError, type Principal, uuidsOf, uuidParam, audit } from '@anju/kit';
-import { isUuid, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
+import {
+  ForbiddenError, InputError, type Principal, uuidsOf, uuidParam, audit, isUuid, seqPageArgs, requireText, seqPage,
+} from '@anju/kit';
+import { organizationToManage, ownedScope, scopedRow } from '../scope';
 
 export type MicroServiceKind = 'AFTER_SCHOOL_CLASS' | 'ELDERLY_CARE' | 'HEALTH_CHECK' | 'MICRO_MARKET' | 'MICRO_STAGE';
 
@@ -35,7 +37,7 @@ export class MicroServiceService {
   }
 
   async list(args: { organizationId?: string | null; siteId?: string | null; kind?: string | null; first?: number | null; after?: string | null }) {
-    const { limit, afterSeq } = pageArgs(args.first, args.after);
+    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = scope(this.principal, 4);
     const filter = `($1::text IS NULL OR m.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL OR m.site_id = ${uuidParam(2)}) AND ($3::text IS NULL OR m.kind = $3) AND ${s.sql}`;
     const params = [args.organizationId ?? null, args.siteId ?? null, args.kind ?? null, ...s.params];
@@ -44,7 +46,7 @@ export class MicroServiceService {
       `SELECT ${COLUMNS} FROM micro_service m JOIN organization o ON o.id = m.organization_id WHERE ${filter} AND m.seq > $${params.length + 1}::bigint ORDER BY m.seq LIMIT $${params.length + 2}`,
       [...params, afterSeq, limit + 1],
     );
-    return toPage<MicroServiceRow>(rows, limit, count);
+    return seqPage<MicroServiceRow>(rows, limit, count);
   }
 
   async create(input: MicroServiceInput): Promise<MicroServiceRow> {
@@ -79,7 +81,7 @@ export class MicroServiceService {
   }
 
   private async check(orgId: string, input: Omit<MicroServiceInput, 'organizationId' | 'siteId' | 'kind'>, f: string) {
-    const name = text(input.name, `${f}.name`, 100);
+    const name = requireText(input.name, `${f}.name`, 100);
     const weekdays = [...new Set(input.weekdays)].sort();
     if (!weekdays.length || weekdays.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) throw new InputError(`${f}.weekdays`, 'Weekdays are 1 (Monday) to 7 (Sunday), at least one.', 'RANGE');
     const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -97,7 +99,7 @@ export class MicroServiceService {
       runnerWorkerId = w.id;
       runnerName = w.name;
     } else {
-      runnerName = text(input.runnerName, `${f}.runnerName`, 100);
+      runnerName = requireText(input.runnerName, `${f}.runnerName`, 100);
     }
     return { name, weekdays, runnerWorkerId, runnerName };
   }

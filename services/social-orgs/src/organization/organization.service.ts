@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ConflictError, ForbiddenError, InputError, requireRole, type Principal, uuidsOf, audit, pageSize } from '@anju/kit';
 import type { IncubationStage, OrganizationKind } from './organization.entity';
+import { organizationScope } from '../scope';
 
 export interface OrganizationRow {
   id: string;
@@ -13,25 +14,6 @@ export interface OrganizationRow {
 }
 
 const COLUMNS = `o.id, o.name, o.kind, o.stage, o.service_region_codes AS "serviceRegionCodes", o.credit_code AS "creditCode", o.registered_at AS "registeredAt"`;
-
-/**
- * NGO members see their own organization only; officers the organizations serving any region
- * inside theirs. Everyone else sees none here.
- */
-export function organizationScope(p: Principal, firstParam: number): { sql: string; params: unknown[] } {
-  switch (p.role) {
-    case 'ngo_member':
-      return { sql: `o.id = $${firstParam}::uuid`, params: [p.organizationId] };
-    case 'province':
-    case 'county':
-      return {
-        sql: `EXISTS (SELECT 1 FROM unnest(o.service_region_codes) c WHERE c LIKE ANY($${firstParam}::text[]))`,
-        params: [p.regions.map((r) => `${r}%`)],
-      };
-    default:
-      return { sql: 'false', params: [] };
-  }
-}
 
 export class OrganizationService {
   constructor(private readonly db: DataSource, private readonly principal: Principal) {}

@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, provinceMonth, type Clock, type Principal, uuidsOf, uuidParam, audit,
+  ConflictError, ForbiddenError, InputError, NotFoundError, provinceMonth, type Clock, type Principal, uuidsOf,
+  uuidParam, audit, isoSql, requireDate, isUuid, optionalText, seqPageArgs, requireText, seqPage,
 } from '@anju/kit';
-import { iso, isoDate, isUuid, optionalText, organizationToManage, ownedScope, pageArgs, scopedRow, text, toPage } from '../shared/scope';
+import { organizationToManage, ownedScope, scopedRow } from '../scope';
 
 export type Qualification = 'NONE' | 'ASSISTANT_SOCIAL_WORKER' | 'SOCIAL_WORKER' | 'SENIOR_SOCIAL_WORKER';
 
@@ -43,26 +44,26 @@ export class SocialWorkerService {
   }
 
   async list(args: { organizationId?: string | null; status?: string | null; first?: number | null; after?: string | null }) {
-    const { limit, afterSeq } = pageArgs(args.first, args.after);
+    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = ownedScope(this.principal, 'w.organization_id', 3);
     const filter = `($1::text IS NULL OR w.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL OR w.status = $2) AND ${s.sql}`;
     const params = [args.organizationId ?? null, args.status ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM social_worker w WHERE ${filter}`, params);
     const rows = await this.db.query(`SELECT ${COLUMNS} FROM social_worker w WHERE ${filter} AND w.seq > $${params.length + 1}::bigint ORDER BY w.seq LIMIT $${params.length + 2}`, [...params, afterSeq, limit + 1]);
-    return toPage<SocialWorkerRow>(rows, limit, count);
+    return seqPage<SocialWorkerRow>(rows, limit, count);
   }
 
   assessmentsByWorkers(ids: readonly string[]): Promise<AssessmentRow[]> {
     const s = ownedScope(this.principal, 'x.organization_id', 2);
     return this.db.query(
-      `SELECT x.id, x.worker_id AS "workerId", x.period, x.score::float8 AS score, x.comments, ${iso('x.assessed_at')} AS "assessedAt"
+      `SELECT x.id, x.worker_id AS "workerId", x.period, x.score::float8 AS score, x.comments, ${isoSql('x.assessed_at')} AS "assessedAt"
        FROM worker_assessment x WHERE x.worker_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY x.period`, [uuidsOf(ids), ...s.params]);
   }
 
   feedbackByWorkers(ids: readonly string[]): Promise<FeedbackRow[]> {
     const s = ownedScope(this.principal, 'f.organization_id', 2);
     return this.db.query(
-      `SELECT f.id, f.worker_id AS "workerId", f.rating, f.comment, ${iso('f.given_at')} AS "givenAt"
+      `SELECT f.id, f.worker_id AS "workerId", f.rating, f.comment, ${isoSql('f.given_at')} AS "givenAt"
        FROM worker_feedback f WHERE f.worker_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY f.seq`, [uuidsOf(ids), ...s.params]);
   }
 
@@ -70,17 +71,17 @@ export class SocialWorkerService {
   assignmentsByWorkers(ids: readonly string[]): Promise<AssignmentRow[]> {
     const s = ownedScope(this.principal, 'x.organization_id', 2);
     return this.db.query(
-      `SELECT x.id, x.worker_id AS "workerId", x.site_ids::text[] AS "siteIds", ${iso('x.assigned_at')} AS "assignedAt"
+      `SELECT x.id, x.worker_id AS "workerId", x.site_ids::text[] AS "siteIds", ${isoSql('x.assigned_at')} AS "assignedAt"
        FROM worker_assignment x WHERE x.worker_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY x.seq`, [uuidsOf(ids), ...s.params]);
   }
 
   /** 进 — a social worker joins an organization, with their qualification. */
   async hire(input: { organizationId?: string | null; name: string; qualification: Qualification; certificateNumber?: string | null; joinedOn: string; siteIds?: string[] | null }): Promise<SocialWorkerRow> {
     const orgId = await organizationToManage(this.db, this.principal, input.organizationId);
-    const name = text(input.name, 'input.name', 50);
+    const name = requireText(input.name, 'input.name', 50);
     const cert = optionalText(input.certificateNumber, 'input.certificateNumber', 50);
     if (input.qualification !== 'NONE' && !cert) throw new InputError('input.certificateNumber', 'A qualified social worker has a certificate number (职业水平证书).', 'REQUIRED');
-    const joinedOn = isoDate(input.joinedOn, 'input.joinedOn');
+    const joinedOn = requireDate(input.joinedOn, 'input.joinedOn');
     const sites = checkSites(input.siteIds ?? [], 'input.siteIds');
     const id = await this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
@@ -173,7 +174,7 @@ export class SocialWorkerService {
       if ((err as { code?: string }).code === '23505') throw new ConflictError('input.workerId', `This resident already gave feedback on this social worker in ${period}.`, 'ALREADY_GIVEN');
       throw err;
     }
-    const [row] = await this.db.query(`SELECT f.id, f.worker_id AS "workerId", f.rating, f.comment, ${iso('f.given_at')} AS "givenAt" FROM worker_feedback f WHERE f.id = $1`, [id]);
+    const [row] = await this.db.query(`SELECT f.id, f.worker_id AS "workerId", f.rating, f.comment, ${isoSql('f.given_at')} AS "givenAt" FROM worker_feedback f WHERE f.id = $1`, [id]);
     return row;
   }
 
@@ -184,8 +185,8 @@ export class SocialWorkerService {
 
   /** 出 — a social worker leaves, with the date and reason. */
   async exit(input: { workerId: string; exitedOn: string; reason: string }): Promise<SocialWorkerRow> {
-    const reason = text(input.reason, 'input.reason', 500);
-    const exitedOn = isoDate(input.exitedOn, 'input.exitedOn');
+    const reason = requireText(input.reason, 'input.reason', 500);
+    const exitedOn = requireDate(input.exitedOn, 'input.exitedOn');
     await this.db.transaction(async (m) => {
       const w = await scopedRow<{ status: string; joined_on: Date }>(m, this.principal, 'social_worker', input.workerId, 'input.workerId', { lock: true, what: 'social worker' });
       if (w.status !== 'ACTIVE') throw new InputError('input.workerId', 'This social worker has already left.', 'INVALID_TRANSITION');

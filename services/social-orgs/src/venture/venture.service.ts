@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
 import {
   ConflictError, ForbiddenError, InputError, NotFoundError, provinceDate, requireRole, type Clock, type Principal,
-  uuidsOf, uuidParam, audit,
+  uuidsOf, uuidParam, audit, isoSql, requireDate, isUuid, optionalText, seqPageArgs, requireText, seqPage,
 } from '@anju/kit';
 import { payFromFund } from '../aid-fund/aid-fund.service';
-import { iso, isoDate, isUuid, optionalText, pageArgs, placedScope, scopedRow, text, toPage } from '../shared/scope';
+import { placedScope, scopedRow } from '../scope';
 import { checkScore, gradeOf } from './grade';
 import { canMove, VENTURE_TRANSITIONS, type VentureStatus } from './venture.rules';
 
@@ -21,7 +21,7 @@ const APP_COLUMNS = `a.id, a.seq, a.call_id AS "callId", a.organization_id AS "o
   (SELECT round(avg(r.score), 2)::float8 FROM venture_review r WHERE r.application_id = a.id) AS "reviewScore",
   (SELECT count(*) FROM venture_review r WHERE r.application_id = a.id)::int AS "reviewCount",
   a.notice_ends_on::text AS "noticeEndsOn", a.funded_yuan::float8 AS "fundedYuan", a.fund_id AS "fundId", a.midterm_score::float8 AS "midtermScore", a.midterm_grade AS "midtermGrade",
-  a.final_score::float8 AS "finalScore", a.final_grade AS "finalGrade", ${iso('a.applied_at')} AS "appliedAt"`;
+  a.final_score::float8 AS "finalScore", a.final_grade AS "finalGrade", ${isoSql('a.applied_at')} AS "appliedAt"`;
 
 /**
  * Calls are public to the organizations they concern: officers see calls in their regions; an NGO
@@ -53,12 +53,12 @@ export class VentureService {
   }
 
   async listCalls(args: { first?: number | null; after?: string | null }) {
-    const { limit, afterSeq } = pageArgs(args.first, args.after);
+    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = callScope(this.principal, 1);
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM venture_call v WHERE ${s.sql}`, s.params);
     const n = s.params.length;
     const rows = await this.db.query(`SELECT ${CALL_COLUMNS} FROM venture_call v WHERE ${s.sql} AND v.seq > $${n + 1}::bigint ORDER BY v.seq LIMIT $${n + 2}`, [...s.params, afterSeq, limit + 1]);
-    return toPage<CallRow>(rows, limit, count);
+    return seqPage<CallRow>(rows, limit, count);
   }
 
   applicationsByIds(ids: readonly string[]): Promise<ApplicationRow[]> {
@@ -74,11 +74,11 @@ export class VentureService {
   /** Officers open a call for a region inside theirs. */
   async openCall(input: { title: string; regionCode: string; budgetYuan: number; applicationsCloseOn: string }): Promise<CallRow> {
     requireRole(this.principal, 'province', 'county');
-    const title = text(input.title, 'input.title', 200);
+    const title = requireText(input.title, 'input.title', 200);
     if (!/^\d{2}(\d{2}){0,2}$/.test(input.regionCode)) throw new InputError('input.regionCode', 'A GB/T 2260 region code of 2, 4 or 6 digits.', 'FORMAT');
     if (!this.principal.regions.some((r) => input.regionCode.startsWith(r))) throw new ForbiddenError(`Region ${input.regionCode} is outside your scope.`);
     const budget = money(input.budgetYuan, 'input.budgetYuan');
-    const closes = isoDate(input.applicationsCloseOn, 'input.applicationsCloseOn');
+    const closes = requireDate(input.applicationsCloseOn, 'input.applicationsCloseOn');
     const id = await this.db.transaction(async (m) => {
       const [{ id }] = await m.query(`INSERT INTO venture_call (title, region_code, budget_yuan, applications_close_on, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [title, input.regionCode, budget, closes, this.principal.subject]);
@@ -91,8 +91,8 @@ export class VentureService {
   /** An NGO applies to a call it can see, before it closes. */
   async apply(input: { callId: string; title: string; summary: string; requestedYuan: number }): Promise<ApplicationRow> {
     requireRole(this.principal, 'ngo_member');
-    const title = text(input.title, 'input.title', 200);
-    const summary = text(input.summary, 'input.summary', 4000);
+    const title = requireText(input.title, 'input.title', 200);
+    const summary = requireText(input.summary, 'input.summary', 4000);
     const requested = money(input.requestedYuan, 'input.requestedYuan');
     const [call] = isUuid(input.callId) ? await this.callsByIds([input.callId]) : [];
     if (!call) throw new NotFoundError('input.callId', 'No such call open to your organization.');
@@ -128,7 +128,7 @@ export class VentureService {
   /** 公示 — the reviewed application is published for public notice until a date. */
   async publishNotice(applicationId: string, noticeEndsOn: string): Promise<string> {
     requireRole(this.principal, 'province', 'county');
-    const ends = isoDate(noticeEndsOn, 'noticeEndsOn');
+    const ends = requireDate(noticeEndsOn, 'noticeEndsOn');
     await this.db.transaction(async (m) => {
       await this.move(m, applicationId, 'PUBLIC_NOTICE', 'applicationId');
       await m.query(`UPDATE venture_application SET notice_ends_on = $2 WHERE id = $1`, [applicationId, ends]);
