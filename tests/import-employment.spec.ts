@@ -203,4 +203,48 @@ describe('importing employment records and land', () => {
     // …nor can they read this clerk's job.
     expect((await fileRequest(root, `/files/employment/imports/${done.id}`, { token: other })).status).toBe(404);
   });
+
+  it('exports jobs and land in the imports\' columns: the file comes back unchanged, an edited cell as an update; no ID number leaves', async () => {
+    // Its own records (the same rows as above: unchanged if they are there already).
+    await importFile('employment', await xlsxFile(JOB_HEADERS, JOBS.slice(0, 2)), '就业.xlsx', 'valid_rows');
+    await importFile('land', csvFile(LAND_HEADERS, [['王大', WANG, '承包地', '3.5', '流转', '1200', '']]), '三块地.csv', 'valid_rows');
+    const exported = async (kind: string, token = county) => {
+      const answer = await fileRequest(root, `/files/employment/exports/${kind}`, { token });
+      expect([answer.status, answer.headers.get('content-disposition')]).toEqual([200, expect.stringContaining('.xlsx')]);
+      return { bytes: answer.bytes!, rows: await sheetRows(answer.bytes!) };
+    };
+    for (const [kind, headers, jobs] of [['employment', JOB_HEADERS, 'employment_record'], ['land', LAND_HEADERS, 'land_asset']] as const) {
+      const out = await exported(kind);
+      expect(out.rows[0]).toEqual([...headers, '居民编号']);
+      expect(out.rows.length - 1).toBe(await count(`${jobs} WHERE region_code = '530102'`));
+      // Employment holds no ID number nor name: those cells are empty, the resident named by their id.
+      const idColumn = headers.indexOf('身份证号');
+      expect(out.rows.slice(1).map((r) => [r[0] ?? '', r[idColumn] ?? '', /^[0-9a-f-]{36}$/.test(r[headers.length])]))
+        .toEqual(out.rows.slice(1).map(() => ['', '', true]));
+      expect(out.rows.flat().filter((cell) => /\d{17}[\dX]/.test(cell))).toEqual([]);
+      const before = await state();
+      const back = await importFile(kind, out.bytes, `${kind}-export.xlsx`, 'all_or_nothing');
+      expect(back).toMatchObject({ status: 'DONE', errorCount: 0, created: 0, updated: 0, unchanged: out.rows.length - 1, rowsWritten: 0 });
+      expect(await state()).toEqual(before);
+    }
+    // Edited in Excel: a raise in the first job comes back as one update, the rest unchanged.
+    const jobs = await exported('employment');
+    const edited = jobs.rows.slice(1).map((r) => [...r]);
+    const incomeColumn = JOB_HEADERS.indexOf('月收入（元）');
+    edited[0][incomeColumn] = String(Number(edited[0][incomeColumn]) + 300);
+    const upd = await importFile('employment', await xlsxFile(jobs.rows[0], edited), 'edited.xlsx', 'all_or_nothing');
+    expect(upd).toMatchObject({ status: 'DONE', errorCount: 0, created: 0, updated: 1, unchanged: edited.length - 1, rowsWritten: 1 });
+    const [{ n }] = await sys.sql(`SELECT count(*)::int AS n FROM employment.employment_record WHERE resident_id = $1 AND started_on = $2 AND monthly_income = $3`,
+      [edited[0][JOB_HEADERS.length], edited[0][JOB_HEADERS.indexOf('开始日期')], edited[0][incomeColumn]]);
+    expect(n).toBe(1);
+    // Another county's clerk exports none of these; a resident id from this county in their hands names no one of theirs.
+    const other = await tokenFor({ role: 'county', regions: ['530103'], sub: 'clerk-panlong-2' });
+    expect((await exported('employment', other)).rows).toEqual([[...JOB_HEADERS, '居民编号']]);
+    const theirs = await importFile('employment', await xlsxFile(jobs.rows[0], edited), 'edited.xlsx', 'dry_run', other);
+    expect((theirs.errors as { column: string; code: string }[]).map((e) => `${e.column} ${e.code}`)).toEqual(edited.map(() => '居民编号 UNKNOWN_RESIDENT'));
+    // Each export is audited in employment's log.
+    const audits = await sys.sql(`SELECT action, count(*)::int AS n FROM employment.audit_log WHERE action LIKE 'export.%' AND actor_subject = 'clerk-wuhua'
+      GROUP BY action ORDER BY action`);
+    expect(audits).toEqual([{ action: 'export.employment', n: 2 }, { action: 'export.land', n: 1 }]);
+  });
 });

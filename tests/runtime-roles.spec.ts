@@ -170,4 +170,21 @@ describe('runtime roles', () => {
     const worker = await startWorker(governance, governance.loadConfig(env));
     await worker.lifecycle.stop('test');
   });
+
+  it('in production employment\'s subgraph imports without the ID-number key: the hash key and the upload key only', async () => {
+    const { AUTH_PUBLIC_KEYS } = await generateSigningKeys('uploads');
+    const env = {
+      ...sys.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', AUTH_PUBLIC_KEYS, EMPLOYMENT_PORT: '0',
+      DATABASE_URL: serviceLoginUrl(sys.db.url, 'employment_app'), PII_HASH_KEY: 'cd'.repeat(32),
+    };
+    await expect(employment.startApi(employment.loadConfig(env))).rejects.toThrow(/UPLOAD_SEALING_KEY: required/);
+    // PII_ENCRYPTION_KEY is not one of its settings: given, it is not read.
+    expect(Object.keys(employment.loadConfig(env))).not.toContain('PII_ENCRYPTION_KEY');
+    const api = await employment.startApi(employment.loadConfig({ ...env, UPLOAD_SEALING_KEY: 'ef'.repeat(32) }));
+    try {
+      expect(await api.db.query('SELECT session_user AS s')).toEqual([{ s: 'employment_app' }]);
+    } finally {
+      await api.lifecycle.stop('test');
+    }
+  });
 });

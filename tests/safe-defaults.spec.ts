@@ -5,8 +5,12 @@ import { ConfigError, assertProductionSafe, loadConfig, platformSettings } from 
 import { REPO_ROOT } from '@anju/testing';
 import { API_NODE_OPTIONS, IMPORT_WORKER_NODE_OPTIONS } from '../packages/devtools/src/bench/harness';
 
-/** The processes that import spreadsheets, and so hold the PII keys (see their compose comments). */
+/** The processes that import spreadsheets: they seal the uploaded sheet with UPLOAD_SEALING_KEY. */
 const SHEET_IMPORTERS = ['governance-api', 'governance-imports', 'employment-api'];
+/** The processes that seal and open ID numbers: governance's subgraph and its import worker, no other. */
+const ID_SEALERS = ['governance-api', 'governance-imports'];
+/** The processes that find residents by the keyed hash of an ID number: the sealers, and employment's imports. */
+const ID_HASHERS = [...ID_SEALERS, 'employment-api'];
 
 /**
  * Safe defaults (issue 14, item 7): what ships must be safe when nobody sets anything. A process
@@ -41,18 +45,26 @@ describe('safe defaults', () => {
     }
   });
 
-  it('compose and Kubernetes: PII keys only where sheets are imported, no process holds a signing key', () => {
+  it('compose and Kubernetes: the ID-number key in governance alone, the upload key where sheets are imported, no signing key', () => {
     for (const [name, s] of Object.entries(compose.services)) {
       const keys = Object.keys(s.environment ?? {});
-      // The processes that import sheets: governance's subgraph and import worker seal and hash ID numbers;
-      // employment's subgraph seals the uploaded sheet at rest and finds residents by the keyed hash.
-      expect([name, keys.includes('PII_ENCRYPTION_KEY')]).toEqual([name, SHEET_IMPORTERS.includes(name)]);
+      const holds = { sealsIds: keys.includes('PII_ENCRYPTION_KEY'), hashes: keys.includes('PII_HASH_KEY'), uploads: keys.includes('UPLOAD_SEALING_KEY') };
+      expect([name, holds]).toEqual([name, { sealsIds: ID_SEALERS.includes(name), hashes: ID_HASHERS.includes(name), uploads: SHEET_IMPORTERS.includes(name) }]);
       expect(keys.filter((k) => /PRIVATE_KEY|JWT_SECRET/.test(k))).toEqual([]);
     }
-    for (const { file, doc } of manifests.filter((m) => m.doc.kind === 'Deployment')) {
-      const refs = doc.spec.template.spec.containers.flatMap((c: any) => (c.envFrom ?? []).map((e: any) => e.secretRef?.name).filter(Boolean));
-      const sealsIds = SHEET_IMPORTERS.includes(doc.metadata.name) && file === `${doc.metadata.name.replace(/-(api|imports)$/, '')}.yaml`;
-      expect([doc.metadata.name, refs.includes('anju-pii')]).toEqual([doc.metadata.name, sealsIds]);
+    for (const { doc } of manifests.filter((m) => m.doc.kind === 'Deployment')) {
+      const name: string = doc.metadata.name;
+      const containers: any[] = doc.spec.template.spec.containers;
+      const refs = containers.flatMap((c) => (c.envFrom ?? []).map((e: any) => e.secretRef?.name).filter(Boolean));
+      const keyRefs = containers.flatMap((c) => (c.env ?? []).map((e: any) => e.valueFrom?.secretKeyRef).filter(Boolean))
+        .map((r: { name: string; key: string }) => `${r.name}/${r.key}`);
+      const holds = {
+        sealsIds: refs.includes('anju-pii'), hashes: refs.includes('anju-pii') || keyRefs.includes('anju-pii/PII_HASH_KEY'),
+        uploads: refs.includes('anju-uploads'),
+      };
+      expect([name, holds]).toEqual([name, {
+        sealsIds: ID_SEALERS.includes(name), hashes: ID_HASHERS.includes(name), uploads: SHEET_IMPORTERS.includes(name),
+      }]);
     }
     const text = manifests.map((m) => JSON.stringify(m.doc)).join('\n');
     expect(text).not.toMatch(/AUTH_PRIVATE_KEY|AUTH_JWT_SECRET/);

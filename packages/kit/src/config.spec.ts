@@ -1,4 +1,8 @@
-import { ConfigError, assertProductionSafe, loadConfig, personalDataKeys, personalDataSettings, platformSettings, setting } from './config';
+import {
+  ConfigError, assertProductionSafe, loadConfig, lookupHashKey, personalDataKeys, personalDataSettings, platformSettings, setting, uploadSealingKey,
+  uploadSettings,
+} from './config';
+import { LookupHasher, PersonalDataVault, UploadSealer } from './personal-data';
 
 describe('configuration', () => {
   it('has defaults that work on a developer machine', () => {
@@ -48,6 +52,21 @@ describe('configuration', () => {
     expect(personalDataKeys({ NODE_ENV: 'production', ...real })).toEqual(real);
   });
 
+  it('the upload key and the hash key: required in production, never the development ones, validated as 64 hex digits', () => {
+    expect(() => uploadSealingKey({ NODE_ENV: 'production' })).toThrow(/UPLOAD_SEALING_KEY: required/);
+    expect(() => uploadSealingKey({ NODE_ENV: 'production', UPLOAD_SEALING_KEY: uploadSealingKey({ NODE_ENV: 'test' }) })).toThrow(/development key/);
+    expect(uploadSealingKey({ NODE_ENV: 'production', UPLOAD_SEALING_KEY: 'ef'.repeat(32) })).toBe('ef'.repeat(32));
+    expect(() => lookupHashKey({ NODE_ENV: 'production' })).toThrow(/PII_HASH_KEY: required/);
+    expect(lookupHashKey({ NODE_ENV: 'production', PII_HASH_KEY: 'cd'.repeat(32) })).toBe('cd'.repeat(32));
+    expect(() => loadConfig(uploadSettings, { UPLOAD_SEALING_KEY: 'not-hex' })).toThrow(/UPLOAD_SEALING_KEY="not-hex": must be 64 hex digits/);
+    // The upload key opens what it sealed, and nothing sealed with the ID numbers' key.
+    const sealer = new UploadSealer('ef'.repeat(32));
+    expect(sealer.open(sealer.seal(Buffer.from('身份证号')))).toEqual(Buffer.from('身份证号'));
+    const vault = new PersonalDataVault({ PII_ENCRYPTION_KEY: 'ab'.repeat(32), PII_HASH_KEY: 'cd'.repeat(32) });
+    expect(() => sealer.open(vault.seal('530627198503121231'))).toThrow();
+    expect(new LookupHasher('cd'.repeat(32)).lookupHash('530627198503121231')).toEqual(vault.lookupHash('530627198503121231'));
+  });
+
   it('safe default: a process with no NODE_ENV is production (development is opt-in) and refuses the development keys', () => {
     const c = loadConfig(platformSettings, {});
     expect(c.NODE_ENV).toBe('production');
@@ -57,6 +76,6 @@ describe('configuration', () => {
 
   it('shares no secret with every process: the signing key and the PII keys are separate settings', () => {
     const shared = Object.keys(platformSettings);
-    for (const key of ['AUTH_PRIVATE_KEY', 'AUTH_JWT_SECRET', 'PII_ENCRYPTION_KEY', 'PII_HASH_KEY']) expect(shared).not.toContain(key);
+    for (const key of ['AUTH_PRIVATE_KEY', 'AUTH_JWT_SECRET', 'PII_ENCRYPTION_KEY', 'PII_HASH_KEY', 'UPLOAD_SEALING_KEY']) expect(shared).not.toContain(key);
   });
 });

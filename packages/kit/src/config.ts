@@ -64,6 +64,7 @@ export const setting = {
 
 const DEV_PII_KEY = '0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const DEV_PII_HASH_KEY = 'f9e8d7c6b5a4938271605f4e3d2c1b0af9e8d7c6b5a4938271605f4e3d2c1b0a';
+const DEV_UPLOAD_SEALING_KEY = '5e7a1c0d9b8f4a3e2d1c0b9a8f7e6d5c4b3a29180f1e2d3c4b5a69788796a5b4';
 const hexKey = (doc: string) => z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex digits (32 bytes)').optional().describe(doc);
 
 /** Query limits: the same in the gateway and every subgraph (applied by limits.ts). */
@@ -153,20 +154,60 @@ export const personalDataSettings = {
 };
 export type PersonalDataConfig = { PII_ENCRYPTION_KEY: string; PII_HASH_KEY: string };
 
+/**
+ * The hash key alone, for a service that finds residents by the keyed hash of an ID number it is
+ * given (employment's imports) but never seals nor opens one: it runs without PII_ENCRYPTION_KEY.
+ */
+export const lookupHashSettings = {
+  PII_HASH_KEY: hexKey('HMAC key of the searchable hash of ID numbers (governance\'s); required by a process that finds residents by ID number'),
+};
+
+/**
+ * The key of uploaded sheets and import reports at rest (they hold ID numbers in clear until the
+ * job ends), declared by the services that import: a key of its own, so that a service importing
+ * sheets never holds the key of the ID numbers that governance keeps.
+ */
+export const uploadSettings = {
+  UPLOAD_SEALING_KEY: hexKey('AES-256-GCM key of uploaded sheets and import reports at rest; required by the processes that import'),
+};
+
+/** Required in production, the development key otherwise; a development key in production is refused. */
+function requiredKey(
+  nodeEnv: PlatformConfig['NODE_ENV'], name: 'PII_HASH_KEY' | 'UPLOAD_SEALING_KEY', key: string | undefined, dev: string, what: string,
+): string {
+  if (!key && nodeEnv === 'production') throw new ConfigError([`${name}: required by a process that ${what}`]);
+  assertProductionSafe({ NODE_ENV: nodeEnv, [name]: key ?? dev });
+  return key ?? dev;
+}
+
 /** The PII keys of a process that seals or opens ID numbers: required in production, the development ones otherwise. */
 export function personalDataKeys(config: Pick<PlatformConfig, 'NODE_ENV'> & Partial<PersonalDataConfig>): PersonalDataConfig {
   const missing = (['PII_ENCRYPTION_KEY', 'PII_HASH_KEY'] as const).filter((k) => !config[k]);
-  if (missing.length && config.NODE_ENV === 'production') throw new ConfigError(missing.map((k) => `${k}: required by a process that seals or opens ID numbers`));
+  if (missing.length && config.NODE_ENV === 'production') {
+    throw new ConfigError(missing.map((k) => `${k}: required by a process that seals or opens ID numbers`));
+  }
   const keys = { PII_ENCRYPTION_KEY: config.PII_ENCRYPTION_KEY ?? DEV_PII_KEY, PII_HASH_KEY: config.PII_HASH_KEY ?? DEV_PII_HASH_KEY };
   assertProductionSafe({ NODE_ENV: config.NODE_ENV, ...keys });
   return keys;
+}
+
+/** The hash key of a process that finds residents by ID number without opening any. */
+export function lookupHashKey(config: Pick<PlatformConfig, 'NODE_ENV'> & { PII_HASH_KEY?: string }): string {
+  return requiredKey(config.NODE_ENV, 'PII_HASH_KEY', config.PII_HASH_KEY, DEV_PII_HASH_KEY, 'finds residents by ID number');
+}
+
+/** The key a process that imports seals uploaded sheets and their reports with. */
+export function uploadSealingKey(config: Pick<PlatformConfig, 'NODE_ENV'> & { UPLOAD_SEALING_KEY?: string }): string {
+  return requiredKey(config.NODE_ENV, 'UPLOAD_SEALING_KEY', config.UPLOAD_SEALING_KEY, DEV_UPLOAD_SEALING_KEY, 'imports spreadsheets');
 }
 
 /**
  * Refuses development keys in production: a config that boots must be a safe one. Checks what
  * the process holds (the issuer's key and the PII keys only where they are loaded).
  */
-export function assertProductionSafe(config: Pick<PlatformConfig, 'NODE_ENV'> & Partial<PlatformConfig & IssuerConfig & PersonalDataConfig>): void {
+export function assertProductionSafe(
+  config: Pick<PlatformConfig, 'NODE_ENV'> & Partial<PlatformConfig & IssuerConfig & PersonalDataConfig & { UPLOAD_SEALING_KEY: string }>,
+): void {
   if (config.NODE_ENV !== 'production') return;
   const problems: string[] = [];
   if (config.AUTH_JWKS_URL) {
@@ -178,5 +219,8 @@ export function assertProductionSafe(config: Pick<PlatformConfig, 'NODE_ENV'> & 
   if (isDevelopmentKey(config.AUTH_PRIVATE_KEY)) problems.push('AUTH_PRIVATE_KEY: the development key cannot sign in production');
   if (config.PII_ENCRYPTION_KEY === DEV_PII_KEY) problems.push('PII_ENCRYPTION_KEY: the development key cannot be used in production');
   if (config.PII_HASH_KEY === DEV_PII_HASH_KEY) problems.push('PII_HASH_KEY: the development key cannot be used in production');
+  if (config.UPLOAD_SEALING_KEY === DEV_UPLOAD_SEALING_KEY) {
+    problems.push('UPLOAD_SEALING_KEY: the development key cannot be used in production');
+  }
   if (problems.length) throw new ConfigError(problems);
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import {
-  PersonalDataVault, importRoutes, personalDataKeys, runMain, spreadsheetLimits, startServiceApi, type StartOptions,
+  LookupHasher, UploadSealer, importRoutes, lookupHashKey, runMain, spreadsheetLimits, startServiceApi, uploadSealingKey, type StartOptions,
 } from '@anju/kit';
 import { loadEmploymentConfig, type EmploymentConfig } from './config';
 import { employmentData } from './data-source';
@@ -8,13 +8,15 @@ import { buildContext } from './context';
 import { resolvers } from './resolvers';
 import { gapsExport } from './monitoring/gaps.export';
 import { employmentImports } from './import/employment-imports';
+import { employmentExports } from './import/employment-exports';
 
 export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 
 /** The employment subgraph over HTTP. */
 export function startEmploymentApi(config: EmploymentConfig, opts: StartOptions = {}) {
-  // Before anything boots: in production the subgraph refuses to start without real PII keys.
-  const vault = new PersonalDataVault(personalDataKeys(config));
+  // Before anything boots: in production the subgraph refuses to start without real keys.
+  const hasher = new LookupHasher(lookupHashKey(config));
+  const sealer = new UploadSealer(uploadSealingKey(config));
   return startServiceApi({
     name: 'employment',
     config,
@@ -27,8 +29,10 @@ export function startEmploymentApi(config: EmploymentConfig, opts: StartOptions 
     context: (runtime) => buildContext(runtime.db),
     fileRoutes: (runtime) => [
       gapsExport(runtime.db),
+      ...employmentExports(runtime.db),
       ...importRoutes(employmentImports({
-        db: runtime.db, vault, clock: runtime.clock, limits: spreadsheetLimits(config), config, logger: runtime.logger, lifecycle: runtime.lifecycle,
+        db: runtime.db, hasher, sealer, clock: runtime.clock, limits: spreadsheetLimits(config), config, logger: runtime.logger,
+        lifecycle: runtime.lifecycle,
       })),
     ],
     logDestination: opts.logDestination,

@@ -1,9 +1,11 @@
-import { loadConfig, personalDataSettings, platformSettings, setting, type ConfigOf } from '@anju/kit';
+import { loadConfig, lookupHashSettings, platformSettings, setting, uploadSettings, type ConfigOf } from '@anju/kit';
 
 export const employmentSettings = {
   ...platformSettings,
-  // The subgraph's imports seal the uploaded sheet and hash its ID numbers (governance's keys); nothing else here needs them.
-  ...personalDataSettings,
+  // The subgraph's imports seal the uploaded sheet (a key of their own) and find residents by the keyed hash of
+  // their ID numbers (governance's hash key). It never seals nor opens an ID number: no PII_ENCRYPTION_KEY here.
+  ...lookupHashSettings,
+  ...uploadSettings,
   EMPLOYMENT_PORT: setting.port(4002, 'HTTP port of the employment subgraph'),
   EMPLOYMENT_WORKER_HEALTH_PORT: setting.port(4102, 'HTTP port of the employment worker’s /health and /ready'),
 };

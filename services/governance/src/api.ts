@@ -1,6 +1,6 @@
 import path from 'node:path';
 import {
-  PersonalDataVault, importRoutes, personalDataKeys, runMain, spreadsheetLimits, startServiceApi, type ImportJobs, type ServiceRuntime, type StartOptions,
+  PersonalDataVault, UploadSealer, importRoutes, personalDataKeys, uploadSealingKey, runMain, spreadsheetLimits, startServiceApi, type ImportJobs, type ServiceRuntime, type StartOptions,
 } from '@anju/kit';
 import { loadGovernanceConfig, type GovernanceConfig } from './config';
 import { governanceData } from './data-source';
@@ -15,11 +15,12 @@ export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 export async function startGovernanceApi(config: GovernanceConfig, opts: StartOptions = {}) {
   // Before anything boots: in production the subgraph refuses to start without real PII keys.
   const vault = new PersonalDataVault(personalDataKeys(config));
+  const sealer = new UploadSealer(uploadSealingKey(config));
   // Imports run in this process: the one that holds the PII keys they seal and hash ID numbers with.
   let imports: ImportJobs | undefined;
   const importsOf = (rt: ServiceRuntime<GovernanceConfig>) =>
     (imports ??= governanceImports({
-      db: rt.db, vault, clock: rt.clock, limits: spreadsheetLimits(config), config, logger: rt.logger, lifecycle: rt.lifecycle,
+      db: rt.db, vault, sealer, clock: rt.clock, limits: spreadsheetLimits(config), config, logger: rt.logger, lifecycle: rt.lifecycle,
       lookupsPerDay: config.NATIONAL_ID_LOOKUPS_PER_DAY, consume: config.IMPORTS_IN_API,
     }));
   return startServiceApi({

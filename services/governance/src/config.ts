@@ -1,10 +1,12 @@
 import { notificationSettings } from './notification/notification.config';
-import { loadConfig, personalDataSettings, platformSettings, setting, type ConfigOf } from '@anju/kit';
+import { loadConfig, personalDataSettings, platformSettings, setting, uploadSettings, type ConfigOf } from '@anju/kit';
 
 export const governanceSettings = {
   ...platformSettings,
   // Governance's api seals and opens ID numbers and phones; no other process needs these keys.
   ...personalDataSettings,
+  // Its imports seal the uploaded sheet and the report with a key of their own.
+  ...uploadSettings,
   GOVERNANCE_PORT: setting.port(4001, 'HTTP port of the governance subgraph'),
   RETENTION_MOVED_OUT_DAYS: setting.int(730, 'days after moving out (迁出) that a resident\'s personal data is erased', 30),
   GOVERNANCE_WORKER_HEALTH_PORT: setting.port(4101, 'HTTP port of the governance worker’s /health and /ready'),

@@ -1,4 +1,4 @@
-import { PersonalDataVault, bootRuntime, listen, mountHealth, personalDataKeys, runMain, spreadsheetLimits, type StartOptions } from '@anju/kit';
+import { PersonalDataVault, UploadSealer, bootRuntime, listen, mountHealth, personalDataKeys, uploadSealingKey, runMain, spreadsheetLimits, type StartOptions } from '@anju/kit';
 import express from 'express';
 import { loadGovernanceConfig, type GovernanceConfig } from './config';
 import { governanceData } from './data-source';
@@ -12,9 +12,10 @@ import { governanceImports } from './import/import-jobs';
  */
 export async function startGovernanceImportWorker(config: GovernanceConfig, opts: StartOptions = {}) {
   const vault = new PersonalDataVault(personalDataKeys(config));
+  const sealer = new UploadSealer(uploadSealingKey(config));
   const runtime = await bootRuntime({ name: 'governance', process: 'worker', config, applicationName: 'governance-import-worker', logDestination: opts.logDestination, clock: opts.clock, ...governanceData });
   governanceImports({
-    db: runtime.db, vault, clock: runtime.clock, limits: spreadsheetLimits(config), config, logger: runtime.logger, lifecycle: runtime.lifecycle,
+    db: runtime.db, vault, sealer, clock: runtime.clock, limits: spreadsheetLimits(config), config, logger: runtime.logger, lifecycle: runtime.lifecycle,
     lookupsPerDay: config.NATIONAL_ID_LOOKUPS_PER_DAY, consume: true,
   });
   const app = express();

@@ -26,8 +26,8 @@ export const seededDataSettings = {
 export const envName = (service: string) => service.toUpperCase().replace(/-/g, '_');
 
 export interface BenchSecrets {
-  /** What the processes get: the public keys that verify tokens and the PII keys (production refuses the development ones). */
-  env: Record<'AUTH_PUBLIC_KEYS' | 'PII_ENCRYPTION_KEY' | 'PII_HASH_KEY', string>;
+  /** What the processes get: the public keys that verify tokens, the PII keys and the upload key (production refuses the development ones). */
+  env: Record<'AUTH_PUBLIC_KEYS' | 'PII_ENCRYPTION_KEY' | 'PII_HASH_KEY' | 'UPLOAD_SEALING_KEY', string>;
   /** Mints a token with the run's private key, which stays in the benchmark's own process. */
   mint(claims: TokenClaims): Promise<string>;
 }
@@ -37,7 +37,10 @@ export async function benchSecrets(database?: string): Promise<BenchSecrets> {
   const key = (what: string) => (database ? createHash('sha256').update(`anju-bench:${database}:${what}`).digest('hex') : randomBytes(32).toString('hex'));
   const { AUTH_PRIVATE_KEY, AUTH_PUBLIC_KEYS } = await generateSigningKeys('bench');
   const issuer = loadConfig(issuerSettings, { AUTH_PRIVATE_KEY });
-  return { env: { AUTH_PUBLIC_KEYS, PII_ENCRYPTION_KEY: key('pii'), PII_HASH_KEY: key('pii-hash') }, mint: (claims) => mintToken(claims, issuer) };
+  return {
+    env: { AUTH_PUBLIC_KEYS, PII_ENCRYPTION_KEY: key('pii'), PII_HASH_KEY: key('pii-hash'), UPLOAD_SEALING_KEY: key('uploads') },
+    mint: (claims) => mintToken(claims, issuer),
+  };
 }
 
 /** A service's database settings: migrations as the owner, the process itself as the service's own login. */

@@ -6,7 +6,7 @@ import { InputError, NotFoundError } from '../errors';
 import { isUuid } from '../ids';
 import type { Lifecycle } from '../lifecycle';
 import type { Logger } from '../logger';
-import type { PersonalDataVault } from '../personal-data';
+import type { UploadSealer } from '../personal-data';
 import { createRedis } from '../redis';
 import { runWithRequestId } from '../request-context';
 import { attachment, type FileRoute } from '../spreadsheet/file-routes';
@@ -63,8 +63,8 @@ export interface ImportJobsOptions {
   queue: string;
   kinds: Readonly<Record<string, ImportKind>>;
   db: DataSource;
-  /** Seals the file and the report: both hold ID numbers in clear. */
-  vault: PersonalDataVault;
+  /** Seals the file and the report: both hold ID numbers in clear (UPLOAD_SEALING_KEY, not the ID numbers' key). */
+  sealer: UploadSealer;
   limits: SpreadsheetLimits;
   config: PlatformConfig;
   logger: Logger;
@@ -122,7 +122,7 @@ export class ImportJobs {
     await readSpreadsheet(bytes, { columns: spec.columns, limits: this.opts.limits, fileName, ignoreHeaders: IGNORED_HEADERS });
     const [{ id }] = await this.opts.db.query(
       `INSERT INTO import_job (kind, mode, actor_subject, actor, file_name, file_sealed) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [kind, mode, principal.subject, JSON.stringify(principal), fileName?.slice(0, 200) ?? null, this.opts.vault.seal(bytes.toString('base64'))],
+      [kind, mode, principal.subject, JSON.stringify(principal), fileName?.slice(0, 200) ?? null, this.opts.sealer.seal(bytes)],
     );
     await this.queue.add('import', { jobId: id }, { jobId: id, removeOnComplete: 100, removeOnFail: 500, attempts: 1 });
     return { id, status: 'queued' };
@@ -130,14 +130,14 @@ export class ImportJobs {
 
   /** Runs one job (the BullMQ worker calls it; a test or a bench may too). */
   async run(jobId: string): Promise<void> {
-    const { db, vault, logger } = this.opts;
+    const { db, sealer, logger } = this.opts;
     const [job] = await db.query(`SELECT kind, mode, actor, file_name AS "fileName", file_sealed AS file, status FROM import_job WHERE id = $1`, [jobId]);
     if (!job || !job.file || job.status === 'done' || job.status === 'failed') return;
     const set = (sql: string, params: unknown[] = []) => db.query(`UPDATE import_job SET ${sql} WHERE id = $1`, [jobId, ...params]);
     await set(`status = 'checking', rows_checked = 0, rows_written = 0`);
     try {
       const importer = this.kind(job.kind).importer(job.actor as Principal);
-      const out = await importer.run(Buffer.from(vault.open(job.file), 'base64'), job.fileName ?? undefined, job.mode, jobId, {
+      const out = await importer.run(sealer.open(job.file), job.fileName ?? undefined, job.mode, jobId, {
         total: (n) => set('total = $2', [n]),
         checked: (n) => set('rows_checked = $2', [n]),
         writing: () => set(`status = 'writing'`),
@@ -147,7 +147,7 @@ export class ImportJobs {
         `status = 'done', rows_checked = $2, rows_written = $3, created_count = $4, updated_count = $5, unchanged_count = $6, error_count = $7,
          errors = $8, report_sealed = $9, file_sealed = NULL, finished_at = now()`,
         [out.total, out.written, out.created, out.updated, out.unchanged, out.errors.length, JSON.stringify(out.errors.slice(0, KEPT_ERRORS)),
-          vault.seal(out.report.toString('base64'))],
+          sealer.seal(out.report)],
       );
       logger.info({ jobId, kind: job.kind, total: out.total, written: out.written, errors: out.errors.length }, 'import done');
     } catch (err) {
@@ -176,7 +176,7 @@ export class ImportJobs {
     if (!isUuid(id)) throw new NotFoundError('id', 'No such import.');
     const [row] = await this.opts.db.query(`SELECT report_sealed AS report FROM import_job WHERE id = $1::uuid AND actor_subject = $2`, [id, principal.subject]);
     if (!row?.report) throw new NotFoundError('id', 'No report for this import (yet).');
-    return Buffer.from(this.opts.vault.open(row.report), 'base64');
+    return this.opts.sealer.open(row.report);
   }
 
   /** The template of a kind, as .xlsx bytes. */
@@ -240,8 +240,8 @@ export function importRoutes(imports: ImportJobs): FileRoute[] {
 /**
  * The `import_job` table of a service that imports, for its migration: one row per upload, with
  * its progress (rows checked, rows written, of the total), the row errors and the report. The
- * uploaded file and the report hold ID numbers in clear, so both are sealed like an ID number
- * (AES-256-GCM), and the file is erased when the job ends.
+ * uploaded file and the report hold ID numbers in clear, so both are sealed (AES-256-GCM, with
+ * UPLOAD_SEALING_KEY), and the file is erased when the job ends.
  */
 export async function createImportJobTable(q: QueryRunner): Promise<void> {
   await q.query(`

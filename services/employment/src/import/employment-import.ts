@@ -1,18 +1,19 @@
 import type { EntityManager } from 'typeorm';
 import {
   ImportRaceError, auditImported, returning, batches, codeOf, normalizeDate, parseAmount, provinceDate, type ColumnSpec, type ImportMode, type ImportProgress,
-  type SheetRow, type XlsxColumn,
+  type SheetRow,
 } from '@anju/kit';
 import { publishSelect } from '@anju/contracts';
 import { markForRecheck } from '../monitoring/recheck';
 import type { EmploymentKind } from '../monitoring/rules';
-import { ResidentSheetImport, type ResidentRow } from './resident-sheet';
+import { RESIDENT_COLUMNS, ResidentSheetImport, templateColumns, type ResidentKey, type ResidentRow } from './resident-sheet';
 
-export type EmploymentSheetKey = 'name' | 'nationalId' | 'kind' | 'employer' | 'post' | 'destination' | 'startedOn' | 'endedOn' | 'endReason' | 'income';
+export type EmploymentSheetKey =
+  | 'name' | ResidentKey | 'kind' | 'employer' | 'post' | 'destination' | 'startedOn' | 'endedOn' | 'endReason' | 'income';
 
 export const EMPLOYMENT_COLUMNS: readonly ColumnSpec<EmploymentSheetKey>[] = [
   { key: 'name', header: '姓名' },
-  { key: 'nationalId', header: '身份证号', required: true, aliases: ['身份证号码', '公民身份号码'] },
+  RESIDENT_COLUMNS.nationalId,
   { key: 'kind', header: '就业形式', required: true, aliases: ['就业类型'] },
   { key: 'employer', header: '就业单位', aliases: ['用工单位', '扶贫车间'] },
   { key: 'post', header: '公益性岗位', aliases: ['岗位名称'] },
@@ -21,9 +22,10 @@ export const EMPLOYMENT_COLUMNS: readonly ColumnSpec<EmploymentSheetKey>[] = [
   { key: 'endedOn', header: '结束日期', aliases: ['离岗时间'] },
   { key: 'endReason', header: '结束原因', aliases: ['离岗原因'] },
   { key: 'income', header: '月收入（元）', required: true, aliases: ['月收入', '月收入(元)', '月工资'] },
+  RESIDENT_COLUMNS.residentId,
 ];
 
-const KIND_LABELS: Record<EmploymentKind, string> = {
+export const KIND_LABELS: Record<EmploymentKind, string> = {
   workshop: '扶贫车间', public_welfare_post: '公益性岗位', migrant_work: '外出务工', self_employed: '自主创业', flexible: '灵活就业',
 };
 const KINDS: Record<string, EmploymentKind> = {
@@ -33,9 +35,7 @@ const KINDS: Record<string, EmploymentKind> = {
 export const EMPLOYMENT_TEMPLATE = {
   fileName: '就业信息导入模板.xlsx',
   sheet: '就业信息',
-  columns: EMPLOYMENT_COLUMNS.map((c): XlsxColumn => ({
-    header: `${c.header}${c.required ? '*' : ''}`, width: c.key === 'nationalId' ? 22 : undefined, list: c.key === 'kind' ? Object.values(KIND_LABELS) : undefined,
-  })),
+  columns: templateColumns(EMPLOYMENT_COLUMNS, (c) => ({ list: c.key === 'kind' ? Object.values(KIND_LABELS) : undefined })),
   example: ['张三', '530627198503121231', '外出务工', '', '', '广东省东莞市', '2024-03-01', '', '', '4500'],
 };
 
@@ -70,7 +70,7 @@ export class EmploymentImport extends ResidentSheetImport<EmploymentSheetKey, Ro
     const v = sheet.values;
     const r: Row = { sheet, errors: [], endedOn: null, endReason: v.endReason || null, destination: v.destination || null, employerId: null, postingId: null };
     this.requireCells(r);
-    this.readNationalId(r, 'nationalId');
+    this.readResident(r);
     r.kind = codeOf(KINDS, v.kind);
     if (v.kind && !r.kind) this.fail(r, 'kind', 'UNKNOWN_VALUE', `就业形式“${v.kind}”无法识别：应为${Object.values(KIND_LABELS).join('、')}`);
     if (r.kind === 'migrant_work' && !v.destination) this.fail(r, 'destination', 'REQUIRED', '外出务工应填写务工地点');
@@ -98,7 +98,7 @@ export class EmploymentImport extends ResidentSheetImport<EmploymentSheetKey, Ro
   }
 
   protected async checkRows(rows: Row[], _mode: ImportMode, _jobId: string, progress: ImportProgress): Promise<void> {
-    await this.findResidents(rows, 'nationalId');
+    await this.findResidents(rows);
     await this.checkPlacesOfWork(rows.filter((r) => r.resident));
     const first = new Map<string, number>();
     for (const r of rows) {

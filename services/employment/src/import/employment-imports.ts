@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { ImportJobs, type Clock, type Lifecycle, type Logger, type PersonalDataVault, type PlatformConfig, type SpreadsheetLimits } from '@anju/kit';
+import {
+  ImportJobs, type Clock, type Lifecycle, type Logger, type LookupHasher, type PlatformConfig, type SpreadsheetLimits, type UploadSealer,
+} from '@anju/kit';
 import { EMPLOYMENT_COLUMNS, EMPLOYMENT_TEMPLATE, EmploymentImport } from './employment-import';
 import { LAND_COLUMNS, LAND_TEMPLATE, LandImport } from './land-import';
 
@@ -8,17 +10,19 @@ export const EMPLOYMENT_IMPORT_QUEUE = 'employment.imports';
 
 /**
  * Employment's imports: jobs (就业信息) and land (三块地), run in the subgraph's process, which
- * holds the PII keys to seal the uploaded sheet and hash its ID numbers.
+ * holds the upload key to seal the uploaded sheet and governance's hash key to find residents by
+ * ID number, but not the key that opens ID numbers.
  */
 export function employmentImports(deps: {
-  db: DataSource; vault: PersonalDataVault; clock: Clock; limits: SpreadsheetLimits; config: PlatformConfig; logger: Logger; lifecycle: Lifecycle;
+  db: DataSource; hasher: LookupHasher; sealer: UploadSealer; clock: Clock; limits: SpreadsheetLimits; config: PlatformConfig; logger: Logger;
+  lifecycle: Lifecycle;
 }): ImportJobs {
-  const { db, vault, clock, limits } = deps;
+  const { db, hasher, clock, limits } = deps;
   return new ImportJobs({
     ...deps, service: 'employment', queue: EMPLOYMENT_IMPORT_QUEUE, consume: true,
     kinds: {
-      employment: { columns: EMPLOYMENT_COLUMNS, template: EMPLOYMENT_TEMPLATE, importer: (p) => new EmploymentImport(db, vault, p, clock, limits) },
-      land: { columns: LAND_COLUMNS, template: LAND_TEMPLATE, importer: (p) => new LandImport(db, vault, p, clock, limits) },
+      employment: { columns: EMPLOYMENT_COLUMNS, template: EMPLOYMENT_TEMPLATE, importer: (p) => new EmploymentImport(db, hasher, p, clock, limits) },
+      land: { columns: LAND_COLUMNS, template: LAND_TEMPLATE, importer: (p) => new LandImport(db, hasher, p, clock, limits) },
     },
   });
 }

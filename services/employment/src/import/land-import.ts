@@ -1,34 +1,34 @@
 import {
-  auditImported, batches, codeOf, parseAmount, type ColumnSpec, type ImportMode, type ImportProgress, type SheetRow, type XlsxColumn,
+  auditImported, batches, codeOf, parseAmount, type ColumnSpec, type ImportMode, type ImportProgress, type SheetRow,
 } from '@anju/kit';
 import { markForRecheck } from '../monitoring/recheck';
 import type { LandState } from '../monitoring/rules';
 import type { LandRow } from '../land/land.service';
-import { ResidentSheetImport, type ResidentRow } from './resident-sheet';
+import { RESIDENT_COLUMNS, ResidentSheetImport, templateColumns, type ResidentKey, type ResidentRow } from './resident-sheet';
 
-export type LandSheetKey = 'head' | 'nationalId' | 'kind' | 'area' | 'state' | 'income' | 'note';
+export type LandSheetKey = 'head' | ResidentKey | 'kind' | 'area' | 'state' | 'income' | 'note';
 type LandKind = LandRow['kind'];
 
 export const LAND_COLUMNS: readonly ColumnSpec<LandSheetKey>[] = [
   { key: 'head', header: '户主', aliases: ['户主姓名', '姓名'] },
-  { key: 'nationalId', header: '身份证号', required: true, aliases: ['户主身份证号', '身份证号码', '公民身份号码'] },
+  { ...RESIDENT_COLUMNS.nationalId, aliases: ['户主身份证号', ...RESIDENT_COLUMNS.nationalId.aliases] },
   { key: 'kind', header: '土地类型', required: true, aliases: ['地类'] },
   { key: 'area', header: '面积（亩）', required: true, aliases: ['面积', '面积(亩)'] },
   { key: 'state', header: '利用状态', required: true, aliases: ['状态'] },
   { key: 'income', header: '年收益（元）', required: true, aliases: ['年收益', '年收益(元)', '年收入'] },
   { key: 'note', header: '备注' },
+  RESIDENT_COLUMNS.residentId,
 ];
 
-const KIND_LABELS: Record<LandKind, string> = { contracted: '承包地', forest: '林地', homestead: '宅基地' };
+export const KIND_LABELS: Record<LandKind, string> = { contracted: '承包地', forest: '林地', homestead: '宅基地' };
 const KINDS: Record<string, LandKind> = { 承包地: 'contracted', 耕地: 'contracted', 林地: 'forest', 宅基地: 'homestead' };
-const STATE_LABELS: Record<LandState, string> = { idle: '闲置', leased: '流转', pooled: '入股' };
+export const STATE_LABELS: Record<LandState, string> = { idle: '闲置', leased: '流转', pooled: '入股' };
 const STATES: Record<string, LandState> = { 闲置: 'idle', 撂荒: 'idle', 流转: 'leased', 出租: 'leased', 入股: 'pooled' };
 
 export const LAND_TEMPLATE = {
   fileName: '三块地导入模板.xlsx',
   sheet: '三块地',
-  columns: LAND_COLUMNS.map((c): XlsxColumn => ({
-    header: `${c.header}${c.required ? '*' : ''}`, width: c.key === 'nationalId' ? 22 : undefined,
+  columns: templateColumns(LAND_COLUMNS, (c) => ({
     list: c.key === 'kind' ? Object.values(KIND_LABELS) : c.key === 'state' ? Object.values(STATE_LABELS) : undefined,
   })),
   example: ['张三', '530627198503121231', '承包地', '3.5', '流转', '1200', ''],
@@ -58,7 +58,7 @@ export class LandImport extends ResidentSheetImport<LandSheetKey, Row> {
     const v = sheet.values;
     const r: Row = { sheet, errors: [], note: v.note || null };
     this.requireCells(r);
-    this.readNationalId(r, 'nationalId');
+    this.readResident(r);
     r.kind = codeOf(KINDS, v.kind);
     if (v.kind && !r.kind) this.fail(r, 'kind', 'UNKNOWN_VALUE', `土地类型“${v.kind}”无法识别：应为承包地、林地或宅基地`);
     r.state = codeOf(STATES, v.state);
@@ -75,7 +75,7 @@ export class LandImport extends ResidentSheetImport<LandSheetKey, Row> {
   }
 
   protected async checkRows(rows: Row[], _mode: ImportMode, _jobId: string, progress: ImportProgress): Promise<void> {
-    await this.findResidents(rows, 'nationalId');
+    await this.findResidents(rows);
     const first = new Map<string, number>();
     for (const r of rows) {
       if (!r.resident || !r.kind) continue;

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import {
-  NATIONAL_ID_PROBLEMS, SheetImport, parseNationalId, type Clock, type ImportRow, type PersonalDataVault, type Principal,
-  type SpreadsheetLimits,
+  NATIONAL_ID_PROBLEMS, SheetImport, isUuid, parseNationalId, type Clock, type ColumnSpec, type ImportRow, type LookupHasher, type Principal,
+  type SpreadsheetLimits, type XlsxColumn,
 } from '@anju/kit';
 import { coversHousehold } from '../scope';
 
@@ -15,10 +15,36 @@ export interface KnownResident {
   movedOutOn: string | null;
 }
 
-/** A row that names a resident by 身份证号. */
+/** A row that names a resident by 身份证号 (a county's sheet) or by 居民编号 (employment's own export brought back). */
 export interface ResidentRow<K extends string> extends ImportRow<K> {
   hash?: Buffer;
+  residentId?: string;
   resident?: KnownResident;
+}
+
+/** The two columns that name a row's resident; one of them is filled. */
+export type ResidentKey = 'nationalId' | 'residentId';
+
+/**
+ * 身份证号 and 居民编号: a county's sheet names residents by ID number; employment's exports, which
+ * hold no ID number, by the resident's id, so an export comes back through the import. Neither
+ * column is required alone: a row fills one (else REQUIRED, on 身份证号).
+ */
+export const RESIDENT_COLUMNS = {
+  nationalId: { key: 'nationalId', header: '身份证号', aliases: ['身份证号码', '公民身份号码'] },
+  residentId: { key: 'residentId', header: '居民编号', aliases: ['居民ID'] },
+} as const satisfies Record<ResidentKey, ColumnSpec<ResidentKey>>;
+
+/**
+ * A template's columns: required ones marked *, 身份证号 too (a county's sheet names its residents
+ * so); 居民编号 is left out (exports fill it, clerks do not).
+ */
+export function templateColumns<K extends string>(
+  columns: readonly ColumnSpec<K>[], more: (c: ColumnSpec<K>) => Partial<XlsxColumn> = () => ({}),
+): XlsxColumn[] {
+  return columns.filter((c) => c.key !== 'residentId').map((c) => ({
+    header: `${c.header}${c.required || c.key === 'nationalId' ? '*' : ''}`, width: c.key === 'nationalId' ? 22 : undefined, ...more(c),
+  }));
 }
 
 /**
@@ -32,7 +58,7 @@ export interface ResidentRow<K extends string> extends ImportRow<K> {
 export abstract class ResidentSheetImport<K extends string, R extends ResidentRow<K>> extends SheetImport<K, R> {
   constructor(
     protected readonly db: DataSource,
-    private readonly vault: PersonalDataVault,
+    private readonly hasher: LookupHasher,
     protected readonly principal: Principal,
     protected readonly clock: Clock,
     limits: SpreadsheetLimits,
@@ -40,29 +66,41 @@ export abstract class ResidentSheetImport<K extends string, R extends ResidentRo
     super(limits);
   }
 
-  /** Reads the ID number cell of `key` into the row's hash, or an error. */
-  protected readNationalId(r: R, key: K): void {
-    const cell = r.sheet.values[key].replace(/\s/g, '');
-    if (!cell) return;
-    const parsed = parseNationalId(cell, this.clock.now());
-    if (parsed.ok) r.hash = this.vault.lookupHash(parsed.facts.normalized);
-    else this.fail(r, key, `NATIONAL_ID_${parsed.problem}`, NATIONAL_ID_PROBLEMS[parsed.problem]);
+  /**
+   * Reads the row's resident: the ID number cell into its hash (the number itself is dropped), or
+   * else the 居民编号 an export wrote; an error if neither names one.
+   */
+  protected readResident(r: R): void {
+    const values = r.sheet.values as Record<string, string>;
+    const cell = (values.nationalId ?? '').replace(/\s/g, '');
+    const id = (values.residentId ?? '').trim();
+    if (cell) {
+      const parsed = parseNationalId(cell, this.clock.now());
+      if (parsed.ok) r.hash = this.hasher.lookupHash(parsed.facts.normalized);
+      else this.fail(r, 'nationalId' as K, `NATIONAL_ID_${parsed.problem}`, NATIONAL_ID_PROBLEMS[parsed.problem]);
+    } else if (id) {
+      if (isUuid(id)) r.residentId = id.toLowerCase();
+      else this.fail(r, 'residentId' as K, 'FORMAT', '居民编号应为导出表格中的编号，请勿修改');
+    } else this.fail(r, 'nationalId' as K, 'REQUIRED', '身份证号不能为空');
   }
 
   /** Finds the residents of the rows (one statement), in the caller's scope. */
-  protected async findResidents(rows: R[], key: K): Promise<void> {
+  protected async findResidents(rows: R[]): Promise<void> {
     const hashes = rows.filter((r) => r.hash).map((r) => r.hash!);
-    const found: (KnownResident & { hash: Buffer })[] = hashes.length ? await this.db.query(
+    const ids = rows.filter((r) => r.residentId).map((r) => r.residentId!);
+    const found: (KnownResident & { hash: Buffer | null })[] = hashes.length || ids.length ? await this.db.query(
       `SELECT lp.national_id_hash AS hash, lp.resident_id AS "residentId", lp.household_id AS "householdId", lp.site_id AS "siteId",
               lp.region_code AS "regionCode", hp.grid_id AS "gridId", to_char(lp.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn"
          FROM labour_profile lp LEFT JOIN household_place hp ON hp.household_id = lp.household_id
-        WHERE lp.national_id_hash = ANY($1::bytea[])`, [hashes]) : [];
-    const byHash = new Map(found.map((f) => [f.hash.toString('hex'), f]));
+        WHERE lp.national_id_hash = ANY($1::bytea[]) OR lp.resident_id = ANY($2::uuid[])`, [hashes, ids]) : [];
+    const byHash = new Map(found.filter((f) => f.hash).map((f) => [f.hash!.toString('hex'), f]));
+    const byId = new Map(found.map((f) => [f.residentId, f]));
     for (const r of rows) {
-      if (!r.hash) continue;
-      const resident = byHash.get(r.hash.toString('hex'));
+      if (!r.hash && !r.residentId) continue;
+      const key = (r.hash ? 'nationalId' : 'residentId') as K;
+      const resident = r.hash ? byHash.get(r.hash.toString('hex')) : byId.get(r.residentId!);
       if (!resident || !coversHousehold(this.principal, resident)) {
-        this.fail(r, key, 'UNKNOWN_RESIDENT', '您管辖范围内没有登记此身份证号的居民（请先导入户籍花名册）');
+        this.fail(r, key, 'UNKNOWN_RESIDENT', r.hash ? '您管辖范围内没有登记此身份证号的居民（请先导入户籍花名册）' : '您管辖范围内没有此居民编号的居民');
       } else if (resident.movedOutOn) {
         this.fail(r, key, 'MOVED_OUT', `该居民已于 ${resident.movedOutOn} 迁出`);
       } else r.resident = resident;

@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { ImportJobs, type Clock, type Lifecycle, type Logger, type PersonalDataVault, type PlatformConfig, type SpreadsheetLimits } from '@anju/kit';
+import {
+  ImportJobs, type Clock, type Lifecycle, type Logger, type PersonalDataVault, type PlatformConfig, type SpreadsheetLimits, type UploadSealer,
+} from '@anju/kit';
 import { HouseholdImport } from './household-import';
 import { HOUSEHOLD_COLUMNS, HOUSEHOLD_EXAMPLE_ROW, householdTemplateColumns } from './household-sheet';
 
@@ -15,7 +17,7 @@ export const IMPORT_QUEUE = 'governance.imports';
  * subgraph's keys and the heap an import needs.
  */
 export function governanceImports(deps: {
-  db: DataSource; vault: PersonalDataVault; clock: Clock; limits: SpreadsheetLimits; config: PlatformConfig; logger: Logger;
+  db: DataSource; vault: PersonalDataVault; sealer: UploadSealer; clock: Clock; limits: SpreadsheetLimits; config: PlatformConfig; logger: Logger;
   lifecycle: Lifecycle; lookupsPerDay: number; consume: boolean;
 }): ImportJobs {
   return new ImportJobs({
