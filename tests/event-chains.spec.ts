@@ -269,4 +269,35 @@ describe('event chains of the catalog, producer to consumer', () => {
     expect(await sys.sql(`SELECT site_id, category, household_id FROM matching.demand WHERE survey_id = $1`, [survey.id]))
       .toEqual([{ site_id: n.siteId, category: 'legal_aid', household_id: null }]);
   });
+  /** The overdue-flag tasks run with the system's clock: the due date is put in the past by hand (no mutation takes one). */
+  chain('referral.overdue', async () => {
+    const { householdId } = await newResident();
+    await sys.waitForIdle();
+    const o = await twoOrganizations(sys, n.provinceToken);
+    const kase = dataOf(await sys.query(`mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`,
+      { i: { kind: 'FAMILY_THERAPY', title: '链路个案', householdId, siteId: n.siteId } }, o.ngoA)).openCase;
+    const referral = dataOf(await sys.query(`mutation($i: ReferCaseInput!) { referCase(input: $i) { id } }`,
+      { i: { caseId: kase.id, agency: 'JUSTICE', reason: '法律援助申请', dueOn: shanghaiDay(0) } }, o.ngoA)).referCase;
+    await sys.sql(`UPDATE social_orgs.referral SET due_on = $2 WHERE id = $1`, [referral.id, shanghaiDay(-1)]);
+    expect(await sys.runTask('social-orgs', 'referrals.flag-overdue')).toEqual({ flagged: 1 });
+    const eventId = await delivered('referral.overdue', { referralId: referral.id, householdId });
+    expect(await sys.sql(`SELECT status, source_event_id AS "eventId" FROM governance.grid_task WHERE household_id = $1 AND kind = $2`,
+      [householdId, 'referral_overdue'])).toEqual([{ status: 'open', eventId }]);
+  });
+
+  chain('demand.claim_overdue', async () => {
+    const { householdId } = await newResident();
+    await sys.waitForIdle();
+    const unitId = dataOf(await sys.query(`mutation($i: RegisterUnitInput!) { registerUnit(input: $i) { id } }`,
+      { i: { name: '链路共建单位', kind: 'DEPARTMENT', regions: ['530102'] } }, county)).registerUnit.id;
+    const demand = dataOf(await sys.query(`mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id } }`,
+      { i: { siteId: n.siteId, householdId, category: 'DAILY_LIFE', description: '更换门锁' } }, n.officer)).recordDemand;
+    dataOf(await sys.query(`mutation($d: ID!, $p: String!) { claimDemand(demandId: $d, promisedOn: $p) { id } }`,
+      { d: demand.id, p: shanghaiDay(1) }, await tokenFor({ role: 'unit_member', unit: unitId })));
+    await sys.sql(`UPDATE matching.demand SET promised_on = $2 WHERE id = $1`, [demand.id, shanghaiDay(-1)]);
+    expect(await sys.runTask('matching', 'matching.flag-overdue-claims')).toBe(1);
+    const eventId = await delivered('demand.claim_overdue', { demandId: demand.id, unitId });
+    expect(await sys.sql(`SELECT status, source_event_id AS "eventId" FROM governance.grid_task WHERE household_id = $1 AND kind = $2`,
+      [householdId, 'claim_overdue'])).toEqual([{ status: 'open', eventId }]);
+  });
 });

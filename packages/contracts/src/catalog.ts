@@ -263,6 +263,35 @@ export const EVENTS = {
     description: 'A demand (需求) was fulfilled by the unit or volunteers that took it.',
     payload: z.object({ demandId: id, siteId: id, householdId: id.nullable(), unitId: id.nullable(), fulfilledAt: isoDateTime }),
   }),
+  'referral.overdue': defineEvent({
+    version: 1,
+    producer: 'social-orgs',
+    consumers: ['governance'],
+    description: 'A referral (转介) passed its due date without an outcome (the hourly check): the grid worker of the case\'s household gets a follow-up task.',
+    payload: z.object({
+      referralId: id, caseId: id, organizationId: id, siteId: id, regionCode,
+      /** The case's household, when the case has one: its grid worker follows up. Absent when none (nulls are left out). */
+      householdId: id.nullable().optional(),
+      /** CIVIL_AFFAIRS, JUSTICE, TRADE_UNION, YOUTH_LEAGUE or WOMENS_FEDERATION. */
+      agency: z.string().min(1).max(40),
+      dueOn: isoDate,
+      overdueSince: isoDateTime,
+    }),
+  }),
+  'demand.claim_overdue': defineEvent({
+    version: 1,
+    producer: 'matching',
+    consumers: ['governance'],
+    description: 'A demand claimed by a unit (认领) passed its promised date unfulfilled (the hourly check): the grid worker of its household, or the site, follows up.',
+    payload: z.object({
+      /** Absent when the demand has no household, or no unit (nulls are left out of a set-based publish). */
+      demandId: id, siteId: id, regionCode, householdId: id.nullable().optional(), unitId: id.nullable().optional(),
+      /** The demand's category (job_help, elderly_care…). */
+      category: z.string().min(1).max(40),
+      promisedOn: isoDate,
+      overdueSince: isoDateTime,
+    }),
+  }),
   'survey.needs_reported': defineEvent({
     version: 1,
     producer: 'governance',

@@ -7,7 +7,8 @@ import { ResidentService, type ResidentRow } from './resident/resident.service';
 import { RegionService } from './region/region.service';
 import type { Region } from './region/region.entity';
 import { pointsContext, type PointsContext } from './points/points.context';
-import { GridService, type GridRow } from './grid/grid.service';
+import { GridService, type GridDutyRow, type GridRow } from './grid/grid.service';
+import { HouseholdVisitService } from './household-visit/household-visit.service';
 import { BuildingService, type BuildingRow } from './building/building.service';
 import { AuditService } from './audit/audit.service';
 import { GridTaskService } from './grid-task/grid-task.service';
@@ -48,6 +49,8 @@ export interface GovernanceContext extends RequestBase {
   /** Points (积分制): the co-governance list, ledger, rewards, redemptions, rankings. */
   points: PointsContext;
   grids: GridService;
+  /** Grid workers' household visits (入户走访). */
+  householdVisits: HouseholdVisitService;
   buildings: BuildingService;
   audit: AuditService;
   gridTasks: GridTaskService;
@@ -81,6 +84,7 @@ export interface GovernanceContext extends RequestBase {
     building: DataLoader<string, BuildingRow | null>;
     buildingHelpers: DataLoader<string, string[]>;
     buildingsOfGrid: DataLoader<string, BuildingRow[]>;
+    dutiesOfGrid: DataLoader<string, GridDutyRow[]>;
     region: DataLoader<string, Region | null>;
     site: DataLoader<string, SiteRow | null>;
     household: DataLoader<string, HouseholdRow | null>;
@@ -103,10 +107,11 @@ export function buildContext(deps: GovernanceDeps) {
       sites: () => new SiteService(db, p),
       households: () => new HouseholdService(db, p),
       residents: (c) => new ResidentService(db, vault, p, c.households, base.clock, deps.lookupsPerDay),
-      grids: () => new GridService(db, p),
+      grids: () => new GridService(db, p, base.clock),
+      householdVisits: () => new HouseholdVisitService(db, p, base.clock),
       buildings: () => new BuildingService(db, p, base.clock),
       audit: () => new AuditService(db, p),
-      gridTasks: () => new GridTaskService(db, p),
+      gridTasks: () => new GridTaskService(db, p, base.clock),
       microIssues: () => new MicroIssueService(db, p, base.clock),
       listItems: () => new ListItemService(db, p, base.clock),
       party: () => new PartyService(db, p, base.clock),
@@ -163,6 +168,7 @@ export function buildContext(deps: GovernanceDeps) {
             return ids.map((id) => rows.filter((r) => r.buildingId === id).map((r) => r.residentId));
           }),
           buildingsOfGrid: () => byGroupLoader((ids) => c.buildings.ofGrids(ids), (b) => b.gridId ?? ''),
+          dutiesOfGrid: () => byGroupLoader((ids) => c.grids.duties(ids), (d) => d.gridId),
           region: () => byKeyLoader((codes) => c.regions.byCodes(codes), (r) => r.code),
           site: () => byIdLoader((ids) => c.sites.byIds(ids)),
           household: () => byIdLoader((ids) => c.households.byIds(ids)),

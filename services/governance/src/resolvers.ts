@@ -19,9 +19,10 @@ import { proposalResolvers } from './proposal/proposal.resolvers';
 import { surveyResolvers } from './survey/survey.resolvers';
 import { supervisionResolvers } from './supervision/supervision.resolvers';
 import { notificationResolvers } from './notification/notification.resolvers';
+import { householdVisitResolvers } from './household-visit/household-visit.resolvers';
 
 const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, noticeResolvers, ruleOfLawResolvers, modelResidentResolvers, pointsResolvers, importResolvers,
-  proposalResolvers, surveyResolvers, supervisionResolvers, notificationResolvers];
+  proposalResolvers, surveyResolvers, supervisionResolvers, notificationResolvers, householdVisitResolvers];
 
 export const resolvers = {
   ...enumResolvers,
@@ -37,6 +38,7 @@ export const resolvers = {
   Building: buildingResolvers.Building,
   GridTask: gridTaskResolvers.GridTask,
   GridTaskStatus: gridTaskResolvers.GridTaskStatus,
+  HouseholdVisit: householdVisitResolvers.HouseholdVisit,
   MicroIssue: microIssueResolvers.MicroIssue,
   MicroIssueStep: microIssueResolvers.MicroIssueStep,
   MicroIssueKind: microIssueResolvers.MicroIssueKind,

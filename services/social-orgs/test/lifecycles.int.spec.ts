@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TestSystem, dataOf, tokenFor, withClient } from '@anju/testing';
+import { TestSystem, dataOf, tokenFor } from '@anju/testing';
 import { overdueReferralsTask } from '../src/casework/overdue-referrals.task';
 import { errorOf, dayIn, inDays, knownResidents, knownSite, twoOrganizations, type Orgs } from './fixtures';
 
@@ -119,13 +119,18 @@ describe('lifecycles: incubation, social workers, casework', () => {
     const OPEN = `mutation($i: OpenCaseInput!) { openCase(input: $i) { id status } }`;
     const REFER = `mutation($i: ReferCaseInput!) { referCase(input: $i) { id agency dueOn outcome overdueSince } }`;
     /** The hourly task, run against this test's database with a clock the test controls. */
-    const taskAt = (now: Date) =>
-      overdueReferralsTask({
-        query: (text: string, params?: unknown[]) => withClient(sys.db.url, async (c) => {
-          await c.query('SET search_path TO social_orgs');
-          return (await c.query(text, params)).rows;
-        }),
-      }, { clock: { now: () => now } });
+    const taskAt = (now: Date) => ({
+      run: async () => {
+        const { DataSource } = await import('typeorm');
+        const ds = new DataSource({ type: 'postgres', url: sys.db.url, schema: 'social_orgs', extra: { options: '-c search_path=social_orgs' } });
+        await ds.initialize();
+        try {
+          return await overdueReferralsTask(ds, { clock: { now: () => now } }).run();
+        } finally {
+          await ds.destroy();
+        }
+      },
+    });
 
     it('refers a family to agencies, flags the overdue ones on schedule, records outcomes and closes the case', async () => {
       const kase = dataOf(await direct(OPEN, { i: { kind: 'MUTUAL_AID_GROUP', title: '3栋邻里互助小组', siteId: site } }, o.ngoA)).openCase;

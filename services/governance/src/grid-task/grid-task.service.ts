@@ -1,8 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   ConflictError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidsOf, audit,
-  returning, cursor, pageSize, isUuid,
+  returning, cursor, pageSize, isUuid, provinceDate, type Clock,
 } from '@anju/kit';
+import { insertVisit } from '../household-visit/household-visit.service';
 import type { GridTaskStatus } from './grid-task.entity';
 import { notifySelect } from '../notification/notify';
 import { channelsOf } from '../notification/notification-kinds';
@@ -92,7 +93,7 @@ export async function closeTasksFromEvents(m: EntityManager, kind: string, close
 }
 
 export class GridTaskService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
 
   /** Grid workers: tasks of their grids; officers: of their sites and regions; nobody else. */
   private scope(n: number): { sql: string; params: unknown[] } {
@@ -141,10 +142,15 @@ export class GridTaskService {
     if (task.status !== 'open') throw new ConflictError('id', `The task is ${task.status}; only an open task can be completed.`, 'BAD_TRANSITION');
     return this.db.transaction(async (m) => {
       const [row] = returning<GridTaskRow>(await m.query(
-        `UPDATE grid_task t SET status = 'done', done_at = now(), done_by = $2, note = $3 WHERE t.id = $1 AND t.status = 'open' RETURNING ${COLUMNS}`,
-        [id, this.principal.subject, text],
+        `UPDATE grid_task t SET status = 'done', done_at = $4, done_by = $2, note = $3 WHERE t.id = $1 AND t.status = 'open' RETURNING ${COLUMNS}`,
+        [id, this.principal.subject, text, this.clock.now()],
       ));
       if (!row) throw new ConflictError('id', 'The task changed meanwhile; only an open task can be completed.', 'BAD_TRANSITION');
+      // Following up a household not visited for too long is a visit (入户走访): the next lapse counts from today.
+      if (row.kind === 'household_unvisited' && row.householdId) {
+        await insertVisit(m, { id: row.householdId, siteId: row.siteId, regionCode: row.regionCode, gridId: row.gridId },
+          { visitedOn: provinceDate(this.clock.now()), note: text }, this.principal.subject, this.clock.now());
+      }
       await audit(m, this.principal, { action: 'grid_task.complete', entityType: 'GridTask', entityId: id, siteId: row.siteId, regionCode: row.regionCode });
       return row;
     });

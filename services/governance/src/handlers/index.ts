@@ -5,6 +5,8 @@ import { microIssueResolved } from './micro-issue-resolved.handler';
 import { householdGapDetected } from './household-gap-detected.handler';
 import { householdGapClosed } from './household-gap-closed.handler';
 import { buildingGridChanged } from './building-grid-changed.handler';
+import { referralOverdue } from './referral-overdue.handler';
+import { demandClaimOverdue } from './demand-claim-overdue.handler';
 import { activityRegistrationConfirmed } from './activity-registration-confirmed.handler';
 import { activityRegistrationCancelled } from './activity-registration-cancelled.handler';
 
@@ -13,7 +15,7 @@ export const handlers = [
   // Points (积分制): credits from events of every service.
   activityAttended, serviceVerified, trainingCompleted, microIssueResolved,
   // Grid-worker tasks (网格员任务) fed by other services' events.
-  householdGapDetected, householdGapClosed, buildingGridChanged,
+  householdGapDetected, householdGapClosed, buildingGridChanged, referralOverdue, demandClaimOverdue,
   // Notifications (消息通知) of other services' facts.
   activityRegistrationConfirmed, activityRegistrationCancelled,
 ];

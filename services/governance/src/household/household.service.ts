@@ -14,10 +14,12 @@ export interface HouseholdRow {
   address: string | null;
   buildingId: string | null;
   gridId: string | null;
+  /** The latest grid worker's visit (入户走访), YYYY-MM-DD. */
+  lastVisitedOn?: string | null;
 }
 
 const COLUMNS = `h.id, h.site_id AS "siteId", s.region_code AS "regionCode", h.household_number AS "householdNumber", h.address,
-  h.building_id AS "buildingId", b.grid_id AS "gridId"`;
+  h.building_id AS "buildingId", b.grid_id AS "gridId", to_char(h.last_visited_on, 'YYYY-MM-DD') AS "lastVisitedOn"`;
 const FROM = `household h JOIN site s ON s.id = h.site_id LEFT JOIN building b ON b.id = h.building_id`;
 
 export class HouseholdService {

@@ -4,7 +4,7 @@ import {
   ForbiddenError, InputError, NotFoundError, audit, coversPlace, cursor, provinceDate, requireRole, siteCountsSql,
   type Principal, uuidsOf, uuidParam, pageSize, isIsoDate, isOfficer, OFFICER_ROLES, isUuid,
 } from '@anju/kit';
-import { findSite, publish } from '@anju/contracts';
+import { findSite, publish, publishSelect } from '@anju/contracts';
 import { demandScope } from '../scope';
 import type { DemandStatus, Urgency } from './demand.entity';
 
@@ -242,12 +242,23 @@ export class DemandService {
   }
 }
 
-/** Marks claimed demands not fulfilled by their promised date (the scheduled task). */
-export async function flagOverdue(db: { query: DataSource['query'] }, now: Date): Promise<number> {
-  const [, count]: [unknown[], number] = await db.query(
-    `UPDATE demand SET overdue_since = $1
-      WHERE status IN ('claimed', 'in_progress') AND overdue_since IS NULL AND promised_on < $2::date RETURNING id`,
-    [now, provinceDate(now)],
-  );
-  return count;
+/**
+ * Marks claimed demands not fulfilled by their promised date (the scheduled task), and announces each
+ * one (`demand.claim_overdue`) in the same transaction: governance opens its grid worker's task.
+ */
+export async function flagOverdue(db: Pick<DataSource, 'transaction'>, now: Date): Promise<number> {
+  return db.transaction(async (m) => {
+    const [rows]: [{ id: string }[], number] = await m.query(
+      `UPDATE demand SET overdue_since = $1
+        WHERE status IN ('claimed', 'in_progress') AND overdue_since IS NULL AND promised_on < $2::date RETURNING id`,
+      [now, provinceDate(now)],
+    );
+    await publishSelect(m, 'demand.claim_overdue',
+      `SELECT d.id AS "demandId", d.site_id AS "siteId", d.region_code AS "regionCode", d.household_id AS "householdId",
+              d.unit_id AS "unitId", d.category, to_char(d.promised_on, 'YYYY-MM-DD') AS "promisedOn",
+              to_char(d.overdue_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "overdueSince"
+         FROM demand d WHERE d.id = ANY($1::uuid[])`,
+      [rows.map((r) => r.id)]);
+    return rows.length;
+  });
 }
