@@ -36,12 +36,12 @@ export interface ServiceDeclaration {
 /**
  * A service laid out as every one is: `services/<name>/` with `schema.graphql`, `src/api.ts` and
  * `src/worker.ts`; its settings `<PREFIX>_PORT`, `<PREFIX>_WORKER_HEALTH_PORT` and, at the gateway, `<PREFIX>_URL`.
+ * `dir` moves the folder (a test's toy service lives in a temporary one).
  */
-function declare<N extends string>(
+export function declareService<N extends string>(
   name: N, tag: string, pgSchema: string, settingPrefix: string, ports: { api: number; worker: number },
-  otherEntries?: Record<string, string>,
+  otherEntries?: Record<string, string>, dir = `services/${name}`,
 ): ServiceDeclaration & { name: N } {
-  const dir = `services/${name}`;
   return {
     name, tag, dir, pgSchema, otherEntries,
     api: {
@@ -55,11 +55,11 @@ function declare<N extends string>(
 }
 
 export const SERVICE_DECLARATIONS = [
-  declare('governance', 'gov', 'governance', 'GOVERNANCE', { api: 4001, worker: 4101 },
+  declareService('governance', 'gov', 'governance', 'GOVERNANCE', { api: 4001, worker: 4101 },
     { 'import-worker': 'services/governance/src/import-worker.ts' }),
-  declare('employment', 'emp', 'employment', 'EMPLOYMENT', { api: 4002, worker: 4102 }),
-  declare('social-orgs', 'orgs', 'social_orgs', 'SOCIAL_ORGS', { api: 4003, worker: 4103 }),
-  declare('matching', 'match', 'matching', 'MATCHING', { api: 4004, worker: 4104 }),
+  declareService('employment', 'emp', 'employment', 'EMPLOYMENT', { api: 4002, worker: 4102 }),
+  declareService('social-orgs', 'orgs', 'social_orgs', 'SOCIAL_ORGS', { api: 4003, worker: 4103 }),
+  declareService('matching', 'match', 'matching', 'MATCHING', { api: 4004, worker: 4104 }),
 ] as const;
 
 export type ServiceName = (typeof SERVICE_DECLARATIONS)[number]['name'];

@@ -88,6 +88,11 @@ export interface SystemOptions {
    * stop and start; the database is made there, empty, and each service migrates it as it boots.
    */
   server?: string;
+  /**
+   * Services outside the catalog that this system can start by name (`startApi`, `startWorker`):
+   * a test's toy service, defined in a folder of its own.
+   */
+  services?: ServiceDefinition<PlatformConfig>[];
 }
 
 /**
@@ -109,6 +114,8 @@ export class TestSystem {
   private redis?: IORedis;
   /** The runtime (database, clock, config) of each worker running here, to run its tasks with. */
   private readonly workerRuntimes = new Map<ServiceName, ServiceRuntime>();
+  /** Definitions of services outside the catalog, by name (see SystemOptions.services). */
+  private readonly definitions = new Map<string, ServiceDefinition<PlatformConfig>>();
   /**
    * The clock every in-process service of this system reads "now" from: fixed, so expectations are
    * computed for the same day and month the services see; `set`/`advance` move it for all of them.
@@ -130,6 +137,7 @@ export class TestSystem {
     const prefix = testQueuePrefix();
     const clockAt = opts.clock ? new Date(opts.clock) : testClockStart();
     const sys = new TestSystem(db, prefix, testEnv(db, prefix, opts.env, clockAt), opts.echoLogs ?? false);
+    for (const def of opts.services ?? []) sys.definitions.set(def.declaration.name, def);
     try {
       for (const s of apis) await sys.startApi(s);
       for (const s of workers) await sys.startWorker(s);
@@ -147,6 +155,11 @@ export class TestSystem {
     return new TestSystem(db, prefix, testEnv(db, prefix), false);
   }
 
+  /** The definition of `service`: one handed to this system, else the catalog's. */
+  private definition(service: ServiceName): ServiceDefinition<PlatformConfig> {
+    return this.definitions.get(service) ?? definitionOf(service);
+  }
+
   /** A service migrates as the owner (the test database's user) and runs as its own login. */
   private config(def: ServiceDefinition<PlatformConfig>) {
     const login = { DATABASE_OWNER_URL: this.db.url, DATABASE_URL: serviceLoginUrl(this.db.url, def.data.runtimeRole!) };
@@ -154,7 +167,7 @@ export class TestSystem {
   }
 
   async startApi(service: ServiceName): Promise<string> {
-    const def = definitionOf(service);
+    const def = this.definition(service);
     const started = await def.startApi(this.config(def), { logDestination: this.logs, clock: this.clock });
     this.running.push({ name: `${service}-api`, lifecycle: started.lifecycle });
     this.services.add(service);
@@ -165,7 +178,7 @@ export class TestSystem {
   }
 
   async startWorker(service: ServiceName): Promise<void> {
-    const def = definitionOf(service);
+    const def = this.definition(service);
     const started = await startWorker(def, this.config(def), { logDestination: this.logs, clock: this.clock });
     this.running.push({ name: `${service}-worker`, lifecycle: started.lifecycle });
     this.workerRuntimes.set(service, started);
@@ -182,9 +195,14 @@ export class TestSystem {
   async runTask(service: ServiceName, task: string): Promise<unknown> {
     const runtime = this.workerRuntimes.get(service);
     if (!runtime) throw new Error(`${service}'s worker is not running here: its tasks run with the worker's runtime`);
-    const found = definitionOf(service).tasks(runtime).find((t) => t.name === task);
+    const found = this.definition(service).tasks(runtime).find((t) => t.name === task);
     if (!found) throw new Error(`${service} has no scheduled task "${task}"`);
     return found.run();
+  }
+
+  /** The PostgreSQL schema of a service this system runs. */
+  private schema(service: ServiceName): string {
+    return this.definition(service).declaration.pgSchema;
   }
 
   /** Stops one in-process component (e.g. `employment-worker`) as a deploy would. */
@@ -226,7 +244,7 @@ export class TestSystem {
 
   /** The audit trail of one record in `service`'s audit log, oldest first: what was done, by which role. */
   audits(service: ServiceName, entityId: string): Promise<{ action: string; role: string }[]> {
-    return this.sql(`SELECT action, actor_role AS role FROM ${schemaOf(service)}.audit_log WHERE entity_id = $1 ORDER BY id`, [entityId]);
+    return this.sql(`SELECT action, actor_role AS role FROM ${this.schema(service)}.audit_log WHERE entity_id = $1 ORDER BY id`, [entityId]);
   }
 
   queue(service: ServiceName): Queue {
@@ -245,8 +263,9 @@ export class TestSystem {
     try {
       while (Date.now() < deadline) {
         const pending = [
-          ...[...this.services].map((sv) => `(SELECT count(*) FROM ${schemaOf(sv)}.outbox WHERE sent_at IS NULL)`),
-          ...[...this.consuming].flatMap((sv) => (definitionOf(sv).derived?.tables ?? []).map((table) => `(SELECT count(*) FROM ${schemaOf(sv)}.${table})`)),
+          ...[...this.services].map((sv) => `(SELECT count(*) FROM ${this.schema(sv)}.outbox WHERE sent_at IS NULL)`),
+          ...[...this.consuming].flatMap((sv) => (this.definition(sv).derived?.tables ?? [])
+            .map((table) => `(SELECT count(*) FROM ${this.schema(sv)}.${table})`)),
         ];
         const [{ n: unsent }] = await this.sql<{ n: number }>(`SELECT ${pending.join(' + ') || '0'} AS n`);
         const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')));
