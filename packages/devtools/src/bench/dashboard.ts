@@ -21,6 +21,7 @@ const settings = {
   ...seededDataSettings,
   BENCH_CONNECTIONS: setting.int(10, 'autocannon connections', 1, 1000),
   BENCH_DURATION_S: setting.int(15, 'seconds of load per path', 1, 3600),
+  BENCH_REQUESTS: setting.int(0, 'requests per path instead of BENCH_DURATION_S (0: by time); on a busy machine the CPU per request of a fixed count is the steadier figure', 0),
   BENCH_DASHBOARD_MODES: setting.list([...MODES], `which runs besides the floor (${MODES.join(', ')}), e.g. cache-off alone under BENCH_CPU_PROFILE`),
 };
 
@@ -142,11 +143,12 @@ async function run(): Promise<void> {
     ];
     for (const [mode, label, url, query, expected, hdrs, requests] of runs) {
       if (mode !== 'floor' && !modes.has(mode)) continue;
-      console.log(`autocannon: ${label}, ${cfg.BENCH_CONNECTIONS} connections, ${cfg.BENCH_DURATION_S} s (after a ${warmup.duration} s warm-up)…`);
+      const howMuch = cfg.BENCH_REQUESTS ? `${cfg.BENCH_REQUESTS} requests` : `${cfg.BENCH_DURATION_S} s`;
+      console.log(`autocannon: ${label}, ${cfg.BENCH_CONNECTIONS} connections, ${howMuch} (after a ${warmup.duration} s warm-up)…`);
       results.push(await loadMeasuringCpu(children, label, {
         url, method: 'POST', headers: hdrs, body: JSON.stringify({ query, variables }),
         ...(requests ? { requests } : { expectBody: expected }),
-        connections: cfg.BENCH_CONNECTIONS, duration: cfg.BENCH_DURATION_S, warmup,
+        connections: cfg.BENCH_CONNECTIONS, duration: cfg.BENCH_DURATION_S, ...(cfg.BENCH_REQUESTS ? { amount: cfg.BENCH_REQUESTS } : {}), warmup,
       }));
       children.assertAlive();
     }
