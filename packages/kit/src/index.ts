@@ -32,6 +32,7 @@ export * from './validation';
 export * from './calendar';
 export * from './clock';
 export * from './runtime-role.migration';
+export * from './table-descriptions.migration';
 export * from './limits';
 export * from './spreadsheet';
 export * from './audit';

@@ -25,6 +25,7 @@ import { PartyAndCultureNotices1764900000000 } from './1764900000000-party-and-c
 import { Notifications1764950000000 } from './1764950000000-notifications';
 import { LegalStudyAttendance1764960000000 } from './1764960000000-legal-study-attendance';
 import { GridDutiesAndVisits1765000000000 } from './1765000000000-grid-duties-and-visits';
+import { TableDescriptions1765100000000 } from './1765100000000-table-descriptions';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
@@ -55,4 +56,5 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   Notifications1764950000000,
   LegalStudyAttendance1764960000000,
   GridDutiesAndVisits1765000000000,
+  TableDescriptions1765100000000,
 ];

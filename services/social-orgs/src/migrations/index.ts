@@ -12,6 +12,7 @@ import { ActivitySiteMonth1764600500000 } from './1764600500000-activity-site-mo
 import { AidFunds1764600600000 } from './1764600600000-aid-funds';
 import { WorkerAssignments1764700100000 } from './1764700100000-worker-assignments';
 import { ActivityTopics1764700200000 } from './1764700200000-activity-topics';
+import { TableDescriptions1765100000000 } from './1765100000000-table-descriptions';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, Organizations1764201900000, ActivitiesIncubationWorkersCases1764330000000,
@@ -30,4 +31,5 @@ export const migrations = [EventTables1764201600000, Organizations1764201900000,
   EventTraces1764700000000,
   WorkerAssignments1764700100000,
   ActivityTopics1764700200000,
+  TableDescriptions1765100000000,
 ];
