@@ -5,8 +5,9 @@
  * Above it, the wall time of the whole run and of each part. A suite that could not run counts as a failure. Exits non-zero when the type check failed,
  * anything failed, or no test ran at all.
  *
- * `--clock-edges` (CI passes it) then reruns the date-sensitive suites with the test clock held at
- * each of the calendar's edges (CLOCK_AT), and counts those runs in the same summary line.
+ * `--clock-edges` (CI passes it) also runs the date-sensitive suites again with the test clock held at
+ * each of the calendar's edges (CLOCK_AT), in the same jest run (one project per edge), and counts
+ * those runs in the same summary line.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -97,22 +98,46 @@ function readResults(): JestResults | null {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** Adds a rerun's results to the main run's: one summary for both. */
-export function combine(a: JestResults | null, b: JestResults | null): JestResults | null {
-  if (!a || !b) return null;
-  return {
-    numPassedTests: a.numPassedTests + b.numPassedTests,
-    numFailedTests: a.numFailedTests + b.numFailedTests,
-    numRuntimeErrorTestSuites: a.numRuntimeErrorTestSuites + b.numRuntimeErrorTestSuites,
-    numTotalTests: a.numTotalTests + b.numTotalTests,
-    success: a.success && b.success,
-  };
+function jest(title: string, args: string[]): { exitCode: number | null; results: JestResults | null } {
+  fs.rmSync(RESULTS_FILE, { force: true });
+  const exitCode = run(title, binOf('jest', 'bin/jest.js'), ['--json', `--outputFile=${path.relative(REPO_ROOT, RESULTS_FILE)}`, ...args]);
+  return { exitCode, results: readResults() };
 }
 
-function jest(title: string, args: string[], env: Record<string, string> = {}): { exitCode: number | null; results: JestResults | null } {
-  fs.rmSync(RESULTS_FILE, { force: true });
-  const exitCode = run(title, binOf('jest', 'bin/jest.js'), ['--json', `--outputFile=${path.relative(REPO_ROOT, RESULTS_FILE)}`, ...args], env);
-  return { exitCode, results: readResults() };
+/** The settings of package.json's `jest` that apply to a whole run, not to one project. */
+export const RUN_SETTINGS = ['maxWorkers', 'workerIdleMemoryLimit', 'workerGracefulExitTimeout'];
+
+/**
+ * The jest configuration of a run with the clock edges: package.json's, as the main project, plus
+ * one project per edge with the date-sensitive suites, whose setup file holds the clock at that
+ * edge. One run, not one per edge: the workers, the run's migrated template databases and the
+ * global set-up and teardown serve every edge, and both workers stay busy until the last suite.
+ */
+export function clockEdgeConfig(
+  base: Record<string, unknown>,
+  rootDir: string,
+  edges: readonly string[] = CLOCK_EDGES,
+  suites: readonly string[] = DATE_SENSITIVE_SUITES,
+): Record<string, unknown> {
+  const run = Object.fromEntries(Object.entries(base).filter(([k]) => RUN_SETTINGS.includes(k)));
+  const project: Record<string, unknown> = { ...Object.fromEntries(Object.entries(base).filter(([k]) => !RUN_SETTINGS.includes(k))), rootDir };
+  const setupFiles = (project.setupFiles as string[] | undefined) ?? [];
+  const globals = (project.globals as Record<string, unknown> | undefined) ?? {};
+  return {
+    ...run,
+    rootDir,
+    testTimeout: project.testTimeout,
+    projects: [
+      project,
+      ...edges.map((at) => ({
+        ...project,
+        displayName: `clock ${at}`,
+        testMatch: suites.map((s) => `<rootDir>/${s}`),
+        setupFiles: [...setupFiles, '<rootDir>/packages/testing/src/clock-edge.ts'],
+        globals: { ...globals, ANJU_CLOCK_AT: at },
+      })),
+    ],
+  };
 }
 
 function main(): void {
@@ -125,19 +150,15 @@ function main(): void {
     .map((project) => run(`type check: tsc -p ${project} --noEmit`, binOf('typescript', 'bin/tsc'), ['-p', project, '--noEmit']) === 0)
     .every(Boolean);
   const typechecked = Date.now();
-  let { exitCode: jestExitCode, results } = jest(`jest ${passThrough.join(' ')}`.trim(), passThrough);
-  const jestDone = Date.now();
-  if (clockEdges) {
-    for (const at of CLOCK_EDGES) {
-      const edge = jest(`date-sensitive suites with the clock at ${at}`, DATE_SENSITIVE_SUITES, { CLOCK_AT: at });
-      results = combine(results, edge.results);
-      if (edge.exitCode !== 0) jestExitCode = edge.exitCode;
-    }
-  }
+  const config = clockEdges
+    ? [`--config=${JSON.stringify(clockEdgeConfig(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).jest, REPO_ROOT))}`]
+    : [];
+  const title = clockEdges ? `jest ${passThrough.join(' ')} (and the date-sensitive suites at ${CLOCK_EDGES.length} clock edges)` : `jest ${passThrough.join(' ')}`;
+  const { exitCode: jestExitCode, results } = jest(title.replace(/ +/g, ' ').trim(), [...config, ...passThrough]);
   const finished = Date.now();
   const v = verdict({ typecheckOk, jestExitCode, results });
-  const edges = clockEdges ? `, clock edges ${seconds(finished - jestDone)}` : '';
-  process.stdout.write(`\nwall time: ${seconds(finished - started)} (type check ${seconds(typechecked - started)}, jest ${seconds(jestDone - typechecked)}${edges})\n`);
+  const edges = clockEdges ? ` with the clock edges` : '';
+  process.stdout.write(`\nwall time: ${seconds(finished - started)} (type check ${seconds(typechecked - started)}, jest${edges} ${seconds(finished - typechecked)})\n`);
   for (const note of v.notes) process.stdout.write(`✗ ${note}\n`);
   process.stdout.write(`tests: ${v.passed} passed, ${v.failed} failed\n`);
   process.exitCode = v.ok ? 0 : 1;
