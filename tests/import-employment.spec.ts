@@ -11,6 +11,8 @@ import {
  */
 const JOB_HEADERS = ['姓名', '身份证号', '就业形式', '就业单位', '公益性岗位', '务工地点', '开始日期', '结束日期', '结束原因', '月收入（元）'];
 const LAND_HEADERS = ['户主', '身份证号', '土地类型', '面积（亩）', '利用状态', '年收益（元）', '备注'];
+const TRAINING_HEADERS = ['姓名', '身份证号', '培训项目', '培训机构', '培训地点', '开始日期', '结束日期', '培训状态', '出勤率（%）', '技能等级', '证书编号',
+  '结业日期', '退出原因'];
 type Cells = string[];
 
 const id = (birth: string, seq: number) => nationalId('530102', birth, seq);
@@ -246,5 +248,67 @@ describe('importing employment records and land', () => {
     const audits = await sys.sql(`SELECT action, count(*)::int AS n FROM employment.audit_log WHERE action LIKE 'export.%' AND actor_subject = 'clerk-wuhua'
       GROUP BY action ORDER BY action`);
     expect(audits).toEqual([{ action: 'export.employment', n: 2 }, { action: 'export.land', n: 1 }]);
+  });
+
+  it('imports trainings: courses opened by the sheet, enrollments new, unchanged, completed later; completions publish; bad rows named', async () => {
+    const template = await fileRequest(root, '/files/employment/templates/trainings', { token: county });
+    expect((await sheetRows(template.bytes!))[0]).toEqual(['姓名', '身份证号*', '培训项目*', '培训机构*', '培训地点*', '开始日期*', '结束日期*', '培训状态*',
+      '出勤率（%）', '技能等级', '证书编号', '结业日期', '退出原因']);
+    const trainings = async () => sys.sql(`SELECT c.skill, c.capacity, c.enrolled, e.status, e.attendance_percent AS attendance,
+        to_char(e.completed_on, 'YYYY-MM-DD') AS "completedOn", e.dropped_reason AS reason, k.level, k.certificate_number AS certificate
+      FROM employment.enrollment e JOIN employment.training_course c ON c.id = e.course_id LEFT JOIN employment.skill k ON k.enrollment_id = e.id
+      WHERE c.provider = '五华区就业培训中心' ORDER BY c.skill, e.status`);
+    const completions = async () => Number((await sys.sql(`SELECT count(*) AS n FROM employment.outbox WHERE event = 'training.completed'`))[0].n);
+    const ROWS: Cells[] = [
+      ['王大', WANG, '中式烹调', '五华区就业培训中心', '社区活动室', '2024-03-01', '2024-03-20', '已结业', '95', '初级', 'ZY2024-0001', '', ''],
+      ['李花', LI, '中式烹调', '五华区就业培训中心', '社区活动室', '2024/3/1', '2024-03-20', '在训', '', '', '', '', ''],
+      ['赵二', ZHAO, '电工', '五华区就业培训中心', '安置点2活动室', '2024-05-01', '2024-05-30', '中途退出', '40', '', '', '', '外出务工'],
+    ];
+    const completedBefore = await completions();
+    const dry = await importFile('trainings', await xlsxFile(TRAINING_HEADERS, ROWS), '培训.xlsx', 'dry_run');
+    expect(dry).toMatchObject({ status: 'DONE', total: 3, errorCount: 0, created: 3, rowsWritten: 0 });
+    expect(await trainings()).toEqual([]);
+
+    const done = await importFile('trainings', await xlsxFile(TRAINING_HEADERS, ROWS), '培训.xlsx', 'all_or_nothing');
+    expect(done).toMatchObject({ status: 'DONE', errorCount: 0, created: 3, rowsWritten: 3 });
+    // One course per site, skill, provider and start: 王大 and 李花 share one of two places; 赵二's dropped place is free.
+    expect(await trainings()).toEqual([
+      { skill: '中式烹调', capacity: 2, enrolled: 2, status: 'completed', attendance: 95, completedOn: '2024-03-20', reason: null, level: 'beginner',
+        certificate: 'ZY2024-0001' },
+      { skill: '中式烹调', capacity: 2, enrolled: 2, status: 'enrolled', attendance: null, completedOn: null, reason: null, level: null, certificate: null },
+      { skill: '电工', capacity: 1, enrolled: 0, status: 'dropped', attendance: 40, completedOn: null, reason: '外出务工', level: null, certificate: null },
+    ]);
+    expect(await completions()).toBe(completedBefore + 1);
+
+    const again = await importFile('trainings', csvFile(TRAINING_HEADERS, ROWS, 'gbk'), '培训.csv', 'all_or_nothing');
+    expect(again).toMatchObject({ status: 'DONE', created: 0, updated: 0, unchanged: 3, rowsWritten: 0 });
+    expect(await completions()).toBe(completedBefore + 1);
+
+    // 李花 finishes: an update that records her skill and publishes training.completed.
+    const later = ROWS.map((r) => [...r]);
+    later[1].splice(7, 5, '已结业', '90%', '中级', '', '2024-03-20');
+    const upd = await importFile('trainings', csvFile(TRAINING_HEADERS, later, 'utf-8'), '培训.csv', 'all_or_nothing');
+    expect(upd).toMatchObject({ status: 'DONE', created: 0, updated: 1, unchanged: 2, rowsWritten: 1 });
+    expect((await trainings()).map((t) => [t.status, t.attendance, t.level])).toEqual([
+      ['completed', 95, 'beginner'], ['completed', 90, 'intermediate'], ['dropped', 40, null],
+    ]);
+    expect(await completions()).toBe(completedBefore + 2);
+
+    const bad: Cells[] = [
+      ['王大', WANG, '中式烹调', '五华区就业培训中心', '社区活动室', '2024-03-01', '2024-03-20', '中途退出', '95', '', '', '', '生病'],     // 2: final
+      ['李花', LI, '面点', '五华区就业培训中心', '社区活动室', '2024-04-01', '2024-04-20', '已结业', '', '', '', '', ''],             // 3: no attendance, level
+      ['李花', LI, '中式烹调', '五华区就业培训中心', '社区活动室', '2024-03-01', '2024-03-25', '已结业', '90', '中级', '', '', ''],     // 4: other end
+      ['赵二', ZHAO, '挖掘机', '五华区就业培训中心', '工地', '2024-06-01', '2024-05-01', '结课', '120', '', '', '', ''],             // 5: dates, status, %
+      ['杨六', YANG, '电工', '五华区就业培训中心', '盘龙', '2024-05-01', '2024-05-30', '在训', '', '', '', '', ''],                 // 6: not theirs
+    ];
+    const before = await trainings();
+    const refused = await importFile('trainings', await xlsxFile(TRAINING_HEADERS, bad), 'bad.xlsx', 'all_or_nothing');
+    expect((refused.errors as { row: number; column: string; code: string }[]).map((e) => `${e.row} ${e.column} ${e.code}`).sort()).toEqual([
+      '2 培训状态 FINAL', '3 出勤率（%） REQUIRED', '3 技能等级 REQUIRED', '4 结束日期 COURSE_MISMATCH', '5 出勤率（%） RANGE', '5 培训状态 UNKNOWN_VALUE',
+      '5 结束日期 ENDS_BEFORE_START', '6 身份证号 UNKNOWN_RESIDENT',
+    ].sort());
+    expect(refused).toMatchObject({ rowsWritten: 0, created: 0 });
+    expect(await trainings()).toEqual(before);
+    expect(await completions()).toBe(completedBefore + 2);
   });
 });

@@ -9,6 +9,7 @@ describe('pnpm run import', () => {
     expect(() => parseImportArgs(['households', 'a.csv', '--mode', 'some'])).toThrow(/--mode/);
     expect(() => parseImportArgs(['households', 'a.csv', '--fast'])).toThrow(/unknown flag/);
     expect(parseImportArgs(['land', 'a.csv'])).toMatchObject({ kind: 'land' });
+    expect(parseImportArgs(['trainings', 'a.xlsx'])).toMatchObject({ kind: 'trainings' });
     expect(() => parseImportArgs(['pets', 'a.csv'])).toThrow(/no import of pets/);
   });
 

@@ -7,6 +7,7 @@ const KINDS = [
   { kind: 'households', service: 'governance', label: '户籍花名册（户及家庭成员）' },
   { kind: 'employment', service: 'employment', label: '就业信息' },
   { kind: 'land', service: 'employment', label: '三块地' },
+  { kind: 'trainings', service: 'employment', label: '培训信息' },
 ] as const;
 type Kind = (typeof KINDS)[number];
 

@@ -1,4 +1,3 @@
-import type { EntityManager } from 'typeorm';
 import {
   ImportRaceError, auditImported, returning, batches, codeOf, normalizeDate, parseAmount, provinceDate, type ColumnSpec, type ImportMode, type ImportProgress,
   type SheetRow,
@@ -6,7 +5,7 @@ import {
 import { publishSelect } from '@anju/contracts';
 import { markForRecheck } from '../monitoring/recheck';
 import type { EmploymentKind } from '../monitoring/rules';
-import { RESIDENT_COLUMNS, ResidentSheetImport, templateColumns, type ResidentKey, type ResidentRow } from './resident-sheet';
+import { RESIDENT_COLUMNS, ResidentSheetImport, takePlaces, templateColumns, type ResidentKey, type ResidentRow } from './resident-sheet';
 
 export type EmploymentSheetKey =
   | 'name' | ResidentKey | 'kind' | 'employer' | 'post' | 'destination' | 'startedOn' | 'endedOn' | 'endReason' | 'income';
@@ -38,6 +37,9 @@ export const EMPLOYMENT_TEMPLATE = {
   columns: templateColumns(EMPLOYMENT_COLUMNS, (c) => ({ list: c.key === 'kind' ? Object.values(KIND_LABELS) : undefined })),
   example: ['张三', '530627198503121231', '外出务工', '', '', '广东省东莞市', '2024-03-01', '', '', '4500'],
 };
+
+/** A post's places: a new open job takes one, a job the import ends frees one. */
+const POST_PLACES = { table: 'job_posting', taken: 'filled' } as const;
 
 interface Row extends ResidentRow<EmploymentSheetKey> {
   kind?: EmploymentKind;
@@ -207,7 +209,7 @@ export class EmploymentImport extends ResidentSheetImport<EmploymentSheetKey, Ro
             part.map((r) => r.income)],
         );
         const ids = made.map((x) => x.id);
-        await this.takePlaces(m, part.filter((r) => r.postingId && !r.endedOn).map((r) => r.postingId!));
+        await takePlaces(m, POST_PLACES, part.filter((r) => r.postingId && !r.endedOn).map((r) => r.postingId!));
         await publishSelect(m, 'employment.started',
           `SELECT ${cols}, to_char(r.started_on, 'YYYY-MM-DD') AS "startedOn", r.monthly_income::float8 AS "monthlyIncome"
              FROM employment_record r WHERE r.id = ANY($1::uuid[])`, [ids]);
@@ -232,7 +234,7 @@ export class EmploymentImport extends ResidentSheetImport<EmploymentSheetKey, Ro
         if (updated.length !== part.length) throw new ImportRaceError();
         const ending = part.filter((r) => r.ends);
         // Freed places: one per job this import ends on a post.
-        await this.takePlaces(m, ending.filter((r) => r.postingId).map((r) => r.postingId!), -1);
+        await takePlaces(m, POST_PLACES, ending.filter((r) => r.postingId).map((r) => r.postingId!), -1);
         await publishSelect(m, 'employment.ended',
           `SELECT ${cols}, to_char(r.ended_on, 'YYYY-MM-DD') AS "endedOn", r.end_reason AS reason FROM employment_record r WHERE r.id = ANY($1::uuid[])`,
           [ending.map((r) => r.existingId!)]);
@@ -246,19 +248,4 @@ export class EmploymentImport extends ResidentSheetImport<EmploymentSheetKey, Ro
     });
   }
 
-  /**
-   * Takes (or with -1 frees) one place of a post per id given, in one statement; a post whose places
-   * ran out since the check fails the whole import (nothing written), as POST_FULL does a start.
-   */
-  private async takePlaces(m: EntityManager, postingIds: string[], sign: 1 | -1 = 1): Promise<void> {
-    if (!postingIds.length) return;
-    const counts = new Map<string, number>();
-    for (const id of postingIds) counts.set(id, (counts.get(id) ?? 0) + 1);
-    const changed = returning<{ id: string }>(await m.query(
-      `UPDATE job_posting j SET filled = j.filled + $3 * c.n FROM unnest($1::uuid[], $2::int[]) AS c(id, n)
-        WHERE j.id = c.id AND j.filled + $3 * c.n BETWEEN 0 AND j.capacity RETURNING j.id`,
-      [[...counts.keys()], [...counts.values()], sign],
-    ));
-    if (changed.length !== counts.size) throw new ImportRaceError();
-  }
 }

@@ -1,7 +1,7 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import {
-  NATIONAL_ID_PROBLEMS, SheetImport, isUuid, parseNationalId, type Clock, type ColumnSpec, type ImportRow, type LookupHasher, type Principal,
-  type SpreadsheetLimits, type XlsxColumn,
+  ImportRaceError, NATIONAL_ID_PROBLEMS, SheetImport, isUuid, parseNationalId, returning, type Clock, type ColumnSpec,
+  type ImportRow, type LookupHasher, type Principal, type SpreadsheetLimits, type XlsxColumn,
 } from '@anju/kit';
 import { coversHousehold } from '../scope';
 
@@ -43,7 +43,8 @@ export function templateColumns<K extends string>(
   columns: readonly ColumnSpec<K>[], more: (c: ColumnSpec<K>) => Partial<XlsxColumn> = () => ({}),
 ): XlsxColumn[] {
   return columns.filter((c) => c.key !== 'residentId').map((c) => ({
-    header: `${c.header}${c.required || c.key === 'nationalId' ? '*' : ''}`, width: c.key === 'nationalId' ? 22 : undefined, ...more(c),
+    header: `${c.header}${c.required || c.key === 'nationalId' ? '*' : ''}`,
+      width: c.key === 'nationalId' ? 22 : undefined, ...more(c),
   }));
 }
 
@@ -89,8 +90,10 @@ export abstract class ResidentSheetImport<K extends string, R extends ResidentRo
     const hashes = rows.filter((r) => r.hash).map((r) => r.hash!);
     const ids = rows.filter((r) => r.residentId).map((r) => r.residentId!);
     const found: (KnownResident & { hash: Buffer | null })[] = hashes.length || ids.length ? await this.db.query(
-      `SELECT lp.national_id_hash AS hash, lp.resident_id AS "residentId", lp.household_id AS "householdId", lp.site_id AS "siteId",
-              lp.region_code AS "regionCode", hp.grid_id AS "gridId", to_char(lp.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn"
+      `SELECT lp.national_id_hash AS hash, lp.resident_id AS "residentId", lp.household_id AS "householdId",
+        lp.site_id AS "siteId",
+              lp.region_code AS "regionCode", hp.grid_id AS "gridId",
+              to_char(lp.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn"
          FROM labour_profile lp LEFT JOIN household_place hp ON hp.household_id = lp.household_id
         WHERE lp.national_id_hash = ANY($1::bytea[]) OR lp.resident_id = ANY($2::uuid[])`, [hashes, ids]) : [];
     const byHash = new Map(found.filter((f) => f.hash).map((f) => [f.hash!.toString('hex'), f]));
@@ -106,4 +109,24 @@ export abstract class ResidentSheetImport<K extends string, R extends ResidentRo
       } else r.resident = resident;
     }
   }
+}
+
+/**
+ * Takes (or with -1 frees) one place per id given (a post's `filled`, a course's `enrolled`), in one
+ * statement; one whose places ran out since the check fails the whole import (nothing written).
+ */
+export async function takePlaces(
+  m: EntityManager, places: { table: 'job_posting' | 'training_course'; taken: 'filled' | 'enrolled' }, ids: string[],
+  sign: 1 | -1 = 1,
+): Promise<void> {
+  if (!ids.length) return;
+  const counts = new Map<string, number>();
+  for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+  const { table, taken } = places;
+  const changed = returning<{ id: string }>(await m.query(
+    `UPDATE ${table} t SET ${taken} = t.${taken} + $3 * c.n FROM unnest($1::uuid[], $2::int[]) AS c(id, n)
+      WHERE t.id = c.id AND t.${taken} + $3 * c.n BETWEEN 0 AND t.capacity RETURNING t.id`,
+    [[...counts.keys()], [...counts.values()], sign],
+  ));
+  if (changed.length !== counts.size) throw new ImportRaceError();
 }
