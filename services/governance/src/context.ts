@@ -9,6 +9,8 @@ import type { Region } from './region/region.entity';
 import { pointsContext, type PointsContext } from './points/points.context';
 import { GridService, type GridDutyRow, type GridRow } from './grid/grid.service';
 import { HouseholdVisitService } from './household-visit/household-visit.service';
+import { CoBuildingService } from './co-building/co-building.service';
+import { coBuildingLoaders } from './co-building/co-building.resolvers';
 import { BuildingService, type BuildingRow } from './building/building.service';
 import { AuditService } from './audit/audit.service';
 import { GridTaskService } from './grid-task/grid-task.service';
@@ -51,6 +53,8 @@ export interface GovernanceContext extends RequestBase {
   grids: GridService;
   /** Grid workers' household visits (入户走访). */
   householdVisits: HouseholdVisitService;
+  /** The co-building council (共建理事会): member units, meetings, resolutions. */
+  coBuilding: CoBuildingService;
   buildings: BuildingService;
   audit: AuditService;
   gridTasks: GridTaskService;
@@ -80,7 +84,7 @@ export interface GovernanceContext extends RequestBase {
     noticeReadByMe: DataLoader<string, boolean>;
     noticeReadStats: DataLoader<string, { siteId: string; residents: number; read: number; rate: number }[] | null>;
   } & ReturnType<typeof ruleOfLawLoaders> & ReturnType<typeof proposalLoaders> & ReturnType<typeof surveyLoaders> & ReturnType<typeof supervisionLoaders>
-    & ReturnType<typeof notificationLoaders> & {
+    & ReturnType<typeof notificationLoaders> & ReturnType<typeof coBuildingLoaders> & {
     building: DataLoader<string, BuildingRow | null>;
     buildingHelpers: DataLoader<string, string[]>;
     buildingsOfGrid: DataLoader<string, BuildingRow[]>;
@@ -109,6 +113,7 @@ export function buildContext(deps: GovernanceDeps) {
       residents: (c) => new ResidentService(db, vault, p, c.households, base.clock, deps.lookupsPerDay),
       grids: () => new GridService(db, p, base.clock),
       householdVisits: () => new HouseholdVisitService(db, p, base.clock),
+      coBuilding: () => new CoBuildingService(db, p, base.clock),
       buildings: () => new BuildingService(db, p, base.clock),
       audit: () => new AuditService(db, p),
       gridTasks: () => new GridTaskService(db, p, base.clock),
@@ -169,6 +174,7 @@ export function buildContext(deps: GovernanceDeps) {
           }),
           buildingsOfGrid: () => byGroupLoader((ids) => c.buildings.ofGrids(ids), (b) => b.gridId ?? ''),
           dutiesOfGrid: () => byGroupLoader((ids) => c.grids.duties(ids), (d) => d.gridId),
+          resolutionsOfCoBuildingMeeting: () => coBuildingLoaders(c.listItems).resolutionsOfCoBuildingMeeting,
           region: () => byKeyLoader((codes) => c.regions.byCodes(codes), (r) => r.code),
           site: () => byIdLoader((ids) => c.sites.byIds(ids)),
           household: () => byIdLoader((ids) => c.households.byIds(ids)),

@@ -20,9 +20,11 @@ import { surveyResolvers } from './survey/survey.resolvers';
 import { supervisionResolvers } from './supervision/supervision.resolvers';
 import { notificationResolvers } from './notification/notification.resolvers';
 import { householdVisitResolvers } from './household-visit/household-visit.resolvers';
+import { coBuildingResolvers } from './co-building/co-building.resolvers';
 
 const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, noticeResolvers, ruleOfLawResolvers, modelResidentResolvers, pointsResolvers, importResolvers,
-  proposalResolvers, surveyResolvers, supervisionResolvers, notificationResolvers, householdVisitResolvers];
+  proposalResolvers, surveyResolvers, supervisionResolvers, notificationResolvers, householdVisitResolvers,
+  coBuildingResolvers];
 
 export const resolvers = {
   ...enumResolvers,
@@ -39,6 +41,10 @@ export const resolvers = {
   GridTask: gridTaskResolvers.GridTask,
   GridTaskStatus: gridTaskResolvers.GridTaskStatus,
   HouseholdVisit: householdVisitResolvers.HouseholdVisit,
+  CoBuildingMemberRole: coBuildingResolvers.CoBuildingMemberRole,
+  CoBuildingMeetingStatus: coBuildingResolvers.CoBuildingMeetingStatus,
+  CoBuildingCouncil: coBuildingResolvers.CoBuildingCouncil,
+  CoBuildingMeeting: coBuildingResolvers.CoBuildingMeeting,
   MicroIssue: microIssueResolvers.MicroIssue,
   MicroIssueStep: microIssueResolvers.MicroIssueStep,
   MicroIssueKind: microIssueResolvers.MicroIssueKind,

@@ -4,6 +4,7 @@ import { pointsExpiryTask } from './points/points-expiry.task';
 import { microIssueEscalationTask } from './micro-issue/micro-issue-escalation.task';
 import { listItemReminderTask } from './list-item/list-item-reminder.task';
 import { gridTaskCausesTask } from './grid-task/grid-task-causes.task';
+import { coBuildingReminderTask } from './co-building/co-building-reminder.task';
 import { noticePublishTask } from './notice/notice-publish.task';
 import { residentRetentionTask } from './resident/resident-retention.task';
 import { proposalVoteCloseTask } from './proposal/proposal-close';
@@ -22,6 +23,7 @@ export function tasks({ db, clock, config, logger }: ServiceRuntime<GovernanceCo
     microIssueEscalationTask(db, clock),
     listItemReminderTask(db, clock),
     gridTaskCausesTask(db, clock, config.GRID_VISIT_EVERY_DAYS),
+    coBuildingReminderTask(db, clock),
     noticePublishTask(db, clock),
     proposalVoteCloseTask(db, clock),
     surveyCloseTask(db, clock),

@@ -64,11 +64,19 @@ export function checkListItem(input: ListItemInput, field: string, today: string
   return { ...input, title, ownerName, detail: input.detail?.trim() || null, ownerSubject: input.ownerSubject?.trim() || null, ownerUnitId: input.ownerUnitId || null };
 }
 
-export async function insertListItem(m: Pick<EntityManager, 'query'>, site: { id: string; regionCode: string }, i: ListItemInput, resolution: { meetingId: string; no: number } | null): Promise<string> {
+/** Which meeting a resolution comes from: a joint meeting (联席会议) or a co-building council's (共建理事会). */
+export type ResolutionOf = { meetingId: string; no: number } | { coBuildingMeetingId: string; no: number };
+
+export async function insertListItem(
+  m: Pick<EntityManager, 'query'>, site: { id: string; regionCode: string }, i: ListItemInput, resolution: ResolutionOf | null,
+): Promise<string> {
   const [{ id }] = await m.query(
-    `INSERT INTO list_item (site_id, region_code, kind, title, detail, owner_name, owner_subject, owner_unit_id, due_on, resolution_of, resolution_no)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-    [site.id, site.regionCode, i.kind, i.title, i.detail ?? null, i.ownerName, i.ownerSubject ?? null, i.ownerUnitId ?? null, i.dueOn, resolution?.meetingId ?? null, resolution?.no ?? null],
+    `INSERT INTO list_item (site_id, region_code, kind, title, detail, owner_name, owner_subject, owner_unit_id, due_on, resolution_of,
+                            co_building_meeting_id, resolution_no)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+    [site.id, site.regionCode, i.kind, i.title, i.detail ?? null, i.ownerName, i.ownerSubject ?? null, i.ownerUnitId ?? null, i.dueOn,
+      resolution && 'meetingId' in resolution ? resolution.meetingId : null,
+      resolution && 'coBuildingMeetingId' in resolution ? resolution.coBuildingMeetingId : null, resolution?.no ?? null],
   );
   return id;
 }
@@ -104,6 +112,13 @@ export class ListItemService {
       default:
         return { sql: `l.owner_subject = $${n}`, params: [p.subject] };
     }
+  }
+
+  /** Resolutions of co-building council meetings the caller can already read (the meeting carries the scope). */
+  byCoBuildingMeetings(meetingIds: readonly string[]): Promise<(ListItemRow & { coBuildingMeetingId: string })[]> {
+    return this.db.query(
+      `SELECT ${COLUMNS}, l.co_building_meeting_id AS "coBuildingMeetingId" FROM list_item l
+        WHERE l.co_building_meeting_id = ANY(as_uuids($1)) ORDER BY l.resolution_no`, [meetingIds]);
   }
 
   /** Resolutions of joint meetings the caller can already read (the meeting carries the scope). */

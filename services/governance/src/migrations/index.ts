@@ -26,6 +26,7 @@ import { Notifications1764950000000 } from './1764950000000-notifications';
 import { LegalStudyAttendance1764960000000 } from './1764960000000-legal-study-attendance';
 import { GridDutiesAndVisits1765000000000 } from './1765000000000-grid-duties-and-visits';
 import { TableDescriptions1765100000000 } from './1765100000000-table-descriptions';
+import { CoBuildingCouncil1765200000000 } from './1765200000000-co-building-council';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
@@ -57,4 +58,5 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   LegalStudyAttendance1764960000000,
   GridDutiesAndVisits1765000000000,
   TableDescriptions1765100000000,
+  CoBuildingCouncil1765200000000,
 ];

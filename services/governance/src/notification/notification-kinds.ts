@@ -31,6 +31,8 @@ export const NOTIFICATION_KINDS = {
   points_credited: ['wechat'],
   /** 积分兑换. */
   points_redeemed: ['wechat'],
+  /** 共建理事会会议提醒: a meeting tomorrow, or a regular meeting due and not yet scheduled. */
+  co_building_meeting: ['sms', 'wechat'],
   /** 居务公开. */
   notice_published: [],
 } as const satisfies Record<string, readonly PushChannel[]>;
