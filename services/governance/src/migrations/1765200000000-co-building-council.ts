@@ -52,6 +52,9 @@ export class CoBuildingCouncil1765200000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX co_building_meeting_council ON co_building_meeting (council_id, starts_at DESC, id)`);
     await q.query(`CREATE INDEX co_building_meeting_unreminded ON co_building_meeting (starts_at) WHERE status = 'scheduled' AND reminded_at IS NULL`);
+    await q.query(`COMMENT ON TABLE co_building_council IS 'A site''s co-building council (共建理事会) and how often it meets'`);
+    await q.query(`COMMENT ON TABLE co_building_member IS 'Member units (成员单位) of a co-building council and their representatives'`);
+    await q.query(`COMMENT ON TABLE co_building_meeting IS 'Meetings of a co-building council: scheduled, reminded the day before, recorded with attendance'`);
     // A resolution is a list item, numbered within its meeting, as a joint meeting's are.
     await q.query(`ALTER TABLE list_item ADD COLUMN co_building_meeting_id uuid REFERENCES co_building_meeting (id)`);
     await q.query(`CREATE UNIQUE INDEX list_item_co_building_resolution ON list_item (co_building_meeting_id, resolution_no)
