@@ -236,13 +236,18 @@ describe('event chains of the catalog, producer to consumer', () => {
       .toEqual([{ cancelled: true }]);
   });
 
+  /** A volunteer who is the resident `residentId`, with `skill`, free 09:00–17:00 on each of `days` from today. */
+  const newVolunteer = async (residentId: string, skill: string, days: number[]) => {
+    const at = (day: number, hour: number) => new Date(Date.parse(`${shanghaiDay(day)}T00:00:00+08:00`) + hour * 3_600_000).toISOString();
+    return dataOf(await sys.query(`mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { id } }`,
+      { i: { displayName: '链路志愿者', residentId, homeSiteId: n.siteId, skills: [skill], languages: ['普通话'], weeklyHours: 10,
+        availability: days.map((d) => ({ startsAt: at(d, 9), endsAt: at(d, 17) })) } }, n.officer)).registerVolunteer as { id: string };
+  };
+
   chain('service.verified', async () => {
     const { residentId } = await newResident();
     await sys.waitForIdle();
-    const at = (days: number, hour: number) => new Date(Date.parse(`${shanghaiDay(days)}T00:00:00+08:00`) + hour * 3_600_000).toISOString();
-    const volunteer = dataOf(await sys.query(`mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { id } }`,
-      { i: { displayName: '链路志愿者', residentId, homeSiteId: n.siteId, skills: ['elder_care'], languages: ['普通话'], weeklyHours: 10,
-        availability: [1, 2, 3].map((d) => ({ startsAt: at(d, 9), endsAt: at(d, 17) })) } }, n.officer)).registerVolunteer;
+    const volunteer = await newVolunteer(residentId, 'elder_care', [1, 2, 3]);
     const demand = dataOf(await sys.query(`mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id assignments { id volunteerId } } }`,
       { i: { siteId: n.siteId, category: 'ELDERLY_CARE', description: '陪老人就医', requiredSkills: ['elder_care'], windowStart: shanghaiDay(1), windowEnd: shanghaiDay(3), hours: 2 } }, n.officer)).recordDemand;
     expect(demand.assignments).toEqual([{ id: expect.any(String), volunteerId: volunteer.id }]);
@@ -253,6 +258,59 @@ describe('event chains of the catalog, producer to consumer', () => {
     dataOf(await sys.query(`mutation($r: ID!) { verifyService(recordId: $r) { verified } }`, { r: rec.id }, n.officer));
     const eventId = await delivered('service.verified', { serviceRecordId: rec.id });
     expect(await points(residentId)).toEqual([{ event: 'service.verified', eventId, points: 20 }]); // 10 an hour × 2 h
+  });
+
+  /** The caller's own inbox through the gateway: kind, title and what it is about. */
+  const myInbox = async (token: string) => dataOf(await sys.query(`{ myNotifications { nodes { kind title entityType entityId details { what when contact } } } }`,
+    {}, token)).myNotifications.nodes;
+
+  chain('assignment.proposed', async () => {
+    const { residentId } = await newResident();
+    await sys.waitForIdle();
+    const volunteer = await newVolunteer(residentId, 'tutoring', [1, 2]);
+    const demand = dataOf(await sys.query(`mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id assignments { id volunteerId } } }`,
+      { i: { siteId: n.siteId, category: 'CHILD_CARE', description: '辅导作业', requiredSkills: ['tutoring'], windowStart: shanghaiDay(1), windowEnd: shanghaiDay(2), hours: 1.5 } },
+      n.officer)).recordDemand;
+    expect(demand.assignments).toEqual([{ id: expect.any(String), volunteerId: volunteer.id }]);
+    await delivered('assignment.proposed', { assignmentId: demand.assignments[0].id, volunteerId: volunteer.id });
+    expect(await myInbox(await tokenFor({ role: 'volunteer', volunteer: volunteer.id }))).toEqual([{
+      kind: 'ASSIGNMENT_PROPOSED', title: '新的志愿服务：儿童关爱', entityType: 'Assignment', entityId: demand.assignments[0].id,
+      details: { what: '儿童关爱（约1.5小时）', when: shanghaiDay(1), contact: '安置点1社区服务站' },
+    }]);
+  });
+
+  chain('demand.claimed', async () => {
+    const head = await newResident();
+    await sys.waitForIdle(); // matching knows the household
+    const record = async (category: string) => dataOf(await sys.query(`mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id } }`,
+      { i: { siteId: n.siteId, category, description: '需要帮助', householdId: head.householdId } }, n.officer)).recordDemand.id as string;
+    // A unit claims one with a promised date.
+    const unit = dataOf(await sys.query(`mutation($i: RegisterUnitInput!) { registerUnit(input: $i) { id } }`,
+      { i: { name: '五华区人社局', kind: 'DEPARTMENT', regions: ['530102'] } }, county)).registerUnit.id;
+    const byUnit = await record('JOB_HELP');
+    dataOf(await sys.query(`mutation($d: ID!, $p: String!) { claimDemand(demandId: $d, promisedOn: $p) { id } }`,
+      { d: byUnit, p: shanghaiDay(7) }, await tokenFor({ role: 'unit_member', unit })));
+    await delivered('demand.claimed', { demandId: byUnit, claimedBy: 'unit', unitName: '五华区人社局' });
+    const me = await tokenFor({ role: 'resident', resident: head.residentId, sites: [n.siteId], sub: `resident-${head.residentId.slice(0, 8)}` });
+    expect(await myInbox(me)).toEqual([{
+      kind: 'DEMAND_CLAIMED', title: '您的需求已被认领：就业帮扶', entityType: 'Demand', entityId: byUnit,
+      details: { what: '就业帮扶', when: shanghaiDay(7), contact: '五华区人社局' },
+    }]);
+    // A volunteer accepts another one of theirs (接单): told too, without the volunteer's name.
+    const helper = await newResident();
+    await sys.waitForIdle();
+    const volunteer = await newVolunteer(helper.residentId, 'plumbing', [1]);
+    const byVolunteer = dataOf(await sys.query(`mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id assignments { id volunteerId } } }`,
+      { i: { siteId: n.siteId, category: 'DAILY_LIFE', description: '修水管', householdId: head.householdId, requiredSkills: ['plumbing'],
+        windowStart: shanghaiDay(1), windowEnd: shanghaiDay(1), hours: 1 } }, n.officer)).recordDemand;
+    expect(byVolunteer.assignments).toEqual([{ id: expect.any(String), volunteerId: volunteer.id }]);
+    dataOf(await sys.query(`mutation($a: ID!) { acceptAssignment(assignmentId: $a) { status } }`, { a: byVolunteer.assignments[0].id },
+      await tokenFor({ role: 'volunteer', volunteer: volunteer.id })));
+    await delivered('demand.claimed', { demandId: byVolunteer.id, claimedBy: 'volunteer' });
+    expect((await myInbox(me)).filter((x: { entityId: string }) => x.entityId === byVolunteer.id)).toEqual([{
+      kind: 'DEMAND_CLAIMED', title: '志愿者已接单：生活服务', entityType: 'Demand', entityId: byVolunteer.id,
+      details: { what: '生活服务', when: null, contact: '安置点1社区服务站' },
+    }]);
   });
 
   chain('survey.needs_reported', async () => {

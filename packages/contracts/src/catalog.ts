@@ -42,6 +42,10 @@ export const MonitoringRule = z.enum(['TRAINING_AND_SKILL', 'PUBLIC_WELFARE_POST
 /** Needs a survey question can offer; the demand list's categories (matching's DemandCategory, lower-case). */
 export const SurveyNeed = z.enum(['job_help', 'training', 'elderly_care', 'child_care', 'health', 'legal_aid', 'integration', 'daily_life']);
 
+/** A demand's category (需求类别): the survey needs and `other`, lower-case as matching stores them. */
+export const DemandCategory = z.enum([...SurveyNeed.options, 'other']);
+export type DemandCategory = z.infer<typeof DemandCategory>;
+
 /** What an erased name reads (resident.personal_data_erased): the same in every service. */
 export const ERASED_NAME = '（已删除）';
 
@@ -290,6 +294,44 @@ export const EVENTS = {
       category: z.string().min(1).max(40),
       promisedOn: isoDate,
       overdueSince: isoDateTime,
+    }),
+  }),
+  'demand.claimed': defineEvent({
+    version: 1,
+    producer: 'matching',
+    consumers: ['governance'],
+    description: 'A demand (需求) was taken up: claimed by a unit with a promised date (认领), or a volunteer accepted its assignment (接单). Governance tells the household.',
+    payload: z.object({
+      demandId: id,
+      siteId: id,
+      /** The household it is for; null for a site-wide demand (e.g. raised from a survey), which tells nobody. */
+      householdId: id.nullable(),
+      category: DemandCategory,
+      claimedBy: z.enum(['unit', 'volunteer']),
+      /** The claiming unit and its name (an organization's public name); null when a volunteer accepted. */
+      unitId: id.nullable(),
+      unitName: z.string().min(1).max(200).nullable(),
+      /** The date the unit promised it done by; null when a volunteer accepted. */
+      promisedOn: isoDate.nullable(),
+      claimedAt: isoDateTime,
+    }),
+  }),
+  'assignment.proposed': defineEvent({
+    version: 1,
+    producer: 'matching',
+    consumers: ['governance'],
+    description: 'Matching proposed a volunteer for a demand (志愿服务派单), at once or in the nightly batch: governance tells the volunteer, who accepts or declines in the portal.',
+    payload: z.object({
+      assignmentId: id,
+      demandId: id,
+      volunteerId: id,
+      siteId: id,
+      category: DemandCategory,
+      hours: z.number().positive(),
+      /** The demand's window (YYYY-MM-DD), when it has one. */
+      windowStart: isoDate.nullable().optional(),
+      windowEnd: isoDate.nullable().optional(),
+      proposedAt: isoDateTime,
     }),
   }),
   'survey.needs_reported': defineEvent({

@@ -174,3 +174,8 @@ export interface SqlRunner {
   query(text: string, params?: unknown[]): Promise<any>;
 }
 
+/** A runner that also opens a transaction (a DataSource, the tests' client): a task whose change and its effects commit together. */
+export interface TransactionalSql extends SqlRunner {
+  transaction<T>(work: (m: SqlRunner) => Promise<T>): Promise<T>;
+}
+

@@ -1,7 +1,9 @@
+import { addDays, provinceDate } from '@anju/kit';
 import { TestSystem, dataOf, tokenFor } from '@anju/testing';
 import { listItemReminderTask } from '../src/list-item/list-item-reminder.task';
 import { microIssueEscalationTask } from '../src/micro-issue/micro-issue-escalation.task';
 import { noticePublishTask } from '../src/notice/notice-publish.task';
+import { proposalVoteCloseTask } from '../src/proposal/proposal-close';
 import { governanceSql, registerResidents, seedNeighbourhood, type Neighbourhood } from './helpers';
 
 /** Notifications (消息通知): each person's own inbox, fed by governance's own changes, and its typed errors. */
@@ -125,5 +127,70 @@ describe('notification inbox (governance)', () => {
     const CHANNELS = `mutation { setNoticeCategoryChannels(category: OTHER, channels: [WECHAT]) { category channels } }`;
     expect((await sys.query(CHANNELS, {}, n.officer)).errors![0].extensions?.code).toBe('FORBIDDEN');
     expect(dataOf(await sys.query(CHANNELS, {}, n.provinceToken)).setNoticeCategoryChannels).toEqual({ category: 'OTHER', channels: ['WECHAT'] });
+  });
+  it('a lawyer visit booked tells the resident when, where, whom and what to bring; a hand escalation tells all but who escalated', async () => {
+    const county = await tokenFor({ role: 'county', regions: ['530102'] });
+    const adviserId = dataOf(await sys.query(`mutation($i: RegisterLegalAdviserInput!) { registerLegalAdviser(input: $i) { id } }`,
+      { i: { regionCode: '530102', name: '陈律师', kind: 'PUBLIC_LAWYER', organization: '五华区司法局', siteIds: [n.siteId] } }, county)).registerLegalAdviser.id;
+    const startsAt = new Date(sys.clock.now().getTime() + DAY);
+    const visit = dataOf(await sys.query(`mutation($i: ScheduleLawyerVisitInput!) { scheduleLawyerVisit(input: $i) { id } }`,
+      { i: { siteId: n.siteId, adviserId, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 2 * 3_600_000).toISOString(),
+        place: '党群服务中心', capacity: 3 } }, n.officer)).scheduleLawyerVisit;
+    const BOOK = `mutation($v: ID!) { bookLawyerVisit(visitId: $v, topic: "拖欠工资怎么办") { id } }`;
+    dataOf(await sys.query(BOOK, { v: visit.id }, tokens[1]));
+    const booked = (await inbox(tokens[1])).nodes.filter((x: { kind: string }) => x.kind === 'LAWYER_VISIT_BOOKED');
+    expect(booked).toEqual([expect.objectContaining({
+      title: '律师进社区预约成功', entityType: 'LawyerVisit', entityId: visit.id,
+      body: expect.stringContaining('公益律师咨询（陈律师），咨询事项：拖欠工资怎么办'),
+      details: { what: '法律咨询：拖欠工资怎么办', when: startsAt.toISOString().replace(/\.\d{3}Z$/, 'Z'), where: '安置点1·党群服务中心',
+        bring: '身份证、与咨询事项有关的合同、票据等材料', contact: '公益律师陈律师（五华区司法局）' },
+      deliveries: [{ channel: 'SMS', status: 'PENDING' }],
+    })]);
+    // A refused second booking tells nothing; a cancelled and booked-again place is told again (a new booking).
+    expect((await sys.query(BOOK, { v: visit.id }, tokens[1])).errors![0].extensions).toMatchObject({ reason: 'DUPLICATE' });
+    dataOf(await sys.query(`mutation($v: ID!) { cancelLawyerVisitBooking(visitId: $v) { id } }`, { v: visit.id }, tokens[1]));
+    dataOf(await sys.query(BOOK, { v: visit.id }, tokens[1]));
+    expect((await inbox(tokens[1])).nodes.filter((x: { kind: string }) => x.kind === 'LAWYER_VISIT_BOOKED')).toHaveLength(2);
+    // Nobody else hears of it.
+    expect((await inbox(tokens[0])).nodes.filter((x: { kind: string }) => x.kind === 'LAWYER_VISIT_BOOKED')).toEqual([]);
+
+    // By hand: grid 1's worker hands a resident's report up to mediation; the reporter is told, the worker (who did it) is not.
+    const issue = dataOf(await sys.query(`mutation($i: ReportMicroIssueInput!) { reportMicroIssue(input: $i) { id } }`,
+      { i: { kind: 'DISPUTE', title: '邻里漏水纠纷', description: '楼上漏水到楼下', buildingId: n.buildingIds[0] } }, tokens[1])).reportMicroIssue;
+    dataOf(await sys.query(`mutation($id: ID!) { escalateMicroIssue(id: $id, note: "双方分歧大") { level } }`, { id: issue.id }, n.workerTokens[0]));
+    const escalated = async (t: string) => (await inbox(t)).nodes.filter((x: { kind: string; entityId: string }) => x.kind === 'MICRO_ISSUE_ESCALATED' && x.entityId === issue.id);
+    expect(await escalated(tokens[1])).toEqual([expect.objectContaining({ title: '事项已升级至调解委员会：邻里漏水纠纷' })]);
+    expect(await escalated(n.workerTokens[0])).toEqual([]);
+  });
+
+  it("a proposal's outcome, counted or declined, reaches every resident of the site as a published notice does", async () => {
+    const RAISE = `mutation($i: RaiseProposalInput!) { raiseProposal(input: $i) { id } }`;
+    const MEET = `mutation($i: RecordCouncilMeetingInput!) { recordCouncilMeeting(input: $i) { outcomeNotice { id } } }`;
+    const today = provinceDate(sys.clock.now());
+    const outcomes = async (t: string) => (await inbox(t)).nodes.filter((x: { title: string }) => x.title.startsWith('居务公开：议事结果'))
+      .map((x: { kind: string; entityId: string; title: string }) => ({ kind: x.kind, entityId: x.entityId, title: x.title }));
+    // Declined at the council: published at once.
+    const declined = dataOf(await sys.query(RAISE, { i: { siteId: n.siteId, title: '把绿地改成停车场', body: '停车难。' } }, n.officer)).raiseProposal;
+    const declinedNotice = dataOf(await sys.query(MEET, { i: { proposalId: declined.id, heldOn: today, attendeeResidentIds: [residents[0]],
+      decision: 'DECLINE', note: '绿地属于规划用地' } }, n.officer)).recordCouncilMeeting.outcomeNotice.id;
+    // Put to a household vote and counted by the scheduled close.
+    const voted = dataOf(await sys.query(RAISE, { i: { siteId: n.siteId, title: '开设四点半课堂', body: '放学后孩子无人照看。' } }, n.officer)).raiseProposal;
+    dataOf(await sys.query(MEET, { i: { proposalId: voted.id, heldOn: today, attendeeResidentIds: [residents[0]], decision: 'PUT_TO_VOTE',
+      vote: { closesAt: new Date(sys.clock.now().getTime() + 2 * DAY).toISOString(), quorumPercent: 50, listKind: 'PARTY_SERVICE',
+        ownerName: '社区党委', dueOn: addDays(today, 10) } } }, n.officer));
+    for (const t of tokens.slice(0, 2)) dataOf(await sys.query(`mutation($p: ID!) { castProposalVote(proposalId: $p, choice: FOR) { id } }`, { p: voted.id }, t));
+    const close = proposalVoteCloseTask(governanceSql(sys), { now: () => new Date(sys.clock.now().getTime() + 3 * DAY) });
+    expect(await close.run()).toEqual({ closed: 1 });
+    expect(await close.run()).toEqual({ closed: 0 });
+    const [{ id: votedNotice }] = await sys.sql(`SELECT outcome_notice_id AS id FROM governance.proposal WHERE id = $1`, [voted.id]);
+    for (const t of tokens) {
+      expect(await outcomes(t)).toEqual(expect.arrayContaining([
+        { kind: 'NOTICE_PUBLISHED', entityId: declinedNotice, title: '居务公开：议事结果：把绿地改成停车场' },
+        { kind: 'NOTICE_PUBLISHED', entityId: votedNotice, title: '居务公开：议事结果：开设四点半课堂' },
+      ]));
+      expect(await outcomes(t)).toHaveLength(2);
+    }
+    // The officer who ran it is no reader of the site's board: nothing in their inbox.
+    expect(await outcomes(n.officer)).toEqual([]);
   });
 });

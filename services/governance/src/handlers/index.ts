@@ -9,6 +9,8 @@ import { referralOverdue } from './referral-overdue.handler';
 import { demandClaimOverdue } from './demand-claim-overdue.handler';
 import { activityRegistrationConfirmed } from './activity-registration-confirmed.handler';
 import { activityRegistrationCancelled } from './activity-registration-cancelled.handler';
+import { demandClaimed } from './demand-claimed.handler';
+import { assignmentProposed } from './assignment-proposed.handler';
 
 /** Every event governance consumes; the worker refuses to start if this and the contract disagree. */
 export const handlers = [
@@ -17,5 +19,5 @@ export const handlers = [
   // Grid-worker tasks (网格员任务) fed by other services' events.
   householdGapDetected, householdGapClosed, buildingGridChanged, referralOverdue, demandClaimOverdue,
   // Notifications (消息通知) of other services' facts.
-  activityRegistrationConfirmed, activityRegistrationCancelled,
+  activityRegistrationConfirmed, activityRegistrationCancelled, demandClaimed, assignmentProposed,
 ];

@@ -47,6 +47,18 @@ export async function escalateOverdueMicroIssues(db: SqlRunner, now: Date): Prom
   return { escalated: counted };
 }
 
+/**
+ * 微难题/微矛盾升级 by hand (the one in charge hands it up before its deadline): the grid worker and the
+ * reporter hear of it as of a deadline's escalation — but not the person who escalated it.
+ */
+export async function notifyMicroIssueEscalated(
+  db: SqlRunner, moved: { id: string; toLevel: string; levelDueAt: Date; siteId: string }, actorRecipient: string, now: Date,
+): Promise<void> {
+  await notifySelect(db, `SELECT * FROM (${ESCALATION_NOTIFICATIONS}) e WHERE e.recipient <> $3`,
+    [moved.id, channelsOf('micro_issue_escalated'), actorRecipient, moved.toLevel, moved.levelDueAt, moved.siteId], now,
+    { with: `moved AS (SELECT $1::uuid AS id, $4::text AS to_level, $5::timestamptz AS level_due_at, $6::uuid AS site_id)` });
+}
+
 export function microIssueEscalationTask(db: SqlRunner, clock: Clock): ScheduledTask {
   return { name: 'micro-issues.escalate', everyMs: 10 * 60_000, run: () => escalateOverdueMicroIssues(db, clock.now()) };
 }

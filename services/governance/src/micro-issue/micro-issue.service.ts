@@ -6,6 +6,8 @@ import {
 import { publish } from '@anju/contracts';
 import type { MicroIssueLevel, MicroIssueOutcome } from './micro-issue.entity';
 import { dueAt, nextLevel } from './micro-issue.rules';
+import { notifyMicroIssueEscalated } from './micro-issue-escalation.task';
+import { recipientOf } from '../notification/notification-kinds';
 
 export interface MicroIssueRow {
   id: string;
@@ -164,6 +166,7 @@ export class MicroIssueService {
       await m.query(`UPDATE micro_issue_step SET left_at = $2, left_because = 'escalated', note = $3 WHERE micro_issue_id = $1 AND left_at IS NULL`, [row.id, now, note?.trim() || null]);
       await m.query(`INSERT INTO micro_issue_step (micro_issue_id, level, entered_at, due_at) VALUES ($1, $2, $3, $4)`, [row.id, to, now, dueAt(to, now)]);
       await audit(m, this.principal, { action: 'micro_issue.escalate', entityType: 'MicroIssue', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode, detail: { from: row.level, to } });
+      await notifyMicroIssueEscalated(m, { id: row.id, toLevel: to, levelDueAt: dueAt(to, now), siteId: row.siteId }, recipientOf(this.principal), now);
       const [after] = await m.query(`${SELECT} WHERE m.id = $1`, [row.id]);
       return after;
     });

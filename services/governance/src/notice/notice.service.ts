@@ -5,7 +5,7 @@ import {
 } from '@anju/kit';
 import type { NoticeCategory, NoticeStatus } from './notice.entity';
 import { notifySelect } from '../notification/notify';
-import { NOTICE_PUBLISHED_NOTIFICATIONS } from '../notification/notice-publicity';
+import { NOTICE_PUBLISHED_NOTIFICATIONS, notifyNoticesPublished } from '../notification/notice-publicity';
 
 export interface NoticeRow {
   id: string;
@@ -43,7 +43,8 @@ export async function publishDueNotices(db: SqlRunner, now: Date): Promise<{ pub
 }
 
 /**
- * Writes a notice and its audience sites (the caller checked scope and text). Also how other
+ * Writes a notice and its audience sites (the caller checked scope and text); one published at
+ * once reaches its readers' inboxes and phones (多渠道宣传) in the same transaction. Also how other
  * features publish on the disclosure board: a deliberation's outcome (议事结果) is a notice.
  */
 export async function insertNotice(m: SqlRunner, n: {
@@ -59,6 +60,7 @@ export async function insertNotice(m: SqlRunner, n: {
   );
   await m.query(`INSERT INTO notice_site (notice_id, site_id, region_code)
     SELECT $1, s.id, s.region_code FROM site s WHERE s.id = ANY(as_uuids($2))`, [id, n.siteIds]);
+  if (n.publishedAt) await notifyNoticesPublished(m, [id], n.publishedAt);
   return id;
 }
 
@@ -142,7 +144,6 @@ export class NoticeService {
         category: input.category, title, body, publishAt, expiresAt, publishedAt: immediate ? now : null, createdBy: p.subject, siteIds,
       });
       for (const s of sites) await audit(m, p, { action: 'notice.create', entityType: 'Notice', entityId: id, siteId: s.id, regionCode: s.regionCode, detail: { category: input.category } });
-      if (immediate) await notifySelect(m, NOTICE_PUBLISHED_NOTIFICATIONS, [id], now, { with: `published AS (SELECT $1::uuid AS id)` });
       const [row] = await m.query(`SELECT ${COLUMNS} FROM notice n WHERE n.id = $1`, [id]);
       return row;
     });

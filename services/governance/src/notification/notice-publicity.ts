@@ -1,4 +1,6 @@
 import { PROVINCE_ZONE_SQL } from '@anju/kit';
+import type { SqlRunner } from '@anju/kit';
+import { notifySelect } from './notify';
 
 /**
  * 多渠道宣传: a published notice reaches every resident of its sites — in the inbox, and on the push
@@ -17,3 +19,9 @@ export const NOTICE_PUBLISHED_NOTIFICATIONS = `
     LEFT JOIN notice_category_channel c ON c.category = n.category
     JOIN notice_site ns ON ns.notice_id = n.id
     JOIN resident r ON r.site_id = ns.site_id AND r.moved_out_on IS NULL`;
+
+/** Tells the readers of notices published just now (in the caller's transaction, after the notices are written). */
+export async function notifyNoticesPublished(db: SqlRunner, noticeIds: string[], now: Date): Promise<void> {
+  if (!noticeIds.length) return;
+  await notifySelect(db, NOTICE_PUBLISHED_NOTIFICATIONS, [noticeIds], now, { with: `published AS (SELECT unnest($1::uuid[]) AS id)` });
+}

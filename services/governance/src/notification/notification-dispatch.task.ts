@@ -1,12 +1,10 @@
-import { provinceDate, quietHoursEnd, type Clock, type Logger, type ScheduledTask, type SqlRunner } from '@anju/kit';
+import { provinceDate, quietHoursEnd, type Clock, type Logger, type ScheduledTask, type TransactionalSql } from '@anju/kit';
 import type { DeliveryChannel, PushContact, PushMessage, SendOutcome } from './channels/push-channel';
 import type { DispatchRules } from './notification.config';
 import type { PushChannel } from './notification-kinds';
 
 /** What runs the dispatcher's SQL: statements, and a transaction for taking messages (the cap is counted under a lock). */
-export interface DispatchDb extends SqlRunner {
-  transaction<T>(work: (m: SqlRunner) => Promise<T>): Promise<T>;
-}
+export type DispatchDb = TransactionalSql;
 
 export interface DispatchReport {
   sent: number;

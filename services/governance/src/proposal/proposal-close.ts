@@ -1,4 +1,5 @@
-import { type Clock, type ScheduledTask, currentRequestId, type SqlRunner } from '@anju/kit';
+import { type Clock, type ScheduledTask, currentRequestId, type TransactionalSql } from '@anju/kit';
+import { notifyNoticesPublished } from '../notification/notice-publicity';
 
 const LIST_NAMES = `CASE c.list_kind WHEN 'party_service' THEN '党群服务清单' WHEN 'property' THEN '物业管理清单' ELSE '网格管理清单' END`;
 
@@ -8,11 +9,13 @@ const LIST_NAMES = `CASE c.list_kind WHEN 'party_service' THEN '党群服务清�
  * for outnumber those against; publishes the outcome on the disclosure board (a RESOLUTION
  * notice for the site); an adopted proposal becomes an item on the list the council chose, with
  * its owner and due date. Idempotent: only proposals still `voting` are taken, and locked.
+ * The site's residents are told of the outcome as of any published notice (居务公开), in the same transaction.
  */
 export async function closeDueVotes(
-  db: SqlRunner, now: Date, ids: string[] | null, actor: { subject: string; role: string },
+  db: TransactionalSql, now: Date, ids: string[] | null, actor: { subject: string; role: string },
 ): Promise<{ id: string; status: string }[]> {
-  return db.query(
+  return db.transaction(async (m) => {
+    const decided: { id: string; status: string; noticeId: string }[] = await m.query(
     `WITH due AS MATERIALIZED (
        SELECT p.id, p.site_id, p.region_code, p.title, p.eligible_households, p.quorum_households, p.list_kind,
               p.owner_name, p.owner_subject, p.item_due_on, gen_random_uuid() AS notice_id, gen_random_uuid() AS item_id
@@ -55,13 +58,17 @@ export async function closeDueVotes(
        INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, site_id, region_code, request_id, detail)
        SELECT $3, $4, 'proposal.decide', 'Proposal', d.id::text, d.site_id, d.region_code, $5, jsonb_build_object('status', d.status)
          FROM decided d RETURNING id)
-     SELECT d.id, d.status FROM decided d ORDER BY d.id`,
+     SELECT d.id, d.status, c.notice_id AS "noticeId" FROM decided d JOIN c ON c.id = d.id ORDER BY d.id`,
     [now, ids, actor.subject, actor.role, currentRequestId() ?? null],
-  );
+    );
+    // A notice inserted by the statement above is not visible inside it: its readers are told in the next one.
+    await notifyNoticesPublished(m, decided.map((d) => d.noticeId), now);
+    return decided.map(({ id, status }) => ({ id, status }));
+  });
 }
 
 /** Closes due household votes every minute (议事表决截止). */
-export function proposalVoteCloseTask(db: SqlRunner, clock: Clock): ScheduledTask {
+export function proposalVoteCloseTask(db: TransactionalSql, clock: Clock): ScheduledTask {
   return {
     name: 'proposals.close-votes',
     everyMs: 60_000,

@@ -4,6 +4,7 @@ import {
   type Principal, uuidsOf, audit, returning, isUuid,
 } from '@anju/kit';
 import { siteForWrite } from '../grid/grid.service';
+import { notifyLawyerVisitBooked } from '../notification/lawyer-visit-notifications';
 
 export interface AdviserRow { id: string; regionCode: string; name: string; kind: 'legal_adviser' | 'public_lawyer'; organization: string | null; siteIds: string[] }
 export interface VisitRow { id: string; siteId: string; regionCode: string; adviserId: string; startsAt: Date; endsAt: Date; place: string; capacity: number; status: string; booked: number; bookedByMe: boolean }
@@ -160,6 +161,7 @@ export class RuleOfLawService {
         `INSERT INTO lawyer_visit_booking (visit_id, resident_id, topic) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id`, [visitId, p.residentId, t],
       );
       if (!rows.length) throw new ConflictError('visitId', 'You have already booked this visit.', 'DUPLICATE');
+      await notifyLawyerVisitBooked(m, rows[0].id, this.clock.now());
       await audit(m, p, { action: 'lawyer_visit.book', entityType: 'LawyerVisit', entityId: visitId, siteId: visit.siteId, regionCode: visit.regionCode });
       const [row] = await m.query(`SELECT ${VISIT('as_uuid($2)')} FROM lawyer_visit v WHERE v.id = $1`, [visitId, p.residentId]);
       return row;

@@ -4,7 +4,7 @@ import {
   ForbiddenError, InputError, NotFoundError, audit, coversPlace, cursor, provinceDate, requireRole, siteCountsSql,
   type Principal, uuidsOf, uuidParam, pageSize, isIsoDate, isOfficer, OFFICER_ROLES, isUuid,
 } from '@anju/kit';
-import { findSite, publish, publishSelect } from '@anju/contracts';
+import { findSite, publish, publishSelect, type DemandCategory } from '@anju/contracts';
 import { demandScope } from '../scope';
 import type { DemandStatus, Urgency } from './demand.entity';
 
@@ -227,6 +227,14 @@ export class DemandService {
         [demandId, row.status, step.to, p.subject, opts.note?.trim() || null]);
       if (action === 'cancel') {
         await m.query(`UPDATE assignment SET status = 'withdrawn', responded_at = now() WHERE demand_id = $1 AND status IN ('proposed', 'accepted')`, [demandId]);
+      }
+      if (action === 'claim') {
+        // 认领: the household hears which unit took it up, and by when (governance's notification).
+        const [unit] = await m.query(`SELECT name FROM unit WHERE id = $1`, [p.unitId]);
+        await publish(m, 'demand.claimed', {
+          demandId, siteId: row.siteId, householdId: row.householdId, category: row.category as DemandCategory, claimedBy: 'unit',
+          unitId: p.unitId!, unitName: unit?.name ?? null, promisedOn: updated.promisedOn, claimedAt: new Date(updated.claimedAt!).toISOString(),
+        });
       }
       if (action === 'fulfil') {
         await publish(m, 'demand.fulfilled', {

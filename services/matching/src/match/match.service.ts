@@ -1,4 +1,6 @@
+import type { EntityManager } from 'typeorm';
 import { provinceDate } from '@anju/kit';
+import { publishSelect } from '@anju/contracts';
 import { MAX_DISTANCE_KM, assignBatch, explain, rankCandidates, type DemandSpec, type Explanation, type VolunteerSpec } from '../engine';
 
 /** Anything that runs SQL: a DataSource or a transaction's EntityManager. */
@@ -88,25 +90,34 @@ export async function candidatesFor(db: Sql, demandId: string, now: Date, limit:
   return rankCandidates(spec, await volunteersFor(db, d, spec, now), limit);
 }
 
-async function insertAssignments(db: Sql, rows: { demandId: string; volunteerId: string; hours: number; e: Explanation }[], source: 'incremental' | 'batch'): Promise<number> {
+/**
+ * Writes proposed assignments and, in the same statement, announces each to governance
+ * (`assignment.proposed`: the volunteer is told). A demand that has an active assignment already gets none.
+ */
+async function insertAssignments(
+  db: EntityManager, rows: { demandId: string; volunteerId: string; hours: number; e: Explanation }[], source: 'incremental' | 'batch',
+): Promise<number> {
   if (rows.length === 0) return 0;
-  const inserted: unknown[] = await db.query(
-    `WITH input AS (
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric[], $4::float8[], $5::jsonb[]) AS t(demand_id, volunteer_id, hours, score, explanation))
-     INSERT INTO assignment (demand_id, volunteer_id, hours, score, explanation, source)
-     SELECT demand_id, volunteer_id, hours, score, explanation, $6 FROM input
-     ON CONFLICT (demand_id) WHERE status IN ('proposed', 'accepted') DO NOTHING RETURNING id`,
+  return publishSelect(db, 'assignment.proposed',
+    `SELECT i.id AS "assignmentId", i.demand_id AS "demandId", i.volunteer_id AS "volunteerId", d.site_id AS "siteId", d.category,
+            i.hours::float8 AS hours, to_char(d.window_start, 'YYYY-MM-DD') AS "windowStart", to_char(d.window_end, 'YYYY-MM-DD') AS "windowEnd",
+            to_char(i.proposed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "proposedAt"
+       FROM inserted i JOIN demand d ON d.id = i.demand_id`,
     [rows.map((r) => r.demandId), rows.map((r) => r.volunteerId), rows.map((r) => r.hours), rows.map((r) => r.e.score),
       rows.map((r) => JSON.stringify(r.e)), source],
-  );
-  return inserted.length;
+    { with: `input AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric[], $4::float8[], $5::jsonb[]) AS t(demand_id, volunteer_id, hours, score, explanation)),
+     inserted AS (
+       INSERT INTO assignment (demand_id, volunteer_id, hours, score, explanation, source)
+       SELECT demand_id, volunteer_id, hours, score, explanation, $6 FROM input
+       ON CONFLICT (demand_id) WHERE status IN ('proposed', 'accepted') DO NOTHING RETURNING id, demand_id, volunteer_id, hours, proposed_at)` });
 }
 
 /**
  * Incremental match, run in the transaction that records a demand (or after a decline): the best
  * eligible volunteer gets a proposed assignment at once. Returns the volunteer id, or null.
  */
-export async function matchOne(db: Sql, demandId: string, now: Date): Promise<string | null> {
+export async function matchOne(db: EntityManager, demandId: string, now: Date): Promise<string | null> {
   const d = await demandForMatch(db, demandId);
   if (!d || !['open', 'claimed'].includes(d.status)) return null;
   const [active] = await db.query(`SELECT 1 FROM assignment WHERE demand_id = $1 AND status IN ('proposed', 'accepted')`, [demandId]);
@@ -126,7 +137,7 @@ export async function matchOne(db: Sql, demandId: string, now: Date): Promise<st
  * narrows them in SQL (every language, no decline, availability in the window, the lat/lng box).
  * The assignments go in by one statement. Returns how many were proposed.
  */
-export async function matchMany(db: Sql, demandIds: string[], now: Date): Promise<number> {
+export async function matchMany(db: EntityManager, demandIds: string[], now: Date): Promise<number> {
   if (!demandIds.length) return 0;
   const rows: DemandForMatch[] = await db.query(
     `SELECT ${DEMAND_FOR_MATCH} WHERE d.id = ANY($1::uuid[]) AND d.status IN ('open', 'claimed')
@@ -186,7 +197,7 @@ export interface BatchRunResult {
  * not passed, against every volunteer with future availability, solved together by the engine
  * (min-cost flow on the top-K candidate graph).
  */
-export async function runBatch(db: Sql, now: Date): Promise<BatchRunResult> {
+export async function runBatch(db: EntityManager, now: Date): Promise<BatchRunResult> {
   const started = Date.now();
   const rows: DemandForMatch[] = await db.query(
     `SELECT ${DEMAND_FOR_MATCH}

@@ -170,6 +170,12 @@ export class VolunteerService {
             RETURNING (SELECT status FROM demand WHERE id = $1) AS status`, [a.demandId]);
         if (d) await m.query(`INSERT INTO demand_transition (demand_id, from_status, to_status, by_subject, note) VALUES ($1, $2, 'in_progress', $3, 'volunteer accepted')`,
           [a.demandId, d.status, this.principal.subject]);
+        // 接单: the household hears that a volunteer took it up (no name: governance says "a volunteer").
+        const [demand] = await m.query(`SELECT site_id AS "siteId", household_id AS "householdId", category FROM demand WHERE id = $1`, [a.demandId]);
+        await publish(m, 'demand.claimed', {
+          demandId: a.demandId, siteId: demand.siteId, householdId: demand.householdId, category: demand.category, claimedBy: 'volunteer',
+          unitId: null, unitName: null, promisedOn: null, claimedAt: this.now().toISOString(),
+        });
       } else {
         await m.query(`UPDATE volunteer SET failed = failed + 1 WHERE id = $1`, [a.volunteerId]);
         await matchOne(m, a.demandId, this.now());
