@@ -24,11 +24,13 @@ export function employmentImports(deps: {
     ...deps, service: 'employment', queue: EMPLOYMENT_IMPORT_QUEUE, consume: true,
     kinds: {
       employment: {
-        columns: EMPLOYMENT_COLUMNS, template: EMPLOYMENT_TEMPLATE, importer: (p) => new EmploymentImport(db, hasher, p, clock, limits),
+        columns: EMPLOYMENT_COLUMNS, template: EMPLOYMENT_TEMPLATE,
+        importer: (p) => new EmploymentImport(db, hasher, p, clock, limits),
       },
       land: { columns: LAND_COLUMNS, template: LAND_TEMPLATE, importer: (p) => new LandImport(db, hasher, p, clock, limits) },
       trainings: {
-        columns: TRAINING_COLUMNS, template: TRAINING_TEMPLATE, importer: (p) => new TrainingImport(db, hasher, p, clock, limits),
+        columns: TRAINING_COLUMNS, template: TRAINING_TEMPLATE,
+        importer: (p) => new TrainingImport(db, hasher, p, clock, limits),
       },
     },
   });
