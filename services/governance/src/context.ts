@@ -21,7 +21,7 @@ import { PartyService, type JointMeetingRow } from './party/party.service';
 import { meetingLoaders } from './party/party.resolvers';
 import { NoticeService, type NoticeRow } from './notice/notice.service';
 import { noticeLoaders } from './notice/notice.resolvers';
-import { RuleOfLawService } from './rule-of-law/rule-of-law.service';
+import { ruleOfLaw, type RuleOfLaw } from './rule-of-law/rule-of-law.service';
 import { ruleOfLawLoaders } from './rule-of-law/rule-of-law.resolvers';
 import { ModelResidentService } from './model-resident/model-resident.service';
 import type { ImportJobs } from '@anju/kit';
@@ -62,7 +62,7 @@ export interface GovernanceContext extends RequestBase {
   listItems: ListItemService;
   party: PartyService;
   notices: NoticeService;
-  ruleOfLaw: RuleOfLawService;
+  ruleOfLaw: RuleOfLaw;
   modelResidents: ModelResidentService;
   imports: ImportJobs;
   /** Deliberation (议事): proposals, council meetings, household votes. */
@@ -121,7 +121,7 @@ export function buildContext(deps: GovernanceDeps) {
       listItems: () => new ListItemService(db, p, base.clock),
       party: () => new PartyService(db, p, base.clock),
       notices: () => new NoticeService(db, p, base.clock),
-      ruleOfLaw: () => new RuleOfLawService(db, p, base.clock),
+      ruleOfLaw: () => ruleOfLaw(db, p, base.clock),
       modelResidents: () => new ModelResidentService(db, p, base.clock),
       points: () => pointsContext(db, p, base.clock),
       imports: () => deps.imports,

@@ -8,7 +8,9 @@ import {
  * table with `site_id` and `region_code` (and for residents, `id`). Province and county officers:
  * by region prefix; site officers: by site; grid workers with grids: by grid; residents: themselves.
  */
-export function scopeSql(p: Principal, alias: string, firstParam: number, kind: 'site' | 'resident' | 'household'): SqlFilter {
+export function scopeSql(
+  p: Principal, alias: string, firstParam: number, kind: 'site' | 'resident' | 'household',
+): SqlFilter {
   return scopeFilter(p, {
     place: { site: kind === 'site' ? `${alias}.id` : `${alias}.site_id`, region: `${alias}.region_code` },
     roles: {
@@ -94,7 +96,9 @@ export interface ResidentPlace {
  * A resident the caller may see: a resident token only itself, officers residents of their sites.
  * Out of scope and unknown look the same (NOT_FOUND), so ids cannot be probed.
  */
-export async function residentInScope(db: SqlRunner, p: Principal, residentId: string, field: string): Promise<ResidentPlace> {
+export async function residentInScope(
+  db: SqlRunner, p: Principal, residentId: string, field: string,
+): Promise<ResidentPlace> {
   const scope = scopeSql(p, 'r', 2, 'resident');
   const [r]: ResidentPlace[] = isUuid(residentId)
     ? await db.query(
@@ -108,7 +112,32 @@ export async function residentInScope(db: SqlRunner, p: Principal, residentId: s
 }
 
 /** Writes on a resident's points are officers' work (province, county, site officer) within their scope. */
-export async function residentForOfficer(db: SqlRunner, p: Principal, residentId: string, field: string): Promise<ResidentPlace> {
-  if (!['province', 'county', 'site_officer'].includes(p.role)) throw new ForbiddenError('Only officers grant or deduct points.');
+export async function residentForOfficer(
+  db: SqlRunner, p: Principal, residentId: string, field: string,
+): Promise<ResidentPlace> {
+  if (!['province', 'county', 'site_officer'].includes(p.role)) {
+    throw new ForbiddenError('Only officers grant or deduct points.');
+  }
   return residentInScope(db, p, residentId, field);
+}
+
+/**
+ * Sites the caller may read site-level records of (法治: advisers, visits, the indicator), as SQL over
+ * a site id column and its region column: officers by place; grid workers their sites and the sites
+ * of their grids; residents the site they live in now.
+ */
+export function siteReaderScope(p: Principal, col: string, regionCol: string, n: number): SqlFilter {
+  return scopeFilter(p, {
+    place: { site: col, region: regionCol },
+    roles: {
+      resident: (r) => ({
+        sql: `${col} IN (SELECT site_id FROM resident WHERE id = as_uuid($${n}) AND moved_out_on IS NULL)`,
+        params: [r.residentId],
+      }),
+      grid_worker: (g) => ({
+        sql: `(${col} = ANY($${n}::uuid[]) OR ${col} IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`,
+        params: [uuidsOf(g.sites), uuidsOf(g.grids)],
+      }),
+    },
+  }, n);
 }

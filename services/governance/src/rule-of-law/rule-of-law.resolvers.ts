@@ -1,7 +1,10 @@
 import DataLoader from 'dataloader';
 import { byIdLoader } from '@anju/kit';
 import type { GovernanceContext } from '../context';
-import type { AdviserRow, CaseRow, RuleOfLawService, VisitRow } from './rule-of-law.service';
+import type { RuleOfLaw } from './rule-of-law.service';
+import type { AdviserRow, LegalAdviserService } from './legal-adviser.service';
+import type { LawyerVisitService, VisitRow } from './lawyer-visit.service';
+import type { CaseRow, MediationService } from './mediation.service';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 type Party = { caseId: string; name: string; residentId: string | null; role: string };
@@ -14,22 +17,22 @@ export const ruleOfLawResolvers = {
   MediationCaseStatus: { OPEN: 'open', CLOSED: 'closed' },
   MediationPartyRole: { APPLICANT: 'applicant', RESPONDENT: 'respondent', OTHER: 'other' },
   Query: {
-    legalAdvisers: (_: unknown, a: { siteId: string }, ctx: GovernanceContext) => ctx.ruleOfLaw.advisersOfSite(a.siteId),
-    lawyerVisits: (_: unknown, a: { siteId: string; upcomingOnly?: boolean }, ctx: GovernanceContext) => ctx.ruleOfLaw.visits(a.siteId, a.upcomingOnly ?? true),
+    legalAdvisers: (_: unknown, a: { siteId: string }, ctx: GovernanceContext) => ctx.ruleOfLaw.advisers.advisersOfSite(a.siteId),
+    lawyerVisits: (_: unknown, a: { siteId: string; upcomingOnly?: boolean }, ctx: GovernanceContext) => ctx.ruleOfLaw.visits.visits(a.siteId, a.upcomingOnly ?? true),
     ruleOfLawIndicator: (_: unknown, a: { siteId: string; fromMonth: string; toMonth: string }, ctx: GovernanceContext) =>
-      ctx.ruleOfLaw.indicator(a.siteId, a.fromMonth, a.toMonth),
+      ctx.ruleOfLaw.indicator.indicator(a.siteId, a.fromMonth, a.toMonth),
     mediationCase: (_: unknown, a: { id: string }, ctx: GovernanceContext) => ctx.loaders.mediationCase.load(a.id),
-    mediationCases: (_: unknown, a: { siteId?: string; status?: 'open' | 'closed' }, ctx: GovernanceContext) => ctx.ruleOfLaw.cases(a.siteId, a.status),
+    mediationCases: (_: unknown, a: { siteId?: string; status?: 'open' | 'closed' }, ctx: GovernanceContext) => ctx.ruleOfLaw.mediation.cases(a.siteId, a.status),
   },
   Mutation: {
-    registerLegalAdviser: (_: unknown, a: { input: Parameters<RuleOfLawService['registerAdviser']>[0] }, ctx: GovernanceContext) => ctx.ruleOfLaw.registerAdviser(a.input),
-    scheduleLawyerVisit: (_: unknown, a: { input: Parameters<RuleOfLawService['scheduleVisit']>[0] }, ctx: GovernanceContext) => ctx.ruleOfLaw.scheduleVisit(a.input),
-    bookLawyerVisit: (_: unknown, a: { visitId: string; topic: string }, ctx: GovernanceContext) => ctx.ruleOfLaw.book(a.visitId, a.topic),
-    cancelLawyerVisitBooking: (_: unknown, a: { visitId: string }, ctx: GovernanceContext) => ctx.ruleOfLaw.cancelBooking(a.visitId),
-    openMediationCase: (_: unknown, a: { input: Parameters<RuleOfLawService['openCase']>[0] }, ctx: GovernanceContext) => ctx.ruleOfLaw.openCase(a.input),
-    recordMediationSession: (_: unknown, a: { caseId: string; input: { heldAt: string; place: string; notes: string } }, ctx: GovernanceContext) => ctx.ruleOfLaw.recordSession(a.caseId, a.input),
+    registerLegalAdviser: (_: unknown, a: { input: Parameters<LegalAdviserService['registerAdviser']>[0] }, ctx: GovernanceContext) => ctx.ruleOfLaw.advisers.registerAdviser(a.input),
+    scheduleLawyerVisit: (_: unknown, a: { input: Parameters<LawyerVisitService['scheduleVisit']>[0] }, ctx: GovernanceContext) => ctx.ruleOfLaw.visits.scheduleVisit(a.input),
+    bookLawyerVisit: (_: unknown, a: { visitId: string; topic: string }, ctx: GovernanceContext) => ctx.ruleOfLaw.visits.book(a.visitId, a.topic),
+    cancelLawyerVisitBooking: (_: unknown, a: { visitId: string }, ctx: GovernanceContext) => ctx.ruleOfLaw.visits.cancelBooking(a.visitId),
+    openMediationCase: (_: unknown, a: { input: Parameters<MediationService['openCase']>[0] }, ctx: GovernanceContext) => ctx.ruleOfLaw.mediation.openCase(a.input),
+    recordMediationSession: (_: unknown, a: { caseId: string; input: { heldAt: string; place: string; notes: string } }, ctx: GovernanceContext) => ctx.ruleOfLaw.mediation.recordSession(a.caseId, a.input),
     closeMediationCase: (_: unknown, a: { caseId: string; outcome: 'agreement' | 'no_agreement' | 'referred' | 'withdrawn'; note: string }, ctx: GovernanceContext) =>
-      ctx.ruleOfLaw.closeCase(a.caseId, a.outcome, a.note),
+      ctx.ruleOfLaw.mediation.closeCase(a.caseId, a.outcome, a.note),
   },
   LegalAdviser: {
     sites: async (a: AdviserRow, _: unknown, ctx: GovernanceContext) => (await ctx.loaders.site.loadMany(a.siteIds)).filter((s) => s && !(s instanceof Error)),
@@ -64,15 +67,15 @@ const groupBy = <T extends Record<K, string>, K extends string>(key: K, fetch: (
     return ids.map((id) => rows.filter((r) => r[key] === id));
   });
 
-export function ruleOfLawLoaders(rol: RuleOfLawService) {
+export function ruleOfLawLoaders(rol: RuleOfLaw) {
   return {
-    legalAdviser: byIdLoader((ids) => rol.advisersByIds(ids)),
-    mediationCase: byIdLoader((ids) => rol.casesByIds(ids)),
-    mediationParties: groupBy<Party, 'caseId'>('caseId', (ids) => rol.parties(ids)),
-    mediationSessions: groupBy<Session, 'caseId'>('caseId', (ids) => rol.sessions(ids)),
-    visitBookings: new DataLoader<string, Booking[] | null>((ids) => rol.bookings(ids)),
+    legalAdviser: byIdLoader((ids) => rol.advisers.advisersByIds(ids)),
+    mediationCase: byIdLoader((ids) => rol.mediation.casesByIds(ids)),
+    mediationParties: groupBy<Party, 'caseId'>('caseId', (ids) => rol.mediation.parties(ids)),
+    mediationSessions: groupBy<Session, 'caseId'>('caseId', (ids) => rol.mediation.sessions(ids)),
+    visitBookings: new DataLoader<string, Booking[] | null>((ids) => rol.visits.bookings(ids)),
     advisersOfSite: new DataLoader<string, AdviserRow[]>(async (siteIds) => {
-      const rows = await rol.advisersOfSites(siteIds);
+      const rows = await rol.advisers.advisersOfSites(siteIds);
       return siteIds.map((id) => rows.filter((r) => r.servedSiteId === id));
     }),
   };
