@@ -118,4 +118,47 @@ describe('supervision by the residents\' supervisory committee (governance)', ()
       { action: 'supervision_finding.record', role: 'resident' }, { action: 'supervision_finding.answer', role: 'site_officer' },
     ]);
   });
+  it('officers end a term with a reason: the member no longer sees or records findings; reappointed, a new term opens', async () => {
+    const END = `mutation($s: ID!, $r: ID!, $why: String!) { endSupervisoryMembership(siteId: $s, residentId: $r, reason: $why) { appointedOn endedOn endReason resident { id } } }`;
+    const end = (t: string, why = '本人申请辞去委员职务', r = memberId, s = n.siteId) => sys.query(END, { s, r, why }, t);
+    const MEMBERS = `query($s: ID!, $all: Boolean) { supervisoryMembers(siteId: $s, includeEnded: $all) { endedOn endReason resident { id } } }`;
+    const members = async (t: string, all = true) => dataOf(await sys.query(MEMBERS, { s: n.siteId, all }, t)).supervisoryMembers;
+    const open = async (t: string) => dataOf(await sys.query(`{ supervisionFindings { totalCount } }`, {}, t)).supervisionFindings.totalCount;
+    expect(await open(member)).toBeGreaterThan(0);
+    // Refused, writing nothing: not an officer, another county, no reason, someone not on the committee.
+    const before = await sys.sql(`SELECT * FROM governance.supervisory_member ORDER BY appointed_on, resident_id`);
+    expect((await end(member)).errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await end(otherCounty)).errors![0].extensions?.code).toMatch(/FORBIDDEN|NOT_FOUND/);
+    expect((await end(n.officer, ' ')).errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
+    const [notMember] = await sys.sql(`SELECT id FROM governance.resident WHERE site_id = $1 AND id <> $2 LIMIT 1`, [n.siteId, memberId]);
+    expect((await end(n.officer, '不是委员', notMember.id)).errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'residentId' });
+    expect((await end(n.officer, '格式', 'x')).errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'residentId' });
+    expect(await sys.sql(`SELECT * FROM governance.supervisory_member ORDER BY appointed_on, resident_id`)).toEqual(before);
+
+    expect(dataOf(await end(n.officer)).endSupervisoryMembership)
+      .toEqual({ appointedOn: expect.any(String), endedOn: today(), endReason: '本人申请辞去委员职务', resident: { id: memberId } });
+    expect((await end(n.officer)).errors![0].extensions).toMatchObject({ code: 'NOT_FOUND' });
+    // Out of office: no findings seen, none recorded; the ones recorded stay for the officers.
+    expect(await open(member)).toBe(0);
+    const refused = await sys.query(RECORD, { i: { targetKind: 'LIST_ITEM', targetId: itemId, action: 'FLAG', description: '任期结束后还想记录' } }, member);
+    expect(refused.errors).toBeDefined();
+    expect(await open(n.officer)).toBeGreaterThan(0);
+    expect(await sys.sql(`SELECT count(*)::int AS n FROM governance.supervision_finding WHERE member_resident_id = $1`, [memberId]))
+      .toEqual([{ n: await findings() }]);
+    // Residents see the committee in office only; officers see the past term and why it ended.
+    expect(await members(neighbour)).toEqual([]);
+    expect(await members(n.officer, false)).toEqual([]);
+    expect(await members(n.officer)).toEqual([{ endedOn: today(), endReason: '本人申请辞去委员职务', resident: { id: memberId } }]);
+    // Appointed again: a new term beside the old one.
+    dataOf(await sys.query(`mutation($s: ID!, $r: ID!) { appointSupervisoryMember(siteId: $s, residentId: $r) { endedOn } }`, { s: n.siteId, r: memberId }, n.officer));
+    expect(await members(n.officer)).toEqual([
+      { endedOn: null, endReason: null, resident: { id: memberId } },
+      { endedOn: today(), endReason: '本人申请辞去委员职务', resident: { id: memberId } },
+    ]);
+    expect(await open(member)).toBeGreaterThan(0);
+    expect((await sys.audits('governance', n.siteId)).filter((a) => a.action.startsWith('supervisory_member'))).toEqual([
+      { action: 'supervisory_member.appoint', role: 'site_officer' }, { action: 'supervisory_member.end', role: 'site_officer' },
+      { action: 'supervisory_member.appoint', role: 'site_officer' },
+    ]);
+  });
 });

@@ -27,6 +27,7 @@ import { LegalStudyAttendance1764960000000 } from './1764960000000-legal-study-a
 import { GridDutiesAndVisits1765000000000 } from './1765000000000-grid-duties-and-visits';
 import { TableDescriptions1765100000000 } from './1765100000000-table-descriptions';
 import { CoBuildingCouncil1765200000000 } from './1765200000000-co-building-council';
+import { SupervisoryTerms1765100000000 } from './1765100000000-supervisory-terms';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
@@ -59,4 +60,5 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   GridDutiesAndVisits1765000000000,
   TableDescriptions1765100000000,
   CoBuildingCouncil1765200000000,
+  SupervisoryTerms1765100000000,
 ];

@@ -11,12 +11,14 @@ export const supervisionResolvers = {
   FindingAction: { FLAG: 'flag', REOPEN: 'reopen' },
   FindingStatus: { OPEN: 'open', ANSWERED: 'answered' },
   Query: {
-    supervisoryMembers: (_: unknown, a: { siteId: string }, ctx: Ctx) => ctx.supervision.members(a.siteId),
+    supervisoryMembers: (_: unknown, a: { siteId: string; includeEnded?: boolean }, ctx: Ctx) => ctx.supervision.members(a.siteId, a.includeEnded),
     supervisionFindings: (_: unknown, a: { siteId?: string; status?: 'open' | 'answered'; first?: number; after?: string }, ctx: Ctx) =>
       ctx.supervision.list(a),
   },
   Mutation: {
     appointSupervisoryMember: (_: unknown, a: { siteId: string; residentId: string }, ctx: Ctx) => ctx.supervision.appoint(a.siteId, a.residentId),
+    endSupervisoryMembership: (_: unknown, a: { siteId: string; residentId: string; reason: string }, ctx: Ctx) =>
+      ctx.supervision.endTerm(a.siteId, a.residentId, a.reason),
     recordSupervisionFinding: (_: unknown, a: { input: { targetKind: FindingTarget; targetId: string; action: FindingAction; description: string } }, ctx: Ctx) =>
       ctx.supervision.record(a.input),
     answerSupervisionFinding: (_: unknown, a: { id: string; response: string }, ctx: Ctx) => ctx.supervision.answer(a.id, a.response),

@@ -12,7 +12,9 @@ export interface FindingRow {
   id: string; siteId: string; regionCode: string; targetKind: FindingTarget; targetId: string; action: FindingAction;
   description: string; memberResidentId: string; recordedAt: Date; status: 'open' | 'answered'; response: string | null; answeredAt: Date | null;
 }
-export interface MemberRow { siteId: string; residentId: string; appointedOn: string }
+export interface MemberRow { siteId: string; residentId: string; appointedOn: string; endedOn: string | null; endReason: string | null }
+const MEMBER = `site_id AS "siteId", resident_id AS "residentId", to_char(appointed_on, 'YYYY-MM-DD') AS "appointedOn",
+  to_char(ended_on, 'YYYY-MM-DD') AS "endedOn", end_reason AS "endReason"`;
 
 const COLUMNS = `f.id, f.site_id AS "siteId", f.region_code AS "regionCode", f.target_kind AS "targetKind", f.target_id AS "targetId",
   f.action, f.description, f.member_resident_id AS "memberResidentId", f.recorded_at AS "recordedAt", f.status, f.response,
@@ -44,7 +46,7 @@ export class SupervisionService {
     return (await this.db.query(ACTIVE_MEMBER, [this.principal.residentId])).map((r: { site_id: string }) => r.site_id);
   }
 
-  async members(siteId: string): Promise<MemberRow[]> {
+  async members(siteId: string, includeEnded?: boolean | null): Promise<MemberRow[]> {
     if (!isUuid(siteId)) throw new InputError('siteId', 'Not a site id.', 'FORMAT');
     const p = this.principal;
     const [site] = await this.db.query(`SELECT id, region_code AS "regionCode" FROM site WHERE id = $1`, [siteId]);
@@ -52,9 +54,11 @@ export class SupervisionService {
       ? (await this.db.query(`SELECT 1 FROM resident WHERE id = $1::uuid AND site_id = $2 AND moved_out_on IS NULL`, [p.residentId, siteId])).length > 0
       : false;
     if (!site || !(home || coversPlace(p, { siteId: site.id, regionCode: site.regionCode }))) return [];
+    // Past terms, with why they ended, are the officers' record; residents see the committee as it is.
+    const past = includeEnded === true && p.role !== 'resident';
     return this.db.query(
-      `SELECT site_id AS "siteId", resident_id AS "residentId", to_char(appointed_on, 'YYYY-MM-DD') AS "appointedOn"
-         FROM supervisory_member WHERE site_id = $1 AND ended_on IS NULL ORDER BY appointed_on, resident_id`, [siteId]);
+      `SELECT ${MEMBER} FROM supervisory_member WHERE site_id = $1 AND ($2 OR ended_on IS NULL)
+        ORDER BY ended_on DESC NULLS FIRST, appointed_on, resident_id`, [siteId, past]);
   }
 
   /** Officers appoint a resident living at the site to its supervisory committee. */
@@ -68,12 +72,35 @@ export class SupervisionService {
     return this.db.transaction(async (m) => {
       const added = returning(await m.query(
         `INSERT INTO supervisory_member (site_id, resident_id, region_code, appointed_on, appointed_by) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT DO NOTHING RETURNING resident_id`, [site.id, residentId, site.regionCode, provinceDate(this.clock.now()), p.subject]));
+         ON CONFLICT (site_id, resident_id) WHERE ended_on IS NULL DO NOTHING RETURNING resident_id`, [site.id, residentId, site.regionCode, provinceDate(this.clock.now()), p.subject]));
       if (!added.length) throw new ConflictError('residentId', 'The resident is already on the committee.', 'ALREADY_MEMBER');
       await audit(m, p, { action: 'supervisory_member.appoint', entityType: 'Site', entityId: site.id, siteId: site.id, regionCode: site.regionCode, detail: { residentId } });
       const [row] = await m.query(
-        `SELECT site_id AS "siteId", resident_id AS "residentId", to_char(appointed_on, 'YYYY-MM-DD') AS "appointedOn"
-           FROM supervisory_member WHERE site_id = $1 AND resident_id = $2`, [site.id, residentId]);
+        `SELECT ${MEMBER} FROM supervisory_member WHERE site_id = $1 AND resident_id = $2 AND ended_on IS NULL`, [site.id, residentId]);
+      return row;
+    });
+  }
+
+  /**
+   * Officers end a resident's term on the site's committee (任期届满、辞职、迁出…), from today: they no
+   * longer see or record the site's findings; the findings they recorded stay. Appointing them again
+   * opens a new term.
+   */
+  async endTerm(siteId: string, residentId: string, reason: string): Promise<MemberRow> {
+    const p = this.principal;
+    requireRole(p, 'county', 'site_officer');
+    const site = await siteForWrite(this.db, p, siteId, 'siteId');
+    if (!isUuid(residentId)) throw new InputError('residentId', 'Not a resident id.', 'FORMAT');
+    const why = reason.trim();
+    if (why.length < 2 || why.length > 500) throw new InputError('reason', 'Say why the term ends (2 to 500 characters).');
+    return this.db.transaction(async (m) => {
+      const [row] = returning<MemberRow>(await m.query(
+        `UPDATE supervisory_member SET ended_on = $3, ended_by = $4, end_reason = $5
+          WHERE site_id = $1 AND resident_id = $2 AND ended_on IS NULL RETURNING ${MEMBER}`,
+        [site.id, residentId, provinceDate(this.clock.now()), p.subject, why]));
+      if (!row) throw new NotFoundError('residentId', 'The resident is not on the committee.');
+      await audit(m, p, { action: 'supervisory_member.end', entityType: 'Site', entityId: site.id, siteId: site.id, regionCode: site.regionCode,
+        detail: { residentId, reason: why } });
       return row;
     });
   }
