@@ -157,8 +157,6 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code) || SOCKET_ERRORS.has(code)) return true;
   const message = typeof e.message === 'string' ? e.message : '';
   if (/Connection terminated|Client has encountered a connection error|connection timeout|Connection is closed/i.test(message)) return true;
-  // pg-pool's wait for a free connection ran out: the service is saturated for now, which is no bug of the request.
-  if (/timeout exceeded when trying to connect/.test(message)) return true;
   // What it wraps: TypeORM's driverError, GraphQL's originalError, a fetch's cause.
   const inner = [e.driverError, (e as { originalError?: unknown }).originalError, (e as { cause?: unknown }).cause];
   return inner.some((x) => x !== undefined && x !== err && isDatabaseUnavailable(x));
