@@ -290,8 +290,7 @@ export const EVENTS = {
     payload: z.object({
       /** Absent when the demand has no household, or no unit (nulls are left out of a set-based publish). */
       demandId: id, siteId: id, regionCode, householdId: id.nullable().optional(), unitId: id.nullable().optional(),
-      /** The demand's category (job_help, elderly_care…). */
-      category: z.string().min(1).max(40),
+      category: DemandCategory,
       promisedOn: isoDate,
       overdueSince: isoDateTime,
     }),
