@@ -92,6 +92,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     includeStacktraceInErrorResponses: development,
     allowBatchedHttpRequests: limits.allowBatchedHttpRequests,
     validationRules: limits.validationRules,
+    stringifyResult: limits.stringifyResult,
     formatError: (formatted, error) => formatGatewayError(formatted, error, development),
     plugins: [
       // The gateway's own answer carries no cache-control header: it is cached here, per scope, not by browsers or proxies.

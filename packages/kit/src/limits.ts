@@ -31,6 +31,8 @@ export interface QueryMeasure {
   cost: number;
   /** The largest `_entities` batch in the operation (0 without one). */
   entities: number;
+  /** A variable decided a multiplier (a `first`, the representations): the measure holds for these variables only. */
+  byVariables?: boolean;
 }
 
 type Variables = Record<string, unknown> | undefined;
@@ -53,6 +55,7 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
     if (!def) return undefined;
     const given = node.arguments?.find((a) => a.name.value === name);
     if (!given) return def.defaultValue;
+    if (given.value.kind !== Kind.INT && given.value.kind !== Kind.NULL) m.byVariables = true; // lists and objects may hold variables
     return valueFromAST(given.value, def.type, variables as Record<string, unknown> | undefined);
   };
 
@@ -114,15 +117,28 @@ export function assertWithinLimits(m: QueryMeasure, limits: LimitsConfig): void 
  * replaced by a typed error (nothing partial leaves).
  */
 export function queryLimitsPlugin(limits: LimitsConfig): ApolloServerPlugin {
+  // Apollo Server keeps one parsed document per query text, so a measure no variable decided holds
+  // for every later request of that text (per schema: a gateway may load a new supergraph).
+  const measures = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, QueryMeasure>>();
+  const measure = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Variables) => {
+    let bySchema = measures.get(schema);
+    if (!bySchema) measures.set(schema, (bySchema = new WeakMap()));
+    const known = bySchema.get(operation);
+    if (known) return known;
+    const m = measureOperation(schema, document, operation, variables, limits.QUERY_MAX_LIST_ITEMS);
+    if (!m.byVariables) bySchema.set(operation, m);
+    return m;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
-          if (operation) assertWithinLimits(measureOperation(schema, document, operation, request.variables, limits.QUERY_MAX_LIST_ITEMS), limits);
+          if (operation) assertWithinLimits(measure(schema, document, operation, request.variables), limits);
         },
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
-          const size = Buffer.byteLength(JSON.stringify(response.body.singleResult));
+          // The text Apollo sends, made once here: `stringifyResult` hands it over instead of serializing again.
+          const size = Buffer.byteLength(serializedResult(response.body.singleResult)) - 1;
           if (size <= limits.QUERY_MAX_RESPONSE_BYTES) return;
           const err = new QueryLimitError('response', limits.QUERY_MAX_RESPONSE_BYTES, size, `The response would be ${size} bytes; the maximum is ${limits.QUERY_MAX_RESPONSE_BYTES}. Ask for fewer rows or fields.`);
           const { http: _http, ...extensions } = err.extensions as Record<string, unknown>;
@@ -132,6 +148,25 @@ export function queryLimitsPlugin(limits: LimitsConfig): ApolloServerPlugin {
       };
     },
   };
+}
+
+type Result = { data?: unknown; errors?: unknown; extensions?: unknown };
+/** Texts made for results about to be sent, by their `data` (or `errors`) object; each leaves with its result. */
+const serialized = new WeakMap<object, { data: unknown; errors: unknown; extensions: unknown; text: string }>();
+const keyOf = (r: Result) => (typeof r.data === 'object' && r.data !== null ? r.data : typeof r.errors === 'object' && r.errors !== null ? r.errors : undefined);
+
+/**
+ * The exact text Apollo Server sends for a result (its field order — errors, data, extensions —
+ * and its newline), made once per result: the response limit and the gateway's response cache read
+ * it, and `stringifyResult` sends it without serializing the answer again.
+ */
+export function serializedResult(r: Result): string {
+  const key = keyOf(r);
+  const known = key && serialized.get(key);
+  if (known && known.data === r.data && known.errors === r.errors && known.extensions === r.extensions) return known.text;
+  const text = `${JSON.stringify({ errors: r.errors, data: r.data, extensions: r.extensions })}\n`;
+  if (key) serialized.set(key, { data: r.data, errors: r.errors, extensions: r.extensions, text });
+  return text;
 }
 
 /**
@@ -173,5 +208,7 @@ export function queryLimits(limits: LimitsConfig, development: boolean) {
     allowBatchedHttpRequests: armor.allowBatchedHttpRequests,
     validationRules: armor.validationRules,
     plugins: [...armor.plugins, queryLimitsPlugin(limits)],
+    /** Apollo Server's `stringifyResult`: the text the limits plugin already made for the response size. */
+    stringifyResult: serializedResult,
   };
 }

@@ -85,6 +85,7 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
     formatError: (formatted, error) => maskError(formatted, error, development),
     allowBatchedHttpRequests: limits.allowBatchedHttpRequests,
     validationRules: limits.validationRules,
+    stringifyResult: limits.stringifyResult,
     plugins: [operationLogPlugin(logger), ...tracingPlugins(), ...(opts.metrics ? [opts.metrics.apolloPlugin()] : []), ...limits.plugins,
       ...(opts.hasAuditRow ? [auditGuardPlugin(opts.hasAuditRow, logger, config.NODE_ENV !== 'production')] : []),
       ApolloServerPluginInlineTraceDisabled(), ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
