@@ -1,4 +1,5 @@
 import { runNightly, service as employmentService } from '@anju/employment';
+import { governanceSettings, openGridTasksFromCauses, service as governanceService } from '@anju/governance';
 import { createDataSource, createLogger, loadConfig, migrate, PersonalDataVault, personalDataKeys, personalDataSettings, platformSettings } from '@anju/kit';
 import { SchemaWriter } from './copy';
 import { employmentSeeder } from './employment.seed';
@@ -54,10 +55,12 @@ export async function seed(opts: SeedOptions): Promise<SeedReport> {
 
   const writer = (s: ServiceSeeder) => new SchemaWriter(opts.databaseUrl, s.data.schema);
   const [{ n }] = await writer(governanceSeeder).query<{ n: number }>('SELECT count(*)::int AS n FROM region');
-  if (n > 0) throw new NotEmptyError(`the database already holds ${n} regions: seed into an empty database (e.g. --database-url postgres://…/anju_seed, or drop it first)`);
+  if (n > 0) throw new NotEmptyError(`the database already holds ${n} regions: seed into an empty database (e.g.
+    --database-url postgres://…/anju_seed, or drop it first)`);
 
   const world = planWorld(opts.scale, opts.seed);
-  log(`plan: ${world.regions.length} regions, ${world.sites.length} sites, ${world.sites.reduce((a, s) => a + s.residents, 0).toLocaleString('en-US')} residents`);
+  log(`plan: ${world.regions.length} regions, ${world.sites.length} sites,
+    ${world.sites.reduce((a, s) => a + s.residents, 0).toLocaleString('en-US')} residents`);
   const ctx = { world, vault: new PersonalDataVault(personalDataKeys(config)), log };
   const rows: Record<string, number> = {};
   const record = (s: ServiceSeeder) => (counts: Record<string, number>) => {
@@ -83,10 +86,12 @@ export async function seed(opts: SeedOptions): Promise<SeedReport> {
   try {
     const outcome = await runNightly(employment, new Date());
     monitoring = { households: outcome.households, gapsOpened: outcome.gapsOpened };
-    log(`income-stability monitoring: ${outcome.households.toLocaleString('en-US')} households checked, ${outcome.gapsOpened.toLocaleString('en-US')} gaps opened (${secs(Date.now() - analyzed)} s)`);
+    log(`income-stability monitoring: ${outcome.households.toLocaleString('en-US')} households checked,
+      ${outcome.gapsOpened.toLocaleString('en-US')} gaps opened (${secs(Date.now() - analyzed)} s)`);
   } finally {
     await employment.destroy();
   }
+  if (opts.scale !== 'province') await storyAfterEvents(opts.databaseUrl, opts.env ?? process.env, log);
   const done = Date.now();
   return {
     scale: opts.scale,
@@ -98,3 +103,34 @@ export async function seed(opts: SeedOptions): Promise<SeedReport> {
 }
 
 const secs = (ms: number) => Math.round(ms / 100) / 10;
+
+/**
+ * The demo story's rows that governance learns from other services' events and from its own passes, which
+ * the seeders (each writing only its own schema) cannot write: legal-study attendance checked in at
+ * social-orgs (what `activity.attended` tells governance, for the 法治 indicator), and the hourly grid pass
+ * over the households not visited for too long and the escalated micro-issues (tasks and their digests).
+ */
+async function storyAfterEvents(
+  databaseUrl: string, env: Record<string, string | undefined>, log: (m: string) => void,
+): Promise<void> {
+  const legal = await new SchemaWriter(databaseUrl, 'governance').query<{ n: number }>(`WITH learned AS (
+      INSERT INTO legal_study_attendance (attendance_id, site_id, region_code, topic, attended_at)
+      SELECT r.id, a.site_id, s.region_code, a.legal_topic, r.attended_at
+        FROM social_orgs.activity_registration r JOIN social_orgs.activity a ON a.id = r.activity_id JOIN site s ON
+          s.id = a.site_id
+       WHERE a.legal_topic IS NOT NULL AND r.attended_at IS NOT NULL
+      ON CONFLICT (attendance_id) DO NOTHING RETURNING 1)
+    SELECT count(*)::int AS n FROM learned`);
+  // The pass's setting as governance reads it from the same environment.
+  const settings = { GRID_VISIT_EVERY_DAYS: governanceSettings.GRID_VISIT_EVERY_DAYS };
+  const { GRID_VISIT_EVERY_DAYS: visitEveryDays } = loadConfig(settings, env);
+  const governance = createDataSource({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: 2 }, { ...governanceService.data,
+    applicationName: 'seed-grid-pass' });
+  await governance.initialize();
+  try {
+    const tasks = await openGridTasksFromCauses(governance, new Date(), visitEveryDays);
+    log(`governance: ${legal[0].n} legal-study attendances learned, ${tasks.opened} grid tasks opened by the grid pass`);
+  } finally {
+    await governance.destroy();
+  }
+}
