@@ -19,7 +19,7 @@ describe('events in batches', () => {
   });
   afterAll(() => sys?.stop());
 
-  /** A batch of resident.registered events as the relay sends them: one job, the first event's id as job id. */
+  /** A batch of resident.registered events as the relay sends them: one job (named here by its first event). */
   const batchOf = (n: number) => Array.from({ length: n }, (): EventEnvelope<'resident.registered'> => ({
     id: randomUUID(), name: 'resident.registered', version: EVENTS['resident.registered'].version, producer: 'governance',
     occurredAt: new Date().toISOString(),

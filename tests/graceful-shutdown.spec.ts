@@ -27,7 +27,9 @@ describe('graceful shutdown of a worker', () => {
       const residentId = dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[0], 1) }, token)).registerResident.id;
       const [{ id: eventId }] = await sys.sql(`SELECT id FROM governance.outbox WHERE payload->>'residentId' = $1`, [residentId]);
       const queue = sys.queue('employment');
-      await until(async () => (await queue.getJob(eventId))?.isActive() ?? false, 'the job to be running');
+      let jobId: string | undefined;
+      await until(async () => !!(jobId ??= await sys.jobOf('governance', eventId)) && ((await queue.getJob(jobId))?.isActive() ?? false),
+        'the job to be running');
 
       const exited = new Promise<number | null>((resolve) => worker.proc.once('exit', (code) => resolve(code)));
       worker.proc.kill('SIGTERM');
@@ -35,7 +37,7 @@ describe('graceful shutdown of a worker', () => {
       await blocker.query('ROLLBACK'); // the job can now finish, during the shutdown
       expect(await exited).toBe(0);
 
-      expect(await (await queue.getJob(eventId))?.isCompleted()).toBe(true);
+      expect(await (await queue.getJob(jobId!))?.isCompleted()).toBe(true);
       await queue.close();
       const [{ n }] = await sys.sql(`SELECT count(*)::int AS n FROM employment.labour_profile WHERE resident_id = $1`, [residentId]);
       expect(n).toBe(1);

@@ -1,4 +1,5 @@
-import { Queue } from 'bullmq';
+import { createHash } from 'node:crypto';
+import { Queue, type JobsOptions } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import { SpanKind, inSpan, linksTo, tracer, tracingOn, type Logger, type PlatformConfig } from '@anju/kit';
@@ -6,6 +7,13 @@ import { EVENTS, inboxQueueName, type EventEnvelope, type EventName, type Servic
 import { eventJobOptions } from './job-options';
 
 const relayTracer = tracer('outbox-relay');
+
+/** Rows sent as one job per consumer, the job id `id`; `only`: to these consumers alone (a re-send). */
+interface Batch {
+  id: string;
+  rows: OutboxRow[];
+  only?: Set<ServiceName>;
+}
 
 interface OutboxRow {
   id: string;
@@ -22,8 +30,14 @@ export interface EventBatch {
   batch: EventEnvelope[];
 }
 
-/** Rows per relay round, and so the most events one job carries. */
+/** The most events one job carries: a consumer applies a job in one transaction. */
 export const RELAY_BATCH = 500;
+/**
+ * Rows per relay round, sent as jobs of RELAY_BATCH. A round costs a handful of round trips whatever
+ * its size, and on a loaded machine each is tens of milliseconds: at 500 rows a round a burst queued
+ * in the outbox (bench pipeline: 10 rounds 100–500 ms apart), so a round takes ten jobs' worth.
+ */
+export const RELAY_ROUND = 10 * RELAY_BATCH;
 /** Unsettled batches the reconcile pass checks per round (it loops while rounds come back full). */
 const RECONCILE_BATCHES = 2_000;
 /** The shortest pause of the send loop: after a round that found something, look again this soon. */
@@ -33,10 +47,11 @@ const UNCONSUMED_EVENTS = (Object.keys(EVENTS) as EventName[]).filter((n) => EVE
 const ROW_COLUMNS = `id, event, version, payload, request_id, traceparent, occurred_at`;
 
 /**
- * Moves committed outbox rows to the consumers' BullMQ queues: each round reads up to
- * RELAY_BATCH rows and adds one job per consumer carrying the rows routed to it, the job id the
- * batch id (the first row's id, kept in `outbox.batch_id`), so a second send of the batch is
- * ignored by BullMQ while the job exists, and by the consumer's inbox after that.
+ * Moves committed outbox rows to the consumers' BullMQ queues: each round reads up to RELAY_ROUND
+ * rows and cuts them into batches of RELAY_BATCH; each batch becomes one job per consumer carrying
+ * its rows routed to it, the job id the batch id (a digest of its events' ids, kept in
+ * `outbox.batch_id`), so a second send of the batch is ignored by BullMQ while the job exists, and
+ * by the consumer's inbox after that.
  *
  * Publishing does not notify (see `publish`): the relay polls, adaptively — again at once while
  * rounds come back full, after POLL_MIN_MS while events keep coming, and backing off by doubling
@@ -106,15 +121,17 @@ export class OutboxRelay {
 
   private async sendLoop(): Promise<void> {
     let pause = POLL_MIN_MS;
+    let sent = 0;
     while (this.running) {
-      let sent = 0;
       try {
-        sent = await this.sendBatch();
+        // Probe first only after a round that found nothing: while events come, the probe is a round trip lost.
+        sent = await this.sendBatch(sent === 0);
       } catch (err) {
+        sent = 0;
         this.opts.logger.warn({ err }, 'outbox relay could not send; events stay in the outbox');
         pause = this.opts.config.OUTBOX_POLL_MS;
       }
-      if (sent >= RELAY_BATCH || !this.running) continue;
+      if (sent >= RELAY_ROUND || !this.running) continue;
       pause = sent > 0 ? POLL_MIN_MS : Math.min(pause * 2, this.opts.config.OUTBOX_POLL_MS);
       await this.sleep(pause, 'send');
     }
@@ -122,28 +139,34 @@ export class OutboxRelay {
 
   /**
    * One round in one transaction: rows are locked (SKIP LOCKED lets relays run side by side),
-   * sent as one job per consumer, and marked sent with their batch id — or, when Redis refuses,
-   * marked with the error and left unsent.
+   * sent as jobs (one per batch and consumer, added in one pipeline per queue), and marked sent
+   * with their batch ids by one statement — or, when Redis refuses, marked with the error and left
+   * unsent. `probe`: look first, without a transaction (the idle case: one index probe).
    */
-  async sendBatch(): Promise<number> {
-    // The idle case, without a transaction: one probe of the partial index of unsent rows.
-    const [waiting] = await this.opts.db.query(`SELECT 1 FROM outbox WHERE sent_at IS NULL LIMIT 1`);
-    if (!waiting) return 0;
+  async sendBatch(probe = true): Promise<number> {
+    if (probe) {
+      const [waiting] = await this.opts.db.query(`SELECT 1 FROM outbox WHERE sent_at IS NULL LIMIT 1`);
+      if (!waiting) return 0;
+    }
     let failure: unknown;
     const sent = await this.opts.db.transaction(async (m) => {
       const rows: OutboxRow[] = await m.query(
         `SELECT ${ROW_COLUMNS} FROM outbox WHERE sent_at IS NULL ORDER BY occurred_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [RELAY_BATCH],
+        [RELAY_ROUND],
       );
       if (!rows.length) return 0;
       const ids = rows.map((r) => r.id);
-      const batchId = ids[0];
+      const batches: Batch[] = [];
+      for (let i = 0; i < rows.length; i += RELAY_BATCH) {
+        const part = rows.slice(i, i + RELAY_BATCH);
+        batches.push({ id: batchIdOf(part), rows: part });
+      }
       try {
         // A round serves many traces: its span links to each event's publish rather than joining one.
         await inSpan(relayTracer, 'outbox send', {
           kind: SpanKind.PRODUCER, links: tracingOn() ? linksTo(rows.map((r) => r.traceparent)) : undefined,
-          attributes: { 'messaging.system': 'bullmq', 'messaging.batch.message_count': rows.length, 'messaging.message.id': batchId },
-        }, () => this.enqueue(batchId, rows));
+          attributes: { 'messaging.system': 'bullmq', 'messaging.batch.message_count': rows.length, 'messaging.message.id': batches[0].id },
+        }, () => this.enqueue(batches));
       } catch (err) {
         failure = err;
         await m.query(`UPDATE outbox SET send_attempts = send_attempts + 1, last_error = $2 WHERE id = ANY($1)`, [
@@ -152,10 +175,11 @@ export class OutboxRelay {
         return 0;
       }
       await m.query(
-        `UPDATE outbox SET sent_at = now(), batch_id = $3, send_attempts = send_attempts + 1, last_error = NULL,
-                settled_at = CASE WHEN event = ANY($2) THEN now() END
-          WHERE id = ANY($1)`,
-        [ids, UNCONSUMED_EVENTS, batchId],
+        `UPDATE outbox o SET sent_at = now(), batch_id = x.batch_id, send_attempts = send_attempts + 1, last_error = NULL,
+                settled_at = CASE WHEN event = ANY($3) THEN now() END
+           FROM unnest($1::uuid[], $2::uuid[]) AS x(id, batch_id)
+          WHERE o.id = x.id`,
+        [ids, batches.flatMap((b) => b.rows.map(() => b.id)), UNCONSUMED_EVENTS],
       );
       return rows.length;
     });
@@ -163,22 +187,30 @@ export class OutboxRelay {
     return sent;
   }
 
-  /** One job per consumer that takes any of these rows; only `only` when given (a re-send). */
-  private async enqueue(batchId: string, rows: OutboxRow[], only?: Set<ServiceName>): Promise<void> {
-    const byService = new Map<ServiceName, EventEnvelope[]>();
-    for (const row of rows) {
-      for (const consumer of EVENTS[row.event]?.consumers ?? []) {
-        if (only && !only.has(consumer)) continue;
-        let list = byService.get(consumer);
-        if (!list) byService.set(consumer, (list = []));
-        list.push(envelope(row));
+  /**
+   * Per batch, one job for each consumer that takes any of its rows (only those in `only` when given:
+   * a re-send); each queue's jobs are added in one pipeline, the queues side by side.
+   */
+  private async enqueue(batches: Batch[]): Promise<void> {
+    const options = eventJobOptions(this.opts.config);
+    const jobs = new Map<ServiceName, { name: string; data: EventBatch; opts: JobsOptions }[]>();
+    for (const { id, rows, only } of batches) {
+      const byService = new Map<ServiceName, EventEnvelope[]>();
+      for (const row of rows) {
+        for (const consumer of EVENTS[row.event]?.consumers ?? []) {
+          if (only && !only.has(consumer)) continue;
+          let list = byService.get(consumer);
+          if (!list) byService.set(consumer, (list = []));
+          list.push(envelope(row));
+        }
+      }
+      for (const [service, batch] of byService) {
+        let list = jobs.get(service);
+        if (!list) jobs.set(service, (list = []));
+        list.push({ name: 'events', data: { batch }, opts: { ...options, jobId: id } });
       }
     }
-    const options = eventJobOptions(this.opts.config);
-    await Promise.all(
-      [...byService].map(([service, batch]) =>
-        this.queue(service).add('events', { batch } satisfies EventBatch, { ...options, jobId: batchId })),
-    );
+    await Promise.all([...jobs].map(([service, list]) => this.queue(service).addBulk(list)));
   }
 
   private async reconcileLoop(): Promise<void> {
@@ -245,11 +277,14 @@ export class OutboxRelay {
           WHERE coalesce(batch_id, id) = ANY($1::uuid[]) AND settled_at IS NULL ORDER BY occurred_at`,
         [[...lost.keys()]],
       );
-      for (const [job, services] of lost) {
-        const list = rows.filter((r) => r.job === job);
-        await this.enqueue(job, list, services);
-        resent += list.length;
+      const byJob = new Map<string, OutboxRow[]>();
+      for (const r of rows) {
+        let list = byJob.get(r.job);
+        if (!list) byJob.set(r.job, (list = []));
+        list.push(r);
       }
+      await this.enqueue([...lost].map(([job, services]) => ({ id: job, rows: byJob.get(job) ?? [], only: services })));
+      resent = rows.length;
       this.opts.logger.warn({ resent, batches: lost.size }, 'Redis had lost sent events; sent them again');
     }
     const settled = batches.filter((b) => !unfinished.has(b.job)).map((b) => b.job);
@@ -261,6 +296,20 @@ export class OutboxRelay {
     }
     return { resent, full: batches.length === RECONCILE_BATCHES };
   }
+}
+
+/**
+ * A batch's id, and so its jobs' ids: a digest of its events' ids, shaped as a uuid. The same events
+ * sent again (a round whose jobs were added but whose marks did not commit) make the same jobs, which
+ * BullMQ ignores; other events never take the id of a job that exists. (The first event's id did: a
+ * round repeated with more rows behind the same first row was ignored whole, and its new rows marked
+ * sent in a job that never held them.)
+ */
+function batchIdOf(rows: OutboxRow[]): string {
+  const hash = createHash('sha256');
+  for (const id of rows.map((r) => r.id).sort()) hash.update(id);
+  const h = hash.digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 function envelope(row: OutboxRow): EventEnvelope {

@@ -253,6 +253,15 @@ export class TestSystem {
   }
 
   /**
+   * The id of the job (one per consumer) the relay sent an event in: its batch's, once the event is
+   * marked sent (a digest of the batch's event ids, not known before).
+   */
+  async jobOf(producer: ServiceName, eventId: string): Promise<string | undefined> {
+    const [row] = await this.sql(`SELECT batch_id FROM ${this.schema(producer)}.outbox WHERE id = $1 AND sent_at IS NOT NULL`, [eventId]);
+    return row?.batch_id ?? undefined;
+  }
+
+  /**
    * Waits until every event has left every outbox and the queue of every running worker is
    * empty, twice in a row (a handler may publish the next event). Polls; never sleeps a fixed time.
    */
