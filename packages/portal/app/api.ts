@@ -16,7 +16,7 @@ export interface Session {
   label: string;
   /** Where this role lands after sign-in. */
   home: string;
-  scope: { regions?: string[]; sites?: string[]; grids?: string[]; org?: string; unit?: string };
+  scope: { regions?: string[]; sites?: string[]; grids?: string[]; org?: string; unit?: string; resident?: string };
 }
 
 export const session = {
@@ -71,6 +71,23 @@ const FIELD_WORDS: Record<string, string> = {
   'note:': '请写明做了什么（2到1000个字）。',
   'promisedOn:PAST': '承诺完成日期不能早于今天。',
   'promisedOn:FORMAT': '请选择承诺完成日期。',
+  'input.title:': '标题请写2到200个字。',
+  'input.body:': '内容请写2到5000个字。',
+  'body:': '评论请写1到2000个字。',
+  'input.heldOn:FUTURE': '会议日期不能晚于今天。',
+  'input.heldOn:FORMAT': '请选择会议日期。',
+  'input.attendeeResidentIds:REQUIRED': '请勾选出席会议的居民。',
+  'input.note:REQUIRED': '不予采纳时请写明理由。',
+  'input.vote.closesAt:PAST': '表决截止时间须晚于现在。',
+  'input.vote.closesAt:': '请填写表决截止时间。',
+  'input.vote.quorumPercent:RANGE': '参与表决户数比例请填1到100。',
+  'input.vote.ownerName:': '请填写责任人或责任单位。',
+  'input.vote.dueOn:': '完成期限须是表决截止之后的日期。',
+  'input.closesAt:PAST': '截止时间须晚于现在。',
+  'input.closesAt:': '请填写截止时间。',
+  'input.questions:COUNT': '问卷须有1到30道题。',
+  'answers:': '请按每道题的要求作答。',
+  'answers:MISSING': '请回答每一道题。',
 };
 
 function operationName(text: string): string {

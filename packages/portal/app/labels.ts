@@ -42,6 +42,29 @@ export const NOTICE_STATUS: Record<string, string> = { SCHEDULED: '待发布', P
 export const REGISTRATION_STATUS: Record<string, string> = {
   REGISTERED: '已报名', WAITLISTED: '候补', CANCELLED: '已取消', ATTENDED: '已签到',
 };
+export const PROPOSAL_STATUS: Record<string, string> = {
+  OPEN: '待议事会审议', VOTING: '表决中', ADOPTED: '已通过', REJECTED: '未通过', DECLINED: '不予采纳',
+};
+export const VOTE_CHOICE: Record<string, string> = { FOR: '赞成', AGAINST: '反对', ABSTAIN: '弃权' };
+export const COUNCIL_DECISION: Record<string, string> = { PUT_TO_VOTE: '提请表决', DECLINE: '不予采纳' };
+export const SURVEY_KIND: Record<string, string> = { SATISFACTION: '满意度调查', BELONGING: '归属感调查' };
+export const SURVEY_STATUS: Record<string, string> = { OPEN: '进行中', CLOSED: '已结束' };
+export const QUESTION_KIND: Record<string, string> = { SCALE: '打分', CHOICE: '单选', NEED: '需求（可多选）' };
+/** The needs a resident can name in a survey: the demand list's categories (the API answers them in lower case). */
+export const SURVEY_NEED: Record<string, string> = {
+  JOB_HELP: '就业帮扶', TRAINING: '技能培训', ELDERLY_CARE: '养老助残', CHILD_CARE: '儿童关爱', HEALTH: '健康服务',
+  LEGAL_AID: '法律援助', INTEGRATION: '心理/社会融入', DAILY_LIFE: '生活服务',
+};
+export const NOTIFICATION_KIND: Record<string, string> = {
+  ACTIVITY_REGISTRATION_CONFIRMED: '活动报名成功', ACTIVITY_PROMOTED_FROM_WAITLIST: '活动候补转正', ACTIVITY_REMINDER: '活动提醒',
+  LAWYER_VISIT_BOOKED: '律师预约', DEMAND_CLAIMED: '需求已认领', ASSIGNMENT_PROPOSED: '志愿服务派单', GRID_TASK_ASSIGNED: '网格任务',
+  LIST_ITEM_OVERDUE: '清单逾期', MICRO_ISSUE_ESCALATED: '微难题升级', POINTS_CREDITED: '积分到账', POINTS_REDEEMED: '积分兑换',
+  CO_BUILDING_MEETING: '共建理事会', NOTICE_PUBLISHED: '居务公开',
+};
+export const PUSH_CHANNEL: Record<string, string> = { SMS: '短信', WECHAT: '微信' };
+export const DELIVERY_STATUS: Record<string, string> = {
+  PENDING: '待发送', DEFERRED: '免打扰时段后发送', SENDING: '发送中', SENT: '已发送', FAILED: '发送失败', CAPPED: '已达当日上限',
+};
 export const ROLES: Record<string, string> = {
   province: '省级干部', county: '县级干部', site_officer: '安置点干部', grid_worker: '网格员',
   ngo_member: '社会组织', unit_member: '区域单位', volunteer: '志愿者', resident: '居民',

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { session } from './api';
+import { session, useQuery } from './api';
+import { UNREAD_COUNT } from './operations';
 import { ROLES } from './labels';
 import { SignInPage } from './pages/sign-in';
 import { RegionPage } from './pages/region';
@@ -10,10 +11,15 @@ import { GridWorkerPage } from './pages/grid-worker';
 import { NgoPage } from './pages/ngo';
 import { UnitPage } from './pages/unit';
 import { ImportPage } from './pages/import';
+import { InboxPage, UNREAD_EVENT } from './pages/inbox';
+import { ProposalPage, ProposalsPage } from './pages/proposals';
+import { SurveyPage, SurveysPage } from './pages/surveys';
 import './styles.css';
 
 /** The roles that import spreadsheets (officers, in their own scope). */
 const IMPORTERS = ['province', 'county', 'site_officer'];
+/** The roles that take part in deliberation and surveys (议事、问卷): officers, grid workers, residents. */
+const VOICES = ['province', 'county', 'site_officer', 'grid_worker', 'resident'];
 
 /** Hash routes (#/site/<id>): the gateway serves one index.html, so links work on reload. */
 function useRoute(): string[] {
@@ -49,10 +55,37 @@ function Page({ route }: { route: string[] }) {
       return <UnitPage />;
     case 'import':
       return IMPORTERS.includes(s.role) ? <ImportPage /> : null;
+    case 'inbox':
+      return <InboxPage />;
+    case 'proposals':
+      return VOICES.includes(s.role) ? <ProposalsPage /> : null;
+    case 'proposal':
+      return VOICES.includes(s.role) ? <ProposalPage id={id} /> : null;
+    case 'surveys':
+      return VOICES.includes(s.role) ? <SurveysPage /> : null;
+    case 'survey':
+      return VOICES.includes(s.role) ? <SurveyPage id={id} /> : null;
     default:
       location.hash = s.home;
       return null;
   }
+}
+
+/** 消息 with the unread count, asked again on every page change and told by the inbox after a mark-read. */
+function InboxLink({ route }: { route: string }) {
+  const [r, retry] = useQuery<{ myUnreadNotificationCount: number }>(UNREAD_COUNT);
+  const [told, setTold] = useState<number | null>(null);
+  useEffect(() => {
+    setTold(null);
+    retry();
+  }, [route]);
+  useEffect(() => {
+    const on = (e: Event) => setTold((e as CustomEvent<number>).detail);
+    window.addEventListener(UNREAD_EVENT, on);
+    return () => window.removeEventListener(UNREAD_EVENT, on);
+  }, []);
+  const n = told ?? (r.state === 'ok' ? r.data.myUnreadNotificationCount : 0);
+  return <a href="#/inbox" data-nav-inbox>消息{n > 0 && <b class="badge" data-unread>{n}</b>}</a>;
 }
 
 function App() {
@@ -64,6 +97,12 @@ function App() {
         <a class="brand" href={s ? s.home : '#/sign-in'}>安居 · 安置社区治理</a>
         {s && (
           <span class="who">
+            <InboxLink route={route.join('/')} />{' '}
+            {VOICES.includes(s.role) && (
+              <>
+                <a href="#/proposals" data-nav-proposals>议事</a> <a href="#/surveys" data-nav-surveys>问卷</a>{' '}
+              </>
+            )}
             {IMPORTERS.includes(s.role) && <a href="#/import" data-nav-import>数据导入</a>}{' '}
             {s.label}（{ROLES[s.role] ?? s.role}）
             <button

@@ -250,3 +250,120 @@ export const FULFIL_DEMAND = gql`
   mutation FulfilDemand($demandId: ID!, $note: String) {
     fulfilDemand(demandId: $demandId, note: $note) { id status }
   }`;
+
+// ── messages (消息通知): anyone's own inbox ──────────────────────────────────────────────────
+export const UNREAD_COUNT = gql`
+  query UnreadCount { myUnreadNotificationCount }`;
+
+export const MY_NOTIFICATIONS = gql`
+  query MyNotifications($unreadOnly: Boolean, $after: String) {
+    myNotifications(unreadOnly: $unreadOnly, first: 20, after: $after) {
+      totalCount unreadCount endCursor
+      nodes {
+        id kind title body createdAt readAt entityType entityId
+        details { what when where bring contact }
+        deliveries { channel status sentAt }
+      }
+    }
+  }`;
+
+export const MARK_READ = gql`
+  mutation MarkRead($ids: [ID!], $all: Boolean) { markNotificationsRead(ids: $ids, all: $all) }`;
+
+// ── deliberation (议事): proposals, the residents' council, household votes ─────────────────
+export const MY_HOME = gql`
+  query MyHome($id: ID!) { resident(id: $id) { id name site { id name } building { id name } } }`;
+
+export const PLACES_FOR_VOICE = gql`
+  query PlacesForVoice { sites(first: 100) { nodes { id name } } }`;
+
+export const PROPOSALS = gql`
+  query Proposals($status: ProposalStatus, $after: String) {
+    proposals(status: $status, first: 20, after: $after) {
+      totalCount endCursor
+      nodes { id title status raisedByRole raisedByMe raisedAt site { id name } building { id name } }
+    }
+  }`;
+
+export const PROPOSAL_PAGE = gql`
+  query ProposalPage($id: ID!) {
+    proposal(id: $id) {
+      id title body status raisedByRole raisedByMe raisedAt decidedAt
+      site { id name } building { id name }
+      comments { id authorRole mine body at }
+      councilMeeting { heldOn attendeeCount decision note }
+      voting {
+        opensAt closesAt closed eligibleHouseholds quorumHouseholds votesFor votesAgainst votesAbstain votedHouseholds
+        listKind ownerName dueOn myHouseholdVote
+      }
+      outcomeNotice { id title }
+      listItem { id title status }
+    }
+  }`;
+
+export const COUNCIL_CANDIDATES = gql`
+  query CouncilCandidates($siteId: ID!, $search: String) {
+    residents(siteId: $siteId, search: $search, first: 50) {
+      totalCount nodes { id name household { householdNumber } }
+    }
+  }`;
+
+export const RAISE_PROPOSAL = gql`
+  mutation RaiseProposal($input: RaiseProposalInput!) { raiseProposal(input: $input) { id } }`;
+
+export const COMMENT_ON_PROPOSAL = gql`
+  mutation CommentOnProposal($proposalId: ID!, $body: String!) {
+    commentOnProposal(proposalId: $proposalId, body: $body) { id }
+  }`;
+
+export const RECORD_COUNCIL_MEETING = gql`
+  mutation RecordCouncilMeeting($input: RecordCouncilMeetingInput!) {
+    recordCouncilMeeting(input: $input) { id status }
+  }`;
+
+export const CAST_VOTE = gql`
+  mutation CastVote($proposalId: ID!, $choice: VoteChoice!) {
+    castProposalVote(proposalId: $proposalId, choice: $choice) { id }
+  }`;
+
+export const CLOSE_VOTE = gql`
+  mutation CloseVote($proposalId: ID!) { closeProposalVote(proposalId: $proposalId) { id status } }`;
+
+// ── surveys (满意度、归属感调查): answered anonymously, read as counts ───────────────────────
+export const SURVEYS = gql`
+  query Surveys($after: String) {
+    surveys(first: 20, after: $after) {
+      totalCount endCursor
+      nodes { id kind title status opensAt closesAt respondentCount answeredByMe site { id name } }
+    }
+  }`;
+
+export const SURVEY_PAGE = gql`
+  query SurveyPage($id: ID!) {
+    survey(id: $id) {
+      id kind title status opensAt closesAt closedAt respondentCount answeredByMe site { id name }
+      questions { no text kind scaleMax options }
+    }
+  }`;
+
+export const SURVEY_RESULTS = gql`
+  query SurveyResults($id: ID!) {
+    surveyResults(surveyId: $id) {
+      minimumGroupSize respondents hiddenGroups
+      groups(first: 20) {
+        wholeSite building { id name } respondents
+        questions(first: 30) { no text kind mean answers(first: 12) { answer count } }
+      }
+    }
+  }`;
+
+export const CREATE_SURVEY = gql`
+  mutation CreateSurvey($input: CreateSurveyInput!) { createSurvey(input: $input) { id } }`;
+
+export const ANSWER_SURVEY = gql`
+  mutation AnswerSurvey($surveyId: ID!, $answers: [SurveyAnswerInput!]!) {
+    answerSurvey(surveyId: $surveyId, answers: $answers) { surveyId accepted }
+  }`;
+
+export const CLOSE_SURVEY = gql`
+  mutation CloseSurvey($surveyId: ID!) { closeSurvey(surveyId: $surveyId) { id status } }`;

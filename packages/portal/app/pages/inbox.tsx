@@ -1,0 +1,109 @@
+import { useState } from 'preact/hooks';
+import { request, useQuery } from '../api';
+import { MARK_READ, MY_NOTIFICATIONS } from '../operations';
+import { DELIVERY_STATUS, NOTIFICATION_KIND, PUSH_CHANNEL, say } from '../labels';
+import { when } from '../dates';
+import { useAction } from '../ui/action';
+import { Empty, ErrorBox, Show } from '../ui/states';
+import { useCursor } from '../ui/table';
+
+type Notification = {
+  id: string; kind: string; title: string; body: string; createdAt: string; readAt: string | null;
+  entityType: string | null; entityId: string | null;
+  details: Record<'what' | 'when' | 'where' | 'bring' | 'contact', string | null>;
+  deliveries: { channel: string; status: string; sentAt: string | null }[];
+};
+type Page = { totalCount: number; unreadCount: number; endCursor: string | null; nodes: Notification[] };
+
+/** The header's badge listens for this after a mark-read, so it need not ask the gateway again. */
+export const UNREAD_EVENT = 'anju:unread';
+/** Marks read (ids, or all) and tells the header the unread count after. */
+async function markRead(vars: { ids?: string[]; all?: boolean }) {
+  const { markNotificationsRead: unread } = await request<{ markNotificationsRead: number }>(MARK_READ, vars);
+  window.dispatchEvent(new CustomEvent(UNREAD_EVENT, { detail: unread }));
+}
+
+/** Where a notification's record is shown in the portal, when it is shown anywhere. */
+function linkOf(n: Notification): string | null {
+  if (n.entityType === 'Proposal' && n.entityId) return `#/proposal/${n.entityId}`;
+  if (n.entityType === 'Survey' && n.entityId) return `#/survey/${n.entityId}`;
+  return null;
+}
+
+/** 消息 — anyone's own inbox: newest first, unread marked, read one by one or all at once. */
+export function InboxPage() {
+  const [unreadOnly, setUnreadOnly] = useState(false);
+  const cursor = useCursor(20);
+  const [r, retry] = useQuery<{ myNotifications: Page }>(MY_NOTIFICATIONS, { unreadOnly, after: cursor.after });
+  const all = useAction();
+  return (
+    <div class="phone">
+      <h1>我的消息</h1>
+      <Show result={r} retry={retry} what="消息">
+        {({ myNotifications: page }) => (
+          <>
+            <div class="filters">
+              <p class="hint">
+                未读 <b data-count="unread" class={page.unreadCount ? 'warn' : ''}>{page.unreadCount}</b> 条，
+                共 {page.totalCount} 条
+              </p>
+              <label class="check">
+                <input type="checkbox" name="unreadOnly" checked={unreadOnly}
+                  onChange={(e) => { setUnreadOnly(e.currentTarget.checked); cursor.reset(); }} />
+                只看未读
+              </label>
+              {page.unreadCount > 0 && (
+                <button type="button" data-mark-all disabled={all.busy}
+                  onClick={() => all.run(() => markRead({ all: true })).then((ok) => ok && retry())}>
+                  全部标为已读
+                </button>
+              )}
+            </div>
+            {all.error && <ErrorBox error={all.error} />}
+            {page.nodes.length ? (
+              <ul class="cards" data-list="notifications">
+                {page.nodes.map((n) => <Item n={n} done={retry} />)}
+              </ul>
+            ) : (
+              <Empty>{unreadOnly ? '没有未读消息。' : '还没有消息。'}</Empty>
+            )}
+            {cursor.pager(page)}
+          </>
+        )}
+      </Show>
+    </div>
+  );
+}
+
+function Item({ n, done }: { n: Notification; done: () => void }) {
+  const mark = useAction();
+  const d = n.details;
+  const link = linkOf(n);
+  const facts = [
+    ['事项', d.what], ['时间', d.when && /T/.test(d.when) ? when(d.when) : d.when], ['地点', d.where], ['携带', d.bring],
+    ['联系人', d.contact],
+  ].filter((x): x is [string, string] => Boolean(x[1]));
+  return (
+    <li class={n.readAt ? 'read' : 'unread'} data-notification={n.id} data-read={n.readAt ? 'yes' : 'no'}>
+      <b>{n.readAt ? '' : '● '}{n.title}</b>
+      <span class="hint">{say(NOTIFICATION_KIND, n.kind)} · {when(n.createdAt)}</span>
+      <span>{n.body}</span>
+      {facts.length > 0 && <dl class="details">{facts.map(([k, v]) => <div><dt>{k}</dt><dd>{v}</dd></div>)}</dl>}
+      {n.deliveries.length > 0 && (
+        <span class="hint">
+          {n.deliveries.map((x) => `${say(PUSH_CHANNEL, x.channel)}：${say(DELIVERY_STATUS, x.status)}`).join('；')}
+        </span>
+      )}
+      <span>
+        {link && <a href={link}>查看详情</a>}
+        {!n.readAt && (
+          <button type="button" class="link" data-mark-read={n.id} disabled={mark.busy}
+            onClick={() => mark.run(() => markRead({ ids: [n.id] })).then((ok) => ok && done())}>
+            标为已读
+          </button>
+        )}
+      </span>
+      {mark.error && <ErrorBox error={mark.error} />}
+    </li>
+  );
+}
