@@ -64,8 +64,12 @@ function generate(seed: number): Generated[] {
       const state = pick(['idle', 'leased', 'pooled'] as const);
       return { state, annualIncome: state === 'idle' || chance(0.2) ? 0 : 100 + Math.floor(r() * 2000) };
     });
-    const dividends = Array.from({ length: pick([0, 0, 0, 1, 2]) }, () => (chance(0.3) ? 0 : 200 + Math.floor(r() * 1000)));
-    out.push({ id: randomUUID(), residents, facts: { members: residents.map((x) => x.m), land, dividends } });
+    // Industry-project links: a dividend, wages from working in the project, both or (paying nothing yet) neither.
+    const projects = Array.from({ length: pick([0, 0, 0, 1, 2]) }, () => ({
+      annualDividend: chance(0.4) ? 0 : 200 + Math.floor(r() * 1000),
+      annualWageIncome: chance(0.6) ? 0 : 3000 + Math.floor(r() * 9000),
+    }));
+    out.push({ id: randomUUID(), residents, facts: { members: residents.map((x) => x.m), land, projects } });
   }
   return out;
 }
@@ -89,7 +93,7 @@ describe('monitoring SQL agrees with the pure rules', () => {
         VALUES ($1, '530102', 'skill', 'p', 'x', '2025-01-01', '2025-02-01', 10000) RETURNING id`, [site]);
       courses.push(c.id);
     }
-    const cols = { p: [[], [], [], [], [], []] as unknown[][], e: [[], [], [], []] as unknown[][], k: [[], []] as unknown[][], j: [[], [], [], [], [], [], []] as unknown[][], l: [[], [], [], []] as unknown[][], d: [[], [], []] as unknown[][] };
+    const cols = { p: [[], [], [], [], [], []] as unknown[][], e: [[], [], [], []] as unknown[][], k: [[], []] as unknown[][], j: [[], [], [], [], [], [], []] as unknown[][], l: [[], [], [], []] as unknown[][], d: [[], [], [], []] as unknown[][] };
     const projects: string[] = [];
     for (let i = 0; i < 2; i++) {
       const [p] = await q(`INSERT INTO industry_project (name, site_id, region_code) VALUES ($1, $2, '530102') RETURNING id`, [`p${i}`, site]);
@@ -110,7 +114,9 @@ describe('monitoring SQL agrees with the pure rules', () => {
         for (const j of m.jobs) cols.j.forEach((c, i) => c.push([res.id, h.id, j.kind, j.startedOn, j.endedOn, j.monthlyIncome, j.kind === 'migrant_work' ? '广东' : null][i]));
       }
       h.facts.land.forEach((l) => cols.l.forEach((c, i) => c.push([h.id, l.state, l.annualIncome, 'contracted'][i])));
-      h.facts.dividends.forEach((d, i) => { cols.d[0].push(projects[i]); cols.d[1].push(h.id); cols.d[2].push(d); });
+      h.facts.projects.forEach((d, i) => {
+        [projects[i], h.id, d.annualDividend, d.annualWageIncome].forEach((v, c) => cols.d[c].push(v));
+      });
     }
     await q(`INSERT INTO household_place (household_id, site_id, region_code) SELECT unnest($1::uuid[]), $2, '530102'`, [data.map((h) => h.id), site]);
     await q(`INSERT INTO labour_profile (resident_id, household_id, site_id, region_code, labour_capacity, can_work_away, wants_work, birth_year, source_event_id, moved_out_on)
@@ -123,8 +129,11 @@ describe('monitoring SQL agrees with the pure rules', () => {
       SELECT r, h, $8, '530102', k, s, e, i, d FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::date[], $5::date[], $6::numeric[], $7::text[]) AS u(r, h, k, s, e, i, d)`, [...cols.j, site]);
     await q(`INSERT INTO land_asset (household_id, site_id, region_code, state, annual_income, kind, area_mu)
       SELECT h, $5, '530102', s, i, k, 1.5 FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::text[]) AS u(h, s, i, k)`, [...cols.l, site]);
-    await q(`INSERT INTO project_link (project_id, household_id, site_id, region_code, annual_dividend, linked_on)
-      SELECT p, h, $4, '530102', d, '2026-01-01' FROM unnest($1::uuid[], $2::uuid[], $3::numeric[]) AS u(p, h, d)`, [...cols.d, site]);
+    await q(`INSERT INTO project_link (project_id, household_id, site_id, region_code, annual_dividend, annual_wage_income,
+        linked_on)
+      SELECT p, h, $5, '530102', d, w, '2026-01-01'
+        FROM unnest($1::uuid[], $2::uuid[], $3::numeric[], $4::numeric[]) AS u(p, h, d, w)`,
+      [...cols.d, site]);
   }, 120_000);
 
   afterAll(async () => {
@@ -201,7 +210,8 @@ describe('monitoring SQL agrees with the pure rules', () => {
     // Every income of a household stops (its land, dividends and pay): it fails rule 4 from now on.
     const stopIncome = async (household: string) => {
       await rt.db.query(`UPDATE land_asset SET annual_income = 0 WHERE household_id = $1`, [household]);
-      await rt.db.query(`UPDATE project_link SET annual_dividend = 0 WHERE household_id = $1`, [household]);
+      await rt.db.query(`UPDATE project_link SET annual_dividend = 0, annual_wage_income = 0 WHERE household_id = $1`,
+        [household]);
       await rt.db.query(`UPDATE employment_record SET monthly_income = 0 WHERE resident_id IN (SELECT resident_id FROM labour_profile WHERE household_id = $1)`, [household]);
     };
     const earning: { household_id: string }[] = await rt.db.query(`SELECT household_id FROM household_status WHERE NOT 'STABLE_INCOME' = ANY(failed) ORDER BY 1 LIMIT 2`);

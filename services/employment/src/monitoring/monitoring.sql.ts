@@ -4,8 +4,8 @@
  * each branch below yields rows already keyed by household — the active members, the able members
  * with both a completed training and a skill (semi-joins), the members with a job on the day (their
  * jobs counted per member first: one join of jobs to members, not two as before; serial, at province
- * scale, 5.5–6.5 s of CPU against 8.9–9.5 s), each earning plot of land and each paying dividend —
- * and one aggregation adds them up.
+ * scale, 5.5–6.5 s of CPU against 8.9–9.5 s), each earning plot of land and each project link paying dividend or
+ * wages — and one aggregation adds them up.
  * Trainings, skills and jobs belong to the resident (they follow a resident who changes household):
  * they reach a household through its members' labour profiles. `$1` is the day the check is for
  * (YYYY-MM-DD). With `households`, only the households `$2::uuid[]` (the re-check), by index.
@@ -42,7 +42,8 @@ WITH parts AS (
   SELECT household_id, ${row({ assets: '1' })} FROM land_asset
    WHERE state IN ('leased', 'pooled') AND annual_income > 0 ${only('household_id')}
   UNION ALL
-  SELECT household_id, ${row({ assets: '1' })} FROM project_link WHERE annual_dividend > 0 ${only('household_id')}
+  SELECT household_id, ${row({ assets: '1' })} FROM project_link
+   WHERE (annual_dividend > 0 OR annual_wage_income > 0) ${only('household_id')}
 ), m AS (
   SELECT household_id, sum(members)::int AS members, sum(able)::int AS able, (sum(able) - sum(qualified))::int AS untrained,
          sum(able_away) > 0 AS able_away, sum(wants_work) > 0 AS wants_work, sum(employed)::int AS employed,

@@ -18,7 +18,8 @@
  *   job of any kind (零就业家庭动态清零).
  * - Rule 4 STABLE_INCOME — a *stable income source* is any of: an ongoing job with monthly income
  *   > 0 (a public-welfare post is a job); a land asset leased out or pooled as cooperative shares
- *   with annual income > 0; an industry-project link with annual dividend > 0 (利益联结). The
+ *   with annual income > 0; an industry-project link (利益联结) paying an annual dividend > 0 or wages
+ *   > 0 (working in the project's workshop or base is income from it, as its dividend is). The
  *   household has ≥1.
  */
 export const RULES = ['TRAINING_AND_SKILL', 'PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER', 'STABLE_INCOME'] as const;
@@ -49,7 +50,8 @@ export interface MemberFacts {
 export interface HouseholdFacts {
   members: MemberFacts[];
   land: { state: LandState; annualIncome: number }[];
-  dividends: number[];
+  /** Its industry-project links (利益联结): what each pays a year as dividend and as wages. */
+  projects: { annualDividend: number; annualWageIncome: number }[];
 }
 
 /** Figures the verdict rests on; stored per household so reasons can be shown without recomputing. */
@@ -81,8 +83,8 @@ export function evaluateHousehold(h: HouseholdFacts, asOf: string): Verdict {
   const welfarePosts = ongoing.flat().filter((j) => j.kind === 'public_welfare_post').length;
   const paidJobs = ongoing.flat().filter((j) => j.monthlyIncome > 0).length;
   const land = h.land.filter((l) => (l.state === 'leased' || l.state === 'pooled') && l.annualIncome > 0).length;
-  const dividends = h.dividends.filter((d) => d > 0).length;
-  const incomeSources = paidJobs + land + dividends;
+  const projects = h.projects.filter((p) => p.annualDividend > 0 || p.annualWageIncome > 0).length;
+  const incomeSources = paidJobs + land + projects;
   const anyAbleCanWorkAway = able.some((m) => m.canWorkAway);
   const anyWantsWork = members.some((m) => m.wantsWork);
 
@@ -109,7 +111,8 @@ export function reasonFor(rule: Rule, f: HouseholdFigures): string {
     case 'EMPLOYED_MEMBER':
       return 'Someone in the household wants work but no member has a job (零就业家庭).';
     case 'STABLE_INCOME':
-      return 'No stable income source: no paid job, no land leased out or pooled with income, no industry dividend.';
+      return 'No stable income source: no paid job, no land leased out or pooled with income, '
+        + 'no dividend or wages from an industry project.';
   }
 }
 
