@@ -91,7 +91,8 @@ async function run(): Promise<void> {
       }
     }
     // Governance first: its worker migrates the schema the publisher writes into.
-    // Social-orgs' worker consumes nothing of this: it runs so that every worker's memory is measured.
+    // Social-orgs' worker takes resident.registered too (its resident directory), outside the figure: it shares the
+    // machine, and every worker's memory is measured.
     for (const s of ['governance', ...CONSUMERS, 'social-orgs']) {
       const port = await freePort();
       children.start(`${s}-worker`, `services/${s}/src/worker.ts`, { ...env, ...serviceDatabaseEnv(databaseUrl, s), [`${s.toUpperCase().replace(/-/g, '_')}_WORKER_HEALTH_PORT`]: String(port) });
