@@ -325,6 +325,19 @@ export class TestSystem {
   }
 }
 
+/**
+ * Removes the keys of queue prefix `prefix` from the test Redis: for a file that starts services
+ * outside a TestSystem (whose stop does this), as BullMQ leaves a queue's `meta` key behind.
+ */
+export async function deleteQueuePrefix(prefix: string, url = TEST_REDIS_URL): Promise<number> {
+  const redis = new IORedis(url, { maxRetriesPerRequest: null });
+  try {
+    return await deleteKeys(redis, `${prefix}:*`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Deletes the keys matching `pattern` (SCAN, never KEYS: the shared Redis may hold many). */
 export async function deleteKeys(redis: IORedis, pattern: string): Promise<number> {
   let cursor = '0';
