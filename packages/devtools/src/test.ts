@@ -17,17 +17,23 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const RESULTS_FILE = path.join(REPO_ROOT, '.jest-results.json');
 
 /**
- * Instants where a day, a month or a year turns in the province (Asia/Shanghai, UTC+8): the last
- * second of a month and the first of the next, the same at the year's turn, 29 February of a leap
- * year (a UTC date of the 28th), and 16:30 UTC on a month's last day (already the 1st in Yunnan).
+ * Instants where a day, a month or a year turns in the province (Asia/Shanghai, UTC+8). Three, as
+ * each stands for an edge a month's turn has too, and a year's turn is a month's turn:
+ * - the last second of a year (a 31-day month; UTC on the same date): "today", "this month" and
+ *   "this year" must still be the old ones;
+ * - the first second of the next (UTC still on 31 December): the local day, month and year have
+ *   turned while the UTC ones have not, and Friday in Yunnan is still Thursday in UTC;
+ * - 00:00 on 29 February 2028 (UTC on the 28th, a Monday; Tuesday in Yunnan): a leap day, the last
+ *   day of a month of fewer than 31 days, again with the UTC date one behind.
+ * Three more ran until 2026-12-01, each a case of one above at twice the run time: 23:59:59 on
+ * 30 November (a month's last second, of a short month: the first and third), 00:00 on 1 December
+ * (local month turned, UTC's not, Tuesday in Yunnan and Monday in UTC: the second and third) and
+ * 16:30 UTC on 30 November (the same, at 00:30 in Yunnan).
  */
 export const CLOCK_EDGES = [
-  '2026-11-30T23:59:59+08:00',
-  '2026-12-01T00:00:00+08:00',
   '2026-12-31T23:59:59+08:00',
   '2027-01-01T00:00:00+08:00',
   '2028-02-29T00:00:00+08:00',
-  '2026-11-30T16:30:00Z',
 ];
 
 /** Suites whose expectations depend on today, this month or this year: they run again at every clock edge. */
