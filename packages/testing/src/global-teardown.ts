@@ -4,11 +4,15 @@
  * keys — and nothing of other runs. Says what it removed besides the templates.
  */
 import IORedis from 'ioredis';
-import { dropDatabasesOfRun, TEST_REDIS_URL, TEST_RUN } from './database';
+import { droppedLater, dropDatabasesOfRun, TEST_REDIS_URL, TEST_RUN } from './database';
 import { deleteKeys } from './system';
 
+const TEMPLATE = /^anju_tpl(build)?\d*_/;
+
 export default async function globalTeardown(): Promise<void> {
-  const dropped = (await dropDatabasesOfRun(TEST_RUN)).filter((d) => !/^anju_tpl(build)?\d*_/.test(d));
+  // The last files' databases may still be on their way out (dropped after each file, not waited for).
+  const dropped = await droppedLater(TEST_RUN, TEMPLATE);
+  await dropDatabasesOfRun(TEST_RUN);
   const redis = new IORedis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   let keys = 0;
   try {
