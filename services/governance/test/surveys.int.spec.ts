@@ -187,4 +187,39 @@ describe('surveys (governance → matching)', () => {
     const [{ rows }] = await sys.sql(`SELECT count(*)::int AS rows FROM governance.survey_tally WHERE survey_id = $1`, [surveyId]);
     expect(rows).toBeLessThanOrEqual(5 + 3 + 8 + 5 + 3 + 8);
   });
+
+  it('links no answer to a resident through the row versions either, and takes one answer per resident', async () => {
+    // Building 2: the first resident alone gives 1 (a rare answer), the two others give 5.
+    const i = surveyInput({ title: '楼栋满意度', questions: [{ text: '您满意吗', kind: 'SCALE', scaleMax: 5 }] });
+    const s = dataOf(await sys.query(CREATE, { i }, n.officer)).createSurvey;
+    for (const [k, id] of inB2.entries()) {
+      dataOf(await sys.query(ANSWER, { s: s.id, a: [{ questionNo: 1, scale: k === 0 ? 1 : 5 }] }, tokens.get(id)));
+    }
+    // PostgreSQL stamps each row version with the transaction that wrote it (xmin); the respondent record and
+    // the audit row are written in the answer's transaction. Joining on it finds the group's latest respondent
+    // only, and with them every counter of the group (zeros included): nothing of what they, or anyone, said.
+    const joined: { who: string; answer: string; count: number }[] = await sys.sql(
+      `SELECT r.resident_id AS who, t.answer, t.count FROM governance.survey_respondent r
+         JOIN governance.survey_tally t ON t.survey_id = r.survey_id AND t.xmin = r.xmin
+        WHERE r.survey_id = $1 ORDER BY t.answer`, [s.id]);
+    expect(joined.map((j) => j.who)).toEqual(Array(5).fill(inB2[2]));
+    expect(joined.map((j) => [j.answer, j.count])).toEqual([['1', 1], ['2', 0], ['3', 0], ['4', 0], ['5', 2]]);
+    const viaAudit = await sys.sql(`SELECT DISTINCT a.actor_subject AS who FROM governance.audit_log a
+      JOIN governance.survey_tally t ON t.xmin = a.xmin WHERE t.survey_id = $1`, [s.id]);
+    expect(viaAudit).toEqual([{ who: `resident-${inB2[2]}` }]);
+    // The counter only the first resident's answer went into carries no trace of their transaction.
+    const [first] = await sys.sql(`SELECT xmin::text AS x FROM governance.survey_respondent
+      WHERE survey_id = $1 AND resident_id = $2`, [s.id, inB2[0]]);
+    const versions = await sys.sql(`SELECT DISTINCT xmin::text AS x FROM governance.survey_tally
+      WHERE survey_id = $1`, [s.id]);
+    expect(versions).toHaveLength(1);
+    expect(versions[0].x).not.toBe(first.x);
+    // A second answer is still refused, and touches no counter.
+    const counters = () => sys.sql(`SELECT answer, count, xmin::text AS x FROM governance.survey_tally
+      WHERE survey_id = $1 ORDER BY answer`, [s.id]);
+    const before = await counters();
+    const again = await sys.query(ANSWER, { s: s.id, a: [{ questionNo: 1, scale: 3 }] }, tokens.get(inB2[0]));
+    expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_ANSWERED' });
+    expect(await counters()).toEqual(before);
+  });
 });

@@ -28,6 +28,7 @@ import { GridDutiesAndVisits1765000000000 } from './1765000000000-grid-duties-an
 import { TableDescriptions1765100000000 } from './1765100000000-table-descriptions';
 import { CoBuildingCouncil1765200000000 } from './1765200000000-co-building-council';
 import { SupervisoryTerms1765100000000 } from './1765100000000-supervisory-terms';
+import { SurveyTallyGrid1765310019000 } from './1765310019000-survey-tally-grid';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
 export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
@@ -61,4 +62,5 @@ export const migrations = [EventTables1764201600000, PlacesAndPeople176420170000
   TableDescriptions1765100000000,
   CoBuildingCouncil1765200000000,
   SupervisoryTerms1765100000000,
+  SurveyTallyGrid1765310019000,
 ];

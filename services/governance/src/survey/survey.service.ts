@@ -41,7 +41,7 @@ export async function closeSurveys(m: EntityManager, now: Date, ids: string[] | 
             to_char($1::timestamptz AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD') AS "closedOn"
        FROM closed c JOIN survey_question q ON q.survey_id = c.id AND q.kind = 'need'
        JOIN survey_tally t ON t.survey_id = c.id AND t.question_no = q.no
-      GROUP BY c.id, c.site_id, c.region_code, t.answer`,
+      GROUP BY c.id, c.site_id, c.region_code, t.answer HAVING sum(t.count) > 0`,
     [now, ids], { with: closed });
   const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM survey WHERE closed_at = $1 AND ($2::uuid[] IS NULL OR id = ANY($2::uuid[]))`, [now, ids]);
   return n;
@@ -149,6 +149,8 @@ export class SurveyService {
   /**
    * A resident answers a survey of their site, once. The answer is added to counters (by the
    * building of their household) and is not kept; that they answered is recorded apart, to refuse a second one.
+   * Every counter of the group is rewritten, the ones not answered with nothing added: a row version's
+   * transaction (xmin) is shared with the respondent record, so it must not single out what was said.
    */
   async answer(surveyId: string, answers: AnswerInput[]): Promise<{ surveyId: string; accepted: boolean }> {
     const p = this.principal;
@@ -160,7 +162,9 @@ export class SurveyService {
       `SELECT coalesce(h.building_id::text, 'none') AS "groupKey" FROM resident r JOIN household h ON h.id = r.household_id
         WHERE r.id = $1::uuid AND r.moved_out_on IS NULL`, [p.residentId]);
     if (!home) throw new ForbiddenError('Only residents living at the site answer its surveys.');
-    const tallies = checkAnswers(await this.questions([survey.id]), answers);
+    const questions = await this.questions([survey.id]);
+    const said = new Set(checkAnswers(questions, answers).map((t) => `${t.no}:${t.answer}`));
+    const grid = counterGrid(questions).map((c) => ({ ...c, add: said.has(`${c.no}:${c.answer}`) ? 1 : 0 }));
     return this.db.transaction(async (m) => {
       const first = returning(await m.query(
         `INSERT INTO survey_respondent (survey_id, resident_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING survey_id`, [survey.id, p.residentId]));
@@ -168,13 +172,13 @@ export class SurveyService {
       await m.query(
         `INSERT INTO survey_group (survey_id, group_key, respondents) VALUES ($1, $2, 1)
          ON CONFLICT (survey_id, group_key) DO UPDATE SET respondents = survey_group.respondents + 1`, [survey.id, home.groupKey]);
-      if (tallies.length) {
-        await m.query(
-          `INSERT INTO survey_tally (survey_id, question_no, group_key, answer, count)
-           SELECT $1, t.no, $2, t.answer, 1 FROM unnest($3::int[], $4::text[]) AS t(no, answer)
-           ON CONFLICT (survey_id, question_no, group_key, answer) DO UPDATE SET count = survey_tally.count + 1`,
-          [survey.id, home.groupKey, tallies.map((t) => t.no), tallies.map((t) => t.answer)]);
-      }
+      // The group's row above is locked until commit: answers of one group write its counters one after another.
+      await m.query(
+        `INSERT INTO survey_tally (survey_id, question_no, group_key, answer, count)
+         SELECT $1, t.no, $2, t.answer, t.add FROM unnest($3::int[], $4::text[], $5::int[]) AS t(no, answer, add)
+         ON CONFLICT (survey_id, question_no, group_key, answer)
+         DO UPDATE SET count = survey_tally.count + EXCLUDED.count`,
+        [survey.id, home.groupKey, grid.map((t) => t.no), grid.map((t) => t.answer), grid.map((t) => t.add)]);
       // The audit row says that the resident answered, as the respondent record does; never what.
       await audit(m, p, { action: 'survey.answer', entityType: 'Survey', entityId: survey.id, siteId: survey.siteId, regionCode: survey.regionCode });
       return { surveyId: survey.id, accepted: true };
@@ -267,6 +271,15 @@ function checkAnswers(questions: QuestionRow[], answers: AnswerInput[]): { no: n
     }
   }
   return out;
+}
+
+/** Every counter a group of a survey holds: each scale value, option index and need of each question. */
+function counterGrid(questions: QuestionRow[]): { no: number; answer: string }[] {
+  return questions.flatMap((q) => {
+    const answers = q.kind === 'scale' ? Array.from({ length: q.scaleMax! }, (_, v) => String(v + 1))
+      : q.kind === 'choice' ? q.options.map((_, i) => String(i)) : [...NEEDS];
+    return answers.map((answer) => ({ no: q.no, answer }));
+  });
 }
 
 function questionResult(q: QuestionRow, tallies: { answer: string; count: number }[], respondents: number) {
