@@ -327,8 +327,11 @@ describe('event chains of the catalog, producer to consumer', () => {
     expect(await sys.sql(`SELECT site_id, category, household_id FROM matching.demand WHERE survey_id = $1`, [survey.id]))
       .toEqual([{ site_id: n.siteId, category: 'legal_aid', household_id: null }]);
   });
-  /** The overdue-flag tasks run with the system's clock: the due date is put in the past by hand (no mutation takes one). */
-  chain('referral.overdue', async () => {
+  /**
+   * A referral of a household's case flagged overdue by social-orgs' hourly check, its event applied. The
+   * overdue-flag tasks run with the system's clock: the due date is put in the past by hand (no mutation takes one).
+   */
+  const overdueReferral = async () => {
     const { householdId } = await newResident();
     await sys.waitForIdle();
     const o = await twoOrganizations(sys, n.provinceToken);
@@ -339,23 +342,53 @@ describe('event chains of the catalog, producer to consumer', () => {
     await sys.sql(`UPDATE social_orgs.referral SET due_on = $2 WHERE id = $1`, [referral.id, shanghaiDay(-1)]);
     expect(await sys.runTask('social-orgs', 'referrals.flag-overdue')).toEqual({ flagged: 1 });
     const eventId = await delivered('referral.overdue', { referralId: referral.id, householdId });
-    expect(await sys.sql(`SELECT status, source_event_id AS "eventId" FROM governance.grid_task WHERE household_id = $1 AND kind = $2`,
-      [householdId, 'referral_overdue'])).toEqual([{ status: 'open', eventId }]);
-  });
+    return { householdId, referralId: referral.id as string, ngo: o.ngoA, eventId };
+  };
 
-  chain('demand.claim_overdue', async () => {
+  /** A unit's claim on a household's demand flagged overdue by matching's hourly check, its event applied. */
+  const overdueClaim = async () => {
     const { householdId } = await newResident();
     await sys.waitForIdle();
     const unitId = dataOf(await sys.query(`mutation($i: RegisterUnitInput!) { registerUnit(input: $i) { id } }`,
-      { i: { name: '链路共建单位', kind: 'DEPARTMENT', regions: ['530102'] } }, county)).registerUnit.id;
+      { i: { name: `链路共建单位${seq}`, kind: 'DEPARTMENT', regions: ['530102'] } }, county)).registerUnit.id;
     const demand = dataOf(await sys.query(`mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id } }`,
       { i: { siteId: n.siteId, householdId, category: 'DAILY_LIFE', description: '更换门锁' } }, n.officer)).recordDemand;
+    const unit = await tokenFor({ role: 'unit_member', unit: unitId });
     dataOf(await sys.query(`mutation($d: ID!, $p: String!) { claimDemand(demandId: $d, promisedOn: $p) { id } }`,
-      { d: demand.id, p: shanghaiDay(1) }, await tokenFor({ role: 'unit_member', unit: unitId })));
+      { d: demand.id, p: shanghaiDay(1) }, unit));
     await sys.sql(`UPDATE matching.demand SET promised_on = $2 WHERE id = $1`, [demand.id, shanghaiDay(-1)]);
     expect(await sys.runTask('matching', 'matching.flag-overdue-claims')).toBe(1);
     const eventId = await delivered('demand.claim_overdue', { demandId: demand.id, unitId });
-    expect(await sys.sql(`SELECT status, source_event_id AS "eventId" FROM governance.grid_task WHERE household_id = $1 AND kind = $2`,
-      [householdId, 'claim_overdue'])).toEqual([{ status: 'open', eventId }]);
+    return { householdId, demandId: demand.id as string, unit, eventId };
+  };
+
+  const followUp = (householdId: string, kind: string) => sys.sql(
+    `SELECT status, source_event_id AS "eventId", closed_by_event_id AS "closedBy" FROM governance.grid_task
+      WHERE household_id = $1 AND kind = $2`, [householdId, kind]);
+
+  chain('referral.overdue', async () => {
+    const { householdId, eventId } = await overdueReferral();
+    expect(await followUp(householdId, 'referral_overdue')).toEqual([{ status: 'open', eventId, closedBy: null }]);
+  });
+
+  chain('referral.resolved', async () => {
+    const { householdId, referralId, ngo, eventId } = await overdueReferral();
+    dataOf(await sys.query(`mutation($r: ID!) { recordReferralOutcome(referralId: $r, outcome: "已获法律援助") { id } }`,
+      { r: referralId }, ngo));
+    const closedBy = await delivered('referral.resolved', { referralId });
+    expect(await followUp(householdId, 'referral_overdue')).toEqual([{ status: 'closed', eventId, closedBy }]);
+  });
+
+  chain('demand.claim_overdue', async () => {
+    const { householdId, eventId } = await overdueClaim();
+    expect(await followUp(householdId, 'claim_overdue')).toEqual([{ status: 'open', eventId, closedBy: null }]);
+  });
+
+  chain('demand.fulfilled', async () => {
+    const { householdId, demandId, unit, eventId } = await overdueClaim();
+    dataOf(await sys.query(`mutation($d: ID!) { startDemand(demandId: $d) { id } }`, { d: demandId }, unit));
+    dataOf(await sys.query(`mutation($d: ID!) { fulfilDemand(demandId: $d, note: "门锁已更换") { id } }`, { d: demandId }, unit));
+    const closedBy = await delivered('demand.fulfilled', { demandId });
+    expect(await followUp(householdId, 'claim_overdue')).toEqual([{ status: 'closed', eventId, closedBy }]);
   });
 });

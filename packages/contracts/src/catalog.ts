@@ -263,8 +263,9 @@ export const EVENTS = {
   'demand.fulfilled': defineEvent({
     version: 1,
     producer: 'matching',
-    consumers: [],
-    description: 'A demand (需求) was fulfilled by the unit or volunteers that took it.',
+    consumers: ['governance'],
+    description: 'A demand (需求) was fulfilled by the unit or volunteers that took it: a grid worker\'s task to follow up its '
+      + 'overdue claim closes.',
     payload: z.object({ demandId: id, siteId: id, householdId: id.nullable(), unitId: id.nullable(), fulfilledAt: isoDateTime }),
   }),
   'referral.overdue': defineEvent({
@@ -281,6 +282,14 @@ export const EVENTS = {
       dueOn: isoDate,
       overdueSince: isoDateTime,
     }),
+  }),
+  'referral.resolved': defineEvent({
+    version: 1,
+    producer: 'social-orgs',
+    consumers: ['governance'],
+    description: 'A referral flagged overdue got its outcome from the agency: the grid worker\'s follow-up task closes. Only '
+      + 'referrals once flagged overdue publish it (no task was ever opened for the others).',
+    payload: z.object({ referralId: id, caseId: id, organizationId: id, resolvedAt: isoDateTime }),
   }),
   'demand.claim_overdue': defineEvent({
     version: 1,

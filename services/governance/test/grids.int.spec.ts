@@ -175,5 +175,32 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
     expect(await tasksOf(n.workerTokens[0], 'referral_overdue')).toEqual([]);
     const told = await sys.sql(`SELECT entity_id FROM governance.notification WHERE recipient = 'subject:gw-2' AND kind = 'grid_task_assigned'`);
     expect(told.map((t) => t.entity_id).sort()).toEqual([mine[0].id, claims[0].id].sort());
+
+    // The referral gets its outcome and the demand is fulfilled: both follow-ups close, by those events.
+    const resolved = await deliver(sys, 'referral.resolved',
+      { referralId, caseId: referral.caseId, organizationId: referral.organizationId, resolvedAt: sys.clock.now().toISOString() },
+      { producer: 'social-orgs' });
+    const fulfilled = await deliver(sys, 'demand.fulfilled',
+      { demandId, siteId: n.siteId, householdId: n.householdIds[1], unitId: claim.unitId, fulfilledAt: sys.clock.now().toISOString() },
+      { producer: 'matching' });
+    await sys.waitForIdle();
+    expect(await sys.sql(`SELECT kind, status, closed_by_event_id AS e FROM governance.grid_task
+      WHERE kind IN ('referral_overdue', 'claim_overdue') ORDER BY kind`)).toEqual([
+      { kind: 'claim_overdue', status: 'closed', e: fulfilled }, { kind: 'referral_overdue', status: 'closed', e: resolved },
+    ]);
+  });
+
+  it('a follow-up whose cause went away before its overdue event arrived is born closed', async () => {
+    const referral = {
+      referralId: randomUUID(), caseId: randomUUID(), organizationId: randomUUID(), siteId: n.siteId, regionCode: '530102',
+      householdId: n.householdIds[0], agency: 'JUSTICE', dueOn: addDays(today(), -1), overdueSince: sys.clock.now().toISOString(),
+    };
+    const resolved = await deliver(sys, 'referral.resolved', { referralId: referral.referralId, caseId: referral.caseId,
+      organizationId: referral.organizationId, resolvedAt: sys.clock.now().toISOString() }, { producer: 'social-orgs' });
+    await sys.waitForIdle();
+    await deliver(sys, 'referral.overdue', referral, { producer: 'social-orgs' });
+    await sys.waitForIdle();
+    expect(await sys.sql(`SELECT status, closed_by_event_id AS e FROM governance.grid_task WHERE source_key = $1`,
+      [referral.referralId])).toEqual([{ status: 'closed', e: resolved }]);
   });
 });

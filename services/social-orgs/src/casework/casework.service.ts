@@ -4,6 +4,7 @@ import {
   uuidParam, audit, isoSql, requireDate, requireInstant, isUuid, optionalText, seqPageArgs, returning, requireText,
   seqPage,
 } from '@anju/kit';
+import { publish } from '@anju/contracts';
 import { organizationToManage, placedScope, scopedRow, servesRegion, siteRegion } from '../scope';
 
 type Queryable = Pick<DataSource | EntityManager, 'query'>;
@@ -153,13 +154,23 @@ export class CaseworkService {
     return (await this.referralsByIds([id]))[0];
   }
 
-  /** Records what the agency did (the outcome closes the follow-up). */
+  /**
+   * Records what the agency did (the outcome closes the follow-up). A referral once flagged overdue tells
+   * governance, in the same transaction, so that the grid worker's follow-up task closes.
+   */
   async recordOutcome(referralId: string, outcome: string): Promise<ReferralRow> {
     const text_ = requireText(outcome, 'outcome', 1000);
     await this.db.transaction(async (m) => {
-      const f = await scopedRow<{ outcome: string | null }>(m, this.principal, 'referral', referralId, 'referralId', { lock: true, what: 'referral', placed: true });
+      const f = await scopedRow<{ outcome: string | null; overdue_since: Date | null; case_id: string }>(m, this.principal,
+        'referral', referralId, 'referralId', { lock: true, what: 'referral', placed: true });
       if (f.outcome) throw new InputError('referralId', 'This referral already has its outcome.', 'INVALID_TRANSITION');
-      await m.query(`UPDATE referral SET outcome = $2, outcome_at = now() WHERE id = $1`, [referralId, text_]);
+      const now = this.clock.now();
+      await m.query(`UPDATE referral SET outcome = $2, outcome_at = $3 WHERE id = $1`, [referralId, text_, now]);
+      if (f.overdue_since) {
+        await publish(m, 'referral.resolved', {
+          referralId: f.id, caseId: f.case_id, organizationId: f.organization_id, resolvedAt: now.toISOString(),
+        });
+      }
       await audit(m, this.principal, { action: 'referral.outcome', entityType: 'Referral', entityId: f.id, organizationId: f.organization_id });
     });
     return (await this.referralsByIds([referralId]))[0];
