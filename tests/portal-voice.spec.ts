@@ -284,4 +284,37 @@ describe('the portal: messages, deliberation and surveys', () => {
     await screenshot(clerk, 'portal-survey-results');
     await Promise.all([me.close(), clerk.close()]);
   }, 300_000);
+
+  it('an officer sets their own push channels, quiet hours and muted kinds; a bad phone is refused', async () => {
+    const clerk = await officerPage();
+    await go(clerk, '#/inbox', 'form[data-form=preferences]');
+    const stored = () => sys.sql(`SELECT sms_enabled AS sms, quiet_start AS qs, quiet_end AS qe,
+      muted_kinds::text[] AS muted, phone_masked AS phone
+      FROM governance.notification_preference WHERE recipient LIKE 'subject:dev-site_officer-%'`);
+    // A phone that is no mobile number: the words beside the field, nothing stored.
+    await fill(clerk, 'form[data-form=preferences] input[name=phone]', '12345');
+    await clerk.click('form[data-form=preferences] button[type=submit]');
+    await clerk.waitForSelector('[data-field-error="input.phone"]');
+    expect(await text(clerk, '[data-field-error="input.phone"]')).toBe('手机号为11位数字，以13–19开头。');
+    expect(await stored()).toEqual([]);
+    await fill(clerk, 'form[data-form=preferences] input[name=phone]', '13912345678');
+    await clerk.click('form[data-form=preferences] input[name=smsEnabled]');
+    await clerk.click('form[data-form=preferences] input[name=quiet]');
+    await fill(clerk, 'input[name=quietStart]', '21:30');
+    await fill(clerk, 'input[name=quietEnd]', '06:30');
+    await clerk.click('[data-mute=LIST_ITEM_OVERDUE]');
+    await clerk.click('form[data-form=preferences] button[type=submit]');
+    await clerk.waitForSelector('[data-saved]');
+    const [row] = await stored();
+    expect(row).toMatchObject({ sms: false, qs: 21 * 60 + 30, qe: 6 * 60 + 30, muted: ['list_item_overdue'] });
+    expect(row.phone).toMatch(/^139\*+5678$/);
+    // Read back after a reload: the form shows what was stored.
+    await clerk.reload();
+    await clerk.waitForSelector('form[data-form=preferences]');
+    expect(await clerk.$eval('input[name=smsEnabled]', (e) => (e as HTMLInputElement).checked)).toBe(false);
+    expect(await clerk.$eval('input[name=quietStart]', (e) => (e as HTMLInputElement).value)).toBe('21:30');
+    expect(await clerk.$eval('[data-mute=LIST_ITEM_OVERDUE]', (e) => (e as HTMLInputElement).checked)).toBe(true);
+    expect(await text(clerk, 'form[data-form=preferences]')).toContain(row.phone);
+    await clerk.close();
+  }, 300_000);
 });

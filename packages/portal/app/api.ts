@@ -87,6 +87,11 @@ const FIELD_WORDS: Record<string, string> = {
   'input.closesAt:': '请填写截止时间。',
   'input.questions:COUNT': '问卷须有1到30道题。',
   'answers:': '请按每道题的要求作答。',
+  'input.quietHours.start:': '请填写免打扰开始时间（时:分）。',
+  'input.quietHours.end:FORMAT': '请填写免打扰结束时间（时:分）。',
+  'input.quietHours.end:EMPTY': '免打扰结束时间不能与开始时间相同。',
+  'input.phone:FORMAT': '手机号为11位数字，以13–19开头。',
+  'input.phone:RESIDENT_RECORD': '居民的手机号以户籍登记为准，请联系安置点干部修改。',
   'answers:MISSING': '请回答每一道题。',
 };
 

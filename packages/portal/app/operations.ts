@@ -367,3 +367,13 @@ export const ANSWER_SURVEY = gql`
 
 export const CLOSE_SURVEY = gql`
   mutation CloseSurvey($surveyId: ID!) { closeSurvey(surveyId: $surveyId) { id status } }`;
+
+export const MY_PREFERENCES = gql`
+  query MyPreferences {
+    myNotificationPreferences { smsEnabled wechatEnabled quietHours { start end } mutedKinds phoneMasked wechatBound }
+  }`;
+
+export const SET_MY_PREFERENCES = gql`
+  mutation SetMyPreferences($input: NotificationPreferencesInput!) {
+    setMyNotificationPreferences(input: $input) { smsEnabled wechatEnabled quietHours { start end } mutedKinds }
+  }`;

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { request, useQuery } from '../api';
-import { MARK_READ, MY_NOTIFICATIONS } from '../operations';
+import { request, session, useQuery } from '../api';
+import { MARK_READ, MY_NOTIFICATIONS, MY_PREFERENCES, SET_MY_PREFERENCES } from '../operations';
 import { DELIVERY_STATUS, NOTIFICATION_KIND, PUSH_CHANNEL, say } from '../labels';
 import { when } from '../dates';
-import { useAction } from '../ui/action';
+import { Submit, useAction } from '../ui/action';
 import { Empty, ErrorBox, Show } from '../ui/states';
 import { useCursor } from '../ui/table';
 
@@ -71,6 +71,7 @@ export function InboxPage() {
           </>
         )}
       </Show>
+      <Preferences />
     </div>
   );
 }
@@ -105,5 +106,104 @@ function Item({ n, done }: { n: Notification; done: () => void }) {
       </span>
       {mark.error && <ErrorBox error={mark.error} />}
     </li>
+  );
+}
+
+type Prefs = {
+  smsEnabled: boolean; wechatEnabled: boolean; quietHours: { start: string; end: string } | null; mutedKinds: string[];
+  phoneMasked: string | null; wechatBound: boolean;
+};
+
+/** 消息设置: SMS and WeChat on or off, quiet hours, kinds never pushed; a non-resident's own phone for SMS. */
+function Preferences() {
+  const [r, retry] = useQuery<{ myNotificationPreferences: Prefs }>(MY_PREFERENCES);
+  return (
+    <section class="block">
+      <h2>消息设置<small>站内消息都会收到；这里设置哪些再用短信、微信推送</small></h2>
+      <Show result={r} retry={retry} what="消息设置">
+        {({ myNotificationPreferences: p }) => <PreferencesForm p={p} saved={retry} />}
+      </Show>
+    </section>
+  );
+}
+
+function PreferencesForm({ p, saved }: { p: Prefs; saved: () => void }) {
+  const [sms, setSms] = useState(p.smsEnabled);
+  const [wechat, setWechat] = useState(p.wechatEnabled);
+  const [quiet, setQuiet] = useState(Boolean(p.quietHours));
+  const [start, setStart] = useState(p.quietHours?.start ?? '22:00');
+  const [end, setEnd] = useState(p.quietHours?.end ?? '07:00');
+  const [muted, setMuted] = useState(new Set(p.mutedKinds));
+  const [phone, setPhone] = useState('');
+  const [done, setDone] = useState(false);
+  const act = useAction();
+  const resident = session.get()?.role === 'resident';
+  const toggle = (kind: string) => {
+    const next = new Set(muted);
+    if (!next.delete(kind)) next.add(kind);
+    setMuted(next);
+  };
+  return (
+    <form
+      class="form"
+      data-form="preferences"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setDone(false);
+        const input = {
+          smsEnabled: sms, wechatEnabled: wechat, quietHours: quiet ? { start, end } : null, mutedKinds: [...muted],
+          ...(phone.trim() ? { phone: phone.trim() } : {}),
+        };
+        if (await act.run(() => request(SET_MY_PREFERENCES, { input }))) {
+          setDone(true);
+          saved();
+        }
+      }}
+    >
+      <span>
+        <label class="check">
+          <input type="checkbox" name="smsEnabled" checked={sms} onChange={() => setSms(!sms)} />短信
+        </label>
+        <label class="check">
+          <input type="checkbox" name="wechatEnabled" checked={wechat} onChange={() => setWechat(!wechat)} />
+          微信{p.wechatBound ? '' : '（尚未绑定微信）'}
+        </label>
+      </span>
+      <span class="hint">短信发送到：{p.phoneMasked ?? '未登记手机号'}</span>
+      {!resident && (
+        <label>
+          手机号（用于短信）
+          <input name="phone" value={phone} placeholder="不修改请留空" onInput={(e) => setPhone(e.currentTarget.value)} />
+        </label>
+      )}
+      <span class="filters">
+        <label class="check">
+          <input type="checkbox" name="quiet" checked={quiet} onChange={() => setQuiet(!quiet)} />免打扰时段（北京时间）
+        </label>
+        {quiet && (
+          <>
+            <label>
+              从<input type="time" name="quietStart" value={start} onInput={(e) => setStart(e.currentTarget.value)} />
+            </label>
+            <label>
+              到<input type="time" name="quietEnd" value={end} onInput={(e) => setEnd(e.currentTarget.value)} />
+            </label>
+          </>
+        )}
+      </span>
+      <fieldset>
+        <legend>不推送这些消息（仍在站内收到）</legend>
+        <div class="checks">
+          {Object.entries(NOTIFICATION_KIND).map(([kind, words]) => (
+            <label class="check">
+              <input type="checkbox" data-mute={kind} checked={muted.has(kind)} onChange={() => toggle(kind)} />
+              {words}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      {done && <span class="hint" data-saved>已保存。</span>}
+      <Submit act={act} label="保存设置" running="正在保存…" />
+    </form>
   );
 }
