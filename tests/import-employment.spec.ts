@@ -19,6 +19,7 @@ const id = (birth: string, seq: number) => nationalId('530102', birth, seq);
 const WANG = id('19700101', 11);
 const LI = id('19720202', 22);
 const ZHAO = id('19800404', 45);
+const WANG_JUNIOR = id('20000303', 33);
 /** A resident of another county (盘龙区), registered by its own clerk. */
 const YANG = nationalId('530103', '19750101', 27);
 
@@ -294,18 +295,23 @@ describe('importing employment records and land', () => {
     ]);
     expect(await completions()).toBe(completedBefore + 2);
 
+    // 王大's son joins the household: the recorded 中式烹调 course has no place left for him (its 2 taken).
+    dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[0], 2,
+      { nationalId: WANG_JUNIOR, name: '王小', relationToHead: 'CHILD' }) }, place.provinceToken));
+    await sys.waitForIdle();
     const bad: Cells[] = [
       ['王大', WANG, '中式烹调', '五华区就业培训中心', '社区活动室', '2024-03-01', '2024-03-20', '中途退出', '95', '', '', '', '生病'],     // 2: final
       ['李花', LI, '面点', '五华区就业培训中心', '社区活动室', '2024-04-01', '2024-04-20', '已结业', '', '', '', '', ''],             // 3: no attendance, level
       ['李花', LI, '中式烹调', '五华区就业培训中心', '社区活动室', '2024-03-01', '2024-03-25', '已结业', '90', '中级', '', '', ''],     // 4: other end
       ['赵二', ZHAO, '挖掘机', '五华区就业培训中心', '工地', '2024-06-01', '2024-05-01', '结课', '120', '', '', '', ''],             // 5: dates, status, %
       ['杨六', YANG, '电工', '五华区就业培训中心', '盘龙', '2024-05-01', '2024-05-30', '在训', '', '', '', '', ''],                 // 6: not theirs
+      ['王小', WANG_JUNIOR, '中式烹调', '五华区就业培训中心', '社区活动室', '2024-03-01', '2024-03-20', '在训', '', '', '', '', ''], // 7: full
     ];
     const before = await trainings();
     const refused = await importFile('trainings', await xlsxFile(TRAINING_HEADERS, bad), 'bad.xlsx', 'all_or_nothing');
     expect((refused.errors as { row: number; column: string; code: string }[]).map((e) => `${e.row} ${e.column} ${e.code}`).sort()).toEqual([
       '2 培训状态 FINAL', '3 出勤率（%） REQUIRED', '3 技能等级 REQUIRED', '4 结束日期 COURSE_MISMATCH', '5 出勤率（%） RANGE', '5 培训状态 UNKNOWN_VALUE',
-      '5 结束日期 ENDS_BEFORE_START', '6 身份证号 UNKNOWN_RESIDENT',
+      '5 结束日期 ENDS_BEFORE_START', '6 身份证号 UNKNOWN_RESIDENT', '7 培训项目 COURSE_FULL',
     ].sort());
     expect(refused).toMatchObject({ rowsWritten: 0, created: 0 });
     expect(await trainings()).toEqual(before);
