@@ -15,7 +15,7 @@ import { SubgraphDataSource, subgraphFetchMetrics, type GatewayContext } from '.
 import { formatGatewayError } from './errors';
 import { ResponseCache, cacheLookup, responseCachePlugin, type CacheNote } from './response-cache';
 import { listenForCacheInvalidation } from './cache-invalidation';
-import { bodyErrorHandler, corsMiddleware, requestIdMiddleware } from './http';
+import { bodyErrorHandler, corsMiddleware, jsonBody, requestIdMiddleware } from './http';
 import { mountPortal, safelistMiddleware } from './portal';
 import { mountFileForwarding } from './files';
 
@@ -130,7 +130,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     requestIdMiddleware,
     serverSpanMiddleware('gateway'),
     corsMiddleware(config.GATEWAY_CORS_ORIGINS),
-    express.json({ limit: config.GATEWAY_MAX_BODY_BYTES }),
+    jsonBody(config.GATEWAY_MAX_BODY_BYTES),
     safelistMiddleware(config, logger),
     // After the safelist, which turns a portal's persisted-operation id into its text.
     ...(cache ? [cacheLookup(cache, verify, (p) => rates.request(p.subject))] : []),

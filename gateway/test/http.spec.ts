@@ -1,4 +1,8 @@
-import { bodyErrorResponse, corsHeaders } from '../src/http';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { createLogger } from '@anju/kit';
+import { bodyErrorHandler, bodyErrorResponse, corsHeaders, jsonBody, parseStrictJson } from '../src/http';
 import { subgraphUrl } from '../src/server';
 import { loadGatewayConfig } from '../src/config';
 
@@ -41,5 +45,58 @@ describe('subgraphUrl', () => {
     expect(subgraphUrl(config, 'governance')).toBe('http://gov:8080/graphql');
     expect(subgraphUrl(config, 'social-orgs')).toBe('http://localhost:4003/graphql');
     expect(() => subgraphUrl(config, 'payroll')).toThrow(/no URL setting/);
+  });
+});
+
+describe('jsonBody', () => {
+  // The fast path and express.json side by side: every request must get the same answer from both.
+  const LIMIT = 64;
+  let server: http.Server;
+  let base: string;
+  beforeAll(async () => {
+    const app = express();
+    const echo: express.RequestHandler = (req, res) => {
+      res.json({ body: req.body ?? null });
+    };
+    app.post('/fast', jsonBody(LIMIT), echo, bodyErrorHandler(LIMIT, createLogger({ service: 'test', level: 'silent' })));
+    app.post('/general', express.json({ limit: LIMIT }), echo, bodyErrorHandler(LIMIT, createLogger({ service: 'test', level: 'silent' })));
+    server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((r) => server.close(r)));
+
+  const answer = async (path: string, body: string, headers: Record<string, string>) => {
+    const res = await fetch(`${base}${path}`, { method: 'POST', headers, body });
+    const json = (await res.json()) as { body?: unknown; errors?: { message: string; extensions: { code: string } }[] };
+    return { status: res.status, body: json.body, code: json.errors?.[0]?.extensions.code, message: json.errors?.[0]?.message };
+  };
+
+  const JSON_TYPE = { 'content-type': 'application/json' };
+  const cases: [string, string, Record<string, string>][] = [
+    ['an operation', '{"query":"{ sites { id } }","variables":{"n":"居民"}}', JSON_TYPE],
+    ['the charset said', '{"query":"{ a }"}', { 'content-type': 'application/json; charset=utf-8' }],
+    ['the charset in capitals and quotes', '{"a":1}', { 'content-type': 'Application/JSON; charset="UTF-8"' }],
+    ['a batch (an array)', '[{"query":"{ a }"}]', JSON_TYPE],
+    ['an empty body', '', JSON_TYPE],
+    ['whitespace before the object', ' \n {"a":1}', JSON_TYPE],
+    ['a byte-order mark', '\ufeff{"a":1}', JSON_TYPE], // fetch sends it as UTF-8's three bytes
+    ['a number', '42', JSON_TYPE],
+    ['a string', '"query"', JSON_TYPE],
+    ['broken JSON', '{"query":', JSON_TYPE],
+    ['only whitespace', '   ', JSON_TYPE],
+    ['a body over the limit', `{"query":"${'x'.repeat(LIMIT)}"}`, JSON_TYPE],
+    ['another charset', '{"a":1}', { 'content-type': 'application/json; charset=latin1' }],
+    ['another type', 'query { a }', { 'content-type': 'application/graphql' }],
+    ['no type', '{"a":1}', {}],
+  ];
+  it.each(cases)('answers %s as express.json does', async (_what, body, headers) => {
+    const [fast, general] = await Promise.all([answer('/fast', body, headers), answer('/general', body, headers)]);
+    expect(fast).toEqual(general);
+  });
+
+  it('refuses a scalar with the typed error, not a parse', async () => {
+    expect(await answer('/fast', '42', JSON_TYPE)).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    expect(parseStrictJson('')).toEqual({});
   });
 });

@@ -31,6 +31,16 @@ export function runOutsideRequest<T>(fn: () => T): T {
   return storage.exit(fn);
 }
 
+/**
+ * `fn`, to be called later in the request context current now: a stream's events (a request body
+ * read to its end) arrive in the socket's context. AsyncResource.bind does this for every
+ * AsyncLocalStorage at once, at ~10 µs a bind on Node 20; this is one store's `run`.
+ */
+export function bindToCurrentRequest<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  const store = storage.getStore();
+  return store ? (...args: A) => storage.run(store, fn, ...args) : fn;
+}
+
 export function currentSqlStatements(): number | undefined {
   return storage.getStore()?.sqlStatements;
 }

@@ -233,6 +233,11 @@ export function tracingPlugins(): ApolloServerPlugin[] {
   }];
 }
 
+/** `fn`, to be called later under the span active now (with tracing off, `fn` itself); see bindToCurrentRequest. */
+export function bindToActiveSpan<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  return enabled ? context.bind(context.active(), fn) : fn;
+}
+
 /** Adds the `traceparent` of the active span to outgoing headers (a subgraph request). */
 export function injectTraceparent(headers: { set(name: string, value: string): void }): void {
   if (!enabled) return;
