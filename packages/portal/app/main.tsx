@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { session, useQuery } from './api';
 import { UNREAD_COUNT } from './operations';
 import { ROLES } from './labels';
@@ -75,7 +75,12 @@ function Page({ route }: { route: string[] }) {
 function InboxLink({ route }: { route: string }) {
   const [r, retry] = useQuery<{ myUnreadNotificationCount: number }>(UNREAD_COUNT);
   const [told, setTold] = useState<number | null>(null);
+  const first = useRef(true);
   useEffect(() => {
+    if (first.current) {
+      first.current = false; // the query above has just asked
+      return;
+    }
     setTold(null);
     retry();
   }, [route]);
