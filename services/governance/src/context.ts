@@ -10,29 +10,29 @@ import { pointsContext, type PointsContext } from './points/points.context';
 import { GridService, type GridDutyRow, type GridRow } from './grid/grid.service';
 import { HouseholdVisitService } from './household-visit/household-visit.service';
 import { CoBuildingService } from './co-building/co-building.service';
-import { coBuildingLoaders } from './co-building/co-building.resolvers';
+import { coBuildingLoaders } from './co-building/co-building.loaders';
 import { BuildingService, type BuildingRow } from './building/building.service';
 import { AuditService } from './audit/audit.service';
 import { GridTaskService } from './grid-task/grid-task.service';
 import { MicroIssueService, type MicroIssueRow } from './micro-issue/micro-issue.service';
-import { microIssueStepsLoader, type MicroIssueStepRow } from './micro-issue/micro-issue.resolvers';
+import { microIssueStepsLoader, type MicroIssueStepRow } from './micro-issue/micro-issue.loaders';
 import { ListItemService, type ListItemRow } from './list-item/list-item.service';
 import { PartyService, type JointMeetingRow } from './party/party.service';
-import { meetingLoaders } from './party/party.resolvers';
+import { meetingLoaders } from './party/party.loaders';
 import { NoticeService, type NoticeRow } from './notice/notice.service';
-import { noticeLoaders } from './notice/notice.resolvers';
+import { noticeLoaders } from './notice/notice.loaders';
 import { ruleOfLaw, type RuleOfLaw } from './rule-of-law/rule-of-law.service';
-import { ruleOfLawLoaders } from './rule-of-law/rule-of-law.resolvers';
+import { ruleOfLawLoaders } from './rule-of-law/rule-of-law.loaders';
 import { ModelResidentService } from './model-resident/model-resident.service';
 import type { ImportJobs } from '@anju/kit';
 import { ProposalService } from './proposal/proposal.service';
-import { proposalLoaders } from './proposal/proposal.resolvers';
+import { proposalLoaders } from './proposal/proposal.loaders';
 import { SurveyService } from './survey/survey.service';
-import { surveyLoaders } from './survey/survey.resolvers';
+import { surveyLoaders } from './survey/survey.loaders';
 import { SupervisionService } from './supervision/supervision.service';
-import { supervisionLoaders } from './supervision/supervision.resolvers';
+import { supervisionLoaders } from './supervision/supervision.loaders';
 import { NotificationService } from './notification/notification.service';
-import { notificationLoaders } from './notification/notification.resolvers';
+import { notificationLoaders } from './notification/notification.loaders';
 
 export interface GovernanceDeps {
   db: DataSource;
@@ -140,7 +140,7 @@ export function buildContext(deps: GovernanceDeps) {
         return lazyObject<GovernanceContext['loaders']>({
           grid: () => byIdLoader((ids) => c.grids.byIds(ids)),
           microIssue: () => byIdLoader((ids) => c.microIssues.byIds(ids)),
-          microIssueSteps: () => microIssueStepsLoader({ microIssues: c.microIssues }),
+          microIssueSteps: () => microIssueStepsLoader(c.microIssues),
           listItem: () => byIdLoader((ids) => c.listItems.byIds(ids)),
           jointMeeting: () => meetings().jointMeeting,
           resolutionsOfMeeting: () => meetings().resolutionsOfMeeting,

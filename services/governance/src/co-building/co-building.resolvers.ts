@@ -1,6 +1,4 @@
-import { byGroupLoader } from '@anju/kit';
 import type { GovernanceContext } from '../context';
-import type { ListItemService } from '../list-item/list-item.service';
 import {
   nextMeetingDueOn, type CoBuildingCouncilRow, type CoBuildingMeetingRow, type CoBuildingService,
 } from './co-building.service';
@@ -32,8 +30,3 @@ export const coBuildingResolvers = {
     resolutions: (m: CoBuildingMeetingRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.resolutionsOfCoBuildingMeeting.load(m.id),
   },
 };
-
-/** A council's meetings' resolutions in one query (the meeting was read in scope). */
-export const coBuildingLoaders = (listItems: ListItemService) => ({
-  resolutionsOfCoBuildingMeeting: byGroupLoader((ids: readonly string[]) => listItems.byCoBuildingMeetings(ids), (r) => r.coBuildingMeetingId),
-});

@@ -1,11 +1,10 @@
-import DataLoader from 'dataloader';
 import type { GovernanceContext } from '../context';
 import type { MicroIssueLevel, MicroIssueOutcome } from './micro-issue.entity';
 import type { MicroIssueRow, ReportMicroIssueInput } from './micro-issue.service';
+import type { MicroIssueStepRow } from './micro-issue.loaders';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
-export interface MicroIssueStepRow { microIssueId: string; level: MicroIssueLevel; enteredAt: Date; dueAt: Date; leftAt: Date | null; leftBecause: string | null; note: string | null }
 
 export const microIssueResolvers = {
   MicroIssueKind: { ISSUE: 'issue', DISPUTE: 'dispute' },
@@ -42,10 +41,3 @@ export const microIssueResolvers = {
     leftAt: (s: MicroIssueStepRow) => iso(s.leftAt),
   },
 };
-
-export function microIssueStepsLoader(ctx: Pick<GovernanceContext, 'microIssues'>) {
-  return new DataLoader<string, MicroIssueStepRow[]>(async (ids) => {
-    const rows: MicroIssueStepRow[] = await ctx.microIssues.steps(ids);
-    return ids.map((id) => rows.filter((r) => r.microIssueId === id));
-  });
-}

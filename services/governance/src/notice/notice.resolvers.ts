@@ -1,7 +1,6 @@
-import DataLoader from 'dataloader';
 import type { GovernanceContext } from '../context';
 import type { NoticeCategory } from './notice.entity';
-import type { CreateNoticeInput, NoticeRow, NoticeService } from './notice.service';
+import type { CreateNoticeInput, NoticeRow } from './notice.service';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -31,13 +30,3 @@ export const noticeResolvers = {
     site: (r: { siteId: string }, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(r.siteId),
   },
 };
-
-export function noticeLoaders(notices: NoticeService) {
-  return {
-    noticeReadByMe: new DataLoader<string, boolean>(async (ids) => {
-      const read = await notices.readByMe(ids);
-      return ids.map((id) => read.has(id));
-    }),
-    noticeReadStats: new DataLoader<string, { siteId: string; residents: number; read: number; rate: number }[] | null>((ids) => notices.readStats(ids)),
-  };
-}

@@ -1,7 +1,6 @@
-import DataLoader from 'dataloader';
 import type { GovernanceContext } from '../context';
 import { NOTIFICATION_KINDS, type NotificationKind, type PushChannel } from './notification-kinds';
-import type { DeliveryRow, NotificationRow, NotificationService, PreferencesInput, PreferencesRow } from './notification.service';
+import type { DeliveryRow, NotificationRow, PreferencesInput, PreferencesRow } from './notification.service';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
@@ -37,16 +36,3 @@ export const notificationResolvers = {
     mutedKinds: (p: PreferencesRow) => p.mutedKinds as NotificationKind[],
   },
 };
-
-export function notificationLoaders(notifications: NotificationService) {
-  return {
-    notification: new DataLoader<string, NotificationRow | null>(async (ids) => {
-      const rows = await notifications.byIds(ids);
-      return ids.map((id) => rows.find((r) => r.id === id) ?? null);
-    }),
-    notificationDeliveries: new DataLoader<string, DeliveryRow[]>(async (ids) => {
-      const rows = await notifications.deliveriesOf(ids);
-      return ids.map((id) => rows.filter((r) => r.notificationId === id));
-    }),
-  };
-}

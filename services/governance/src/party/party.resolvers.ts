@@ -1,7 +1,4 @@
-import DataLoader from 'dataloader';
-import { byIdLoader } from '@anju/kit';
 import type { GovernanceContext } from '../context';
-import type { ListItemRow, ListItemService } from '../list-item/list-item.service';
 import type { JointMeetingRow, PartyOrganizationRow, PartyService, RecordJointMeetingInput } from './party.service';
 
 export const partyResolvers = {
@@ -23,14 +20,3 @@ export const partyResolvers = {
     resolutions: (j: JointMeetingRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.resolutionsOfMeeting.load(j.id),
   },
 };
-
-export function meetingLoaders(party: PartyService, listItems: ListItemService) {
-  return {
-    /** Meetings by id in the caller's scope (through the site's page of meetings is not needed: one query). */
-    resolutionsOfMeeting: new DataLoader<string, ListItemRow[]>(async (ids) => {
-      const rows = await listItems.byMeetings(ids);
-      return ids.map((id) => rows.filter((r) => r.resolutionOf === id));
-    }),
-    jointMeeting: byIdLoader((ids: readonly string[]) => party.meetingsByIds(ids)),
-  };
-}

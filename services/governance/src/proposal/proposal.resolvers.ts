@@ -1,9 +1,7 @@
-import { byGroupLoader, byIdLoader, byKeyLoader } from '@anju/kit';
 import type { GovernanceContext } from '../context';
 import type { ListKind } from '../list-item/list-item.entity';
 import type {
-  CouncilMeetingRow, ProposalCommentRow, ProposalRow, ProposalService, ProposalStatus, RaiseProposalInput,
-  RecordCouncilMeetingInput, VoteChoice,
+  CouncilMeetingRow, ProposalCommentRow, ProposalRow, ProposalStatus, RaiseProposalInput, RecordCouncilMeetingInput, VoteChoice,
 } from './proposal.service';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -64,14 +62,3 @@ export const proposalResolvers = {
       (await ctx.loaders.resident.loadMany(m.attendeeResidentIds)).filter((r) => r && !(r instanceof Error)),
   },
 };
-
-/** Per-request loaders of deliberation: a page of proposals costs one query per nested field, not per proposal. */
-export function proposalLoaders(proposals: ProposalService) {
-  return {
-    proposal: byIdLoader((ids) => proposals.byIds(ids)),
-    proposalComments: byGroupLoader((ids) => proposals.comments(ids), (c) => c.proposalId),
-    councilMeeting: byKeyLoader((ids) => proposals.meetings(ids), (m) => m.proposalId),
-    proposalTally: byKeyLoader((ids) => proposals.tallies(ids), (t) => t.proposalId),
-    myHouseholdVote: byKeyLoader((ids) => proposals.myHouseholdVotes(ids), (v) => v.proposalId),
-  };
-}

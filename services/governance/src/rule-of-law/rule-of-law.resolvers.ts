@@ -1,15 +1,10 @@
-import DataLoader from 'dataloader';
-import { byIdLoader } from '@anju/kit';
 import type { GovernanceContext } from '../context';
-import type { RuleOfLaw } from './rule-of-law.service';
 import type { AdviserRow, LegalAdviserService } from './legal-adviser.service';
 import type { LawyerVisitService, VisitRow } from './lawyer-visit.service';
 import type { CaseRow, MediationService } from './mediation.service';
+import type { Booking, Session } from './rule-of-law.loaders';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-type Party = { caseId: string; name: string; residentId: string | null; role: string };
-type Session = { caseId: string; heldAt: Date; place: string; notes: string };
-type Booking = { visitId: string; residentId: string; topic: string; bookedAt: Date };
 
 export const ruleOfLawResolvers = {
   LegalAdviserKind: { LEGAL_ADVISER: 'legal_adviser', PUBLIC_LAWYER: 'public_lawyer' },
@@ -60,23 +55,3 @@ export const ruleOfLawResolvers = {
   },
   MediationSession: { heldAt: (s: Session) => iso(s.heldAt) },
 };
-
-const groupBy = <T extends Record<K, string>, K extends string>(key: K, fetch: (ids: readonly string[]) => Promise<T[]>) =>
-  new DataLoader<string, T[]>(async (ids) => {
-    const rows = await fetch(ids);
-    return ids.map((id) => rows.filter((r) => r[key] === id));
-  });
-
-export function ruleOfLawLoaders(rol: RuleOfLaw) {
-  return {
-    legalAdviser: byIdLoader((ids) => rol.advisers.advisersByIds(ids)),
-    mediationCase: byIdLoader((ids) => rol.mediation.casesByIds(ids)),
-    mediationParties: groupBy<Party, 'caseId'>('caseId', (ids) => rol.mediation.parties(ids)),
-    mediationSessions: groupBy<Session, 'caseId'>('caseId', (ids) => rol.mediation.sessions(ids)),
-    visitBookings: new DataLoader<string, Booking[] | null>((ids) => rol.visits.bookings(ids)),
-    advisersOfSite: new DataLoader<string, AdviserRow[]>(async (siteIds) => {
-      const rows = await rol.advisers.advisersOfSites(siteIds);
-      return siteIds.map((id) => rows.filter((r) => r.servedSiteId === id));
-    }),
-  };
-}

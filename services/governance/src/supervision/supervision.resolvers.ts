@@ -1,7 +1,5 @@
-import DataLoader from 'dataloader';
-import { byIdLoader } from '@anju/kit';
 import type { GovernanceContext } from '../context';
-import type { FindingAction, FindingRow, FindingTarget, MemberRow, SupervisionService } from './supervision.service';
+import type { FindingAction, FindingRow, FindingTarget, MemberRow } from './supervision.service';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 type Ctx = GovernanceContext;
@@ -41,16 +39,3 @@ export const supervisionResolvers = {
     notice: (f: FindingRow, _: unknown, ctx: Ctx) => (f.targetKind === 'notice' ? ctx.loaders.notice.load(f.targetId) : null),
   },
 };
-
-/** The open findings flagging each list item and notice, one query per page. */
-export function supervisionLoaders(supervision: SupervisionService) {
-  const counts = (kind: FindingTarget) => new DataLoader<string, number>(async (ids) => {
-    const found = await supervision.openCounts(kind, ids);
-    return ids.map((id) => found.get(id) ?? 0);
-  });
-  return {
-    finding: byIdLoader((ids) => supervision.byIds(ids)),
-    openFindingsOfListItem: counts('list_item'),
-    openFindingsOfNotice: counts('notice'),
-  };
-}

@@ -1,7 +1,6 @@
-import DataLoader from 'dataloader';
-import { byGroupLoader, byIdLoader, pageSize } from '@anju/kit';
+import { pageSize } from '@anju/kit';
 import type { GovernanceContext } from '../context';
-import type { AnswerInput, CreateSurveyInput, QuestionRow, SurveyRow, SurveyService } from './survey.service';
+import type { AnswerInput, CreateSurveyInput, QuestionRow, SurveyRow } from './survey.service';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 type Ctx = GovernanceContext;
@@ -44,19 +43,3 @@ export const surveyResolvers = {
     building: (g: { buildingId: string | null }, _: unknown, ctx: Ctx) => (g.buildingId ? ctx.loaders.building.load(g.buildingId) : null),
   },
 };
-
-/** Per-request loaders of surveys: questions, respondent counts and "answered by me" for a page in one query each. */
-export function surveyLoaders(surveys: SurveyService) {
-  return {
-    survey: byIdLoader((ids) => surveys.byIds(ids)),
-    surveyQuestions: byGroupLoader((ids) => surveys.questions(ids), (q) => q.surveyId),
-    surveyRespondents: new DataLoader<string, number | null>(async (ids) => {
-      const counts = await surveys.respondentCounts(ids);
-      return ids.map((id) => (counts ? counts.get(id) ?? 0 : null));
-    }),
-    surveyAnsweredByMe: new DataLoader<string, boolean>(async (ids) => {
-      const mine = await surveys.answeredByMe(ids);
-      return ids.map((id) => mine.has(id));
-    }),
-  };
-}
