@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { EVENTS, eventJobOptions, type EventEnvelope } from '@anju/contracts';
+import { EVENTS, RELAY_BATCH, eventJobOptions, type EventEnvelope } from '@anju/contracts';
 import { loadConfig, platformSettings } from '@anju/kit';
 import { ServiceProcess, TestSystem, seedPlace, until, type Place } from '@anju/testing';
 
@@ -42,6 +42,34 @@ describe('events in batches', () => {
     );
     return r;
   };
+
+  it('a relay round of more events than a job carries goes as jobs of RELAY_BATCH at most, each once', async () => {
+    // 1,200 events committed at once, as an import's INSERT … SELECT writes them: one round of the relay.
+    const events: { id: string; resident_id: string }[] = await sys.sql(
+      `INSERT INTO governance.outbox (id, event, version, payload)
+       SELECT gen_random_uuid(), 'resident.registered', $1, jsonb_build_object(
+                'residentId', gen_random_uuid(), 'householdId', $2::uuid, 'siteId', $3::uuid, 'regionCode', '530102',
+                'labourCapacity', 'full', 'canWorkAway', true, 'wantsWork', true, 'birthYear', 1990)
+         FROM generate_series(1, 1200)
+       RETURNING id, payload->>'residentId' AS resident_id`,
+      [EVENTS['resident.registered'].version, place.householdIds[0], place.siteIds[0]],
+    );
+    await sys.waitForIdle(60_000);
+    const ids = events.map((e) => e.id);
+    const [r] = await sys.sql(
+      `SELECT (SELECT count(*) FROM employment.labour_profile WHERE resident_id = ANY($1::uuid[]))::int AS profiles,
+              (SELECT count(*) FROM employment.inbox WHERE event_id = ANY($2::uuid[]))::int AS inbox`,
+      [events.map((e) => e.resident_id), ids],
+    );
+    expect(r).toEqual({ profiles: 1200, inbox: 1200 });
+    const batches = await sys.sql(
+      `SELECT batch_id::text AS id, count(*)::int AS n FROM governance.outbox WHERE id = ANY($1::uuid[]) GROUP BY 1`,
+      [ids]);
+    expect(batches.map((b) => b.n).sort((a, b) => b - a)).toEqual([RELAY_BATCH, RELAY_BATCH, 1200 - 2 * RELAY_BATCH]);
+    const queue = sys.queue('employment');
+    for (const b of batches) expect((await queue.getJob(b.id))?.data.batch).toHaveLength(b.n);
+    await queue.close();
+  });
 
   it('a poison event inside a batch goes to the dead letters alone; the rest of its batch commits once', async () => {
     const batch = batchOf(6);

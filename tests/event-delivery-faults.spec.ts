@@ -60,8 +60,8 @@ describe('event delivery when things break', () => {
       const { residentId, eventId } = await register(100);
       const queue = sys.queue('employment');
       let jobId: string | undefined;
-      await until(async () => !!(jobId ??= await sys.jobOf('governance', eventId)) && ((await queue.getJob(jobId))?.isActive() ?? false),
-        'the job to be running');
+      await until(async () => !!(jobId ??= await sys.jobOf('governance', eventId))
+        && ((await queue.getJob(jobId))?.isActive() ?? false), 'the job to be running');
       await queue.close();
       await worker.kill('SIGKILL');
       await blocker.query('ROLLBACK');
@@ -71,7 +71,8 @@ describe('event delivery when things break', () => {
       await worker.waitForLog('employment worker running');
       // The new worker finds the dead one's job stalled (its lock expired) and runs it again.
       const q = sys.queue('employment');
-      await until(async () => (await q.getJob(jobId!))?.isCompleted() ?? false, 'the job to complete after restart', 30_000);
+      await until(async () => (await q.getJob(jobId!))?.isCompleted() ?? false, 'the job to complete after restart',
+        30_000);
       await q.close();
       expect(await effectCount(residentId, eventId)).toEqual({ profiles: 1, inbox: 1 });
     } finally {
@@ -109,7 +110,7 @@ describe('event delivery when things break', () => {
     expect(await effectCount(sentThenLost.residentId, sentThenLost.eventId)).toEqual({ profiles: 1, inbox: 1 });
   });
 
-  it('a relay killed after adding its jobs, before marking them sent: its next round, with more events, delivers each once', async () => {
+  it('a relay killed after adding its jobs, before marking them: its next round delivers each event once', async () => {
     await sys.stopComponent('governance-worker');
     const first = await register(400);
     // SHARE lets the relay lock the row FOR UPDATE and add its jobs, and holds the UPDATE that marks it sent.
@@ -122,8 +123,10 @@ describe('event delivery when things break', () => {
     try {
       await relay.waitForLog('governance worker running');
       // The job reached employment (its event applied) while the relay waits to mark the row sent.
-      await until(async () => (await effectCount(first.residentId, first.eventId)).inbox === 1, 'the first send to be consumed');
-      await until(async () => (await sys.sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE outbox%'`))[0].n > 0,
+      await until(async () => (await effectCount(first.residentId, first.eventId)).inbox === 1,
+        'the first send to be consumed');
+      await until(async () => (await sys.sql(`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE outbox%'`))[0].n > 0,
         'the relay to wait to mark it sent');
       await relay.kill('SIGKILL');
     } finally {
@@ -133,11 +136,13 @@ describe('event delivery when things break', () => {
     // The row is unsent again; the next round sends it with a newer one, as one batch.
     const second = await register(401);
     await sys.startWorker('governance');
-    await until(async () => (await effectCount(second.residentId, second.eventId)).inbox === 1, 'the newer event to be delivered', 30_000);
+    await until(async () => (await effectCount(second.residentId, second.eventId)).inbox === 1,
+      'the newer event to be delivered', 30_000);
     await sys.waitForIdle();
     expect(await effectCount(first.residentId, first.eventId)).toEqual({ profiles: 1, inbox: 1 });
     expect(await effectCount(second.residentId, second.eventId)).toEqual({ profiles: 1, inbox: 1 });
-    const batches = await sys.sql(`SELECT DISTINCT batch_id FROM governance.outbox WHERE id = ANY($1::uuid[])`, [[first.eventId, second.eventId]]);
+    const batches = await sys.sql(`SELECT DISTINCT batch_id FROM governance.outbox WHERE id = ANY($1::uuid[])`,
+      [[first.eventId, second.eventId]]);
     expect(batches).toHaveLength(1);
   });
 

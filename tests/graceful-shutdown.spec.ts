@@ -28,8 +28,8 @@ describe('graceful shutdown of a worker', () => {
       const [{ id: eventId }] = await sys.sql(`SELECT id FROM governance.outbox WHERE payload->>'residentId' = $1`, [residentId]);
       const queue = sys.queue('employment');
       let jobId: string | undefined;
-      await until(async () => !!(jobId ??= await sys.jobOf('governance', eventId)) && ((await queue.getJob(jobId))?.isActive() ?? false),
-        'the job to be running');
+      await until(async () => !!(jobId ??= await sys.jobOf('governance', eventId))
+        && ((await queue.getJob(jobId))?.isActive() ?? false), 'the job to be running');
 
       const exited = new Promise<number | null>((resolve) => worker.proc.once('exit', (code) => resolve(code)));
       worker.proc.kill('SIGTERM');

@@ -147,6 +147,8 @@ describe('events when PostgreSQL is down past the retry schedule', () => {
     const queue = sys.queue('employment');
     try {
       const waits = logCounter('dead letters could not be written; the job runs again');
+      // Its attempts fail and are retried (each leaves a failedReason): that is not a job BullMQ failed for good.
+      const resends = logCounter('consumers failed jobs without confirming their events; sending them again');
       const [item] = await register(1);
       // The job is named by the relay's batch once sent: before that the outbox row has no batch yet.
       await until(() => allSent([item.eventId]), 'the relay to send the event');
@@ -161,6 +163,7 @@ describe('events when PostgreSQL is down past the retry schedule', () => {
       expect(((await queue.getJob(jobId))!.returnvalue as JobConfirmation).deadLettered).toBe(1);
       expect(await effects([item], 'labour_profile_broken')).toEqual({ profiles: 0, residents: 0, inbox: 0, dead: 1 });
       await until(async () => (await unsettled([item.eventId])) === 0, 'the relay to settle the batch on the dead letter');
+      expect(resends()).toBe(0);
 
       await sys.sql(`ALTER TABLE employment.labour_profile_broken RENAME TO labour_profile`);
       await replayAll([item.eventId]);

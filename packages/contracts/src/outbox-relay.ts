@@ -165,7 +165,10 @@ export class OutboxRelay {
         // A round serves many traces: its span links to each event's publish rather than joining one.
         await inSpan(relayTracer, 'outbox send', {
           kind: SpanKind.PRODUCER, links: tracingOn() ? linksTo(rows.map((r) => r.traceparent)) : undefined,
-          attributes: { 'messaging.system': 'bullmq', 'messaging.batch.message_count': rows.length, 'messaging.message.id': batches[0].id },
+          attributes: {
+            'messaging.system': 'bullmq', 'messaging.batch.message_count': rows.length,
+            'messaging.message.id': batches[0].id,
+          },
         }, () => this.enqueue(batches));
       } catch (err) {
         failure = err;
@@ -175,7 +178,8 @@ export class OutboxRelay {
         return 0;
       }
       await m.query(
-        `UPDATE outbox o SET sent_at = now(), batch_id = x.batch_id, send_attempts = send_attempts + 1, last_error = NULL,
+        `UPDATE outbox o
+            SET sent_at = now(), batch_id = x.batch_id, send_attempts = send_attempts + 1, last_error = NULL,
                 settled_at = CASE WHEN event = ANY($3) THEN now() END
            FROM unnest($1::uuid[], $2::uuid[]) AS x(id, batch_id)
           WHERE o.id = x.id`,
@@ -247,8 +251,9 @@ export class OutboxRelay {
     for (const b of batches) {
       const services = new Set(b.events.flatMap((e) => EVENTS[e]?.consumers ?? []));
       for (const service of services) {
-        // Every job hash has `timestamp`; finished ones also have `finishedOn`, failed ones `failedReason`.
-        pipeline.hmget(this.queue(service).toKey(b.job), 'timestamp', 'finishedOn', 'failedReason');
+        // Every job hash has `timestamp`; finished ones also `finishedOn`, completed ones `returnvalue`. An attempt
+        // that failed and will be retried also leaves `failedReason`, and a later completion does not clear it.
+        pipeline.hmget(this.queue(service).toKey(b.job), 'timestamp', 'finishedOn', 'failedReason', 'returnvalue');
         checks.push({ job: b.job, service });
       }
     }
@@ -258,16 +263,19 @@ export class OutboxRelay {
     let failed = 0;
     for (const [i, [err, value]] of results.entries()) {
       if (err) throw err;
-      const [timestamp, finishedOn, failedReason] = value as [string | null, string | null, string | null];
+      const [timestamp, finishedOn, failedReason, returnvalue] = value as (string | null)[];
       const { job, service } = checks[i];
       // Completed is confirmed: the consumer finishes a job only when its inbox or dead letters hold
       // each event. Failed is not (BullMQ failed it, e.g. after it stalled too often): send it again.
-      if (failedReason) {
+      // A failedReason alone is not failed: the job is retrying, or completed after a retry (taking
+      // those for failed removed and re-sent them, restarting their attempts, every reconcile).
+      const failedForGood = !!finishedOn && !!failedReason && returnvalue === null;
+      if (failedForGood) {
         await this.queue(service).remove(job);
         failed++;
       }
-      if (!timestamp || failedReason) lost.set(job, (lost.get(job) ?? new Set()).add(service));
-      if (!finishedOn || failedReason) unfinished.add(job);
+      if (!timestamp || failedForGood) lost.set(job, (lost.get(job) ?? new Set()).add(service));
+      if (!finishedOn || failedForGood) unfinished.add(job);
     }
     if (failed) this.opts.logger.warn({ jobs: failed }, 'consumers failed jobs without confirming their events; sending them again');
     let resent = 0;

@@ -257,7 +257,8 @@ export class TestSystem {
    * marked sent (a digest of the batch's event ids, not known before).
    */
   async jobOf(producer: ServiceName, eventId: string): Promise<string | undefined> {
-    const [row] = await this.sql(`SELECT batch_id FROM ${this.schema(producer)}.outbox WHERE id = $1 AND sent_at IS NOT NULL`, [eventId]);
+    const [row] = await this.sql(
+      `SELECT batch_id FROM ${this.schema(producer)}.outbox WHERE id = $1 AND sent_at IS NOT NULL`, [eventId]);
     return row?.batch_id ?? undefined;
   }
 

@@ -104,7 +104,7 @@ async function run(): Promise<void> {
       // A redelivery of events already published (same event id, new job id), as a retry or a re-send would.
       // Sent right behind the originals, so some run concurrently with them.
       const again = batch.slice(0, REDELIVERIES / (EVENTS_TOTAL / PUBLISH_BATCH));
-      // As the relay sends them: one job per RELAY_BATCH events (named here by the first event; the relay uses a digest).
+      // As the relay sends them: one job per RELAY_BATCH events (named by its first event; the relay's is a digest).
       const jobs = [];
       for (let k = 0; k < batch.length; k += RELAY_BATCH) {
         const part = batch.slice(k, k + RELAY_BATCH);

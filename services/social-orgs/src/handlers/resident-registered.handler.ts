@@ -12,7 +12,11 @@ export const residentRegisteredHandler = defineBatchHandler('resident.registered
   await manager.query(
     `INSERT INTO resident_directory (resident_id, household_id, site_id, region_code)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[])
-     ON CONFLICT (resident_id) DO UPDATE SET household_id = EXCLUDED.household_id, site_id = EXCLUDED.site_id, region_code = EXCLUDED.region_code`,
-    [rows.map((r) => r.residentId), rows.map((r) => r.householdId), rows.map((r) => r.siteId), rows.map((r) => r.regionCode)],
+     ON CONFLICT (resident_id) DO UPDATE
+       SET household_id = EXCLUDED.household_id, site_id = EXCLUDED.site_id, region_code = EXCLUDED.region_code`,
+    [
+      rows.map((r) => r.residentId), rows.map((r) => r.householdId), rows.map((r) => r.siteId),
+      rows.map((r) => r.regionCode),
+    ],
   );
 });
