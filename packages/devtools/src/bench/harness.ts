@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig, setting } from '@anju/kit';
+import { deleteQueuePrefix } from '@anju/testing';
 
 /**
  * What every benchmark needs: free ports, its own database, child processes that die with the
@@ -189,6 +190,11 @@ export class Children {
       }),
     );
     process.removeListener('exit', this.killAll);
+    // The children's queues (and the raw-BullMQ floor's, under the same prefix) go with them: a bench leaves
+    // nothing in the shared Redis, as a test file does not.
+    const prefixes = new Set(this.children.map((c) => c.env.QUEUE_PREFIX).filter(Boolean));
+    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    for (const prefix of prefixes) await deleteQueuePrefix(prefix, redisUrl);
   }
 }
 
