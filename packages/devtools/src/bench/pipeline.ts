@@ -220,10 +220,14 @@ async function run(): Promise<void> {
         siteId: homes[0].siteId, regionCode: '530627', name: '基准安置点', latitude: 27.4, longitude: 104.9, plannedHouseholds: 2_000,
       }));
     }
+    // Deadlocks cost a second each (deadlock_timeout) and re-run a batch: counted over the measured phases.
+    const deadlocks = async () => Number((await db.query(
+      `SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()`)).rows[0].deadlocks);
     console.log('warm-up: 300 events…');
     await effects(await publishMany(300), 'warm-up');
     const atRest = snapshot(children);
     const peak = new PeakRss(children);
+    const deadlocksBefore = await deadlocks();
 
     console.log(`burst: ${cfg.BENCH_PIPELINE_EVENTS} events published by ${PUBLISHERS} transactions at a time, one INSERT … SELECT of ${BURST_PER_TRANSACTION} events each…`);
     const publishStart = Date.now();
@@ -243,6 +247,8 @@ async function run(): Promise<void> {
     }), PUBLISHERS);
     const sustained = await effects(sustainedIds, `pipeline, sustained (asked ${rate}/s)`);
     const underLoad = peak.stop();
+    const deadlocksSeen = (await deadlocks()) - deadlocksBefore;
+    console.log(`  deadlocks in the database during the burst and the sustained phase: ${deadlocksSeen}`);
 
     console.log('raw BullMQ: the same burst and the same rate, no-op worker…');
     const rawBurst = await rawBullmq(redis, queuePrefix, config.JOB_CONCURRENCY, 'burst', cfg.BENCH_PIPELINE_EVENTS, 0, 0);
@@ -267,7 +273,7 @@ async function run(): Promise<void> {
     const file = writeReport('pipeline', {
       benchmark: 'pipeline', at: new Date().toISOString(), machine: machine(), database: copy ?? DATABASE, backlog, event: 'resident.registered', consumers: CONSUMERS,
       publishers: PUBLISHERS, burstPerTransaction: BURST_PER_TRANSACTION, burstPublishSeconds, jobConcurrency: config.JOB_CONCURRENCY, sustainedRate: rate,
-      phases: { burst, rawBurst, sustained, rawSustained }, ratio, memoryMiB: { atRest, underLoad },
+      phases: { burst, rawBurst, sustained, rawSustained }, ratio, deadlocks: deadlocksSeen, memoryMiB: { atRest, underLoad },
     });
     console.log(`\nreport: ${path.relative(process.cwd(), file)}`);
     const dead = await Promise.all(CONSUMERS.map(async (c) => (await db.query(`SELECT count(*)::int AS n FROM ${c}.dead_letter`)).rows[0].n as number));

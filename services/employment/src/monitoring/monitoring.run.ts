@@ -112,6 +112,19 @@ export async function checkHouseholds(
             IS DISTINCT FROM (f.site_id, f.region_code, f.grid_id, f.failed, f.members, f.able, f.untrained, f.employed, f.welfare_posts, f.income_sources)`,
     all ? [] : [households],
   );
+  // The writes below each move site_counter rows by trigger (statuses, then closed gaps, then opened ones), each
+  // statement in site order but each on its own sites; an event batch's labour_profile insert moves them too. A
+  // site of a later statement taken meanwhile by a batch that waited on an earlier one's was a deadlock, a second
+  // lost each (deadlock_timeout; 11 in one bench pipeline at province scale, sustained p99 3.4 s): every site this
+  // check writes is taken here first, in one statement, in site order.
+  await qx('counterLock', 'counter-lock',
+    `SELECT 1 FROM site_counter WHERE site_id IN (
+       SELECT site_id FROM changed_verdict
+        UNION SELECT s.site_id FROM household_status s WHERE s.household_id IN (SELECT household_id FROM changed_verdict)
+        UNION SELECT g.site_id FROM household_gap g
+               WHERE g.closed_on IS NULL AND g.household_id IN (SELECT household_id FROM changed_verdict))
+     ORDER BY site_id FOR UPDATE`,
+  );
   // No other writer of these statuses runs meanwhile (the monitoring locks): new ones are plain inserts, in key order.
   const [{ n: inserted }] = await qx('statusWrite', 'status-insert',
     `WITH ins AS (
