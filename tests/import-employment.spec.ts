@@ -1,6 +1,6 @@
 import {
-  REGISTER_RESIDENT, TestSystem, csvFile, dataOf, fileRequest, nationalId, residentInput, rootOf, seedPlace, sheetRows, tokenFor, waitForServiceImport,
-  withWrongCheckDigit, xlsxFile, type Place,
+  REGISTER_RESIDENT, TestSystem, csvFile, dataOf, fileRequest, importSheet, nationalId, residentInput, rootOf,
+  seedOtherCounty, seedPlace, sheetRows, tokenFor, withWrongCheckDigit, xlsxFile, type Place,
 } from '@anju/testing';
 
 /**
@@ -34,11 +34,9 @@ describe('importing employment records and land', () => {
     jobs: await count('employment_record'), land: await count('land_asset'), outbox: await count('outbox'), filled: await count('job_posting WHERE filled > 0'),
   });
 
-  async function importFile(kind: string, bytes: Buffer, fileName: string, mode: string, token = county) {
-    const up = await fileRequest(root, `/files/employment/imports/${kind}?mode=${mode}&fileName=${encodeURIComponent(fileName)}`, { token, body: bytes });
-    if (up.status !== 200) return { refused: up.json?.errors?.[0]?.extensions?.reason ?? up.json?.errors?.[0]?.extensions?.code, status: up.status };
-    const job = await waitForServiceImport(root, 'employment', up.json!.id!, token);
-    expect(job.failure).toBeNull();
+  async function importFile(kind: string, bytes: Buffer, name: string, mode: string, token = county) {
+    const job = await importSheet(root, 'employment', kind, { bytes, name }, mode, token);
+    expect(job.failure ?? null).toBeNull();
     return job;
   }
 
@@ -51,12 +49,7 @@ describe('importing employment records and land', () => {
     for (const [householdId, nationalIdOf, name, relationToHead] of [[h1, WANG, '王大', 'HEAD'], [h1, LI, '李花', 'SPOUSE'], [h2, ZHAO, '赵二', 'HEAD']]) {
       dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(householdId, 1, { nationalId: nationalIdOf, name, relationToHead }) }, place.provinceToken));
     }
-    dataOf(await sys.query(`mutation($i: RegisterRegionInput!) { registerRegion(input: $i) { code } }`, { i: { code: '530103', name: '盘龙区' } }, place.provinceToken));
-    const siteB = dataOf(await sys.query<{ registerSite: { id: string } }>(`mutation($i: RegisterSiteInput!) { registerSite(input: $i) { id } }`,
-      { i: { regionCode: '530103', name: '盘龙家园', address: '盘龙区1号', latitude: 25.1, longitude: 102.7, plannedHouseholds: 100 } }, place.provinceToken)).registerSite.id;
-    const hB = dataOf(await sys.query<{ registerHousehold: { id: string } }>(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`,
-      { i: { siteId: siteB, householdNumber: 'PL-1', address: '1栋1单元101' } }, place.provinceToken)).registerHousehold.id;
-    dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(hB, 1, { nationalId: YANG, name: '杨六', relationToHead: 'HEAD' }) }, place.provinceToken));
+    await seedOtherCounty(sys, place.provinceToken, { nationalId: YANG, name: '杨六' });
     // A workshop at 安置点1 (李花's), a public-welfare post of one place at 安置点2 (赵二's).
     dataOf(await sys.query(`mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }`,
       { i: { name: '安居扶贫车间', kind: 'POVERTY_WORKSHOP', siteId: place.siteIds[0] } }, place.provinceToken));

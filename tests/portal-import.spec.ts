@@ -66,7 +66,8 @@ describe('the portal import page', () => {
     const page = await importPage();
     expect(await text(page, '[data-import-page] h1')).toContain('数据导入');
     expect(await page.$$eval('[data-import-kind] option', (os) => os.map((o) => [o.getAttribute('value'), o.textContent])))
-      .toEqual([['households', '户籍花名册（户及家庭成员）'], ['employment', '就业信息'], ['land', '三块地'], ['trainings', '培训信息']]);
+      .toEqual([['households', '户籍花名册（户及家庭成员）'], ['employment', '就业信息'], ['land', '三块地'], ['trainings', '培训信息'],
+        ['volunteers', '志愿者']]);
     await page.select('[data-import-kind]', 'households');
     const input = await page.$('[data-import-file]');
     await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(file);

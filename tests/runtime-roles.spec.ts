@@ -149,7 +149,12 @@ describe('runtime roles', () => {
   });
 
   it('in production a service refuses to run as the owner, and runs as its own login without the owner URL', async () => {
-    const production = { ...sys.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', MATCHING_PORT: '0', ...(await generateSigningKeys('roles')) };
+    // Matching's volunteer import: the hash key and the upload key (without them it would not start, as employment's).
+    const production = {
+      ...sys.env, NODE_ENV: 'production', LOG_LEVEL: 'silent', MATCHING_PORT: '0',
+      ...(await generateSigningKeys('roles')),
+      PII_HASH_KEY: 'cd'.repeat(32), UPLOAD_SEALING_KEY: 'ef'.repeat(32),
+    };
     delete (production as Record<string, string>).AUTH_PRIVATE_KEY;
     await expect(matching.startApi(matching.loadConfig({ ...production, DATABASE_URL: sys.db.url }))).rejects.toThrow(/must log in as its own login \(matching_app\)/);
     const api = await matching.startApi(matching.loadConfig({ ...production, DATABASE_URL: serviceLoginUrl(sys.db.url, 'matching_app') }));

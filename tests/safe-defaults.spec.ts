@@ -6,11 +6,11 @@ import { REPO_ROOT } from '@anju/testing';
 import { API_NODE_OPTIONS, IMPORT_WORKER_NODE_OPTIONS } from '../packages/devtools/src/bench/harness';
 
 /** The processes that import spreadsheets: they seal the uploaded sheet with UPLOAD_SEALING_KEY. */
-const SHEET_IMPORTERS = ['governance-api', 'governance-imports', 'employment-api'];
+const SHEET_IMPORTERS = ['governance-api', 'governance-imports', 'employment-api', 'matching-api'];
 /** The processes that seal and open ID numbers: governance's subgraph and its import worker, no other. */
 const ID_SEALERS = ['governance-api', 'governance-imports'];
-/** The processes that find residents by the keyed hash of an ID number: the sealers, and employment's imports. */
-const ID_HASHERS = [...ID_SEALERS, 'employment-api'];
+/** The processes that find residents by the keyed hash of an ID number: the sealers, employment's and matching's. */
+const ID_HASHERS = [...ID_SEALERS, 'employment-api', 'matching-api'];
 
 /**
  * Safe defaults (issue 14, item 7): what ships must be safe when nobody sets anything. A process

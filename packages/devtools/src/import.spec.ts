@@ -10,6 +10,7 @@ describe('pnpm run import', () => {
     expect(() => parseImportArgs(['households', 'a.csv', '--fast'])).toThrow(/unknown flag/);
     expect(parseImportArgs(['land', 'a.csv'])).toMatchObject({ kind: 'land' });
     expect(parseImportArgs(['trainings', 'a.xlsx'])).toMatchObject({ kind: 'trainings' });
+    expect(parseImportArgs(['volunteers', 'a.csv'])).toMatchObject({ kind: 'volunteers' });
     expect(() => parseImportArgs(['pets', 'a.csv'])).toThrow(/no import of pets/);
   });
 

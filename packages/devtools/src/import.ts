@@ -13,7 +13,8 @@ import { ConfigError, loadConfig, setting } from '@anju/kit';
 export const IMPORT_USAGE = `Usage: pnpm run import <kind> <file> [--mode dry-run|all-or-nothing|valid-rows] [--report <path>]
 
 Kinds: households (户籍花名册: households with their residents), employment (就业信息: residents' jobs),
-  land (三块地: households' land), trainings (培训信息: residents' skills trainings).
+  land (三块地: households' land), trainings (培训信息: residents' skills trainings),
+  volunteers (志愿者: volunteers, residents or not, at their home sites).
   --mode     dry-run: check every row, write nothing; all-or-nothing (default): write every row or none;
              valid-rows: write the households whose rows are all good
   --report   where to save the report (.xlsx; default: <file>.report.xlsx)
@@ -30,6 +31,7 @@ export interface ImportArgs { kind: string; file: string; mode: string; report?:
 /** The service that imports each kind (the gateway forwards /files/<service>/… to it). */
 export const IMPORT_SERVICES: Readonly<Record<string, string>> = {
   households: 'governance', employment: 'employment', land: 'employment', trainings: 'employment',
+  volunteers: 'matching',
 };
 
 export function parseImportArgs(argv: readonly string[]): ImportArgs | 'help' {

@@ -51,3 +51,17 @@ export async function waitForServiceImport(root: string, service: string, id: st
   }
   throw new Error(`import job ${id} did not finish in time`);
 }
+
+/**
+ * Uploads a sheet to a service's import (`/files/<service>/imports/<kind>`) as the portal does and
+ * waits for its job; a file refused whole answers `{ refused: reason, status }` instead.
+ */
+export async function importSheet(
+  root: string, service: string, kind: string, file: { bytes: Buffer; name: string }, mode: string, token: string,
+): Promise<Record<string, any>> {
+  const path = `/files/${service}/imports/${kind}?mode=${mode}&fileName=${encodeURIComponent(file.name)}`;
+  const up = await fileRequest(root, path, { token, body: file.bytes });
+  const problem = up.json?.errors?.[0]?.extensions;
+  if (up.status !== 200) return { refused: problem?.reason ?? problem?.code, status: up.status };
+  return waitForServiceImport(root, service, up.json!.id!, token);
+}

@@ -57,3 +57,25 @@ export function residentInput(householdId: string, sequence: number, overrides: 
     ...overrides,
   };
 }
+
+/**
+ * A second county, 盘龙区 (530103), with one site (盘龙家园) and one household whose head is `head`,
+ * registered by the province: what another county's clerk may see, for tests of scope.
+ */
+export async function seedOtherCounty(
+  sys: TestSystem, provinceToken: string, head: { nationalId: string; name: string },
+): Promise<{ siteId: string; householdId: string }> {
+  dataOf(await sys.query(`mutation($i: RegisterRegionInput!) { registerRegion(input: $i) { code } }`,
+    { i: { code: '530103', name: '盘龙区' } }, provinceToken));
+  const site = {
+    regionCode: '530103', name: '盘龙家园', address: '盘龙区1号', latitude: 25.1, longitude: 102.7, plannedHouseholds: 100,
+  };
+  const siteId = dataOf(await sys.query<{ registerSite: { id: string } }>(
+    `mutation($i: RegisterSiteInput!) { registerSite(input: $i) { id } }`, { i: site }, provinceToken)).registerSite.id;
+  const householdId = dataOf(await sys.query<{ registerHousehold: { id: string } }>(
+    `mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`,
+    { i: { siteId, householdNumber: 'PL-1', address: '1栋1单元101' } }, provinceToken)).registerHousehold.id;
+  const resident = residentInput(householdId, 1, { ...head, relationToHead: 'HEAD' });
+  dataOf(await sys.query(REGISTER_RESIDENT, { i: resident }, provinceToken));
+  return { siteId, householdId };
+}

@@ -6,7 +6,8 @@ import { InputError, NotFoundError } from '../errors';
 import { isUuid } from '../ids';
 import type { Lifecycle } from '../lifecycle';
 import type { Logger } from '../logger';
-import type { UploadSealer } from '../personal-data';
+import type { Clock } from '../clock';
+import type { LookupHasher, UploadSealer } from '../personal-data';
 import { createRedis } from '../redis';
 import { runWithRequestId } from '../request-context';
 import { attachment, type FileRoute } from '../spreadsheet/file-routes';
@@ -55,6 +56,21 @@ export const IMPORT_ROLES: readonly Role[] = ['province', 'county', 'site_office
 const COLUMNS = `id, kind, mode, status, file_name AS "fileName", total, rows_checked AS "rowsChecked", rows_written AS "rowsWritten",
   created_count AS created, updated_count AS updated, unchanged_count AS unchanged, error_count AS "errorCount", errors, failure,
   report_sealed IS NOT NULL AS "hasReport", created_at AS "createdAt", finished_at AS "finishedAt"`;
+
+/**
+ * What a service's imports are built from: its data source, the keys of its imports (the hash key
+ * finds residents by ID number; the upload key seals sheets), its clock, the file limits and its runtime.
+ */
+export interface ImportDeps {
+  db: DataSource;
+  hasher: LookupHasher;
+  sealer: UploadSealer;
+  clock: Clock;
+  limits: SpreadsheetLimits;
+  config: PlatformConfig;
+  logger: Logger;
+  lifecycle: Lifecycle;
+}
 
 export interface ImportJobsOptions {
   /** The service that owns the jobs (its schema holds `import_job`; the gateway forwards /files/<service>/…). */

@@ -8,6 +8,7 @@ const KINDS = [
   { kind: 'employment', service: 'employment', label: '就业信息' },
   { kind: 'land', service: 'employment', label: '三块地' },
   { kind: 'trainings', service: 'employment', label: '培训信息' },
+  { kind: 'volunteers', service: 'matching', label: '志愿者' },
 ] as const;
 type Kind = (typeof KINDS)[number];
 

@@ -1,8 +1,4 @@
-import type { DataSource } from 'typeorm';
-import {
-  ImportJobs, type Clock, type Lifecycle, type Logger, type LookupHasher, type PlatformConfig, type SpreadsheetLimits,
-  type UploadSealer,
-} from '@anju/kit';
+import { ImportJobs, type ImportDeps } from '@anju/kit';
 import { EMPLOYMENT_COLUMNS, EMPLOYMENT_TEMPLATE, EmploymentImport } from './employment-import';
 import { LAND_COLUMNS, LAND_TEMPLATE, LandImport } from './land-import';
 import { TRAINING_COLUMNS, TRAINING_TEMPLATE, TrainingImport } from './training-import';
@@ -15,10 +11,7 @@ export const EMPLOYMENT_IMPORT_QUEUE = 'employment.imports';
  * process, which holds the upload key to seal the uploaded sheet and governance's hash key to find
  * residents by ID number, but not the key that opens ID numbers.
  */
-export function employmentImports(deps: {
-  db: DataSource; hasher: LookupHasher; sealer: UploadSealer; clock: Clock; limits: SpreadsheetLimits;
-  config: PlatformConfig; logger: Logger; lifecycle: Lifecycle;
-}): ImportJobs {
+export function employmentImports(deps: ImportDeps): ImportJobs {
   const { db, hasher, clock, limits } = deps;
   return new ImportJobs({
     ...deps, service: 'employment', queue: EMPLOYMENT_IMPORT_QUEUE, consume: true,
