@@ -5,7 +5,7 @@ import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheContr
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import {
-  Lifecycle, ProcessMetrics, assertProductionSafe, startHealthServer, createLogger, currentRequestId, rateLimits, listen, mountHealth, operationLogPlugin, queryLimits,
+  Lifecycle, ProcessMetrics, assertProductionSafe, startHealthServer, createLogger, currentRequestId, jsonBody, rateLimits, listen, mountHealth, operationLogPlugin, queryLimits,
   runMain, serverSpanMiddleware, startTracing, tracingPlugins, verifyBearerCached, type DestinationStream, type Logger, type Principal, type ReadinessCheck,
 } from '@anju/kit';
 import { loadGatewayConfig, type GatewayConfig } from './config';
@@ -15,7 +15,7 @@ import { SubgraphDataSource, subgraphFetchMetrics, type GatewayContext } from '.
 import { formatGatewayError } from './errors';
 import { ResponseCache, cacheLookup, responseCachePlugin, type CacheNote } from './response-cache';
 import { listenForCacheInvalidation } from './cache-invalidation';
-import { bodyErrorHandler, corsMiddleware, jsonBody, requestIdMiddleware } from './http';
+import { bodyErrorHandler, corsMiddleware, requestIdMiddleware } from './http';
 import { mountPortal, safelistMiddleware } from './portal';
 import { mountFileForwarding } from './files';
 

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createLogger } from '@anju/kit';
-import { bodyErrorHandler, bodyErrorResponse, corsHeaders, jsonBody, parseStrictJson } from '../src/http';
+import { createLogger, jsonBody, parseStrictJson } from '@anju/kit';
+import { bodyErrorHandler, bodyErrorResponse, corsHeaders } from '../src/http';
 import { subgraphUrl } from '../src/server';
 import { loadGatewayConfig } from '../src/config';
 

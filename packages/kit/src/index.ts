@@ -12,6 +12,7 @@ export * from './database';
 export * from './redis';
 export * from './lifecycle';
 export * from './health';
+export * from './json-body';
 export * from './metrics';
 export * from './queue-board';
 export * from './graphql-errors';

@@ -22,6 +22,7 @@ import { mountFileRoutes, type FileRoute } from './spreadsheet/file-routes';
 import type { ProcessMetrics } from './metrics';
 import { auditGuardPlugin } from './audit';
 import { serverSpanMiddleware, tracingPlugins } from './tracing';
+import { jsonBody } from './json-body';
 
 /** What every resolver gets: the verified caller, the request id, a logger bound to it and the process's clock. */
 export interface RequestBase {
@@ -55,6 +56,9 @@ export interface SubgraphOptions<Ctx extends RequestBase> {
   /** Whether a request wrote an audit row (its service's `audit_log`): every answered mutation must have. */
   hasAuditRow?: (requestId: string) => Promise<boolean>;
 }
+
+/** What a subgraph reads of one request body: express.json's '2mb', as before. */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
 
 export interface RunningHttp {
   url: string;
@@ -109,7 +113,8 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
   if (opts.fileRoutes?.length) mountFileRoutes(app, opts.fileRoutes, { config, logger, clock: opts.clock, rates });
   app.use(
     '/graphql',
-    express.json({ limit: '2mb' }),
+    // The gateway's operations, read without body-parser's machinery (json-body.ts); anything else as express.json.
+    jsonBody(MAX_BODY_BYTES),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const principal = await verifyBearerCached(req.header('authorization'), config);
