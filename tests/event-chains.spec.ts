@@ -185,8 +185,14 @@ describe('event chains of the catalog, producer to consumer', () => {
     const { residentId } = await newResident();
     dataOf(await sys.query(`mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) { id } }`,
       { id: residentId, i: { movedOutOn: shanghaiDay(-800), reason: '随子女迁往昆明' } }, n.officer));
+    const hashed = () => sys.sql(
+      `SELECT national_id_hash IS NOT NULL AS kept FROM matching.resident_directory WHERE resident_id = $1`, [residentId]);
+    await sys.waitForIdle();
+    expect(await hashed()).toEqual([{ kept: true }]);
     expect(await sys.runTask('governance', 'resident.erase-moved-out')).toBe(1);
     await delivered('resident.personal_data_erased', { residentId, erasedOn: shanghaiDay(0) });
+    // Matching's directory drops the keyed hash of the ID number with governance: no volunteer sheet finds them by it.
+    expect(await hashed()).toEqual([{ kept: false }]);
   });
 
   chain('activity.attended', async () => {
