@@ -25,7 +25,7 @@ const settings = {
   BENCH_PIPELINE_LOAD: setting.int(60, '`pnpm bench pipeline`: the sustained rate, in percent of the burst throughput measured', 1, 200),
   BENCH_PIPELINE_RATE: setting.int(0, '`pnpm bench pipeline`: the sustained rate in events/s (0: BENCH_PIPELINE_LOAD of the burst)', 0),
   BENCH_PIPELINE_WORKER_NODE_OPTIONS: setting.optionalString(
-    '`pnpm bench pipeline`: V8 flags of the four workers (e.g. a bounded heap, as the APIs have); none: the default heap'),
+    '`pnpm bench pipeline`: V8 flags of the four workers (a bounded heap, as the APIs have); none: V8\'s default heap'),
   ...seededDataSettings,
 };
 const DATABASE = 'anju_bench_pipeline';
@@ -99,7 +99,8 @@ async function run(): Promise<void> {
       const port = await freePort();
       const healthPort = `${s.toUpperCase().replace(/-/g, '_')}_WORKER_HEALTH_PORT`;
       children.start(`${s}-worker`, `services/${s}/src/worker.ts`,
-        { ...env, ...serviceDatabaseEnv(databaseUrl, s), [healthPort]: String(port) }, cfg.BENCH_PIPELINE_WORKER_NODE_OPTIONS ?? '');
+        { ...env, ...serviceDatabaseEnv(databaseUrl, s), [healthPort]: String(port) },
+        cfg.BENCH_PIPELINE_WORKER_NODE_OPTIONS ?? '');
       // A province copy migrates at start: on a loaded machine that takes minutes.
       await waitForOk(`http://127.0.0.1:${port}/ready`, children, 300_000);
     }
