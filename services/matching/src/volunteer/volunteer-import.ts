@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import {
   ImportRaceError, NATIONAL_ID_PROBLEMS, SheetImport, auditImported, batches, codeOf, coversPlace, isMobilePhone,
@@ -266,24 +267,23 @@ export class VolunteerImport extends SheetImport<VolunteerSheetKey, Row> {
     return this.db.transaction(async (m) => {
       let written = 0;
       for (const part of batches(rows.filter((r) => r.outcome === 'create'))) {
-        const made: { id: string }[] = await m.query(
+        // Ids made here, so each row knows its volunteer without relying on the order RETURNING gives.
+        for (const r of part) r.existingId = randomUUID();
+        await m.query(
           `INSERT INTO volunteer
-             (display_name, resident_id, contact_hash, home_site_id, region_code, skills, languages, weekly_hours)
-           SELECT n, rid, ch, s, rc, ARRAY(SELECT jsonb_array_elements_text(sk)),
+             (id, display_name, resident_id, contact_hash, home_site_id, region_code, skills, languages, weekly_hours)
+           SELECT id, n, rid, ch, s, rc, ARRAY(SELECT jsonb_array_elements_text(sk)),
                   ARRAY(SELECT jsonb_array_elements_text(la)), h
-             FROM unnest($1::text[], $2::uuid[], $3::bytea[], $4::uuid[], $5::varchar[], $6::jsonb[], $7::jsonb[],
-                         $8::numeric[])
-               WITH ORDINALITY AS t(n, rid, ch, s, rc, sk, la, h, i) ORDER BY i
-           RETURNING id`,
-          [part.map((r) => r.name), part.map((r) => r.residentId ?? null), part.map((r) => r.contactHash ?? null),
-            ...facts(part)],
+             FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::bytea[], $5::uuid[], $6::varchar[], $7::jsonb[],
+                         $8::jsonb[], $9::numeric[]) AS t(id, n, rid, ch, s, rc, sk, la, h)`,
+          [part.map((r) => r.existingId), part.map((r) => r.name), part.map((r) => r.residentId ?? null),
+            part.map((r) => r.contactHash ?? null), ...facts(part)],
         ).catch((err: { code?: string }) => {
           // Registered meanwhile (another import, registerVolunteer): nothing is written.
           if (err.code === '23505') throw new ImportRaceError();
           throw err;
         });
-        part.forEach((r, i) => (r.existingId = made[i].id));
-        await auditImported(m, p, 'volunteer.register', 'volunteer', audited, [made.map((x) => x.id)], jobId);
+        await auditImported(m, p, 'volunteer.register', 'volunteer', audited, [part.map((r) => r.existingId)], jobId);
         written += part.length;
         await progress.written(written);
       }
