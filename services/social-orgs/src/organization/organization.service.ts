@@ -29,11 +29,14 @@ export class OrganizationService {
     const n = s.params.length;
     // One round trip: the count runs over every organization in scope (a province has a few
     // hundred, 8 pages), before the cursor cuts the page; a page past the end still has its row.
+    // The scope is tested once (materialized): paging by the name index tested it again on every
+    // row it passed, a heap visit each — a county with 5 of the province's 354 read 344 buffers, now 8.
     const rows: (OrganizationRow & { totalCount: number })[] = await this.db.query(
-      `SELECT p.*, t.total AS "totalCount"
-         FROM (SELECT count(*)::int AS total FROM organization o WHERE ${s.sql}) t
-         LEFT JOIN LATERAL (SELECT ${COLUMNS} FROM organization o
-           WHERE ${s.sql} AND ($${n + 1}::text IS NULL OR o.name > $${n + 1}) ORDER BY o.name LIMIT $${n + 2}) p ON true`,
+      `WITH in_scope AS MATERIALIZED (SELECT ${COLUMNS} FROM organization o WHERE ${s.sql})
+       SELECT p.*, t.total AS "totalCount"
+         FROM (SELECT count(*)::int AS total FROM in_scope) t
+         LEFT JOIN LATERAL (SELECT * FROM in_scope o
+           WHERE $${n + 1}::text IS NULL OR o.name > $${n + 1} ORDER BY o.name LIMIT $${n + 2}) p ON true`,
       [...s.params, after ?? null, limit + 1],
     );
     const count = rows[0]?.totalCount ?? 0;
