@@ -186,13 +186,16 @@ describe('event chains of the catalog, producer to consumer', () => {
     dataOf(await sys.query(`mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) { id } }`,
       { id: residentId, i: { movedOutOn: shanghaiDay(-800), reason: '随子女迁往昆明' } }, n.officer));
     const hashed = () => sys.sql(
-      `SELECT national_id_hash IS NOT NULL AS kept FROM matching.resident_directory WHERE resident_id = $1`, [residentId]);
+      `SELECT (SELECT national_id_hash IS NOT NULL FROM matching.resident_directory WHERE resident_id = $1) AS matching,
+              (SELECT national_id_hash IS NOT NULL FROM employment.labour_profile WHERE resident_id = $1) AS employment`,
+      [residentId]);
     await sys.waitForIdle();
-    expect(await hashed()).toEqual([{ kept: true }]);
+    expect(await hashed()).toEqual([{ matching: true, employment: true }]);
     expect(await sys.runTask('governance', 'resident.erase-moved-out')).toBe(1);
     await delivered('resident.personal_data_erased', { residentId, erasedOn: shanghaiDay(0) });
-    // Matching's directory drops the keyed hash of the ID number with governance: no volunteer sheet finds them by it.
-    expect(await hashed()).toEqual([{ kept: false }]);
+    // Matching's directory and employment's labour profile drop the keyed hash of the ID number with governance:
+    // no volunteer, job, land or training sheet finds them by it.
+    expect(await hashed()).toEqual([{ matching: false, employment: false }]);
   });
 
   chain('activity.attended', async () => {
