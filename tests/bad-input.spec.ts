@@ -1,7 +1,12 @@
 import { SignJWT, importJWK, type JWK } from 'jose';
 import { DEV_PRIVATE_JWK, cursor } from '@anju/kit';
 import {
-  REGISTER_RESIDENT, TestSystem, residentInput, seedPlace, type GraphQLResponse, type Place,
+  REGISTER_RESIDENT,
+  TestSystem,
+  residentInput,
+  seedPlace,
+  type GraphQLResponse,
+  type Place,
 } from '@anju/testing';
 
 type Service = 'governance' | 'employment' | 'social-orgs' | 'matching';
@@ -49,9 +54,12 @@ describe('bad input is refused before it reaches the database', () => {
     const input = residentInput(place.householdIds[0], 1, { name: '张\u0000三' });
     await expectRefused('governance', REGISTER_RESIDENT, { i: input }, 'BAD_USER_INPUT', 'input.name');
     await expectRefused('governance', SITE_RESIDENTS, { s: place.siteIds[0], q: '\u0000' }, 'BAD_USER_INPUT', 'search');
-    const entities = await sys.direct('governance',
+    const entities = await sys.direct(
+      'governance',
       'query($r: [_Any!]!) { _entities(representations: $r) { ... on Resident { id } } }',
-      { r: [{ __typename: 'Resident', id: 'a\u0000b' }] }, place.provinceToken);
+      { r: [{ __typename: 'Resident', id: 'a\u0000b' }] },
+      place.provinceToken,
+    );
     expectError(entities, 'BAD_USER_INPUT', 'representations[0].id');
     const [{ n }] = await sys.sql(`SELECT count(*)::int AS n FROM governance.resident`);
     expect(n).toBe(0);
@@ -80,8 +88,11 @@ describe('bad input is refused before it reaches the database', () => {
     // Signed with the (development) issuer's key, as the issuer would: the kit's mintToken refuses such claims.
     const jwk = JSON.parse(DEV_PRIVATE_JWK) as JWK;
     const token = await new SignJWT({ role: 'site_officer', sites: ["x' OR '1'='1"] })
-      .setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid }).setSubject('intruder')
-      .setIssuer('anju').setAudience('anju-api').setExpirationTime('5m')
+      .setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid })
+      .setSubject('intruder')
+      .setIssuer('anju')
+      .setAudience('anju-api')
+      .setExpirationTime('5m')
       .sign(await importJWK(jwk, 'EdDSA'));
     for (const res of await both('governance', SITE_RESIDENTS, { s: place.siteIds[0] }, token)) {
       expectError(res, 'UNAUTHENTICATED', 'token.sites[0]');

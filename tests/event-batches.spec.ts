@@ -13,24 +13,42 @@ describe('events in batches', () => {
   let place: Place;
 
   beforeAll(async () => {
-    sys = await TestSystem.start({ label: 'batches', workers: ['governance', 'employment'], env: { JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '50', JOB_LOCK_MS: '1500' } });
+    sys = await TestSystem.start({
+      label: 'batches',
+      workers: ['governance', 'employment'],
+      env: { JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '50', JOB_LOCK_MS: '1500' },
+    });
     place = await seedPlace(sys, 1);
     await sys.waitForIdle();
   });
   afterAll(() => sys?.stop());
 
   /** A batch of resident.registered events as the relay sends them: one job (named here by its first event). */
-  const batchOf = (n: number) => Array.from({ length: n }, (): EventEnvelope<'resident.registered'> => ({
-    id: randomUUID(), name: 'resident.registered', version: EVENTS['resident.registered'].version, producer: 'governance',
-    occurredAt: new Date().toISOString(),
-    payload: {
-      residentId: randomUUID(), householdId: place.householdIds[0], siteId: place.siteIds[0], regionCode: '530102',
-      labourCapacity: 'full', canWorkAway: true, wantsWork: true, birthYear: 1990,
-    },
-  }));
+  const batchOf = (n: number) =>
+    Array.from({ length: n }, (): EventEnvelope<'resident.registered'> => ({
+      id: randomUUID(),
+      name: 'resident.registered',
+      version: EVENTS['resident.registered'].version,
+      producer: 'governance',
+      occurredAt: new Date().toISOString(),
+      payload: {
+        residentId: randomUUID(),
+        householdId: place.householdIds[0],
+        siteId: place.siteIds[0],
+        regionCode: '530102',
+        labourCapacity: 'full',
+        canWorkAway: true,
+        wantsWork: true,
+        birthYear: 1990,
+      },
+    }));
   const send = async (batch: EventEnvelope[]) => {
     const queue = sys.queue('employment');
-    await queue.add('events', { batch }, { ...eventJobOptions(loadConfig(platformSettings, sys.env)), jobId: batch[0].id });
+    await queue.add(
+      'events',
+      { batch },
+      { ...eventJobOptions(loadConfig(platformSettings, sys.env)), jobId: batch[0].id },
+    );
     return queue;
   };
   const effects = async (batch: EventEnvelope<'resident.registered'>[]) => {
@@ -64,7 +82,8 @@ describe('events in batches', () => {
     expect(r).toEqual({ profiles: 1200, inbox: 1200 });
     const batches = await sys.sql(
       `SELECT batch_id::text AS id, count(*)::int AS n FROM governance.outbox WHERE id = ANY($1::uuid[]) GROUP BY 1`,
-      [ids]);
+      [ids],
+    );
     expect(batches.map((b) => b.n).sort((a, b) => b - a)).toEqual([RELAY_BATCH, RELAY_BATCH, 1200 - 2 * RELAY_BATCH]);
     const queue = sys.queue('employment');
     for (const b of batches) expect((await queue.getJob(b.id))?.data.batch).toHaveLength(b.n);
@@ -77,7 +96,9 @@ describe('events in batches', () => {
     // The poison: this resident's insert fails in the database, every time.
     await sys.sql(`CREATE FUNCTION employment.poison() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN IF NEW.resident_id = '${poison.payload.residentId}' THEN RAISE EXCEPTION 'poisoned resident'; END IF; RETURN NEW; END $$`);
-    await sys.sql(`CREATE TRIGGER poison BEFORE INSERT ON employment.labour_profile FOR EACH ROW EXECUTE FUNCTION employment.poison()`);
+    await sys.sql(
+      `CREATE TRIGGER poison BEFORE INSERT ON employment.labour_profile FOR EACH ROW EXECUTE FUNCTION employment.poison()`,
+    );
     // And one that can never be understood: a version the contract does not know.
     const unknownVersion = { ...batch[4], version: 99 };
     batch[4] = unknownVersion as never;
@@ -87,9 +108,14 @@ describe('events in batches', () => {
       await sys.waitForIdle();
       await queue.close();
       expect(await effects(batch)).toEqual({ profiles: 4, inbox: 4, dead: 2 });
-      const dead = await sys.sql(`SELECT event_id, error FROM employment.dead_letter WHERE event_id = ANY($1::uuid[]) ORDER BY error`, [[poison.id, unknownVersion.id]]);
+      const dead = await sys.sql(
+        `SELECT event_id, error FROM employment.dead_letter WHERE event_id = ANY($1::uuid[]) ORDER BY error`,
+        [[poison.id, unknownVersion.id]],
+      );
       expect(dead.map((d) => d.event_id).sort()).toEqual([poison.id, unknownVersion.id].sort());
-      expect(dead.map((d) => d.error).join(' ')).toMatch(/poisoned resident.*version 99|version 99.*poisoned resident/s);
+      expect(dead.map((d) => d.error).join(' ')).toMatch(
+        /poisoned resident.*version 99|version 99.*poisoned resident/s,
+      );
       // Delivered again (a re-send after Redis lost it): nothing more happens.
       const again = sys.queue('employment');
       await again.add('events', { batch }, { jobId: `${batch[0].id}.again` });
@@ -116,15 +142,26 @@ describe('events in batches', () => {
     try {
       const queue = await send(batch);
       await until(async () => (await queue.getJob(batch[0].id))?.isActive() ?? false, 'the batch to be running');
-      await until(async () => (await sys.sql(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%labour_profile%'`))[0].n > 0,
-        'the batch to wait inside its transaction');
+      await until(
+        async () =>
+          (
+            await sys.sql(
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%labour_profile%'`,
+            )
+          )[0].n > 0,
+        'the batch to wait inside its transaction',
+      );
       await worker.kill('SIGKILL');
       await blocker.query('ROLLBACK');
       expect(await effects(batch)).toEqual({ profiles: 0, inbox: 0, dead: 0 });
 
       worker = ServiceProcess.start('employment', 'worker', env);
       await worker.waitForLog('employment worker running');
-      await until(async () => (await queue.getJob(batch[0].id))?.isCompleted() ?? false, 'the batch to complete after restart', 30_000);
+      await until(
+        async () => (await queue.getJob(batch[0].id))?.isCompleted() ?? false,
+        'the batch to complete after restart',
+        30_000,
+      );
       await queue.close();
       expect(await effects(batch)).toEqual({ profiles: 5, inbox: 5, dead: 0 });
     } finally {

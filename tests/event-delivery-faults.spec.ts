@@ -1,6 +1,15 @@
 import { Client } from 'pg';
 import {
-  REGISTER_RESIDENT, ServiceProcess, TestSystem, ThrowawayRedis, dataOf, residentInput, seedPlace, tokenFor, until, type Place,
+  REGISTER_RESIDENT,
+  ServiceProcess,
+  TestSystem,
+  ThrowawayRedis,
+  dataOf,
+  residentInput,
+  seedPlace,
+  tokenFor,
+  until,
+  type Place,
 } from '@anju/testing';
 
 /**
@@ -31,8 +40,13 @@ describe('event delivery when things break', () => {
   });
 
   async function register(seq: number): Promise<{ residentId: string; eventId: string }> {
-    const residentId = dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[0], seq) }, officer)).registerResident.id;
-    const [row] = await sys.sql(`SELECT id FROM governance.outbox WHERE event = 'resident.registered' AND payload->>'residentId' = $1`, [residentId]);
+    const residentId = dataOf(
+      await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[0], seq) }, officer),
+    ).registerResident.id;
+    const [row] = await sys.sql(
+      `SELECT id FROM governance.outbox WHERE event = 'resident.registered' AND payload->>'residentId' = $1`,
+      [residentId],
+    );
     return { residentId, eventId: row.id };
   }
 
@@ -60,8 +74,11 @@ describe('event delivery when things break', () => {
       const { residentId, eventId } = await register(100);
       const queue = sys.queue('employment');
       let jobId: string | undefined;
-      await until(async () => !!(jobId ??= await sys.jobOf('governance', eventId))
-        && ((await queue.getJob(jobId))?.isActive() ?? false), 'the job to be running');
+      await until(
+        async () =>
+          !!(jobId ??= await sys.jobOf('governance', eventId)) && ((await queue.getJob(jobId))?.isActive() ?? false),
+        'the job to be running',
+      );
       await queue.close();
       await worker.kill('SIGKILL');
       await blocker.query('ROLLBACK');
@@ -71,8 +88,11 @@ describe('event delivery when things break', () => {
       await worker.waitForLog('employment worker running');
       // The new worker finds the dead one's job stalled (its lock expired) and runs it again.
       const q = sys.queue('employment');
-      await until(async () => (await q.getJob(jobId!))?.isCompleted() ?? false, 'the job to complete after restart',
-        30_000);
+      await until(
+        async () => (await q.getJob(jobId!))?.isCompleted() ?? false,
+        'the job to complete after restart',
+        30_000,
+      );
       await q.close();
       expect(await effectCount(residentId, eventId)).toEqual({ profiles: 1, inbox: 1 });
     } finally {
@@ -94,17 +114,40 @@ describe('event delivery when things break', () => {
     // Sent, then lost: the relay sends it, Redis is flushed before anyone consumes it.
     await sys.startWorker('governance');
     await sys.waitForIdle().catch(() => undefined); // the jobs wait: no employment worker yet
-    await until(async () => (await sys.sql(`SELECT count(*)::int AS n FROM governance.outbox WHERE id = $1 AND sent_at IS NOT NULL`, [unsent.eventId]))[0].n === 1, 'the relay to send');
+    await until(
+      async () =>
+        (
+          await sys.sql(`SELECT count(*)::int AS n FROM governance.outbox WHERE id = $1 AND sent_at IS NOT NULL`, [
+            unsent.eventId,
+          ])
+        )[0].n === 1,
+      'the relay to send',
+    );
     const sentThenLost = await register(201);
-    await until(async () => (await sys.sql(`SELECT count(*)::int AS n FROM governance.outbox WHERE id = $1 AND sent_at IS NOT NULL`, [sentThenLost.eventId]))[0].n === 1, 'the relay to send');
+    await until(
+      async () =>
+        (
+          await sys.sql(`SELECT count(*)::int AS n FROM governance.outbox WHERE id = $1 AND sent_at IS NOT NULL`, [
+            sentThenLost.eventId,
+          ])
+        )[0].n === 1,
+      'the relay to send',
+    );
     await redis.client((c) => c.flushall());
 
     // The reconcile pass finds both missing from Redis and sends them again.
     await sys.startWorker('employment');
-    await until(async () => {
-      const [a, b] = [await effectCount(unsent.residentId, unsent.eventId), await effectCount(sentThenLost.residentId, sentThenLost.eventId)];
-      return a.profiles === 1 && b.profiles === 1;
-    }, 'both events to take effect', 60_000);
+    await until(
+      async () => {
+        const [a, b] = [
+          await effectCount(unsent.residentId, unsent.eventId),
+          await effectCount(sentThenLost.residentId, sentThenLost.eventId),
+        ];
+        return a.profiles === 1 && b.profiles === 1;
+      },
+      'both events to take effect',
+      60_000,
+    );
     await sys.waitForIdle();
     expect(await effectCount(unsent.residentId, unsent.eventId)).toEqual({ profiles: 1, inbox: 1 });
     expect(await effectCount(sentThenLost.residentId, sentThenLost.eventId)).toEqual({ profiles: 1, inbox: 1 });
@@ -123,11 +166,18 @@ describe('event delivery when things break', () => {
     try {
       await relay.waitForLog('governance worker running');
       // The job reached employment (its event applied) while the relay waits to mark the row sent.
-      await until(async () => (await effectCount(first.residentId, first.eventId)).inbox === 1,
-        'the first send to be consumed');
-      await until(async () => (await sys.sql(`SELECT count(*)::int AS n FROM pg_stat_activity
-        WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE outbox%'`))[0].n > 0,
-        'the relay to wait to mark it sent');
+      await until(
+        async () => (await effectCount(first.residentId, first.eventId)).inbox === 1,
+        'the first send to be consumed',
+      );
+      await until(
+        async () =>
+          (
+            await sys.sql(`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE outbox%'`)
+          )[0].n > 0,
+        'the relay to wait to mark it sent',
+      );
       await relay.kill('SIGKILL');
     } finally {
       await blocker.query('ROLLBACK');
@@ -136,13 +186,17 @@ describe('event delivery when things break', () => {
     // The row is unsent again; the next round sends it with a newer one, as one batch.
     const second = await register(401);
     await sys.startWorker('governance');
-    await until(async () => (await effectCount(second.residentId, second.eventId)).inbox === 1,
-      'the newer event to be delivered', 30_000);
+    await until(
+      async () => (await effectCount(second.residentId, second.eventId)).inbox === 1,
+      'the newer event to be delivered',
+      30_000,
+    );
     await sys.waitForIdle();
     expect(await effectCount(first.residentId, first.eventId)).toEqual({ profiles: 1, inbox: 1 });
     expect(await effectCount(second.residentId, second.eventId)).toEqual({ profiles: 1, inbox: 1 });
-    const batches = await sys.sql(`SELECT DISTINCT batch_id FROM governance.outbox WHERE id = ANY($1::uuid[])`,
-      [[first.eventId, second.eventId]]);
+    const batches = await sys.sql(`SELECT DISTINCT batch_id FROM governance.outbox WHERE id = ANY($1::uuid[])`, [
+      [first.eventId, second.eventId],
+    ]);
     expect(batches).toHaveLength(1);
   });
 
@@ -156,11 +210,19 @@ describe('event delivery when things break', () => {
       const ready = await fetch(sys.urls.governance!.replace('/graphql', '/ready'));
       expect(ready.status).toBe(503);
       expect(await ready.json()).toMatchObject({ checks: { postgres: 'ok', redis: 'down' } });
-      await until(async () => (await sys.sql(`SELECT last_error FROM governance.outbox WHERE id = $1`, [eventId]))[0].last_error !== null, 'the relay to record the failed send');
+      await until(
+        async () =>
+          (await sys.sql(`SELECT last_error FROM governance.outbox WHERE id = $1`, [eventId]))[0].last_error !== null,
+        'the relay to record the failed send',
+      );
       expect(await effectCount(residentId, eventId)).toEqual({ profiles: 0, inbox: 0 });
 
       await redis.up();
-      await until(async () => (await effectCount(residentId, eventId)).profiles === 1, 'the event to be delivered after Redis returned', 30_000);
+      await until(
+        async () => (await effectCount(residentId, eventId)).profiles === 1,
+        'the event to be delivered after Redis returned',
+        30_000,
+      );
       await sys.waitForIdle();
       expect(await effectCount(residentId, eventId)).toEqual({ profiles: 1, inbox: 1 });
     } finally {

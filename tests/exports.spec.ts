@@ -29,13 +29,43 @@ describe('exports to .xlsx', () => {
 
   it('gives each list of the county in scope, in Chinese headers, every row, audited where it lives', async () => {
     const cases: [string, string, string, string][] = [
-      ['governance/exports/residents', '身份证号', `SELECT count(*) AS n FROM governance.resident WHERE region_code = '${COUNTY}' AND moved_out_on IS NULL`, 'governance'],
-      ['governance/exports/households', '户编号', `SELECT count(*) AS n FROM governance.household h JOIN governance.site s ON s.id = h.site_id WHERE s.region_code = '${COUNTY}'`, 'governance'],
-      ['governance/exports/grid-tasks', '任务', `SELECT count(*) AS n FROM governance.grid_task WHERE region_code = '${COUNTY}'`, 'governance'],
-      ['employment/exports/gaps', '未通过的规则', `SELECT count(*) AS n FROM employment.household_status WHERE region_code = '${COUNTY}' AND cardinality(failed) > 0`, 'employment'],
-      ['matching/exports/demands', '认领单位', `SELECT count(*) AS n FROM matching.demand WHERE region_code = '${COUNTY}'`, 'matching'],
-      ['social-orgs/exports/activity-roster', '姓名', `SELECT count(*) AS n FROM social_orgs.activity_registration r JOIN social_orgs.organization o ON o.id = r.organization_id
-        WHERE EXISTS (SELECT 1 FROM unnest(o.service_region_codes) c WHERE c LIKE '${COUNTY}%')`, 'social_orgs'],
+      [
+        'governance/exports/residents',
+        '身份证号',
+        `SELECT count(*) AS n FROM governance.resident WHERE region_code = '${COUNTY}' AND moved_out_on IS NULL`,
+        'governance',
+      ],
+      [
+        'governance/exports/households',
+        '户编号',
+        `SELECT count(*) AS n FROM governance.household h JOIN governance.site s ON s.id = h.site_id WHERE s.region_code = '${COUNTY}'`,
+        'governance',
+      ],
+      [
+        'governance/exports/grid-tasks',
+        '任务',
+        `SELECT count(*) AS n FROM governance.grid_task WHERE region_code = '${COUNTY}'`,
+        'governance',
+      ],
+      [
+        'employment/exports/gaps',
+        '未通过的规则',
+        `SELECT count(*) AS n FROM employment.household_status WHERE region_code = '${COUNTY}' AND cardinality(failed) > 0`,
+        'employment',
+      ],
+      [
+        'matching/exports/demands',
+        '认领单位',
+        `SELECT count(*) AS n FROM matching.demand WHERE region_code = '${COUNTY}'`,
+        'matching',
+      ],
+      [
+        'social-orgs/exports/activity-roster',
+        '姓名',
+        `SELECT count(*) AS n FROM social_orgs.activity_registration r JOIN social_orgs.organization o ON o.id = r.organization_id
+        WHERE EXISTS (SELECT 1 FROM unnest(o.service_region_codes) c WHERE c LIKE '${COUNTY}%')`,
+        'social_orgs',
+      ],
       ['governance/exports/points-monthly', '获积分人数', '', 'governance'],
     ];
     for (const [path, header, sql, schema] of cases) {
@@ -49,7 +79,9 @@ describe('exports to .xlsx', () => {
         expect(n).toBeGreaterThan(0);
         expect(`${path} ${sheet.length - 1}`).toBe(`${path} ${n}`);
       }
-      expect(`${path} ${await count(`SELECT count(*) AS n FROM ${schema}.audit_log WHERE actor_subject = '${sub}' AND action LIKE 'export.%'`)}`).toBe(`${path} 1`);
+      expect(
+        `${path} ${await count(`SELECT count(*) AS n FROM ${schema}.audit_log WHERE actor_subject = '${sub}' AND action LIKE 'export.%'`)}`,
+      ).toBe(`${path} 1`);
     }
   });
 
@@ -59,15 +91,22 @@ describe('exports to .xlsx', () => {
     for (const path of ['governance/exports/residents', 'employment/exports/gaps', 'matching/exports/demands']) {
       const res = await fileRequest(root, `/files/${path}?siteId=${site.id}`, { token: other });
       expect(`${path} ${res.status} ${res.json?.errors?.[0]?.extensions?.code}`).toBe(`${path} 403 FORBIDDEN`);
-      const all = await fileRequest(root, `/files/${path}`, { token: await county(`clerk-elsewhere-${path}`, '530102') });
+      const all = await fileRequest(root, `/files/${path}`, {
+        token: await county(`clerk-elsewhere-${path}`, '530102'),
+      });
       expect(`${path} ${(await sheetRows(all.bytes!)).length}`).toBe(`${path} 1`);
     }
-    const resident = await tokenFor({ role: 'resident', resident: '00000000-0000-4000-8000-000000000001', sites: [site.id] });
+    const resident = await tokenFor({
+      role: 'resident',
+      resident: '00000000-0000-4000-8000-000000000001',
+      sites: [site.id],
+    });
     expect((await fileRequest(root, '/files/governance/exports/residents', { token: resident })).status).toBe(403);
     // EXPENSIVE_RATE_LIMIT_BURST (3) exports at once, then RATE_LIMITED with Retry-After.
     const token = await county('clerk-busy');
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await fileRequest(root, '/files/governance/exports/households', { token })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await fileRequest(root, '/files/governance/exports/households', { token })).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
     const limited = await fileRequest(root, '/files/governance/exports/households', { token });
     expect(limited.json?.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
@@ -75,7 +114,9 @@ describe('exports to .xlsx', () => {
   });
 
   it("gives a partner NGO its own activities' rosters, straight from social-orgs", async () => {
-    const [org] = await sys.sql(`SELECT organization_id AS id, count(*)::int AS n FROM social_orgs.activity_registration GROUP BY 1 ORDER BY 2 DESC LIMIT 1`);
+    const [org] = await sys.sql(
+      `SELECT organization_id AS id, count(*)::int AS n FROM social_orgs.activity_registration GROUP BY 1 ORDER BY 2 DESC LIMIT 1`,
+    );
     const ngo = await tokenFor({ role: 'ngo_member', org: org.id, sub: 'ngo-clerk' });
     const res = await fileRequest(rootOf(sys.urls['social-orgs']!), '/files/exports/activity-roster', { token: ngo });
     expect(res.status).toBe(200);
@@ -86,4 +127,3 @@ describe('exports to .xlsx', () => {
     expect(sheet.flat().some((c) => /1[3-9]\d{9}/.test(c))).toBe(false);
   });
 });
-

@@ -16,17 +16,45 @@ describe('monitoring rolled up by grid', () => {
     const place = await seedPlace(sys, 1);
     const token = place.provinceToken;
     const siteId = place.siteIds[0];
-    const grid = dataOf(await sys.query(`mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`, { i: { siteId, name: '第一网格' } }, token)).registerGrid;
-    const building = dataOf(await sys.query(`mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`, { i: { siteId, name: '3栋', gridId: grid.id } }, token)).registerBuilding;
-    const household = dataOf(await sys.query(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, { i: { siteId, householdNumber: 'G-1', buildingId: building.id } }, token)).registerHousehold;
+    const grid = dataOf(
+      await sys.query(
+        `mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`,
+        { i: { siteId, name: '第一网格' } },
+        token,
+      ),
+    ).registerGrid;
+    const building = dataOf(
+      await sys.query(
+        `mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`,
+        { i: { siteId, name: '3栋', gridId: grid.id } },
+        token,
+      ),
+    ).registerBuilding;
+    const household = dataOf(
+      await sys.query(
+        `mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`,
+        { i: { siteId, householdNumber: 'G-1', buildingId: building.id } },
+        token,
+      ),
+    ).registerHousehold;
     dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(household.id, 1) }, token));
-    dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(household.id, 2, { labourCapacity: 'NONE', wantsWork: false }) }, token));
+    dataOf(
+      await sys.query(
+        REGISTER_RESIDENT,
+        { i: residentInput(household.id, 2, { labourCapacity: 'NONE', wantsWork: false }) },
+        token,
+      ),
+    );
     await sys.waitForIdle();
 
     const county = await tokenFor({ role: 'county', regions: ['530102'] });
-    const rollup = dataOf(await sys.query(`{ monitoringRollup(level: GRID) { level code households passing } }`, {}, county)).monitoringRollup;
+    const rollup = dataOf(
+      await sys.query(`{ monitoringRollup(level: GRID) { level code households passing } }`, {}, county),
+    ).monitoringRollup;
     expect(rollup).toEqual([{ level: 'GRID', code: grid.id, households: 1, passing: 0 }]);
-    const [place2] = await sys.sql(`SELECT grid_id FROM employment.household_place WHERE household_id = $1`, [household.id]);
+    const [place2] = await sys.sql(`SELECT grid_id FROM employment.household_place WHERE household_id = $1`, [
+      household.id,
+    ]);
     expect(place2.grid_id).toBe(grid.id);
   });
 });

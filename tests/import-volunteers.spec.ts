@@ -1,6 +1,21 @@
 import {
-  REGISTER_RESIDENT, TestSystem, csvFile, dataOf, fileRequest, importSheet, nationalId, notXlsxFiles, residentInput,
-  rootOf, seedOtherCounty, seedPlace, sheetRows, tokenFor, withWrongCheckDigit, xlsxFile, type Place,
+  REGISTER_RESIDENT,
+  TestSystem,
+  csvFile,
+  dataOf,
+  fileRequest,
+  importSheet,
+  nationalId,
+  notXlsxFiles,
+  residentInput,
+  rootOf,
+  seedOtherCounty,
+  seedPlace,
+  sheetRows,
+  tokenFor,
+  withWrongCheckDigit,
+  xlsxFile,
+  type Place,
 } from '@anju/testing';
 
 /**
@@ -10,7 +25,16 @@ import {
  * changed rows as updates, bad rows by code, and scope. Through the gateway.
  */
 const HEADERS = [
-  '姓名', '身份证号', '联系电话', '安置点', '技能', '其他技能', '语言', '其他语言', '每周可服务时长（小时）', '可服务时段',
+  '姓名',
+  '身份证号',
+  '联系电话',
+  '安置点',
+  '技能',
+  '其他技能',
+  '语言',
+  '其他语言',
+  '每周可服务时长（小时）',
+  '可服务时段',
 ];
 type Cells = string[];
 
@@ -26,12 +50,15 @@ describe('importing volunteers', () => {
   let county: string;
   let other: string;
 
-  const state = async () => (await sys.sql(`SELECT
+  const state = async () =>
+    (
+      await sys.sql(`SELECT
       (SELECT count(*)::int FROM matching.volunteer) AS volunteers,
       (SELECT count(*)::int FROM matching.volunteer_availability) AS windows,
       (SELECT count(*)::int FROM matching.audit_log WHERE entity_type = 'volunteer') AS audits,
       (SELECT coalesce(string_agg(display_name || skills::text || languages::text || weekly_hours::text, ';'
-         ORDER BY id), '') FROM matching.volunteer) AS facts`))[0];
+         ORDER BY id), '') FROM matching.volunteer) AS facts`)
+    )[0];
 
   async function importFile(bytes: Buffer, name: string, mode: string, token = county, kind = 'volunteers') {
     const job = await importSheet(root, 'matching', kind, { bytes, name }, mode, token);
@@ -43,12 +70,16 @@ describe('importing volunteers', () => {
 
   beforeAll(async () => {
     sys = await TestSystem.start({
-      label: 'import-volunteers', env: { EXPENSIVE_RATE_LIMIT_PER_HOUR: '10000', EXPENSIVE_RATE_LIMIT_BURST: '1000' },
+      label: 'import-volunteers',
+      env: { EXPENSIVE_RATE_LIMIT_PER_HOUR: '10000', EXPENSIVE_RATE_LIMIT_BURST: '1000' },
     });
     root = rootOf(sys.urls.gateway!);
     place = await seedPlace(sys, 2);
     const [h1, h2] = place.householdIds;
-    for (const [householdId, idNumber, name] of [[h1, WANG, '王大'], [h2, ZHAO, '赵二']]) {
+    for (const [householdId, idNumber, name] of [
+      [h1, WANG, '王大'],
+      [h2, ZHAO, '赵二'],
+    ]) {
       const i = residentInput(householdId, 1, { nationalId: idNumber, name, relationToHead: 'HEAD' });
       dataOf(await sys.query(REGISTER_RESIDENT, { i }, place.provinceToken));
     }
@@ -61,13 +92,24 @@ describe('importing volunteers', () => {
   afterAll(() => sys?.stop());
 
   const ROWS: Cells[] = [
-    ['王大', WANG, '', '安置点1', '就业指导', '电脑操作、驾驶', '普通话', '彝语', '6',
-      '2026-12-05 09:00-12:00；2026/12/6 14:00至17:00'],
+    [
+      '王大',
+      WANG,
+      '',
+      '安置点1',
+      '就业指导',
+      '电脑操作、驾驶',
+      '普通话',
+      '彝语',
+      '6',
+      '2026-12-05 09:00-12:00；2026/12/6 14:00至17:00',
+    ],
     ['赵二', ZHAO, '13900000002', '安置点2', '养老照护', '', '普通话', '', '2.5', ''],
     ['李老师', '', '139 0000 0003', '安置点1', '课业辅导', '', '普通话', '', '4', ''],
   ];
 
-  const volunteerRows = () => sys.sql(`SELECT v.display_name AS name, v.resident_id IS NOT NULL AS resident,
+  const volunteerRows = () =>
+    sys.sql(`SELECT v.display_name AS name, v.resident_id IS NOT NULL AS resident,
       v.contact_hash IS NOT NULL AS keyed, s.name AS site, v.skills, v.languages, v.weekly_hours::float8 AS hours,
       (SELECT array_agg(to_char(a.starts_at AT TIME ZONE 'Asia/Shanghai', 'MM-DD HH24:MI') ORDER BY a.starts_at)
          FROM matching.volunteer_availability a WHERE a.volunteer_id = v.id) AS windows
@@ -80,14 +122,29 @@ describe('importing volunteers', () => {
     expect(template.status).toBe(200);
     const rows = await sheetRows(template.bytes!);
     expect(rows[0]).toEqual([
-      '姓名*', '身份证号', '联系电话', '安置点*', '技能', '其他技能', '语言', '其他语言', '每周可服务时长（小时）*', '可服务时段',
+      '姓名*',
+      '身份证号',
+      '联系电话',
+      '安置点*',
+      '技能',
+      '其他技能',
+      '语言',
+      '其他语言',
+      '每周可服务时长（小时）*',
+      '可服务时段',
     ]);
     expect(rows[1][0]).toBe('张三');
 
     const before = await state();
     const dry = await importFile(await xlsxFile(HEADERS, ROWS), '志愿者.xlsx', 'dry_run');
     expect(dry).toMatchObject({
-      status: 'DONE', mode: 'DRY_RUN', total: 3, rowsChecked: 3, rowsWritten: 0, errorCount: 0, created: 3,
+      status: 'DONE',
+      mode: 'DRY_RUN',
+      total: 3,
+      rowsChecked: 3,
+      rowsWritten: 0,
+      errorCount: 0,
+      created: 3,
     });
     expect(await state()).toEqual(before);
 
@@ -97,8 +154,16 @@ describe('importing volunteers', () => {
     expect(await volunteerRows()).toEqual([
       { ...common, name: '赵二', resident: true, keyed: false, site: '安置点2', skills: ['elderly_care'], hours: 2.5 },
       { ...common, name: '李老师', resident: false, keyed: true, site: '安置点1', skills: ['tutoring'], hours: 4 },
-      { name: '王大', resident: true, keyed: false, site: '安置点1', skills: ['job_coaching', 'computer', 'driving'],
-        languages: ['普通话', '彝语'], hours: 6, windows: ['12-05 09:00', '12-06 14:00'] },
+      {
+        name: '王大',
+        resident: true,
+        keyed: false,
+        site: '安置点1',
+        skills: ['job_coaching', 'computer', 'driving'],
+        languages: ['普通话', '彝语'],
+        hours: 6,
+        windows: ['12-05 09:00', '12-06 14:00'],
+      },
     ]);
     // No ID number nor phone is kept in matching: only keyed hashes.
     const kept = JSON.stringify(await sys.sql(`SELECT * FROM matching.volunteer`));
@@ -121,7 +186,11 @@ describe('importing volunteers', () => {
     expect((await state()).windows).toBe(3);
     const report = await sheetRows((await fileRequest(root, upd.reportPath, { token: county })).bytes!);
     expect(report[0]).toEqual([...HEADERS, '导入结果', '错误说明']);
-    expect(report.slice(1).map((r) => r[10])).toEqual(['更新（可服务时段）', '更新（每周可服务时长（小时））', '无变化']);
+    expect(report.slice(1).map((r) => r[10])).toEqual([
+      '更新（可服务时段）',
+      '更新（每周可服务时长（小时））',
+      '无变化',
+    ]);
     expect(await auditCounts(`action = 'volunteer.update'`)).toEqual([{ action: 'volunteer.update', n: 2 }]);
   });
 
@@ -142,13 +211,24 @@ describe('importing volunteers', () => {
     ];
     const before = await state();
     const dry = await importFile(await xlsxFile(HEADERS, rows), 'bad.xlsx', 'dry_run');
-    expect(codes(dry)).toEqual([
-      '10 联系电话 DUPLICATE_IN_FILE', '11 安置点 REQUIRED', '11 每周可服务时长（小时） REQUIRED',
-      '3 身份证号 NATIONAL_ID_CHECK_DIGIT', '4 身份证号 UNKNOWN_RESIDENT', '5 身份证号 UNKNOWN_RESIDENT', '6 联系电话 REQUIRED',
-      '7 安置点 UNKNOWN_SITE', '7 联系电话 PHONE_FORMAT',
-      '8 可服务时段 WINDOW_FORMAT', '8 技能 UNKNOWN_VALUE', '8 每周可服务时长（小时） RANGE', '8 语言 UNKNOWN_VALUE',
-      '9 可服务时段 WINDOW_REVERSED',
-    ].sort());
+    expect(codes(dry)).toEqual(
+      [
+        '10 联系电话 DUPLICATE_IN_FILE',
+        '11 安置点 REQUIRED',
+        '11 每周可服务时长（小时） REQUIRED',
+        '3 身份证号 NATIONAL_ID_CHECK_DIGIT',
+        '4 身份证号 UNKNOWN_RESIDENT',
+        '5 身份证号 UNKNOWN_RESIDENT',
+        '6 联系电话 REQUIRED',
+        '7 安置点 UNKNOWN_SITE',
+        '7 联系电话 PHONE_FORMAT',
+        '8 可服务时段 WINDOW_FORMAT',
+        '8 技能 UNKNOWN_VALUE',
+        '8 每周可服务时长（小时） RANGE',
+        '8 语言 UNKNOWN_VALUE',
+        '9 可服务时段 WINDOW_REVERSED',
+      ].sort(),
+    );
     const all = await importFile(await xlsxFile(HEADERS, rows), 'bad.xlsx', 'all_or_nothing');
     expect(all).toMatchObject({ status: 'DONE', rowsWritten: 0, created: 0, errorCount: 14 });
     expect(await state()).toEqual(before);
@@ -163,7 +243,10 @@ describe('importing volunteers', () => {
 
   it('refuses bad files and unknown kinds; another county imports into its own sites only', async () => {
     const before = await state();
-    const withoutSite = csvFile(HEADERS.filter((h) => h !== '安置点'), [ROWS[2].filter((_, i) => i !== 3)]);
+    const withoutSite = csvFile(
+      HEADERS.filter((h) => h !== '安置点'),
+      [ROWS[2].filter((_, i) => i !== 3)],
+    );
     expect(await importFile(withoutSite, 'm.csv', 'dry_run')).toMatchObject({ refused: 'MISSING_COLUMNS' });
     const pets = await importFile(csvFile(HEADERS, ROWS), 'c.csv', 'dry_run', county, 'pets');
     expect(pets).toMatchObject({ refused: 'UNKNOWN_KIND' });
@@ -174,21 +257,28 @@ describe('importing volunteers', () => {
 
     // 盘龙区's clerk: 五华区's sites and residents are none of theirs.
     const theirs = await importFile(csvFile(HEADERS, ROWS), 'x.csv', 'all_or_nothing', other);
-    expect(codes(theirs)).toEqual([
-      '2 安置点 UNKNOWN_SITE', '2 身份证号 UNKNOWN_RESIDENT', '3 安置点 UNKNOWN_SITE', '3 身份证号 UNKNOWN_RESIDENT',
-      '4 安置点 UNKNOWN_SITE',
-    ].sort());
+    expect(codes(theirs)).toEqual(
+      [
+        '2 安置点 UNKNOWN_SITE',
+        '2 身份证号 UNKNOWN_RESIDENT',
+        '3 安置点 UNKNOWN_SITE',
+        '3 身份证号 UNKNOWN_RESIDENT',
+        '4 安置点 UNKNOWN_SITE',
+      ].sort(),
+    );
     // At their own site, a volunteer registered in 五华区 (by name and phone) is not theirs to move.
     const teacher = [['李老师', '', '13900000003', '盘龙家园', '', '', '', '', '4', '']];
     const moved = await importFile(csvFile(HEADERS, teacher), 'y.csv', 'all_or_nothing', other);
     expect(codes(moved)).toEqual(['2 安置点 OTHER_SCOPE']);
     // Their own volunteer is theirs: the resident 杨六 at 盘龙家园.
-    const yang = (skill: string) => csvFile(HEADERS, [['杨六', YANG, '', '盘龙家园', skill, '', '普通话', '', '2', '']], 'gbk');
+    const yang = (skill: string) =>
+      csvFile(HEADERS, [['杨六', YANG, '', '盘龙家园', skill, '', '普通话', '', '2', '']], 'gbk');
     expect(codes(await importFile(yang('维修'), 'z.csv', 'dry_run', other))).toEqual(['2 技能 UNKNOWN_VALUE']);
     const fixed = await importFile(yang('家电维修'), 'z.csv', 'all_or_nothing', other);
     expect(fixed).toMatchObject({ status: 'DONE', created: 1, rowsWritten: 1 });
-    expect(await sys.sql(`SELECT region_code AS region FROM matching.volunteer WHERE display_name = '杨六'`))
-      .toEqual([{ region: '530103' }]);
+    expect(await sys.sql(`SELECT region_code AS region FROM matching.volunteer WHERE display_name = '杨六'`)).toEqual([
+      { region: '530103' },
+    ]);
     expect((await state()).volunteers).toBe(before.volunteers + 1);
     // …nor can they read this clerk's jobs.
     const mine = await importFile(csvFile(HEADERS, ROWS), 'c.csv', 'dry_run');

@@ -25,52 +25,134 @@ describe('industry projects with their households’ income', () => {
 
   it('records the project in full and sums each household’s income from it', async () => {
     const [siteA, siteB] = place.siteIds;
-    const project = dataOf(await sys.query(CREATE, { i: {
-      name: '双河食用菌基地', siteId: siteA, industry: '食用菌', organizationForm: 'WORKSHOP',
-      policySupport: ['产业奖补资金', '贴息贷款'], technicalServices: ['农技员驻点指导'],
-    } }, county)).createIndustryProject;
-    expect(project).toMatchObject({ industry: '食用菌', organizationForm: 'WORKSHOP', policySupport: ['产业奖补资金', '贴息贷款'],
-      technicalServices: ['农技员驻点指导'] });
+    const project = dataOf(
+      await sys.query(
+        CREATE,
+        {
+          i: {
+            name: '双河食用菌基地',
+            siteId: siteA,
+            industry: '食用菌',
+            organizationForm: 'WORKSHOP',
+            policySupport: ['产业奖补资金', '贴息贷款'],
+            technicalServices: ['农技员驻点指导'],
+          },
+        },
+        county,
+      ),
+    ).createIndustryProject;
+    expect(project).toMatchObject({
+      industry: '食用菌',
+      organizationForm: 'WORKSHOP',
+      policySupport: ['产业奖补资金', '贴息贷款'],
+      technicalServices: ['农技员驻点指导'],
+    });
 
-    const a = dataOf(await sys.query(LINK, { i: { projectId: project.id, householdId: place.householdIds[0], annualDividend: 1200,
-      annualWageIncome: 18000, linkedOn: '2026-03-01' } }, county)).linkHouseholdToProject;
+    const a = dataOf(
+      await sys.query(
+        LINK,
+        {
+          i: {
+            projectId: project.id,
+            householdId: place.householdIds[0],
+            annualDividend: 1200,
+            annualWageIncome: 18000,
+            linkedOn: '2026-03-01',
+          },
+        },
+        county,
+      ),
+    ).linkHouseholdToProject;
     expect(a).toEqual({ annualDividend: 1200, annualWageIncome: 18000, annualIncome: 19200 });
     // Linking again updates dividend and wages (one link per household).
-    dataOf(await sys.query(LINK, { i: { projectId: project.id, householdId: place.householdIds[0], annualDividend: 1500,
-      annualWageIncome: 20000, linkedOn: '2026-03-01' } }, county));
+    dataOf(
+      await sys.query(
+        LINK,
+        {
+          i: {
+            projectId: project.id,
+            householdId: place.householdIds[0],
+            annualDividend: 1500,
+            annualWageIncome: 20000,
+            linkedOn: '2026-03-01',
+          },
+        },
+        county,
+      ),
+    );
 
     const q = `query($s: ID!) { industryProjects(siteId: $s) { name organizationForm householdIncomeTotal
       links { annualIncome household { id } } } }`;
     const [read] = dataOf(await sys.query(q, { s: siteA }, county)).industryProjects;
-    expect(read).toEqual({ name: '双河食用菌基地', organizationForm: 'WORKSHOP', householdIncomeTotal: 21500,
-      links: [{ annualIncome: 21500, household: { id: place.householdIds[0] } }] });
-    const household = dataOf(await sys.query(`query($h: ID!) { household(id: $h) { industryLinks { annualWageIncome project { industry } } } }`,
-      { h: place.householdIds[0] }, county)).household;
+    expect(read).toEqual({
+      name: '双河食用菌基地',
+      organizationForm: 'WORKSHOP',
+      householdIncomeTotal: 21500,
+      links: [{ annualIncome: 21500, household: { id: place.householdIds[0] } }],
+    });
+    const household = dataOf(
+      await sys.query(
+        `query($h: ID!) { household(id: $h) { industryLinks { annualWageIncome project { industry } } } }`,
+        { h: place.householdIds[0] },
+        county,
+      ),
+    ).household;
     expect(household.industryLinks).toEqual([{ annualWageIncome: 20000, project: { industry: '食用菌' } }]);
 
     // Another county's officer sees none of it and cannot create a project here.
     const other = await tokenFor({ role: 'county', regions: ['530103'] });
     expect(dataOf(await sys.query(q, { s: siteA }, other)).industryProjects).toEqual([]);
-    const refused = await sys.query(CREATE, { i: { name: '越权项目', siteId: siteB, industry: '茶叶', organizationForm: 'COOPERATIVE' } }, other);
+    const refused = await sys.query(
+      CREATE,
+      { i: { name: '越权项目', siteId: siteB, industry: '茶叶', organizationForm: 'COOPERATIVE' } },
+      other,
+    );
     expect(refused.errors?.[0].extensions?.code).toMatch(/FORBIDDEN|NOT_FOUND/);
   });
 
   it('refuses bad input with a typed error and writes nothing', async () => {
     const siteB = place.siteIds[1];
-    const bad = async (i: Record<string, unknown>) => (await sys.query(CREATE, { i: { name: '茶园', siteId: siteB, industry: '茶叶',
-      organizationForm: 'COOPERATIVE', ...i } }, county)).errors?.[0].extensions;
+    const bad = async (i: Record<string, unknown>) =>
+      (
+        await sys.query(
+          CREATE,
+          { i: { name: '茶园', siteId: siteB, industry: '茶叶', organizationForm: 'COOPERATIVE', ...i } },
+          county,
+        )
+      ).errors?.[0].extensions;
     expect(await bad({ industry: '  ' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.industry' });
-    expect(await bad({ policySupport: Array.from({ length: 21 }, (_, i) => `政策${i}`) })).toMatchObject({ code: 'BAD_USER_INPUT',
-      field: 'input.policySupport' });
-    expect(await bad({ technicalServices: ['x'.repeat(101)] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.technicalServices[0]' });
-    expect(await bad({ organizationForm: 'FACTORY' })).toMatchObject({ code: expect.stringMatching(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/) });
+    expect(await bad({ policySupport: Array.from({ length: 21 }, (_, i) => `政策${i}`) })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.policySupport',
+    });
+    expect(await bad({ technicalServices: ['x'.repeat(101)] })).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'input.technicalServices[0]',
+    });
+    expect(await bad({ organizationForm: 'FACTORY' })).toMatchObject({
+      code: expect.stringMatching(/BAD_USER_INPUT|GRAPHQL_VALIDATION_FAILED/),
+    });
     expect(await sys.sql(`SELECT id FROM employment.industry_project WHERE site_id = $1`, [siteB])).toEqual([]);
 
     const [project] = await sys.sql(`SELECT id FROM employment.industry_project LIMIT 1`);
-    const link = await sys.query(LINK, { i: { projectId: project.id, householdId: place.householdIds[0], annualDividend: 0,
-      annualWageIncome: -5, linkedOn: '2026-03-01' } }, county);
+    const link = await sys.query(
+      LINK,
+      {
+        i: {
+          projectId: project.id,
+          householdId: place.householdIds[0],
+          annualDividend: 0,
+          annualWageIncome: -5,
+          linkedOn: '2026-03-01',
+        },
+      },
+      county,
+    );
     expect(link.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.annualWageIncome' });
-    const [kept] = await sys.sql(`SELECT annual_wage_income::float8 AS w FROM employment.project_link WHERE project_id = $1`, [project.id]);
+    const [kept] = await sys.sql(
+      `SELECT annual_wage_income::float8 AS w FROM employment.project_link WHERE project_id = $1`,
+      [project.id],
+    );
     expect(kept.w).toBe(20000);
   });
 });

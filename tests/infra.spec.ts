@@ -16,12 +16,23 @@ interface K8sObject {
   spec?: any;
 }
 const manifests = (): K8sObject[] =>
-  fs.readdirSync(K8S).filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-    .flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(K8S, f), 'utf8')).map((d) => d.toJS() as K8sObject).filter(Boolean));
+  fs
+    .readdirSync(K8S)
+    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
+    .flatMap((f) =>
+      parseAllDocuments(fs.readFileSync(path.join(K8S, f), 'utf8'))
+        .map((d) => d.toJS() as K8sObject)
+        .filter(Boolean),
+    );
 
 /** Every metric family the code makes (kit, contracts, gateway): the names dashboards and alerts may use. */
 function knownFamilies(): Set<string> {
-  const sources = ['packages/kit/src/metrics.ts', 'packages/kit/src/scheduler.ts', 'packages/contracts/src/worker-metrics.ts', 'gateway/src/subgraph-data-source.ts'];
+  const sources = [
+    'packages/kit/src/metrics.ts',
+    'packages/kit/src/scheduler.ts',
+    'packages/contracts/src/worker-metrics.ts',
+    'gateway/src/subgraph-data-source.ts',
+  ];
   return new Set(sources.flatMap((f) => [...read(f).matchAll(/\b(anju_[a-z_]*[a-z])\b/g)].map((m) => m[1])));
 }
 /** The metric names an expression reads (histogram series reduced to their family). */
@@ -40,10 +51,17 @@ describe('infra manifests', () => {
   const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
 
   it('are valid objects of their API version (schemas of Kubernetes and KEDA)', () => {
-    const files = fs.readdirSync(K8S).filter((f) => f.endsWith('.yaml')).map((f) => path.join(K8S, f));
+    const files = fs
+      .readdirSync(K8S)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => path.join(K8S, f));
     let out: string;
     try {
-      out = execFileSync(process.execPath, [path.join(ROOT, 'packages/devtools/src/infra/validate-manifests.mjs'), ...files], { cwd: ROOT, encoding: 'utf8' });
+      out = execFileSync(
+        process.execPath,
+        [path.join(ROOT, 'packages/devtools/src/infra/validate-manifests.mjs'), ...files],
+        { cwd: ROOT, encoding: 'utf8' },
+      );
     } catch (err) {
       throw new Error(`invalid manifests: ${(err as { stdout?: string }).stdout}`);
     }
@@ -54,25 +72,35 @@ describe('infra manifests', () => {
 
   it('the validator refuses a malformed object', () => {
     const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'anju-infra-')), 'bad.yaml');
-    fs.writeFileSync(bad, 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: x }\nspec: { scaleTargetRef: { kind: Deployment, name: x }, maxReplicas: many }\n');
+    fs.writeFileSync(
+      bad,
+      'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: x }\nspec: { scaleTargetRef: { kind: Deployment, name: x }, maxReplicas: many }\n',
+    );
     try {
-      expect(() => execFileSync(process.execPath, [path.join(ROOT, 'packages/devtools/src/infra/validate-manifests.mjs'), bad], { encoding: 'utf8', stdio: 'pipe' }))
-        .toThrow();
+      expect(() =>
+        execFileSync(process.execPath, [path.join(ROOT, 'packages/devtools/src/infra/validate-manifests.mjs'), bad], {
+          encoding: 'utf8',
+          stdio: 'pipe',
+        }),
+      ).toThrow();
     } finally {
       fs.rmSync(bad);
     }
   });
 
-  it('docker-compose.yml is a valid Compose file to Docker\'s own Compose (`config`), its secrets required', () => {
+  it("docker-compose.yml is a valid Compose file to Docker's own Compose (`config`), its secrets required", () => {
     // Debian ships Compose 1.29 (.ci/run installs it), which predates the top-level `name` of today's Compose
     // spec: the file is checked without that one line. `config` reads and validates; it needs no engine.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-compose-'));
     try {
       const file = path.join(dir, 'docker-compose.yml');
       fs.writeFileSync(file, read('docker-compose.yml').replace(/^name: anju\n/m, ''));
-      const config = (env: Record<string, string>) => execFileSync('docker-compose',
-        ['-f', file, '--project-directory', ROOT, '-p', 'anju', 'config', '-q'],
-        { env: { PATH: process.env.PATH!, ...env }, stdio: 'pipe', encoding: 'utf8' });
+      const config = (env: Record<string, string>) =>
+        execFileSync('docker-compose', ['-f', file, '--project-directory', ROOT, '-p', 'anju', 'config', '-q'], {
+          env: { PATH: process.env.PATH!, ...env },
+          stdio: 'pipe',
+          encoding: 'utf8',
+        });
       const secrets = { POSTGRES_PASSWORD: 'p', DATABASE_APP_PASSWORD: 'a', REDIS_PASSWORD: 'r' };
       expect(() => config(secrets)).not.toThrow();
       // Without its passwords the file refuses to become a configuration, naming what is missing.
@@ -83,10 +111,19 @@ describe('infra manifests', () => {
   });
 
   it('runs every process from the compiled build with node (pnpm build writes dist/<entry>.js from <entry>.ts)', () => {
-    const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, { command?: string[]; image?: string; build?: unknown }> };
+    const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+      services: Record<string, { command?: string[]; image?: string; build?: unknown }>;
+    };
     const commands = [
-      ...deployments.flatMap((d) => (d.spec.template.spec.containers as { command: string[] }[]).map((c) => ({ where: d.metadata.name, command: c.command }))),
-      ...Object.entries(compose.services).filter(([, s]) => s.image === 'anju:dev').map(([name, s]) => ({ where: `compose ${name}`, command: s.command! })),
+      ...deployments.flatMap((d) =>
+        (d.spec.template.spec.containers as { command: string[] }[]).map((c) => ({
+          where: d.metadata.name,
+          command: c.command,
+        })),
+      ),
+      ...Object.entries(compose.services)
+        .filter(([, s]) => s.image === 'anju:dev')
+        .map(([name, s]) => ({ where: `compose ${name}`, command: s.command! })),
     ];
     expect(commands.length).toBeGreaterThanOrEqual(20); // ten processes in each: the nine and governance's import worker
     for (const { where, command } of commands) {
@@ -99,7 +136,9 @@ describe('infra manifests', () => {
 
   it('kustomization lists every manifest but the secret template', () => {
     const k = parse(fs.readFileSync(path.join(K8S, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
-    const files = fs.readdirSync(K8S).filter((f) => f.endsWith('.yaml') && !['kustomization.yaml', 'secret.template.yaml'].includes(f));
+    const files = fs
+      .readdirSync(K8S)
+      .filter((f) => f.endsWith('.yaml') && !['kustomization.yaml', 'secret.template.yaml'].includes(f));
     expect([...k.resources].sort()).toEqual(files.sort());
   });
 
@@ -123,56 +162,105 @@ describe('infra manifests', () => {
     expect(scaledObjects.map((s) => s.spec.scaleTargetRef.name).sort()).toEqual([...workers, IMPORTS].sort());
     const auth = new Set(byKind('TriggerAuthentication').map((t) => t.metadata.name));
     const imports = scaledObjects.find((s) => s.spec.scaleTargetRef.name === IMPORTS)!;
-    expect(imports.spec.triggers).toEqual([expect.objectContaining({ type: 'redis', metadata: expect.objectContaining({ listName: 'anju:governance.imports:wait' }) })]);
+    expect(imports.spec.triggers).toEqual([
+      expect.objectContaining({
+        type: 'redis',
+        metadata: expect.objectContaining({ listName: 'anju:governance.imports:wait' }),
+      }),
+    ]);
     expect(auth.has(imports.spec.triggers[0].authenticationRef.name)).toBe(true);
     const scaled = scaledObjects.filter((s) => s !== imports);
     for (const s of scaled) {
       const service = SERVICES.find((sv) => `${sv}-worker` === s.spec.scaleTargetRef.name)!;
       expect(s.spec.minReplicaCount).toBeGreaterThanOrEqual(1); // the relay and the schedules live in the worker
       // BullMQ's wait list of the service's events queue under QUEUE_PREFIX (configmap: anju).
-      expect(s.spec.triggers).toEqual([expect.objectContaining({ type: 'redis', metadata: expect.objectContaining({ listName: `anju:${inboxQueueName(service)}:wait` }) })]);
+      expect(s.spec.triggers).toEqual([
+        expect.objectContaining({
+          type: 'redis',
+          metadata: expect.objectContaining({ listName: `anju:${inboxQueueName(service)}:wait` }),
+        }),
+      ]);
       expect(auth.has(s.spec.triggers[0].authenticationRef.name)).toBe(true);
     }
 
     const pdbs = byKind('PodDisruptionBudget');
     for (const d of deployments) {
-      const matching = pdbs.filter((p) => Object.entries(p.spec.selector.matchLabels as Record<string, string>)
-        .every(([k, v]) => d.spec.template.metadata.labels[k] === v));
-      expect({ deployment: d.metadata.name, budgets: matching.length }).toEqual({ deployment: d.metadata.name, budgets: 1 });
+      const matching = pdbs.filter((p) =>
+        Object.entries(p.spec.selector.matchLabels as Record<string, string>).every(
+          ([k, v]) => d.spec.template.metadata.labels[k] === v,
+        ),
+      );
+      expect({ deployment: d.metadata.name, budgets: matching.length }).toEqual({
+        deployment: d.metadata.name,
+        budgets: 1,
+      });
     }
     // A budget matches exactly one Deployment's pods.
     for (const p of pdbs) {
-      const matched = deployments.filter((d) => Object.entries(p.spec.selector.matchLabels as Record<string, string>)
-        .every(([k, v]) => d.spec.template.metadata.labels[k] === v));
+      const matched = deployments.filter((d) =>
+        Object.entries(p.spec.selector.matchLabels as Record<string, string>).every(
+          ([k, v]) => d.spec.template.metadata.labels[k] === v,
+        ),
+      );
       expect({ pdb: p.metadata.name, deployments: matched.length }).toEqual({ pdb: p.metadata.name, deployments: 1 });
     }
   });
 
   it("Prometheus scrapes each pod on its /metrics port: the gateway's metrics port, never its public one", () => {
-    const config = parse(read('infra/prometheus/prometheus.yml')) as { scrape_configs: { relabel_configs: { regex?: string; action?: string; source_labels?: string[] }[] }[]; rule_files: string[] };
-    const keep = config.scrape_configs[0].relabel_configs.find((r) => r.source_labels?.includes('__meta_kubernetes_pod_container_port_name'))!;
+    const config = parse(read('infra/prometheus/prometheus.yml')) as {
+      scrape_configs: { relabel_configs: { regex?: string; action?: string; source_labels?: string[] }[] }[];
+      rule_files: string[];
+    };
+    const keep = config.scrape_configs[0].relabel_configs.find((r) =>
+      r.source_labels?.includes('__meta_kubernetes_pod_container_port_name'),
+    )!;
     const regex = new RegExp(`^(?:${keep.regex})$`);
-    const scraped = deployments.flatMap((d) => (d.spec.template.spec.containers as { ports: { name: string; containerPort: number }[] }[])
-      .flatMap((c) => c.ports.map((port) => ({ component: d.spec.template.metadata.labels['app.kubernetes.io/component'], port })))
-      .filter((x) => regex.test(`${x.component};${x.port.name}`))
-      .map((x) => `${x.component}:${x.port.containerPort}`));
+    const scraped = deployments.flatMap((d) =>
+      (d.spec.template.spec.containers as { ports: { name: string; containerPort: number }[] }[])
+        .flatMap((c) =>
+          c.ports.map((port) => ({ component: d.spec.template.metadata.labels['app.kubernetes.io/component'], port })),
+        )
+        .filter((x) => regex.test(`${x.component};${x.port.name}`))
+        .map((x) => `${x.component}:${x.port.containerPort}`),
+    );
     expect(scraped.sort()).toEqual([
-      'employment-api:4002', 'employment-worker:4102', 'gateway:4100', 'governance-api:4001', 'governance-worker:4101',
-      'matching-api:4004', 'matching-worker:4104', 'social-orgs-api:4003', 'social-orgs-worker:4103',
+      'employment-api:4002',
+      'employment-worker:4102',
+      'gateway:4100',
+      'governance-api:4001',
+      'governance-worker:4101',
+      'matching-api:4004',
+      'matching-worker:4104',
+      'social-orgs-api:4003',
+      'social-orgs-worker:4103',
     ]);
     expect(config.rule_files).toEqual(['alerts.yml']);
-    const compose = parse(read('infra/prometheus/prometheus.compose.yml')) as { scrape_configs: { static_configs: { targets: string[] }[] }[] };
+    const compose = parse(read('infra/prometheus/prometheus.compose.yml')) as {
+      scrape_configs: { static_configs: { targets: string[] }[] }[];
+    };
     expect(compose.scrape_configs[0].static_configs.flatMap((s) => s.targets)).toHaveLength(9);
   });
 
   it('alert rules cover what operators must be told, each on metric families the code serves', () => {
     const known = knownFamilies();
-    const rules = (parse(read('infra/prometheus/alerts.yml')) as { groups: { rules: { alert: string; expr: string; labels: { severity: string }; annotations: { summary: string } }[] }[] })
-      .groups.flatMap((g) => g.rules);
-    expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining([
-      'AnjuOutboxStale', 'AnjuDeadLetters', 'AnjuQueueWaitHigh', 'AnjuNightlyMonitoringFailed', 'AnjuNightlyMonitoringMissed',
-      'AnjuSchedulerMissing', 'AnjuErrorRateHigh',
-    ]));
+    const rules = (
+      parse(read('infra/prometheus/alerts.yml')) as {
+        groups: {
+          rules: { alert: string; expr: string; labels: { severity: string }; annotations: { summary: string } }[];
+        }[];
+      }
+    ).groups.flatMap((g) => g.rules);
+    expect(rules.map((r) => r.alert)).toEqual(
+      expect.arrayContaining([
+        'AnjuOutboxStale',
+        'AnjuDeadLetters',
+        'AnjuQueueWaitHigh',
+        'AnjuNightlyMonitoringFailed',
+        'AnjuNightlyMonitoringMissed',
+        'AnjuSchedulerMissing',
+        'AnjuErrorRateHigh',
+      ]),
+    );
     for (const r of rules) {
       expect(['warning', 'critical']).toContain(r.labels.severity);
       expect(r.annotations.summary).toBeTruthy();
@@ -183,14 +271,22 @@ describe('infra manifests', () => {
 
   it('the Grafana dashboard reads only families the code serves, and shows every anju_ family', () => {
     const known = knownFamilies();
-    const dash = JSON.parse(read('infra/grafana/anju-dashboard.json')) as { uid: string; panels: { title: string; targets?: { expr: string }[] }[] };
+    const dash = JSON.parse(read('infra/grafana/anju-dashboard.json')) as {
+      uid: string;
+      panels: { title: string; targets?: { expr: string }[] }[];
+    };
     expect(dash.uid).toBe('anju-operations');
     const used = new Set<string>();
     for (const p of dash.panels) {
       for (const t of p.targets ?? []) {
         for (const f of familiesIn(t.expr)) {
           used.add(f);
-          if (f.startsWith('anju_')) expect({ panel: p.title, family: f, known: known.has(f) }).toEqual({ panel: p.title, family: f, known: true });
+          if (f.startsWith('anju_'))
+            expect({ panel: p.title, family: f, known: known.has(f) }).toEqual({
+              panel: p.title,
+              family: f,
+              known: true,
+            });
         }
       }
     }

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { REGISTER_RESIDENT, TestSystem, nationalId, residentInput, seedPlace, tokenFor, type Place } from '@anju/testing';
+import {
+  REGISTER_RESIDENT,
+  TestSystem,
+  nationalId,
+  residentInput,
+  seedPlace,
+  tokenFor,
+  type Place,
+} from '@anju/testing';
 
 /**
  * An internal failure reaches the client as one generic line with the request id: no SQL, no
@@ -22,12 +30,30 @@ describe('a forced database error', () => {
       const requestId = `err-${randomUUID()}`;
       const token = await tokenFor({ role: 'site_officer', sites: [place.siteIds[0]] });
       const id = nationalId('530102', '19900101', 77);
-      const res = await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[0], 77, { nationalId: id, phone: '13987654321' }) }, token, requestId);
+      const res = await sys.query(
+        REGISTER_RESIDENT,
+        { i: residentInput(place.householdIds[0], 77, { nationalId: id, phone: '13987654321' }) },
+        token,
+        requestId,
+      );
 
       expect(res.errors).toHaveLength(1);
-      expect(res.errors![0]).toMatchObject({ message: expect.stringMatching(/^Internal server error/), extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } });
+      expect(res.errors![0]).toMatchObject({
+        message: expect.stringMatching(/^Internal server error/),
+        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+      });
       const body = JSON.stringify(res);
-      for (const leak of ['resident', 'governance', 'INSERT', 'relation', 'stack', 'QueryFailedError', id, id.slice(6, 14), '13987654321']) {
+      for (const leak of [
+        'resident',
+        'governance',
+        'INSERT',
+        'relation',
+        'stack',
+        'QueryFailedError',
+        id,
+        id.slice(6, 14),
+        '13987654321',
+      ]) {
         expect(body).not.toContain(leak);
       }
 

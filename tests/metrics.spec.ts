@@ -2,10 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { SERVICES } from '@anju/contracts';
-import { REGISTER_RESIDENT, TEST_REDIS_URL, TestSystem, dataOf, residentInput, seedPlace, until, type Place } from '@anju/testing';
+import {
+  REGISTER_RESIDENT,
+  TEST_REDIS_URL,
+  TestSystem,
+  dataOf,
+  residentInput,
+  seedPlace,
+  until,
+  type Place,
+} from '@anju/testing';
 
 /** One sample of Prometheus's text format: `name{a="b",…} value`. */
-interface Sample { name: string; labels: Record<string, string>; value: number }
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
 
 function parse(text: string): Sample[] {
   const samples: Sample[] = [];
@@ -22,7 +35,9 @@ function parse(text: string): Sample[] {
 
 /** The sum of a family's samples whose labels include `where`. */
 const total = (samples: Sample[], name: string, where: Record<string, string> = {}) =>
-  samples.filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v)).reduce((a, s) => a + s.value, 0);
+  samples
+    .filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v))
+    .reduce((a, s) => a + s.value, 0);
 const has = (samples: Sample[], name: string, where: Record<string, string> = {}) =>
   samples.some((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v));
 
@@ -41,7 +56,8 @@ describe('metrics of every process', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     return parse(await res.text());
   };
-  const scrapeAll = async () => Object.fromEntries(await Promise.all(Object.keys(sys.metricsUrls).map(async (p) => [p, await scrape(p)] as const)));
+  const scrapeAll = async () =>
+    Object.fromEntries(await Promise.all(Object.keys(sys.metricsUrls).map(async (p) => [p, await scrape(p)] as const)));
 
   beforeAll(async () => {
     // No scrape cache, so that each scrape sees the effect just made.
@@ -57,7 +73,14 @@ describe('metrics of every process', () => {
 
     // Load: named mutations and a query over all four subgraphs through the gateway; one operation the gateway refuses.
     place = await seedPlace(sys, 1);
-    for (let i = 1; i <= 3; i++) dataOf(await sys.query(REGISTER_RESIDENT.replace('mutation(', 'mutation MetricsRegister('), { i: residentInput(place.householdIds[0], i) }, place.provinceToken));
+    for (let i = 1; i <= 3; i++)
+      dataOf(
+        await sys.query(
+          REGISTER_RESIDENT.replace('mutation(', 'mutation MetricsRegister('),
+          { i: residentInput(place.householdIds[0], i) },
+          place.provinceToken,
+        ),
+      );
     await sys.waitForIdle();
     const dashboard = `query MetricsDashboard($id: ID!) { site(id: $id) { name openDemandCount } labourProfiles(siteId: $id, first: 2) { totalCount }
       organizations(first: 1) { totalCount } }`;
@@ -65,15 +88,29 @@ describe('metrics of every process', () => {
     const refused = await sys.query('query MetricsBroken { noSuchField }', {}, place.provinceToken);
     expect(refused.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     // One that a subgraph answers with an error (a page of no rows).
-    const badPage = await sys.query('query MetricsBadPage($id: ID!) { residents(siteId: $id, first: 0) { totalCount } }', { id: place.siteIds[0] }, place.provinceToken);
+    const badPage = await sys.query(
+      'query MetricsBadPage($id: ID!) { residents(siteId: $id, first: 0) { totalCount } }',
+      { id: place.siteIds[0] },
+      place.provinceToken,
+    );
     expect(badPage.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
 
     // A poison event on employment's queue: dead-lettered at once (it does not match the contract).
-    const poison = { id: randomUUID(), name: 'resident.registered', version: 1, producer: 'governance', occurredAt: sys.clock.now().toISOString(), payload: { residentId: 'x' } };
+    const poison = {
+      id: randomUUID(),
+      name: 'resident.registered',
+      version: 1,
+      producer: 'governance',
+      occurredAt: sys.clock.now().toISOString(),
+      payload: { residentId: 'x' },
+    };
     const queue = sys.queue('employment');
     await queue.add(poison.name, poison, { jobId: poison.id });
     await queue.close();
-    await until(async () => (await sys.sql(`SELECT 1 FROM employment.dead_letter WHERE event_id = $1`, [poison.id])).length === 1, 'the poison event in the dead letters');
+    await until(
+      async () => (await sys.sql(`SELECT 1 FROM employment.dead_letter WHERE event_id = $1`, [poison.id])).length === 1,
+      'the poison event in the dead letters',
+    );
 
     // The nightly monitoring run, as its job scheduler starts it: a job on employment's schedules queue.
     const redis = new IORedis(sys.env.REDIS_URL ?? TEST_REDIS_URL, { maxRetriesPerRequest: null });
@@ -81,29 +118,50 @@ describe('metrics of every process', () => {
     await schedules.add('monitoring.nightly', {});
     await schedules.close();
     redis.disconnect();
-    await until(async () => total(await scrape('employment-worker'), 'anju_scheduled_task_runs_total', { task: 'monitoring.nightly' }) === 1, 'the monitoring run');
+    await until(
+      async () =>
+        total(await scrape('employment-worker'), 'anju_scheduled_task_runs_total', { task: 'monitoring.nightly' }) ===
+        1,
+      'the monitoring run',
+    );
     await sys.waitForIdle();
 
     const after = await scrapeAll();
     const moved = (proc: string, name: string, where: Record<string, string> = {}) =>
-      expect({ proc, name, where, moved: total(after[proc], name, where) > total(before[proc], name, where) }).toEqual({ proc, name, where, moved: true });
+      expect({ proc, name, where, moved: total(after[proc], name, where) > total(before[proc], name, where) }).toEqual({
+        proc,
+        name,
+        where,
+        moved: true,
+      });
 
     for (const [proc, samples] of Object.entries(after)) {
-      expect({ proc, labelled: samples.filter((s) => s.name.startsWith('anju_')).every((s) => s.labels.service && s.labels.process) })
-        .toEqual({ proc, labelled: true });
+      expect({
+        proc,
+        labelled: samples.filter((s) => s.name.startsWith('anju_')).every((s) => s.labels.service && s.labels.process),
+      }).toEqual({ proc, labelled: true });
       expect({ proc, node: has(samples, 'process_cpu_user_seconds_total') }).toEqual({ proc, node: true });
       moved(proc, 'anju_http_requests_total', { route: '/metrics' });
       moved(proc, 'anju_http_request_duration_seconds_count');
     }
 
     // The gateway: operations by name, their latency and errors; each subgraph's fetches.
-    moved('gateway', 'anju_graphql_operations_total', { operation: 'MetricsRegister', type: 'mutation', outcome: 'ok' });
+    moved('gateway', 'anju_graphql_operations_total', {
+      operation: 'MetricsRegister',
+      type: 'mutation',
+      outcome: 'ok',
+    });
     moved('gateway', 'anju_graphql_operations_total', { operation: 'MetricsDashboard', type: 'query', outcome: 'ok' });
     moved('gateway', 'anju_graphql_operation_duration_seconds_count', { operation: 'MetricsDashboard' });
     moved('gateway', 'anju_graphql_errors_total', { operation: 'MetricsBroken', code: 'GRAPHQL_VALIDATION_FAILED' });
     moved('gateway', 'anju_http_requests_total', { route: '/graphql' });
-    for (const subgraph of SERVICES) moved('gateway', 'anju_gateway_subgraph_fetch_duration_seconds_count', { subgraph });
-    for (const subgraph of SERVICES) expect({ subgraph, errors: has(after.gateway, 'anju_gateway_subgraph_fetch_errors_total', { subgraph }) }).toEqual({ subgraph, errors: true });
+    for (const subgraph of SERVICES)
+      moved('gateway', 'anju_gateway_subgraph_fetch_duration_seconds_count', { subgraph });
+    for (const subgraph of SERVICES)
+      expect({
+        subgraph,
+        errors: has(after.gateway, 'anju_gateway_subgraph_fetch_errors_total', { subgraph }),
+      }).toEqual({ subgraph, errors: true });
     moved('gateway', 'anju_gateway_subgraph_fetch_errors_total', { subgraph: 'governance', kind: 'graphql' });
     moved('governance-api', 'anju_graphql_errors_total');
 
@@ -115,8 +173,14 @@ describe('metrics of every process', () => {
       moved(api, 'anju_graphql_operation_duration_seconds_count');
       moved(api, 'anju_http_requests_total', { route: '/graphql' });
       for (const proc of [api, worker]) {
-        expect({ proc, pool: total(after[proc], 'anju_db_pool_connections', { state: 'total' }) > 0 }).toEqual({ proc, pool: true });
-        expect({ proc, max: total(after[proc], 'anju_db_pool_connections', { state: 'max' }) }).toEqual({ proc, max: 3 });
+        expect({ proc, pool: total(after[proc], 'anju_db_pool_connections', { state: 'total' }) > 0 }).toEqual({
+          proc,
+          pool: true,
+        });
+        expect({ proc, max: total(after[proc], 'anju_db_pool_connections', { state: 'max' }) }).toEqual({
+          proc,
+          max: 3,
+        });
         for (const name of ['anju_outbox_backlog', 'anju_outbox_oldest_unsent_age_seconds', 'anju_dead_letters']) {
           expect({ proc, name, present: has(after[proc], name) }).toEqual({ proc, name, present: true });
         }
@@ -124,25 +188,39 @@ describe('metrics of every process', () => {
       // Queues: every state of the events and schedules queues; jobs waited and finished.
       for (const queue of [`${service}.events`, `${service}.schedules`]) {
         for (const state of ['waiting', 'active', 'delayed', 'failed', 'completed']) {
-          expect({ queue, state, present: has(after[worker], 'anju_queue_jobs', { queue, state }) }).toEqual({ queue, state, present: true });
+          expect({ queue, state, present: has(after[worker], 'anju_queue_jobs', { queue, state }) }).toEqual({
+            queue,
+            state,
+            present: true,
+          });
         }
-        expect({ queue, oldest: has(after[worker], 'anju_queue_oldest_waiting_seconds', { queue }) }).toEqual({ queue, oldest: true });
+        expect({ queue, oldest: has(after[worker], 'anju_queue_oldest_waiting_seconds', { queue }) }).toEqual({
+          queue,
+          oldest: true,
+        });
       }
       // Schedulers: one presence series per declared task (0 here: tests register no schedulers).
-      expect({ worker, schedulers: after[worker].filter((s) => s.name === 'anju_scheduler_present').length > 0 }).toEqual({ worker, schedulers: true });
+      expect({
+        worker,
+        schedulers: after[worker].filter((s) => s.name === 'anju_scheduler_present').length > 0,
+      }).toEqual({ worker, schedulers: true });
       expect(total(after[worker], 'anju_schedules_enabled')).toBe(0);
     }
     // Events flowed: governance's resident.registered reached employment and matching, and their jobs completed.
     for (const service of ['employment', 'matching'] as const) {
       moved(`${service}-worker`, 'anju_jobs_total', { queue: `${service}.events`, outcome: 'completed' });
       moved(`${service}-worker`, 'anju_queue_wait_seconds_count', { queue: `${service}.events` });
-      expect(total(after[`${service}-worker`], 'anju_queue_jobs', { queue: `${service}.events`, state: 'completed' })).toBeGreaterThan(0);
+      expect(
+        total(after[`${service}-worker`], 'anju_queue_jobs', { queue: `${service}.events`, state: 'completed' }),
+      ).toBeGreaterThan(0);
     }
     moved('employment-worker', 'anju_dead_letters');
     moved('employment-api', 'anju_dead_letters');
     // The nightly run: its duration and result.
     moved('employment-worker', 'anju_scheduled_task_last_run_duration_seconds', { task: 'monitoring.nightly' });
-    expect(total(after['employment-worker'], 'anju_scheduled_task_last_run_success', { task: 'monitoring.nightly' })).toBe(1);
+    expect(
+      total(after['employment-worker'], 'anju_scheduled_task_last_run_success', { task: 'monitoring.nightly' }),
+    ).toBe(1);
     moved('employment-worker', 'anju_scheduled_task_last_run_timestamp_seconds', { task: 'monitoring.nightly' });
   });
 

@@ -18,8 +18,10 @@ describe('overload', () => {
       env: {
         DATABASE_STATEMENT_TIMEOUT_MS: '1500',
         // One request a minute after a burst of three: nothing refills during the test.
-        RATE_LIMIT_PER_MINUTE: '1', RATE_LIMIT_BURST: '3',
-        EXPENSIVE_RATE_LIMIT_PER_HOUR: '1', EXPENSIVE_RATE_LIMIT_BURST: '1',
+        RATE_LIMIT_PER_MINUTE: '1',
+        RATE_LIMIT_BURST: '3',
+        EXPENSIVE_RATE_LIMIT_PER_HOUR: '1',
+        EXPENSIVE_RATE_LIMIT_BURST: '1',
       },
     });
   });
@@ -77,11 +79,16 @@ describe('overload', () => {
     const province = await token('province-officer', 'province');
     expect((await sys.query(RUN, {}, province)).errors).toBeUndefined();
     const again = await sys.query(RUN, {}, province);
-    expect(again.errors?.[0].extensions)
-      .toMatchObject({ code: 'RATE_LIMITED', field: 'runBatchMatch', retryAfter: expect.any(Number) });
+    expect(again.errors?.[0].extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      field: 'runBatchMatch',
+      retryAfter: expect.any(Number),
+    });
     const exporter = await token('province-exporter', 'province');
     expect((await sys.query(CSV, {}, exporter)).errors).toBeUndefined();
-    expect((await sys.query(CSV, {}, exporter)).errors?.[0].extensions)
-      .toMatchObject({ code: 'RATE_LIMITED', field: 'householdGapsCsv' });
+    expect((await sys.query(CSV, {}, exporter)).errors?.[0].extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      field: 'householdGapsCsv',
+    });
   });
 });

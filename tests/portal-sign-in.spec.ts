@@ -34,11 +34,18 @@ describe('signing in with the province identity provider', () => {
     dist = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-portal-oidc-'));
     await buildPortal(dist);
     sys = await TestSystem.start({
-      label: 'portal-oidc', apis: [], workers: [], gateway: false,
+      label: 'portal-oidc',
+      apis: [],
+      workers: [],
+      gateway: false,
       env: {
-        PORTAL_DIR: dist, PORTAL_SAFELIST: 'on',
-        AUTH_JWKS_URL: provider.jwksUrl, AUTH_ISSUER: provider.issuer, AUTH_AUDIENCE: 'anju-api',
-        PORTAL_OIDC_ISSUER: provider.issuer, PORTAL_OIDC_CLIENT_ID: provider.clientId,
+        PORTAL_DIR: dist,
+        PORTAL_SAFELIST: 'on',
+        AUTH_JWKS_URL: provider.jwksUrl,
+        AUTH_ISSUER: provider.issuer,
+        AUTH_AUDIENCE: 'anju-api',
+        PORTAL_OIDC_ISSUER: provider.issuer,
+        PORTAL_OIDC_CLIENT_ID: provider.clientId,
       },
     });
     await seed({ scale: 'demo', seed: 1, databaseUrl: sys.db.url, env: sys.env });
@@ -121,21 +128,44 @@ describe('signing in with the province identity provider', () => {
     expect(await refusal(page)).toBe('您的账号在统一身份认证中没有本系统的角色，请联系上级主管部门开通。');
   });
 
-  it('accepts only the provider\'s own tokens for the API, at the gateway and straight at a subgraph', async () => {
+  it("accepts only the provider's own tokens for the API, at the gateway and straight at a subgraph", async () => {
     const good = await provider.sign({ sub: 'oidc-county-2', role: 'county', regions: [COUNTY] });
     const attempts = {
-      'another audience': await provider.sign({ sub: 'oidc-county-2', role: 'county', regions: [COUNTY] }, { audience: 'someone-else' }),
-      'a key the provider does not publish': await provider.sign({ sub: 'oidc-county-2', role: 'county', regions: ['53'] }, { key: 'foreign' }),
-      'the development key': await mintToken({ sub: 'dev', role: 'province', regions: ['53'] },
-        { ...loadConfig(issuerSettings, { AUTH_PRIVATE_KEY: DEV_PRIVATE_JWK }), AUTH_ISSUER: provider.issuer, AUTH_AUDIENCE: 'anju-api' }),
-      'an expired token': await provider.sign({ sub: 'oidc-county-2', role: 'county', regions: [COUNTY] }, { ttlSeconds: -60 }),
+      'another audience': await provider.sign(
+        { sub: 'oidc-county-2', role: 'county', regions: [COUNTY] },
+        { audience: 'someone-else' },
+      ),
+      'a key the provider does not publish': await provider.sign(
+        { sub: 'oidc-county-2', role: 'county', regions: ['53'] },
+        { key: 'foreign' },
+      ),
+      'the development key': await mintToken(
+        { sub: 'dev', role: 'province', regions: ['53'] },
+        {
+          ...loadConfig(issuerSettings, { AUTH_PRIVATE_KEY: DEV_PRIVATE_JWK }),
+          AUTH_ISSUER: provider.issuer,
+          AUTH_AUDIENCE: 'anju-api',
+        },
+      ),
+      'an expired token': await provider.sign(
+        { sub: 'oidc-county-2', role: 'county', regions: [COUNTY] },
+        { ttlSeconds: -60 },
+      ),
     };
     for (const target of ['gateway', 'social-orgs'] as const) {
-      const ask = (token: string) => (target === 'gateway' ? sys.query(REGIONS, {}, token) : sys.direct('social-orgs', '{ organizations(first: 1) { totalCount } }', {}, token));
+      const ask = (token: string) =>
+        target === 'gateway'
+          ? sys.query(REGIONS, {}, token)
+          : sys.direct('social-orgs', '{ organizations(first: 1) { totalCount } }', {}, token);
       expect((await ask(good)).errors).toBeUndefined();
       for (const [what, token] of Object.entries(attempts)) {
         const answer = await ask(token);
-        expect({ what, target, code: answer.errors?.[0]?.extensions?.code, data: answer.data ?? null }).toEqual({ what, target, code: 'UNAUTHENTICATED', data: null });
+        expect({ what, target, code: answer.errors?.[0]?.extensions?.code, data: answer.data ?? null }).toEqual({
+          what,
+          target,
+          code: 'UNAUTHENTICATED',
+          data: null,
+        });
       }
     }
   });

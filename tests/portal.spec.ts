@@ -30,7 +30,13 @@ describe('the portal in a browser', () => {
   beforeAll(async () => {
     dist = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-portal-e2e-'));
     await buildPortal(dist);
-    sys = await TestSystem.start({ label: 'portal', apis: [], workers: [], gateway: false, env: { PORTAL_DIR: dist, PORTAL_SAFELIST: 'on' } });
+    sys = await TestSystem.start({
+      label: 'portal',
+      apis: [],
+      workers: [],
+      gateway: false,
+      env: { PORTAL_DIR: dist, PORTAL_SAFELIST: 'on' },
+    });
     await seed({ scale: 'demo', seed: 1, databaseUrl: sys.db.url, env: sys.env });
     for (const s of SERVICES) await sys.startApi(s);
     for (const s of SERVICES) await sys.startWorker(s);
@@ -73,96 +79,193 @@ describe('the portal in a browser', () => {
     expect(await page.evaluate(() => location.hash)).toBe(`#/region/${COUNTY}`);
 
     // The county: its sites side by side.
-    const sites = dataOf(await sys.query(op('RegionSites'), { regionCode: COUNTY }, countyToken)).sites.nodes as { id: string; name: string }[];
+    const sites = dataOf(await sys.query(op('RegionSites'), { regionCode: COUNTY }, countyToken)).sites.nodes as {
+      id: string;
+      name: string;
+    }[];
     const siteName = new Map(sites.map((s) => [s.id, s.name]));
-    const rollup = dataOf(await sys.query(op('MonitoringRollup'), { level: 'SITE', under: COUNTY }, countyToken)).monitoringRollup as Record<string, any>[];
+    const rollup = dataOf(await sys.query(op('MonitoringRollup'), { level: 'SITE', under: COUNTY }, countyToken))
+      .monitoringRollup as Record<string, any>[];
     expect(rollup.length).toBeGreaterThan(0);
     await page.waitForSelector('[data-chart="pass-rate"] canvas');
-    await expectChart(page, 'pass-rate', rollup.map((r) => [siteName.get(r.code)!, rate(r.passRate)]));
-    await expectChart(page, 'rule-failures', rollup.map((r) => [siteName.get(r.code)!, ...[r.failingTraining, r.failingWelfarePost, r.failingEmployed, r.failingIncome].map(String)]));
-    const demands = dataOf(await sys.query(op('DemandsByStatus'), { regionCode: COUNTY }, countyToken)) as Record<string, { totalCount: number }>;
+    await expectChart(
+      page,
+      'pass-rate',
+      rollup.map((r) => [siteName.get(r.code)!, rate(r.passRate)]),
+    );
+    await expectChart(
+      page,
+      'rule-failures',
+      rollup.map((r) => [
+        siteName.get(r.code)!,
+        ...[r.failingTraining, r.failingWelfarePost, r.failingEmployed, r.failingIncome].map(String),
+      ]),
+    );
+    const demands = dataOf(await sys.query(op('DemandsByStatus'), { regionCode: COUNTY }, countyToken)) as Record<
+      string,
+      { totalCount: number }
+    >;
     expect(demands.open.totalCount).toBeGreaterThan(0);
-    await expectChart(page, 'demands', DEMAND_STATUSES.map((s, i) => [['待认领', '已认领', '办理中', '已完成', '已关闭', '已取消'][i], String(demands[s].totalCount)]));
-    const activities = dataOf(await sys.query(op('Activities'), {}, countyToken)).activities.nodes as Record<string, any>[];
-    await expectChart(page, 'activities', activities.filter((a) => siteName.has(a.siteId)).slice(0, 12).map((a) => [a.title, String(a.registeredCount), String(a.attendedCount)]));
+    await expectChart(
+      page,
+      'demands',
+      DEMAND_STATUSES.map((s, i) => [
+        ['待认领', '已认领', '办理中', '已完成', '已关闭', '已取消'][i],
+        String(demands[s].totalCount),
+      ]),
+    );
+    const activities = dataOf(await sys.query(op('Activities'), {}, countyToken)).activities.nodes as Record<
+      string,
+      any
+    >[];
+    await expectChart(
+      page,
+      'activities',
+      activities
+        .filter((a) => siteName.has(a.siteId))
+        .slice(0, 12)
+        .map((a) => [a.title, String(a.registeredCount), String(a.attendedCount)]),
+    );
     // Gaps opened and closed over the page's 30 days: the first monitoring run opened the demo's gaps.
     await page.waitForSelector('[data-chart="gap-flow"] canvas');
     const flowDays = (await tableValues(page, 'gap-flow')).map((r) => r[0]);
     expect(flowDays).toHaveLength(30);
-    const flow = dataOf(await sys.query(op('GapFlow'), { level: 'COUNTY', code: COUNTY, from: flowDays[0], to: flowDays[29] }, countyToken)).gapFlow as
-      { day: string; opened: number; closed: number }[];
+    const flow = dataOf(
+      await sys.query(
+        op('GapFlow'),
+        { level: 'COUNTY', code: COUNTY, from: flowDays[0], to: flowDays[29] },
+        countyToken,
+      ),
+    ).gapFlow as { day: string; opened: number; closed: number }[];
     expect(flow.reduce((n, d) => n + d.opened, 0)).toBeGreaterThan(0);
-    await expectChart(page, 'gap-flow', flow.map((d) => [d.day, String(d.opened), String(d.closed)]));
+    await expectChart(
+      page,
+      'gap-flow',
+      flow.map((d) => [d.day, String(d.opened), String(d.closed)]),
+    );
     // Claims past their promised date, in the county: the count and the rows the API gives.
     const overdue = dataOf(await sys.query(op('OverdueClaims'), { regionCode: COUNTY }, countyToken)).demands;
     await page.waitForSelector('[data-count="overdue"]');
     expect(overdue.totalCount).toBe(1);
     expect(await page.$eval('[data-count="overdue"]', (e) => e.textContent)).toBe('1');
-    expect((await tableValues(page, 'overdue-claims')).map((r) => r[4])).toEqual(overdue.nodes.map((d: { promisedOn: string }) => d.promisedOn));
+    expect((await tableValues(page, 'overdue-claims')).map((r) => r[4])).toEqual(
+      overdue.nodes.map((d: { promisedOn: string }) => d.promisedOn),
+    );
     await page.waitForSelector('[data-chart="trend"] canvas, [data-chart="trend"] .empty');
     await page.waitForSelector('[data-chart="points"] canvas, [data-chart="points"] .empty');
     expect(await tableValues(page, 'sites')).toEqual(
-      (dataOf(await sys.query(op('RegionSites'), { regionCode: COUNTY }, countyToken)).sites.nodes as Record<string, any>[]).map((s) =>
-        [s.name, s.householdCount, s.residentCount, s.openDemandCount].map(String)),
+      (
+        dataOf(await sys.query(op('RegionSites'), { regionCode: COUNTY }, countyToken)).sites.nodes as Record<
+          string,
+          any
+        >[]
+      ).map((s) => [s.name, s.householdCount, s.residentCount, s.openDemandCount].map(String)),
     );
     await screenshot(page, 'portal-county');
 
     // A site: its grids' charts, masked residents with filters and paging, lists, notices, demands.
     const busiest = sites.find((s) => s.name === '靖安家园') ?? sites[0];
-    await Promise.all([page.waitForSelector('[data-table="residents"]'), page.click(`[data-table="sites"] a[href="#/site/${busiest.id}"]`)]);
+    await Promise.all([
+      page.waitForSelector('[data-table="residents"]'),
+      page.click(`[data-table="sites"] a[href="#/site/${busiest.id}"]`),
+    ]);
     const site = dataOf(await sys.query(op('SitePage'), { id: busiest.id }, countyToken));
     expect(await page.$eval('[data-fact="residents"]', (e) => e.textContent)).toBe(String(site.site.residentCount));
     const gridName = new Map((site.grids as { id: string; name: string }[]).map((g) => [g.id, g.name]));
-    const grids = (dataOf(await sys.query(op('MonitoringRollup'), { level: 'GRID', under: COUNTY }, countyToken)).monitoringRollup as Record<string, any>[])
-      .filter((r) => gridName.has(r.code));
-    await expectChart(page, 'pass-rate', grids.map((r) => [gridName.get(r.code)!, rate(r.passRate)]));
-    const siteDemands = dataOf(await sys.query(op('DemandsByStatus'), { siteId: busiest.id }, countyToken)) as Record<string, { totalCount: number }>;
-    expect((await tableValues(page, 'demands')).map((r) => r[1])).toEqual(DEMAND_STATUSES.map((s) => String(siteDemands[s].totalCount)));
+    const grids = (
+      dataOf(await sys.query(op('MonitoringRollup'), { level: 'GRID', under: COUNTY }, countyToken))
+        .monitoringRollup as Record<string, any>[]
+    ).filter((r) => gridName.has(r.code));
+    await expectChart(
+      page,
+      'pass-rate',
+      grids.map((r) => [gridName.get(r.code)!, rate(r.passRate)]),
+    );
+    const siteDemands = dataOf(await sys.query(op('DemandsByStatus'), { siteId: busiest.id }, countyToken)) as Record<
+      string,
+      { totalCount: number }
+    >;
+    expect((await tableValues(page, 'demands')).map((r) => r[1])).toEqual(
+      DEMAND_STATUSES.map((s) => String(siteDemands[s].totalCount)),
+    );
     expect(await inkedPixels(page, 'demands')).toBeGreaterThan(200);
 
     const residents = dataOf(await sys.query(op('SiteResidents'), { siteId: busiest.id }, countyToken)).residents;
     const shown = await tableValues(page, 'residents');
     expect(shown).toHaveLength(20);
-    expect(shown.map((r) => r[1])).toEqual(residents.nodes.map((r: { nationalIdMasked: string }) => r.nationalIdMasked));
+    expect(shown.map((r) => r[1])).toEqual(
+      residents.nodes.map((r: { nationalIdMasked: string }) => r.nationalIdMasked),
+    );
     for (const row of shown) expect(row[1]).toMatch(/^\d{6}\*{12}$/); // the county code only
     expect(await page.$eval('.pager', (e) => e.textContent)).toContain(`共 ${residents.totalCount} 条`);
     // Filter by labour capacity: the table follows the API's answer.
-    const weak = dataOf(await sys.query(op('SiteResidents'), { siteId: busiest.id, filter: { labourCapacity: 'WEAK' } }, countyToken)).residents;
+    const weak = dataOf(
+      await sys.query(op('SiteResidents'), { siteId: busiest.id, filter: { labourCapacity: 'WEAK' } }, countyToken),
+    ).residents;
     await page.select('select[name=labourCapacity]', 'WEAK');
-    await page.waitForFunction((n) => document.querySelector('#residents .pager')?.textContent?.includes(`共 ${n} 条`), {}, weak.totalCount);
+    await page.waitForFunction(
+      (n) => document.querySelector('#residents .pager')?.textContent?.includes(`共 ${n} 条`),
+      {},
+      weak.totalCount,
+    );
     expect(new Set((await tableValues(page, 'residents')).map((r) => r[6]))).toEqual(new Set(['弱劳动力']));
     await page.select('select[name=labourCapacity]', '');
-    await page.waitForFunction((n) => document.querySelector('#residents .pager')?.textContent?.includes(`共 ${n} 条`), {}, residents.totalCount);
-    await page.waitForFunction(() => [...document.querySelectorAll('h2')].some((h) => h.textContent!.startsWith('网格任务')));
+    await page.waitForFunction(
+      (n) => document.querySelector('#residents .pager')?.textContent?.includes(`共 ${n} 条`),
+      {},
+      residents.totalCount,
+    );
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('h2')].some((h) => h.textContent!.startsWith('网格任务')),
+    );
     await screenshot(page, 'portal-site');
     // 导出全部: the whole register as the service exports it (every page, not the 20 rows on screen), audited.
     await page.evaluate(() => {
       const w = window as unknown as { downloads: { name: string; bytes: number }[] };
       w.downloads = [];
       HTMLAnchorElement.prototype.click = function click(this: HTMLAnchorElement) {
-        fetch(this.href).then((r) => r.blob()).then((b) => w.downloads.push({ name: this.download, bytes: b.size }));
+        fetch(this.href)
+          .then((r) => r.blob())
+          .then((b) => w.downloads.push({ name: this.download, bytes: b.size }));
       };
     });
     await page.click('[data-table="residents"] [data-export-whole="/files/governance/exports/residents"]');
     await page.waitForFunction(() => (window as unknown as { downloads: unknown[] }).downloads.length === 1);
-    const [download] = await page.evaluate(() => (window as unknown as { downloads: { name: string; bytes: number }[] }).downloads);
+    const [download] = await page.evaluate(
+      () => (window as unknown as { downloads: { name: string; bytes: number }[] }).downloads,
+    );
     expect(download.name).toBe('居民名单（脱敏）.xlsx');
     expect(download.bytes).toBeGreaterThan(1_000);
-    expect(await sys.sql(`SELECT site_id FROM governance.audit_log WHERE action = 'export.residents'`)).toEqual([{ site_id: busiest.id }]);
+    expect(await sys.sql(`SELECT site_id FROM governance.audit_log WHERE action = 'export.residents'`)).toEqual([
+      { site_id: busiest.id },
+    ]);
 
     // A household: members masked, the four rules with reasons, gaps, and a reveal that asks why.
     const householdId = residents.nodes[0].household.id as string;
-    await Promise.all([page.waitForSelector('[data-table="members"]'), page.click(`[data-table="residents"] a[href="#/household/${householdId}"]`)]);
+    await Promise.all([
+      page.waitForSelector('[data-table="members"]'),
+      page.click(`[data-table="residents"] a[href="#/household/${householdId}"]`),
+    ]);
     const household = dataOf(await sys.query(op('HouseholdPage'), { id: householdId }, countyToken)).household;
-    expect((await tableValues(page, 'members')).map((r) => r[2])).toEqual(household.residents.map((m: { nationalIdMasked: string }) => m.nationalIdMasked));
-    const ruleStates = await page.$$eval('[data-rule]', (els) => els.map((e) => [e.getAttribute('data-rule'), e.className]));
+    expect((await tableValues(page, 'members')).map((r) => r[2])).toEqual(
+      household.residents.map((m: { nationalIdMasked: string }) => m.nationalIdMasked),
+    );
+    const ruleStates = await page.$$eval('[data-rule]', (els) =>
+      els.map((e) => [e.getAttribute('data-rule'), e.className]),
+    );
     expect(ruleStates).toHaveLength(4);
-    for (const [rule, state] of ruleStates) expect(state).toBe(household.incomeStability.failedRules.includes(rule) ? 'fail' : 'pass');
+    for (const [rule, state] of ruleStates)
+      expect(state).toBe(household.incomeStability.failedRules.includes(rule) ? 'fail' : 'pass');
 
     // What is being done about its gaps: its own grid tasks and demands, as the API lists them.
     const followUp = dataOf(await sys.query(op('HouseholdFollowUp'), { siteId: busiest.id, householdId }, countyToken));
-    await page.waitForFunction(() => [...document.querySelectorAll('h2')].some((h) => h.textContent === '正在做的帮扶') && !document.querySelector('.loading'));
-    const titles = async (table: string) => (await page.$(`[data-table="${table}"]`) ? (await tableValues(page, table)).map((r) => r[0]) : []);
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('h2')].some((h) => h.textContent === '正在做的帮扶') &&
+        !document.querySelector('.loading'),
+    );
+    const titles = async (table: string) =>
+      (await page.$(`[data-table="${table}"]`)) ? (await tableValues(page, table)).map((r) => r[0]) : [];
     expect(await titles('household-tasks')).toEqual(followUp.gridTasks.nodes.map((t: { title: string }) => t.title));
     expect((await titles('household-demands')).length).toBe(followUp.demands.nodes.length);
 
@@ -171,7 +274,9 @@ describe('the portal in a browser', () => {
     await page.type('form.reveal input[name=reason]', '看');
     await page.click('form.reveal button[type=submit]');
     await page.waitForSelector('[data-field-error="reason"]');
-    expect(await page.$eval('[data-field-error="reason"]', (e) => e.textContent)).toBe('请说明查看原因（2到200个字）。');
+    expect(await page.$eval('[data-field-error="reason"]', (e) => e.textContent)).toBe(
+      '请说明查看原因（2到200个字）。',
+    );
     expect(await sys.sql(`SELECT 1 FROM governance.audit_log WHERE entity_id = $1`, [member.id])).toHaveLength(0);
     await page.type('form.reveal input[name=reason]', '电话回访就业情况');
     await page.click('form.reveal button[type=submit]');
@@ -179,8 +284,17 @@ describe('the portal in a browser', () => {
     const revealed = await page.$eval(`[data-revealed="${member.id}"]`, (e) => e.textContent!);
     expect(revealed).not.toContain('*');
     expect(revealed).toMatch(/\d{17}[\dX]/);
-    const audit = await sys.sql(`SELECT actor_role, action, detail FROM governance.audit_log WHERE entity_type = 'Resident' AND entity_id = $1`, [member.id]);
-    expect(audit).toEqual([{ actor_role: 'county', action: 'resident.reveal_contact', detail: { fields: ['nationalId', 'phone'], reason: '看电话回访就业情况' } }]);
+    const audit = await sys.sql(
+      `SELECT actor_role, action, detail FROM governance.audit_log WHERE entity_type = 'Resident' AND entity_id = $1`,
+      [member.id],
+    );
+    expect(audit).toEqual([
+      {
+        actor_role: 'county',
+        action: 'resident.reveal_contact',
+        detail: { fields: ['nationalId', 'phone'], reason: '看电话回访就业情况' },
+      },
+    ]);
     await screenshot(page, 'portal-household');
     expect(problemsOf(page)).toEqual([]);
   });
@@ -191,8 +305,14 @@ describe('the portal in a browser', () => {
     );
     expect(orgs).toHaveLength(2);
     const [a, b] = orgs;
-    const bActivities = await sys.sql<{ title: string }>(`SELECT title FROM social_orgs.activity WHERE organization_id = $1`, [b.id]);
-    const aCount = await sys.sql<{ n: number }>(`SELECT count(*)::int AS n FROM social_orgs.activity WHERE organization_id = $1`, [a.id]);
+    const bActivities = await sys.sql<{ title: string }>(
+      `SELECT title FROM social_orgs.activity WHERE organization_id = $1`,
+      [b.id],
+    );
+    const aCount = await sys.sql<{ n: number }>(
+      `SELECT count(*)::int AS n FROM social_orgs.activity WHERE organization_id = $1`,
+      [a.id],
+    );
     const page = await newPage();
     await signIn(page, base, 'ngo_member', a.name);
     await page.waitForSelector('[data-table="ngo-activities"]');
@@ -213,17 +333,31 @@ describe('the portal in a browser', () => {
     expect(act).toBeDefined();
     // Check-in is open only around the activity's time: hold this one now, on the system's clock.
     const now = sys.clock.now().getTime();
-    await sys.sql(`UPDATE social_orgs.activity SET starts_at = $2, ends_at = $3 WHERE id = $1`,
-      [act.id, new Date(now - 3_600_000).toISOString(), new Date(now + 86_400_000).toISOString()]);
+    await sys.sql(`UPDATE social_orgs.activity SET starts_at = $2, ends_at = $3 WHERE id = $1`, [
+      act.id,
+      new Date(now - 3_600_000).toISOString(),
+      new Date(now + 86_400_000).toISOString(),
+    ]);
     await page.evaluate((title) => {
-      [...document.querySelectorAll<HTMLButtonElement>('[data-table="ngo-activities"] tbody tr button.link')].find((b) => b.textContent === title)!.click();
+      [...document.querySelectorAll<HTMLButtonElement>('[data-table="ngo-activities"] tbody tr button.link')]
+        .find((b) => b.textContent === title)!
+        .click();
     }, act.title);
     await page.waitForSelector(`[data-roster="${act.id}"] button[data-check-in]`);
     const registered = await page.$$eval(`[data-roster="${act.id}"] button[data-check-in]`, (bs) => bs.length);
-    const id = await page.$eval(`[data-roster="${act.id}"] button[data-check-in]`, (b) => b.getAttribute('data-check-in')!);
+    const id = await page.$eval(`[data-roster="${act.id}"] button[data-check-in]`, (b) =>
+      b.getAttribute('data-check-in')!,
+    );
     await page.click(`[data-roster="${act.id}"] button[data-check-in="${id}"]`);
-    await page.waitForFunction((sel, n) => document.querySelectorAll(sel).length === n - 1, {}, `[data-roster="${act.id}"] button[data-check-in]`, registered);
-    expect(await sys.sql(`SELECT status FROM social_orgs.activity_registration WHERE id = $1`, [id])).toEqual([{ status: 'ATTENDED' }]);
+    await page.waitForFunction(
+      (sel, n) => document.querySelectorAll(sel).length === n - 1,
+      {},
+      `[data-roster="${act.id}"] button[data-check-in]`,
+      registered,
+    );
+    expect(await sys.sql(`SELECT status FROM social_orgs.activity_registration WHERE id = $1`, [id])).toEqual([
+      { status: 'ATTENDED' },
+    ]);
     await screenshot(page, 'portal-ngo');
     expect(problemsOf(page)).toEqual([]);
   });
@@ -241,7 +375,9 @@ describe('the portal in a browser', () => {
     const today = dataOf(await sys.query(op('GridWorkerToday'), {}, token));
     expect(today.gridTasks.totalCount).toBeGreaterThan(0);
     expect(await page.$$eval('[data-list="tasks"] li', (els) => els.length)).toBe(today.gridTasks.nodes.length);
-    const households = dataOf(await sys.query(op('GridHouseholds'), { siteId: grid.site_id, gridId: grid.id }, token)).households;
+    const households = dataOf(
+      await sys.query(op('GridHouseholds'), { siteId: grid.site_id, gridId: grid.id }, token),
+    ).households;
     expect(await page.$$eval('[data-list="households"] li', (els) => els.length)).toBe(households.nodes.length);
     // Nothing wider than the phone's screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
@@ -256,8 +392,14 @@ describe('the portal in a browser', () => {
     expect(await page.$eval('[data-field-error="note"]', (e) => e.textContent)).toBe('请写明做了什么（2到1000个字）。');
     await page.type('form.complete textarea[name=note]', '，已上门登记参加技能培训');
     await page.click('form.complete button[type=submit]');
-    await page.waitForFunction((n) => document.querySelectorAll('[data-list="tasks"] li').length === n - 1, {}, today.gridTasks.nodes.length);
-    expect(await sys.sql(`SELECT status, note FROM governance.grid_task WHERE id = $1`, [task.id])).toEqual([{ status: 'done', note: '好，已上门登记参加技能培训' }]);
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-list="tasks"] li').length === n - 1,
+      {},
+      today.gridTasks.nodes.length,
+    );
+    expect(await sys.sql(`SELECT status, note FROM governance.grid_task WHERE id = $1`, [task.id])).toEqual([
+      { status: 'done', note: '好，已上门登记参加技能培训' },
+    ]);
     expect(problemsOf(page)).toEqual([]);
   });
 
@@ -276,31 +418,48 @@ describe('the portal in a browser', () => {
     });
     await form.$eval('button[type=submit]', (el) => (el as HTMLButtonElement).click());
     await page.waitForSelector('[data-field-error="promisedOn"]');
-    expect(await page.$eval('[data-field-error="promisedOn"]', (e) => e.textContent)).toBe('承诺完成日期不能早于今天。');
+    expect(await page.$eval('[data-field-error="promisedOn"]', (e) => e.textContent)).toBe(
+      '承诺完成日期不能早于今天。',
+    );
     const before = (await tableValues(page, 'unit-demands')).length;
-    const claimedBefore = (await sys.sql<{ id: string }>(`SELECT id FROM matching.demand WHERE status = 'claimed'`)).map((d) => d.id);
-    await form.$eval('input[name=promisedOn]', (el, date) => {
-      const input = el as HTMLInputElement;
-      input.value = date;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    }, addDays(provinceDate(sys.clock.now()), 7));
+    const claimedBefore = (
+      await sys.sql<{ id: string }>(`SELECT id FROM matching.demand WHERE status = 'claimed'`)
+    ).map((d) => d.id);
+    await form.$eval(
+      'input[name=promisedOn]',
+      (el, date) => {
+        const input = el as HTMLInputElement;
+        input.value = date;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      },
+      addDays(provinceDate(sys.clock.now()), 7),
+    );
     await form.$eval('button[type=submit]', (el) => (el as HTMLButtonElement).click());
     // Claimed: it leaves the list of open demands — or the page says why not, and the test says it too.
-    const outcome = await page.waitForFunction((n) => {
-      const table = document.querySelector('[data-table="unit-demands"]');
-      if (!table || table.querySelectorAll('tbody tr').length === n - 1) return 'claimed';
-      const said = table.querySelector('[data-field-error], .state.error');
-      return said ? `refused: ${said.textContent}` : false;
-    }, {}, before);
+    const outcome = await page.waitForFunction(
+      (n) => {
+        const table = document.querySelector('[data-table="unit-demands"]');
+        if (!table || table.querySelectorAll('tbody tr').length === n - 1) return 'claimed';
+        const said = table.querySelector('[data-field-error], .state.error');
+        return said ? `refused: ${said.textContent}` : false;
+      },
+      {},
+      before,
+    );
     expect(await outcome.jsonValue()).toBe('claimed');
-    expect(await sys.sql(`SELECT promised_on::text FROM matching.demand WHERE status = 'claimed' AND NOT id = ANY($1)`, [claimedBefore]))
-      .toEqual([{ promised_on: addDays(provinceDate(sys.clock.now()), 7) }]);
+    expect(
+      await sys.sql(`SELECT promised_on::text FROM matching.demand WHERE status = 'claimed' AND NOT id = ANY($1)`, [
+        claimedBefore,
+      ]),
+    ).toEqual([{ promised_on: addDays(provinceDate(sys.clock.now()), 7) }]);
     await screenshot(page, 'portal-unit');
     expect(problemsOf(page)).toEqual([]);
   });
 
   it('a site officer lands on the site; an expired sign-in sends the clerk back to sign in, in words', async () => {
-    const [site] = await sys.sql<{ id: string; name: string }>(`SELECT id, name FROM governance.site ORDER BY name LIMIT 1`);
+    const [site] = await sys.sql<{ id: string; name: string }>(
+      `SELECT id, name FROM governance.site ORDER BY name LIMIT 1`,
+    );
     const page = await newPage();
     await signIn(page, base, 'site_officer', site.name);
     expect(await page.evaluate(() => location.hash)).toBe(`#/site/${site.id}`);

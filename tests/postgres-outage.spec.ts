@@ -3,7 +3,15 @@ import { createDataSource, createRedis, loadConfig, platformSettings } from '@an
 import { ThrowawayPostgres } from '@anju/devtools/src/throwaway-postgres';
 import IORedis from 'ioredis';
 import {
-  REGISTER_RESIDENT, TEST_REDIS_URL, TestSystem, dataOf, residentInput, seedPlace, tokenFor, until, type Place,
+  REGISTER_RESIDENT,
+  TEST_REDIS_URL,
+  TestSystem,
+  dataOf,
+  residentInput,
+  seedPlace,
+  tokenFor,
+  until,
+  type Place,
 } from '@anju/testing';
 
 /** What BullMQ's stalled check writes on a job whose worker died on it more than maxStalledCount times. */
@@ -26,7 +34,9 @@ describe('events when PostgreSQL is down past the retry schedule', () => {
   beforeAll(async () => {
     pg = await ThrowawayPostgres.start();
     sys = await TestSystem.start({
-      label: 'pgdown', server: pg.server, apis: ['governance'],
+      label: 'pgdown',
+      server: pg.server,
+      apis: ['governance'],
       // The whole schedule is 50 + 100 ms of backoff: PostgreSQL stays down far longer.
       env: { JOB_ATTEMPTS: String(ATTEMPTS), JOB_BACKOFF_MS: '50', DATABASE_POOL_SIZE: '2' },
     });
@@ -44,23 +54,40 @@ describe('events when PostgreSQL is down past the retry schedule', () => {
   async function register(n: number): Promise<{ residentId: string; eventId: string }[]> {
     const out: { residentId: string; eventId: string }[] = [];
     for (let i = 0; i < n; i++) {
-      const residentId = dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[0], ++seq) }, officer)).registerResident.id;
-      const [row] = await sys.sql(`SELECT id FROM governance.outbox WHERE event = 'resident.registered' AND payload->>'residentId' = $1`, [residentId]);
+      const residentId = dataOf(
+        await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[0], ++seq) }, officer),
+      ).registerResident.id;
+      const [row] = await sys.sql(
+        `SELECT id FROM governance.outbox WHERE event = 'resident.registered' AND payload->>'residentId' = $1`,
+        [residentId],
+      );
       out.push({ residentId, eventId: row.id });
     }
     return out;
   }
 
   const allSent = async (eventIds: string[]) =>
-    (await sys.sql(`SELECT count(*)::int AS n FROM governance.outbox WHERE id = ANY($1::uuid[]) AND sent_at IS NOT NULL`, [eventIds]))[0].n
-      === eventIds.length;
+    (
+      await sys.sql(
+        `SELECT count(*)::int AS n FROM governance.outbox WHERE id = ANY($1::uuid[]) AND sent_at IS NOT NULL`,
+        [eventIds],
+      )
+    )[0].n === eventIds.length;
 
   const unsettled = async (eventIds: string[]) =>
-    (await sys.sql(`SELECT count(*)::int AS n FROM governance.outbox WHERE id = ANY($1::uuid[]) AND settled_at IS NULL`, [eventIds]))[0].n;
+    (
+      await sys.sql(
+        `SELECT count(*)::int AS n FROM governance.outbox WHERE id = ANY($1::uuid[]) AND settled_at IS NULL`,
+        [eventIds],
+      )
+    )[0].n;
 
   /** The employment jobs that carry these events (a job id is its batch id). */
   async function jobsOf(eventIds: string[]): Promise<string[]> {
-    const rows = await sys.sql(`SELECT DISTINCT coalesce(batch_id, id)::text AS job FROM governance.outbox WHERE id = ANY($1::uuid[])`, [eventIds]);
+    const rows = await sys.sql(
+      `SELECT DISTINCT coalesce(batch_id, id)::text AS job FROM governance.outbox WHERE id = ANY($1::uuid[])`,
+      [eventIds],
+    );
     return rows.map((r) => r.job);
   }
 
@@ -74,7 +101,12 @@ describe('events when PostgreSQL is down past the retry schedule', () => {
   /** Replays employment's dead letters as `pnpm dlq replay employment` does; they must be exactly `expected`. */
   async function replayAll(expected: string[]): Promise<void> {
     const config = loadConfig(platformSettings, sys.env);
-    const db = createDataSource(config, { schema: 'employment', entities: [], migrations: [], applicationName: 'dlq-test' });
+    const db = createDataSource(config, {
+      schema: 'employment',
+      entities: [],
+      migrations: [],
+      applicationName: 'dlq-test',
+    });
     await db.initialize();
     const redis = createRedis(config, 'producer', 'dlq-test');
     try {
@@ -111,22 +143,35 @@ describe('events when PostgreSQL is down past the retry schedule', () => {
       const waits = logCounter('PostgreSQL is unavailable past the retry schedule; the job runs again');
       await queue.resume();
       // Past the whole schedule: every job has spent its attempts, and waited for PostgreSQL twice since.
-      await until(async () => {
-        const found = await Promise.all(jobs.map((id) => queue.getJob(id)));
-        return found.every((j) => j && j.attemptsMade >= ATTEMPTS - 1) && waits() >= 2 * jobs.length;
-      }, 'every job to exhaust its attempts while PostgreSQL is down', 60_000);
+      await until(
+        async () => {
+          const found = await Promise.all(jobs.map((id) => queue.getJob(id)));
+          return found.every((j) => j && j.attemptsMade >= ATTEMPTS - 1) && waits() >= 2 * jobs.length;
+        },
+        'every job to exhaust its attempts while PostgreSQL is down',
+        60_000,
+      );
       for (const id of jobs) expect(await (await queue.getJob(id))!.isCompleted()).toBe(false);
 
       await pg.up();
-      await until(async () => (await Promise.all(jobs.map(async (id) => (await queue.getJob(id))?.isCompleted()))).every(Boolean),
-        'every job to complete once PostgreSQL is back', 60_000);
+      await until(
+        async () => (await Promise.all(jobs.map(async (id) => (await queue.getJob(id))?.isCompleted()))).every(Boolean),
+        'every job to complete once PostgreSQL is back',
+        60_000,
+      );
       await sys.waitForIdle(60_000);
 
-      expect(await effects(items)).toEqual({ profiles: items.length, residents: items.length, inbox: items.length, dead: 0 });
+      expect(await effects(items)).toEqual({
+        profiles: items.length,
+        residents: items.length,
+        inbox: items.length,
+        dead: 0,
+      });
       // The other consumers of resident.registered applied each once too, and every batch is settled.
       const [others] = await sys.sql(
         `SELECT (SELECT count(*) FROM social_orgs.inbox WHERE event_id = ANY($1::uuid[]))::int AS "socialOrgs",
-                (SELECT count(*) FROM matching.inbox WHERE event_id = ANY($1::uuid[]))::int AS matching`, [eventIds],
+                (SELECT count(*) FROM matching.inbox WHERE event_id = ANY($1::uuid[]))::int AS matching`,
+        [eventIds],
       );
       expect(others).toEqual({ socialOrgs: items.length, matching: items.length });
       await until(async () => (await unsettled(eventIds)) === 0, 'the relay to settle every batch');
@@ -159,10 +204,17 @@ describe('events when PostgreSQL is down past the retry schedule', () => {
       expect(await effects([item], 'labour_profile_broken')).toEqual({ profiles: 0, residents: 0, inbox: 0, dead: 0 });
 
       await sys.sql(`GRANT INSERT ON employment.dead_letter TO employment_app`);
-      await until(async () => (await queue.getJob(jobId))?.isCompleted() ?? false, 'the job to complete once its dead letter is written', 30_000);
+      await until(
+        async () => (await queue.getJob(jobId))?.isCompleted() ?? false,
+        'the job to complete once its dead letter is written',
+        30_000,
+      );
       expect(((await queue.getJob(jobId))!.returnvalue as JobConfirmation).deadLettered).toBe(1);
       expect(await effects([item], 'labour_profile_broken')).toEqual({ profiles: 0, residents: 0, inbox: 0, dead: 1 });
-      await until(async () => (await unsettled([item.eventId])) === 0, 'the relay to settle the batch on the dead letter');
+      await until(
+        async () => (await unsettled([item.eventId])) === 0,
+        'the relay to settle the batch on the dead letter',
+      );
       expect(resends()).toBe(0);
 
       await sys.sql(`ALTER TABLE employment.labour_profile_broken RENAME TO labour_profile`);
@@ -193,12 +245,19 @@ describe('events when PostgreSQL is down past the retry schedule', () => {
 
       await until(async () => (await effects([item])).dead === 1, 'the event to be dead-lettered');
       // The failed job confirmed nothing: the relay sent it again, and the send found the dead letter.
-      await until(async () => (await queue.getJob(jobId))?.isCompleted() ?? false, 'the job to be sent again and complete', 30_000);
+      await until(
+        async () => (await queue.getJob(jobId))?.isCompleted() ?? false,
+        'the job to be sent again and complete',
+        30_000,
+      );
       await sys.waitForIdle();
       expect(await effects([item])).toEqual({ profiles: 0, residents: 0, inbox: 0, dead: 1 });
       const [letter] = await sys.sql(`SELECT error FROM employment.dead_letter WHERE event_id = $1`, [item.eventId]);
       expect(letter.error).toBe(STALLED_TOO_OFTEN);
-      await until(async () => (await unsettled([item.eventId])) === 0, 'the relay to settle the batch on the dead letter');
+      await until(
+        async () => (await unsettled([item.eventId])) === 0,
+        'the relay to settle the batch on the dead letter',
+      );
 
       await replayAll([item.eventId]);
       await until(async () => (await effects([item])).profiles === 1, 'the replay to apply the event');

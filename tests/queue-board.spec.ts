@@ -21,15 +21,26 @@ describe('queue board', () => {
 
   const call = (path: string, token?: string, method = 'GET') =>
     fetch(`${board}${path}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
-  const boardAudits = () => sys.sql(`SELECT actor_subject, actor_role, action, entity_type, entity_id, detail FROM governance.audit_log
+  const boardAudits = () =>
+    sys.sql(`SELECT actor_subject, actor_role, action, entity_type, entity_id, detail FROM governance.audit_log
     WHERE actor_role = 'operator' ORDER BY id`);
 
   /** A job of governance's events queue that completed (its one event dead-lettered: the payload breaks the contract). */
   const finishedJob = async () => {
     const id = randomUUID();
     const queue = sys.queue('governance');
-    await queue.add('micro_issue.resolved', { id, name: 'micro_issue.resolved', version: 1, producer: 'governance', occurredAt: sys.clock.now().toISOString(),
-      payload: { microIssueId: 'not-a-uuid' } }, { jobId: id });
+    await queue.add(
+      'micro_issue.resolved',
+      {
+        id,
+        name: 'micro_issue.resolved',
+        version: 1,
+        producer: 'governance',
+        occurredAt: sys.clock.now().toISOString(),
+        payload: { microIssueId: 'not-a-uuid' },
+      },
+      { jobId: id },
+    );
     await until(async () => (await queue.getJob(id))?.finishedOn !== undefined, 'the job to finish');
     await queue.close();
     return id;
@@ -54,11 +65,16 @@ describe('queue board', () => {
     const res = await call('/api/queues', operator);
     expect(res.status).toBe(200);
     const { queues } = (await res.json()) as { queues: { name: string }[] };
-    expect(queues.map((q) => q.name).sort()).toEqual(['governance.events', 'governance.imports', 'governance.schedules']);
+    expect(queues.map((q) => q.name).sort()).toEqual([
+      'governance.events',
+      'governance.imports',
+      'governance.schedules',
+    ]);
   });
 
   it('signs a browser in with a cookie from the form, and refuses a domain token there', async () => {
-    const form = (token: string) => fetch(`${board}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ token }) });
+    const form = (token: string) =>
+      fetch(`${board}/login`, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ token }) });
     expect((await form(province)).status).toBe(403);
     const signedIn = await form(operator);
     expect(signedIn.status).toBe(303);
@@ -74,15 +90,33 @@ describe('queue board', () => {
     expect(retried.status).toBe(204);
     const queue = sys.queue('governance');
     try {
-      await until(async () => (await queue.getJob(id))?.attemptsMade !== undefined && (await queue.getJob(id))!.finishedOn !== undefined, 'the retried job to finish');
+      await until(
+        async () =>
+          (await queue.getJob(id))?.attemptsMade !== undefined && (await queue.getJob(id))!.finishedOn !== undefined,
+        'the retried job to finish',
+      );
       expect((await call(`/api/queues/governance.events/${id}/clean`, operator, 'PUT')).status).toBe(204);
       expect(await queue.getJob(id)).toBeUndefined();
     } finally {
       await queue.close();
     }
     expect(await boardAudits()).toEqual([
-      { actor_subject: 'ops-zhang', actor_role: 'operator', action: 'job.retry', entity_type: 'job', entity_id: `governance.events/${id}`, detail: { queue: 'governance.events', jobId: id } },
-      { actor_subject: 'ops-zhang', actor_role: 'operator', action: 'job.remove', entity_type: 'job', entity_id: `governance.events/${id}`, detail: { queue: 'governance.events', jobId: id } },
+      {
+        actor_subject: 'ops-zhang',
+        actor_role: 'operator',
+        action: 'job.retry',
+        entity_type: 'job',
+        entity_id: `governance.events/${id}`,
+        detail: { queue: 'governance.events', jobId: id },
+      },
+      {
+        actor_subject: 'ops-zhang',
+        actor_role: 'operator',
+        action: 'job.remove',
+        entity_type: 'job',
+        entity_id: `governance.events/${id}`,
+        detail: { queue: 'governance.events', jobId: id },
+      },
     ]);
   });
 

@@ -1,6 +1,4 @@
-import {
-  REGISTER_RESIDENT, TestSystem, dataOf, residentInput, seedPlace, tokenFor, type Place,
-} from '@anju/testing';
+import { REGISTER_RESIDENT, TestSystem, dataOf, residentInput, seedPlace, tokenFor, type Place } from '@anju/testing';
 
 const CACHE = 'x-anju-cache';
 
@@ -29,12 +27,29 @@ describe('the gateway response cache', () => {
     place = await seedPlace(sys, 1);
     wuhua = await tokenFor({ sub: 'wuhua-officer', role: 'county', regions: ['530102'] });
     otherCounty = await tokenFor({ sub: 'panlong-officer', role: 'county', regions: ['530103'] });
-    dataOf(await sys.query(`mutation($i: RegisterRegionInput!) { registerRegion(input: $i) { code } }`, { i: { code: '530103', name: '盘龙区' } }, place.provinceToken));
-    const other = dataOf(await sys.query<{ registerSite: { id: string } }>(
-      `mutation($i: RegisterSiteInput!) { registerSite(input: $i) { id } }`,
-      { i: { regionCode: '530103', name: '盘龙安置点', address: '盘龙区安居路1号', latitude: 25.1, longitude: 102.72, plannedHouseholds: 100 } },
-      place.provinceToken,
-    ));
+    dataOf(
+      await sys.query(
+        `mutation($i: RegisterRegionInput!) { registerRegion(input: $i) { code } }`,
+        { i: { code: '530103', name: '盘龙区' } },
+        place.provinceToken,
+      ),
+    );
+    const other = dataOf(
+      await sys.query<{ registerSite: { id: string } }>(
+        `mutation($i: RegisterSiteInput!) { registerSite(input: $i) { id } }`,
+        {
+          i: {
+            regionCode: '530103',
+            name: '盘龙安置点',
+            address: '盘龙区安居路1号',
+            latitude: 25.1,
+            longitude: 102.72,
+            plannedHouseholds: 100,
+          },
+        },
+        place.provinceToken,
+      ),
+    );
     otherSiteId = other.registerSite.id;
     await sys.waitForIdle();
   }, 180_000);
@@ -72,9 +87,11 @@ describe('the gateway response cache', () => {
     const reg = dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[0], 1) }, wuhua));
     await sys.waitForIdle();
     const masked = `query($id: ID!) { resident(id: $id) { id name nationalIdMasked phoneMasked } }`;
-    for (let i = 0; i < 2; i++) expect((await sys.query(masked, { id: reg.registerResident.id }, wuhua)).headers.get(CACHE)).toBe('miss');
+    for (let i = 0; i < 2; i++)
+      expect((await sys.query(masked, { id: reg.registerResident.id }, wuhua)).headers.get(CACHE)).toBe('miss');
     const household = `query($id: ID!) { household(id: $id) { id householdNumber } }`;
-    for (let i = 0; i < 2; i++) expect((await sys.query(household, { id: place.householdIds[0] }, wuhua)).headers.get(CACHE)).toBe('miss');
+    for (let i = 0; i < 2; i++)
+      expect((await sys.query(household, { id: place.householdIds[0] }, wuhua)).headers.get(CACHE)).toBe('miss');
   });
 
   it('is bypassed by a mutation, which drops what its subgraph had answered', async () => {
@@ -83,7 +100,9 @@ describe('the gateway response cache', () => {
 
     const mutation = await sys.query(
       `mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`,
-      { i: { siteId: place.siteIds[0], householdNumber: 'HH-CACHE-002', address: '2栋1单元101' } }, wuhua);
+      { i: { siteId: place.siteIds[0], householdNumber: 'HH-CACHE-002', address: '2栋1单元101' } },
+      wuhua,
+    );
     dataOf(mutation);
     expect(mutation.headers.get(CACHE)).toBeNull();
 

@@ -21,16 +21,25 @@ describe('rolling restart of a subgraph', () => {
   type Answer = { status: number; connection?: string; json: any };
   function post(url: string, agent: http.Agent, body: unknown): Promise<Answer> {
     return new Promise((resolve, reject) => {
-      const req = http.request(url, {
-        method: 'POST', agent,
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${place.provinceToken}` },
-      }, (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({
-          status: res.statusCode!, connection: res.headers.connection, json: JSON.parse(text),
-        }));
-      });
+      const req = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${place.provinceToken}` },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode!,
+              connection: res.headers.connection,
+              json: JSON.parse(text),
+            }),
+          );
+        },
+      );
       req.on('error', reject);
       req.end(JSON.stringify(body));
     });

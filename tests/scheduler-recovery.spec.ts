@@ -17,7 +17,10 @@ describe('job schedulers after Redis lost its data', () => {
     redis = await ThrowawayRedis.start();
     connection = new IORedis(redis.url, { maxRetriesPerRequest: null });
     sys = await TestSystem.start({
-      label: 'schedules', apis: [], workers: [], gateway: false,
+      label: 'schedules',
+      apis: [],
+      workers: [],
+      gateway: false,
       env: { REDIS_URL: redis.url, SCHEDULES_ENABLED: 'true' }, // this test is about the schedules
     });
   });
@@ -65,10 +68,14 @@ describe('job schedulers after Redis lost its data', () => {
     expect(before.governance.length).toBeGreaterThan(2);
 
     await redis.client((c) => c.flushall());
-    await until(async () => {
-      for (const s of SERVICES) if ((await schedulersOf(s)).join() !== before[s].join()) return false;
-      return true;
-    }, 'every scheduler to be back', 60_000);
+    await until(
+      async () => {
+        for (const s of SERVICES) if ((await schedulersOf(s)).join() !== before[s].join()) return false;
+        return true;
+      },
+      'every scheduler to be back',
+      60_000,
+    );
     for (const s of SERVICES) {
       const r = await ready(s);
       expect(r.status).toBe(200);

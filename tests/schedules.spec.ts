@@ -39,18 +39,28 @@ describe('job schedulers (Asia/Shanghai, once per tick across replicas)', () => 
     const [a] = [await start('tz', [nightly]), await start('tz', [nightly])];
     const schedulers = await a.queue.getJobSchedulers(0, -1);
     // Both replicas registered it; Redis holds one scheduler.
-    expect(schedulers.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz })))
-      .toEqual([{ key: 'test.nightly', pattern: '30 1 * * *', tz: 'Asia/Shanghai' }]);
+    expect(schedulers.map((s) => ({ key: s.key, pattern: s.pattern, tz: s.tz }))).toEqual([
+      { key: 'test.nightly', pattern: '30 1 * * *', tz: 'Asia/Shanghai' },
+    ]);
     const next = new Date(Number(schedulers[0].next));
     expect(next.toISOString().slice(11, 19)).toBe('17:30:00');
     // The same instant is 01:30 on the next calendar day in Shanghai.
     const format = {
-      timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+      timeZone: 'Asia/Shanghai',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
     } as const;
-    const shanghai = Object.fromEntries(new Intl.DateTimeFormat('en-CA', format).formatToParts(next).map((p) => [p.type, p.value]));
+    const shanghai = Object.fromEntries(
+      new Intl.DateTimeFormat('en-CA', format).formatToParts(next).map((p) => [p.type, p.value]),
+    );
     expect(`${shanghai.hour}:${shanghai.minute}`).toBe('01:30');
     const dayAfter = new Date(Date.UTC(next.getUTCFullYear(), next.getUTCMonth(), next.getUTCDate() + 1))
-      .toISOString().slice(0, 10);
+      .toISOString()
+      .slice(0, 10);
     expect(`${shanghai.year}-${shanghai.month}-${shanghai.day}`).toBe(dayAfter);
   });
 
@@ -58,7 +68,8 @@ describe('job schedulers (Asia/Shanghai, once per tick across replicas)', () => 
     const runs: string[] = [];
     const byReplica = [0, 0];
     const task = (replica: number): ScheduledTask => ({
-      name: 'test.every-second', cron: '* * * * * *',
+      name: 'test.every-second',
+      cron: '* * * * * *',
       run: async () => {
         byReplica[replica]++;
         runs.push(`r${replica}`);

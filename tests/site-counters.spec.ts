@@ -14,7 +14,9 @@ describe('site counters', () => {
 
   /** Every site whose counter differs from a fresh count, in any of the three services (none expected). */
   async function staleCounters() {
-    return sys.sql(`
+    return sys
+      .sql(
+        `
       SELECT 'governance' AS service, s.id, coalesce(c.households, 0) AS counter, (SELECT count(*)::int FROM governance.household h WHERE h.site_id = s.id) AS fresh, 'households' AS what
         FROM governance.site s LEFT JOIN governance.site_counter c ON c.site_id = s.id
       UNION ALL
@@ -26,28 +28,41 @@ describe('site counters', () => {
       UNION ALL
       SELECT 'matching', s.id, coalesce(c.open_demands, 0), (SELECT count(*)::int FROM matching.demand d WHERE d.site_id = s.id AND d.status = 'open'), 'open demands'
         FROM governance.site s LEFT JOIN matching.site_counter c ON c.site_id = s.id
-    `).then((rows) => rows.filter((r) => r.counter !== r.fresh));
+    `,
+      )
+      .then((rows) => rows.filter((r) => r.counter !== r.fresh));
   }
 
   async function totals() {
-    const [row] = await sys.sql(`SELECT (SELECT sum(households)::int FROM governance.site_counter) AS households, (SELECT sum(residents)::int FROM governance.site_counter) AS residents,
+    const [row] =
+      await sys.sql(`SELECT (SELECT sum(households)::int FROM governance.site_counter) AS households, (SELECT sum(residents)::int FROM governance.site_counter) AS residents,
       (SELECT sum(labour_profiles)::int FROM employment.site_counter) AS profiles, (SELECT sum(open_demands)::int FROM matching.site_counter) AS "openDemands"`);
     return row;
   }
 
   /** A dashboard's counts through the gateway, as the county officer sees them. */
   async function dashboard(siteId: string) {
-    const d = dataOf(await sys.query(
-      `query($id: ID!) { site(id: $id) { householdCount residentCount openDemandCount } labourProfiles(siteId: $id, first: 1) { totalCount } }`,
-      { id: siteId }, officer));
+    const d = dataOf(
+      await sys.query(
+        `query($id: ID!) { site(id: $id) { householdCount residentCount openDemandCount } labourProfiles(siteId: $id, first: 1) { totalCount } }`,
+        { id: siteId },
+        officer,
+      ),
+    );
     return { ...d.site, profiles: d.labourProfiles.totalCount };
   }
 
   const openDemands = async (siteId: string) =>
-    (await sys.sql(`SELECT count(*)::int AS n FROM matching.demand WHERE site_id = $1 AND status = 'open'`, [siteId]))[0].n as number;
+    (
+      await sys.sql(`SELECT count(*)::int AS n FROM matching.demand WHERE site_id = $1 AND status = 'open'`, [siteId])
+    )[0].n as number;
 
   async function publishFromEmployment(event: string, payload: Record<string, unknown>) {
-    await sys.sql(`INSERT INTO employment.outbox (id, event, version, payload) VALUES ($1, $2, 1, $3)`, [randomUUID(), event, JSON.stringify(payload)]);
+    await sys.sql(`INSERT INTO employment.outbox (id, event, version, payload) VALUES ($1, $2, 1, $3)`, [
+      randomUUID(),
+      event,
+      JSON.stringify(payload),
+    ]);
   }
 
   beforeAll(async () => {
@@ -61,32 +76,71 @@ describe('site counters', () => {
 
   it('hold after households and residents are registered, updated and moved out (mutations and the events they cause)', async () => {
     const [siteA, siteB] = place.siteIds;
-    const hh = dataOf(await sys.query(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`,
-      { i: { siteId: siteB, householdNumber: 'HH-2-002', address: '2栋1单元101' } }, officer)).registerHousehold;
+    const hh = dataOf(
+      await sys.query(
+        `mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`,
+        { i: { siteId: siteB, householdNumber: 'HH-2-002', address: '2栋1单元101' } },
+        officer,
+      ),
+    ).registerHousehold;
     const ids: string[] = [];
-    for (const [n, household] of [[1, place.householdIds[0]], [2, place.householdIds[0]], [3, place.householdIds[1]], [4, hh.id]] as const) {
-      ids.push(dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(household, n) }, officer)).registerResident.id);
+    for (const [n, household] of [
+      [1, place.householdIds[0]],
+      [2, place.householdIds[0]],
+      [3, place.householdIds[1]],
+      [4, hh.id],
+    ] as const) {
+      ids.push(
+        dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(household, n) }, officer)).registerResident.id,
+      );
     }
-    dataOf(await sys.query(`mutation($id: ID!) { updateResident(id: $id, input: { labourCapacity: WEAK, wantsWork: false }) { id } }`, { id: ids[1] }, officer));
-    dataOf(await sys.query(`mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) { id } }`,
-      { id: ids[2], i: { movedOutOn: new Date().toISOString().slice(0, 10), reason: '务工迁出' } }, officer));
+    dataOf(
+      await sys.query(
+        `mutation($id: ID!) { updateResident(id: $id, input: { labourCapacity: WEAK, wantsWork: false }) { id } }`,
+        { id: ids[1] },
+        officer,
+      ),
+    );
+    dataOf(
+      await sys.query(
+        `mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) { id } }`,
+        { id: ids[2], i: { movedOutOn: new Date().toISOString().slice(0, 10), reason: '务工迁出' } },
+        officer,
+      ),
+    );
     await sys.waitForIdle();
 
     expect(await staleCounters()).toEqual([]);
     expect(await totals()).toMatchObject({ households: 3, residents: 3, profiles: 4 });
-    expect(await dashboard(siteA)).toEqual({ householdCount: 1, residentCount: 2, openDemandCount: await openDemands(siteA), profiles: 2 });
-    expect(await dashboard(siteB)).toEqual({ householdCount: 2, residentCount: 1, openDemandCount: await openDemands(siteB), profiles: 2 });
+    expect(await dashboard(siteA)).toEqual({
+      householdCount: 1,
+      residentCount: 2,
+      openDemandCount: await openDemands(siteA),
+      profiles: 2,
+    });
+    expect(await dashboard(siteB)).toEqual({
+      householdCount: 2,
+      residentCount: 1,
+      openDemandCount: await openDemands(siteB),
+      profiles: 2,
+    });
   });
 
   it('hold as demands are recorded and cancelled, and as gap events open and close them', async () => {
     const [siteA, siteB] = place.siteIds;
-    const record = async (siteId: string) => dataOf(await sys.query(
-      `mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id } }`,
-      { i: { siteId, category: 'ELDERLY_CARE', description: '独居老人每周探访' } }, officer)).recordDemand.id as string;
+    const record = async (siteId: string) =>
+      dataOf(
+        await sys.query(
+          `mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id } }`,
+          { i: { siteId, category: 'ELDERLY_CARE', description: '独居老人每周探访' } },
+          officer,
+        ),
+      ).recordDemand.id as string;
     const d1 = await record(siteA);
     const d2 = await record(siteA);
     const d3 = await record(siteB);
-    const step = async (name: string, id: string) => dataOf(await sys.query(`mutation($d: ID!) { ${name}(demandId: $d) { status } }`, { d: id }, officer));
+    const step = async (name: string, id: string) =>
+      dataOf(await sys.query(`mutation($d: ID!) { ${name}(demandId: $d) { status } }`, { d: id }, officer));
     const openA = await openDemands(siteA);
     await step('cancelDemand', d1);
     await step('cancelDemand', d2);
@@ -97,7 +151,12 @@ describe('site counters', () => {
     const openB = await openDemands(siteB);
     const gapId = randomUUID();
     const gap = { gapId, householdId: place.householdIds[1], siteId: siteB, regionCode: '530102' };
-    await publishFromEmployment('household.gap.detected', { ...gap, rules: ['EMPLOYED_MEMBER'], needsJobHelp: true, detectedOn: '2026-11-30' });
+    await publishFromEmployment('household.gap.detected', {
+      ...gap,
+      rules: ['EMPLOYED_MEMBER'],
+      needsJobHelp: true,
+      detectedOn: '2026-11-30',
+    });
     await sys.waitForIdle();
     expect(await staleCounters()).toEqual([]);
     expect(await dashboard(siteB)).toMatchObject({ openDemandCount: openB + 1 });
@@ -111,9 +170,15 @@ describe('site counters', () => {
 
   it('hold when many rows of several sites change in one statement, as batched handlers and imports write them', async () => {
     const [siteA, siteB] = place.siteIds;
-    await sys.sql(`INSERT INTO governance.household (site_id, household_number, address)
-      SELECT s, 'BATCH-' || i || '-' || left(s::text, 4), '9栋' || i FROM unnest($1::uuid[]) s, generate_series(1, 5) i`, [[siteA, siteB]]);
-    await sys.sql(`UPDATE governance.household SET site_id = $2 WHERE household_number LIKE 'BATCH-1-%' AND site_id = $1`, [siteA, siteB]);
+    await sys.sql(
+      `INSERT INTO governance.household (site_id, household_number, address)
+      SELECT s, 'BATCH-' || i || '-' || left(s::text, 4), '9栋' || i FROM unnest($1::uuid[]) s, generate_series(1, 5) i`,
+      [[siteA, siteB]],
+    );
+    await sys.sql(
+      `UPDATE governance.household SET site_id = $2 WHERE household_number LIKE 'BATCH-1-%' AND site_id = $1`,
+      [siteA, siteB],
+    );
     await sys.sql(`DELETE FROM governance.household WHERE household_number LIKE 'BATCH-5-%'`);
     await sys.sql(`UPDATE governance.resident SET moved_out_on = NULL WHERE moved_out_on IS NOT NULL`);
     await sys.sql(`UPDATE matching.demand SET status = 'open' WHERE status IN ('closed', 'cancelled')`);
@@ -124,7 +189,9 @@ describe('site counters', () => {
 
   it('hold when every event is delivered again', async () => {
     const before = await totals();
-    const [{ n: events }] = await sys.sql(`SELECT (SELECT count(*) FROM governance.outbox) + (SELECT count(*) FROM employment.outbox) + (SELECT count(*) FROM matching.outbox) AS n`);
+    const [{ n: events }] = await sys.sql(
+      `SELECT (SELECT count(*) FROM governance.outbox) + (SELECT count(*) FROM employment.outbox) + (SELECT count(*) FROM matching.outbox) AS n`,
+    );
     expect(Number(events)).toBeGreaterThan(5);
     // Forget the finished jobs (this run's own queues), so the outboxes' re-send reaches the consumers again.
     for (const service of ['governance', 'employment', 'social-orgs', 'matching'] as const) {
@@ -135,8 +202,11 @@ describe('site counters', () => {
         await q.close();
       }
     }
-    for (const schema of ['governance', 'employment', 'social_orgs', 'matching']) await sys.sql(`UPDATE ${schema}.outbox SET sent_at = NULL`);
-    await sys.sql(`SELECT pg_notify('anju_outbox', s) FROM unnest(ARRAY['governance', 'employment', 'social-orgs', 'matching']) s`);
+    for (const schema of ['governance', 'employment', 'social_orgs', 'matching'])
+      await sys.sql(`UPDATE ${schema}.outbox SET sent_at = NULL`);
+    await sys.sql(
+      `SELECT pg_notify('anju_outbox', s) FROM unnest(ARRAY['governance', 'employment', 'social-orgs', 'matching']) s`,
+    );
     await sys.waitForIdle();
     expect(await staleCounters()).toEqual([]);
     expect(await totals()).toEqual(before);

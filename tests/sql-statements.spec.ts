@@ -16,7 +16,9 @@ describe('SQL statements per request', () => {
     const requestId = `sql-count-${randomUUID()}`;
     const data = dataOf(await sys.query(query, variables, officer, requestId));
     const operationLines = () =>
-      sys.logs.entries().filter((e) => e.requestId === requestId && e.msg === 'operation' && typeof e.sqlStatements === 'number');
+      sys.logs
+        .entries()
+        .filter((e) => e.requestId === requestId && e.msg === 'operation' && typeof e.sqlStatements === 'number');
     // A subgraph logs its operation as it answers; the line can reach the capture a moment after the gateway's answer.
     // Read once the count of lines has held still for 100 ms.
     const deadline = Date.now() + 5_000;
@@ -37,22 +39,45 @@ describe('SQL statements per request', () => {
     await sys.waitForIdle();
     const [siteA, siteB] = place.siteIds;
     // Site A gets 2 of everything, site B 6: grids with 3 buildings each, volunteers with 3 service records each.
-    for (const [siteId, n] of [[siteA, 2], [siteB, 6]] as const) {
-      await sys.sql(`INSERT INTO governance.grid (site_id, name) SELECT $1, '网格' || i FROM generate_series(1, $2) i`, [siteId, n]);
-      await sys.sql(`INSERT INTO governance.building (site_id, grid_id, name)
-        SELECT g.site_id, g.id, g.name || '-' || j || '栋' FROM governance.grid g, generate_series(1, 3) j WHERE g.site_id = $1`, [siteId]);
-      await sys.sql(`INSERT INTO matching.volunteer (display_name, home_site_id, region_code, weekly_hours)
-        SELECT '志愿者' || i, $1, '530102', 4 FROM generate_series(1, $2) i`, [siteId, n]);
-      await sys.sql(`INSERT INTO matching.service_record (volunteer_id, site_id, region_code, hours, served_on, recorded_by)
-        SELECT v.id, v.home_site_id, v.region_code, 2, current_date - j, 'test' FROM matching.volunteer v, generate_series(1, 3) j WHERE v.home_site_id = $1`, [siteId]);
+    for (const [siteId, n] of [
+      [siteA, 2],
+      [siteB, 6],
+    ] as const) {
+      await sys.sql(
+        `INSERT INTO governance.grid (site_id, name) SELECT $1, '网格' || i FROM generate_series(1, $2) i`,
+        [siteId, n],
+      );
+      await sys.sql(
+        `INSERT INTO governance.building (site_id, grid_id, name)
+        SELECT g.site_id, g.id, g.name || '-' || j || '栋' FROM governance.grid g, generate_series(1, 3) j WHERE g.site_id = $1`,
+        [siteId],
+      );
+      await sys.sql(
+        `INSERT INTO matching.volunteer (display_name, home_site_id, region_code, weekly_hours)
+        SELECT '志愿者' || i, $1, '530102', 4 FROM generate_series(1, $2) i`,
+        [siteId, n],
+      );
+      await sys.sql(
+        `INSERT INTO matching.service_record (volunteer_id, site_id, region_code, hours, served_on, recorded_by)
+        SELECT v.id, v.home_site_id, v.region_code, 2, current_date - j, 'test' FROM matching.volunteer v, generate_series(1, 3) j WHERE v.home_site_id = $1`,
+        [siteId],
+      );
     }
     for (let i = 0; i < 6; i++) {
-      dataOf(await sys.query(`mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id } }`,
-        { i: { siteId: siteA, category: 'ELDERLY_CARE', description: `探访 ${i}` } }, officer));
+      dataOf(
+        await sys.query(
+          `mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id } }`,
+          { i: { siteId: siteA, category: 'ELDERLY_CARE', description: `探访 ${i}` } },
+          officer,
+        ),
+      );
     }
-    await sys.sql(`INSERT INTO matching.assignment (demand_id, volunteer_id, hours, score, explanation, source, status)
+    await sys.sql(
+      `INSERT INTO matching.assignment (demand_id, volunteer_id, hours, score, explanation, source, status)
       SELECT d.id, v.id, 2, 0.5, '{}'::jsonb, 'batch', 'completed' FROM matching.demand d CROSS JOIN LATERAL
-        (SELECT id FROM matching.volunteer ORDER BY id LIMIT 2) v WHERE d.site_id = $1`, [siteA]);
+        (SELECT id FROM matching.volunteer ORDER BY id LIMIT 2) v WHERE d.site_id = $1`,
+      [siteA],
+    );
     await sys.waitForIdle();
   }, 180_000);
   afterAll(() => sys?.stop());

@@ -168,7 +168,11 @@ describe('a toy service defined in a folder of its own', () => {
     fs.symlinkSync(path.join(REPO_ROOT, 'services', 'matching', 'node_modules'), path.join(dir, 'node_modules'), 'dir');
     toy = (require(path.join(dir, 'src')) as { service: ServiceDefinition<PlatformConfig> }).service;
     sys = await TestSystem.start({
-      label: 'toy', apis: [], workers: [], gateway: false, services: [toy],
+      label: 'toy',
+      apis: [],
+      workers: [],
+      gateway: false,
+      services: [toy],
       env: { TOY_PORT: '0', TOY_WORKER_HEALTH_PORT: '0', TOY_NOTE_MAX: '20' },
     });
     await sys.startApi(name);
@@ -182,8 +186,9 @@ describe('a toy service defined in a folder of its own', () => {
   it('reads and checks its own settings, every bad one reported', () => {
     const config = toy.loadConfig({ ...sys.env, TOY_NOTE_MAX: '20' }) as PlatformConfig & { TOY_NOTE_MAX: number };
     expect(config.TOY_NOTE_MAX).toBe(20);
-    expect(() => toy.loadConfig({ ...sys.env, TOY_NOTE_MAX: '0', TOY_PORT: 'x' }))
-      .toThrow(/TOY_NOTE_MAX[\s\S]*TOY_PORT|TOY_PORT[\s\S]*TOY_NOTE_MAX/);
+    expect(() => toy.loadConfig({ ...sys.env, TOY_NOTE_MAX: '0', TOY_PORT: 'x' })).toThrow(
+      /TOY_NOTE_MAX[\s\S]*TOY_PORT|TOY_PORT[\s\S]*TOY_NOTE_MAX/,
+    );
   });
 
   it('migrates its own schema: its table, event tables, audit log; its runtime login creates nothing', async () => {
@@ -228,7 +233,8 @@ describe('a toy service defined in a folder of its own', () => {
     const workerMetrics = await (await fetch(sys.metricsUrls['toy-worker'])).text();
     expect(workerMetrics).toContain('toy.events');
     const apiMetrics = await (await fetch(sys.metricsUrls['toy-api'])).text();
-    expect(apiMetrics)
-      .toContain('anju_graphql_errors_total{operation="anonymous",code="FORBIDDEN",service="toy",process="api"} 1');
+    expect(apiMetrics).toContain(
+      'anju_graphql_errors_total{operation="anonymous",code="FORBIDDEN",service="toy",process="api"} 1',
+    );
   });
 });

@@ -13,8 +13,11 @@ import type { ResponseCache } from './response-cache';
  * used until the connections are back.
  */
 export async function listenForCacheInvalidation(
-  cache: ResponseCache, subgraphNames: readonly string[], config: Pick<PlatformConfig, 'REDIS_URL' | 'QUEUE_PREFIX'>,
-  lifecycle: Lifecycle, logger: Logger,
+  cache: ResponseCache,
+  subgraphNames: readonly string[],
+  config: Pick<PlatformConfig, 'REDIS_URL' | 'QUEUE_PREFIX'>,
+  lifecycle: Lifecycle,
+  logger: Logger,
 ): Promise<(subgraph: string) => void> {
   const channel = `${config.QUEUE_PREFIX}:gateway:cache-invalidate`;
   const subscriber = createRedis(config, 'worker', 'gateway-cache-subscriber');
@@ -22,7 +25,10 @@ export async function listenForCacheInvalidation(
   const services = SERVICES.filter((s): s is ServiceName => subgraphNames.includes(s));
   const connections = services.map((service) => createRedis(config, 'worker', `gateway-cache-${service}`));
   const listeners = services.map((service, i) => {
-    const events = new QueueEvents(inboxQueueName(service), { connection: connections[i], prefix: config.QUEUE_PREFIX });
+    const events = new QueueEvents(inboxQueueName(service), {
+      connection: connections[i],
+      prefix: config.QUEUE_PREFIX,
+    });
     events.on('completed', () => cache.invalidate(service));
     events.on('error', () => undefined);
     return events;
@@ -53,7 +59,10 @@ export async function listenForCacheInvalidation(
   return (subgraph: string) => {
     cache.invalidate(subgraph);
     publisher.publish(channel, subgraph).catch((err: Error) => {
-      logger.warn({ err, subgraph }, 'could not tell other gateway processes to drop cached answers; they expire by max-age');
+      logger.warn(
+        { err, subgraph },
+        'could not tell other gateway processes to drop cached answers; they expire by max-age',
+      );
     });
   };
 }

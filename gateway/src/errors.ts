@@ -9,7 +9,11 @@ const CONTEXT_PREFIX = /^Context creation failed: /;
  * the names and URLs of subgraphs do not (outside development), and internal errors are masked
  * by the kit's `maskError` like everywhere else.
  */
-export function formatGatewayError(formatted: GraphQLFormattedError, error: unknown, development: boolean): GraphQLFormattedError {
+export function formatGatewayError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  development: boolean,
+): GraphQLFormattedError {
   let out = formatted;
   if (!development && out.extensions) {
     const { serviceName: _service, response: _response, ...extensions } = out.extensions;

@@ -32,14 +32,21 @@ export function mountFileForwarding(app: Express, opts: FileForwarding): void {
       const [, service, ...rest] = req.path.split('/');
       const base = bases.get(service);
       if (!base || !rest.length) {
-        res.status(404).json({ errors: [{ message: 'No such file path: /files/<service>/<path>.', extensions: { code: 'NOT_FOUND' } }] });
+        res
+          .status(404)
+          .json({
+            errors: [{ message: 'No such file path: /files/<service>/<path>.', extensions: { code: 'NOT_FOUND' } }],
+          });
         return;
       }
       const principal = await opts.verify(req.header('authorization') ?? '');
       opts.rateLimit(principal.subject);
       const length = Number(req.header('content-length') ?? 0);
       if (length > opts.maxUploadBytes) {
-        throw new SpreadsheetError('FILE_TOO_LARGE', `The file is larger than ${opts.maxUploadBytes} bytes.`, { limit: opts.maxUploadBytes, actual: length });
+        throw new SpreadsheetError('FILE_TOO_LARGE', `The file is larger than ${opts.maxUploadBytes} bytes.`, {
+          limit: opts.maxUploadBytes,
+          actual: length,
+        });
       }
       const abort = new AbortController();
       res.on('close', () => abort.abort());
@@ -65,7 +72,9 @@ export function mountFileForwarding(app: Express, opts: FileForwarding): void {
         res.end();
         return;
       }
-      Readable.fromWeb(upstream.body as unknown as WebReadable).on('error', (err) => res.destroy(err)).pipe(res);
+      Readable.fromWeb(upstream.body as unknown as WebReadable)
+        .on('error', (err) => res.destroy(err))
+        .pipe(res);
     } catch (err) {
       sendFileError(res, err, opts.logger);
     }

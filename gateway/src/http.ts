@@ -14,7 +14,11 @@ export const requestIdMiddleware: RequestHandler = (req, res, next) =>
 const ALLOWED_HEADERS = 'authorization, content-type, x-request-id, apollo-require-preflight';
 
 /** Pure CORS decision: the response headers for a request from `origin` (none if not allowed). */
-export function corsHeaders(origin: string | undefined, preflight: boolean, allowed: readonly string[]): Record<string, string> {
+export function corsHeaders(
+  origin: string | undefined,
+  preflight: boolean,
+  allowed: readonly string[],
+): Record<string, string> {
   if (!origin || !allowed.includes(origin)) return {};
   const headers: Record<string, string> = {
     'access-control-allow-origin': origin,
@@ -43,11 +47,16 @@ export function corsMiddleware(allowed: readonly string[]): RequestHandler {
 }
 
 /** What a body the JSON parser refused becomes: a GraphQL error with a code, never an HTML page. */
-export function bodyErrorResponse(err: { status?: number; statusCode?: number; type?: string }, maxBytes: number): { status: number; message: string; code: string } {
+export function bodyErrorResponse(
+  err: { status?: number; statusCode?: number; type?: string },
+  maxBytes: number,
+): { status: number; message: string; code: string } {
   const status = err.status ?? err.statusCode ?? 500;
-  if (status === 413) return { status, code: 'BAD_REQUEST', message: `The request body is larger than the ${maxBytes} bytes accepted.` };
+  if (status === 413)
+    return { status, code: 'BAD_REQUEST', message: `The request body is larger than the ${maxBytes} bytes accepted.` };
   if (status === 415) return { status, code: 'BAD_REQUEST', message: 'The request body must be JSON in UTF-8.' };
-  if (status >= 400 && status < 500) return { status: 400, code: 'BAD_REQUEST', message: 'The request body is not valid JSON.' };
+  if (status >= 400 && status < 500)
+    return { status: 400, code: 'BAD_REQUEST', message: 'The request body is not valid JSON.' };
   return { status: 500, code: 'INTERNAL_SERVER_ERROR', message: INTERNAL_MESSAGE };
 }
 

@@ -13,22 +13,45 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import {
-  AppError, ROLES, currentRequestId, issuerSettings, loadConfig, mintToken, setting, verifyBearer,
-  type ConfigOf, type IssuerConfig, type Logger, type PlatformConfig,
+  AppError,
+  ROLES,
+  currentRequestId,
+  issuerSettings,
+  loadConfig,
+  mintToken,
+  setting,
+  verifyBearer,
+  type ConfigOf,
+  type IssuerConfig,
+  type Logger,
+  type PlatformConfig,
 } from '@anju/kit';
 
 const DEFAULT_PORTAL_DIR = path.resolve(__dirname, '..', '..', 'packages', 'portal', 'dist');
 
 export const portalSettings = {
-  PORTAL_DIR: setting.string(DEFAULT_PORTAL_DIR, 'folder of the built portal (pnpm --filter @anju/portal build) that the gateway serves at /'),
-  PORTAL_SAFELIST: setting.oneOf(['auto', 'on', 'off'] as const, 'auto', "browsers may send only the portal's own operations to /graphql; auto: on in production"),
+  PORTAL_DIR: setting.string(
+    DEFAULT_PORTAL_DIR,
+    'folder of the built portal (pnpm --filter @anju/portal build) that the gateway serves at /',
+  ),
+  PORTAL_SAFELIST: setting.oneOf(
+    ['auto', 'on', 'off'] as const,
+    'auto',
+    "browsers may send only the portal's own operations to /graphql; auto: on in production",
+  ),
   PORTAL_OIDC_ISSUER: setting.optionalUrl(
-    "the province's OpenID Connect provider (统一身份认证) the portal signs in with: its issuer URL (discovery at /.well-known/openid-configuration)"),
-  PORTAL_OIDC_CLIENT_ID: setting.optionalString("the portal's client id at that provider (a public client: authorization code with PKCE)"),
+    "the province's OpenID Connect provider (统一身份认证) the portal signs in with: its issuer URL (discovery at /.well-known/openid-configuration)",
+  ),
+  PORTAL_OIDC_CLIENT_ID: setting.optionalString(
+    "the portal's client id at that provider (a public client: authorization code with PKCE)",
+  ),
   PORTAL_OIDC_SCOPE: setting.string('openid profile', 'scopes the portal asks the provider for'),
 };
 
-type PortalConfig = Pick<PlatformConfig, 'NODE_ENV' | 'AUTH_PUBLIC_KEYS' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_JWKS_URL'> &
+type PortalConfig = Pick<
+  PlatformConfig,
+  'NODE_ENV' | 'AUTH_PUBLIC_KEYS' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE' | 'AUTH_JWKS_URL'
+> &
   ConfigOf<typeof portalSettings>;
 
 /** What the sign-in page reads first: which way to sign in. The same shape in packages/portal/app/oidc.ts. */
@@ -40,7 +63,14 @@ export interface PortalSignIn {
 
 export function portalSignIn(config: PortalConfig): PortalSignIn {
   if (config.PORTAL_OIDC_ISSUER && config.PORTAL_OIDC_CLIENT_ID) {
-    return { signIn: 'oidc', oidc: { issuer: config.PORTAL_OIDC_ISSUER, clientId: config.PORTAL_OIDC_CLIENT_ID, scope: config.PORTAL_OIDC_SCOPE } };
+    return {
+      signIn: 'oidc',
+      oidc: {
+        issuer: config.PORTAL_OIDC_ISSUER,
+        clientId: config.PORTAL_OIDC_CLIENT_ID,
+        scope: config.PORTAL_OIDC_SCOPE,
+      },
+    };
   }
   return { signIn: config.NODE_ENV === 'production' ? 'none' : 'development' };
 }
@@ -60,9 +90,14 @@ const fromBrowser = (req: express.Request) => Boolean(req.header('sec-fetch-site
  * listed one; with the safelist on, a browser request without a listed id is refused (HTTP 400).
  */
 export function safelistMiddleware(config: PortalConfig, logger: Logger): RequestHandler {
-  const enforce = config.PORTAL_SAFELIST === 'on' || (config.PORTAL_SAFELIST === 'auto' && config.NODE_ENV === 'production');
+  const enforce =
+    config.PORTAL_SAFELIST === 'on' || (config.PORTAL_SAFELIST === 'auto' && config.NODE_ENV === 'production');
   const safelist = readSafelist(config.PORTAL_DIR);
-  if (enforce && !safelist.size) logger.warn({ dir: config.PORTAL_DIR }, 'portal safelist is on but empty: build the portal; browsers get no operation');
+  if (enforce && !safelist.size)
+    logger.warn(
+      { dir: config.PORTAL_DIR },
+      'portal safelist is on but empty: build the portal; browsers get no operation',
+    );
   return (req, res, next) => {
     const body = req.body as { query?: string; extensions?: { persistedQuery?: { sha256Hash?: string } } } | undefined;
     const id = body?.extensions?.persistedQuery?.sha256Hash;
@@ -72,10 +107,12 @@ export function safelistMiddleware(config: PortalConfig, logger: Logger): Reques
       delete body.extensions!.persistedQuery;
     } else if (enforce && fromBrowser(req) && req.method !== 'OPTIONS') {
       res.status(400).json({
-        errors: [{
-          message: "Only the portal's own operations are accepted from a browser.",
-          extensions: { code: 'PERSISTED_QUERY_NOT_ALLOWED', requestId: currentRequestId() },
-        }],
+        errors: [
+          {
+            message: "Only the portal's own operations are accepted from a browser.",
+            extensions: { code: 'PERSISTED_QUERY_NOT_ALLOWED', requestId: currentRequestId() },
+          },
+        ],
       });
       return;
     }
@@ -98,7 +135,17 @@ function devTokenHandler(config: PortalConfig, issuer: IssuerConfig): RequestHan
     try {
       const scope = [regions, sites, grids, org, unit].flat().filter(Boolean).join(',').slice(0, 80);
       const token = await mintToken(
-        { sub: `dev-${role}${scope ? `-${scope}` : ''}`, role: role as (typeof ROLES)[number], regions, sites, grids, org, unit, resident, volunteer } as never,
+        {
+          sub: `dev-${role}${scope ? `-${scope}` : ''}`,
+          role: role as (typeof ROLES)[number],
+          regions,
+          sites,
+          grids,
+          org,
+          unit,
+          resident,
+          volunteer,
+        } as never,
         issuer,
         '8h',
       );
@@ -118,8 +165,10 @@ function devTokenHandler(config: PortalConfig, issuer: IssuerConfig): RequestHan
 /** Mounts the portal on the gateway's app; call before /graphql. */
 export function mountPortal(app: Express, config: PortalConfig, logger: Logger): void {
   const signIn = portalSignIn(config);
-  if (signIn.signIn === 'none') logger.warn('no sign-in for the portal: set PORTAL_OIDC_ISSUER and PORTAL_OIDC_CLIENT_ID');
-  if (config.PORTAL_OIDC_ISSUER && !config.PORTAL_OIDC_CLIENT_ID) logger.warn('PORTAL_OIDC_ISSUER is set without PORTAL_OIDC_CLIENT_ID');
+  if (signIn.signIn === 'none')
+    logger.warn('no sign-in for the portal: set PORTAL_OIDC_ISSUER and PORTAL_OIDC_CLIENT_ID');
+  if (config.PORTAL_OIDC_ISSUER && !config.PORTAL_OIDC_CLIENT_ID)
+    logger.warn('PORTAL_OIDC_ISSUER is set without PORTAL_OIDC_CLIENT_ID');
   app.get('/portal/config.json', (_req, res) => {
     res.set('cache-control', 'no-store').json(signIn);
   });
@@ -127,8 +176,13 @@ export function mountPortal(app: Express, config: PortalConfig, logger: Logger):
     app.post('/portal/dev/token', express.json({ limit: 4_096 }), devTokenHandler(config, loadConfig(issuerSettings)));
   }
   if (!fs.existsSync(path.join(config.PORTAL_DIR, 'index.html'))) {
-    logger.warn({ dir: config.PORTAL_DIR }, 'the portal is not built (pnpm --filter @anju/portal build): / serves nothing');
+    logger.warn(
+      { dir: config.PORTAL_DIR },
+      'the portal is not built (pnpm --filter @anju/portal build): / serves nothing',
+    );
     return;
   }
-  app.use(express.static(config.PORTAL_DIR, { index: 'index.html', maxAge: config.NODE_ENV === 'production' ? '5m' : 0 }));
+  app.use(
+    express.static(config.PORTAL_DIR, { index: 'index.html', maxAge: config.NODE_ENV === 'production' ? '5m' : 0 }),
+  );
 }

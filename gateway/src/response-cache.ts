@@ -12,15 +12,31 @@ import { serializedResult, type Principal } from '@anju/kit';
  */
 export function scopeKey(p: Principal): string {
   const sorted = (xs: readonly string[]) => [...xs].sort().join(',');
-  return [p.role, sorted(p.regions), sorted(p.sites), sorted(p.grids), p.organizationId ?? '', p.unitId ?? '', p.residentId ?? '', p.volunteerId ?? ''].join('|');
+  return [
+    p.role,
+    sorted(p.regions),
+    sorted(p.sites),
+    sorted(p.grids),
+    p.organizationId ?? '',
+    p.unitId ?? '',
+    p.residentId ?? '',
+    p.volunteerId ?? '',
+  ].join('|');
 }
 
 /** The operation as sent (text, name, variables) and the caller's scope, hashed: the whole key. */
-export function cacheKey(p: Principal, body: { query?: unknown; operationName?: unknown; variables?: unknown }): string | null {
+export function cacheKey(
+  p: Principal,
+  body: { query?: unknown; operationName?: unknown; variables?: unknown },
+): string | null {
   if (typeof body.query !== 'string') return null; // persisted-query hashes and bad bodies go the normal way
   const operationName = typeof body.operationName === 'string' ? body.operationName : '';
   // One-shot: a Hash object per request cost more than hashing these few hundred bytes.
-  return hash('sha256', `${scopeKey(p)}\0${operationName}\0${body.query}\0${JSON.stringify(body.variables ?? {})}`, 'base64url');
+  return hash(
+    'sha256',
+    `${scopeKey(p)}\0${operationName}\0${body.query}\0${JSON.stringify(body.variables ?? {})}`,
+    'base64url',
+  );
 }
 
 /** The epoch every change moves (a suspension: anything may have changed). */
@@ -84,7 +100,13 @@ export class ResponseCache {
     return new Map(this.epochs);
   }
 
-  set(key: string, text: string, maxAgeSeconds: number, subgraphs: readonly string[], before: Map<string, number>): boolean {
+  set(
+    key: string,
+    text: string,
+    maxAgeSeconds: number,
+    subgraphs: readonly string[],
+    before: Map<string, number>,
+  ): boolean {
     const ttl = Math.min(maxAgeSeconds, this.opts.maxAgeSeconds);
     if (this.suspended || ttl <= 0 || !subgraphs.length || Buffer.byteLength(text) > this.opts.maxBytes) return false;
     if ([ALL, ...subgraphs].some((s) => (this.epochs.get(s) ?? 0) !== (before.get(s) ?? 0))) return false;
@@ -163,7 +185,9 @@ export const CACHE_HEADER = 'x-anju-cache';
  * answer was made). Anything else goes on to Apollo with its key noted in `res.locals`.
  */
 export function cacheLookup(
-  cache: ResponseCache, verify: (authorization: string) => Promise<Principal>, admit: (principal: Principal) => void,
+  cache: ResponseCache,
+  verify: (authorization: string) => Promise<Principal>,
+  admit: (principal: Principal) => void,
 ): RequestHandler {
   return (req, res, next) => {
     if (req.method !== 'POST' || !req.body || typeof req.body !== 'object' || Array.isArray(req.body)) return next();
@@ -180,7 +204,10 @@ export function cacheLookup(
           } catch {
             return next();
           }
-          res.status(200).set({ 'content-type': 'application/json; charset=utf-8', [CACHE_HEADER]: 'hit' }).send(hit);
+          res
+            .status(200)
+            .set({ 'content-type': 'application/json; charset=utf-8', [CACHE_HEADER]: 'hit' })
+            .send(hit);
           return;
         }
         res.locals.cache = { key, epochs: cache.epochSnapshot(), subgraphs: new Set() } satisfies CacheNote;
@@ -197,7 +224,8 @@ export function cacheLookup(
  * hints is kept; a mutation drops what the subgraphs it called had answered.
  */
 export function responseCachePlugin<Ctx extends { cache?: CacheNote }>(
-  cache: ResponseCache, invalidate: (subgraph: string) => void,
+  cache: ResponseCache,
+  invalidate: (subgraph: string) => void,
 ): ApolloServerPlugin<Ctx> {
   return {
     async requestDidStart() {
@@ -212,7 +240,11 @@ export function responseCachePlugin<Ctx extends { cache?: CacheNote }>(
           if (operation?.operation !== 'query' || !note.key || !note.epochs || response.body.kind !== 'single') return;
           const { singleResult } = response.body;
           const policy = overallCachePolicy.policyIfCacheable();
-          const kept = !!policy && !singleResult.errors && singleResult.data != null && (response.http.status ?? 200) === 200 &&
+          const kept =
+            !!policy &&
+            !singleResult.errors &&
+            singleResult.data != null &&
+            (response.http.status ?? 200) === 200 &&
             cache.set(note.key, serializedResult(singleResult), policy.maxAge, [...note.subgraphs], note.epochs);
           response.http.headers.set(CACHE_HEADER, kept ? 'stored' : 'miss');
         },

@@ -5,8 +5,27 @@ import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheContr
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloGateway } from '@apollo/gateway';
 import {
-  Lifecycle, ProcessMetrics, assertProductionSafe, startHealthServer, createLogger, currentRequestId, jsonBody, rateLimits, listen, mountHealth, operationLogPlugin, queryLimits,
-  runMain, serverSpanMiddleware, startTracing, tracingPlugins, verifyBearerCached, type DestinationStream, type Logger, type Principal, type ReadinessCheck,
+  Lifecycle,
+  ProcessMetrics,
+  assertProductionSafe,
+  startHealthServer,
+  createLogger,
+  currentRequestId,
+  jsonBody,
+  rateLimits,
+  listen,
+  mountHealth,
+  operationLogPlugin,
+  queryLimits,
+  runMain,
+  serverSpanMiddleware,
+  startTracing,
+  tracingPlugins,
+  verifyBearerCached,
+  type DestinationStream,
+  type Logger,
+  type Principal,
+  type ReadinessCheck,
 } from '@anju/kit';
 import { loadGatewayConfig, type GatewayConfig } from './config';
 import { SUBGRAPHS } from './subgraphs';
@@ -70,7 +89,13 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   const gateway = new ApolloGateway({
     supergraphSdl,
     logger: logger.child({ component: 'apollo-gateway' }),
-    buildService: ({ name }) => new SubgraphDataSource({ name, url: subgraphUrl(config, name), timeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS, metrics: fetchMetrics }),
+    buildService: ({ name }) =>
+      new SubgraphDataSource({
+        name,
+        url: subgraphUrl(config, name),
+        timeoutMs: config.GATEWAY_SUBGRAPH_TIMEOUT_MS,
+        metrics: fetchMetrics,
+      }),
   });
 
   // Depth, alias, cost, batch and response limits (typed errors, HTTP 400), the same code as in
@@ -79,9 +104,20 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
 
   const verify = (authorization: string) => verifyBearerCached(authorization, config);
   const cache = config.GATEWAY_RESPONSE_CACHE
-    ? new ResponseCache({ maxAgeSeconds: config.GATEWAY_CACHE_MAX_AGE_S, maxBytes: config.GATEWAY_CACHE_MAX_MIB * 1_048_576 })
+    ? new ResponseCache({
+        maxAgeSeconds: config.GATEWAY_CACHE_MAX_AGE_S,
+        maxBytes: config.GATEWAY_CACHE_MAX_MIB * 1_048_576,
+      })
     : undefined;
-  const invalidate = cache && await listenForCacheInvalidation(cache, subgraphs.map((s) => s.name), config, lifecycle, logger);
+  const invalidate =
+    cache &&
+    (await listenForCacheInvalidation(
+      cache,
+      subgraphs.map((s) => s.name),
+      config,
+      lifecycle,
+      logger,
+    ));
 
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -98,7 +134,12 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
       // The gateway's own answer carries no cache-control header: it is cached here, per scope, not by browsers or proxies.
       ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
       ...(cache && invalidate ? [responseCachePlugin<GatewayContext>(cache, invalidate)] : []),
-      operationLogPlugin(logger), ...tracingPlugins(), metrics.apolloPlugin(), ...limits.plugins, ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
+      operationLogPlugin(logger),
+      ...tracingPlugins(),
+      metrics.apolloPlugin(),
+      ...limits.plugins,
+      ...(development ? [] : [ApolloServerPluginLandingPageDisabled()]),
+    ],
   });
   await apollo.start();
   // Registered before the listener, so shutdown closes (drains) HTTP first, then stops Apollo.
@@ -121,8 +162,12 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   app.use(metrics.httpMiddleware());
   mountHealth(app, 'gateway', readiness, lifecycle);
   mountFileForwarding(app, {
-    subgraphs, corsOrigins: config.GATEWAY_CORS_ORIGINS, maxUploadBytes: config.SPREADSHEET_MAX_BYTES,
-    verify, rateLimit: (subject) => rates.request(subject), logger,
+    subgraphs,
+    corsOrigins: config.GATEWAY_CORS_ORIGINS,
+    maxUploadBytes: config.SPREADSHEET_MAX_BYTES,
+    verify,
+    rateLimit: (subject) => rates.request(subject),
+    logger,
   });
   mountPortal(app, config, logger);
   app.use(
@@ -137,7 +182,7 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const authorization = req.header('authorization') ?? '';
-        const principal = (res.locals.principal as Principal | undefined) ?? await verify(authorization);
+        const principal = (res.locals.principal as Principal | undefined) ?? (await verify(authorization));
         rates.request(principal.subject);
         const cacheNote = (res.locals.cache as CacheNote | undefined) ?? { subgraphs: new Set<string>() };
         return { authorization, principal, requestId: currentRequestId()!, cache: cacheNote };
@@ -147,9 +192,23 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
   );
   const { port } = await listen(app, config.GATEWAY_PORT, lifecycle, 'gateway');
   // /metrics on a port of its own: GATEWAY_PORT is the public one, and what the gateway measures is for operators.
-  const { port: metricsPort } = await startHealthServer('gateway', config.GATEWAY_METRICS_PORT, readiness, lifecycle, metrics);
+  const { port: metricsPort } = await startHealthServer(
+    'gateway',
+    config.GATEWAY_METRICS_PORT,
+    readiness,
+    lifecycle,
+    metrics,
+  );
   logger.info({ port, metricsPort, subgraphs: subgraphs.map((s) => s.name) }, 'gateway listening');
-  return { url: `http://127.0.0.1:${port}/graphql`, port, metricsPort, lifecycle, logger, responseCache: cache, stop: () => lifecycle.stop() };
+  return {
+    url: `http://127.0.0.1:${port}/graphql`,
+    port,
+    metricsPort,
+    lifecycle,
+    logger,
+    responseCache: cache,
+    stop: () => lifecycle.stop(),
+  };
 }
 
 if (require.main === module) runMain(() => startGateway(loadGatewayConfig()));

@@ -35,7 +35,10 @@ export function cacheHintOf(header: string | null): { maxAge: number; scope?: 'P
  * line of defence of their own) and the request id (one id in every log line of the request).
  * Nothing else of the incoming request is passed on.
  */
-export function forwardHeaders(context: Partial<GatewayContext> | undefined, headers: { set(name: string, value: string): void }): void {
+export function forwardHeaders(
+  context: Partial<GatewayContext> | undefined,
+  headers: { set(name: string, value: string): void },
+): void {
   if (context?.authorization) headers.set('authorization', context.authorization);
   if (context?.requestId) headers.set(REQUEST_ID_HEADER, context.requestId);
 }
@@ -46,16 +49,22 @@ export function forwardHeaders(context: Partial<GatewayContext> | undefined, hea
  * carrying the subgraph's URL and raw body.
  */
 export function errorFromSubgraphBody(status: number, body: unknown): GraphQLError {
-  const first = typeof body === 'object' && body !== null && Array.isArray((body as { errors?: unknown }).errors)
-    ? ((body as { errors: unknown[] }).errors[0] as { message?: unknown; extensions?: Record<string, unknown> } | undefined)
-    : undefined;
+  const first =
+    typeof body === 'object' && body !== null && Array.isArray((body as { errors?: unknown }).errors)
+      ? ((body as { errors: unknown[] }).errors[0] as
+          { message?: unknown; extensions?: Record<string, unknown> } | undefined)
+      : undefined;
   const fallbackCode = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : undefined;
   if (first && typeof first.message === 'string') {
     const { http: _http, stacktrace: _stack, ...extensions } = first.extensions ?? {};
     const code = extensions.code ?? fallbackCode;
-    return new GraphQLError(first.message.replace(/^Context creation failed: /, ''), { extensions: { ...extensions, ...(code ? { code } : {}) } });
+    return new GraphQLError(first.message.replace(/^Context creation failed: /, ''), {
+      extensions: { ...extensions, ...(code ? { code } : {}) },
+    });
   }
-  return new GraphQLError(`The subgraph answered HTTP ${status}.`, { extensions: fallbackCode ? { code: fallbackCode } : {} });
+  return new GraphQLError(`The subgraph answered HTTP ${status}.`, {
+    extensions: fallbackCode ? { code: fallbackCode } : {},
+  });
 }
 
 export interface SubgraphDataSourceOptions {
@@ -71,7 +80,11 @@ export interface SubgraphDataSourceOptions {
 /** `anju_gateway_subgraph_fetch_duration_seconds` and `anju_gateway_subgraph_fetch_errors_total`, by subgraph. */
 export function subgraphFetchMetrics(metrics: ProcessMetrics) {
   return {
-    duration: metrics.histogram('anju_gateway_subgraph_fetch_duration_seconds', 'Time the gateway waited for a subgraph\'s answer.', ['subgraph']),
+    duration: metrics.histogram(
+      'anju_gateway_subgraph_fetch_duration_seconds',
+      "Time the gateway waited for a subgraph's answer.",
+      ['subgraph'],
+    ),
     errors: metrics.counter(
       'anju_gateway_subgraph_fetch_errors_total',
       'Subgraph requests that failed: no answer or an HTTP error (http), or an answer carrying GraphQL errors (graphql).',
@@ -123,13 +136,19 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     this.willSendRequest(options);
     const { http: _http, ...operation } = request;
     if (!operation.query) throw new Error('Missing query');
-    const response = await this.fetcher(this.url, { method: 'POST', headers: Object.fromEntries(headers), body: JSON.stringify(operation) });
+    const response = await this.fetcher(this.url, {
+      method: 'POST',
+      headers: Object.fromEntries(headers),
+      body: JSON.stringify(operation),
+    });
     if (!response.ok) throw await this.errorFromResponse(response);
     const body = await this.parseBody(response);
-    if (typeof body !== 'object' || body === null) throw new Error(`Expected JSON response body, but received: ${String(body)}`);
+    if (typeof body !== 'object' || body === null)
+      throw new Error(`Expected JSON response body, but received: ${String(body)}`);
     // The subgraph's Cache-Control narrows the answer's overall policy (what the response cache may keep).
     const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
-    if (this.honorSubgraphCacheControlHeader && policy && 'restrict' in policy) policy.restrict(cacheHintOf(response.headers.get('cache-control')));
+    if (this.honorSubgraphCacheControlHeader && policy && 'restrict' in policy)
+      policy.restrict(cacheHintOf(response.headers.get('cache-control')));
     return { ...(body as GatewayGraphQLResponse), http: response };
   }
 
@@ -142,7 +161,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (this.name) options.context?.cache?.subgraphs.add(this.name);
   }
 
-  override async errorFromResponse(response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0]): Promise<GraphQLError> {
+  override async errorFromResponse(
+    response: Parameters<RemoteGraphQLDataSource['errorFromResponse']>[0],
+  ): Promise<GraphQLError> {
     let body: unknown;
     try {
       body = await this.parseBody(response);
@@ -163,11 +184,17 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
  * whole call, answer included. Idle sockets are closed after 30 s, before the subgraphs' own 65 s
  * keep-alive timeout (kit's `listen`), so a request never meets a socket the server is closing.
  */
-export function keepAliveFetcher(timeoutMs: number, agent = new http.Agent({ keepAlive: true, timeout: 30_000 })): Fetcher {
+export function keepAliveFetcher(
+  timeoutMs: number,
+  agent = new http.Agent({ keepAlive: true, timeout: 30_000 }),
+): Fetcher {
   return ((url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) =>
     new Promise<SubgraphResponse>((resolve, reject) => {
       const req = http.request(url, { method: init.method ?? 'GET', headers: init.headers, agent });
-      const timer = setTimeout(() => req.destroy(new Error(`the subgraph at ${url} did not answer within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => req.destroy(new Error(`the subgraph at ${url} did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       const fail = (err: Error) => {
         clearTimeout(timer);
         reject(err);
@@ -179,7 +206,15 @@ export function keepAliveFetcher(timeoutMs: number, agent = new http.Agent({ kee
         res.once('error', fail);
         res.once('end', () => {
           clearTimeout(timer);
-          resolve(new SubgraphResponse(url, res.statusCode ?? 0, res.statusMessage ?? '', res.headers, Buffer.concat(chunks).toString('utf8')));
+          resolve(
+            new SubgraphResponse(
+              url,
+              res.statusCode ?? 0,
+              res.statusMessage ?? '',
+              res.headers,
+              Buffer.concat(chunks).toString('utf8'),
+            ),
+          );
         });
       });
       req.end(init.body);
@@ -193,7 +228,13 @@ export class SubgraphResponse {
   readonly headers: ReceivedHeaders;
   bodyUsed = false;
 
-  constructor(readonly url: string, readonly status: number, readonly statusText: string, headers: http.IncomingHttpHeaders, private readonly body: string) {
+  constructor(
+    readonly url: string,
+    readonly status: number,
+    readonly statusText: string,
+    headers: http.IncomingHttpHeaders,
+    private readonly body: string,
+  ) {
     this.ok = status >= 200 && status < 300;
     this.headers = new ReceivedHeaders(headers);
   }

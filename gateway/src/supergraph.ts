@@ -10,14 +10,16 @@ export function readSupergraph(file = SUPERGRAPH_FILE): string {
 export function subgraphsOf(supergraphSdl: string): { name: string; url: string }[] {
   const doc = parse(supergraphSdl);
   const graphs = doc.definitions.find((d) => d.kind === Kind.ENUM_TYPE_DEFINITION && d.name.value === 'join__Graph');
-  if (!graphs || graphs.kind !== Kind.ENUM_TYPE_DEFINITION) throw new Error('not a supergraph: it has no join__Graph enum');
+  if (!graphs || graphs.kind !== Kind.ENUM_TYPE_DEFINITION)
+    throw new Error('not a supergraph: it has no join__Graph enum');
   const str = (v: ConstValueNode | undefined) => (v?.kind === Kind.STRING ? v.value : undefined);
   return (graphs.values ?? []).map((value) => {
     const directive = value.directives?.find((d) => d.name.value === 'join__graph');
     const arg = (n: string) => str(directive?.arguments?.find((a) => a.name.value === n)?.value);
     const name = arg('name');
     const url = arg('url');
-    if (!name || url === undefined) throw new Error(`supergraph graph ${value.name.value} lacks @join__graph(name:, url:)`);
+    if (!name || url === undefined)
+      throw new Error(`supergraph graph ${value.name.value} lacks @join__graph(name:, url:)`);
     return { name, url };
   });
 }

@@ -17,7 +17,8 @@ describe('audit coverage', () => {
     return doc.definitions.flatMap((d) =>
       (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === 'Mutation'
         ? (d.fields ?? []).map((f: FieldDefinitionNode) => ({ subgraph: g.name, name: f.name.value }))
-        : []);
+        : [],
+    );
   });
 
   /** Test sources: specs and helpers under tests/, services/<name>/test/, gateway/test/, and the shared fixtures. */
@@ -26,7 +27,10 @@ describe('audit coverage', () => {
     const files = dirs.flatMap((d) => {
       const dir = path.join(REPO_ROOT, d);
       if (!fs.existsSync(dir)) return [];
-      return fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => path.join(dir, f));
+      return fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => path.join(dir, f));
     });
     files.push(path.join(REPO_ROOT, 'packages/testing/src/fixtures.ts'));
     return files.filter((f) => path.basename(f) !== path.basename(__filename)).map((f) => fs.readFileSync(f, 'utf8'));

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { checkCharacter } from '@anju/kit';
 import {
-  LogCapture, createTestDatabase, definitionOf, deleteQueuePrefix, gql, migratedTemplate, testQueuePrefix, tokenFor, type TestDatabase,
+  LogCapture,
+  createTestDatabase,
+  definitionOf,
+  deleteQueuePrefix,
+  gql,
+  migratedTemplate,
+  testQueuePrefix,
+  tokenFor,
+  type TestDatabase,
 } from '@anju/testing';
 import { composeFrom, readSubgraphSources } from '../src/compose';
 import { loadGatewayConfig } from '../src/config';
@@ -27,10 +35,26 @@ const LIMITS = { QUERY_MAX_DEPTH: '6', QUERY_MAX_ALIASES: '3', QUERY_MAX_COST: '
 
 beforeAll(async () => {
   db = await createTestDatabase('gateway', await migratedTemplate(['governance']));
-  const env = { NODE_ENV: 'test', LOG_LEVEL: 'debug', DATABASE_URL: db.url, DATABASE_POOL_SIZE: '3', QUEUE_PREFIX: queuePrefix, GOVERNANCE_PORT: '0' };
+  const env = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'debug',
+    DATABASE_URL: db.url,
+    DATABASE_POOL_SIZE: '3',
+    QUEUE_PREFIX: queuePrefix,
+    GOVERNANCE_PORT: '0',
+  };
   governance = await governanceService.startApi(governanceService.loadConfig(env), { logDestination: logs });
   const supergraphSdl = composeFrom(readSubgraphSources().sources.filter((s) => s.name === 'governance'));
-  gateway = await startGateway(loadGatewayConfig({ ...env, ...LIMITS, GATEWAY_PORT: '0', GATEWAY_METRICS_PORT: '0', GOVERNANCE_URL: governance.url }), { supergraphSdl, logDestination: logs });
+  gateway = await startGateway(
+    loadGatewayConfig({
+      ...env,
+      ...LIMITS,
+      GATEWAY_PORT: '0',
+      GATEWAY_METRICS_PORT: '0',
+      GOVERNANCE_URL: governance.url,
+    }),
+    { supergraphSdl, logDestination: logs },
+  );
   province = await tokenFor({ role: 'province', regions: ['53'] });
 });
 
@@ -45,7 +69,11 @@ afterAll(async () => {
 });
 
 const post = (body: string, headers: Record<string, string> = {}) =>
-  fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${province}`, ...headers }, body });
+  fetch(gateway.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${province}`, ...headers },
+    body,
+  });
 
 const REGION = 'mutation($i: RegisterRegionInput!){ registerRegion(input:$i){ code } }';
 const SITE = 'mutation($i: RegisterSiteInput!){ registerSite(input:$i){ id } }';
@@ -57,7 +85,12 @@ describe('authentication at the gateway', () => {
   it('refuses a request without a bearer token: 401 UNAUTHENTICATED, before any subgraph is asked', async () => {
     const res = await gql(gateway.url, '{ regions { code } }');
     expect(res.status).toBe(401);
-    expect(res.errors).toEqual([expect.objectContaining({ message: 'A bearer token is required (Authorization: Bearer <token>).', extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })]);
+    expect(res.errors).toEqual([
+      expect.objectContaining({
+        message: 'A bearer token is required (Authorization: Bearer <token>).',
+        extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }),
+      }),
+    ]);
   });
 
   it('refuses a token signed with another secret', async () => {
@@ -80,7 +113,12 @@ describe('request id', () => {
   });
 
   it('replaces a malformed id with a fresh one', async () => {
-    const res = await gql(gateway.url, '{ regions { code } }', {}, { token: province, requestId: 'bad id\twith spaces' });
+    const res = await gql(
+      gateway.url,
+      '{ regions { code } }',
+      {},
+      { token: province, requestId: 'bad id\twith spaces' },
+    );
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
@@ -90,20 +128,53 @@ describe('typed errors from the subgraph keep their code and field', () => {
   let householdId: string;
 
   beforeAll(async () => {
-    for (const [code, name] of [['53', '云南省'], ['5301', '昆明市'], ['530102', '五华区']]) {
+    for (const [code, name] of [
+      ['53', '云南省'],
+      ['5301', '昆明市'],
+      ['530102', '五华区'],
+    ]) {
       const r = await gql(gateway.url, REGION, { i: { code, name } }, { token: province });
       expect(r.errors).toBeUndefined();
     }
-    const site = await gql<{ registerSite: { id: string } }>(gateway.url, SITE, { i: { regionCode: '530102', name: '网关测试安置点', address: '五华区1号', latitude: 25, longitude: 102.7, plannedHouseholds: 10 } }, { token: province });
+    const site = await gql<{ registerSite: { id: string } }>(
+      gateway.url,
+      SITE,
+      {
+        i: {
+          regionCode: '530102',
+          name: '网关测试安置点',
+          address: '五华区1号',
+          latitude: 25,
+          longitude: 102.7,
+          plannedHouseholds: 10,
+        },
+      },
+      { token: province },
+    );
     siteId = site.data!.registerSite.id;
-    const household = await gql<{ registerHousehold: { id: string } }>(gateway.url, HOUSEHOLD, { i: { siteId, householdNumber: 'GW-1' } }, { token: province });
+    const household = await gql<{ registerHousehold: { id: string } }>(
+      gateway.url,
+      HOUSEHOLD,
+      { i: { siteId, householdNumber: 'GW-1' } },
+      { token: province },
+    );
     householdId = household.data!.registerHousehold.id;
   });
 
-  const resident = (id: string) => ({ householdId, name: '测试居民', nationalId: id, ethnicity: '彝族', labourCapacity: 'FULL', canWorkAway: true, wantsWork: true, relationToHead: 'HEAD' });
+  const resident = (id: string) => ({
+    householdId,
+    name: '测试居民',
+    nationalId: id,
+    ethnicity: '彝族',
+    labourCapacity: 'FULL',
+    canWorkAway: true,
+    wantsWork: true,
+    relationToHead: 'HEAD',
+  });
 
   it('BAD_USER_INPUT with extensions.field and reason, and no subgraph name', async () => {
-    const wrong = nationalId('53010219800101123').slice(0, 17) + (checkCharacter('53010219800101123') === '0' ? '1' : '0');
+    const wrong =
+      nationalId('53010219800101123').slice(0, 17) + (checkCharacter('53010219800101123') === '0' ? '1' : '0');
     const res = await gql(gateway.url, RESIDENT, { i: resident(wrong) }, { token: province });
     expect(res.errors).toHaveLength(1);
     const [err] = res.errors!;
@@ -116,11 +187,20 @@ describe('typed errors from the subgraph keep their code and field', () => {
     const id = nationalId('53010219800101125');
     expect((await gql(gateway.url, RESIDENT, { i: resident(id) }, { token: province })).errors).toBeUndefined();
     const again = await gql(gateway.url, RESIDENT, { i: resident(id) }, { token: province });
-    expect(again.errors?.[0].extensions).toEqual({ code: 'CONFLICT', field: 'input.nationalId', reason: 'DUPLICATE_NATIONAL_ID' });
+    expect(again.errors?.[0].extensions).toEqual({
+      code: 'CONFLICT',
+      field: 'input.nationalId',
+      reason: 'DUPLICATE_NATIONAL_ID',
+    });
   });
 
   it('NOT_FOUND with its field', async () => {
-    const res = await gql(gateway.url, HOUSEHOLD, { i: { siteId: randomUUID(), householdNumber: 'GW-2' } }, { token: province });
+    const res = await gql(
+      gateway.url,
+      HOUSEHOLD,
+      { i: { siteId: randomUUID(), householdNumber: 'GW-2' } },
+      { token: province },
+    );
     expect(res.errors?.[0].extensions).toEqual({ code: 'NOT_FOUND', field: 'input.siteId' });
   });
 
@@ -133,10 +213,14 @@ describe('typed errors from the subgraph keep their code and field', () => {
 });
 
 describe('limits', () => {
-  const codeOf = async (res: Response) => ({ status: res.status, body: (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] } });
+  const codeOf = async (res: Response) => ({
+    status: res.status,
+    body: (await res.json()) as { errors?: { message: string; extensions?: { code?: string } }[] },
+  });
 
   it('refuses a query deeper than QUERY_MAX_DEPTH with a typed error', async () => {
-    const deep = '{ site(id: "00000000-0000-0000-0000-000000000000") { region { parent { parent { parent { parent { parent { code } } } } } } } }';
+    const deep =
+      '{ site(id: "00000000-0000-0000-0000-000000000000") { region { parent { parent { parent { parent { parent { code } } } } } } } }';
     const { status, body } = await codeOf(await post(JSON.stringify({ query: deep })));
     expect(status).toBe(400);
     expect(body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
@@ -144,7 +228,13 @@ describe('limits', () => {
   });
 
   it('refuses more aliases than QUERY_MAX_ALIASES', async () => {
-    const { status, body } = await codeOf(await post(JSON.stringify({ query: '{ a: regions { code } b: regions { code } c: regions { code } d: regions { code } }' })));
+    const { status, body } = await codeOf(
+      await post(
+        JSON.stringify({
+          query: '{ a: regions { code } b: regions { code } c: regions { code } d: regions { code } }',
+        }),
+      ),
+    );
     expect(status).toBe(400);
     expect(body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(body.errors?.[0].message).toMatch(/alias/i);
@@ -188,7 +278,9 @@ describe('limits', () => {
   it('answers malformed JSON with a typed error, not an HTML page', async () => {
     const res = await post('{"query": ');
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('BAD_REQUEST');
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe(
+      'BAD_REQUEST',
+    );
   });
 });
 

@@ -32,10 +32,20 @@ describe('corsHeaders', () => {
 
 describe('bodyErrorResponse', () => {
   it('turns the JSON parser’s refusals into typed errors', () => {
-    expect(bodyErrorResponse({ status: 413, type: 'entity.too.large' }, 1024)).toEqual({ status: 413, code: 'BAD_REQUEST', message: 'The request body is larger than the 1024 bytes accepted.' });
-    expect(bodyErrorResponse({ status: 400, type: 'entity.parse.failed' }, 1024)).toEqual({ status: 400, code: 'BAD_REQUEST', message: 'The request body is not valid JSON.' });
+    expect(bodyErrorResponse({ status: 413, type: 'entity.too.large' }, 1024)).toEqual({
+      status: 413,
+      code: 'BAD_REQUEST',
+      message: 'The request body is larger than the 1024 bytes accepted.',
+    });
+    expect(bodyErrorResponse({ status: 400, type: 'entity.parse.failed' }, 1024)).toEqual({
+      status: 400,
+      code: 'BAD_REQUEST',
+      message: 'The request body is not valid JSON.',
+    });
     expect(bodyErrorResponse({ status: 415, type: 'encoding.unsupported' }, 1024).status).toBe(415);
-    expect(bodyErrorResponse({}, 1024)).toEqual(expect.objectContaining({ status: 500, code: 'INTERNAL_SERVER_ERROR' }));
+    expect(bodyErrorResponse({}, 1024)).toEqual(
+      expect.objectContaining({ status: 500, code: 'INTERNAL_SERVER_ERROR' }),
+    );
   });
 });
 
@@ -58,8 +68,18 @@ describe('jsonBody', () => {
     const echo: express.RequestHandler = (req, res) => {
       res.json({ body: req.body ?? null });
     };
-    app.post('/fast', jsonBody(LIMIT), echo, bodyErrorHandler(LIMIT, createLogger({ service: 'test', level: 'silent' })));
-    app.post('/general', express.json({ limit: LIMIT }), echo, bodyErrorHandler(LIMIT, createLogger({ service: 'test', level: 'silent' })));
+    app.post(
+      '/fast',
+      jsonBody(LIMIT),
+      echo,
+      bodyErrorHandler(LIMIT, createLogger({ service: 'test', level: 'silent' })),
+    );
+    app.post(
+      '/general',
+      express.json({ limit: LIMIT }),
+      echo,
+      bodyErrorHandler(LIMIT, createLogger({ service: 'test', level: 'silent' })),
+    );
     server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -69,7 +89,12 @@ describe('jsonBody', () => {
   const answer = async (path: string, body: string, headers: Record<string, string>) => {
     const res = await fetch(`${base}${path}`, { method: 'POST', headers, body });
     const json = (await res.json()) as { body?: unknown; errors?: { message: string; extensions: { code: string } }[] };
-    return { status: res.status, body: json.body, code: json.errors?.[0]?.extensions.code, message: json.errors?.[0]?.message };
+    return {
+      status: res.status,
+      body: json.body,
+      code: json.errors?.[0]?.extensions.code,
+      message: json.errors?.[0]?.message,
+    };
   };
 
   const JSON_TYPE = { 'content-type': 'application/json' };

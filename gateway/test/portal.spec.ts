@@ -10,11 +10,20 @@ const QUERY = 'query Regions { regions { code } }';
 const HASH = 'a'.repeat(64);
 
 /** The portal's mount and the safelist on a bare express app: /graphql answers with the body it got. */
-async function serve(nodeEnv: 'development' | 'production', safelist: 'auto' | 'on' | 'off', extra: Record<string, string> = {}) {
+async function serve(
+  nodeEnv: 'development' | 'production',
+  safelist: 'auto' | 'on' | 'off',
+  extra: Record<string, string> = {},
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-portal-gw-'));
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>安居</title>');
   fs.writeFileSync(path.join(dir, 'operations.json'), JSON.stringify({ [HASH]: QUERY }));
-  const config = { ...loadConfig({ ...platformSettings, ...portalSettings }, extra), NODE_ENV: nodeEnv, PORTAL_DIR: dir, PORTAL_SAFELIST: safelist };
+  const config = {
+    ...loadConfig({ ...platformSettings, ...portalSettings }, extra),
+    NODE_ENV: nodeEnv,
+    PORTAL_DIR: dir,
+    PORTAL_SAFELIST: safelist,
+  };
   const logger = createLogger({ service: 'gateway', level: 'silent' });
   const app = express();
   mountPortal(app, config, logger);
@@ -35,7 +44,11 @@ async function serve(nodeEnv: 'development' | 'production', safelist: 'auto' | '
 }
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('the portal on the gateway', () => {
   it('serves the built portal at /', async () => {
@@ -61,7 +74,9 @@ describe('the portal on the gateway', () => {
       expect(noScope.status).toBe(400);
       expect(((await noScope.json()) as { error: { message: string } }).error.message).toMatch(/regions/);
       const badRole = await post(`${s.base}/portal/dev/token`, { role: 'admin' });
-      expect(await badRole.json()).toEqual({ error: { field: 'role', message: expect.stringMatching(/role must be one of/) } });
+      expect(await badRole.json()).toEqual({
+        error: { field: 'role', message: expect.stringMatching(/role must be one of/) },
+      });
     } finally {
       s.close();
     }
@@ -72,13 +87,25 @@ describe('the portal on the gateway', () => {
     for (const [env, extra, expected] of [
       ['development', {}, { signIn: 'development' }],
       ['production', {}, { signIn: 'none' }],
-      ['production', oidc, { signIn: 'oidc', oidc: { issuer: oidc.PORTAL_OIDC_ISSUER, clientId: 'anju-portal', scope: 'openid profile' } }],
-      ['development', oidc, { signIn: 'oidc', oidc: { issuer: oidc.PORTAL_OIDC_ISSUER, clientId: 'anju-portal', scope: 'openid profile' } }],
+      [
+        'production',
+        oidc,
+        { signIn: 'oidc', oidc: { issuer: oidc.PORTAL_OIDC_ISSUER, clientId: 'anju-portal', scope: 'openid profile' } },
+      ],
+      [
+        'development',
+        oidc,
+        { signIn: 'oidc', oidc: { issuer: oidc.PORTAL_OIDC_ISSUER, clientId: 'anju-portal', scope: 'openid profile' } },
+      ],
     ] as const) {
       const s = await serve(env, 'auto', extra);
       try {
         const res = await fetch(`${s.base}/portal/config.json`);
-        expect({ env, body: await res.json(), cache: res.headers.get('cache-control') }).toEqual({ env, body: expected, cache: 'no-store' });
+        expect({ env, body: await res.json(), cache: res.headers.get('cache-control') }).toEqual({
+          env,
+          body: expected,
+          cache: 'no-store',
+        });
       } finally {
         s.close();
       }
@@ -99,14 +126,24 @@ describe('the portal on the gateway', () => {
     const s = await serve('production', 'auto');
     try {
       const browser = { 'sec-fetch-site': 'same-origin' };
-      const listed = await post(`${s.base}/graphql`, { query: '{ anything }', extensions: { persistedQuery: { version: 1, sha256Hash: HASH } } }, browser);
+      const listed = await post(
+        `${s.base}/graphql`,
+        { query: '{ anything }', extensions: { persistedQuery: { version: 1, sha256Hash: HASH } } },
+        browser,
+      );
       expect(listed.status).toBe(200);
       expect(((await listed.json()) as { received: { query: string } }).received.query).toBe(QUERY);
 
       const freeForm = await post(`${s.base}/graphql`, { query: '{ residents { nodes { name } } }' }, browser);
       expect(freeForm.status).toBe(400);
-      expect(await freeForm.json()).toMatchObject({ errors: [{ extensions: { code: 'PERSISTED_QUERY_NOT_ALLOWED' } }] });
-      const unknownId = await post(`${s.base}/graphql`, { query: QUERY, extensions: { persistedQuery: { version: 1, sha256Hash: 'b'.repeat(64) } } }, { origin: 'https://elsewhere.example' });
+      expect(await freeForm.json()).toMatchObject({
+        errors: [{ extensions: { code: 'PERSISTED_QUERY_NOT_ALLOWED' } }],
+      });
+      const unknownId = await post(
+        `${s.base}/graphql`,
+        { query: QUERY, extensions: { persistedQuery: { version: 1, sha256Hash: 'b'.repeat(64) } } },
+        { origin: 'https://elsewhere.example' },
+      );
       expect(unknownId.status).toBe(400);
 
       // Partners' programs (no browser headers) still send their own operations.
@@ -120,7 +157,11 @@ describe('the portal on the gateway', () => {
   it('in development lets a browser send any operation', async () => {
     const s = await serve('development', 'auto');
     try {
-      const res = await post(`${s.base}/graphql`, { query: '{ regions { code name } }' }, { 'sec-fetch-site': 'same-origin' });
+      const res = await post(
+        `${s.base}/graphql`,
+        { query: '{ regions { code name } }' },
+        { 'sec-fetch-site': 'same-origin' },
+      );
       expect(res.status).toBe(200);
     } finally {
       s.close();

@@ -1,7 +1,13 @@
 import type { Principal } from '@anju/kit';
 import { ResponseCache, cacheKey, scopeKey } from '../src/response-cache';
 
-const county = (regions: string[], subject = 'o'): Principal => ({ subject, role: 'county', regions, sites: [], grids: [] });
+const county = (regions: string[], subject = 'o'): Principal => ({
+  subject,
+  role: 'county',
+  regions,
+  sites: [],
+  grids: [],
+});
 
 describe('response cache keys', () => {
   it('differ by scope and role, not by who the officer is', () => {
@@ -14,7 +20,9 @@ describe('response cache keys', () => {
 
   it('differ by variables and operation name; a body without query text has none', () => {
     const p = county(['530102']);
-    expect(cacheKey(p, { query: 'q', variables: { id: '1' } })).not.toBe(cacheKey(p, { query: 'q', variables: { id: '2' } }));
+    expect(cacheKey(p, { query: 'q', variables: { id: '1' } })).not.toBe(
+      cacheKey(p, { query: 'q', variables: { id: '2' } }),
+    );
     expect(cacheKey(p, { query: 'q', operationName: 'A' })).not.toBe(cacheKey(p, { query: 'q', operationName: 'B' }));
     expect(cacheKey(p, { extensions: { persistedQuery: {} } } as never)).toBeNull();
   });
@@ -24,7 +32,9 @@ describe('ResponseCache', () => {
   let now = 0;
   const make = (maxBytes = 1_000) => new ResponseCache({ maxAgeSeconds: 30, maxBytes, now: () => now });
   const text = (cache: ResponseCache, key: string) => cache.get(key)?.toString('utf8');
-  beforeEach(() => { now = 1_000_000; });
+  beforeEach(() => {
+    now = 1_000_000;
+  });
 
   it('keeps an answer for the shorter of its hint and the cap', () => {
     const cache = make();

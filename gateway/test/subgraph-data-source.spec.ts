@@ -3,7 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { GraphQLDataSourceRequestKind } from '@apollo/gateway/dist/datasources/types';
 import { Headers } from 'node-fetch';
 import type { Principal } from '@anju/kit';
-import { SubgraphDataSource, cacheHintOf, errorFromSubgraphBody, forwardHeaders, keepAliveFetcher, type GatewayContext } from '../src/subgraph-data-source';
+import {
+  SubgraphDataSource,
+  cacheHintOf,
+  errorFromSubgraphBody,
+  forwardHeaders,
+  keepAliveFetcher,
+  type GatewayContext,
+} from '../src/subgraph-data-source';
 
 const principal: Principal = { subject: 'p', role: 'province', regions: ['53'], sites: [], grids: [] };
 const context: GatewayContext = { authorization: 'Bearer abc.def.ghi', requestId: 'req-1', principal };
@@ -36,7 +43,12 @@ describe('SubgraphDataSource.willSendRequest', () => {
   it('sets the headers of an operation of a caller', () => {
     const headers = new Headers({ 'content-type': 'application/json' });
     const request = { query: '{ a }', http: { method: 'POST', url: source.url, headers } };
-    source.willSendRequest({ kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION, request, context, incomingRequestContext: {} as never });
+    source.willSendRequest({
+      kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
+      request,
+      context,
+      incomingRequestContext: {} as never,
+    });
     expect(headers.get('authorization')).toBe('Bearer abc.def.ghi');
     expect(headers.get('x-request-id')).toBe('req-1');
     expect(headers.get('content-type')).toBe('application/json');
@@ -52,14 +64,23 @@ describe('SubgraphDataSource.willSendRequest', () => {
 
 describe('errorFromSubgraphBody', () => {
   it('surfaces the subgraph’s own 401 error, without its phase prefix or HTTP detail', () => {
-    const body = { errors: [{ message: 'Context creation failed: Authentication failed: the token has expired.', extensions: { code: 'UNAUTHENTICATED', http: { status: 401 }, stacktrace: ['at x'] } }] };
+    const body = {
+      errors: [
+        {
+          message: 'Context creation failed: Authentication failed: the token has expired.',
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 }, stacktrace: ['at x'] },
+        },
+      ],
+    };
     const err = errorFromSubgraphBody(401, body);
     expect(err.message).toBe('Authentication failed: the token has expired.');
     expect(err.extensions).toEqual({ code: 'UNAUTHENTICATED' });
   });
 
   it('keeps a field and a reason', () => {
-    const err = errorFromSubgraphBody(400, { errors: [{ message: 'Bad.', extensions: { code: 'BAD_USER_INPUT', field: 'input.x', reason: 'FORMAT' } }] });
+    const err = errorFromSubgraphBody(400, {
+      errors: [{ message: 'Bad.', extensions: { code: 'BAD_USER_INPUT', field: 'input.x', reason: 'FORMAT' } }],
+    });
     expect(err.extensions).toEqual({ code: 'BAD_USER_INPUT', field: 'input.x', reason: 'FORMAT' });
   });
 
@@ -85,8 +106,15 @@ describe('keepAliveFetcher', () => {
       req.on('end', () => {
         if (req.url === '/slow') return; // never answers
         const status = req.url === '/refused' ? 401 : 200;
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'max-age=30, public' });
-        res.end(JSON.stringify({ data: { echo: JSON.parse(body || '{}'), auth: req.headers.authorization ?? null, name: '李四' } }));
+        res.writeHead(status, {
+          'content-type': 'application/json; charset=utf-8',
+          'cache-control': 'max-age=30, public',
+        });
+        res.end(
+          JSON.stringify({
+            data: { echo: JSON.parse(body || '{}'), auth: req.headers.authorization ?? null, name: '李四' },
+          }),
+        );
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -98,14 +126,23 @@ describe('keepAliveFetcher', () => {
   });
 
   const post = (fetcher: ReturnType<typeof keepAliveFetcher>, path: string, body: unknown) =>
-    fetcher(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer t' }, body: JSON.stringify(body) });
+    fetcher(`${url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer t' },
+      body: JSON.stringify(body),
+    });
 
   it('sends the body and headers, and reads status, headers and a UTF-8 JSON answer; calls share one connection', async () => {
     const fetcher = keepAliveFetcher(5_000);
     sockets.clear();
     const first = await post(fetcher, '/graphql', { query: '{ a }' });
     const second = await post(fetcher, '/graphql', { query: '{ b }' });
-    expect([first.ok, first.status, first.headers.get('Cache-Control'), first.headers.get('x-missing')]).toEqual([true, 200, 'max-age=30, public', null]);
+    expect([first.ok, first.status, first.headers.get('Cache-Control'), first.headers.get('x-missing')]).toEqual([
+      true,
+      200,
+      'max-age=30, public',
+      null,
+    ]);
     expect(await first.json()).toEqual({ data: { echo: { query: '{ a }' }, auth: 'Bearer t', name: '李四' } });
     expect(JSON.parse(await second.text()).data.echo).toEqual({ query: '{ b }' });
     expect(sockets.size).toBe(1);
@@ -120,20 +157,28 @@ describe('keepAliveFetcher', () => {
   it('SubgraphDataSource.process sends the operation with the caller’s headers, narrows the cache policy by the answer’s hint, types a refusal', async () => {
     const restricted: unknown[] = [];
     const incoming = { overallCachePolicy: { restrict: (hint: unknown) => restricted.push(hint) } };
-    const call = (path: string) => new SubgraphDataSource({ name: 'social-orgs', url: `${url}${path}`, timeoutMs: 5_000 }).process({
-      kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
-      request: { query: '{ organizations { totalCount } }', variables: { first: 1 }, operationName: 'Orgs' },
-      incomingRequestContext: incoming, context: { ...context, cache: { subgraphs: new Set<string>() } },
-    } as unknown as Parameters<SubgraphDataSource['process']>[0]);
+    const call = (path: string) =>
+      new SubgraphDataSource({ name: 'social-orgs', url: `${url}${path}`, timeoutMs: 5_000 }).process({
+        kind: GraphQLDataSourceRequestKind.INCOMING_OPERATION,
+        request: { query: '{ organizations { totalCount } }', variables: { first: 1 }, operationName: 'Orgs' },
+        incomingRequestContext: incoming,
+        context: { ...context, cache: { subgraphs: new Set<string>() } },
+      } as unknown as Parameters<SubgraphDataSource['process']>[0]);
     const answer = await call('/graphql');
-    expect(answer.data).toEqual({ echo: { query: '{ organizations { totalCount } }', variables: { first: 1 }, operationName: 'Orgs' }, auth: 'Bearer abc.def.ghi', name: '李四' });
+    expect(answer.data).toEqual({
+      echo: { query: '{ organizations { totalCount } }', variables: { first: 1 }, operationName: 'Orgs' },
+      auth: 'Bearer abc.def.ghi',
+      name: '李四',
+    });
     expect(restricted).toEqual([{ maxAge: 30, scope: 'PUBLIC' }]);
     await expect(call('/refused')).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
   });
 
   it('fails a call the subgraph does not answer in time, and one it cannot reach', async () => {
     await expect(post(keepAliveFetcher(200), '/slow', {})).rejects.toThrow(/did not answer within 200 ms/);
-    await expect(keepAliveFetcher(1_000)('http://127.0.0.1:1/graphql', { method: 'POST', body: '{}' })).rejects.toThrow(/ECONNREFUSED/);
+    await expect(keepAliveFetcher(1_000)('http://127.0.0.1:1/graphql', { method: 'POST', body: '{}' })).rejects.toThrow(
+      /ECONNREFUSED/,
+    );
   });
 });
 

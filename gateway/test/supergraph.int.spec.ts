@@ -23,7 +23,15 @@ describe('the checked-in supergraph', () => {
     const { sources } = readSubgraphSources();
     const governance = sources.find((s) => s.name === 'governance')!;
     const changed = sources.map((s) =>
-      s === governance ? { ...s, sdl: s.sdl.replace(/type Region @key\(fields: "code"\)[^{]*\{/, '$&\n  "A field that is not in the checked-in supergraph."\n  stalenessProbe: String') } : s,
+      s === governance
+        ? {
+            ...s,
+            sdl: s.sdl.replace(
+              /type Region @key\(fields: "code"\)[^{]*\{/,
+              '$&\n  "A field that is not in the checked-in supergraph."\n  stalenessProbe: String',
+            ),
+          }
+        : s,
     );
     expect(changed.find((s) => s.name === 'governance')!.sdl).toContain('stalenessProbe');
 
@@ -36,7 +44,9 @@ describe('the checked-in supergraph', () => {
     const { sources } = readSubgraphSources();
     const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
     expect(subgraphsOf(checkedIn()).sort(byName)).toEqual(
-      SUBGRAPHS.filter((s) => sources.some((src) => src.name === s.name)).map((s) => ({ name: s.name, url: s.defaultUrl })).sort(byName),
+      SUBGRAPHS.filter((s) => sources.some((src) => src.name === s.name))
+        .map((s) => ({ name: s.name, url: s.defaultUrl }))
+        .sort(byName),
     );
   });
 });
@@ -46,7 +56,11 @@ describe('composeFrom', () => {
 
   it('lists every composition error, with its code', () => {
     // Two subgraphs both defining the same non-shareable field is a composition error.
-    const clash = { name: 'clash', url: 'http://localhost:4999/graphql', sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Query { region(code: ID!): String }' };
+    const clash = {
+      name: 'clash',
+      url: 'http://localhost:4999/graphql',
+      sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Query { region(code: ID!): String }',
+    };
     let caught: unknown;
     try {
       composeFrom([governance(), clash]);
@@ -61,7 +75,9 @@ describe('composeFrom', () => {
   });
 
   it('names the subgraph whose SDL does not parse', () => {
-    expect(() => composeFrom([governance(), { name: 'broken', url: 'http://localhost:4999/graphql', sdl: 'type Query {' }])).toThrow(/broken: Syntax Error/);
+    expect(() =>
+      composeFrom([governance(), { name: 'broken', url: 'http://localhost:4999/graphql', sdl: 'type Query {' }]),
+    ).toThrow(/broken: Syntax Error/);
   });
 
   it('refuses to compose nothing (every schema file missing)', () => {

@@ -11,9 +11,14 @@ const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = CHROMIUM.find((p) => fs.existsSync(p));
-  if (!executablePath) throw new Error(`no Chromium at ${CHROMIUM.join(' or ')}: install Debian's package (apt-get install -y chromium)`);
+  if (!executablePath)
+    throw new Error(`no Chromium at ${CHROMIUM.join(' or ')}: install Debian's package (apt-get install -y chromium)`);
   // As root (CI) Chromium needs --no-sandbox.
-  return puppeteer.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--lang=zh-CN'] });
+  return puppeteer.launch({
+    executablePath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--lang=zh-CN'],
+  });
 }
 
 /** Where the tests save screenshots of each page (the README shows two of them, copied to docs/). */
@@ -52,11 +57,22 @@ export async function signIn(page: Page, base: string, role: string, scope: stri
     {},
     scope,
   );
-  const value = await page.$$eval('select[name=scope] option', (os, s) => os.find((o) => o.textContent!.includes(s as string))!.getAttribute('value')!, scope);
+  const value = await page.$$eval(
+    'select[name=scope] option',
+    (os, s) => os.find((o) => o.textContent!.includes(s as string))!.getAttribute('value')!,
+    scope,
+  );
   await page.select('select[name=scope]', value);
   if (grid) {
-    await page.waitForFunction((g) => [...document.querySelectorAll('select[name=grid] option')].some((o) => o.getAttribute('value') === g), {}, grid);
+    await page.waitForFunction(
+      (g) => [...document.querySelectorAll('select[name=grid] option')].some((o) => o.getAttribute('value') === g),
+      {},
+      grid,
+    );
     await page.select('select[name=grid]', grid);
   }
-  await Promise.all([page.waitForFunction(() => !location.hash.startsWith('#/sign-in')), page.click('form.sign-in button[type=submit]')]);
+  await Promise.all([
+    page.waitForFunction(() => !location.hash.startsWith('#/sign-in')),
+    page.click('form.sign-in button[type=submit]'),
+  ]);
 }

@@ -40,7 +40,16 @@ export const EmploymentKind = z.enum(['workshop', 'public_welfare_post', 'migran
 export const MonitoringRule = z.enum(['TRAINING_AND_SKILL', 'PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER', 'STABLE_INCOME']);
 
 /** Needs a survey question can offer; the demand list's categories (matching's DemandCategory, lower-case). */
-export const SurveyNeed = z.enum(['job_help', 'training', 'elderly_care', 'child_care', 'health', 'legal_aid', 'integration', 'daily_life']);
+export const SurveyNeed = z.enum([
+  'job_help',
+  'training',
+  'elderly_care',
+  'child_care',
+  'health',
+  'legal_aid',
+  'integration',
+  'daily_life',
+]);
 
 /** A demand's category (需求类别): the survey needs and `other`, lower-case as matching stores them. */
 export const DemandCategory = z.enum([...SurveyNeed.options, 'other']);
@@ -54,7 +63,8 @@ export const EVENTS = {
     version: 1,
     producer: 'governance',
     consumers: ['employment', 'social-orgs', 'matching'],
-    description: 'A resettlement site (安置点) was registered; consumers keep a local directory of sites for scoping, roll-ups and distances.',
+    description:
+      'A resettlement site (安置点) was registered; consumers keep a local directory of sites for scoping, roll-ups and distances.',
     payload: z.object({
       siteId: id,
       regionCode,
@@ -88,7 +98,10 @@ export const EVENTS = {
        * import counties' sheets (employment) find the resident of a row by it, never by the number. Opaque without
        * PII_HASH_KEY. Added later, so optional.
        */
-      nationalIdHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+      nationalIdHash: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
     }),
   }),
   // ── Declared ahead of their consumers. A service that starts consuming one adds itself to
@@ -98,7 +111,8 @@ export const EVENTS = {
     version: 1,
     producer: 'governance',
     consumers: ['employment', 'matching'],
-    description: 'Facts about a resident that other services depend on changed (labour capacity, work wishes, household, languages).',
+    description:
+      'Facts about a resident that other services depend on changed (labour capacity, work wishes, household, languages).',
     payload: z.object({
       residentId: id,
       householdId: id,
@@ -120,14 +134,23 @@ export const EVENTS = {
     version: 1,
     producer: 'governance',
     consumers: ['employment', 'social-orgs', 'matching'],
-    description: 'A resident moved out of the site (迁出); they no longer count in its roll-ups, and a household with nobody left has no open demands.',
-    payload: z.object({ residentId: id, householdId: id, siteId: id, regionCode, movedOutOn: isoDate, reason: z.string() }),
+    description:
+      'A resident moved out of the site (迁出); they no longer count in its roll-ups, and a household with nobody left has no open demands.',
+    payload: z.object({
+      residentId: id,
+      householdId: id,
+      siteId: id,
+      regionCode,
+      movedOutOn: isoDate,
+      reason: z.string(),
+    }),
   }),
   'resident.personal_data_erased': defineEvent({
     version: 1,
     producer: 'governance',
     consumers: ['employment', 'social-orgs', 'matching'],
-    description: "A moved-out resident's personal data was erased after RETENTION_MOVED_OUT_DAYS (PIPL minimisation): each service erases the copies it holds (names, contacts, free text about the person); ids and counted facts stay.",
+    description:
+      "A moved-out resident's personal data was erased after RETENTION_MOVED_OUT_DAYS (PIPL minimisation): each service erases the copies it holds (names, contacts, free text about the person); ids and counted facts stay.",
     payload: z.object({ residentId: id, householdId: id, siteId: id, regionCode, erasedOn: isoDate }),
   }),
   'household.registered': defineEvent({
@@ -141,7 +164,8 @@ export const EVENTS = {
     version: 1,
     producer: 'governance',
     consumers: ['employment', 'governance'],
-    description: 'A building (楼栋) was put in another grid (网格), or in none: its households\' roll-ups by grid and their open grid tasks follow.',
+    description:
+      "A building (楼栋) was put in another grid (网格), or in none: its households' roll-ups by grid and their open grid tasks follow.",
     payload: z.object({
       buildingId: id,
       siteId: id,
@@ -158,7 +182,8 @@ export const EVENTS = {
     version: 1,
     producer: 'governance',
     consumers: ['governance'],
-    description: 'A micro-issue or micro-dispute (微难题/微矛盾) was resolved; the resident who reported it may earn points.',
+    description:
+      'A micro-issue or micro-dispute (微难题/微矛盾) was resolved; the resident who reported it may earn points.',
     payload: z.object({
       microIssueId: id,
       siteId: id,
@@ -174,7 +199,15 @@ export const EVENTS = {
     producer: 'employment',
     consumers: ['governance'],
     description: 'A resident completed a skills training course (技能培训).',
-    payload: z.object({ enrollmentId: id, courseId: id, residentId: id, householdId: id, siteId: id, completedOn: isoDate, skill: z.string() }),
+    payload: z.object({
+      enrollmentId: id,
+      courseId: id,
+      residentId: id,
+      householdId: id,
+      siteId: id,
+      completedOn: isoDate,
+      skill: z.string(),
+    }),
   }),
   'employment.started': defineEvent({
     version: 1,
@@ -182,8 +215,13 @@ export const EVENTS = {
     consumers: [],
     description: 'A resident started a job (workshop, public-welfare post, migrant work, self-employed, flexible).',
     payload: z.object({
-      employmentId: id, residentId: id, householdId: id, siteId: id,
-      kind: EmploymentKind, startedOn: isoDate, monthlyIncome: z.number().min(0),
+      employmentId: id,
+      residentId: id,
+      householdId: id,
+      siteId: id,
+      kind: EmploymentKind,
+      startedOn: isoDate,
+      monthlyIncome: z.number().min(0),
     }),
   }),
   'employment.ended': defineEvent({
@@ -191,13 +229,22 @@ export const EVENTS = {
     producer: 'employment',
     consumers: [],
     description: 'A resident’s job ended.',
-    payload: z.object({ employmentId: id, residentId: id, householdId: id, siteId: id, kind: EmploymentKind, endedOn: isoDate, reason: z.string() }),
+    payload: z.object({
+      employmentId: id,
+      residentId: id,
+      householdId: id,
+      siteId: id,
+      kind: EmploymentKind,
+      endedOn: isoDate,
+      reason: z.string(),
+    }),
   }),
   'household.gap.detected': defineEvent({
     version: 1,
     producer: 'employment',
     consumers: ['governance', 'matching'],
-    description: 'Income-stability monitoring found a household newly failing one or more rules: a grid-worker task (governance) and, for a job gap, a job-help demand (matching).',
+    description:
+      'Income-stability monitoring found a household newly failing one or more rules: a grid-worker task (governance) and, for a job gap, a job-help demand (matching).',
     payload: z.object({
       gapId: id,
       householdId: id,
@@ -223,7 +270,13 @@ export const EVENTS = {
     consumers: ['governance'],
     description: 'A resident attended a community activity (checked in); attendance earns points.',
     payload: z.object({
-      attendanceId: id, activityId: id, organizationId: id, residentId: id, siteId: id, attendedAt: isoDateTime, activityKind: z.string(),
+      attendanceId: id,
+      activityId: id,
+      organizationId: id,
+      residentId: id,
+      siteId: id,
+      attendedAt: isoDateTime,
+      activityKind: z.string(),
       /** A legal-study activity's topic (法治宣传: CIVIL_CODE, LEGAL_AID…): governance's 法治 indicator counts it. Added later, so optional. */
       legalTopic: z.string().max(40).nullable().optional(),
     }),
@@ -232,9 +285,14 @@ export const EVENTS = {
     version: 1,
     producer: 'social-orgs',
     consumers: ['governance'],
-    description: 'A resident has a place at a community activity: registered with a place free, or promoted from the waiting list (候补转正). Governance notifies them and reminds them the day before.',
+    description:
+      'A resident has a place at a community activity: registered with a place free, or promoted from the waiting list (候补转正). Governance notifies them and reminds them the day before.',
     payload: z.object({
-      registrationId: id, activityId: id, organizationId: id, residentId: id, siteId: id,
+      registrationId: id,
+      activityId: id,
+      organizationId: id,
+      residentId: id,
+      siteId: id,
       /** The activity's title and organizer's name: public facts, shown in the notification. */
       title: z.string().min(1).max(200),
       organizationName: z.string().min(1).max(200),
@@ -254,27 +312,45 @@ export const EVENTS = {
     version: 1,
     producer: 'matching',
     consumers: ['governance'],
-    description: 'A volunteer’s service record was verified by the unit or officer; verified hours earn points when the volunteer is a resident.',
+    description:
+      'A volunteer’s service record was verified by the unit or officer; verified hours earn points when the volunteer is a resident.',
     payload: z.object({
-      serviceRecordId: id, volunteerId: id, volunteerResidentId: id.nullable(), demandId: id.nullable(),
-      siteId: id, hours: z.number().positive(), verifiedAt: isoDateTime,
+      serviceRecordId: id,
+      volunteerId: id,
+      volunteerResidentId: id.nullable(),
+      demandId: id.nullable(),
+      siteId: id,
+      hours: z.number().positive(),
+      verifiedAt: isoDateTime,
     }),
   }),
   'demand.fulfilled': defineEvent({
     version: 1,
     producer: 'matching',
     consumers: ['governance'],
-    description: 'A demand (需求) was fulfilled by the unit or volunteers that took it: a grid worker\'s task to follow up its '
-      + 'overdue claim closes.',
-    payload: z.object({ demandId: id, siteId: id, householdId: id.nullable(), unitId: id.nullable(), fulfilledAt: isoDateTime }),
+    description:
+      "A demand (需求) was fulfilled by the unit or volunteers that took it: a grid worker's task to follow up its " +
+      'overdue claim closes.',
+    payload: z.object({
+      demandId: id,
+      siteId: id,
+      householdId: id.nullable(),
+      unitId: id.nullable(),
+      fulfilledAt: isoDateTime,
+    }),
   }),
   'referral.overdue': defineEvent({
     version: 1,
     producer: 'social-orgs',
     consumers: ['governance'],
-    description: 'A referral (转介) passed its due date without an outcome (the hourly check): the grid worker of the case\'s household gets a follow-up task.',
+    description:
+      "A referral (转介) passed its due date without an outcome (the hourly check): the grid worker of the case's household gets a follow-up task.",
     payload: z.object({
-      referralId: id, caseId: id, organizationId: id, siteId: id, regionCode,
+      referralId: id,
+      caseId: id,
+      organizationId: id,
+      siteId: id,
+      regionCode,
       /** The case's household, when the case has one: its grid worker follows up. Absent when none (nulls are left out). */
       householdId: id.nullable().optional(),
       /** CIVIL_AFFAIRS, JUSTICE, TRADE_UNION, YOUTH_LEAGUE or WOMENS_FEDERATION. */
@@ -287,18 +363,24 @@ export const EVENTS = {
     version: 1,
     producer: 'social-orgs',
     consumers: ['governance'],
-    description: 'A referral flagged overdue got its outcome from the agency: the grid worker\'s follow-up task closes. Only '
-      + 'referrals once flagged overdue publish it (no task was ever opened for the others).',
+    description:
+      "A referral flagged overdue got its outcome from the agency: the grid worker's follow-up task closes. Only " +
+      'referrals once flagged overdue publish it (no task was ever opened for the others).',
     payload: z.object({ referralId: id, caseId: id, organizationId: id, resolvedAt: isoDateTime }),
   }),
   'demand.claim_overdue': defineEvent({
     version: 1,
     producer: 'matching',
     consumers: ['governance'],
-    description: 'A demand claimed by a unit (认领) passed its promised date unfulfilled (the hourly check): the grid worker of its household, or the site, follows up.',
+    description:
+      'A demand claimed by a unit (认领) passed its promised date unfulfilled (the hourly check): the grid worker of its household, or the site, follows up.',
     payload: z.object({
       /** Absent when the demand has no household, or no unit (nulls are left out of a set-based publish). */
-      demandId: id, siteId: id, regionCode, householdId: id.nullable().optional(), unitId: id.nullable().optional(),
+      demandId: id,
+      siteId: id,
+      regionCode,
+      householdId: id.nullable().optional(),
+      unitId: id.nullable().optional(),
       category: DemandCategory,
       promisedOn: isoDate,
       overdueSince: isoDateTime,
@@ -308,7 +390,8 @@ export const EVENTS = {
     version: 1,
     producer: 'matching',
     consumers: ['governance'],
-    description: 'A demand (需求) was taken up: claimed by a unit with a promised date (认领), or a volunteer accepted its assignment (接单). Governance tells the household.',
+    description:
+      'A demand (需求) was taken up: claimed by a unit with a promised date (认领), or a volunteer accepted its assignment (接单). Governance tells the household.',
     payload: z.object({
       demandId: id,
       siteId: id,
@@ -328,7 +411,8 @@ export const EVENTS = {
     version: 1,
     producer: 'matching',
     consumers: ['governance'],
-    description: 'Matching proposed a volunteer for a demand (志愿服务派单), at once or in the nightly batch: governance tells the volunteer, who accepts or declines in the portal.',
+    description:
+      'Matching proposed a volunteer for a demand (志愿服务派单), at once or in the nightly batch: governance tells the volunteer, who accepts or declines in the portal.',
     payload: z.object({
       assignmentId: id,
       demandId: id,
@@ -346,7 +430,8 @@ export const EVENTS = {
     version: 1,
     producer: 'governance',
     consumers: ['matching'],
-    description: 'A closed survey counted residents naming a need (养老、就业…): matching raises one demand per survey and need. Counts only — never who named it.',
+    description:
+      'A closed survey counted residents naming a need (养老、就业…): matching raises one demand per survey and need. Counts only — never who named it.',
     payload: z.object({
       surveyId: id,
       siteId: id,

@@ -22,7 +22,10 @@ export class DerivedWorkLoop {
   private wakeup?: () => void;
   private pending = false;
 
-  constructor(private readonly work: DerivedWork, private readonly logger: Logger) {}
+  constructor(
+    private readonly work: DerivedWork,
+    private readonly logger: Logger,
+  ) {}
 
   start(): void {
     this.running = true;

@@ -2,9 +2,27 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullm
 import type { DataSource } from 'typeorm';
 import type { Redis } from 'ioredis';
 import {
-  ROOT_CONTEXT, SpanKind, inBatchTraces, inSpan, isDatabaseUnavailable, linksTo, runWithRequestId, tracer, tracingOn, type Clock, type Logger, type PlatformConfig,
+  ROOT_CONTEXT,
+  SpanKind,
+  inBatchTraces,
+  inSpan,
+  isDatabaseUnavailable,
+  linksTo,
+  runWithRequestId,
+  tracer,
+  tracingOn,
+  type Clock,
+  type Logger,
+  type PlatformConfig,
 } from '@anju/kit';
-import { EVENTS, eventsConsumedBy, inboxQueueName, type EventEnvelope, type EventName, type ServiceName } from './catalog';
+import {
+  EVENTS,
+  eventsConsumedBy,
+  inboxQueueName,
+  type EventEnvelope,
+  type EventName,
+  type ServiceName,
+} from './catalog';
 import type { EventHandler } from './handler';
 import { eventJobOptions } from './job-options';
 import type { EventBatch } from './outbox-relay';
@@ -21,7 +39,8 @@ export function indexHandlers(service: ServiceName, handlers: EventHandler[]): M
   const problems: string[] = [];
   for (const h of handlers) {
     if (byEvent.has(h.event)) problems.push(`two handlers for ${h.event}`);
-    if (!EVENTS[h.event]?.consumers.includes(service)) problems.push(`${h.event} is not routed to ${service} in the contract`);
+    if (!EVENTS[h.event]?.consumers.includes(service))
+      problems.push(`${h.event} is not routed to ${service} in the contract`);
     byEvent.set(h.event, h);
   }
   for (const name of eventsConsumedBy(service)) if (!byEvent.has(name)) problems.push(`no handler for ${name}`);
@@ -85,7 +104,10 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
    * event already in the inbox is skipped; so is one in the unresolved dead letters when the job is
    * a relay's (re)send, not an operator's replay: either way it is confirmed here already.
    */
-  const applyAll = async (events: { env: EventEnvelope; payload: unknown }[], replay: boolean): Promise<Set<EventName>> => {
+  const applyAll = async (
+    events: { env: EventEnvelope; payload: unknown }[],
+    replay: boolean,
+  ): Promise<Set<EventName>> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await db.transaction(async (manager) => {
@@ -105,13 +127,25 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
             while (j < todo.length && todo[j].env.name === todo[i].env.name) j++;
             const handler = handlers.get(todo[i].env.name)!;
             const run = todo.slice(i, j);
-            await inBatchTraces(`${opts.service}-worker`, `${handler.event} handle`, run.map((e) => e.env.traceparent),
+            await inBatchTraces(
+              `${opts.service}-worker`,
+              `${handler.event} handle`,
+              run.map((e) => e.env.traceparent),
               { 'messaging.destination.name': handler.event, 'messaging.consumer.group.name': opts.service },
-              () => handler.handleBatch(run.map((e) => ({ payload: e.payload, envelope: e.env })) as never, { manager, logger, clock: opts.clock }));
+              () =>
+                handler.handleBatch(run.map((e) => ({ payload: e.payload, envelope: e.env })) as never, {
+                  manager,
+                  logger,
+                  clock: opts.clock,
+                }),
+            );
             i = j;
           }
           if (todo.length) {
-            await manager.query(`UPDATE dead_letter SET resolved_at = now() WHERE event_id = ANY($1::uuid[]) AND resolved_at IS NULL`, [[...isNew]]);
+            await manager.query(
+              `UPDATE dead_letter SET resolved_at = now() WHERE event_id = ANY($1::uuid[]) AND resolved_at IS NULL`,
+              [[...isNew]],
+            );
           }
           return new Set(todo.map((e) => e.env.name));
         });
@@ -128,11 +162,23 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
   const process = (job: Job<EventEnvelope | EventBatch>, token?: string): Promise<JobConfirmation> => {
     if (!tracingOn()) return processJob(job, token);
     const events = 'batch' in job.data ? job.data.batch : [job.data];
-    return inSpan(consumerTracer, `${opts.service} events`, {
-      kind: SpanKind.CONSUMER, parent: ROOT_CONTEXT, links: linksTo(events.map((e) => e.traceparent)),
-      attributes: { 'messaging.system': 'bullmq', 'messaging.message.id': job.id ?? '', 'messaging.batch.message_count': events.length,
-        'messaging.consumer.group.name': opts.service, 'anju.job.attempt': job.attemptsMade + 1 },
-    }, () => processJob(job, token));
+    return inSpan(
+      consumerTracer,
+      `${opts.service} events`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent: ROOT_CONTEXT,
+        links: linksTo(events.map((e) => e.traceparent)),
+        attributes: {
+          'messaging.system': 'bullmq',
+          'messaging.message.id': job.id ?? '',
+          'messaging.batch.message_count': events.length,
+          'messaging.consumer.group.name': opts.service,
+          'anju.job.attempt': job.attemptsMade + 1,
+        },
+      },
+      () => processJob(job, token),
+    );
   };
 
   const processJob = async (job: Job<EventEnvelope | EventBatch>, token?: string): Promise<JobConfirmation> => {
@@ -149,7 +195,8 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
       const def = EVENTS[env.name];
       let problem: string | undefined;
       if (!handler || !def) problem = `no handler for event ${env.name}`;
-      else if (env.version !== def.version) problem = `${env.name} version ${env.version} is not understood (expects ${def.version})`;
+      else if (env.version !== def.version)
+        problem = `${env.name} version ${env.version} is not understood (expects ${def.version})`;
       else {
         const parsed = def.payload.safeParse(env.payload);
         if (parsed.success) valid.push({ env, payload: parsed.data });
@@ -179,14 +226,19 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
     // One line per event under its own request id, so a request can be followed into the job (debug: off in production).
     if (logger.isLevelEnabled('debug')) {
       for (const e of valid) {
-        if (fates.get(e.env.id)?.ok) runWithRequestId(e.env.requestId, () => logger.debug({ event: e.env.name, eventId: e.env.id }, 'event consumed'));
+        if (fates.get(e.env.id)?.ok)
+          runWithRequestId(e.env.requestId, () =>
+            logger.debug({ event: e.env.name, eventId: e.env.id }, 'event consumed'),
+          );
       }
     }
     const failed = events.filter((e) => !fates.get(e.id)?.ok);
     for (const env of failed) {
       const fate = fates.get(env.id) as Extract<Fate, { ok: false }>;
-      logger[fate.final ? 'error' : 'warn']({ err: fate.err, event: env.name, eventId: env.id, attempt: job.attemptsMade + 1 },
-        fate.final ? 'event failed for good: dead-lettered' : 'event failed; will retry');
+      logger[fate.final ? 'error' : 'warn'](
+        { err: fate.err, event: env.name, eventId: env.id, attempt: job.attemptsMade + 1 },
+        fate.final ? 'event failed for good: dead-lettered' : 'event failed; will retry',
+      );
     }
     if (!failed.length) return { events: events.length, deadLettered: 0 };
     /**
@@ -201,13 +253,20 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
       throw new DelayedError();
     };
     if (!failed.every((e) => (fates.get(e.id) as { final: boolean }).final)) {
-      const err = failed.length === 1 ? (fates.get(failed[0].id) as { err: Error }).err : new Error(`${failed.length} of ${events.length} events failed`);
+      const err =
+        failed.length === 1
+          ? (fates.get(failed[0].id) as { err: Error }).err
+          : new Error(`${failed.length} of ${events.length} events failed`);
       if (lastAttempt) await runAgain('PostgreSQL is unavailable past the retry schedule; the job runs again', err);
       throw err;
     }
     // Every failure final: the dead letters must hold them before the job may finish.
     try {
-      await recordDeadLetters(db, failed.map((env) => ({ env, err: (fates.get(env.id) as { err: Error }).err })), job.attemptsMade + 1);
+      await recordDeadLetters(
+        db,
+        failed.map((env) => ({ env, err: (fates.get(env.id) as { err: Error }).err })),
+        job.attemptsMade + 1,
+      );
     } catch (err) {
       await runAgain('dead letters could not be written; the job runs again', err);
     }
@@ -230,9 +289,20 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
   worker.on('failed', (job, err) => {
     if (!job || err?.message !== STALLED_TOO_OFTEN) return;
     const events = 'batch' in job.data ? job.data.batch : [job.data];
-    logger.error({ jobId: job.id, events: events.length }, 'a job stalled too often: its events go to the dead letters');
-    recordDeadLetters(db, events.map((env) => ({ env, err })), job.attemptsMade + 1)
-      .catch((e) => logger.warn({ err: e, jobId: job.id }, 'dead letters of a stalled job could not be written; the relay sends it again'));
+    logger.error(
+      { jobId: job.id, events: events.length },
+      'a job stalled too often: its events go to the dead letters',
+    );
+    recordDeadLetters(
+      db,
+      events.map((env) => ({ env, err })),
+      job.attemptsMade + 1,
+    ).catch((e) =>
+      logger.warn(
+        { err: e, jobId: job.id },
+        'dead letters of a stalled job could not be written; the relay sends it again',
+      ),
+    );
   });
   return worker;
 }
@@ -246,7 +316,11 @@ export function lastStepMs(config: Pick<PlatformConfig, 'JOB_ATTEMPTS' | 'JOB_BA
  * Writes dead letters in one statement (all or none), leaving out events the inbox already has
  * (applied after all, e.g. by an earlier run of a stalled job).
  */
-async function recordDeadLetters(db: DataSource, failures: { env: EventEnvelope; err: Error }[], attempts: number): Promise<void> {
+async function recordDeadLetters(
+  db: DataSource,
+  failures: { env: EventEnvelope; err: Error }[],
+  attempts: number,
+): Promise<void> {
   await db.query(
     `INSERT INTO dead_letter (event_id, event, envelope, error, attempts)
      SELECT i, e, v, r, $5 FROM unnest($1::uuid[], $2::text[], $3::jsonb[], $4::text[]) AS x(i, e, v, r)
@@ -254,8 +328,11 @@ async function recordDeadLetters(db: DataSource, failures: { env: EventEnvelope;
      ON CONFLICT (event_id) DO UPDATE SET error = EXCLUDED.error, attempts = dead_letter.attempts + EXCLUDED.attempts,
        failed_at = now(), resolved_at = NULL`,
     [
-      failures.map((f) => f.env.id), failures.map((f) => f.env.name), failures.map((f) => JSON.stringify(f.env)),
-      failures.map((f) => String(f.err.message).slice(0, 2_000)), attempts,
+      failures.map((f) => f.env.id),
+      failures.map((f) => f.env.name),
+      failures.map((f) => JSON.stringify(f.env)),
+      failures.map((f) => String(f.err.message).slice(0, 2_000)),
+      attempts,
     ],
   );
 }
@@ -282,21 +359,35 @@ export async function listDeadLetters(db: DataSource): Promise<DeadLetter[]> {
  * Sends dead letters to the service's queue again (a new job id, the same event id, so the inbox
  * still guarantees one effect). Returns the ids replayed.
  */
-export async function replayDeadLetters(opts: { db: DataSource; service: ServiceName; connection: Redis; config: PlatformConfig; eventIds?: string[] }): Promise<string[]> {
+export async function replayDeadLetters(opts: {
+  db: DataSource;
+  service: ServiceName;
+  connection: Redis;
+  config: PlatformConfig;
+  eventIds?: string[];
+}): Promise<string[]> {
   const rows: { event_id: string; envelope: EventEnvelope; replay_count: number }[] = await opts.db.query(
     `SELECT event_id, envelope, replay_count FROM dead_letter
       WHERE resolved_at IS NULL AND ($1::uuid[] IS NULL OR event_id = ANY($1::uuid[])) ORDER BY failed_at`,
     [opts.eventIds ?? null],
   );
   if (!rows.length) return [];
-  const queue = new Queue(inboxQueueName(opts.service), { connection: opts.connection, prefix: opts.config.QUEUE_PREFIX });
+  const queue = new Queue(inboxQueueName(opts.service), {
+    connection: opts.connection,
+    prefix: opts.config.QUEUE_PREFIX,
+  });
   try {
-    await queue.addBulk(rows.map((r) => ({
-      name: r.envelope.name,
-      data: r.envelope,
-      opts: { ...eventJobOptions(opts.config), jobId: `${r.event_id}.replay-${r.replay_count + 1}` },
-    })));
-    await opts.db.query(`UPDATE dead_letter SET replay_count = replay_count + 1, replayed_at = now() WHERE event_id = ANY($1)`, [rows.map((r) => r.event_id)]);
+    await queue.addBulk(
+      rows.map((r) => ({
+        name: r.envelope.name,
+        data: r.envelope,
+        opts: { ...eventJobOptions(opts.config), jobId: `${r.event_id}.replay-${r.replay_count + 1}` },
+      })),
+    );
+    await opts.db.query(
+      `UPDATE dead_letter SET replay_count = replay_count + 1, replayed_at = now() WHERE event_id = ANY($1)`,
+      [rows.map((r) => r.event_id)],
+    );
   } finally {
     await queue.close();
   }

@@ -23,7 +23,9 @@ export class EventTables1764201600000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX outbox_unsent ON outbox (occurred_at) WHERE sent_at IS NULL`);
     await q.query(`CREATE INDEX outbox_unsettled ON outbox (sent_at) WHERE sent_at IS NOT NULL AND settled_at IS NULL`);
-    await q.query(`COMMENT ON TABLE outbox IS 'Events committed with the change that caused them; the relay moves them to BullMQ (transactional outbox).'`);
+    await q.query(
+      `COMMENT ON TABLE outbox IS 'Events committed with the change that caused them; the relay moves them to BullMQ (transactional outbox).'`,
+    );
     await q.query(`
       CREATE TABLE inbox (
         event_id uuid PRIMARY KEY,
@@ -31,7 +33,9 @@ export class EventTables1764201600000 implements MigrationInterface {
         processed_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX inbox_processed_at ON inbox (processed_at)`);
-    await q.query(`COMMENT ON TABLE inbox IS 'Ids of events whose effect committed here; a second delivery finds its id and does nothing.'`);
+    await q.query(
+      `COMMENT ON TABLE inbox IS 'Ids of events whose effect committed here; a second delivery finds its id and does nothing.'`,
+    );
     await q.query(`
       CREATE TABLE dead_letter (
         event_id uuid PRIMARY KEY,
@@ -44,7 +48,9 @@ export class EventTables1764201600000 implements MigrationInterface {
         replayed_at timestamptz,
         resolved_at timestamptz
       )`);
-    await q.query(`COMMENT ON TABLE dead_letter IS 'Events that kept failing; an operator lists and replays them (pnpm dlq).'`);
+    await q.query(
+      `COMMENT ON TABLE dead_letter IS 'Events that kept failing; an operator lists and replays them (pnpm dlq).'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

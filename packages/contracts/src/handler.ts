@@ -38,19 +38,25 @@ export interface EventHandler<N extends EventName = EventName> {
 
 /** A handler that applies one event at a time (fine for rare events); a batch runs it per event. */
 export function defineHandler<N extends EventName>(
-  event: N, handle: (payload: EventPayload<N>, ctx: HandlerContext<N>) => Promise<void>,
+  event: N,
+  handle: (payload: EventPayload<N>, ctx: HandlerContext<N>) => Promise<void>,
 ): EventHandler<N> {
   return {
     event,
     async handleBatch(items, { manager, logger, clock }) {
       for (const { payload, envelope } of items) {
-        await runWithRequestId(envelope.requestId, () => inEventTrace(envelope.traceparent, () => handle(payload, { manager, envelope, logger, clock })));
+        await runWithRequestId(envelope.requestId, () =>
+          inEventTrace(envelope.traceparent, () => handle(payload, { manager, envelope, logger, clock })),
+        );
       }
     },
   };
 }
 
 /** A handler that applies a whole batch of one event set-based (frequent events). */
-export function defineBatchHandler<N extends EventName>(event: N, handleBatch: EventHandler<N>['handleBatch']): EventHandler<N> {
+export function defineBatchHandler<N extends EventName>(
+  event: N,
+  handleBatch: EventHandler<N>['handleBatch'],
+): EventHandler<N> {
   return { event, handleBatch };
 }

@@ -163,17 +163,25 @@ export class OutboxRelay {
       }
       try {
         // A round serves many traces: its span links to each event's publish rather than joining one.
-        await inSpan(relayTracer, 'outbox send', {
-          kind: SpanKind.PRODUCER, links: tracingOn() ? linksTo(rows.map((r) => r.traceparent)) : undefined,
-          attributes: {
-            'messaging.system': 'bullmq', 'messaging.batch.message_count': rows.length,
-            'messaging.message.id': batches[0].id,
+        await inSpan(
+          relayTracer,
+          'outbox send',
+          {
+            kind: SpanKind.PRODUCER,
+            links: tracingOn() ? linksTo(rows.map((r) => r.traceparent)) : undefined,
+            attributes: {
+              'messaging.system': 'bullmq',
+              'messaging.batch.message_count': rows.length,
+              'messaging.message.id': batches[0].id,
+            },
           },
-        }, () => this.enqueue(batches));
+          () => this.enqueue(batches),
+        );
       } catch (err) {
         failure = err;
         await m.query(`UPDATE outbox SET send_attempts = send_attempts + 1, last_error = $2 WHERE id = ANY($1)`, [
-          ids, String((err as Error).message).slice(0, 500),
+          ids,
+          String((err as Error).message).slice(0, 500),
         ]);
         return 0;
       }
@@ -277,7 +285,11 @@ export class OutboxRelay {
       if (!timestamp || failedForGood) lost.set(job, (lost.get(job) ?? new Set()).add(service));
       if (!finishedOn || failedForGood) unfinished.add(job);
     }
-    if (failed) this.opts.logger.warn({ jobs: failed }, 'consumers failed jobs without confirming their events; sending them again');
+    if (failed)
+      this.opts.logger.warn(
+        { jobs: failed },
+        'consumers failed jobs without confirming their events; sending them again',
+      );
     let resent = 0;
     if (lost.size) {
       const rows: (OutboxRow & { job: string })[] = await this.opts.db.query(

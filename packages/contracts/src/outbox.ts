@@ -6,7 +6,11 @@ import { EVENTS, type EventName, type EventPayload } from './catalog';
 
 /** What a publish span says (OpenTelemetry's messaging conventions). */
 function outboxAttributes(name: EventName) {
-  return { 'messaging.system': 'anju.outbox', 'messaging.operation.type': 'create', 'messaging.destination.name': name };
+  return {
+    'messaging.system': 'anju.outbox',
+    'messaging.operation.type': 'create',
+    'messaging.destination.name': name,
+  };
 }
 
 function assertInTransaction(manager: EntityManager, name: string): void {
@@ -22,16 +26,21 @@ function assertInTransaction(manager: EntityManager, name: string): void {
  * payload is checked against the contract here, so a producer cannot send a shape its consumers
  * would reject.
  */
-export async function publish<N extends EventName>(manager: EntityManager, name: N, payload: EventPayload<N>): Promise<string> {
+export async function publish<N extends EventName>(
+  manager: EntityManager,
+  name: N,
+  payload: EventPayload<N>,
+): Promise<string> {
   assertInTransaction(manager, name);
   const def = EVENTS[name];
   const checked = def.payload.parse(payload);
   const id = randomUUID();
   const span = producerSpan('outbox', `${name} publish`, outboxAttributes(name));
   try {
-    await manager.query(`INSERT INTO outbox (id, event, version, payload, request_id, traceparent) VALUES ($1, $2, $3, $4, $5, $6)`, [
-      id, name, def.version, JSON.stringify(checked), currentRequestId() ?? null, span.traceparent,
-    ]);
+    await manager.query(
+      `INSERT INTO outbox (id, event, version, payload, request_id, traceparent) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [id, name, def.version, JSON.stringify(checked), currentRequestId() ?? null, span.traceparent],
+    );
   } finally {
     span.end({ 'messaging.message.id': id });
   }
@@ -51,7 +60,10 @@ const SAMPLE = 200;
  * The one way to publish many events at once: nothing writes the outbox by hand.
  */
 export async function publishSelect<N extends EventName>(
-  manager: EntityManager, name: N, select: string, params: unknown[] = [],
+  manager: EntityManager,
+  name: N,
+  select: string,
+  params: unknown[] = [],
   /** Common table expressions `select` reads, such as `closed AS (UPDATE … RETURNING …)`: the change and its events in one statement. */
   opts: { with?: string } = {},
 ): Promise<number> {
@@ -80,7 +92,8 @@ export async function publishSelect<N extends EventName>(
   }
   for (const payload of sample) {
     const parsed = def.payload.safeParse(payload);
-    if (!parsed.success) throw new Error(`publishSelect(${name}): a row does not match the contract: ${parsed.error.message}`);
+    if (!parsed.success)
+      throw new Error(`publishSelect(${name}): a row does not match the contract: ${parsed.error.message}`);
   }
   return n;
 }

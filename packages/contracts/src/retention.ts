@@ -4,7 +4,8 @@ import type { Clock, PlatformConfig, ScheduledTask } from '@anju/kit';
 const DAY_MS = 86_400_000;
 
 export type EventRetention = Pick<
-  PlatformConfig, 'RETENTION_OUTBOX_DAYS' | 'RETENTION_INBOX_DAYS' | 'RETENTION_DEAD_LETTER_DAYS'
+  PlatformConfig,
+  'RETENTION_OUTBOX_DAYS' | 'RETENTION_INBOX_DAYS' | 'RETENTION_DEAD_LETTER_DAYS'
 >;
 
 /**
@@ -16,10 +17,20 @@ export type EventRetention = Pick<
  * event not yet applied. One set-based DELETE per table; `now` is the instant the cut-off counts from.
  */
 const PURGES = [
-  { task: 'outbox.prune', cron: '17 3 * * *', table: 'outbox', where: 'settled_at < $1', days: 'RETENTION_OUTBOX_DAYS' },
+  {
+    task: 'outbox.prune',
+    cron: '17 3 * * *',
+    table: 'outbox',
+    where: 'settled_at < $1',
+    days: 'RETENTION_OUTBOX_DAYS',
+  },
   { task: 'inbox.prune', cron: '27 3 * * *', table: 'inbox', where: 'processed_at < $1', days: 'RETENTION_INBOX_DAYS' },
   {
-    task: 'dead-letter.prune', cron: '37 3 * * *', table: 'dead_letter', where: 'resolved_at < $1', days: 'RETENTION_DEAD_LETTER_DAYS',
+    task: 'dead-letter.prune',
+    cron: '37 3 * * *',
+    table: 'dead_letter',
+    where: 'resolved_at < $1',
+    days: 'RETENTION_DEAD_LETTER_DAYS',
   },
 ] as const;
 
@@ -31,7 +42,8 @@ export interface Sql {
 async function purge(db: Sql, p: (typeof PURGES)[number], config: EventRetention, now: Date): Promise<number> {
   const cutOff = new Date(now.getTime() - config[p.days] * DAY_MS);
   const [{ n }] = await db.query(
-    `WITH gone AS (DELETE FROM ${p.table} WHERE ${p.where} RETURNING 1) SELECT count(*)::int AS n FROM gone`, [cutOff],
+    `WITH gone AS (DELETE FROM ${p.table} WHERE ${p.where} RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+    [cutOff],
   );
   return n;
 }

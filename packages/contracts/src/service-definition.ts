@@ -1,5 +1,10 @@
 import {
-  bootRuntime, type DataSourceOptions, type Lifecycle, type PlatformConfig, type ScheduledTask, type ServiceRuntime,
+  bootRuntime,
+  type DataSourceOptions,
+  type Lifecycle,
+  type PlatformConfig,
+  type ScheduledTask,
+  type ServiceRuntime,
   type StartOptions,
 } from '@anju/kit';
 import type { DerivedWork } from './derived-work';
@@ -43,7 +48,8 @@ export interface ServiceDefinition<C extends PlatformConfig = PlatformConfig> {
  * `catalog` is the contract's; a test passes it with a toy service's declaration added.
  */
 export function defineService<C extends PlatformConfig>(
-  def: ServiceDefinition<C>, catalog: readonly ServiceDeclaration[] = SERVICE_DECLARATIONS,
+  def: ServiceDefinition<C>,
+  catalog: readonly ServiceDeclaration[] = SERVICE_DECLARATIONS,
 ): ServiceDefinition<C> {
   if (!catalog.includes(def.declaration)) {
     const { name } = def.declaration;
@@ -54,12 +60,19 @@ export function defineService<C extends PlatformConfig>(
 
 /** The worker entry point of any service: boot (config, logs, migrations), then relay, inbox and schedules. */
 export async function startWorker<C extends PlatformConfig>(
-  def: ServiceDefinition<C>, config: C, opts: StartOptions = {},
+  def: ServiceDefinition<C>,
+  config: C,
+  opts: StartOptions = {},
 ): Promise<ServiceRuntime<C> & RunningWorker> {
   const { name, worker } = def.declaration;
   const runtime = await bootRuntime({
-    name, process: 'worker', config, applicationName: `${name}-worker`,
-    logDestination: opts.logDestination, clock: opts.clock, ...def.data,
+    name,
+    process: 'worker',
+    config,
+    applicationName: `${name}-worker`,
+    logDestination: opts.logDestination,
+    clock: opts.clock,
+    ...def.data,
   });
   const running = await startServiceWorker({
     service: name as ServiceName,

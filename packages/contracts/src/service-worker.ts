@@ -1,5 +1,12 @@
 import { Queue, type Worker } from 'bullmq';
-import { createRedis, mountQueueBoard, startHealthServer, startScheduler, type ScheduledTask, type ServiceRuntime } from '@anju/kit';
+import {
+  createRedis,
+  mountQueueBoard,
+  startHealthServer,
+  startScheduler,
+  type ScheduledTask,
+  type ServiceRuntime,
+} from '@anju/kit';
 import type { ServiceName } from './catalog';
 import type { EventHandler } from './handler';
 import { startEventConsumer } from './event-consumer';
@@ -53,12 +60,23 @@ export async function startServiceWorker(opts: ServiceWorkerOptions): Promise<Ru
   const relay = new OutboxRelay({ db, schema: runtime.schema, redis: producerRedis, config, logger });
   const derived = (opts.derived ?? []).map((w) => new DerivedWorkLoop(w, logger));
   const consumer = startEventConsumer({
-    service, db, handlers: opts.handlers, connection: workerRedis, config, logger, clock: runtime.clock,
+    service,
+    db,
+    handlers: opts.handlers,
+    connection: workerRedis,
+    config,
+    logger,
+    clock: runtime.clock,
     onApplied: (events) => derived.forEach((d) => d.applied(events)),
   });
   derived.forEach((d) => d.start());
   const scheduler = await startScheduler({
-    service, tasks: [...housekeepingTasks(runtime), ...(opts.tasks ?? [])], connection: workerRedis, config, logger, metrics: runtime.metrics,
+    service,
+    tasks: [...housekeepingTasks(runtime), ...(opts.tasks ?? [])],
+    connection: workerRedis,
+    config,
+    logger,
+    metrics: runtime.metrics,
   });
   // The queues as operators see them: in the metrics and on the board (/queues on the health port).
   const queues = [inboxQueueName(service), scheduler.queue.name, ...(opts.queues ?? [])].map((name) => {
@@ -74,18 +92,28 @@ export async function startServiceWorker(opts: ServiceWorkerOptions): Promise<Ru
   lifecycle.onStop(`${service} event consumer`, () => consumer.close());
   lifecycle.onStop(`${service} derived work`, () => Promise.all(derived.map((d) => d.stop())).then(() => undefined));
 
-  const { port } = await startHealthServer(`${service}-worker`, opts.healthPort, [
-    { name: 'postgres', check: () => db.query('SELECT 1') },
-    { name: 'redis', check: () => producerRedis.ping() },
-    // Not ready while a schedule it owns is missing from Redis (restored within SCHEDULE_CHECK_MS).
-    { name: 'schedules', check: async () => {
-      const missing = await scheduler.missing();
-      if (missing.length) throw new Error(`job schedulers missing: ${missing.join(', ')}`);
-    } },
-  ], lifecycle, runtime.metrics, (app) => {
-    mountQueueBoard(app, { queues, db, config, logger });
-    opts.mount?.(app);
-  });
+  const { port } = await startHealthServer(
+    `${service}-worker`,
+    opts.healthPort,
+    [
+      { name: 'postgres', check: () => db.query('SELECT 1') },
+      { name: 'redis', check: () => producerRedis.ping() },
+      // Not ready while a schedule it owns is missing from Redis (restored within SCHEDULE_CHECK_MS).
+      {
+        name: 'schedules',
+        check: async () => {
+          const missing = await scheduler.missing();
+          if (missing.length) throw new Error(`job schedulers missing: ${missing.join(', ')}`);
+        },
+      },
+    ],
+    lifecycle,
+    runtime.metrics,
+    (app) => {
+      mountQueueBoard(app, { queues, db, config, logger });
+      opts.mount?.(app);
+    },
+  );
   logger.info({ healthPort: port }, `${service} worker running`);
   return { consumer, relay, healthPort: port };
 }

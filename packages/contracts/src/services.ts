@@ -39,24 +39,44 @@ export interface ServiceDeclaration {
  * `dir` moves the folder (a test's toy service lives in a temporary one).
  */
 export function declareService<N extends string>(
-  name: N, tag: string, pgSchema: string, settingPrefix: string, ports: { api: number; worker: number },
-  otherEntries?: Record<string, string>, dir = `services/${name}`,
+  name: N,
+  tag: string,
+  pgSchema: string,
+  settingPrefix: string,
+  ports: { api: number; worker: number },
+  otherEntries?: Record<string, string>,
+  dir = `services/${name}`,
 ): ServiceDeclaration & { name: N } {
   return {
-    name, tag, dir, pgSchema, otherEntries,
+    name,
+    tag,
+    dir,
+    pgSchema,
+    otherEntries,
     api: {
-      entry: `${dir}/src/api.ts`, schemaFile: `${dir}/schema.graphql`,
-      portSetting: `${settingPrefix}_PORT`, defaultPort: ports.api, urlSetting: `${settingPrefix}_URL`,
+      entry: `${dir}/src/api.ts`,
+      schemaFile: `${dir}/schema.graphql`,
+      portSetting: `${settingPrefix}_PORT`,
+      defaultPort: ports.api,
+      urlSetting: `${settingPrefix}_URL`,
     },
     worker: {
-      entry: `${dir}/src/worker.ts`, portSetting: `${settingPrefix}_WORKER_HEALTH_PORT`, defaultPort: ports.worker,
+      entry: `${dir}/src/worker.ts`,
+      portSetting: `${settingPrefix}_WORKER_HEALTH_PORT`,
+      defaultPort: ports.worker,
     },
   };
 }
 
 export const SERVICE_DECLARATIONS = [
-  declareService('governance', 'gov', 'governance', 'GOVERNANCE', { api: 4001, worker: 4101 },
-    { 'import-worker': 'services/governance/src/import-worker.ts' }),
+  declareService(
+    'governance',
+    'gov',
+    'governance',
+    'GOVERNANCE',
+    { api: 4001, worker: 4101 },
+    { 'import-worker': 'services/governance/src/import-worker.ts' },
+  ),
   declareService('employment', 'emp', 'employment', 'EMPLOYMENT', { api: 4002, worker: 4102 }),
   declareService('social-orgs', 'orgs', 'social_orgs', 'SOCIAL_ORGS', { api: 4003, worker: 4103 }),
   declareService('matching', 'match', 'matching', 'MATCHING', { api: 4004, worker: 4104 }),

@@ -47,7 +47,10 @@ export interface SiteDirectoryEntry {
 }
 
 /** A site from the local directory, or null if this service has not heard of it. */
-export async function findSite(db: { query: (sql: string, params: unknown[]) => Promise<SiteDirectoryEntry[]> }, siteId: string): Promise<SiteDirectoryEntry | null> {
+export async function findSite(
+  db: { query: (sql: string, params: unknown[]) => Promise<SiteDirectoryEntry[]> },
+  siteId: string,
+): Promise<SiteDirectoryEntry | null> {
   if (!/^[0-9a-f-]{36}$/i.test(siteId)) return null;
   const [row] = await db.query(
     `SELECT site_id AS "siteId", region_code AS "regionCode", name, latitude, longitude FROM site_directory WHERE site_id = $1`,

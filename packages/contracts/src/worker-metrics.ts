@@ -20,28 +20,45 @@ export function watchWorker(opts: {
   const { queues } = opts;
 
   metrics.gaugesFromSnapshot(
-    () => Promise.all(queues.map(async (q) => {
-      const [counts, oldest] = await Promise.all([q.getJobCounts(...STATES), q.getJobs(['wait'], 0, 0, true)]);
-      return { queue: q.name, counts, oldestMs: oldest[0]?.timestamp };
-    })),
+    () =>
+      Promise.all(
+        queues.map(async (q) => {
+          const [counts, oldest] = await Promise.all([q.getJobCounts(...STATES), q.getJobs(['wait'], 0, 0, true)]);
+          return { queue: q.name, counts, oldestMs: oldest[0]?.timestamp };
+        }),
+      ),
     {
       anju_queue_jobs: {
         help: 'Jobs in each queue by state (waiting, active, delayed, prioritized, failed, completed; finished jobs as BullMQ keeps them).',
         labelNames: ['queue', 'state'],
-        values: (qs) => qs.flatMap((q) => STATES.map((state) => ({ labels: { queue: q.queue, state }, value: q.counts[state] ?? 0 }))),
+        values: (qs) =>
+          qs.flatMap((q) =>
+            STATES.map((state) => ({ labels: { queue: q.queue, state }, value: q.counts[state] ?? 0 })),
+          ),
       },
       anju_queue_oldest_waiting_seconds: {
         help: 'Age of the oldest job waiting in each queue (0 when none waits).',
         labelNames: ['queue'],
-        values: (qs) => qs.map((q) => ({ labels: { queue: q.queue }, value: q.oldestMs ? Math.max(0, (wallClockMs() - q.oldestMs) / 1000) : 0 })),
+        values: (qs) =>
+          qs.map((q) => ({
+            labels: { queue: q.queue },
+            value: q.oldestMs ? Math.max(0, (wallClockMs() - q.oldestMs) / 1000) : 0,
+          })),
       },
     },
   );
 
   const wait = metrics.histogram(
-    'anju_queue_wait_seconds', 'Time a job waited from when it could run (added, or its delay over) to when a worker took it.', ['queue'], WAIT_BUCKETS,
+    'anju_queue_wait_seconds',
+    'Time a job waited from when it could run (added, or its delay over) to when a worker took it.',
+    ['queue'],
+    WAIT_BUCKETS,
   );
-  const finished = metrics.counter('anju_jobs_total', 'Jobs finished by this process, by queue and outcome (completed, failed).', ['queue', 'outcome']);
+  const finished = metrics.counter(
+    'anju_jobs_total',
+    'Jobs finished by this process, by queue and outcome (completed, failed).',
+    ['queue', 'outcome'],
+  );
   for (const w of opts.workers) {
     w.on('active', (job: Job) => {
       const ready = job.timestamp + (job.delay ?? 0);

@@ -49,7 +49,11 @@ function linkDependencies(pkg: string): void {
   if (!fs.existsSync(from)) return;
   const link = (entry: string) => {
     const target = entry.startsWith('@anju/')
-      ? path.join(DIST, RUNTIME_PACKAGES.find((p) => readJson(path.join(REPO_ROOT, p, 'package.json')).name === entry) ?? `missing-${entry}`)
+      ? path.join(
+          DIST,
+          RUNTIME_PACKAGES.find((p) => readJson(path.join(REPO_ROOT, p, 'package.json')).name === entry) ??
+            `missing-${entry}`,
+        )
       : fs.realpathSync(path.join(from, entry));
     fs.mkdirSync(path.dirname(path.join(to, entry)), { recursive: true });
     fs.symlinkSync(path.relative(path.dirname(path.join(to, entry)), target), path.join(to, entry));
@@ -71,13 +75,20 @@ export async function build(): Promise<{ files: number; ms: number }> {
     const list = sources(path.join(REPO_ROOT, pkg, 'src'));
     // A few at a time: swc works off the main thread, the files are small.
     for (let i = 0; i < list.length; i += 32) {
-      await Promise.all(list.slice(i, i + 32).map(async (file) => {
-        const out = path.join(DIST, path.relative(REPO_ROOT, file)).replace(/\.ts$/, '.js');
-        const { code, map } = await transformFile(file, { ...SWC, filename: file, outputPath: out, sourceFileName: path.relative(path.dirname(out), file) });
-        fs.mkdirSync(path.dirname(out), { recursive: true });
-        fs.writeFileSync(out, `${code}\n//# sourceMappingURL=${path.basename(out)}.map\n`);
-        if (map) fs.writeFileSync(`${out}.map`, map);
-      }));
+      await Promise.all(
+        list.slice(i, i + 32).map(async (file) => {
+          const out = path.join(DIST, path.relative(REPO_ROOT, file)).replace(/\.ts$/, '.js');
+          const { code, map } = await transformFile(file, {
+            ...SWC,
+            filename: file,
+            outputPath: out,
+            sourceFileName: path.relative(path.dirname(out), file),
+          });
+          fs.mkdirSync(path.dirname(out), { recursive: true });
+          fs.writeFileSync(out, `${code}\n//# sourceMappingURL=${path.basename(out)}.map\n`);
+          if (map) fs.writeFileSync(`${out}.map`, map);
+        }),
+      );
     }
     files += list.length;
     for (const asset of ASSETS) {
@@ -85,7 +96,8 @@ export async function build(): Promise<{ files: number; ms: number }> {
       if (fs.existsSync(file)) fs.copyFileSync(file, path.join(DIST, pkg, asset));
     }
     const manifest = readJson(path.join(REPO_ROOT, pkg, 'package.json'));
-    for (const key of ['main', 'types']) if (typeof manifest[key] === 'string') manifest[key] = (manifest[key] as string).replace(/\.ts$/, '.js');
+    for (const key of ['main', 'types'])
+      if (typeof manifest[key] === 'string') manifest[key] = (manifest[key] as string).replace(/\.ts$/, '.js');
     fs.writeFileSync(path.join(DIST, pkg, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   }
   for (const pkg of RUNTIME_PACKAGES) linkDependencies(pkg);
@@ -97,7 +109,8 @@ export async function build(): Promise<{ files: number; ms: number }> {
 
 if (require.main === module) {
   build().then(
-    ({ files, ms }) => process.stdout.write(`built ${files} files into ${path.relative(process.cwd(), DIST) || 'dist'} in ${ms} ms\n`),
+    ({ files, ms }) =>
+      process.stdout.write(`built ${files} files into ${path.relative(process.cwd(), DIST) || 'dist'} in ${ms} ms\n`),
     (err: unknown) => {
       process.stderr.write(`build: ${(err as Error)?.stack ?? String(err)}\n`);
       process.exit(1);

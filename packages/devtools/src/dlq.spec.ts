@@ -3,9 +3,17 @@ import { deadLetterTable, parseDlqArgs, schemaOf } from './dlq';
 describe('pnpm dlq', () => {
   it('parses list and replay, with or without event ids', () => {
     expect(parseDlqArgs(['list', 'social-orgs'])).toEqual({ action: 'list', service: 'social-orgs' });
-    expect(parseDlqArgs(['replay', 'matching'])).toEqual({ action: 'replay', service: 'matching', eventIds: undefined });
+    expect(parseDlqArgs(['replay', 'matching'])).toEqual({
+      action: 'replay',
+      service: 'matching',
+      eventIds: undefined,
+    });
     const id = '0b5e8f1c-4a2d-4c3e-9f10-1234567890ab';
-    expect(parseDlqArgs(['replay', 'governance', id])).toEqual({ action: 'replay', service: 'governance', eventIds: [id] });
+    expect(parseDlqArgs(['replay', 'governance', id])).toEqual({
+      action: 'replay',
+      service: 'governance',
+      eventIds: [id],
+    });
     expect(parseDlqArgs([])).toEqual({ action: 'help' });
   });
 
@@ -23,7 +31,15 @@ describe('pnpm dlq', () => {
 
   it('prints dead letters as a table, one line each', () => {
     const table = deadLetterTable([
-      { eventId: '0b5e8f1c-4a2d-4c3e-9f10-1234567890ab', event: 'resident.registered', error: 'boom\n  at x', attempts: 8, failedAt: new Date('2026-01-02T03:04:05Z'), replayCount: 0, replayedAt: null },
+      {
+        eventId: '0b5e8f1c-4a2d-4c3e-9f10-1234567890ab',
+        event: 'resident.registered',
+        error: 'boom\n  at x',
+        attempts: 8,
+        failedAt: new Date('2026-01-02T03:04:05Z'),
+        replayCount: 0,
+        replayedAt: null,
+      },
     ]);
     expect(table.split('\n')).toEqual([
       'event id                              event                attempts  failed at            replays  error',

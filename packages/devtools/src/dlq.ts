@@ -5,7 +5,14 @@
  * once; a replayed event leaves the list when its worker has processed it.
  */
 import { ConfigError, createDataSource, createRedis, loadConfig, platformSettings, isUuid } from '@anju/kit';
-import { SERVICES, listDeadLetters, pgSchemaOf, replayDeadLetters, type DeadLetter, type ServiceName } from '@anju/contracts';
+import {
+  SERVICES,
+  listDeadLetters,
+  pgSchemaOf,
+  replayDeadLetters,
+  type DeadLetter,
+  type ServiceName,
+} from '@anju/contracts';
 import { renderTable } from './table';
 
 export const DLQ_USAGE = `Usage:
@@ -15,10 +22,12 @@ Services: ${SERVICES.join(', ')}. DATABASE_URL, REDIS_URL and QUEUE_PREFIX come 
 
 class UsageError extends Error {}
 
-export type DlqCommand = { action: 'list'; service: ServiceName } | { action: 'replay'; service: ServiceName; eventIds?: string[] } | { action: 'help' };
+export type DlqCommand =
+  | { action: 'list'; service: ServiceName }
+  | { action: 'replay'; service: ServiceName; eventIds?: string[] }
+  | { action: 'help' };
 
 type DataSource = ReturnType<typeof createDataSource>;
-
 
 export function parseDlqArgs(argv: readonly string[]): DlqCommand {
   const args = argv.filter((a) => a !== '--');
@@ -26,7 +35,8 @@ export function parseDlqArgs(argv: readonly string[]): DlqCommand {
   const [action, service, ...rest] = args;
   if (action !== 'list' && action !== 'replay') throw new UsageError(`unknown command "${action}" (list or replay)`);
   if (!service) throw new UsageError(`${action} needs a service (${SERVICES.join(', ')})`);
-  if (!(SERVICES as readonly string[]).includes(service)) throw new UsageError(`unknown service "${service}" (one of ${SERVICES.join(', ')})`);
+  if (!(SERVICES as readonly string[]).includes(service))
+    throw new UsageError(`unknown service "${service}" (one of ${SERVICES.join(', ')})`);
   if (action === 'list') {
     if (rest.length) throw new UsageError(`list takes no more arguments (got ${rest.join(' ')})`);
     return { action, service: service as ServiceName };
@@ -54,7 +64,10 @@ export function deadLetterTable(rows: readonly DeadLetter[]): string {
 }
 
 async function hasDeadLetterTable(db: DataSource, schema: string): Promise<boolean> {
-  const rows: unknown[] = await db.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'dead_letter'`, [schema]);
+  const rows: unknown[] = await db.query(
+    `SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'dead_letter'`,
+    [schema],
+  );
   return rows.length > 0;
 }
 
@@ -81,21 +94,40 @@ async function main(): Promise<void> {
   }
   try {
     if (!(await hasDeadLetterTable(db, schema))) {
-      throw new Error(`${cmd.service} has no dead_letter table in schema "${schema}" yet: its api or worker migrates it on first start (pnpm start)`);
+      throw new Error(
+        `${cmd.service} has no dead_letter table in schema "${schema}" yet: its api or worker migrates it on first start (pnpm start)`,
+      );
     }
     if (cmd.action === 'list') {
       const rows = await listDeadLetters(db);
-      process.stdout.write(rows.length ? `${deadLetterTable(rows)}\n${rows.length} dead letter(s) in ${cmd.service}\n` : `no dead letters in ${cmd.service}\n`);
+      process.stdout.write(
+        rows.length
+          ? `${deadLetterTable(rows)}\n${rows.length} dead letter(s) in ${cmd.service}\n`
+          : `no dead letters in ${cmd.service}\n`,
+      );
       return;
     }
     const connection = createRedis(config, 'producer', 'anju-dlq');
     try {
-      const replayed = await replayDeadLetters({ db, service: cmd.service, connection, config, eventIds: cmd.eventIds });
-      const missing = (cmd.eventIds ?? []).filter((id) => !replayed.includes(id.toLowerCase()) && !replayed.includes(id));
-      if (replayed.length) process.stdout.write(`replayed ${replayed.length} event(s) to ${cmd.service}:\n${replayed.map((id) => `  ${id}`).join('\n')}\n`);
+      const replayed = await replayDeadLetters({
+        db,
+        service: cmd.service,
+        connection,
+        config,
+        eventIds: cmd.eventIds,
+      });
+      const missing = (cmd.eventIds ?? []).filter(
+        (id) => !replayed.includes(id.toLowerCase()) && !replayed.includes(id),
+      );
+      if (replayed.length)
+        process.stdout.write(
+          `replayed ${replayed.length} event(s) to ${cmd.service}:\n${replayed.map((id) => `  ${id}`).join('\n')}\n`,
+        );
       else process.stdout.write(`nothing to replay in ${cmd.service}\n`);
       if (missing.length) {
-        process.stderr.write(`not unresolved dead letters of ${cmd.service} (already resolved, or unknown): ${missing.join(', ')}\n`);
+        process.stderr.write(
+          `not unresolved dead letters of ${cmd.service} (already resolved, or unknown): ${missing.join(', ')}\n`,
+        );
         process.exitCode = 1;
       }
     } finally {
@@ -108,7 +140,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    process.stderr.write(`dlq: ${err instanceof ConfigError ? err.message : (err as Error)?.message ?? String(err)}\n`);
+    process.stderr.write(
+      `dlq: ${err instanceof ConfigError ? err.message : ((err as Error)?.message ?? String(err))}\n`,
+    );
     process.exit(1);
   });
 }

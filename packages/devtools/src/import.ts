@@ -26,11 +26,19 @@ const importSettings = {
   GATEWAY_URL: setting.url('http://127.0.0.1:4000', 'the gateway the file is sent through'),
 };
 
-export interface ImportArgs { kind: string; file: string; mode: string; report?: string }
+export interface ImportArgs {
+  kind: string;
+  file: string;
+  mode: string;
+  report?: string;
+}
 
 /** The service that imports each kind (the gateway forwards /files/<service>/… to it). */
 export const IMPORT_SERVICES: Readonly<Record<string, string>> = {
-  households: 'governance', employment: 'employment', land: 'employment', trainings: 'employment',
+  households: 'governance',
+  employment: 'employment',
+  land: 'employment',
+  trainings: 'employment',
   volunteers: 'matching',
 };
 
@@ -52,24 +60,37 @@ export function parseImportArgs(argv: readonly string[]): ImportArgs | 'help' {
     else rest.push(a);
   }
   if (rest.length !== 2) throw new Error('give the kind and the file: pnpm run import households 花名册.xlsx');
-  if (!Object.hasOwn(IMPORT_SERVICES, rest[0])) throw new Error(`no import of ${rest[0]}: one of ${Object.keys(IMPORT_SERVICES).join(', ')}`);
-  if (!['dry_run', 'all_or_nothing', 'valid_rows'].includes(mode)) throw new Error(`--mode is dry-run, all-or-nothing or valid-rows, not ${mode}`);
+  if (!Object.hasOwn(IMPORT_SERVICES, rest[0]))
+    throw new Error(`no import of ${rest[0]}: one of ${Object.keys(IMPORT_SERVICES).join(', ')}`);
+  if (!['dry_run', 'all_or_nothing', 'valid_rows'].includes(mode))
+    throw new Error(`--mode is dry-run, all-or-nothing or valid-rows, not ${mode}`);
   return { kind: rest[0], file: rest[1], mode, report };
 }
 
 /** `[##########··········]  50%  checked 20,000 / 40,000  written 0` */
-export function progressBar(job: { total: number | null; rowsChecked: number; rowsWritten: number; status: string; mode: string }, width = 30): string {
+export function progressBar(
+  job: { total: number | null; rowsChecked: number; rowsWritten: number; status: string; mode: string },
+  width = 30,
+): string {
   const total = job.total ?? 0;
   const writes = job.mode !== 'DRY_RUN';
   // Checking is the first half of the bar and writing the second (a dry run checks only).
   // A finished job is a full bar: with valid rows only, fewer rows are written than checked.
-  const done = job.status === 'DONE' ? 1 : total ? (writes ? (job.rowsChecked + job.rowsWritten) / (2 * total) : job.rowsChecked / total) : 0;
+  const done =
+    job.status === 'DONE'
+      ? 1
+      : total
+        ? writes
+          ? (job.rowsChecked + job.rowsWritten) / (2 * total)
+          : job.rowsChecked / total
+        : 0;
   const filled = Math.round(Math.min(1, done) * width);
   const n = (x: number) => x.toLocaleString('en-US');
-  return `[${'#'.repeat(filled)}${'·'.repeat(width - filled)}] ${String(Math.round(done * 100)).padStart(3)}%  `
-    + `checked ${n(job.rowsChecked)} / ${total ? n(total) : '?'}${writes ? `  written ${n(job.rowsWritten)}` : ''}  ${job.status.toLowerCase()}`;
+  return (
+    `[${'#'.repeat(filled)}${'·'.repeat(width - filled)}] ${String(Math.round(done * 100)).padStart(3)}%  ` +
+    `checked ${n(job.rowsChecked)} / ${total ? n(total) : '?'}${writes ? `  written ${n(job.rowsWritten)}` : ''}  ${job.status.toLowerCase()}`
+  );
 }
-
 
 async function main(): Promise<number> {
   const args = parseImportArgs(process.argv.slice(2));
@@ -78,15 +99,24 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = loadConfig(importSettings);
-  if (config.TOKEN === '-') throw new ConfigError(['TOKEN: set a bearer token (TOKEN=$(pnpm -s token --role county --region <code>))']);
+  if (config.TOKEN === '-')
+    throw new ConfigError(['TOKEN: set a bearer token (TOKEN=$(pnpm -s token --role county --region <code>))']);
   const root = config.GATEWAY_URL.replace(/\/$/, '');
   const auth = { authorization: `Bearer ${config.TOKEN}` };
   const body = fs.readFileSync(args.file);
   const service = IMPORT_SERVICES[args.kind];
-  const up = await fetch(`${root}/files/${service}/imports/${encodeURIComponent(args.kind)}?mode=${args.mode}&fileName=${encodeURIComponent(path.basename(args.file))}`, {
-    method: 'POST', headers: { ...auth, 'content-type': 'application/octet-stream' }, body: new Uint8Array(body),
-  });
-  const answer = (await up.json()) as { id?: string; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  const up = await fetch(
+    `${root}/files/${service}/imports/${encodeURIComponent(args.kind)}?mode=${args.mode}&fileName=${encodeURIComponent(path.basename(args.file))}`,
+    {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(body),
+    },
+  );
+  const answer = (await up.json()) as {
+    id?: string;
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  };
   if (!up.ok || !answer.id) {
     const e = answer.errors?.[0];
     console.error(`refused: ${e?.message ?? up.status}${e?.extensions?.reason ? ` (${e.extensions.reason})` : ''}`);
@@ -109,11 +139,16 @@ async function main(): Promise<number> {
   }
   process.stdout.write(`${tty ? '\r' : ''}${progressBar(job as never)}\n`);
   if (job.status === 'FAILED') {
-    console.error(`refused: ${job.failure.message} (${job.failure.code}${job.failure.cell ? `, cell ${job.failure.cell}` : ''})`);
+    console.error(
+      `refused: ${job.failure.message} (${job.failure.code}${job.failure.cell ? `, cell ${job.failure.cell}` : ''})`,
+    );
     return 1;
   }
-  console.log(`${job.mode === 'DRY_RUN' ? 'dry run' : 'import'} ${answer.id}: ${job.total} rows; added ${job.created}, updated ${job.updated}, unchanged ${job.unchanged}; ${job.errorCount} row errors`);
-  for (const e of job.errors.slice(0, 20)) console.log(`  row ${e.row}${e.column ? ` ${e.column}` : ''}: ${e.code} ${e.message}`);
+  console.log(
+    `${job.mode === 'DRY_RUN' ? 'dry run' : 'import'} ${answer.id}: ${job.total} rows; added ${job.created}, updated ${job.updated}, unchanged ${job.unchanged}; ${job.errorCount} row errors`,
+  );
+  for (const e of job.errors.slice(0, 20))
+    console.log(`  row ${e.row}${e.column ? ` ${e.column}` : ''}: ${e.code} ${e.message}`);
   if (job.errorCount > 20) console.log(`  … and ${job.errorCount - 20} more in the report`);
   if (job.reportPath) {
     const report = await fetch(`${root}${job.reportPath}`, { headers: auth });
@@ -125,8 +160,13 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then((code) => process.exit(code), (err) => {
-    console.error(err instanceof ConfigError ? err.message : `pnpm run import: ${(err as Error).message}\n\n${IMPORT_USAGE}`);
-    process.exit(1);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(
+        err instanceof ConfigError ? err.message : `pnpm run import: ${(err as Error).message}\n\n${IMPORT_USAGE}`,
+      );
+      process.exit(1);
+    },
+  );
 }

@@ -3,7 +3,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import IORedis from 'ioredis';
-import { TEST_PG_SERVER, TEST_REDIS_URL, admin, deleteKeys, freePort, stopChild, testDatabaseName, testQueuePrefix, until, withClient } from '@anju/testing';
+import {
+  TEST_PG_SERVER,
+  TEST_REDIS_URL,
+  admin,
+  deleteKeys,
+  freePort,
+  stopChild,
+  testDatabaseName,
+  testQueuePrefix,
+  until,
+  withClient,
+} from '@anju/testing';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -25,7 +36,10 @@ describe('pnpm start', () => {
   });
 
   const launch = async (env: Record<string, string>) => {
-    const ports = { GOVERNANCE_PORT: String(await freePort()), GOVERNANCE_WORKER_HEALTH_PORT: String(await freePort()) };
+    const ports = {
+      GOVERNANCE_PORT: String(await freePort()),
+      GOVERNANCE_WORKER_HEALTH_PORT: String(await freePort()),
+    };
     const prefix = testQueuePrefix();
     cleanups.push(async () => {
       const redis = new IORedis(TEST_REDIS_URL);
@@ -43,7 +57,11 @@ describe('pnpm start', () => {
     start.stdout!.on('data', (d) => (output += d));
     start.stderr!.on('data', (d) => (output += d));
     const exited = new Promise<number | null>((resolve) => start!.once('exit', (code) => resolve(code)));
-    await until(async () => output.includes('Anju is running') || start!.exitCode !== null, '`pnpm start` to be running', 240_000);
+    await until(
+      async () => output.includes('Anju is running') || start!.exitCode !== null,
+      '`pnpm start` to be running',
+      240_000,
+    );
     expect(output).toContain('Anju is running: 2 processes');
     return { ports, exited };
   };
@@ -51,12 +69,16 @@ describe('pnpm start', () => {
   /** The processes `pnpm start` runs (each the leader of its own process group), by their entry point. */
   const children = (): { pid: number; args: string }[] =>
     execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(start!.pid)], { encoding: 'utf8' })
-      .split('\n').map((l) => l.trim()).filter(Boolean)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean)
       .map((l) => ({ pid: Number(l.split(/\s+/)[0]), args: l.slice(l.indexOf(' ') + 1) }))
       .filter((c) => c.args.includes('services/'));
   /** Whether any process of the group still runs (a zombie waiting for its parent to reap it does not). */
   const groupAlive = (pgid: number) =>
-    execFileSync('ps', ['-e', '-o', 'pgid=,stat='], { encoding: 'utf8' }).split('\n').map((l) => l.trim().split(/\s+/))
+    execFileSync('ps', ['-e', '-o', 'pgid=,stat='], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
       .some(([group, stat]) => Number(group) === pgid && !stat.startsWith('Z'));
 
   it('creates a missing database, loads the demo on the first run, and stops everything when one process exits', async () => {
@@ -65,18 +87,32 @@ describe('pnpm start', () => {
     const { exited } = await launch({ DATABASE_URL: `${TEST_PG_SERVER}/${name}` });
     expect(output).toContain(`created database ${name}`);
     expect(output).toMatch(/empty database: loaded the demo data/);
-    const [counts] = await withClient(`${TEST_PG_SERVER}/${name}`, async (c) =>
-      (await c.query(`SELECT (SELECT count(*) FROM governance.site)::int AS sites, (SELECT count(*) FROM governance.resident)::int AS residents`)).rows);
+    const [counts] = await withClient(
+      `${TEST_PG_SERVER}/${name}`,
+      async (c) =>
+        (
+          await c.query(
+            `SELECT (SELECT count(*) FROM governance.site)::int AS sites, (SELECT count(*) FROM governance.resident)::int AS residents`,
+          )
+        ).rows,
+    );
     expect(counts).toEqual({ sites: 4, residents: 600 });
 
     const procs = children();
-    expect(procs.map((c) => c.args.match(/services\/governance\/src\/(\w+)\.ts/)?.[1]).sort()).toEqual(['api', 'worker']);
+    expect(procs.map((c) => c.args.match(/services\/governance\/src\/(\w+)\.ts/)?.[1]).sort()).toEqual([
+      'api',
+      'worker',
+    ]);
     const worker = procs.find((c) => c.args.includes('worker.ts'))!;
     process.kill(worker.pid, 'SIGKILL'); // a crash of one process
     expect(await exited).toBe(1);
     expect(output).toMatch(/gov-worker exited \(SIGKILL\) — stopping everything/);
     expect(output).toContain('stopped after a failure');
-    await until(async () => procs.every((c) => !groupAlive(c.pid)), 'every process group of `pnpm start` to be gone', 10_000);
+    await until(
+      async () => procs.every((c) => !groupAlive(c.pid)),
+      'every process group of `pnpm start` to be gone',
+      10_000,
+    );
   }, 300_000);
 
   it('starts an embedded PostgreSQL when none answers, creates the database, and stops it on SIGTERM', async () => {
@@ -84,19 +120,27 @@ describe('pnpm start', () => {
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     const port = await freePort(); // nothing listens there
     const { exited } = await launch({
-      DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${port}/anju_start`, START_EMBEDDED_PG_DIR: dataDir, START_DEMO_DATA: 'false',
+      DATABASE_URL: `postgres://postgres:postgres@127.0.0.1:${port}/anju_start`,
+      START_EMBEDDED_PG_DIR: dataDir,
+      START_DEMO_DATA: 'false',
     });
     expect(output).toContain(`starting an embedded one on port ${port}`);
     expect(output).toContain('created database anju_start');
     expect(output).toContain(`PostgreSQL embedded (${path.relative(REPO_ROOT, dataDir)}) on port ${port}`);
-    const [row] = await withClient(`postgres://postgres:postgres@127.0.0.1:${port}/anju_start`, async (c) =>
-      (await c.query(`SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name = 'governance'`)).rows);
+    const [row] = await withClient(
+      `postgres://postgres:postgres@127.0.0.1:${port}/anju_start`,
+      async (c) =>
+        (await c.query(`SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name = 'governance'`))
+          .rows,
+    );
     expect(row).toEqual({ n: 1 });
 
     start!.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(output).toContain('stopping the embedded PostgreSQL');
-    await expect(withClient(`postgres://postgres:postgres@127.0.0.1:${port}/anju_start`, (c) => c.query('SELECT 1'))).rejects.toThrow();
+    await expect(
+      withClient(`postgres://postgres:postgres@127.0.0.1:${port}/anju_start`, (c) => c.query('SELECT 1')),
+    ).rejects.toThrow();
   }, 300_000);
 
   it('starts a Redis when none answers at REDIS_URL, with its working files under the data directory, and stops it on SIGTERM', async () => {
@@ -106,7 +150,12 @@ describe('pnpm start', () => {
     cleanups.push(() => fs.rmSync(dataDir, { recursive: true, force: true }));
     const port = await freePort(); // nothing listens there
     const url = `redis://127.0.0.1:${port}`;
-    const { exited } = await launch({ DATABASE_URL: `${TEST_PG_SERVER}/${name}`, REDIS_URL: url, START_EMBEDDED_REDIS_DIR: dataDir, START_DEMO_DATA: 'false' });
+    const { exited } = await launch({
+      DATABASE_URL: `${TEST_PG_SERVER}/${name}`,
+      REDIS_URL: url,
+      START_EMBEDDED_REDIS_DIR: dataDir,
+      START_DEMO_DATA: 'false',
+    });
     expect(output).toContain(`no Redis at ${url}: starting one on port ${port}`);
     expect(output).toContain(`Redis started here on port ${port}`);
     // The services use it: the worker's schedulers and queues are there.

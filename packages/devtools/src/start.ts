@@ -35,12 +35,31 @@ import { DIST, build } from './build';
 
 const startSettings = {
   ...platformSettings,
-  START_READY_TIMEOUT_MS: setting.int(120_000, '`pnpm start`: how long to wait for every process to answer /ready', 1_000),
-  START_EMBEDDED_PG_PORT: setting.port(54329, '`pnpm start`: port of the embedded PostgreSQL when the port of DATABASE_URL is taken by something else'),
-  START_EMBEDDED_PG_DIR: setting.string('.data/postgres', '`pnpm start`: data directory of the embedded PostgreSQL (relative to the repository root, or absolute)'),
-  START_EMBEDDED_REDIS_PORT: setting.port(63799, '`pnpm start`: port of the Redis it starts when the port of REDIS_URL is taken by something that is not Redis'),
-  START_EMBEDDED_REDIS_DIR: setting.string('.data/redis', '`pnpm start`: working directory of the Redis it starts when none answers at REDIS_URL (it keeps nothing on disk)'),
-  START_DEMO_DATA: setting.bool(true, '`pnpm start`: load the demo data (as `pnpm seed --scale demo`) when the database has no regions yet'),
+  START_READY_TIMEOUT_MS: setting.int(
+    120_000,
+    '`pnpm start`: how long to wait for every process to answer /ready',
+    1_000,
+  ),
+  START_EMBEDDED_PG_PORT: setting.port(
+    54329,
+    '`pnpm start`: port of the embedded PostgreSQL when the port of DATABASE_URL is taken by something else',
+  ),
+  START_EMBEDDED_PG_DIR: setting.string(
+    '.data/postgres',
+    '`pnpm start`: data directory of the embedded PostgreSQL (relative to the repository root, or absolute)',
+  ),
+  START_EMBEDDED_REDIS_PORT: setting.port(
+    63799,
+    '`pnpm start`: port of the Redis it starts when the port of REDIS_URL is taken by something that is not Redis',
+  ),
+  START_EMBEDDED_REDIS_DIR: setting.string(
+    '.data/redis',
+    '`pnpm start`: working directory of the Redis it starts when none answers at REDIS_URL (it keeps nothing on disk)',
+  ),
+  START_DEMO_DATA: setting.bool(
+    true,
+    '`pnpm start`: load the demo data (as `pnpm seed --scale demo`) when the database has no regions yet',
+  ),
 };
 
 /** Where the embedded PostgreSQL keeps its data (START_EMBEDDED_PG_DIR, read in main). */
@@ -87,7 +106,10 @@ function parseArgs(argv: string[]): { only?: Set<string>; raw: boolean; producti
       if (!value) fail(`--only needs a list of services\n\n${USAGE}`, 2);
       const known = new Set(PROCESSES.map((d) => d.service));
       out.only ??= new Set();
-      for (const name of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+      for (const name of value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         if (!known.has(name)) fail(`--only: unknown service "${name}" (one of ${[...known].join(', ')})`, 2);
         out.only.add(name);
       }
@@ -109,22 +131,33 @@ async function preparePostgres(databaseUrl: string, embeddedPort: number): Promi
     return databaseUrl;
   }
   if (probe.state === 'refusing') {
-    throw new Error(`PostgreSQL at ${shown} refused the connection: ${probe.detail}\nFix DATABASE_URL (user, password) or the server's access rules, then run again.`);
+    throw new Error(
+      `PostgreSQL at ${shown} refused the connection: ${probe.detail}\nFix DATABASE_URL (user, password) or the server's access rules, then run again.`,
+    );
   }
   if (!isLocalHost(databaseUrl)) {
-    throw new Error(`PostgreSQL at ${shown} is not reachable (${probe.state === 'silent' ? probe.detail : 'connection refused'}).\nAn embedded PostgreSQL only replaces a local one: start that server, or point DATABASE_URL at a reachable one.`);
+    throw new Error(
+      `PostgreSQL at ${shown} is not reachable (${probe.state === 'silent' ? probe.detail : 'connection refused'}).\nAn embedded PostgreSQL only replaces a local one: start that server, or point DATABASE_URL at a reachable one.`,
+    );
   }
   const wanted = Number(new URL(databaseUrl).port || 5432);
   let port = wanted;
   if (probe.state === 'silent') {
-    if (wanted === embeddedPort) throw new Error(`port ${wanted} of DATABASE_URL is taken by something that is not answering as PostgreSQL (${probe.detail})`);
-    say(`port ${wanted} is taken by something that does not answer as PostgreSQL (${probe.detail}); the embedded PostgreSQL takes port ${embeddedPort}`);
+    if (wanted === embeddedPort)
+      throw new Error(
+        `port ${wanted} of DATABASE_URL is taken by something that is not answering as PostgreSQL (${probe.detail})`,
+      );
+    say(
+      `port ${wanted} is taken by something that does not answer as PostgreSQL (${probe.detail}); the embedded PostgreSQL takes port ${embeddedPort}`,
+    );
     port = embeddedPort;
   }
   const u = new URL(databaseUrl);
   const user = decodeURIComponent(u.username) || 'postgres';
   const password = decodeURIComponent(u.password) || 'postgres';
-  say(`no PostgreSQL at ${shown}: starting an embedded one on port ${port} (data in ${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)})`);
+  say(
+    `no PostgreSQL at ${shown}: starting an embedded one on port ${port} (data in ${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)})`,
+  );
   embedded = await startEmbeddedPostgres({
     dataDir: EMBEDDED_DATA_DIR,
     port,
@@ -149,27 +182,50 @@ async function prepareRedis(redisUrl: string, embeddedPort: number, dataDir: str
     return redisUrl;
   }
   if (!isLocalHost(redisUrl)) {
-    throw new Error(`Redis is not reachable at ${shown} (${probe.state === 'other' ? probe.detail : 'connection refused'}). The queues need it: start it, or point REDIS_URL at a running Redis 7.`);
+    throw new Error(
+      `Redis is not reachable at ${shown} (${probe.state === 'other' ? probe.detail : 'connection refused'}). The queues need it: start it, or point REDIS_URL at a running Redis 7.`,
+    );
   }
   const u = new URL(redisUrl);
   let port = Number(u.port || 6379);
   if (probe.state === 'other') {
-    if (port === embeddedPort) throw new Error(`port ${port} of REDIS_URL is taken by something that does not answer as Redis (${probe.detail})`);
-    say(`port ${port} is taken by something that does not answer as Redis (${probe.detail}); the local Redis takes port ${embeddedPort}`);
+    if (port === embeddedPort)
+      throw new Error(
+        `port ${port} of REDIS_URL is taken by something that does not answer as Redis (${probe.detail})`,
+      );
+    say(
+      `port ${port} is taken by something that does not answer as Redis (${probe.detail}); the local Redis takes port ${embeddedPort}`,
+    );
     port = embeddedPort;
   }
-  say(`no Redis at ${shown}: starting one on port ${port} (working directory ${path.relative(REPO_ROOT, dataDir)}, nothing kept on disk)`);
-  localRedis = await startLocalRedis({ port, dataDir, onLog: (line) => process.stdout.write(`${prefix('redis')}${p.dim(line)}\n`) });
+  say(
+    `no Redis at ${shown}: starting one on port ${port} (working directory ${path.relative(REPO_ROOT, dataDir)}, nothing kept on disk)`,
+  );
+  localRedis = await startLocalRedis({
+    port,
+    dataDir,
+    onLog: (line) => process.stdout.write(`${prefix('redis')}${p.dim(line)}\n`),
+  });
   u.port = String(port);
   const url = u.toString();
-  say(`Redis (${localRedis.source === 'path' ? 'redis-server from PATH' : 'the redis-memory-server package'}) ready at ${redactUrl(url)}`);
+  say(
+    `Redis (${localRedis.source === 'path' ? 'redis-server from PATH' : 'the redis-memory-server package'}) ready at ${redactUrl(url)}`,
+  );
   return url;
 }
 
 const TSX_CLI = require.resolve('tsx/cli', { paths: [REPO_ROOT] });
 
-function startProcess(def: ProcessDefinition, port: number, env: NodeJS.ProcessEnv, raw: boolean, production: boolean): Running {
-  const command = production ? ['--enable-source-maps', path.join(DIST, def.entry.replace(/\.ts$/, '.js'))] : [TSX_CLI, def.entry];
+function startProcess(
+  def: ProcessDefinition,
+  port: number,
+  env: NodeJS.ProcessEnv,
+  raw: boolean,
+  production: boolean,
+): Running {
+  const command = production
+    ? ['--enable-source-maps', path.join(DIST, def.entry.replace(/\.ts$/, '.js'))]
+    : [TSX_CLI, def.entry];
   const child = spawn(process.execPath, command, {
     cwd: REPO_ROOT,
     env,
@@ -213,7 +269,9 @@ async function waitReady(r: Running, deadline: number): Promise<void> {
       const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
       const body = await res.text();
       if (res.ok) {
-        say(`${p.green('✓')} ${r.def.name} ready on :${r.port} ${p.dim(`(${((Date.now() - started) / 1000).toFixed(1)} s)`)}`);
+        say(
+          `${p.green('✓')} ${r.def.name} ready on :${r.port} ${p.dim(`(${((Date.now() - started) / 1000).toFixed(1)} s)`)}`,
+        );
         return;
       }
       last = `${res.status} ${body.slice(0, 300)}`;
@@ -232,7 +290,10 @@ function shutdown(reason: string, code: number, graceMs = 15_000): Promise<never
     const alive = running.filter((r) => r.child.exitCode === null && r.child.signalCode === null);
     for (const r of alive) r.child.kill('SIGTERM');
     const all = Promise.all(alive.map((r) => r.exited));
-    const inTime = await Promise.race([all.then(() => true), new Promise<false>((res) => setTimeout(() => res(false), graceMs))]);
+    const inTime = await Promise.race([
+      all.then(() => true),
+      new Promise<false>((res) => setTimeout(() => res(false), graceMs)),
+    ]);
     if (!inTime) {
       const late = running.filter((r) => r.child.exitCode === null && r.child.signalCode === null);
       say(`still running after ${graceMs / 1000} s, killed: ${late.map((r) => r.def.name).join(', ')}`);
@@ -268,9 +329,13 @@ async function main(): Promise<void> {
     );
   }
   const ports = selected.map((d) => ({ def: d, port: portOf(d) }));
-  const taken = (await Promise.all(ports.map(async (x) => ((await portInUse(x.port)) ? x : null)))).filter((x) => x !== null);
+  const taken = (await Promise.all(ports.map(async (x) => ((await portInUse(x.port)) ? x : null)))).filter(
+    (x) => x !== null,
+  );
   if (taken.length) {
-    fail(`port ${taken.map((x) => `${x.port} (${x.def.name})`).join(', ')} already in use — is another \`pnpm start\` running? Stop it, or set ${taken.map((x) => x.def.portSetting).join(', ')}.`);
+    fail(
+      `port ${taken.map((x) => `${x.port} (${x.def.name})`).join(', ')} already in use — is another \`pnpm start\` running? Stop it, or set ${taken.map((x) => x.def.portSetting).join(', ')}.`,
+    );
   }
 
   // The same signal often arrives twice (from the terminal to the whole group, and relayed by
@@ -279,7 +344,11 @@ async function main(): Promise<void> {
   const onSignal = (signal: NodeJS.Signals) => {
     if (!stopping) {
       firstSignalAt = Date.now();
-      void shutdown(`${signal} received: stopping${signal === 'SIGINT' ? ' (Ctrl-C again to kill)' : ''}`, 0, config.SHUTDOWN_GRACE_MS + 5_000);
+      void shutdown(
+        `${signal} received: stopping${signal === 'SIGINT' ? ' (Ctrl-C again to kill)' : ''}`,
+        0,
+        config.SHUTDOWN_GRACE_MS + 5_000,
+      );
     } else if (signal === 'SIGINT' && Date.now() - firstSignalAt > 1_000) forceStop();
   };
   process.on('SIGINT', onSignal);
@@ -293,11 +362,18 @@ async function main(): Promise<void> {
 
   const databaseUrl = await preparePostgres(config.DATABASE_URL, config.START_EMBEDDED_PG_PORT);
   const created = await ensureDatabase(databaseUrl).catch((err: Error & { code?: string }) => {
-    const hint = embedded && err.code === '28P01' ? `\nThe embedded cluster in ${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)} was initialised with another password: use that one in DATABASE_URL, or delete the folder to start afresh.` : '';
+    const hint =
+      embedded && err.code === '28P01'
+        ? `\nThe embedded cluster in ${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)} was initialised with another password: use that one in DATABASE_URL, or delete the folder to start afresh.`
+        : '';
     throw new Error(`cannot check or create database ${databaseName(databaseUrl)}: ${err.message}${hint}`);
   });
   if (created === 'created') say(`created database ${databaseName(databaseUrl)}`);
-  const redisUrl = await prepareRedis(config.REDIS_URL, config.START_EMBEDDED_REDIS_PORT, path.resolve(REPO_ROOT, config.START_EMBEDDED_REDIS_DIR));
+  const redisUrl = await prepareRedis(
+    config.REDIS_URL,
+    config.START_EMBEDDED_REDIS_PORT,
+    path.resolve(REPO_ROOT, config.START_EMBEDDED_REDIS_DIR),
+  );
 
   // Children get our environment plus what we decided: the database actually used, every port of
   // the table, and the subgraph URLs the gateway must call.
@@ -318,27 +394,51 @@ async function main(): Promise<void> {
   // Each service migrates as the owner and runs as its own login (<schema>_app, the owner's
   // password in development); the gateway needs no database.
   const ownerPassword = decodeURIComponent(new URL(databaseUrl).password) || undefined;
-  const databaseEnv = (def: ProcessDefinition) => def.kind === 'gateway' ? {} : {
-    DATABASE_OWNER_URL: databaseUrl,
-    DATABASE_URL: serviceLoginUrl(databaseUrl, `${def.service.replace(/-/g, '_')}_app`, ownerPassword),
-  };
-  for (const { def, port } of ports) running.push(startProcess(def, port, { ...env, ...databaseEnv(def) }, args.raw, args.production));
+  const databaseEnv = (def: ProcessDefinition) =>
+    def.kind === 'gateway'
+      ? {}
+      : {
+          DATABASE_OWNER_URL: databaseUrl,
+          DATABASE_URL: serviceLoginUrl(databaseUrl, `${def.service.replace(/-/g, '_')}_app`, ownerPassword),
+        };
+  for (const { def, port } of ports)
+    running.push(startProcess(def, port, { ...env, ...databaseEnv(def) }, args.raw, args.production));
 
   const deadline = Date.now() + config.START_READY_TIMEOUT_MS;
   await Promise.all(running.map((r) => waitReady(r, deadline)));
-  if (config.START_DEMO_DATA && selected.some((d) => d.service === 'governance')) await loadDemoOnFirstRun(databaseUrl, env);
+  if (config.START_DEMO_DATA && selected.some((d) => d.service === 'governance'))
+    await loadDemoOnFirstRun(databaseUrl, env);
   const gateway = ports.find((x) => x.def.kind === 'gateway');
   const summary = [
     '',
-    p.bold(`Anju is running: ${running.length} processes, PostgreSQL ${embedded ? `embedded (${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)}) on port ${embedded.port}` : 'at ' + redactUrl(databaseUrl)}, Redis ${localRedis ? `started here on port ${localRedis.port}` : 'at ' + redactUrl(redisUrl)}`),
+    p.bold(
+      `Anju is running: ${running.length} processes, PostgreSQL ${embedded ? `embedded (${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)}) on port ${embedded.port}` : 'at ' + redactUrl(databaseUrl)}, Redis ${localRedis ? `started here on port ${localRedis.port}` : 'at ' + redactUrl(redisUrl)}`,
+    ),
   ];
   const row = (label: string, text: string) => `  ${label.padEnd(12)}${text}`;
-  if (gateway) summary.push(row('portal', p.bold(`http://localhost:${gateway.port}/`) + ' ' + p.dim('(门户; development sign-in: pick a role and scope)')));
+  if (gateway)
+    summary.push(
+      row(
+        'portal',
+        p.bold(`http://localhost:${gateway.port}/`) + ' ' + p.dim('(门户; development sign-in: pick a role and scope)'),
+      ),
+    );
   if (gateway) summary.push(row('GraphQL', p.bold(`http://localhost:${gateway.port}/graphql`)));
-  for (const x of ports.filter((y) => y.def.kind === 'api')) summary.push(row(x.def.service, `http://localhost:${x.port}/graphql ${p.dim('(subgraph, direct)')}`));
+  for (const x of ports.filter((y) => y.def.kind === 'api'))
+    summary.push(row(x.def.service, `http://localhost:${x.port}/graphql ${p.dim('(subgraph, direct)')}`));
   summary.push(
-    row('token', `TOKEN=$(pnpm -s token --role province --region 53)   ${p.dim('(pnpm token --help for roles and scopes)')}`),
-    ...(gateway ? [row('query', `curl -s http://localhost:${gateway.port}/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ regions { code name } }"}'`)] : []),
+    row(
+      'token',
+      `TOKEN=$(pnpm -s token --role province --region 53)   ${p.dim('(pnpm token --help for roles and scopes)')}`,
+    ),
+    ...(gateway
+      ? [
+          row(
+            'query',
+            `curl -s http://localhost:${gateway.port}/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ regions { code name } }"}'`,
+          ),
+        ]
+      : []),
     `Ctrl-C stops everything.`,
     '',
   );
@@ -353,7 +453,9 @@ async function loadDemoOnFirstRun(databaseUrl: string, env: NodeJS.ProcessEnv): 
   try {
     const report = await seed({ scale: 'demo', seed: 1, databaseUrl, env });
     const rows = report.rows;
-    say(`${p.green('✓')} empty database: loaded the demo data in ${report.seconds.total} s (${rows['governance.site']} sites of 镇雄县, ${rows['governance.household']} households, ${rows['governance.resident']} residents, ${rows['matching.demand']} demands; pnpm seed --help for more)`);
+    say(
+      `${p.green('✓')} empty database: loaded the demo data in ${report.seconds.total} s (${rows['governance.site']} sites of 镇雄县, ${rows['governance.household']} households, ${rows['governance.resident']} residents, ${rows['matching.demand']} demands; pnpm seed --help for more)`,
+    );
   } catch (err) {
     if (err instanceof NotEmptyError) return;
     say(`${p.red('✗')} could not load the demo data: ${(err as Error).message}`);

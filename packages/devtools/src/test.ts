@@ -30,11 +30,7 @@ const RESULTS_FILE = path.join(REPO_ROOT, '.jest-results.json');
  * (local month turned, UTC's not, Tuesday in Yunnan and Monday in UTC: the second and third) and
  * 16:30 UTC on 30 November (the same, at 00:30 in Yunnan).
  */
-export const CLOCK_EDGES = [
-  '2026-12-31T23:59:59+08:00',
-  '2027-01-01T00:00:00+08:00',
-  '2028-02-29T00:00:00+08:00',
-];
+export const CLOCK_EDGES = ['2026-12-31T23:59:59+08:00', '2027-01-01T00:00:00+08:00', '2028-02-29T00:00:00+08:00'];
 
 /** Suites whose expectations depend on today, this month or this year: they run again at every clock edge. */
 export const DATE_SENSITIVE_SUITES = [
@@ -68,7 +64,11 @@ export interface Verdict {
   notes: string[];
 }
 
-export function verdict(opts: { typecheckOk: boolean; jestExitCode: number | null; results: JestResults | null }): Verdict {
+export function verdict(opts: {
+  typecheckOk: boolean;
+  jestExitCode: number | null;
+  results: JestResults | null;
+}): Verdict {
   const notes: string[] = [];
   if (!opts.typecheckOk) notes.push('the type check failed (tsc --noEmit, see above)');
   if (!opts.results) {
@@ -89,7 +89,11 @@ function binOf(pkg: string, bin: string): string {
 
 function run(title: string, file: string, args: string[], env: Record<string, string> = {}): number | null {
   process.stdout.write(`\n▶ ${title}\n`);
-  const res = spawnSync(process.execPath, [file, ...args], { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+  const res = spawnSync(process.execPath, [file, ...args], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
   if (res.error) process.stdout.write(`could not run ${title}: ${res.error.message}\n`);
   return res.status ?? (res.signal ? 128 : null);
 }
@@ -106,7 +110,11 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 function jest(title: string, args: string[]): { exitCode: number | null; results: JestResults | null } {
   fs.rmSync(RESULTS_FILE, { force: true });
-  const exitCode = run(title, binOf('jest', 'bin/jest.js'), ['--json', `--outputFile=${path.relative(REPO_ROOT, RESULTS_FILE)}`, ...args]);
+  const exitCode = run(title, binOf('jest', 'bin/jest.js'), [
+    '--json',
+    `--outputFile=${path.relative(REPO_ROOT, RESULTS_FILE)}`,
+    ...args,
+  ]);
   return { exitCode, results: readResults() };
 }
 
@@ -126,7 +134,10 @@ export function clockEdgeConfig(
   suites: readonly string[] = DATE_SENSITIVE_SUITES,
 ): Record<string, unknown> {
   const run = Object.fromEntries(Object.entries(base).filter(([k]) => RUN_SETTINGS.includes(k)));
-  const project: Record<string, unknown> = { ...Object.fromEntries(Object.entries(base).filter(([k]) => !RUN_SETTINGS.includes(k))), rootDir };
+  const project: Record<string, unknown> = {
+    ...Object.fromEntries(Object.entries(base).filter(([k]) => !RUN_SETTINGS.includes(k))),
+    rootDir,
+  };
   const setupFiles = (project.setupFiles as string[] | undefined) ?? [];
   const globals = (project.globals as Record<string, unknown> | undefined) ?? {};
   return {
@@ -153,18 +164,28 @@ function main(): void {
   const started = Date.now();
   // The workspace (Node), then the portal's browser code (DOM, JSX): two programs, two settings.
   const typecheckOk = ['tsconfig.json', 'packages/portal/tsconfig.json']
-    .map((project) => run(`type check: tsc -p ${project} --noEmit`, binOf('typescript', 'bin/tsc'), ['-p', project, '--noEmit']) === 0)
+    .map(
+      (project) =>
+        run(`type check: tsc -p ${project} --noEmit`, binOf('typescript', 'bin/tsc'), ['-p', project, '--noEmit']) ===
+        0,
+    )
     .every(Boolean);
   const typechecked = Date.now();
   const config = clockEdges
-    ? [`--config=${JSON.stringify(clockEdgeConfig(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).jest, REPO_ROOT))}`]
+    ? [
+        `--config=${JSON.stringify(clockEdgeConfig(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).jest, REPO_ROOT))}`,
+      ]
     : [];
-  const title = clockEdges ? `jest ${passThrough.join(' ')} (and the date-sensitive suites at ${CLOCK_EDGES.length} clock edges)` : `jest ${passThrough.join(' ')}`;
+  const title = clockEdges
+    ? `jest ${passThrough.join(' ')} (and the date-sensitive suites at ${CLOCK_EDGES.length} clock edges)`
+    : `jest ${passThrough.join(' ')}`;
   const { exitCode: jestExitCode, results } = jest(title.replace(/ +/g, ' ').trim(), [...config, ...passThrough]);
   const finished = Date.now();
   const v = verdict({ typecheckOk, jestExitCode, results });
   const edges = clockEdges ? ` with the clock edges` : '';
-  process.stdout.write(`\nwall time: ${seconds(finished - started)} (type check ${seconds(typechecked - started)}, jest${edges} ${seconds(finished - typechecked)})\n`);
+  process.stdout.write(
+    `\nwall time: ${seconds(finished - started)} (type check ${seconds(typechecked - started)}, jest${edges} ${seconds(finished - typechecked)})\n`,
+  );
   for (const note of v.notes) process.stdout.write(`✗ ${note}\n`);
   process.stdout.write(`tests: ${v.passed} passed, ${v.failed} failed\n`);
   process.exitCode = v.ok ? 0 : 1;

@@ -14,7 +14,10 @@ export class ThrowawayPostgres {
   private handle?: EmbeddedPostgresHandle;
   private readonly log: string[] = [];
 
-  private constructor(readonly port: number, readonly dataDir: string) {}
+  private constructor(
+    readonly port: number,
+    readonly dataDir: string,
+  ) {}
 
   static async start(): Promise<ThrowawayPostgres> {
     const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'anju-pg-')), 'data');
@@ -31,7 +34,11 @@ export class ThrowawayPostgres {
   async up(): Promise<void> {
     if (this.handle) return;
     this.handle = await startEmbeddedPostgres({
-      dataDir: this.dataDir, port: this.port, user: 'postgres', password: 'postgres', authMethod: 'trust',
+      dataDir: this.dataDir,
+      port: this.port,
+      user: 'postgres',
+      password: 'postgres',
+      authMethod: 'trust',
       onLog: (line) => {
         this.log.push(line);
         if (this.log.length > 50) this.log.shift();

@@ -5,7 +5,19 @@
  * works. The token is checked with the same verification every subgraph runs before it is printed.
  */
 import {
-  ConfigError, OPERATOR_ROLE, ROLES, assertProductionSafe, mintOperatorToken, isUuid, issuerSettings, loadConfig, mintToken, platformSettings, verifyBearer, type Role, type TokenClaims,
+  ConfigError,
+  OPERATOR_ROLE,
+  ROLES,
+  assertProductionSafe,
+  mintOperatorToken,
+  isUuid,
+  issuerSettings,
+  loadConfig,
+  mintToken,
+  platformSettings,
+  verifyBearer,
+  type Role,
+  type TokenClaims,
 } from '@anju/kit';
 
 export const TOKEN_USAGE = `Usage: pnpm -s token --role <role> [scope flags] [--sub <subject>] [--ttl 8h]
@@ -35,8 +47,17 @@ export interface TokenRequest {
 }
 
 const LIST_FLAGS = { region: 'regions', site: 'sites', grid: 'grids' } as const;
-const SINGLE_FLAGS = { org: 'org', unit: 'unit', resident: 'resident', volunteer: 'volunteer', sub: 'sub', role: 'role', ttl: 'ttl' } as const;
-const TTL = /^\d+\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks)$/i;
+const SINGLE_FLAGS = {
+  org: 'org',
+  unit: 'unit',
+  resident: 'resident',
+  volunteer: 'volunteer',
+  sub: 'sub',
+  role: 'role',
+  ttl: 'ttl',
+} as const;
+const TTL =
+  /^\d+\s*(s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hr|hrs|hour|hours|d|day|days|w|week|weeks)$/i;
 
 /** Reads the flags (`--flag value` or `--flag=value`); list flags accumulate, the rest may appear once. */
 export function parseTokenArgs(argv: readonly string[]): TokenRequest | 'help' {
@@ -81,11 +102,21 @@ export function parseTokenArgs(argv: readonly string[]): TokenRequest | 'help' {
 
   const role = single.role;
   if (!role) problems.push('--role is required');
-  else if (!(ROLES as readonly string[]).includes(role)) problems.push(`--role "${role}" is not a role (one of ${ROLES.join(', ')})`);
-  for (const code of lists.regions) if (!/^\d{2,12}$/.test(code)) problems.push(`--region "${code}" is not a GB/T 2260 code (2 to 12 digits, e.g. 53 or 530102)`);
-  const ids: [string, string[]][] = [['site', lists.sites], ['grid', lists.grids],
-    ...(['org', 'unit', 'resident', 'volunteer'] as const).map((f): [string, string[]] => [f, single[f] ? [single[f]] : []])];
-  for (const [flag, values] of ids) for (const v of values) if (!isUuid(v)) problems.push(`--${flag} "${v}" is not an id (a uuid)`);
+  else if (!(ROLES as readonly string[]).includes(role))
+    problems.push(`--role "${role}" is not a role (one of ${ROLES.join(', ')})`);
+  for (const code of lists.regions)
+    if (!/^\d{2,12}$/.test(code))
+      problems.push(`--region "${code}" is not a GB/T 2260 code (2 to 12 digits, e.g. 53 or 530102)`);
+  const ids: [string, string[]][] = [
+    ['site', lists.sites],
+    ['grid', lists.grids],
+    ...(['org', 'unit', 'resident', 'volunteer'] as const).map((f): [string, string[]] => [
+      f,
+      single[f] ? [single[f]] : [],
+    ]),
+  ];
+  for (const [flag, values] of ids)
+    for (const v of values) if (!isUuid(v)) problems.push(`--${flag} "${v}" is not an id (a uuid)`);
   const ttl = single.ttl ?? '8h';
   if (!TTL.test(ttl)) problems.push(`--ttl "${ttl}" is not a duration (e.g. 90s, 30m, 8h, 7d)`);
   if (problems.length) throw new UsageError(problems.join('\n'));
@@ -112,7 +143,8 @@ export function parseOperatorArgs(argv: string[]): { sub: string; ttl: string } 
   const flags: Record<string, string> = {};
   for (let i = 0; i < rest.length; i += 2) {
     const flag = rest[i].replace(/^--/, '');
-    if (!['sub', 'ttl'].includes(flag) || rest[i + 1] === undefined) throw new UsageError(`an operator token takes --sub and --ttl only, not "${rest[i]}"`);
+    if (!['sub', 'ttl'].includes(flag) || rest[i + 1] === undefined)
+      throw new UsageError(`an operator token takes --sub and --ttl only, not "${rest[i]}"`);
     flags[flag] = rest[i + 1];
   }
   const ttl = flags.ttl ?? '8h';
@@ -168,7 +200,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    process.stderr.write(`token: ${err instanceof ConfigError ? err.message : (err as Error)?.stack ?? String(err)}\n`);
+    process.stderr.write(
+      `token: ${err instanceof ConfigError ? err.message : ((err as Error)?.stack ?? String(err))}\n`,
+    );
     process.exit(1);
   });
 }

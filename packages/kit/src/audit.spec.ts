@@ -8,26 +8,28 @@ describe('auditGuardPlugin', () => {
   const audited = new Set<string>();
   const logged: string[] = [];
   const logger = { error: (_o: unknown, msg: string) => logged.push(msg) } as unknown as Logger;
-  const server = (strict: boolean) => new ApolloServer({
-    typeDefs: `type Query { ok: Boolean } type Mutation { write(audit: Boolean!): Boolean fail: Boolean }`,
-    resolvers: {
-      Mutation: {
-        write: (_: unknown, a: { audit: boolean }, ctx: { requestId: string }) => {
-          if (a.audit) audited.add(ctx.requestId);
-          return true;
-        },
-        fail: () => {
-          throw new Error('refused');
+  const server = (strict: boolean) =>
+    new ApolloServer({
+      typeDefs: `type Query { ok: Boolean } type Mutation { write(audit: Boolean!): Boolean fail: Boolean }`,
+      resolvers: {
+        Mutation: {
+          write: (_: unknown, a: { audit: boolean }, ctx: { requestId: string }) => {
+            if (a.audit) audited.add(ctx.requestId);
+            return true;
+          },
+          fail: () => {
+            throw new Error('refused');
+          },
         },
       },
-    },
-    plugins: [auditGuardPlugin(async (id) => audited.has(id), logger, strict)],
-  });
+      plugins: [auditGuardPlugin(async (id) => audited.has(id), logger, strict)],
+    });
   const run = async (s: ApolloServer<{ requestId: string }>, query: string, requestId: string) => {
     await s.start();
     try {
       const res = await runWithRequestId(requestId, () =>
-        s.executeOperation({ query }, { contextValue: { requestId } }));
+        s.executeOperation({ query }, { contextValue: { requestId } }),
+      );
       return res.body.kind === 'single' ? res.body.singleResult : null;
     } finally {
       await s.stop();
@@ -39,8 +41,9 @@ describe('auditGuardPlugin', () => {
     expect(missing?.errors).toEqual([expect.objectContaining({ extensions: { code: 'AUDIT_MISSING' } })]);
     expect(await run(server(true), 'mutation { write(audit: true) }', 'req-2')).toEqual({ data: { write: true } });
     expect((await run(server(true), '{ ok }', 'req-3'))?.errors).toBeUndefined();
-    expect((await run(server(true), 'mutation { fail }', 'req-4'))?.errors)
-      .toEqual([expect.objectContaining({ message: 'refused' })]);
+    expect((await run(server(true), 'mutation { fail }', 'req-4'))?.errors).toEqual([
+      expect.objectContaining({ message: 'refused' }),
+    ]);
   });
 
   it('in production logs the missing row and leaves the answer (the change has committed)', async () => {

@@ -29,8 +29,18 @@ const COLUMNS = `actor_subject, actor_role, action, entity_type, entity_id, site
   request_id, detail`;
 
 function values(p: Principal, rec: AuditRecord): unknown[] {
-  return [p.subject, p.role, rec.action, rec.entityType, rec.entityId, rec.siteId ?? null, rec.regionCode ?? null,
-    rec.organizationId ?? null, currentRequestId() ?? null, JSON.stringify(rec.detail ?? {})];
+  return [
+    p.subject,
+    p.role,
+    rec.action,
+    rec.entityType,
+    rec.entityId,
+    rec.siteId ?? null,
+    rec.regionCode ?? null,
+    rec.organizationId ?? null,
+    currentRequestId() ?? null,
+    JSON.stringify(rec.detail ?? {}),
+  ];
 }
 
 /**
@@ -125,7 +135,9 @@ export function auditLogMigration(schema: string, timestamp: number): new () => 
  * (the change has committed) it is logged as an error.
  */
 export function auditGuardPlugin(
-  hasAuditRow: (requestId: string) => Promise<boolean>, logger: Logger, strict: boolean,
+  hasAuditRow: (requestId: string) => Promise<boolean>,
+  logger: Logger,
+  strict: boolean,
 ): ApolloServerPlugin {
   return {
     async requestDidStart() {
@@ -137,7 +149,8 @@ export function auditGuardPlugin(
           const requestId = currentRequestId();
           if (!requestId || (await hasAuditRow(requestId))) return;
           const fields = rc.operation.selectionSet.selections
-            .map((s) => (s.kind === 'Field' ? s.name.value : s.kind)).join(', ');
+            .map((s) => (s.kind === 'Field' ? s.name.value : s.kind))
+            .join(', ');
           logger.error({ requestId, fields }, 'a mutation wrote no audit row');
           if (strict) {
             const message = `The mutation (${fields}) wrote no audit row.`;

@@ -7,7 +7,10 @@ const config = loadConfig(platformSettings, { NODE_ENV: 'test' });
 const issuer = loadConfig(issuerSettings, { NODE_ENV: 'test' });
 const SITE = '5e7b3d10-0000-4000-8000-000000000001';
 
-async function rawToken(claims: Record<string, unknown>, opts: { alg?: string; key?: string; kid?: string; iss?: string; aud?: string; exp?: string | number } = {}) {
+async function rawToken(
+  claims: Record<string, unknown>,
+  opts: { alg?: string; key?: string; kid?: string; iss?: string; aud?: string; exp?: string | number } = {},
+) {
   const jwk = JSON.parse(opts.key ?? DEV_PRIVATE_JWK) as JWK;
   return new SignJWT(claims)
     .setProtectedHeader({ alg: opts.alg ?? 'EdDSA', kid: opts.kid ?? jwk.kid })
@@ -21,7 +24,11 @@ async function rawToken(claims: Record<string, unknown>, opts: { alg?: string; k
 describe('bearer tokens', () => {
   it('accepts a minted token and reads role and scope', async () => {
     const t = await mintToken({ sub: 'officer-1', role: 'site_officer', sites: [SITE] }, issuer);
-    await expect(verifyBearer(`Bearer ${t}`, config)).resolves.toMatchObject({ subject: 'officer-1', role: 'site_officer', sites: [SITE] });
+    await expect(verifyBearer(`Bearer ${t}`, config)).resolves.toMatchObject({
+      subject: 'officer-1',
+      role: 'site_officer',
+      sites: [SITE],
+    });
   });
 
   it.each([
@@ -39,42 +46,63 @@ describe('bearer tokens', () => {
       await rawToken(claims, { aud: 'other-api' }),
       await rawToken(claims, { exp: Math.floor(Date.now() / 1000) - 60 }),
     ]) {
-      await expect(verifyBearer(`Bearer ${t}`, config)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+      await expect(verifyBearer(`Bearer ${t}`, config)).rejects.toMatchObject({
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
     }
     // An unsigned token ("alg": "none") is never accepted.
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', role: 'province', regions: ['53'], iss: config.AUTH_ISSUER, aud: config.AUTH_AUDIENCE, exp: 9e9 })).toString('base64url')}.`;
-    await expect(verifyBearer(`Bearer ${none}`, config)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(verifyBearer(`Bearer ${none}`, config)).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
   });
 
   it('attack: a verifier holds only public keys, and nothing it holds can mint a token it accepts', async () => {
     const claims = { role: 'province', regions: ['53'] };
     const publicJwk = JSON.parse(DEV_PUBLIC_JWKS).keys[0];
     // HMAC "signed" with the public key as the secret (the classic key-confusion forgery).
-    const confused = await new SignJWT(claims).setProtectedHeader({ alg: 'HS256', kid: publicJwk.kid }).setSubject('x')
-      .setIssuer(config.AUTH_ISSUER).setAudience(config.AUTH_AUDIENCE).setExpirationTime('1h')
+    const confused = await new SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS256', kid: publicJwk.kid })
+      .setSubject('x')
+      .setIssuer(config.AUTH_ISSUER)
+      .setAudience(config.AUTH_AUDIENCE)
+      .setExpirationTime('1h')
       .sign(new TextEncoder().encode(JSON.stringify(publicJwk)));
     // A valid EdDSA signature by a key pair the verifier does not trust, with and without the trusted kid.
     const other = await generateSigningKeys('attacker');
     const foreign = await rawToken(claims, { key: other.AUTH_PRIVATE_KEY });
     const foreignAsTrusted = await rawToken(claims, { key: other.AUTH_PRIVATE_KEY, kid: publicJwk.kid });
     for (const t of [confused, foreign, foreignAsTrusted]) {
-      await expect(verifyBearer(`Bearer ${t}`, config)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+      await expect(verifyBearer(`Bearer ${t}`, config)).rejects.toMatchObject({
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
     }
     expect(JSON.stringify(config)).not.toMatch(/"d":/);
     // A verifier given a private key refuses to start.
-    expect(() => loadConfig(platformSettings, { AUTH_PUBLIC_KEYS: JSON.stringify({ keys: [JSON.parse(DEV_PRIVATE_JWK)] }) })).toThrow(/AUTH_PUBLIC_KEYS.*private/);
+    expect(() =>
+      loadConfig(platformSettings, { AUTH_PUBLIC_KEYS: JSON.stringify({ keys: [JSON.parse(DEV_PRIVATE_JWK)] }) }),
+    ).toThrow(/AUTH_PUBLIC_KEYS.*private/);
   });
 
   it('verifies with any key of the JWKS (rotation by kid), and refuses the development key pair in production', async () => {
     const next = await generateSigningKeys('next');
-    const both = JSON.stringify({ keys: [...JSON.parse(DEV_PUBLIC_JWKS).keys, ...JSON.parse(next.AUTH_PUBLIC_KEYS).keys] });
+    const both = JSON.stringify({
+      keys: [...JSON.parse(DEV_PUBLIC_JWKS).keys, ...JSON.parse(next.AUTH_PUBLIC_KEYS).keys],
+    });
     const rotated = loadConfig(platformSettings, { NODE_ENV: 'test', AUTH_PUBLIC_KEYS: both });
-    const t = await mintToken({ sub: 'p', role: 'province', regions: ['53'] }, loadConfig(issuerSettings, { AUTH_PRIVATE_KEY: next.AUTH_PRIVATE_KEY }));
+    const t = await mintToken(
+      { sub: 'p', role: 'province', regions: ['53'] },
+      loadConfig(issuerSettings, { AUTH_PRIVATE_KEY: next.AUTH_PRIVATE_KEY }),
+    );
     await expect(verifyBearer(`Bearer ${t}`, rotated)).resolves.toMatchObject({ role: 'province' });
-    await expect(verifyBearer(`Bearer ${t}`, config)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(verifyBearer(`Bearer ${t}`, config)).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
     expect(() => assertProductionSafe(loadConfig(platformSettings, {}))).toThrow(/AUTH_PUBLIC_KEYS/);
     expect(() => assertProductionSafe(loadConfig(issuerSettings, {}))).toThrow(/AUTH_PRIVATE_KEY/);
-    expect(() => assertProductionSafe(loadConfig(platformSettings, { AUTH_PUBLIC_KEYS: next.AUTH_PUBLIC_KEYS }))).not.toThrow();
+    expect(() =>
+      assertProductionSafe(loadConfig(platformSettings, { AUTH_PUBLIC_KEYS: next.AUTH_PUBLIC_KEYS })),
+    ).not.toThrow();
     // The province's provider: its keys come over https only.
     const provider = (url: string) => loadConfig(platformSettings, { AUTH_JWKS_URL: url });
     expect(() => assertProductionSafe(provider('http://id.yn.gov.example/jwks'))).toThrow(/AUTH_JWKS_URL.*https/);
@@ -86,7 +114,8 @@ describe('bearer tokens', () => {
     const unreachable = loadConfig(platformSettings, { NODE_ENV: 'test', AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks' });
     const t = await mintToken({ sub: 'p', role: 'province', regions: ['53'] }, loadConfig(issuerSettings, {}));
     await expect(verifyBearer(`Bearer ${t}`, unreachable)).rejects.toMatchObject({
-      extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringMatching(/identity provider's keys could not be fetched/),
+      extensions: { code: 'UNAUTHENTICATED' },
+      message: expect.stringMatching(/identity provider's keys could not be fetched/),
     });
   });
 
@@ -98,7 +127,9 @@ describe('bearer tokens', () => {
       [{ role: 'resident', resident: 'a\u0000b' }, 'token.resident'],
     ] as const) {
       const t = await rawToken(claims);
-      await expect(verifyBearer(`Bearer ${t}`, config)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED', field } });
+      await expect(verifyBearer(`Bearer ${t}`, config)).rejects.toMatchObject({
+        extensions: { code: 'UNAUTHENTICATED', field },
+      });
     }
   });
 

@@ -1,4 +1,14 @@
-import { SignJWT, createLocalJWKSet, createRemoteJWKSet, importJWK, jwtVerify, errors as joseErrors, type JWK, type JWTVerifyGetKey, type KeyLike } from 'jose';
+import {
+  SignJWT,
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  importJWK,
+  jwtVerify,
+  errors as joseErrors,
+  type JWK,
+  type JWTVerifyGetKey,
+  type KeyLike,
+} from 'jose';
 import { z } from 'zod';
 import { ForbiddenError, UnauthenticatedError } from './errors';
 import type { IssuerConfig, PlatformConfig } from './config';
@@ -6,7 +16,16 @@ import { TOKEN_ALGORITHMS } from './signing-keys';
 import { isUuid } from './ids';
 
 /** The roles of DESIGN.md; a token carries exactly one, with the scope it acts in. */
-export const ROLES = ['province', 'county', 'site_officer', 'grid_worker', 'ngo_member', 'unit_member', 'volunteer', 'resident'] as const;
+export const ROLES = [
+  'province',
+  'county',
+  'site_officer',
+  'grid_worker',
+  'ngo_member',
+  'unit_member',
+  'volunteer',
+  'resident',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is calling, as proven by the bearer token. */
@@ -44,7 +63,8 @@ const claimsSchema = z.object({
 });
 export type TokenClaims = z.input<typeof claimsSchema>;
 
-type AuthConfig = Pick<PlatformConfig, 'AUTH_PUBLIC_KEYS' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'> & Partial<Pick<PlatformConfig, 'AUTH_JWKS_URL'>>;
+type AuthConfig = Pick<PlatformConfig, 'AUTH_PUBLIC_KEYS' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'> &
+  Partial<Pick<PlatformConfig, 'AUTH_JWKS_URL'>>;
 
 // Parsed (or, for a provider's URL, set up) once per distinct setting value, not per request.
 const keySets = new Map<string, JWTVerifyGetKey>();
@@ -54,7 +74,11 @@ const keySetOf = (config: AuthConfig): JWTVerifyGetKey => {
   if (!set) {
     // A provider's keys are cached for ten minutes; an unknown kid (a rotation) fetches again, at most every 30 s.
     set = config.AUTH_JWKS_URL
-      ? createRemoteJWKSet(new URL(config.AUTH_JWKS_URL), { cacheMaxAge: 600_000, cooldownDuration: 30_000, timeoutDuration: 5_000 })
+      ? createRemoteJWKSet(new URL(config.AUTH_JWKS_URL), {
+          cacheMaxAge: 600_000,
+          cooldownDuration: 30_000,
+          timeoutDuration: 5_000,
+        })
       : createLocalJWKSet(JSON.parse(config.AUTH_PUBLIC_KEYS));
     keySets.set(source, set);
   }
@@ -72,7 +96,10 @@ export async function verifyBearer(header: string | undefined, config: AuthConfi
 }
 
 /** The signature, issuer, audience and expiry of `Authorization: Bearer <jwt>`; the claims are the caller's to check. */
-export async function verifySignature(header: string | undefined, config: AuthConfig): Promise<Record<string, unknown>> {
+export async function verifySignature(
+  header: string | undefined,
+  config: AuthConfig,
+): Promise<Record<string, unknown>> {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   if (!match) throw new UnauthenticatedError('A bearer token is required (Authorization: Bearer <token>).');
   let payload: unknown;
@@ -84,11 +111,12 @@ export async function verifySignature(header: string | undefined, config: AuthCo
       requiredClaims: ['exp', 'sub'],
     }));
   } catch (err) {
-    const why = err instanceof joseErrors.JWTExpired
-      ? 'the token has expired'
-      : err instanceof joseErrors.JWKSTimeout || (config.AUTH_JWKS_URL && !(err instanceof joseErrors.JOSEError))
-        ? "the identity provider's keys could not be fetched; try again shortly"
-        : 'the token is not valid';
+    const why =
+      err instanceof joseErrors.JWTExpired
+        ? 'the token has expired'
+        : err instanceof joseErrors.JWKSTimeout || (config.AUTH_JWKS_URL && !(err instanceof joseErrors.JOSEError))
+          ? "the identity provider's keys could not be fetched; try again shortly"
+          : 'the token is not valid';
     throw new UnauthenticatedError(`Authentication failed: ${why}.`);
   }
   return payload as Record<string, unknown>;
@@ -99,12 +127,22 @@ export function principalOf(payload: unknown): Principal {
   const claims = claimsSchema.safeParse(payload);
   if (!claims.success) {
     const claim = claims.error.issues[0].path.map((k) => (typeof k === 'number' ? `[${k}]` : `.${String(k)}`)).join('');
-    throw new UnauthenticatedError(`Authentication failed: the token claim ${claim.slice(1)} is malformed.`, `token${claim}`);
+    throw new UnauthenticatedError(
+      `Authentication failed: the token claim ${claim.slice(1)} is malformed.`,
+      `token${claim}`,
+    );
   }
   const c = claims.data;
   const principal: Principal = {
-    subject: c.sub, role: c.role, regions: c.regions, sites: c.sites, grids: c.grids,
-    organizationId: c.org, unitId: c.unit, residentId: c.resident, volunteerId: c.volunteer,
+    subject: c.sub,
+    role: c.role,
+    regions: c.regions,
+    sites: c.sites,
+    grids: c.grids,
+    organizationId: c.org,
+    unitId: c.unit,
+    residentId: c.resident,
+    volunteerId: c.volunteer,
   };
   assertScopeShape(principal);
   return principal;
@@ -144,7 +182,12 @@ export async function mintToken(
   return sign(rest, sub, config, ttl);
 }
 
-async function sign(claims: Record<string, unknown>, sub: string, config: Pick<IssuerConfig, 'AUTH_PRIVATE_KEY' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'>, ttl: string | number) {
+async function sign(
+  claims: Record<string, unknown>,
+  sub: string,
+  config: Pick<IssuerConfig, 'AUTH_PRIVATE_KEY' | 'AUTH_ISSUER' | 'AUTH_AUDIENCE'>,
+  ttl: string | number,
+) {
   const { key, kid, alg } = await signingKeyOf(config.AUTH_PRIVATE_KEY);
   return new SignJWT(claims)
     .setProtectedHeader({ alg, kid })
@@ -176,7 +219,8 @@ export interface Operator {
 export async function verifyOperator(header: string | undefined, config: AuthConfig): Promise<Operator> {
   const payload = await verifySignature(header, config);
   if (payload.role !== OPERATOR_ROLE) throw new ForbiddenError('This needs an operator token (role operator).');
-  if (typeof payload.sub !== 'string' || !payload.sub) throw new UnauthenticatedError('Authentication failed: the token claim sub is malformed.', 'token.sub');
+  if (typeof payload.sub !== 'string' || !payload.sub)
+    throw new UnauthenticatedError('Authentication failed: the token claim sub is malformed.', 'token.sub');
   return { subject: payload.sub, role: OPERATOR_ROLE };
 }
 

@@ -1,5 +1,14 @@
 import {
-  addDays, addMonths, addYears, ageOn, provinceDate, provinceMonth, provinceTimeOfDay, quietHoursEnd, startOfProvinceDay, startOfProvinceMonth,
+  addDays,
+  addMonths,
+  addYears,
+  ageOn,
+  provinceDate,
+  provinceMonth,
+  provinceTimeOfDay,
+  quietHoursEnd,
+  startOfProvinceDay,
+  startOfProvinceMonth,
 } from './calendar';
 
 describe('the province calendar (Asia/Shanghai, UTC+8, no DST)', () => {
@@ -25,7 +34,6 @@ describe('the province calendar (Asia/Shanghai, UTC+8, no DST)', () => {
     expect(addMonths('2027-01', -1)).toBe('2026-12');
   });
 
-
   it('counts whole years of age (周岁) on a date, leap-day births included', () => {
     expect(ageOn('1985-03-12', '2026-03-11')).toBe(40);
     expect(ageOn('1985-03-12', '2026-03-12')).toBe(41);
@@ -40,14 +48,23 @@ describe('the province calendar (Asia/Shanghai, UTC+8, no DST)', () => {
     expect(addYears('2028-02-29', -16)).toBe('2012-02-29');
     expect(addYears('2026-12-01', -18)).toBe('2008-12-01');
     for (const today of ['2028-02-29', '2027-02-28', '2027-03-01', '2026-12-31', '2027-01-01']) {
-      for (const birth of ['2012-02-29', '2011-02-28', '2011-03-01', '2008-12-31', '2009-01-01', '2027-02-28', '2027-03-01']) {
+      for (const birth of [
+        '2012-02-29',
+        '2011-02-28',
+        '2011-03-01',
+        '2008-12-31',
+        '2009-01-01',
+        '2027-02-28',
+        '2027-03-01',
+      ]) {
         if (birth > today) continue;
-        for (const n of [0, 1, 15, 16, 18]) expect([today, birth, n, birth <= addYears(today, -n)]).toEqual([today, birth, n, ageOn(birth, today) >= n]);
+        for (const n of [0, 1, 15, 16, 18])
+          expect([today, birth, n, birth <= addYears(today, -n)]).toEqual([today, birth, n, ageOn(birth, today) >= n]);
       }
     }
   });
 
-  it('reads the time of day and quiet hours in Yunnan, across midnight and a year\'s turn', () => {
+  it("reads the time of day and quiet hours in Yunnan, across midnight and a year's turn", () => {
     expect(provinceTimeOfDay(new Date('2026-12-31T15:59:00Z'))).toBe('23:59');
     const night = (iso: string) => quietHoursEnd(new Date(iso), 22 * 60, 7 * 60)?.toISOString() ?? null;
     expect(night('2026-12-31T14:00:00Z')).toBe('2026-12-31T23:00:00.000Z'); // 22:00 → 07:00 next morning

@@ -29,9 +29,8 @@ export function provinceTimeOfDay(at: Date): string {
 export function quietHoursEnd(at: Date, startMinute: number, endMinute: number): Date | null {
   if (startMinute === endMinute) return null;
   const minute = Math.floor(((at.getTime() + OFFSET_MS) % DAY_MS) / 60_000);
-  const inside = startMinute < endMinute
-    ? minute >= startMinute && minute < endMinute
-    : minute >= startMinute || minute < endMinute;
+  const inside =
+    startMinute < endMinute ? minute >= startMinute && minute < endMinute : minute >= startMinute || minute < endMinute;
   if (!inside) return null;
   const dayStart = startOfProvinceDay(provinceDate(at)).getTime();
   const end = dayStart + endMinute * 60_000;

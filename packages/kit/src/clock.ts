@@ -20,7 +20,10 @@ export class SetClock implements Clock {
   private origin = performance.now();
 
   /** `runs`: the clock moves on from `at` in real time; otherwise it holds still until set again. */
-  constructor(private at: Date, private readonly runs = false) {}
+  constructor(
+    private at: Date,
+    private readonly runs = false,
+  ) {}
 
   now(): Date {
     return new Date(this.at.getTime() + (this.runs ? Math.floor(performance.now() - this.origin) : 0));

@@ -27,7 +27,10 @@ export interface DataSourceOptions {
   statementTimeoutMs?: number;
 }
 
-export function createDataSource(config: Pick<PlatformConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>, opts: DataSourceOptions): DataSource {
+export function createDataSource(
+  config: Pick<PlatformConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>,
+  opts: DataSourceOptions,
+): DataSource {
   assertIdentifier(opts.schema);
   if (opts.runtimeRole) assertIdentifier(opts.runtimeRole);
   return new DataSource({
@@ -46,8 +49,9 @@ export function createDataSource(config: Pick<PlatformConfig, 'DATABASE_URL' | '
     extra: {
       max: config.DATABASE_POOL_SIZE,
       // Raw SQL in a service names its own tables unqualified.
-      options: `-c search_path=${opts.schema},public${opts.runtimeRole ? ` -c role=${opts.runtimeRole}` : ''}`
-        + (opts.statementTimeoutMs ? ` -c statement_timeout=${Math.trunc(opts.statementTimeoutMs)}` : ''),
+      options:
+        `-c search_path=${opts.schema},public${opts.runtimeRole ? ` -c role=${opts.runtimeRole}` : ''}` +
+        (opts.statementTimeoutMs ? ` -c statement_timeout=${Math.trunc(opts.statementTimeoutMs)}` : ''),
       connectionTimeoutMillis: 5_000,
     },
   });
@@ -67,7 +71,12 @@ const STATEMENT_COUNTER: TypeOrmLogger = {
  * replica of a service (api and worker) may boot at once: one migrates, the others wait and then
  * find nothing to do.
  */
-export async function migrate(ds: DataSource, schema: string, logger: Logger, login?: { role: string; password?: string }): Promise<void> {
+export async function migrate(
+  ds: DataSource,
+  schema: string,
+  logger: Logger,
+  login?: { role: string; password?: string },
+): Promise<void> {
   assertIdentifier(schema);
   const runner = ds.createQueryRunner();
   await runner.connect();
@@ -76,7 +85,8 @@ export async function migrate(ds: DataSource, schema: string, logger: Logger, lo
     await runner.query('SELECT pg_advisory_lock($1)', [key]);
     await runner.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const done = await ds.runMigrations({ transaction: 'each' });
-    if (done.length) logger.info({ migrations: done.map((m) => m.name) }, `applied ${done.length} migration(s) to ${schema}`);
+    if (done.length)
+      logger.info({ migrations: done.map((m) => m.name) }, `applied ${done.length} migration(s) to ${schema}`);
     // The owner's bootstrap: the runtime role (created by the schema's migrations) may log in, with
     // the password its URL carries; it owns nothing, so RESET ROLE gives nothing back.
     if (login) {
@@ -141,7 +151,15 @@ function assertIdentifier(name: string): void {
 }
 
 /** Node's socket errors: the server is not there (down, restarting, unreachable). */
-const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const SOCKET_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /**
  * Whether an error says PostgreSQL is unavailable (down, restarting, refusing connections, the
@@ -154,9 +172,15 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown; driverError?: unknown } | null;
   if (!e || typeof e !== 'object') return false;
   const code = typeof e.code === 'string' ? e.code : '';
-  if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code) || SOCKET_ERRORS.has(code)) return true;
+  if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code) || SOCKET_ERRORS.has(code))
+    return true;
   const message = typeof e.message === 'string' ? e.message : '';
-  if (/Connection terminated|Client has encountered a connection error|connection timeout|Connection is closed/i.test(message)) return true;
+  if (
+    /Connection terminated|Client has encountered a connection error|connection timeout|Connection is closed/i.test(
+      message,
+    )
+  )
+    return true;
   // What it wraps: TypeORM's driverError, GraphQL's originalError, a fetch's cause.
   const inner = [e.driverError, (e as { originalError?: unknown }).originalError, (e as { cause?: unknown }).cause];
   return inner.some((x) => x !== undefined && x !== err && isDatabaseUnavailable(x));
@@ -178,4 +202,3 @@ export interface SqlRunner {
 export interface TransactionalSql extends SqlRunner {
   transaction<T>(work: (m: SqlRunner) => Promise<T>): Promise<T>;
 }
-

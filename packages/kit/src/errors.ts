@@ -5,12 +5,32 @@ import { GraphQLError } from 'graphql';
  * at fault, `extensions.field` (a path such as `input.nationalId`). Anything else that escapes a
  * resolver is an internal error and is masked (see `maskError`).
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'RATE_LIMITED' | 'QUERY_TIMEOUT'
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'FORBIDDEN'
+  | 'UNAUTHENTICATED'
+  | 'RATE_LIMITED'
+  | 'QUERY_TIMEOUT'
   | 'SERVICE_UNAVAILABLE';
 
 export class AppError extends GraphQLError {
-  constructor(code: ErrorCode, message: string, field?: string, extra: Record<string, unknown> = {}, httpStatus?: number) {
-    super(message, { extensions: { code, ...(field ? { field } : {}), ...extra, ...(httpStatus ? { http: { status: httpStatus } } : {}) } });
+  constructor(
+    code: ErrorCode,
+    message: string,
+    field?: string,
+    extra: Record<string, unknown> = {},
+    httpStatus?: number,
+  ) {
+    super(message, {
+      extensions: {
+        code,
+        ...(field ? { field } : {}),
+        ...extra,
+        ...(httpStatus ? { http: { status: httpStatus } } : {}),
+      },
+    });
   }
 }
 
@@ -45,9 +65,21 @@ export class UnauthenticatedError extends AppError {
 
 /** Codes whose message is written for the client and may be shown as is. */
 const CLIENT_CODES = new Set<string>([
-  'BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'UNAUTHENTICATED', 'RATE_LIMITED', 'QUERY_TIMEOUT', 'SERVICE_UNAVAILABLE',
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'RESPONSE_TOO_LARGE',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'RATE_LIMITED',
+  'QUERY_TIMEOUT',
+  'SERVICE_UNAVAILABLE',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'RESPONSE_TOO_LARGE',
 ]);
 
 export function isClientError(code: unknown): boolean {

@@ -13,7 +13,11 @@ const PG_QUERY_CANCELED = '57014';
  * Outside development a client sees its own mistakes in full and ours as one generic line with
  * the request id: no stack, no SQL, no table names, no personal data. The log keeps the detail.
  */
-export function maskError(formatted: GraphQLFormattedError, error: unknown, showDetail: boolean): GraphQLFormattedError {
+export function maskError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  showDetail: boolean,
+): GraphQLFormattedError {
   const code = formatted.extensions?.code;
   if (isClientError(code)) {
     const { stacktrace: _s, ...extensions } = formatted.extensions ?? {};
@@ -60,7 +64,15 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin {
         },
         async willSendResponse({ operationName, errors }) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          logger.debug({ operationName, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0, sqlStatements: currentSqlStatements() }, 'operation');
+          logger.debug(
+            {
+              operationName,
+              ms: Math.round(ms * 10) / 10,
+              errors: errors?.length ?? 0,
+              sqlStatements: currentSqlStatements(),
+            },
+            'operation',
+          );
         },
       };
     },

@@ -39,7 +39,9 @@ export function mountHealth(app: Express, service: string, checks: ReadinessChec
       }),
     );
     const ready = results.every(([, s]) => s === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', service, checks: Object.fromEntries(results) });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not ready', service, checks: Object.fromEntries(results) });
   });
 }
 
@@ -48,7 +50,12 @@ export function mountHealth(app: Express, service: string, checks: ReadinessChec
  * every request already received (each with `Connection: close`, so no client sends another on a
  * connection that is going away), then resolve; connections still busy after the grace are cut.
  */
-export async function listen(app: Express, port: number, lifecycle: Lifecycle, name: string): Promise<{ server: http.Server; port: number }> {
+export async function listen(
+  app: Express,
+  port: number,
+  lifecycle: Lifecycle,
+  name: string,
+): Promise<{ server: http.Server; port: number }> {
   const server = http.createServer();
   server.keepAliveTimeout = 65_000; // longer than the gateway's pooled connections idle
   const open = new Set<http.ServerResponse>();
@@ -63,14 +70,16 @@ export async function listen(app: Express, port: number, lifecycle: Lifecycle, n
     server.once('error', reject);
     server.listen(port, '0.0.0.0', () => resolve());
   });
-  lifecycle.onStop(`${name} http`, () =>
-    new Promise<void>((resolve) => {
-      draining = true;
-      for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
-      server.close(() => resolve());
-      server.closeIdleConnections();
-      setTimeout(() => server.closeAllConnections(), lifecycle.graceMs).unref();
-    }),
+  lifecycle.onStop(
+    `${name} http`,
+    () =>
+      new Promise<void>((resolve) => {
+        draining = true;
+        for (const res of open) if (!res.headersSent) res.setHeader('connection', 'close');
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), lifecycle.graceMs).unref();
+      }),
   );
   return { server, port: (server.address() as AddressInfo).port };
 }
@@ -80,7 +89,12 @@ export async function listen(app: Express, port: number, lifecycle: Lifecycle, n
  * there when given its metrics; `mount` adds routes of its own (the operator's queue board).
  */
 export async function startHealthServer(
-  service: string, port: number, checks: ReadinessCheck[], lifecycle: Lifecycle, metrics?: ProcessMetrics, mount?: (app: Express) => void,
+  service: string,
+  port: number,
+  checks: ReadinessCheck[],
+  lifecycle: Lifecycle,
+  metrics?: ProcessMetrics,
+  mount?: (app: Express) => void,
 ) {
   const app = express();
   app.disable('x-powered-by');

@@ -12,12 +12,17 @@ const problem = (fn: () => unknown) => {
 
 describe('argument guard', () => {
   it('refuses a NUL anywhere in the arguments, naming its path', () => {
-    expect(problem(() => checkArguments({ search: 'a\u0000' })))
-      .toMatchObject({ code: 'BAD_USER_INPUT', field: 'search', reason: 'NUL_CHARACTER' });
-    expect(problem(() => checkArguments({ input: { members: [{ name: 'ok' }, { name: '\u0000' }] } })))
-      .toMatchObject({ field: 'input.members[1].name' });
-    expect(problem(() => checkArguments({ representations: [{ __typename: 'Resident', id: 'x\u0000' }] })))
-      .toMatchObject({ field: 'representations[0].id' });
+    expect(problem(() => checkArguments({ search: 'a\u0000' }))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'search',
+      reason: 'NUL_CHARACTER',
+    });
+    expect(problem(() => checkArguments({ input: { members: [{ name: 'ok' }, { name: '\u0000' }] } }))).toMatchObject({
+      field: 'input.members[1].name',
+    });
+    expect(
+      problem(() => checkArguments({ representations: [{ __typename: 'Resident', id: 'x\u0000' }] })),
+    ).toMatchObject({ field: 'representations[0].id' });
   });
 
   it('refuses a page size below 1 and lets valid arguments through', () => {
@@ -42,7 +47,10 @@ describe('cursors', () => {
     ['too short', cursor.encode(['李'])],
   ])('refuse %s as BAD_USER_INPUT on after', (_l, raw) => {
     const shape = _l === 'a wrong date' ? (['date', 'uuid'] as const) : (['text', 'uuid'] as const);
-    expect(problem(() => cursor.decode(raw, ...shape)))
-      .toMatchObject({ code: 'BAD_USER_INPUT', field: 'after', reason: 'MALFORMED_CURSOR' });
+    expect(problem(() => cursor.decode(raw, ...shape))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'after',
+      reason: 'MALFORMED_CURSOR',
+    });
   });
 });

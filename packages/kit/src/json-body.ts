@@ -6,14 +6,16 @@ import { bindToActiveSpan } from './tracing';
 const PLAIN_JSON = /^application\/json\s*(?:;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
 /** A refusal shaped as body-parser's (status, type), for `bodyErrorHandler`. */
-const notJson = (message: string) => Object.assign(new SyntaxError(message), { status: 400, statusCode: 400, type: 'entity.parse.failed' });
+const notJson = (message: string) =>
+  Object.assign(new SyntaxError(message), { status: 400, statusCode: 400, type: 'entity.parse.failed' });
 
 /** body-parser's strict JSON: an empty body is `{}`, anything but an object or an array is refused. */
 export function parseStrictJson(text: string): unknown {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a UTF-8 byte-order mark, as iconv drops it
   if (body.length === 0) return {};
   const first = /\S/.exec(body)?.[0];
-  if (first !== '{' && first !== '[') throw notJson(`Unexpected token ${first ?? 'end of input'}: not a JSON object or array`);
+  if (first !== '{' && first !== '[')
+    throw notJson(`Unexpected token ${first ?? 'end of input'}: not a JSON object or array`);
   try {
     return JSON.parse(body);
   } catch (err) {
@@ -35,22 +37,30 @@ export function jsonBody(maxBytes: number): RequestHandler {
   return (req, res, next) => {
     const { 'content-type': type, 'content-length': length } = req.headers;
     const declared = length === undefined ? NaN : Number(length);
-    if (!type || !PLAIN_JSON.test(type) || req.headers['content-encoding'] || req.headers['transfer-encoding'] || !(declared <= maxBytes)) {
+    if (
+      !type ||
+      !PLAIN_JSON.test(type) ||
+      req.headers['content-encoding'] ||
+      req.headers['transfer-encoding'] ||
+      !(declared <= maxBytes)
+    ) {
       general(req, res, next);
       return;
     }
     const chunks: Buffer[] = [];
     // Bound to this request's context (its id and its span), as raw-body binds its callback: the
     // stream's events arrive in the socket's, and what runs after this reads them.
-    const done = bindToActiveSpan(bindToCurrentRequest((err?: Error) => {
-      if (err) return next(Object.assign(err, { status: 400, statusCode: 400, type: 'request.aborted' }));
-      try {
-        req.body = parseStrictJson((chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8'));
-      } catch (parseError) {
-        return next(parseError);
-      }
-      next();
-    }));
+    const done = bindToActiveSpan(
+      bindToCurrentRequest((err?: Error) => {
+        if (err) return next(Object.assign(err, { status: 400, statusCode: 400, type: 'request.aborted' }));
+        try {
+          req.body = parseStrictJson((chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8'));
+        } catch (parseError) {
+          return next(parseError);
+        }
+        next();
+      }),
+    );
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.once('error', done);
     req.once('end', () => done());

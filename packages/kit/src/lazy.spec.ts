@@ -1,16 +1,20 @@
 import { lazyObject } from './lazy';
 
 /** What Apollo Server does to a context before each operation (ApolloServer.js `cloneObject`). */
-const copyLikeApollo = <T extends object>(o: T): T => Object.assign(Object.create(Object.getPrototypeOf(o) as object) as T, o);
+const copyLikeApollo = <T extends object>(o: T): T =>
+  Object.assign(Object.create(Object.getPrototypeOf(o) as object) as T, o);
 
 describe('lazyObject', () => {
   const make = () => {
     const built: string[] = [];
-    const obj = lazyObject<{ a: number; b: number; c: { n: number } }, { base: number }>({
-      a: (self) => (built.push('a'), (self as unknown as { base: number }).base + 1),
-      b: (self) => (built.push('b'), self.a * 10),
-      c: () => (built.push('c'), { n: 1 }),
-    }, { base: 1 });
+    const obj = lazyObject<{ a: number; b: number; c: { n: number } }, { base: number }>(
+      {
+        a: (self) => (built.push('a'), (self as unknown as { base: number }).base + 1),
+        b: (self) => (built.push('b'), self.a * 10),
+        c: () => (built.push('c'), { n: 1 }),
+      },
+      { base: 1 },
+    );
     return { obj, built };
   };
 

@@ -12,15 +12,18 @@ export type Factories<T> = { [K in keyof T]: (self: T) => T[K] };
  * of every request; and defining ~65 accessors per request cost ~0.3 ms of CPU by itself.
  */
 export function lazyObject<T extends object, B extends object = object>(factories: Factories<T>, base?: B): T & B {
-  const proto = new Proxy({}, {
-    get(target, key, receiver: T) {
-      if (typeof key === 'string' && Object.hasOwn(factories, key)) {
-        const value = factories[key as keyof T](receiver);
-        Object.defineProperty(receiver, key, { value, enumerable: true, writable: true, configurable: true });
-        return value;
-      }
-      return Reflect.get(target, key, receiver);
+  const proto = new Proxy(
+    {},
+    {
+      get(target, key, receiver: T) {
+        if (typeof key === 'string' && Object.hasOwn(factories, key)) {
+          const value = factories[key as keyof T](receiver);
+          Object.defineProperty(receiver, key, { value, enumerable: true, writable: true, configurable: true });
+          return value;
+        }
+        return Reflect.get(target, key, receiver);
+      },
     },
-  });
+  );
   return Object.assign(Object.create(proto) as T & B, base);
 }

@@ -11,7 +11,10 @@ export class Lifecycle {
   /** Steps that failed or overran the grace period while stopping: a stop that lost something. */
   readonly failures: { step: string; error: string }[] = [];
 
-  constructor(private readonly logger: Logger, readonly graceMs: number) {}
+  constructor(
+    private readonly logger: Logger,
+    readonly graceMs: number,
+  ) {}
 
   onStop(name: string, run: () => Promise<unknown>): void {
     this.steps.push({ name, run });

@@ -10,7 +10,11 @@ const schema = buildSchema(`
 const limits = loadConfig(limitSettings, { QUERY_MAX_COST: '20', QUERY_MAX_LIST_ITEMS: '100' });
 
 /** The plugin's `didResolveOperation`, as Apollo Server calls it for one request. */
-async function resolve(plugin: ApolloServerPlugin, query: ReturnType<typeof parse>, variables: Record<string, unknown>) {
+async function resolve(
+  plugin: ApolloServerPlugin,
+  query: ReturnType<typeof parse>,
+  variables: Record<string, unknown>,
+) {
   const listener = await plugin.requestDidStart!({} as never);
   const operation = query.definitions[0] as OperationDefinitionNode;
   await listener!.didResolveOperation!({ schema, document: query, operation, request: { variables } } as never);
@@ -19,11 +23,13 @@ async function resolve(plugin: ApolloServerPlugin, query: ReturnType<typeof pars
 describe('query limits', () => {
   // Apollo Server hands every request of one query text the same parsed document, so what the
   // plugin keeps per document must not carry one request's variables into the next.
-  it('measures a `first` given as a variable with each request\'s variables, the same document again', async () => {
+  it("measures a `first` given as a variable with each request's variables, the same document again", async () => {
     const plugin = queryLimitsPlugin(limits);
     const doc = parse('query($n: Int){ items(first: $n){ id } }');
     await expect(resolve(plugin, doc, { n: 5 })).resolves.toBeUndefined(); // 1 + 5 × 1
-    await expect(resolve(plugin, doc, { n: 50 })).rejects.toMatchObject({ extensions: { limit: 'cost', max: 20, actual: 51 } });
+    await expect(resolve(plugin, doc, { n: 50 })).rejects.toMatchObject({
+      extensions: { limit: 'cost', max: 20, actual: 51 },
+    });
     await expect(resolve(plugin, doc, { n: 5 })).resolves.toBeUndefined();
   });
 
@@ -45,6 +51,8 @@ describe('serializedResult', () => {
     const result: { data: { a: number }; errors?: { message: string }[] } = { data: { a: 1 } };
     expect(serializedResult(result)).toBe('{"data":{"a":1}}\n');
     result.errors = [{ message: 'no audit row' }];
-    expect(serializedResult({ errors: result.errors, data: result.data })).toBe('{"errors":[{"message":"no audit row"}],"data":{"a":1}}\n');
+    expect(serializedResult({ errors: result.errors, data: result.data })).toBe(
+      '{"errors":[{"message":"no audit row"}],"data":{"a":1}}\n',
+    );
   });
 });

@@ -1,7 +1,22 @@
 import {
-  GraphQLError, Kind, defaultFieldResolver, getNamedType, getNullableType, isListType, isObjectType, valueFromAST,
-  type DocumentNode, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type GraphQLSchema,
-  type OperationDefinitionNode, type SelectionSetNode, type GraphQLCompositeType, isCompositeType, isAbstractType,
+  GraphQLError,
+  Kind,
+  defaultFieldResolver,
+  getNamedType,
+  getNullableType,
+  isListType,
+  isObjectType,
+  valueFromAST,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+  type GraphQLCompositeType,
+  isCompositeType,
+  isAbstractType,
 } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -21,7 +36,15 @@ export type LimitName = 'depth' | 'aliases' | 'cost' | 'entities' | 'response';
 /** The typed error of a broken limit: HTTP 400, `code`, which `limit`, its `max` and what was asked. */
 export class QueryLimitError extends GraphQLError {
   constructor(limit: LimitName, max: number, actual: number, message: string) {
-    super(message, { extensions: { code: limit === 'response' ? 'RESPONSE_TOO_LARGE' : 'GRAPHQL_VALIDATION_FAILED', limit, max, actual, http: { status: 400 } } });
+    super(message, {
+      extensions: {
+        code: limit === 'response' ? 'RESPONSE_TOO_LARGE' : 'GRAPHQL_VALIDATION_FAILED',
+        limit,
+        max,
+        actual,
+        http: { status: 400 },
+      },
+    });
   }
 }
 
@@ -43,11 +66,22 @@ type Variables = Record<string, unknown> | undefined;
  * the variable or the schema default, clamped as the resolvers clamp it), a list without paging
  * times `maxListItems` unless it is the page of a paged parent (`nodes` of a connection).
  */
-export function measureOperation(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Variables, maxListItems: number): QueryMeasure {
+export function measureOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Variables,
+  maxListItems: number,
+): QueryMeasure {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   const m: QueryMeasure = { depth: 0, aliases: 0, cost: 0, entities: 0 };
-  const root = operation.operation === 'mutation' ? schema.getMutationType() : operation.operation === 'subscription' ? schema.getSubscriptionType() : schema.getQueryType();
+  const root =
+    operation.operation === 'mutation'
+      ? schema.getMutationType()
+      : operation.operation === 'subscription'
+        ? schema.getSubscriptionType()
+        : schema.getQueryType();
   if (!root) return m;
 
   const argValue = (field: GraphQLField<unknown, unknown>, node: FieldNode, name: string): unknown => {
@@ -60,14 +94,21 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
   };
 
   // Returns the cost of a selection set; counts depth and aliases on the way (fragments inlined).
-  const walk = (set: SelectionSetNode, type: GraphQLCompositeType, depth: number, pagedParent: boolean, seen: Set<string>): number => {
+  const walk = (
+    set: SelectionSetNode,
+    type: GraphQLCompositeType,
+    depth: number,
+    pagedParent: boolean,
+    seen: Set<string>,
+  ): number => {
     let cost = 0;
     for (const sel of set.selections) {
       if (sel.kind === Kind.FRAGMENT_SPREAD) {
         const frag = fragments.get(sel.name.value);
         if (!frag || seen.has(frag.name.value)) continue;
         const on = schema.getType(frag.typeCondition.name.value);
-        if (on && isCompositeType(on)) cost += walk(frag.selectionSet, on, depth, pagedParent, new Set(seen).add(frag.name.value));
+        if (on && isCompositeType(on))
+          cost += walk(frag.selectionSet, on, depth, pagedParent, new Set(seen).add(frag.name.value));
         continue;
       }
       if (sel.kind === Kind.INLINE_FRAGMENT) {
@@ -78,7 +119,9 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
       if (sel.alias) m.aliases++;
       const name = sel.name.value;
       if (name.startsWith('__')) continue; // __typename, and introspection (development only)
-      const field = isAbstractType(type) ? undefined : (type as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()[name];
+      const field = isAbstractType(type)
+        ? undefined
+        : (type as { getFields(): Record<string, GraphQLField<unknown, unknown>> }).getFields()[name];
       if (!field) continue;
       m.depth = Math.max(m.depth, depth);
       let multiplier = 1;
@@ -94,7 +137,8 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
         multiplier = maxListItems;
       }
       const named = getNamedType(field.type);
-      const below = sel.selectionSet && isCompositeType(named) ? walk(sel.selectionSet, named, depth + 1, paged, seen) : 0;
+      const below =
+        sel.selectionSet && isCompositeType(named) ? walk(sel.selectionSet, named, depth + 1, paged, seen) : 0;
       cost += 1 + multiplier * below;
     }
     return cost;
@@ -105,10 +149,34 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
 
 /** Throws the typed error of the first limit the measure breaks. */
 export function assertWithinLimits(m: QueryMeasure, limits: LimitsConfig): void {
-  if (m.depth > limits.QUERY_MAX_DEPTH) throw new QueryLimitError('depth', limits.QUERY_MAX_DEPTH, m.depth, `The query is ${m.depth} levels deep; the maximum depth is ${limits.QUERY_MAX_DEPTH}.`);
-  if (m.aliases > limits.QUERY_MAX_ALIASES) throw new QueryLimitError('aliases', limits.QUERY_MAX_ALIASES, m.aliases, `The query uses ${m.aliases} aliases; at most ${limits.QUERY_MAX_ALIASES} are allowed.`);
-  if (m.entities > limits.QUERY_MAX_ENTITIES) throw new QueryLimitError('entities', limits.QUERY_MAX_ENTITIES, m.entities, `The _entities batch has ${m.entities} representations; at most ${limits.QUERY_MAX_ENTITIES} are allowed.`);
-  if (m.cost > limits.QUERY_MAX_COST) throw new QueryLimitError('cost', limits.QUERY_MAX_COST, m.cost, `The query's cost is ${m.cost}; the maximum cost is ${limits.QUERY_MAX_COST}. Ask for fewer rows (first) or fewer nested lists.`);
+  if (m.depth > limits.QUERY_MAX_DEPTH)
+    throw new QueryLimitError(
+      'depth',
+      limits.QUERY_MAX_DEPTH,
+      m.depth,
+      `The query is ${m.depth} levels deep; the maximum depth is ${limits.QUERY_MAX_DEPTH}.`,
+    );
+  if (m.aliases > limits.QUERY_MAX_ALIASES)
+    throw new QueryLimitError(
+      'aliases',
+      limits.QUERY_MAX_ALIASES,
+      m.aliases,
+      `The query uses ${m.aliases} aliases; at most ${limits.QUERY_MAX_ALIASES} are allowed.`,
+    );
+  if (m.entities > limits.QUERY_MAX_ENTITIES)
+    throw new QueryLimitError(
+      'entities',
+      limits.QUERY_MAX_ENTITIES,
+      m.entities,
+      `The _entities batch has ${m.entities} representations; at most ${limits.QUERY_MAX_ENTITIES} are allowed.`,
+    );
+  if (m.cost > limits.QUERY_MAX_COST)
+    throw new QueryLimitError(
+      'cost',
+      limits.QUERY_MAX_COST,
+      m.cost,
+      `The query's cost is ${m.cost}; the maximum cost is ${limits.QUERY_MAX_COST}. Ask for fewer rows (first) or fewer nested lists.`,
+    );
 }
 
 /**
@@ -120,7 +188,12 @@ export function queryLimitsPlugin(limits: LimitsConfig): ApolloServerPlugin {
   // Apollo Server keeps one parsed document per query text, so a measure no variable decided holds
   // for every later request of that text (per schema: a gateway may load a new supergraph).
   const measures = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, QueryMeasure>>();
-  const measure = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Variables) => {
+  const measure = (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Variables,
+  ) => {
     let bySchema = measures.get(schema);
     if (!bySchema) measures.set(schema, (bySchema = new WeakMap()));
     const known = bySchema.get(operation);
@@ -140,7 +213,12 @@ export function queryLimitsPlugin(limits: LimitsConfig): ApolloServerPlugin {
           // The text Apollo sends, made once here: `stringifyResult` hands it over instead of serializing again.
           const size = Buffer.byteLength(serializedResult(response.body.singleResult)) - 1;
           if (size <= limits.QUERY_MAX_RESPONSE_BYTES) return;
-          const err = new QueryLimitError('response', limits.QUERY_MAX_RESPONSE_BYTES, size, `The response would be ${size} bytes; the maximum is ${limits.QUERY_MAX_RESPONSE_BYTES}. Ask for fewer rows or fields.`);
+          const err = new QueryLimitError(
+            'response',
+            limits.QUERY_MAX_RESPONSE_BYTES,
+            size,
+            `The response would be ${size} bytes; the maximum is ${limits.QUERY_MAX_RESPONSE_BYTES}. Ask for fewer rows or fields.`,
+          );
           const { http: _http, ...extensions } = err.extensions as Record<string, unknown>;
           response.body.singleResult = { errors: [{ message: err.message, extensions }] };
           response.http.status = 400;
@@ -153,7 +231,12 @@ export function queryLimitsPlugin(limits: LimitsConfig): ApolloServerPlugin {
 type Result = { data?: unknown; errors?: unknown; extensions?: unknown };
 /** Texts made for results about to be sent, by their `data` (or `errors`) object; each leaves with its result. */
 const serialized = new WeakMap<object, { data: unknown; errors: unknown; extensions: unknown; text: string }>();
-const keyOf = (r: Result) => (typeof r.data === 'object' && r.data !== null ? r.data : typeof r.errors === 'object' && r.errors !== null ? r.errors : undefined);
+const keyOf = (r: Result) =>
+  typeof r.data === 'object' && r.data !== null
+    ? r.data
+    : typeof r.errors === 'object' && r.errors !== null
+      ? r.errors
+      : undefined;
 
 /**
  * The exact text Apollo Server sends for a result (its field order — errors, data, extensions —
@@ -163,7 +246,8 @@ const keyOf = (r: Result) => (typeof r.data === 'object' && r.data !== null ? r.
 export function serializedResult(r: Result): string {
   const key = keyOf(r);
   const known = key && serialized.get(key);
-  if (known && known.data === r.data && known.errors === r.errors && known.extensions === r.extensions) return known.text;
+  if (known && known.data === r.data && known.errors === r.errors && known.extensions === r.extensions)
+    return known.text;
   const text = `${JSON.stringify({ errors: r.errors, data: r.data, extensions: r.extensions })}\n`;
   if (key) serialized.set(key, { data: r.data, errors: r.errors, extensions: r.extensions, text });
   return text;
@@ -178,7 +262,12 @@ export function capUnpagedLists(schema: GraphQLSchema, max: number): GraphQLSche
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
-      if (field.name === '_entities' || field.args.some((a) => a.name === 'first') || !isListType(getNullableType(field.type))) continue;
+      if (
+        field.name === '_entities' ||
+        field.args.some((a) => a.name === 'first') ||
+        !isListType(getNullableType(field.type))
+      )
+        continue;
       // A page's nodes are bounded by the `first` of the field that returned the page.
       if (field.name === 'nodes' && type.name.endsWith('Page')) continue;
       const resolve = field.resolve ?? defaultFieldResolver;

@@ -5,7 +5,10 @@ import DataLoader from 'dataloader';
  * asked (null for keys not found or out of scope). `__resolveReference` and nested fields use it,
  * so 100 entities cost one SQL `= ANY($1)`, not 100 queries.
  */
-export function byKeyLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyOf: (row: T) => string): DataLoader<string, T | null> {
+export function byKeyLoader<T>(
+  fetch: (keys: readonly string[]) => Promise<T[]>,
+  keyOf: (row: T) => string,
+): DataLoader<string, T | null> {
   return new DataLoader<string, T | null>(
     async (keys) => {
       const rows = await fetch(keys);
@@ -16,7 +19,9 @@ export function byKeyLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>,
   );
 }
 
-export function byIdLoader<T extends { id: string }>(fetch: (ids: readonly string[]) => Promise<T[]>): DataLoader<string, T | null> {
+export function byIdLoader<T extends { id: string }>(
+  fetch: (ids: readonly string[]) => Promise<T[]>,
+): DataLoader<string, T | null> {
   return byKeyLoader(fetch, (r) => r.id);
 }
 
@@ -25,7 +30,10 @@ export function byIdLoader<T extends { id: string }>(fetch: (ids: readonly strin
  * buildings): one query for all the parents a list shows, the rows handed out by `keyOf`, in the
  * order the query gave them; an empty list for a key with none.
  */
-export function byGroupLoader<T>(fetch: (keys: readonly string[]) => Promise<T[]>, keyOf: (row: T) => string): DataLoader<string, T[]> {
+export function byGroupLoader<T>(
+  fetch: (keys: readonly string[]) => Promise<T[]>,
+  keyOf: (row: T) => string,
+): DataLoader<string, T[]> {
   return new DataLoader<string, T[]>(
     async (keys) => {
       const groups = new Map<string, T[]>(keys.map((k) => [k, []]));

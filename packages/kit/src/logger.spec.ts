@@ -4,7 +4,9 @@ import { runWithRequestId } from './request-context';
 
 describe('log scrubbing (PIPL)', () => {
   it('removes ID numbers and phones from free text', () => {
-    expect(scrubText('duplicate 53010219850312123X for 13812341234')).toBe('duplicate [ID-REDACTED] for [PHONE-REDACTED]');
+    expect(scrubText('duplicate 53010219850312123X for 13812341234')).toBe(
+      'duplicate [ID-REDACTED] for [PHONE-REDACTED]',
+    );
   });
 
   it('drops sensitive keys and scrubs nested values and errors', () => {
@@ -19,7 +21,9 @@ describe('log scrubbing (PIPL)', () => {
   it('writes JSON lines carrying the request id', () => {
     const out = new LogLines();
     const logger = createLogger({ service: 'test', level: 'info', destination: out });
-    runWithRequestId('req-1', () => logger.info({ variables: { input: { nationalId: '53010219850312123X' } } }, 'registered 53010219850312123X'));
+    runWithRequestId('req-1', () =>
+      logger.info({ variables: { input: { nationalId: '53010219850312123X' } } }, 'registered 53010219850312123X'),
+    );
     const [line] = out.entries();
     expect(line).toMatchObject({ service: 'test', requestId: 'req-1', msg: 'registered [ID-REDACTED]' });
     expect(JSON.stringify(line)).not.toContain('53010219850312123X');

@@ -24,25 +24,44 @@ export class ProcessMetrics {
   readonly operationErrors: Counter<'operation' | 'code'>;
   private readonly operationNames = new Set<string>();
 
-  constructor(readonly labels: { service: string; process: string }, readonly cacheMs = SCRAPE_CACHE_MS) {
+  constructor(
+    readonly labels: { service: string; process: string },
+    readonly cacheMs = SCRAPE_CACHE_MS,
+  ) {
     this.registry.setDefaultLabels(labels);
     collectDefaultMetrics({ register: this.registry });
     const r = [this.registry];
-    this.httpRequests = new Counter({ name: 'anju_http_requests_total', help: 'HTTP requests answered, by route, method and status.', labelNames: ['route', 'method', 'status'], registers: r });
+    this.httpRequests = new Counter({
+      name: 'anju_http_requests_total',
+      help: 'HTTP requests answered, by route, method and status.',
+      labelNames: ['route', 'method', 'status'],
+      registers: r,
+    });
     this.httpDuration = new Histogram({
-      name: 'anju_http_request_duration_seconds', help: 'Time to answer an HTTP request.', labelNames: ['route', 'method', 'status'], registers: r,
+      name: 'anju_http_request_duration_seconds',
+      help: 'Time to answer an HTTP request.',
+      labelNames: ['route', 'method', 'status'],
+      registers: r,
       buckets: LATENCY_BUCKETS,
     });
     this.operations = new Counter({
-      name: 'anju_graphql_operations_total', help: 'GraphQL operations, by operation name, type and outcome (ok, error).',
-      labelNames: ['operation', 'type', 'outcome'], registers: r,
+      name: 'anju_graphql_operations_total',
+      help: 'GraphQL operations, by operation name, type and outcome (ok, error).',
+      labelNames: ['operation', 'type', 'outcome'],
+      registers: r,
     });
     this.operationDuration = new Histogram({
-      name: 'anju_graphql_operation_duration_seconds', help: 'Time from receiving a GraphQL operation to sending its answer.',
-      labelNames: ['operation', 'type'], registers: r, buckets: LATENCY_BUCKETS,
+      name: 'anju_graphql_operation_duration_seconds',
+      help: 'Time from receiving a GraphQL operation to sending its answer.',
+      labelNames: ['operation', 'type'],
+      registers: r,
+      buckets: LATENCY_BUCKETS,
     });
     this.operationErrors = new Counter({
-      name: 'anju_graphql_errors_total', help: 'Errors in GraphQL answers, by operation name and error code.', labelNames: ['operation', 'code'], registers: r,
+      name: 'anju_graphql_errors_total',
+      help: 'Errors in GraphQL answers, by operation name and error code.',
+      labelNames: ['operation', 'code'],
+      registers: r,
     });
   }
 
@@ -51,7 +70,12 @@ export class ProcessMetrics {
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
 
-  histogram<L extends string>(name: string, help: string, labelNames: readonly L[] = [], buckets = LATENCY_BUCKETS): Histogram<L> {
+  histogram<L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[] = [],
+    buckets = LATENCY_BUCKETS,
+  ): Histogram<L> {
     return new Histogram({ name, help, labelNames, buckets, registers: [this.registry] });
   }
 
@@ -78,13 +102,23 @@ export class ProcessMetrics {
    */
   gaugesFromSnapshot<S, N extends string>(
     read: () => Promise<S>,
-    gauges: Record<N, { help: string; labelNames?: string[]; values: (snapshot: S) => Array<{ labels?: Record<string, string>; value: number }> }>,
+    gauges: Record<
+      N,
+      {
+        help: string;
+        labelNames?: string[];
+        values: (snapshot: S) => Array<{ labels?: Record<string, string>; value: number }>;
+      }
+    >,
     cacheMs = this.cacheMs,
   ): void {
     const snapshot = cached(read, cacheMs);
     for (const [name, def] of Object.entries(gauges) as [N, (typeof gauges)[N]][]) {
       new Gauge({
-        name, help: def.help, labelNames: def.labelNames ?? [], registers: [this.registry],
+        name,
+        help: def.help,
+        labelNames: def.labelNames ?? [],
+        registers: [this.registry],
         async collect() {
           this.reset();
           let s: S;
@@ -104,19 +138,27 @@ export class ProcessMetrics {
 
   /** The PostgreSQL pool of a data source: connections open, idle, and callers waiting for one. */
   watchPool(db: DataSource, max: number): void {
-    const pool = () => (db.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
-    this.gaugesFromSnapshot(async () => pool(), {
-      anju_db_pool_connections: {
-        help: 'PostgreSQL pool connections by state (total, idle, waiting callers) and the pool size (max).',
-        labelNames: ['state'],
-        values: (p) => (p ? [
-          { labels: { state: 'total' }, value: p.totalCount },
-          { labels: { state: 'idle' }, value: p.idleCount },
-          { labels: { state: 'waiting' }, value: p.waitingCount },
-          { labels: { state: 'max' }, value: max },
-        ] : []),
+    const pool = () =>
+      (db.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+    this.gaugesFromSnapshot(
+      async () => pool(),
+      {
+        anju_db_pool_connections: {
+          help: 'PostgreSQL pool connections by state (total, idle, waiting callers) and the pool size (max).',
+          labelNames: ['state'],
+          values: (p) =>
+            p
+              ? [
+                  { labels: { state: 'total' }, value: p.totalCount },
+                  { labels: { state: 'idle' }, value: p.idleCount },
+                  { labels: { state: 'waiting' }, value: p.waitingCount },
+                  { labels: { state: 'max' }, value: max },
+                ]
+              : [],
+        },
       },
-    }, 0);
+      0,
+    );
   }
 
   /**
@@ -138,10 +180,19 @@ export class ProcessMetrics {
         anju_outbox_backlog: {
           help: 'Outbox rows not yet sent to a queue (unsent), and sent but not yet confirmed by every consumer (unsettled).',
           labelNames: ['state'],
-          values: (r) => [{ labels: { state: 'unsent' }, value: r.unsent }, { labels: { state: 'unsettled' }, value: r.unsettled }],
+          values: (r) => [
+            { labels: { state: 'unsent' }, value: r.unsent },
+            { labels: { state: 'unsettled' }, value: r.unsettled },
+          ],
         },
-        anju_outbox_oldest_unsent_age_seconds: { help: 'Age of the oldest outbox row not yet sent (0 when none).', values: (r) => [{ value: r.oldest }] },
-        anju_dead_letters: { help: 'Unresolved dead letters of this service (pnpm dlq list).', values: (r) => [{ value: r.dead }] },
+        anju_outbox_oldest_unsent_age_seconds: {
+          help: 'Age of the oldest outbox row not yet sent (0 when none).',
+          values: (r) => [{ value: r.oldest }],
+        },
+        anju_dead_letters: {
+          help: 'Unresolved dead letters of this service (pnpm dlq list).',
+          values: (r) => [{ value: r.dead }],
+        },
       },
     );
   }
@@ -171,11 +222,16 @@ export class ProcessMetrics {
           willSendResponse: async ({ operationName, operation, errors, request, document }) => {
             // An operation refused before it resolved (validation) has no resolved name: take the one it was sent with.
             const named = document?.definitions.find((d) => d.kind === 'OperationDefinition' && d.name);
-            const op = this.operationLabel(operationName ?? request.operationName ?? (named as { name?: { value: string } } | undefined)?.name?.value);
+            const op = this.operationLabel(
+              operationName ??
+                request.operationName ??
+                (named as { name?: { value: string } } | undefined)?.name?.value,
+            );
             const type = operation?.operation ?? 'unknown';
             this.operations.inc({ operation: op, type, outcome: errors?.length ? 'error' : 'ok' });
             this.operationDuration.observe({ operation: op, type }, Number(process.hrtime.bigint() - started) / 1e9);
-            for (const e of errors ?? []) this.operationErrors.inc({ operation: op, code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+            for (const e of errors ?? [])
+              this.operationErrors.inc({ operation: op, code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
           },
         };
       },

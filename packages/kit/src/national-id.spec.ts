@@ -4,7 +4,10 @@ describe('GB 11643 national ID', () => {
   const TODAY = new Date('2026-11-30T12:00:00Z');
   it('accepts the standard example and derives birth date and gender', () => {
     const r = parseNationalId('11010519491231002x', TODAY);
-    expect(r).toEqual({ ok: true, facts: { normalized: '11010519491231002X', regionCode: '110105', birthDate: '1949-12-31', gender: 'female' } });
+    expect(r).toEqual({
+      ok: true,
+      facts: { normalized: '11010519491231002X', regionCode: '110105', birthDate: '1949-12-31', gender: 'female' },
+    });
   });
 
   it('computes the check character by ISO 7064 MOD 11-2', () => {
@@ -49,7 +52,9 @@ describe('GB 11643 national ID', () => {
     expect(maskPhoneInput('', 'input.phone')).toBeNull();
     expect(maskPhoneInput(null, 'input.phone')).toBeNull();
     expect(() => maskPhoneInput('2381234123', 'input.phone')).toThrow(
-      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.phone' }) }),
+      expect.objectContaining({
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.phone' }),
+      }),
     );
   });
 

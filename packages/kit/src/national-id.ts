@@ -27,7 +27,10 @@ export function checkCharacter(first17: string): string {
   return CHECK_CHARS[sum % 11];
 }
 
-export function parseNationalId(raw: string, today: Date): { ok: true; facts: NationalIdFacts } | { ok: false; problem: NationalIdProblem; message: string } {
+export function parseNationalId(
+  raw: string,
+  today: Date,
+): { ok: true; facts: NationalIdFacts } | { ok: false; problem: NationalIdProblem; message: string } {
   const id = raw.trim().toUpperCase();
   if (!/^\d{17}[\dX]$/.test(id)) {
     return { ok: false, problem: 'FORMAT', message: 'An ID number has 17 digits followed by a digit or X.' };
@@ -37,10 +40,18 @@ export function parseNationalId(raw: string, today: Date): { ok: true; facts: Na
   const d = Number(id.slice(12, 14));
   const birth = new Date(Date.UTC(y, m - 1, d));
   if (y < 1900 || birth.getUTCMonth() !== m - 1 || birth.getUTCDate() !== d || birth.getTime() > today.getTime()) {
-    return { ok: false, problem: 'BIRTH_DATE', message: 'The birth date inside the ID number is not a real past date.' };
+    return {
+      ok: false,
+      problem: 'BIRTH_DATE',
+      message: 'The birth date inside the ID number is not a real past date.',
+    };
   }
   if (checkCharacter(id.slice(0, 17)) !== id[17]) {
-    return { ok: false, problem: 'CHECK_DIGIT', message: 'The ID number’s check digit is wrong: a digit was probably mistyped.' };
+    return {
+      ok: false,
+      problem: 'CHECK_DIGIT',
+      message: 'The ID number’s check digit is wrong: a digit was probably mistyped.',
+    };
   }
   return {
     ok: true,
@@ -77,7 +88,8 @@ export function maskPhone(phone: string): string {
 export function maskPhoneInput(raw: string | null | undefined, field: string): string | null {
   if (raw == null || raw.trim() === '') return null;
   const digits = raw.replace(/[\s-]/g, '');
-  if (!/^1\d{10}$/.test(digits)) throw new InputError(field, 'A mobile phone number has 11 digits starting with 1.', 'FORMAT');
+  if (!/^1\d{10}$/.test(digits))
+    throw new InputError(field, 'A mobile phone number has 11 digits starting with 1.', 'FORMAT');
   return maskPhone(digits);
 }
 

@@ -34,10 +34,15 @@ export const cursor = {
     } catch {
       key = undefined;
     }
-    const fits = Array.isArray(key)
-      && (parts.length === 0 || (key.length === parts.length && parts.every((p, i) => PART_CHECKS[p](key[i]))));
+    const fits =
+      Array.isArray(key) &&
+      (parts.length === 0 || (key.length === parts.length && parts.every((p, i) => PART_CHECKS[p](key[i]))));
     if (!fits) {
-      throw new InputError('after', 'after is not a cursor of this list: pass the endCursor of the previous page.', 'MALFORMED_CURSOR');
+      throw new InputError(
+        'after',
+        'after is not a cursor of this list: pass the endCursor of the previous page.',
+        'MALFORMED_CURSOR',
+      );
     }
     return key as unknown[];
   },
@@ -55,10 +60,17 @@ export function pageSize(first: number | null | undefined, byDefault = 50, max =
  * Keyset pages over a table's `seq` column (an ever-growing bigint), where the cursor is the last
  * row's seq as text: the page's limit and the seq it starts after ('0' for the first page).
  */
-export function seqPageArgs(first: number | null | undefined, after: string | null | undefined): { limit: number; afterSeq: string } {
+export function seqPageArgs(
+  first: number | null | undefined,
+  after: string | null | undefined,
+): { limit: number; afterSeq: string } {
   const limit = pageSize(first);
   if (after && !/^\d{1,18}$/.test(after)) {
-    throw new InputError('after', 'after is not a cursor of this list: pass the endCursor of the previous page.', 'MALFORMED_CURSOR');
+    throw new InputError(
+      'after',
+      'after is not a cursor of this list: pass the endCursor of the previous page.',
+      'MALFORMED_CURSOR',
+    );
   }
   return { limit, afterSeq: after || '0' };
 }

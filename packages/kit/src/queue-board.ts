@@ -35,12 +35,15 @@ const ACTIONS: { pattern: RegExp; action: string; job: boolean }[] = [
  * /queues/login sets (HttpOnly, SameSite=Strict, path /queues). Domain tokens get 403, none 401.
  * Every action is written to the service's audit log first, and refused if that fails.
  */
-export function mountQueueBoard(app: Express, opts: {
-  queues: Queue[];
-  db: DataSource;
-  config: PlatformConfig;
-  logger: Logger;
-}): void {
+export function mountQueueBoard(
+  app: Express,
+  opts: {
+    queues: Queue[];
+    db: DataSource;
+    config: PlatformConfig;
+    logger: Logger;
+  },
+): void {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(QUEUE_BOARD_PATH);
   createBullBoard({ queues: opts.queues.map((q) => new BullMQAdapter(q)), serverAdapter: adapter });
@@ -67,7 +70,10 @@ export function mountQueueBoard(app: Express, opts: {
   const authenticate = async (req: Request, res: Response, next: NextFunction) => {
     const fromCookie = cookie(req.header('cookie'), COOKIE);
     try {
-      res.locals.operator = await verifyOperator(req.header('authorization') ?? (fromCookie ? `Bearer ${fromCookie}` : undefined), opts.config);
+      res.locals.operator = await verifyOperator(
+        req.header('authorization') ?? (fromCookie ? `Bearer ${fromCookie}` : undefined),
+        opts.config,
+      );
       next();
     } catch (err) {
       refuse(res, err);
@@ -81,7 +87,9 @@ export function mountQueueBoard(app: Express, opts: {
     }
     const match = ACTIONS.map((a) => ({ a, m: a.pattern.exec(req.path) })).find((x) => x.m);
     if (!match) {
-      res.status(403).json({ error: 'FORBIDDEN', message: 'Operators may retry, remove and promote jobs here; nothing else.' });
+      res
+        .status(403)
+        .json({ error: 'FORBIDDEN', message: 'Operators may retry, remove and promote jobs here; nothing else.' });
       return;
     }
     const operator = res.locals.operator as Operator;
@@ -92,15 +100,33 @@ export function mountQueueBoard(app: Express, opts: {
     try {
       await opts.db.query(
         `INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, request_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [operator.subject, operator.role, match.a.action, match.a.job ? 'job' : 'queue', match.a.job ? `${queue}/${second}` : queue, requestId,
-          JSON.stringify(detail)],
+        [
+          operator.subject,
+          operator.role,
+          match.a.action,
+          match.a.job ? 'job' : 'queue',
+          match.a.job ? `${queue}/${second}` : queue,
+          requestId,
+          JSON.stringify(detail),
+        ],
       );
     } catch (err) {
-      opts.logger.error({ err, action: match.a.action, ...detail }, 'queue board: the audit row could not be written; the action is refused');
-      res.status(503).json({ error: 'AUDIT_UNAVAILABLE', message: 'The action could not be audited, so it was not taken; try again.' });
+      opts.logger.error(
+        { err, action: match.a.action, ...detail },
+        'queue board: the audit row could not be written; the action is refused',
+      );
+      res
+        .status(503)
+        .json({
+          error: 'AUDIT_UNAVAILABLE',
+          message: 'The action could not be audited, so it was not taken; try again.',
+        });
       return;
     }
-    opts.logger.info({ operator: operator.subject, action: match.a.action, requestId, ...detail }, 'queue board action');
+    opts.logger.info(
+      { operator: operator.subject, action: match.a.action, requestId, ...detail },
+      'queue board action',
+    );
     next();
   };
 
@@ -109,7 +135,9 @@ export function mountQueueBoard(app: Express, opts: {
 
 function refuse(res: Response, err: unknown): void {
   const code = err instanceof AppError ? String(err.extensions.code) : 'UNAUTHENTICATED';
-  res.status(code === 'FORBIDDEN' ? 403 : 401).json({ error: code, message: err instanceof Error ? err.message : 'Authentication failed.' });
+  res
+    .status(code === 'FORBIDDEN' ? 403 : 401)
+    .json({ error: code, message: err instanceof Error ? err.message : 'Authentication failed.' });
 }
 
 function cookie(header: string | undefined, name: string): string | undefined {

@@ -19,7 +19,11 @@ export class RateLimiter {
   private lastSweep = 0;
 
   /** `perMinute` 0 turns the limit off. */
-  constructor(readonly perMinute: number, readonly burst: number, private readonly now: () => number = Date.now) {
+  constructor(
+    readonly perMinute: number,
+    readonly burst: number,
+    private readonly now: () => number = Date.now,
+  ) {
     this.perMs = perMinute / 60_000;
   }
 
@@ -62,7 +66,8 @@ export class RateLimitedError extends AppError {
 export type ExpensiveOperations = Record<string, readonly Role[]>;
 
 export type RateLimitConfig = Pick<
-  PlatformConfig, 'RATE_LIMIT_PER_MINUTE' | 'RATE_LIMIT_BURST' | 'EXPENSIVE_RATE_LIMIT_PER_HOUR' | 'EXPENSIVE_RATE_LIMIT_BURST'
+  PlatformConfig,
+  'RATE_LIMIT_PER_MINUTE' | 'RATE_LIMIT_BURST' | 'EXPENSIVE_RATE_LIMIT_PER_HOUR' | 'EXPENSIVE_RATE_LIMIT_BURST'
 >;
 
 /** The per-token limits of one process: every request, and the expensive operations apart. */

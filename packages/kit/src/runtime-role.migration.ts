@@ -7,7 +7,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * what is revoked here it cannot do, whatever user it logs in as. Listed last in a service's
  * migrations; roles are cluster-wide, grants per database.
  */
-export function runtimeRoleMigration(schema: string, timestamp: number, appendOnlyTables: string[] = []): new () => MigrationInterface {
+export function runtimeRoleMigration(
+  schema: string,
+  timestamp: number,
+  appendOnlyTables: string[] = [],
+): new () => MigrationInterface {
   const role = `${schema}_app`;
   const name = `RuntimeRole${timestamp}`;
   const migration = class implements MigrationInterface {
@@ -21,9 +25,12 @@ export function runtimeRoleMigration(schema: string, timestamp: number, appendOn
       await q.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
       await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`);
       await q.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`);
-      await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`);
+      await q.query(
+        `ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
+      );
       await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA ${schema} GRANT USAGE ON SEQUENCES TO ${role}`);
-      for (const table of appendOnlyTables) await q.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${schema}.${table} FROM ${role}`);
+      for (const table of appendOnlyTables)
+        await q.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${schema}.${table} FROM ${role}`);
     }
 
     async down(q: QueryRunner): Promise<void> {

@@ -42,7 +42,11 @@ export interface StartOptions {
 /** Logger, lifecycle, data source and migrations (under the advisory lock), in that order. */
 export async function bootRuntime<C extends PlatformConfig>(opts: BootOptions<C>): Promise<ServiceRuntime<C>> {
   assertProductionSafe(opts.config);
-  const logger = createLogger({ service: `${opts.name}-${opts.process}`, level: opts.config.LOG_LEVEL, destination: opts.logDestination });
+  const logger = createLogger({
+    service: `${opts.name}-${opts.process}`,
+    level: opts.config.LOG_LEVEL,
+    destination: opts.logDestination,
+  });
   const lifecycle = new Lifecycle(logger, opts.config.SHUTDOWN_GRACE_MS);
   // First registered, so its flush is the last step of a stop: the spans of the drain go out too.
   startTracing(opts.config, `${opts.name}-${opts.process}`, lifecycle);
@@ -53,10 +57,14 @@ export async function bootRuntime<C extends PlatformConfig>(opts: BootOptions<C>
   if (config.DATABASE_OWNER_URL || !production) {
     const ownerUrl = config.DATABASE_OWNER_URL ?? config.DATABASE_URL;
     const runtimeUrl = new URL(config.DATABASE_URL);
-    const login = config.DATABASE_OWNER_URL && opts.runtimeRole && decodeURIComponent(runtimeUrl.username) === opts.runtimeRole
-      ? { role: opts.runtimeRole, password: decodeURIComponent(runtimeUrl.password) || undefined }
-      : undefined;
-    const owner = createDataSource({ ...config, DATABASE_URL: ownerUrl, DATABASE_POOL_SIZE: 2 }, { ...opts, runtimeRole: undefined, applicationName: `${opts.applicationName}-migrate` });
+    const login =
+      config.DATABASE_OWNER_URL && opts.runtimeRole && decodeURIComponent(runtimeUrl.username) === opts.runtimeRole
+        ? { role: opts.runtimeRole, password: decodeURIComponent(runtimeUrl.password) || undefined }
+        : undefined;
+    const owner = createDataSource(
+      { ...config, DATABASE_URL: ownerUrl, DATABASE_POOL_SIZE: 2 },
+      { ...opts, runtimeRole: undefined, applicationName: `${opts.applicationName}-migrate` },
+    );
     await owner.initialize();
     try {
       await migrate(owner, opts.schema, logger, login);
@@ -64,14 +72,19 @@ export async function bootRuntime<C extends PlatformConfig>(opts: BootOptions<C>
       await owner.destroy();
     }
   }
-  const statementTimeoutMs = opts.process === 'api' ? opts.config.DATABASE_STATEMENT_TIMEOUT_MS : opts.config.WORKER_STATEMENT_TIMEOUT_MS;
+  const statementTimeoutMs =
+    opts.process === 'api' ? opts.config.DATABASE_STATEMENT_TIMEOUT_MS : opts.config.WORKER_STATEMENT_TIMEOUT_MS;
   const db = createDataSource(opts.config, { ...opts, statementTimeoutMs });
   await db.initialize();
   lifecycle.onStop(`${opts.name} database pool`, () => db.destroy());
   if (production) {
     const problems: string[] = [];
-    if (await loginCanOwn(db, opts.schema)) problems.push(`DATABASE_URL: ${opts.name} must log in as its own login (${opts.runtimeRole ?? 'its runtime role'}), not as the owner of ${opts.schema} or a superuser; migrations take DATABASE_OWNER_URL`);
-    else if (!config.DATABASE_OWNER_URL && (await db.showMigrations())) problems.push(`DATABASE_OWNER_URL: ${opts.schema} has pending migrations and this process may not run them`);
+    if (await loginCanOwn(db, opts.schema))
+      problems.push(
+        `DATABASE_URL: ${opts.name} must log in as its own login (${opts.runtimeRole ?? 'its runtime role'}), not as the owner of ${opts.schema} or a superuser; migrations take DATABASE_OWNER_URL`,
+      );
+    else if (!config.DATABASE_OWNER_URL && (await db.showMigrations()))
+      problems.push(`DATABASE_OWNER_URL: ${opts.schema} has pending migrations and this process may not run them`);
     if (problems.length) {
       await db.destroy();
       throw new ConfigError(problems);
@@ -80,7 +93,16 @@ export async function bootRuntime<C extends PlatformConfig>(opts: BootOptions<C>
   const metrics = new ProcessMetrics({ service: opts.name, process: opts.process }, config.METRICS_CACHE_MS);
   metrics.watchPool(db, config.DATABASE_POOL_SIZE);
   metrics.watchEventTables(db);
-  return { name: opts.name, schema: opts.schema, config: opts.config, logger, lifecycle, db, clock: opts.clock ?? clockFromConfig(opts.config), metrics };
+  return {
+    name: opts.name,
+    schema: opts.schema,
+    config: opts.config,
+    logger,
+    lifecycle,
+    db,
+    clock: opts.clock ?? clockFromConfig(opts.config),
+    metrics,
+  };
 }
 
 /** Runs an entry point as a process: config errors and boot failures exit non-zero with the reason. */

@@ -49,7 +49,10 @@ export async function startScheduler(opts: {
   queue.on('error', (err) => opts.logger.warn({ err }, 'scheduler queue connection problem'));
   const upsert = (task: ScheduledTask) => {
     const repeat = task.cron ? { pattern: task.cron, tz: PROVINCE_TIME_ZONE } : { every: task.everyMs! };
-    return queue.upsertJobScheduler(task.name, repeat, { name: task.name, opts: { removeOnComplete: 100, removeOnFail: 500 } });
+    return queue.upsertJobScheduler(task.name, repeat, {
+      name: task.name,
+      opts: { removeOnComplete: 100, removeOnFail: 500 },
+    });
   };
   // Tests turn schedules off (SCHEDULES_ENABLED=false) and run the tasks themselves on their clock, so that
   // nothing fires on the wall clock behind their back; a test about the scheduler turns them on.
@@ -73,7 +76,9 @@ export async function startScheduler(opts: {
       .finally(() => (checking = undefined));
   }, opts.config.SCHEDULE_CHECK_MS);
   timer.unref();
-  const observe = opts.metrics ? taskMetrics(opts.metrics, opts.tasks, tasks, missing, opts.config.SCHEDULES_ENABLED) : undefined;
+  const observe = opts.metrics
+    ? taskMetrics(opts.metrics, opts.tasks, tasks, missing, opts.config.SCHEDULES_ENABLED)
+    : undefined;
   const worker = new Worker(
     queueName,
     async (job) =>
@@ -91,7 +96,12 @@ export async function startScheduler(opts: {
           throw err;
         }
       }),
-    { connection: opts.connection, prefix: opts.config.QUEUE_PREFIX, concurrency: 1, lockDuration: opts.config.JOB_LOCK_MS },
+    {
+      connection: opts.connection,
+      prefix: opts.config.QUEUE_PREFIX,
+      concurrency: 1,
+      lockDuration: opts.config.JOB_LOCK_MS,
+    },
   );
   worker.on('error', (err) => opts.logger.warn({ err }, 'scheduler connection problem'));
   worker.on('failed', (job, err) => opts.logger.error({ err, task: job?.name }, 'scheduled task failed'));
@@ -115,18 +125,44 @@ export async function startScheduler(opts: {
  * Redis has lost it) for each task the service declares, with `anju_schedules_enabled`.
  */
 function taskMetrics(
-  metrics: ProcessMetrics, declared: ScheduledTask[], enabled: ScheduledTask[], missing: () => Promise<string[]>, schedulesEnabled: boolean,
+  metrics: ProcessMetrics,
+  declared: ScheduledTask[],
+  enabled: ScheduledTask[],
+  missing: () => Promise<string[]>,
+  schedulesEnabled: boolean,
 ) {
-  const runs = metrics.counter('anju_scheduled_task_runs_total', 'Scheduled task runs, by task and outcome (ok, failed).', ['task', 'outcome']);
-  const duration = metrics.gauge('anju_scheduled_task_last_run_duration_seconds', 'Duration of the last run of a task in this process.', ['task']);
-  const success = metrics.gauge('anju_scheduled_task_last_run_success', 'Result of the last run of a task in this process: 1 ok, 0 failed.', ['task']);
-  const finished = metrics.gauge('anju_scheduled_task_last_run_timestamp_seconds', 'When the last run of a task in this process ended (Unix seconds).', ['task']);
-  metrics.gauge('anju_schedules_enabled', '1 when this worker registers its job schedulers (SCHEDULES_ENABLED).').set(schedulesEnabled ? 1 : 0);
+  const runs = metrics.counter(
+    'anju_scheduled_task_runs_total',
+    'Scheduled task runs, by task and outcome (ok, failed).',
+    ['task', 'outcome'],
+  );
+  const duration = metrics.gauge(
+    'anju_scheduled_task_last_run_duration_seconds',
+    'Duration of the last run of a task in this process.',
+    ['task'],
+  );
+  const success = metrics.gauge(
+    'anju_scheduled_task_last_run_success',
+    'Result of the last run of a task in this process: 1 ok, 0 failed.',
+    ['task'],
+  );
+  const finished = metrics.gauge(
+    'anju_scheduled_task_last_run_timestamp_seconds',
+    'When the last run of a task in this process ended (Unix seconds).',
+    ['task'],
+  );
+  metrics
+    .gauge('anju_schedules_enabled', '1 when this worker registers its job schedulers (SCHEDULES_ENABLED).')
+    .set(schedulesEnabled ? 1 : 0);
   metrics.gaugesFromSnapshot(missing, {
     anju_scheduler_present: {
       help: 'Whether Redis holds the job scheduler of each task the service declares (1) or lost it (0); 0 for every task while schedules are off.',
       labelNames: ['task'],
-      values: (gone) => declared.map((t) => ({ labels: { task: t.name }, value: enabled.includes(t) && !gone.includes(t.name) ? 1 : 0 })),
+      values: (gone) =>
+        declared.map((t) => ({
+          labels: { task: t.name },
+          value: enabled.includes(t) && !gone.includes(t.name) ? 1 : 0,
+        })),
     },
   });
   return (task: string, ms: number, ok: boolean) => {

@@ -15,10 +15,14 @@ describe('place scope', () => {
   });
 
   it('produces the same rule as SQL', () => {
-    expect(placeFilter(county, { site: 's.id', region: 's.region_code' }, 3))
-      .toEqual({ sql: 's.region_code LIKE ANY($3::text[])', params: [['530102%']] });
-    expect(placeFilter({ ...officer, role: 'volunteer' }, { site: 's.id', region: 's.region_code' }))
-      .toEqual({ sql: 'false', params: [] });
+    expect(placeFilter(county, { site: 's.id', region: 's.region_code' }, 3)).toEqual({
+      sql: 's.region_code LIKE ANY($3::text[])',
+      params: [['530102%']],
+    });
+    expect(placeFilter({ ...officer, role: 'volunteer' }, { site: 's.id', region: 's.region_code' })).toEqual({
+      sql: 'false',
+      params: [],
+    });
   });
 });
 
@@ -27,13 +31,17 @@ describe('scopeFilter: one table rule, every role', () => {
     place: { site: 't.site_id', region: 't.region_code' },
     roles: {
       resident: (p, n) => ({ sql: `t.resident_id = $${n}::uuid`, params: [p.residentId] }),
-      grid_worker: (p, n) => (p.grids.length ? { sql: `t.grid_id = ANY($${n}::uuid[])`, params: [p.grids] } : undefined),
+      grid_worker: (p, n) =>
+        p.grids.length ? { sql: `t.grid_id = ANY($${n}::uuid[])`, params: [p.grids] } : undefined,
     },
   };
 
   it('reads officers by place, numbering parameters from the one given', () => {
     expect(scopeFilter(county, rule, 4)).toEqual({ sql: 't.region_code LIKE ANY($4::text[])', params: [['530102%']] });
-    expect(scopeFilter({ ...officer, sites: [S1] }, rule)).toEqual({ sql: 't.site_id = ANY($1::uuid[])', params: [[S1]] });
+    expect(scopeFilter({ ...officer, sites: [S1] }, rule)).toEqual({
+      sql: 't.site_id = ANY($1::uuid[])',
+      params: [[S1]],
+    });
   });
 
   it('gives a role its own rule, and falls back to place when that rule answers nothing', () => {
@@ -41,11 +49,21 @@ describe('scopeFilter: one table rule, every role', () => {
     expect(scopeFilter(resident, rule, 2)).toEqual({ sql: 't.resident_id = $2::uuid', params: ['R'] });
     const gridWorker: Principal = { subject: 'g', role: 'grid_worker', regions: [], sites: [S1], grids: [G1] };
     expect(scopeFilter(gridWorker, rule)).toEqual({ sql: 't.grid_id = ANY($1::uuid[])', params: [[G1]] });
-    expect(scopeFilter({ ...gridWorker, grids: [] }, rule)).toEqual({ sql: 't.site_id = ANY($1::uuid[])', params: [[S1]] });
+    expect(scopeFilter({ ...gridWorker, grids: [] }, rule)).toEqual({
+      sql: 't.site_id = ANY($1::uuid[])',
+      params: [[S1]],
+    });
   });
 
   it('reaches no row for a role the table has no rule for, and none by place without place columns', () => {
-    const volunteer: Principal = { subject: 'v', role: 'volunteer', regions: [], sites: [], grids: [], volunteerId: 'V' };
+    const volunteer: Principal = {
+      subject: 'v',
+      role: 'volunteer',
+      regions: [],
+      sites: [],
+      grids: [],
+      volunteerId: 'V',
+    };
     expect(scopeFilter(volunteer, rule)).toEqual({ sql: 'false', params: [] });
     expect(scopeFilter(county, { roles: {} })).toEqual({ sql: 'false', params: [] });
     // A fresh answer each time: a caller that appends parameters cannot leak them into the next.
@@ -55,8 +73,10 @@ describe('scopeFilter: one table rule, every role', () => {
   });
 
   it('filters by region for province and county only', () => {
-    expect(regionFilter({ ...county, role: 'province', regions: ['53'] }, 'c.region_code', 2))
-      .toEqual({ sql: 'c.region_code LIKE ANY($2::text[])', params: [['53%']] });
+    expect(regionFilter({ ...county, role: 'province', regions: ['53'] }, 'c.region_code', 2)).toEqual({
+      sql: 'c.region_code LIKE ANY($2::text[])',
+      params: [['53%']],
+    });
     expect(regionFilter(officer, 'c.region_code')).toEqual({ sql: 'false', params: [] });
   });
 });

@@ -28,9 +28,19 @@ export interface ServiceApiOptions<C extends PlatformConfig, Ctx extends Request
 }
 
 /** The `api` entry point of every service: boot (config, logs, migrations), then the subgraph. */
-export async function startServiceApi<C extends PlatformConfig, Ctx extends RequestBase>(opts: ServiceApiOptions<C, Ctx>) {
+export async function startServiceApi<C extends PlatformConfig, Ctx extends RequestBase>(
+  opts: ServiceApiOptions<C, Ctx>,
+) {
   const { config, name } = opts;
-  const runtime = await bootRuntime({ name, process: 'api', config, applicationName: `${name}-api`, logDestination: opts.logDestination, clock: opts.clock, ...opts.data });
+  const runtime = await bootRuntime({
+    name,
+    process: 'api',
+    config,
+    applicationName: `${name}-api`,
+    logDestination: opts.logDestination,
+    clock: opts.clock,
+    ...opts.data,
+  });
   // Only for /ready: the API itself never waits on Redis (events leave through the outbox).
   const redis = createRedis(config, 'producer', `${name}-api`);
   runtime.lifecycle.onStop(`${name} api redis`, async () => redis.disconnect());
@@ -40,7 +50,8 @@ export async function startServiceApi<C extends PlatformConfig, Ctx extends Requ
     resolvers: opts.resolvers,
     expensive: opts.expensive,
     fileRoutes: opts.fileRoutes?.(runtime),
-    hasAuditRow: async (requestId) => (await runtime.db.query(`SELECT 1 FROM audit_log WHERE request_id = $1 LIMIT 1`, [requestId])).length > 0,
+    hasAuditRow: async (requestId) =>
+      (await runtime.db.query(`SELECT 1 FROM audit_log WHERE request_id = $1 LIMIT 1`, [requestId])).length > 0,
     buildContext: opts.context(runtime),
     config,
     clock: runtime.clock,

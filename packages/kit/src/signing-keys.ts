@@ -16,17 +16,45 @@ export const TOKEN_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'] as const;
  */
 export const DEV_KEY_ID = 'anju-development';
 export const DEV_PUBLIC_JWKS = JSON.stringify({
-  keys: [{ kty: 'OKP', crv: 'Ed25519', x: 'XxBSrIUuoDhC1OQRPha6g5S9zJukMxN34sTMfVJAjHE', kid: DEV_KEY_ID, alg: 'EdDSA', use: 'sig' }],
+  keys: [
+    {
+      kty: 'OKP',
+      crv: 'Ed25519',
+      x: 'XxBSrIUuoDhC1OQRPha6g5S9zJukMxN34sTMfVJAjHE',
+      kid: DEV_KEY_ID,
+      alg: 'EdDSA',
+      use: 'sig',
+    },
+  ],
 });
 export const DEV_PRIVATE_JWK = JSON.stringify({
-  kty: 'OKP', crv: 'Ed25519', d: 'SGMAJBUjmWLtdUX9yWPfDdMrvoBneyY0XUF3SywjoUU', x: 'XxBSrIUuoDhC1OQRPha6g5S9zJukMxN34sTMfVJAjHE', kid: DEV_KEY_ID, alg: 'EdDSA',
+  kty: 'OKP',
+  crv: 'Ed25519',
+  d: 'SGMAJBUjmWLtdUX9yWPfDdMrvoBneyY0XUF3SywjoUU',
+  x: 'XxBSrIUuoDhC1OQRPha6g5S9zJukMxN34sTMfVJAjHE',
+  kid: DEV_KEY_ID,
+  alg: 'EdDSA',
 });
 
 const keyShape = z.union([
-  z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string().min(1), alg: z.literal('EdDSA').optional() }),
-  z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: z.string().min(1), y: z.string().min(1), alg: z.literal('ES256').optional() }),
+  z.object({
+    kty: z.literal('OKP'),
+    crv: z.literal('Ed25519'),
+    x: z.string().min(1),
+    alg: z.literal('EdDSA').optional(),
+  }),
+  z.object({
+    kty: z.literal('EC'),
+    crv: z.literal('P-256'),
+    x: z.string().min(1),
+    y: z.string().min(1),
+    alg: z.literal('ES256').optional(),
+  }),
 ]);
-const publicKey = z.looseObject({ kid: z.string().min(1) }).and(keyShape).refine((k) => !('d' in k), 'a verifier is given a private key: publish only the public half');
+const publicKey = z
+  .looseObject({ kid: z.string().min(1) })
+  .and(keyShape)
+  .refine((k) => !('d' in k), 'a verifier is given a private key: publish only the public half');
 const privateKey = z.looseObject({ kid: z.string().min(1), d: z.string().min(1) }).and(keyShape);
 
 const json = (raw: string, ctx: z.RefinementCtx): unknown => {
@@ -40,17 +68,32 @@ const json = (raw: string, ctx: z.RefinementCtx): unknown => {
 
 /** A JWKS (`{"keys":[…]}`) of Ed25519 or P-256 public keys, each with a `kid`. */
 export const publicJwksSetting = (doc: string) =>
-  z.string().default(DEV_PUBLIC_JWKS).transform(json).pipe(z.object({ keys: z.array(publicKey).min(1) })).transform((v) => JSON.stringify(v)).describe(doc);
+  z
+    .string()
+    .default(DEV_PUBLIC_JWKS)
+    .transform(json)
+    .pipe(z.object({ keys: z.array(publicKey).min(1) }))
+    .transform((v) => JSON.stringify(v))
+    .describe(doc);
 
 /** One Ed25519 or P-256 private JWK with its `kid`: the issuer's signing key. */
 export const privateJwkSetting = (doc: string) =>
-  z.string().default(DEV_PRIVATE_JWK).transform(json).pipe(privateKey).transform((v) => JSON.stringify(v)).describe(doc);
+  z
+    .string()
+    .default(DEV_PRIVATE_JWK)
+    .transform(json)
+    .pipe(privateKey)
+    .transform((v) => JSON.stringify(v))
+    .describe(doc);
 
 /** Whether a JWKS or JWK setting carries the (public) development key. */
-export const isDevelopmentKey = (setting: string | undefined): boolean => setting !== undefined && setting.includes(`"kid":"${DEV_KEY_ID}"`);
+export const isDevelopmentKey = (setting: string | undefined): boolean =>
+  setting !== undefined && setting.includes(`"kid":"${DEV_KEY_ID}"`);
 
 /** A fresh key pair as the two settings (`AUTH_PRIVATE_KEY`, `AUTH_PUBLIC_KEYS`): for benches and key rotation. */
-export async function generateSigningKeys(kid = `anju-${Date.now().toString(36)}`): Promise<{ AUTH_PRIVATE_KEY: string; AUTH_PUBLIC_KEYS: string }> {
+export async function generateSigningKeys(
+  kid = `anju-${Date.now().toString(36)}`,
+): Promise<{ AUTH_PRIVATE_KEY: string; AUTH_PUBLIC_KEYS: string }> {
   const { publicKey: pub, privateKey: priv } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   return {
     AUTH_PRIVATE_KEY: JSON.stringify({ ...(await exportJWK(priv)), kid, alg: 'EdDSA' }),

@@ -1,7 +1,10 @@
 import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
@@ -79,7 +82,12 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
   const rates = rateLimits(config);
   const apollo = new ApolloServer<Ctx>({
     schema: rates.guardExpensive(
-      guardArguments(capUnpagedLists(buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> }), config.QUERY_MAX_LIST_ITEMS)),
+      guardArguments(
+        capUnpagedLists(
+          buildSubgraphSchema({ typeDefs, resolvers: opts.resolvers as GraphQLResolverMap<unknown> }),
+          config.QUERY_MAX_LIST_ITEMS,
+        ),
+      ),
       opts.expensive ?? {},
     ),
     introspection: development,
@@ -90,9 +98,15 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
     allowBatchedHttpRequests: limits.allowBatchedHttpRequests,
     validationRules: limits.validationRules,
     stringifyResult: limits.stringifyResult,
-    plugins: [operationLogPlugin(logger), ...tracingPlugins(), ...(opts.metrics ? [opts.metrics.apolloPlugin()] : []), ...limits.plugins,
+    plugins: [
+      operationLogPlugin(logger),
+      ...tracingPlugins(),
+      ...(opts.metrics ? [opts.metrics.apolloPlugin()] : []),
+      ...limits.plugins,
       ...(opts.hasAuditRow ? [auditGuardPlugin(opts.hasAuditRow, logger, config.NODE_ENV !== 'production')] : []),
-      ApolloServerPluginInlineTraceDisabled(), ...(development ? [] : [ApolloServerPluginLandingPageDisabled()])],
+      ApolloServerPluginInlineTraceDisabled(),
+      ...(development ? [] : [ApolloServerPluginLandingPageDisabled()]),
+    ],
   });
   await apollo.start();
   // Registered before the listener, so shutdown drains HTTP first and only then stops Apollo
@@ -120,7 +134,12 @@ export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptio
         const principal = await verifyBearerCached(req.header('authorization'), config);
         rates.request(principal.subject);
         const requestId = currentRequestId()!;
-        return opts.buildContext({ principal, requestId, logger: logger.child({ role: principal.role, sub: principal.subject }), clock: opts.clock });
+        return opts.buildContext({
+          principal,
+          requestId,
+          logger: logger.child({ role: principal.role, sub: principal.subject }),
+          clock: opts.clock,
+        });
       },
     }),
   );

@@ -1,13 +1,28 @@
 import {
-  INVALID_SPAN_CONTEXT, ROOT_CONTEXT, SpanKind, SpanStatusCode, context, createContextKey, propagation, trace,
-  type Attributes, type Context, type Link, type Span, type Tracer,
+  INVALID_SPAN_CONTEXT,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  context,
+  createContextKey,
+  propagation,
+  trace,
+  type Attributes,
+  type Context,
+  type Link,
+  type Span,
+  type Tracer,
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import {
-  BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, SimpleSpanProcessor, TraceIdRatioBasedSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  SimpleSpanProcessor,
+  TraceIdRatioBasedSampler,
   type SpanExporter,
 } from '@opentelemetry/sdk-trace-base';
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -40,13 +55,20 @@ export function tracingOn(): boolean {
   return enabled;
 }
 
-function install(service: string, processor: SimpleSpanProcessor | BatchSpanProcessor, ratio: number): BasicTracerProvider {
+function install(
+  service: string,
+  processor: SimpleSpanProcessor | BatchSpanProcessor,
+  ratio: number,
+): BasicTracerProvider {
   const p = new BasicTracerProvider({
     resource: new Resource({ 'service.name': service }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
     spanProcessors: [processor],
   });
-  p.register({ contextManager: new AsyncLocalStorageContextManager().enable(), propagator: new W3CTraceContextPropagator() });
+  p.register({
+    contextManager: new AsyncLocalStorageContextManager().enable(),
+    propagator: new W3CTraceContextPropagator(),
+  });
   enabled = true;
   return p;
 }
@@ -140,7 +162,11 @@ export function linksTo(traceparents: Iterable<string | null | undefined>): Link
  * continues that trace or links back through the job's span; `inEventTrace` reaches each span.
  */
 export async function inBatchTraces<T>(
-  component: string, name: string, traceparents: (string | null | undefined)[], attributes: Attributes, fn: () => Promise<T>,
+  component: string,
+  name: string,
+  traceparents: (string | null | undefined)[],
+  attributes: Attributes,
+  fn: () => Promise<T>,
 ): Promise<T> {
   if (!enabled) return fn();
   const counts = new Map<string, number>();
@@ -150,7 +176,14 @@ export async function inBatchTraces<T>(
   const t = tracer(component);
   const spans = new Map<string, Span>();
   for (const [tp, count] of counts) {
-    spans.set(tp, t.startSpan(name, { kind: SpanKind.CONSUMER, links, attributes: { ...attributes, 'messaging.batch.message_count': count } }, contextOf(tp)));
+    spans.set(
+      tp,
+      t.startSpan(
+        name,
+        { kind: SpanKind.CONSUMER, links, attributes: { ...attributes, 'messaging.batch.message_count': count } },
+        contextOf(tp),
+      ),
+    );
   }
   const only = spans.size === 1 ? [...spans.values()][0] : undefined;
   const ctx = (only ? trace.setSpan(context.active(), only) : context.active()).setValue(EVENT_SPANS, spans);
@@ -169,7 +202,9 @@ export async function inBatchTraces<T>(
  * tracing off, `fn` runs alone.
  */
 export async function inSpan<T>(
-  t: Tracer, name: string, opts: { kind?: SpanKind; attributes?: Attributes; links?: Link[]; parent?: Context },
+  t: Tracer,
+  name: string,
+  opts: { kind?: SpanKind; attributes?: Attributes; links?: Link[]; parent?: Context },
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   if (!enabled) return fn(NOT_RECORDING);
@@ -201,9 +236,14 @@ export function serverSpanMiddleware(component: string): RequestHandler {
   return (req, res, next) => {
     if (!enabled) return next();
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-    const span = t.startSpan(`${req.method} ${req.baseUrl || req.path}`, {
-      kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.originalUrl.split('?')[0] },
-    }, parent);
+    const span = t.startSpan(
+      `${req.method} ${req.baseUrl || req.path}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': req.method, 'url.path': req.originalUrl.split('?')[0] },
+      },
+      parent,
+    );
     res.once('finish', () => {
       span.setAttribute('http.response.status_code', res.statusCode);
       if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
@@ -219,18 +259,20 @@ export function serverSpanMiddleware(component: string): RequestHandler {
  */
 export function tracingPlugins(): ApolloServerPlugin[] {
   if (!enabled) return [];
-  return [{
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, operationName }) {
-          const type = operation?.operation ?? 'graphql';
-          const span = trace.getActiveSpan();
-          span?.updateName(`${type} ${operationName ?? 'anonymous'}`);
-          span?.setAttributes({ 'graphql.operation.type': type, 'graphql.operation.name': operationName ?? '' });
-        },
-      };
+  return [
+    {
+      async requestDidStart() {
+        return {
+          async didResolveOperation({ operation, operationName }) {
+            const type = operation?.operation ?? 'graphql';
+            const span = trace.getActiveSpan();
+            span?.updateName(`${type} ${operationName ?? 'anonymous'}`);
+            span?.setAttributes({ 'graphql.operation.type': type, 'graphql.operation.name': operationName ?? '' });
+          },
+        };
+      },
     },
-  }];
+  ];
 }
 
 /** `fn`, to be called later under the span active now (with tracing off, `fn` itself); see bindToCurrentRequest. */
@@ -245,7 +287,6 @@ export function injectTraceparent(headers: { set(name: string, value: string): v
   propagation.inject(context.active(), carrier);
   for (const [k, v] of Object.entries(carrier)) headers.set(k, v);
 }
-
 
 /**
  * Runs one event's work in its own trace: under the span `inBatchTraces` opened for the event's

@@ -31,7 +31,11 @@ export function requireDate(raw: string, field: string): string {
 export function requireInstant(raw: string, field: string): Date {
   const d = new Date(raw);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(d.getTime())) {
-    throw new InputError(field, 'Give a date and time in ISO 8601 with an offset, e.g. 2026-12-01T14:30:00+08:00.', 'FORMAT');
+    throw new InputError(
+      field,
+      'Give a date and time in ISO 8601 with an offset, e.g. 2026-12-01T14:30:00+08:00.',
+      'FORMAT',
+    );
   }
   return d;
 }

@@ -24,11 +24,20 @@ describe('verified tokens, once per process per token', () => {
   });
 
   it('never keeps a refused token, and keeps tokens apart by the settings that verified them', async () => {
-    const other = loadConfig(platformSettings, { NODE_ENV: 'test', AUTH_PUBLIC_KEYS: (await generateSigningKeys('another-issuer')).AUTH_PUBLIC_KEYS });
+    const other = loadConfig(platformSettings, {
+      NODE_ENV: 'test',
+      AUTH_PUBLIC_KEYS: (await generateSigningKeys('another-issuer')).AUTH_PUBLIC_KEYS,
+    });
     const token = await mintToken({ sub: 'officer-3', role: 'county', regions: ['53'] }, issuer);
-    await expect(verifyBearerCached(`Bearer ${token}`, other)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(verifyBearerCached(`Bearer ${token}`, other)).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
     await expect(verifyBearerCached(`Bearer ${token}`, config)).resolves.toMatchObject({ subject: 'officer-3' });
-    await expect(verifyBearerCached(`Bearer ${token}`, other)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
-    await expect(verifyBearerCached('Bearer garbage', config)).rejects.toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    await expect(verifyBearerCached(`Bearer ${token}`, other)).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
+    await expect(verifyBearerCached('Bearer garbage', config)).rejects.toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+    });
   });
 });

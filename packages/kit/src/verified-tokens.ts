@@ -19,7 +19,11 @@ const byConfig = new WeakMap<VerifyConfig, Map<string, Verified>>();
  * tokens that verified are kept (a refused token is checked again each time), keyed by the
  * verifying settings too, so a process with two configurations never mixes them.
  */
-export async function verifyBearerCached(header: string | undefined, config: VerifyConfig, nowMs = Date.now()): Promise<Principal> {
+export async function verifyBearerCached(
+  header: string | undefined,
+  config: VerifyConfig,
+  nowMs = Date.now(),
+): Promise<Principal> {
   const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
   if (!token) return verifyBearer(header, config);
   let tokens = byConfig.get(config);

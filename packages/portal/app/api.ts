@@ -138,14 +138,21 @@ export async function request<T>(text: string, variables: Record<string, unknown
     }));
     if (!token && problems.some((p) => p.code === 'UNAUTHENTICATED')) session.clear();
     const first = problems[0];
-    throw new ApiError(CODE_WORDS[first.code] ?? '服务器处理请求时出错，请稍后再试；如果一再出现，请联系管理员。', problems);
+    throw new ApiError(
+      CODE_WORDS[first.code] ?? '服务器处理请求时出错，请稍后再试；如果一再出现，请联系管理员。',
+      problems,
+    );
   }
   if (!body.data) throw new ApiError('服务器处理请求时出错，请稍后再试；如果一再出现，请联系管理员。');
   return body.data;
 }
 
 /** A whole list as a spreadsheet: `GET /files/<service>/exports/<name>` with the token, saved under `filename`. */
-export async function downloadExport(path: string, params: Record<string, string | undefined>, filename: string): Promise<void> {
+export async function downloadExport(
+  path: string,
+  params: Record<string, string | undefined>,
+  filename: string,
+): Promise<void> {
   const s = session.get();
   const query = new URLSearchParams(Object.entries(params).filter((e): e is [string, string] => !!e[1]));
   let res: Response;
@@ -155,9 +162,19 @@ export async function downloadExport(path: string, params: Record<string, string
     throw new ApiError('无法连接服务器，请检查网络后重试。');
   }
   if (!res.ok) {
-    const code = res.status === 401 ? 'UNAUTHENTICATED' : res.status === 403 ? 'FORBIDDEN' : res.status === 429 ? 'RATE_LIMITED' : '';
+    const code =
+      res.status === 401
+        ? 'UNAUTHENTICATED'
+        : res.status === 403
+          ? 'FORBIDDEN'
+          : res.status === 429
+            ? 'RATE_LIMITED'
+            : '';
     if (code === 'UNAUTHENTICATED') session.clear();
-    throw new ApiError(CODE_WORDS[code] ?? `导出失败（${res.status}），请稍后再试。`, code ? [{ code, message: code }] : []);
+    throw new ApiError(
+      CODE_WORDS[code] ?? `导出失败（${res.status}），请稍后再试。`,
+      code ? [{ code, message: code }] : [],
+    );
   }
   const a = document.createElement('a');
   a.href = URL.createObjectURL(await res.blob());
@@ -169,7 +186,11 @@ export async function downloadExport(path: string, params: Record<string, string
 export type Loaded<T> = { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'ok'; data: T };
 
 /** Runs an operation when its inputs change; `reload` runs it again. */
-export function useQuery<T>(text: string, variables: Record<string, unknown> = {}, skip = false): [Loaded<T>, () => void] {
+export function useQuery<T>(
+  text: string,
+  variables: Record<string, unknown> = {},
+  skip = false,
+): [Loaded<T>, () => void] {
   const [result, setResult] = useState<Loaded<T>>({ state: 'loading' });
   const [tick, setTick] = useState(0);
   const key = JSON.stringify(variables);
@@ -179,7 +200,8 @@ export function useQuery<T>(text: string, variables: Record<string, unknown> = {
     setResult({ state: 'loading' });
     request<T>(text, variables).then(
       (data) => live && setResult({ state: 'ok', data }),
-      (error: unknown) => live && setResult({ state: 'error', error: error instanceof ApiError ? error : new ApiError(String(error)) }),
+      (error: unknown) =>
+        live && setResult({ state: 'error', error: error instanceof ApiError ? error : new ApiError(String(error)) }),
     );
     return () => {
       live = false;

@@ -12,38 +12,80 @@ export const RULES_SHORT: Record<string, string> = {
   STABLE_INCOME: '稳定收入',
 };
 export const DEMAND_STATUS: Record<string, string> = {
-  OPEN: '待认领', CLAIMED: '已认领', IN_PROGRESS: '办理中', FULFILLED: '已完成', CLOSED: '已关闭', CANCELLED: '已取消',
+  OPEN: '待认领',
+  CLAIMED: '已认领',
+  IN_PROGRESS: '办理中',
+  FULFILLED: '已完成',
+  CLOSED: '已关闭',
+  CANCELLED: '已取消',
 };
 export const DEMAND_CATEGORY: Record<string, string> = {
-  JOB_HELP: '就业帮扶', TRAINING: '技能培训', ELDERLY_CARE: '养老照护', CHILD_CARE: '儿童关爱', HEALTH: '医疗健康',
-  LEGAL_AID: '法律援助', INTEGRATION: '社区融入', DAILY_LIFE: '生活帮扶', OTHER: '其他',
+  JOB_HELP: '就业帮扶',
+  TRAINING: '技能培训',
+  ELDERLY_CARE: '养老照护',
+  CHILD_CARE: '儿童关爱',
+  HEALTH: '医疗健康',
+  LEGAL_AID: '法律援助',
+  INTEGRATION: '社区融入',
+  DAILY_LIFE: '生活帮扶',
+  OTHER: '其他',
 };
 export const URGENCY: Record<string, string> = { LOW: '不急', NORMAL: '一般', HIGH: '紧急', CRITICAL: '特急' };
 export const LABOUR: Record<string, string> = { FULL: '完全劳动力', WEAK: '弱劳动力', NONE: '无劳动力' };
 export const GENDER: Record<string, string> = { MALE: '男', FEMALE: '女' };
 export const AGE_BANDS: Record<string, string> = {
-  UNDER_16: '16岁以下', FROM_16_TO_35: '16–35岁', FROM_36_TO_45: '36–45岁', FROM_46_TO_59: '46–59岁', FROM_60: '60岁及以上',
+  UNDER_16: '16岁以下',
+  FROM_16_TO_35: '16–35岁',
+  FROM_36_TO_45: '36–45岁',
+  FROM_46_TO_59: '46–59岁',
+  FROM_60: '60岁及以上',
 };
 export const RELATION: Record<string, string> = {
-  HEAD: '户主', SPOUSE: '配偶', CHILD: '子女', PARENT: '父母', GRANDCHILD: '孙辈', GRANDPARENT: '祖父母', SIBLING: '兄弟姐妹', OTHER: '其他',
+  HEAD: '户主',
+  SPOUSE: '配偶',
+  CHILD: '子女',
+  PARENT: '父母',
+  GRANDCHILD: '孙辈',
+  GRANDPARENT: '祖父母',
+  SIBLING: '兄弟姐妹',
+  OTHER: '其他',
 };
 export const EMPLOYMENT_KIND: Record<string, string> = {
-  WORKSHOP: '扶贫车间', PUBLIC_WELFARE_POST: '公益性岗位', MIGRANT_WORK: '外出务工', SELF_EMPLOYED: '自主创业', FLEXIBLE: '灵活就业',
+  WORKSHOP: '扶贫车间',
+  PUBLIC_WELFARE_POST: '公益性岗位',
+  MIGRANT_WORK: '外出务工',
+  SELF_EMPLOYED: '自主创业',
+  FLEXIBLE: '灵活就业',
 };
 export const LAND_KIND: Record<string, string> = { CONTRACTED: '承包地', FOREST: '林地', HOMESTEAD: '宅基地' };
 export const LAND_STATE: Record<string, string> = { IDLE: '闲置', LEASED: '流转出租', POOLED: '入股合作社' };
 export const LIST_KIND: Record<string, string> = { PARTY_SERVICE: '党群服务', PROPERTY: '物业管理', GRID: '网格管理' };
-export const LIST_STATUS: Record<string, string> = { OPEN: '待办', IN_PROGRESS: '办理中', DONE: '已完成', CANCELLED: '已取消' };
+export const LIST_STATUS: Record<string, string> = {
+  OPEN: '待办',
+  IN_PROGRESS: '办理中',
+  DONE: '已完成',
+  CANCELLED: '已取消',
+};
 export const ISSUE_STATUS: Record<string, string> = { OPEN: '处理中', RESOLVED: '已解决' };
 export const ISSUE_LEVEL: Record<string, string> = {
-  BUILDING_LEADER: '楼栋长', GRID_WORKER: '网格员', MEDIATION: '调解', LEGAL_ADVISER: '法律顾问',
+  BUILDING_LEADER: '楼栋长',
+  GRID_WORKER: '网格员',
+  MEDIATION: '调解',
+  LEGAL_ADVISER: '法律顾问',
 };
 export const NOTICE_STATUS: Record<string, string> = { SCHEDULED: '待发布', PUBLISHED: '已发布', WITHDRAWN: '已撤回' };
 export const REGISTRATION_STATUS: Record<string, string> = {
-  REGISTERED: '已报名', WAITLISTED: '候补', CANCELLED: '已取消', ATTENDED: '已签到',
+  REGISTERED: '已报名',
+  WAITLISTED: '候补',
+  CANCELLED: '已取消',
+  ATTENDED: '已签到',
 };
 export const PROPOSAL_STATUS: Record<string, string> = {
-  OPEN: '待议事会审议', VOTING: '表决中', ADOPTED: '已通过', REJECTED: '未通过', DECLINED: '不予采纳',
+  OPEN: '待议事会审议',
+  VOTING: '表决中',
+  ADOPTED: '已通过',
+  REJECTED: '未通过',
+  DECLINED: '不予采纳',
 };
 export const VOTE_CHOICE: Record<string, string> = { FOR: '赞成', AGAINST: '反对', ABSTAIN: '弃权' };
 export const COUNCIL_DECISION: Record<string, string> = { PUT_TO_VOTE: '提请表决', DECLINE: '不予采纳' };
@@ -52,25 +94,52 @@ export const SURVEY_STATUS: Record<string, string> = { OPEN: '进行中', CLOSED
 export const QUESTION_KIND: Record<string, string> = { SCALE: '打分', CHOICE: '单选', NEED: '需求（可多选）' };
 /** The needs a resident can name in a survey: the demand list's categories (the API answers them in lower case). */
 export const SURVEY_NEED: Record<string, string> = {
-  JOB_HELP: '就业帮扶', TRAINING: '技能培训', ELDERLY_CARE: '养老助残', CHILD_CARE: '儿童关爱', HEALTH: '健康服务',
-  LEGAL_AID: '法律援助', INTEGRATION: '心理/社会融入', DAILY_LIFE: '生活服务',
+  JOB_HELP: '就业帮扶',
+  TRAINING: '技能培训',
+  ELDERLY_CARE: '养老助残',
+  CHILD_CARE: '儿童关爱',
+  HEALTH: '健康服务',
+  LEGAL_AID: '法律援助',
+  INTEGRATION: '心理/社会融入',
+  DAILY_LIFE: '生活服务',
 };
 export const NOTIFICATION_KIND: Record<string, string> = {
-  ACTIVITY_REGISTRATION_CONFIRMED: '活动报名成功', ACTIVITY_PROMOTED_FROM_WAITLIST: '活动候补转正', ACTIVITY_REMINDER: '活动提醒',
-  LAWYER_VISIT_BOOKED: '律师预约', DEMAND_CLAIMED: '需求已认领', ASSIGNMENT_PROPOSED: '志愿服务派单', GRID_TASK_ASSIGNED: '网格任务',
-  LIST_ITEM_OVERDUE: '清单逾期', MICRO_ISSUE_ESCALATED: '微难题升级', POINTS_CREDITED: '积分到账', POINTS_REDEEMED: '积分兑换',
-  CO_BUILDING_MEETING: '共建理事会', NOTICE_PUBLISHED: '居务公开',
+  ACTIVITY_REGISTRATION_CONFIRMED: '活动报名成功',
+  ACTIVITY_PROMOTED_FROM_WAITLIST: '活动候补转正',
+  ACTIVITY_REMINDER: '活动提醒',
+  LAWYER_VISIT_BOOKED: '律师预约',
+  DEMAND_CLAIMED: '需求已认领',
+  ASSIGNMENT_PROPOSED: '志愿服务派单',
+  GRID_TASK_ASSIGNED: '网格任务',
+  LIST_ITEM_OVERDUE: '清单逾期',
+  MICRO_ISSUE_ESCALATED: '微难题升级',
+  POINTS_CREDITED: '积分到账',
+  POINTS_REDEEMED: '积分兑换',
+  CO_BUILDING_MEETING: '共建理事会',
+  NOTICE_PUBLISHED: '居务公开',
 };
 export const PUSH_CHANNEL: Record<string, string> = { SMS: '短信', WECHAT: '微信' };
 export const DELIVERY_STATUS: Record<string, string> = {
-  PENDING: '待发送', DEFERRED: '免打扰时段后发送', SENDING: '发送中', SENT: '已发送', FAILED: '发送失败', CAPPED: '已达当日上限',
+  PENDING: '待发送',
+  DEFERRED: '免打扰时段后发送',
+  SENDING: '发送中',
+  SENT: '已发送',
+  FAILED: '发送失败',
+  CAPPED: '已达当日上限',
 };
 export const ROLES: Record<string, string> = {
-  province: '省级干部', county: '县级干部', site_officer: '安置点干部', grid_worker: '网格员',
-  ngo_member: '社会组织', unit_member: '区域单位', volunteer: '志愿者', resident: '居民',
+  province: '省级干部',
+  county: '县级干部',
+  site_officer: '安置点干部',
+  grid_worker: '网格员',
+  ngo_member: '社会组织',
+  unit_member: '区域单位',
+  volunteer: '志愿者',
+  resident: '居民',
 };
 export const LEVEL: Record<string, string> = { PROVINCE: '省', PREFECTURE: '州（市）', COUNTY: '县（区）' };
 
 /** The label of a code, or the code itself when a newer API added one the portal does not know yet. */
-export const say = (words: Record<string, string>, code: string | null | undefined) => (code ? (words[code] ?? code) : '—');
+export const say = (words: Record<string, string>, code: string | null | undefined) =>
+  code ? (words[code] ?? code) : '—';
 export const percent = (x: number) => `${(x * 100).toFixed(1)}%`;

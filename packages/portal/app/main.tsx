@@ -90,7 +90,16 @@ function InboxLink({ route }: { route: string }) {
     return () => window.removeEventListener(UNREAD_EVENT, on);
   }, []);
   const n = told ?? (r.state === 'ok' ? r.data.myUnreadNotificationCount : 0);
-  return <a href="#/inbox" data-nav-inbox>消息{n > 0 && <b class="badge" data-unread>{n}</b>}</a>;
+  return (
+    <a href="#/inbox" data-nav-inbox>
+      消息
+      {n > 0 && (
+        <b class="badge" data-unread>
+          {n}
+        </b>
+      )}
+    </a>
+  );
 }
 
 function App() {
@@ -99,16 +108,27 @@ function App() {
   return (
     <>
       <header class="top">
-        <a class="brand" href={s ? s.home : '#/sign-in'}>安居 · 安置社区治理</a>
+        <a class="brand" href={s ? s.home : '#/sign-in'}>
+          安居 · 安置社区治理
+        </a>
         {s && (
           <span class="who">
             <InboxLink route={route.join('/')} />{' '}
             {VOICES.includes(s.role) && (
               <>
-                <a href="#/proposals" data-nav-proposals>议事</a> <a href="#/surveys" data-nav-surveys>问卷</a>{' '}
+                <a href="#/proposals" data-nav-proposals>
+                  议事
+                </a>{' '}
+                <a href="#/surveys" data-nav-surveys>
+                  问卷
+                </a>{' '}
               </>
             )}
-            {IMPORTERS.includes(s.role) && <a href="#/import" data-nav-import>数据导入</a>}{' '}
+            {IMPORTERS.includes(s.role) && (
+              <a href="#/import" data-nav-import>
+                数据导入
+              </a>
+            )}{' '}
             {s.label}（{ROLES[s.role] ?? s.role}）
             <button
               type="button"

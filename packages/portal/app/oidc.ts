@@ -37,7 +37,9 @@ export async function signInConfig(): Promise<PortalSignIn> {
 
 /** The provider's address may be plain http only on this computer (the local test provider). */
 const httpOptions = (issuer: URL) =>
-  issuer.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(issuer.hostname) ? { [oauth.allowInsecureRequests]: true } : {};
+  issuer.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(issuer.hostname)
+    ? { [oauth.allowInsecureRequests]: true }
+    : {};
 
 async function discover(issuer: string): Promise<oauth.AuthorizationServer> {
   const url = new URL(issuer);
@@ -96,13 +98,25 @@ export async function completeSignIn(cfg: NonNullable<PortalSignIn['oidc']>): Pr
   try {
     params = oauth.validateAuthResponse(as, client, current, pending.state);
   } catch (e) {
-    if (e instanceof oauth.AuthorizationResponseError && e.error === 'access_denied') throw new ApiError('您在统一身份认证页面取消了登录。');
+    if (e instanceof oauth.AuthorizationResponseError && e.error === 'access_denied')
+      throw new ApiError('您在统一身份认证页面取消了登录。');
     throw new ApiError('登录未完成：统一身份认证返回的信息不正确，请重新登录。');
   }
   let tokens: oauth.TokenEndpointResponse;
   try {
-    const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri(), pending.verifier, httpOptions(new URL(cfg.issuer)));
-    tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: pending.nonce, requireIdToken: true });
+    const response = await oauth.authorizationCodeGrantRequest(
+      as,
+      client,
+      oauth.None(),
+      params,
+      redirectUri(),
+      pending.verifier,
+      httpOptions(new URL(cfg.issuer)),
+    );
+    tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
+      expectedNonce: pending.nonce,
+      requireIdToken: true,
+    });
   } catch {
     throw new ApiError('登录未完成：无法从统一身份认证取得凭证，请重新登录。');
   }
@@ -115,19 +129,35 @@ export async function completeSignIn(cfg: NonNullable<PortalSignIn['oidc']>): Pr
 function sessionOf(token: string): Session {
   let claims: Record<string, unknown>;
   try {
-    claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))));
+    claims = JSON.parse(
+      new TextDecoder().decode(
+        Uint8Array.from(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)),
+      ),
+    );
   } catch {
     throw new ApiError('统一身份认证发来的凭证无法识别，请联系系统管理员。');
   }
   const role = String(claims.role ?? '');
   const list = (k: string) => (Array.isArray(claims[k]) ? (claims[k] as string[]) : undefined);
-  const scope = { regions: list('regions'), sites: list('sites'), grids: list('grids'), org: claims.org as string | undefined, unit: claims.unit as string | undefined };
+  const scope = {
+    regions: list('regions'),
+    sites: list('sites'),
+    grids: list('grids'),
+    org: claims.org as string | undefined,
+    unit: claims.unit as string | undefined,
+  };
   const home =
-    role === 'province' || role === 'county' ? `#/region/${scope.regions?.[0] ?? ''}`
-      : role === 'site_officer' ? `#/site/${scope.sites?.[0] ?? ''}`
-        : role === 'grid_worker' ? '#/grid'
-          : role === 'ngo_member' ? '#/ngo'
-            : role === 'unit_member' ? '#/unit' : '';
+    role === 'province' || role === 'county'
+      ? `#/region/${scope.regions?.[0] ?? ''}`
+      : role === 'site_officer'
+        ? `#/site/${scope.sites?.[0] ?? ''}`
+        : role === 'grid_worker'
+          ? '#/grid'
+          : role === 'ngo_member'
+            ? '#/ngo'
+            : role === 'unit_member'
+              ? '#/unit'
+              : '';
   if (!home || !ROLES[role]) throw new ApiError('您的账号在统一身份认证中没有本系统的角色，请联系上级主管部门开通。');
   return { token, role, label: typeof claims.name === 'string' ? claims.name : ROLES[role], home, scope };
 }

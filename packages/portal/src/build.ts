@@ -38,7 +38,10 @@ export async function buildPortal(outDir = PORTAL_DIST): Promise<BuildResult> {
     logLevel: 'warning',
   });
   fs.copyFileSync(path.join(PORTAL_ROOT, 'app', 'index.html'), path.join(outDir, 'index.html'));
-  fs.writeFileSync(path.join(outDir, MANIFEST_FILE), JSON.stringify(Object.fromEntries(ops.map((o) => [o.hash, o.text])), null, 1));
+  fs.writeFileSync(
+    path.join(outDir, MANIFEST_FILE),
+    JSON.stringify(Object.fromEntries(ops.map((o) => [o.hash, o.text])), null, 1),
+  );
   const bytes = fs.readdirSync(outDir).reduce((n, f) => n + fs.statSync(path.join(outDir, f)).size, 0);
   return { dir: outDir, operations: ops.length, bytes };
 }
@@ -46,7 +49,10 @@ export async function buildPortal(outDir = PORTAL_DIST): Promise<BuildResult> {
 if (require.main === module) {
   const started = Date.now();
   buildPortal().then(
-    (r) => console.log(`portal built in ${Date.now() - started} ms: ${path.relative(process.cwd(), r.dir) || '.'} (${Math.round(r.bytes / 1024)} KiB, ${r.operations} operations in the safelist)`),
+    (r) =>
+      console.log(
+        `portal built in ${Date.now() - started} ms: ${path.relative(process.cwd(), r.dir) || '.'} (${Math.round(r.bytes / 1024)} KiB, ${r.operations} operations in the safelist)`,
+      ),
     (err: unknown) => {
       console.error(err instanceof Error ? err.message : err);
       process.exit(1);

@@ -22,7 +22,13 @@ describe("the portal's operations", () => {
     const limits = loadConfig(limitSettings, {});
     for (const op of portalOperations()) {
       const doc = parse(op.text);
-      const measure = measureOperation(schema, doc, doc.definitions[0] as OperationDefinitionNode, {}, limits.QUERY_MAX_LIST_ITEMS);
+      const measure = measureOperation(
+        schema,
+        doc,
+        doc.definitions[0] as OperationDefinitionNode,
+        {},
+        limits.QUERY_MAX_LIST_ITEMS,
+      );
       expect(() => assertWithinLimits(measure, limits)).not.toThrow();
     }
   });

@@ -24,7 +24,8 @@ export function portalOperations(): PortalOperation[] {
     if (defs.length !== 1 || op.kind !== 'OperationDefinition' || !op.name) {
       throw new Error(`app/operations.ts ${constant}: one named operation per constant`);
     }
-    if (seen.has(op.name.value)) throw new Error(`app/operations.ts: the operation name ${op.name.value} is used twice`);
+    if (seen.has(op.name.value))
+      throw new Error(`app/operations.ts: the operation name ${op.name.value} is used twice`);
     seen.add(op.name.value);
     return { constant, name: op.name.value, hash: operationHash(text), text };
   });

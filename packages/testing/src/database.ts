@@ -59,7 +59,8 @@ function dropLater(name: string): void {
 const c = new (require(pg).Client)({ connectionString: url, application_name: app });
 c.connect().then(() => c.query('DROP DATABASE IF EXISTS "' + name + '" WITH (FORCE)')).finally(() => c.end());`;
   spawn(process.execPath, ['-e', script, require.resolve('pg'), `${TEST_PG_SERVER}/postgres`, name, DROPPER], {
-    detached: true, stdio: 'ignore',
+    detached: true,
+    stdio: 'ignore',
   }).unref();
 }
 
@@ -76,7 +77,11 @@ function handle(name: string, server = TEST_PG_SERVER): TestDatabase {
  * `template` (a database nobody is connected to, e.g. one from `migratedTemplate`). On `server`
  * when given (a throwaway cluster: `postgres://postgres@127.0.0.1:<port>`), else the shared one.
  */
-export async function createTestDatabase(label = 't', template?: string, server = TEST_PG_SERVER): Promise<TestDatabase> {
+export async function createTestDatabase(
+  label = 't',
+  template?: string,
+  server = TEST_PG_SERVER,
+): Promise<TestDatabase> {
   const name = testDatabaseName(label);
   await admin((c) => c.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`), server);
   return handle(name, server);
@@ -85,9 +90,11 @@ export async function createTestDatabase(label = 't', template?: string, server 
 /** The databases of run `run` (default: this one) still on the server. */
 export async function databasesOfRun(run = TEST_RUN): Promise<string[]> {
   if (!/^[0-9a-f]{8}$/.test(run)) throw new Error(`not a test run id: ${run}`);
-  const rows = await admin((c) => c.query<{ datname: string }>(
-    `SELECT datname FROM pg_database WHERE datname ~ $1 ORDER BY datname`, [`^anju_[a-z0-9_]*_${run}_[0-9a-f]{8}$`],
-  ));
+  const rows = await admin((c) =>
+    c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname ~ $1 ORDER BY datname`, [
+      `^anju_[a-z0-9_]*_${run}_[0-9a-f]{8}$`,
+    ]),
+  );
   return rows.rows.map((r) => r.datname);
 }
 

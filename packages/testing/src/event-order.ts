@@ -1,6 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { EVENTS, indexHandlers, type EventEnvelope, type EventHandler, type EventName, type EventPayload, type ServiceName } from '@anju/contracts';
-import { bootRuntime, createLogger, seededRandom, type Clock, type DataSourceOptions, type PlatformConfig, type ServiceRuntime } from '@anju/kit';
+import {
+  EVENTS,
+  indexHandlers,
+  type EventEnvelope,
+  type EventHandler,
+  type EventName,
+  type EventPayload,
+  type ServiceName,
+} from '@anju/contracts';
+import {
+  bootRuntime,
+  createLogger,
+  seededRandom,
+  type Clock,
+  type DataSourceOptions,
+  type PlatformConfig,
+  type ServiceRuntime,
+} from '@anju/kit';
 import { createTestDatabase, type TestDatabase } from './database';
 import { migratedTemplate } from './system';
 
@@ -12,17 +28,27 @@ type EntityManager = DataSource['manager'];
  * its handlers or rules directly; `stop()` closes it and drops the database.
  */
 export async function serviceRuntimeForTest(opts: {
-  service: ServiceName; label: string; data: Omit<DataSourceOptions, 'applicationName'>; loadConfig: (env: Record<string, string>) => PlatformConfig;
+  service: ServiceName;
+  label: string;
+  data: Omit<DataSourceOptions, 'applicationName'>;
+  loadConfig: (env: Record<string, string>) => PlatformConfig;
 }): Promise<{ rt: ServiceRuntime; db: TestDatabase; stop(): Promise<void> }> {
   const db = await createTestDatabase(opts.label, await migratedTemplate([opts.service]));
   const rt = await bootRuntime({
-    name: opts.service, process: 'worker', applicationName: `${opts.label}-test`, ...opts.data,
+    name: opts.service,
+    process: 'worker',
+    applicationName: `${opts.label}-test`,
+    ...opts.data,
     config: opts.loadConfig({ DATABASE_URL: db.url, DATABASE_POOL_SIZE: '2', LOG_LEVEL: 'warn', NODE_ENV: 'test' }),
   });
-  return { rt, db, stop: async () => {
-    await rt.lifecycle.stop('test finished');
-    await db.drop();
-  } };
+  return {
+    rt,
+    db,
+    stop: async () => {
+      await rt.lifecycle.stop('test finished');
+      await db.drop();
+    },
+  };
 }
 
 /** The seeded PRNG of property tests (the kit's mulberry32): a failing case reproduces from its seed. */
@@ -36,7 +62,14 @@ export function propertySeed(): number {
 
 /** An event as its producer's relay sends it, occurring at `occurredAt`. */
 export function envelopeOf<N extends EventName>(name: N, payload: EventPayload<N>, occurredAt: Date): EventEnvelope<N> {
-  return { id: randomUUID(), name, version: EVENTS[name].version, occurredAt: occurredAt.toISOString(), producer: EVENTS[name].producer, payload };
+  return {
+    id: randomUUID(),
+    name,
+    version: EVENTS[name].version,
+    occurredAt: occurredAt.toISOString(),
+    producer: EVENTS[name].producer,
+    payload,
+  };
 }
 
 /**
@@ -64,8 +97,14 @@ export function scramble(stream: EventEnvelope[], rand: () => number): EventEnve
  * set of ids) applied in runs of one name by the handler's `handleBatch`.
  */
 export async function deliverAndRead<T>(opts: {
-  db: DataSource; service: ServiceName; handlers: EventHandler[]; clock: Clock;
-  deliveries: EventEnvelope[]; rand: () => number; maxJob?: number; read: (m: EntityManager) => Promise<T>;
+  db: DataSource;
+  service: ServiceName;
+  handlers: EventHandler[];
+  clock: Clock;
+  deliveries: EventEnvelope[];
+  rand: () => number;
+  maxJob?: number;
+  read: (m: EntityManager) => Promise<T>;
 }): Promise<T> {
   const handlers = indexHandlers(opts.service, opts.handlers);
   const logger = createLogger({ service: `${opts.service}-event-order`, level: 'warn' });
@@ -95,7 +134,10 @@ export async function deliverAndRead<T>(opts: {
 }
 
 /** One household's gaps as employment's monitoring publishes them: detected, later perhaps closed, then perhaps a new gap. */
-export function gapStream(rand: () => number, opts: { households: number; siteIds: string[]; regionCode: string; start: Date }): EventEnvelope[] {
+export function gapStream(
+  rand: () => number,
+  opts: { households: number; siteIds: string[]; regionCode: string; start: Date },
+): EventEnvelope[] {
   const out: EventEnvelope[] = [];
   const rules = ['TRAINING_AND_SKILL', 'PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER', 'STABLE_INCOME'] as const;
   let t = opts.start.getTime();
@@ -108,15 +150,37 @@ export function gapStream(rand: () => number, opts: { households: number; siteId
       const failed = rules.filter(() => rand() < 0.5);
       const at = next(1);
       const detectedOn = at.toISOString().slice(0, 10);
-      out.push(envelopeOf('household.gap.detected', {
-        gapId, householdId, siteId, regionCode: opts.regionCode, rules: failed.length ? failed : ['EMPLOYED_MEMBER'],
-        needsJobHelp: failed.length === 0 || failed.includes('EMPLOYED_MEMBER') || failed.includes('PUBLIC_WELFARE_POST'), detectedOn,
-      }, at));
+      out.push(
+        envelopeOf(
+          'household.gap.detected',
+          {
+            gapId,
+            householdId,
+            siteId,
+            regionCode: opts.regionCode,
+            rules: failed.length ? failed : ['EMPLOYED_MEMBER'],
+            needsJobHelp:
+              failed.length === 0 || failed.includes('EMPLOYED_MEMBER') || failed.includes('PUBLIC_WELFARE_POST'),
+            detectedOn,
+          },
+          at,
+        ),
+      );
       if (g < gaps - 1 || rand() < 0.6) {
         const closedAt = next(1 + Math.floor(rand() * 20));
-        out.push(envelopeOf('household.gap.closed', {
-          gapId, householdId, siteId, regionCode: opts.regionCode, closedOn: closedAt.toISOString().slice(0, 10),
-        }, closedAt));
+        out.push(
+          envelopeOf(
+            'household.gap.closed',
+            {
+              gapId,
+              householdId,
+              siteId,
+              regionCode: opts.regionCode,
+              closedOn: closedAt.toISOString().slice(0, 10),
+            },
+            closedAt,
+          ),
+        );
       }
     }
   }
@@ -127,7 +191,10 @@ export function gapStream(rand: () => number, opts: { households: number; siteId
  * Residents as governance publishes them: registered, updated a few times (capacity, work wishes,
  * household, grid), perhaps moved out; the households of a pair share a site.
  */
-export function residentStream(rand: () => number, opts: { residents: number; siteIds: string[]; regionCode: string; start: Date }): EventEnvelope[] {
+export function residentStream(
+  rand: () => number,
+  opts: { residents: number; siteIds: string[]; regionCode: string; start: Date },
+): EventEnvelope[] {
   const out: EventEnvelope[] = [];
   const capacities = ['full', 'weak', 'none'] as const;
   let t = opts.start.getTime();
@@ -139,8 +206,15 @@ export function residentStream(rand: () => number, opts: { residents: number; si
     const households = [randomUUID(), randomUUID()];
     const grids = [randomUUID(), null];
     const facts = () => ({
-      residentId, householdId: pick(households), siteId, regionCode: opts.regionCode, labourCapacity: pick(capacities),
-      canWorkAway: rand() < 0.5, wantsWork: rand() < 0.5, birthYear: 1950 + Math.floor(rand() * 60), gridId: pick(grids),
+      residentId,
+      householdId: pick(households),
+      siteId,
+      regionCode: opts.regionCode,
+      labourCapacity: pick(capacities),
+      canWorkAway: rand() < 0.5,
+      wantsWork: rand() < 0.5,
+      birthYear: 1950 + Math.floor(rand() * 60),
+      gridId: pick(grids),
     });
     let last = facts();
     out.push(envelopeOf('resident.registered', last, next()));
@@ -150,9 +224,20 @@ export function residentStream(rand: () => number, opts: { residents: number; si
     }
     if (rand() < 0.4) {
       const at = next();
-      out.push(envelopeOf('resident.moved_out', {
-        residentId, householdId: last.householdId, siteId, regionCode: opts.regionCode, movedOutOn: at.toISOString().slice(0, 10), reason: '投亲',
-      }, at));
+      out.push(
+        envelopeOf(
+          'resident.moved_out',
+          {
+            residentId,
+            householdId: last.householdId,
+            siteId,
+            regionCode: opts.regionCode,
+            movedOutOn: at.toISOString().slice(0, 10),
+            reason: '投亲',
+          },
+          at,
+        ),
+      );
     }
   }
   return out.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
@@ -164,7 +249,10 @@ export function residentStream(rand: () => number, opts: { residents: number; si
  * it) and the failing order. Returns the in-order state.
  */
 export async function expectConvergence<T>(opts: {
-  stream: EventEnvelope[]; orders: number; seed: number; deliver: (deliveries: EventEnvelope[], rand: () => number) => Promise<T>;
+  stream: EventEnvelope[];
+  orders: number;
+  seed: number;
+  deliver: (deliveries: EventEnvelope[], rand: () => number) => Promise<T>;
 }): Promise<T> {
   const rand = prng(opts.seed);
   const expected = await opts.deliver(opts.stream, () => 0);
@@ -172,9 +260,11 @@ export async function expectConvergence<T>(opts: {
     const order = scramble(opts.stream, rand);
     const got = await opts.deliver(order, rand);
     if (JSON.stringify(got) !== JSON.stringify(expected)) {
-      throw new Error(`order ${i} of seed ${opts.seed} (PROPERTY_SEED=${opts.seed} reproduces it) does not converge:\n`
-        + `${order.map((e) => `  ${e.occurredAt} ${e.name} ${JSON.stringify(e.payload)}`).join('\n')}\n`
-        + `got      ${JSON.stringify(got)}\nexpected ${JSON.stringify(expected)}`);
+      throw new Error(
+        `order ${i} of seed ${opts.seed} (PROPERTY_SEED=${opts.seed} reproduces it) does not converge:\n` +
+          `${order.map((e) => `  ${e.occurredAt} ${e.name} ${JSON.stringify(e.payload)}`).join('\n')}\n` +
+          `got      ${JSON.stringify(got)}\nexpected ${JSON.stringify(expected)}`,
+      );
     }
   }
   return expected;

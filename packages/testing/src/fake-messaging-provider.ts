@@ -42,7 +42,8 @@ export interface FakeMessagingProvider {
   stop(): Promise<void>;
 }
 
-const encode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const encode = (s: string) =>
+  encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /**
  * A local stand-in for the SMS and WeChat providers' HTTP APIs, for tests: Alibaba Cloud's SendSms
@@ -61,17 +62,24 @@ export async function startFakeMessagingProvider(): Promise<FakeMessagingProvide
   let failures: FakeFailure[] = [];
   const sockets = new Set<Socket>();
 
-  const read = (req: http.IncomingMessage) => new Promise<string>((resolve) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
-    req.on('end', () => resolve(body));
-  });
+  const read = (req: http.IncomingMessage) =>
+    new Promise<string>((resolve) => {
+      let body = '';
+      req.setEncoding('utf8');
+      req.on('data', (c: string) => (body += c));
+      req.on('end', () => resolve(body));
+    });
   const json = (res: http.ServerResponse, status: number, body: unknown) =>
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 
   const provider: FakeMessagingProvider = {
-    smsUrl: '', wechatUrl: '', env: {}, sms: [], wechat: [], repeats: 0, attempts: 0,
+    smsUrl: '',
+    wechatUrl: '',
+    env: {},
+    sms: [],
+    wechat: [],
+    repeats: 0,
+    attempts: 0,
     failNext: (n, how = 'http503') => void (failures = Array.from({ length: n }, () => how)),
     down: async () => {
       server.close();
@@ -87,36 +95,66 @@ export async function startFakeMessagingProvider(): Promise<FakeMessagingProvide
 
   const handleSms = (res: http.ServerResponse, params: Record<string, string>) => {
     const { Signature, ...signed } = params;
-    const canonical = Object.keys(signed).sort().map((k) => `${encode(k)}=${encode(signed[k])}`).join('&');
-    const expected = createHmac('sha1', `${accessKeySecret}&`).update(`POST&${encode('/')}&${encode(canonical)}`).digest('base64');
+    const canonical = Object.keys(signed)
+      .sort()
+      .map((k) => `${encode(k)}=${encode(signed[k])}`)
+      .join('&');
+    const expected = createHmac('sha1', `${accessKeySecret}&`)
+      .update(`POST&${encode('/')}&${encode(canonical)}`)
+      .digest('base64');
     if (params.AccessKeyId !== accessKeyId || Signature !== expected) {
-      return json(res, 400, { Code: 'SignatureDoesNotMatch', Message: 'Specified signature is not matched with our calculation.' });
+      return json(res, 400, {
+        Code: 'SignatureDoesNotMatch',
+        Message: 'Specified signature is not matched with our calculation.',
+      });
     }
     if (params.Action !== 'SendSms' || !/^1[3-9]\d{9}$/.test(params.PhoneNumbers ?? '')) {
       return json(res, 400, { Code: 'isv.MOBILE_NUMBER_ILLEGAL', Message: 'invalid mobile number' });
     }
     provider.attempts++;
     const failure = failures.shift();
-    if (failure === 'http503') return json(res, 503, { Code: 'ServiceUnavailable', Message: 'The request has failed due to a temporary failure of the server.' });
+    if (failure === 'http503')
+      return json(res, 503, {
+        Code: 'ServiceUnavailable',
+        Message: 'The request has failed due to a temporary failure of the server.',
+      });
     if (failure === 'busy') return json(res, 200, { Code: 'isp.SYSTEM_ERROR', Message: 'system busy' });
     if (seen.has(`sms:${params.OutId}`)) provider.repeats++;
     else {
       seen.add(`sms:${params.OutId}`);
-      provider.sms.push({ phone: params.PhoneNumbers, signName: params.SignName, templateCode: params.TemplateCode, params: JSON.parse(params.TemplateParam), outId: params.OutId });
+      provider.sms.push({
+        phone: params.PhoneNumbers,
+        signName: params.SignName,
+        templateCode: params.TemplateCode,
+        params: JSON.parse(params.TemplateParam),
+        outId: params.OutId,
+      });
     }
-    return json(res, 200, { Code: 'OK', Message: 'OK', BizId: `biz-${provider.sms.length}`, RequestId: randomBytes(8).toString('hex') });
+    return json(res, 200, {
+      Code: 'OK',
+      Message: 'OK',
+      BizId: `biz-${provider.sms.length}`,
+      RequestId: randomBytes(8).toString('hex'),
+    });
   };
 
   const handleWechat = (res: http.ServerResponse, url: URL, raw: string) => {
     if (url.pathname === '/cgi-bin/token') {
-      if (url.searchParams.get('appid') !== appId || url.searchParams.get('secret') !== appSecret) return json(res, 200, { errcode: 40013, errmsg: 'invalid appid' });
+      if (url.searchParams.get('appid') !== appId || url.searchParams.get('secret') !== appSecret)
+        return json(res, 200, { errcode: 40013, errmsg: 'invalid appid' });
       const token = randomBytes(16).toString('hex');
       tokens.add(token);
       return json(res, 200, { access_token: token, expires_in: 7200 });
     }
     if (url.pathname !== '/cgi-bin/message/template/send') return json(res, 404, { errcode: 404, errmsg: 'not found' });
-    if (!tokens.has(url.searchParams.get('access_token') ?? '')) return json(res, 200, { errcode: 40001, errmsg: 'invalid credential' });
-    const body = JSON.parse(raw) as { touser: string; template_id: string; client_msg_id: string; data: Record<string, { value: string }> };
+    if (!tokens.has(url.searchParams.get('access_token') ?? ''))
+      return json(res, 200, { errcode: 40001, errmsg: 'invalid credential' });
+    const body = JSON.parse(raw) as {
+      touser: string;
+      template_id: string;
+      client_msg_id: string;
+      data: Record<string, { value: string }>;
+    };
     provider.attempts++;
     const failure = failures.shift();
     if (failure === 'http503') return json(res, 503, { errcode: -1, errmsg: 'system error' });
@@ -124,7 +162,12 @@ export async function startFakeMessagingProvider(): Promise<FakeMessagingProvide
     if (seen.has(`wechat:${body.client_msg_id}`)) provider.repeats++;
     else {
       seen.add(`wechat:${body.client_msg_id}`);
-      provider.wechat.push({ touser: body.touser, templateId: body.template_id, clientMsgId: body.client_msg_id, data: body.data });
+      provider.wechat.push({
+        touser: body.touser,
+        templateId: body.template_id,
+        clientMsgId: body.client_msg_id,
+        data: body.data,
+      });
     }
     return json(res, 200, { errcode: 0, errmsg: 'ok', msgid: 1000 + provider.wechat.length });
   };
@@ -133,7 +176,8 @@ export async function startFakeMessagingProvider(): Promise<FakeMessagingProvide
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const raw = await read(req);
     if (url.pathname === '/sms/') return handleSms(res, Object.fromEntries(new URLSearchParams(raw)));
-    if (url.pathname.startsWith('/wechat/')) return handleWechat(res, new URL(url.pathname.slice('/wechat'.length) + url.search, url), raw);
+    if (url.pathname.startsWith('/wechat/'))
+      return handleWechat(res, new URL(url.pathname.slice('/wechat'.length) + url.search, url), raw);
     json(res, 404, {});
   });
   server.on('connection', (s) => {
@@ -145,9 +189,15 @@ export async function startFakeMessagingProvider(): Promise<FakeMessagingProvide
   provider.smsUrl = `http://127.0.0.1:${port}/sms/`;
   provider.wechatUrl = `http://127.0.0.1:${port}/wechat`;
   provider.env = {
-    NOTIFY_SMS_URL: provider.smsUrl, NOTIFY_SMS_ACCESS_KEY_ID: accessKeyId, NOTIFY_SMS_ACCESS_KEY_SECRET: accessKeySecret,
-    NOTIFY_SMS_SIGN_NAME: '安居社区', NOTIFY_SMS_TEMPLATE_CODE: 'SMS_000001',
-    NOTIFY_WECHAT_URL: provider.wechatUrl, NOTIFY_WECHAT_APP_ID: appId, NOTIFY_WECHAT_APP_SECRET: appSecret, NOTIFY_WECHAT_TEMPLATE_ID: 'TPL-anju-notice',
+    NOTIFY_SMS_URL: provider.smsUrl,
+    NOTIFY_SMS_ACCESS_KEY_ID: accessKeyId,
+    NOTIFY_SMS_ACCESS_KEY_SECRET: accessKeySecret,
+    NOTIFY_SMS_SIGN_NAME: '安居社区',
+    NOTIFY_SMS_TEMPLATE_CODE: 'SMS_000001',
+    NOTIFY_WECHAT_URL: provider.wechatUrl,
+    NOTIFY_WECHAT_APP_ID: appId,
+    NOTIFY_WECHAT_APP_SECRET: appSecret,
+    NOTIFY_WECHAT_TEMPLATE_ID: 'TPL-anju-notice',
   };
   return provider;
 }

@@ -14,14 +14,23 @@ export interface FileAnswer {
 export const rootOf = (graphqlUrl: string) => new URL('/', graphqlUrl).toString().replace(/\/$/, '');
 
 /** A /files request as the portal and `pnpm import` send it: GET for a download, POST with the raw file. */
-export async function fileRequest(root: string, path: string, opts: { token?: string; body?: Buffer } = {}): Promise<FileAnswer> {
+export async function fileRequest(
+  root: string,
+  path: string,
+  opts: { token?: string; body?: Buffer } = {},
+): Promise<FileAnswer> {
   const res = await fetch(`${root}${path}`, {
     method: opts.body ? 'POST' : 'GET',
-    headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(opts.body ? { 'content-type': 'application/octet-stream' } : {}) },
+    headers: {
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      ...(opts.body ? { 'content-type': 'application/octet-stream' } : {}),
+    },
     body: opts.body ? new Uint8Array(opts.body) : undefined,
   });
   const bytes = Buffer.from(await res.arrayBuffer());
-  const json = (res.headers.get('content-type') ?? '').includes('json') ? JSON.parse(bytes.toString('utf8')) : undefined;
+  const json = (res.headers.get('content-type') ?? '').includes('json')
+    ? JSON.parse(bytes.toString('utf8'))
+    : undefined;
   return { status: res.status, json, bytes: json ? undefined : bytes, headers: res.headers };
 }
 
@@ -29,10 +38,17 @@ export const IMPORT_JOB_FIELDS = `id kind mode status fileName total rowsChecked
   errors(first: 500) { row column code message } failure { code message cell columns } reportPath`;
 
 /** Polls an import job through GraphQL until it is done or failed (the sleep inside the loop, bounded). */
-export async function waitForImport(graphqlUrl: string, id: string, token: string, timeoutMs = 60_000): Promise<Record<string, any>> {
+export async function waitForImport(
+  graphqlUrl: string,
+  id: string,
+  token: string,
+  timeoutMs = 60_000,
+): Promise<Record<string, any>> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const job = dataOf(await gql(graphqlUrl, `query($id: ID!) { importJob(id: $id) { ${IMPORT_JOB_FIELDS} } }`, { id }, { token })).importJob;
+    const job = dataOf(
+      await gql(graphqlUrl, `query($id: ID!) { importJob(id: $id) { ${IMPORT_JOB_FIELDS} } }`, { id }, { token }),
+    ).importJob;
     if (!job) throw new Error(`import job ${id} not found`);
     if (job.status === 'DONE' || job.status === 'FAILED') return job;
     await new Promise((r) => setTimeout(r, 100));
@@ -41,11 +57,18 @@ export async function waitForImport(graphqlUrl: string, id: string, token: strin
 }
 
 /** Polls an import job of any service through /files/<service>/imports/<id> (JSON) until it is done or failed. */
-export async function waitForServiceImport(root: string, service: string, id: string, token: string, timeoutMs = 60_000): Promise<Record<string, any>> {
+export async function waitForServiceImport(
+  root: string,
+  service: string,
+  id: string,
+  token: string,
+  timeoutMs = 60_000,
+): Promise<Record<string, any>> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const answer = await fileRequest(root, `/files/${service}/imports/${id}`, { token });
-    if (answer.status !== 200 || !answer.json) throw new Error(`import job ${id}: ${answer.status} ${JSON.stringify(answer.json)}`);
+    if (answer.status !== 200 || !answer.json)
+      throw new Error(`import job ${id}: ${answer.status} ${JSON.stringify(answer.json)}`);
     if (answer.json.status === 'DONE' || answer.json.status === 'FAILED') return answer.json;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -57,7 +80,12 @@ export async function waitForServiceImport(root: string, service: string, id: st
  * waits for its job; a file refused whole answers `{ refused: reason, status }` instead.
  */
 export async function importSheet(
-  root: string, service: string, kind: string, file: { bytes: Buffer; name: string }, mode: string, token: string,
+  root: string,
+  service: string,
+  kind: string,
+  file: { bytes: Buffer; name: string },
+  mode: string,
+  token: string,
 ): Promise<Record<string, any>> {
   const path = `/files/${service}/imports/${kind}?mode=${mode}&fileName=${encodeURIComponent(file.name)}`;
   const up = await fileRequest(root, path, { token, body: file.bytes });

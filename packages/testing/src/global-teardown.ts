@@ -21,6 +21,8 @@ export default async function globalTeardown(): Promise<void> {
     redis.disconnect();
   }
   if (dropped.length || keys) {
-    process.stdout.write(`\nleft by test files and removed now: ${dropped.length} database(s) ${dropped.join(' ')}, ${keys} Redis key(s)\n`);
+    process.stdout.write(
+      `\nleft by test files and removed now: ${dropped.length} database(s) ${dropped.join(' ')}, ${keys} Redis key(s)\n`,
+    );
   }
 }

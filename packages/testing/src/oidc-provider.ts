@@ -17,7 +17,10 @@ export interface TestOidcProvider {
   jwksUrl: string;
   clientId: string;
   /** A token as the provider would sign it (`key: 'foreign'` signs with a key it does not publish). */
-  sign(claims: TokenClaims & Record<string, unknown>, opts?: { audience?: string; key?: 'own' | 'foreign'; ttlSeconds?: number }): Promise<string>;
+  sign(
+    claims: TokenClaims & Record<string, unknown>,
+    opts?: { audience?: string; key?: 'own' | 'foreign'; ttlSeconds?: number },
+  ): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -53,13 +56,19 @@ export async function startTestOidcProvider(opts: {
   const grants = new Map<string, Grant>();
   let issuer = '';
 
-  const sign = async (claims: Record<string, unknown>, o: { audience?: string; key?: 'own' | 'foreign'; ttlSeconds?: number; nonce?: string } = {}) => {
+  const sign = async (
+    claims: Record<string, unknown>,
+    o: { audience?: string; key?: 'own' | 'foreign'; ttlSeconds?: number; nonce?: string } = {},
+  ) => {
     const { sub, ...rest } = claims as { sub: string };
     const key: KeyLike = o.key === 'foreign' ? foreign.privateKey : own.privateKey;
     return new SignJWT({ ...rest, ...(o.nonce ? { nonce: o.nonce } : {}) })
       .setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' })
-      .setSubject(sub).setIssuer(issuer).setAudience(o.audience ?? audience)
-      .setIssuedAt().setExpirationTime(`${o.ttlSeconds ?? 3600}s`)
+      .setSubject(sub)
+      .setIssuer(issuer)
+      .setAudience(o.audience ?? audience)
+      .setIssuedAt()
+      .setExpirationTime(`${o.ttlSeconds ?? 3600}s`)
       .sign(key);
   };
 
@@ -70,9 +79,12 @@ export async function startTestOidcProvider(opts: {
     const url = new URL(req.url ?? '/', issuer);
     const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type' };
     const json = (status: number, body: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...cors }).end(JSON.stringify(body));
+      res
+        .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...cors })
+        .end(JSON.stringify(body));
     };
-    if (req.method === 'OPTIONS') return void res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET, POST' }).end();
+    if (req.method === 'OPTIONS')
+      return void res.writeHead(204, { ...cors, 'access-control-allow-methods': 'GET, POST' }).end();
     if (url.pathname === '/.well-known/openid-configuration') {
       return json(200, {
         issuer,
@@ -93,11 +105,14 @@ export async function startTestOidcProvider(opts: {
       const q = url.searchParams;
       const redirectUri = q.get('redirect_uri') ?? '';
       if (q.get('client_id') !== clientId || !allowedRedirect(redirectUri)) {
-        return void res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('unknown client or redirect_uri');
+        return void res
+          .writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
+          .end('unknown client or redirect_uri');
       }
       const back = (params: Record<string, string>) => {
         const to = new URL(redirectUri);
-        for (const [k, v] of Object.entries({ ...params, state: q.get('state') ?? '', iss: issuer })) to.searchParams.set(k, v);
+        for (const [k, v] of Object.entries({ ...params, state: q.get('state') ?? '', iss: issuer }))
+          to.searchParams.set(k, v);
         res.writeHead(302, { location: to.toString() }).end();
       };
       if (q.get('response_type') !== 'code') return back({ error: 'unsupported_response_type' });
@@ -115,13 +130,22 @@ export async function startTestOidcProvider(opts: {
         });
         const deny = new URL(url);
         deny.searchParams.set('deny', '1');
-        return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-          .end(`<!doctype html><title>统一身份认证（测试）</title><ul>${links.join('')}</ul><a data-deny href="${deny.pathname}${deny.search}">拒绝</a>`);
+        return void res
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end(
+            `<!doctype html><title>统一身份认证（测试）</title><ul>${links.join('')}</ul><a data-deny href="${deny.pathname}${deny.search}">拒绝</a>`,
+          );
       }
       const user = opts.users.find((u) => u.login === login);
       if (!user) return back({ error: 'access_denied' });
       const code = randomBytes(24).toString('base64url');
-      grants.set(code, { user, clientId, redirectUri, challenge: q.get('code_challenge')!, nonce: q.get('nonce') ?? undefined });
+      grants.set(code, {
+        user,
+        clientId,
+        redirectUri,
+        challenge: q.get('code_challenge')!,
+        nonce: q.get('nonce') ?? undefined,
+      });
       return back({ code });
     }
     if (url.pathname === '/token' && req.method === 'POST') {
@@ -132,7 +156,8 @@ export async function startTestOidcProvider(opts: {
         const grant = grants.get(f.get('code') ?? '');
         grants.delete(f.get('code') ?? ''); // a code is good once
         if (f.get('grant_type') !== 'authorization_code') return json(400, { error: 'unsupported_grant_type' });
-        if (!grant || grant.clientId !== f.get('client_id') || grant.redirectUri !== f.get('redirect_uri')) return json(400, { error: 'invalid_grant' });
+        if (!grant || grant.clientId !== f.get('client_id') || grant.redirectUri !== f.get('redirect_uri'))
+          return json(400, { error: 'invalid_grant' });
         const verifier = f.get('code_verifier') ?? '';
         if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) {
           return json(400, { error: 'invalid_grant', error_description: 'PKCE verification failed' });
@@ -141,7 +166,9 @@ export async function startTestOidcProvider(opts: {
         Promise.all([
           sign({ ...claims, name }),
           sign({ sub: claims.sub, name }, { audience: clientId, nonce: grant.nonce }),
-        ]).then(([accessToken, idToken]) => json(200, { access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: 3600 }));
+        ]).then(([accessToken, idToken]) =>
+          json(200, { access_token: accessToken, id_token: idToken, token_type: 'Bearer', expires_in: 3600 }),
+        );
       });
       return;
     }
@@ -155,9 +182,10 @@ export async function startTestOidcProvider(opts: {
     jwksUrl: `${issuer}/jwks`,
     clientId,
     sign: (claims, o) => sign(claims, o),
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

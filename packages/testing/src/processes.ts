@@ -45,7 +45,10 @@ export async function stopChild(child: ChildProcess | undefined, graceMs = 30_00
   const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
   let timer: NodeJS.Timeout | undefined;
-  const late = await Promise.race([gone.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)))]);
+  const late = await Promise.race([
+    gone.then(() => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
+  ]);
   clearTimeout(timer);
   if (late) {
     child.kill('SIGKILL');
@@ -73,7 +76,11 @@ export class ThrowawayRedis {
   }
 
   async up(): Promise<void> {
-    const proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const proc = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     // A file that fails before its down() must neither keep the jest worker alive nor leave a server behind.
     proc.unref();
     const killOnExit = () => proc.kill('SIGKILL');
@@ -115,16 +122,24 @@ export function liveProcessesOn(databaseUrl: string): ServiceProcess[] {
 /** A service entry point (`api` or `worker`) as its own OS process, to kill it like a crash would. */
 export class ServiceProcess {
   output = '';
-  private constructor(readonly proc: ChildProcess, readonly name: string, readonly databaseUrl: string | undefined) {}
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly name: string,
+    readonly databaseUrl: string | undefined,
+  ) {}
 
   static start(service: ServiceName, entry: 'api' | 'worker', env: Record<string, string>): ServiceProcess {
     // node itself with tsx as a loader (not the tsx CLI, which runs the program in a child
     // process that a SIGKILL of the CLI would leave running).
-    const proc = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, declarationOf(service)[entry].entry)], {
-      cwd: REPO_ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const proc = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(REPO_ROOT, declarationOf(service)[entry].entry)],
+      {
+        cwd: REPO_ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const sp = new ServiceProcess(proc, `${service}-${entry} process`, env.DATABASE_URL);
     live.add(sp);
     proc.once('exit', () => live.delete(sp));
@@ -135,7 +150,11 @@ export class ServiceProcess {
 
   /** Polls the output; the bound is generous because a cold tsx boot takes tens of seconds on a loaded machine. */
   async waitForLog(fragment: string, timeoutMs = 90_000): Promise<void> {
-    await until(async () => this.output.includes(fragment), `"${fragment}" in the output of ${this.proc.spawnfile}`, timeoutMs);
+    await until(
+      async () => this.output.includes(fragment),
+      `"${fragment}" in the output of ${this.proc.spawnfile}`,
+      timeoutMs,
+    );
   }
 
   kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {

@@ -2,12 +2,35 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import {
-  declarationOf, inboxQueueName, pgSchemaOf, SERVICE_DECLARATIONS, SERVICES, startWorker, type ServiceDefinition, type ServiceName,
+  declarationOf,
+  inboxQueueName,
+  pgSchemaOf,
+  SERVICE_DECLARATIONS,
+  SERVICES,
+  startWorker,
+  type ServiceDefinition,
+  type ServiceName,
 } from '@anju/contracts';
 import {
-  advisoryKey, loadConfig, platformSettings, serviceLoginUrl, SetClock, type Lifecycle, type PlatformConfig, type ServiceRuntime,
+  advisoryKey,
+  loadConfig,
+  platformSettings,
+  serviceLoginUrl,
+  SetClock,
+  type Lifecycle,
+  type PlatformConfig,
+  type ServiceRuntime,
 } from '@anju/kit';
-import { admin, createTestDatabase, TEST_PG_SERVER, TEST_REDIS_URL, TEST_RUN, testQueuePrefix, withClient, type TestDatabase } from './database';
+import {
+  admin,
+  createTestDatabase,
+  TEST_PG_SERVER,
+  TEST_REDIS_URL,
+  TEST_RUN,
+  testQueuePrefix,
+  withClient,
+  type TestDatabase,
+} from './database';
 import { LogCapture } from './log-capture';
 import { REPO_ROOT } from './paths';
 import { liveProcessesOn } from './processes';
@@ -26,7 +49,8 @@ export const schemaOf = (s: ServiceName) => pgSchemaOf(s);
 export function definitionOf(service: ServiceName): ServiceDefinition<PlatformConfig> {
   const { dir } = declarationOf(service);
   const def = (require(path.join(REPO_ROOT, dir)) as { service?: ServiceDefinition<PlatformConfig> }).service;
-  if (def?.declaration.name !== service) throw new Error(`${dir} does not export the definition of ${service} as \`service\``);
+  if (def?.declaration.name !== service)
+    throw new Error(`${dir} does not export the definition of ${service} as \`service\``);
   return def;
 }
 
@@ -47,7 +71,12 @@ export function testClockStart(): Date {
 }
 
 /** Settings that make the pipeline quick to observe in tests without changing its logic. */
-export function testEnv(db: TestDatabase, queuePrefix: string, extra: Record<string, string> = {}, clockAt: Date = testClockStart()): Record<string, string> {
+export function testEnv(
+  db: TestDatabase,
+  queuePrefix: string,
+  extra: Record<string, string> = {},
+  clockAt: Date = testClockStart(),
+): Record<string, string> {
   return {
     NODE_ENV: 'test',
     // Domain time is the test's fixed clock, and no job scheduler fires on the wall clock behind a test's back:
@@ -65,8 +94,14 @@ export function testEnv(db: TestDatabase, queuePrefix: string, extra: Record<str
     JOB_ATTEMPTS: '3',
     SHUTDOWN_GRACE_MS: '5000',
     // Every port a free one: the api and worker ports of each service of the catalog, and the gateway's.
-    ...Object.fromEntries(SERVICE_DECLARATIONS.flatMap((d) => [[d.api.portSetting, '0'], [d.worker.portSetting, '0']])),
-    GATEWAY_PORT: '0', GATEWAY_METRICS_PORT: '0',
+    ...Object.fromEntries(
+      SERVICE_DECLARATIONS.flatMap((d) => [
+        [d.api.portSetting, '0'],
+        [d.worker.portSetting, '0'],
+      ]),
+    ),
+    GATEWAY_PORT: '0',
+    GATEWAY_METRICS_PORT: '0',
     ...extra,
   };
 }
@@ -122,7 +157,12 @@ export class TestSystem {
    */
   readonly clock: SetClock;
 
-  private constructor(readonly db: TestDatabase, readonly queuePrefix: string, readonly env: Record<string, string>, echo: boolean) {
+  private constructor(
+    readonly db: TestDatabase,
+    readonly queuePrefix: string,
+    readonly env: Record<string, string>,
+    echo: boolean,
+  ) {
     this.logs = new LogCapture(echo);
     this.clock = new SetClock(new Date(env.CLOCK_AT));
   }
@@ -162,7 +202,10 @@ export class TestSystem {
 
   /** A service migrates as the owner (the test database's user) and runs as its own login. */
   private config(def: ServiceDefinition<PlatformConfig>) {
-    const login = { DATABASE_OWNER_URL: this.db.url, DATABASE_URL: serviceLoginUrl(this.db.url, def.data.runtimeRole!) };
+    const login = {
+      DATABASE_OWNER_URL: this.db.url,
+      DATABASE_URL: serviceLoginUrl(this.db.url, def.data.runtimeRole!),
+    };
     return def.loadConfig({ ...this.env, ...login });
   }
 
@@ -195,7 +238,9 @@ export class TestSystem {
   async runTask(service: ServiceName, task: string): Promise<unknown> {
     const runtime = this.workerRuntimes.get(service);
     if (!runtime) throw new Error(`${service}'s worker is not running here: its tasks run with the worker's runtime`);
-    const found = this.definition(service).tasks(runtime).find((t) => t.name === task);
+    const found = this.definition(service)
+      .tasks(runtime)
+      .find((t) => t.name === task);
     if (!found) throw new Error(`${service} has no scheduled task "${task}"`);
     return found.run();
   }
@@ -219,7 +264,10 @@ export class TestSystem {
   }
 
   async startGateway(): Promise<string> {
-    const gw = require(path.join(REPO_ROOT, 'gateway', 'src', 'server')) as Record<string, (...a: unknown[]) => Promise<Started>>;
+    const gw = require(path.join(REPO_ROOT, 'gateway', 'src', 'server')) as Record<
+      string,
+      (...a: unknown[]) => Promise<Started>
+    >;
     const cfg = require(path.join(REPO_ROOT, 'gateway', 'src', 'config')) as Record<string, (env: unknown) => unknown>;
     const started = await gw.startGateway(cfg.loadGatewayConfig(this.env), { logDestination: this.logs });
     this.running.push({ name: 'gateway', lifecycle: started.lifecycle });
@@ -229,12 +277,23 @@ export class TestSystem {
   }
 
   /** An operation through the gateway, as a portal sends it. */
-  query<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string, requestId?: string) {
+  query<T = Record<string, any>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    token?: string,
+    requestId?: string,
+  ) {
     return gql<T>(this.urls.gateway!, query, variables, { token, requestId });
   }
 
   /** An operation straight to one subgraph (as a partner NGO, or an attacker skipping the gateway). */
-  direct<T = Record<string, any>>(service: ServiceName, query: string, variables: Record<string, unknown> = {}, token?: string, requestId?: string) {
+  direct<T = Record<string, any>>(
+    service: ServiceName,
+    query: string,
+    variables: Record<string, unknown> = {},
+    token?: string,
+    requestId?: string,
+  ) {
     return gql<T>(this.urls[service]!, query, variables, { token, requestId });
   }
 
@@ -244,7 +303,10 @@ export class TestSystem {
 
   /** The audit trail of one record in `service`'s audit log, oldest first: what was done, by which role. */
   audits(service: ServiceName, entityId: string): Promise<{ action: string; role: string }[]> {
-    return this.sql(`SELECT action, actor_role AS role FROM ${this.schema(service)}.audit_log WHERE entity_id = $1 ORDER BY id`, [entityId]);
+    return this.sql(
+      `SELECT action, actor_role AS role FROM ${this.schema(service)}.audit_log WHERE entity_id = $1 ORDER BY id`,
+      [entityId],
+    );
   }
 
   queue(service: ServiceName): Queue {
@@ -258,7 +320,9 @@ export class TestSystem {
    */
   async jobOf(producer: ServiceName, eventId: string): Promise<string | undefined> {
     const [row] = await this.sql(
-      `SELECT batch_id FROM ${this.schema(producer)}.outbox WHERE id = $1 AND sent_at IS NOT NULL`, [eventId]);
+      `SELECT batch_id FROM ${this.schema(producer)}.outbox WHERE id = $1 AND sent_at IS NOT NULL`,
+      [eventId],
+    );
     return row?.batch_id ?? undefined;
   }
 
@@ -274,11 +338,16 @@ export class TestSystem {
       while (Date.now() < deadline) {
         const pending = [
           ...[...this.services].map((sv) => `(SELECT count(*) FROM ${this.schema(sv)}.outbox WHERE sent_at IS NULL)`),
-          ...[...this.consuming].flatMap((sv) => (this.definition(sv).derived?.tables ?? [])
-            .map((table) => `(SELECT count(*) FROM ${this.schema(sv)}.${table})`)),
+          ...[...this.consuming].flatMap((sv) =>
+            (this.definition(sv).derived?.tables ?? []).map(
+              (table) => `(SELECT count(*) FROM ${this.schema(sv)}.${table})`,
+            ),
+          ),
         ];
         const [{ n: unsent }] = await this.sql<{ n: number }>(`SELECT ${pending.join(' + ') || '0'} AS n`);
-        const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')));
+        const counts = await Promise.all(
+          queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children')),
+        );
         const busy = Number(unsent) + counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
         quietChecks = busy === 0 ? quietChecks + 1 : 0;
         if (quietChecks >= 2) return;

@@ -1,6 +1,14 @@
 import path from 'node:path';
 import {
-  LookupHasher, UploadSealer, importRoutes, lookupHashKey, runMain, spreadsheetLimits, startServiceApi, uploadSealingKey, type StartOptions,
+  LookupHasher,
+  UploadSealer,
+  importRoutes,
+  lookupHashKey,
+  runMain,
+  spreadsheetLimits,
+  startServiceApi,
+  uploadSealingKey,
+  type StartOptions,
 } from '@anju/kit';
 import { loadEmploymentConfig, type EmploymentConfig } from './config';
 import { employmentData } from './data-source';
@@ -30,10 +38,18 @@ export function startEmploymentApi(config: EmploymentConfig, opts: StartOptions 
     fileRoutes: (runtime) => [
       gapsExport(runtime.db),
       ...employmentExports(runtime.db),
-      ...importRoutes(employmentImports({
-        db: runtime.db, hasher, sealer, clock: runtime.clock, limits: spreadsheetLimits(config), config, logger: runtime.logger,
-        lifecycle: runtime.lifecycle,
-      })),
+      ...importRoutes(
+        employmentImports({
+          db: runtime.db,
+          hasher,
+          sealer,
+          clock: runtime.clock,
+          limits: spreadsheetLimits(config),
+          config,
+          logger: runtime.logger,
+          lifecycle: runtime.lifecycle,
+        }),
+      ),
     ],
     logDestination: opts.logDestination,
     clock: opts.clock,

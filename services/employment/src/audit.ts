@@ -7,12 +7,22 @@ import { audit, type Principal } from '@anju/kit';
  * an officer or grid worker acting on the resident's behalf.
  */
 export function auditWrite(
-  m: EntityManager, p: Principal, action: string,
+  m: EntityManager,
+  p: Principal,
+  action: string,
   row: { id: string; siteId: string; regionCode: string; residentId?: string | null; householdId?: string | null },
   detail: Record<string, unknown> = {},
 ): Promise<void> {
   return audit(m, p, {
-    action, entityType: action.split('.')[0], entityId: row.id, siteId: row.siteId, regionCode: row.regionCode,
-    detail: { ...(row.residentId ? { residentId: row.residentId } : {}), ...(row.householdId ? { householdId: row.householdId } : {}), ...detail },
+    action,
+    entityType: action.split('.')[0],
+    entityId: row.id,
+    siteId: row.siteId,
+    regionCode: row.regionCode,
+    detail: {
+      ...(row.residentId ? { residentId: row.residentId } : {}),
+      ...(row.householdId ? { householdId: row.householdId } : {}),
+      ...detail,
+    },
   });
 }

@@ -41,29 +41,73 @@ export function buildContext(db: DataSource) {
   return (base: RequestBase): EmploymentContext => {
     const p = base.principal;
     const now = () => base.clock.now();
-    return lazyObject<Omit<EmploymentContext, keyof RequestBase>, RequestBase>({
-      labourProfiles: () => new LabourProfileService(db, p),
-      training: () => new TrainingService(db, p, now),
-      jobs: () => new JobsService(db, p, now),
-      land: () => new LandService(db, p, now),
-      monitoring: () => new MonitoringService(db, p),
-      loaders: (c) => lazyObject<EmploymentContext['loaders']>({
-        labourProfile: () => byKeyLoader((ids) => c.labourProfiles.byResidentIds(ids), (r) => r.residentId),
-        course: () => byIdLoader((ids) => c.training.coursesByIds(ids)),
-        enrollmentsOfCourse: () => byGroupLoader((ids) => c.training.enrollmentsOfCourses(ids), (e) => e.courseId),
-        enrollmentsOfResident: () => byGroupLoader((ids) => c.training.enrollmentsOfResidents(ids), (e) => e.residentId),
-        skillsOfResident: () => byGroupLoader((ids) => c.training.skillsOfResidents(ids), (k) => k.residentId),
-        employer: () => byIdLoader((ids) => c.jobs.employersByIds(ids)),
-        posting: () => byIdLoader((ids) => c.jobs.postingsByIds(ids)),
-        employmentsOfResident: () => byGroupLoader((ids) => c.jobs.employmentsOfResidents(ids), (r) => r.residentId),
-        landOfHousehold: () => byGroupLoader((ids) => c.land.landOfHouseholds(ids), (l) => l.householdId),
-        linksOfHousehold: () => byGroupLoader((ids) => c.land.linksOfHouseholds(ids), (l) => l.householdId),
-        linksOfProject: () => byGroupLoader((ids) => c.land.linksOfProjects(ids), (l) => l.projectId),
-        project: () => byIdLoader((ids) => c.land.projectsByIds(ids)),
-        status: () => byKeyLoader((ids) => c.monitoring.statusByHouseholds(ids), (r) => r.householdId),
-        openGaps: () => byGroupLoader((ids) => c.monitoring.openGapsOfHouseholds(ids), (g) => g.householdId),
-        sitePicture: () => new SitePictureService(db, p).loader(),
-      }),
-    }, base);
+    return lazyObject<Omit<EmploymentContext, keyof RequestBase>, RequestBase>(
+      {
+        labourProfiles: () => new LabourProfileService(db, p),
+        training: () => new TrainingService(db, p, now),
+        jobs: () => new JobsService(db, p, now),
+        land: () => new LandService(db, p, now),
+        monitoring: () => new MonitoringService(db, p),
+        loaders: (c) =>
+          lazyObject<EmploymentContext['loaders']>({
+            labourProfile: () =>
+              byKeyLoader(
+                (ids) => c.labourProfiles.byResidentIds(ids),
+                (r) => r.residentId,
+              ),
+            course: () => byIdLoader((ids) => c.training.coursesByIds(ids)),
+            enrollmentsOfCourse: () =>
+              byGroupLoader(
+                (ids) => c.training.enrollmentsOfCourses(ids),
+                (e) => e.courseId,
+              ),
+            enrollmentsOfResident: () =>
+              byGroupLoader(
+                (ids) => c.training.enrollmentsOfResidents(ids),
+                (e) => e.residentId,
+              ),
+            skillsOfResident: () =>
+              byGroupLoader(
+                (ids) => c.training.skillsOfResidents(ids),
+                (k) => k.residentId,
+              ),
+            employer: () => byIdLoader((ids) => c.jobs.employersByIds(ids)),
+            posting: () => byIdLoader((ids) => c.jobs.postingsByIds(ids)),
+            employmentsOfResident: () =>
+              byGroupLoader(
+                (ids) => c.jobs.employmentsOfResidents(ids),
+                (r) => r.residentId,
+              ),
+            landOfHousehold: () =>
+              byGroupLoader(
+                (ids) => c.land.landOfHouseholds(ids),
+                (l) => l.householdId,
+              ),
+            linksOfHousehold: () =>
+              byGroupLoader(
+                (ids) => c.land.linksOfHouseholds(ids),
+                (l) => l.householdId,
+              ),
+            linksOfProject: () =>
+              byGroupLoader(
+                (ids) => c.land.linksOfProjects(ids),
+                (l) => l.projectId,
+              ),
+            project: () => byIdLoader((ids) => c.land.projectsByIds(ids)),
+            status: () =>
+              byKeyLoader(
+                (ids) => c.monitoring.statusByHouseholds(ids),
+                (r) => r.householdId,
+              ),
+            openGaps: () =>
+              byGroupLoader(
+                (ids) => c.monitoring.openGapsOfHouseholds(ids),
+                (g) => g.householdId,
+              ),
+            sitePicture: () => new SitePictureService(db, p).loader(),
+          }),
+      },
+      base,
+    );
   };
 }

@@ -9,8 +9,20 @@ import { migrations } from './migrations';
 export const employmentData = {
   schema: 'employment',
   entities: [
-    LabourProfile, TrainingCourse, Enrollment, Skill, Employer, JobPosting, EmploymentRecord, LandAsset, IndustryProject, ProjectLink,
-    HouseholdPlace, HouseholdStatus, HouseholdGap, MonitoringSnapshot,
+    LabourProfile,
+    TrainingCourse,
+    Enrollment,
+    Skill,
+    Employer,
+    JobPosting,
+    EmploymentRecord,
+    LandAsset,
+    IndustryProject,
+    ProjectLink,
+    HouseholdPlace,
+    HouseholdStatus,
+    HouseholdGap,
+    MonitoringSnapshot,
   ],
   migrations,
   /** Created by its last migration: plain read/write on the schema's tables, no DDL. */

@@ -14,6 +14,11 @@ function merge(...maps: ResolverMap[]): ResolverMap {
   return out;
 }
 
-
-export const resolvers = merge(labourProfileResolvers, trainingResolvers, jobsResolvers, landResolvers, monitoringResolvers,
-  sitePictureResolvers);
+export const resolvers = merge(
+  labourProfileResolvers,
+  trainingResolvers,
+  jobsResolvers,
+  landResolvers,
+  monitoringResolvers,
+  sitePictureResolvers,
+);

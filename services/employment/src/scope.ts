@@ -1,7 +1,19 @@
 import { findSite } from '@anju/contracts';
 import {
-  ForbiddenError, InputError, NotFoundError, OFFICER_ROLES, coversPlace, isUuid, reachesByGrid, requireRole, scopeFilter,
-  uuidsOf, type Placement, type Principal, type SqlFilter, type SqlRunner,
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  OFFICER_ROLES,
+  coversPlace,
+  isUuid,
+  reachesByGrid,
+  requireRole,
+  scopeFilter,
+  uuidsOf,
+  type Placement,
+  type Principal,
+  type SqlFilter,
+  type SqlRunner,
 } from '@anju/kit';
 
 /** Who may change employment records: officers and grid workers, each within their scope. */
@@ -13,18 +25,27 @@ export const WRITERS = OFFICER_ROLES;
  * see their own household's rows and their own site's courses, jobs and projects; a grid worker
  * (网格员) with grids reaches the households placed in them only, as in governance.
  */
-export function scopeSql(p: Principal, alias: string, firstParam: number, kind: 'household' | 'site' = 'household'): SqlFilter {
+export function scopeSql(
+  p: Principal,
+  alias: string,
+  firstParam: number,
+  kind: 'household' | 'site' = 'household',
+): SqlFilter {
   const col = kind === 'household' ? 'household_id' : 'site_id';
-  return scopeFilter(p, {
-    place: { site: `${alias}.site_id`, region: `${alias}.region_code` },
-    roles: {
-      grid_worker: (g, n) => (kind === 'household' && reachesByGrid(g) ? gridHouseholdsSql(alias, n, g) : undefined),
-      resident: (r, n) => ({
-        sql: `${alias}.${col} IN (SELECT ${col} FROM labour_profile WHERE resident_id = $${n}::uuid)`,
-        params: [r.residentId],
-      }),
+  return scopeFilter(
+    p,
+    {
+      place: { site: `${alias}.site_id`, region: `${alias}.region_code` },
+      roles: {
+        grid_worker: (g, n) => (kind === 'household' && reachesByGrid(g) ? gridHouseholdsSql(alias, n, g) : undefined),
+        resident: (r, n) => ({
+          sql: `${alias}.${col} IN (SELECT ${col} FROM labour_profile WHERE resident_id = $${n}::uuid)`,
+          params: [r.residentId],
+        }),
+      },
     },
-  }, firstParam);
+    firstParam,
+  );
 }
 
 /** Household-level rows of a grid worker's grids (household_place has each household's grid from governance's events). */
@@ -50,7 +71,12 @@ export interface ResidentPlace {
 }
 
 /** A resident employment knows (from governance's events), in the caller's write scope. */
-export async function residentForWrite(db: SqlRunner, p: Principal, residentId: string, field: string): Promise<ResidentPlace> {
+export async function residentForWrite(
+  db: SqlRunner,
+  p: Principal,
+  residentId: string,
+  field: string,
+): Promise<ResidentPlace> {
   requireRole(p, ...WRITERS);
   if (!isUuid(residentId)) throw new InputError(field, 'Not a resident id.', 'FORMAT');
   const [row]: (ResidentPlace & { gridId: string | null })[] = await db.query(
@@ -71,7 +97,12 @@ export interface HouseholdPlace {
   regionCode: string;
 }
 
-export async function householdForWrite(db: SqlRunner, p: Principal, householdId: string, field: string): Promise<HouseholdPlace> {
+export async function householdForWrite(
+  db: SqlRunner,
+  p: Principal,
+  householdId: string,
+  field: string,
+): Promise<HouseholdPlace> {
   requireRole(p, ...WRITERS);
   if (!isUuid(householdId)) throw new InputError(field, 'Not a household id.', 'FORMAT');
   const [row]: (HouseholdPlace & { gridId: string | null })[] = await db.query(
@@ -79,12 +110,18 @@ export async function householdForWrite(db: SqlRunner, p: Principal, householdId
        FROM household_place WHERE household_id = $1`,
     [householdId],
   );
-  if (!row) throw new NotFoundError(field, 'No such household (employment knows households from their registered residents).');
+  if (!row)
+    throw new NotFoundError(field, 'No such household (employment knows households from their registered residents).');
   if (!coversHousehold(p, row)) throw new ForbiddenError('The household is outside your scope.');
   return row;
 }
 
-export async function siteForWrite(db: SqlRunner, p: Principal, siteId: string, field: string): Promise<{ siteId: string; regionCode: string }> {
+export async function siteForWrite(
+  db: SqlRunner,
+  p: Principal,
+  siteId: string,
+  field: string,
+): Promise<{ siteId: string; regionCode: string }> {
   requireRole(p, ...WRITERS);
   if (!isUuid(siteId)) throw new InputError(field, 'Not a site id.', 'FORMAT');
   const site = await findSite(db as never, siteId);
@@ -95,7 +132,12 @@ export async function siteForWrite(db: SqlRunner, p: Principal, siteId: string, 
 
 /** A row of a table with site_id/region_code, in the caller's write scope. */
 export async function rowForWrite<T extends { siteId: string; regionCode: string }>(
-  db: SqlRunner, p: Principal, sql: string, id: string, field: string, what: string,
+  db: SqlRunner,
+  p: Principal,
+  sql: string,
+  id: string,
+  field: string,
+  what: string,
 ): Promise<T> {
   requireRole(p, ...WRITERS);
   if (!isUuid(id)) throw new InputError(field, `Not ${what} id.`, 'FORMAT');
@@ -103,9 +145,12 @@ export async function rowForWrite<T extends { siteId: string; regionCode: string
   if (!row) throw new NotFoundError(field, `No such ${what.replace(/^an? /, '')}.`);
   // A household's row (a job, an enrollment, land): a grid worker needs the household's grid.
   const householdId = (row as { householdId?: string }).householdId;
-  const [place] = householdId && reachesByGrid(p)
-    ? await db.query(`SELECT grid_id AS "gridId" FROM household_place WHERE household_id = $1`, [householdId]) as { gridId: string | null }[]
-    : [];
+  const [place] =
+    householdId && reachesByGrid(p)
+      ? ((await db.query(`SELECT grid_id AS "gridId" FROM household_place WHERE household_id = $1`, [householdId])) as {
+          gridId: string | null;
+        }[])
+      : [];
   const covered = householdId ? coversHousehold(p, { ...row, gridId: place?.gridId ?? null }) : coversPlace(p, row);
   if (!covered) throw new ForbiddenError(`The ${what.replace(/^an? /, '')} is outside your scope.`);
   return row;

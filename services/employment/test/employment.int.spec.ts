@@ -22,10 +22,21 @@ describe('employment and income-stability monitoring, through the gateway', () =
   let r4: string; // household B
 
   const q = (query: string, vars: Record<string, unknown> = {}, token = province) => sys.query(query, vars, token);
-  const ok = async (query: string, vars: Record<string, unknown> = {}, token = province) => dataOf(await q(query, vars, token));
-  const outbox = (event: string) => sys.sql<{ payload: Record<string, any> }>(`SELECT payload FROM employment.outbox WHERE event = $1 ORDER BY occurred_at`, [event]);
+  const ok = async (query: string, vars: Record<string, unknown> = {}, token = province) =>
+    dataOf(await q(query, vars, token));
+  const outbox = (event: string) =>
+    sys.sql<{ payload: Record<string, any> }>(
+      `SELECT payload FROM employment.outbox WHERE event = $1 ORDER BY occurred_at`,
+      [event],
+    );
   const stability = async (householdId: string, token = province) =>
-    (await ok(`query($id: ID!) { household(id: $id) { id incomeStability { passing failedRules reasons { rule reason } members ableToWork untrained employed welfarePosts incomeSources openGaps { id rules needsJobHelp } } } }`, { id: householdId }, token)).household?.incomeStability;
+    (
+      await ok(
+        `query($id: ID!) { household(id: $id) { id incomeStability { passing failedRules reasons { rule reason } members ableToWork untrained employed welfarePosts incomeSources openGaps { id rules needsJobHelp } } } }`,
+        { id: householdId },
+        token,
+      )
+    ).household?.incomeStability;
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'employment', workers: ['governance', 'employment'] });
@@ -34,7 +45,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
     officerA = await tokenFor({ role: 'site_officer', sites: [place.siteIds[0]] });
     officerB = await tokenFor({ role: 'site_officer', sites: [place.siteIds[1]] });
     hhA = place.householdIds[0];
-    const reg = async (hh: string, seq: number, o: Record<string, unknown>) => (await ok(REGISTER_RESIDENT, { i: residentInput(hh, seq, o) })).registerResident.id as string;
+    const reg = async (hh: string, seq: number, o: Record<string, unknown>) =>
+      (await ok(REGISTER_RESIDENT, { i: residentInput(hh, seq, o) })).registerResident.id as string;
     r1 = await reg(hhA, 1, { labourCapacity: 'FULL', canWorkAway: false, wantsWork: true });
     r2 = await reg(hhA, 2, { labourCapacity: 'NONE', canWorkAway: false, wantsWork: false });
     r3 = await reg(place.householdIds[1], 3, { labourCapacity: 'FULL', canWorkAway: true, wantsWork: true });
@@ -46,14 +58,26 @@ describe('employment and income-stability monitoring, through the gateway', () =
   it('checks a household within seconds of resident.registered, with reasons, and publishes household.gap.detected', async () => {
     const s = await stability(hhA);
     expect(s).toMatchObject({
-      passing: false, members: 2, ableToWork: 1, untrained: 1, employed: 0,
+      passing: false,
+      members: 2,
+      ableToWork: 1,
+      untrained: 1,
+      employed: 0,
       failedRules: ['TRAINING_AND_SKILL', 'PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER', 'STABLE_INCOME'],
     });
     expect(s.reasons[0].reason).toMatch(/1 of 1 members with labour capacity/);
     expect(s.openGaps).toHaveLength(1);
-    const detected = (await outbox('household.gap.detected')).map((e) => e.payload).filter((p) => p.householdId === hhA);
+    const detected = (await outbox('household.gap.detected'))
+      .map((e) => e.payload)
+      .filter((p) => p.householdId === hhA);
     expect(detected).toHaveLength(1);
-    expect(detected[0]).toMatchObject({ siteId: place.siteIds[0], regionCode: '530102', needsJobHelp: true, rules: s.failedRules, gapId: s.openGaps[0].id });
+    expect(detected[0]).toMatchObject({
+      siteId: place.siteIds[0],
+      regionCode: '530102',
+      needsJobHelp: true,
+      rules: s.failedRules,
+      gapId: s.openGaps[0].id,
+    });
     expect(EVENTS['household.gap.detected'].payload.safeParse(detected[0]).success).toBe(true);
   });
 
@@ -61,11 +85,24 @@ describe('employment and income-stability monitoring, through the gateway', () =
     let courseId: string;
     let enrollmentId: string;
     const CREATE = `mutation($i: CreateTrainingCourseInput!) { createTrainingCourse(input: $i) { id skill capacity enrolled startsOn endsOn } }`;
-    const course = (o: Record<string, unknown> = {}) => ({ siteId: place.siteIds[0], skill: '电工', provider: '五华区人社局', place: '社区培训室', startsOn: '2026-03-01', endsOn: '2026-03-20', capacity: 1, ...o });
+    const course = (o: Record<string, unknown> = {}) => ({
+      siteId: place.siteIds[0],
+      skill: '电工',
+      provider: '五华区人社局',
+      place: '社区培训室',
+      startsOn: '2026-03-01',
+      endsOn: '2026-03-20',
+      capacity: 1,
+      ...o,
+    });
 
     it('refuses a course that ends before it starts, writing nothing', async () => {
       const res = await q(CREATE, { i: course({ endsOn: '2026-02-01' }) }, officerA);
-      expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.endsOn', reason: 'ENDS_BEFORE_START' });
+      expect(res.errors![0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.endsOn',
+        reason: 'ENDS_BEFORE_START',
+      });
       expect((await sys.sql(`SELECT count(*)::int AS n FROM employment.training_course`))[0].n).toBe(0);
     });
 
@@ -79,44 +116,152 @@ describe('employment and income-stability monitoring, through the gateway', () =
       expect(full.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'COURSE_FULL' });
       // Site B's officer cannot enrol site B's resident on site A's course, nor see it.
       expect((await q(ENROLL, { c: courseId, r: r3 }, officerB)).errors![0].extensions?.code).toBe('FORBIDDEN');
-      expect((await ok(`query($id: ID!) { trainingCourse(id: $id) { id } }`, { id: courseId }, officerB)).trainingCourse).toBeNull();
+      expect(
+        (await ok(`query($id: ID!) { trainingCourse(id: $id) { id } }`, { id: courseId }, officerB)).trainingCourse,
+      ).toBeNull();
     });
 
     it('completing records the skill, publishes training.completed and clears rule 1 at once', async () => {
-      const done = await ok(`mutation($i: CompleteEnrollmentInput!) { completeEnrollment(input: $i) { status completedOn attendancePercent } }`,
-        { i: { enrollmentId, completedOn: '2026-03-20', attendancePercent: 95, skillLevel: 'BEGINNER', certificateNumber: 'DG-2026-0001' } }, officerA);
-      expect(done.completeEnrollment).toEqual({ status: 'COMPLETED', completedOn: '2026-03-20', attendancePercent: 95 });
+      const done = await ok(
+        `mutation($i: CompleteEnrollmentInput!) { completeEnrollment(input: $i) { status completedOn attendancePercent } }`,
+        {
+          i: {
+            enrollmentId,
+            completedOn: '2026-03-20',
+            attendancePercent: 95,
+            skillLevel: 'BEGINNER',
+            certificateNumber: 'DG-2026-0001',
+          },
+        },
+        officerA,
+      );
+      expect(done.completeEnrollment).toEqual({
+        status: 'COMPLETED',
+        completedOn: '2026-03-20',
+        attendancePercent: 95,
+      });
       const [event] = await outbox('training.completed');
-      expect(event.payload).toMatchObject({ enrollmentId, courseId, residentId: r1, householdId: hhA, skill: '电工', completedOn: '2026-03-20' });
-      const res = await ok(`query($id: ID!) { resident(id: $id) { name skills { name level certificateNumber } enrollments { status course { skill } } } }`, { id: r1 }, officerA);
-      expect(res.resident).toMatchObject({ skills: [{ name: '电工', level: 'BEGINNER', certificateNumber: 'DG-2026-0001' }], enrollments: [{ status: 'COMPLETED', course: { skill: '电工' } }] });
+      expect(event.payload).toMatchObject({
+        enrollmentId,
+        courseId,
+        residentId: r1,
+        householdId: hhA,
+        skill: '电工',
+        completedOn: '2026-03-20',
+      });
+      const res = await ok(
+        `query($id: ID!) { resident(id: $id) { name skills { name level certificateNumber } enrollments { status course { skill } } } }`,
+        { id: r1 },
+        officerA,
+      );
+      expect(res.resident).toMatchObject({
+        skills: [{ name: '电工', level: 'BEGINNER', certificateNumber: 'DG-2026-0001' }],
+        enrollments: [{ status: 'COMPLETED', course: { skill: '电工' } }],
+      });
       expect((await stability(hhA)).failedRules).not.toContain('TRAINING_AND_SKILL');
     });
   });
 
   it('lists courses, employers, postings and projects of a site in scope; drops an enrollment; records an outside skill', async () => {
     const site = place.siteIds[1];
-    const course = (await ok(`mutation($i: CreateTrainingCourseInput!) { createTrainingCourse(input: $i) { id } }`,
-      { i: { siteId: site, skill: '缝纫', provider: '职校', place: '车间', startsOn: '2026-04-01', endsOn: '2026-04-10', capacity: 5 } }, officerB)).createTrainingCourse;
-    const e = (await ok(`mutation($c: ID!, $r: ID!) { enrollInCourse(courseId: $c, residentId: $r) { id } }`, { c: course.id, r: r3 }, officerB)).enrollInCourse;
-    const dropped = (await ok(`mutation($e: ID!) { dropEnrollment(enrollmentId: $e, reason: "外出务工", attendancePercent: 30) { status droppedReason attendancePercent } }`, { e: e.id }, officerB)).dropEnrollment;
+    const course = (
+      await ok(
+        `mutation($i: CreateTrainingCourseInput!) { createTrainingCourse(input: $i) { id } }`,
+        {
+          i: {
+            siteId: site,
+            skill: '缝纫',
+            provider: '职校',
+            place: '车间',
+            startsOn: '2026-04-01',
+            endsOn: '2026-04-10',
+            capacity: 5,
+          },
+        },
+        officerB,
+      )
+    ).createTrainingCourse;
+    const e = (
+      await ok(
+        `mutation($c: ID!, $r: ID!) { enrollInCourse(courseId: $c, residentId: $r) { id } }`,
+        { c: course.id, r: r3 },
+        officerB,
+      )
+    ).enrollInCourse;
+    const dropped = (
+      await ok(
+        `mutation($e: ID!) { dropEnrollment(enrollmentId: $e, reason: "外出务工", attendancePercent: 30) { status droppedReason attendancePercent } }`,
+        { e: e.id },
+        officerB,
+      )
+    ).dropEnrollment;
     expect(dropped).toEqual({ status: 'DROPPED', droppedReason: '外出务工', attendancePercent: 30 });
-    const courses = (await ok(`query($s: ID!) { trainingCourses(siteId: $s) { totalCount nodes { skill enrolled enrollments { status } } } }`, { s: site }, officerB)).trainingCourses;
-    expect(courses).toEqual({ totalCount: 1, nodes: [{ skill: '缝纫', enrolled: 0, enrollments: [{ status: 'DROPPED' }] }] });
-    expect((await ok(`query($s: ID!) { trainingCourses(siteId: $s) { totalCount } }`, { s: site }, officerA)).trainingCourses.totalCount).toBe(0);
+    const courses = (
+      await ok(
+        `query($s: ID!) { trainingCourses(siteId: $s) { totalCount nodes { skill enrolled enrollments { status } } } }`,
+        { s: site },
+        officerB,
+      )
+    ).trainingCourses;
+    expect(courses).toEqual({
+      totalCount: 1,
+      nodes: [{ skill: '缝纫', enrolled: 0, enrollments: [{ status: 'DROPPED' }] }],
+    });
+    expect(
+      (await ok(`query($s: ID!) { trainingCourses(siteId: $s) { totalCount } }`, { s: site }, officerA)).trainingCourses
+        .totalCount,
+    ).toBe(0);
 
-    const skill = (await ok(`mutation($i: RecordSkillInput!) { recordSkill(input: $i) { name level certificateNumber certifiedOn } }`,
-      { i: { residentId: r3, name: '焊工', level: 'INTERMEDIATE', certificateNumber: 'HG-88', certifiedOn: '2025-12-01' } }, officerB)).recordSkill;
-    expect(skill).toEqual({ name: '焊工', level: 'INTERMEDIATE', certificateNumber: 'HG-88', certifiedOn: '2025-12-01' });
-    const badCert = await q(`mutation($i: RecordSkillInput!) { recordSkill(input: $i) { name } }`, { i: { residentId: r3, name: '焊工', level: 'BEGINNER', certificateNumber: '!' } }, officerB);
+    const skill = (
+      await ok(
+        `mutation($i: RecordSkillInput!) { recordSkill(input: $i) { name level certificateNumber certifiedOn } }`,
+        {
+          i: {
+            residentId: r3,
+            name: '焊工',
+            level: 'INTERMEDIATE',
+            certificateNumber: 'HG-88',
+            certifiedOn: '2025-12-01',
+          },
+        },
+        officerB,
+      )
+    ).recordSkill;
+    expect(skill).toEqual({
+      name: '焊工',
+      level: 'INTERMEDIATE',
+      certificateNumber: 'HG-88',
+      certifiedOn: '2025-12-01',
+    });
+    const badCert = await q(
+      `mutation($i: RecordSkillInput!) { recordSkill(input: $i) { name } }`,
+      { i: { residentId: r3, name: '焊工', level: 'BEGINNER', certificateNumber: '!' } },
+      officerB,
+    );
     expect(badCert.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.certificateNumber' });
 
-    await ok(`mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }`, { i: { name: '易地扶贫车间二', kind: 'POVERTY_WORKSHOP', siteId: site } }, officerB);
-    await ok(`mutation($i: CreateIndustryProjectInput!) { createIndustryProject(input: $i) { id } }`, { i: { name: '茶叶合作社', siteId: site, industry: '茶叶', organizationForm: 'COOPERATIVE' } }, officerB);
-    const lists = await ok(`query($s: ID!) { employers(siteId: $s) { totalCount nodes { name kind } } industryProjects(siteId: $s) { name links { annualDividend } } }`, { s: site }, officerB);
+    await ok(
+      `mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }`,
+      { i: { name: '易地扶贫车间二', kind: 'POVERTY_WORKSHOP', siteId: site } },
+      officerB,
+    );
+    await ok(
+      `mutation($i: CreateIndustryProjectInput!) { createIndustryProject(input: $i) { id } }`,
+      { i: { name: '茶叶合作社', siteId: site, industry: '茶叶', organizationForm: 'COOPERATIVE' } },
+      officerB,
+    );
+    const lists = await ok(
+      `query($s: ID!) { employers(siteId: $s) { totalCount nodes { name kind } } industryProjects(siteId: $s) { name links { annualDividend } } }`,
+      { s: site },
+      officerB,
+    );
     expect(lists.employers).toEqual({ totalCount: 1, nodes: [{ name: '易地扶贫车间二', kind: 'POVERTY_WORKSHOP' }] });
     expect(lists.industryProjects).toEqual([{ name: '茶叶合作社', links: [] }]);
-    const none = await ok(`query($s: ID!) { employers(siteId: $s) { totalCount } industryProjects(siteId: $s) { name } }`, { s: site }, officerA);
+    const none = await ok(
+      `query($s: ID!) { employers(siteId: $s) { totalCount } industryProjects(siteId: $s) { name } }`,
+      { s: site },
+      officerA,
+    );
     expect(none).toEqual({ employers: { totalCount: 0 }, industryProjects: [] });
   });
 
@@ -126,51 +271,172 @@ describe('employment and income-stability monitoring, through the gateway', () =
     const START = `mutation($i: StartEmploymentInput!) { startEmployment(input: $i) { id kind startedOn monthlyIncome posting { id filled } } }`;
 
     it('registers a poverty-alleviation workshop and a public-welfare post with funding and term', async () => {
-      const employer = (await ok(`mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id name kind } }`,
-        { i: { name: '安居扶贫车间', kind: 'POVERTY_WORKSHOP', siteId: place.siteIds[0] } }, officerA)).registerEmployer;
-      const base = { employerId: employer.id, siteId: place.siteIds[0], title: '保洁员', kind: 'PUBLIC_WELFARE_POST', capacity: 1, monthlyWage: 800, termStartsOn: '2026-01-01', termEndsOn: '2026-12-31' };
+      const employer = (
+        await ok(
+          `mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id name kind } }`,
+          { i: { name: '安居扶贫车间', kind: 'POVERTY_WORKSHOP', siteId: place.siteIds[0] } },
+          officerA,
+        )
+      ).registerEmployer;
+      const base = {
+        employerId: employer.id,
+        siteId: place.siteIds[0],
+        title: '保洁员',
+        kind: 'PUBLIC_WELFARE_POST',
+        capacity: 1,
+        monthlyWage: 800,
+        termStartsOn: '2026-01-01',
+        termEndsOn: '2026-12-31',
+      };
       const noFunding = await q(POSTING, { i: base }, officerA);
       expect(noFunding.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.fundingSource' });
       const post = (await ok(POSTING, { i: { ...base, fundingSource: '衔接资金' } }, officerA)).createJobPosting;
-      expect(post).toMatchObject({ kind: 'PUBLIC_WELFARE_POST', fundingSource: '衔接资金', capacity: 1, filled: 0, employer: { name: '安居扶贫车间', kind: 'POVERTY_WORKSHOP' } });
+      expect(post).toMatchObject({
+        kind: 'PUBLIC_WELFARE_POST',
+        fundingSource: '衔接资金',
+        capacity: 1,
+        filled: 0,
+        employer: { name: '安居扶贫车间', kind: 'POVERTY_WORKSHOP' },
+      });
       postId = post.id;
-      const listed = (await ok(`query($s: ID!) { jobPostings(siteId: $s, kind: PUBLIC_WELFARE_POST) { totalCount nodes { id title termStartsOn termEndsOn } } }`, { s: place.siteIds[0] }, officerA)).jobPostings;
-      expect(listed).toEqual({ totalCount: 1, nodes: [{ id: postId, title: '保洁员', termStartsOn: '2026-01-01', termEndsOn: '2026-12-31' }] });
-      expect((await ok(`query($s: ID!) { jobPostings(siteId: $s, kind: REGULAR) { totalCount } }`, { s: place.siteIds[0] }, officerA)).jobPostings.totalCount).toBe(0);
+      const listed = (
+        await ok(
+          `query($s: ID!) { jobPostings(siteId: $s, kind: PUBLIC_WELFARE_POST) { totalCount nodes { id title termStartsOn termEndsOn } } }`,
+          { s: place.siteIds[0] },
+          officerA,
+        )
+      ).jobPostings;
+      expect(listed).toEqual({
+        totalCount: 1,
+        nodes: [{ id: postId, title: '保洁员', termStartsOn: '2026-01-01', termEndsOn: '2026-12-31' }],
+      });
+      expect(
+        (
+          await ok(
+            `query($s: ID!) { jobPostings(siteId: $s, kind: REGULAR) { totalCount } }`,
+            { s: place.siteIds[0] },
+            officerA,
+          )
+        ).jobPostings.totalCount,
+      ).toBe(0);
     });
 
     it('refuses income below zero with a typed error, writing nothing', async () => {
-      const res = await q(START, { i: { residentId: r1, kind: 'FLEXIBLE', startedOn: '2026-04-01', monthlyIncome: -5 } }, officerA);
-      expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.monthlyIncome', reason: 'NEGATIVE' });
+      const res = await q(
+        START,
+        { i: { residentId: r1, kind: 'FLEXIBLE', startedOn: '2026-04-01', monthlyIncome: -5 } },
+        officerA,
+      );
+      expect(res.errors![0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.monthlyIncome',
+        reason: 'NEGATIVE',
+      });
       expect((await sys.sql(`SELECT count(*)::int AS n FROM employment.employment_record`))[0].n).toBe(0);
     });
 
     it('never over-fills a post under concurrent starts', async () => {
-      const pwp = (await ok(POSTING, { i: { siteId: place.siteIds[1], title: '护林员', kind: 'PUBLIC_WELFARE_POST', fundingSource: '生态补偿', termStartsOn: '2026-01-01', termEndsOn: '2026-12-31', capacity: 1, monthlyWage: 700 } })).createJobPosting;
-      const results = await Promise.all([r3, r4].map((r) => q(START, { i: { residentId: r, kind: 'PUBLIC_WELFARE_POST', postingId: pwp.id, startedOn: '2026-04-01', monthlyIncome: 700 } })));
+      const pwp = (
+        await ok(POSTING, {
+          i: {
+            siteId: place.siteIds[1],
+            title: '护林员',
+            kind: 'PUBLIC_WELFARE_POST',
+            fundingSource: '生态补偿',
+            termStartsOn: '2026-01-01',
+            termEndsOn: '2026-12-31',
+            capacity: 1,
+            monthlyWage: 700,
+          },
+        })
+      ).createJobPosting;
+      const results = await Promise.all(
+        [r3, r4].map((r) =>
+          q(START, {
+            i: {
+              residentId: r,
+              kind: 'PUBLIC_WELFARE_POST',
+              postingId: pwp.id,
+              startedOn: '2026-04-01',
+              monthlyIncome: 700,
+            },
+          }),
+        ),
+      );
       expect(results.filter((r) => r.data?.startEmployment).length).toBe(1);
-      expect(results.find((r) => r.errors)!.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'POST_FULL' });
+      expect(results.find((r) => r.errors)!.errors![0].extensions).toMatchObject({
+        code: 'CONFLICT',
+        reason: 'POST_FULL',
+      });
       expect((await sys.sql(`SELECT filled FROM employment.job_posting WHERE id = $1`, [pwp.id]))[0].filled).toBe(1);
-      expect((await sys.sql(`SELECT count(*)::int AS n FROM employment.employment_record WHERE posting_id = $1`, [pwp.id]))[0].n).toBe(1);
+      expect(
+        (
+          await sys.sql(`SELECT count(*)::int AS n FROM employment.employment_record WHERE posting_id = $1`, [pwp.id])
+        )[0].n,
+      ).toBe(1);
     });
 
     it('a public-welfare post clears rules 2–4: the gap closes (household.gap.closed); ending it reopens one', async () => {
       const [gap] = (await stability(hhA)).openGaps;
-      const started = (await ok(START, { i: { residentId: r1, kind: 'PUBLIC_WELFARE_POST', postingId: postId, startedOn: '2026-04-01', monthlyIncome: 800 } }, officerA)).startEmployment;
-      expect(started).toMatchObject({ kind: 'PUBLIC_WELFARE_POST', monthlyIncome: 800, posting: { id: postId, filled: 1 } });
+      const started = (
+        await ok(
+          START,
+          {
+            i: {
+              residentId: r1,
+              kind: 'PUBLIC_WELFARE_POST',
+              postingId: postId,
+              startedOn: '2026-04-01',
+              monthlyIncome: 800,
+            },
+          },
+          officerA,
+        )
+      ).startEmployment;
+      expect(started).toMatchObject({
+        kind: 'PUBLIC_WELFARE_POST',
+        monthlyIncome: 800,
+        posting: { id: postId, filled: 1 },
+      });
       const startedEvent = (await outbox('employment.started')).find((e) => e.payload.employmentId === started.id);
-      expect(startedEvent?.payload).toMatchObject({ residentId: r1, householdId: hhA, kind: 'public_welfare_post', monthlyIncome: 800 });
+      expect(startedEvent?.payload).toMatchObject({
+        residentId: r1,
+        householdId: hhA,
+        kind: 'public_welfare_post',
+        monthlyIncome: 800,
+      });
       const s = await stability(hhA);
-      expect(s).toMatchObject({ passing: true, failedRules: [], openGaps: [], employed: 1, welfarePosts: 1, incomeSources: 1 });
-      expect((await outbox('household.gap.closed')).map((e) => e.payload)).toContainEqual(expect.objectContaining({ gapId: gap.id, householdId: hhA }));
+      expect(s).toMatchObject({
+        passing: true,
+        failedRules: [],
+        openGaps: [],
+        employed: 1,
+        welfarePosts: 1,
+        incomeSources: 1,
+      });
+      expect((await outbox('household.gap.closed')).map((e) => e.payload)).toContainEqual(
+        expect.objectContaining({ gapId: gap.id, householdId: hhA }),
+      );
 
-      await ok(`mutation($i: EndEmploymentInput!) { endEmployment(input: $i) { endedOn } }`, { i: { employmentId: started.id, endedOn: '2026-05-01', reason: '合同到期' } }, officerA);
-      expect((await outbox('employment.ended')).at(-1)!.payload).toMatchObject({ employmentId: started.id, endedOn: '2026-05-01', reason: '合同到期' });
+      await ok(
+        `mutation($i: EndEmploymentInput!) { endEmployment(input: $i) { endedOn } }`,
+        { i: { employmentId: started.id, endedOn: '2026-05-01', reason: '合同到期' } },
+        officerA,
+      );
+      expect((await outbox('employment.ended')).at(-1)!.payload).toMatchObject({
+        employmentId: started.id,
+        endedOn: '2026-05-01',
+        reason: '合同到期',
+      });
       const after = await stability(hhA);
       expect(after.failedRules).toEqual(['PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER', 'STABLE_INCOME']);
       expect(after.openGaps).toHaveLength(1);
       expect((await sys.sql(`SELECT filled FROM employment.job_posting WHERE id = $1`, [postId]))[0].filled).toBe(0);
-      const again = await ok(`mutation($i: EndEmploymentInput!) { endEmployment(input: $i) { endedOn } }`, { i: { employmentId: started.id, endedOn: '2026-05-02', reason: 'x' } }, officerA).catch((e) => e);
+      const again = await ok(
+        `mutation($i: EndEmploymentInput!) { endEmployment(input: $i) { endedOn } }`,
+        { i: { employmentId: started.id, endedOn: '2026-05-02', reason: 'x' } },
+        officerA,
+      ).catch((e) => e);
       expect(String(again)).toMatch(/already ended/);
     });
   });
@@ -178,16 +444,47 @@ describe('employment and income-stability monitoring, through the gateway', () =
   describe('land (三块地) and industry (利益联结)', () => {
     it('records land, refuses income on idle land, and a lease or a dividend is a stable income', async () => {
       const REC = `mutation($i: RecordLandAssetInput!) { recordLandAsset(input: $i) { id kind areaMu state annualIncome } }`;
-      const idle = await q(REC, { i: { householdId: hhA, kind: 'CONTRACTED', areaMu: 2.5, state: 'IDLE', annualIncome: 100 } }, officerA);
+      const idle = await q(
+        REC,
+        { i: { householdId: hhA, kind: 'CONTRACTED', areaMu: 2.5, state: 'IDLE', annualIncome: 100 } },
+        officerA,
+      );
       expect(idle.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'IDLE_WITH_INCOME' });
-      const land = (await ok(REC, { i: { householdId: hhA, kind: 'FOREST', areaMu: 10, state: 'IDLE', annualIncome: 0 } }, officerA)).recordLandAsset;
+      const land = (
+        await ok(REC, { i: { householdId: hhA, kind: 'FOREST', areaMu: 10, state: 'IDLE', annualIncome: 0 } }, officerA)
+      ).recordLandAsset;
       expect((await stability(hhA)).failedRules).toContain('STABLE_INCOME');
-      await ok(`mutation($i: UpdateLandAssetInput!) { updateLandAsset(input: $i) { state annualIncome } }`, { i: { id: land.id, state: 'POOLED', annualIncome: 1200 } }, officerA);
+      await ok(
+        `mutation($i: UpdateLandAssetInput!) { updateLandAsset(input: $i) { state annualIncome } }`,
+        { i: { id: land.id, state: 'POOLED', annualIncome: 1200 } },
+        officerA,
+      );
       expect((await stability(hhA)).failedRules).not.toContain('STABLE_INCOME');
 
-      const project = (await ok(`mutation($i: CreateIndustryProjectInput!) { createIndustryProject(input: $i) { id name } }`, { i: { name: '食用菌基地', siteId: place.siteIds[0], industry: '食用菌', organizationForm: 'LEADING_ENTERPRISE' } }, officerA)).createIndustryProject;
-      await ok(`mutation($i: LinkHouseholdInput!) { linkHouseholdToProject(input: $i) { annualDividend } }`, { i: { projectId: project.id, householdId: hhA, annualDividend: 600, linkedOn: '2026-05-01' } }, officerA);
-      const hh = await ok(`query($id: ID!) { household(id: $id) { landAssets { kind state annualIncome } industryLinks { annualDividend project { name } } incomeStability { incomeSources } } }`, { id: hhA }, officerA);
+      const project = (
+        await ok(
+          `mutation($i: CreateIndustryProjectInput!) { createIndustryProject(input: $i) { id name } }`,
+          {
+            i: {
+              name: '食用菌基地',
+              siteId: place.siteIds[0],
+              industry: '食用菌',
+              organizationForm: 'LEADING_ENTERPRISE',
+            },
+          },
+          officerA,
+        )
+      ).createIndustryProject;
+      await ok(
+        `mutation($i: LinkHouseholdInput!) { linkHouseholdToProject(input: $i) { annualDividend } }`,
+        { i: { projectId: project.id, householdId: hhA, annualDividend: 600, linkedOn: '2026-05-01' } },
+        officerA,
+      );
+      const hh = await ok(
+        `query($id: ID!) { household(id: $id) { landAssets { kind state annualIncome } industryLinks { annualDividend project { name } } incomeStability { incomeSources } } }`,
+        { id: hhA },
+        officerA,
+      );
       expect(hh.household).toEqual({
         landAssets: [{ kind: 'FOREST', state: 'POOLED', annualIncome: 1200 }],
         industryLinks: [{ annualDividend: 600, project: { name: '食用菌基地' } }],
@@ -195,7 +492,14 @@ describe('employment and income-stability monitoring, through the gateway', () =
       });
       // Out of scope: site B's officer sees no income-stability of household A.
       expect((await ok(`query($id: ID!) { household(id: $id) { id } }`, { id: hhA }, officerB)).household).toBeNull();
-      const direct = dataOf(await sys.direct('employment', `query($r: [_Any!]!) { _entities(representations: $r) { ... on Household { incomeStability { passing } landAssets { kind } } } }`, { r: [{ __typename: 'Household', id: hhA }] }, officerB));
+      const direct = dataOf(
+        await sys.direct(
+          'employment',
+          `query($r: [_Any!]!) { _entities(representations: $r) { ... on Household { incomeStability { passing } landAssets { kind } } } }`,
+          { r: [{ __typename: 'Household', id: hhA }] },
+          officerB,
+        ),
+      );
       expect(direct._entities).toEqual([{ incomeStability: null, landAssets: [] }]);
     });
   });
@@ -210,10 +514,15 @@ describe('employment and income-stability monitoring, through the gateway', () =
       try {
         await night.query('BEGIN');
         await night.query(`SELECT pg_advisory_xact_lock(${MONITORING_LOCK}, 0)`); // what the nightly run holds for its whole length
-        await ok(`mutation($i: RecordLandAssetInput!) { recordLandAsset(input: $i) { id } }`,
-          { i: { householdId: hh, kind: 'CONTRACTED', areaMu: 3, state: 'LEASED', annualIncome: 800 } }, officerB);
+        await ok(
+          `mutation($i: RecordLandAssetInput!) { recordLandAsset(input: $i) { id } }`,
+          { i: { householdId: hh, kind: 'CONTRACTED', areaMu: 3, state: 'LEASED', annualIncome: 800 } },
+          officerB,
+        );
         // The change committed with its household's mark, and did not wait for the night to re-check it.
-        expect(await sys.sql(`SELECT household_id FROM employment.household_recheck WHERE household_id = $1`, [hh])).toHaveLength(1);
+        expect(
+          await sys.sql(`SELECT household_id FROM employment.household_recheck WHERE household_id = $1`, [hh]),
+        ).toHaveLength(1);
         expect((await stability(hh, officerB)).incomeSources).toBe(before.incomeSources);
         await night.query('COMMIT');
       } finally {
@@ -227,9 +536,16 @@ describe('employment and income-stability monitoring, through the gateway', () =
   describe('events in from governance', () => {
     it('resident.updated keeps the labour profile current and re-checks; resident.moved_out takes the resident out', async () => {
       // r2 gains labour capacity: rule 1 now asks training of them too.
-      await ok(`mutation($id: ID!, $i: UpdateResidentInput!) { updateResident(id: $id, input: $i) { id } }`, { id: r2, i: { labourCapacity: 'WEAK' } }, officerA);
+      await ok(
+        `mutation($id: ID!, $i: UpdateResidentInput!) { updateResident(id: $id, input: $i) { id } }`,
+        { id: r2, i: { labourCapacity: 'WEAK' } },
+        officerA,
+      );
       await sys.waitForIdle();
-      expect((await sys.sql(`SELECT labour_capacity FROM employment.labour_profile WHERE resident_id = $1`, [r2]))[0].labour_capacity).toBe('weak');
+      expect(
+        (await sys.sql(`SELECT labour_capacity FROM employment.labour_profile WHERE resident_id = $1`, [r2]))[0]
+          .labour_capacity,
+      ).toBe('weak');
       let s = await stability(hhA);
       expect(s).toMatchObject({ ableToWork: 2, untrained: 1 });
       expect(s.failedRules).toContain('TRAINING_AND_SKILL');
@@ -238,7 +554,11 @@ describe('employment and income-stability monitoring, through the gateway', () =
       expect(trainingGap).toMatchObject({ rules: ['TRAINING_AND_SKILL'], needsJobHelp: false });
       expect(s.openGaps).toHaveLength(2);
 
-      await ok(`mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) { id } }`, { id: r2, i: { movedOutOn: '2026-05-10', reason: '投亲靠友' } }, officerA);
+      await ok(
+        `mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) { id } }`,
+        { id: r2, i: { movedOutOn: '2026-05-10', reason: '投亲靠友' } },
+        officerA,
+      );
       await sys.waitForIdle();
       s = await stability(hhA);
       expect(s).toMatchObject({ members: 1, ableToWork: 1, untrained: 0 });
@@ -258,7 +578,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
       expect(onlyB.nodes.map((n: { household: { id: string } }) => n.household.id)).toEqual([place.householdIds[1]]);
       const job = (await ok(GAPS, { f: { rules: ['EMPLOYED_MEMBER'], siteId: place.siteIds[0] } })).householdGaps;
       expect(job.nodes.map((n: { household: { id: string } }) => n.household.id)).toEqual([hhA]);
-      const csv = (await ok(`query($f: GapFilter) { householdGapsCsv(filter: $f) }`, { f: { regionCode: '5301' } })).householdGapsCsv as string;
+      const csv = (await ok(`query($f: GapFilter) { householdGapsCsv(filter: $f) }`, { f: { regionCode: '5301' } }))
+        .householdGapsCsv as string;
       const lines = csv.trim().split('\n');
       expect(lines[0]).toMatch(/^household_id,site_id,region_code,grid_id,failed_rules/);
       expect(lines.length - 1).toBe(all.totalCount);
@@ -271,25 +592,49 @@ describe('employment and income-stability monitoring, through the gateway', () =
       const ROLLUP = `query($l: MonitoringLevel!) { monitoringRollup(level: $l) { code households passing passRate failingEmployed } }`;
       const county = (await ok(ROLLUP, { l: 'COUNTY' })).monitoringRollup;
       expect(county).toEqual([expect.objectContaining({ code: '530102', households: 2 })]);
-      expect((await ok(ROLLUP, { l: 'PREFECTURE' })).monitoringRollup[0]).toMatchObject({ code: '5301', households: 2 });
+      expect((await ok(ROLLUP, { l: 'PREFECTURE' })).monitoringRollup[0]).toMatchObject({
+        code: '5301',
+        households: 2,
+      });
       expect((await ok(ROLLUP, { l: 'PROVINCE' })).monitoringRollup[0]).toMatchObject({ code: '53', households: 2 });
-      expect((await ok(ROLLUP, { l: 'SITE' }, officerA)).monitoringRollup).toEqual([expect.objectContaining({ code: place.siteIds[0], households: 1 })]);
+      expect((await ok(ROLLUP, { l: 'SITE' }, officerA)).monitoringRollup).toEqual([
+        expect.objectContaining({ code: place.siteIds[0], households: 1 }),
+      ]);
 
       // The scheduled task, run with a controlled clock (02:00 in the province on 2026-06-01).
       const db = { query: undefined } as unknown as DataSource;
       expect(monitoringNightlyTask(db, sys.clock).cron).toBe('30 1 * * *');
       const { DataSource: DS } = await import('typeorm');
-      const ds = new DS({ type: 'postgres', url: sys.db.url, extra: { options: '-c search_path=employment,public', max: 1 } });
+      const ds = new DS({
+        type: 'postgres',
+        url: sys.db.url,
+        extra: { options: '-c search_path=employment,public', max: 1 },
+      });
       await ds.initialize();
       try {
-        const result = await monitoringNightlyTask(ds, { now: () => new Date('2026-05-31T18:00:00Z') }).run() as { day: string; households: number };
+        const result = (await monitoringNightlyTask(ds, { now: () => new Date('2026-05-31T18:00:00Z') }).run()) as {
+          day: string;
+          households: number;
+        };
         expect(result).toMatchObject({ day: '2026-06-01', households: 2 });
       } finally {
         await ds.destroy();
       }
-      const trend = (await ok(`query { monitoringTrend(level: COUNTY, code: "530102", from: "2026-05-01", to: "2026-06-30") { day households passing passRate } }`)).monitoringTrend;
+      const trend = (
+        await ok(
+          `query { monitoringTrend(level: COUNTY, code: "530102", from: "2026-05-01", to: "2026-06-30") { day households passing passRate } }`,
+        )
+      ).monitoringTrend;
       expect(trend).toEqual([expect.objectContaining({ day: '2026-06-01', households: 2 })]);
-      expect((await q(`query { monitoringTrend(level: COUNTY, code: "530102", from: "2026-05-01", to: "2026-06-30") { day } }`, {}, await tokenFor({ role: 'county', regions: ['530103'] }))).errors![0].extensions?.code).toBe('FORBIDDEN');
+      expect(
+        (
+          await q(
+            `query { monitoringTrend(level: COUNTY, code: "530102", from: "2026-05-01", to: "2026-06-30") { day } }`,
+            {},
+            await tokenFor({ role: 'county', regions: ['530103'] }),
+          )
+        ).errors![0].extensions?.code,
+      ).toBe('FORBIDDEN');
     });
   });
 });

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { SetClock, type ServiceRuntime } from '@anju/kit';
 import {
-  deliverAndRead, expectConvergence, prng, propertySeed, residentStream, testClockStart, serviceRuntimeForTest,
+  deliverAndRead,
+  expectConvergence,
+  prng,
+  propertySeed,
+  residentStream,
+  testClockStart,
+  serviceRuntimeForTest,
 } from '@anju/testing';
 import type { EventEnvelope } from '@anju/contracts';
 import { loadEmploymentConfig } from '../src/config';
@@ -24,15 +30,23 @@ describe('labour profiles from resident events delivered in any order', () => {
   const clock = new SetClock(testClockStart());
 
   beforeAll(async () => {
-    ({ rt, stop } = await serviceRuntimeForTest({ service: 'employment', label: 'emp_order', data: employmentData, loadConfig: loadEmploymentConfig }));
+    ({ rt, stop } = await serviceRuntimeForTest({
+      service: 'employment',
+      label: 'emp_order',
+      data: employmentData,
+      loadConfig: loadEmploymentConfig,
+    }));
   }, 120_000);
   afterAll(() => stop?.(), 60_000);
 
   const state = async (m: EntityManager) => ({
     profiles: await m.query(
       `SELECT resident_id, household_id, site_id, region_code, labour_capacity, can_work_away, wants_work, birth_year,
-              to_char(moved_out_on, 'YYYY-MM-DD') AS moved_out_on FROM labour_profile ORDER BY resident_id`),
-    places: await m.query(`SELECT household_id, site_id, region_code, grid_id FROM household_place ORDER BY household_id`),
+              to_char(moved_out_on, 'YYYY-MM-DD') AS moved_out_on FROM labour_profile ORDER BY resident_id`,
+    ),
+    places: await m.query(
+      `SELECT household_id, site_id, region_code, grid_id FROM household_place ORDER BY household_id`,
+    ),
     waitingMoveOuts: (await m.query(`SELECT count(*)::int AS n FROM moved_out_resident`))[0].n,
   });
   const deliver = (deliveries: EventEnvelope[], rand: () => number) =>
@@ -41,7 +55,9 @@ describe('labour profiles from resident events delivered in any order', () => {
   it('a move-out before the registration, and an older update after a newer one, end as in order', async () => {
     const stream = residentStream(prng(3), { residents: 40, siteIds: SITES, regionCode: '530102', start: clock.now() });
     const residentOf = (e: EventEnvelope) => (e.payload as { residentId?: string }).residentId;
-    const movedOut = stream.find((e) => e.name === 'resident.moved_out' && stream.filter((x) => residentOf(x) === residentOf(e)).length > 2)!;
+    const movedOut = stream.find(
+      (e) => e.name === 'resident.moved_out' && stream.filter((x) => residentOf(x) === residentOf(e)).length > 2,
+    )!;
     const own = stream.filter((e) => residentOf(e) === residentOf(movedOut));
     const inOrder = await deliver(own, () => 0);
     expect(inOrder.profiles).toEqual([expect.objectContaining({ moved_out_on: expect.any(String) })]);
@@ -50,7 +66,12 @@ describe('labour profiles from resident events delivered in any order', () => {
 
   it(`streams of residents delivered in ${ORDERS} random orders, with duplicates, end as in order`, async () => {
     const seed = propertySeed();
-    const stream = residentStream(prng(seed), { residents: 25, siteIds: SITES, regionCode: '530102', start: clock.now() });
+    const stream = residentStream(prng(seed), {
+      residents: 25,
+      siteIds: SITES,
+      regionCode: '530102',
+      start: clock.now(),
+    });
     const expected = await expectConvergence({ stream, orders: ORDERS, seed, deliver });
     expect(expected.profiles).toHaveLength(25);
     expect(expected.waitingMoveOuts).toBe(0);

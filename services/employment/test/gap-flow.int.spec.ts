@@ -20,8 +20,11 @@ describe('gap flow: gaps opened and closed per day', () => {
     await sys.waitForIdle();
     const [a, b] = place.siteIds;
     const gap = (site: string, detected: string, closed: string | null) =>
-      sys.sql(`INSERT INTO employment.household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on, closed_on)
-               VALUES ($1, $2, '530102', '{EMPLOYED_MEMBER}', true, $3, $4)`, [randomUUID(), site, detected, closed]);
+      sys.sql(
+        `INSERT INTO employment.household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on, closed_on)
+               VALUES ($1, $2, '530102', '{EMPLOYED_MEMBER}', true, $3, $4)`,
+        [randomUUID(), site, detected, closed],
+      );
     await gap(a, '2020-03-02', '2020-03-04');
     await gap(a, '2020-03-02', null);
     await gap(b, '2020-03-03', '2020-03-04');
@@ -40,7 +43,11 @@ describe('gap flow: gaps opened and closed per day', () => {
       { day: '2020-03-04', opened: 0, closed: 2 },
       { day: '2020-03-05', opened: 0, closed: 0 },
     ];
-    for (const [l, c] of [['COUNTY', '530102'], ['PREFECTURE', '5301'], ['PROVINCE', '53']]) {
+    for (const [l, c] of [
+      ['COUNTY', '530102'],
+      ['PREFECTURE', '5301'],
+      ['PROVINCE', '53'],
+    ]) {
       const answer = await flow({ l, c, ...week });
       expect({ l, errors: answer.errors, flow: answer.data?.gapFlow }).toEqual({ l, errors: undefined, flow: county });
     }
@@ -53,7 +60,9 @@ describe('gap flow: gaps opened and closed per day', () => {
       { day: '2020-03-05', opened: 0, closed: 0 },
     ]);
     // Another county's place, where there are none: every day with zeros, not an error.
-    expect((await flow({ l: 'COUNTY', c: '530103', ...week })).data?.gapFlow).toEqual(county.map(({ day }) => ({ day, opened: 0, closed: 0 })));
+    expect((await flow({ l: 'COUNTY', c: '530103', ...week })).data?.gapFlow).toEqual(
+      county.map(({ day }) => ({ day, opened: 0, closed: 0 })),
+    );
   });
 
   it('refuses places outside the scope and bad ranges with typed errors', async () => {
@@ -69,12 +78,26 @@ describe('gap flow: gaps opened and closed per day', () => {
       [{ l: 'GRID', c: randomUUID(), ...week }, 'BAD_USER_INPUT', 'level'],
       [{ l: 'COUNTY', c: '5301', ...week }, 'BAD_USER_INPUT', 'code'],
     ];
-    const tokens = [officerA, otherCounty, place.provinceToken, place.provinceToken, place.provinceToken, place.provinceToken, place.provinceToken];
+    const tokens = [
+      officerA,
+      otherCounty,
+      place.provinceToken,
+      place.provinceToken,
+      place.provinceToken,
+      place.provinceToken,
+      place.provinceToken,
+    ];
     for (const [i, [vars, code, field]] of refusals.entries()) {
       const answer = await flow(vars, tokens[i]);
-      expect({ vars, code: answer.errors?.[0]?.extensions?.code, field: answer.errors?.[0]?.extensions?.field, data: answer.data })
-        .toEqual({ vars, code, field, data: null });
+      expect({
+        vars,
+        code: answer.errors?.[0]?.extensions?.code,
+        field: answer.errors?.[0]?.extensions?.field,
+        data: answer.data,
+      }).toEqual({ vars, code, field, data: null });
     }
-    expect((await flow({ l: 'COUNTY', c: '530102', ...week }, resident)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await flow({ l: 'COUNTY', c: '530102', ...week }, resident)).errors?.[0]?.extensions?.code).toBe(
+      'FORBIDDEN',
+    );
   });
 });

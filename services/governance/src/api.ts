@@ -1,6 +1,16 @@
 import path from 'node:path';
 import {
-  PersonalDataVault, UploadSealer, importRoutes, personalDataKeys, uploadSealingKey, runMain, spreadsheetLimits, startServiceApi, type ImportJobs, type ServiceRuntime, type StartOptions,
+  PersonalDataVault,
+  UploadSealer,
+  importRoutes,
+  personalDataKeys,
+  uploadSealingKey,
+  runMain,
+  spreadsheetLimits,
+  startServiceApi,
+  type ImportJobs,
+  type ServiceRuntime,
+  type StartOptions,
 } from '@anju/kit';
 import { loadGovernanceConfig, type GovernanceConfig } from './config';
 import { governanceData } from './data-source';
@@ -20,8 +30,16 @@ export async function startGovernanceApi(config: GovernanceConfig, opts: StartOp
   let imports: ImportJobs | undefined;
   const importsOf = (rt: ServiceRuntime<GovernanceConfig>) =>
     (imports ??= governanceImports({
-      db: rt.db, vault, sealer, clock: rt.clock, limits: spreadsheetLimits(config), config, logger: rt.logger, lifecycle: rt.lifecycle,
-      lookupsPerDay: config.NATIONAL_ID_LOOKUPS_PER_DAY, consume: config.IMPORTS_IN_API,
+      db: rt.db,
+      vault,
+      sealer,
+      clock: rt.clock,
+      limits: spreadsheetLimits(config),
+      config,
+      logger: rt.logger,
+      lifecycle: rt.lifecycle,
+      lookupsPerDay: config.NATIONAL_ID_LOOKUPS_PER_DAY,
+      consume: config.IMPORTS_IN_API,
     }));
   return startServiceApi({
     name: 'governance',
@@ -30,7 +48,13 @@ export async function startGovernanceApi(config: GovernanceConfig, opts: StartOp
     schemaFile: SCHEMA_FILE,
     resolvers,
     data: governanceData,
-    context: (runtime) => buildContext({ db: runtime.db, vault, lookupsPerDay: config.NATIONAL_ID_LOOKUPS_PER_DAY, imports: importsOf(runtime) }),
+    context: (runtime) =>
+      buildContext({
+        db: runtime.db,
+        vault,
+        lookupsPerDay: config.NATIONAL_ID_LOOKUPS_PER_DAY,
+        imports: importsOf(runtime),
+      }),
     fileRoutes: (runtime) => [...importRoutes(importsOf(runtime)), ...governanceExports(runtime.db)],
     logDestination: opts.logDestination,
     clock: opts.clock,

@@ -1,5 +1,12 @@
 import type { DataSource } from 'typeorm';
-import { byGroupLoader, byIdLoader, byKeyLoader, lazyObject, type PersonalDataVault, type RequestBase } from '@anju/kit';
+import {
+  byGroupLoader,
+  byIdLoader,
+  byKeyLoader,
+  lazyObject,
+  type PersonalDataVault,
+  type RequestBase,
+} from '@anju/kit';
 import DataLoader from 'dataloader';
 import { SiteService, type SiteRow } from './site/site.service';
 import { HouseholdService, type HouseholdRow } from './household/household.service';
@@ -83,19 +90,23 @@ export interface GovernanceContext extends RequestBase {
     notice: DataLoader<string, NoticeRow | null>;
     noticeReadByMe: DataLoader<string, boolean>;
     noticeReadStats: DataLoader<string, { siteId: string; residents: number; read: number; rate: number }[] | null>;
-  } & ReturnType<typeof ruleOfLawLoaders> & ReturnType<typeof proposalLoaders> & ReturnType<typeof surveyLoaders> & ReturnType<typeof supervisionLoaders>
-    & ReturnType<typeof notificationLoaders> & ReturnType<typeof coBuildingLoaders> & {
-    building: DataLoader<string, BuildingRow | null>;
-    buildingHelpers: DataLoader<string, string[]>;
-    buildingsOfGrid: DataLoader<string, BuildingRow[]>;
-    dutiesOfGrid: DataLoader<string, GridDutyRow[]>;
-    region: DataLoader<string, Region | null>;
-    site: DataLoader<string, SiteRow | null>;
-    household: DataLoader<string, HouseholdRow | null>;
-    resident: DataLoader<string, ResidentRow | null>;
-    residentsOfHousehold: DataLoader<string, ResidentRow[]>;
-    siteCounts: DataLoader<string, { households: number; residents: number }>;
-  };
+  } & ReturnType<typeof ruleOfLawLoaders> &
+    ReturnType<typeof proposalLoaders> &
+    ReturnType<typeof surveyLoaders> &
+    ReturnType<typeof supervisionLoaders> &
+    ReturnType<typeof notificationLoaders> &
+    ReturnType<typeof coBuildingLoaders> & {
+      building: DataLoader<string, BuildingRow | null>;
+      buildingHelpers: DataLoader<string, string[]>;
+      buildingsOfGrid: DataLoader<string, BuildingRow[]>;
+      dutiesOfGrid: DataLoader<string, GridDutyRow[]>;
+      region: DataLoader<string, Region | null>;
+      site: DataLoader<string, SiteRow | null>;
+      household: DataLoader<string, HouseholdRow | null>;
+      resident: DataLoader<string, ResidentRow | null>;
+      residentsOfHousehold: DataLoader<string, ResidentRow[]>;
+      siteCounts: DataLoader<string, { households: number; residents: number }>;
+    };
 }
 
 /**
@@ -106,84 +117,100 @@ export function buildContext(deps: GovernanceDeps) {
   return (base: RequestBase): GovernanceContext => {
     const { db, vault } = deps;
     const p = base.principal;
-    return lazyObject<Omit<GovernanceContext, keyof RequestBase>, RequestBase>({
-      regions: () => new RegionService(db, p),
-      sites: () => new SiteService(db, p),
-      households: () => new HouseholdService(db, p),
-      residents: (c) => new ResidentService(db, vault, p, c.households, base.clock, deps.lookupsPerDay),
-      grids: () => new GridService(db, p, base.clock),
-      householdVisits: () => new HouseholdVisitService(db, p, base.clock),
-      coBuilding: () => new CoBuildingService(db, p, base.clock),
-      buildings: () => new BuildingService(db, p, base.clock),
-      audit: () => new AuditService(db, p),
-      gridTasks: () => new GridTaskService(db, p, base.clock),
-      microIssues: () => new MicroIssueService(db, p, base.clock),
-      listItems: () => new ListItemService(db, p, base.clock),
-      party: () => new PartyService(db, p, base.clock),
-      notices: () => new NoticeService(db, p, base.clock),
-      ruleOfLaw: () => ruleOfLaw(db, p, base.clock),
-      modelResidents: () => new ModelResidentService(db, p, base.clock),
-      points: () => pointsContext(db, p, base.clock),
-      imports: () => deps.imports,
-      proposals: () => new ProposalService(db, p, base.clock),
-      surveys: () => new SurveyService(db, p, base.clock),
-      supervision: () => new SupervisionService(db, p, base.clock),
-      notifications: () => new NotificationService(db, p, base.clock, vault),
-      loaders: (c) => {
-        const meetings = once(() => meetingLoaders(c.party, c.listItems));
-        const notices = once(() => noticeLoaders(c.notices));
-        const rol = once(() => ruleOfLawLoaders(c.ruleOfLaw));
-        const deliberation = once(() => proposalLoaders(c.proposals));
-        const surveys = once(() => surveyLoaders(c.surveys));
-        const supervision = once(() => supervisionLoaders(c.supervision));
-        const inbox = once(() => notificationLoaders(c.notifications));
-        return lazyObject<GovernanceContext['loaders']>({
-          grid: () => byIdLoader((ids) => c.grids.byIds(ids)),
-          microIssue: () => byIdLoader((ids) => c.microIssues.byIds(ids)),
-          microIssueSteps: () => microIssueStepsLoader(c.microIssues),
-          listItem: () => byIdLoader((ids) => c.listItems.byIds(ids)),
-          jointMeeting: () => meetings().jointMeeting,
-          resolutionsOfMeeting: () => meetings().resolutionsOfMeeting,
-          notice: () => byIdLoader((ids) => c.notices.byIds(ids)),
-          noticeReadByMe: () => notices().noticeReadByMe,
-          noticeReadStats: () => notices().noticeReadStats,
-          legalAdviser: () => rol().legalAdviser,
-          mediationCase: () => rol().mediationCase,
-          mediationParties: () => rol().mediationParties,
-          mediationSessions: () => rol().mediationSessions,
-          visitBookings: () => rol().visitBookings,
-          advisersOfSite: () => rol().advisersOfSite,
-          proposal: () => deliberation().proposal,
-          proposalComments: () => deliberation().proposalComments,
-          councilMeeting: () => deliberation().councilMeeting,
-          proposalTally: () => deliberation().proposalTally,
-          myHouseholdVote: () => deliberation().myHouseholdVote,
-          survey: () => surveys().survey,
-          surveyQuestions: () => surveys().surveyQuestions,
-          surveyRespondents: () => surveys().surveyRespondents,
-          surveyAnsweredByMe: () => surveys().surveyAnsweredByMe,
-          finding: () => supervision().finding,
-          openFindingsOfListItem: () => supervision().openFindingsOfListItem,
-          openFindingsOfNotice: () => supervision().openFindingsOfNotice,
-          notification: () => inbox().notification,
-          notificationDeliveries: () => inbox().notificationDeliveries,
-          building: () => byIdLoader((ids) => c.buildings.byIds(ids)),
-          buildingHelpers: () => new DataLoader<string, string[]>(async (ids) => {
-            const rows = await c.buildings.helpers(ids);
-            return ids.map((id) => rows.filter((r) => r.buildingId === id).map((r) => r.residentId));
-          }),
-          buildingsOfGrid: () => byGroupLoader((ids) => c.buildings.ofGrids(ids), (b) => b.gridId ?? ''),
-          dutiesOfGrid: () => byGroupLoader((ids) => c.grids.duties(ids), (d) => d.gridId),
-          resolutionsOfCoBuildingMeeting: () => coBuildingLoaders(c.listItems).resolutionsOfCoBuildingMeeting,
-          region: () => byKeyLoader((codes) => c.regions.byCodes(codes), (r) => r.code),
-          site: () => byIdLoader((ids) => c.sites.byIds(ids)),
-          household: () => byIdLoader((ids) => c.households.byIds(ids)),
-          resident: () => byIdLoader((ids) => c.residents.byIds(ids)),
-          residentsOfHousehold: () => c.residents.householdMembersLoader(),
-          siteCounts: () => c.sites.countsLoader(),
-        });
+    return lazyObject<Omit<GovernanceContext, keyof RequestBase>, RequestBase>(
+      {
+        regions: () => new RegionService(db, p),
+        sites: () => new SiteService(db, p),
+        households: () => new HouseholdService(db, p),
+        residents: (c) => new ResidentService(db, vault, p, c.households, base.clock, deps.lookupsPerDay),
+        grids: () => new GridService(db, p, base.clock),
+        householdVisits: () => new HouseholdVisitService(db, p, base.clock),
+        coBuilding: () => new CoBuildingService(db, p, base.clock),
+        buildings: () => new BuildingService(db, p, base.clock),
+        audit: () => new AuditService(db, p),
+        gridTasks: () => new GridTaskService(db, p, base.clock),
+        microIssues: () => new MicroIssueService(db, p, base.clock),
+        listItems: () => new ListItemService(db, p, base.clock),
+        party: () => new PartyService(db, p, base.clock),
+        notices: () => new NoticeService(db, p, base.clock),
+        ruleOfLaw: () => ruleOfLaw(db, p, base.clock),
+        modelResidents: () => new ModelResidentService(db, p, base.clock),
+        points: () => pointsContext(db, p, base.clock),
+        imports: () => deps.imports,
+        proposals: () => new ProposalService(db, p, base.clock),
+        surveys: () => new SurveyService(db, p, base.clock),
+        supervision: () => new SupervisionService(db, p, base.clock),
+        notifications: () => new NotificationService(db, p, base.clock, vault),
+        loaders: (c) => {
+          const meetings = once(() => meetingLoaders(c.party, c.listItems));
+          const notices = once(() => noticeLoaders(c.notices));
+          const rol = once(() => ruleOfLawLoaders(c.ruleOfLaw));
+          const deliberation = once(() => proposalLoaders(c.proposals));
+          const surveys = once(() => surveyLoaders(c.surveys));
+          const supervision = once(() => supervisionLoaders(c.supervision));
+          const inbox = once(() => notificationLoaders(c.notifications));
+          return lazyObject<GovernanceContext['loaders']>({
+            grid: () => byIdLoader((ids) => c.grids.byIds(ids)),
+            microIssue: () => byIdLoader((ids) => c.microIssues.byIds(ids)),
+            microIssueSteps: () => microIssueStepsLoader(c.microIssues),
+            listItem: () => byIdLoader((ids) => c.listItems.byIds(ids)),
+            jointMeeting: () => meetings().jointMeeting,
+            resolutionsOfMeeting: () => meetings().resolutionsOfMeeting,
+            notice: () => byIdLoader((ids) => c.notices.byIds(ids)),
+            noticeReadByMe: () => notices().noticeReadByMe,
+            noticeReadStats: () => notices().noticeReadStats,
+            legalAdviser: () => rol().legalAdviser,
+            mediationCase: () => rol().mediationCase,
+            mediationParties: () => rol().mediationParties,
+            mediationSessions: () => rol().mediationSessions,
+            visitBookings: () => rol().visitBookings,
+            advisersOfSite: () => rol().advisersOfSite,
+            proposal: () => deliberation().proposal,
+            proposalComments: () => deliberation().proposalComments,
+            councilMeeting: () => deliberation().councilMeeting,
+            proposalTally: () => deliberation().proposalTally,
+            myHouseholdVote: () => deliberation().myHouseholdVote,
+            survey: () => surveys().survey,
+            surveyQuestions: () => surveys().surveyQuestions,
+            surveyRespondents: () => surveys().surveyRespondents,
+            surveyAnsweredByMe: () => surveys().surveyAnsweredByMe,
+            finding: () => supervision().finding,
+            openFindingsOfListItem: () => supervision().openFindingsOfListItem,
+            openFindingsOfNotice: () => supervision().openFindingsOfNotice,
+            notification: () => inbox().notification,
+            notificationDeliveries: () => inbox().notificationDeliveries,
+            building: () => byIdLoader((ids) => c.buildings.byIds(ids)),
+            buildingHelpers: () =>
+              new DataLoader<string, string[]>(async (ids) => {
+                const rows = await c.buildings.helpers(ids);
+                return ids.map((id) => rows.filter((r) => r.buildingId === id).map((r) => r.residentId));
+              }),
+            buildingsOfGrid: () =>
+              byGroupLoader(
+                (ids) => c.buildings.ofGrids(ids),
+                (b) => b.gridId ?? '',
+              ),
+            dutiesOfGrid: () =>
+              byGroupLoader(
+                (ids) => c.grids.duties(ids),
+                (d) => d.gridId,
+              ),
+            resolutionsOfCoBuildingMeeting: () => coBuildingLoaders(c.listItems).resolutionsOfCoBuildingMeeting,
+            region: () =>
+              byKeyLoader(
+                (codes) => c.regions.byCodes(codes),
+                (r) => r.code,
+              ),
+            site: () => byIdLoader((ids) => c.sites.byIds(ids)),
+            household: () => byIdLoader((ids) => c.households.byIds(ids)),
+            resident: () => byIdLoader((ids) => c.residents.byIds(ids)),
+            residentsOfHousehold: () => c.residents.householdMembersLoader(),
+            siteCounts: () => c.sites.countsLoader(),
+          });
+        },
       },
-    }, base);
+      base,
+    );
   };
 }
 

@@ -15,7 +15,20 @@ import { migrations } from './migrations';
 /** Governance's tables live in the `governance` schema. */
 export const governanceData = {
   schema: 'governance',
-  entities: [Region, Site, Household, Resident, Grid, Building, GridTask, MicroIssue, ListItem, Notice, LegalAdviser, ModelResident],
+  entities: [
+    Region,
+    Site,
+    Household,
+    Resident,
+    Grid,
+    Building,
+    GridTask,
+    MicroIssue,
+    ListItem,
+    Notice,
+    LegalAdviser,
+    ModelResident,
+  ],
   migrations,
   /** Created by the audit-log migration: no UPDATE/DELETE/TRUNCATE on audit_log or the points ledger. */
   runtimeRole: 'governance_app',

@@ -3,5 +3,13 @@ export const enumResolvers = {
   RegionLevel: { PROVINCE: 'province', PREFECTURE: 'prefecture', COUNTY: 'county' },
   LabourCapacity: { FULL: 'full', WEAK: 'weak', NONE: 'none' },
   Gender: { MALE: 'male', FEMALE: 'female' },
-  RelationToHead: { HEAD: 'head', SPOUSE: 'spouse', CHILD: 'child', PARENT: 'parent', GRANDCHILD: 'grandchild', SIBLING: 'sibling', OTHER: 'other' },
+  RelationToHead: {
+    HEAD: 'head',
+    SPOUSE: 'spouse',
+    CHILD: 'child',
+    PARENT: 'parent',
+    GRANDCHILD: 'grandchild',
+    SIBLING: 'sibling',
+    OTHER: 'other',
+  },
 };

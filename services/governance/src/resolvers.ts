@@ -22,9 +22,30 @@ import { notificationResolvers } from './notification/notification.resolvers';
 import { householdVisitResolvers } from './household-visit/household-visit.resolvers';
 import { coBuildingResolvers } from './co-building/co-building.resolvers';
 
-const features = [regionResolvers, siteResolvers, householdResolvers, residentResolvers, gridResolvers, buildingResolvers, auditResolvers, gridTaskResolvers, microIssueResolvers, listItemResolvers, partyResolvers, noticeResolvers, ruleOfLawResolvers, modelResidentResolvers, pointsResolvers, importResolvers,
-  proposalResolvers, surveyResolvers, supervisionResolvers, notificationResolvers, householdVisitResolvers,
-  coBuildingResolvers];
+const features = [
+  regionResolvers,
+  siteResolvers,
+  householdResolvers,
+  residentResolvers,
+  gridResolvers,
+  buildingResolvers,
+  auditResolvers,
+  gridTaskResolvers,
+  microIssueResolvers,
+  listItemResolvers,
+  partyResolvers,
+  noticeResolvers,
+  ruleOfLawResolvers,
+  modelResidentResolvers,
+  pointsResolvers,
+  importResolvers,
+  proposalResolvers,
+  surveyResolvers,
+  supervisionResolvers,
+  notificationResolvers,
+  householdVisitResolvers,
+  coBuildingResolvers,
+];
 
 export const resolvers = {
   ...enumResolvers,

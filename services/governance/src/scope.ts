@@ -1,6 +1,13 @@
 import {
-  ForbiddenError, NotFoundError, coversPlace, isUuid, scopeFilter, uuidsOf,
-  type Principal, type SqlFilter, type SqlRunner,
+  ForbiddenError,
+  NotFoundError,
+  coversPlace,
+  isUuid,
+  scopeFilter,
+  uuidsOf,
+  type Principal,
+  type SqlFilter,
+  type SqlRunner,
 } from '@anju/kit';
 
 /**
@@ -9,17 +16,28 @@ import {
  * by region prefix; site officers: by site; grid workers with grids: by grid; residents: themselves.
  */
 export function scopeSql(
-  p: Principal, alias: string, firstParam: number, kind: 'site' | 'resident' | 'household',
+  p: Principal,
+  alias: string,
+  firstParam: number,
+  kind: 'site' | 'resident' | 'household',
 ): SqlFilter {
-  return scopeFilter(p, {
-    place: { site: kind === 'site' ? `${alias}.id` : `${alias}.site_id`, region: `${alias}.region_code` },
-    roles: {
-      resident: (r, n) => (kind === 'resident'
-        ? { sql: `${alias}.id = $${n}::uuid`, params: [r.residentId] }
-        : { sql: `${alias}.${kind === 'site' ? 'id' : 'site_id'} = ANY($${n}::uuid[])`, params: [uuidsOf(r.sites)] }),
-      grid_worker: (g, n) => (g.grids.length ? gridScopeSql(g, alias, n, kind) : undefined),
+  return scopeFilter(
+    p,
+    {
+      place: { site: kind === 'site' ? `${alias}.id` : `${alias}.site_id`, region: `${alias}.region_code` },
+      roles: {
+        resident: (r, n) =>
+          kind === 'resident'
+            ? { sql: `${alias}.id = $${n}::uuid`, params: [r.residentId] }
+            : {
+                sql: `${alias}.${kind === 'site' ? 'id' : 'site_id'} = ANY($${n}::uuid[])`,
+                params: [uuidsOf(r.sites)],
+              },
+        grid_worker: (g, n) => (g.grids.length ? gridScopeSql(g, alias, n, kind) : undefined),
+      },
     },
-  }, firstParam);
+    firstParam,
+  );
 }
 
 /**
@@ -27,7 +45,10 @@ export function scopeSql(
  * households and buildings of those grids; the sites their grids lie in.
  */
 export function gridScopeSql(
-  p: Principal, alias: string, n: number, kind: 'site' | 'resident' | 'household' | 'building' | 'grid',
+  p: Principal,
+  alias: string,
+  n: number,
+  kind: 'site' | 'resident' | 'household' | 'building' | 'grid',
 ): SqlFilter {
   const grids = `$${n}::text[]`;
   const sql = {
@@ -47,20 +68,24 @@ export function gridScopeSql(
  * residents the site they live in now (a moved-out resident no longer); nobody else.
  */
 export function siteCommunityScope(p: Principal, alias: string, n: number): SqlFilter {
-  return scopeFilter(p, {
-    place: { site: `${alias}.site_id`, region: `${alias}.region_code` },
-    roles: {
-      grid_worker: (g) => ({
-        sql: `(${alias}.site_id = ANY($${n}::uuid[])
+  return scopeFilter(
+    p,
+    {
+      place: { site: `${alias}.site_id`, region: `${alias}.region_code` },
+      roles: {
+        grid_worker: (g) => ({
+          sql: `(${alias}.site_id = ANY($${n}::uuid[])
                OR ${alias}.site_id IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`,
-        params: [uuidsOf(g.sites), uuidsOf(g.grids)],
-      }),
-      resident: (r) => ({
-        sql: `${alias}.site_id IN (SELECT site_id FROM resident WHERE id = $${n}::uuid AND moved_out_on IS NULL)`,
-        params: [r.residentId],
-      }),
+          params: [uuidsOf(g.sites), uuidsOf(g.grids)],
+        }),
+        resident: (r) => ({
+          sql: `${alias}.site_id IN (SELECT site_id FROM resident WHERE id = $${n}::uuid AND moved_out_on IS NULL)`,
+          params: [r.residentId],
+        }),
+      },
     },
-  }, n);
+    n,
+  );
 }
 
 export interface PlaceRow {
@@ -97,15 +122,18 @@ export interface ResidentPlace {
  * Out of scope and unknown look the same (NOT_FOUND), so ids cannot be probed.
  */
 export async function residentInScope(
-  db: SqlRunner, p: Principal, residentId: string, field: string,
+  db: SqlRunner,
+  p: Principal,
+  residentId: string,
+  field: string,
 ): Promise<ResidentPlace> {
   const scope = scopeSql(p, 'r', 2, 'resident');
   const [r]: ResidentPlace[] = isUuid(residentId)
     ? await db.query(
-      `SELECT r.id, r.household_id AS "householdId", r.site_id AS "siteId", r.region_code AS "regionCode"
+        `SELECT r.id, r.household_id AS "householdId", r.site_id AS "siteId", r.region_code AS "regionCode"
          FROM resident r WHERE r.id = $1 AND ${scope.sql}`,
-      [residentId, ...scope.params],
-    )
+        [residentId, ...scope.params],
+      )
     : [];
   if (!r) throw new NotFoundError(field, 'No such resident in your scope.');
   return r;
@@ -113,7 +141,10 @@ export async function residentInScope(
 
 /** Writes on a resident's points are officers' work (province, county, site officer) within their scope. */
 export async function residentForOfficer(
-  db: SqlRunner, p: Principal, residentId: string, field: string,
+  db: SqlRunner,
+  p: Principal,
+  residentId: string,
+  field: string,
 ): Promise<ResidentPlace> {
   if (!['province', 'county', 'site_officer'].includes(p.role)) {
     throw new ForbiddenError('Only officers grant or deduct points.');
@@ -127,17 +158,21 @@ export async function residentForOfficer(
  * of their grids; residents the site they live in now.
  */
 export function siteReaderScope(p: Principal, col: string, regionCol: string, n: number): SqlFilter {
-  return scopeFilter(p, {
-    place: { site: col, region: regionCol },
-    roles: {
-      resident: (r) => ({
-        sql: `${col} IN (SELECT site_id FROM resident WHERE id = as_uuid($${n}) AND moved_out_on IS NULL)`,
-        params: [r.residentId],
-      }),
-      grid_worker: (g) => ({
-        sql: `(${col} = ANY($${n}::uuid[]) OR ${col} IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`,
-        params: [uuidsOf(g.sites), uuidsOf(g.grids)],
-      }),
+  return scopeFilter(
+    p,
+    {
+      place: { site: col, region: regionCol },
+      roles: {
+        resident: (r) => ({
+          sql: `${col} IN (SELECT site_id FROM resident WHERE id = as_uuid($${n}) AND moved_out_on IS NULL)`,
+          params: [r.residentId],
+        }),
+        grid_worker: (g) => ({
+          sql: `(${col} = ANY($${n}::uuid[]) OR ${col} IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`,
+          params: [uuidsOf(g.sites), uuidsOf(g.grids)],
+        }),
+      },
     },
-  }, n);
+    n,
+  );
 }

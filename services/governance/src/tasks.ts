@@ -29,6 +29,13 @@ export function tasks({ db, clock, config, logger }: ServiceRuntime<GovernanceCo
     surveyCloseTask(db, clock),
     residentRetentionTask(db, config.RETENTION_MOVED_OUT_DAYS, clock),
     activityReminderTask(db, clock),
-    notificationDispatchTask(db, channels, dispatchRulesFromConfig(config), config.NOTIFY_DISPATCH_EVERY_MS, clock, logger),
+    notificationDispatchTask(
+      db,
+      channels,
+      dispatchRulesFromConfig(config),
+      config.NOTIFY_DISPATCH_EVERY_MS,
+      clock,
+      logger,
+    ),
   ];
 }

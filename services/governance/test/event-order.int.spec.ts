@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { SetClock, type ServiceRuntime } from '@anju/kit';
 import {
-  deliverAndRead, expectConvergence, gapStream, prng, propertySeed, testClockStart, serviceRuntimeForTest,
+  deliverAndRead,
+  expectConvergence,
+  gapStream,
+  prng,
+  propertySeed,
+  testClockStart,
+  serviceRuntimeForTest,
 } from '@anju/testing';
 import type { EventEnvelope } from '@anju/contracts';
 import { loadGovernanceConfig } from '../src/config';
@@ -23,20 +29,31 @@ describe('grid tasks from events delivered in any order', () => {
   const clock = new SetClock(testClockStart());
 
   beforeAll(async () => {
-    ({ rt, stop } = await serviceRuntimeForTest({ service: 'governance', label: 'gov_order', data: governanceData, loadConfig: loadGovernanceConfig }));
+    ({ rt, stop } = await serviceRuntimeForTest({
+      service: 'governance',
+      label: 'gov_order',
+      data: governanceData,
+      loadConfig: loadGovernanceConfig,
+    }));
   }, 120_000);
   afterAll(() => stop?.(), 60_000);
 
   /** What a grid worker and the portal see of each gap's task. */
-  const tasks = (m: EntityManager) => m.query(
-    `SELECT source_key, kind, status, title, detail, to_char(due_on, 'YYYY-MM-DD') AS due_on, site_id, count(*)::int AS n
+  const tasks = (m: EntityManager) =>
+    m.query(
+      `SELECT source_key, kind, status, title, detail, to_char(due_on, 'YYYY-MM-DD') AS due_on, site_id, count(*)::int AS n
        FROM grid_task GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1`,
-  );
+    );
   const deliver = (deliveries: EventEnvelope[], rand: () => number) =>
     deliverAndRead({ db: rt.db, service: 'governance', handlers, clock, deliveries, rand, read: tasks });
 
   it('household.gap.closed before household.gap.detected leaves no open task', async () => {
-    const [detected, closed] = gapStream(prng(1), { households: 1, siteIds: SITES, regionCode: '530102', start: clock.now() });
+    const [detected, closed] = gapStream(prng(1), {
+      households: 1,
+      siteIds: SITES,
+      regionCode: '530102',
+      start: clock.now(),
+    });
     expect([detected.name, closed.name]).toEqual(['household.gap.detected', 'household.gap.closed']);
     const rand = prng(2);
     const inOrder = await deliver([detected, closed], rand);

@@ -15,19 +15,34 @@ describe('grid-worker tasks from events (governance)', () => {
   afterAll(() => sys?.stop());
 
   const gap = (gapId: string, householdId: string) => ({
-    gapId, householdId, siteId: n.siteId, regionCode: '530102', rules: ['EMPLOYED_MEMBER', 'STABLE_INCOME'], needsJobHelp: true, detectedOn: '2026-11-01',
+    gapId,
+    householdId,
+    siteId: n.siteId,
+    regionCode: '530102',
+    rules: ['EMPLOYED_MEMBER', 'STABLE_INCOME'],
+    needsJobHelp: true,
+    detectedOn: '2026-11-01',
   });
 
   it('a detected gap becomes a task for the grid worker of the household, carrying its source event; duplicates are no-ops', async () => {
     const gapId = randomUUID();
     const eventId = await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[0]));
-    await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[0]), { id: eventId, jobId: `${eventId}-again` });
+    await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[0]), {
+      id: eventId,
+      jobId: `${eventId}-again`,
+    });
     await sys.waitForIdle();
     const mine = dataOf(await sys.query(TASKS, {}, n.workerTokens[0])).gridTasks;
     expect(mine.totalCount).toBe(1);
     expect(mine.nodes[0]).toMatchObject({
-      kind: 'household_gap', status: 'OPEN', rules: ['EMPLOYED_MEMBER', 'STABLE_INCOME'], sourceEvent: 'household.gap.detected', sourceEventId: eventId,
-      dueOn: '2026-11-15', grid: { name: '第1网格' }, household: { id: n.householdIds[0] },
+      kind: 'household_gap',
+      status: 'OPEN',
+      rules: ['EMPLOYED_MEMBER', 'STABLE_INCOME'],
+      sourceEvent: 'household.gap.detected',
+      sourceEventId: eventId,
+      dueOn: '2026-11-15',
+      grid: { name: '第1网格' },
+      household: { id: n.householdIds[0] },
     });
     expect(mine.nodes[0].title).toMatch(/有就业意愿的家庭尚无人就业/);
     // The other grid's worker does not see it; the site officer does.
@@ -35,16 +50,28 @@ describe('grid-worker tasks from events (governance)', () => {
     expect(dataOf(await sys.query(TASKS, {}, n.officer)).gridTasks.totalCount).toBe(1);
     // One household's tasks (its page in the portal): this one has it, the next has none.
     const OF_HOUSEHOLD = `query($h: ID!) { gridTasks(householdId: $h) { totalCount nodes { id } } }`;
-    expect(dataOf(await sys.query(OF_HOUSEHOLD, { h: n.householdIds[0] }, n.officer)).gridTasks.nodes).toEqual([{ id: mine.nodes[0].id }]);
+    expect(dataOf(await sys.query(OF_HOUSEHOLD, { h: n.householdIds[0] }, n.officer)).gridTasks.nodes).toEqual([
+      { id: mine.nodes[0].id },
+    ]);
     expect(dataOf(await sys.query(OF_HOUSEHOLD, { h: n.householdIds[1] }, n.officer)).gridTasks.totalCount).toBe(0);
     // A second gap for the same household (say, a new one after it closed) is a new task; the same gap again is not.
     await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[0]));
     await sys.waitForIdle();
     expect(dataOf(await sys.query(TASKS, {}, n.workerTokens[0])).gridTasks.totalCount).toBe(1);
     // 网格任务: the grid worker in charge was told once; the other grid's worker not at all.
-    const told = dataOf(await sys.query(`{ myNotifications { nodes { kind entityId details { what when } } } }`, {}, n.workerTokens[0])).myNotifications.nodes;
-    expect(told).toEqual([{ kind: 'GRID_TASK_ASSIGNED', entityId: mine.nodes[0].id, details: { what: mine.nodes[0].title, when: '2026-11-15' } }]);
-    expect(dataOf(await sys.query(`{ myUnreadNotificationCount }`, {}, n.workerTokens[1])).myUnreadNotificationCount).toBe(0);
+    const told = dataOf(
+      await sys.query(`{ myNotifications { nodes { kind entityId details { what when } } } }`, {}, n.workerTokens[0]),
+    ).myNotifications.nodes;
+    expect(told).toEqual([
+      {
+        kind: 'GRID_TASK_ASSIGNED',
+        entityId: mine.nodes[0].id,
+        details: { what: mine.nodes[0].title, when: '2026-11-15' },
+      },
+    ]);
+    expect(
+      dataOf(await sys.query(`{ myUnreadNotificationCount }`, {}, n.workerTokens[1])).myUnreadNotificationCount,
+    ).toBe(0);
   });
 
   it('the grid worker completes it with a note; the gap closing closes it', async () => {
@@ -52,15 +79,35 @@ describe('grid-worker tasks from events (governance)', () => {
     await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[1]));
     await sys.waitForIdle();
     const [task] = dataOf(await sys.query(TASKS, {}, n.workerTokens[1])).gridTasks.nodes;
-    const other = await sys.query(`mutation($id: ID!) { completeGridTask(id: $id, note: "入户走访") { id } }`, { id: task.id }, n.workerTokens[0]);
+    const other = await sys.query(
+      `mutation($id: ID!) { completeGridTask(id: $id, note: "入户走访") { id } }`,
+      { id: task.id },
+      n.workerTokens[0],
+    );
     expect(other.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'id' });
-    const done = dataOf(await sys.query(`mutation($id: ID!) { completeGridTask(id: $id, note: "入户走访，推荐到扶贫车间") { status note } }`, { id: task.id }, n.workerTokens[1]));
+    const done = dataOf(
+      await sys.query(
+        `mutation($id: ID!) { completeGridTask(id: $id, note: "入户走访，推荐到扶贫车间") { status note } }`,
+        { id: task.id },
+        n.workerTokens[1],
+      ),
+    );
     expect(done.completeGridTask).toEqual({ status: 'DONE', note: '入户走访，推荐到扶贫车间' });
-    const again = await sys.query(`mutation($id: ID!) { completeGridTask(id: $id, note: "再次") { id } }`, { id: task.id }, n.workerTokens[1]);
+    const again = await sys.query(
+      `mutation($id: ID!) { completeGridTask(id: $id, note: "再次") { id } }`,
+      { id: task.id },
+      n.workerTokens[1],
+    );
     expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'BAD_TRANSITION' });
     expect(await sys.audits('governance', task.id)).toEqual([{ action: 'grid_task.complete', role: 'grid_worker' }]);
 
-    const closedBy = await deliver(sys, 'household.gap.closed', { gapId, householdId: n.householdIds[1], siteId: n.siteId, regionCode: '530102', closedOn: '2026-11-20' });
+    const closedBy = await deliver(sys, 'household.gap.closed', {
+      gapId,
+      householdId: n.householdIds[1],
+      siteId: n.siteId,
+      regionCode: '530102',
+      closedOn: '2026-11-20',
+    });
     await sys.waitForIdle();
     const closed = dataOf(await sys.query(TASKS, { s: 'CLOSED' }, n.workerTokens[1])).gridTasks.nodes;
     expect(closed).toHaveLength(1);
@@ -71,7 +118,13 @@ describe('grid-worker tasks from events (governance)', () => {
 
   it('an open task also closes when its gap closes, and residents or volunteers see no tasks', async () => {
     const [open] = await sys.sql(`SELECT detail->>'gapId' AS "gapId" FROM governance.grid_task WHERE status = 'open'`);
-    await deliver(sys, 'household.gap.closed', { gapId: open.gapId, householdId: n.householdIds[0], siteId: n.siteId, regionCode: '530102', closedOn: '2026-11-20' });
+    await deliver(sys, 'household.gap.closed', {
+      gapId: open.gapId,
+      householdId: n.householdIds[0],
+      siteId: n.siteId,
+      regionCode: '530102',
+      closedOn: '2026-11-20',
+    });
     await sys.waitForIdle();
     expect(dataOf(await sys.query(TASKS, { s: 'OPEN' }, n.officer)).gridTasks.totalCount).toBe(0);
     const { tokenFor } = await import('@anju/testing');

@@ -19,26 +19,59 @@ export async function seedNeighbourhood(sys: TestSystem): Promise<Neighbourhood>
   const place = await seedPlace(sys, 2);
   const siteId = place.siteIds[0];
   const officer = await tokenFor({ role: 'site_officer', sites: [siteId], sub: 'officer-zhang' });
-  const run = async (q: string, i: Record<string, unknown>) => Object.values(dataOf(await sys.query<Record<string, { id: string }>>(q, { i }, officer)))[0].id;
+  const run = async (q: string, i: Record<string, unknown>) =>
+    Object.values(dataOf(await sys.query<Record<string, { id: string }>>(q, { i }, officer)))[0].id;
   const gridIds: string[] = [];
   const buildingIds: string[] = [];
   const householdIds: string[] = [];
   for (const n of [1, 2]) {
-    const gridId = await run(`mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`, { siteId, name: `第${n}网格`, gridWorkerSubject: `gw-${n}` });
-    const buildingId = await run(`mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`, { siteId, name: `${n}栋`, gridId });
-    householdIds.push(await run(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, { siteId, householdNumber: `${n}-101`, buildingId }));
+    const gridId = await run(`mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`, {
+      siteId,
+      name: `第${n}网格`,
+      gridWorkerSubject: `gw-${n}`,
+    });
+    const buildingId = await run(`mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`, {
+      siteId,
+      name: `${n}栋`,
+      gridId,
+    });
+    householdIds.push(
+      await run(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, {
+        siteId,
+        householdNumber: `${n}-101`,
+        buildingId,
+      }),
+    );
     gridIds.push(gridId);
     buildingIds.push(buildingId);
   }
-  const workerTokens = await Promise.all(gridIds.map((g, i) => tokenFor({ role: 'grid_worker', grids: [g], sub: `gw-${i + 1}` })));
+  const workerTokens = await Promise.all(
+    gridIds.map((g, i) => tokenFor({ role: 'grid_worker', grids: [g], sub: `gw-${i + 1}` })),
+  );
   return { ...place, siteId, officer, gridIds, buildingIds, householdIds: householdIds, workerTokens };
 }
 
 /** Delivers an event to governance's inbox queue as the relay of its producer would. */
-export async function deliver(sys: TestSystem, name: string, payload: Record<string, unknown>, opts: { id?: string; producer?: string; jobId?: string } = {}): Promise<string> {
+export async function deliver(
+  sys: TestSystem,
+  name: string,
+  payload: Record<string, unknown>,
+  opts: { id?: string; producer?: string; jobId?: string } = {},
+): Promise<string> {
   const id = opts.id ?? randomUUID();
   const queue = sys.queue('governance');
-  await queue.add(name, { id, name, version: 1, producer: opts.producer ?? 'employment', occurredAt: sys.clock.now().toISOString(), payload }, { jobId: opts.jobId ?? id });
+  await queue.add(
+    name,
+    {
+      id,
+      name,
+      version: 1,
+      producer: opts.producer ?? 'employment',
+      occurredAt: sys.clock.now().toISOString(),
+      payload,
+    },
+    { jobId: opts.jobId ?? id },
+  );
   await queue.close();
   return id;
 }
@@ -55,24 +88,33 @@ export function governanceSql(sys: TestSystem) {
     });
   return {
     query: (text: string, params: unknown[] = []) => onClient((c) => c.query(text, params)),
-    transaction: <T>(work: (m: { query: (t: string, p?: unknown[]) => Promise<any> }) => Promise<T>) => onClient(async (c) => {
-      await c.query('BEGIN');
-      try {
-        const result = await work(c);
-        await c.query('COMMIT');
-        return result;
-      } catch (err) {
-        await c.query('ROLLBACK');
-        throw err;
-      }
-    }),
+    transaction: <T>(work: (m: { query: (t: string, p?: unknown[]) => Promise<any> }) => Promise<T>) =>
+      onClient(async (c) => {
+        await c.query('BEGIN');
+        try {
+          const result = await work(c);
+          await c.query('COMMIT');
+          return result;
+        } catch (err) {
+          await c.query('ROLLBACK');
+          throw err;
+        }
+      }),
   };
 }
 
 /** Registers residents through the gateway; returns their ids in order. */
-export async function registerResidents(sys: TestSystem, token: string, people: { householdId: string; seq: number; overrides?: Record<string, unknown> }[]): Promise<string[]> {
+export async function registerResidents(
+  sys: TestSystem,
+  token: string,
+  people: { householdId: string; seq: number; overrides?: Record<string, unknown> }[],
+): Promise<string[]> {
   const { REGISTER_RESIDENT, residentInput } = await import('@anju/testing');
   const ids: string[] = [];
-  for (const p of people) ids.push(dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(p.householdId, p.seq, p.overrides) }, token)).registerResident.id);
+  for (const p of people)
+    ids.push(
+      dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(p.householdId, p.seq, p.overrides) }, token))
+        .registerResident.id,
+    );
   return ids;
 }

@@ -1,5 +1,12 @@
 import {
-  REGISTER_RESIDENT, TestSystem, dataOf, nationalId, residentInput, seedPlace, tokenFor, type Place,
+  REGISTER_RESIDENT,
+  TestSystem,
+  dataOf,
+  nationalId,
+  residentInput,
+  seedPlace,
+  tokenFor,
+  type Place,
 } from '@anju/testing';
 
 /**
@@ -20,23 +27,46 @@ describe('ID numbers: searching by one is a reveal (governance)', () => {
   const QUOTA = 4;
 
   const FIND = `mutation($n: String!, $r: String!) { findResidentByNationalId(nationalId: $n, reason: $r) { id nationalIdMasked } }`;
-  const lookups = (sub: string) => sys.sql<{ n: number }>(
-    `SELECT count(*)::int AS n FROM governance.audit_log WHERE actor_subject = $1 AND action IN ('resident.find_by_national_id', 'resident.register_duplicate')`, [sub],
-  ).then((r) => r[0].n);
-  const snapshot = () => sys.sql(`SELECT (SELECT count(*) FROM governance.resident)::int AS residents, (SELECT count(*) FROM governance.outbox)::int AS outbox`);
+  const lookups = (sub: string) =>
+    sys
+      .sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM governance.audit_log WHERE actor_subject = $1 AND action IN ('resident.find_by_national_id', 'resident.register_duplicate')`,
+        [sub],
+      )
+      .then((r) => r[0].n);
+  const snapshot = () =>
+    sys.sql(
+      `SELECT (SELECT count(*) FROM governance.resident)::int AS residents, (SELECT count(*) FROM governance.outbox)::int AS outbox`,
+    );
 
   beforeAll(async () => {
-    sys = await TestSystem.start({ label: 'gov-idpriv', apis: ['governance'], env: { NATIONAL_ID_LOOKUPS_PER_DAY: String(QUOTA) } });
+    sys = await TestSystem.start({
+      label: 'gov-idpriv',
+      apis: ['governance'],
+      env: { NATIONAL_ID_LOOKUPS_PER_DAY: String(QUOTA) },
+    });
     place = await seedPlace(sys, 2);
     officerA = await tokenFor({ role: 'site_officer', sites: [place.siteIds[0]], sub: 'officer-a' });
     officerB = await tokenFor({ role: 'site_officer', sites: [place.siteIds[1]], sub: 'officer-b' });
     gridWorker = await tokenFor({ role: 'grid_worker', sites: [place.siteIds[0]], sub: 'gw-a' });
-    residentA = dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[0], 321, { nationalId: idA }) }, officerA)).registerResident.id;
+    residentA = dataOf(
+      await sys.query(
+        REGISTER_RESIDENT,
+        { i: residentInput(place.householdIds[0], 321, { nationalId: idA }) },
+        officerA,
+      ),
+    ).registerResident.id;
   });
   afterAll(() => sys?.stop());
 
   it('shows the county code only and the age by the year: at least 182,500 candidates remain', async () => {
-    const r = dataOf(await sys.query(`query($id: ID!) { resident(id: $id) { nationalIdMasked age gender } }`, { id: residentA }, gridWorker)).resident;
+    const r = dataOf(
+      await sys.query(
+        `query($id: ID!) { resident(id: $id) { nationalIdMasked age gender } }`,
+        { id: residentA },
+        gridWorker,
+      ),
+    ).resident;
     expect(r).toEqual({ nationalIdMasked: '530102************', age: 41, gender: 'MALE' });
     // Nothing of the birth date, sequence or check digit is in what the worker sees.
     expect(JSON.stringify(r)).not.toContain(idA.slice(14));
@@ -50,28 +80,42 @@ describe('ID numbers: searching by one is a reveal (governance)', () => {
         expect(res.data ?? null).toBeNull();
         // The first refusal nulls the whole answer (the field is non-null); every error is the same refusal.
         expect(res.errors!.length).toBeGreaterThan(0);
-        for (const e of res.errors!) expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'search', reason: 'REVEAL_REQUIRED' });
+        for (const e of res.errors!)
+          expect(e.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'search', reason: 'REVEAL_REQUIRED' });
         expect(JSON.stringify(res)).not.toContain(residentA);
       }
     }
-    expect(await lookups('gw-a') + await lookups('officer-a')).toBe(0);
+    expect((await lookups('gw-a')) + (await lookups('officer-a'))).toBe(0);
   });
 
   it('lets only officers who may reveal find by ID number, with a reason; grid workers get nothing', async () => {
-    for (const res of [await sys.query(FIND, { n: idA, r: '核对' }, gridWorker), await sys.direct('governance', FIND, { n: idA, r: '核对' }, gridWorker)]) {
+    for (const res of [
+      await sys.query(FIND, { n: idA, r: '核对' }, gridWorker),
+      await sys.direct('governance', FIND, { n: idA, r: '核对' }, gridWorker),
+    ]) {
       expect(res.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
       expect(JSON.stringify(res)).not.toContain(residentA);
     }
     const noReason = await sys.query(FIND, { n: idA, r: ' ' }, officerA);
     expect(noReason.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
-    expect(await lookups('gw-a') + await lookups('officer-a')).toBe(0);
+    expect((await lookups('gw-a')) + (await lookups('officer-a'))).toBe(0);
   });
 
   it('audits a find with who, why and the request id; out of scope answers null, as for an unknown number', async () => {
     const found = await sys.query(FIND, { n: idA, r: '核对医保' }, officerA, 'req-find-1');
     expect(dataOf(found).findResidentByNationalId).toEqual({ id: residentA, nationalIdMasked: '530102************' });
-    const trail = dataOf(await sys.query(`query($id: ID!) { auditTrail(entityType: "Resident", entityId: $id) { action actorSubject requestId detail } }`, { id: residentA }, officerA)).auditTrail;
-    expect(trail[0]).toMatchObject({ action: 'resident.find_by_national_id', actorSubject: 'officer-a', requestId: 'req-find-1' });
+    const trail = dataOf(
+      await sys.query(
+        `query($id: ID!) { auditTrail(entityType: "Resident", entityId: $id) { action actorSubject requestId detail } }`,
+        { id: residentA },
+        officerA,
+      ),
+    ).auditTrail;
+    expect(trail[0]).toMatchObject({
+      action: 'resident.find_by_national_id',
+      actorSubject: 'officer-a',
+      requestId: 'req-find-1',
+    });
     expect(JSON.parse(trail[0].detail)).toEqual({ reason: '核对医保', found: true });
     expect(trail[0].detail).not.toContain(idA);
 
@@ -83,9 +127,17 @@ describe('ID numbers: searching by one is a reveal (governance)', () => {
 
   it('stops a user at the daily quota, through the gateway and at the subgraph, and writes nothing more', async () => {
     const officerC = await tokenFor({ role: 'county', regions: ['530102'], sub: 'officer-c' });
-    for (let i = 0; i < QUOTA; i++) dataOf(await sys.query(FIND, { n: nationalId('530102', born, 401 + 2 * i), r: '逐个核对' }, officerC));
-    for (const res of [await sys.query(FIND, { n: idA, r: '核对' }, officerC), await sys.direct('governance', FIND, { n: idA, r: '核对' }, officerC)]) {
-      expect(res.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', field: 'nationalId', reason: 'DAILY_QUOTA' });
+    for (let i = 0; i < QUOTA; i++)
+      dataOf(await sys.query(FIND, { n: nationalId('530102', born, 401 + 2 * i), r: '逐个核对' }, officerC));
+    for (const res of [
+      await sys.query(FIND, { n: idA, r: '核对' }, officerC),
+      await sys.direct('governance', FIND, { n: idA, r: '核对' }, officerC),
+    ]) {
+      expect(res.errors![0].extensions).toMatchObject({
+        code: 'FORBIDDEN',
+        field: 'nationalId',
+        reason: 'DAILY_QUOTA',
+      });
       expect(JSON.stringify(res)).not.toContain(residentA);
     }
     expect(await lookups('officer-c')).toBe(QUOTA);
@@ -93,28 +145,66 @@ describe('ID numbers: searching by one is a reveal (governance)', () => {
 
   it('rejects a duplicate registration the same way whether the number lives in or out of scope, writing nothing but the attempt', async () => {
     const before = await snapshot();
-    const inScope = await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[0], 9, { nationalId: idA }) }, officerA);
-    const outOfScope = await sys.direct('governance', REGISTER_RESIDENT, { i: residentInput(place.householdIds[1], 9, { nationalId: idA }) }, officerB);
-    const answer = (r: typeof inScope) => ({ data: r.data ?? null, errors: r.errors!.map((e) => ({ message: e.message, code: e.extensions!.code, field: e.extensions!.field, reason: e.extensions!.reason })) });
+    const inScope = await sys.query(
+      REGISTER_RESIDENT,
+      { i: residentInput(place.householdIds[0], 9, { nationalId: idA }) },
+      officerA,
+    );
+    const outOfScope = await sys.direct(
+      'governance',
+      REGISTER_RESIDENT,
+      { i: residentInput(place.householdIds[1], 9, { nationalId: idA }) },
+      officerB,
+    );
+    const answer = (r: typeof inScope) => ({
+      data: r.data ?? null,
+      errors: r.errors!.map((e) => ({
+        message: e.message,
+        code: e.extensions!.code,
+        field: e.extensions!.field,
+        reason: e.extensions!.reason,
+      })),
+    });
     expect(answer(outOfScope)).toEqual(answer(inScope));
-    expect(answer(outOfScope).errors).toEqual([expect.objectContaining({ code: 'CONFLICT', field: 'input.nationalId', reason: 'DUPLICATE_NATIONAL_ID' })]);
-    for (const leak of [residentA, '安置点1', place.siteIds[0], '居民321']) expect(JSON.stringify(outOfScope)).not.toContain(leak);
+    expect(answer(outOfScope).errors).toEqual([
+      expect.objectContaining({ code: 'CONFLICT', field: 'input.nationalId', reason: 'DUPLICATE_NATIONAL_ID' }),
+    ]);
+    for (const leak of [residentA, '安置点1', place.siteIds[0], '居民321'])
+      expect(JSON.stringify(outOfScope)).not.toContain(leak);
     expect(await snapshot()).toEqual(before);
     // Each duplicate is an ID lookup: audited at the caller's household, counted in the quota.
-    const rows = await sys.sql(`SELECT action, entity_type, entity_id FROM governance.audit_log WHERE actor_subject = 'officer-b' AND action = 'resident.register_duplicate'`);
-    expect(rows).toEqual([{ action: 'resident.register_duplicate', entity_type: 'Household', entity_id: place.householdIds[1] }]);
+    const rows = await sys.sql(
+      `SELECT action, entity_type, entity_id FROM governance.audit_log WHERE actor_subject = 'officer-b' AND action = 'resident.register_duplicate'`,
+    );
+    expect(rows).toEqual([
+      { action: 'resident.register_duplicate', entity_type: 'Household', entity_id: place.householdIds[1] },
+    ]);
   });
 
   it('once the quota is spent, registration answers DAILY_QUOTA for new and registered numbers alike (no oracle)', async () => {
     const prober = await tokenFor({ role: 'site_officer', sites: [place.siteIds[1]], sub: 'officer-probe' });
     for (let i = 0; i < QUOTA; i++) {
-      const r = await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[1], 9, { nationalId: idA }) }, prober);
+      const r = await sys.query(
+        REGISTER_RESIDENT,
+        { i: residentInput(place.householdIds[1], 9, { nationalId: idA }) },
+        prober,
+      );
       expect(r.errors![0].extensions).toMatchObject({ reason: 'DUPLICATE_NATIONAL_ID' });
     }
     const before = await snapshot();
-    const taken = await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[1], 9, { nationalId: idA }) }, prober);
-    const fresh = await sys.direct('governance', REGISTER_RESIDENT, { i: residentInput(place.householdIds[1], 11, { nationalId: nationalId('530102', born, 511) }) }, prober);
-    for (const r of [taken, fresh]) expect(r.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'DAILY_QUOTA' });
+    const taken = await sys.query(
+      REGISTER_RESIDENT,
+      { i: residentInput(place.householdIds[1], 9, { nationalId: idA }) },
+      prober,
+    );
+    const fresh = await sys.direct(
+      'governance',
+      REGISTER_RESIDENT,
+      { i: residentInput(place.householdIds[1], 11, { nationalId: nationalId('530102', born, 511) }) },
+      prober,
+    );
+    for (const r of [taken, fresh])
+      expect(r.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'DAILY_QUOTA' });
     expect(await snapshot()).toEqual(before);
   });
 });

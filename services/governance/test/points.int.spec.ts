@@ -1,8 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { addMonths, createDataSource, provinceDate, provinceMonth, startOfProvinceDay, startOfProvinceMonth } from '@anju/kit';
+import {
+  addMonths,
+  createDataSource,
+  provinceDate,
+  provinceMonth,
+  startOfProvinceDay,
+  startOfProvinceMonth,
+} from '@anju/kit';
 import { EVENTS, type EventName, type EventPayload } from '@anju/contracts';
-import { REGISTER_RESIDENT, TestSystem, dataOf, nationalId, residentInput, seedPlace, tokenFor, type Place } from '@anju/testing';
+import {
+  REGISTER_RESIDENT,
+  TestSystem,
+  dataOf,
+  nationalId,
+  residentInput,
+  seedPlace,
+  tokenFor,
+  type Place,
+} from '@anju/testing';
 import { pointsExpiryTask } from '../src/points/points-expiry.task';
 
 /**
@@ -34,7 +50,17 @@ describe('points (governance)', () => {
 
   const register = async (householdId: string, token: string, overrides: Record<string, unknown> = {}) => {
     seq += 1;
-    const r = await sys.query(REGISTER_RESIDENT, { i: residentInput(householdId, seq, { nationalId: nationalId('530102', '19900101', seq), relationToHead: 'CHILD', ...overrides }) }, token);
+    const r = await sys.query(
+      REGISTER_RESIDENT,
+      {
+        i: residentInput(householdId, seq, {
+          nationalId: nationalId('530102', '19900101', seq),
+          relationToHead: 'CHILD',
+          ...overrides,
+        }),
+      },
+      token,
+    );
     return dataOf(r).registerResident.id as string;
   };
 
@@ -42,21 +68,43 @@ describe('points (governance)', () => {
   const deliver = async <N extends EventName>(name: N, payload: EventPayload<N>, eventId = randomUUID(), times = 1) => {
     const q = sys.queue('governance');
     try {
-      const envelope = { id: eventId, name, version: EVENTS[name].version, producer: EVENTS[name].producer, occurredAt: sys.clock.now().toISOString(), payload };
-      await q.addBulk(Array.from({ length: times }, (_, k) => ({ name, data: envelope, opts: { jobId: `${eventId}.try-${k}`, attempts: 3 } })));
+      const envelope = {
+        id: eventId,
+        name,
+        version: EVENTS[name].version,
+        producer: EVENTS[name].producer,
+        occurredAt: sys.clock.now().toISOString(),
+        payload,
+      };
+      await q.addBulk(
+        Array.from({ length: times }, (_, k) => ({
+          name,
+          data: envelope,
+          opts: { jobId: `${eventId}.try-${k}`, attempts: 3 },
+        })),
+      );
     } finally {
       await q.close();
     }
     return eventId;
   };
   const attended = (residentId: string, attendedAt = sys.clock.now().toISOString(), siteId = siteA) => ({
-    attendanceId: randomUUID(), activityId: randomUUID(), organizationId: randomUUID(), residentId, siteId, attendedAt, activityKind: '四点半课堂',
+    attendanceId: randomUUID(),
+    activityId: randomUUID(),
+    organizationId: randomUUID(),
+    residentId,
+    siteId,
+    attendedAt,
+    activityKind: '四点半课堂',
   });
-  const balancesMatchLedger = async () => sys.sql(
-    `SELECT a.resident_id, a.balance, coalesce((SELECT sum(points) FROM governance.points_entry e WHERE e.resident_id = a.resident_id), 0)::int AS ledger
+  const balancesMatchLedger = async () =>
+    sys.sql(
+      `SELECT a.resident_id, a.balance, coalesce((SELECT sum(points) FROM governance.points_entry e WHERE e.resident_id = a.resident_id), 0)::int AS ledger
        FROM governance.points_account a WHERE a.balance <> coalesce((SELECT sum(points) FROM governance.points_entry e WHERE e.resident_id = a.resident_id), 0)`,
-  );
-  const balanceOf = async (residentId: string) => (await sys.sql(`SELECT balance FROM governance.points_account WHERE resident_id = $1`, [residentId]))[0]?.balance ?? 0;
+    );
+  const balanceOf = async (residentId: string) =>
+    (await sys.sql(`SELECT balance FROM governance.points_account WHERE resident_id = $1`, [residentId]))[0]?.balance ??
+    0;
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'gov-points', apis: ['governance'], workers: ['governance'] });
@@ -66,12 +114,46 @@ describe('points (governance)', () => {
     officerB = await tokenFor({ role: 'site_officer', sites: [siteB], sub: 'officer-zhao' });
     county = await tokenFor({ role: 'county', regions: ['530102'], sub: 'county-liu' });
     const mk = async (q: string, i: Record<string, unknown>) => dataOf(await sys.query(q, { i }, officerA));
-    const gridA = (await mk(`mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`, { siteId: siteA, name: '第一网格' })).registerGrid.id;
-    const gridB = (await mk(`mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`, { siteId: siteA, name: '第二网格' })).registerGrid.id;
-    const buildingA = (await mk(`mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`, { siteId: siteA, name: '1栋', gridId: gridA })).registerBuilding.id;
-    const buildingB = (await mk(`mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`, { siteId: siteA, name: '2栋', gridId: gridB })).registerBuilding.id;
-    const hhA = (await mk(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, { siteId: siteA, householdNumber: 'P-101', buildingId: buildingA })).registerHousehold.id;
-    const hhB = (await mk(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, { siteId: siteA, householdNumber: 'P-201', buildingId: buildingB })).registerHousehold.id;
+    const gridA = (
+      await mk(`mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`, {
+        siteId: siteA,
+        name: '第一网格',
+      })
+    ).registerGrid.id;
+    const gridB = (
+      await mk(`mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`, {
+        siteId: siteA,
+        name: '第二网格',
+      })
+    ).registerGrid.id;
+    const buildingA = (
+      await mk(`mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`, {
+        siteId: siteA,
+        name: '1栋',
+        gridId: gridA,
+      })
+    ).registerBuilding.id;
+    const buildingB = (
+      await mk(`mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`, {
+        siteId: siteA,
+        name: '2栋',
+        gridId: gridB,
+      })
+    ).registerBuilding.id;
+    const hhA = (
+      await mk(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, {
+        siteId: siteA,
+        householdNumber: 'P-101',
+        buildingId: buildingA,
+      })
+    ).registerHousehold.id;
+    const hhB = (
+      await mk(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, {
+        siteId: siteA,
+        householdNumber: 'P-201',
+        buildingId: buildingB,
+      })
+    ).registerHousehold.id;
     res.wang = await register(hhA, officerA, { relationToHead: 'HEAD', name: '王大哥' });
     res.wangSon = await register(hhA, officerA, { name: '王小弟' });
     res.li = await register(hhB, officerA, { relationToHead: 'HEAD', name: '李阿姨' });
@@ -79,48 +161,105 @@ describe('points (governance)', () => {
     res.spent = await register(hhB, officerA, { name: '李花光' });
     res.other = await register(place.householdIds[1], officerB, { relationToHead: 'HEAD', name: '赵别处' });
     for (let i = 0; i < 50; i++) crowd.push(await register(place.householdIds[0], officerA, { name: `排队${i}` }));
-    db = createDataSource({ DATABASE_URL: sys.db.url, DATABASE_POOL_SIZE: 2 }, { schema: 'governance', entities: [], migrations: [], applicationName: 'points-test' });
+    db = createDataSource(
+      { DATABASE_URL: sys.db.url, DATABASE_POOL_SIZE: 2 },
+      { schema: 'governance', entities: [], migrations: [], applicationName: 'points-test' },
+    );
     await db.initialize();
-    const define = async (i: Record<string, unknown>, token: string) => dataOf(await sys.query(RULE, { i }, token)).definePointsRule;
+    const define = async (i: Record<string, unknown>, token: string) =>
+      dataOf(await sys.query(RULE, { i }, token)).definePointsRule;
     rules = {
-      attend: await define({ regionCode: '530102', action: '参加社区活动', event: 'ACTIVITY_ATTENDED', points: 10, dailyCap: 20, monthlyCap: 100 }, county),
-      hours: await define({ siteId: siteA, action: '志愿服务（每小时）', event: 'SERVICE_VERIFIED', points: 5 }, officerA),
-      training: await define({ regionCode: '530102', action: '完成技能培训', event: 'TRAINING_COMPLETED', points: 30, expiresAfterDays: 30 }, county),
-      issue: await define({ siteId: siteA, action: '反映微难题并解决', event: 'MICRO_ISSUE_RESOLVED', points: 15 }, officerA),
+      attend: await define(
+        {
+          regionCode: '530102',
+          action: '参加社区活动',
+          event: 'ACTIVITY_ATTENDED',
+          points: 10,
+          dailyCap: 20,
+          monthlyCap: 100,
+        },
+        county,
+      ),
+      hours: await define(
+        { siteId: siteA, action: '志愿服务（每小时）', event: 'SERVICE_VERIFIED', points: 5 },
+        officerA,
+      ),
+      training: await define(
+        { regionCode: '530102', action: '完成技能培训', event: 'TRAINING_COMPLETED', points: 30, expiresAfterDays: 30 },
+        county,
+      ),
+      issue: await define(
+        { siteId: siteA, action: '反映微难题并解决', event: 'MICRO_ISSUE_RESOLVED', points: 15 },
+        officerA,
+      ),
       leader: await define({ siteId: siteA, action: '担任楼栋长一个月', points: 50, expiresAfterDays: 365 }, officerA),
     };
   }, 180_000); // 56 residents registered through the gateway: minutes on a loaded machine
   afterAll(async () => {
-    if (process.env.DUMP_LOGS) console.log(sys.logs.entries().filter((e) => Number(e.level) >= 40 || JSON.stringify(e).includes("err")).map((e) => JSON.stringify(e).slice(0, 1500)).join('\n'));
+    if (process.env.DUMP_LOGS)
+      console.log(
+        sys.logs
+          .entries()
+          .filter((e) => Number(e.level) >= 40 || JSON.stringify(e).includes('err'))
+          .map((e) => JSON.stringify(e).slice(0, 1500))
+          .join('\n'),
+      );
     await db?.destroy();
     await sys?.stop();
   });
 
   it('defines the co-governance list per county and per site; bad input is a typed error and writes nothing', async () => {
     // The five rules of beforeAll, as the mutation answered.
-    expect(rules.attend).toMatchObject({ event: 'ACTIVITY_ATTENDED', points: 10, dailyCap: 20, monthlyCap: 100, expiresAfterDays: null, site: null });
+    expect(rules.attend).toMatchObject({
+      event: 'ACTIVITY_ATTENDED',
+      points: 10,
+      dailyCap: 20,
+      monthlyCap: 100,
+      expiresAfterDays: null,
+      site: null,
+    });
     expect(rules.hours).toMatchObject({ event: 'SERVICE_VERIFIED', points: 5, dailyCap: null, site: { id: siteA } });
     expect(rules.training).toMatchObject({ event: 'TRAINING_COMPLETED', points: 30, expiresAfterDays: 30, site: null });
     expect(rules.issue).toMatchObject({ event: 'MICRO_ISSUE_RESOLVED', points: 15, site: { id: siteA } });
-    expect(rules.leader).toMatchObject({ action: '担任楼栋长一个月', event: null, points: 50, expiresAfterDays: 365, site: { id: siteA } });
+    expect(rules.leader).toMatchObject({
+      action: '担任楼栋长一个月',
+      event: null,
+      points: 50,
+      expiresAfterDays: 365,
+      site: { id: siteA },
+    });
 
     const before = await sys.sql(`SELECT count(*)::int AS n FROM governance.points_rule`);
     const bad = await sys.query(RULE, { i: { siteId: siteA, action: '打扫卫生', points: 0 } }, officerA);
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.points' });
-    const dup = await sys.query(RULE, { i: { siteId: siteA, action: '又一个', event: 'MICRO_ISSUE_RESOLVED', points: 3 } }, officerA);
+    const dup = await sys.query(
+      RULE,
+      { i: { siteId: siteA, action: '又一个', event: 'MICRO_ISSUE_RESOLVED', points: 3 } },
+      officerA,
+    );
     expect(dup.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'DUPLICATE' });
-    const countyBySiteOfficer = await sys.query(RULE, { i: { regionCode: '530102', action: '全县', points: 3 } }, officerA);
+    const countyBySiteOfficer = await sys.query(
+      RULE,
+      { i: { regionCode: '530102', action: '全县', points: 3 } },
+      officerA,
+    );
     expect(countyBySiteOfficer.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
     const otherSite = await sys.query(RULE, { i: { siteId: siteB, action: '别处', points: 3 } }, officerA);
     expect(otherSite.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
     expect(await sys.sql(`SELECT count(*)::int AS n FROM governance.points_rule`)).toEqual(before);
-    const audited = await sys.sql(`SELECT count(*)::int AS n FROM governance.audit_log WHERE action = 'points_rule.define'`);
+    const audited = await sys.sql(
+      `SELECT count(*)::int AS n FROM governance.audit_log WHERE action = 'points_rule.define'`,
+    );
     expect(audited[0].n).toBe(5);
 
     // A resident reads their own site's list: the site's rules and the county's.
     const me = await tokenFor({ role: 'resident', resident: res.wang });
-    const list = dataOf(await sys.query(`query($s: ID!) { pointsRules(siteId: $s) { action points } }`, { s: siteA }, me)).pointsRules;
-    expect(list.map((r: { action: string }) => r.action).sort()).toEqual(['反映微难题并解决', '完成技能培训', '参加社区活动', '担任楼栋长一个月', '志愿服务（每小时）'].sort());
+    const list = dataOf(
+      await sys.query(`query($s: ID!) { pointsRules(siteId: $s) { action points } }`, { s: siteA }, me),
+    ).pointsRules;
+    expect(list.map((r: { action: string }) => r.action).sort()).toEqual(
+      ['反映微难题并解决', '完成技能培训', '参加社区活动', '担任楼栋长一个月', '志愿服务（每小时）'].sort(),
+    );
     const notMine = await sys.query(`query($s: ID!) { pointsRules(siteId: $s) { action } }`, { s: siteB }, me);
     expect(notMine.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
   });
@@ -128,7 +267,9 @@ describe('points (governance)', () => {
   it('credits an event delivered 5 times exactly once', async () => {
     const eventId = await deliver('activity.attended', attended(res.wang), randomUUID(), 5);
     await sys.waitForIdle();
-    const entries = await sys.sql(`SELECT kind, points FROM governance.points_entry WHERE source_event_id = $1`, [eventId]);
+    const entries = await sys.sql(`SELECT kind, points FROM governance.points_entry WHERE source_event_id = $1`, [
+      eventId,
+    ]);
     expect(entries).toEqual([{ kind: 'credit', points: 10 }]);
     // …and again later, as a re-send after a Redis loss would.
     await deliver('activity.attended', attended(res.wang), eventId, 2);
@@ -138,26 +279,66 @@ describe('points (governance)', () => {
     expect(account).toMatchObject({ balance: 10, score: 10, householdBalance: 10, resident: { id: res.wang } });
     const ledger = dataOf(await sys.query(LEDGER, { r: res.wang }, me)).pointsLedger;
     expect(ledger.totalCount).toBe(1);
-    expect(ledger.nodes[0]).toMatchObject({ kind: 'CREDIT', points: 10, balanceAfter: 10, sourceEvent: 'ACTIVITY_ATTENDED', sourceEventId: eventId, rule: { action: '参加社区活动' } });
+    expect(ledger.nodes[0]).toMatchObject({
+      kind: 'CREDIT',
+      points: 10,
+      balanceAfter: 10,
+      sourceEvent: 'ACTIVITY_ATTENDED',
+      sourceEventId: eventId,
+      rule: { action: '参加社区活动' },
+    });
     // 积分到账: told once, with the balance, however often the event came.
-    const told = dataOf(await sys.query(`{ myNotifications { nodes { kind title body } } }`, {}, me)).myNotifications.nodes;
-    expect(told).toEqual([{ kind: 'POINTS_CREDITED', title: '积分到账：+10分', body: expect.stringContaining('当前余额10分') }]);
+    const told = dataOf(await sys.query(`{ myNotifications { nodes { kind title body } } }`, {}, me)).myNotifications
+      .nodes;
+    expect(told).toEqual([
+      { kind: 'POINTS_CREDITED', title: '积分到账：+10分', body: expect.stringContaining('当前余额10分') },
+    ]);
   });
 
   // Each producer's real mutation → relay → queue → credit: tests/event-chains.spec.ts.
   it('credits micro_issue.resolved (through governance’s relay) and service.verified by their rules; no resident, no credit', async () => {
-    const household = async () => dataOf(await sys.query(ACCOUNT, { r: res.wang }, officerA)).pointsAccount.householdBalance as number;
+    const household = async () =>
+      dataOf(await sys.query(ACCOUNT, { r: res.wang }, officerA)).pointsAccount.householdBalance as number;
     const before = await household();
     // micro_issue.resolved leaves governance's outbox through the real relay, as publish() writes it.
     const issueEvent = randomUUID();
-    const payload = { microIssueId: randomUUID(), siteId: siteA, regionCode: '530102', reportedByResidentId: res.wangSon, resolvedAt: sys.clock.now().toISOString(), outcome: '楼道灯已修好' };
-    await sys.sql(`INSERT INTO governance.outbox (id, event, version, payload) VALUES ($1, 'micro_issue.resolved', 1, $2)`, [issueEvent, JSON.stringify(payload)]);
+    const payload = {
+      microIssueId: randomUUID(),
+      siteId: siteA,
+      regionCode: '530102',
+      reportedByResidentId: res.wangSon,
+      resolvedAt: sys.clock.now().toISOString(),
+      outcome: '楼道灯已修好',
+    };
+    await sys.sql(
+      `INSERT INTO governance.outbox (id, event, version, payload) VALUES ($1, 'micro_issue.resolved', 1, $2)`,
+      [issueEvent, JSON.stringify(payload)],
+    );
     await sys.sql(`SELECT pg_notify('anju_outbox', 'governance')`);
     await deliver('micro_issue.resolved', { ...payload, microIssueId: randomUUID(), reportedByResidentId: null });
-    const hours = await deliver('service.verified', { serviceRecordId: randomUUID(), volunteerId: randomUUID(), volunteerResidentId: res.wangSon, demandId: null, siteId: siteA, hours: 2.5, verifiedAt: sys.clock.now().toISOString() });
-    await deliver('service.verified', { serviceRecordId: randomUUID(), volunteerId: randomUUID(), volunteerResidentId: null, demandId: null, siteId: siteA, hours: 3, verifiedAt: sys.clock.now().toISOString() });
+    const hours = await deliver('service.verified', {
+      serviceRecordId: randomUUID(),
+      volunteerId: randomUUID(),
+      volunteerResidentId: res.wangSon,
+      demandId: null,
+      siteId: siteA,
+      hours: 2.5,
+      verifiedAt: sys.clock.now().toISOString(),
+    });
+    await deliver('service.verified', {
+      serviceRecordId: randomUUID(),
+      volunteerId: randomUUID(),
+      volunteerResidentId: null,
+      demandId: null,
+      siteId: siteA,
+      hours: 3,
+      verifiedAt: sys.clock.now().toISOString(),
+    });
     await sys.waitForIdle();
-    const rows = await sys.sql(`SELECT source_event_id AS id, source_event AS event, points FROM governance.points_entry WHERE resident_id = $1 ORDER BY source_event`, [res.wangSon]);
+    const rows = await sys.sql(
+      `SELECT source_event_id AS id, source_event AS event, points FROM governance.points_entry WHERE resident_id = $1 ORDER BY source_event`,
+      [res.wangSon],
+    );
     expect(rows).toEqual([
       expect.objectContaining({ id: issueEvent, event: 'micro_issue.resolved', points: 15 }),
       expect.objectContaining({ id: hours, event: 'service.verified', points: 13 }), // 5 × 2.5 h, rounded
@@ -171,7 +352,9 @@ describe('points (governance)', () => {
     // Days of the province's current month, at 09:00–16:00 China time.
     const month = provinceMonth(sys.clock.now());
     const day = (d: number, h: number) =>
-      new Date(startOfProvinceDay(`${month}-${String(d).padStart(2, '0')}`).getTime() + (8 + h) * 3_600_000).toISOString();
+      new Date(
+        startOfProvinceDay(`${month}-${String(d).padStart(2, '0')}`).getTime() + (8 + h) * 3_600_000,
+      ).toISOString();
     const events = [
       ...Array.from({ length: 10 }, (_, i) => attended(res.li, day(1, 1 + (i % 8)))),
       ...Array.from({ length: 20 }, (_, i) => attended(res.li, day(2 + Math.floor(i / 2), 2 + (i % 2)))),
@@ -195,15 +378,25 @@ describe('points (governance)', () => {
     // 20 on one day (cap 20 a day), 2 a day on 20 later days of the same month (cap 100 a month).
     const who = await register(place.householdIds[1], officerB, { name: '赵并发' });
     const now = sys.clock.now();
-    const day = (d: number, h: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), d, h)).toISOString();
+    const day = (d: number, h: number) =>
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), d, h)).toISOString();
     const events = [
       ...Array.from({ length: 20 }, (_, i) => attended(who, day(1, 1 + (i % 8)), siteB)),
       ...Array.from({ length: 40 }, (_, i) => attended(who, day(2 + Math.floor(i / 2), 2 + (i % 2)), siteB)),
-    ].map((payload) => ({ id: randomUUID(), name: 'activity.attended' as const, version: 1, producer: 'social-orgs' as const, occurredAt: new Date().toISOString(), payload }));
+    ].map((payload) => ({
+      id: randomUUID(),
+      name: 'activity.attended' as const,
+      version: 1,
+      producer: 'social-orgs' as const,
+      occurredAt: new Date().toISOString(),
+      payload,
+    }));
     const batches = [0, 1, 2, 3].map((k) => events.filter((_, i) => i % 4 === k));
     const q = sys.queue('governance');
     try {
-      await q.addBulk(batches.map((batch) => ({ name: 'events', data: { batch }, opts: { jobId: batch[0].id, attempts: 3 } })));
+      await q.addBulk(
+        batches.map((batch) => ({ name: 'events', data: { batch }, opts: { jobId: batch[0].id, attempts: 3 } })),
+      );
     } finally {
       await q.close();
     }
@@ -222,21 +415,52 @@ describe('points (governance)', () => {
   it('grants and deducts by hand with a reason, audited; a deduction never takes a balance below zero', async () => {
     // Li's balance so far (100 after the caps test; less when this test runs alone).
     const start = await balanceOf(res.li);
-    const grant = dataOf(await sys.query(ADJUST, { i: { residentId: res.li, points: 50, reason: '担任2栋楼栋长（11月）', ruleId: rules.leader.id } }, officerA)).adjustPoints;
-    expect(grant).toMatchObject({ kind: 'GRANT', points: 50, balanceAfter: start + 50, reason: '担任2栋楼栋长（11月）' });
-    const deduct = dataOf(await sys.query(ADJUST, { i: { residentId: res.li, points: -20, reason: '高空抛物，经核实' } }, officerA)).adjustPoints;
+    const grant = dataOf(
+      await sys.query(
+        ADJUST,
+        { i: { residentId: res.li, points: 50, reason: '担任2栋楼栋长（11月）', ruleId: rules.leader.id } },
+        officerA,
+      ),
+    ).adjustPoints;
+    expect(grant).toMatchObject({
+      kind: 'GRANT',
+      points: 50,
+      balanceAfter: start + 50,
+      reason: '担任2栋楼栋长（11月）',
+    });
+    const deduct = dataOf(
+      await sys.query(ADJUST, { i: { residentId: res.li, points: -20, reason: '高空抛物，经核实' } }, officerA),
+    ).adjustPoints;
     expect(deduct).toMatchObject({ kind: 'DEDUCT', points: -20, balanceAfter: start + 30 });
     const [entry] = await sys.sql(`SELECT actor FROM governance.points_entry WHERE id = $1`, [deduct.id]);
     expect(entry.actor).toBe('site_officer:officer-wang');
-    const audited = await sys.sql(`SELECT action, actor_subject FROM governance.audit_log WHERE entity_id = $1 AND action LIKE 'points.%' ORDER BY id`, [res.li]);
-    expect(audited).toEqual([{ action: 'points.grant', actor_subject: 'officer-wang' }, { action: 'points.deduct', actor_subject: 'officer-wang' }]);
+    const audited = await sys.sql(
+      `SELECT action, actor_subject FROM governance.audit_log WHERE entity_id = $1 AND action LIKE 'points.%' ORDER BY id`,
+      [res.li],
+    );
+    expect(audited).toEqual([
+      { action: 'points.grant', actor_subject: 'officer-wang' },
+      { action: 'points.deduct', actor_subject: 'officer-wang' },
+    ]);
 
     const before = await sys.sql(`SELECT count(*)::int AS n FROM governance.points_entry`);
-    const tooMuch = await sys.query(ADJUST, { i: { residentId: res.li, points: -(start + 31), reason: '扣分过多' } }, officerA);
-    expect(tooMuch.errors![0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.points', reason: 'INSUFFICIENT_POINTS' });
+    const tooMuch = await sys.query(
+      ADJUST,
+      { i: { residentId: res.li, points: -(start + 31), reason: '扣分过多' } },
+      officerA,
+    );
+    expect(tooMuch.errors![0].extensions).toMatchObject({
+      code: 'CONFLICT',
+      field: 'input.points',
+      reason: 'INSUFFICIENT_POINTS',
+    });
     const noReason = await sys.query(ADJUST, { i: { residentId: res.li, points: 5, reason: ' ' } }, officerA);
     expect(noReason.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reason' });
-    const byResident = await sys.query(ADJUST, { i: { residentId: res.li, points: 5, reason: '给自己加分' } }, await tokenFor({ role: 'resident', resident: res.li }));
+    const byResident = await sys.query(
+      ADJUST,
+      { i: { residentId: res.li, points: 5, reason: '给自己加分' } },
+      await tokenFor({ role: 'resident', resident: res.li }),
+    );
     expect(byResident.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
     const otherSite = await sys.query(ADJUST, { i: { residentId: res.li, points: 5, reason: '跨点加分' } }, officerB);
     expect(otherSite.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND' });
@@ -245,15 +469,27 @@ describe('points (governance)', () => {
   });
 
   it('50 residents redeem a reward with stock 10 at once: exactly 10 succeed, stock 0, balances equal their ledgers', async () => {
-    for (const r of crowd) dataOf(await sys.query(ADJUST, { i: { residentId: r, points: 40, reason: '参与人口普查志愿服务' } }, officerA));
-    const reward = dataOf(await sys.query(ADD_REWARD, { i: { siteId: siteA, name: '洗衣粉一袋', kind: 'GOODS', price: 30, stock: 10 } }, officerA)).addReward;
+    for (const r of crowd)
+      dataOf(await sys.query(ADJUST, { i: { residentId: r, points: 40, reason: '参与人口普查志愿服务' } }, officerA));
+    const reward = dataOf(
+      await sys.query(
+        ADD_REWARD,
+        { i: { siteId: siteA, name: '洗衣粉一袋', kind: 'GOODS', price: 30, stock: 10 } },
+        officerA,
+      ),
+    ).addReward;
     const tokens = await Promise.all(crowd.map((r) => tokenFor({ role: 'resident', resident: r })));
     const results = await Promise.all(tokens.map((t) => sys.query(REDEEM, { i: { rewardId: reward.id } }, t)));
     const ok = results.filter((r) => r.data?.redeemReward);
     const refused = results.filter((r) => r.errors);
     expect(ok).toHaveLength(10);
     expect(refused).toHaveLength(40);
-    for (const r of refused) expect(r.errors![0].extensions).toMatchObject({ code: 'CONFLICT', field: 'input.rewardId', reason: 'OUT_OF_STOCK' });
+    for (const r of refused)
+      expect(r.errors![0].extensions).toMatchObject({
+        code: 'CONFLICT',
+        field: 'input.rewardId',
+        reason: 'OUT_OF_STOCK',
+      });
     const [stock] = await sys.sql(`SELECT stock FROM governance.points_reward WHERE id = $1`, [reward.id]);
     expect(stock.stock).toBe(0);
     const [counts] = await sys.sql(
@@ -267,64 +503,151 @@ describe('points (governance)', () => {
     expect(await balancesMatchLedger()).toEqual([]);
   });
 
-  it('retires a rule and restocks a reward, each audited; another site\'s officer can do neither', async () => {
-    const rule = dataOf(await sys.query(RULE, { i: { siteId: siteA, action: '楼道保洁（一次）', points: 3 } }, officerA)).definePointsRule;
-    const reward = dataOf(await sys.query(ADD_REWARD, { i: { siteId: siteA, name: '毛巾一条', kind: 'GOODS', price: 5, stock: 1 } }, officerA)).addReward;
+  it("retires a rule and restocks a reward, each audited; another site's officer can do neither", async () => {
+    const rule = dataOf(
+      await sys.query(RULE, { i: { siteId: siteA, action: '楼道保洁（一次）', points: 3 } }, officerA),
+    ).definePointsRule;
+    const reward = dataOf(
+      await sys.query(
+        ADD_REWARD,
+        { i: { siteId: siteA, name: '毛巾一条', kind: 'GOODS', price: 5, stock: 1 } },
+        officerA,
+      ),
+    ).addReward;
     const RETIRE = `mutation($id: ID!) { retirePointsRule(id: $id) { id } }`;
     const RESTOCK = `mutation($id: ID!, $q: Int!) { restockReward(id: $id, quantity: $q) { id stock } }`;
-    expect((await sys.query(RETIRE, { id: rule.id }, officerB)).errors![0].extensions!.code).toMatch(/NOT_FOUND|FORBIDDEN/);
-    expect((await sys.query(RESTOCK, { id: reward.id, q: 5 }, officerB)).errors![0].extensions!.code).toMatch(/NOT_FOUND|FORBIDDEN/);
+    expect((await sys.query(RETIRE, { id: rule.id }, officerB)).errors![0].extensions!.code).toMatch(
+      /NOT_FOUND|FORBIDDEN/,
+    );
+    expect((await sys.query(RESTOCK, { id: reward.id, q: 5 }, officerB)).errors![0].extensions!.code).toMatch(
+      /NOT_FOUND|FORBIDDEN/,
+    );
     expect(await sys.audits('governance', rule.id)).toEqual([{ action: 'points_rule.define', role: 'site_officer' }]);
     dataOf(await sys.query(RETIRE, { id: rule.id }, officerA));
     expect(dataOf(await sys.query(RESTOCK, { id: reward.id, q: 5 }, officerA)).restockReward.stock).toBe(6);
-    expect(await sys.audits('governance', rule.id)).toEqual([{ action: 'points_rule.define', role: 'site_officer' }, { action: 'points_rule.retire', role: 'site_officer' }]);
-    expect(await sys.audits('governance', reward.id)).toEqual([{ action: 'points_reward.add', role: 'site_officer' }, { action: 'points_reward.restock', role: 'site_officer' }]);
+    expect(await sys.audits('governance', rule.id)).toEqual([
+      { action: 'points_rule.define', role: 'site_officer' },
+      { action: 'points_rule.retire', role: 'site_officer' },
+    ]);
+    expect(await sys.audits('governance', reward.id)).toEqual([
+      { action: 'points_reward.add', role: 'site_officer' },
+      { action: 'points_reward.restock', role: 'site_officer' },
+    ]);
   });
 
   it('refuses a redemption with too few points with a typed error and changes nothing', async () => {
-    const reward = dataOf(await sys.query(ADD_REWARD, { i: { siteId: siteA, name: '电饭锅', kind: 'GOODS', price: 500, stock: 3 } }, officerA)).addReward;
-    const before = await sys.sql(`SELECT (SELECT count(*) FROM governance.points_entry)::int AS e, (SELECT count(*) FROM governance.points_redemption)::int AS r, (SELECT stock FROM governance.points_reward WHERE id = $1) AS s`, [reward.id]);
+    const reward = dataOf(
+      await sys.query(
+        ADD_REWARD,
+        { i: { siteId: siteA, name: '电饭锅', kind: 'GOODS', price: 500, stock: 3 } },
+        officerA,
+      ),
+    ).addReward;
+    const before = await sys.sql(
+      `SELECT (SELECT count(*) FROM governance.points_entry)::int AS e, (SELECT count(*) FROM governance.points_redemption)::int AS r, (SELECT stock FROM governance.points_reward WHERE id = $1) AS s`,
+      [reward.id],
+    );
     const balance = await balanceOf(res.li); // 130 after the tests above, less when this one runs alone
     expect(balance).toBeLessThan(500);
-    const poor = await sys.query(REDEEM, { i: { rewardId: reward.id } }, await tokenFor({ role: 'resident', resident: res.li }));
+    const poor = await sys.query(
+      REDEEM,
+      { i: { rewardId: reward.id } },
+      await tokenFor({ role: 'resident', resident: res.li }),
+    );
     expect(poor.data).toBeNull();
-    expect(poor.errors![0]).toMatchObject({ message: `The reward costs 500 points; the balance is ${balance}.`, extensions: { code: 'CONFLICT', field: 'input.rewardId', reason: 'INSUFFICIENT_POINTS' } });
-    const elsewhere = await sys.query(REDEEM, { i: { rewardId: reward.id } }, await tokenFor({ role: 'resident', resident: res.other }));
+    expect(poor.errors![0]).toMatchObject({
+      message: `The reward costs 500 points; the balance is ${balance}.`,
+      extensions: { code: 'CONFLICT', field: 'input.rewardId', reason: 'INSUFFICIENT_POINTS' },
+    });
+    const elsewhere = await sys.query(
+      REDEEM,
+      { i: { rewardId: reward.id } },
+      await tokenFor({ role: 'resident', resident: res.other }),
+    );
     expect(elsewhere.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND' });
-    const after = await sys.sql(`SELECT (SELECT count(*) FROM governance.points_entry)::int AS e, (SELECT count(*) FROM governance.points_redemption)::int AS r, (SELECT stock FROM governance.points_reward WHERE id = $1) AS s`, [reward.id]);
+    const after = await sys.sql(
+      `SELECT (SELECT count(*) FROM governance.points_entry)::int AS e, (SELECT count(*) FROM governance.points_redemption)::int AS r, (SELECT stock FROM governance.points_reward WHERE id = $1) AS s`,
+      [reward.id],
+    );
     expect(after).toEqual(before);
   });
 
   it('fulfils a redemption, and cancels another with a refund entry and the stock returned', async () => {
     // Li holds 130 points after the tests above; run alone (-t), the test grants what is missing first.
     const short = 130 - (await balanceOf(res.li));
-    if (short > 0) dataOf(await sys.query(ADJUST, { i: { residentId: res.li, points: short, reason: '单独运行本测试' } }, officerA));
-    const reward = dataOf(await sys.query(ADD_REWARD, { i: { siteId: siteA, name: '理发一次', kind: 'SERVICE', price: 40, stock: 2 } }, officerA)).addReward;
+    if (short > 0)
+      dataOf(await sys.query(ADJUST, { i: { residentId: res.li, points: short, reason: '单独运行本测试' } }, officerA));
+    const reward = dataOf(
+      await sys.query(
+        ADD_REWARD,
+        { i: { siteId: siteA, name: '理发一次', kind: 'SERVICE', price: 40, stock: 2 } },
+        officerA,
+      ),
+    ).addReward;
     const li = await tokenFor({ role: 'resident', resident: res.li });
     const first = dataOf(await sys.query(REDEEM, { i: { rewardId: reward.id } }, li)).redeemReward;
-    const second = dataOf(await sys.query(REDEEM, { i: { rewardId: reward.id, residentId: res.li } }, officerA)).redeemReward;
+    const second = dataOf(
+      await sys.query(REDEEM, { i: { rewardId: reward.id, residentId: res.li } }, officerA),
+    ).redeemReward;
     expect(second).toMatchObject({ status: 'PENDING', points: 40, reward: { name: '理发一次', stock: 0 } });
     // 积分兑换: the resident is told of each redemption, the officer's on their behalf too.
-    const told = dataOf(await sys.query(`{ myNotifications(first: 100) { nodes { kind title } } }`, {}, li)).myNotifications.nodes
-      .filter((x: { kind: string }) => x.kind === 'POINTS_REDEEMED');
-    expect(told).toEqual([{ kind: 'POINTS_REDEEMED', title: '积分兑换成功：理发一次' }, { kind: 'POINTS_REDEEMED', title: '积分兑换成功：理发一次' }]);
+    const told = dataOf(
+      await sys.query(`{ myNotifications(first: 100) { nodes { kind title } } }`, {}, li),
+    ).myNotifications.nodes.filter((x: { kind: string }) => x.kind === 'POINTS_REDEEMED');
+    expect(told).toEqual([
+      { kind: 'POINTS_REDEEMED', title: '积分兑换成功：理发一次' },
+      { kind: 'POINTS_REDEEMED', title: '积分兑换成功：理发一次' },
+    ]);
     expect(await balanceOf(res.li)).toBe(50);
-    const done = dataOf(await sys.query(`mutation($id: ID!) { fulfilRedemption(id: $id) { status settledAt } }`, { id: first.id }, officerA)).fulfilRedemption;
+    const done = dataOf(
+      await sys.query(
+        `mutation($id: ID!) { fulfilRedemption(id: $id) { status settledAt } }`,
+        { id: first.id },
+        officerA,
+      ),
+    ).fulfilRedemption;
     expect(done.status).toBe('FULFILLED');
-    const cancelled = dataOf(await sys.query(`mutation($id: ID!, $r: String!) { cancelRedemption(id: $id, reason: $r) { status cancelReason reward { stock } } }`, { id: second.id, r: '不需要了' }, li)).cancelRedemption;
+    const cancelled = dataOf(
+      await sys.query(
+        `mutation($id: ID!, $r: String!) { cancelRedemption(id: $id, reason: $r) { status cancelReason reward { stock } } }`,
+        { id: second.id, r: '不需要了' },
+        li,
+      ),
+    ).cancelRedemption;
     expect(cancelled).toEqual({ status: 'CANCELLED', cancelReason: '不需要了', reward: { stock: 1 } });
     expect(await balanceOf(res.li)).toBe(90);
-    const again = await sys.query(`mutation($id: ID!, $r: String!) { cancelRedemption(id: $id, reason: $r) { status } }`, { id: first.id, r: '反悔' }, officerA);
+    const again = await sys.query(
+      `mutation($id: ID!, $r: String!) { cancelRedemption(id: $id, reason: $r) { status } }`,
+      { id: first.id, r: '反悔' },
+      officerA,
+    );
     expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'NOT_PENDING' });
-    const kinds = await sys.sql(`SELECT kind, points FROM governance.points_entry WHERE redemption_id = $1 ORDER BY id`, [second.id]);
-    const audited = await sys.sql(`SELECT action, actor_role FROM governance.audit_log WHERE entity_type = 'points_redemption' AND entity_id = ANY($1) ORDER BY id`, [[first.id, second.id]]);
+    const kinds = await sys.sql(
+      `SELECT kind, points FROM governance.points_entry WHERE redemption_id = $1 ORDER BY id`,
+      [second.id],
+    );
+    const audited = await sys.sql(
+      `SELECT action, actor_role FROM governance.audit_log WHERE entity_type = 'points_redemption' AND entity_id = ANY($1) ORDER BY id`,
+      [[first.id, second.id]],
+    );
     // Redeemed by the resident, and by an officer on the resident's behalf: each audited like the fulfilment and the cancellation.
     expect(audited).toEqual([
-      { action: 'points_redemption.redeem', actor_role: 'resident' }, { action: 'points_redemption.redeem', actor_role: 'site_officer' },
-      { action: 'points_redemption.fulfil', actor_role: 'site_officer' }, { action: 'points_redemption.cancel', actor_role: 'resident' },
+      { action: 'points_redemption.redeem', actor_role: 'resident' },
+      { action: 'points_redemption.redeem', actor_role: 'site_officer' },
+      { action: 'points_redemption.fulfil', actor_role: 'site_officer' },
+      { action: 'points_redemption.cancel', actor_role: 'resident' },
     ]);
-    expect(kinds).toEqual([{ kind: 'redeem', points: -40 }, { kind: 'refund', points: 40 }]);
-    const mine = dataOf(await sys.query(`query($s: ID!) { redemptions(siteId: $s) { totalCount nodes { status resident { id } } } }`, { s: siteA }, li)).redemptions;
+    expect(kinds).toEqual([
+      { kind: 'redeem', points: -40 },
+      { kind: 'refund', points: 40 },
+    ]);
+    const mine = dataOf(
+      await sys.query(
+        `query($s: ID!) { redemptions(siteId: $s) { totalCount nodes { status resident { id } } } }`,
+        { s: siteA },
+        li,
+      ),
+    ).redemptions;
     expect(mine.totalCount).toBe(2);
     expect(mine.nodes.every((n: { resident: { id: string } }) => n.resident.id === res.li)).toBe(true);
     expect(await balancesMatchLedger()).toEqual([]);
@@ -333,13 +656,29 @@ describe('points (governance)', () => {
   it('expires points by new entries on a clock, spent points first, never below zero', async () => {
     // Training credits 30 points that expire after 30 days.
     const completedOn = provinceDate(sys.clock.now());
-    const training = (residentId: string) => ({ enrollmentId: randomUUID(), courseId: randomUUID(), residentId, householdId: place.householdIds[0], siteId: siteA, completedOn, skill: '电工' });
+    const training = (residentId: string) => ({
+      enrollmentId: randomUUID(),
+      courseId: randomUUID(),
+      residentId,
+      householdId: place.householdIds[0],
+      siteId: siteA,
+      completedOn,
+      skill: '电工',
+    });
     await deliver('training.completed', training(res.expiring));
     await deliver('training.completed', training(res.spent));
     await sys.waitForIdle();
-    const reward = dataOf(await sys.query(ADD_REWARD, { i: { siteId: siteA, name: '食用油一桶', kind: 'GOODS', price: 20, stock: 5 } }, officerA)).addReward;
+    const reward = dataOf(
+      await sys.query(
+        ADD_REWARD,
+        { i: { siteId: siteA, name: '食用油一桶', kind: 'GOODS', price: 20, stock: 5 } },
+        officerA,
+      ),
+    ).addReward;
     dataOf(await sys.query(REDEEM, { i: { rewardId: reward.id, residentId: res.expiring } }, officerA)); // 30 − 20 = 10 left
-    dataOf(await sys.query(ADJUST, { i: { residentId: res.expiring, points: 5, reason: '清理楼道（不过期）' } }, officerA)); // 15, of which 5 never expire
+    dataOf(
+      await sys.query(ADJUST, { i: { residentId: res.expiring, points: 5, reason: '清理楼道（不过期）' } }, officerA),
+    ); // 15, of which 5 never expire
     dataOf(await sys.query(ADJUST, { i: { residentId: res.spent, points: -30, reason: '违规停车扣分' } }, officerA)); // 0
 
     const task = pointsExpiryTask(db, { now: () => new Date(sys.clock.now().getTime() + 29 * 86_400_000) });
@@ -349,12 +688,18 @@ describe('points (governance)', () => {
     expect(await later.run()).toEqual({ residents: 0, points: 0 });
     expect(await balanceOf(res.expiring)).toBe(5);
     expect(await balanceOf(res.spent)).toBe(0);
-    const expiries = await sys.sql(`SELECT resident_id, points, balance_after FROM governance.points_entry WHERE kind = 'expire'`);
+    const expiries = await sys.sql(
+      `SELECT resident_id, points, balance_after FROM governance.points_entry WHERE kind = 'expire'`,
+    );
     expect(expiries).toEqual([{ resident_id: res.expiring, points: -10, balance_after: 5 }]);
     expect(await balancesMatchLedger()).toEqual([]);
     // History is never edited.
-    await expect(sys.sql(`UPDATE governance.points_entry SET points = 0 WHERE resident_id = $1`, [res.expiring])).rejects.toThrow(/append-only/);
-    await expect(sys.sql(`DELETE FROM governance.points_entry WHERE resident_id = $1`, [res.expiring])).rejects.toThrow(/append-only/);
+    await expect(
+      sys.sql(`UPDATE governance.points_entry SET points = 0 WHERE resident_id = $1`, [res.expiring]),
+    ).rejects.toThrow(/append-only/);
+    await expect(sys.sql(`DELETE FROM governance.points_entry WHERE resident_id = $1`, [res.expiring])).rejects.toThrow(
+      /append-only/,
+    );
   });
 
   it('shows a resident only their own ledger, officers their sites’', async () => {
@@ -375,7 +720,9 @@ describe('points (governance)', () => {
     expect(fromB.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND' });
     const fromCounty = dataOf(await sys.query(LEDGER, { r: busy, first: 20 }, county)).pointsLedger;
     expect(fromCounty.totalCount).toBe(25); // 2 credits and 23 capped ones (20 a day)
-    const page2 = dataOf(await sys.query(LEDGER, { r: busy, first: 20, after: fromCounty.endCursor }, county)).pointsLedger;
+    const page2 = dataOf(
+      await sys.query(LEDGER, { r: busy, first: 20, after: fromCounty.endCursor }, county),
+    ).pointsLedger;
     expect(page2.nodes).toHaveLength(5);
     expect(page2.endCursor).toBeNull();
     expect(new Set([...fromCounty.nodes, ...page2.nodes].map((n: { id: string }) => n.id)).size).toBe(25);
@@ -386,9 +733,26 @@ describe('points (governance)', () => {
   it('gives statements, leaderboards per site, building and grid, and monthly totals per site', async () => {
     // A building and grid of their own, with two residents and a history of every kind but expiry.
     const mk = async (q: string, i: Record<string, unknown>) => dataOf(await sys.query(q, { i }, officerA));
-    const gridC = (await mk(`mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`, { siteId: siteA, name: '第三网格' })).registerGrid.id;
-    const buildingC = (await mk(`mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`, { siteId: siteA, name: '3栋', gridId: gridC })).registerBuilding.id;
-    const hhC = (await mk(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, { siteId: siteA, householdNumber: 'P-301', buildingId: buildingC })).registerHousehold.id;
+    const gridC = (
+      await mk(`mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`, {
+        siteId: siteA,
+        name: '第三网格',
+      })
+    ).registerGrid.id;
+    const buildingC = (
+      await mk(`mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`, {
+        siteId: siteA,
+        name: '3栋',
+        gridId: gridC,
+      })
+    ).registerBuilding.id;
+    const hhC = (
+      await mk(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, {
+        siteId: siteA,
+        householdNumber: 'P-301',
+        buildingId: buildingC,
+      })
+    ).registerHousehold.id;
     const top = await register(hhC, officerA, { relationToHead: 'HEAD', name: '张榜首' });
     const next = await register(hhC, officerA, { name: '张第二' });
     await deliver('activity.attended', attended(top));
@@ -397,19 +761,38 @@ describe('points (governance)', () => {
     await mk(ADJUST, { residentId: top, points: 1_000, reason: '协助全点疫苗接种' });
     await mk(ADJUST, { residentId: top, points: -20, reason: '占用消防通道' });
     await mk(ADJUST, { residentId: next, points: 10, reason: '打扫楼道' });
-    const reward = (await mk(ADD_REWARD, { siteId: siteA, name: '大米一袋', kind: 'GOODS', price: 40, stock: 2 })).addReward;
+    const reward = (await mk(ADD_REWARD, { siteId: siteA, name: '大米一袋', kind: 'GOODS', price: 40, stock: 2 }))
+      .addReward;
     const kept = (await mk(REDEEM, { rewardId: reward.id, residentId: top })).redeemReward;
     const undone = (await mk(REDEEM, { rewardId: reward.id, residentId: top })).redeemReward;
     expect(kept.status).toBe('PENDING');
-    dataOf(await sys.query(`mutation($id: ID!, $r: String!) { cancelRedemption(id: $id, reason: $r) { status } }`, { id: undone.id, r: '重复兑换' }, officerA));
+    dataOf(
+      await sys.query(
+        `mutation($id: ID!, $r: String!) { cancelRedemption(id: $id, reason: $r) { status } }`,
+        { id: undone.id, r: '重复兑换' },
+        officerA,
+      ),
+    );
 
     const today = provinceDate(sys.clock.now());
-    const st = dataOf(await sys.query(
-      `query($r: ID!, $f: String!, $t: String!) { pointsStatement(residentId: $r, from: $f, to: $t) { opening closing credited granted deducted redeemed refunded expired entries { kind } } }`,
-      { r: top, f: today, t: today }, await tokenFor({ role: 'resident', resident: top }),
-    )).pointsStatement;
+    const st = dataOf(
+      await sys.query(
+        `query($r: ID!, $f: String!, $t: String!) { pointsStatement(residentId: $r, from: $f, to: $t) { opening closing credited granted deducted redeemed refunded expired entries { kind } } }`,
+        { r: top, f: today, t: today },
+        await tokenFor({ role: 'resident', resident: top }),
+      ),
+    ).pointsStatement;
     // 20 credited (two attendances), +1,000, −20, 2 × −40 redeemed, +40 refunded.
-    expect(st).toMatchObject({ opening: 0, closing: 960, credited: 20, granted: 1_000, deducted: 20, redeemed: 80, refunded: 40, expired: 0 });
+    expect(st).toMatchObject({
+      opening: 0,
+      closing: 960,
+      credited: 20,
+      granted: 1_000,
+      deducted: 20,
+      redeemed: 80,
+      refunded: 40,
+      expired: 0,
+    });
     expect(st.entries).toHaveLength(7);
 
     const BOARD = `query($s: ID!, $b: ID, $g: ID, $m: String) { pointsLeaderboard(siteId: $s, buildingId: $b, gridId: $g, month: $m, first: 3) { rank score balance resident { name } } }`;
@@ -427,10 +810,13 @@ describe('points (governance)', () => {
     const monthly = dataOf(await sys.query(BOARD, { s: siteA, b: buildingC, m: month }, officerA)).pointsLeaderboard;
     expect(monthly.map((r: { score: number }) => r.score)).toEqual([1_000, 10]);
 
-    const totals = dataOf(await sys.query(
-      `query($f: String!, $t: String!) { pointsMonthlyTotals(fromMonth: $f, toMonth: $t) { siteId month credited granted deducted redeemed refunded expired net residentsCredited } }`,
-      { f: month, t: month }, county,
-    )).pointsMonthlyTotals;
+    const totals = dataOf(
+      await sys.query(
+        `query($f: String!, $t: String!) { pointsMonthlyTotals(fromMonth: $f, toMonth: $t) { siteId month credited granted deducted redeemed refunded expired net residentsCredited } }`,
+        { f: month, t: month },
+        county,
+      ),
+    ).pointsMonthlyTotals;
     const [expected] = await sys.sql(
       `SELECT coalesce(sum(points) FILTER (WHERE kind = 'credit'), 0)::int AS credited, coalesce(sum(points), 0)::int AS net,
               count(DISTINCT resident_id) FILTER (WHERE kind = 'credit')::int AS residents FROM governance.points_entry

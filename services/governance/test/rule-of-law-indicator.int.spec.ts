@@ -16,8 +16,14 @@ describe('rule-of-law indicator per site and month (法治)', () => {
     month lawyerVisits visitBookings legalStudyAttendance legalStudyByTopic { topic attendance } } }`;
   let residentId: string;
   const attended = (siteId: string, legalTopic: string | null, attendanceId = randomUUID()) => ({
-    attendanceId, activityId: randomUUID(), organizationId: randomUUID(), residentId, siteId,
-    attendedAt: sys.clock.now().toISOString(), activityKind: 'EDUCATION', legalTopic,
+    attendanceId,
+    activityId: randomUUID(),
+    organizationId: randomUUID(),
+    residentId,
+    siteId,
+    attendedAt: sys.clock.now().toISOString(),
+    activityKind: 'EDUCATION',
+    legalTopic,
   });
 
   beforeAll(async () => {
@@ -28,16 +34,39 @@ describe('rule-of-law indicator per site and month (法治)', () => {
 
   it('counts visits with their bookings and legal-study attendance by topic, each attendance once', async () => {
     const county = await tokenFor({ role: 'county', regions: ['530102'] });
-    const adviserId = dataOf(await sys.query(`mutation($i: RegisterLegalAdviserInput!) { registerLegalAdviser(input: $i) { id } }`,
-      { i: { regionCode: '530102', name: '陈律师', kind: 'PUBLIC_LAWYER', siteIds: [n.siteId] } }, county)).registerLegalAdviser.id;
+    const adviserId = dataOf(
+      await sys.query(
+        `mutation($i: RegisterLegalAdviserInput!) { registerLegalAdviser(input: $i) { id } }`,
+        { i: { regionCode: '530102', name: '陈律师', kind: 'PUBLIC_LAWYER', siteIds: [n.siteId] } },
+        county,
+      ),
+    ).registerLegalAdviser.id;
     const startsAt = new Date(sys.clock.now().getTime() + 2 * HOUR);
-    const visit = dataOf(await sys.query(`mutation($i: ScheduleLawyerVisitInput!) { scheduleLawyerVisit(input: $i) { id } }`,
-      { i: { siteId: n.siteId, adviserId, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 2 * HOUR).toISOString(), place: '党群服务中心', capacity: 5 } },
-      n.officer)).scheduleLawyerVisit;
+    const visit = dataOf(
+      await sys.query(
+        `mutation($i: ScheduleLawyerVisitInput!) { scheduleLawyerVisit(input: $i) { id } }`,
+        {
+          i: {
+            siteId: n.siteId,
+            adviserId,
+            startsAt: startsAt.toISOString(),
+            endsAt: new Date(startsAt.getTime() + 2 * HOUR).toISOString(),
+            place: '党群服务中心',
+            capacity: 5,
+          },
+        },
+        n.officer,
+      ),
+    ).scheduleLawyerVisit;
     const [r1] = await registerResidents(sys, n.officer, [{ householdId: n.householdIds[0], seq: 1 }]);
     residentId = r1;
-    dataOf(await sys.query(`mutation($v: ID!) { bookLawyerVisit(visitId: $v, topic: "物业纠纷") { id } }`, { v: visit.id },
-      await tokenFor({ role: 'resident', resident: r1, sites: [n.siteId] })));
+    dataOf(
+      await sys.query(
+        `mutation($v: ID!) { bookLawyerVisit(visitId: $v, topic: "物业纠纷") { id } }`,
+        { v: visit.id },
+        await tokenFor({ role: 'resident', resident: r1, sites: [n.siteId] }),
+      ),
+    );
 
     const twice = randomUUID();
     await deliver(sys, 'activity.attended', attended(n.siteId, 'CIVIL_CODE', twice), { producer: 'social-orgs' });
@@ -50,17 +79,36 @@ describe('rule-of-law indicator per site and month (法治)', () => {
 
     const attendedMonth = provinceMonth(sys.clock.now());
     const visitMonth = provinceMonth(startsAt);
-    const months = dataOf(await sys.query(Q, { s: n.siteId, f: attendedMonth, t: visitMonth }, county)).ruleOfLawIndicator;
-    const sum = (k: 'lawyerVisits' | 'visitBookings' | 'legalStudyAttendance') => months.reduce((a: number, m: Record<string, number>) => a + m[k], 0);
-    expect(months.map((m: { month: string }) => m.month)).toEqual(attendedMonth === visitMonth ? [attendedMonth] : [attendedMonth, visitMonth]);
-    expect({ visits: sum('lawyerVisits'), bookings: sum('visitBookings'), study: sum('legalStudyAttendance') }).toEqual({ visits: 1, bookings: 1, study: 3 });
-    expect(months[0].legalStudyByTopic).toEqual([{ topic: 'CIVIL_CODE', attendance: 2 }, { topic: 'LEGAL_AID', attendance: 1 }]);
+    const months = dataOf(
+      await sys.query(Q, { s: n.siteId, f: attendedMonth, t: visitMonth }, county),
+    ).ruleOfLawIndicator;
+    const sum = (k: 'lawyerVisits' | 'visitBookings' | 'legalStudyAttendance') =>
+      months.reduce((a: number, m: Record<string, number>) => a + m[k], 0);
+    expect(months.map((m: { month: string }) => m.month)).toEqual(
+      attendedMonth === visitMonth ? [attendedMonth] : [attendedMonth, visitMonth],
+    );
+    expect({ visits: sum('lawyerVisits'), bookings: sum('visitBookings'), study: sum('legalStudyAttendance') }).toEqual(
+      { visits: 1, bookings: 1, study: 3 },
+    );
+    expect(months[0].legalStudyByTopic).toEqual([
+      { topic: 'CIVIL_CODE', attendance: 2 },
+      { topic: 'LEGAL_AID', attendance: 1 },
+    ]);
     // The site officer reads it too; another county's officer gets nothing; bad months are typed errors.
-    expect(dataOf(await sys.query(Q, { s: n.siteId, f: attendedMonth, t: attendedMonth }, n.officer)).ruleOfLawIndicator[0].legalStudyAttendance).toBe(3);
+    expect(
+      dataOf(await sys.query(Q, { s: n.siteId, f: attendedMonth, t: attendedMonth }, n.officer)).ruleOfLawIndicator[0]
+        .legalStudyAttendance,
+    ).toBe(3);
     const other = await tokenFor({ role: 'county', regions: ['530103'] });
-    expect(dataOf(await sys.query(Q, { s: n.siteId, f: attendedMonth, t: attendedMonth }, other)).ruleOfLawIndicator).toEqual([]);
-    expect((await sys.query(Q, { s: n.siteId, f: '2026-13', t: attendedMonth }, county)).errors?.[0]?.extensions).toMatchObject({ field: 'fromMonth', reason: 'FORMAT' });
+    expect(
+      dataOf(await sys.query(Q, { s: n.siteId, f: attendedMonth, t: attendedMonth }, other)).ruleOfLawIndicator,
+    ).toEqual([]);
+    expect(
+      (await sys.query(Q, { s: n.siteId, f: '2026-13', t: attendedMonth }, county)).errors?.[0]?.extensions,
+    ).toMatchObject({ field: 'fromMonth', reason: 'FORMAT' });
     expect(await sys.sql(`SELECT count(*)::int AS n FROM governance.dead_letter`)).toEqual([{ n: 0 }]);
-    expect((await sys.query(Q, { s: n.siteId, f: '2024-01', t: '2026-12' }, county)).errors?.[0]?.extensions).toMatchObject({ field: 'toMonth', reason: 'RANGE' });
+    expect(
+      (await sys.query(Q, { s: n.siteId, f: '2024-01', t: '2026-12' }, county)).errors?.[0]?.extensions,
+    ).toMatchObject({ field: 'toMonth', reason: 'RANGE' });
   });
 });

@@ -1,7 +1,14 @@
 import path from 'node:path';
 import {
-  LookupHasher, UploadSealer, importRoutes, lookupHashKey, runMain, spreadsheetLimits, startServiceApi,
-  uploadSealingKey, type StartOptions,
+  LookupHasher,
+  UploadSealer,
+  importRoutes,
+  lookupHashKey,
+  runMain,
+  spreadsheetLimits,
+  startServiceApi,
+  uploadSealingKey,
+  type StartOptions,
 } from '@anju/kit';
 import { loadMatchingConfig, type MatchingConfig } from './config';
 import { matchingData } from './data-source';
@@ -29,10 +36,18 @@ export function startMatchingApi(config: MatchingConfig, opts: StartOptions = {}
     context: (runtime) => buildContext(runtime.db),
     fileRoutes: (runtime) => [
       demandsExport(runtime.db),
-      ...importRoutes(matchingImports({
-        db: runtime.db, hasher, sealer, clock: runtime.clock, limits: spreadsheetLimits(config), config,
-        logger: runtime.logger, lifecycle: runtime.lifecycle,
-      })),
+      ...importRoutes(
+        matchingImports({
+          db: runtime.db,
+          hasher,
+          sealer,
+          clock: runtime.clock,
+          limits: spreadsheetLimits(config),
+          config,
+          logger: runtime.logger,
+          lifecycle: runtime.lifecycle,
+        }),
+      ),
     ],
     logDestination: opts.logDestination,
     clock: opts.clock,

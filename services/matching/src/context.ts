@@ -3,7 +3,12 @@ import type { DataSource } from 'typeorm';
 import { byGroupLoader, byIdLoader, lazyObject, type RequestBase } from '@anju/kit';
 import { DemandService, type DemandRow, type SiteDemandCounts } from './demand/demand.service';
 import { UnitService, type UnitRow } from './unit/unit.service';
-import { VolunteerService, type AssignmentRow, type ServiceRecordRow, type VolunteerRow } from './volunteer/volunteer.service';
+import {
+  VolunteerService,
+  type AssignmentRow,
+  type ServiceRecordRow,
+  type VolunteerRow,
+} from './volunteer/volunteer.service';
 
 export interface MatchingContext extends RequestBase {
   db: DataSource;
@@ -29,20 +34,32 @@ export function buildContext(db: DataSource) {
   return (base: RequestBase): MatchingContext => {
     const p = base.principal;
     const now = () => base.clock.now();
-    return lazyObject<Omit<MatchingContext, keyof RequestBase>, RequestBase>({
-      db: () => db,
-      demands: () => new DemandService(db, p, now),
-      units: () => new UnitService(db, p),
-      volunteers: () => new VolunteerService(db, p, now),
-      loaders: (c) => lazyObject<MatchingContext['loaders']>({
-        demand: () => byIdLoader((ids) => c.demands.byIds(ids)),
-        siteDemandCounts: () => c.demands.siteCountsLoader(),
-        history: () => c.demands.historyLoader(),
-        unit: () => byIdLoader((ids) => c.units.byIds(ids)),
-        volunteer: () => byIdLoader((ids) => c.volunteers.byIds(ids)),
-        assignmentsOfDemand: () => byGroupLoader((ids) => c.volunteers.assignmentsOfDemands(ids), (a) => a.demandId),
-        serviceRecordsOfVolunteer: () => byGroupLoader((ids) => c.volunteers.recordsOfVolunteers(ids), (r) => r.volunteerId),
-      }),
-    }, base);
+    return lazyObject<Omit<MatchingContext, keyof RequestBase>, RequestBase>(
+      {
+        db: () => db,
+        demands: () => new DemandService(db, p, now),
+        units: () => new UnitService(db, p),
+        volunteers: () => new VolunteerService(db, p, now),
+        loaders: (c) =>
+          lazyObject<MatchingContext['loaders']>({
+            demand: () => byIdLoader((ids) => c.demands.byIds(ids)),
+            siteDemandCounts: () => c.demands.siteCountsLoader(),
+            history: () => c.demands.historyLoader(),
+            unit: () => byIdLoader((ids) => c.units.byIds(ids)),
+            volunteer: () => byIdLoader((ids) => c.volunteers.byIds(ids)),
+            assignmentsOfDemand: () =>
+              byGroupLoader(
+                (ids) => c.volunteers.assignmentsOfDemands(ids),
+                (a) => a.demandId,
+              ),
+            serviceRecordsOfVolunteer: () =>
+              byGroupLoader(
+                (ids) => c.volunteers.recordsOfVolunteers(ids),
+                (r) => r.volunteerId,
+              ),
+          }),
+      },
+      base,
+    );
   };
 }

@@ -5,4 +5,9 @@ import { Assignment, ServiceRecord, Volunteer, VolunteerAvailability } from './v
 import { migrations } from './migrations';
 
 /** Matching's tables live in the `matching` schema. */
-export const matchingData = { schema: 'matching', entities: [Demand, DemandTransition, Unit, Volunteer, VolunteerAvailability, Assignment, ServiceRecord], migrations, runtimeRole: 'matching_app' };
+export const matchingData = {
+  schema: 'matching',
+  entities: [Demand, DemandTransition, Unit, Volunteer, VolunteerAvailability, Assignment, ServiceRecord],
+  migrations,
+  runtimeRole: 'matching_app',
+};

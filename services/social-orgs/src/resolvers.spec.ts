@@ -5,11 +5,28 @@ import { resolvers } from './resolvers';
 
 /** Every `@key` type of this subgraph, as the gateway names it in `_entities`. */
 const KEY_TYPES = [
-  'SocialOrganization', 'Activity', 'ActivityRegistration', 'SocialWorker', 'SocialCase', 'Referral',
-  'MicroService', 'ServiceContract', 'VentureCall', 'VentureApplication', 'ProfessionalCommittee', 'Consultation',
+  'SocialOrganization',
+  'Activity',
+  'ActivityRegistration',
+  'SocialWorker',
+  'SocialCase',
+  'Referral',
+  'MicroService',
+  'ServiceContract',
+  'VentureCall',
+  'VentureApplication',
+  'ProfessionalCommittee',
+  'Consultation',
 ];
 
-const ngo: Principal = { subject: 'ngo-a', role: 'ngo_member', regions: [], sites: [], grids: [], organizationId: '00000000-0000-4000-8000-00000000000a' };
+const ngo: Principal = {
+  subject: 'ngo-a',
+  role: 'ngo_member',
+  regions: [],
+  sites: [],
+  grids: [],
+  organizationId: '00000000-0000-4000-8000-00000000000a',
+};
 
 /** A data source that records each SQL statement and answers with a row per id asked for. */
 function recordingDb() {
@@ -29,7 +46,9 @@ describe('__resolveReference', () => {
   it.each(KEY_TYPES)('%s: 100 representations cost one SQL statement, filtered by the caller’s scope', async (type) => {
     const { db, statements } = recordingDb();
     const ctx = buildContext(db)({ principal: ngo, requestId: 'r', logger: undefined } as unknown as RequestBase);
-    const resolve = (resolvers[type] as { __resolveReference: (ref: { id: string }, c: typeof ctx) => Promise<unknown> }).__resolveReference;
+    const resolve = (
+      resolvers[type] as { __resolveReference: (ref: { id: string }, c: typeof ctx) => Promise<unknown> }
+    ).__resolveReference;
     const rows = await Promise.all(ids.map((id) => resolve({ id }, ctx)));
     expect(rows).toEqual(ids.map((id) => ({ id })));
     expect(statements).toHaveLength(1);
@@ -43,7 +62,9 @@ describe('__resolveReference', () => {
     const sdl = readFileSync(`${__dirname}/../schema.graphql`, 'utf8');
     // Resident and Site are governance's entities this subgraph only adds fields to: no row of its own to scope
     // here (gateway/test/entities.int.spec.ts sends both through _entities in and out of scope).
-    const declared = [...sdl.matchAll(/^type (\w+) @key/gm)].map((m) => m[1]).filter((t) => t !== 'Resident' && t !== 'Site');
+    const declared = [...sdl.matchAll(/^type (\w+) @key/gm)]
+      .map((m) => m[1])
+      .filter((t) => t !== 'Resident' && t !== 'Site');
     expect(declared.sort()).toEqual([...KEY_TYPES].sort());
   });
 });

@@ -10,9 +10,19 @@ import { auditLogResolvers } from './audit-log/audit-log.resolvers';
 import { sitePictureResolvers } from './site-picture/site-picture.resolvers';
 import { aidFundResolvers } from './aid-fund/aid-fund.resolvers';
 
-const parts: Record<string, Record<string, unknown>>[] = [organizationResolvers, activityResolvers, socialWorkerResolvers, caseworkResolvers,
-  microServiceResolvers, contractResolvers, ventureResolvers, committeeResolvers, auditLogResolvers,
-  sitePictureResolvers, aidFundResolvers];
+const parts: Record<string, Record<string, unknown>>[] = [
+  organizationResolvers,
+  activityResolvers,
+  socialWorkerResolvers,
+  caseworkResolvers,
+  microServiceResolvers,
+  contractResolvers,
+  ventureResolvers,
+  committeeResolvers,
+  auditLogResolvers,
+  sitePictureResolvers,
+  aidFundResolvers,
+];
 
 /** The subgraph's resolver map: each feature's, merged type by type. */
 export const resolvers: Record<string, Record<string, unknown>> = {};

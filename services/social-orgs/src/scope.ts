@@ -1,5 +1,12 @@
 import {
-  ForbiddenError, NotFoundError, isUuid, regionFilter, scopeFilter, type Principal, type SqlFilter, type SqlRunner,
+  ForbiddenError,
+  NotFoundError,
+  isUuid,
+  regionFilter,
+  scopeFilter,
+  type Principal,
+  type SqlFilter,
+  type SqlRunner,
 } from '@anju/kit';
 
 /**
@@ -15,13 +22,17 @@ export function organizationScope(p: Principal, firstParam: number): SqlFilter {
     sql: `EXISTS (SELECT 1 FROM unnest(o.service_region_codes) c WHERE c LIKE ANY($${n}::text[]))`,
     params: [q.regions.map((r) => `${r}%`)],
   });
-  return scopeFilter(p, {
-    roles: {
-      ngo_member: (m, n) => ({ sql: `o.id = $${n}::uuid`, params: [m.organizationId] }),
-      province: serving,
-      county: serving,
+  return scopeFilter(
+    p,
+    {
+      roles: {
+        ngo_member: (m, n) => ({ sql: `o.id = $${n}::uuid`, params: [m.organizationId] }),
+        province: serving,
+        county: serving,
+      },
     },
-  }, firstParam);
+    firstParam,
+  );
 }
 
 /**
@@ -34,13 +45,17 @@ export function ownedScope(p: Principal, orgColumn: string, firstParam: number):
     const s = organizationScope(q, n);
     return { sql: `${orgColumn} IN (SELECT o.id FROM organization o WHERE ${s.sql})`, params: s.params };
   };
-  return scopeFilter(p, {
-    roles: {
-      ngo_member: (m, n) => ({ sql: `${orgColumn} = $${n}::uuid`, params: [m.organizationId] }),
-      province: serving,
-      county: serving,
+  return scopeFilter(
+    p,
+    {
+      roles: {
+        ngo_member: (m, n) => ({ sql: `${orgColumn} = $${n}::uuid`, params: [m.organizationId] }),
+        province: serving,
+        county: serving,
+      },
     },
-  }, firstParam);
+    firstParam,
+  );
 }
 
 /**
@@ -52,13 +67,17 @@ export function ownedScope(p: Principal, orgColumn: string, firstParam: number):
  */
 export function placedScope(p: Principal, alias: string, firstParam: number): SqlFilter {
   const placed = (q: Principal, n: number) => regionFilter(q, `${alias}.region_code`, n);
-  return scopeFilter(p, {
-    roles: {
-      ngo_member: (m, n) => ({ sql: `${alias}.organization_id = $${n}::uuid`, params: [m.organizationId] }),
-      province: placed,
-      county: placed,
+  return scopeFilter(
+    p,
+    {
+      roles: {
+        ngo_member: (m, n) => ({ sql: `${alias}.organization_id = $${n}::uuid`, params: [m.organizationId] }),
+        province: placed,
+        county: placed,
+      },
     },
-  }, firstParam);
+    firstParam,
+  );
 }
 
 /** The region of a site social-orgs knows (from governance's site.registered), or null. */
@@ -81,13 +100,18 @@ export async function servesRegion(db: SqlRunner, organizationId: string, region
  * an officer must name one serving their regions. Returns its id.
  */
 export async function organizationToManage(
-  db: SqlRunner, p: Principal, requested: string | null | undefined, field = 'input.organizationId',
+  db: SqlRunner,
+  p: Principal,
+  requested: string | null | undefined,
+  field = 'input.organizationId',
 ): Promise<string> {
   if (p.role === 'ngo_member') {
-    if (requested && requested !== p.organizationId) throw new ForbiddenError('An NGO member acts for its own organization only.');
+    if (requested && requested !== p.organizationId)
+      throw new ForbiddenError('An NGO member acts for its own organization only.');
     return p.organizationId!;
   }
-  if (p.role !== 'province' && p.role !== 'county') throw new ForbiddenError('This needs an NGO member or a province or county officer.');
+  if (p.role !== 'province' && p.role !== 'county')
+    throw new ForbiddenError('This needs an NGO member or a province or county officer.');
   if (!isUuid(requested)) throw new NotFoundError(field, 'Name the organization (organizationId) this is for.');
   const s = organizationScope(p, 2);
   const rows = await db.query(`SELECT o.id FROM organization o WHERE o.id = $1 AND ${s.sql}`, [requested, ...s.params]);
@@ -97,7 +121,11 @@ export async function organizationToManage(
 
 /** One row by id inside the caller's scope, or NOT_FOUND (records of other organizations do not exist for the caller). */
 export async function scopedRow<T>(
-  db: SqlRunner, p: Principal, table: string, id: string, field: string,
+  db: SqlRunner,
+  p: Principal,
+  table: string,
+  id: string,
+  field: string,
   opts: { lock?: boolean; what?: string; placed?: boolean } = {},
 ): Promise<T & { id: string; organization_id: string }> {
   if (!isUuid(id)) throw new NotFoundError(field, `No such ${opts.what ?? 'record'}.`);

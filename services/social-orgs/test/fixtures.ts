@@ -20,11 +20,13 @@ let counter = 0;
 export async function twoOrganizations(sys: TestSystem, provinceToken?: string): Promise<Orgs> {
   const province = provinceToken ?? (await tokenFor({ role: 'province', regions: ['53'] }));
   const reg = async (name: string, kind: string) =>
-    dataOf(await sys.query<{ registerOrganization: { id: string } }>(
-      `mutation($i: RegisterOrganizationInput!) { registerOrganization(input: $i) { id } }`,
-      { i: { name, kind, serviceRegionCodes: ['530102'] } },
-      province,
-    )).registerOrganization.id;
+    dataOf(
+      await sys.query<{ registerOrganization: { id: string } }>(
+        `mutation($i: RegisterOrganizationInput!) { registerOrganization(input: $i) { id } }`,
+        { i: { name, kind, serviceRegionCodes: ['530102'] } },
+        province,
+      ),
+    ).registerOrganization.id;
   const n = ++counter;
   const orgA = await reg(`阳光社工服务中心${n}`, 'PROFESSIONAL');
   const orgB = await reg(`彩虹公益协会${n}`, 'PUBLIC_WELFARE');
@@ -63,7 +65,12 @@ export async function knownSite(sys: TestSystem, regionCode = '530102', id: stri
 }
 
 /** Residents living at a site, as governance's resident.registered puts them in social-orgs' directory. */
-export async function knownResidents(sys: TestSystem, siteId: string, n: number, ids: string[] = Array.from({ length: n }, () => randomUUID())): Promise<string[]> {
+export async function knownResidents(
+  sys: TestSystem,
+  siteId: string,
+  n: number,
+  ids: string[] = Array.from({ length: n }, () => randomUUID()),
+): Promise<string[]> {
   await sys.sql(
     `INSERT INTO social_orgs.resident_directory (resident_id, household_id, site_id, region_code)
      SELECT r, gen_random_uuid(), $2, s.region_code FROM unnest($1::uuid[]) r, social_orgs.site_directory s WHERE s.site_id = $2 ON CONFLICT DO NOTHING`,
@@ -73,12 +80,22 @@ export async function knownResidents(sys: TestSystem, siteId: string, n: number,
 }
 
 /** An instant `minutes` from now (negative: in the past), for activity windows open now. */
-export const minutesFromNow = (clock: Clock, minutes: number) => new Date(clock.now().getTime() + minutes * 60_000).toISOString();
+export const minutesFromNow = (clock: Clock, minutes: number) =>
+  new Date(clock.now().getTime() + minutes * 60_000).toISOString();
 
 /** An aid fund (帮扶资金) a county received, for payments out of it. */
-export async function aidFund(sys: TestSystem, officer: string, amountYuan = 1_000_000, regionCode = '530102', source = 'FISCAL'): Promise<string> {
-  return dataOf(await sys.query<{ receiveAidFund: { id: string } }>(
-    `mutation($i: ReceiveAidFundInput!) { receiveAidFund(input: $i) { id } }`,
-    { i: { regionCode, source, name: `${regionCode} 帮扶资金 ${++counter}`, amountYuan, receivedOn: '2026-01-15' } }, officer,
-  )).receiveAidFund.id;
+export async function aidFund(
+  sys: TestSystem,
+  officer: string,
+  amountYuan = 1_000_000,
+  regionCode = '530102',
+  source = 'FISCAL',
+): Promise<string> {
+  return dataOf(
+    await sys.query<{ receiveAidFund: { id: string } }>(
+      `mutation($i: ReceiveAidFundInput!) { receiveAidFund(input: $i) { id } }`,
+      { i: { regionCode, source, name: `${regionCode} 帮扶资金 ${++counter}`, amountYuan, receivedOn: '2026-01-15' } },
+      officer,
+    ),
+  ).receiveAidFund.id;
 }

@@ -16,14 +16,28 @@ describe('a partner cannot mint points (social-orgs)', () => {
   let residents: string[];
   let stranger: string;
 
-  const both = async (q: string, v: Record<string, unknown>, t: string) => [await sys.query(q, v, t), await sys.direct('social-orgs', q, v, t)];
-  const snapshot = () => sys.sql(`SELECT (SELECT count(*) FROM social_orgs.activity)::int AS a,
+  const both = async (q: string, v: Record<string, unknown>, t: string) => [
+    await sys.query(q, v, t),
+    await sys.direct('social-orgs', q, v, t),
+  ];
+  const snapshot = () =>
+    sys.sql(`SELECT (SELECT count(*) FROM social_orgs.activity)::int AS a,
     (SELECT json_agg(r ORDER BY r.id) FROM social_orgs.activity_registration r) AS r, (SELECT count(*) FROM social_orgs.outbox)::int AS ob,
     (SELECT count(*) FROM social_orgs.worker_feedback)::int AS f`);
   const CREATE = `mutation($i: CreateActivityInput!) { createActivity(input: $i) { id } }`;
   const REGISTER = `mutation($i: RegisterForActivityInput!) { registerForActivity(input: $i) { id } }`;
   const CHECK_IN = `mutation($id: ID!) { checkInToActivity(registrationId: $id) { id status } }`;
-  const activity = (extra: Record<string, unknown> = {}) => ({ i: { siteId: site, title: '社区运动会', kind: 'COMPETITION', startsAt: inDays(sys.clock, 2), endsAt: inDays(sys.clock, 2, 17), capacity: 50, ...extra } });
+  const activity = (extra: Record<string, unknown> = {}) => ({
+    i: {
+      siteId: site,
+      title: '社区运动会',
+      kind: 'COMPETITION',
+      startsAt: inDays(sys.clock, 2),
+      endsAt: inDays(sys.clock, 2, 17),
+      capacity: 50,
+      ...extra,
+    },
+  });
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'so-mint', workers: [] });
@@ -58,41 +72,100 @@ describe('a partner cannot mint points (social-orgs)', () => {
     }
     // A resident of another site cannot sign themselves up by claiming this site in their token either.
     const forged = await tokenFor({ role: 'resident', resident: stranger, sites: [site] });
-    expect(errorOf(await sys.direct('social-orgs', REGISTER, { i: { activityId: act, participantName: '外人' } }, forged))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(
+      errorOf(await sys.direct('social-orgs', REGISTER, { i: { activityId: act, participantName: '外人' } }, forged)),
+    ).toMatchObject({ code: 'NOT_FOUND' });
     expect(await snapshot()).toEqual(before);
   });
 
   it('checks in only while the activity is on: before or after it, nothing is written or published', async () => {
     const future = dataOf(await sys.direct('social-orgs', CREATE, activity(), o.ngoA)).createActivity.id;
-    const past = dataOf(await sys.direct('social-orgs', CREATE, activity({ startsAt: minutesFromNow(sys.clock, -180), endsAt: minutesFromNow(sys.clock, 60) }), o.ngoA)).createActivity.id;
-    const regFuture = dataOf(await sys.direct('social-orgs', REGISTER, { i: { activityId: future, residentId: residents[0], participantName: '甲' } }, o.ngoA)).registerForActivity.id;
-    const regPast = dataOf(await sys.direct('social-orgs', REGISTER, { i: { activityId: past, residentId: residents[1], participantName: '乙' } }, o.ngoA)).registerForActivity.id;
+    const past = dataOf(
+      await sys.direct(
+        'social-orgs',
+        CREATE,
+        activity({ startsAt: minutesFromNow(sys.clock, -180), endsAt: minutesFromNow(sys.clock, 60) }),
+        o.ngoA,
+      ),
+    ).createActivity.id;
+    const regFuture = dataOf(
+      await sys.direct(
+        'social-orgs',
+        REGISTER,
+        { i: { activityId: future, residentId: residents[0], participantName: '甲' } },
+        o.ngoA,
+      ),
+    ).registerForActivity.id;
+    const regPast = dataOf(
+      await sys.direct(
+        'social-orgs',
+        REGISTER,
+        { i: { activityId: past, residentId: residents[1], participantName: '乙' } },
+        o.ngoA,
+      ),
+    ).registerForActivity.id;
     // The second activity ended a moment ago.
     await sys.sql(`UPDATE social_orgs.activity SET ends_at = now() - interval '1 minute' WHERE id = $1`, [past]);
     const before = await snapshot();
     for (const id of [regFuture, regPast]) {
       for (const res of await both(CHECK_IN, { id }, o.ngoA)) {
         expect(res.data ?? null).toBeNull();
-        expect(errorOf(res)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'registrationId', reason: 'OUTSIDE_WINDOW' });
+        expect(errorOf(res)).toMatchObject({
+          code: 'BAD_USER_INPUT',
+          field: 'registrationId',
+          reason: 'OUTSIDE_WINDOW',
+        });
       }
     }
     expect(await snapshot()).toEqual(before);
     // During the activity it works and publishes activity.attended once.
-    const now = dataOf(await sys.direct('social-orgs', CREATE, activity({ startsAt: minutesFromNow(sys.clock, -5), endsAt: minutesFromNow(sys.clock, 90) }), o.ngoA)).createActivity.id;
-    const reg = dataOf(await sys.direct('social-orgs', REGISTER, { i: { activityId: now, residentId: residents[2], participantName: '丙' } }, o.ngoA)).registerForActivity.id;
+    const now = dataOf(
+      await sys.direct(
+        'social-orgs',
+        CREATE,
+        activity({ startsAt: minutesFromNow(sys.clock, -5), endsAt: minutesFromNow(sys.clock, 90) }),
+        o.ngoA,
+      ),
+    ).createActivity.id;
+    const reg = dataOf(
+      await sys.direct(
+        'social-orgs',
+        REGISTER,
+        { i: { activityId: now, residentId: residents[2], participantName: '丙' } },
+        o.ngoA,
+      ),
+    ).registerForActivity.id;
     expect(dataOf(await sys.query(CHECK_IN, { id: reg }, o.ngoA)).checkInToActivity.status).toBe('ATTENDED');
   });
 
   it('takes one feedback per resident, social worker and quarter, and only from residents the worker serves', async () => {
-    const worker = dataOf(await sys.direct('social-orgs', `mutation($i: HireSocialWorkerInput!) { hireSocialWorker(input: $i) { id } }`,
-      { i: { name: '周社工', qualification: 'SOCIAL_WORKER', certificateNumber: 'S-77', joinedOn: '2026-01-05', siteIds: [site] } }, o.ngoA)).hireSocialWorker.id;
+    const worker = dataOf(
+      await sys.direct(
+        'social-orgs',
+        `mutation($i: HireSocialWorkerInput!) { hireSocialWorker(input: $i) { id } }`,
+        {
+          i: {
+            name: '周社工',
+            qualification: 'SOCIAL_WORKER',
+            certificateNumber: 'S-77',
+            joinedOn: '2026-01-05',
+            siteIds: [site],
+          },
+        },
+        o.ngoA,
+      ),
+    ).hireSocialWorker.id;
     const FEEDBACK = `mutation($i: SocialWorkerFeedbackInput!) { giveSocialWorkerFeedback(input: $i) { id } }`;
     dataOf(await sys.query(FEEDBACK, { i: { workerId: worker, residentId: residents[0], rating: 5 } }, o.ngoA));
     const self = await tokenFor({ role: 'resident', resident: residents[1], sites: [site] });
     dataOf(await sys.query(FEEDBACK, { i: { workerId: worker, rating: 4 } }, self));
     const before = await snapshot();
     const attempts: [Record<string, unknown>, string, Record<string, unknown>][] = [
-      [{ workerId: worker, residentId: residents[0], rating: 5 }, o.ngoA, { code: 'CONFLICT', reason: 'ALREADY_GIVEN' }],
+      [
+        { workerId: worker, residentId: residents[0], rating: 5 },
+        o.ngoA,
+        { code: 'CONFLICT', reason: 'ALREADY_GIVEN' },
+      ],
       [{ workerId: worker, rating: 5 }, self, { code: 'CONFLICT', reason: 'ALREADY_GIVEN' }],
       [{ workerId: worker, rating: 5 }, o.ngoA, { code: 'BAD_USER_INPUT', field: 'input.residentId' }],
       [{ workerId: worker, residentId: stranger, rating: 5 }, o.ngoA, { code: 'NOT_FOUND', field: 'input.residentId' }],

@@ -26,14 +26,34 @@ describe('social workers: period grades and the 进管考出 timeline', () => {
 
   const rate = async (workerId: string, ratings: number[]) => {
     const residents = await knownResidents(sys, site, ratings.length);
-    for (const [i, rating] of ratings.entries()) dataOf(await sys.query(RATE, { i: { workerId, residentId: residents[i], rating } }, o.ngoA));
+    for (const [i, rating] of ratings.entries())
+      dataOf(await sys.query(RATE, { i: { workerId, residentId: residents[i], rating } }, o.ngoA));
   };
 
-  it('grades each period from its assessment and the residents\' ratings in it, and shows 进管考出 in order', async () => {
+  it("grades each period from its assessment and the residents' ratings in it, and shows 进管考出 in order", async () => {
     const otherSite = await knownSite(sys);
-    const w = dataOf(await direct(HIRE, { i: { name: '和社工', qualification: 'SOCIAL_WORKER', certificateNumber: 'S-01', joinedOn: '2025-01-06', siteIds: [site] } }, o.ngoA))
-      .hireSocialWorker;
-    dataOf(await sys.query(`mutation($id: ID!, $s: [ID!]!) { assignSocialWorkerSites(workerId: $id, siteIds: $s) { id } }`, { id: w.id, s: [site, otherSite] }, o.ngoA));
+    const w = dataOf(
+      await direct(
+        HIRE,
+        {
+          i: {
+            name: '和社工',
+            qualification: 'SOCIAL_WORKER',
+            certificateNumber: 'S-01',
+            joinedOn: '2025-01-06',
+            siteIds: [site],
+          },
+        },
+        o.ngoA,
+      ),
+    ).hireSocialWorker;
+    dataOf(
+      await sys.query(
+        `mutation($id: ID!, $s: [ID!]!) { assignSocialWorkerSites(workerId: $id, siteIds: $s) { id } }`,
+        { id: w.id, s: [site, otherSite] },
+        o.ngoA,
+      ),
+    );
     // An earlier year, no ratings in it: the assessment alone, 90 → 优秀.
     dataOf(await direct(ASSESS, { i: { workerId: w.id, period: '2025', score: 90 } }, o.county));
     // This quarter: 80 and ratings 4, 5, 4, 5 → 0.7 × 80 + 0.3 × 87.5 = 82.25 → 合格.
@@ -41,12 +61,31 @@ describe('social workers: period grades and the 进管考出 timeline', () => {
     await rate(w.id, [4, 5, 4, 5]);
     const seen = dataOf(await sys.query(GRADES, { id: w.id }, o.county)).socialWorker;
     expect(seen.grades).toEqual([
-      { period: '2025', assessmentScore: 90, ratingCount: 0, averageRating: null, compositeScore: 90, grade: 'EXCELLENT' },
-      { period: quarter, assessmentScore: 80, ratingCount: 4, averageRating: 4.5, compositeScore: 82.25, grade: 'PASS' },
+      {
+        period: '2025',
+        assessmentScore: 90,
+        ratingCount: 0,
+        averageRating: null,
+        compositeScore: 90,
+        grade: 'EXCELLENT',
+      },
+      {
+        period: quarter,
+        assessmentScore: 80,
+        ratingCount: 4,
+        averageRating: 4.5,
+        compositeScore: 82.25,
+        grade: 'PASS',
+      },
     ]);
 
-    dataOf(await direct(`mutation($i: ExitSocialWorkerInput!) { exitSocialWorker(input: $i) { id } }`,
-      { i: { workerId: w.id, exitedOn: provinceDate(sys.clock.now()), reason: '调往他县' } }, o.ngoA));
+    dataOf(
+      await direct(
+        `mutation($i: ExitSocialWorkerInput!) { exitSocialWorker(input: $i) { id } }`,
+        { i: { workerId: w.id, exitedOn: provinceDate(sys.clock.now()), reason: '调往他县' } },
+        o.ngoA,
+      ),
+    );
     // The partner reads the timeline straight at the subgraph.
     const timeline = dataOf(await direct(GRADES, { id: w.id }, o.ngoA)).socialWorker.timeline;
     const today = provinceDate(sys.clock.now());
@@ -54,8 +93,20 @@ describe('social workers: period grades and the 进管考出 timeline', () => {
       { stage: 'ENTRY', on: '2025-01-06', summary: '入职（SOCIAL_WORKER）', siteIds: null, grade: null },
       { stage: 'MANAGEMENT', on: today, summary: '服务 1 个安置点', siteIds: [site], grade: null },
       { stage: 'MANAGEMENT', on: today, summary: '服务 2 个安置点', siteIds: [site, otherSite], grade: null },
-      { stage: 'ASSESSMENT', on: today, summary: '2025 考核 90 分', siteIds: null, grade: { period: '2025', grade: 'EXCELLENT' } },
-      { stage: 'ASSESSMENT', on: today, summary: `${quarter} 考核 80 分`, siteIds: null, grade: { period: quarter, grade: 'PASS' } },
+      {
+        stage: 'ASSESSMENT',
+        on: today,
+        summary: '2025 考核 90 分',
+        siteIds: null,
+        grade: { period: '2025', grade: 'EXCELLENT' },
+      },
+      {
+        stage: 'ASSESSMENT',
+        on: today,
+        summary: `${quarter} 考核 80 分`,
+        siteIds: null,
+        grade: { period: quarter, grade: 'PASS' },
+      },
       { stage: 'EXIT', on: today, summary: '离职：调往他县', siteIds: null, grade: null },
     ]);
     // Another organization sees no grade and no timeline of this worker.
@@ -64,10 +115,23 @@ describe('social workers: period grades and the 进管考出 timeline', () => {
   });
 
   it('fails a period whose residents are broadly dissatisfied, however high the assessment', async () => {
-    const w = dataOf(await direct(HIRE, { i: { name: '李社工', qualification: 'NONE', joinedOn: '2026-01-05', siteIds: [site] } }, o.ngoA)).hireSocialWorker;
+    const w = dataOf(
+      await direct(
+        HIRE,
+        { i: { name: '李社工', qualification: 'NONE', joinedOn: '2026-01-05', siteIds: [site] } },
+        o.ngoA,
+      ),
+    ).hireSocialWorker;
     dataOf(await direct(ASSESS, { i: { workerId: w.id, period: quarter, score: 100 } }, o.ngoA));
     await rate(w.id, [1, 2, 2]);
     const [g] = dataOf(await sys.query(GRADES, { id: w.id }, o.ngoA)).socialWorker.grades;
-    expect(g).toEqual({ period: quarter, assessmentScore: 100, ratingCount: 3, averageRating: 1.67, compositeScore: 75, grade: 'FAIL' });
+    expect(g).toEqual({
+      period: quarter,
+      assessmentScore: 100,
+      ratingCount: 3,
+      averageRating: 1.67,
+      compositeScore: 75,
+      grade: 'FAIL',
+    });
   });
 });

@@ -19,7 +19,9 @@ import { PeakRss } from './memory';
 async function run(): Promise<void> {
   const name = loadConfig(seededDataSettings).BENCH_DATABASE[0];
   if (!name || name === 'anju_bench_province') {
-    throw new Error('give a copy: createdb -h 127.0.0.1 -U postgres -T anju_bench_province <copy>; BENCH_DATABASE=<copy> pnpm bench export');
+    throw new Error(
+      'give a copy: createdb -h 127.0.0.1 -U postgres -T anju_bench_province <copy>; BENCH_DATABASE=<copy> pnpm bench export',
+    );
   }
   const url = databaseUrl(name);
   const children = new Children();
@@ -27,17 +29,31 @@ async function run(): Promise<void> {
   try {
     const secrets = await benchSecrets(name);
     const port = await freePort();
-    children.start('governance-api', declarationOf('governance').api.entry, {
-      NODE_ENV: 'production', LOG_LEVEL: 'warn', EXPENSIVE_RATE_LIMIT_PER_HOUR: '0', ...secrets.env, ...serviceDatabaseEnv(url, 'governance'), GOVERNANCE_PORT: String(port),
-    }, API_NODE_OPTIONS);
+    children.start(
+      'governance-api',
+      declarationOf('governance').api.entry,
+      {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        EXPENSIVE_RATE_LIMIT_PER_HOUR: '0',
+        ...secrets.env,
+        ...serviceDatabaseEnv(url, 'governance'),
+        GOVERNANCE_PORT: String(port),
+      },
+      API_NODE_OPTIONS,
+    );
     await waitForOk(`http://127.0.0.1:${port}/ready`, children);
     await db.connect();
-    const residents = Number((await db.query(`SELECT count(*) AS n FROM governance.resident WHERE moved_out_on IS NULL`)).rows[0].n);
+    const residents = Number(
+      (await db.query(`SELECT count(*) AS n FROM governance.resident WHERE moved_out_on IS NULL`)).rows[0].n,
+    );
     const token = await secrets.mint({ sub: 'bench-province', role: 'province', regions: ['53'] });
 
     const peak = new PeakRss(children);
     const t0 = performance.now();
-    const res = await fetch(`http://127.0.0.1:${port}/files/exports/residents`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`http://127.0.0.1:${port}/files/exports/residents`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     if (!res.ok || !res.body) throw new Error(`the export answered ${res.status}: ${await res.text()}`);
     let bytes = 0;
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
@@ -46,25 +62,50 @@ async function run(): Promise<void> {
 
     const f0 = performance.now();
     let floorBytes = 0;
-    const copy = db.query(copyTo(`COPY (
+    const copy = db.query(
+      copyTo(`COPY (
       SELECT r.name, r.national_id_masked, r.relation_to_head, r.ethnicity, r.phone_masked, r.labour_capacity, s.name, b.name, h.address, h.household_number,
              to_char(r.moved_in_on, 'YYYY-MM-DD'),
              (SELECT hr.name FROM governance.resident hr WHERE hr.household_id = r.household_id AND hr.relation_to_head = 'head' AND hr.moved_out_on IS NULL LIMIT 1)
         FROM governance.resident r JOIN governance.household h ON h.id = r.household_id JOIN governance.site s ON s.id = r.site_id
         LEFT JOIN governance.building b ON b.id = h.building_id
-       WHERE r.moved_out_on IS NULL ORDER BY r.site_id, r.name, r.id) TO STDOUT`));
+       WHERE r.moved_out_on IS NULL ORDER BY r.site_id, r.name, r.id) TO STDOUT`),
+    );
     for await (const chunk of copy) floorBytes += (chunk as Buffer).length;
     const floor = (performance.now() - f0) / 1000;
-    const load = execSync('uptime').toString().trim().replace(/.*load average: /, '');
+    const load = execSync('uptime')
+      .toString()
+      .trim()
+      .replace(/.*load average: /, '');
 
-    console.log(table([
-      ['run', 'seconds', 'MiB', 'rows/s', 'vs floor'],
-      ['floor: COPY (same SELECT) TO STDOUT', floor.toFixed(1), (floorBytes / 1_048_576).toFixed(0), Math.round(residents / floor).toLocaleString('en-US'), '1.0×'],
-      ['export: /files/exports/residents (.xlsx)', seconds.toFixed(1), (bytes / 1_048_576).toFixed(0), Math.round(residents / seconds).toLocaleString('en-US'), `${(seconds / floor).toFixed(1)}×`],
-    ]));
-    console.log(`${residents.toLocaleString('en-US')} residents; governance-api peak RSS ${Math.round(rss['governance-api'] ?? 0)} MiB; load average: ${load}`);
-    console.log(`target (≤ 120 s, RSS ≤ 512 MiB): ${seconds <= 120 && (rss['governance-api'] ?? 0) <= 512 ? 'met' : 'NOT met'}`);
-    console.log(`report: ${writeReport('export', { machine: machine(), load, database: name, residents, seconds, bytes, floorSeconds: floor, floorBytes, peakRssMiB: rss })}`);
+    console.log(
+      table([
+        ['run', 'seconds', 'MiB', 'rows/s', 'vs floor'],
+        [
+          'floor: COPY (same SELECT) TO STDOUT',
+          floor.toFixed(1),
+          (floorBytes / 1_048_576).toFixed(0),
+          Math.round(residents / floor).toLocaleString('en-US'),
+          '1.0×',
+        ],
+        [
+          'export: /files/exports/residents (.xlsx)',
+          seconds.toFixed(1),
+          (bytes / 1_048_576).toFixed(0),
+          Math.round(residents / seconds).toLocaleString('en-US'),
+          `${(seconds / floor).toFixed(1)}×`,
+        ],
+      ]),
+    );
+    console.log(
+      `${residents.toLocaleString('en-US')} residents; governance-api peak RSS ${Math.round(rss['governance-api'] ?? 0)} MiB; load average: ${load}`,
+    );
+    console.log(
+      `target (≤ 120 s, RSS ≤ 512 MiB): ${seconds <= 120 && (rss['governance-api'] ?? 0) <= 512 ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `report: ${writeReport('export', { machine: machine(), load, database: name, residents, seconds, bytes, floorSeconds: floor, floorBytes, peakRssMiB: rss })}`,
+    );
   } finally {
     await db.end().catch(() => undefined);
     await children.stopAll();
@@ -73,6 +114,7 @@ async function run(): Promise<void> {
 
 export const exportBenchmark: Benchmark = {
   name: 'export',
-  description: 'the province register (996,000 residents) exported as .xlsx, streamed, vs COPY TO STDOUT (BENCH_DATABASE=<copy>)',
+  description:
+    'the province register (996,000 residents) exported as .xlsx, streamed, vs COPY TO STDOUT (BENCH_DATABASE=<copy>)',
   run,
 };

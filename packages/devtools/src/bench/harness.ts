@@ -14,8 +14,14 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 export const ADMIN_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const benchSettings = {
-  BENCH_CPU_PROFILE: setting.bool(false, 'child processes write V8 CPU profiles into .bench/profiles/<child>/ when they stop'),
-  BENCH_COMPILED: setting.bool(false, 'children run the compiled build (`pnpm build` first, then `node dist/…js`), as production does, instead of through tsx'),
+  BENCH_CPU_PROFILE: setting.bool(
+    false,
+    'child processes write V8 CPU profiles into .bench/profiles/<child>/ when they stop',
+  ),
+  BENCH_COMPILED: setting.bool(
+    false,
+    'children run the compiled build (`pnpm build` first, then `node dist/…js`), as production does, instead of through tsx',
+  ),
 };
 const benchConfig = () => loadConfig(benchSettings);
 
@@ -59,7 +65,9 @@ export { freePort } from '@anju/testing';
 export function assertNoLoadErrors(results: LoadResult[], children: Children): void {
   const failed = results.filter((r) => r.errors > 0);
   if (!failed.length) return;
-  const lines = failed.map((r) => `  ${r.label}: ${JSON.stringify(r.detail)}\n${r.samples.map((s) => `    ${s}`).join('\n')}`);
+  const lines = failed.map(
+    (r) => `  ${r.label}: ${JSON.stringify(r.detail)}\n${r.samples.map((s) => `    ${s}`).join('\n')}`,
+  );
   throw new Error(`THE BENCHMARK SAW ERRORS: its figures do not count.\n${lines.join('\n')}\n${children.report()}`);
 }
 
@@ -123,7 +131,8 @@ export class Children {
     proc.stdout!.on('data', keep);
     proc.stderr!.on('data', keep);
     proc.once('exit', (code, signal) => {
-      if (!this.stopping && !this.expected.delete(proc)) console.error(`\n!! ${name} exited unexpectedly (code ${code}, signal ${signal})\n${this.tailOf(child)}`);
+      if (!this.stopping && !this.expected.delete(proc))
+        console.error(`\n!! ${name} exited unexpectedly (code ${code}, signal ${signal})\n${this.tailOf(child)}`);
     });
     const i = this.children.findIndex((c) => c.name === name);
     if (i >= 0) this.children.splice(i, 1, child);
@@ -159,17 +168,23 @@ export class Children {
 
   /** Everything the children printed lately (they log at warn: whatever is there matters). */
   report(): string {
-    return this.children.filter((c) => c.tail.length).map((c) => this.tailOf(c)).join('\n');
+    return this.children
+      .filter((c) => c.tail.length)
+      .map((c) => this.tailOf(c))
+      .join('\n');
   }
 
   /** The children's process ids (each is the node process itself), for memory sampling. */
   pids(): { name: string; pid: number }[] {
-    return this.children.filter((c) => alive(c.proc) && c.proc.pid !== undefined).map((c) => ({ name: c.name, pid: c.proc.pid! }));
+    return this.children
+      .filter((c) => alive(c.proc) && c.proc.pid !== undefined)
+      .map((c) => ({ name: c.name, pid: c.proc.pid! }));
   }
 
   assertAlive(): void {
     const dead = this.children.filter((c) => !alive(c.proc));
-    if (dead.length) throw new Error(`${dead.map((c) => c.name).join(', ')} stopped:\n${dead.map((c) => this.tailOf(c)).join('\n')}`);
+    if (dead.length)
+      throw new Error(`${dead.map((c) => c.name).join(', ')} stopped:\n${dead.map((c) => this.tailOf(c)).join('\n')}`);
   }
 
   /** SIGTERM (graceful), then SIGKILL whatever still runs after `graceMs`. */
@@ -229,9 +244,19 @@ interface AutocannonOptions {
   expectBody?: string;
   warmup?: { connections: number; duration: number };
   /** Requests taken in turn; `setupRequest` may change each (another body per request). */
-  requests?: { setupRequest?: (req: { body?: string }) => { body?: string }; onResponse?: (status: number, body: string) => void }[];
+  requests?: {
+    setupRequest?: (req: { body?: string }) => { body?: string };
+    onResponse?: (status: number, body: string) => void;
+  }[];
 }
-interface Histogram { average: number; mean: number; p50: number; p90: number; p99: number; max: number }
+interface Histogram {
+  average: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
 interface AutocannonResult {
   requests: Histogram & { total: number };
   latency: Histogram;
@@ -265,7 +290,10 @@ export interface LoadResult {
 }
 
 /** One autocannon run; every answer must be 2xx with exactly the expected body. `onStart`: the measured part begins. */
-export async function load(label: string, { onStart, ...opts }: AutocannonOptions & { onStart?: () => void }): Promise<LoadResult> {
+export async function load(
+  label: string,
+  { onStart, ...opts }: AutocannonOptions & { onStart?: () => void },
+): Promise<LoadResult> {
   const samples: string[] = [];
   const tracker = autocannon(opts);
   if (onStart) tracker.on('start', onStart);
@@ -287,13 +315,20 @@ export async function load(label: string, { onStart, ...opts }: AutocannonOption
 
 export function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  const line = (r: string[]) =>
+    `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
   const sep = `|${widths.map((w, i) => (i === 0 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
   return [line(rows[0]), sep, ...rows.slice(1).map(line)].join('\n');
 }
 
 export function machine() {
-  return { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30) };
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+  };
 }
 
 /** Writes `.bench/<name>-<timestamp>.json` (git-ignored) and returns its path. */

@@ -20,7 +20,17 @@ export interface Benchmark {
   run(): Promise<void>;
 }
 
-export const BENCHMARKS: Benchmark[] = [gatewayBenchmark, matchingBenchmark, monitoringBenchmark, dashboardBenchmark, pipelineBenchmark, pointsBenchmark, chaosBenchmark, importBenchmark, exportBenchmark];
+export const BENCHMARKS: Benchmark[] = [
+  gatewayBenchmark,
+  matchingBenchmark,
+  monitoringBenchmark,
+  dashboardBenchmark,
+  pipelineBenchmark,
+  pointsBenchmark,
+  chaosBenchmark,
+  importBenchmark,
+  exportBenchmark,
+];
 
 async function main(argv: string[]): Promise<void> {
   if (argv.includes('--list') || argv.includes('--help')) {
@@ -28,7 +38,8 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const unknown = argv.filter((a) => !BENCHMARKS.some((b) => b.name === a));
-  if (unknown.length) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+  if (unknown.length)
+    throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${BENCHMARKS.map((b) => b.name).join(', ')}`);
   const chosen = argv.length ? BENCHMARKS.filter((b) => argv.includes(b.name)) : BENCHMARKS;
   for (const b of chosen) {
     console.log(`\n=== bench ${b.name}: ${b.description}`);

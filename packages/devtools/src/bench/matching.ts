@@ -34,16 +34,22 @@ function verify(demands: DemandSpec[], volunteers: VolunteerSpec[], r: BatchResu
     if (seen.has(d.id)) throw new Error(`demand ${d.id} assigned twice`);
     seen.add(d.id);
     if (!speaksAll(d, v)) throw new Error(`language constraint broken: ${d.id} → ${v.id}`);
-    if (overlapHours(d.window, v.availability) + 1e-9 < d.hours) throw new Error(`availability broken: ${d.id} → ${v.id}`);
+    if (overlapHours(d.window, v.availability) + 1e-9 < d.hours)
+      throw new Error(`availability broken: ${d.id} → ${v.id}`);
     used.set(v.id, (used.get(v.id) ?? 0) + d.hours);
   }
   for (const [id, h] of used) {
     const v = byV.get(id)!;
-    if (h > v.capacityHours - v.loadHours + 1e-9) throw new Error(`capacity broken: ${id} has ${h} h of ${v.capacityHours - v.loadHours}`);
+    if (h > v.capacityHours - v.loadHours + 1e-9)
+      throw new Error(`capacity broken: ${id} has ${h} h of ${v.capacityHours - v.loadHours}`);
   }
 }
 
-const stats = (xs: number[]) => ({ min: Math.min(...xs), mean: xs.reduce((a, b) => a + b, 0) / xs.length, atLeast099: xs.filter((x) => x >= 0.99).length / xs.length });
+const stats = (xs: number[]) => ({
+  min: Math.min(...xs),
+  mean: xs.reduce((a, b) => a + b, 0) / xs.length,
+  atLeast099: xs.filter((x) => x >= 0.99).length / xs.length,
+});
 const fmt = (x: number, d = 4) => x.toFixed(d);
 
 async function run(): Promise<void> {
@@ -70,22 +76,29 @@ async function run(): Promise<void> {
     bound += d.priority * best;
   });
   const eligibleDemands = big.demands.length - result.unassigned.length;
-  console.log(`${LARGE.demands.toLocaleString()} demands × ${LARGE.volunteers.toLocaleString()} volunteers over ${LARGE.sites} sites (seed ${SEED}, generated in ${fmt(generateMs / 1000, 1)} s)`);
-  console.log(table([
-    ['batch', 'value'],
-    ['batch time (s, wall)', fmt(batchMs / 1000, 2)],
-    ['batch CPU time (s, this process)', fmt(batchCpuMs / 1000, 2)],
-    ['load average when run (1 min)', fmt(os.loadavg()[0], 1)],
-    ['  candidate graph (s)', fmt(result.stats.candidateMs / 1000, 2)],
-    ['  min-cost flow + local search (s)', fmt(result.stats.flowMs / 1000, 2)],
-    ['candidate arcs (top 10 per demand ∪ top 5 per volunteer)', String(result.stats.candidateArcs)],
-    ['demands assigned', `${result.assignments.length} of ${big.demands.length}`],
-    ['demands with no eligible volunteer within 50 km', String(noCandidate)],
-    ['total score (Σ priority × score)', fmt(result.totalScore, 2)],
-    ['mean pair score', fmt(result.assignments.reduce((s, a) => s + a.score, 0) / Math.max(1, result.assignments.length))],
-    ['upper bound (each demand its best candidate)', fmt(bound, 2)],
-    ['total / upper bound (≤ total / optimum)', fmt(result.totalScore / bound)],
-  ]));
+  console.log(
+    `${LARGE.demands.toLocaleString()} demands × ${LARGE.volunteers.toLocaleString()} volunteers over ${LARGE.sites} sites (seed ${SEED}, generated in ${fmt(generateMs / 1000, 1)} s)`,
+  );
+  console.log(
+    table([
+      ['batch', 'value'],
+      ['batch time (s, wall)', fmt(batchMs / 1000, 2)],
+      ['batch CPU time (s, this process)', fmt(batchCpuMs / 1000, 2)],
+      ['load average when run (1 min)', fmt(os.loadavg()[0], 1)],
+      ['  candidate graph (s)', fmt(result.stats.candidateMs / 1000, 2)],
+      ['  min-cost flow + local search (s)', fmt(result.stats.flowMs / 1000, 2)],
+      ['candidate arcs (top 10 per demand ∪ top 5 per volunteer)', String(result.stats.candidateArcs)],
+      ['demands assigned', `${result.assignments.length} of ${big.demands.length}`],
+      ['demands with no eligible volunteer within 50 km', String(noCandidate)],
+      ['total score (Σ priority × score)', fmt(result.totalScore, 2)],
+      [
+        'mean pair score',
+        fmt(result.assignments.reduce((s, a) => s + a.score, 0) / Math.max(1, result.assignments.length)),
+      ],
+      ['upper bound (each demand its best candidate)', fmt(bound, 2)],
+      ['total / upper bound (≤ total / optimum)', fmt(result.totalScore / bound)],
+    ]),
+  );
 
   // 2. Exact optimum, mixed hours, 8 × 8.
   const small: number[] = [];
@@ -102,7 +115,12 @@ async function run(): Promise<void> {
   // 3. The sparse graph against min-cost flow on the full graph, equal hours.
   const medium: number[] = [];
   for (let i = 0; i < MEDIUM_RUNS; i++) {
-    const { demands, volunteers } = generateInstance(SEED + 5_000 + i, { demands: 200, volunteers: 120, sites: 12, unitHours: true });
+    const { demands, volunteers } = generateInstance(SEED + 5_000 + i, {
+      demands: 200,
+      volunteers: 120,
+      sites: 12,
+      unitHours: true,
+    });
     const engine = assignBatch(demands, volunteers);
     const full = assignBatch(demands, volunteers, { candidates: 'all', k: volunteers.length });
     verify(demands, volunteers, engine);
@@ -111,16 +129,38 @@ async function run(): Promise<void> {
   const s = stats(small);
   const m = stats(medium);
   console.log(`\nengine / optimum (goal ≥ 0.99)`);
-  console.log(table([
-    ['instances', 'runs', 'min', 'mean', 'share ≥ 0.99'],
-    ['8 × 8, mixed hours, vs branch and bound', String(SMALL_RUNS), fmt(s.min), fmt(s.mean), fmt(s.atLeast099, 3)],
-    ['200 × 120, equal hours, top-K vs full-graph min-cost flow', String(MEDIUM_RUNS), fmt(m.min), fmt(m.mean), fmt(m.atLeast099, 3)],
-  ]));
+  console.log(
+    table([
+      ['instances', 'runs', 'min', 'mean', 'share ≥ 0.99'],
+      ['8 × 8, mixed hours, vs branch and bound', String(SMALL_RUNS), fmt(s.min), fmt(s.mean), fmt(s.atLeast099, 3)],
+      [
+        '200 × 120, equal hours, top-K vs full-graph min-cost flow',
+        String(MEDIUM_RUNS),
+        fmt(m.min),
+        fmt(m.mean),
+        fmt(m.atLeast099, 3),
+      ],
+    ]),
+  );
   const file = writeReport('matching', {
     machine: machine(),
     seed: SEED,
-    large: { ...LARGE, generateMs, batchMs, batchCpuMs, loadAverage: os.loadavg()[0], noCandidate, upperBound: bound, ratioToUpperBound: result.totalScore / bound, candidateMs: result.stats.candidateMs, flowMs: result.stats.flowMs, candidateArcs: result.stats.candidateArcs,
-      assigned: result.assignments.length, eligibleDemands, totalScore: result.totalScore },
+    large: {
+      ...LARGE,
+      generateMs,
+      batchMs,
+      batchCpuMs,
+      loadAverage: os.loadavg()[0],
+      noCandidate,
+      upperBound: bound,
+      ratioToUpperBound: result.totalScore / bound,
+      candidateMs: result.stats.candidateMs,
+      flowMs: result.stats.flowMs,
+      candidateArcs: result.stats.candidateArcs,
+      assigned: result.assignments.length,
+      eligibleDemands,
+      totalScore: result.totalScore,
+    },
     exactMixedHours8x8: { runs: SMALL_RUNS, ms: smallMs, ...s },
     sparseVsFullGraphEqualHours: { runs: MEDIUM_RUNS, ...m },
   });
@@ -129,6 +169,7 @@ async function run(): Promise<void> {
 
 export const matchingBenchmark: Benchmark = {
   name: 'matching',
-  description: 'matching engine: 10,000 demands × 50,000 volunteers batch time and score; engine/optimum on small instances',
+  description:
+    'matching engine: 10,000 demands × 50,000 volunteers batch time and score; engine/optimum on small instances',
   run,
 };

@@ -29,13 +29,17 @@ export class PeakRss {
   private readonly peaks: Record<string, number> = {};
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly children: Children, everyMs = 250) {
+  constructor(
+    private readonly children: Children,
+    everyMs = 250,
+  ) {
     this.sample();
     this.timer = setInterval(() => this.sample(), everyMs);
   }
 
   private sample(): void {
-    for (const [name, v] of Object.entries(snapshot(this.children))) this.peaks[name] = Math.max(this.peaks[name] ?? 0, v);
+    for (const [name, v] of Object.entries(snapshot(this.children)))
+      this.peaks[name] = Math.max(this.peaks[name] ?? 0, v);
   }
 
   stop(): Record<string, number> {
@@ -48,7 +52,10 @@ export class PeakRss {
 /** Rows `process | at rest | under load` for the report table. */
 export function memoryRows(atRest: Record<string, number>, underLoad: Record<string, number>): string[][] {
   const fmt = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(0));
-  return [['process', 'RSS at rest (MiB)', 'RSS peak under load (MiB)'], ...Object.keys({ ...atRest, ...underLoad }).map((name) => [name, fmt(atRest[name]), fmt(underLoad[name])])];
+  return [
+    ['process', 'RSS at rest (MiB)', 'RSS peak under load (MiB)'],
+    ...Object.keys({ ...atRest, ...underLoad }).map((name) => [name, fmt(atRest[name]), fmt(underLoad[name])]),
+  ];
 }
 
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc), or null if it is gone. */
@@ -74,20 +81,35 @@ export function cpuSpent(before: Record<string, number>, after: Record<string, n
 }
 
 /** `load`, and the CPU ms each child spent per answered request during its measured part (the warm-up left out). */
-export async function loadMeasuringCpu(children: Children, label: string, opts: Parameters<typeof load>[1]): Promise<LoadResult & { cpuMsPerRequest: Record<string, number> }> {
+export async function loadMeasuringCpu(
+  children: Children,
+  label: string,
+  opts: Parameters<typeof load>[1],
+): Promise<LoadResult & { cpuMsPerRequest: Record<string, number> }> {
   let before: Record<string, number> = {};
   const result = await load(label, { ...opts, onStart: () => (before = cpuSnapshot(children)) });
   const spent = cpuSpent(before, cpuSnapshot(children));
-  return { ...result, cpuMsPerRequest: Object.fromEntries(Object.entries(spent).map(([name, ms]) => [name, ms / Math.max(result.totalRequests, 1)])) };
+  return {
+    ...result,
+    cpuMsPerRequest: Object.fromEntries(
+      Object.entries(spent).map(([name, ms]) => [name, ms / Math.max(result.totalRequests, 1)]),
+    ),
+  };
 }
 
 /** The table of CPU ms per request: a row per run, a column per process, and their sum. */
 export function cpuTable(results: (LoadResult & { cpuMsPerRequest: Record<string, number> })[]): string {
   const names = Object.keys(results[0]?.cpuMsPerRequest ?? {});
   const fmt = (n: number) => n.toFixed(2);
-  return table([['path', ...names, 'all'], ...results.map((r) => [
-    r.label, ...names.map((n) => fmt(r.cpuMsPerRequest[n] ?? 0)), fmt(Object.values(r.cpuMsPerRequest).reduce((a, b) => a + b, 0)),
-  ])]);
+  return table([
+    ['path', ...names, 'all'],
+    ...results.map((r) => [
+      r.label,
+      ...names.map((n) => fmt(r.cpuMsPerRequest[n] ?? 0)),
+      fmt(Object.values(r.cpuMsPerRequest).reduce((a, b) => a + b, 0)),
+    ]),
+  ]);
 }
 
-export const CPU_TABLE_TITLE = 'CPU ms per answered request, per process (user + system from /proc: what a request costs, less moved by other load than req/s)';
+export const CPU_TABLE_TITLE =
+  'CPU ms per answered request, per process (user + system from /proc: what a request costs, less moved by other load than req/s)';

@@ -3,12 +3,29 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
 import { SERVICES, declarationOf } from '@anju/contracts';
-import { generateSigningKeys, serviceLoginUrl, issuerSettings, loadConfig, mintToken, PersonalDataVault, personalDataKeys, setting,
-  type TokenClaims } from '@anju/kit';
+import {
+  generateSigningKeys,
+  serviceLoginUrl,
+  issuerSettings,
+  loadConfig,
+  mintToken,
+  PersonalDataVault,
+  personalDataKeys,
+  setting,
+  type TokenClaims,
+} from '@anju/kit';
 import { seed } from '../seed/seed';
 import { formatReport } from '../seed/index';
 import { SCALES, planWorld, sitePeople, type Scale } from '../seed/world';
-import { ADMIN_DATABASE_URL, API_NODE_OPTIONS, Children, REPO_ROOT, freePort, recreateDatabase, waitForOk } from './harness';
+import {
+  ADMIN_DATABASE_URL,
+  API_NODE_OPTIONS,
+  Children,
+  REPO_ROOT,
+  freePort,
+  recreateDatabase,
+  waitForOk,
+} from './harness';
 
 /**
  * A benchmark database that holds a seeded Yunnan, and the platform started over it. The
@@ -18,9 +35,16 @@ import { ADMIN_DATABASE_URL, API_NODE_OPTIONS, Children, REPO_ROOT, freePort, re
  */
 /** Which seeded data a benchmark runs on (`pnpm bench dashboard`, and `pipeline` when given a database). */
 export const seededDataSettings = {
-  BENCH_SCALE: setting.oneOf(SCALES as unknown as [Scale, ...Scale[]], 'province', '`pnpm bench dashboard`/`pipeline`: the seeded scale the benchmark runs on'),
+  BENCH_SCALE: setting.oneOf(
+    SCALES as unknown as [Scale, ...Scale[]],
+    'province',
+    '`pnpm bench dashboard`/`pipeline`: the seeded scale the benchmark runs on',
+  ),
   BENCH_SEED: setting.int(1, 'the seed of the benchmark data'),
-  BENCH_DATABASE: setting.list([], 'a database of its own for this run, e.g. a copy of anju_bench_<scale> (createdb -T); dashboard default anju_bench_<scale>'),
+  BENCH_DATABASE: setting.list(
+    [],
+    'a database of its own for this run, e.g. a copy of anju_bench_<scale> (createdb -T); dashboard default anju_bench_<scale>',
+  ),
 };
 
 export const envName = (service: string) => service.toUpperCase().replace(/-/g, '_');
@@ -34,17 +58,28 @@ export interface BenchSecrets {
 
 /** A key pair of the run's own; PII keys derived from the database's name when given, else random. */
 export async function benchSecrets(database?: string): Promise<BenchSecrets> {
-  const key = (what: string) => (database ? createHash('sha256').update(`anju-bench:${database}:${what}`).digest('hex') : randomBytes(32).toString('hex'));
+  const key = (what: string) =>
+    database
+      ? createHash('sha256').update(`anju-bench:${database}:${what}`).digest('hex')
+      : randomBytes(32).toString('hex');
   const { AUTH_PRIVATE_KEY, AUTH_PUBLIC_KEYS } = await generateSigningKeys('bench');
   const issuer = loadConfig(issuerSettings, { AUTH_PRIVATE_KEY });
   return {
-    env: { AUTH_PUBLIC_KEYS, PII_ENCRYPTION_KEY: key('pii'), PII_HASH_KEY: key('pii-hash'), UPLOAD_SEALING_KEY: key('uploads') },
+    env: {
+      AUTH_PUBLIC_KEYS,
+      PII_ENCRYPTION_KEY: key('pii'),
+      PII_HASH_KEY: key('pii-hash'),
+      UPLOAD_SEALING_KEY: key('uploads'),
+    },
     mint: (claims) => mintToken(claims, issuer),
   };
 }
 
 /** A service's database settings: migrations as the owner, the process itself as the service's own login. */
-export function serviceDatabaseEnv(ownerUrl: string, service: string): { DATABASE_OWNER_URL: string; DATABASE_URL: string } {
+export function serviceDatabaseEnv(
+  ownerUrl: string,
+  service: string,
+): { DATABASE_OWNER_URL: string; DATABASE_URL: string } {
   return { DATABASE_OWNER_URL: ownerUrl, DATABASE_URL: serviceLoginUrl(ownerUrl, `${service.replace(/-/g, '_')}_app`) };
 }
 
@@ -55,7 +90,12 @@ export function databaseUrl(name: string): string {
 }
 
 /** Reuses `name` if it holds the scale and seed asked for (and its IDs open with the derived key); otherwise recreates and seeds it. */
-export async function seededDatabase(name: string, scale: Scale, seedNumber: number, secrets: BenchSecrets): Promise<{ url: string; seededNow: boolean; loadSeconds?: number }> {
+export async function seededDatabase(
+  name: string,
+  scale: Scale,
+  seedNumber: number,
+  secrets: BenchSecrets,
+): Promise<{ url: string; seededNow: boolean; loadSeconds?: number }> {
   const world = planWorld(scale, seedNumber);
   const expected = { sites: world.sites.length, residents: world.sites.reduce((a, s) => a + s.residents, 0) };
   const url = databaseUrl(name);
@@ -64,10 +104,19 @@ export async function seededDatabase(name: string, scale: Scale, seedNumber: num
     const client = new Client({ connectionString: url });
     try {
       await client.connect();
-      const { rows: [row] } = await client.query(
+      const {
+        rows: [row],
+      } = await client.query(
         `SELECT (SELECT count(*) FROM governance.site)::int AS sites, (SELECT count(*) FROM governance.resident)::int AS residents,
-                (SELECT national_id_sealed FROM governance.resident WHERE id = $1) AS sealed`, [sitePeopleFirstResident(world)]);
-      return row.sites === expected.sites && row.residents === expected.residents && row.sealed && /^\d{17}[\dX]$/.test(vault.open(row.sealed));
+                (SELECT national_id_sealed FROM governance.resident WHERE id = $1) AS sealed`,
+        [sitePeopleFirstResident(world)],
+      );
+      return (
+        row.sites === expected.sites &&
+        row.residents === expected.residents &&
+        row.sealed &&
+        /^\d{17}[\dX]$/.test(vault.open(row.sealed))
+      );
     } catch {
       return false;
     } finally {
@@ -75,12 +124,20 @@ export async function seededDatabase(name: string, scale: Scale, seedNumber: num
     }
   })();
   if (reusable) {
-    console.log(`database ${name} already holds ${scale} (seed ${seedNumber}): ${expected.sites.toLocaleString('en-US')} sites, ${expected.residents.toLocaleString('en-US')} residents`);
+    console.log(
+      `database ${name} already holds ${scale} (seed ${seedNumber}): ${expected.sites.toLocaleString('en-US')} sites, ${expected.residents.toLocaleString('en-US')} residents`,
+    );
     return { url, seededNow: false };
   }
   await recreateDatabase(name);
   console.log(`seeding ${name} at ${scale} scale (seed ${seedNumber})…`);
-  const report = await seed({ scale, seed: seedNumber, databaseUrl: url, env: secrets.env, log: (m) => console.log(`  ${m}`) });
+  const report = await seed({
+    scale,
+    seed: seedNumber,
+    databaseUrl: url,
+    env: secrets.env,
+    log: (m) => console.log(`  ${m}`),
+  });
   console.log(formatReport(report));
   return { url, seededNow: true, loadSeconds: report.seconds.total };
 }
@@ -103,7 +160,12 @@ export async function startPlatform(children: Children, env: Record<string, stri
   for (const s of services) ports[s] = await freePort();
   const urls = Object.fromEntries(services.map((s) => [`${envName(s)}_URL`, `http://127.0.0.1:${ports[s]}/graphql`]));
   for (const s of services) {
-    children.start(`${s}-api`, `services/${s}/src/api.ts`, { ...env, ...serviceDatabaseEnv(env.DATABASE_URL, s), [`${envName(s)}_PORT`]: String(ports[s]) }, API_NODE_OPTIONS);
+    children.start(
+      `${s}-api`,
+      `services/${s}/src/api.ts`,
+      { ...env, ...serviceDatabaseEnv(env.DATABASE_URL, s), [`${envName(s)}_PORT`]: String(ports[s]) },
+      API_NODE_OPTIONS,
+    );
     await waitForOk(`http://127.0.0.1:${ports[s]}/ready`, children);
   }
   const gatewayUrl = await startGatewayChild(children, 'gateway', { ...env, ...urls });
@@ -111,9 +173,18 @@ export async function startPlatform(children: Children, env: Record<string, stri
 }
 
 /** One more gateway process over the same subgraphs (another setting to compare with). */
-export async function startGatewayChild(children: Children, name: string, env: Record<string, string>): Promise<string> {
+export async function startGatewayChild(
+  children: Children,
+  name: string,
+  env: Record<string, string>,
+): Promise<string> {
   const port = await freePort();
-  children.start(name, 'gateway/src/server.ts', { ...env, GATEWAY_PORT: String(port), GATEWAY_METRICS_PORT: '0' }, API_NODE_OPTIONS);
+  children.start(
+    name,
+    'gateway/src/server.ts',
+    { ...env, GATEWAY_PORT: String(port), GATEWAY_METRICS_PORT: '0' },
+    API_NODE_OPTIONS,
+  );
   await waitForOk(`http://127.0.0.1:${port}/ready`, children);
   return `http://127.0.0.1:${port}/graphql`;
 }

@@ -33,7 +33,11 @@ export class SchemaWriter {
   ) {}
 
   async connect(): Promise<Client> {
-    const client = new Client({ connectionString: this.databaseUrl, options: `-c search_path=${this.schema},public`, application_name: `seed-${this.schema}` });
+    const client = new Client({
+      connectionString: this.databaseUrl,
+      options: `-c search_path=${this.schema},public`,
+      application_name: `seed-${this.schema}`,
+    });
     await client.connect();
     return client;
   }
@@ -50,7 +54,9 @@ export class SchemaWriter {
   /** The columns of a table of this schema, or null when the table does not exist (yet). */
   async columns(table: string): Promise<Set<string> | null> {
     const rows = await this.query<{ column_name: string }>(
-      `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`, [this.schema, table]);
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2`,
+      [this.schema, table],
+    );
     return rows.length ? new Set(rows.map((r) => r.column_name)) : null;
   }
 
@@ -65,13 +71,18 @@ export class SchemaWriter {
       // and built again after the rows, from their own definitions (a sort instead of a million
       // random inserts); if anything fails, all of it rolls back, indexes included.
       await client.query('BEGIN');
-      const { rows: [{ empty }] } = await client.query(`SELECT NOT EXISTS (SELECT 1 FROM ${table}) AS empty`);
+      const {
+        rows: [{ empty }],
+      } = await client.query(`SELECT NOT EXISTS (SELECT 1 FROM ${table}) AS empty`);
       const indexes: { name: string; def: string }[] = empty
-        ? (await client.query(
-            `SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+        ? (
+            await client.query(
+              `SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
               WHERE i.schemaname = $1 AND i.tablename = $2
                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)`,
-            [this.schema, table])).rows
+              [this.schema, table],
+            )
+          ).rows
         : [];
       for (const ix of indexes) await client.query(`DROP INDEX ${ix.name}`);
       const count = await this.stream(client, table, columns, rows);
@@ -86,12 +97,18 @@ export class SchemaWriter {
     }
   }
 
-  private async stream(client: Client, table: string, columns: readonly string[], rows: Iterable<readonly Cell[]>): Promise<number> {
+  private async stream(
+    client: Client,
+    table: string,
+    columns: readonly string[],
+    rows: Iterable<readonly Cell[]>,
+  ): Promise<number> {
     const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
     let count = 0;
     let chunk = '';
     for (const row of rows) {
-      if (row.length !== columns.length) throw new Error(`${table}: a row has ${row.length} values for ${columns.length} columns`);
+      if (row.length !== columns.length)
+        throw new Error(`${table}: a row has ${row.length} values for ${columns.length} columns`);
       chunk += `${row.map(encodeCell).join('\t')}\n`;
       count++;
       if (chunk.length > 256 * 1024) {

@@ -6,8 +6,16 @@ import { planWorld } from './world';
 
 describe('seed generator, pure parts', () => {
   it('parses its arguments and refuses bad ones', () => {
-    expect(parseSeedArgs(['--scale', 'demo'], {})).toEqual({ scale: 'demo', seed: 1, databaseUrl: 'postgres://postgres@127.0.0.1:5432/anju' });
-    expect(parseSeedArgs(['--scale=province', '--seed', '42', '--database-url', 'postgres://x@h/db'], {})).toEqual({ scale: 'province', seed: 42, databaseUrl: 'postgres://x@h/db' });
+    expect(parseSeedArgs(['--scale', 'demo'], {})).toEqual({
+      scale: 'demo',
+      seed: 1,
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/anju',
+    });
+    expect(parseSeedArgs(['--scale=province', '--seed', '42', '--database-url', 'postgres://x@h/db'], {})).toEqual({
+      scale: 'province',
+      seed: 42,
+      databaseUrl: 'postgres://x@h/db',
+    });
     expect(() => parseSeedArgs(['--scale', 'huge'], {})).toThrow(UsageError);
     expect(() => parseSeedArgs(['--seed', '1'], {})).toThrow('--scale is required');
     expect(() => parseSeedArgs(['--scale', 'demo', '--seed', 'x'], {})).toThrow(UsageError);
@@ -33,6 +41,7 @@ describe('seed generator, pure parts', () => {
     expect(apportion(10, [1, 1, 1], 1)).toEqual([4, 3, 3]);
     expect(apportion(996_000, [0.36, 0.1, 0.54]).reduce((a, b) => a + b, 0)).toBe(996_000);
     const r = rng(1, 'test');
-    for (let i = 0; i < 50; i++) expect(creditCode(r, '530627')).toMatch(/^5[12]530627[0-9]{8}[0-9X][0-9A-HJ-NPQRTUWXY]$/);
+    for (let i = 0; i < 50; i++)
+      expect(creditCode(r, '530627')).toMatch(/^5[12]530627[0-9]{8}[0-9X][0-9A-HJ-NPQRTUWXY]$/);
   });
 });

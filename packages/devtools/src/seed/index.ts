@@ -19,7 +19,10 @@ const USAGE = `Usage: pnpm seed --scale demo|county|province [--seed N] [--datab
   --seed          the random seed (default 1): the same seed gives the same data
   --database-url  an empty database (default: DATABASE_URL, ${platformSettings.DATABASE_URL.parse(undefined)})`;
 
-export function parseSeedArgs(argv: string[], env: Record<string, string | undefined> = process.env): { scale: Scale; seed: number; databaseUrl: string } {
+export function parseSeedArgs(
+  argv: string[],
+  env: Record<string, string | undefined> = process.env,
+): { scale: Scale; seed: number; databaseUrl: string } {
   let scale: Scale | undefined;
   let seedNumber = 1;
   let databaseUrl: string | undefined;
@@ -29,7 +32,8 @@ export function parseSeedArgs(argv: string[], env: Record<string, string | undef
     if (flag === '--') continue;
     if (flag === '--scale') {
       const v = value();
-      if (!SCALES.includes(v as Scale)) throw new UsageError(`--scale must be one of ${SCALES.join(', ')} (got ${JSON.stringify(v)})`);
+      if (!SCALES.includes(v as Scale))
+        throw new UsageError(`--scale must be one of ${SCALES.join(', ')} (got ${JSON.stringify(v)})`);
       scale = v as Scale;
     } else if (flag === '--seed') {
       const v = value();
@@ -42,7 +46,11 @@ export function parseSeedArgs(argv: string[], env: Record<string, string | undef
     else throw new UsageError(`unknown argument ${JSON.stringify(argv[i])}`);
   }
   if (!scale) throw new UsageError('--scale is required');
-  return { scale, seed: seedNumber, databaseUrl: databaseUrl ?? loadConfig({ DATABASE_URL: platformSettings.DATABASE_URL }, env).DATABASE_URL };
+  return {
+    scale,
+    seed: seedNumber,
+    databaseUrl: databaseUrl ?? loadConfig({ DATABASE_URL: platformSettings.DATABASE_URL }, env).DATABASE_URL,
+  };
 }
 
 export class UsageError extends Error {}
@@ -50,7 +58,9 @@ export class UsageError extends Error {}
 export function formatReport(report: SeedReport): string {
   const width = Math.max(...Object.keys(report.rows).map((k) => k.length));
   return [
-    ...Object.entries(report.rows).map(([table, n]) => `  ${table.padEnd(width)}  ${n.toLocaleString('en-US').padStart(11)}`),
+    ...Object.entries(report.rows).map(
+      ([table, n]) => `  ${table.padEnd(width)}  ${n.toLocaleString('en-US').padStart(11)}`,
+    ),
     `loaded ${report.scale} (seed ${report.seed}) in ${report.seconds.total} s: migrations ${report.seconds.migrate} s, writing ${report.seconds.write} s, ANALYZE ${report.seconds.analyze} s, first monitoring run ${report.seconds.monitor} s (${report.monitoring.households} households, ${report.monitoring.gapsOpened} gaps)`,
   ].join('\n');
 }
@@ -58,7 +68,10 @@ export function formatReport(report: SeedReport): string {
 async function main(): Promise<void> {
   const args = parseSeedArgs(process.argv.slice(2));
   const started = Date.now();
-  const report = await seed({ ...args, log: (m) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${m}`) });
+  const report = await seed({
+    ...args,
+    log: (m) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${m}`),
+  });
   console.log(formatReport(report));
 }
 

@@ -7,23 +7,92 @@ import type { Rng } from './prng';
  * 白族, 傣族, 壮族, 苗族, 回族, 傈僳族, 拉祜族, 佤族 …).
  */
 export const ETHNICITIES: readonly (readonly [string, number])[] = [
-  ['汉族', 66.0], ['彝族', 11.1], ['哈尼族', 3.6], ['白族', 3.4], ['傣族', 2.7], ['壮族', 2.6], ['苗族', 2.6],
-  ['回族', 1.5], ['傈僳族', 1.5], ['拉祜族', 1.0], ['佤族', 0.9], ['纳西族', 0.7], ['瑶族', 0.5], ['藏族', 0.3],
-  ['景颇族', 0.3], ['布朗族', 0.3], ['布依族', 0.1], ['普米族', 0.1], ['阿昌族', 0.1], ['怒族', 0.1], ['基诺族', 0.05],
-  ['德昂族', 0.05], ['蒙古族', 0.05], ['水族', 0.05], ['满族', 0.05], ['独龙族', 0.02],
+  ['汉族', 66.0],
+  ['彝族', 11.1],
+  ['哈尼族', 3.6],
+  ['白族', 3.4],
+  ['傣族', 2.7],
+  ['壮族', 2.6],
+  ['苗族', 2.6],
+  ['回族', 1.5],
+  ['傈僳族', 1.5],
+  ['拉祜族', 1.0],
+  ['佤族', 0.9],
+  ['纳西族', 0.7],
+  ['瑶族', 0.5],
+  ['藏族', 0.3],
+  ['景颇族', 0.3],
+  ['布朗族', 0.3],
+  ['布依族', 0.1],
+  ['普米族', 0.1],
+  ['阿昌族', 0.1],
+  ['怒族', 0.1],
+  ['基诺族', 0.05],
+  ['德昂族', 0.05],
+  ['蒙古族', 0.05],
+  ['水族', 0.05],
+  ['满族', 0.05],
+  ['独龙族', 0.02],
 ];
 
 /** The language a demand may need besides Mandarin, by ethnic group. */
 export const LANGUAGE_OF: Record<string, string> = {
-  彝族: '彝语', 哈尼族: '哈尼语', 白族: '白语', 傣族: '傣语', 壮族: '壮语', 苗族: '苗语', 傈僳族: '傈僳语',
-  拉祜族: '拉祜语', 佤族: '佤语', 纳西族: '纳西语', 瑶族: '瑶语', 藏族: '藏语', 景颇族: '景颇语',
+  彝族: '彝语',
+  哈尼族: '哈尼语',
+  白族: '白语',
+  傣族: '傣语',
+  壮族: '壮语',
+  苗族: '苗语',
+  傈僳族: '傈僳语',
+  拉祜族: '拉祜语',
+  佤族: '佤语',
+  纳西族: '纳西语',
+  瑶族: '瑶语',
+  藏族: '藏语',
+  景颇族: '景颇语',
 };
 
 const SURNAMES: readonly (readonly [string, number])[] = [
-  ['李', 9], ['王', 7], ['张', 7], ['杨', 8], ['刘', 5], ['陈', 5], ['赵', 4], ['罗', 4], ['周', 3], ['吴', 3],
-  ['黄', 3], ['何', 3], ['马', 3], ['朱', 2], ['高', 2], ['孙', 2], ['胡', 2], ['段', 2], ['鲁', 1], ['陶', 1],
-  ['普', 1], ['龙', 1], ['熊', 1], ['钱', 1], ['苏', 1], ['邓', 2], ['沈', 1], ['施', 1], ['肖', 1], ['蒋', 1],
-  ['徐', 1], ['许', 1], ['郭', 2], ['韩', 1], ['唐', 1], ['曾', 1], ['彭', 1], ['余', 1], ['付', 1], ['字', 1],
+  ['李', 9],
+  ['王', 7],
+  ['张', 7],
+  ['杨', 8],
+  ['刘', 5],
+  ['陈', 5],
+  ['赵', 4],
+  ['罗', 4],
+  ['周', 3],
+  ['吴', 3],
+  ['黄', 3],
+  ['何', 3],
+  ['马', 3],
+  ['朱', 2],
+  ['高', 2],
+  ['孙', 2],
+  ['胡', 2],
+  ['段', 2],
+  ['鲁', 1],
+  ['陶', 1],
+  ['普', 1],
+  ['龙', 1],
+  ['熊', 1],
+  ['钱', 1],
+  ['苏', 1],
+  ['邓', 2],
+  ['沈', 1],
+  ['施', 1],
+  ['肖', 1],
+  ['蒋', 1],
+  ['徐', 1],
+  ['许', 1],
+  ['郭', 2],
+  ['韩', 1],
+  ['唐', 1],
+  ['曾', 1],
+  ['彭', 1],
+  ['余', 1],
+  ['付', 1],
+  ['字', 1],
 ];
 const BY_ETHNICITY: Record<string, readonly string[]> = {
   彝族: ['李', '杨', '普', '沙', '阿', '罗', '毕', '苏', '龙', '王'],
@@ -42,13 +111,19 @@ const DAI_MALE = ['岩温', '岩罕', '岩香', '岩保', '岩应', '岩坎', '�
 const DAI_FEMALE = ['玉香', '玉罕', '玉应', '玉叫', '玉坎', '玉光', '玉儿', '玉帕'];
 
 export function personName(r: Rng, ethnicity: string, gender: 'male' | 'female', familySurname?: string): string {
-  if (ethnicity === '傣族' || ethnicity === '布朗族' || ethnicity === '德昂族') return r.pick(gender === 'male' ? DAI_MALE : DAI_FEMALE);
-  if (ethnicity === '拉祜族') return `${gender === 'male' ? '扎' : '娜'}${r.pick(['发', '约', '妥', '倮', '儿', '体', '丕', '努'])}`;
-  if (ethnicity === '佤族') return `${gender === 'male' ? '岩' : '叶'}${r.pick(['嘎', '块', '那', '惹', '丁', '门', '不', '布'])}${r.chance(0.4) ? r.pick(['勒', '拉', '改']) : ''}`;
-  if (ethnicity === '景颇族') return `${gender === 'male' ? r.pick(['排', '岳', '何', '祁']) : r.pick(['木', '勒', '岳'])}${r.pick(['腊', '早', '南', '干', '诺', '都'])}`;
+  if (ethnicity === '傣族' || ethnicity === '布朗族' || ethnicity === '德昂族')
+    return r.pick(gender === 'male' ? DAI_MALE : DAI_FEMALE);
+  if (ethnicity === '拉祜族')
+    return `${gender === 'male' ? '扎' : '娜'}${r.pick(['发', '约', '妥', '倮', '儿', '体', '丕', '努'])}`;
+  if (ethnicity === '佤族')
+    return `${gender === 'male' ? '岩' : '叶'}${r.pick(['嘎', '块', '那', '惹', '丁', '门', '不', '布'])}${r.chance(0.4) ? r.pick(['勒', '拉', '改']) : ''}`;
+  if (ethnicity === '景颇族')
+    return `${gender === 'male' ? r.pick(['排', '岳', '何', '祁']) : r.pick(['木', '勒', '岳'])}${r.pick(['腊', '早', '南', '干', '诺', '都'])}`;
   const surname = familySurname ?? surnameFor(r, ethnicity);
   const pool = gender === 'male' ? MALE : FEMALE;
-  const given = r.chance(0.7) ? pool[r.int(0, pool.length - 1)] + pool[r.int(0, pool.length - 1)] : pool[r.int(0, pool.length - 1)];
+  const given = r.chance(0.7)
+    ? pool[r.int(0, pool.length - 1)] + pool[r.int(0, pool.length - 1)]
+    : pool[r.int(0, pool.length - 1)];
   return surname + given;
 }
 
@@ -66,7 +141,13 @@ export function surnameOf(name: string): string {
  * for men and even for women, and the check character from the kit. `taken` keeps the first 17
  * characters already used, so that no two residents share a number.
  */
-export function nationalId(county: string, birthDate: string, gender: 'male' | 'female', r: Rng, taken: Set<string>): string {
+export function nationalId(
+  county: string,
+  birthDate: string,
+  gender: 'male' | 'female',
+  r: Rng,
+  taken: Set<string>,
+): string {
   const ymd = birthDate.replace(/-/g, '');
   let seq = r.int(0, 499) * 2 + (gender === 'male' ? 1 : 0);
   for (let tries = 0; ; tries++) {
@@ -80,7 +161,33 @@ export function nationalId(county: string, birthDate: string, gender: 'male' | '
   }
 }
 
-const PHONE_PREFIXES = ['130', '131', '132', '133', '135', '136', '137', '138', '139', '150', '151', '152', '157', '158', '159', '173', '177', '180', '181', '182', '183', '187', '188', '189', '199'];
+const PHONE_PREFIXES = [
+  '130',
+  '131',
+  '132',
+  '133',
+  '135',
+  '136',
+  '137',
+  '138',
+  '139',
+  '150',
+  '151',
+  '152',
+  '157',
+  '158',
+  '159',
+  '173',
+  '177',
+  '180',
+  '181',
+  '182',
+  '183',
+  '187',
+  '188',
+  '189',
+  '199',
+];
 
 export function mobilePhone(r: Rng): string {
   return `${r.pick(PHONE_PREFIXES)}${String(r.int(0, 99_999_999)).padStart(8, '0')}`;

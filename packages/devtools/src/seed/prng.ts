@@ -4,7 +4,10 @@
  * never changes the rows of the existing ones.
  */
 function cyrb128(str: string): [number, number, number, number] {
-  let h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
+  let h1 = 1779033703,
+    h2 = 3144134277,
+    h3 = 1013904242,
+    h4 = 2773480762;
   for (let i = 0; i < str.length; i++) {
     const k = str.charCodeAt(i);
     h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
@@ -35,7 +38,10 @@ export class Rng {
   }
 
   u32(): number {
-    this.a |= 0; this.b |= 0; this.c |= 0; this.d |= 0;
+    this.a |= 0;
+    this.b |= 0;
+    this.c |= 0;
+    this.d |= 0;
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;
     this.a = this.b ^ (this.b >>> 9);
@@ -83,7 +89,10 @@ export class Rng {
 
   /** A version-4-shaped UUID from the stream (deterministic for the seed). */
   uuid(): string {
-    const a = this.u32(), b = this.u32(), c = this.u32(), d = this.u32();
+    const a = this.u32(),
+      b = this.u32(),
+      c = this.u32(),
+      d = this.u32();
     return `${hex8(a)}-${hex4(b >>> 16)}-4${hex4(b & 0xfff).slice(1)}-${hex4(((c >>> 16) & 0x3fff) | 0x8000)}-${hex4(c & 0xffff)}${hex8(d)}`;
   }
 }
@@ -92,7 +101,8 @@ const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'
 const hex4 = (n: number) => HEX[(n >>> 8) & 0xff] + HEX[n & 0xff];
 const hex8 = (n: number) => HEX[n >>> 24] + HEX[(n >>> 16) & 0xff] + HEX[(n >>> 8) & 0xff] + HEX[n & 0xff];
 
-export const rng = (seed: number, stream: string, index: number | string = 0) => new Rng(`anju:${seed}:${stream}:${index}`);
+export const rng = (seed: number, stream: string, index: number | string = 0) =>
+  new Rng(`anju:${seed}:${stream}:${index}`);
 
 /** Splits `total` into integers proportional to `weights` (largest remainder), each ≥ `min`. */
 export function apportion(total: number, weights: readonly number[], min = 0): number[] {

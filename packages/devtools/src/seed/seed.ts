@@ -1,6 +1,15 @@
 import { runNightly, service as employmentService } from '@anju/employment';
 import { governanceSettings, openGridTasksFromCauses, service as governanceService } from '@anju/governance';
-import { createDataSource, createLogger, loadConfig, migrate, PersonalDataVault, personalDataKeys, personalDataSettings, platformSettings } from '@anju/kit';
+import {
+  createDataSource,
+  createLogger,
+  loadConfig,
+  migrate,
+  PersonalDataVault,
+  personalDataKeys,
+  personalDataSettings,
+  platformSettings,
+} from '@anju/kit';
 import { SchemaWriter } from './copy';
 import { employmentSeeder } from './employment.seed';
 import { governanceSeeder } from './governance.seed';
@@ -36,13 +45,25 @@ export class NotEmptyError extends Error {}
 export async function seed(opts: SeedOptions): Promise<SeedReport> {
   const log = opts.log ?? (() => undefined);
   const started = Date.now();
-  const config = loadConfig({ ...platformSettings, ...personalDataSettings }, { ...(opts.env ?? process.env), DATABASE_URL: opts.databaseUrl });
+  const config = loadConfig(
+    { ...platformSettings, ...personalDataSettings },
+    { ...(opts.env ?? process.env), DATABASE_URL: opts.databaseUrl },
+  );
   const logger = createLogger({ service: 'seed', level: 'warn' });
 
   // Each service's own migrations, from its own data-source export, as the service would at boot.
   for (const s of SEEDERS) {
     // As the owner (the login user), as bootRuntime migrates: never as the service's runtime role.
-    const ds = createDataSource({ ...config, DATABASE_POOL_SIZE: 2 }, { ...s.data, runtimeRole: undefined, entities: s.data.entities as never, migrations: s.data.migrations as never, applicationName: `seed-${s.service}` });
+    const ds = createDataSource(
+      { ...config, DATABASE_POOL_SIZE: 2 },
+      {
+        ...s.data,
+        runtimeRole: undefined,
+        entities: s.data.entities as never,
+        migrations: s.data.migrations as never,
+        applicationName: `seed-${s.service}`,
+      },
+    );
     await ds.initialize();
     try {
       await migrate(ds, s.data.schema, logger);
@@ -55,7 +76,8 @@ export async function seed(opts: SeedOptions): Promise<SeedReport> {
 
   const writer = (s: ServiceSeeder) => new SchemaWriter(opts.databaseUrl, s.data.schema);
   const [{ n }] = await writer(governanceSeeder).query<{ n: number }>('SELECT count(*)::int AS n FROM region');
-  if (n > 0) throw new NotEmptyError(`the database already holds ${n} regions: seed into an empty database (e.g.
+  if (n > 0)
+    throw new NotEmptyError(`the database already holds ${n} regions: seed into an empty database (e.g.
     --database-url postgres://…/anju_seed, or drop it first)`);
 
   const world = planWorld(opts.scale, opts.seed);
@@ -73,14 +95,19 @@ export async function seed(opts: SeedOptions): Promise<SeedReport> {
 
   // Fresh statistics, so the first queries plan on the real sizes.
   for (const s of SEEDERS) {
-    const tables = Object.keys(rows).filter((k) => k.startsWith(`${s.data.schema}.`)).map((k) => k.split('.')[1]);
+    const tables = Object.keys(rows)
+      .filter((k) => k.startsWith(`${s.data.schema}.`))
+      .map((k) => k.split('.')[1]);
     if (tables.length) await writer(s).query(`ANALYZE ${tables.join(', ')}`);
   }
   const analyzed = Date.now();
 
   // Employment's own nightly check, once, as of now: statuses, roll-ups, the day's snapshot and
   // gaps (whose events reach governance's grid tasks and matching's demands once workers run).
-  const employment = createDataSource({ ...config, DATABASE_POOL_SIZE: 2 }, { ...employmentService.data, applicationName: 'seed-monitoring' });
+  const employment = createDataSource(
+    { ...config, DATABASE_POOL_SIZE: 2 },
+    { ...employmentService.data, applicationName: 'seed-monitoring' },
+  );
   await employment.initialize();
   let monitoring: SeedReport['monitoring'];
   try {
@@ -98,7 +125,13 @@ export async function seed(opts: SeedOptions): Promise<SeedReport> {
     seed: opts.seed,
     monitoring,
     rows,
-    seconds: { migrate: secs(migrated - started), write: secs(written - migrated), analyze: secs(analyzed - written), monitor: secs(done - analyzed), total: secs(done - started) },
+    seconds: {
+      migrate: secs(migrated - started),
+      write: secs(written - migrated),
+      analyze: secs(analyzed - written),
+      monitor: secs(done - analyzed),
+      total: secs(done - started),
+    },
   };
 }
 
@@ -111,7 +144,9 @@ const secs = (ms: number) => Math.round(ms / 100) / 10;
  * over the households not visited for too long and the escalated micro-issues (tasks and their digests).
  */
 async function storyAfterEvents(
-  databaseUrl: string, env: Record<string, string | undefined>, log: (m: string) => void,
+  databaseUrl: string,
+  env: Record<string, string | undefined>,
+  log: (m: string) => void,
 ): Promise<void> {
   const legal = await new SchemaWriter(databaseUrl, 'governance').query<{ n: number }>(`WITH learned AS (
       INSERT INTO legal_study_attendance (attendance_id, site_id, region_code, topic, attended_at)
@@ -124,12 +159,16 @@ async function storyAfterEvents(
   // The pass's setting as governance reads it from the same environment.
   const settings = { GRID_VISIT_EVERY_DAYS: governanceSettings.GRID_VISIT_EVERY_DAYS };
   const { GRID_VISIT_EVERY_DAYS: visitEveryDays } = loadConfig(settings, env);
-  const governance = createDataSource({ DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: 2 }, { ...governanceService.data,
-    applicationName: 'seed-grid-pass' });
+  const governance = createDataSource(
+    { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: 2 },
+    { ...governanceService.data, applicationName: 'seed-grid-pass' },
+  );
   await governance.initialize();
   try {
     const tasks = await openGridTasksFromCauses(governance, new Date(), visitEveryDays);
-    log(`governance: ${legal[0].n} legal-study attendances learned, ${tasks.opened} grid tasks opened by the grid pass`);
+    log(
+      `governance: ${legal[0].n} legal-study attendances learned, ${tasks.opened} grid tasks opened by the grid pass`,
+    );
   } finally {
     await governance.destroy();
   }

@@ -500,8 +500,9 @@ async function socialOrgsPeopleStory(db: SchemaWriter): Promise<Record<string, n
     out.activity = await count(db, 'activity');
     out.activity_registration = await count(db, 'activity_registration');
   }
-  if (await has(db, 'social_worker', 'worker_assignment', 'worker_assessment', 'worker_feedback',
-    'resident_directory')) {
+  if (
+    await has(db, 'social_worker', 'worker_assignment', 'worker_assessment', 'worker_feedback', 'resident_directory')
+  ) {
     await db.query(`INSERT INTO worker_assignment (worker_id, organization_id, site_ids, assigned_at, assigned_by)
       SELECT id, organization_id, site_ids, joined_on + interval '9 hours', 'seed' FROM social_worker WHERE
         cardinality(site_ids) > 0`);

@@ -26,7 +26,11 @@ const allCounties = () =>
   PREFECTURES.flatMap((prefecture) => {
     const factors = prefecture.counties.map(countyFactor);
     const sum = factors.reduce((a, b) => a + b, 0);
-    return prefecture.counties.map((county, i) => ({ prefecture, county, weight: (prefecture.share * factors[i]) / sum }));
+    return prefecture.counties.map((county, i) => ({
+      prefecture,
+      county,
+      weight: (prefecture.share * factors[i]) / sum,
+    }));
   });
 const oneCounty = (code: string) => () => {
   const found = findCounty(code)!;
@@ -40,7 +44,12 @@ export const PLANS: Record<Scale, ScalePlan> = {
   province: { counties: allCounties, sites: 2_832, residents: 996_000 },
 };
 
-export interface RegionRow { code: string; name: string; level: 'province' | 'prefecture' | 'county'; parentCode: string | null }
+export interface RegionRow {
+  code: string;
+  name: string;
+  level: 'province' | 'prefecture' | 'county';
+  parentCode: string | null;
+}
 
 export interface SitePlan {
   index: number;
@@ -65,9 +74,48 @@ export interface World {
   cache?: Map<number, SitePeople>;
 }
 
-const PLACES = ['幸福', '安居', '阳光', '和谐', '团结', '同心', '感恩', '振兴', '福康', '新村', '康乐', '金沙', '锦绣', '彩云',
-  '乌蒙', '卯家湾', '靖安', '兴隆', '龙泉', '青山', '绿水', '红旗', '向阳', '新华', '丰收', '吉祥', '平安', '和美', '兴盛', '富民',
-  '朝阳', '映山', '凤凰', '金鸡', '梨园', '桃源', '翠湖', '白云', '双河', '石门'];
+const PLACES = [
+  '幸福',
+  '安居',
+  '阳光',
+  '和谐',
+  '团结',
+  '同心',
+  '感恩',
+  '振兴',
+  '福康',
+  '新村',
+  '康乐',
+  '金沙',
+  '锦绣',
+  '彩云',
+  '乌蒙',
+  '卯家湾',
+  '靖安',
+  '兴隆',
+  '龙泉',
+  '青山',
+  '绿水',
+  '红旗',
+  '向阳',
+  '新华',
+  '丰收',
+  '吉祥',
+  '平安',
+  '和美',
+  '兴盛',
+  '富民',
+  '朝阳',
+  '映山',
+  '凤凰',
+  '金鸡',
+  '梨园',
+  '桃源',
+  '翠湖',
+  '白云',
+  '双河',
+  '石门',
+];
 const KINDS = ['安置点', '安置区', '社区', '新区', '家园'];
 const ROADS = ['迎宾', '建设', '民族', '团结', '振兴', '和平', '文化', '新城'];
 
@@ -78,7 +126,8 @@ export function planWorld(scale: Scale, seed: number): World {
   for (const prefecture of PREFECTURES.filter((p) => counties.some((x) => x.prefecture === p))) {
     regions.push({ code: prefecture.code, name: prefecture.name, level: 'prefecture', parentCode: PROVINCE.code });
   }
-  for (const { prefecture, county } of counties) regions.push({ code: county.code, name: county.name, level: 'county', parentCode: prefecture.code });
+  for (const { prefecture, county } of counties)
+    regions.push({ code: county.code, name: county.name, level: 'county', parentCode: prefecture.code });
 
   const weights = counties.map((x) => x.weight);
   const sitesPerCounty = apportion(plan.sites, weights, 1);
@@ -88,11 +137,16 @@ export function planWorld(scale: Scale, seed: number): World {
     const r = rng(seed, 'sites', county.code);
     const n = sitesPerCounty[ci];
     // A few large sites and many small ones (靖安, 卯家湾 held tens of thousands).
-    const sizes = apportion(residentsPerCounty[ci], Array.from({ length: n }, () => Math.exp(0.9 * r.normal())), 1);
+    const sizes = apportion(
+      residentsPerCounty[ci],
+      Array.from({ length: n }, () => Math.exp(0.9 * r.normal())),
+      1,
+    );
     const used = new Set<string>();
     for (let i = 0; i < n; i++) {
       let name = `${r.pick(PLACES)}${r.pick(KINDS)}`;
-      for (let k = 2; used.has(name); k++) name = `${name.replace(/[一二三四五六七八九十]+期$/, '')}${'一二三四五六七八九十'[Math.min(k, 10) - 1]}期`;
+      for (let k = 2; used.has(name); k++)
+        name = `${name.replace(/[一二三四五六七八九十]+期$/, '')}${'一二三四五六七八九十'[Math.min(k, 10) - 1]}期`;
       used.add(name);
       const households = Math.ceil(sizes[i] / 3.97);
       sites.push({
@@ -136,13 +190,42 @@ export interface Person {
   movedInOn: string;
 }
 
-export interface GridPlan { id: string; name: string; workerSubject: string; workerName: string }
-export interface BuildingPlan { id: string; name: string; gridId: string; floors: number }
-export interface HouseholdPlan { id: string; number: string; address: string; buildingId: string; members: Person[] }
-export interface SitePeople { grids: GridPlan[]; buildings: BuildingPlan[]; households: HouseholdPlan[] }
+export interface GridPlan {
+  id: string;
+  name: string;
+  workerSubject: string;
+  workerName: string;
+}
+export interface BuildingPlan {
+  id: string;
+  name: string;
+  gridId: string;
+  floors: number;
+}
+export interface HouseholdPlan {
+  id: string;
+  number: string;
+  address: string;
+  buildingId: string;
+  members: Person[];
+}
+export interface SitePeople {
+  grids: GridPlan[];
+  buildings: BuildingPlan[];
+  households: HouseholdPlan[];
+}
 
 /** Household sizes (人/户) with a mean of about 3.97. */
-const SIZES: readonly (readonly [number, number])[] = [[1, 6], [2, 12], [3, 20], [4, 27], [5, 19], [6, 10], [7, 4], [8, 2]];
+const SIZES: readonly (readonly [number, number])[] = [
+  [1, 6],
+  [2, 12],
+  [3, 20],
+  [4, 27],
+  [5, 19],
+  [6, 10],
+  [7, 4],
+  [8, 2],
+];
 const HOUSEHOLDS_PER_BUILDING = 24; // 6 floors × 2 units × 2 flats
 const HOUSEHOLDS_PER_GRID = 300;
 
@@ -171,10 +254,18 @@ function generateSitePeople(world: World, site: SitePlan): SitePeople {
   const gridsCount = Math.max(1, Math.ceil(sizes.length / HOUSEHOLDS_PER_GRID));
   const grids: GridPlan[] = Array.from({ length: gridsCount }, (_, g) => {
     const ethnicity = r.weighted(ETHNICITIES);
-    return { id: r.uuid(), name: `第${g + 1}网格`, workerSubject: `grid-worker-${site.index + 1}-${g + 1}`, workerName: personName(r, ethnicity, r.chance(0.6) ? 'female' : 'male') };
+    return {
+      id: r.uuid(),
+      name: `第${g + 1}网格`,
+      workerSubject: `grid-worker-${site.index + 1}-${g + 1}`,
+      workerName: personName(r, ethnicity, r.chance(0.6) ? 'female' : 'male'),
+    };
   });
   const buildings: BuildingPlan[] = Array.from({ length: buildingsCount }, (_, b) => ({
-    id: r.uuid(), name: `${b + 1}栋`, gridId: grids[Math.floor((b * gridsCount) / buildingsCount)].id, floors: 6,
+    id: r.uuid(),
+    name: `${b + 1}栋`,
+    gridId: grids[Math.floor((b * gridsCount) / buildingsCount)].id,
+    floors: 6,
   }));
   const households = sizes.map((size, h): HouseholdPlan => {
     const id = r.uuid();
@@ -205,21 +296,51 @@ function household(r: Rng, householdId: string, size: number): Person[] {
   ];
   let left = size - 1;
   if (left > 0 && r.chance(0.88)) {
-    spec.push({ relation: 'spouse', age: clamp(headAge + r.int(-6, 4), 20, 90), gender: headGender === 'male' ? 'female' : 'male', sameName: false, ethnicity: r.chance(0.88) ? ethnicity : r.weighted(ETHNICITIES) });
+    spec.push({
+      relation: 'spouse',
+      age: clamp(headAge + r.int(-6, 4), 20, 90),
+      gender: headGender === 'male' ? 'female' : 'male',
+      sameName: false,
+      ethnicity: r.chance(0.88) ? ethnicity : r.weighted(ETHNICITIES),
+    });
     left--;
   }
   if (left > 0 && headAge < 50 && r.chance(0.35)) {
-    spec.push({ relation: 'parent', age: clamp(headAge + r.int(22, 32), 45, 95), gender: r.chance(0.5) ? 'male' : 'female', sameName: true, ethnicity });
+    spec.push({
+      relation: 'parent',
+      age: clamp(headAge + r.int(22, 32), 45, 95),
+      gender: r.chance(0.5) ? 'male' : 'female',
+      sameName: true,
+      ethnicity,
+    });
     left--;
   }
   const grandparent = headAge >= 52;
   while (left > 0) {
     if (grandparent && spec.some((s) => s.relation === 'child') && r.chance(0.5)) {
-      spec.push({ relation: 'grandchild', age: r.int(0, Math.min(17, headAge - 40)), gender: r.chance(0.52) ? 'male' : 'female', sameName: true, ethnicity });
+      spec.push({
+        relation: 'grandchild',
+        age: r.int(0, Math.min(17, headAge - 40)),
+        gender: r.chance(0.52) ? 'male' : 'female',
+        sameName: true,
+        ethnicity,
+      });
     } else if (r.chance(0.04)) {
-      spec.push({ relation: 'sibling', age: clamp(headAge + r.int(-8, 8), 16, 90), gender: r.chance(0.5) ? 'male' : 'female', sameName: true, ethnicity });
+      spec.push({
+        relation: 'sibling',
+        age: clamp(headAge + r.int(-8, 8), 16, 90),
+        gender: r.chance(0.5) ? 'male' : 'female',
+        sameName: true,
+        ethnicity,
+      });
     } else {
-      spec.push({ relation: 'child', age: Math.max(0, headAge - r.int(20, 36)), gender: r.chance(0.52) ? 'male' : 'female', sameName: true, ethnicity });
+      spec.push({
+        relation: 'child',
+        age: Math.max(0, headAge - r.int(20, 36)),
+        gender: r.chance(0.52) ? 'male' : 'female',
+        sameName: true,
+        ethnicity,
+      });
     }
     left--;
   }
@@ -227,9 +348,11 @@ function household(r: Rng, householdId: string, size: number): Person[] {
 }
 
 function person(
-  r: Rng, householdId: string,
+  r: Rng,
+  householdId: string,
   s: { relation: Relation; age: number; gender: 'male' | 'female'; sameName: boolean; ethnicity: string },
-  surname: string, movedIn: string,
+  surname: string,
+  movedIn: string,
 ): Person {
   // Born between REFERENCE_DATE minus (age + 1) years and REFERENCE_DATE minus age years.
   const year = REF_YEAR - s.age - 1;
@@ -242,16 +365,40 @@ function person(
   const wantsWork = labourCapacity !== 'none' && s.age >= 16 && s.age <= 64 && r.chance(0.85);
   const phone = s.age >= 18 && s.age <= 70 && r.chance(0.8) ? mobilePhone(r) : null;
   return {
-    id: r.uuid(), householdId, name, gender: s.gender, birthDate, age: ageOn(birthDate, REFERENCE_DATE), ethnicity: s.ethnicity, phone,
-    labourCapacity, canWorkAway, wantsWork, relation: s.relation, movedInOn: birthDate > movedIn ? birthDate : movedIn,
+    id: r.uuid(),
+    householdId,
+    name,
+    gender: s.gender,
+    birthDate,
+    age: ageOn(birthDate, REFERENCE_DATE),
+    ethnicity: s.ethnicity,
+    phone,
+    labourCapacity,
+    canWorkAway,
+    wantsWork,
+    relation: s.relation,
+    movedInOn: birthDate > movedIn ? birthDate : movedIn,
   };
 }
 
 function capacity(r: Rng, age: number): LabourCapacity {
   if (age < 16) return 'none';
-  if (age < 60) return r.weighted([['full', 80], ['weak', 12], ['none', 8]] as const);
-  if (age < 65) return r.weighted([['full', 20], ['weak', 50], ['none', 30]] as const);
-  return r.weighted([['weak', 20], ['none', 80]] as const);
+  if (age < 60)
+    return r.weighted([
+      ['full', 80],
+      ['weak', 12],
+      ['none', 8],
+    ] as const);
+  if (age < 65)
+    return r.weighted([
+      ['full', 20],
+      ['weak', 50],
+      ['none', 30],
+    ] as const);
+  return r.weighted([
+    ['weak', 20],
+    ['none', 80],
+  ] as const);
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

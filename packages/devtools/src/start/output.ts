@@ -19,7 +19,14 @@ export interface Painter {
 
 export function painter(enabled: boolean): Painter {
   const paint = (code: number | string, text: string) => (enabled ? `\x1b[${code}m${text}\x1b[0m` : text);
-  return { enabled, paint, dim: (t) => paint(2, t), red: (t) => paint(31, t), green: (t) => paint(32, t), bold: (t) => paint(1, t) };
+  return {
+    enabled,
+    paint,
+    dim: (t) => paint(2, t),
+    red: (t) => paint(31, t),
+    green: (t) => paint(32, t),
+    bold: (t) => paint(1, t),
+  };
 }
 
 /** `name │ ` padded to the widest name, in a color of its own. */
@@ -56,7 +63,12 @@ export function formatLogLine(line: string, p: Painter): string {
   }
   if (typeof obj.level !== 'number') return line;
   const [label, color] = LEVELS[obj.level] ?? [String(obj.level).padEnd(5), 37];
-  const time = typeof obj.time === 'string' ? obj.time.slice(11, 19) : typeof obj.time === 'number' ? new Date(obj.time).toISOString().slice(11, 19) : '';
+  const time =
+    typeof obj.time === 'string'
+      ? obj.time.slice(11, 19)
+      : typeof obj.time === 'number'
+        ? new Date(obj.time).toISOString().slice(11, 19)
+        : '';
   let stack = '';
   const extras: string[] = [];
   for (const [key, value] of Object.entries(obj)) {

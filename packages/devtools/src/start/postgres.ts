@@ -49,7 +49,10 @@ export function withPort(databaseUrl: string, port: number, password?: string): 
 
 export async function probePostgres(databaseUrl: string): Promise<PostgresProbe> {
   for (const db of ['postgres', 'template1']) {
-    const client = new Client({ connectionString: maintenanceUrl(databaseUrl, db), connectionTimeoutMillis: PROBE_TIMEOUT_MS });
+    const client = new Client({
+      connectionString: maintenanceUrl(databaseUrl, db),
+      connectionTimeoutMillis: PROBE_TIMEOUT_MS,
+    });
     client.on('error', () => undefined);
     try {
       await client.connect();
@@ -71,7 +74,10 @@ export async function probePostgres(databaseUrl: string): Promise<PostgresProbe>
 /** Creates the application database if it is missing (a race with another creator is fine). */
 export async function ensureDatabase(databaseUrl: string): Promise<'created' | 'exists'> {
   const name = databaseName(databaseUrl);
-  const client = new Client({ connectionString: maintenanceUrl(databaseUrl), connectionTimeoutMillis: PROBE_TIMEOUT_MS });
+  const client = new Client({
+    connectionString: maintenanceUrl(databaseUrl),
+    connectionTimeoutMillis: PROBE_TIMEOUT_MS,
+  });
   client.on('error', () => undefined);
   await client.connect();
   try {

@@ -27,16 +27,29 @@ export interface ProcessDefinition {
  */
 export const PROCESSES: readonly ProcessDefinition[] = [
   ...SERVICE_DECLARATIONS.map(({ name, tag, api }): ProcessDefinition => ({
-    name: `${tag}-api`, service: name, kind: 'api', entry: api.entry,
-    portSetting: api.portSetting, defaultPort: api.defaultPort, gatewayUrlSetting: api.urlSetting,
+    name: `${tag}-api`,
+    service: name,
+    kind: 'api',
+    entry: api.entry,
+    portSetting: api.portSetting,
+    defaultPort: api.defaultPort,
+    gatewayUrlSetting: api.urlSetting,
   })),
   ...SERVICE_DECLARATIONS.map(({ name, tag, worker }): ProcessDefinition => ({
-    name: `${tag}-worker`, service: name, kind: 'worker', entry: worker.entry,
-    portSetting: worker.portSetting, defaultPort: worker.defaultPort,
+    name: `${tag}-worker`,
+    service: name,
+    kind: 'worker',
+    entry: worker.entry,
+    portSetting: worker.portSetting,
+    defaultPort: worker.defaultPort,
   })),
   {
-    name: 'gateway', service: 'gateway', kind: 'gateway', entry: 'gateway/src/server.ts',
-    portSetting: 'GATEWAY_PORT', defaultPort: 4000,
+    name: 'gateway',
+    service: 'gateway',
+    kind: 'gateway',
+    entry: 'gateway/src/server.ts',
+    portSetting: 'GATEWAY_PORT',
+    defaultPort: 4000,
   },
 ];
 

@@ -9,7 +9,13 @@ import { killGroup, portInUse } from './postgres';
 export type RedisProbe = { state: 'up' } | { state: 'refused' } | { state: 'other'; detail: string };
 
 export async function probeRedis(redisUrl: string): Promise<RedisProbe> {
-  const redis = new IORedis(redisUrl, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const redis = new IORedis(redisUrl, {
+    lazyConnect: true,
+    connectTimeout: 3_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
@@ -53,7 +59,18 @@ export interface LocalRedisHandle {
  * kept on disk, like the project's own Redis (the outboxes re-send whatever a restart lost).
  */
 const redisArgs = (port: number, dataDir: string) => [
-  '--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir, '--save', '', '--appendonly', 'no', '--protected-mode', 'yes',
+  '--port',
+  String(port),
+  '--bind',
+  '127.0.0.1',
+  '--dir',
+  dataDir,
+  '--save',
+  '',
+  '--appendonly',
+  'no',
+  '--protected-mode',
+  'yes',
 ];
 
 /**
@@ -93,7 +110,10 @@ export async function startLocalRedis(opts: {
   const url = `redis://127.0.0.1:${opts.port}`;
   const deadline = Date.now() + (opts.timeoutMs ?? 20_000);
   while ((await probeRedis(url)).state !== 'up') {
-    if (!alive()) throw new Error(`redis-server (${binary}) exited while starting (${child.signalCode ?? `code ${child.exitCode}`})`);
+    if (!alive())
+      throw new Error(
+        `redis-server (${binary}) exited while starting (${child.signalCode ?? `code ${child.exitCode}`})`,
+      );
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`redis-server (${binary}) did not answer on port ${opts.port} in time`);
@@ -103,7 +123,11 @@ export async function startLocalRedis(opts: {
   return { port: opts.port, source: 'path', stop, stopNow: () => void (alive() && child.kill('SIGTERM')) };
 }
 
-async function startPackagedRedis(opts: { port: number; dataDir: string; onLog: (line: string) => void }): Promise<LocalRedisHandle> {
+async function startPackagedRedis(opts: {
+  port: number;
+  dataDir: string;
+  onLog: (line: string) => void;
+}): Promise<LocalRedisHandle> {
   // Loaded only here: most machines have a redis-server, and the package's first use builds one.
   const { RedisMemoryServer } = require('redis-memory-server') as typeof import('redis-memory-server');
   opts.onLog('no redis-server on PATH: starting the one the redis-memory-server package provides (built on first use)');

@@ -14,7 +14,15 @@ import { attachment, type FileRoute } from '../spreadsheet/file-routes';
 import { SpreadsheetError } from '../spreadsheet/spreadsheet-error';
 import { readSpreadsheet, type ColumnSpec, type SpreadsheetLimits } from '../spreadsheet/spreadsheet-reader';
 import { xlsxBuffer, type XlsxColumn } from '../spreadsheet/xlsx-writer';
-import { IGNORED_HEADERS, IMPORT_MODES, ImportRefusal, type ImportMode, type ImportOutcome, type ImportProgress, type RowError } from './sheet-import';
+import {
+  IGNORED_HEADERS,
+  IMPORT_MODES,
+  ImportRefusal,
+  type ImportMode,
+  type ImportOutcome,
+  type ImportProgress,
+  type RowError,
+} from './sheet-import';
 
 /** One kind of import a service offers (户籍花名册, 就业, 培训, 三块地, 志愿者…). */
 export interface ImportKind {
@@ -22,7 +30,13 @@ export interface ImportKind {
   columns: readonly ColumnSpec[];
   /** The importer of one job, acting as its uploader. */
   importer(principal: Principal): {
-    run(bytes: Buffer, fileName: string | undefined, mode: ImportMode, jobId: string, progress: ImportProgress): Promise<ImportOutcome>;
+    run(
+      bytes: Buffer,
+      fileName: string | undefined,
+      mode: ImportMode,
+      jobId: string,
+      progress: ImportProgress,
+    ): Promise<ImportOutcome>;
   };
   /** The downloadable template: Chinese headers (required ones marked *), drop-down lists, an example row. */
   template: { fileName: string; sheet: string; columns: readonly XlsxColumn[]; example: readonly unknown[] };
@@ -107,9 +121,16 @@ export class ImportJobs {
     this.queue = new Queue(opts.queue, { connection: producer, prefix: config.QUEUE_PREFIX });
     this.queue.on('error', (err) => logger.warn({ err }, 'import queue connection problem'));
     if (consumer) {
-      this.worker = new Worker(opts.queue, async (job) => runWithRequestId(`import-${job.data.jobId}`, () => this.run(job.data.jobId as string)), {
-        connection: consumer, prefix: config.QUEUE_PREFIX, concurrency: 1, lockDuration: config.JOB_LOCK_MS,
-      });
+      this.worker = new Worker(
+        opts.queue,
+        async (job) => runWithRequestId(`import-${job.data.jobId}`, () => this.run(job.data.jobId as string)),
+        {
+          connection: consumer,
+          prefix: config.QUEUE_PREFIX,
+          concurrency: 1,
+          lockDuration: config.JOB_LOCK_MS,
+        },
+      );
       this.worker.on('error', (err) => logger.warn({ err }, 'import worker connection problem'));
     }
     lifecycle.onStop(`${service} import redis`, async () => {
@@ -124,21 +145,45 @@ export class ImportJobs {
 
   private kind(kind: string): ImportKind {
     const k = Object.hasOwn(this.opts.kinds, kind) ? this.opts.kinds[kind] : undefined;
-    if (!k) throw new InputError('kind', `No import of "${kind}" here: one of ${Object.keys(this.opts.kinds).join(', ')}.`, 'UNKNOWN_KIND');
+    if (!k)
+      throw new InputError(
+        'kind',
+        `No import of "${kind}" here: one of ${Object.keys(this.opts.kinds).join(', ')}.`,
+        'UNKNOWN_KIND',
+      );
     return k;
   }
 
   /** Checks the file as a file, stores it sealed and queues the job. */
-  async submit(principal: Principal, kind: string, mode: string, fileName: string | undefined, bytes: Buffer | undefined): Promise<{ id: string; status: string }> {
+  async submit(
+    principal: Principal,
+    kind: string,
+    mode: string,
+    fileName: string | undefined,
+    bytes: Buffer | undefined,
+  ): Promise<{ id: string; status: string }> {
     requireRole(principal, ...IMPORT_ROLES);
     const spec = this.kind(kind);
-    if (!(IMPORT_MODES as readonly string[]).includes(mode)) throw new InputError('mode', `The mode is one of ${IMPORT_MODES.join(', ')}.`, 'UNKNOWN_MODE');
+    if (!(IMPORT_MODES as readonly string[]).includes(mode))
+      throw new InputError('mode', `The mode is one of ${IMPORT_MODES.join(', ')}.`, 'UNKNOWN_MODE');
     if (!bytes?.length) throw new SpreadsheetError('EMPTY_FILE', 'Send the file as the request body.');
     // The whole-file checks (all but formulas and hidden sheets, met while rows stream) answer at once.
-    await readSpreadsheet(bytes, { columns: spec.columns, limits: this.opts.limits, fileName, ignoreHeaders: IGNORED_HEADERS });
+    await readSpreadsheet(bytes, {
+      columns: spec.columns,
+      limits: this.opts.limits,
+      fileName,
+      ignoreHeaders: IGNORED_HEADERS,
+    });
     const [{ id }] = await this.opts.db.query(
       `INSERT INTO import_job (kind, mode, actor_subject, actor, file_name, file_sealed) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-      [kind, mode, principal.subject, JSON.stringify(principal), fileName?.slice(0, 200) ?? null, this.opts.sealer.seal(bytes)],
+      [
+        kind,
+        mode,
+        principal.subject,
+        JSON.stringify(principal),
+        fileName?.slice(0, 200) ?? null,
+        this.opts.sealer.seal(bytes),
+      ],
     );
     await this.queue.add('import', { jobId: id }, { jobId: id, removeOnComplete: 100, removeOnFail: 500, attempts: 1 });
     return { id, status: 'queued' };
@@ -147,9 +192,13 @@ export class ImportJobs {
   /** Runs one job (the BullMQ worker calls it; a test or a bench may too). */
   async run(jobId: string): Promise<void> {
     const { db, sealer, logger } = this.opts;
-    const [job] = await db.query(`SELECT kind, mode, actor, file_name AS "fileName", file_sealed AS file, status FROM import_job WHERE id = $1`, [jobId]);
+    const [job] = await db.query(
+      `SELECT kind, mode, actor, file_name AS "fileName", file_sealed AS file, status FROM import_job WHERE id = $1`,
+      [jobId],
+    );
     if (!job || !job.file || job.status === 'done' || job.status === 'failed') return;
-    const set = (sql: string, params: unknown[] = []) => db.query(`UPDATE import_job SET ${sql} WHERE id = $1`, [jobId, ...params]);
+    const set = (sql: string, params: unknown[] = []) =>
+      db.query(`UPDATE import_job SET ${sql} WHERE id = $1`, [jobId, ...params]);
     await set(`status = 'checking', rows_checked = 0, rows_written = 0`);
     try {
       const importer = this.kind(job.kind).importer(job.actor as Principal);
@@ -162,15 +211,33 @@ export class ImportJobs {
       await set(
         `status = 'done', rows_checked = $2, rows_written = $3, created_count = $4, updated_count = $5, unchanged_count = $6, error_count = $7,
          errors = $8, report_sealed = $9, file_sealed = NULL, finished_at = now()`,
-        [out.total, out.written, out.created, out.updated, out.unchanged, out.errors.length, JSON.stringify(out.errors.slice(0, KEPT_ERRORS)),
-          sealer.seal(out.report)],
+        [
+          out.total,
+          out.written,
+          out.created,
+          out.updated,
+          out.unchanged,
+          out.errors.length,
+          JSON.stringify(out.errors.slice(0, KEPT_ERRORS)),
+          sealer.seal(out.report),
+        ],
       );
-      logger.info({ jobId, kind: job.kind, total: out.total, written: out.written, errors: out.errors.length }, 'import done');
+      logger.info(
+        { jobId, kind: job.kind, total: out.total, written: out.written, errors: out.errors.length },
+        'import done',
+      );
     } catch (err) {
-      const failure = err instanceof SpreadsheetError ? { code: err.problem, message: err.message, ...err.where }
-        : err instanceof ImportRefusal ? { code: err.code, message: err.message }
-        : { code: 'INTERNAL', message: 'The import failed; nothing was written. Quote the job id when you report it.' };
-      if (!(err instanceof SpreadsheetError) && !(err instanceof ImportRefusal)) logger.error({ err, jobId }, 'import failed');
+      const failure =
+        err instanceof SpreadsheetError
+          ? { code: err.problem, message: err.message, ...err.where }
+          : err instanceof ImportRefusal
+            ? { code: err.code, message: err.message }
+            : {
+                code: 'INTERNAL',
+                message: 'The import failed; nothing was written. Quote the job id when you report it.',
+              };
+      if (!(err instanceof SpreadsheetError) && !(err instanceof ImportRefusal))
+        logger.error({ err, jobId }, 'import failed');
       await set(`status = 'failed', failure = $2, file_sealed = NULL, finished_at = now()`, [JSON.stringify(failure)]);
     }
   }
@@ -178,19 +245,27 @@ export class ImportJobs {
   /** A job of the caller's own (another's is NOT_FOUND). */
   async get(principal: Principal, id: string): Promise<ImportJobRow | null> {
     if (!isUuid(id)) return null;
-    const [row] = await this.opts.db.query(`SELECT ${COLUMNS} FROM import_job WHERE id = $1::uuid AND actor_subject = $2`, [id, principal.subject]);
+    const [row] = await this.opts.db.query(
+      `SELECT ${COLUMNS} FROM import_job WHERE id = $1::uuid AND actor_subject = $2`,
+      [id, principal.subject],
+    );
     return row ?? null;
   }
 
   async list(principal: Principal, first: number): Promise<ImportJobRow[]> {
-    return this.opts.db.query(`SELECT ${COLUMNS} FROM import_job WHERE actor_subject = $1 ORDER BY created_at DESC LIMIT $2`,
-      [principal.subject, Math.min(Math.max(first, 1), 100)]);
+    return this.opts.db.query(
+      `SELECT ${COLUMNS} FROM import_job WHERE actor_subject = $1 ORDER BY created_at DESC LIMIT $2`,
+      [principal.subject, Math.min(Math.max(first, 1), 100)],
+    );
   }
 
   /** The error report of a finished job of the caller's. */
   async report(principal: Principal, id: string): Promise<Buffer> {
     if (!isUuid(id)) throw new NotFoundError('id', 'No such import.');
-    const [row] = await this.opts.db.query(`SELECT report_sealed AS report FROM import_job WHERE id = $1::uuid AND actor_subject = $2`, [id, principal.subject]);
+    const [row] = await this.opts.db.query(
+      `SELECT report_sealed AS report FROM import_job WHERE id = $1::uuid AND actor_subject = $2`,
+      [id, principal.subject],
+    );
     if (!row?.report) throw new NotFoundError('id', 'No report for this import (yet).');
     return this.opts.sealer.open(row.report);
   }
@@ -208,9 +283,12 @@ export class ImportJobs {
   view(j: ImportJobRow) {
     const { hasReport, ...rest } = j;
     return {
-      ...rest, mode: j.mode.toUpperCase(), status: j.status.toUpperCase(),
+      ...rest,
+      mode: j.mode.toUpperCase(),
+      status: j.status.toUpperCase(),
       reportPath: hasReport ? `/files/${this.opts.service}/imports/${j.id}/report` : null,
-      createdAt: new Date(j.createdAt).toISOString(), finishedAt: j.finishedAt ? new Date(j.finishedAt).toISOString() : null,
+      createdAt: new Date(j.createdAt).toISOString(),
+      finishedAt: j.finishedAt ? new Date(j.finishedAt).toISOString() : null,
     };
   }
 }
@@ -223,11 +301,24 @@ export class ImportJobs {
 export function importRoutes(imports: ImportJobs): FileRoute[] {
   return [
     {
-      method: 'post', path: '/imports/:kind', roles: IMPORT_ROLES, expensive: true,
-      handle: (req) => imports.submit(req.principal, req.params.kind, (req.query.mode ?? 'all_or_nothing').toLowerCase(), req.query.fileName, req.body),
+      method: 'post',
+      path: '/imports/:kind',
+      roles: IMPORT_ROLES,
+      expensive: true,
+      handle: (req) =>
+        imports.submit(
+          req.principal,
+          req.params.kind,
+          (req.query.mode ?? 'all_or_nothing').toLowerCase(),
+          req.query.fileName,
+          req.body,
+        ),
     },
     {
-      method: 'get', path: '/imports/:id', roles: IMPORT_ROLES, expensive: false,
+      method: 'get',
+      path: '/imports/:id',
+      roles: IMPORT_ROLES,
+      expensive: false,
       handle: async (req) => {
         const job = await imports.get(req.principal, req.params.id);
         if (!job) throw new NotFoundError('id', 'No such import.');
@@ -235,7 +326,10 @@ export function importRoutes(imports: ImportJobs): FileRoute[] {
       },
     },
     {
-      method: 'get', path: '/imports/:id/report', roles: IMPORT_ROLES, expensive: false,
+      method: 'get',
+      path: '/imports/:id/report',
+      roles: IMPORT_ROLES,
+      expensive: false,
       handle: async (req, res) => {
         const bytes = await imports.report(req.principal, req.params.id);
         attachment(res, `导入报告-${req.params.id.slice(0, 8)}.xlsx`);
@@ -243,7 +337,10 @@ export function importRoutes(imports: ImportJobs): FileRoute[] {
       },
     },
     {
-      method: 'get', path: '/templates/:kind', roles: IMPORT_ROLES, expensive: false,
+      method: 'get',
+      path: '/templates/:kind',
+      roles: IMPORT_ROLES,
+      expensive: false,
       handle: async (req, res) => {
         const t = await imports.template(req.params.kind);
         attachment(res, t.fileName);
@@ -283,7 +380,11 @@ export async function createImportJobTable(q: QueryRunner): Promise<void> {
       created_at timestamptz NOT NULL DEFAULT now(),
       finished_at timestamptz
     )`);
-  await q.query(`COMMENT ON COLUMN import_job.actor IS 'The uploader''s role and scope: the job writes only where they may'`);
-  await q.query(`COMMENT ON COLUMN import_job.errors IS 'The first row errors (row, column, code, message): no personal data'`);
+  await q.query(
+    `COMMENT ON COLUMN import_job.actor IS 'The uploader''s role and scope: the job writes only where they may'`,
+  );
+  await q.query(
+    `COMMENT ON COLUMN import_job.errors IS 'The first row errors (row, column, code, message): no personal data'`,
+  );
   await q.query(`CREATE INDEX import_job_actor ON import_job (actor_subject, created_at DESC)`);
 }

@@ -2,7 +2,12 @@ import type { EntityManager } from 'typeorm';
 import type { Principal } from '../auth';
 import { isIsoDate } from '../ids';
 import { currentRequestId } from '../request-context';
-import { readSpreadsheet, type ColumnSpec, type SheetRow, type SpreadsheetLimits } from '../spreadsheet/spreadsheet-reader';
+import {
+  readSpreadsheet,
+  type ColumnSpec,
+  type SheetRow,
+  type SpreadsheetLimits,
+} from '../spreadsheet/spreadsheet-reader';
 import { xlsxBuffer } from '../spreadsheet/xlsx-writer';
 
 export type ImportMode = 'dry_run' | 'all_or_nothing' | 'valid_rows';
@@ -57,7 +62,10 @@ export const IMPORT_BATCH = 1_000;
 
 /** A job refused as a whole, with the code the job's failure shows (nothing was written). */
 export class ImportRefusal extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -65,7 +73,10 @@ export class ImportRefusal extends Error {
 /** The register changed under the import (someone wrote one of its records meanwhile): nothing was written. */
 export class ImportRaceError extends ImportRefusal {
   constructor() {
-    super('CONFLICT', 'The register changed while the file was being imported; nothing was written. Run the import again.');
+    super(
+      'CONFLICT',
+      'The register changed while the file was being imported; nothing was written. Run the import again.',
+    );
   }
 }
 
@@ -103,11 +114,23 @@ export abstract class SheetImport<K extends string, R extends ImportRow<K>> {
 
   /** Required cells left empty. */
   protected requireCells(r: { sheet: SheetRow<K>; errors: RowError[] }): void {
-    for (const c of this.columns) if (c.required && !r.sheet.values[c.key]) this.fail(r, c.key, 'REQUIRED', `${c.header}不能为空`);
+    for (const c of this.columns)
+      if (c.required && !r.sheet.values[c.key]) this.fail(r, c.key, 'REQUIRED', `${c.header}不能为空`);
   }
 
-  async run(bytes: Buffer, fileName: string | undefined, mode: ImportMode, jobId: string, progress: ImportProgress): Promise<ImportOutcome> {
-    const sheet = await readSpreadsheet(bytes, { columns: this.columns, limits: this.limits, fileName, ignoreHeaders: IGNORED_HEADERS });
+  async run(
+    bytes: Buffer,
+    fileName: string | undefined,
+    mode: ImportMode,
+    jobId: string,
+    progress: ImportProgress,
+  ): Promise<ImportOutcome> {
+    const sheet = await readSpreadsheet(bytes, {
+      columns: this.columns,
+      limits: this.limits,
+      fileName,
+      ignoreHeaders: IGNORED_HEADERS,
+    });
     const rows: R[] = [];
     for await (const r of sheet.rows) rows.push(this.checkRow(r));
     await progress.total(rows.length);
@@ -122,35 +145,72 @@ export abstract class SheetImport<K extends string, R extends ImportRow<K>> {
     // A dry run counts what the import would do; an import that wrote nothing counts nothing.
     const count = (o: RowOutcome) => (write || mode === 'dry_run' ? good.filter((r) => r.outcome === o).length : 0);
     return {
-      total: rows.length, created: count('create'), updated: count('update'), unchanged: count('unchanged'), written,
-      errors: rows.flatMap((r) => r.errors), report: await importReport(sheet.headers, rows, mode, write),
+      total: rows.length,
+      created: count('create'),
+      updated: count('update'),
+      unchanged: count('unchanged'),
+      written,
+      errors: rows.flatMap((r) => r.errors),
+      report: await importReport(sheet.headers, rows, mode, write),
     };
   }
 }
 
 /** The file's rows, each with what became of it (or would, in a dry run) and its errors. */
-export function importReport(headers: string[], rows: readonly ImportRow[], mode: ImportMode, written: boolean): Promise<Buffer> {
+export function importReport(
+  headers: string[],
+  rows: readonly ImportRow[],
+  mode: ImportMode,
+  written: boolean,
+): Promise<Buffer> {
   const label = (r: ImportRow) => {
     if (r.errors.length) return '错误';
-    const what = { create: '新增', update: `更新（${(r.changed ?? []).join('、')}）`, unchanged: '无变化' }[r.outcome ?? 'create'];
+    const what = { create: '新增', update: `更新（${(r.changed ?? []).join('、')}）`, unchanged: '无变化' }[
+      r.outcome ?? 'create'
+    ];
     if (mode === 'dry_run') return `可导入：${what}`;
     return written ? what : '未写入（文件中有错误）';
   };
   const keep = headers.filter((h) => h !== REPORT_OUTCOME && h !== REPORT_ERRORS);
   const at = keep.map((h) => headers.indexOf(h));
-  return xlsxBuffer('导入报告', [...keep.map((header) => ({ header })), { header: REPORT_OUTCOME, width: 18 }, { header: REPORT_ERRORS, width: 60 }],
-    rows.map((r) => [...at.map((i) => r.sheet.cells[i] ?? ''), label(r), r.errors.map((e) => (e.column ? `${e.column}：${e.message}` : e.message)).join('；')]));
+  return xlsxBuffer(
+    '导入报告',
+    [
+      ...keep.map((header) => ({ header })),
+      { header: REPORT_OUTCOME, width: 18 },
+      { header: REPORT_ERRORS, width: 60 },
+    ],
+    rows.map((r) => [
+      ...at.map((i) => r.sheet.cells[i] ?? ''),
+      label(r),
+      r.errors.map((e) => (e.column ? `${e.column}：${e.message}` : e.message)).join('；'),
+    ]),
+  );
 }
 
 /** One audit row per record a set-based write touched (`select` gives id, site_id, region_code), in the same transaction. */
 export async function auditImported(
-  m: EntityManager, p: Principal, action: string, entityType: string, select: string, params: unknown[], jobId: string,
+  m: EntityManager,
+  p: Principal,
+  action: string,
+  entityType: string,
+  select: string,
+  params: unknown[],
+  jobId: string,
 ): Promise<void> {
   const n = params.length;
   await m.query(
     `INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, site_id, region_code, request_id, detail)
      SELECT $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, src.id, src.site_id, src.region_code, $${n + 5}, $${n + 6}::jsonb FROM (${select}) src`,
-    [...params, p.subject, p.role, action, entityType, currentRequestId() ?? null, JSON.stringify({ importJob: jobId })],
+    [
+      ...params,
+      p.subject,
+      p.role,
+      action,
+      entityType,
+      currentRequestId() ?? null,
+      JSON.stringify({ importJob: jobId }),
+    ],
   );
 }
 

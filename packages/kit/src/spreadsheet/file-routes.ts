@@ -61,16 +61,22 @@ export function mountFileRoutes(app: Express, routes: readonly FileRoute[], deps
           const principal = await verifyBearerCached(req.header('authorization'), deps.config);
           deps.rates.request(principal.subject);
           requireRole(principal, ...route.roles);
-          if (route.expensive) deps.rates.expensive(principal.subject, `${route.method.toUpperCase()} /files${route.path}`);
-          const answer = await route.handle({
-            principal,
-            requestId: currentRequestId()!,
-            logger: deps.logger.child({ role: principal.role, sub: principal.subject, route: route.path }),
-            clock: deps.clock,
-            query: Object.fromEntries(Object.entries(req.query).map(([k, v]) => [k, typeof v === 'string' ? v : undefined])),
-            params: req.params as Record<string, string>,
-            body: Buffer.isBuffer(req.body) ? req.body : undefined,
-          }, res);
+          if (route.expensive)
+            deps.rates.expensive(principal.subject, `${route.method.toUpperCase()} /files${route.path}`);
+          const answer = await route.handle(
+            {
+              principal,
+              requestId: currentRequestId()!,
+              logger: deps.logger.child({ role: principal.role, sub: principal.subject, route: route.path }),
+              clock: deps.clock,
+              query: Object.fromEntries(
+                Object.entries(req.query).map(([k, v]) => [k, typeof v === 'string' ? v : undefined]),
+              ),
+              params: req.params as Record<string, string>,
+              body: Buffer.isBuffer(req.body) ? req.body : undefined,
+            },
+            res,
+          );
           if (answer && !res.headersSent) res.json(answer);
         } catch (err) {
           sendFileError(res, err, deps.logger);
@@ -83,13 +89,26 @@ export function mountFileRoutes(app: Express, routes: readonly FileRoute[], deps
   app.use('/files', ((err, _req, res, next) => {
     if (res.headersSent) return next(err);
     if ((err as { status?: number }).status === 413) {
-      return sendFileError(res, new SpreadsheetError('FILE_TOO_LARGE', `The file is larger than ${deps.config.SPREADSHEET_MAX_BYTES} bytes.`, { limit: deps.config.SPREADSHEET_MAX_BYTES }), deps.logger);
+      return sendFileError(
+        res,
+        new SpreadsheetError('FILE_TOO_LARGE', `The file is larger than ${deps.config.SPREADSHEET_MAX_BYTES} bytes.`, {
+          limit: deps.config.SPREADSHEET_MAX_BYTES,
+        }),
+        deps.logger,
+      );
     }
     sendFileError(res, err, deps.logger);
   }) as express.ErrorRequestHandler);
 }
 
-const STATUS: Record<string, number> = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, RATE_LIMITED: 429 };
+const STATUS: Record<string, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+};
 
 /** A typed error as the GraphQL endpoint would give it (`errors[0].extensions.code`), with its HTTP status. */
 export function sendFileError(res: Response, err: unknown, logger: Logger): void {
@@ -103,17 +122,32 @@ export function sendFileError(res: Response, err: unknown, logger: Logger): void
   if (err instanceof GraphQLError && isClientError(code)) {
     const { http, ...extensions } = err.extensions as { http?: { status?: number; headers?: Map<string, string> } };
     for (const [k, v] of http?.headers ?? []) res.setHeader(k, v);
-    res.status(http?.status ?? STATUS[code as string] ?? 400).json({ errors: [{ message: err.message, extensions: { ...extensions, requestId: currentRequestId() } }] });
+    res
+      .status(http?.status ?? STATUS[code as string] ?? 400)
+      .json({ errors: [{ message: err.message, extensions: { ...extensions, requestId: currentRequestId() } }] });
     return;
   }
   logger.error({ err }, 'a file request failed');
-  res.status(500).json({ errors: [{ message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: currentRequestId() } }] });
+  res
+    .status(500)
+    .json({
+      errors: [
+        { message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: currentRequestId() } },
+      ],
+    });
 }
 
 /** `attachment` with the Chinese file name (RFC 6266/5987) and a plain ASCII fallback. */
-export function attachment(res: Response, fileName: string, contentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'): void {
+export function attachment(
+  res: Response,
+  fileName: string,
+  contentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+): void {
   res.setHeader('content-type', contentType);
-  res.setHeader('content-disposition', `attachment; filename="${fileName.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+  res.setHeader(
+    'content-disposition',
+    `attachment; filename="${fileName.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+  );
   res.setHeader('cache-control', 'no-store');
 }
 
@@ -121,7 +155,13 @@ export function attachment(res: Response, fileName: string, contentType = 'appli
  * Streams an export: headers, then rows as `rows` yields them (page by page from the database),
  * never the whole list in memory. Returns the number of rows written.
  */
-export async function streamXlsx(res: Response, fileName: string, sheetName: string, columns: readonly XlsxColumn[], rows: AsyncIterable<readonly unknown[]>): Promise<number> {
+export async function streamXlsx(
+  res: Response,
+  fileName: string,
+  sheetName: string,
+  columns: readonly XlsxColumn[],
+  rows: AsyncIterable<readonly unknown[]>,
+): Promise<number> {
   attachment(res, fileName);
   const writer = new XlsxSheetWriter(res, sheetName, columns);
   let n = 0;

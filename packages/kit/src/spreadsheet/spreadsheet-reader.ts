@@ -18,7 +18,12 @@ export interface SpreadsheetLimits {
 }
 
 /** The kit config's spreadsheet settings (validated once, with the rest of the config) as limits. */
-export function spreadsheetLimits(config: Pick<PlatformConfig, 'SPREADSHEET_MAX_BYTES' | 'SPREADSHEET_MAX_UNCOMPRESSED_BYTES' | 'SPREADSHEET_MAX_RATIO' | 'SPREADSHEET_MAX_ROWS'>): SpreadsheetLimits {
+export function spreadsheetLimits(
+  config: Pick<
+    PlatformConfig,
+    'SPREADSHEET_MAX_BYTES' | 'SPREADSHEET_MAX_UNCOMPRESSED_BYTES' | 'SPREADSHEET_MAX_RATIO' | 'SPREADSHEET_MAX_ROWS'
+  >,
+): SpreadsheetLimits {
   return {
     maxBytes: config.SPREADSHEET_MAX_BYTES,
     maxUncompressedBytes: config.SPREADSHEET_MAX_UNCOMPRESSED_BYTES,
@@ -60,9 +65,16 @@ export function detectFormat(bytes: Buffer, fileName?: string): SpreadsheetForma
   const name = (fileName ?? '').toLowerCase();
   if (bytes.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) return 'xlsx';
   if (bytes.subarray(0, 4).equals(OLE_MAGIC)) {
-    throw new SpreadsheetError('NOT_XLSX', 'This is an old Excel (.xls) or an encrypted workbook: save it as .xlsx (Excel 2007 or later) without a password.');
+    throw new SpreadsheetError(
+      'NOT_XLSX',
+      'This is an old Excel (.xls) or an encrypted workbook: save it as .xlsx (Excel 2007 or later) without a password.',
+    );
   }
-  if (name.endsWith('.xlsx')) throw new SpreadsheetError('NOT_XLSX', 'The file is named .xlsx but is not one: save it from Excel or WPS as .xlsx.');
+  if (name.endsWith('.xlsx'))
+    throw new SpreadsheetError(
+      'NOT_XLSX',
+      'The file is named .xlsx but is not one: save it from Excel or WPS as .xlsx.',
+    );
   if (name.endsWith('.csv') || name === '' || looksLikeText(bytes)) return 'csv';
   throw new SpreadsheetError('UNKNOWN_FORMAT', 'Only .xlsx and .csv files can be imported.');
 }
@@ -77,16 +89,23 @@ function looksLikeText(bytes: Buffer): boolean {
  * NUL bytes) and anything else is UNEXPECTED_ENCODING: better refused than read as mojibake.
  */
 export function detectCsvEncoding(bytes: Buffer): { encoding: CsvEncoding; text: string } {
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return { encoding: 'utf-8', text: strictUtf8(bytes.subarray(3)) };
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return { encoding: 'utf-8', text: strictUtf8(bytes.subarray(3)) };
   if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.includes(0)) {
-    throw new SpreadsheetError('UNEXPECTED_ENCODING', 'The CSV is in UTF-16 (or is not text): save it as "CSV UTF-8" or as GBK CSV.');
+    throw new SpreadsheetError(
+      'UNEXPECTED_ENCODING',
+      'The CSV is in UTF-16 (or is not text): save it as "CSV UTF-8" or as GBK CSV.',
+    );
   }
   try {
     return { encoding: 'utf-8', text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
   } catch {
     const text = iconv.decode(bytes, 'gbk');
     if (text.includes('\uFFFD')) {
-      throw new SpreadsheetError('UNEXPECTED_ENCODING', 'The CSV is neither UTF-8 nor GBK: save it as "CSV UTF-8" or as GBK CSV.');
+      throw new SpreadsheetError(
+        'UNEXPECTED_ENCODING',
+        'The CSV is neither UTF-8 nor GBK: save it as "CSV UTF-8" or as GBK CSV.',
+      );
     }
     return { encoding: 'gbk', text };
   }
@@ -102,7 +121,11 @@ function strictUtf8(bytes: Buffer): string {
 
 /** A header as a clerk may write it: no spaces, full-width brackets made plain, a required marker (*) dropped. */
 export function normalizeHeader(h: string): string {
-  return h.replace(/[\s\u3000\uFEFF]/g, '').replace(/（/g, '(').replace(/）/g, ')').replace(/\*$/, '');
+  return h
+    .replace(/[\s\u3000\uFEFF]/g, '')
+    .replace(/（/g, '(')
+    .replace(/）/g, ')')
+    .replace(/\*$/, '');
 }
 
 /**
@@ -114,10 +137,18 @@ export function normalizeHeader(h: string): string {
  */
 export async function readSpreadsheet<K extends string>(
   bytes: Buffer,
-  opts: { columns: readonly ColumnSpec<K>[]; limits: SpreadsheetLimits; fileName?: string; ignoreHeaders?: readonly string[] },
+  opts: {
+    columns: readonly ColumnSpec<K>[];
+    limits: SpreadsheetLimits;
+    fileName?: string;
+    ignoreHeaders?: readonly string[];
+  },
 ): Promise<ReadSheet<K>> {
   if (bytes.length > opts.limits.maxBytes) {
-    throw new SpreadsheetError('FILE_TOO_LARGE', `The file is larger than ${opts.limits.maxBytes} bytes.`, { limit: opts.limits.maxBytes, actual: bytes.length });
+    throw new SpreadsheetError('FILE_TOO_LARGE', `The file is larger than ${opts.limits.maxBytes} bytes.`, {
+      limit: opts.limits.maxBytes,
+      actual: bytes.length,
+    });
   }
   const format = detectFormat(bytes, opts.fileName);
   if (format === 'xlsx') {
@@ -138,7 +169,11 @@ export async function readSpreadsheet<K extends string>(
 
 type RawRow = { row: number; cells: string[] };
 
-function bindHeaders<K extends string>(headers: string[], columns: readonly ColumnSpec<K>[], ignore: readonly string[]) {
+function bindHeaders<K extends string>(
+  headers: string[],
+  columns: readonly ColumnSpec<K>[],
+  ignore: readonly string[],
+) {
   const byHeader = new Map<string, ColumnSpec<K>>();
   for (const c of columns) for (const h of [c.header, ...(c.aliases ?? [])]) byHeader.set(normalizeHeader(h), c);
   const ignored = new Set(ignore.map(normalizeHeader));
@@ -154,10 +189,16 @@ function bindHeaders<K extends string>(headers: string[], columns: readonly Colu
     else index.set(col.key, i);
   });
   const missing = columns.filter((c) => c.required && !index.has(c.key)).map((c) => c.header);
-  if (missing.length) throw new SpreadsheetError('MISSING_COLUMNS', `Columns missing: ${missing.join(', ')}.`, { columns: missing });
-  if (twice.length) throw new SpreadsheetError('DUPLICATE_COLUMNS', `Columns given twice: ${twice.join(', ')}.`, { columns: twice });
+  if (missing.length)
+    throw new SpreadsheetError('MISSING_COLUMNS', `Columns missing: ${missing.join(', ')}.`, { columns: missing });
+  if (twice.length)
+    throw new SpreadsheetError('DUPLICATE_COLUMNS', `Columns given twice: ${twice.join(', ')}.`, { columns: twice });
   if (unknown.length) {
-    throw new SpreadsheetError('UNKNOWN_COLUMNS', `Columns this import does not know: ${unknown.join(', ')}. Use the template's headers.`, { columns: unknown });
+    throw new SpreadsheetError(
+      'UNKNOWN_COLUMNS',
+      `Columns this import does not know: ${unknown.join(', ')}. Use the template's headers.`,
+      { columns: unknown },
+    );
   }
   return (cells: string[]) => {
     const values = {} as Record<K, string>;
@@ -166,11 +207,18 @@ function bindHeaders<K extends string>(headers: string[], columns: readonly Colu
   };
 }
 
-async function* rowsOf<K extends string>(cells: AsyncGenerator<RawRow>, bind: (cells: string[]) => Record<K, string>, maxRows: number): AsyncGenerator<SheetRow<K>> {
+async function* rowsOf<K extends string>(
+  cells: AsyncGenerator<RawRow>,
+  bind: (cells: string[]) => Record<K, string>,
+  maxRows: number,
+): AsyncGenerator<SheetRow<K>> {
   let n = 0;
   for await (const raw of cells) {
     if (raw.cells.every((c) => c === '')) continue;
-    if (++n > maxRows) throw new SpreadsheetError('TOO_MANY_ROWS', `The sheet has more than ${maxRows} rows: split it.`, { limit: maxRows });
+    if (++n > maxRows)
+      throw new SpreadsheetError('TOO_MANY_ROWS', `The sheet has more than ${maxRows} rows: split it.`, {
+        limit: maxRows,
+      });
     yield { row: raw.row, values: bind(raw.cells), cells: raw.cells };
   }
 }
@@ -198,13 +246,21 @@ async function* csvCells(text: string): AsyncGenerator<RawRow> {
 
 async function* xlsxCells(bytes: Buffer): AsyncGenerator<RawRow> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([bytes]), {
-    worksheets: 'emit', sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', entries: 'ignore',
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    entries: 'ignore',
   });
   let sheets = 0;
   for await (const sheet of reader) {
     const s = sheet as unknown as { state?: string; name?: string } & AsyncIterable<ExcelJS.Row>;
     if (s.state === 'hidden' || s.state === 'veryHidden') {
-      throw new SpreadsheetError('HIDDEN_SHEET', `The workbook has a hidden sheet (${s.name ?? '?'}): unhide or delete it, then import again.`, { sheet: s.name });
+      throw new SpreadsheetError(
+        'HIDDEN_SHEET',
+        `The workbook has a hidden sheet (${s.name ?? '?'}): unhide or delete it, then import again.`,
+        { sheet: s.name },
+      );
     }
     sheets += 1;
     for await (const row of s) {
@@ -226,11 +282,25 @@ function cellText(cell: ExcelJS.Cell, sheet?: string): string {
   if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) >= 1e15 ? BigInt(v).toString() : String(v);
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (v instanceof Date) return v.toISOString().slice(0, 10);
-  const o = v as { formula?: string; sharedFormula?: string; richText?: { text: string }[]; text?: string; error?: string };
+  const o = v as {
+    formula?: string;
+    sharedFormula?: string;
+    richText?: { text: string }[];
+    text?: string;
+    error?: string;
+  };
   if (o.formula !== undefined || o.sharedFormula !== undefined) {
-    throw new SpreadsheetError('FORMULA', `Cell ${cell.address}${sheet ? ` of ${sheet}` : ''} holds a formula: paste values only.`, { cell: cell.address, sheet });
+    throw new SpreadsheetError(
+      'FORMULA',
+      `Cell ${cell.address}${sheet ? ` of ${sheet}` : ''} holds a formula: paste values only.`,
+      { cell: cell.address, sheet },
+    );
   }
-  if (o.richText) return o.richText.map((t) => t.text).join('').trim();
+  if (o.richText)
+    return o.richText
+      .map((t) => t.text)
+      .join('')
+      .trim();
   if (o.error) return o.error;
   if (typeof o.text === 'string') return o.text.trim();
   return String(v);

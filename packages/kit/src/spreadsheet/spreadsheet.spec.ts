@@ -6,7 +6,12 @@ import { SpreadsheetError } from './spreadsheet-error';
 import { XlsxSheetWriter, neutralizeFormula, xlsxBuffer } from './xlsx-writer';
 import { csvFile, notXlsxFiles, xlsxFile, zipBombXlsx } from './test-files';
 
-const limits: SpreadsheetLimits = { maxBytes: 5 * 1_048_576, maxUncompressedBytes: 50 * 1_048_576, maxRatio: 200, maxRows: 1_000 };
+const limits: SpreadsheetLimits = {
+  maxBytes: 5 * 1_048_576,
+  maxUncompressedBytes: 50 * 1_048_576,
+  maxRatio: 200,
+  maxRows: 1_000,
+};
 const columns: ColumnSpec<'head' | 'name' | 'id' | 'phone'>[] = [
   { key: 'head', header: '户主', required: true },
   { key: 'name', header: '姓名', required: true },
@@ -14,7 +19,10 @@ const columns: ColumnSpec<'head' | 'name' | 'id' | 'phone'>[] = [
   { key: 'phone', header: '联系电话' },
 ];
 const headers = ['户主', '姓名', '身份证号', '联系电话'];
-const rows = [['张三', '张三', '530102198503121232', '13800000000'], ['张三', '李四', '530102198601010023', '']];
+const rows = [
+  ['张三', '张三', '530102198503121232', '13800000000'],
+  ['张三', '李四', '530102198601010023', ''],
+];
 
 async function all(bytes: Buffer, fileName?: string, l = limits) {
   const sheet = await readSpreadsheet(bytes, { columns, limits: l, fileName });
@@ -35,8 +43,10 @@ async function problem(p: Promise<unknown>) {
 describe('spreadsheet reader', () => {
   it('reads .xlsx and CSV in UTF-8, UTF-8 with BOM and GBK alike, by Chinese headers', async () => {
     const files: [Buffer, string, string | undefined][] = [
-      [await xlsxFile(headers, rows), 'a.xlsx', undefined], [csvFile(headers, rows), 'a.csv', 'utf-8'],
-      [csvFile(headers, rows, 'utf-8-bom'), 'a.csv', 'utf-8'], [csvFile(headers, rows, 'gbk'), 'a.csv', 'gbk'],
+      [await xlsxFile(headers, rows), 'a.xlsx', undefined],
+      [csvFile(headers, rows), 'a.csv', 'utf-8'],
+      [csvFile(headers, rows, 'utf-8-bom'), 'a.csv', 'utf-8'],
+      [csvFile(headers, rows, 'gbk'), 'a.csv', 'gbk'],
     ];
     for (const [bytes, name, expected] of files) {
       const { out, encoding } = await all(bytes, name);
@@ -50,7 +60,15 @@ describe('spreadsheet reader', () => {
 
   it('reads every Chinese character of a large sheet, whatever chunk a character falls across', async () => {
     const many = Array.from({ length: 20_000 }, (_, i) => [`户主${i}`, `无劳动力的居民${i}`, `${i}`, '']);
-    const { out } = await all(await xlsxBuffer('居民', headers.map((header) => ({ header })), many), 'many.xlsx', { ...limits, maxRows: 50_000 });
+    const { out } = await all(
+      await xlsxBuffer(
+        '居民',
+        headers.map((header) => ({ header })),
+        many,
+      ),
+      'many.xlsx',
+      { ...limits, maxRows: 50_000 },
+    );
     expect(out.length).toBe(many.length);
     expect(out.filter((r, i) => r.values.name !== many[i][1] || r.values.head !== many[i][0])).toEqual([]);
   });
@@ -59,7 +77,9 @@ describe('spreadsheet reader', () => {
     expect(await problem(all(csvFile(['户主', '姓名'], [['a', 'b']])))).toBe('MISSING_COLUMNS');
     expect(await problem(all(csvFile([...headers, '备注'], [['a', 'b', 'c', '', 'x']])))).toBe('UNKNOWN_COLUMNS');
     expect(await problem(all(csvFile([...headers, '姓名'], [['a', 'b', 'c', '', 'x']])))).toBe('DUPLICATE_COLUMNS');
-    await expect(all(csvFile(['户主', '姓名'], [['a', 'b']]))).rejects.toMatchObject({ extensions: { columns: ['身份证号'] } });
+    await expect(all(csvFile(['户主', '姓名'], [['a', 'b']]))).rejects.toMatchObject({
+      extensions: { columns: ['身份证号'] },
+    });
   });
 
   it('refuses formulas, merged cells, hidden sheets, non-xlsx, zip bombs, big files, foreign encodings', async () => {
@@ -72,27 +92,57 @@ describe('spreadsheet reader', () => {
     expect(await problem(all(not.text, 'z.xlsx'))).toBe('NOT_XLSX');
     expect(await problem(all(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 1, 2, 3]), 'old.xls'))).toBe('NOT_XLSX');
     expect(await problem(all(await zipBombXlsx(await xlsxFile(headers, rows), 20), 'b.xlsx'))).toBe('ZIP_BOMB');
-    expect(await problem(all(await zipBombXlsx(await xlsxFile(headers, rows), 2), 'b.xlsx', { ...limits, maxUncompressedBytes: 1_048_576 }))).toBe('ZIP_BOMB');
+    expect(
+      await problem(
+        all(await zipBombXlsx(await xlsxFile(headers, rows), 2), 'b.xlsx', {
+          ...limits,
+          maxUncompressedBytes: 1_048_576,
+        }),
+      ),
+    ).toBe('ZIP_BOMB');
     expect(await problem(all(csvFile(headers, rows), 'a.csv', { ...limits, maxBytes: 10 }))).toBe('FILE_TOO_LARGE');
     expect(await problem(all(csvFile(headers, rows, 'utf-16le'), 'a.csv'))).toBe('UNEXPECTED_ENCODING');
     // Bytes that are neither UTF-8 nor GBK (0xFF is a lead byte in neither).
-    expect(await problem(all(Buffer.concat([Buffer.from('户主,姓名,身份证号\n'), Buffer.from([0xff, 0xff, 0x2c, 0x0a])]), 'a.csv'))).toBe('UNEXPECTED_ENCODING');
-    expect(await problem(all(csvFile(headers, [rows[0], rows[1], rows[0]]), 'a.csv', { ...limits, maxRows: 2 }))).toBe('TOO_MANY_ROWS');
+    expect(
+      await problem(
+        all(Buffer.concat([Buffer.from('户主,姓名,身份证号\n'), Buffer.from([0xff, 0xff, 0x2c, 0x0a])]), 'a.csv'),
+      ),
+    ).toBe('UNEXPECTED_ENCODING');
+    expect(await problem(all(csvFile(headers, [rows[0], rows[1], rows[0]]), 'a.csv', { ...limits, maxRows: 2 }))).toBe(
+      'TOO_MANY_ROWS',
+    );
     expect(await problem(all(Buffer.alloc(0), 'a.csv'))).toBe('EMPTY_FILE');
   });
 });
 
 describe('xlsx writer', () => {
   it('neutralizes formula injection and reads back as written', async () => {
-    expect(['=1+1', '+86', '-2', '@SUM(A1)', '\t=x', 'ok', '张三'].map(neutralizeFormula)).toEqual(["'=1+1", "'+86", "'-2", "'@SUM(A1)", "'\t=x", 'ok', '张三']);
-    const bytes = await xlsxBuffer('居民', headers.map((header) => ({ header })), [['=HYPERLINK("http://x")', '张三', '530102198503121232', '+8613800000000']]);
+    expect(['=1+1', '+86', '-2', '@SUM(A1)', '\t=x', 'ok', '张三'].map(neutralizeFormula)).toEqual([
+      "'=1+1",
+      "'+86",
+      "'-2",
+      "'@SUM(A1)",
+      "'\t=x",
+      'ok',
+      '张三',
+    ]);
+    const bytes = await xlsxBuffer(
+      '居民',
+      headers.map((header) => ({ header })),
+      [['=HYPERLINK("http://x")', '张三', '530102198503121232', '+8613800000000']],
+    );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(bytes as unknown as ArrayBuffer);
     const cell = wb.getWorksheet(1)!.getCell('A2');
     expect(cell.value).toBe(`'=HYPERLINK("http://x")`);
     expect(cell.formula).toBeUndefined();
     const back = await all(bytes, 'x.xlsx');
-    expect(back.out[0].values).toEqual({ head: '=HYPERLINK("http://x")', name: '张三', id: '530102198503121232', phone: '+8613800000000' });
+    expect(back.out[0].values).toEqual({
+      head: '=HYPERLINK("http://x")',
+      name: '张三',
+      id: '530102198503121232',
+      phone: '+8613800000000',
+    });
   });
 
   it('streams: rows leave before the sheet ends', async () => {

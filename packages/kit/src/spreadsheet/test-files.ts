@@ -16,14 +16,21 @@ export interface TestSheetOptions {
   hiddenSheet?: boolean;
 }
 
-export async function xlsxFile(headers: readonly string[], rows: readonly (readonly unknown[])[], opts: TestSheetOptions = {}): Promise<Buffer> {
+export async function xlsxFile(
+  headers: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  opts: TestSheetOptions = {},
+): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('Sheet1');
   ws.addRow([...headers]);
   for (const r of rows) ws.addRow([...r]);
   if (opts.formulaAt) {
     const [r, c] = opts.formulaAt;
-    ws.getCell(r + 2, c + 1).value = { formula: 'CONCATENATE("53","0102")', result: '530102' } as ExcelJS.CellFormulaValue;
+    ws.getCell(r + 2, c + 1).value = {
+      formula: 'CONCATENATE("53","0102")',
+      result: '530102',
+    } as ExcelJS.CellFormulaValue;
   }
   if (opts.mergeColumn !== undefined) ws.mergeCells(2, opts.mergeColumn + 1, 3, opts.mergeColumn + 1);
   if (opts.hiddenSheet) wb.addWorksheet('备注', { state: 'hidden' }).addRow(['隐藏的数据']);
@@ -31,7 +38,11 @@ export async function xlsxFile(headers: readonly string[], rows: readonly (reado
 }
 
 /** RFC 4180 CSV of the rows (quoted where needed), in UTF-8 (optionally with BOM) or GBK. */
-export function csvFile(headers: readonly string[], rows: readonly (readonly unknown[])[], encoding: 'utf-8' | 'utf-8-bom' | 'gbk' | 'utf-16le' = 'utf-8'): Buffer {
+export function csvFile(
+  headers: readonly string[],
+  rows: readonly (readonly unknown[])[],
+  encoding: 'utf-8' | 'utf-8-bom' | 'gbk' | 'utf-16le' = 'utf-8',
+): Buffer {
   const cell = (v: unknown) => {
     const s = v === null || v === undefined ? '' : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -39,7 +50,10 @@ export function csvFile(headers: readonly string[], rows: readonly (readonly unk
   const text = [headers, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
   if (encoding === 'gbk') return iconv.encode(text, 'gbk');
   if (encoding === 'utf-16le') return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
-  return Buffer.concat([encoding === 'utf-8-bom' ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text, 'utf8')]);
+  return Buffer.concat([
+    encoding === 'utf-8-bom' ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0),
+    Buffer.from(text, 'utf8'),
+  ]);
 }
 
 /** A real .xlsx with one more entry of `mib` MiB of zeros: tiny packed, huge unpacked. */

@@ -15,9 +15,14 @@ const MAX_ENTRIES = 2_000;
  */
 export async function inspectXlsx(bytes: Buffer, limits: SpreadsheetLimits): Promise<void> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true }, (err, z) => (err || !z ? reject(err) : resolve(z))),
+    yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true }, (err, z) =>
+      err || !z ? reject(err) : resolve(z),
+    ),
   ).catch(() => {
-    throw new SpreadsheetError('NOT_XLSX', 'The file is not an .xlsx workbook (it is not a readable zip). Save it from Excel or WPS as .xlsx.');
+    throw new SpreadsheetError(
+      'NOT_XLSX',
+      'The file is not an .xlsx workbook (it is not a readable zip). Save it from Excel or WPS as .xlsx.',
+    );
   });
   const names = new Set<string>();
   let unpacked = 0;
@@ -30,15 +35,24 @@ export async function inspectXlsx(bytes: Buffer, limits: SpreadsheetLimits): Pro
         names.add(entry.fileName);
         if (names.size > MAX_ENTRIES) return reject(bomb(`more than ${MAX_ENTRIES} entries`));
         if ((entry.generalPurposeBitFlag & 1) !== 0) {
-          return reject(new SpreadsheetError('NOT_XLSX', 'The workbook is encrypted (password-protected): save it without a password.'));
+          return reject(
+            new SpreadsheetError(
+              'NOT_XLSX',
+              'The workbook is encrypted (password-protected): save it without a password.',
+            ),
+          );
         }
         unpacked += entry.uncompressedSize;
         if (unpacked > limits.maxUncompressedBytes) {
-          return reject(bomb(`it unpacks to more than ${limits.maxUncompressedBytes} bytes`, limits.maxUncompressedBytes, unpacked));
+          return reject(
+            bomb(`it unpacks to more than ${limits.maxUncompressedBytes} bytes`, limits.maxUncompressedBytes, unpacked),
+          );
         }
         const ratio = entry.uncompressedSize / Math.max(1, entry.compressedSize);
         if (entry.uncompressedSize > MIB && ratio > limits.maxRatio) {
-          return reject(bomb(`${entry.fileName} unpacks ${Math.round(ratio)} times its size`, limits.maxRatio, Math.round(ratio)));
+          return reject(
+            bomb(`${entry.fileName} unpacks ${Math.round(ratio)} times its size`, limits.maxRatio, Math.round(ratio)),
+          );
         }
         if (/^xl\/worksheets\/sheet\d+\.xml$/.test(entry.fileName)) sheets.push(entry);
         zip.readEntry();
@@ -78,7 +92,11 @@ async function refuseMergedCells(zip: yauzl.ZipFile, entry: yauzl.Entry): Promis
     if (at >= 0) {
       const ref = /ref="([A-Z]+\d+(?::[A-Z]+\d+)?)"/.exec(text.slice(at, at + 80))?.[1];
       (stream as unknown as { destroy(): void }).destroy();
-      throw new SpreadsheetError('MERGED_CELLS', `The sheet has merged cells${ref ? ` (${ref})` : ''}: unmerge them and fill every row.`, { cell: ref });
+      throw new SpreadsheetError(
+        'MERGED_CELLS',
+        `The sheet has merged cells${ref ? ` (${ref})` : ''}: unmerge them and fill every row.`,
+        { cell: ref },
+      );
     }
     tail = text.slice(-40);
   }

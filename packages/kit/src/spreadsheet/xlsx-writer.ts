@@ -34,25 +34,48 @@ export class XlsxSheetWriter {
   private readonly sheet: ExcelJS.Worksheet;
   private pending = 0;
 
-  constructor(private readonly out: Writable, sheetName: string, columns: readonly XlsxColumn[]) {
+  constructor(
+    private readonly out: Writable,
+    sheetName: string,
+    columns: readonly XlsxColumn[],
+  ) {
     // No styles (a style lookup per cell) and fast deflate: the sheet is the same, written faster.
-    this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false, zip: { zlib: { level: 1 } } });
+    this.workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+      stream: out,
+      useStyles: false,
+      useSharedStrings: false,
+      zip: { zlib: { level: 1 } },
+    });
     this.sheet = this.workbook.addWorksheet(sheetName.slice(0, 31));
-    this.sheet.columns = columns.map((c, i) => ({ header: c.header, key: `c${i}`, width: c.width ?? Math.max(10, c.header.length * 2 + 2) }));
+    this.sheet.columns = columns.map((c, i) => ({
+      header: c.header,
+      key: `c${i}`,
+      width: c.width ?? Math.max(10, c.header.length * 2 + 2),
+    }));
     columns.forEach((c, i) => {
       if (!c.list?.length) return;
       const col = this.sheet.getColumn(i + 1).letter;
       // The list is written inline ("a,b,c"): Excel caps that at 255 characters, enough for an enumeration.
-      (this.sheet as unknown as { dataValidations: { add(ref: string, v: ExcelJS.DataValidation): void } }).dataValidations.add(
-        `${col}2:${col}${VALIDATED_ROWS}`,
-        { type: 'list', allowBlank: true, formulae: [`"${c.list.join(',')}"`], showErrorMessage: true, errorTitle: '无效的值', error: `请从列表中选择：${c.list.join('、')}` },
-      );
+      (
+        this.sheet as unknown as { dataValidations: { add(ref: string, v: ExcelJS.DataValidation): void } }
+      ).dataValidations.add(`${col}2:${col}${VALIDATED_ROWS}`, {
+        type: 'list',
+        allowBlank: true,
+        formulae: [`"${c.list.join(',')}"`],
+        showErrorMessage: true,
+        errorTitle: '无效的值',
+        error: `请从列表中选择：${c.list.join('、')}`,
+      });
     });
   }
 
   /** Adds a row; strings are neutralized, null/undefined are empty, numbers and booleans stay as they are. */
   async add(values: readonly unknown[]): Promise<void> {
-    this.sheet.addRow(values.map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? neutralizeFormula(v) : v))).commit();
+    this.sheet
+      .addRow(
+        values.map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? neutralizeFormula(v) : v)),
+      )
+      .commit();
     if (++this.pending >= 500) {
       this.pending = 0;
       if (this.out.writableNeedDrain) await once(this.out, 'drain');
@@ -66,7 +89,11 @@ export class XlsxSheetWriter {
 }
 
 /** A whole (small) sheet as bytes: templates, error reports. */
-export async function xlsxBuffer(sheetName: string, columns: readonly XlsxColumn[], rows: Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>): Promise<Buffer> {
+export async function xlsxBuffer(
+  sheetName: string,
+  columns: readonly XlsxColumn[],
+  rows: Iterable<readonly unknown[]> | AsyncIterable<readonly unknown[]>,
+): Promise<Buffer> {
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));

@@ -7,7 +7,17 @@ import { Empty, ErrorBox, Show } from '../ui/states';
 import { useCursor } from '../ui/table';
 
 type Today = {
-  gridTasks: { totalCount: number; nodes: { id: string; title: string; dueOn: string | null; openedAt: string; grid: { name: string } | null; household: { id: string; householdNumber: string; address: string | null } | null }[] };
+  gridTasks: {
+    totalCount: number;
+    nodes: {
+      id: string;
+      title: string;
+      dueOn: string | null;
+      openedAt: string;
+      grid: { name: string } | null;
+      household: { id: string; householdNumber: string; address: string | null } | null;
+    }[];
+  };
   myListItems: { totalCount: number; nodes: { id: string; title: string; dueOn: string; kind: string }[] };
   overdueIssues: { totalCount: number; nodes: { id: string; title: string; level: string; levelDueAt: string }[] };
 };
@@ -20,20 +30,33 @@ export function GridWorkerPage() {
   const d = today();
   return (
     <div class="phone">
-      <h1>今天<small>{d}</small></h1>
+      <h1>
+        今天<small>{d}</small>
+      </h1>
       <Show result={r} retry={retry} what="今日任务">
         {(t) => {
           const overdueTasks = t.gridTasks.nodes.filter((x) => x.dueOn && x.dueOn < d);
           return (
             <>
               <section class="block">
-                <h2>待办任务<small>{t.gridTasks.totalCount} 项{overdueTasks.length ? `，逾期 ${overdueTasks.length} 项` : ''}</small></h2>
+                <h2>
+                  待办任务
+                  <small>
+                    {t.gridTasks.totalCount} 项{overdueTasks.length ? `，逾期 ${overdueTasks.length} 项` : ''}
+                  </small>
+                </h2>
                 {t.gridTasks.nodes.length ? (
                   <ul class="cards" data-list="tasks">
                     {t.gridTasks.nodes.map((x) => (
                       <li class={x.dueOn && x.dueOn < d ? 'overdue' : ''}>
                         <b>{x.title}</b>
-                        <span>{x.household ? <a href={`#/household/${x.household.id}`}>户号 {x.household.householdNumber}</a> : x.grid?.name}</span>
+                        <span>
+                          {x.household ? (
+                            <a href={`#/household/${x.household.id}`}>户号 {x.household.householdNumber}</a>
+                          ) : (
+                            x.grid?.name
+                          )}
+                        </span>
                         <span>{x.household?.address ?? ''}</span>
                         <span>期限：{x.dueOn ?? '未定'}</span>
                         <Complete taskId={x.id} done={retry} />
@@ -48,8 +71,20 @@ export function GridWorkerPage() {
                 <h2>逾期事项</h2>
                 {t.myListItems.nodes.length + t.overdueIssues.nodes.length ? (
                   <ul class="cards" data-list="overdue">
-                    {t.myListItems.nodes.map((x) => <li class="overdue"><b>{x.title}</b><span>清单事项，期限 {x.dueOn}</span></li>)}
-                    {t.overdueIssues.nodes.map((x) => <li class="overdue"><b>{x.title}</b><span>{say(ISSUE_LEVEL, x.level)}处理，期限 {when(x.levelDueAt)}</span></li>)}
+                    {t.myListItems.nodes.map((x) => (
+                      <li class="overdue">
+                        <b>{x.title}</b>
+                        <span>清单事项，期限 {x.dueOn}</span>
+                      </li>
+                    ))}
+                    {t.overdueIssues.nodes.map((x) => (
+                      <li class="overdue">
+                        <b>{x.title}</b>
+                        <span>
+                          {say(ISSUE_LEVEL, x.level)}处理，期限 {when(x.levelDueAt)}
+                        </span>
+                      </li>
+                    ))}
                   </ul>
                 ) : (
                   <Empty>没有逾期事项。</Empty>
@@ -64,10 +99,18 @@ export function GridWorkerPage() {
   );
 }
 
-type HouseholdRow = { id: string; householdNumber: string; address: string | null; incomeStability: { passing: boolean; failedRules: string[] } | null };
+type HouseholdRow = {
+  id: string;
+  householdNumber: string;
+  address: string | null;
+  incomeStability: { passing: boolean; failedRules: string[] } | null;
+};
 
 function GridHouseholds({ gridId }: { gridId: string }) {
-  const [g, retryGrid] = useQuery<{ grid: { id: string; name: string; site: { id: string; name: string } } | null }>(GRID_OF, { id: gridId });
+  const [g, retryGrid] = useQuery<{ grid: { id: string; name: string; site: { id: string; name: string } } | null }>(
+    GRID_OF,
+    { id: gridId },
+  );
   return (
     <Show result={g} retry={retryGrid} what="网格">
       {({ grid }) => (grid ? <HouseholdList grid={grid} /> : <Empty>找不到您的网格。</Empty>)}
@@ -77,14 +120,19 @@ function GridHouseholds({ gridId }: { gridId: string }) {
 
 function HouseholdList({ grid }: { grid: { id: string; name: string; site: { id: string; name: string } } }) {
   const cursor = useCursor(20);
-  const [r, retry] = useQuery<{ households: { totalCount: number; endCursor: string | null; nodes: HouseholdRow[] } }>(GRID_HOUSEHOLDS, {
-    siteId: grid.site.id,
-    gridId: grid.id,
-    after: cursor.after,
-  });
+  const [r, retry] = useQuery<{ households: { totalCount: number; endCursor: string | null; nodes: HouseholdRow[] } }>(
+    GRID_HOUSEHOLDS,
+    {
+      siteId: grid.site.id,
+      gridId: grid.id,
+      after: cursor.after,
+    },
+  );
   return (
     <section class="block">
-      <h2>{grid.site.name} {grid.name}的住户</h2>
+      <h2>
+        {grid.site.name} {grid.name}的住户
+      </h2>
       <Show result={r} retry={retry} what="住户">
         {({ households }) => (
           <>
@@ -92,10 +140,16 @@ function HouseholdList({ grid }: { grid: { id: string; name: string; site: { id:
               <ul class="cards" data-list="households">
                 {households.nodes.map((h) => (
                   <li class={h.incomeStability && !h.incomeStability.passing ? 'overdue' : ''}>
-                    <a href={`#/household/${h.id}`}><b>户号 {h.householdNumber}</b></a>
+                    <a href={`#/household/${h.id}`}>
+                      <b>户号 {h.householdNumber}</b>
+                    </a>
                     <span>{h.address ?? ''}</span>
                     <span>
-                      {!h.incomeStability ? '尚未监测' : h.incomeStability.passing ? '收入稳定达标' : `未达标：${h.incomeStability.failedRules.map((x) => RULES_SHORT[x] ?? x).join('、')}`}
+                      {!h.incomeStability
+                        ? '尚未监测'
+                        : h.incomeStability.passing
+                          ? '收入稳定达标'
+                          : `未达标：${h.incomeStability.failedRules.map((x) => RULES_SHORT[x] ?? x).join('、')}`}
                     </span>
                   </li>
                 ))}
@@ -117,7 +171,12 @@ function Complete({ taskId, done }: { taskId: string; done: () => void }) {
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  if (!open) return <button type="button" class="link" data-complete={taskId} onClick={() => setOpen(true)}>完成任务</button>;
+  if (!open)
+    return (
+      <button type="button" class="link" data-complete={taskId} onClick={() => setOpen(true)}>
+        完成任务
+      </button>
+    );
   return (
     <form
       class="complete"
@@ -137,10 +196,24 @@ function Complete({ taskId, done }: { taskId: string; done: () => void }) {
     >
       <label>
         做了什么
-        <textarea name="note" rows={2} value={note} onInput={(e) => setNote(e.currentTarget.value)} placeholder="例如：已上门了解，登记参加下月技能培训" />
+        <textarea
+          name="note"
+          rows={2}
+          value={note}
+          onInput={(e) => setNote(e.currentTarget.value)}
+          placeholder="例如：已上门了解，登记参加下月技能培训"
+        />
       </label>
-      {error?.forField('note') ? <span class="field-error" data-field-error="note">{error.forField('note')}</span> : error && <ErrorBox error={error} />}
-      <button type="submit" disabled={busy}>{busy ? '正在提交…' : '提交'}</button>
+      {error?.forField('note') ? (
+        <span class="field-error" data-field-error="note">
+          {error.forField('note')}
+        </span>
+      ) : (
+        error && <ErrorBox error={error} />
+      )}
+      <button type="submit" disabled={busy}>
+        {busy ? '正在提交…' : '提交'}
+      </button>
     </form>
   );
 }

@@ -1,8 +1,24 @@
 import { useState } from 'preact/hooks';
 import { ApiError, request, session, useQuery } from '../api';
-import { HOUSEHOLD_FOLLOW_UP, HOUSEHOLD_JOBS, HOUSEHOLD_PAGE, HOUSEHOLD_TRAINING, POINTS_ACCOUNT, REVEAL_CONTACT } from '../operations';
 import {
-  DEMAND_CATEGORY, DEMAND_STATUS, EMPLOYMENT_KIND, GENDER, LABOUR, LAND_KIND, LAND_STATE, RELATION, RULES, say,
+  HOUSEHOLD_FOLLOW_UP,
+  HOUSEHOLD_JOBS,
+  HOUSEHOLD_PAGE,
+  HOUSEHOLD_TRAINING,
+  POINTS_ACCOUNT,
+  REVEAL_CONTACT,
+} from '../operations';
+import {
+  DEMAND_CATEGORY,
+  DEMAND_STATUS,
+  EMPLOYMENT_KIND,
+  GENDER,
+  LABOUR,
+  LAND_KIND,
+  LAND_STATE,
+  RELATION,
+  RULES,
+  say,
 } from '../labels';
 import { when } from '../dates';
 import { Crumbs } from '../ui/crumbs';
@@ -10,28 +26,68 @@ import { DataTable } from '../ui/table';
 import { ErrorBox, Show } from '../ui/states';
 
 type Member = {
-  id: string; name: string; nationalIdMasked: string; phoneMasked: string | null; gender: string; age: number; ethnicity: string;
-  labourCapacity: string; relationToHead: string; wantsWork: boolean; canWorkAway: boolean;
+  id: string;
+  name: string;
+  nationalIdMasked: string;
+  phoneMasked: string | null;
+  gender: string;
+  age: number;
+  ethnicity: string;
+  labourCapacity: string;
+  relationToHead: string;
+  wantsWork: boolean;
+  canWorkAway: boolean;
 };
-type Jobs = { household: { residents: { id: string; name: string; employments: { id: string; kind: string; startedOn: string; endedOn: string | null; monthlyIncome: number; destination: string | null; employer: { name: string } | null }[] }[] } | null };
+type Jobs = {
+  household: {
+    residents: {
+      id: string;
+      name: string;
+      employments: {
+        id: string;
+        kind: string;
+        startedOn: string;
+        endedOn: string | null;
+        monthlyIncome: number;
+        destination: string | null;
+        employer: { name: string } | null;
+      }[];
+    }[];
+  } | null;
+};
 type Training = {
   household: {
     residents: {
-      id: string; name: string;
-      enrollments: { id: string; status: string; completedOn: string | null; course: { skill: string; provider: string } | null }[];
+      id: string;
+      name: string;
+      enrollments: {
+        id: string;
+        status: string;
+        completedOn: string | null;
+        course: { skill: string; provider: string } | null;
+      }[];
       skills: { id: string; name: string; level: string }[];
     }[];
   } | null;
 };
 type Household = {
-  id: string; householdNumber: string; address: string | null;
+  id: string;
+  householdNumber: string;
+  address: string | null;
   site: { id: string; name: string; region: { code: string; name: string } };
   building: { id: string; name: string } | null;
   residents: Member[];
   landAssets: { id: string; kind: string; areaMu: number; state: string; annualIncome: number }[];
   incomeStability: {
-    passing: boolean; failedRules: string[]; reasons: { rule: string; reason: string }[]; members: number; ableToWork: number; employed: number;
-    welfarePosts: number; incomeSources: number; changedAt: string;
+    passing: boolean;
+    failedRules: string[];
+    reasons: { rule: string; reason: string }[];
+    members: number;
+    ableToWork: number;
+    employed: number;
+    welfarePosts: number;
+    incomeSources: number;
+    changedAt: string;
     openGaps: { id: string; rules: string[]; needsJobHelp: boolean; detectedOn: string }[];
   } | null;
 };
@@ -49,11 +105,25 @@ export function HouseholdPage({ id }: { id: string }) {
           <>
             <Crumbs
               items={[
-                ...(s?.role === 'grid_worker' ? [{ label: '我的网格', href: '#/grid' }] : [{ label: h.site.region.name, href: s?.role === 'site_officer' ? undefined : `#/region/${h.site.region.code}` }, { label: h.site.name, href: `#/site/${h.site.id}` }]),
+                ...(s?.role === 'grid_worker'
+                  ? [{ label: '我的网格', href: '#/grid' }]
+                  : [
+                      {
+                        label: h.site.region.name,
+                        href: s?.role === 'site_officer' ? undefined : `#/region/${h.site.region.code}`,
+                      },
+                      { label: h.site.name, href: `#/site/${h.site.id}` },
+                    ]),
                 { label: `户号 ${h.householdNumber}` },
               ]}
             />
-            <h1>户号 {h.householdNumber}<small>{h.address ?? ''}{h.building ? `（${h.building.name}）` : ''}</small></h1>
+            <h1>
+              户号 {h.householdNumber}
+              <small>
+                {h.address ?? ''}
+                {h.building ? `（${h.building.name}）` : ''}
+              </small>
+            </h1>
             <Stability s={h.incomeStability} />
             <section class="block">
               <h2>家庭成员（信息已脱敏）</h2>
@@ -65,7 +135,11 @@ export function HouseholdPage({ id }: { id: string }) {
                   { label: '姓名', value: (m) => m.name },
                   { label: '与户主关系', value: (m) => say(RELATION, m.relationToHead) },
                   { label: '身份证号', value: (m) => m.nationalIdMasked },
-                  { label: '电话', value: (m) => m.phoneMasked, render: (m) => <Phone member={m} canReveal={Boolean(officer)} /> },
+                  {
+                    label: '电话',
+                    value: (m) => m.phoneMasked,
+                    render: (m) => <Phone member={m} canReveal={Boolean(officer)} />,
+                  },
                   { label: '性别', value: (m) => say(GENDER, m.gender) },
                   { label: '年龄', numeric: true, value: (m) => m.age },
                   { label: '民族', value: (m) => m.ethnicity },
@@ -146,7 +220,10 @@ function TrainingBlock({ id, number }: { id: string; number: string }) {
                 columns={[
                   { label: '成员', value: (t) => t.who },
                   { label: '课程', value: (t) => (t.course ? `${t.course.skill}（${t.course.provider}）` : null) },
-                  { label: '状态', value: (t) => ({ ENROLLED: '在学', COMPLETED: '已结业', DROPPED: '已退出' })[t.status] ?? t.status },
+                  {
+                    label: '状态',
+                    value: (t) => ({ ENROLLED: '在学', COMPLETED: '已结业', DROPPED: '已退出' })[t.status] ?? t.status,
+                  },
                   { label: '结业日期', value: (t) => t.completedOn },
                 ]}
               />
@@ -173,7 +250,12 @@ function Stability({ s }: { s: Household['incomeStability'] }) {
   if (!s) return <p class="state empty">这户还没有收入稳定监测结果（夜间监测运行后显示）。</p>;
   return (
     <section class="block" data-stability={s.passing ? 'passing' : 'failing'}>
-      <h2>收入稳定监测<small>{s.passing ? '四条规则全部达标' : `${s.failedRules.length} 条未达标`}，更新于 {when(s.changedAt)}</small></h2>
+      <h2>
+        收入稳定监测
+        <small>
+          {s.passing ? '四条规则全部达标' : `${s.failedRules.length} 条未达标`}，更新于 {when(s.changedAt)}
+        </small>
+      </h2>
       <ul class="rules">
         {Object.entries(RULES).map(([rule, words]) => {
           const failure = s.reasons.find((x) => x.rule === rule);
@@ -185,7 +267,10 @@ function Stability({ s }: { s: Household['incomeStability'] }) {
           );
         })}
       </ul>
-      <p class="hint">成员 {s.members} 人，有劳动力 {s.ableToWork} 人，就业 {s.employed} 人，公益性岗位 {s.welfarePosts} 个，稳定收入来源 {s.incomeSources} 项。</p>
+      <p class="hint">
+        成员 {s.members} 人，有劳动力 {s.ableToWork} 人，就业 {s.employed} 人，公益性岗位 {s.welfarePosts}{' '}
+        个，稳定收入来源 {s.incomeSources} 项。
+      </p>
       <h3>未关闭的帮扶缺口</h3>
       <DataTable
         name="gaps"
@@ -203,8 +288,19 @@ function Stability({ s }: { s: Household['incomeStability'] }) {
 }
 
 type FollowUpData = {
-  gridTasks: { nodes: { id: string; title: string; status: string; dueOn: string | null; openedAt: string; note: string | null }[] };
-  demands: { nodes: { id: string; category: string; status: string; description: string; claimedBy: { name: string } | null; assignments: { id: string; status: string }[] }[] };
+  gridTasks: {
+    nodes: { id: string; title: string; status: string; dueOn: string | null; openedAt: string; note: string | null }[];
+  };
+  demands: {
+    nodes: {
+      id: string;
+      category: string;
+      status: string;
+      description: string;
+      claimedBy: { name: string } | null;
+      assignments: { id: string; status: string }[];
+    }[];
+  };
 };
 
 /** What is being done about the gaps: the grid worker's tasks and the demands raised for this household. */
@@ -226,7 +322,11 @@ function FollowUp({ siteId, householdId }: { siteId: string; householdId: string
                 empty="没有这户的网格任务。"
                 columns={[
                   { label: '网格任务', value: (t) => t.title },
-                  { label: '状态', value: (t) => ({ OPEN: '未完成', DONE: '已完成', CLOSED: '已关闭（缺口已消除）' })[t.status] ?? t.status },
+                  {
+                    label: '状态',
+                    value: (t) =>
+                      ({ OPEN: '未完成', DONE: '已完成', CLOSED: '已关闭（缺口已消除）' })[t.status] ?? t.status,
+                  },
                   { label: '期限', value: (t) => t.dueOn },
                   { label: '办理情况', value: (t) => t.note },
                 ]}
@@ -253,13 +353,21 @@ function FollowUp({ siteId, householdId }: { siteId: string; householdId: string
 
 function Points({ members }: { members: Member[] }) {
   const head = members.find((m) => m.relationToHead === 'HEAD') ?? members[0];
-  const [r, retry] = useQuery<{ pointsAccount: { balance: number; householdBalance: number } }>(POINTS_ACCOUNT, { residentId: head?.id }, !head);
+  const [r, retry] = useQuery<{ pointsAccount: { balance: number; householdBalance: number } }>(
+    POINTS_ACCOUNT,
+    { residentId: head?.id },
+    !head,
+  );
   if (!head) return null;
   return (
     <section class="block">
       <h2>积分</h2>
       <Show result={r} retry={retry} what="积分">
-        {({ pointsAccount: p }) => <p>全户积分余额 <b data-fact="household-points">{p.householdBalance}</b> 分（户主 {head.name}：{p.balance} 分）</p>}
+        {({ pointsAccount: p }) => (
+          <p>
+            全户积分余额 <b data-fact="household-points">{p.householdBalance}</b> 分（户主 {head.name}：{p.balance} 分）
+          </p>
+        )}
       </Show>
     </section>
   );
@@ -275,11 +383,22 @@ function Phone({ member, canReveal }: { member: Member; canReveal: boolean }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [shown, setShown] = useState<{ nationalId: string; phone: string | null } | null>(null);
-  if (shown) return <span class="revealed" data-revealed={member.id}>{shown.phone ?? '（未登记电话）'}<br /><small>{shown.nationalId}</small></span>;
+  if (shown)
+    return (
+      <span class="revealed" data-revealed={member.id}>
+        {shown.phone ?? '（未登记电话）'}
+        <br />
+        <small>{shown.nationalId}</small>
+      </span>
+    );
   return (
     <span>
       {member.phoneMasked ?? '—'}
-      {canReveal && !open && <button type="button" class="link" data-reveal={member.id} onClick={() => setOpen(true)}>查看完整信息</button>}
+      {canReveal && !open && (
+        <button type="button" class="link" data-reveal={member.id} onClick={() => setOpen(true)}>
+          查看完整信息
+        </button>
+      )}
       {open && (
         <form
           class="reveal"
@@ -288,7 +407,10 @@ function Phone({ member, canReveal }: { member: Member; canReveal: boolean }) {
             setBusy(true);
             setError(null);
             try {
-              const d = await request<{ revealResidentContact: { nationalId: string; phone: string | null } }>(REVEAL_CONTACT, { id: member.id, reason });
+              const d = await request<{ revealResidentContact: { nationalId: string; phone: string | null } }>(
+                REVEAL_CONTACT,
+                { id: member.id, reason },
+              );
               setShown(d.revealResidentContact);
             } catch (err) {
               setError(err instanceof ApiError ? err : new ApiError(String(err)));
@@ -299,11 +421,26 @@ function Phone({ member, canReveal }: { member: Member; canReveal: boolean }) {
         >
           <label>
             查看原因（将记入审计日志）
-            <input name="reason" value={reason} onInput={(e) => setReason(e.currentTarget.value)} placeholder="例如：电话回访就业情况" />
+            <input
+              name="reason"
+              value={reason}
+              onInput={(e) => setReason(e.currentTarget.value)}
+              placeholder="例如：电话回访就业情况"
+            />
           </label>
-          {error?.forField('reason') ? <span class="field-error" data-field-error="reason">{error.forField('reason')}</span> : error && <ErrorBox error={error} />}
-          <button type="submit" disabled={busy}>确认查看</button>
-          <button type="button" class="link" onClick={() => setOpen(false)}>取消</button>
+          {error?.forField('reason') ? (
+            <span class="field-error" data-field-error="reason">
+              {error.forField('reason')}
+            </span>
+          ) : (
+            error && <ErrorBox error={error} />
+          )}
+          <button type="submit" disabled={busy}>
+            确认查看
+          </button>
+          <button type="button" class="link" onClick={() => setOpen(false)}>
+            取消
+          </button>
         </form>
       )}
     </span>

@@ -12,11 +12,26 @@ const KINDS = [
 ] as const;
 type Kind = (typeof KINDS)[number];
 
-interface RowError { row: number; column: string | null; code: string; message: string }
+interface RowError {
+  row: number;
+  column: string | null;
+  code: string;
+  message: string;
+}
 interface Job {
-  id: string; mode: string; status: string; total: number | null; rowsChecked: number; rowsWritten: number;
-  created: number; updated: number; unchanged: number; errorCount: number; errors: RowError[];
-  failure: { code: string; message: string; cell?: string; columns?: string[] } | null; reportPath: string | null;
+  id: string;
+  mode: string;
+  status: string;
+  total: number | null;
+  rowsChecked: number;
+  rowsWritten: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  errorCount: number;
+  errors: RowError[];
+  failure: { code: string; message: string; cell?: string; columns?: string[] } | null;
+  reportPath: string | null;
 }
 
 /** Why a file is refused whole, in a clerk's words (the service's `reason`). */
@@ -46,19 +61,34 @@ const auth = (): Record<string, string> => {
 
 function refusal(reason: string | undefined, columns: string[] | undefined, fallback: string): ApiError {
   const words = reason && FILE_WORDS[reason];
-  return new ApiError(words ? `${words}${columns?.length ? columns.join('、') : ''}` : fallback, reason ? [{ code: reason, message: fallback }] : []);
+  return new ApiError(
+    words ? `${words}${columns?.length ? columns.join('、') : ''}` : fallback,
+    reason ? [{ code: reason, message: fallback }] : [],
+  );
 }
 
 async function upload(k: Kind, file: File, mode: string): Promise<string> {
-  const res = await fetch(`/files/${k.service}/imports/${k.kind}?mode=${mode}&fileName=${encodeURIComponent(file.name)}`, {
-    method: 'POST', headers: { ...auth(), 'content-type': 'application/octet-stream' }, body: file,
-  }).catch(() => {
+  const res = await fetch(
+    `/files/${k.service}/imports/${k.kind}?mode=${mode}&fileName=${encodeURIComponent(file.name)}`,
+    {
+      method: 'POST',
+      headers: { ...auth(), 'content-type': 'application/octet-stream' },
+      body: file,
+    },
+  ).catch(() => {
     throw new ApiError('无法连接服务器，请检查网络后重试。');
   });
-  const body = (await res.json().catch(() => ({}))) as { id?: string; errors?: { message: string; extensions?: { reason?: string; code?: string; columns?: string[] } }[] };
+  const body = (await res.json().catch(() => ({}))) as {
+    id?: string;
+    errors?: { message: string; extensions?: { reason?: string; code?: string; columns?: string[] } }[];
+  };
   if (!res.ok || !body.id) {
     const e = body.errors?.[0]?.extensions;
-    throw refusal(e?.reason ?? (res.status === 429 ? 'RATE_LIMITED' : undefined), e?.columns, `上传失败（${res.status}）：${body.errors?.[0]?.message ?? ''}`);
+    throw refusal(
+      e?.reason ?? (res.status === 429 ? 'RATE_LIMITED' : undefined),
+      e?.columns,
+      `上传失败（${res.status}）：${body.errors?.[0]?.message ?? ''}`,
+    );
   }
   return body.id;
 }
@@ -84,11 +114,26 @@ function Progress({ job }: { job: Job }) {
   const total = job.total ?? 0;
   const writes = job.mode !== 'DRY_RUN';
   // A finished job is a full bar: with valid rows only, fewer rows are written than checked.
-  const done = job.status === 'DONE' ? 1 : total ? (writes ? (job.rowsChecked + job.rowsWritten) / (2 * total) : job.rowsChecked / total) : 0;
+  const done =
+    job.status === 'DONE'
+      ? 1
+      : total
+        ? writes
+          ? (job.rowsChecked + job.rowsWritten) / (2 * total)
+          : job.rowsChecked / total
+        : 0;
   const pct = Math.round(Math.min(1, done) * 100);
   return (
-    <div class="import-progress" data-import-progress={job.status} data-checked={job.rowsChecked} data-written={job.rowsWritten} data-total={total}>
-      <div class="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}><span style={{ width: `${pct}%` }} /></div>
+    <div
+      class="import-progress"
+      data-import-progress={job.status}
+      data-checked={job.rowsChecked}
+      data-written={job.rowsWritten}
+      data-total={total}
+    >
+      <div class="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct}>
+        <span style={{ width: `${pct}%` }} />
+      </div>
       <p>
         已检查 {job.rowsChecked.toLocaleString()} / 共 {total ? total.toLocaleString() : '?'} 行
         {writes && <>，已写入 {job.rowsWritten.toLocaleString()} 行</>}（{pct}%）
@@ -100,32 +145,55 @@ function Progress({ job }: { job: Job }) {
 function Outcome({ job, k }: { job: Job; k: Kind }) {
   const [error, setError] = useState<ApiError | null>(null);
   if (job.status === 'FAILED') {
-    return <div class="state error" role="alert" data-import-failed={job.failure?.code}>
-      <p>文件未能导入，没有写入任何内容：{(job.failure && FILE_WORDS[job.failure.code]) ?? job.failure?.message}
-        {job.failure?.cell ? `（单元格 ${job.failure.cell}）` : ''}{job.failure?.columns?.join('、') ?? ''}</p>
-    </div>;
+    return (
+      <div class="state error" role="alert" data-import-failed={job.failure?.code}>
+        <p>
+          文件未能导入，没有写入任何内容：{(job.failure && FILE_WORDS[job.failure.code]) ?? job.failure?.message}
+          {job.failure?.cell ? `（单元格 ${job.failure.cell}）` : ''}
+          {job.failure?.columns?.join('、') ?? ''}
+        </p>
+      </div>
+    );
   }
   const dry = job.mode === 'DRY_RUN';
   return (
     <div data-import-outcome={dry ? 'dry-run' : 'import'}>
       <p>
         {dry ? '检查完毕（未写入）：' : job.rowsWritten ? '导入完成：' : '未写入任何内容：'}共 {job.total} 行，
-        {dry ? '可新增' : '新增'} <b data-created>{job.created}</b> 行，{dry ? '可更新' : '更新'} <b data-updated>{job.updated}</b> 行，
-        无变化 <b data-unchanged>{job.unchanged}</b> 行，有错误 <b data-errors>{job.errorCount}</b> 行次。
+        {dry ? '可新增' : '新增'} <b data-created>{job.created}</b> 行，{dry ? '可更新' : '更新'}{' '}
+        <b data-updated>{job.updated}</b> 行， 无变化 <b data-unchanged>{job.unchanged}</b> 行，有错误{' '}
+        <b data-errors>{job.errorCount}</b> 行次。
       </p>
       {job.errors.length > 0 && (
         <div class="table-scroll">
           <table data-import-errors>
-            <thead><tr><th>行号</th><th>列</th><th>问题</th></tr></thead>
+            <thead>
+              <tr>
+                <th>行号</th>
+                <th>列</th>
+                <th>问题</th>
+              </tr>
+            </thead>
             <tbody>
-              {job.errors.slice(0, 100).map((e) => <tr key={`${e.row}-${e.column}-${e.code}`}><td>{e.row}</td><td>{e.column ?? '整行'}</td><td>{e.message}</td></tr>)}
+              {job.errors.slice(0, 100).map((e) => (
+                <tr key={`${e.row}-${e.column}-${e.code}`}>
+                  <td>{e.row}</td>
+                  <td>{e.column ?? '整行'}</td>
+                  <td>{e.message}</td>
+                </tr>
+              ))}
             </tbody>
           </table>
           {job.errorCount > 100 && <p>另有 {job.errorCount - 100} 处错误，见错误报告。</p>}
         </div>
       )}
       {job.reportPath && (
-        <button type="button" class="link" data-download-report onClick={() => download(job.reportPath!, `${k.label}导入报告.xlsx`).catch((e: ApiError) => setError(e))}>
+        <button
+          type="button"
+          class="link"
+          data-download-report
+          onClick={() => download(job.reportPath!, `${k.label}导入报告.xlsx`).catch((e: ApiError) => setError(e))}
+        >
           下载{job.errorCount ? '错误' : '导入'}报告（Excel，每行附导入结果和错误说明）
         </button>
       )}
@@ -150,10 +218,17 @@ export function ImportPage() {
 
   useEffect(() => {
     if (!busy || !job) return;
-    const t = setTimeout(() => jobOf(k, job.id).then((j) => {
-      setJob(j);
-      if (j.mode === 'DRY_RUN' && j.status === 'DONE') setChecked(j);
-    }, (e: ApiError) => setError(e)), 300);
+    const t = setTimeout(
+      () =>
+        jobOf(k, job.id).then(
+          (j) => {
+            setJob(j);
+            if (j.mode === 'DRY_RUN' && j.status === 'DONE') setChecked(j);
+          },
+          (e: ApiError) => setError(e),
+        ),
+      300,
+    );
     return () => clearTimeout(t);
   }, [job]);
 
@@ -162,8 +237,22 @@ export function ImportPage() {
     setError(null);
     if (m === 'dry_run') setChecked(null);
     upload(k, file, m).then(
-      (id) => setJob({ id, mode: m.toUpperCase(), status: 'QUEUED', total: null, rowsChecked: 0, rowsWritten: 0, created: 0, updated: 0, unchanged: 0,
-        errorCount: 0, errors: [], failure: null, reportPath: null }),
+      (id) =>
+        setJob({
+          id,
+          mode: m.toUpperCase(),
+          status: 'QUEUED',
+          total: null,
+          rowsChecked: 0,
+          rowsWritten: 0,
+          created: 0,
+          updated: 0,
+          unchanged: 0,
+          errorCount: 0,
+          errors: [],
+          failure: null,
+          reportPath: null,
+        }),
       (e: ApiError) => setError(e),
     );
   };
@@ -175,49 +264,104 @@ export function ImportPage() {
 
   return (
     <div data-import-page>
-      <h1>数据导入<small>Excel 或 CSV 表格</small></h1>
+      <h1>
+        数据导入<small>Excel 或 CSV 表格</small>
+      </h1>
       <section class="block">
         <h2>1. 选择导入内容，上传表格</h2>
         <p>
-          <label>导入内容：
-            <select data-import-kind value={k.kind} disabled={busy} onChange={(e) => {
-              setK(KINDS.find((x) => x.kind === (e.target as HTMLSelectElement).value)!);
-              reset();
-            }}>
-              {KINDS.map((x) => <option value={x.kind} key={x.kind}>{x.label}</option>)}
+          <label>
+            导入内容：
+            <select
+              data-import-kind
+              value={k.kind}
+              disabled={busy}
+              onChange={(e) => {
+                setK(KINDS.find((x) => x.kind === (e.target as HTMLSelectElement).value)!);
+                reset();
+              }}
+            >
+              {KINDS.map((x) => (
+                <option value={x.kind} key={x.kind}>
+                  {x.label}
+                </option>
+              ))}
             </select>
           </label>{' '}
-          <button type="button" class="link" data-download-template onClick={() =>
-            download(`/files/${k.service}/templates/${k.kind}`, `${k.label}导入模板.xlsx`).catch((e: ApiError) => setError(e))}>
+          <button
+            type="button"
+            class="link"
+            data-download-template
+            onClick={() =>
+              download(`/files/${k.service}/templates/${k.kind}`, `${k.label}导入模板.xlsx`).catch((e: ApiError) =>
+                setError(e),
+              )
+            }
+          >
             下载导入模板
           </button>
         </p>
         <p>
-          <input type="file" data-import-file accept=".xlsx,.csv" disabled={busy} onChange={(e) => {
-            setFile((e.target as HTMLInputElement).files?.[0] ?? null);
-            reset();
-          }} />
+          <input
+            type="file"
+            data-import-file
+            accept=".xlsx,.csv"
+            disabled={busy}
+            onChange={(e) => {
+              setFile((e.target as HTMLInputElement).files?.[0] ?? null);
+              reset();
+            }}
+          />
         </p>
         <p class="hint">支持 .xlsx 和 .csv（UTF-8 或 GBK 编码）。不要有公式、合并单元格或隐藏的工作表。</p>
-        <button type="button" data-import-check disabled={!file || busy} onClick={() => start('dry_run')}>检查表格（不写入）</button>
+        <button type="button" data-import-check disabled={!file || busy} onClick={() => start('dry_run')}>
+          检查表格（不写入）
+        </button>
       </section>
       {error && <ErrorBox error={error} />}
       {job && (
         <section class="block" data-import-job={job.id}>
           <h2>{job.mode === 'DRY_RUN' ? '2. 检查结果' : '3. 导入结果'}</h2>
-          {busy ? <Progress job={job} /> : <><Progress job={job} /><Outcome job={job} k={k} /></>}
+          {busy ? (
+            <Progress job={job} />
+          ) : (
+            <>
+              <Progress job={job} />
+              <Outcome job={job} k={k} />
+            </>
+          )}
         </section>
       )}
       {checked && !busy && job?.mode === 'DRY_RUN' && (
         <section class="block" data-import-confirm>
           <h2>3. 确认导入</h2>
           <p>
-            <label><input type="radio" name="mode" value="all_or_nothing" checked={mode === 'all_or_nothing'} onChange={() => setMode('all_or_nothing')} />
-              全部导入（只要有一行错误，就全部不写入）</label><br />
-            <label><input type="radio" name="mode" value="valid_rows" checked={mode === 'valid_rows'} onChange={() => setMode('valid_rows')} data-mode-valid-rows />
-              只导入没有错误的行（有错误的行不写入，可改正后再导入）</label>
+            <label>
+              <input
+                type="radio"
+                name="mode"
+                value="all_or_nothing"
+                checked={mode === 'all_or_nothing'}
+                onChange={() => setMode('all_or_nothing')}
+              />
+              全部导入（只要有一行错误，就全部不写入）
+            </label>
+            <br />
+            <label>
+              <input
+                type="radio"
+                name="mode"
+                value="valid_rows"
+                checked={mode === 'valid_rows'}
+                onChange={() => setMode('valid_rows')}
+                data-mode-valid-rows
+              />
+              只导入没有错误的行（有错误的行不写入，可改正后再导入）
+            </label>
           </p>
-          <button type="button" data-import-confirm-button disabled={busy} onClick={() => start(mode)}>确认导入</button>
+          <button type="button" data-import-confirm-button disabled={busy} onClick={() => start(mode)}>
+            确认导入
+          </button>
         </section>
       )}
     </div>

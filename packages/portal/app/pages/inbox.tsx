@@ -8,8 +8,14 @@ import { Empty, ErrorBox, Show } from '../ui/states';
 import { useCursor } from '../ui/table';
 
 type Notification = {
-  id: string; kind: string; title: string; body: string; createdAt: string; readAt: string | null;
-  entityType: string | null; entityId: string | null;
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  createdAt: string;
+  readAt: string | null;
+  entityType: string | null;
+  entityId: string | null;
   details: Record<'what' | 'when' | 'where' | 'bring' | 'contact', string | null>;
   deliveries: { channel: string; status: string; sentAt: string | null }[];
 };
@@ -44,17 +50,31 @@ export function InboxPage() {
           <>
             <div class="filters">
               <p class="hint">
-                未读 <b data-count="unread" class={page.unreadCount ? 'warn' : ''}>{page.unreadCount}</b> 条，
-                共 {page.totalCount} 条
+                未读{' '}
+                <b data-count="unread" class={page.unreadCount ? 'warn' : ''}>
+                  {page.unreadCount}
+                </b>{' '}
+                条， 共 {page.totalCount} 条
               </p>
               <label class="check">
-                <input type="checkbox" name="unreadOnly" checked={unreadOnly}
-                  onChange={(e) => { setUnreadOnly(e.currentTarget.checked); cursor.reset(); }} />
+                <input
+                  type="checkbox"
+                  name="unreadOnly"
+                  checked={unreadOnly}
+                  onChange={(e) => {
+                    setUnreadOnly(e.currentTarget.checked);
+                    cursor.reset();
+                  }}
+                />
                 只看未读
               </label>
               {page.unreadCount > 0 && (
-                <button type="button" data-mark-all disabled={all.busy}
-                  onClick={() => all.run(() => markRead({ all: true })).then((ok) => ok && retry())}>
+                <button
+                  type="button"
+                  data-mark-all
+                  disabled={all.busy}
+                  onClick={() => all.run(() => markRead({ all: true })).then((ok) => ok && retry())}
+                >
                   全部标为已读
                 </button>
               )}
@@ -62,7 +82,9 @@ export function InboxPage() {
             {all.error && <ErrorBox error={all.error} />}
             {page.nodes.length ? (
               <ul class="cards" data-list="notifications">
-                {page.nodes.map((n) => <Item n={n} done={retry} />)}
+                {page.nodes.map((n) => (
+                  <Item n={n} done={retry} />
+                ))}
               </ul>
             ) : (
               <Empty>{unreadOnly ? '没有未读消息。' : '还没有消息。'}</Empty>
@@ -81,15 +103,32 @@ function Item({ n, done }: { n: Notification; done: () => void }) {
   const d = n.details;
   const link = linkOf(n);
   const facts = [
-    ['事项', d.what], ['时间', d.when && /T/.test(d.when) ? when(d.when) : d.when], ['地点', d.where], ['携带', d.bring],
+    ['事项', d.what],
+    ['时间', d.when && /T/.test(d.when) ? when(d.when) : d.when],
+    ['地点', d.where],
+    ['携带', d.bring],
     ['联系人', d.contact],
   ].filter((x): x is [string, string] => Boolean(x[1]));
   return (
     <li class={n.readAt ? 'read' : 'unread'} data-notification={n.id} data-read={n.readAt ? 'yes' : 'no'}>
-      <b>{n.readAt ? '' : '● '}{n.title}</b>
-      <span class="hint">{say(NOTIFICATION_KIND, n.kind)} · {when(n.createdAt)}</span>
+      <b>
+        {n.readAt ? '' : '● '}
+        {n.title}
+      </b>
+      <span class="hint">
+        {say(NOTIFICATION_KIND, n.kind)} · {when(n.createdAt)}
+      </span>
       <span>{n.body}</span>
-      {facts.length > 0 && <dl class="details">{facts.map(([k, v]) => <div><dt>{k}</dt><dd>{v}</dd></div>)}</dl>}
+      {facts.length > 0 && (
+        <dl class="details">
+          {facts.map(([k, v]) => (
+            <div>
+              <dt>{k}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
       {n.deliveries.length > 0 && (
         <span class="hint">
           {n.deliveries.map((x) => `${say(PUSH_CHANNEL, x.channel)}：${say(DELIVERY_STATUS, x.status)}`).join('；')}
@@ -98,8 +137,13 @@ function Item({ n, done }: { n: Notification; done: () => void }) {
       <span>
         {link && <a href={link}>查看详情</a>}
         {!n.readAt && (
-          <button type="button" class="link" data-mark-read={n.id} disabled={mark.busy}
-            onClick={() => mark.run(() => markRead({ ids: [n.id] })).then((ok) => ok && done())}>
+          <button
+            type="button"
+            class="link"
+            data-mark-read={n.id}
+            disabled={mark.busy}
+            onClick={() => mark.run(() => markRead({ ids: [n.id] })).then((ok) => ok && done())}
+          >
             标为已读
           </button>
         )}
@@ -110,8 +154,12 @@ function Item({ n, done }: { n: Notification; done: () => void }) {
 }
 
 type Prefs = {
-  smsEnabled: boolean; wechatEnabled: boolean; quietHours: { start: string; end: string } | null; mutedKinds: string[];
-  phoneMasked: string | null; wechatBound: boolean;
+  smsEnabled: boolean;
+  wechatEnabled: boolean;
+  quietHours: { start: string; end: string } | null;
+  mutedKinds: string[];
+  phoneMasked: string | null;
+  wechatBound: boolean;
 };
 
 /** 消息设置: SMS and WeChat on or off, quiet hours, kinds never pushed; a non-resident's own phone for SMS. */
@@ -119,7 +167,9 @@ function Preferences() {
   const [r, retry] = useQuery<{ myNotificationPreferences: Prefs }>(MY_PREFERENCES);
   return (
     <section class="block">
-      <h2>消息设置<small>站内消息都会收到；这里设置哪些再用短信、微信推送</small></h2>
+      <h2>
+        消息设置<small>站内消息都会收到；这里设置哪些再用短信、微信推送</small>
+      </h2>
       <Show result={r} retry={retry} what="消息设置">
         {({ myNotificationPreferences: p }) => <PreferencesForm p={p} saved={retry} />}
       </Show>
@@ -151,7 +201,10 @@ function PreferencesForm({ p, saved }: { p: Prefs; saved: () => void }) {
         e.preventDefault();
         setDone(false);
         const input = {
-          smsEnabled: sms, wechatEnabled: wechat, quietHours: quiet ? { start, end } : null, mutedKinds: [...muted],
+          smsEnabled: sms,
+          wechatEnabled: wechat,
+          quietHours: quiet ? { start, end } : null,
+          mutedKinds: [...muted],
           ...(phone.trim() ? { phone: phone.trim() } : {}),
         };
         if (await act.run(() => request(SET_MY_PREFERENCES, { input }))) {
@@ -162,7 +215,8 @@ function PreferencesForm({ p, saved }: { p: Prefs; saved: () => void }) {
     >
       <span>
         <label class="check">
-          <input type="checkbox" name="smsEnabled" checked={sms} onChange={() => setSms(!sms)} />短信
+          <input type="checkbox" name="smsEnabled" checked={sms} onChange={() => setSms(!sms)} />
+          短信
         </label>
         <label class="check">
           <input type="checkbox" name="wechatEnabled" checked={wechat} onChange={() => setWechat(!wechat)} />
@@ -173,12 +227,18 @@ function PreferencesForm({ p, saved }: { p: Prefs; saved: () => void }) {
       {!resident && (
         <label>
           手机号（用于短信）
-          <input name="phone" value={phone} placeholder="不修改请留空" onInput={(e) => setPhone(e.currentTarget.value)} />
+          <input
+            name="phone"
+            value={phone}
+            placeholder="不修改请留空"
+            onInput={(e) => setPhone(e.currentTarget.value)}
+          />
         </label>
       )}
       <span class="filters">
         <label class="check">
-          <input type="checkbox" name="quiet" checked={quiet} onChange={() => setQuiet(!quiet)} />免打扰时段（北京时间）
+          <input type="checkbox" name="quiet" checked={quiet} onChange={() => setQuiet(!quiet)} />
+          免打扰时段（北京时间）
         </label>
         {quiet && (
           <>
@@ -202,7 +262,11 @@ function PreferencesForm({ p, saved }: { p: Prefs; saved: () => void }) {
           ))}
         </div>
       </fieldset>
-      {done && <span class="hint" data-saved>已保存。</span>}
+      {done && (
+        <span class="hint" data-saved>
+          已保存。
+        </span>
+      )}
       <Submit act={act} label="保存设置" running="正在保存…" />
     </form>
   );

@@ -8,23 +8,67 @@ import { ErrorBox, Show } from '../ui/states';
 
 type NgoData = {
   organization: { id: string; name: string; kind: string; stage: string; serviceRegionCodes: string[] } | null;
-  socialWorkers: { totalCount: number; nodes: { id: string; name: string; qualification: string; status: string; averageScore: number | null; siteIds: string[] }[] };
-  socialCases: { totalCount: number; nodes: { id: string; title: string; kind: string; status: string; referrals: { id: string; agency: string; dueOn: string; outcome: string | null; overdueSince: string | null }[] }[] };
-  serviceContracts: { totalCount: number; nodes: { id: string; title: string; purchaser: string; budgetYuan: number; paidYuan: number; status: string; milestones: { id: string; title: string; dueOn: string; acceptedAt: string | null }[] }[] };
+  socialWorkers: {
+    totalCount: number;
+    nodes: {
+      id: string;
+      name: string;
+      qualification: string;
+      status: string;
+      averageScore: number | null;
+      siteIds: string[];
+    }[];
+  };
+  socialCases: {
+    totalCount: number;
+    nodes: {
+      id: string;
+      title: string;
+      kind: string;
+      status: string;
+      referrals: { id: string; agency: string; dueOn: string; outcome: string | null; overdueSince: string | null }[];
+    }[];
+  };
+  serviceContracts: {
+    totalCount: number;
+    nodes: {
+      id: string;
+      title: string;
+      purchaser: string;
+      budgetYuan: number;
+      paidYuan: number;
+      status: string;
+      milestones: { id: string; title: string; dueOn: string; acceptedAt: string | null }[];
+    }[];
+  };
 };
-type Activity = { id: string; title: string; organizationName: string; startsAt: string; capacity: number; registeredCount: number; waitlistCount: number; attendedCount: number };
+type Activity = {
+  id: string;
+  title: string;
+  organizationName: string;
+  startsAt: string;
+  capacity: number;
+  registeredCount: number;
+  waitlistCount: number;
+  attendedCount: number;
+};
 
 /** A partner NGO's own page (社会组织): only its organization's records reach it (the API scopes them). */
 export function NgoPage() {
   const orgId = session.get()?.scope.org ?? '';
   const [r, retry] = useQuery<NgoData>(NGO_PAGE, { orgId });
-  const [acts, retryActs] = useQuery<{ activities: { totalCount: number; nodes: Activity[] } }>(ACTIVITIES, { organizationId: orgId });
+  const [acts, retryActs] = useQuery<{ activities: { totalCount: number; nodes: Activity[] } }>(ACTIVITIES, {
+    organizationId: orgId,
+  });
   const [roster, setRoster] = useState<string | null>(null);
   return (
     <Show result={r} retry={retry} what="本组织">
       {(d) => (
         <>
-          <h1>{d.organization?.name ?? '本组织'}<small>社会组织工作台</small></h1>
+          <h1>
+            {d.organization?.name ?? '本组织'}
+            <small>社会组织工作台</small>
+          </h1>
           <section class="block">
             <h2>活动</h2>
             <Show result={acts} retry={retryActs} what="活动">
@@ -35,7 +79,15 @@ export function NgoPage() {
                   rows={activities.nodes}
                   empty="本组织还没有活动。"
                   columns={[
-                    { label: '活动', value: (a) => a.title, render: (a) => <button type="button" class="link" onClick={() => setRoster(a.id)}>{a.title}</button> },
+                    {
+                      label: '活动',
+                      value: (a) => a.title,
+                      render: (a) => (
+                        <button type="button" class="link" onClick={() => setRoster(a.id)}>
+                          {a.title}
+                        </button>
+                      ),
+                    },
                     { label: '组织', value: (a) => a.organizationName },
                     { label: '开始', value: (a) => when(a.startsAt) },
                     { label: '名额', numeric: true, value: (a) => a.capacity },
@@ -49,7 +101,9 @@ export function NgoPage() {
             {roster && <Roster id={roster} />}
           </section>
           <section class="block">
-            <h2>社工<small>{d.socialWorkers.totalCount} 人</small></h2>
+            <h2>
+              社工<small>{d.socialWorkers.totalCount} 人</small>
+            </h2>
             <DataTable
               name="workers"
               exportName="本组织社工"
@@ -65,7 +119,9 @@ export function NgoPage() {
             />
           </section>
           <section class="block">
-            <h2>个案与转介<small>{d.socialCases.totalCount} 个个案</small></h2>
+            <h2>
+              个案与转介<small>{d.socialCases.totalCount} 个个案</small>
+            </h2>
             <DataTable
               name="cases"
               exportName="本组织个案"
@@ -75,7 +131,11 @@ export function NgoPage() {
                 { label: '个案', value: (c) => c.title },
                 { label: '状态', value: (c) => c.status },
                 { label: '转介', numeric: true, value: (c) => c.referrals.length },
-                { label: '逾期未反馈的转介', numeric: true, value: (c) => c.referrals.filter((x) => x.overdueSince && !x.outcome).length },
+                {
+                  label: '逾期未反馈的转介',
+                  numeric: true,
+                  value: (c) => c.referrals.filter((x) => x.overdueSince && !x.outcome).length,
+                },
               ]}
             />
           </section>
@@ -91,7 +151,10 @@ export function NgoPage() {
                 { label: '购买方', value: (c) => c.purchaser },
                 { label: '预算（元）', numeric: true, value: (c) => c.budgetYuan },
                 { label: '已付（元）', numeric: true, value: (c) => c.paidYuan },
-                { label: '里程碑', value: (c) => `${c.milestones.filter((m) => m.acceptedAt).length}/${c.milestones.length} 已验收` },
+                {
+                  label: '里程碑',
+                  value: (c) => `${c.milestones.filter((m) => m.acceptedAt).length}/${c.milestones.length} 已验收`,
+                },
               ]}
             />
           </section>
@@ -103,8 +166,20 @@ export function NgoPage() {
 
 type Roster = {
   activity: {
-    id: string; title: string; capacity: number; registeredCount: number; waitlistCount: number; attendedCount: number;
-    registrations: { id: string; participantName: string; contactMasked: string | null; status: string; waitlistPosition: number | null; attendedAt: string | null }[];
+    id: string;
+    title: string;
+    capacity: number;
+    registeredCount: number;
+    waitlistCount: number;
+    attendedCount: number;
+    registrations: {
+      id: string;
+      participantName: string;
+      contactMasked: string | null;
+      status: string;
+      waitlistPosition: number | null;
+      attendedAt: string | null;
+    }[];
   } | null;
 };
 
@@ -117,7 +192,9 @@ function Roster({ id }: { id: string }) {
       {({ activity: a }) =>
         a && (
           <div class="card" data-roster={a.id}>
-            <h3>{a.title}：报名 {a.registeredCount}/{a.capacity}，候补 {a.waitlistCount}，出席 {a.attendedCount}</h3>
+            <h3>
+              {a.title}：报名 {a.registeredCount}/{a.capacity}，候补 {a.waitlistCount}，出席 {a.attendedCount}
+            </h3>
             {error && <ErrorBox error={error} />}
             <DataTable
               name="roster"
@@ -128,22 +205,32 @@ function Roster({ id }: { id: string }) {
               columns={[
                 { label: '姓名', value: (x) => x.participantName },
                 { label: '电话', value: (x) => x.contactMasked },
-                { label: '状态', value: (x) => (x.waitlistPosition ? `候补第 ${x.waitlistPosition} 位` : say(REGISTRATION_STATUS, x.status)) },
+                {
+                  label: '状态',
+                  value: (x) =>
+                    x.waitlistPosition ? `候补第 ${x.waitlistPosition} 位` : say(REGISTRATION_STATUS, x.status),
+                },
                 {
                   label: '签到',
                   value: (x) => when(x.attendedAt),
                   render: (x) =>
-                    x.attendedAt ? when(x.attendedAt) : x.status === 'REGISTERED' ? (
+                    x.attendedAt ? (
+                      when(x.attendedAt)
+                    ) : x.status === 'REGISTERED' ? (
                       <button
                         type="button"
                         data-check-in={x.id}
                         onClick={() =>
-                          request(CHECK_IN, { registrationId: x.id }).then(retry, (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e))))
+                          request(CHECK_IN, { registrationId: x.id }).then(retry, (e: unknown) =>
+                            setError(e instanceof ApiError ? e : new ApiError(String(e))),
+                          )
                         }
                       >
                         签到
                       </button>
-                    ) : '—',
+                    ) : (
+                      '—'
+                    ),
                 },
               ]}
             />

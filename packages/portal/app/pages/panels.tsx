@@ -3,7 +3,14 @@
  * trend, the demand list by status, points earned and redeemed, activities and attendance.
  */
 import { useQuery } from '../api';
-import { ACTIVITIES, DEMANDS_BY_STATUS, GAP_FLOW, MONITORING_TREND, OVERDUE_CLAIMS, POINTS_MONTHLY } from '../operations';
+import {
+  ACTIVITIES,
+  DEMANDS_BY_STATUS,
+  GAP_FLOW,
+  MONITORING_TREND,
+  OVERDUE_CLAIMS,
+  POINTS_MONTHLY,
+} from '../operations';
 import { DEMAND_CATEGORY, DEMAND_STATUS, RULES_SHORT, say } from '../labels';
 import { daysAgo, monthsAgo, today, when } from '../dates';
 import { Chart } from '../ui/chart';
@@ -22,7 +29,15 @@ export interface Rollup {
 }
 
 /** Pass rate and the four rules' failures, one bar per child place (named by `nameOf`). */
-export function StabilityCharts({ rows, nameOf, childWord }: { rows: Rollup[]; nameOf: (code: string) => string; childWord: string }) {
+export function StabilityCharts({
+  rows,
+  nameOf,
+  childWord,
+}: {
+  rows: Rollup[];
+  nameOf: (code: string) => string;
+  childWord: string;
+}) {
   const category = { label: childWord, value: (r: Rollup) => nameOf(r.code) };
   return (
     <div class="charts">
@@ -57,7 +72,12 @@ export function StabilityCharts({ rows, nameOf, childWord }: { rows: Rollup[]; n
 type Snapshot = { day: string; households: number; passing: number; passRate: number };
 
 export function TrendChart({ level, code }: { level: string; code: string }) {
-  const [r, retry] = useQuery<{ monitoringTrend: Snapshot[] }>(MONITORING_TREND, { level, code, from: daysAgo(30), to: today() });
+  const [r, retry] = useQuery<{ monitoringTrend: Snapshot[] }>(MONITORING_TREND, {
+    level,
+    code,
+    from: daysAgo(30),
+    to: today(),
+  });
   return (
     <Show result={r} retry={retry} what="趋势">
       {(d) => (
@@ -102,30 +122,50 @@ export function GapFlowChart({ level, code }: { level: string; code: string }) {
 }
 
 type Overdue = {
-  id: string; category: string; description: string; promisedOn: string; overdueSince: string;
-  claimedBy: { name: string } | null; site: { id: string; name: string } | null;
+  id: string;
+  category: string;
+  description: string;
+  promisedOn: string;
+  overdueSince: string;
+  claimedBy: { name: string } | null;
+  site: { id: string; name: string } | null;
 };
 
 /** Claims past their promised date in a region or a site (逾期认领), oldest promise first in each page. */
 export function OverdueClaims({ regionCode, siteId }: { regionCode?: string; siteId?: string }) {
   const cursor = useCursor(20);
-  const [r, retry] = useQuery<{ demands: { totalCount: number; endCursor: string | null; nodes: Overdue[] } }>(OVERDUE_CLAIMS, {
-    regionCode, siteId, after: cursor.after,
-  });
+  const [r, retry] = useQuery<{ demands: { totalCount: number; endCursor: string | null; nodes: Overdue[] } }>(
+    OVERDUE_CLAIMS,
+    {
+      regionCode,
+      siteId,
+      after: cursor.after,
+    },
+  );
   return (
     <section class="block">
       <h2>逾期认领</h2>
       <Show result={r} retry={retry} what="逾期认领">
         {({ demands }) => (
           <>
-            <p class="hint">已认领但超过承诺日期仍未办结：<b class={demands.totalCount ? 'warn' : ''} data-count="overdue">{demands.totalCount}</b> 条</p>
+            <p class="hint">
+              已认领但超过承诺日期仍未办结：
+              <b class={demands.totalCount ? 'warn' : ''} data-count="overdue">
+                {demands.totalCount}
+              </b>{' '}
+              条
+            </p>
             <DataTable
               name="overdue-claims"
               exportName="逾期认领"
               rows={demands.nodes}
               empty="没有逾期的认领。"
               columns={[
-                { label: '安置点', value: (x) => x.site?.name ?? '', render: (x) => (x.site ? <a href={`#/site/${x.site.id}`}>{x.site.name}</a> : '') },
+                {
+                  label: '安置点',
+                  value: (x) => x.site?.name ?? '',
+                  render: (x) => (x.site ? <a href={`#/site/${x.site.id}`}>{x.site.name}</a> : ''),
+                },
                 { label: '类别', value: (x) => say(DEMAND_CATEGORY, x.category) },
                 { label: '内容', value: (x) => x.description },
                 { label: '认领单位', value: (x) => x.claimedBy?.name ?? '' },
@@ -150,8 +190,19 @@ const STATUSES = [
   ['cancelled', 'CANCELLED'],
 ] as const;
 
-export function DemandStatusChart({ siteId, regionCode, title }: { siteId?: string; regionCode?: string; title: string }) {
-  const [r, retry] = useQuery<Record<string, { totalCount: number }>>(DEMANDS_BY_STATUS, siteId ? { siteId } : regionCode ? { regionCode } : {});
+export function DemandStatusChart({
+  siteId,
+  regionCode,
+  title,
+}: {
+  siteId?: string;
+  regionCode?: string;
+  title: string;
+}) {
+  const [r, retry] = useQuery<Record<string, { totalCount: number }>>(
+    DEMANDS_BY_STATUS,
+    siteId ? { siteId } : regionCode ? { regionCode } : {},
+  );
   return (
     <Show result={r} retry={retry} what="需求清单">
       {(d) => (
@@ -171,7 +222,12 @@ export function DemandStatusChart({ siteId, regionCode, title }: { siteId?: stri
 type MonthTotal = { siteId: string; month: string; credited: number; granted: number; redeemed: number; net: number };
 
 export function PointsChart({ siteId, regionCode }: { siteId?: string; regionCode?: string }) {
-  const [r, retry] = useQuery<{ pointsMonthlyTotals: MonthTotal[] }>(POINTS_MONTHLY, { siteId, regionCode, fromMonth: monthsAgo(5), toMonth: monthsAgo(0) });
+  const [r, retry] = useQuery<{ pointsMonthlyTotals: MonthTotal[] }>(POINTS_MONTHLY, {
+    siteId,
+    regionCode,
+    fromMonth: monthsAgo(5),
+    toMonth: monthsAgo(0),
+  });
   return (
     <Show result={r} retry={retry} what="积分">
       {(d) => {
@@ -202,10 +258,20 @@ export function PointsChart({ siteId, regionCode }: { siteId?: string; regionCod
   );
 }
 
-type Activity = { id: string; title: string; siteId: string; registeredCount: number; attendedCount: number; capacity: number };
+type Activity = {
+  id: string;
+  title: string;
+  siteId: string;
+  registeredCount: number;
+  attendedCount: number;
+  capacity: number;
+};
 
 export function ActivitiesChart({ siteIds, siteId }: { siteIds?: string[]; siteId?: string }) {
-  const [r, retry] = useQuery<{ activities: { totalCount: number; nodes: Activity[] } }>(ACTIVITIES, siteId ? { siteId } : {});
+  const [r, retry] = useQuery<{ activities: { totalCount: number; nodes: Activity[] } }>(
+    ACTIVITIES,
+    siteId ? { siteId } : {},
+  );
   return (
     <Show result={r} retry={retry} what="活动">
       {(d) => {

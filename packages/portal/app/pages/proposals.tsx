@@ -1,7 +1,13 @@
 import { useState } from 'preact/hooks';
 import { request, useQuery } from '../api';
 import {
-  CAST_VOTE, CLOSE_VOTE, COMMENT_ON_PROPOSAL, COUNCIL_CANDIDATES, PROPOSAL_PAGE, PROPOSALS, RAISE_PROPOSAL,
+  CAST_VOTE,
+  CLOSE_VOTE,
+  COMMENT_ON_PROPOSAL,
+  COUNCIL_CANDIDATES,
+  PROPOSAL_PAGE,
+  PROPOSALS,
+  RAISE_PROPOSAL,
   RECORD_COUNCIL_MEETING,
 } from '../operations';
 import { COUNCIL_DECISION, LIST_KIND, LIST_STATUS, PROPOSAL_STATUS, ROLES, VOTE_CHOICE, say } from '../labels';
@@ -14,17 +20,34 @@ import { isClerk, isResident, useMySites } from './voice';
 
 type Named = { id: string; name: string };
 type ProposalRow = {
-  id: string; title: string; status: string; raisedByRole: string; raisedByMe: boolean; raisedAt: string;
-  site: Named; building: Named | null;
+  id: string;
+  title: string;
+  status: string;
+  raisedByRole: string;
+  raisedByMe: boolean;
+  raisedAt: string;
+  site: Named;
+  building: Named | null;
 };
 type Proposal = ProposalRow & {
-  body: string; decidedAt: string | null;
+  body: string;
+  decidedAt: string | null;
   comments: { id: string; authorRole: string; mine: boolean; body: string; at: string }[];
   councilMeeting: { heldOn: string; attendeeCount: number; decision: string; note: string | null } | null;
   voting: {
-    opensAt: string; closesAt: string; closed: boolean; eligibleHouseholds: number; quorumHouseholds: number;
-    votesFor: number; votesAgainst: number; votesAbstain: number; votedHouseholds: number;
-    listKind: string; ownerName: string; dueOn: string; myHouseholdVote: string | null;
+    opensAt: string;
+    closesAt: string;
+    closed: boolean;
+    eligibleHouseholds: number;
+    quorumHouseholds: number;
+    votesFor: number;
+    votesAgainst: number;
+    votesAbstain: number;
+    votedHouseholds: number;
+    listKind: string;
+    ownerName: string;
+    dueOn: string;
+    myHouseholdVote: string | null;
   } | null;
   outcomeNotice: { id: string; title: string } | null;
   listItem: { id: string; title: string; status: string } | null;
@@ -38,21 +61,33 @@ export function ProposalsPage() {
   const [status, setStatus] = useState('');
   const cursor = useCursor(20);
   const [r, retry] = useQuery<{ proposals: { totalCount: number; endCursor: string | null; nodes: ProposalRow[] } }>(
-    PROPOSALS, { status: status || undefined, after: cursor.after });
+    PROPOSALS,
+    { status: status || undefined, after: cursor.after },
+  );
   const canRaise = isResident() || isClerk();
   return (
     <>
-      <h1>居民议事<small>社区事务共同谋划、共商共议</small></h1>
+      <h1>
+        居民议事<small>社区事务共同谋划、共商共议</small>
+      </h1>
       {canRaise && <RaiseProposal />}
       <section class="block">
         <h2>议题</h2>
         <div class="filters">
           <label>
             状态
-            <select name="status" value={status}
-              onChange={(e) => { setStatus(e.currentTarget.value); cursor.reset(); }}>
+            <select
+              name="status"
+              value={status}
+              onChange={(e) => {
+                setStatus(e.currentTarget.value);
+                cursor.reset();
+              }}
+            >
               <option value="">全部</option>
-              {Object.entries(PROPOSAL_STATUS).map(([k, v]) => <option value={k}>{v}</option>)}
+              {Object.entries(PROPOSAL_STATUS).map(([k, v]) => (
+                <option value={k}>{v}</option>
+              ))}
             </select>
           </label>
         </div>
@@ -90,7 +125,13 @@ function RaiseProposal() {
   const [body, setBody] = useState('');
   const act = useAction();
   if (!open) {
-    return <p><button type="button" class="primary" data-raise-open onClick={() => setOpen(true)}>提出议题</button></p>;
+    return (
+      <p>
+        <button type="button" class="primary" data-raise-open onClick={() => setOpen(true)}>
+          提出议题
+        </button>
+      </p>
+    );
   }
   return (
     <Show result={sites} what="安置点">
@@ -116,19 +157,30 @@ function RaiseProposal() {
               <label>
                 安置点
                 <select name="siteId" value={site} onChange={(e) => setSiteId(e.currentTarget.value)}>
-                  {list.map((s) => <option value={s.id}>{s.name}</option>)}
+                  {list.map((s) => (
+                    <option value={s.id}>{s.name}</option>
+                  ))}
                 </select>
               </label>
             )}
             <label>
               标题
-              <input name="title" value={title} onInput={(e) => setTitle(e.currentTarget.value)}
-                placeholder="例如：在3栋旁增设充电桩" />
+              <input
+                name="title"
+                value={title}
+                onInput={(e) => setTitle(e.currentTarget.value)}
+                placeholder="例如：在3栋旁增设充电桩"
+              />
             </label>
             <label>
               内容
-              <textarea name="body" rows={4} value={body} onInput={(e) => setBody(e.currentTarget.value)}
-                placeholder="说明要解决什么问题、怎么做、大概需要多少钱" />
+              <textarea
+                name="body"
+                rows={4}
+                value={body}
+                onInput={(e) => setBody(e.currentTarget.value)}
+                placeholder="说明要解决什么问题、怎么做、大概需要多少钱"
+              />
             </label>
             <Submit act={act} label="提交议题" cancel={() => setOpen(false)} />
           </form>
@@ -148,10 +200,14 @@ export function ProposalPage({ id }: { id: string }) {
         return (
           <>
             <Crumbs items={[{ label: '居民议事', href: '#/proposals' }, { label: p.title }]} />
-            <h1>{p.title}<small data-proposal-status={p.status}>{say(PROPOSAL_STATUS, p.status)}</small></h1>
+            <h1>
+              {p.title}
+              <small data-proposal-status={p.status}>{say(PROPOSAL_STATUS, p.status)}</small>
+            </h1>
             <section class="block">
               <p class="hint">
-                {p.site.name}{p.building ? ` ${p.building.name}（本楼栋住户表决）` : ''} · {raisedBy(p)}提出于 {when(p.raisedAt)}
+                {p.site.name}
+                {p.building ? ` ${p.building.name}（本楼栋住户表决）` : ''} · {raisedBy(p)}提出于 {when(p.raisedAt)}
               </p>
               <p class="body">{p.body}</p>
             </section>
@@ -161,12 +217,14 @@ export function ProposalPage({ id }: { id: string }) {
               <section class="block" data-block="council">
                 <h2>居民议事会</h2>
                 <p>
-                  {p.councilMeeting.heldOn} 召开，出席 {p.councilMeeting.attendeeCount} 人，
-                  决定：<b>{say(COUNCIL_DECISION, p.councilMeeting.decision)}</b>
+                  {p.councilMeeting.heldOn} 召开，出席 {p.councilMeeting.attendeeCount} 人， 决定：
+                  <b>{say(COUNCIL_DECISION, p.councilMeeting.decision)}</b>
                 </p>
                 {p.councilMeeting.note && <p>理由或说明：{p.councilMeeting.note}</p>}
               </section>
-            ) : p.status === 'OPEN' && isClerk() ? <CouncilMeetingForm p={p} done={retry} /> : null}
+            ) : p.status === 'OPEN' && isClerk() ? (
+              <CouncilMeetingForm p={p} done={retry} />
+            ) : null}
             <Comments p={p} done={retry} />
           </>
         );
@@ -180,10 +238,14 @@ function Outcome({ p }: { p: Proposal }) {
   return (
     <section class="block" data-block="outcome">
       <h2>结果</h2>
-      <p><b>{say(PROPOSAL_STATUS, p.status)}</b>，{when(p.decidedAt)} 决定。</p>
+      <p>
+        <b>{say(PROPOSAL_STATUS, p.status)}</b>，{when(p.decidedAt)} 决定。
+      </p>
       {p.outcomeNotice && <p>已在居务公开栏公布：{p.outcomeNotice.title}</p>}
       {p.listItem && (
-        <p data-list-item={p.listItem.id}>列入清单：{p.listItem.title}（{say(LIST_STATUS, p.listItem.status)}）</p>
+        <p data-list-item={p.listItem.id}>
+          列入清单：{p.listItem.title}（{say(LIST_STATUS, p.listItem.status)}）
+        </p>
       )}
     </section>
   );
@@ -197,36 +259,78 @@ function Voting({ p, done }: { p: Proposal; done: () => void }) {
   const voting = p.status === 'VOTING';
   return (
     <section class="block" data-block="voting">
-      <h2>住户表决<small>一户一票，{when(v.opensAt)} 至 {when(v.closesAt)}</small></h2>
+      <h2>
+        住户表决
+        <small>
+          一户一票，{when(v.opensAt)} 至 {when(v.closesAt)}
+        </small>
+      </h2>
       <dl class="facts">
-        <div><dt>赞成</dt><dd data-fact="votes-for">{v.votesFor}</dd></div>
-        <div><dt>反对</dt><dd data-fact="votes-against">{v.votesAgainst}</dd></div>
-        <div><dt>弃权</dt><dd>{v.votesAbstain}</dd></div>
-        <div><dt>已表决户数</dt><dd data-fact="voted">{v.votedHouseholds}</dd></div>
-        <div><dt>有表决权户数</dt><dd>{v.eligibleHouseholds}</dd></div>
-        <div><dt>须达到户数</dt><dd>{v.quorumHouseholds}</dd></div>
+        <div>
+          <dt>赞成</dt>
+          <dd data-fact="votes-for">{v.votesFor}</dd>
+        </div>
+        <div>
+          <dt>反对</dt>
+          <dd data-fact="votes-against">{v.votesAgainst}</dd>
+        </div>
+        <div>
+          <dt>弃权</dt>
+          <dd>{v.votesAbstain}</dd>
+        </div>
+        <div>
+          <dt>已表决户数</dt>
+          <dd data-fact="voted">{v.votedHouseholds}</dd>
+        </div>
+        <div>
+          <dt>有表决权户数</dt>
+          <dd>{v.eligibleHouseholds}</dd>
+        </div>
+        <div>
+          <dt>须达到户数</dt>
+          <dd>{v.quorumHouseholds}</dd>
+        </div>
       </dl>
-      <p class="hint">通过后列入{say(LIST_KIND, v.listKind)}清单，责任人 {v.ownerName}，{v.dueOn} 前完成。</p>
-      {isResident() && (v.myHouseholdVote ? (
-        <p data-my-vote={v.myHouseholdVote}>您家已投：<b>{say(VOTE_CHOICE, v.myHouseholdVote)}</b></p>
-      ) : voting && !v.closed ? (
-        <p>
-          为您家投票：
-          {Object.entries(VOTE_CHOICE).map(([choice, words]) => (
-            <button type="button" data-vote={choice} disabled={act.busy}
-              onClick={() => act.run(() => request(CAST_VOTE, { proposalId: p.id, choice }))
-                .then((ok) => ok && done())}>
-              {words}
-            </button>
-          ))}
-        </p>
-      ) : null)}
-      {isClerk() && voting && (v.closed ? (
-        <button type="button" class="primary" data-close-vote disabled={act.busy}
-          onClick={() => act.run(() => request(CLOSE_VOTE, { proposalId: p.id })).then((ok) => ok && done())}>
-          表决已截止，现在计票
-        </button>
-      ) : <p class="hint">表决截止后可计票（系统也会在截止后自动计票）。</p>)}
+      <p class="hint">
+        通过后列入{say(LIST_KIND, v.listKind)}清单，责任人 {v.ownerName}，{v.dueOn} 前完成。
+      </p>
+      {isResident() &&
+        (v.myHouseholdVote ? (
+          <p data-my-vote={v.myHouseholdVote}>
+            您家已投：<b>{say(VOTE_CHOICE, v.myHouseholdVote)}</b>
+          </p>
+        ) : voting && !v.closed ? (
+          <p>
+            为您家投票：
+            {Object.entries(VOTE_CHOICE).map(([choice, words]) => (
+              <button
+                type="button"
+                data-vote={choice}
+                disabled={act.busy}
+                onClick={() =>
+                  act.run(() => request(CAST_VOTE, { proposalId: p.id, choice })).then((ok) => ok && done())
+                }
+              >
+                {words}
+              </button>
+            ))}
+          </p>
+        ) : null)}
+      {isClerk() &&
+        voting &&
+        (v.closed ? (
+          <button
+            type="button"
+            class="primary"
+            data-close-vote
+            disabled={act.busy}
+            onClick={() => act.run(() => request(CLOSE_VOTE, { proposalId: p.id })).then((ok) => ok && done())}
+          >
+            表决已截止，现在计票
+          </button>
+        ) : (
+          <p class="hint">表决截止后可计票（系统也会在截止后自动计票）。</p>
+        ))}
       <FormError error={act.error} />
     </section>
   );
@@ -238,7 +342,9 @@ function Comments({ p, done }: { p: Proposal; done: () => void }) {
   const open = p.status === 'OPEN' || p.status === 'VOTING';
   return (
     <section class="block" data-block="comments">
-      <h2>讨论<small>{p.comments.length} 条</small></h2>
+      <h2>
+        讨论<small>{p.comments.length} 条</small>
+      </h2>
       {p.comments.length ? (
         <ul class="cards" data-list="comments">
           {p.comments.map((c) => (
@@ -250,7 +356,9 @@ function Comments({ p, done }: { p: Proposal; done: () => void }) {
             </li>
           ))}
         </ul>
-      ) : <Empty>还没有人发表意见。</Empty>}
+      ) : (
+        <Empty>还没有人发表意见。</Empty>
+      )}
       {open && (
         <form
           class="form"
@@ -289,16 +397,19 @@ function CouncilMeetingForm({ p, done }: { p: Proposal; done: () => void }) {
   const [owner, setOwner] = useState('');
   const [dueOn, setDueOn] = useState('');
   const act = useAction();
-  const [r, retry] = useQuery<{ residents: { totalCount: number; nodes: Candidate[] } }>(
-    COUNCIL_CANDIDATES, { siteId: p.site.id, search: search.trim() || undefined });
+  const [r, retry] = useQuery<{ residents: { totalCount: number; nodes: Candidate[] } }>(COUNCIL_CANDIDATES, {
+    siteId: p.site.id,
+    search: search.trim() || undefined,
+  });
   const toggle = (rid: string) => {
     const next = new Set(attendees);
     if (!next.delete(rid)) next.add(rid);
     setAttendees(next);
   };
-  const vote = decision === 'PUT_TO_VOTE'
-    ? { closesAt: provinceInstant(closesAt), quorumPercent: Number(quorum), listKind, ownerName: owner, dueOn }
-    : undefined;
+  const vote =
+    decision === 'PUT_TO_VOTE'
+      ? { closesAt: provinceInstant(closesAt), quorumPercent: Number(quorum), listKind, ownerName: owner, dueOn }
+      : undefined;
   return (
     <form
       class="block form"
@@ -306,7 +417,12 @@ function CouncilMeetingForm({ p, done }: { p: Proposal; done: () => void }) {
       onSubmit={async (e) => {
         e.preventDefault();
         const input = {
-          proposalId: p.id, heldOn, attendeeResidentIds: [...attendees], decision, note: note || undefined, vote,
+          proposalId: p.id,
+          heldOn,
+          attendeeResidentIds: [...attendees],
+          decision,
+          note: note || undefined,
+          vote,
         };
         if (await act.run(() => request(RECORD_COUNCIL_MEETING, { input }))) done();
       }}
@@ -314,20 +430,35 @@ function CouncilMeetingForm({ p, done }: { p: Proposal; done: () => void }) {
       <h2>记录居民议事会</h2>
       <label>
         会议日期
-        <input type="date" name="heldOn" value={heldOn} max={today()}
-          onInput={(e) => setHeldOn(e.currentTarget.value)} />
+        <input
+          type="date"
+          name="heldOn"
+          value={heldOn}
+          max={today()}
+          onInput={(e) => setHeldOn(e.currentTarget.value)}
+        />
       </label>
       <fieldset>
-        <legend>出席居民（已选 <b data-count="attendees">{attendees.size}</b> 人）</legend>
-        <input name="attendeeSearch" value={search} placeholder="按姓名查找"
-          onInput={(e) => setSearch(e.currentTarget.value)} />
+        <legend>
+          出席居民（已选 <b data-count="attendees">{attendees.size}</b> 人）
+        </legend>
+        <input
+          name="attendeeSearch"
+          value={search}
+          placeholder="按姓名查找"
+          onInput={(e) => setSearch(e.currentTarget.value)}
+        />
         <Show result={r} retry={retry} what="居民">
           {({ residents }) => (
             <div class="checks" data-list="attendees">
               {residents.nodes.map((x) => (
                 <label class="check">
-                  <input type="checkbox" data-attendee={x.id} checked={attendees.has(x.id)}
-                    onChange={() => toggle(x.id)} />
+                  <input
+                    type="checkbox"
+                    data-attendee={x.id}
+                    checked={attendees.has(x.id)}
+                    onChange={() => toggle(x.id)}
+                  />
                   {x.name}（户号 {x.household.householdNumber}）
                 </label>
               ))}
@@ -339,25 +470,39 @@ function CouncilMeetingForm({ p, done }: { p: Proposal; done: () => void }) {
       <label>
         决定
         <select name="decision" value={decision} onChange={(e) => setDecision(e.currentTarget.value)}>
-          {Object.entries(COUNCIL_DECISION).map(([k, v]) => <option value={k}>{v}</option>)}
+          {Object.entries(COUNCIL_DECISION).map(([k, v]) => (
+            <option value={k}>{v}</option>
+          ))}
         </select>
       </label>
       {decision === 'PUT_TO_VOTE' ? (
         <div class="filters">
           <label>
             表决截止（北京时间）
-            <input type="datetime-local" name="closesAt" value={closesAt}
-              onInput={(e) => setClosesAt(e.currentTarget.value)} />
+            <input
+              type="datetime-local"
+              name="closesAt"
+              value={closesAt}
+              onInput={(e) => setClosesAt(e.currentTarget.value)}
+            />
           </label>
           <label>
             须参与表决的户数比例（%）
-            <input type="number" name="quorumPercent" min={1} max={100} value={quorum}
-              onInput={(e) => setQuorum(e.currentTarget.value)} />
+            <input
+              type="number"
+              name="quorumPercent"
+              min={1}
+              max={100}
+              value={quorum}
+              onInput={(e) => setQuorum(e.currentTarget.value)}
+            />
           </label>
           <label>
             通过后列入
             <select name="listKind" value={listKind} onChange={(e) => setListKind(e.currentTarget.value)}>
-              {Object.entries(LIST_KIND).map(([k, v]) => <option value={k}>{v}清单</option>)}
+              {Object.entries(LIST_KIND).map(([k, v]) => (
+                <option value={k}>{v}清单</option>
+              ))}
             </select>
           </label>
           <label>

@@ -4,7 +4,16 @@ import { LEVEL, percent } from '../labels';
 import { Crumbs } from '../ui/crumbs';
 import { DataTable, ExportWhole, useCursor } from '../ui/table';
 import { Show } from '../ui/states';
-import { ActivitiesChart, DemandStatusChart, GapFlowChart, OverdueClaims, PointsChart, StabilityCharts, TrendChart, type Rollup } from './panels';
+import {
+  ActivitiesChart,
+  DemandStatusChart,
+  GapFlowChart,
+  OverdueClaims,
+  PointsChart,
+  StabilityCharts,
+  TrendChart,
+  type Rollup,
+} from './panels';
 
 type Region = { code: string; name: string; level: string; parent: Region | null };
 type SiteRow = { id: string; name: string; householdCount: number; residentCount: number; openDemandCount: number };
@@ -23,9 +32,18 @@ export function RegionPage({ code }: { code: string }) {
         for (let x: Region | null = region; x; x = x.parent) chain.unshift(x);
         return (
           <>
-            <Crumbs items={chain.map((x) => ({ label: x.name, href: x.code === code ? undefined : `#/region/${x.code}` }))} />
-            <h1>{region.name}<small>{LEVEL[region.level]}级概况</small></h1>
-            {region.level === 'COUNTY' ? <CountyBody region={region} /> : <UpperBody region={region} children={regions} />}
+            <Crumbs
+              items={chain.map((x) => ({ label: x.name, href: x.code === code ? undefined : `#/region/${x.code}` }))}
+            />
+            <h1>
+              {region.name}
+              <small>{LEVEL[region.level]}级概况</small>
+            </h1>
+            {region.level === 'COUNTY' ? (
+              <CountyBody region={region} />
+            ) : (
+              <UpperBody region={region} children={regions} />
+            )}
           </>
         );
       }}
@@ -40,15 +58,26 @@ function WholeLists({ region }: { region: Region }) {
       <h2>清单导出</h2>
       <p class="hint">导出的是{region.name}的全部记录（Excel），身份证号和电话已脱敏；每次导出都会留痕。</p>
       <div class="exports">
-        收入稳定缺口清单 <ExportWhole what={{ path: '/files/employment/exports/gaps', params: { regionCode: region.code } }} name={`${region.name}收入稳定缺口清单`} />
-        积分月度汇总 <ExportWhole what={{ path: '/files/governance/exports/points-monthly', params: { regionCode: region.code } }} name={`${region.name}积分月度汇总`} />
+        收入稳定缺口清单{' '}
+        <ExportWhole
+          what={{ path: '/files/employment/exports/gaps', params: { regionCode: region.code } }}
+          name={`${region.name}收入稳定缺口清单`}
+        />
+        积分月度汇总{' '}
+        <ExportWhole
+          what={{ path: '/files/governance/exports/points-monthly', params: { regionCode: region.code } }}
+          name={`${region.name}积分月度汇总`}
+        />
       </div>
     </section>
   );
 }
 
 function UpperBody({ region, children }: { region: Region; children: Region[] }) {
-  const [r, retry] = useQuery<{ monitoringRollup: Rollup[] }>(MONITORING_ROLLUP, { level: CHILD_LEVEL[region.level], under: region.code });
+  const [r, retry] = useQuery<{ monitoringRollup: Rollup[] }>(MONITORING_ROLLUP, {
+    level: CHILD_LEVEL[region.level],
+    under: region.code,
+  });
   const names = new Map(children.map((c) => [c.code, c.name]));
   return (
     <Show result={r} retry={retry} what="监测数据">
@@ -86,11 +115,17 @@ function UpperBody({ region, children }: { region: Region; children: Region[] })
 
 function CountyBody({ region }: { region: Region }) {
   const cursor = useCursor(50);
-  const [sites, retrySites] = useQuery<{ sites: { totalCount: number; endCursor: string | null; nodes: SiteRow[] } }>(REGION_SITES, {
-    regionCode: region.code,
-    after: cursor.after,
+  const [sites, retrySites] = useQuery<{ sites: { totalCount: number; endCursor: string | null; nodes: SiteRow[] } }>(
+    REGION_SITES,
+    {
+      regionCode: region.code,
+      after: cursor.after,
+    },
+  );
+  const [roll, retryRoll] = useQuery<{ monitoringRollup: Rollup[] }>(MONITORING_ROLLUP, {
+    level: 'SITE',
+    under: region.code,
   });
-  const [roll, retryRoll] = useQuery<{ monitoringRollup: Rollup[] }>(MONITORING_ROLLUP, { level: 'SITE', under: region.code });
   return (
     <Show result={sites} retry={retrySites} what="安置点">
       {({ sites: page }) => {
@@ -99,7 +134,11 @@ function CountyBody({ region }: { region: Region }) {
           <>
             <Show result={roll} retry={retryRoll} what="监测数据">
               {({ monitoringRollup }) => (
-                <StabilityCharts rows={monitoringRollup.filter((x) => names.has(x.code))} nameOf={(c) => names.get(c) ?? c} childWord="安置点" />
+                <StabilityCharts
+                  rows={monitoringRollup.filter((x) => names.has(x.code))}
+                  nameOf={(c) => names.get(c) ?? c}
+                  childWord="安置点"
+                />
               )}
             </Show>
             <div class="charts">

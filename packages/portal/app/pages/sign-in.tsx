@@ -6,7 +6,13 @@ import { ErrorBox, Loading } from '../ui/states';
 import { beginSignIn, completeSignIn, isCallback, signInConfig, type PortalSignIn } from '../oidc';
 
 interface Choices {
-  sites: { nodes: { id: string; name: string; region: { code: string; name: string; parent: { code: string; name: string } | null } }[] };
+  sites: {
+    nodes: {
+      id: string;
+      name: string;
+      region: { code: string; name: string; parent: { code: string; name: string } | null };
+    }[];
+  };
   organizations: { nodes: { id: string; name: string }[] };
   units: { id: string; name: string }[];
 }
@@ -17,7 +23,11 @@ type Claims = { role: string; regions?: string[]; sites?: string[]; grids?: stri
 async function devToken(claims: Claims): Promise<string> {
   let res: Response;
   try {
-    res = await fetch('/portal/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(claims) });
+    res = await fetch('/portal/dev/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(claims),
+    });
   } catch {
     throw new ApiError('无法连接服务器，请检查网络后重试。');
   }
@@ -25,7 +35,10 @@ async function devToken(claims: Claims): Promise<string> {
   const body = (await res.json()) as { token?: string; error?: { message: string; field?: string } };
   if (!res.ok || !body.token) {
     const e = body.error;
-    throw new ApiError(e?.message ?? '无法登录，请稍后再试。', e ? [{ code: 'BAD_USER_INPUT', field: e.field, message: e.message }] : []);
+    throw new ApiError(
+      e?.message ?? '无法登录，请稍后再试。',
+      e ? [{ code: 'BAD_USER_INPUT', field: e.field, message: e.message }] : [],
+    );
   }
   return body.token;
 }
@@ -54,7 +67,9 @@ export function SignInPage() {
   return (
     <div class="card sign-in">
       <h1>登录</h1>
-      <p class="state error" role="alert">本系统尚未接入统一身份认证，暂时无法登录。请联系系统管理员。</p>
+      <p class="state error" role="alert">
+        本系统尚未接入统一身份认证，暂时无法登录。请联系系统管理员。
+      </p>
     </div>
   );
 }
@@ -75,11 +90,21 @@ function ProviderSignIn({ oidc }: { oidc: NonNullable<PortalSignIn['oidc']> }) {
     }, fail);
   }, []);
   return (
-    <form class="card sign-in" onSubmit={(e) => { e.preventDefault(); setBusy(true); setError(null); beginSignIn(oidc).catch(fail); }}>
+    <form
+      class="card sign-in"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setBusy(true);
+        setError(null);
+        beginSignIn(oidc).catch(fail);
+      }}
+    >
       <h1>登录</h1>
       <p class="hint">使用省统一身份认证账号登录。您能看到和办理的事项，由您账号的角色和工作范围决定。</p>
       {error && <ErrorBox error={error} />}
-      <button type="submit" class="primary" data-sign-in="oidc" disabled={busy}>{busy ? '正在登录…' : '使用统一身份认证登录'}</button>
+      <button type="submit" class="primary" data-sign-in="oidc" disabled={busy}>
+        {busy ? '正在登录…' : '使用统一身份认证登录'}
+      </button>
     </form>
   );
 }
@@ -98,7 +123,9 @@ function DevelopmentSignIn() {
   const [error, setError] = useState<ApiError | null>(null);
 
   useEffect(() => {
-    asProvince<Choices>(SIGN_IN_CHOICES).then(setChoices, (e: unknown) => setChoices(e instanceof ApiError ? e : new ApiError(String(e))));
+    asProvince<Choices>(SIGN_IN_CHOICES).then(setChoices, (e: unknown) =>
+      setChoices(e instanceof ApiError ? e : new ApiError(String(e))),
+    );
   }, []);
 
   const counties = useMemo(() => {
@@ -160,11 +187,25 @@ function DevelopmentSignIn() {
               ? { role, org: pick }
               : { role, unit: pick };
     const home =
-      role === 'province' || role === 'county' ? `#/region/${pick}` : role === 'site_officer' ? `#/site/${pick}` : role === 'grid_worker' ? '#/grid' : role === 'ngo_member' ? '#/ngo' : '#/unit';
+      role === 'province' || role === 'county'
+        ? `#/region/${pick}`
+        : role === 'site_officer'
+          ? `#/site/${pick}`
+          : role === 'grid_worker'
+            ? '#/grid'
+            : role === 'ngo_member'
+              ? '#/ngo'
+              : '#/unit';
     try {
       const token = await devToken(claims);
       const gridName = grids.find((g) => g.id === grid)?.name;
-      const s: Session = { token, role, label: gridName ? `${name} ${gridName}` : name.trim(), home, scope: { ...claims } };
+      const s: Session = {
+        token,
+        role,
+        label: gridName ? `${name} ${gridName}` : name.trim(),
+        home,
+        scope: { ...claims },
+      };
       session.set(s);
       location.hash = home;
     } catch (e) {
@@ -193,20 +234,27 @@ function DevelopmentSignIn() {
             <option value={o.id}>{o.name}</option>
           ))}
         </select>
-        {!options.length && <span class="field-error">演示数据中没有可选的范围，请先加载演示数据（pnpm seed --scale demo）。</span>}
+        {!options.length && (
+          <span class="field-error">演示数据中没有可选的范围，请先加载演示数据（pnpm seed --scale demo）。</span>
+        )}
       </label>
       {role === 'grid_worker' && (
         <label>
           网格
           <select name="grid" value={grid} onChange={(e) => setGrid(e.currentTarget.value)}>
             {grids.map((g) => (
-              <option value={g.id}>{g.name}{g.gridWorkerName ? `（${g.gridWorkerName}）` : ''}</option>
+              <option value={g.id}>
+                {g.name}
+                {g.gridWorkerName ? `（${g.gridWorkerName}）` : ''}
+              </option>
             ))}
           </select>
         </label>
       )}
       {error && <ErrorBox error={error} />}
-      <button type="submit" class="primary" disabled={busy || !pick}>{busy ? '正在登录…' : '登录'}</button>
+      <button type="submit" class="primary" disabled={busy || !pick}>
+        {busy ? '正在登录…' : '登录'}
+      </button>
     </form>
   );
 }

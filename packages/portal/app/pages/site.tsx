@@ -2,7 +2,18 @@ import { useState } from 'preact/hooks';
 import { session, useQuery } from '../api';
 import { ACTIVITIES, CLAIMS_BOARD, MONITORING_ROLLUP, SITE_LISTS, SITE_PAGE, SITE_RESIDENTS } from '../operations';
 import {
-  AGE_BANDS, DEMAND_CATEGORY, DEMAND_STATUS, GENDER, ISSUE_LEVEL, ISSUE_STATUS, LABOUR, LIST_KIND, LIST_STATUS, NOTICE_STATUS, URGENCY, say,
+  AGE_BANDS,
+  DEMAND_CATEGORY,
+  DEMAND_STATUS,
+  GENDER,
+  ISSUE_LEVEL,
+  ISSUE_STATUS,
+  LABOUR,
+  LIST_KIND,
+  LIST_STATUS,
+  NOTICE_STATUS,
+  URGENCY,
+  say,
 } from '../labels';
 import { when } from '../dates';
 import { Crumbs } from '../ui/crumbs';
@@ -11,14 +22,28 @@ import { Show } from '../ui/states';
 import { ActivitiesChart, DemandStatusChart, GapFlowChart, PointsChart, StabilityCharts, type Rollup } from './panels';
 
 type Site = {
-  id: string; name: string; address: string; plannedHouseholds: number; householdCount: number; residentCount: number; openDemandCount: number;
-  region: { code: string; name: string; parent: { code: string; name: string; parent: { code: string; name: string } | null } | null };
+  id: string;
+  name: string;
+  address: string;
+  plannedHouseholds: number;
+  householdCount: number;
+  residentCount: number;
+  openDemandCount: number;
+  region: {
+    code: string;
+    name: string;
+    parent: { code: string; name: string; parent: { code: string; name: string } | null } | null;
+  };
 };
 type Named = { id: string; name: string };
 
 /** A site's page (安置点): officers of the site, its county and province. */
 export function SitePage({ id }: { id: string }) {
-  const [r, retry] = useQuery<{ site: Site | null; grids: (Named & { gridWorkerName: string | null })[]; buildings: Named[] }>(SITE_PAGE, { id });
+  const [r, retry] = useQuery<{
+    site: Site | null;
+    grids: (Named & { gridWorkerName: string | null })[];
+    buildings: Named[];
+  }>(SITE_PAGE, { id });
   const s = session.get();
   return (
     <Show result={r} retry={retry} what="安置点">
@@ -29,13 +54,33 @@ export function SitePage({ id }: { id: string }) {
         const up = [region.parent?.parent, region.parent, region].filter(Boolean) as { code: string; name: string }[];
         return (
           <>
-            <Crumbs items={[...up.map((x) => ({ label: x.name, href: officer ? `#/region/${x.code}` : undefined })), { label: site.name }]} />
-            <h1>{site.name}<small>{site.address}</small></h1>
+            <Crumbs
+              items={[
+                ...up.map((x) => ({ label: x.name, href: officer ? `#/region/${x.code}` : undefined })),
+                { label: site.name },
+              ]}
+            />
+            <h1>
+              {site.name}
+              <small>{site.address}</small>
+            </h1>
             <dl class="facts">
-              <div><dt>户数</dt><dd data-fact="households">{site.householdCount}</dd></div>
-              <div><dt>人数</dt><dd data-fact="residents">{site.residentCount}</dd></div>
-              <div><dt>规划户数</dt><dd>{site.plannedHouseholds}</dd></div>
-              <div><dt>待办需求</dt><dd>{site.openDemandCount}</dd></div>
+              <div>
+                <dt>户数</dt>
+                <dd data-fact="households">{site.householdCount}</dd>
+              </div>
+              <div>
+                <dt>人数</dt>
+                <dd data-fact="residents">{site.residentCount}</dd>
+              </div>
+              <div>
+                <dt>规划户数</dt>
+                <dd>{site.plannedHouseholds}</dd>
+              </div>
+              <div>
+                <dt>待办需求</dt>
+                <dd>{site.openDemandCount}</dd>
+              </div>
             </dl>
             <GridStability siteId={site.id} county={region.code} grids={grids} />
             <div class="charts">
@@ -60,13 +105,26 @@ function GridStability({ siteId, county, grids }: { siteId: string; county: stri
   const names = new Map(grids.map((g) => [g.id, g.name]));
   return (
     <Show result={r} retry={retry} what={`${siteId ? '网格' : ''}监测数据`}>
-      {({ monitoringRollup }) => <StabilityCharts rows={monitoringRollup.filter((x) => names.has(x.code))} nameOf={(c) => names.get(c) ?? c} childWord="网格" />}
+      {({ monitoringRollup }) => (
+        <StabilityCharts
+          rows={monitoringRollup.filter((x) => names.has(x.code))}
+          nameOf={(c) => names.get(c) ?? c}
+          childWord="网格"
+        />
+      )}
     </Show>
   );
 }
 
 type Resident = {
-  id: string; name: string; nationalIdMasked: string; phoneMasked: string | null; gender: string; age: number; ethnicity: string; labourCapacity: string;
+  id: string;
+  name: string;
+  nationalIdMasked: string;
+  phoneMasked: string | null;
+  gender: string;
+  age: number;
+  ethnicity: string;
+  labourCapacity: string;
   household: { id: string; householdNumber: string; address: string | null };
 };
 
@@ -80,7 +138,10 @@ function Residents({ siteId, grids, buildings }: { siteId: string; grids: Named[
     after: cursor.after,
     filter: Object.fromEntries(Object.entries(filter).filter(([, v]) => v)),
   };
-  const [r, retry] = useQuery<{ residents: { totalCount: number; endCursor: string | null; nodes: Resident[] } }>(SITE_RESIDENTS, vars);
+  const [r, retry] = useQuery<{ residents: { totalCount: number; endCursor: string | null; nodes: Resident[] } }>(
+    SITE_RESIDENTS,
+    vars,
+  );
   const set = (k: string) => (e: Event) => {
     setFilter({ ...filter, [k]: (e.currentTarget as HTMLSelectElement).value });
     cursor.reset();
@@ -90,7 +151,9 @@ function Residents({ siteId, grids, buildings }: { siteId: string; grids: Named[
       {label}
       <select name={k} value={filter[k] ?? ''} onChange={set(k)}>
         <option value="">全部</option>
-        {opts.map(([v, t]) => <option value={v}>{t}</option>)}
+        {opts.map(([v, t]) => (
+          <option value={v}>{t}</option>
+        ))}
       </select>
     </label>
   );
@@ -105,8 +168,16 @@ function Residents({ siteId, grids, buildings }: { siteId: string; grids: Named[
           cursor.reset();
         }}
       >
-        {select('gridId', '网格', grids.map((g) => [g.id, g.name]))}
-        {select('buildingId', '楼栋', buildings.map((b) => [b.id, b.name]))}
+        {select(
+          'gridId',
+          '网格',
+          grids.map((g) => [g.id, g.name]),
+        )}
+        {select(
+          'buildingId',
+          '楼栋',
+          buildings.map((b) => [b.id, b.name]),
+        )}
         {select('labourCapacity', '劳动能力', Object.entries(LABOUR))}
         {select('ageBand', '年龄段', Object.entries(AGE_BANDS))}
         <label>
@@ -149,12 +220,49 @@ function Residents({ siteId, grids, buildings }: { siteId: string; grids: Named[
 }
 
 type Lists = {
-  listItems: { totalCount: number; nodes: { id: string; kind: string; title: string; ownerName: string; dueOn: string; status: string; overdue: boolean }[] };
+  listItems: {
+    totalCount: number;
+    nodes: {
+      id: string;
+      kind: string;
+      title: string;
+      ownerName: string;
+      dueOn: string;
+      status: string;
+      overdue: boolean;
+    }[];
+  };
   overdueItems: { totalCount: number };
-  gridTasks: { totalCount: number; nodes: { id: string; title: string; dueOn: string | null; openedAt: string; grid: { name: string } | null; household: { id: string; householdNumber: string } | null }[] };
-  microIssues: { totalCount: number; nodes: { id: string; title: string; kind: string; status: string; level: string; levelDueAt: string }[] };
-  notices: { totalCount: number; nodes: { id: string; title: string; category: string; status: string; publishAt: string; readRates: { residents: number; read: number }[] | null }[] };
-  demands: { totalCount: number; nodes: { id: string; category: string; description: string; urgency: string; status: string; overdue: boolean }[] };
+  gridTasks: {
+    totalCount: number;
+    nodes: {
+      id: string;
+      title: string;
+      dueOn: string | null;
+      openedAt: string;
+      grid: { name: string } | null;
+      household: { id: string; householdNumber: string } | null;
+    }[];
+  };
+  microIssues: {
+    totalCount: number;
+    nodes: { id: string; title: string; kind: string; status: string; level: string; levelDueAt: string }[];
+  };
+  notices: {
+    totalCount: number;
+    nodes: {
+      id: string;
+      title: string;
+      category: string;
+      status: string;
+      publishAt: string;
+      readRates: { residents: number; read: number }[] | null;
+    }[];
+  };
+  demands: {
+    totalCount: number;
+    nodes: { id: string; category: string; description: string; urgency: string; status: string; overdue: boolean }[];
+  };
 };
 
 function SiteLists({ siteId }: { siteId: string }) {
@@ -164,7 +272,13 @@ function SiteLists({ siteId }: { siteId: string }) {
       {(d) => (
         <>
           <section class="block">
-            <h2>三张清单<small>共 {d.listItems.totalCount} 项，逾期 <b class={d.overdueItems.totalCount ? 'warn' : ''}>{d.overdueItems.totalCount}</b> 项</small></h2>
+            <h2>
+              三张清单
+              <small>
+                共 {d.listItems.totalCount} 项，逾期{' '}
+                <b class={d.overdueItems.totalCount ? 'warn' : ''}>{d.overdueItems.totalCount}</b> 项
+              </small>
+            </h2>
             <DataTable
               name="list-items"
               exportName="三张清单"
@@ -180,7 +294,9 @@ function SiteLists({ siteId }: { siteId: string }) {
             />
           </section>
           <section class="block">
-            <h2>网格任务（未完成）<small>共 {d.gridTasks.totalCount} 项</small></h2>
+            <h2>
+              网格任务（未完成）<small>共 {d.gridTasks.totalCount} 项</small>
+            </h2>
             <DataTable
               name="grid-tasks"
               exportName="网格任务"
@@ -190,13 +306,20 @@ function SiteLists({ siteId }: { siteId: string }) {
               columns={[
                 { label: '任务', value: (x) => x.title },
                 { label: '网格', value: (x) => x.grid?.name },
-                { label: '户号', value: (x) => x.household?.householdNumber, render: (x) => x.household && <a href={`#/household/${x.household.id}`}>{x.household.householdNumber}</a> },
+                {
+                  label: '户号',
+                  value: (x) => x.household?.householdNumber,
+                  render: (x) =>
+                    x.household && <a href={`#/household/${x.household.id}`}>{x.household.householdNumber}</a>,
+                },
                 { label: '期限', value: (x) => x.dueOn },
               ]}
             />
           </section>
           <section class="block">
-            <h2>微难题、微矛盾<small>共 {d.microIssues.totalCount} 件</small></h2>
+            <h2>
+              微难题、微矛盾<small>共 {d.microIssues.totalCount} 件</small>
+            </h2>
             <DataTable
               name="micro-issues"
               exportName="微难题微矛盾"
@@ -211,7 +334,9 @@ function SiteLists({ siteId }: { siteId: string }) {
             />
           </section>
           <section class="block">
-            <h2>居务公开<small>共 {d.notices.totalCount} 条</small></h2>
+            <h2>
+              居务公开<small>共 {d.notices.totalCount} 条</small>
+            </h2>
             <DataTable
               name="notices"
               exportName="居务公开"
@@ -224,15 +349,22 @@ function SiteLists({ siteId }: { siteId: string }) {
                 {
                   label: '已读率',
                   value: (x) => {
-                    const t = (x.readRates ?? []).reduce((a, b) => ({ residents: a.residents + b.residents, read: a.read + b.read }), { residents: 0, read: 0 });
-                    return t.residents ? `${Math.round((t.read / t.residents) * 100)}%（${t.read}/${t.residents}）` : '—';
+                    const t = (x.readRates ?? []).reduce(
+                      (a, b) => ({ residents: a.residents + b.residents, read: a.read + b.read }),
+                      { residents: 0, read: 0 },
+                    );
+                    return t.residents
+                      ? `${Math.round((t.read / t.residents) * 100)}%（${t.read}/${t.residents}）`
+                      : '—';
                   },
                 },
               ]}
             />
           </section>
           <section class="block">
-            <h2>待认领需求<small>共 {d.demands.totalCount} 条</small></h2>
+            <h2>
+              待认领需求<small>共 {d.demands.totalCount} 条</small>
+            </h2>
             <DataTable
               name="open-demands"
               exportName="需求清单"
@@ -254,7 +386,9 @@ function SiteLists({ siteId }: { siteId: string }) {
 }
 
 function Partners({ siteId }: { siteId: string }) {
-  const [r, retry] = useQuery<{ activities: { nodes: { organizationId?: string; organizationName: string; title: string }[] } }>(ACTIVITIES, { siteId });
+  const [r, retry] = useQuery<{
+    activities: { nodes: { organizationId?: string; organizationName: string; title: string }[] };
+  }>(ACTIVITIES, { siteId });
   return (
     <section class="block">
       <h2>在本点服务的社会组织</h2>
@@ -280,7 +414,16 @@ function Partners({ siteId }: { siteId: string }) {
   );
 }
 
-type Claim = { demandId: string; category: string; status: string; unitName: string; promisedOn: string; claimedAt: string; fulfilledAt: string | null; overdue: boolean };
+type Claim = {
+  demandId: string;
+  category: string;
+  status: string;
+  unitName: string;
+  promisedOn: string;
+  claimedAt: string;
+  fulfilledAt: string | null;
+  overdue: boolean;
+};
 
 export function ClaimsBoard({ siteId }: { siteId: string }) {
   const [r, retry] = useQuery<{ claimsBoard: Claim[] }>(CLAIMS_BOARD, { siteId });
@@ -290,7 +433,13 @@ export function ClaimsBoard({ siteId }: { siteId: string }) {
       <Show result={r} retry={retry} what="认领公示">
         {({ claimsBoard }) => (
           <>
-            <p class="hint">逾期未办结：<b class={claimsBoard.some((c) => c.overdue) ? 'warn' : ''}>{claimsBoard.filter((c) => c.overdue).length}</b> 条</p>
+            <p class="hint">
+              逾期未办结：
+              <b class={claimsBoard.some((c) => c.overdue) ? 'warn' : ''}>
+                {claimsBoard.filter((c) => c.overdue).length}
+              </b>{' '}
+              条
+            </p>
             <DataTable
               name="claims"
               exportName="认领公示"

@@ -11,17 +11,32 @@ import { isClerk, isOfficer, isResident, useMySites } from './voice';
 
 type Named = { id: string; name: string };
 type SurveyRow = {
-  id: string; kind: string; title: string; status: string; opensAt: string; closesAt: string;
-  respondentCount: number | null; answeredByMe: boolean; site: Named;
+  id: string;
+  kind: string;
+  title: string;
+  status: string;
+  opensAt: string;
+  closesAt: string;
+  respondentCount: number | null;
+  answeredByMe: boolean;
+  site: Named;
 };
 type Question = { no: number; text: string; kind: string; scaleMax: number | null; options: string[] };
 type Survey = SurveyRow & { closedAt: string | null; questions: Question[] };
 type Results = {
-  minimumGroupSize: number; respondents: number | null; hiddenGroups: number;
+  minimumGroupSize: number;
+  respondents: number | null;
+  hiddenGroups: number;
   groups: {
-    wholeSite: boolean; building: Named | null; respondents: number;
+    wholeSite: boolean;
+    building: Named | null;
+    respondents: number;
     questions: {
-      no: number; text: string; kind: string; mean: number | null; answers: { answer: string; count: number }[];
+      no: number;
+      text: string;
+      kind: string;
+      mean: number | null;
+      answers: { answer: string; count: number }[];
     }[];
   }[];
 };
@@ -30,10 +45,14 @@ type Results = {
 export function SurveysPage() {
   const cursor = useCursor(20);
   const [r, retry] = useQuery<{ surveys: { totalCount: number; endCursor: string | null; nodes: SurveyRow[] } }>(
-    SURVEYS, { after: cursor.after });
+    SURVEYS,
+    { after: cursor.after },
+  );
   return (
     <>
-      <h1>问卷调查<small>满意度、归属感调查，匿名作答，只按人数汇总</small></h1>
+      <h1>
+        问卷调查<small>满意度、归属感调查，匿名作答，只按人数汇总</small>
+      </h1>
       {isClerk() && <CreateSurvey />}
       <section class="block">
         <h2>问卷</h2>
@@ -81,18 +100,34 @@ function CreateSurvey() {
   const edit = (i: number, change: Partial<Draft>) =>
     setQuestions(questions.map((q, j) => (i === j ? { ...q, ...change } : q)));
   if (!open) {
-    return <p><button type="button" class="primary" data-survey-open onClick={() => setOpen(true)}>发布问卷</button></p>;
+    return (
+      <p>
+        <button type="button" class="primary" data-survey-open onClick={() => setOpen(true)}>
+          发布问卷
+        </button>
+      </p>
+    );
   }
   return (
     <Show result={sites} what="安置点">
       {(list) => {
         const site = siteId || list[0]?.id || '';
         const input = {
-          siteId: site, kind, title, closesAt: provinceInstant(closesAt),
+          siteId: site,
+          kind,
+          title,
+          closesAt: provinceInstant(closesAt),
           questions: questions.map((q) => ({
-            text: q.text, kind: q.kind,
+            text: q.text,
+            kind: q.kind,
             scaleMax: q.kind === 'SCALE' ? Number(q.scaleMax) : undefined,
-            options: q.kind === 'CHOICE' ? q.options.split(/[\n；;]/).map((o) => o.trim()).filter(Boolean) : undefined,
+            options:
+              q.kind === 'CHOICE'
+                ? q.options
+                    .split(/[\n；;]/)
+                    .map((o) => o.trim())
+                    .filter(Boolean)
+                : undefined,
           })),
         };
         return (
@@ -113,24 +148,36 @@ function CreateSurvey() {
               <label>
                 安置点
                 <select name="siteId" value={site} onChange={(e) => setSiteId(e.currentTarget.value)}>
-                  {list.map((s) => <option value={s.id}>{s.name}</option>)}
+                  {list.map((s) => (
+                    <option value={s.id}>{s.name}</option>
+                  ))}
                 </select>
               </label>
               <label>
                 类别
                 <select name="kind" value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
-                  {Object.entries(SURVEY_KIND).map(([k, v]) => <option value={k}>{v}</option>)}
+                  {Object.entries(SURVEY_KIND).map(([k, v]) => (
+                    <option value={k}>{v}</option>
+                  ))}
                 </select>
               </label>
               <label>
                 标题
-                <input name="title" value={title} onInput={(e) => setTitle(e.currentTarget.value)}
-                  placeholder="例如：2026年度居民满意度调查" />
+                <input
+                  name="title"
+                  value={title}
+                  onInput={(e) => setTitle(e.currentTarget.value)}
+                  placeholder="例如：2026年度居民满意度调查"
+                />
               </label>
               <label>
                 截止时间（北京时间）
-                <input type="datetime-local" name="closesAt" value={closesAt}
-                  onInput={(e) => setClosesAt(e.currentTarget.value)} />
+                <input
+                  type="datetime-local"
+                  name="closesAt"
+                  value={closesAt}
+                  onInput={(e) => setClosesAt(e.currentTarget.value)}
+                />
               </label>
             </div>
             <ol class="questions">
@@ -138,41 +185,67 @@ function CreateSurvey() {
                 <li data-question={i + 1}>
                   <label>
                     题目
-                    <input name={`q${i + 1}.text`} value={q.text}
-                      onInput={(e) => edit(i, { text: e.currentTarget.value })} />
+                    <input
+                      name={`q${i + 1}.text`}
+                      value={q.text}
+                      onInput={(e) => edit(i, { text: e.currentTarget.value })}
+                    />
                   </label>
                   <label>
                     题型
-                    <select name={`q${i + 1}.kind`} value={q.kind}
-                      onChange={(e) => edit(i, { kind: e.currentTarget.value })}>
-                      {Object.entries(QUESTION_KIND).map(([k, v]) => <option value={k}>{v}</option>)}
+                    <select
+                      name={`q${i + 1}.kind`}
+                      value={q.kind}
+                      onChange={(e) => edit(i, { kind: e.currentTarget.value })}
+                    >
+                      {Object.entries(QUESTION_KIND).map(([k, v]) => (
+                        <option value={k}>{v}</option>
+                      ))}
                     </select>
                   </label>
                   {q.kind === 'SCALE' && (
                     <label>
                       最高分（3–10）
-                      <input type="number" name={`q${i + 1}.scaleMax`} min={3} max={10} value={q.scaleMax}
-                        onInput={(e) => edit(i, { scaleMax: e.currentTarget.value })} />
+                      <input
+                        type="number"
+                        name={`q${i + 1}.scaleMax`}
+                        min={3}
+                        max={10}
+                        value={q.scaleMax}
+                        onInput={(e) => edit(i, { scaleMax: e.currentTarget.value })}
+                      />
                     </label>
                   )}
                   {q.kind === 'CHOICE' && (
                     <label>
                       选项（每行一个）
-                      <textarea name={`q${i + 1}.options`} rows={3} value={q.options}
-                        onInput={(e) => edit(i, { options: e.currentTarget.value })} />
+                      <textarea
+                        name={`q${i + 1}.options`}
+                        rows={3}
+                        value={q.options}
+                        onInput={(e) => edit(i, { options: e.currentTarget.value })}
+                      />
                     </label>
                   )}
-                  {q.kind === 'NEED' && <span class="hint">居民从需求清单的类别中多选；问卷结束后汇总进需求清单。</span>}
+                  {q.kind === 'NEED' && (
+                    <span class="hint">居民从需求清单的类别中多选；问卷结束后汇总进需求清单。</span>
+                  )}
                   {questions.length > 1 && (
-                    <button type="button" class="link"
-                      onClick={() => setQuestions(questions.filter((_, j) => j !== i))}>删除此题</button>
+                    <button
+                      type="button"
+                      class="link"
+                      onClick={() => setQuestions(questions.filter((_, j) => j !== i))}
+                    >
+                      删除此题
+                    </button>
                   )}
                 </li>
               ))}
             </ol>
             <span>
-              <button type="button" data-add-question
-                onClick={() => setQuestions([...questions, blank()])}>添加题目</button>
+              <button type="button" data-add-question onClick={() => setQuestions([...questions, blank()])}>
+                添加题目
+              </button>
             </span>
             <Submit act={act} label="发布" running="正在发布…" cancel={() => setOpen(false)} />
           </form>
@@ -196,26 +269,49 @@ export function SurveyPage({ id }: { id: string }) {
             <Crumbs items={[{ label: '问卷调查', href: '#/surveys' }, { label: s.title }]} />
             <h1>
               {s.title}
-              <small data-survey-status={s.status}>{say(SURVEY_KIND, s.kind)} · {say(SURVEY_STATUS, s.status)}</small>
+              <small data-survey-status={s.status}>
+                {say(SURVEY_KIND, s.kind)} · {say(SURVEY_STATUS, s.status)}
+              </small>
             </h1>
             <p class="hint">
-              {s.site.name} · {when(s.opensAt)} 至 {when(s.closesAt)}{s.closedAt ? `（${when(s.closedAt)} 结束）` : ''}
+              {s.site.name} · {when(s.opensAt)} 至 {when(s.closesAt)}
+              {s.closedAt ? `（${when(s.closedAt)} 结束）` : ''}
             </p>
-            {s.respondentCount != null && <p>已有 <b data-count="respondents">{s.respondentCount}</b> 位居民作答。</p>}
-            {isResident() && (s.answeredByMe ? (
-              <p class="state" data-answered>您已作答，谢谢参与。您的回答是匿名的，只计入汇总人数。</p>
-            ) : open ? <AnswerForm s={s} done={retry} /> : <Empty>问卷已结束。</Empty>)}
+            {s.respondentCount != null && (
+              <p>
+                已有 <b data-count="respondents">{s.respondentCount}</b> 位居民作答。
+              </p>
+            )}
+            {isResident() &&
+              (s.answeredByMe ? (
+                <p class="state" data-answered>
+                  您已作答，谢谢参与。您的回答是匿名的，只计入汇总人数。
+                </p>
+              ) : open ? (
+                <AnswerForm s={s} done={retry} />
+              ) : (
+                <Empty>问卷已结束。</Empty>
+              ))}
             {isClerk() && open && (
               <p>
-                <button type="button" data-close-survey disabled={act.busy}
-                  onClick={() => act.run(() => request(CLOSE_SURVEY, { surveyId: s.id })).then((ok) => ok && retry())}>
+                <button
+                  type="button"
+                  data-close-survey
+                  disabled={act.busy}
+                  onClick={() => act.run(() => request(CLOSE_SURVEY, { surveyId: s.id })).then((ok) => ok && retry())}
+                >
                   提前结束问卷
                 </button>
                 <span class="hint">结束后可看结果，居民填写的需求汇总进需求清单。</span>
               </p>
             )}
             <FormError error={act.error} />
-            {isOfficer() && (open ? <Empty>问卷结束后才显示结果（作答期间不显示，以免推算出个人的回答）。</Empty> : <SurveyResults id={s.id} />)}
+            {isOfficer() &&
+              (open ? (
+                <Empty>问卷结束后才显示结果（作答期间不显示，以免推算出个人的回答）。</Empty>
+              ) : (
+                <SurveyResults id={s.id} />
+              ))}
           </>
         );
       }}
@@ -242,7 +338,9 @@ function AnswerForm({ s, done }: { s: Survey; done: () => void }) {
         e.preventDefault();
         // A need question left blank is an answer too: "none of these".
         const list = s.questions.map((q) => ({
-          questionNo: q.no, ...(q.kind === 'NEED' ? { needs: [] } : {}), ...answers[q.no],
+          questionNo: q.no,
+          ...(q.kind === 'NEED' ? { needs: [] } : {}),
+          ...answers[q.no],
         }));
         if (await act.run(() => request(ANSWER_SURVEY, { surveyId: s.id, answers: list }))) done();
       }}
@@ -253,28 +351,45 @@ function AnswerForm({ s, done }: { s: Survey; done: () => void }) {
           <li data-question={q.no}>
             <b>{q.text}</b>
             <span class="choices">
-              {q.kind === 'SCALE' && Array.from({ length: q.scaleMax ?? 5 }, (_, i) => i + 1).map((v) => (
-                <label class="check">
-                  <input type="radio" name={`q${q.no}`} value={v} checked={answers[q.no]?.scale === v}
-                    onChange={() => set(q.no, { scale: v })} />
-                  {v} 分
-                </label>
-              ))}
-              {q.kind === 'CHOICE' && q.options.map((o, i) => (
-                <label class="check">
-                  <input type="radio" name={`q${q.no}`} value={i} checked={answers[q.no]?.choice === i}
-                    onChange={() => set(q.no, { choice: i })} />
-                  {o}
-                </label>
-              ))}
-              {q.kind === 'NEED' && Object.entries(SURVEY_NEED).map(([need, words]) => (
-                <label class="check">
-                  <input type="checkbox" name={`q${q.no}`} value={need}
-                    checked={answers[q.no]?.needs?.includes(need) ?? false}
-                    onChange={() => toggleNeed(q.no, need)} />
-                  {words}
-                </label>
-              ))}
+              {q.kind === 'SCALE' &&
+                Array.from({ length: q.scaleMax ?? 5 }, (_, i) => i + 1).map((v) => (
+                  <label class="check">
+                    <input
+                      type="radio"
+                      name={`q${q.no}`}
+                      value={v}
+                      checked={answers[q.no]?.scale === v}
+                      onChange={() => set(q.no, { scale: v })}
+                    />
+                    {v} 分
+                  </label>
+                ))}
+              {q.kind === 'CHOICE' &&
+                q.options.map((o, i) => (
+                  <label class="check">
+                    <input
+                      type="radio"
+                      name={`q${q.no}`}
+                      value={i}
+                      checked={answers[q.no]?.choice === i}
+                      onChange={() => set(q.no, { choice: i })}
+                    />
+                    {o}
+                  </label>
+                ))}
+              {q.kind === 'NEED' &&
+                Object.entries(SURVEY_NEED).map(([need, words]) => (
+                  <label class="check">
+                    <input
+                      type="checkbox"
+                      name={`q${q.no}`}
+                      value={need}
+                      checked={answers[q.no]?.needs?.includes(need) ?? false}
+                      onChange={() => toggleNeed(q.no, need)}
+                    />
+                    {words}
+                  </label>
+                ))}
             </span>
           </li>
         ))}
@@ -296,21 +411,30 @@ function SurveyResults({ id }: { id: string }) {
             <p class="hint">
               作答 <b data-count="result-respondents">{x.respondents ?? `不足${x.minimumGroupSize}人`}</b>
               {x.respondents == null ? '，为保护作答居民，不显示结果。' : '人'}
-              {x.hiddenGroups > 0 && `；${x.hiddenGroups} 个楼栋作答不足${x.minimumGroupSize}人（或可被推算），未单独显示`}。
+              {x.hiddenGroups > 0 &&
+                `；${x.hiddenGroups} 个楼栋作答不足${x.minimumGroupSize}人（或可被推算），未单独显示`}
+              。
             </p>
             {x.groups.map((g) => (
-              <div class="group" data-group={g.wholeSite ? 'site' : g.building?.id ?? 'none'}>
-                <h3>{g.wholeSite ? '全安置点' : g.building?.name ?? '未分楼栋'}<small>{g.respondents} 人作答</small></h3>
+              <div class="group" data-group={g.wholeSite ? 'site' : (g.building?.id ?? 'none')}>
+                <h3>
+                  {g.wholeSite ? '全安置点' : (g.building?.name ?? '未分楼栋')}
+                  <small>{g.respondents} 人作答</small>
+                </h3>
                 {g.questions.map((q) => (
                   <DataTable
-                    name={`result-${g.wholeSite ? 'site' : g.building?.id ?? 'none'}-${q.no}`}
+                    name={`result-${g.wholeSite ? 'site' : (g.building?.id ?? 'none')}-${q.no}`}
                     exportName={`${q.no}. ${q.text}`}
                     rows={q.answers}
                     columns={[
                       {
                         label: `${q.no}. ${q.text}${q.mean != null ? `（平均 ${q.mean} 分）` : ''}`,
-                        value: (a) => (q.kind === 'NEED' ? say(SURVEY_NEED, a.answer.toUpperCase())
-                          : q.kind === 'SCALE' ? `${a.answer} 分` : a.answer),
+                        value: (a) =>
+                          q.kind === 'NEED'
+                            ? say(SURVEY_NEED, a.answer.toUpperCase())
+                            : q.kind === 'SCALE'
+                              ? `${a.answer} 分`
+                              : a.answer,
                       },
                       { label: '人数', numeric: true, value: (a) => a.count },
                     ]}

@@ -7,13 +7,25 @@ import { DataTable, useCursor } from '../ui/table';
 import { ErrorBox, Show } from '../ui/states';
 import { ClaimsBoard } from './site';
 
-type Demand = { id: string; category: string; description: string; urgency: string; status: string; promisedOn: string | null; overdue: boolean; site: { id: string } };
+type Demand = {
+  id: string;
+  category: string;
+  description: string;
+  urgency: string;
+  status: string;
+  promisedOn: string | null;
+  overdue: boolean;
+  site: { id: string };
+};
 
 /** A regional unit's page (区域单位): the demands in its regions, claim (认领) and close them; the public board. */
 export function UnitPage() {
   const [status, setStatus] = useState('OPEN');
   const cursor = useCursor(20);
-  const [r, retry] = useQuery<{ units: { id: string; name: string }[]; demands: { totalCount: number; endCursor: string | null; nodes: Demand[] } }>(UNIT_DEMANDS, {
+  const [r, retry] = useQuery<{
+    units: { id: string; name: string }[];
+    demands: { totalCount: number; endCursor: string | null; nodes: Demand[] };
+  }>(UNIT_DEMANDS, {
     status,
     after: cursor.after,
   });
@@ -21,7 +33,10 @@ export function UnitPage() {
     <Show result={r} retry={retry} what="需求清单">
       {(d) => (
         <>
-          <h1>{d.units[0]?.name ?? '本单位'}<small>需求清单与认领</small></h1>
+          <h1>
+            {d.units[0]?.name ?? '本单位'}
+            <small>需求清单与认领</small>
+          </h1>
           <label class="inline">
             状态
             <select
@@ -31,7 +46,9 @@ export function UnitPage() {
                 cursor.reset();
               }}
             >
-              {['OPEN', 'CLAIMED', 'IN_PROGRESS', 'FULFILLED'].map((s) => <option value={s}>{DEMAND_STATUS[s]}</option>)}
+              {['OPEN', 'CLAIMED', 'IN_PROGRESS', 'FULFILLED'].map((s) => (
+                <option value={s}>{DEMAND_STATUS[s]}</option>
+              ))}
             </select>
           </label>
           <DataTable
@@ -44,7 +61,11 @@ export function UnitPage() {
               { label: '内容', value: (x) => x.description },
               { label: '紧急程度', value: (x) => say(URGENCY, x.urgency) },
               { label: '承诺日期', value: (x) => x.promisedOn },
-              { label: '办理', value: (x) => say(DEMAND_STATUS, x.status), render: (x) => <Act demand={x} done={retry} /> },
+              {
+                label: '办理',
+                value: (x) => say(DEMAND_STATUS, x.status),
+                render: (x) => <Act demand={x} done={retry} />,
+              },
             ]}
           />
           {cursor.pager(d.demands)}
@@ -63,12 +84,28 @@ function Act({ demand, done }: { demand: Demand; done: () => void }) {
     request(text, vars).then(done, (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e))));
   if (demand.status === 'OPEN') {
     return (
-      <form class="inline" onSubmit={(e) => { e.preventDefault(); setError(null); run(CLAIM_DEMAND, { demandId: demand.id, promisedOn }); }}>
+      <form
+        class="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setError(null);
+          run(CLAIM_DEMAND, { demandId: demand.id, promisedOn });
+        }}
+      >
         <label>
           承诺完成日期
-          <input type="date" name="promisedOn" value={promisedOn} onInput={(e) => setPromisedOn(e.currentTarget.value)} />
+          <input
+            type="date"
+            name="promisedOn"
+            value={promisedOn}
+            onInput={(e) => setPromisedOn(e.currentTarget.value)}
+          />
         </label>
-        {error?.forField('promisedOn') && <span class="field-error" data-field-error="promisedOn">{error.forField('promisedOn')}</span>}
+        {error?.forField('promisedOn') && (
+          <span class="field-error" data-field-error="promisedOn">
+            {error.forField('promisedOn')}
+          </span>
+        )}
         {error && !error.forField('promisedOn') && <ErrorBox error={error} />}
         <button type="submit">认领</button>
       </form>
@@ -77,8 +114,11 @@ function Act({ demand, done }: { demand: Demand; done: () => void }) {
   if (demand.status === 'CLAIMED' || demand.status === 'IN_PROGRESS') {
     return (
       <span>
-        {say(DEMAND_STATUS, demand.status)}{demand.overdue ? '（逾期）' : ''}
-        <button type="button" onClick={() => run(FULFIL_DEMAND, { demandId: demand.id })}>标记完成</button>
+        {say(DEMAND_STATUS, demand.status)}
+        {demand.overdue ? '（逾期）' : ''}
+        <button type="button" onClick={() => run(FULFIL_DEMAND, { demandId: demand.id })}>
+          标记完成
+        </button>
         {error && <ErrorBox error={error} />}
       </span>
     );

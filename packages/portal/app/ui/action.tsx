@@ -38,7 +38,13 @@ export function FormError({ error }: { error: ApiError | null }) {
   if (!error) return null;
   const field = error.problems.find((p) => p.field)?.field;
   const words = field && error.forField(field);
-  return words ? <span class="field-error" data-field-error={field}>{words}</span> : <ErrorBox error={error} />;
+  return words ? (
+    <span class="field-error" data-field-error={field}>
+      {words}
+    </span>
+  ) : (
+    <ErrorBox error={error} />
+  );
 }
 
 /** The foot of a form: its error, the submit button (other words while it runs), 取消 for a form opened by a button. */
@@ -51,7 +57,11 @@ export function Submit(props: { act: Action; label: string; running?: string; ca
         <button type="submit" class="primary" disabled={act.busy}>
           {act.busy ? (props.running ?? '正在提交…') : props.label}
         </button>
-        {props.cancel && <button type="button" class="link" onClick={props.cancel}>取消</button>}
+        {props.cancel && (
+          <button type="button" class="link" onClick={props.cancel}>
+            取消
+          </button>
+        )}
       </span>
     </>
   );

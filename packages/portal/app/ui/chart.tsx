@@ -37,12 +37,29 @@ export function Chart<T>(props: {
     const chart = echarts.init(el.current, undefined, { renderer: 'canvas' });
     chart.setOption({
       animation: false,
-      tooltip: { trigger: 'axis', valueFormatter: props.percent ? (v: unknown) => `${(Number(v) * 100).toFixed(1)}%` : undefined },
+      tooltip: {
+        trigger: 'axis',
+        valueFormatter: props.percent ? (v: unknown) => `${(Number(v) * 100).toFixed(1)}%` : undefined,
+      },
       legend: series.length > 1 ? { top: 0 } : undefined,
       grid: { left: 48, right: 16, top: series.length > 1 ? 48 : 16, bottom: 56 },
-      xAxis: { type: 'category', data: rows.map((r) => String(props.category.value(r))), axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 } },
-      yAxis: { type: 'value', max: props.percent ? 1 : undefined, axisLabel: props.percent ? { formatter: (v: number) => `${Math.round(v * 100)}%` } : undefined },
-      series: series.map((s) => ({ name: s.label, type: props.kind, stack: s.stack, data: rows.map(s.value), barMaxWidth: 40 })),
+      xAxis: {
+        type: 'category',
+        data: rows.map((r) => String(props.category.value(r))),
+        axisLabel: { interval: 0, rotate: rows.length > 6 ? 30 : 0 },
+      },
+      yAxis: {
+        type: 'value',
+        max: props.percent ? 1 : undefined,
+        axisLabel: props.percent ? { formatter: (v: number) => `${Math.round(v * 100)}%` } : undefined,
+      },
+      series: series.map((s) => ({
+        name: s.label,
+        type: props.kind,
+        stack: s.stack,
+        data: rows.map(s.value),
+        barMaxWidth: 40,
+      })),
     });
     const resize = () => chart.resize();
     window.addEventListener('resize', resize);
@@ -53,7 +70,11 @@ export function Chart<T>(props: {
   }, [rows, series]);
   const columns: Column<T>[] = [
     props.category,
-    ...series.map((s) => ({ label: s.label, numeric: true, value: (r: T) => (props.percent ? Number(s.value(r).toFixed(4)) : s.value(r)) })),
+    ...series.map((s) => ({
+      label: s.label,
+      numeric: true,
+      value: (r: T) => (props.percent ? Number(s.value(r).toFixed(4)) : s.value(r)),
+    })),
   ];
   return (
     <section class="chart" data-chart={props.name}>

@@ -21,7 +21,10 @@ const csvCell = (v: unknown) => {
 
 /** Downloads rows as CSV (UTF-8 with BOM, so that spreadsheet programs read the Chinese). */
 export function exportCsv<T>(name: string, columns: Column<T>[], rows: T[]) {
-  const lines = [columns.map((c) => csvCell(c.label)).join(','), ...rows.map((r) => columns.map((c) => csvCell(c.value(r))).join(','))];
+  const lines = [
+    columns.map((c) => csvCell(c.label)).join(','),
+    ...rows.map((r) => columns.map((c) => csvCell(c.value(r))).join(',')),
+  ];
   const blob = new Blob(['\ufeff' + lines.join('\r\n')], { type: 'text/csv;charset=utf-8' });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
@@ -43,17 +46,28 @@ export function ExportWhole({ what, name }: { what: WholeListExport; name: strin
   const run = () => {
     setBusy(true);
     setError(null);
-    downloadExport(what.path, what.params, name).catch((e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e)))).finally(() => setBusy(false));
+    downloadExport(what.path, what.params, name)
+      .catch((e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e))))
+      .finally(() => setBusy(false));
   };
   return (
     <>
-      <button type="button" class="link" data-export-whole={what.path} disabled={busy} onClick={run}>{busy ? '正在导出…' : '导出全部（Excel）'}</button>
+      <button type="button" class="link" data-export-whole={what.path} disabled={busy} onClick={run}>
+        {busy ? '正在导出…' : '导出全部（Excel）'}
+      </button>
       {error && <ErrorBox error={error} />}
     </>
   );
 }
 
-export function DataTable<T>(props: { name: string; columns: Column<T>[]; rows: T[]; empty?: string; exportName?: string; whole?: WholeListExport }) {
+export function DataTable<T>(props: {
+  name: string;
+  columns: Column<T>[];
+  rows: T[];
+  empty?: string;
+  exportName?: string;
+  whole?: WholeListExport;
+}) {
   const { columns, rows } = props;
   if (!rows.length) return <Empty>{props.empty ?? '暂无数据。'}</Empty>;
   return (
@@ -61,33 +75,60 @@ export function DataTable<T>(props: { name: string; columns: Column<T>[]; rows: 
       <div class="table-scroll">
         <table>
           <thead>
-            <tr>{columns.map((c) => <th class={c.numeric ? 'num' : undefined}>{c.label}</th>)}</tr>
+            <tr>
+              {columns.map((c) => (
+                <th class={c.numeric ? 'num' : undefined}>{c.label}</th>
+              ))}
+            </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
               <tr>
                 {columns.map((c) => {
                   const v = c.value(r);
-                  return <td class={c.numeric ? 'num' : undefined} data-value={v ?? ''}>{c.render ? c.render(r) : (v ?? '—')}</td>;
+                  return (
+                    <td class={c.numeric ? 'num' : undefined} data-value={v ?? ''}>
+                      {c.render ? c.render(r) : (v ?? '—')}
+                    </td>
+                  );
                 })}
               </tr>
             ))}
           </tbody>
         </table>
       </div>
-      <button type="button" class="link" onClick={() => exportCsv(props.exportName ?? props.name, columns, rows)}>导出本页（CSV）</button>
+      <button type="button" class="link" onClick={() => exportCsv(props.exportName ?? props.name, columns, rows)}>
+        导出本页（CSV）
+      </button>
       {props.whole && <ExportWhole what={props.whole} name={props.exportName ?? props.name} />}
     </div>
   );
 }
 
 /** "Next page" over a keyset-paged list (the API gives an end cursor, not page numbers). */
-function Pager(props: { shown: number; total: number; page: number; hasNext: boolean; onNext: () => void; onFirst: () => void }) {
+function Pager(props: {
+  shown: number;
+  total: number;
+  page: number;
+  hasNext: boolean;
+  onNext: () => void;
+  onFirst: () => void;
+}) {
   return (
     <div class="pager">
-      <span>共 {props.total} 条，第 {props.page} 页（本页 {props.shown} 条）</span>
-      {props.page > 1 && <button type="button" onClick={props.onFirst}>回到第一页</button>}
-      {props.hasNext && <button type="button" onClick={props.onNext}>下一页</button>}
+      <span>
+        共 {props.total} 条，第 {props.page} 页（本页 {props.shown} 条）
+      </span>
+      {props.page > 1 && (
+        <button type="button" onClick={props.onFirst}>
+          回到第一页
+        </button>
+      )}
+      {props.hasNext && (
+        <button type="button" onClick={props.onNext}>
+          下一页
+        </button>
+      )}
     </div>
   );
 }

@@ -9,7 +9,8 @@ import { markForRecheck } from '../monitoring/recheck';
  */
 export const buildingGridChanged = defineBatchHandler('building.grid_changed', async (items, { manager }) => {
   const rows = items.flatMap(({ payload: p, envelope }) =>
-    p.householdIds.map((h) => ({ h, s: p.siteId, rc: p.regionCode, g: p.gridId, at: envelope.occurredAt })));
+    p.householdIds.map((h) => ({ h, s: p.siteId, rc: p.regionCode, g: p.gridId, at: envelope.occurredAt })),
+  );
   if (!rows.length) return;
   const households = rows.map((r) => r.h);
   await manager.query(

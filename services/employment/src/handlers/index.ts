@@ -6,5 +6,11 @@ import { residentPersonalDataErased } from './resident-personal-data-erased.hand
 import { buildingGridChanged } from './building-grid-changed.handler';
 
 /** Every event employment consumes; the worker refuses to start if this and the contract disagree. */
-export const handlers = [residentRegistered, residentUpdated, residentMovedOut, residentPersonalDataErased, siteRegisteredHandler,
-  buildingGridChanged];
+export const handlers = [
+  residentRegistered,
+  residentUpdated,
+  residentMovedOut,
+  residentPersonalDataErased,
+  siteRegisteredHandler,
+  buildingGridChanged,
+];

@@ -14,7 +14,14 @@ export const residentMovedOut = defineBatchHandler('resident.moved_out', async (
      INSERT INTO moved_out_resident (resident_id, household_id, moved_out_on)
      SELECT r, h, d FROM x WHERE NOT EXISTS (SELECT 1 FROM labour_profile p WHERE p.resident_id = x.r)
      ON CONFLICT (resident_id) DO NOTHING`,
-    [items.map((i) => i.payload.residentId), items.map((i) => i.payload.householdId), items.map((i) => i.payload.movedOutOn)],
+    [
+      items.map((i) => i.payload.residentId),
+      items.map((i) => i.payload.householdId),
+      items.map((i) => i.payload.movedOutOn),
+    ],
   );
-  await markForRecheck(manager, items.map((i) => i.payload.householdId));
+  await markForRecheck(
+    manager,
+    items.map((i) => i.payload.householdId),
+  );
 });

@@ -7,14 +7,17 @@ import { defineBatchHandler } from '@anju/contracts';
  * and skills stay — ids and counted facts, as governance keeps the resident row — for history and the
  * roll-ups.
  */
-export const residentPersonalDataErased = defineBatchHandler('resident.personal_data_erased', async (items, { manager }) => {
-  const residents = items.map((i) => i.payload.residentId);
-  await manager.query(
-    `UPDATE employment_record SET end_reason = NULL WHERE resident_id = ANY($1::uuid[]) AND end_reason IS NOT NULL`,
-    [residents],
-  );
-  await manager.query(
-    `UPDATE labour_profile SET national_id_hash = NULL WHERE resident_id = ANY($1::uuid[]) AND national_id_hash IS NOT NULL`,
-    [residents],
-  );
-});
+export const residentPersonalDataErased = defineBatchHandler(
+  'resident.personal_data_erased',
+  async (items, { manager }) => {
+    const residents = items.map((i) => i.payload.residentId);
+    await manager.query(
+      `UPDATE employment_record SET end_reason = NULL WHERE resident_id = ANY($1::uuid[]) AND end_reason IS NOT NULL`,
+      [residents],
+    );
+    await manager.query(
+      `UPDATE labour_profile SET national_id_hash = NULL WHERE resident_id = ANY($1::uuid[]) AND national_id_hash IS NOT NULL`,
+      [residents],
+    );
+  },
+);

@@ -9,7 +9,10 @@ import { markForRecheck } from '../monitoring/recheck';
 export const residentRegistered = defineBatchHandler('resident.registered', async (items, { manager }) => {
   await writeProfiles(manager, items);
   await keepNationalIdHashes(manager, items);
-  await markForRecheck(manager, items.map((i) => i.payload.householdId));
+  await markForRecheck(
+    manager,
+    items.map((i) => i.payload.householdId),
+  );
 });
 
 type Placed = BatchItem<'resident.registered' | 'resident.updated'>;
@@ -45,8 +48,16 @@ export async function writeProfiles(manager: EntityManager, items: Placed[]): Pr
        birth_year = EXCLUDED.birth_year, facts_at = EXCLUDED.facts_at, updated_at = now()
        WHERE labour_profile.facts_at < EXCLUDED.facts_at`,
     [
-      col('residentId'), col('householdId'), col('siteId'), col('regionCode'), col('labourCapacity'), col('canWorkAway'), col('wantsWork'),
-      col('birthYear'), rows.map((r) => r.envelope.id), rows.map((r) => r.envelope.occurredAt),
+      col('residentId'),
+      col('householdId'),
+      col('siteId'),
+      col('regionCode'),
+      col('labourCapacity'),
+      col('canWorkAway'),
+      col('wantsWork'),
+      col('birthYear'),
+      rows.map((r) => r.envelope.id),
+      rows.map((r) => r.envelope.occurredAt),
     ],
   );
   await placeHouseholds(manager, items);
@@ -62,8 +73,11 @@ async function placeHouseholds(manager: EntityManager, items: Placed[]): Promise
        facts_at = EXCLUDED.facts_at
        WHERE household_place.facts_at < EXCLUDED.facts_at`,
     [
-      rows.map((r) => r.payload.householdId), rows.map((r) => r.payload.siteId), rows.map((r) => r.payload.regionCode),
-      rows.map((r) => r.payload.gridId ?? null), rows.map((r) => r.envelope.occurredAt),
+      rows.map((r) => r.payload.householdId),
+      rows.map((r) => r.payload.siteId),
+      rows.map((r) => r.payload.regionCode),
+      rows.map((r) => r.payload.gridId ?? null),
+      rows.map((r) => r.envelope.occurredAt),
     ],
   );
 }

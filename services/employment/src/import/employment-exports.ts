@@ -1,7 +1,15 @@
 import type { DataSource } from 'typeorm';
 import {
-  ForbiddenError, InputError, audit, coversPlace, exportRoute, isUuid, type ColumnSpec, type ExportColumn,
-  type FileRequest, type FileRoute,
+  ForbiddenError,
+  InputError,
+  audit,
+  coversPlace,
+  exportRoute,
+  isUuid,
+  type ColumnSpec,
+  type ExportColumn,
+  type FileRequest,
+  type FileRoute,
 } from '@anju/kit';
 import type { EmploymentKind, LandState } from '../monitoring/rules';
 import type { LandRow } from '../land/land.service';
@@ -14,11 +22,24 @@ const OFFICERS = ['province', 'county', 'site_officer'] as const;
 const PAGE = 2_000;
 
 interface JobLine {
-  id: string; residentId: string; kind: EmploymentKind; employer: string | null; post: string | null;
-  destination: string | null; startedOn: string; endedOn: string | null; endReason: string | null; income: number;
+  id: string;
+  residentId: string;
+  kind: EmploymentKind;
+  employer: string | null;
+  post: string | null;
+  destination: string | null;
+  startedOn: string;
+  endedOn: string | null;
+  endReason: string | null;
+  income: number;
 }
 interface LandLine {
-  id: string; residentId: string; kind: LandRow['kind']; area: number; state: LandState; income: number;
+  id: string;
+  residentId: string;
+  kind: LandRow['kind'];
+  area: number;
+  state: LandState;
+  income: number;
   note: string | null;
 }
 
@@ -27,10 +48,14 @@ interface LandLine {
  * resident is named by 居民编号 (employment holds no ID number nor name: those cells stay empty).
  */
 function columnsOf<K extends string, T>(
-  columns: readonly ColumnSpec<K>[], value: Partial<Record<K, (row: T) => unknown>>,
+  columns: readonly ColumnSpec<K>[],
+  value: Partial<Record<K, (row: T) => unknown>>,
 ): ExportColumn<T>[] {
-  return columns.map((c) => ({ header: c.header, value: value[c.key] ?? (() => ''),
-    width: c.key === 'residentId' ? 38 : undefined }));
+  return columns.map((c) => ({
+    header: c.header,
+    value: value[c.key] ?? (() => ''),
+    width: c.key === 'residentId' ? 38 : undefined,
+  }));
 }
 
 /** An optional site to narrow an export to, in the caller's scope (else FORBIDDEN), and the audit row. */
@@ -40,12 +65,17 @@ function audited(db: DataSource, what: string) {
     if (siteId) {
       if (!isUuid(siteId)) throw new InputError('siteId', 'Not a site id.', 'FORMAT');
       const [site] = await db.query(
-        `SELECT site_id AS "siteId", region_code AS "regionCode" FROM site_directory WHERE site_id = $1`, [siteId]);
+        `SELECT site_id AS "siteId", region_code AS "regionCode" FROM site_directory WHERE site_id = $1`,
+        [siteId],
+      );
       if (!site || !coversPlace(req.principal, site)) throw new ForbiddenError('The site is outside your scope.');
     }
     await audit(db, req.principal, {
-      action: `export.${what}`, entityType: 'Export', entityId: req.requestId, siteId,
-        detail: { query: Object.keys(req.query) },
+      action: `export.${what}`,
+      entityType: 'Export',
+      entityId: req.requestId,
+      siteId,
+      detail: { query: Object.keys(req.query) },
     });
   };
 }
@@ -59,12 +89,19 @@ function audited(db: DataSource, what: string) {
 export function employmentExports(db: DataSource): FileRoute[] {
   return [
     exportRoute<JobLine>({
-      name: 'employment', roles: OFFICERS, fileName: '就业信息', sheet: '就业信息',
+      name: 'employment',
+      roles: OFFICERS,
+      fileName: '就业信息',
+      sheet: '就业信息',
       columns: columnsOf<EmploymentSheetKey, JobLine>(EMPLOYMENT_COLUMNS, {
-        kind: (r) => KIND_LABELS[r.kind], employer: (r) => r.employer ?? '', post: (r) => r.post ?? '',
-          destination: (r) => r.destination ?? '',
-        startedOn: (r) => r.startedOn, endedOn: (r) => r.endedOn ?? '', endReason: (r) => r.endReason ?? '',
-          income: (r) => r.income,
+        kind: (r) => KIND_LABELS[r.kind],
+        employer: (r) => r.employer ?? '',
+        post: (r) => r.post ?? '',
+        destination: (r) => r.destination ?? '',
+        startedOn: (r) => r.startedOn,
+        endedOn: (r) => r.endedOn ?? '',
+        endReason: (r) => r.endReason ?? '',
+        income: (r) => r.income,
         residentId: (r) => r.residentId,
       }),
       audit: audited(db, 'employment'),
@@ -87,11 +124,17 @@ export function employmentExports(db: DataSource): FileRoute[] {
       },
     }),
     exportRoute<LandLine>({
-      name: 'land', roles: OFFICERS, fileName: '三块地', sheet: '三块地',
+      name: 'land',
+      roles: OFFICERS,
+      fileName: '三块地',
+      sheet: '三块地',
       columns: columnsOf<LandSheetKey, LandLine>(LAND_COLUMNS, {
-        kind: (r) => LAND_KIND_LABELS[r.kind], area: (r) => r.area, state: (r) => STATE_LABELS[r.state],
-          income: (r) => r.income,
-        note: (r) => r.note ?? '', residentId: (r) => r.residentId,
+        kind: (r) => LAND_KIND_LABELS[r.kind],
+        area: (r) => r.area,
+        state: (r) => STATE_LABELS[r.state],
+        income: (r) => r.income,
+        note: (r) => r.note ?? '',
+        residentId: (r) => r.residentId,
       }),
       audit: audited(db, 'land'),
       page: (req, after) => {

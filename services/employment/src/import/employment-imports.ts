@@ -14,15 +14,24 @@ export const EMPLOYMENT_IMPORT_QUEUE = 'employment.imports';
 export function employmentImports(deps: ImportDeps): ImportJobs {
   const { db, hasher, clock, limits } = deps;
   return new ImportJobs({
-    ...deps, service: 'employment', queue: EMPLOYMENT_IMPORT_QUEUE, consume: true,
+    ...deps,
+    service: 'employment',
+    queue: EMPLOYMENT_IMPORT_QUEUE,
+    consume: true,
     kinds: {
       employment: {
-        columns: EMPLOYMENT_COLUMNS, template: EMPLOYMENT_TEMPLATE,
+        columns: EMPLOYMENT_COLUMNS,
+        template: EMPLOYMENT_TEMPLATE,
         importer: (p) => new EmploymentImport(db, hasher, p, clock, limits),
       },
-      land: { columns: LAND_COLUMNS, template: LAND_TEMPLATE, importer: (p) => new LandImport(db, hasher, p, clock, limits) },
+      land: {
+        columns: LAND_COLUMNS,
+        template: LAND_TEMPLATE,
+        importer: (p) => new LandImport(db, hasher, p, clock, limits),
+      },
       trainings: {
-        columns: TRAINING_COLUMNS, template: TRAINING_TEMPLATE,
+        columns: TRAINING_COLUMNS,
+        template: TRAINING_TEMPLATE,
         importer: (p) => new TrainingImport(db, hasher, p, clock, limits),
       },
     },

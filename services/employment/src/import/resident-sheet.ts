@@ -1,7 +1,18 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  ImportRaceError, NATIONAL_ID_PROBLEMS, SheetImport, isUuid, parseNationalId, returning, type Clock, type ColumnSpec,
-  type ImportRow, type LookupHasher, type Principal, type SpreadsheetLimits, type XlsxColumn,
+  ImportRaceError,
+  NATIONAL_ID_PROBLEMS,
+  SheetImport,
+  isUuid,
+  parseNationalId,
+  returning,
+  type Clock,
+  type ColumnSpec,
+  type ImportRow,
+  type LookupHasher,
+  type Principal,
+  type SpreadsheetLimits,
+  type XlsxColumn,
 } from '@anju/kit';
 import { coversHousehold } from '../scope';
 
@@ -40,12 +51,16 @@ export const RESIDENT_COLUMNS = {
  * so); 居民编号 is left out (exports fill it, clerks do not).
  */
 export function templateColumns<K extends string>(
-  columns: readonly ColumnSpec<K>[], more: (c: ColumnSpec<K>) => Partial<XlsxColumn> = () => ({}),
+  columns: readonly ColumnSpec<K>[],
+  more: (c: ColumnSpec<K>) => Partial<XlsxColumn> = () => ({}),
 ): XlsxColumn[] {
-  return columns.filter((c) => c.key !== 'residentId').map((c) => ({
-    header: `${c.header}${c.required || c.key === 'nationalId' ? '*' : ''}`,
-      width: c.key === 'nationalId' ? 22 : undefined, ...more(c),
-  }));
+  return columns
+    .filter((c) => c.key !== 'residentId')
+    .map((c) => ({
+      header: `${c.header}${c.required || c.key === 'nationalId' ? '*' : ''}`,
+      width: c.key === 'nationalId' ? 22 : undefined,
+      ...more(c),
+    }));
 }
 
 /**
@@ -89,13 +104,18 @@ export abstract class ResidentSheetImport<K extends string, R extends ResidentRo
   protected async findResidents(rows: R[]): Promise<void> {
     const hashes = rows.filter((r) => r.hash).map((r) => r.hash!);
     const ids = rows.filter((r) => r.residentId).map((r) => r.residentId!);
-    const found: (KnownResident & { hash: Buffer | null })[] = hashes.length || ids.length ? await this.db.query(
-      `SELECT lp.national_id_hash AS hash, lp.resident_id AS "residentId", lp.household_id AS "householdId",
+    const found: (KnownResident & { hash: Buffer | null })[] =
+      hashes.length || ids.length
+        ? await this.db.query(
+            `SELECT lp.national_id_hash AS hash, lp.resident_id AS "residentId", lp.household_id AS "householdId",
         lp.site_id AS "siteId",
               lp.region_code AS "regionCode", hp.grid_id AS "gridId",
               to_char(lp.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn"
          FROM labour_profile lp LEFT JOIN household_place hp ON hp.household_id = lp.household_id
-        WHERE lp.national_id_hash = ANY($1::bytea[]) OR lp.resident_id = ANY($2::uuid[])`, [hashes, ids]) : [];
+        WHERE lp.national_id_hash = ANY($1::bytea[]) OR lp.resident_id = ANY($2::uuid[])`,
+            [hashes, ids],
+          )
+        : [];
     const byHash = new Map(found.filter((f) => f.hash).map((f) => [f.hash!.toString('hex'), f]));
     const byId = new Map(found.map((f) => [f.residentId, f]));
     for (const r of rows) {
@@ -103,7 +123,12 @@ export abstract class ResidentSheetImport<K extends string, R extends ResidentRo
       const key = (r.hash ? 'nationalId' : 'residentId') as K;
       const resident = r.hash ? byHash.get(r.hash.toString('hex')) : byId.get(r.residentId!);
       if (!resident || !coversHousehold(this.principal, resident)) {
-        this.fail(r, key, 'UNKNOWN_RESIDENT', r.hash ? '您管辖范围内没有登记此身份证号的居民（请先导入户籍花名册）' : '您管辖范围内没有此居民编号的居民');
+        this.fail(
+          r,
+          key,
+          'UNKNOWN_RESIDENT',
+          r.hash ? '您管辖范围内没有登记此身份证号的居民（请先导入户籍花名册）' : '您管辖范围内没有此居民编号的居民',
+        );
       } else if (resident.movedOutOn) {
         this.fail(r, key, 'MOVED_OUT', `该居民已于 ${resident.movedOutOn} 迁出`);
       } else r.resident = resident;
@@ -116,17 +141,21 @@ export abstract class ResidentSheetImport<K extends string, R extends ResidentRo
  * statement; one whose places ran out since the check fails the whole import (nothing written).
  */
 export async function takePlaces(
-  m: EntityManager, places: { table: 'job_posting' | 'training_course'; taken: 'filled' | 'enrolled' }, ids: string[],
+  m: EntityManager,
+  places: { table: 'job_posting' | 'training_course'; taken: 'filled' | 'enrolled' },
+  ids: string[],
   sign: 1 | -1 = 1,
 ): Promise<void> {
   if (!ids.length) return;
   const counts = new Map<string, number>();
   for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
   const { table, taken } = places;
-  const changed = returning<{ id: string }>(await m.query(
-    `UPDATE ${table} t SET ${taken} = t.${taken} + $3 * c.n FROM unnest($1::uuid[], $2::int[]) AS c(id, n)
+  const changed = returning<{ id: string }>(
+    await m.query(
+      `UPDATE ${table} t SET ${taken} = t.${taken} + $3 * c.n FROM unnest($1::uuid[], $2::int[]) AS c(id, n)
       WHERE t.id = c.id AND t.${taken} + $3 * c.n BETWEEN 0 AND t.capacity RETURNING t.id`,
-    [[...counts.keys()], [...counts.values()], sign],
-  ));
+      [[...counts.keys()], [...counts.values()], sign],
+    ),
+  );
   if (changed.length !== counts.size) throw new ImportRaceError();
 }

@@ -1,18 +1,43 @@
 import type { EntityManager } from 'typeorm';
 import {
-  ImportRaceError, auditImported, batches, codeOf, normalizeDate, provinceDate, returning, type ColumnSpec,
-  type ImportMode, type ImportProgress,
+  ImportRaceError,
+  auditImported,
+  batches,
+  codeOf,
+  normalizeDate,
+  provinceDate,
+  returning,
+  type ColumnSpec,
+  type ImportMode,
+  type ImportProgress,
   type SheetRow,
 } from '@anju/kit';
 import { publishSelect } from '@anju/contracts';
 import { markForRecheck } from '../monitoring/recheck';
 import type { SkillLevel } from '../training/training.service';
-import { RESIDENT_COLUMNS, ResidentSheetImport, takePlaces, templateColumns, type ResidentKey,
-  type ResidentRow } from './resident-sheet';
+import {
+  RESIDENT_COLUMNS,
+  ResidentSheetImport,
+  takePlaces,
+  templateColumns,
+  type ResidentKey,
+  type ResidentRow,
+} from './resident-sheet';
 
 export type TrainingSheetKey =
-  | 'name' | ResidentKey | 'skill' | 'provider' | 'place' | 'startsOn' | 'endsOn' | 'status' | 'attendance' | 'level'
-  | 'certificate' | 'completedOn' | 'droppedReason';
+  | 'name'
+  | ResidentKey
+  | 'skill'
+  | 'provider'
+  | 'place'
+  | 'startsOn'
+  | 'endsOn'
+  | 'status'
+  | 'attendance'
+  | 'level'
+  | 'certificate'
+  | 'completedOn'
+  | 'droppedReason';
 
 export const TRAINING_COLUMNS: readonly ColumnSpec<TrainingSheetKey>[] = [
   { key: 'name', header: '姓名' },
@@ -33,15 +58,29 @@ export const TRAINING_COLUMNS: readonly ColumnSpec<TrainingSheetKey>[] = [
 
 type Status = 'enrolled' | 'completed' | 'dropped';
 const STATUS_LABELS: Record<Status, string> = { enrolled: '在训', completed: '已结业', dropped: '中途退出' };
-const STATUSES: Record<string, Status> = { 在训: 'enrolled', 已报名: 'enrolled', 已结业: 'completed', 结业: 'completed',
-  合格: 'completed', 中途退出: 'dropped', 退出: 'dropped' };
+const STATUSES: Record<string, Status> = {
+  在训: 'enrolled',
+  已报名: 'enrolled',
+  已结业: 'completed',
+  结业: 'completed',
+  合格: 'completed',
+  中途退出: 'dropped',
+  退出: 'dropped',
+};
 const LEVEL_LABELS: Record<SkillLevel, string> = {
-  beginner: '初级', intermediate: '中级', advanced: '高级', technician: '技师', senior_technician: '高级技师',
+  beginner: '初级',
+  intermediate: '中级',
+  advanced: '高级',
+  technician: '技师',
+  senior_technician: '高级技师',
 };
 const LEVELS: Record<string, SkillLevel> = {
   ...Object.fromEntries(Object.entries(LEVEL_LABELS).map(([code, label]) => [label, code as SkillLevel])),
-    五级: 'beginner', 四级: 'intermediate',
-  三级: 'advanced', 二级: 'technician', 一级: 'senior_technician',
+  五级: 'beginner',
+  四级: 'intermediate',
+  三级: 'advanced',
+  二级: 'technician',
+  一级: 'senior_technician',
 };
 
 export const TRAINING_TEMPLATE = {
@@ -50,8 +89,21 @@ export const TRAINING_TEMPLATE = {
   columns: templateColumns(TRAINING_COLUMNS, (c) => ({
     list: { status: Object.values(STATUS_LABELS), level: Object.values(LEVEL_LABELS) }[c.key as 'status' | 'level'],
   })),
-  example: ['张三', '530627198503121231', '中式烹调', '县就业培训中心', '安置点社区活动室', '2024-03-01', '2024-03-20', '已结业', '95', '初级',
-    'ZY2024-0001', '2024-03-20', ''],
+  example: [
+    '张三',
+    '530627198503121231',
+    '中式烹调',
+    '县就业培训中心',
+    '安置点社区活动室',
+    '2024-03-01',
+    '2024-03-20',
+    '已结业',
+    '95',
+    '初级',
+    'ZY2024-0001',
+    '2024-03-20',
+    '',
+  ],
 };
 
 /** A recorded course's places: a new enrollment takes one, a drop frees one. */
@@ -72,7 +124,13 @@ interface Row extends ResidentRow<TrainingSheetKey> {
   existingId?: string;
 }
 
-interface RecordedCourse { id: string; key: string; endsOn: string; place: string; left: number }
+interface RecordedCourse {
+  id: string;
+  key: string;
+  endsOn: string;
+  place: string;
+  left: number;
+}
 
 /**
  * 培训信息导入: residents' skills trainings (技能培训), one row per resident and course. A course is
@@ -91,13 +149,17 @@ export class TrainingImport extends ResidentSheetImport<TrainingSheetKey, Row> {
   protected checkRow(sheet: SheetRow<TrainingSheetKey>): Row {
     const v = sheet.values;
     const r: Row = {
-      sheet, errors: [], attendance: null, certificate: v.certificate.trim() || null, completedOn: null,
-        droppedReason: v.droppedReason.trim() || null,
+      sheet,
+      errors: [],
+      attendance: null,
+      certificate: v.certificate.trim() || null,
+      completedOn: null,
+      droppedReason: v.droppedReason.trim() || null,
     };
     this.requireCells(r);
     this.readResident(r);
-    for (const key of ['skill', 'provider'] as const) if (v[key].length > (key === 'skill' ? 60 : 100)) this.fail(r,
-      key, 'TOO_LONG', `${this.header(key)}过长`);
+    for (const key of ['skill', 'provider'] as const)
+      if (v[key].length > (key === 'skill' ? 60 : 100)) this.fail(r, key, 'TOO_LONG', `${this.header(key)}过长`);
     if (v.place.length > 200) this.fail(r, 'place', 'TOO_LONG', '培训地点最多 200 个字');
     if (v.droppedReason.length > 200) this.fail(r, 'droppedReason', 'TOO_LONG', '退出原因最多 200 个字');
     const today = provinceDate(this.clock.now());
@@ -110,43 +172,58 @@ export class TrainingImport extends ResidentSheetImport<TrainingSheetKey, Row> {
     r.startsOn = date('startsOn') ?? undefined;
     r.endsOn = date('endsOn') ?? undefined;
     r.completedOn = date('completedOn');
-    if (r.startsOn && r.endsOn && r.endsOn < r.startsOn) this.fail(r, 'endsOn', 'ENDS_BEFORE_START', '结束日期不能早于开始日期');
+    if (r.startsOn && r.endsOn && r.endsOn < r.startsOn)
+      this.fail(r, 'endsOn', 'ENDS_BEFORE_START', '结束日期不能早于开始日期');
     r.status = codeOf(STATUSES, v.status);
-    if (v.status && !r.status) this.fail(r, 'status', 'UNKNOWN_VALUE',
-      `培训状态“${v.status}”无法识别：应为${Object.values(STATUS_LABELS).join('、')}`);
+    if (v.status && !r.status)
+      this.fail(
+        r,
+        'status',
+        'UNKNOWN_VALUE',
+        `培训状态“${v.status}”无法识别：应为${Object.values(STATUS_LABELS).join('、')}`,
+      );
     if (v.attendance) {
       const n = Number(v.attendance.replace(/%$/, ''));
       if (!Number.isInteger(n) || n < 0 || n > 100) this.fail(r, 'attendance', 'RANGE', '出勤率应为 0 到 100 的整数');
       else r.attendance = n;
     }
     r.level = codeOf(LEVELS, v.level);
-    if (v.level && !r.level) this.fail(r, 'level', 'UNKNOWN_VALUE',
-      `技能等级“${v.level}”无法识别：应为${Object.values(LEVEL_LABELS).join('、')}`);
-    if (r.certificate && !/^[A-Za-z0-9-]{4,40}$/.test(r.certificate)) this.fail(r, 'certificate', 'FORMAT',
-      '证书编号为 4 到 40 位字母、数字或“-”');
+    if (v.level && !r.level)
+      this.fail(
+        r,
+        'level',
+        'UNKNOWN_VALUE',
+        `技能等级“${v.level}”无法识别：应为${Object.values(LEVEL_LABELS).join('、')}`,
+      );
+    if (r.certificate && !/^[A-Za-z0-9-]{4,40}$/.test(r.certificate))
+      this.fail(r, 'certificate', 'FORMAT', '证书编号为 4 到 40 位字母、数字或“-”');
     if (r.status === 'completed') {
       // 结业日期 defaults to the course's end: a county's sheet often has only the course's dates.
       r.completedOn ??= r.endsOn ?? null;
       if (!v.attendance) this.fail(r, 'attendance', 'REQUIRED', '已结业的培训应填写出勤率');
       if (!v.level) this.fail(r, 'level', 'REQUIRED', '已结业的培训应填写技能等级');
       if (r.completedOn && r.completedOn > today) this.fail(r, 'completedOn', 'FUTURE_DATE', '结业日期不能晚于今天');
-      if (r.completedOn && r.startsOn && r.completedOn < r.startsOn) this.fail(r, 'completedOn', 'BEFORE_START',
-        '结业日期不能早于开始日期');
+      if (r.completedOn && r.startsOn && r.completedOn < r.startsOn)
+        this.fail(r, 'completedOn', 'BEFORE_START', '结业日期不能早于开始日期');
     } else {
       for (const key of ['level', 'certificate', 'completedOn'] as const) {
         if (v[key]) this.fail(r, key, 'MISMATCH', `只有“已结业”的培训才填写${this.header(key)}`);
       }
     }
-    if (r.status === 'dropped' && !r.droppedReason) this.fail(r, 'droppedReason', 'REQUIRED', '中途退出的培训应填写退出原因');
-    if (r.status !== 'dropped' && r.droppedReason) this.fail(r, 'droppedReason', 'MISMATCH', '只有“中途退出”的培训才填写退出原因');
+    if (r.status === 'dropped' && !r.droppedReason)
+      this.fail(r, 'droppedReason', 'REQUIRED', '中途退出的培训应填写退出原因');
+    if (r.status !== 'dropped' && r.droppedReason)
+      this.fail(r, 'droppedReason', 'MISMATCH', '只有“中途退出”的培训才填写退出原因');
     return r;
   }
 
   protected async checkRows(rows: Row[], _mode: ImportMode, _jobId: string, progress: ImportProgress): Promise<void> {
     await this.findResidents(rows);
     const keyed = rows.filter((r) => r.resident && r.startsOn && !r.errors.length);
-    for (const r of keyed) r.courseKey = [r.resident!.siteId, r.sheet.values.skill.trim(),
-      r.sheet.values.provider.trim(), r.startsOn].join('|');
+    for (const r of keyed)
+      r.courseKey = [r.resident!.siteId, r.sheet.values.skill.trim(), r.sheet.values.provider.trim(), r.startsOn].join(
+        '|',
+      );
     const courses = await this.recordedCourses(keyed);
     // Rows of one course agree on its end and place, with the course as recorded or else with its first row.
     const firstOf = new Map<string, Row>();
@@ -156,8 +233,14 @@ export class TrainingImport extends ResidentSheetImport<TrainingSheetKey, Row> {
       const first = firstOf.get(r.courseKey!);
       const facts = recorded ?? (first && { endsOn: first.endsOn!, place: first.sheet.values.place.trim() });
       if (facts && (facts.endsOn !== r.endsOn || facts.place !== r.sheet.values.place.trim())) {
-        this.fail(r, 'endsOn', 'COURSE_MISMATCH', recorded ? '系统中这期培训（项目、机构、开始日期相同）的结束日期或地点与本行不同'
-          : `这期培训的结束日期或地点与第 ${first!.sheet.row} 行不同`);
+        this.fail(
+          r,
+          'endsOn',
+          'COURSE_MISMATCH',
+          recorded
+            ? '系统中这期培训（项目、机构、开始日期相同）的结束日期或地点与本行不同'
+            : `这期培训的结束日期或地点与第 ${first!.sheet.row} 行不同`,
+        );
         continue;
       }
       if (!first) firstOf.set(r.courseKey!, r);
@@ -170,8 +253,9 @@ export class TrainingImport extends ResidentSheetImport<TrainingSheetKey, Row> {
     for (const r of rows) if (!r.errors.length && r.courseKey && !r.courseId) r.outcome = 'create';
     // New places taken on recorded courses: rows beyond the places left are COURSE_FULL.
     const left = new Map([...courses.values()].map((c) => [c.id, c.left]));
-    const taking = rows.filter((x) =>
-      !x.errors.length && x.courseId && x.outcome === 'create' && x.status !== 'dropped');
+    const taking = rows.filter(
+      (x) => !x.errors.length && x.courseId && x.outcome === 'create' && x.status !== 'dropped',
+    );
     for (const r of taking) {
       const n = left.get(r.courseId!)!;
       if (n <= 0) this.fail(r, 'skill', 'COURSE_FULL', `这期培训“${r.sheet.values.skill}”已满员`);
@@ -199,8 +283,15 @@ export class TrainingImport extends ResidentSheetImport<TrainingSheetKey, Row> {
   private async compareWithRecorded(rows: Row[]): Promise<void> {
     if (!rows.length) return;
     const recorded: {
-      id: string; courseId: string; residentId: string; status: Status; attendance: number | null;
-      completedOn: string | null; droppedReason: string | null; level: SkillLevel | null; certificate: string | null;
+      id: string;
+      courseId: string;
+      residentId: string;
+      status: Status;
+      attendance: number | null;
+      completedOn: string | null;
+      droppedReason: string | null;
+      level: SkillLevel | null;
+      certificate: string | null;
     }[] = await this.db.query(
       `SELECT e.id, e.course_id AS "courseId", e.resident_id AS "residentId", e.status,
         e.attendance_percent AS attendance,
@@ -223,10 +314,14 @@ export class TrainingImport extends ResidentSheetImport<TrainingSheetKey, Row> {
         if (r.outcome === 'update') r.changed = [this.header('status')];
         continue;
       }
-      const same = e.status === r.status && (r.attendance ?? e.attendance) === e.attendance
-        && (e.status === 'dropped' ? r.droppedReason === e.droppedReason
-          : r.completedOn === e.completedOn && r.level === e.level
-            && (r.certificate ?? e.certificate) === e.certificate);
+      const same =
+        e.status === r.status &&
+        (r.attendance ?? e.attendance) === e.attendance &&
+        (e.status === 'dropped'
+          ? r.droppedReason === e.droppedReason
+          : r.completedOn === e.completedOn &&
+            r.level === e.level &&
+            (r.certificate ?? e.certificate) === e.certificate);
       if (same) r.outcome = 'unchanged';
       else this.fail(r, 'status', 'FINAL', `这条培训记录已是“${STATUS_LABELS[e.status]}”，不能通过导入修改`);
     }
@@ -236,51 +331,92 @@ export class TrainingImport extends ResidentSheetImport<TrainingSheetKey, Row> {
     const p = this.principal;
     return this.db.transaction(async (m) => {
       let written = 0;
-      const opened = await this.openCourses(m, rows.filter((r) => r.outcome === 'create' && !r.courseId), jobId);
+      const opened = await this.openCourses(
+        m,
+        rows.filter((r) => r.outcome === 'create' && !r.courseId),
+        jobId,
+      );
       for (const r of rows) if (!r.courseId && r.courseKey) r.courseId = opened.get(r.courseKey);
       for (const part of batches(rows.filter((r) => r.outcome === 'create'))) {
-        await takePlaces(m, COURSE_PLACES,
-          part.filter((r) => !opened.has(r.courseKey!) && r.status !== 'dropped').map((r) => r.courseId!));
+        await takePlaces(
+          m,
+          COURSE_PLACES,
+          part.filter((r) => !opened.has(r.courseKey!) && r.status !== 'dropped').map((r) => r.courseId!),
+        );
         const made: { id: string }[] = await m.query(
           `INSERT INTO enrollment (course_id, resident_id, household_id, site_id, region_code, status,
             attendance_percent, completed_on, dropped_reason)
            SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::varchar[], $6::text[], $7::int[],
              $8::date[], $9::text[])
            RETURNING id`,
-          [part.map((r) => r.courseId), part.map((r) => r.resident!.residentId),
+          [
+            part.map((r) => r.courseId),
+            part.map((r) => r.resident!.residentId),
             part.map((r) => r.resident!.householdId),
-            part.map((r) => r.resident!.siteId), part.map((r) => r.resident!.regionCode), part.map((r) => r.status),
-              part.map((r) => r.attendance),
+            part.map((r) => r.resident!.siteId),
+            part.map((r) => r.resident!.regionCode),
+            part.map((r) => r.status),
+            part.map((r) => r.attendance),
             part.map((r) => (r.status === 'completed' ? r.completedOn : null)),
-              part.map((r) => (r.status === 'dropped' ? r.droppedReason : null))],
+            part.map((r) => (r.status === 'dropped' ? r.droppedReason : null)),
+          ],
         );
         part.forEach((r, i) => (r.existingId = made[i].id));
-        await auditImported(m, p, 'enrollment.enroll', 'enrollment',
-          `SELECT id::text, site_id, region_code FROM enrollment WHERE id = ANY($1::uuid[])`, [made.map((x) => x.id)],
-            jobId);
-        await this.complete(m, part.filter((r) => r.status === 'completed'));
+        await auditImported(
+          m,
+          p,
+          'enrollment.enroll',
+          'enrollment',
+          `SELECT id::text, site_id, region_code FROM enrollment WHERE id = ANY($1::uuid[])`,
+          [made.map((x) => x.id)],
+          jobId,
+        );
+        await this.complete(
+          m,
+          part.filter((r) => r.status === 'completed'),
+        );
         written += part.length;
         await progress.written(written);
       }
       for (const part of batches(rows.filter((r) => r.outcome === 'update'))) {
-        const moved = returning<{ id: string }>(await m.query(
-          `UPDATE enrollment e SET status = u.status, attendance_percent = coalesce(u.attendance,
+        const moved = returning<{ id: string }>(
+          await m.query(
+            `UPDATE enrollment e SET status = u.status, attendance_percent = coalesce(u.attendance,
             e.attendance_percent), completed_on = u.completed,
                   dropped_reason = u.reason
              FROM unnest($1::uuid[], $2::text[], $3::int[], $4::date[], $5::text[]) AS u(id, status, attendance,
                completed, reason)
             WHERE e.id = u.id AND e.status = 'enrolled' RETURNING e.id`,
-          [part.map((r) => r.existingId), part.map((r) => r.status), part.map((r) => r.attendance),
-            part.map((r) => (r.status === 'completed' ? r.completedOn : null)),
-              part.map((r) => (r.status === 'dropped' ? r.droppedReason : null))],
-        ));
+            [
+              part.map((r) => r.existingId),
+              part.map((r) => r.status),
+              part.map((r) => r.attendance),
+              part.map((r) => (r.status === 'completed' ? r.completedOn : null)),
+              part.map((r) => (r.status === 'dropped' ? r.droppedReason : null)),
+            ],
+          ),
+        );
         if (moved.length !== part.length) throw new ImportRaceError();
         // A dropped enrollment frees its place, as `dropEnrollment` does.
-        await takePlaces(m, COURSE_PLACES, part.filter((r) => r.status === 'dropped').map((r) => r.courseId!), -1);
-        await auditImported(m, p, 'enrollment.update', 'enrollment',
+        await takePlaces(
+          m,
+          COURSE_PLACES,
+          part.filter((r) => r.status === 'dropped').map((r) => r.courseId!),
+          -1,
+        );
+        await auditImported(
+          m,
+          p,
+          'enrollment.update',
+          'enrollment',
           `SELECT id::text, site_id, region_code FROM enrollment WHERE id = ANY($1::uuid[])`,
-            [part.map((r) => r.existingId)], jobId);
-        await this.complete(m, part.filter((r) => r.status === 'completed'));
+          [part.map((r) => r.existingId)],
+          jobId,
+        );
+        await this.complete(
+          m,
+          part.filter((r) => r.status === 'completed'),
+        );
         written += part.length;
         await progress.written(written);
       }
@@ -306,16 +442,27 @@ export class TrainingImport extends ResidentSheetImport<TrainingSheetKey, Row> {
            FROM unnest($1::uuid[], $2::varchar[], $3::text[], $4::text[], $5::text[], $6::date[], $7::date[],
              $8::int[]) AS t(s, g, k, p, l, a, b, n)
          RETURNING id`,
-        [part.map((c) => c.row.resident!.siteId), part.map((c) => c.row.resident!.regionCode),
+        [
+          part.map((c) => c.row.resident!.siteId),
+          part.map((c) => c.row.resident!.regionCode),
           part.map((c) => c.row.sheet.values.skill.trim()),
-          part.map((c) => c.row.sheet.values.provider.trim()), part.map((c) => c.row.sheet.values.place.trim()),
-            part.map((c) => c.row.startsOn),
-          part.map((c) => c.row.endsOn), part.map((c) => c.taken)],
+          part.map((c) => c.row.sheet.values.provider.trim()),
+          part.map((c) => c.row.sheet.values.place.trim()),
+          part.map((c) => c.row.startsOn),
+          part.map((c) => c.row.endsOn),
+          part.map((c) => c.taken),
+        ],
       );
       part.forEach((c, i) => opened.set(c.row.courseKey!, made[i].id));
-      await auditImported(m, this.principal, 'training_course.create', 'training_course',
+      await auditImported(
+        m,
+        this.principal,
+        'training_course.create',
+        'training_course',
         `SELECT id::text, site_id, region_code FROM training_course WHERE id = ANY($1::uuid[])`,
-          [made.map((x) => x.id)], jobId);
+        [made.map((x) => x.id)],
+        jobId,
+      );
     }
     return opened;
   }
@@ -333,12 +480,18 @@ export class TrainingImport extends ResidentSheetImport<TrainingSheetKey, Row> {
          JOIN enrollment e ON e.id = u.id JOIN training_course c ON c.id = e.course_id`,
       [ids, rows.map((r) => r.level), rows.map((r) => r.certificate)],
     );
-    await publishSelect(m, 'training.completed',
+    await publishSelect(
+      m,
+      'training.completed',
       `SELECT e.id AS "enrollmentId", e.course_id AS "courseId", e.resident_id AS "residentId",
         e.household_id AS "householdId",
               e.site_id AS "siteId", to_char(e.completed_on, 'YYYY-MM-DD') AS "completedOn", c.skill
-         FROM enrollment e JOIN training_course c ON c.id = e.course_id WHERE e.id = ANY($1::uuid[])`, [ids]);
-    await markForRecheck(m, rows.map((r) => r.resident!.householdId));
+         FROM enrollment e JOIN training_course c ON c.id = e.course_id WHERE e.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    await markForRecheck(
+      m,
+      rows.map((r) => r.resident!.householdId),
+    );
   }
-
 }

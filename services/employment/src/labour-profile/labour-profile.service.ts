@@ -1,6 +1,14 @@
 import type { DataSource } from 'typeorm';
 import {
-  cursor, isUuid, placeFilter, siteCountSql, type Principal, uuidsOf, uuidParam, pageSize, reachesByGrid,
+  cursor,
+  isUuid,
+  placeFilter,
+  siteCountSql,
+  type Principal,
+  uuidsOf,
+  uuidParam,
+  pageSize,
+  reachesByGrid,
 } from '@anju/kit';
 import { gridHouseholdsSql } from '../scope';
 
@@ -27,11 +35,17 @@ function scope(p: Principal, firstParam: number) {
 }
 
 export class LabourProfileService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+  ) {}
 
   byResidentIds(ids: readonly string[]): Promise<LabourProfileRow[]> {
     const s = scope(this.principal, 2);
-    return this.db.query(`SELECT ${COLUMNS} FROM labour_profile p WHERE p.resident_id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM labour_profile p WHERE p.resident_id = ANY($1::uuid[]) AND ${s.sql}`, [
+      uuidsOf(ids),
+      ...s.params,
+    ]);
   }
 
   /** An officer's count comes from the site's counter (site_counter); other callers' scopes cut through a site. */
@@ -41,7 +55,10 @@ export class LabourProfileService {
       const [row] = await this.db.query(counter.sql, [[siteId], ...counter.params]);
       return row?.n ?? 0;
     }
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM labour_profile p WHERE ${where}`, params);
+    const [{ count }] = await this.db.query(
+      `SELECT count(*)::int AS count FROM labour_profile p WHERE ${where}`,
+      params,
+    );
     return count;
   }
 
@@ -59,6 +76,10 @@ export class LabourProfileService {
       this.count(siteId, where, params),
     ]);
     const nodes = rows.slice(0, limit);
-    return { nodes, totalCount: count, endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.residentId]) : null };
+    return {
+      nodes,
+      totalCount: count,
+      endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.residentId]) : null,
+    };
   }
 }

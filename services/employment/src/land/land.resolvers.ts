@@ -12,7 +12,8 @@ export const landResolvers = {
   Mutation: {
     recordLandAsset: (_: unknown, a: { input: RecordLandInput }, ctx: EmploymentContext) => ctx.land.record(a.input),
     updateLandAsset: (_: unknown, a: { input: UpdateLandInput }, ctx: EmploymentContext) => ctx.land.update(a.input),
-    createIndustryProject: (_: unknown, a: { input: ProjectInput }, ctx: EmploymentContext) => ctx.land.createProject(a.input),
+    createIndustryProject: (_: unknown, a: { input: ProjectInput }, ctx: EmploymentContext) =>
+      ctx.land.createProject(a.input),
     linkHouseholdToProject: (_: unknown, a: { input: LinkInput }, ctx: EmploymentContext) => ctx.land.link(a.input),
   },
   IndustryProject: {

@@ -9,8 +9,12 @@ export class EmploymentAndMonitoring1764320000000 implements MigrationInterface 
   name = 'EmploymentAndMonitoring1764320000000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE labour_profile ADD COLUMN moved_out_on date, ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now()`);
-    await q.query(`CREATE INDEX labour_profile_household_active ON labour_profile (household_id) WHERE moved_out_on IS NULL`);
+    await q.query(
+      `ALTER TABLE labour_profile ADD COLUMN moved_out_on date, ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now()`,
+    );
+    await q.query(
+      `CREATE INDEX labour_profile_household_active ON labour_profile (household_id) WHERE moved_out_on IS NULL`,
+    );
     // Where each household lives, as the latest resident event said (grid when governance sends it).
     await q.query(`
       CREATE TABLE household_place (
@@ -125,7 +129,9 @@ export class EmploymentAndMonitoring1764320000000 implements MigrationInterface 
     await q.query(`CREATE INDEX employment_record_resident ON employment_record (resident_id, started_on)`);
     await q.query(`CREATE INDEX employment_record_household ON employment_record (household_id)`);
     // A resident holds one post only once at a time.
-    await q.query(`CREATE UNIQUE INDEX employment_record_one_open_per_post ON employment_record (posting_id, resident_id) WHERE ended_on IS NULL AND posting_id IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX employment_record_one_open_per_post ON employment_record (posting_id, resident_id) WHERE ended_on IS NULL AND posting_id IS NOT NULL`,
+    );
 
     await q.query(`
       CREATE TABLE land_asset (
@@ -180,7 +186,9 @@ export class EmploymentAndMonitoring1764320000000 implements MigrationInterface 
         changed_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX household_status_site ON household_status (site_id, household_id)`);
-    await q.query(`CREATE INDEX household_status_failing ON household_status (region_code text_pattern_ops, household_id) WHERE cardinality(failed) > 0`);
+    await q.query(
+      `CREATE INDEX household_status_failing ON household_status (region_code text_pattern_ops, household_id) WHERE cardinality(failed) > 0`,
+    );
     await q.query(`
       CREATE TABLE household_gap (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

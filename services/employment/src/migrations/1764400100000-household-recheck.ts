@@ -9,8 +9,12 @@ export class HouseholdRecheck1764400100000 implements MigrationInterface {
   name = 'HouseholdRecheck1764400100000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE TABLE household_recheck (household_id uuid PRIMARY KEY, marked_at timestamptz NOT NULL DEFAULT now())`);
-    await q.query(`COMMENT ON TABLE household_recheck IS 'Households an event touched, waiting for the next set-based re-check pass.'`);
+    await q.query(
+      `CREATE TABLE household_recheck (household_id uuid PRIMARY KEY, marked_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    await q.query(
+      `COMMENT ON TABLE household_recheck IS 'Households an event touched, waiting for the next set-based re-check pass.'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -20,7 +20,9 @@ export class ResidentEventOrder1764410000000 implements MigrationInterface {
         household_id uuid NOT NULL,
         moved_out_on date NOT NULL
       )`);
-    await q.query(`COMMENT ON TABLE moved_out_resident IS 'Move-outs (resident.moved_out) that arrived before the registration; taken and deleted when it comes'`);
+    await q.query(
+      `COMMENT ON TABLE moved_out_resident IS 'Move-outs (resident.moved_out) that arrived before the registration; taken and deleted when it comes'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

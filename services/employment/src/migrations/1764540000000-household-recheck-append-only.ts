@@ -14,11 +14,15 @@ export class HouseholdRecheckAppendOnly1764540000000 implements MigrationInterfa
     await q.query(`ALTER TABLE household_recheck DROP CONSTRAINT household_recheck_pkey`);
     await q.query(`ALTER TABLE household_recheck ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY`);
     await q.query(`CREATE INDEX household_recheck_household ON household_recheck (household_id)`);
-    await q.query(`COMMENT ON TABLE household_recheck IS 'Markings of households for the next set-based re-check pass (one row per marking).'`);
+    await q.query(
+      `COMMENT ON TABLE household_recheck IS 'Markings of households for the next set-based re-check pass (one row per marking).'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DELETE FROM household_recheck a USING household_recheck b WHERE a.household_id = b.household_id AND a.id > b.id`);
+    await q.query(
+      `DELETE FROM household_recheck a USING household_recheck b WHERE a.household_id = b.household_id AND a.id > b.id`,
+    );
     await q.query(`DROP INDEX household_recheck_household`);
     await q.query(`ALTER TABLE household_recheck DROP COLUMN id`);
     await q.query(`ALTER TABLE household_recheck ADD PRIMARY KEY (household_id)`);

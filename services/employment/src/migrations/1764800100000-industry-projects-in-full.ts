@@ -16,7 +16,9 @@ export class IndustryProjectsInFull1764800100000 implements MigrationInterface {
         CHECK (organization_form IN ('cooperative', 'leading_enterprise', 'workshop')),
       ADD COLUMN policy_support text[] NOT NULL DEFAULT '{}',
       ADD COLUMN technical_services text[] NOT NULL DEFAULT '{}'`);
-    await q.query(`ALTER TABLE project_link ADD COLUMN annual_wage_income numeric(12, 2) NOT NULL DEFAULT 0 CHECK (annual_wage_income >= 0)`);
+    await q.query(
+      `ALTER TABLE project_link ADD COLUMN annual_wage_income numeric(12, 2) NOT NULL DEFAULT 0 CHECK (annual_wage_income >= 0)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

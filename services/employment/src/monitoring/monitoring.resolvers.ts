@@ -8,10 +8,15 @@ export const monitoringResolvers = {
   Query: {
     householdGaps: (_: unknown, a: { filter?: GapFilter; first?: number; after?: string }, ctx: EmploymentContext) =>
       ctx.monitoring.gaps(a.filter ?? {}, a.first, a.after),
-    householdGapsCsv: (_: unknown, a: { filter?: GapFilter }, ctx: EmploymentContext) => ctx.monitoring.gapsCsv(a.filter ?? {}),
-    monitoringRollup: (_: unknown, a: { level: Level; under?: string }, ctx: EmploymentContext) => ctx.monitoring.rollup(a.level, a.under),
-    monitoringTrend: (_: unknown, a: { level: Level; code: string; from: string; to: string }, ctx: EmploymentContext) =>
-      ctx.monitoring.trend(a.level, a.code, a.from, a.to),
+    householdGapsCsv: (_: unknown, a: { filter?: GapFilter }, ctx: EmploymentContext) =>
+      ctx.monitoring.gapsCsv(a.filter ?? {}),
+    monitoringRollup: (_: unknown, a: { level: Level; under?: string }, ctx: EmploymentContext) =>
+      ctx.monitoring.rollup(a.level, a.under),
+    monitoringTrend: (
+      _: unknown,
+      a: { level: Level; code: string; from: string; to: string },
+      ctx: EmploymentContext,
+    ) => ctx.monitoring.trend(a.level, a.code, a.from, a.to),
     gapFlow: (_: unknown, a: { level: Level; code: string; from: string; to: string }, ctx: EmploymentContext) =>
       ctx.monitoring.gapFlow(a.level, a.code, a.from, a.to),
   },

@@ -16,7 +16,6 @@ export interface MonitoringOutcome {
   phases?: Record<string, number>;
 }
 
-
 /**
  * Checks households against the four rules and records the outcome, set-based, comparing before
  * it writes: the verdicts go to a temporary table; only the households whose verdict differs from
@@ -32,7 +31,10 @@ export interface MonitoringOutcome {
  * mark households for the re-check loop (recheck.ts), which calls this for the distinct marked ones.
  */
 export async function checkHouseholds(
-  manager: EntityManager, day: string, households: string[] | null, opts: { exclusive?: boolean } = {},
+  manager: EntityManager,
+  day: string,
+  households: string[] | null,
+  opts: { exclusive?: boolean } = {},
 ): Promise<MonitoringOutcome> {
   if (!manager.queryRunner?.isTransactionActive) throw new Error('checkHouseholds runs inside a transaction');
   const all = households === null;
@@ -44,7 +46,10 @@ export async function checkHouseholds(
     if (!households.length) return { day, households: 0, changed: 0, gapsOpened: 0, gapsClosed: 0 };
     await manager.query(`SELECT pg_advisory_xact_lock_shared(${MONITORING_LOCK}, 0)`);
     // Two re-checks of one household queue up behind each other (ids sorted: no deadlock).
-    await manager.query(`SELECT pg_advisory_xact_lock(${MONITORING_LOCK + 1}, hashtext(h)) FROM unnest($1::text[]) h ORDER BY h`, [[...households].sort()]);
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(${MONITORING_LOCK + 1}, hashtext(h)) FROM unnest($1::text[]) h ORDER BY h`,
+      [[...households].sort()],
+    );
   }
   const phases: Record<string, number> = {};
   const timed = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
@@ -58,7 +63,11 @@ export async function checkHouseholds(
   const q = (phase: string, sql: string, params?: unknown[]) => timed(phase, () => manager.query(sql, params));
   // A re-check pass runs often: its statements are prepared once per connection (named), so
   // PostgreSQL stops re-planning them (planning was most of the cost).
-  const client = (manager.queryRunner as unknown as { databaseConnection: { query(q: { name: string; text: string; values?: unknown[] }): Promise<{ rows: any[] }> } }).databaseConnection;
+  const client = (
+    manager.queryRunner as unknown as {
+      databaseConnection: { query(q: { name: string; text: string; values?: unknown[] }): Promise<{ rows: any[] }> };
+    }
+  ).databaseConnection;
   const qx = async (phase: string, name: string, sql: string, values?: unknown[]) => {
     if (all) return q(phase, sql, values);
     return timed(phase, async () => (await client.query({ name: `monitoring.${name}`, text: sql, values })).rows);
@@ -86,7 +95,9 @@ export async function checkHouseholds(
   await workTable('verdict', 'fresh_verdict', verdictSql(!all), params);
   if (all) await q('verdict', `SET LOCAL enable_nestloop = DEFAULT`);
   // Households whose place no event recorded (e.g. bulk-loaded profiles) take their members' latest site.
-  await qx('place', 'place',
+  await qx(
+    'place',
+    'place',
     `WITH placed AS (
        INSERT INTO household_place (household_id, site_id, region_code)
        SELECT DISTINCT ON (p.household_id) p.household_id, p.site_id, p.region_code FROM labour_profile p
@@ -97,12 +108,18 @@ export async function checkHouseholds(
      UPDATE fresh_verdict f SET site_id = placed.site_id, region_code = placed.region_code, grid_id = placed.grid_id
        FROM placed WHERE f.household_id = placed.household_id`,
   );
-  const [{ households: counted }] = await qx('verdict', 'count', `SELECT count(*)::int AS households FROM fresh_verdict`);
+  const [{ households: counted }] = await qx(
+    'verdict',
+    'count',
+    `SELECT count(*)::int AS households FROM fresh_verdict`,
+  );
 
   // Compare first, then write only the households whose verdict changed, is new, or is gone (every member moved
   // out): one full join. An upsert with a WHERE … IS DISTINCT FROM would still lock every conflicting row (250,000
   // at night for the few hundred that change).
-  await workTable('compare', 'changed_verdict',
+  await workTable(
+    'compare',
+    'changed_verdict',
     `SELECT coalesce(f.household_id, s.household_id) AS household_id, f.site_id, f.region_code, f.grid_id, f.failed, f.members, f.able,
             f.untrained, f.employed, f.welfare_posts, f.income_sources, s.household_id IS NULL AS is_new, f.household_id IS NULL AS gone
        FROM fresh_verdict f
@@ -117,15 +134,18 @@ export async function checkHouseholds(
    * tables have no statistics, and joined to them alone the 87,000 open gaps of the province were read and sorted on
    * disk (49 ms a statement, EXPLAIN ANALYZE; 3 ms so). At night every household counts.
    */
-  const openGapsOf = (n: number) => `g.closed_on IS NULL AND ${all ? '' : `g.household_id = ANY($${n}::uuid[]) AND `}`
-    + 'g.household_id IN (SELECT household_id FROM changed_verdict)';
+  const openGapsOf = (n: number) =>
+    `g.closed_on IS NULL AND ${all ? '' : `g.household_id = ANY($${n}::uuid[]) AND `}` +
+    'g.household_id IN (SELECT household_id FROM changed_verdict)';
   const ofPass = all ? [] : [households];
   // The writes below each move site_counter rows by trigger (statuses, then closed gaps, then opened ones), each
   // statement in site order but each on its own sites; an event batch's labour_profile insert moves them too. A
   // site of a later statement taken meanwhile by a batch that waited on an earlier one's was a deadlock, a second
   // lost each (deadlock_timeout; 11 in one bench pipeline at province scale, sustained p99 3.4 s): every site this
   // check writes is taken here first, in one statement, in site order.
-  await qx('counterLock', 'counter-lock',
+  await qx(
+    'counterLock',
+    'counter-lock',
     `SELECT 1 FROM site_counter WHERE site_id IN (
        SELECT site_id FROM changed_verdict
         UNION SELECT s.site_id FROM household_status s WHERE s.household_id IN (SELECT household_id FROM changed_verdict)
@@ -134,7 +154,9 @@ export async function checkHouseholds(
     ofPass,
   );
   // No other writer of these statuses runs meanwhile (the monitoring locks): new ones are plain inserts, in key order.
-  const [{ n: inserted }] = await qx('statusWrite', 'status-insert',
+  const [{ n: inserted }] = await qx(
+    'statusWrite',
+    'status-insert',
     `WITH ins AS (
        INSERT INTO household_status (household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, changed_at)
        SELECT household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, now()
@@ -142,7 +164,9 @@ export async function checkHouseholds(
        RETURNING 1)
      SELECT count(*)::int AS n FROM ins`,
   );
-  const [{ n: updated }] = await qx('statusWrite', 'status-update',
+  const [{ n: updated }] = await qx(
+    'statusWrite',
+    'status-update',
     `WITH up AS (
        UPDATE household_status s SET site_id = c.site_id, region_code = c.region_code, grid_id = c.grid_id, failed = c.failed, members = c.members,
               able = c.able, untrained = c.untrained, employed = c.employed, welfare_posts = c.welfare_posts, income_sources = c.income_sources,
@@ -152,27 +176,35 @@ export async function checkHouseholds(
      SELECT count(*)::int AS n FROM up`,
   );
   // Households whose every member moved out no longer count; their open gaps close below.
-  await qx('statusWrite', 'status-delete',
+  await qx(
+    'statusWrite',
+    'status-delete',
     `DELETE FROM household_status s USING changed_verdict c WHERE c.gone AND s.household_id = c.household_id`,
   );
   const changed = inserted + updated;
 
-  const gapsClosed = await timed('gapsClose', () => publishSelect(manager, 'household.gap.closed',
-    `SELECT id AS "gapId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode",
+  const gapsClosed = await timed('gapsClose', () =>
+    publishSelect(
+      manager,
+      'household.gap.closed',
+      `SELECT id AS "gapId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode",
             to_char($1::date, 'YYYY-MM-DD') AS "closedOn" FROM closed`,
-    [day, ...ofPass],
-    {
-      with: `closed AS (
+      [day, ...ofPass],
+      {
+        with: `closed AS (
         UPDATE household_gap g SET closed_on = $1::date
          WHERE ${openGapsOf(2)}
            AND NOT EXISTS (SELECT 1 FROM fresh_verdict f WHERE f.household_id = g.household_id AND f.failed && g.rules)
         RETURNING g.id, g.household_id, g.site_id, g.region_code)`,
-    },
-  ));
+      },
+    ),
+  );
 
   // Rules failing now that no open gap covers, computed before any insert (a statement that read
   // household_gap while inserting into it would rescan its own new rows: quadratic at scale).
-  await workTable('gapsOpen', 'newly_failed',
+  await workTable(
+    'gapsOpen',
+    'newly_failed',
     `SELECT f.household_id, f.site_id, f.region_code,
             ARRAY(SELECT u.r FROM unnest(f.failed) WITH ORDINALITY AS u(r, i) WHERE NOT (u.r = ANY(coalesce(o.rules, '{}'::text[]))) ORDER BY u.i) AS rules
        FROM changed_verdict f
@@ -182,18 +214,22 @@ export async function checkHouseholds(
       WHERE cardinality(f.failed) > 0`,
     ofPass,
   );
-  const gapsOpened = await timed('gapsOpen', () => publishSelect(manager, 'household.gap.detected',
-    `SELECT id AS "gapId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode", to_jsonb(rules) AS rules,
+  const gapsOpened = await timed('gapsOpen', () =>
+    publishSelect(
+      manager,
+      'household.gap.detected',
+      `SELECT id AS "gapId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode", to_jsonb(rules) AS rules,
             needs_job_help AS "needsJobHelp", to_char($1::date, 'YYYY-MM-DD') AS "detectedOn" FROM opened`,
-    [day],
-    {
-      with: `opened AS (
+      [day],
+      {
+        with: `opened AS (
         INSERT INTO household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on)
         SELECT household_id, site_id, region_code, rules, rules && ARRAY['PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER'], $1::date
           FROM newly_failed WHERE cardinality(rules) > 0
         RETURNING id, household_id, site_id, region_code, rules, needs_job_help)`,
-    },
-  ));
+      },
+    ),
+  );
   return { day, households: counted, changed, gapsOpened, gapsClosed, phases };
 }
 
@@ -259,7 +295,10 @@ export async function householdsToCheck(manager: EntityManager, day: string): Pr
  * monitoring_run. Most nights re-check only the households householdsToCheck names (holding the
  * monitoring lock for well under a second); a full pass over every household at least weekly.
  */
-export async function runNightly(db: DataSource, now: Date): Promise<MonitoringOutcome & { full: boolean; snapshotRows: number; ms: number }> {
+export async function runNightly(
+  db: DataSource,
+  now: Date,
+): Promise<MonitoringOutcome & { full: boolean; snapshotRows: number; ms: number }> {
   const started = new Date();
   const day = provinceDate(now);
   return db.transaction(async (m) => {

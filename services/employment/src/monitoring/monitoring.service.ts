@@ -1,7 +1,17 @@
 import type { DataSource } from 'typeorm';
 import {
-  ForbiddenError, InputError, audit, isUuid, type Principal, addDays, uuidsOf, uuidParam, PROVINCE_ZONE_SQL, cursor,
-  pageSize, requireDate,
+  ForbiddenError,
+  InputError,
+  audit,
+  isUuid,
+  type Principal,
+  addDays,
+  uuidsOf,
+  uuidParam,
+  PROVINCE_ZONE_SQL,
+  cursor,
+  pageSize,
+  requireDate,
 } from '@anju/kit';
 import { scopeSql } from '../scope';
 import { LEVELS, ROLLUP_COUNTS, levelCode, type Level } from './monitoring.sql';
@@ -15,12 +25,30 @@ export interface StatusRow extends HouseholdFigures {
   failed: Rule[];
   changedAt: Date;
 }
-export interface GapRow { id: string; householdId: string; rules: Rule[]; needsJobHelp: boolean; detectedOn: string; closedOn: string | null }
-export interface RollupRow {
-  level: Level; code: string; households: number; passing: number;
-  failingTraining: number; failingWelfarePost: number; failingEmployed: number; failingIncome: number;
+export interface GapRow {
+  id: string;
+  householdId: string;
+  rules: Rule[];
+  needsJobHelp: boolean;
+  detectedOn: string;
+  closedOn: string | null;
 }
-export interface GapFilter { regionCode?: string | null; siteId?: string | null; rules?: Rule[] | null; needsJobHelp?: boolean | null }
+export interface RollupRow {
+  level: Level;
+  code: string;
+  households: number;
+  passing: number;
+  failingTraining: number;
+  failingWelfarePost: number;
+  failingEmployed: number;
+  failingIncome: number;
+}
+export interface GapFilter {
+  regionCode?: string | null;
+  siteId?: string | null;
+  rules?: Rule[] | null;
+  needsJobHelp?: boolean | null;
+}
 
 const STATUS = `s.household_id AS "householdId", s.site_id AS "siteId", s.region_code AS "regionCode", s.grid_id AS "gridId", s.failed,
   s.members, s.able, s.untrained, s.employed, s.welfare_posts AS "welfarePosts", s.income_sources AS "incomeSources", s.changed_at AS "changedAt"`;
@@ -34,11 +62,17 @@ export const reasonsOf = (s: StatusRow) => s.failed.map((rule) => ({ rule, reaso
 
 /** Reads of the income-stability monitoring: per household, the gap list, roll-ups and trends. */
 export class MonitoringService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+  ) {}
 
   statusByHouseholds(ids: readonly string[]): Promise<StatusRow[]> {
     const s = scopeSql(this.principal, 's', 2);
-    return this.db.query(`SELECT ${STATUS} FROM household_status s WHERE s.household_id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
+    return this.db.query(
+      `SELECT ${STATUS} FROM household_status s WHERE s.household_id = ANY($1::uuid[]) AND ${s.sql}`,
+      [uuidsOf(ids), ...s.params],
+    );
   }
 
   openGapsOfHouseholds(ids: readonly string[]): Promise<GapRow[]> {
@@ -55,7 +89,8 @@ export class MonitoringService {
     const params: unknown[] = [...s.params];
     let where = `cardinality(s.failed) > 0 AND ${s.sql}`;
     if (filter.regionCode) {
-      if (!/^\d{2}(\d{2}){0,2}$/.test(filter.regionCode)) throw new InputError('filter.regionCode', 'A region code has 2, 4 or 6 digits.', 'FORMAT');
+      if (!/^\d{2}(\d{2}){0,2}$/.test(filter.regionCode))
+        throw new InputError('filter.regionCode', 'A region code has 2, 4 or 6 digits.', 'FORMAT');
       params.push(`${filter.regionCode}%`);
       where += ` AND s.region_code LIKE $${params.length}`;
     }
@@ -77,7 +112,10 @@ export class MonitoringService {
   async gaps(filter: GapFilter, first?: number | null, after?: string | null) {
     const limit = pageSize(first);
     const { where, params } = this.gapWhere(filter);
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM household_status s WHERE ${where}`, params);
+    const [{ count }] = await this.db.query(
+      `SELECT count(*)::int AS count FROM household_status s WHERE ${where}`,
+      params,
+    );
     const key = cursor.decode(after, 'uuid');
     const n = params.length;
     const rows: StatusRow[] = await this.db.query(
@@ -86,7 +124,11 @@ export class MonitoringService {
       [...params, key?.[0] ?? null, limit + 1],
     );
     const nodes = rows.slice(0, limit);
-    return { nodes, totalCount: count, endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.householdId]) : null };
+    return {
+      nodes,
+      totalCount: count,
+      endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.householdId]) : null,
+    };
   }
 
   /**
@@ -104,17 +146,25 @@ export class MonitoringService {
         params,
       );
       await audit(m, this.principal, {
-        action: 'household_gaps.export', entityType: 'household_gaps', entityId: filter.siteId ?? filter.regionCode ?? '*',
-        siteId: isUuid(filter.siteId) ? filter.siteId : null, regionCode: filter.regionCode?.slice(0, 6) ?? null,
+        action: 'household_gaps.export',
+        entityType: 'household_gaps',
+        entityId: filter.siteId ?? filter.regionCode ?? '*',
+        siteId: isUuid(filter.siteId) ? filter.siteId : null,
+        regionCode: filter.regionCode?.slice(0, 6) ?? null,
         detail: { filter: { ...filter }, rows: rows.length, format: 'csv' },
       });
-      const header = 'household_id,site_id,region_code,grid_id,failed_rules,members,able_to_work,untrained,employed,welfare_posts,income_sources,changed_at';
+      const header =
+        'household_id,site_id,region_code,grid_id,failed_rules,members,able_to_work,untrained,employed,welfare_posts,income_sources,changed_at';
       return [header, ...rows.map((r) => r.line)].join('\n') + '\n';
     });
   }
 
   /** One page of the gap list for the .xlsx export, after a household id (keyset), with site names. */
-  async gapsPage(filter: GapFilter, after: string | null, limit: number): Promise<(StatusRow & { siteName: string | null })[]> {
+  async gapsPage(
+    filter: GapFilter,
+    after: string | null,
+    limit: number,
+  ): Promise<(StatusRow & { siteName: string | null })[]> {
     const { where, params } = this.gapWhere(filter);
     const n = params.length;
     return this.db.query(
@@ -132,7 +182,8 @@ export class MonitoringService {
     const params: unknown[] = [...s.params];
     let where = s.sql;
     if (under) {
-      if (!/^\d{2}(\d{2}){0,2}$/.test(under)) throw new InputError('under', 'A region code has 2, 4 or 6 digits.', 'FORMAT');
+      if (!/^\d{2}(\d{2}){0,2}$/.test(under))
+        throw new InputError('under', 'A region code has 2, 4 or 6 digits.', 'FORMAT');
       params.push(`${under}%`);
       where += ` AND s.region_code LIKE $${params.length}`;
     }
@@ -159,7 +210,12 @@ export class MonitoringService {
    * Gaps opened (detected) and closed on each day of a range in one place — every day, zeros
    * included — counted from the gap table (two index range scans, whatever the level).
    */
-  async gapFlow(level: Level, code: string, from: string, to: string): Promise<{ day: string; opened: number; closed: number }[]> {
+  async gapFlow(
+    level: Level,
+    code: string,
+    from: string,
+    to: string,
+  ): Promise<{ day: string; opened: number; closed: number }[]> {
     this.requireOfficer();
     requireDate(from, 'from');
     requireDate(to, 'to');
@@ -167,7 +223,8 @@ export class MonitoringService {
     if (addDays(from, 366) <= to) throw new InputError('to', 'A range holds at most 366 days.', 'RANGE_TOO_LONG');
     if (level === 'grid') throw new InputError('level', 'Gaps are counted by site and region, not by grid.', 'FORMAT');
     const digits = { province: 2, prefecture: 4, county: 6 }[level as 'province' | 'prefecture' | 'county'];
-    if (digits && !new RegExp(`^\\d{${digits}}$`).test(code)) throw new InputError('code', `A ${level} code has ${digits} digits.`, 'FORMAT');
+    if (digits && !new RegExp(`^\\d{${digits}}$`).test(code))
+      throw new InputError('code', `A ${level} code has ${digits} digits.`, 'FORMAT');
     if (!(await this.coversCode(level, code))) throw new ForbiddenError('That place is outside your scope.');
     const place = level === 'site' ? `site_id = ${uuidParam(3)}` : `region_code LIKE $3 || '%'`;
     return this.db.query(
@@ -187,17 +244,22 @@ export class MonitoringService {
     const p = this.principal;
     if (p.role === 'province' || p.role === 'county') {
       if (level === 'site') {
-        const [site] = await this.db.query(`SELECT region_code AS "regionCode" FROM site_directory WHERE site_id = ${uuidParam(1)}`, [code]);
+        const [site] = await this.db.query(
+          `SELECT region_code AS "regionCode" FROM site_directory WHERE site_id = ${uuidParam(1)}`,
+          [code],
+        );
         return !!site && p.regions.some((r) => site.regionCode.startsWith(r));
       }
       return level !== 'grid' && p.regions.some((r) => code.startsWith(r));
     }
-    if (p.role === 'site_officer' || p.role === 'grid_worker') return level === 'site' ? p.sites.includes(code) : level === 'grid' && p.grids.includes(code);
+    if (p.role === 'site_officer' || p.role === 'grid_worker')
+      return level === 'site' ? p.sites.includes(code) : level === 'grid' && p.grids.includes(code);
     return false;
   }
 
   private requireOfficer() {
-    if (!['province', 'county', 'site_officer', 'grid_worker'].includes(this.principal.role)) throw new ForbiddenError('Monitoring lists are for officers and grid workers.');
+    if (!['province', 'county', 'site_officer', 'grid_worker'].includes(this.principal.role))
+      throw new ForbiddenError('Monitoring lists are for officers and grid workers.');
   }
 }
 

@@ -14,14 +14,17 @@
 export function verdictSql(households: boolean): string {
   const only = (col: string) => (households ? `AND ${col} = ANY($2::uuid[])` : '');
   // A re-check counts the jobs of its households' members only.
-  const membersOf = (col: string) => `AND ${col} IN (SELECT resident_id FROM labour_profile WHERE household_id = ANY($2::uuid[]))`;
+  const membersOf = (col: string) =>
+    `AND ${col} IN (SELECT resident_id FROM labour_profile WHERE household_id = ANY($2::uuid[]))`;
   const onDay = (j: string) => `${j}.started_on <= $1::date AND (${j}.ended_on IS NULL OR ${j}.ended_on > $1::date)`;
   const row = (cols: Record<string, string>) => FIELDS.map((f) => `${cols[f] ?? '0'} AS ${f}`).join(', ');
   return `
 WITH parts AS (
   SELECT p.household_id, ${row({
-    members: '1', able: "(p.labour_capacity <> 'none')::int",
-    able_away: "(p.labour_capacity <> 'none' AND p.can_work_away)::int", wants_work: 'coalesce(p.wants_work, false)::int',
+    members: '1',
+    able: "(p.labour_capacity <> 'none')::int",
+    able_away: "(p.labour_capacity <> 'none' AND p.can_work_away)::int",
+    wants_work: 'coalesce(p.wants_work, false)::int',
   })}
     FROM labour_profile p WHERE p.moved_out_on IS NULL ${only('p.household_id')}
   UNION ALL
@@ -62,7 +65,17 @@ SELECT m.household_id, hp.site_id, hp.region_code, hp.grid_id,
 }
 
 /** What each branch of the verdict contributes to its household (summed). */
-const FIELDS = ['members', 'able', 'qualified', 'able_away', 'wants_work', 'employed', 'posts', 'paid', 'assets'] as const;
+const FIELDS = [
+  'members',
+  'able',
+  'qualified',
+  'able_away',
+  'wants_work',
+  'employed',
+  'posts',
+  'paid',
+  'assets',
+] as const;
 
 /** Roll-up levels: the grid (when known), the site, and the county / prefecture / province codes. */
 export const LEVELS = ['grid', 'site', 'county', 'prefecture', 'province'] as const;

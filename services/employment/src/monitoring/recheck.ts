@@ -47,15 +47,15 @@ async function recheckPass(db: DataSource, now: Date, only: string[] | null): Pr
     // TypeORM answers a DELETE … RETURNING as [rows, count].
     const [claimed]: [{ household_id: string }[], number] = only
       ? await m.query(
-        `DELETE FROM household_recheck WHERE id IN (
+          `DELETE FROM household_recheck WHERE id IN (
            SELECT id FROM household_recheck WHERE household_id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)
          RETURNING household_id`,
-        [only],
-      )
+          [only],
+        )
       : await m.query(
-        `DELETE FROM household_recheck WHERE id IN (SELECT id FROM household_recheck ORDER BY id LIMIT ${PASS} FOR UPDATE SKIP LOCKED)
+          `DELETE FROM household_recheck WHERE id IN (SELECT id FROM household_recheck ORDER BY id LIMIT ${PASS} FOR UPDATE SKIP LOCKED)
          RETURNING household_id`,
-      );
+        );
     if (!claimed.length) return false;
     await checkHouseholds(m, provinceDate(now), [...new Set(claimed.map((r) => r.household_id))]);
     return !only && claimed.length === PASS;
@@ -70,14 +70,17 @@ async function recheckPass(db: DataSource, now: Date, only: string[] | null): Pr
  * that pass cannot run now (the nightly run, a failure), the marks stay for the worker's loop.
  */
 export async function changeAndRecheck<T>(
-  db: DataSource, now: () => Date,
+  db: DataSource,
+  now: () => Date,
   change: (m: EntityManager, mark: (households: (string | null | undefined)[]) => Promise<void>) => Promise<T>,
 ): Promise<T> {
   const marked = new Set<string>();
-  const result = await db.transaction((m) => change(m, async (households) => {
-    await markForRecheck(m, households);
-    households.forEach((h) => h && marked.add(h));
-  }));
+  const result = await db.transaction((m) =>
+    change(m, async (households) => {
+      await markForRecheck(m, households);
+      households.forEach((h) => h && marked.add(h));
+    }),
+  );
   await recheckNow(db, now(), [...marked]).catch(() => undefined); // the marks committed: the loop re-checks them
   return result;
 }

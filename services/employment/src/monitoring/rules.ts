@@ -111,8 +111,10 @@ export function reasonFor(rule: Rule, f: HouseholdFigures): string {
     case 'EMPLOYED_MEMBER':
       return 'Someone in the household wants work but no member has a job (零就业家庭).';
     case 'STABLE_INCOME':
-      return 'No stable income source: no paid job, no land leased out or pooled with income, '
-        + 'no dividend or wages from an industry project.';
+      return (
+        'No stable income source: no paid job, no land leased out or pooled with income, ' +
+        'no dividend or wages from an industry project.'
+      );
   }
 }
 

@@ -11,6 +11,7 @@ export const sitePictureResolvers = {
     },
     monitoredHouseholdCount: async (s: SiteRef, _: unknown, ctx: EmploymentContext) =>
       (await ctx.loaders.sitePicture.load(s.id)).monitored,
-    openGapCount: async (s: SiteRef, _: unknown, ctx: EmploymentContext) => (await ctx.loaders.sitePicture.load(s.id)).openGaps,
+    openGapCount: async (s: SiteRef, _: unknown, ctx: EmploymentContext) =>
+      (await ctx.loaders.sitePicture.load(s.id)).openGaps,
   },
 };

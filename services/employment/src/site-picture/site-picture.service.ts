@@ -13,7 +13,10 @@ export interface SitePicture {
 const NONE: SitePicture = { monitored: 0, passing: 0, openGaps: 0 };
 
 export class SitePictureService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+  ) {}
 
   /**
    * Many sites at once, one statement: officers whose scope takes the site whole read the counters
@@ -21,8 +24,11 @@ export class SitePictureService {
    */
   loader() {
     return new DataLoader<string, SitePicture>(async (siteIds) => {
-      const counter = siteCountsSql(this.principal, 'site_counter',
-        { monitored: 'monitored_households', passing: 'passing_households', openGaps: 'open_gaps' });
+      const counter = siteCountsSql(this.principal, 'site_counter', {
+        monitored: 'monitored_households',
+        passing: 'passing_households',
+        openGaps: 'open_gaps',
+      });
       let rows: ({ siteId: string } & SitePicture)[];
       if (counter) {
         rows = await this.db.query(counter.sql, [uuidsOf(siteIds), ...counter.params]);

@@ -2,7 +2,10 @@ import type { DataSource } from 'typeorm';
 import { placeFilter, requireRole, type Principal, pageSize } from '@anju/kit';
 
 export class AuditService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+  ) {}
 
   /** The trail of one record, newest first, in the caller's scope. */
   async trail(entityType: string, entityId: string, first: number | null | undefined) {

@@ -1,7 +1,16 @@
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, provinceDate, requireRole, type Clock,
-  type Principal, audit, isUuid,
+  ConflictError,
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  coversPlace,
+  provinceDate,
+  requireRole,
+  type Clock,
+  type Principal,
+  audit,
+  isUuid,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { siteForWrite } from '../grid/grid.service';
@@ -27,7 +36,11 @@ export interface RegisterBuildingInput {
 }
 
 export class BuildingService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+    private readonly clock: Clock,
+  ) {}
 
   private scope(n: number) {
     return this.principal.role === 'grid_worker' && this.principal.grids.length
@@ -37,7 +50,10 @@ export class BuildingService {
 
   byIds(ids: readonly string[]): Promise<BuildingRow[]> {
     const scope = this.scope(2);
-    return this.db.query(`SELECT ${COLUMNS} FROM building b JOIN site s ON s.id = b.site_id WHERE b.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(
+      `SELECT ${COLUMNS} FROM building b JOIN site s ON s.id = b.site_id WHERE b.id = ANY(as_uuids($1)) AND ${scope.sql}`,
+      [ids, ...scope.params],
+    );
   }
 
   ofSite(siteId: string, gridId: string | null | undefined): Promise<BuildingRow[]> {
@@ -61,9 +77,13 @@ export class BuildingService {
   /** A building for a write: it must exist and be in the caller's scope. */
   async forWrite(id: string, field: string): Promise<BuildingRow> {
     if (!isUuid(id)) throw new InputError(field, 'Not a building id.', 'FORMAT');
-    const [row]: BuildingRow[] = await this.db.query(`SELECT ${COLUMNS} FROM building b JOIN site s ON s.id = b.site_id WHERE b.id = $1`, [id]);
+    const [row]: BuildingRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM building b JOIN site s ON s.id = b.site_id WHERE b.id = $1`,
+      [id],
+    );
     if (!row) throw new NotFoundError(field, 'No such building.');
-    if (!coversPlace(this.principal, { siteId: row.siteId, regionCode: row.regionCode, gridId: row.gridId })) throw new ForbiddenError('The building is outside your scope.');
+    if (!coversPlace(this.principal, { siteId: row.siteId, regionCode: row.regionCode, gridId: row.gridId }))
+      throw new ForbiddenError('The building is outside your scope.');
     return row;
   }
 
@@ -90,9 +110,25 @@ export class BuildingService {
         `INSERT INTO building (site_id, grid_id, name, floors) VALUES ($1, $2, $3, $4) ON CONFLICT (site_id, name) DO NOTHING RETURNING id`,
         [site.id, gridId, name, input.floors ?? null],
       );
-      if (!rows.length) throw new ConflictError('input.name', `A building named ${name} already exists at this site.`, 'DUPLICATE');
-      await audit(m, this.principal, { action: 'building.register', entityType: 'Building', entityId: rows[0].id, siteId: site.id, regionCode: site.regionCode, detail: { gridId } });
-      return { id: rows[0].id, siteId: site.id, regionCode: site.regionCode, gridId, name, floors: input.floors ?? null, leaderResidentId: null };
+      if (!rows.length)
+        throw new ConflictError('input.name', `A building named ${name} already exists at this site.`, 'DUPLICATE');
+      await audit(m, this.principal, {
+        action: 'building.register',
+        entityType: 'Building',
+        entityId: rows[0].id,
+        siteId: site.id,
+        regionCode: site.regionCode,
+        detail: { gridId },
+      });
+      return {
+        id: rows[0].id,
+        siteId: site.id,
+        regionCode: site.regionCode,
+        gridId,
+        name,
+        floors: input.floors ?? null,
+        leaderResidentId: null,
+      };
     });
   }
 
@@ -103,13 +139,28 @@ export class BuildingService {
     const g = await this.gridOfSite(gridId, b.siteId, 'gridId');
     return this.db.transaction(async (m) => {
       await m.query(`UPDATE building SET grid_id = $2 WHERE id = $1`, [b.id, g]);
-      await audit(m, this.principal, { action: 'building.assign_grid', entityType: 'Building', entityId: b.id, siteId: b.siteId, regionCode: b.regionCode, detail: { from: b.gridId, to: g } });
+      await audit(m, this.principal, {
+        action: 'building.assign_grid',
+        entityType: 'Building',
+        entityId: b.id,
+        siteId: b.siteId,
+        regionCode: b.regionCode,
+        detail: { from: b.gridId, to: g },
+      });
       if (b.gridId !== g) {
         // Employment's roll-ups by grid and the households' open grid tasks follow the building.
-        const [{ households }] = await m.query(`SELECT coalesce(array_agg(id ORDER BY id), '{}') AS households FROM household WHERE building_id = $1`, [b.id]);
+        const [{ households }] = await m.query(
+          `SELECT coalesce(array_agg(id ORDER BY id), '{}') AS households FROM household WHERE building_id = $1`,
+          [b.id],
+        );
         await publish(m, 'building.grid_changed', {
-          buildingId: b.id, siteId: b.siteId, regionCode: b.regionCode, gridId: g, previousGridId: b.gridId,
-          householdIds: households, changedAt: this.clock.now().toISOString(),
+          buildingId: b.id,
+          siteId: b.siteId,
+          regionCode: b.regionCode,
+          gridId: g,
+          previousGridId: b.gridId,
+          householdIds: households,
+          changedAt: this.clock.now().toISOString(),
         });
       }
       return { ...b, gridId: g };
@@ -125,10 +176,22 @@ export class BuildingService {
       `SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id WHERE r.id = $1 AND h.building_id = $2 AND r.moved_out_on IS NULL`,
       [residentId, b.id],
     );
-    if (!r) throw new InputError('residentId', 'The building leader must be a resident living in this building.', 'NOT_IN_BUILDING');
+    if (!r)
+      throw new InputError(
+        'residentId',
+        'The building leader must be a resident living in this building.',
+        'NOT_IN_BUILDING',
+      );
     return this.db.transaction(async (m) => {
       await m.query(`UPDATE building SET leader_resident_id = $2 WHERE id = $1`, [b.id, residentId]);
-      await audit(m, this.principal, { action: 'building.set_leader', entityType: 'Building', entityId: b.id, siteId: b.siteId, regionCode: b.regionCode, detail: { residentId } });
+      await audit(m, this.principal, {
+        action: 'building.set_leader',
+        entityType: 'Building',
+        entityId: b.id,
+        siteId: b.siteId,
+        regionCode: b.regionCode,
+        detail: { residentId },
+      });
       return { ...b, leaderResidentId: residentId };
     });
   }
@@ -142,17 +205,36 @@ export class BuildingService {
       `SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id WHERE r.id = $1 AND h.building_id = $2 AND r.moved_out_on IS NULL`,
       [residentId, b.id],
     );
-    if (!r) throw new InputError('residentId', 'A community enthusiast is a resident living in this building.', 'NOT_IN_BUILDING');
+    if (!r)
+      throw new InputError(
+        'residentId',
+        'A community enthusiast is a resident living in this building.',
+        'NOT_IN_BUILDING',
+      );
     return this.db.transaction(async (m) => {
-      const rows = await m.query(`INSERT INTO building_helper (building_id, resident_id, since) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id`, [b.id, residentId, provinceDate(this.clock.now())]);
-      if (!rows.length) throw new ConflictError('residentId', 'Already a community enthusiast of this building.', 'DUPLICATE');
-      await audit(m, this.principal, { action: 'building.add_helper', entityType: 'Building', entityId: b.id, siteId: b.siteId, regionCode: b.regionCode, detail: { residentId } });
+      const rows = await m.query(
+        `INSERT INTO building_helper (building_id, resident_id, since) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id`,
+        [b.id, residentId, provinceDate(this.clock.now())],
+      );
+      if (!rows.length)
+        throw new ConflictError('residentId', 'Already a community enthusiast of this building.', 'DUPLICATE');
+      await audit(m, this.principal, {
+        action: 'building.add_helper',
+        entityType: 'Building',
+        entityId: b.id,
+        siteId: b.siteId,
+        regionCode: b.regionCode,
+        detail: { residentId },
+      });
       return b;
     });
   }
 
   /** Resident ids of the community enthusiasts of buildings (the caller's scope is that of the buildings themselves). */
   helpers(buildingIds: readonly string[]): Promise<{ buildingId: string; residentId: string }[]> {
-    return this.db.query(`SELECT building_id AS "buildingId", resident_id AS "residentId" FROM building_helper WHERE building_id = ANY(as_uuids($1)) ORDER BY since, resident_id`, [buildingIds]);
+    return this.db.query(
+      `SELECT building_id AS "buildingId", resident_id AS "residentId" FROM building_helper WHERE building_id = ANY(as_uuids($1)) ORDER BY since, resident_id`,
+      [buildingIds],
+    );
   }
 }

@@ -14,7 +14,8 @@ export const SCHEDULE_LEAD_DAYS = 14;
  */
 export async function remindCoBuildingMeetings(db: SqlRunner, now: Date): Promise<{ reminded: number; due: number }> {
   const channels = channelsOf('co_building_meeting');
-  const { counted: reminded } = await notifySelect(db,
+  const { counted: reminded } = await notifySelect(
+    db,
     `SELECT who.recipient, 'co_building_meeting' AS kind, 'co_building_meeting:' || r.id AS dedupe_key,
             '明天召开' || c.name || '会议' AS title,
             c.name || '定于' || to_char(r.starts_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'FMMM"月"FMDD"日" HH24:MI') || '在' || r.place
@@ -26,13 +27,19 @@ export async function remindCoBuildingMeetings(db: SqlRunner, now: Date): Promis
          SELECT 'subject:' || m.representative_subject AS recipient FROM co_building_member m
           WHERE m.council_id = c.id AND m.left_on IS NULL AND m.representative_subject IS NOT NULL
          UNION SELECT 'subject:' || c.secretary_subject) who`,
-    [now, channels], now,
-    { count: 'reminded', with: `reminded AS (
+    [now, channels],
+    now,
+    {
+      count: 'reminded',
+      with: `reminded AS (
        UPDATE co_building_meeting SET reminded_at = $1
         WHERE status = 'scheduled' AND reminded_at IS NULL AND starts_at > $1 AND starts_at <= $1 + interval '1 day'
-       RETURNING id, council_id, site_id, starts_at, place, agenda)` });
+       RETURNING id, council_id, site_id, starts_at, place, agenda)`,
+    },
+  );
   const today = provinceDate(now);
-  const { notified: due } = await notifySelect(db,
+  const { notified: due } = await notifySelect(
+    db,
     `SELECT 'subject:' || d.secretary_subject AS recipient, 'co_building_meeting' AS kind,
             'co_building_due:' || d.id || ':' || d.due_on AS dedupe_key,
             d.name || '应于' || to_char(d.due_on, 'FMMM"月"FMDD"日"') || '前召开例会' AS title,
@@ -47,7 +54,9 @@ export async function remindCoBuildingMeetings(db: SqlRunner, now: Date): Promis
                FROM co_building_council c
               WHERE NOT EXISTS (SELECT 1 FROM co_building_meeting mt WHERE mt.council_id = c.id AND mt.status = 'scheduled')) d
       WHERE d.due_on <= $1::date`,
-    [addDays(today, SCHEDULE_LEAD_DAYS), channels], now);
+    [addDays(today, SCHEDULE_LEAD_DAYS), channels],
+    now,
+  );
   return { reminded, due };
 }
 

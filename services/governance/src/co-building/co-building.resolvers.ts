@@ -1,6 +1,9 @@
 import type { GovernanceContext } from '../context';
 import {
-  nextMeetingDueOn, type CoBuildingCouncilRow, type CoBuildingMeetingRow, type CoBuildingService,
+  nextMeetingDueOn,
+  type CoBuildingCouncilRow,
+  type CoBuildingMeetingRow,
+  type CoBuildingService,
 } from './co-building.service';
 
 type Input<K extends keyof CoBuildingService> = CoBuildingService[K] extends (a: infer A) => unknown ? A : never;
@@ -10,13 +13,18 @@ export const coBuildingResolvers = {
   CoBuildingMemberRole: upper(['chair', 'vice_chair', 'member']),
   CoBuildingMeetingStatus: upper(['scheduled', 'held']),
   Query: {
-    coBuildingCouncil: (_: unknown, a: { siteId: string }, ctx: GovernanceContext) => ctx.coBuilding.councilOfSite(a.siteId),
+    coBuildingCouncil: (_: unknown, a: { siteId: string }, ctx: GovernanceContext) =>
+      ctx.coBuilding.councilOfSite(a.siteId),
   },
   Mutation: {
-    setCoBuildingCouncil: (_: unknown, a: { input: Input<'setCouncil'> }, ctx: GovernanceContext) => ctx.coBuilding.setCouncil(a.input),
-    addCoBuildingMember: (_: unknown, a: { input: Input<'addMember'> }, ctx: GovernanceContext) => ctx.coBuilding.addMember(a.input),
-    scheduleCoBuildingMeeting: (_: unknown, a: { input: Input<'scheduleMeeting'> }, ctx: GovernanceContext) => ctx.coBuilding.scheduleMeeting(a.input),
-    recordCoBuildingMeeting: (_: unknown, a: { input: Input<'recordMeeting'> }, ctx: GovernanceContext) => ctx.coBuilding.recordMeeting(a.input),
+    setCoBuildingCouncil: (_: unknown, a: { input: Input<'setCouncil'> }, ctx: GovernanceContext) =>
+      ctx.coBuilding.setCouncil(a.input),
+    addCoBuildingMember: (_: unknown, a: { input: Input<'addMember'> }, ctx: GovernanceContext) =>
+      ctx.coBuilding.addMember(a.input),
+    scheduleCoBuildingMeeting: (_: unknown, a: { input: Input<'scheduleMeeting'> }, ctx: GovernanceContext) =>
+      ctx.coBuilding.scheduleMeeting(a.input),
+    recordCoBuildingMeeting: (_: unknown, a: { input: Input<'recordMeeting'> }, ctx: GovernanceContext) =>
+      ctx.coBuilding.recordMeeting(a.input),
   },
   CoBuildingCouncil: {
     site: (c: CoBuildingCouncilRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(c.siteId),
@@ -27,6 +35,7 @@ export const coBuildingResolvers = {
   CoBuildingMeeting: {
     startsAt: (m: CoBuildingMeetingRow) => new Date(m.startsAt).toISOString(),
     remindedAt: (m: CoBuildingMeetingRow) => (m.remindedAt ? new Date(m.remindedAt).toISOString() : null),
-    resolutions: (m: CoBuildingMeetingRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.resolutionsOfCoBuildingMeeting.load(m.id),
+    resolutions: (m: CoBuildingMeetingRow, _: unknown, ctx: GovernanceContext) =>
+      ctx.loaders.resolutionsOfCoBuildingMeeting.load(m.id),
   },
 };

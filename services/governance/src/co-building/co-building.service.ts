@@ -1,25 +1,59 @@
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, InputError, NotFoundError, PROVINCE_ZONE_SQL, addMonths, audit, coversPlace, isUuid, placeFilter, provinceDate, requireRole, returning, uuidParam,
-  uuidsOf, type Clock, type Principal, type SqlFilter,
+  ConflictError,
+  InputError,
+  NotFoundError,
+  PROVINCE_ZONE_SQL,
+  addMonths,
+  audit,
+  coversPlace,
+  isUuid,
+  placeFilter,
+  provinceDate,
+  requireRole,
+  returning,
+  uuidParam,
+  uuidsOf,
+  type Clock,
+  type Principal,
+  type SqlFilter,
 } from '@anju/kit';
 import { siteForWrite } from '../grid/grid.service';
 import { checkListItem, insertListItem, type ListItemInput } from '../list-item/list-item.service';
 
 /** 共建理事会 — a site's co-building council. */
 export interface CoBuildingCouncilRow {
-  id: string; siteId: string; regionCode: string; name: string; meetsEveryMonths: number;
+  id: string;
+  siteId: string;
+  regionCode: string;
+  name: string;
+  meetsEveryMonths: number;
   /** YYYY-MM-DD of the last meeting held, if any. */
   lastHeldOn: string | null;
   setOn: string;
 }
 export type MemberRole = 'chair' | 'vice_chair' | 'member';
 export interface CoBuildingMemberRow {
-  id: string; councilId: string; unitName: string; unitId: string | null; representativeName: string; role: MemberRole; joinedOn: string;
+  id: string;
+  councilId: string;
+  unitName: string;
+  unitId: string | null;
+  representativeName: string;
+  role: MemberRole;
+  joinedOn: string;
 }
 export interface CoBuildingMeetingRow {
-  id: string; councilId: string; siteId: string; regionCode: string; startsAt: Date; place: string; agenda: string[];
-  status: 'scheduled' | 'held'; remindedAt: Date | null; minutes: string | null; attendingMemberIds: string[];
+  id: string;
+  councilId: string;
+  siteId: string;
+  regionCode: string;
+  startsAt: Date;
+  place: string;
+  agenda: string[];
+  status: 'scheduled' | 'held';
+  remindedAt: Date | null;
+  minutes: string | null;
+  attendingMemberIds: string[];
 }
 
 const COUNCIL = `c.id, c.site_id AS "siteId", c.region_code AS "regionCode", c.name, c.meets_every_months AS "meetsEveryMonths",
@@ -44,22 +78,35 @@ export function nextMeetingDueOn(c: Pick<CoBuildingCouncilRow, 'lastHeldOn' | 's
  * meetings; grid workers of the site and members of a member unit read it.
  */
 export class CoBuildingService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+    private readonly clock: Clock,
+  ) {}
 
   private readScope(n: number, site: string, region: string, council: string): SqlFilter {
     const p = this.principal;
     if (p.role === 'grid_worker') {
-      return { sql: `(${site} = ANY($${n}::uuid[]) OR ${site} IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`, params: [uuidsOf(p.sites), uuidsOf(p.grids)] };
+      return {
+        sql: `(${site} = ANY($${n}::uuid[]) OR ${site} IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`,
+        params: [uuidsOf(p.sites), uuidsOf(p.grids)],
+      };
     }
     if (p.role === 'unit_member') {
-      return { sql: `${council} IN (SELECT council_id FROM co_building_member WHERE unit_id = ${uuidParam(n)} AND left_on IS NULL)`, params: [p.unitId] };
+      return {
+        sql: `${council} IN (SELECT council_id FROM co_building_member WHERE unit_id = ${uuidParam(n)} AND left_on IS NULL)`,
+        params: [p.unitId],
+      };
     }
     return placeFilter(p, { site, region }, n);
   }
 
   async councilOfSite(siteId: string): Promise<CoBuildingCouncilRow | null> {
     const scope = this.readScope(2, 'c.site_id', 'c.region_code', 'c.id');
-    const [row] = await this.db.query(`SELECT ${COUNCIL} FROM co_building_council c WHERE c.site_id = as_uuid($1) AND ${scope.sql}`, [siteId, ...scope.params]);
+    const [row] = await this.db.query(
+      `SELECT ${COUNCIL} FROM co_building_council c WHERE c.site_id = as_uuid($1) AND ${scope.sql}`,
+      [siteId, ...scope.params],
+    );
     return row ?? null;
   }
 
@@ -86,7 +133,8 @@ export class CoBuildingService {
     if (!isUuid(councilId)) throw new InputError(field, 'Not a council id.', 'FORMAT');
     const [c] = await this.db.query(`SELECT ${COUNCIL} FROM co_building_council c WHERE c.id = $1`, [councilId]);
     // Another site's council reads as not found.
-    if (!c || !coversPlace(this.principal, { siteId: c.siteId, regionCode: c.regionCode })) throw new NotFoundError(field, 'No such council.');
+    if (!c || !coversPlace(this.principal, { siteId: c.siteId, regionCode: c.regionCode }))
+      throw new NotFoundError(field, 'No such council.');
     return c;
   }
 
@@ -106,7 +154,13 @@ export class CoBuildingService {
            secretary_subject = EXCLUDED.secretary_subject RETURNING id`,
         [site.id, site.regionCode, name, input.meetsEveryMonths, this.principal.subject, this.clock.now()],
       );
-      await audit(m, this.principal, { action: 'co_building_council.set', entityType: 'CoBuildingCouncil', entityId: id, siteId: site.id, regionCode: site.regionCode });
+      await audit(m, this.principal, {
+        action: 'co_building_council.set',
+        entityType: 'CoBuildingCouncil',
+        entityId: id,
+        siteId: site.id,
+        regionCode: site.regionCode,
+      });
       const [row] = await m.query(`SELECT ${COUNCIL} FROM co_building_council c WHERE c.id = $1`, [id]);
       return row;
     });
@@ -114,39 +168,67 @@ export class CoBuildingService {
 
   /** A member unit (成员单位) and its representative; one chair at a time. */
   async addMember(input: {
-    councilId: string; unitName: string; unitId?: string | null; representativeName: string; representativeSubject?: string | null; role: MemberRole;
+    councilId: string;
+    unitName: string;
+    unitId?: string | null;
+    representativeName: string;
+    representativeSubject?: string | null;
+    role: MemberRole;
   }): Promise<CoBuildingMemberRow> {
     const c = await this.councilForWrite(input.councilId, 'input.councilId');
     const unitName = input.unitName.trim();
-    if (unitName.length < 2 || unitName.length > 100) throw new InputError('input.unitName', 'A unit\'s name has 2 to 100 characters.');
+    if (unitName.length < 2 || unitName.length > 100)
+      throw new InputError('input.unitName', "A unit's name has 2 to 100 characters.");
     const rep = input.representativeName.trim();
-    if (!rep || rep.length > 50) throw new InputError('input.representativeName', 'The representative\'s name has 1 to 50 characters.');
+    if (!rep || rep.length > 50)
+      throw new InputError('input.representativeName', "The representative's name has 1 to 50 characters.");
     if (input.unitId && !isUuid(input.unitId)) throw new InputError('input.unitId', 'Not a unit id.', 'FORMAT');
     return this.db.transaction(async (m) => {
       const rows = await m.query(
         `INSERT INTO co_building_member (council_id, unit_name, unit_id, representative_name, representative_subject, role, joined_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING ${MEMBER.replaceAll('m.', '')}`,
-        [c.id, unitName, input.unitId || null, rep, input.representativeSubject?.trim() || null, input.role, provinceDate(this.clock.now())],
+        [
+          c.id,
+          unitName,
+          input.unitId || null,
+          rep,
+          input.representativeSubject?.trim() || null,
+          input.role,
+          provinceDate(this.clock.now()),
+        ],
       );
       if (!rows.length) {
         const chair = input.role === 'chair' ? ' or the council already has a chair' : '';
         throw new ConflictError('input.unitName', `${unitName} is already a member${chair}.`, 'DUPLICATE');
       }
-      await audit(m, this.principal, { action: 'co_building_member.add', entityType: 'CoBuildingMember', entityId: rows[0].id, siteId: c.siteId, regionCode: c.regionCode });
+      await audit(m, this.principal, {
+        action: 'co_building_member.add',
+        entityType: 'CoBuildingMember',
+        entityId: rows[0].id,
+        siteId: c.siteId,
+        regionCode: c.regionCode,
+      });
       return rows[0];
     });
   }
 
   /** Schedules a meeting; its member units' representatives are reminded the day before. */
-  async scheduleMeeting(input: { councilId: string; startsAt: string; place: string; agenda: string[] }): Promise<CoBuildingMeetingRow> {
+  async scheduleMeeting(input: {
+    councilId: string;
+    startsAt: string;
+    place: string;
+    agenda: string[];
+  }): Promise<CoBuildingMeetingRow> {
     const c = await this.councilForWrite(input.councilId, 'input.councilId');
     const startsAt = new Date(input.startsAt);
     if (!/T.*([+-]\d{2}:\d{2}|Z)$/.test(input.startsAt) || Number.isNaN(startsAt.getTime())) {
       throw new InputError('input.startsAt', 'The start is ISO 8601 with an offset.', 'FORMAT');
     }
-    if (startsAt <= this.clock.now()) throw new InputError('input.startsAt', 'A meeting is scheduled in the future.', 'PAST');
+    if (startsAt <= this.clock.now())
+      throw new InputError('input.startsAt', 'A meeting is scheduled in the future.', 'PAST');
     const place = input.place.trim();
-    if (place.length < 2 || place.length > 100) throw new InputError('input.place', 'Where is it (2 to 100 characters)?');
+    if (place.length < 2 || place.length > 100)
+      throw new InputError('input.place', 'Where is it (2 to 100 characters)?');
     const agenda = input.agenda.map((a) => a.trim()).filter(Boolean);
     if (!agenda.length || agenda.length > 20 || agenda.some((a) => a.length > 200)) {
       throw new InputError('input.agenda', 'An agenda has 1 to 20 items of at most 200 characters.');
@@ -157,39 +239,68 @@ export class CoBuildingService {
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${MEETING}`,
         [c.id, c.siteId, c.regionCode, startsAt, place, agenda, this.principal.subject],
       );
-      await audit(m, this.principal, { action: 'co_building_meeting.schedule', entityType: 'CoBuildingMeeting', entityId: row.id, siteId: c.siteId, regionCode: c.regionCode });
+      await audit(m, this.principal, {
+        action: 'co_building_meeting.schedule',
+        entityType: 'CoBuildingMeeting',
+        entityId: row.id,
+        siteId: c.siteId,
+        regionCode: c.regionCode,
+      });
       return row;
     });
   }
 
   /** Records a meeting once it has begun: minutes, who attended, and its resolutions as list items, in one transaction. */
-  async recordMeeting(input: { meetingId: string; minutes: string; attendingMemberIds: string[]; resolutions: ListItemInput[] }): Promise<CoBuildingMeetingRow> {
+  async recordMeeting(input: {
+    meetingId: string;
+    minutes: string;
+    attendingMemberIds: string[];
+    resolutions: ListItemInput[];
+  }): Promise<CoBuildingMeetingRow> {
     requireRole(this.principal, 'county', 'site_officer');
     if (!isUuid(input.meetingId)) throw new InputError('input.meetingId', 'Not a meeting id.', 'FORMAT');
-    const [mt]: CoBuildingMeetingRow[] = await this.db.query(`SELECT ${MEETING} FROM co_building_meeting mt WHERE mt.id = $1`, [input.meetingId]);
-    if (!mt || !coversPlace(this.principal, { siteId: mt.siteId, regionCode: mt.regionCode })) throw new NotFoundError('input.meetingId', 'No such meeting.');
-    if (mt.status !== 'scheduled') throw new ConflictError('input.meetingId', 'The meeting is already recorded.', 'BAD_TRANSITION');
-    if (new Date(mt.startsAt) > this.clock.now()) throw new InputError('input.meetingId', 'A meeting is recorded once it has begun.', 'FUTURE');
+    const [mt]: CoBuildingMeetingRow[] = await this.db.query(
+      `SELECT ${MEETING} FROM co_building_meeting mt WHERE mt.id = $1`,
+      [input.meetingId],
+    );
+    if (!mt || !coversPlace(this.principal, { siteId: mt.siteId, regionCode: mt.regionCode }))
+      throw new NotFoundError('input.meetingId', 'No such meeting.');
+    if (mt.status !== 'scheduled')
+      throw new ConflictError('input.meetingId', 'The meeting is already recorded.', 'BAD_TRANSITION');
+    if (new Date(mt.startsAt) > this.clock.now())
+      throw new InputError('input.meetingId', 'A meeting is recorded once it has begun.', 'FUTURE');
     const minutes = input.minutes.trim();
-    if (minutes.length < 2 || minutes.length > 5000) throw new InputError('input.minutes', 'Minutes have 2 to 5000 characters.');
+    if (minutes.length < 2 || minutes.length > 5000)
+      throw new InputError('input.minutes', 'Minutes have 2 to 5000 characters.');
     const attending = [...new Set(input.attendingMemberIds)];
-    if (!attending.length || attending.some((a) => !isUuid(a))) throw new InputError('input.attendingMemberIds', 'List the member units that attended.');
+    if (!attending.length || attending.some((a) => !isUuid(a)))
+      throw new InputError('input.attendingMemberIds', 'List the member units that attended.');
     const [{ known }] = await this.db.query(
-      `SELECT count(*)::int AS known FROM co_building_member WHERE council_id = $1 AND id = ANY($2::uuid[]) AND left_on IS NULL`, [mt.councilId, attending]);
-    if (known !== attending.length) throw new InputError('input.attendingMemberIds', 'Only the council\'s current member units attend.', 'NOT_MEMBER');
+      `SELECT count(*)::int AS known FROM co_building_member WHERE council_id = $1 AND id = ANY($2::uuid[]) AND left_on IS NULL`,
+      [mt.councilId, attending],
+    );
+    if (known !== attending.length)
+      throw new InputError('input.attendingMemberIds', "Only the council's current member units attend.", 'NOT_MEMBER');
     const today = provinceDate(this.clock.now());
     const resolutions = input.resolutions.map((r, i) => checkListItem(r, `input.resolutions.${i}`, today));
     return this.db.transaction(async (m) => {
-      const [row] = returning<CoBuildingMeetingRow>(await m.query(
-        `UPDATE co_building_meeting mt SET status = 'held', minutes = $2, attending_member_ids = $3, recorded_by = $4, recorded_at = $5
+      const [row] = returning<CoBuildingMeetingRow>(
+        await m.query(
+          `UPDATE co_building_meeting mt SET status = 'held', minutes = $2, attending_member_ids = $3, recorded_by = $4, recorded_at = $5
           WHERE mt.id = $1 AND mt.status = 'scheduled' RETURNING ${MEETING}`,
-        [mt.id, minutes, attending, this.principal.subject, this.clock.now()],
-      ));
+          [mt.id, minutes, attending, this.principal.subject, this.clock.now()],
+        ),
+      );
       if (!row) throw new ConflictError('input.meetingId', 'The meeting is already recorded.', 'BAD_TRANSITION');
       const site = { id: mt.siteId, regionCode: mt.regionCode };
-      for (const [i, r] of resolutions.entries()) await insertListItem(m, site, r, { coBuildingMeetingId: mt.id, no: i + 1 });
+      for (const [i, r] of resolutions.entries())
+        await insertListItem(m, site, r, { coBuildingMeetingId: mt.id, no: i + 1 });
       await audit(m, this.principal, {
-        action: 'co_building_meeting.record', entityType: 'CoBuildingMeeting', entityId: mt.id, siteId: mt.siteId, regionCode: mt.regionCode,
+        action: 'co_building_meeting.record',
+        entityType: 'CoBuildingMeeting',
+        entityId: mt.id,
+        siteId: mt.siteId,
+        regionCode: mt.regionCode,
         detail: { resolutions: resolutions.length, attending: attending.length },
       });
       return row;

@@ -11,8 +11,19 @@ const OFFICERS = ['province', 'county', 'site_officer'] as const;
 const PAGE = 2_000;
 
 interface ResidentLine {
-  id: string; siteId: string; name: string; nationalIdMasked: string; relation: RelationToHead; ethnicity: string; phoneMasked: string | null;
-  labour: LabourCapacity; siteName: string; buildingName: string | null; address: string | null; householdNumber: string; movedInOn: string | null;
+  id: string;
+  siteId: string;
+  name: string;
+  nationalIdMasked: string;
+  relation: RelationToHead;
+  ethnicity: string;
+  phoneMasked: string | null;
+  labour: LabourCapacity;
+  siteName: string;
+  buildingName: string | null;
+  address: string | null;
+  householdNumber: string;
+  movedInOn: string | null;
   headName: string | null;
 }
 
@@ -48,7 +59,11 @@ function audited(db: DataSource, what: string) {
   return async (req: FileRequest) => {
     const siteId = await siteParam(db, req);
     await audit(db, req.principal, {
-      action: `export.${what}`, entityType: 'Export', entityId: req.requestId, siteId, regionCode: req.principal.regions[0] ?? null,
+      action: `export.${what}`,
+      entityType: 'Export',
+      entityId: req.requestId,
+      siteId,
+      regionCode: req.principal.regions[0] ?? null,
       detail: { query: Object.keys(req.query).filter((k) => req.query[k]) },
     });
   };
@@ -63,8 +78,15 @@ function audited(db: DataSource, what: string) {
 export function governanceExports(db: DataSource): FileRoute[] {
   return [
     exportRoute<ResidentLine>({
-      name: 'residents', roles: OFFICERS, fileName: '户籍花名册', sheet: '户籍花名册',
-      columns: HOUSEHOLD_COLUMNS.map((c) => ({ header: c.header, value: RESIDENT_VALUE[c.key], width: c.key === 'nationalId' ? 22 : undefined })),
+      name: 'residents',
+      roles: OFFICERS,
+      fileName: '户籍花名册',
+      sheet: '户籍花名册',
+      columns: HOUSEHOLD_COLUMNS.map((c) => ({
+        header: c.header,
+        value: RESIDENT_VALUE[c.key],
+        width: c.key === 'nationalId' ? 22 : undefined,
+      })),
       audit: audited(db, 'residents'),
       page: async (req, after) => {
         const scope = scopeSql(req.principal, 'r', 1, 'resident');
@@ -82,11 +104,27 @@ export function governanceExports(db: DataSource): FileRoute[] {
         );
       },
     }),
-    exportRoute<{ id: string; siteId: string; siteName: string; number: string; address: string | null; buildingName: string | null; headName: string | null; members: number }>({
-      name: 'households', roles: OFFICERS, fileName: '搬迁户', sheet: '搬迁户',
+    exportRoute<{
+      id: string;
+      siteId: string;
+      siteName: string;
+      number: string;
+      address: string | null;
+      buildingName: string | null;
+      headName: string | null;
+      members: number;
+    }>({
+      name: 'households',
+      roles: OFFICERS,
+      fileName: '搬迁户',
+      sheet: '搬迁户',
       columns: [
-        { header: '安置点', value: (h) => h.siteName }, { header: '户编号', value: (h) => h.number, width: 20 }, { header: '地址', value: (h) => h.address ?? '' },
-        { header: '楼栋', value: (h) => h.buildingName ?? '' }, { header: '户主', value: (h) => h.headName ?? '' }, { header: '在住人数', value: (h) => h.members },
+        { header: '安置点', value: (h) => h.siteName },
+        { header: '户编号', value: (h) => h.number, width: 20 },
+        { header: '地址', value: (h) => h.address ?? '' },
+        { header: '楼栋', value: (h) => h.buildingName ?? '' },
+        { header: '户主', value: (h) => h.headName ?? '' },
+        { header: '在住人数', value: (h) => h.members },
       ],
       audit: audited(db, 'households'),
       page: async (req, after) => {
@@ -104,12 +142,30 @@ export function governanceExports(db: DataSource): FileRoute[] {
         );
       },
     }),
-    exportRoute<{ id: string; siteName: string; gridName: string | null; kind: string; title: string; status: string; openedAt: string; dueOn: string | null; doneAt: string | null }>({
-      name: 'grid-tasks', roles: OFFICERS, fileName: '网格任务', sheet: '网格任务',
+    exportRoute<{
+      id: string;
+      siteName: string;
+      gridName: string | null;
+      kind: string;
+      title: string;
+      status: string;
+      openedAt: string;
+      dueOn: string | null;
+      doneAt: string | null;
+    }>({
+      name: 'grid-tasks',
+      roles: OFFICERS,
+      fileName: '网格任务',
+      sheet: '网格任务',
       columns: [
-        { header: '安置点', value: (t) => t.siteName }, { header: '网格', value: (t) => t.gridName ?? '' }, { header: '类型', value: (t) => t.kind },
-        { header: '任务', value: (t) => t.title, width: 40 }, { header: '状态', value: (t) => ({ open: '待办', done: '已完成', closed: '已关闭' }[t.status] ?? t.status) },
-        { header: '下达时间', value: (t) => t.openedAt }, { header: '期限', value: (t) => t.dueOn ?? '' }, { header: '完成时间', value: (t) => t.doneAt ?? '' },
+        { header: '安置点', value: (t) => t.siteName },
+        { header: '网格', value: (t) => t.gridName ?? '' },
+        { header: '类型', value: (t) => t.kind },
+        { header: '任务', value: (t) => t.title, width: 40 },
+        { header: '状态', value: (t) => ({ open: '待办', done: '已完成', closed: '已关闭' })[t.status] ?? t.status },
+        { header: '下达时间', value: (t) => t.openedAt },
+        { header: '期限', value: (t) => t.dueOn ?? '' },
+        { header: '完成时间', value: (t) => t.doneAt ?? '' },
       ],
       audit: audited(db, 'grid_tasks'),
       page: async (req, after) => {
@@ -127,11 +183,20 @@ export function governanceExports(db: DataSource): FileRoute[] {
       },
     }),
     exportRoute<MonthlyTotalRow & { siteName?: string }>({
-      name: 'points-monthly', roles: OFFICERS, fileName: '积分月度汇总', sheet: '积分月度汇总',
+      name: 'points-monthly',
+      roles: OFFICERS,
+      fileName: '积分月度汇总',
+      sheet: '积分月度汇总',
       columns: [
-        { header: '安置点', value: (r) => r.siteName ?? r.siteId }, { header: '月份', value: (r) => r.month }, { header: '获得', value: (r) => r.credited },
-        { header: '奖励', value: (r) => r.granted }, { header: '扣减', value: (r) => r.deducted }, { header: '兑换', value: (r) => r.redeemed },
-        { header: '退回', value: (r) => r.refunded }, { header: '过期', value: (r) => r.expired }, { header: '净增', value: (r) => r.net },
+        { header: '安置点', value: (r) => r.siteName ?? r.siteId },
+        { header: '月份', value: (r) => r.month },
+        { header: '获得', value: (r) => r.credited },
+        { header: '奖励', value: (r) => r.granted },
+        { header: '扣减', value: (r) => r.deducted },
+        { header: '兑换', value: (r) => r.redeemed },
+        { header: '退回', value: (r) => r.refunded },
+        { header: '过期', value: (r) => r.expired },
+        { header: '净增', value: (r) => r.net },
         { header: '获积分人数', value: (r) => r.residentsCredited },
       ],
       audit: audited(db, 'points_monthly'),
@@ -140,9 +205,16 @@ export function governanceExports(db: DataSource): FileRoute[] {
         if (after) return [];
         const month = provinceMonth(req.clock.now());
         const rows = await new PointsReportService(db, req.principal).monthlyTotals({
-          siteId: req.query.siteId ?? null, regionCode: req.query.regionCode ?? null, fromMonth: req.query.fromMonth ?? `${month.slice(0, 4)}-01`, toMonth: req.query.toMonth ?? month,
+          siteId: req.query.siteId ?? null,
+          regionCode: req.query.regionCode ?? null,
+          fromMonth: req.query.fromMonth ?? `${month.slice(0, 4)}-01`,
+          toMonth: req.query.toMonth ?? month,
         });
-        const names = new Map<string, string>((await db.query(`SELECT id, name FROM site WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.siteId)])).map((s: { id: string; name: string }) => [s.id, s.name]));
+        const names = new Map<string, string>(
+          (await db.query(`SELECT id, name FROM site WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.siteId)])).map(
+            (s: { id: string; name: string }) => [s.id, s.name],
+          ),
+        );
         return rows.map((r) => ({ ...r, siteName: names.get(r.siteId) }));
       },
     }),

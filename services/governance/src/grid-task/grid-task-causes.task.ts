@@ -19,7 +19,11 @@ const PASS = 'scheduler:grid-tasks.open-from-causes';
  *   visited since <that day>": a visit closes the task (done), and a later lapse is a new cause. Each
  *   grid worker hears once per day how many households are due, not once per household.
  */
-export async function openGridTasksFromCauses(db: SqlRunner, now: Date, visitEveryDays: number): Promise<{ opened: number; closed: number }> {
+export async function openGridTasksFromCauses(
+  db: SqlRunner,
+  now: Date,
+  visitEveryDays: number,
+): Promise<{ opened: number; closed: number }> {
   const today = provinceDate(now);
   const due = addDays(today, FOLLOW_UP_DAYS);
   const [micro] = await db.query(
@@ -42,7 +46,8 @@ export async function openGridTasksFromCauses(db: SqlRunner, now: Date, visitEve
     [now],
   );
   // 入户走访: the households due, their tasks opened, and one digest per grid worker in the same statement.
-  const { counted: visitsOpened } = await notifySelect(db,
+  const { counted: visitsOpened } = await notifySelect(
+    db,
     `SELECT 'subject:' || g.grid_worker_subject AS recipient, 'grid_task_assigned' AS kind,
             'grid_visits_due:' || g.id || ':' || $2 AS dedupe_key,
             count(*) || '户居民超过' || $3 || '天未入户走访' AS title,
@@ -53,8 +58,11 @@ export async function openGridTasksFromCauses(db: SqlRunner, now: Date, visitEve
        FROM opened o JOIN grid g ON g.id = o.grid_id
       WHERE g.grid_worker_subject IS NOT NULL
       GROUP BY g.id, g.name, g.site_id, g.grid_worker_subject`,
-    [now, today, visitEveryDays, due, channelsOf('grid_task_assigned')], now,
-    { count: 'opened', with: `lapsed AS (
+    [now, today, visitEveryDays, due, channelsOf('grid_task_assigned')],
+    now,
+    {
+      count: 'opened',
+      with: `lapsed AS (
        SELECT h.id, h.site_id, s.region_code, b.grid_id, h.household_number, h.last_visited_on,
               coalesce(h.last_visited_on, min(r.moved_in_on), (h.created_at AT TIME ZONE ${PROVINCE_ZONE_SQL})::date) AS since
          FROM household h JOIN site s ON s.id = h.site_id LEFT JOIN building b ON b.id = h.building_id
@@ -70,7 +78,9 @@ export async function openGridTasksFromCauses(db: SqlRunner, now: Date, visitEve
               '${PASS}', gen_random_uuid(), l.id || ':' || l.since, $4::date, $1
          FROM lapsed l
         WHERE NOT EXISTS (SELECT 1 FROM grid_task t WHERE t.kind = 'household_unvisited' AND t.source_key = l.id || ':' || l.since)
-       ON CONFLICT DO NOTHING RETURNING grid_id)` });
+       ON CONFLICT DO NOTHING RETURNING grid_id)`,
+    },
+  );
   // A household nobody lives in any more needs no visit.
   const [gone] = await db.query(
     `WITH closed AS (
@@ -85,5 +95,9 @@ export async function openGridTasksFromCauses(db: SqlRunner, now: Date, visitEve
 }
 
 export function gridTaskCausesTask(db: SqlRunner, clock: Clock, visitEveryDays: number): ScheduledTask {
-  return { name: 'grid-tasks.open-from-causes', cron: '20 * * * *', run: () => openGridTasksFromCauses(db, clock.now(), visitEveryDays) };
+  return {
+    name: 'grid-tasks.open-from-causes',
+    cron: '20 * * * *',
+    run: () => openGridTasksFromCauses(db, clock.now(), visitEveryDays),
+  };
 }

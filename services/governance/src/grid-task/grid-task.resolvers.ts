@@ -7,14 +7,26 @@ const STATUS = { OPEN: 'open', DONE: 'done', CLOSED: 'closed' } as const;
 export const gridTaskResolvers = {
   GridTaskStatus: STATUS,
   Query: {
-    gridTasks: (_: unknown, a: { siteId?: string; gridId?: string; status?: GridTaskStatus; householdId?: string; first?: number; after?: string }, ctx: GovernanceContext) =>
-      ctx.gridTasks.list(a),
+    gridTasks: (
+      _: unknown,
+      a: {
+        siteId?: string;
+        gridId?: string;
+        status?: GridTaskStatus;
+        householdId?: string;
+        first?: number;
+        after?: string;
+      },
+      ctx: GovernanceContext,
+    ) => ctx.gridTasks.list(a),
   },
   Mutation: {
-    completeGridTask: (_: unknown, a: { id: string; note: string }, ctx: GovernanceContext) => ctx.gridTasks.complete(a.id, a.note),
+    completeGridTask: (_: unknown, a: { id: string; note: string }, ctx: GovernanceContext) =>
+      ctx.gridTasks.complete(a.id, a.note),
   },
   GridTask: {
-    household: (t: GridTaskRow, _: unknown, ctx: GovernanceContext) => (t.householdId ? ctx.loaders.household.load(t.householdId) : null),
+    household: (t: GridTaskRow, _: unknown, ctx: GovernanceContext) =>
+      t.householdId ? ctx.loaders.household.load(t.householdId) : null,
     grid: (t: GridTaskRow, _: unknown, ctx: GovernanceContext) => (t.gridId ? ctx.loaders.grid.load(t.gridId) : null),
     site: (t: GridTaskRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(t.siteId),
     rules: (t: GridTaskRow) => (Array.isArray(t.detail.rules) ? t.detail.rules : []),

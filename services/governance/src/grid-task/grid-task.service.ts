@@ -1,7 +1,20 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  ConflictError, InputError, NotFoundError, coversPlace, placeFilter, requireRole, type Principal, uuidsOf, audit,
-  returning, cursor, pageSize, isUuid, provinceDate, type Clock,
+  ConflictError,
+  InputError,
+  NotFoundError,
+  coversPlace,
+  placeFilter,
+  requireRole,
+  type Principal,
+  uuidsOf,
+  audit,
+  returning,
+  cursor,
+  pageSize,
+  isUuid,
+  provinceDate,
+  type Clock,
 } from '@anju/kit';
 import { insertVisit } from '../household-visit/household-visit.service';
 import type { GridTaskStatus } from './grid-task.entity';
@@ -36,8 +49,16 @@ export const GAP_FOLLOW_UP_DAYS = 14;
 
 /** A grid task an event asks for: one per kind + source key (the cause, e.g. a gap id). */
 export interface TaskFromEvent {
-  kind: string; title: string; siteId: string; regionCode: string; householdId: string | null; sourceEvent: string; sourceEventId: string;
-  sourceKey: string; detail: Record<string, unknown>; dueOn: string | null;
+  kind: string;
+  title: string;
+  siteId: string;
+  regionCode: string;
+  householdId: string | null;
+  sourceEvent: string;
+  sourceEventId: string;
+  sourceKey: string;
+  detail: Record<string, unknown>;
+  dueOn: string | null;
 }
 
 /**
@@ -50,7 +71,8 @@ export async function openTasksFromEvents(m: EntityManager, tasks: TaskFromEvent
   if (!tasks.length) return;
   const col = <K extends keyof TaskFromEvent>(k: K) => tasks.map((t) => t[k]);
   // 网格任务: the grid worker in charge hears of each task opened, in the same statement.
-  await notifySelect(m,
+  await notifySelect(
+    m,
     `SELECT 'subject:' || g.grid_worker_subject AS recipient, 'grid_task_assigned' AS kind, 'grid_task:' || o.id AS dedupe_key,
             '新的网格任务：' || o.title AS title,
             coalesce('住户' || h.household_number || '（' || h.address || '）', '') || '需要走访跟进，请在'
@@ -59,9 +81,22 @@ export async function openTasksFromEvents(m: EntityManager, tasks: TaskFromEvent
             'GridTask' AS entity_type, o.id::text AS entity_id, o.site_id, $11::text[] AS channels
        FROM opened o JOIN grid g ON g.id = o.grid_id LEFT JOIN household h ON h.id = o.household_id
       WHERE o.status = 'open' AND g.grid_worker_subject IS NOT NULL`,
-    [col('siteId'), col('regionCode'), col('householdId'), col('kind'), col('title'), tasks.map((t) => JSON.stringify(t.detail)),
-      col('sourceEvent'), col('sourceEventId'), col('sourceKey'), col('dueOn'), channelsOf('grid_task_assigned')], now,
-    { with: `opened AS (
+    [
+      col('siteId'),
+      col('regionCode'),
+      col('householdId'),
+      col('kind'),
+      col('title'),
+      tasks.map((t) => JSON.stringify(t.detail)),
+      col('sourceEvent'),
+      col('sourceEventId'),
+      col('sourceKey'),
+      col('dueOn'),
+      channelsOf('grid_task_assigned'),
+    ],
+    now,
+    {
+      with: `opened AS (
      INSERT INTO grid_task (site_id, region_code, grid_id, household_id, kind, title, detail, source_event, source_event_id, source_key, due_on,
                             status, closed_at, closed_by_event_id)
      SELECT x.site_id, x.region_code, b.grid_id, h.id, x.kind, x.title, x.detail, x.source_event, x.source_event_id, x.source_key, x.due_on,
@@ -73,7 +108,9 @@ export async function openTasksFromEvents(m: EntityManager, tasks: TaskFromEvent
        LEFT JOIN closed_task_source c ON c.kind = x.kind AND c.source_key = x.source_key
       ORDER BY x.kind, x.source_key
      ON CONFLICT DO NOTHING
-     RETURNING id, site_id, grid_id, household_id, title, due_on, status)` });
+     RETURNING id, site_id, grid_id, household_id, title, due_on, status)`,
+    },
+  );
 }
 
 /**
@@ -81,7 +118,11 @@ export async function openTasksFromEvents(m: EntityManager, tasks: TaskFromEvent
  * each cause as gone (`closed_task_source`), so that a task its late opening event asks for is
  * born closed. A cause closed twice keeps its first close.
  */
-export async function closeTasksFromEvents(m: EntityManager, kind: string, closes: { sourceKey: string; eventId: string }[]): Promise<void> {
+export async function closeTasksFromEvents(
+  m: EntityManager,
+  kind: string,
+  closes: { sourceKey: string; eventId: string }[],
+): Promise<void> {
   if (!closes.length) return;
   await m.query(
     `WITH x AS (SELECT DISTINCT ON (k) k, e FROM unnest($2::text[], $3::uuid[]) AS u(k, e) ORDER BY k),
@@ -93,28 +134,47 @@ export async function closeTasksFromEvents(m: EntityManager, kind: string, close
 }
 
 export class GridTaskService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+    private readonly clock: Clock,
+  ) {}
 
   /** Grid workers: tasks of their grids; officers: of their sites and regions; nobody else. */
   private scope(n: number): { sql: string; params: unknown[] } {
     const p = this.principal;
-    if (p.role === 'grid_worker' && p.grids.length) return { sql: `t.grid_id = ANY($${n}::uuid[])`, params: [uuidsOf(p.grids)] };
+    if (p.role === 'grid_worker' && p.grids.length)
+      return { sql: `t.grid_id = ANY($${n}::uuid[])`, params: [uuidsOf(p.grids)] };
     return placeFilter(p, { site: 't.site_id', region: 't.region_code' }, n);
   }
 
   byIds(ids: readonly string[]): Promise<GridTaskRow[]> {
     const scope = this.scope(2);
-    return this.db.query(`SELECT ${COLUMNS} FROM grid_task t WHERE t.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM grid_task t WHERE t.id = ANY(as_uuids($1)) AND ${scope.sql}`, [
+      ids,
+      ...scope.params,
+    ]);
   }
 
   /** Tasks in the caller's scope (a grid worker: their grids), oldest first. */
   async list(args: {
-    siteId?: string | null; gridId?: string | null; status?: GridTaskStatus | null; householdId?: string | null; first?: number | null; after?: string | null;
+    siteId?: string | null;
+    gridId?: string | null;
+    status?: GridTaskStatus | null;
+    householdId?: string | null;
+    first?: number | null;
+    after?: string | null;
   }) {
     requireRole(this.principal, 'province', 'county', 'site_officer', 'grid_worker');
     const limit = pageSize(args.first);
     const scope = this.scope(5);
-    const params: unknown[] = [args.siteId ?? null, args.gridId ?? null, args.status ?? null, args.householdId ?? null, ...scope.params];
+    const params: unknown[] = [
+      args.siteId ?? null,
+      args.gridId ?? null,
+      args.status ?? null,
+      args.householdId ?? null,
+      ...scope.params,
+    ];
     const where = `($1::text IS NULL OR t.site_id = as_uuid($1)) AND ($2::text IS NULL OR t.grid_id = as_uuid($2)) AND ($3::text IS NULL OR t.status = $3)
       AND ($4::text IS NULL OR t.household_id = as_uuid($4)) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM grid_task t WHERE ${where}`, params);
@@ -128,7 +188,11 @@ export class GridTaskService {
     );
     const nodes = rows.slice(0, limit);
     const last = nodes.at(-1);
-    return { nodes, totalCount: count, endCursor: rows.length > limit && last ? cursor.encode([new Date(last.openedAt).toISOString(), last.id]) : null };
+    return {
+      nodes,
+      totalCount: count,
+      endCursor: rows.length > limit && last ? cursor.encode([new Date(last.openedAt).toISOString(), last.id]) : null,
+    };
   }
 
   /** The grid worker records the follow-up as done, with a note; the task closes when its cause does. */
@@ -136,22 +200,50 @@ export class GridTaskService {
     requireRole(this.principal, 'site_officer', 'grid_worker');
     if (!isUuid(id)) throw new InputError('id', 'Not a task id.', 'FORMAT');
     const text = note.trim();
-    if (text.length < 2 || text.length > 1000) throw new InputError('note', 'Say what was done (2 to 1000 characters).');
+    if (text.length < 2 || text.length > 1000)
+      throw new InputError('note', 'Say what was done (2 to 1000 characters).');
     const [task]: GridTaskRow[] = await this.db.query(`SELECT ${COLUMNS} FROM grid_task t WHERE t.id = $1`, [id]);
-    if (!task || !coversPlace(this.principal, { siteId: task.siteId, regionCode: task.regionCode, gridId: task.gridId })) throw new NotFoundError('id', 'No such task.');
-    if (task.status !== 'open') throw new ConflictError('id', `The task is ${task.status}; only an open task can be completed.`, 'BAD_TRANSITION');
+    if (
+      !task ||
+      !coversPlace(this.principal, { siteId: task.siteId, regionCode: task.regionCode, gridId: task.gridId })
+    )
+      throw new NotFoundError('id', 'No such task.');
+    if (task.status !== 'open')
+      throw new ConflictError(
+        'id',
+        `The task is ${task.status}; only an open task can be completed.`,
+        'BAD_TRANSITION',
+      );
     return this.db.transaction(async (m) => {
-      const [row] = returning<GridTaskRow>(await m.query(
-        `UPDATE grid_task t SET status = 'done', done_at = $4, done_by = $2, note = $3 WHERE t.id = $1 AND t.status = 'open' RETURNING ${COLUMNS}`,
-        [id, this.principal.subject, text, this.clock.now()],
-      ));
-      if (!row) throw new ConflictError('id', 'The task changed meanwhile; only an open task can be completed.', 'BAD_TRANSITION');
+      const [row] = returning<GridTaskRow>(
+        await m.query(
+          `UPDATE grid_task t SET status = 'done', done_at = $4, done_by = $2, note = $3 WHERE t.id = $1 AND t.status = 'open' RETURNING ${COLUMNS}`,
+          [id, this.principal.subject, text, this.clock.now()],
+        ),
+      );
+      if (!row)
+        throw new ConflictError(
+          'id',
+          'The task changed meanwhile; only an open task can be completed.',
+          'BAD_TRANSITION',
+        );
       // Following up a household not visited for too long is a visit (入户走访): the next lapse counts from today.
       if (row.kind === 'household_unvisited' && row.householdId) {
-        await insertVisit(m, { id: row.householdId, siteId: row.siteId, regionCode: row.regionCode, gridId: row.gridId },
-          { visitedOn: provinceDate(this.clock.now()), note: text }, this.principal.subject, this.clock.now());
+        await insertVisit(
+          m,
+          { id: row.householdId, siteId: row.siteId, regionCode: row.regionCode, gridId: row.gridId },
+          { visitedOn: provinceDate(this.clock.now()), note: text },
+          this.principal.subject,
+          this.clock.now(),
+        );
       }
-      await audit(m, this.principal, { action: 'grid_task.complete', entityType: 'GridTask', entityId: id, siteId: row.siteId, regionCode: row.regionCode });
+      await audit(m, this.principal, {
+        action: 'grid_task.complete',
+        entityType: 'GridTask',
+        entityId: id,
+        siteId: row.siteId,
+        regionCode: row.regionCode,
+      });
       return row;
     });
   }

@@ -8,8 +8,11 @@ export const gridResolvers = {
   },
   Mutation: {
     registerGrid: (_: unknown, a: { input: RegisterGridInput }, ctx: GovernanceContext) => ctx.grids.register(a.input),
-    setGridDuties: (_: unknown, a: { gridId: string; duties: { title: string; detail?: string | null }[] }, ctx: GovernanceContext) =>
-      ctx.grids.setDuties(a.gridId, a.duties),
+    setGridDuties: (
+      _: unknown,
+      a: { gridId: string; duties: { title: string; detail?: string | null }[] },
+      ctx: GovernanceContext,
+    ) => ctx.grids.setDuties(a.gridId, a.duties),
   },
   Grid: {
     __resolveReference: (ref: { id: string }, ctx: GovernanceContext) => ctx.loaders.grid.load(ref.id),
@@ -18,4 +21,3 @@ export const gridResolvers = {
     duties: (g: GridRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.dutiesOfGrid.load(g.id),
   },
 };
-

@@ -7,9 +7,17 @@ import { creditFromEvents } from '../points/ledger';
  * (a legalTopic) also counts in the site's 法治 indicator, once per attendance, at a site governance knows.
  */
 export const activityAttended = defineBatchHandler('activity.attended', async (items, { manager, clock }) => {
-  await creditFromEvents(manager, items.map(({ payload: p, envelope }) => ({
-    eventId: envelope.id, event: 'activity.attended' as const, residentId: p.residentId, occurredAt: p.attendedAt, atSite: p.siteId,
-  })), clock.now());
+  await creditFromEvents(
+    manager,
+    items.map(({ payload: p, envelope }) => ({
+      eventId: envelope.id,
+      event: 'activity.attended' as const,
+      residentId: p.residentId,
+      occurredAt: p.attendedAt,
+      atSite: p.siteId,
+    })),
+    clock.now(),
+  );
   const legal = items.filter((i) => i.payload.legalTopic);
   if (!legal.length) return;
   await manager.query(
@@ -17,6 +25,11 @@ export const activityAttended = defineBatchHandler('activity.attended', async (i
      SELECT x.a, x.s, s.region_code, x.t, x.at FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[]) AS x(a, s, t, at)
        JOIN site s ON s.id = x.s
      ON CONFLICT (attendance_id) DO NOTHING`,
-    [legal.map((i) => i.payload.attendanceId), legal.map((i) => i.payload.siteId), legal.map((i) => i.payload.legalTopic), legal.map((i) => i.payload.attendedAt)],
+    [
+      legal.map((i) => i.payload.attendanceId),
+      legal.map((i) => i.payload.siteId),
+      legal.map((i) => i.payload.legalTopic),
+      legal.map((i) => i.payload.attendedAt),
+    ],
   );
 });

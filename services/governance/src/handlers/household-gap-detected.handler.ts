@@ -13,20 +13,24 @@ const RULE_TITLES: Record<string, string> = {
  * workers, a batch in one statement; a gap whose close came first gets its task closed.
  */
 export const householdGapDetected = defineBatchHandler('household.gap.detected', async (items, { manager, clock }) => {
-  await openTasksFromEvents(manager, items.map(({ payload: p, envelope }) => {
-    const due = new Date(`${p.detectedOn}T00:00:00Z`);
-    due.setUTCDate(due.getUTCDate() + GAP_FOLLOW_UP_DAYS);
-    return {
-      kind: 'household_gap',
-      title: `收入稳定监测：${p.rules.map((r) => RULE_TITLES[r] ?? r).join('；')}`,
-      siteId: p.siteId,
-      regionCode: p.regionCode,
-      householdId: p.householdId,
-      sourceEvent: envelope.name,
-      sourceEventId: envelope.id,
-      sourceKey: p.gapId,
-      detail: { gapId: p.gapId, rules: p.rules, needsJobHelp: p.needsJobHelp, detectedOn: p.detectedOn },
-      dueOn: due.toISOString().slice(0, 10),
-    };
-  }), clock.now());
+  await openTasksFromEvents(
+    manager,
+    items.map(({ payload: p, envelope }) => {
+      const due = new Date(`${p.detectedOn}T00:00:00Z`);
+      due.setUTCDate(due.getUTCDate() + GAP_FOLLOW_UP_DAYS);
+      return {
+        kind: 'household_gap',
+        title: `收入稳定监测：${p.rules.map((r) => RULE_TITLES[r] ?? r).join('；')}`,
+        siteId: p.siteId,
+        regionCode: p.regionCode,
+        householdId: p.householdId,
+        sourceEvent: envelope.name,
+        sourceEventId: envelope.id,
+        sourceKey: p.gapId,
+        detail: { gapId: p.gapId, rules: p.rules, needsJobHelp: p.needsJobHelp, detectedOn: p.detectedOn },
+        dueOn: due.toISOString().slice(0, 10),
+      };
+    }),
+    clock.now(),
+  );
 });

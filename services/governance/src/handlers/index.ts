@@ -16,10 +16,21 @@ import { demandFulfilled, referralResolved } from './follow-up-resolved.handler'
 /** Every event governance consumes; the worker refuses to start if this and the contract disagree. */
 export const handlers = [
   // Points (积分制): credits from events of every service.
-  activityAttended, serviceVerified, trainingCompleted, microIssueResolved,
+  activityAttended,
+  serviceVerified,
+  trainingCompleted,
+  microIssueResolved,
   // Grid-worker tasks (网格员任务) fed by other services' events.
-  householdGapDetected, householdGapClosed, buildingGridChanged, referralOverdue, demandClaimOverdue, referralResolved,
+  householdGapDetected,
+  householdGapClosed,
+  buildingGridChanged,
+  referralOverdue,
+  demandClaimOverdue,
+  referralResolved,
   demandFulfilled,
   // Notifications (消息通知) of other services' facts.
-  activityRegistrationConfirmed, activityRegistrationCancelled, demandClaimed, assignmentProposed,
+  activityRegistrationConfirmed,
+  activityRegistrationCancelled,
+  demandClaimed,
+  assignmentProposed,
 ];

@@ -1,10 +1,25 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  InputError, NotFoundError, addDays, audit, coversPlace, isUuid, provinceDate, requireRole, type Clock, type Principal,
+  InputError,
+  NotFoundError,
+  addDays,
+  audit,
+  coversPlace,
+  isUuid,
+  provinceDate,
+  requireRole,
+  type Clock,
+  type Principal,
 } from '@anju/kit';
 
 /** 入户走访 — a grid worker's visit to a household. */
-export interface HouseholdVisitRow { id: string; householdId: string; visitedOn: string; visitedBy: string; note: string }
+export interface HouseholdVisitRow {
+  id: string;
+  householdId: string;
+  visitedOn: string;
+  visitedBy: string;
+  note: string;
+}
 
 const COLUMNS = `v.id, v.household_id AS "householdId", to_char(v.visited_on, 'YYYY-MM-DD') AS "visitedOn", v.visited_by AS "visitedBy", v.note`;
 
@@ -16,15 +31,21 @@ export const VISIT_BACKDATE_DAYS = 30;
  * in the caller's transaction.
  */
 export async function insertVisit(
-  m: Pick<EntityManager, 'query'>, h: { id: string; siteId: string; regionCode: string; gridId: string | null },
-  visit: { visitedOn: string; note: string }, by: string, now: Date,
+  m: Pick<EntityManager, 'query'>,
+  h: { id: string; siteId: string; regionCode: string; gridId: string | null },
+  visit: { visitedOn: string; note: string },
+  by: string,
+  now: Date,
 ): Promise<HouseholdVisitRow> {
   const [row] = await m.query(
     `INSERT INTO household_visit AS v (household_id, site_id, region_code, grid_id, visited_on, visited_by, note, recorded_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
     [h.id, h.siteId, h.regionCode, h.gridId, visit.visitedOn, by, visit.note, now],
   );
-  await m.query(`UPDATE household SET last_visited_on = greatest(last_visited_on, $2::date) WHERE id = $1`, [h.id, visit.visitedOn]);
+  await m.query(`UPDATE household SET last_visited_on = greatest(last_visited_on, $2::date) WHERE id = $1`, [
+    h.id,
+    visit.visitedOn,
+  ]);
   await m.query(
     `UPDATE grid_task SET status = 'done', done_at = $2, done_by = $3, note = $4
       WHERE household_id = $1 AND kind = 'household_unvisited' AND status = 'open'`,
@@ -34,12 +55,18 @@ export async function insertVisit(
 }
 
 export class HouseholdVisitService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+    private readonly clock: Clock,
+  ) {}
 
   /** Visits of a household the caller can already read (the resolver checks it), latest first. */
   ofHousehold(householdId: string): Promise<HouseholdVisitRow[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM household_visit v WHERE v.household_id = $1 ORDER BY v.visited_on DESC, v.recorded_at DESC LIMIT 100`,
-      [householdId]);
+    return this.db.query(
+      `SELECT ${COLUMNS} FROM household_visit v WHERE v.household_id = $1 ORDER BY v.visited_on DESC, v.recorded_at DESC LIMIT 100`,
+      [householdId],
+    );
   }
 
   /** The grid worker of the household's grid, or an officer of its site, records a visit. */
@@ -56,7 +83,8 @@ export class HouseholdVisitService {
       throw new InputError('input.visitedOn', `A visit is recorded within ${VISIT_BACKDATE_DAYS} days.`, 'TOO_OLD');
     }
     const note = input.note.trim();
-    if (note.length < 2 || note.length > 1000) throw new InputError('input.note', 'Say what was found or done (2 to 1000 characters).');
+    if (note.length < 2 || note.length > 1000)
+      throw new InputError('input.note', 'Say what was found or done (2 to 1000 characters).');
     const [h] = await this.db.query(
       `SELECT h.id, h.site_id AS "siteId", s.region_code AS "regionCode", b.grid_id AS "gridId"
          FROM household h JOIN site s ON s.id = h.site_id LEFT JOIN building b ON b.id = h.building_id WHERE h.id = $1`,
@@ -67,7 +95,12 @@ export class HouseholdVisitService {
     return this.db.transaction(async (m) => {
       const row = await insertVisit(m, h, { visitedOn: day, note }, this.principal.subject, this.clock.now());
       await audit(m, this.principal, {
-        action: 'household.visit', entityType: 'Household', entityId: h.id, siteId: h.siteId, regionCode: h.regionCode, detail: { visitedOn: day },
+        action: 'household.visit',
+        entityType: 'Household',
+        entityId: h.id,
+        siteId: h.siteId,
+        regionCode: h.regionCode,
+        detail: { visitedOn: day },
       });
       return row;
     });

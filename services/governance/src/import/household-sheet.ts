@@ -7,7 +7,19 @@ import type { LabourCapacity, RelationToHead } from '../resident/resident.entity
  * import, its template and the error report.
  */
 export type HouseholdSheetKey =
-  | 'householdNumber' | 'head' | 'name' | 'nationalId' | 'relation' | 'ethnicity' | 'phone' | 'labour' | 'site' | 'building' | 'unit' | 'room' | 'movedInOn';
+  | 'householdNumber'
+  | 'head'
+  | 'name'
+  | 'nationalId'
+  | 'relation'
+  | 'ethnicity'
+  | 'phone'
+  | 'labour'
+  | 'site'
+  | 'building'
+  | 'unit'
+  | 'room'
+  | 'movedInOn';
 
 export const HOUSEHOLD_COLUMNS: readonly ColumnSpec<HouseholdSheetKey>[] = [
   { key: 'head', header: '户主', required: true, aliases: ['户主姓名'] },
@@ -27,18 +39,46 @@ export const HOUSEHOLD_COLUMNS: readonly ColumnSpec<HouseholdSheetKey>[] = [
 
 /** 与户主关系 as written in the registry → the code. */
 export const RELATIONS: Record<string, RelationToHead> = {
-  户主: 'head', 本人: 'head', 配偶: 'spouse', 妻: 'spouse', 夫: 'spouse', 子女: 'child', 子: 'child', 女: 'child', 儿子: 'child', 女儿: 'child',
-  父母: 'parent', 父亲: 'parent', 母亲: 'parent', 孙子女: 'grandchild', 孙子: 'grandchild', 孙女: 'grandchild',
-  兄弟姐妹: 'sibling', 其他: 'other', 儿媳: 'other', 女婿: 'other',
+  户主: 'head',
+  本人: 'head',
+  配偶: 'spouse',
+  妻: 'spouse',
+  夫: 'spouse',
+  子女: 'child',
+  子: 'child',
+  女: 'child',
+  儿子: 'child',
+  女儿: 'child',
+  父母: 'parent',
+  父亲: 'parent',
+  母亲: 'parent',
+  孙子女: 'grandchild',
+  孙子: 'grandchild',
+  孙女: 'grandchild',
+  兄弟姐妹: 'sibling',
+  其他: 'other',
+  儿媳: 'other',
+  女婿: 'other',
 };
 export const RELATION_LABELS: Record<RelationToHead, string> = {
-  head: '户主', spouse: '配偶', child: '子女', parent: '父母', grandchild: '孙子女', sibling: '兄弟姐妹', other: '其他',
+  head: '户主',
+  spouse: '配偶',
+  child: '子女',
+  parent: '父母',
+  grandchild: '孙子女',
+  sibling: '兄弟姐妹',
+  other: '其他',
 };
 
 /** 劳动力状况 → the code. */
-export const LABOUR: Record<string, LabourCapacity> = { 全劳动力: 'full', 弱劳动力: 'weak', 半劳动力: 'weak', 无劳动力: 'none', 丧失劳动力: 'none' };
+export const LABOUR: Record<string, LabourCapacity> = {
+  全劳动力: 'full',
+  弱劳动力: 'weak',
+  半劳动力: 'weak',
+  无劳动力: 'none',
+  丧失劳动力: 'none',
+};
 export const LABOUR_LABELS: Record<LabourCapacity, string> = { full: '全劳动力', weak: '弱劳动力', none: '无劳动力' };
-
 
 /** The template: the headers (required ones marked *), drop-down lists for the enumerations. */
 export function householdTemplateColumns(): XlsxColumn[] {
@@ -46,11 +86,29 @@ export function householdTemplateColumns(): XlsxColumn[] {
     relation: Object.values(RELATION_LABELS),
     labour: Object.values(LABOUR_LABELS),
   };
-  return HOUSEHOLD_COLUMNS.map((c) => ({ header: `${c.header}${c.required ? '*' : ''}`, list: lists[c.key], width: c.key === 'nationalId' ? 22 : undefined }));
+  return HOUSEHOLD_COLUMNS.map((c) => ({
+    header: `${c.header}${c.required ? '*' : ''}`,
+    list: lists[c.key],
+    width: c.key === 'nationalId' ? 22 : undefined,
+  }));
 }
 
 /** The template's example row (a made-up person; the ID number's check digit is right). */
-export const HOUSEHOLD_EXAMPLE_ROW = ['张三', '张三', '530627198503121231', '户主', '汉族', '13800000000', '全劳动力', '示例安置点', '1栋', '1单元', '101', '2019-06-01', ''];
+export const HOUSEHOLD_EXAMPLE_ROW = [
+  '张三',
+  '张三',
+  '530627198503121231',
+  '户主',
+  '汉族',
+  '13800000000',
+  '全劳动力',
+  '示例安置点',
+  '1栋',
+  '1单元',
+  '101',
+  '2019-06-01',
+  '',
+];
 
 /** "3" and "3栋" are one building; "2" and "2单元" one unit. */
 export function buildingName(s: string): string {

@@ -1,6 +1,13 @@
 import type { DataSource } from 'typeorm';
 import {
-  ImportJobs, type Clock, type Lifecycle, type Logger, type PersonalDataVault, type PlatformConfig, type SpreadsheetLimits, type UploadSealer,
+  ImportJobs,
+  type Clock,
+  type Lifecycle,
+  type Logger,
+  type PersonalDataVault,
+  type PlatformConfig,
+  type SpreadsheetLimits,
+  type UploadSealer,
 } from '@anju/kit';
 import { HouseholdImport } from './household-import';
 import { HOUSEHOLD_COLUMNS, HOUSEHOLD_EXAMPLE_ROW, householdTemplateColumns } from './household-sheet';
@@ -17,16 +24,32 @@ export const IMPORT_QUEUE = 'governance.imports';
  * subgraph's keys and the heap an import needs.
  */
 export function governanceImports(deps: {
-  db: DataSource; vault: PersonalDataVault; sealer: UploadSealer; clock: Clock; limits: SpreadsheetLimits; config: PlatformConfig; logger: Logger;
-  lifecycle: Lifecycle; lookupsPerDay: number; consume: boolean;
+  db: DataSource;
+  vault: PersonalDataVault;
+  sealer: UploadSealer;
+  clock: Clock;
+  limits: SpreadsheetLimits;
+  config: PlatformConfig;
+  logger: Logger;
+  lifecycle: Lifecycle;
+  lookupsPerDay: number;
+  consume: boolean;
 }): ImportJobs {
   return new ImportJobs({
-    ...deps, service: 'governance', queue: IMPORT_QUEUE,
+    ...deps,
+    service: 'governance',
+    queue: IMPORT_QUEUE,
     kinds: {
       households: {
         columns: HOUSEHOLD_COLUMNS,
-        importer: (principal) => new HouseholdImport(deps.db, deps.vault, principal, deps.clock, deps.limits, deps.lookupsPerDay),
-        template: { fileName: '户籍花名册导入模板.xlsx', sheet: '户籍花名册', columns: householdTemplateColumns(), example: HOUSEHOLD_EXAMPLE_ROW },
+        importer: (principal) =>
+          new HouseholdImport(deps.db, deps.vault, principal, deps.clock, deps.limits, deps.lookupsPerDay),
+        template: {
+          fileName: '户籍花名册导入模板.xlsx',
+          sheet: '户籍花名册',
+          columns: householdTemplateColumns(),
+          example: HOUSEHOLD_EXAMPLE_ROW,
+        },
       },
     },
   });

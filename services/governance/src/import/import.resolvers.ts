@@ -6,7 +6,8 @@ const upper = (s: string) => s.toUpperCase();
 export const importResolvers = {
   Query: {
     importJob: (_: unknown, a: { id: string }, ctx: GovernanceContext) => ctx.imports.get(ctx.principal, a.id),
-    importJobs: (_: unknown, a: { first?: number | null }, ctx: GovernanceContext) => ctx.imports.list(ctx.principal, a.first ?? 20),
+    importJobs: (_: unknown, a: { first?: number | null }, ctx: GovernanceContext) =>
+      ctx.imports.list(ctx.principal, a.first ?? 20),
   },
   Mutation: {},
   ImportJob: {

@@ -10,7 +10,8 @@ import { channelsOf } from '../notification/notification-kinds';
  */
 export async function remindOverdueListItems(db: SqlRunner, now: Date): Promise<{ reminded: number }> {
   // The owner's inbox (and push channels) hears of it in the same statement: 清单事项逾期.
-  const { counted } = await notifySelect(db,
+  const { counted } = await notifySelect(
+    db,
     `SELECT 'subject:' || r.owner_subject AS recipient, 'list_item_overdue' AS kind,
             'list_item_overdue:' || l.id || ':' || r.reminded_on AS dedupe_key,
             '清单事项已逾期' || r.days_overdue || '天：' || l.title AS title,
@@ -18,13 +19,18 @@ export async function remindOverdueListItems(db: SqlRunner, now: Date): Promise<
             jsonb_build_object('what', l.title, 'when', to_char(l.due_on, 'YYYY-MM-DD')) AS details,
             'ListItem' AS entity_type, l.id::text AS entity_id, l.site_id, $3::text[] AS channels
        FROM reminded r JOIN list_item l ON l.id = r.list_item_id WHERE r.owner_subject IS NOT NULL`,
-    [provinceDate(now), now, channelsOf('list_item_overdue')], now,
-    { count: 'reminded', with: `reminded AS (
+    [provinceDate(now), now, channelsOf('list_item_overdue')],
+    now,
+    {
+      count: 'reminded',
+      with: `reminded AS (
        INSERT INTO list_item_reminder (list_item_id, reminded_on, reminded_at, owner_subject, days_overdue)
        SELECT l.id, $1::date, $2, l.owner_subject, ($1::date - l.due_on)
          FROM list_item l WHERE l.status IN ('open', 'in_progress') AND l.due_on < $1::date
        ON CONFLICT (list_item_id, reminded_on) DO NOTHING
-       RETURNING list_item_id, reminded_on, owner_subject, days_overdue)` });
+       RETURNING list_item_id, reminded_on, owner_subject, days_overdue)`,
+    },
+  );
   return { reminded: counted };
 }
 

@@ -26,7 +26,14 @@ const ESCALATION_NOTIFICATIONS = `
  */
 export async function escalateOverdueMicroIssues(db: SqlRunner, now: Date): Promise<{ escalated: number }> {
   // The grid worker in charge and the resident who reported it hear of it in the same statement.
-  const { counted } = await notifySelect(db, ESCALATION_NOTIFICATIONS, [now, channelsOf('micro_issue_escalated')], now, { count: 'moved', with: `due AS (
+  const { counted } = await notifySelect(
+    db,
+    ESCALATION_NOTIFICATIONS,
+    [now, channelsOf('micro_issue_escalated')],
+    now,
+    {
+      count: 'moved',
+      with: `due AS (
        SELECT id, level, site_id, region_code FROM micro_issue
         WHERE status = 'open' AND level_due_at <= $1 AND level <> 'legal_adviser' FOR UPDATE SKIP LOCKED),
      moved AS (
@@ -43,7 +50,9 @@ export async function escalateOverdueMicroIssues(db: SqlRunner, now: Date): Prom
      audited AS (
        INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, site_id, region_code, detail)
        SELECT 'scheduler:micro-issues.escalate', 'system', 'micro_issue.escalate', 'MicroIssue', id::text, site_id, region_code,
-              json_build_object('from', from_level, 'to', to_level, 'because', 'deadline')::jsonb FROM moved RETURNING id)` });
+              json_build_object('from', from_level, 'to', to_level, 'because', 'deadline')::jsonb FROM moved RETURNING id)`,
+    },
+  );
   return { escalated: counted };
 }
 
@@ -52,13 +61,26 @@ export async function escalateOverdueMicroIssues(db: SqlRunner, now: Date): Prom
  * reporter hear of it as of a deadline's escalation — but not the person who escalated it.
  */
 export async function notifyMicroIssueEscalated(
-  db: SqlRunner, moved: { id: string; toLevel: string; levelDueAt: Date; siteId: string }, actorRecipient: string, now: Date,
+  db: SqlRunner,
+  moved: { id: string; toLevel: string; levelDueAt: Date; siteId: string },
+  actorRecipient: string,
+  now: Date,
 ): Promise<void> {
-  await notifySelect(db, `SELECT * FROM (${ESCALATION_NOTIFICATIONS}) e WHERE e.recipient <> $3`,
-    [moved.id, channelsOf('micro_issue_escalated'), actorRecipient, moved.toLevel, moved.levelDueAt, moved.siteId], now,
-    { with: `moved AS (SELECT $1::uuid AS id, $4::text AS to_level, $5::timestamptz AS level_due_at, $6::uuid AS site_id)` });
+  await notifySelect(
+    db,
+    `SELECT * FROM (${ESCALATION_NOTIFICATIONS}) e WHERE e.recipient <> $3`,
+    [moved.id, channelsOf('micro_issue_escalated'), actorRecipient, moved.toLevel, moved.levelDueAt, moved.siteId],
+    now,
+    {
+      with: `moved AS (SELECT $1::uuid AS id, $4::text AS to_level, $5::timestamptz AS level_due_at, $6::uuid AS site_id)`,
+    },
+  );
 }
 
 export function microIssueEscalationTask(db: SqlRunner, clock: Clock): ScheduledTask {
-  return { name: 'micro-issues.escalate', everyMs: 10 * 60_000, run: () => escalateOverdueMicroIssues(db, clock.now()) };
+  return {
+    name: 'micro-issues.escalate',
+    everyMs: 10 * 60_000,
+    run: () => escalateOverdueMicroIssues(db, clock.now()),
+  };
 }

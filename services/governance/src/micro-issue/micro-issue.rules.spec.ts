@@ -10,6 +10,8 @@ describe('micro-issue route', () => {
     expect(dueAt('mediation', t).toISOString()).toBe('2026-01-11T00:00:00.000Z');
   });
   it('says the same in SQL', () => {
-    expect(NEXT_LEVEL_SQL('m.level')).toBe(`CASE m.level WHEN 'building_leader' THEN 'grid_worker' WHEN 'grid_worker' THEN 'mediation' WHEN 'mediation' THEN 'legal_adviser' END`);
+    expect(NEXT_LEVEL_SQL('m.level')).toBe(
+      `CASE m.level WHEN 'building_leader' THEN 'grid_worker' WHEN 'grid_worker' THEN 'mediation' WHEN 'mediation' THEN 'legal_adviser' END`,
+    );
   });
 });

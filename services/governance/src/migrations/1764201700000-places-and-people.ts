@@ -56,7 +56,9 @@ export class PlacesAndPeople1764201700000 implements MigrationInterface {
         moved_in_on date,
         registered_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`COMMENT ON COLUMN resident.national_id_hash IS 'HMAC-SHA256 of the ID number: uniqueness across the province and exact search, without decrypting'`);
+    await q.query(
+      `COMMENT ON COLUMN resident.national_id_hash IS 'HMAC-SHA256 of the ID number: uniqueness across the province and exact search, without decrypting'`,
+    );
     // One person cannot be resettled twice, anywhere in the province.
     await q.query(`CREATE UNIQUE INDEX resident_national_id_hash ON resident (national_id_hash)`);
     await q.query(`CREATE INDEX resident_site_name ON resident (site_id, name, id)`);

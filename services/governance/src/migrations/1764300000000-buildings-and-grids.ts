@@ -19,7 +19,9 @@ export class BuildingsAndGrids1764300000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (site_id, name)
       )`);
-    await q.query(`COMMENT ON COLUMN grid.grid_worker_subject IS 'The token subject (sub) of the grid worker (网格员) in charge'`);
+    await q.query(
+      `COMMENT ON COLUMN grid.grid_worker_subject IS 'The token subject (sub) of the grid worker (网格员) in charge'`,
+    );
     await q.query(`CREATE INDEX grid_worker ON grid (grid_worker_subject)`);
     await q.query(`
       CREATE TABLE building (
@@ -33,7 +35,9 @@ export class BuildingsAndGrids1764300000000 implements MigrationInterface {
         UNIQUE (site_id, name),
         UNIQUE (id, site_id)
       )`);
-    await q.query(`COMMENT ON COLUMN building.leader_resident_id IS 'The building leader (楼栋长), a resident of the site'`);
+    await q.query(
+      `COMMENT ON COLUMN building.leader_resident_id IS 'The building leader (楼栋长), a resident of the site'`,
+    );
     await q.query(`CREATE INDEX building_grid ON building (grid_id)`);
     await q.query(`ALTER TABLE household ADD COLUMN building_id uuid REFERENCES building (id)`);
     await q.query(`CREATE INDEX household_building ON household (building_id)`);
@@ -48,7 +52,9 @@ export class BuildingsAndGrids1764300000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX resident_site_labour; DROP INDEX resident_site_birth`);
-    await q.query(`ALTER TABLE resident DROP COLUMN moved_out_on, DROP COLUMN moved_out_reason, DROP COLUMN updated_at`);
+    await q.query(
+      `ALTER TABLE resident DROP COLUMN moved_out_on, DROP COLUMN moved_out_reason, DROP COLUMN updated_at`,
+    );
     await q.query(`ALTER TABLE household DROP COLUMN building_id`);
     await q.query(`DROP TABLE building; DROP TABLE grid`);
   }

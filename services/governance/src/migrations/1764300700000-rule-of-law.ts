@@ -49,7 +49,9 @@ export class RuleOfLaw1764300700000 implements MigrationInterface {
         status text NOT NULL DEFAULT 'booked' CHECK (status IN ('booked', 'cancelled')),
         booked_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE UNIQUE INDEX lawyer_visit_booking_once ON lawyer_visit_booking (visit_id, resident_id) WHERE status = 'booked'`);
+    await q.query(
+      `CREATE UNIQUE INDEX lawyer_visit_booking_once ON lawyer_visit_booking (visit_id, resident_id) WHERE status = 'booked'`,
+    );
     await q.query(`
       CREATE TABLE mediation_case (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),

@@ -24,9 +24,13 @@ export class Points1764310000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         retired_at timestamptz
       )`);
-    await q.query(`COMMENT ON TABLE points_rule IS '共治清单: an action that earns points, for one site (site_id) or a whole county (site_id NULL)'`);
+    await q.query(
+      `COMMENT ON TABLE points_rule IS '共治清单: an action that earns points, for one site (site_id) or a whole county (site_id NULL)'`,
+    );
     // One active rule per proving event and place: a site rule overrides the county's.
-    await q.query(`CREATE UNIQUE INDEX points_rule_one_per_event ON points_rule (region_code, coalesce(site_id, '00000000-0000-0000-0000-000000000000'::uuid), event) WHERE active AND event IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX points_rule_one_per_event ON points_rule (region_code, coalesce(site_id, '00000000-0000-0000-0000-000000000000'::uuid), event) WHERE active AND event IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX points_rule_site ON points_rule (site_id)`);
 
     await q.query(`
@@ -36,8 +40,12 @@ export class Points1764310000000 implements MigrationInterface {
         score int NOT NULL DEFAULT 0,
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`COMMENT ON COLUMN points_account.balance IS 'Always the sum of the resident''s points_entry rows; changed only in the transaction that appends one'`);
-    await q.query(`COMMENT ON COLUMN points_account.score IS 'Participation score for rankings: credits + grants + deductions (not redemptions, refunds or expiry)'`);
+    await q.query(
+      `COMMENT ON COLUMN points_account.balance IS 'Always the sum of the resident''s points_entry rows; changed only in the transaction that appends one'`,
+    );
+    await q.query(
+      `COMMENT ON COLUMN points_account.score IS 'Participation score for rankings: credits + grants + deductions (not redemptions, refunds or expiry)'`,
+    );
 
     await q.query(`
       CREATE TABLE points_reward (
@@ -96,19 +104,31 @@ export class Points1764310000000 implements MigrationInterface {
         CHECK (kind <> 'credit' OR source_event_id IS NOT NULL),
         CHECK (kind NOT IN ('grant', 'deduct') OR (reason IS NOT NULL AND actor IS NOT NULL))
       )`);
-    await q.query(`COMMENT ON TABLE points_entry IS 'The points ledger: append-only (a trigger refuses UPDATE, DELETE and TRUNCATE). A credit names its source event, unique: an event credits at most once.'`);
+    await q.query(
+      `COMMENT ON TABLE points_entry IS 'The points ledger: append-only (a trigger refuses UPDATE, DELETE and TRUNCATE). A credit names its source event, unique: an event credits at most once.'`,
+    );
     await q.query(`CREATE INDEX points_entry_resident ON points_entry (resident_id, id)`);
-    await q.query(`CREATE INDEX points_entry_cap ON points_entry (resident_id, rule_id, occurred_at) WHERE rule_id IS NOT NULL`);
-    await q.query(`CREATE INDEX points_entry_expiring ON points_entry (expires_at, resident_id) WHERE expires_at IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX points_entry_cap ON points_entry (resident_id, rule_id, occurred_at) WHERE rule_id IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX points_entry_expiring ON points_entry (expires_at, resident_id) WHERE expires_at IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX points_entry_site_time ON points_entry (site_id, occurred_at)`);
-    await q.query(`CREATE UNIQUE INDEX points_entry_one_per_redemption ON points_entry (redemption_id, kind) WHERE redemption_id IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX points_entry_one_per_redemption ON points_entry (redemption_id, kind) WHERE redemption_id IS NOT NULL`,
+    );
     await q.query(`
       CREATE FUNCTION points_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         RAISE EXCEPTION 'points_entry is append-only: correct a balance with a new entry';
       END $$`);
-    await q.query(`CREATE TRIGGER points_entry_no_update BEFORE UPDATE OR DELETE ON points_entry FOR EACH ROW EXECUTE FUNCTION points_entry_append_only()`);
-    await q.query(`CREATE TRIGGER points_entry_no_truncate BEFORE TRUNCATE ON points_entry FOR EACH STATEMENT EXECUTE FUNCTION points_entry_append_only()`);
+    await q.query(
+      `CREATE TRIGGER points_entry_no_update BEFORE UPDATE OR DELETE ON points_entry FOR EACH ROW EXECUTE FUNCTION points_entry_append_only()`,
+    );
+    await q.query(
+      `CREATE TRIGGER points_entry_no_truncate BEFORE TRUNCATE ON points_entry FOR EACH STATEMENT EXECUTE FUNCTION points_entry_append_only()`,
+    );
     // The runtime role (from the audit-log migration), when it exists, may only append to the ledger.
     await q.query(`DO $$ BEGIN
         IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'governance_app') THEN
@@ -118,6 +138,8 @@ export class Points1764310000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE points_entry; DROP FUNCTION points_entry_append_only(); DROP TABLE points_redemption; DROP TABLE points_reward; DROP TABLE points_account; DROP TABLE points_rule`);
+    await q.query(
+      `DROP TABLE points_entry; DROP FUNCTION points_entry_append_only(); DROP TABLE points_redemption; DROP TABLE points_reward; DROP TABLE points_account; DROP TABLE points_rule`,
+    );
   }
 }

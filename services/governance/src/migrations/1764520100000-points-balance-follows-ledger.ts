@@ -38,7 +38,9 @@ export class PointsBalanceFollowsLedger1764520100000 implements MigrationInterfa
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TRIGGER points_account_balance_update ON points_account; DROP TRIGGER points_account_balance_insert ON points_account`);
+    await q.query(
+      `DROP TRIGGER points_account_balance_update ON points_account; DROP TRIGGER points_account_balance_insert ON points_account`,
+    );
     await q.query(`DROP FUNCTION points_balance_follows_ledger()`);
   }
 }

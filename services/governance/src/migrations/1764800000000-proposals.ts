@@ -79,6 +79,8 @@ export class Proposals1764800000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE proposal_vote; DROP TABLE council_meeting; DROP TABLE proposal_comment; DROP TABLE proposal`);
+    await q.query(
+      `DROP TABLE proposal_vote; DROP TABLE council_meeting; DROP TABLE proposal_comment; DROP TABLE proposal`,
+    );
   }
 }

@@ -19,7 +19,9 @@ export class Supervision1764800200000 implements MigrationInterface {
         ended_on date,
         PRIMARY KEY (site_id, resident_id)
       )`);
-    await q.query(`CREATE INDEX supervisory_member_resident ON supervisory_member (resident_id) WHERE ended_on IS NULL`);
+    await q.query(
+      `CREATE INDEX supervisory_member_resident ON supervisory_member (resident_id) WHERE ended_on IS NULL`,
+    );
     await q.query(`
       CREATE TABLE supervision_finding (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -38,9 +40,15 @@ export class Supervision1764800200000 implements MigrationInterface {
         answered_at timestamptz,
         CHECK (action = 'flag' OR target_kind = 'list_item')
       )`);
-    await q.query(`CREATE INDEX supervision_finding_site ON supervision_finding (site_id, status, recorded_at DESC, id)`);
-    await q.query(`CREATE INDEX supervision_finding_region ON supervision_finding (region_code text_pattern_ops) WHERE status = 'open'`);
-    await q.query(`CREATE INDEX supervision_finding_target ON supervision_finding (target_kind, target_id) WHERE status = 'open'`);
+    await q.query(
+      `CREATE INDEX supervision_finding_site ON supervision_finding (site_id, status, recorded_at DESC, id)`,
+    );
+    await q.query(
+      `CREATE INDEX supervision_finding_region ON supervision_finding (region_code text_pattern_ops) WHERE status = 'open'`,
+    );
+    await q.query(
+      `CREATE INDEX supervision_finding_target ON supervision_finding (target_kind, target_id) WHERE status = 'open'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -87,7 +87,9 @@ export class Notifications1764950000000 implements MigrationInterface {
         cancelled_at timestamptz,
         reminded_at timestamptz
       )`);
-    await q.query(`CREATE INDEX activity_reminder_due ON activity_reminder (starts_at) WHERE reminded_at IS NULL AND cancelled_at IS NULL`);
+    await q.query(
+      `CREATE INDEX activity_reminder_due ON activity_reminder (starts_at) WHERE reminded_at IS NULL AND cancelled_at IS NULL`,
+    );
     await q.query(`
       CREATE TABLE notice_category_channel (
         -- The notice categories (notice_category_check); a category without a row goes to the inbox only.

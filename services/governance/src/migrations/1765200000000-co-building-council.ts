@@ -31,8 +31,12 @@ export class CoBuildingCouncil1765200000000 implements MigrationInterface {
         joined_on date NOT NULL,
         left_on date
       )`);
-    await q.query(`CREATE UNIQUE INDEX co_building_member_unit ON co_building_member (council_id, unit_name) WHERE left_on IS NULL`);
-    await q.query(`CREATE UNIQUE INDEX co_building_member_chair ON co_building_member (council_id) WHERE role = 'chair' AND left_on IS NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX co_building_member_unit ON co_building_member (council_id, unit_name) WHERE left_on IS NULL`,
+    );
+    await q.query(
+      `CREATE UNIQUE INDEX co_building_member_chair ON co_building_member (council_id) WHERE role = 'chair' AND left_on IS NULL`,
+    );
     await q.query(`
       CREATE TABLE co_building_meeting (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -51,10 +55,18 @@ export class CoBuildingCouncil1765200000000 implements MigrationInterface {
         recorded_at timestamptz
       )`);
     await q.query(`CREATE INDEX co_building_meeting_council ON co_building_meeting (council_id, starts_at DESC, id)`);
-    await q.query(`CREATE INDEX co_building_meeting_unreminded ON co_building_meeting (starts_at) WHERE status = 'scheduled' AND reminded_at IS NULL`);
-    await q.query(`COMMENT ON TABLE co_building_council IS 'A site''s co-building council (共建理事会) and how often it meets'`);
-    await q.query(`COMMENT ON TABLE co_building_member IS 'Member units (成员单位) of a co-building council and their representatives'`);
-    await q.query(`COMMENT ON TABLE co_building_meeting IS 'Meetings of a co-building council: scheduled, reminded the day before, recorded with attendance'`);
+    await q.query(
+      `CREATE INDEX co_building_meeting_unreminded ON co_building_meeting (starts_at) WHERE status = 'scheduled' AND reminded_at IS NULL`,
+    );
+    await q.query(
+      `COMMENT ON TABLE co_building_council IS 'A site''s co-building council (共建理事会) and how often it meets'`,
+    );
+    await q.query(
+      `COMMENT ON TABLE co_building_member IS 'Member units (成员单位) of a co-building council and their representatives'`,
+    );
+    await q.query(
+      `COMMENT ON TABLE co_building_meeting IS 'Meetings of a co-building council: scheduled, reminded the day before, recorded with attendance'`,
+    );
     // A resolution is a list item, numbered within its meeting, as a joint meeting's are.
     await q.query(`ALTER TABLE list_item ADD COLUMN co_building_meeting_id uuid REFERENCES co_building_meeting (id)`);
     await q.query(`CREATE UNIQUE INDEX list_item_co_building_resolution ON list_item (co_building_meeting_id, resolution_no)

@@ -31,7 +31,9 @@ import { SupervisoryTerms1765100000000 } from './1765100000000-supervisory-terms
 import { SurveyTallyGrid1765310019000 } from './1765310019000-survey-tally-grid';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
-export const migrations = [EventTables1764201600000, PlacesAndPeople1764201700000,
+export const migrations = [
+  EventTables1764201600000,
+  PlacesAndPeople1764201700000,
   BuildingsAndGrids1764300000000,
   AuditLog1764300100000,
   GridTasks1764300200000,

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type NoticeCategory = 'finance' | 'subsidy' | 'points' | 'resolution' | 'affairs' | 'party_building' | 'culture' | 'other';
+export type NoticeCategory =
+  'finance' | 'subsidy' | 'points' | 'resolution' | 'affairs' | 'party_building' | 'culture' | 'other';
 export type NoticeStatus = 'scheduled' | 'published' | 'withdrawn';
 
 /** 居务公开 — a public notice for one or more sites. */

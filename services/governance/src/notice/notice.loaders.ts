@@ -8,6 +8,7 @@ export function noticeLoaders(notices: NoticeService) {
       return ids.map((id) => read.has(id));
     }),
     noticeReadStats: new DataLoader<string, { siteId: string; residents: number; read: number; rate: number }[] | null>(
-      (ids) => notices.readStats(ids)),
+      (ids) => notices.readStats(ids),
+    ),
   };
 }

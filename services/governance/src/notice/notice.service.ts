@@ -1,7 +1,19 @@
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Clock, type Principal,
-  uuidsOf, audit, cursor, pageSize, type SqlRunner, isUuid,
+  ConflictError,
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  coversPlace,
+  requireRole,
+  type Clock,
+  type Principal,
+  uuidsOf,
+  audit,
+  cursor,
+  pageSize,
+  type SqlRunner,
+  isUuid,
 } from '@anju/kit';
 import type { NoticeCategory, NoticeStatus } from './notice.entity';
 import { notifySelect } from '../notification/notify';
@@ -47,25 +59,48 @@ export async function publishDueNotices(db: SqlRunner, now: Date): Promise<{ pub
  * once reaches its readers' inboxes and phones (多渠道宣传) in the same transaction. Also how other
  * features publish on the disclosure board: a deliberation's outcome (议事结果) is a notice.
  */
-export async function insertNotice(m: SqlRunner, n: {
-  category: NoticeCategory; title: string; body: string; publishAt: Date; expiresAt?: Date | null; /** When it was published, or null while scheduled. */
-  publishedAt: Date | null;
-  createdBy: string; siteIds: string[];
-}): Promise<string> {
+export async function insertNotice(
+  m: SqlRunner,
+  n: {
+    category: NoticeCategory;
+    title: string;
+    body: string;
+    publishAt: Date;
+    expiresAt?: Date | null; /** When it was published, or null while scheduled. */
+    publishedAt: Date | null;
+    createdBy: string;
+    siteIds: string[];
+  },
+): Promise<string> {
   const [{ id }] = await m.query(
     `INSERT INTO notice (category, title, body, publish_at, expires_at, status, published_at, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-    [n.category, n.title, n.body, n.publishAt, n.expiresAt ?? null, n.publishedAt ? 'published' : 'scheduled',
-      n.publishedAt, n.createdBy],
+    [
+      n.category,
+      n.title,
+      n.body,
+      n.publishAt,
+      n.expiresAt ?? null,
+      n.publishedAt ? 'published' : 'scheduled',
+      n.publishedAt,
+      n.createdBy,
+    ],
   );
-  await m.query(`INSERT INTO notice_site (notice_id, site_id, region_code)
-    SELECT $1, s.id, s.region_code FROM site s WHERE s.id = ANY(as_uuids($2))`, [id, n.siteIds]);
+  await m.query(
+    `INSERT INTO notice_site (notice_id, site_id, region_code)
+    SELECT $1, s.id, s.region_code FROM site s WHERE s.id = ANY(as_uuids($2))`,
+    [id, n.siteIds],
+  );
   if (n.publishedAt) await notifyNoticesPublished(m, [id], n.publishedAt);
   return id;
 }
 
 export class NoticeService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Officers: notices for their sites/regions in any state. Grid workers: published to the sites of
@@ -87,7 +122,10 @@ export class NoticeService {
           params: [now, p.sites, p.grids],
         };
       case 'resident':
-        return { sql: `${live} AND ${audience(`ns.site_id IN (SELECT site_id FROM resident WHERE id = $${n + 1}::uuid AND moved_out_on IS NULL)`)}`, params: [now, p.residentId] };
+        return {
+          sql: `${live} AND ${audience(`ns.site_id IN (SELECT site_id FROM resident WHERE id = $${n + 1}::uuid AND moved_out_on IS NULL)`)}`,
+          params: [now, p.residentId],
+        };
       default:
         return { sql: 'false', params: [] };
     }
@@ -95,11 +133,19 @@ export class NoticeService {
 
   byIds(ids: readonly string[]): Promise<NoticeRow[]> {
     const scope = this.scope(2, this.clock.now());
-    return this.db.query(`SELECT ${COLUMNS} FROM notice n WHERE n.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM notice n WHERE n.id = ANY(as_uuids($1)) AND ${scope.sql}`, [
+      ids,
+      ...scope.params,
+    ]);
   }
 
   /** Notices newest first (by publish time), optionally of one site and category. */
-  async list(args: { siteId?: string | null; category?: NoticeCategory | null; first?: number | null; after?: string | null }) {
+  async list(args: {
+    siteId?: string | null;
+    category?: NoticeCategory | null;
+    first?: number | null;
+    after?: string | null;
+  }) {
     const now = this.clock.now();
     const limit = pageSize(args.first);
     const scope = this.scope(3, now);
@@ -116,7 +162,11 @@ export class NoticeService {
     );
     const nodes = rows.slice(0, limit);
     const last = nodes.at(-1);
-    return { nodes, totalCount: count, endCursor: rows.length > limit && last ? cursor.encode([new Date(last.publishAt).toISOString(), last.id]) : null };
+    return {
+      nodes,
+      totalCount: count,
+      endCursor: rows.length > limit && last ? cursor.encode([new Date(last.publishAt).toISOString(), last.id]) : null,
+    };
   }
 
   /** A notice for chosen sites; without `publishAt` it is published at once, otherwise by the publish job when its time comes. */
@@ -127,23 +177,48 @@ export class NoticeService {
     const siteIds = [...new Set(input.siteIds)];
     if (!siteIds.length) throw new InputError('input.siteIds', 'Choose at least one site.', 'REQUIRED');
     if (siteIds.some((s) => !isUuid(s))) throw new InputError('input.siteIds', 'Not a site id.', 'FORMAT');
-    const sites: { id: string; regionCode: string }[] = await this.db.query(`SELECT id, region_code AS "regionCode" FROM site WHERE id = ANY(as_uuids($1))`, [siteIds]);
+    const sites: { id: string; regionCode: string }[] = await this.db.query(
+      `SELECT id, region_code AS "regionCode" FROM site WHERE id = ANY(as_uuids($1))`,
+      [siteIds],
+    );
     if (sites.length !== siteIds.length) throw new NotFoundError('input.siteIds', 'One of the sites does not exist.');
-    if (sites.some((s) => !coversPlace(p, { siteId: s.id, regionCode: s.regionCode }))) throw new ForbiddenError('One of the sites is outside your scope.');
+    if (sites.some((s) => !coversPlace(p, { siteId: s.id, regionCode: s.regionCode })))
+      throw new ForbiddenError('One of the sites is outside your scope.');
     const title = input.title.trim();
     if (title.length < 2 || title.length > 200) throw new InputError('input.title', 'A title has 2 to 200 characters.');
     const body = input.body.trim();
     if (!body || body.length > 20000) throw new InputError('input.body', 'The text has 1 to 20,000 characters.');
     const publishAt = input.publishAt ? parseTime(input.publishAt, 'input.publishAt') : now;
-    if (publishAt.getTime() < now.getTime() - 60_000) throw new InputError('input.publishAt', 'The publish time cannot be in the past (leave it out to publish now).', 'PAST');
+    if (publishAt.getTime() < now.getTime() - 60_000)
+      throw new InputError(
+        'input.publishAt',
+        'The publish time cannot be in the past (leave it out to publish now).',
+        'PAST',
+      );
     const expiresAt = input.expiresAt ? parseTime(input.expiresAt, 'input.expiresAt') : null;
-    if (expiresAt && expiresAt <= publishAt) throw new InputError('input.expiresAt', 'A notice expires after it is published.', 'BEFORE_PUBLISH');
+    if (expiresAt && expiresAt <= publishAt)
+      throw new InputError('input.expiresAt', 'A notice expires after it is published.', 'BEFORE_PUBLISH');
     const immediate = publishAt.getTime() <= now.getTime();
     return this.db.transaction(async (m) => {
       const id = await insertNotice(m, {
-        category: input.category, title, body, publishAt, expiresAt, publishedAt: immediate ? now : null, createdBy: p.subject, siteIds,
+        category: input.category,
+        title,
+        body,
+        publishAt,
+        expiresAt,
+        publishedAt: immediate ? now : null,
+        createdBy: p.subject,
+        siteIds,
       });
-      for (const s of sites) await audit(m, p, { action: 'notice.create', entityType: 'Notice', entityId: id, siteId: s.id, regionCode: s.regionCode, detail: { category: input.category } });
+      for (const s of sites)
+        await audit(m, p, {
+          action: 'notice.create',
+          entityType: 'Notice',
+          entityId: id,
+          siteId: s.id,
+          regionCode: s.regionCode,
+          detail: { category: input.category },
+        });
       const [row] = await m.query(`SELECT ${COLUMNS} FROM notice n WHERE n.id = $1`, [id]);
       return row;
     });
@@ -168,8 +243,12 @@ export class NoticeService {
     if (!isUuid(id)) throw new InputError('id', 'Not a notice id.', 'FORMAT');
     const [row] = await this.byIds([id]);
     if (!row) throw new NotFoundError('id', 'No such notice.');
-    const sites: { id: string; regionCode: string }[] = await this.db.query(`SELECT site_id AS id, region_code AS "regionCode" FROM notice_site WHERE notice_id = $1`, [id]);
-    if (sites.some((s) => !coversPlace(this.principal, { siteId: s.id, regionCode: s.regionCode }))) throw new ForbiddenError('The notice also goes to sites outside your scope.');
+    const sites: { id: string; regionCode: string }[] = await this.db.query(
+      `SELECT site_id AS id, region_code AS "regionCode" FROM notice_site WHERE notice_id = $1`,
+      [id],
+    );
+    if (sites.some((s) => !coversPlace(this.principal, { siteId: s.id, regionCode: s.regionCode })))
+      throw new ForbiddenError('The notice also goes to sites outside your scope.');
     return row;
   }
 
@@ -186,7 +265,13 @@ export class NoticeService {
         [id, p.residentId],
       );
       // Every call is audited, a repeated one too (it changes nothing, and says so).
-      await audit(m, p, { action: 'notice.read', entityType: 'Notice', entityId: id, siteId: rows[0]?.siteId ?? null, detail: rows.length ? {} : { again: true } });
+      await audit(m, p, {
+        action: 'notice.read',
+        entityType: 'Notice',
+        entityId: id,
+        siteId: rows[0]?.siteId ?? null,
+        detail: rows.length ? {} : { again: true },
+      });
     });
     return row;
   }
@@ -194,7 +279,10 @@ export class NoticeService {
   /** Whether the calling resident has read each notice. */
   async readByMe(ids: readonly string[]): Promise<Set<string>> {
     if (this.principal.role !== 'resident') return new Set();
-    const rows: { id: string }[] = await this.db.query(`SELECT notice_id::text AS id FROM notice_read WHERE notice_id = ANY(as_uuids($1)) AND resident_id = $2`, [ids, this.principal.residentId]);
+    const rows: { id: string }[] = await this.db.query(
+      `SELECT notice_id::text AS id FROM notice_read WHERE notice_id = ANY(as_uuids($1)) AND resident_id = $2`,
+      [ids, this.principal.residentId],
+    );
     return new Set(rows.map((r) => r.id));
   }
 
@@ -210,14 +298,19 @@ export class NoticeService {
          FROM notice_site ns WHERE ns.notice_id = ANY(as_uuids($1)) ORDER BY ns.site_id`,
       [noticeIds],
     );
-    const visible = (r: { siteId: string }) => p.role === 'site_officer' ? p.sites.includes(r.siteId) : true;
-    return noticeIds.map((id) => rows.filter((r) => r.noticeId === id && visible(r)).map((r) => ({ ...r, rate: r.residents ? Math.round((r.read / r.residents) * 1000) / 1000 : 0 })));
+    const visible = (r: { siteId: string }) => (p.role === 'site_officer' ? p.sites.includes(r.siteId) : true);
+    return noticeIds.map((id) =>
+      rows
+        .filter((r) => r.noticeId === id && visible(r))
+        .map((r) => ({ ...r, rate: r.residents ? Math.round((r.read / r.residents) * 1000) / 1000 : 0 })),
+    );
   }
 }
 
 /** An instant written ISO 8601 with an offset; a typed FORMAT error otherwise. */
 export function parseTime(s: string, field: string): Date {
   const d = new Date(s);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(s) || Number.isNaN(d.getTime())) throw new InputError(field, 'A time is ISO 8601 with an offset, e.g. 2026-12-01T09:00:00+08:00.', 'FORMAT');
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(s) || Number.isNaN(d.getTime()))
+    throw new InputError(field, 'A time is ISO 8601 with an offset, e.g. 2026-12-01T09:00:00+08:00.', 'FORMAT');
   return d;
 }

@@ -3,7 +3,9 @@ import { notifySelect } from './notify';
 import { channelsOf } from './notification-kinds';
 
 /** A demand's category as a resident reads it (matching's DemandCategory). */
-const CATEGORY = (col: string) => `CASE ${col} WHEN 'job_help' THEN '就业帮扶' WHEN 'training' THEN '技能培训' WHEN 'elderly_care' THEN '养老助残'
+const CATEGORY = (
+  col: string,
+) => `CASE ${col} WHEN 'job_help' THEN '就业帮扶' WHEN 'training' THEN '技能培训' WHEN 'elderly_care' THEN '养老助残'
   WHEN 'child_care' THEN '儿童关爱' WHEN 'health' THEN '健康服务' WHEN 'legal_aid' THEN '法律援助' WHEN 'integration' THEN '心理/社会融入'
   WHEN 'daily_life' THEN '生活服务' ELSE '其他' END`;
 const MONTH_DAY = (col: string) => `to_char(${col}, 'FMMM"月"FMDD"日"')`;
@@ -14,7 +16,8 @@ const MONTH_DAY = (col: string) => `to_char(${col}, 'FMMM"月"FMDD"日"')`;
  * nobody. `rows`: the events' payloads; one statement for a batch, once per demand and claim.
  */
 export async function notifyDemandsClaimed(db: SqlRunner, rows: unknown[], now: Date): Promise<void> {
-  await notifySelect(db,
+  await notifySelect(
+    db,
     `SELECT 'resident:' || r.id AS recipient, 'demand_claimed' AS kind,
             'demand_claimed:' || e."demandId" || ':' || e."claimedAt" AS dedupe_key,
             CASE e."claimedBy" WHEN 'unit' THEN '您的需求已被认领：' ELSE '志愿者已接单：' END || ${CATEGORY('e.category')} AS title,
@@ -31,7 +34,9 @@ export async function notifyDemandsClaimed(db: SqlRunner, rows: unknown[], now: 
        CROSS JOIN LATERAL (
          SELECT r.id FROM resident r WHERE r.household_id = e."householdId" AND r.moved_out_on IS NULL
           ORDER BY r.relation_to_head <> 'head', r.birth_date, r.id LIMIT 1) r`,
-    [JSON.stringify(rows), channelsOf('demand_claimed')], now);
+    [JSON.stringify(rows), channelsOf('demand_claimed')],
+    now,
+  );
 }
 
 /**
@@ -39,7 +44,8 @@ export async function notifyDemandsClaimed(db: SqlRunner, rows: unknown[], now: 
  * long, and that they accept or decline in the portal. One statement for a batch, once per assignment.
  */
 export async function notifyAssignmentsProposed(db: SqlRunner, rows: unknown[], now: Date): Promise<void> {
-  await notifySelect(db,
+  await notifySelect(
+    db,
     `SELECT 'volunteer:' || e."volunteerId" AS recipient, 'assignment_proposed' AS kind, 'assignment_proposed:' || e."assignmentId" AS dedupe_key,
             '新的志愿服务：' || ${CATEGORY('e.category')} AS title,
             s.name || '有一项' || ${CATEGORY('e.category')} || '服务需要您，约' || trim(to_char(e.hours, 'FM990.9'), '.') || '小时'
@@ -52,5 +58,7 @@ export async function notifyAssignmentsProposed(db: SqlRunner, rows: unknown[], 
        FROM jsonb_to_recordset($1::jsonb) AS e("assignmentId" uuid, "demandId" uuid, "volunteerId" uuid, "siteId" uuid, category text,
               hours numeric, "windowStart" date, "windowEnd" date)
        JOIN site s ON s.id = e."siteId"`,
-    [JSON.stringify(rows), channelsOf('assignment_proposed')], now);
+    [JSON.stringify(rows), channelsOf('assignment_proposed')],
+    now,
+  );
 }

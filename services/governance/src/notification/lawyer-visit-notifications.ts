@@ -11,7 +11,8 @@ const ADVISER_KIND = `CASE a.kind WHEN 'public_lawyer' THEN '公益律师' ELSE 
  * cancellation is told again).
  */
 export async function notifyLawyerVisitBooked(db: SqlRunner, bookingId: string, now: Date): Promise<void> {
-  await notifySelect(db,
+  await notifySelect(
+    db,
     `SELECT 'resident:' || b.resident_id AS recipient, 'lawyer_visit_booked' AS kind, 'lawyer_visit_booked:' || b.id AS dedupe_key,
             '律师进社区预约成功' AS title,
             '您已预约' || to_char(v.starts_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'FMMM"月"FMDD"日" HH24:MI') || '在' || v.place
@@ -24,5 +25,7 @@ export async function notifyLawyerVisitBooked(db: SqlRunner, bookingId: string, 
        FROM lawyer_visit_booking b JOIN lawyer_visit v ON v.id = b.visit_id JOIN legal_adviser a ON a.id = v.adviser_id
        JOIN site s ON s.id = v.site_id
       WHERE b.id = $1`,
-    [bookingId, channelsOf('lawyer_visit_booked')], now);
+    [bookingId, channelsOf('lawyer_visit_booked')],
+    now,
+  );
 }

@@ -23,5 +23,7 @@ export const NOTICE_PUBLISHED_NOTIFICATIONS = `
 /** Tells the readers of notices published just now (in the caller's transaction, after the notices are written). */
 export async function notifyNoticesPublished(db: SqlRunner, noticeIds: string[], now: Date): Promise<void> {
   if (!noticeIds.length) return;
-  await notifySelect(db, NOTICE_PUBLISHED_NOTIFICATIONS, [noticeIds], now, { with: `published AS (SELECT unnest($1::uuid[]) AS id)` });
+  await notifySelect(db, NOTICE_PUBLISHED_NOTIFICATIONS, [noticeIds], now, {
+    with: `published AS (SELECT unnest($1::uuid[]) AS id)`,
+  });
 }

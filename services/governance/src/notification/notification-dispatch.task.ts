@@ -1,4 +1,11 @@
-import { provinceDate, quietHoursEnd, type Clock, type Logger, type ScheduledTask, type TransactionalSql } from '@anju/kit';
+import {
+  provinceDate,
+  quietHoursEnd,
+  type Clock,
+  type Logger,
+  type ScheduledTask,
+  type TransactionalSql,
+} from '@anju/kit';
 import type { DeliveryChannel, PushContact, PushMessage, SendOutcome } from './channels/push-channel';
 import type { DispatchRules } from './notification.config';
 import type { PushChannel } from './notification-kinds';
@@ -52,7 +59,11 @@ export function backoffMs(rules: Pick<DispatchRules, 'retryBaseMs'>, attempts: n
  * delivery id, which the providers treat as a repeat (OutId, client_msg_id).
  */
 export async function dispatchDueDeliveries(
-  db: DispatchDb, channels: Map<PushChannel, DeliveryChannel>, rules: DispatchRules, clock: Clock, logger?: Logger,
+  db: DispatchDb,
+  channels: Map<PushChannel, DeliveryChannel>,
+  rules: DispatchRules,
+  clock: Clock,
+  logger?: Logger,
 ): Promise<DispatchReport> {
   const report: DispatchReport = { sent: 0, retrying: 0, failed: 0, deferred: 0, capped: 0 };
   if (!channels.size) return report;
@@ -71,7 +82,8 @@ export async function dispatchDueDeliveries(
                   AND s.id NOT IN (SELECT id FROM due)) AS "usedToday"
          FROM due LEFT JOIN notification_preference p ON p.recipient = due.recipient
         ORDER BY due.recipient, due.id`,
-      [now, [...channels.keys()], rules.batch, today]);
+      [now, [...channels.keys()], rules.batch, today],
+    );
     if (!due.length) return [];
     const defer: { id: string; until: Date }[] = [];
     const capped: string[] = [];
@@ -96,10 +108,12 @@ export async function dispatchDueDeliveries(
     await m.query(
       `UPDATE notification_delivery d SET status = 'deferred', next_attempt_at = x.until
          FROM unnest($1::uuid[], $2::timestamptz[]) AS x(id, until) WHERE d.id = x.id`,
-      [defer.map((x) => x.id), defer.map((x) => x.until)]);
+      [defer.map((x) => x.id), defer.map((x) => x.until)],
+    );
     await m.query(
       `UPDATE notification_delivery SET status = 'capped', last_error = 'daily cap reached: kept in the inbox only' WHERE id = ANY($1::uuid[])`,
-      [capped]);
+      [capped],
+    );
     return m.query(
       `WITH taken AS (
          UPDATE notification_delivery SET status = 'sending', attempts = attempts + 1, counted_on = $2::date,
@@ -112,18 +126,29 @@ export async function dispatchDueDeliveries(
          FROM taken t JOIN notification n ON n.id = t.notification_id
          LEFT JOIN notification_preference p ON p.recipient = t.recipient
          LEFT JOIN resident r ON t.recipient LIKE 'resident:%' AND r.id = as_uuid(substr(t.recipient, 10))`,
-      [send, today, now, rules.leaseMs]) as Promise<Taken[]>;
+      [send, today, now, rules.leaseMs],
+    ) as Promise<Taken[]>;
   });
   if (!taken.length) return report;
 
   const outcomes: (SendOutcome & { id: string; attempts: number })[] = [];
   // A few at a time: providers limit concurrent calls per account.
   for (let i = 0; i < taken.length; i += 8) {
-    outcomes.push(...await Promise.all(taken.slice(i, i + 8).map(async (t) => {
-      const outcome = await channels.get(t.channel)!.send(t, { deliveryId: t.id, ...t.message })
-        .catch((err: unknown): SendOutcome => ({ ok: false, retryable: true, error: `sender failed: ${err instanceof Error ? err.message : String(err)}` }));
-      return { ...outcome, id: t.id, attempts: t.attempts };
-    })));
+    outcomes.push(
+      ...(await Promise.all(
+        taken.slice(i, i + 8).map(async (t) => {
+          const outcome = await channels
+            .get(t.channel)!
+            .send(t, { deliveryId: t.id, ...t.message })
+            .catch((err: unknown): SendOutcome => ({
+              ok: false,
+              retryable: true,
+              error: `sender failed: ${err instanceof Error ? err.message : String(err)}`,
+            }));
+          return { ...outcome, id: t.id, attempts: t.attempts };
+        }),
+      )),
+    );
   }
   const settled = clock.now();
   const rows = outcomes.map((o) => {
@@ -132,8 +157,11 @@ export async function dispatchDueDeliveries(
     else if (retry) report.retrying++;
     else report.failed++;
     return {
-      id: o.id, status: o.ok ? 'sent' : retry ? 'pending' : 'failed', messageId: o.ok ? o.providerMessageId : null,
-      error: o.ok ? null : o.error, retryAt: new Date(settled.getTime() + (retry ? backoffMs(rules, o.attempts) : 0)),
+      id: o.id,
+      status: o.ok ? 'sent' : retry ? 'pending' : 'failed',
+      messageId: o.ok ? o.providerMessageId : null,
+      error: o.ok ? null : o.error,
+      retryAt: new Date(settled.getTime() + (retry ? backoffMs(rules, o.attempts) : 0)),
     };
   });
   await db.query(
@@ -142,14 +170,31 @@ export async function dispatchDueDeliveries(
             sent_at = CASE WHEN x.status = 'sent' THEN $6::timestamptz END, next_attempt_at = x.retry_at
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS x(id, status, message_id, error, retry_at)
       WHERE d.id = x.id AND d.status = 'sending'`,
-    [rows.map((r) => r.id), rows.map((r) => r.status), rows.map((r) => r.messageId), rows.map((r) => r.error), rows.map((r) => r.retryAt), settled]);
+    [
+      rows.map((r) => r.id),
+      rows.map((r) => r.status),
+      rows.map((r) => r.messageId),
+      rows.map((r) => r.error),
+      rows.map((r) => r.retryAt),
+      settled,
+    ],
+  );
   if (report.retrying || report.failed) logger?.warn({ ...report }, 'some push messages were not delivered');
   return report;
 }
 
 /** The worker's sender, every NOTIFY_DISPATCH_EVERY_MS (name published: never rename). */
 export function notificationDispatchTask(
-  db: DispatchDb, channels: Map<PushChannel, DeliveryChannel>, rules: DispatchRules, everyMs: number, clock: Clock, logger: Logger,
+  db: DispatchDb,
+  channels: Map<PushChannel, DeliveryChannel>,
+  rules: DispatchRules,
+  everyMs: number,
+  clock: Clock,
+  logger: Logger,
 ): ScheduledTask {
-  return { name: 'notifications.dispatch', everyMs, run: () => dispatchDueDeliveries(db, channels, rules, clock, logger) };
+  return {
+    name: 'notifications.dispatch',
+    everyMs,
+    run: () => dispatchDueDeliveries(db, channels, rules, clock, logger),
+  };
 }

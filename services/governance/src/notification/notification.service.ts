@@ -1,9 +1,26 @@
 import type { DataSource } from 'typeorm';
 import {
-  InputError, NotFoundError, audit, cursor, returning, isMobilePhone, isUuid, maskPhone, pageSize, requireRole,
-  type Clock, type PersonalDataVault, type Principal,
+  InputError,
+  NotFoundError,
+  audit,
+  cursor,
+  returning,
+  isMobilePhone,
+  isUuid,
+  maskPhone,
+  pageSize,
+  requireRole,
+  type Clock,
+  type PersonalDataVault,
+  type Principal,
 } from '@anju/kit';
-import { NOTIFICATION_KINDS, PUSH_CHANNELS, recipientOf, type NotificationKind, type PushChannel } from './notification-kinds';
+import {
+  NOTIFICATION_KINDS,
+  PUSH_CHANNELS,
+  recipientOf,
+  type NotificationKind,
+  type PushChannel,
+} from './notification-kinds';
 import type { NotificationDetails } from './notify';
 
 export interface NotificationRow {
@@ -51,7 +68,13 @@ export interface PreferencesInput {
 const COLUMNS = `n.id, n.kind, n.title, n.body, n.details, n.entity_type AS "entityType", n.entity_id AS "entityId",
   n.created_at AS "createdAt", n.read_at AS "readAt"`;
 const DEFAULT_PREFERENCES: PreferencesRow = {
-  smsEnabled: true, wechatEnabled: true, quietStart: null, quietEnd: null, mutedKinds: [], phoneMasked: null, wechatBound: false,
+  smsEnabled: true,
+  wechatEnabled: true,
+  quietStart: null,
+  quietEnd: null,
+  mutedKinds: [],
+  phoneMasked: null,
+  wechatBound: false,
 };
 
 /** `HH:MM` → minutes after midnight; a typed error on `field` otherwise. */
@@ -69,7 +92,9 @@ export class NotificationService {
   private readonly recipient: string;
 
   constructor(
-    private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock,
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+    private readonly clock: Clock,
     private readonly vault: PersonalDataVault,
   ) {
     this.recipient = recipientOf(principal);
@@ -81,29 +106,40 @@ export class NotificationService {
     const unreadOnly = args.unreadOnly ?? false;
     const [{ total, unread }] = await this.db.query(
       `SELECT count(*) FILTER (WHERE NOT $2 OR read_at IS NULL)::int AS total, count(*) FILTER (WHERE read_at IS NULL)::int AS unread
-         FROM notification WHERE recipient = $1`, [this.recipient, unreadOnly]);
+         FROM notification WHERE recipient = $1`,
+      [this.recipient, unreadOnly],
+    );
     const rows: NotificationRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM notification n
         WHERE n.recipient = $1 AND (NOT $2 OR n.read_at IS NULL)
           AND ($3::timestamptz IS NULL OR (n.created_at, n.id) < ($3, $4::uuid))
         ORDER BY n.created_at DESC, n.id DESC LIMIT $5`,
-      [this.recipient, unreadOnly, key?.[0] ?? null, key?.[1] ?? null, limit + 1]);
+      [this.recipient, unreadOnly, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
+    );
     const nodes = rows.slice(0, limit);
     const last = nodes.at(-1);
     return {
-      nodes, totalCount: total, unreadCount: unread,
+      nodes,
+      totalCount: total,
+      unreadCount: unread,
       endCursor: rows.length > limit && last ? cursor.encode([new Date(last.createdAt).toISOString(), last.id]) : null,
     };
   }
 
   async unreadCount(): Promise<number> {
-    const [{ n }] = await this.db.query(`SELECT count(*)::int AS n FROM notification WHERE recipient = $1 AND read_at IS NULL`, [this.recipient]);
+    const [{ n }] = await this.db.query(
+      `SELECT count(*)::int AS n FROM notification WHERE recipient = $1 AND read_at IS NULL`,
+      [this.recipient],
+    );
     return n;
   }
 
   /** Only the caller's own: anyone else's id is simply not found. */
   byIds(ids: readonly string[]): Promise<NotificationRow[]> {
-    return this.db.query(`SELECT ${COLUMNS} FROM notification n WHERE n.id = ANY(as_uuids($1)) AND n.recipient = $2`, [ids, this.recipient]);
+    return this.db.query(`SELECT ${COLUMNS} FROM notification n WHERE n.id = ANY(as_uuids($1)) AND n.recipient = $2`, [
+      ids,
+      this.recipient,
+    ]);
   }
 
   /** Push deliveries of the caller's own notifications. */
@@ -112,7 +148,8 @@ export class NotificationService {
       `SELECT d.notification_id AS "notificationId", d.channel, d.status, d.attempts, d.last_error AS "lastError",
               d.sent_at AS "sentAt", d.next_attempt_at AS "nextAttemptAt"
          FROM notification_delivery d WHERE d.notification_id = ANY(as_uuids($1)) AND d.recipient = $2 ORDER BY d.channel`,
-      [ids, this.recipient]);
+      [ids, this.recipient],
+    );
   }
 
   /**
@@ -121,20 +158,37 @@ export class NotificationService {
    */
   async markRead(ids: readonly string[] | null | undefined, all: boolean | null | undefined): Promise<number> {
     const list = [...new Set(ids ?? [])];
-    if (!all && !list.length) throw new InputError('ids', 'Give the notifications to mark read, or all: true.', 'REQUIRED');
+    if (!all && !list.length)
+      throw new InputError('ids', 'Give the notifications to mark read, or all: true.', 'REQUIRED');
     if (list.length > 500) throw new InputError('ids', 'At most 500 notifications at once (or all: true).', 'TOO_MANY');
     if (list.some((id) => !isUuid(id))) throw new InputError('ids', 'Not a notification id.', 'FORMAT');
     const now = this.clock.now();
     return this.db.transaction(async (m) => {
       if (all) {
-        await m.query(`UPDATE notification SET read_at = $2 WHERE recipient = $1 AND read_at IS NULL`, [this.recipient, now]);
+        await m.query(`UPDATE notification SET read_at = $2 WHERE recipient = $1 AND read_at IS NULL`, [
+          this.recipient,
+          now,
+        ]);
       } else {
-        const [{ mine }] = await m.query(`SELECT count(*)::int AS mine FROM notification WHERE id = ANY($1::uuid[]) AND recipient = $2`, [list, this.recipient]);
+        const [{ mine }] = await m.query(
+          `SELECT count(*)::int AS mine FROM notification WHERE id = ANY($1::uuid[]) AND recipient = $2`,
+          [list, this.recipient],
+        );
         if (mine !== list.length) throw new NotFoundError('ids', 'No such notification in your inbox.');
-        await m.query(`UPDATE notification SET read_at = $3 WHERE id = ANY($1::uuid[]) AND recipient = $2 AND read_at IS NULL`, [list, this.recipient, now]);
+        await m.query(
+          `UPDATE notification SET read_at = $3 WHERE id = ANY($1::uuid[]) AND recipient = $2 AND read_at IS NULL`,
+          [list, this.recipient, now],
+        );
       }
-      await audit(m, this.principal, { action: 'notification.read', entityType: 'Notification', entityId: all ? 'all' : list.join(',').slice(0, 2000) });
-      const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM notification WHERE recipient = $1 AND read_at IS NULL`, [this.recipient]);
+      await audit(m, this.principal, {
+        action: 'notification.read',
+        entityType: 'Notification',
+        entityId: all ? 'all' : list.join(',').slice(0, 2000),
+      });
+      const [{ n }] = await m.query(
+        `SELECT count(*)::int AS n FROM notification WHERE recipient = $1 AND read_at IS NULL`,
+        [this.recipient],
+      );
       return n;
     });
   }
@@ -143,7 +197,9 @@ export class NotificationService {
     const [row] = await this.db.query(
       `SELECT sms_enabled AS "smsEnabled", wechat_enabled AS "wechatEnabled", quiet_start AS "quietStart", quiet_end AS "quietEnd",
               muted_kinds AS "mutedKinds", phone_masked AS "phoneMasked", wechat_open_id IS NOT NULL AS "wechatBound"
-         FROM notification_preference WHERE recipient = $1`, [this.recipient]);
+         FROM notification_preference WHERE recipient = $1`,
+      [this.recipient],
+    );
     return row ?? DEFAULT_PREFERENCES;
   }
 
@@ -156,43 +212,62 @@ export class NotificationService {
       sets.push(`${column} = $${params.length}`);
     };
     const changed: string[] = [];
-    if (input.smsEnabled != null) put('sms_enabled', input.smsEnabled), changed.push('smsEnabled');
-    if (input.wechatEnabled != null) put('wechat_enabled', input.wechatEnabled), changed.push('wechatEnabled');
+    if (input.smsEnabled != null) (put('sms_enabled', input.smsEnabled), changed.push('smsEnabled'));
+    if (input.wechatEnabled != null) (put('wechat_enabled', input.wechatEnabled), changed.push('wechatEnabled'));
     if (input.quietHours !== undefined) {
       const q = input.quietHours;
       const start = q ? minutesOf(q.start, 'input.quietHours.start') : null;
       const end = q ? minutesOf(q.end, 'input.quietHours.end') : null;
-      if (q && start === end) throw new InputError('input.quietHours.end', 'Quiet hours end at another time than they start.', 'EMPTY');
+      if (q && start === end)
+        throw new InputError('input.quietHours.end', 'Quiet hours end at another time than they start.', 'EMPTY');
       put('quiet_start', start);
       put('quiet_end', end);
       changed.push('quietHours');
     }
     if (input.mutedKinds != null) {
-      if (input.mutedKinds.some((k) => !(k in NOTIFICATION_KINDS))) throw new InputError('input.mutedKinds', 'Not a kind of notification.', 'FORMAT');
+      if (input.mutedKinds.some((k) => !(k in NOTIFICATION_KINDS)))
+        throw new InputError('input.mutedKinds', 'Not a kind of notification.', 'FORMAT');
       put('muted_kinds', [...new Set(input.mutedKinds)]);
       changed.push('mutedKinds');
     }
     if (input.phone !== undefined) {
       if (this.principal.role === 'resident') {
-        throw new InputError('input.phone', "A resident's phone is the one on their resident record; ask the site officer to change it.", 'RESIDENT_RECORD');
+        throw new InputError(
+          'input.phone',
+          "A resident's phone is the one on their resident record; ask the site officer to change it.",
+          'RESIDENT_RECORD',
+        );
       }
       const phone = input.phone?.replace(/[\s-]/g, '') ?? null;
-      if (phone !== null && !isMobilePhone(phone)) throw new InputError('input.phone', 'A mobile number has 11 digits and starts with 13–19.', 'FORMAT');
+      if (phone !== null && !isMobilePhone(phone))
+        throw new InputError('input.phone', 'A mobile number has 11 digits and starts with 13–19.', 'FORMAT');
       put('phone_sealed', phone ? this.vault.seal(phone) : null);
       put('phone_masked', phone ? maskPhone(phone) : null);
       changed.push('phone');
     }
     if (input.wechatOpenId !== undefined) {
       const openId = input.wechatOpenId?.trim() || null;
-      if (openId !== null && !/^[A-Za-z0-9_-]{16,64}$/.test(openId)) throw new InputError('input.wechatOpenId', 'Not a WeChat openid.', 'FORMAT');
+      if (openId !== null && !/^[A-Za-z0-9_-]{16,64}$/.test(openId))
+        throw new InputError('input.wechatOpenId', 'Not a WeChat openid.', 'FORMAT');
       put('wechat_open_id', openId);
       changed.push('wechatOpenId');
     }
     if (!sets.length) throw new InputError('input', 'Change at least one preference.', 'REQUIRED');
     await this.db.transaction(async (m) => {
-      await m.query(`INSERT INTO notification_preference (recipient, updated_at) VALUES ($1, $2) ON CONFLICT (recipient) DO NOTHING`, params.slice(0, 2));
-      await m.query(`UPDATE notification_preference SET ${sets.join(', ')}, updated_at = $2 WHERE recipient = $1`, params);
-      await audit(m, this.principal, { action: 'notification.preferences', entityType: 'NotificationPreference', entityId: this.recipient, detail: { changed } });
+      await m.query(
+        `INSERT INTO notification_preference (recipient, updated_at) VALUES ($1, $2) ON CONFLICT (recipient) DO NOTHING`,
+        params.slice(0, 2),
+      );
+      await m.query(
+        `UPDATE notification_preference SET ${sets.join(', ')}, updated_at = $2 WHERE recipient = $1`,
+        params,
+      );
+      await audit(m, this.principal, {
+        action: 'notification.preferences',
+        entityType: 'NotificationPreference',
+        entityId: this.recipient,
+        detail: { changed },
+      });
     });
     return this.preferences();
   }
@@ -206,11 +281,19 @@ export class NotificationService {
     requireRole(this.principal, 'province');
     if (channels.some((c) => !PUSH_CHANNELS.includes(c))) throw new InputError('channels', 'Not a channel.', 'FORMAT');
     return this.db.transaction(async (m) => {
-      const [row] = returning<{ category: string; channels: PushChannel[] }>(await m.query(
-        `UPDATE notice_category_channel SET channels = $2, updated_by = $3, updated_at = now() WHERE category = $1 RETURNING category, channels`,
-        [category, [...new Set(channels)], this.principal.subject]));
+      const [row] = returning<{ category: string; channels: PushChannel[] }>(
+        await m.query(
+          `UPDATE notice_category_channel SET channels = $2, updated_by = $3, updated_at = now() WHERE category = $1 RETURNING category, channels`,
+          [category, [...new Set(channels)], this.principal.subject],
+        ),
+      );
       if (!row) throw new NotFoundError('category', 'No such notice category.');
-      await audit(m, this.principal, { action: 'notice_category.channels', entityType: 'NoticeCategory', entityId: category, detail: { channels } });
+      await audit(m, this.principal, {
+        action: 'notice_category.channels',
+        entityType: 'NoticeCategory',
+        entityId: category,
+        detail: { channels },
+      });
       return row;
     });
   }

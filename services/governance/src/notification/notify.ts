@@ -33,7 +33,10 @@ export interface NotificationDraft {
  * before writes nothing, so a redelivered event notifies once. Returns how many notifications are new.
  */
 export async function notifySelect(
-  db: SqlRunner, select: string, params: unknown[], now: Date,
+  db: SqlRunner,
+  select: string,
+  params: unknown[],
+  now: Date,
   /** `with`: CTEs `select` reads (the change and its notifications in one statement); `count`: one of them to count rows of. */
   opts: { with?: string; count?: string } = {},
 ): Promise<{ notified: number; counted: number }> {
@@ -71,12 +74,23 @@ export async function notifySelect(
 export async function notify(db: SqlRunner, drafts: NotificationDraft[], now: Date): Promise<number> {
   if (!drafts.length) return 0;
   const rows = drafts.map((d) => ({
-    recipient: d.recipient, kind: d.kind, dedupe_key: d.dedupeKey, title: d.title, body: d.body, details: d.details ?? {},
-    entity_type: d.entityType ?? null, entity_id: d.entityId ?? null, site_id: d.siteId ?? null, channels: d.channels,
+    recipient: d.recipient,
+    kind: d.kind,
+    dedupe_key: d.dedupeKey,
+    title: d.title,
+    body: d.body,
+    details: d.details ?? {},
+    entity_type: d.entityType ?? null,
+    entity_id: d.entityId ?? null,
+    site_id: d.siteId ?? null,
+    channels: d.channels,
   }));
-  const { notified } = await notifySelect(db,
+  const { notified } = await notifySelect(
+    db,
     `SELECT * FROM jsonb_to_recordset($1::jsonb) AS d(recipient text, kind text, dedupe_key text, title text, body text,
        details jsonb, entity_type text, entity_id text, site_id uuid, channels text[])`,
-    [JSON.stringify(rows)], now);
+    [JSON.stringify(rows)],
+    now,
+  );
   return notified;
 }

@@ -3,13 +3,21 @@ import type { JointMeetingRow, PartyOrganizationRow, PartyService, RecordJointMe
 
 export const partyResolvers = {
   Query: {
-    partyOrganization: (_: unknown, a: { siteId: string }, ctx: GovernanceContext) => ctx.party.organizationOfSite(a.siteId),
-    jointMeetings: (_: unknown, a: { siteId: string; first?: number; after?: string }, ctx: GovernanceContext) => ctx.party.meetings(a.siteId, a.first, a.after),
+    partyOrganization: (_: unknown, a: { siteId: string }, ctx: GovernanceContext) =>
+      ctx.party.organizationOfSite(a.siteId),
+    jointMeetings: (_: unknown, a: { siteId: string; first?: number; after?: string }, ctx: GovernanceContext) =>
+      ctx.party.meetings(a.siteId, a.first, a.after),
   },
   Mutation: {
-    setPartyOrganization: (_: unknown, a: { input: { siteId: string; name: string; secretaryName?: string } }, ctx: GovernanceContext) => ctx.party.setOrganization(a.input),
-    addPartyMember: (_: unknown, a: { input: Parameters<PartyService['addMember']>[0] }, ctx: GovernanceContext) => ctx.party.addMember(a.input),
-    recordJointMeeting: (_: unknown, a: { input: RecordJointMeetingInput }, ctx: GovernanceContext) => ctx.party.recordMeeting(a.input),
+    setPartyOrganization: (
+      _: unknown,
+      a: { input: { siteId: string; name: string; secretaryName?: string } },
+      ctx: GovernanceContext,
+    ) => ctx.party.setOrganization(a.input),
+    addPartyMember: (_: unknown, a: { input: Parameters<PartyService['addMember']>[0] }, ctx: GovernanceContext) =>
+      ctx.party.addMember(a.input),
+    recordJointMeeting: (_: unknown, a: { input: RecordJointMeetingInput }, ctx: GovernanceContext) =>
+      ctx.party.recordMeeting(a.input),
   },
   PartyOrganization: {
     site: (o: PartyOrganizationRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(o.siteId),
@@ -17,6 +25,7 @@ export const partyResolvers = {
   },
   JointMeeting: {
     site: (j: JointMeetingRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(j.siteId),
-    resolutions: (j: JointMeetingRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.resolutionsOfMeeting.load(j.id),
+    resolutions: (j: JointMeetingRow, _: unknown, ctx: GovernanceContext) =>
+      ctx.loaders.resolutionsOfMeeting.load(j.id),
   },
 };

@@ -49,21 +49,24 @@ export const ENTRY_COLUMNS = `e.id::text AS id, e.resident_id AS "residentId", e
   e.rule_id AS "ruleId", e.source_event_id AS "sourceEventId", e.source_event AS "sourceEvent", e.redemption_id AS "redemptionId",
   e.reason, e.actor, e.capped, e.occurred_at AS "occurredAt", e.expires_at AS "expiresAt", e.recorded_at AS "recordedAt"`;
 
-
 /**
  * Locks the resident's balance row for the rest of the transaction, opening the account on first
  * use. Null if governance has no such resident.
  */
 export async function lockAccount(m: EntityManager, residentId: string): Promise<LockedAccount | null> {
   if (!isUuid(residentId)) return null;
-  const select = () => m.query(
-    `SELECT a.resident_id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId", r.region_code AS "regionCode", a.balance
+  const select = () =>
+    m.query(
+      `SELECT a.resident_id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId", r.region_code AS "regionCode", a.balance
        FROM points_account a JOIN resident r ON r.id = a.resident_id WHERE a.resident_id = $1 FOR UPDATE OF a`,
-    [residentId],
-  ) as Promise<LockedAccount[]>;
+      [residentId],
+    ) as Promise<LockedAccount[]>;
   let rows = await select();
   if (!rows.length) {
-    await m.query(`INSERT INTO points_account (resident_id) SELECT id FROM resident WHERE id = $1 ON CONFLICT DO NOTHING`, [residentId]);
+    await m.query(
+      `INSERT INTO points_account (resident_id) SELECT id FROM resident WHERE id = $1 ON CONFLICT DO NOTHING`,
+      [residentId],
+    );
     rows = await select();
   }
   return rows[0] ?? null;
@@ -105,8 +108,23 @@ export async function tryAppendEntry(m: EntityManager, account: LockedAccount, e
        UPDATE points_account a SET balance = a.balance + e.points, score = a.score + $16, updated_at = now() FROM e WHERE a.resident_id = e.resident_id RETURNING 1)
      SELECT ${ENTRY_COLUMNS} FROM e`,
     [
-      account.residentId, account.siteId, account.regionCode, e.kind, e.points, balanceAfter, e.ruleId ?? null, e.sourceEventId ?? null,
-      e.sourceEvent ?? null, e.redemptionId ?? null, e.reason ?? null, e.actor ?? null, e.capped ?? false, e.occurredAt ?? null, e.expiresAt ?? null, scored, e.recordedAt,
+      account.residentId,
+      account.siteId,
+      account.regionCode,
+      e.kind,
+      e.points,
+      balanceAfter,
+      e.ruleId ?? null,
+      e.sourceEventId ?? null,
+      e.sourceEvent ?? null,
+      e.redemptionId ?? null,
+      e.reason ?? null,
+      e.actor ?? null,
+      e.capped ?? false,
+      e.occurredAt ?? null,
+      e.expiresAt ?? null,
+      scored,
+      e.recordedAt,
     ],
   );
   if (!rows.length) return null;
@@ -139,7 +157,12 @@ export const RULE_COLUMNS = `pr.id, pr.site_id AS "siteId", pr.region_code AS "r
   pr.monthly_cap AS "monthlyCap", pr.expires_after_days AS "expiresAfterDays", pr.active, pr.created_at AS "createdAt"`;
 
 /** The rule that prices an event for a resident: their site's own, else their county's. */
-export async function ruleFor(m: EntityManager, event: PointsEventName, siteId: string, regionCode: string): Promise<RuleRow | null> {
+export async function ruleFor(
+  m: EntityManager,
+  event: PointsEventName,
+  siteId: string,
+  regionCode: string,
+): Promise<RuleRow | null> {
   const rows: RuleRow[] = await m.query(
     `SELECT ${RULE_COLUMNS} FROM points_rule pr
       WHERE pr.active AND pr.event = $1 AND pr.region_code = $3 AND (pr.site_id = $2 OR pr.site_id IS NULL)
@@ -150,7 +173,12 @@ export async function ruleFor(m: EntityManager, event: PointsEventName, siteId: 
 }
 
 /** Pure: how much of `amount` the caps still allow, given what the rule already credited this day and month. */
-export function allowedUnderCaps(amount: number, rule: Pick<RuleRow, 'dailyCap' | 'monthlyCap'>, usedToday: number, usedThisMonth: number): number {
+export function allowedUnderCaps(
+  amount: number,
+  rule: Pick<RuleRow, 'dailyCap' | 'monthlyCap'>,
+  usedToday: number,
+  usedThisMonth: number,
+): number {
   let allowed = amount;
   if (rule.dailyCap != null) allowed = Math.min(allowed, rule.dailyCap - usedToday);
   if (rule.monthlyCap != null) allowed = Math.min(allowed, rule.monthlyCap - usedThisMonth);
@@ -172,8 +200,7 @@ export interface EventCredit {
 }
 
 export type CreditOutcome =
-  | { outcome: 'credited'; entry: EntryRow }
-  | { outcome: 'duplicate' | 'no-rule' | 'other-site' };
+  { outcome: 'credited'; entry: EntryRow } | { outcome: 'duplicate' | 'no-rule' | 'other-site' };
 
 /**
  * Credits a resident for an event under the co-governance list. At most once per event id (the
@@ -204,11 +231,21 @@ export async function creditFromEvent(m: EntityManager, c: EventCredit): Promise
     );
     allowed = allowedUnderCaps(amount, rule, used?.today ?? 0, used?.month ?? 0);
   }
-  const expiresAt = rule.expiresAfterDays != null ? new Date(new Date(c.occurredAt).getTime() + rule.expiresAfterDays * 86_400_000) : null;
+  const expiresAt =
+    rule.expiresAfterDays != null
+      ? new Date(new Date(c.occurredAt).getTime() + rule.expiresAfterDays * 86_400_000)
+      : null;
   // The unique source_event_id refuses a second credit for the same event (checked under the account lock).
   const entry = await tryAppendEntry(m, account, {
-    kind: 'credit', points: allowed, ruleId: rule.id, sourceEventId: c.eventId, sourceEvent: c.event,
-    capped: allowed < amount, occurredAt: c.occurredAt, expiresAt, recordedAt: c.recordedAt,
+    kind: 'credit',
+    points: allowed,
+    ruleId: rule.id,
+    sourceEventId: c.eventId,
+    sourceEvent: c.event,
+    capped: allowed < amount,
+    occurredAt: c.occurredAt,
+    expiresAt,
+    recordedAt: c.recordedAt,
   });
   return entry ? { outcome: 'credited', entry } : { outcome: 'duplicate' };
 }
@@ -227,11 +264,18 @@ function provinceDayOf(at: string): { day: string; month: string } {
  * moved by one UPDATE. Throws when a resident is unknown or an event was already credited: the
  * consumer then applies the batch's events one by one, so only that event fails.
  */
-export async function creditFromEvents(m: EntityManager, credits: Omit<EventCredit, 'recordedAt'>[], recordedAt: Date): Promise<number> {
+export async function creditFromEvents(
+  m: EntityManager,
+  credits: Omit<EventCredit, 'recordedAt'>[],
+  recordedAt: Date,
+): Promise<number> {
   if (!credits.length) return 0;
   const residents = [...new Set(credits.map((c) => c.residentId))].sort();
   if (residents.some((r) => !isUuid(r))) throw new Error('an event names a resident that is not a uuid');
-  await m.query(`INSERT INTO points_account (resident_id) SELECT id FROM resident WHERE id = ANY($1::uuid[]) ORDER BY id ON CONFLICT DO NOTHING`, [residents]);
+  await m.query(
+    `INSERT INTO points_account (resident_id) SELECT id FROM resident WHERE id = ANY($1::uuid[]) ORDER BY id ON CONFLICT DO NOTHING`,
+    [residents],
+  );
   const accounts: LockedAccount[] = await m.query(
     `SELECT a.resident_id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId", r.region_code AS "regionCode", a.balance
        FROM points_account a JOIN resident r ON r.id = a.resident_id WHERE a.resident_id = ANY($1::uuid[]) ORDER BY a.resident_id FOR UPDATE OF a`,
@@ -247,11 +291,12 @@ export async function creditFromEvents(m: EntityManager, credits: Omit<EventCred
   );
   // As ruleFor: the resident's site's own rule, else the county's.
   const ruleOf = (c: Omit<EventCredit, 'recordedAt'>, a: LockedAccount) =>
-    rules.find((r) => r.event === c.event && r.regionCode === a.regionCode && r.siteId === a.siteId)
-    ?? rules.find((r) => r.event === c.event && r.regionCode === a.regionCode && r.siteId === null);
+    rules.find((r) => r.event === c.event && r.regionCode === a.regionCode && r.siteId === a.siteId) ??
+    rules.find((r) => r.event === c.event && r.regionCode === a.regionCode && r.siteId === null);
 
   // As creditFromEvent: an event that names a site credits only a resident of that site.
-  const priced = credits.map((c) => ({ c, a: byResident.get(c.residentId)! }))
+  const priced = credits
+    .map((c) => ({ c, a: byResident.get(c.residentId)! }))
     .filter(({ c, a }) => c.atSite === undefined || a.siteId === c.atSite)
     .map(({ c, a }) => ({ c, a, rule: ruleOf(c, a) }))
     .filter((p): p is { c: Omit<EventCredit, 'recordedAt'>; a: LockedAccount; rule: RuleRow } => !!p.rule);
@@ -268,7 +313,9 @@ export async function creditFromEvents(m: EntityManager, credits: Omit<EventCred
         WHERE e.kind = 'credit'
         GROUP BY 1, 2, 3`,
       (() => {
-        const keys = [...new Set(capped.map((p) => `${p.a.residentId}|${p.rule.id}|${provinceDayOf(p.c.occurredAt).month}`))].map((k) => k.split('|'));
+        const keys = [
+          ...new Set(capped.map((p) => `${p.a.residentId}|${p.rule.id}|${provinceDayOf(p.c.occurredAt).month}`)),
+        ].map((k) => k.split('|'));
         return [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])];
       })(),
     );
@@ -288,7 +335,10 @@ export async function creditFromEvents(m: EntityManager, credits: Omit<EventCred
     used.set(dayKey, (used.get(dayKey) ?? 0) + allowed);
     used.set(monthKey, (used.get(monthKey) ?? 0) + allowed);
     a.balance += allowed;
-    const expiresAt = rule.expiresAfterDays != null ? new Date(new Date(c.occurredAt).getTime() + rule.expiresAfterDays * 86_400_000).toISOString() : null;
+    const expiresAt =
+      rule.expiresAfterDays != null
+        ? new Date(new Date(c.occurredAt).getTime() + rule.expiresAfterDays * 86_400_000).toISOString()
+        : null;
     return { c, a, rule, allowed, capped: allowed < amount, balanceAfter: a.balance, expiresAt };
   });
   if (!entries.length) return 0;
@@ -308,17 +358,35 @@ export async function creditFromEvents(m: EntityManager, credits: Omit<EventCred
          FROM (SELECT resident_id, sum(points)::int AS points FROM e GROUP BY resident_id) d WHERE a.resident_id = d.resident_id RETURNING 1)
      SELECT (SELECT count(*)::int FROM e) AS n`,
     [
-      col((e) => e.a.residentId), col((e) => e.a.siteId), col((e) => e.a.regionCode), col((e) => e.allowed), col((e) => e.balanceAfter),
-      col((e) => e.rule.id), col((e) => e.c.eventId), col((e) => e.c.event), col((e) => e.capped), col((e) => e.c.occurredAt), col((e) => e.expiresAt),
+      col((e) => e.a.residentId),
+      col((e) => e.a.siteId),
+      col((e) => e.a.regionCode),
+      col((e) => e.allowed),
+      col((e) => e.balanceAfter),
+      col((e) => e.rule.id),
+      col((e) => e.c.eventId),
+      col((e) => e.c.event),
+      col((e) => e.capped),
+      col((e) => e.c.occurredAt),
+      col((e) => e.expiresAt),
       recordedAt,
     ],
   );
   // An entry refused as a duplicate would leave later balance_after values wrong: undo, and let the consumer go one by one.
-  if (written[0].n !== entries.length) throw new Error(`ledger: ${entries.length - written[0].n} of these events were already credited`);
+  if (written[0].n !== entries.length)
+    throw new Error(`ledger: ${entries.length - written[0].n} of these events were already credited`);
   // 积分到账: each resident is told, in the same transaction.
-  await notifyPointsCredited(m, entries.map((e) => ({
-    residentId: e.a.residentId, siteId: e.a.siteId, event: e.c.event, eventId: e.c.eventId, points: e.allowed, balanceAfter: e.balanceAfter,
-  })), recordedAt);
+  await notifyPointsCredited(
+    m,
+    entries.map((e) => ({
+      residentId: e.a.residentId,
+      siteId: e.a.siteId,
+      event: e.c.event,
+      eventId: e.c.eventId,
+      points: e.allowed,
+      balanceAfter: e.balanceAfter,
+    })),
+    recordedAt,
+  );
   return entries.length;
 }
-

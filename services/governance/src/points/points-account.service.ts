@@ -1,7 +1,16 @@
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, InputError, NotFoundError, type Clock, type Principal, uuidParam, isIsoDate, PROVINCE_ZONE_SQL, audit,
-  cursor, pageSize,
+  ConflictError,
+  InputError,
+  NotFoundError,
+  type Clock,
+  type Principal,
+  uuidParam,
+  isIsoDate,
+  PROVINCE_ZONE_SQL,
+  audit,
+  cursor,
+  pageSize,
 } from '@anju/kit';
 import { ENTRY_COLUMNS, appendEntry, lockAccount, type EntryRow, type RuleRow, RULE_COLUMNS } from './ledger';
 import { residentForOfficer, residentInScope } from '../scope';
@@ -41,7 +50,11 @@ const STATEMENT_MAX_ENTRIES = 1_000;
 
 /** A resident's balance, ledger and statements; officers' manual grants and deductions. */
 export class PointsAccountService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+    private readonly clock: Clock,
+  ) {}
 
   /** Balance and score (0 before the first entry) and the household's total of maintained balances. */
   async account(residentId: string): Promise<AccountRow> {
@@ -60,7 +73,9 @@ export class PointsAccountService {
     const r = await residentInScope(this.db, this.principal, residentId, 'residentId');
     const limit = pageSize(first);
     const key = cursor.decode(after, 'bigint');
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM points_entry WHERE resident_id = $1`, [r.id]);
+    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM points_entry WHERE resident_id = $1`, [
+      r.id,
+    ]);
     const rows: EntryRow[] = await this.db.query(
       `SELECT ${ENTRY_COLUMNS} FROM points_entry e WHERE e.resident_id = $1 AND ($2::bigint IS NULL OR e.id < $2::bigint)
         ORDER BY e.id DESC LIMIT $3`,
@@ -103,34 +118,55 @@ export class PointsAccountService {
   async adjust(input: AdjustPointsInput): Promise<EntryRow> {
     const r = await residentForOfficer(this.db, this.principal, input.residentId, 'input.residentId');
     if (!Number.isInteger(input.points) || input.points === 0 || Math.abs(input.points) > 100_000) {
-      throw new InputError('input.points', 'A whole number of points, not 0, at most 100000 either way: positive grants, negative deducts.');
+      throw new InputError(
+        'input.points',
+        'A whole number of points, not 0, at most 100000 either way: positive grants, negative deducts.',
+      );
     }
     const reason = input.reason.trim();
-    if (reason.length < 2 || reason.length > 500) throw new InputError('input.reason', 'Say why, in 2 to 500 characters: the reason is kept in the ledger.');
+    if (reason.length < 2 || reason.length > 500)
+      throw new InputError('input.reason', 'Say why, in 2 to 500 characters: the reason is kept in the ledger.');
     return this.db.transaction(async (m) => {
       let rule: RuleRow | null = null;
       if (input.ruleId) {
-        [rule] = await m.query(`SELECT ${RULE_COLUMNS} FROM points_rule pr WHERE pr.id = ${uuidParam(1)} AND (pr.site_id = $2 OR (pr.site_id IS NULL AND pr.region_code = $3))`, [input.ruleId, r.siteId, r.regionCode]);
+        [rule] = await m.query(
+          `SELECT ${RULE_COLUMNS} FROM points_rule pr WHERE pr.id = ${uuidParam(1)} AND (pr.site_id = $2 OR (pr.site_id IS NULL AND pr.region_code = $3))`,
+          [input.ruleId, r.siteId, r.regionCode],
+        );
         if (!rule) throw new NotFoundError('input.ruleId', 'No such points rule for the resident’s site.');
       }
       const account = await lockAccount(m, r.id);
       if (!account) throw new NotFoundError('input.residentId', 'No such resident in your scope.');
       if (account.balance + input.points < 0) {
-        throw new ConflictError('input.points', `The balance is ${account.balance}: a deduction cannot take it below zero.`, 'INSUFFICIENT_POINTS');
+        throw new ConflictError(
+          'input.points',
+          `The balance is ${account.balance}: a deduction cannot take it below zero.`,
+          'INSUFFICIENT_POINTS',
+        );
       }
       const now = this.clock.now();
-      const expiresAt = input.points > 0 && rule?.expiresAfterDays != null ? new Date(now.getTime() + rule.expiresAfterDays * 86_400_000) : null;
+      const expiresAt =
+        input.points > 0 && rule?.expiresAfterDays != null
+          ? new Date(now.getTime() + rule.expiresAfterDays * 86_400_000)
+          : null;
       const entry = await appendEntry(m, account, {
-        kind: input.points > 0 ? 'grant' : 'deduct', points: input.points, ruleId: rule?.id ?? null, reason,
-        actor: `${this.principal.role}:${this.principal.subject}`, expiresAt, recordedAt: now,
+        kind: input.points > 0 ? 'grant' : 'deduct',
+        points: input.points,
+        ruleId: rule?.id ?? null,
+        reason,
+        actor: `${this.principal.role}:${this.principal.subject}`,
+        expiresAt,
+        recordedAt: now,
       });
       await audit(m, this.principal, {
-        action: `points.${entry.kind}`, entityType: 'resident', entityId: r.id, siteId: r.siteId, regionCode: r.regionCode,
+        action: `points.${entry.kind}`,
+        entityType: 'resident',
+        entityId: r.id,
+        siteId: r.siteId,
+        regionCode: r.regionCode,
         detail: { entryId: entry.id, points: entry.points, ruleId: entry.ruleId },
       });
       return entry;
     });
   }
 }
-
-

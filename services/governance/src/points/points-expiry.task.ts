@@ -21,9 +21,13 @@ export async function expirePoints(db: DataSource, now: Date): Promise<{ residen
     const ids = candidates.slice(i, i + BATCH).map((c) => c.residentId);
     const done = await db.transaction(async (m) => {
       // Lock first, in a statement of its own, so the totals below see every entry committed before the lock.
-      await m.query(`SELECT 1 FROM points_account WHERE resident_id = ANY($1::uuid[]) ORDER BY resident_id FOR UPDATE`, [ids]);
-      const rows = returning<{ points: number }>(await m.query(
-        `WITH agg AS (
+      await m.query(
+        `SELECT 1 FROM points_account WHERE resident_id = ANY($1::uuid[]) ORDER BY resident_id FOR UPDATE`,
+        [ids],
+      );
+      const rows = returning<{ points: number }>(
+        await m.query(
+          `WITH agg AS (
            SELECT e.resident_id,
                   coalesce(sum(e.points) FILTER (WHERE e.points > 0 AND e.kind IN ('credit', 'grant') AND e.expires_at <= $2), 0) AS matured,
                   coalesce(-sum(e.points) FILTER (WHERE e.kind IN ('deduct', 'expire', 'redeem', 'refund')), 0) AS consumed
@@ -39,8 +43,9 @@ export async function expirePoints(db: DataSource, now: Date): Promise<{ residen
          UPDATE points_account a SET balance = a.balance + ins.points, updated_at = now()
            FROM ins WHERE a.resident_id = ins.resident_id
          RETURNING -ins.points AS points`,
-        [ids, now],
-      ));
+          [ids, now],
+        ),
+      );
       return rows;
     });
     residents += done.length;

@@ -1,6 +1,12 @@
 import type { DataSource } from 'typeorm';
 import {
-  ForbiddenError, InputError, placeFilter, type Principal, PROVINCE_ZONE_SQL, pageSize, isUuid,
+  ForbiddenError,
+  InputError,
+  placeFilter,
+  type Principal,
+  PROVINCE_ZONE_SQL,
+  pageSize,
+  isUuid,
 } from '@anju/kit';
 import { siteInScope } from '../scope';
 
@@ -26,22 +32,36 @@ export interface MonthlyTotalRow {
 
 const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 const monthStart = (param: string) => `((${param} || '-01')::date::timestamp AT TIME ZONE ${PROVINCE_ZONE_SQL})`;
-const monthEnd = (param: string) => `(((${param} || '-01')::date + interval '1 month')::timestamp AT TIME ZONE ${PROVINCE_ZONE_SQL})`;
+const monthEnd = (param: string) =>
+  `(((${param} || '-01')::date + interval '1 month')::timestamp AT TIME ZONE ${PROVINCE_ZONE_SQL})`;
 
 /** Rankings (积分排行) and the disclosure board's monthly totals (居务公开). */
 export class PointsReportService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+  ) {}
 
   /**
    * Residents of a site — or of one building or grid of it — ranked by participation score
    * (credits, grants and deductions; spending does not lower it), over all time or in one month.
    * Ties share a rank. Officers and grid workers only: it names residents.
    */
-  async leaderboard(args: { siteId: string; buildingId?: string | null; gridId?: string | null; month?: string | null; first?: number | null }): Promise<RankRow[]> {
-    if (this.principal.role === 'resident') throw new ForbiddenError('Rankings are shown to residents on the disclosure board, not through their own account.');
+  async leaderboard(args: {
+    siteId: string;
+    buildingId?: string | null;
+    gridId?: string | null;
+    month?: string | null;
+    first?: number | null;
+  }): Promise<RankRow[]> {
+    if (this.principal.role === 'resident')
+      throw new ForbiddenError(
+        'Rankings are shown to residents on the disclosure board, not through their own account.',
+      );
     const site = await siteInScope(this.db, this.principal, args.siteId, 'siteId');
     if (args.month != null && !MONTH.test(args.month)) throw new InputError('month', 'A month, YYYY-MM.', 'FORMAT');
-    if (args.buildingId != null && !isUuid(args.buildingId)) throw new InputError('buildingId', 'Not a building id.', 'FORMAT');
+    if (args.buildingId != null && !isUuid(args.buildingId))
+      throw new InputError('buildingId', 'Not a building id.', 'FORMAT');
     if (args.gridId != null && !isUuid(args.gridId)) throw new InputError('gridId', 'Not a grid id.', 'FORMAT');
     const limit = pageSize(args.first, 20);
     const params: unknown[] = [site.id];
@@ -80,16 +100,23 @@ export class PointsReportService {
   }
 
   /** Points per site and month (China time) for sites in scope, optionally one site or one region. */
-  async monthlyTotals(args: { siteId?: string | null; regionCode?: string | null; fromMonth: string; toMonth: string }): Promise<MonthlyTotalRow[]> {
+  async monthlyTotals(args: {
+    siteId?: string | null;
+    regionCode?: string | null;
+    fromMonth: string;
+    toMonth: string;
+  }): Promise<MonthlyTotalRow[]> {
     if (!MONTH.test(args.fromMonth)) throw new InputError('fromMonth', 'A month, YYYY-MM.', 'FORMAT');
     if (!MONTH.test(args.toMonth)) throw new InputError('toMonth', 'A month, YYYY-MM.', 'FORMAT');
     if (args.toMonth < args.fromMonth) throw new InputError('toMonth', 'The period ends on or after it starts.');
-    if (args.regionCode != null && !/^\d{2,6}$/.test(args.regionCode)) throw new InputError('regionCode', 'A region code (2, 4 or 6 digits).', 'FORMAT');
+    if (args.regionCode != null && !/^\d{2,6}$/.test(args.regionCode))
+      throw new InputError('regionCode', 'A region code (2, 4 or 6 digits).', 'FORMAT');
     const p = this.principal;
     let scope: { sql: string; params: unknown[] };
     if (p.role === 'resident') {
       // Residents read their own site's board (aggregates only, nobody named).
-      if (!args.siteId) throw new InputError('siteId', 'Residents read the board of their own site: give its id.', 'REQUIRED');
+      if (!args.siteId)
+        throw new InputError('siteId', 'Residents read the board of their own site: give its id.', 'REQUIRED');
       await siteInScope(this.db, p, args.siteId, 'siteId');
       scope = { sql: 'true', params: [] };
     } else {

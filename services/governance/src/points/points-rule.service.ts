@@ -1,7 +1,16 @@
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, uuidsOf, audit,
-  returning, isUuid,
+  ConflictError,
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  coversPlace,
+  requireRole,
+  type Principal,
+  uuidsOf,
+  audit,
+  returning,
+  isUuid,
 } from '@anju/kit';
 import { RULE_COLUMNS, type PointsEventName, type RuleRow } from './ledger';
 import { siteInScope } from '../scope';
@@ -19,7 +28,10 @@ export interface DefinePointsRuleInput {
 
 /** 共治清单: the actions that earn points, for a site or a whole county. */
 export class PointsRuleService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+  ) {}
 
   /** The list that applies at a site: its own rules and its county's. Residents may read their own site's. */
   async forSite(siteId: string, includeRetired: boolean): Promise<RuleRow[]> {
@@ -40,23 +52,31 @@ export class PointsRuleService {
     requireRole(this.principal, 'province', 'county', 'site_officer');
     let siteId: string | null = null;
     let regionCode: string;
-    if (input.siteId && input.regionCode) throw new InputError('input.regionCode', 'A rule is for one site (siteId) or one county (regionCode), not both.');
+    if (input.siteId && input.regionCode)
+      throw new InputError('input.regionCode', 'A rule is for one site (siteId) or one county (regionCode), not both.');
     if (input.siteId) {
       const site = await siteInScope(this.db, this.principal, input.siteId, 'input.siteId');
       siteId = site.id;
       regionCode = site.regionCode;
     } else if (input.regionCode) {
-      if (!/^\d{6}$/.test(input.regionCode)) throw new InputError('input.regionCode', 'A county-wide rule names a county: a 6-digit region code.', 'FORMAT');
+      if (!/^\d{6}$/.test(input.regionCode))
+        throw new InputError('input.regionCode', 'A county-wide rule names a county: a 6-digit region code.', 'FORMAT');
       requireRole(this.principal, 'province', 'county');
-      if (!coversPlace(this.principal, { siteId: '', regionCode: input.regionCode })) throw new ForbiddenError('The county is outside your scope.');
+      if (!coversPlace(this.principal, { siteId: '', regionCode: input.regionCode }))
+        throw new ForbiddenError('The county is outside your scope.');
       const [region] = await this.db.query(`SELECT code FROM region WHERE code = $1`, [input.regionCode]);
       if (!region) throw new NotFoundError('input.regionCode', `Region ${input.regionCode} is not registered.`);
       regionCode = input.regionCode;
     } else {
-      throw new InputError('input.siteId', 'Give the site (siteId) or the county (regionCode) the rule is for.', 'REQUIRED');
+      throw new InputError(
+        'input.siteId',
+        'Give the site (siteId) or the county (regionCode) the rule is for.',
+        'REQUIRED',
+      );
     }
     const action = input.action.trim();
-    if (!action || action.length > 100) throw new InputError('input.action', 'An action is described in 1 to 100 characters.');
+    if (!action || action.length > 100)
+      throw new InputError('input.action', 'An action is described in 1 to 100 characters.');
     positive(input.points, 'input.points', 100_000);
     if (input.dailyCap != null) positive(input.dailyCap, 'input.dailyCap', 1_000_000);
     if (input.monthlyCap != null) positive(input.monthlyCap, 'input.monthlyCap', 10_000_000);
@@ -69,15 +89,39 @@ export class PointsRuleService {
         `INSERT INTO points_rule AS pr (site_id, region_code, action, event, points, daily_cap, monthly_cap, expires_after_days, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT DO NOTHING RETURNING ${RULE_COLUMNS}`,
-        [siteId, regionCode, action, input.event ?? null, input.points, input.dailyCap ?? null, input.monthlyCap ?? null, input.expiresAfterDays ?? null, this.principal.subject],
+        [
+          siteId,
+          regionCode,
+          action,
+          input.event ?? null,
+          input.points,
+          input.dailyCap ?? null,
+          input.monthlyCap ?? null,
+          input.expiresAfterDays ?? null,
+          this.principal.subject,
+        ],
       );
       if (!rows.length) {
-        throw new ConflictError('input.event', 'An active rule for this event already exists here: retire it first, then define the new one.', 'DUPLICATE');
+        throw new ConflictError(
+          'input.event',
+          'An active rule for this event already exists here: retire it first, then define the new one.',
+          'DUPLICATE',
+        );
       }
       const rule = rows[0];
       await audit(m, this.principal, {
-        action: 'points_rule.define', entityType: 'points_rule', entityId: rule.id, siteId: rule.siteId, regionCode: rule.regionCode,
-        detail: { event: rule.event, points: rule.points, dailyCap: rule.dailyCap, monthlyCap: rule.monthlyCap, expiresAfterDays: rule.expiresAfterDays },
+        action: 'points_rule.define',
+        entityType: 'points_rule',
+        entityId: rule.id,
+        siteId: rule.siteId,
+        regionCode: rule.regionCode,
+        detail: {
+          event: rule.event,
+          points: rule.points,
+          dailyCap: rule.dailyCap,
+          monthlyCap: rule.monthlyCap,
+          expiresAfterDays: rule.expiresAfterDays,
+        },
       });
       return rule;
     });
@@ -86,18 +130,31 @@ export class PointsRuleService {
   /** Retires a rule: it stops earning points; entries that cite it stay. */
   async retire(id: string): Promise<RuleRow> {
     requireRole(this.principal, 'province', 'county', 'site_officer');
-    const [rule]: RuleRow[] = isUuid(id) ? await this.db.query(`SELECT ${RULE_COLUMNS} FROM points_rule pr WHERE pr.id = $1`, [id]) : [];
+    const [rule]: RuleRow[] = isUuid(id)
+      ? await this.db.query(`SELECT ${RULE_COLUMNS} FROM points_rule pr WHERE pr.id = $1`, [id])
+      : [];
     if (!rule) throw new NotFoundError('id', 'No such points rule.');
     if (rule.siteId) await siteInScope(this.db, this.principal, rule.siteId, 'id');
-    else if (this.principal.role === 'site_officer' || !coversPlace(this.principal, { siteId: '', regionCode: rule.regionCode })) {
+    else if (
+      this.principal.role === 'site_officer' ||
+      !coversPlace(this.principal, { siteId: '', regionCode: rule.regionCode })
+    ) {
       throw new ForbiddenError('A county-wide rule is retired by officers of the county.');
     }
     return this.db.transaction(async (m) => {
-      const [row] = returning<RuleRow>(await m.query(
-        `UPDATE points_rule pr SET active = false, retired_at = coalesce(retired_at, now()) WHERE pr.id = $1 RETURNING ${RULE_COLUMNS}`,
-        [id],
-      ));
-      await audit(m, this.principal, { action: 'points_rule.retire', entityType: 'points_rule', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode });
+      const [row] = returning<RuleRow>(
+        await m.query(
+          `UPDATE points_rule pr SET active = false, retired_at = coalesce(retired_at, now()) WHERE pr.id = $1 RETURNING ${RULE_COLUMNS}`,
+          [id],
+        ),
+      );
+      await audit(m, this.principal, {
+        action: 'points_rule.retire',
+        entityType: 'points_rule',
+        entityId: row.id,
+        siteId: row.siteId,
+        regionCode: row.regionCode,
+      });
       return row;
     });
   }

@@ -17,31 +17,57 @@ export const pointsEnumResolvers = {
     TRAINING_COMPLETED: 'training.completed',
     MICRO_ISSUE_RESOLVED: 'micro_issue.resolved',
   },
-  PointsEntryKind: { CREDIT: 'credit', GRANT: 'grant', DEDUCT: 'deduct', EXPIRE: 'expire', REDEEM: 'redeem', REFUND: 'refund' },
+  PointsEntryKind: {
+    CREDIT: 'credit',
+    GRANT: 'grant',
+    DEDUCT: 'deduct',
+    EXPIRE: 'expire',
+    REDEEM: 'redeem',
+    REFUND: 'refund',
+  },
   RewardKind: { GOODS: 'goods', SERVICE: 'service', PRIVILEGE: 'privilege' },
   RedemptionStatus: { PENDING: 'pending', FULFILLED: 'fulfilled', CANCELLED: 'cancelled' },
 };
 
 export const pointsResolvers = {
   Query: {
-    pointsRules: (_: unknown, a: { siteId: string; includeRetired?: boolean }, ctx: Ctx) => ctx.points.rules.forSite(a.siteId, a.includeRetired ?? false),
+    pointsRules: (_: unknown, a: { siteId: string; includeRetired?: boolean }, ctx: Ctx) =>
+      ctx.points.rules.forSite(a.siteId, a.includeRetired ?? false),
     pointsAccount: (_: unknown, a: { residentId: string }, ctx: Ctx) => ctx.points.accounts.account(a.residentId),
-    pointsLedger: (_: unknown, a: { residentId: string; first?: number; after?: string }, ctx: Ctx) => ctx.points.accounts.ledger(a.residentId, a.first, a.after),
-    pointsStatement: (_: unknown, a: { residentId: string; from: string; to: string }, ctx: Ctx) => ctx.points.accounts.statement(a.residentId, a.from, a.to),
-    pointsLeaderboard: (_: unknown, a: { siteId: string; buildingId?: string; gridId?: string; month?: string; first?: number }, ctx: Ctx) => ctx.points.reports.leaderboard(a),
-    pointsMonthlyTotals: (_: unknown, a: { siteId?: string; regionCode?: string; fromMonth: string; toMonth: string }, ctx: Ctx) => ctx.points.reports.monthlyTotals(a),
-    rewards: (_: unknown, a: { siteId: string; includeInactive?: boolean }, ctx: Ctx) => ctx.points.rewards.forSite(a.siteId, a.includeInactive ?? false),
-    redemptions: (_: unknown, a: { siteId: string; residentId?: string; status?: RedemptionStatus; first?: number; after?: string }, ctx: Ctx) => ctx.points.redemptions.list(a),
+    pointsLedger: (_: unknown, a: { residentId: string; first?: number; after?: string }, ctx: Ctx) =>
+      ctx.points.accounts.ledger(a.residentId, a.first, a.after),
+    pointsStatement: (_: unknown, a: { residentId: string; from: string; to: string }, ctx: Ctx) =>
+      ctx.points.accounts.statement(a.residentId, a.from, a.to),
+    pointsLeaderboard: (
+      _: unknown,
+      a: { siteId: string; buildingId?: string; gridId?: string; month?: string; first?: number },
+      ctx: Ctx,
+    ) => ctx.points.reports.leaderboard(a),
+    pointsMonthlyTotals: (
+      _: unknown,
+      a: { siteId?: string; regionCode?: string; fromMonth: string; toMonth: string },
+      ctx: Ctx,
+    ) => ctx.points.reports.monthlyTotals(a),
+    rewards: (_: unknown, a: { siteId: string; includeInactive?: boolean }, ctx: Ctx) =>
+      ctx.points.rewards.forSite(a.siteId, a.includeInactive ?? false),
+    redemptions: (
+      _: unknown,
+      a: { siteId: string; residentId?: string; status?: RedemptionStatus; first?: number; after?: string },
+      ctx: Ctx,
+    ) => ctx.points.redemptions.list(a),
   },
   Mutation: {
     definePointsRule: (_: unknown, a: { input: DefinePointsRuleInput }, ctx: Ctx) => ctx.points.rules.define(a.input),
     retirePointsRule: (_: unknown, a: { id: string }, ctx: Ctx) => ctx.points.rules.retire(a.id),
     adjustPoints: (_: unknown, a: { input: AdjustPointsInput }, ctx: Ctx) => ctx.points.accounts.adjust(a.input),
     addReward: (_: unknown, a: { input: AddRewardInput }, ctx: Ctx) => ctx.points.rewards.add(a.input),
-    restockReward: (_: unknown, a: { id: string; quantity: number }, ctx: Ctx) => ctx.points.rewards.restock(a.id, a.quantity),
-    redeemReward: (_: unknown, a: { input: { rewardId: string; residentId?: string } }, ctx: Ctx) => ctx.points.redemptions.redeem(a.input),
+    restockReward: (_: unknown, a: { id: string; quantity: number }, ctx: Ctx) =>
+      ctx.points.rewards.restock(a.id, a.quantity),
+    redeemReward: (_: unknown, a: { input: { rewardId: string; residentId?: string } }, ctx: Ctx) =>
+      ctx.points.redemptions.redeem(a.input),
     fulfilRedemption: (_: unknown, a: { id: string }, ctx: Ctx) => ctx.points.redemptions.fulfil(a.id),
-    cancelRedemption: (_: unknown, a: { id: string; reason: string }, ctx: Ctx) => ctx.points.redemptions.cancel(a.id, a.reason),
+    cancelRedemption: (_: unknown, a: { id: string; reason: string }, ctx: Ctx) =>
+      ctx.points.redemptions.cancel(a.id, a.reason),
   },
   PointsRule: {
     site: (r: RuleRow, _: unknown, ctx: Ctx) => (r.siteId ? ctx.loaders.site.load(r.siteId) : null),

@@ -1,7 +1,17 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, type Clock, type Principal, audit, returning,
-  cursor, pageSize, isUuid,
+  ConflictError,
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  coversPlace,
+  type Clock,
+  type Principal,
+  audit,
+  returning,
+  cursor,
+  pageSize,
+  isUuid,
 } from '@anju/kit';
 import { appendEntry, lockAccount } from './ledger';
 import { siteInScope } from '../scope';
@@ -30,7 +40,11 @@ const OFFICERS = ['province', 'county', 'site_officer'];
 
 /** 积分兑换: redeeming a reward, fulfilling it, cancelling it (refunded by a new ledger entry). */
 export class RedemptionService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * One transaction: the resident's account is locked, the balance checked, the stock taken by a
@@ -41,19 +55,32 @@ export class RedemptionService {
     const p = this.principal;
     let residentId: string;
     if (p.role === 'resident') {
-      if (input.residentId && input.residentId !== p.residentId) throw new ForbiddenError('Residents redeem for themselves only.');
+      if (input.residentId && input.residentId !== p.residentId)
+        throw new ForbiddenError('Residents redeem for themselves only.');
       residentId = p.residentId!;
     } else if (OFFICERS.includes(p.role)) {
-      if (!input.residentId) throw new InputError('input.residentId', 'Name the resident the officer redeems for.', 'REQUIRED');
+      if (!input.residentId)
+        throw new InputError('input.residentId', 'Name the resident the officer redeems for.', 'REQUIRED');
       residentId = input.residentId;
     } else {
       throw new ForbiddenError('Residents redeem, or officers on their behalf.');
     }
-    const [reward]: { id: string; siteId: string; regionCode: string; price: number; stock: number; active: boolean }[] = isUuid(input.rewardId)
-      ? await this.db.query(`SELECT id, site_id AS "siteId", region_code AS "regionCode", price, stock, active FROM points_reward WHERE id = $1`, [input.rewardId])
+    const [reward]: {
+      id: string;
+      siteId: string;
+      regionCode: string;
+      price: number;
+      stock: number;
+      active: boolean;
+    }[] = isUuid(input.rewardId)
+      ? await this.db.query(
+          `SELECT id, site_id AS "siteId", region_code AS "regionCode", price, stock, active FROM points_reward WHERE id = $1`,
+          [input.rewardId],
+        )
       : [];
     if (!reward) throw new NotFoundError('input.rewardId', 'No such reward.');
-    if (p.role !== 'resident' && !coversPlace(p, { siteId: reward.siteId, regionCode: reward.regionCode })) throw new ForbiddenError('The reward’s site is outside your scope.');
+    if (p.role !== 'resident' && !coversPlace(p, { siteId: reward.siteId, regionCode: reward.regionCode }))
+      throw new ForbiddenError('The reward’s site is outside your scope.');
     if (!reward.active) throw new ConflictError('input.rewardId', 'This reward is no longer offered.', 'INACTIVE');
     // Sold out already: answer at once, without a transaction (the decisive check is the conditional update below).
     if (reward.stock < 1) throw new ConflictError('input.rewardId', 'This reward is out of stock.', 'OUT_OF_STOCK');
@@ -90,8 +117,12 @@ export class RedemptionService {
       // The resident, or an officer on the resident's behalf: one audit row with the redemption, or neither.
       if (done.length) {
         await audit(m, p, {
-          action: 'points_redemption.redeem', entityType: 'points_redemption', entityId: done[0].id,
-          siteId: reward.siteId, regionCode: reward.regionCode, detail: { residentId, rewardId: reward.id, points: done[0].points },
+          action: 'points_redemption.redeem',
+          entityType: 'points_redemption',
+          entityId: done[0].id,
+          siteId: reward.siteId,
+          regionCode: reward.regionCode,
+          detail: { residentId, rewardId: reward.id, points: done[0].points },
         });
         await notifyPointsRedeemed(m, done[0].id, this.clock.now());
       }
@@ -111,10 +142,18 @@ export class RedemptionService {
       throw new InputError('input.residentId', 'A reward is redeemed by residents of its own site.', 'OTHER_SITE');
     }
     if (why.balance < reward.price) {
-      throw new ConflictError('input.rewardId', `The reward costs ${reward.price} points; the balance is ${why.balance}.`, 'INSUFFICIENT_POINTS');
+      throw new ConflictError(
+        'input.rewardId',
+        `The reward costs ${reward.price} points; the balance is ${why.balance}.`,
+        'INSUFFICIENT_POINTS',
+      );
     }
     if (why.stock < 1) throw new ConflictError('input.rewardId', 'This reward is out of stock.', 'OUT_OF_STOCK');
-    throw new ConflictError('input.rewardId', 'The reward changed while you redeemed it (price or availability): look again.', 'CHANGED');
+    throw new ConflictError(
+      'input.rewardId',
+      'The reward changed while you redeemed it (price or availability): look again.',
+      'CHANGED',
+    );
   }
 
   /** The reward was handed over (officers). */
@@ -122,12 +161,21 @@ export class RedemptionService {
     if (!OFFICERS.includes(this.principal.role)) throw new ForbiddenError('Officers of the site fulfil redemptions.');
     return this.db.transaction(async (m) => {
       const r = await this.lockRedemption(m, id);
-      if (r.status !== 'pending') throw new ConflictError('id', `The redemption is already ${r.status}.`, 'NOT_PENDING');
-      const [row] = returning<RedemptionRow>(await m.query(
-        `UPDATE points_redemption rd SET status = 'fulfilled', settled_at = now(), settled_by = $2 WHERE rd.id = $1 RETURNING ${COLUMNS}`,
-        [id, `${this.principal.role}:${this.principal.subject}`],
-      ));
-      await audit(m, this.principal, { action: 'points_redemption.fulfil', entityType: 'points_redemption', entityId: id, siteId: r.siteId, regionCode: r.regionCode });
+      if (r.status !== 'pending')
+        throw new ConflictError('id', `The redemption is already ${r.status}.`, 'NOT_PENDING');
+      const [row] = returning<RedemptionRow>(
+        await m.query(
+          `UPDATE points_redemption rd SET status = 'fulfilled', settled_at = now(), settled_by = $2 WHERE rd.id = $1 RETURNING ${COLUMNS}`,
+          [id, `${this.principal.role}:${this.principal.subject}`],
+        ),
+      );
+      await audit(m, this.principal, {
+        action: 'points_redemption.fulfil',
+        entityType: 'points_redemption',
+        entityId: id,
+        siteId: r.siteId,
+        regionCode: r.regionCode,
+      });
       return row;
     });
   }
@@ -135,35 +183,62 @@ export class RedemptionService {
   /** Cancels a pending redemption: the points come back as a new `refund` entry and the stock is returned. */
   async cancel(id: string, reason: string): Promise<RedemptionRow> {
     const p = this.principal;
-    if (p.role !== 'resident' && !OFFICERS.includes(p.role)) throw new ForbiddenError('The resident or an officer of the site cancels a redemption.');
+    if (p.role !== 'resident' && !OFFICERS.includes(p.role))
+      throw new ForbiddenError('The resident or an officer of the site cancels a redemption.');
     const why = reason.trim();
     if (why.length < 2 || why.length > 500) throw new InputError('reason', 'Say why, in 2 to 500 characters.');
     return this.db.transaction(async (m) => {
       const r = await this.lockRedemption(m, id);
-      if (r.status !== 'pending') throw new ConflictError('id', `The redemption is already ${r.status}.`, 'NOT_PENDING');
+      if (r.status !== 'pending')
+        throw new ConflictError('id', `The redemption is already ${r.status}.`, 'NOT_PENDING');
       const account = await lockAccount(m, r.residentId);
       if (!account) throw new Error('ledger invariant: a redemption without an account');
-      await appendEntry(m, account, { kind: 'refund', points: r.points, redemptionId: r.id, reason: why, actor: `${p.role}:${p.subject}`, recordedAt: this.clock.now() });
+      await appendEntry(m, account, {
+        kind: 'refund',
+        points: r.points,
+        redemptionId: r.id,
+        reason: why,
+        actor: `${p.role}:${p.subject}`,
+        recordedAt: this.clock.now(),
+      });
       await m.query(`UPDATE points_reward SET stock = stock + 1 WHERE id = $1`, [r.rewardId]);
-      const [row] = returning<RedemptionRow>(await m.query(
-        `UPDATE points_redemption rd SET status = 'cancelled', settled_at = now(), settled_by = $2, cancel_reason = $3 WHERE rd.id = $1 RETURNING ${COLUMNS}`,
-        [id, `${p.role}:${p.subject}`, why],
-      ));
-      await audit(m, p, { action: 'points_redemption.cancel', entityType: 'points_redemption', entityId: id, siteId: r.siteId, regionCode: r.regionCode, detail: { refunded: r.points } });
+      const [row] = returning<RedemptionRow>(
+        await m.query(
+          `UPDATE points_redemption rd SET status = 'cancelled', settled_at = now(), settled_by = $2, cancel_reason = $3 WHERE rd.id = $1 RETURNING ${COLUMNS}`,
+          [id, `${p.role}:${p.subject}`, why],
+        ),
+      );
+      await audit(m, p, {
+        action: 'points_redemption.cancel',
+        entityType: 'points_redemption',
+        entityId: id,
+        siteId: r.siteId,
+        regionCode: r.regionCode,
+        detail: { refunded: r.points },
+      });
       return row;
     });
   }
 
   /** A site's redemptions, newest first; residents see only their own. */
-  async list(args: { siteId: string; residentId?: string | null; status?: RedemptionStatus | null; first?: number | null; after?: string | null }) {
+  async list(args: {
+    siteId: string;
+    residentId?: string | null;
+    status?: RedemptionStatus | null;
+    first?: number | null;
+    after?: string | null;
+  }) {
     const site = await siteInScope(this.db, this.principal, args.siteId, 'siteId');
-    const residentId = this.principal.role === 'resident' ? this.principal.residentId! : args.residentId ?? null;
+    const residentId = this.principal.role === 'resident' ? this.principal.residentId! : (args.residentId ?? null);
     if (residentId && !isUuid(residentId)) return { nodes: [], totalCount: 0, endCursor: null };
     const limit = pageSize(args.first);
     const key = cursor.decode(args.after, 'bigint', 'uuid');
     const params = [site.id, residentId, args.status ?? null];
     const where = `rd.site_id = $1 AND ($2::uuid IS NULL OR rd.resident_id = $2::uuid) AND ($3::text IS NULL OR rd.status = $3)`;
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM points_redemption rd WHERE ${where}`, params);
+    const [{ count }] = await this.db.query(
+      `SELECT count(*)::int AS count FROM points_redemption rd WHERE ${where}`,
+      params,
+    );
     const rows: RedemptionRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM points_redemption rd WHERE ${where}
           AND ($4::bigint IS NULL OR ((extract(epoch FROM rd.requested_at) * 1000000)::bigint, rd.id) < ($4::bigint, $5::uuid))
@@ -172,14 +247,27 @@ export class RedemptionService {
     );
     const nodes = rows.slice(0, limit);
     const last = nodes.at(-1);
-    return { nodes, totalCount: count, endCursor: rows.length > limit && last ? cursor.encode([last.sortKey, last.id]) : null };
+    return {
+      nodes,
+      totalCount: count,
+      endCursor: rows.length > limit && last ? cursor.encode([last.sortKey, last.id]) : null,
+    };
   }
 
   /** Locks a redemption the caller may act on (officers: their sites; a resident: their own). */
   private async lockRedemption(m: EntityManager, id: string): Promise<RedemptionRow & { regionCode: string }> {
-    const [r] = isUuid(id) ? await m.query(`SELECT ${COLUMNS}, rd.region_code AS "regionCode" FROM points_redemption rd WHERE rd.id = $1 FOR UPDATE`, [id]) : [];
+    const [r] = isUuid(id)
+      ? await m.query(
+          `SELECT ${COLUMNS}, rd.region_code AS "regionCode" FROM points_redemption rd WHERE rd.id = $1 FOR UPDATE`,
+          [id],
+        )
+      : [];
     const p = this.principal;
-    const allowed = r && (p.role === 'resident' ? r.residentId === p.residentId : coversPlace(p, { siteId: r.siteId, regionCode: r.regionCode }));
+    const allowed =
+      r &&
+      (p.role === 'resident'
+        ? r.residentId === p.residentId
+        : coversPlace(p, { siteId: r.siteId, regionCode: r.regionCode }));
     if (!allowed) throw new NotFoundError('id', 'No such redemption in your scope.');
     return r;
   }

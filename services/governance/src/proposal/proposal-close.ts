@@ -12,11 +12,14 @@ const LIST_NAMES = `CASE c.list_kind WHEN 'party_service' THEN '党群服务清�
  * The site's residents are told of the outcome as of any published notice (居务公开), in the same transaction.
  */
 export async function closeDueVotes(
-  db: TransactionalSql, now: Date, ids: string[] | null, actor: { subject: string; role: string },
+  db: TransactionalSql,
+  now: Date,
+  ids: string[] | null,
+  actor: { subject: string; role: string },
 ): Promise<{ id: string; status: string }[]> {
   return db.transaction(async (m) => {
     const decided: { id: string; status: string; noticeId: string }[] = await m.query(
-    `WITH due AS MATERIALIZED (
+      `WITH due AS MATERIALIZED (
        SELECT p.id, p.site_id, p.region_code, p.title, p.eligible_households, p.quorum_households, p.list_kind,
               p.owner_name, p.owner_subject, p.item_due_on, gen_random_uuid() AS notice_id, gen_random_uuid() AS item_id
          FROM proposal p
@@ -59,10 +62,14 @@ export async function closeDueVotes(
        SELECT $3, $4, 'proposal.decide', 'Proposal', d.id::text, d.site_id, d.region_code, $5, jsonb_build_object('status', d.status)
          FROM decided d RETURNING id)
      SELECT d.id, d.status, c.notice_id AS "noticeId" FROM decided d JOIN c ON c.id = d.id ORDER BY d.id`,
-    [now, ids, actor.subject, actor.role, currentRequestId() ?? null],
+      [now, ids, actor.subject, actor.role, currentRequestId() ?? null],
     );
     // A notice inserted by the statement above is not visible inside it: its readers are told in the next one.
-    await notifyNoticesPublished(m, decided.map((d) => d.noticeId), now);
+    await notifyNoticesPublished(
+      m,
+      decided.map((d) => d.noticeId),
+      now,
+    );
     return decided.map(({ id, status }) => ({ id, status }));
   });
 }
@@ -72,6 +79,10 @@ export function proposalVoteCloseTask(db: TransactionalSql, clock: Clock): Sched
   return {
     name: 'proposals.close-votes',
     everyMs: 60_000,
-    run: async () => ({ closed: (await closeDueVotes(db, clock.now(), null, { subject: 'scheduler:proposals.close-votes', role: 'system' })).length }),
+    run: async () => ({
+      closed: (
+        await closeDueVotes(db, clock.now(), null, { subject: 'scheduler:proposals.close-votes', role: 'system' })
+      ).length,
+    }),
   };
 }

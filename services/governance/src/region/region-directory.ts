@@ -56,7 +56,10 @@ export class RegionDirectory {
 
   private async load() {
     this.checkedAt = Date.now();
-    const [rows, fingerprint] = await Promise.all([this.db.query(`SELECT ${COLUMNS} FROM region`) as Promise<Region[]>, this.fingerprint()]);
+    const [rows, fingerprint] = await Promise.all([
+      this.db.query(`SELECT ${COLUMNS} FROM region`) as Promise<Region[]>,
+      this.fingerprint(),
+    ]);
     return { byCode: new Map(rows.map((r) => [r.code, r])), fingerprint };
   }
 
@@ -75,7 +78,9 @@ export class RegionDirectory {
   }
 
   private async fingerprint(): Promise<string> {
-    const [row] = await this.db.query(`SELECT count(*) AS n, coalesce(sum(hashtext(code || name || coalesce(parent_code, ''))), 0) AS h FROM region`);
+    const [row] = await this.db.query(
+      `SELECT count(*) AS n, coalesce(sum(hashtext(code || name || coalesce(parent_code, ''))), 0) AS h FROM region`,
+    );
     return `${row.n}:${row.h}`;
   }
 }

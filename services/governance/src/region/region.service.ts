@@ -7,7 +7,10 @@ const COLUMNS = `code, name, level, parent_code AS "parentCode"`;
 
 /** Regions are reference data: every signed-in caller reads them; province officers add them. */
 export class RegionService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+  ) {}
 
   children(parentCode: string | null): Promise<Region[]> {
     return RegionDirectory.of(this.db).children(parentCode);
@@ -26,18 +29,27 @@ export class RegionService {
     }
     const name = input.name.trim();
     if (!name || name.length > 50) throw new InputError('input.name', 'A region name has 1 to 50 characters.');
-    return this.db.transaction(async (m) => {
-      if (shape.parentCode) {
-        const [parent] = await m.query(`SELECT 1 FROM region WHERE code = $1`, [shape.parentCode]);
-        if (!parent) throw new NotFoundError('input.code', `The parent region ${shape.parentCode} is not registered yet.`);
-      }
-      const rows = await m.query(
-        `INSERT INTO region (code, name, level, parent_code) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
-        [input.code, name, shape.level, shape.parentCode],
-      );
-      if (!rows.length) throw new ConflictError('input.code', `Region ${input.code} is already registered.`, 'DUPLICATE');
-      await audit(m, this.principal, { action: 'region.register', entityType: 'Region', entityId: input.code, regionCode: input.code.length === 6 ? input.code : null });
-      return rows[0];
-    }).finally(() => RegionDirectory.of(this.db).changed());
+    return this.db
+      .transaction(async (m) => {
+        if (shape.parentCode) {
+          const [parent] = await m.query(`SELECT 1 FROM region WHERE code = $1`, [shape.parentCode]);
+          if (!parent)
+            throw new NotFoundError('input.code', `The parent region ${shape.parentCode} is not registered yet.`);
+        }
+        const rows = await m.query(
+          `INSERT INTO region (code, name, level, parent_code) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
+          [input.code, name, shape.level, shape.parentCode],
+        );
+        if (!rows.length)
+          throw new ConflictError('input.code', `Region ${input.code} is already registered.`, 'DUPLICATE');
+        await audit(m, this.principal, {
+          action: 'region.register',
+          entityType: 'Region',
+          entityId: input.code,
+          regionCode: input.code.length === 6 ? input.code : null,
+        });
+        return rows[0];
+      })
+      .finally(() => RegionDirectory.of(this.db).changed());
   }
 }

@@ -19,11 +19,15 @@ export async function eraseMovedOutResidents(db: DataSource, days: number, now: 
   const today = provinceDate(now);
   let total = 0;
   for (;;) {
-    const n = await db.transaction((m) => publishSelect(m, 'resident.personal_data_erased',
-      `SELECT id AS "residentId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode", $5::text AS "erasedOn"
+    const n = await db.transaction((m) =>
+      publishSelect(
+        m,
+        'resident.personal_data_erased',
+        `SELECT id AS "residentId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode", $5::text AS "erasedOn"
          FROM erased`,
-      [cutOff, BATCH, ERASED_NAME, days, today],
-      { with: `due AS (
+        [cutOff, BATCH, ERASED_NAME, days, today],
+        {
+          with: `due AS (
          SELECT id FROM resident WHERE moved_out_on < $1::date AND personal_data_erased_at IS NULL
           ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED
        ), erased AS (
@@ -42,7 +46,10 @@ export async function eraseMovedOutResidents(db: DataSource, days: number, now: 
                   'retentionDays', $4::int)
            FROM erased
          RETURNING 1
-       )` }));
+       )`,
+        },
+      ),
+    );
     total += n;
     if (n < BATCH) return total;
   }
@@ -50,5 +57,9 @@ export async function eraseMovedOutResidents(db: DataSource, days: number, now: 
 
 /** The nightly erasure, a scheduled task of governance's worker (name published: never rename). */
 export function residentRetentionTask(db: DataSource, days: number, clock: Clock): ScheduledTask {
-  return { name: 'resident.erase-moved-out', cron: '47 3 * * *', run: () => eraseMovedOutResidents(db, days, clock.now()) };
+  return {
+    name: 'resident.erase-moved-out',
+    cron: '47 3 * * *',
+    run: () => eraseMovedOutResidents(db, days, clock.now()),
+  };
 }

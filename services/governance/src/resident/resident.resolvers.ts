@@ -5,16 +5,26 @@ import type { RegisterResidentInput, ResidentFilter, ResidentRow, UpdateResident
 export const residentResolvers = {
   Query: {
     resident: (_: unknown, args: { id: string }, ctx: GovernanceContext) => ctx.loaders.resident.load(args.id),
-    residents: (_: unknown, args: { siteId?: string | null; filter?: ResidentFilter | null; search?: string; first?: number; after?: string }, ctx: GovernanceContext) =>
-      ctx.residents.list(args.siteId, args.search, args.first, args.after, args.filter ?? {}),
+    residents: (
+      _: unknown,
+      args: { siteId?: string | null; filter?: ResidentFilter | null; search?: string; first?: number; after?: string },
+      ctx: GovernanceContext,
+    ) => ctx.residents.list(args.siteId, args.search, args.first, args.after, args.filter ?? {}),
   },
   Mutation: {
-    registerResident: (_: unknown, args: { input: RegisterResidentInput }, ctx: GovernanceContext) => ctx.residents.register(args.input),
-    updateResident: (_: unknown, args: { id: string; input: UpdateResidentInput }, ctx: GovernanceContext) => ctx.residents.update(args.id, args.input),
-    moveOutResident: (_: unknown, args: { id: string; input: { movedOutOn: string; reason: string } }, ctx: GovernanceContext) => ctx.residents.moveOut(args.id, args.input),
+    registerResident: (_: unknown, args: { input: RegisterResidentInput }, ctx: GovernanceContext) =>
+      ctx.residents.register(args.input),
+    updateResident: (_: unknown, args: { id: string; input: UpdateResidentInput }, ctx: GovernanceContext) =>
+      ctx.residents.update(args.id, args.input),
+    moveOutResident: (
+      _: unknown,
+      args: { id: string; input: { movedOutOn: string; reason: string } },
+      ctx: GovernanceContext,
+    ) => ctx.residents.moveOut(args.id, args.input),
     findResidentByNationalId: (_: unknown, args: { nationalId: string; reason: string }, ctx: GovernanceContext) =>
       ctx.residents.findByNationalId(args.nationalId, args.reason),
-    revealResidentContact: (_: unknown, args: { id: string; reason: string }, ctx: GovernanceContext) => ctx.residents.revealContact(args.id, args.reason),
+    revealResidentContact: (_: unknown, args: { id: string; reason: string }, ctx: GovernanceContext) =>
+      ctx.residents.revealContact(args.id, args.reason),
   },
   Resident: {
     __resolveReference: (ref: { id: string }, ctx: GovernanceContext) => ctx.loaders.resident.load(ref.id),

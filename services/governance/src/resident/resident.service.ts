@@ -1,9 +1,27 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import {
-  AppError, ConflictError, InputError, NotFoundError, coversPlace, isMobilePhone, maskNationalId, maskPhone,
-  parseNationalId, requireRole, isIsoDate, provinceDate, startOfProvinceDay, type Clock, type PersonalDataVault,
-  type Principal, audit, returning, cursor, pageSize, isUuid,
+  AppError,
+  ConflictError,
+  InputError,
+  NotFoundError,
+  coversPlace,
+  isMobilePhone,
+  maskNationalId,
+  maskPhone,
+  parseNationalId,
+  requireRole,
+  isIsoDate,
+  provinceDate,
+  startOfProvinceDay,
+  type Clock,
+  type PersonalDataVault,
+  type Principal,
+  audit,
+  returning,
+  cursor,
+  pageSize,
+  isUuid,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { type HouseholdService } from '../household/household.service';
@@ -36,7 +54,11 @@ export interface ResidentRow {
 /** 年龄段: bands an officer filters by (labour age is 16–59). */
 export type AgeBand = 'UNDER_16' | 'FROM_16_TO_35' | 'FROM_36_TO_45' | 'FROM_46_TO_59' | 'FROM_60';
 export const AGE_BANDS: Record<AgeBand, [number, number | null]> = {
-  UNDER_16: [0, 15], FROM_16_TO_35: [16, 35], FROM_36_TO_45: [36, 45], FROM_46_TO_59: [46, 59], FROM_60: [60, null],
+  UNDER_16: [0, 15],
+  FROM_16_TO_35: [16, 35],
+  FROM_36_TO_45: [36, 45],
+  FROM_46_TO_59: [46, 59],
+  FROM_60: [60, null],
 };
 
 export interface ResidentFilter {
@@ -106,7 +128,12 @@ export class ResidentService {
   private async checkLookupQuota(m: { query: DataSource['query'] }, field: string): Promise<void> {
     const n = await nationalIdLookupsToday(m, this.principal.subject, this.clock);
     if (n >= this.lookupsPerDay) {
-      throw new AppError('FORBIDDEN', `You have used today's ${this.lookupsPerDay} lookups by full ID number; more tomorrow.`, field, { reason: 'DAILY_QUOTA' });
+      throw new AppError(
+        'FORBIDDEN',
+        `You have used today's ${this.lookupsPerDay} lookups by full ID number; more tomorrow.`,
+        field,
+        { reason: 'DAILY_QUOTA' },
+      );
     }
   }
 
@@ -118,7 +145,8 @@ export class ResidentService {
   async findByNationalId(nationalId: string, reason: string): Promise<ResidentRow | null> {
     requireRole(this.principal, 'province', 'county', 'site_officer');
     const why = reason.trim();
-    if (why.length < 2 || why.length > 200) throw new InputError('reason', 'Say why you need to find this person by ID number (2 to 200 characters).');
+    if (why.length < 2 || why.length > 200)
+      throw new InputError('reason', 'Say why you need to find this person by ID number (2 to 200 characters).');
     const parsed = parseNationalId(nationalId, this.clock.now());
     if (!parsed.ok) throw new InputError('nationalId', parsed.message, parsed.problem);
     return this.db.transaction(async (m) => {
@@ -132,7 +160,12 @@ export class ResidentService {
         action: 'resident.find_by_national_id',
         ...(row
           ? { entityType: 'Resident', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode }
-          : { entityType: 'NationalIdLookup', entityId: this.principal.subject, siteId: this.principal.sites[0] ?? null, regionCode: this.principal.regions[0] ?? null }),
+          : {
+              entityType: 'NationalIdLookup',
+              entityId: this.principal.subject,
+              siteId: this.principal.sites[0] ?? null,
+              regionCode: this.principal.regions[0] ?? null,
+            }),
         detail: { reason: why, found: Boolean(row) },
       });
       return row ?? null;
@@ -141,7 +174,10 @@ export class ResidentService {
 
   byIds(ids: readonly string[]): Promise<ResidentRow[]> {
     const scope = scopeSql(this.principal, 'r', 2, 'resident');
-    return this.db.query(`SELECT ${COLUMNS} FROM resident r WHERE r.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM resident r WHERE r.id = ANY(as_uuids($1)) AND ${scope.sql}`, [
+      ids,
+      ...scope.params,
+    ]);
   }
 
   householdMembersLoader() {
@@ -162,7 +198,10 @@ export class ResidentService {
    * name fragment or a full ID number (matched through its keyed hash, never by decrypting).
    */
   async list(
-    siteId: string | null | undefined, search: string | null | undefined, first: number | null | undefined, after: string | null | undefined,
+    siteId: string | null | undefined,
+    search: string | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
     filter: ResidentFilter = {},
   ) {
     const today = provinceDate(this.clock.now());
@@ -175,9 +214,14 @@ export class ResidentService {
     if (!filter.includeMovedOut) where.push(`r.moved_out_on IS NULL`);
     if (filter.labourCapacity) where.push(`r.labour_capacity = ${add(filter.labourCapacity)}`);
     if (filter.householdId) where.push(`r.household_id = as_uuid(${add(filter.householdId)})`);
-    if (filter.buildingId) where.push(`r.household_id IN (SELECT fh.id FROM household fh WHERE fh.building_id = as_uuid(${add(filter.buildingId)}))`);
+    if (filter.buildingId)
+      where.push(
+        `r.household_id IN (SELECT fh.id FROM household fh WHERE fh.building_id = as_uuid(${add(filter.buildingId)}))`,
+      );
     if (filter.gridId) {
-      where.push(`r.household_id IN (SELECT fh.id FROM household fh JOIN building fb ON fb.id = fh.building_id WHERE fb.grid_id = as_uuid(${add(filter.gridId)}))`);
+      where.push(
+        `r.household_id IN (SELECT fh.id FROM household fh JOIN building fb ON fb.id = fh.building_id WHERE fb.grid_id = as_uuid(${add(filter.gridId)}))`,
+      );
     }
     if (filter.ageBand) {
       // Age as `age` shows it (by the year, see ageByYear): a..b ⇔ born in the years (Y − b) … (Y − a).
@@ -190,7 +234,11 @@ export class ResidentService {
     if (term) {
       // A full ID number is a reveal (findResidentByNationalId): audited, for officers, within a quota.
       if (looksLikeNationalId(term)) {
-        throw new InputError('search', 'Searching by a full ID number is a reveal: use findResidentByNationalId with a reason.', 'REVEAL_REQUIRED');
+        throw new InputError(
+          'search',
+          'Searching by a full ID number is a reveal: use findResidentByNationalId with a reason.',
+          'REVEAL_REQUIRED',
+        );
       }
       where.push(`r.name LIKE ${add(`%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
     }
@@ -205,7 +253,11 @@ export class ResidentService {
       [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
     );
     const nodes = rows.slice(0, limit);
-    return { nodes, totalCount: count, endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.name, nodes.at(-1)!.id]) : null };
+    return {
+      nodes,
+      totalCount: count,
+      endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.name, nodes.at(-1)!.id]) : null,
+    };
   }
 
   /** A resident for a write: exists, in scope (a grid worker: in their grids), still living at the site. */
@@ -226,7 +278,8 @@ export class ResidentService {
   async update(id: string, input: UpdateResidentInput): Promise<ResidentRow> {
     requireRole(this.principal, 'province', 'county', 'site_officer', 'grid_worker');
     const before = await this.forWrite(id, 'id');
-    if (before.movedOutOn) throw new ConflictError('id', 'The resident has moved out; their record is closed.', 'MOVED_OUT');
+    if (before.movedOutOn)
+      throw new ConflictError('id', 'The resident has moved out; their record is closed.', 'MOVED_OUT');
     const sets: string[] = [];
     const params: unknown[] = [before.id];
     const changed: string[] = [];
@@ -243,12 +296,14 @@ export class ResidentService {
     }
     if (input.ethnicity != null) {
       const e = input.ethnicity.trim();
-      if (!e || e.length > 20) throw new InputError('input.ethnicity', 'The ethnic group (民族) has 1 to 20 characters.');
+      if (!e || e.length > 20)
+        throw new InputError('input.ethnicity', 'The ethnic group (民族) has 1 to 20 characters.');
       set('ethnicity', 'ethnicity', e, before.ethnicity);
     }
     if (input.phone != null) {
       const phone = input.phone.replace(/[\s-]/g, '');
-      if (!isMobilePhone(phone)) throw new InputError('input.phone', 'A mobile number has 11 digits and starts with 13–19.', 'FORMAT');
+      if (!isMobilePhone(phone))
+        throw new InputError('input.phone', 'A mobile number has 11 digits and starts with 13–19.', 'FORMAT');
       params.push(this.vault.seal(phone), maskPhone(phone));
       sets.push(`phone_sealed = $${params.length - 1}, phone_masked = $${params.length}`);
       changed.push('phone');
@@ -258,7 +313,8 @@ export class ResidentService {
     set('wants_work', 'wantsWork', input.wantsWork, before.wantsWork);
     set('relation_to_head', 'relationToHead', input.relationToHead, before.relationToHead);
     if (input.movedInOn != null) {
-      if (!isPastDate(input.movedInOn, this.clock)) throw new InputError('input.movedInOn', 'The moved-in date is a real date (YYYY-MM-DD), not in the future.');
+      if (!isPastDate(input.movedInOn, this.clock))
+        throw new InputError('input.movedInOn', 'The moved-in date is a real date (YYYY-MM-DD), not in the future.');
       set('moved_in_on', 'movedInOn', input.movedInOn, before.movedInOn);
     }
     if (input.languages != null) {
@@ -271,13 +327,26 @@ export class ResidentService {
     }
     if (!sets.length) return before;
     return this.db.transaction(async (m) => {
-      const [row] = returning<ResidentRow>(await m.query(
-        `UPDATE resident r SET ${sets.join(', ')}, updated_at = now() WHERE r.id = $1 AND r.moved_out_on IS NULL RETURNING ${COLUMNS}`,
-        params,
-      ));
+      const [row] = returning<ResidentRow>(
+        await m.query(
+          `UPDATE resident r SET ${sets.join(', ')}, updated_at = now() WHERE r.id = $1 AND r.moved_out_on IS NULL RETURNING ${COLUMNS}`,
+          params,
+        ),
+      );
       if (!row) throw new ConflictError('id', 'The resident has moved out; their record is closed.', 'MOVED_OUT');
-      await audit(m, this.principal, { action: 'resident.update', entityType: 'Resident', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode, detail: { changed } });
-      await publish(m, 'resident.updated', { ...eventFacts(row), gridId: await gridOfHousehold(m, row.householdId), changed });
+      await audit(m, this.principal, {
+        action: 'resident.update',
+        entityType: 'Resident',
+        entityId: row.id,
+        siteId: row.siteId,
+        regionCode: row.regionCode,
+        detail: { changed },
+      });
+      await publish(m, 'resident.updated', {
+        ...eventFacts(row),
+        gridId: await gridOfHousehold(m, row.householdId),
+        changed,
+      });
       return row;
     });
   }
@@ -287,19 +356,38 @@ export class ResidentService {
     requireRole(this.principal, 'province', 'county', 'site_officer', 'grid_worker');
     const before = await this.forWrite(id, 'id');
     if (before.movedOutOn) throw new ConflictError('id', 'The resident has already moved out.', 'ALREADY_MOVED_OUT');
-    if (!isPastDate(input.movedOutOn, this.clock)) throw new InputError('input.movedOutOn', 'The moved-out date is a real date (YYYY-MM-DD), not in the future.');
-    if (before.movedInOn && input.movedOutOn < before.movedInOn) throw new InputError('input.movedOutOn', 'The moved-out date is on or after the moved-in date.', 'BEFORE_MOVED_IN');
+    if (!isPastDate(input.movedOutOn, this.clock))
+      throw new InputError('input.movedOutOn', 'The moved-out date is a real date (YYYY-MM-DD), not in the future.');
+    if (before.movedInOn && input.movedOutOn < before.movedInOn)
+      throw new InputError(
+        'input.movedOutOn',
+        'The moved-out date is on or after the moved-in date.',
+        'BEFORE_MOVED_IN',
+      );
     const reason = input.reason.trim();
     if (!reason || reason.length > 200) throw new InputError('input.reason', 'The reason has 1 to 200 characters.');
     return this.db.transaction(async (m) => {
-      const [row] = returning<ResidentRow>(await m.query(
-        `UPDATE resident r SET moved_out_on = $2, moved_out_reason = $3, updated_at = now() WHERE r.id = $1 AND r.moved_out_on IS NULL RETURNING ${COLUMNS}`,
-        [before.id, input.movedOutOn, reason],
-      ));
+      const [row] = returning<ResidentRow>(
+        await m.query(
+          `UPDATE resident r SET moved_out_on = $2, moved_out_reason = $3, updated_at = now() WHERE r.id = $1 AND r.moved_out_on IS NULL RETURNING ${COLUMNS}`,
+          [before.id, input.movedOutOn, reason],
+        ),
+      );
       if (!row) throw new ConflictError('id', 'The resident has already moved out.', 'ALREADY_MOVED_OUT');
-      await audit(m, this.principal, { action: 'resident.move_out', entityType: 'Resident', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode });
+      await audit(m, this.principal, {
+        action: 'resident.move_out',
+        entityType: 'Resident',
+        entityId: row.id,
+        siteId: row.siteId,
+        regionCode: row.regionCode,
+      });
       await publish(m, 'resident.moved_out', {
-        residentId: row.id, householdId: row.householdId, siteId: row.siteId, regionCode: row.regionCode, movedOutOn: input.movedOutOn, reason,
+        residentId: row.id,
+        householdId: row.householdId,
+        siteId: row.siteId,
+        regionCode: row.regionCode,
+        movedOutOn: input.movedOutOn,
+        reason,
       });
       return row;
     });
@@ -309,19 +397,38 @@ export class ResidentService {
    * The full ID number and phone of one resident, for officers who need them (site officers,
    * county and province officers). Every reveal is audited with the reason given.
    */
-  async revealContact(id: string, reason: string): Promise<{ residentId: string; nationalId: string; phone: string | null }> {
+  async revealContact(
+    id: string,
+    reason: string,
+  ): Promise<{ residentId: string; nationalId: string; phone: string | null }> {
     requireRole(this.principal, 'province', 'county', 'site_officer');
     const r = reason.trim();
-    if (r.length < 2 || r.length > 200) throw new InputError('reason', 'Say why you need the full ID number and phone (2 to 200 characters).');
+    if (r.length < 2 || r.length > 200)
+      throw new InputError('reason', 'Say why you need the full ID number and phone (2 to 200 characters).');
     const row = await this.forWrite(id, 'id');
     return this.db.transaction(async (m) => {
-      const [sealed] = await m.query(`SELECT national_id_sealed AS n, phone_sealed AS p FROM resident WHERE id = $1`, [row.id]);
-      if (!sealed.n) throw new ConflictError('id', 'This resident moved out and their personal data was erased under the retention rule.', 'ERASED');
+      const [sealed] = await m.query(`SELECT national_id_sealed AS n, phone_sealed AS p FROM resident WHERE id = $1`, [
+        row.id,
+      ]);
+      if (!sealed.n)
+        throw new ConflictError(
+          'id',
+          'This resident moved out and their personal data was erased under the retention rule.',
+          'ERASED',
+        );
       await audit(m, this.principal, {
-        action: 'resident.reveal_contact', entityType: 'Resident', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode,
+        action: 'resident.reveal_contact',
+        entityType: 'Resident',
+        entityId: row.id,
+        siteId: row.siteId,
+        regionCode: row.regionCode,
         detail: { fields: ['nationalId', 'phone'], reason: r },
       });
-      return { residentId: row.id, nationalId: this.vault.open(sealed.n), phone: sealed.p ? this.vault.open(sealed.p) : null };
+      return {
+        residentId: row.id,
+        nationalId: this.vault.open(sealed.n),
+        phone: sealed.p ? this.vault.open(sealed.p) : null,
+      };
     });
   }
 
@@ -340,9 +447,11 @@ export class ResidentService {
       throw new InputError('input.birthDate', 'The birth date entered does not agree with the ID number.', 'MISMATCH');
     }
     const ethnicity = input.ethnicity.trim();
-    if (!ethnicity || ethnicity.length > 20) throw new InputError('input.ethnicity', 'The ethnic group (民族) is required.');
+    if (!ethnicity || ethnicity.length > 20)
+      throw new InputError('input.ethnicity', 'The ethnic group (民族) is required.');
     const phone = input.phone?.replace(/[\s-]/g, '') || null;
-    if (phone && !isMobilePhone(phone)) throw new InputError('input.phone', 'A mobile number has 11 digits and starts with 13–19.', 'FORMAT');
+    if (phone && !isMobilePhone(phone))
+      throw new InputError('input.phone', 'A mobile number has 11 digits and starts with 13–19.', 'FORMAT');
     if (input.movedInOn && !isPastDate(input.movedInOn, this.clock)) {
       throw new InputError('input.movedInOn', 'The moved-in date is a real date (YYYY-MM-DD), not in the future.');
     }
@@ -359,22 +468,45 @@ export class ResidentService {
          ON CONFLICT (national_id_hash) DO NOTHING
          RETURNING ${COLUMNS}`,
         [
-          household.id, household.siteId, household.regionCode, name,
-          this.vault.seal(id.normalized), this.vault.lookupHash(id.normalized), maskNationalId(id.normalized),
-          phone ? this.vault.seal(phone) : null, phone ? maskPhone(phone) : null,
-          id.gender, id.birthDate, ethnicity, input.labourCapacity, input.canWorkAway, input.wantsWork, input.relationToHead,
-          input.movedInOn ?? null, languages,
+          household.id,
+          household.siteId,
+          household.regionCode,
+          name,
+          this.vault.seal(id.normalized),
+          this.vault.lookupHash(id.normalized),
+          maskNationalId(id.normalized),
+          phone ? this.vault.seal(phone) : null,
+          phone ? maskPhone(phone) : null,
+          id.gender,
+          id.birthDate,
+          ethnicity,
+          input.labourCapacity,
+          input.canWorkAway,
+          input.wantsWork,
+          input.relationToHead,
+          input.movedInOn ?? null,
+          languages,
         ],
       );
       if (!rows.length) {
         // Nothing written but the audit row of the attempt; the answer says neither where nor whom.
         await audit(m, this.principal, {
-          action: 'resident.register_duplicate', entityType: 'Household', entityId: household.id, siteId: household.siteId, regionCode: household.regionCode,
+          action: 'resident.register_duplicate',
+          entityType: 'Household',
+          entityId: household.id,
+          siteId: household.siteId,
+          regionCode: household.regionCode,
         });
         return null;
       }
       const resident: ResidentRow = rows[0];
-      await audit(m, this.principal, { action: 'resident.register', entityType: 'Resident', entityId: resident.id, siteId: resident.siteId, regionCode: resident.regionCode });
+      await audit(m, this.principal, {
+        action: 'resident.register',
+        entityType: 'Resident',
+        entityId: resident.id,
+        siteId: resident.siteId,
+        regionCode: resident.regionCode,
+      });
       await publish(m, 'resident.registered', {
         residentId: resident.id,
         householdId: resident.householdId,
@@ -391,7 +523,11 @@ export class ResidentService {
       return resident;
     });
     if (!registered) {
-      throw new ConflictError('input.nationalId', 'This ID number cannot be registered again: one person is resettled once.', 'DUPLICATE_NATIONAL_ID');
+      throw new ConflictError(
+        'input.nationalId',
+        'This ID number cannot be registered again: one person is resettled once.',
+        'DUPLICATE_NATIONAL_ID',
+      );
     }
     return registered;
   }
@@ -402,7 +538,11 @@ export class ResidentService {
  * lookup writes its row there), serialized per user: call inside the transaction that writes
  * the next audit row, so concurrent calls cannot both take the last one.
  */
-export async function nationalIdLookupsToday(m: { query: DataSource['query'] }, subject: string, clock: Clock): Promise<number> {
+export async function nationalIdLookupsToday(
+  m: { query: DataSource['query'] },
+  subject: string,
+  clock: Clock,
+): Promise<number> {
   await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`national-id-lookup:${subject}`]);
   const [{ n }] = await m.query(
     // The actions as literals, so the partial index audit_log_national_id_lookups serves the count.
@@ -413,15 +553,27 @@ export async function nationalIdLookupsToday(m: { query: DataSource['query'] }, 
 }
 
 /** The grid of the household's building (null when the household has no building or the building no grid). */
-async function gridOfHousehold(m: { query: (sql: string, params: unknown[]) => Promise<{ gridId: string | null }[]> }, householdId: string): Promise<string | null> {
-  const [row] = await m.query(`SELECT b.grid_id AS "gridId" FROM household h LEFT JOIN building b ON b.id = h.building_id WHERE h.id = $1`, [householdId]);
+async function gridOfHousehold(
+  m: { query: (sql: string, params: unknown[]) => Promise<{ gridId: string | null }[]> },
+  householdId: string,
+): Promise<string | null> {
+  const [row] = await m.query(
+    `SELECT b.grid_id AS "gridId" FROM household h LEFT JOIN building b ON b.id = h.building_id WHERE h.id = $1`,
+    [householdId],
+  );
   return row?.gridId ?? null;
 }
 
 function eventFacts(r: ResidentRow) {
   return {
-    residentId: r.id, householdId: r.householdId, siteId: r.siteId, regionCode: r.regionCode,
-    labourCapacity: r.labourCapacity, canWorkAway: r.canWorkAway, wantsWork: r.wantsWork, birthYear: Number(r.birthDate.slice(0, 4)),
+    residentId: r.id,
+    householdId: r.householdId,
+    siteId: r.siteId,
+    regionCode: r.regionCode,
+    labourCapacity: r.labourCapacity,
+    canWorkAway: r.canWorkAway,
+    wantsWork: r.wantsWork,
+    birthYear: Number(r.birthDate.slice(0, 4)),
     languages: r.languages,
   };
 }
@@ -431,7 +583,8 @@ function spokenLanguages(value: readonly string[], field: string): string[] {
   const names = [...new Set(value.map((l) => l.trim()))];
   if (names.length > 8) throw new InputError(field, 'At most 8 languages.', 'TOO_MANY');
   const bad = names.findIndex((l) => !l || l.length > 20);
-  if (bad >= 0) throw new InputError(`${field}[${bad}]`, 'A language is named in 1 to 20 characters (彝语, 苗语…).', 'FORMAT');
+  if (bad >= 0)
+    throw new InputError(`${field}[${bad}]`, 'A language is named in 1 to 20 characters (彝语, 苗语…).', 'FORMAT');
   return names;
 }
 

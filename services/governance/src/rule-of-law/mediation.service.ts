@@ -1,28 +1,63 @@
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, InputError, NotFoundError, placeFilter, requireRole, requireInstant, type Clock, type Principal, audit, returning, isUuid,
+  ConflictError,
+  InputError,
+  NotFoundError,
+  placeFilter,
+  requireRole,
+  requireInstant,
+  type Clock,
+  type Principal,
+  audit,
+  returning,
+  isUuid,
 } from '@anju/kit';
 import { siteForWrite } from '../grid/grid.service';
 
-export interface CaseRow { id: string; siteId: string; regionCode: string; microIssueId: string | null; adviserId: string | null; title: string; summary: string; mediatorName: string; status: 'open' | 'closed'; outcome: string | null; outcomeNote: string | null; openedAt: Date; closedAt: Date | null }
+export interface CaseRow {
+  id: string;
+  siteId: string;
+  regionCode: string;
+  microIssueId: string | null;
+  adviserId: string | null;
+  title: string;
+  summary: string;
+  mediatorName: string;
+  status: 'open' | 'closed';
+  outcome: string | null;
+  outcomeNote: string | null;
+  openedAt: Date;
+  closedAt: Date | null;
+}
 
 const CASE = `c.id, c.site_id AS "siteId", c.region_code AS "regionCode", c.micro_issue_id AS "microIssueId", c.adviser_id AS "adviserId", c.title, c.summary,
   c.mediator_name AS "mediatorName", c.status, c.outcome, c.outcome_note AS "outcomeNote", c.opened_at AS "openedAt", c.closed_at AS "closedAt"`;
 
 /** 人民调解: mediation cases of a site, their parties and sessions. */
 export class MediationService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+    private readonly clock: Clock,
+  ) {}
 
   /** Officers: cases of their sites; residents: cases they are a party to. */
   private caseScope(n: number): { sql: string; params: unknown[] } {
     const p = this.principal;
-    if (p.role === 'resident') return { sql: `c.id IN (SELECT case_id FROM mediation_party WHERE resident_id = as_uuid($${n}))`, params: [p.residentId] };
+    if (p.role === 'resident')
+      return {
+        sql: `c.id IN (SELECT case_id FROM mediation_party WHERE resident_id = as_uuid($${n}))`,
+        params: [p.residentId],
+      };
     return placeFilter(p, { site: 'c.site_id', region: 'c.region_code' }, n);
   }
 
   casesByIds(ids: readonly string[]): Promise<CaseRow[]> {
     const scope = this.caseScope(2);
-    return this.db.query(`SELECT ${CASE} FROM mediation_case c WHERE c.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`SELECT ${CASE} FROM mediation_case c WHERE c.id = ANY(as_uuids($1)) AND ${scope.sql}`, [
+      ids,
+      ...scope.params,
+    ]);
   }
 
   cases(siteId: string | null | undefined, status: 'open' | 'closed' | null | undefined): Promise<CaseRow[]> {
@@ -34,7 +69,15 @@ export class MediationService {
     );
   }
 
-  async openCase(input: { siteId: string; title: string; summary: string; mediatorName: string; microIssueId?: string | null; adviserId?: string | null; parties: { name: string; residentId?: string | null; role: 'applicant' | 'respondent' | 'other' }[] }): Promise<CaseRow> {
+  async openCase(input: {
+    siteId: string;
+    title: string;
+    summary: string;
+    mediatorName: string;
+    microIssueId?: string | null;
+    adviserId?: string | null;
+    parties: { name: string; residentId?: string | null; role: 'applicant' | 'respondent' | 'other' }[];
+  }): Promise<CaseRow> {
     requireRole(this.principal, 'county', 'site_officer');
     const site = await siteForWrite(this.db, this.principal, input.siteId, 'input.siteId');
     const title = input.title.trim();
@@ -43,20 +86,32 @@ export class MediationService {
     if (!summary) throw new InputError('input.summary', 'Summarize the dispute.');
     const mediator = input.mediatorName.trim();
     if (!mediator) throw new InputError('input.mediatorName', 'Who mediates?');
-    if (input.parties.length < 2) throw new InputError('input.parties', 'A mediation has at least two parties.', 'TOO_FEW');
+    if (input.parties.length < 2)
+      throw new InputError('input.parties', 'A mediation has at least two parties.', 'TOO_FEW');
     for (const [i, party] of input.parties.entries()) {
       if (!party.name.trim()) throw new InputError(`input.parties.${i}.name`, 'Each party has a name.');
       if (party.residentId) {
-        const [r] = isUuid(party.residentId) ? await this.db.query(`SELECT site_id AS "siteId" FROM resident WHERE id = $1`, [party.residentId]) : [];
-        if (!r || r.siteId !== site.id) throw new InputError(`input.parties.${i}.residentId`, 'Not a resident of this site.', 'OTHER_SITE');
+        const [r] = isUuid(party.residentId)
+          ? await this.db.query(`SELECT site_id AS "siteId" FROM resident WHERE id = $1`, [party.residentId])
+          : [];
+        if (!r || r.siteId !== site.id)
+          throw new InputError(`input.parties.${i}.residentId`, 'Not a resident of this site.', 'OTHER_SITE');
       }
     }
     if (input.microIssueId) {
-      const [mi] = isUuid(input.microIssueId) ? await this.db.query(`SELECT site_id AS "siteId" FROM micro_issue WHERE id = $1`, [input.microIssueId]) : [];
-      if (!mi || mi.siteId !== site.id) throw new InputError('input.microIssueId', 'No such micro-issue at this site.', 'OTHER_SITE');
+      const [mi] = isUuid(input.microIssueId)
+        ? await this.db.query(`SELECT site_id AS "siteId" FROM micro_issue WHERE id = $1`, [input.microIssueId])
+        : [];
+      if (!mi || mi.siteId !== site.id)
+        throw new InputError('input.microIssueId', 'No such micro-issue at this site.', 'OTHER_SITE');
     }
     if (input.adviserId) {
-      const [a] = isUuid(input.adviserId) ? await this.db.query(`SELECT 1 FROM legal_adviser_site WHERE adviser_id = $1 AND site_id = $2`, [input.adviserId, site.id]) : [];
+      const [a] = isUuid(input.adviserId)
+        ? await this.db.query(`SELECT 1 FROM legal_adviser_site WHERE adviser_id = $1 AND site_id = $2`, [
+            input.adviserId,
+            site.id,
+          ])
+        : [];
       if (!a) throw new InputError('input.adviserId', 'This adviser does not serve the site.', 'NOT_SERVING');
     }
     return this.db.transaction(async (m) => {
@@ -65,9 +120,20 @@ export class MediationService {
         [site.id, site.regionCode, input.microIssueId || null, input.adviserId || null, title, summary, mediator],
       );
       for (const party of input.parties) {
-        await m.query(`INSERT INTO mediation_party (case_id, name, resident_id, role) VALUES ($1, $2, $3, $4)`, [id, party.name.trim(), party.residentId || null, party.role]);
+        await m.query(`INSERT INTO mediation_party (case_id, name, resident_id, role) VALUES ($1, $2, $3, $4)`, [
+          id,
+          party.name.trim(),
+          party.residentId || null,
+          party.role,
+        ]);
       }
-      await audit(m, this.principal, { action: 'mediation_case.open', entityType: 'MediationCase', entityId: id, siteId: site.id, regionCode: site.regionCode });
+      await audit(m, this.principal, {
+        action: 'mediation_case.open',
+        entityType: 'MediationCase',
+        entityId: id,
+        siteId: site.id,
+        regionCode: site.regionCode,
+      });
       const [row] = await m.query(`SELECT ${CASE} FROM mediation_case c WHERE c.id = $1`, [id]);
       return row;
     });
@@ -85,36 +151,66 @@ export class MediationService {
   async recordSession(caseId: string, input: { heldAt: string; place: string; notes: string }): Promise<CaseRow> {
     const row = await this.caseForWrite(caseId);
     const heldAt = requireInstant(input.heldAt, 'input.heldAt');
-    if (heldAt > this.clock.now()) throw new InputError('input.heldAt', 'A session is recorded after it is held.', 'FUTURE');
+    if (heldAt > this.clock.now())
+      throw new InputError('input.heldAt', 'A session is recorded after it is held.', 'FUTURE');
     if (!input.place.trim()) throw new InputError('input.place', 'Where was it held?');
     if (!input.notes.trim()) throw new InputError('input.notes', 'What happened?');
     return this.db.transaction(async (m) => {
-      await m.query(`INSERT INTO mediation_session (case_id, held_at, place, notes, recorded_by) VALUES ($1, $2, $3, $4, $5)`, [row.id, heldAt, input.place.trim(), input.notes.trim(), this.principal.subject]);
-      await audit(m, this.principal, { action: 'mediation_case.session', entityType: 'MediationCase', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode });
+      await m.query(
+        `INSERT INTO mediation_session (case_id, held_at, place, notes, recorded_by) VALUES ($1, $2, $3, $4, $5)`,
+        [row.id, heldAt, input.place.trim(), input.notes.trim(), this.principal.subject],
+      );
+      await audit(m, this.principal, {
+        action: 'mediation_case.session',
+        entityType: 'MediationCase',
+        entityId: row.id,
+        siteId: row.siteId,
+        regionCode: row.regionCode,
+      });
       return row;
     });
   }
 
-  async closeCase(caseId: string, outcome: 'agreement' | 'no_agreement' | 'referred' | 'withdrawn', note: string): Promise<CaseRow> {
+  async closeCase(
+    caseId: string,
+    outcome: 'agreement' | 'no_agreement' | 'referred' | 'withdrawn',
+    note: string,
+  ): Promise<CaseRow> {
     const row = await this.caseForWrite(caseId);
     const text = note.trim();
     if (text.length < 2) throw new InputError('note', 'Record the outcome (e.g. the terms agreed).');
     return this.db.transaction(async (m) => {
-      const done = returning<{ id: string }>(await m.query(
-        `UPDATE mediation_case SET status = 'closed', outcome = $2, outcome_note = $3, closed_at = now() WHERE id = $1 AND status = 'open' RETURNING id`, [row.id, outcome, text],
-      ));
+      const done = returning<{ id: string }>(
+        await m.query(
+          `UPDATE mediation_case SET status = 'closed', outcome = $2, outcome_note = $3, closed_at = now() WHERE id = $1 AND status = 'open' RETURNING id`,
+          [row.id, outcome, text],
+        ),
+      );
       if (!done.length) throw new ConflictError('caseId', 'The case is closed.', 'BAD_TRANSITION');
-      await audit(m, this.principal, { action: 'mediation_case.close', entityType: 'MediationCase', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode, detail: { outcome } });
+      await audit(m, this.principal, {
+        action: 'mediation_case.close',
+        entityType: 'MediationCase',
+        entityId: row.id,
+        siteId: row.siteId,
+        regionCode: row.regionCode,
+        detail: { outcome },
+      });
       const [after] = await m.query(`SELECT ${CASE} FROM mediation_case c WHERE c.id = $1`, [row.id]);
       return after;
     });
   }
 
   parties(caseIds: readonly string[]) {
-    return this.db.query(`SELECT case_id AS "caseId", name, resident_id AS "residentId", role FROM mediation_party WHERE case_id = ANY(as_uuids($1)) ORDER BY role, name`, [caseIds]);
+    return this.db.query(
+      `SELECT case_id AS "caseId", name, resident_id AS "residentId", role FROM mediation_party WHERE case_id = ANY(as_uuids($1)) ORDER BY role, name`,
+      [caseIds],
+    );
   }
 
   sessions(caseIds: readonly string[]) {
-    return this.db.query(`SELECT case_id AS "caseId", held_at AS "heldAt", place, notes FROM mediation_session WHERE case_id = ANY(as_uuids($1)) ORDER BY held_at`, [caseIds]);
+    return this.db.query(
+      `SELECT case_id AS "caseId", held_at AS "heldAt", place, notes FROM mediation_session WHERE case_id = ANY(as_uuids($1)) ORDER BY held_at`,
+      [caseIds],
+    );
   }
 }

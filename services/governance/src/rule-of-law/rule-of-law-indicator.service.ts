@@ -2,10 +2,13 @@ import type { DataSource } from 'typeorm';
 import { InputError, type Clock, type Principal } from '@anju/kit';
 import { siteReaderScope } from '../scope';
 
-
 /** The 法治 indicator of a site per month: lawyer visits, their bookings, legal-study attendance. */
 export class RuleOfLawIndicatorService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * The 法治 indicator of a site, month by month (province calendar, at most 24 months): lawyer
@@ -13,10 +16,16 @@ export class RuleOfLawIndicatorService {
    * activity.attended events, by topic. One statement; a site outside the caller's scope gives [].
    */
   async indicator(siteId: string, fromMonth: string, toMonth: string) {
-    for (const [v, f] of [[fromMonth, 'fromMonth'], [toMonth, 'toMonth']]) {
+    for (const [v, f] of [
+      [fromMonth, 'fromMonth'],
+      [toMonth, 'toMonth'],
+    ]) {
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(v)) throw new InputError(f, 'A month is YYYY-MM.', 'FORMAT');
     }
-    const span = (Number(toMonth.slice(0, 4)) - Number(fromMonth.slice(0, 4))) * 12 + Number(toMonth.slice(5)) - Number(fromMonth.slice(5));
+    const span =
+      (Number(toMonth.slice(0, 4)) - Number(fromMonth.slice(0, 4))) * 12 +
+      Number(toMonth.slice(5)) -
+      Number(fromMonth.slice(5));
     if (span < 0 || span > 23) throw new InputError('toMonth', 'From 1 to 24 months, fromMonth first.', 'RANGE');
     const scope = siteReaderScope(this.principal, 's.id', 's.region_code', 4);
     const inMonth = (col: string) => `to_char(${col} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') = mo.month`;
@@ -32,6 +41,7 @@ export class RuleOfLawIndicatorService {
                  FROM (SELECT l.topic, count(*)::int AS n FROM legal_study_attendance l WHERE l.site_id = h.id AND ${inMonth('l.attended_at')} GROUP BY l.topic) t),
                 '[]'::json) AS "legalStudyByTopic"
          FROM months mo CROSS JOIN here h ORDER BY mo.month`,
-      [siteId, fromMonth, toMonth, ...scope.params]);
+      [siteId, fromMonth, toMonth, ...scope.params],
+    );
   }
 }

@@ -11,10 +11,18 @@ export function ruleOfLawLoaders(rol: RuleOfLaw) {
   return {
     legalAdviser: byIdLoader((ids) => rol.advisers.advisersByIds(ids)),
     mediationCase: byIdLoader((ids) => rol.mediation.casesByIds(ids)),
-    mediationParties: byGroupLoader<Party>((ids) => rol.mediation.parties(ids), (p) => p.caseId),
-    mediationSessions: byGroupLoader<Session>((ids) => rol.mediation.sessions(ids), (s) => s.caseId),
+    mediationParties: byGroupLoader<Party>(
+      (ids) => rol.mediation.parties(ids),
+      (p) => p.caseId,
+    ),
+    mediationSessions: byGroupLoader<Session>(
+      (ids) => rol.mediation.sessions(ids),
+      (s) => s.caseId,
+    ),
     visitBookings: new DataLoader<string, Booking[] | null>((ids) => rol.visits.bookings(ids)),
     advisersOfSite: byGroupLoader<AdviserRow & { servedSiteId: string }>(
-      (siteIds) => rol.advisers.advisersOfSites(siteIds), (a) => a.servedSiteId),
+      (siteIds) => rol.advisers.advisersOfSites(siteIds),
+      (a) => a.servedSiteId,
+    ),
   };
 }

@@ -17,14 +17,25 @@ export interface RuleOfLaw {
 export function ruleOfLaw(db: DataSource, p: Principal, clock: Clock): RuleOfLaw {
   const built: Partial<RuleOfLaw> = {};
   const make = {
-    advisers: LegalAdviserService, visits: LawyerVisitService, mediation: MediationService, indicator: RuleOfLawIndicatorService,
+    advisers: LegalAdviserService,
+    visits: LawyerVisitService,
+    mediation: MediationService,
+    indicator: RuleOfLawIndicatorService,
   };
   const get = <K extends keyof RuleOfLaw>(k: K): RuleOfLaw[K] =>
     (built[k] ??= new make[k](db, p, clock) as RuleOfLaw[K]);
   return {
-    get advisers() { return get('advisers'); },
-    get visits() { return get('visits'); },
-    get mediation() { return get('mediation'); },
-    get indicator() { return get('indicator'); },
+    get advisers() {
+      return get('advisers');
+    },
+    get visits() {
+      return get('visits');
+    },
+    get mediation() {
+      return get('mediation');
+    },
+    get indicator() {
+      return get('indicator');
+    },
   };
 }

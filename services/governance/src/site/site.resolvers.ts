@@ -8,12 +8,15 @@ export const siteResolvers = {
       ctx.sites.list(args.regionCode, args.first, args.after),
   },
   Mutation: {
-    registerSite: (_: unknown, args: { input: RegisterSiteInput }, ctx: GovernanceContext) => ctx.sites.register(args.input),
+    registerSite: (_: unknown, args: { input: RegisterSiteInput }, ctx: GovernanceContext) =>
+      ctx.sites.register(args.input),
   },
   Site: {
     __resolveReference: (ref: { id: string }, ctx: GovernanceContext) => ctx.loaders.site.load(ref.id),
     region: (s: SiteRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.region.load(s.regionCode),
-    householdCount: async (s: SiteRow, _: unknown, ctx: GovernanceContext) => (await ctx.loaders.siteCounts.load(s.id)).households,
-    residentCount: async (s: SiteRow, _: unknown, ctx: GovernanceContext) => (await ctx.loaders.siteCounts.load(s.id)).residents,
+    householdCount: async (s: SiteRow, _: unknown, ctx: GovernanceContext) =>
+      (await ctx.loaders.siteCounts.load(s.id)).households,
+    residentCount: async (s: SiteRow, _: unknown, ctx: GovernanceContext) =>
+      (await ctx.loaders.siteCounts.load(s.id)).residents,
   },
 };

@@ -1,7 +1,15 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, coversPlace, requireRole, type Principal, audit, cursor,
+  ConflictError,
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  coversPlace,
+  requireRole,
+  type Principal,
+  audit,
+  cursor,
   pageSize,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
@@ -29,15 +37,25 @@ export interface RegisterSiteInput {
 }
 
 export class SiteService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+  ) {}
 
   /** Sites by id, only those in scope (others come back missing). */
   byIds(ids: readonly string[]): Promise<SiteRow[]> {
     const scope = scopeSql(this.principal, 's', 2, 'site');
-    return this.db.query(`SELECT ${COLUMNS} FROM site s WHERE s.id = ANY(as_uuids($1)) AND ${scope.sql}`, [ids, ...scope.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM site s WHERE s.id = ANY(as_uuids($1)) AND ${scope.sql}`, [
+      ids,
+      ...scope.params,
+    ]);
   }
 
-  async list(regionCode: string | null | undefined, first: number | null | undefined, after: string | null | undefined) {
+  async list(
+    regionCode: string | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+  ) {
     const limit = pageSize(first);
     const key = cursor.decode(after, 'text', 'uuid');
     const scope = scopeSql(this.principal, 's', 1, 'site');
@@ -53,7 +71,11 @@ export class SiteService {
       pageParams,
     );
     const nodes = rows.slice(0, limit);
-    return { nodes, totalCount: count, endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.name, nodes.at(-1)!.id]) : null };
+    return {
+      nodes,
+      totalCount: count,
+      endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.name, nodes.at(-1)!.id]) : null,
+    };
   }
 
   /** Households and residents (not moved out) of sites, from the counters triggers keep (site_counter). */
@@ -70,13 +92,17 @@ export class SiteService {
 
   async register(input: RegisterSiteInput): Promise<SiteRow> {
     requireRole(this.principal, 'province', 'county');
-    if (!/^\d{6}$/.test(input.regionCode)) throw new InputError('input.regionCode', 'A site lies in a county-level region: a 6-digit code.', 'FORMAT');
-    if (!coversPlace(this.principal, { siteId: '', regionCode: input.regionCode })) throw new ForbiddenError('The region is outside your scope.');
+    if (!/^\d{6}$/.test(input.regionCode))
+      throw new InputError('input.regionCode', 'A site lies in a county-level region: a 6-digit code.', 'FORMAT');
+    if (!coversPlace(this.principal, { siteId: '', regionCode: input.regionCode }))
+      throw new ForbiddenError('The region is outside your scope.');
     const name = input.name.trim();
     if (!name || name.length > 100) throw new InputError('input.name', 'A site name has 1 to 100 characters.');
     if (!input.address.trim()) throw new InputError('input.address', 'The address is required.');
-    if (!(input.latitude >= -90 && input.latitude <= 90)) throw new InputError('input.latitude', 'Latitude is between -90 and 90 degrees.');
-    if (!(input.longitude >= -180 && input.longitude <= 180)) throw new InputError('input.longitude', 'Longitude is between -180 and 180 degrees.');
+    if (!(input.latitude >= -90 && input.latitude <= 90))
+      throw new InputError('input.latitude', 'Latitude is between -90 and 90 degrees.');
+    if (!(input.longitude >= -180 && input.longitude <= 180))
+      throw new InputError('input.longitude', 'Longitude is between -180 and 180 degrees.');
     if (!Number.isInteger(input.plannedHouseholds) || input.plannedHouseholds < 0) {
       throw new InputError('input.plannedHouseholds', 'Planned households is a whole number, zero or more.');
     }
@@ -88,12 +114,23 @@ export class SiteService {
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (region_code, name) DO NOTHING RETURNING ${COLUMNS}`,
         [name, input.regionCode, input.address.trim(), input.latitude, input.longitude, input.plannedHouseholds],
       );
-      if (!rows.length) throw new ConflictError('input.name', `A site named ${name} already exists in this region.`, 'DUPLICATE');
+      if (!rows.length)
+        throw new ConflictError('input.name', `A site named ${name} already exists in this region.`, 'DUPLICATE');
       const site = rows[0];
-      await audit(m, this.principal, { action: 'site.register', entityType: 'Site', entityId: site.id, siteId: site.id, regionCode: site.regionCode });
+      await audit(m, this.principal, {
+        action: 'site.register',
+        entityType: 'Site',
+        entityId: site.id,
+        siteId: site.id,
+        regionCode: site.regionCode,
+      });
       await publish(m, 'site.registered', {
-        siteId: site.id, regionCode: site.regionCode, name: site.name,
-        latitude: site.latitude, longitude: site.longitude, plannedHouseholds: site.plannedHouseholds,
+        siteId: site.id,
+        regionCode: site.regionCode,
+        name: site.name,
+        latitude: site.latitude,
+        longitude: site.longitude,
+        plannedHouseholds: site.plannedHouseholds,
       });
       return site;
     });

@@ -6,10 +6,13 @@ import type { SurveyService } from './survey.service';
 export function surveyLoaders(surveys: SurveyService) {
   return {
     survey: byIdLoader((ids) => surveys.byIds(ids)),
-    surveyQuestions: byGroupLoader((ids) => surveys.questions(ids), (q) => q.surveyId),
+    surveyQuestions: byGroupLoader(
+      (ids) => surveys.questions(ids),
+      (q) => q.surveyId,
+    ),
     surveyRespondents: new DataLoader<string, number | null>(async (ids) => {
       const counts = await surveys.respondentCounts(ids);
-      return ids.map((id) => (counts ? counts.get(id) ?? 0 : null));
+      return ids.map((id) => (counts ? (counts.get(id) ?? 0) : null));
     }),
     surveyAnsweredByMe: new DataLoader<string, boolean>(async (ids) => {
       const mine = await surveys.answeredByMe(ids);

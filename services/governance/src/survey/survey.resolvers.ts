@@ -10,8 +10,14 @@ export const surveyResolvers = {
   SurveyQuestionKind: { SCALE: 'scale', CHOICE: 'choice', NEED: 'need' },
   SurveyStatus: { OPEN: 'open', CLOSED: 'closed' },
   SurveyNeed: {
-    JOB_HELP: 'job_help', TRAINING: 'training', ELDERLY_CARE: 'elderly_care', CHILD_CARE: 'child_care', HEALTH: 'health',
-    LEGAL_AID: 'legal_aid', INTEGRATION: 'integration', DAILY_LIFE: 'daily_life',
+    JOB_HELP: 'job_help',
+    TRAINING: 'training',
+    ELDERLY_CARE: 'elderly_care',
+    CHILD_CARE: 'child_care',
+    HEALTH: 'health',
+    LEGAL_AID: 'legal_aid',
+    INTEGRATION: 'integration',
+    DAILY_LIFE: 'daily_life',
   },
   Query: {
     survey: (_: unknown, a: { id: string }, ctx: Ctx) => ctx.loaders.survey.load(a.id),
@@ -20,7 +26,8 @@ export const surveyResolvers = {
   },
   Mutation: {
     createSurvey: (_: unknown, a: { input: CreateSurveyInput }, ctx: Ctx) => ctx.surveys.create(a.input),
-    answerSurvey: (_: unknown, a: { surveyId: string; answers: AnswerInput[] }, ctx: Ctx) => ctx.surveys.answer(a.surveyId, a.answers),
+    answerSurvey: (_: unknown, a: { surveyId: string; answers: AnswerInput[] }, ctx: Ctx) =>
+      ctx.surveys.answer(a.surveyId, a.answers),
     closeSurvey: (_: unknown, a: { surveyId: string }, ctx: Ctx) => ctx.surveys.close(a.surveyId),
   },
   Survey: {
@@ -37,9 +44,12 @@ export const surveyResolvers = {
   },
   // Lists of a result take `first`, so that the query cost counts what they hold, not the unpaged default.
   SurveyResults: { groups: (r: { groups: unknown[] }, a: { first?: number }) => r.groups.slice(0, pageSize(a.first)) },
-  SurveyQuestionResult: { answers: (q: { answers: unknown[] }, a: { first?: number }) => q.answers.slice(0, pageSize(a.first)) },
+  SurveyQuestionResult: {
+    answers: (q: { answers: unknown[] }, a: { first?: number }) => q.answers.slice(0, pageSize(a.first)),
+  },
   SurveyGroupResult: {
     questions: (g: { questions: unknown[] }, a: { first?: number }) => g.questions.slice(0, pageSize(a.first)),
-    building: (g: { buildingId: string | null }, _: unknown, ctx: Ctx) => (g.buildingId ? ctx.loaders.building.load(g.buildingId) : null),
+    building: (g: { buildingId: string | null }, _: unknown, ctx: Ctx) =>
+      g.buildingId ? ctx.loaders.building.load(g.buildingId) : null,
   },
 };

@@ -9,16 +9,38 @@ const step = (action: DemandAction) => (_: unknown, args: { demandId: string; no
 
 export const demandResolvers = {
   DemandCategory: {
-    JOB_HELP: 'job_help', TRAINING: 'training', ELDERLY_CARE: 'elderly_care', CHILD_CARE: 'child_care', HEALTH: 'health',
-    LEGAL_AID: 'legal_aid', INTEGRATION: 'integration', DAILY_LIFE: 'daily_life', OTHER: 'other',
+    JOB_HELP: 'job_help',
+    TRAINING: 'training',
+    ELDERLY_CARE: 'elderly_care',
+    CHILD_CARE: 'child_care',
+    HEALTH: 'health',
+    LEGAL_AID: 'legal_aid',
+    INTEGRATION: 'integration',
+    DAILY_LIFE: 'daily_life',
+    OTHER: 'other',
   },
   Urgency: { LOW: 'low', NORMAL: 'normal', HIGH: 'high', CRITICAL: 'critical' },
-  DemandStatus: { OPEN: 'open', CLAIMED: 'claimed', IN_PROGRESS: 'in_progress', FULFILLED: 'fulfilled', CLOSED: 'closed', CANCELLED: 'cancelled' },
+  DemandStatus: {
+    OPEN: 'open',
+    CLAIMED: 'claimed',
+    IN_PROGRESS: 'in_progress',
+    FULFILLED: 'fulfilled',
+    CLOSED: 'closed',
+    CANCELLED: 'cancelled',
+  },
   Query: {
     demand: (_: unknown, args: { id: string }, ctx: MatchingContext) => ctx.loaders.demand.load(args.id),
     demands: (
       _: unknown,
-      args: { siteId?: string; status?: DemandStatus; householdId?: string; regionCode?: string; overdue?: boolean; first?: number; after?: string },
+      args: {
+        siteId?: string;
+        status?: DemandStatus;
+        householdId?: string;
+        regionCode?: string;
+        overdue?: boolean;
+        first?: number;
+        after?: string;
+      },
       ctx: MatchingContext,
     ) => ctx.demands.list(args.siteId, args.status, args.first, args.after, args.householdId, args),
   },
@@ -44,12 +66,18 @@ export const demandResolvers = {
     statusChangedAt: (d: DemandRow) => iso(d.statusChangedAt),
     claimedBy: (d: DemandRow, _: unknown, ctx: MatchingContext) => (d.unitId ? ctx.loaders.unit.load(d.unitId) : null),
     history: async (d: DemandRow, _: unknown, ctx: MatchingContext) =>
-      (await ctx.loaders.history.load(d.id)).map((h) => ({ from: h.fromStatus, to: h.toStatus, at: iso(h.at), note: h.note })),
+      (await ctx.loaders.history.load(d.id)).map((h) => ({
+        from: h.fromStatus,
+        to: h.toStatus,
+        at: iso(h.at),
+        note: h.note,
+      })),
     assignments: (d: DemandRow, _: unknown, ctx: MatchingContext) => ctx.loaders.assignmentsOfDemand.load(d.id),
   },
   Site: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
-    openDemandCount: async (s: { id: string }, _: unknown, ctx: MatchingContext) => (await ctx.loaders.siteDemandCounts.load(s.id)).open,
+    openDemandCount: async (s: { id: string }, _: unknown, ctx: MatchingContext) =>
+      (await ctx.loaders.siteDemandCounts.load(s.id)).open,
     overdueDemandCount: async (s: { id: string }, _: unknown, ctx: MatchingContext) =>
       (await ctx.loaders.siteDemandCounts.load(s.id)).overdue,
   },

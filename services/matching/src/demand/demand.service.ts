@@ -1,8 +1,23 @@
 import DataLoader from 'dataloader';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
-  ForbiddenError, InputError, NotFoundError, audit, coversPlace, cursor, provinceDate, requireRole, siteCountsSql,
-  type Principal, uuidsOf, uuidParam, pageSize, isIsoDate, isOfficer, OFFICER_ROLES, isUuid,
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  audit,
+  coversPlace,
+  cursor,
+  provinceDate,
+  requireRole,
+  siteCountsSql,
+  type Principal,
+  uuidsOf,
+  uuidParam,
+  pageSize,
+  isIsoDate,
+  isOfficer,
+  OFFICER_ROLES,
+  isUuid,
 } from '@anju/kit';
 import { findSite, publish, publishSelect, type DemandCategory } from '@anju/contracts';
 import { demandScope } from '../scope';
@@ -70,17 +85,28 @@ export interface SiteDemandCounts {
 }
 
 export class DemandService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly now: () => Date) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+    private readonly now: () => Date,
+  ) {}
 
   byIds(ids: readonly string[]): Promise<DemandRow[]> {
     const s = demandScope(this.principal, 2);
-    return this.db.query(`SELECT ${DEMAND_COLUMNS} FROM demand d WHERE d.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
+    return this.db.query(`SELECT ${DEMAND_COLUMNS} FROM demand d WHERE d.id = ANY($1::uuid[]) AND ${s.sql}`, [
+      uuidsOf(ids),
+      ...s.params,
+    ]);
   }
 
   /** Demands in the caller's scope, newest first; optionally of one site and one status. */
   async list(
-    siteId: string | null | undefined, status: DemandStatus | null | undefined, first: number | null | undefined, after: string | null | undefined,
-    householdId?: string | null, narrow: { regionCode?: string | null; overdue?: boolean | null } = {},
+    siteId: string | null | undefined,
+    status: DemandStatus | null | undefined,
+    first: number | null | undefined,
+    after: string | null | undefined,
+    householdId?: string | null,
+    narrow: { regionCode?: string | null; overdue?: boolean | null } = {},
   ) {
     const limit = pageSize(first);
     if (narrow.regionCode != null && !/^\d{2}(\d{2}){0,2}$/.test(narrow.regionCode)) {
@@ -91,7 +117,14 @@ export class DemandService {
     const where = `($1::text IS NULL OR d.site_id = ${uuidParam(1)}) AND ($2::text IS NULL OR d.status = $2)
       AND ($3::text IS NULL OR d.household_id = ${uuidParam(3)}) AND ($4::text IS NULL OR d.region_code LIKE $4 || '%')
       AND ($5::boolean IS NULL OR $5 = (d.overdue_since IS NOT NULL AND d.status IN ('claimed', 'in_progress'))) AND ${s.sql}`;
-    const params = [siteId ?? null, status ?? null, householdId ?? null, narrow.regionCode ?? null, narrow.overdue ?? null, ...s.params];
+    const params = [
+      siteId ?? null,
+      status ?? null,
+      householdId ?? null,
+      narrow.regionCode ?? null,
+      narrow.overdue ?? null,
+      ...s.params,
+    ];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM demand d WHERE ${where}`, params);
     const [afterAt, afterId] = cursor.decode(after, 'timestamp', 'uuid') ?? [null, null];
     const n = params.length;
@@ -115,17 +148,20 @@ export class DemandService {
   siteCountsLoader() {
     return new DataLoader<string, SiteDemandCounts>(async (siteIds) => {
       // Officers read the sites' counters (site_counter); other callers' scopes cut through a site.
-      const counter = siteCountsSql(this.principal, 'site_counter', { open: 'open_demands', overdue: 'overdue_demands' });
+      const counter = siteCountsSql(this.principal, 'site_counter', {
+        open: 'open_demands',
+        overdue: 'overdue_demands',
+      });
       const s = demandScope(this.principal, 2);
       const rows: ({ siteId: string } & SiteDemandCounts)[] = counter
         ? await this.db.query(counter.sql, [uuidsOf(siteIds), ...counter.params])
         : await this.db.query(
-          `SELECT d.site_id AS "siteId", count(*) FILTER (WHERE d.status = 'open')::int AS open,
+            `SELECT d.site_id AS "siteId", count(*) FILTER (WHERE d.status = 'open')::int AS open,
                   count(*) FILTER (WHERE d.overdue_since IS NOT NULL AND d.status IN ('claimed', 'in_progress'))::int AS overdue
              FROM demand d
             WHERE d.site_id = ANY($1::uuid[]) AND d.status IN ('open', 'claimed', 'in_progress') AND ${s.sql} GROUP BY d.site_id`,
-          [uuidsOf(siteIds), ...s.params],
-        );
+            [uuidsOf(siteIds), ...s.params],
+          );
       const bySite = new Map(rows.map((r) => [r.siteId, r]));
       return siteIds.map((id) => bySite.get(id) ?? { open: 0, overdue: 0 });
     });
@@ -133,23 +169,28 @@ export class DemandService {
 
   /** The timed steps of many demands at once. */
   historyLoader() {
-    return new DataLoader<string, { fromStatus: string | null; toStatus: string; at: Date; note: string | null }[]>(async (ids) => {
-      const rows: { demandId: string; fromStatus: string | null; toStatus: string; at: Date; note: string | null }[] = await this.db.query(
-        `SELECT demand_id AS "demandId", from_status AS "fromStatus", to_status AS "toStatus", at, note FROM demand_transition
+    return new DataLoader<string, { fromStatus: string | null; toStatus: string; at: Date; note: string | null }[]>(
+      async (ids) => {
+        const rows: { demandId: string; fromStatus: string | null; toStatus: string; at: Date; note: string | null }[] =
+          await this.db.query(
+            `SELECT demand_id AS "demandId", from_status AS "fromStatus", to_status AS "toStatus", at, note FROM demand_transition
           WHERE demand_id = ANY($1::uuid[]) ORDER BY id`,
-        [uuidsOf(ids)],
-      );
-      return ids.map((id) => rows.filter((r) => r.demandId === id));
-    });
+            [uuidsOf(ids)],
+          );
+        return ids.map((id) => rows.filter((r) => r.demandId === id));
+      },
+    );
   }
 
   /** Checks a new demand; throws a typed error before anything is written. */
   private async validate(input: RecordDemandInput) {
     const site = await findSite(this.db, input.siteId);
     if (!site) throw new NotFoundError('input.siteId', 'No such site.');
-    if (!coversPlace(this.principal, { siteId: site.siteId, regionCode: site.regionCode })) throw new ForbiddenError('The site is outside your scope.');
+    if (!coversPlace(this.principal, { siteId: site.siteId, regionCode: site.regionCode }))
+      throw new ForbiddenError('The site is outside your scope.');
     const description = input.description.trim();
-    if (!description || description.length > 1_000) throw new InputError('input.description', 'Describe the need in 1 to 1000 characters.');
+    if (!description || description.length > 1_000)
+      throw new InputError('input.description', 'Describe the need in 1 to 1000 characters.');
     for (const field of ['windowStart', 'windowEnd'] as const) {
       const v = input[field];
       if (v && !isIsoDate(v)) throw new InputError(`input.${field}`, 'A date is written YYYY-MM-DD.', 'FORMAT');
@@ -157,29 +198,59 @@ export class DemandService {
     if (input.windowStart && input.windowEnd && input.windowEnd < input.windowStart) {
       throw new InputError('input.windowEnd', 'The time window ends before it starts.', 'WINDOW_REVERSED');
     }
-    if (input.householdId && !isUuid(input.householdId)) throw new InputError('input.householdId', 'Not a household id.', 'FORMAT');
+    if (input.householdId && !isUuid(input.householdId))
+      throw new InputError('input.householdId', 'Not a household id.', 'FORMAT');
     const hours = input.hours ?? 2;
-    if (!(hours > 0) || hours > 200) throw new InputError('input.hours', 'Hours needed must be more than 0 and at most 200.', hours <= 0 ? 'NEGATIVE' : 'RANGE');
+    if (!(hours > 0) || hours > 200)
+      throw new InputError(
+        'input.hours',
+        'Hours needed must be more than 0 and at most 200.',
+        hours <= 0 ? 'NEGATIVE' : 'RANGE',
+      );
     return { site, description, hours };
   }
 
   /** Records a demand and, in the same transaction, proposes the best volunteer (incremental match). */
-  async record(input: RecordDemandInput, afterInsert?: (m: EntityManager, demandId: string) => Promise<unknown>): Promise<DemandRow> {
+  async record(
+    input: RecordDemandInput,
+    afterInsert?: (m: EntityManager, demandId: string) => Promise<unknown>,
+  ): Promise<DemandRow> {
     requireRole(this.principal, ...OFFICER_ROLES);
     const { site, description, hours } = await this.validate(input);
     return this.db.transaction(async (m) => {
       const [row]: DemandRow[] = await m.query(
         `INSERT INTO demand AS d (site_id, region_code, category, description, urgency, languages, required_skills, window_start, window_end, household_id, recorded_by, hours)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${DEMAND_COLUMNS}`,
-        [site.siteId, site.regionCode, input.category, description, // An SDL default (urgency = NORMAL) reaches resolvers as the enum's name, not its internal value.
-          (input.urgency ?? 'normal').toLowerCase(), clean(input.languages), clean(input.requiredSkills),
-          input.windowStart ?? null, input.windowEnd ?? null, input.householdId ?? null, this.principal.subject, hours],
+        [
+          site.siteId,
+          site.regionCode,
+          input.category,
+          description, // An SDL default (urgency = NORMAL) reaches resolvers as the enum's name, not its internal value.
+          (input.urgency ?? 'normal').toLowerCase(),
+          clean(input.languages),
+          clean(input.requiredSkills),
+          input.windowStart ?? null,
+          input.windowEnd ?? null,
+          input.householdId ?? null,
+          this.principal.subject,
+          hours,
+        ],
       );
-      await m.query(`INSERT INTO demand_transition (demand_id, from_status, to_status, by_subject) VALUES ($1, NULL, 'open', $2)`, [row.id, this.principal.subject]);
+      await m.query(
+        `INSERT INTO demand_transition (demand_id, from_status, to_status, by_subject) VALUES ($1, NULL, 'open', $2)`,
+        [row.id, this.principal.subject],
+      );
       await audit(m, this.principal, {
-        action: 'demand.record', entityType: 'demand', entityId: row.id, siteId: row.siteId, regionCode: row.regionCode,
+        action: 'demand.record',
+        entityType: 'demand',
+        entityId: row.id,
+        siteId: row.siteId,
+        regionCode: row.regionCode,
         // Raised for a household (an officer acting on its behalf) when householdId is set.
-        detail: { householdId: row.householdId, fields: ['category', 'description', 'urgency', 'languages', 'requiredSkills', 'window', 'hours'] },
+        detail: {
+          householdId: row.householdId,
+          fields: ['category', 'description', 'urgency', 'languages', 'requiredSkills', 'window', 'hours'],
+        },
       });
       if (afterInsert) await afterInsert(m, row.id);
       return row;
@@ -191,28 +262,43 @@ export class DemandService {
    * and the demand must be in a status the step starts from. Each step is timed in
    * demand_transition; fulfilment publishes `demand.fulfilled` in the same transaction.
    */
-  async act(demandId: string, action: DemandAction, opts: { promisedOn?: string | null; note?: string | null } = {}): Promise<DemandRow> {
+  async act(
+    demandId: string,
+    action: DemandAction,
+    opts: { promisedOn?: string | null; note?: string | null } = {},
+  ): Promise<DemandRow> {
     const p = this.principal;
     if (!isUuid(demandId)) throw new NotFoundError('demandId', 'No such demand.');
     if (action === 'claim') {
       requireRole(p, 'unit_member');
       const promised = opts.promisedOn ?? '';
-      if (!isIsoDate(promised)) throw new InputError('promisedOn', 'The promised date is written YYYY-MM-DD.', 'FORMAT');
-      if (promised < provinceDate(this.now())) throw new InputError('promisedOn', 'The promised date is in the past.', 'PAST');
+      if (!isIsoDate(promised))
+        throw new InputError('promisedOn', 'The promised date is written YYYY-MM-DD.', 'FORMAT');
+      if (promised < provinceDate(this.now()))
+        throw new InputError('promisedOn', 'The promised date is in the past.', 'PAST');
     }
     return this.db.transaction(async (m) => {
       const s = demandScope(p, 2);
-      const [row]: DemandRow[] = await m.query(`SELECT ${DEMAND_COLUMNS} FROM demand d WHERE d.id = $1 AND ${s.sql} FOR UPDATE`, [demandId, ...s.params]);
+      const [row]: DemandRow[] = await m.query(
+        `SELECT ${DEMAND_COLUMNS} FROM demand d WHERE d.id = $1 AND ${s.sql} FOR UPDATE`,
+        [demandId, ...s.params],
+      );
       if (!row) throw new NotFoundError('demandId', 'No such demand.');
       const claimingUnit = p.role === 'unit_member' && row.unitId !== null && row.unitId === p.unitId;
       const allowed =
-        action === 'claim' ? p.role === 'unit_member'
-          : action === 'close' || action === 'cancel' ? isOfficer(p)
+        action === 'claim'
+          ? p.role === 'unit_member'
+          : action === 'close' || action === 'cancel'
+            ? isOfficer(p)
             : isOfficer(p) || claimingUnit;
       if (!allowed) throw new ForbiddenError(`You may not ${action} this demand.`);
       const step = STEPS[action];
       if (!step.from.includes(row.status)) {
-        throw new InputError('demandId', `A demand that is ${row.status.replace('_', ' ')} cannot be ${step.verb}.`, 'INVALID_TRANSITION');
+        throw new InputError(
+          'demandId',
+          `A demand that is ${row.status.replace('_', ' ')} cannot be ${step.verb}.`,
+          'INVALID_TRANSITION',
+        );
       }
       const sets = [`status = '${step.to}'`, 'status_changed_at = now()'];
       const params: unknown[] = [demandId];
@@ -220,30 +306,59 @@ export class DemandService {
         params.push(p.unitId, opts.promisedOn);
         sets.push('unit_id = $2', 'promised_on = $3', 'claimed_at = now()', 'overdue_since = NULL');
       }
-      if (action === 'reopen') sets.push('unit_id = NULL', 'promised_on = NULL', 'claimed_at = NULL', 'overdue_since = NULL');
+      if (action === 'reopen')
+        sets.push('unit_id = NULL', 'promised_on = NULL', 'claimed_at = NULL', 'overdue_since = NULL');
       // (TypeORM answers an UPDATE with [rows, count].)
-      const [[updated]]: [DemandRow[], number] = await m.query(`UPDATE demand d SET ${sets.join(', ')} WHERE d.id = $1 RETURNING ${DEMAND_COLUMNS}`, params);
-      await m.query(`INSERT INTO demand_transition (demand_id, from_status, to_status, by_subject, note) VALUES ($1, $2, $3, $4, $5)`,
-        [demandId, row.status, step.to, p.subject, opts.note?.trim() || null]);
+      const [[updated]]: [DemandRow[], number] = await m.query(
+        `UPDATE demand d SET ${sets.join(', ')} WHERE d.id = $1 RETURNING ${DEMAND_COLUMNS}`,
+        params,
+      );
+      await m.query(
+        `INSERT INTO demand_transition (demand_id, from_status, to_status, by_subject, note) VALUES ($1, $2, $3, $4, $5)`,
+        [demandId, row.status, step.to, p.subject, opts.note?.trim() || null],
+      );
       if (action === 'cancel') {
-        await m.query(`UPDATE assignment SET status = 'withdrawn', responded_at = now() WHERE demand_id = $1 AND status IN ('proposed', 'accepted')`, [demandId]);
+        await m.query(
+          `UPDATE assignment SET status = 'withdrawn', responded_at = now() WHERE demand_id = $1 AND status IN ('proposed', 'accepted')`,
+          [demandId],
+        );
       }
       if (action === 'claim') {
         // 认领: the household hears which unit took it up, and by when (governance's notification).
         const [unit] = await m.query(`SELECT name FROM unit WHERE id = $1`, [p.unitId]);
         await publish(m, 'demand.claimed', {
-          demandId, siteId: row.siteId, householdId: row.householdId, category: row.category as DemandCategory, claimedBy: 'unit',
-          unitId: p.unitId!, unitName: unit?.name ?? null, promisedOn: updated.promisedOn, claimedAt: new Date(updated.claimedAt!).toISOString(),
+          demandId,
+          siteId: row.siteId,
+          householdId: row.householdId,
+          category: row.category as DemandCategory,
+          claimedBy: 'unit',
+          unitId: p.unitId!,
+          unitName: unit?.name ?? null,
+          promisedOn: updated.promisedOn,
+          claimedAt: new Date(updated.claimedAt!).toISOString(),
         });
       }
       if (action === 'fulfil') {
         await publish(m, 'demand.fulfilled', {
-          demandId, siteId: row.siteId, householdId: row.householdId, unitId: row.unitId, fulfilledAt: new Date(updated.statusChangedAt).toISOString(),
+          demandId,
+          siteId: row.siteId,
+          householdId: row.householdId,
+          unitId: row.unitId,
+          fulfilledAt: new Date(updated.statusChangedAt).toISOString(),
         });
       }
       await audit(m, p, {
-        action: `demand.${action}`, entityType: 'demand', entityId: demandId, siteId: row.siteId, regionCode: row.regionCode,
-        detail: { from: row.status, to: step.to, householdId: row.householdId, ...(action === 'claim' ? { unitId: p.unitId } : {}) },
+        action: `demand.${action}`,
+        entityType: 'demand',
+        entityId: demandId,
+        siteId: row.siteId,
+        regionCode: row.regionCode,
+        detail: {
+          from: row.status,
+          to: step.to,
+          householdId: row.householdId,
+          ...(action === 'claim' ? { unitId: p.unitId } : {}),
+        },
       });
       return updated;
     });
@@ -261,12 +376,15 @@ export async function flagOverdue(db: Pick<DataSource, 'transaction'>, now: Date
         WHERE status IN ('claimed', 'in_progress') AND overdue_since IS NULL AND promised_on < $2::date RETURNING id`,
       [now, provinceDate(now)],
     );
-    await publishSelect(m, 'demand.claim_overdue',
+    await publishSelect(
+      m,
+      'demand.claim_overdue',
       `SELECT d.id AS "demandId", d.site_id AS "siteId", d.region_code AS "regionCode", d.household_id AS "householdId",
               d.unit_id AS "unitId", d.category, to_char(d.promised_on, 'YYYY-MM-DD') AS "promisedOn",
               to_char(d.overdue_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "overdueSince"
          FROM demand d WHERE d.id = ANY($1::uuid[])`,
-      [rows.map((r) => r.id)]);
+      [rows.map((r) => r.id)],
+    );
     return rows.length;
   });
 }

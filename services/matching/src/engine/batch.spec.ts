@@ -33,11 +33,26 @@ describe('batch assignment (unit cases)', () => {
   const day = Date.UTC(2026, 0, 5);
   const at = { lat: 25, lng: 102.7 };
   const d = (id: string, over: Partial<DemandSpec> = {}): DemandSpec => ({
-    id, location: at, requiredSkills: [], languages: [], window: { start: day, end: day + 24 * H }, hours: 2, priority: 1, ...over,
+    id,
+    location: at,
+    requiredSkills: [],
+    languages: [],
+    window: { start: day, end: day + 24 * H },
+    hours: 2,
+    priority: 1,
+    ...over,
   });
   const v = (id: string, over: Partial<VolunteerSpec> = {}): VolunteerSpec => ({
-    id, location: at, skills: [], languages: ['普通话'], availability: [{ start: day + 8 * H, end: day + 18 * H }],
-    capacityHours: 4, loadHours: 0, completed: 0, failed: 0, ...over,
+    id,
+    location: at,
+    skills: [],
+    languages: ['普通话'],
+    availability: [{ start: day + 8 * H, end: day + 18 * H }],
+    capacityHours: 4,
+    loadHours: 0,
+    completed: 0,
+    failed: 0,
+    ...over,
   });
 
   it('never gives a demand needing a language to someone without it, even if nobody else is free', () => {
@@ -61,7 +76,10 @@ describe('batch assignment (unit cases)', () => {
 
   it('moves an assigned demand to make room (an augmenting path), reaching the optimum', () => {
     // a can go to x or y; b only to x. Greedy giving x to a first would leave b out.
-    const vs = [v('x', { capacityHours: 2, skills: ['s'] }), v('y', { capacityHours: 2, location: { lat: 25.2, lng: 102.7 } })];
+    const vs = [
+      v('x', { capacityHours: 2, skills: ['s'] }),
+      v('y', { capacityHours: 2, location: { lat: 25.2, lng: 102.7 } }),
+    ];
     const ds = [d('a', { requiredSkills: ['s'], priority: 2 }), d('b', { languages: ['彝语'] })];
     vs[0] = { ...vs[0], languages: ['普通话', '彝语'] };
     const r = assignBatch(ds, vs, { candidates: 'all' });
@@ -88,7 +106,11 @@ describe('batch assignment (properties over random instances)', () => {
   it('respects every hard constraint and capacity (mixed hours, sparse candidates)', () => {
     for (const seed of seeds) {
       const r = rng(seed);
-      const { demands, volunteers } = generateInstance(seed, { demands: 5 + Math.floor(r() * 60), volunteers: 3 + Math.floor(r() * 40), sites: 1 + Math.floor(r() * 5) });
+      const { demands, volunteers } = generateInstance(seed, {
+        demands: 5 + Math.floor(r() * 60),
+        volunteers: 3 + Math.floor(r() * 40),
+        sites: 1 + Math.floor(r() * 5),
+      });
       assertFeasible(demands, volunteers, assignBatch(demands, volunteers, { k: 1 + Math.floor(r() * 6) }));
     }
   });

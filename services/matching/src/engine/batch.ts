@@ -154,7 +154,11 @@ class TopK {
   }
 }
 
-export function buildCandidates(demands: readonly DemandSpec[], volunteers: readonly VolunteerSpec[], opts: BatchOptions = {}): CandidateGraph {
+export function buildCandidates(
+  demands: readonly DemandSpec[],
+  volunteers: readonly VolunteerSpec[],
+  opts: BatchOptions = {},
+): CandidateGraph {
   const k = opts.k ?? 10;
   const prepared = volunteers.map(prepare);
   scoreCalls = 0;
@@ -315,7 +319,13 @@ class Heap {
  * `hours` per demand, `free` the remaining hours per volunteer. Returns, per demand, the arc it
  * is assigned through, or −1.
  */
-export function solveFlow(graph: CandidateGraph, weight: Float64Array, hours: Float64Array, free0: Float64Array, order?: readonly number[]): Int32Array {
+export function solveFlow(
+  graph: CandidateGraph,
+  weight: Float64Array,
+  hours: Float64Array,
+  free0: Float64Array,
+  order?: readonly number[],
+): Int32Array {
   const D = hours.length;
   const V = free0.length;
   const T = D + V;
@@ -391,7 +401,8 @@ export function solveFlow(graph: CandidateGraph, weight: Float64Array, hours: Fl
         const held = holding[j];
         if (held) {
           for (const x of held) {
-            if (free[j] + hours[x] + EPS >= h) relax(x, du + Math.max(0, weight[assignArc[x]] + pot[u] - pot[x]), u, -1);
+            if (free[j] + hours[x] + EPS >= h)
+              relax(x, du + Math.max(0, weight[assignArc[x]] + pot[u] - pot[x]), u, -1);
           }
         }
       }
@@ -432,7 +443,14 @@ export function solveFlow(graph: CandidateGraph, weight: Float64Array, hours: Fl
  * room (or leaving it out), whenever the total grows. Every move keeps every capacity; it stops
  * when no move gains.
  */
-export function improve(graph: CandidateGraph, weight: Float64Array, hours: Float64Array, free0: Float64Array, assignArc: Int32Array, rounds = 3): boolean {
+export function improve(
+  graph: CandidateGraph,
+  weight: Float64Array,
+  hours: Float64Array,
+  free0: Float64Array,
+  assignArc: Int32Array,
+  rounds = 3,
+): boolean {
   let any = false;
   const D = hours.length;
   const free = Float64Array.from(free0);
@@ -475,7 +493,9 @@ export function improve(graph: CandidateGraph, weight: Float64Array, hours: Floa
   for (let round = 0; round < rounds; round++) {
     let gained = false;
     const waiting: number[][] = Array.from({ length: free0.length }, () => []);
-    for (let i = 0; i < D; i++) if (assignArc[i] < 0) for (let a = graph.start[i]; a < graph.start[i + 1]; a++) waiting[graph.volunteer[a]].push(a);
+    for (let i = 0; i < D; i++)
+      if (assignArc[i] < 0)
+        for (let a = graph.start[i]; a < graph.start[i + 1]; a++) waiting[graph.volunteer[a]].push(a);
     for (let d = 0; d < D; d++) {
       // d moves (or enters) to volunteer j, possibly making room by moving one of j's demands x to
       // u (or leaving it out); the room then left at j and at d's old volunteer may take a waiting demand.
@@ -538,7 +558,13 @@ export function improve(graph: CandidateGraph, weight: Float64Array, hours: Floa
  * knapsack over its hours, in tenths of an hour); the ones it lets go wait for another volunteer.
  * Two short demands can so replace one long one. Returns whether anything changed.
  */
-export function repackVolunteers(graph: CandidateGraph, weight: Float64Array, hours: Float64Array, free0: Float64Array, assignArc: Int32Array): boolean {
+export function repackVolunteers(
+  graph: CandidateGraph,
+  weight: Float64Array,
+  hours: Float64Array,
+  free0: Float64Array,
+  assignArc: Int32Array,
+): boolean {
   const D = hours.length;
   const V = free0.length;
   const held: number[][] = Array.from({ length: V }, () => []);
@@ -574,7 +600,9 @@ export function repackVolunteers(graph: CandidateGraph, weight: Float64Array, ho
     if (items.length * (cap + 1) > 2_000_000) continue;
     // A held demand is worth what it would lose by moving to its best alternative with room.
     const alt = held[j].map((a) => alternative(arcDemand[a], j));
-    const value = items.map((a, n) => (n < held[j].length ? weight[a] - (alt[n] >= 0 ? weight[alt[n]] : 0) : weight[a]));
+    const value = items.map((a, n) =>
+      n < held[j].length ? weight[a] - (alt[n] >= 0 ? weight[alt[n]] : 0) : weight[a],
+    );
     const size = items.map((a) => Math.ceil(hours[arcDemand[a]] * 10 - EPS));
     const dp = new Float64Array(cap + 1);
     const take = new Uint8Array(items.length * (cap + 1));
@@ -654,7 +682,11 @@ export function repackVolunteers(graph: CandidateGraph, weight: Float64Array, ho
 }
 
 /** The whole batch: candidates, then the flow, then the local search. */
-export function assignBatch(demands: readonly DemandSpec[], volunteers: readonly VolunteerSpec[], opts: BatchOptions = {}): BatchResult {
+export function assignBatch(
+  demands: readonly DemandSpec[],
+  volunteers: readonly VolunteerSpec[],
+  opts: BatchOptions = {},
+): BatchResult {
   const t0 = performance.now();
   const graph = buildCandidates(demands, volunteers, opts);
   const t1 = performance.now();
@@ -683,13 +715,24 @@ export function assignBatch(demands: readonly DemandSpec[], volunteers: readonly
       unassigned.push(d.id);
       return;
     }
-    assignments.push({ demandId: d.id, volunteerId: volunteers[graph.volunteer[a]].id, score: graph.score[a], hours: d.hours });
+    assignments.push({
+      demandId: d.id,
+      volunteerId: volunteers[graph.volunteer[a]].id,
+      score: graph.score[a],
+      hours: d.hours,
+    });
     totalScore += weight[a];
   });
   return {
     assignments,
     totalScore,
     unassigned,
-    stats: { demands: demands.length, volunteers: volunteers.length, candidateArcs: graph.score.length, candidateMs: t1 - t0, flowMs: t2 - t1 },
+    stats: {
+      demands: demands.length,
+      volunteers: volunteers.length,
+      candidateArcs: graph.score.length,
+      candidateMs: t1 - t0,
+      flowMs: t2 - t1,
+    },
   };
 }

@@ -6,11 +6,16 @@ import type { DemandSpec, VolunteerSpec } from './types';
  * mixed hours allowed): each demand goes to one eligible volunteer with hours left, or to nobody.
  * Exponential: for checking the engine on instances of about 8 × 8, never in production.
  */
-export function exactOptimum(demands: readonly DemandSpec[], volunteers: readonly VolunteerSpec[]): { total: number; assignment: number[] } {
-  const weights = demands.map((d) => volunteers.map((v) => {
-    const s = scoreOf(d, v);
-    return s === null ? null : d.priority * s;
-  }));
+export function exactOptimum(
+  demands: readonly DemandSpec[],
+  volunteers: readonly VolunteerSpec[],
+): { total: number; assignment: number[] } {
+  const weights = demands.map((d) =>
+    volunteers.map((v) => {
+      const s = scoreOf(d, v);
+      return s === null ? null : d.priority * s;
+    }),
+  );
   const bestOf = weights.map((row) => Math.max(0, ...row.map((w) => w ?? 0)));
   // Bound: what the remaining demands could add at most.
   const rest = new Array<number>(demands.length + 1).fill(0);
@@ -26,7 +31,10 @@ export function exactOptimum(demands: readonly DemandSpec[], volunteers: readonl
       bestAssignment = [...current];
       return;
     }
-    const order = volunteers.map((_, j) => j).filter((j) => weights[i][j] !== null).sort((a, b) => weights[i][b]! - weights[i][a]!);
+    const order = volunteers
+      .map((_, j) => j)
+      .filter((j) => weights[i][j] !== null)
+      .sort((a, b) => weights[i][b]! - weights[i][a]!);
     for (const j of order) {
       if (free[j] + 1e-9 < demands[i].hours) continue;
       free[j] -= demands[i].hours;

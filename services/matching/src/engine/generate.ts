@@ -4,7 +4,18 @@ import type { DemandSpec, Interval, Point, VolunteerSpec } from './types';
 /** The kit's seeded PRNG (mulberry32): the same seed gives the same instance everywhere. */
 export const rng = seededRandom;
 
-export const SKILLS = ['job_coaching', 'elderly_care', 'tutoring', 'first_aid', 'legal', 'counselling', 'repairs', 'cooking', 'driving', 'computer'];
+export const SKILLS = [
+  'job_coaching',
+  'elderly_care',
+  'tutoring',
+  'first_aid',
+  'legal',
+  'counselling',
+  'repairs',
+  'cooking',
+  'driving',
+  'computer',
+];
 export const LANGUAGES = ['普通话', '彝语', '苗语', '哈尼语', '白语', '傣语'];
 
 export interface InstanceOptions {
@@ -23,7 +34,10 @@ const HOUR = 3_600_000;
 const EPOCH = Date.UTC(2026, 0, 5);
 
 /** A random batch over sites scattered across Yunnan (lat 21–29, lng 97–106). */
-export function generateInstance(seed: number, opts: InstanceOptions): { demands: DemandSpec[]; volunteers: VolunteerSpec[] } {
+export function generateInstance(
+  seed: number,
+  opts: InstanceOptions,
+): { demands: DemandSpec[]; volunteers: VolunteerSpec[] } {
   const r = rng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)];
   const some = <T>(xs: readonly T[], n: number) => [...new Set(Array.from({ length: n }, () => pick(xs)))];

@@ -4,12 +4,25 @@ import type { DemandSpec, VolunteerSpec } from './types';
 const H = 3_600_000;
 const day = Date.UTC(2026, 0, 5);
 const demand: DemandSpec = {
-  id: 'd1', location: { lat: 25.04, lng: 102.71 }, requiredSkills: ['elderly_care', 'cooking'], languages: ['彝语'],
-  window: { start: day, end: day + 24 * H }, hours: 2, priority: 1,
+  id: 'd1',
+  location: { lat: 25.04, lng: 102.71 },
+  requiredSkills: ['elderly_care', 'cooking'],
+  languages: ['彝语'],
+  window: { start: day, end: day + 24 * H },
+  hours: 2,
+  priority: 1,
 };
 const volunteer = (over: Partial<VolunteerSpec> = {}): VolunteerSpec => ({
-  id: 'v1', location: { lat: 25.04, lng: 102.71 }, skills: ['elderly_care', 'cooking'], languages: ['普通话', '彝语'],
-  availability: [{ start: day + 9 * H, end: day + 13 * H }], capacityHours: 10, loadHours: 0, completed: 8, failed: 0, ...over,
+  id: 'v1',
+  location: { lat: 25.04, lng: 102.71 },
+  skills: ['elderly_care', 'cooking'],
+  languages: ['普通话', '彝语'],
+  availability: [{ start: day + 9 * H, end: day + 13 * H }],
+  capacityHours: 10,
+  loadHours: 0,
+  completed: 8,
+  failed: 0,
+  ...over,
 });
 
 describe('score', () => {
@@ -20,7 +33,12 @@ describe('score', () => {
   });
 
   it('counts availability inside the window only', () => {
-    expect(overlapHours({ start: 0, end: 10 * H }, [{ start: 8 * H, end: 12 * H }, { start: 2 * H, end: 3 * H }])).toBe(3);
+    expect(
+      overlapHours({ start: 0, end: 10 * H }, [
+        { start: 8 * H, end: 12 * H },
+        { start: 2 * H, end: 3 * H },
+      ]),
+    ).toBe(3);
     expect(overlapHours({ start: 0, end: H }, [{ start: 2 * H, end: 3 * H }])).toBe(0);
   });
 
@@ -41,7 +59,9 @@ describe('score', () => {
 
   it('marks each hard constraint that fails', () => {
     expect(explain(demand, volunteer({ languages: ['普通话'] })).violations).toEqual(['LANGUAGE']);
-    expect(explain(demand, volunteer({ availability: [{ start: day + 9 * H, end: day + 10 * H }] })).violations).toEqual(['AVAILABILITY']);
+    expect(
+      explain(demand, volunteer({ availability: [{ start: day + 9 * H, end: day + 10 * H }] })).violations,
+    ).toEqual(['AVAILABILITY']);
     expect(explain(demand, volunteer({ loadHours: 9 })).violations).toEqual(['CAPACITY']);
     // Service is in person: a home site over MAX_DISTANCE_KM (50 km) away is out.
     expect(explain(demand, volunteer({ location: { lat: 26, lng: 102.71 } })).violations).toEqual(['DISTANCE']);

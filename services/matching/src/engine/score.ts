@@ -1,7 +1,14 @@
 import type { DemandSpec, Explanation, Interval, Point, ScoreComponent, VolunteerSpec, Violation } from './types';
 
 /** How much each part of the score weighs; they sum to 1. */
-export const WEIGHTS = { skills: 0.35, languages: 0.1, distance: 0.2, availability: 0.15, load: 0.1, reliability: 0.1 } as const;
+export const WEIGHTS = {
+  skills: 0.35,
+  languages: 0.1,
+  distance: 0.2,
+  availability: 0.15,
+  load: 0.1,
+  reliability: 0.1,
+} as const;
 
 /** Volunteers serve in person: a home site further than this from the demand's site is not eligible. */
 export const MAX_DISTANCE_KM = 50;
@@ -62,20 +69,56 @@ export function explain(demand: DemandSpec, volunteer: VolunteerSpec): Explanati
   const spoken = new Set(volunteer.languages.map(norm));
   const langMatched = demand.languages.filter((l) => spoken.has(norm(l))).length;
   const components: ScoreComponent[] = [
-    { name: 'skills', weight: WEIGHTS.skills, value: required.length ? matched.length / required.length : 1,
-      detail: required.length ? `${matched.length} of ${required.length} required skills` : 'no skill required' },
-    { name: 'languages', weight: WEIGHTS.languages, value: demand.languages.length ? langMatched / demand.languages.length : 1,
-      detail: demand.languages.length ? `speaks ${langMatched} of ${demand.languages.length} needed languages` : 'no language required' },
-    { name: 'distance', weight: WEIGHTS.distance, value: Math.exp(-km / DISTANCE_SCALE_KM), detail: `${km.toFixed(1)} km from home site` },
-    { name: 'availability', weight: WEIGHTS.availability, value: demand.hours > 0 ? Math.min(1, overlap / (2 * demand.hours)) : 1,
-      detail: `${overlap.toFixed(1)} h available in the window for ${demand.hours} h of work` },
-    { name: 'load', weight: WEIGHTS.load, value: volunteer.capacityHours > 0 ? remaining / volunteer.capacityHours : 0,
-      detail: `${volunteer.loadHours} of ${volunteer.capacityHours} weekly hours taken` },
-    { name: 'reliability', weight: WEIGHTS.reliability, value: (volunteer.completed + 1) / (volunteer.completed + volunteer.failed + 2),
-      detail: `${volunteer.completed} done, ${volunteer.failed} declined or missed` },
+    {
+      name: 'skills',
+      weight: WEIGHTS.skills,
+      value: required.length ? matched.length / required.length : 1,
+      detail: required.length ? `${matched.length} of ${required.length} required skills` : 'no skill required',
+    },
+    {
+      name: 'languages',
+      weight: WEIGHTS.languages,
+      value: demand.languages.length ? langMatched / demand.languages.length : 1,
+      detail: demand.languages.length
+        ? `speaks ${langMatched} of ${demand.languages.length} needed languages`
+        : 'no language required',
+    },
+    {
+      name: 'distance',
+      weight: WEIGHTS.distance,
+      value: Math.exp(-km / DISTANCE_SCALE_KM),
+      detail: `${km.toFixed(1)} km from home site`,
+    },
+    {
+      name: 'availability',
+      weight: WEIGHTS.availability,
+      value: demand.hours > 0 ? Math.min(1, overlap / (2 * demand.hours)) : 1,
+      detail: `${overlap.toFixed(1)} h available in the window for ${demand.hours} h of work`,
+    },
+    {
+      name: 'load',
+      weight: WEIGHTS.load,
+      value: volunteer.capacityHours > 0 ? remaining / volunteer.capacityHours : 0,
+      detail: `${volunteer.loadHours} of ${volunteer.capacityHours} weekly hours taken`,
+    },
+    {
+      name: 'reliability',
+      weight: WEIGHTS.reliability,
+      value: (volunteer.completed + 1) / (volunteer.completed + volunteer.failed + 2),
+      detail: `${volunteer.completed} done, ${volunteer.failed} declined or missed`,
+    },
   ];
   const score = components.reduce((s, c) => s + c.weight * c.value, 0);
-  return { volunteerId: volunteer.id, demandId: demand.id, score, eligible: violations.length === 0, violations, components, distanceKm: km, overlapHours: overlap };
+  return {
+    volunteerId: volunteer.id,
+    demandId: demand.id,
+    score,
+    eligible: violations.length === 0,
+    violations,
+    components,
+    distanceKm: km,
+    overlapHours: overlap,
+  };
 }
 
 /** The score alone, or null when a hard constraint fails (the batch's hot path). */

@@ -9,6 +9,12 @@ import { surveyNeedsReportedHandler } from './survey-needs-reported.handler';
 
 /** Every event matching consumes; the worker refuses to start if this and the contract disagree. */
 export const handlers = [
-  siteRegisteredHandler, residentRegisteredHandler, residentUpdatedHandler, householdGapDetectedHandler, householdGapClosedHandler,
-  residentPersonalDataErasedHandler, residentMovedOutHandler, surveyNeedsReportedHandler,
+  siteRegisteredHandler,
+  residentRegisteredHandler,
+  residentUpdatedHandler,
+  householdGapDetectedHandler,
+  householdGapClosedHandler,
+  residentPersonalDataErasedHandler,
+  residentMovedOutHandler,
+  surveyNeedsReportedHandler,
 ];

@@ -32,7 +32,12 @@ export async function upsertResidents(manager: EntityManager, facts: ResidentFac
     `INSERT INTO resident_directory (resident_id, household_id, site_id, region_code)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[])
      ON CONFLICT (resident_id) DO UPDATE SET household_id = EXCLUDED.household_id, site_id = EXCLUDED.site_id, region_code = EXCLUDED.region_code`,
-    [rows.map((r) => r.residentId), rows.map((r) => r.householdId), rows.map((r) => r.siteId), rows.map((r) => r.regionCode)],
+    [
+      rows.map((r) => r.residentId),
+      rows.map((r) => r.householdId),
+      rows.map((r) => r.siteId),
+      rows.map((r) => r.regionCode),
+    ],
   );
   const spoken = rows.filter((r) => r.languages).map((r) => ({ resident_id: r.residentId, languages: r.languages }));
   if (!spoken.length) return;
@@ -43,7 +48,10 @@ export async function upsertResidents(manager: EntityManager, facts: ResidentFac
   );
   // A member's languages may arrive after the household's job-help demand was raised (events come in
   // any order): its open demands follow, so the result is the same as in order.
-  await refreshDemandLanguages(manager, rows.filter((r) => r.languages).map((r) => r.householdId));
+  await refreshDemandLanguages(
+    manager,
+    rows.filter((r) => r.languages).map((r) => r.householdId),
+  );
 }
 
 /** The open job-help demands of these households ask again for the language their members (still living there) speak. */

@@ -6,7 +6,10 @@ import { upsertResidents } from './resident-directory';
  * keyed hash of each one's ID number, by which the volunteer import finds a row's resident.
  */
 export const residentRegisteredHandler = defineBatchHandler('resident.registered', async (items, { manager }) => {
-  await upsertResidents(manager, items.map((i) => i.payload));
+  await upsertResidents(
+    manager,
+    items.map((i) => i.payload),
+  );
   const keyed = items.filter((i) => i.payload.nationalIdHash);
   if (!keyed.length) return;
   // It never changes: set once, whichever event about the resident came first.

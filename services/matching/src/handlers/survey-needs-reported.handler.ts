@@ -2,8 +2,14 @@ import { defineBatchHandler } from '@anju/contracts';
 import { matchMany } from '../match/match.service';
 
 const NEED_NAMES: Record<string, string> = {
-  job_help: '就业帮扶', training: '技能培训', elderly_care: '养老助残', child_care: '儿童关爱', health: '健康服务',
-  legal_aid: '法律援助', integration: '心理/社会融入', daily_life: '生活服务',
+  job_help: '就业帮扶',
+  training: '技能培训',
+  elderly_care: '养老助残',
+  child_care: '儿童关爱',
+  health: '健康服务',
+  legal_aid: '法律援助',
+  integration: '心理/社会融入',
+  daily_life: '生活服务',
 };
 
 /**
@@ -11,14 +17,19 @@ const NEED_NAMES: Record<string, string> = {
  * demand list (需求清单), with how many named it and no household (the survey is anonymous), matched
  * at once. Set-based; a redelivered event raises nothing (unique on survey and need).
  */
-export const surveyNeedsReportedHandler = defineBatchHandler('survey.needs_reported', async (items, { manager, clock }) => {
-  const sites = [...new Set(items.map((i) => i.payload.siteId))];
-  const known: { site_id: string }[] = await manager.query(`SELECT site_id FROM site_directory WHERE site_id = ANY($1::uuid[])`, [sites]);
-  const missing = sites.filter((s) => !known.some((k) => k.site_id === s));
-  // Retried (the batch's events then one by one): site.registered may still be on its way.
-  if (missing.length) throw new Error(`sites ${missing.join(', ')} are not in the directory yet`);
-  const raised: { id: string }[] = await manager.query(
-    `WITH x AS (SELECT DISTINCT ON (v, n) v, n, s, r, e, d FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::uuid[], $6::text[])
+export const surveyNeedsReportedHandler = defineBatchHandler(
+  'survey.needs_reported',
+  async (items, { manager, clock }) => {
+    const sites = [...new Set(items.map((i) => i.payload.siteId))];
+    const known: { site_id: string }[] = await manager.query(
+      `SELECT site_id FROM site_directory WHERE site_id = ANY($1::uuid[])`,
+      [sites],
+    );
+    const missing = sites.filter((s) => !known.some((k) => k.site_id === s));
+    // Retried (the batch's events then one by one): site.registered may still be on its way.
+    if (missing.length) throw new Error(`sites ${missing.join(', ')} are not in the directory yet`);
+    const raised: { id: string }[] = await manager.query(
+      `WITH x AS (SELECT DISTINCT ON (v, n) v, n, s, r, e, d FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::uuid[], $6::text[])
                   AS u(v, n, s, r, e, d) ORDER BY v, n),
      raised AS (
        INSERT INTO demand (site_id, region_code, category, description, urgency, recorded_by, status, survey_id, survey_need)
@@ -29,11 +40,22 @@ export const surveyNeedsReportedHandler = defineBatchHandler('survey.needs_repor
        SELECT raised.id, NULL, 'open', 'event:survey.needs_reported', 'event ' || x.e
          FROM raised JOIN x ON x.v = raised.survey_id AND x.n = raised.survey_need)
      SELECT id FROM raised ORDER BY id`,
-    [
-      items.map((i) => i.payload.surveyId), items.map((i) => i.payload.need), items.map((i) => i.payload.siteId),
-      items.map((i) => i.payload.regionCode), items.map((i) => i.envelope.id),
-      items.map((i) => `${NEED_NAMES[i.payload.need]}：居民调查中${i.payload.residents}位居民提出此需求（调查于${i.payload.closedOn}结束，匿名）`),
-    ],
-  );
-  await matchMany(manager, raised.map((d) => d.id), clock.now());
-});
+      [
+        items.map((i) => i.payload.surveyId),
+        items.map((i) => i.payload.need),
+        items.map((i) => i.payload.siteId),
+        items.map((i) => i.payload.regionCode),
+        items.map((i) => i.envelope.id),
+        items.map(
+          (i) =>
+            `${NEED_NAMES[i.payload.need]}：居民调查中${i.payload.residents}位居民提出此需求（调查于${i.payload.closedOn}结束，匿名）`,
+        ),
+      ],
+    );
+    await matchMany(
+      manager,
+      raised.map((d) => d.id),
+      clock.now(),
+    );
+  },
+);

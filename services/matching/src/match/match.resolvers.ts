@@ -7,8 +7,10 @@ export const matchResolvers = {
   Query: {
     candidates: async (_: unknown, args: { demandId: string; limit?: number }, ctx: MatchingContext) => {
       const p = ctx.principal;
-      if (!['province', 'county', 'site_officer', 'grid_worker', 'unit_member'].includes(p.role)) throw new ForbiddenError('Officers and regional units rank candidates.');
-      if (!isUuid(args.demandId) || !(await ctx.loaders.demand.load(args.demandId))) throw new NotFoundError('demandId', 'No such demand.');
+      if (!['province', 'county', 'site_officer', 'grid_worker', 'unit_member'].includes(p.role))
+        throw new ForbiddenError('Officers and regional units rank candidates.');
+      if (!isUuid(args.demandId) || !(await ctx.loaders.demand.load(args.demandId)))
+        throw new NotFoundError('demandId', 'No such demand.');
       return candidatesFor(ctx.db, args.demandId, ctx.clock.now(), pageSize(args.limit, 10, 50));
     },
   },
@@ -18,7 +20,9 @@ export const matchResolvers = {
       return ctx.db.transaction(async (m) => {
         const run = await runBatch(m, ctx.clock.now());
         await audit(m, ctx.principal, {
-          action: 'batch_match.run', entityType: 'batch_match', entityId: ctx.requestId,
+          action: 'batch_match.run',
+          entityType: 'batch_match',
+          entityId: ctx.requestId,
           detail: { demands: run.demands, volunteers: run.volunteers, assigned: run.assigned },
         });
         return run;

@@ -23,7 +23,9 @@ export class ClaimsVolunteersAssignments1764340000000 implements MigrationInterf
         ADD COLUMN overdue_since timestamptz,
         ADD COLUMN status_changed_at timestamptz NOT NULL DEFAULT now(),
         ADD COLUMN gap_id uuid UNIQUE`);
-    await q.query(`CREATE INDEX demand_claimed_promised ON demand (promised_on) WHERE status IN ('claimed', 'in_progress')`);
+    await q.query(
+      `CREATE INDEX demand_claimed_promised ON demand (promised_on) WHERE status IN ('claimed', 'in_progress')`,
+    );
     await q.query(`CREATE INDEX demand_household ON demand (household_id) WHERE household_id IS NOT NULL`);
     await q.query(`
       CREATE TABLE demand_transition (
@@ -74,7 +76,9 @@ export class ClaimsVolunteersAssignments1764340000000 implements MigrationInterf
         proposed_at timestamptz NOT NULL DEFAULT now(),
         responded_at timestamptz
       )`);
-    await q.query(`CREATE UNIQUE INDEX assignment_one_active ON assignment (demand_id) WHERE status IN ('proposed', 'accepted')`);
+    await q.query(
+      `CREATE UNIQUE INDEX assignment_one_active ON assignment (demand_id) WHERE status IN ('proposed', 'accepted')`,
+    );
     await q.query(`CREATE INDEX assignment_volunteer ON assignment (volunteer_id, status)`);
     await q.query(`
       CREATE TABLE service_record (
@@ -99,12 +103,18 @@ export class ClaimsVolunteersAssignments1764340000000 implements MigrationInterf
         site_id uuid NOT NULL,
         region_code varchar(6) NOT NULL
       )`);
-    await q.query(`COMMENT ON TABLE resident_directory IS 'Local copy of resident → household, fed by resident.registered (no personal data)'`);
+    await q.query(
+      `COMMENT ON TABLE resident_directory IS 'Local copy of resident → household, fed by resident.registered (no personal data)'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE resident_directory, service_record, assignment, volunteer_availability, volunteer, demand_transition`);
-    await q.query(`ALTER TABLE demand DROP COLUMN hours, DROP COLUMN unit_id, DROP COLUMN promised_on, DROP COLUMN claimed_at, DROP COLUMN overdue_since, DROP COLUMN status_changed_at, DROP COLUMN gap_id`);
+    await q.query(
+      `DROP TABLE resident_directory, service_record, assignment, volunteer_availability, volunteer, demand_transition`,
+    );
+    await q.query(
+      `ALTER TABLE demand DROP COLUMN hours, DROP COLUMN unit_id, DROP COLUMN promised_on, DROP COLUMN claimed_at, DROP COLUMN overdue_since, DROP COLUMN status_changed_at, DROP COLUMN gap_id`,
+    );
     await q.query(`DROP TABLE unit`);
   }
 }

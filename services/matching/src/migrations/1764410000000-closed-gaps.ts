@@ -16,7 +16,9 @@ export class ClosedGaps1764410000000 implements MigrationInterface {
         closed_by_event_id uuid NOT NULL,
         recorded_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`COMMENT ON TABLE closed_gap IS 'Household gaps closed (household.gap.closed), kept so that a late detection raises no open demand'`);
+    await q.query(
+      `COMMENT ON TABLE closed_gap IS 'Household gaps closed (household.gap.closed), kept so that a late detection raises no open demand'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

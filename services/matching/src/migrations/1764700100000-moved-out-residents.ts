@@ -6,7 +6,9 @@ export class MovedOutResidents1764700100000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE resident_directory ADD COLUMN moved_out_on date`);
-    await q.query(`CREATE INDEX resident_directory_living ON resident_directory (household_id) WHERE moved_out_on IS NULL`);
+    await q.query(
+      `CREATE INDEX resident_directory_living ON resident_directory (household_id) WHERE moved_out_on IS NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -9,7 +9,9 @@ export class SurveyNeeds1764800100000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE demand ADD COLUMN survey_id uuid, ADD COLUMN survey_need text`);
-    await q.query(`CREATE UNIQUE INDEX demand_survey_need ON demand (survey_id, survey_need) WHERE survey_id IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX demand_survey_need ON demand (survey_id, survey_need) WHERE survey_id IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

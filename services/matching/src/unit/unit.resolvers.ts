@@ -10,7 +10,11 @@ export const unitResolvers = {
     claimsBoard: (_: unknown, args: { siteId: string }, ctx: MatchingContext) => ctx.units.board(args.siteId),
   },
   Mutation: {
-    registerUnit: (_: unknown, args: { input: { name: string; kind: UnitKind; regions: string[] } }, ctx: MatchingContext) => ctx.units.register(args.input),
+    registerUnit: (
+      _: unknown,
+      args: { input: { name: string; kind: UnitKind; regions: string[] } },
+      ctx: MatchingContext,
+    ) => ctx.units.register(args.input),
   },
   Unit: {
     __resolveReference: (ref: { id: string }, ctx: MatchingContext) => ctx.loaders.unit.load(ref.id),

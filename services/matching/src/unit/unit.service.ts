@@ -1,6 +1,14 @@
 import type { DataSource } from 'typeorm';
 import {
-  ForbiddenError, InputError, NotFoundError, audit, requireRole, type Principal, uuidsOf, uuidParam, isUuid,
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  audit,
+  requireRole,
+  type Principal,
+  uuidsOf,
+  uuidParam,
+  isUuid,
 } from '@anju/kit';
 
 export type UnitKind = 'party_org' | 'department' | 'enterprise' | 'social_org';
@@ -30,7 +38,10 @@ export interface BoardEntry {
 
 /** 区域单位 — party organizations, departments, enterprises and social organizations that claim demands. */
 export class UnitService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+  ) {}
 
   /** Units are public by name (the claims board shows them); ids in, rows out. */
   byIds(ids: readonly string[]): Promise<UnitRow[]> {
@@ -40,8 +51,10 @@ export class UnitService {
   /** Units working in the caller's regions (officers), or the caller's own unit. */
   list(): Promise<UnitRow[]> {
     const p = this.principal;
-    if (p.role === 'unit_member') return this.db.query(`SELECT ${COLUMNS} FROM unit u WHERE u.id = ${uuidParam(1)}`, [p.unitId]);
-    if (p.role !== 'province' && p.role !== 'county') throw new ForbiddenError('Only province and county officers list units.');
+    if (p.role === 'unit_member')
+      return this.db.query(`SELECT ${COLUMNS} FROM unit u WHERE u.id = ${uuidParam(1)}`, [p.unitId]);
+    if (p.role !== 'province' && p.role !== 'county')
+      throw new ForbiddenError('Only province and county officers list units.');
     return this.db.query(
       `SELECT ${COLUMNS} FROM unit u WHERE EXISTS (SELECT 1 FROM unnest(u.regions) r, unnest($1::text[]) mine WHERE r LIKE mine || '%' OR mine LIKE r || '%')
         ORDER BY u.name, u.id LIMIT 500`,
@@ -63,9 +76,15 @@ export class UnitService {
     }
     return this.db.transaction(async (m) => {
       const [row]: UnitRow[] = await m.query(
-        `INSERT INTO unit AS u (name, kind, regions, registered_by) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`, [name, input.kind, regions, p.subject],
+        `INSERT INTO unit AS u (name, kind, regions, registered_by) VALUES ($1, $2, $3, $4) RETURNING ${COLUMNS}`,
+        [name, input.kind, regions, p.subject],
       );
-      await audit(m, p, { action: 'unit.register', entityType: 'unit', entityId: row.id, detail: { regions, fields: ['name', 'kind'] } });
+      await audit(m, p, {
+        action: 'unit.register',
+        entityType: 'unit',
+        entityId: row.id,
+        detail: { regions, fields: ['name', 'kind'] },
+      });
       return row;
     });
   }

@@ -1,13 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import {
-  ImportRaceError, NATIONAL_ID_PROBLEMS, SheetImport, auditImported, batches, codeOf, coversPlace, isMobilePhone,
-  normalizeDate, parseAmount, parseNationalId, type Clock, type ColumnSpec, type ImportMode, type ImportProgress,
-  type ImportRow, type LookupHasher, type Principal, type SheetRow, type SpreadsheetLimits,
+  ImportRaceError,
+  NATIONAL_ID_PROBLEMS,
+  SheetImport,
+  auditImported,
+  batches,
+  codeOf,
+  coversPlace,
+  isMobilePhone,
+  normalizeDate,
+  parseAmount,
+  parseNationalId,
+  type Clock,
+  type ColumnSpec,
+  type ImportMode,
+  type ImportProgress,
+  type ImportRow,
+  type LookupHasher,
+  type Principal,
+  type SheetRow,
+  type SpreadsheetLimits,
 } from '@anju/kit';
 
-export type VolunteerSheetKey = 'name' | 'nationalId' | 'phone' | 'site' | 'skill' | 'moreSkills' | 'language'
-  | 'moreLanguages' | 'weeklyHours' | 'windows';
+export type VolunteerSheetKey =
+  | 'name'
+  | 'nationalId'
+  | 'phone'
+  | 'site'
+  | 'skill'
+  | 'moreSkills'
+  | 'language'
+  | 'moreLanguages'
+  | 'weeklyHours'
+  | 'windows';
 
 export const VOLUNTEER_COLUMNS: readonly ColumnSpec<VolunteerSheetKey>[] = [
   { key: 'name', header: '姓名', required: true, aliases: ['志愿者姓名'] },
@@ -19,7 +45,9 @@ export const VOLUNTEER_COLUMNS: readonly ColumnSpec<VolunteerSheetKey>[] = [
   { key: 'language', header: '语言', aliases: ['常用语言'] },
   { key: 'moreLanguages', header: '其他语言' },
   {
-    key: 'weeklyHours', header: '每周可服务时长（小时）', required: true,
+    key: 'weeklyHours',
+    header: '每周可服务时长（小时）',
+    required: true,
     aliases: ['每周可服务时长', '每周服务时长(小时)', '每周时长'],
   },
   { key: 'windows', header: '可服务时段', aliases: ['服务时段'] },
@@ -27,15 +55,36 @@ export const VOLUNTEER_COLUMNS: readonly ColumnSpec<VolunteerSheetKey>[] = [
 
 /** The engine's skill codes in a clerk's words (demands ask for the codes). */
 export const SKILL_LABELS: Record<string, string> = {
-  job_coaching: '就业指导', elderly_care: '养老照护', tutoring: '课业辅导', first_aid: '急救', legal: '法律咨询',
-  counselling: '心理疏导', repairs: '家电维修', cooking: '烹饪', driving: '驾驶', computer: '电脑操作',
+  job_coaching: '就业指导',
+  elderly_care: '养老照护',
+  tutoring: '课业辅导',
+  first_aid: '急救',
+  legal: '法律咨询',
+  counselling: '心理疏导',
+  repairs: '家电维修',
+  cooking: '烹饪',
+  driving: '驾驶',
+  computer: '电脑操作',
 };
 const SKILLS: Record<string, string> = Object.fromEntries(
   Object.entries(SKILL_LABELS).map(([code, label]) => [label, code]),
 );
 /** The languages matching knows (a demand asks for one its household speaks); stored as written. */
 export const VOLUNTEER_LANGUAGES = [
-  '普通话', '彝语', '苗语', '哈尼语', '白语', '傣语', '壮语', '傈僳语', '拉祜语', '佤语', '纳西语', '瑶语', '藏语', '景颇语',
+  '普通话',
+  '彝语',
+  '苗语',
+  '哈尼语',
+  '白语',
+  '傣语',
+  '壮语',
+  '傈僳语',
+  '拉祜语',
+  '佤语',
+  '纳西语',
+  '瑶语',
+  '藏语',
+  '景颇语',
 ];
 const LANGUAGES: Record<string, string> = Object.fromEntries(VOLUNTEER_LANGUAGES.map((l) => [l, l]));
 
@@ -48,7 +97,18 @@ export const VOLUNTEER_TEMPLATE = {
     width: c.key === 'nationalId' || c.key === 'windows' ? 24 : undefined,
     list: c.key === 'skill' ? Object.values(SKILL_LABELS) : c.key === 'language' ? VOLUNTEER_LANGUAGES : undefined,
   })),
-  example: ['张三', '530627198503121231', '', '安居家园', '就业指导', '电脑操作', '普通话', '彝语', '6', '2026-12-05 09:00-12:00'],
+  example: [
+    '张三',
+    '530627198503121231',
+    '',
+    '安居家园',
+    '就业指导',
+    '电脑操作',
+    '普通话',
+    '彝语',
+    '6',
+    '2026-12-05 09:00-12:00',
+  ],
 };
 
 const SEPARATORS = /[、,，;；/\s]+/;
@@ -56,7 +116,10 @@ const WINDOW = new RegExp(
   '^(\\d{4}[-/.年]\\d{1,2}[-/.月]\\d{1,2}日?)\\s*(\\d{1,2})[:：](\\d{2})\\s*[-~～至到]\\s*(\\d{1,2})[:：](\\d{2})$',
 );
 
-interface Window { start: string; end: string }
+interface Window {
+  start: string;
+  end: string;
+}
 
 interface Row extends ImportRow<VolunteerSheetKey> {
   name: string;
@@ -75,15 +138,26 @@ interface Row extends ImportRow<VolunteerSheetKey> {
 }
 
 interface Existing {
-  id: string; residentId: string | null; contactHash: Buffer | null; displayName: string; homeSiteId: string;
-  regionCode: string; skills: string[]; languages: string[]; weeklyHours: number; windows: Window[] | null;
+  id: string;
+  residentId: string | null;
+  contactHash: Buffer | null;
+  displayName: string;
+  homeSiteId: string;
+  regionCode: string;
+  skills: string[];
+  languages: string[];
+  weeklyHours: number;
+  windows: Window[] | null;
 }
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
 /** A batch's site, region, skills, languages and hours, as parameters of a set-based write. */
 const facts = (rows: Row[]) => [
-  rows.map((r) => r.site!.siteId), rows.map((r) => r.site!.regionCode), rows.map((r) => JSON.stringify(r.skills)),
-  rows.map((r) => JSON.stringify(r.languages)), rows.map((r) => r.weeklyHours),
+  rows.map((r) => r.site!.siteId),
+  rows.map((r) => r.site!.regionCode),
+  rows.map((r) => JSON.stringify(r.skills)),
+  rows.map((r) => JSON.stringify(r.languages)),
+  rows.map((r) => r.weeklyHours),
 ];
 
 /**
@@ -130,7 +204,8 @@ export class VolunteerImport extends SheetImport<VolunteerSheetKey, Row> {
       r.contactHash = this.hasher.lookupHash(`volunteer-contact|${v.name}|${phone}`);
     }
     for (const [cells, what, labels, into] of [
-      [['skill', 'moreSkills'], '技能', SKILLS, r.skills], [['language', 'moreLanguages'], '语言', LANGUAGES, r.languages],
+      [['skill', 'moreSkills'], '技能', SKILLS, r.skills],
+      [['language', 'moreLanguages'], '语言', LANGUAGES, r.languages],
     ] as const) {
       for (const col of cells) {
         for (const word of v[col].split(SEPARATORS).filter(Boolean)) {
@@ -145,12 +220,19 @@ export class VolunteerImport extends SheetImport<VolunteerSheetKey, Row> {
     if (v.weeklyHours && (hours === null || hours > 80 || Math.round(hours * 10) !== hours * 10)) {
       this.fail(r, 'weeklyHours', 'RANGE', '每周可服务时长应为 0 到 80 之间的小时数（最多一位小数），如 6 或 2.5');
     } else if (hours !== null) r.weeklyHours = hours;
-    for (const part of v.windows.split(/[;；\n]+/).map((s) => s.trim()).filter(Boolean)) {
+    for (const part of v.windows
+      .split(/[;；\n]+/)
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const w = this.window(part);
       if (w === 'FORMAT') {
-        this.fail(r, 'windows', 'WINDOW_FORMAT', `时段“${part}”应写作 2026-12-05 09:00-12:00（北京时间），多个时段用；分隔`);
-      }
-      else if (w === 'REVERSED') this.fail(r, 'windows', 'WINDOW_REVERSED', `时段“${part}”的结束时间早于开始时间`);
+        this.fail(
+          r,
+          'windows',
+          'WINDOW_FORMAT',
+          `时段“${part}”应写作 2026-12-05 09:00-12:00（北京时间），多个时段用；分隔`,
+        );
+      } else if (w === 'REVERSED') this.fail(r, 'windows', 'WINDOW_REVERSED', `时段“${part}”的结束时间早于开始时间`);
       else if (!r.windows.some((x) => x.start === w.start && x.end === w.end)) r.windows.push(w);
     }
     return r;
@@ -160,7 +242,10 @@ export class VolunteerImport extends SheetImport<VolunteerSheetKey, Row> {
   private window(text: string): Window | 'FORMAT' | 'REVERSED' {
     const m = WINDOW.exec(text);
     const day = m && normalizeDate(m[1]);
-    const [hours, minutes] = [[m?.[2], m?.[4]], [m?.[3], m?.[5]]].map((pair) => pair.map(Number));
+    const [hours, minutes] = [
+      [m?.[2], m?.[4]],
+      [m?.[3], m?.[5]],
+    ].map((pair) => pair.map(Number));
     if (!m || !day || hours[0] > 23 || hours[1] > 24 || minutes.some((x) => x > 59)) return 'FORMAT';
     const at = (h: string, min: string) => new Date(`${day}T${h.padStart(2, '0')}:${min}:00+08:00`);
     const start = at(m[2], m[3]);
@@ -183,16 +268,20 @@ export class VolunteerImport extends SheetImport<VolunteerSheetKey, Row> {
       else this.fail(r, r.idHash ? 'nationalId' : 'phone', 'DUPLICATE_IN_FILE', `这位志愿者已在第 ${seen} 行填写`);
     }
     const good = rows.filter((r) => !r.errors.length);
-    const existing: Existing[] = good.length ? await this.db.query(
-      `SELECT v.id, v.resident_id AS "residentId", v.contact_hash AS "contactHash", v.display_name AS "displayName",
+    const existing: Existing[] = good.length
+      ? await this.db.query(
+          `SELECT v.id, v.resident_id AS "residentId", v.contact_hash AS "contactHash", v.display_name AS "displayName",
               v.home_site_id AS "homeSiteId", v.region_code AS "regionCode", v.skills, v.languages,
               v.weekly_hours::float8 AS "weeklyHours",
               (SELECT json_agg(json_build_object('start', a.starts_at, 'end', a.ends_at)) FROM volunteer_availability a
                 WHERE a.volunteer_id = v.id) AS windows
          FROM volunteer v WHERE v.resident_id = ANY($1::uuid[]) OR v.contact_hash = ANY($2::bytea[])`,
-      [good.flatMap((r) => (r.residentId ? [r.residentId] : [])),
-        good.flatMap((r) => (r.contactHash ? [r.contactHash] : []))],
-    ) : [];
+          [
+            good.flatMap((r) => (r.residentId ? [r.residentId] : [])),
+            good.flatMap((r) => (r.contactHash ? [r.contactHash] : [])),
+          ],
+        )
+      : [];
     const byResident = new Map(existing.filter((e) => e.residentId).map((e) => [e.residentId!, e]));
     const byContact = new Map(existing.filter((e) => e.contactHash).map((e) => [e.contactHash!.toString('hex'), e]));
     for (const r of good) {
@@ -210,8 +299,10 @@ export class VolunteerImport extends SheetImport<VolunteerSheetKey, Row> {
       const had = (e.windows ?? []).map((w) => `${new Date(w.start).toISOString()}|${new Date(w.end).toISOString()}`);
       r.newWindows = r.windows.filter((w) => !had.includes(`${w.start}|${w.end}`));
       const changes: [boolean, VolunteerSheetKey][] = [
-        [e.displayName !== r.name, 'name'], [e.homeSiteId !== r.site!.siteId, 'site'],
-        [!sameSet(e.skills, r.skills), 'skill'], [!sameSet(e.languages, r.languages), 'language'],
+        [e.displayName !== r.name, 'name'],
+        [e.homeSiteId !== r.site!.siteId, 'site'],
+        [!sameSet(e.skills, r.skills), 'skill'],
+        [!sameSet(e.languages, r.languages), 'language'],
         [e.weeklyHours !== r.weeklyHours, 'weeklyHours'],
         [r.newWindows.length > 0, 'windows'],
       ];
@@ -224,17 +315,24 @@ export class VolunteerImport extends SheetImport<VolunteerSheetKey, Row> {
   /** The home sites by name, among those the caller covers (one outside is UNKNOWN_SITE too: a sheet cannot probe). */
   private async findSites(rows: Row[]): Promise<void> {
     const names = [...new Set(rows.map((r) => r.sheet.values.site).filter(Boolean))];
-    const sites: { siteId: string; regionCode: string; name: string }[] = names.length ? await this.db.query(
-      `SELECT site_id AS "siteId", region_code AS "regionCode", name FROM site_directory WHERE name = ANY($1::text[])`,
-      [names],
-    ) : [];
+    const sites: { siteId: string; regionCode: string; name: string }[] = names.length
+      ? await this.db.query(
+          `SELECT site_id AS "siteId", region_code AS "regionCode", name FROM site_directory WHERE name = ANY($1::text[])`,
+          [names],
+        )
+      : [];
     const mine = sites.filter((s) => coversPlace(this.principal, s));
     for (const r of rows) {
       const name = r.sheet.values.site;
       if (!name) continue;
       const found = mine.filter((s) => s.name === name);
       if (found.length > 1) {
-        this.fail(r, 'site', 'AMBIGUOUS_SITE', `您管辖范围内有 ${found.length} 个名为“${name}”的安置点，请在系统中逐个登记`);
+        this.fail(
+          r,
+          'site',
+          'AMBIGUOUS_SITE',
+          `您管辖范围内有 ${found.length} 个名为“${name}”的安置点，请在系统中逐个登记`,
+        );
       } else if (!found.length) this.fail(r, 'site', 'UNKNOWN_SITE', `您管辖范围内没有名为“${name}”的安置点`);
       else r.site = found[0];
     }
@@ -244,12 +342,14 @@ export class VolunteerImport extends SheetImport<VolunteerSheetKey, Row> {
   private async findResidents(rows: Row[]): Promise<void> {
     const keyed = rows.filter((r) => r.idHash);
     type Found = { hash: Buffer; residentId: string; siteId: string; regionCode: string; movedOutOn: string | null };
-    const found: Found[] = keyed.length ? await this.db.query(
-      `SELECT national_id_hash AS hash, resident_id AS "residentId", site_id AS "siteId", region_code AS "regionCode",
+    const found: Found[] = keyed.length
+      ? await this.db.query(
+          `SELECT national_id_hash AS hash, resident_id AS "residentId", site_id AS "siteId", region_code AS "regionCode",
               to_char(moved_out_on, 'YYYY-MM-DD') AS "movedOutOn"
          FROM resident_directory WHERE national_id_hash = ANY($1::bytea[])`,
-      [keyed.map((r) => r.idHash)],
-    ) : [];
+          [keyed.map((r) => r.idHash)],
+        )
+      : [];
     const byHash = new Map(found.map((f) => [f.hash.toString('hex'), f]));
     for (const r of keyed) {
       const resident = byHash.get(r.idHash!.toString('hex'));
@@ -269,20 +369,27 @@ export class VolunteerImport extends SheetImport<VolunteerSheetKey, Row> {
       for (const part of batches(rows.filter((r) => r.outcome === 'create'))) {
         // Ids made here, so each row knows its volunteer without relying on the order RETURNING gives.
         for (const r of part) r.existingId = randomUUID();
-        await m.query(
-          `INSERT INTO volunteer
+        await m
+          .query(
+            `INSERT INTO volunteer
              (id, display_name, resident_id, contact_hash, home_site_id, region_code, skills, languages, weekly_hours)
            SELECT id, n, rid, ch, s, rc, ARRAY(SELECT jsonb_array_elements_text(sk)),
                   ARRAY(SELECT jsonb_array_elements_text(la)), h
              FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::bytea[], $5::uuid[], $6::varchar[], $7::jsonb[],
                          $8::jsonb[], $9::numeric[]) AS t(id, n, rid, ch, s, rc, sk, la, h)`,
-          [part.map((r) => r.existingId), part.map((r) => r.name), part.map((r) => r.residentId ?? null),
-            part.map((r) => r.contactHash ?? null), ...facts(part)],
-        ).catch((err: { code?: string }) => {
-          // Registered meanwhile (another import, registerVolunteer): nothing is written.
-          if (err.code === '23505') throw new ImportRaceError();
-          throw err;
-        });
+            [
+              part.map((r) => r.existingId),
+              part.map((r) => r.name),
+              part.map((r) => r.residentId ?? null),
+              part.map((r) => r.contactHash ?? null),
+              ...facts(part),
+            ],
+          )
+          .catch((err: { code?: string }) => {
+            // Registered meanwhile (another import, registerVolunteer): nothing is written.
+            if (err.code === '23505') throw new ImportRaceError();
+            throw err;
+          });
         await auditImported(m, p, 'volunteer.register', 'volunteer', audited, [part.map((r) => r.existingId)], jobId);
         written += part.length;
         await progress.written(written);

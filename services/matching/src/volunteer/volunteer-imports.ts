@@ -12,10 +12,14 @@ export const MATCHING_IMPORT_QUEUE = 'matching.imports';
 export function matchingImports(deps: ImportDeps): ImportJobs {
   const { db, hasher, clock, limits } = deps;
   return new ImportJobs({
-    ...deps, service: 'matching', queue: MATCHING_IMPORT_QUEUE, consume: true,
+    ...deps,
+    service: 'matching',
+    queue: MATCHING_IMPORT_QUEUE,
+    consume: true,
     kinds: {
       volunteers: {
-        columns: VOLUNTEER_COLUMNS, template: VOLUNTEER_TEMPLATE,
+        columns: VOLUNTEER_COLUMNS,
+        template: VOLUNTEER_TEMPLATE,
         importer: (p) => new VolunteerImport(db, hasher, p, clock, limits),
       },
     },

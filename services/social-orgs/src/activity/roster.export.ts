@@ -3,10 +3,22 @@ import { InputError, audit, exportRoute, isUuid, type FileRoute, PROVINCE_ZONE_S
 import { registrationScope } from './activity.service';
 
 interface RosterLine {
-  seq: string; title: string; startsAt: string; name: string; contact: string | null; status: string; registeredAt: string; attendedAt: string | null;
+  seq: string;
+  title: string;
+  startsAt: string;
+  name: string;
+  contact: string | null;
+  status: string;
+  registeredAt: string;
+  attendedAt: string | null;
 }
 
-const STATUS: Record<string, string> = { REGISTERED: '已报名', WAITLISTED: '候补', CANCELLED: '已取消', ATTENDED: '已签到' };
+const STATUS: Record<string, string> = {
+  REGISTERED: '已报名',
+  WAITLISTED: '候补',
+  CANCELLED: '已取消',
+  ATTENDED: '已签到',
+};
 
 /**
  * 活动花名册 as .xlsx: who registered for the activities the caller may see (an NGO its own, officers
@@ -15,16 +27,26 @@ const STATUS: Record<string, string> = { REGISTERED: '已报名', WAITLISTED: '�
  */
 export function rosterExport(db: DataSource): FileRoute {
   return exportRoute<RosterLine>({
-    name: 'activity-roster', roles: ['ngo_member', 'province', 'county', 'site_officer'], fileName: '活动花名册', sheet: '活动花名册',
+    name: 'activity-roster',
+    roles: ['ngo_member', 'province', 'county', 'site_officer'],
+    fileName: '活动花名册',
+    sheet: '活动花名册',
     columns: [
-      { header: '活动', value: (r) => r.title, width: 30 }, { header: '开始时间', value: (r) => r.startsAt }, { header: '姓名', value: (r) => r.name },
-      { header: '联系方式', value: (r) => r.contact ?? '' }, { header: '状态', value: (r) => STATUS[r.status] ?? r.status },
-      { header: '报名时间', value: (r) => r.registeredAt }, { header: '签到时间', value: (r) => r.attendedAt ?? '' },
+      { header: '活动', value: (r) => r.title, width: 30 },
+      { header: '开始时间', value: (r) => r.startsAt },
+      { header: '姓名', value: (r) => r.name },
+      { header: '联系方式', value: (r) => r.contact ?? '' },
+      { header: '状态', value: (r) => STATUS[r.status] ?? r.status },
+      { header: '报名时间', value: (r) => r.registeredAt },
+      { header: '签到时间', value: (r) => r.attendedAt ?? '' },
     ],
     audit: async (req) => {
-      if (req.query.activityId && !isUuid(req.query.activityId)) throw new InputError('activityId', 'Not an activity id.', 'FORMAT');
+      if (req.query.activityId && !isUuid(req.query.activityId))
+        throw new InputError('activityId', 'Not an activity id.', 'FORMAT');
       await audit(db, req.principal, {
-        action: 'export.activity_roster', entityType: req.query.activityId ? 'Activity' : 'Export', entityId: req.query.activityId ?? req.requestId,
+        action: 'export.activity_roster',
+        entityType: req.query.activityId ? 'Activity' : 'Export',
+        entityId: req.query.activityId ?? req.requestId,
         organizationId: req.principal.organizationId ?? null,
       });
     },

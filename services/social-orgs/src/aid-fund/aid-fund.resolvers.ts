@@ -12,8 +12,10 @@ export const aidFundResolvers = {
     aidFundBalances: (_: unknown, a: { regionCode: string }, ctx: Ctx) => ctx.aidFunds.balances(a.regionCode),
   },
   Mutation: {
-    receiveAidFund: (_: unknown, a: { input: Parameters<Svc['receive']>[0] }, ctx: Ctx) => ctx.aidFunds.receive(a.input),
-    grantDirectAid: (_: unknown, a: { input: Parameters<Svc['grantDirect']>[0] }, ctx: Ctx) => ctx.aidFunds.grantDirect(a.input),
+    receiveAidFund: (_: unknown, a: { input: Parameters<Svc['receive']>[0] }, ctx: Ctx) =>
+      ctx.aidFunds.receive(a.input),
+    grantDirectAid: (_: unknown, a: { input: Parameters<Svc['grantDirect']>[0] }, ctx: Ctx) =>
+      ctx.aidFunds.grantDirect(a.input),
   },
   AidFund: {
     payments: (f: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.aidPaymentsByFund.load(f.id),

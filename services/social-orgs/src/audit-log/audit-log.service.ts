@@ -16,7 +16,11 @@ export interface AuditEntryRow {
   detail: string;
 }
 
-export interface AuditLogFilter { organizationId?: string | null; entityType?: string | null; entityId?: string | null }
+export interface AuditLogFilter {
+  organizationId?: string | null;
+  entityType?: string | null;
+  entityId?: string | null;
+}
 
 /**
  * Who reads social-orgs' audit log (审计日志), as SQL over it (alias `a`): an NGO member, the rows
@@ -34,12 +38,17 @@ function auditScope(p: Principal, firstParam: number): { sql: string; params: un
       params: orgs.params,
     };
   }
-  throw new ForbiddenError('The audit log is read by province and county officers, and by an organization for its own rows.');
+  throw new ForbiddenError(
+    'The audit log is read by province and county officers, and by an organization for its own rows.',
+  );
 }
 
 /** Social-orgs' audit log, newest first, in the caller's scope. */
 export class AuditLogService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+  ) {}
 
   async list(filter: AuditLogFilter, first: number | null | undefined, after: string | null | undefined) {
     const scope = auditScope(this.principal, 1);

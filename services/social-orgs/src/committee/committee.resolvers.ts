@@ -11,10 +11,14 @@ export const committeeResolvers = {
     consultation: (_: unknown, a: { id: string }, ctx: Ctx) => ctx.loaders.consultation.load(a.id),
   },
   Mutation: {
-    createCommittee: (_: unknown, a: { input: Parameters<Svc['create']>[0] }, ctx: Ctx) => ctx.committees.create(a.input),
-    addCommitteeMember: async (_: unknown, a: { input: Parameters<Svc['addMember']>[0] }, ctx: Ctx) => ctx.loaders.committee.load(await ctx.committees.addMember(a.input)),
-    requestConsultation: (_: unknown, a: { input: Parameters<Svc['request']>[0] }, ctx: Ctx) => ctx.committees.request(a.input),
-    recordConsultationAdvice: (_: unknown, a: { input: Parameters<Svc['recordAdvice']>[0] }, ctx: Ctx) => ctx.committees.recordAdvice(a.input),
+    createCommittee: (_: unknown, a: { input: Parameters<Svc['create']>[0] }, ctx: Ctx) =>
+      ctx.committees.create(a.input),
+    addCommitteeMember: async (_: unknown, a: { input: Parameters<Svc['addMember']>[0] }, ctx: Ctx) =>
+      ctx.loaders.committee.load(await ctx.committees.addMember(a.input)),
+    requestConsultation: (_: unknown, a: { input: Parameters<Svc['request']>[0] }, ctx: Ctx) =>
+      ctx.committees.request(a.input),
+    recordConsultationAdvice: (_: unknown, a: { input: Parameters<Svc['recordAdvice']>[0] }, ctx: Ctx) =>
+      ctx.committees.recordAdvice(a.input),
   },
   ProfessionalCommittee: {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.committee.load(ref.id),

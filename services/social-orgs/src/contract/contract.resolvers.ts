@@ -12,11 +12,16 @@ export const contractResolvers = {
     serviceContracts: (_: unknown, a: Parameters<Svc['list']>[0], ctx: Ctx) => ctx.contracts.list(a),
   },
   Mutation: {
-    signServiceContract: (_: unknown, a: { input: Parameters<Svc['sign']>[0] }, ctx: Ctx) => ctx.contracts.sign(a.input),
-    submitMilestoneEvidence: (_: unknown, a: { milestoneId: string; evidence: string }, ctx: Ctx) => reload(ctx, ctx.contracts.submitEvidence(a.milestoneId, a.evidence)),
-    acceptMilestone: (_: unknown, a: { milestoneId: string }, ctx: Ctx) => reload(ctx, ctx.contracts.acceptMilestone(a.milestoneId)),
-    recordContractPayment: (_: unknown, a: { input: Parameters<Svc['recordPayment']>[0] }, ctx: Ctx) => reload(ctx, ctx.contracts.recordPayment(a.input)),
-    rateServiceContract: (_: unknown, a: { contractId: string; score: number }, ctx: Ctx) => reload(ctx, ctx.contracts.rate(a.contractId, a.score)),
+    signServiceContract: (_: unknown, a: { input: Parameters<Svc['sign']>[0] }, ctx: Ctx) =>
+      ctx.contracts.sign(a.input),
+    submitMilestoneEvidence: (_: unknown, a: { milestoneId: string; evidence: string }, ctx: Ctx) =>
+      reload(ctx, ctx.contracts.submitEvidence(a.milestoneId, a.evidence)),
+    acceptMilestone: (_: unknown, a: { milestoneId: string }, ctx: Ctx) =>
+      reload(ctx, ctx.contracts.acceptMilestone(a.milestoneId)),
+    recordContractPayment: (_: unknown, a: { input: Parameters<Svc['recordPayment']>[0] }, ctx: Ctx) =>
+      reload(ctx, ctx.contracts.recordPayment(a.input)),
+    rateServiceContract: (_: unknown, a: { contractId: string; score: number }, ctx: Ctx) =>
+      reload(ctx, ctx.contracts.rate(a.contractId, a.score)),
   },
   ServiceContract: {
     __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.contract.load(ref.id),

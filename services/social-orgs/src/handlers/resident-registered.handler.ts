@@ -15,7 +15,9 @@ export const residentRegisteredHandler = defineBatchHandler('resident.registered
      ON CONFLICT (resident_id) DO UPDATE
        SET household_id = EXCLUDED.household_id, site_id = EXCLUDED.site_id, region_code = EXCLUDED.region_code`,
     [
-      rows.map((r) => r.residentId), rows.map((r) => r.householdId), rows.map((r) => r.siteId),
+      rows.map((r) => r.residentId),
+      rows.map((r) => r.householdId),
+      rows.map((r) => r.siteId),
       rows.map((r) => r.regionCode),
     ],
   );

@@ -41,7 +41,9 @@ export class ActivitiesIncubationWorkersCases1764330000000 implements MigrationI
         cancelled_at timestamptz,
         attended_at timestamptz
       )`);
-    await q.query(`CREATE UNIQUE INDEX activity_registration_live ON activity_registration (activity_id, resident_id) WHERE status <> 'CANCELLED'`);
+    await q.query(
+      `CREATE UNIQUE INDEX activity_registration_live ON activity_registration (activity_id, resident_id) WHERE status <> 'CANCELLED'`,
+    );
     await q.query(`CREATE INDEX activity_registration_activity ON activity_registration (activity_id, status, seq)`);
     await q.query(`CREATE INDEX activity_registration_resident ON activity_registration (resident_id)`);
 
@@ -136,7 +138,16 @@ export class ActivitiesIncubationWorkersCases1764330000000 implements MigrationI
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['referral', 'social_case', 'worker_feedback', 'worker_assessment', 'social_worker', 'incubation_step', 'activity_registration', 'activity']) {
+    for (const t of [
+      'referral',
+      'social_case',
+      'worker_feedback',
+      'worker_assessment',
+      'social_worker',
+      'incubation_step',
+      'activity_registration',
+      'activity',
+    ]) {
       await q.query(`DROP TABLE ${t}`);
     }
   }

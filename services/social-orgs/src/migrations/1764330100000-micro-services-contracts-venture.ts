@@ -121,7 +121,15 @@ export class MicroServicesContractsVenture1764330100000 implements MigrationInte
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const t of ['venture_review', 'venture_application', 'venture_call', 'contract_payment', 'contract_milestone', 'service_contract', 'micro_service']) {
+    for (const t of [
+      'venture_review',
+      'venture_application',
+      'venture_call',
+      'contract_payment',
+      'contract_milestone',
+      'service_contract',
+      'micro_service',
+    ]) {
       await q.query(`DROP TABLE ${t}`);
     }
   }

@@ -20,7 +20,9 @@ export class ResidentsAndFeedbackPeriods1764400400000 implements MigrationInterf
         moved_out_on date
       )`);
     await q.query(`CREATE INDEX resident_directory_site ON resident_directory (site_id)`);
-    await q.query(`COMMENT ON TABLE resident_directory IS 'Local copy of resident → site, fed by resident.registered and resident.moved_out (no personal data)'`);
+    await q.query(
+      `COMMENT ON TABLE resident_directory IS 'Local copy of resident → site, fed by resident.registered and resident.moved_out (no personal data)'`,
+    );
     await q.query(`ALTER TABLE worker_feedback ADD COLUMN period text`);
     await q.query(`UPDATE worker_feedback SET period = to_char(given_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-"Q"Q')`);
     await q.query(`ALTER TABLE worker_feedback ALTER COLUMN period SET NOT NULL`);

@@ -29,7 +29,9 @@ export class CaseSessionsAndMembers1764600100000 implements MigrationInterface {
         recorded_at timestamptz NOT NULL
       )`);
     await q.query(`CREATE INDEX case_session_case ON case_session (case_id, held_at, seq)`);
-    await q.query(`COMMENT ON TABLE case_session IS 'Casework session notes (个案记录): read by the case''s organization and its site''s officers only'`);
+    await q.query(
+      `COMMENT ON TABLE case_session IS 'Casework session notes (个案记录): read by the case''s organization and its site''s officers only'`,
+    );
     await q.query(`
       CREATE TABLE case_member (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -44,7 +46,9 @@ export class CaseSessionsAndMembers1764600100000 implements MigrationInterface {
         left_at timestamptz,
         UNIQUE (case_id, resident_id)
       )`);
-    await q.query(`CREATE UNIQUE INDEX case_member_one_leader ON case_member (case_id) WHERE role = 'LEADER' AND left_at IS NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX case_member_one_leader ON case_member (case_id) WHERE role = 'LEADER' AND left_at IS NULL`,
+    );
     await q.query(`CREATE INDEX case_member_resident ON case_member (resident_id)`);
     await q.query(`CREATE INDEX social_case_site ON social_case (site_id, seq)`);
     await q.query(`ALTER TABLE social_case ADD COLUMN closing_reason text

@@ -50,9 +50,15 @@ export class AidFunds1764600600000 implements MigrationInterface {
     await q.query(`CREATE INDEX aid_payment_region ON aid_payment (region_code text_pattern_ops, seq)`);
     await q.query(`CREATE INDEX aid_payment_org ON aid_payment (organization_id, seq)`);
     // Checked at commit: the record is written first, then payFromFund finds the fund (or refuses, typed, and all rolls back).
-    await q.query(`ALTER TABLE contract_payment ADD COLUMN fund_id uuid REFERENCES aid_fund(id) DEFERRABLE INITIALLY DEFERRED`);
-    await q.query(`ALTER TABLE venture_application ADD COLUMN fund_id uuid REFERENCES aid_fund(id) DEFERRABLE INITIALLY DEFERRED`);
-    await q.query(`COMMENT ON TABLE aid_fund IS 'A county''s aid fund (帮扶资金) by source; spent_yuan moves only with an aid_payment row'`);
+    await q.query(
+      `ALTER TABLE contract_payment ADD COLUMN fund_id uuid REFERENCES aid_fund(id) DEFERRABLE INITIALLY DEFERRED`,
+    );
+    await q.query(
+      `ALTER TABLE venture_application ADD COLUMN fund_id uuid REFERENCES aid_fund(id) DEFERRABLE INITIALLY DEFERRED`,
+    );
+    await q.query(
+      `COMMENT ON TABLE aid_fund IS 'A county''s aid fund (帮扶资金) by source; spent_yuan moves only with an aid_payment row'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

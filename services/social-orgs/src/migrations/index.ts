@@ -1,5 +1,10 @@
 import { auditLogMigration, runtimeRoleMigration } from '@anju/kit';
-import { EventBatches1764400000000, EventTables1764201600000, EventTraces1764700000000, SiteDirectory1764201650000 } from '@anju/contracts';
+import {
+  EventBatches1764400000000,
+  EventTables1764201600000,
+  EventTraces1764700000000,
+  SiteDirectory1764201650000,
+} from '@anju/contracts';
 import { Organizations1764201900000 } from './1764201900000-organizations';
 import { ActivitiesIncubationWorkersCases1764330000000 } from './1764330000000-activities-incubation-workers-cases';
 import { MicroServicesContractsVenture1764330100000 } from './1764330100000-micro-services-contracts-venture';
@@ -15,7 +20,10 @@ import { ActivityTopics1764700200000 } from './1764700200000-activity-topics';
 import { TableDescriptions1765100000000 } from './1765100000000-table-descriptions';
 
 /** The schema's history, in order. Append; never edit a migration that has run anywhere. */
-export const migrations = [EventTables1764201600000, Organizations1764201900000, ActivitiesIncubationWorkersCases1764330000000,
+export const migrations = [
+  EventTables1764201600000,
+  Organizations1764201900000,
+  ActivitiesIncubationWorkersCases1764330000000,
   MicroServicesContractsVenture1764330100000,
   Committees1764330200000,
   AuditLog1764330300000,

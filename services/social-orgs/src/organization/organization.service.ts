@@ -1,5 +1,14 @@
 import type { DataSource } from 'typeorm';
-import { ConflictError, ForbiddenError, InputError, requireRole, type Principal, uuidsOf, audit, pageSize } from '@anju/kit';
+import {
+  ConflictError,
+  ForbiddenError,
+  InputError,
+  requireRole,
+  type Principal,
+  uuidsOf,
+  audit,
+  pageSize,
+} from '@anju/kit';
 import type { IncubationStage, OrganizationKind } from './organization.entity';
 import { organizationScope } from '../scope';
 
@@ -16,11 +25,17 @@ export interface OrganizationRow {
 const COLUMNS = `o.id, o.name, o.kind, o.stage, o.service_region_codes AS "serviceRegionCodes", o.credit_code AS "creditCode", o.registered_at AS "registeredAt"`;
 
 export class OrganizationService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+  ) {}
 
   byIds(ids: readonly string[]): Promise<OrganizationRow[]> {
     const s = organizationScope(this.principal, 2);
-    return this.db.query(`SELECT ${COLUMNS} FROM organization o WHERE o.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
+    return this.db.query(`SELECT ${COLUMNS} FROM organization o WHERE o.id = ANY($1::uuid[]) AND ${s.sql}`, [
+      uuidsOf(ids),
+      ...s.params,
+    ]);
   }
 
   async list(first: number | null | undefined, after: string | null | undefined) {
@@ -40,18 +55,36 @@ export class OrganizationService {
       [...s.params, after ?? null, limit + 1],
     );
     const count = rows[0]?.totalCount ?? 0;
-    const nodes: OrganizationRow[] = rows.filter((r) => r.id !== null).slice(0, limit).map(({ totalCount: _t, ...row }) => row);
-    return { nodes, totalCount: count, endCursor: rows.length > limit && nodes.length === limit ? nodes.at(-1)!.name : null };
+    const nodes: OrganizationRow[] = rows
+      .filter((r) => r.id !== null)
+      .slice(0, limit)
+      .map(({ totalCount: _t, ...row }) => row);
+    return {
+      nodes,
+      totalCount: count,
+      endCursor: rows.length > limit && nodes.length === limit ? nodes.at(-1)!.name : null,
+    };
   }
 
-  async register(input: { name: string; kind: OrganizationKind; serviceRegionCodes: string[]; creditCode?: string | null }): Promise<OrganizationRow> {
+  async register(input: {
+    name: string;
+    kind: OrganizationKind;
+    serviceRegionCodes: string[];
+    creditCode?: string | null;
+  }): Promise<OrganizationRow> {
     requireRole(this.principal, 'province', 'county');
     const name = input.name.trim();
     if (!name || name.length > 100) throw new InputError('input.name', 'An organization name has 1 to 100 characters.');
     const codes = [...new Set(input.serviceRegionCodes.map((c) => c.trim()))];
-    if (!codes.length) throw new InputError('input.serviceRegionCodes', 'Name at least one region the organization serves.');
+    if (!codes.length)
+      throw new InputError('input.serviceRegionCodes', 'Name at least one region the organization serves.');
     const bad = codes.find((c) => !/^\d{4}(\d{2})?$/.test(c));
-    if (bad) throw new InputError('input.serviceRegionCodes', `${bad} is not a prefecture (4-digit) or county (6-digit) code.`, 'FORMAT');
+    if (bad)
+      throw new InputError(
+        'input.serviceRegionCodes',
+        `${bad} is not a prefecture (4-digit) or county (6-digit) code.`,
+        'FORMAT',
+      );
     const outside = codes.find((c) => !this.principal.regions.some((r) => c.startsWith(r)));
     if (outside) throw new ForbiddenError(`Region ${outside} is outside your scope.`);
     const credit = input.creditCode?.trim().toUpperCase() || null;
@@ -64,8 +97,18 @@ export class OrganizationService {
          ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
         [name, input.kind, codes, credit, credit ? 'registered' : 'applied'],
       );
-      if (!rows.length) throw new ConflictError('input.name', 'An organization with this name or credit code is already registered.', 'DUPLICATE');
-      await audit(m, this.principal, { action: 'organization.register', entityType: 'SocialOrganization', entityId: rows[0].id, organizationId: rows[0].id });
+      if (!rows.length)
+        throw new ConflictError(
+          'input.name',
+          'An organization with this name or credit code is already registered.',
+          'DUPLICATE',
+        );
+      await audit(m, this.principal, {
+        action: 'organization.register',
+        entityType: 'SocialOrganization',
+        entityId: rows[0].id,
+        organizationId: rows[0].id,
+      });
       return rows[0];
     });
   }

@@ -1,6 +1,14 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import { addMonths, placeFilter, provinceMonth, startOfProvinceMonth, type Clock, type Principal, uuidsOf } from '@anju/kit';
+import {
+  addMonths,
+  placeFilter,
+  provinceMonth,
+  startOfProvinceMonth,
+  type Clock,
+  type Principal,
+  uuidsOf,
+} from '@anju/kit';
 
 /** Social-orgs' part of a site's dashboard. */
 export interface SitePicture {
@@ -13,7 +21,11 @@ export interface SitePicture {
 const NONE: SitePicture = { activePartners: 0, activitiesThisMonth: 0 };
 
 export class SitePictureService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Many sites in one statement, over indexed ranges of one site each. Officers count every
@@ -23,7 +35,11 @@ export class SitePictureService {
     return new DataLoader<string, SitePicture>(async (siteIds) => {
       const p = this.principal;
       const month = provinceMonth(this.clock.now());
-      const params: unknown[] = [uuidsOf(siteIds), startOfProvinceMonth(month), startOfProvinceMonth(addMonths(month, 1))];
+      const params: unknown[] = [
+        uuidsOf(siteIds),
+        startOfProvinceMonth(month),
+        startOfProvinceMonth(addMonths(month, 1)),
+      ];
       let where: string;
       let org = 'true';
       if (p.role === 'ngo_member') {

@@ -30,10 +30,19 @@ export function gradePeriod(period: string, assessmentScore: number, ratings: nu
   const n = ratings.length;
   const mean = n ? ratings.reduce((a, b) => a + b, 0) / n : null;
   const weighed = n >= MIN_RATINGS && mean != null;
-  const composite = round2(weighed ? ASSESSMENT_WEIGHT * assessmentScore + (1 - ASSESSMENT_WEIGHT) * ((mean - 1) / 4) * 100 : assessmentScore);
+  const composite = round2(
+    weighed ? ASSESSMENT_WEIGHT * assessmentScore + (1 - ASSESSMENT_WEIGHT) * ((mean - 1) / 4) * 100 : assessmentScore,
+  );
   const dissatisfied = weighed && mean < 2;
   const grade: WorkerGrade = dissatisfied || composite < 60 ? 'FAIL' : composite >= 85 ? 'EXCELLENT' : 'PASS';
-  return { period, assessmentScore, ratingCount: n, averageRating: mean == null ? null : round2(mean), compositeScore: composite, grade };
+  return {
+    period,
+    assessmentScore,
+    ratingCount: n,
+    averageRating: mean == null ? null : round2(mean),
+    compositeScore: composite,
+    grade,
+  };
 }
 
 /**

@@ -12,9 +12,12 @@ export const socialWorkerResolvers = {
   },
   Mutation: {
     hireSocialWorker: (_: unknown, a: { input: Parameters<Svc['hire']>[0] }, ctx: Ctx) => ctx.workers.hire(a.input),
-    assignSocialWorkerSites: (_: unknown, a: { workerId: string; siteIds: string[] }, ctx: Ctx) => ctx.workers.assignSites(a.workerId, a.siteIds),
-    assessSocialWorker: (_: unknown, a: { input: Parameters<Svc['assess']>[0] }, ctx: Ctx) => ctx.workers.assess(a.input),
-    giveSocialWorkerFeedback: (_: unknown, a: { input: Parameters<Svc['feedback']>[0] }, ctx: Ctx) => ctx.workers.feedback(a.input),
+    assignSocialWorkerSites: (_: unknown, a: { workerId: string; siteIds: string[] }, ctx: Ctx) =>
+      ctx.workers.assignSites(a.workerId, a.siteIds),
+    assessSocialWorker: (_: unknown, a: { input: Parameters<Svc['assess']>[0] }, ctx: Ctx) =>
+      ctx.workers.assess(a.input),
+    giveSocialWorkerFeedback: (_: unknown, a: { input: Parameters<Svc['feedback']>[0] }, ctx: Ctx) =>
+      ctx.workers.feedback(a.input),
     exitSocialWorker: (_: unknown, a: { input: Parameters<Svc['exit']>[0] }, ctx: Ctx) => ctx.workers.exit(a.input),
   },
   SocialWorker: {
@@ -26,7 +29,10 @@ export const socialWorkerResolvers = {
       workerGrades(await ctx.loaders.assessments.load(w.id), await ctx.loaders.feedback.load(w.id)),
     timeline: async (w: SocialWorkerRow, _: unknown, ctx: Ctx) => {
       const [assessments, feedback, assignments] = await Promise.all([
-        ctx.loaders.assessments.load(w.id), ctx.loaders.feedback.load(w.id), ctx.loaders.assignments.load(w.id)]);
+        ctx.loaders.assessments.load(w.id),
+        ctx.loaders.feedback.load(w.id),
+        ctx.loaders.assignments.load(w.id),
+      ]);
       return workerTimeline(w, assessments, feedback, assignments);
     },
   },

@@ -7,7 +7,11 @@ export function workerGrades(assessments: AssessmentRow[], feedback: FeedbackRow
   const given = feedback.map((f) => ({ day: provinceDate(new Date(f.givenAt)), rating: f.rating }));
   return assessments.map((a) => {
     const { from, to } = periodRange(a.period);
-    return gradePeriod(a.period, a.score, given.filter((g) => g.day >= from && g.day < to).map((g) => g.rating));
+    return gradePeriod(
+      a.period,
+      a.score,
+      given.filter((g) => g.day >= from && g.day < to).map((g) => g.rating),
+    );
   });
 }
 
@@ -34,17 +38,44 @@ const DAY_RANK: Record<TimelineStage, number> = { ENTRY: 0, MANAGEMENT: 1, ASSES
  * ends them, which the EXIT says),
  * each assessment with its period's grade, and leaving.
  */
-export function workerTimeline(w: SocialWorkerRow, assessments: AssessmentRow[], feedback: FeedbackRow[], assignments: AssignmentRow[]): TimelineEntry[] {
-  const entries: TimelineEntry[] = [{ stage: 'ENTRY', on: w.joinedOn, summary: `入职（${w.qualification}）`, siteIds: null, grade: null }];
-  const moves = assignments.length || !w.siteIds.length ? assignments : [{ id: '', workerId: w.id, siteIds: w.siteIds, assignedAt: `${w.joinedOn}T00:00:00+08:00` }];
+export function workerTimeline(
+  w: SocialWorkerRow,
+  assessments: AssessmentRow[],
+  feedback: FeedbackRow[],
+  assignments: AssignmentRow[],
+): TimelineEntry[] {
+  const entries: TimelineEntry[] = [
+    { stage: 'ENTRY', on: w.joinedOn, summary: `入职（${w.qualification}）`, siteIds: null, grade: null },
+  ];
+  const moves =
+    assignments.length || !w.siteIds.length
+      ? assignments
+      : [{ id: '', workerId: w.id, siteIds: w.siteIds, assignedAt: `${w.joinedOn}T00:00:00+08:00` }];
   for (const a of moves) {
-    entries.push({ stage: 'MANAGEMENT', on: provinceDate(new Date(a.assignedAt)), summary: a.siteIds.length ? `服务 ${a.siteIds.length} 个安置点` : '不再驻点',
-      siteIds: a.siteIds, grade: null, at: a.assignedAt });
+    entries.push({
+      stage: 'MANAGEMENT',
+      on: provinceDate(new Date(a.assignedAt)),
+      summary: a.siteIds.length ? `服务 ${a.siteIds.length} 个安置点` : '不再驻点',
+      siteIds: a.siteIds,
+      grade: null,
+      at: a.assignedAt,
+    });
   }
   const grades = workerGrades(assessments, feedback);
   assessments.forEach((a, i) => {
-    entries.push({ stage: 'ASSESSMENT', on: provinceDate(new Date(a.assessedAt)), summary: `${a.period} 考核 ${a.score} 分`, siteIds: null, grade: grades[i], at: a.assessedAt });
+    entries.push({
+      stage: 'ASSESSMENT',
+      on: provinceDate(new Date(a.assessedAt)),
+      summary: `${a.period} 考核 ${a.score} 分`,
+      siteIds: null,
+      grade: grades[i],
+      at: a.assessedAt,
+    });
   });
-  if (w.exitedOn) entries.push({ stage: 'EXIT', on: w.exitedOn, summary: `离职：${w.exitReason ?? ''}`, siteIds: null, grade: null });
-  return entries.sort((x, y) => x.on.localeCompare(y.on) || DAY_RANK[x.stage] - DAY_RANK[y.stage] || (x.at ?? '').localeCompare(y.at ?? ''));
+  if (w.exitedOn)
+    entries.push({ stage: 'EXIT', on: w.exitedOn, summary: `离职：${w.exitReason ?? ''}`, siteIds: null, grade: null });
+  return entries.sort(
+    (x, y) =>
+      x.on.localeCompare(y.on) || DAY_RANK[x.stage] - DAY_RANK[y.stage] || (x.at ?? '').localeCompare(y.at ?? ''),
+  );
 }

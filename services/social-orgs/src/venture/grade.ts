@@ -15,6 +15,7 @@ export function gradeOf(score: number): Grade {
 
 /** A score from input: 0–100, else a typed error. */
 export function checkScore(score: number, field: string): number {
-  if (!Number.isFinite(score) || score < 0 || score > 100) throw new InputError(field, 'A score is from 0 to 100.', 'RANGE');
+  if (!Number.isFinite(score) || score < 0 || score > 100)
+    throw new InputError(field, 'A score is from 0 to 100.', 'RANGE');
   return score;
 }

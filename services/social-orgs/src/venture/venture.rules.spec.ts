@@ -2,7 +2,14 @@ import { canMove } from './venture.rules';
 
 describe('venture application path (公益创投)', () => {
   it('follows call → review → notice → funding → mid-term → final', () => {
-    const path = ['APPLIED', 'UNDER_REVIEW', 'PUBLIC_NOTICE', 'FUNDED', 'MIDTERM_EVALUATED', 'FINAL_EVALUATED'] as const;
+    const path = [
+      'APPLIED',
+      'UNDER_REVIEW',
+      'PUBLIC_NOTICE',
+      'FUNDED',
+      'MIDTERM_EVALUATED',
+      'FINAL_EVALUATED',
+    ] as const;
     for (let i = 1; i < path.length; i++) expect(canMove(path[i - 1], path[i])).toBe(true);
   });
   it('refuses skips, going back and leaving an end state', () => {

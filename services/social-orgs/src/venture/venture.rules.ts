@@ -2,7 +2,8 @@
  * 公益创投 — a venture application's path: applied → under review (scored) → public notice (公示)
  * → funded → mid-term evaluation → final evaluation; it may be rejected before funding.
  */
-export type VentureStatus = 'APPLIED' | 'UNDER_REVIEW' | 'PUBLIC_NOTICE' | 'FUNDED' | 'MIDTERM_EVALUATED' | 'FINAL_EVALUATED' | 'REJECTED';
+export type VentureStatus =
+  'APPLIED' | 'UNDER_REVIEW' | 'PUBLIC_NOTICE' | 'FUNDED' | 'MIDTERM_EVALUATED' | 'FINAL_EVALUATED' | 'REJECTED';
 
 export const VENTURE_TRANSITIONS: Record<VentureStatus, readonly VentureStatus[]> = {
   APPLIED: ['UNDER_REVIEW', 'REJECTED'],

@@ -1,18 +1,57 @@
 import type { DataSource } from 'typeorm';
 import {
-  ConflictError, ForbiddenError, InputError, NotFoundError, provinceDate, requireRole, type Clock, type Principal,
-  uuidsOf, uuidParam, audit, isoSql, requireDate, isUuid, optionalText, seqPageArgs, requireText, seqPage,
+  ConflictError,
+  ForbiddenError,
+  InputError,
+  NotFoundError,
+  provinceDate,
+  requireRole,
+  type Clock,
+  type Principal,
+  uuidsOf,
+  uuidParam,
+  audit,
+  isoSql,
+  requireDate,
+  isUuid,
+  optionalText,
+  seqPageArgs,
+  requireText,
+  seqPage,
 } from '@anju/kit';
 import { payFromFund } from '../aid-fund/aid-fund.service';
 import { placedScope, scopedRow } from '../scope';
 import { checkScore, gradeOf } from './grade';
 import { canMove, VENTURE_TRANSITIONS, type VentureStatus } from './venture.rules';
 
-export interface CallRow { id: string; seq: string; title: string; regionCode: string; budgetYuan: number; applicationsCloseOn: string; fundedYuan: number }
+export interface CallRow {
+  id: string;
+  seq: string;
+  title: string;
+  regionCode: string;
+  budgetYuan: number;
+  applicationsCloseOn: string;
+  fundedYuan: number;
+}
 export interface ApplicationRow {
-  id: string; seq: string; callId: string; organizationId: string; title: string; summary: string; requestedYuan: number; status: VentureStatus;
-  reviewScore: number | null; reviewCount: number; noticeEndsOn: string | null; fundedYuan: number | null; fundId: string | null;
-  midtermScore: number | null; midtermGrade: string | null; finalScore: number | null; finalGrade: string | null; appliedAt: string;
+  id: string;
+  seq: string;
+  callId: string;
+  organizationId: string;
+  title: string;
+  summary: string;
+  requestedYuan: number;
+  status: VentureStatus;
+  reviewScore: number | null;
+  reviewCount: number;
+  noticeEndsOn: string | null;
+  fundedYuan: number | null;
+  fundId: string | null;
+  midtermScore: number | null;
+  midtermGrade: string | null;
+  finalScore: number | null;
+  finalGrade: string | null;
+  appliedAt: string;
 }
 
 const CALL_COLUMNS = `v.id, v.seq, v.title, v.region_code AS "regionCode", v.budget_yuan::float8 AS "budgetYuan", v.applications_close_on::text AS "applicationsCloseOn",
@@ -28,7 +67,8 @@ const APP_COLUMNS = `a.id, a.seq, a.call_id AS "callId", a.organization_id AS "o
  * member sees calls whose region overlaps a region its organization serves.
  */
 function callScope(p: Principal, firstParam: number) {
-  if (p.role === 'province' || p.role === 'county') return { sql: `v.region_code LIKE ANY($${firstParam}::text[])`, params: [p.regions.map((r) => `${r}%`)] };
+  if (p.role === 'province' || p.role === 'county')
+    return { sql: `v.region_code LIKE ANY($${firstParam}::text[])`, params: [p.regions.map((r) => `${r}%`)] };
   if (p.role === 'ngo_member') {
     return {
       sql: `EXISTS (SELECT 1 FROM organization o, unnest(o.service_region_codes) c WHERE o.id = $${firstParam}::uuid AND (c LIKE v.region_code || '%' OR v.region_code LIKE c || '%'))`,
@@ -45,67 +85,114 @@ const money = (v: number, field: string) => {
 
 /** 公益创投 — public-interest venture projects: call → application → review → public notice → funding → evaluations. */
 export class VentureService {
-  constructor(private readonly db: DataSource, private readonly principal: Principal, private readonly clock: Clock) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly principal: Principal,
+    private readonly clock: Clock,
+  ) {}
 
   callsByIds(ids: readonly string[]): Promise<CallRow[]> {
     const s = callScope(this.principal, 2);
-    return this.db.query(`SELECT ${CALL_COLUMNS} FROM venture_call v WHERE v.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
+    return this.db.query(`SELECT ${CALL_COLUMNS} FROM venture_call v WHERE v.id = ANY($1::uuid[]) AND ${s.sql}`, [
+      uuidsOf(ids),
+      ...s.params,
+    ]);
   }
 
   async listCalls(args: { first?: number | null; after?: string | null }) {
     const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = callScope(this.principal, 1);
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM venture_call v WHERE ${s.sql}`, s.params);
+    const [{ count }] = await this.db.query(
+      `SELECT count(*)::int AS count FROM venture_call v WHERE ${s.sql}`,
+      s.params,
+    );
     const n = s.params.length;
-    const rows = await this.db.query(`SELECT ${CALL_COLUMNS} FROM venture_call v WHERE ${s.sql} AND v.seq > $${n + 1}::bigint ORDER BY v.seq LIMIT $${n + 2}`, [...s.params, afterSeq, limit + 1]);
+    const rows = await this.db.query(
+      `SELECT ${CALL_COLUMNS} FROM venture_call v WHERE ${s.sql} AND v.seq > $${n + 1}::bigint ORDER BY v.seq LIMIT $${n + 2}`,
+      [...s.params, afterSeq, limit + 1],
+    );
     return seqPage<CallRow>(rows, limit, count);
   }
 
   applicationsByIds(ids: readonly string[]): Promise<ApplicationRow[]> {
     const s = placedScope(this.principal, 'a', 2);
-    return this.db.query(`SELECT ${APP_COLUMNS} FROM venture_application a WHERE a.id = ANY($1::uuid[]) AND ${s.sql}`, [uuidsOf(ids), ...s.params]);
+    return this.db.query(`SELECT ${APP_COLUMNS} FROM venture_application a WHERE a.id = ANY($1::uuid[]) AND ${s.sql}`, [
+      uuidsOf(ids),
+      ...s.params,
+    ]);
   }
 
   applicationsByCalls(ids: readonly string[]): Promise<ApplicationRow[]> {
     const s = placedScope(this.principal, 'a', 2);
-    return this.db.query(`SELECT ${APP_COLUMNS} FROM venture_application a WHERE a.call_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY a.seq`, [uuidsOf(ids), ...s.params]);
+    return this.db.query(
+      `SELECT ${APP_COLUMNS} FROM venture_application a WHERE a.call_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY a.seq`,
+      [uuidsOf(ids), ...s.params],
+    );
   }
 
   /** Officers open a call for a region inside theirs. */
-  async openCall(input: { title: string; regionCode: string; budgetYuan: number; applicationsCloseOn: string }): Promise<CallRow> {
+  async openCall(input: {
+    title: string;
+    regionCode: string;
+    budgetYuan: number;
+    applicationsCloseOn: string;
+  }): Promise<CallRow> {
     requireRole(this.principal, 'province', 'county');
     const title = requireText(input.title, 'input.title', 200);
-    if (!/^\d{2}(\d{2}){0,2}$/.test(input.regionCode)) throw new InputError('input.regionCode', 'A GB/T 2260 region code of 2, 4 or 6 digits.', 'FORMAT');
-    if (!this.principal.regions.some((r) => input.regionCode.startsWith(r))) throw new ForbiddenError(`Region ${input.regionCode} is outside your scope.`);
+    if (!/^\d{2}(\d{2}){0,2}$/.test(input.regionCode))
+      throw new InputError('input.regionCode', 'A GB/T 2260 region code of 2, 4 or 6 digits.', 'FORMAT');
+    if (!this.principal.regions.some((r) => input.regionCode.startsWith(r)))
+      throw new ForbiddenError(`Region ${input.regionCode} is outside your scope.`);
     const budget = money(input.budgetYuan, 'input.budgetYuan');
     const closes = requireDate(input.applicationsCloseOn, 'input.applicationsCloseOn');
     const id = await this.db.transaction(async (m) => {
-      const [{ id }] = await m.query(`INSERT INTO venture_call (title, region_code, budget_yuan, applications_close_on, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-        [title, input.regionCode, budget, closes, this.principal.subject]);
-      await audit(m, this.principal, { action: 'venture.open_call', entityType: 'VentureCall', entityId: id, detail: { regionCode: input.regionCode } });
+      const [{ id }] = await m.query(
+        `INSERT INTO venture_call (title, region_code, budget_yuan, applications_close_on, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        [title, input.regionCode, budget, closes, this.principal.subject],
+      );
+      await audit(m, this.principal, {
+        action: 'venture.open_call',
+        entityType: 'VentureCall',
+        entityId: id,
+        detail: { regionCode: input.regionCode },
+      });
       return id as string;
     });
     return (await this.callsByIds([id]))[0];
   }
 
   /** An NGO applies to a call it can see, before it closes. */
-  async apply(input: { callId: string; title: string; summary: string; requestedYuan: number }): Promise<ApplicationRow> {
+  async apply(input: {
+    callId: string;
+    title: string;
+    summary: string;
+    requestedYuan: number;
+  }): Promise<ApplicationRow> {
     requireRole(this.principal, 'ngo_member');
     const title = requireText(input.title, 'input.title', 200);
     const summary = requireText(input.summary, 'input.summary', 4000);
     const requested = money(input.requestedYuan, 'input.requestedYuan');
     const [call] = isUuid(input.callId) ? await this.callsByIds([input.callId]) : [];
     if (!call) throw new NotFoundError('input.callId', 'No such call open to your organization.');
-    if (call.applicationsCloseOn < provinceDate(this.clock.now())) throw new InputError('input.callId', 'Applications to this call are closed.', 'CLOSED');
-    if (requested > call.budgetYuan) throw new InputError('input.requestedYuan', 'More than the whole call budget.', 'OVER_BUDGET');
+    if (call.applicationsCloseOn < provinceDate(this.clock.now()))
+      throw new InputError('input.callId', 'Applications to this call are closed.', 'CLOSED');
+    if (requested > call.budgetYuan)
+      throw new InputError('input.requestedYuan', 'More than the whole call budget.', 'OVER_BUDGET');
     const id = await this.db.transaction(async (m) => {
       const rows = await m.query(
         `INSERT INTO venture_application (call_id, organization_id, title, summary, requested_yuan, region_code)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id`,
         [call.id, this.principal.organizationId, title, summary, requested, call.regionCode],
       );
-      if (!rows.length) throw new ConflictError('input.title', 'Your organization already applied with this title.', 'DUPLICATE');
-      await audit(m, this.principal, { action: 'venture.apply', entityType: 'VentureApplication', entityId: rows[0].id, organizationId: this.principal.organizationId, detail: { callId: call.id } });
+      if (!rows.length)
+        throw new ConflictError('input.title', 'Your organization already applied with this title.', 'DUPLICATE');
+      await audit(m, this.principal, {
+        action: 'venture.apply',
+        entityType: 'VentureApplication',
+        entityId: rows[0].id,
+        organizationId: this.principal.organizationId,
+        detail: { callId: call.id },
+      });
       return rows[0].id as string;
     });
     return (await this.applicationsByIds([id]))[0];
@@ -118,9 +205,12 @@ export class VentureService {
     const comment = optionalText(input.comment, 'input.comment', 1000);
     await this.db.transaction(async (m) => {
       const a = await this.move(m, input.applicationId, 'UNDER_REVIEW', 'input.applicationId');
-      const rows = await m.query(`INSERT INTO venture_review (application_id, organization_id, region_code, reviewer, score, comment) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id`,
-        [a.id, a.organization_id, a.region_code, this.principal.subject, input.score, comment]);
-      if (!rows.length) throw new ConflictError('input.applicationId', 'You already scored this application.', 'DUPLICATE');
+      const rows = await m.query(
+        `INSERT INTO venture_review (application_id, organization_id, region_code, reviewer, score, comment) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id`,
+        [a.id, a.organization_id, a.region_code, this.principal.subject, input.score, comment],
+      );
+      if (!rows.length)
+        throw new ConflictError('input.applicationId', 'You already scored this application.', 'DUPLICATE');
     });
     return input.applicationId;
   }
@@ -145,13 +235,32 @@ export class VentureService {
     const amount = money(amountYuan, 'amountYuan');
     await this.db.transaction(async (m) => {
       const a = await this.move(m, applicationId, 'FUNDED', 'applicationId');
-      if (amount > Number(a.requested_yuan)) throw new InputError('amountYuan', 'More than the application requested.', 'OVER_REQUEST');
-      const [call] = await m.query(`SELECT budget_yuan::float8 AS budget FROM venture_call WHERE id = $1 FOR UPDATE`, [a.call_id]);
-      const [{ funded }] = await m.query(`SELECT coalesce(sum(funded_yuan), 0)::float8 AS funded FROM venture_application WHERE call_id = $1`, [a.call_id]);
-      if (funded + amount > call.budget + 1e-9) throw new InputError('amountYuan', `The call has ${call.budget - funded} yuan left.`, 'OVER_BUDGET');
-      await m.query(`UPDATE venture_application SET funded_yuan = $2, fund_id = ${uuidParam(3)} WHERE id = $1`, [applicationId, amount, fundId]);
-      await payFromFund(m, this.principal, this.clock, { fundId, field: 'fundId', amountYuan: amount, use: 'VENTURE_GRANT', organizationId: a.organization_id,
-        recordRegion: a.region_code, paidOn: provinceDate(this.clock.now()), ventureApplicationId: applicationId });
+      if (amount > Number(a.requested_yuan))
+        throw new InputError('amountYuan', 'More than the application requested.', 'OVER_REQUEST');
+      const [call] = await m.query(`SELECT budget_yuan::float8 AS budget FROM venture_call WHERE id = $1 FOR UPDATE`, [
+        a.call_id,
+      ]);
+      const [{ funded }] = await m.query(
+        `SELECT coalesce(sum(funded_yuan), 0)::float8 AS funded FROM venture_application WHERE call_id = $1`,
+        [a.call_id],
+      );
+      if (funded + amount > call.budget + 1e-9)
+        throw new InputError('amountYuan', `The call has ${call.budget - funded} yuan left.`, 'OVER_BUDGET');
+      await m.query(`UPDATE venture_application SET funded_yuan = $2, fund_id = ${uuidParam(3)} WHERE id = $1`, [
+        applicationId,
+        amount,
+        fundId,
+      ]);
+      await payFromFund(m, this.principal, this.clock, {
+        fundId,
+        field: 'fundId',
+        amountYuan: amount,
+        use: 'VENTURE_GRANT',
+        organizationId: a.organization_id,
+        recordRegion: a.region_code,
+        paidOn: provinceDate(this.clock.now()),
+        ventureApplicationId: applicationId,
+      });
     });
     return applicationId;
   }
@@ -170,7 +279,11 @@ export class VentureService {
     await this.db.transaction(async (m) => {
       await this.move(m, input.applicationId, to, 'input.applicationId');
       const col = input.stage === 'MIDTERM' ? 'midterm' : 'final';
-      await m.query(`UPDATE venture_application SET ${col}_score = $2, ${col}_grade = $3 WHERE id = $1`, [input.applicationId, input.score, gradeOf(input.score)]);
+      await m.query(`UPDATE venture_application SET ${col}_score = $2, ${col}_grade = $3 WHERE id = $1`, [
+        input.applicationId,
+        input.score,
+        gradeOf(input.score),
+      ]);
     });
     return input.applicationId;
   }
@@ -178,18 +291,33 @@ export class VentureService {
   /** Locks the application in scope and moves it, or a typed INVALID_TRANSITION. */
   private async move(m: Pick<DataSource, 'query'>, id: string, to: VentureStatus, field: string) {
     const a = await scopedRow<{ status: VentureStatus; call_id: string; requested_yuan: string; region_code: string }>(
-      m, this.principal, 'venture_application', id, field, { lock: true, what: 'venture application', placed: true },
+      m,
+      this.principal,
+      'venture_application',
+      id,
+      field,
+      { lock: true, what: 'venture application', placed: true },
     );
     if (!canMove(a.status, to)) {
       const next = VENTURE_TRANSITIONS[a.status];
-      throw new InputError(field, `An application that is ${a.status} can move to ${next.length ? next.join(' or ') : 'nothing further'}, not ${to}.`, 'INVALID_TRANSITION');
+      throw new InputError(
+        field,
+        `An application that is ${a.status} can move to ${next.length ? next.join(' or ') : 'nothing further'}, not ${to}.`,
+        'INVALID_TRANSITION',
+      );
     }
     if (to === 'PUBLIC_NOTICE') {
       const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM venture_review WHERE application_id = $1`, [id]);
       if (!n) throw new InputError(field, 'Publish only a reviewed application.', 'NOT_REVIEWED');
     }
     await m.query(`UPDATE venture_application SET status = $2 WHERE id = $1`, [id, to]);
-    await audit(m, this.principal, { action: `venture.${to.toLowerCase()}`, entityType: 'VentureApplication', entityId: id, organizationId: a.organization_id, detail: { from: a.status } });
+    await audit(m, this.principal, {
+      action: `venture.${to.toLowerCase()}`,
+      entityType: 'VentureApplication',
+      entityId: id,
+      organizationId: a.organization_id,
+      detail: { from: a.status },
+    });
     return a;
   }
 }

@@ -37,7 +37,11 @@ export function scrubbed(text: string): string {
 }
 
 /** A POST or GET with a deadline; network failures and timeouts come back as a retryable outcome. */
-export async function callProvider(url: string, init: RequestInit, timeoutMs: number): Promise<{ status: number; body: unknown } | SendOutcome> {
+export async function callProvider(
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+): Promise<{ status: number; body: unknown } | SendOutcome> {
   try {
     const res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     const text = await res.text();
