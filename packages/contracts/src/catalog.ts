@@ -55,6 +55,19 @@ export const SurveyNeed = z.enum([
 export const DemandCategory = z.enum([...SurveyNeed.options, 'other']);
 export type DemandCategory = z.infer<typeof DemandCategory>;
 
+/** A demand category as residents and officers read it, in every service that writes it into a message. */
+export const DEMAND_CATEGORY_NAMES: Record<DemandCategory, string> = {
+  job_help: '就业帮扶',
+  training: '技能培训',
+  elderly_care: '养老助残',
+  child_care: '儿童关爱',
+  health: '健康服务',
+  legal_aid: '法律援助',
+  integration: '心理/社会融入',
+  daily_life: '生活服务',
+  other: '其他',
+};
+
 /** What an erased name reads (resident.personal_data_erased): the same in every service. */
 export const ERASED_NAME = '（已删除）';
 

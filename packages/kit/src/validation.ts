@@ -27,10 +27,14 @@ export function requireDate(raw: string, field: string): string {
   return raw;
 }
 
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
 /** An instant written ISO 8601 with an offset, e.g. 2026-12-01T14:30:00+08:00 (FORMAT otherwise). */
 export function requireInstant(raw: string, field: string): Date {
   const d = new Date(raw);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(raw) || Number.isNaN(d.getTime())) {
+  // The offset is required: without one, the same text is another instant on a server in another zone.
+  // The date must exist: V8 reads 30 February as 2 March.
+  if (!INSTANT.test(raw) || !isIsoDate(raw.slice(0, 10)) || Number.isNaN(d.getTime())) {
     throw new InputError(
       field,
       'Give a date and time in ISO 8601 with an offset, e.g. 2026-12-01T14:30:00+08:00.',

@@ -63,6 +63,17 @@ export function gridScopeSql(
 }
 
 /**
+ * The sites a grid worker reaches, as SQL over a site id column: those they were given and those of
+ * their grids. Site-level records (councils, party organizations, advisers, proposals) use it.
+ */
+export function gridWorkerSites(p: Principal, col: string, n: number): SqlFilter {
+  return {
+    sql: `(${col} = ANY($${n}::uuid[]) OR ${col} IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`,
+    params: [uuidsOf(p.sites), uuidsOf(p.grids)],
+  };
+}
+
+/**
  * Who sees the records of a site that its residents take part in (proposals, surveys), over a table
  * with `site_id` and `region_code`: officers by place; grid workers the sites of their grids;
  * residents the site they live in now (a moved-out resident no longer); nobody else.
@@ -73,11 +84,7 @@ export function siteCommunityScope(p: Principal, alias: string, n: number): SqlF
     {
       place: { site: `${alias}.site_id`, region: `${alias}.region_code` },
       roles: {
-        grid_worker: (g) => ({
-          sql: `(${alias}.site_id = ANY($${n}::uuid[])
-               OR ${alias}.site_id IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`,
-          params: [uuidsOf(g.sites), uuidsOf(g.grids)],
-        }),
+        grid_worker: (g) => gridWorkerSites(g, `${alias}.site_id`, n),
         resident: (r) => ({
           sql: `${alias}.site_id IN (SELECT site_id FROM resident WHERE id = $${n}::uuid AND moved_out_on IS NULL)`,
           params: [r.residentId],
@@ -167,10 +174,7 @@ export function siteReaderScope(p: Principal, col: string, regionCol: string, n:
           sql: `${col} IN (SELECT site_id FROM resident WHERE id = as_uuid($${n}) AND moved_out_on IS NULL)`,
           params: [r.residentId],
         }),
-        grid_worker: (g) => ({
-          sql: `(${col} = ANY($${n}::uuid[]) OR ${col} IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`,
-          params: [uuidsOf(g.sites), uuidsOf(g.grids)],
-        }),
+        grid_worker: (g) => gridWorkerSites(g, col, n),
       },
     },
     n,

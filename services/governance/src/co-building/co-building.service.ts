@@ -10,15 +10,16 @@ import {
   isUuid,
   placeFilter,
   provinceDate,
+  requireInstant,
   requireRole,
   returning,
   uuidParam,
-  uuidsOf,
   type Clock,
   type Principal,
   type SqlFilter,
 } from '@anju/kit';
 import { siteForWrite } from '../grid/grid.service';
+import { gridWorkerSites } from '../scope';
 import { checkListItem, insertListItem, type ListItemInput } from '../list-item/list-item.service';
 
 /** 共建理事会 — a site's co-building council. */
@@ -86,12 +87,7 @@ export class CoBuildingService {
 
   private readScope(n: number, site: string, region: string, council: string): SqlFilter {
     const p = this.principal;
-    if (p.role === 'grid_worker') {
-      return {
-        sql: `(${site} = ANY($${n}::uuid[]) OR ${site} IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`,
-        params: [uuidsOf(p.sites), uuidsOf(p.grids)],
-      };
-    }
+    if (p.role === 'grid_worker') return gridWorkerSites(p, site, n);
     if (p.role === 'unit_member') {
       return {
         sql: `${council} IN (SELECT council_id FROM co_building_member WHERE unit_id = ${uuidParam(n)} AND left_on IS NULL)`,
@@ -220,10 +216,7 @@ export class CoBuildingService {
     agenda: string[];
   }): Promise<CoBuildingMeetingRow> {
     const c = await this.councilForWrite(input.councilId, 'input.councilId');
-    const startsAt = new Date(input.startsAt);
-    if (!/T.*([+-]\d{2}:\d{2}|Z)$/.test(input.startsAt) || Number.isNaN(startsAt.getTime())) {
-      throw new InputError('input.startsAt', 'The start is ISO 8601 with an offset.', 'FORMAT');
-    }
+    const startsAt = requireInstant(input.startsAt, 'input.startsAt');
     if (startsAt <= this.clock.now())
       throw new InputError('input.startsAt', 'A meeting is scheduled in the future.', 'PAST');
     const place = input.place.trim();

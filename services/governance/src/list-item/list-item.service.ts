@@ -19,6 +19,7 @@ import {
 import { siteForWrite } from '../grid/grid.service';
 import type { ListItemStatus, ListKind } from './list-item.entity';
 import { supervisedSites } from '../supervision/supervision.service';
+import { gridWorkerSites } from '../scope';
 
 export interface ListItemRow {
   id: string;
@@ -141,11 +142,13 @@ export class ListItemService {
       case 'county':
       case 'site_officer':
         return placeFilter(p, { site: 'l.site_id', region: 'l.region_code' }, n);
-      case 'grid_worker':
+      case 'grid_worker': {
+        const sites = gridWorkerSites(p, 'l.site_id', n + 1);
         return {
-          sql: `(l.owner_subject = $${n} OR (l.kind = 'grid' AND (l.site_id = ANY($${n + 1}::uuid[]) OR l.site_id IN (SELECT site_id FROM grid WHERE id = ANY($${n + 2}::uuid[])))))`,
-          params: [p.subject, p.sites, p.grids],
+          sql: `(l.owner_subject = $${n} OR (l.kind = 'grid' AND ${sites.sql}))`,
+          params: [p.subject, ...sites.params],
         };
+      }
       case 'unit_member':
         return {
           sql: `(l.owner_subject = $${n} OR l.owner_unit_id = ${uuidParam(n + 1)})`,

@@ -9,11 +9,11 @@ import {
   requireRole,
   type Clock,
   type Principal,
-  uuidsOf,
   audit,
   returning,
   isUuid,
 } from '@anju/kit';
+import { gridWorkerSites } from '../scope';
 
 export interface ModelResidentRow {
   id: string;
@@ -50,11 +50,7 @@ export class ModelResidentService {
         params: [p.residentId],
       };
     }
-    if (p.role === 'grid_worker')
-      return {
-        sql: `(m.site_id = ANY($${n}::uuid[]) OR m.site_id IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`,
-        params: [uuidsOf(p.sites), uuidsOf(p.grids)],
-      };
+    if (p.role === 'grid_worker') return gridWorkerSites(p, 'm.site_id', n);
     return placeFilter(p, { site: 'm.site_id', region: 'm.region_code' }, n);
   }
 

@@ -18,6 +18,7 @@ import {
 import type { NoticeCategory, NoticeStatus } from './notice.entity';
 import { notifySelect } from '../notification/notify';
 import { NOTICE_PUBLISHED_NOTIFICATIONS, notifyNoticesPublished } from '../notification/notice-publicity';
+import { gridWorkerSites } from '../scope';
 
 export interface NoticeRow {
   id: string;
@@ -116,11 +117,10 @@ export class NoticeService {
         return { sql: audience(`ns.region_code LIKE ANY($${n}::text[])`), params: [p.regions.map((r) => `${r}%`)] };
       case 'site_officer':
         return { sql: audience(`ns.site_id = ANY($${n}::uuid[])`), params: [uuidsOf(p.sites)] };
-      case 'grid_worker':
-        return {
-          sql: `${live} AND ${audience(`(ns.site_id = ANY($${n + 1}::uuid[]) OR ns.site_id IN (SELECT site_id FROM grid WHERE id = ANY($${n + 2}::uuid[])))`)}`,
-          params: [now, p.sites, p.grids],
-        };
+      case 'grid_worker': {
+        const sites = gridWorkerSites(p, 'ns.site_id', n + 1);
+        return { sql: `${live} AND ${audience(sites.sql)}`, params: [now, ...sites.params] };
+      }
       case 'resident':
         return {
           sql: `${live} AND ${audience(`ns.site_id IN (SELECT site_id FROM resident WHERE id = $${n + 1}::uuid AND moved_out_on IS NULL)`)}`,

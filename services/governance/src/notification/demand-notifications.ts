@@ -1,13 +1,13 @@
+import { DEMAND_CATEGORY_NAMES } from '@anju/contracts';
 import type { SqlRunner } from '@anju/kit';
 import { notifySelect } from './notify';
 import { channelsOf } from './notification-kinds';
 
-/** A demand's category as a resident reads it (matching's DemandCategory). */
-const CATEGORY = (
-  col: string,
-) => `CASE ${col} WHEN 'job_help' THEN '就业帮扶' WHEN 'training' THEN '技能培训' WHEN 'elderly_care' THEN '养老助残'
-  WHEN 'child_care' THEN '儿童关爱' WHEN 'health' THEN '健康服务' WHEN 'legal_aid' THEN '法律援助' WHEN 'integration' THEN '心理/社会融入'
-  WHEN 'daily_life' THEN '生活服务' ELSE '其他' END`;
+/** A demand's category as a resident reads it, in SQL over its stored value. */
+const CATEGORY = (col: string) =>
+  `CASE ${col} ${Object.entries(DEMAND_CATEGORY_NAMES)
+    .map(([k, name]) => `WHEN '${k}' THEN '${name}'`)
+    .join(' ')} ELSE '其他' END`;
 const MONTH_DAY = (col: string) => `to_char(${col}, 'FMMM"月"FMDD"日"')`;
 
 /**

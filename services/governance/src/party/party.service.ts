@@ -9,13 +9,13 @@ import {
   requireRole,
   type Clock,
   type Principal,
-  uuidsOf,
   audit,
   cursor,
   pageSize,
   isUuid,
 } from '@anju/kit';
 import { siteForWrite } from '../grid/grid.service';
+import { gridWorkerSites } from '../scope';
 import { checkListItem, insertListItem, type ListItemInput } from '../list-item/list-item.service';
 
 export interface PartyOrganizationRow {
@@ -69,11 +69,7 @@ export class PartyService {
 
   private readScope(n: number, site: string, region: string): { sql: string; params: unknown[] } {
     const p = this.principal;
-    if (p.role === 'grid_worker')
-      return {
-        sql: `(${site} = ANY($${n}::uuid[]) OR ${site} IN (SELECT site_id FROM grid WHERE id = ANY($${n + 1}::uuid[])))`,
-        params: [uuidsOf(p.sites), uuidsOf(p.grids)],
-      };
+    if (p.role === 'grid_worker') return gridWorkerSites(p, site, n);
     return placeFilter(p, { site, region }, n);
   }
 

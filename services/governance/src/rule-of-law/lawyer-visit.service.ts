@@ -14,6 +14,7 @@ import {
 } from '@anju/kit';
 import { siteReaderScope } from '../scope';
 import { siteForWrite } from '../grid/grid.service';
+import { requireAdviserServing } from './legal-adviser.service';
 import { notifyLawyerVisitBooked } from '../notification/lawyer-visit-notifications';
 
 export interface VisitRow {
@@ -55,12 +56,7 @@ export class LawyerVisitService {
     const now = this.clock.now();
     requireRole(this.principal, 'county', 'site_officer');
     const site = await siteForWrite(this.db, this.principal, input.siteId, 'input.siteId');
-    if (!isUuid(input.adviserId)) throw new InputError('input.adviserId', 'Not an adviser id.', 'FORMAT');
-    const [serves] = await this.db.query(`SELECT 1 FROM legal_adviser_site WHERE adviser_id = $1 AND site_id = $2`, [
-      input.adviserId,
-      site.id,
-    ]);
-    if (!serves) throw new InputError('input.adviserId', 'This adviser does not serve the site.', 'NOT_SERVING');
+    await requireAdviserServing(this.db, input.adviserId, site.id);
     const startsAt = requireInstant(input.startsAt, 'input.startsAt');
     const endsAt = requireInstant(input.endsAt, 'input.endsAt');
     if (startsAt <= now) throw new InputError('input.startsAt', 'A visit is scheduled in the future.', 'PAST');

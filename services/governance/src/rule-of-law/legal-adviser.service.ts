@@ -4,6 +4,7 @@ import {
   InputError,
   NotFoundError,
   coversPlace,
+  isUuid,
   requireRole,
   type Clock,
   type Principal,
@@ -22,6 +23,19 @@ export interface AdviserRow {
 
 const ADVISER = `a.id, a.region_code AS "regionCode", a.name, a.kind, a.organization,
   ARRAY(SELECT las.site_id::text FROM legal_adviser_site las WHERE las.adviser_id = a.id ORDER BY las.site_id) AS "siteIds"`;
+
+/**
+ * Refuses an adviser who does not serve the site: a visit or a mediation case at a site is held by one of the
+ * site's own advisers. An id that is not a uuid is refused as such.
+ */
+export async function requireAdviserServing(db: DataSource, adviserId: string, siteId: string): Promise<void> {
+  if (!isUuid(adviserId)) throw new InputError('input.adviserId', 'Not an adviser id.', 'FORMAT');
+  const [serves] = await db.query(`SELECT 1 FROM legal_adviser_site WHERE adviser_id = $1 AND site_id = $2`, [
+    adviserId,
+    siteId,
+  ]);
+  if (!serves) throw new InputError('input.adviserId', 'This adviser does not serve the site.', 'NOT_SERVING');
+}
 
 /** 法律顾问 / 公职律师: the legal advisers of a county and the sites each serves. */
 export class LegalAdviserService {

@@ -13,6 +13,7 @@ import {
   isUuid,
 } from '@anju/kit';
 import { siteForWrite } from '../grid/grid.service';
+import { requireAdviserServing } from './legal-adviser.service';
 
 export interface CaseRow {
   id: string;
@@ -88,15 +89,19 @@ export class MediationService {
     if (!mediator) throw new InputError('input.mediatorName', 'Who mediates?');
     if (input.parties.length < 2)
       throw new InputError('input.parties', 'A mediation has at least two parties.', 'TOO_FEW');
+    // The parties' residents are read in one statement; each is checked in order so the first bad one is named.
+    const named = input.parties.map((party) => party.residentId).filter((id): id is string => !!id && isUuid(id));
+    const siteOf = new Map<string, string>(
+      named.length
+        ? (await this.db.query(`SELECT id, site_id AS "siteId" FROM resident WHERE id = ANY($1::uuid[])`, [named])).map(
+            (r: { id: string; siteId: string }) => [r.id, r.siteId],
+          )
+        : [],
+    );
     for (const [i, party] of input.parties.entries()) {
       if (!party.name.trim()) throw new InputError(`input.parties.${i}.name`, 'Each party has a name.');
-      if (party.residentId) {
-        const [r] = isUuid(party.residentId)
-          ? await this.db.query(`SELECT site_id AS "siteId" FROM resident WHERE id = $1`, [party.residentId])
-          : [];
-        if (!r || r.siteId !== site.id)
-          throw new InputError(`input.parties.${i}.residentId`, 'Not a resident of this site.', 'OTHER_SITE');
-      }
+      if (party.residentId && siteOf.get(party.residentId.toLowerCase()) !== site.id)
+        throw new InputError(`input.parties.${i}.residentId`, 'Not a resident of this site.', 'OTHER_SITE');
     }
     if (input.microIssueId) {
       const [mi] = isUuid(input.microIssueId)
@@ -105,15 +110,7 @@ export class MediationService {
       if (!mi || mi.siteId !== site.id)
         throw new InputError('input.microIssueId', 'No such micro-issue at this site.', 'OTHER_SITE');
     }
-    if (input.adviserId) {
-      const [a] = isUuid(input.adviserId)
-        ? await this.db.query(`SELECT 1 FROM legal_adviser_site WHERE adviser_id = $1 AND site_id = $2`, [
-            input.adviserId,
-            site.id,
-          ])
-        : [];
-      if (!a) throw new InputError('input.adviserId', 'This adviser does not serve the site.', 'NOT_SERVING');
-    }
+    if (input.adviserId) await requireAdviserServing(this.db, input.adviserId, site.id);
     return this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
         `INSERT INTO mediation_case (site_id, region_code, micro_issue_id, adviser_id, title, summary, mediator_name) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,

@@ -1,16 +1,5 @@
-import { defineBatchHandler } from '@anju/contracts';
+import { DEMAND_CATEGORY_NAMES, defineBatchHandler } from '@anju/contracts';
 import { matchMany } from '../match/match.service';
-
-const NEED_NAMES: Record<string, string> = {
-  job_help: '就业帮扶',
-  training: '技能培训',
-  elderly_care: '养老助残',
-  child_care: '儿童关爱',
-  health: '健康服务',
-  legal_aid: '法律援助',
-  integration: '心理/社会融入',
-  daily_life: '生活服务',
-};
 
 /**
  * A closed survey counted residents naming a need: one demand per survey and need on the site's
@@ -48,7 +37,7 @@ export const surveyNeedsReportedHandler = defineBatchHandler(
         items.map((i) => i.envelope.id),
         items.map(
           (i) =>
-            `${NEED_NAMES[i.payload.need]}：居民调查中${i.payload.residents}位居民提出此需求（调查于${i.payload.closedOn}结束，匿名）`,
+            `${DEMAND_CATEGORY_NAMES[i.payload.need]}：居民调查中${i.payload.residents}位居民提出此需求（调查于${i.payload.closedOn}结束，匿名）`,
         ),
       ],
     );
