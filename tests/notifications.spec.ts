@@ -1,20 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { PersonalDataVault, SetClock, personalDataKeys } from '@anju/kit';
 import { TestSystem, dataOf, startFakeMessagingProvider, tokenFor, type FakeMessagingProvider } from '@anju/testing';
-import {
-  governanceSql,
-  registerResidents,
-  seedNeighbourhood,
-  type Neighbourhood,
-} from '../services/governance/test/helpers';
+import { registerResidents, seedNeighbourhood, type Neighbourhood } from '../services/governance/test/helpers';
 import { twoOrganizations, type Orgs } from '../services/social-orgs/test/fixtures';
-import { loadGovernanceConfig } from '../services/governance/src/config';
-import { remindTomorrowsActivities } from '../services/governance/src/notification/activity-notifications';
-import { dispatchDueDeliveries } from '../services/governance/src/notification/notification-dispatch.task';
-import {
-  dispatchRulesFromConfig,
-  pushChannelsFromConfig,
-} from '../services/governance/src/notification/notification.config';
 
 /**
  * A resident's notifications across services, through the gateway: an NGO's activity (social-orgs)
@@ -143,12 +130,15 @@ describe('notifications from social-orgs activities (story)', () => {
     expect((await inbox(tokens[1])).totalCount).toBe(1);
 
     // The day before: the promoted resident is reminded, the one who cancelled is not; a rerun reminds nobody.
+    // Governance's worker runs its task at the system's clock, as its scheduler would.
+    const remindAt = async (at: Date) => {
+      sys.clock.set(at);
+      return sys.runTask('governance', 'activities.remind-tomorrow');
+    };
     const dayBefore = new Date(startsAt.getTime() - 86_400_000);
-    expect(await remindTomorrowsActivities(governanceSql(sys), new Date(dayBefore.getTime() - 86_400_000))).toEqual({
-      reminded: 0,
-    });
-    expect(await remindTomorrowsActivities(governanceSql(sys), dayBefore)).toEqual({ reminded: 1 });
-    expect(await remindTomorrowsActivities(governanceSql(sys), dayBefore)).toEqual({ reminded: 0 });
+    expect(await remindAt(new Date(dayBefore.getTime() - 86_400_000))).toEqual({ reminded: 0 });
+    expect(await remindAt(dayBefore)).toEqual({ reminded: 1 });
+    expect(await remindAt(dayBefore)).toEqual({ reminded: 0 });
     const reminded = (await inbox(tokens[1])).nodes.find((x: { kind: string }) => x.kind === 'ACTIVITY_REMINDER');
     expect(reminded).toMatchObject({ title: '明天的活动：老年人健康讲座', details: { what: '老年人健康讲座' } });
     expect((await inbox(tokens[0])).nodes.map((x: { kind: string }) => x.kind)).toEqual([
@@ -156,14 +146,8 @@ describe('notifications from social-orgs activities (story)', () => {
     ]);
 
     // Pushed by SMS (10:00 in Yunnan, outside quiet hours) with the time and place in the template.
-    const config = loadGovernanceConfig(sys.env);
-    const clock = new SetClock(new Date(Date.parse(`${startsAt.toISOString().slice(0, 10)}T02:00:00Z`) + 86_400_000));
-    const report = await dispatchDueDeliveries(
-      governanceSql(sys),
-      pushChannelsFromConfig(config, () => new PersonalDataVault(personalDataKeys(config))),
-      dispatchRulesFromConfig(config),
-      clock,
-    );
+    sys.clock.set(new Date(Date.parse(`${startsAt.toISOString().slice(0, 10)}T02:00:00Z`) + 86_400_000));
+    const report = await sys.runTask('governance', 'notifications.dispatch');
     expect(report).toMatchObject({ sent: 3, failed: 0 }); // A's confirmation; B's promotion and reminder
     const toB = fake.sms.filter((m) => m.phone === '13700000002');
     expect(toB.map((m) => m.params.title).sort()).toEqual(['候补成功：老年人健康讲座', '明天的活动：老年人健康讲座']);
