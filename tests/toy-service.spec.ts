@@ -12,16 +12,21 @@ import { REPO_ROOT, TestSystem, dataOf, tokenFor } from '@anju/testing';
  * task, and `defineService` in its index. Nothing else in the repository is touched.
  */
 const TOY: Record<string, string> = {
-  'schema.graphql': `
+  'src/schema.graphql': `
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
 
 "Notes left at a site: a toy service."
-type Query {
+type Query
+
+type Mutation
+`,
+  'src/note/note.graphql': `
+extend type Query {
   "Notes of the sites in the caller's scope, oldest first."
   notes: [Note!]!
 }
 
-type Mutation {
+extend type Mutation {
   "Leaves a note at a site of the caller's scope."
   addNote(siteId: ID!, regionCode: String!, text: String!): Note!
 }
@@ -65,7 +70,6 @@ export const migrations = [EventTables1764201600000, Notes1790000000000, runtime
   EventBatches1764400000000, auditLogMigration('toy', 1790000000002), EventTraces1764700000000];
 `,
   'src/api.ts': `
-import path from 'node:path';
 import type { DataSource } from 'typeorm';
 import {
   ForbiddenError, audit, coversPlace, requireRole, requireText, scopeFilter, startServiceApi,
@@ -103,7 +107,7 @@ const resolvers = {
 
 export function startToyApi(config: ToyConfig, opts: StartOptions = {}) {
   return startServiceApi({
-    name: 'toy', config, port: config.TOY_PORT, schemaFile: path.join(__dirname, '..', 'schema.graphql'),
+    name: 'toy', config, port: config.TOY_PORT, schemaDir: __dirname,
     resolvers, data: toyData,
     context: (runtime) => (base: RequestBase): ToyContext =>
       ({ ...base, db: runtime.db, noteMax: config.TOY_NOTE_MAX }),

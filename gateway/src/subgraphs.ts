@@ -3,7 +3,7 @@ import { SERVICE_DECLARATIONS } from '@anju/contracts';
 
 /**
  * The subgraphs of the federation, read from the contract's catalog of services (data only: the
- * gateway loads no service code). The compose script reads their schema files, the gateway's config
+ * gateway loads no service code). The compose script reads their schemas, the gateway's config
  * gives each one a URL setting, and `/ready` asks each one for `/health`. A subgraph's `name` is
  * published (it is the `join__Graph` name in the supergraph): never rename.
  */
@@ -13,15 +13,15 @@ export interface SubgraphDefinition {
   urlSetting: string;
   /** Where the subgraph listens on a developer machine; written into the checked-in supergraph. */
   defaultUrl: string;
-  /** The schema-first SDL, relative to the repository root. */
-  schemaFile: string;
+  /** The folder of its schema-first SDL files, relative to the repository root (kit `readServiceSchema`). */
+  schemaDir: string;
 }
 
 export const SUBGRAPHS: readonly SubgraphDefinition[] = SERVICE_DECLARATIONS.map(({ name, api }) => ({
   name,
   urlSetting: api.urlSetting,
   defaultUrl: `http://localhost:${api.defaultPort}/graphql`,
-  schemaFile: api.schemaFile,
+  schemaDir: api.schemaDir,
 }));
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');

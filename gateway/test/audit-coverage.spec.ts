@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kind, parse, type FieldDefinitionNode } from 'graphql';
+import { Kind, type FieldDefinitionNode } from 'graphql';
+import { parseServiceSchema } from '@anju/kit';
 import { REPO_ROOT, SUBGRAPHS } from '../src/subgraphs';
 
 /**
@@ -13,7 +14,7 @@ import { REPO_ROOT, SUBGRAPHS } from '../src/subgraphs';
  */
 describe('audit coverage', () => {
   const mutations = SUBGRAPHS.flatMap((g) => {
-    const doc = parse(fs.readFileSync(path.join(REPO_ROOT, g.schemaFile), 'utf8'));
+    const doc = parseServiceSchema(path.join(REPO_ROOT, g.schemaDir));
     return doc.definitions.flatMap((d) =>
       (d.kind === Kind.OBJECT_TYPE_DEFINITION || d.kind === Kind.OBJECT_TYPE_EXTENSION) && d.name.value === 'Mutation'
         ? (d.fields ?? []).map((f: FieldDefinitionNode) => ({ subgraph: g.name, name: f.name.value }))
@@ -23,7 +24,7 @@ describe('audit coverage', () => {
 
   /** Test sources: specs and helpers under tests/, services/<name>/test/, gateway/test/, and the shared fixtures. */
   const sources = (): string[] => {
-    const dirs = ['tests', 'gateway/test', ...SUBGRAPHS.map((g) => path.join(path.dirname(g.schemaFile), 'test'))];
+    const dirs = ['tests', 'gateway/test', ...SUBGRAPHS.map((g) => path.join(path.dirname(g.schemaDir), 'test'))];
     const files = dirs.flatMap((d) => {
       const dir = path.join(REPO_ROOT, d);
       if (!fs.existsSync(dir)) return [];

@@ -1,16 +1,15 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Kind, parse, type ObjectTypeDefinitionNode } from 'graphql';
-import { addDays, provinceDate } from '@anju/kit';
+import { Kind, type ObjectTypeDefinitionNode } from 'graphql';
+import { addDays, parseServiceSchema, provinceDate } from '@anju/kit';
 import { REGISTER_RESIDENT, TestSystem, dataOf, residentInput, seedPlace, tokenFor, type Place } from '@anju/testing';
 import { REPO_ROOT, SUBGRAPHS } from '../src/subgraphs';
 
 type Service = 'governance' | 'employment' | 'social-orgs' | 'matching';
 
 /** Every `type X @key(fields: "k")` of a subgraph's schema, with its key field. */
-function keyTypes(schemaFile: string): { type: string; key: string }[] {
-  const doc = parse(fs.readFileSync(path.join(REPO_ROOT, schemaFile), 'utf8'));
+function keyTypes(schemaDir: string): { type: string; key: string }[] {
+  const doc = parseServiceSchema(path.join(REPO_ROOT, schemaDir));
   return doc.definitions
     .filter((d): d is ObjectTypeDefinitionNode => d.kind === Kind.OBJECT_TYPE_DEFINITION)
     .flatMap((d) =>
@@ -223,7 +222,7 @@ describe('_entities for every @key type', () => {
   };
 
   const cases = SUBGRAPHS.flatMap((g) =>
-    keyTypes(g.schemaFile).map(({ type, key }) => [g.name as Service, type, key] as const),
+    keyTypes(g.schemaDir).map(({ type, key }) => [g.name as Service, type, key] as const),
   );
 
   it('reads the @key types of every subgraph from its schema', () => {

@@ -17,10 +17,14 @@ export interface ServiceDeclaration {
   dir: string;
   /** The PostgreSQL schema holding its tables (its runtime login is `<pgSchema>_app`). */
   pgSchema: string;
-  /** The subgraph, schema first: its SDL relative to the repository root. */
+  /** The subgraph, schema first. */
   api: {
     entry: string;
-    schemaFile: string;
+    /**
+     * The folder of its SDL files, relative to the repository root: `schema.graphql` (what belongs to no
+     * feature) and each feature's `<feature>/<feature>.graphql`, read by the kit's `readServiceSchema`.
+     */
+    schemaDir: string;
     /** Setting with its HTTP port, and the port on a developer machine. */
     portSetting: string;
     defaultPort: number;
@@ -34,8 +38,8 @@ export interface ServiceDeclaration {
 }
 
 /**
- * A service laid out as every one is: `services/<name>/` with `schema.graphql`, `src/api.ts` and
- * `src/worker.ts`; its settings `<PREFIX>_PORT`, `<PREFIX>_WORKER_HEALTH_PORT` and, at the gateway, `<PREFIX>_URL`.
+ * A service laid out as every one is: `services/<name>/` with `src/api.ts`, `src/worker.ts` and its schema's
+ * `.graphql` files under `src/`; its settings `<PREFIX>_PORT`, `<PREFIX>_WORKER_HEALTH_PORT` and, at the gateway, `<PREFIX>_URL`.
  * `dir` moves the folder (a test's toy service lives in a temporary one).
  */
 export function declareService<N extends string>(
@@ -55,7 +59,7 @@ export function declareService<N extends string>(
     otherEntries,
     api: {
       entry: `${dir}/src/api.ts`,
-      schemaFile: `${dir}/schema.graphql`,
+      schemaDir: `${dir}/src`,
       portSetting: `${settingPrefix}_PORT`,
       defaultPort: ports.api,
       urlSetting: `${settingPrefix}_URL`,

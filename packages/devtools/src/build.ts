@@ -19,8 +19,8 @@ export const DIST = path.join(REPO_ROOT, 'dist');
 
 /** The workspace packages the processes run (devtools, testing and the portal's sources are not among them). */
 const RUNTIME_PACKAGES = ['packages/kit', 'packages/contracts', ...SERVICE_DECLARATIONS.map((d) => d.dir), 'gateway'];
-/** Files besides the code that a process reads at run time, relative to its package. */
-const ASSETS = ['schema.graphql', 'supergraph.graphql'];
+/** Files besides the code that a process reads at run time, relative to its package (besides src/**.graphql). */
+const ASSETS = ['supergraph.graphql'];
 
 const SWC: Options = {
   jsc: {
@@ -34,11 +34,14 @@ const SWC: Options = {
   swcrc: false,
 };
 
-function sources(dir: string): string[] {
+function sources(
+  dir: string,
+  wanted = (name: string) => name.endsWith('.ts') && !/\.(spec|d)\.ts$/.test(name),
+): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) return sources(full);
-    return e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') && !e.name.endsWith('.d.ts') ? [full] : [];
+    if (e.isDirectory()) return sources(full, wanted);
+    return wanted(e.name) ? [full] : [];
   });
 }
 
@@ -91,6 +94,10 @@ export async function build(): Promise<{ files: number; ms: number }> {
       );
     }
     files += list.length;
+    // A subgraph's schema, read beside its compiled api (kit service-schema.ts).
+    for (const file of sources(path.join(REPO_ROOT, pkg, 'src'), (name) => name.endsWith('.graphql'))) {
+      fs.copyFileSync(file, path.join(DIST, path.relative(REPO_ROOT, file)));
+    }
     for (const asset of ASSETS) {
       const file = path.join(REPO_ROOT, pkg, asset);
       if (fs.existsSync(file)) fs.copyFileSync(file, path.join(DIST, pkg, asset));

@@ -17,6 +17,7 @@ export * from './metrics';
 export * from './queue-board';
 export * from './graphql-errors';
 export * from './subgraph-server';
+export * from './service-schema';
 export * from './national-id';
 export * from './personal-data';
 export * from './runtime';

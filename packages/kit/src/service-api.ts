@@ -12,7 +12,8 @@ export interface ServiceApiOptions<C extends PlatformConfig, Ctx extends Request
   name: string;
   config: C;
   port: number;
-  schemaFile: string;
+  /** The folder of its schema files (its `src`): see service-schema.ts. */
+  schemaDir: string;
   /** Resolver map (typed per feature file; federation's map type is too loose to check it here). */
   resolvers: object;
   data: Omit<DataSourceOptions, 'applicationName'>;
@@ -46,7 +47,7 @@ export async function startServiceApi<C extends PlatformConfig, Ctx extends Requ
   runtime.lifecycle.onStop(`${name} api redis`, async () => redis.disconnect());
   const http = await startSubgraph({
     name,
-    schemaFile: opts.schemaFile,
+    schemaDir: opts.schemaDir,
     resolvers: opts.resolvers,
     expensive: opts.expensive,
     fileRoutes: opts.fileRoutes?.(runtime),

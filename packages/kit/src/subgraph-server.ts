@@ -7,8 +7,6 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse } from 'graphql';
-import { readFileSync } from 'node:fs';
 import type { PlatformConfig } from './config';
 import type { Principal } from './auth';
 import { verifyBearerCached } from './verified-tokens';
@@ -26,6 +24,7 @@ import type { ProcessMetrics } from './metrics';
 import { auditGuardPlugin } from './audit';
 import { serverSpanMiddleware, tracingPlugins } from './tracing';
 import { jsonBody } from './json-body';
+import { parseServiceSchema } from './service-schema';
 
 /** What every resolver gets: the verified caller, the request id, a logger bound to it and the process's clock. */
 export interface RequestBase {
@@ -38,8 +37,8 @@ export interface RequestBase {
 
 export interface SubgraphOptions<Ctx extends RequestBase> {
   name: string;
-  /** Path of the schema-first SDL file (`schema.graphql`). */
-  schemaFile: string;
+  /** The folder of the schema-first SDL files (`src`: `schema.graphql` and each feature's; see service-schema.ts). */
+  schemaDir: string;
   /** Resolver map (typed per feature file; federation's map type is too loose to check it here). */
   resolvers: object;
   /** Adds per-request state (DataLoaders, services) to the verified base context. */
@@ -77,7 +76,7 @@ export interface RunningHttp {
 export async function startSubgraph<Ctx extends RequestBase>(opts: SubgraphOptions<Ctx>): Promise<RunningHttp> {
   const { config, logger } = opts;
   const development = config.NODE_ENV === 'development';
-  const typeDefs = parse(readFileSync(opts.schemaFile, 'utf8'));
+  const typeDefs = parseServiceSchema(opts.schemaDir);
   const limits = queryLimits(config, development);
   const rates = rateLimits(config);
   const apollo = new ApolloServer<Ctx>({

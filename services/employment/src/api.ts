@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   LookupHasher,
   UploadSealer,
@@ -18,8 +17,6 @@ import { gapsExport } from './monitoring/gaps.export';
 import { employmentImports } from './import/employment-imports';
 import { employmentExports } from './import/employment-exports';
 
-export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
-
 /** The employment subgraph over HTTP. */
 export function startEmploymentApi(config: EmploymentConfig, opts: StartOptions = {}) {
   // Before anything boots: in production the subgraph refuses to start without real keys.
@@ -29,7 +26,7 @@ export function startEmploymentApi(config: EmploymentConfig, opts: StartOptions 
     name: 'employment',
     config,
     port: config.EMPLOYMENT_PORT,
-    schemaFile: SCHEMA_FILE,
+    schemaDir: __dirname,
     resolvers,
     data: employmentData,
     // An export of up to 100,000 rows: for officers, a few times an hour at most.

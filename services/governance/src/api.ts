@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   PersonalDataVault,
   UploadSealer,
@@ -18,8 +17,6 @@ import { buildContext } from './context';
 import { resolvers } from './resolvers';
 import { governanceImports } from './import/import-jobs';
 import { governanceExports } from './export/governance-exports';
-
-export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
 
 /** The governance subgraph over HTTP. */
 export async function startGovernanceApi(config: GovernanceConfig, opts: StartOptions = {}) {
@@ -45,7 +42,7 @@ export async function startGovernanceApi(config: GovernanceConfig, opts: StartOp
     name: 'governance',
     config,
     port: config.GOVERNANCE_PORT,
-    schemaFile: SCHEMA_FILE,
+    schemaDir: __dirname,
     resolvers,
     data: governanceData,
     context: (runtime) =>

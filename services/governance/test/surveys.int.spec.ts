@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { isObjectType, parse, type GraphQLObjectType } from 'graphql';
+import { isObjectType, type GraphQLObjectType } from 'graphql';
+import { parseServiceSchema } from '@anju/kit';
 import { TestSystem, dataOf, fileRequest, rootOf, sheetRows, tokenFor } from '@anju/testing';
 import { registerResidents, seedNeighbourhood, type Neighbourhood } from './helpers';
 
@@ -327,7 +327,7 @@ describe('surveys (governance → matching)', () => {
     // The schema (introspection is off outside development: read the subgraph's SDL): no survey type reaches a
     // resident or a household, and a resident reaches no survey answer.
     const schema = buildSubgraphSchema({
-      typeDefs: parse(readFileSync(path.join(__dirname, '../schema.graphql'), 'utf8')),
+      typeDefs: parseServiceSchema(path.join(__dirname, '..', 'src')),
     });
     for (const type of Object.values(schema.getTypeMap()).filter(
       (t) => t.name.startsWith('Survey') && isObjectType(t),

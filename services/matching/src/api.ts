@@ -1,4 +1,3 @@
-import path from 'node:path';
 import {
   LookupHasher,
   UploadSealer,
@@ -17,8 +16,6 @@ import { resolvers } from './resolvers';
 import { demandsExport } from './demand/demands.export';
 import { matchingImports } from './volunteer/volunteer-imports';
 
-export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
-
 /** The matching subgraph over HTTP. */
 export function startMatchingApi(config: MatchingConfig, opts: StartOptions = {}) {
   // Before anything boots: in production the subgraph refuses to start without real keys (its volunteer import).
@@ -28,7 +25,7 @@ export function startMatchingApi(config: MatchingConfig, opts: StartOptions = {}
     name: 'matching',
     config,
     port: config.MATCHING_PORT,
-    schemaFile: SCHEMA_FILE,
+    schemaDir: __dirname,
     resolvers,
     data: matchingData,
     // The province-wide assignment: province officers only, a few times an hour at most.

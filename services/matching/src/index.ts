@@ -1,5 +1,5 @@
 export { service } from './service';
-export { startMatchingApi, SCHEMA_FILE } from './api';
+export { startMatchingApi } from './api';
 export { loadMatchingConfig, matchingSettings, type MatchingConfig } from './config';
 /** The assignment engine (pure code, no database): for benchmarks. */
 export * as engine from './engine';

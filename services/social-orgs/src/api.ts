@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { runMain, startServiceApi, type StartOptions } from '@anju/kit';
 import { loadSocialOrgsConfig, type SocialOrgsConfig } from './config';
 import { socialOrgsData } from './data-source';
@@ -6,15 +5,13 @@ import { buildContext } from './context';
 import { resolvers } from './resolvers';
 import { rosterExport } from './activity/roster.export';
 
-export const SCHEMA_FILE = path.join(__dirname, '..', 'schema.graphql');
-
 /** The social-orgs subgraph over HTTP; partner NGOs may call it directly with their own tokens. */
 export function startSocialOrgsApi(config: SocialOrgsConfig, opts: StartOptions = {}) {
   return startServiceApi({
     name: 'social-orgs',
     config,
     port: config.SOCIAL_ORGS_PORT,
-    schemaFile: SCHEMA_FILE,
+    schemaDir: __dirname,
     resolvers,
     data: socialOrgsData,
     context: (runtime) => buildContext(runtime.db),

@@ -1,3 +1,3 @@
 export { service } from './service';
-export { startSocialOrgsApi, SCHEMA_FILE } from './api';
+export { startSocialOrgsApi } from './api';
 export { loadSocialOrgsConfig, socialOrgsSettings, type SocialOrgsConfig } from './config';

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Principal, RequestBase } from '@anju/kit';
+import { readServiceSchema, type Principal, type RequestBase } from '@anju/kit';
 import { buildContext } from './context';
 import { resolvers } from './resolvers';
 
@@ -58,8 +58,7 @@ describe('__resolveReference', () => {
   });
 
   it('lists every @key type of the schema', async () => {
-    const { readFileSync } = await import('node:fs');
-    const sdl = readFileSync(`${__dirname}/../schema.graphql`, 'utf8');
+    const sdl = readServiceSchema(__dirname);
     // Resident and Site are governance's entities this subgraph only adds fields to: no row of its own to scope
     // here (gateway/test/entities.int.spec.ts sends both through _entities in and out of scope).
     const declared = [...sdl.matchAll(/^type (\w+) @key/gm)]
