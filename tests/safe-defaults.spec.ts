@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { ConfigError, assertProductionSafe, loadConfig, platformSettings } from '@anju/kit';
 import { REPO_ROOT } from '@anju/testing';
-import { API_NODE_OPTIONS, IMPORT_WORKER_NODE_OPTIONS } from '../packages/devtools/src/bench/harness';
+import { NODE_OPTIONS_BY_PROCESS, SERVICES, workerNodeOptions } from '@anju/contracts';
 
 /** The processes that import spreadsheets: they seal the uploaded sheet with UPLOAD_SEALING_KEY. */
 const SHEET_IMPORTERS = ['governance-api', 'governance-imports', 'employment-api', 'matching-api'];
@@ -133,12 +133,13 @@ describe('safe defaults', () => {
     }
   });
 
-  it('compose, Kubernetes and the benchmarks bound the V8 heap of each API, the gateway and the import worker, no other', () => {
-    const apis = ['governance-api', 'employment-api', 'social-orgs-api', 'matching-api', 'gateway'];
+  it("compose and Kubernetes bound the V8 heap of every process as the contract's NODE_OPTIONS_BY_PROCESS does", () => {
     // The import worker checks a county's sheet in memory (~80 MiB live): a larger bound of its own.
     const expected = [
-      ...apis.map((name) => [name, API_NODE_OPTIONS]),
-      ['governance-imports', IMPORT_WORKER_NODE_OPTIONS],
+      ...SERVICES.map((s) => [`${s}-api`, NODE_OPTIONS_BY_PROCESS.api]),
+      ...SERVICES.map((s) => [`${s}-worker`, workerNodeOptions(s)]),
+      ['gateway', NODE_OPTIONS_BY_PROCESS.gateway],
+      ['governance-imports', NODE_OPTIONS_BY_PROCESS['import-worker']],
     ].sort();
     const inCompose = Object.entries(compose.services)
       .filter(([, s]) => s.environment?.NODE_OPTIONS)

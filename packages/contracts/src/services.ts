@@ -100,3 +100,39 @@ export function declarationOf(name: string): ServiceDeclaration {
 
 /** The PostgreSQL schema of a service's tables (`social-orgs` → `social_orgs`). */
 export const pgSchemaOf = (name: string): string => declarationOf(name).pgSchema;
+
+/**
+ * The V8 heap of each kind of process (NODE_OPTIONS), declared once: `pnpm start` and the benchmarks
+ * give it to every process of the kind; compose and the Kubernetes manifests carry the same string
+ * (tests/safe-defaults.spec.ts holds them equal). Without a bound, V8 on a large machine lets garbage
+ * pile up to 300+ MiB of RSS before a full GC. The young generation is set too: bounding the old one
+ * alone shrinks it to ~1 MiB, which cost ~15–50% more CPU per request in A/B runs.
+ */
+export const NODE_OPTIONS_BY_PROCESS = {
+  /** APIs and the gateway: a live heap of ~50–90 MiB (heap snapshots after the dashboard's load). */
+  api: '--max-old-space-size=160 --max-semi-space-size=8',
+  gateway: '--max-old-space-size=160 --max-semi-space-size=8',
+  /**
+   * The workers (relay, inbox batches, schedules). Their heaviest jobs at province scale completed under
+   * it (2026-12-01): the event pipeline with the first night's 85,872 gap events (RSS ≤ 204 MiB), the
+   * nightly monitoring run (set-based SQL: the process holds counts only). Matching's is bounded below.
+   */
+  worker: '--max-old-space-size=160 --max-semi-space-size=8',
+  /**
+   * Matching's worker runs the nightly batch in memory: at province scale (10,000 demands × 50,000
+   * volunteers, `pnpm bench matching`) the engine alone keeps 167 MiB live after a full GC and ran out
+   * of a 160 MiB heap; under 320 MiB it completes (RSS 349 MiB).
+   */
+  'matching-worker': '--max-old-space-size=320 --max-semi-space-size=8',
+  /**
+   * Governance's import worker: a county's 40,000 rows checked in memory are ~80 MiB live (rows read
+   * and checked +81 MiB, the report +0); unbounded, garbage piled up to 597 MiB of RSS.
+   */
+  'import-worker': '--max-old-space-size=320 --max-semi-space-size=8',
+} as const;
+
+/** The V8 flags of a service's worker: its own bound where its jobs need more, else the workers'. */
+export function workerNodeOptions(service: string): string {
+  const own = (NODE_OPTIONS_BY_PROCESS as Record<string, string>)[`${service}-worker`];
+  return own ?? NODE_OPTIONS_BY_PROCESS.worker;
+}

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, platformSettings, serviceLoginUrl, setting } from '@anju/kit';
 import { PROCESSES, REPO_ROOT, portSettings, type ProcessDefinition } from './start/processes';
+import { NODE_OPTIONS_BY_PROCESS, workerNodeOptions } from '@anju/contracts';
 import { NotEmptyError, seed } from './seed/seed';
 import { buildPortal } from '@anju/portal';
 import { formatLogLine, lines, painter, prefixer } from './start/output';
@@ -216,6 +217,16 @@ async function prepareRedis(redisUrl: string, embeddedPort: number, dataDir: str
 
 const TSX_CLI = require.resolve('tsx/cli', { paths: [REPO_ROOT] });
 
+/**
+ * The V8 heap a process gets, as compose and Kubernetes give it (the contract's NODE_OPTIONS_BY_PROCESS); flags in
+ * the caller's NODE_OPTIONS come after, so they win. Not the apis: here they run imports themselves (IMPORTS_IN_API),
+ * which compose and Kubernetes give a process of their own with a larger heap.
+ */
+function heapOf(def: ProcessDefinition): string {
+  if (def.kind === 'worker') return workerNodeOptions(def.service);
+  return def.kind === 'gateway' ? NODE_OPTIONS_BY_PROCESS.gateway : '';
+}
+
 function startProcess(
   def: ProcessDefinition,
   port: number,
@@ -228,7 +239,7 @@ function startProcess(
     : [TSX_CLI, def.entry];
   const child = spawn(process.execPath, command, {
     cwd: REPO_ROOT,
-    env,
+    env: { ...env, NODE_OPTIONS: [heapOf(def), env.NODE_OPTIONS].filter(Boolean).join(' ') },
     // Its own process group: a Ctrl-C in the terminal reaches only `pnpm start`, which then sends
     // one SIGTERM (a second signal makes a service exit at once, without draining).
     detached: true,

@@ -6,7 +6,7 @@ import { checkCharacter, setting, loadConfig } from '@anju/kit';
 import { ThrowawayRedis } from '@anju/testing';
 import { ThrowawayPostgres } from '../throwaway-postgres';
 import type { Benchmark } from './index';
-import { Children, freePort, machine, table, waitForOk, writeReport } from './harness';
+import { Children, workerNodeOptions, freePort, machine, table, waitForOk, writeReport } from './harness';
 import { benchSecrets, envName, serviceDatabaseEnv, startPlatform } from './platform';
 
 /**
@@ -122,11 +122,16 @@ async function run(): Promise<void> {
     ready.gateway = platform.gatewayUrl.replace('/graphql', '/ready');
     for (const s of SERVICES) {
       const port = await freePort();
-      children.start(`${s}-worker`, `services/${s}/src/worker.ts`, {
-        ...env,
-        ...serviceDatabaseEnv(databaseUrl, s),
-        [`${envName(s)}_WORKER_HEALTH_PORT`]: String(port),
-      });
+      children.start(
+        `${s}-worker`,
+        `services/${s}/src/worker.ts`,
+        {
+          ...env,
+          ...serviceDatabaseEnv(databaseUrl, s),
+          [`${envName(s)}_WORKER_HEALTH_PORT`]: String(port),
+        },
+        workerNodeOptions(s),
+      );
       ready[`${s}-worker`] = `http://127.0.0.1:${port}/ready`;
       await waitForOk(ready[`${s}-worker`], children);
     }

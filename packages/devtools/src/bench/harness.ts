@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { loadConfig, setting } from '@anju/kit';
+import { NODE_OPTIONS_BY_PROCESS } from '@anju/contracts';
 import { deleteQueuePrefix } from '@anju/testing';
 
 /**
@@ -25,21 +26,10 @@ const benchSettings = {
 };
 const benchConfig = () => loadConfig(benchSettings);
 
-/**
- * The V8 heap of every API process and the gateway, as compose and the Kubernetes manifests give
- * it (NODE_OPTIONS; tests/safe-defaults.spec.ts holds them equal): their live heap is ~50–90 MiB
- * (heap snapshots after the dashboard's load), and a 24 GB machine's default lets garbage pile up
- * to 300+ MiB of RSS before a full GC. The young generation is set too: bounding the old one alone
- * shrinks it to ~1 MiB (V8 derives it), which cost ~15–50% more CPU per request in A/B runs.
- * Workers keep the default: a batch of events may hold more.
- */
-export const API_NODE_OPTIONS = '--max-old-space-size=160 --max-semi-space-size=8';
-/**
- * The import worker's V8 heap, as compose and Kubernetes give it: a county's 40,000 rows checked
- * in memory are ~80 MiB live (measured per stage: rows read and checked +81 MiB, the report +0), so
- * an unbounded heap only let garbage pile up (597 MiB RSS) before V8 collected it.
- */
-export const IMPORT_WORKER_NODE_OPTIONS = '--max-old-space-size=320 --max-semi-space-size=8';
+/** The V8 heap of each kind of process, as compose and Kubernetes give it (the contract's NODE_OPTIONS_BY_PROCESS). */
+export const API_NODE_OPTIONS = NODE_OPTIONS_BY_PROCESS.api;
+export const IMPORT_WORKER_NODE_OPTIONS = NODE_OPTIONS_BY_PROCESS['import-worker'];
+export { workerNodeOptions } from '@anju/contracts';
 
 /**
  * The entry to run and how: the TypeScript file through tsx, or under BENCH_COMPILED its compiled
@@ -91,6 +81,7 @@ interface Child {
   name: string;
   entry: string;
   env: Record<string, string>;
+  nodeOptions: string;
   proc: ChildProcess;
   /** The last lines it printed, to show when something goes wrong. */
   tail: string[];
@@ -121,7 +112,7 @@ export class Children {
       env: { RATE_LIMIT_PER_MINUTE: '0', ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const child: Child = { name, entry, env, proc, tail: [] };
+    const child: Child = { name, entry, env, nodeOptions, proc, tail: [] };
     const keep = (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n').filter(Boolean)) {
         child.tail.push(line);
@@ -155,11 +146,11 @@ export class Children {
     });
   }
 
-  /** Starts a stopped child again, with the entry point and environment it had. */
+  /** Starts a stopped child again, with the entry point, environment and V8 flags it had. */
   restart(name: string): void {
     const child = this.children.find((c) => c.name === name);
     if (!child) throw new Error(`no child named ${name}`);
-    this.start(name, child.entry, child.env);
+    this.start(name, child.entry, child.env, child.nodeOptions);
   }
 
   tailOf(child: Child): string {

@@ -11,6 +11,7 @@ import { benchSecrets, serviceDatabaseEnv } from './platform';
 import {
   API_NODE_OPTIONS,
   IMPORT_WORKER_NODE_OPTIONS,
+  workerNodeOptions,
   Children,
   freePort,
   machine,
@@ -191,11 +192,16 @@ async function run(): Promise<void> {
       );
       await waitForOk(`http://127.0.0.1:${ports[s]}/ready`, children);
       const health = await freePort();
-      children.start(`${s}-worker`, `services/${s}/src/worker.ts`, {
-        ...common,
-        ...serviceDatabaseEnv(databaseUrl, s),
-        [`${s.toUpperCase()}_WORKER_HEALTH_PORT`]: String(health),
-      });
+      children.start(
+        `${s}-worker`,
+        `services/${s}/src/worker.ts`,
+        {
+          ...common,
+          ...serviceDatabaseEnv(databaseUrl, s),
+          [`${s.toUpperCase()}_WORKER_HEALTH_PORT`]: String(health),
+        },
+        workerNodeOptions(s),
+      );
       await waitForOk(`http://127.0.0.1:${health}/ready`, children);
     }
     // The import runs in its own process (the subgraph's heap is bounded as in compose and Kubernetes).

@@ -7,7 +7,16 @@ import { EVENTS, publish, publishSelect, type EventName } from '@anju/contracts'
 import { createDataSource, loadConfig, platformSettings, setting } from '@anju/kit';
 import { service as governance } from '@anju/governance';
 import type { Benchmark } from './index';
-import { Children, freePort, machine, recreateDatabase, table, waitForOk, writeReport } from './harness';
+import {
+  Children,
+  workerNodeOptions,
+  freePort,
+  machine,
+  recreateDatabase,
+  table,
+  waitForOk,
+  writeReport,
+} from './harness';
 import { benchSecrets, databaseUrl as urlOf, seededDataSettings, serviceDatabaseEnv } from './platform';
 import { PeakRss, memoryRows, snapshot } from './memory';
 
@@ -34,7 +43,7 @@ const settings = {
     0,
   ),
   BENCH_PIPELINE_WORKER_NODE_OPTIONS: setting.optionalString(
-    "`pnpm bench pipeline`: V8 flags of the four workers (a bounded heap, as the APIs have); none: V8's default heap",
+    "`pnpm bench pipeline`: V8 flags of the four workers instead of each worker's bound (workerNodeOptions)",
   ),
   ...seededDataSettings,
 };
@@ -136,7 +145,7 @@ async function run(): Promise<void> {
         `${s}-worker`,
         `services/${s}/src/worker.ts`,
         { ...env, ...serviceDatabaseEnv(databaseUrl, s), [healthPort]: String(port) },
-        cfg.BENCH_PIPELINE_WORKER_NODE_OPTIONS ?? '',
+        cfg.BENCH_PIPELINE_WORKER_NODE_OPTIONS ?? workerNodeOptions(s),
       );
       // A province copy migrates at start: on a loaded machine that takes minutes.
       await waitForOk(`http://127.0.0.1:${port}/ready`, children, 300_000);

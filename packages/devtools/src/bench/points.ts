@@ -18,6 +18,7 @@ import type { Benchmark } from './index';
 import { benchSecrets, serviceDatabaseEnv } from './platform';
 import {
   API_NODE_OPTIONS,
+  workerNodeOptions,
   Children,
   freePort,
   machine,
@@ -127,13 +128,18 @@ async function run(): Promise<void> {
     );
     await waitForOk(`http://127.0.0.1:${apiPort}/ready`, children);
     const workerPort = await freePort();
-    children.start('governance-worker', GOVERNANCE.worker.entry, {
-      ...common,
-      ...serviceDatabaseEnv(databaseUrl, 'governance'),
-      GOVERNANCE_WORKER_HEALTH_PORT: String(workerPort),
-      JOB_CONCURRENCY: String(WORKER_CONCURRENCY),
-      DATABASE_POOL_SIZE: String(POOL),
-    });
+    children.start(
+      'governance-worker',
+      GOVERNANCE.worker.entry,
+      {
+        ...common,
+        ...serviceDatabaseEnv(databaseUrl, 'governance'),
+        GOVERNANCE_WORKER_HEALTH_PORT: String(workerPort),
+        JOB_CONCURRENCY: String(WORKER_CONCURRENCY),
+        DATABASE_POOL_SIZE: String(POOL),
+      },
+      workerNodeOptions('governance'),
+    );
     await waitForOk(`http://127.0.0.1:${workerPort}/ready`, children);
     console.log(
       `started governance api and worker (NODE_ENV=production, JOB_CONCURRENCY=${WORKER_CONCURRENCY}, DATABASE_POOL_SIZE=${POOL} each, database ${DATABASE})`,
