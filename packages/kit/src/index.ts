@@ -23,6 +23,7 @@ export * from './personal-data';
 export * from './runtime';
 export * from './loaders';
 export * from './lazy';
+export * from './resolver-map';
 export * from './scheduler';
 export * from './service-api';
 export * from './pagination';

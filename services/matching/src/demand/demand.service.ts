@@ -45,6 +45,14 @@ export interface DemandRow {
   statusChangedAt: Date;
 }
 
+/** One step of a demand's history (demand_transition). */
+export interface DemandTransitionRow {
+  fromStatus: DemandStatus | null;
+  toStatus: DemandStatus;
+  at: Date;
+  note: string | null;
+}
+
 export const DEMAND_COLUMNS = `d.id, d.site_id AS "siteId", d.region_code AS "regionCode", d.category, d.description, d.urgency, d.status,
   d.languages, d.required_skills AS "requiredSkills", to_char(d.window_start, 'YYYY-MM-DD') AS "windowStart",
   to_char(d.window_end, 'YYYY-MM-DD') AS "windowEnd", d.household_id AS "householdId", d.recorded_at AS "recordedAt",
@@ -169,17 +177,14 @@ export class DemandService {
 
   /** The timed steps of many demands at once. */
   historyLoader() {
-    return new DataLoader<string, { fromStatus: string | null; toStatus: string; at: Date; note: string | null }[]>(
-      async (ids) => {
-        const rows: { demandId: string; fromStatus: string | null; toStatus: string; at: Date; note: string | null }[] =
-          await this.db.query(
-            `SELECT demand_id AS "demandId", from_status AS "fromStatus", to_status AS "toStatus", at, note FROM demand_transition
+    return new DataLoader<string, DemandTransitionRow[]>(async (ids) => {
+      const rows: (DemandTransitionRow & { demandId: string })[] = await this.db.query(
+        `SELECT demand_id AS "demandId", from_status AS "fromStatus", to_status AS "toStatus", at, note FROM demand_transition
           WHERE demand_id = ANY($1::uuid[]) ORDER BY id`,
-            [uuidsOf(ids)],
-          );
-        return ids.map((id) => rows.filter((r) => r.demandId === id));
-      },
-    );
+        [uuidsOf(ids)],
+      );
+      return ids.map((id) => rows.filter((r) => r.demandId === id));
+    });
   }
 
   /** Checks a new demand; throws a typed error before anything is written. */

@@ -1,11 +1,10 @@
+import type { Resolvers } from '../generated/graphql';
 import { ForbiddenError, NotFoundError, audit, requireRole, pageSize, isUuid } from '@anju/kit';
-import type { MatchingContext } from '../context';
-import type { Explanation } from '../engine';
 import { candidatesFor, runBatch } from './match.service';
 
-export const matchResolvers = {
+export const matchResolvers: Resolvers = {
   Query: {
-    candidates: async (_: unknown, args: { demandId: string; limit?: number }, ctx: MatchingContext) => {
+    candidates: async (_, args, ctx) => {
       const p = ctx.principal;
       if (!['province', 'county', 'site_officer', 'grid_worker', 'unit_member'].includes(p.role))
         throw new ForbiddenError('Officers and regional units rank candidates.');
@@ -15,7 +14,7 @@ export const matchResolvers = {
     },
   },
   Mutation: {
-    runBatchMatch: async (_: unknown, __: unknown, ctx: MatchingContext) => {
+    runBatchMatch: async (_, __, ctx) => {
       requireRole(ctx.principal, 'province');
       return ctx.db.transaction(async (m) => {
         const run = await runBatch(m, ctx.clock.now());
@@ -30,6 +29,6 @@ export const matchResolvers = {
     },
   },
   Candidate: {
-    volunteer: (c: Explanation, _: unknown, ctx: MatchingContext) => ctx.loaders.volunteer.load(c.volunteerId),
+    volunteer: (c, _, ctx) => ctx.loaders.volunteer.load(c.volunteerId),
   },
 };

@@ -1,0 +1,17 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { generateTypes, settingsOf } from './index';
+
+const root = path.resolve(__dirname, '../../../..');
+
+describe('generated resolver types (pnpm codegen)', () => {
+  it('each checked-in file is what the schemas give now', async () => {
+    const files = await generateTypes(settingsOf, root);
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files) {
+      const file = path.resolve(root, f.filename);
+      const checkedIn = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      if (checkedIn !== f.content) throw new Error(`${f.filename} differs from its schema: run pnpm codegen`);
+    }
+  });
+});
