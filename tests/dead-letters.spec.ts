@@ -31,7 +31,6 @@ describe('dead letters', () => {
     const config = loadConfig(platformSettings, sys.env);
     const db = createDataSource(config, {
       schema: 'employment',
-      entities: [],
       migrations: [],
       applicationName: 'dlq-test',
     });

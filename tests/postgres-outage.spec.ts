@@ -103,7 +103,6 @@ describe('events when PostgreSQL is down past the retry schedule', () => {
     const config = loadConfig(platformSettings, sys.env);
     const db = createDataSource(config, {
       schema: 'employment',
-      entities: [],
       migrations: [],
       applicationName: 'dlq-test',
     });

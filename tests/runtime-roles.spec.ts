@@ -48,7 +48,6 @@ describe('runtime roles', () => {
   it.each(services)('%s runs as its own role: DML yes, DDL and history edits no', async (schema, data, appendOnly) => {
     const db = createDataSource(loadConfig(platformSettings, sys.env), {
       ...data,
-      entities: [],
       applicationName: `roles-${schema}`,
     });
     await db.initialize();

@@ -118,7 +118,7 @@ export function startToyApi(config: ToyConfig, opts: StartOptions = {}) {
   'src/data.ts': `
 import { migrations } from './migrations';
 
-export const toyData = { schema: 'toy', entities: [], migrations, runtimeRole: 'toy_app' };
+export const toyData = { schema: 'toy', migrations, runtimeRole: 'toy_app' };
 `,
   'src/index.ts': `
 import path from 'node:path';

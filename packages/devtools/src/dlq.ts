@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   }
   const config = loadConfig(platformSettings);
   const schema = schemaOf(cmd.service);
-  const db = createDataSource(config, { schema, entities: [], migrations: [], applicationName: 'anju-dlq' });
+  const db = createDataSource(config, { schema, migrations: [], applicationName: 'anju-dlq' });
   try {
     await db.initialize();
   } catch (err) {

@@ -1,18 +1,16 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
-import { DataSource, type Logger as TypeOrmLogger, type MixedList, type EntitySchema } from 'typeorm';
+import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { countSqlStatement } from './request-context';
 import type { Logger } from './logger';
 import type { PlatformConfig } from './config';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type MigrationClass = new () => any;
-type EntityClass = Function | string | EntitySchema<any>;
 
 export interface DataSourceOptions {
   /** PostgreSQL schema that holds this service's tables; no other service reads it. */
   schema: string;
-  entities: MixedList<EntityClass>;
   /** Ordered: the list is the history. */
   migrations: MigrationClass[];
   /** Shown in pg_stat_activity. */
@@ -37,7 +35,8 @@ export function createDataSource(
     type: 'postgres',
     url: config.DATABASE_URL,
     schema: opts.schema,
-    entities: opts.entities,
+    // Tables are read and written by SQL, each described by its migration and a row type: no entities.
+    entities: [],
     migrations: opts.migrations,
     migrationsTableName: 'migrations',
     synchronize: false,

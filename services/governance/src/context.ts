@@ -12,7 +12,7 @@ import { SiteService, type SiteRow } from './site/site.service';
 import { HouseholdService, type HouseholdRow } from './household/household.service';
 import { ResidentService, type ResidentRow } from './resident/resident.service';
 import { RegionService } from './region/region.service';
-import type { Region } from './region/region.entity';
+import type { Region } from './region/region.row';
 import { pointsContext, type PointsContext } from './points/points.context';
 import { GridService, type GridDutyRow, type GridRow } from './grid/grid.service';
 import { HouseholdVisitService } from './household-visit/household-visit.service';

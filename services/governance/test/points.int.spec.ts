@@ -163,7 +163,7 @@ describe('points (governance)', () => {
     for (let i = 0; i < 50; i++) crowd.push(await register(place.householdIds[0], officerA, { name: `排队${i}` }));
     db = createDataSource(
       { DATABASE_URL: sys.db.url, DATABASE_POOL_SIZE: 2 },
-      { schema: 'governance', entities: [], migrations: [], applicationName: 'points-test' },
+      { schema: 'governance', migrations: [], applicationName: 'points-test' },
     );
     await db.initialize();
     const define = async (i: Record<string, unknown>, token: string) =>

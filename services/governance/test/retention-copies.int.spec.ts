@@ -108,7 +108,6 @@ describe("erasing a moved-out resident's personal data everywhere", () => {
 
     const governance = createDataSource(loadConfig(platformSettings, sys.env), {
       schema: 'governance',
-      entities: [],
       migrations: [],
       applicationName: 'erase-test',
     });

@@ -28,7 +28,6 @@ describe('retention', () => {
     await db.connect();
     governance = createDataSource(loadConfig(platformSettings, sys.env), {
       schema: 'governance',
-      entities: [],
       migrations: [],
       applicationName: 'retention-test',
     });

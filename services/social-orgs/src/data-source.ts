@@ -1,10 +1,8 @@
-import { SocialOrganization } from './organization/organization.entity';
 import { migrations } from './migrations';
 
 /** Social-orgs' tables live in the `social_orgs` schema. */
 export const socialOrgsData = {
   schema: 'social_orgs',
-  entities: [SocialOrganization],
   migrations,
   runtimeRole: 'social_orgs_app',
 };

@@ -101,7 +101,6 @@ async function run(): Promise<void> {
     { ...config, DATABASE_POOL_SIZE: PUBLISHERS },
     {
       ...governance.data,
-      entities: governance.data.entities as never,
       migrations: governance.data.migrations as never,
       applicationName: 'bench-publisher',
     },

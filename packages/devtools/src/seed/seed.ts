@@ -59,7 +59,6 @@ export async function seed(opts: SeedOptions): Promise<SeedReport> {
       {
         ...s.data,
         runtimeRole: undefined,
-        entities: s.data.entities as never,
         migrations: s.data.migrations as never,
         applicationName: `seed-${s.service}`,
       },

@@ -15,8 +15,8 @@ export interface SeedContext {
 
 export interface ServiceSeeder {
   service: string;
-  /** The service's data-source export (`src/data-source.ts`): schema, entities, migrations. */
-  data: { schema: string; entities: unknown[]; migrations: (new () => unknown)[]; runtimeRole?: string };
+  /** The service's data-source export (`src/data-source.ts`): schema, migrations. */
+  data: { schema: string; migrations: (new () => unknown)[]; runtimeRole?: string };
   /** Writes the service's rows; returns rows written per table. */
   write(ctx: SeedContext, db: SchemaWriter): Promise<Record<string, number>>;
 }

@@ -4,7 +4,7 @@ import { scopeSql } from '../scope';
 import { siteInScope } from '../scope';
 import { PointsReportService, type MonthlyTotalRow } from '../points/points-report.service';
 import { HOUSEHOLD_COLUMNS, LABOUR_LABELS, RELATION_LABELS, type HouseholdSheetKey } from '../import/household-sheet';
-import type { LabourCapacity, RelationToHead } from '../resident/resident.entity';
+import type { LabourCapacity, RelationToHead } from '../resident/resident.types';
 
 const OFFICERS = ['province', 'county', 'site_officer'] as const;
 /** Rows per page read from the database while an export streams. */

@@ -1,5 +1,5 @@
 import type { GovernanceContext } from '../context';
-import type { GridTaskStatus } from './grid-task.entity';
+import type { GridTaskStatus } from './grid-task.types';
 import type { GridTaskRow } from './grid-task.service';
 
 const STATUS = { OPEN: 'open', DONE: 'done', CLOSED: 'closed' } as const;

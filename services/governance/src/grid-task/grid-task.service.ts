@@ -17,7 +17,7 @@ import {
   type Clock,
 } from '@anju/kit';
 import { insertVisit } from '../household-visit/household-visit.service';
-import type { GridTaskStatus } from './grid-task.entity';
+import type { GridTaskStatus } from './grid-task.types';
 import { notifySelect } from '../notification/notify';
 import { channelsOf } from '../notification/notification-kinds';
 

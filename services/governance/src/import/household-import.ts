@@ -28,7 +28,7 @@ import {
   type SpreadsheetLimits,
 } from '@anju/kit';
 import { publish, publishSelect } from '@anju/contracts';
-import type { LabourCapacity, RelationToHead } from '../resident/resident.entity';
+import type { LabourCapacity, RelationToHead } from '../resident/resident.types';
 import { nationalIdLookupsToday } from '../resident/resident.service';
 import {
   HOUSEHOLD_COLUMNS,

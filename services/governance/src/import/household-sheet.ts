@@ -1,5 +1,5 @@
 import type { ColumnSpec, XlsxColumn } from '@anju/kit';
-import type { LabourCapacity, RelationToHead } from '../resident/resident.entity';
+import type { LabourCapacity, RelationToHead } from '../resident/resident.types';
 
 /**
  * The households-with-residents sheet (户籍花名册): one row per resident, the household given by

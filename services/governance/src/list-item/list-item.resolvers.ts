@@ -1,5 +1,5 @@
 import type { GovernanceContext } from '../context';
-import type { ListItemStatus, ListKind } from './list-item.entity';
+import type { ListItemStatus, ListKind } from './list-item.types';
 import { provinceDate } from '@anju/kit';
 import { type ListItemInput, type ListItemRow } from './list-item.service';
 

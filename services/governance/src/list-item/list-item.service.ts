@@ -17,7 +17,7 @@ import {
   isUuid,
 } from '@anju/kit';
 import { siteForWrite } from '../grid/grid.service';
-import type { ListItemStatus, ListKind } from './list-item.entity';
+import type { ListItemStatus, ListKind } from './list-item.types';
 import { supervisedSites } from '../supervision/supervision.service';
 import { gridWorkerSites } from '../scope';
 

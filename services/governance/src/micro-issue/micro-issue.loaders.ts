@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import type { MicroIssueLevel } from './micro-issue.entity';
+import type { MicroIssueLevel } from './micro-issue.types';
 import type { MicroIssueService } from './micro-issue.service';
 
 /** One step of a micro-issue up the ladder (楼栋长 → 网格员 → 调解 → 法律顾问), as the history shows it. */

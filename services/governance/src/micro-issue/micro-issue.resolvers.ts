@@ -1,5 +1,5 @@
 import type { GovernanceContext } from '../context';
-import type { MicroIssueLevel, MicroIssueOutcome } from './micro-issue.entity';
+import type { MicroIssueLevel, MicroIssueOutcome } from './micro-issue.types';
 import type { MicroIssueRow, ReportMicroIssueInput } from './micro-issue.service';
 import type { MicroIssueStepRow } from './micro-issue.loaders';
 

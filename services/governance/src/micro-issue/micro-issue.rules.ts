@@ -1,4 +1,4 @@
-import type { MicroIssueLevel } from './micro-issue.entity';
+import type { MicroIssueLevel } from './micro-issue.types';
 
 /** The route of a micro-issue (楼宇自治): each level, in order, and the days it has to act. */
 export const LEVELS: readonly MicroIssueLevel[] = ['building_leader', 'grid_worker', 'mediation', 'legal_adviser'];

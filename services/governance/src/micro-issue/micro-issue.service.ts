@@ -17,7 +17,7 @@ import {
   isUuid,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
-import type { MicroIssueLevel, MicroIssueOutcome } from './micro-issue.entity';
+import type { MicroIssueLevel, MicroIssueOutcome } from './micro-issue.types';
 import { dueAt, nextLevel } from './micro-issue.rules';
 import { notifyMicroIssueEscalated } from './micro-issue-escalation.task';
 import { recipientOf } from '../notification/notification-kinds';

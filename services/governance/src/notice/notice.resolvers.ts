@@ -1,5 +1,5 @@
 import type { GovernanceContext } from '../context';
-import type { NoticeCategory } from './notice.entity';
+import type { NoticeCategory } from './notice.types';
 import type { CreateNoticeInput, NoticeRow } from './notice.service';
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);

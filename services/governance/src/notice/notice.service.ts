@@ -15,7 +15,7 @@ import {
   type SqlRunner,
   isUuid,
 } from '@anju/kit';
-import type { NoticeCategory, NoticeStatus } from './notice.entity';
+import type { NoticeCategory, NoticeStatus } from './notice.types';
 import { notifySelect } from '../notification/notify';
 import { NOTICE_PUBLISHED_NOTIFICATIONS, notifyNoticesPublished } from '../notification/notice-publicity';
 import { gridWorkerSites } from '../scope';

@@ -1,5 +1,5 @@
 import type { GovernanceContext } from '../context';
-import type { ListKind } from '../list-item/list-item.entity';
+import type { ListKind } from '../list-item/list-item.types';
 import type {
   CouncilMeetingRow,
   ProposalCommentRow,

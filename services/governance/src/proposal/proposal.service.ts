@@ -19,7 +19,7 @@ import {
 import { siteForWrite } from '../grid/grid.service';
 import { insertNotice, parseTime } from '../notice/notice.service';
 import { checkListItem } from '../list-item/list-item.service';
-import type { ListKind } from '../list-item/list-item.entity';
+import type { ListKind } from '../list-item/list-item.types';
 import { siteCommunityScope } from '../scope';
 import { closeDueVotes } from './proposal-close';
 

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { runOutsideRequest } from '@anju/kit';
-import type { Region } from './region.entity';
+import type { Region } from './region.row';
 
 const COLUMNS = `code, name, level, parent_code AS "parentCode"`;
 /** How stale another process's new region may be here at most (this process's own show at once). */

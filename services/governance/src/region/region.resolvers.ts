@@ -1,5 +1,5 @@
 import type { GovernanceContext } from '../context';
-import type { Region } from './region.entity';
+import type { Region } from './region.row';
 
 export const regionResolvers = {
   Query: {

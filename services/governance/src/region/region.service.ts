@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { ConflictError, InputError, NotFoundError, requireRole, type Principal, audit } from '@anju/kit';
-import { regionLevelOf, type Region } from './region.entity';
+import { regionLevelOf, type Region } from './region.row';
 import { RegionDirectory } from './region-directory';
 
 const COLUMNS = `code, name, level, parent_code AS "parentCode"`;

@@ -26,7 +26,7 @@ import {
 import { publish } from '@anju/contracts';
 import { type HouseholdService } from '../household/household.service';
 import { scopeSql } from '../scope';
-import type { LabourCapacity, RelationToHead } from './resident.entity';
+import type { LabourCapacity, RelationToHead } from './resident.types';
 
 export interface ResidentRow {
   id: string;

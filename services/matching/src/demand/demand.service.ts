@@ -21,7 +21,7 @@ import {
 } from '@anju/kit';
 import { findSite, publish, publishSelect, type DemandCategory } from '@anju/contracts';
 import { demandScope } from '../scope';
-import type { DemandStatus, Urgency } from './demand.entity';
+import type { DemandStatus, Urgency } from './demand.types';
 
 export interface DemandRow {
   id: string;

@@ -1,4 +1,4 @@
-import type { IncubationStage } from '../organization/organization.entity';
+import type { IncubationStage } from '../organization/organization.types';
 
 /**
  * 孵化 — the incubation lifecycle: an organization applies, is incubated with government support,

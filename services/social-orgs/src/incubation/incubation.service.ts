@@ -12,7 +12,7 @@ import {
   requireText,
 } from '@anju/kit';
 import { organizationScope, ownedScope } from '../scope';
-import type { IncubationStage } from '../organization/organization.entity';
+import type { IncubationStage } from '../organization/organization.types';
 import { canAdvance, INCUBATION_NEXT } from './incubation.rules';
 
 export interface IncubationStepRow {

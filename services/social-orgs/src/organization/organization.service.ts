@@ -9,7 +9,7 @@ import {
   audit,
   pageSize,
 } from '@anju/kit';
-import type { IncubationStage, OrganizationKind } from './organization.entity';
+import type { IncubationStage, OrganizationKind } from './organization.types';
 import { organizationScope } from '../scope';
 
 export interface OrganizationRow {

@@ -1,20 +1,10 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
-
 export type RegionLevel = 'province' | 'prefecture' | 'county';
 
 /** 行政区划 — an administrative region, keyed by its GB/T 2260 code. */
-@Entity({ name: 'region' })
-export class Region {
-  @PrimaryColumn({ type: 'varchar', length: 6 })
+export interface Region {
   code: string;
-
-  @Column({ type: 'text' })
   name: string;
-
-  @Column({ type: 'text' })
   level: RegionLevel;
-
-  @Column({ name: 'parent_code', type: 'varchar', length: 6, nullable: true })
   parentCode: string | null;
 }
 

@@ -1,0 +1,1 @@
+export type GridTaskStatus = 'open' | 'done' | 'closed';

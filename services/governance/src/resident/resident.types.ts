@@ -1,0 +1,2 @@
+export type LabourCapacity = 'full' | 'weak' | 'none';
+export type RelationToHead = 'head' | 'spouse' | 'child' | 'parent' | 'grandchild' | 'sibling' | 'other';

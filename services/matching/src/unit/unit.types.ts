@@ -1,0 +1,1 @@
+import type { UnitKind } from './unit.service';
