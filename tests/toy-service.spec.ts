@@ -2,14 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { ServiceDefinition, ServiceName } from '@anju/contracts';
+import { EVENTS, declareEvents, type ServiceDefinition, type ServiceName } from '@anju/contracts';
 import type { PlatformConfig } from '@anju/kit';
 import { REPO_ROOT, TestSystem, dataOf, tokenFor } from '@anju/testing';
 
 /**
  * The toy service a newcomer writes, file by file, in a folder of its own: a catalog entry made with
- * the contract's `declareService`, settings, a migration, a schema with its resolvers, a scheduled
- * task, and `defineService` in its index. Nothing else in the repository is touched.
+ * the contract's `declareService`, settings, a migration, and two feature folders — `note/` (its part
+ * of the schema, resolvers that publish an event) and `note-tally/` (its part of the schema, the
+ * event's consumer) — the event's catalog entry, a scheduled task, and `defineService` in its index.
+ * Nothing else in the repository is touched.
  */
 const TOY: Record<string, string> = {
   'src/schema.graphql': `
@@ -27,7 +29,7 @@ extend type Query {
 }
 
 extend type Mutation {
-  "Leaves a note at a site of the caller's scope."
+  "Leaves a note at a site of the caller's scope. Publishes note.added."
   addNote(siteId: ID!, regionCode: String!, text: String!): Note!
 }
 
@@ -36,6 +38,87 @@ type Note @key(fields: "id") {
   siteId: ID!
   text: String!
 }
+`,
+  'src/note/note.resolvers.ts': `
+import { ForbiddenError, audit, coversPlace, requireRole, requireText, scopeFilter } from '@anju/kit';
+import { publish, type EventName } from '@anju/contracts';
+import type { ToyContext } from '../context';
+
+const NOTE = 'n.id, n.site_id AS "siteId", n.text';
+
+export const noteResolvers = {
+  Query: {
+    notes: (_: unknown, __: unknown, c: ToyContext) => {
+      const scope = scopeFilter(c.principal, { place: { site: 'n.site_id', region: 'n.region_code' } });
+      return c.db.query(\`SELECT \${NOTE} FROM note n WHERE \${scope.sql} ORDER BY n.seq\`, scope.params);
+    },
+  },
+  Mutation: {
+    addNote: (_: unknown, a: { siteId: string; regionCode: string; text: string }, c: ToyContext) => {
+      requireRole(c.principal, 'province', 'county', 'site_officer');
+      if (!coversPlace(c.principal, a)) throw new ForbiddenError('The site is outside your scope.');
+      const text = requireText(a.text, 'text', c.noteMax);
+      return c.db.transaction(async (m) => {
+        const [note] = await m.query(
+          \`INSERT INTO note AS n (site_id, region_code, text) VALUES ($1, $2, $3) RETURNING \${NOTE}\`,
+          [a.siteId, a.regionCode, text],
+        );
+        await audit(m, c.principal, { action: 'note.add', entityType: 'note', entityId: note.id, siteId: a.siteId });
+        // In the note's transaction, through the outbox: the event leaves when the note is committed.
+        await publish(m, 'note.added' as EventName, { noteId: note.id, siteId: a.siteId } as never);
+        return note;
+      });
+    },
+  },
+};
+`,
+  'src/note-tally/note-tally.graphql': `
+extend type Query {
+  "How many notes were left at a site, as the note.added events counted them."
+  noteTally(siteId: ID!): Int!
+}
+`,
+  'src/note-tally/note-tally.resolvers.ts': `
+import { requireRole } from '@anju/kit';
+import type { ToyContext } from '../context';
+
+export const noteTallyResolvers = {
+  Query: {
+    noteTally: async (_: unknown, a: { siteId: string }, c: ToyContext) => {
+      requireRole(c.principal, 'province', 'county', 'site_officer');
+      const rows = await c.db.query('SELECT notes FROM note_tally WHERE site_id = $1', [a.siteId]);
+      return rows[0]?.notes ?? 0;
+    },
+  },
+};
+`,
+  'src/note-tally/note-added.handler.ts': `
+import { defineHandler, type EventName } from '@anju/contracts';
+
+/** Counts the note in its site's tally, in the inbox row's transaction (exactly once per event). */
+export const noteAddedHandler = defineHandler('note.added' as EventName, async (payload, { manager }) => {
+  const { siteId } = payload as unknown as { siteId: string };
+  await manager.query(
+    \`INSERT INTO note_tally (site_id, notes) VALUES ($1, 1)
+     ON CONFLICT (site_id) DO UPDATE SET notes = note_tally.notes + 1\`,
+    [siteId],
+  );
+});
+`,
+  'src/events.ts': `
+import { z } from 'zod';
+import { declareEvents, defineEvent, type ServiceName } from '@anju/contracts';
+
+/** Its events' catalog entries; a real service adds them to packages/contracts/src/catalog.ts instead. */
+declareEvents({
+  'note.added': defineEvent({
+    version: 1,
+    producer: 'toy' as ServiceName,
+    consumers: ['toy' as ServiceName],
+    description: 'A note was left at a site; the note tally counts it.',
+    payload: z.object({ noteId: z.uuid(), siteId: z.uuid() }),
+  }),
+});
 `,
   'src/config.ts': `
 import { loadConfig, platformSettings, setting, type ConfigOf } from '@anju/kit';
@@ -60,49 +143,34 @@ export class Notes1790000000000 implements MigrationInterface {
     await q.query(\`CREATE TABLE note (seq bigserial UNIQUE, id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       site_id uuid NOT NULL, region_code varchar(6) NOT NULL, text text NOT NULL)\`);
     await q.query(\`COMMENT ON TABLE note IS 'A note left at a site.'\`);
+    await q.query(\`CREATE TABLE note_tally (site_id uuid PRIMARY KEY, notes int NOT NULL)\`);
+    await q.query(\`COMMENT ON TABLE note_tally IS 'Notes per site, counted from note.added.'\`);
   }
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE note');
+    await q.query('DROP TABLE note_tally, note');
   }
 }
 
 export const migrations = [EventTables1764201600000, Notes1790000000000, runtimeRoleMigration('toy', 1790000000001),
   EventBatches1764400000000, auditLogMigration('toy', 1790000000002), EventTraces1764700000000];
 `,
-  'src/api.ts': `
+  'src/context.ts': `
 import type { DataSource } from 'typeorm';
-import {
-  ForbiddenError, audit, coversPlace, requireRole, requireText, scopeFilter, startServiceApi,
-  type RequestBase, type StartOptions,
-} from '@anju/kit';
-import type { ToyConfig } from './config';
-import { toyData } from './data';
+import type { RequestBase } from '@anju/kit';
 
-interface ToyContext extends RequestBase { db: DataSource; noteMax: number }
-const NOTE = 'n.id, n.site_id AS "siteId", n.text';
+export interface ToyContext extends RequestBase { db: DataSource; noteMax: number }
+`,
+  'src/api.ts': `
+import { startServiceApi, type RequestBase, type StartOptions } from '@anju/kit';
+import type { ToyConfig } from './config';
+import type { ToyContext } from './context';
+import { toyData } from './data';
+import { noteResolvers } from './note/note.resolvers';
+import { noteTallyResolvers } from './note-tally/note-tally.resolvers';
 
 const resolvers = {
-  Query: {
-    notes: (_: unknown, __: unknown, c: ToyContext) => {
-      const scope = scopeFilter(c.principal, { place: { site: 'n.site_id', region: 'n.region_code' } });
-      return c.db.query(\`SELECT \${NOTE} FROM note n WHERE \${scope.sql} ORDER BY n.seq\`, scope.params);
-    },
-  },
-  Mutation: {
-    addNote: (_: unknown, a: { siteId: string; regionCode: string; text: string }, c: ToyContext) => {
-      requireRole(c.principal, 'province', 'county', 'site_officer');
-      if (!coversPlace(c.principal, a)) throw new ForbiddenError('The site is outside your scope.');
-      const text = requireText(a.text, 'text', c.noteMax);
-      return c.db.transaction(async (m) => {
-        const [note] = await m.query(
-          \`INSERT INTO note AS n (site_id, region_code, text) VALUES ($1, $2, $3) RETURNING \${NOTE}\`,
-          [a.siteId, a.regionCode, text],
-        );
-        await audit(m, c.principal, { action: 'note.add', entityType: 'note', entityId: note.id, siteId: a.siteId });
-        return note;
-      });
-    },
-  },
+  Query: { ...noteResolvers.Query, ...noteTallyResolvers.Query },
+  Mutation: { ...noteResolvers.Mutation },
 };
 
 export function startToyApi(config: ToyConfig, opts: StartOptions = {}) {
@@ -124,8 +192,10 @@ export const toyData = { schema: 'toy', migrations, runtimeRole: 'toy_app' };
 import path from 'node:path';
 import { SERVICE_DECLARATIONS, declareService, defineService } from '@anju/contracts';
 import type { ServiceRuntime } from '@anju/kit';
+import './events';
 import { loadToyConfig, type ToyConfig } from './config';
 import { toyData } from './data';
+import { noteAddedHandler } from './note-tally/note-added.handler';
 
 /** Its catalog entry; a real service adds this one line to packages/contracts/src/services.ts. */
 export const declaration = declareService(
@@ -137,7 +207,7 @@ export const service = defineService({
   loadConfig: loadToyConfig,
   data: toyData,
   startApi: async (config, opts) => (await import('./api')).startToyApi(config, opts),
-  handlers: [],
+  handlers: [noteAddedHandler],
   tasks: (runtime: ServiceRuntime<ToyConfig>) => [
     {
       name: 'toy.count-notes', cron: '0 * * * *',
@@ -151,8 +221,9 @@ export const service = defineService({
 /**
  * A new service from its definition alone (issue 21): the toy above, written to a temporary folder,
  * started by the same harness as the four real services, gets config, its own schema migrated, a
- * runtime login, the subgraph with scope and the audit guard, a worker with its outbox relay, inbox
- * consumer and scheduler, and health and metrics on both processes.
+ * runtime login, the subgraph (its schema read from its feature folders) with scope and the audit guard, a
+ * worker with its outbox relay, inbox consumer and scheduler, and health and metrics on both processes; an event
+ * it declares itself goes from the note feature's mutation to the note-tally feature's handler.
  */
 describe('a toy service defined in a folder of its own', () => {
   let dir: string;
@@ -225,6 +296,22 @@ describe('a toy service defined in a folder of its own', () => {
     expect(dataOf(await sys.direct(name, NOTES, {}, officerA)).notes).toEqual([{ id: note.id }]);
     expect(dataOf(await sys.direct(name, NOTES, {}, officerB)).notes).toEqual([]);
     expect((await sys.direct(name, NOTES)).errors?.[0].extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('publishes note.added with the note; the note-tally feature consumes it through the worker', async () => {
+    await sys.waitForIdle();
+    expect(await sys.sql(`SELECT event, payload->>'siteId' AS "siteId" FROM toy.outbox`)).toEqual([
+      { event: 'note.added', siteId: siteA },
+    ]);
+    expect(await sys.sql(`SELECT site_id AS "siteId", notes FROM toy.note_tally`)).toEqual([
+      { siteId: siteA, notes: 1 },
+    ]);
+    expect(await sys.sql(`SELECT event FROM toy.inbox`)).toEqual([{ event: 'note.added' }]);
+    const officerA = await tokenFor({ role: 'site_officer', sites: [siteA] });
+    const TALLY = `query($s: ID!) { noteTally(siteId: $s) }`;
+    expect(dataOf(await sys.direct(name, TALLY, { s: siteA }, officerA)).noteTally).toBe(1);
+    // A name the catalog has already is refused: a published name never changes meaning.
+    expect(() => declareEvents({ 'note.added': EVENTS['site.registered'] })).toThrow(/already in the catalog/);
   });
 
   it('runs a worker with its relay, inbox consumer and tasks; both processes answer health and metrics', async () => {

@@ -20,14 +20,14 @@ export function inboxQueueName(service: ServiceName): string {
   return `${service}.events`;
 }
 
-interface EventDefinition<P extends z.ZodType> {
+export interface EventDefinition<P extends z.ZodType> {
   version: number;
   producer: ServiceName;
   consumers: readonly ServiceName[];
   description: string;
   payload: P;
 }
-const defineEvent = <P extends z.ZodType>(def: EventDefinition<P>) => def;
+export const defineEvent = <P extends z.ZodType>(def: EventDefinition<P>) => def;
 
 const id = z.uuid();
 const regionCode = z.string().regex(/^\d{6}$/);
@@ -458,6 +458,18 @@ export const EVENTS = {
 } as const;
 
 export type EventName = keyof typeof EVENTS;
+
+/**
+ * Adds events declared outside this file to this process's catalog: for a service that is not in the repository,
+ * as tests/toy-service.spec.ts writes one to a temporary folder (its service entry made with `declareService`
+ * too). Every service of the repository declares its events above, where producers and consumers read them
+ * typed. A name the catalog has already is refused: a published name never changes meaning.
+ */
+export function declareEvents(events: Record<string, EventDefinition<z.ZodType>>): void {
+  const taken = Object.keys(events).filter((name) => name in EVENTS);
+  if (taken.length) throw new Error(`events already in the catalog: ${taken.join(', ')}`);
+  Object.assign(EVENTS, events);
+}
 export type EventPayload<N extends EventName> = z.infer<(typeof EVENTS)[N]['payload']>;
 
 /** What travels in a job: the event, who caused it, and when. The job id is the event id. */

@@ -42,8 +42,8 @@ export const RELAY_ROUND = 10 * RELAY_BATCH;
 const RECONCILE_BATCHES = 2_000;
 /** The shortest pause of the send loop: after a round that found something, look again this soon. */
 const POLL_MIN_MS = 2;
-/** Events no service consumes yet settle as soon as they are sent. */
-const UNCONSUMED_EVENTS = (Object.keys(EVENTS) as EventName[]).filter((n) => EVENTS[n].consumers.length === 0);
+/** Events no service consumes yet settle as soon as they are sent (read when sending: see `declareEvents`). */
+const unconsumedEvents = () => (Object.keys(EVENTS) as EventName[]).filter((n) => EVENTS[n].consumers.length === 0);
 const ROW_COLUMNS = `id, event, version, payload, request_id, traceparent, occurred_at`;
 
 /**
@@ -191,7 +191,7 @@ export class OutboxRelay {
                 settled_at = CASE WHEN event = ANY($3) THEN now() END
            FROM unnest($1::uuid[], $2::uuid[]) AS x(id, batch_id)
           WHERE o.id = x.id`,
-        [ids, batches.flatMap((b) => b.rows.map(() => b.id)), UNCONSUMED_EVENTS],
+        [ids, batches.flatMap((b) => b.rows.map(() => b.id)), unconsumedEvents()],
       );
       return rows.length;
     });
