@@ -30,10 +30,12 @@ export const supervisionResolvers = {
     answerSupervisionFinding: (_: unknown, a: { id: string; response: string }, ctx: Ctx) =>
       ctx.supervision.answer(a.id, a.response),
   },
-  /** The flag on the records a finding can be about (ListItem and Notice are other features' types). */
-  openFindings: {
-    ListItem: (l: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.openFindingsOfListItem.load(l.id),
-    Notice: (n: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.openFindingsOfNotice.load(n.id),
+  // The flag on the records a finding can be about: other features' types, extended in supervision.graphql.
+  ListItem: {
+    openFindings: (l: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.openFindingsOfListItem.load(l.id),
+  },
+  Notice: {
+    openFindings: (n: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.openFindingsOfNotice.load(n.id),
   },
   SupervisoryMember: {
     site: (m: MemberRow, _: unknown, ctx: Ctx) => ctx.loaders.site.load(m.siteId),
