@@ -1,17 +1,13 @@
-import type { EmploymentContext } from '../context';
+import type { Resolvers } from '../generated/graphql';
 
-type SiteRef = { id: string };
-
-export const sitePictureResolvers = {
+export const sitePictureResolvers: Resolvers = {
   Site: {
-    __resolveReference: (ref: SiteRef) => ({ id: ref.id }),
-    passRate: async (s: SiteRef, _: unknown, ctx: EmploymentContext) => {
+    __resolveReference: (ref) => ({ id: ref.id }),
+    passRate: async (s, _, ctx) => {
       const p = await ctx.loaders.sitePicture.load(s.id);
       return p.monitored ? p.passing / p.monitored : null;
     },
-    monitoredHouseholdCount: async (s: SiteRef, _: unknown, ctx: EmploymentContext) =>
-      (await ctx.loaders.sitePicture.load(s.id)).monitored,
-    openGapCount: async (s: SiteRef, _: unknown, ctx: EmploymentContext) =>
-      (await ctx.loaders.sitePicture.load(s.id)).openGaps,
+    monitoredHouseholdCount: async (s, _, ctx) => (await ctx.loaders.sitePicture.load(s.id)).monitored,
+    openGapCount: async (s, _, ctx) => (await ctx.loaders.sitePicture.load(s.id)).openGaps,
   },
 };
