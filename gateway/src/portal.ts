@@ -40,7 +40,8 @@ export const portalSettings = {
     "browsers may send only the portal's own operations to /graphql; auto: on in production",
   ),
   PORTAL_OIDC_ISSUER: setting.optionalUrl(
-    "the province's OpenID Connect provider (统一身份认证) the portal signs in with: its issuer URL (discovery at /.well-known/openid-configuration)",
+    "the province's OpenID Connect provider (统一身份认证) the portal signs in " +
+      'with: its issuer URL (discovery at /.well-known/openid-configuration)',
   ),
   PORTAL_OIDC_CLIENT_ID: setting.optionalString(
     "the portal's client id at that provider (a public client: authorization code with PKCE)",
@@ -56,7 +57,9 @@ type PortalConfig = Pick<
 
 /** What the sign-in page reads first: which way to sign in. The same shape in packages/portal/app/oidc.ts. */
 export interface PortalSignIn {
-  /** `oidc`: the provider below; `development`: the page that picks a role (never in production); `none`: not set up. */
+  /**
+   * `oidc`: the provider below; `development`: the page that picks a role (never in production); `none`: not set up.
+   */
   signIn: 'oidc' | 'development' | 'none';
   oidc?: { issuer: string; clientId: string; scope: string };
 }
@@ -149,7 +152,8 @@ function devTokenHandler(config: PortalConfig, issuer: IssuerConfig): RequestHan
         issuer,
         '8h',
       );
-      await verifyBearer(`Bearer ${token}`, config); // the same check every subgraph runs: a token lacking its scope is refused here
+      // the same check every subgraph runs: a token lacking its scope is refused here
+      await verifyBearer(`Bearer ${token}`, config);
       res.json({ token });
     } catch (err) {
       const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;

@@ -131,7 +131,8 @@ export async function startGateway(config: GatewayConfig, opts: GatewayOptions =
     stringifyResult: limits.stringifyResult,
     formatError: (formatted, error) => formatGatewayError(formatted, error, development),
     plugins: [
-      // The gateway's own answer carries no cache-control header: it is cached here, per scope, not by browsers or proxies.
+      // The gateway's own answer carries no cache-control header:
+      // it is cached here, per scope, not by browsers or proxies.
       ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
       ...(cache && invalidate ? [responseCachePlugin<GatewayContext>(cache, invalidate)] : []),
       operationLogPlugin(logger),

@@ -87,7 +87,8 @@ export function subgraphFetchMetrics(metrics: ProcessMetrics) {
     ),
     errors: metrics.counter(
       'anju_gateway_subgraph_fetch_errors_total',
-      'Subgraph requests that failed: no answer or an HTTP error (http), or an answer carrying GraphQL errors (graphql).',
+      'Subgraph requests that failed: no answer or an HTTP error ' +
+        '(http), or an answer carrying GraphQL errors (graphql).',
       ['subgraph', 'kind'],
     ),
   };

@@ -76,7 +76,8 @@ describe('_entities for every @key type', () => {
     const [issue] = await sys.sql(
       `INSERT INTO governance.micro_issue (site_id, region_code, building_id, grid_id, kind, title,
         description, reported_by_subject, reported_by_role, reported_by_resident_id, level, level_due_at, opened_at)
-      VALUES ($1, '530102', $2, $3, 'issue', '楼道灯坏了', '3楼', 'r', 'resident', $4, 'building_leader', now() + interval '3 days', now())
+      VALUES ($1, '530102', $2, $3, 'issue', '楼道灯坏了', '3楼', 'r', 'resident', $4, 'building_leader', now() + interval
+        '3 days', now())
       RETURNING id`,
       [siteId, building.id, grid.id, resident.id],
     );
@@ -242,7 +243,8 @@ describe('_entities for every @key type', () => {
       // One batch: five representations cost no more than one (a per-row lookup would cost five times as much;
       // less when the one filled a cache, as governance's region directory).
       expect(five.statements).toBeLessThanOrEqual(one.statements);
-      const stub = five.found.at(-1) !== null; // an unknown key resolved: the type only extends another subgraph's entity
+      // an unknown key resolved: the type only extends another subgraph's entity
+      const stub = five.found.at(-1) !== null;
       // Scope is tried on a real record of every entity a subgraph resolves from its tables (a stub reads nothing):
       // a new @key type read from tables fails here until beforeAll makes a record of it.
       const name = `${service}.${type}`;

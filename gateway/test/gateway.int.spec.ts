@@ -220,7 +220,8 @@ describe('limits', () => {
 
   it('refuses a query deeper than QUERY_MAX_DEPTH with a typed error', async () => {
     const deep =
-      '{ site(id: "00000000-0000-0000-0000-000000000000") { region { parent { parent { parent { parent { parent { code } } } } } } } }';
+      '{ site(id: "00000000-0000-0000-0000-000000000000") { region { ' +
+      'parent { parent { parent { parent { parent { code } } } } } } } }';
     const { status, body } = await codeOf(await post(JSON.stringify({ query: deep })));
     expect(status).toBe(400);
     expect(body.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');

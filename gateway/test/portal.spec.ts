@@ -82,7 +82,7 @@ describe('the portal on the gateway', () => {
     }
   });
 
-  it('tells the sign-in page how to sign in: the provider where one is set, the development page never in production', async () => {
+  it('tells the sign-in page how to sign in: the provider if set, the dev page never in production', async () => {
     const oidc = { PORTAL_OIDC_ISSUER: 'https://id.yn.gov.example/realms/anju', PORTAL_OIDC_CLIENT_ID: 'anju-portal' };
     for (const [env, extra, expected] of [
       ['development', {}, { signIn: 'development' }],

@@ -132,7 +132,7 @@ describe('keepAliveFetcher', () => {
       body: JSON.stringify(body),
     });
 
-  it('sends the body and headers, and reads status, headers and a UTF-8 JSON answer; calls share one connection', async () => {
+  it('sends body and headers, reads status, headers and a UTF-8 JSON answer; calls share one connection', async () => {
     const fetcher = keepAliveFetcher(5_000);
     sockets.clear();
     const first = await post(fetcher, '/graphql', { query: '{ a }' });
@@ -154,7 +154,7 @@ describe('keepAliveFetcher', () => {
     expect((await res.json()).data.auth).toBe('Bearer t');
   });
 
-  it('SubgraphDataSource.process sends the operation with the caller’s headers, narrows the cache policy by the answer’s hint, types a refusal', async () => {
+  it('process sends the caller’s headers, narrows the cache policy by the answer’s hint, types a refusal', async () => {
     const restricted: unknown[] = [];
     const incoming = { overallCachePolicy: { restrict: (hint: unknown) => restricted.push(hint) } };
     const call = (path: string) =>

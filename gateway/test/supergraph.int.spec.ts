@@ -12,7 +12,8 @@ describe('the checked-in supergraph', () => {
     const stale = fresh !== checkedIn();
     if (stale) {
       throw new Error(
-        `${path.relative(process.cwd(), SUPERGRAPH_FILE)} is stale: a subgraph schema changed since it was composed.\n` +
+        `${path.relative(process.cwd(), SUPERGRAPH_FILE)} is stale: ` +
+          'a subgraph schema changed since it was composed.\n' +
           'Run `pnpm compose` and commit gateway/supergraph.graphql with the schema change.',
       );
     }
@@ -59,7 +60,9 @@ describe('composeFrom', () => {
     const clash = {
       name: 'clash',
       url: 'http://localhost:4999/graphql',
-      sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Query { region(code: ID!): String }',
+      sdl:
+        'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", ' +
+        'import: ["@key"])\ntype Query { region(code: ID!): String }',
     };
     let caught: unknown;
     try {

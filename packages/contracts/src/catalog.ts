@@ -77,7 +77,8 @@ export const EVENTS = {
     producer: 'governance',
     consumers: ['employment', 'social-orgs', 'matching'],
     description:
-      'A resettlement site (安置点) was registered; consumers keep a local directory of sites for scoping, roll-ups and distances.',
+      'A resettlement site (安置点) was registered; consumers keep a ' +
+      'local directory of sites for scoping, roll-ups and distances.',
     payload: z.object({
       siteId: id,
       regionCode,
@@ -125,7 +126,8 @@ export const EVENTS = {
     producer: 'governance',
     consumers: ['employment', 'matching'],
     description:
-      'Facts about a resident that other services depend on changed (labour capacity, work wishes, household, languages).',
+      'Facts about a resident that other services depend on ' +
+      'changed (labour capacity, work wishes, household, languages).',
     payload: z.object({
       residentId: id,
       householdId: id,
@@ -148,7 +150,8 @@ export const EVENTS = {
     producer: 'governance',
     consumers: ['employment', 'social-orgs', 'matching'],
     description:
-      'A resident moved out of the site (迁出); they no longer count in its roll-ups, and a household with nobody left has no open demands.',
+      'A resident moved out of the site (迁出); they no longer count in ' +
+      'its roll-ups, and a household with nobody left has no open demands.',
     payload: z.object({
       residentId: id,
       householdId: id,
@@ -163,7 +166,9 @@ export const EVENTS = {
     producer: 'governance',
     consumers: ['employment', 'social-orgs', 'matching'],
     description:
-      "A moved-out resident's personal data was erased after RETENTION_MOVED_OUT_DAYS (PIPL minimisation): each service erases the copies it holds (names, contacts, free text about the person); ids and counted facts stay.",
+      "A moved-out resident's personal data was erased after RETENTION_MOVED_OUT_DAYS " +
+      '(PIPL minimisation): each service erases the copies it holds (names, contacts, ' +
+      'free text about the person); ids and counted facts stay.',
     payload: z.object({ residentId: id, householdId: id, siteId: id, regionCode, erasedOn: isoDate }),
   }),
   'household.registered': defineEvent({
@@ -178,7 +183,8 @@ export const EVENTS = {
     producer: 'governance',
     consumers: ['employment', 'governance'],
     description:
-      "A building (楼栋) was put in another grid (网格), or in none: its households' roll-ups by grid and their open grid tasks follow.",
+      'A building (楼栋) was put in another grid (网格), or in none: its ' +
+      "households' roll-ups by grid and their open grid tasks follow.",
     payload: z.object({
       buildingId: id,
       siteId: id,
@@ -257,7 +263,8 @@ export const EVENTS = {
     producer: 'employment',
     consumers: ['governance', 'matching'],
     description:
-      'Income-stability monitoring found a household newly failing one or more rules: a grid-worker task (governance) and, for a job gap, a job-help demand (matching).',
+      'Income-stability monitoring found a household newly failing one or more rules: ' +
+      'a grid-worker task (governance) and, for a job gap, a job-help demand (matching).',
     payload: z.object({
       gapId: id,
       householdId: id,
@@ -290,7 +297,10 @@ export const EVENTS = {
       siteId: id,
       attendedAt: isoDateTime,
       activityKind: z.string(),
-      /** A legal-study activity's topic (法治宣传: CIVIL_CODE, LEGAL_AID…): governance's 法治 indicator counts it. Added later, so optional. */
+      /**
+       * A legal-study activity's topic (法治宣传: CIVIL_CODE, LEGAL_AID…):
+       * governance's 法治 indicator counts it. Added later, so optional.
+       */
       legalTopic: z.string().max(40).nullable().optional(),
     }),
   }),
@@ -299,7 +309,8 @@ export const EVENTS = {
     producer: 'social-orgs',
     consumers: ['governance'],
     description:
-      'A resident has a place at a community activity: registered with a place free, or promoted from the waiting list (候补转正). Governance notifies them and reminds them the day before.',
+      'A resident has a place at a community activity: registered with a place free, or promoted ' +
+      'from the waiting list (候补转正). Governance notifies them and reminds them the day before.',
     payload: z.object({
       registrationId: id,
       activityId: id,
@@ -326,7 +337,8 @@ export const EVENTS = {
     producer: 'matching',
     consumers: ['governance'],
     description:
-      'A volunteer’s service record was verified by the unit or officer; verified hours earn points when the volunteer is a resident.',
+      'A volunteer’s service record was verified by the unit or officer; ' +
+      'verified hours earn points when the volunteer is a resident.',
     payload: z.object({
       serviceRecordId: id,
       volunteerId: id,
@@ -357,14 +369,17 @@ export const EVENTS = {
     producer: 'social-orgs',
     consumers: ['governance'],
     description:
-      "A referral (转介) passed its due date without an outcome (the hourly check): the grid worker of the case's household gets a follow-up task.",
+      'A referral (转介) passed its due date without an outcome (the hourly ' +
+      "check): the grid worker of the case's household gets a follow-up task.",
     payload: z.object({
       referralId: id,
       caseId: id,
       organizationId: id,
       siteId: id,
       regionCode,
-      /** The case's household, when the case has one: its grid worker follows up. Absent when none (nulls are left out). */
+      /**
+       * The case's household, when the case has one: its grid worker follows up. Absent when none (nulls are left out).
+       */
       householdId: id.nullable().optional(),
       /** CIVIL_AFFAIRS, JUSTICE, TRADE_UNION, YOUTH_LEAGUE or WOMENS_FEDERATION. */
       agency: z.string().min(1).max(40),
@@ -386,7 +401,8 @@ export const EVENTS = {
     producer: 'matching',
     consumers: ['governance'],
     description:
-      'A demand claimed by a unit (认领) passed its promised date unfulfilled (the hourly check): the grid worker of its household, or the site, follows up.',
+      'A demand claimed by a unit (认领) passed its promised date unfulfilled (the ' +
+      'hourly check): the grid worker of its household, or the site, follows up.',
     payload: z.object({
       /** Absent when the demand has no household, or no unit (nulls are left out of a set-based publish). */
       demandId: id,
@@ -404,7 +420,8 @@ export const EVENTS = {
     producer: 'matching',
     consumers: ['governance'],
     description:
-      'A demand (需求) was taken up: claimed by a unit with a promised date (认领), or a volunteer accepted its assignment (接单). Governance tells the household.',
+      'A demand (需求) was taken up: claimed by a unit with a promised date (认领), ' +
+      'or a volunteer accepted its assignment (接单). Governance tells the household.',
     payload: z.object({
       demandId: id,
       siteId: id,
@@ -425,7 +442,8 @@ export const EVENTS = {
     producer: 'matching',
     consumers: ['governance'],
     description:
-      'Matching proposed a volunteer for a demand (志愿服务派单), at once or in the nightly batch: governance tells the volunteer, who accepts or declines in the portal.',
+      'Matching proposed a volunteer for a demand (志愿服务派单), at once or in the nightly ' +
+      'batch: governance tells the volunteer, who accepts or declines in the portal.',
     payload: z.object({
       assignmentId: id,
       demandId: id,
@@ -444,7 +462,8 @@ export const EVENTS = {
     producer: 'governance',
     consumers: ['matching'],
     description:
-      'A closed survey counted residents naming a need (养老、就业…): matching raises one demand per survey and need. Counts only — never who named it.',
+      'A closed survey counted residents naming a need (养老、就业…): matching ' +
+      'raises one demand per survey and need. Counts only — never who named it.',
     payload: z.object({
       surveyId: id,
       siteId: id,

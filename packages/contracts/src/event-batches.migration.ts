@@ -12,7 +12,8 @@ export class EventBatches1764400000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE outbox ADD COLUMN batch_id uuid`);
     await q.query(
-      `CREATE INDEX outbox_unsettled_batch ON outbox (coalesce(batch_id, id)) WHERE sent_at IS NOT NULL AND settled_at IS NULL`,
+      `CREATE INDEX outbox_unsettled_batch ON outbox (coalesce(batch_id, id))
+        WHERE sent_at IS NOT NULL AND settled_at IS NULL`,
     );
   }
 

@@ -223,7 +223,8 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
       }
     }
     if (applied.size) opts.onApplied?.(applied);
-    // One line per event under its own request id, so a request can be followed into the job (debug: off in production).
+    // One line per event under its own request id, so a request
+    // can be followed into the job (debug: off in production).
     if (logger.isLevelEnabled('debug')) {
       for (const e of valid) {
         if (fates.get(e.env.id)?.ok)
@@ -307,7 +308,10 @@ export function startEventConsumer(opts: ConsumerOptions): Worker {
   return worker;
 }
 
-/** How long a job on its last attempt waits before running again (see `runAgain`): the retry schedule's last step (≤ 1 min). */
+/**
+ * How long a job on its last attempt waits before running again
+ * (see `runAgain`): the retry schedule's last step (≤ 1 min).
+ */
 export function lastStepMs(config: Pick<PlatformConfig, 'JOB_ATTEMPTS' | 'JOB_BACKOFF_MS'>): number {
   return Math.min(60_000, config.JOB_BACKOFF_MS * 2 ** Math.max(0, config.JOB_ATTEMPTS - 1));
 }
@@ -350,7 +354,8 @@ export interface DeadLetter {
 /** Unresolved dead letters of a service, oldest first. */
 export async function listDeadLetters(db: DataSource): Promise<DeadLetter[]> {
   return db.query(
-    `SELECT event_id AS "eventId", event, error, attempts, failed_at AS "failedAt", replay_count AS "replayCount", replayed_at AS "replayedAt"
+    `SELECT event_id AS "eventId", event, error, attempts, failed_at AS "failedAt", replay_count AS "replayCount",
+      replayed_at AS "replayedAt"
        FROM dead_letter WHERE resolved_at IS NULL ORDER BY failed_at`,
   );
 }

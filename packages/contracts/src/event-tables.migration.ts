@@ -24,7 +24,8 @@ export class EventTables1764201600000 implements MigrationInterface {
     await q.query(`CREATE INDEX outbox_unsent ON outbox (occurred_at) WHERE sent_at IS NULL`);
     await q.query(`CREATE INDEX outbox_unsettled ON outbox (sent_at) WHERE sent_at IS NOT NULL AND settled_at IS NULL`);
     await q.query(
-      `COMMENT ON TABLE outbox IS 'Events committed with the change that caused them; the relay moves them to BullMQ (transactional outbox).'`,
+      `COMMENT ON TABLE outbox IS
+        'Events committed with the change that caused them; the relay moves them to BullMQ (transactional outbox).'`,
     );
     await q.query(`
       CREATE TABLE inbox (
@@ -34,7 +35,8 @@ export class EventTables1764201600000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX inbox_processed_at ON inbox (processed_at)`);
     await q.query(
-      `COMMENT ON TABLE inbox IS 'Ids of events whose effect committed here; a second delivery finds its id and does nothing.'`,
+      `COMMENT ON TABLE inbox IS
+        'Ids of events whose effect committed here; a second delivery finds its id and does nothing.'`,
     );
     await q.query(`
       CREATE TABLE dead_letter (

@@ -11,7 +11,8 @@ export class EventTraces1764700000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE outbox ADD COLUMN traceparent text`);
     await q.query(
-      `COMMENT ON COLUMN outbox.traceparent IS 'W3C traceparent of the span that published the event (null when tracing is off): its consumers continue that trace.'`,
+      `COMMENT ON COLUMN outbox.traceparent IS 'W3C traceparent of the span that ` +
+        `published the event (null when tracing is off): its consumers continue that trace.'`,
     );
   }
 

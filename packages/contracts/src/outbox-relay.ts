@@ -310,7 +310,8 @@ export class OutboxRelay {
     const settled = batches.filter((b) => !unfinished.has(b.job)).map((b) => b.job);
     if (settled.length) {
       await this.opts.db.query(
-        `UPDATE outbox SET settled_at = now() WHERE coalesce(batch_id, id) = ANY($1::uuid[]) AND sent_at IS NOT NULL AND settled_at IS NULL`,
+        `UPDATE outbox SET settled_at = now()
+          WHERE coalesce(batch_id, id) = ANY($1::uuid[]) AND sent_at IS NOT NULL AND settled_at IS NULL`,
         [settled],
       );
     }

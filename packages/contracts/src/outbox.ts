@@ -47,7 +47,10 @@ export async function publish<N extends EventName>(
   return id;
 }
 
-/** Rows of a set-based publish checked against the contract in JS: enough to catch a wrong column type, cheap at 100,000. */
+/**
+ * Rows of a set-based publish checked against the contract in
+ * JS: enough to catch a wrong column type, cheap at 100,000.
+ */
 const SAMPLE = 200;
 
 /**
@@ -64,7 +67,10 @@ export async function publishSelect<N extends EventName>(
   name: N,
   select: string,
   params: unknown[] = [],
-  /** Common table expressions `select` reads, such as `closed AS (UPDATE … RETURNING …)`: the change and its events in one statement. */
+  /**
+   * Common table expressions `select` reads, such as `closed AS (UPDATE
+   * … RETURNING …)`: the change and its events in one statement.
+   */
   opts: { with?: string } = {},
 ): Promise<number> {
   assertInTransaction(manager, name);

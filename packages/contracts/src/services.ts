@@ -39,8 +39,8 @@ export interface ServiceDeclaration {
 
 /**
  * A service laid out as every one is: `services/<name>/` with `src/api.ts`, `src/worker.ts` and its schema's
- * `.graphql` files under `src/`; its settings `<PREFIX>_PORT`, `<PREFIX>_WORKER_HEALTH_PORT` and, at the gateway, `<PREFIX>_URL`.
- * `dir` moves the folder (a test's toy service lives in a temporary one).
+ * `.graphql` files under `src/`; its settings `<PREFIX>_PORT`, `<PREFIX>_WORKER_HEALTH_PORT` and, at
+ * the gateway, `<PREFIX>_URL`. `dir` moves the folder (a test's toy service lives in a temporary one).
  */
 export function declareService<N extends string>(
   name: N,

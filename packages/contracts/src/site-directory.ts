@@ -53,7 +53,8 @@ export async function findSite(
 ): Promise<SiteDirectoryEntry | null> {
   if (!/^[0-9a-f-]{36}$/i.test(siteId)) return null;
   const [row] = await db.query(
-    `SELECT site_id AS "siteId", region_code AS "regionCode", name, latitude, longitude FROM site_directory WHERE site_id = $1`,
+    `SELECT site_id AS "siteId", region_code AS "regionCode", name, latitude, longitude FROM site_directory
+      WHERE site_id = $1`,
     [siteId],
   );
   return row ?? null;

@@ -29,7 +29,9 @@ export function watchWorker(opts: {
       ),
     {
       anju_queue_jobs: {
-        help: 'Jobs in each queue by state (waiting, active, delayed, prioritized, failed, completed; finished jobs as BullMQ keeps them).',
+        help:
+          'Jobs in each queue by state (waiting, active, delayed, ' +
+          'prioritized, failed, completed; finished jobs as BullMQ keeps them).',
         labelNames: ['queue', 'state'],
         values: (qs) =>
           qs.flatMap((q) =>

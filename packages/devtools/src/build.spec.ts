@@ -98,7 +98,8 @@ describe('the compiled build', () => {
       dataOf(
         await gql<{ labourProfiles: { totalCount: number }; organizations: { totalCount: number } }>(
           gateway,
-          'query($id: ID!) { labourProfiles(siteId: $id, first: 1) { totalCount } organizations(first: 1) { totalCount } }',
+          'query($id: ID!) { labourProfiles(siteId: $id, first: 1) ' +
+            '{ totalCount } organizations(first: 1) { totalCount } }',
           { id: site.id },
           { token: county },
         ),

@@ -95,7 +95,8 @@ async function main(): Promise<void> {
   try {
     if (!(await hasDeadLetterTable(db, schema))) {
       throw new Error(
-        `${cmd.service} has no dead_letter table in schema "${schema}" yet: its api or worker migrates it on first start (pnpm start)`,
+        `${cmd.service} has no dead_letter table in schema "${schema}" ` +
+          `yet: its api or worker migrates it on first start (pnpm start)`,
       );
     }
     if (cmd.action === 'list') {

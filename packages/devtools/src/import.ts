@@ -10,8 +10,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfig, setting } from '@anju/kit';
 
-export const IMPORT_USAGE = `Usage: pnpm run import <kind> <file> [--mode dry-run|all-or-nothing|valid-rows] [--report <path>]
-
+export const IMPORT_USAGE =
+  'Usage: pnpm run import <kind> <file> [--mode dry-run|all-or-nothing|valid-rows] [--report <path>]\n' +
+  `
 Kinds: households (户籍花名册: households with their residents), employment (就业信息: residents' jobs),
   land (三块地: households' land), trainings (培训信息: residents' skills trainings),
   volunteers (志愿者: volunteers, residents or not, at their home sites).
@@ -88,7 +89,8 @@ export function progressBar(
   const n = (x: number) => x.toLocaleString('en-US');
   return (
     `[${'#'.repeat(filled)}${'·'.repeat(width - filled)}] ${String(Math.round(done * 100)).padStart(3)}%  ` +
-    `checked ${n(job.rowsChecked)} / ${total ? n(total) : '?'}${writes ? `  written ${n(job.rowsWritten)}` : ''}  ${job.status.toLowerCase()}`
+    `checked ${n(job.rowsChecked)} ` +
+    `/ ${total ? n(total) : '?'}${writes ? `  written ${n(job.rowsWritten)}` : ''}  ${job.status.toLowerCase()}`
   );
 }
 
@@ -106,7 +108,8 @@ async function main(): Promise<number> {
   const body = fs.readFileSync(args.file);
   const service = IMPORT_SERVICES[args.kind];
   const up = await fetch(
-    `${root}/files/${service}/imports/${encodeURIComponent(args.kind)}?mode=${args.mode}&fileName=${encodeURIComponent(path.basename(args.file))}`,
+    `${root}/files/${service}/imports/${encodeURIComponent(args.kind)}?mode=${args.mode}` +
+      `&fileName=${encodeURIComponent(path.basename(args.file))}`,
     {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/octet-stream' },
@@ -145,7 +148,8 @@ async function main(): Promise<number> {
     return 1;
   }
   console.log(
-    `${job.mode === 'DRY_RUN' ? 'dry run' : 'import'} ${answer.id}: ${job.total} rows; added ${job.created}, updated ${job.updated}, unchanged ${job.unchanged}; ${job.errorCount} row errors`,
+    `${job.mode === 'DRY_RUN' ? 'dry run' : 'import'} ${answer.id}: ${job.total} rows; ` +
+      `added ${job.created}, updated ${job.updated}, unchanged ${job.unchanged}; ${job.errorCount} row errors`,
   );
   for (const e of job.errors.slice(0, 20))
     console.log(`  row ${e.row}${e.column ? ` ${e.column}` : ''}: ${e.code} ${e.message}`);

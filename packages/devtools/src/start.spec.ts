@@ -81,7 +81,7 @@ describe('pnpm start', () => {
       .map((l) => l.trim().split(/\s+/))
       .some(([group, stat]) => Number(group) === pgid && !stat.startsWith('Z'));
 
-  it('creates a missing database, loads the demo on the first run, and stops everything when one process exits', async () => {
+  it('creates a missing database, loads the demo on a first run, stops all when one process exits', async () => {
     const name = testDatabaseName('start');
     cleanups.push(() => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
     const { exited } = await launch({ DATABASE_URL: `${TEST_PG_SERVER}/${name}` });
@@ -92,7 +92,8 @@ describe('pnpm start', () => {
       async (c) =>
         (
           await c.query(
-            `SELECT (SELECT count(*) FROM governance.site)::int AS sites, (SELECT count(*) FROM governance.resident)::int AS residents`,
+            `SELECT (SELECT count(*) FROM governance.site)::int AS sites,
+              (SELECT count(*) FROM governance.resident)::int AS residents`,
           )
         ).rows,
     );
@@ -143,7 +144,7 @@ describe('pnpm start', () => {
     ).rejects.toThrow();
   }, 300_000);
 
-  it('starts a Redis when none answers at REDIS_URL, with its working files under the data directory, and stops it on SIGTERM', async () => {
+  it('starts a Redis if none answers at REDIS_URL, its files in the data directory; stops it on SIGTERM', async () => {
     const name = testDatabaseName('startredis');
     cleanups.push(() => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-start-redis-'));

@@ -133,12 +133,16 @@ async function preparePostgres(databaseUrl: string, embeddedPort: number): Promi
   }
   if (probe.state === 'refusing') {
     throw new Error(
-      `PostgreSQL at ${shown} refused the connection: ${probe.detail}\nFix DATABASE_URL (user, password) or the server's access rules, then run again.`,
+      `PostgreSQL at ${shown} refused the connection: ${probe.detail}\nFix ` +
+        `DATABASE_URL (user, password) or the server's access rules, then run again.`,
     );
   }
   if (!isLocalHost(databaseUrl)) {
     throw new Error(
-      `PostgreSQL at ${shown} is not reachable (${probe.state === 'silent' ? probe.detail : 'connection refused'}).\nAn embedded PostgreSQL only replaces a local one: start that server, or point DATABASE_URL at a reachable one.`,
+      `PostgreSQL ` +
+        `at ${shown} ` +
+        `is not reachable (${probe.state === 'silent' ? probe.detail : 'connection refused'}).\nAn embedded ` +
+        `PostgreSQL only replaces a local one: start that server, or point DATABASE_URL at a reachable one.`,
     );
   }
   const wanted = Number(new URL(databaseUrl).port || 5432);
@@ -149,7 +153,8 @@ async function preparePostgres(databaseUrl: string, embeddedPort: number): Promi
         `port ${wanted} of DATABASE_URL is taken by something that is not answering as PostgreSQL (${probe.detail})`,
       );
     say(
-      `port ${wanted} is taken by something that does not answer as PostgreSQL (${probe.detail}); the embedded PostgreSQL takes port ${embeddedPort}`,
+      `port ${wanted} is taken by something that does not answer as PostgreSQL ` +
+        `(${probe.detail}); the embedded PostgreSQL takes port ${embeddedPort}`,
     );
     port = embeddedPort;
   }
@@ -157,7 +162,8 @@ async function preparePostgres(databaseUrl: string, embeddedPort: number): Promi
   const user = decodeURIComponent(u.username) || 'postgres';
   const password = decodeURIComponent(u.password) || 'postgres';
   say(
-    `no PostgreSQL at ${shown}: starting an embedded one on port ${port} (data in ${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)})`,
+    `no PostgreSQL at ${shown}: starting an embedded one on ` +
+      `port ${port} (data in ${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)})`,
   );
   embedded = await startEmbeddedPostgres({
     dataDir: EMBEDDED_DATA_DIR,
@@ -184,7 +190,8 @@ async function prepareRedis(redisUrl: string, embeddedPort: number, dataDir: str
   }
   if (!isLocalHost(redisUrl)) {
     throw new Error(
-      `Redis is not reachable at ${shown} (${probe.state === 'other' ? probe.detail : 'connection refused'}). The queues need it: start it, or point REDIS_URL at a running Redis 7.`,
+      `Redis is not reachable at ${shown} (${probe.state === 'other' ? probe.detail : 'connection refused'}). ` +
+        `The queues need it: start it, or point REDIS_URL at a running Redis 7.`,
     );
   }
   const u = new URL(redisUrl);
@@ -195,12 +202,15 @@ async function prepareRedis(redisUrl: string, embeddedPort: number, dataDir: str
         `port ${port} of REDIS_URL is taken by something that does not answer as Redis (${probe.detail})`,
       );
     say(
-      `port ${port} is taken by something that does not answer as Redis (${probe.detail}); the local Redis takes port ${embeddedPort}`,
+      `port ${port} is taken by something that does not answer as Redis ` +
+        `(${probe.detail}); the local Redis takes port ${embeddedPort}`,
     );
     port = embeddedPort;
   }
   say(
-    `no Redis at ${shown}: starting one on port ${port} (working directory ${path.relative(REPO_ROOT, dataDir)}, nothing kept on disk)`,
+    `no Redis at ${shown}: starting one on port ${port} ` +
+      `(working directory ${path.relative(REPO_ROOT, dataDir)}, ` +
+      `nothing kept on disk)`,
   );
   localRedis = await startLocalRedis({
     port,
@@ -210,7 +220,8 @@ async function prepareRedis(redisUrl: string, embeddedPort: number, dataDir: str
   u.port = String(port);
   const url = u.toString();
   say(
-    `Redis (${localRedis.source === 'path' ? 'redis-server from PATH' : 'the redis-memory-server package'}) ready at ${redactUrl(url)}`,
+    `Redis (${localRedis.source === 'path' ? 'redis-server from PATH' : 'the redis-memory-server package'}) ` +
+      `ready at ${redactUrl(url)}`,
   );
   return url;
 }
@@ -280,9 +291,8 @@ async function waitReady(r: Running, deadline: number): Promise<void> {
       const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
       const body = await res.text();
       if (res.ok) {
-        say(
-          `${p.green('✓')} ${r.def.name} ready on :${r.port} ${p.dim(`(${((Date.now() - started) / 1000).toFixed(1)} s)`)}`,
-        );
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        say(`${p.green('✓')} ${r.def.name} ready on :${r.port} ${p.dim(`(${seconds} s)`)}`);
         return;
       }
       last = `${res.status} ${body.slice(0, 300)}`;
@@ -335,8 +345,11 @@ async function main(): Promise<void> {
   const missing = selected.filter((d) => !fs.existsSync(path.join(REPO_ROOT, d.entry)));
   if (missing.length) {
     fail(
-      `cannot start: ${missing.map((d) => `${d.entry} (${d.name})`).join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist.\n` +
-        `Every process in packages/devtools/src/start/processes.ts needs its entry point; start a subset with --only <service,...>.`,
+      `cannot ` +
+        `start: ${missing.map((d) => `${d.entry} (${d.name})`).join(', ')} ${missing.length > 1 ? 'do' : 'does'} ` +
+        `not exist.\n` +
+        `Every process in packages/devtools/src/start/processes.ts ` +
+        `needs its entry point; start a subset with --only <service,...>.`,
     );
   }
   const ports = selected.map((d) => ({ def: d, port: portOf(d) }));
@@ -345,7 +358,8 @@ async function main(): Promise<void> {
   );
   if (taken.length) {
     fail(
-      `port ${taken.map((x) => `${x.port} (${x.def.name})`).join(', ')} already in use — is another \`pnpm start\` running? Stop it, or set ${taken.map((x) => x.def.portSetting).join(', ')}.`,
+      `port ${taken.map((x) => `${x.port} (${x.def.name})`).join(', ')} already in use — is another ` +
+        `\`pnpm start\` running? Stop it, or set ${taken.map((x) => x.def.portSetting).join(', ')}.`,
     );
   }
 
@@ -375,7 +389,8 @@ async function main(): Promise<void> {
   const created = await ensureDatabase(databaseUrl).catch((err: Error & { code?: string }) => {
     const hint =
       embedded && err.code === '28P01'
-        ? `\nThe embedded cluster in ${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)} was initialised with another password: use that one in DATABASE_URL, or delete the folder to start afresh.`
+        ? `\nThe embedded cluster in ${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)} was initialised ` +
+          `with another password: use that one in DATABASE_URL, or delete the folder to start afresh.`
         : '';
     throw new Error(`cannot check or create database ${databaseName(databaseUrl)}: ${err.message}${hint}`);
   });
@@ -420,11 +435,13 @@ async function main(): Promise<void> {
   if (config.START_DEMO_DATA && selected.some((d) => d.service === 'governance'))
     await loadDemoOnFirstRun(databaseUrl, env);
   const gateway = ports.find((x) => x.def.kind === 'gateway');
+  const postgresWhere = embedded
+    ? `embedded (${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)}) on port ${embedded.port}`
+    : 'at ' + redactUrl(databaseUrl);
+  const redisWhere = localRedis ? `started here on port ${localRedis.port}` : 'at ' + redactUrl(redisUrl);
   const summary = [
     '',
-    p.bold(
-      `Anju is running: ${running.length} processes, PostgreSQL ${embedded ? `embedded (${path.relative(REPO_ROOT, EMBEDDED_DATA_DIR)}) on port ${embedded.port}` : 'at ' + redactUrl(databaseUrl)}, Redis ${localRedis ? `started here on port ${localRedis.port}` : 'at ' + redactUrl(redisUrl)}`,
-    ),
+    p.bold(`Anju is running: ${running.length} processes, PostgreSQL ${postgresWhere}, Redis ${redisWhere}`),
   ];
   const row = (label: string, text: string) => `  ${label.padEnd(12)}${text}`;
   if (gateway)
@@ -446,7 +463,8 @@ async function main(): Promise<void> {
       ? [
           row(
             'query',
-            `curl -s http://localhost:${gateway.port}/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' -d '{"query":"{ regions { code name } }"}'`,
+            `curl -s http://localhost:${gateway.port}/graphql -H "authorization: Bearer $TOKEN" ` +
+              `-H 'content-type: application/json' -d '{"query":"{ regions { code name } }"}'`,
           ),
         ]
       : []),
@@ -465,7 +483,10 @@ async function loadDemoOnFirstRun(databaseUrl: string, env: NodeJS.ProcessEnv): 
     const report = await seed({ scale: 'demo', seed: 1, databaseUrl, env });
     const rows = report.rows;
     say(
-      `${p.green('✓')} empty database: loaded the demo data in ${report.seconds.total} s (${rows['governance.site']} sites of 镇雄县, ${rows['governance.household']} households, ${rows['governance.resident']} residents, ${rows['matching.demand']} demands; pnpm seed --help for more)`,
+      `${p.green('✓')} empty database: loaded the demo data ` +
+        `in ${report.seconds.total} s (${rows['governance.site']} sites of ` +
+        `镇雄县, ${rows['governance.household']} households, ${rows['governance.resident']} ` +
+        `residents, ${rows['matching.demand']} demands; pnpm seed --help for more)`,
     );
   } catch (err) {
     if (err instanceof NotEmptyError) return;

@@ -2,8 +2,8 @@
  * `pnpm test [jest args]`: the type check, then every jest suite (against the real PostgreSQL and
  * Redis of the configuration), then one summary line — always the last line printed:
  *   tests: N passed, N failed
- * Above it, the wall time of the whole run and of each part. A suite that could not run counts as a failure. Exits non-zero when the type check failed,
- * anything failed, or no test ran at all.
+ * Above it, the wall time of the whole run and of each part. A suite that could not run counts as
+ * a failure. Exits non-zero when the type check failed, anything failed, or no test ran at all.
  *
  * `--clock-edges` (CI passes it) also runs the date-sensitive suites again with the test clock held at
  * each of the calendar's edges (CLOCK_AT), in the same jest run (one project per edge), and counts
@@ -173,7 +173,9 @@ function main(): void {
   const typechecked = Date.now();
   const config = clockEdges
     ? [
-        `--config=${JSON.stringify(clockEdgeConfig(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).jest, REPO_ROOT))}`,
+        `--config=${JSON.stringify(
+          clockEdgeConfig(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).jest, REPO_ROOT),
+        )}`,
       ]
     : [];
   const title = clockEdges
@@ -184,7 +186,8 @@ function main(): void {
   const v = verdict({ typecheckOk, jestExitCode, results });
   const edges = clockEdges ? ` with the clock edges` : '';
   process.stdout.write(
-    `\nwall time: ${seconds(finished - started)} (type check ${seconds(typechecked - started)}, jest${edges} ${seconds(finished - typechecked)})\n`,
+    `\nwall time: ${seconds(finished - started)} (type check ${seconds(typechecked - started)}, ` +
+      `jest${edges} ${seconds(finished - typechecked)})\n`,
   );
   for (const note of v.notes) process.stdout.write(`✗ ${note}\n`);
   process.stdout.write(`tests: ${v.passed} passed, ${v.failed} failed\n`);

@@ -51,7 +51,16 @@ describe('bearer tokens', () => {
       });
     }
     // An unsigned token ("alg": "none") is never accepted.
-    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', role: 'province', regions: ['53'], iss: config.AUTH_ISSUER, aud: config.AUTH_AUDIENCE, exp: 9e9 })).toString('base64url')}.`;
+    const unsigned = {
+      sub: 'x',
+      role: 'province',
+      regions: ['53'],
+      iss: config.AUTH_ISSUER,
+      aud: config.AUTH_AUDIENCE,
+    };
+    const none =
+      `${Buffer.from('{"alg":"none"}').toString('base64url')}.` +
+      `${Buffer.from(JSON.stringify({ ...unsigned, exp: 9e9 })).toString('base64url')}.`;
     await expect(verifyBearer(`Bearer ${none}`, config)).rejects.toMatchObject({
       extensions: { code: 'UNAUTHENTICATED' },
     });
@@ -84,7 +93,7 @@ describe('bearer tokens', () => {
     ).toThrow(/AUTH_PUBLIC_KEYS.*private/);
   });
 
-  it('verifies with any key of the JWKS (rotation by kid), and refuses the development key pair in production', async () => {
+  it('verifies with any key of the JWKS (rotation by kid); refuses the development keys in production', async () => {
     const next = await generateSigningKeys('next');
     const both = JSON.stringify({
       keys: [...JSON.parse(DEV_PUBLIC_JWKS).keys, ...JSON.parse(next.AUTH_PUBLIC_KEYS).keys],
@@ -110,7 +119,7 @@ describe('bearer tokens', () => {
     expect(() => provider('not a url')).toThrow(/AUTH_JWKS_URL/);
   });
 
-  it('says the provider could not be reached, rather than that the token is bad, when its keys cannot be fetched', async () => {
+  it('says the provider could not be reached, not that the token is bad, when its keys cannot be fetched', async () => {
     const unreachable = loadConfig(platformSettings, { NODE_ENV: 'test', AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks' });
     const t = await mintToken({ sub: 'p', role: 'province', regions: ['53'] }, loadConfig(issuerSettings, {}));
     await expect(verifyBearer(`Bearer ${t}`, unreachable)).rejects.toMatchObject({

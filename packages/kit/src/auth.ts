@@ -95,7 +95,9 @@ export async function verifyBearer(header: string | undefined, config: AuthConfi
   return principalOf(await verifySignature(header, config));
 }
 
-/** The signature, issuer, audience and expiry of `Authorization: Bearer <jwt>`; the claims are the caller's to check. */
+/**
+ * The signature, issuer, audience and expiry of `Authorization: Bearer <jwt>`; the claims are the caller's to check.
+ */
 export async function verifySignature(
   header: string | undefined,
   config: AuthConfig,

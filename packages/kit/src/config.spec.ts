@@ -72,7 +72,7 @@ describe('configuration', () => {
     );
   });
 
-  it('PII keys: a process that never opens ID numbers runs without them; the one that does needs real ones in production', () => {
+  it('PII keys: a process that never opens ID numbers needs none; one that does needs real ones in production', () => {
     expect(loadConfig(personalDataSettings, {})).toEqual({ PII_ENCRYPTION_KEY: undefined, PII_HASH_KEY: undefined });
     expect(() => personalDataKeys({ NODE_ENV: 'production' })).toThrow(/PII_ENCRYPTION_KEY: required/);
     expect(() =>
@@ -82,7 +82,7 @@ describe('configuration', () => {
     expect(personalDataKeys({ NODE_ENV: 'production', ...real })).toEqual(real);
   });
 
-  it('the upload key and the hash key: required in production, never the development ones, validated as 64 hex digits', () => {
+  it('upload key and hash key: required in production, never the development ones, validated as 64 hex digits', () => {
     expect(() => uploadSealingKey({ NODE_ENV: 'production' })).toThrow(/UPLOAD_SEALING_KEY: required/);
     expect(() =>
       uploadSealingKey({ NODE_ENV: 'production', UPLOAD_SEALING_KEY: uploadSealingKey({ NODE_ENV: 'test' }) }),
@@ -103,7 +103,7 @@ describe('configuration', () => {
     );
   });
 
-  it('safe default: a process with no NODE_ENV is production (development is opt-in) and refuses the development keys', () => {
+  it('safe default: no NODE_ENV is production (development is opt-in) and refuses the development keys', () => {
     const c = loadConfig(platformSettings, {});
     expect(c.NODE_ENV).toBe('production');
     expect(() => assertProductionSafe(c)).toThrow(ConfigError);

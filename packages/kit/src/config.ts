@@ -127,7 +127,8 @@ export const platformSettings = {
   NODE_ENV: setting.oneOf(
     ['development', 'test', 'production'] as const,
     'production',
-    'production unless a developer opts in: development shows error detail and the explorer and accepts the development keys',
+    'production unless a developer opts in: development shows ' +
+      'error detail and the explorer and accepts the development keys',
   ),
   LOG_LEVEL: setting.oneOf(
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
@@ -142,7 +143,8 @@ export const platformSettings = {
     .url()
     .optional()
     .describe(
-      "the schemas' owner, for migrations only: given to the process that migrates (a worker), never to a subgraph in production",
+      "the schemas' owner, for migrations only: given to the process " +
+        'that migrates (a worker), never to a subgraph in production',
     ),
   DATABASE_POOL_SIZE: setting.int(10, 'connections per process', 1, 200),
   REDIS_URL: setting.url('redis://127.0.0.1:6379', 'Redis for the BullMQ queues'),
@@ -151,7 +153,8 @@ export const platformSettings = {
     'JWKS of the public keys bearer tokens are verified with (Ed25519 or P-256, by kid); never a private key',
   ),
   AUTH_JWKS_URL: setting.optionalUrl(
-    "the identity provider's JWKS (OpenID Connect `jwks_uri`): when set, tokens are verified with the keys published there " +
+    "the identity provider's JWKS (OpenID Connect `jwks_uri`): " +
+      'when set, tokens are verified with the keys published there ' +
       '(fetched once, fetched again for an unknown kid) instead of AUTH_PUBLIC_KEYS; https in production',
   ),
   AUTH_ISSUER: setting.string('anju', 'expected `iss` of bearer tokens'),
@@ -225,7 +228,8 @@ export const platformSettings = {
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
     .optional()
     .describe(
-      'OpenTelemetry collector (OTLP over HTTP, e.g. http://otel-collector:4318): spans go to <it>/v1/traces; unset: no tracing',
+      'OpenTelemetry collector (OTLP over HTTP, e.g. ' +
+        'http://otel-collector:4318): spans go to <it>/v1/traces; unset: no tracing',
     ),
   OTEL_TRACES_SAMPLE_RATIO: z.coerce
     .number()
@@ -270,7 +274,8 @@ export type PersonalDataConfig = { PII_ENCRYPTION_KEY: string; PII_HASH_KEY: str
  */
 export const lookupHashSettings = {
   PII_HASH_KEY: hexKey(
-    "HMAC key of the searchable hash of ID numbers (governance's); required by a process that finds residents by ID number",
+    "HMAC key of the searchable hash of ID numbers (governance's); " +
+      'required by a process that finds residents by ID number',
   ),
 };
 

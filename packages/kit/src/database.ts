@@ -90,7 +90,8 @@ export async function migrate(
     // the password its URL carries; it owns nothing, so RESET ROLE gives nothing back.
     if (login) {
       const [{ sql }] = await runner.query(
-        `SELECT format('ALTER ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS' || CASE WHEN $2::text IS NULL THEN '' ELSE ' PASSWORD %L' END, $1::text, $2::text) AS sql`,
+        `SELECT format('ALTER ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS' || CASE WHEN
+          $2::text IS NULL THEN '' ELSE ' PASSWORD %L' END, $1::text, $2::text) AS sql`,
         [login.role, login.password ?? null],
       );
       await alterRoleRetrying(runner, sql);
@@ -185,7 +186,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return inner.some((x) => x !== undefined && x !== err && isDatabaseUnavailable(x));
 }
 
-/** Rows of an UPDATE … RETURNING through TypeORM's postgres driver, which answers `[rows, count]` for UPDATE and DELETE. */
+/**
+ * Rows of an UPDATE … RETURNING through TypeORM's postgres driver, which answers `[rows, count]` for UPDATE and DELETE.
+ */
 export function returning<T>(result: unknown): T[] {
   const r = result as unknown[];
   return (Array.isArray(r) && r.length === 2 && Array.isArray(r[0]) && typeof r[1] === 'number' ? r[0] : r) as T[];
@@ -197,7 +200,10 @@ export interface SqlRunner {
   query(text: string, params?: unknown[]): Promise<any>;
 }
 
-/** A runner that also opens a transaction (a DataSource, the tests' client): a task whose change and its effects commit together. */
+/**
+ * A runner that also opens a transaction (a DataSource, the tests'
+ * client): a task whose change and its effects commit together.
+ */
 export interface TransactionalSql extends SqlRunner {
   transaction<T>(work: (m: SqlRunner) => Promise<T>): Promise<T>;
 }

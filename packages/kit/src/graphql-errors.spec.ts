@@ -29,7 +29,7 @@ describe('an outage is a typed, retryable error, not an internal one', () => {
     }
   });
 
-  it('masks an outage as SERVICE_UNAVAILABLE (retryable), a bug as INTERNAL_SERVER_ERROR, a cancel as QUERY_TIMEOUT', () => {
+  it('masks an outage as SERVICE_UNAVAILABLE (retryable), a bug INTERNAL_SERVER_ERROR, a cancel QUERY_TIMEOUT', () => {
     expect(
       maskError(formatted, wrapped(withCode('the database system is shutting down', '57P03')), false).extensions,
     ).toMatchObject({ code: 'SERVICE_UNAVAILABLE', retryable: true });

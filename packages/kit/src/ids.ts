@@ -18,7 +18,8 @@ export function uuidsOf(ids: readonly unknown[] | null | undefined): string[] {
  * keeps the comparison on the uuid column (and its index) without failing on a malformed id.
  */
 export function uuidParam(n: number): string {
-  return `(CASE WHEN $${n}::text ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN $${n}::text::uuid END)`;
+  return `(CASE WHEN $${n}::text ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+    THEN $${n}::text::uuid END)`;
 }
 
 /** A calendar date written `YYYY-MM-DD` that exists (no 2026-02-30). */

@@ -89,7 +89,8 @@ export function measureOperation(
     if (!def) return undefined;
     const given = node.arguments?.find((a) => a.name.value === name);
     if (!given) return def.defaultValue;
-    if (given.value.kind !== Kind.INT && given.value.kind !== Kind.NULL) m.byVariables = true; // lists and objects may hold variables
+    // lists and objects may hold variables
+    if (given.value.kind !== Kind.INT && given.value.kind !== Kind.NULL) m.byVariables = true;
     return valueFromAST(given.value, def.type, variables as Record<string, unknown> | undefined);
   };
 
@@ -175,7 +176,8 @@ export function assertWithinLimits(m: QueryMeasure, limits: LimitsConfig): void 
       'cost',
       limits.QUERY_MAX_COST,
       m.cost,
-      `The query's cost is ${m.cost}; the maximum cost is ${limits.QUERY_MAX_COST}. Ask for fewer rows (first) or fewer nested lists.`,
+      `The query's cost is ${m.cost}; the maximum cost ` +
+        `is ${limits.QUERY_MAX_COST}. Ask for fewer rows (first) or fewer nested lists.`,
     );
 }
 
@@ -217,7 +219,8 @@ export function queryLimitsPlugin(limits: LimitsConfig): ApolloServerPlugin {
             'response',
             limits.QUERY_MAX_RESPONSE_BYTES,
             size,
-            `The response would be ${size} bytes; the maximum is ${limits.QUERY_MAX_RESPONSE_BYTES}. Ask for fewer rows or fields.`,
+            `The response would be ${size} bytes; the maximum ` +
+              `is ${limits.QUERY_MAX_RESPONSE_BYTES}. Ask for fewer rows or fields.`,
           );
           const { http: _http, ...extensions } = err.extensions as Record<string, unknown>;
           response.body.singleResult = { errors: [{ message: err.message, extensions }] };

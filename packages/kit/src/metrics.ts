@@ -172,13 +172,16 @@ export class ProcessMetrics {
         const [row] = await db.query(`
           SELECT (SELECT count(*) FROM outbox WHERE sent_at IS NULL)::int AS unsent,
                  (SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL AND settled_at IS NULL)::int AS unsettled,
-                 COALESCE((SELECT extract(epoch FROM clock_timestamp() - min(occurred_at)) FROM outbox WHERE sent_at IS NULL), 0)::float8 AS oldest,
+                 COALESCE((SELECT extract(epoch FROM clock_timestamp() - min(occurred_at)) FROM outbox WHERE sent_at IS
+                   NULL), 0)::float8 AS oldest,
                  (SELECT count(*) FROM dead_letter WHERE resolved_at IS NULL)::int AS dead`);
         return row as { unsent: number; unsettled: number; oldest: number; dead: number };
       },
       {
         anju_outbox_backlog: {
-          help: 'Outbox rows not yet sent to a queue (unsent), and sent but not yet confirmed by every consumer (unsettled).',
+          help:
+            'Outbox rows not yet sent to a queue (unsent), and sent ' +
+            'but not yet confirmed by every consumer (unsettled).',
           labelNames: ['state'],
           values: (r) => [
             { labels: { state: 'unsent' }, value: r.unsent },

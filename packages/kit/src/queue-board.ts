@@ -51,7 +51,8 @@ export function mountQueueBoard(
   const login = express.Router();
   login.get('/login', (_req, res) => {
     res.type('html').send(`<!doctype html><meta charset="utf-8"><title>Anju queues</title>
-<form method="post" action="${QUEUE_BOARD_PATH}/login"><label>Operator token <input name="token" type="password" autofocus></label>
+<form method="post" action="${QUEUE_BOARD_PATH}/login"><label>Operator token
+<input name="token" type="password" autofocus></label>
 <button>Sign in</button></form>`);
   });
   login.post('/login', express.urlencoded({ extended: false, limit: '16kb' }), async (req, res) => {
@@ -99,7 +100,8 @@ export function mountQueueBoard(
     const requestId = `queue-board-${randomUUID()}`;
     try {
       await opts.db.query(
-        `INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, request_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        `INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, request_id, detail)
+          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
         [
           operator.subject,
           operator.role,
@@ -115,12 +117,10 @@ export function mountQueueBoard(
         { err, action: match.a.action, ...detail },
         'queue board: the audit row could not be written; the action is refused',
       );
-      res
-        .status(503)
-        .json({
-          error: 'AUDIT_UNAVAILABLE',
-          message: 'The action could not be audited, so it was not taken; try again.',
-        });
+      res.status(503).json({
+        error: 'AUDIT_UNAVAILABLE',
+        message: 'The action could not be audited, so it was not taken; try again.',
+      });
       return;
     }
     opts.logger.info(

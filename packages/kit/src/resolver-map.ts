@@ -9,7 +9,9 @@ export function mergeResolverMaps<R extends object>(...maps: R[]): R {
   return all as R;
 }
 
-/** An instant as the schema's `String` (ISO 8601, UTC); null stays null, so a non-null column gives a non-null field. */
+/**
+ * An instant as the schema's `String` (ISO 8601, UTC); null stays null, so a non-null column gives a non-null field.
+ */
 export function isoInstant(d: Date | string): string;
 export function isoInstant(d: Date | string | null | undefined): string | null;
 export function isoInstant(d: Date | string | null | undefined): string | null {
@@ -21,6 +23,8 @@ export interface EntityRef {
   id: string;
 }
 
-/** An enum stored as its GraphQL values in lower case (`'POVERTY_WORKSHOP'` → `'poverty_workshop'`): its resolver map. */
+/**
+ * An enum stored as its GraphQL values in lower case (`'POVERTY_WORKSHOP'` → `'poverty_workshop'`): its resolver map.
+ */
 export const lowerEnum = <V extends string>(...values: V[]) =>
   Object.fromEntries(values.map((v) => [v, v.toLowerCase()])) as { [K in V]: Lowercase<K> };

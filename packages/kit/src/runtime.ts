@@ -81,7 +81,8 @@ export async function bootRuntime<C extends PlatformConfig>(opts: BootOptions<C>
     const problems: string[] = [];
     if (await loginCanOwn(db, opts.schema))
       problems.push(
-        `DATABASE_URL: ${opts.name} must log in as its own login (${opts.runtimeRole ?? 'its runtime role'}), not as the owner of ${opts.schema} or a superuser; migrations take DATABASE_OWNER_URL`,
+        `DATABASE_URL: ${opts.name} must log in as its own login (${opts.runtimeRole ?? 'its runtime role'})` +
+          `, not as the owner of ${opts.schema} or a superuser; migrations take DATABASE_OWNER_URL`,
       );
     else if (!config.DATABASE_OWNER_URL && (await db.showMigrations()))
       problems.push(`DATABASE_OWNER_URL: ${opts.schema} has pending migrations and this process may not run them`);

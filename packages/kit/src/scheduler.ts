@@ -13,7 +13,9 @@ export interface ScheduledTask {
   name: string;
   /** Either a fixed interval… */
   everyMs?: number;
-  /** …or a cron pattern, in the province's time zone (the schedule fires on the system clock; the task reads its own). */
+  /**
+   * …or a cron pattern, in the province's time zone (the schedule fires on the system clock; the task reads its own).
+   */
   cron?: string;
   run(): Promise<unknown>;
 }
@@ -156,7 +158,9 @@ function taskMetrics(
     .set(schedulesEnabled ? 1 : 0);
   metrics.gaugesFromSnapshot(missing, {
     anju_scheduler_present: {
-      help: 'Whether Redis holds the job scheduler of each task the service declares (1) or lost it (0); 0 for every task while schedules are off.',
+      help:
+        'Whether Redis holds the job scheduler of each task the service ' +
+        'declares (1) or lost it (0); 0 for every task while schedules are off.',
       labelNames: ['task'],
       values: (gone) =>
         declared.map((t) => ({

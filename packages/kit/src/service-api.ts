@@ -14,7 +14,9 @@ export interface ServiceApiOptions<C extends PlatformConfig, Ctx extends Request
   port: number;
   /** The folder of its schema files (its `src`): see service-schema.ts. */
   schemaDir: string;
-  /** Resolver map, typed by the service with its generated `Resolvers` (pnpm codegen); federation's own type is looser. */
+  /**
+   * Resolver map, typed by the service with its generated `Resolvers` (pnpm codegen); federation's own type is looser.
+   */
   resolvers: object;
   data: Omit<DataSourceOptions, 'applicationName'>;
   /** Builds the per-request context from the booted runtime. */

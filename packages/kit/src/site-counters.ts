@@ -63,16 +63,20 @@ export async function addSiteCounts(
         RETURN NULL;
       END $$`);
     await q.query(
-      `CREATE TRIGGER ${fn}_ins AFTER INSERT ON ${c.source} REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+      `CREATE TRIGGER ${fn}_ins AFTER INSERT ON ${c.source} REFERENCING NEW TABLE
+        AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
     );
     await q.query(
-      `CREATE TRIGGER ${fn}_upd AFTER UPDATE ON ${c.source} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+      `CREATE TRIGGER ${fn}_upd AFTER UPDATE ON ${c.source} REFERENCING OLD TABLE AS old_rows NEW TABLE
+        AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
     );
     await q.query(
-      `CREATE TRIGGER ${fn}_del AFTER DELETE ON ${c.source} REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
+      `CREATE TRIGGER ${fn}_del AFTER DELETE ON ${c.source} REFERENCING OLD TABLE
+        AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`,
     );
     await q.query(`INSERT INTO ${table} AS c (site_id${region}, ${c.column})
-        SELECT site_id${withRegion ? ', max(region_code)' : ''}, count(*) FROM ${c.source} WHERE ${c.where} GROUP BY site_id
+        SELECT site_id${withRegion ? ', max(region_code)' : ''}, count(*)
+          FROM ${c.source} WHERE ${c.where} GROUP BY site_id
         ON CONFLICT (site_id) DO UPDATE SET ${c.column} = excluded.${c.column}`);
   }
 }
@@ -152,7 +156,8 @@ export function siteCountsSql(
     .map(([as, col]) => `c.${col} AS "${as}"`)
     .join(', ');
   return {
-    sql: `SELECT c.site_id AS "siteId", ${list} FROM ${table} c WHERE c.site_id = ANY($${siteIdsParam}::uuid[]) AND ${scope.sql}`,
+    sql: `SELECT c.site_id AS "siteId", ${list} FROM ${table} c
+      WHERE c.site_id = ANY($${siteIdsParam}::uuid[]) AND ${scope.sql}`,
     params: scope.params,
   };
 }

@@ -39,7 +39,9 @@ export interface SubgraphOptions<Ctx extends RequestBase> {
   name: string;
   /** The folder of the schema-first SDL files (`src`: `schema.graphql` and each feature's; see service-schema.ts). */
   schemaDir: string;
-  /** Resolver map, typed by the service with its generated `Resolvers` (pnpm codegen); federation's own type is looser. */
+  /**
+   * Resolver map, typed by the service with its generated `Resolvers` (pnpm codegen); federation's own type is looser.
+   */
   resolvers: object;
   /** Adds per-request state (DataLoaders, services) to the verified base context. */
   buildContext: (base: RequestBase) => Ctx;

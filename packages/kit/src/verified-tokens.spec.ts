@@ -19,7 +19,8 @@ describe('verified tokens, once per process per token', () => {
     const token = await mintToken({ sub: 'officer-2', role: 'county', regions: ['530627'] }, issuer, '1h');
     await verifyBearerCached(`Bearer ${token}`, config);
     const later = Date.now() + 2 * 3_600_000;
-    // The cached entry is past its exp: the token goes back to verifyBearer (which reads the real clock and accepts it).
+    // The cached entry is past its exp: the token goes back to
+    // verifyBearer (which reads the real clock and accepts it).
     await expect(verifyBearerCached(`Bearer ${token}`, config, later)).resolves.toMatchObject({ subject: 'officer-2' });
   });
 

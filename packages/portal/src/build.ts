@@ -51,7 +51,8 @@ if (require.main === module) {
   buildPortal().then(
     (r) =>
       console.log(
-        `portal built in ${Date.now() - started} ms: ${path.relative(process.cwd(), r.dir) || '.'} (${Math.round(r.bytes / 1024)} KiB, ${r.operations} operations in the safelist)`,
+        `portal built in ${Date.now() - started} ms: ${path.relative(process.cwd(), r.dir) || '.'} ` +
+          `(${Math.round(r.bytes / 1024)} KiB, ${r.operations} operations in the safelist)`,
       ),
     (err: unknown) => {
       console.error(err instanceof Error ? err.message : err);

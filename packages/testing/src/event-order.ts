@@ -133,7 +133,10 @@ export async function deliverAndRead<T>(opts: {
   }
 }
 
-/** One household's gaps as employment's monitoring publishes them: detected, later perhaps closed, then perhaps a new gap. */
+/**
+ * One household's gaps as employment's monitoring publishes
+ * them: detected, later perhaps closed, then perhaps a new gap.
+ */
 export function gapStream(
   rand: () => number,
   opts: { households: number; siteIds: string[]; regionCode: string; start: Date },

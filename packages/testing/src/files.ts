@@ -34,7 +34,8 @@ export async function fileRequest(
   return { status: res.status, json, bytes: json ? undefined : bytes, headers: res.headers };
 }
 
-export const IMPORT_JOB_FIELDS = `id kind mode status fileName total rowsChecked rowsWritten created updated unchanged errorCount
+export const IMPORT_JOB_FIELDS = `id kind mode status fileName total rowsChecked rowsWritten created updated unchanged
+  errorCount
   errors(first: 500) { row column code message } failure { code message cell columns } reportPath`;
 
 /** Polls an import job through GraphQL until it is done or failed (the sleep inside the loop, bounded). */

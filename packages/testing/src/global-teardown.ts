@@ -22,7 +22,8 @@ export default async function globalTeardown(): Promise<void> {
   }
   if (dropped.length || keys) {
     process.stdout.write(
-      `\nleft by test files and removed now: ${dropped.length} database(s) ${dropped.join(' ')}, ${keys} Redis key(s)\n`,
+      `\nleft by test files and removed now: ${dropped.length} ` +
+        `database(s) ${dropped.join(' ')}, ${keys} Redis key(s)\n`,
     );
   }
 }

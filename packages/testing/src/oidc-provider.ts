@@ -133,7 +133,8 @@ export async function startTestOidcProvider(opts: {
         return void res
           .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
           .end(
-            `<!doctype html><title>统一身份认证（测试）</title><ul>${links.join('')}</ul><a data-deny href="${deny.pathname}${deny.search}">拒绝</a>`,
+            `<!doctype html><title>统一身份认证（测试）</title><ul>${links.join('')}</ul><a ` +
+              `data-deny href="${deny.pathname}${deny.search}">拒绝</a>`,
           );
       }
       const user = opts.users.find((u) => u.login === login);

@@ -235,13 +235,20 @@ async function run(): Promise<void> {
     };
     const loads = [steady(cfg.BENCH_CHAOS_EVENTS_PER_S, register), steady(cfg.BENCH_CHAOS_QUERIES_PER_S, dashboard)];
 
-    /** Events of residents the client saw registered before `before` not yet applied by every consumer; -1 while PostgreSQL does not answer. */
+    /**
+     * Events of residents the client saw registered before `before` not
+     * yet applied by every consumer; -1 while PostgreSQL does not answer.
+     */
     const pendingBefore = async (before: number): Promise<number> => {
       const ids = [...registered].filter(([, at]) => at < before).map(([id]) => id);
       const [row] = await query<{ n: number }>(
         `SELECT count(*)::int AS n FROM unnest($1::uuid[]) AS r(id)
-          WHERE NOT EXISTS (SELECT 1 FROM governance.outbox o WHERE o.event = 'resident.registered' AND (o.payload->>'residentId')::uuid = r.id
-                              AND ${CONSUMER_SCHEMAS.map((s) => `EXISTS (SELECT 1 FROM ${s}.inbox i WHERE i.event_id = o.id)`).join(' AND ')})`,
+          WHERE NOT EXISTS (SELECT 1 FROM governance.outbox o WHERE o.event = 'resident.registered' AND
+            (o.payload->>'residentId')::uuid = r.id
+                              AND ${CONSUMER_SCHEMAS.map(
+                                (s) => `EXISTS (SELECT 1 FROM ${s}.inbox i WHERE i.event_id =
+                                o.id)`,
+                              ).join(' AND ')})`,
         [ids],
       ).catch(() => [{ n: -1 }]);
       return row.n;
@@ -257,12 +264,17 @@ async function run(): Promise<void> {
           ),
         )
       ).every(Boolean);
-    /** Effects applied twice, counted in the database: counters that disagree with a fresh count, profiles or directory rows beyond one per resident. */
+    /**
+     * Effects applied twice, counted in the database: counters that disagree
+     * with a fresh count, profiles or directory rows beyond one per resident.
+     */
     const doubled = async (): Promise<number> => {
       const [row] = await query<{ n: number }>(`SELECT (
-          (SELECT coalesce(sum(abs(coalesce(c.labour_profiles, 0) - (SELECT count(*) FROM employment.labour_profile p WHERE p.site_id = c.site_id))), 0)
+          (SELECT coalesce(sum(abs(coalesce(c.labour_profiles, 0) - (SELECT count(*) FROM employment.labour_profile p
+            WHERE p.site_id = c.site_id))), 0)
              FROM employment.site_counter c)
-        + (SELECT coalesce(sum(abs(coalesce(c.residents, 0) - (SELECT count(*) FROM governance.resident r WHERE r.site_id = c.site_id AND r.moved_out_on IS NULL))), 0)
+        + (SELECT coalesce(sum(abs(coalesce(c.residents, 0) - (SELECT count(*) FROM governance.resident r WHERE
+          r.site_id = c.site_id AND r.moved_out_on IS NULL))), 0)
              FROM governance.site_counter c)
         + (SELECT count(*) - count(DISTINCT resident_id) FROM employment.labour_profile)
         + (SELECT count(*) - count(DISTINCT resident_id) FROM social_orgs.resident_directory)
@@ -331,7 +343,9 @@ async function run(): Promise<void> {
         recovered,
       });
       console.log(
-        `   recovered in ${((recovered - start) / 1000).toFixed(1)} s; client errors: ${failed(writes).length} writes, ${failed(reads).length} reads${sample.length ? ` (${sample.join(' | ')})` : ''}`,
+        `   recovered in ${((recovered - start) / 1000).toFixed(1)} s; client ` +
+          `errors: ${failed(writes).length} writes, ${failed(reads).length} ` +
+          `reads${sample.length ? ` (${sample.join(' | ')})` : ''}`,
       );
       await quiet();
     }
@@ -345,8 +359,12 @@ async function run(): Promise<void> {
       (
         await query<{ id: string }>(
           `SELECT r.id::text FROM unnest($1::uuid[]) AS r(id)
-        WHERE NOT EXISTS (SELECT 1 FROM governance.outbox o WHERE o.event = 'resident.registered' AND (o.payload->>'residentId')::uuid = r.id
-                            AND ${CONSUMER_SCHEMAS.map((s) => `EXISTS (SELECT 1 FROM ${s}.inbox i WHERE i.event_id = o.id)`).join(' AND ')})`,
+        WHERE NOT EXISTS (SELECT 1 FROM governance.outbox o WHERE o.event = 'resident.registered' AND
+          (o.payload->>'residentId')::uuid = r.id
+                            AND ${CONSUMER_SCHEMAS.map(
+                              (s) => `EXISTS (SELECT 1 FROM ${s}.inbox i WHERE i.event_id =
+                              o.id)`,
+                            ).join(' AND ')})`,
           [[...registered.keys()]],
         )
       ).map((r) => r.id),
@@ -354,10 +372,17 @@ async function run(): Promise<void> {
     // Registrations the client saw fail but that committed all the same must be delivered too.
     const [{ undelivered }] = await query<{ undelivered: number }>(
       `SELECT count(*)::int AS undelivered FROM governance.outbox o WHERE o.event = 'resident.registered'
-          AND NOT (${CONSUMER_SCHEMAS.map((s) => `EXISTS (SELECT 1 FROM ${s}.inbox i WHERE i.event_id = o.id)`).join(' AND ')})`,
+          AND NOT (${CONSUMER_SCHEMAS.map((s) => `EXISTS (SELECT 1 FROM ${s}.inbox i WHERE i.event_id = o.id)`).join(
+            ' AND ',
+          )})`,
     );
     const [{ dead }] = await query<{ dead: number }>(
-      `SELECT (${['governance', ...CONSUMER_SCHEMAS].map((s) => `(SELECT count(*) FROM ${s}.dead_letter WHERE resolved_at IS NULL)`).join(' + ')})::int AS dead`,
+      `SELECT (${['governance', ...CONSUMER_SCHEMAS]
+        .map(
+          (s) => `(SELECT count(*) FROM ${s}.dead_letter
+        WHERE resolved_at IS NULL)`,
+        )
+        .join(' + ')})::int AS dead`,
     );
     const [{ events }] = await query<{ events: number }>(
       `SELECT count(*)::int AS events FROM governance.outbox WHERE event = 'resident.registered'`,
@@ -387,14 +412,17 @@ async function run(): Promise<void> {
       String(doubledAtEnd),
     ]);
     console.log(
-      `\nload: ${cfg.BENCH_CHAOS_EVENTS_PER_S} registrations/s (each one event for 3 consumers) and ${cfg.BENCH_CHAOS_QUERIES_PER_S} dashboards/s through the gateway; load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' ')}`,
+      `\nload: ${cfg.BENCH_CHAOS_EVENTS_PER_S} registrations/s (each one event for 3 consumers) and ` +
+        `${cfg.BENCH_CHAOS_QUERIES_PER_S} dashboards/s through the gateway; ` +
+        `load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
     );
     console.log(table(rows));
     console.log(
-      `events lost: ${lostIds.size} of the ${registered.size} the clients saw registered, ${undelivered} of all ${events} published (must be 0); ` +
+      `events lost: ${lostIds.size} of the ${registered.size} the clients ` +
+        `saw registered, ${undelivered} of all ${events} published (must be 0); ` +
         `effects applied twice: ${doubledAtEnd} (must be 0); unresolved dead letters: ${dead}`,
     );
     const file = writeReport('chaos', {
@@ -422,6 +450,7 @@ async function run(): Promise<void> {
 export const chaosBenchmark: Benchmark = {
   name: 'chaos',
   description:
-    'faults under load (worker kill -9, Redis flush, PostgreSQL restart, subgraph restart): client errors, recovery, events lost and applied twice',
+    'faults under load (worker kill -9, Redis flush, PostgreSQL restart, ' +
+    'subgraph restart): client errors, recovery, events lost and applied twice',
   run,
 };

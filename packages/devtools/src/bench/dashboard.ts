@@ -23,7 +23,8 @@ const settings = {
   BENCH_DURATION_S: setting.int(15, 'seconds of load per path', 1, 3600),
   BENCH_REQUESTS: setting.int(
     0,
-    'requests per path instead of BENCH_DURATION_S (0: by time); on a busy machine the CPU per request of a fixed count is the steadier figure',
+    'requests per path instead of BENCH_DURATION_S (0: by time); on a busy ' +
+      'machine the CPU per request of a fixed count is the steadier figure',
     0,
   ),
   BENCH_DASHBOARD_MODES: setting.list(
@@ -85,7 +86,8 @@ async function run(): Promise<void> {
   const {
     rows: [site],
   } = await db.query(
-    `SELECT s.id, s.name, s.region_code AS county, count(r.id)::int AS residents FROM governance.site s JOIN governance.resident r ON r.site_id = s.id
+    `SELECT s.id, s.name, s.region_code AS county, count(r.id)::int AS residents FROM governance.site s
+      JOIN governance.resident r ON r.site_id = s.id
       GROUP BY s.id ORDER BY residents DESC, s.id LIMIT 1`,
   );
   // Every site of the province, for the "many sites" run (a province officer, another site each request).
@@ -153,7 +155,8 @@ async function run(): Promise<void> {
       throw new Error('the gateway without its cache answers differently from the one with it');
     const direct = await ask(platform.urls.GOVERNANCE_URL, DIRECT_QUERY);
     console.log(
-      `site ${site.name} (${site.county}): ${site.residents} residents, ${truth.households} households, ${truth.openDemands} open demands, ${truth.organizations} organizations in the county`,
+      `site ${site.name} (${site.county}): ${site.residents} residents, ${truth.households} ` +
+        `households, ${truth.openDemands} open demands, ${truth.organizations} organizations in the county`,
     );
 
     // Many sites: each request asks another (site, page size) of the province, so the cache misses
@@ -214,7 +217,8 @@ async function run(): Promise<void> {
       if (mode !== 'floor' && !modes.has(mode)) continue;
       const howMuch = cfg.BENCH_REQUESTS ? `${cfg.BENCH_REQUESTS} requests` : `${cfg.BENCH_DURATION_S} s`;
       console.log(
-        `autocannon: ${label}, ${cfg.BENCH_CONNECTIONS} connections, ${howMuch} (after a ${warmup.duration} s warm-up)…`,
+        `autocannon: ${label}, ${cfg.BENCH_CONNECTIONS} ` +
+          `connections, ${howMuch} (after a ${warmup.duration} s warm-up)…`,
       );
       results.push(
         await loadMeasuringCpu(children, label, {
@@ -305,6 +309,7 @@ async function run(): Promise<void> {
 export const dashboardBenchmark: Benchmark = {
   name: 'dashboard',
   description:
-    'a site dashboard joining all four subgraphs through the gateway vs its governance part direct, on seeded data (BENCH_SCALE, default province)',
+    'a site dashboard joining all four subgraphs through the gateway vs its ' +
+    'governance part direct, on seeded data (BENCH_SCALE, default province)',
   run,
 };

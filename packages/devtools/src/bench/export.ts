@@ -20,7 +20,8 @@ async function run(): Promise<void> {
   const name = loadConfig(seededDataSettings).BENCH_DATABASE[0];
   if (!name || name === 'anju_bench_province') {
     throw new Error(
-      'give a copy: createdb -h 127.0.0.1 -U postgres -T anju_bench_province <copy>; BENCH_DATABASE=<copy> pnpm bench export',
+      'give a copy: createdb -h 127.0.0.1 -U postgres -T ' +
+        'anju_bench_province <copy>; BENCH_DATABASE=<copy> pnpm bench export',
     );
   }
   const url = databaseUrl(name);
@@ -64,10 +65,14 @@ async function run(): Promise<void> {
     let floorBytes = 0;
     const copy = db.query(
       copyTo(`COPY (
-      SELECT r.name, r.national_id_masked, r.relation_to_head, r.ethnicity, r.phone_masked, r.labour_capacity, s.name, b.name, h.address, h.household_number,
+      SELECT r.name, r.national_id_masked, r.relation_to_head, r.ethnicity, r.phone_masked, r.labour_capacity, s.name,
+        b.name, h.address, h.household_number,
              to_char(r.moved_in_on, 'YYYY-MM-DD'),
-             (SELECT hr.name FROM governance.resident hr WHERE hr.household_id = r.household_id AND hr.relation_to_head = 'head' AND hr.moved_out_on IS NULL LIMIT 1)
-        FROM governance.resident r JOIN governance.household h ON h.id = r.household_id JOIN governance.site s ON s.id = r.site_id
+             (SELECT hr.name FROM governance.resident hr
+               WHERE hr.household_id = r.household_id AND hr.relation_to_head = 'head' AND hr.moved_out_on IS NULL
+               LIMIT 1)
+        FROM governance.resident r JOIN governance.household h ON h.id = r.household_id
+          JOIN governance.site s ON s.id = r.site_id
         LEFT JOIN governance.building b ON b.id = h.building_id
        WHERE r.moved_out_on IS NULL ORDER BY r.site_id, r.name, r.id) TO STDOUT`),
     );
@@ -98,13 +103,24 @@ async function run(): Promise<void> {
       ]),
     );
     console.log(
-      `${residents.toLocaleString('en-US')} residents; governance-api peak RSS ${Math.round(rss['governance-api'] ?? 0)} MiB; load average: ${load}`,
+      `${residents.toLocaleString('en-US')} residents; governance-api peak ` +
+        `RSS ${Math.round(rss['governance-api'] ?? 0)} MiB; load average: ${load}`,
     );
     console.log(
       `target (≤ 120 s, RSS ≤ 512 MiB): ${seconds <= 120 && (rss['governance-api'] ?? 0) <= 512 ? 'met' : 'NOT met'}`,
     );
     console.log(
-      `report: ${writeReport('export', { machine: machine(), load, database: name, residents, seconds, bytes, floorSeconds: floor, floorBytes, peakRssMiB: rss })}`,
+      `report: ${writeReport('export', {
+        machine: machine(),
+        load,
+        database: name,
+        residents,
+        seconds,
+        bytes,
+        floorSeconds: floor,
+        floorBytes,
+        peakRssMiB: rss,
+      })}`,
     );
   } finally {
     await db.end().catch(() => undefined);

@@ -21,7 +21,8 @@ const benchSettings = {
   ),
   BENCH_COMPILED: setting.bool(
     false,
-    'children run the compiled build (`pnpm build` first, then `node dist/…js`), as production does, instead of through tsx',
+    'children run the compiled build (`pnpm build` first, then ' +
+      '`node dist/…js`), as production does, instead of through tsx',
   ),
 };
 const benchConfig = () => loadConfig(benchSettings);
@@ -104,7 +105,8 @@ export class Children {
   /** `nodeOptions`: V8/Node flags of this process, e.g. API_NODE_OPTIONS for an API or the gateway. */
   start(name: string, entry: string, env: Record<string, string>, nodeOptions = ''): void {
     const profile = benchConfig().BENCH_CPU_PROFILE
-      ? ['--cpu-prof', `--cpu-prof-dir=${path.join(REPO_ROOT, '.bench', 'profiles', name)}`] // one file per thread (tsx's loader has one)
+      ? // one file per thread (tsx's loader has one)
+        ['--cpu-prof', `--cpu-prof-dir=${path.join(REPO_ROOT, '.bench', 'profiles', name)}`]
       : [];
     const proc = spawn(process.execPath, [...nodeOptions.split(' ').filter(Boolean), ...profile, ...entryArgs(entry)], {
       cwd: REPO_ROOT,

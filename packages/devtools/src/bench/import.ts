@@ -137,15 +137,20 @@ async function xlsx(rows: Person[]): Promise<Buffer> {
 
 async function places(c: Client): Promise<void> {
   await c.query(
-    `INSERT INTO governance.region (code, name, level, parent_code) VALUES ('53', '云南省', 'province', NULL), ('5306', '昭通市', 'prefecture', '53'), ('${COUNTY}', '镇雄县', 'county', '5306')`,
+    `INSERT INTO governance.region (code, name, level, parent_code)
+      VALUES ('53', '云南省', 'province', NULL), ('5306', '昭通市', 'prefecture', '53'),
+      ('${COUNTY}', '镇雄县', 'county', '5306')`,
   );
   await c.query(`INSERT INTO governance.site (name, region_code, address, latitude, longitude, planned_households)
-                 SELECT '基准安置点' || s, '${COUNTY}', '镇雄县基准路' || s || '号', 27.4, 104.9, 300 FROM generate_series(1, ${SITES}) s`);
+                 SELECT '基准安置点' || s, '${COUNTY}', '镇雄县基准路' || s || '号', 27.4, 104.9, 300
+                   FROM generate_series(1, ${SITES}) s`);
   await c.query(
-    `INSERT INTO governance.building (site_id, name) SELECT s.id, b || '栋' FROM governance.site s, generate_series(1, ${BUILDINGS}) b`,
+    `INSERT INTO governance.building (site_id, name) SELECT s.id, b || '栋'
+      FROM governance.site s, generate_series(1, ${BUILDINGS}) b`,
   );
   for (const schema of ['employment', 'matching']) {
-    await c.query(`INSERT INTO ${schema}.site_directory (site_id, region_code, name, latitude, longitude, planned_households)
+    await c.query(`INSERT INTO ${schema}.site_directory (site_id, region_code, name, latitude, longitude,
+      planned_households)
                    SELECT id, region_code, name, latitude, longitude, planned_households FROM governance.site`);
   }
 }
@@ -222,7 +227,8 @@ async function run(): Promise<void> {
     const rows = people();
     const file = await xlsx(rows);
     console.log(
-      `file: ${rows.length.toLocaleString('en-US')} residents in ${HOUSEHOLDS.toLocaleString('en-US')} households, ${(file.length / 1_048_576).toFixed(1)} MiB .xlsx`,
+      `file: ${rows.length.toLocaleString('en-US')} residents in ${HOUSEHOLDS.toLocaleString('en-US')} ` +
+        `households, ${(file.length / 1_048_576).toFixed(1)} MiB .xlsx`,
     );
     const token = await secrets.mint({ sub: 'bench-county', role: 'county', regions: [COUNTY] });
     const base = `http://127.0.0.1:${ports.governance}`;
@@ -276,8 +282,10 @@ async function run(): Promise<void> {
     await db.query(`CREATE TABLE governance.resident_floor (LIKE governance.resident INCLUDING DEFAULTS)`);
     const f0 = performance.now();
     const stream = db.query(
-      copyFrom(`COPY governance.resident_floor (household_id, site_id, region_code, name, national_id_sealed, national_id_hash,
-      national_id_masked, phone_sealed, phone_masked, gender, birth_date, ethnicity, labour_capacity, can_work_away, wants_work, relation_to_head, moved_in_on) FROM STDIN`),
+      copyFrom(`COPY governance.resident_floor (household_id, site_id, region_code, name, national_id_sealed,
+        national_id_hash,
+      national_id_masked, phone_sealed, phone_masked, gender, birth_date, ethnicity, labour_capacity, can_work_away,
+        wants_work, relation_to_head, moved_in_on) FROM STDIN`),
     );
     const hex = (b: Buffer) => `\\\\x${b.toString('hex')}`;
     for (const p of rows) {
@@ -358,6 +366,7 @@ async function run(): Promise<void> {
 export const importBenchmark: Benchmark = {
   name: 'import',
   description:
-    'a county register (40,000 residents, 10,000 households, .xlsx) imported and applied by employment and matching vs one COPY',
+    'a county register (40,000 residents, 10,000 households, .xlsx) ' +
+    'imported and applied by employment and matching vs one COPY',
   run,
 };

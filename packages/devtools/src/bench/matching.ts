@@ -77,7 +77,8 @@ async function run(): Promise<void> {
   });
   const eligibleDemands = big.demands.length - result.unassigned.length;
   console.log(
-    `${LARGE.demands.toLocaleString()} demands × ${LARGE.volunteers.toLocaleString()} volunteers over ${LARGE.sites} sites (seed ${SEED}, generated in ${fmt(generateMs / 1000, 1)} s)`,
+    `${LARGE.demands.toLocaleString()} demands × ${LARGE.volunteers.toLocaleString()} volunteers ` +
+      `over ${LARGE.sites} sites (seed ${SEED}, generated in ${fmt(generateMs / 1000, 1)} s)`,
   );
   console.log(
     table([

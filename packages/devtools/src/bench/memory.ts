@@ -112,4 +112,5 @@ export function cpuTable(results: (LoadResult & { cpuMsPerRequest: Record<string
 }
 
 export const CPU_TABLE_TITLE =
-  'CPU ms per answered request, per process (user + system from /proc: what a request costs, less moved by other load than req/s)';
+  'CPU ms per answered request, per process (user + system from ' +
+  '/proc: what a request costs, less moved by other load than req/s)';

@@ -29,53 +29,64 @@ const HH_ID = (h: string) => uuid('2', h);
 const RES_ID = (r: string) => uuid('3', r);
 // County of site s: 16 prefectures (5301…5316), ~8 counties each.
 const COUNTY = (s: string) =>
-  `('53' || lpad((1 + ((${s}) % ${COUNTIES}) % 16)::text, 2, '0') || lpad((1 + ((${s}) % ${COUNTIES}) / 16)::text, 2, '0'))`;
+  `('53' || lpad((1 + ((${s}) % ${COUNTIES}) % 16)::text, 2, ` +
+  `'0') || lpad((1 + ((${s}) % ${COUNTIES}) / 16)::text, 2, '0'))`;
 
 const LOAD_STEPS: [string, string][] = [
   [
     'site_directory',
     `INSERT INTO site_directory (site_id, region_code, name, latitude, longitude, planned_households)
-    SELECT ${SITE_ID('s')}, ${COUNTY('s')}, '安置点' || s, 23 + (s % 500) / 100.0, 98 + (s % 700) / 100.0, 100 FROM generate_series(0, ${SITES - 1}) s`,
+    SELECT ${SITE_ID('s')}, ${COUNTY('s')}, '安置点' || s, 23 + (s % 500) / 100.0, 98 + (s % 700) / 100.0, 100
+      FROM generate_series(0, ${SITES - 1}) s`,
   ],
   [
     'household_place',
     `INSERT INTO household_place (household_id, site_id, region_code, grid_id)
-    SELECT ${HH_ID('h')}, ${SITE_ID(`h % ${SITES}`)}, ${COUNTY(`h % ${SITES}`)}, ${uuid('4', `(h % ${SITES}) * 8 + (h / ${SITES}) % 8`)}
+    SELECT ${HH_ID('h')}, ${SITE_ID(`h % ${SITES}`)}, ${COUNTY(`h % ${SITES}`)},
+      ${uuid('4', `(h % ${SITES}) * 8 + (h / ${SITES}) % 8`)}
       FROM generate_series(0, ${HOUSEHOLDS - 1}) h`,
   ],
   // Resident r lives in household r % HOUSEHOLDS (so 3–4 members each); 55% full labour capacity,
   // 20% weak, 25% none; 60% able to work away, 45% want work; 2% moved out.
   [
     'labour_profile',
-    `INSERT INTO labour_profile (resident_id, household_id, site_id, region_code, labour_capacity, can_work_away, wants_work, birth_year, source_event_id, moved_out_on)
-    SELECT ${RES_ID('r')}, ${HH_ID(`r % ${HOUSEHOLDS}`)}, ${SITE_ID(`(r % ${HOUSEHOLDS}) % ${SITES}`)}, ${COUNTY(`(r % ${HOUSEHOLDS}) % ${SITES}`)},
+    `INSERT INTO labour_profile (resident_id, household_id, site_id, region_code, labour_capacity, can_work_away,
+      wants_work, birth_year, source_event_id, moved_out_on)
+    SELECT ${RES_ID('r')}, ${HH_ID(`r % ${HOUSEHOLDS}`)}, ${SITE_ID(`(r % ${HOUSEHOLDS}) % ${SITES}`)},
+      ${COUNTY(`(r % ${HOUSEHOLDS}) % ${SITES}`)},
            CASE WHEN x < 0.55 THEN 'full' WHEN x < 0.75 THEN 'weak' ELSE 'none' END, random() < 0.6, random() < 0.45,
            1950 + (r % 60), ${uuid('5', 'r')}, CASE WHEN random() < 0.02 THEN DATE '2026-03-01' END
       FROM (SELECT r, random() AS x FROM generate_series(0, ${RESIDENTS - 1}) r) g`,
   ],
   [
     'training_course',
-    `INSERT INTO training_course (id, site_id, region_code, skill, provider, place, starts_on, ends_on, capacity, enrolled)
-    SELECT ${uuid('6', 's * 4 + k')}, ${SITE_ID('s')}, ${COUNTY('s')}, (ARRAY['电工','缝纫','家政','烹饪'])[k + 1], '人社局', '培训中心',
+    `INSERT INTO training_course (id, site_id, region_code, skill, provider, place, starts_on, ends_on, capacity,
+      enrolled)
+    SELECT ${uuid('6', 's * 4 + k')}, ${SITE_ID('s')}, ${COUNTY('s')}, (ARRAY['电工','缝纫','家政','烹饪'])[k + 1], '人社局',
+      '培训中心',
            DATE '2025-03-01' + k * 30, DATE '2025-03-20' + k * 30, 10000, 0
       FROM generate_series(0, ${SITES - 1}) s, generate_series(0, 3) k`,
   ],
   // 93% of residents with labour capacity completed a course, 2% dropped one, 2% are enrolled now.
   [
     'enrollment',
-    `INSERT INTO enrollment (course_id, resident_id, household_id, site_id, region_code, status, attendance_percent, completed_on)
+    `INSERT INTO enrollment (course_id, resident_id, household_id, site_id, region_code, status, attendance_percent,
+      completed_on)
     SELECT c.ids[1 + (hashtext(p.resident_id::text) & 3)], p.resident_id, p.household_id, p.site_id, p.region_code,
            st, 60 + (hashtext(p.resident_id::text) & 31), CASE WHEN st = 'completed' THEN DATE '2025-06-01' END
-      FROM (SELECT l.*, CASE WHEN y < 0.93 THEN 'completed' WHEN y < 0.95 THEN 'dropped' WHEN y < 0.97 THEN 'enrolled' END AS st
+      FROM (SELECT l.*, CASE WHEN y < 0.93 THEN 'completed' WHEN y < 0.95 THEN 'dropped' WHEN y < 0.97 THEN 'enrolled'
+        END AS st
               FROM (SELECT *, random() AS y FROM labour_profile WHERE labour_capacity <> 'none') l) p
-      JOIN (SELECT site_id, array_agg(id ORDER BY id) AS ids FROM training_course GROUP BY site_id) c ON c.site_id = p.site_id
+      JOIN (SELECT site_id, array_agg(id ORDER BY id) AS ids FROM training_course GROUP BY site_id) c
+        ON c.site_id = p.site_id
      WHERE st IS NOT NULL`,
   ],
   // Skills: most who completed a course, plus a few learnt elsewhere.
   [
     'skill',
     `INSERT INTO skill (resident_id, household_id, site_id, region_code, name, level, certificate_number, certified_on)
-    SELECT p.resident_id, p.household_id, p.site_id, p.region_code, '电工', 'beginner', 'CERT-' || substr(md5(p.resident_id::text), 1, 10), DATE '2025-06-01'
+    SELECT p.resident_id, p.household_id, p.site_id, p.region_code, '电工', 'beginner',
+      'CERT-' || substr(md5(p.resident_id::text), 1, 10), DATE '2025-06-01'
       FROM labour_profile p LEFT JOIN enrollment e ON e.resident_id = p.resident_id AND e.status = 'completed'
      WHERE p.labour_capacity <> 'none' AND ((e.id IS NOT NULL AND random() < 0.98) OR random() < 0.03)`,
   ],
@@ -83,12 +94,15 @@ const LOAD_STEPS: [string, string][] = [
   // work, 25% workshop…); 12% of the jobs have ended; 3% pay nothing.
   [
     'employment_record',
-    `INSERT INTO employment_record (resident_id, household_id, site_id, region_code, kind, destination, started_on, ended_on, end_reason, monthly_income)
-    SELECT p.resident_id, p.household_id, p.site_id, p.region_code, k.kind, CASE WHEN k.kind = 'migrant_work' THEN '广东省东莞市' END,
+    `INSERT INTO employment_record (resident_id, household_id, site_id, region_code, kind, destination, started_on,
+      ended_on, end_reason, monthly_income)
+    SELECT p.resident_id, p.household_id, p.site_id, p.region_code, k.kind,
+      CASE WHEN k.kind = 'migrant_work' THEN '广东省东莞市' END,
            DATE '2025-01-01' + (random() * 400)::int, CASE WHEN random() < 0.12 THEN DATE '2026-05-01' END, NULL,
            CASE WHEN random() < 0.03 THEN 0 ELSE 800 + (random() * 4000)::int END
       FROM (SELECT *, random() AS y FROM labour_profile WHERE labour_capacity <> 'none') p,
-           LATERAL (SELECT CASE WHEN p.y < 0.044 THEN 'public_welfare_post' WHEN p.y < 0.209 THEN 'migrant_work' WHEN p.y < 0.347 THEN 'workshop'
+           LATERAL (SELECT CASE WHEN p.y < 0.044 THEN 'public_welfare_post' WHEN p.y < 0.209 THEN 'migrant_work' WHEN
+             p.y < 0.347 THEN 'workshop'
                                 WHEN p.y < 0.44 THEN 'self_employed' ELSE 'flexible' END AS kind) k
      WHERE p.y < 0.55`,
   ],
@@ -96,7 +110,8 @@ const LOAD_STEPS: [string, string][] = [
   [
     'land_asset',
     `INSERT INTO land_asset (household_id, site_id, region_code, kind, area_mu, state, annual_income)
-    SELECT hp.household_id, hp.site_id, hp.region_code, (ARRAY['contracted','forest','homestead'])[n], 1 + (random() * 5)::numeric(6,2), st,
+    SELECT hp.household_id, hp.site_id, hp.region_code, (ARRAY['contracted','forest','homestead'])[n],
+      1 + (random() * 5)::numeric(6,2), st,
            CASE WHEN st = 'idle' OR random() < 0.1 THEN 0 ELSE 200 + (random() * 3000)::int END
       FROM (SELECT hp.*, n, random() AS y FROM household_place hp, generate_series(1, 3) n) hp,
            LATERAL (SELECT CASE WHEN hp.y < 0.2 THEN 'idle' WHEN hp.y < 0.375 THEN 'leased' ELSE 'pooled' END AS st) s
@@ -105,13 +120,15 @@ const LOAD_STEPS: [string, string][] = [
   [
     'industry_project',
     `INSERT INTO industry_project (id, name, site_id, region_code)
-    SELECT ${uuid('7', 's * 2 + k')}, '产业项目' || s || '-' || k, ${SITE_ID('s')}, ${COUNTY('s')} FROM generate_series(0, ${SITES - 1}) s, generate_series(0, 1) k`,
+    SELECT ${uuid('7', 's * 2 + k')}, '产业项目' || s || '-' || k, ${SITE_ID('s')},
+      ${COUNTY('s')} FROM generate_series(0, ${SITES - 1}) s, generate_series(0, 1) k`,
   ],
   // 利益联结: 35% of households linked to a project of their site; 10% of links paid no dividend yet.
   [
     'project_link',
     `INSERT INTO project_link (project_id, household_id, site_id, region_code, annual_dividend, linked_on)
-    SELECT ${uuid('7', `(h % ${SITES}) * 2 + h % 2`)}, ${HH_ID('h')}, ${SITE_ID(`h % ${SITES}`)}, ${COUNTY(`h % ${SITES}`)},
+    SELECT ${uuid('7', `(h % ${SITES}) * 2 + h % 2`)}, ${HH_ID('h')}, ${SITE_ID(`h % ${SITES}`)},
+      ${COUNTY(`h % ${SITES}`)},
            CASE WHEN random() < 0.1 THEN 0 ELSE 300 + (random() * 1500)::int END, DATE '2025-09-01'
       FROM generate_series(0, ${HOUSEHOLDS - 1}) h WHERE random() < 0.35`,
   ],
@@ -120,8 +137,10 @@ const LOAD_STEPS: [string, string][] = [
 /** The floor: one plain GROUP BY household over every row of the same tables, no rule logic. */
 const FLOOR_SQL = `SELECT count(*)::int AS groups FROM (
   SELECT household_id, count(*) FROM (
-    SELECT household_id FROM labour_profile UNION ALL SELECT household_id FROM enrollment UNION ALL SELECT household_id FROM skill
-    UNION ALL SELECT household_id FROM employment_record UNION ALL SELECT household_id FROM land_asset UNION ALL SELECT household_id FROM project_link
+    SELECT household_id FROM labour_profile UNION ALL SELECT household_id FROM enrollment UNION ALL SELECT household_id
+      FROM skill
+    UNION ALL SELECT household_id FROM employment_record UNION ALL SELECT household_id FROM land_asset UNION ALL
+      SELECT household_id FROM project_link
   ) x GROUP BY household_id) g`;
 
 const secs = (ms: number) => Math.round(ms) / 1000;
@@ -187,7 +206,8 @@ export const monitoringBenchmark: Benchmark = {
       const { ms: analyzeAfterColdMs } = await analyzeAsOwner();
       // The next night: a day later, after a few hundred jobs ended (as events would have re-checked).
       await db.query(
-        `UPDATE employment_record SET ended_on = DATE '2026-06-16', end_reason = 'contract ended' WHERE id IN (SELECT id FROM employment_record WHERE ended_on IS NULL LIMIT 500)`,
+        `UPDATE employment_record SET ended_on = DATE '2026-06-16', end_reason = 'contract ended'
+          WHERE id IN (SELECT id FROM employment_record WHERE ended_on IS NULL LIMIT 500)`,
       );
       const steady = await timed(() => runNightly(db, new Date('2026-06-15T18:00:00Z')));
       const floorAgain = await timed(() => db.query(FLOOR_SQL));
@@ -205,10 +225,12 @@ export const monitoringBenchmark: Benchmark = {
         recheckTimes.push(ms);
       }
       recheckTimes.sort((a, b) => a - b);
-      const [status] =
-        await db.query(`SELECT count(*)::int AS households, count(*) FILTER (WHERE cardinality(failed) = 0)::int AS passing,
-        count(*) FILTER (WHERE 'TRAINING_AND_SKILL' = ANY(failed))::int AS r1, count(*) FILTER (WHERE 'PUBLIC_WELFARE_POST' = ANY(failed))::int AS r2,
-        count(*) FILTER (WHERE 'EMPLOYED_MEMBER' = ANY(failed))::int AS r3, count(*) FILTER (WHERE 'STABLE_INCOME' = ANY(failed))::int AS r4 FROM household_status`);
+      const [status] = await db.query(`SELECT count(*)::int AS households,
+          count(*) FILTER (WHERE cardinality(failed) = 0)::int AS passing,
+        count(*) FILTER (WHERE 'TRAINING_AND_SKILL' = ANY(failed))::int AS r1,
+          count(*) FILTER (WHERE 'PUBLIC_WELFARE_POST' = ANY(failed))::int AS r2,
+        count(*) FILTER (WHERE 'EMPLOYED_MEMBER' = ANY(failed))::int AS r3,
+          count(*) FILTER (WHERE 'STABLE_INCOME' = ANY(failed))::int AS r4 FROM household_status`);
 
       console.log(
         `\n${table([
@@ -247,8 +269,10 @@ export const monitoringBenchmark: Benchmark = {
       console.log(phaseLine('cold run by step', cold.value.phases));
       console.log(phaseLine('steady run by step', steady.value.phases));
       console.log(
-        `households passing every rule: ${status.passing.toLocaleString('en-US')} of ${status.households.toLocaleString('en-US')} ` +
-          `(failing: rule 1 ${status.r1}, rule 2 ${status.r2}, rule 3 ${status.r3}, rule 4 ${status.r4}); load ${loadSeconds} s`,
+        `households passing every rule: ${status.passing.toLocaleString('en-US')} ` +
+          `of ${status.households.toLocaleString('en-US')} ` +
+          `(failing: rule 1 ${status.r1}, rule 2 ${status.r2}, rule 3 ${status.r3}, rule 4 ${status.r4}); ` +
+          `load ${loadSeconds} s`,
       );
       const file = writeReport('monitoring', {
         machine: machine(),

@@ -78,7 +78,8 @@ const percentile = (sorted: number[], p: number) =>
 async function run(): Promise<void> {
   const cfg = loadConfig(settings);
   const children = new Children();
-  // BENCH_DATABASE: a copy of a seeded database (province scale: 252,204 households); otherwise an empty one of its own.
+  // BENCH_DATABASE: a copy of a seeded database (province scale:
+  // 252,204 households); otherwise an empty one of its own.
   const copy = cfg.BENCH_DATABASE[0];
   const canonical = `anju_bench_${cfg.BENCH_SCALE}`;
   if (copy === canonical)
@@ -150,7 +151,8 @@ async function run(): Promise<void> {
       await waitForOk(`http://127.0.0.1:${port}/ready`, children, 300_000);
     }
     console.log(
-      `started governance-worker, ${CONSUMERS.map((c) => `${c}-worker`).join(', ')}, social-orgs-worker (NODE_ENV=production, JOB_CONCURRENCY ${config.JOB_CONCURRENCY}) on ${copy ?? DATABASE}`,
+      `started governance-worker, ${CONSUMERS.map((c) => `${c}-worker`).join(', ')}, social-orgs-worker ` +
+        `(NODE_ENV=production, JOB_CONCURRENCY ${config.JOB_CONCURRENCY}) on ${copy ?? DATABASE}`,
     );
     if (!copy) await db.connect();
     await publisher.initialize();
@@ -158,7 +160,8 @@ async function run(): Promise<void> {
     if (backlogIds.size) {
       const total = [...backlogIds.values()].reduce((n, l) => n + l.length, 0);
       console.log(
-        `backlog: ${total.toLocaleString('en-US')} events the copy held unsent (${[...backlogIds.keys()].join(', ')}), ` +
+        `backlog: ${total.toLocaleString('en-US')} events the ` +
+          `copy held unsent (${[...backlogIds.keys()].join(', ')}), ` +
           'released at once…',
       );
       // Released as the nightly run's commit would: all at once, occurring now (PostgreSQL's clock, as processed_at).
@@ -168,7 +171,8 @@ async function run(): Promise<void> {
           rows: [r],
         } = await db.query(
           `WITH released AS (
-             UPDATE ${s}.outbox SET sent_at = NULL, settled_at = NULL, last_error = NULL, occurred_at = clock_timestamp()
+             UPDATE ${s}.outbox
+               SET sent_at = NULL, settled_at = NULL, last_error = NULL, occurred_at = clock_timestamp()
               WHERE last_error = $1 RETURNING occurred_at)
            SELECT extract(epoch FROM min(occurred_at)) * 1000 AS at FROM released`,
           [HELD_BACK],
@@ -186,7 +190,8 @@ async function run(): Promise<void> {
               async (c) =>
                 (
                   await db.query(
-                    `SELECT count(*)::int AS n, extract(epoch FROM max(processed_at)) * 1000 AS last FROM ${c.replace('-', '_')}.inbox WHERE event_id = ANY($1::uuid[])`,
+                    `SELECT count(*)::int AS n, extract(epoch FROM max(processed_at)) * 1000 AS last
+                      FROM ${c.replace('-', '_')}.inbox WHERE event_id = ANY($1::uuid[])`,
                     [ids],
                   )
                 ).rows[0],
@@ -222,7 +227,8 @@ async function run(): Promise<void> {
     const homes: { householdId: string; siteId: string; regionCode: string }[] = copy
       ? (
           await db.query(`SELECT h.id AS "householdId", h.site_id AS "siteId", s.region_code AS "regionCode"
-                           FROM governance.household h JOIN governance.site s ON s.id = h.site_id ORDER BY md5(h.id::text) LIMIT 2000`)
+                           FROM governance.household h JOIN governance.site s ON s.id = h.site_id
+                             ORDER BY md5(h.id::text) LIMIT 2000`)
         ).rows
       : (() => {
           const siteId = randomUUID();
@@ -268,8 +274,10 @@ async function run(): Promise<void> {
               publishSelect(
                 m,
                 'resident.registered',
-                `SELECT gen_random_uuid() AS "residentId", h AS "householdId", s AS "siteId", r AS "regionCode", 'full' AS "labourCapacity",
-                    true AS "canWorkAway", true AS "wantsWork", ${BURST_BIRTH_YEAR} AS "birthYear", NULL::uuid AS "gridId", NULL::jsonb AS languages,
+                `SELECT gen_random_uuid() AS "residentId", h AS "householdId", s AS "siteId", r AS "regionCode",
+                  'full' AS "labourCapacity",
+                    true AS "canWorkAway", true AS "wantsWork", ${BURST_BIRTH_YEAR} AS "birthYear",
+                      NULL::uuid AS "gridId", NULL::jsonb AS languages,
                     NULL::text AS "nationalIdHash"
                FROM unnest($1::uuid[], $2::uuid[], $3::text[]) AS t(h, s, r)`,
                 [picks.map((p) => p.householdId), picks.map((p) => p.siteId), picks.map((p) => p.regionCode)],
@@ -298,16 +306,19 @@ async function run(): Promise<void> {
         if (counts.every((n) => n === ids.length)) break;
         if (Date.now() > deadline)
           throw new Error(
-            `${label}: effects still missing after 5 minutes (${counts.join(', ')} of ${ids.length})\n${children.report()}`,
+            `${label}: effects still missing after 5 minutes ` +
+              `(${counts.join(', ')} of ${ids.length})\n${children.report()}`,
           );
         children.assertAlive();
         await new Promise((r) => setTimeout(r, 200));
       }
       // The effect of an event is done when its last consumer's effect is.
       const { rows } = await db.query(
-        `SELECT extract(epoch FROM max(i.processed_at) - o.occurred_at) * 1000 AS ms, extract(epoch FROM o.occurred_at) AS occurred, extract(epoch FROM max(i.processed_at)) AS done
+        `SELECT extract(epoch FROM max(i.processed_at) - o.occurred_at) * 1000 AS ms,
+          extract(epoch FROM o.occurred_at) AS occurred, extract(epoch FROM max(i.processed_at)) AS done
            FROM governance.outbox o
-           JOIN (${CONSUMERS.map((c) => `SELECT event_id, processed_at FROM ${c}.inbox`).join(' UNION ALL ')}) i ON i.event_id = o.id
+           JOIN (${CONSUMERS.map((c) => `SELECT event_id, processed_at FROM ${c}.inbox`).join(' UNION ALL ')}) i
+             ON i.event_id = o.id
           WHERE o.id = ANY($1::uuid[]) GROUP BY o.id, o.occurred_at`,
         [ids],
       );
@@ -349,7 +360,8 @@ async function run(): Promise<void> {
     const deadlocksBefore = await deadlocks();
 
     console.log(
-      `burst: ${cfg.BENCH_PIPELINE_EVENTS} events published by ${PUBLISHERS} transactions at a time, one INSERT … SELECT of ${BURST_PER_TRANSACTION} events each…`,
+      `burst: ${cfg.BENCH_PIPELINE_EVENTS} events published by ${PUBLISHERS} ` +
+        `transactions at a time, one INSERT … SELECT of ${BURST_PER_TRANSACTION} events each…`,
     );
     const publishStart = Date.now();
     const burstIds = await publishBurst(cfg.BENCH_PIPELINE_EVENTS);
@@ -357,17 +369,20 @@ async function run(): Promise<void> {
     console.log(`  published in ${burstPublishSeconds.toFixed(1)} s`);
     const burst = await effects(burstIds, 'pipeline, burst (max throughput)');
     console.log(
-      `  both inboxes in ${burst.seconds.toFixed(1)} s: ${Math.round(burst.eventsPerSecond)} events/s, p50 ${Math.round(burst.p50Ms)} ms, p99 ${Math.round(burst.p99Ms)} ms`,
+      `  both inboxes in ${burst.seconds.toFixed(1)} s: ${Math.round(burst.eventsPerSecond)} ` +
+        `events/s, p50 ${Math.round(burst.p50Ms)} ms, p99 ${Math.round(burst.p99Ms)} ms`,
     );
     const rate =
       cfg.BENCH_PIPELINE_RATE || Math.max(1, Math.round((burst.eventsPerSecond * cfg.BENCH_PIPELINE_LOAD) / 100));
-    console.log(
-      `sustained: ${rate} events/s (${cfg.BENCH_PIPELINE_RATE ? 'BENCH_PIPELINE_RATE' : `${cfg.BENCH_PIPELINE_LOAD}% of the burst throughput`}) for ${cfg.BENCH_PIPELINE_SECONDS} s…`,
-    );
+    const rateFrom = cfg.BENCH_PIPELINE_RATE
+      ? 'BENCH_PIPELINE_RATE'
+      : `${cfg.BENCH_PIPELINE_LOAD}% of the burst throughput`;
+    console.log(`sustained: ${rate} events/s (${rateFrom}) for ${cfg.BENCH_PIPELINE_SECONDS} s…`);
     const perTransaction = Math.ceil(rate / SUSTAINED_TRANSACTIONS_PER_SECOND);
     if (perTransaction > 1)
       console.log(
-        `  (${perTransaction} events per publishing transaction: at most ${SUSTAINED_TRANSACTIONS_PER_SECOND} commits a second)`,
+        `  (${perTransaction} events per publishing transaction: at ` +
+          `most ${SUSTAINED_TRANSACTIONS_PER_SECOND} commits a second)`,
       );
     const sustainedIds = await paced(
       rate,
@@ -439,7 +454,8 @@ async function run(): Promise<void> {
       ]),
     );
     console.log(
-      `\nmemory (RSS) of each worker, at rest after the warm-up and at its peak under the burst and the sustained load:\n`,
+      `\nmemory (RSS) of each worker, at rest after the warm-up ` +
+        `and at its peak under the burst and the sustained load:\n`,
     );
     console.log(table(memoryRows(atRest, underLoad)));
     const file = writeReport('pipeline', {
@@ -512,7 +528,9 @@ async function paced(
   return ids;
 }
 
-/** Raw BullMQ: `count` jobs added in bulk (or `rate`/s for `seconds`), a no-op worker; delay = finishedOn − timestamp. */
+/**
+ * Raw BullMQ: `count` jobs added in bulk (or `rate`/s for `seconds`), a no-op worker; delay = finishedOn − timestamp.
+ */
 async function rawBullmq(
   redis: IORedis,
   prefix: string,
@@ -589,6 +607,7 @@ async function rawBullmq(
 export const pipelineBenchmark: Benchmark = {
   name: 'pipeline',
   description:
-    "resident.registered outbox → BullMQ → employment and matching inboxes (burst throughput, sustained p50/p99 delay) vs raw BullMQ, with workers' RSS",
+    'resident.registered outbox → BullMQ → employment and matching inboxes ' +
+    "(burst throughput, sustained p50/p99 delay) vs raw BullMQ, with workers' RSS",
   run,
 };

@@ -43,14 +43,18 @@ export const seededDataSettings = {
   BENCH_SEED: setting.int(1, 'the seed of the benchmark data'),
   BENCH_DATABASE: setting.list(
     [],
-    'a database of its own for this run, e.g. a copy of anju_bench_<scale> (createdb -T); dashboard default anju_bench_<scale>',
+    'a database of its own for this run, e.g. a copy of ' +
+      'anju_bench_<scale> (createdb -T); dashboard default anju_bench_<scale>',
   ),
 };
 
 export const envName = (service: string) => service.toUpperCase().replace(/-/g, '_');
 
 export interface BenchSecrets {
-  /** What the processes get: the public keys that verify tokens, the PII keys and the upload key (production refuses the development ones). */
+  /**
+   * What the processes get: the public keys that verify tokens, the PII
+   * keys and the upload key (production refuses the development ones).
+   */
   env: Record<'AUTH_PUBLIC_KEYS' | 'PII_ENCRYPTION_KEY' | 'PII_HASH_KEY' | 'UPLOAD_SEALING_KEY', string>;
   /** Mints a token with the run's private key, which stays in the benchmark's own process. */
   mint(claims: TokenClaims): Promise<string>;
@@ -89,7 +93,10 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
-/** Reuses `name` if it holds the scale and seed asked for (and its IDs open with the derived key); otherwise recreates and seeds it. */
+/**
+ * Reuses `name` if it holds the scale and seed asked for (and its
+ * IDs open with the derived key); otherwise recreates and seeds it.
+ */
 export async function seededDatabase(
   name: string,
   scale: Scale,
@@ -107,7 +114,8 @@ export async function seededDatabase(
       const {
         rows: [row],
       } = await client.query(
-        `SELECT (SELECT count(*) FROM governance.site)::int AS sites, (SELECT count(*) FROM governance.resident)::int AS residents,
+        `SELECT (SELECT count(*) FROM governance.site)::int AS sites,
+          (SELECT count(*) FROM governance.resident)::int AS residents,
                 (SELECT national_id_sealed FROM governance.resident WHERE id = $1) AS sealed`,
         [sitePeopleFirstResident(world)],
       );
@@ -125,7 +133,9 @@ export async function seededDatabase(
   })();
   if (reusable) {
     console.log(
-      `database ${name} already holds ${scale} (seed ${seedNumber}): ${expected.sites.toLocaleString('en-US')} sites, ${expected.residents.toLocaleString('en-US')} residents`,
+      `database ${name} already holds ${scale} ` +
+        `(seed ${seedNumber}): ${expected.sites.toLocaleString('en-US')} ` +
+        `sites, ${expected.residents.toLocaleString('en-US')} residents`,
     );
     return { url, seededNow: false };
   }

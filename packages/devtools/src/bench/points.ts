@@ -67,28 +67,35 @@ async function seed(databaseUrl: string): Promise<{ siteId: string; residentIds:
   await c.connect();
   try {
     await c.query(
-      `INSERT INTO region (code, name, level, parent_code) VALUES ('53', '云南省', 'province', NULL), ('5301', '昆明市', 'prefecture', '53'), ('530102', '五华区', 'county', '5301')`,
+      `INSERT INTO region (code, name, level, parent_code)
+        VALUES ('53', '云南省', 'province', NULL), ('5301', '昆明市', 'prefecture', '53'),
+        ('530102', '五华区', 'county', '5301')`,
     );
     const [{ id: siteId }] = (
       await c.query(
-        `INSERT INTO site (name, region_code, address, latitude, longitude, planned_households) VALUES ('积分基准安置点', '530102', '五华区基准路1号', 25.04, 102.71, ${RESIDENTS}) RETURNING id`,
+        `INSERT INTO site (name, region_code, address, latitude, longitude, planned_households)
+          VALUES ('积分基准安置点', '530102', '五华区基准路1号', 25.04, 102.71, ${RESIDENTS}) RETURNING id`,
       )
     ).rows;
     await c.query(
-      `INSERT INTO household (id, site_id, household_number) SELECT ${uuid(`'hh' || h`)}, $1, 'BENCH-' || h FROM generate_series(0, ${RESIDENTS - 1}) h`,
+      `INSERT INTO household (id, site_id, household_number) SELECT ${uuid(`'hh' || h`)}, $1, 'BENCH-' || h
+        FROM generate_series(0, ${RESIDENTS - 1}) h`,
       [siteId],
     );
     // Sealed columns hold filler bytes: the benchmark never reads personal data.
     await c.query(
-      `INSERT INTO resident (id, household_id, site_id, region_code, name, national_id_sealed, national_id_hash, national_id_masked, gender, birth_date,
+      `INSERT INTO resident (id, household_id, site_id, region_code, name, national_id_sealed, national_id_hash,
+        national_id_masked, gender, birth_date,
                              ethnicity, labour_capacity, can_work_away, wants_work, relation_to_head)
-       SELECT ${uuid(`'res' || r`)}, ${uuid(`'hh' || r`)}, $1, '530102', '居民' || r, '\\x00'::bytea, decode(md5('id' || r), 'hex'), '530102********000X',
+       SELECT ${uuid(`'res' || r`)}, ${uuid(`'hh' || r`)}, $1, '530102', '居民' || r, '\\x00'::bytea,
+         decode(md5('id' || r), 'hex'), '530102********000X',
               'male', DATE '1985-01-01', '彝族', 'full', true, true, 'head'
          FROM generate_series(0, ${RESIDENTS - 1}) r`,
       [siteId],
     );
     await c.query(
-      `INSERT INTO points_rule (site_id, region_code, action, event, points, created_by) VALUES ($1, '530102', '参加社区活动', 'activity.attended', 1, 'bench')`,
+      `INSERT INTO points_rule (site_id, region_code, action, event, points, created_by)
+        VALUES ($1, '530102', '参加社区活动', 'activity.attended', 1, 'bench')`,
       [siteId],
     );
     const residentIds = (await c.query(`SELECT id FROM resident ORDER BY id`)).rows.map((r: { id: string }) => r.id);
@@ -142,14 +149,16 @@ async function run(): Promise<void> {
     );
     await waitForOk(`http://127.0.0.1:${workerPort}/ready`, children);
     console.log(
-      `started governance api and worker (NODE_ENV=production, JOB_CONCURRENCY=${WORKER_CONCURRENCY}, DATABASE_POOL_SIZE=${POOL} each, database ${DATABASE})`,
+      `started governance api and worker (NODE_ENV=production, ` +
+        `JOB_CONCURRENCY=${WORKER_CONCURRENCY}, DATABASE_POOL_SIZE=${POOL} each, database ${DATABASE})`,
     );
     const { siteId, residentIds } = await seed(databaseUrl);
     await db.connect();
 
     // ── 1. Credits through the queue ─────────────────────────────────────────────────────────
     console.log(
-      `publishing ${EVENTS_TOTAL.toLocaleString('en-US')} activity.attended events (+${REDELIVERIES} redeliveries) to ${inboxQueueName('governance')}…`,
+      `publishing ${EVENTS_TOTAL.toLocaleString('en-US')} activity.attended ` +
+        `events (+${REDELIVERIES} redeliveries) to ${inboxQueueName('governance')}…`,
     );
     const jobOptions = eventJobOptions(loadConfig(platformSettings, {}));
     const started = Date.now();
@@ -205,9 +214,12 @@ async function run(): Promise<void> {
     const [credit] = (
       await db.query(
         `SELECT count(*)::int AS entries, count(DISTINCT source_event_id)::int AS events, sum(points)::bigint AS points,
-              extract(epoch FROM max(recorded_at)) * 1000 AS last_ms, extract(epoch FROM min(recorded_at)) * 1000 AS first_ms,
-              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM recorded_at - occurred_at) * 1000) AS p50_ms,
-              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM recorded_at - occurred_at) * 1000) AS p99_ms,
+              extract(epoch FROM max(recorded_at)) * 1000 AS last_ms,
+                extract(epoch FROM min(recorded_at)) * 1000 AS first_ms,
+              percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM recorded_at - occurred_at) * 1000)
+                AS p50_ms,
+              percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM recorded_at - occurred_at) * 1000)
+                AS p99_ms,
               max(extract(epoch FROM recorded_at - occurred_at) * 1000) AS max_ms
          FROM points_entry`,
       )
@@ -216,7 +228,9 @@ async function run(): Promise<void> {
     const mismatched = Number(
       (
         await db.query(
-          `SELECT count(*)::int AS n FROM points_account a WHERE a.balance <> (SELECT coalesce(sum(points), 0) FROM points_entry e WHERE e.resident_id = a.resident_id)`,
+          `SELECT count(*)::int AS n FROM points_account a
+            WHERE a.balance <> (SELECT coalesce(sum(points), 0) FROM points_entry e WHERE e.resident_id =
+            a.resident_id)`,
         )
       ).rows[0].n,
     );
@@ -238,8 +252,10 @@ async function run(): Promise<void> {
     };
     // Printed at once, so that the figures of phase 1 survive a failure of phase 2.
     console.log(
-      `credits: ${creditResult.entries} entries for ${creditResult.distinctEvents} events in ${creditSeconds.toFixed(1)} s = ` +
-        `${Math.round(creditResult.eventsPerSecond)} credits/s; p50/p99 publish→credit ${Math.round(creditResult.delayP50Ms)}/${Math.round(creditResult.delayP99Ms)} ms; ` +
+      `credits: ${creditResult.entries} entries for ${creditResult.distinctEvents} ` +
+        `events in ${creditSeconds.toFixed(1)} s = ` +
+        `${Math.round(creditResult.eventsPerSecond)} credits/s; p50/p99 ` +
+        `publish→credit ${Math.round(creditResult.delayP50Ms)}/${Math.round(creditResult.delayP99Ms)} ms; ` +
         `balances not equal to their ledger: ${mismatched}`,
     );
 
@@ -264,14 +280,18 @@ async function run(): Promise<void> {
     if (!added.data?.addReward) throw new Error(`addReward failed: ${JSON.stringify(added.errors)}`);
     const rewardId = added.data.addReward.id;
     const redeemers = residentIds.slice(0, REDEMPTIONS);
-    // Every redeemer can afford the reward whatever phase 1 credited: a grant of the price each, as an officer's would be.
+    // Every redeemer can afford the reward whatever phase 1
+    // credited: a grant of the price each, as an officer's would be.
     await db.query(
       `WITH g AS (
-         INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, reason, actor, occurred_at)
-         SELECT a.resident_id, r.site_id, r.region_code, 'grant', ${PRICE}, a.balance + ${PRICE}, 'bench: enough to redeem', 'bench', now()
+         INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, reason, actor,
+           occurred_at)
+         SELECT a.resident_id, r.site_id, r.region_code, 'grant', ${PRICE}, a.balance + ${PRICE},
+           'bench: enough to redeem', 'bench', now()
            FROM points_account a JOIN resident r ON r.id = a.resident_id WHERE a.resident_id = ANY($1::uuid[])
          RETURNING resident_id, points)
-       UPDATE points_account a SET balance = a.balance + g.points, score = a.score + g.points FROM g WHERE a.resident_id = g.resident_id`,
+       UPDATE points_account a SET balance = a.balance + g.points, score = a.score + g.points FROM g
+         WHERE a.resident_id = g.resident_id`,
       [redeemers],
     );
     const tokens = await Promise.all(
@@ -303,11 +323,13 @@ async function run(): Promise<void> {
               (SELECT count(*) FROM points_redemption WHERE reward_id = $1)::int AS redemptions,
               (SELECT count(*) FROM points_entry WHERE kind = 'redeem')::int AS redeem_entries,
               (SELECT count(*) FROM points_account WHERE balance < 0)::int AS negative,
-              (SELECT count(*) FROM points_account a WHERE a.balance <> (SELECT coalesce(sum(points), 0) FROM points_entry e WHERE e.resident_id = a.resident_id))::int AS mismatched`,
+              (SELECT count(*) FROM points_account a WHERE a.balance <> (SELECT coalesce(sum(points), 0) FROM
+                points_entry e WHERE e.resident_id = a.resident_id))::int AS mismatched`,
         [rewardId],
       )
     ).rows;
-    // Oversold: more redemptions than stock, stock below zero, or a balance below zero. Every unit must also be sold (stock 0).
+    // Oversold: more redemptions than stock, stock below zero, or a
+    // balance below zero. Every unit must also be sold (stock 0).
     const oversold = after.redemptions > STOCK || after.redeem_entries > STOCK || after.stock < 0 || after.negative > 0;
     const soldOut = after.stock === 0 && after.redemptions === STOCK && (byOutcome.ok ?? 0) === STOCK;
     const redeemResult = {
@@ -393,6 +415,7 @@ async function run(): Promise<void> {
 export const pointsBenchmark: Benchmark = {
   name: 'points',
   description:
-    '100,000 activity.attended credits through the queue (events/s, p99 publish→credit) and 1,000 concurrent redemptions (throughput, oversell check)',
+    '100,000 activity.attended credits through the queue (events/s, p99 ' +
+    'publish→credit) and 1,000 concurrent redemptions (throughput, oversell check)',
   run,
 };

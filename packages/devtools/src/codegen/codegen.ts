@@ -71,7 +71,9 @@ async function generateService(root: string, d: ServiceDeclaration, settings: Se
   });
 }
 
-/** The generated files (paths relative to the root) and their text, from the schemas as they are now; nothing written. */
+/**
+ * The generated files (paths relative to the root) and their text, from the schemas as they are now; nothing written.
+ */
 export async function generateTypes(
   settingsOf: (name: string) => Promise<ServiceCodegen | undefined>,
   root: string,

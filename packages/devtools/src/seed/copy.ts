@@ -79,7 +79,8 @@ export class SchemaWriter {
             await client.query(
               `SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
               WHERE i.schemaname = $1 AND i.tablename = $2
-                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)`,
+                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' ||
+                  quote_ident(i.indexname))::regclass)`,
               [this.schema, table],
             )
           ).rows

@@ -178,7 +178,8 @@ export const employmentSeeder: ServiceSeeder = {
           },
         );
         log(
-          `employment: ${counts.training_course ?? 0} courses, ${counts.enrollment ?? 0} enrollments, ${counts.skill ?? 0} skills`,
+          `employment: ${counts.training_course ?? 0} ` +
+            `courses, ${counts.enrollment ?? 0} enrollments, ${counts.skill ?? 0} skills`,
         );
       })(),
       (async () => {
@@ -256,7 +257,8 @@ export const employmentSeeder: ServiceSeeder = {
           },
         );
         log(
-          `employment: ${counts.employer ?? 0} employers, ${counts.job_posting ?? 0} postings, ${counts.employment_record ?? 0} employment records`,
+          `employment: ${counts.employer ?? 0} employers, ${counts.job_posting ?? 0} ` +
+            `postings, ${counts.employment_record ?? 0} employment records`,
         );
       })(),
       (async () => {

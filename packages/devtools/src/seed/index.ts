@@ -61,7 +61,10 @@ export function formatReport(report: SeedReport): string {
     ...Object.entries(report.rows).map(
       ([table, n]) => `  ${table.padEnd(width)}  ${n.toLocaleString('en-US').padStart(11)}`,
     ),
-    `loaded ${report.scale} (seed ${report.seed}) in ${report.seconds.total} s: migrations ${report.seconds.migrate} s, writing ${report.seconds.write} s, ANALYZE ${report.seconds.analyze} s, first monitoring run ${report.seconds.monitor} s (${report.monitoring.households} households, ${report.monitoring.gapsOpened} gaps)`,
+    `loaded ${report.scale} (seed ${report.seed}) in ${report.seconds.total} s: ` +
+      `migrations ${report.seconds.migrate} s, writing ${report.seconds.write} s, ` +
+      `ANALYZE ${report.seconds.analyze} s, first monitoring run ${report.seconds.monitor} ` +
+      `s (${report.monitoring.households} households, ${report.monitoring.gapsOpened} gaps)`,
   ].join('\n');
 }
 

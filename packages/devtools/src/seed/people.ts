@@ -115,10 +115,15 @@ export function personName(r: Rng, ethnicity: string, gender: 'male' | 'female',
     return r.pick(gender === 'male' ? DAI_MALE : DAI_FEMALE);
   if (ethnicity === '拉祜族')
     return `${gender === 'male' ? '扎' : '娜'}${r.pick(['发', '约', '妥', '倮', '儿', '体', '丕', '努'])}`;
-  if (ethnicity === '佤族')
-    return `${gender === 'male' ? '岩' : '叶'}${r.pick(['嘎', '块', '那', '惹', '丁', '门', '不', '布'])}${r.chance(0.4) ? r.pick(['勒', '拉', '改']) : ''}`;
-  if (ethnicity === '景颇族')
-    return `${gender === 'male' ? r.pick(['排', '岳', '何', '祁']) : r.pick(['木', '勒', '岳'])}${r.pick(['腊', '早', '南', '干', '诺', '都'])}`;
+  if (ethnicity === '佤族') {
+    // The draws in the same order as before: given name, then the optional second syllable.
+    const given = r.pick(['嘎', '块', '那', '惹', '丁', '门', '不', '布']);
+    return `${gender === 'male' ? '岩' : '叶'}${given}${r.chance(0.4) ? r.pick(['勒', '拉', '改']) : ''}`;
+  }
+  if (ethnicity === '景颇族') {
+    const first = gender === 'male' ? r.pick(['排', '岳', '何', '祁']) : r.pick(['木', '勒', '岳']);
+    return `${first}${r.pick(['腊', '早', '南', '干', '诺', '都'])}`;
+  }
   const surname = familySurname ?? surnameFor(r, ethnicity);
   const pool = gender === 'male' ? MALE : FEMALE;
   const given = r.chance(0.7)

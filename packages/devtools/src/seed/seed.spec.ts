@@ -22,7 +22,8 @@ describe('pnpm seed --scale demo', () => {
   it('writes valid, sealed ID numbers whose region, birth date and gender agree with the resident', async () => {
     const rows = await withClient(a.url, (c) =>
       c.query(
-        `SELECT r.national_id_sealed, r.national_id_hash, r.national_id_masked, r.region_code, to_char(r.birth_date, 'YYYY-MM-DD') AS birth, r.gender,
+        `SELECT r.national_id_sealed, r.national_id_hash, r.national_id_masked, r.region_code,
+          to_char(r.birth_date, 'YYYY-MM-DD') AS birth, r.gender,
               r.phone_sealed, r.phone_masked, s.region_code AS site_region
          FROM governance.resident r JOIN governance.site s ON s.id = r.site_id`,
       ),
@@ -62,7 +63,7 @@ describe('pnpm seed --scale demo', () => {
     }
   });
 
-  it('puts every household in a site in a county of a prefecture of Yunnan, and every resident with their household', async () => {
+  it('puts each household in a site, county and prefecture of Yunnan, each resident with their household', async () => {
     const q = (sql: string) => withClient(a.url, (c) => c.query(sql)).then((r) => r.rows[0]);
     const world = planWorld('demo', 7);
     const planned = world.sites.reduce((n, site) => n + sitePeople(world, site).households.length, 0);
@@ -79,12 +80,15 @@ describe('pnpm seed --scale demo', () => {
     ).toEqual({ n: 0 });
     expect(
       await q(
-        `SELECT count(*)::int AS n FROM governance.resident r JOIN governance.household h ON h.id = r.household_id WHERE h.site_id <> r.site_id`,
+        `SELECT count(*)::int AS n FROM governance.resident r JOIN governance.household h ON h.id = r.household_id
+          WHERE h.site_id <> r.site_id`,
       ),
     ).toEqual({ n: 0 });
     expect(
       await q(
-        `SELECT count(*)::int AS n FROM governance.household h WHERE NOT EXISTS (SELECT 1 FROM governance.resident r WHERE r.household_id = h.id AND r.relation_to_head = 'head')`,
+        `SELECT count(*)::int AS n FROM governance.household h
+          WHERE NOT EXISTS (SELECT 1 FROM governance.resident r WHERE r.household_id = h.id AND r.relation_to_head =
+          'head')`,
       ),
     ).toEqual({ n: 0 });
     // Average household size about four.
@@ -96,12 +100,14 @@ describe('pnpm seed --scale demo', () => {
     // The consumers' copies agree with governance.
     expect(
       await q(
-        `SELECT (SELECT count(*) FROM employment.labour_profile)::int AS p, (SELECT count(*) FROM governance.resident)::int AS r`,
+        `SELECT (SELECT count(*) FROM employment.labour_profile)::int AS p,
+          (SELECT count(*) FROM governance.resident)::int AS r`,
       ),
     ).toEqual({ p: 600, r: 600 });
     for (const schema of ['employment', 'social_orgs', 'matching']) {
       expect(
-        await q(`SELECT count(*)::int AS n FROM ${schema}.site_directory d FULL JOIN governance.site s ON s.id = d.site_id
+        await q(`SELECT count(*)::int AS n FROM ${schema}.site_directory d FULL
+          JOIN governance.site s ON s.id = d.site_id
                        WHERE d.site_id IS NULL OR s.id IS NULL OR d.region_code <> s.region_code OR d.name <> s.name`),
       ).toEqual({ n: 0 });
     }
@@ -115,11 +121,14 @@ describe('pnpm seed --scale demo', () => {
           `SELECT code, name, level, parent_code FROM governance.region ORDER BY code`,
           `SELECT id, name, region_code, latitude, longitude, planned_households FROM governance.site ORDER BY id`,
           `SELECT id, site_id, household_number, address FROM governance.household ORDER BY id`,
-          `SELECT id, household_id, name, encode(national_id_hash, 'hex'), national_id_masked, phone_masked, birth_date, ethnicity, labour_capacity, can_work_away, wants_work, relation_to_head FROM governance.resident ORDER BY id`,
+          `SELECT id, household_id, name, encode(national_id_hash, 'hex'), national_id_masked, phone_masked,
+            birth_date, ethnicity, labour_capacity, can_work_away, wants_work, relation_to_head
+            FROM governance.resident ORDER BY id`,
           `SELECT resident_id, labour_capacity, birth_year FROM employment.labour_profile ORDER BY resident_id`,
           `SELECT id, site_id, category, status, household_id FROM matching.demand ORDER BY id`,
           `SELECT id, name, credit_code FROM social_orgs.organization ORDER BY id`,
-          `SELECT id, resident_id, kind, posting_id, started_on, monthly_income FROM employment.employment_record ORDER BY id`,
+          `SELECT id, resident_id, kind, posting_id, started_on, monthly_income FROM employment.employment_record
+            ORDER BY id`,
           `SELECT id, course_id, resident_id, status FROM employment.enrollment ORDER BY id`,
           `SELECT id, household_id, kind, state, annual_income FROM employment.land_asset ORDER BY id`,
           `SELECT id, resident_id, skills, languages FROM matching.volunteer ORDER BY id`,

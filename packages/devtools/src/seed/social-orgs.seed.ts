@@ -60,7 +60,11 @@ export function organizations(world: World) {
     const neighbours = counties.filter((x) => x.parentCode === home.parentCode && x.code !== home.code);
     const served = [home.code, ...(neighbours.length && r.chance(0.4) ? [r.pick(neighbours).code] : [])];
     const [kind, suffixes] = r.weighted(KINDS.map(([k, s, w]) => [[k, s] as const, w] as const));
-    let name = `${home.name.replace(/(彝族|苗族|回族|哈尼族|傣族|白族|拉祜族|佤族|布朗族|纳西族|傈僳族|独龙族|怒族|普米族|藏族|瑶族)+自治县$/, '县')}${r.pick(THEMES)}${r.pick(suffixes)}`;
+    const county = home.name.replace(
+      /(彝族|苗族|回族|哈尼族|傣族|白族|拉祜族|佤族|布朗族|纳西族|傈僳族|独龙族|怒族|普米族|藏族|瑶族)+自治县$/,
+      '县',
+    );
+    let name = `${county}${r.pick(THEMES)}${r.pick(suffixes)}`;
     for (let k = 2; names.has(name); k++) name = `${name.replace(/（\d+）$/, '')}（${k}）`;
     names.add(name);
     let code = creditCode(r, home.code);
@@ -78,7 +82,10 @@ const ACTIVITIES = [
   ['COMPETITION', ['社区篮球赛', '厨艺比赛', '拔河比赛']],
 ] as const;
 
-/** Social-orgs: the partner NGOs, their social workers, and their activities in the sites with residents' registrations and attendance. */
+/**
+ * Social-orgs: the partner NGOs, their social workers, and their
+ * activities in the sites with residents' registrations and attendance.
+ */
 export const socialOrgsSeeder: ServiceSeeder = {
   service: 'social-orgs',
   data: socialOrgs.data as ServiceSeeder['data'],

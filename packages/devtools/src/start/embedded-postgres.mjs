@@ -35,7 +35,10 @@ function postgresUserIds() {
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     return { uid, gid };
   } catch {
-    throw new Error('running as root, PostgreSQL needs an OS user named "postgres" to run as (create one, e.g. `useradd -r postgres`), or run `pnpm start` as a normal user');
+    throw new Error(
+      'running as root, PostgreSQL needs an OS user named "postgres" to run as ' +
+        '(create one, e.g. `useradd -r postgres`), or run `pnpm start` as a normal user',
+    );
   }
 }
 
@@ -50,7 +53,10 @@ function assertNotLocked(dataDir) {
   } catch {
     return; // stale: PostgreSQL removes it itself
   }
-  throw new Error(`an earlier embedded PostgreSQL still runs on ${dataDir} (pid ${pid}, port ${portLine?.trim()}); stop it with \`kill -INT ${pid}\` and run again`);
+  throw new Error(
+    `an earlier embedded PostgreSQL still runs on ${dataDir} (pid ${pid}, port ${portLine?.trim()}); ` +
+      `stop it with \`kill -INT ${pid}\` and run again`,
+  );
 }
 
 let pg;

@@ -137,7 +137,8 @@ export async function startEmbeddedPostgres(opts: {
 }): Promise<EmbeddedPostgresHandle> {
   const { dataDir, port, user, password, authMethod } = opts;
   const child = spawn(process.execPath, [HELPER, JSON.stringify({ dataDir, port, user, password, authMethod })], {
-    detached: true, // its own process group: a Ctrl-C in the terminal reaches `pnpm start`, which stops the services first
+    // its own process group: a Ctrl-C in the terminal reaches `pnpm start`, which stops the services first
+    detached: true,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   lines(child.stdout!, opts.onLog);

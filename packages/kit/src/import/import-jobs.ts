@@ -67,8 +67,10 @@ export const KEPT_ERRORS = 1_000;
 /** The roles that import: officers, in their own scope. */
 export const IMPORT_ROLES: readonly Role[] = ['province', 'county', 'site_officer'];
 
-const COLUMNS = `id, kind, mode, status, file_name AS "fileName", total, rows_checked AS "rowsChecked", rows_written AS "rowsWritten",
-  created_count AS created, updated_count AS updated, unchanged_count AS unchanged, error_count AS "errorCount", errors, failure,
+const COLUMNS = `id, kind, mode, status, file_name AS "fileName", total, rows_checked AS "rowsChecked",
+  rows_written AS "rowsWritten",
+  created_count AS created, updated_count AS updated, unchanged_count AS unchanged, error_count AS "errorCount",
+    errors, failure,
   report_sealed IS NOT NULL AS "hasReport", created_at AS "createdAt", finished_at AS "finishedAt"`;
 
 /**
@@ -175,7 +177,8 @@ export class ImportJobs {
       ignoreHeaders: IGNORED_HEADERS,
     });
     const [{ id }] = await this.opts.db.query(
-      `INSERT INTO import_job (kind, mode, actor_subject, actor, file_name, file_sealed) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      `INSERT INTO import_job (kind, mode, actor_subject, actor, file_name, file_sealed)
+        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
       [
         kind,
         mode,
@@ -209,7 +212,8 @@ export class ImportJobs {
         written: (n) => set('rows_written = $2', [n]),
       });
       await set(
-        `status = 'done', rows_checked = $2, rows_written = $3, created_count = $4, updated_count = $5, unchanged_count = $6, error_count = $7,
+        `status = 'done', rows_checked = $2, rows_written = $3, created_count = $4, updated_count = $5,
+         unchanged_count = $6, error_count = $7,
          errors = $8, report_sealed = $9, file_sealed = NULL, finished_at = now()`,
         [
           out.total,

@@ -13,7 +13,10 @@ import { xlsxBuffer } from '../spreadsheet/xlsx-writer';
 export type ImportMode = 'dry_run' | 'all_or_nothing' | 'valid_rows';
 export const IMPORT_MODES: readonly ImportMode[] = ['dry_run', 'all_or_nothing', 'valid_rows'];
 
-/** One problem of one row: the row as the spreadsheet numbers it, the column's header, a code and a message for the clerk. */
+/**
+ * One problem of one row: the row as the spreadsheet numbers
+ * it, the column's header, a code and a message for the clerk.
+ */
 export interface RowError {
   row: number;
   column: string | null;
@@ -39,7 +42,10 @@ export interface ImportOutcome {
   report: Buffer;
 }
 
-/** What an import does with a good row: its natural key is new, names a record whose facts it changes, or one it leaves as it is. */
+/**
+ * What an import does with a good row: its natural key is new,
+ * names a record whose facts it changes, or one it leaves as it is.
+ */
 export type RowOutcome = 'create' | 'update' | 'unchanged';
 
 /** A row of a sheet as an import checks it; each kind adds what it found (ids, parsed values). */
@@ -54,7 +60,10 @@ export interface ImportRow<K extends string = string> {
 /** The report's two columns after the file's own: what became of the row, and why not. */
 export const REPORT_OUTCOME = '导入结果';
 export const REPORT_ERRORS = '错误说明';
-/** Headers a sheet may carry that no import reads: a row number, and a report's own columns (a corrected report is re-imported as it is). */
+/**
+ * Headers a sheet may carry that no import reads: a row number, and a
+ * report's own columns (a corrected report is re-imported as it is).
+ */
 export const IGNORED_HEADERS = ['序号', REPORT_OUTCOME, REPORT_ERRORS];
 
 /** Rows written per statement (and per publishSelect batch of events). */
@@ -188,7 +197,10 @@ export function importReport(
   );
 }
 
-/** One audit row per record a set-based write touched (`select` gives id, site_id, region_code), in the same transaction. */
+/**
+ * One audit row per record a set-based write touched (`select`
+ * gives id, site_id, region_code), in the same transaction.
+ */
 export async function auditImported(
   m: EntityManager,
   p: Principal,
@@ -200,8 +212,10 @@ export async function auditImported(
 ): Promise<void> {
   const n = params.length;
   await m.query(
-    `INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, site_id, region_code, request_id, detail)
-     SELECT $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, src.id, src.site_id, src.region_code, $${n + 5}, $${n + 6}::jsonb FROM (${select}) src`,
+    `INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, site_id, region_code,
+      request_id, detail)
+     SELECT $${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, src.id, src.site_id, src.region_code, $${n + 5},
+       $${n + 6}::jsonb FROM (${select}) src`,
     [
       ...params,
       p.subject,
@@ -222,7 +236,9 @@ export function normalizeDate(s: string): string | null {
   return isIsoDate(iso) ? iso : null;
 }
 
-/** A cell holding an amount (元, 亩, 小时): digits with at most two decimals, thousands separators allowed; null if not one. */
+/**
+ * A cell holding an amount (元, 亩, 小时): digits with at most two decimals, thousands separators allowed; null if not one.
+ */
 export function parseAmount(s: string): number | null {
   const t = s.replace(/[,，\s]/g, '');
   if (!/^\d+(\.\d{1,2})?$/.test(t)) return null;

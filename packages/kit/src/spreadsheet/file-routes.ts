@@ -128,13 +128,11 @@ export function sendFileError(res: Response, err: unknown, logger: Logger): void
     return;
   }
   logger.error({ err }, 'a file request failed');
-  res
-    .status(500)
-    .json({
-      errors: [
-        { message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: currentRequestId() } },
-      ],
-    });
+  res.status(500).json({
+    errors: [
+      { message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: currentRequestId() } },
+    ],
+  });
 }
 
 /** `attachment` with the Chinese file name (RFC 6266/5987) and a plain ASCII fallback. */
@@ -146,7 +144,8 @@ export function attachment(
   res.setHeader('content-type', contentType);
   res.setHeader(
     'content-disposition',
-    `attachment; filename="${fileName.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+    `attachment; filename="${fileName.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '')}";` +
+      ` filename*=UTF-8''${encodeURIComponent(fileName)}`,
   );
   res.setHeader('cache-control', 'no-store');
 }

@@ -41,7 +41,9 @@ export interface ColumnSpec<K extends string = string> {
   aliases?: readonly string[];
 }
 
-/** One data row: its number as the spreadsheet shows it (the header is row 1) and its values, trimmed ('' when empty). */
+/**
+ * One data row: its number as the spreadsheet shows it (the header is row 1) and its values, trimmed ('' when empty).
+ */
 export interface SheetRow<K extends string = string> {
   row: number;
   values: Record<K, string>;
@@ -67,7 +69,8 @@ export function detectFormat(bytes: Buffer, fileName?: string): SpreadsheetForma
   if (bytes.subarray(0, 4).equals(OLE_MAGIC)) {
     throw new SpreadsheetError(
       'NOT_XLSX',
-      'This is an old Excel (.xls) or an encrypted workbook: save it as .xlsx (Excel 2007 or later) without a password.',
+      'This is an old Excel (.xls) or an encrypted workbook: ' +
+        'save it as .xlsx (Excel 2007 or later) without a password.',
     );
   }
   if (name.endsWith('.xlsx'))
