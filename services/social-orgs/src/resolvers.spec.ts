@@ -17,7 +17,7 @@ const KEY_TYPES = [
   'VentureApplication',
   'ProfessionalCommittee',
   'Consultation',
-];
+] as const;
 
 const ngo: Principal = {
   subject: 'ngo-a',
@@ -46,10 +46,9 @@ describe('__resolveReference', () => {
   it.each(KEY_TYPES)('%s: 100 representations cost one SQL statement, filtered by the caller’s scope', async (type) => {
     const { db, statements } = recordingDb();
     const ctx = buildContext(db)({ principal: ngo, requestId: 'r', logger: undefined } as unknown as RequestBase);
-    const resolve = (
-      resolvers[type] as { __resolveReference: (ref: { id: string }, c: typeof ctx) => Promise<unknown> }
-    ).__resolveReference;
-    const rows = await Promise.all(ids.map((id) => resolve({ id }, ctx)));
+    const resolve = resolvers[type]?.__resolveReference;
+    if (typeof resolve !== 'function') throw new Error(`${type} has no __resolveReference`);
+    const rows = await Promise.all(ids.map((id) => resolve({ __typename: type, id } as never, ctx, {} as never)));
     expect(rows).toEqual(ids.map((id) => ({ id })));
     expect(statements).toHaveLength(1);
     expect(statements[0].params[0]).toEqual(ids);

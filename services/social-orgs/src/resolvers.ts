@@ -1,3 +1,4 @@
+import { mergeResolverMaps } from '@anju/kit';
 import { organizationResolvers } from './organization/organization.resolvers';
 import { activityResolvers } from './activity/activity.resolvers';
 import { socialWorkerResolvers } from './social-worker/social-worker.resolvers';
@@ -10,7 +11,8 @@ import { auditLogResolvers } from './audit-log/audit-log.resolvers';
 import { sitePictureResolvers } from './site-picture/site-picture.resolvers';
 import { aidFundResolvers } from './aid-fund/aid-fund.resolvers';
 
-const parts: Record<string, Record<string, unknown>>[] = [
+/** The subgraph's resolver map: each feature's, merged type by type. */
+export const resolvers = mergeResolverMaps(
   organizationResolvers,
   activityResolvers,
   socialWorkerResolvers,
@@ -22,10 +24,4 @@ const parts: Record<string, Record<string, unknown>>[] = [
   auditLogResolvers,
   sitePictureResolvers,
   aidFundResolvers,
-];
-
-/** The subgraph's resolver map: each feature's, merged type by type. */
-export const resolvers: Record<string, Record<string, unknown>> = {};
-for (const part of parts) {
-  for (const [type, fields] of Object.entries(part)) resolvers[type] = { ...(resolvers[type] ?? {}), ...fields };
-}
+);

@@ -1,27 +1,21 @@
-import type { SocialOrgsContext } from '../context';
-import type { AidPaymentRow } from './aid-fund.service';
+import type { Resolvers } from '../generated/graphql';
 
-type Ctx = SocialOrgsContext;
-type Svc = Ctx['aidFunds'];
-
-export const aidFundResolvers = {
+export const aidFundResolvers: Resolvers = {
   Query: {
-    aidFund: (_: unknown, a: { id: string }, ctx: Ctx) => ctx.loaders.aidFund.load(a.id),
-    aidFunds: (_: unknown, a: Parameters<Svc['listFunds']>[0], ctx: Ctx) => ctx.aidFunds.listFunds(a),
-    aidPayments: (_: unknown, a: Parameters<Svc['listPayments']>[0], ctx: Ctx) => ctx.aidFunds.listPayments(a),
-    aidFundBalances: (_: unknown, a: { regionCode: string }, ctx: Ctx) => ctx.aidFunds.balances(a.regionCode),
+    aidFund: (_, a, ctx) => ctx.loaders.aidFund.load(a.id),
+    aidFunds: (_, a, ctx) => ctx.aidFunds.listFunds(a),
+    aidPayments: (_, a, ctx) => ctx.aidFunds.listPayments(a),
+    aidFundBalances: (_, a, ctx) => ctx.aidFunds.balances(a.regionCode),
   },
   Mutation: {
-    receiveAidFund: (_: unknown, a: { input: Parameters<Svc['receive']>[0] }, ctx: Ctx) =>
-      ctx.aidFunds.receive(a.input),
-    grantDirectAid: (_: unknown, a: { input: Parameters<Svc['grantDirect']>[0] }, ctx: Ctx) =>
-      ctx.aidFunds.grantDirect(a.input),
+    receiveAidFund: (_, a, ctx) => ctx.aidFunds.receive(a.input),
+    grantDirectAid: (_, a, ctx) => ctx.aidFunds.grantDirect(a.input),
   },
   AidFund: {
-    payments: (f: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.aidPaymentsByFund.load(f.id),
+    payments: (f, _, ctx) => ctx.loaders.aidPaymentsByFund.load(f.id),
   },
   AidPayment: {
-    fund: (p: AidPaymentRow, _: unknown, ctx: Ctx) => ctx.loaders.aidFund.load(p.fundId),
-    organization: (p: AidPaymentRow, _: unknown, ctx: Ctx) => ctx.loaders.organization.load(p.organizationId),
+    fund: (p, _, ctx) => ctx.loaders.aidFund.load(p.fundId),
+    organization: (p, _, ctx) => ctx.loaders.organization.load(p.organizationId),
   },
 };

@@ -1,9 +1,7 @@
-import type { SocialOrgsContext } from '../context';
-import type { AuditLogFilter } from './audit-log.service';
+import type { Resolvers } from '../generated/graphql';
 
-export const auditLogResolvers = {
+export const auditLogResolvers: Resolvers = {
   Query: {
-    auditLog: (_: unknown, a: AuditLogFilter & { first?: number; after?: string }, ctx: SocialOrgsContext) =>
-      ctx.auditLog.list(a, a.first, a.after),
+    auditLog: (_, a, ctx) => ctx.auditLog.list(a, a.first, a.after),
   },
 };

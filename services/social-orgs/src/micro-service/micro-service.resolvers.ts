@@ -1,23 +1,16 @@
-import type { SocialOrgsContext } from '../context';
-import type { MicroServiceRow } from './micro-service.service';
+import type { Resolvers } from '../generated/graphql';
 
-type Ctx = SocialOrgsContext;
-type Svc = Ctx['microServices'];
-
-export const microServiceResolvers = {
+export const microServiceResolvers: Resolvers = {
   Query: {
-    microService: (_: unknown, a: { id: string }, ctx: Ctx) => ctx.loaders.microService.load(a.id),
-    microServices: (_: unknown, a: Parameters<Svc['list']>[0], ctx: Ctx) => ctx.microServices.list(a),
+    microService: (_, a, ctx) => ctx.loaders.microService.load(a.id),
+    microServices: (_, a, ctx) => ctx.microServices.list(a),
   },
   Mutation: {
-    createMicroService: (_: unknown, a: { input: Parameters<Svc['create']>[0] }, ctx: Ctx) =>
-      ctx.microServices.create(a.input),
-    updateMicroService: (_: unknown, a: { id: string; input: Parameters<Svc['update']>[1] }, ctx: Ctx) =>
-      ctx.microServices.update(a.id, a.input),
+    createMicroService: (_, a, ctx) => ctx.microServices.create(a.input),
+    updateMicroService: (_, a, ctx) => ctx.microServices.update(a.id, a.input),
   },
   MicroService: {
-    __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.microService.load(ref.id),
-    runner: (m: MicroServiceRow, _: unknown, ctx: Ctx) =>
-      m.runnerWorkerId ? ctx.loaders.worker.load(m.runnerWorkerId) : null,
+    __resolveReference: (ref, ctx) => ctx.loaders.microService.load(ref.id),
+    runner: (m, _, ctx) => (m.runnerWorkerId ? ctx.loaders.worker.load(m.runnerWorkerId) : null),
   },
 };

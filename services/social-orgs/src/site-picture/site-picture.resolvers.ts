@@ -1,13 +1,9 @@
-import type { SocialOrgsContext } from '../context';
+import type { Resolvers } from '../generated/graphql';
 
-type SiteRef = { id: string };
-
-export const sitePictureResolvers = {
+export const sitePictureResolvers: Resolvers = {
   Site: {
-    __resolveReference: (ref: SiteRef) => ({ id: ref.id }),
-    activePartnerCount: async (s: SiteRef, _: unknown, ctx: SocialOrgsContext) =>
-      (await ctx.loaders.sitePicture.load(s.id)).activePartners,
-    activityCountThisMonth: async (s: SiteRef, _: unknown, ctx: SocialOrgsContext) =>
-      (await ctx.loaders.sitePicture.load(s.id)).activitiesThisMonth,
+    __resolveReference: (ref) => ({ id: ref.id }),
+    activePartnerCount: async (s, _, ctx) => (await ctx.loaders.sitePicture.load(s.id)).activePartners,
+    activityCountThisMonth: async (s, _, ctx) => (await ctx.loaders.sitePicture.load(s.id)).activitiesThisMonth,
   },
 };
