@@ -14,6 +14,7 @@ import { ResidentService, type ResidentRow } from './resident/resident.service';
 import { RegionService } from './region/region.service';
 import type { Region } from './region/region.row';
 import { pointsContext, type PointsContext } from './points/points.context';
+import type { NoticeReadRow } from './notice/notice.loaders';
 import { GridService, type GridDutyRow, type GridRow } from './grid/grid.service';
 import { HouseholdVisitService } from './household-visit/household-visit.service';
 import { CoBuildingService } from './co-building/co-building.service';
@@ -89,7 +90,7 @@ export interface GovernanceContext extends RequestBase {
     resolutionsOfMeeting: DataLoader<string, ListItemRow[]>;
     notice: DataLoader<string, NoticeRow | null>;
     noticeReadByMe: DataLoader<string, boolean>;
-    noticeReadStats: DataLoader<string, { siteId: string; residents: number; read: number; rate: number }[] | null>;
+    noticeReadStats: DataLoader<string, NoticeReadRow[] | null>;
   } & ReturnType<typeof ruleOfLawLoaders> &
     ReturnType<typeof proposalLoaders> &
     ReturnType<typeof surveyLoaders> &

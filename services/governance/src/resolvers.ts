@@ -49,4 +49,4 @@ const features = [
 ];
 
 /** Every feature's resolvers, merged type by type: a feature resolves fields of another's type by naming it. */
-export const resolvers = mergeResolverMaps<object>(enumResolvers, pointsEnumResolvers, ...features);
+export const resolvers = mergeResolverMaps(enumResolvers, pointsEnumResolvers, ...features);

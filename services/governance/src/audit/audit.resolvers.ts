@@ -1,9 +1,8 @@
-import type { GovernanceContext } from '../context';
+import type { Resolvers } from '../generated/graphql';
 
-export const auditResolvers = {
+export const auditResolvers: Resolvers = {
   Query: {
-    auditTrail: (_: unknown, a: { entityType: string; entityId: string; first?: number }, ctx: GovernanceContext) =>
-      ctx.audit.trail(a.entityType, a.entityId, a.first),
+    auditTrail: (_, a, ctx) => ctx.audit.trail(a.entityType, a.entityId, a.first),
   },
   Mutation: {},
 };

@@ -1,23 +1,19 @@
-import type { GovernanceContext } from '../context';
-import type { GridRow, RegisterGridInput } from './grid.service';
+import type { Resolvers } from '../generated/graphql';
+import { required } from '@anju/kit';
 
-export const gridResolvers = {
+export const gridResolvers: Resolvers = {
   Query: {
-    grid: (_: unknown, a: { id: string }, ctx: GovernanceContext) => ctx.loaders.grid.load(a.id),
-    grids: (_: unknown, a: { siteId: string }, ctx: GovernanceContext) => ctx.grids.ofSite(a.siteId),
+    grid: (_, a, ctx) => ctx.loaders.grid.load(a.id),
+    grids: (_, a, ctx) => ctx.grids.ofSite(a.siteId),
   },
   Mutation: {
-    registerGrid: (_: unknown, a: { input: RegisterGridInput }, ctx: GovernanceContext) => ctx.grids.register(a.input),
-    setGridDuties: (
-      _: unknown,
-      a: { gridId: string; duties: { title: string; detail?: string | null }[] },
-      ctx: GovernanceContext,
-    ) => ctx.grids.setDuties(a.gridId, a.duties),
+    registerGrid: (_, a, ctx) => ctx.grids.register(a.input),
+    setGridDuties: (_, a, ctx) => ctx.grids.setDuties(a.gridId, a.duties),
   },
   Grid: {
-    __resolveReference: (ref: { id: string }, ctx: GovernanceContext) => ctx.loaders.grid.load(ref.id),
-    site: (g: GridRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(g.siteId),
-    buildings: (g: GridRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.buildingsOfGrid.load(g.id),
-    duties: (g: GridRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.dutiesOfGrid.load(g.id),
+    __resolveReference: (ref, ctx) => ctx.loaders.grid.load(ref.id),
+    site: (g, _, ctx) => required(ctx.loaders.site.load(g.siteId), 'siteId'),
+    buildings: (g, _, ctx) => ctx.loaders.buildingsOfGrid.load(g.id),
+    duties: (g, _, ctx) => ctx.loaders.dutiesOfGrid.load(g.id),
   },
 };

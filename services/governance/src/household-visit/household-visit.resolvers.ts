@@ -1,20 +1,15 @@
-import type { GovernanceContext } from '../context';
-import type { HouseholdVisitRow } from './household-visit.service';
+import type { Resolvers } from '../generated/graphql';
 
-export const householdVisitResolvers = {
+export const householdVisitResolvers: Resolvers = {
   Query: {
     /** Null when the household is outside the caller's scope (the household loader is scoped). */
-    householdVisits: async (_: unknown, a: { householdId: string }, ctx: GovernanceContext) =>
+    householdVisits: async (_, a, ctx) =>
       (await ctx.loaders.household.load(a.householdId)) ? ctx.householdVisits.ofHousehold(a.householdId) : null,
   },
   Mutation: {
-    recordHouseholdVisit: (
-      _: unknown,
-      a: { input: { householdId: string; visitedOn: string; note: string } },
-      ctx: GovernanceContext,
-    ) => ctx.householdVisits.record(a.input),
+    recordHouseholdVisit: (_, a, ctx) => ctx.householdVisits.record(a.input),
   },
   HouseholdVisit: {
-    household: (v: HouseholdVisitRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.household.load(v.householdId),
+    household: (v, _, ctx) => ctx.loaders.household.load(v.householdId),
   },
 };

@@ -1,21 +1,19 @@
-import type { GovernanceContext } from '../context';
-import type { ImportJobRow } from '@anju/kit';
+import type { Resolvers } from '../generated/graphql';
 
-const upper = (s: string) => s.toUpperCase();
+const upper = <S extends string>(s: S) => s.toUpperCase() as Uppercase<S>;
 
-export const importResolvers = {
+export const importResolvers: Resolvers = {
   Query: {
-    importJob: (_: unknown, a: { id: string }, ctx: GovernanceContext) => ctx.imports.get(ctx.principal, a.id),
-    importJobs: (_: unknown, a: { first?: number | null }, ctx: GovernanceContext) =>
-      ctx.imports.list(ctx.principal, a.first ?? 20),
+    importJob: (_, a, ctx) => ctx.imports.get(ctx.principal, a.id),
+    importJobs: (_, a, ctx) => ctx.imports.list(ctx.principal, a.first ?? 20),
   },
   Mutation: {},
   ImportJob: {
-    mode: (j: ImportJobRow) => upper(j.mode),
-    status: (j: ImportJobRow) => upper(j.status),
-    errors: (j: ImportJobRow, a: { first?: number | null }) => j.errors.slice(0, Math.max(0, a.first ?? 100)),
-    reportPath: (j: ImportJobRow) => (j.hasReport ? `/files/governance/imports/${j.id}/report` : null),
-    createdAt: (j: ImportJobRow) => new Date(j.createdAt).toISOString(),
-    finishedAt: (j: ImportJobRow) => (j.finishedAt ? new Date(j.finishedAt).toISOString() : null),
+    mode: (j) => upper(j.mode),
+    status: (j) => upper(j.status),
+    errors: (j, a) => j.errors.slice(0, Math.max(0, a.first ?? 100)),
+    reportPath: (j) => (j.hasReport ? `/files/governance/imports/${j.id}/report` : null),
+    createdAt: (j) => new Date(j.createdAt).toISOString(),
+    finishedAt: (j) => (j.finishedAt ? new Date(j.finishedAt).toISOString() : null),
   },
 };

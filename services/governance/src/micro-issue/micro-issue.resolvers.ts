@@ -1,11 +1,7 @@
-import type { GovernanceContext } from '../context';
-import type { MicroIssueLevel, MicroIssueOutcome } from './micro-issue.types';
-import type { MicroIssueRow, ReportMicroIssueInput } from './micro-issue.service';
-import type { MicroIssueStepRow } from './micro-issue.loaders';
+import type { Resolvers } from '../generated/graphql';
+import { required, isoInstant } from '@anju/kit';
 
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-
-export const microIssueResolvers = {
+export const microIssueResolvers: Resolvers = {
   MicroIssueKind: { ISSUE: 'issue', DISPUTE: 'dispute' },
   MicroIssueLevel: {
     BUILDING_LEADER: 'building_leader',
@@ -16,54 +12,34 @@ export const microIssueResolvers = {
   MicroIssueStatus: { OPEN: 'open', RESOLVED: 'resolved' },
   MicroIssueOutcome: { SOLVED: 'solved', AGREEMENT: 'agreement', REFERRED: 'referred', WITHDRAWN: 'withdrawn' },
   Query: {
-    microIssue: (_: unknown, a: { id: string }, ctx: GovernanceContext) => ctx.loaders.microIssue.load(a.id),
-    microIssues: (
-      _: unknown,
-      a: {
-        siteId?: string;
-        status?: 'open' | 'resolved';
-        level?: MicroIssueLevel;
-        overdue?: boolean;
-        first?: number;
-        after?: string;
-      },
-      ctx: GovernanceContext,
-    ) => ctx.microIssues.list(a),
-    microIssueStats: (_: unknown, a: { siteId?: string }, ctx: GovernanceContext) => ctx.microIssues.stats(a.siteId),
+    microIssue: (_, a, ctx) => ctx.loaders.microIssue.load(a.id),
+    microIssues: (_, a, ctx) => ctx.microIssues.list(a),
+    microIssueStats: (_, a, ctx) => ctx.microIssues.stats(a.siteId),
   },
   Mutation: {
-    reportMicroIssue: (_: unknown, a: { input: ReportMicroIssueInput }, ctx: GovernanceContext) =>
-      ctx.microIssues.report(a.input),
-    escalateMicroIssue: (_: unknown, a: { id: string; note?: string }, ctx: GovernanceContext) =>
-      ctx.microIssues.escalate(a.id, a.note),
-    resolveMicroIssue: (
-      _: unknown,
-      a: { id: string; outcome: MicroIssueOutcome; note: string },
-      ctx: GovernanceContext,
-    ) => ctx.microIssues.resolve(a.id, a.outcome, a.note),
+    reportMicroIssue: (_, a, ctx) => ctx.microIssues.report(a.input),
+    escalateMicroIssue: (_, a, ctx) => ctx.microIssues.escalate(a.id, a.note),
+    resolveMicroIssue: (_, a, ctx) => ctx.microIssues.resolve(a.id, a.outcome, a.note),
   },
   MicroIssue: {
-    __resolveReference: (ref: { id: string }, ctx: GovernanceContext) => ctx.loaders.microIssue.load(ref.id),
-    site: (m: MicroIssueRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(m.siteId),
-    building: (m: MicroIssueRow, _: unknown, ctx: GovernanceContext) =>
-      m.buildingId ? ctx.loaders.building.load(m.buildingId) : null,
-    grid: (m: MicroIssueRow, _: unknown, ctx: GovernanceContext) => (m.gridId ? ctx.loaders.grid.load(m.gridId) : null),
-    levelDueAt: (m: MicroIssueRow) => iso(m.levelDueAt),
-    overdue: (m: MicroIssueRow, _: unknown, ctx: GovernanceContext) =>
-      m.status === 'open' && new Date(m.levelDueAt).getTime() < ctx.clock.now().getTime(),
-    openedAt: (m: MicroIssueRow) => iso(m.openedAt),
-    resolvedAt: (m: MicroIssueRow) => iso(m.resolvedAt),
-    resolutionHours: (m: MicroIssueRow) =>
+    __resolveReference: (ref, ctx) => ctx.loaders.microIssue.load(ref.id),
+    site: (m, _, ctx) => required(ctx.loaders.site.load(m.siteId), 'siteId'),
+    building: (m, _, ctx) => (m.buildingId ? ctx.loaders.building.load(m.buildingId) : null),
+    grid: (m, _, ctx) => (m.gridId ? ctx.loaders.grid.load(m.gridId) : null),
+    levelDueAt: (m) => isoInstant(m.levelDueAt),
+    overdue: (m, _, ctx) => m.status === 'open' && new Date(m.levelDueAt).getTime() < ctx.clock.now().getTime(),
+    openedAt: (m) => isoInstant(m.openedAt),
+    resolvedAt: (m) => isoInstant(m.resolvedAt),
+    resolutionHours: (m) =>
       m.resolvedAt
         ? Math.round((new Date(m.resolvedAt).getTime() - new Date(m.openedAt).getTime()) / 360_000) / 10
         : null,
-    steps: (m: MicroIssueRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.microIssueSteps.load(m.id),
-    legalAdvisers: (m: MicroIssueRow, _: unknown, ctx: GovernanceContext) =>
-      m.level === 'legal_adviser' ? ctx.loaders.advisersOfSite.load(m.siteId) : [],
+    steps: (m, _, ctx) => ctx.loaders.microIssueSteps.load(m.id),
+    legalAdvisers: (m, _, ctx) => (m.level === 'legal_adviser' ? ctx.loaders.advisersOfSite.load(m.siteId) : []),
   },
   MicroIssueStep: {
-    enteredAt: (s: MicroIssueStepRow) => iso(s.enteredAt),
-    dueAt: (s: MicroIssueStepRow) => iso(s.dueAt),
-    leftAt: (s: MicroIssueStepRow) => iso(s.leftAt),
+    enteredAt: (s) => isoInstant(s.enteredAt),
+    dueAt: (s) => isoInstant(s.dueAt),
+    leftAt: (s) => isoInstant(s.leftAt),
   },
 };

@@ -1,27 +1,19 @@
-import type { GovernanceContext } from '../context';
-import type { ModelResidentRow } from './model-resident.service';
+import type { Resolvers } from '../generated/graphql';
+import { required } from '@anju/kit';
 
-type Status = 'nominated' | 'recognized' | 'rejected';
-
-export const modelResidentResolvers = {
+export const modelResidentResolvers: Resolvers = {
   ModelResidentStatus: { NOMINATED: 'nominated', RECOGNIZED: 'recognized', REJECTED: 'rejected' },
   Query: {
-    modelResidents: (_: unknown, a: { siteId: string; status?: Status; year?: number }, ctx: GovernanceContext) =>
-      ctx.modelResidents.list(a.siteId, a.status, a.year),
+    modelResidents: (_, a, ctx) => ctx.modelResidents.list(a.siteId, a.status, a.year),
   },
   Mutation: {
-    nominateModelResident: (
-      _: unknown,
-      a: { input: { residentId: string; title: string; reason: string; year: number } },
-      ctx: GovernanceContext,
-    ) => ctx.modelResidents.nominate(a.input),
-    decideModelResident: (_: unknown, a: { id: string; recognize: boolean; note?: string }, ctx: GovernanceContext) =>
-      ctx.modelResidents.decide(a.id, a.recognize, a.note),
+    nominateModelResident: (_, a, ctx) => ctx.modelResidents.nominate(a.input),
+    decideModelResident: (_, a, ctx) => ctx.modelResidents.decide(a.id, a.recognize, a.note),
   },
   ModelResident: {
-    resident: (m: ModelResidentRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.resident.load(m.residentId),
-    site: (m: ModelResidentRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(m.siteId),
-    nominatedAt: (m: ModelResidentRow) => new Date(m.nominatedAt).toISOString(),
-    decidedAt: (m: ModelResidentRow) => (m.decidedAt ? new Date(m.decidedAt).toISOString() : null),
+    resident: (m, _, ctx) => ctx.loaders.resident.load(m.residentId),
+    site: (m, _, ctx) => required(ctx.loaders.site.load(m.siteId), 'siteId'),
+    nominatedAt: (m) => new Date(m.nominatedAt).toISOString(),
+    decidedAt: (m) => (m.decidedAt ? new Date(m.decidedAt).toISOString() : null),
   },
 };

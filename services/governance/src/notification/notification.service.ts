@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { NoticeCategory } from '../notice/notice.types';
 import {
   InputError,
   NotFoundError,
@@ -272,16 +273,16 @@ export class NotificationService {
     return this.preferences();
   }
 
-  noticeCategoryChannels(): Promise<{ category: string; channels: PushChannel[] }[]> {
+  noticeCategoryChannels(): Promise<{ category: NoticeCategory; channels: PushChannel[] }[]> {
     return this.db.query(`SELECT category, channels FROM notice_category_channel ORDER BY category`);
   }
 
   /** 多渠道宣传: which push channels a notice category goes out on; the province's choice. */
-  async setNoticeCategoryChannels(category: string, channels: PushChannel[]) {
+  async setNoticeCategoryChannels(category: NoticeCategory, channels: PushChannel[]) {
     requireRole(this.principal, 'province');
     if (channels.some((c) => !PUSH_CHANNELS.includes(c))) throw new InputError('channels', 'Not a channel.', 'FORMAT');
     return this.db.transaction(async (m) => {
-      const [row] = returning<{ category: string; channels: PushChannel[] }>(
+      const [row] = returning<{ category: NoticeCategory; channels: PushChannel[] }>(
         await m.query(
           `UPDATE notice_category_channel SET channels = $2, updated_by = $3, updated_at = now() WHERE category = $1 RETURNING category, channels`,
           [category, [...new Set(channels)], this.principal.subject],

@@ -1,31 +1,22 @@
-import type { GovernanceContext } from '../context';
-import type { JointMeetingRow, PartyOrganizationRow, PartyService, RecordJointMeetingInput } from './party.service';
+import type { Resolvers } from '../generated/graphql';
+import { required } from '@anju/kit';
 
-export const partyResolvers = {
+export const partyResolvers: Resolvers = {
   Query: {
-    partyOrganization: (_: unknown, a: { siteId: string }, ctx: GovernanceContext) =>
-      ctx.party.organizationOfSite(a.siteId),
-    jointMeetings: (_: unknown, a: { siteId: string; first?: number; after?: string }, ctx: GovernanceContext) =>
-      ctx.party.meetings(a.siteId, a.first, a.after),
+    partyOrganization: (_, a, ctx) => ctx.party.organizationOfSite(a.siteId),
+    jointMeetings: (_, a, ctx) => ctx.party.meetings(a.siteId, a.first, a.after),
   },
   Mutation: {
-    setPartyOrganization: (
-      _: unknown,
-      a: { input: { siteId: string; name: string; secretaryName?: string } },
-      ctx: GovernanceContext,
-    ) => ctx.party.setOrganization(a.input),
-    addPartyMember: (_: unknown, a: { input: Parameters<PartyService['addMember']>[0] }, ctx: GovernanceContext) =>
-      ctx.party.addMember(a.input),
-    recordJointMeeting: (_: unknown, a: { input: RecordJointMeetingInput }, ctx: GovernanceContext) =>
-      ctx.party.recordMeeting(a.input),
+    setPartyOrganization: (_, a, ctx) => ctx.party.setOrganization(a.input),
+    addPartyMember: (_, a, ctx) => ctx.party.addMember(a.input),
+    recordJointMeeting: (_, a, ctx) => ctx.party.recordMeeting(a.input),
   },
   PartyOrganization: {
-    site: (o: PartyOrganizationRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(o.siteId),
-    members: (o: PartyOrganizationRow, _: unknown, ctx: GovernanceContext) => ctx.party.members([o.id]),
+    site: (o, _, ctx) => required(ctx.loaders.site.load(o.siteId), 'siteId'),
+    members: (o, _, ctx) => ctx.party.members([o.id]),
   },
   JointMeeting: {
-    site: (j: JointMeetingRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.site.load(j.siteId),
-    resolutions: (j: JointMeetingRow, _: unknown, ctx: GovernanceContext) =>
-      ctx.loaders.resolutionsOfMeeting.load(j.id),
+    site: (j, _, ctx) => required(ctx.loaders.site.load(j.siteId), 'siteId'),
+    resolutions: (j, _, ctx) => ctx.loaders.resolutionsOfMeeting.load(j.id),
   },
 };

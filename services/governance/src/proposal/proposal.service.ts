@@ -52,6 +52,26 @@ export interface ProposalRow {
   listItemId: string | null;
 }
 
+/** A proposal put to the vote (`Proposal.voting`): opening the vote set each of these columns. */
+export type VotingProposalRow = ProposalRow & {
+  votingOpensAt: Date;
+  votingClosesAt: Date;
+  eligibleHouseholds: number;
+  quorumHouseholds: number;
+  listKind: ListKind;
+  ownerName: string;
+  itemDueOn: string;
+};
+
+export const isPutToVote = (p: ProposalRow): p is VotingProposalRow =>
+  p.votingOpensAt !== null &&
+  p.votingClosesAt !== null &&
+  p.eligibleHouseholds !== null &&
+  p.quorumHouseholds !== null &&
+  p.listKind !== null &&
+  p.ownerName !== null &&
+  p.itemDueOn !== null;
+
 export interface ProposalCommentRow {
   id: string;
   proposalId: string;

@@ -1,19 +1,15 @@
-import type { GovernanceContext } from '../context';
-import type { Region } from './region.row';
+import type { Resolvers } from '../generated/graphql';
 
-export const regionResolvers = {
+export const regionResolvers: Resolvers = {
   Query: {
-    regions: (_: unknown, args: { parentCode?: string | null }, ctx: GovernanceContext) =>
-      ctx.regions.children(args.parentCode ?? null),
-    region: (_: unknown, args: { code: string }, ctx: GovernanceContext) => ctx.loaders.region.load(args.code),
+    regions: (_, args, ctx) => ctx.regions.children(args.parentCode ?? null),
+    region: (_, args, ctx) => ctx.loaders.region.load(args.code),
   },
   Mutation: {
-    registerRegion: (_: unknown, args: { input: { code: string; name: string } }, ctx: GovernanceContext) =>
-      ctx.regions.register(args.input),
+    registerRegion: (_, args, ctx) => ctx.regions.register(args.input),
   },
   Region: {
-    __resolveReference: (ref: { code: string }, ctx: GovernanceContext) => ctx.loaders.region.load(ref.code),
-    parent: (r: Region, _: unknown, ctx: GovernanceContext) =>
-      r.parentCode ? ctx.loaders.region.load(r.parentCode) : null,
+    __resolveReference: (ref, ctx) => ctx.loaders.region.load(ref.code),
+    parent: (r, _, ctx) => (r.parentCode ? ctx.loaders.region.load(r.parentCode) : null),
   },
 };

@@ -1,22 +1,18 @@
-import type { GovernanceContext } from '../context';
-import type { RegisterSiteInput, SiteRow } from './site.service';
+import type { Resolvers } from '../generated/graphql';
+import { required } from '@anju/kit';
 
-export const siteResolvers = {
+export const siteResolvers: Resolvers = {
   Query: {
-    site: (_: unknown, args: { id: string }, ctx: GovernanceContext) => ctx.loaders.site.load(args.id),
-    sites: (_: unknown, args: { regionCode?: string; first?: number; after?: string }, ctx: GovernanceContext) =>
-      ctx.sites.list(args.regionCode, args.first, args.after),
+    site: (_, args, ctx) => ctx.loaders.site.load(args.id),
+    sites: (_, args, ctx) => ctx.sites.list(args.regionCode, args.first, args.after),
   },
   Mutation: {
-    registerSite: (_: unknown, args: { input: RegisterSiteInput }, ctx: GovernanceContext) =>
-      ctx.sites.register(args.input),
+    registerSite: (_, args, ctx) => ctx.sites.register(args.input),
   },
   Site: {
-    __resolveReference: (ref: { id: string }, ctx: GovernanceContext) => ctx.loaders.site.load(ref.id),
-    region: (s: SiteRow, _: unknown, ctx: GovernanceContext) => ctx.loaders.region.load(s.regionCode),
-    householdCount: async (s: SiteRow, _: unknown, ctx: GovernanceContext) =>
-      (await ctx.loaders.siteCounts.load(s.id)).households,
-    residentCount: async (s: SiteRow, _: unknown, ctx: GovernanceContext) =>
-      (await ctx.loaders.siteCounts.load(s.id)).residents,
+    __resolveReference: (ref, ctx) => ctx.loaders.site.load(ref.id),
+    region: (s, _, ctx) => required(ctx.loaders.region.load(s.regionCode), 'regionCode'),
+    householdCount: async (s, _, ctx) => (await ctx.loaders.siteCounts.load(s.id)).households,
+    residentCount: async (s, _, ctx) => (await ctx.loaders.siteCounts.load(s.id)).residents,
   },
 };

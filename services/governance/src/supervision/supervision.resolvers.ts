@@ -1,54 +1,37 @@
-import type { GovernanceContext } from '../context';
-import type { FindingAction, FindingRow, FindingTarget, MemberRow } from './supervision.service';
+import type { Resolvers } from '../generated/graphql';
+import { required, isoInstant } from '@anju/kit';
 
-const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
-type Ctx = GovernanceContext;
-
-export const supervisionResolvers = {
+export const supervisionResolvers: Resolvers = {
   FindingTarget: { LIST_ITEM: 'list_item', NOTICE: 'notice', POINTS_ENTRY: 'points_entry' },
   FindingAction: { FLAG: 'flag', REOPEN: 'reopen' },
   FindingStatus: { OPEN: 'open', ANSWERED: 'answered' },
   Query: {
-    supervisoryMembers: (_: unknown, a: { siteId: string; includeEnded?: boolean }, ctx: Ctx) =>
-      ctx.supervision.members(a.siteId, a.includeEnded),
-    supervisionFindings: (
-      _: unknown,
-      a: { siteId?: string; status?: 'open' | 'answered'; first?: number; after?: string },
-      ctx: Ctx,
-    ) => ctx.supervision.list(a),
+    supervisoryMembers: (_, a, ctx) => ctx.supervision.members(a.siteId, a.includeEnded),
+    supervisionFindings: (_, a, ctx) => ctx.supervision.list(a),
   },
   Mutation: {
-    appointSupervisoryMember: (_: unknown, a: { siteId: string; residentId: string }, ctx: Ctx) =>
-      ctx.supervision.appoint(a.siteId, a.residentId),
-    endSupervisoryMembership: (_: unknown, a: { siteId: string; residentId: string; reason: string }, ctx: Ctx) =>
-      ctx.supervision.endTerm(a.siteId, a.residentId, a.reason),
-    recordSupervisionFinding: (
-      _: unknown,
-      a: { input: { targetKind: FindingTarget; targetId: string; action: FindingAction; description: string } },
-      ctx: Ctx,
-    ) => ctx.supervision.record(a.input),
-    answerSupervisionFinding: (_: unknown, a: { id: string; response: string }, ctx: Ctx) =>
-      ctx.supervision.answer(a.id, a.response),
+    appointSupervisoryMember: (_, a, ctx) => ctx.supervision.appoint(a.siteId, a.residentId),
+    endSupervisoryMembership: (_, a, ctx) => ctx.supervision.endTerm(a.siteId, a.residentId, a.reason),
+    recordSupervisionFinding: (_, a, ctx) => ctx.supervision.record(a.input),
+    answerSupervisionFinding: (_, a, ctx) => ctx.supervision.answer(a.id, a.response),
   },
   // The flag on the records a finding can be about: other features' types, extended in supervision.graphql.
   ListItem: {
-    openFindings: (l: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.openFindingsOfListItem.load(l.id),
+    openFindings: (l, _, ctx) => ctx.loaders.openFindingsOfListItem.load(l.id),
   },
   Notice: {
-    openFindings: (n: { id: string }, _: unknown, ctx: Ctx) => ctx.loaders.openFindingsOfNotice.load(n.id),
+    openFindings: (n, _, ctx) => ctx.loaders.openFindingsOfNotice.load(n.id),
   },
   SupervisoryMember: {
-    site: (m: MemberRow, _: unknown, ctx: Ctx) => ctx.loaders.site.load(m.siteId),
+    site: (m, _, ctx) => required(ctx.loaders.site.load(m.siteId), 'siteId'),
     // Null where the caller may not see the resident (a resident sees only themselves).
-    resident: (m: MemberRow, _: unknown, ctx: Ctx) => ctx.loaders.resident.load(m.residentId),
+    resident: (m, _, ctx) => ctx.loaders.resident.load(m.residentId),
   },
   SupervisionFinding: {
-    site: (f: FindingRow, _: unknown, ctx: Ctx) => ctx.loaders.site.load(f.siteId),
-    recordedAt: (f: FindingRow) => iso(f.recordedAt),
-    answeredAt: (f: FindingRow) => iso(f.answeredAt),
-    listItem: (f: FindingRow, _: unknown, ctx: Ctx) =>
-      f.targetKind === 'list_item' ? ctx.loaders.listItem.load(f.targetId) : null,
-    notice: (f: FindingRow, _: unknown, ctx: Ctx) =>
-      f.targetKind === 'notice' ? ctx.loaders.notice.load(f.targetId) : null,
+    site: (f, _, ctx) => required(ctx.loaders.site.load(f.siteId), 'siteId'),
+    recordedAt: (f) => isoInstant(f.recordedAt),
+    answeredAt: (f) => isoInstant(f.answeredAt),
+    listItem: (f, _, ctx) => (f.targetKind === 'list_item' ? ctx.loaders.listItem.load(f.targetId) : null),
+    notice: (f, _, ctx) => (f.targetKind === 'notice' ? ctx.loaders.notice.load(f.targetId) : null),
   },
 };

@@ -343,7 +343,7 @@ export class SurveyService {
         )
       : [];
     const questions = await this.questions([survey.id]);
-    const groupOf = (key: string, respondents: number) => ({
+    const groupOf = (key: string, respondents: number): SurveyGroupRow => ({
       buildingId: key === 'site' || key === 'none' ? null : key,
       wholeSite: key === 'site',
       respondents,
@@ -423,6 +423,14 @@ function counterGrid(questions: QuestionRow[]): { no: number; answer: string }[]
           : [...NEEDS];
     return answers.map((answer) => ({ no: q.no, answer }));
   });
+}
+
+/** One group of a closed survey's results: a building, or the whole site. */
+export interface SurveyGroupRow {
+  buildingId: string | null;
+  wholeSite: boolean;
+  respondents: number;
+  questions: ReturnType<typeof questionResult>[];
 }
 
 function questionResult(q: QuestionRow, tallies: { answer: string; count: number }[], respondents: number) {
