@@ -95,9 +95,11 @@ describe('events in batches', () => {
     const poison = batch[2];
     // The poison: this resident's insert fails in the database, every time.
     await sys.sql(`CREATE FUNCTION employment.poison() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.resident_id = '${poison.payload.residentId}' THEN RAISE EXCEPTION 'poisoned resident'; END IF; RETURN NEW; END $$`);
+      BEGIN IF NEW.resident_id = '${poison.payload.residentId}' THEN RAISE EXCEPTION 'poisoned resident';
+        END IF; RETURN NEW; END $$`);
     await sys.sql(
-      `CREATE TRIGGER poison BEFORE INSERT ON employment.labour_profile FOR EACH ROW EXECUTE FUNCTION employment.poison()`,
+      `CREATE TRIGGER poison BEFORE INSERT
+        ON employment.labour_profile FOR EACH ROW EXECUTE FUNCTION employment.poison()`,
     );
     // And one that can never be understood: a version the contract does not know.
     const unknownVersion = { ...batch[4], version: 99 };
@@ -146,7 +148,8 @@ describe('events in batches', () => {
         async () =>
           (
             await sys.sql(
-              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%labour_profile%'`,
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'
+                AND query LIKE '%labour_profile%'`,
             )
           )[0].n > 0,
         'the batch to wait inside its transaction',

@@ -86,7 +86,8 @@ describe('event chains of the catalog, producer to consumer', () => {
 
   const points = (residentId: string) =>
     sys.sql(
-      `SELECT source_event AS event, source_event_id AS "eventId", points FROM governance.points_entry WHERE resident_id = $1`,
+      `SELECT source_event AS event, source_event_id AS "eventId", points FROM governance.points_entry
+        WHERE resident_id = $1`,
       [residentId],
     );
 
@@ -154,7 +155,8 @@ describe('event chains of the catalog, producer to consumer', () => {
     await sys.waitForIdle();
     dataOf(
       await sys.query(
-        `mutation($id: ID!) { updateResident(id: $id, input: { labourCapacity: NONE, wantsWork: false, languages: ["苗语"] }) { id } }`,
+        `mutation($id: ID!) { updateResident(id: $id, input: { labourCapacity: NONE, wantsWork: false,
+          languages: ["苗语"] }) { id } }`,
         { id: residentId },
         n.officer,
       ),
@@ -365,8 +367,10 @@ describe('event chains of the catalog, producer to consumer', () => {
     );
     const hashed = () =>
       sys.sql(
-        `SELECT (SELECT national_id_hash IS NOT NULL FROM matching.resident_directory WHERE resident_id = $1) AS matching,
-              (SELECT national_id_hash IS NOT NULL FROM employment.labour_profile WHERE resident_id = $1) AS employment`,
+        `SELECT (SELECT national_id_hash IS NOT NULL FROM matching.resident_directory
+          WHERE resident_id = $1) AS matching,
+              (SELECT national_id_hash IS NOT NULL FROM employment.labour_profile
+                WHERE resident_id = $1) AS employment`,
         [residentId],
       );
     await sys.waitForIdle();
@@ -382,7 +386,8 @@ describe('event chains of the catalog, producer to consumer', () => {
     const { residentId } = await newResident();
     await sys.waitForIdle(); // social-orgs learns the resident's site from resident.registered
     const o = await twoOrganizations(sys, n.provinceToken);
-    const startsAt = new Date(sys.clock.now().getTime() - 600_000).toISOString(); // on now: check-in is open only during the activity
+    // on now: check-in is open only during the activity
+    const startsAt = new Date(sys.clock.now().getTime() - 600_000).toISOString();
     const act = dataOf(
       await sys.query(
         `mutation($i: CreateActivityInput!) { createActivity(input: $i) { id } }`,

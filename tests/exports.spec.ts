@@ -38,7 +38,8 @@ describe('exports to .xlsx', () => {
       [
         'governance/exports/households',
         '户编号',
-        `SELECT count(*) AS n FROM governance.household h JOIN governance.site s ON s.id = h.site_id WHERE s.region_code = '${COUNTY}'`,
+        `SELECT count(*) AS n FROM governance.household h JOIN governance.site s ON s.id = h.site_id
+          WHERE s.region_code = '${COUNTY}'`,
         'governance',
       ],
       [
@@ -50,7 +51,8 @@ describe('exports to .xlsx', () => {
       [
         'employment/exports/gaps',
         '未通过的规则',
-        `SELECT count(*) AS n FROM employment.household_status WHERE region_code = '${COUNTY}' AND cardinality(failed) > 0`,
+        `SELECT count(*) AS n FROM employment.household_status WHERE region_code = '${COUNTY}'
+          AND cardinality(failed) > 0`,
         'employment',
       ],
       [
@@ -62,7 +64,8 @@ describe('exports to .xlsx', () => {
       [
         'social-orgs/exports/activity-roster',
         '姓名',
-        `SELECT count(*) AS n FROM social_orgs.activity_registration r JOIN social_orgs.organization o ON o.id = r.organization_id
+        `SELECT count(*) AS n FROM social_orgs.activity_registration r JOIN social_orgs.organization o
+          ON o.id = r.organization_id
         WHERE EXISTS (SELECT 1 FROM unnest(o.service_region_codes) c WHERE c LIKE '${COUNTY}%')`,
         'social_orgs',
       ],
@@ -115,7 +118,8 @@ describe('exports to .xlsx', () => {
 
   it("gives a partner NGO its own activities' rosters, straight from social-orgs", async () => {
     const [org] = await sys.sql(
-      `SELECT organization_id AS id, count(*)::int AS n FROM social_orgs.activity_registration GROUP BY 1 ORDER BY 2 DESC LIMIT 1`,
+      `SELECT organization_id AS id, count(*)::int AS n FROM social_orgs.activity_registration GROUP BY 1
+        ORDER BY 2 DESC LIMIT 1`,
     );
     const ngo = await tokenFor({ role: 'ngo_member', org: org.id, sub: 'ngo-clerk' });
     const res = await fileRequest(rootOf(sys.urls['social-orgs']!), '/files/exports/activity-roster', { token: ngo });

@@ -172,9 +172,10 @@ describe('importing employment records and land', () => {
 
     const done = await importFile('employment', await xlsxFile(JOB_HEADERS, JOBS), '就业.xlsx', 'all_or_nothing');
     expect(done).toMatchObject({ status: 'DONE', total: 3, rowsWritten: 3, created: 3, errorCount: 0 });
-    const rows =
-      await sys.sql(`SELECT r.kind, r.destination, r.monthly_income::float8 AS income, e.name AS employer, j.title AS post, j.filled
-      FROM employment.employment_record r LEFT JOIN employment.employer e ON e.id = r.employer_id LEFT JOIN employment.job_posting j ON j.id = r.posting_id
+    const rows = await sys.sql(`SELECT r.kind, r.destination, r.monthly_income::float8 AS income, e.name AS employer,
+        j.title AS post, j.filled
+      FROM employment.employment_record r LEFT JOIN employment.employer e ON e.id = r.employer_id LEFT
+        JOIN employment.job_posting j ON j.id = r.posting_id
       ORDER BY r.kind`);
     expect(rows).toEqual([
       { kind: 'migrant_work', destination: '广东省东莞市', income: 4500, employer: null, post: null, filled: null },
@@ -285,7 +286,8 @@ describe('importing employment records and land', () => {
     const upd = await importFile('land', csvFile(LAND_HEADERS, changed), '三块地.csv', 'all_or_nothing');
     expect(upd).toMatchObject({ status: 'DONE', created: 0, updated: 1, unchanged: 2 });
     const land = await sys.sql(
-      `SELECT kind, area_mu::float8 AS area, state, annual_income::float8 AS income FROM employment.land_asset ORDER BY kind`,
+      `SELECT kind, area_mu::float8 AS area, state, annual_income::float8 AS income FROM employment.land_asset
+        ORDER BY kind`,
     );
     expect(land).toEqual([
       { kind: 'contracted', area: 3.5, state: 'leased', income: 1200 },
@@ -402,11 +404,13 @@ describe('importing employment records and land', () => {
       rowsWritten: 1,
     });
     const [{ n }] = await sys.sql(
-      `SELECT count(*)::int AS n FROM employment.employment_record WHERE resident_id = $1 AND started_on = $2 AND monthly_income = $3`,
+      `SELECT count(*)::int AS n FROM employment.employment_record WHERE resident_id = $1 AND started_on = $2
+        AND monthly_income = $3`,
       [edited[0][JOB_HEADERS.length], edited[0][JOB_HEADERS.indexOf('开始日期')], edited[0][incomeColumn]],
     );
     expect(n).toBe(1);
-    // Another county's clerk exports none of these; a resident id from this county in their hands names no one of theirs.
+    // Another county's clerk exports none of these; a resident id from this county in their hands names no one of
+    // theirs.
     const other = await tokenFor({ role: 'county', regions: ['530103'], sub: 'clerk-panlong-2' });
     expect((await exported('employment', other)).rows).toEqual([[...JOB_HEADERS, '居民编号']]);
     const theirs = await importFile(
@@ -421,7 +425,8 @@ describe('importing employment records and land', () => {
     );
     // Each export is audited in employment's log.
     const audits =
-      await sys.sql(`SELECT action, count(*)::int AS n FROM employment.audit_log WHERE action LIKE 'export.%' AND actor_subject = 'clerk-wuhua'
+      await sys.sql(`SELECT action, count(*)::int AS n FROM employment.audit_log WHERE action LIKE 'export.%'
+        AND actor_subject = 'clerk-wuhua'
       GROUP BY action ORDER BY action`);
     expect(audits).toEqual([
       { action: 'export.employment', n: 2 },
@@ -448,8 +453,10 @@ describe('importing employment records and land', () => {
     ]);
     const trainings = async () =>
       sys.sql(`SELECT c.skill, c.capacity, c.enrolled, e.status, e.attendance_percent AS attendance,
-        to_char(e.completed_on, 'YYYY-MM-DD') AS "completedOn", e.dropped_reason AS reason, k.level, k.certificate_number AS certificate
-      FROM employment.enrollment e JOIN employment.training_course c ON c.id = e.course_id LEFT JOIN employment.skill k ON k.enrollment_id = e.id
+        to_char(e.completed_on, 'YYYY-MM-DD') AS "completedOn", e.dropped_reason AS reason, k.level,
+          k.certificate_number AS certificate
+      FROM employment.enrollment e JOIN employment.training_course c ON c.id = e.course_id LEFT
+        JOIN employment.skill k ON k.enrollment_id = e.id
       WHERE c.provider = '五华区就业培训中心' ORDER BY c.skill, e.status`);
     const completions = async () =>
       Number((await sys.sql(`SELECT count(*) AS n FROM employment.outbox WHERE event = 'training.completed'`))[0].n);
@@ -622,7 +629,8 @@ describe('importing employment records and land', () => {
         '',
         '',
       ], // 4: other end
-      ['赵二', ZHAO, '挖掘机', '五华区就业培训中心', '工地', '2024-06-01', '2024-05-01', '结课', '120', '', '', '', ''], // 5: dates, status, %
+      // 5: dates, status, %
+      ['赵二', ZHAO, '挖掘机', '五华区就业培训中心', '工地', '2024-06-01', '2024-05-01', '结课', '120', '', '', '', ''],
       ['杨六', YANG, '电工', '五华区就业培训中心', '盘龙', '2024-05-01', '2024-05-30', '在训', '', '', '', '', ''], // 6: not theirs
       [
         '王小',

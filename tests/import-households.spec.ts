@@ -207,8 +207,10 @@ describe('importing households with residents', () => {
     const done = await importFile(await xlsxFile(HEADERS, GOOD), '花名册.xlsx', 'all_or_nothing');
     expect(done).toMatchObject({ status: 'DONE', total: 4, rowsWritten: 4, created: 4, updated: 0, errorCount: 0 });
     const rows =
-      await sys.sql(`SELECT r.name, r.relation_to_head AS rel, r.labour_capacity AS labour, r.phone_masked AS phone, to_char(r.moved_in_on, 'YYYY-MM-DD') AS moved,
-        h.household_number AS number, b.name AS building FROM governance.resident r JOIN governance.household h ON h.id = r.household_id
+      await sys.sql(`SELECT r.name, r.relation_to_head AS rel, r.labour_capacity AS labour, r.phone_masked AS phone,
+        to_char(r.moved_in_on, 'YYYY-MM-DD') AS moved,
+        h.household_number AS number, b.name AS building FROM governance.resident r JOIN governance.household h
+          ON h.id = r.household_id
         LEFT JOIN governance.building b ON b.id = h.building_id ORDER BY r.name`);
     expect(rows).toEqual([
       {
@@ -242,7 +244,8 @@ describe('importing households with residents', () => {
     ]);
     // Published like registrations, in one batch; employment and matching applied them.
     const events = await sys.sql(
-      `SELECT event, count(*)::int AS n FROM governance.outbox WHERE event IN ('resident.registered', 'household.registered') GROUP BY event ORDER BY event`,
+      `SELECT event, count(*)::int AS n FROM governance.outbox WHERE event IN ('resident.registered',
+        'household.registered') GROUP BY event ORDER BY event`,
     );
     expect(events).toEqual([
       { event: 'household.registered', n: 2 + 2 },
@@ -252,7 +255,8 @@ describe('importing households with residents', () => {
     const [{ n: profiles }] = await sys.sql(`SELECT count(*)::int AS n FROM employment.labour_profile`);
     expect(profiles).toBe(4);
     const audits = await sys.sql(
-      `SELECT action, count(*)::int AS n FROM governance.audit_log WHERE actor_subject = 'clerk-wuhua' GROUP BY action ORDER BY action`,
+      `SELECT action, count(*)::int AS n FROM governance.audit_log WHERE actor_subject = 'clerk-wuhua' GROUP BY action
+        ORDER BY action`,
     );
     expect(audits).toEqual([
       { action: 'household.register', n: 2 },
@@ -481,7 +485,8 @@ describe('importing households with residents', () => {
     expect(sheet.flat().some((c) => /^\d{17}[\dX]$/.test(c))).toBe(false);
     expect(sheet.some((r) => r[7] === '盘龙家园')).toBe(false);
     const [{ n }] = await sys.sql(
-      `SELECT count(*)::int AS n FROM governance.audit_log WHERE actor_subject = 'clerk-wuhua' AND action = 'export.residents'`,
+      `SELECT count(*)::int AS n FROM governance.audit_log WHERE actor_subject = 'clerk-wuhua'
+        AND action = 'export.residents'`,
     );
     expect(n).toBe(1);
 
@@ -563,7 +568,8 @@ describe('importing households with residents', () => {
     const direct = rootOf(sys.urls.governance!);
     expect((await fileRequest(direct, '/files/imports/households', { body: file })).status).toBe(401);
     expect((await fileRequest(direct, '/files/imports/households', { token: grid, body: file })).status).toBe(403);
-    // A file of numbers registered elsewhere is a probe: each is a lookup by ID number, over the day's quota the job fails without answers.
+    // A file of numbers registered elsewhere is a probe: each is a lookup by ID number, over the day's quota the job
+    // fails without answers.
     const prober = await tokenFor({ role: 'county', regions: ['530102'], sub: 'clerk-probe' });
     const known = [...GOOD.map((r) => r[2]), id('19650505', 51), id('19900606', 62), id('19550707', 71)];
     const probe = known.map((nid, i) => [
@@ -587,7 +593,8 @@ describe('importing households with residents', () => {
     expect(
       (
         await sys.sql(
-          `SELECT count(*)::int AS n FROM governance.audit_log WHERE actor_subject = 'clerk-probe' AND action = 'resident.register_duplicate'`,
+          `SELECT count(*)::int AS n FROM governance.audit_log WHERE actor_subject = 'clerk-probe'
+            AND action = 'resident.register_duplicate'`,
         )
       )[0].n,
     ).toBe(7);

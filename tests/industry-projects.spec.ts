@@ -12,7 +12,8 @@ describe('industry projects with their households’ income', () => {
 
   const CREATE = `mutation($i: CreateIndustryProjectInput!) { createIndustryProject(input: $i) {
     id name industry organizationForm policySupport technicalServices } }`;
-  const LINK = `mutation($i: LinkHouseholdInput!) { linkHouseholdToProject(input: $i) { annualDividend annualWageIncome annualIncome } }`;
+  const LINK = `mutation($i: LinkHouseholdInput!) { linkHouseholdToProject(input: $i) {
+    annualDividend annualWageIncome annualIncome } }`;
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'industry', env: { GATEWAY_RESPONSE_CACHE: 'false' } });

@@ -74,7 +74,8 @@ describe('infra manifests', () => {
     const bad = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'anju-infra-')), 'bad.yaml');
     fs.writeFileSync(
       bad,
-      'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: x }\nspec: { scaleTargetRef: { kind: Deployment, name: x }, maxReplicas: many }\n',
+      'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: { name: x ' +
+        '}\nspec: { scaleTargetRef: { kind: Deployment, name: x }, maxReplicas: many }\n',
     );
     try {
       expect(() =>
@@ -125,7 +126,8 @@ describe('infra manifests', () => {
         .filter(([, s]) => s.image === 'anju:dev')
         .map(([name, s]) => ({ where: `compose ${name}`, command: s.command! })),
     ];
-    expect(commands.length).toBeGreaterThanOrEqual(20); // ten processes in each: the nine and governance's import worker
+    // ten processes in each: the nine and governance's import worker
+    expect(commands.length).toBeGreaterThanOrEqual(20);
     for (const { where, command } of commands) {
       expect({ where, command: command.slice(0, 2) }).toEqual({ where, command: ['node', '--enable-source-maps'] });
       const source = command[2].replace(/^dist\//, '').replace(/\.js$/, '.ts');

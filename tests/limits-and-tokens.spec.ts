@@ -75,7 +75,8 @@ const activityInput = (title: string) => ({
 
 describe('limits at the gateway and at every subgraph', () => {
   it('refuses a selection deeper than QUERY_MAX_DEPTH through the activity ↔ registrations cycle', async () => {
-    const deep = `query($id: ID!) { activityRegistration(id: $id) { activity { registrations { activity { registrations {
+    const deep = `query($id: ID!) { activityRegistration(id: $id) { activity { registrations { activity {
+      registrations {
       activity { registrations { activity { registrations { id } } } } } } } } } }`;
     for (const [, res] of await both(deep, { id: '00000000-0000-0000-0000-000000000000' }, ngo))
       expectLimit(res, 'depth');
@@ -84,20 +85,24 @@ describe('limits at the gateway and at every subgraph', () => {
   it('refuses nested unpaged lists by their cost (case ↔ referrals, call ↔ applications, activity ↔ registrations, grid ↔ buildings)', async () => {
     const cycles = [
       `{ socialCases(first: 1) { nodes { referrals { case { referrals { case { referrals { id } } } } } } } }`,
-      `{ ventureCalls(first: 1) { nodes { applications { call { applications { call { applications { id } } } } } } } }`,
-      `query($id: ID!) { activity(id: $id) { registrations { activity { registrations { activity { registrations { id } } } } } } }`,
+      `{ ventureCalls(first: 1) { nodes { applications { call { applications { call { applications {
+        id } } } } } } } }`,
+      `query($id: ID!) { activity(id: $id) { registrations { activity { registrations { activity { registrations {
+        id } } } } } } }`,
     ];
     for (const q of cycles)
       for (const [, res] of await both(q, { id: '00000000-0000-0000-0000-000000000000' }, ngo))
         expectLimit(res, 'cost');
     // grid ↔ buildings, in governance, through the gateway and straight at it.
-    const grids = `query($s: ID!) { grids(siteId: $s) { buildings { grid { buildings { grid { buildings { id } } } } } } }`;
+    const grids = `query($s: ID!) { grids(siteId: $s) { buildings { grid { buildings { grid { buildings {
+      id } } } } } } }`;
     expectLimit(await sys.query(grids, { s: place.siteIds[0] }, place.provinceToken), 'cost');
     expectLimit(await sys.direct('governance', grids, { s: place.siteIds[0] }, place.provinceToken), 'cost');
   });
 
   it('counts `first` given as a variable and left to its schema default, not only a literal', async () => {
-    const paged = `query($n: Int) { activities(first: $n) { nodes { id registrations { id activity { id title } } } } }`;
+    const paged = `query($n: Int) { activities(first: $n) { nodes { id registrations { id activity {
+      id title } } } } }`;
     for (const [where, res] of await both(paged, { n: 200 }, ngo)) {
       expectLimit(res, 'cost');
       expect([where, res.errors?.[0].extensions?.actual]).toEqual([where, expect.any(Number)]);
@@ -112,7 +117,8 @@ describe('limits at the gateway and at every subgraph', () => {
 
   it('refuses more aliases than QUERY_MAX_ALIASES, and a refused mutation changes nothing', async () => {
     const before = await activityCount();
-    const six = `mutation($i: CreateActivityInput!) { ${['a', 'b', 'c', 'd', 'e', 'f'].map((a) => `${a}: createActivity(input: $i) { id }`).join(' ')} }`;
+    const six = `mutation($i: CreateActivityInput!) {
+      ${['a', 'b', 'c', 'd', 'e', 'f'].map((a) => `${a}: createActivity(input: $i) { id }`).join(' ')} }`;
     for (const [, res] of await both(six, { i: activityInput('别名攻击') }, ngo)) expectLimit(res, 'aliases');
     expect(await activityCount()).toBe(before);
   });

@@ -82,7 +82,8 @@ describe('metrics of every process', () => {
         ),
       );
     await sys.waitForIdle();
-    const dashboard = `query MetricsDashboard($id: ID!) { site(id: $id) { name openDemandCount } labourProfiles(siteId: $id, first: 2) { totalCount }
+    const dashboard = `query MetricsDashboard($id: ID!) { site(id: $id) {
+      name openDemandCount } labourProfiles(siteId: $id, first: 2) { totalCount }
       organizations(first: 1) { totalCount } }`;
     dataOf(await sys.query(dashboard, { id: place.siteIds[0] }, place.provinceToken));
     const refused = await sys.query('query MetricsBroken { noSuchField }', {}, place.provinceToken);

@@ -164,7 +164,8 @@ describe('moves seen by every service', () => {
     const [placed] = await sys.sql(`SELECT grid_id FROM employment.household_place WHERE household_id = $1`, [hh]);
     expect(placed.grid_id).toBe(west);
 
-    // The event is in the contract's outbox once, with the building's households; assigning the same grid again publishes nothing.
+    // The event is in the contract's outbox once, with the building's households; assigning the same grid again
+    // publishes nothing.
     dataOf(
       await sys.query(
         `mutation($b: ID!, $g: ID) { assignBuildingToGrid(buildingId: $b, gridId: $g) { id } }`,

@@ -15,7 +15,8 @@ describe('notifications from social-orgs activities (story)', () => {
   let o: Orgs;
   let residents: string[];
   let tokens: string[];
-  const INBOX = `{ myNotifications { totalCount nodes { kind title body entityId details { what when where contact } deliveries { channel status } } } }`;
+  const INBOX = `{ myNotifications { totalCount nodes { kind title body entityId details {
+    what when where contact } deliveries { channel status } } } }`;
   const inbox = async (t: string) => dataOf(await sys.query(INBOX, {}, t)).myNotifications;
 
   beforeAll(async () => {
@@ -108,7 +109,8 @@ describe('notifications from social-orgs activities (story)', () => {
 
     // The same fact delivered again under a new event id (a producer's retry): still one notification.
     const [confirmed] = await sys.sql(
-      `SELECT payload FROM social_orgs.outbox WHERE event = 'activity.registration.confirmed' AND payload->>'registrationId' = $1`,
+      `SELECT payload FROM social_orgs.outbox WHERE event = 'activity.registration.confirmed'
+        AND payload->>'registrationId' = $1`,
       [second.id],
     );
     const queue = sys.queue('governance');

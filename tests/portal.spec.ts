@@ -301,7 +301,8 @@ describe('the portal in a browser', () => {
 
   it('an NGO sees its own activities, social workers, cases and contracts, and none of another NGO', async () => {
     const orgs = await sys.sql<{ id: string; name: string }>(
-      `SELECT o.id, o.name FROM social_orgs.organization o WHERE EXISTS (SELECT 1 FROM social_orgs.activity a WHERE a.organization_id = o.id) ORDER BY o.name LIMIT 2`,
+      `SELECT o.id, o.name FROM social_orgs.organization o WHERE EXISTS (SELECT 1 FROM social_orgs.activity a
+        WHERE a.organization_id = o.id) ORDER BY o.name LIMIT 2`,
     );
     expect(orgs).toHaveLength(2);
     const [a, b] = orgs;
@@ -365,7 +366,8 @@ describe('the portal in a browser', () => {
   it('a grid worker sees today’s tasks, overdue items and the households of the grid on a phone', async () => {
     const [grid] = await sys.sql<{ id: string; site_id: string; name: string; site: string }>(
       `SELECT g.id, g.site_id, g.name, s.name AS site FROM governance.grid g JOIN governance.site s ON s.id = g.site_id
-        WHERE EXISTS (SELECT 1 FROM governance.grid_task t WHERE t.grid_id = g.id AND t.status = 'open') ORDER BY s.name, g.name LIMIT 1`,
+        WHERE EXISTS (SELECT 1 FROM governance.grid_task t WHERE t.grid_id = g.id AND t.status = 'open')
+          ORDER BY s.name, g.name LIMIT 1`,
     );
     const page = await newPage(390, 844);
     await signIn(page, base, 'grid_worker', grid.site, grid.id);

@@ -116,13 +116,18 @@ describe('events when PostgreSQL is down past the retry schedule', () => {
     }
   }
 
-  /** Labour profiles, inbox rows and unresolved dead letters of these events (`profiles` read from `table`, for a renamed one). */
+  /**
+   * Labour profiles, inbox rows and unresolved dead letters of these events (`profiles` read from `table`, for a
+   * renamed one).
+   */
   async function effects(items: { residentId: string; eventId: string }[], table = 'labour_profile') {
     const [r] = await sys.sql(
       `SELECT (SELECT count(*) FROM employment.${table} WHERE resident_id = ANY($1::uuid[]))::int AS profiles,
-              (SELECT count(DISTINCT resident_id) FROM employment.${table} WHERE resident_id = ANY($1::uuid[]))::int AS residents,
+              (SELECT count(DISTINCT resident_id) FROM employment.${table}
+                WHERE resident_id = ANY($1::uuid[]))::int AS residents,
               (SELECT count(*) FROM employment.inbox WHERE event_id = ANY($2::uuid[]))::int AS inbox,
-              (SELECT count(*) FROM employment.dead_letter WHERE event_id = ANY($2::uuid[]) AND resolved_at IS NULL)::int AS dead`,
+              (SELECT count(*) FROM employment.dead_letter WHERE event_id = ANY($2::uuid[])
+                AND resolved_at IS NULL)::int AS dead`,
       [items.map((i) => i.residentId), items.map((i) => i.eventId)],
     );
     return r;

@@ -25,7 +25,9 @@ describe('queue board', () => {
     sys.sql(`SELECT actor_subject, actor_role, action, entity_type, entity_id, detail FROM governance.audit_log
     WHERE actor_role = 'operator' ORDER BY id`);
 
-  /** A job of governance's events queue that completed (its one event dead-lettered: the payload breaks the contract). */
+  /**
+   * A job of governance's events queue that completed (its one event dead-lettered: the payload breaks the contract).
+   */
   const finishedJob = async () => {
     const id = randomUUID();
     const queue = sys.queue('governance');

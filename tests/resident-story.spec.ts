@@ -47,7 +47,8 @@ describe('registering a resident, through the gateway', () => {
     await sys.waitForIdle();
     const res = dataOf(
       await sys.query(
-        `query($id: ID!) { resident(id: $id) { id name age site { name region { name parent { name } } } labourProfile { labourCapacity wantsWork canWorkAway birthYear } } }`,
+        `query($id: ID!) { resident(id: $id) { id name age site { name region { name parent {
+          name } } } labourProfile { labourCapacity wantsWork canWorkAway birthYear } } }`,
         { id: resident.id },
         officerA,
       ),

@@ -2,7 +2,8 @@ import { REGISTER_RESIDENT, TestSystem, dataOf, residentInput, seedPlace, tokenF
 
 const CACHE = 'x-anju-cache';
 
-const SITES = `query { sites { totalCount nodes { id name householdCount residentCount region { name parent { name } } } } }`;
+const SITES = `query { sites { totalCount nodes { id name householdCount residentCount region { name parent {
+  name } } } } }`;
 const DASHBOARD = `query($id: ID!) {
   site(id: $id) { id name householdCount residentCount openDemandCount region { name } }
   labourProfiles(siteId: $id, first: 5) { totalCount nodes { labourCapacity resident { id name age } } }

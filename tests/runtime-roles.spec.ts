@@ -119,7 +119,8 @@ describe('runtime roles', () => {
       // Nothing changed: the column is not there, the triggers are enabled.
       expect(
         await sys.sql(
-          `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = 'sneaky'`,
+          `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2
+            AND column_name = 'sneaky'`,
           [schema, table],
         ),
       ).toEqual([]);
@@ -170,7 +171,8 @@ describe('runtime roles', () => {
     );
     const state = () =>
       sys.sql(
-        `SELECT a.balance, (SELECT count(*)::int FROM governance.points_entry e WHERE e.resident_id = a.resident_id) AS entries
+        `SELECT a.balance, (SELECT count(*)::int FROM governance.points_entry e
+          WHERE e.resident_id = a.resident_id) AS entries
       FROM governance.points_account a WHERE a.resident_id = $1`,
         [resident.id],
       );
@@ -203,9 +205,11 @@ describe('runtime roles', () => {
         ),
         // With an entry of a different amount: still refused.
         mismatched: await tryTx(
-          `INSERT INTO governance.points_entry (resident_id, site_id, region_code, kind, points, balance_after, reason, actor, occurred_at)
+          `INSERT INTO governance.points_entry (resident_id, site_id, region_code, kind, points, balance_after,
+            reason, actor, occurred_at)
             SELECT a.resident_id, r.site_id, r.region_code, 'grant', 1, a.balance + 1, 'probe', 'probe', now()
-              FROM governance.points_account a JOIN governance.resident r ON r.id = a.resident_id WHERE a.resident_id = '${resident.id}'`,
+              FROM governance.points_account a JOIN governance.resident r ON r.id = a.resident_id
+                WHERE a.resident_id = '${resident.id}'`,
           set,
         ),
       };
@@ -230,7 +234,8 @@ describe('runtime roles', () => {
     // /ready runs a query on each subgraph's pool, so each has a session open.
     for (const url of Object.values(sys.urls)) expect((await fetch(new URL('/ready', url!))).status).toBe(200);
     const sessions = await sys.sql<{ usename: string }>(
-      `SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE '%-api'`,
+      `SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = current_database()
+        AND application_name LIKE '%-api'`,
     );
     expect(sessions.map((s) => s.usename).sort()).toEqual([
       'employment_app',

@@ -17,16 +17,20 @@ describe('site counters', () => {
     return sys
       .sql(
         `
-      SELECT 'governance' AS service, s.id, coalesce(c.households, 0) AS counter, (SELECT count(*)::int FROM governance.household h WHERE h.site_id = s.id) AS fresh, 'households' AS what
+      SELECT 'governance' AS service, s.id, coalesce(c.households, 0) AS counter, (SELECT count(*)::int
+        FROM governance.household h WHERE h.site_id = s.id) AS fresh, 'households' AS what
         FROM governance.site s LEFT JOIN governance.site_counter c ON c.site_id = s.id
       UNION ALL
-      SELECT 'governance', s.id, coalesce(c.residents, 0), (SELECT count(*)::int FROM governance.resident r WHERE r.site_id = s.id AND r.moved_out_on IS NULL), 'residents'
+      SELECT 'governance', s.id, coalesce(c.residents, 0), (SELECT count(*)::int FROM governance.resident r
+        WHERE r.site_id = s.id AND r.moved_out_on IS NULL), 'residents'
         FROM governance.site s LEFT JOIN governance.site_counter c ON c.site_id = s.id
       UNION ALL
-      SELECT 'employment', s.id, coalesce(c.labour_profiles, 0), (SELECT count(*)::int FROM employment.labour_profile p WHERE p.site_id = s.id), 'labour profiles'
+      SELECT 'employment', s.id, coalesce(c.labour_profiles, 0), (SELECT count(*)::int
+        FROM employment.labour_profile p WHERE p.site_id = s.id), 'labour profiles'
         FROM governance.site s LEFT JOIN employment.site_counter c ON c.site_id = s.id
       UNION ALL
-      SELECT 'matching', s.id, coalesce(c.open_demands, 0), (SELECT count(*)::int FROM matching.demand d WHERE d.site_id = s.id AND d.status = 'open'), 'open demands'
+      SELECT 'matching', s.id, coalesce(c.open_demands, 0), (SELECT count(*)::int FROM matching.demand d
+        WHERE d.site_id = s.id AND d.status = 'open'), 'open demands'
         FROM governance.site s LEFT JOIN matching.site_counter c ON c.site_id = s.id
     `,
       )
@@ -34,9 +38,10 @@ describe('site counters', () => {
   }
 
   async function totals() {
-    const [row] =
-      await sys.sql(`SELECT (SELECT sum(households)::int FROM governance.site_counter) AS households, (SELECT sum(residents)::int FROM governance.site_counter) AS residents,
-      (SELECT sum(labour_profiles)::int FROM employment.site_counter) AS profiles, (SELECT sum(open_demands)::int FROM matching.site_counter) AS "openDemands"`);
+    const [row] = await sys.sql(`SELECT (SELECT sum(households)::int FROM governance.site_counter) AS households,
+        (SELECT sum(residents)::int FROM governance.site_counter) AS residents,
+      (SELECT sum(labour_profiles)::int FROM employment.site_counter) AS profiles, (SELECT sum(open_demands)::int
+        FROM matching.site_counter) AS "openDemands"`);
     return row;
   }
 
@@ -44,7 +49,8 @@ describe('site counters', () => {
   async function dashboard(siteId: string) {
     const d = dataOf(
       await sys.query(
-        `query($id: ID!) { site(id: $id) { householdCount residentCount openDemandCount } labourProfiles(siteId: $id, first: 1) { totalCount } }`,
+        `query($id: ID!) { site(id: $id) { householdCount residentCount openDemandCount } labourProfiles(siteId: $id,
+          first: 1) { totalCount } }`,
         { id: siteId },
         officer,
       ),
@@ -190,7 +196,8 @@ describe('site counters', () => {
   it('hold when every event is delivered again', async () => {
     const before = await totals();
     const [{ n: events }] = await sys.sql(
-      `SELECT (SELECT count(*) FROM governance.outbox) + (SELECT count(*) FROM employment.outbox) + (SELECT count(*) FROM matching.outbox) AS n`,
+      `SELECT (SELECT count(*) FROM governance.outbox) + (SELECT count(*) FROM employment.outbox) + (SELECT count(*)
+        FROM matching.outbox) AS n`,
     );
     expect(Number(events)).toBeGreaterThan(5);
     // Forget the finished jobs (this run's own queues), so the outboxes' re-send reaches the consumers again.

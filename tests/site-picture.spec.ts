@@ -15,7 +15,8 @@ describe('a site dashboard across departments', () => {
   let orgA: string;
   let orgB: string;
 
-  const PICTURE = `householdCount passRate monitoredHouseholdCount openGapCount activePartnerCount activityCountThisMonth
+  const PICTURE = `householdCount passRate monitoredHouseholdCount openGapCount activePartnerCount
+    activityCountThisMonth
     openDemandCount overdueDemandCount`;
 
   beforeAll(async () => {
@@ -70,21 +71,25 @@ describe('a site dashboard across departments', () => {
     await activities(orgB, siteB, [thisMonth]);
     // orgB runs a micro-service at site A: active there though its only activity was last month.
     await sys.sql(
-      `INSERT INTO social_orgs.micro_service (organization_id, site_id, kind, name, weekdays, start_time, end_time, capacity, runner_name)
+      `INSERT INTO social_orgs.micro_service (organization_id, site_id, kind, name, weekdays, start_time, end_time,
+        capacity, runner_name)
       VALUES ($1, $2, 'ELDERLY_CARE', '老年食堂', '{1,3,5}', '11:00', '13:00', 30, '王社工')`,
       [orgB, siteA],
     );
 
     // Monitoring's verdicts and gaps (as its set-based run writes them): site A has 4 households checked, 3 passing.
     await sys.sql(
-      `INSERT INTO employment.household_status (household_id, site_id, region_code, failed, members, able, untrained, employed,
+      `INSERT INTO employment.household_status (household_id, site_id, region_code, failed, members, able, untrained,
+        employed,
         welfare_posts, income_sources)
-      SELECT gen_random_uuid(), $1, '530102', CASE WHEN i = 1 THEN ARRAY['EMPLOYED_MEMBER'] ELSE '{}' END, 3, 2, 0, 1, 0, 1
+      SELECT gen_random_uuid(), $1, '530102', CASE WHEN i = 1 THEN ARRAY['EMPLOYED_MEMBER'] ELSE '{}' END, 3, 2, 0, 1,
+        0, 1
         FROM generate_series(1, 4) i`,
       [siteA],
     );
     await sys.sql(
-      `INSERT INTO employment.household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on, closed_on)
+      `INSERT INTO employment.household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on,
+        closed_on)
       VALUES (gen_random_uuid(), $1, '530102', '{EMPLOYED_MEMBER}', true, '2026-11-01', NULL),
              (gen_random_uuid(), $1, '530102', '{STABLE_INCOME}', false, '2026-10-01', '2026-11-01')`,
       [siteA],
@@ -154,11 +159,13 @@ describe('a site dashboard across departments', () => {
     const [fresh] = await sys.sql(
       `SELECT
       (SELECT passing_households FROM employment.site_counter WHERE site_id = $1) AS passing,
-      (SELECT count(*)::int FROM employment.household_status WHERE site_id = $1 AND cardinality(failed) = 0) AS "passingFresh",
+      (SELECT count(*)::int FROM employment.household_status WHERE site_id = $1
+        AND cardinality(failed) = 0) AS "passingFresh",
       (SELECT open_gaps FROM employment.site_counter WHERE site_id = $1) AS gaps,
       (SELECT count(*)::int FROM employment.household_gap WHERE site_id = $1 AND closed_on IS NULL) AS "gapsFresh",
       (SELECT overdue_demands FROM matching.site_counter WHERE site_id = $1) AS overdue,
-      (SELECT count(*)::int FROM matching.demand WHERE site_id = $1 AND overdue_since IS NOT NULL AND status IN ('claimed', 'in_progress')) AS "overdueFresh"`,
+      (SELECT count(*)::int FROM matching.demand WHERE site_id = $1 AND overdue_since IS NOT NULL
+        AND status IN ('claimed', 'in_progress')) AS "overdueFresh"`,
       [siteA],
     );
     expect(fresh).toEqual({

@@ -49,7 +49,8 @@ describe('SQL statements per request', () => {
       );
       await sys.sql(
         `INSERT INTO governance.building (site_id, grid_id, name)
-        SELECT g.site_id, g.id, g.name || '-' || j || '栋' FROM governance.grid g, generate_series(1, 3) j WHERE g.site_id = $1`,
+        SELECT g.site_id, g.id, g.name || '-' || j || '栋' FROM governance.grid g, generate_series(1, 3) j
+          WHERE g.site_id = $1`,
         [siteId],
       );
       await sys.sql(
@@ -59,7 +60,8 @@ describe('SQL statements per request', () => {
       );
       await sys.sql(
         `INSERT INTO matching.service_record (volunteer_id, site_id, region_code, hours, served_on, recorded_by)
-        SELECT v.id, v.home_site_id, v.region_code, 2, current_date - j, 'test' FROM matching.volunteer v, generate_series(1, 3) j WHERE v.home_site_id = $1`,
+        SELECT v.id, v.home_site_id, v.region_code, 2, current_date - j, 'test' FROM matching.volunteer v,
+          generate_series(1, 3) j WHERE v.home_site_id = $1`,
         [siteId],
       );
     }
@@ -83,7 +85,8 @@ describe('SQL statements per request', () => {
   afterAll(() => sys?.stop());
 
   it('a list of demands with their assignments and history', async () => {
-    const q = `query($site: ID!, $first: Int!) { demands(siteId: $site, first: $first) { totalCount nodes { id status assignments { id status volunteerId hours } history { to } } } }`;
+    const q = `query($site: ID!, $first: Int!) { demands(siteId: $site, first: $first) { totalCount nodes {
+      id status assignments { id status volunteerId hours } history { to } } } }`;
     const short = await statementsOf(q, { site: place.siteIds[0], first: 2 });
     const long = await statementsOf(q, { site: place.siteIds[0], first: 6 });
     expect(long.data.demands.nodes).toHaveLength(6);
@@ -127,7 +130,8 @@ describe('SQL statements per request', () => {
   });
 
   it('a list of sites with every department’s figures: the same statements for one site or two', async () => {
-    const q = `query($first: Int!) { sites(regionCode: "530102", first: $first) { nodes { id householdCount residentCount
+    const q = `query($first: Int!) { sites(regionCode: "530102", first: $first) { nodes {
+      id householdCount residentCount
       passRate openGapCount activePartnerCount activityCountThisMonth openDemandCount overdueDemandCount } } }`;
     await statementsOf(q, { first: 1 });
     const short = await statementsOf(q, { first: 1 });

@@ -22,13 +22,16 @@ describe('one trace from a mutation to the effects of its events', () => {
     sys = await TestSystem.start({ label: 'traces' });
     n = await seedNeighbourhood(sys);
     await sys.waitForIdle();
-  }, 240_000); // a whole system and its seed: minutes when the run must first build the migrated template on a loaded machine
+    // a whole system and its seed: minutes when the run must first build the migrated template on a loaded machine
+  }, 240_000);
   afterAll(async () => {
     await sys?.stop();
     await traces?.stop();
   });
 
-  /** A household of its own with one resident, registered through the gateway by the site officer in a named operation. */
+  /**
+   * A household of its own with one resident, registered through the gateway by the site officer in a named operation.
+   */
   const registerResident = async (): Promise<string> => {
     seq += 1;
     const householdId = dataOf(

@@ -32,7 +32,9 @@ describe('employment and income-stability monitoring, through the gateway', () =
   const stability = async (householdId: string, token = province) =>
     (
       await ok(
-        `query($id: ID!) { household(id: $id) { id incomeStability { passing failedRules reasons { rule reason } members ableToWork untrained employed welfarePosts incomeSources openGaps { id rules needsJobHelp } } } }`,
+        `query($id: ID!) { household(id: $id) { id incomeStability { passing failedRules reasons {
+          rule reason } members ableToWork untrained employed welfarePosts incomeSources openGaps {
+          id rules needsJobHelp } } } }`,
         { id: householdId },
         token,
       )
@@ -84,7 +86,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
   describe('training and skills', () => {
     let courseId: string;
     let enrollmentId: string;
-    const CREATE = `mutation($i: CreateTrainingCourseInput!) { createTrainingCourse(input: $i) { id skill capacity enrolled startsOn endsOn } }`;
+    const CREATE = `mutation($i: CreateTrainingCourseInput!) { createTrainingCourse(input: $i) {
+      id skill capacity enrolled startsOn endsOn } }`;
     const course = (o: Record<string, unknown> = {}) => ({
       siteId: place.siteIds[0],
       skill: '电工',
@@ -108,7 +111,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
 
     it('enrolls up to capacity; an unknown resident is NOT_FOUND; a full course is a CONFLICT', async () => {
       courseId = (await ok(CREATE, { i: course() }, officerA)).createTrainingCourse.id;
-      const ENROLL = `mutation($c: ID!, $r: ID!) { enrollInCourse(courseId: $c, residentId: $r) { id status resident { id } } }`;
+      const ENROLL = `mutation($c: ID!, $r: ID!) { enrollInCourse(courseId: $c, residentId: $r) { id status resident {
+        id } } }`;
       const unknown = await q(ENROLL, { c: courseId, r: '00000000-0000-4000-8000-000000000000' }, officerA);
       expect(unknown.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'residentId' });
       enrollmentId = (await ok(ENROLL, { c: courseId, r: r1 }, officerA)).enrollInCourse.id;
@@ -123,7 +127,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
 
     it('completing records the skill, publishes training.completed and clears rule 1 at once', async () => {
       const done = await ok(
-        `mutation($i: CompleteEnrollmentInput!) { completeEnrollment(input: $i) { status completedOn attendancePercent } }`,
+        `mutation($i: CompleteEnrollmentInput!) { completeEnrollment(input: $i) {
+          status completedOn attendancePercent } }`,
         {
           i: {
             enrollmentId,
@@ -150,7 +155,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
         completedOn: '2026-03-20',
       });
       const res = await ok(
-        `query($id: ID!) { resident(id: $id) { name skills { name level certificateNumber } enrollments { status course { skill } } } }`,
+        `query($id: ID!) { resident(id: $id) { name skills { name level certificateNumber } enrollments {
+          status course { skill } } } }`,
         { id: r1 },
         officerA,
       );
@@ -190,7 +196,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
     ).enrollInCourse;
     const dropped = (
       await ok(
-        `mutation($e: ID!) { dropEnrollment(enrollmentId: $e, reason: "外出务工", attendancePercent: 30) { status droppedReason attendancePercent } }`,
+        `mutation($e: ID!) { dropEnrollment(enrollmentId: $e, reason: "外出务工", attendancePercent: 30) {
+          status droppedReason attendancePercent } }`,
         { e: e.id },
         officerB,
       )
@@ -251,7 +258,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
       officerB,
     );
     const lists = await ok(
-      `query($s: ID!) { employers(siteId: $s) { totalCount nodes { name kind } } industryProjects(siteId: $s) { name links { annualDividend } } }`,
+      `query($s: ID!) { employers(siteId: $s) { totalCount nodes { name kind } } industryProjects(siteId: $s) {
+        name links { annualDividend } } }`,
       { s: site },
       officerB,
     );
@@ -267,8 +275,10 @@ describe('employment and income-stability monitoring, through the gateway', () =
 
   describe('employers, postings and jobs', () => {
     let postId: string;
-    const POSTING = `mutation($i: CreateJobPostingInput!) { createJobPosting(input: $i) { id kind fundingSource capacity filled employer { name kind } } }`;
-    const START = `mutation($i: StartEmploymentInput!) { startEmployment(input: $i) { id kind startedOn monthlyIncome posting { id filled } } }`;
+    const POSTING = `mutation($i: CreateJobPostingInput!) { createJobPosting(input: $i) {
+      id kind fundingSource capacity filled employer { name kind } } }`;
+    const START = `mutation($i: StartEmploymentInput!) { startEmployment(input: $i) {
+      id kind startedOn monthlyIncome posting { id filled } } }`;
 
     it('registers a poverty-alleviation workshop and a public-welfare post with funding and term', async () => {
       const employer = (
@@ -301,7 +311,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
       postId = post.id;
       const listed = (
         await ok(
-          `query($s: ID!) { jobPostings(siteId: $s, kind: PUBLIC_WELFARE_POST) { totalCount nodes { id title termStartsOn termEndsOn } } }`,
+          `query($s: ID!) { jobPostings(siteId: $s, kind: PUBLIC_WELFARE_POST) { totalCount nodes {
+            id title termStartsOn termEndsOn } } }`,
           { s: place.siteIds[0] },
           officerA,
         )
@@ -443,7 +454,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
 
   describe('land (三块地) and industry (利益联结)', () => {
     it('records land, refuses income on idle land, and a lease or a dividend is a stable income', async () => {
-      const REC = `mutation($i: RecordLandAssetInput!) { recordLandAsset(input: $i) { id kind areaMu state annualIncome } }`;
+      const REC = `mutation($i: RecordLandAssetInput!) { recordLandAsset(input: $i) {
+        id kind areaMu state annualIncome } }`;
       const idle = await q(
         REC,
         { i: { householdId: hhA, kind: 'CONTRACTED', areaMu: 2.5, state: 'IDLE', annualIncome: 100 } },
@@ -481,7 +493,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
         officerA,
       );
       const hh = await ok(
-        `query($id: ID!) { household(id: $id) { landAssets { kind state annualIncome } industryLinks { annualDividend project { name } } incomeStability { incomeSources } } }`,
+        `query($id: ID!) { household(id: $id) { landAssets { kind state annualIncome } industryLinks {
+          annualDividend project { name } } incomeStability { incomeSources } } }`,
         { id: hhA },
         officerA,
       );
@@ -495,7 +508,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
       const direct = dataOf(
         await sys.direct(
           'employment',
-          `query($r: [_Any!]!) { _entities(representations: $r) { ... on Household { incomeStability { passing } landAssets { kind } } } }`,
+          `query($r: [_Any!]!) { _entities(representations: $r) { ... on Household { incomeStability {
+            passing } landAssets { kind } } } }`,
           { r: [{ __typename: 'Household', id: hhA }] },
           officerB,
         ),
@@ -513,7 +527,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
       await night.connect();
       try {
         await night.query('BEGIN');
-        await night.query(`SELECT pg_advisory_xact_lock(${MONITORING_LOCK}, 0)`); // what the nightly run holds for its whole length
+        // what the nightly run holds for its whole length
+        await night.query(`SELECT pg_advisory_xact_lock(${MONITORING_LOCK}, 0)`);
         await ok(
           `mutation($i: RecordLandAssetInput!) { recordLandAsset(input: $i) { id } }`,
           { i: { householdId: hh, kind: 'CONTRACTED', areaMu: 3, state: 'LEASED', annualIncome: 800 } },
@@ -570,7 +585,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
 
   describe('the gap list, roll-ups and the nightly run', () => {
     it('lists failing households in scope, filters them, and exports CSV', async () => {
-      const GAPS = `query($f: GapFilter) { householdGaps(filter: $f) { totalCount nodes { household { id } failedRules } } }`;
+      const GAPS = `query($f: GapFilter) { householdGaps(filter: $f) { totalCount nodes { household {
+        id } failedRules } } }`;
       const all = (await ok(GAPS, {})).householdGaps;
       expect(all.totalCount).toBeGreaterThanOrEqual(1);
       const onlyB = (await ok(GAPS, {}, officerB)).householdGaps;
@@ -589,7 +605,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
     });
 
     it('rolls rates up by site, county, prefecture and province; the nightly run keeps a snapshot for the trend', async () => {
-      const ROLLUP = `query($l: MonitoringLevel!) { monitoringRollup(level: $l) { code households passing passRate failingEmployed } }`;
+      const ROLLUP = `query($l: MonitoringLevel!) { monitoringRollup(level: $l) {
+        code households passing passRate failingEmployed } }`;
       const county = (await ok(ROLLUP, { l: 'COUNTY' })).monitoringRollup;
       expect(county).toEqual([expect.objectContaining({ code: '530102', households: 2 })]);
       expect((await ok(ROLLUP, { l: 'PREFECTURE' })).monitoringRollup[0]).toMatchObject({
@@ -622,7 +639,8 @@ describe('employment and income-stability monitoring, through the gateway', () =
       }
       const trend = (
         await ok(
-          `query { monitoringTrend(level: COUNTY, code: "530102", from: "2026-05-01", to: "2026-06-30") { day households passing passRate } }`,
+          `query { monitoringTrend(level: COUNTY, code: "530102", from: "2026-05-01", to: "2026-06-30") {
+            day households passing passRate } }`,
         )
       ).monitoringTrend;
       expect(trend).toEqual([expect.objectContaining({ day: '2026-06-01', households: 2 })]);

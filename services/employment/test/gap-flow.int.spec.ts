@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { TestSystem, seedPlace, tokenFor, type Place } from '@anju/testing';
 
-const FLOW = `query($l: MonitoringLevel!, $c: ID!, $f: String!, $t: String!) { gapFlow(level: $l, code: $c, from: $f, to: $t) { day opened closed } }`;
+const FLOW = `query($l: MonitoringLevel!, $c: ID!, $f: String!, $t: String!) { gapFlow(level: $l, code: $c, from: $f,
+  to: $t) { day opened closed } }`;
 
 /**
  * Gaps opened and closed per day (缺口新增与销号), through the gateway: every day of the range with
@@ -21,7 +22,8 @@ describe('gap flow: gaps opened and closed per day', () => {
     const [a, b] = place.siteIds;
     const gap = (site: string, detected: string, closed: string | null) =>
       sys.sql(
-        `INSERT INTO employment.household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on, closed_on)
+        `INSERT INTO employment.household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on,
+          closed_on)
                VALUES ($1, $2, '530102', '{EMPLOYED_MEMBER}', true, $3, $4)`,
         [randomUUID(), site, detected, closed],
       );

@@ -14,7 +14,8 @@ describe('a grid worker reaches only their grids in employment', () => {
   let officer: string;
 
   const snapshot = () =>
-    sys.sql(`SELECT (SELECT count(*) FROM employment.land_asset)::int AS land, (SELECT count(*) FROM employment.employment_record)::int AS jobs,
+    sys.sql(`SELECT (SELECT count(*) FROM employment.land_asset)::int AS land, (SELECT count(*)
+      FROM employment.employment_record)::int AS jobs,
     (SELECT count(*) FROM employment.outbox)::int AS outbox`);
 
   beforeAll(async () => {

@@ -165,8 +165,10 @@ describe('monitoring SQL agrees with the pure rules', () => {
       [data.map((h) => h.id), site],
     );
     await q(
-      `INSERT INTO labour_profile (resident_id, household_id, site_id, region_code, labour_capacity, can_work_away, wants_work, birth_year, source_event_id, moved_out_on)
-      SELECT r, h, $7, '530102', c, a, w, 1980, gen_random_uuid(), m FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::bool[], $5::bool[], $6::date[]) AS u(r, h, c, a, w, m)`,
+      `INSERT INTO labour_profile (resident_id, household_id, site_id, region_code, labour_capacity, can_work_away,
+        wants_work, birth_year, source_event_id, moved_out_on)
+      SELECT r, h, $7, '530102', c, a, w, 1980, gen_random_uuid(), m FROM unnest($1::uuid[], $2::uuid[], $3::text[],
+        $4::bool[], $5::bool[], $6::date[]) AS u(r, h, c, a, w, m)`,
       [...cols.p, site],
     );
     await q(
@@ -180,13 +182,16 @@ describe('monitoring SQL agrees with the pure rules', () => {
       [...cols.k, site],
     );
     await q(
-      `INSERT INTO employment_record (resident_id, household_id, site_id, region_code, kind, started_on, ended_on, monthly_income, destination)
-      SELECT r, h, $8, '530102', k, s, e, i, d FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::date[], $5::date[], $6::numeric[], $7::text[]) AS u(r, h, k, s, e, i, d)`,
+      `INSERT INTO employment_record (resident_id, household_id, site_id, region_code, kind, started_on, ended_on,
+        monthly_income, destination)
+      SELECT r, h, $8, '530102', k, s, e, i, d FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::date[], $5::date[],
+        $6::numeric[], $7::text[]) AS u(r, h, k, s, e, i, d)`,
       [...cols.j, site],
     );
     await q(
       `INSERT INTO land_asset (household_id, site_id, region_code, state, annual_income, kind, area_mu)
-      SELECT h, $5, '530102', s, i, k, 1.5 FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::text[]) AS u(h, s, i, k)`,
+      SELECT h, $5, '530102', s, i, k, 1.5 FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::text[]) AS u(h, s,
+        i, k)`,
       [...cols.l, site],
     );
     await q(
@@ -301,7 +306,8 @@ describe('monitoring SQL agrees with the pure rules', () => {
         household,
       ]);
       await rt.db.query(
-        `UPDATE employment_record SET monthly_income = 0 WHERE resident_id IN (SELECT resident_id FROM labour_profile WHERE household_id = $1)`,
+        `UPDATE employment_record SET monthly_income = 0 WHERE resident_id IN (SELECT resident_id FROM labour_profile
+          WHERE household_id = $1)`,
         [household],
       );
     };

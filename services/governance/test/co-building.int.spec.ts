@@ -12,8 +12,10 @@ describe('co-building council (governance)', () => {
   const COUNCIL = `query($s: ID!) { coBuildingCouncil(siteId: $s) { id name meetsEveryMonths nextMeetingDueOn
     members { id unitName role representativeName } meetings { id status place agenda remindedAt attendingMemberIds
     resolutions { title ownerName dueOn status } } } }`;
-  const SCHEDULE = `mutation($i: ScheduleCoBuildingMeetingInput!) { scheduleCoBuildingMeeting(input: $i) { id status startsAt } }`;
-  const RECORD = `mutation($i: RecordCoBuildingMeetingInput!) { recordCoBuildingMeeting(input: $i) { id status minutes attendingMemberIds resolutions { title } } }`;
+  const SCHEDULE = `mutation($i: ScheduleCoBuildingMeetingInput!) { scheduleCoBuildingMeeting(input: $i) {
+    id status startsAt } }`;
+  const RECORD = `mutation($i: RecordCoBuildingMeetingInput!) { recordCoBuildingMeeting(input: $i) {
+    id status minutes attendingMemberIds resolutions { title } } }`;
   const today = () => provinceDate(sys.clock.now());
   const hoursFromNow = (h: number) => new Date(sys.clock.now().getTime() + h * 3_600_000).toISOString();
   const remindAt = (h: number) =>
@@ -88,7 +90,8 @@ describe('co-building council (governance)', () => {
     expect(await remindAt(7)).toMatchObject({ reminded: 1 });
     expect(await remindAt(8)).toMatchObject({ reminded: 0 });
     const told = await sys.sql(
-      `SELECT recipient FROM governance.notification WHERE kind = 'co_building_meeting' AND entity_id = $1 ORDER BY recipient`,
+      `SELECT recipient FROM governance.notification WHERE kind = 'co_building_meeting' AND entity_id = $1
+        ORDER BY recipient`,
       [meeting.id],
     );
     expect(told.map((t) => t.recipient)).toEqual(['subject:officer-zhang', 'subject:rep-hr', 'subject:rep-shop']);
@@ -151,7 +154,8 @@ describe('co-building council (governance)', () => {
   it('reminds the secretary to schedule a regular meeting falling due, once per due date', async () => {
     // Arranged: nothing is scheduled now, and the council was set up, and last met, over 3 months ago.
     await sys.sql(
-      `UPDATE governance.co_building_meeting SET status = 'held', starts_at = starts_at - interval '100 days' WHERE council_id = $1`,
+      `UPDATE governance.co_building_meeting SET status = 'held', starts_at = starts_at - interval '100 days'
+        WHERE council_id = $1`,
       [councilId],
     );
     await sys.sql(`UPDATE governance.co_building_council SET set_at = set_at - interval '100 days' WHERE id = $1`, [

@@ -41,7 +41,8 @@ describe('grid tasks from events delivered in any order', () => {
   /** What a grid worker and the portal see of each gap's task. */
   const tasks = (m: EntityManager) =>
     m.query(
-      `SELECT source_key, kind, status, title, detail, to_char(due_on, 'YYYY-MM-DD') AS due_on, site_id, count(*)::int AS n
+      `SELECT source_key, kind, status, title, detail, to_char(due_on, 'YYYY-MM-DD') AS due_on, site_id,
+        count(*)::int AS n
        FROM grid_task GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1`,
     );
   const deliver = (deliveries: EventEnvelope[], rand: () => number) =>

@@ -6,7 +6,8 @@ import { deliver, seedNeighbourhood, type Neighbourhood } from './helpers';
 describe('grid-worker tasks from events (governance)', () => {
   let sys: TestSystem;
   let n: Neighbourhood;
-  const TASKS = `query($s: GridTaskStatus) { gridTasks(status: $s) { totalCount nodes { id kind title status rules sourceEvent sourceEventId dueOn note closedAt grid { name } household { id } } } }`;
+  const TASKS = `query($s: GridTaskStatus) { gridTasks(status: $s) { totalCount nodes {
+    id kind title status rules sourceEvent sourceEventId dueOn note closedAt grid { name } household { id } } } }`;
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'gov-tasks', apis: ['governance'], workers: ['governance'] });

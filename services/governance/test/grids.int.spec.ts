@@ -12,7 +12,8 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
   let sys: TestSystem;
   let n: Neighbourhood;
   const PASS = 'grid-tasks.open-from-causes';
-  const TASKS = `query($h: ID) { gridTasks(householdId: $h) { totalCount nodes { id kind title status dueOn sourceEvent grid { id } household { id } } } }`;
+  const TASKS = `query($h: ID) { gridTasks(householdId: $h) { totalCount nodes {
+    id kind title status dueOn sourceEvent grid { id } household { id } } } }`;
   const today = () => provinceDate(sys.clock.now());
   const tasksOf = async (token: string, kind: string, householdId?: string) =>
     dataOf(await sys.query(TASKS, { h: householdId ?? null }, token)).gridTasks.nodes.filter(
@@ -31,7 +32,8 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
   afterAll(() => sys?.stop());
 
   describe('duties (网格职责)', () => {
-    const SET = `mutation($g: ID!, $d: [GridDutyInput!]!) { setGridDuties(gridId: $g, duties: $d) { id duties { position title detail } } }`;
+    const SET = `mutation($g: ID!, $d: [GridDutyInput!]!) { setGridDuties(gridId: $g, duties: $d) { id duties {
+      position title detail } } }`;
     const READ = `query($g: ID!) { grid(id: $g) { duties { position title detail } } }`;
 
     it("the site officer sets a grid's duties in order and replaces them whole; its grid worker reads them", async () => {
@@ -142,7 +144,8 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
     });
 
     it("a recorded visit completes it, shows as the household's latest, and the next lapse counts from it", async () => {
-      const VISIT = `mutation($i: RecordHouseholdVisitInput!) { recordHouseholdVisit(input: $i) { visitedOn visitedBy note household { id lastVisitedOn } } }`;
+      const VISIT = `mutation($i: RecordHouseholdVisitInput!) { recordHouseholdVisit(input: $i) {
+        visitedOn visitedBy note household { id lastVisitedOn } } }`;
       await sys.runTask('governance', PASS); // the task is there, whether or not the test before ran
       const visit = dataOf(
         await sys.query(

@@ -12,7 +12,8 @@ describe('micro-issues (governance)', () => {
   let leader: string;
   let reporter: string;
   let neighbour: string;
-  const FIELDS = `id kind status level levelDueAt overdue escalations outcome resolutionHours building { name } steps { level leftBecause }`;
+  const FIELDS = `id kind status level levelDueAt overdue escalations outcome resolutionHours building {
+    name } steps { level leftBecause }`;
   const REPORT = `mutation($i: ReportMicroIssueInput!) { reportMicroIssue(input: $i) { ${FIELDS} } }`;
   const DAY = 86_400_000;
 
@@ -49,7 +50,8 @@ describe('micro-issues (governance)', () => {
       building: { name: '1栋' },
     });
     expect(new Date(issue.levelDueAt).getTime() - sys.clock.now().getTime()).toBe(3 * DAY);
-    // Who sees it: the reporter, the building leader, the grid worker of the building's grid; not the other grid's worker nor a neighbour.
+    // Who sees it: the reporter, the building leader, the grid worker of the building's grid; not the other grid's
+    // worker nor a neighbour.
     const seen = async (t: string) =>
       (await sys.query(`query($id: ID!) { microIssue(id: $id) { id } }`, { id: issue.id }, t)).data?.microIssue?.id ??
       null;
@@ -134,7 +136,8 @@ describe('micro-issues (governance)', () => {
     expect(gw.errors![0].extensions?.code).toBe('FORBIDDEN');
     const ok = dataOf(
       await sys.query(
-        `mutation($id: ID!) { resolveMicroIssue(id: $id, outcome: AGREEMENT, note: "达成调解协议，楼上赔偿维修费") { status outcome } }`,
+        `mutation($id: ID!) { resolveMicroIssue(id: $id, outcome: AGREEMENT, note: "达成调解协议，楼上赔偿维修费") {
+          status outcome } }`,
         { id: dispute.id },
         n.officer,
       ),
@@ -187,7 +190,8 @@ describe('micro-issues (governance)', () => {
     const level = async () =>
       dataOf(
         await sys.query(
-          `query($id: ID!) { microIssue(id: $id) { level levelDueAt overdue legalAdvisers { name } steps { level leftBecause } } }`,
+          `query($id: ID!) { microIssue(id: $id) { level levelDueAt overdue legalAdvisers { name } steps {
+            level leftBecause } } }`,
           { id: issue.id },
           n.officer,
         ),
@@ -214,7 +218,8 @@ describe('micro-issues (governance)', () => {
       ],
     });
     const audits = await sys.sql(
-      `SELECT actor_role, detail->>'to' AS "to" FROM governance.audit_log WHERE entity_id = $1 AND action = 'micro_issue.escalate' ORDER BY id`,
+      `SELECT actor_role, detail->>'to' AS "to" FROM governance.audit_log WHERE entity_id = $1
+        AND action = 'micro_issue.escalate' ORDER BY id`,
       [issue.id],
     );
     expect(audits).toEqual([
@@ -233,7 +238,8 @@ describe('micro-issues (governance)', () => {
   it('keeps statistics: counts, escalations, resolution time and where matters were settled', async () => {
     const s = dataOf(
       await sys.query(
-        `query($s: ID) { microIssueStats(siteId: $s) { reported resolved open overdue escalated averageResolutionHours resolvedAtLevel { level count } } }`,
+        `query($s: ID) { microIssueStats(siteId: $s) {
+          reported resolved open overdue escalated averageResolutionHours resolvedAtLevel { level count } } }`,
         { s: n.siteId },
         n.officer,
       ),

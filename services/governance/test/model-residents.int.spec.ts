@@ -10,7 +10,8 @@ describe('model residents and building enthusiasts (governance)', () => {
   let resident: string;
   /** This year in the province, by the test clock. */
   let year: number;
-  const NOMINATE = `mutation($i: NominateModelResidentInput!) { nominateModelResident(input: $i) { id status title residentName } }`;
+  const NOMINATE = `mutation($i: NominateModelResidentInput!) { nominateModelResident(input: $i) {
+    id status title residentName } }`;
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'gov-virtue', apis: ['governance'], workers: ['governance'] });

@@ -26,17 +26,20 @@ describe('ID numbers: searching by one is a reveal (governance)', () => {
   const idA = nationalId('530102', born, 321);
   const QUOTA = 4;
 
-  const FIND = `mutation($n: String!, $r: String!) { findResidentByNationalId(nationalId: $n, reason: $r) { id nationalIdMasked } }`;
+  const FIND = `mutation($n: String!, $r: String!) { findResidentByNationalId(nationalId: $n, reason: $r) {
+    id nationalIdMasked } }`;
   const lookups = (sub: string) =>
     sys
       .sql<{ n: number }>(
-        `SELECT count(*)::int AS n FROM governance.audit_log WHERE actor_subject = $1 AND action IN ('resident.find_by_national_id', 'resident.register_duplicate')`,
+        `SELECT count(*)::int AS n FROM governance.audit_log WHERE actor_subject = $1
+          AND action IN ('resident.find_by_national_id', 'resident.register_duplicate')`,
         [sub],
       )
       .then((r) => r[0].n);
   const snapshot = () =>
     sys.sql(
-      `SELECT (SELECT count(*) FROM governance.resident)::int AS residents, (SELECT count(*) FROM governance.outbox)::int AS outbox`,
+      `SELECT (SELECT count(*) FROM governance.resident)::int AS residents, (SELECT count(*)
+        FROM governance.outbox)::int AS outbox`,
     );
 
   beforeAll(async () => {
@@ -74,7 +77,8 @@ describe('ID numbers: searching by one is a reveal (governance)', () => {
 
   it('refuses a full ID number in residents(search:) — aliased candidates included — for every role, via gateway and subgraph', async () => {
     const candidates = [idA, nationalId('530102', born, 323), `${idA.slice(0, 17)}${idA[17] === '0' ? '1' : '0'}`];
-    const aliased = `query { ${candidates.map((c, i) => `c${i}: residents(search: "${c}") { totalCount }`).join(' ')} }`;
+    const aliased = `query {
+      ${candidates.map((c, i) => `c${i}: residents(search: "${c}") { totalCount }`).join(' ')} }`;
     for (const token of [gridWorker, officerA, place.provinceToken]) {
       for (const res of [await sys.query(aliased, {}, token), await sys.direct('governance', aliased, {}, token)]) {
         expect(res.data ?? null).toBeNull();
@@ -106,7 +110,8 @@ describe('ID numbers: searching by one is a reveal (governance)', () => {
     expect(dataOf(found).findResidentByNationalId).toEqual({ id: residentA, nationalIdMasked: '530102************' });
     const trail = dataOf(
       await sys.query(
-        `query($id: ID!) { auditTrail(entityType: "Resident", entityId: $id) { action actorSubject requestId detail } }`,
+        `query($id: ID!) { auditTrail(entityType: "Resident", entityId: $id) {
+          action actorSubject requestId detail } }`,
         { id: residentA },
         officerA,
       ),
@@ -174,7 +179,8 @@ describe('ID numbers: searching by one is a reveal (governance)', () => {
     expect(await snapshot()).toEqual(before);
     // Each duplicate is an ID lookup: audited at the caller's household, counted in the quota.
     const rows = await sys.sql(
-      `SELECT action, entity_type, entity_id FROM governance.audit_log WHERE actor_subject = 'officer-b' AND action = 'resident.register_duplicate'`,
+      `SELECT action, entity_type, entity_id FROM governance.audit_log WHERE actor_subject = 'officer-b'
+        AND action = 'resident.register_duplicate'`,
     );
     expect(rows).toEqual([
       { action: 'resident.register_duplicate', entity_type: 'Household', entity_id: place.householdIds[1] },

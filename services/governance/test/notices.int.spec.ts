@@ -114,7 +114,8 @@ describe('public disclosure notices (governance)', () => {
     expect(dataOf(await sys.query(LIST, {}, tokens[2])).notices.totalCount).toBe(2);
     // …and no longer once it has expired.
     await sys.sql(
-      `UPDATE governance.notice SET publish_at = $2::timestamptz - interval '3 days', expires_at = $2::timestamptz - interval '1 minute' WHERE id = $1`,
+      `UPDATE governance.notice SET publish_at = $2::timestamptz - interval '3 days',
+        expires_at = $2::timestamptz - interval '1 minute' WHERE id = $1`,
       [notice.id, sys.clock.now()],
     );
     expect(dataOf(await sys.query(LIST, {}, tokens[2])).notices.totalCount).toBe(1);

@@ -31,7 +31,8 @@ describe('notification delivery (governance → fake SMS / WeChat providers)', (
   const OPEN_ID = 'oWx1234567890abcdefGHIJKL';
   const CREATE_NOTICE = `mutation($i: CreateNoticeInput!) { createNotice(input: $i) { id } }`;
   const SET = `mutation($i: NotificationPreferencesInput!) { setMyNotificationPreferences(input: $i) { smsEnabled } }`;
-  const DELIVERIES = `query($first: Int) { myNotifications(first: $first) { nodes { id title deliveries { channel status attempts lastError sentAt nextAttemptAt } } } }`;
+  const DELIVERIES = `query($first: Int) { myNotifications(first: $first) { nodes { id title deliveries {
+    channel status attempts lastError sentAt nextAttemptAt } } } }`;
   const notice = async (title: string, category = 'SUBSIDY') =>
     dataOf(
       await sys.query(
@@ -166,7 +167,8 @@ describe('notification delivery (governance → fake SMS / WeChat providers)', (
     // As if the sender had died after the provider accepted it, before recording SENT.
     await sys.sql(
       `UPDATE governance.notification_delivery d SET status = 'sending', next_attempt_at = $1
-                     FROM governance.notification n WHERE n.id = d.notification_id AND n.title = '居务公开：三月份补贴发放' AND d.channel = 'sms'`,
+                     FROM governance.notification n WHERE n.id = d.notification_id AND n.title = '居务公开：三月份补贴发放'
+                       AND d.channel = 'sms'`,
       [clock.now()],
     );
     expect(await dispatch()).toMatchObject({ sent: 2 });

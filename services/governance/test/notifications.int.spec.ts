@@ -13,8 +13,10 @@ describe('notification inbox (governance)', () => {
   let residents: string[];
   let tokens: string[];
   const DAY = 86_400_000;
-  const INBOX = `query($first: Int, $after: String, $unread: Boolean) { myNotifications(first: $first, after: $after, unreadOnly: $unread) {
-    totalCount unreadCount endCursor nodes { id kind title body details { what when where bring contact } entityType entityId readAt
+  const INBOX = `query($first: Int, $after: String, $unread: Boolean) { myNotifications(first: $first, after: $after,
+    unreadOnly: $unread) {
+    totalCount unreadCount endCursor nodes { id kind title body details {
+      what when where bring contact } entityType entityId readAt
     deliveries { channel status } } } }`;
   const CREATE_NOTICE = `mutation($i: CreateNoticeInput!) { createNotice(input: $i) { id } }`;
   const inbox = async (token: string, vars: Record<string, unknown> = {}) =>
@@ -179,7 +181,8 @@ describe('notification inbox (governance)', () => {
     });
     expect((await inbox(n.workerTokens[0])).totalCount).toBe(0);
 
-    // A resident of building 1 (grid 1) reports; nobody leads the building, so the grid worker has it; three days on it escalates.
+    // A resident of building 1 (grid 1) reports; nobody leads the building, so the grid worker has it; three days on it
+    // escalates.
     const issue = dataOf(
       await sys.query(
         `mutation($i: ReportMicroIssueInput!) { reportMicroIssue(input: $i) { id level } }`,
@@ -201,7 +204,8 @@ describe('notification inbox (governance)', () => {
   });
 
   it('preferences: typed errors for bad input change nothing; a resident cannot set a phone here', async () => {
-    const SET = `mutation($i: NotificationPreferencesInput!) { setMyNotificationPreferences(input: $i) { smsEnabled quietHours { start end } mutedKinds phoneMasked } }`;
+    const SET = `mutation($i: NotificationPreferencesInput!) { setMyNotificationPreferences(input: $i) {
+      smsEnabled quietHours { start end } mutedKinds phoneMasked } }`;
     const errorOf = async (i: Record<string, unknown>, t = tokens[2]) =>
       (await sys.query(SET, { i }, t)).errors![0].extensions;
     expect(await errorOf({ quietHours: { start: '25:00', end: '07:00' } })).toMatchObject({
@@ -249,11 +253,13 @@ describe('notification inbox (governance)', () => {
     ).setMyNotificationPreferences;
     expect(officer.phoneMasked).toBe('139****5678');
     const [stored] = await sys.sql(
-      `SELECT phone_sealed::text AS sealed FROM governance.notification_preference WHERE recipient = 'subject:officer-zhang'`,
+      `SELECT phone_sealed::text AS sealed FROM governance.notification_preference
+        WHERE recipient = 'subject:officer-zhang'`,
     );
     expect(stored.sealed).not.toContain('13912345678');
     // Only the province chooses a category's channels.
-    const CHANNELS = `mutation { setNoticeCategoryChannels(category: OTHER, channels: [WECHAT]) { category channels } }`;
+    const CHANNELS = `mutation { setNoticeCategoryChannels(category: OTHER, channels: [WECHAT]) {
+      category channels } }`;
     expect((await sys.query(CHANNELS, {}, n.officer)).errors![0].extensions?.code).toBe('FORBIDDEN');
     expect(dataOf(await sys.query(CHANNELS, {}, n.provinceToken)).setNoticeCategoryChannels).toEqual({
       category: 'OTHER',
@@ -329,7 +335,8 @@ describe('notification inbox (governance)', () => {
       [],
     );
 
-    // By hand: grid 1's worker hands a resident's report up to mediation; the reporter is told, the worker (who did it) is not.
+    // By hand: grid 1's worker hands a resident's report up to mediation; the reporter is told, the worker (who did it)
+    // is not.
     const issue = dataOf(
       await sys.query(
         `mutation($i: ReportMicroIssueInput!) { reportMicroIssue(input: $i) { id } }`,
@@ -356,7 +363,8 @@ describe('notification inbox (governance)', () => {
 
   it("a proposal's outcome, counted or declined, reaches every resident of the site as a published notice does", async () => {
     const RAISE = `mutation($i: RaiseProposalInput!) { raiseProposal(input: $i) { id } }`;
-    const MEET = `mutation($i: RecordCouncilMeetingInput!) { recordCouncilMeeting(input: $i) { outcomeNotice { id } } }`;
+    const MEET = `mutation($i: RecordCouncilMeetingInput!) { recordCouncilMeeting(input: $i) { outcomeNotice {
+      id } } }`;
     const today = provinceDate(sys.clock.now());
     const outcomes = async (t: string) =>
       (await inbox(t)).nodes

@@ -4,7 +4,10 @@ import { TestSystem, dataOf, tokenFor } from '@anju/testing';
 import { listItemReminderTask } from '../src/list-item/list-item-reminder.task';
 import { governanceSql, seedNeighbourhood, type Neighbourhood } from './helpers';
 
-/** Party-led governance: 大党委 with concurrent members, joint meetings whose resolutions become list items, the three lists, overdue reminders. */
+/**
+ * Party-led governance: 大党委 with concurrent members, joint meetings whose resolutions become list items, the three
+ * lists, overdue reminders.
+ */
 describe('party organization, joint meetings and the three lists (governance)', () => {
   let sys: TestSystem;
   let n: Neighbourhood;
@@ -37,7 +40,8 @@ describe('party organization, joint meetings and the three lists (governance)', 
     );
     const read = dataOf(
       await sys.query(
-        `query($s: ID!) { partyOrganization(siteId: $s) { name secretaryName members { name position unitName concurrent } } }`,
+        `query($s: ID!) { partyOrganization(siteId: $s) { name secretaryName members {
+          name position unitName concurrent } } }`,
         { s: n.siteId },
         n.workerTokens[0],
       ),
@@ -57,7 +61,8 @@ describe('party organization, joint meetings and the three lists (governance)', 
   it('records a joint meeting whose resolutions become tracked list items', async () => {
     const meeting = dataOf(
       await sys.query(
-        `mutation($i: RecordJointMeetingInput!) { recordJointMeeting(input: $i) { id title agenda attendees { name unitName } resolutions { ${ITEM} resolutionOf { title } } } }`,
+        `mutation($i: RecordJointMeetingInput!) { recordJointMeeting(input: $i) { id title agenda attendees {
+          name unitName } resolutions { ${ITEM} resolutionOf { title } } } }`,
         {
           i: {
             siteId: n.siteId,
@@ -117,7 +122,8 @@ describe('party organization, joint meetings and the three lists (governance)', 
 
   it('refuses a resolution due in the past (typed error with its path) and writes nothing at all', async () => {
     const before = await sys.sql(
-      `SELECT (SELECT count(*) FROM governance.joint_meeting)::int AS m, (SELECT count(*) FROM governance.list_item)::int AS l`,
+      `SELECT (SELECT count(*) FROM governance.joint_meeting)::int AS m, (SELECT count(*)
+        FROM governance.list_item)::int AS l`,
     );
     const res = await sys.query(
       `mutation($i: RecordJointMeetingInput!) { recordJointMeeting(input: $i) { id } }`,
@@ -162,7 +168,8 @@ describe('party organization, joint meetings and the three lists (governance)', 
     });
     expect(
       await sys.sql(
-        `SELECT (SELECT count(*) FROM governance.joint_meeting)::int AS m, (SELECT count(*) FROM governance.list_item)::int AS l`,
+        `SELECT (SELECT count(*) FROM governance.joint_meeting)::int AS m, (SELECT count(*)
+          FROM governance.list_item)::int AS l`,
       ),
     ).toEqual(before);
   });
@@ -177,7 +184,8 @@ describe('party organization, joint meetings and the three lists (governance)', 
     ).createListItem;
     const set = (status: string, note?: string) =>
       sys.query(
-        `mutation($id: ID!, $s: ListItemStatus!, $n: String) { setListItemStatus(id: $id, status: $s, note: $n) { status completionNote } }`,
+        `mutation($id: ID!, $s: ListItemStatus!, $n: String) { setListItemStatus(id: $id, status: $s, note: $n) {
+          status completionNote } }`,
         { id: item.id, s: status, n: note },
         n.officer,
       );
@@ -231,7 +239,8 @@ describe('party organization, joint meetings and the three lists (governance)', 
 
   it('finds overdue items by query, and the reminder job reminds their owners once a day (controllable clock)', async () => {
     const db = governanceSql(sys);
-    let clock = new Date(sys.clock.now().getTime() + 8 * DAY); // the grid item (due in 7 days) is a day late; the unit's (14) is not
+    // the grid item (due in 7 days) is a day late; the unit's (14) is not
+    let clock = new Date(sys.clock.now().getTime() + 8 * DAY);
     const task = listItemReminderTask(db, { now: () => clock });
     expect(await task.run()).toEqual({ reminded: 1 });
     expect(await task.run()).toEqual({ reminded: 0 }); // once a day

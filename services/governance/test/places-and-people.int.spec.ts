@@ -32,7 +32,8 @@ describe('places and people (governance)', () => {
   let thisYear: number;
 
   const RESIDENTS = `query($s: ID, $f: ResidentFilter, $q: String, $first: Int, $after: String) {
-    residents(siteId: $s, filter: $f, search: $q, first: $first, after: $after) { totalCount endCursor nodes { id name age labourCapacity movedOutOn building { name grid { name } } } }
+    residents(siteId: $s, filter: $f, search: $q, first: $first, after: $after) { totalCount endCursor nodes {
+      id name age labourCapacity movedOutOn building { name grid { name } } } }
   }`;
 
   beforeAll(async () => {
@@ -119,7 +120,8 @@ describe('places and people (governance)', () => {
   it('registers grids, buildings and households and publishes household.registered', async () => {
     const res = dataOf(
       await sys.query(
-        `query($s: ID!) { grids(siteId: $s) { name gridWorkerName buildings { name } } households(siteId: $s) { totalCount nodes { householdNumber building { name grid { name } } } } }`,
+        `query($s: ID!) { grids(siteId: $s) { name gridWorkerName buildings { name } } households(siteId: $s) {
+          totalCount nodes { householdNumber building { name grid { name } } } } }`,
         { s: siteId },
         officer,
       ),
@@ -141,7 +143,8 @@ describe('places and people (governance)', () => {
   it('rejects a building of another site and a duplicate building name, writing nothing', async () => {
     const otherSiteOfficer = place.provinceToken;
     const before = await sys.sql(
-      `SELECT (SELECT count(*) FROM governance.household)::int AS h, (SELECT count(*) FROM governance.audit_log)::int AS a`,
+      `SELECT (SELECT count(*) FROM governance.household)::int AS h, (SELECT count(*)
+        FROM governance.audit_log)::int AS a`,
     );
     const wrong = await sys.query(
       `mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`,
@@ -167,7 +170,8 @@ describe('places and people (governance)', () => {
     expect(badGrid.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.floors' });
     expect(
       await sys.sql(
-        `SELECT (SELECT count(*) FROM governance.household)::int AS h, (SELECT count(*) FROM governance.audit_log)::int AS a`,
+        `SELECT (SELECT count(*) FROM governance.household)::int AS h, (SELECT count(*)
+          FROM governance.audit_log)::int AS a`,
       ),
     ).toEqual(before);
   });
@@ -214,7 +218,8 @@ describe('places and people (governance)', () => {
       const list = dataOf(await sys.query(RESIDENTS, { s: siteId }, worker1)).residents;
       expect(list.nodes.map((n: { id: string }) => n.id).sort()).toEqual([ids.head, ids.child].sort());
       const other = await sys.query(
-        `query($id: ID!) { resident(id: $id) { id } household(id: "${hhB}") { id } building(id: "${buildingB}") { id } }`,
+        `query($id: ID!) { resident(id: $id) { id } household(id: "${hhB}") { id } building(id: "${buildingB}") {
+          id } }`,
         { id: ids.elder },
         worker1,
       );
@@ -234,11 +239,13 @@ describe('places and people (governance)', () => {
     });
 
     it('every @key type of the schema resolves through _entities in one batch, in scope only', async () => {
-      // An issue of building A's grid, reported by the household head (straight in SQL: reporting is another file's subject).
+      // An issue of building A's grid, reported by the household head (straight in SQL: reporting is another file's
+      // subject).
       const [issue] = await sys.sql(
         `INSERT INTO governance.micro_issue (site_id, region_code, building_id, grid_id, kind, title, description,
           reported_by_subject, reported_by_role, reported_by_resident_id, level, level_due_at, opened_at)
-        VALUES ($1, '530102', $2, $3, 'issue', '楼道灯坏了', '3楼', 'r', 'resident', $4, 'building_leader', now() + interval '3 days', now()) RETURNING id`,
+        VALUES ($1, '530102', $2, $3, 'issue', '楼道灯坏了', '3楼', 'r', 'resident', $4, 'building_leader',
+          now() + interval '3 days', now()) RETURNING id`,
         [siteId, buildingA, grid1, ids.head],
       );
       const byType: Record<string, [Record<string, string>, Record<string, string>]> = {
@@ -342,7 +349,8 @@ describe('places and people (governance)', () => {
 
   it('updates a resident and publishes resident.updated with the changed fields', async () => {
     const res = await sys.query(
-      `mutation($id: ID!, $i: UpdateResidentInput!) { updateResident(id: $id, input: $i) { labourCapacity wantsWork phoneMasked } }`,
+      `mutation($id: ID!, $i: UpdateResidentInput!) { updateResident(id: $id, input: $i) {
+        labourCapacity wantsWork phoneMasked } }`,
       { id: ids.young, i: { labourCapacity: 'WEAK', wantsWork: false, phone: '13900001111' } },
       officer,
       'req-update-1',
@@ -366,7 +374,8 @@ describe('places and people (governance)', () => {
     });
     expect(JSON.stringify(ev.payload)).not.toContain('13900001111');
     const [a] = await sys.sql(
-      `SELECT actor_subject, actor_role, action, request_id, detail FROM governance.audit_log WHERE entity_id = $1 AND action = 'resident.update'`,
+      `SELECT actor_subject, actor_role, action, request_id, detail FROM governance.audit_log WHERE entity_id = $1
+        AND action = 'resident.update'`,
       [ids.young],
     );
     expect(a).toEqual({
@@ -388,7 +397,8 @@ describe('places and people (governance)', () => {
     const today = provinceDate(sys.clock.now());
     const moved = dataOf(
       await sys.query(
-        `mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) { movedOutOn movedOutReason } }`,
+        `mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) {
+          movedOutOn movedOutReason } }`,
         { id: ids.elder, i: { movedOutOn: today, reason: '投亲靠友' } },
         officer,
       ),
@@ -444,7 +454,8 @@ describe('places and people (governance)', () => {
       });
       const trail = dataOf(
         await sys.query(
-          `query($id: ID!) { auditTrail(entityType: "Resident", entityId: $id) { action actorSubject actorRole requestId detail } }`,
+          `query($id: ID!) { auditTrail(entityType: "Resident", entityId: $id) {
+            action actorSubject actorRole requestId detail } }`,
           { id: ids.head },
           officer,
         ),
@@ -521,7 +532,8 @@ describe('places and people (governance)', () => {
       await sys.sql(`DO $$ BEGIN SET LOCAL ROLE governance_app; PERFORM count(*) FROM governance.audit_log;
         INSERT INTO governance.audit_log (actor_subject, actor_role, action, entity_type, entity_id) VALUES ('t', 'site_officer', 'probe', 'Probe', '1'); END $$`);
       const privileges = await sys.sql(
-        `SELECT privilege_type FROM information_schema.role_table_grants WHERE grantee = 'governance_app' AND table_schema = 'governance' AND table_name = 'audit_log' ORDER BY 1`,
+        `SELECT privilege_type FROM information_schema.role_table_grants WHERE grantee = 'governance_app'
+          AND table_schema = 'governance' AND table_name = 'audit_log' ORDER BY 1`,
       );
       expect(privileges.map((p) => p.privilege_type)).toEqual(['INSERT', 'SELECT']);
     });

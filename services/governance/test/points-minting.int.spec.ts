@@ -80,7 +80,8 @@ describe('nobody mints points (governance)', () => {
       await sys.query(REPORT, { i: { kind: 'ISSUE', title: '楼道堆放杂物', description: '2楼楼道堆满纸箱' } }, leader),
     ).reportMicroIssue;
     expect(own.level).toBe('GRID_WORKER');
-    // Even when the issue sits at the leader's level (reported before they became leader), resolving one's own report is refused.
+    // Even when the issue sits at the leader's level (reported before they became leader), resolving one's own report
+    // is refused.
     const resident = await tokenFor({ role: 'resident', resident: residentId, sites: [n.siteId], sub: 'resident-2' });
     const early = dataOf(
       await sys.query(REPORT, { i: { kind: 'ISSUE', title: '电梯异响', description: '电梯运行有异响' } }, resident),
@@ -94,7 +95,8 @@ describe('nobody mints points (governance)', () => {
       ),
     );
     const before =
-      await sys.sql(`SELECT (SELECT json_agg(m ORDER BY m.id) FROM governance.micro_issue m) AS m, (SELECT count(*) FROM governance.outbox)::int AS o,
+      await sys.sql(`SELECT (SELECT json_agg(m ORDER BY m.id) FROM governance.micro_issue m) AS m, (SELECT count(*)
+        FROM governance.outbox)::int AS o,
       (SELECT count(*) FROM governance.points_entry)::int AS p`);
     const RESOLVE = `mutation($id: ID!) { resolveMicroIssue(id: $id, outcome: SOLVED, note: "已处理") { id } }`;
     for (const res of [
@@ -105,7 +107,8 @@ describe('nobody mints points (governance)', () => {
       expect(res.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
     }
     expect(
-      await sys.sql(`SELECT (SELECT json_agg(m ORDER BY m.id) FROM governance.micro_issue m) AS m, (SELECT count(*) FROM governance.outbox)::int AS o,
+      await sys.sql(`SELECT (SELECT json_agg(m ORDER BY m.id) FROM governance.micro_issue m) AS m, (SELECT count(*)
+        FROM governance.outbox)::int AS o,
       (SELECT count(*) FROM governance.points_entry)::int AS p`),
     ).toEqual(before);
   });

@@ -41,11 +41,15 @@ describe('points (governance)', () => {
   /** The co-governance list every test credits by, defined through the gateway before any test. */
   let rules: Record<'attend' | 'hours' | 'training' | 'issue' | 'leader', Record<string, unknown>>;
 
-  const RULE = `mutation($i: DefinePointsRuleInput!) { definePointsRule(input: $i) { id action event points dailyCap monthlyCap expiresAfterDays site { id } } }`;
+  const RULE = `mutation($i: DefinePointsRuleInput!) { definePointsRule(input: $i) {
+    id action event points dailyCap monthlyCap expiresAfterDays site { id } } }`;
   const ADJUST = `mutation($i: AdjustPointsInput!) { adjustPoints(input: $i) { id kind points balanceAfter reason } }`;
   const ACCOUNT = `query($r: ID!) { pointsAccount(residentId: $r) { balance score householdBalance resident { id } } }`;
-  const LEDGER = `query($r: ID!, $first: Int, $after: String) { pointsLedger(residentId: $r, first: $first, after: $after) { totalCount endCursor nodes { id kind points balanceAfter sourceEvent sourceEventId capped reason rule { action } } } }`;
-  const REDEEM = `mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { id status points reward { name stock } } }`;
+  const LEDGER = `query($r: ID!, $first: Int, $after: String) { pointsLedger(residentId: $r, first: $first,
+    after: $after) { totalCount endCursor nodes {
+    id kind points balanceAfter sourceEvent sourceEventId capped reason rule { action } } } }`;
+  const REDEEM = `mutation($i: RedeemRewardInput!) { redeemReward(input: $i) { id status points reward {
+    name stock } } }`;
   const ADD_REWARD = `mutation($i: AddRewardInput!) { addReward(input: $i) { id name price stock kind } }`;
 
   const register = async (householdId: string, token: string, overrides: Record<string, unknown> = {}) => {
@@ -99,8 +103,10 @@ describe('points (governance)', () => {
   });
   const balancesMatchLedger = async () =>
     sys.sql(
-      `SELECT a.resident_id, a.balance, coalesce((SELECT sum(points) FROM governance.points_entry e WHERE e.resident_id = a.resident_id), 0)::int AS ledger
-       FROM governance.points_account a WHERE a.balance <> coalesce((SELECT sum(points) FROM governance.points_entry e WHERE e.resident_id = a.resident_id), 0)`,
+      `SELECT a.resident_id, a.balance, coalesce((SELECT sum(points) FROM governance.points_entry e
+        WHERE e.resident_id = a.resident_id), 0)::int AS ledger
+       FROM governance.points_account a WHERE a.balance <> coalesce((SELECT sum(points) FROM governance.points_entry e
+         WHERE e.resident_id = a.resident_id), 0)`,
     );
   const balanceOf = async (residentId: string) =>
     (await sys.sql(`SELECT balance FROM governance.points_account WHERE resident_id = $1`, [residentId]))[0]?.balance ??
@@ -336,7 +342,8 @@ describe('points (governance)', () => {
     });
     await sys.waitForIdle();
     const rows = await sys.sql(
-      `SELECT source_event_id AS id, source_event AS event, points FROM governance.points_entry WHERE resident_id = $1 ORDER BY source_event`,
+      `SELECT source_event_id AS id, source_event AS event, points FROM governance.points_entry WHERE resident_id = $1
+        ORDER BY source_event`,
       [res.wangSon],
     );
     expect(rows).toEqual([
@@ -348,7 +355,8 @@ describe('points (governance)', () => {
   });
 
   it('holds daily and monthly caps under concurrent events', async () => {
-    // 30 attendances at once: 10 on one day (cap 20 a day), 2 a day on 10 later days of the same month (cap 100 a month).
+    // 30 attendances at once: 10 on one day (cap 20 a day), 2 a day on 10 later days of the same month (cap 100 a
+    // month).
     // Days of the province's current month, at 09:00–16:00 China time.
     const month = provinceMonth(sys.clock.now());
     const day = (d: number, h: number) =>
@@ -364,7 +372,8 @@ describe('points (governance)', () => {
     const [t] = await sys.sql(
       `SELECT count(*)::int AS entries, sum(points)::int AS total, count(*) FILTER (WHERE capped)::int AS capped,
               max(day_total)::int AS max_day
-         FROM (SELECT points, capped, sum(points) OVER (PARTITION BY (occurred_at AT TIME ZONE 'Asia/Shanghai')::date) AS day_total
+         FROM (SELECT points, capped,
+           sum(points) OVER (PARTITION BY (occurred_at AT TIME ZONE 'Asia/Shanghai')::date) AS day_total
                  FROM governance.points_entry WHERE resident_id = $1) x`,
       [res.li],
     );
@@ -403,7 +412,8 @@ describe('points (governance)', () => {
     await sys.waitForIdle();
     const [t] = await sys.sql(
       `SELECT count(*)::int AS entries, sum(points)::int AS total, max(day_total)::int AS max_day
-         FROM (SELECT points, sum(points) OVER (PARTITION BY (occurred_at AT TIME ZONE 'Asia/Shanghai')::date) AS day_total
+         FROM (SELECT points, sum(points) OVER (PARTITION BY (occurred_at AT TIME ZONE 'Asia/Shanghai')::date) AS
+           day_total
                  FROM governance.points_entry WHERE resident_id = $1) x`,
       [who],
     );
@@ -435,7 +445,8 @@ describe('points (governance)', () => {
     const [entry] = await sys.sql(`SELECT actor FROM governance.points_entry WHERE id = $1`, [deduct.id]);
     expect(entry.actor).toBe('site_officer:officer-wang');
     const audited = await sys.sql(
-      `SELECT action, actor_subject FROM governance.audit_log WHERE entity_id = $1 AND action LIKE 'points.%' ORDER BY id`,
+      `SELECT action, actor_subject FROM governance.audit_log WHERE entity_id = $1 AND action LIKE 'points.%'
+        ORDER BY id`,
       [res.li],
     );
     expect(audited).toEqual([
@@ -494,9 +505,12 @@ describe('points (governance)', () => {
     expect(stock.stock).toBe(0);
     const [counts] = await sys.sql(
       `SELECT (SELECT count(*) FROM governance.points_redemption WHERE reward_id = $1)::int AS redemptions,
-              (SELECT count(*) FROM governance.points_entry e JOIN governance.points_redemption d ON d.id = e.redemption_id WHERE d.reward_id = $1)::int AS entries,
-              (SELECT count(*) FROM governance.points_account WHERE resident_id = ANY($2::uuid[]) AND balance = 10)::int AS spent,
-              (SELECT count(*) FROM governance.points_account WHERE resident_id = ANY($2::uuid[]) AND balance = 40)::int AS unspent`,
+              (SELECT count(*) FROM governance.points_entry e JOIN governance.points_redemption d
+                ON d.id = e.redemption_id WHERE d.reward_id = $1)::int AS entries,
+              (SELECT count(*) FROM governance.points_account WHERE resident_id = ANY($2::uuid[])
+                AND balance = 10)::int AS spent,
+              (SELECT count(*) FROM governance.points_account WHERE resident_id = ANY($2::uuid[])
+                AND balance = 40)::int AS unspent`,
       [reward.id, crowd],
     );
     expect(counts).toEqual({ redemptions: 10, entries: 10, spent: 10, unspent: 40 });
@@ -544,7 +558,8 @@ describe('points (governance)', () => {
       ),
     ).addReward;
     const before = await sys.sql(
-      `SELECT (SELECT count(*) FROM governance.points_entry)::int AS e, (SELECT count(*) FROM governance.points_redemption)::int AS r, (SELECT stock FROM governance.points_reward WHERE id = $1) AS s`,
+      `SELECT (SELECT count(*) FROM governance.points_entry)::int AS e, (SELECT count(*)
+        FROM governance.points_redemption)::int AS r, (SELECT stock FROM governance.points_reward WHERE id = $1) AS s`,
       [reward.id],
     );
     const balance = await balanceOf(res.li); // 130 after the tests above, less when this one runs alone
@@ -566,7 +581,8 @@ describe('points (governance)', () => {
     );
     expect(elsewhere.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND' });
     const after = await sys.sql(
-      `SELECT (SELECT count(*) FROM governance.points_entry)::int AS e, (SELECT count(*) FROM governance.points_redemption)::int AS r, (SELECT stock FROM governance.points_reward WHERE id = $1) AS s`,
+      `SELECT (SELECT count(*) FROM governance.points_entry)::int AS e, (SELECT count(*)
+        FROM governance.points_redemption)::int AS r, (SELECT stock FROM governance.points_reward WHERE id = $1) AS s`,
       [reward.id],
     );
     expect(after).toEqual(before);
@@ -609,7 +625,8 @@ describe('points (governance)', () => {
     expect(done.status).toBe('FULFILLED');
     const cancelled = dataOf(
       await sys.query(
-        `mutation($id: ID!, $r: String!) { cancelRedemption(id: $id, reason: $r) { status cancelReason reward { stock } } }`,
+        `mutation($id: ID!, $r: String!) { cancelRedemption(id: $id, reason: $r) { status cancelReason reward {
+          stock } } }`,
         { id: second.id, r: '不需要了' },
         li,
       ),
@@ -627,10 +644,12 @@ describe('points (governance)', () => {
       [second.id],
     );
     const audited = await sys.sql(
-      `SELECT action, actor_role FROM governance.audit_log WHERE entity_type = 'points_redemption' AND entity_id = ANY($1) ORDER BY id`,
+      `SELECT action, actor_role FROM governance.audit_log WHERE entity_type = 'points_redemption'
+        AND entity_id = ANY($1) ORDER BY id`,
       [[first.id, second.id]],
     );
-    // Redeemed by the resident, and by an officer on the resident's behalf: each audited like the fulfilment and the cancellation.
+    // Redeemed by the resident, and by an officer on the resident's behalf: each audited like the fulfilment and the
+    // cancellation.
     expect(audited).toEqual([
       { action: 'points_redemption.redeem', actor_role: 'resident' },
       { action: 'points_redemption.redeem', actor_role: 'site_officer' },
@@ -675,7 +694,8 @@ describe('points (governance)', () => {
         officerA,
       ),
     ).addReward;
-    dataOf(await sys.query(REDEEM, { i: { rewardId: reward.id, residentId: res.expiring } }, officerA)); // 30 − 20 = 10 left
+    // 30 − 20 = 10 left
+    dataOf(await sys.query(REDEEM, { i: { rewardId: reward.id, residentId: res.expiring } }, officerA));
     dataOf(
       await sys.query(ADJUST, { i: { residentId: res.expiring, points: 5, reason: '清理楼道（不过期）' } }, officerA),
     ); // 15, of which 5 never expire
@@ -777,7 +797,8 @@ describe('points (governance)', () => {
     const today = provinceDate(sys.clock.now());
     const st = dataOf(
       await sys.query(
-        `query($r: ID!, $f: String!, $t: String!) { pointsStatement(residentId: $r, from: $f, to: $t) { opening closing credited granted deducted redeemed refunded expired entries { kind } } }`,
+        `query($r: ID!, $f: String!, $t: String!) { pointsStatement(residentId: $r, from: $f, to: $t) {
+          opening closing credited granted deducted redeemed refunded expired entries { kind } } }`,
         { r: top, f: today, t: today },
         await tokenFor({ role: 'resident', resident: top }),
       ),
@@ -795,7 +816,8 @@ describe('points (governance)', () => {
     });
     expect(st.entries).toHaveLength(7);
 
-    const BOARD = `query($s: ID!, $b: ID, $g: ID, $m: String) { pointsLeaderboard(siteId: $s, buildingId: $b, gridId: $g, month: $m, first: 3) { rank score balance resident { name } } }`;
+    const BOARD = `query($s: ID!, $b: ID, $g: ID, $m: String) { pointsLeaderboard(siteId: $s, buildingId: $b,
+      gridId: $g, month: $m, first: 3) { rank score balance resident { name } } }`;
     const site = dataOf(await sys.query(BOARD, { s: siteA }, officerA)).pointsLeaderboard;
     expect(site[0]).toEqual({ rank: 1, score: 1_000, balance: 960, resident: { name: '张榜首' } });
     expect(site).toHaveLength(3);
@@ -812,13 +834,15 @@ describe('points (governance)', () => {
 
     const totals = dataOf(
       await sys.query(
-        `query($f: String!, $t: String!) { pointsMonthlyTotals(fromMonth: $f, toMonth: $t) { siteId month credited granted deducted redeemed refunded expired net residentsCredited } }`,
+        `query($f: String!, $t: String!) { pointsMonthlyTotals(fromMonth: $f, toMonth: $t) {
+          siteId month credited granted deducted redeemed refunded expired net residentsCredited } }`,
         { f: month, t: month },
         county,
       ),
     ).pointsMonthlyTotals;
     const [expected] = await sys.sql(
-      `SELECT coalesce(sum(points) FILTER (WHERE kind = 'credit'), 0)::int AS credited, coalesce(sum(points), 0)::int AS net,
+      `SELECT coalesce(sum(points) FILTER (WHERE kind = 'credit'), 0)::int AS credited, coalesce(sum(points),
+        0)::int AS net,
               count(DISTINCT resident_id) FILTER (WHERE kind = 'credit')::int AS residents FROM governance.points_entry
         WHERE site_id = $1 AND kind <> 'expire' AND occurred_at >= $2 AND occurred_at < $3`,
       [siteA, startOfProvinceMonth(month), startOfProvinceMonth(addMonths(month, 1))],

@@ -11,7 +11,9 @@ import { governanceSql, registerResidents, seedNeighbourhood, type Neighbourhood
 describe('proposals, council meetings and household votes (governance)', () => {
   let sys: TestSystem;
   let n: Neighbourhood;
-  /** Households: [0] building 1 (residents a1, a2), [1] building 2 (b1), [2] building 1 (c1, c2), [3] building 1 (d1). */
+  /**
+   * Households: [0] building 1 (residents a1, a2), [1] building 2 (b1), [2] building 1 (c1, c2), [3] building 1 (d1).
+   */
   let hh: string[];
   let ids: Record<'a1' | 'a2' | 'b1' | 'c1' | 'c2' | 'd1' | 'other', string>;
   let as: Record<keyof typeof ids, string>;
@@ -20,15 +22,18 @@ describe('proposals, council meetings and household votes (governance)', () => {
   const today = () => provinceDate(sys.clock.now());
   const FIELDS = `id title status raisedByRole raisedByMe building { name } comments { authorRole mine body }
     councilMeeting { heldOn attendeeCount decision note }
-    voting { closed eligibleHouseholds quorumHouseholds votesFor votesAgainst votesAbstain votedHouseholds listKind ownerName dueOn myHouseholdVote }
+    voting { closed eligibleHouseholds quorumHouseholds votesFor votesAgainst votesAbstain votedHouseholds listKind
+      ownerName dueOn myHouseholdVote }
     outcomeNotice { category title body status } listItem { kind title ownerName status dueOn }`;
   const RAISE = `mutation($i: RaiseProposalInput!) { raiseProposal(input: $i) { ${FIELDS} } }`;
   const MEET = `mutation($i: RecordCouncilMeetingInput!) { recordCouncilMeeting(input: $i) { ${FIELDS} } }`;
   const VOTE = `mutation($p: ID!, $c: VoteChoice!) { castProposalVote(proposalId: $p, choice: $c) { ${FIELDS} } }`;
   const CLOSE = `mutation($p: ID!) { closeProposalVote(proposalId: $p) { ${FIELDS} } }`;
   const counts = () =>
-    sys.sql(`SELECT (SELECT count(*) FROM governance.proposal)::int AS p, (SELECT count(*) FROM governance.proposal_vote)::int AS v,
-    (SELECT count(*) FROM governance.council_meeting)::int AS m, (SELECT count(*) FROM governance.proposal_comment)::int AS c,
+    sys.sql(`SELECT (SELECT count(*) FROM governance.proposal)::int AS p, (SELECT count(*)
+      FROM governance.proposal_vote)::int AS v,
+    (SELECT count(*) FROM governance.council_meeting)::int AS m, (SELECT count(*)
+      FROM governance.proposal_comment)::int AS c,
     (SELECT count(*) FROM governance.notice)::int AS n, (SELECT count(*) FROM governance.list_item)::int AS l`);
   const voteInput = (over: Record<string, unknown> = {}) => ({
     closesAt: new Date(sys.clock.now().getTime() + 2 * DAY).toISOString(),
@@ -340,7 +345,8 @@ describe('proposals, council meetings and household votes (governance)', () => {
     ).proposal;
     expect(seen.voting.myHouseholdVote).toBe(winner);
     const rows = await sys.sql(
-      `SELECT household_id AS h, count(*)::int AS n FROM governance.proposal_vote WHERE proposal_id = $1 GROUP BY 1 ORDER BY 1`,
+      `SELECT household_id AS h, count(*)::int AS n FROM governance.proposal_vote WHERE proposal_id = $1 GROUP BY 1
+        ORDER BY 1`,
       [proposalId],
     );
     expect(rows.every((r: { n: number }) => r.n === 1)).toBe(true);

@@ -18,9 +18,11 @@ describe('residents at scale (governance)', () => {
       INSERT INTO governance.site (name, region_code, address, latitude, longitude, planned_households)
       SELECT '规模点' || i, '530102', '地址' || i, 25, 102.7, 1000 FROM generate_series(1, 1999) i`);
     await sys.sql(`
-      INSERT INTO governance.grid (site_id, name, grid_worker_subject) SELECT id, '网格1', 'gw-' || id FROM governance.site`);
+      INSERT INTO governance.grid (site_id, name, grid_worker_subject) SELECT id, '网格1', 'gw-' || id
+        FROM governance.site`);
     await sys.sql(`
-      INSERT INTO governance.building (site_id, grid_id, name) SELECT g.site_id, g.id, b || '栋' FROM governance.grid g, generate_series(1, 5) b`);
+      INSERT INTO governance.building (site_id, grid_id, name) SELECT g.site_id, g.id, b || '栋'
+        FROM governance.grid g, generate_series(1, 5) b`);
     const sites = await sys.sql(`SELECT id FROM governance.site ORDER BY created_at, name`);
     first = sites[0].id;
     last = sites.at(-1).id;
@@ -28,23 +30,27 @@ describe('residents at scale (governance)', () => {
     await sys.sql(
       `
       INSERT INTO governance.household (site_id, household_number, building_id)
-      SELECT s.id, 'H' || n, (SELECT b.id FROM governance.building b WHERE b.site_id = s.id ORDER BY b.name OFFSET n % 5 LIMIT 1)
-        FROM governance.site s, LATERAL generate_series(1, CASE WHEN s.id IN ($1::uuid, $2::uuid) THEN 750 ELSE 3 END) n`,
+      SELECT s.id, 'H' || n, (SELECT b.id FROM governance.building b WHERE b.site_id = s.id
+        ORDER BY b.name OFFSET n % 5 LIMIT 1)
+        FROM governance.site s, LATERAL generate_series(1, CASE WHEN s.id IN ($1::uuid, $2::uuid) THEN 750 ELSE 3
+          END) n`,
       [first, last],
     );
-    // Residents: 4 per household at the big sites, ~10 per small site; unique keyed hashes, sealed fields are opaque bytes here.
+    // Residents: 4 per household at the big sites, ~10 per small site; unique keyed hashes, sealed fields are opaque
+    // bytes here.
     await sys.sql(
       `
-      INSERT INTO governance.resident (household_id, site_id, region_code, name, national_id_sealed, national_id_hash, national_id_masked,
+      INSERT INTO governance.resident (household_id, site_id, region_code, name, national_id_sealed, national_id_hash,
+        national_id_masked,
           gender, birth_date, ethnicity, labour_capacity, can_work_away, wants_work, relation_to_head)
       SELECT h.id, h.site_id, '530102', (ARRAY['张','李','王','杨','赵'])[1 + k % 5] || h.household_number || '-' || k,
              '\\x00'::bytea, decode(md5(h.id::text || k), 'hex'), '530102********000' || k,
-             CASE WHEN k % 2 = 0 THEN 'male' ELSE 'female' END, date '1950-01-01' + ((abs(hashtext(h.id::text || k)) % 25000) || ' days')::interval,
-             '彝族', (ARRAY['full','weak','none'])[1 + k % 3], k % 2 = 0, true, CASE WHEN k = 1 THEN 'head' ELSE 'child' END
-        FROM governance.household h, LATERAL generate_series(1, CASE WHEN h.site_id IN ($1::uuid, $2::uuid) THEN 4 ELSE 3 + (k0(h.id)) END) k`.replace(
-        'k0(h.id)',
-        '(abs(hashtext(h.id::text)) % 2)',
-      ),
+             CASE WHEN k % 2 = 0 THEN 'male' ELSE 'female' END,
+               date '1950-01-01' + ((abs(hashtext(h.id::text || k)) % 25000) || ' days')::interval,
+             '彝族', (ARRAY['full','weak','none'])[1 + k % 3], k % 2 = 0, true, CASE WHEN k = 1 THEN 'head' ELSE 'child'
+               END
+        FROM governance.household h, LATERAL generate_series(1, CASE WHEN h.site_id IN ($1::uuid, $2::uuid) THEN 4
+          ELSE 3 + (k0(h.id)) END) k`.replace('k0(h.id)', '(abs(hashtext(h.id::text)) % 2)'),
       [first, last],
     );
     await sys.sql(
@@ -53,8 +59,10 @@ describe('residents at scale (governance)', () => {
   }, 120_000);
   afterAll(() => sys?.stop());
 
-  const LIST = `query($s: ID!, $f: ResidentFilter, $after: String) { residents(siteId: $s, filter: $f, first: 50, after: $after) {
-    totalCount endCursor nodes { id name nationalIdMasked age labourCapacity household { householdNumber building { name grid { name } } } site { name } } } }`;
+  const LIST = `query($s: ID!, $f: ResidentFilter, $after: String) { residents(siteId: $s, filter: $f, first: 50,
+    after: $after) {
+    totalCount endCursor nodes { id name nationalIdMasked age labourCapacity household { householdNumber building {
+      name grid { name } } } site { name } } } }`;
 
   it('pages, filters and searches the residents of site 1 and of site 2,000 alike', async () => {
     const officer1 = await tokenFor({ role: 'site_officer', sites: [first] });
@@ -102,10 +110,12 @@ describe('residents at scale (governance)', () => {
     const ids: string[] = (
       await sys.sql(`SELECT id FROM governance.resident WHERE site_id = $1 ORDER BY id LIMIT 100`, [last])
     ).map((r) => r.id);
-    const q100 = `query($s: ID!) { residents(siteId: $s, first: 100) { nodes { id name age household { id building { grid { name } } } } } }`;
+    const q100 = `query($s: ID!) { residents(siteId: $s, first: 100) { nodes { id name age household { id building {
+      grid { name } } } } } }`;
     const county = await tokenFor({ role: 'county', regions: ['530102'] });
     expect(dataOf(await sys.query(q100, { s: last }, county)).residents.nodes).toHaveLength(100);
-    const ent = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Resident { id name age nationalIdMasked household { householdNumber } } } }`;
+    const ent = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Resident {
+      id name age nationalIdMasked household { householdNumber } } } }`;
     const reps = ids.map((id) => ({ __typename: 'Resident', id }));
     const got = dataOf(await sys.direct('governance', ent, { r: reps }, county))._entities;
     expect(got.map((r: { id: string }) => r.id)).toEqual(ids);

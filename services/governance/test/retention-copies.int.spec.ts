@@ -41,11 +41,14 @@ describe("erasing a moved-out resident's personal data everywhere", () => {
     return id;
   }
 
-  /** What the other services hold of a resident, as an NGO, an employment clerk and a volunteer coordinator wrote it. */
+  /**
+   * What the other services hold of a resident, as an NGO, an employment clerk and a volunteer coordinator wrote it.
+   */
   async function copiesOf(residentId: string) {
     const site = place.siteIds[0];
     const [org] = await sys.sql(
-      `INSERT INTO social_orgs.organization (name, kind, service_region_codes) VALUES ($1, 'professional', '{530102}') RETURNING id`,
+      `INSERT INTO social_orgs.organization (name, kind, service_region_codes) VALUES ($1, 'professional', '{530102}')
+        RETURNING id`,
       [`社工中心${randomUUID().slice(0, 8)}`],
     );
     const [activity] = await sys.sql(
@@ -54,7 +57,8 @@ describe("erasing a moved-out resident's personal data everywhere", () => {
       [org.id, site],
     );
     await sys.sql(
-      `INSERT INTO social_orgs.activity_registration (activity_id, organization_id, resident_id, participant_name, contact_masked, status, registered_by)
+      `INSERT INTO social_orgs.activity_registration (activity_id, organization_id, resident_id, participant_name,
+        contact_masked, status, registered_by)
       VALUES ($1, $2, $3, '张三', '138****1234', 'ATTENDED', 'ngo-a')`,
       [activity.id, org.id, residentId],
     );
@@ -69,11 +73,13 @@ describe("erasing a moved-out resident's personal data everywhere", () => {
       [worker.id, org.id, residentId],
     );
     await sys.sql(
-      `INSERT INTO matching.volunteer (display_name, resident_id, home_site_id, region_code, weekly_hours) VALUES ('张三', $1, $2, '530102', 4)`,
+      `INSERT INTO matching.volunteer (display_name, resident_id, home_site_id, region_code, weekly_hours)
+        VALUES ('张三', $1, $2, '530102', 4)`,
       [residentId, site],
     );
     await sys.sql(
-      `INSERT INTO employment.employment_record (resident_id, household_id, site_id, region_code, kind, started_on, ended_on, end_reason, monthly_income)
+      `INSERT INTO employment.employment_record (resident_id, household_id, site_id, region_code, kind, started_on,
+        ended_on, end_reason, monthly_income)
       VALUES ($1, $2, $3, '530102', 'workshop', '2023-01-01', '2023-12-31', '家中老人生病需照顾', 2000)`,
       [residentId, place.householdIds[0], site],
     );
@@ -82,10 +88,13 @@ describe("erasing a moved-out resident's personal data everywhere", () => {
   const held = async (residentId: string) =>
     (
       await sys.sql(
-        `SELECT (SELECT json_agg(json_build_array(participant_name, contact_masked)) FROM social_orgs.activity_registration WHERE resident_id = $1) AS registrations,
-            (SELECT json_agg(json_build_array(rating, comment)) FROM social_orgs.worker_feedback WHERE resident_id = $1) AS feedback,
+        `SELECT (SELECT json_agg(json_build_array(participant_name, contact_masked))
+          FROM social_orgs.activity_registration WHERE resident_id = $1) AS registrations,
+            (SELECT json_agg(json_build_array(rating, comment)) FROM social_orgs.worker_feedback
+              WHERE resident_id = $1) AS feedback,
             (SELECT json_agg(display_name) FROM matching.volunteer WHERE resident_id = $1) AS volunteer,
-            (SELECT json_agg(json_build_array(kind, end_reason)) FROM employment.employment_record WHERE resident_id = $1) AS jobs,
+            (SELECT json_agg(json_build_array(kind, end_reason)) FROM employment.employment_record
+              WHERE resident_id = $1) AS jobs,
             (SELECT count(*)::int FROM employment.labour_profile WHERE resident_id = $1) AS profiles`,
         [residentId],
       )

@@ -70,11 +70,13 @@ describe('rule-of-law indicator per site and month (法治)', () => {
 
     const twice = randomUUID();
     await deliver(sys, 'activity.attended', attended(n.siteId, 'CIVIL_CODE', twice), { producer: 'social-orgs' });
-    await deliver(sys, 'activity.attended', attended(n.siteId, 'CIVIL_CODE', twice), { producer: 'social-orgs' }); // published again: counts once
+    // published again: counts once
+    await deliver(sys, 'activity.attended', attended(n.siteId, 'CIVIL_CODE', twice), { producer: 'social-orgs' });
     await deliver(sys, 'activity.attended', attended(n.siteId, 'CIVIL_CODE'), { producer: 'social-orgs' });
     await deliver(sys, 'activity.attended', attended(n.siteId, 'LEGAL_AID'), { producer: 'social-orgs' });
     await deliver(sys, 'activity.attended', attended(n.siteId, null), { producer: 'social-orgs' }); // not legal study
-    await deliver(sys, 'activity.attended', attended(randomUUID(), 'CIVIL_CODE'), { producer: 'social-orgs' }); // a site governance does not know
+    // a site governance does not know
+    await deliver(sys, 'activity.attended', attended(randomUUID(), 'CIVIL_CODE'), { producer: 'social-orgs' });
     await sys.waitForIdle();
 
     const attendedMonth = provinceMonth(sys.clock.now());

@@ -222,7 +222,8 @@ describe('rule of law (governance)', () => {
     });
     const c = dataOf(
       await sys.query(
-        `mutation($i: OpenMediationCaseInput!) { openMediationCase(input: $i) { id status parties { name role residentId } adviser { name } } }`,
+        `mutation($i: OpenMediationCaseInput!) { openMediationCase(input: $i) { id status parties {
+          name role residentId } adviser { name } } }`,
         {
           i: {
             siteId: n.siteId,
@@ -263,7 +264,8 @@ describe('rule of law (governance)', () => {
     );
     const closed = dataOf(
       await sys.query(
-        `mutation($c: ID!) { closeMediationCase(caseId: $c, outcome: AGREEMENT, note: "签订调解协议") { status outcome closedAt sessions { place } } }`,
+        `mutation($c: ID!) { closeMediationCase(caseId: $c, outcome: AGREEMENT, note: "签订调解协议") {
+          status outcome closedAt sessions { place } } }`,
         { c: c.id },
         n.officer,
       ),

@@ -20,7 +20,8 @@ describe("supervision by the residents' supervisory committee (governance)", () 
   let awardId: string;
   let otherSiteItem: string;
   const today = () => provinceDate(sys.clock.now());
-  const RECORD = `mutation($i: RecordSupervisionFindingInput!) { recordSupervisionFinding(input: $i) { id targetKind action status listItem { status openFindings } notice { openFindings } } }`;
+  const RECORD = `mutation($i: RecordSupervisionFindingInput!) { recordSupervisionFinding(input: $i) {
+    id targetKind action status listItem { status openFindings } notice { openFindings } } }`;
   const findings = () => sys.sql(`SELECT count(*)::int AS n FROM governance.supervision_finding`).then((r) => r[0].n);
 
   beforeAll(async () => {
@@ -92,7 +93,8 @@ describe("supervision by the residents' supervisory committee (governance)", () 
   it('officers appoint residents of the site to its committee; bad appointments are refused with typed errors', async () => {
     const appoint = (t: string, residentId: string, siteId = n.siteId) =>
       sys.query(
-        `mutation($s: ID!, $r: ID!) { appointSupervisoryMember(siteId: $s, residentId: $r) { appointedOn resident { id } } }`,
+        `mutation($s: ID!, $r: ID!) { appointSupervisoryMember(siteId: $s, residentId: $r) { appointedOn resident {
+          id } } }`,
         { s: siteId, r: residentId },
         t,
       );
@@ -230,7 +232,8 @@ describe("supervision by the residents' supervisory committee (governance)", () 
     const noticeFinding = mine.nodes.find((f: { targetKind: string }) => f.targetKind === 'NOTICE');
     const answer = (t: string, response: string) =>
       sys.query(
-        `mutation($id: ID!, $r: String!) { answerSupervisionFinding(id: $id, response: $r) { status response notice { openFindings } } }`,
+        `mutation($id: ID!, $r: String!) { answerSupervisionFinding(id: $id, response: $r) { status response notice {
+          openFindings } } }`,
         { id: noticeFinding.id, r: response },
         t,
       );
@@ -256,10 +259,12 @@ describe("supervision by the residents' supervisory committee (governance)", () 
     ]);
   });
   it('officers end a term with a reason: the member no longer sees or records findings; reappointed, a new term opens', async () => {
-    const END = `mutation($s: ID!, $r: ID!, $why: String!) { endSupervisoryMembership(siteId: $s, residentId: $r, reason: $why) { appointedOn endedOn endReason resident { id } } }`;
+    const END = `mutation($s: ID!, $r: ID!, $why: String!) { endSupervisoryMembership(siteId: $s, residentId: $r,
+      reason: $why) { appointedOn endedOn endReason resident { id } } }`;
     const end = (t: string, why = '本人申请辞去委员职务', r = memberId, s = n.siteId) =>
       sys.query(END, { s, r, why }, t);
-    const MEMBERS = `query($s: ID!, $all: Boolean) { supervisoryMembers(siteId: $s, includeEnded: $all) { endedOn endReason resident { id } } }`;
+    const MEMBERS = `query($s: ID!, $all: Boolean) { supervisoryMembers(siteId: $s, includeEnded: $all) {
+      endedOn endReason resident { id } } }`;
     const members = async (t: string, all = true) =>
       dataOf(await sys.query(MEMBERS, { s: n.siteId, all }, t)).supervisoryMembers;
     const open = async (t: string) =>

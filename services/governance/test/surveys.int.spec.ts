@@ -21,8 +21,10 @@ describe('surveys (governance → matching)', () => {
   let otherSiteResident: string;
   let otherCounty: string;
   const DAY = 86_400_000;
-  const CREATE = `mutation($i: CreateSurveyInput!) { createSurvey(input: $i) { id status questions { no kind scaleMax options } } }`;
-  const ANSWER = `mutation($s: ID!, $a: [SurveyAnswerInput!]!) { answerSurvey(surveyId: $s, answers: $a) { surveyId accepted } }`;
+  const CREATE = `mutation($i: CreateSurveyInput!) { createSurvey(input: $i) { id status questions {
+    no kind scaleMax options } } }`;
+  const ANSWER = `mutation($s: ID!, $a: [SurveyAnswerInput!]!) { answerSurvey(surveyId: $s, answers: $a) {
+    surveyId accepted } }`;
   const RESULTS = `query($s: ID!) { surveyResults(surveyId: $s) { minimumGroupSize respondents hiddenGroups
     groups { wholeSite building { name } respondents questions { no kind mean answers { answer count } } } } }`;
   const surveyInput = (over: Record<string, unknown> = {}) => ({
@@ -39,8 +41,10 @@ describe('surveys (governance → matching)', () => {
   });
   const stored = async () =>
     (
-      await sys.sql(`SELECT (SELECT count(*) FROM governance.survey)::int AS s, (SELECT count(*) FROM governance.survey_respondent)::int AS r,
-    (SELECT coalesce(sum(count), 0)::int FROM governance.survey_tally) AS t, (SELECT coalesce(sum(respondents), 0)::int FROM governance.survey_group) AS g`)
+      await sys.sql(`SELECT (SELECT count(*) FROM governance.survey)::int AS s, (SELECT count(*)
+        FROM governance.survey_respondent)::int AS r,
+    (SELECT coalesce(sum(count), 0)::int FROM governance.survey_tally) AS t, (SELECT coalesce(sum(respondents),
+      0)::int FROM governance.survey_group) AS g`)
     )[0];
 
   beforeAll(async () => {
@@ -184,7 +188,8 @@ describe('surveys (governance → matching)', () => {
   });
 
   it('each resident answers once: a second answer, even sent twice at the same moment, is refused', async () => {
-    // Building 1: scale 4 or 5, everyone feels at home, 5 name elderly care, 2 job help. Building 2: scale 2, "not yet", child care.
+    // Building 1: scale 4 or 5, everyone feels at home, 5 name elderly care, 2 job help. Building 2: scale 2, "not
+    // yet", child care.
     const answersOf = (i: number, b2: boolean) => [
       { questionNo: 1, scale: b2 ? 2 : 4 + (i % 2) },
       { questionNo: 2, choice: b2 ? 1 : 0 },
@@ -349,9 +354,10 @@ describe('surveys (governance → matching)', () => {
     expect((await sheetRows(roll.bytes!))[0].join(' ')).not.toMatch(/调查|满意|归属|问卷/);
     // The database: the respondent record holds who and which survey only — no time, no sequence, no answer;
     // the counters hold no resident, household, time or sequence; nothing else stores an answer.
-    const columns =
-      await sys.sql(`SELECT table_name AS t, column_name AS c, data_type AS d, column_default AS def, is_identity AS ident
-      FROM information_schema.columns WHERE table_schema = 'governance' AND table_name LIKE 'survey%' ORDER BY table_name, ordinal_position`);
+    const columns = await sys.sql(`SELECT table_name AS t, column_name AS c, data_type AS d, column_default AS def,
+        is_identity AS ident
+      FROM information_schema.columns WHERE table_schema = 'governance' AND table_name LIKE 'survey%'
+        ORDER BY table_name, ordinal_position`);
     const of = (t: string) => columns.filter((c: { t: string }) => c.t === t).map((c: { c: string }) => c.c);
     expect(of('survey_respondent')).toEqual(['survey_id', 'resident_id']);
     expect(of('survey_tally')).toEqual(['survey_id', 'question_no', 'group_key', 'answer', 'count']);
@@ -367,7 +373,8 @@ describe('surveys (governance → matching)', () => {
     expect(
       audits.every((a: { t: string; detail: object }) => a.t === 'Survey' && Object.keys(a.detail).length === 0),
     ).toBe(true);
-    // An answer is never a row: a survey answered by 15 residents has at most one counter per question, building and answer.
+    // An answer is never a row: a survey answered by 15 residents has at most one counter per question, building and
+    // answer.
     const [{ rows }] = await sys.sql(`SELECT count(*)::int AS rows FROM governance.survey_tally WHERE survey_id = $1`, [
       surveyId,
     ]);

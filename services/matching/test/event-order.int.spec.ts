@@ -37,7 +37,8 @@ describe('job-help demands from events delivered in any order', () => {
     }));
     for (const site of SITES) {
       await rt.db.query(
-        `INSERT INTO site_directory (site_id, region_code, name, latitude, longitude, planned_households) VALUES ($1, '530102', $2, 25, 102.7, 100)`,
+        `INSERT INTO site_directory (site_id, region_code, name, latitude, longitude, planned_households) VALUES ($1,
+          '530102', $2, 25, 102.7, 100)`,
         [site, `安置点 ${site}`],
       );
     }
@@ -48,8 +49,10 @@ describe('job-help demands from events delivered in any order', () => {
   const demands = (m: EntityManager) =>
     m.query(
       `SELECT d.gap_id, d.status, d.category, d.description, d.household_id, d.site_id,
-            (SELECT array_agg(coalesce(t.from_status, '-') || '>' || t.to_status ORDER BY t.id) FROM demand_transition t WHERE t.demand_id = d.id) AS transitions,
-            (SELECT count(*)::int FROM assignment a WHERE a.demand_id = d.id AND a.status IN ('proposed', 'accepted')) AS active
+            (SELECT array_agg(coalesce(t.from_status, '-') || '>' || t.to_status ORDER BY t.id)
+              FROM demand_transition t WHERE t.demand_id = d.id) AS transitions,
+            (SELECT count(*)::int FROM assignment a WHERE a.demand_id = d.id AND a.status IN ('proposed',
+              'accepted')) AS active
        FROM demand d WHERE d.gap_id IS NOT NULL ORDER BY d.gap_id`,
     );
   const deliver = (deliveries: EventEnvelope[], rand: () => number) =>

@@ -8,8 +8,10 @@ import { matchingTasks } from '../src/tasks';
  * the overdue job, volunteers with assignments and verified service hours, the engine's
  * candidates and batch, and the events in (gaps, residents) and out (demand.fulfilled, service.verified).
  */
-const RECORD = `mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id status hours assignments { id volunteerId status } } }`;
-const CLAIM = `mutation($d: ID!, $p: String!) { claimDemand(demandId: $d, promisedOn: $p) { id status promisedOn claimedBy { name kind } } }`;
+const RECORD = `mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id status hours assignments {
+  id volunteerId status } } }`;
+const CLAIM = `mutation($d: ID!, $p: String!) { claimDemand(demandId: $d, promisedOn: $p) {
+  id status promisedOn claimedBy { name kind } } }`;
 const VOLUNTEER = `mutation($i: RegisterVolunteerInput!) { registerVolunteer(input: $i) { id weeklyHours languages } }`;
 /** The test system's clock (set in beforeAll): days are province days counted from its today. */
 let clock: Clock;
@@ -27,8 +29,10 @@ describe('matching through the gateway', () => {
   let otherUnitToken: string;
 
   const counts = () =>
-    sys.sql(`SELECT (SELECT count(*) FROM matching.demand)::int AS d, (SELECT count(*) FROM matching.demand_transition)::int AS t,
-    (SELECT count(*) FROM matching.volunteer)::int AS v, (SELECT count(*) FROM matching.service_record)::int AS r, (SELECT count(*) FROM matching.outbox)::int AS o`);
+    sys.sql(`SELECT (SELECT count(*) FROM matching.demand)::int AS d, (SELECT count(*)
+      FROM matching.demand_transition)::int AS t,
+    (SELECT count(*) FROM matching.volunteer)::int AS v, (SELECT count(*) FROM matching.service_record)::int AS r,
+      (SELECT count(*) FROM matching.outbox)::int AS o`);
 
   beforeAll(async () => {
     sys = await TestSystem.start({
@@ -248,7 +252,8 @@ describe('matching through the gateway', () => {
       ).claimsBoard;
       expect(board).toContainEqual({ demandId: d.id, overdue: true });
       // The overdue list, under a region: what a county's page shows as 逾期认领.
-      const LIST = `query($r: ID, $o: Boolean) { demands(regionCode: $r, overdue: $o, first: 200) { totalCount nodes { id overdue status } } }`;
+      const LIST = `query($r: ID, $o: Boolean) { demands(regionCode: $r, overdue: $o, first: 200) { totalCount nodes {
+        id overdue status } } }`;
       const ids = async (vars: Record<string, unknown>) => {
         const page = dataOf(await sys.query(LIST, vars, place.provinceToken)).demands;
         expect(page.nodes).toHaveLength(page.totalCount);
@@ -515,14 +520,16 @@ describe('matching through the gateway', () => {
       expect(batch.volunteers).toBe(2);
       expect(batch.assigned).toBeGreaterThan(0);
       const load = await sys.sql(
-        `SELECT volunteer_id, sum(hours)::float8 AS h FROM matching.assignment WHERE status IN ('proposed', 'accepted') GROUP BY volunteer_id`,
+        `SELECT volunteer_id, sum(hours)::float8 AS h FROM matching.assignment WHERE status IN ('proposed',
+          'accepted') GROUP BY volunteer_id`,
       );
       expect(load).toHaveLength(2);
       for (const row of load) expect(row.h).toBeLessThanOrEqual(10);
       // It stopped at capacity: some of the five demands are left without a volunteer.
       const [{ left }] =
         await sys.sql(`SELECT count(*)::int AS left FROM matching.demand d WHERE d.description LIKE '活动%'
-        AND NOT EXISTS (SELECT 1 FROM matching.assignment a WHERE a.demand_id = d.id AND a.status IN ('proposed', 'accepted'))`);
+        AND NOT EXISTS (SELECT 1 FROM matching.assignment a WHERE a.demand_id = d.id AND a.status IN ('proposed',
+          'accepted'))`);
       expect(left).toBeGreaterThan(0);
     });
 
@@ -549,7 +556,8 @@ describe('matching through the gateway', () => {
         ),
       ).recordDemand;
       const [v] = await sys.sql(`SELECT id FROM matching.volunteer LIMIT 1`);
-      const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Demand { id status } ... on Volunteer { id displayName } ... on Unit { id name } } }`;
+      const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Demand { id status } ... on Volunteer {
+        id displayName } ... on Unit { id name } } }`;
       const reps = {
         r: [
           { __typename: 'Demand', id: d.id },
@@ -602,8 +610,10 @@ describe('matching through the gateway', () => {
             await sys.sql(`SELECT count(*)::int AS n FROM matching.assignment WHERE status IN ('proposed', 'accepted')`)
           )[0].n;
         const [{ waiting }] = await sys.sql(`SELECT count(*)::int AS waiting FROM matching.demand d
-          WHERE d.status IN ('open', 'claimed') AND (d.window_end IS NULL OR d.window_end >= ((now() + interval '1 day') AT TIME ZONE 'Asia/Shanghai')::date)
-            AND NOT EXISTS (SELECT 1 FROM matching.assignment a WHERE a.demand_id = d.id AND a.status IN ('proposed', 'accepted'))`);
+          WHERE d.status IN ('open', 'claimed') AND (d.window_end IS NULL
+            OR d.window_end >= ((now() + interval '1 day') AT TIME ZONE 'Asia/Shanghai')::date)
+            AND NOT EXISTS (SELECT 1 FROM matching.assignment a WHERE a.demand_id = d.id AND a.status IN ('proposed',
+              'accepted'))`);
         const before = await active();
         const run = (await nightly.run()) as { demands: number; volunteers: number; assigned: number };
         expect(run.volunteers).toBe(2);
@@ -614,14 +624,16 @@ describe('matching through the gateway', () => {
         await ds.destroy();
       }
       const load = await sys.sql(
-        `SELECT volunteer_id, sum(hours)::float8 AS h FROM matching.assignment WHERE status IN ('proposed', 'accepted') GROUP BY volunteer_id`,
+        `SELECT volunteer_id, sum(hours)::float8 AS h FROM matching.assignment WHERE status IN ('proposed',
+          'accepted') GROUP BY volunteer_id`,
       );
       expect(load).toHaveLength(2);
       for (const row of load) expect(row.h).toBeLessThanOrEqual(10);
     });
 
     it('adds availability for a volunteer (themself or an officer of their site), audited; another volunteer cannot', async () => {
-      const ADD = `mutation($v: ID!, $w: [AvailabilityInput!]!) { addAvailability(volunteerId: $v, windows: $w) { id } }`;
+      const ADD = `mutation($v: ID!, $w: [AvailabilityInput!]!) { addAvailability(volunteerId: $v, windows: $w) {
+        id } }`;
       // A past window: it changes no batch of the tests above or below.
       const w = [{ startsAt: at(-10, 9), endsAt: at(-10, 12) }];
       const v = dataOf(
@@ -669,7 +681,8 @@ describe('matching through the gateway', () => {
         detectedOn: day(0),
       });
       await queue.add('household.gap.detected', detected, { jobId: detected.id });
-      await queue.add('household.gap.detected', { ...detected, id: randomUUID() }, { jobId: `${detected.id}-dup` }); // same gap again
+      // same gap again
+      await queue.add('household.gap.detected', { ...detected, id: randomUUID() }, { jobId: `${detected.id}-dup` });
       const noJob = envelope('household.gap.detected', {
         gapId: randomUUID(),
         householdId: place.householdIds[1],

@@ -11,7 +11,8 @@ import {
 } from '@anju/testing';
 import { errorOf, inDays, knownResidents, knownSite, minutesFromNow, twoOrganizations, type Orgs } from './fixtures';
 
-const CREATE = `mutation($i: CreateActivityInput!) { createActivity(input: $i) { id organizationId organizationName capacity registeredCount waitlistCount } }`;
+const CREATE = `mutation($i: CreateActivityInput!) { createActivity(input: $i) {
+  id organizationId organizationName capacity registeredCount waitlistCount } }`;
 const REGISTER = `mutation($i: RegisterForActivityInput!) {
   registerForActivity(input: $i) { id status waitlistPosition participantName contactMasked residentId }
 }`;
@@ -141,7 +142,8 @@ describe('activities with registration, waiting list and attendance', () => {
     expect(errorOf(low)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'capacity', reason: 'BELOW_REGISTRATIONS' });
     const up = dataOf(
       await sys.query(
-        `mutation($id: ID!) { setActivityCapacity(activityId: $id, capacity: 3) { capacity registeredCount waitlistCount } }`,
+        `mutation($id: ID!) { setActivityCapacity(activityId: $id, capacity: 3) {
+          capacity registeredCount waitlistCount } }`,
         { id: act.id },
         o.ngoA,
       ),
@@ -156,7 +158,8 @@ describe('activities with registration, waiting list and attendance', () => {
     const cancelled = await sys.direct('social-orgs', CHECK_IN, { id: a.id }, o.ngoA);
     expect(errorOf(cancelled)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_TRANSITION' });
     const events = await sys.sql(
-      `SELECT event, version, payload FROM social_orgs.outbox WHERE event = 'activity.attended' AND payload->>'activityId' = $1`,
+      `SELECT event, version, payload FROM social_orgs.outbox WHERE event = 'activity.attended'
+        AND payload->>'activityId' = $1`,
       [act.id],
     );
     expect(events).toHaveLength(1);
@@ -256,7 +259,8 @@ describe('activities with registration, waiting list and attendance', () => {
 
   it('keeps no full phone or ID number anywhere in the roster table', async () => {
     const cols = await sys.sql(
-      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'social_orgs' AND table_name = 'activity_registration'`,
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = 'social_orgs'
+        AND table_name = 'activity_registration'`,
     );
     const names = cols.map((c) => c.column_name);
     expect(names).toContain('resident_id');
@@ -323,7 +327,8 @@ describe('activities with registration, waiting list and attendance', () => {
   it('refuses bad input with typed errors and writes nothing', async () => {
     const before = (
       await sys.sql(
-        `SELECT (SELECT count(*) FROM social_orgs.activity)::int AS a, (SELECT count(*) FROM social_orgs.activity_registration)::int AS r`,
+        `SELECT (SELECT count(*) FROM social_orgs.activity)::int AS a, (SELECT count(*)
+          FROM social_orgs.activity_registration)::int AS r`,
       )
     )[0];
     const bad = async (i: Record<string, unknown>) =>
@@ -364,7 +369,8 @@ describe('activities with registration, waiting list and attendance', () => {
     expect(errorOf(phone)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.phone', reason: 'FORMAT' });
     const after = (
       await sys.sql(
-        `SELECT (SELECT count(*) FROM social_orgs.activity)::int AS a, (SELECT count(*) FROM social_orgs.activity_registration)::int AS r`,
+        `SELECT (SELECT count(*) FROM social_orgs.activity)::int AS a, (SELECT count(*)
+          FROM social_orgs.activity_registration)::int AS r`,
       )
     )[0];
     expect(after).toEqual({ a: before.a + 1, r: before.r });
@@ -375,7 +381,8 @@ describe('activities with registration, waiting list and attendance', () => {
     const resident = dataOf(
       await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[0], 11) }, officer),
     ).registerResident;
-    await knownResidents(sys, siteId, 1, [resident.id]); // what resident.registered tells social-orgs (no governance worker here)
+    // what resident.registered tells social-orgs (no governance worker here)
+    await knownResidents(sys, siteId, 1, [resident.id]);
     const actA = await newActivity(o.ngoA, 5);
     const actB = await newActivity(o.ngoB, 5);
     const regA = dataOf(
@@ -394,7 +401,8 @@ describe('activities with registration, waiting list and attendance', () => {
         o.ngoB,
       ),
     ).registerForActivity;
-    const JOIN = `query($id: ID!) { resident(id: $id) { id name activityRegistrations { id activity { organizationId } } } }`;
+    const JOIN = `query($id: ID!) { resident(id: $id) { id name activityRegistrations { id activity {
+      organizationId } } } }`;
 
     // The resident sees themselves (governance) with all their registrations (social-orgs).
     const self = dataOf(
@@ -412,7 +420,8 @@ describe('activities with registration, waiting list and attendance', () => {
     const ents = dataOf(
       await sys.direct(
         'social-orgs',
-        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Resident { id activityRegistrations { id activity { organizationId } } } } }`,
+        `query($r: [_Any!]!) { _entities(representations: $r) { ... on Resident { id activityRegistrations {
+          id activity { organizationId } } } } }`,
         { r: [{ __typename: 'Resident', id: resident.id }] },
         o.ngoA,
       ),

@@ -40,7 +40,8 @@ describe('activity topics: legal study and cultural products', () => {
     const a = await held({ kind: 'EDUCATION', legalTopic: 'CIVIL_CODE', title: '民法典进社区' }, 2, 2);
     expect(a).toMatchObject({ kind: 'EDUCATION', legalTopic: 'CIVIL_CODE', culturalForm: null });
     const events = await sys.sql(
-      `SELECT payload->>'legalTopic' AS topic FROM social_orgs.outbox WHERE event = 'activity.attended' AND payload->>'activityId' = $1`,
+      `SELECT payload->>'legalTopic' AS topic FROM social_orgs.outbox WHERE event = 'activity.attended'
+        AND payload->>'activityId' = $1`,
       [a.id],
     );
     expect(events.map((e) => e.topic)).toEqual(['CIVIL_CODE', 'CIVIL_CODE']);
@@ -58,7 +59,8 @@ describe('activity topics: legal study and cultural products', () => {
     await held({ kind: 'CULTURAL', culturalForm: 'FILM', title: '周末电影' }, 2, 1);
     await held({ kind: 'CULTURAL', culturalForm: 'PERFORMANCE', title: '彝族歌舞' }, 4, 4, o.ngoB);
     await held({ kind: 'CULTURAL', title: '无形式的文化活动' }, 1, 1);
-    const Q = `query($m: String!, $s: ID) { culturalOfferings(month: $m, siteId: $s) { siteId form activityCount attendance } }`;
+    const Q = `query($m: String!, $s: ID) { culturalOfferings(month: $m, siteId: $s) {
+      siteId form activityCount attendance } }`;
     const all = [
       { siteId: site, form: 'FILM', activityCount: 2, attendance: 3 },
       { siteId: site, form: 'PERFORMANCE', activityCount: 1, attendance: 4 },

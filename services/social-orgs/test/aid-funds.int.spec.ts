@@ -7,11 +7,15 @@ describe('aid funds: sources, uses, balances (帮扶资金)', () => {
   let sys: TestSystem;
   let o: Orgs;
   const direct = (q: string, v: Record<string, unknown>, t: string) => sys.direct('social-orgs', q, v, t);
-  const GRANT = `mutation($i: GrantDirectAidInput!) { grantDirectAid(input: $i) { id use amountYuan purpose fundId organization { id } } }`;
-  const PAY = `mutation($i: RecordContractPaymentInput!) { recordContractPayment(input: $i) { paidYuan payments { amountYuan fundId } } }`;
+  const GRANT = `mutation($i: GrantDirectAidInput!) { grantDirectAid(input: $i) {
+    id use amountYuan purpose fundId organization { id } } }`;
+  const PAY = `mutation($i: RecordContractPaymentInput!) { recordContractPayment(input: $i) { paidYuan payments {
+    amountYuan fundId } } }`;
   const books = () =>
-    sys.sql(`SELECT (SELECT count(*) FROM social_orgs.aid_payment)::int AS p, (SELECT count(*) FROM social_orgs.contract_payment)::int AS c,
-    (SELECT count(*) FROM social_orgs.aid_fund)::int AS f, (SELECT coalesce(sum(spent_yuan), 0)::text FROM social_orgs.aid_fund) AS spent,
+    sys.sql(`SELECT (SELECT count(*) FROM social_orgs.aid_payment)::int AS p, (SELECT count(*)
+      FROM social_orgs.contract_payment)::int AS c,
+    (SELECT count(*) FROM social_orgs.aid_fund)::int AS f, (SELECT coalesce(sum(spent_yuan), 0)::text
+      FROM social_orgs.aid_fund) AS spent,
     (SELECT count(*) FROM social_orgs.audit_log)::int AS a`);
   const signContract = async (budgetYuan: number) =>
     dataOf(
@@ -43,7 +47,8 @@ describe('aid funds: sources, uses, balances (帮扶资金)', () => {
     const fiscal = await aidFund(sys, o.county, 500000, '530102', 'FISCAL');
     const eastWest = dataOf(
       await sys.query(
-        `mutation($i: ReceiveAidFundInput!) { receiveAidFund(input: $i) { id regionCode source donor amountYuan spentYuan balanceYuan } }`,
+        `mutation($i: ReceiveAidFundInput!) { receiveAidFund(input: $i) {
+          id regionCode source donor amountYuan spentYuan balanceYuan } }`,
         {
           i: {
             regionCode: '530102',
@@ -109,14 +114,16 @@ describe('aid funds: sources, uses, balances (帮扶资金)', () => {
       ),
     );
     const wrongCounty = await sys.query(
-      `mutation($id: ID!, $f: ID!) { fundVentureApplication(applicationId: $id, amountYuan: 50000, fundId: $f) { id } }`,
+      `mutation($id: ID!, $f: ID!) { fundVentureApplication(applicationId: $id, amountYuan: 50000, fundId: $f) {
+        id } }`,
       { id: app.id, f: elsewhere },
       o.province,
     );
     expect(errorOf(wrongCounty)).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fundId', reason: 'FUND_REGION' });
     const granted = dataOf(
       await sys.query(
-        `mutation($id: ID!, $f: ID!) { fundVentureApplication(applicationId: $id, amountYuan: 50000, fundId: $f) { fundedYuan fundId } }`,
+        `mutation($id: ID!, $f: ID!) { fundVentureApplication(applicationId: $id, amountYuan: 50000, fundId: $f) {
+          fundedYuan fundId } }`,
         { id: app.id, f: eastWest.id },
         o.county,
       ),
@@ -236,7 +243,8 @@ describe('aid funds: sources, uses, balances (帮扶资金)', () => {
     ).toMatchObject({ code: 'FORBIDDEN' });
 
     const trail = await sys.sql(
-      `SELECT action FROM social_orgs.audit_log WHERE action LIKE 'aid_fund.%' OR action = 'contract.payment' ORDER BY id`,
+      `SELECT action FROM social_orgs.audit_log WHERE action LIKE 'aid_fund.%' OR action = 'contract.payment'
+        ORDER BY id`,
     );
     expect(trail.map((t) => t.action)).toEqual([
       'aid_fund.receive',
@@ -253,7 +261,8 @@ describe('aid funds: sources, uses, balances (帮扶资金)', () => {
     const contract = await signContract(50000);
     const far = dataOf(
       await sys.query(
-        `mutation { registerOrganization(input: { name: "外县协会", kind: MUTUAL_AID, serviceRegionCodes: ["530103"] }) { id } }`,
+        `mutation { registerOrganization(input: { name: "外县协会", kind: MUTUAL_AID, serviceRegionCodes: ["530103"] }) {
+          id } }`,
         {},
         o.province,
       ),
@@ -357,9 +366,12 @@ describe('aid funds: sources, uses, balances (帮扶资金)', () => {
     for (const r of results.filter((x) => x.errors?.length))
       expect(errorOf(r)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'OVER_BALANCE' });
     const [state] = await sys.sql(
-      `SELECT f.spent_yuan::float8 AS spent, (SELECT sum(amount_yuan)::float8 FROM social_orgs.aid_payment WHERE fund_id = f.id) AS paid,
-      (SELECT coalesce(sum(amount_yuan), 0)::float8 FROM social_orgs.contract_payment WHERE fund_id = f.id) AS contracts,
-      (SELECT coalesce(sum(amount_yuan), 0)::float8 FROM social_orgs.aid_payment WHERE fund_id = f.id AND use = 'CONTRACT_PAYMENT') AS aidContracts
+      `SELECT f.spent_yuan::float8 AS spent, (SELECT sum(amount_yuan)::float8 FROM social_orgs.aid_payment
+        WHERE fund_id = f.id) AS paid,
+      (SELECT coalesce(sum(amount_yuan), 0)::float8 FROM social_orgs.contract_payment
+        WHERE fund_id = f.id) AS contracts,
+      (SELECT coalesce(sum(amount_yuan), 0)::float8 FROM social_orgs.aid_payment WHERE fund_id = f.id
+        AND use = 'CONTRACT_PAYMENT') AS aidContracts
       FROM social_orgs.aid_fund f WHERE f.id = $1`,
       [fund],
     );

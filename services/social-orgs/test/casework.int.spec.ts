@@ -17,12 +17,15 @@ describe('casework: sessions, group members, closing (个案记录)', () => {
   const OPEN = `mutation($i: OpenCaseInput!) { openCase(input: $i) { id status } }`;
   const SESSION = `mutation($i: RecordCaseSessionInput!) { recordCaseSession(input: $i) {
     id heldAt whatWasDone nextStep nextStepDueOn attendeeResidentIds recordedBy worker { id } case { id } } }`;
-  const ADD = `mutation($c: ID!, $m: [CaseMemberInput!]!) { addCaseMembers(caseId: $c, members: $m) { id members { residentId role leftAt } } }`;
+  const ADD = `mutation($c: ID!, $m: [CaseMemberInput!]!) { addCaseMembers(caseId: $c, members: $m) { id members {
+    residentId role leftAt } } }`;
   const READ = `query($id: ID!) { socialCase(id: $id) { id status closingSummary closingReason
     sessions { id whatWasDone nextStep attendeeResidentIds } members { residentId householdId role leftAt } } }`;
   const counts = () =>
-    sys.sql(`SELECT (SELECT count(*) FROM social_orgs.case_session)::int AS s, (SELECT count(*) FROM social_orgs.case_member)::int AS m,
-    (SELECT count(*) FROM social_orgs.audit_log)::int AS a, (SELECT json_agg(status ORDER BY seq) FROM social_orgs.social_case) AS st`);
+    sys.sql(`SELECT (SELECT count(*) FROM social_orgs.case_session)::int AS s, (SELECT count(*)
+      FROM social_orgs.case_member)::int AS m,
+    (SELECT count(*) FROM social_orgs.audit_log)::int AS a, (SELECT json_agg(status ORDER BY seq)
+      FROM social_orgs.social_case) AS st`);
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'so-casework', workers: [] });

@@ -7,8 +7,10 @@ describe('professional committees and consultations', () => {
   let sys: TestSystem;
   let o: Orgs;
   const direct = (q: string, v: Record<string, unknown>, t: string) => sys.direct('social-orgs', q, v, t);
-  const CONSULT = `mutation($i: RequestConsultationInput!) { requestConsultation(input: $i) { id status organizationId } }`;
-  const ADVISE = `mutation($i: RecordConsultationAdviceInput!) { recordConsultationAdvice(input: $i) { status advice advisers { name } advisedAt } }`;
+  const CONSULT = `mutation($i: RequestConsultationInput!) { requestConsultation(input: $i) {
+    id status organizationId } }`;
+  const ADVISE = `mutation($i: RecordConsultationAdviceInput!) { recordConsultationAdvice(input: $i) {
+    status advice advisers { name } advisedAt } }`;
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'so-committees', workers: [] });
@@ -94,7 +96,8 @@ describe('professional committees and consultations', () => {
     expect((await sys.sql(`SELECT status FROM social_orgs.consultation WHERE id = $1`, [b.id]))[0].status).toBe('OPEN');
 
     // Scope: both NGOs see the committee (their region); each sees only its own consultation, by every path.
-    const READ = `query($k: ID!, $a: ID!, $b: ID!) { committee(id: $k) { id consultations { id } } a: consultation(id: $a) { id advice } b: consultation(id: $b) { id } }`;
+    const READ = `query($k: ID!, $a: ID!, $b: ID!) { committee(id: $k) { id consultations {
+      id } } a: consultation(id: $a) { id advice } b: consultation(id: $b) { id } }`;
     for (const res of [
       await direct(READ, { k: k.id, a: a.id, b: b.id }, o.ngoA),
       await sys.query(READ, { k: k.id, a: a.id, b: b.id }, o.ngoA),
@@ -105,7 +108,8 @@ describe('professional committees and consultations', () => {
         b: null,
       });
     }
-    const ENTS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ProfessionalCommittee { id } ... on Consultation { id } } }`;
+    const ENTS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ProfessionalCommittee {
+      id } ... on Consultation { id } } }`;
     const reps = [
       { __typename: 'ProfessionalCommittee', id: k.id },
       { __typename: 'Consultation', id: a.id },
@@ -134,7 +138,8 @@ describe('professional committees and consultations', () => {
 
   it('refuses bad committees and consultations typed, writing nothing', async () => {
     const before = await sys.sql(
-      `SELECT (SELECT count(*) FROM social_orgs.committee)::int AS k, (SELECT count(*) FROM social_orgs.consultation)::int AS c`,
+      `SELECT (SELECT count(*) FROM social_orgs.committee)::int AS k, (SELECT count(*)
+        FROM social_orgs.consultation)::int AS c`,
     );
     expect(
       errorOf(
@@ -159,7 +164,8 @@ describe('professional committees and consultations', () => {
     ).toMatchObject({ code: 'NOT_FOUND' });
     expect(
       await sys.sql(
-        `SELECT (SELECT count(*) FROM social_orgs.committee)::int AS k, (SELECT count(*) FROM social_orgs.consultation)::int AS c`,
+        `SELECT (SELECT count(*) FROM social_orgs.committee)::int AS k, (SELECT count(*)
+          FROM social_orgs.consultation)::int AS c`,
       ),
     ).toEqual(before);
   });

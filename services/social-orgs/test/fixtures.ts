@@ -57,7 +57,8 @@ export const errorOf = (res: { errors?: { extensions?: Record<string, unknown> }
 /** A site social-orgs knows, as governance's site.registered puts it in social-orgs' directory. */
 export async function knownSite(sys: TestSystem, regionCode = '530102', id: string = randomUUID()): Promise<string> {
   await sys.sql(
-    `INSERT INTO social_orgs.site_directory (site_id, region_code, name, latitude, longitude, planned_households) VALUES ($1, $2, $3, 25.05, 102.7, 300)
+    `INSERT INTO social_orgs.site_directory (site_id, region_code, name, latitude, longitude, planned_households)
+      VALUES ($1, $2, $3, 25.05, 102.7, 300)
      ON CONFLICT (site_id) DO NOTHING`,
     [id, regionCode, `安置点 ${id.slice(0, 4)}`],
   );
@@ -73,7 +74,8 @@ export async function knownResidents(
 ): Promise<string[]> {
   await sys.sql(
     `INSERT INTO social_orgs.resident_directory (resident_id, household_id, site_id, region_code)
-     SELECT r, gen_random_uuid(), $2, s.region_code FROM unnest($1::uuid[]) r, social_orgs.site_directory s WHERE s.site_id = $2 ON CONFLICT DO NOTHING`,
+     SELECT r, gen_random_uuid(), $2, s.region_code FROM unnest($1::uuid[]) r, social_orgs.site_directory s
+       WHERE s.site_id = $2 ON CONFLICT DO NOTHING`,
     [ids, siteId],
   );
   return ids;

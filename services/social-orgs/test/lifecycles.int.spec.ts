@@ -10,9 +10,11 @@ describe('lifecycles: incubation, social workers, casework', () => {
   let site: string;
   const direct = (q: string, v: Record<string, unknown>, t: string) => sys.direct('social-orgs', q, v, t);
   const counts = () =>
-    sys.sql(`SELECT (SELECT count(*) FROM social_orgs.incubation_step)::int AS i, (SELECT count(*) FROM social_orgs.worker_assessment)::int AS x,
+    sys.sql(`SELECT (SELECT count(*) FROM social_orgs.incubation_step)::int AS i, (SELECT count(*)
+      FROM social_orgs.worker_assessment)::int AS x,
     (SELECT count(*) FROM social_orgs.worker_feedback)::int AS f, (SELECT count(*) FROM social_orgs.referral)::int AS r,
-    (SELECT json_agg(stage ORDER BY id) FROM social_orgs.organization) AS stages, (SELECT json_agg(status ORDER BY id) FROM social_orgs.social_worker) AS ws`);
+    (SELECT json_agg(stage ORDER BY id) FROM social_orgs.organization) AS stages, (SELECT json_agg(status ORDER BY id)
+      FROM social_orgs.social_worker) AS ws`);
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'so-lifecycles', workers: ['social-orgs'] });
@@ -22,7 +24,8 @@ describe('lifecycles: incubation, social workers, casework', () => {
   afterAll(() => sys?.stop());
 
   describe('incubation (孵化)', () => {
-    const ADVANCE = `mutation($i: AdvanceIncubationInput!) { advanceIncubation(input: $i) { id stage creditCode incubationHistory { from to support fundingYuan recordedAt } } }`;
+    const ADVANCE = `mutation($i: AdvanceIncubationInput!) { advanceIncubation(input: $i) {
+      id stage creditCode incubationHistory { from to support fundingYuan recordedAt } } }`;
 
     it('moves applied → incubating → registered → graduated with the support recorded; NGO sees its own history', async () => {
       dataOf(
@@ -100,7 +103,8 @@ describe('lifecycles: incubation, social workers, casework', () => {
   });
 
   describe('social workers (进、管、考、出)', () => {
-    const HIRE = `mutation($i: HireSocialWorkerInput!) { hireSocialWorker(input: $i) { id status qualification siteIds organization { id } } }`;
+    const HIRE = `mutation($i: HireSocialWorkerInput!) { hireSocialWorker(input: $i) {
+      id status qualification siteIds organization { id } } }`;
     const ASSESS = `mutation($i: AssessSocialWorkerInput!) { assessSocialWorker(input: $i) { period score } }`;
 
     it('enters, is assigned, assessed, rated by residents and exits with a reason', async () => {
@@ -162,7 +166,8 @@ describe('lifecycles: incubation, social workers, casework', () => {
       expect(errorOf(far)).toMatchObject({ code: 'NOT_FOUND' });
       const seen = dataOf(
         await direct(
-          `query($id: ID!) { socialWorker(id: $id) { averageScore averageRating assessments { period score comments } feedback { rating comment } } }`,
+          `query($id: ID!) { socialWorker(id: $id) { averageScore averageRating assessments {
+            period score comments } feedback { rating comment } } }`,
           { id: w.id },
           o.ngoA,
         ),
@@ -334,7 +339,8 @@ describe('lifecycles: incubation, social workers, casework', () => {
 
       // Today nothing is overdue.
       expect(await taskAt(sys.clock.now()).run()).toEqual({ flagged: 0 });
-      // Five days on: the civil-affairs referral (due in 2 days) and B's are overdue; the one with an outcome and the one due in 20 days are not.
+      // Five days on: the civil-affairs referral (due in 2 days) and B's are overdue; the one with an outcome and the
+      // one due in 20 days are not.
       const later = new Date(sys.clock.now().getTime() + 5 * 86_400_000);
       expect(await taskAt(later).run()).toEqual({ flagged: 2 });
       expect(await taskAt(later).run()).toEqual({ flagged: 0 });
@@ -381,7 +387,8 @@ describe('lifecycles: incubation, social workers, casework', () => {
       );
       const closed = dataOf(
         await direct(
-          `mutation($id: ID!) { closeCase(caseId: $id, summary: "互助小组常态化运行") { status closingSummary referrals { outcome } } }`,
+          `mutation($id: ID!) { closeCase(caseId: $id, summary: "互助小组常态化运行") { status closingSummary referrals {
+            outcome } } }`,
           { id: kase.id },
           o.ngoA,
         ),
@@ -435,7 +442,8 @@ describe('lifecycles: incubation, social workers, casework', () => {
         gateway: false,
         env: { SCHEDULES_ENABLED: 'true' },
       });
-      // The worker's schedules queue, opened like the inbox queue the testing kit hands out (same connection and prefix).
+      // The worker's schedules queue, opened like the inbox queue the testing kit hands out (same connection and
+      // prefix).
       const inbox = own.queue('social-orgs');
       const Schedules = inbox.constructor as new (name: string, opts: typeof inbox.opts) => typeof inbox;
       const schedules = new Schedules('social-orgs.schedules', inbox.opts);

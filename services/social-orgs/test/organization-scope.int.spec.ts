@@ -114,7 +114,8 @@ describe('an NGO sees and changes only its own organization', () => {
     c: r.case,
     f: r.referral,
   });
-  const LISTS = `{ organizations { totalCount nodes { id } } activities { totalCount nodes { id } } socialWorkers { totalCount nodes { id } } socialCases { totalCount nodes { id referrals { id } } } }`;
+  const LISTS = `{ organizations { totalCount nodes { id } } activities { totalCount nodes { id } } socialWorkers {
+    totalCount nodes { id } } socialCases { totalCount nodes { id referrals { id } } } }`;
 
   it.each([
     ['straight to the subgraph', true],
@@ -141,7 +142,8 @@ describe('an NGO sees and changes only its own organization', () => {
     // Asking for B's records by filter changes nothing.
     const filtered = dataOf(
       await send(
-        `query($o: ID!) { activities(organizationId: $o) { totalCount } socialWorkers(organizationId: $o) { totalCount } socialCases(organizationId: $o) { totalCount } }`,
+        `query($o: ID!) { activities(organizationId: $o) { totalCount } socialWorkers(organizationId: $o) {
+          totalCount } socialCases(organizationId: $o) { totalCount } }`,
         { o: o.orgB },
         o.ngoA,
       ),
@@ -163,7 +165,8 @@ describe('an NGO sees and changes only its own organization', () => {
       { __typename: 'Referral', id: r.referral },
     ];
     const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) {
-      ... on SocialOrganization { id name } ... on Activity { id title } ... on ActivityRegistration { id participantName contactMasked }
+      ... on SocialOrganization { id name } ... on Activity { id title } ... on ActivityRegistration {
+        id participantName contactMasked }
       ... on SocialWorker { id name } ... on SocialCase { id title } ... on Referral { id agency } } }`;
     const res = dataOf(
       await direct(ENTITIES, { r: [...reps(rec.A, o.orgA), ...reps(rec.B, o.orgB)] }, o.ngoA),
@@ -202,10 +205,14 @@ describe('an NGO sees and changes only its own organization', () => {
   it('writes: NGO A cannot change any of B’s records (NOT_FOUND or FORBIDDEN), and nothing changes', async () => {
     const snapshot = () =>
       sys.sql(`SELECT
-      (SELECT json_agg(a ORDER BY a.id) FROM social_orgs.activity a) AS a, (SELECT json_agg(r ORDER BY r.id) FROM social_orgs.activity_registration r) AS r,
-      (SELECT json_agg(w ORDER BY w.id) FROM social_orgs.social_worker w) AS w, (SELECT count(*) FROM social_orgs.worker_assessment) AS x,
-      (SELECT count(*) FROM social_orgs.worker_feedback) AS fb, (SELECT json_agg(c ORDER BY c.id) FROM social_orgs.social_case c) AS c,
-      (SELECT json_agg(f ORDER BY f.id) FROM social_orgs.referral f) AS f, (SELECT json_agg(o ORDER BY o.id) FROM social_orgs.organization o) AS o,
+      (SELECT json_agg(a ORDER BY a.id) FROM social_orgs.activity a) AS a, (SELECT json_agg(r ORDER BY r.id)
+        FROM social_orgs.activity_registration r) AS r,
+      (SELECT json_agg(w ORDER BY w.id) FROM social_orgs.social_worker w) AS w, (SELECT count(*)
+        FROM social_orgs.worker_assessment) AS x,
+      (SELECT count(*) FROM social_orgs.worker_feedback) AS fb, (SELECT json_agg(c ORDER BY c.id)
+        FROM social_orgs.social_case c) AS c,
+      (SELECT json_agg(f ORDER BY f.id) FROM social_orgs.referral f) AS f, (SELECT json_agg(o ORDER BY o.id)
+        FROM social_orgs.organization o) AS o,
       (SELECT count(*) FROM social_orgs.outbox) AS ob, (SELECT count(*) FROM social_orgs.audit_log) AS al`);
     const before = await snapshot();
     const B = rec.B;
@@ -317,7 +324,8 @@ describe('an NGO sees and changes only its own organization', () => {
   });
 
   it('an officer pages through the organizations one by one; every page, and one past the end, keeps the count', async () => {
-    const PAGE = `query($after: String) { organizations(first: 1, after: $after) { totalCount endCursor nodes { id } } }`;
+    const PAGE = `query($after: String) { organizations(first: 1, after: $after) { totalCount endCursor nodes {
+      id } } }`;
     const first = dataOf(await direct(PAGE, { after: null }, o.county)).organizations;
     const second = dataOf(await direct(PAGE, { after: first.endCursor }, o.county)).organizations;
     const past = dataOf(await direct(PAGE, { after: '\uffff' }, o.county)).organizations;

@@ -25,10 +25,14 @@ describe('records placed in a county are that county’s (social-orgs)', () => {
   ];
   const snapshot = () =>
     sys.sql(`SELECT
-      (SELECT json_agg(c ORDER BY c.id) FROM social_orgs.service_contract c) AS c, (SELECT json_agg(m ORDER BY m.id) FROM social_orgs.contract_milestone m) AS m,
-      (SELECT count(*) FROM social_orgs.contract_payment)::int AS p, (SELECT json_agg(a ORDER BY a.id) FROM social_orgs.venture_application a) AS a,
-      (SELECT count(*) FROM social_orgs.venture_review)::int AS r, (SELECT json_agg(k ORDER BY k.id) FROM social_orgs.social_case k) AS k,
-      (SELECT json_agg(f ORDER BY f.id) FROM social_orgs.referral f) AS f, (SELECT count(*) FROM social_orgs.audit_log)::int AS al`);
+      (SELECT json_agg(c ORDER BY c.id) FROM social_orgs.service_contract c) AS c, (SELECT json_agg(m ORDER BY m.id)
+        FROM social_orgs.contract_milestone m) AS m,
+      (SELECT count(*) FROM social_orgs.contract_payment)::int AS p, (SELECT json_agg(a ORDER BY a.id)
+        FROM social_orgs.venture_application a) AS a,
+      (SELECT count(*) FROM social_orgs.venture_review)::int AS r, (SELECT json_agg(k ORDER BY k.id)
+        FROM social_orgs.social_case k) AS k,
+      (SELECT json_agg(f ORDER BY f.id) FROM social_orgs.referral f) AS f, (SELECT count(*)
+        FROM social_orgs.audit_log)::int AS al`);
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'so-place', workers: [] });
@@ -46,7 +50,8 @@ describe('records placed in a county are that county’s (social-orgs)', () => {
 
     const c = dataOf(
       await sys.query(
-        `mutation($i: SignServiceContractInput!) { signServiceContract(input: $i) { id regionCode milestones { id } } }`,
+        `mutation($i: SignServiceContractInput!) { signServiceContract(input: $i) { id regionCode milestones {
+          id } } }`,
         {
           i: {
             organizationId: org,
@@ -151,7 +156,8 @@ describe('records placed in a county are that county’s (social-orgs)', () => {
   });
 
   it('another county reads none of them — lists, by id and _entities — while the purchasing county and the NGO do', async () => {
-    const read = `query($c: ID!, $a: ID!, $k: ID!, $f: ID!) { serviceContract(id: $c) { id } ventureApplication(id: $a) { id } socialCase(id: $k) { id } referral(id: $f) { id }
+    const read = `query($c: ID!, $a: ID!, $k: ID!, $f: ID!) { serviceContract(id: $c) {
+      id } ventureApplication(id: $a) { id } socialCase(id: $k) { id } referral(id: $f) { id }
       serviceContracts { totalCount } socialCases { totalCount } }`;
     const ids = { c: contract, a: application, k: kase, f: referral };
     for (const res of await both(read, ids, countyB)) {
@@ -164,7 +170,8 @@ describe('records placed in a county are that county’s (social-orgs)', () => {
         socialCases: { totalCount: 0 },
       });
     }
-    const ent = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ServiceContract { id } ... on VentureApplication { id } ... on SocialCase { id } } }`;
+    const ent = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ServiceContract {
+      id } ... on VentureApplication { id } ... on SocialCase { id } } }`;
     const reps = [
       { __typename: 'ServiceContract', id: contract },
       { __typename: 'VentureApplication', id: application },

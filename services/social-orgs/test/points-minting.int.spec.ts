@@ -22,7 +22,8 @@ describe('a partner cannot mint points (social-orgs)', () => {
   ];
   const snapshot = () =>
     sys.sql(`SELECT (SELECT count(*) FROM social_orgs.activity)::int AS a,
-    (SELECT json_agg(r ORDER BY r.id) FROM social_orgs.activity_registration r) AS r, (SELECT count(*) FROM social_orgs.outbox)::int AS ob,
+    (SELECT json_agg(r ORDER BY r.id) FROM social_orgs.activity_registration r) AS r, (SELECT count(*)
+      FROM social_orgs.outbox)::int AS ob,
     (SELECT count(*) FROM social_orgs.worker_feedback)::int AS f`);
   const CREATE = `mutation($i: CreateActivityInput!) { createActivity(input: $i) { id } }`;
   const REGISTER = `mutation($i: RegisterForActivityInput!) { registerForActivity(input: $i) { id } }`;

@@ -11,7 +11,8 @@ describe('micro-services, contracts and venture projects', () => {
   const direct = (q: string, v: Record<string, unknown>, t: string) => sys.direct('social-orgs', q, v, t);
   const entities = (reps: { __typename: string; id: string }[], token: string) =>
     direct(
-      `query($r: [_Any!]!) { _entities(representations: $r) { ... on MicroService { id } ... on ServiceContract { id } ... on VentureCall { id } ... on VentureApplication { id } } }`,
+      `query($r: [_Any!]!) { _entities(representations: $r) { ... on MicroService { id } ... on ServiceContract {
+        id } ... on VentureCall { id } ... on VentureApplication { id } } }`,
       { r: reps },
       token,
     );
@@ -24,7 +25,8 @@ describe('micro-services, contracts and venture projects', () => {
   afterAll(() => sys?.stop());
 
   describe('micro-services (微服务)', () => {
-    const CREATE = `mutation($i: CreateMicroServiceInput!) { createMicroService(input: $i) { id kind weekdays startTime endTime capacity runnerName runner { id } active organizationName } }`;
+    const CREATE = `mutation($i: CreateMicroServiceInput!) { createMicroService(input: $i) {
+      id kind weekdays startTime endTime capacity runnerName runner { id } active organizationName } }`;
     const base = {
       siteId: site,
       kind: 'AFTER_SCHOOL_CLASS',
@@ -94,7 +96,8 @@ describe('micro-services, contracts and venture projects', () => {
       // Pause it; residents no longer see it.
       const paused = dataOf(
         await direct(
-          `mutation($id: ID!, $i: UpdateMicroServiceInput!) { updateMicroService(id: $id, input: $i) { active capacity } }`,
+          `mutation($id: ID!, $i: UpdateMicroServiceInput!) { updateMicroService(id: $id, input: $i) {
+            active capacity } }`,
           {
             id: ms.id,
             i: {
@@ -159,7 +162,8 @@ describe('micro-services, contracts and venture projects', () => {
   });
 
   describe('purchase-of-service contracts (购买服务)', () => {
-    const SIGN = `mutation($i: SignServiceContractInput!) { signServiceContract(input: $i) { id status budgetYuan milestones { id title dueOn } } }`;
+    const SIGN = `mutation($i: SignServiceContractInput!) { signServiceContract(input: $i) {
+      id status budgetYuan milestones { id title dueOn } } }`;
     const sign = (org: string, extra: Record<string, unknown> = {}) => ({
       i: {
         organizationId: org,
@@ -191,7 +195,8 @@ describe('micro-services, contracts and venture projects', () => {
       expect(errorOf(noEvidence)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'NO_EVIDENCE' });
       dataOf(
         await direct(
-          `mutation($id: ID!) { submitMilestoneEvidence(milestoneId: $id, evidence: "中期报告及签到表: https://example.org/r1") { id } }`,
+          `mutation($id: ID!) { submitMilestoneEvidence(milestoneId: $id,
+            evidence: "中期报告及签到表: https://example.org/r1") { id } }`,
           { id: m1.id },
           o.ngoA,
         ),
@@ -204,7 +209,8 @@ describe('micro-services, contracts and venture projects', () => {
       );
       const paid = dataOf(
         await sys.query(
-          `mutation($i: RecordContractPaymentInput!) { recordContractPayment(input: $i) { paidYuan payments { amountYuan milestoneId } } }`,
+          `mutation($i: RecordContractPaymentInput!) { recordContractPayment(input: $i) { paidYuan payments {
+            amountYuan milestoneId } } }`,
           { i: { contractId: c.id, fundId: fund, amountYuan: 120000, paidOn: '2026-07-10', milestoneId: m1.id } },
           o.county,
         ),
@@ -257,7 +263,8 @@ describe('micro-services, contracts and venture projects', () => {
       expect(errorOf(after)).toMatchObject({ reason: 'INVALID_TRANSITION' });
 
       // The NGO reads its own contract, straight and through the gateway; NGO B reads nothing of it by any path.
-      const READ = `query($id: ID!) { serviceContract(id: $id) { id finalGrade milestones { acceptedAt } } serviceContracts { totalCount } }`;
+      const READ = `query($id: ID!) { serviceContract(id: $id) { id finalGrade milestones {
+        acceptedAt } } serviceContracts { totalCount } }`;
       expect(dataOf(await direct(READ, { id: c.id }, o.ngoA)).serviceContract).toMatchObject({
         id: c.id,
         finalGrade: 'A',
@@ -315,7 +322,8 @@ describe('micro-services, contracts and venture projects', () => {
   });
 
   describe('public-interest venture projects (公益创投)', () => {
-    const APP = `id status reviewScore reviewCount noticeEndsOn fundedYuan midtermScore midtermGrade finalScore finalGrade`;
+    const APP = `id status reviewScore reviewCount noticeEndsOn fundedYuan midtermScore midtermGrade finalScore
+      finalGrade`;
 
     it('goes call → application → review → public notice → funding → mid-term and final evaluation graded A/B/C', async () => {
       const call = dataOf(
@@ -376,7 +384,8 @@ describe('micro-services, contracts and venture projects', () => {
 
       // Out of order: funding before notice is refused.
       const early = await sys.query(
-        `mutation($id: ID!, $f: ID!) { fundVentureApplication(applicationId: $id, fundId: $f, amountYuan: 1000) { id } }`,
+        `mutation($id: ID!, $f: ID!) { fundVentureApplication(applicationId: $id, fundId: $f, amountYuan: 1000) {
+          id } }`,
         { id: a.id, f: fund },
         o.county,
       );
@@ -414,7 +423,8 @@ describe('micro-services, contracts and venture projects', () => {
       expect(
         errorOf(
           await sys.query(
-            `mutation($id: ID!, $f: ID!) { fundVentureApplication(applicationId: $id, fundId: $f, amountYuan: 70000) { id } }`,
+            `mutation($id: ID!, $f: ID!) { fundVentureApplication(applicationId: $id, fundId: $f, amountYuan: 70000) {
+              id } }`,
             { id: a.id, f: fund },
             o.county,
           ),
@@ -422,7 +432,8 @@ describe('micro-services, contracts and venture projects', () => {
       ).toMatchObject({ reason: 'OVER_REQUEST' });
       const funded = dataOf(
         await sys.query(
-          `mutation($id: ID!, $f: ID!) { fundVentureApplication(applicationId: $id, fundId: $f, amountYuan: 55000) { ${APP} } }`,
+          `mutation($id: ID!, $f: ID!) { fundVentureApplication(applicationId: $id, fundId: $f, amountYuan: 55000) {
+            ${APP} } }`,
           { id: a.id, f: fund },
           o.county,
         ),

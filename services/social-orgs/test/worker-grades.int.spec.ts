@@ -12,7 +12,8 @@ describe('social workers: period grades and the 进管考出 timeline', () => {
   const HIRE = `mutation($i: HireSocialWorkerInput!) { hireSocialWorker(input: $i) { id } }`;
   const ASSESS = `mutation($i: AssessSocialWorkerInput!) { assessSocialWorker(input: $i) { period } }`;
   const RATE = `mutation($i: SocialWorkerFeedbackInput!) { giveSocialWorkerFeedback(input: $i) { rating } }`;
-  const GRADES = `query($id: ID!) { socialWorker(id: $id) { grades { period assessmentScore ratingCount averageRating compositeScore grade }
+  const GRADES = `query($id: ID!) { socialWorker(id: $id) { grades {
+    period assessmentScore ratingCount averageRating compositeScore grade }
     timeline { stage on summary siteIds grade { period grade } } } }`;
 
   beforeAll(async () => {
