@@ -11,9 +11,9 @@ const DASHBOARD = `query($id: ID!) {
 
 /**
  * The gateway's response cache, through the gateway as portals use it: answers are reused only
- * for callers of the same role and scope, only while every subgraph's cache hint allows, never
- * for personal data, never for mutations, and they go when a mutation or an event changes what
- * they came from.
+ * for callers of the same role and scope (what names a person, only for the same caller), only
+ * while every subgraph's cache hint allows, never for ID numbers or phones, never for mutations,
+ * and they go when a mutation or an event changes what they came from.
  */
 describe('the gateway response cache', () => {
   let sys: TestSystem;
@@ -93,6 +93,32 @@ describe('the gateway response cache', () => {
     const household = `query($id: ID!) { household(id: $id) { id householdNumber } }`;
     for (let i = 0; i < 2; i++)
       expect((await sys.query(household, { id: place.householdIds[0] }, wuhua)).headers.get(CACHE)).toBe('miss');
+  });
+
+  it('keeps an answer that names residents for its caller alone, and shares counts within the scope', async () => {
+    // Texts of this test's own, so that no earlier test's answer is in the cache.
+    const named = `query NamedResidents($id: ID!) {
+      labourProfiles(siteId: $id, first: 5) { totalCount nodes { labourCapacity resident { id name age } } } }`;
+    const counts = `query SiteCounts($id: ID!) { site(id: $id) { id householdCount residentCount } }`;
+    const res = dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[0], 3) }, wuhua));
+    await sys.waitForIdle();
+    const colleague = await tokenFor({ sub: 'wuhua-officer-3', role: 'county', regions: ['530102'] });
+    const vars = { id: place.siteIds[0] };
+
+    const mine = await sys.query(named, vars, wuhua);
+    const names = dataOf(mine).labourProfiles.nodes.map((n: { resident: { id: string } }) => n.resident.id);
+    expect(names).toContain(res.registerResident.id);
+    expect(mine.headers.get(CACHE)).toBe('stored');
+    expect((await sys.query(named, vars, wuhua)).headers.get(CACHE)).toBe('hit');
+    // A colleague of the same county and role is not given the first officer's copy: it is made again.
+    const theirs = await sys.query(named, vars, colleague);
+    expect(theirs.headers.get(CACHE)).toBe('stored');
+    expect(theirs.data).toEqual(mine.data);
+    expect((await sys.query(named, vars, colleague)).headers.get(CACHE)).toBe('hit');
+
+    // Counts name no one: one copy serves the whole scope.
+    expect((await sys.query(counts, vars, wuhua)).headers.get(CACHE)).toBe('stored');
+    expect((await sys.query(counts, vars, colleague)).headers.get(CACHE)).toBe('hit');
   });
 
   it('is bypassed by a mutation, which drops what its subgraph had answered', async () => {

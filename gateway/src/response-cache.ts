@@ -8,7 +8,7 @@ import { serializedResult, type Principal } from '@anju/kit';
  * role and every scope claim. Two officers of one county share answers; officers of two counties,
  * or a county and its province, never do. The subject is left out on purpose: a field whose
  * answer depends on who asks (a resident's own points, "read by me") sets no cache hint, so an
- * answer holding it is never kept.
+ * answer holding it is never kept; one that names a person is PRIVATE (`privateCacheKey`).
  */
 export function scopeKey(p: Principal): string {
   const sorted = (xs: readonly string[]) => [...xs].sort().join(',');
@@ -37,6 +37,15 @@ export function cacheKey(
     `${scopeKey(p)}\0${operationName}\0${body.query}\0${JSON.stringify(body.variables ?? {})}`,
     'base64url',
   );
+}
+
+/**
+ * The key of an answer a subgraph marked PRIVATE (a resident's name, age, labour profile): the
+ * shared key and the token's subject, so that only the caller it was made for is given it again —
+ * not another officer of the same scope.
+ */
+export function privateCacheKey(sharedKey: string, p: Principal): string {
+  return hash('sha256', `${sharedKey}\0${p.subject}`, 'base64url');
 }
 
 /** The epoch every change moves (a suspension: anything may have changed). */
@@ -83,14 +92,17 @@ export class ResponseCache {
     return this.opts.now?.() ?? Date.now();
   }
 
-  get(key: string): Buffer | undefined {
+  /** The fresh answer under the first of `keys` that holds one (a shared key, then a private one). */
+  get(...keys: string[]): Buffer | undefined {
     if (this.suspended) return undefined;
-    const entry = this.entries.get(key);
-    if (entry && entry.expiresAtMs > this.now()) {
-      this.stats.hits++;
-      return entry.body;
+    for (const key of keys) {
+      const entry = this.entries.get(key);
+      if (entry && entry.expiresAtMs > this.now()) {
+        this.stats.hits++;
+        return entry.body;
+      }
+      if (entry) this.remove(key, entry);
     }
-    if (entry) this.remove(key, entry);
     this.stats.misses++;
     return undefined;
   }
@@ -172,6 +184,8 @@ export class ResponseCache {
 export interface CacheNote {
   /** Set when the request may be answered from, or stored into, the cache. */
   key?: string;
+  /** Where the answer goes instead when a subgraph marked it PRIVATE (`privateCacheKey`). */
+  privateKey?: string;
   epochs?: Map<string, number>;
   /** Subgraphs called for this request, filled in by the data sources. */
   subgraphs: Set<string>;
@@ -196,7 +210,8 @@ export function cacheLookup(
         res.locals.principal = principal;
         const key = cacheKey(principal, req.body);
         if (!key) return next();
-        const hit = cache.get(key);
+        const privateKey = privateCacheKey(key, principal);
+        const hit = cache.get(key, privateKey);
         if (hit !== undefined) {
           // A hit counts against the token's rate like any operation; over it, Apollo answers the typed error.
           try {
@@ -210,7 +225,7 @@ export function cacheLookup(
             .send(hit);
           return;
         }
-        res.locals.cache = { key, epochs: cache.epochSnapshot(), subgraphs: new Set() } satisfies CacheNote;
+        res.locals.cache = { key, privateKey, epochs: cache.epochSnapshot(), subgraphs: new Set() } satisfies CacheNote;
         next();
       },
       // A refused token: Apollo answers it with the usual typed error.
@@ -221,7 +236,8 @@ export function cacheLookup(
 
 /**
  * Apollo, after execution: a query answered without errors and cacheable by every subgraph's
- * hints is kept; a mutation drops what the subgraphs it called had answered.
+ * hints is kept, for its caller alone when a hint was PRIVATE; a mutation drops what the subgraphs
+ * it called had answered.
  */
 export function responseCachePlugin<Ctx extends { cache?: CacheNote }>(
   cache: ResponseCache,
@@ -240,12 +256,14 @@ export function responseCachePlugin<Ctx extends { cache?: CacheNote }>(
           if (operation?.operation !== 'query' || !note.key || !note.epochs || response.body.kind !== 'single') return;
           const { singleResult } = response.body;
           const policy = overallCachePolicy.policyIfCacheable();
+          const key = policy?.scope === 'PRIVATE' ? note.privateKey : note.key;
           const kept =
             !!policy &&
+            !!key &&
             !singleResult.errors &&
             singleResult.data != null &&
             (response.http.status ?? 200) === 200 &&
-            cache.set(note.key, serializedResult(singleResult), policy.maxAge, [...note.subgraphs], note.epochs);
+            cache.set(key, serializedResult(singleResult), policy.maxAge, [...note.subgraphs], note.epochs);
           response.http.headers.set(CACHE_HEADER, kept ? 'stored' : 'miss');
         },
       };

@@ -21,6 +21,11 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** Who may be given a cached answer: callers of the same role and scope (PUBLIC) or only the same caller (PRIVATE). */
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 export type CompleteEnrollmentInput = {
   attendancePercent: Scalars['Int']['input'];
   certificateNumber?: InputMaybe<Scalars['String']['input']>;
@@ -899,6 +904,7 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  CacheControlScope: CacheControlScope;
   CompleteEnrollmentInput: CompleteEnrollmentInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -1005,6 +1011,7 @@ export type ResolversParentTypes = {
 export type CacheControlDirectiveArgs = {
   inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
   maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
 };
 
 export type CacheControlDirectiveResolver<Result, Parent, ContextType = EmploymentContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;

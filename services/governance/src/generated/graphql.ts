@@ -129,6 +129,11 @@ export type Building = {
   site: Site;
 };
 
+/** Who may be given a cached answer: callers of the same role and scope (PUBLIC) or only the same caller (PRIVATE). */
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 /** 共建理事会 — the site's council of regional units that take part in its governance (共商共议). */
 export type CoBuildingCouncil = {
   __typename?: 'CoBuildingCouncil';
@@ -3351,6 +3356,7 @@ export type ResolversTypes = {
   AgeBand: AgeBand;
   AuditEntry: ResolverTypeWrapper<AuditEntry>;
   Building: ResolverTypeWrapper<BuildingRow>;
+  CacheControlScope: CacheControlScope;
   CoBuildingCouncil: ResolverTypeWrapper<CoBuildingCouncilRow>;
   CoBuildingMeeting: ResolverTypeWrapper<CoBuildingMeetingRow>;
   CoBuildingMeetingStatus: ResolverTypeWrapper<CoBuildingMeetingStatus>;
@@ -3643,6 +3649,7 @@ export type ResolversParentTypes = {
 export type CacheControlDirectiveArgs = {
   inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
   maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
 };
 
 export type CacheControlDirectiveResolver<Result, Parent, ContextType = GovernanceContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;

@@ -64,6 +64,11 @@ export type BatchRun = {
   volunteers: Scalars['Int']['output'];
 };
 
+/** Who may be given a cached answer: callers of the same role and scope (PUBLIC) or only the same caller (PRIVATE). */
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 /** A volunteer ranked for a demand: the score and what it is made of. */
 export type Candidate = {
   __typename?: 'Candidate';
@@ -608,6 +613,7 @@ export type ResolversTypes = {
   AvailabilityInput: AvailabilityInput;
   AvailabilityWindow: ResolverTypeWrapper<AvailabilityWindow>;
   BatchRun: ResolverTypeWrapper<BatchRun>;
+  CacheControlScope: CacheControlScope;
   Candidate: ResolverTypeWrapper<Explanation>;
   ClaimBoardEntry: ResolverTypeWrapper<BoardEntry>;
   Demand: ResolverTypeWrapper<DemandRow>;
@@ -664,6 +670,7 @@ export type ResolversParentTypes = {
 export type CacheControlDirectiveArgs = {
   inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
   maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
 };
 
 export type CacheControlDirectiveResolver<Result, Parent, ContextType = MatchingContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;

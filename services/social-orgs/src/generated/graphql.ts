@@ -257,6 +257,11 @@ export type AssessSocialWorkerInput = {
   workerId: Scalars['ID']['input'];
 };
 
+/** Who may be given a cached answer: callers of the same role and scope (PUBLIC) or only the same caller (PRIVATE). */
+export type CacheControlScope =
+  | 'PRIVATE'
+  | 'PUBLIC';
+
 /** Why a case closed. */
 export type CaseClosingReason =
   /** 目标达成 — the goals were met */
@@ -2031,6 +2036,7 @@ export type ResolversTypes = {
   AidUseTotal: ResolverTypeWrapper<AidUseTotal>;
   ApplyToVentureCallInput: ApplyToVentureCallInput;
   AssessSocialWorkerInput: AssessSocialWorkerInput;
+  CacheControlScope: CacheControlScope;
   CaseClosingReason: CaseClosingReason;
   CaseKind: CaseKind;
   CaseMember: ResolverTypeWrapper<CaseMemberRow>;
@@ -2197,6 +2203,7 @@ export type ResolversParentTypes = {
 export type CacheControlDirectiveArgs = {
   inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
   maxAge?: Maybe<Scalars['Int']['input']>;
+  scope?: Maybe<CacheControlScope>;
 };
 
 export type CacheControlDirectiveResolver<Result, Parent, ContextType = SocialOrgsContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
