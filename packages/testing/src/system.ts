@@ -92,7 +92,9 @@ export function testEnv(
     OUTBOX_RECONCILE_MS: '300',
     JOB_BACKOFF_MS: '50',
     JOB_ATTEMPTS: '3',
-    SHUTDOWN_GRACE_MS: '5000',
+    // A step that hangs is reported (stop throws); one that is only slow, as when a full run keeps both cores busy
+    // and a worker finishes its job before closing, is not: 5 s failed two stops of a run at load 17.
+    SHUTDOWN_GRACE_MS: '20000',
     // Every port a free one: the api and worker ports of each service of the catalog, and the gateway's.
     ...Object.fromEntries(
       SERVICE_DECLARATIONS.flatMap((d) => [
