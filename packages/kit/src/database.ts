@@ -165,7 +165,7 @@ const SOCKET_ERRORS = new Set([
  * Whether an error says PostgreSQL is unavailable (down, restarting, refusing connections, the
  * session cut) rather than anything about the statement: the class 08 connection exceptions,
  * administrator shutdown and "cannot connect now" (57P01–57P03), too many connections (53300),
- * a refused or reset socket, a client whose connection ended. Work failing this way has not
+ * a refused or reset socket, a client whose connection ended, no pooled connection in time. Work failing this way has not
  * failed: it should wait and run again, not be given up on.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
@@ -178,7 +178,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (
     /Connection terminated|Client has encountered a connection error|connection timeout|Connection is closed/i.test(
       message,
-    )
+    ) ||
+    // pg-pool found no connection within connectionTimeoutMillis: the server is slow to accept or the pool is spent.
+    /timeout exceeded when trying to connect/i.test(message)
   )
     return true;
   // What it wraps: TypeORM's driverError, GraphQL's originalError, a fetch's cause.

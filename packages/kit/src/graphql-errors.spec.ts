@@ -14,6 +14,8 @@ describe('an outage is a typed, retryable error, not an internal one', () => {
       withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'),
       new Error('Connection terminated unexpectedly'),
       withCode('connection failure', '08006'),
+      // pg-pool's own words when no connection came within connectionTimeoutMillis.
+      new Error('timeout exceeded when trying to connect'),
       { message: 'x', driverError: withCode('gone', '57P01') },
     ]) {
       expect(isDatabaseUnavailable(e)).toBe(true);
