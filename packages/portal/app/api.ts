@@ -95,6 +95,16 @@ const FIELD_WORDS: Record<string, string> = {
   'answers:MISSING': '请回答每一道题。',
 };
 
+/**
+ * An operation's text, as app/operations.ts holds it, typed by `pnpm codegen` with what it answers and what it
+ * takes: pages import operations from generated/operations.ts, where each constant is an `Operation`, so that
+ * `useQuery` and `request` infer both from the constant. Only a type: the value is the plain string.
+ */
+export type Operation<Result, Variables> = string & {
+  /** Never set: only the types of the operation's result and variables (a plain string is not an Operation). */
+  readonly ' $types': { result: Result; variables: Variables };
+};
+
 function operationName(text: string): string {
   const m = /^(?:query|mutation)\s+(\w+)/.exec(text);
   if (!m) throw new Error('every portal operation is named');

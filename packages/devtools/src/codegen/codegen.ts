@@ -5,6 +5,7 @@ import * as resolversPlugin from '@graphql-codegen/typescript-resolvers';
 import { GraphQLFileLoader } from '@graphql-tools/graphql-file-loader';
 import { loadSchema } from '@graphql-tools/load';
 import { SERVICE_DECLARATIONS, type ServiceDeclaration } from '@anju/contracts';
+import { generatePortal } from './portal';
 
 /**
  * How a service's resolvers are typed: what its package exports as `codegen` (src/codegen.ts).
@@ -72,7 +73,8 @@ async function generateService(root: string, d: ServiceDeclaration, settings: Se
 }
 
 /**
- * The generated files (paths relative to the root) and their text, from the schemas as they are now; nothing written.
+ * The generated files (paths relative to the root) and their text, from the schemas as they are now; nothing written:
+ * each service's resolver types, then the portal's operation types.
  */
 export async function generateTypes(
   settingsOf: (name: string) => Promise<ServiceCodegen | undefined>,
@@ -84,5 +86,6 @@ export async function generateTypes(
     if (settings)
       files.push({ filename: generatedFileOf(d), content: HEADER + (await generateService(root, d, settings)) });
   }
+  files.push(await generatePortal(root));
   return files;
 }

@@ -18,7 +18,10 @@ export async function settingsOf(name: string): Promise<ServiceCodegen | undefin
 
 export { generateTypes };
 
-/** `pnpm codegen`: writes each service's src/generated/graphql.ts from its schema. */
+/**
+ * `pnpm codegen`: writes each service's src/generated/graphql.ts from its schema, and the portal's
+ * app/generated/operations.ts from its operations and the supergraph.
+ */
 async function main() {
   const root = path.resolve(__dirname, '../../../..');
   for (const f of await generateTypes(settingsOf, root)) {
