@@ -105,6 +105,9 @@ export type Operation<Result, Variables> = string & {
   readonly ' $types': { result: Result; variables: Variables };
 };
 
+/** `useQuery`'s arguments after the operation: its variables, optional when it takes none that are required. */
+type QueryArgs<V> = {} extends V ? [variables?: V, skip?: boolean] : [variables: V, skip?: boolean];
+
 function operationName(text: string): string {
   const m = /^(?:query|mutation)\s+(\w+)/.exec(text);
   if (!m) throw new Error('every portal operation is named');
@@ -115,7 +118,7 @@ function operationName(text: string): string {
  * One GraphQL operation through the gateway, with the session's token, or with `token` where a page reads as
  * someone else (the development sign-in page reads its choices as the province, without touching the session).
  */
-export async function request<T>(text: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+export async function request<R, V>(text: Operation<R, V>, variables: V, token?: string): Promise<R> {
   const bearer = token ?? session.get()?.token;
   const name = operationName(text);
   let res: Response;
@@ -133,7 +136,7 @@ export async function request<T>(text: string, variables: Record<string, unknown
   } catch {
     throw new ApiError('无法连接服务器，请检查网络后重试。');
   }
-  let body: { data?: T; errors?: { message: string; extensions?: Record<string, string> }[] };
+  let body: { data?: R; errors?: { message: string; extensions?: Record<string, string> }[] };
   try {
     body = await res.json();
   } catch {
@@ -196,19 +199,18 @@ export async function downloadExport(
 export type Loaded<T> = { state: 'loading' } | { state: 'error'; error: ApiError } | { state: 'ok'; data: T };
 
 /** Runs an operation when its inputs change; `reload` runs it again. */
-export function useQuery<T>(
-  text: string,
-  variables: Record<string, unknown> = {},
-  skip = false,
-): [Loaded<T>, () => void] {
-  const [result, setResult] = useState<Loaded<T>>({ state: 'loading' });
+export function useQuery<R, V>(
+  text: Operation<R, V>,
+  ...[variables = {} as V, skip = false]: QueryArgs<V>
+): [Loaded<R>, () => void] {
+  const [result, setResult] = useState<Loaded<R>>({ state: 'loading' });
   const [tick, setTick] = useState(0);
   const key = JSON.stringify(variables);
   useEffect(() => {
     if (skip) return;
     let live = true;
     setResult({ state: 'loading' });
-    request<T>(text, variables).then(
+    request(text, variables).then(
       (data) => live && setResult({ state: 'ok', data }),
       (error: unknown) =>
         live && setResult({ state: 'error', error: error instanceof ApiError ? error : new ApiError(String(error)) }),

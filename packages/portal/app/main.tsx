@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { session, useQuery } from './api';
-import { UNREAD_COUNT } from './operations';
+import { UNREAD_COUNT } from './generated/operations';
 import { ROLES } from './labels';
 import { SignInPage } from './pages/sign-in';
 import { RegionPage } from './pages/region';
@@ -73,7 +73,7 @@ function Page({ route }: { route: string[] }) {
 
 /** 消息 with the unread count, asked again on every page change and told by the inbox after a mark-read. */
 function InboxLink({ route }: { route: string }) {
-  const [r, retry] = useQuery<{ myUnreadNotificationCount: number }>(UNREAD_COUNT);
+  const [r, retry] = useQuery(UNREAD_COUNT);
   const [told, setTold] = useState<number | null>(null);
   const first = useRef(true);
   useEffect(() => {

@@ -1,30 +1,20 @@
 import { useState } from 'preact/hooks';
 import { ApiError, request, session, useQuery } from '../api';
-import { COMPLETE_GRID_TASK, GRID_HOUSEHOLDS, GRID_OF, GRID_WORKER_TODAY } from '../operations';
+import {
+  COMPLETE_GRID_TASK,
+  GRID_HOUSEHOLDS,
+  GRID_OF,
+  GRID_WORKER_TODAY,
+  type GridOfQuery,
+} from '../generated/operations';
 import { ISSUE_LEVEL, RULES_SHORT, say } from '../labels';
 import { today, when } from '../dates';
 import { Empty, ErrorBox, Show } from '../ui/states';
 import { useCursor } from '../ui/table';
 
-type Today = {
-  gridTasks: {
-    totalCount: number;
-    nodes: {
-      id: string;
-      title: string;
-      dueOn: string | null;
-      openedAt: string;
-      grid: { name: string } | null;
-      household: { id: string; householdNumber: string; address: string | null } | null;
-    }[];
-  };
-  myListItems: { totalCount: number; nodes: { id: string; title: string; dueOn: string; kind: string }[] };
-  overdueIssues: { totalCount: number; nodes: { id: string; title: string; level: string; levelDueAt: string }[] };
-};
-
 /** A grid worker's day on a phone (网格员): tasks, what is overdue, the households of the grid. */
 export function GridWorkerPage() {
-  const [r, retry] = useQuery<Today>(GRID_WORKER_TODAY);
+  const [r, retry] = useQuery(GRID_WORKER_TODAY);
   const s = session.get();
   const gridId = s?.scope.grids?.[0];
   const d = today();
@@ -99,18 +89,8 @@ export function GridWorkerPage() {
   );
 }
 
-type HouseholdRow = {
-  id: string;
-  householdNumber: string;
-  address: string | null;
-  incomeStability: { passing: boolean; failedRules: string[] } | null;
-};
-
 function GridHouseholds({ gridId }: { gridId: string }) {
-  const [g, retryGrid] = useQuery<{ grid: { id: string; name: string; site: { id: string; name: string } } | null }>(
-    GRID_OF,
-    { id: gridId },
-  );
+  const [g, retryGrid] = useQuery(GRID_OF, { id: gridId });
   return (
     <Show result={g} retry={retryGrid} what="网格">
       {({ grid }) => (grid ? <HouseholdList grid={grid} /> : <Empty>找不到您的网格。</Empty>)}
@@ -118,16 +98,9 @@ function GridHouseholds({ gridId }: { gridId: string }) {
   );
 }
 
-function HouseholdList({ grid }: { grid: { id: string; name: string; site: { id: string; name: string } } }) {
+function HouseholdList({ grid }: { grid: NonNullable<GridOfQuery['grid']> }) {
   const cursor = useCursor(20);
-  const [r, retry] = useQuery<{ households: { totalCount: number; endCursor: string | null; nodes: HouseholdRow[] } }>(
-    GRID_HOUSEHOLDS,
-    {
-      siteId: grid.site.id,
-      gridId: grid.id,
-      after: cursor.after,
-    },
-  );
+  const [r, retry] = useQuery(GRID_HOUSEHOLDS, { siteId: grid.site.id, gridId: grid.id, after: cursor.after });
   return (
     <section class="block">
       <h2>

@@ -7,7 +7,9 @@ import {
   HOUSEHOLD_TRAINING,
   POINTS_ACCOUNT,
   REVEAL_CONTACT,
-} from '../operations';
+  type HouseholdPageQuery,
+  type RevealContactMutation,
+} from '../generated/operations';
 import {
   DEMAND_CATEGORY,
   DEMAND_STATUS,
@@ -25,76 +27,12 @@ import { Crumbs } from '../ui/crumbs';
 import { DataTable } from '../ui/table';
 import { ErrorBox, Show } from '../ui/states';
 
-type Member = {
-  id: string;
-  name: string;
-  nationalIdMasked: string;
-  phoneMasked: string | null;
-  gender: string;
-  age: number;
-  ethnicity: string;
-  labourCapacity: string;
-  relationToHead: string;
-  wantsWork: boolean;
-  canWorkAway: boolean;
-};
-type Jobs = {
-  household: {
-    residents: {
-      id: string;
-      name: string;
-      employments: {
-        id: string;
-        kind: string;
-        startedOn: string;
-        endedOn: string | null;
-        monthlyIncome: number;
-        destination: string | null;
-        employer: { name: string } | null;
-      }[];
-    }[];
-  } | null;
-};
-type Training = {
-  household: {
-    residents: {
-      id: string;
-      name: string;
-      enrollments: {
-        id: string;
-        status: string;
-        completedOn: string | null;
-        course: { skill: string; provider: string } | null;
-      }[];
-      skills: { id: string; name: string; level: string }[];
-    }[];
-  } | null;
-};
-type Household = {
-  id: string;
-  householdNumber: string;
-  address: string | null;
-  site: { id: string; name: string; region: { code: string; name: string } };
-  building: { id: string; name: string } | null;
-  residents: Member[];
-  landAssets: { id: string; kind: string; areaMu: number; state: string; annualIncome: number }[];
-  incomeStability: {
-    passing: boolean;
-    failedRules: string[];
-    reasons: { rule: string; reason: string }[];
-    members: number;
-    ableToWork: number;
-    employed: number;
-    welfarePosts: number;
-    incomeSources: number;
-    changedAt: string;
-    openGaps: { id: string; rules: string[]; needsJobHelp: boolean; detectedOn: string }[];
-  } | null;
-};
+type Household = NonNullable<HouseholdPageQuery['household']>;
+type Member = Household['residents'][number];
 
 /** A household's page (户): officers of its site and region, and the grid worker of its grid. */
 export function HouseholdPage({ id }: { id: string }) {
-  const [r, retry] = useQuery<{ household: Household | null }>(HOUSEHOLD_PAGE, { id });
+  const [r, retry] = useQuery(HOUSEHOLD_PAGE, { id });
   return (
     <Show result={r} retry={retry} what="家庭">
       {({ household: h }) => {
@@ -176,7 +114,7 @@ export function HouseholdPage({ id }: { id: string }) {
 }
 
 function JobsBlock({ id, number }: { id: string; number: string }) {
-  const [r, retry] = useQuery<Jobs>(HOUSEHOLD_JOBS, { id });
+  const [r, retry] = useQuery(HOUSEHOLD_JOBS, { id });
   return (
     <section class="block">
       <h2>就业</h2>
@@ -203,7 +141,7 @@ function JobsBlock({ id, number }: { id: string; number: string }) {
 }
 
 function TrainingBlock({ id, number }: { id: string; number: string }) {
-  const [r, retry] = useQuery<Training>(HOUSEHOLD_TRAINING, { id });
+  const [r, retry] = useQuery(HOUSEHOLD_TRAINING, { id });
   return (
     <section class="block">
       <h2>培训与技能</h2>
@@ -287,25 +225,9 @@ function Stability({ s }: { s: Household['incomeStability'] }) {
   );
 }
 
-type FollowUpData = {
-  gridTasks: {
-    nodes: { id: string; title: string; status: string; dueOn: string | null; openedAt: string; note: string | null }[];
-  };
-  demands: {
-    nodes: {
-      id: string;
-      category: string;
-      status: string;
-      description: string;
-      claimedBy: { name: string } | null;
-      assignments: { id: string; status: string }[];
-    }[];
-  };
-};
-
 /** What is being done about the gaps: the grid worker's tasks and the demands raised for this household. */
 function FollowUp({ siteId, householdId }: { siteId: string; householdId: string }) {
-  const [r, retry] = useQuery<FollowUpData>(HOUSEHOLD_FOLLOW_UP, { siteId, householdId });
+  const [r, retry] = useQuery(HOUSEHOLD_FOLLOW_UP, { siteId, householdId });
   return (
     <section class="block">
       <h2>正在做的帮扶</h2>
@@ -353,11 +275,7 @@ function FollowUp({ siteId, householdId }: { siteId: string; householdId: string
 
 function Points({ members }: { members: Member[] }) {
   const head = members.find((m) => m.relationToHead === 'HEAD') ?? members[0];
-  const [r, retry] = useQuery<{ pointsAccount: { balance: number; householdBalance: number } }>(
-    POINTS_ACCOUNT,
-    { residentId: head?.id },
-    !head,
-  );
+  const [r, retry] = useQuery(POINTS_ACCOUNT, { residentId: head?.id ?? '' }, !head);
   if (!head) return null;
   return (
     <section class="block">
@@ -382,7 +300,7 @@ function Phone({ member, canReveal }: { member: Member; canReveal: boolean }) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
-  const [shown, setShown] = useState<{ nationalId: string; phone: string | null } | null>(null);
+  const [shown, setShown] = useState<RevealContactMutation['revealResidentContact'] | null>(null);
   if (shown)
     return (
       <span class="revealed" data-revealed={member.id}>
@@ -407,10 +325,7 @@ function Phone({ member, canReveal }: { member: Member; canReveal: boolean }) {
             setBusy(true);
             setError(null);
             try {
-              const d = await request<{ revealResidentContact: { nationalId: string; phone: string | null } }>(
-                REVEAL_CONTACT,
-                { id: member.id, reason },
-              );
+              const d = await request(REVEAL_CONTACT, { id: member.id, reason });
               setShown(d.revealResidentContact);
             } catch (err) {
               setError(err instanceof ApiError ? err : new ApiError(String(err)));

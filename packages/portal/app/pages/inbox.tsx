@@ -1,31 +1,29 @@
 import { useState } from 'preact/hooks';
 import { request, session, useQuery } from '../api';
-import { MARK_READ, MY_NOTIFICATIONS, MY_PREFERENCES, SET_MY_PREFERENCES } from '../operations';
-import { DELIVERY_STATUS, NOTIFICATION_KIND, PUSH_CHANNEL, say } from '../labels';
+import {
+  MARK_READ,
+  MY_NOTIFICATIONS,
+  MY_PREFERENCES,
+  SET_MY_PREFERENCES,
+  type MarkReadMutationVariables,
+  type MyNotificationsQuery,
+  type MyPreferencesQuery,
+  type NotificationKind,
+} from '../generated/operations';
+import { DELIVERY_STATUS, NOTIFICATION_KIND, PUSH_CHANNEL, choices, say } from '../labels';
 import { when } from '../dates';
 import { Submit, useAction } from '../ui/action';
 import { Empty, ErrorBox, Show } from '../ui/states';
 import { useCursor } from '../ui/table';
 
-type Notification = {
-  id: string;
-  kind: string;
-  title: string;
-  body: string;
-  createdAt: string;
-  readAt: string | null;
-  entityType: string | null;
-  entityId: string | null;
-  details: Record<'what' | 'when' | 'where' | 'bring' | 'contact', string | null>;
-  deliveries: { channel: string; status: string; sentAt: string | null }[];
-};
-type Page = { totalCount: number; unreadCount: number; endCursor: string | null; nodes: Notification[] };
+type Notification = MyNotificationsQuery['myNotifications']['nodes'][number];
+type Prefs = MyPreferencesQuery['myNotificationPreferences'];
 
 /** The header's badge listens for this after a mark-read, so it need not ask the gateway again. */
 export const UNREAD_EVENT = 'anju:unread';
 /** Marks read (ids, or all) and tells the header the unread count after. */
-async function markRead(vars: { ids?: string[]; all?: boolean }) {
-  const { markNotificationsRead: unread } = await request<{ markNotificationsRead: number }>(MARK_READ, vars);
+async function markRead(vars: MarkReadMutationVariables) {
+  const { markNotificationsRead: unread } = await request(MARK_READ, vars);
   window.dispatchEvent(new CustomEvent(UNREAD_EVENT, { detail: unread }));
 }
 
@@ -40,7 +38,7 @@ function linkOf(n: Notification): string | null {
 export function InboxPage() {
   const [unreadOnly, setUnreadOnly] = useState(false);
   const cursor = useCursor(20);
-  const [r, retry] = useQuery<{ myNotifications: Page }>(MY_NOTIFICATIONS, { unreadOnly, after: cursor.after });
+  const [r, retry] = useQuery(MY_NOTIFICATIONS, { unreadOnly, after: cursor.after });
   const all = useAction();
   return (
     <div class="phone">
@@ -153,18 +151,9 @@ function Item({ n, done }: { n: Notification; done: () => void }) {
   );
 }
 
-type Prefs = {
-  smsEnabled: boolean;
-  wechatEnabled: boolean;
-  quietHours: { start: string; end: string } | null;
-  mutedKinds: string[];
-  phoneMasked: string | null;
-  wechatBound: boolean;
-};
-
 /** 消息设置: SMS and WeChat on or off, quiet hours, kinds never pushed; a non-resident's own phone for SMS. */
 function Preferences() {
-  const [r, retry] = useQuery<{ myNotificationPreferences: Prefs }>(MY_PREFERENCES);
+  const [r, retry] = useQuery(MY_PREFERENCES);
   return (
     <section class="block">
       <h2>
@@ -188,7 +177,7 @@ function PreferencesForm({ p, saved }: { p: Prefs; saved: () => void }) {
   const [done, setDone] = useState(false);
   const act = useAction();
   const resident = session.get()?.role === 'resident';
-  const toggle = (kind: string) => {
+  const toggle = (kind: NotificationKind) => {
     const next = new Set(muted);
     if (!next.delete(kind)) next.add(kind);
     setMuted(next);
@@ -254,7 +243,7 @@ function PreferencesForm({ p, saved }: { p: Prefs; saved: () => void }) {
       <fieldset>
         <legend>不推送这些消息（仍在站内收到）</legend>
         <div class="checks">
-          {Object.entries(NOTIFICATION_KIND).map(([kind, words]) => (
+          {choices(NOTIFICATION_KIND).map(([kind, words]) => (
             <label class="check">
               <input type="checkbox" data-mute={kind} checked={muted.has(kind)} onChange={() => toggle(kind)} />
               {words}

@@ -1,65 +1,16 @@
 import { useState } from 'preact/hooks';
 import { ApiError, request, session, useQuery } from '../api';
-import { ACTIVITIES, ACTIVITY_ROSTER, CHECK_IN, NGO_PAGE } from '../operations';
+import { ACTIVITIES, ACTIVITY_ROSTER, CHECK_IN, NGO_PAGE } from '../generated/operations';
 import { REGISTRATION_STATUS, say } from '../labels';
 import { when } from '../dates';
 import { DataTable } from '../ui/table';
 import { ErrorBox, Show } from '../ui/states';
 
-type NgoData = {
-  organization: { id: string; name: string; kind: string; stage: string; serviceRegionCodes: string[] } | null;
-  socialWorkers: {
-    totalCount: number;
-    nodes: {
-      id: string;
-      name: string;
-      qualification: string;
-      status: string;
-      averageScore: number | null;
-      siteIds: string[];
-    }[];
-  };
-  socialCases: {
-    totalCount: number;
-    nodes: {
-      id: string;
-      title: string;
-      kind: string;
-      status: string;
-      referrals: { id: string; agency: string; dueOn: string; outcome: string | null; overdueSince: string | null }[];
-    }[];
-  };
-  serviceContracts: {
-    totalCount: number;
-    nodes: {
-      id: string;
-      title: string;
-      purchaser: string;
-      budgetYuan: number;
-      paidYuan: number;
-      status: string;
-      milestones: { id: string; title: string; dueOn: string; acceptedAt: string | null }[];
-    }[];
-  };
-};
-type Activity = {
-  id: string;
-  title: string;
-  organizationName: string;
-  startsAt: string;
-  capacity: number;
-  registeredCount: number;
-  waitlistCount: number;
-  attendedCount: number;
-};
-
 /** A partner NGO's own page (社会组织): only its organization's records reach it (the API scopes them). */
 export function NgoPage() {
   const orgId = session.get()?.scope.org ?? '';
-  const [r, retry] = useQuery<NgoData>(NGO_PAGE, { orgId });
-  const [acts, retryActs] = useQuery<{ activities: { totalCount: number; nodes: Activity[] } }>(ACTIVITIES, {
-    organizationId: orgId,
-  });
+  const [r, retry] = useQuery(NGO_PAGE, { orgId });
+  const [acts, retryActs] = useQuery(ACTIVITIES, { organizationId: orgId });
   const [roster, setRoster] = useState<string | null>(null);
   return (
     <Show result={r} retry={retry} what="本组织">
@@ -164,28 +115,9 @@ export function NgoPage() {
   );
 }
 
-type Roster = {
-  activity: {
-    id: string;
-    title: string;
-    capacity: number;
-    registeredCount: number;
-    waitlistCount: number;
-    attendedCount: number;
-    registrations: {
-      id: string;
-      participantName: string;
-      contactMasked: string | null;
-      status: string;
-      waitlistPosition: number | null;
-      attendedAt: string | null;
-    }[];
-  } | null;
-};
-
 /** Registrations, the waiting list and check-in (签到) of one activity. */
 function Roster({ id }: { id: string }) {
-  const [r, retry] = useQuery<Roster>(ACTIVITY_ROSTER, { id });
+  const [r, retry] = useQuery(ACTIVITY_ROSTER, { id });
   const [error, setError] = useState<ApiError | null>(null);
   return (
     <Show result={r} retry={retry} what="报名名单">

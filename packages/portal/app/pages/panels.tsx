@@ -10,23 +10,17 @@ import {
   MONITORING_TREND,
   OVERDUE_CLAIMS,
   POINTS_MONTHLY,
-} from '../operations';
+  type MonitoringLevel,
+  type MonitoringRollupQuery,
+} from '../generated/operations';
 import { DEMAND_CATEGORY, DEMAND_STATUS, RULES_SHORT, say } from '../labels';
 import { daysAgo, monthsAgo, today, when } from '../dates';
 import { Chart } from '../ui/chart';
 import { Show } from '../ui/states';
 import { DataTable, useCursor } from '../ui/table';
 
-export interface Rollup {
-  code: string;
-  households: number;
-  passing: number;
-  passRate: number;
-  failingTraining: number;
-  failingWelfarePost: number;
-  failingEmployed: number;
-  failingIncome: number;
-}
+/** One child place's monitoring figures. */
+export type Rollup = MonitoringRollupQuery['monitoringRollup'][number];
 
 /** Pass rate and the four rules' failures, one bar per child place (named by `nameOf`). */
 export function StabilityCharts({
@@ -69,10 +63,8 @@ export function StabilityCharts({
   );
 }
 
-type Snapshot = { day: string; households: number; passing: number; passRate: number };
-
-export function TrendChart({ level, code }: { level: string; code: string }) {
-  const [r, retry] = useQuery<{ monitoringTrend: Snapshot[] }>(MONITORING_TREND, {
+export function TrendChart({ level, code }: { level: MonitoringLevel; code: string }) {
+  const [r, retry] = useQuery(MONITORING_TREND, {
     level,
     code,
     from: daysAgo(30),
@@ -96,11 +88,9 @@ export function TrendChart({ level, code }: { level: string; code: string }) {
   );
 }
 
-type FlowDay = { day: string; opened: number; closed: number };
-
 /** Gaps the monitoring opened and gaps closed, day by day over 30 days (缺口新增与销号). */
-export function GapFlowChart({ level, code }: { level: string; code: string }) {
-  const [r, retry] = useQuery<{ gapFlow: FlowDay[] }>(GAP_FLOW, { level, code, from: daysAgo(29), to: today() });
+export function GapFlowChart({ level, code }: { level: MonitoringLevel; code: string }) {
+  const [r, retry] = useQuery(GAP_FLOW, { level, code, from: daysAgo(29), to: today() });
   return (
     <Show result={r} retry={retry} what="帮扶缺口">
       {(d) => (
@@ -121,27 +111,10 @@ export function GapFlowChart({ level, code }: { level: string; code: string }) {
   );
 }
 
-type Overdue = {
-  id: string;
-  category: string;
-  description: string;
-  promisedOn: string;
-  overdueSince: string;
-  claimedBy: { name: string } | null;
-  site: { id: string; name: string } | null;
-};
-
 /** Claims past their promised date in a region or a site (逾期认领), oldest promise first in each page. */
 export function OverdueClaims({ regionCode, siteId }: { regionCode?: string; siteId?: string }) {
   const cursor = useCursor(20);
-  const [r, retry] = useQuery<{ demands: { totalCount: number; endCursor: string | null; nodes: Overdue[] } }>(
-    OVERDUE_CLAIMS,
-    {
-      regionCode,
-      siteId,
-      after: cursor.after,
-    },
-  );
+  const [r, retry] = useQuery(OVERDUE_CLAIMS, { regionCode, siteId, after: cursor.after });
   return (
     <section class="block">
       <h2>逾期认领</h2>
@@ -199,10 +172,7 @@ export function DemandStatusChart({
   regionCode?: string;
   title: string;
 }) {
-  const [r, retry] = useQuery<Record<string, { totalCount: number }>>(
-    DEMANDS_BY_STATUS,
-    siteId ? { siteId } : regionCode ? { regionCode } : {},
-  );
+  const [r, retry] = useQuery(DEMANDS_BY_STATUS, siteId ? { siteId } : regionCode ? { regionCode } : {});
   return (
     <Show result={r} retry={retry} what="需求清单">
       {(d) => (
@@ -219,10 +189,8 @@ export function DemandStatusChart({
   );
 }
 
-type MonthTotal = { siteId: string; month: string; credited: number; granted: number; redeemed: number; net: number };
-
 export function PointsChart({ siteId, regionCode }: { siteId?: string; regionCode?: string }) {
-  const [r, retry] = useQuery<{ pointsMonthlyTotals: MonthTotal[] }>(POINTS_MONTHLY, {
+  const [r, retry] = useQuery(POINTS_MONTHLY, {
     siteId,
     regionCode,
     fromMonth: monthsAgo(5),
@@ -258,20 +226,8 @@ export function PointsChart({ siteId, regionCode }: { siteId?: string; regionCod
   );
 }
 
-type Activity = {
-  id: string;
-  title: string;
-  siteId: string;
-  registeredCount: number;
-  attendedCount: number;
-  capacity: number;
-};
-
 export function ActivitiesChart({ siteIds, siteId }: { siteIds?: string[]; siteId?: string }) {
-  const [r, retry] = useQuery<{ activities: { totalCount: number; nodes: Activity[] } }>(
-    ACTIVITIES,
-    siteId ? { siteId } : {},
-  );
+  const [r, retry] = useQuery(ACTIVITIES, siteId ? { siteId } : {});
   return (
     <Show result={r} retry={retry} what="活动">
       {(d) => {

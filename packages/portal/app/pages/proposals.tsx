@@ -9,8 +9,12 @@ import {
   PROPOSALS,
   RAISE_PROPOSAL,
   RECORD_COUNCIL_MEETING,
-} from '../operations';
-import { COUNCIL_DECISION, LIST_KIND, LIST_STATUS, PROPOSAL_STATUS, ROLES, VOTE_CHOICE, say } from '../labels';
+  type CouncilDecision,
+  type ListKind,
+  type ProposalPageQuery,
+  type ProposalStatus,
+} from '../generated/operations';
+import { COUNCIL_DECISION, LIST_KIND, LIST_STATUS, PROPOSAL_STATUS, ROLES, VOTE_CHOICE, choices, say } from '../labels';
 import { today, when } from '../dates';
 import { Crumbs } from '../ui/crumbs';
 import { DataTable, useCursor } from '../ui/table';
@@ -18,52 +22,16 @@ import { Empty, Show } from '../ui/states';
 import { FormError, Submit, provinceInstant, useAction } from '../ui/action';
 import { isClerk, isResident, useMySites } from './voice';
 
-type Named = { id: string; name: string };
-type ProposalRow = {
-  id: string;
-  title: string;
-  status: string;
-  raisedByRole: string;
-  raisedByMe: boolean;
-  raisedAt: string;
-  site: Named;
-  building: Named | null;
-};
-type Proposal = ProposalRow & {
-  body: string;
-  decidedAt: string | null;
-  comments: { id: string; authorRole: string; mine: boolean; body: string; at: string }[];
-  councilMeeting: { heldOn: string; attendeeCount: number; decision: string; note: string | null } | null;
-  voting: {
-    opensAt: string;
-    closesAt: string;
-    closed: boolean;
-    eligibleHouseholds: number;
-    quorumHouseholds: number;
-    votesFor: number;
-    votesAgainst: number;
-    votesAbstain: number;
-    votedHouseholds: number;
-    listKind: string;
-    ownerName: string;
-    dueOn: string;
-    myHouseholdVote: string | null;
-  } | null;
-  outcomeNotice: { id: string; title: string } | null;
-  listItem: { id: string; title: string; status: string } | null;
-};
+type Proposal = NonNullable<ProposalPageQuery['proposal']>;
 
 const raisedBy = (p: { raisedByRole: string; raisedByMe: boolean }) =>
   p.raisedByMe ? '我' : p.raisedByRole === 'resident' ? '居民' : say(ROLES, p.raisedByRole);
 
 /** 议事 — the proposals of the caller's sites, newest first, and raising a new one. */
 export function ProposalsPage() {
-  const [status, setStatus] = useState('');
+  const [status, setStatus] = useState<ProposalStatus | ''>('');
   const cursor = useCursor(20);
-  const [r, retry] = useQuery<{ proposals: { totalCount: number; endCursor: string | null; nodes: ProposalRow[] } }>(
-    PROPOSALS,
-    { status: status || undefined, after: cursor.after },
-  );
+  const [r, retry] = useQuery(PROPOSALS, { status: status || undefined, after: cursor.after });
   const canRaise = isResident() || isClerk();
   return (
     <>
@@ -80,7 +48,7 @@ export function ProposalsPage() {
               name="status"
               value={status}
               onChange={(e) => {
-                setStatus(e.currentTarget.value);
+                setStatus(e.currentTarget.value as ProposalStatus | '');
                 cursor.reset();
               }}
             >
@@ -147,7 +115,7 @@ function RaiseProposal() {
               let id = '';
               const ok = await act.run(async () => {
                 const input = { siteId: site, title, body };
-                id = (await request<{ raiseProposal: { id: string } }>(RAISE_PROPOSAL, { input })).raiseProposal.id;
+                id = (await request(RAISE_PROPOSAL, { input })).raiseProposal.id;
               });
               if (ok) location.hash = `#/proposal/${id}`;
             }}
@@ -192,7 +160,7 @@ function RaiseProposal() {
 
 /** One proposal: what it asks, the discussion, the council's decision, the household vote and its outcome. */
 export function ProposalPage({ id }: { id: string }) {
-  const [r, retry] = useQuery<{ proposal: Proposal | null }>(PROPOSAL_PAGE, { id });
+  const [r, retry] = useQuery(PROPOSAL_PAGE, { id });
   return (
     <Show result={r} retry={retry} what="议题">
       {({ proposal: p }) => {
@@ -302,7 +270,7 @@ function Voting({ p, done }: { p: Proposal; done: () => void }) {
         ) : voting && !v.closed ? (
           <p>
             为您家投票：
-            {Object.entries(VOTE_CHOICE).map(([choice, words]) => (
+            {choices(VOTE_CHOICE).map(([choice, words]) => (
               <button
                 type="button"
                 data-vote={choice}
@@ -382,25 +350,20 @@ function Comments({ p, done }: { p: Proposal; done: () => void }) {
   );
 }
 
-type Candidate = { id: string; name: string; household: { householdNumber: string } };
-
 /** 记录议事会: who attended (residents of the site), and the decision with the vote's terms or the reason. */
 function CouncilMeetingForm({ p, done }: { p: Proposal; done: () => void }) {
   const [search, setSearch] = useState('');
   const [attendees, setAttendees] = useState<Set<string>>(new Set());
   const [heldOn, setHeldOn] = useState(today());
-  const [decision, setDecision] = useState('PUT_TO_VOTE');
+  const [decision, setDecision] = useState<CouncilDecision>('PUT_TO_VOTE');
   const [note, setNote] = useState('');
   const [closesAt, setClosesAt] = useState('');
   const [quorum, setQuorum] = useState('50');
-  const [listKind, setListKind] = useState('PROPERTY');
+  const [listKind, setListKind] = useState<ListKind>('PROPERTY');
   const [owner, setOwner] = useState('');
   const [dueOn, setDueOn] = useState('');
   const act = useAction();
-  const [r, retry] = useQuery<{ residents: { totalCount: number; nodes: Candidate[] } }>(COUNCIL_CANDIDATES, {
-    siteId: p.site.id,
-    search: search.trim() || undefined,
-  });
+  const [r, retry] = useQuery(COUNCIL_CANDIDATES, { siteId: p.site.id, search: search.trim() || undefined });
   const toggle = (rid: string) => {
     const next = new Set(attendees);
     if (!next.delete(rid)) next.add(rid);
@@ -469,7 +432,11 @@ function CouncilMeetingForm({ p, done }: { p: Proposal; done: () => void }) {
       </fieldset>
       <label>
         决定
-        <select name="decision" value={decision} onChange={(e) => setDecision(e.currentTarget.value)}>
+        <select
+          name="decision"
+          value={decision}
+          onChange={(e) => setDecision(e.currentTarget.value as CouncilDecision)}
+        >
           {Object.entries(COUNCIL_DECISION).map(([k, v]) => (
             <option value={k}>{v}</option>
           ))}
@@ -499,7 +466,7 @@ function CouncilMeetingForm({ p, done }: { p: Proposal; done: () => void }) {
           </label>
           <label>
             通过后列入
-            <select name="listKind" value={listKind} onChange={(e) => setListKind(e.currentTarget.value)}>
+            <select name="listKind" value={listKind} onChange={(e) => setListKind(e.currentTarget.value as ListKind)}>
               {Object.entries(LIST_KIND).map(([k, v]) => (
                 <option value={k}>{v}清单</option>
               ))}

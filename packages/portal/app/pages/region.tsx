@@ -1,5 +1,12 @@
 import { useQuery } from '../api';
-import { MONITORING_ROLLUP, REGION_PAGE, REGION_SITES } from '../operations';
+import {
+  MONITORING_ROLLUP,
+  REGION_PAGE,
+  REGION_SITES,
+  type MonitoringLevel,
+  type RegionLevel,
+  type RegionPageQuery,
+} from '../generated/operations';
 import { LEVEL, percent } from '../labels';
 import { Crumbs } from '../ui/crumbs';
 import { DataTable, ExportWhole, useCursor } from '../ui/table';
@@ -12,24 +19,28 @@ import {
   PointsChart,
   StabilityCharts,
   TrendChart,
-  type Rollup,
 } from './panels';
 
-type Region = { code: string; name: string; level: string; parent: Region | null };
-type SiteRow = { id: string; name: string; householdCount: number; residentCount: number; openDemandCount: number };
+type Region = RegionPageQuery['regions'][number];
+/** A region with the chain of its parents, as far up as the page asks. */
+type Place = Region & { parent?: Place | null };
 
-const CHILD_LEVEL: Record<string, string> = { PROVINCE: 'PREFECTURE', PREFECTURE: 'COUNTY', COUNTY: 'SITE' };
-const CHILD_WORD: Record<string, string> = { PROVINCE: '州（市）', PREFECTURE: '县（区）', COUNTY: '安置点' };
+const CHILD_LEVEL: Record<RegionLevel, MonitoringLevel> = {
+  PROVINCE: 'PREFECTURE',
+  PREFECTURE: 'COUNTY',
+  COUNTY: 'SITE',
+};
+const CHILD_WORD: Record<RegionLevel, string> = { PROVINCE: '州（市）', PREFECTURE: '县（区）', COUNTY: '安置点' };
 
 /** A province, prefecture or county officer's page: its child places side by side, then drill down. */
 export function RegionPage({ code }: { code: string }) {
-  const [r, retry] = useQuery<{ region: Region | null; regions: Region[] }>(REGION_PAGE, { code });
+  const [r, retry] = useQuery(REGION_PAGE, { code });
   return (
     <Show result={r} retry={retry} what="地区">
       {({ region, regions }) => {
         if (!region) return <p class="state empty">没有这个地区，或它不在您的辖区内。</p>;
-        const chain: Region[] = [];
-        for (let x: Region | null = region; x; x = x.parent) chain.unshift(x);
+        const chain: Place[] = [];
+        for (let x: Place | null | undefined = region; x; x = x.parent) chain.unshift(x);
         return (
           <>
             <Crumbs
@@ -74,7 +85,7 @@ function WholeLists({ region }: { region: Region }) {
 }
 
 function UpperBody({ region, children }: { region: Region; children: Region[] }) {
-  const [r, retry] = useQuery<{ monitoringRollup: Rollup[] }>(MONITORING_ROLLUP, {
+  const [r, retry] = useQuery(MONITORING_ROLLUP, {
     level: CHILD_LEVEL[region.level],
     under: region.code,
   });
@@ -115,14 +126,8 @@ function UpperBody({ region, children }: { region: Region; children: Region[] })
 
 function CountyBody({ region }: { region: Region }) {
   const cursor = useCursor(50);
-  const [sites, retrySites] = useQuery<{ sites: { totalCount: number; endCursor: string | null; nodes: SiteRow[] } }>(
-    REGION_SITES,
-    {
-      regionCode: region.code,
-      after: cursor.after,
-    },
-  );
-  const [roll, retryRoll] = useQuery<{ monitoringRollup: Rollup[] }>(MONITORING_ROLLUP, {
+  const [sites, retrySites] = useQuery(REGION_SITES, { regionCode: region.code, after: cursor.after });
+  const [roll, retryRoll] = useQuery(MONITORING_ROLLUP, {
     level: 'SITE',
     under: region.code,
   });

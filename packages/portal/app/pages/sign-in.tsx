@@ -1,21 +1,9 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiError, request, session, type Session } from '../api';
-import { SIGN_IN_CHOICES, SITE_GRIDS } from '../operations';
+import { ApiError, request, session, type Operation, type Session } from '../api';
+import { SIGN_IN_CHOICES, SITE_GRIDS, type SignInChoicesQuery, type SiteGridsQuery } from '../generated/operations';
 import { ROLES } from '../labels';
 import { ErrorBox, Loading } from '../ui/states';
 import { beginSignIn, completeSignIn, isCallback, signInConfig, type PortalSignIn } from '../oidc';
-
-interface Choices {
-  sites: {
-    nodes: {
-      id: string;
-      name: string;
-      region: { code: string; name: string; parent: { code: string; name: string } | null };
-    }[];
-  };
-  organizations: { nodes: { id: string; name: string }[] };
-  units: { id: string; name: string }[];
-}
 
 type Claims = { role: string; regions?: string[]; sites?: string[]; grids?: string[]; org?: string; unit?: string };
 
@@ -47,8 +35,8 @@ async function devToken(claims: Claims): Promise<string> {
  * Reads the demo data to choose from as the province (development only). The token goes with the request
  * alone, never into the session: two reads at once (the sites, then a site's grids) must not clear each other's.
  */
-async function asProvince<T>(text: string, variables: Record<string, unknown> = {}): Promise<T> {
-  return request<T>(text, variables, await devToken({ role: 'province', regions: ['53'] }));
+async function asProvince<R, V>(op: Operation<R, V>, variables: V): Promise<R> {
+  return request(op, variables, await devToken({ role: 'province', regions: ['53'] }));
 }
 
 /**
@@ -114,16 +102,16 @@ function ProviderSignIn({ oidc }: { oidc: NonNullable<PortalSignIn['oidc']> }) {
  * are read through the gateway with a province token from the same development endpoint.
  */
 function DevelopmentSignIn() {
-  const [choices, setChoices] = useState<Choices | ApiError | null>(null);
+  const [choices, setChoices] = useState<SignInChoicesQuery | ApiError | null>(null);
   const [role, setRole] = useState('county');
   const [pick, setPick] = useState('');
   const [grid, setGrid] = useState('');
-  const [grids, setGrids] = useState<{ id: string; name: string; gridWorkerName: string | null }[]>([]);
+  const [grids, setGrids] = useState<SiteGridsQuery['grids']>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
   useEffect(() => {
-    asProvince<Choices>(SIGN_IN_CHOICES).then(setChoices, (e: unknown) =>
+    asProvince(SIGN_IN_CHOICES, {}).then(setChoices, (e: unknown) =>
       setChoices(e instanceof ApiError ? e : new ApiError(String(e))),
     );
   }, []);
@@ -155,7 +143,7 @@ function DevelopmentSignIn() {
     if (role !== 'grid_worker' || !pick) return;
     // A later pick outruns an earlier one's answer: only the current pick's grids are shown.
     let current = true;
-    asProvince<{ grids: typeof grids }>(SITE_GRIDS, { siteId: pick }).then(
+    asProvince(SITE_GRIDS, { siteId: pick }).then(
       ({ grids: g }) => {
         if (!current) return;
         setGrids(g);

@@ -1,6 +1,14 @@
 import { useState } from 'preact/hooks';
 import { session, useQuery } from '../api';
-import { ACTIVITIES, CLAIMS_BOARD, MONITORING_ROLLUP, SITE_LISTS, SITE_PAGE, SITE_RESIDENTS } from '../operations';
+import {
+  ACTIVITIES,
+  CLAIMS_BOARD,
+  MONITORING_ROLLUP,
+  SITE_LISTS,
+  SITE_PAGE,
+  SITE_RESIDENTS,
+  type ResidentFilter,
+} from '../generated/operations';
 import {
   AGE_BANDS,
   DEMAND_CATEGORY,
@@ -19,31 +27,13 @@ import { when } from '../dates';
 import { Crumbs } from '../ui/crumbs';
 import { DataTable, useCursor } from '../ui/table';
 import { Show } from '../ui/states';
-import { ActivitiesChart, DemandStatusChart, GapFlowChart, PointsChart, StabilityCharts, type Rollup } from './panels';
+import { ActivitiesChart, DemandStatusChart, GapFlowChart, PointsChart, StabilityCharts } from './panels';
 
-type Site = {
-  id: string;
-  name: string;
-  address: string;
-  plannedHouseholds: number;
-  householdCount: number;
-  residentCount: number;
-  openDemandCount: number;
-  region: {
-    code: string;
-    name: string;
-    parent: { code: string; name: string; parent: { code: string; name: string } | null } | null;
-  };
-};
 type Named = { id: string; name: string };
 
 /** A site's page (安置点): officers of the site, its county and province. */
 export function SitePage({ id }: { id: string }) {
-  const [r, retry] = useQuery<{
-    site: Site | null;
-    grids: (Named & { gridWorkerName: string | null })[];
-    buildings: Named[];
-  }>(SITE_PAGE, { id });
+  const [r, retry] = useQuery(SITE_PAGE, { id });
   const s = session.get();
   return (
     <Show result={r} retry={retry} what="安置点">
@@ -101,7 +91,7 @@ export function SitePage({ id }: { id: string }) {
 }
 
 function GridStability({ siteId, county, grids }: { siteId: string; county: string; grids: Named[] }) {
-  const [r, retry] = useQuery<{ monitoringRollup: Rollup[] }>(MONITORING_ROLLUP, { level: 'GRID', under: county });
+  const [r, retry] = useQuery(MONITORING_ROLLUP, { level: 'GRID', under: county });
   const names = new Map(grids.map((g) => [g.id, g.name]));
   return (
     <Show result={r} retry={retry} what={`${siteId ? '网格' : ''}监测数据`}>
@@ -116,37 +106,25 @@ function GridStability({ siteId, county, grids }: { siteId: string; county: stri
   );
 }
 
-type Resident = {
-  id: string;
-  name: string;
-  nationalIdMasked: string;
-  phoneMasked: string | null;
-  gender: string;
-  age: number;
-  ethnicity: string;
-  labourCapacity: string;
-  household: { id: string; householdNumber: string; address: string | null };
-};
+/** The residents' filters, each a select whose options are the field's values ('' for all). */
+type FilterKey = 'gridId' | 'buildingId' | 'labourCapacity' | 'ageBand';
 
 function Residents({ siteId, grids, buildings }: { siteId: string; grids: Named[]; buildings: Named[] }) {
-  const [filter, setFilter] = useState<Record<string, string>>({});
+  const [filter, setFilter] = useState<Partial<Record<FilterKey, string>>>({});
   const [search, setSearch] = useState('');
   const cursor = useCursor(20);
   const vars = {
     siteId,
     search: search.trim() || undefined,
     after: cursor.after,
-    filter: Object.fromEntries(Object.entries(filter).filter(([, v]) => v)),
+    filter: Object.fromEntries(Object.entries(filter).filter(([, v]) => v)) as ResidentFilter,
   };
-  const [r, retry] = useQuery<{ residents: { totalCount: number; endCursor: string | null; nodes: Resident[] } }>(
-    SITE_RESIDENTS,
-    vars,
-  );
-  const set = (k: string) => (e: Event) => {
+  const [r, retry] = useQuery(SITE_RESIDENTS, vars);
+  const set = (k: FilterKey) => (e: Event) => {
     setFilter({ ...filter, [k]: (e.currentTarget as HTMLSelectElement).value });
     cursor.reset();
   };
-  const select = (k: string, label: string, opts: [string, string][]) => (
+  const select = (k: FilterKey, label: string, opts: [string, string][]) => (
     <label>
       {label}
       <select name={k} value={filter[k] ?? ''} onChange={set(k)}>
@@ -219,54 +197,8 @@ function Residents({ siteId, grids, buildings }: { siteId: string; grids: Named[
   );
 }
 
-type Lists = {
-  listItems: {
-    totalCount: number;
-    nodes: {
-      id: string;
-      kind: string;
-      title: string;
-      ownerName: string;
-      dueOn: string;
-      status: string;
-      overdue: boolean;
-    }[];
-  };
-  overdueItems: { totalCount: number };
-  gridTasks: {
-    totalCount: number;
-    nodes: {
-      id: string;
-      title: string;
-      dueOn: string | null;
-      openedAt: string;
-      grid: { name: string } | null;
-      household: { id: string; householdNumber: string } | null;
-    }[];
-  };
-  microIssues: {
-    totalCount: number;
-    nodes: { id: string; title: string; kind: string; status: string; level: string; levelDueAt: string }[];
-  };
-  notices: {
-    totalCount: number;
-    nodes: {
-      id: string;
-      title: string;
-      category: string;
-      status: string;
-      publishAt: string;
-      readRates: { residents: number; read: number }[] | null;
-    }[];
-  };
-  demands: {
-    totalCount: number;
-    nodes: { id: string; category: string; description: string; urgency: string; status: string; overdue: boolean }[];
-  };
-};
-
 function SiteLists({ siteId }: { siteId: string }) {
-  const [r, retry] = useQuery<Lists>(SITE_LISTS, { siteId });
+  const [r, retry] = useQuery(SITE_LISTS, { siteId });
   return (
     <Show result={r} retry={retry} what="清单与任务">
       {(d) => (
@@ -386,9 +318,7 @@ function SiteLists({ siteId }: { siteId: string }) {
 }
 
 function Partners({ siteId }: { siteId: string }) {
-  const [r, retry] = useQuery<{
-    activities: { nodes: { organizationId?: string; organizationName: string; title: string }[] };
-  }>(ACTIVITIES, { siteId });
+  const [r, retry] = useQuery(ACTIVITIES, { siteId });
   return (
     <section class="block">
       <h2>在本点服务的社会组织</h2>
@@ -414,19 +344,8 @@ function Partners({ siteId }: { siteId: string }) {
   );
 }
 
-type Claim = {
-  demandId: string;
-  category: string;
-  status: string;
-  unitName: string;
-  promisedOn: string;
-  claimedAt: string;
-  fulfilledAt: string | null;
-  overdue: boolean;
-};
-
 export function ClaimsBoard({ siteId }: { siteId: string }) {
-  const [r, retry] = useQuery<{ claimsBoard: Claim[] }>(CLAIMS_BOARD, { siteId });
+  const [r, retry] = useQuery(CLAIMS_BOARD, { siteId });
   return (
     <section class="block">
       <h2>认领公示</h2>

@@ -1,7 +1,19 @@
 import { useState } from 'preact/hooks';
 import { request, useQuery } from '../api';
-import { ANSWER_SURVEY, CLOSE_SURVEY, CREATE_SURVEY, SURVEY_PAGE, SURVEY_RESULTS, SURVEYS } from '../operations';
-import { QUESTION_KIND, SURVEY_KIND, SURVEY_NEED, SURVEY_STATUS, say } from '../labels';
+import {
+  ANSWER_SURVEY,
+  CLOSE_SURVEY,
+  CREATE_SURVEY,
+  SURVEY_PAGE,
+  SURVEY_RESULTS,
+  SURVEYS,
+  type SurveyAnswerInput,
+  type SurveyKind,
+  type SurveyNeed,
+  type SurveyPageQuery,
+  type SurveyQuestionKind,
+} from '../generated/operations';
+import { QUESTION_KIND, SURVEY_KIND, SURVEY_NEED, SURVEY_STATUS, choices, say } from '../labels';
 import { when } from '../dates';
 import { Crumbs } from '../ui/crumbs';
 import { DataTable, useCursor } from '../ui/table';
@@ -9,45 +21,12 @@ import { Empty, Show } from '../ui/states';
 import { FormError, Submit, provinceInstant, useAction } from '../ui/action';
 import { isClerk, isOfficer, isResident, useMySites } from './voice';
 
-type Named = { id: string; name: string };
-type SurveyRow = {
-  id: string;
-  kind: string;
-  title: string;
-  status: string;
-  opensAt: string;
-  closesAt: string;
-  respondentCount: number | null;
-  answeredByMe: boolean;
-  site: Named;
-};
-type Question = { no: number; text: string; kind: string; scaleMax: number | null; options: string[] };
-type Survey = SurveyRow & { closedAt: string | null; questions: Question[] };
-type Results = {
-  minimumGroupSize: number;
-  respondents: number | null;
-  hiddenGroups: number;
-  groups: {
-    wholeSite: boolean;
-    building: Named | null;
-    respondents: number;
-    questions: {
-      no: number;
-      text: string;
-      kind: string;
-      mean: number | null;
-      answers: { answer: string; count: number }[];
-    }[];
-  }[];
-};
+type Survey = NonNullable<SurveyPageQuery['survey']>;
 
 /** 问卷调查 — the surveys of the caller's sites: residents answer them, officers create, close and read them. */
 export function SurveysPage() {
   const cursor = useCursor(20);
-  const [r, retry] = useQuery<{ surveys: { totalCount: number; endCursor: string | null; nodes: SurveyRow[] } }>(
-    SURVEYS,
-    { after: cursor.after },
-  );
+  const [r, retry] = useQuery(SURVEYS, { after: cursor.after });
   return (
     <>
       <h1>
@@ -84,7 +63,7 @@ export function SurveysPage() {
   );
 }
 
-type Draft = { text: string; kind: string; scaleMax: string; options: string };
+type Draft = { text: string; kind: SurveyQuestionKind; scaleMax: string; options: string };
 const blank = (): Draft => ({ text: '', kind: 'SCALE', scaleMax: '5', options: '' });
 
 /** 发布问卷: a site, a title, a deadline and the questions (scale, choice or needs). */
@@ -92,7 +71,7 @@ function CreateSurvey() {
   const sites = useMySites();
   const [open, setOpen] = useState(false);
   const [siteId, setSiteId] = useState('');
-  const [kind, setKind] = useState('SATISFACTION');
+  const [kind, setKind] = useState<SurveyKind>('SATISFACTION');
   const [title, setTitle] = useState('');
   const [closesAt, setClosesAt] = useState('');
   const [questions, setQuestions] = useState<Draft[]>([blank()]);
@@ -138,7 +117,7 @@ function CreateSurvey() {
               e.preventDefault();
               let id = '';
               const ok = await act.run(async () => {
-                id = (await request<{ createSurvey: { id: string } }>(CREATE_SURVEY, { input })).createSurvey.id;
+                id = (await request(CREATE_SURVEY, { input })).createSurvey.id;
               });
               if (ok) location.hash = `#/survey/${id}`;
             }}
@@ -155,7 +134,7 @@ function CreateSurvey() {
               </label>
               <label>
                 类别
-                <select name="kind" value={kind} onChange={(e) => setKind(e.currentTarget.value)}>
+                <select name="kind" value={kind} onChange={(e) => setKind(e.currentTarget.value as SurveyKind)}>
                   {Object.entries(SURVEY_KIND).map(([k, v]) => (
                     <option value={k}>{v}</option>
                   ))}
@@ -196,7 +175,7 @@ function CreateSurvey() {
                     <select
                       name={`q${i + 1}.kind`}
                       value={q.kind}
-                      onChange={(e) => edit(i, { kind: e.currentTarget.value })}
+                      onChange={(e) => edit(i, { kind: e.currentTarget.value as SurveyQuestionKind })}
                     >
                       {Object.entries(QUESTION_KIND).map(([k, v]) => (
                         <option value={k}>{v}</option>
@@ -257,7 +236,7 @@ function CreateSurvey() {
 
 /** One survey: a resident's answer form, or for officers the count of answers, closing it, and its results. */
 export function SurveyPage({ id }: { id: string }) {
-  const [r, retry] = useQuery<{ survey: Survey | null }>(SURVEY_PAGE, { id });
+  const [r, retry] = useQuery(SURVEY_PAGE, { id });
   const act = useAction();
   return (
     <Show result={r} retry={retry} what="问卷">
@@ -319,13 +298,13 @@ export function SurveyPage({ id }: { id: string }) {
   );
 }
 
-type Answer = { scale?: number; choice?: number; needs?: string[] };
+type Answer = Omit<SurveyAnswerInput, 'questionNo'>;
 
 function AnswerForm({ s, done }: { s: Survey; done: () => void }) {
   const [answers, setAnswers] = useState<Record<number, Answer>>({});
   const act = useAction();
   const set = (no: number, a: Answer) => setAnswers({ ...answers, [no]: a });
-  const toggleNeed = (no: number, need: string) => {
+  const toggleNeed = (no: number, need: SurveyNeed) => {
     const now = new Set(answers[no]?.needs ?? []);
     if (!now.delete(need)) now.add(need);
     set(no, { needs: [...now] });
@@ -378,7 +357,7 @@ function AnswerForm({ s, done }: { s: Survey; done: () => void }) {
                   </label>
                 ))}
               {q.kind === 'NEED' &&
-                Object.entries(SURVEY_NEED).map(([need, words]) => (
+                choices(SURVEY_NEED).map(([need, words]) => (
                   <label class="check">
                     <input
                       type="checkbox"
@@ -401,7 +380,7 @@ function AnswerForm({ s, done }: { s: Survey; done: () => void }) {
 
 /** The counts of a closed survey: the whole site, then each building shown (none under the minimum group). */
 function SurveyResults({ id }: { id: string }) {
-  const [r, retry] = useQuery<{ surveyResults: Results }>(SURVEY_RESULTS, { id });
+  const [r, retry] = useQuery(SURVEY_RESULTS, { id });
   return (
     <section class="block" data-block="results">
       <h2>结果</h2>

@@ -1,34 +1,25 @@
 import { useState } from 'preact/hooks';
 import { ApiError, request, useQuery } from '../api';
-import { CLAIM_DEMAND, FULFIL_DEMAND, UNIT_DEMANDS } from '../operations';
+import {
+  CLAIM_DEMAND,
+  FULFIL_DEMAND,
+  UNIT_DEMANDS,
+  type DemandStatus,
+  type UnitDemandsQuery,
+} from '../generated/operations';
 import { DEMAND_CATEGORY, DEMAND_STATUS, URGENCY, say } from '../labels';
 import { today } from '../dates';
 import { DataTable, useCursor } from '../ui/table';
 import { ErrorBox, Show } from '../ui/states';
 import { ClaimsBoard } from './site';
 
-type Demand = {
-  id: string;
-  category: string;
-  description: string;
-  urgency: string;
-  status: string;
-  promisedOn: string | null;
-  overdue: boolean;
-  site: { id: string };
-};
+type Demand = UnitDemandsQuery['demands']['nodes'][number];
 
 /** A regional unit's page (区域单位): the demands in its regions, claim (认领) and close them; the public board. */
 export function UnitPage() {
-  const [status, setStatus] = useState('OPEN');
+  const [status, setStatus] = useState<DemandStatus>('OPEN');
   const cursor = useCursor(20);
-  const [r, retry] = useQuery<{
-    units: { id: string; name: string }[];
-    demands: { totalCount: number; endCursor: string | null; nodes: Demand[] };
-  }>(UNIT_DEMANDS, {
-    status,
-    after: cursor.after,
-  });
+  const [r, retry] = useQuery(UNIT_DEMANDS, { status, after: cursor.after });
   return (
     <Show result={r} retry={retry} what="需求清单">
       {(d) => (
@@ -42,11 +33,11 @@ export function UnitPage() {
             <select
               value={status}
               onChange={(e) => {
-                setStatus(e.currentTarget.value);
+                setStatus(e.currentTarget.value as DemandStatus);
                 cursor.reset();
               }}
             >
-              {['OPEN', 'CLAIMED', 'IN_PROGRESS', 'FULFILLED'].map((s) => (
+              {(['OPEN', 'CLAIMED', 'IN_PROGRESS', 'FULFILLED'] as const).map((s) => (
                 <option value={s}>{DEMAND_STATUS[s]}</option>
               ))}
             </select>
@@ -80,8 +71,8 @@ export function UnitPage() {
 function Act({ demand, done }: { demand: Demand; done: () => void }) {
   const [promisedOn, setPromisedOn] = useState(today());
   const [error, setError] = useState<ApiError | null>(null);
-  const run = (text: string, vars: Record<string, unknown>) =>
-    request(text, vars).then(done, (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e))));
+  const run = (call: Promise<unknown>) =>
+    call.then(done, (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e))));
   if (demand.status === 'OPEN') {
     return (
       <form
@@ -89,7 +80,7 @@ function Act({ demand, done }: { demand: Demand; done: () => void }) {
         onSubmit={(e) => {
           e.preventDefault();
           setError(null);
-          run(CLAIM_DEMAND, { demandId: demand.id, promisedOn });
+          run(request(CLAIM_DEMAND, { demandId: demand.id, promisedOn }));
         }}
       >
         <label>
@@ -116,7 +107,7 @@ function Act({ demand, done }: { demand: Demand; done: () => void }) {
       <span>
         {say(DEMAND_STATUS, demand.status)}
         {demand.overdue ? '（逾期）' : ''}
-        <button type="button" onClick={() => run(FULFIL_DEMAND, { demandId: demand.id })}>
+        <button type="button" onClick={() => run(request(FULFIL_DEMAND, { demandId: demand.id }))}>
           标记完成
         </button>
         {error && <ErrorBox error={error} />}
