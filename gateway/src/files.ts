@@ -32,11 +32,9 @@ export function mountFileForwarding(app: Express, opts: FileForwarding): void {
       const [, service, ...rest] = req.path.split('/');
       const base = bases.get(service);
       if (!base || !rest.length) {
-        res
-          .status(404)
-          .json({
-            errors: [{ message: 'No such file path: /files/<service>/<path>.', extensions: { code: 'NOT_FOUND' } }],
-          });
+        res.status(404).json({
+          errors: [{ message: 'No such file path: /files/<service>/<path>.', extensions: { code: 'NOT_FOUND' } }],
+        });
         return;
       }
       const principal = await opts.verify(req.header('authorization') ?? '');
