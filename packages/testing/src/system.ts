@@ -165,7 +165,7 @@ export class TestSystem {
     readonly env: Record<string, string>,
     echo: boolean,
   ) {
-    this.logs = new LogCapture(echo);
+    this.logs = new LogCapture(echo, `the services of ${db.name}`);
     this.clock = new SetClock(new Date(env.CLOCK_AT));
   }
 

@@ -1,0 +1,62 @@
+import NodeEnvironment from 'jest-environment-node';
+import { LOG_CAPTURES, type CapturedLines } from './log-capture';
+
+/** What this environment reads of jest-circus's events. */
+interface Block {
+  name: string;
+  parent?: Block;
+}
+interface TestEvent {
+  name: string;
+  test?: Block & { errors: unknown[] };
+  hook?: { type: string; parent?: Block };
+}
+
+/** Lines printed at most per capture and failure (the latest: the cause is usually near the end). */
+export const PRINTED_LINES = 300;
+
+/**
+ * The tests' environment (package.json's `jest.testEnvironment`): Node's, and when a test (or a
+ * beforeAll/afterAll hook) fails it prints what every LogCapture of the file (a TestSystem's
+ * services, a test's own) logged while it ran: the services' logs are kept in memory, so a flaky
+ * 500 would otherwise leave nothing to read but the status.
+ */
+export default class LogPrintingEnvironment extends NodeEnvironment {
+  /** Each capture's line count when the running test or hook started. */
+  private marks = new Map<CapturedLines, number>();
+
+  handleTestEvent(event: TestEvent): void {
+    if (event.name === 'test_start' || (event.name === 'hook_start' && /^(before|after)All$/.test(event.hook!.type)))
+      this.mark();
+    if (event.name === 'test_done' && event.test!.errors.length) this.print(`test "${fullName(event.test!)}"`);
+    if (event.name === 'hook_failure') this.print(`${event.hook!.type} of "${fullName(event.hook!.parent)}"`);
+  }
+
+  private captures(): Set<CapturedLines> {
+    return ((this.global as Record<string, unknown>)[LOG_CAPTURES] as Set<CapturedLines> | undefined) ?? new Set();
+  }
+
+  private mark(): void {
+    this.marks = new Map([...this.captures()].map((c) => [c, c.raw.length]));
+  }
+
+  private print(what: string): void {
+    for (const capture of this.captures()) {
+      const lines = capture.raw.slice(this.marks.get(capture) ?? 0);
+      if (!lines.length) continue;
+      const shown = lines.slice(-PRINTED_LINES);
+      const skipped = lines.length - shown.length;
+      process.stderr.write(
+        `\n── logs of ${capture.label} while ${what} ran (it failed)` +
+          `${skipped ? `: the last ${shown.length} of ${lines.length} lines` : ''} ──\n` +
+          `${shown.join('\n')}\n── end of the logs of ${capture.label} ──\n`,
+      );
+    }
+  }
+}
+
+function fullName(block: Block | undefined): string {
+  const names: string[] = [];
+  for (let b = block; b && b.name !== 'ROOT_DESCRIBE_BLOCK'; b = b.parent) names.unshift(b.name);
+  return names.join(' › ');
+}
