@@ -147,6 +147,11 @@ export const platformSettings = {
         'that migrates (a worker), never to a subgraph in production',
     ),
   DATABASE_POOL_SIZE: setting.int(10, 'connections per process', 1, 200),
+  DATABASE_POOL_WAIT_MS: setting.int(
+    5_000,
+    "how long a request waits for one of the pool's connections before it is answered SERVICE_UNAVAILABLE (503)",
+    1,
+  ),
   REDIS_URL: setting.url('redis://127.0.0.1:6379', 'Redis for the BullMQ queues'),
   QUEUE_PREFIX: setting.string('anju', 'BullMQ key prefix; tests use their own to isolate themselves'),
   AUTH_PUBLIC_KEYS: publicJwksSetting(

@@ -26,7 +26,8 @@ export interface DataSourceOptions {
 }
 
 export function createDataSource(
-  config: Pick<PlatformConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'>,
+  config: Pick<PlatformConfig, 'DATABASE_URL' | 'DATABASE_POOL_SIZE'> &
+    Partial<Pick<PlatformConfig, 'DATABASE_POOL_WAIT_MS'>>,
   opts: DataSourceOptions,
 ): DataSource {
   assertIdentifier(opts.schema);
@@ -51,7 +52,8 @@ export function createDataSource(
       options:
         `-c search_path=${opts.schema},public${opts.runtimeRole ? ` -c role=${opts.runtimeRole}` : ''}` +
         (opts.statementTimeoutMs ? ` -c statement_timeout=${Math.trunc(opts.statementTimeoutMs)}` : ''),
-      connectionTimeoutMillis: 5_000,
+      // Both the wait for a free connection and the connecting: past it, isDatabaseUnavailable (a 503).
+      connectionTimeoutMillis: config.DATABASE_POOL_WAIT_MS ?? 5_000,
     },
   });
 }
@@ -161,12 +163,27 @@ const SOCKET_ERRORS = new Set([
   'EAI_AGAIN',
 ]);
 
+/** What pg and pg-pool say when the session ended or never came (they give no code). */
+const UNAVAILABLE_MESSAGES = new RegExp(
+  [
+    'Connection terminated',
+    'Client has encountered a connection error',
+    'connection timeout',
+    'Connection is closed',
+    // pg-pool: no connection of the pool free within connectionTimeoutMillis.
+    'timeout exceeded when trying to connect',
+  ].join('|'),
+  'i',
+);
+
 /**
  * Whether an error says PostgreSQL is unavailable (down, restarting, refusing connections, the
  * session cut) rather than anything about the statement: the class 08 connection exceptions,
  * administrator shutdown and "cannot connect now" (57P01–57P03), too many connections (53300),
- * a refused or reset socket, a client whose connection ended, no pooled connection in time. Work failing this way has not
- * failed: it should wait and run again, not be given up on.
+ * a refused or reset socket, a client whose connection ended, and no connection of the pool
+ * free in time (pg-pool's "timeout exceeded when trying to connect": every one busy, under load or
+ * held by long work). Work failing this way has not failed: it should wait and run again, not be
+ * given up on; a request failing this way is answered SERVICE_UNAVAILABLE, not an internal error.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown; driverError?: unknown } | null;
@@ -175,14 +192,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code) || SOCKET_ERRORS.has(code))
     return true;
   const message = typeof e.message === 'string' ? e.message : '';
-  if (
-    /Connection terminated|Client has encountered a connection error|connection timeout|Connection is closed/i.test(
-      message,
-    ) ||
-    // pg-pool found no connection within connectionTimeoutMillis: the server is slow to accept or the pool is spent.
-    /timeout exceeded when trying to connect/i.test(message)
-  )
-    return true;
+  if (UNAVAILABLE_MESSAGES.test(message)) return true;
   // What it wraps: TypeORM's driverError, GraphQL's originalError, a fetch's cause.
   const inner = [e.driverError, (e as { originalError?: unknown }).originalError, (e as { cause?: unknown }).cause];
   return inner.some((x) => x !== undefined && x !== err && isDatabaseUnavailable(x));

@@ -87,3 +87,7 @@ export function isClientError(code: unknown): boolean {
 }
 
 export const INTERNAL_MESSAGE = 'Internal server error. Quote the request id when you report it.';
+/** What a client is told when PostgreSQL (or, at the gateway, a subgraph) cannot serve it now: retryable. */
+export const UNAVAILABLE_MESSAGE = 'A service this needs is briefly unavailable: retry in a few seconds.';
+/** The seconds a 503 answer asks the client to wait (`Retry-After`). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;

@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { INTERNAL_MESSAGE, isClientError } from './errors';
+import { INTERNAL_MESSAGE, UNAVAILABLE_MESSAGE, isClientError } from './errors';
 import { isDatabaseUnavailable } from './database';
 import { currentRequestId, currentSqlStatements } from './request-context';
 import { scrub, type Logger } from './logger';
@@ -31,10 +31,11 @@ export function maskError(
       extensions: { code: 'QUERY_TIMEOUT', requestId: currentRequestId() },
     };
   }
-  // PostgreSQL restarting, or (at the gateway) a subgraph not answering: not a bug, and over soon.
+  // PostgreSQL restarting or no pooled connection free in time, or (at the gateway) a subgraph not answering:
+  // not a bug, and over soon.
   if (isDatabaseUnavailable(unwrapResolverError(error)) || isDatabaseUnavailable(error)) {
     return {
-      message: 'A service this needs is briefly unavailable: retry in a few seconds.',
+      message: UNAVAILABLE_MESSAGE,
       path: formatted.path,
       extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, requestId: currentRequestId() },
     };

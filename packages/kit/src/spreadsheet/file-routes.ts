@@ -1,7 +1,8 @@
 import express, { type Express, type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { requireRole, type Principal, type Role } from '../auth';
-import { INTERNAL_MESSAGE, isClientError } from '../errors';
+import { INTERNAL_MESSAGE, UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER_SECONDS, isClientError } from '../errors';
+import { isDatabaseUnavailable } from '../database';
 import { verifyBearerCached } from '../verified-tokens';
 import { currentRequestId } from '../request-context';
 import type { PlatformConfig } from '../config';
@@ -85,10 +86,16 @@ export function mountFileRoutes(app: Express, routes: readonly FileRoute[], deps
     ];
     app[route.method](`/files${route.path}`, ...handlers);
   }
-  // express.raw's own refusal (a body over the limit) as the typed error, not an HTML page.
+  // express.raw's own refusals as typed errors, not an HTML page nor the internal error's 500: a body over the
+  // limit, and a body the client broke off or sent shorter or longer than it said (4xx: the client's doing).
   app.use('/files', ((err, _req, res, next) => {
     if (res.headersSent) return next(err);
-    if ((err as { status?: number }).status === 413) {
+    const status = (err as { status?: number }).status ?? 500;
+    if (status >= 400 && status < 500 && status !== 413) {
+      const message = `The upload was not received whole (${(err as Error).message}): send it again.`;
+      return sendFileError(res, new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } }), deps.logger);
+    }
+    if (status === 413) {
       return sendFileError(
         res,
         new SpreadsheetError('FILE_TOO_LARGE', `The file is larger than ${deps.config.SPREADSHEET_MAX_BYTES} bytes.`, {
@@ -110,7 +117,12 @@ const STATUS: Record<string, number> = {
   RATE_LIMITED: 429,
 };
 
-/** A typed error as the GraphQL endpoint would give it (`errors[0].extensions.code`), with its HTTP status. */
+/**
+ * A typed error as the GraphQL endpoint would give it (`errors[0].extensions.code`), with its HTTP
+ * status. PostgreSQL unavailable (down, or no pooled connection free in time) or, at the gateway, a
+ * subgraph not answering is SERVICE_UNAVAILABLE, 503 with Retry-After; anything else unexpected is
+ * INTERNAL_SERVER_ERROR, 500. Both are logged with their cause and the request id the client is shown.
+ */
 export function sendFileError(res: Response, err: unknown, logger: Logger): void {
   const code = err instanceof GraphQLError ? err.extensions?.code : undefined;
   if (res.headersSent) {
@@ -127,11 +139,20 @@ export function sendFileError(res: Response, err: unknown, logger: Logger): void
       .json({ errors: [{ message: err.message, extensions: { ...extensions, requestId: currentRequestId() } }] });
     return;
   }
-  logger.error({ err }, 'a file request failed');
+  const requestId = currentRequestId();
+  if (isDatabaseUnavailable(err)) {
+    logger.warn({ err, requestId }, 'a file request found a service it needs unavailable');
+    res.setHeader('retry-after', String(UNAVAILABLE_RETRY_AFTER_SECONDS));
+    res.status(503).json({
+      errors: [
+        { message: UNAVAILABLE_MESSAGE, extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, requestId } },
+      ],
+    });
+    return;
+  }
+  logger.error({ err, requestId }, 'a file request failed');
   res.status(500).json({
-    errors: [
-      { message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: currentRequestId() } },
-    ],
+    errors: [{ message: INTERNAL_MESSAGE, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }],
   });
 }
 
