@@ -170,12 +170,13 @@ export class ImportJobs {
       throw new InputError('mode', `The mode is one of ${IMPORT_MODES.join(', ')}.`, 'UNKNOWN_MODE');
     if (!bytes?.length) throw new SpreadsheetError('EMPTY_FILE', 'Send the file as the request body.');
     // The whole-file checks (all but formulas and hidden sheets, met while rows stream) answer at once.
-    await readSpreadsheet(bytes, {
+    const sheet = await readSpreadsheet(bytes, {
       columns: spec.columns,
       limits: this.opts.limits,
       fileName,
       ignoreHeaders: IGNORED_HEADERS,
     });
+    await sheet.close();
     const [{ id }] = await this.opts.db.query(
       `INSERT INTO import_job (kind, mode, actor_subject, actor, file_name, file_sealed)
         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,

@@ -57,6 +57,11 @@ export interface ReadSheet<K extends string = string> {
   /** The file's headers as written, in order. */
   headers: string[];
   rows: AsyncGenerator<SheetRow<K>>;
+  /**
+   * Stops reading: for a caller that leaves before the last row (the upload's check reads the headers only).
+   * Reading to the end, or a row that throws, closes the file as well.
+   */
+  close(): Promise<void>;
 }
 
 const OLE_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0]);
@@ -160,15 +165,30 @@ export async function readSpreadsheet<K extends string>(
     const first = await cells.next();
     if (first.done) throw new SpreadsheetError('EMPTY_FILE', 'The sheet has no header row.');
     const bind = bindHeaders(first.value.cells, opts.columns, opts.ignoreHeaders ?? []);
-    return { format, headers: first.value.cells, rows: rowsOf(cells, bind, opts.limits.maxRows) };
+    return { format, headers: first.value.cells, rows: rowsOf(cells, bind, opts.limits.maxRows), close: closer(cells) };
   }
   const { encoding, text } = detectCsvEncoding(bytes);
   const cells = csvCells(text);
   const first = await cells.next();
   if (first.done) throw new SpreadsheetError('EMPTY_FILE', 'The CSV has no header row.');
   const bind = bindHeaders(first.value.cells, opts.columns, opts.ignoreHeaders ?? []);
-  return { format, encoding, headers: first.value.cells, rows: rowsOf(cells, bind, opts.limits.maxRows) };
+  return {
+    format,
+    encoding,
+    headers: first.value.cells,
+    rows: rowsOf(cells, bind, opts.limits.maxRows),
+    close: closer(cells),
+  };
 }
+
+/**
+ * Ends a reader's cells: exceljs's streaming reader holds a workbook whose sheets come before its shared
+ * strings (as Excel and exceljs write them) in a temp file, with open descriptors, until it is read to the
+ * end or returned (patches/exceljs@4.4.0.patch removes them on return).
+ */
+const closer = (cells: AsyncGenerator<RawRow>) => async () => {
+  await cells.return(undefined);
+};
 
 type RawRow = { row: number; cells: string[] };
 

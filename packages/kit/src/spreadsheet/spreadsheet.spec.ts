@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import { PassThrough } from 'node:stream';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
@@ -112,6 +114,33 @@ describe('spreadsheet reader', () => {
       'TOO_MANY_ROWS',
     );
     expect(await problem(all(Buffer.alloc(0), 'a.csv'))).toBe('EMPTY_FILE');
+  });
+});
+
+describe('spreadsheet reader, left early', () => {
+  // exceljs keeps a sheet that comes before the shared strings (as Excel writes them) in a temp file of this process,
+  // removed asynchronously once the reader ends: the temp files of this process, when that is done (within 5 s).
+  const tempFiles = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith(`tmp-${process.pid}-`));
+  const settledTempFiles = async () => {
+    for (let deadline = Date.now() + 5_000, last = tempFiles(); ; last = tempFiles()) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (Date.now() > deadline || tempFiles().join() === last.join()) return tempFiles();
+    }
+  };
+
+  it('leaves no temp file behind when closed after the headers (the upload check)', async () => {
+    const bytes = await xlsxFile(headers, rows);
+    const before = await settledTempFiles();
+    for (let i = 0; i < 3; i++) {
+      const sheet = await readSpreadsheet(bytes, { columns, limits });
+      expect(sheet.headers).toEqual(headers);
+      expect(tempFiles().length).toBeGreaterThan(before.length);
+      await sheet.close();
+    }
+    expect(await settledTempFiles()).toEqual(before);
+    // Read to the end, the same file reads whole again, and leaves nothing either.
+    expect((await all(bytes)).out.map((r) => r.values.id)).toEqual(rows.map((r) => r[2]));
+    expect(await settledTempFiles()).toEqual(before);
   });
 });
 
