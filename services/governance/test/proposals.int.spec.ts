@@ -90,49 +90,234 @@ describe('proposals, council meetings and household votes (governance)', () => {
     return row.id;
   }
 
-  let proposalId: string;
+  /** A proposal of a1's at the site, raised and not yet heard: the refusal tests each make their own. */
+  const openProposal = async () =>
+    dataOf(await sys.query(RAISE, { i: { siteId: n.siteId, title: '楼道加装照明', body: '夜里楼道太黑。' } }, as.a1))
+      .raiseProposal.id as string;
 
-  it('a resident raises a proposal for their own site; residents elsewhere and officers of another county cannot see it', async () => {
-    const p = dataOf(
-      await sys.query(
-        RAISE,
-        {
-          i: {
-            siteId: n.siteId,
-            title: '在小区增设充电桩',
-            body: '电动车在楼道充电不安全，建议在1栋旁增设集中充电桩。',
+  it('a proposal raised, commented, heard, voted once per household, counted at its deadline', async () => {
+    let proposalId: string;
+    // A resident raises it for their own site; residents elsewhere and officers of another county cannot see it.
+    {
+      const p = dataOf(
+        await sys.query(
+          RAISE,
+          {
+            i: {
+              siteId: n.siteId,
+              title: '在小区增设充电桩',
+              body: '电动车在楼道充电不安全，建议在1栋旁增设集中充电桩。',
+            },
           },
+          as.a1,
+        ),
+      ).raiseProposal;
+      expect(p).toMatchObject({
+        status: 'OPEN',
+        raisedByRole: 'resident',
+        raisedByMe: true,
+        building: null,
+        comments: [],
+        councilMeeting: null,
+        voting: null,
+      });
+      proposalId = p.id;
+      const seen = async (t: string) =>
+        (await sys.query(`query($id: ID!) { proposal(id: $id) { id raisedByMe } }`, { id: p.id }, t)).data?.proposal ??
+        null;
+      expect(await seen(as.b1)).toEqual({ id: p.id, raisedByMe: false });
+      expect(await seen(n.officer)).toEqual({ id: p.id, raisedByMe: false });
+      expect(await seen(n.workerTokens[0])).toEqual({ id: p.id, raisedByMe: false });
+      expect(await seen(as.other)).toBeNull();
+      expect(await seen(otherCounty)).toBeNull();
+      const list = async (t: string) =>
+        dataOf(await sys.query(`{ proposals { totalCount nodes { id } } }`, {}, t)).proposals.totalCount;
+      expect(await list(as.c1)).toBe(1);
+      expect(await list(as.other)).toBe(0);
+      expect(await list(otherCounty)).toBe(0);
+      expect(await sys.audits('governance', p.id)).toEqual([{ action: 'proposal.raise', role: 'resident' }]);
+    }
+    // Neighbours and the grid worker comment.
+    {
+      const say = (t: string, b: string) =>
+        sys.query(
+          `mutation($p: ID!, $b: String!) { commentOnProposal(proposalId: $p, body: $b) { authorRole mine body } }`,
+          { p: proposalId, b },
+          t,
+        );
+      expect(dataOf(await say(as.b1, '赞成，楼道里太危险了')).commentOnProposal).toEqual({
+        authorRole: 'resident',
+        mine: true,
+        body: '赞成，楼道里太危险了',
+      });
+      dataOf(await say(n.workerTokens[0], '可以先统计各户电动车数量'));
+      const p = dataOf(
+        await sys.query(
+          `query($id: ID!) { proposal(id: $id) { comments { authorRole mine body } } }`,
+          { id: proposalId },
+          as.a1,
+        ),
+      ).proposal;
+      expect(p.comments).toEqual([
+        { authorRole: 'resident', mine: false, body: '赞成，楼道里太危险了' },
+        { authorRole: 'grid_worker', mine: false, body: '可以先统计各户电动车数量' },
+      ]);
+    }
+    // The council puts it to a household vote: quorum counted from the households living at the site.
+    {
+      const p = dataOf(
+        await sys.query(
+          MEET,
+          {
+            i: {
+              proposalId,
+              heldOn: today(),
+              attendeeResidentIds: [ids.a1, ids.b1, ids.d1],
+              decision: 'PUT_TO_VOTE',
+              note: '同意提请全体住户表决',
+              vote: voteInput(),
+            },
+          },
+          n.officer,
+        ),
+      ).recordCouncilMeeting;
+      expect(p).toMatchObject({
+        status: 'VOTING',
+        councilMeeting: { heldOn: today(), attendeeCount: 3, decision: 'PUT_TO_VOTE' },
+        voting: {
+          closed: false,
+          eligibleHouseholds: 4,
+          quorumHouseholds: 2,
+          votesFor: 0,
+          votedHouseholds: 0,
+          listKind: 'PROPERTY',
+          ownerName: '物业公司',
         },
-        as.a1,
-      ),
-    ).raiseProposal;
-    expect(p).toMatchObject({
-      status: 'OPEN',
-      raisedByRole: 'resident',
-      raisedByMe: true,
-      building: null,
-      comments: [],
-      councilMeeting: null,
-      voting: null,
-    });
-    proposalId = p.id;
-    const seen = async (t: string) =>
-      (await sys.query(`query($id: ID!) { proposal(id: $id) { id raisedByMe } }`, { id: p.id }, t)).data?.proposal ??
-      null;
-    expect(await seen(as.b1)).toEqual({ id: p.id, raisedByMe: false });
-    expect(await seen(n.officer)).toEqual({ id: p.id, raisedByMe: false });
-    expect(await seen(n.workerTokens[0])).toEqual({ id: p.id, raisedByMe: false });
-    expect(await seen(as.other)).toBeNull();
-    expect(await seen(otherCounty)).toBeNull();
-    const list = async (t: string) =>
-      dataOf(await sys.query(`{ proposals { totalCount nodes { id } } }`, {}, t)).proposals.totalCount;
-    expect(await list(as.c1)).toBe(1);
-    expect(await list(as.other)).toBe(0);
-    expect(await list(otherCounty)).toBe(0);
-    expect(await sys.audits('governance', p.id)).toEqual([{ action: 'proposal.raise', role: 'resident' }]);
+      });
+      // Heard once: a second meeting record is refused.
+      const again = await sys.query(
+        MEET,
+        {
+          i: { proposalId, heldOn: today(), attendeeResidentIds: [ids.a1], decision: 'PUT_TO_VOTE', vote: voteInput() },
+        },
+        n.officer,
+      );
+      expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'BAD_TRANSITION' });
+      // A resident sees the meeting, and among its attendees only themselves.
+      const seen = dataOf(
+        await sys.query(
+          `query($id: ID!) { proposal(id: $id) { councilMeeting { attendeeCount attendees { id } } } }`,
+          { id: proposalId },
+          as.a1,
+        ),
+      ).proposal;
+      expect(seen.councilMeeting).toEqual({ attendeeCount: 3, attendees: [{ id: ids.a1 }] });
+    }
+    // One vote per household: a second member is refused, and so is one of two votes sent at the same moment.
+    {
+      expect(dataOf(await sys.query(VOTE, { p: proposalId, c: 'FOR' }, as.a1)).castProposalVote.voting).toMatchObject({
+        votesFor: 1,
+        myHouseholdVote: 'FOR',
+      });
+      const second = await sys.query(VOTE, { p: proposalId, c: 'AGAINST' }, as.a2);
+      expect(second.errors![0].extensions).toMatchObject({
+        code: 'CONFLICT',
+        field: 'proposalId',
+        reason: 'ALREADY_VOTED',
+      });
+      const both = await Promise.all([
+        sys.query(VOTE, { p: proposalId, c: 'FOR' }, as.c1),
+        sys.query(VOTE, { p: proposalId, c: 'AGAINST' }, as.c2),
+      ]);
+      expect(both.filter((r) => !r.errors).length).toBe(1);
+      expect(both.find((r) => r.errors)!.errors![0].extensions).toMatchObject({
+        code: 'CONFLICT',
+        reason: 'ALREADY_VOTED',
+      });
+      // The member who did not vote sees how the household voted.
+      const winner = both.find((r) => !r.errors)!.data!.castProposalVote.voting.myHouseholdVote;
+      const seen = dataOf(
+        await sys.query(
+          `query($id: ID!) { proposal(id: $id) { voting { myHouseholdVote } } }`,
+          { id: proposalId },
+          as.c2,
+        ),
+      ).proposal;
+      expect(seen.voting.myHouseholdVote).toBe(winner);
+      const rows = await sys.sql(
+        `SELECT household_id AS h, count(*)::int AS n FROM governance.proposal_vote WHERE proposal_id = $1 GROUP BY 1
+          ORDER BY 1`,
+        [proposalId],
+      );
+      expect(rows.every((r: { n: number }) => r.n === 1)).toBe(true);
+      expect(rows.length).toBe(2);
+      // Officers do not vote; the other site's resident cannot even see it.
+      expect((await sys.query(VOTE, { p: proposalId, c: 'FOR' }, n.officer)).errors![0].extensions).toMatchObject({
+        code: 'FORBIDDEN',
+      });
+      expect((await sys.query(VOTE, { p: proposalId, c: 'FOR' }, as.other)).errors![0].extensions).toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      dataOf(await sys.query(VOTE, { p: proposalId, c: 'AGAINST' }, as.d1));
+    }
+    // The deadline holds: no count before it, no vote after it; the count adopts, publishes and lists it.
+    {
+      const early = await sys.query(CLOSE, { p: proposalId }, n.officer);
+      expect(early.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'BEFORE_DEADLINE' });
+      sys.clock.advance(2 * DAY + 60_000);
+      const late = await sys.query(VOTE, { p: proposalId, c: 'FOR' }, as.b1);
+      expect(late.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'DEADLINE_PASSED' });
+      expect((await sys.query(CLOSE, { p: proposalId }, otherCounty)).errors![0].extensions).toMatchObject({
+        code: 'NOT_FOUND',
+      });
+      const p = dataOf(await sys.query(CLOSE, { p: proposalId }, n.officer)).closeProposalVote;
+      const forVotes = p.voting.votesFor;
+      expect(forVotes + p.voting.votesAgainst).toBe(3);
+      expect(p.voting).toMatchObject({ closed: true, votedHouseholds: 3, quorumHouseholds: 2 });
+      const adopted = forVotes > p.voting.votesAgainst;
+      expect(p.status).toBe(adopted ? 'ADOPTED' : 'REJECTED');
+      expect(p.outcomeNotice).toMatchObject({
+        category: 'RESOLUTION',
+        title: '议事结果：在小区增设充电桩',
+        status: 'PUBLISHED',
+      });
+      expect(p.outcomeNotice.body).toContain(`参与表决3户，应参与4户，法定人数2户`);
+      if (adopted) {
+        expect(p.listItem).toEqual({
+          kind: 'PROPERTY',
+          title: '在小区增设充电桩',
+          ownerName: '物业公司',
+          status: 'OPEN',
+          dueOn: p.voting.dueOn,
+        });
+        expect(p.outcomeNotice.body).toContain('通过，列入物业管理清单，责任人物业公司');
+      } else {
+        expect(p.listItem).toBeNull();
+      }
+      // The residents see the outcome on their disclosure board.
+      const board = dataOf(await sys.query(`{ notices(category: RESOLUTION) { nodes { title } } }`, {}, as.b1)).notices
+        .nodes;
+      expect(board).toEqual([{ title: '议事结果：在小区增设充电桩' }]);
+      // Counted once: closing again is refused, the scheduled close finds nothing.
+      expect((await sys.query(CLOSE, { p: proposalId }, n.officer)).errors![0].extensions).toMatchObject({
+        reason: 'NOT_VOTING',
+      });
+      expect(await proposalVoteCloseTask(governanceSql(sys), sys.clock).run()).toEqual({ closed: 0 });
+      expect(await sys.audits('governance', proposalId)).toEqual([
+        { action: 'proposal.raise', role: 'resident' },
+        { action: 'proposal.comment', role: 'resident' },
+        { action: 'proposal.comment', role: 'grid_worker' },
+        { action: 'proposal.council_meeting', role: 'site_officer' },
+        { action: 'proposal.vote', role: 'resident' },
+        { action: 'proposal.vote', role: 'resident' },
+        { action: 'proposal.vote', role: 'resident' },
+        { action: 'proposal.decide', role: 'site_officer' },
+      ]);
+    }
   });
 
   it("refuses proposals outside the caller's place and bad input with typed errors, writing nothing", async () => {
+    const proposalId = await openProposal();
     const before = await counts();
     const tryRaise = async (t: string, i: Record<string, unknown>) =>
       (await sys.query(RAISE, { i }, t)).errors?.[0].extensions;
@@ -181,33 +366,8 @@ describe('proposals, council meetings and household votes (governance)', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('neighbours and the grid worker comment', async () => {
-    const say = (t: string, b: string) =>
-      sys.query(
-        `mutation($p: ID!, $b: String!) { commentOnProposal(proposalId: $p, body: $b) { authorRole mine body } }`,
-        { p: proposalId, b },
-        t,
-      );
-    expect(dataOf(await say(as.b1, '赞成，楼道里太危险了')).commentOnProposal).toEqual({
-      authorRole: 'resident',
-      mine: true,
-      body: '赞成，楼道里太危险了',
-    });
-    dataOf(await say(n.workerTokens[0], '可以先统计各户电动车数量'));
-    const p = dataOf(
-      await sys.query(
-        `query($id: ID!) { proposal(id: $id) { comments { authorRole mine body } } }`,
-        { id: proposalId },
-        as.a1,
-      ),
-    ).proposal;
-    expect(p.comments).toEqual([
-      { authorRole: 'resident', mine: false, body: '赞成，楼道里太危险了' },
-      { authorRole: 'grid_worker', mine: false, body: '可以先统计各户电动车数量' },
-    ]);
-  });
-
   it('refuses a bad council meeting record with typed errors and changes nothing', async () => {
+    const proposalId = await openProposal();
     const before = await counts();
     const meet = async (over: Record<string, unknown>, t = n.officer) =>
       (
@@ -264,155 +424,6 @@ describe('proposals, council meetings and household votes (governance)', () => {
     expect(await meet({}, as.a1)).toMatchObject({ code: 'FORBIDDEN' });
     expect(await meet({}, otherCounty)).toMatchObject({ code: 'NOT_FOUND' });
     expect(await counts()).toEqual(before);
-  });
-
-  it('the council puts it to a household vote: quorum counted from the households living at the site', async () => {
-    const p = dataOf(
-      await sys.query(
-        MEET,
-        {
-          i: {
-            proposalId,
-            heldOn: today(),
-            attendeeResidentIds: [ids.a1, ids.b1, ids.d1],
-            decision: 'PUT_TO_VOTE',
-            note: '同意提请全体住户表决',
-            vote: voteInput(),
-          },
-        },
-        n.officer,
-      ),
-    ).recordCouncilMeeting;
-    expect(p).toMatchObject({
-      status: 'VOTING',
-      councilMeeting: { heldOn: today(), attendeeCount: 3, decision: 'PUT_TO_VOTE' },
-      voting: {
-        closed: false,
-        eligibleHouseholds: 4,
-        quorumHouseholds: 2,
-        votesFor: 0,
-        votedHouseholds: 0,
-        listKind: 'PROPERTY',
-        ownerName: '物业公司',
-      },
-    });
-    // Heard once: a second meeting record is refused.
-    const again = await sys.query(
-      MEET,
-      { i: { proposalId, heldOn: today(), attendeeResidentIds: [ids.a1], decision: 'PUT_TO_VOTE', vote: voteInput() } },
-      n.officer,
-    );
-    expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'BAD_TRANSITION' });
-    // A resident sees the meeting, and among its attendees only themselves.
-    const seen = dataOf(
-      await sys.query(
-        `query($id: ID!) { proposal(id: $id) { councilMeeting { attendeeCount attendees { id } } } }`,
-        { id: proposalId },
-        as.a1,
-      ),
-    ).proposal;
-    expect(seen.councilMeeting).toEqual({ attendeeCount: 3, attendees: [{ id: ids.a1 }] });
-  });
-
-  it('one vote per household: a second member is refused, and so is one of two votes sent at the same moment', async () => {
-    expect(dataOf(await sys.query(VOTE, { p: proposalId, c: 'FOR' }, as.a1)).castProposalVote.voting).toMatchObject({
-      votesFor: 1,
-      myHouseholdVote: 'FOR',
-    });
-    const second = await sys.query(VOTE, { p: proposalId, c: 'AGAINST' }, as.a2);
-    expect(second.errors![0].extensions).toMatchObject({
-      code: 'CONFLICT',
-      field: 'proposalId',
-      reason: 'ALREADY_VOTED',
-    });
-    const both = await Promise.all([
-      sys.query(VOTE, { p: proposalId, c: 'FOR' }, as.c1),
-      sys.query(VOTE, { p: proposalId, c: 'AGAINST' }, as.c2),
-    ]);
-    expect(both.filter((r) => !r.errors).length).toBe(1);
-    expect(both.find((r) => r.errors)!.errors![0].extensions).toMatchObject({
-      code: 'CONFLICT',
-      reason: 'ALREADY_VOTED',
-    });
-    // The member who did not vote sees how the household voted.
-    const winner = both.find((r) => !r.errors)!.data!.castProposalVote.voting.myHouseholdVote;
-    const seen = dataOf(
-      await sys.query(
-        `query($id: ID!) { proposal(id: $id) { voting { myHouseholdVote } } }`,
-        { id: proposalId },
-        as.c2,
-      ),
-    ).proposal;
-    expect(seen.voting.myHouseholdVote).toBe(winner);
-    const rows = await sys.sql(
-      `SELECT household_id AS h, count(*)::int AS n FROM governance.proposal_vote WHERE proposal_id = $1 GROUP BY 1
-        ORDER BY 1`,
-      [proposalId],
-    );
-    expect(rows.every((r: { n: number }) => r.n === 1)).toBe(true);
-    expect(rows.length).toBe(2);
-    // Officers do not vote; the other site's resident cannot even see it.
-    expect((await sys.query(VOTE, { p: proposalId, c: 'FOR' }, n.officer)).errors![0].extensions).toMatchObject({
-      code: 'FORBIDDEN',
-    });
-    expect((await sys.query(VOTE, { p: proposalId, c: 'FOR' }, as.other)).errors![0].extensions).toMatchObject({
-      code: 'NOT_FOUND',
-    });
-    dataOf(await sys.query(VOTE, { p: proposalId, c: 'AGAINST' }, as.d1));
-  });
-
-  it('the deadline holds: no count before it, no vote after it; the count adopts, publishes and lists it', async () => {
-    const early = await sys.query(CLOSE, { p: proposalId }, n.officer);
-    expect(early.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'BEFORE_DEADLINE' });
-    sys.clock.advance(2 * DAY + 60_000);
-    const late = await sys.query(VOTE, { p: proposalId, c: 'FOR' }, as.b1);
-    expect(late.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'DEADLINE_PASSED' });
-    expect((await sys.query(CLOSE, { p: proposalId }, otherCounty)).errors![0].extensions).toMatchObject({
-      code: 'NOT_FOUND',
-    });
-    const p = dataOf(await sys.query(CLOSE, { p: proposalId }, n.officer)).closeProposalVote;
-    const forVotes = p.voting.votesFor;
-    expect(forVotes + p.voting.votesAgainst).toBe(3);
-    expect(p.voting).toMatchObject({ closed: true, votedHouseholds: 3, quorumHouseholds: 2 });
-    const adopted = forVotes > p.voting.votesAgainst;
-    expect(p.status).toBe(adopted ? 'ADOPTED' : 'REJECTED');
-    expect(p.outcomeNotice).toMatchObject({
-      category: 'RESOLUTION',
-      title: '议事结果：在小区增设充电桩',
-      status: 'PUBLISHED',
-    });
-    expect(p.outcomeNotice.body).toContain(`参与表决3户，应参与4户，法定人数2户`);
-    if (adopted) {
-      expect(p.listItem).toEqual({
-        kind: 'PROPERTY',
-        title: '在小区增设充电桩',
-        ownerName: '物业公司',
-        status: 'OPEN',
-        dueOn: p.voting.dueOn,
-      });
-      expect(p.outcomeNotice.body).toContain('通过，列入物业管理清单，责任人物业公司');
-    } else {
-      expect(p.listItem).toBeNull();
-    }
-    // The residents see the outcome on their disclosure board.
-    const board = dataOf(await sys.query(`{ notices(category: RESOLUTION) { nodes { title } } }`, {}, as.b1)).notices
-      .nodes;
-    expect(board).toEqual([{ title: '议事结果：在小区增设充电桩' }]);
-    // Counted once: closing again is refused, the scheduled close finds nothing.
-    expect((await sys.query(CLOSE, { p: proposalId }, n.officer)).errors![0].extensions).toMatchObject({
-      reason: 'NOT_VOTING',
-    });
-    expect(await proposalVoteCloseTask(governanceSql(sys), sys.clock).run()).toEqual({ closed: 0 });
-    expect(await sys.audits('governance', proposalId)).toEqual([
-      { action: 'proposal.raise', role: 'resident' },
-      { action: 'proposal.comment', role: 'resident' },
-      { action: 'proposal.comment', role: 'grid_worker' },
-      { action: 'proposal.council_meeting', role: 'site_officer' },
-      { action: 'proposal.vote', role: 'resident' },
-      { action: 'proposal.vote', role: 'resident' },
-      { action: 'proposal.vote', role: 'resident' },
-      { action: 'proposal.decide', role: 'site_officer' },
-    ]);
   });
 
   it('adopts with more for than against: the item lands on the chosen list with its owner', async () => {
