@@ -48,10 +48,13 @@ export function scopeSql(
   );
 }
 
-/** Household-level rows of a grid worker's grids (household_place has each household's grid from governance's events). */
+/**
+ * Household-level rows of a grid worker's grids (household_place has each household's grid from governance's events).
+ */
 export function gridHouseholdsSql(alias: string, firstParam: number, p: Principal): SqlFilter {
   return {
-    sql: `${alias}.household_id IN (SELECT hp.household_id FROM household_place hp WHERE hp.grid_id = ANY($${firstParam}::uuid[]))`,
+    sql: `${alias}.household_id IN (SELECT hp.household_id FROM household_place hp
+            WHERE hp.grid_id = ANY($${firstParam}::uuid[]))`,
     params: [uuidsOf(p.grids)],
   };
 }
@@ -81,8 +84,10 @@ export async function residentForWrite(
   if (!isUuid(residentId)) throw new InputError(field, 'Not a resident id.', 'FORMAT');
   const [row]: (ResidentPlace & { gridId: string | null })[] = await db.query(
     `SELECT lp.resident_id AS "residentId", lp.household_id AS "householdId", lp.site_id AS "siteId",
-            lp.region_code AS "regionCode", to_char(lp.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn", hp.grid_id AS "gridId"
-       FROM labour_profile lp LEFT JOIN household_place hp ON hp.household_id = lp.household_id WHERE lp.resident_id = $1`,
+            lp.region_code AS "regionCode", to_char(lp.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn",
+              hp.grid_id AS "gridId"
+       FROM labour_profile lp LEFT JOIN household_place hp ON hp.household_id = lp.household_id
+       WHERE lp.resident_id = $1`,
     [residentId],
   );
   if (!row) throw new NotFoundError(field, 'No such resident.');

@@ -89,7 +89,8 @@ export async function siteRegion(db: SqlRunner, siteId: string): Promise<string 
 /** Whether an organization serves a region (one of its service regions contains it). */
 export async function servesRegion(db: SqlRunner, organizationId: string, regionCode: string): Promise<boolean> {
   const rows = await db.query(
-    `SELECT 1 FROM organization o WHERE o.id = $1 AND $2 LIKE ANY (SELECT c || '%' FROM unnest(o.service_region_codes) c)`,
+    `SELECT 1 FROM organization o WHERE o.id = $1 AND $2 LIKE ANY
+     (SELECT c || '%' FROM unnest(o.service_region_codes) c)`,
     [organizationId, regionCode],
   );
   return rows.length > 0;
@@ -119,7 +120,9 @@ export async function organizationToManage(
   return requested;
 }
 
-/** One row by id inside the caller's scope, or NOT_FOUND (records of other organizations do not exist for the caller). */
+/**
+ * One row by id inside the caller's scope, or NOT_FOUND (records of other organizations do not exist for the caller).
+ */
 export async function scopedRow<T>(
   db: SqlRunner,
   p: Principal,

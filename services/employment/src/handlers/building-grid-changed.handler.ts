@@ -14,16 +14,19 @@ export const buildingGridChanged = defineBatchHandler('building.grid_changed', a
   if (!rows.length) return;
   const households = rows.map((r) => r.h);
   await manager.query(
-    `WITH x AS (SELECT DISTINCT ON (h) h, s, rc, g, at FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::timestamptz[])
+    `WITH x AS (SELECT DISTINCT ON (h) h, s, rc, g, at
+                   FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::timestamptz[])
                  AS u(h, s, rc, g, at) ORDER BY h, at DESC)
-     INSERT INTO household_place (household_id, site_id, region_code, grid_id, facts_at) SELECT h, s, rc, g, at FROM x ORDER BY h
+     INSERT INTO household_place (household_id, site_id, region_code, grid_id, facts_at) SELECT h, s, rc, g, at FROM x
+       ORDER BY h
      ON CONFLICT (household_id) DO UPDATE SET grid_id = EXCLUDED.grid_id, facts_at = EXCLUDED.facts_at
        WHERE household_place.facts_at < EXCLUDED.facts_at`,
     [households, rows.map((r) => r.s), rows.map((r) => r.rc), rows.map((r) => r.g), rows.map((r) => r.at)],
   );
   await manager.query(
     `UPDATE household_status s SET grid_id = hp.grid_id FROM household_place hp
-      WHERE hp.household_id = s.household_id AND s.household_id = ANY($1::uuid[]) AND s.grid_id IS DISTINCT FROM hp.grid_id`,
+      WHERE hp.household_id = s.household_id AND s.household_id = ANY($1::uuid[]) AND s.grid_id IS DISTINCT
+      FROM hp.grid_id`,
     [households],
   );
   await markForRecheck(manager, [...new Set(households)]);

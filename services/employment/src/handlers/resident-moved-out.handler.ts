@@ -8,7 +8,8 @@ import { markForRecheck } from '../monitoring/recheck';
  */
 export const residentMovedOut = defineBatchHandler('resident.moved_out', async (items, { manager }) => {
   await manager.query(
-    `WITH x AS (SELECT DISTINCT ON (r) r, h, d FROM unnest($1::uuid[], $2::uuid[], $3::date[]) AS u(r, h, d) ORDER BY r),
+    `WITH x AS (SELECT DISTINCT ON (r) r, h, d FROM unnest($1::uuid[], $2::uuid[], $3::date[]) AS u(r, h, d)
+       ORDER BY r),
      moved AS (UPDATE labour_profile p SET moved_out_on = x.d, updated_at = now() FROM x
                 WHERE p.resident_id = x.r AND p.moved_out_on IS DISTINCT FROM x.d)
      INSERT INTO moved_out_resident (resident_id, household_id, moved_out_on)

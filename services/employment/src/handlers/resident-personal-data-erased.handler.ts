@@ -16,7 +16,8 @@ export const residentPersonalDataErased = defineBatchHandler(
       [residents],
     );
     await manager.query(
-      `UPDATE labour_profile SET national_id_hash = NULL WHERE resident_id = ANY($1::uuid[]) AND national_id_hash IS NOT NULL`,
+      `UPDATE labour_profile SET national_id_hash = NULL WHERE resident_id = ANY($1::uuid[])
+         AND national_id_hash IS NOT NULL`,
       [residents],
     );
   },

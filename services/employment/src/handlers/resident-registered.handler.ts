@@ -37,14 +37,20 @@ export async function writeProfiles(manager: EntityManager, items: Placed[]): Pr
   const rows = latestBy(items, (p) => p.residentId);
   const col = <K extends keyof Placed['payload']>(k: K) => rows.map((r) => r.payload[k]);
   await manager.query(
-    `WITH x AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bool[], $7::bool[], $8::int[], $9::uuid[], $10::timestamptz[])
-                  AS u(resident_id, household_id, site_id, region_code, labour_capacity, can_work_away, wants_work, birth_year, source_event_id, facts_at)),
-     taken AS (DELETE FROM moved_out_resident m USING x WHERE m.resident_id = x.resident_id RETURNING m.resident_id, m.moved_out_on)
-     INSERT INTO labour_profile (resident_id, household_id, site_id, region_code, labour_capacity, can_work_away, wants_work, birth_year,
+    `WITH x AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::bool[], $7::bool[],
+                    $8::int[], $9::uuid[], $10::timestamptz[])
+                  AS u(resident_id, household_id, site_id, region_code, labour_capacity, can_work_away, wants_work,
+                    birth_year, source_event_id, facts_at)),
+     taken AS (DELETE FROM moved_out_resident m USING x WHERE m.resident_id = x.resident_id
+       RETURNING m.resident_id, m.moved_out_on)
+     INSERT INTO labour_profile (resident_id, household_id, site_id, region_code, labour_capacity, can_work_away,
+       wants_work, birth_year,
                                  source_event_id, facts_at, moved_out_on)
      SELECT x.*, taken.moved_out_on FROM x LEFT JOIN taken USING (resident_id) ORDER BY x.resident_id
-     ON CONFLICT (resident_id) DO UPDATE SET household_id = EXCLUDED.household_id, site_id = EXCLUDED.site_id, region_code = EXCLUDED.region_code,
-       labour_capacity = EXCLUDED.labour_capacity, can_work_away = EXCLUDED.can_work_away, wants_work = EXCLUDED.wants_work,
+     ON CONFLICT (resident_id) DO UPDATE SET household_id = EXCLUDED.household_id, site_id = EXCLUDED.site_id,
+       region_code = EXCLUDED.region_code,
+       labour_capacity = EXCLUDED.labour_capacity, can_work_away = EXCLUDED.can_work_away,
+         wants_work = EXCLUDED.wants_work,
        birth_year = EXCLUDED.birth_year, facts_at = EXCLUDED.facts_at, updated_at = now()
        WHERE labour_profile.facts_at < EXCLUDED.facts_at`,
     [
@@ -69,7 +75,8 @@ async function placeHouseholds(manager: EntityManager, items: Placed[]): Promise
   await manager.query(
     `INSERT INTO household_place (household_id, site_id, region_code, grid_id, facts_at)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::timestamptz[])
-     ON CONFLICT (household_id) DO UPDATE SET site_id = EXCLUDED.site_id, region_code = EXCLUDED.region_code, grid_id = EXCLUDED.grid_id,
+     ON CONFLICT (household_id) DO UPDATE SET site_id = EXCLUDED.site_id, region_code = EXCLUDED.region_code,
+       grid_id = EXCLUDED.grid_id,
        facts_at = EXCLUDED.facts_at
        WHERE household_place.facts_at < EXCLUDED.facts_at`,
     [

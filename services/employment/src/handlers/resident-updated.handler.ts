@@ -10,7 +10,8 @@ import { writeProfiles } from './resident-registered.handler';
  */
 export const residentUpdated = defineBatchHandler('resident.updated', async (items, { manager }) => {
   const before: { householdId: string }[] = await manager.query(
-    `SELECT household_id AS "householdId" FROM labour_profile WHERE resident_id = ANY($1::uuid[]) ORDER BY resident_id FOR UPDATE`,
+    `SELECT household_id AS "householdId" FROM labour_profile WHERE resident_id = ANY($1::uuid[]) ORDER BY resident_id
+     FOR UPDATE`,
     [items.map((i) => i.payload.residentId)],
   );
   await writeProfiles(manager, items);

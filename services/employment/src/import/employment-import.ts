@@ -177,7 +177,8 @@ export class EmploymentImport extends ResidentSheetImport<EmploymentSheetKey, Ro
       : [];
     const posts: { id: string; siteId: string; title: string }[] = sites.length
       ? await this.db.query(
-          `SELECT id, site_id AS "siteId", title FROM job_posting WHERE site_id = ANY($1::uuid[]) AND kind = 'public_welfare_post'`,
+          `SELECT id, site_id AS "siteId", title FROM job_posting WHERE site_id = ANY($1::uuid[])
+             AND kind = 'public_welfare_post'`,
           [sites],
         )
       : [];
@@ -225,8 +226,10 @@ export class EmploymentImport extends ResidentSheetImport<EmploymentSheetKey, Ro
       monthlyIncome: number;
     }[] = rows.length
       ? await this.db.query(
-          `SELECT r.id, r.resident_id AS "residentId", r.kind, to_char(r.started_on, 'YYYY-MM-DD') AS "startedOn", to_char(r.ended_on, 'YYYY-MM-DD') AS "endedOn",
-              r.end_reason AS "endReason", r.destination, r.employer_id AS "employerId", r.posting_id AS "postingId", r.monthly_income::float8 AS "monthlyIncome"
+          `SELECT r.id, r.resident_id AS "residentId", r.kind, to_char(r.started_on, 'YYYY-MM-DD') AS "startedOn",
+                to_char(r.ended_on, 'YYYY-MM-DD') AS "endedOn",
+              r.end_reason AS "endReason", r.destination, r.employer_id AS "employerId", r.posting_id AS "postingId",
+                r.monthly_income::float8 AS "monthlyIncome"
          FROM employment_record r WHERE r.resident_id = ANY($1::uuid[])`,
           [[...new Set(rows.map((r) => r.resident!.residentId))]],
         )
@@ -281,14 +284,17 @@ export class EmploymentImport extends ResidentSheetImport<EmploymentSheetKey, Ro
 
   protected write(rows: Row[], jobId: string, progress: ImportProgress): Promise<number> {
     const p = this.principal;
-    const cols = `r.id AS "employmentId", r.resident_id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId", r.kind`;
+    const cols = `r.id AS "employmentId", r.resident_id AS "residentId", r.household_id AS "householdId",
+                    r.site_id AS "siteId", r.kind`;
     return this.db.transaction(async (m) => {
       let written = 0;
       for (const part of batches(rows.filter((r) => r.outcome === 'create'))) {
         const made: { id: string }[] = await m.query(
-          `INSERT INTO employment_record (resident_id, household_id, site_id, region_code, kind, employer_id, posting_id, destination, started_on,
+          `INSERT INTO employment_record (resident_id, household_id, site_id, region_code, kind, employer_id,
+                posting_id, destination, started_on,
               ended_on, end_reason, monthly_income)
-           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::text[], $6::uuid[], $7::uuid[], $8::text[], $9::date[],
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::text[], $6::uuid[], $7::uuid[],
+             $8::text[], $9::date[],
               $10::date[], $11::text[], $12::numeric[]) RETURNING id`,
           [
             part.map((r) => r.resident!.residentId),
@@ -314,7 +320,8 @@ export class EmploymentImport extends ResidentSheetImport<EmploymentSheetKey, Ro
         await publishSelect(
           m,
           'employment.started',
-          `SELECT ${cols}, to_char(r.started_on, 'YYYY-MM-DD') AS "startedOn", r.monthly_income::float8 AS "monthlyIncome"
+          `SELECT ${cols}, to_char(r.started_on, 'YYYY-MM-DD') AS "startedOn",
+               r.monthly_income::float8 AS "monthlyIncome"
              FROM employment_record r WHERE r.id = ANY($1::uuid[])`,
           [ids],
         );
@@ -341,9 +348,11 @@ export class EmploymentImport extends ResidentSheetImport<EmploymentSheetKey, Ro
         const ids = part.map((r) => r.existingId!);
         const updated = returning<{ id: string }>(
           await m.query(
-            `UPDATE employment_record r SET monthly_income = u.income, destination = u.destination, employer_id = u.employer, ended_on = u.ended,
+            `UPDATE employment_record r SET monthly_income = u.income, destination = u.destination,
+                employer_id = u.employer, ended_on = u.ended,
               end_reason = u.reason
-             FROM unnest($1::uuid[], $2::numeric[], $3::text[], $4::uuid[], $5::date[], $6::text[]) AS u(id, income, destination, employer, ended, reason)
+             FROM unnest($1::uuid[], $2::numeric[], $3::text[], $4::uuid[], $5::date[], $6::text[]) AS u(id, income,
+               destination, employer, ended, reason)
             WHERE r.id = u.id RETURNING r.id`,
             [
               ids,
@@ -367,7 +376,8 @@ export class EmploymentImport extends ResidentSheetImport<EmploymentSheetKey, Ro
         await publishSelect(
           m,
           'employment.ended',
-          `SELECT ${cols}, to_char(r.ended_on, 'YYYY-MM-DD') AS "endedOn", r.end_reason AS reason FROM employment_record r WHERE r.id = ANY($1::uuid[])`,
+          `SELECT ${cols}, to_char(r.ended_on, 'YYYY-MM-DD') AS "endedOn", r.end_reason AS reason
+           FROM employment_record r WHERE r.id = ANY($1::uuid[])`,
           [ending.map((r) => r.existingId!)],
         );
         await auditImported(

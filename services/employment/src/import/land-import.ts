@@ -124,7 +124,8 @@ export class LandImport extends ResidentSheetImport<LandSheetKey, Row> {
       note: string | null;
     }[] = good.length
       ? await this.db.query(
-          `SELECT l.id, l.household_id AS "householdId", l.kind, l.area_mu::float8 AS "areaMu", l.state, l.annual_income::float8 AS "annualIncome", l.note
+          `SELECT l.id, l.household_id AS "householdId", l.kind, l.area_mu::float8 AS "areaMu", l.state,
+             l.annual_income::float8 AS "annualIncome", l.note
            FROM land_asset l WHERE l.household_id = ANY($1::uuid[])`,
           [[...new Set(good.map((r) => r.resident!.householdId))]],
         )
@@ -167,7 +168,8 @@ export class LandImport extends ResidentSheetImport<LandSheetKey, Row> {
       for (const part of batches(rows.filter((r) => r.outcome === 'create'))) {
         const made: { id: string }[] = await m.query(
           `INSERT INTO land_asset (household_id, site_id, region_code, kind, area_mu, state, annual_income, note)
-           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::numeric[], $6::text[], $7::numeric[], $8::text[]) RETURNING id`,
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::numeric[], $6::text[],
+             $7::numeric[], $8::text[]) RETURNING id`,
           [
             part.map((r) => r.resident!.householdId),
             part.map((r) => r.resident!.siteId),
@@ -193,8 +195,10 @@ export class LandImport extends ResidentSheetImport<LandSheetKey, Row> {
       }
       for (const part of batches(rows.filter((r) => r.outcome === 'update'))) {
         await m.query(
-          `UPDATE land_asset l SET area_mu = u.area, state = u.state, annual_income = u.income, note = u.note, updated_at = now()
-             FROM unnest($1::uuid[], $2::numeric[], $3::text[], $4::numeric[], $5::text[]) AS u(id, area, state, income, note) WHERE l.id = u.id`,
+          `UPDATE land_asset l SET area_mu = u.area, state = u.state, annual_income = u.income, note = u.note,
+               updated_at = now()
+             FROM unnest($1::uuid[], $2::numeric[], $3::text[], $4::numeric[], $5::text[]) AS u(id, area, state, income,
+               note) WHERE l.id = u.id`,
           [
             part.map((r) => r.existingId),
             part.map((r) => r.area),

@@ -66,12 +66,17 @@ export interface EmploymentRow {
 }
 
 const EMPLOYER = `x.id, x.name, x.kind, x.site_id AS "siteId", x.region_code AS "regionCode", x.address`;
-const POSTING = `j.id, j.employer_id AS "employerId", j.site_id AS "siteId", j.region_code AS "regionCode", j.title, j.kind,
-  j.funding_source AS "fundingSource", to_char(j.term_starts_on, 'YYYY-MM-DD') AS "termStartsOn", to_char(j.term_ends_on, 'YYYY-MM-DD') AS "termEndsOn",
+const POSTING = `j.id, j.employer_id AS "employerId", j.site_id AS "siteId", j.region_code AS "regionCode", j.title,
+    j.kind,
+  j.funding_source AS "fundingSource", to_char(j.term_starts_on, 'YYYY-MM-DD') AS "termStartsOn",
+    to_char(j.term_ends_on, 'YYYY-MM-DD') AS "termEndsOn",
   j.capacity, j.filled, j.monthly_wage::float8 AS "monthlyWage"`;
-const EMPLOYMENT = `r.id, r.resident_id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId", r.region_code AS "regionCode",
-  r.kind, r.employer_id AS "employerId", r.posting_id AS "postingId", r.destination, to_char(r.started_on, 'YYYY-MM-DD') AS "startedOn",
-  to_char(r.ended_on, 'YYYY-MM-DD') AS "endedOn", r.end_reason AS "endReason", r.monthly_income::float8 AS "monthlyIncome"`;
+const EMPLOYMENT = `r.id, r.resident_id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId",
+    r.region_code AS "regionCode",
+  r.kind, r.employer_id AS "employerId", r.posting_id AS "postingId", r.destination,
+    to_char(r.started_on, 'YYYY-MM-DD') AS "startedOn",
+  to_char(r.ended_on, 'YYYY-MM-DD') AS "endedOn", r.end_reason AS "endReason",
+    r.monthly_income::float8 AS "monthlyIncome"`;
 
 export interface RegisterEmployerInput {
   name: string;
@@ -155,7 +160,8 @@ export class JobsService {
   employmentsOfResidents(residentIds: readonly string[]): Promise<EmploymentRow[]> {
     const s = scopeSql(this.principal, 'r', 2);
     return this.db.query(
-      `SELECT ${EMPLOYMENT} FROM employment_record r WHERE r.resident_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY r.started_on DESC, r.id`,
+      `SELECT ${EMPLOYMENT} FROM employment_record r WHERE r.resident_id = ANY($1::uuid[]) AND ${s.sql}
+         ORDER BY r.started_on DESC, r.id`,
       [uuidsOf(residentIds), ...s.params],
     );
   }
@@ -183,7 +189,8 @@ export class JobsService {
     const key = cursor.decode(after, 'text', 'uuid');
     const n = params.length;
     const rows: T[] = await this.db.query(
-      `SELECT ${cols} FROM ${table} WHERE ${where} AND ($${n + 1}::text IS NULL OR (${sortCol}, ${alias}.id) > ($${n + 1}, $${n + 2}::uuid))
+      `SELECT ${cols} FROM ${table} WHERE ${where} AND ($${n + 1}::text IS NULL
+          OR (${sortCol}, ${alias}.id) > ($${n + 1}, $${n + 2}::uuid))
         ORDER BY ${sortCol}, ${alias}.id LIMIT $${n + 3}`,
       [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
     );
@@ -202,7 +209,8 @@ export class JobsService {
       throw new InputError('input.kind', 'Unknown employer kind.', 'FORMAT');
     return this.db.transaction(async (m) => {
       const [row]: EmployerRow[] = await m.query(
-        `INSERT INTO employer AS x (name, kind, site_id, region_code, address) VALUES ($1, $2, $3, $4, $5) RETURNING ${EMPLOYER}`,
+        `INSERT INTO employer AS x (name, kind, site_id, region_code, address) VALUES ($1, $2, $3, $4, $5)
+         RETURNING ${EMPLOYER}`,
         [name, input.kind, site.siteId, site.regionCode, input.address?.trim() || null],
       );
       await auditWrite(m, this.principal, 'employer.register', row, { fields: ['name', 'kind', 'address'] });
@@ -239,7 +247,8 @@ export class JobsService {
     }
     return this.db.transaction(async (m) => {
       const [row]: PostingRow[] = await m.query(
-        `INSERT INTO job_posting AS j (employer_id, site_id, region_code, title, kind, funding_source, term_starts_on, term_ends_on, capacity, monthly_wage)
+        `INSERT INTO job_posting AS j (employer_id, site_id, region_code, title, kind, funding_source, term_starts_on,
+           term_ends_on, capacity, monthly_wage)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${POSTING}`,
         [
           input.employerId || null,
@@ -309,7 +318,8 @@ export class JobsService {
       async (m, mark) => {
         if (posting) {
           const taken = await m.query(
-            `WITH u AS (UPDATE job_posting SET filled = filled + 1 WHERE id = $1 AND filled < capacity RETURNING id) SELECT * FROM u`,
+            `WITH u AS (UPDATE job_posting SET filled = filled + 1 WHERE id = $1 AND filled < capacity RETURNING id)
+             SELECT * FROM u`,
             [posting.id],
           );
           if (!taken.length)
@@ -318,7 +328,8 @@ export class JobsService {
         let row: EmploymentRow;
         try {
           [row] = await m.query(
-            `INSERT INTO employment_record AS r (resident_id, household_id, site_id, region_code, kind, employer_id, posting_id, destination, started_on, monthly_income)
+            `INSERT INTO employment_record AS r (resident_id, household_id, site_id, region_code, kind, employer_id,
+             posting_id, destination, started_on, monthly_income)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${EMPLOYMENT}`,
             [
               resident.residentId,
@@ -376,7 +387,8 @@ export class JobsService {
       () => this.now(),
       async (m, mark) => {
         const rows: EmploymentRow[] = await m.query(
-          `WITH u AS (UPDATE employment_record r SET ended_on = $2, end_reason = $3 WHERE r.id = $1 AND r.ended_on IS NULL RETURNING ${EMPLOYMENT}) SELECT * FROM u`,
+          `WITH u AS (UPDATE employment_record r SET ended_on = $2, end_reason = $3 WHERE r.id = $1
+             AND r.ended_on IS NULL RETURNING ${EMPLOYMENT}) SELECT * FROM u`,
           [current.id, endedOn, reason],
         );
         if (!rows.length) throw new ConflictError('input.employmentId', 'The job has already ended.', 'ALREADY_ENDED');

@@ -24,8 +24,10 @@ export interface LabourProfileRow {
   createdAt: Date;
 }
 
-const COLUMNS = `p.resident_id AS "residentId", p.household_id AS "householdId", p.site_id AS "siteId", p.region_code AS "regionCode",
-  p.labour_capacity AS "labourCapacity", p.can_work_away AS "canWorkAway", p.wants_work AS "wantsWork", p.birth_year AS "birthYear", p.created_at AS "createdAt"`;
+const COLUMNS = `p.resident_id AS "residentId", p.household_id AS "householdId", p.site_id AS "siteId",
+    p.region_code AS "regionCode",
+  p.labour_capacity AS "labourCapacity", p.can_work_away AS "canWorkAway", p.wants_work AS "wantsWork",
+    p.birth_year AS "birthYear", p.created_at AS "createdAt"`;
 
 /** Employment reads the same scope rules as governance, over its own copy of site and region. */
 function scope(p: Principal, firstParam: number) {
@@ -69,7 +71,8 @@ export class LabourProfileService {
     const params = [siteId, ...s.params];
     const [rows, count] = await Promise.all([
       this.db.query(
-        `SELECT ${COLUMNS} FROM labour_profile p WHERE ${where} AND ($${params.length + 1}::uuid IS NULL OR p.resident_id > $${params.length + 1}::uuid)
+        `SELECT ${COLUMNS} FROM labour_profile p WHERE ${where}
+            AND ($${params.length + 1}::uuid IS NULL OR p.resident_id > $${params.length + 1}::uuid)
           ORDER BY p.resident_id LIMIT $${params.length + 2}`,
         [...params, cursor.decode(after, 'uuid')?.[0] ?? null, limit + 1],
       ) as Promise<LabourProfileRow[]>,

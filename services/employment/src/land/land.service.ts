@@ -53,8 +53,10 @@ export interface ProjectInput {
 const LAND = `l.id, l.household_id AS "householdId", l.site_id AS "siteId", l.region_code AS "regionCode", l.kind,
   l.area_mu::float8 AS "areaMu", l.state, l.annual_income::float8 AS "annualIncome", l.note`;
 const PROJECT = `x.id, x.name, x.site_id AS "siteId", x.region_code AS "regionCode", x.description, x.industry,
-  x.organization_form AS "organizationForm", x.policy_support AS "policySupport", x.technical_services AS "technicalServices"`;
-const LINK = `k.project_id AS "projectId", k.household_id AS "householdId", k.site_id AS "siteId", k.region_code AS "regionCode",
+  x.organization_form AS "organizationForm", x.policy_support AS "policySupport",
+    x.technical_services AS "technicalServices"`;
+const LINK = `k.project_id AS "projectId", k.household_id AS "householdId", k.site_id AS "siteId",
+    k.region_code AS "regionCode",
   k.annual_dividend::float8 AS "annualDividend", k.annual_wage_income::float8 AS "annualWageIncome",
   to_char(k.linked_on, 'YYYY-MM-DD') AS "linkedOn"`;
 
@@ -117,7 +119,8 @@ export class LandService {
   linksOfHouseholds(ids: readonly string[]): Promise<LinkRow[]> {
     const s = scopeSql(this.principal, 'k', 2);
     return this.db.query(
-      `SELECT ${LINK} FROM project_link k WHERE k.household_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY k.linked_on, k.project_id`,
+      `SELECT ${LINK} FROM project_link k WHERE k.household_id = ANY($1::uuid[]) AND ${s.sql}
+         ORDER BY k.linked_on, k.project_id`,
       [uuidsOf(ids), ...s.params],
     );
   }
@@ -125,7 +128,8 @@ export class LandService {
   linksOfProjects(ids: readonly string[]): Promise<LinkRow[]> {
     const s = scopeSql(this.principal, 'k', 2);
     return this.db.query(
-      `SELECT ${LINK} FROM project_link k WHERE k.project_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY k.linked_on, k.household_id`,
+      `SELECT ${LINK} FROM project_link k WHERE k.project_id = ANY($1::uuid[]) AND ${s.sql}
+         ORDER BY k.linked_on, k.household_id`,
       [uuidsOf(ids), ...s.params],
     );
   }
@@ -141,7 +145,8 @@ export class LandService {
   projects(siteId: string): Promise<ProjectRow[]> {
     const s = scopeSql(this.principal, 'x', 2, 'site');
     return this.db.query(
-      `SELECT ${PROJECT} FROM industry_project x WHERE x.site_id = ${uuidParam(1)} AND ${s.sql} ORDER BY x.name, x.id LIMIT 500`,
+      `SELECT ${PROJECT} FROM industry_project x WHERE x.site_id = ${uuidParam(1)} AND ${s.sql} ORDER BY x.name, x.id
+       LIMIT 500`,
       [siteId, ...s.params],
     );
   }
@@ -197,7 +202,8 @@ export class LandService {
       () => this.now(),
       async (m, mark) => {
         const [row] = await m.query(
-          `WITH u AS (UPDATE land_asset l SET state = $2, annual_income = $3, updated_at = now() WHERE l.id = $1 RETURNING ${LAND}) SELECT * FROM u`,
+          `WITH u AS (UPDATE land_asset l SET state = $2, annual_income = $3, updated_at = now() WHERE l.id = $1
+             RETURNING ${LAND}) SELECT * FROM u`,
           [current.id, input.state, income],
         );
         await mark([current.householdId]);
@@ -218,7 +224,8 @@ export class LandService {
     const technical = textList(input.technicalServices, 'input.technicalServices');
     return this.db.transaction(async (m) => {
       const [row]: ProjectRow[] = await m.query(
-        `INSERT INTO industry_project AS x (name, site_id, region_code, description, industry, organization_form, policy_support,
+        `INSERT INTO industry_project AS x (name, site_id, region_code, description, industry, organization_form,
+             policy_support,
            technical_services) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${PROJECT}`,
         [
           name,
@@ -257,7 +264,8 @@ export class LandService {
       () => this.now(),
       async (m, mark) => {
         const [row] = await m.query(
-          `INSERT INTO project_link AS k (project_id, household_id, site_id, region_code, annual_dividend, annual_wage_income, linked_on)
+          `INSERT INTO project_link AS k (project_id, household_id, site_id, region_code, annual_dividend,
+           annual_wage_income, linked_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (project_id, household_id) DO UPDATE SET annual_dividend = EXCLUDED.annual_dividend,
            annual_wage_income = EXCLUDED.annual_wage_income RETURNING ${LINK}`,

@@ -10,7 +10,8 @@ export class EmploymentAndMonitoring1764320000000 implements MigrationInterface 
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(
-      `ALTER TABLE labour_profile ADD COLUMN moved_out_on date, ADD COLUMN updated_at timestamptz NOT NULL DEFAULT now()`,
+      `ALTER TABLE labour_profile ADD COLUMN moved_out_on date, ADD COLUMN updated_at timestamptz NOT NULL
+       DEFAULT now()`,
     );
     await q.query(
       `CREATE INDEX labour_profile_household_active ON labour_profile (household_id) WHERE moved_out_on IS NULL`,
@@ -25,7 +26,8 @@ export class EmploymentAndMonitoring1764320000000 implements MigrationInterface 
       )`);
     await q.query(`CREATE INDEX household_place_site ON household_place (site_id)`);
     await q.query(`INSERT INTO household_place (household_id, site_id, region_code)
-      SELECT DISTINCT ON (household_id) household_id, site_id, region_code FROM labour_profile ORDER BY household_id, created_at DESC`);
+      SELECT DISTINCT ON (household_id) household_id, site_id, region_code FROM labour_profile
+        ORDER BY household_id, created_at DESC`);
 
     await q.query(`
       CREATE TABLE training_course (
@@ -69,7 +71,8 @@ export class EmploymentAndMonitoring1764320000000 implements MigrationInterface 
         site_id uuid NOT NULL,
         region_code varchar(6) NOT NULL,
         name text NOT NULL,
-        level text NOT NULL CHECK (level IN ('beginner', 'intermediate', 'advanced', 'technician', 'senior_technician')),
+        level text NOT NULL CHECK (level IN ('beginner', 'intermediate', 'advanced', 'technician',
+          'senior_technician')),
         certificate_number text,
         certified_on date,
         enrollment_id uuid REFERENCES enrollment (id),
@@ -81,7 +84,8 @@ export class EmploymentAndMonitoring1764320000000 implements MigrationInterface 
       CREATE TABLE employer (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         name text NOT NULL,
-        kind text NOT NULL CHECK (kind IN ('poverty_workshop', 'enterprise', 'cooperative', 'public_institution', 'other')),
+        kind text NOT NULL CHECK (kind IN ('poverty_workshop', 'enterprise', 'cooperative', 'public_institution',
+          'other')),
         site_id uuid NOT NULL,
         region_code varchar(6) NOT NULL,
         address text,
@@ -105,7 +109,8 @@ export class EmploymentAndMonitoring1764320000000 implements MigrationInterface 
         created_at timestamptz NOT NULL DEFAULT now(),
         CHECK (filled >= 0 AND filled <= capacity),
         CHECK (term_ends_on IS NULL OR term_starts_on IS NULL OR term_ends_on >= term_starts_on),
-        CHECK (kind <> 'public_welfare_post' OR (funding_source IS NOT NULL AND term_starts_on IS NOT NULL AND term_ends_on IS NOT NULL))
+        CHECK (kind <> 'public_welfare_post' OR (funding_source IS NOT NULL AND term_starts_on IS NOT NULL
+          AND term_ends_on IS NOT NULL))
       )`);
     await q.query(`CREATE INDEX job_posting_site ON job_posting (site_id, created_at, id)`);
     await q.query(`
@@ -115,7 +120,8 @@ export class EmploymentAndMonitoring1764320000000 implements MigrationInterface 
         household_id uuid NOT NULL,
         site_id uuid NOT NULL,
         region_code varchar(6) NOT NULL,
-        kind text NOT NULL CHECK (kind IN ('workshop', 'public_welfare_post', 'migrant_work', 'self_employed', 'flexible')),
+        kind text NOT NULL CHECK (kind IN ('workshop', 'public_welfare_post', 'migrant_work', 'self_employed',
+          'flexible')),
         employer_id uuid REFERENCES employer (id),
         posting_id uuid REFERENCES job_posting (id),
         destination text,
@@ -130,7 +136,8 @@ export class EmploymentAndMonitoring1764320000000 implements MigrationInterface 
     await q.query(`CREATE INDEX employment_record_household ON employment_record (household_id)`);
     // A resident holds one post only once at a time.
     await q.query(
-      `CREATE UNIQUE INDEX employment_record_one_open_per_post ON employment_record (posting_id, resident_id) WHERE ended_on IS NULL AND posting_id IS NOT NULL`,
+      `CREATE UNIQUE INDEX employment_record_one_open_per_post ON employment_record (posting_id, resident_id)
+       WHERE ended_on IS NULL AND posting_id IS NOT NULL`,
     );
 
     await q.query(`
@@ -187,7 +194,8 @@ export class EmploymentAndMonitoring1764320000000 implements MigrationInterface 
       )`);
     await q.query(`CREATE INDEX household_status_site ON household_status (site_id, household_id)`);
     await q.query(
-      `CREATE INDEX household_status_failing ON household_status (region_code text_pattern_ops, household_id) WHERE cardinality(failed) > 0`,
+      `CREATE INDEX household_status_failing ON household_status (region_code text_pattern_ops, household_id)
+       WHERE cardinality(failed) > 0`,
     );
     await q.query(`
       CREATE TABLE household_gap (
@@ -227,7 +235,8 @@ export class EmploymentAndMonitoring1764320000000 implements MigrationInterface 
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP TABLE monitoring_run, monitoring_snapshot, household_gap, household_status, project_link, industry_project,
+    await q.query(`DROP TABLE monitoring_run, monitoring_snapshot, household_gap, household_status, project_link,
+        industry_project,
       land_asset, employment_record, job_posting, employer, skill, enrollment, training_course, household_place`);
     await q.query(`ALTER TABLE labour_profile DROP COLUMN moved_out_on, DROP COLUMN updated_at`);
   }

@@ -13,7 +13,8 @@ export class HouseholdRecheck1764400100000 implements MigrationInterface {
       `CREATE TABLE household_recheck (household_id uuid PRIMARY KEY, marked_at timestamptz NOT NULL DEFAULT now())`,
     );
     await q.query(
-      `COMMENT ON TABLE household_recheck IS 'Households an event touched, waiting for the next set-based re-check pass.'`,
+      `COMMENT
+       ON TABLE household_recheck IS 'Households an event touched, waiting for the next set-based re-check pass.'`,
     );
   }
 

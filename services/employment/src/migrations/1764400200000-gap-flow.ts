@@ -11,7 +11,8 @@ export class GapFlow1764400200000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE INDEX household_gap_detected ON household_gap (detected_on, region_code, site_id)`);
     await q.query(
-      `CREATE INDEX household_gap_closed ON household_gap (closed_on, region_code, site_id) WHERE closed_on IS NOT NULL`,
+      `CREATE INDEX household_gap_closed ON household_gap (closed_on, region_code, site_id)
+       WHERE closed_on IS NOT NULL`,
     );
   }
 

@@ -21,7 +21,9 @@ export class ResidentEventOrder1764410000000 implements MigrationInterface {
         moved_out_on date NOT NULL
       )`);
     await q.query(
-      `COMMENT ON TABLE moved_out_resident IS 'Move-outs (resident.moved_out) that arrived before the registration; taken and deleted when it comes'`,
+      `COMMENT
+       ON TABLE moved_out_resident IS 'Move-outs (resident.moved_out) that arrived before the registration; ` +
+        `taken and deleted when it comes'`,
     );
   }
 

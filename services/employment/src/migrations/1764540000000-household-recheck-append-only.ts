@@ -15,7 +15,9 @@ export class HouseholdRecheckAppendOnly1764540000000 implements MigrationInterfa
     await q.query(`ALTER TABLE household_recheck ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY`);
     await q.query(`CREATE INDEX household_recheck_household ON household_recheck (household_id)`);
     await q.query(
-      `COMMENT ON TABLE household_recheck IS 'Markings of households for the next set-based re-check pass (one row per marking).'`,
+      `COMMENT
+       ON TABLE household_recheck IS 'Markings of households for the next set-based re-check pass (one row ` +
+        `per marking).'`,
     );
   }
 

@@ -13,10 +13,13 @@ export class Imports1764800000000 implements MigrationInterface {
     await createImportJobTable(q);
     await q.query(`ALTER TABLE labour_profile ADD COLUMN national_id_hash bytea`);
     await q.query(
-      `COMMENT ON COLUMN labour_profile.national_id_hash IS 'HMAC-SHA256 of the ID number (governance''s natural key): opaque without PII_HASH_KEY'`,
+      `COMMENT
+       ON COLUMN labour_profile.national_id_hash IS 'HMAC-SHA256 of the ID number (governance''s natural ` +
+        `key): opaque without PII_HASH_KEY'`,
     );
     await q.query(
-      `CREATE UNIQUE INDEX labour_profile_national_id_hash ON labour_profile (national_id_hash) WHERE national_id_hash IS NOT NULL`,
+      `CREATE UNIQUE INDEX labour_profile_national_id_hash ON labour_profile (national_id_hash)
+       WHERE national_id_hash IS NOT NULL`,
     );
   }
 

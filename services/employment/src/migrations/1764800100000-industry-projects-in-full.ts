@@ -17,13 +17,15 @@ export class IndustryProjectsInFull1764800100000 implements MigrationInterface {
       ADD COLUMN policy_support text[] NOT NULL DEFAULT '{}',
       ADD COLUMN technical_services text[] NOT NULL DEFAULT '{}'`);
     await q.query(
-      `ALTER TABLE project_link ADD COLUMN annual_wage_income numeric(12, 2) NOT NULL DEFAULT 0 CHECK (annual_wage_income >= 0)`,
+      `ALTER TABLE project_link ADD COLUMN annual_wage_income numeric(12, 2) NOT NULL DEFAULT 0
+       CHECK (annual_wage_income >= 0)`,
     );
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE project_link DROP COLUMN annual_wage_income`);
-    await q.query(`ALTER TABLE industry_project DROP COLUMN industry, DROP COLUMN organization_form, DROP COLUMN policy_support,
+    await q.query(`ALTER TABLE industry_project DROP COLUMN industry, DROP COLUMN organization_form,
+      DROP COLUMN policy_support,
       DROP COLUMN technical_services`);
   }
 }

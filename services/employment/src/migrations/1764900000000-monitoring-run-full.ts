@@ -10,7 +10,9 @@ export class MonitoringRunFull1764900000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE monitoring_run ADD COLUMN every_household boolean NOT NULL DEFAULT true`);
     await q.query(
-      `COMMENT ON COLUMN monitoring_run.every_household IS 'true: every household checked; false: only those marked or with a job starting or ending since the last run (households counts those)'`,
+      `COMMENT
+       ON COLUMN monitoring_run.every_household IS 'true: every household checked; false: only those marked ` +
+        `or with a job starting or ending since the last run (households counts those)'`,
     );
   }
 

@@ -120,13 +120,18 @@ export async function checkHouseholds(
   await workTable(
     'compare',
     'changed_verdict',
-    `SELECT coalesce(f.household_id, s.household_id) AS household_id, f.site_id, f.region_code, f.grid_id, f.failed, f.members, f.able,
-            f.untrained, f.employed, f.welfare_posts, f.income_sources, s.household_id IS NULL AS is_new, f.household_id IS NULL AS gone
+    `SELECT coalesce(f.household_id, s.household_id) AS household_id, f.site_id, f.region_code, f.grid_id, f.failed,
+              f.members, f.able,
+            f.untrained, f.employed, f.welfare_posts, f.income_sources, s.household_id IS NULL AS is_new,
+              f.household_id IS NULL AS gone
        FROM fresh_verdict f
-       FULL JOIN (SELECT * FROM household_status ${all ? '' : 'WHERE household_id = ANY($1::uuid[])'}) s ON s.household_id = f.household_id
+       FULL JOIN (SELECT * FROM household_status ${all ? '' : 'WHERE household_id = ANY($1::uuid[])'}) s
+       ON s.household_id = f.household_id
       WHERE s.household_id IS NULL OR f.household_id IS NULL
-         OR (s.site_id, s.region_code, s.grid_id, s.failed, s.members, s.able, s.untrained, s.employed, s.welfare_posts, s.income_sources)
-            IS DISTINCT FROM (f.site_id, f.region_code, f.grid_id, f.failed, f.members, f.able, f.untrained, f.employed, f.welfare_posts, f.income_sources)`,
+         OR (s.site_id, s.region_code, s.grid_id, s.failed, s.members, s.able, s.untrained, s.employed, s.welfare_posts,
+           s.income_sources)
+            IS DISTINCT FROM (f.site_id, f.region_code, f.grid_id, f.failed, f.members, f.able, f.untrained, f.employed,
+              f.welfare_posts, f.income_sources)`,
     all ? [] : [households],
   );
   /**
@@ -148,7 +153,8 @@ export async function checkHouseholds(
     'counter-lock',
     `SELECT 1 FROM site_counter WHERE site_id IN (
        SELECT site_id FROM changed_verdict
-        UNION SELECT s.site_id FROM household_status s WHERE s.household_id IN (SELECT household_id FROM changed_verdict)
+        UNION SELECT s.site_id FROM household_status s WHERE s.household_id IN
+        (SELECT household_id FROM changed_verdict)
         UNION SELECT g.site_id FROM household_gap g WHERE ${openGapsOf(1)})
      ORDER BY site_id FOR UPDATE`,
     ofPass,
@@ -158,8 +164,10 @@ export async function checkHouseholds(
     'statusWrite',
     'status-insert',
     `WITH ins AS (
-       INSERT INTO household_status (household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, changed_at)
-       SELECT household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts, income_sources, now()
+       INSERT INTO household_status (household_id, site_id, region_code, grid_id, failed, members, able, untrained,
+         employed, welfare_posts, income_sources, changed_at)
+       SELECT household_id, site_id, region_code, grid_id, failed, members, able, untrained, employed, welfare_posts,
+         income_sources, now()
          FROM changed_verdict WHERE is_new ORDER BY household_id
        RETURNING 1)
      SELECT count(*)::int AS n FROM ins`,
@@ -168,8 +176,10 @@ export async function checkHouseholds(
     'statusWrite',
     'status-update',
     `WITH up AS (
-       UPDATE household_status s SET site_id = c.site_id, region_code = c.region_code, grid_id = c.grid_id, failed = c.failed, members = c.members,
-              able = c.able, untrained = c.untrained, employed = c.employed, welfare_posts = c.welfare_posts, income_sources = c.income_sources,
+       UPDATE household_status s SET site_id = c.site_id, region_code = c.region_code, grid_id = c.grid_id,
+         failed = c.failed, members = c.members,
+              able = c.able, untrained = c.untrained, employed = c.employed, welfare_posts = c.welfare_posts,
+                income_sources = c.income_sources,
               changed_at = now()
          FROM changed_verdict c WHERE s.household_id = c.household_id AND NOT c.is_new AND NOT c.gone
        RETURNING 1)
@@ -206,7 +216,8 @@ export async function checkHouseholds(
     'gapsOpen',
     'newly_failed',
     `SELECT f.household_id, f.site_id, f.region_code,
-            ARRAY(SELECT u.r FROM unnest(f.failed) WITH ORDINALITY AS u(r, i) WHERE NOT (u.r = ANY(coalesce(o.rules, '{}'::text[]))) ORDER BY u.i) AS rules
+            ARRAY(SELECT u.r FROM unnest(f.failed) WITH ORDINALITY AS u(r, i)
+              WHERE NOT (u.r = ANY(coalesce(o.rules, '{}'::text[]))) ORDER BY u.i) AS rules
        FROM changed_verdict f
        LEFT JOIN (SELECT g.household_id, array_agg(DISTINCT r) AS rules FROM household_gap g, unnest(g.rules) r
                    WHERE ${openGapsOf(1)} GROUP BY g.household_id) o
@@ -218,13 +229,15 @@ export async function checkHouseholds(
     publishSelect(
       manager,
       'household.gap.detected',
-      `SELECT id AS "gapId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode", to_jsonb(rules) AS rules,
+      `SELECT id AS "gapId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode",
+              to_jsonb(rules) AS rules,
             needs_job_help AS "needsJobHelp", to_char($1::date, 'YYYY-MM-DD') AS "detectedOn" FROM opened`,
       [day],
       {
         with: `opened AS (
         INSERT INTO household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on)
-        SELECT household_id, site_id, region_code, rules, rules && ARRAY['PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER'], $1::date
+        SELECT household_id, site_id, region_code, rules, rules && ARRAY['PUBLIC_WELFARE_POST', 'EMPLOYED_MEMBER'],
+          $1::date
           FROM newly_failed WHERE cardinality(rules) > 0
         RETURNING id, household_id, site_id, region_code, rules, needs_job_help)`,
       },
@@ -236,14 +249,19 @@ export async function checkHouseholds(
 /** The day's roll-ups by grid (where known), site, county, prefecture and province, kept for trends. */
 export async function writeSnapshot(manager: EntityManager, day: string): Promise<number> {
   const rows = await manager.query(
-    `INSERT INTO monitoring_snapshot (day, level, code, households, passing, failing_training, failing_welfare_post, failing_employed, failing_income)
-     SELECT $1::date, level, code, households, passing, failing_training, failing_welfare_post, failing_employed, failing_income FROM (
-       SELECT CASE WHEN GROUPING(s.grid_id) = 0 THEN 'grid' WHEN GROUPING(s.site_id) = 0 THEN 'site' WHEN GROUPING(s.region_code) = 0 THEN 'county'
+    `INSERT INTO monitoring_snapshot (day, level, code, households, passing, failing_training, failing_welfare_post,
+       failing_employed, failing_income)
+     SELECT $1::date, level, code, households, passing, failing_training, failing_welfare_post, failing_employed,
+       failing_income FROM (
+       SELECT CASE WHEN GROUPING(s.grid_id) = 0 THEN 'grid' WHEN GROUPING(s.site_id) = 0 THEN 'site'
+       WHEN GROUPING(s.region_code) = 0 THEN 'county'
                    WHEN GROUPING(left(s.region_code, 4)) = 0 THEN 'prefecture' ELSE 'province' END AS level,
-              coalesce(s.grid_id::text, s.site_id::text, s.region_code::text, left(s.region_code, 4), left(s.region_code, 2)) AS code,
+              coalesce(s.grid_id::text, s.site_id::text, s.region_code::text, left(s.region_code, 4),
+                left(s.region_code, 2)) AS code,
               ${ROLLUP_COUNTS}
          FROM household_status s
-        GROUP BY GROUPING SETS ((s.grid_id), (s.site_id), (s.region_code), (left(s.region_code, 4)), (left(s.region_code, 2)))
+        GROUP BY GROUPING SETS ((s.grid_id), (s.site_id), (s.region_code), (left(s.region_code, 4)),
+          (left(s.region_code, 2)))
      ) r WHERE code IS NOT NULL
      ON CONFLICT (day, level, code) DO UPDATE SET households = EXCLUDED.households, passing = EXCLUDED.passing,
        failing_training = EXCLUDED.failing_training, failing_welfare_post = EXCLUDED.failing_welfare_post,
@@ -306,7 +324,8 @@ export async function runNightly(
     // verdict's expressions cost 0.9–1.4 s a full run (EXPLAIN ANALYZE, province scale) and gained nothing measurable.
     await m.query(`SET LOCAL work_mem = '64MB'`);
     await m.query(`SET LOCAL jit = off`);
-    // Taken before choosing the households: a re-check committing meanwhile is seen by the choice or has stored its verdict.
+    // Taken before choosing the households: a re-check committing meanwhile is seen by the choice or has stored its
+    // verdict.
     await m.query(`SELECT pg_advisory_xact_lock(${MONITORING_LOCK}, 0)`);
     const t0 = Date.now();
     const households = await householdsToCheck(m, day);

@@ -50,11 +50,15 @@ export interface GapFilter {
   needsJobHelp?: boolean | null;
 }
 
-const STATUS = `s.household_id AS "householdId", s.site_id AS "siteId", s.region_code AS "regionCode", s.grid_id AS "gridId", s.failed,
-  s.members, s.able, s.untrained, s.employed, s.welfare_posts AS "welfarePosts", s.income_sources AS "incomeSources", s.changed_at AS "changedAt"`;
-const GAP = `g.id, g.household_id AS "householdId", g.rules, g.needs_job_help AS "needsJobHelp", to_char(g.detected_on, 'YYYY-MM-DD') AS "detectedOn",
+const STATUS = `s.household_id AS "householdId", s.site_id AS "siteId", s.region_code AS "regionCode",
+    s.grid_id AS "gridId", s.failed,
+  s.members, s.able, s.untrained, s.employed, s.welfare_posts AS "welfarePosts", s.income_sources AS "incomeSources",
+    s.changed_at AS "changedAt"`;
+const GAP = `g.id, g.household_id AS "householdId", g.rules, g.needs_job_help AS "needsJobHelp",
+    to_char(g.detected_on, 'YYYY-MM-DD') AS "detectedOn",
   to_char(g.closed_on, 'YYYY-MM-DD') AS "closedOn"`;
-const ROLLUP_FIELDS = `households, passing, failing_training AS "failingTraining", failing_welfare_post AS "failingWelfarePost",
+const ROLLUP_FIELDS = `households, passing, failing_training AS "failingTraining",
+    failing_welfare_post AS "failingWelfarePost",
   failing_employed AS "failingEmployed", failing_income AS "failingIncome"`;
 
 /** Reasons a household fails, from its stored figures. */
@@ -78,7 +82,8 @@ export class MonitoringService {
   openGapsOfHouseholds(ids: readonly string[]): Promise<GapRow[]> {
     const s = scopeSql(this.principal, 'g', 2);
     return this.db.query(
-      `SELECT ${GAP} FROM household_gap g WHERE g.household_id = ANY($1::uuid[]) AND g.closed_on IS NULL AND ${s.sql} ORDER BY g.detected_on, g.id`,
+      `SELECT ${GAP} FROM household_gap g WHERE g.household_id = ANY($1::uuid[]) AND g.closed_on IS NULL AND ${s.sql}
+         ORDER BY g.detected_on, g.id`,
       [uuidsOf(ids), ...s.params],
     );
   }
@@ -119,7 +124,8 @@ export class MonitoringService {
     const key = cursor.decode(after, 'uuid');
     const n = params.length;
     const rows: StatusRow[] = await this.db.query(
-      `SELECT ${STATUS} FROM household_status s WHERE ${where} AND ($${n + 1}::uuid IS NULL OR s.household_id > $${n + 1}::uuid)
+      `SELECT ${STATUS} FROM household_status s WHERE ${where}
+          AND ($${n + 1}::uuid IS NULL OR s.household_id > $${n + 1}::uuid)
         ORDER BY s.household_id LIMIT $${n + 2}`,
       [...params, key?.[0] ?? null, limit + 1],
     );
@@ -140,8 +146,10 @@ export class MonitoringService {
     const { where, params } = this.gapWhere(filter);
     return this.db.transaction(async (m) => {
       const rows: { line: string }[] = await m.query(
-        `SELECT concat_ws(',', s.household_id, s.site_id, s.region_code, coalesce(s.grid_id::text, ''), array_to_string(s.failed, ';'),
-              s.members, s.able, s.untrained, s.employed, s.welfare_posts, s.income_sources, to_char(s.changed_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD"T"HH24:MI:SS')) AS line
+        `SELECT concat_ws(',', s.household_id, s.site_id, s.region_code, coalesce(s.grid_id::text, ''),
+                array_to_string(s.failed, ';'),
+              s.members, s.able, s.untrained, s.employed, s.welfare_posts, s.income_sources,
+                to_char(s.changed_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD"T"HH24:MI:SS')) AS line
            FROM household_status s WHERE ${where} ORDER BY s.region_code, s.site_id, s.household_id LIMIT 100000`,
         params,
       );
@@ -154,7 +162,8 @@ export class MonitoringService {
         detail: { filter: { ...filter }, rows: rows.length, format: 'csv' },
       });
       const header =
-        'household_id,site_id,region_code,grid_id,failed_rules,members,able_to_work,untrained,employed,welfare_posts,income_sources,changed_at';
+        'household_id,site_id,region_code,grid_id,failed_rules,members,able_to_work,untrained,employed,' +
+        'welfare_posts,income_sources,changed_at';
       return [header, ...rows.map((r) => r.line)].join('\n') + '\n';
     });
   }
@@ -168,8 +177,10 @@ export class MonitoringService {
     const { where, params } = this.gapWhere(filter);
     const n = params.length;
     return this.db.query(
-      `SELECT ${STATUS}, d.name AS "siteName" FROM household_status s LEFT JOIN site_directory d ON d.site_id = s.site_id
-        WHERE ${where} AND ($${n + 1}::uuid IS NULL OR s.household_id > $${n + 1}::uuid) ORDER BY s.household_id LIMIT ${limit}`,
+      `SELECT ${STATUS}, d.name AS "siteName" FROM household_status s LEFT JOIN site_directory d
+        ON d.site_id = s.site_id
+        WHERE ${where} AND ($${n + 1}::uuid IS NULL OR s.household_id > $${n + 1}::uuid) ORDER BY s.household_id
+        LIMIT ${limit}`,
       [...params, after],
     );
   }
@@ -189,7 +200,8 @@ export class MonitoringService {
     }
     if (level === 'grid') where += ' AND s.grid_id IS NOT NULL';
     return this.db.query(
-      `SELECT '${level}' AS level, ${levelCode[level]} AS code, ${ROLLUP_COUNTS.replace(/ AS (\w+)/g, (_m, c: string) => ` AS "${camel(c)}"`)}
+      `SELECT '${level}' AS level, ${levelCode[level]} AS code,
+           ${ROLLUP_COUNTS.replace(/ AS (\w+)/g, (_m, c: string) => ` AS "${camel(c)}"`)}
          FROM household_status s WHERE ${where} GROUP BY 2 ORDER BY 2`,
       params,
     );

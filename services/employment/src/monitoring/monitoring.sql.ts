@@ -48,7 +48,8 @@ WITH parts AS (
   SELECT household_id, ${row({ assets: '1' })} FROM project_link
    WHERE (annual_dividend > 0 OR annual_wage_income > 0) ${only('household_id')}
 ), m AS (
-  SELECT household_id, sum(members)::int AS members, sum(able)::int AS able, (sum(able) - sum(qualified))::int AS untrained,
+  SELECT household_id, sum(members)::int AS members, sum(able)::int AS able,
+    (sum(able) - sum(qualified))::int AS untrained,
          sum(able_away) > 0 AS able_away, sum(wants_work) > 0 AS wants_work, sum(employed)::int AS employed,
          sum(posts)::int AS posts, sum(paid)::int AS paid, sum(assets)::int AS assets
     FROM parts GROUP BY household_id HAVING sum(members) > 0

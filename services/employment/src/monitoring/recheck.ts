@@ -53,7 +53,8 @@ async function recheckPass(db: DataSource, now: Date, only: string[] | null): Pr
           [only],
         )
       : await m.query(
-          `DELETE FROM household_recheck WHERE id IN (SELECT id FROM household_recheck ORDER BY id LIMIT ${PASS} FOR UPDATE SKIP LOCKED)
+          `DELETE FROM household_recheck WHERE id IN (SELECT id FROM household_recheck ORDER BY id LIMIT ${PASS} FOR
+           UPDATE SKIP LOCKED)
          RETURNING household_id`,
         );
     if (!claimed.length) return false;

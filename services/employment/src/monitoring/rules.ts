@@ -107,7 +107,10 @@ export function reasonFor(rule: Rule, f: HouseholdFigures): string {
     case 'TRAINING_AND_SKILL':
       return `${f.untrained} of ${f.able} members with labour capacity lack a completed training or a skill (技能培训).`;
     case 'PUBLIC_WELFARE_POST':
-      return 'Nobody with labour capacity can work away from home, and the household holds no public-welfare post (公益性岗位).';
+      return (
+        'Nobody with labour capacity can work away from home, and the household holds no ' +
+        'public-welfare post (公益性岗位).'
+      );
     case 'EMPLOYED_MEMBER':
       return 'Someone in the household wants work but no member has a job (零就业家庭).';
     case 'STABLE_INCOME':

@@ -53,9 +53,12 @@ export interface SkillRow {
 }
 
 const COURSE = `c.id, c.site_id AS "siteId", c.region_code AS "regionCode", c.skill, c.provider, c.place,
-  to_char(c.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(c.ends_on, 'YYYY-MM-DD') AS "endsOn", c.capacity, c.enrolled`;
-const ENROLLMENT = `e.id, e.course_id AS "courseId", e.resident_id AS "residentId", e.household_id AS "householdId", e.site_id AS "siteId",
-  e.region_code AS "regionCode", e.status, e.attendance_percent AS "attendancePercent", to_char(e.completed_on, 'YYYY-MM-DD') AS "completedOn",
+  to_char(c.starts_on, 'YYYY-MM-DD') AS "startsOn", to_char(c.ends_on, 'YYYY-MM-DD') AS "endsOn", c.capacity,
+    c.enrolled`;
+const ENROLLMENT = `e.id, e.course_id AS "courseId", e.resident_id AS "residentId", e.household_id AS "householdId",
+    e.site_id AS "siteId",
+  e.region_code AS "regionCode", e.status, e.attendance_percent AS "attendancePercent",
+    to_char(e.completed_on, 'YYYY-MM-DD') AS "completedOn",
   e.dropped_reason AS "droppedReason"`;
 const SKILL = `k.id, k.resident_id AS "residentId", k.name, k.level, k.certificate_number AS "certificateNumber",
   to_char(k.certified_on, 'YYYY-MM-DD') AS "certifiedOn", k.enrollment_id AS "enrollmentId"`;
@@ -124,7 +127,8 @@ export class TrainingService {
     const key = cursor.decode(after, 'date', 'uuid');
     const n = params.length;
     const rows: CourseRow[] = await this.db.query(
-      `SELECT ${COURSE} FROM training_course c WHERE ${where} AND ($${n + 1}::date IS NULL OR (c.starts_on, c.id) > ($${n + 1}::date, $${n + 2}::uuid))
+      `SELECT ${COURSE} FROM training_course c WHERE ${where}
+          AND ($${n + 1}::date IS NULL OR (c.starts_on, c.id) > ($${n + 1}::date, $${n + 2}::uuid))
         ORDER BY c.starts_on, c.id LIMIT $${n + 3}`,
       [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
     );
@@ -139,7 +143,8 @@ export class TrainingService {
   enrollmentsOfCourses(courseIds: readonly string[]): Promise<EnrollmentRow[]> {
     const s = scopeSql(this.principal, 'e', 2);
     return this.db.query(
-      `SELECT ${ENROLLMENT} FROM enrollment e WHERE e.course_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY e.enrolled_at, e.id`,
+      `SELECT ${ENROLLMENT} FROM enrollment e WHERE e.course_id = ANY($1::uuid[]) AND ${s.sql}
+         ORDER BY e.enrolled_at, e.id`,
       [uuidsOf(courseIds), ...s.params],
     );
   }
@@ -147,7 +152,8 @@ export class TrainingService {
   enrollmentsOfResidents(residentIds: readonly string[]): Promise<EnrollmentRow[]> {
     const s = scopeSql(this.principal, 'e', 2);
     return this.db.query(
-      `SELECT ${ENROLLMENT} FROM enrollment e WHERE e.resident_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY e.enrolled_at, e.id`,
+      `SELECT ${ENROLLMENT} FROM enrollment e WHERE e.resident_id = ANY($1::uuid[]) AND ${s.sql}
+         ORDER BY e.enrolled_at, e.id`,
       [uuidsOf(residentIds), ...s.params],
     );
   }
@@ -191,14 +197,16 @@ export class TrainingService {
     const resident = await residentForWrite(this.db, this.principal, residentId, 'residentId');
     return this.db.transaction(async (m) => {
       const rows: EnrollmentRow[] = await m.query(
-        `INSERT INTO enrollment AS e (course_id, resident_id, household_id, site_id, region_code) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO enrollment AS e (course_id, resident_id, household_id, site_id, region_code)
+         VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (course_id, resident_id) DO NOTHING RETURNING ${ENROLLMENT}`,
         [course.id, resident.residentId, resident.householdId, resident.siteId, resident.regionCode],
       );
       if (!rows.length)
         throw new ConflictError('residentId', 'The resident is already enrolled in this course.', 'ALREADY_ENROLLED');
       const taken = await m.query(
-        `WITH u AS (UPDATE training_course SET enrolled = enrolled + 1 WHERE id = $1 AND enrolled < capacity RETURNING id) SELECT * FROM u`,
+        `WITH u AS (UPDATE training_course SET enrolled = enrolled + 1 WHERE id = $1 AND enrolled < capacity
+           RETURNING id) SELECT * FROM u`,
         [course.id],
       );
       if (!taken.length) throw new ConflictError('courseId', 'The course is full.', 'COURSE_FULL');
@@ -226,7 +234,8 @@ export class TrainingService {
       () => this.now(),
       async (m, mark) => {
         const rows: EnrollmentRow[] = await m.query(
-          `WITH u AS (UPDATE enrollment e SET status = 'completed', completed_on = $2, attendance_percent = $3 WHERE e.id = $1 AND e.status = 'enrolled' RETURNING ${ENROLLMENT}) SELECT * FROM u`,
+          `WITH u AS (UPDATE enrollment e SET status = 'completed', completed_on = $2, attendance_percent = $3
+             WHERE e.id = $1 AND e.status = 'enrolled' RETURNING ${ENROLLMENT}) SELECT * FROM u`,
           [enrollment.id, completedOn, percent],
         );
         if (!rows.length)
@@ -237,7 +246,8 @@ export class TrainingService {
           );
         const e = rows[0];
         await m.query(
-          `INSERT INTO skill (resident_id, household_id, site_id, region_code, name, level, certificate_number, certified_on, enrollment_id)
+          `INSERT INTO skill (resident_id, household_id, site_id, region_code, name, level, certificate_number,
+           certified_on, enrollment_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
           [
             e.residentId,
@@ -279,7 +289,8 @@ export class TrainingService {
     const percent = attendancePercent == null ? null : attendance(attendancePercent, 'attendancePercent');
     return this.db.transaction(async (m) => {
       const rows: EnrollmentRow[] = await m.query(
-        `WITH u AS (UPDATE enrollment e SET status = 'dropped', dropped_reason = $2, attendance_percent = coalesce($3, e.attendance_percent)
+        `WITH u AS (UPDATE enrollment e SET status = 'dropped', dropped_reason = $2,
+            attendance_percent = coalesce($3, e.attendance_percent)
           WHERE e.id = $1 AND e.status = 'enrolled' RETURNING ${ENROLLMENT}) SELECT * FROM u`,
         [enrollment.id, why, percent],
       );
@@ -306,7 +317,8 @@ export class TrainingService {
       () => this.now(),
       async (m, mark) => {
         const [row] = await m.query(
-          `INSERT INTO skill AS k (resident_id, household_id, site_id, region_code, name, level, certificate_number, certified_on)
+          `INSERT INTO skill AS k (resident_id, household_id, site_id, region_code, name, level, certificate_number,
+           certified_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${SKILL}`,
           [
             resident.residentId,

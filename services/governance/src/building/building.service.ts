@@ -26,7 +26,8 @@ export interface BuildingRow {
   leaderResidentId: string | null;
 }
 
-const COLUMNS = `b.id, b.site_id AS "siteId", s.region_code AS "regionCode", b.grid_id AS "gridId", b.name, b.floors, b.leader_resident_id AS "leaderResidentId"`;
+const COLUMNS = `b.id, b.site_id AS "siteId", s.region_code AS "regionCode", b.grid_id AS "gridId", b.name, b.floors,
+                   b.leader_resident_id AS "leaderResidentId"`;
 
 export interface RegisterBuildingInput {
   siteId: string;
@@ -51,7 +52,8 @@ export class BuildingService {
   byIds(ids: readonly string[]): Promise<BuildingRow[]> {
     const scope = this.scope(2);
     return this.db.query(
-      `SELECT ${COLUMNS} FROM building b JOIN site s ON s.id = b.site_id WHERE b.id = ANY(as_uuids($1)) AND ${scope.sql}`,
+      `SELECT ${COLUMNS} FROM building b JOIN site s ON s.id = b.site_id WHERE b.id = ANY(as_uuids($1))
+         AND ${scope.sql}`,
       [ids, ...scope.params],
     );
   }
@@ -60,7 +62,8 @@ export class BuildingService {
     const scope = this.scope(3);
     return this.db.query(
       `SELECT ${COLUMNS} FROM building b JOIN site s ON s.id = b.site_id
-        WHERE b.site_id = as_uuid($1) AND ($2::text IS NULL OR b.grid_id = as_uuid($2)) AND ${scope.sql} ORDER BY b.name`,
+        WHERE b.site_id = as_uuid($1) AND ($2::text IS NULL OR b.grid_id = as_uuid($2)) AND ${scope.sql}
+          ORDER BY b.name`,
       [siteId, gridId ?? null, ...scope.params],
     );
   }
@@ -69,7 +72,8 @@ export class BuildingService {
   ofGrids(gridIds: readonly string[]): Promise<BuildingRow[]> {
     const scope = this.scope(2);
     return this.db.query(
-      `SELECT ${COLUMNS} FROM building b JOIN site s ON s.id = b.site_id WHERE b.grid_id = ANY(as_uuids($1)) AND ${scope.sql} ORDER BY b.name`,
+      `SELECT ${COLUMNS} FROM building b JOIN site s ON s.id = b.site_id WHERE b.grid_id = ANY(as_uuids($1))
+         AND ${scope.sql} ORDER BY b.name`,
       [gridIds, ...scope.params],
     );
   }
@@ -107,7 +111,8 @@ export class BuildingService {
     const gridId = await this.gridOfSite(input.gridId, site.id, 'input.gridId');
     return this.db.transaction(async (m) => {
       const rows = await m.query(
-        `INSERT INTO building (site_id, grid_id, name, floors) VALUES ($1, $2, $3, $4) ON CONFLICT (site_id, name) DO NOTHING RETURNING id`,
+        `INSERT INTO building (site_id, grid_id, name, floors) VALUES ($1, $2, $3, $4) ON CONFLICT (site_id, name)
+         DO NOTHING RETURNING id`,
         [site.id, gridId, name, input.floors ?? null],
       );
       if (!rows.length)
@@ -173,7 +178,8 @@ export class BuildingService {
     const b = await this.forWrite(buildingId, 'buildingId');
     if (!isUuid(residentId)) throw new InputError('residentId', 'Not a resident id.', 'FORMAT');
     const [r] = await this.db.query(
-      `SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id WHERE r.id = $1 AND h.building_id = $2 AND r.moved_out_on IS NULL`,
+      `SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id WHERE r.id = $1 AND h.building_id = $2
+         AND r.moved_out_on IS NULL`,
       [residentId, b.id],
     );
     if (!r)
@@ -202,7 +208,8 @@ export class BuildingService {
     const b = await this.forWrite(buildingId, 'buildingId');
     if (!isUuid(residentId)) throw new InputError('residentId', 'Not a resident id.', 'FORMAT');
     const [r] = await this.db.query(
-      `SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id WHERE r.id = $1 AND h.building_id = $2 AND r.moved_out_on IS NULL`,
+      `SELECT r.id FROM resident r JOIN household h ON h.id = r.household_id WHERE r.id = $1 AND h.building_id = $2
+         AND r.moved_out_on IS NULL`,
       [residentId, b.id],
     );
     if (!r)
@@ -213,7 +220,8 @@ export class BuildingService {
       );
     return this.db.transaction(async (m) => {
       const rows = await m.query(
-        `INSERT INTO building_helper (building_id, resident_id, since) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id`,
+        `INSERT INTO building_helper (building_id, resident_id, since) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING
+         RETURNING id`,
         [b.id, residentId, provinceDate(this.clock.now())],
       );
       if (!rows.length)
@@ -230,10 +238,13 @@ export class BuildingService {
     });
   }
 
-  /** Resident ids of the community enthusiasts of buildings (the caller's scope is that of the buildings themselves). */
+  /**
+   * Resident ids of the community enthusiasts of buildings (the caller's scope is that of the buildings themselves).
+   */
   helpers(buildingIds: readonly string[]): Promise<{ buildingId: string; residentId: string }[]> {
     return this.db.query(
-      `SELECT building_id AS "buildingId", resident_id AS "residentId" FROM building_helper WHERE building_id = ANY(as_uuids($1)) ORDER BY since, resident_id`,
+      `SELECT building_id AS "buildingId", resident_id AS "residentId" FROM building_helper
+       WHERE building_id = ANY(as_uuids($1)) ORDER BY since, resident_id`,
       [buildingIds],
     );
   }

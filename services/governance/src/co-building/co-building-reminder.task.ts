@@ -18,7 +18,8 @@ export async function remindCoBuildingMeetings(db: SqlRunner, now: Date): Promis
     db,
     `SELECT who.recipient, 'co_building_meeting' AS kind, 'co_building_meeting:' || r.id AS dedupe_key,
             '明天召开' || c.name || '会议' AS title,
-            c.name || '定于' || to_char(r.starts_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'FMMM"月"FMDD"日" HH24:MI') || '在' || r.place
+            c.name || '定于' || to_char(r.starts_at AT TIME ZONE ${PROVINCE_ZONE_SQL},
+              'FMMM"月"FMDD"日" HH24:MI') || '在' || r.place
               || '召开会议，议题：' || array_to_string(r.agenda, '；') || '。请准时参加。' AS body,
             jsonb_build_object('what', c.name || '会议', 'when', r.starts_at, 'where', r.place) AS details,
             'CoBuildingMeeting' AS entity_type, r.id::text AS entity_id, r.site_id, $2::text[] AS channels
@@ -48,11 +49,14 @@ export async function remindCoBuildingMeetings(db: SqlRunner, now: Date): Promis
             jsonb_build_object('what', d.name || '例会', 'when', d.due_on::text) AS details,
             'CoBuildingCouncil' AS entity_type, d.id::text AS entity_id, d.site_id, $2::text[] AS channels
        FROM (SELECT c.id, c.site_id, c.name, c.meets_every_months, c.secretary_subject,
-                    (coalesce((SELECT max(mt.starts_at AT TIME ZONE ${PROVINCE_ZONE_SQL})::date FROM co_building_meeting mt
-                                WHERE mt.council_id = c.id AND mt.status = 'held'), (c.set_at AT TIME ZONE ${PROVINCE_ZONE_SQL})::date)
+                    (coalesce((SELECT max(mt.starts_at AT TIME ZONE ${PROVINCE_ZONE_SQL})::date
+                      FROM co_building_meeting mt
+                                WHERE mt.council_id = c.id AND mt.status = 'held'),
+                                  (c.set_at AT TIME ZONE ${PROVINCE_ZONE_SQL})::date)
                      + c.meets_every_months * interval '1 month')::date AS due_on
                FROM co_building_council c
-              WHERE NOT EXISTS (SELECT 1 FROM co_building_meeting mt WHERE mt.council_id = c.id AND mt.status = 'scheduled')) d
+              WHERE NOT EXISTS (SELECT 1 FROM co_building_meeting mt WHERE mt.council_id = c.id
+                AND mt.status = 'scheduled')) d
       WHERE d.due_on <= $1::date`,
     [addDays(today, SCHEDULE_LEAD_DAYS), channels],
     now,

@@ -57,13 +57,16 @@ export interface CoBuildingMeetingRow {
   attendingMemberIds: string[];
 }
 
-const COUNCIL = `c.id, c.site_id AS "siteId", c.region_code AS "regionCode", c.name, c.meets_every_months AS "meetsEveryMonths",
+const COUNCIL = `c.id, c.site_id AS "siteId", c.region_code AS "regionCode", c.name,
+    c.meets_every_months AS "meetsEveryMonths",
   to_char(c.set_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD') AS "setOn",
   (SELECT to_char(max(mt.starts_at AT TIME ZONE ${PROVINCE_ZONE_SQL}), 'YYYY-MM-DD') FROM co_building_meeting mt
     WHERE mt.council_id = c.id AND mt.status = 'held') AS "lastHeldOn"`;
-const MEMBER = `m.id, m.council_id AS "councilId", m.unit_name AS "unitName", m.unit_id AS "unitId", m.representative_name AS "representativeName",
+const MEMBER = `m.id, m.council_id AS "councilId", m.unit_name AS "unitName", m.unit_id AS "unitId",
+    m.representative_name AS "representativeName",
   m.role, to_char(m.joined_on, 'YYYY-MM-DD') AS "joinedOn"`;
-const MEETING = `mt.id, mt.council_id AS "councilId", mt.site_id AS "siteId", mt.region_code AS "regionCode", mt.starts_at AS "startsAt", mt.place,
+const MEETING = `mt.id, mt.council_id AS "councilId", mt.site_id AS "siteId", mt.region_code AS "regionCode",
+    mt.starts_at AS "startsAt", mt.place,
   mt.agenda, mt.status, mt.reminded_at AS "remindedAt", mt.minutes, mt.attending_member_ids AS "attendingMemberIds"`;
 
 /** When the next regular meeting is due: the council's period after the last one held (or after it was set up). */
@@ -90,7 +93,8 @@ export class CoBuildingService {
     if (p.role === 'grid_worker') return gridWorkerSites(p, site, n);
     if (p.role === 'unit_member') {
       return {
-        sql: `${council} IN (SELECT council_id FROM co_building_member WHERE unit_id = ${uuidParam(n)} AND left_on IS NULL)`,
+        sql: `${council} IN (SELECT council_id FROM co_building_member WHERE unit_id = ${uuidParam(n)}
+                AND left_on IS NULL)`,
         params: [p.unitId],
       };
     }
@@ -110,7 +114,8 @@ export class CoBuildingService {
   members(councilIds: readonly string[]): Promise<CoBuildingMemberRow[]> {
     return this.db.query(
       `SELECT ${MEMBER} FROM co_building_member m WHERE m.council_id = ANY(as_uuids($1)) AND m.left_on IS NULL
-        ORDER BY m.council_id, CASE m.role WHEN 'chair' THEN 0 WHEN 'vice_chair' THEN 1 ELSE 2 END, m.joined_on, m.unit_name`,
+        ORDER BY m.council_id, CASE m.role WHEN 'chair' THEN 0 WHEN 'vice_chair' THEN 1 ELSE 2
+        END, m.joined_on, m.unit_name`,
       [councilIds],
     );
   }
@@ -119,7 +124,8 @@ export class CoBuildingService {
   meetings(councilIds: readonly string[]): Promise<CoBuildingMeetingRow[]> {
     return this.db.query(
       `SELECT x.* FROM unnest(as_uuids($1)) AS k(id) CROSS JOIN LATERAL (
-         SELECT ${MEETING} FROM co_building_meeting mt WHERE mt.council_id = k.id ORDER BY mt.starts_at DESC, mt.id LIMIT 50) x`,
+         SELECT ${MEETING} FROM co_building_meeting mt WHERE mt.council_id = k.id ORDER BY mt.starts_at DESC, mt.id
+         LIMIT 50) x`,
       [councilIds],
     );
   }
@@ -145,7 +151,8 @@ export class CoBuildingService {
     }
     return this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO co_building_council (site_id, region_code, name, meets_every_months, secretary_subject, set_at) VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO co_building_council (site_id, region_code, name, meets_every_months, secretary_subject, set_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (site_id) DO UPDATE SET name = EXCLUDED.name, meets_every_months = EXCLUDED.meets_every_months,
            secretary_subject = EXCLUDED.secretary_subject RETURNING id`,
         [site.id, site.regionCode, name, input.meetsEveryMonths, this.principal.subject, this.clock.now()],
@@ -181,7 +188,8 @@ export class CoBuildingService {
     if (input.unitId && !isUuid(input.unitId)) throw new InputError('input.unitId', 'Not a unit id.', 'FORMAT');
     return this.db.transaction(async (m) => {
       const rows = await m.query(
-        `INSERT INTO co_building_member (council_id, unit_name, unit_id, representative_name, representative_subject, role, joined_on)
+        `INSERT INTO co_building_member (council_id, unit_name, unit_id, representative_name, representative_subject,
+           role, joined_on)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING ${MEMBER.replaceAll('m.', '')}`,
         [
           c.id,
@@ -228,7 +236,8 @@ export class CoBuildingService {
     }
     return this.db.transaction(async (m) => {
       const [row] = await m.query(
-        `INSERT INTO co_building_meeting AS mt (council_id, site_id, region_code, starts_at, place, agenda, scheduled_by)
+        `INSERT INTO co_building_meeting AS mt (council_id, site_id, region_code, starts_at, place, agenda,
+           scheduled_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${MEETING}`,
         [c.id, c.siteId, c.regionCode, startsAt, place, agenda, this.principal.subject],
       );
@@ -243,7 +252,9 @@ export class CoBuildingService {
     });
   }
 
-  /** Records a meeting once it has begun: minutes, who attended, and its resolutions as list items, in one transaction. */
+  /**
+   * Records a meeting once it has begun: minutes, who attended, and its resolutions as list items, in one transaction.
+   */
   async recordMeeting(input: {
     meetingId: string;
     minutes: string;
@@ -269,7 +280,8 @@ export class CoBuildingService {
     if (!attending.length || attending.some((a) => !isUuid(a)))
       throw new InputError('input.attendingMemberIds', 'List the member units that attended.');
     const [{ known }] = await this.db.query(
-      `SELECT count(*)::int AS known FROM co_building_member WHERE council_id = $1 AND id = ANY($2::uuid[]) AND left_on IS NULL`,
+      `SELECT count(*)::int AS known FROM co_building_member WHERE council_id = $1 AND id = ANY($2::uuid[])
+         AND left_on IS NULL`,
       [mt.councilId, attending],
     );
     if (known !== attending.length)
@@ -279,7 +291,8 @@ export class CoBuildingService {
     return this.db.transaction(async (m) => {
       const [row] = returning<CoBuildingMeetingRow>(
         await m.query(
-          `UPDATE co_building_meeting mt SET status = 'held', minutes = $2, attending_member_ids = $3, recorded_by = $4, recorded_at = $5
+          `UPDATE co_building_meeting mt SET status = 'held', minutes = $2, attending_member_ids = $3, recorded_by = $4,
+            recorded_at = $5
           WHERE mt.id = $1 AND mt.status = 'scheduled' RETURNING ${MEETING}`,
           [mt.id, minutes, attending, this.principal.subject, this.clock.now()],
         ),

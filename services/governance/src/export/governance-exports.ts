@@ -92,13 +92,18 @@ export function governanceExports(db: DataSource): FileRoute[] {
         const scope = scopeSql(req.principal, 'r', 1, 'resident');
         const n = scope.params.length;
         return db.query(
-          `SELECT r.id, r.site_id AS "siteId", r.name, r.national_id_masked AS "nationalIdMasked", r.relation_to_head AS relation, r.ethnicity,
-                  r.phone_masked AS "phoneMasked", r.labour_capacity AS labour, s.name AS "siteName", b.name AS "buildingName", h.address,
+          `SELECT r.id, r.site_id AS "siteId", r.name, r.national_id_masked AS "nationalIdMasked",
+                    r.relation_to_head AS relation, r.ethnicity,
+                  r.phone_masked AS "phoneMasked", r.labour_capacity AS labour, s.name AS "siteName",
+                    b.name AS "buildingName", h.address,
                   h.household_number AS "householdNumber", to_char(r.moved_in_on, 'YYYY-MM-DD') AS "movedInOn",
-                  (SELECT hr.name FROM resident hr WHERE hr.household_id = r.household_id AND hr.relation_to_head = 'head' AND hr.moved_out_on IS NULL LIMIT 1) AS "headName"
-             FROM resident r JOIN household h ON h.id = r.household_id JOIN site s ON s.id = r.site_id LEFT JOIN building b ON b.id = h.building_id
+                  (SELECT hr.name FROM resident hr WHERE hr.household_id = r.household_id
+                    AND hr.relation_to_head = 'head' AND hr.moved_out_on IS NULL LIMIT 1) AS "headName"
+             FROM resident r JOIN household h ON h.id = r.household_id JOIN site s ON s.id = r.site_id LEFT
+             JOIN building b ON b.id = h.building_id
             WHERE ${scope.sql} AND r.moved_out_on IS NULL AND ($${n + 1}::uuid IS NULL OR r.site_id = $${n + 1}::uuid)
-              AND ($${n + 2}::uuid IS NULL OR (r.site_id, r.name, r.id) > ($${n + 2}::uuid, $${n + 3}::text, $${n + 4}::uuid))
+              AND ($${n + 2}::uuid IS NULL OR (r.site_id, r.name, r.id) > ($${n + 2}::uuid, $${n + 3}::text,
+                $${n + 4}::uuid))
             ORDER BY r.site_id, r.name, r.id LIMIT ${PAGE}`,
           [...scope.params, await siteParam(db, req), after?.siteId ?? null, after?.name ?? null, after?.id ?? null],
         );
@@ -131,9 +136,12 @@ export function governanceExports(db: DataSource): FileRoute[] {
         const scope = scopeSql(req.principal, 's', 1, 'site');
         const n = scope.params.length;
         return db.query(
-          `SELECT h.id, h.site_id AS "siteId", s.name AS "siteName", h.household_number AS number, h.address, b.name AS "buildingName",
-                  (SELECT hr.name FROM resident hr WHERE hr.household_id = h.id AND hr.relation_to_head = 'head' AND hr.moved_out_on IS NULL LIMIT 1) AS "headName",
-                  (SELECT count(*)::int FROM resident m WHERE m.household_id = h.id AND m.moved_out_on IS NULL) AS members
+          `SELECT h.id, h.site_id AS "siteId", s.name AS "siteName", h.household_number AS number, h.address,
+                    b.name AS "buildingName",
+                  (SELECT hr.name FROM resident hr WHERE hr.household_id = h.id AND hr.relation_to_head = 'head'
+                    AND hr.moved_out_on IS NULL LIMIT 1) AS "headName",
+                  (SELECT count(*)::int FROM resident m WHERE m.household_id = h.id
+                    AND m.moved_out_on IS NULL) AS members
              FROM household h JOIN site s ON s.id = h.site_id LEFT JOIN building b ON b.id = h.building_id
             WHERE ${scope.sql} AND ($${n + 1}::uuid IS NULL OR h.site_id = $${n + 1}::uuid)
               AND ($${n + 2}::uuid IS NULL OR (h.site_id, h.household_number) > ($${n + 2}::uuid, $${n + 3}::text))
@@ -173,10 +181,12 @@ export function governanceExports(db: DataSource): FileRoute[] {
         const n = scope.params.length;
         return db.query(
           `SELECT t.id, s.name AS "siteName", g.name AS "gridName", t.kind, t.title, t.status,
-                  to_char(t.opened_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "openedAt", to_char(t.due_on, 'YYYY-MM-DD') AS "dueOn",
+                  to_char(t.opened_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "openedAt",
+                    to_char(t.due_on, 'YYYY-MM-DD') AS "dueOn",
                   to_char(t.done_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "doneAt"
              FROM grid_task t JOIN site s ON s.id = t.site_id LEFT JOIN grid g ON g.id = t.grid_id
-            WHERE ${scope.sql} AND ($${n + 1}::uuid IS NULL OR t.site_id = $${n + 1}::uuid) AND ($${n + 2}::uuid IS NULL OR t.id > $${n + 2}::uuid)
+            WHERE ${scope.sql} AND ($${n + 1}::uuid IS NULL OR t.site_id = $${n + 1}::uuid)
+              AND ($${n + 2}::uuid IS NULL OR t.id > $${n + 2}::uuid)
             ORDER BY t.id LIMIT ${PAGE}`,
           [...scope.params, await siteParam(db, req), after?.id ?? null],
         );

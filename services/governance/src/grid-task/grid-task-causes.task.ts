@@ -28,19 +28,23 @@ export async function openGridTasksFromCauses(
   const due = addDays(today, FOLLOW_UP_DAYS);
   const [micro] = await db.query(
     `WITH opened AS (
-       INSERT INTO grid_task (site_id, region_code, grid_id, kind, title, detail, source_event, source_event_id, source_key, due_on, opened_at)
-       SELECT mi.site_id, mi.region_code, mi.grid_id, 'micro_issue_escalated', '跟进已升级的' || CASE mi.kind WHEN 'dispute' THEN '微矛盾' ELSE '微难题' END
+       INSERT INTO grid_task (site_id, region_code, grid_id, kind, title, detail, source_event, source_event_id,
+         source_key, due_on, opened_at)
+       SELECT mi.site_id, mi.region_code, mi.grid_id, 'micro_issue_escalated', '跟进已升级的' || CASE mi.kind WHEN 'dispute'
+       THEN '微矛盾' ELSE '微难题' END
                 || '：' || mi.title,
               jsonb_build_object('microIssueId', mi.id, 'level', mi.level), '${PASS}', gen_random_uuid(), mi.id::text,
               (mi.level_due_at AT TIME ZONE ${PROVINCE_ZONE_SQL})::date, $1
          FROM micro_issue mi
         WHERE mi.status = 'open' AND mi.escalations > 0
-          AND NOT EXISTS (SELECT 1 FROM grid_task t WHERE t.kind = 'micro_issue_escalated' AND t.source_key = mi.id::text)
+          AND NOT EXISTS (SELECT 1 FROM grid_task t WHERE t.kind = 'micro_issue_escalated'
+            AND t.source_key = mi.id::text)
        ON CONFLICT DO NOTHING RETURNING 1),
      closed AS (
        UPDATE grid_task t SET status = 'closed', closed_at = $1
          FROM micro_issue mi
-        WHERE t.kind = 'micro_issue_escalated' AND t.status <> 'closed' AND t.source_key = mi.id::text AND mi.status = 'resolved'
+        WHERE t.kind = 'micro_issue_escalated' AND t.status <> 'closed' AND t.source_key = mi.id::text
+          AND mi.status = 'resolved'
        RETURNING 1)
      SELECT (SELECT count(*) FROM opened)::int AS opened, (SELECT count(*) FROM closed)::int AS closed`,
     [now],
@@ -64,20 +68,24 @@ export async function openGridTasksFromCauses(
       count: 'opened',
       with: `lapsed AS (
        SELECT h.id, h.site_id, s.region_code, b.grid_id, h.household_number, h.last_visited_on,
-              coalesce(h.last_visited_on, min(r.moved_in_on), (h.created_at AT TIME ZONE ${PROVINCE_ZONE_SQL})::date) AS since
+              coalesce(h.last_visited_on, min(r.moved_in_on),
+                (h.created_at AT TIME ZONE ${PROVINCE_ZONE_SQL})::date) AS since
          FROM household h JOIN site s ON s.id = h.site_id LEFT JOIN building b ON b.id = h.building_id
          JOIN resident r ON r.household_id = h.id AND r.moved_out_on IS NULL
         GROUP BY h.id, s.region_code, b.grid_id
-       HAVING coalesce(h.last_visited_on, min(r.moved_in_on), (h.created_at AT TIME ZONE ${PROVINCE_ZONE_SQL})::date) <= $2::date - $3::int),
+       HAVING coalesce(h.last_visited_on, min(r.moved_in_on),
+         (h.created_at AT TIME ZONE ${PROVINCE_ZONE_SQL})::date) <= $2::date - $3::int),
      opened AS (
-       INSERT INTO grid_task (site_id, region_code, grid_id, household_id, kind, title, detail, source_event, source_event_id, source_key,
+       INSERT INTO grid_task (site_id, region_code, grid_id, household_id, kind, title, detail, source_event,
+         source_event_id, source_key,
                               due_on, opened_at)
        SELECT l.site_id, l.region_code, l.grid_id, l.id, 'household_unvisited',
               '入户走访：' || l.household_number || '户自' || to_char(l.since, 'YYYY"年"FMMM"月"FMDD"日"') || '起未走访',
               jsonb_build_object('lastVisitedOn', l.last_visited_on, 'since', l.since, 'days', $2::date - l.since),
               '${PASS}', gen_random_uuid(), l.id || ':' || l.since, $4::date, $1
          FROM lapsed l
-        WHERE NOT EXISTS (SELECT 1 FROM grid_task t WHERE t.kind = 'household_unvisited' AND t.source_key = l.id || ':' || l.since)
+        WHERE NOT EXISTS (SELECT 1 FROM grid_task t WHERE t.kind = 'household_unvisited'
+          AND t.source_key = l.id || ':' || l.since)
        ON CONFLICT DO NOTHING RETURNING grid_id)`,
     },
   );

@@ -40,7 +40,8 @@ export interface GridTaskRow {
   closedAt: Date | null;
 }
 
-const COLUMNS = `t.id, t.site_id AS "siteId", t.region_code AS "regionCode", t.grid_id AS "gridId", t.household_id AS "householdId", t.kind, t.title,
+const COLUMNS = `t.id, t.site_id AS "siteId", t.region_code AS "regionCode", t.grid_id AS "gridId",
+    t.household_id AS "householdId", t.kind, t.title,
   t.detail, t.status, t.source_event AS "sourceEvent", t.source_event_id AS "sourceEventId", t.opened_at AS "openedAt",
   to_char(t.due_on, 'YYYY-MM-DD') AS "dueOn", t.done_at AS "doneAt", t.note, t.closed_at AS "closedAt"`;
 
@@ -73,7 +74,8 @@ export async function openTasksFromEvents(m: EntityManager, tasks: TaskFromEvent
   // 网格任务: the grid worker in charge hears of each task opened, in the same statement.
   await notifySelect(
     m,
-    `SELECT 'subject:' || g.grid_worker_subject AS recipient, 'grid_task_assigned' AS kind, 'grid_task:' || o.id AS dedupe_key,
+    `SELECT 'subject:' || g.grid_worker_subject AS recipient, 'grid_task_assigned' AS kind,
+              'grid_task:' || o.id AS dedupe_key,
             '新的网格任务：' || o.title AS title,
             coalesce('住户' || h.household_number || '（' || h.address || '）', '') || '需要走访跟进，请在'
               || to_char(o.due_on, 'FMMM"月"FMDD"日"') || '前完成并登记。' AS body,
@@ -97,12 +99,16 @@ export async function openTasksFromEvents(m: EntityManager, tasks: TaskFromEvent
     now,
     {
       with: `opened AS (
-     INSERT INTO grid_task (site_id, region_code, grid_id, household_id, kind, title, detail, source_event, source_event_id, source_key, due_on,
+     INSERT INTO grid_task (site_id, region_code, grid_id, household_id, kind, title, detail, source_event,
+       source_event_id, source_key, due_on,
                             status, closed_at, closed_by_event_id)
-     SELECT x.site_id, x.region_code, b.grid_id, h.id, x.kind, x.title, x.detail, x.source_event, x.source_event_id, x.source_key, x.due_on,
+     SELECT x.site_id, x.region_code, b.grid_id, h.id, x.kind, x.title, x.detail, x.source_event, x.source_event_id,
+       x.source_key, x.due_on,
             CASE WHEN c.kind IS NULL THEN 'open' ELSE 'closed' END, c.closed_at, c.closed_by_event_id
-       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::uuid[], $9::text[], $10::date[])
-            AS x(site_id, region_code, household_id, kind, title, detail, source_event, source_event_id, source_key, due_on)
+       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::uuid[],
+         $9::text[], $10::date[])
+            AS x(site_id, region_code, household_id, kind, title, detail, source_event, source_event_id, source_key,
+              due_on)
        LEFT JOIN household h ON h.id = x.household_id
        LEFT JOIN building b ON b.id = h.building_id
        LEFT JOIN closed_task_source c ON c.kind = x.kind AND c.source_key = x.source_key
@@ -126,7 +132,8 @@ export async function closeTasksFromEvents(
   if (!closes.length) return;
   await m.query(
     `WITH x AS (SELECT DISTINCT ON (k) k, e FROM unnest($2::text[], $3::uuid[]) AS u(k, e) ORDER BY k),
-     gone AS (INSERT INTO closed_task_source (kind, source_key, closed_by_event_id) SELECT $1, k, e FROM x ON CONFLICT DO NOTHING)
+     gone AS (INSERT INTO closed_task_source (kind, source_key, closed_by_event_id) SELECT $1, k, e FROM x ON CONFLICT
+       DO NOTHING)
      UPDATE grid_task t SET status = 'closed', closed_at = now(), closed_by_event_id = x.e
        FROM x WHERE t.kind = $1 AND t.source_key = x.k AND t.status <> 'closed'`,
     [kind, closes.map((c) => c.sourceKey), closes.map((c) => c.eventId)],
@@ -175,7 +182,8 @@ export class GridTaskService {
       args.householdId ?? null,
       ...scope.params,
     ];
-    const where = `($1::text IS NULL OR t.site_id = as_uuid($1)) AND ($2::text IS NULL OR t.grid_id = as_uuid($2)) AND ($3::text IS NULL OR t.status = $3)
+    const where = `($1::text IS NULL OR t.site_id = as_uuid($1)) AND ($2::text IS NULL OR t.grid_id = as_uuid($2))
+        AND ($3::text IS NULL OR t.status = $3)
       AND ($4::text IS NULL OR t.household_id = as_uuid($4)) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM grid_task t WHERE ${where}`, params);
     const key = cursor.decode(args.after, 'timestamp', 'uuid');
@@ -217,7 +225,8 @@ export class GridTaskService {
     return this.db.transaction(async (m) => {
       const [row] = returning<GridTaskRow>(
         await m.query(
-          `UPDATE grid_task t SET status = 'done', done_at = $4, done_by = $2, note = $3 WHERE t.id = $1 AND t.status = 'open' RETURNING ${COLUMNS}`,
+          `UPDATE grid_task t SET status = 'done', done_at = $4, done_by = $2, note = $3 WHERE t.id = $1
+             AND t.status = 'open' RETURNING ${COLUMNS}`,
           [id, this.principal.subject, text, this.clock.now()],
         ),
       );

@@ -22,7 +22,8 @@ export interface GridRow {
   gridWorkerName: string | null;
 }
 
-const COLUMNS = `g.id, g.site_id AS "siteId", s.region_code AS "regionCode", g.name, g.grid_worker_subject AS "gridWorkerSubject", g.grid_worker_name AS "gridWorkerName"`;
+const COLUMNS = `g.id, g.site_id AS "siteId", s.region_code AS "regionCode", g.name,
+                   g.grid_worker_subject AS "gridWorkerSubject", g.grid_worker_name AS "gridWorkerName"`;
 
 export interface RegisterGridInput {
   siteId: string;
@@ -82,7 +83,8 @@ export class GridService {
   ofSite(siteId: string): Promise<GridRow[]> {
     const scope = this.scope(2);
     return this.db.query(
-      `SELECT ${COLUMNS} FROM grid g JOIN site s ON s.id = g.site_id WHERE g.site_id = as_uuid($1) AND ${scope.sql} ORDER BY g.name`,
+      `SELECT ${COLUMNS} FROM grid g JOIN site s ON s.id = g.site_id WHERE g.site_id = as_uuid($1) AND ${scope.sql}
+         ORDER BY g.name`,
       [siteId, ...scope.params],
     );
   }
@@ -121,7 +123,8 @@ export class GridService {
   /** The duties of grids the caller can read (the grid carries the scope), in order. */
   duties(gridIds: readonly string[]): Promise<GridDutyRow[]> {
     return this.db.query(
-      `SELECT d.id, d.grid_id AS "gridId", d.position, d.title, d.detail FROM grid_duty d WHERE d.grid_id = ANY(as_uuids($1)) ORDER BY d.grid_id, d.position`,
+      `SELECT d.id, d.grid_id AS "gridId", d.position, d.title, d.detail FROM grid_duty d
+       WHERE d.grid_id = ANY(as_uuids($1)) ORDER BY d.grid_id, d.position`,
       [gridIds],
     );
   }
@@ -163,7 +166,8 @@ export class GridService {
       );
       await m.query(
         `INSERT INTO grid_duty (grid_id, site_id, region_code, position, title, detail, set_by, set_at)
-         SELECT $1, $2, $3, x.n, x.title, x.detail, $6, $7 FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS x(title, detail, n)`,
+         SELECT $1, $2, $3, x.n, x.title, x.detail, $6, $7
+         FROM unnest($4::text[], $5::text[]) WITH ORDINALITY AS x(title, detail, n)`,
         [
           gridId,
           grid.siteId,

@@ -22,7 +22,8 @@ export const activityAttended = defineBatchHandler('activity.attended', async (i
   if (!legal.length) return;
   await manager.query(
     `INSERT INTO legal_study_attendance (attendance_id, site_id, region_code, topic, attended_at)
-     SELECT x.a, x.s, s.region_code, x.t, x.at FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[]) AS x(a, s, t, at)
+     SELECT x.a, x.s, s.region_code, x.t,
+       x.at FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::timestamptz[]) AS x(a, s, t, at)
        JOIN site s ON s.id = x.s
      ON CONFLICT (attendance_id) DO NOTHING`,
     [

@@ -3,7 +3,10 @@ import { defineBatchHandler } from '@anju/contracts';
 import { openTasksFromEvents } from '../grid-task/grid-task.service';
 import { FOLLOW_UP_DAYS } from '../grid-task/grid-task-causes.task';
 
-/** 认领逾期: a claimed demand past its promised date becomes a follow-up task for the household's grid worker (or the site's). */
+/**
+ * 认领逾期: a claimed demand past its promised date becomes a follow-up task for the household's grid worker (or the
+ * site's).
+ */
 export const demandClaimOverdue = defineBatchHandler('demand.claim_overdue', async (items, { manager, clock }) => {
   const today = provinceDate(clock.now());
   await openTasksFromEvents(

@@ -21,7 +21,8 @@ export interface HouseholdVisitRow {
   note: string;
 }
 
-const COLUMNS = `v.id, v.household_id AS "householdId", to_char(v.visited_on, 'YYYY-MM-DD') AS "visitedOn", v.visited_by AS "visitedBy", v.note`;
+const COLUMNS = `v.id, v.household_id AS "householdId", to_char(v.visited_on, 'YYYY-MM-DD') AS "visitedOn",
+                   v.visited_by AS "visitedBy", v.note`;
 
 /** How far back a visit may be recorded: a week's notes typed up late, not last year's. */
 export const VISIT_BACKDATE_DAYS = 30;
@@ -38,7 +39,8 @@ export async function insertVisit(
   now: Date,
 ): Promise<HouseholdVisitRow> {
   const [row] = await m.query(
-    `INSERT INTO household_visit AS v (household_id, site_id, region_code, grid_id, visited_on, visited_by, note, recorded_at)
+    `INSERT INTO household_visit AS v (household_id, site_id, region_code, grid_id, visited_on, visited_by, note,
+       recorded_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
     [h.id, h.siteId, h.regionCode, h.gridId, visit.visitedOn, by, visit.note, now],
   );
@@ -64,7 +66,8 @@ export class HouseholdVisitService {
   /** Visits of a household the caller can already read (the resolver checks it), latest first. */
   ofHousehold(householdId: string): Promise<HouseholdVisitRow[]> {
     return this.db.query(
-      `SELECT ${COLUMNS} FROM household_visit v WHERE v.household_id = $1 ORDER BY v.visited_on DESC, v.recorded_at DESC LIMIT 100`,
+      `SELECT ${COLUMNS} FROM household_visit v WHERE v.household_id = $1 ORDER BY v.visited_on DESC, v.recorded_at DESC
+       LIMIT 100`,
       [householdId],
     );
   }

@@ -27,7 +27,8 @@ export interface HouseholdRow {
   lastVisitedOn?: string | null;
 }
 
-const COLUMNS = `h.id, h.site_id AS "siteId", s.region_code AS "regionCode", h.household_number AS "householdNumber", h.address,
+const COLUMNS = `h.id, h.site_id AS "siteId", s.region_code AS "regionCode", h.household_number AS "householdNumber",
+    h.address,
   h.building_id AS "buildingId", b.grid_id AS "gridId", to_char(h.last_visited_on, 'YYYY-MM-DD') AS "lastVisitedOn"`;
 const FROM = `household h JOIN site s ON s.id = h.site_id LEFT JOIN building b ON b.id = h.building_id`;
 
@@ -67,7 +68,8 @@ export class HouseholdService {
     const limit = pageSize(args.first);
     const scope = this.scope(4);
     const params: unknown[] = [args.siteId, args.buildingId ?? null, args.gridId ?? null, ...scope.params];
-    const where = `h.site_id = as_uuid($1) AND ($2::text IS NULL OR h.building_id = as_uuid($2)) AND ($3::text IS NULL OR b.grid_id = as_uuid($3)) AND ${scope.sql}`;
+    const where = `h.site_id = as_uuid($1) AND ($2::text IS NULL OR h.building_id = as_uuid($2))
+                     AND ($3::text IS NULL OR b.grid_id = as_uuid($3)) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM ${FROM} WHERE ${where}`, params);
     const key = cursor.decode(args.after, 'text', 'uuid');
     const n = params.length;

@@ -40,7 +40,10 @@ import {
 } from './household-sheet';
 
 interface Row extends ImportRow<HouseholdSheetKey> {
-  /** A masked ID number (530102************, as exports give it): the row may only update the resident of that name in its household. */
+  /**
+   * A masked ID number (530102************, as exports give it): the row may only update the resident of that name in
+   * its household.
+   */
   masked?: string;
   /** The phone was masked (138****0001): left as it is. */
   phoneMasked?: boolean;
@@ -220,9 +223,11 @@ export class HouseholdImport extends SheetImport<HouseholdSheetKey, Row> {
       [siteIds],
     );
     const existing: HouseholdRef[] = await this.db.query(
-      `SELECT h.id, h.site_id AS "siteId", s.region_code AS "regionCode", h.household_number AS number, coalesce(h.address, '') AS address,
+      `SELECT h.id, h.site_id AS "siteId", s.region_code AS "regionCode", h.household_number AS number,
+                coalesce(h.address, '') AS address,
               h.building_id AS "buildingId", b.grid_id AS "gridId"
-         FROM household h JOIN site s ON s.id = h.site_id LEFT JOIN building b ON b.id = h.building_id WHERE h.site_id = ANY($1::uuid[])`,
+         FROM household h JOIN site s ON s.id = h.site_id LEFT JOIN building b ON b.id = h.building_id
+         WHERE h.site_id = ANY($1::uuid[])`,
       [siteIds],
     );
     const byNumber = new Map(existing.map((h) => [`${h.siteId}|n|${h.number}`, h]));
@@ -299,13 +304,18 @@ export class HouseholdImport extends SheetImport<HouseholdSheetKey, Row> {
     return households;
   }
 
-  /** The province: an ID number registered in another household (or moved out) cannot be imported; one in this household is an update. */
+  /**
+   * The province: an ID number registered in another household (or moved out) cannot be imported; one in this household
+   * is an update.
+   */
   private async checkProvince(rows: Row[], households: Map<string, HouseholdRef>): Promise<void> {
     const hashes = rows.filter((r) => r.hash).map((r) => r.hash!);
     const maskedRows = rows.filter((r) => r.masked && r.householdKey && households.get(r.householdKey)?.id);
-    const select = `SELECT r.id, r.household_id AS "householdId", r.name, r.ethnicity, r.phone_sealed AS "phoneSealed", r.labour_capacity AS "labourCapacity",
+    const select = `SELECT r.id, r.household_id AS "householdId", r.name, r.ethnicity, r.phone_sealed AS "phoneSealed",
+                r.labour_capacity AS "labourCapacity",
               r.relation_to_head AS "relationToHead", to_char(r.moved_in_on, 'YYYY-MM-DD') AS "movedInOn",
-              to_char(r.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn", r.national_id_hash AS hash, r.national_id_masked AS "nationalIdMasked" FROM resident r`;
+              to_char(r.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn", r.national_id_hash AS hash,
+                r.national_id_masked AS "nationalIdMasked" FROM resident r`;
     const found: ExistingResident[] = hashes.length
       ? await this.db.query(`${select} WHERE r.national_id_hash = ANY($1::bytea[])`, [hashes])
       : [];
@@ -387,7 +397,8 @@ export class HouseholdImport extends SheetImport<HouseholdSheetKey, Row> {
       const before = await nationalIdLookupsToday(m, p.subject, this.clock);
       await m.query(
         `INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, request_id, detail)
-         SELECT $1, $2, 'resident.register_duplicate', 'ImportJob', $3, $4, jsonb_build_object('row', r) FROM unnest($5::int[]) r`,
+         SELECT $1, $2, 'resident.register_duplicate', 'ImportJob', $3, $4, jsonb_build_object('row', r)
+         FROM unnest($5::int[]) r`,
         [p.subject, p.role, jobId, currentRequestId() ?? null, dups.map((r) => r.sheet.row)],
       );
       return before + dups.length;
@@ -461,7 +472,8 @@ export class HouseholdImport extends SheetImport<HouseholdSheetKey, Row> {
         const made: { id: string; siteId: string; number: string }[] = await m.query(
           `INSERT INTO household (site_id, household_number, address, building_id)
            SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[])
-           ON CONFLICT (site_id, household_number) DO NOTHING RETURNING id, site_id AS "siteId", household_number AS number`,
+           ON CONFLICT (site_id, household_number) DO NOTHING
+           RETURNING id, site_id AS "siteId", household_number AS number`,
           [
             part.map((h) => h.siteId),
             part.map((h) => h.number),
@@ -476,7 +488,8 @@ export class HouseholdImport extends SheetImport<HouseholdSheetKey, Row> {
         await publishSelect(
           m,
           'household.registered',
-          `SELECT h.id AS "householdId", h.site_id AS "siteId", s.region_code AS "regionCode" FROM household h JOIN site s ON s.id = h.site_id WHERE h.id = ANY($1::uuid[])`,
+          `SELECT h.id AS "householdId", h.site_id AS "siteId", s.region_code AS "regionCode" FROM household h
+           JOIN site s ON s.id = h.site_id WHERE h.id = ANY($1::uuid[])`,
           [ids],
         );
         await auditImported(
@@ -484,7 +497,8 @@ export class HouseholdImport extends SheetImport<HouseholdSheetKey, Row> {
           p,
           'household.register',
           'Household',
-          `SELECT h.id::text AS id, h.site_id, s.region_code FROM household h JOIN site s ON s.id = h.site_id WHERE h.id = ANY($1::uuid[])`,
+          `SELECT h.id::text AS id, h.site_id, s.region_code FROM household h JOIN site s ON s.id = h.site_id
+           WHERE h.id = ANY($1::uuid[])`,
           [ids],
           jobId,
         );
@@ -496,10 +510,13 @@ export class HouseholdImport extends SheetImport<HouseholdSheetKey, Row> {
         const part = creates.slice(i, i + BATCH);
         const hh = part.map((r) => households.get(r.householdKey!)!);
         const inserted: { id: string }[] = await m.query(
-          `INSERT INTO resident (household_id, site_id, region_code, name, national_id_sealed, national_id_hash, national_id_masked, phone_sealed, phone_masked,
+          `INSERT INTO resident (household_id, site_id, region_code, name, national_id_sealed, national_id_hash,
+                national_id_masked, phone_sealed, phone_masked,
               gender, birth_date, ethnicity, labour_capacity, can_work_away, wants_work, relation_to_head, moved_in_on)
-           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::bytea[], $6::bytea[], $7::text[], $8::bytea[], $9::text[],
-              $10::text[], $11::date[], $12::text[], $13::text[], $14::boolean[], $15::boolean[], $16::text[], $17::date[])
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::text[], $5::bytea[], $6::bytea[], $7::text[],
+             $8::bytea[], $9::text[],
+              $10::text[], $11::date[], $12::text[], $13::text[], $14::boolean[], $15::boolean[], $16::text[],
+                $17::date[])
            ON CONFLICT (national_id_hash) DO NOTHING RETURNING id`,
           [
             hh.map((h) => h.id),
@@ -515,22 +532,26 @@ export class HouseholdImport extends SheetImport<HouseholdSheetKey, Row> {
             part.map((r) => r.id!.birthDate),
             part.map((r) => r.sheet.values.ethnicity),
             part.map((r) => r.labour!),
-            // Work wishes are not columns of the register: anyone able to work is taken to want work, near home, until asked.
+            // Work wishes are not columns of the register: anyone able to work is taken to want work, near home, until
+            // asked.
             part.map(() => false),
             part.map((r) => r.labour !== 'none'),
             part.map((r) => r.relation!),
             part.map((r) => r.movedInOn),
           ],
         );
-        // Registered by someone else between the check and now: the whole import is rolled back and can simply be run again.
+        // Registered by someone else between the check and now: the whole import is rolled back and can simply be run
+        // again.
         if (inserted.length !== part.length) throw new ImportRaceError();
         const ids = inserted.map((r) => r.id);
         await publishSelect(
           m,
           'resident.registered',
-          `SELECT r.id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId", r.region_code AS "regionCode",
+          `SELECT r.id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId",
+                    r.region_code AS "regionCode",
                   r.labour_capacity AS "labourCapacity", r.can_work_away AS "canWorkAway", r.wants_work AS "wantsWork",
-                  extract(year FROM r.birth_date)::int AS "birthYear", b.grid_id AS "gridId", nullif(r.languages, '{}') AS languages,
+                  extract(year FROM r.birth_date)::int AS "birthYear", b.grid_id AS "gridId",
+                    nullif(r.languages, '{}') AS languages,
                   encode(r.national_id_hash, 'hex') AS "nationalIdHash"
              FROM resident r JOIN household h ON h.id = r.household_id LEFT JOIN building b ON b.id = h.building_id
             WHERE r.id = ANY($1::uuid[])`,
@@ -553,11 +574,15 @@ export class HouseholdImport extends SheetImport<HouseholdSheetKey, Row> {
         const v = r.sheet.values;
         const [row] = returning<Record<string, unknown>>(
           await m.query(
-            `UPDATE resident SET name = $2, ethnicity = $3, phone_sealed = coalesce($4, phone_sealed), phone_masked = coalesce($5, phone_masked),
-              labour_capacity = $6, relation_to_head = $7, moved_in_on = coalesce($8::date, moved_in_on), updated_at = now()
+            `UPDATE resident SET name = $2, ethnicity = $3, phone_sealed = coalesce($4, phone_sealed),
+                phone_masked = coalesce($5, phone_masked),
+              labour_capacity = $6, relation_to_head = $7, moved_in_on = coalesce($8::date, moved_in_on),
+                updated_at = now()
             WHERE id = $1 AND moved_out_on IS NULL
-           RETURNING id, household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode", labour_capacity AS "labourCapacity",
-              can_work_away AS "canWorkAway", wants_work AS "wantsWork", extract(year FROM birth_date)::int AS "birthYear"`,
+           RETURNING id, household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode",
+             labour_capacity AS "labourCapacity",
+              can_work_away AS "canWorkAway", wants_work AS "wantsWork",
+                extract(year FROM birth_date)::int AS "birthYear"`,
             [
               r.existingId,
               v.name,
@@ -610,7 +635,8 @@ export class LookupQuotaError extends ImportRefusal {
   constructor(readonly perDay: number) {
     super(
       'DAILY_QUOTA',
-      `The file holds more ID numbers registered in other households than your ${perDay} lookups by ID number a day allow; nothing was checked further or written.`,
+      `The file holds more ID numbers registered in other households than your ${perDay} lookups by ID number ` +
+        `a day allow; nothing was checked further or written.`,
     );
   }
 }

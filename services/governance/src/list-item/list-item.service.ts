@@ -41,11 +41,15 @@ export interface ListItemRow {
   lastRemindedOn: string | null;
 }
 
-const COLUMNS = `l.id, l.site_id AS "siteId", l.region_code AS "regionCode", l.kind, l.title, l.detail, l.owner_name AS "ownerName",
-  l.owner_subject AS "ownerSubject", l.owner_unit_id AS "ownerUnitId", to_char(l.due_on, 'YYYY-MM-DD') AS "dueOn", l.status,
-  l.completion_note AS "completionNote", l.completed_at AS "completedAt", l.resolution_of AS "resolutionOf", l.resolution_no AS "resolutionNo",
+const COLUMNS = `l.id, l.site_id AS "siteId", l.region_code AS "regionCode", l.kind, l.title, l.detail,
+    l.owner_name AS "ownerName",
+  l.owner_subject AS "ownerSubject", l.owner_unit_id AS "ownerUnitId", to_char(l.due_on, 'YYYY-MM-DD') AS "dueOn",
+    l.status,
+  l.completion_note AS "completionNote", l.completed_at AS "completedAt", l.resolution_of AS "resolutionOf",
+    l.resolution_no AS "resolutionNo",
   (SELECT count(*)::int FROM list_item_reminder lr WHERE lr.list_item_id = l.id) AS reminders,
-  (SELECT to_char(max(lr.reminded_on), 'YYYY-MM-DD') FROM list_item_reminder lr WHERE lr.list_item_id = l.id) AS "lastRemindedOn"`;
+  (SELECT to_char(max(lr.reminded_on), 'YYYY-MM-DD') FROM list_item_reminder lr
+    WHERE lr.list_item_id = l.id) AS "lastRemindedOn"`;
 
 export interface ListItemInput {
   kind: ListKind;
@@ -102,7 +106,8 @@ export async function insertListItem(
   resolution: ResolutionOf | null,
 ): Promise<string> {
   const [{ id }] = await m.query(
-    `INSERT INTO list_item (site_id, region_code, kind, title, detail, owner_name, owner_subject, owner_unit_id, due_on, resolution_of,
+    `INSERT INTO list_item (site_id, region_code, kind, title, detail, owner_name, owner_subject, owner_unit_id, due_on,
+                              resolution_of,
                             co_building_meeting_id, resolution_no)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
     [
@@ -211,7 +216,8 @@ export class ListItemService {
       args.mine ? this.principal.subject : null,
       ...scope.params,
     ];
-    const where = `($1::text IS NULL OR l.site_id = as_uuid($1)) AND ($2::text IS NULL OR l.kind = $2) AND ($3::text IS NULL OR l.status = $3)
+    const where = `($1::text IS NULL OR l.site_id = as_uuid($1)) AND ($2::text IS NULL OR l.kind = $2)
+        AND ($3::text IS NULL OR l.status = $3)
       AND ($4::boolean IS NULL OR (l.status IN ('open', 'in_progress') AND l.due_on < $5::date) = $4)
       AND ($6::text IS NULL OR l.owner_subject = $6) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM list_item l WHERE ${where}`, params);
@@ -251,7 +257,10 @@ export class ListItemService {
     });
   }
 
-  /** Moves an item on: open → in progress → done (with a completion note), or cancelled. Officers of the site, or the item's owner. */
+  /**
+   * Moves an item on: open → in progress → done (with a completion note), or cancelled. Officers of the site, or the
+   * item's owner.
+   */
   async setStatus(id: string, status: ListItemStatus, note: string | null | undefined): Promise<ListItemRow> {
     if (!isUuid(id)) throw new InputError('id', 'Not a list item id.', 'FORMAT');
     const [row]: ListItemRow[] = await this.byIds([id]);

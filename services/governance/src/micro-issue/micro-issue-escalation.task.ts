@@ -6,7 +6,8 @@ import { channelsOf } from '../notification/notification-kinds';
 /** 微难题/微矛盾升级: who hears of an escalation (rows of `moved`), with the next deadline. */
 const LEVEL_NAME = `CASE mv.to_level WHEN 'grid_worker' THEN '网格员' WHEN 'mediation' THEN '调解委员会' ELSE '法律顾问' END`;
 const ESCALATION_NOTIFICATIONS = `
-  SELECT who.recipient, 'micro_issue_escalated' AS kind, 'micro_issue_escalated:' || mv.id || ':' || mv.to_level AS dedupe_key,
+  SELECT who.recipient, 'micro_issue_escalated' AS kind,
+    'micro_issue_escalated:' || mv.id || ':' || mv.to_level AS dedupe_key,
          '事项已升级至' || ${LEVEL_NAME} || '：' || mi.title AS title,
          '「' || mi.title || '」未在期限内解决，已转至' || ${LEVEL_NAME} || '处理，新的办理期限为'
            || to_char(mv.level_due_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'FMMM"月"FMDD"日" HH24:MI') || '。' AS body,
@@ -14,7 +15,8 @@ const ESCALATION_NOTIFICATIONS = `
          'MicroIssue' AS entity_type, mv.id::text AS entity_id, mv.site_id, $2::text[] AS channels
     FROM moved mv JOIN micro_issue mi ON mi.id = mv.id
     CROSS JOIN LATERAL (
-      SELECT 'subject:' || g.grid_worker_subject AS recipient FROM grid g WHERE g.id = mi.grid_id AND g.grid_worker_subject IS NOT NULL
+      SELECT 'subject:' || g.grid_worker_subject AS recipient FROM grid g WHERE g.id = mi.grid_id
+        AND g.grid_worker_subject IS NOT NULL
       UNION ALL
       SELECT 'resident:' || mi.reported_by_resident_id WHERE mi.reported_by_resident_id IS NOT NULL) who`;
 
@@ -49,8 +51,10 @@ export async function escalateOverdueMicroIssues(db: SqlRunner, now: Date): Prom
        SELECT id, to_level, $1, level_due_at FROM moved RETURNING id),
      audited AS (
        INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, site_id, region_code, detail)
-       SELECT 'scheduler:micro-issues.escalate', 'system', 'micro_issue.escalate', 'MicroIssue', id::text, site_id, region_code,
-              json_build_object('from', from_level, 'to', to_level, 'because', 'deadline')::jsonb FROM moved RETURNING id)`,
+       SELECT 'scheduler:micro-issues.escalate', 'system', 'micro_issue.escalate', 'MicroIssue', id::text, site_id,
+         region_code,
+              json_build_object('from', from_level, 'to', to_level, 'because', 'deadline')::jsonb FROM moved
+              RETURNING id)`,
     },
   );
   return { escalated: counted };
@@ -72,7 +76,8 @@ export async function notifyMicroIssueEscalated(
     [moved.id, channelsOf('micro_issue_escalated'), actorRecipient, moved.toLevel, moved.levelDueAt, moved.siteId],
     now,
     {
-      with: `moved AS (SELECT $1::uuid AS id, $4::text AS to_level, $5::timestamptz AS level_due_at, $6::uuid AS site_id)`,
+      with: `moved AS (SELECT $1::uuid AS id, $4::text AS to_level, $5::timestamptz AS level_due_at,
+               $6::uuid AS site_id)`,
     },
   );
 }

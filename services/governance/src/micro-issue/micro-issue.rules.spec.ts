@@ -11,7 +11,8 @@ describe('micro-issue route', () => {
   });
   it('says the same in SQL', () => {
     expect(NEXT_LEVEL_SQL('m.level')).toBe(
-      `CASE m.level WHEN 'building_leader' THEN 'grid_worker' WHEN 'grid_worker' THEN 'mediation' WHEN 'mediation' THEN 'legal_adviser' END`,
+      `CASE m.level WHEN 'building_leader' THEN 'grid_worker' WHEN 'grid_worker' THEN 'mediation' WHEN ` +
+        `'mediation' THEN 'legal_adviser' END`,
     );
   });
 });

@@ -44,9 +44,12 @@ export interface MicroIssueRow {
   leaderResidentId: string | null;
 }
 
-const COLUMNS = `m.id, m.site_id AS "siteId", m.region_code AS "regionCode", m.building_id AS "buildingId", m.grid_id AS "gridId", m.kind, m.title,
-  m.description, m.reported_by_role AS "reportedByRole", m.reported_by_resident_id AS "reportedByResidentId", m.level, m.level_due_at AS "levelDueAt",
-  m.status, m.escalations, m.opened_at AS "openedAt", m.resolved_at AS "resolvedAt", m.outcome, m.outcome_note AS "outcomeNote"`;
+const COLUMNS = `m.id, m.site_id AS "siteId", m.region_code AS "regionCode", m.building_id AS "buildingId",
+    m.grid_id AS "gridId", m.kind, m.title,
+  m.description, m.reported_by_role AS "reportedByRole", m.reported_by_resident_id AS "reportedByResidentId", m.level,
+    m.level_due_at AS "levelDueAt",
+  m.status, m.escalations, m.opened_at AS "openedAt", m.resolved_at AS "resolvedAt", m.outcome,
+    m.outcome_note AS "outcomeNote"`;
 const FROM = `micro_issue m LEFT JOIN building mb ON mb.id = m.building_id`;
 const SELECT = `SELECT ${COLUMNS}, mb.leader_resident_id AS "leaderResidentId" FROM ${FROM}`;
 
@@ -64,12 +67,16 @@ export class MicroIssueService {
     private readonly clock: Clock,
   ) {}
 
-  /** Officers: their sites and regions; grid workers: their grids; residents: what they reported, and as building leader what is at their level. */
+  /**
+   * Officers: their sites and regions; grid workers: their grids; residents: what they reported, and as building leader
+   * what is at their level.
+   */
   private scope(n: number): { sql: string; params: unknown[] } {
     const p = this.principal;
     if (p.role === 'resident') {
       return {
-        sql: `(m.reported_by_resident_id = $${n}::uuid OR (m.level = 'building_leader' AND mb.leader_resident_id = $${n}::uuid))`,
+        sql: `(m.reported_by_resident_id = $${n}::uuid
+                OR (m.level = 'building_leader' AND mb.leader_resident_id = $${n}::uuid))`,
         params: [p.residentId],
       };
     }
@@ -102,13 +109,15 @@ export class MicroIssueService {
       now,
       ...scope.params,
     ];
-    const where = `($1::text IS NULL OR m.site_id = as_uuid($1)) AND ($2::text IS NULL OR m.status = $2) AND ($3::text IS NULL OR m.level = $3)
+    const where = `($1::text IS NULL OR m.site_id = as_uuid($1)) AND ($2::text IS NULL OR m.status = $2)
+        AND ($3::text IS NULL OR m.level = $3)
       AND ($4::boolean IS NULL OR (m.status = 'open' AND m.level_due_at < $5) = $4) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM ${FROM} WHERE ${where}`, params);
     const key = cursor.decode(args.after, 'timestamp', 'uuid');
     const n = params.length;
     const rows: MicroIssueRow[] = await this.db.query(
-      `${SELECT} WHERE ${where} AND ($${n + 1}::timestamptz IS NULL OR (m.opened_at, m.id) > ($${n + 1}, $${n + 2}::uuid))
+      `${SELECT} WHERE ${where} AND ($${n + 1}::timestamptz IS NULL
+          OR (m.opened_at, m.id) > ($${n + 1}, $${n + 2}::uuid))
         ORDER BY m.opened_at, m.id LIMIT $${n + 3}`,
       [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
     );
@@ -121,7 +130,10 @@ export class MicroIssueService {
     };
   }
 
-  /** Residents (about their own building), grid workers and site officers report a micro-issue; it goes to the building leader, or to the grid worker when the building has none. */
+  /**
+   * Residents (about their own building), grid workers and site officers report a micro-issue; it goes to the building
+   * leader, or to the grid worker when the building has none.
+   */
   async report(input: ReportMicroIssueInput): Promise<MicroIssueRow> {
     const p = this.principal;
     requireRole(p, 'resident', 'grid_worker', 'site_officer');
@@ -134,7 +146,8 @@ export class MicroIssueService {
     let buildingId = input.buildingId ?? null;
     if (p.role === 'resident') {
       const [me] = await this.db.query(
-        `SELECT h.building_id AS "buildingId" FROM resident r JOIN household h ON h.id = r.household_id WHERE r.id = $1 AND r.moved_out_on IS NULL`,
+        `SELECT h.building_id AS "buildingId" FROM resident r JOIN household h ON h.id = r.household_id WHERE r.id = $1
+           AND r.moved_out_on IS NULL`,
         [p.residentId],
       );
       if (!me) throw new ForbiddenError('Only a resident living at the site can report.');
@@ -152,7 +165,8 @@ export class MicroIssueService {
     if (!buildingId) throw new InputError('input.buildingId', 'Which building is it about?', 'REQUIRED');
     if (!isUuid(buildingId)) throw new InputError('input.buildingId', 'Not a building id.', 'FORMAT');
     const [b] = await this.db.query(
-      `SELECT b.id, b.site_id AS "siteId", s.region_code AS "regionCode", b.grid_id AS "gridId", b.leader_resident_id AS "leaderResidentId"
+      `SELECT b.id, b.site_id AS "siteId", s.region_code AS "regionCode", b.grid_id AS "gridId",
+           b.leader_resident_id AS "leaderResidentId"
          FROM building b JOIN site s ON s.id = b.site_id WHERE b.id = $1`,
       [buildingId],
     );
@@ -165,7 +179,8 @@ export class MicroIssueService {
     const now = this.clock.now();
     return this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO micro_issue (site_id, region_code, building_id, grid_id, kind, title, description, reported_by_subject, reported_by_role,
+        `INSERT INTO micro_issue (site_id, region_code, building_id, grid_id, kind, title, description,
+              reported_by_subject, reported_by_role,
             reported_by_resident_id, level, level_due_at, opened_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
         [
@@ -201,7 +216,10 @@ export class MicroIssueService {
     });
   }
 
-  /** Who may act on an issue at its level: the building leader at the first, the grid worker up to the second, site officers at every level. */
+  /**
+   * Who may act on an issue at its level: the building leader at the first, the grid worker up to the second, site
+   * officers at every level.
+   */
   private canAct(row: MicroIssueRow): boolean {
     const p = this.principal;
     const place = { siteId: row.siteId, regionCode: row.regionCode, gridId: row.gridId };
@@ -241,13 +259,15 @@ export class MicroIssueService {
     return this.db.transaction(async (m) => {
       const [moved] = returning<{ id: string }>(
         await m.query(
-          `UPDATE micro_issue SET level = $2, level_due_at = $3, escalations = escalations + 1 WHERE id = $1 AND status = 'open' AND level = $4 RETURNING id`,
+          `UPDATE micro_issue SET level = $2, level_due_at = $3, escalations = escalations + 1 WHERE id = $1
+             AND status = 'open' AND level = $4 RETURNING id`,
           [row.id, to, dueAt(to, now), row.level],
         ),
       );
       if (!moved) throw new ConflictError('id', 'The micro-issue changed meanwhile.', 'BAD_TRANSITION');
       await m.query(
-        `UPDATE micro_issue_step SET left_at = $2, left_because = 'escalated', note = $3 WHERE micro_issue_id = $1 AND left_at IS NULL`,
+        `UPDATE micro_issue_step SET left_at = $2, left_because = 'escalated', note = $3 WHERE micro_issue_id = $1
+           AND left_at IS NULL`,
         [row.id, now, note?.trim() || null],
       );
       await m.query(
@@ -287,13 +307,15 @@ export class MicroIssueService {
     return this.db.transaction(async (m) => {
       const [done] = returning<{ id: string }>(
         await m.query(
-          `UPDATE micro_issue SET status = 'resolved', resolved_at = $2, resolved_by = $3, outcome = $4, outcome_note = $5 WHERE id = $1 AND status = 'open' RETURNING id`,
+          `UPDATE micro_issue SET status = 'resolved', resolved_at = $2, resolved_by = $3, outcome = $4,
+             outcome_note = $5 WHERE id = $1 AND status = 'open' RETURNING id`,
           [row.id, now, this.principal.subject, outcome, text],
         ),
       );
       if (!done) throw new ConflictError('id', 'The micro-issue is already resolved.', 'BAD_TRANSITION');
       await m.query(
-        `UPDATE micro_issue_step SET left_at = $2, left_because = 'resolved' WHERE micro_issue_id = $1 AND left_at IS NULL`,
+        `UPDATE micro_issue_step SET left_at = $2, left_because = 'resolved' WHERE micro_issue_id = $1
+           AND left_at IS NULL`,
         [row.id, now],
       );
       await audit(m, this.principal, {
@@ -319,13 +341,17 @@ export class MicroIssueService {
 
   steps(ids: readonly string[]) {
     return this.db.query(
-      `SELECT micro_issue_id AS "microIssueId", level, entered_at AS "enteredAt", due_at AS "dueAt", left_at AS "leftAt", left_because AS "leftBecause", note
+      `SELECT micro_issue_id AS "microIssueId", level, entered_at AS "enteredAt", due_at AS "dueAt",
+           left_at AS "leftAt", left_because AS "leftBecause", note
          FROM micro_issue_step WHERE micro_issue_id = ANY(as_uuids($1)) ORDER BY id`,
       [ids],
     );
   }
 
-  /** Statistics of a site or of every site in scope: counts, overdue, average resolution time, where matters were settled. */
+  /**
+   * Statistics of a site or of every site in scope: counts, overdue, average resolution time, where matters were
+   * settled.
+   */
   async stats(siteId: string | null | undefined) {
     const now = this.clock.now();
     requireRole(this.principal, 'province', 'county', 'site_officer', 'grid_worker');
@@ -336,8 +362,11 @@ export class MicroIssueService {
               count(*) FILTER (WHERE m.status = 'open')::int AS open,
               count(*) FILTER (WHERE m.status = 'open' AND m.level_due_at < $2)::int AS overdue,
               count(*) FILTER (WHERE m.escalations > 0)::int AS escalated,
-              round((avg(extract(epoch FROM m.resolved_at - m.opened_at)) FILTER (WHERE m.status = 'resolved') / 3600)::numeric, 1)::float AS "averageResolutionHours",
-              coalesce(json_agg(json_build_object('level', m.level, 'outcome', m.outcome)) FILTER (WHERE m.status = 'resolved'), '[]') AS settled
+              round((avg(extract(epoch
+                FROM m.resolved_at - m.opened_at)) FILTER (WHERE m.status = 'resolved') / 3600)::numeric,
+                  1)::float AS "averageResolutionHours",
+              coalesce(json_agg(json_build_object('level', m.level, 'outcome',
+                m.outcome)) FILTER (WHERE m.status = 'resolved'), '[]') AS settled
          FROM ${FROM} WHERE ($1::text IS NULL OR m.site_id = as_uuid($1)) AND ${scope.sql}`,
       [siteId ?? null, now, ...scope.params],
     );

@@ -57,7 +57,9 @@ export class PlacesAndPeople1764201700000 implements MigrationInterface {
         registered_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(
-      `COMMENT ON COLUMN resident.national_id_hash IS 'HMAC-SHA256 of the ID number: uniqueness across the province and exact search, without decrypting'`,
+      `COMMENT
+       ON COLUMN resident.national_id_hash IS 'HMAC-SHA256 of the ID number: uniqueness across the province ` +
+        `and exact search, without decrypting'`,
     );
     // One person cannot be resettled twice, anywhere in the province.
     await q.query(`CREATE UNIQUE INDEX resident_national_id_hash ON resident (national_id_hash)`);

@@ -25,7 +25,9 @@ export class AuditLog1764300100000 implements MigrationInterface {
         detail jsonb NOT NULL DEFAULT '{}'
       )`);
     await q.query(
-      `COMMENT ON TABLE audit_log IS 'Who did what, when, under which request id. Never holds personal data in clear: field names only.'`,
+      `COMMENT
+       ON TABLE audit_log IS 'Who did what, when, under which request id. Never holds personal data in clear: ` +
+        `field names only.'`,
     );
     await q.query(`CREATE INDEX audit_log_entity ON audit_log (entity_type, entity_id, id)`);
     await q.query(`CREATE INDEX audit_log_region ON audit_log (region_code text_pattern_ops, id)`);
@@ -35,14 +37,17 @@ export class AuditLog1764300100000 implements MigrationInterface {
         RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
       END $$`);
     await q.query(
-      `CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only()`,
+      `CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE
+       ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only()`,
     );
     await q.query(
-      `CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only()`,
+      `CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE
+       ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only()`,
     );
     // The runtime role (cluster-wide; several databases may race to create it).
     await q.query(`DO $$ BEGIN
-        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'governance_app') THEN CREATE ROLE governance_app NOLOGIN; END IF;
+        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'governance_app') THEN CREATE ROLE governance_app NOLOGIN;
+        END IF;
       EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
       END $$`);
     await q.query(`GRANT USAGE ON SCHEMA governance TO governance_app`);

@@ -84,7 +84,8 @@ export class PartyAndLists1764300400000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(
-      `DROP TABLE list_item_reminder; DROP TABLE list_item; DROP TABLE joint_meeting; DROP TABLE party_member; DROP TABLE party_organization`,
+      `DROP TABLE list_item_reminder; DROP TABLE list_item; DROP TABLE joint_meeting; DROP TABLE party_member;
+       DROP TABLE party_organization`,
     );
   }
 }

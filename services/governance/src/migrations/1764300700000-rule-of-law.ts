@@ -50,7 +50,8 @@ export class RuleOfLaw1764300700000 implements MigrationInterface {
         booked_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(
-      `CREATE UNIQUE INDEX lawyer_visit_booking_once ON lawyer_visit_booking (visit_id, resident_id) WHERE status = 'booked'`,
+      `CREATE UNIQUE INDEX lawyer_visit_booking_once ON lawyer_visit_booking (visit_id, resident_id)
+       WHERE status = 'booked'`,
     );
     await q.query(`
       CREATE TABLE mediation_case (
@@ -94,6 +95,7 @@ export class RuleOfLaw1764300700000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP TABLE mediation_session; DROP TABLE mediation_party; DROP TABLE mediation_case;
-      DROP TABLE lawyer_visit_booking; DROP TABLE lawyer_visit; DROP TABLE legal_adviser_site; DROP TABLE legal_adviser`);
+      DROP TABLE lawyer_visit_booking; DROP TABLE lawyer_visit; DROP TABLE legal_adviser_site;
+      DROP TABLE legal_adviser`);
   }
 }

@@ -14,7 +14,8 @@ export class Points1764310000000 implements MigrationInterface {
         site_id uuid REFERENCES site (id),
         region_code varchar(6) NOT NULL REFERENCES region (code),
         action text NOT NULL CHECK (length(action) BETWEEN 1 AND 100),
-        event text CHECK (event IN ('activity.attended', 'service.verified', 'training.completed', 'micro_issue.resolved')),
+        event text CHECK (event IN ('activity.attended', 'service.verified', 'training.completed',
+          'micro_issue.resolved')),
         points int NOT NULL CHECK (points BETWEEN 1 AND 100000),
         daily_cap int CHECK (daily_cap > 0),
         monthly_cap int CHECK (monthly_cap > 0),
@@ -25,11 +26,15 @@ export class Points1764310000000 implements MigrationInterface {
         retired_at timestamptz
       )`);
     await q.query(
-      `COMMENT ON TABLE points_rule IS '共治清单: an action that earns points, for one site (site_id) or a whole county (site_id NULL)'`,
+      `COMMENT
+       ON TABLE points_rule IS '共治清单: an action that earns points, for one site (site_id) or a whole county ` +
+        `(site_id NULL)'`,
     );
     // One active rule per proving event and place: a site rule overrides the county's.
     await q.query(
-      `CREATE UNIQUE INDEX points_rule_one_per_event ON points_rule (region_code, coalesce(site_id, '00000000-0000-0000-0000-000000000000'::uuid), event) WHERE active AND event IS NOT NULL`,
+      `CREATE UNIQUE INDEX points_rule_one_per_event
+       ON points_rule (region_code, coalesce(site_id, '00000000-0000-0000-0000-000000000000'::uuid), event) WHERE active
+         AND event IS NOT NULL`,
     );
     await q.query(`CREATE INDEX points_rule_site ON points_rule (site_id)`);
 
@@ -41,10 +46,14 @@ export class Points1764310000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(
-      `COMMENT ON COLUMN points_account.balance IS 'Always the sum of the resident''s points_entry rows; changed only in the transaction that appends one'`,
+      `COMMENT
+       ON COLUMN points_account.balance IS 'Always the sum of the resident''s points_entry rows; changed only ` +
+        `in the transaction that appends one'`,
     );
     await q.query(
-      `COMMENT ON COLUMN points_account.score IS 'Participation score for rankings: credits + grants + deductions (not redemptions, refunds or expiry)'`,
+      `COMMENT
+       ON COLUMN points_account.score IS 'Participation score for rankings: credits + grants + deductions ` +
+        `(not redemptions, refunds or expiry)'`,
     );
 
     await q.query(`
@@ -100,12 +109,15 @@ export class Points1764310000000 implements MigrationInterface {
         occurred_at timestamptz NOT NULL,
         expires_at timestamptz,
         recorded_at timestamptz NOT NULL DEFAULT now(),
-        CHECK ((kind IN ('credit', 'grant', 'refund') AND points >= 0) OR (kind IN ('deduct', 'expire', 'redeem') AND points < 0)),
+        CHECK ((kind IN ('credit', 'grant', 'refund') AND points >= 0)
+          OR (kind IN ('deduct', 'expire', 'redeem') AND points < 0)),
         CHECK (kind <> 'credit' OR source_event_id IS NOT NULL),
         CHECK (kind NOT IN ('grant', 'deduct') OR (reason IS NOT NULL AND actor IS NOT NULL))
       )`);
     await q.query(
-      `COMMENT ON TABLE points_entry IS 'The points ledger: append-only (a trigger refuses UPDATE, DELETE and TRUNCATE). A credit names its source event, unique: an event credits at most once.'`,
+      `COMMENT
+       ON TABLE points_entry IS 'The points ledger: append-only (a trigger refuses UPDATE, DELETE and ` +
+        `TRUNCATE). A credit names its source event, unique: an event credits at most once.'`,
     );
     await q.query(`CREATE INDEX points_entry_resident ON points_entry (resident_id, id)`);
     await q.query(
@@ -116,7 +128,8 @@ export class Points1764310000000 implements MigrationInterface {
     );
     await q.query(`CREATE INDEX points_entry_site_time ON points_entry (site_id, occurred_at)`);
     await q.query(
-      `CREATE UNIQUE INDEX points_entry_one_per_redemption ON points_entry (redemption_id, kind) WHERE redemption_id IS NOT NULL`,
+      `CREATE UNIQUE INDEX points_entry_one_per_redemption ON points_entry (redemption_id, kind)
+       WHERE redemption_id IS NOT NULL`,
     );
     await q.query(`
       CREATE FUNCTION points_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -124,10 +137,12 @@ export class Points1764310000000 implements MigrationInterface {
         RAISE EXCEPTION 'points_entry is append-only: correct a balance with a new entry';
       END $$`);
     await q.query(
-      `CREATE TRIGGER points_entry_no_update BEFORE UPDATE OR DELETE ON points_entry FOR EACH ROW EXECUTE FUNCTION points_entry_append_only()`,
+      `CREATE TRIGGER points_entry_no_update BEFORE UPDATE OR DELETE
+       ON points_entry FOR EACH ROW EXECUTE FUNCTION points_entry_append_only()`,
     );
     await q.query(
-      `CREATE TRIGGER points_entry_no_truncate BEFORE TRUNCATE ON points_entry FOR EACH STATEMENT EXECUTE FUNCTION points_entry_append_only()`,
+      `CREATE TRIGGER points_entry_no_truncate BEFORE TRUNCATE
+       ON points_entry FOR EACH STATEMENT EXECUTE FUNCTION points_entry_append_only()`,
     );
     // The runtime role (from the audit-log migration), when it exists, may only append to the ledger.
     await q.query(`DO $$ BEGIN
@@ -139,7 +154,8 @@ export class Points1764310000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(
-      `DROP TABLE points_entry; DROP FUNCTION points_entry_append_only(); DROP TABLE points_redemption; DROP TABLE points_reward; DROP TABLE points_account; DROP TABLE points_rule`,
+      `DROP TABLE points_entry; DROP FUNCTION points_entry_append_only(); DROP TABLE points_redemption;
+       DROP TABLE points_reward; DROP TABLE points_account; DROP TABLE points_rule`,
     );
   }
 }

@@ -12,7 +12,9 @@ export class NationalIdReveals1764400100000 implements MigrationInterface {
     await q.query(`UPDATE resident SET national_id_masked = left(national_id_masked, 6) || repeat('*', 12)
                     WHERE national_id_masked <> left(national_id_masked, 6) || repeat('*', 12)`);
     await q.query(
-      `COMMENT ON COLUMN resident.national_id_masked IS 'The county code only: what anyone sees must leave ≥ 10,000 candidate numbers'`,
+      `COMMENT
+       ON COLUMN resident.national_id_masked IS 'The county code only: what anyone sees must leave ≥ 10,000 ` +
+        `candidate numbers'`,
     );
     await q.query(`CREATE INDEX audit_log_national_id_lookups ON audit_log (actor_subject, at)
                     WHERE action IN ('resident.find_by_national_id', 'resident.register_duplicate')`);

@@ -18,7 +18,9 @@ export class ClosedTaskSources1764510000000 implements MigrationInterface {
         PRIMARY KEY (kind, source_key)
       )`);
     await q.query(
-      `COMMENT ON TABLE closed_task_source IS 'Causes of grid tasks that went away (a closed gap), kept so that a late opening event opens nothing'`,
+      `COMMENT
+       ON TABLE closed_task_source IS 'Causes of grid tasks that went away (a closed gap), kept so that a ` +
+        `late opening event opens nothing'`,
     );
     // Tasks already closed by an event are such causes too.
     await q.query(`INSERT INTO closed_task_source (kind, source_key, closed_at, closed_by_event_id)

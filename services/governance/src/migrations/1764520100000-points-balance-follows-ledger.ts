@@ -12,7 +12,8 @@ export class PointsBalanceFollowsLedger1764520100000 implements MigrationInterfa
   name = 'PointsBalanceFollowsLedger1764520100000';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`
+    await q.query(
+      `
       CREATE FUNCTION points_balance_follows_ledger() RETURNS trigger LANGUAGE plpgsql
       -- The schema's tables whatever the session's search_path (a login may have none set).
       SET search_path FROM CURRENT AS $$
@@ -25,21 +26,25 @@ export class PointsBalanceFollowsLedger1764520100000 implements MigrationInterfa
         IF NOT FOUND THEN RETURN NULL; END IF;
         SELECT coalesce(sum(e.points), 0) INTO ledger FROM points_entry e WHERE e.resident_id = NEW.resident_id;
         IF current <> ledger THEN
-          RAISE EXCEPTION 'points balance % of resident % does not match its ledger (%): a balance changes only with a ledger entry',
+          RAISE EXCEPTION 'points balance % of resident % does not match its ledger (%): a balance changes ` +
+        `only with a ledger entry',
             current, NEW.resident_id, ledger USING ERRCODE = 'integrity_constraint_violation';
         END IF;
         RETURN NULL;
-      END $$`);
+      END $$`,
+    );
     await q.query(`CREATE CONSTRAINT TRIGGER points_account_balance_insert AFTER INSERT ON points_account
       DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION points_balance_follows_ledger()`);
     await q.query(`CREATE CONSTRAINT TRIGGER points_account_balance_update AFTER UPDATE OF balance ON points_account
-      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.balance IS DISTINCT FROM OLD.balance OR NEW.resident_id <> OLD.resident_id)
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.balance IS DISTINCT FROM OLD.balance
+        OR NEW.resident_id <> OLD.resident_id)
       EXECUTE FUNCTION points_balance_follows_ledger()`);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(
-      `DROP TRIGGER points_account_balance_update ON points_account; DROP TRIGGER points_account_balance_insert ON points_account`,
+      `DROP TRIGGER points_account_balance_update ON points_account; DROP TRIGGER points_account_balance_insert
+       ON points_account`,
     );
     await q.query(`DROP FUNCTION points_balance_follows_ledger()`);
   }

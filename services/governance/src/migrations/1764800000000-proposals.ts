@@ -37,7 +37,8 @@ export class Proposals1764800000000 implements MigrationInterface {
         decided_at timestamptz,
         outcome_notice_id uuid REFERENCES notice (id),
         list_item_id uuid REFERENCES list_item (id),
-        CHECK (status <> 'voting' OR (voting_closes_at IS NOT NULL AND quorum_households IS NOT NULL AND list_kind IS NOT NULL))
+        CHECK (status <> 'voting' OR (voting_closes_at IS NOT NULL AND quorum_households IS NOT NULL
+          AND list_kind IS NOT NULL))
       )`);
     await q.query(`CREATE INDEX proposal_site ON proposal (site_id, raised_at DESC, id)`);
     await q.query(`CREATE INDEX proposal_region ON proposal (region_code text_pattern_ops)`);

@@ -66,13 +66,15 @@ export class Surveys1764800100000 implements MigrationInterface {
         PRIMARY KEY (survey_id, question_no, group_key, answer)
       )`);
     await q.query(
-      `COMMENT ON TABLE survey_tally IS 'Answers only as counts (匿名): one is added per answer; no answer is stored as a row.'`,
+      `COMMENT
+       ON TABLE survey_tally IS 'Answers only as counts (匿名): one is added per answer; no answer is stored as a row.'`,
     );
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(
-      `DROP TABLE survey_tally; DROP TABLE survey_group; DROP TABLE survey_respondent; DROP TABLE survey_question; DROP TABLE survey`,
+      `DROP TABLE survey_tally; DROP TABLE survey_group; DROP TABLE survey_respondent; DROP TABLE survey_question;
+       DROP TABLE survey`,
     );
   }
 }

@@ -44,7 +44,8 @@ export class Supervision1764800200000 implements MigrationInterface {
       `CREATE INDEX supervision_finding_site ON supervision_finding (site_id, status, recorded_at DESC, id)`,
     );
     await q.query(
-      `CREATE INDEX supervision_finding_region ON supervision_finding (region_code text_pattern_ops) WHERE status = 'open'`,
+      `CREATE INDEX supervision_finding_region ON supervision_finding (region_code text_pattern_ops)
+       WHERE status = 'open'`,
     );
     await q.query(
       `CREATE INDEX supervision_finding_target ON supervision_finding (target_kind, target_id) WHERE status = 'open'`,

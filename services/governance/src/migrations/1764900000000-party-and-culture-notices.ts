@@ -7,7 +7,8 @@ export class PartyAndCultureNotices1764900000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE notice DROP CONSTRAINT notice_category_check`);
     await q.query(`ALTER TABLE notice ADD CONSTRAINT notice_category_check
-      CHECK (category IN ('finance', 'subsidy', 'points', 'resolution', 'affairs', 'party_building', 'culture', 'other'))`);
+      CHECK (category IN ('finance', 'subsidy', 'points', 'resolution', 'affairs', 'party_building', 'culture',
+        'other'))`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -88,7 +88,8 @@ export class Notifications1764950000000 implements MigrationInterface {
         reminded_at timestamptz
       )`);
     await q.query(
-      `CREATE INDEX activity_reminder_due ON activity_reminder (starts_at) WHERE reminded_at IS NULL AND cancelled_at IS NULL`,
+      `CREATE INDEX activity_reminder_due ON activity_reminder (starts_at) WHERE reminded_at IS NULL
+         AND cancelled_at IS NULL`,
     );
     await q.query(`
       CREATE TABLE notice_category_channel (
@@ -101,8 +102,10 @@ export class Notifications1764950000000 implements MigrationInterface {
     // What a published notice goes out on besides the board and the inbox, until a province officer changes it.
     await q.query(`
       INSERT INTO notice_category_channel (category, channels, updated_by) VALUES
-        ('finance', '{wechat}', 'migration'), ('subsidy', '{sms,wechat}', 'migration'), ('points', '{wechat}', 'migration'),
-        ('resolution', '{wechat}', 'migration'), ('affairs', '{sms,wechat}', 'migration'), ('party_building', '{wechat}', 'migration'),
+        ('finance', '{wechat}', 'migration'), ('subsidy', '{sms,wechat}', 'migration'),
+          ('points', '{wechat}', 'migration'),
+        ('resolution', '{wechat}', 'migration'), ('affairs', '{sms,wechat}', 'migration'),
+          ('party_building', '{wechat}', 'migration'),
         ('culture', '{wechat}', 'migration'), ('other', '{}', 'migration')`);
   }
 

@@ -24,7 +24,8 @@ export class GridDutiesAndVisits1765000000000 implements MigrationInterface {
         UNIQUE (grid_id, title)
       )`);
     await q.query(
-      `COMMENT ON TABLE grid_duty IS 'A grid''s responsibilities list (网格职责), in order; replaced whole by setGridDuties'`,
+      `COMMENT
+       ON TABLE grid_duty IS 'A grid''s responsibilities list (网格职责), in order; replaced whole by setGridDuties'`,
     );
     await q.query(`
       CREATE TABLE household_visit (
@@ -40,7 +41,9 @@ export class GridDutiesAndVisits1765000000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX household_visit_household ON household_visit (household_id, visited_on DESC, id)`);
     await q.query(
-      `COMMENT ON TABLE household_visit IS 'Grid workers'' household visits (入户走访): each visits every resident of the household'`,
+      `COMMENT
+       ON TABLE household_visit IS 'Grid workers'' household visits (入户走访): each visits every resident of the ` +
+        `household'`,
     );
     // The latest visit, kept beside the household so that the daily pass reads one row per household.
     await q.query(`ALTER TABLE household ADD COLUMN last_visited_on date`);

@@ -11,10 +11,12 @@ export class SupervisoryTerms1765100000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE supervisory_member ADD COLUMN id uuid NOT NULL DEFAULT gen_random_uuid(),
       ADD COLUMN ended_by text, ADD COLUMN end_reason text,
-      ADD CONSTRAINT supervisory_member_end CHECK ((ended_on IS NULL) = (ended_by IS NULL) AND (ended_on IS NULL) = (end_reason IS NULL))`);
+      ADD CONSTRAINT supervisory_member_end CHECK ((ended_on IS NULL) = (ended_by IS NULL)
+        AND (ended_on IS NULL) = (end_reason IS NULL))`);
     await q.query(`ALTER TABLE supervisory_member DROP CONSTRAINT supervisory_member_pkey, ADD PRIMARY KEY (id)`);
     await q.query(
-      `CREATE UNIQUE INDEX supervisory_member_open_term ON supervisory_member (site_id, resident_id) WHERE ended_on IS NULL`,
+      `CREATE UNIQUE INDEX supervisory_member_open_term ON supervisory_member (site_id, resident_id)
+       WHERE ended_on IS NULL`,
     );
   }
 
@@ -25,7 +27,8 @@ export class SupervisoryTerms1765100000000 implements MigrationInterface {
       `ALTER TABLE supervisory_member DROP CONSTRAINT supervisory_member_pkey, ADD PRIMARY KEY (site_id, resident_id)`,
     );
     await q.query(
-      `ALTER TABLE supervisory_member DROP CONSTRAINT supervisory_member_end, DROP COLUMN id, DROP COLUMN ended_by, DROP COLUMN end_reason`,
+      `ALTER TABLE supervisory_member DROP CONSTRAINT supervisory_member_end, DROP COLUMN id, DROP COLUMN ended_by,
+       DROP COLUMN end_reason`,
     );
   }
 }

@@ -35,7 +35,8 @@ export class CoBuildingCouncil1765200000000 implements MigrationInterface {
       `CREATE UNIQUE INDEX co_building_member_unit ON co_building_member (council_id, unit_name) WHERE left_on IS NULL`,
     );
     await q.query(
-      `CREATE UNIQUE INDEX co_building_member_chair ON co_building_member (council_id) WHERE role = 'chair' AND left_on IS NULL`,
+      `CREATE UNIQUE INDEX co_building_member_chair ON co_building_member (council_id) WHERE role = 'chair'
+         AND left_on IS NULL`,
     );
     await q.query(`
       CREATE TABLE co_building_meeting (
@@ -56,7 +57,8 @@ export class CoBuildingCouncil1765200000000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX co_building_meeting_council ON co_building_meeting (council_id, starts_at DESC, id)`);
     await q.query(
-      `CREATE INDEX co_building_meeting_unreminded ON co_building_meeting (starts_at) WHERE status = 'scheduled' AND reminded_at IS NULL`,
+      `CREATE INDEX co_building_meeting_unreminded ON co_building_meeting (starts_at) WHERE status = 'scheduled'
+         AND reminded_at IS NULL`,
     );
     await q.query(
       `COMMENT ON TABLE co_building_council IS 'A site''s co-building council (共建理事会) and how often it meets'`,
@@ -65,11 +67,14 @@ export class CoBuildingCouncil1765200000000 implements MigrationInterface {
       `COMMENT ON TABLE co_building_member IS 'Member units (成员单位) of a co-building council and their representatives'`,
     );
     await q.query(
-      `COMMENT ON TABLE co_building_meeting IS 'Meetings of a co-building council: scheduled, reminded the day before, recorded with attendance'`,
+      `COMMENT
+       ON TABLE co_building_meeting IS 'Meetings of a co-building council: scheduled, reminded the day before,` +
+        ` recorded with attendance'`,
     );
     // A resolution is a list item, numbered within its meeting, as a joint meeting's are.
     await q.query(`ALTER TABLE list_item ADD COLUMN co_building_meeting_id uuid REFERENCES co_building_meeting (id)`);
-    await q.query(`CREATE UNIQUE INDEX list_item_co_building_resolution ON list_item (co_building_meeting_id, resolution_no)
+    await q.query(`CREATE UNIQUE INDEX list_item_co_building_resolution
+                   ON list_item (co_building_meeting_id, resolution_no)
                    WHERE co_building_meeting_id IS NOT NULL`);
   }
 

@@ -30,7 +30,8 @@ export interface ModelResidentRow {
   decisionNote: string | null;
 }
 
-const COLUMNS = `m.id, m.resident_id AS "residentId", r.name AS "residentName", m.site_id AS "siteId", m.region_code AS "regionCode", m.title, m.reason, m.year,
+const COLUMNS = `m.id, m.resident_id AS "residentId", r.name AS "residentName", m.site_id AS "siteId",
+    m.region_code AS "regionCode", m.title, m.reason, m.year,
   m.status, m.nominated_at AS "nominatedAt", m.decided_at AS "decidedAt", m.decision_note AS "decisionNote"`;
 const FROM = `model_resident m JOIN resident r ON r.id = m.resident_id`;
 
@@ -46,7 +47,8 @@ export class ModelResidentService {
     const p = this.principal;
     if (p.role === 'resident') {
       return {
-        sql: `m.status = 'recognized' AND m.site_id IN (SELECT site_id FROM resident WHERE id = as_uuid($${n}) AND moved_out_on IS NULL)`,
+        sql: `m.status = 'recognized' AND m.site_id IN
+              (SELECT site_id FROM resident WHERE id = as_uuid($${n}) AND moved_out_on IS NULL)`,
         params: [p.residentId],
       };
     }
@@ -61,7 +63,8 @@ export class ModelResidentService {
   ): Promise<ModelResidentRow[]> {
     const scope = this.scope(4);
     return this.db.query(
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE m.site_id = as_uuid($1) AND ($2::text IS NULL OR m.status = $2) AND ($3::int IS NULL OR m.year = $3) AND ${scope.sql}
+      `SELECT ${COLUMNS} FROM ${FROM} WHERE m.site_id = as_uuid($1) AND ($2::text IS NULL OR m.status = $2)
+          AND ($3::int IS NULL OR m.year = $3) AND ${scope.sql}
         ORDER BY m.year DESC, m.title, r.name LIMIT 500`,
       [siteId, status ?? null, year ?? null, ...scope.params],
     );
@@ -77,8 +80,10 @@ export class ModelResidentService {
     requireRole(p, 'county', 'site_officer', 'grid_worker');
     if (!isUuid(input.residentId)) throw new InputError('input.residentId', 'Not a resident id.', 'FORMAT');
     const [r] = await this.db.query(
-      `SELECT r.id, r.site_id AS "siteId", r.region_code AS "regionCode", b.grid_id AS "gridId", r.moved_out_on AS "movedOutOn"
-         FROM resident r JOIN household h ON h.id = r.household_id LEFT JOIN building b ON b.id = h.building_id WHERE r.id = $1`,
+      `SELECT r.id, r.site_id AS "siteId", r.region_code AS "regionCode", b.grid_id AS "gridId",
+           r.moved_out_on AS "movedOutOn"
+         FROM resident r JOIN household h ON h.id = r.household_id LEFT JOIN building b ON b.id = h.building_id
+         WHERE r.id = $1`,
       [input.residentId],
     );
     if (!r || !coversPlace(p, { siteId: r.siteId, regionCode: r.regionCode, gridId: r.gridId }))
@@ -95,7 +100,8 @@ export class ModelResidentService {
       throw new InputError('input.year', 'Nominations are for this year or last year.');
     return this.db.transaction(async (m) => {
       const rows = await m.query(
-        `INSERT INTO model_resident (resident_id, site_id, region_code, title, reason, year, nominated_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO model_resident (resident_id, site_id, region_code, title, reason, year, nominated_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (resident_id, title, year) DO NOTHING RETURNING id`,
         [r.id, r.siteId, r.regionCode, title, reason, input.year, p.subject],
       );
@@ -130,7 +136,8 @@ export class ModelResidentService {
     return this.db.transaction(async (m) => {
       const done = returning<{ id: string }>(
         await m.query(
-          `UPDATE model_resident SET status = $2, decided_by = $3, decided_at = now(), decision_note = $4 WHERE id = $1 AND status = 'nominated' RETURNING id`,
+          `UPDATE model_resident SET status = $2, decided_by = $3, decided_at = now(), decision_note = $4 WHERE id = $1
+             AND status = 'nominated' RETURNING id`,
           [id, recognize ? 'recognized' : 'rejected', p.subject, note?.trim() || null],
         ),
       );

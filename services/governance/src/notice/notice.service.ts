@@ -32,7 +32,8 @@ export interface NoticeRow {
   siteIds: string[];
 }
 
-const COLUMNS = `n.id, n.category, n.title, n.body, n.publish_at AS "publishAt", n.expires_at AS "expiresAt", n.status, n.published_at AS "publishedAt",
+const COLUMNS = `n.id, n.category, n.title, n.body, n.publish_at AS "publishAt", n.expires_at AS "expiresAt", n.status,
+    n.published_at AS "publishedAt",
   ARRAY(SELECT ns2.site_id::text FROM notice_site ns2 WHERE ns2.notice_id = n.id ORDER BY ns2.site_id) AS "siteIds"`;
 
 export interface CreateNoticeInput {
@@ -50,7 +51,8 @@ export async function publishDueNotices(db: SqlRunner, now: Date): Promise<{ pub
   const { counted } = await notifySelect(db, NOTICE_PUBLISHED_NOTIFICATIONS, [now], now, {
     count: 'published',
     with: `published AS (
-      UPDATE notice SET status = 'published', published_at = $1 WHERE status = 'scheduled' AND publish_at <= $1 RETURNING id)`,
+      UPDATE notice SET status = 'published', published_at = $1 WHERE status = 'scheduled' AND publish_at <= $1
+      RETURNING id)`,
   });
   return { published: counted };
 }
@@ -123,7 +125,9 @@ export class NoticeService {
       }
       case 'resident':
         return {
-          sql: `${live} AND ${audience(`ns.site_id IN (SELECT site_id FROM resident WHERE id = $${n + 1}::uuid AND moved_out_on IS NULL)`)}`,
+          sql: `${live}
+                  AND ${audience(`ns.site_id IN (SELECT site_id FROM resident
+                                                 WHERE id = $${n + 1}::uuid AND moved_out_on IS NULL)`)}`,
           params: [now, p.residentId],
         };
       default:
@@ -150,13 +154,15 @@ export class NoticeService {
     const limit = pageSize(args.first);
     const scope = this.scope(3, now);
     const params: unknown[] = [args.siteId ?? null, args.category ?? null, ...scope.params];
-    const where = `($1::text IS NULL OR EXISTS (SELECT 1 FROM notice_site nf WHERE nf.notice_id = n.id AND nf.site_id = as_uuid($1)))
+    const where = `($1::text IS NULL OR EXISTS (SELECT 1 FROM notice_site nf WHERE nf.notice_id = n.id
+        AND nf.site_id = as_uuid($1)))
       AND ($2::text IS NULL OR n.category = $2) AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM notice n WHERE ${where}`, params);
     const key = cursor.decode(args.after, 'timestamp', 'uuid');
     const k = params.length;
     const rows: NoticeRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM notice n WHERE ${where} AND ($${k + 1}::timestamptz IS NULL OR (n.publish_at, n.id) < ($${k + 1}, $${k + 2}::uuid))
+      `SELECT ${COLUMNS} FROM notice n WHERE ${where}
+          AND ($${k + 1}::timestamptz IS NULL OR (n.publish_at, n.id) < ($${k + 1}, $${k + 2}::uuid))
         ORDER BY n.publish_at DESC, n.id DESC LIMIT $${k + 3}`,
       [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
     );
@@ -169,7 +175,10 @@ export class NoticeService {
     };
   }
 
-  /** A notice for chosen sites; without `publishAt` it is published at once, otherwise by the publish job when its time comes. */
+  /**
+   * A notice for chosen sites; without `publishAt` it is published at once, otherwise by the publish job when its time
+   * comes.
+   */
   async create(input: CreateNoticeInput): Promise<NoticeRow> {
     const now = this.clock.now();
     const p = this.principal;
@@ -261,7 +270,8 @@ export class NoticeService {
     if (!row) throw new NotFoundError('id', 'No such notice.');
     await this.db.transaction(async (m) => {
       const rows = await m.query(
-        `INSERT INTO notice_read (notice_id, resident_id, site_id) SELECT $1, r.id, r.site_id FROM resident r WHERE r.id = $2 ON CONFLICT DO NOTHING RETURNING site_id AS "siteId"`,
+        `INSERT INTO notice_read (notice_id, resident_id, site_id) SELECT $1, r.id, r.site_id FROM resident r
+         WHERE r.id = $2 ON CONFLICT DO NOTHING RETURNING site_id AS "siteId"`,
         [id, p.residentId],
       );
       // Every call is audited, a repeated one too (it changes nothing, and says so).
@@ -292,7 +302,8 @@ export class NoticeService {
     if (!['province', 'county', 'site_officer'].includes(p.role)) return noticeIds.map(() => null);
     const rows: { noticeId: string; siteId: string; residents: number; read: number }[] = await this.db.query(
       `SELECT ns.notice_id AS "noticeId", ns.site_id AS "siteId",
-              (SELECT count(*) FROM resident r WHERE r.site_id = ns.site_id AND r.moved_out_on IS NULL)::int AS residents,
+              (SELECT count(*) FROM resident r WHERE r.site_id = ns.site_id
+                AND r.moved_out_on IS NULL)::int AS residents,
               (SELECT count(*) FROM notice_read nr JOIN resident r ON r.id = nr.resident_id
                  WHERE nr.notice_id = ns.notice_id AND nr.site_id = ns.site_id AND r.moved_out_on IS NULL)::int AS read
          FROM notice_site ns WHERE ns.notice_id = ANY(as_uuids($1)) ORDER BY ns.site_id`,

@@ -3,7 +3,8 @@ import { notifySelect } from './notify';
 import { channelsOf } from './notification-kinds';
 
 /** The details of a place at an activity, from a row `a` of activity_reminder joined to its site `s`. */
-const ACTIVITY_DETAILS = `jsonb_build_object('what', a.title, 'when', to_char(a.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+const ACTIVITY_DETAILS = `jsonb_build_object('what', a.title, 'when',
+    to_char(a.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
   'where', s.name || coalesce('（' || s.address || '）', ''), 'contact', '主办：' || a.organization_name)`;
 const STARTS = `to_char(a.starts_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'FMMM"月"FMDD"日" HH24:MI')`;
 
@@ -16,7 +17,8 @@ export async function notifyActivityPlaces(db: SqlRunner, rows: unknown[], now: 
   await notifySelect(
     db,
     `SELECT 'resident:' || a.resident_id AS recipient,
-            CASE WHEN e."promotedFromWaitlist" THEN 'activity_promoted_from_waitlist' ELSE 'activity_registration_confirmed' END AS kind,
+            CASE WHEN e."promotedFromWaitlist" THEN 'activity_promoted_from_waitlist'
+            ELSE 'activity_registration_confirmed' END AS kind,
             'activity_place:' || a.registration_id AS dedupe_key,
             CASE WHEN e."promotedFromWaitlist" THEN '候补成功：' ELSE '报名成功：' END || a.title AS title,
             CASE WHEN e."promotedFromWaitlist" THEN '有名额空出，您已从候补转为正式报名。' ELSE '您已报名成功。' END
@@ -29,12 +31,16 @@ export async function notifyActivityPlaces(db: SqlRunner, rows: unknown[], now: 
     now,
     {
       with: `events AS (
-        SELECT DISTINCT ON ("registrationId") * FROM jsonb_to_recordset($1::jsonb) AS x("registrationId" uuid, "activityId" uuid,
-          "residentId" uuid, "siteId" uuid, title text, "organizationName" text, "startsAt" timestamptz, "endsAt" timestamptz,
+        SELECT DISTINCT ON ("registrationId") * FROM jsonb_to_recordset($1::jsonb) AS x("registrationId" uuid,
+          "activityId" uuid,
+          "residentId" uuid, "siteId" uuid, title text, "organizationName" text, "startsAt" timestamptz,
+            "endsAt" timestamptz,
           "promotedFromWaitlist" boolean)),
       kept AS (
-        INSERT INTO activity_reminder (registration_id, resident_id, activity_id, site_id, title, organization_name, starts_at, ends_at)
-        SELECT "registrationId", "residentId", "activityId", "siteId", title, "organizationName", "startsAt", "endsAt" FROM events
+        INSERT INTO activity_reminder (registration_id, resident_id, activity_id, site_id, title, organization_name,
+          starts_at, ends_at)
+        SELECT "registrationId", "residentId", "activityId", "siteId", title, "organizationName", "startsAt", "endsAt"
+        FROM events
         ON CONFLICT (registration_id) DO UPDATE SET site_id = EXCLUDED.site_id, title = EXCLUDED.title,
           organization_name = EXCLUDED.organization_name, starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at
         RETURNING *)`,
@@ -50,7 +56,8 @@ export async function forgetActivityPlaces(
   await db.query(
     `INSERT INTO activity_reminder (registration_id, resident_id, activity_id, cancelled_at)
      SELECT "registrationId", "residentId", "activityId", "cancelledAt"
-       FROM jsonb_to_recordset($1::jsonb) AS x("registrationId" uuid, "activityId" uuid, "residentId" uuid, "cancelledAt" timestamptz)
+       FROM jsonb_to_recordset($1::jsonb) AS x("registrationId" uuid, "activityId" uuid, "residentId" uuid,
+         "cancelledAt" timestamptz)
      ON CONFLICT (registration_id) DO UPDATE SET cancelled_at = EXCLUDED.cancelled_at`,
     [JSON.stringify(rows)],
   );
@@ -63,7 +70,8 @@ export async function forgetActivityPlaces(
 export async function remindTomorrowsActivities(db: SqlRunner, now: Date): Promise<{ reminded: number }> {
   const { counted } = await notifySelect(
     db,
-    `SELECT 'resident:' || a.resident_id AS recipient, 'activity_reminder' AS kind, 'activity_reminder:' || a.registration_id AS dedupe_key,
+    `SELECT 'resident:' || a.resident_id AS recipient, 'activity_reminder' AS kind,
+              'activity_reminder:' || a.registration_id AS dedupe_key,
             '明天的活动：' || a.title AS title,
             '提醒您：' || a.title || '将于' || ${STARTS} || '在' || s.name || '开始，请准时参加；不能参加请提前取消报名，把名额留给候补的邻居。' AS body,
             ${ACTIVITY_DETAILS} AS details, 'Activity' AS entity_type, a.activity_id::text AS entity_id, a.site_id,

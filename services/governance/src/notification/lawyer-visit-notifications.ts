@@ -13,7 +13,8 @@ const ADVISER_KIND = `CASE a.kind WHEN 'public_lawyer' THEN '公益律师' ELSE 
 export async function notifyLawyerVisitBooked(db: SqlRunner, bookingId: string, now: Date): Promise<void> {
   await notifySelect(
     db,
-    `SELECT 'resident:' || b.resident_id AS recipient, 'lawyer_visit_booked' AS kind, 'lawyer_visit_booked:' || b.id AS dedupe_key,
+    `SELECT 'resident:' || b.resident_id AS recipient, 'lawyer_visit_booked' AS kind,
+              'lawyer_visit_booked:' || b.id AS dedupe_key,
             '律师进社区预约成功' AS title,
             '您已预约' || to_char(v.starts_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'FMMM"月"FMDD"日" HH24:MI') || '在' || v.place
               || '的' || ${ADVISER_KIND} || '咨询（' || a.name || '），咨询事项：' || b.topic || '。请带上身份证和相关材料，准时到场。' AS body,

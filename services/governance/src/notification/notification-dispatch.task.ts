@@ -10,7 +10,9 @@ import type { DeliveryChannel, PushContact, PushMessage, SendOutcome } from './c
 import type { DispatchRules } from './notification.config';
 import type { PushChannel } from './notification-kinds';
 
-/** What runs the dispatcher's SQL: statements, and a transaction for taking messages (the cap is counted under a lock). */
+/**
+ * What runs the dispatcher's SQL: statements, and a transaction for taking messages (the cap is counted under a lock).
+ */
 export type DispatchDb = TransactionalSql;
 
 export interface DispatchReport {
@@ -74,7 +76,8 @@ export async function dispatchDueDeliveries(
     const due: Due[] = await m.query(
       `WITH due AS (
          SELECT d.id, d.recipient FROM notification_delivery d
-          WHERE d.status IN ('pending', 'deferred', 'sending') AND d.next_attempt_at <= $1 AND d.channel = ANY($2::text[])
+          WHERE d.status IN ('pending', 'deferred', 'sending') AND d.next_attempt_at <= $1
+            AND d.channel = ANY($2::text[])
           ORDER BY d.next_attempt_at, d.id LIMIT $3 FOR UPDATE SKIP LOCKED)
        SELECT due.id, due.recipient, p.quiet_start AS "quietStart", p.quiet_end AS "quietEnd",
               (SELECT count(*)::int FROM notification_delivery s
@@ -111,7 +114,8 @@ export async function dispatchDueDeliveries(
       [defer.map((x) => x.id), defer.map((x) => x.until)],
     );
     await m.query(
-      `UPDATE notification_delivery SET status = 'capped', last_error = 'daily cap reached: kept in the inbox only' WHERE id = ANY($1::uuid[])`,
+      `UPDATE notification_delivery SET status = 'capped', last_error = 'daily cap reached: kept in the inbox only'
+       WHERE id = ANY($1::uuid[])`,
       [capped],
     );
     return m.query(
@@ -166,9 +170,11 @@ export async function dispatchDueDeliveries(
   });
   await db.query(
     `UPDATE notification_delivery d
-        SET status = x.status, provider_message_id = coalesce(x.message_id, d.provider_message_id), last_error = x.error,
+        SET status = x.status, provider_message_id = coalesce(x.message_id, d.provider_message_id),
+          last_error = x.error,
             sent_at = CASE WHEN x.status = 'sent' THEN $6::timestamptz END, next_attempt_at = x.retry_at
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS x(id, status, message_id, error, retry_at)
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[]) AS x(id, status, message_id,
+         error, retry_at)
       WHERE d.id = x.id AND d.status = 'sending'`,
     [
       rows.map((r) => r.id),

@@ -106,7 +106,8 @@ export class NotificationService {
     const key = cursor.decode(args.after, 'timestamp', 'uuid');
     const unreadOnly = args.unreadOnly ?? false;
     const [{ total, unread }] = await this.db.query(
-      `SELECT count(*) FILTER (WHERE NOT $2 OR read_at IS NULL)::int AS total, count(*) FILTER (WHERE read_at IS NULL)::int AS unread
+      `SELECT count(*) FILTER (WHERE NOT $2 OR read_at IS NULL)::int AS total,
+           count(*) FILTER (WHERE read_at IS NULL)::int AS unread
          FROM notification WHERE recipient = $1`,
       [this.recipient, unreadOnly],
     );
@@ -148,7 +149,8 @@ export class NotificationService {
     return this.db.query(
       `SELECT d.notification_id AS "notificationId", d.channel, d.status, d.attempts, d.last_error AS "lastError",
               d.sent_at AS "sentAt", d.next_attempt_at AS "nextAttemptAt"
-         FROM notification_delivery d WHERE d.notification_id = ANY(as_uuids($1)) AND d.recipient = $2 ORDER BY d.channel`,
+         FROM notification_delivery d WHERE d.notification_id = ANY(as_uuids($1)) AND d.recipient = $2
+           ORDER BY d.channel`,
       [ids, this.recipient],
     );
   }
@@ -196,7 +198,8 @@ export class NotificationService {
 
   async preferences(): Promise<PreferencesRow> {
     const [row] = await this.db.query(
-      `SELECT sms_enabled AS "smsEnabled", wechat_enabled AS "wechatEnabled", quiet_start AS "quietStart", quiet_end AS "quietEnd",
+      `SELECT sms_enabled AS "smsEnabled", wechat_enabled AS "wechatEnabled", quiet_start AS "quietStart",
+                quiet_end AS "quietEnd",
               muted_kinds AS "mutedKinds", phone_masked AS "phoneMasked", wechat_open_id IS NOT NULL AS "wechatBound"
          FROM notification_preference WHERE recipient = $1`,
       [this.recipient],
@@ -256,7 +259,8 @@ export class NotificationService {
     if (!sets.length) throw new InputError('input', 'Change at least one preference.', 'REQUIRED');
     await this.db.transaction(async (m) => {
       await m.query(
-        `INSERT INTO notification_preference (recipient, updated_at) VALUES ($1, $2) ON CONFLICT (recipient) DO NOTHING`,
+        `INSERT INTO notification_preference (recipient, updated_at) VALUES ($1, $2) ON CONFLICT (recipient)
+         DO NOTHING`,
         params.slice(0, 2),
       );
       await m.query(
@@ -284,7 +288,8 @@ export class NotificationService {
     return this.db.transaction(async (m) => {
       const [row] = returning<{ category: NoticeCategory; channels: PushChannel[] }>(
         await m.query(
-          `UPDATE notice_category_channel SET channels = $2, updated_by = $3, updated_at = now() WHERE category = $1 RETURNING category, channels`,
+          `UPDATE notice_category_channel SET channels = $2, updated_by = $3, updated_at = now() WHERE category = $1
+           RETURNING category, channels`,
           [category, [...new Set(channels)], this.principal.subject],
         ),
       );

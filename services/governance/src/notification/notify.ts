@@ -37,7 +37,10 @@ export async function notifySelect(
   select: string,
   params: unknown[],
   now: Date,
-  /** `with`: CTEs `select` reads (the change and its notifications in one statement); `count`: one of them to count rows of. */
+  /**
+   * `with`: CTEs `select` reads (the change and its notifications in one statement); `count`: one of them to count rows
+   * of.
+   */
   opts: { with?: string; count?: string } = {},
 ): Promise<{ notified: number; counted: number }> {
   const at = `$${params.length + 1}::timestamptz`;
@@ -45,8 +48,10 @@ export async function notifySelect(
     `WITH ${opts.with ? `${opts.with},` : ''}
      src AS (SELECT DISTINCT ON (recipient, dedupe_key) * FROM (${select}) x),
      written AS (
-       INSERT INTO notification (recipient, kind, dedupe_key, title, body, details, entity_type, entity_id, site_id, created_at)
-       SELECT recipient, kind, dedupe_key, title, body, coalesce(details, '{}'::jsonb), entity_type, entity_id, site_id, ${at}
+       INSERT INTO notification (recipient, kind, dedupe_key, title, body, details, entity_type, entity_id, site_id,
+         created_at)
+       SELECT recipient, kind, dedupe_key, title, body, coalesce(details, '{}'::jsonb), entity_type, entity_id, site_id,
+         ${at}
          FROM src
        ON CONFLICT (recipient, dedupe_key) DO NOTHING
        RETURNING id, recipient, kind, dedupe_key),

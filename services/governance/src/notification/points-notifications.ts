@@ -47,12 +47,15 @@ export function notifyPointsCredited(
 export async function notifyPointsRedeemed(db: SqlRunner, redemptionId: string, now: Date): Promise<void> {
   await notifySelect(
     db,
-    `SELECT 'resident:' || rd.resident_id AS recipient, 'points_redeemed' AS kind, 'points_redeemed:' || rd.id AS dedupe_key,
+    `SELECT 'resident:' || rd.resident_id AS recipient, 'points_redeemed' AS kind,
+              'points_redeemed:' || rd.id AS dedupe_key,
             '积分兑换成功：' || rw.name AS title,
             '已用' || rd.points || '积分兑换「' || rw.name || '」，当前余额' || a.balance || '分。请凭此消息到社区服务站领取。' AS body,
-            jsonb_build_object('what', rw.name, 'where', s.name || coalesce('（' || s.address || '）', '') || '社区服务站') AS details,
+            jsonb_build_object('what', rw.name, 'where',
+              s.name || coalesce('（' || s.address || '）', '') || '社区服务站') AS details,
             'Redemption' AS entity_type, rd.id::text AS entity_id, rd.site_id, $2::text[] AS channels
-       FROM points_redemption rd JOIN points_reward rw ON rw.id = rd.reward_id JOIN points_account a ON a.resident_id = rd.resident_id
+       FROM points_redemption rd JOIN points_reward rw ON rw.id = rd.reward_id JOIN points_account a
+       ON a.resident_id = rd.resident_id
        JOIN site s ON s.id = rd.site_id
       WHERE rd.id = $1`,
     [redemptionId, channelsOf('points_redeemed')],

@@ -57,7 +57,8 @@ export interface RecordJointMeetingInput {
 }
 
 const ORG = `o.id, o.site_id AS "siteId", s.region_code AS "regionCode", o.name, o.secretary_name AS "secretaryName"`;
-const MEETING = `j.id, j.site_id AS "siteId", j.region_code AS "regionCode", to_char(j.held_on, 'YYYY-MM-DD') AS "heldOn", j.title, j.agenda, j.attendees, j.minutes`;
+const MEETING = `j.id, j.site_id AS "siteId", j.region_code AS "regionCode",
+                   to_char(j.held_on, 'YYYY-MM-DD') AS "heldOn", j.title, j.agenda, j.attendees, j.minutes`;
 
 /** 社区大党委 and 联席会议: officers of the site and its region read and write; grid workers and units read. */
 export class PartyService {
@@ -76,7 +77,8 @@ export class PartyService {
   async organizationOfSite(siteId: string): Promise<PartyOrganizationRow | null> {
     const scope = this.readScope(2, 'o.site_id', 's.region_code');
     const [row] = await this.db.query(
-      `SELECT ${ORG} FROM party_organization o JOIN site s ON s.id = o.site_id WHERE o.site_id = as_uuid($1) AND ${scope.sql}`,
+      `SELECT ${ORG} FROM party_organization o JOIN site s ON s.id = o.site_id WHERE o.site_id = as_uuid($1)
+         AND ${scope.sql}`,
       [siteId, ...scope.params],
     );
     return row ?? null;
@@ -84,8 +86,10 @@ export class PartyService {
 
   members(orgIds: readonly string[]): Promise<PartyMemberRow[]> {
     return this.db.query(
-      `SELECT id, organization_id AS "organizationId", name, position, unit_name AS "unitName", unit_id AS "unitId", concurrent, to_char(joined_on, 'YYYY-MM-DD') AS "joinedOn"
-         FROM party_member WHERE organization_id = ANY(as_uuids($1)) AND left_on IS NULL ORDER BY concurrent, joined_on, name`,
+      `SELECT id, organization_id AS "organizationId", name, position, unit_name AS "unitName", unit_id AS "unitId",
+           concurrent, to_char(joined_on, 'YYYY-MM-DD') AS "joinedOn"
+         FROM party_member WHERE organization_id = ANY(as_uuids($1)) AND left_on IS NULL
+           ORDER BY concurrent, joined_on, name`,
       [orgIds],
     );
   }
@@ -103,7 +107,8 @@ export class PartyService {
     return this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
         `INSERT INTO party_organization (site_id, name, secretary_name) VALUES ($1, $2, $3)
-         ON CONFLICT (site_id) DO UPDATE SET name = EXCLUDED.name, secretary_name = EXCLUDED.secretary_name RETURNING id`,
+         ON CONFLICT (site_id) DO UPDATE SET name = EXCLUDED.name, secretary_name = EXCLUDED.secretary_name
+         RETURNING id`,
         [site.id, name, input.secretaryName?.trim() || null],
       );
       await audit(m, this.principal, {
@@ -150,8 +155,10 @@ export class PartyService {
     if (input.unitId && !isUuid(input.unitId)) throw new InputError('input.unitId', 'Not a unit id.', 'FORMAT');
     return this.db.transaction(async (m) => {
       const [row] = await m.query(
-        `INSERT INTO party_member (organization_id, name, position, unit_name, unit_id, concurrent, joined_on) VALUES ($1, $2, $3, $4, $5, $6, $7)
-         RETURNING id, organization_id AS "organizationId", name, position, unit_name AS "unitName", unit_id AS "unitId", concurrent, to_char(joined_on, 'YYYY-MM-DD') AS "joinedOn"`,
+        `INSERT INTO party_member (organization_id, name, position, unit_name, unit_id, concurrent, joined_on)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         RETURNING id, organization_id AS "organizationId", name, position, unit_name AS "unitName",
+           unit_id AS "unitId", concurrent, to_char(joined_on, 'YYYY-MM-DD') AS "joinedOn"`,
         [
           org.id,
           name,
@@ -190,7 +197,8 @@ export class PartyService {
     const resolutions = input.resolutions.map((r, i) => checkListItem(r, `input.resolutions.${i}`, today));
     return this.db.transaction(async (m) => {
       const [row] = await m.query(
-        `INSERT INTO joint_meeting (site_id, region_code, held_on, title, agenda, attendees, minutes, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO joint_meeting (site_id, region_code, held_on, title, agenda, attendees, minutes, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
          RETURNING ${MEETING.replaceAll('j.', '')}`,
         [
           site.id,
@@ -236,7 +244,8 @@ export class PartyService {
     const key = cursor.decode(after, 'date', 'uuid');
     const n = params.length;
     const rows: JointMeetingRow[] = await this.db.query(
-      `SELECT ${MEETING} FROM joint_meeting j WHERE ${where} AND ($${n + 1}::date IS NULL OR (j.held_on, j.id) < ($${n + 1}::date, $${n + 2}::uuid))
+      `SELECT ${MEETING} FROM joint_meeting j WHERE ${where}
+          AND ($${n + 1}::date IS NULL OR (j.held_on, j.id) < ($${n + 1}::date, $${n + 2}::uuid))
         ORDER BY j.held_on DESC, j.id DESC LIMIT $${n + 3}`,
       [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
     );

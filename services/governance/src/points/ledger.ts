@@ -45,9 +45,12 @@ export interface EntryRow {
   recordedAt: Date;
 }
 
-export const ENTRY_COLUMNS = `e.id::text AS id, e.resident_id AS "residentId", e.site_id AS "siteId", e.kind, e.points, e.balance_after AS "balanceAfter",
-  e.rule_id AS "ruleId", e.source_event_id AS "sourceEventId", e.source_event AS "sourceEvent", e.redemption_id AS "redemptionId",
-  e.reason, e.actor, e.capped, e.occurred_at AS "occurredAt", e.expires_at AS "expiresAt", e.recorded_at AS "recordedAt"`;
+export const ENTRY_COLUMNS = `e.id::text AS id, e.resident_id AS "residentId", e.site_id AS "siteId", e.kind, e.points,
+    e.balance_after AS "balanceAfter",
+  e.rule_id AS "ruleId", e.source_event_id AS "sourceEventId", e.source_event AS "sourceEvent",
+    e.redemption_id AS "redemptionId",
+  e.reason, e.actor, e.capped, e.occurred_at AS "occurredAt", e.expires_at AS "expiresAt",
+    e.recorded_at AS "recordedAt"`;
 
 /**
  * Locks the resident's balance row for the rest of the transaction, opening the account on first
@@ -57,7 +60,8 @@ export async function lockAccount(m: EntityManager, residentId: string): Promise
   if (!isUuid(residentId)) return null;
   const select = () =>
     m.query(
-      `SELECT a.resident_id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId", r.region_code AS "regionCode", a.balance
+      `SELECT a.resident_id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId",
+         r.region_code AS "regionCode", a.balance
        FROM points_account a JOIN resident r ON r.id = a.resident_id WHERE a.resident_id = $1 FOR UPDATE OF a`,
       [residentId],
     ) as Promise<LockedAccount[]>;
@@ -82,7 +86,10 @@ export interface NewEntry {
   reason?: string | null;
   actor?: string | null;
   capped?: boolean;
-  /** The process clock's reading: statements cut periods on it, and it is the entry's time unless `occurredAt` says otherwise. */
+  /**
+   * The process clock's reading: statements cut periods on it, and it is the entry's time unless `occurredAt` says
+   * otherwise.
+   */
   recordedAt: Date;
   occurredAt?: Date | string;
   expiresAt?: Date | string | null;
@@ -99,13 +106,15 @@ export async function tryAppendEntry(m: EntityManager, account: LockedAccount, e
   const scored = SCORED_KINDS.includes(e.kind) ? e.points : 0;
   const rows: EntryRow[] = await m.query(
     `WITH e AS (
-       INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, rule_id, source_event_id, source_event,
+       INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, rule_id,
+         source_event_id, source_event,
            redemption_id, reason, actor, capped, occurred_at, expires_at, recorded_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14::timestamptz, $17), $15, $17)
        ON CONFLICT DO NOTHING
        RETURNING *),
      moved AS (
-       UPDATE points_account a SET balance = a.balance + e.points, score = a.score + $16, updated_at = now() FROM e WHERE a.resident_id = e.resident_id RETURNING 1)
+       UPDATE points_account a SET balance = a.balance + e.points, score = a.score + $16, updated_at = now() FROM e
+       WHERE a.resident_id = e.resident_id RETURNING 1)
      SELECT ${ENTRY_COLUMNS} FROM e`,
     [
       account.residentId,
@@ -153,7 +162,8 @@ export interface RuleRow {
   createdAt: Date;
 }
 
-export const RULE_COLUMNS = `pr.id, pr.site_id AS "siteId", pr.region_code AS "regionCode", pr.action, pr.event, pr.points, pr.daily_cap AS "dailyCap",
+export const RULE_COLUMNS = `pr.id, pr.site_id AS "siteId", pr.region_code AS "regionCode", pr.action, pr.event,
+    pr.points, pr.daily_cap AS "dailyCap",
   pr.monthly_cap AS "monthlyCap", pr.expires_after_days AS "expiresAfterDays", pr.active, pr.created_at AS "createdAt"`;
 
 /** The rule that prices an event for a resident: their site's own, else their county's. */
@@ -220,8 +230,11 @@ export async function creditFromEvent(m: EntityManager, c: EventCredit): Promise
   if (rule.dailyCap != null || rule.monthlyCap != null) {
     const [used] = await m.query(
       `WITH t AS (SELECT $3::timestamptz AT TIME ZONE ${PROVINCE_ZONE_SQL} AS local)
-       SELECT coalesce(sum(e.points) FILTER (WHERE e.occurred_at >= (date_trunc('day', t.local) AT TIME ZONE ${PROVINCE_ZONE_SQL})
-                                               AND e.occurred_at < ((date_trunc('day', t.local) + interval '1 day') AT TIME ZONE ${PROVINCE_ZONE_SQL})), 0)::int AS today,
+       SELECT coalesce(sum(e.points) FILTER (WHERE e.occurred_at >= (date_trunc('day',
+         t.local) AT TIME ZONE ${PROVINCE_ZONE_SQL})
+                                               AND e.occurred_at < ((date_trunc('day',
+                                                 t.local) + interval '1 day') AT TIME ZONE ${PROVINCE_ZONE_SQL})),
+                                                   0)::int AS today,
               coalesce(sum(e.points), 0)::int AS month
          FROM t, points_entry e
         WHERE e.resident_id = $1 AND e.rule_id = $2 AND e.kind = 'credit'
@@ -258,8 +271,9 @@ function provinceDayOf(at: string): { day: string; month: string } {
 
 /**
  * Credits many events at once, set-based, with the outcome of crediting them one by one in this order
- * (each at most once, within its rule's caps; an event the caps absorb is recorded with 0 points, `capped`): the accounts of the batch are locked together (ids sorted, so concurrent batches
- * and redemptions queue rather than deadlock), caps are counted from the ledger under those locks
+ * (each at most once, within its rule's caps; an event the caps absorb is recorded with 0 points, `capped`): the
+ * accounts of the batch are locked together (ids sorted, so concurrent batches and redemptions queue rather than
+ * deadlock), caps are counted from the ledger under those locks
  * plus what this batch already credited, the entries are appended by one INSERT and the balances
  * moved by one UPDATE. Throws when a resident is unknown or an event was already credited: the
  * consumer then applies the batch's events one by one, so only that event fails.
@@ -273,12 +287,15 @@ export async function creditFromEvents(
   const residents = [...new Set(credits.map((c) => c.residentId))].sort();
   if (residents.some((r) => !isUuid(r))) throw new Error('an event names a resident that is not a uuid');
   await m.query(
-    `INSERT INTO points_account (resident_id) SELECT id FROM resident WHERE id = ANY($1::uuid[]) ORDER BY id ON CONFLICT DO NOTHING`,
+    `INSERT INTO points_account (resident_id) SELECT id FROM resident WHERE id = ANY($1::uuid[]) ORDER BY id ON CONFLICT
+     DO NOTHING`,
     [residents],
   );
   const accounts: LockedAccount[] = await m.query(
-    `SELECT a.resident_id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId", r.region_code AS "regionCode", a.balance
-       FROM points_account a JOIN resident r ON r.id = a.resident_id WHERE a.resident_id = ANY($1::uuid[]) ORDER BY a.resident_id FOR UPDATE OF a`,
+    `SELECT a.resident_id AS "residentId", r.household_id AS "householdId", r.site_id AS "siteId",
+         r.region_code AS "regionCode", a.balance
+       FROM points_account a JOIN resident r ON r.id = a.resident_id WHERE a.resident_id = ANY($1::uuid[])
+         ORDER BY a.resident_id FOR UPDATE OF a`,
     [residents],
   );
   const byResident = new Map(accounts.map((a) => [a.residentId, a]));
@@ -286,7 +303,8 @@ export async function creditFromEvents(
   if (unknown) throw new Error(`${unknown.event} ${unknown.eventId} names a resident governance does not know`);
 
   const rules: RuleRow[] = await m.query(
-    `SELECT ${RULE_COLUMNS} FROM points_rule pr WHERE pr.active AND pr.event = ANY($1::text[]) AND pr.region_code = ANY($2::text[])`,
+    `SELECT ${RULE_COLUMNS} FROM points_rule pr WHERE pr.active AND pr.event = ANY($1::text[])
+       AND pr.region_code = ANY($2::text[])`,
     [[...new Set(credits.map((c) => c.event))], [...new Set(accounts.map((a) => a.regionCode))]],
   );
   // As ruleFor: the resident's site's own rule, else the county's.
@@ -305,11 +323,13 @@ export async function creditFromEvents(
   const used = new Map<string, number>();
   if (capped.length) {
     const rows: { resident_id: string; rule_id: string; day: string; points: number }[] = await m.query(
-      `SELECT e.resident_id, e.rule_id, to_char(e.occurred_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD') AS day, sum(e.points)::int AS points
+      `SELECT e.resident_id, e.rule_id, to_char(e.occurred_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD') AS day,
+           sum(e.points)::int AS points
          FROM points_entry e JOIN unnest($1::uuid[], $2::uuid[], $3::text[]) AS k(resident_id, rule_id, month)
            ON e.resident_id = k.resident_id AND e.rule_id = k.rule_id
           AND e.occurred_at >= (to_date(k.month, 'YYYY-MM')::timestamp AT TIME ZONE ${PROVINCE_ZONE_SQL})
-          AND e.occurred_at < ((to_date(k.month, 'YYYY-MM') + interval '1 month')::timestamp AT TIME ZONE ${PROVINCE_ZONE_SQL})
+          AND e.occurred_at < ((to_date(k.month,
+            'YYYY-MM') + interval '1 month')::timestamp AT TIME ZONE ${PROVINCE_ZONE_SQL})
         WHERE e.kind = 'credit'
         GROUP BY 1, 2, 3`,
       (() => {
@@ -345,17 +365,20 @@ export async function creditFromEvents(
   const col = <T>(f: (e: (typeof entries)[number]) => T) => entries.map(f);
   const written: { n: number }[] = await m.query(
     `WITH e AS (
-       INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, rule_id, source_event_id, source_event, capped, occurred_at, expires_at,
+       INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, rule_id,
+         source_event_id, source_event, capped, occurred_at, expires_at,
            recorded_at)
        SELECT r, s, g, 'credit', p, b, u, ev, en, cp, o, x, $12
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[], $6::uuid[], $7::uuid[], $8::text[], $9::bool[], $10::timestamptz[], $11::timestamptz[])
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[], $6::uuid[], $7::uuid[], $8::text[],
+           $9::bool[], $10::timestamptz[], $11::timestamptz[])
            WITH ORDINALITY AS t(r, s, g, p, b, u, ev, en, cp, o, x, i)
         ORDER BY i
        ON CONFLICT DO NOTHING
        RETURNING resident_id, points),
      moved AS (
        UPDATE points_account a SET balance = a.balance + d.points, score = a.score + d.points, updated_at = now()
-         FROM (SELECT resident_id, sum(points)::int AS points FROM e GROUP BY resident_id) d WHERE a.resident_id = d.resident_id RETURNING 1)
+         FROM (SELECT resident_id, sum(points)::int AS points FROM e GROUP BY resident_id) d
+         WHERE a.resident_id = d.resident_id RETURNING 1)
      SELECT (SELECT count(*)::int FROM e) AS n`,
     [
       col((e) => e.a.residentId),
@@ -372,7 +395,8 @@ export async function creditFromEvents(
       recordedAt,
     ],
   );
-  // An entry refused as a duplicate would leave later balance_after values wrong: undo, and let the consumer go one by one.
+  // An entry refused as a duplicate would leave later balance_after values wrong: undo, and let the consumer go one by
+  // one.
   if (written[0].n !== entries.length)
     throw new Error(`ledger: ${entries.length - written[0].n} of these events were already credited`);
   // 积分到账: each resident is told, in the same transaction.

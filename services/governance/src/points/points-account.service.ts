@@ -60,8 +60,10 @@ export class PointsAccountService {
   async account(residentId: string): Promise<AccountRow> {
     const r = await residentInScope(this.db, this.principal, residentId, 'residentId');
     const [row]: AccountRow[] = await this.db.query(
-      `SELECT r.id AS "residentId", r.household_id AS "householdId", coalesce(a.balance, 0) AS balance, coalesce(a.score, 0) AS score, a.updated_at AS "updatedAt",
-              (SELECT coalesce(sum(ha.balance), 0)::int FROM resident hr JOIN points_account ha ON ha.resident_id = hr.id WHERE hr.household_id = r.household_id) AS "householdBalance"
+      `SELECT r.id AS "residentId", r.household_id AS "householdId", coalesce(a.balance, 0) AS balance,
+                coalesce(a.score, 0) AS score, a.updated_at AS "updatedAt",
+              (SELECT coalesce(sum(ha.balance), 0)::int FROM resident hr JOIN points_account ha
+                ON ha.resident_id = hr.id WHERE hr.household_id = r.household_id) AS "householdBalance"
          FROM resident r LEFT JOIN points_account a ON a.resident_id = r.id WHERE r.id = $1`,
       [r.id],
     );
@@ -77,7 +79,8 @@ export class PointsAccountService {
       r.id,
     ]);
     const rows: EntryRow[] = await this.db.query(
-      `SELECT ${ENTRY_COLUMNS} FROM points_entry e WHERE e.resident_id = $1 AND ($2::bigint IS NULL OR e.id < $2::bigint)
+      `SELECT ${ENTRY_COLUMNS} FROM points_entry e WHERE e.resident_id = $1
+          AND ($2::bigint IS NULL OR e.id < $2::bigint)
         ORDER BY e.id DESC LIMIT $3`,
       [r.id, key?.[0] ?? null, limit + 1],
     );
@@ -85,7 +88,9 @@ export class PointsAccountService {
     return { nodes, totalCount: count, endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.id]) : null };
   }
 
-  /** Opening and closing balance, totals by kind and the entries of a period of days (China time, both ends included). */
+  /**
+   * Opening and closing balance, totals by kind and the entries of a period of days (China time, both ends included).
+   */
   async statement(residentId: string, from: string, to: string): Promise<StatementRow> {
     const r = await residentInScope(this.db, this.principal, residentId, 'residentId');
     if (!isIsoDate(from)) throw new InputError('from', 'A date, YYYY-MM-DD.', 'FORMAT');
@@ -95,8 +100,10 @@ export class PointsAccountService {
     const end = `((($3::date) + 1)::timestamp AT TIME ZONE ${PROVINCE_ZONE_SQL})`;
     // Recorded time orders the ledger (balance_after follows it), so periods cut on recorded_at.
     const [totals] = await this.db.query(
-      `SELECT coalesce((SELECT balance_after FROM points_entry WHERE resident_id = $1 AND recorded_at < ${start} ORDER BY id DESC LIMIT 1), 0) AS opening,
-              coalesce((SELECT balance_after FROM points_entry WHERE resident_id = $1 AND recorded_at < ${end} ORDER BY id DESC LIMIT 1), 0) AS closing,
+      `SELECT coalesce((SELECT balance_after FROM points_entry WHERE resident_id = $1 AND recorded_at < ${start}
+                ORDER BY id DESC LIMIT 1), 0) AS opening,
+              coalesce((SELECT balance_after FROM points_entry WHERE resident_id = $1 AND recorded_at < ${end}
+                ORDER BY id DESC LIMIT 1), 0) AS closing,
               coalesce(sum(points) FILTER (WHERE kind = 'credit'), 0)::int AS credited,
               coalesce(sum(points) FILTER (WHERE kind = 'grant'), 0)::int AS granted,
               coalesce(-sum(points) FILTER (WHERE kind = 'deduct'), 0)::int AS deducted,
@@ -107,7 +114,8 @@ export class PointsAccountService {
       [r.id, from, to],
     );
     const entries: EntryRow[] = await this.db.query(
-      `SELECT ${ENTRY_COLUMNS} FROM points_entry e WHERE e.resident_id = $1 AND e.recorded_at >= ${start} AND e.recorded_at < ${end}
+      `SELECT ${ENTRY_COLUMNS} FROM points_entry e WHERE e.resident_id = $1 AND e.recorded_at >= ${start}
+          AND e.recorded_at < ${end}
         ORDER BY e.id LIMIT ${STATEMENT_MAX_ENTRIES}`,
       [r.id, from, to],
     );
@@ -130,7 +138,8 @@ export class PointsAccountService {
       let rule: RuleRow | null = null;
       if (input.ruleId) {
         [rule] = await m.query(
-          `SELECT ${RULE_COLUMNS} FROM points_rule pr WHERE pr.id = ${uuidParam(1)} AND (pr.site_id = $2 OR (pr.site_id IS NULL AND pr.region_code = $3))`,
+          `SELECT ${RULE_COLUMNS} FROM points_rule pr WHERE pr.id = ${uuidParam(1)}
+             AND (pr.site_id = $2 OR (pr.site_id IS NULL AND pr.region_code = $3))`,
           [input.ruleId, r.siteId, r.regionCode],
         );
         if (!rule) throw new NotFoundError('input.ruleId', 'No such points rule for the resident’s site.');

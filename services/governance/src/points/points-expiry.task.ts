@@ -29,15 +29,19 @@ export async function expirePoints(db: DataSource, now: Date): Promise<{ residen
         await m.query(
           `WITH agg AS (
            SELECT e.resident_id,
-                  coalesce(sum(e.points) FILTER (WHERE e.points > 0 AND e.kind IN ('credit', 'grant') AND e.expires_at <= $2), 0) AS matured,
-                  coalesce(-sum(e.points) FILTER (WHERE e.kind IN ('deduct', 'expire', 'redeem', 'refund')), 0) AS consumed
+                  coalesce(sum(e.points) FILTER (WHERE e.points > 0 AND e.kind IN ('credit', 'grant')
+                    AND e.expires_at <= $2), 0) AS matured,
+                  coalesce(-sum(e.points) FILTER (WHERE e.kind IN ('deduct', 'expire', 'redeem', 'refund')),
+                    0) AS consumed
              FROM points_entry e WHERE e.resident_id = ANY($1::uuid[]) GROUP BY e.resident_id),
          due AS (
            SELECT a.resident_id, a.balance, least(a.balance, agg.matured - agg.consumed)::int AS pts
              FROM points_account a JOIN agg USING (resident_id)),
          ins AS (
-           INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, reason, occurred_at, recorded_at)
-           SELECT d.resident_id, r.site_id, r.region_code, 'expire', -d.pts, d.balance - d.pts, 'points past their expiry date', $2, $2
+           INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, reason,
+             occurred_at, recorded_at)
+           SELECT d.resident_id, r.site_id, r.region_code, 'expire', -d.pts, d.balance - d.pts,
+             'points past their expiry date', $2, $2
              FROM due d JOIN resident r ON r.id = d.resident_id WHERE d.pts > 0
            RETURNING resident_id, points)
          UPDATE points_account a SET balance = a.balance + ins.points, updated_at = now()

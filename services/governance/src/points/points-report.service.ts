@@ -84,15 +84,18 @@ export class PointsReportService {
       params.push(args.month);
       const m = `$${params.length}`;
       scores = `SELECT e.resident_id, sum(e.points)::int AS score FROM points_entry e
-                 WHERE e.site_id = $1 AND e.kind IN ('credit', 'grant', 'deduct') AND e.occurred_at >= ${monthStart(m)} AND e.occurred_at < ${monthEnd(m)}
+                 WHERE e.site_id = $1 AND e.kind IN ('credit', 'grant', 'deduct') AND e.occurred_at >= ${monthStart(m)}
+                   AND e.occurred_at < ${monthEnd(m)}
                  GROUP BY e.resident_id`;
     } else {
       scores = `SELECT a.resident_id, a.score FROM points_account a`;
     }
     params.push(limit);
     return this.db.query(
-      `SELECT rank() OVER (ORDER BY s.score DESC)::int AS rank, r.id AS "residentId", s.score, coalesce(a.balance, 0) AS balance
-         FROM (${scores}) s JOIN resident r ON r.id = s.resident_id${join} LEFT JOIN points_account a ON a.resident_id = r.id
+      `SELECT rank() OVER (ORDER BY s.score DESC)::int AS rank, r.id AS "residentId", s.score,
+           coalesce(a.balance, 0) AS balance
+         FROM (${scores}) s JOIN resident r ON r.id = s.resident_id${join} LEFT JOIN points_account a
+         ON a.resident_id = r.id
         WHERE ${where} AND s.score <> 0
         ORDER BY s.score DESC, r.id LIMIT $${params.length}`,
       params,
@@ -125,7 +128,8 @@ export class PointsReportService {
     }
     if (args.siteId && !isUuid(args.siteId)) return [];
     return this.db.query(
-      `SELECT e.site_id AS "siteId", to_char(date_trunc('month', e.occurred_at AT TIME ZONE ${PROVINCE_ZONE_SQL}), 'YYYY-MM') AS month,
+      `SELECT e.site_id AS "siteId", to_char(date_trunc('month', e.occurred_at AT TIME ZONE ${PROVINCE_ZONE_SQL}),
+                'YYYY-MM') AS month,
               coalesce(sum(e.points) FILTER (WHERE e.kind = 'credit'), 0)::int AS credited,
               coalesce(sum(e.points) FILTER (WHERE e.kind = 'grant'), 0)::int AS granted,
               coalesce(-sum(e.points) FILTER (WHERE e.kind = 'deduct'), 0)::int AS deducted,
@@ -133,10 +137,12 @@ export class PointsReportService {
               coalesce(sum(e.points) FILTER (WHERE e.kind = 'refund'), 0)::int AS refunded,
               coalesce(-sum(e.points) FILTER (WHERE e.kind = 'expire'), 0)::int AS expired,
               coalesce(sum(e.points), 0)::int AS net,
-              (count(DISTINCT e.resident_id) FILTER (WHERE e.kind = 'credit' AND e.points > 0))::int AS "residentsCredited"
+              (count(DISTINCT e.resident_id) FILTER (WHERE e.kind = 'credit'
+                AND e.points > 0))::int AS "residentsCredited"
          FROM points_entry e
         WHERE e.occurred_at >= ${monthStart('$1')} AND e.occurred_at < ${monthEnd('$2')}
-          AND ($3::uuid IS NULL OR e.site_id = $3::uuid) AND ($4::text IS NULL OR e.region_code LIKE $4 || '%') AND ${scope.sql}
+          AND ($3::uuid IS NULL OR e.site_id = $3::uuid) AND ($4::text IS NULL OR e.region_code LIKE $4 || '%')
+            AND ${scope.sql}
         GROUP BY 1, 2 ORDER BY 2, 1`,
       [args.fromMonth, args.toMonth, args.siteId ?? null, args.regionCode ?? null, ...scope.params],
     );

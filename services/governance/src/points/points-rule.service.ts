@@ -86,7 +86,8 @@ export class PointsRuleService {
     if (input.expiresAfterDays != null) positive(input.expiresAfterDays, 'input.expiresAfterDays', 3660);
     return this.db.transaction(async (m) => {
       const rows: RuleRow[] = await m.query(
-        `INSERT INTO points_rule AS pr (site_id, region_code, action, event, points, daily_cap, monthly_cap, expires_after_days, created_by)
+        `INSERT INTO points_rule AS pr (site_id, region_code, action, event, points, daily_cap, monthly_cap,
+           expires_after_days, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT DO NOTHING RETURNING ${RULE_COLUMNS}`,
         [
@@ -144,7 +145,8 @@ export class PointsRuleService {
     return this.db.transaction(async (m) => {
       const [row] = returning<RuleRow>(
         await m.query(
-          `UPDATE points_rule pr SET active = false, retired_at = coalesce(retired_at, now()) WHERE pr.id = $1 RETURNING ${RULE_COLUMNS}`,
+          `UPDATE points_rule pr SET active = false, retired_at = coalesce(retired_at, now()) WHERE pr.id = $1
+           RETURNING ${RULE_COLUMNS}`,
           [id],
         ),
       );

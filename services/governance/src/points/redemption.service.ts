@@ -33,8 +33,10 @@ export interface RedemptionRow {
   sortKey: string;
 }
 
-const COLUMNS = `rd.id, rd.reward_id AS "rewardId", rd.resident_id AS "residentId", rd.site_id AS "siteId", rd.points, rd.status,
-  rd.requested_at AS "requestedAt", (extract(epoch FROM rd.requested_at) * 1000000)::bigint::text AS "sortKey", rd.settled_at AS "settledAt", rd.cancel_reason AS "cancelReason"`;
+const COLUMNS = `rd.id, rd.reward_id AS "rewardId", rd.resident_id AS "residentId", rd.site_id AS "siteId", rd.points,
+    rd.status,
+  rd.requested_at AS "requestedAt", (extract(epoch FROM rd.requested_at) * 1000000)::bigint::text AS "sortKey",
+    rd.settled_at AS "settledAt", rd.cancel_reason AS "cancelReason"`;
 
 const OFFICERS = ['province', 'county', 'site_officer'];
 
@@ -74,7 +76,8 @@ export class RedemptionService {
       active: boolean;
     }[] = isUuid(input.rewardId)
       ? await this.db.query(
-          `SELECT id, site_id AS "siteId", region_code AS "regionCode", price, stock, active FROM points_reward WHERE id = $1`,
+          `SELECT id, site_id AS "siteId", region_code AS "regionCode", price, stock, active FROM points_reward
+           WHERE id = $1`,
           [input.rewardId],
         )
       : [];
@@ -94,23 +97,28 @@ export class RedemptionService {
     const rows = await this.db.transaction(async (m) => {
       const done: RedemptionRow[] = await m.query(
         `WITH acct AS (
-           SELECT a.resident_id, a.balance, r.site_id, r.region_code FROM points_account a JOIN resident r ON r.id = a.resident_id
+           SELECT a.resident_id, a.balance, r.site_id, r.region_code FROM points_account a JOIN resident r
+           ON r.id = a.resident_id
             WHERE a.resident_id = $1 AND r.site_id = $3 FOR UPDATE OF a),
          taken AS (
            UPDATE points_reward rw SET stock = rw.stock - 1
-            WHERE rw.id = $2 AND rw.active AND rw.stock >= 1 AND rw.price = $4 AND EXISTS (SELECT 1 FROM acct WHERE acct.balance >= $4)
+            WHERE rw.id = $2 AND rw.active AND rw.stock >= 1 AND rw.price = $4 AND EXISTS
+            (SELECT 1 FROM acct WHERE acct.balance >= $4)
             RETURNING rw.id, rw.site_id, rw.region_code, rw.price),
          rd AS (
            INSERT INTO points_redemption (reward_id, resident_id, site_id, region_code, points, requested_by)
            SELECT taken.id, acct.resident_id, taken.site_id, taken.region_code, taken.price, $5 FROM taken, acct
            RETURNING *),
          e AS (
-           INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, redemption_id, reason, actor, occurred_at, recorded_at)
-           SELECT acct.resident_id, acct.site_id, acct.region_code, 'redeem', -rd.points, acct.balance - rd.points, rd.id, 'reward redeemed', $5, $6, $6
+           INSERT INTO points_entry (resident_id, site_id, region_code, kind, points, balance_after, redemption_id,
+             reason, actor, occurred_at, recorded_at)
+           SELECT acct.resident_id, acct.site_id, acct.region_code, 'redeem', -rd.points, acct.balance - rd.points,
+             rd.id, 'reward redeemed', $5, $6, $6
              FROM rd, acct
            RETURNING resident_id, points),
          moved AS (
-           UPDATE points_account a SET balance = a.balance + e.points, updated_at = now() FROM e WHERE a.resident_id = e.resident_id RETURNING 1)
+           UPDATE points_account a SET balance = a.balance + e.points, updated_at = now() FROM e
+           WHERE a.resident_id = e.resident_id RETURNING 1)
          SELECT ${COLUMNS} FROM rd`,
         [residentId, reward.id, reward.siteId, reward.price, actor, this.clock.now()],
       );
@@ -133,7 +141,8 @@ export class RedemptionService {
     // Nothing was written; say why (read after the fact, only to choose the error).
     const [why] = await this.db.query(
       `SELECT r.site_id AS "siteId", coalesce(a.balance, 0) AS balance, rw.stock, rw.price, rw.active
-         FROM resident r LEFT JOIN points_account a ON a.resident_id = r.id, points_reward rw WHERE r.id = $1 AND rw.id = $2`,
+         FROM resident r LEFT JOIN points_account a ON a.resident_id = r.id, points_reward rw WHERE r.id = $1
+           AND rw.id = $2`,
       [residentId, reward.id],
     );
     if (!why) throw new NotFoundError('input.residentId', 'No such resident in your scope.');
@@ -165,7 +174,8 @@ export class RedemptionService {
         throw new ConflictError('id', `The redemption is already ${r.status}.`, 'NOT_PENDING');
       const [row] = returning<RedemptionRow>(
         await m.query(
-          `UPDATE points_redemption rd SET status = 'fulfilled', settled_at = now(), settled_by = $2 WHERE rd.id = $1 RETURNING ${COLUMNS}`,
+          `UPDATE points_redemption rd SET status = 'fulfilled', settled_at = now(), settled_by = $2 WHERE rd.id = $1
+           RETURNING ${COLUMNS}`,
           [id, `${this.principal.role}:${this.principal.subject}`],
         ),
       );
@@ -204,7 +214,8 @@ export class RedemptionService {
       await m.query(`UPDATE points_reward SET stock = stock + 1 WHERE id = $1`, [r.rewardId]);
       const [row] = returning<RedemptionRow>(
         await m.query(
-          `UPDATE points_redemption rd SET status = 'cancelled', settled_at = now(), settled_by = $2, cancel_reason = $3 WHERE rd.id = $1 RETURNING ${COLUMNS}`,
+          `UPDATE points_redemption rd SET status = 'cancelled', settled_at = now(), settled_by = $2, cancel_reason = $3
+           WHERE rd.id = $1 RETURNING ${COLUMNS}`,
           [id, `${p.role}:${p.subject}`, why],
         ),
       );
@@ -234,14 +245,16 @@ export class RedemptionService {
     const limit = pageSize(args.first);
     const key = cursor.decode(args.after, 'bigint', 'uuid');
     const params = [site.id, residentId, args.status ?? null];
-    const where = `rd.site_id = $1 AND ($2::uuid IS NULL OR rd.resident_id = $2::uuid) AND ($3::text IS NULL OR rd.status = $3)`;
+    const where = `rd.site_id = $1 AND ($2::uuid IS NULL OR rd.resident_id = $2::uuid)
+                     AND ($3::text IS NULL OR rd.status = $3)`;
     const [{ count }] = await this.db.query(
       `SELECT count(*)::int AS count FROM points_redemption rd WHERE ${where}`,
       params,
     );
     const rows: RedemptionRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM points_redemption rd WHERE ${where}
-          AND ($4::bigint IS NULL OR ((extract(epoch FROM rd.requested_at) * 1000000)::bigint, rd.id) < ($4::bigint, $5::uuid))
+          AND ($4::bigint IS NULL OR ((extract(epoch FROM rd.requested_at) * 1000000)::bigint, rd.id) < ($4::bigint,
+            $5::uuid))
         ORDER BY rd.requested_at DESC, rd.id DESC LIMIT $6`,
       [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
     );

@@ -28,7 +28,8 @@ export interface RewardRow {
   createdAt: Date;
 }
 
-export const REWARD_COLUMNS = `rw.id, rw.site_id AS "siteId", rw.name, rw.description, rw.kind, rw.price, rw.stock, rw.active, rw.created_at AS "createdAt"`;
+export const REWARD_COLUMNS = `rw.id, rw.site_id AS "siteId", rw.name, rw.description, rw.kind, rw.price, rw.stock,
+                                 rw.active, rw.created_at AS "createdAt"`;
 
 export interface AddRewardInput {
   siteId: string;
@@ -49,7 +50,8 @@ export class RewardService {
   async forSite(siteId: string, includeInactive: boolean): Promise<RewardRow[]> {
     const site = await siteInScope(this.db, this.principal, siteId, 'siteId');
     return this.db.query(
-      `SELECT ${REWARD_COLUMNS} FROM points_reward rw WHERE rw.site_id = $1 AND ($2 OR rw.active) ORDER BY rw.price, rw.name`,
+      `SELECT ${REWARD_COLUMNS} FROM points_reward rw WHERE rw.site_id = $1 AND ($2 OR rw.active)
+         ORDER BY rw.price, rw.name`,
       [site.id, includeInactive],
     );
   }
@@ -59,7 +61,8 @@ export class RewardService {
     const p = this.principal;
     if (p.role === 'resident') {
       return this.db.query(
-        `SELECT ${REWARD_COLUMNS} FROM points_reward rw JOIN resident r ON r.site_id = rw.site_id AND r.id = ${uuidParam(2)} WHERE rw.id = ANY($1::uuid[])`,
+        `SELECT ${REWARD_COLUMNS} FROM points_reward rw JOIN resident r ON r.site_id = rw.site_id
+           AND r.id = ${uuidParam(2)} WHERE rw.id = ANY($1::uuid[])`,
         [uuidsOf(ids), p.residentId ?? ''],
       );
     }

@@ -1,7 +1,9 @@
 import { type Clock, type ScheduledTask, currentRequestId, type TransactionalSql } from '@anju/kit';
 import { notifyNoticesPublished } from '../notification/notice-publicity';
 
-const LIST_NAMES = `CASE c.list_kind WHEN 'party_service' THEN '党群服务清单' WHEN 'property' THEN '物业管理清单' ELSE '网格管理清单' END`;
+const LIST_NAMES =
+  `CASE c.list_kind WHEN 'party_service' THEN '党群服务清单' WHEN 'property' THEN '物业管理清单' ELSE ` +
+  `'网格管理清单' END`;
 
 /**
  * Closes the household votes whose deadline has passed (or the ones named), in one statement:
@@ -33,7 +35,8 @@ export async function closeDueVotes(
            SELECT v.proposal_id, count(*) FILTER (WHERE v.choice = 'for')::int AS yes,
                   count(*) FILTER (WHERE v.choice = 'against')::int AS no,
                   count(*) FILTER (WHERE v.choice = 'abstain')::int AS abstain, count(*)::int AS voted
-             FROM proposal_vote v WHERE v.proposal_id IN (SELECT id FROM due) GROUP BY v.proposal_id) t ON t.proposal_id = due.id),
+             FROM proposal_vote v WHERE v.proposal_id IN (SELECT id FROM due) GROUP BY v.proposal_id) t
+             ON t.proposal_id = due.id),
      -- Every data-modifying part runs to completion whether or not the final SELECT reads it.
      notices AS (
        INSERT INTO notice (id, category, title, body, publish_at, status, published_at, created_by)
@@ -45,10 +48,12 @@ export async function closeDueVotes(
               $1, 'published', $1, $3
          FROM c RETURNING id),
      audience AS (
-       INSERT INTO notice_site (notice_id, site_id, region_code) SELECT c.notice_id, c.site_id, c.region_code FROM c RETURNING notice_id),
+       INSERT INTO notice_site (notice_id, site_id, region_code) SELECT c.notice_id, c.site_id, c.region_code FROM c
+       RETURNING notice_id),
      items AS (
        INSERT INTO list_item (id, site_id, region_code, kind, title, detail, owner_name, owner_subject, due_on)
-       SELECT c.item_id, c.site_id, c.region_code, c.list_kind, c.title, '居民议事会提请、住户表决通过的事项', c.owner_name, c.owner_subject,
+       SELECT c.item_id, c.site_id, c.region_code, c.list_kind, c.title, '居民议事会提请、住户表决通过的事项', c.owner_name,
+         c.owner_subject,
               c.item_due_on
          FROM c WHERE c.adopted RETURNING id),
      decided AS (
@@ -58,8 +63,10 @@ export async function closeDueVotes(
          FROM c WHERE p.id = c.id
        RETURNING p.id, p.status, p.site_id, p.region_code),
      audited AS (
-       INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, site_id, region_code, request_id, detail)
-       SELECT $3, $4, 'proposal.decide', 'Proposal', d.id::text, d.site_id, d.region_code, $5, jsonb_build_object('status', d.status)
+       INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, site_id, region_code,
+         request_id, detail)
+       SELECT $3, $4, 'proposal.decide', 'Proposal', d.id::text, d.site_id, d.region_code, $5,
+         jsonb_build_object('status', d.status)
          FROM decided d RETURNING id)
      SELECT d.id, d.status, c.notice_id AS "noticeId" FROM decided d JOIN c ON c.id = d.id ORDER BY d.id`,
       [now, ids, actor.subject, actor.role, currentRequestId() ?? null],

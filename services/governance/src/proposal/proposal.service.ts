@@ -89,9 +89,11 @@ export interface CouncilMeetingRow {
   note: string | null;
 }
 
-const COLUMNS = `p.id, p.site_id AS "siteId", p.region_code AS "regionCode", p.building_id AS "buildingId", p.title, p.body,
+const COLUMNS = `p.id, p.site_id AS "siteId", p.region_code AS "regionCode", p.building_id AS "buildingId", p.title,
+    p.body,
   p.raised_by AS "raisedBy", p.raised_by_role AS "raisedByRole", p.raised_at AS "raisedAt", p.status,
-  p.voting_opens_at AS "votingOpensAt", p.voting_closes_at AS "votingClosesAt", p.eligible_households AS "eligibleHouseholds",
+  p.voting_opens_at AS "votingOpensAt", p.voting_closes_at AS "votingClosesAt",
+    p.eligible_households AS "eligibleHouseholds",
   p.quorum_households AS "quorumHouseholds", p.list_kind AS "listKind", p.owner_name AS "ownerName",
   to_char(p.item_due_on, 'YYYY-MM-DD') AS "itemDueOn", p.votes_for AS "votesFor", p.votes_against AS "votesAgainst",
   p.votes_abstain AS "votesAbstain", p.decided_at AS "decidedAt", p.outcome_notice_id AS "outcomeNoticeId",
@@ -123,7 +125,8 @@ const OFFICERS = ['province', 'county', 'site_officer'] as const;
 const isOfficer = (p: Principal) => (OFFICERS as readonly string[]).includes(p.role);
 
 /** Households that can vote on a proposal: those with someone living there, of the site or of the one building. */
-const ELIGIBLE_HOUSEHOLDS = `SELECT count(*)::int AS count FROM household h WHERE h.site_id = $1 AND ($2::uuid IS NULL OR h.building_id = $2)
+const ELIGIBLE_HOUSEHOLDS = `SELECT count(*)::int AS count FROM household h WHERE h.site_id = $1
+    AND ($2::uuid IS NULL OR h.building_id = $2)
   AND EXISTS (SELECT 1 FROM resident r WHERE r.household_id = h.id AND r.moved_out_on IS NULL)`;
 
 function text(value: string | null | undefined, field: string, min: number, max: number, what: string): string {
@@ -162,7 +165,8 @@ export class ProposalService {
     const limit = pageSize(args.first);
     const scope = this.scope(3);
     const params: unknown[] = [args.siteId ?? null, args.status ?? null, ...scope.params];
-    const where = `($1::text IS NULL OR p.site_id = as_uuid($1)) AND ($2::text IS NULL OR p.status = $2) AND ${scope.sql}`;
+    const where = `($1::text IS NULL OR p.site_id = as_uuid($1)) AND ($2::text IS NULL OR p.status = $2)
+                     AND ${scope.sql}`;
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM proposal p WHERE ${where}`, params);
     const key = cursor.decode(args.after, 'timestamp', 'uuid');
     const k = params.length;
@@ -215,7 +219,8 @@ export class ProposalService {
   ): Promise<{ proposalId: string; for: number; against: number; abstain: number }[]> {
     return this.db.query(
       `SELECT v.proposal_id AS "proposalId", count(*) FILTER (WHERE v.choice = 'for')::int AS for,
-              count(*) FILTER (WHERE v.choice = 'against')::int AS against, count(*) FILTER (WHERE v.choice = 'abstain')::int AS abstain
+              count(*) FILTER (WHERE v.choice = 'against')::int AS against,
+                count(*) FILTER (WHERE v.choice = 'abstain')::int AS abstain
          FROM proposal_vote v WHERE v.proposal_id = ANY(as_uuids($1)) GROUP BY v.proposal_id`,
       [proposalIds],
     );
@@ -244,7 +249,8 @@ export class ProposalService {
     const body = text(input.body, 'input.body', 2, 5000, 'The proposal');
     return this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO proposal (site_id, region_code, building_id, title, body, raised_by, raised_by_role, raised_by_resident_id, raised_at)
+        `INSERT INTO proposal (site_id, region_code, building_id, title, body, raised_by, raised_by_role,
+           raised_by_resident_id, raised_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
         [
           site.id,
@@ -288,7 +294,8 @@ export class ProposalService {
     const t = text(body, 'body', 1, 2000, 'A comment');
     return this.db.transaction(async (m) => {
       const [c] = await m.query(
-        `INSERT INTO proposal_comment (proposal_id, author, author_role, author_resident_id, body, at) VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO proposal_comment (proposal_id, author, author_role, author_resident_id, body, at)
+         VALUES ($1, $2, $3, $4, $5, $6)
          RETURNING id, proposal_id AS "proposalId", author, author_role AS "authorRole", body, at`,
         [row.id, p.subject, p.role, p.role === 'resident' ? p.residentId : null, t, this.clock.now()],
       );
@@ -348,7 +355,8 @@ export class ProposalService {
         const quorum = Math.max(1, Math.ceil((eligible * vote.quorumPercent) / 100));
         moved = returning(
           await m.query(
-            `UPDATE proposal SET status = 'voting', voting_opens_at = $2, voting_closes_at = $3, eligible_households = $4, quorum_households = $5,
+            `UPDATE proposal SET status = 'voting', voting_opens_at = $2, voting_closes_at = $3,
+               eligible_households = $4, quorum_households = $5,
              list_kind = $6, owner_name = $7, owner_subject = $8, item_due_on = $9
            WHERE id = $1 AND status = 'open' RETURNING id`,
             [
@@ -376,7 +384,8 @@ export class ProposalService {
         });
         moved = returning(
           await m.query(
-            `UPDATE proposal SET status = 'declined', decided_at = $2, outcome_notice_id = $3 WHERE id = $1 AND status = 'open' RETURNING id`,
+            `UPDATE proposal SET status = 'declined', decided_at = $2, outcome_notice_id = $3 WHERE id = $1
+               AND status = 'open' RETURNING id`,
             [row.id, now, noticeId],
           ),
         );
@@ -384,7 +393,8 @@ export class ProposalService {
       if (!moved.length)
         throw new ConflictError('input.proposalId', 'The proposal changed meanwhile.', 'BAD_TRANSITION');
       await m.query(
-        `INSERT INTO council_meeting (proposal_id, held_on, attendee_resident_ids, decision, note, recorded_by, recorded_at)
+        `INSERT INTO council_meeting (proposal_id, held_on, attendee_resident_ids, decision, note, recorded_by,
+           recorded_at)
          VALUES ($1, $2, $3::uuid[], $4, $5, $6, $7)`,
         [row.id, input.heldOn, attendees, input.decision, note, p.subject, now],
       );
@@ -432,7 +442,8 @@ export class ProposalService {
     requireRole(p, 'resident');
     const row = await this.visible(proposalId, 'proposalId');
     const [home] = await this.db.query(
-      `SELECT r.household_id AS "householdId", h.building_id AS "buildingId" FROM resident r JOIN household h ON h.id = r.household_id
+      `SELECT r.household_id AS "householdId", h.building_id AS "buildingId" FROM resident r JOIN household h
+        ON h.id = r.household_id
         WHERE r.id = $1::uuid AND r.moved_out_on IS NULL`,
       [p.residentId],
     );
@@ -452,7 +463,8 @@ export class ProposalService {
         throw new ConflictError('proposalId', 'The vote has closed.', 'DEADLINE_PASSED');
       const cast = returning(
         await m.query(
-          `INSERT INTO proposal_vote (proposal_id, household_id, voter_resident_id, choice, cast_at) VALUES ($1, $2, $3, $4, $5)
+          `INSERT INTO proposal_vote (proposal_id, household_id, voter_resident_id, choice, cast_at)
+         VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (proposal_id, household_id) DO NOTHING RETURNING proposal_id`,
           [row.id, home.householdId, p.residentId, choice, now],
         ),

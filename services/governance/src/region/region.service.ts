@@ -37,7 +37,8 @@ export class RegionService {
             throw new NotFoundError('input.code', `The parent region ${shape.parentCode} is not registered yet.`);
         }
         const rows = await m.query(
-          `INSERT INTO region (code, name, level, parent_code) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
+          `INSERT INTO region (code, name, level, parent_code) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
+           RETURNING ${COLUMNS}`,
           [input.code, name, shape.level, shape.parentCode],
         );
         if (!rows.length)

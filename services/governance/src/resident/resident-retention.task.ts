@@ -23,7 +23,8 @@ export async function eraseMovedOutResidents(db: DataSource, days: number, now: 
       publishSelect(
         m,
         'resident.personal_data_erased',
-        `SELECT id AS "residentId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode", $5::text AS "erasedOn"
+        `SELECT id AS "residentId", household_id AS "householdId", site_id AS "siteId", region_code AS "regionCode",
+           $5::text AS "erasedOn"
          FROM erased`,
         [cutOff, BATCH, ERASED_NAME, days, today],
         {

@@ -85,9 +85,11 @@ export interface UpdateResidentInput {
 
 // Sealed columns are never selected: the API has no code path that decrypts for a list.
 const COLUMNS = `r.id, r.household_id AS "householdId", r.site_id AS "siteId", r.region_code AS "regionCode", r.name,
-  r.national_id_masked AS "nationalIdMasked", r.phone_masked AS "phoneMasked", r.gender, to_char(r.birth_date, 'YYYY-MM-DD') AS "birthDate",
+  r.national_id_masked AS "nationalIdMasked", r.phone_masked AS "phoneMasked", r.gender,
+    to_char(r.birth_date, 'YYYY-MM-DD') AS "birthDate",
   r.ethnicity, r.labour_capacity AS "labourCapacity", r.can_work_away AS "canWorkAway", r.wants_work AS "wantsWork",
-  r.relation_to_head AS "relationToHead", to_char(r.moved_in_on, 'YYYY-MM-DD') AS "movedInOn", r.registered_at AS "registeredAt",
+  r.relation_to_head AS "relationToHead", to_char(r.moved_in_on, 'YYYY-MM-DD') AS "movedInOn",
+    r.registered_at AS "registeredAt",
   to_char(r.moved_out_on, 'YYYY-MM-DD') AS "movedOutOn", r.moved_out_reason AS "movedOutReason", r.languages`;
 
 export interface RegisterResidentInput {
@@ -220,7 +222,8 @@ export class ResidentService {
       );
     if (filter.gridId) {
       where.push(
-        `r.household_id IN (SELECT fh.id FROM household fh JOIN building fb ON fb.id = fh.building_id WHERE fb.grid_id = as_uuid(${add(filter.gridId)}))`,
+        `r.household_id IN (SELECT fh.id FROM household fh JOIN building fb ON fb.id = fh.building_id
+           WHERE fb.grid_id = as_uuid(${add(filter.gridId)}))`,
       );
     }
     if (filter.ageBand) {
@@ -264,7 +267,8 @@ export class ResidentService {
   private async forWrite(id: string, field: string) {
     if (!isUuid(id)) throw new InputError(field, 'Not a resident id.', 'FORMAT');
     const [row] = await this.db.query(
-      `SELECT ${COLUMNS}, b.grid_id AS "gridId" FROM resident r JOIN household h ON h.id = r.household_id LEFT JOIN building b ON b.id = h.building_id WHERE r.id = $1`,
+      `SELECT ${COLUMNS}, b.grid_id AS "gridId" FROM resident r JOIN household h ON h.id = r.household_id LEFT
+       JOIN building b ON b.id = h.building_id WHERE r.id = $1`,
       [id],
     );
     if (!row) throw new NotFoundError(field, 'No such resident.');
@@ -329,7 +333,8 @@ export class ResidentService {
     return this.db.transaction(async (m) => {
       const [row] = returning<ResidentRow>(
         await m.query(
-          `UPDATE resident r SET ${sets.join(', ')}, updated_at = now() WHERE r.id = $1 AND r.moved_out_on IS NULL RETURNING ${COLUMNS}`,
+          `UPDATE resident r SET ${sets.join(', ')}, updated_at = now() WHERE r.id = $1 AND r.moved_out_on IS NULL
+           RETURNING ${COLUMNS}`,
           params,
         ),
       );
@@ -369,7 +374,8 @@ export class ResidentService {
     return this.db.transaction(async (m) => {
       const [row] = returning<ResidentRow>(
         await m.query(
-          `UPDATE resident r SET moved_out_on = $2, moved_out_reason = $3, updated_at = now() WHERE r.id = $1 AND r.moved_out_on IS NULL RETURNING ${COLUMNS}`,
+          `UPDATE resident r SET moved_out_on = $2, moved_out_reason = $3, updated_at = now() WHERE r.id = $1
+             AND r.moved_out_on IS NULL RETURNING ${COLUMNS}`,
           [before.id, input.movedOutOn, reason],
         ),
       );
@@ -461,8 +467,10 @@ export class ResidentService {
       // A duplicate answers "registered somewhere": an ID lookup, so it spends the same quota.
       await this.checkLookupQuota(m, 'input.nationalId');
       const rows = await m.query(
-        `INSERT INTO resident AS r (household_id, site_id, region_code, name, national_id_sealed, national_id_hash, national_id_masked,
-            phone_sealed, phone_masked, gender, birth_date, ethnicity, labour_capacity, can_work_away, wants_work, relation_to_head, moved_in_on,
+        `INSERT INTO resident AS r (household_id, site_id, region_code, name, national_id_sealed, national_id_hash,
+              national_id_masked,
+            phone_sealed, phone_masked, gender, birth_date, ethnicity, labour_capacity, can_work_away, wants_work,
+              relation_to_head, moved_in_on,
             languages)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
          ON CONFLICT (national_id_hash) DO NOTHING
@@ -546,7 +554,8 @@ export async function nationalIdLookupsToday(
   await m.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`national-id-lookup:${subject}`]);
   const [{ n }] = await m.query(
     // The actions as literals, so the partial index audit_log_national_id_lookups serves the count.
-    `SELECT count(*)::int AS n FROM audit_log WHERE actor_subject = $1 AND action IN (${LOOKUP_ACTIONS.map((a) => `'${a}'`).join(', ')}) AND at >= $2`,
+    `SELECT count(*)::int AS n FROM audit_log WHERE actor_subject = $1
+       AND action IN (${LOOKUP_ACTIONS.map((a) => `'${a}'`).join(', ')}) AND at >= $2`,
     [subject, startOfProvinceDay(provinceDate(clock.now()))],
   );
   return n;

@@ -31,11 +31,12 @@ export interface VisitRow {
   bookedByMe: boolean;
 }
 
-const VISIT = (
-  me: string,
-) => `v.id, v.site_id AS "siteId", v.region_code AS "regionCode", v.adviser_id AS "adviserId", v.starts_at AS "startsAt", v.ends_at AS "endsAt",
-  v.place, v.capacity, v.status, (SELECT count(*)::int FROM lawyer_visit_booking b WHERE b.visit_id = v.id AND b.status = 'booked') AS booked,
-  EXISTS (SELECT 1 FROM lawyer_visit_booking b WHERE b.visit_id = v.id AND b.status = 'booked' AND b.resident_id = ${me}) AS "bookedByMe"`;
+const VISIT = (me: string) => `v.id, v.site_id AS "siteId", v.region_code AS "regionCode", v.adviser_id AS "adviserId",
+    v.starts_at AS "startsAt", v.ends_at AS "endsAt",
+  v.place, v.capacity, v.status, (SELECT count(*)::int FROM lawyer_visit_booking b WHERE b.visit_id = v.id
+    AND b.status = 'booked') AS booked,
+  EXISTS (SELECT 1 FROM lawyer_visit_booking b WHERE b.visit_id = v.id AND b.status = 'booked'
+    AND b.resident_id = ${me}) AS "bookedByMe"`;
 
 /** 律师进社区: lawyer visits to a site and residents' bookings of them. */
 export class LawyerVisitService {
@@ -67,7 +68,8 @@ export class LawyerVisitService {
     if (!place) throw new InputError('input.place', 'Where is the visit?');
     return this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO lawyer_visit (site_id, region_code, adviser_id, starts_at, ends_at, place, capacity, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        `INSERT INTO lawyer_visit (site_id, region_code, adviser_id, starts_at, ends_at, place, capacity, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
         [site.id, site.regionCode, input.adviserId, startsAt, endsAt, place, input.capacity, this.principal.subject],
       );
       await audit(m, this.principal, {
@@ -85,7 +87,8 @@ export class LawyerVisitService {
   visits(siteId: string, upcomingOnly: boolean): Promise<VisitRow[]> {
     const scope = siteReaderScope(this.principal, 'v.site_id', 'v.region_code', 5);
     return this.db.query(
-      `SELECT ${VISIT('as_uuid($3)')} FROM lawyer_visit v WHERE v.site_id = as_uuid($1) AND (NOT $2::boolean OR (v.ends_at > $4 AND v.status = 'scheduled')) AND ${scope.sql}
+      `SELECT ${VISIT('as_uuid($3)')} FROM lawyer_visit v WHERE v.site_id = as_uuid($1)
+          AND (NOT $2::boolean OR (v.ends_at > $4 AND v.status = 'scheduled')) AND ${scope.sql}
         ORDER BY v.starts_at, v.id`,
       [
         siteId,
@@ -108,7 +111,8 @@ export class LawyerVisitService {
     return this.db.transaction(async (m) => {
       const scope = siteReaderScope(this.principal, 'v.site_id', 'v.region_code', 2);
       const [visit] = await m.query(
-        `SELECT v.id, v.capacity, v.status, v.starts_at AS "startsAt", v.site_id AS "siteId", v.region_code AS "regionCode" FROM lawyer_visit v WHERE v.id = $1 AND ${scope.sql} FOR UPDATE`,
+        `SELECT v.id, v.capacity, v.status, v.starts_at AS "startsAt", v.site_id AS "siteId",
+           v.region_code AS "regionCode" FROM lawyer_visit v WHERE v.id = $1 AND ${scope.sql} FOR UPDATE`,
         [visitId, ...scope.params],
       );
       if (!visit) throw new NotFoundError('visitId', 'No such visit at your site.');
@@ -120,7 +124,8 @@ export class LawyerVisitService {
       );
       if (n >= visit.capacity) throw new ConflictError('visitId', 'The visit is fully booked.', 'FULL');
       const rows = await m.query(
-        `INSERT INTO lawyer_visit_booking (visit_id, resident_id, topic) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING id`,
+        `INSERT INTO lawyer_visit_booking (visit_id, resident_id, topic) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING
+         RETURNING id`,
         [visitId, p.residentId, t],
       );
       if (!rows.length) throw new ConflictError('visitId', 'You have already booked this visit.', 'DUPLICATE');
@@ -147,7 +152,8 @@ export class LawyerVisitService {
     return this.db.transaction(async (m) => {
       const done = returning<{ id: string }>(
         await m.query(
-          `UPDATE lawyer_visit_booking SET status = 'cancelled' WHERE visit_id = $1 AND resident_id = $2 AND status = 'booked' RETURNING id`,
+          `UPDATE lawyer_visit_booking SET status = 'cancelled' WHERE visit_id = $1 AND resident_id = $2
+             AND status = 'booked' RETURNING id`,
           [visitId, p.residentId],
         ),
       );

@@ -22,7 +22,8 @@ export interface AdviserRow {
 }
 
 const ADVISER = `a.id, a.region_code AS "regionCode", a.name, a.kind, a.organization,
-  ARRAY(SELECT las.site_id::text FROM legal_adviser_site las WHERE las.adviser_id = a.id ORDER BY las.site_id) AS "siteIds"`;
+  ARRAY(SELECT las.site_id::text FROM legal_adviser_site las WHERE las.adviser_id = a.id
+    ORDER BY las.site_id) AS "siteIds"`;
 
 /**
  * Refuses an adviser who does not serve the site: a visit or a mediation case at a site is held by one of the
@@ -89,16 +90,21 @@ export class LegalAdviserService {
   advisersOfSite(siteId: string): Promise<AdviserRow[]> {
     const scope = siteReaderScope(this.principal, 'las.site_id', 's.region_code', 2);
     return this.db.query(
-      `SELECT ${ADVISER} FROM legal_adviser a JOIN legal_adviser_site las ON las.adviser_id = a.id JOIN site s ON s.id = las.site_id
+      `SELECT ${ADVISER} FROM legal_adviser a JOIN legal_adviser_site las ON las.adviser_id = a.id JOIN site s
+        ON s.id = las.site_id
         WHERE las.site_id = as_uuid($1) AND ${scope.sql} ORDER BY a.kind, a.name`,
       [siteId, ...scope.params],
     );
   }
 
-  /** Advisers of many sites at once (for micro-issues at the legal-adviser level); the caller already reads those records. */
+  /**
+   * Advisers of many sites at once (for micro-issues at the legal-adviser level); the caller already reads those
+   * records.
+   */
   advisersOfSites(siteIds: readonly string[]): Promise<(AdviserRow & { servedSiteId: string })[]> {
     return this.db.query(
-      `SELECT ${ADVISER}, las.site_id::text AS "servedSiteId" FROM legal_adviser a JOIN legal_adviser_site las ON las.adviser_id = a.id
+      `SELECT ${ADVISER}, las.site_id::text AS "servedSiteId" FROM legal_adviser a JOIN legal_adviser_site las
+        ON las.adviser_id = a.id
         WHERE las.site_id = ANY(as_uuids($1)) ORDER BY a.kind, a.name`,
       [siteIds],
     );

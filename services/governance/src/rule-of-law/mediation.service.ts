@@ -31,8 +31,10 @@ export interface CaseRow {
   closedAt: Date | null;
 }
 
-const CASE = `c.id, c.site_id AS "siteId", c.region_code AS "regionCode", c.micro_issue_id AS "microIssueId", c.adviser_id AS "adviserId", c.title, c.summary,
-  c.mediator_name AS "mediatorName", c.status, c.outcome, c.outcome_note AS "outcomeNote", c.opened_at AS "openedAt", c.closed_at AS "closedAt"`;
+const CASE = `c.id, c.site_id AS "siteId", c.region_code AS "regionCode", c.micro_issue_id AS "microIssueId",
+    c.adviser_id AS "adviserId", c.title, c.summary,
+  c.mediator_name AS "mediatorName", c.status, c.outcome, c.outcome_note AS "outcomeNote", c.opened_at AS "openedAt",
+    c.closed_at AS "closedAt"`;
 
 /** 人民调解: mediation cases of a site, their parties and sessions. */
 export class MediationService {
@@ -64,7 +66,8 @@ export class MediationService {
   cases(siteId: string | null | undefined, status: 'open' | 'closed' | null | undefined): Promise<CaseRow[]> {
     const scope = this.caseScope(3);
     return this.db.query(
-      `SELECT ${CASE} FROM mediation_case c WHERE ($1::text IS NULL OR c.site_id = as_uuid($1)) AND ($2::text IS NULL OR c.status = $2) AND ${scope.sql}
+      `SELECT ${CASE} FROM mediation_case c WHERE ($1::text IS NULL OR c.site_id = as_uuid($1))
+          AND ($2::text IS NULL OR c.status = $2) AND ${scope.sql}
         ORDER BY c.opened_at DESC, c.id LIMIT 200`,
       [siteId ?? null, status ?? null, ...scope.params],
     );
@@ -113,7 +116,8 @@ export class MediationService {
     if (input.adviserId) await requireAdviserServing(this.db, input.adviserId, site.id);
     return this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO mediation_case (site_id, region_code, micro_issue_id, adviser_id, title, summary, mediator_name) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        `INSERT INTO mediation_case (site_id, region_code, micro_issue_id, adviser_id, title, summary, mediator_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
         [site.id, site.regionCode, input.microIssueId || null, input.adviserId || null, title, summary, mediator],
       );
       for (const party of input.parties) {
@@ -179,7 +183,8 @@ export class MediationService {
     return this.db.transaction(async (m) => {
       const done = returning<{ id: string }>(
         await m.query(
-          `UPDATE mediation_case SET status = 'closed', outcome = $2, outcome_note = $3, closed_at = now() WHERE id = $1 AND status = 'open' RETURNING id`,
+          `UPDATE mediation_case SET status = 'closed', outcome = $2, outcome_note = $3, closed_at = now() WHERE id = $1
+             AND status = 'open' RETURNING id`,
           [row.id, outcome, text],
         ),
       );
@@ -199,14 +204,16 @@ export class MediationService {
 
   parties(caseIds: readonly string[]) {
     return this.db.query(
-      `SELECT case_id AS "caseId", name, resident_id AS "residentId", role FROM mediation_party WHERE case_id = ANY(as_uuids($1)) ORDER BY role, name`,
+      `SELECT case_id AS "caseId", name, resident_id AS "residentId", role FROM mediation_party
+       WHERE case_id = ANY(as_uuids($1)) ORDER BY role, name`,
       [caseIds],
     );
   }
 
   sessions(caseIds: readonly string[]) {
     return this.db.query(
-      `SELECT case_id AS "caseId", held_at AS "heldAt", place, notes FROM mediation_session WHERE case_id = ANY(as_uuids($1)) ORDER BY held_at`,
+      `SELECT case_id AS "caseId", held_at AS "heldAt", place, notes FROM mediation_session
+       WHERE case_id = ANY(as_uuids($1)) ORDER BY held_at`,
       [caseIds],
     );
   }

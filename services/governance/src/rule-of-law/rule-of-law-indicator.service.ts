@@ -31,14 +31,19 @@ export class RuleOfLawIndicatorService {
     const inMonth = (col: string) => `to_char(${col} AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') = mo.month`;
     return this.db.query(
       `WITH here AS (SELECT s.id FROM site s WHERE s.id = as_uuid($1) AND ${scope.sql}),
-            months AS (SELECT to_char(m, 'YYYY-MM') AS month FROM generate_series(($2 || '-01')::date, ($3 || '-01')::date, interval '1 month') m)
+            months AS (SELECT to_char(m, 'YYYY-MM') AS month
+              FROM generate_series(($2 || '-01')::date, ($3 || '-01')::date, interval '1 month') m)
        SELECT mo.month,
-              (SELECT count(*) FROM lawyer_visit v WHERE v.site_id = h.id AND v.status = 'scheduled' AND ${inMonth('v.starts_at')})::int AS "lawyerVisits",
+              (SELECT count(*) FROM lawyer_visit v WHERE v.site_id = h.id AND v.status = 'scheduled'
+                AND ${inMonth('v.starts_at')})::int AS "lawyerVisits",
               (SELECT count(*) FROM lawyer_visit_booking b JOIN lawyer_visit v ON v.id = b.visit_id
-                WHERE v.site_id = h.id AND v.status = 'scheduled' AND b.status = 'booked' AND ${inMonth('v.starts_at')})::int AS "visitBookings",
-              (SELECT count(*) FROM legal_study_attendance l WHERE l.site_id = h.id AND ${inMonth('l.attended_at')})::int AS "legalStudyAttendance",
+                WHERE v.site_id = h.id AND v.status = 'scheduled' AND b.status = 'booked'
+                  AND ${inMonth('v.starts_at')})::int AS "visitBookings",
+              (SELECT count(*) FROM legal_study_attendance l WHERE l.site_id = h.id
+                AND ${inMonth('l.attended_at')})::int AS "legalStudyAttendance",
               coalesce((SELECT json_agg(json_build_object('topic', t.topic, 'attendance', t.n) ORDER BY t.topic)
-                 FROM (SELECT l.topic, count(*)::int AS n FROM legal_study_attendance l WHERE l.site_id = h.id AND ${inMonth('l.attended_at')} GROUP BY l.topic) t),
+                 FROM (SELECT l.topic, count(*)::int AS n FROM legal_study_attendance l WHERE l.site_id = h.id
+                   AND ${inMonth('l.attended_at')} GROUP BY l.topic) t),
                 '[]'::json) AS "legalStudyByTopic"
          FROM months mo CROSS JOIN here h ORDER BY mo.month`,
       [siteId, fromMonth, toMonth, ...scope.params],

@@ -25,7 +25,8 @@ export interface SiteRow {
   plannedHouseholds: number;
 }
 
-const COLUMNS = `s.id, s.name, s.region_code AS "regionCode", s.address, s.latitude, s.longitude, s.planned_households AS "plannedHouseholds"`;
+const COLUMNS = `s.id, s.name, s.region_code AS "regionCode", s.address, s.latitude, s.longitude,
+                   s.planned_households AS "plannedHouseholds"`;
 
 export interface RegisterSiteInput {
   regionCode: string;

@@ -45,13 +45,16 @@ export interface MemberRow {
 const MEMBER = `site_id AS "siteId", resident_id AS "residentId", to_char(appointed_on, 'YYYY-MM-DD') AS "appointedOn",
   to_char(ended_on, 'YYYY-MM-DD') AS "endedOn", end_reason AS "endReason"`;
 
-const COLUMNS = `f.id, f.site_id AS "siteId", f.region_code AS "regionCode", f.target_kind AS "targetKind", f.target_id AS "targetId",
-  f.action, f.description, f.member_resident_id AS "memberResidentId", f.recorded_at AS "recordedAt", f.status, f.response,
+const COLUMNS = `f.id, f.site_id AS "siteId", f.region_code AS "regionCode", f.target_kind AS "targetKind",
+    f.target_id AS "targetId",
+  f.action, f.description, f.member_resident_id AS "memberResidentId", f.recorded_at AS "recordedAt", f.status,
+    f.response,
   f.answered_at AS "answeredAt"`;
 
 /** SQL: the sites whose supervisory committee the resident in parameter `n` sits on (still living there). */
 export const supervisedSites = (n: number) => `SELECT m.site_id FROM supervisory_member m
-  JOIN resident r ON r.id = m.resident_id AND r.moved_out_on IS NULL WHERE m.ended_on IS NULL AND m.resident_id = $${n}::uuid`;
+  JOIN resident r ON r.id = m.resident_id AND r.moved_out_on IS NULL WHERE m.ended_on IS NULL
+    AND m.resident_id = $${n}::uuid`;
 const ACTIVE_MEMBER = supervisedSites(1);
 
 /**
@@ -116,7 +119,8 @@ export class SupervisionService {
     return this.db.transaction(async (m) => {
       const added = returning(
         await m.query(
-          `INSERT INTO supervisory_member (site_id, resident_id, region_code, appointed_on, appointed_by) VALUES ($1, $2, $3, $4, $5)
+          `INSERT INTO supervisory_member (site_id, resident_id, region_code, appointed_on, appointed_by)
+         VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (site_id, resident_id) WHERE ended_on IS NULL DO NOTHING RETURNING resident_id`,
           [site.id, residentId, site.regionCode, provinceDate(this.clock.now()), p.subject],
         ),
@@ -184,7 +188,8 @@ export class SupervisionService {
   /** Open findings on each record, by kind and id (for the flag a list item or notice shows). */
   async openCounts(kind: FindingTarget, ids: readonly string[]): Promise<Map<string, number>> {
     const rows: { id: string; n: number }[] = await this.db.query(
-      `SELECT target_id AS id, count(*)::int AS n FROM supervision_finding WHERE target_kind = $1 AND target_id = ANY($2::text[]) AND status = 'open'
+      `SELECT target_id AS id, count(*)::int AS n FROM supervision_finding WHERE target_kind = $1
+          AND target_id = ANY($2::text[]) AND status = 'open'
         GROUP BY target_id`,
       [kind, ids],
     );
@@ -201,7 +206,8 @@ export class SupervisionService {
     const limit = pageSize(args.first);
     const scope = this.scope(3);
     const params: unknown[] = [args.siteId ?? null, args.status ?? null, ...scope.params];
-    const where = `($1::text IS NULL OR f.site_id = as_uuid($1)) AND ($2::text IS NULL OR f.status = $2) AND ${scope.sql}`;
+    const where = `($1::text IS NULL OR f.site_id = as_uuid($1)) AND ($2::text IS NULL OR f.status = $2)
+                     AND ${scope.sql}`;
     const [{ count }] = await this.db.query(
       `SELECT count(*)::int AS count FROM supervision_finding f WHERE ${where}`,
       params,
@@ -248,7 +254,8 @@ export class SupervisionService {
     }
     return this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO supervision_finding (site_id, region_code, target_kind, target_id, action, description, member_resident_id, recorded_by, recorded_at)
+        `INSERT INTO supervision_finding (site_id, region_code, target_kind, target_id, action, description,
+           member_resident_id, recorded_by, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
         [
           target.siteId,
@@ -301,9 +308,11 @@ export class SupervisionService {
   ): Promise<{ id: string; siteId: string; regionCode: string; status?: string }> {
     const field = 'input.targetId';
     const sql = {
-      list_item: `SELECT id::text, site_id AS "siteId", region_code AS "regionCode", status FROM list_item WHERE id = $1::uuid AND site_id = ANY($2::uuid[])`,
+      list_item: `SELECT id::text, site_id AS "siteId", region_code AS "regionCode", status FROM list_item
+                  WHERE id = $1::uuid AND site_id = ANY($2::uuid[])`,
       notice: `SELECT n.id::text, ns.site_id AS "siteId", ns.region_code AS "regionCode", n.status FROM notice n
-                 JOIN notice_site ns ON ns.notice_id = n.id AND ns.site_id = ANY($2::uuid[]) WHERE n.id = $1::uuid AND n.status = 'published' LIMIT 1`,
+                 JOIN notice_site ns ON ns.notice_id = n.id AND ns.site_id = ANY($2::uuid[]) WHERE n.id = $1::uuid
+                   AND n.status = 'published' LIMIT 1`,
       points_entry: `SELECT id::text, site_id AS "siteId", region_code AS "regionCode" FROM points_entry
                        WHERE id = $1::bigint AND site_id = ANY($2::uuid[]) AND kind IN ('credit', 'grant')`,
     }[kind];
@@ -327,7 +336,8 @@ export class SupervisionService {
     return this.db.transaction(async (m) => {
       const done = returning(
         await m.query(
-          `UPDATE supervision_finding SET status = 'answered', response = $2, answered_by = $3, answered_at = $4 WHERE id = $1 AND status = 'open' RETURNING id`,
+          `UPDATE supervision_finding SET status = 'answered', response = $2, answered_by = $3, answered_at = $4
+           WHERE id = $1 AND status = 'open' RETURNING id`,
           [id, text, p.subject, this.clock.now()],
         ),
       );

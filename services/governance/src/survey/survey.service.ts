@@ -60,20 +60,23 @@ export interface AnswerInput {
   needs?: Need[] | null;
 }
 
-const COLUMNS = `s.id, s.site_id AS "siteId", s.region_code AS "regionCode", s.kind, s.title, s.status, s.opens_at AS "opensAt",
+const COLUMNS = `s.id, s.site_id AS "siteId", s.region_code AS "regionCode", s.kind, s.title, s.status,
+    s.opens_at AS "opensAt",
   s.closes_at AS "closesAt", s.closed_at AS "closedAt"`;
 
 /** Closes the surveys named (or every open one past its deadline) and reports the needs they counted to matching. */
 export async function closeSurveys(m: EntityManager, now: Date, ids: string[] | null): Promise<number> {
   const closed = `closed AS (
       UPDATE survey SET status = 'closed', closed_at = $1
-       WHERE status = 'open' AND ($2::uuid[] IS NOT NULL AND id = ANY($2::uuid[]) OR $2::uuid[] IS NULL AND closes_at <= $1)
+       WHERE status = 'open' AND ($2::uuid[] IS NOT NULL AND id = ANY($2::uuid[]) OR $2::uuid[] IS NULL
+         AND closes_at <= $1)
       RETURNING id, site_id, region_code)`;
   // One event per survey and need named at least once, summed over the buildings.
   await publishSelect(
     m,
     'survey.needs_reported',
-    `SELECT c.id AS "surveyId", c.site_id AS "siteId", c.region_code AS "regionCode", t.answer AS need, sum(t.count)::int AS residents,
+    `SELECT c.id AS "surveyId", c.site_id AS "siteId", c.region_code AS "regionCode", t.answer AS need,
+              sum(t.count)::int AS residents,
             to_char($1::timestamptz AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD') AS "closedOn"
        FROM closed c JOIN survey_question q ON q.survey_id = c.id AND q.kind = 'need'
        JOIN survey_tally t ON t.survey_id = c.id AND t.question_no = q.no
@@ -117,7 +120,8 @@ export class SurveyService {
     const key = cursor.decode(args.after, 'timestamp', 'uuid');
     const k = params.length;
     const rows: SurveyRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM survey s WHERE ${where} AND ($${k + 1}::timestamptz IS NULL OR (s.opens_at, s.id) < ($${k + 1}, $${k + 2}::uuid))
+      `SELECT ${COLUMNS} FROM survey s WHERE ${where}
+          AND ($${k + 1}::timestamptz IS NULL OR (s.opens_at, s.id) < ($${k + 1}, $${k + 2}::uuid))
         ORDER BY s.opens_at DESC, s.id DESC LIMIT $${k + 3}`,
       [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
     );
@@ -142,7 +146,8 @@ export class SurveyService {
   async respondentCounts(surveyIds: readonly string[]): Promise<Map<string, number> | null> {
     if (!['province', 'county', 'site_officer'].includes(this.principal.role)) return null;
     const rows: { id: string; n: number }[] = await this.db.query(
-      `SELECT survey_id AS id, count(*)::int AS n FROM survey_respondent WHERE survey_id = ANY(as_uuids($1)) GROUP BY survey_id`,
+      `SELECT survey_id AS id, count(*)::int AS n FROM survey_respondent WHERE survey_id = ANY(as_uuids($1))
+       GROUP BY survey_id`,
       [surveyIds],
     );
     return new Map(rows.map((r) => [r.id, r.n]));
@@ -205,7 +210,8 @@ export class SurveyService {
     });
     return this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO survey (site_id, region_code, kind, title, opens_at, closes_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        `INSERT INTO survey (site_id, region_code, kind, title, opens_at, closes_at, created_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
         [site.id, site.regionCode, input.kind, title, now, closesAt, p.subject],
       );
       await m.query(
@@ -251,7 +257,8 @@ export class SurveyService {
     if (survey.status !== 'open' || new Date(survey.closesAt) <= now)
       throw new ConflictError('surveyId', 'The survey has closed.', 'CLOSED');
     const [home] = await this.db.query(
-      `SELECT coalesce(h.building_id::text, 'none') AS "groupKey" FROM resident r JOIN household h ON h.id = r.household_id
+      `SELECT coalesce(h.building_id::text, 'none') AS "groupKey" FROM resident r JOIN household h
+        ON h.id = r.household_id
         WHERE r.id = $1::uuid AND r.moved_out_on IS NULL`,
       [p.residentId],
     );
@@ -262,7 +269,8 @@ export class SurveyService {
     return this.db.transaction(async (m) => {
       const first = returning(
         await m.query(
-          `INSERT INTO survey_respondent (survey_id, resident_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING survey_id`,
+          `INSERT INTO survey_respondent (survey_id, resident_id) VALUES ($1, $2) ON CONFLICT DO NOTHING
+           RETURNING survey_id`,
           [survey.id, p.residentId],
         ),
       );
@@ -293,7 +301,10 @@ export class SurveyService {
     });
   }
 
-  /** Officers close a survey before its deadline (the scheduler closes it at the deadline); its needs go to the demand list. */
+  /**
+   * Officers close a survey before its deadline (the scheduler closes it at the deadline); its needs go to the demand
+   * list.
+   */
   async close(surveyId: string): Promise<SurveyRow> {
     const p = this.principal;
     requireRole(p, 'county', 'site_officer');
@@ -336,9 +347,11 @@ export class SurveyService {
     const keys = [...(total >= MINIMUM_GROUP ? ['site'] : []), ...shown.map((g) => g.key)];
     const tallies: { no: number; key: string; answer: string; count: number }[] = keys.length
       ? await this.db.query(
-          `SELECT question_no AS no, group_key AS key, answer, count FROM survey_tally WHERE survey_id = $1 AND group_key = ANY($2::text[])
+          `SELECT question_no AS no, group_key AS key, answer, count FROM survey_tally WHERE survey_id = $1
+         AND group_key = ANY($2::text[])
        UNION ALL
-       SELECT question_no, 'site', answer, sum(count)::int FROM survey_tally WHERE survey_id = $1 AND $3 GROUP BY question_no, answer`,
+       SELECT question_no, 'site', answer, sum(count)::int FROM survey_tally WHERE survey_id = $1 AND $3
+       GROUP BY question_no, answer`,
           [survey.id, shown.map((g) => g.key), total >= MINIMUM_GROUP],
         )
       : [];

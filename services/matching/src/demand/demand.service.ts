@@ -53,10 +53,12 @@ export interface DemandTransitionRow {
   note: string | null;
 }
 
-export const DEMAND_COLUMNS = `d.id, d.site_id AS "siteId", d.region_code AS "regionCode", d.category, d.description, d.urgency, d.status,
+export const DEMAND_COLUMNS = `d.id, d.site_id AS "siteId", d.region_code AS "regionCode", d.category, d.description,
+    d.urgency, d.status,
   d.languages, d.required_skills AS "requiredSkills", to_char(d.window_start, 'YYYY-MM-DD') AS "windowStart",
   to_char(d.window_end, 'YYYY-MM-DD') AS "windowEnd", d.household_id AS "householdId", d.recorded_at AS "recordedAt",
-  d.hours::float8 AS hours, d.unit_id AS "unitId", to_char(d.promised_on, 'YYYY-MM-DD') AS "promisedOn", d.claimed_at AS "claimedAt",
+  d.hours::float8 AS hours, d.unit_id AS "unitId", to_char(d.promised_on, 'YYYY-MM-DD') AS "promisedOn",
+    d.claimed_at AS "claimedAt",
   d.overdue_since AS "overdueSince", d.status_changed_at AS "statusChangedAt"`;
 
 export interface RecordDemandInput {
@@ -124,7 +126,8 @@ export class DemandService {
     // Overdue: claimed or in progress, and past the promised date (flagged by the scheduled job).
     const where = `($1::text IS NULL OR d.site_id = ${uuidParam(1)}) AND ($2::text IS NULL OR d.status = $2)
       AND ($3::text IS NULL OR d.household_id = ${uuidParam(3)}) AND ($4::text IS NULL OR d.region_code LIKE $4 || '%')
-      AND ($5::boolean IS NULL OR $5 = (d.overdue_since IS NOT NULL AND d.status IN ('claimed', 'in_progress'))) AND ${s.sql}`;
+      AND ($5::boolean IS NULL OR $5 = (d.overdue_since IS NOT NULL AND d.status IN ('claimed', 'in_progress')))
+        AND ${s.sql}`;
     const params = [
       siteId ?? null,
       status ?? null,
@@ -165,9 +168,11 @@ export class DemandService {
         ? await this.db.query(counter.sql, [uuidsOf(siteIds), ...counter.params])
         : await this.db.query(
             `SELECT d.site_id AS "siteId", count(*) FILTER (WHERE d.status = 'open')::int AS open,
-                  count(*) FILTER (WHERE d.overdue_since IS NOT NULL AND d.status IN ('claimed', 'in_progress'))::int AS overdue
+                  count(*) FILTER (WHERE d.overdue_since IS NOT NULL
+                    AND d.status IN ('claimed', 'in_progress'))::int AS overdue
              FROM demand d
-            WHERE d.site_id = ANY($1::uuid[]) AND d.status IN ('open', 'claimed', 'in_progress') AND ${s.sql} GROUP BY d.site_id`,
+            WHERE d.site_id = ANY($1::uuid[]) AND d.status IN ('open', 'claimed', 'in_progress') AND ${s.sql}
+            GROUP BY d.site_id`,
             [uuidsOf(siteIds), ...s.params],
           );
       const bySite = new Map(rows.map((r) => [r.siteId, r]));
@@ -179,7 +184,8 @@ export class DemandService {
   historyLoader() {
     return new DataLoader<string, DemandTransitionRow[]>(async (ids) => {
       const rows: (DemandTransitionRow & { demandId: string })[] = await this.db.query(
-        `SELECT demand_id AS "demandId", from_status AS "fromStatus", to_status AS "toStatus", at, note FROM demand_transition
+        `SELECT demand_id AS "demandId", from_status AS "fromStatus", to_status AS "toStatus", at, note
+          FROM demand_transition
           WHERE demand_id = ANY($1::uuid[]) ORDER BY id`,
         [uuidsOf(ids)],
       );
@@ -224,13 +230,15 @@ export class DemandService {
     const { site, description, hours } = await this.validate(input);
     return this.db.transaction(async (m) => {
       const [row]: DemandRow[] = await m.query(
-        `INSERT INTO demand AS d (site_id, region_code, category, description, urgency, languages, required_skills, window_start, window_end, household_id, recorded_by, hours)
+        `INSERT INTO demand AS d (site_id, region_code, category, description, urgency, languages, required_skills,
+           window_start, window_end, household_id, recorded_by, hours)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${DEMAND_COLUMNS}`,
         [
           site.siteId,
           site.regionCode,
           input.category,
-          description, // An SDL default (urgency = NORMAL) reaches resolvers as the enum's name, not its internal value.
+          description,
+          // An SDL default (urgency = NORMAL) reaches resolvers as the enum's name, not its internal value.
           (input.urgency ?? 'normal').toLowerCase(),
           clean(input.languages),
           clean(input.requiredSkills),
@@ -319,12 +327,14 @@ export class DemandService {
         params,
       );
       await m.query(
-        `INSERT INTO demand_transition (demand_id, from_status, to_status, by_subject, note) VALUES ($1, $2, $3, $4, $5)`,
+        `INSERT INTO demand_transition (demand_id, from_status, to_status, by_subject, note)
+         VALUES ($1, $2, $3, $4, $5)`,
         [demandId, row.status, step.to, p.subject, opts.note?.trim() || null],
       );
       if (action === 'cancel') {
         await m.query(
-          `UPDATE assignment SET status = 'withdrawn', responded_at = now() WHERE demand_id = $1 AND status IN ('proposed', 'accepted')`,
+          `UPDATE assignment SET status = 'withdrawn', responded_at = now() WHERE demand_id = $1
+             AND status IN ('proposed', 'accepted')`,
           [demandId],
         );
       }

@@ -84,11 +84,14 @@ export function demandsExport(db: DataSource): FileRoute {
       const n = scope.params.length;
       return db.query(
         `SELECT d.id, s.name AS "siteName", d.category, d.description, d.urgency, d.status, d.hours::text AS hours,
-                to_char(d.recorded_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "recordedAt", u.name AS "unitName",
-                to_char(d.claimed_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "claimedAt", to_char(d.promised_on, 'YYYY-MM-DD') AS "promisedOn",
+                to_char(d.recorded_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "recordedAt",
+                  u.name AS "unitName",
+                to_char(d.claimed_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "claimedAt",
+                  to_char(d.promised_on, 'YYYY-MM-DD') AS "promisedOn",
                 d.overdue_since IS NOT NULL AS overdue
            FROM demand d LEFT JOIN site_directory s ON s.site_id = d.site_id LEFT JOIN unit u ON u.id = d.unit_id
-          WHERE ${scope.sql} AND ($${n + 1}::uuid IS NULL OR d.site_id = $${n + 1}::uuid) AND ($${n + 2}::uuid IS NULL OR d.id > $${n + 2}::uuid)
+          WHERE ${scope.sql} AND ($${n + 1}::uuid IS NULL OR d.site_id = $${n + 1}::uuid)
+            AND ($${n + 2}::uuid IS NULL OR d.id > $${n + 2}::uuid)
           ORDER BY d.id LIMIT 2000`,
         [...scope.params, req.query.siteId ?? null, after?.id ?? null],
       );

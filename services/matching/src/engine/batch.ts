@@ -503,7 +503,8 @@ export function improve(
       const cur = curArc >= 0 ? graph.volunteer[curArc] : -1;
       const base = w(curArc);
       let best = EPS;
-      let plan: number[] | null = null; // [arc for d, moved demand or −1, its new arc or −1, filler arc at j, filler arc at cur]
+      // [arc for d, moved demand or −1, its new arc or −1, filler arc at j, filler arc at cur]
+      let plan: number[] | null = null;
       const consider = (a: number, j: number, x: number, b: number) => {
         const u = b >= 0 ? graph.volunteer[b] : -1;
         const core = weight[a] - base - (x >= 0 ? weight[assignArc[x]] : 0) + w(b);

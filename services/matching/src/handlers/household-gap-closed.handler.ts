@@ -7,11 +7,14 @@ import { defineBatchHandler } from '@anju/contracts';
  */
 export const householdGapClosedHandler = defineBatchHandler('household.gap.closed', async (items, { manager }) => {
   await manager.query(
-    `WITH x AS (SELECT DISTINCT ON (g) g, e, d FROM unnest($1::uuid[], $2::uuid[], $3::date[]) AS u(g, e, d) ORDER BY g),
-     gone AS (INSERT INTO closed_gap (gap_id, closed_on, closed_by_event_id) SELECT g, d, e FROM x ON CONFLICT DO NOTHING),
+    `WITH x AS (SELECT DISTINCT ON (g) g, e, d FROM unnest($1::uuid[], $2::uuid[], $3::date[]) AS u(g, e, d)
+       ORDER BY g),
+     gone AS (INSERT INTO closed_gap (gap_id, closed_on, closed_by_event_id) SELECT g, d, e FROM x ON CONFLICT
+       DO NOTHING),
      old AS (SELECT dm.id, dm.status, x.d FROM demand dm JOIN x ON dm.gap_id = x.g
               WHERE dm.status NOT IN ('closed', 'cancelled') ORDER BY dm.id FOR UPDATE OF dm),
-     closed AS (UPDATE demand dm SET status = 'closed', status_changed_at = now() FROM old WHERE dm.id = old.id RETURNING dm.id),
+     closed AS (UPDATE demand dm SET status = 'closed', status_changed_at = now() FROM old WHERE dm.id = old.id
+       RETURNING dm.id),
      moved AS (INSERT INTO demand_transition (demand_id, from_status, to_status, by_subject, note)
                SELECT old.id, old.status, 'closed', 'event:household.gap.closed', 'gap closed on ' || old.d FROM old)
      UPDATE assignment SET status = 'withdrawn', responded_at = now()

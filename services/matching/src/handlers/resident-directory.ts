@@ -7,7 +7,8 @@ import type { EntityManager } from 'typeorm';
  */
 export const householdLanguageSql = (household: string) => `(
   SELECT CASE WHEN bool_or('普通话' = ANY(d.languages)) THEN '{}'::text[] ELSE ARRAY(
-    SELECT l FROM resident_directory m, unnest(m.languages) AS l WHERE m.household_id = ${household} AND m.moved_out_on IS NULL
+    SELECT l FROM resident_directory m, unnest(m.languages) AS l WHERE m.household_id = ${household}
+      AND m.moved_out_on IS NULL
      GROUP BY l ORDER BY count(*) DESC, l LIMIT 1) END
     FROM resident_directory d WHERE d.household_id = ${household} AND d.moved_out_on IS NULL)`;
 
@@ -31,7 +32,8 @@ export async function upsertResidents(manager: EntityManager, facts: ResidentFac
   await manager.query(
     `INSERT INTO resident_directory (resident_id, household_id, site_id, region_code)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[])
-     ON CONFLICT (resident_id) DO UPDATE SET household_id = EXCLUDED.household_id, site_id = EXCLUDED.site_id, region_code = EXCLUDED.region_code`,
+     ON CONFLICT (resident_id) DO UPDATE SET household_id = EXCLUDED.household_id, site_id = EXCLUDED.site_id,
+       region_code = EXCLUDED.region_code`,
     [
       rows.map((r) => r.residentId),
       rows.map((r) => r.householdId),
@@ -54,7 +56,9 @@ export async function upsertResidents(manager: EntityManager, facts: ResidentFac
   );
 }
 
-/** The open job-help demands of these households ask again for the language their members (still living there) speak. */
+/**
+ * The open job-help demands of these households ask again for the language their members (still living there) speak.
+ */
 export async function refreshDemandLanguages(manager: EntityManager, households: string[]): Promise<void> {
   await manager.query(
     `UPDATE demand dm SET languages = need.languages

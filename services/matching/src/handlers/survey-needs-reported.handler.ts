@@ -18,12 +18,15 @@ export const surveyNeedsReportedHandler = defineBatchHandler(
     // Retried (the batch's events then one by one): site.registered may still be on its way.
     if (missing.length) throw new Error(`sites ${missing.join(', ')} are not in the directory yet`);
     const raised: { id: string }[] = await manager.query(
-      `WITH x AS (SELECT DISTINCT ON (v, n) v, n, s, r, e, d FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::uuid[], $6::text[])
+      `WITH x AS (SELECT DISTINCT ON (v, n) v, n, s, r, e, d
+                    FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::uuid[], $6::text[])
                   AS u(v, n, s, r, e, d) ORDER BY v, n),
      raised AS (
-       INSERT INTO demand (site_id, region_code, category, description, urgency, recorded_by, status, survey_id, survey_need)
+       INSERT INTO demand (site_id, region_code, category, description, urgency, recorded_by, status, survey_id,
+         survey_need)
        SELECT x.s, x.r, x.n, x.d, 'normal', 'event:survey.needs_reported', 'open', x.v, x.n FROM x ORDER BY x.v, x.n
-       ON CONFLICT (survey_id, survey_need) WHERE survey_id IS NOT NULL DO NOTHING RETURNING id, survey_id, survey_need),
+       ON CONFLICT (survey_id, survey_need) WHERE survey_id IS NOT NULL DO NOTHING
+       RETURNING id, survey_id, survey_need),
      moved AS (
        INSERT INTO demand_transition (demand_id, from_status, to_status, by_subject, note)
        SELECT raised.id, NULL, 'open', 'event:survey.needs_reported', 'event ' || x.e
@@ -37,7 +40,8 @@ export const surveyNeedsReportedHandler = defineBatchHandler(
         items.map((i) => i.envelope.id),
         items.map(
           (i) =>
-            `${DEMAND_CATEGORY_NAMES[i.payload.need]}：居民调查中${i.payload.residents}位居民提出此需求（调查于${i.payload.closedOn}结束，匿名）`,
+            `${DEMAND_CATEGORY_NAMES[i.payload.need]}：居民调查中${i.payload.residents}位居民提出此需求（调查` +
+            `于${i.payload.closedOn}结束，匿名）`,
         ),
       ],
     );

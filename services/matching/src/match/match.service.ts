@@ -33,12 +33,16 @@ interface DemandForMatch {
   status: string;
 }
 
-const DEMAND_FOR_MATCH = `d.id, s.latitude AS lat, s.longitude AS lng, d.required_skills AS "requiredSkills", d.languages,
+const DEMAND_FOR_MATCH = `d.id, s.latitude AS lat, s.longitude AS lng, d.required_skills AS "requiredSkills",
+    d.languages,
   to_char(d.window_start, 'YYYY-MM-DD') AS "windowStart", to_char(d.window_end, 'YYYY-MM-DD') AS "windowEnd",
   d.hours::float8 AS hours, d.urgency, d.region_code AS "regionCode", d.status
   FROM demand d JOIN site_directory s ON s.site_id = d.site_id`;
 
-/** A demand's window in the province's time zone: its first day 00:00 to the day after its last; open ends run two weeks. */
+/**
+ * A demand's window in the province's time zone: its first day 00:00 to the day after its last; open ends run two
+ * weeks.
+ */
 export function demandSpecOf(d: DemandForMatch, now: Date): DemandSpec {
   const start = d.windowStart ? Date.parse(`${d.windowStart}T00:00:00+08:00`) : now.getTime();
   const end = d.windowEnd
@@ -63,11 +67,15 @@ export async function loadVolunteers(db: Sql, where: string, params: unknown[], 
     lng: number;
     availability: [number, number][];
   })[] = await db.query(
-    `SELECT v.id, s.latitude AS lat, s.longitude AS lng, v.skills, v.languages, v.weekly_hours::float8 AS "capacityHours",
-            COALESCE((SELECT sum(a.hours) FROM assignment a WHERE a.volunteer_id = v.id AND a.status IN ('proposed', 'accepted')), 0)::float8 AS "loadHours",
+    `SELECT v.id, s.latitude AS lat, s.longitude AS lng, v.skills, v.languages,
+              v.weekly_hours::float8 AS "capacityHours",
+            COALESCE((SELECT sum(a.hours) FROM assignment a WHERE a.volunteer_id = v.id
+              AND a.status IN ('proposed', 'accepted')), 0)::float8 AS "loadHours",
             v.completed, v.failed,
-            COALESCE((SELECT json_agg(json_build_array(extract(epoch FROM w.starts_at) * 1000, extract(epoch FROM w.ends_at) * 1000))
-                        FROM volunteer_availability w WHERE w.volunteer_id = v.id AND w.ends_at > $${n}), '[]') AS availability
+            COALESCE((SELECT json_agg(json_build_array(extract(epoch FROM w.starts_at) * 1000,
+              extract(epoch FROM w.ends_at) * 1000))
+                        FROM volunteer_availability w WHERE w.volunteer_id = v.id
+                          AND w.ends_at > $${n}), '[]') AS availability
        FROM volunteer v JOIN site_directory s ON s.site_id = v.home_site_id
       WHERE ${where}`,
     [...params, now],
@@ -97,8 +105,10 @@ async function volunteersFor(db: Sql, d: DemandForMatch, spec: DemandSpec, now: 
   return loadVolunteers(
     db,
     `v.languages @> $1::text[]
-      AND NOT EXISTS (SELECT 1 FROM assignment x WHERE x.demand_id = $2 AND x.volunteer_id = v.id AND x.status = 'declined')
-      AND EXISTS (SELECT 1 FROM volunteer_availability w WHERE w.volunteer_id = v.id AND w.ends_at > $3 AND w.starts_at < $4)
+      AND NOT EXISTS (SELECT 1 FROM assignment x WHERE x.demand_id = $2 AND x.volunteer_id = v.id
+        AND x.status = 'declined')
+      AND EXISTS (SELECT 1 FROM volunteer_availability w WHERE w.volunteer_id = v.id AND w.ends_at > $3
+        AND w.starts_at < $4)
       AND s.latitude BETWEEN $5 AND $6 AND s.longitude BETWEEN $7 AND $8`,
     [
       d.languages,
@@ -140,8 +150,10 @@ async function insertAssignments(
   return publishSelect(
     db,
     'assignment.proposed',
-    `SELECT i.id AS "assignmentId", i.demand_id AS "demandId", i.volunteer_id AS "volunteerId", d.site_id AS "siteId", d.category,
-            i.hours::float8 AS hours, to_char(d.window_start, 'YYYY-MM-DD') AS "windowStart", to_char(d.window_end, 'YYYY-MM-DD') AS "windowEnd",
+    `SELECT i.id AS "assignmentId", i.demand_id AS "demandId", i.volunteer_id AS "volunteerId", d.site_id AS "siteId",
+              d.category,
+            i.hours::float8 AS hours, to_char(d.window_start, 'YYYY-MM-DD') AS "windowStart",
+              to_char(d.window_end, 'YYYY-MM-DD') AS "windowEnd",
             to_char(i.proposed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "proposedAt"
        FROM inserted i JOIN demand d ON d.id = i.demand_id`,
     [
@@ -154,11 +166,13 @@ async function insertAssignments(
     ],
     {
       with: `input AS (
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric[], $4::float8[], $5::jsonb[]) AS t(demand_id, volunteer_id, hours, score, explanation)),
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric[], $4::float8[], $5::jsonb[]) AS t(demand_id,
+         volunteer_id, hours, score, explanation)),
      inserted AS (
        INSERT INTO assignment (demand_id, volunteer_id, hours, score, explanation, source)
        SELECT demand_id, volunteer_id, hours, score, explanation, $6 FROM input
-       ON CONFLICT (demand_id) WHERE status IN ('proposed', 'accepted') DO NOTHING RETURNING id, demand_id, volunteer_id, hours, proposed_at)`,
+       ON CONFLICT (demand_id) WHERE status IN ('proposed', 'accepted') DO NOTHING
+       RETURNING id, demand_id, volunteer_id, hours, proposed_at)`,
     },
   );
 }
@@ -213,7 +227,8 @@ export async function matchMany(db: EntityManager, demandIds: string[], now: Dat
     ];
   });
   if (!demands.length) return 0;
-  // Home sites inside any demand's box, found in memory (a site directory is a few thousand rows), then their volunteers.
+  // Home sites inside any demand's box, found in memory (a site directory is a few thousand rows), then their
+  // volunteers.
   const inBox = (lat: number, lng: number, b: (typeof demands)[number]['box']) =>
     lat >= b.lat1 && lat <= b.lat2 && lng >= b.lng1 && lng <= b.lng2;
   const sites: { id: string; lat: number; lng: number }[] = await db.query(
@@ -226,14 +241,16 @@ export async function matchMany(db: EntityManager, demandIds: string[], now: Dat
   const volunteers = await loadVolunteers(
     db,
     `v.home_site_id IN (SELECT unnest($1::uuid[]))
-      AND EXISTS (SELECT 1 FROM volunteer_availability w WHERE w.volunteer_id = v.id AND w.ends_at > $2 AND w.starts_at < $3)`,
+      AND EXISTS (SELECT 1 FROM volunteer_availability w WHERE w.volunteer_id = v.id AND w.ends_at > $2
+        AND w.starts_at < $3)`,
     [near, from, to],
     now,
   );
   const declined = new Set(
     (
       (await db.query(
-        `SELECT demand_id || '|' || volunteer_id AS k FROM assignment WHERE demand_id = ANY($1::uuid[]) AND status = 'declined'`,
+        `SELECT demand_id || '|' || volunteer_id AS k FROM assignment WHERE demand_id = ANY($1::uuid[])
+           AND status = 'declined'`,
         [demands.map((x) => x.d.id)],
       )) as { k: string }[]
     ).map((r) => r.k),

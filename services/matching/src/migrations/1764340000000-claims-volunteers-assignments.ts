@@ -72,7 +72,8 @@ export class ClaimsVolunteersAssignments1764340000000 implements MigrationInterf
         score double precision NOT NULL,
         explanation jsonb NOT NULL,
         source text NOT NULL CHECK (source IN ('incremental', 'batch')),
-        status text NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'accepted', 'declined', 'completed', 'withdrawn')),
+        status text NOT NULL DEFAULT 'proposed' CHECK (status IN ('proposed', 'accepted', 'declined', 'completed',
+          'withdrawn')),
         proposed_at timestamptz NOT NULL DEFAULT now(),
         responded_at timestamptz
       )`);
@@ -104,7 +105,9 @@ export class ClaimsVolunteersAssignments1764340000000 implements MigrationInterf
         region_code varchar(6) NOT NULL
       )`);
     await q.query(
-      `COMMENT ON TABLE resident_directory IS 'Local copy of resident → household, fed by resident.registered (no personal data)'`,
+      `COMMENT
+       ON TABLE resident_directory IS 'Local copy of resident → household, fed by resident.registered (no ` +
+        `personal data)'`,
     );
   }
 
@@ -113,7 +116,8 @@ export class ClaimsVolunteersAssignments1764340000000 implements MigrationInterf
       `DROP TABLE resident_directory, service_record, assignment, volunteer_availability, volunteer, demand_transition`,
     );
     await q.query(
-      `ALTER TABLE demand DROP COLUMN hours, DROP COLUMN unit_id, DROP COLUMN promised_on, DROP COLUMN claimed_at, DROP COLUMN overdue_since, DROP COLUMN status_changed_at, DROP COLUMN gap_id`,
+      `ALTER TABLE demand DROP COLUMN hours, DROP COLUMN unit_id, DROP COLUMN promised_on, DROP COLUMN claimed_at,
+       DROP COLUMN overdue_since, DROP COLUMN status_changed_at, DROP COLUMN gap_id`,
     );
     await q.query(`DROP TABLE unit`);
   }

@@ -17,7 +17,9 @@ export class ClosedGaps1764410000000 implements MigrationInterface {
         recorded_at timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(
-      `COMMENT ON TABLE closed_gap IS 'Household gaps closed (household.gap.closed), kept so that a late detection raises no open demand'`,
+      `COMMENT
+       ON TABLE closed_gap IS 'Household gaps closed (household.gap.closed), kept so that a late detection ` +
+        `raises no open demand'`,
     );
   }
 

@@ -56,7 +56,8 @@ export class UnitService {
     if (p.role !== 'province' && p.role !== 'county')
       throw new ForbiddenError('Only province and county officers list units.');
     return this.db.query(
-      `SELECT ${COLUMNS} FROM unit u WHERE EXISTS (SELECT 1 FROM unnest(u.regions) r, unnest($1::text[]) mine WHERE r LIKE mine || '%' OR mine LIKE r || '%')
+      `SELECT ${COLUMNS} FROM unit u WHERE EXISTS (SELECT 1 FROM unnest(u.regions) r, unnest($1::text[]) mine
+          WHERE r LIKE mine || '%' OR mine LIKE r || '%')
         ORDER BY u.name, u.id LIMIT 500`,
       [p.regions],
     );
@@ -98,7 +99,8 @@ export class UnitService {
     return this.db.query(
       `SELECT d.id AS "demandId", d.category, d.status, u.id AS "unitId", u.name AS "unitName", u.kind AS "unitKind",
               to_char(d.promised_on, 'YYYY-MM-DD') AS "promisedOn", d.claimed_at AS "claimedAt",
-              (SELECT max(t.at) FROM demand_transition t WHERE t.demand_id = d.id AND t.to_status = 'fulfilled') AS "fulfilledAt",
+              (SELECT max(t.at) FROM demand_transition t WHERE t.demand_id = d.id
+                AND t.to_status = 'fulfilled') AS "fulfilledAt",
               d.overdue_since IS NOT NULL AS overdue
          FROM demand d JOIN unit u ON u.id = d.unit_id
         WHERE d.site_id = $1 ORDER BY d.claimed_at DESC, d.id LIMIT 200`,

@@ -317,7 +317,8 @@ export class VolunteerImport extends SheetImport<VolunteerSheetKey, Row> {
     const names = [...new Set(rows.map((r) => r.sheet.values.site).filter(Boolean))];
     const sites: { siteId: string; regionCode: string; name: string }[] = names.length
       ? await this.db.query(
-          `SELECT site_id AS "siteId", region_code AS "regionCode", name FROM site_directory WHERE name = ANY($1::text[])`,
+          `SELECT site_id AS "siteId", region_code AS "regionCode", name FROM site_directory
+           WHERE name = ANY($1::text[])`,
           [names],
         )
       : [];
@@ -344,7 +345,8 @@ export class VolunteerImport extends SheetImport<VolunteerSheetKey, Row> {
     type Found = { hash: Buffer; residentId: string; siteId: string; regionCode: string; movedOutOn: string | null };
     const found: Found[] = keyed.length
       ? await this.db.query(
-          `SELECT national_id_hash AS hash, resident_id AS "residentId", site_id AS "siteId", region_code AS "regionCode",
+          `SELECT national_id_hash AS hash, resident_id AS "residentId", site_id AS "siteId",
+                region_code AS "regionCode",
               to_char(moved_out_on, 'YYYY-MM-DD') AS "movedOutOn"
          FROM resident_directory WHERE national_id_hash = ANY($1::bytea[])`,
           [keyed.map((r) => r.idHash)],

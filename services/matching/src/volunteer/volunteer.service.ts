@@ -30,7 +30,8 @@ export interface VolunteerRow {
   completed: number;
   failed: number;
 }
-const COLUMNS = `v.id, v.display_name AS "displayName", v.resident_id AS "residentId", v.home_site_id AS "homeSiteId", v.region_code AS "regionCode",
+const COLUMNS = `v.id, v.display_name AS "displayName", v.resident_id AS "residentId", v.home_site_id AS "homeSiteId",
+    v.region_code AS "regionCode",
   v.skills, v.languages, v.weekly_hours::float8 AS "weeklyHours", v.completed, v.failed`;
 
 export interface AssignmentRow {
@@ -45,7 +46,8 @@ export interface AssignmentRow {
   proposedAt: Date;
   respondedAt: Date | null;
 }
-const ASSIGNMENT_COLUMNS = `a.id, a.demand_id AS "demandId", a.volunteer_id AS "volunteerId", a.hours::float8 AS hours, a.score, a.explanation,
+const ASSIGNMENT_COLUMNS = `a.id, a.demand_id AS "demandId", a.volunteer_id AS "volunteerId", a.hours::float8 AS hours,
+    a.score, a.explanation,
   a.source, a.status, a.proposed_at AS "proposedAt", a.responded_at AS "respondedAt"`;
 
 export interface ServiceRecordRow {
@@ -58,7 +60,8 @@ export interface ServiceRecordRow {
   servedOn: string;
   verifiedAt: Date | null;
 }
-const RECORD_COLUMNS = `r.id, r.volunteer_id AS "volunteerId", r.assignment_id AS "assignmentId", r.demand_id AS "demandId", r.site_id AS "siteId",
+const RECORD_COLUMNS = `r.id, r.volunteer_id AS "volunteerId", r.assignment_id AS "assignmentId",
+    r.demand_id AS "demandId", r.site_id AS "siteId",
   r.hours::float8 AS hours, to_char(r.served_on, 'YYYY-MM-DD') AS "servedOn", r.verified_at AS "verifiedAt"`;
 
 export interface WindowInput {
@@ -100,14 +103,16 @@ export class VolunteerService {
   list(siteId: string): Promise<VolunteerRow[]> {
     const s = volunteerScope(this.principal, 2);
     return this.db.query(
-      `SELECT ${COLUMNS} FROM volunteer v WHERE v.home_site_id = ${uuidParam(1)} AND ${s.sql} ORDER BY v.registered_at, v.id LIMIT 500`,
+      `SELECT ${COLUMNS} FROM volunteer v WHERE v.home_site_id = ${uuidParam(1)} AND ${s.sql}
+         ORDER BY v.registered_at, v.id LIMIT 500`,
       [siteId, ...s.params],
     );
   }
 
   availability(volunteerId: string): Promise<{ startsAt: Date; endsAt: Date }[]> {
     return this.db.query(
-      `SELECT starts_at AS "startsAt", ends_at AS "endsAt" FROM volunteer_availability WHERE volunteer_id = $1 ORDER BY starts_at`,
+      `SELECT starts_at AS "startsAt", ends_at AS "endsAt" FROM volunteer_availability WHERE volunteer_id = $1
+         ORDER BY starts_at`,
       [volunteerId],
     );
   }
@@ -137,7 +142,8 @@ export class VolunteerService {
     return this.db.transaction(async (m) => {
       const [row]: VolunteerRow[] = await m
         .query(
-          `INSERT INTO volunteer AS v (display_name, resident_id, home_site_id, region_code, skills, languages, weekly_hours)
+          `INSERT INTO volunteer AS v (display_name, resident_id, home_site_id, region_code, skills, languages,
+           weekly_hours)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
           [
             name,
@@ -174,7 +180,8 @@ export class VolunteerService {
   private async insertWindows(m: EntityManager, volunteerId: string, windows: { start: Date; end: Date }[]) {
     if (windows.length === 0) return;
     await m.query(
-      `INSERT INTO volunteer_availability (volunteer_id, starts_at, ends_at) SELECT $1, s, e FROM unnest($2::timestamptz[], $3::timestamptz[]) AS t(s, e)`,
+      `INSERT INTO volunteer_availability (volunteer_id, starts_at, ends_at) SELECT $1, s, e
+       FROM unnest($2::timestamptz[], $3::timestamptz[]) AS t(s, e)`,
       [volunteerId, windows.map((w) => w.start), windows.map((w) => w.end)],
     );
   }
@@ -203,7 +210,8 @@ export class VolunteerService {
   myAssignments(status: string | null | undefined): Promise<AssignmentRow[]> {
     requireRole(this.principal, 'volunteer');
     return this.db.query(
-      `SELECT ${ASSIGNMENT_COLUMNS} FROM assignment a WHERE a.volunteer_id = ${uuidParam(1)} AND ($2::text IS NULL OR a.status = $2)
+      `SELECT ${ASSIGNMENT_COLUMNS} FROM assignment a WHERE a.volunteer_id = ${uuidParam(1)}
+        AND ($2::text IS NULL OR a.status = $2)
       ORDER BY a.proposed_at DESC, a.id LIMIT 200`,
       [this.principal.volunteerId, status ?? null],
     );
@@ -216,18 +224,23 @@ export class VolunteerService {
     const own =
       p.role === 'volunteer' ? `AND a.volunteer_id = ${uuidParam(2)}` : p.role === 'resident' ? 'AND false' : '';
     return this.db.query(
-      `SELECT ${ASSIGNMENT_COLUMNS} FROM assignment a WHERE a.demand_id = ANY($1::uuid[]) ${own} ORDER BY a.proposed_at, a.id`,
+      `SELECT ${ASSIGNMENT_COLUMNS} FROM assignment a WHERE a.demand_id = ANY($1::uuid[]) ${own}
+         ORDER BY a.proposed_at, a.id`,
       p.role === 'volunteer' ? [uuidsOf(demandIds), p.volunteerId] : [uuidsOf(demandIds)],
     );
   }
 
-  /** Accept or decline a proposed assignment. Accepting starts the demand; declining counts against reliability and re-matches. */
+  /**
+   * Accept or decline a proposed assignment. Accepting starts the demand; declining counts against reliability and
+   * re-matches.
+   */
   async respond(assignmentId: string, accept: boolean): Promise<AssignmentRow> {
     requireRole(this.principal, 'volunteer');
     if (!isUuid(assignmentId)) throw new NotFoundError('assignmentId', 'No such assignment.');
     return this.db.transaction(async (m) => {
       const [a]: AssignmentRow[] = await m.query(
-        `SELECT ${ASSIGNMENT_COLUMNS} FROM assignment a WHERE a.id = $1 AND a.volunteer_id = ${uuidParam(2)} FOR UPDATE`,
+        `SELECT ${ASSIGNMENT_COLUMNS} FROM assignment a WHERE a.id = $1 AND a.volunteer_id = ${uuidParam(2)} FOR
+         UPDATE`,
         [assignmentId, this.principal.volunteerId],
       );
       if (!a) throw new NotFoundError('assignmentId', 'No such assignment.');
@@ -239,13 +252,15 @@ export class VolunteerService {
       );
       if (accept) {
         const [[d]]: [{ status: string }[], number] = await m.query(
-          `UPDATE demand SET status = 'in_progress', status_changed_at = now() WHERE id = $1 AND status IN ('open', 'claimed')
+          `UPDATE demand SET status = 'in_progress', status_changed_at = now() WHERE id = $1
+              AND status IN ('open', 'claimed')
             RETURNING (SELECT status FROM demand WHERE id = $1) AS status`,
           [a.demandId],
         );
         if (d)
           await m.query(
-            `INSERT INTO demand_transition (demand_id, from_status, to_status, by_subject, note) VALUES ($1, $2, 'in_progress', $3, 'volunteer accepted')`,
+            `INSERT INTO demand_transition (demand_id, from_status, to_status, by_subject, note)
+             VALUES ($1, $2, 'in_progress', $3, 'volunteer accepted')`,
             [a.demandId, d.status, this.principal.subject],
           );
         // 接单: the household hears that a volunteer took it up (no name: governance says "a volunteer").
@@ -287,7 +302,8 @@ export class VolunteerService {
     if (!isUuid(input.assignmentId)) throw new NotFoundError('input.assignmentId', 'No such assignment.');
     return this.db.transaction(async (m) => {
       const [a] = await m.query(
-        `SELECT a.id, a.status, a.volunteer_id AS "volunteerId", a.demand_id AS "demandId", d.site_id AS "siteId", d.region_code AS "regionCode"
+        `SELECT a.id, a.status, a.volunteer_id AS "volunteerId", a.demand_id AS "demandId", d.site_id AS "siteId",
+             d.region_code AS "regionCode"
            FROM assignment a JOIN demand d ON d.id = a.demand_id WHERE a.id = $1 FOR UPDATE OF a`,
         [input.assignmentId],
       );
@@ -302,7 +318,8 @@ export class VolunteerService {
         );
       await m.query(`UPDATE assignment SET status = 'completed' WHERE id = $1`, [a.id]);
       const [row] = await m.query(
-        `INSERT INTO service_record AS r (volunteer_id, assignment_id, demand_id, site_id, region_code, hours, served_on, recorded_by)
+        `INSERT INTO service_record AS r (volunteer_id, assignment_id, demand_id, site_id, region_code, hours,
+           served_on, recorded_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${RECORD_COLUMNS}`,
         [a.volunteerId, a.id, a.demandId, a.siteId, a.regionCode, input.hours, input.servedOn, p.subject],
       );
@@ -318,7 +335,10 @@ export class VolunteerService {
     });
   }
 
-  /** Verifies a service record (the unit that claimed the demand, or an officer of the site); publishes `service.verified`. */
+  /**
+   * Verifies a service record (the unit that claimed the demand, or an officer of the site); publishes
+   * `service.verified`.
+   */
   async verifyService(recordId: string): Promise<ServiceRecordRow> {
     const p = this.principal;
     if (!isUuid(recordId)) throw new NotFoundError('recordId', 'No such service record.');
@@ -366,7 +386,8 @@ export class VolunteerService {
   recordsOfVolunteers(volunteerIds: readonly string[]): Promise<ServiceRecordRow[]> {
     return this.db.query(
       `SELECT ${RECORD_COLUMNS} FROM unnest($1::uuid[]) v(id)
-         CROSS JOIN LATERAL (SELECT * FROM service_record s WHERE s.volunteer_id = v.id ORDER BY s.served_on DESC, s.id LIMIT 200) r
+         CROSS JOIN LATERAL (SELECT * FROM service_record s WHERE s.volunteer_id = v.id ORDER BY s.served_on DESC, s.id
+           LIMIT 200) r
         ORDER BY r.volunteer_id, r.served_on DESC, r.id`,
       [uuidsOf(volunteerIds)],
     );

@@ -72,16 +72,24 @@ export interface RegistrationRow {
   attendedAt: string | null;
 }
 
-const ACTIVITY_COLUMNS = `a.id, a.seq, a.organization_id AS "organizationId", o.name AS "organizationName", a.site_id AS "siteId", a.title, a.kind,
-  a.legal_topic AS "legalTopic", a.cultural_form AS "culturalForm", ${isoSql('a.starts_at')} AS "startsAt", ${isoSql('a.ends_at')} AS "endsAt", a.capacity,
-  (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status IN ('REGISTERED', 'ATTENDED'))::int AS "registeredCount",
-  (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status = 'WAITLISTED')::int AS "waitlistCount",
-  (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status = 'ATTENDED')::int AS "attendedCount"`;
+const ACTIVITY_COLUMNS = `a.id, a.seq, a.organization_id AS "organizationId", o.name AS "organizationName",
+    a.site_id AS "siteId", a.title, a.kind,
+  a.legal_topic AS "legalTopic", a.cultural_form AS "culturalForm", ${isoSql('a.starts_at')} AS "startsAt",
+    ${isoSql('a.ends_at')} AS "endsAt", a.capacity,
+  (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id
+    AND r.status IN ('REGISTERED', 'ATTENDED'))::int AS "registeredCount",
+  (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id
+    AND r.status = 'WAITLISTED')::int AS "waitlistCount",
+  (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id
+    AND r.status = 'ATTENDED')::int AS "attendedCount"`;
 
-const REGISTRATION_COLUMNS = `r.id, r.seq, r.activity_id AS "activityId", r.organization_id AS "organizationId", r.resident_id AS "residentId",
+const REGISTRATION_COLUMNS = `r.id, r.seq, r.activity_id AS "activityId", r.organization_id AS "organizationId",
+    r.resident_id AS "residentId",
   r.participant_name AS "participantName", r.contact_masked AS "contactMasked", r.status,
-  CASE WHEN r.status = 'WAITLISTED' THEN (SELECT count(*) FROM activity_registration w WHERE w.activity_id = r.activity_id AND w.status = 'WAITLISTED' AND w.seq <= r.seq)::int END AS "waitlistPosition",
-  ${isoSql('r.registered_at')} AS "registeredAt", ${isoSql('r.promoted_at')} AS "promotedAt", ${isoSql('r.cancelled_at')} AS "cancelledAt", ${isoSql('r.attended_at')} AS "attendedAt"`;
+  CASE WHEN r.status = 'WAITLISTED' THEN (SELECT count(*) FROM activity_registration w
+    WHERE w.activity_id = r.activity_id AND w.status = 'WAITLISTED' AND w.seq <= r.seq)::int END AS "waitlistPosition",
+  ${isoSql('r.registered_at')} AS "registeredAt", ${isoSql('r.promoted_at')} AS "promotedAt",
+    ${isoSql('r.cancelled_at')} AS "cancelledAt", ${isoSql('r.attended_at')} AS "attendedAt"`;
 
 /** Roles that work at sites and see the activities there: residents, site officers, grid workers. */
 const atSites = (p: Principal) => p.role === 'resident' || p.role === 'site_officer' || p.role === 'grid_worker';
@@ -95,12 +103,16 @@ function activityScope(p: Principal, firstParam: number) {
   return ownedScope(p, 'a.organization_id', firstParam);
 }
 
-/** Registrations: the organization's (NGO, officers); those of activities at their sites (site officers, grid workers); a resident's own. */
+/**
+ * Registrations: the organization's (NGO, officers); those of activities at their sites (site officers, grid workers);
+ * a resident's own.
+ */
 export function registrationScope(p: Principal, firstParam: number) {
   if (p.role === 'resident') return { sql: `r.resident_id = $${firstParam}::uuid`, params: [p.residentId] };
   if (atSites(p))
     return {
-      sql: `EXISTS (SELECT 1 FROM activity sa WHERE sa.id = r.activity_id AND sa.site_id = ANY($${firstParam}::uuid[]))`,
+      sql: `EXISTS (SELECT 1 FROM activity sa WHERE sa.id = r.activity_id
+              AND sa.site_id = ANY($${firstParam}::uuid[]))`,
       params: [uuidsOf(p.sites)],
     };
   return ownedScope(p, 'r.organization_id', firstParam);
@@ -116,7 +128,8 @@ export class ActivityService {
   byIds(ids: readonly string[]): Promise<ActivityRow[]> {
     const s = activityScope(this.principal, 2);
     return this.db.query(
-      `SELECT ${ACTIVITY_COLUMNS} FROM activity a JOIN organization o ON o.id = a.organization_id WHERE a.id = ANY($1::uuid[]) AND ${s.sql}`,
+      `SELECT ${ACTIVITY_COLUMNS} FROM activity a JOIN organization o ON o.id = a.organization_id
+       WHERE a.id = ANY($1::uuid[]) AND ${s.sql}`,
       [uuidsOf(ids), ...s.params],
     );
   }
@@ -133,7 +146,8 @@ export class ActivityService {
   registrationsByActivities(activityIds: readonly string[]): Promise<RegistrationRow[]> {
     const s = registrationScope(this.principal, 2);
     return this.db.query(
-      `SELECT ${REGISTRATION_COLUMNS} FROM activity_registration r WHERE r.activity_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY r.seq`,
+      `SELECT ${REGISTRATION_COLUMNS} FROM activity_registration r WHERE r.activity_id = ANY($1::uuid[]) AND ${s.sql}
+         ORDER BY r.seq`,
       [uuidsOf(activityIds), ...s.params],
     );
   }
@@ -142,7 +156,8 @@ export class ActivityService {
   registrationsByResidents(residentIds: readonly string[]): Promise<RegistrationRow[]> {
     const s = registrationScope(this.principal, 2);
     return this.db.query(
-      `SELECT ${REGISTRATION_COLUMNS} FROM activity_registration r WHERE r.resident_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY r.seq`,
+      `SELECT ${REGISTRATION_COLUMNS} FROM activity_registration r WHERE r.resident_id = ANY($1::uuid[]) AND ${s.sql}
+         ORDER BY r.seq`,
       [uuidsOf(residentIds), ...s.params],
     );
   }
@@ -155,7 +170,8 @@ export class ActivityService {
   }) {
     const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = activityScope(this.principal, 3);
-    const filter = `($1::text IS NULL OR a.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL OR a.site_id = ${uuidParam(2)}) AND ${s.sql}`;
+    const filter = `($1::text IS NULL OR a.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL
+                      OR a.site_id = ${uuidParam(2)}) AND ${s.sql}`;
     const params = [args.organizationId ?? null, args.siteId ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM activity a WHERE ${filter}`, params);
     const rows: ActivityRow[] = await this.db.query(
@@ -182,7 +198,8 @@ export class ActivityService {
     const orgId = await organizationToManage(this.db, this.principal, input.organizationId);
     if (!isUuid(input.siteId))
       throw new InputError('input.siteId', 'Give the id of a resettlement site (安置点).', 'FORMAT');
-    // Only at a site of a region the organization serves (and, for an officer, in their scope): attendance earns points there.
+    // Only at a site of a region the organization serves (and, for an officer, in their scope): attendance earns points
+    // there.
     const regionCode = await siteRegion(this.db, input.siteId);
     const inScope =
       regionCode != null &&
@@ -196,7 +213,8 @@ export class ActivityService {
     checkCapacity(input.capacity, 'input.capacity');
     const id = await this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO activity (organization_id, site_id, title, kind, starts_at, ends_at, capacity, legal_topic, cultural_form)
+        `INSERT INTO activity (organization_id, site_id, title, kind, starts_at, ends_at, capacity, legal_topic,
+           cultural_form)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
         [
           orgId,
@@ -231,7 +249,8 @@ export class ActivityService {
     const s = activityScope(this.principal, 3);
     return this.db.query(
       `SELECT a.site_id AS "siteId", a.cultural_form AS "form", count(*)::int AS "activityCount",
-              sum((SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status = 'ATTENDED'))::int AS "attendance"
+              sum((SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id
+                AND r.status = 'ATTENDED'))::int AS "attendance"
          FROM activity a
         WHERE a.cultural_form IS NOT NULL AND to_char(a.starts_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') = $1
           AND ($2::text IS NULL OR a.site_id = ${uuidParam(2)}) AND ${s.sql}
@@ -253,7 +272,8 @@ export class ActivityService {
         what: 'activity',
       });
       const [{ taken }] = await m.query(
-        `SELECT count(*)::int AS taken FROM activity_registration WHERE activity_id = $1 AND status IN ('REGISTERED', 'ATTENDED')`,
+        `SELECT count(*)::int AS taken FROM activity_registration WHERE activity_id = $1
+           AND status IN ('REGISTERED', 'ATTENDED')`,
         [activityId],
       );
       if (capacity < taken)
@@ -318,13 +338,16 @@ export class ActivityService {
       if (new Date(activity.ends_at) <= this.clock.now())
         throw new InputError('input.activityId', 'This activity is over; registration is closed.', 'ACTIVITY_OVER');
       const [{ taken }] = await m.query(
-        `SELECT count(*)::int AS taken FROM activity_registration WHERE activity_id = $1 AND status IN ('REGISTERED', 'ATTENDED')`,
+        `SELECT count(*)::int AS taken FROM activity_registration WHERE activity_id = $1
+           AND status IN ('REGISTERED', 'ATTENDED')`,
         [activity.id],
       );
       const status: RegistrationStatus = taken < activity.capacity ? 'REGISTERED' : 'WAITLISTED';
       const rows = await m.query(
-        `INSERT INTO activity_registration (activity_id, organization_id, resident_id, participant_name, contact_masked, status, registered_by)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (activity_id, resident_id) WHERE status <> 'CANCELLED' DO NOTHING RETURNING id`,
+        `INSERT INTO activity_registration (activity_id, organization_id, resident_id, participant_name, contact_masked,
+           status, registered_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (activity_id, resident_id) WHERE status <> 'CANCELLED'
+         DO NOTHING RETURNING id`,
         [activity.id, activity.organization_id, residentId, name, contact, status, p.role],
       );
       if (!rows.length)
@@ -340,7 +363,8 @@ export class ActivityService {
         organizationId: activity.organization_id,
         detail: { activityId: activity.id, status },
       });
-      // The resident is told (governance's inbox, SMS, WeChat) once they have a place; the waiting list waits for a promotion.
+      // The resident is told (governance's inbox, SMS, WeChat) once they have a place; the waiting list waits for a
+      // promotion.
       if (status === 'REGISTERED') await announcePlaces(m, `SELECT $1::uuid AS id, false AS promoted`, [rows[0].id]);
       return rows[0].id as string;
     });
@@ -369,7 +393,8 @@ export class ActivityService {
       });
       if (reg.status === 'REGISTERED') {
         const [{ free }] = await m.query(
-          `SELECT a.capacity - (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id AND r.status IN ('REGISTERED', 'ATTENDED'))::int AS free FROM activity a WHERE a.id = $1`,
+          `SELECT a.capacity - (SELECT count(*) FROM activity_registration r WHERE r.activity_id = a.id
+             AND r.status IN ('REGISTERED', 'ATTENDED'))::int AS free FROM activity a WHERE a.id = $1`,
           [reg.activity_id],
         );
         await promoteWaitlisted(m, reg.activity_id, free);
@@ -416,7 +441,8 @@ export class ActivityService {
       const [done] = returning<{ attendedAt: Date; siteId: string; kind: string; legalTopic: LegalTopic | null }>(
         await m.query(
           `UPDATE activity_registration r SET status = 'ATTENDED', attended_at = $2 FROM activity a
-         WHERE r.id = $1 AND a.id = r.activity_id RETURNING r.attended_at AS "attendedAt", a.site_id AS "siteId", a.kind, a.legal_topic AS "legalTopic"`,
+         WHERE r.id = $1 AND a.id = r.activity_id RETURNING r.attended_at AS "attendedAt", a.site_id AS "siteId",
+           a.kind, a.legal_topic AS "legalTopic"`,
           [reg.id, this.clock.now()],
         ),
       );
@@ -479,7 +505,8 @@ async function promoteWaitlisted(m: EntityManager, activityId: string, places: n
     [activityId, places],
     `promoted AS (
        UPDATE activity_registration SET status = 'REGISTERED', promoted_at = now()
-        WHERE id IN (SELECT id FROM activity_registration WHERE activity_id = $1 AND status = 'WAITLISTED' ORDER BY seq LIMIT $2)
+        WHERE id IN (SELECT id FROM activity_registration WHERE activity_id = $1 AND status = 'WAITLISTED' ORDER BY seq
+          LIMIT $2)
        RETURNING id)`,
   );
 }
@@ -489,10 +516,12 @@ function announcePlaces(m: EntityManager, which: string, params: unknown[], with
   return publishSelect(
     m,
     'activity.registration.confirmed',
-    `SELECT r.id AS "registrationId", r.activity_id AS "activityId", r.organization_id AS "organizationId", r.resident_id AS "residentId",
+    `SELECT r.id AS "registrationId", r.activity_id AS "activityId", r.organization_id AS "organizationId",
+              r.resident_id AS "residentId",
             a.site_id AS "siteId", a.title, o.name AS "organizationName",
             to_char(a.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "startsAt",
-            to_char(a.ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "endsAt", w.promoted AS "promotedFromWaitlist"
+            to_char(a.ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "endsAt",
+              w.promoted AS "promotedFromWaitlist"
        FROM (${which}) w JOIN activity_registration r ON r.id = w.id JOIN activity a ON a.id = r.activity_id
        JOIN organization o ON o.id = r.organization_id`,
     params,

@@ -54,11 +54,15 @@ export function rosterExport(db: DataSource): FileRoute {
       const s = registrationScope(req.principal, 1);
       const n = s.params.length;
       return db.query(
-        `SELECT r.seq::text AS seq, a.title, to_char(a.starts_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "startsAt", r.participant_name AS name,
-                r.contact_masked AS contact, r.status, to_char(r.registered_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "registeredAt",
+        `SELECT r.seq::text AS seq, a.title,
+                  to_char(a.starts_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "startsAt",
+                    r.participant_name AS name,
+                r.contact_masked AS contact, r.status,
+                  to_char(r.registered_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "registeredAt",
                 to_char(r.attended_at AT TIME ZONE ${PROVINCE_ZONE_SQL}, 'YYYY-MM-DD HH24:MI') AS "attendedAt"
            FROM activity_registration r JOIN activity a ON a.id = r.activity_id
-          WHERE ${s.sql} AND ($${n + 1}::uuid IS NULL OR r.activity_id = $${n + 1}::uuid) AND ($${n + 2}::bigint IS NULL OR r.seq > $${n + 2}::bigint)
+          WHERE ${s.sql} AND ($${n + 1}::uuid IS NULL OR r.activity_id = $${n + 1}::uuid)
+            AND ($${n + 2}::bigint IS NULL OR r.seq > $${n + 2}::bigint)
           ORDER BY r.seq LIMIT 2000`,
         [...s.params, req.query.activityId ?? null, after?.seq ?? null],
       );

@@ -55,12 +55,16 @@ export interface AidPaymentRow {
   recordedAt: string;
 }
 
-const FUND_COLUMNS = `f.id, f.seq, f.region_code AS "regionCode", f.source, f.name, f.donor, f.amount_yuan::float8 AS "amountYuan",
-  f.spent_yuan::float8 AS "spentYuan", (f.amount_yuan - f.spent_yuan)::float8 AS "balanceYuan", f.received_on::text AS "receivedOn",
+const FUND_COLUMNS = `f.id, f.seq, f.region_code AS "regionCode", f.source, f.name, f.donor,
+    f.amount_yuan::float8 AS "amountYuan",
+  f.spent_yuan::float8 AS "spentYuan", (f.amount_yuan - f.spent_yuan)::float8 AS "balanceYuan",
+    f.received_on::text AS "receivedOn",
   ${isoSql('f.recorded_at')} AS "recordedAt"`;
-const PAYMENT_COLUMNS = `a.id, a.seq, a.fund_id AS "fundId", a.region_code AS "regionCode", a.use, a.organization_id AS "organizationId",
+const PAYMENT_COLUMNS = `a.id, a.seq, a.fund_id AS "fundId", a.region_code AS "regionCode", a.use,
+    a.organization_id AS "organizationId",
   (SELECT p.contract_id FROM contract_payment p WHERE p.id = a.contract_payment_id) AS "contractId",
-  a.venture_application_id AS "ventureApplicationId", a.purpose, a.amount_yuan::float8 AS "amountYuan", a.paid_on::text AS "paidOn",
+  a.venture_application_id AS "ventureApplicationId", a.purpose, a.amount_yuan::float8 AS "amountYuan",
+    a.paid_on::text AS "paidOn",
   ${isoSql('a.recorded_at')} AS "recordedAt"`;
 
 /** Funds are the officers' books: province and county officers reach the funds of counties inside their regions. */
@@ -77,7 +81,9 @@ export interface FundDebit {
   amountYuan: number;
   use: AidUse;
   organizationId: string;
-  /** The region of the record paid (a contract's purchasing region, a call's region); it must overlap the fund's county. */
+  /**
+   * The region of the record paid (a contract's purchasing region, a call's region); it must overlap the fund's county.
+   */
   recordRegion: string | null;
   paidOn: string;
   contractPaymentId?: string;
@@ -95,7 +101,8 @@ export async function payFromFund(m: Queryable, p: Principal, clock: Clock, d: F
   const s = fundScope(p, 'f', 2);
   const [fund] = isUuid(d.fundId)
     ? await m.query(
-        `SELECT f.id, f.region_code, (f.amount_yuan - f.spent_yuan)::float8 AS balance FROM aid_fund f WHERE f.id = $1 AND ${s.sql} FOR UPDATE`,
+        `SELECT f.id, f.region_code, (f.amount_yuan - f.spent_yuan)::float8 AS balance FROM aid_fund f WHERE f.id = $1
+           AND ${s.sql} FOR UPDATE`,
         [d.fundId, ...s.params],
       )
     : [];
@@ -116,7 +123,8 @@ export async function payFromFund(m: Queryable, p: Principal, clock: Clock, d: F
   }
   await m.query(`UPDATE aid_fund SET spent_yuan = spent_yuan + $2 WHERE id = $1`, [fund.id, d.amountYuan]);
   const [{ id }] = await m.query(
-    `INSERT INTO aid_payment (fund_id, region_code, use, organization_id, contract_payment_id, venture_application_id, purpose, amount_yuan, paid_on,
+    `INSERT INTO aid_payment (fund_id, region_code, use, organization_id, contract_payment_id, venture_application_id,
+         purpose, amount_yuan, paid_on,
        recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
     [
       fund.id,
@@ -164,7 +172,8 @@ export class AidFundService {
     requireRole(this.principal, 'province', 'county');
     const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = fundScope(this.principal, 'f', 3);
-    const filter = `($1::text IS NULL OR f.region_code LIKE $1 || '%') AND ($2::text IS NULL OR f.source = $2) AND ${s.sql}`;
+    const filter = `($1::text IS NULL OR f.region_code LIKE $1 || '%') AND ($2::text IS NULL OR f.source = $2)
+                      AND ${s.sql}`;
     const params = [args.regionCode ?? null, args.source ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM aid_fund f WHERE ${filter}`, params);
     const rows = await this.db.query(
@@ -201,7 +210,8 @@ export class AidFundService {
   }) {
     const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = placedScope(this.principal, 'a', 4);
-    const filter = `($1::text IS NULL OR a.fund_id = ${uuidParam(1)}) AND ($2::text IS NULL OR a.organization_id = ${uuidParam(2)})
+    const filter = `($1::text IS NULL OR a.fund_id = ${uuidParam(1)}) AND ($2::text IS NULL
+        OR a.organization_id = ${uuidParam(2)})
       AND ($3::text IS NULL OR a.use = $3) AND ${s.sql}`;
     const params = [args.fundId ?? null, args.organizationId ?? null, args.use ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM aid_payment a WHERE ${filter}`, params);
@@ -231,14 +241,18 @@ export class AidFundService {
       spentYuan: number;
       fundCount: number;
     }[] = await this.db.query(
-      `SELECT f.region_code AS "regionCode", f.source, sum(f.amount_yuan)::float8 AS "receivedYuan", sum(f.spent_yuan)::float8 AS "spentYuan",
+      `SELECT f.region_code AS "regionCode", f.source, sum(f.amount_yuan)::float8 AS "receivedYuan",
+                sum(f.spent_yuan)::float8 AS "spentYuan",
               count(*)::int AS "fundCount"
-         FROM aid_fund f WHERE f.region_code LIKE $1 || '%' AND ${s.sql} GROUP BY f.region_code, f.source ORDER BY 1, 2`,
+         FROM aid_fund f WHERE f.region_code LIKE $1 || '%' AND ${s.sql} GROUP BY f.region_code, f.source
+           ORDER BY 1, 2`,
       [regionCode, ...s.params],
     );
     const byUse: { regionCode: string; use: AidUse; amountYuan: number; paymentCount: number }[] = await this.db.query(
-      `SELECT a.region_code AS "regionCode", a.use, sum(a.amount_yuan)::float8 AS "amountYuan", count(*)::int AS "paymentCount"
-         FROM aid_payment a JOIN aid_fund f ON f.id = a.fund_id WHERE f.region_code LIKE $1 || '%' AND ${s.sql} GROUP BY a.region_code, a.use ORDER BY 1, 2`,
+      `SELECT a.region_code AS "regionCode", a.use, sum(a.amount_yuan)::float8 AS "amountYuan",
+           count(*)::int AS "paymentCount"
+         FROM aid_payment a JOIN aid_fund f ON f.id = a.fund_id WHERE f.region_code LIKE $1 || '%' AND ${s.sql}
+         GROUP BY a.region_code, a.use ORDER BY 1, 2`,
       [regionCode, ...s.params],
     );
     const counties = new Map<
@@ -302,7 +316,8 @@ export class AidFundService {
     const receivedOn = requireDate(input.receivedOn, 'input.receivedOn');
     const id = await this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO aid_fund (region_code, source, name, donor, amount_yuan, received_on, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+        `INSERT INTO aid_fund (region_code, source, name, donor, amount_yuan, received_on, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
         [region, input.source, name, donor, amount, receivedOn, this.principal.subject, this.clock.now()],
       );
       await audit(m, this.principal, {

@@ -71,10 +71,13 @@ export class AuditLogService {
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM audit_log a WHERE ${where}`, params);
     // Newest first: the cursor is the last id seen, the next page holds smaller ids.
     const rows: AuditEntryRow[] = await this.db.query(
-      `SELECT a.id::text, a.at, a.actor_subject AS "actorSubject", a.actor_role AS "actorRole", a.action, a.entity_type AS "entityType",
-              a.entity_id AS "entityId", a.organization_id AS "organizationId", a.region_code AS "regionCode", a.request_id AS "requestId",
+      `SELECT a.id::text, a.at, a.actor_subject AS "actorSubject", a.actor_role AS "actorRole", a.action,
+                a.entity_type AS "entityType",
+              a.entity_id AS "entityId", a.organization_id AS "organizationId", a.region_code AS "regionCode",
+                a.request_id AS "requestId",
               a.detail::text AS detail
-         FROM audit_log a WHERE ${where} AND ($${params.length + 1}::bigint IS NULL OR a.id < $${params.length + 1}::bigint)
+         FROM audit_log a WHERE ${where} AND ($${params.length + 1}::bigint IS NULL
+           OR a.id < $${params.length + 1}::bigint)
         ORDER BY a.id DESC LIMIT $${params.length + 2}`,
       [...params, after || null, limit + 1],
     );

@@ -81,15 +81,22 @@ export interface ReferralRow {
   referredAt: string;
 }
 
-const CASE_COLUMNS = `c.id, c.seq, c.organization_id AS "organizationId", c.kind, c.title, c.household_id AS "householdId", c.site_id AS "siteId",
-  c.worker_id AS "workerId", c.status, c.closing_summary AS "closingSummary", c.closing_reason AS "closingReason", ${isoSql('c.opened_at')} AS "openedAt", ${isoSql('c.closed_at')} AS "closedAt"`;
-const REFERRAL_COLUMNS = `f.id, f.seq, f.case_id AS "caseId", f.organization_id AS "organizationId", f.agency, f.reason, f.due_on::text AS "dueOn",
-  f.outcome, ${isoSql('f.outcome_at')} AS "outcomeAt", ${isoSql('f.overdue_since')} AS "overdueSince", ${isoSql('f.referred_at')} AS "referredAt"`;
+const CASE_COLUMNS = `c.id, c.seq, c.organization_id AS "organizationId", c.kind, c.title,
+    c.household_id AS "householdId", c.site_id AS "siteId",
+  c.worker_id AS "workerId", c.status, c.closing_summary AS "closingSummary", c.closing_reason AS "closingReason",
+    ${isoSql('c.opened_at')} AS "openedAt", ${isoSql('c.closed_at')} AS "closedAt"`;
+const REFERRAL_COLUMNS = `f.id, f.seq, f.case_id AS "caseId", f.organization_id AS "organizationId", f.agency, f.reason,
+    f.due_on::text AS "dueOn",
+  f.outcome, ${isoSql('f.outcome_at')} AS "outcomeAt", ${isoSql('f.overdue_since')} AS "overdueSince",
+    ${isoSql('f.referred_at')} AS "referredAt"`;
 
-const SESSION_COLUMNS = `s.id, s.seq, s.case_id AS "caseId", s.worker_id AS "workerId", ${isoSql('s.held_at')} AS "heldAt",
+const SESSION_COLUMNS = `s.id, s.seq, s.case_id AS "caseId", s.worker_id AS "workerId",
+    ${isoSql('s.held_at')} AS "heldAt",
   s.what_was_done AS "whatWasDone", s.next_step AS "nextStep", s.next_step_due_on::text AS "nextStepDueOn",
-  s.attendee_resident_ids::text[] AS "attendeeResidentIds", s.recorded_by AS "recordedBy", ${isoSql('s.recorded_at')} AS "recordedAt"`;
-const MEMBER_COLUMNS = `b.id, b.case_id AS "caseId", b.resident_id AS "residentId", b.household_id AS "householdId", b.role,
+  s.attendee_resident_ids::text[] AS "attendeeResidentIds", s.recorded_by AS "recordedBy",
+    ${isoSql('s.recorded_at')} AS "recordedAt"`;
+const MEMBER_COLUMNS = `b.id, b.case_id AS "caseId", b.resident_id AS "residentId", b.household_id AS "householdId",
+    b.role,
   ${isoSql('b.joined_at')} AS "joinedAt", ${isoSql('b.left_at')} AS "leftAt"`;
 
 /**
@@ -115,7 +122,10 @@ export function caseNotesScope(p: Principal, alias: string, firstParam: number):
 /** Whether the caller may read notes at all (the graph answers null, not [], to the others). */
 export const readsCaseNotes = (p: Principal) => p.role === 'ngo_member' || p.role === 'site_officer';
 
-/** 社会支持网络 — casework for families and referrals to the agencies that can help, each followed to an outcome by a deadline. */
+/**
+ * 社会支持网络 — casework for families and referrals to the agencies that can help, each followed to an outcome by a
+ * deadline.
+ */
 export class CaseworkService {
   constructor(
     private readonly db: DataSource,
@@ -161,7 +171,8 @@ export class CaseworkService {
     const params = [args.organizationId ?? null, args.status ?? null, args.siteId ?? null, ...s.params];
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM social_case c WHERE ${filter}`, params);
     const rows = await this.db.query(
-      `SELECT ${CASE_COLUMNS} FROM social_case c WHERE ${filter} AND c.seq > $${params.length + 1}::bigint ORDER BY c.seq LIMIT $${params.length + 2}`,
+      `SELECT ${CASE_COLUMNS} FROM social_case c WHERE ${filter} AND c.seq > $${params.length + 1}::bigint
+         ORDER BY c.seq LIMIT $${params.length + 2}`,
       [...params, afterSeq, limit + 1],
     );
     return seqPage<CaseRow>(rows, limit, count);
@@ -175,7 +186,8 @@ export class CaseworkService {
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM referral f WHERE ${filter}`, s.params);
     const n = s.params.length;
     const rows = await this.db.query(
-      `SELECT ${REFERRAL_COLUMNS} FROM referral f WHERE ${filter} AND f.seq > $${n + 1}::bigint ORDER BY f.seq LIMIT $${n + 2}`,
+      `SELECT ${REFERRAL_COLUMNS} FROM referral f WHERE ${filter} AND f.seq > $${n + 1}::bigint ORDER BY f.seq
+       LIMIT $${n + 2}`,
       [...s.params, afterSeq, limit + 1],
     );
     return seqPage<ReferralRow>(rows, limit, count);
@@ -225,7 +237,8 @@ export class CaseworkService {
       throw new NotFoundError('input.siteId', 'No such site among those the organization serves.');
     const id = await this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO social_case (organization_id, kind, title, household_id, site_id, worker_id, region_code, opened_at)
+        `INSERT INTO social_case (organization_id, kind, title, household_id, site_id, worker_id, region_code,
+           opened_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
         [
           orgId,
@@ -267,7 +280,8 @@ export class CaseworkService {
       if (c.status !== 'OPEN')
         throw new InputError('input.caseId', 'A closed case cannot be referred.', 'INVALID_TRANSITION');
       const [{ id }] = await m.query(
-        `INSERT INTO referral (case_id, organization_id, region_code, agency, reason, due_on) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        `INSERT INTO referral (case_id, organization_id, region_code, agency, reason, due_on)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [c.id, c.organization_id, c.region_code, input.agency, reason, dueOn],
       );
       await audit(m, this.principal, {
@@ -321,7 +335,8 @@ export class CaseworkService {
   sessionsByCases(caseIds: readonly string[]): Promise<SessionRow[]> {
     const s = caseNotesScope(this.principal, 's', 2);
     return this.db.query(
-      `SELECT ${SESSION_COLUMNS} FROM case_session s WHERE s.case_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY s.held_at, s.seq`,
+      `SELECT ${SESSION_COLUMNS} FROM case_session s WHERE s.case_id = ANY($1::uuid[]) AND ${s.sql}
+         ORDER BY s.held_at, s.seq`,
       [uuidsOf(caseIds), ...s.params],
     );
   }
@@ -403,7 +418,8 @@ export class CaseworkService {
       }
       if (attendees.length) {
         const [{ n }] = await m.query(
-          `SELECT count(*)::int AS n FROM case_member WHERE case_id = $1 AND resident_id = ANY($2::uuid[]) AND left_at IS NULL`,
+          `SELECT count(*)::int AS n FROM case_member WHERE case_id = $1 AND resident_id = ANY($2::uuid[])
+             AND left_at IS NULL`,
           [c.id, attendees],
         );
         if (n !== attendees.length)
@@ -414,8 +430,10 @@ export class CaseworkService {
           );
       }
       const [{ id }] = await m.query(
-        `INSERT INTO case_session (case_id, organization_id, site_id, region_code, worker_id, held_at, what_was_done, next_step, next_step_due_on,
-           attendee_resident_ids, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+        `INSERT INTO case_session (case_id, organization_id, site_id, region_code, worker_id, held_at, what_was_done,
+             next_step, next_step_due_on,
+           attendee_resident_ids, recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+           RETURNING id`,
         [
           c.id,
           c.organization_id,
@@ -458,13 +476,15 @@ export class CaseworkService {
     await this.db.transaction(async (m) => {
       const c = await this.openCaseToNote(m, caseId, 'caseId');
       const living: { resident_id: string; household_id: string }[] = await m.query(
-        `SELECT resident_id, household_id FROM resident_directory WHERE resident_id = ANY($1::uuid[]) AND site_id = $2 AND moved_out_on IS NULL`,
+        `SELECT resident_id, household_id FROM resident_directory WHERE resident_id = ANY($1::uuid[]) AND site_id = $2
+           AND moved_out_on IS NULL`,
         [ids, c.site_id],
       );
       if (living.length !== ids.length)
         throw new NotFoundError('members', "Members are residents living at the case's site.");
       const [{ current, leader }] = await m.query(
-        `SELECT count(*)::int AS current, count(*) FILTER (WHERE role = 'LEADER')::int AS leader FROM case_member WHERE case_id = $1 AND left_at IS NULL`,
+        `SELECT count(*)::int AS current, count(*) FILTER (WHERE role = 'LEADER')::int AS leader FROM case_member
+         WHERE case_id = $1 AND left_at IS NULL`,
         [c.id],
       );
       if (c.kind === 'INDIVIDUAL_SUPPORT' && current + ids.length > 1)
@@ -507,7 +527,8 @@ export class CaseworkService {
       const rows = isUuid(residentId)
         ? returning(
             await m.query(
-              `UPDATE case_member SET left_at = $3 WHERE case_id = $1 AND resident_id = $2 AND left_at IS NULL RETURNING id`,
+              `UPDATE case_member SET left_at = $3 WHERE case_id = $1 AND resident_id = $2 AND left_at IS NULL
+               RETURNING id`,
               [c.id, residentId, this.clock.now()],
             ),
           )
@@ -540,7 +561,8 @@ export class CaseworkService {
       );
       if (open) throw new InputError('caseId', `${open} referral(s) still await an outcome.`, 'OPEN_REFERRALS');
       await m.query(
-        `UPDATE social_case SET status = 'CLOSED', closing_summary = $2, closing_reason = $3, closed_at = $4 WHERE id = $1`,
+        `UPDATE social_case SET status = 'CLOSED', closing_summary = $2, closing_reason = $3, closed_at = $4
+         WHERE id = $1`,
         [caseId, s, reason, this.clock.now()],
       );
       await audit(m, this.principal, {

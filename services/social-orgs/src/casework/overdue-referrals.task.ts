@@ -23,11 +23,13 @@ export function overdueReferralsTask(
           await m.query(
             `WITH flagged AS (
            UPDATE referral SET overdue_since = $1
-           WHERE outcome IS NULL AND overdue_since IS NULL AND due_on < ($1::timestamptz AT TIME ZONE ${PROVINCE_ZONE_SQL})::date
+           WHERE outcome IS NULL AND overdue_since IS NULL
+             AND due_on < ($1::timestamptz AT TIME ZONE ${PROVINCE_ZONE_SQL})::date
            RETURNING id, organization_id, due_on
          ), logged AS (
            INSERT INTO audit_log (actor_subject, actor_role, action, entity_type, entity_id, organization_id, detail)
-           SELECT 'scheduler', 'system', 'referral.flag_overdue', 'Referral', f.id::text, f.organization_id, jsonb_build_object('dueOn', f.due_on)
+           SELECT 'scheduler', 'system', 'referral.flag_overdue', 'Referral', f.id::text, f.organization_id,
+             jsonb_build_object('dueOn', f.due_on)
            FROM flagged f
          )
          SELECT id FROM flagged`,
@@ -39,8 +41,10 @@ export function overdueReferralsTask(
         await publishSelect(
           m,
           'referral.overdue',
-          `SELECT r.id AS "referralId", r.case_id AS "caseId", r.organization_id AS "organizationId", c.site_id AS "siteId",
-                sd.region_code AS "regionCode", c.household_id AS "householdId", r.agency, to_char(r.due_on, 'YYYY-MM-DD') AS "dueOn",
+          `SELECT r.id AS "referralId", r.case_id AS "caseId", r.organization_id AS "organizationId",
+                  c.site_id AS "siteId",
+                sd.region_code AS "regionCode", c.household_id AS "householdId", r.agency,
+                  to_char(r.due_on, 'YYYY-MM-DD') AS "dueOn",
                 to_char(r.overdue_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "overdueSince"
            FROM referral r JOIN social_case c ON c.id = r.case_id JOIN site_directory sd ON sd.site_id = c.site_id
           WHERE r.id = ANY($1::uuid[])`,

@@ -47,8 +47,10 @@ export interface ConsultationRow {
 }
 
 const COMMITTEE_COLUMNS = `k.id, k.seq, k.name, k.field, k.region_code AS "regionCode"`;
-const CONSULTATION_COLUMNS = `c.id, c.seq, c.committee_id AS "committeeId", c.organization_id AS "organizationId", c.site_id AS "siteId", c.topic, c.problem,
-  c.status, c.advice, c.advised_by::text[] AS "advisedBy", ${isoSql('c.advised_at')} AS "advisedAt", ${isoSql('c.requested_at')} AS "requestedAt"`;
+const CONSULTATION_COLUMNS = `c.id, c.seq, c.committee_id AS "committeeId", c.organization_id AS "organizationId",
+    c.site_id AS "siteId", c.topic, c.problem,
+  c.status, c.advice, c.advised_by::text[] AS "advisedBy", ${isoSql('c.advised_at')} AS "advisedAt",
+    ${isoSql('c.requested_at')} AS "requestedAt"`;
 
 /**
  * Committees are open to the organizations of their region: officers see those in their regions;
@@ -59,14 +61,17 @@ function committeeScope(p: Principal, alias: string, firstParam: number) {
     return { sql: `${alias}.region_code LIKE ANY($${firstParam}::text[])`, params: [p.regions.map((r) => `${r}%`)] };
   if (p.role === 'ngo_member') {
     return {
-      sql: `EXISTS (SELECT 1 FROM organization o, unnest(o.service_region_codes) rc WHERE o.id = $${firstParam}::uuid AND (rc LIKE ${alias}.region_code || '%' OR ${alias}.region_code LIKE rc || '%'))`,
+      sql: `EXISTS (SELECT 1 FROM organization o, unnest(o.service_region_codes) rc WHERE o.id = $${firstParam}::uuid
+              AND (rc LIKE ${alias}.region_code || '%' OR ${alias}.region_code LIKE rc || '%'))`,
       params: [p.organizationId],
     };
   }
   return { sql: 'false', params: [] };
 }
 
-/** Consultations: officers, those of committees in their regions; an NGO member only its own organization's requests. */
+/**
+ * Consultations: officers, those of committees in their regions; an NGO member only its own organization's requests.
+ */
 function consultationScope(p: Principal, firstParam: number) {
   if (p.role === 'ngo_member') return { sql: `c.organization_id = $${firstParam}::uuid`, params: [p.organizationId] };
   const s = committeeScope(p, 'k', firstParam);
@@ -94,7 +99,8 @@ export class CommitteeService {
     const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM committee k WHERE ${s.sql}`, s.params);
     const n = s.params.length;
     const rows = await this.db.query(
-      `SELECT ${COMMITTEE_COLUMNS} FROM committee k WHERE ${s.sql} AND k.seq > $${n + 1}::bigint ORDER BY k.seq LIMIT $${n + 2}`,
+      `SELECT ${COMMITTEE_COLUMNS} FROM committee k WHERE ${s.sql} AND k.seq > $${n + 1}::bigint ORDER BY k.seq
+       LIMIT $${n + 2}`,
       [...s.params, afterSeq, limit + 1],
     );
     return seqPage<CommitteeRow>(rows, limit, count);
@@ -103,8 +109,10 @@ export class CommitteeService {
   membersByCommittees(ids: readonly string[]): Promise<MemberRow[]> {
     const s = committeeScope(this.principal, 'k', 2);
     return this.db.query(
-      `SELECT m.id, m.committee_id AS "committeeId", m.name, m.expertise, m.affiliation, m.organization_id AS "organizationId"
-       FROM committee_member m JOIN committee k ON k.id = m.committee_id WHERE m.committee_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY m.seq`,
+      `SELECT m.id, m.committee_id AS "committeeId", m.name, m.expertise, m.affiliation,
+         m.organization_id AS "organizationId"
+       FROM committee_member m JOIN committee k ON k.id = m.committee_id WHERE m.committee_id = ANY($1::uuid[])
+         AND ${s.sql} ORDER BY m.seq`,
       [uuidsOf(ids), ...s.params],
     );
   }
@@ -120,7 +128,8 @@ export class CommitteeService {
   consultationsByCommittees(ids: readonly string[]): Promise<ConsultationRow[]> {
     const s = consultationScope(this.principal, 2);
     return this.db.query(
-      `SELECT ${CONSULTATION_COLUMNS} FROM consultation c WHERE c.committee_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY c.seq`,
+      `SELECT ${CONSULTATION_COLUMNS} FROM consultation c WHERE c.committee_id = ANY($1::uuid[]) AND ${s.sql}
+         ORDER BY c.seq`,
       [uuidsOf(ids), ...s.params],
     );
   }
@@ -136,7 +145,8 @@ export class CommitteeService {
       throw new ForbiddenError(`Region ${input.regionCode} is outside your scope.`);
     const id = await this.db.transaction(async (m) => {
       const rows = await m.query(
-        `INSERT INTO committee (name, field, region_code, created_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING id`,
+        `INSERT INTO committee (name, field, region_code, created_by) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING
+         RETURNING id`,
         [name, field, input.regionCode, this.principal.subject],
       );
       if (!rows.length)
@@ -176,7 +186,8 @@ export class CommitteeService {
     }
     await this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO committee_member (committee_id, name, expertise, affiliation, organization_id) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        `INSERT INTO committee_member (committee_id, name, expertise, affiliation, organization_id)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [committee.id, name, expertise, affiliation, input.organizationId ?? null],
       );
       await audit(m, this.principal, {
@@ -208,7 +219,8 @@ export class CommitteeService {
     const id = await this.db.transaction(async (m) => {
       const orgId = p.role === 'ngo_member' ? p.organizationId! : null;
       const [{ id }] = await m.query(
-        `INSERT INTO consultation (committee_id, organization_id, site_id, topic, problem, requested_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        `INSERT INTO consultation (committee_id, organization_id, site_id, topic, problem, requested_by)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [committee.id, orgId, input.siteId ?? null, topic, problem, p.subject],
       );
       await audit(m, p, {
@@ -233,7 +245,8 @@ export class CommitteeService {
       const s = consultationScope(this.principal, 2);
       const [c] = isUuid(input.consultationId)
         ? await m.query(
-            `SELECT c.id, c.committee_id, c.organization_id, c.status FROM consultation c WHERE c.id = $1 AND ${s.sql} FOR UPDATE`,
+            `SELECT c.id, c.committee_id, c.organization_id, c.status FROM consultation c WHERE c.id = $1 AND ${s.sql}
+             FOR UPDATE`,
             [input.consultationId, ...s.params],
           )
         : [];

@@ -56,8 +56,10 @@ export interface PaymentRow {
   fundId: string | null;
 }
 
-const COLUMNS = `c.id, c.seq, c.organization_id AS "organizationId", c.title, c.purchaser, c.budget_yuan::float8 AS "budgetYuan",
-  c.starts_on::text AS "startsOn", c.ends_on::text AS "endsOn", c.deliverables, c.region_code AS "regionCode", c.status, c.final_score::float8 AS "finalScore",
+const COLUMNS = `c.id, c.seq, c.organization_id AS "organizationId", c.title, c.purchaser,
+    c.budget_yuan::float8 AS "budgetYuan",
+  c.starts_on::text AS "startsOn", c.ends_on::text AS "endsOn", c.deliverables, c.region_code AS "regionCode", c.status,
+    c.final_score::float8 AS "finalScore",
   c.final_grade AS "finalGrade", ${isoSql('c.rated_at')} AS "ratedAt",
   (SELECT coalesce(sum(p.amount_yuan), 0)::float8 FROM contract_payment p WHERE p.contract_id = c.id) AS "paidYuan"`;
 
@@ -93,7 +95,8 @@ export class ContractService {
       params,
     );
     const rows = await this.db.query(
-      `SELECT ${COLUMNS} FROM service_contract c WHERE ${filter} AND c.seq > $${params.length + 1}::bigint ORDER BY c.seq LIMIT $${params.length + 2}`,
+      `SELECT ${COLUMNS} FROM service_contract c WHERE ${filter} AND c.seq > $${params.length + 1}::bigint
+         ORDER BY c.seq LIMIT $${params.length + 2}`,
       [...params, afterSeq, limit + 1],
     );
     return seqPage<ContractRow>(rows, limit, count);
@@ -102,7 +105,8 @@ export class ContractService {
   milestonesByContracts(ids: readonly string[]): Promise<MilestoneRow[]> {
     const s = placedScope(this.principal, 'm', 2);
     return this.db.query(
-      `SELECT m.id, m.contract_id AS "contractId", m.title, m.due_on::text AS "dueOn", m.evidence, ${isoSql('m.evidence_at')} AS "evidenceAt", ${isoSql('m.accepted_at')} AS "acceptedAt"
+      `SELECT m.id, m.contract_id AS "contractId", m.title, m.due_on::text AS "dueOn", m.evidence,
+         ${isoSql('m.evidence_at')} AS "evidenceAt", ${isoSql('m.accepted_at')} AS "acceptedAt"
        FROM contract_milestone m WHERE m.contract_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY m.due_on, m.seq`,
       [uuidsOf(ids), ...s.params],
     );
@@ -111,7 +115,8 @@ export class ContractService {
   paymentsByContracts(ids: readonly string[]): Promise<PaymentRow[]> {
     const s = placedScope(this.principal, 'p', 2);
     return this.db.query(
-      `SELECT p.id, p.contract_id AS "contractId", p.milestone_id AS "milestoneId", p.amount_yuan::float8 AS "amountYuan", p.paid_on::text AS "paidOn", p.fund_id AS "fundId"
+      `SELECT p.id, p.contract_id AS "contractId", p.milestone_id AS "milestoneId",
+         p.amount_yuan::float8 AS "amountYuan", p.paid_on::text AS "paidOn", p.fund_id AS "fundId"
        FROM contract_payment p WHERE p.contract_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY p.paid_on, p.seq`,
       [uuidsOf(ids), ...s.params],
     );
@@ -155,13 +160,15 @@ export class ContractService {
     });
     const id = await this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO service_contract (organization_id, title, purchaser, budget_yuan, starts_on, ends_on, deliverables, created_by, region_code)
+        `INSERT INTO service_contract (organization_id, title, purchaser, budget_yuan, starts_on, ends_on, deliverables,
+           created_by, region_code)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
         [orgId, title, purchaser, budget, startsOn, endsOn, deliverables, this.principal.subject, regionCode],
       );
       if (milestones.length) {
         await m.query(
-          `INSERT INTO contract_milestone (contract_id, organization_id, region_code, title, due_on) SELECT $1, $2, $5, t, d FROM unnest($3::text[], $4::date[]) AS x(t, d)`,
+          `INSERT INTO contract_milestone (contract_id, organization_id, region_code, title, due_on)
+           SELECT $1, $2, $5, t, d FROM unnest($3::text[], $4::date[]) AS x(t, d)`,
           [id, orgId, milestones.map((x) => x.title), milestones.map((x) => x.dueOn), regionCode],
         );
       }
@@ -280,7 +287,8 @@ export class ContractService {
           'OVER_BUDGET',
         );
       const [{ id }] = await m.query(
-        `INSERT INTO contract_payment (contract_id, organization_id, region_code, milestone_id, amount_yuan, paid_on, recorded_by, fund_id)
+        `INSERT INTO contract_payment (contract_id, organization_id, region_code, milestone_id, amount_yuan, paid_on,
+          recorded_by, fund_id)
         VALUES ($1, $2, $3, $4, $5, $6, $7, ${uuidParam(8)}) RETURNING id`,
         [
           c.id,
@@ -326,7 +334,8 @@ export class ContractService {
       );
       if (open) throw new ConflictError('contractId', `${open} milestone(s) are not accepted yet.`, 'OPEN_MILESTONES');
       await m.query(
-        `UPDATE service_contract SET status = 'COMPLETED', final_score = $2, final_grade = $3, rated_at = now() WHERE id = $1`,
+        `UPDATE service_contract SET status = 'COMPLETED', final_score = $2, final_grade = $3, rated_at = now()
+         WHERE id = $1`,
         [c.id, score, gradeOf(score)],
       );
       await audit(m, this.principal, {
@@ -340,7 +349,10 @@ export class ContractService {
     return contractId;
   }
 
-  /** The purchasing region: given, or the officer's one region; in the officer's scope and overlapping a region the organization serves. */
+  /**
+   * The purchasing region: given, or the officer's one region; in the officer's scope and overlapping a region the
+   * organization serves.
+   */
   private async purchasingRegion(orgId: string, requested: string | null | undefined): Promise<string> {
     const code = requested?.trim() || (this.principal.regions.length === 1 ? this.principal.regions[0] : '');
     if (!/^\d{2}(\d{2}){0,2}$/.test(code))
@@ -352,7 +364,8 @@ export class ContractService {
     if (!this.principal.regions.some((r) => code.startsWith(r)))
       throw new ForbiddenError(`Region ${code} is outside your scope.`);
     const [serves] = await this.db.query(
-      `SELECT 1 FROM organization o, unnest(o.service_region_codes) c WHERE o.id = $1 AND ($2 LIKE c || '%' OR c LIKE $2 || '%') LIMIT 1`,
+      `SELECT 1 FROM organization o, unnest(o.service_region_codes) c WHERE o.id = $1
+         AND ($2 LIKE c || '%' OR c LIKE $2 || '%') LIMIT 1`,
       [orgId, code],
     );
     if (!serves) throw new InputError('input.regionCode', 'The organization does not serve this region.', 'NOT_SERVED');

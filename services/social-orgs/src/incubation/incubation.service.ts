@@ -37,7 +37,8 @@ export class IncubationService {
   stepsByOrganizations(orgIds: readonly string[]): Promise<IncubationStepRow[]> {
     const s = ownedScope(this.principal, 'i.organization_id', 2);
     return this.db.query(
-      `SELECT i.id, i.organization_id AS "organizationId", i.from_stage AS "fromStage", i.to_stage AS "toStage", i.support,
+      `SELECT i.id, i.organization_id AS "organizationId", i.from_stage AS "fromStage", i.to_stage AS "toStage",
+           i.support,
          i.funding_yuan::float8 AS "fundingYuan", ${isoSql('i.recorded_at')} AS "recordedAt"
        FROM incubation_step i WHERE i.organization_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY i.seq`,
       [uuidsOf(orgIds), ...s.params],
@@ -105,7 +106,8 @@ export class IncubationService {
         creditCode,
       ]);
       await m.query(
-        `INSERT INTO incubation_step (organization_id, from_stage, to_stage, support, funding_yuan, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)`,
+        `INSERT INTO incubation_step (organization_id, from_stage, to_stage, support, funding_yuan, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
         [input.organizationId, org.stage, input.to, support, input.fundingYuan ?? null, this.principal.subject],
       );
       await audit(m, this.principal, {

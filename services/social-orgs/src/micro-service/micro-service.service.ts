@@ -32,11 +32,16 @@ export interface MicroServiceRow {
   active: boolean;
 }
 
-const COLUMNS = `m.id, m.seq, m.organization_id AS "organizationId", o.name AS "organizationName", m.site_id AS "siteId", m.kind, m.name,
-  m.weekdays::int[] AS weekdays, to_char(m.start_time, 'HH24:MI') AS "startTime", to_char(m.end_time, 'HH24:MI') AS "endTime",
+const COLUMNS = `m.id, m.seq, m.organization_id AS "organizationId", o.name AS "organizationName",
+    m.site_id AS "siteId", m.kind, m.name,
+  m.weekdays::int[] AS weekdays, to_char(m.start_time, 'HH24:MI') AS "startTime",
+    to_char(m.end_time, 'HH24:MI') AS "endTime",
   m.capacity, m.runner_worker_id AS "runnerWorkerId", m.runner_name AS "runnerName", m.active`;
 
-/** Organizers see their organization's (NGO) or those in their regions (officers); site officers and grid workers those at their sites; residents the active ones there. */
+/**
+ * Organizers see their organization's (NGO) or those in their regions (officers); site officers and grid workers those
+ * at their sites; residents the active ones there.
+ */
 function scope(p: Principal, firstParam: number) {
   if (p.role === 'resident')
     return { sql: `m.active AND m.site_id = ANY($${firstParam}::uuid[])`, params: [uuidsOf(p.sites)] };
@@ -68,7 +73,8 @@ export class MicroServiceService {
   byIds(ids: readonly string[]): Promise<MicroServiceRow[]> {
     const s = scope(this.principal, 2);
     return this.db.query(
-      `SELECT ${COLUMNS} FROM micro_service m JOIN organization o ON o.id = m.organization_id WHERE m.id = ANY($1::uuid[]) AND ${s.sql}`,
+      `SELECT ${COLUMNS} FROM micro_service m JOIN organization o ON o.id = m.organization_id
+       WHERE m.id = ANY($1::uuid[]) AND ${s.sql}`,
       [uuidsOf(ids), ...s.params],
     );
   }
@@ -82,14 +88,16 @@ export class MicroServiceService {
   }) {
     const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = scope(this.principal, 4);
-    const filter = `($1::text IS NULL OR m.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL OR m.site_id = ${uuidParam(2)}) AND ($3::text IS NULL OR m.kind = $3) AND ${s.sql}`;
+    const filter = `($1::text IS NULL OR m.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL
+                      OR m.site_id = ${uuidParam(2)}) AND ($3::text IS NULL OR m.kind = $3) AND ${s.sql}`;
     const params = [args.organizationId ?? null, args.siteId ?? null, args.kind ?? null, ...s.params];
     const [{ count }] = await this.db.query(
       `SELECT count(*)::int AS count FROM micro_service m WHERE ${filter}`,
       params,
     );
     const rows = await this.db.query(
-      `SELECT ${COLUMNS} FROM micro_service m JOIN organization o ON o.id = m.organization_id WHERE ${filter} AND m.seq > $${params.length + 1}::bigint ORDER BY m.seq LIMIT $${params.length + 2}`,
+      `SELECT ${COLUMNS} FROM micro_service m JOIN organization o ON o.id = m.organization_id WHERE ${filter}
+         AND m.seq > $${params.length + 1}::bigint ORDER BY m.seq LIMIT $${params.length + 2}`,
       [...params, afterSeq, limit + 1],
     );
     return seqPage<MicroServiceRow>(rows, limit, count);
@@ -102,7 +110,8 @@ export class MicroServiceService {
     const v = await this.check(orgId, input, 'input');
     const id = await this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO micro_service (organization_id, site_id, kind, name, weekdays, start_time, end_time, capacity, runner_worker_id, runner_name)
+        `INSERT INTO micro_service (organization_id, site_id, kind, name, weekdays, start_time, end_time, capacity,
+           runner_worker_id, runner_name)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
         [
           orgId,
@@ -138,7 +147,8 @@ export class MicroServiceService {
       const row = await scopedRow(m, this.principal, 'micro_service', id, 'id', { lock: true, what: 'micro-service' });
       const v = await this.check(row.organization_id, input, 'input');
       await m.query(
-        `UPDATE micro_service SET name = $2, weekdays = $3, start_time = $4, end_time = $5, capacity = $6, runner_worker_id = $7, runner_name = $8, active = $9 WHERE id = $1`,
+        `UPDATE micro_service SET name = $2, weekdays = $3, start_time = $4, end_time = $5, capacity = $6,
+           runner_worker_id = $7, runner_name = $8, active = $9 WHERE id = $1`,
         [
           id,
           v.name,

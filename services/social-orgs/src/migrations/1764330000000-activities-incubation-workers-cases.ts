@@ -42,7 +42,8 @@ export class ActivitiesIncubationWorkersCases1764330000000 implements MigrationI
         attended_at timestamptz
       )`);
     await q.query(
-      `CREATE UNIQUE INDEX activity_registration_live ON activity_registration (activity_id, resident_id) WHERE status <> 'CANCELLED'`,
+      `CREATE UNIQUE INDEX activity_registration_live ON activity_registration (activity_id, resident_id)
+       WHERE status <> 'CANCELLED'`,
     );
     await q.query(`CREATE INDEX activity_registration_activity ON activity_registration (activity_id, status, seq)`);
     await q.query(`CREATE INDEX activity_registration_resident ON activity_registration (resident_id)`);
@@ -67,7 +68,8 @@ export class ActivitiesIncubationWorkersCases1764330000000 implements MigrationI
         seq bigserial UNIQUE,
         organization_id uuid NOT NULL REFERENCES organization(id),
         name text NOT NULL,
-        qualification text NOT NULL CHECK (qualification IN ('NONE', 'ASSISTANT_SOCIAL_WORKER', 'SOCIAL_WORKER', 'SENIOR_SOCIAL_WORKER')),
+        qualification text NOT NULL CHECK (qualification IN ('NONE', 'ASSISTANT_SOCIAL_WORKER', 'SOCIAL_WORKER',
+          'SENIOR_SOCIAL_WORKER')),
         certificate_number text,
         site_ids uuid[] NOT NULL DEFAULT '{}',
         status text NOT NULL DEFAULT 'ACTIVE' CHECK (status IN ('ACTIVE', 'EXITED')),
@@ -125,7 +127,8 @@ export class ActivitiesIncubationWorkersCases1764330000000 implements MigrationI
         seq bigserial UNIQUE,
         case_id uuid NOT NULL REFERENCES social_case(id),
         organization_id uuid NOT NULL REFERENCES organization(id),
-        agency text NOT NULL CHECK (agency IN ('CIVIL_AFFAIRS', 'JUSTICE', 'TRADE_UNION', 'YOUTH_LEAGUE', 'WOMENS_FEDERATION')),
+        agency text NOT NULL CHECK (agency IN ('CIVIL_AFFAIRS', 'JUSTICE', 'TRADE_UNION', 'YOUTH_LEAGUE',
+          'WOMENS_FEDERATION')),
         reason text NOT NULL,
         due_on date NOT NULL,
         outcome text,

@@ -30,10 +30,12 @@ export class AuditLog1764330300000 implements MigrationInterface {
         RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
       END $$`);
     await q.query(
-      `CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only()`,
+      `CREATE TRIGGER audit_log_no_update BEFORE UPDATE OR DELETE
+       ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_is_append_only()`,
     );
     await q.query(
-      `CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only()`,
+      `CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE
+       ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_is_append_only()`,
     );
   }
 

@@ -26,15 +26,18 @@ export class PlacedRecords1764400300000 implements MigrationInterface {
     const orgRegion = (
       org: string,
     ) => `coalesce((SELECT left(${org}.service_region_codes[1], l) FROM unnest(ARRAY[6, 4, 2]) l
-        WHERE NOT EXISTS (SELECT 1 FROM unnest(${org}.service_region_codes) c WHERE length(c) < l OR left(c, l) <> left(${org}.service_region_codes[1], l))
+        WHERE NOT EXISTS (SELECT 1 FROM unnest(${org}.service_region_codes) c WHERE length(c) < l
+          OR left(c, l) <> left(${org}.service_region_codes[1], l))
         ORDER BY l DESC LIMIT 1), left(${org}.service_region_codes[1], 2))`;
     await q.query(
-      `UPDATE service_contract c SET region_code = ${orgRegion('o')} FROM organization o WHERE o.id = c.organization_id`,
+      `UPDATE service_contract c SET region_code = ${orgRegion('o')} FROM organization o
+       WHERE o.id = c.organization_id`,
     );
     await q.query(
       `UPDATE venture_application a SET region_code = v.region_code FROM venture_call v WHERE v.id = a.call_id`,
     );
-    await q.query(`UPDATE social_case c SET region_code = coalesce((SELECT s.region_code FROM site_directory s WHERE s.site_id = c.site_id), ${orgRegion('o')})
+    await q.query(`UPDATE social_case c SET region_code = coalesce((SELECT s.region_code FROM site_directory s
+                      WHERE s.site_id = c.site_id), ${orgRegion('o')})
                     FROM organization o WHERE o.id = c.organization_id`);
     await q.query(
       `UPDATE contract_milestone m SET region_code = c.region_code FROM service_contract c WHERE c.id = m.contract_id`,
@@ -43,7 +46,8 @@ export class PlacedRecords1764400300000 implements MigrationInterface {
       `UPDATE contract_payment p SET region_code = c.region_code FROM service_contract c WHERE c.id = p.contract_id`,
     );
     await q.query(
-      `UPDATE venture_review r SET region_code = a.region_code FROM venture_application a WHERE a.id = r.application_id`,
+      `UPDATE venture_review r SET region_code = a.region_code FROM venture_application a
+       WHERE a.id = r.application_id`,
     );
     await q.query(`UPDATE referral f SET region_code = c.region_code FROM social_case c WHERE c.id = f.case_id`);
     for (const t of [

@@ -21,13 +21,16 @@ export class ResidentsAndFeedbackPeriods1764400400000 implements MigrationInterf
       )`);
     await q.query(`CREATE INDEX resident_directory_site ON resident_directory (site_id)`);
     await q.query(
-      `COMMENT ON TABLE resident_directory IS 'Local copy of resident → site, fed by resident.registered and resident.moved_out (no personal data)'`,
+      `COMMENT
+       ON TABLE resident_directory IS 'Local copy of resident → site, fed by resident.registered and ` +
+        `resident.moved_out (no personal data)'`,
     );
     await q.query(`ALTER TABLE worker_feedback ADD COLUMN period text`);
     await q.query(`UPDATE worker_feedback SET period = to_char(given_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-"Q"Q')`);
     await q.query(`ALTER TABLE worker_feedback ALTER COLUMN period SET NOT NULL`);
     const [{ last }] = await q.query(`SELECT coalesce(max(seq), 0)::text AS last FROM worker_feedback`);
-    await q.query(`CREATE UNIQUE INDEX worker_feedback_once_per_period ON worker_feedback (worker_id, resident_id, period)
+    await q.query(`CREATE UNIQUE INDEX worker_feedback_once_per_period
+                    ON worker_feedback (worker_id, resident_id, period)
                     WHERE resident_id IS NOT NULL AND seq > ${BigInt(last)}`);
   }
 

@@ -30,7 +30,9 @@ export class CaseSessionsAndMembers1764600100000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX case_session_case ON case_session (case_id, held_at, seq)`);
     await q.query(
-      `COMMENT ON TABLE case_session IS 'Casework session notes (个案记录): read by the case''s organization and its site''s officers only'`,
+      `COMMENT
+       ON TABLE case_session IS 'Casework session notes (个案记录): read by the case''s organization and its ` +
+        `site''s officers only'`,
     );
     await q.query(`
       CREATE TABLE case_member (

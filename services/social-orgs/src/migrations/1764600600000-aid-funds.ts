@@ -16,7 +16,8 @@ export class AidFunds1764600600000 implements MigrationInterface {
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         seq bigserial UNIQUE,
         region_code varchar(6) NOT NULL CHECK (region_code ~ '^[0-9]{6}$'),
-        source text NOT NULL CHECK (source IN ('FISCAL', 'EAST_WEST_COOPERATION', 'PAIRED_ASSISTANCE', 'SOCIAL_DONATION', 'OTHER')),
+        source text NOT NULL CHECK (source IN ('FISCAL', 'EAST_WEST_COOPERATION', 'PAIRED_ASSISTANCE',
+          'SOCIAL_DONATION', 'OTHER')),
         name text NOT NULL,
         donor text,
         amount_yuan numeric(14, 2) NOT NULL CHECK (amount_yuan > 0),
@@ -49,7 +50,8 @@ export class AidFunds1764600600000 implements MigrationInterface {
     await q.query(`CREATE INDEX aid_payment_fund ON aid_payment (fund_id, seq)`);
     await q.query(`CREATE INDEX aid_payment_region ON aid_payment (region_code text_pattern_ops, seq)`);
     await q.query(`CREATE INDEX aid_payment_org ON aid_payment (organization_id, seq)`);
-    // Checked at commit: the record is written first, then payFromFund finds the fund (or refuses, typed, and all rolls back).
+    // Checked at commit: the record is written first, then payFromFund finds the fund (or refuses, typed, and all rolls
+    // back).
     await q.query(
       `ALTER TABLE contract_payment ADD COLUMN fund_id uuid REFERENCES aid_fund(id) DEFERRABLE INITIALLY DEFERRED`,
     );
@@ -57,7 +59,8 @@ export class AidFunds1764600600000 implements MigrationInterface {
       `ALTER TABLE venture_application ADD COLUMN fund_id uuid REFERENCES aid_fund(id) DEFERRABLE INITIALLY DEFERRED`,
     );
     await q.query(
-      `COMMENT ON TABLE aid_fund IS 'A county''s aid fund (帮扶资金) by source; spent_yuan moves only with an aid_payment row'`,
+      `COMMENT
+       ON TABLE aid_fund IS 'A county''s aid fund (帮扶资金) by source; spent_yuan moves only with an aid_payment row'`,
     );
   }
 

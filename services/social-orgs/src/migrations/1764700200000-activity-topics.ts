@@ -10,9 +10,11 @@ export class ActivityTopics1764700200000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE activity ADD COLUMN legal_topic text CHECK (legal_topic IN
-      ('CIVIL_CODE', 'PROPERTY_MANAGEMENT_REGULATIONS', 'LEGAL_AID', 'LABOUR_RIGHTS', 'MARRIAGE_AND_FAMILY', 'ANTI_FRAUD', 'ANTI_DRUG', 'OTHER'))`);
+      ('CIVIL_CODE', 'PROPERTY_MANAGEMENT_REGULATIONS', 'LEGAL_AID', 'LABOUR_RIGHTS', 'MARRIAGE_AND_FAMILY',
+        'ANTI_FRAUD', 'ANTI_DRUG', 'OTHER'))`);
     await q.query(
-      `ALTER TABLE activity ADD COLUMN cultural_form text CHECK (cultural_form IN ('FILM', 'PERFORMANCE', 'LIBRARY', 'EXHIBITION', 'OTHER'))`,
+      `ALTER TABLE activity ADD COLUMN cultural_form text
+       CHECK (cultural_form IN ('FILM', 'PERFORMANCE', 'LIBRARY', 'EXHIBITION', 'OTHER'))`,
     );
     await q.query(
       `CREATE INDEX activity_cultural_site ON activity (site_id, starts_at) WHERE cultural_form IS NOT NULL`,

@@ -22,7 +22,8 @@ export interface OrganizationRow {
   registeredAt: Date;
 }
 
-const COLUMNS = `o.id, o.name, o.kind, o.stage, o.service_region_codes AS "serviceRegionCodes", o.credit_code AS "creditCode", o.registered_at AS "registeredAt"`;
+const COLUMNS = `o.id, o.name, o.kind, o.stage, o.service_region_codes AS "serviceRegionCodes",
+                   o.credit_code AS "creditCode", o.registered_at AS "registeredAt"`;
 
 export class OrganizationService {
   constructor(
@@ -93,7 +94,8 @@ export class OrganizationService {
     }
     return this.db.transaction(async (m) => {
       const rows: OrganizationRow[] = await m.query(
-        `INSERT INTO organization AS o (name, kind, service_region_codes, credit_code, stage) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO organization AS o (name, kind, service_region_codes, credit_code, stage)
+         VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT DO NOTHING RETURNING ${COLUMNS}`,
         [name, input.kind, codes, credit, credit ? 'registered' : 'applied'],
       );

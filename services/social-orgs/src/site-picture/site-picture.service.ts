@@ -54,9 +54,11 @@ export class SitePictureService {
       const rows: ({ siteId: string } & SitePicture)[] = await this.db.query(
         `SELECT sd.site_id AS "siteId",
                 (SELECT count(*)::int FROM activity x
-                  WHERE x.site_id = sd.site_id AND x.starts_at >= $2 AND x.starts_at < $3 AND ${org}) AS "activitiesThisMonth",
+                  WHERE x.site_id = sd.site_id AND x.starts_at >= $2 AND x.starts_at < $3
+                    AND ${org}) AS "activitiesThisMonth",
                 (SELECT count(DISTINCT x.organization_id)::int FROM (
-                   SELECT a.organization_id FROM activity a WHERE a.site_id = sd.site_id AND a.starts_at >= $2 AND a.starts_at < $3
+                   SELECT a.organization_id FROM activity a WHERE a.site_id = sd.site_id AND a.starts_at >= $2
+                     AND a.starts_at < $3
                    UNION ALL
                    SELECT m.organization_id FROM micro_service m WHERE m.site_id = sd.site_id AND m.active) x
                   WHERE ${org}) AS "activePartners"

@@ -60,8 +60,10 @@ export interface AssignmentRow {
   assignedAt: string;
 }
 
-const COLUMNS = `w.id, w.seq, w.organization_id AS "organizationId", w.name, w.qualification, w.certificate_number AS "certificateNumber",
-  w.site_ids::text[] AS "siteIds", w.status, w.joined_on::text AS "joinedOn", w.exited_on::text AS "exitedOn", w.exit_reason AS "exitReason",
+const COLUMNS = `w.id, w.seq, w.organization_id AS "organizationId", w.name, w.qualification,
+    w.certificate_number AS "certificateNumber",
+  w.site_ids::text[] AS "siteIds", w.status, w.joined_on::text AS "joinedOn", w.exited_on::text AS "exitedOn",
+    w.exit_reason AS "exitReason",
   (SELECT round(avg(x.score), 2)::float8 FROM worker_assessment x WHERE x.worker_id = w.id) AS "averageScore",
   (SELECT round(avg(f.rating), 2)::float8 FROM worker_feedback f WHERE f.worker_id = w.id) AS "averageRating"`;
 
@@ -91,14 +93,16 @@ export class SocialWorkerService {
   }) {
     const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = ownedScope(this.principal, 'w.organization_id', 3);
-    const filter = `($1::text IS NULL OR w.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL OR w.status = $2) AND ${s.sql}`;
+    const filter = `($1::text IS NULL OR w.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL OR w.status = $2)
+                      AND ${s.sql}`;
     const params = [args.organizationId ?? null, args.status ?? null, ...s.params];
     const [{ count }] = await this.db.query(
       `SELECT count(*)::int AS count FROM social_worker w WHERE ${filter}`,
       params,
     );
     const rows = await this.db.query(
-      `SELECT ${COLUMNS} FROM social_worker w WHERE ${filter} AND w.seq > $${params.length + 1}::bigint ORDER BY w.seq LIMIT $${params.length + 2}`,
+      `SELECT ${COLUMNS} FROM social_worker w WHERE ${filter} AND w.seq > $${params.length + 1}::bigint ORDER BY w.seq
+       LIMIT $${params.length + 2}`,
       [...params, afterSeq, limit + 1],
     );
     return seqPage<SocialWorkerRow>(rows, limit, count);
@@ -107,7 +111,8 @@ export class SocialWorkerService {
   assessmentsByWorkers(ids: readonly string[]): Promise<AssessmentRow[]> {
     const s = ownedScope(this.principal, 'x.organization_id', 2);
     return this.db.query(
-      `SELECT x.id, x.worker_id AS "workerId", x.period, x.score::float8 AS score, x.comments, ${isoSql('x.assessed_at')} AS "assessedAt"
+      `SELECT x.id, x.worker_id AS "workerId", x.period, x.score::float8 AS score, x.comments,
+         ${isoSql('x.assessed_at')} AS "assessedAt"
        FROM worker_assessment x WHERE x.worker_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY x.period`,
       [uuidsOf(ids), ...s.params],
     );
@@ -126,7 +131,8 @@ export class SocialWorkerService {
   assignmentsByWorkers(ids: readonly string[]): Promise<AssignmentRow[]> {
     const s = ownedScope(this.principal, 'x.organization_id', 2);
     return this.db.query(
-      `SELECT x.id, x.worker_id AS "workerId", x.site_ids::text[] AS "siteIds", ${isoSql('x.assigned_at')} AS "assignedAt"
+      `SELECT x.id, x.worker_id AS "workerId", x.site_ids::text[] AS "siteIds",
+         ${isoSql('x.assigned_at')} AS "assignedAt"
        FROM worker_assignment x WHERE x.worker_id = ANY($1::uuid[]) AND ${s.sql} ORDER BY x.seq`,
       [uuidsOf(ids), ...s.params],
     );
@@ -154,7 +160,8 @@ export class SocialWorkerService {
     const sites = checkSites(input.siteIds ?? [], 'input.siteIds');
     const id = await this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO social_worker (organization_id, name, qualification, certificate_number, joined_on, site_ids) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        `INSERT INTO social_worker (organization_id, name, qualification, certificate_number, joined_on, site_ids)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
         [orgId, name, input.qualification, cert, joinedOn, sites],
       );
       if (sites.length) await this.recordAssignment(m, id, orgId, sites);
@@ -225,7 +232,8 @@ export class SocialWorkerService {
           'INVALID_TRANSITION',
         );
       const rows = await m.query(
-        `INSERT INTO worker_assessment (worker_id, organization_id, period, score, comments, assessed_by, assessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+        `INSERT INTO worker_assessment (worker_id, organization_id, period, score, comments, assessed_by, assessed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (worker_id, period) DO NOTHING RETURNING id`,
         [w.id, w.organization_id, input.period, input.score, comments, this.principal.subject, this.clock.now()],
       );
@@ -267,7 +275,8 @@ export class SocialWorkerService {
         throw new ForbiddenError('A resident gives feedback only for themselves.');
       if (isUuid(input.workerId)) {
         [worker] = await this.db.query(
-          `SELECT id, organization_id FROM social_worker WHERE id = $1 AND status = 'ACTIVE' AND site_ids && $2::uuid[]`,
+          `SELECT id, organization_id FROM social_worker WHERE id = $1 AND status = 'ACTIVE'
+             AND site_ids && $2::uuid[]`,
           [input.workerId, p.sites],
         );
       }
@@ -280,7 +289,8 @@ export class SocialWorkerService {
       if (!isUuid(input.residentId))
         throw new InputError('input.residentId', 'Name the resident whose feedback this is.', 'REQUIRED');
       const [served] = await this.db.query(
-        `SELECT 1 FROM resident_directory d JOIN social_worker w ON d.site_id = ANY(w.site_ids) WHERE d.resident_id = $1 AND w.id = $2 AND d.moved_out_on IS NULL`,
+        `SELECT 1 FROM resident_directory d JOIN social_worker w ON d.site_id = ANY(w.site_ids) WHERE d.resident_id = $1
+           AND w.id = $2 AND d.moved_out_on IS NULL`,
         [input.residentId, worker!.id],
       );
       if (!served)
@@ -292,7 +302,8 @@ export class SocialWorkerService {
     try {
       id = await this.db.transaction(async (m) => {
         const [{ id }] = await m.query(
-          `INSERT INTO worker_feedback (worker_id, organization_id, resident_id, rating, comment, period, given_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+          `INSERT INTO worker_feedback (worker_id, organization_id, resident_id, rating, comment, period, given_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
           [worker!.id, worker!.organization_id, residentId, input.rating, comment, period, now],
         );
         await audit(m, p, {
@@ -314,7 +325,8 @@ export class SocialWorkerService {
       throw err;
     }
     const [row] = await this.db.query(
-      `SELECT f.id, f.worker_id AS "workerId", f.rating, f.comment, ${isoSql('f.given_at')} AS "givenAt" FROM worker_feedback f WHERE f.id = $1`,
+      `SELECT f.id, f.worker_id AS "workerId", f.rating, f.comment, ${isoSql('f.given_at')} AS "givenAt"
+       FROM worker_feedback f WHERE f.id = $1`,
       [id],
     );
     return row;
@@ -322,7 +334,8 @@ export class SocialWorkerService {
 
   private async recordAssignment(m: Pick<DataSource, 'query'>, workerId: string, orgId: string, sites: string[]) {
     await m.query(
-      `INSERT INTO worker_assignment (worker_id, organization_id, site_ids, assigned_at, assigned_by) VALUES ($1, $2, $3, $4, $5)`,
+      `INSERT INTO worker_assignment (worker_id, organization_id, site_ids, assigned_at, assigned_by)
+       VALUES ($1, $2, $3, $4, $5)`,
       [workerId, orgId, sites, this.clock.now(), this.principal.subject],
     );
   }

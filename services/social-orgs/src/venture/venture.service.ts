@@ -54,12 +54,15 @@ export interface ApplicationRow {
   appliedAt: string;
 }
 
-const CALL_COLUMNS = `v.id, v.seq, v.title, v.region_code AS "regionCode", v.budget_yuan::float8 AS "budgetYuan", v.applications_close_on::text AS "applicationsCloseOn",
+const CALL_COLUMNS = `v.id, v.seq, v.title, v.region_code AS "regionCode", v.budget_yuan::float8 AS "budgetYuan",
+    v.applications_close_on::text AS "applicationsCloseOn",
   (SELECT coalesce(sum(a.funded_yuan), 0)::float8 FROM venture_application a WHERE a.call_id = v.id) AS "fundedYuan"`;
-const APP_COLUMNS = `a.id, a.seq, a.call_id AS "callId", a.organization_id AS "organizationId", a.title, a.summary, a.requested_yuan::float8 AS "requestedYuan", a.status,
+const APP_COLUMNS = `a.id, a.seq, a.call_id AS "callId", a.organization_id AS "organizationId", a.title, a.summary,
+    a.requested_yuan::float8 AS "requestedYuan", a.status,
   (SELECT round(avg(r.score), 2)::float8 FROM venture_review r WHERE r.application_id = a.id) AS "reviewScore",
   (SELECT count(*) FROM venture_review r WHERE r.application_id = a.id)::int AS "reviewCount",
-  a.notice_ends_on::text AS "noticeEndsOn", a.funded_yuan::float8 AS "fundedYuan", a.fund_id AS "fundId", a.midterm_score::float8 AS "midtermScore", a.midterm_grade AS "midtermGrade",
+  a.notice_ends_on::text AS "noticeEndsOn", a.funded_yuan::float8 AS "fundedYuan", a.fund_id AS "fundId",
+    a.midterm_score::float8 AS "midtermScore", a.midterm_grade AS "midtermGrade",
   a.final_score::float8 AS "finalScore", a.final_grade AS "finalGrade", ${isoSql('a.applied_at')} AS "appliedAt"`;
 
 /**
@@ -71,7 +74,8 @@ function callScope(p: Principal, firstParam: number) {
     return { sql: `v.region_code LIKE ANY($${firstParam}::text[])`, params: [p.regions.map((r) => `${r}%`)] };
   if (p.role === 'ngo_member') {
     return {
-      sql: `EXISTS (SELECT 1 FROM organization o, unnest(o.service_region_codes) c WHERE o.id = $${firstParam}::uuid AND (c LIKE v.region_code || '%' OR v.region_code LIKE c || '%'))`,
+      sql: `EXISTS (SELECT 1 FROM organization o, unnest(o.service_region_codes) c WHERE o.id = $${firstParam}::uuid
+              AND (c LIKE v.region_code || '%' OR v.region_code LIKE c || '%'))`,
       params: [p.organizationId],
     };
   }
@@ -108,7 +112,8 @@ export class VentureService {
     );
     const n = s.params.length;
     const rows = await this.db.query(
-      `SELECT ${CALL_COLUMNS} FROM venture_call v WHERE ${s.sql} AND v.seq > $${n + 1}::bigint ORDER BY v.seq LIMIT $${n + 2}`,
+      `SELECT ${CALL_COLUMNS} FROM venture_call v WHERE ${s.sql} AND v.seq > $${n + 1}::bigint ORDER BY v.seq
+       LIMIT $${n + 2}`,
       [...s.params, afterSeq, limit + 1],
     );
     return seqPage<CallRow>(rows, limit, count);
@@ -147,7 +152,8 @@ export class VentureService {
     const closes = requireDate(input.applicationsCloseOn, 'input.applicationsCloseOn');
     const id = await this.db.transaction(async (m) => {
       const [{ id }] = await m.query(
-        `INSERT INTO venture_call (title, region_code, budget_yuan, applications_close_on, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+        `INSERT INTO venture_call (title, region_code, budget_yuan, applications_close_on, created_by)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id`,
         [title, input.regionCode, budget, closes, this.principal.subject],
       );
       await audit(m, this.principal, {
@@ -206,7 +212,8 @@ export class VentureService {
     await this.db.transaction(async (m) => {
       const a = await this.move(m, input.applicationId, 'UNDER_REVIEW', 'input.applicationId');
       const rows = await m.query(
-        `INSERT INTO venture_review (application_id, organization_id, region_code, reviewer, score, comment) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id`,
+        `INSERT INTO venture_review (application_id, organization_id, region_code, reviewer, score, comment)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id`,
         [a.id, a.organization_id, a.region_code, this.principal.subject, input.score, comment],
       );
       if (!rows.length)
@@ -302,7 +309,8 @@ export class VentureService {
       const next = VENTURE_TRANSITIONS[a.status];
       throw new InputError(
         field,
-        `An application that is ${a.status} can move to ${next.length ? next.join(' or ') : 'nothing further'}, not ${to}.`,
+        `An application that is ${a.status} can move to ` +
+          `${next.length ? next.join(' or ') : 'nothing further'}, not ${to}.`,
         'INVALID_TRANSITION',
       );
     }

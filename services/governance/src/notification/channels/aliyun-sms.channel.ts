@@ -99,9 +99,8 @@ export class AliyunSmsChannel implements DeliveryChannel {
     if ('ok' in answer) return answer;
     const body = (answer.body ?? {}) as { Code?: string; Message?: string; BizId?: string };
     if (answer.status === 200 && body.Code === 'OK') return { ok: true, providerMessageId: body.BizId ?? '' };
-    const error = scrubbed(
-      `SMS ${answer.status} ${body.Code ?? ''} ${body.Message ?? (typeof answer.body === 'string' ? answer.body : '')}`.trim(),
-    );
+    const detail = body.Message ?? (typeof answer.body === 'string' ? answer.body : '');
+    const error = scrubbed(`SMS ${answer.status} ${body.Code ?? ''} ${detail}`.trim());
     return {
       ok: false,
       retryable: answer.status >= 500 || answer.status === 429 || RETRYABLE_CODES.has(body.Code ?? ''),

@@ -2,7 +2,9 @@ import { provinceDate, provinceTimeOfDay } from '@anju/kit';
 import type { PushChannel } from '../notification-kinds';
 import type { NotificationDetails } from '../notify';
 
-/** One message to push: the delivery's id doubles as the provider's idempotency key (a resend is not a second message). */
+/**
+ * One message to push: the delivery's id doubles as the provider's idempotency key (a resend is not a second message).
+ */
 export interface PushMessage {
   deliveryId: string;
   kind: string;
@@ -19,7 +21,10 @@ export interface PushContact {
 
 export type SendOutcome =
   | { ok: true; providerMessageId: string }
-  /** `retryable`: the provider was down, busy or throttling — try again later; otherwise it refused the message for good. */
+  /**
+   * `retryable`: the provider was down, busy or throttling — try again later; otherwise it refused the message for
+   * good.
+   */
   | { ok: false; retryable: boolean; error: string };
 
 /**
