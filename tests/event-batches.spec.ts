@@ -130,7 +130,7 @@ describe('events in batches', () => {
     }
   });
 
-  it('a worker killed (SIGKILL) in the middle of a batch leaves none of it; after restart the whole batch commits once', async () => {
+  it('a worker killed (SIGKILL) mid-batch leaves none of it; after restart the whole batch commits once', async () => {
     await sys.stopComponent('employment-worker');
     const env = { ...sys.env, EMPLOYMENT_WORKER_HEALTH_PORT: '0' };
     let worker = ServiceProcess.start('employment', 'worker', env);

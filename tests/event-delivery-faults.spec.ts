@@ -102,7 +102,7 @@ describe('event delivery when things break', () => {
     }
   });
 
-  it('Redis flushed before events were sent, and after they were sent but not consumed: each is processed once', async () => {
+  it('Redis flushed before events were sent, and after sent but not consumed: each is processed once', async () => {
     // Not yet sent: the relay is down when the change commits.
     await sys.stopComponent('governance-worker');
     await sys.stopComponent('employment-worker');
@@ -200,7 +200,7 @@ describe('event delivery when things break', () => {
     expect(batches).toHaveLength(1);
   });
 
-  it('Redis stopped: the mutation still commits at once, the outbox keeps the event, and it is delivered when Redis is back', async () => {
+  it('Redis stopped: the mutation still commits, the outbox keeps the event, sent when Redis is back', async () => {
     await redis.down();
     try {
       const started = Date.now();

@@ -82,9 +82,10 @@ describe('exports to .xlsx', () => {
         expect(n).toBeGreaterThan(0);
         expect(`${path} ${sheet.length - 1}`).toBe(`${path} ${n}`);
       }
-      expect(
-        `${path} ${await count(`SELECT count(*) AS n FROM ${schema}.audit_log WHERE actor_subject = '${sub}' AND action LIKE 'export.%'`)}`,
-      ).toBe(`${path} 1`);
+      const audited = await count(
+        `SELECT count(*) AS n FROM ${schema}.audit_log WHERE actor_subject = '${sub}' AND action LIKE 'export.%'`,
+      );
+      expect(`${path} ${audited}`).toBe(`${path} 1`);
     }
   });
 

@@ -141,7 +141,7 @@ describe('importing employment records and land', () => {
     ['赵二', ZHAO, '公益性岗位', '', '保洁员', '', '2024-05-01', '', '', '1500'],
   ];
 
-  it('offers a template; a dry run writes nothing; the import writes and publishes; the same file again (GBK CSV) changes nothing', async () => {
+  it('offers a template; a dry run writes nothing; the import writes, publishes; same GBK CSV: no change', async () => {
     const template = await fileRequest(root, '/files/employment/templates/employment', { token: county });
     expect(template.status).toBe(200);
     expect((await sheetRows(template.bytes!))[0]).toEqual([
@@ -221,7 +221,7 @@ describe('importing employment records and land', () => {
     expect(report.slice(1).map((r) => r[10])).toEqual(['更新（月收入（元））', '无变化', '更新（结束日期、结束原因）']);
   });
 
-  it('reports every bad row by row, column and code; all-or-nothing writes none, valid rows the good ones', async () => {
+  it('reports every bad row by row, column, code; all-or-nothing writes none, valid rows the good ones', async () => {
     const rows: Cells[] = [
       ['王大', WANG, '灵活就业', '', '', '', '2025-01-01', '', '', '1800'], // 2: good
       ['吴丁', withWrongCheckDigit(id('19600808', 81)), '灵活就业', '', '', '', '2025-01-01', '', '', '1'], // 3: check digit
@@ -267,7 +267,8 @@ describe('importing employment records and land', () => {
     expect((await state()).jobs).toBe(before.jobs + 2);
   });
 
-  it('imports land by household and kind: new, unchanged, updated; bad rows and files are refused; another county sees no one', async () => {
+  // Another county sees no one.
+  it('imports land by household and kind: new, unchanged, updated; bad input is refused', async () => {
     const LAND: Cells[] = [
       ['王大', WANG, '承包地', '3.5', '流转', '1200', ''],
       ['王大', LI, '林地', '10', '闲置', '0', '退耕还林'],
@@ -347,7 +348,7 @@ describe('importing employment records and land', () => {
     expect((await fileRequest(root, `/files/employment/imports/${done.id}`, { token: other })).status).toBe(404);
   });
 
-  it("exports jobs and land in the imports' columns: the file comes back unchanged, an edited cell as an update; no ID number leaves", async () => {
+  it("exports jobs and land in the imports' columns: round-trips, an edit updates; no ID number leaves", async () => {
     // Its own records (the same rows as above: unchanged if they are there already).
     await importFile('employment', await xlsxFile(JOB_HEADERS, JOBS.slice(0, 2)), '就业.xlsx', 'valid_rows');
     await importFile(
@@ -434,7 +435,8 @@ describe('importing employment records and land', () => {
     ]);
   });
 
-  it('imports trainings: courses opened by the sheet, enrollments new, unchanged, completed later; completions publish; bad rows named', async () => {
+  // Completions publish; bad rows are named.
+  it('imports trainings: courses from the sheet, enrollments new, unchanged, completed later', async () => {
     const template = await fileRequest(root, '/files/employment/templates/trainings', { token: county });
     expect((await sheetRows(template.bytes!))[0]).toEqual([
       '姓名',

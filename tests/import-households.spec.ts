@@ -190,7 +190,7 @@ describe('importing households with residents', () => {
   });
   afterAll(() => sys?.stop());
 
-  it('checks every row in a dry run and writes nothing; imports; the same file again (CSV, GBK) adds nothing', async () => {
+  it('checks every row in a dry run, writing nothing; imports; the same file (CSV, GBK) adds nothing', async () => {
     const before = await state();
     const dry = await importFile(await xlsxFile(HEADERS, GOOD), '花名册.xlsx', 'dry_run');
     expect(dry).toMatchObject({
@@ -283,7 +283,7 @@ describe('importing households with residents', () => {
     expect(sheet.slice(1).map((r) => r[12])).toEqual(['无变化', '无变化', '更新（labourCapacity）', '无变化']);
   });
 
-  it('reports every bad row with row, column and code; all-or-nothing writes none of them, valid rows the good households', async () => {
+  it('reports every bad row with row, column and code; all-or-nothing writes none, valid rows the good', async () => {
     await registerOfFirstTest();
     const rows: Cells[] = [
       // 3 good rows: one household of two, one of one.
@@ -436,7 +436,7 @@ describe('importing households with residents', () => {
     expect(await state()).toEqual(before);
   });
 
-  it('exports the register masked, in scope, audited and formula-neutralized; the export imports back as a no-op', async () => {
+  it('exports the register masked, in scope, audited, formula-neutralized; it imports back as a no-op', async () => {
     await registerOfFirstTest();
     // A name that Excel would run as a formula.
     const evil = [
@@ -537,7 +537,8 @@ describe('importing households with residents', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
-  it('keeps each county to its own sites, jobs and reports; other roles and no token are refused, at the gateway and at the subgraph', async () => {
+  // Refused both at the gateway and at the subgraph.
+  it('keeps each county to its own sites, jobs, reports; other roles and no token are refused', async () => {
     const before = await state();
     const intoB = [
       ['杨七', '杨七', id('19760101', 29), '户主', '汉族', '', '全劳动力', '盘龙家园', '1栋', '1单元', '102', ''],

@@ -144,7 +144,7 @@ describe('infra manifests', () => {
     expect([...k.resources].sort()).toEqual(files.sort());
   });
 
-  it('scales every subgraph and the gateway by HPA, every worker by KEDA on its events queue, and budgets each for disruptions', () => {
+  it('scales subgraphs, gateway by HPA, workers by KEDA on their events queue; budgets each for disruptions', () => {
     // Governance's import worker scales on its own queue, from zero (it relays and schedules nothing).
     const IMPORTS = 'governance-imports';
     const names = new Set(deployments.map((d) => d.metadata.name));

@@ -82,7 +82,8 @@ describe('limits at the gateway and at every subgraph', () => {
       expectLimit(res, 'depth');
   });
 
-  it('refuses nested unpaged lists by their cost (case ↔ referrals, call ↔ applications, activity ↔ registrations, grid ↔ buildings)', async () => {
+  // The nested lists: case ↔ referrals, call ↔ applications, activity ↔ registrations, grid ↔ buildings.
+  it('refuses nested unpaged lists by their cost (case ↔ referrals, call ↔ applications, and more)', async () => {
     const cycles = [
       `{ socialCases(first: 1) { nodes { referrals { case { referrals { case { referrals { id } } } } } } } }`,
       `{ ventureCalls(first: 1) { nodes { applications { call { applications { call { applications {
@@ -178,7 +179,7 @@ describe('tokens: only the issuer can mint one', () => {
       .setExpirationTime('1h')
       .sign(key);
 
-  it('refuses a token signed with a foreign key pair or HMAC-signed with the public key, and the mutation changes nothing', async () => {
+  it('refuses a token signed with a foreign key pair or HMAC-signed with the public key; nothing changes', async () => {
     const foreign = JSON.parse((await generateSigningKeys('anju-development')).AUTH_PRIVATE_KEY) as JWK;
     const publicJwk = JSON.parse(DEV_PUBLIC_JWKS).keys[0] as JWK;
     const forged = [

@@ -76,7 +76,7 @@ describe('moves seen by every service', () => {
     expect(mine.data?.demand ?? null).toBeNull();
   });
 
-  it('a move-out delivered before the registration stays: the late registration does not bring the resident back', async () => {
+  it('a move-out delivered before the registration stays: the late registration does not bring them back', async () => {
     const residentId = randomUUID();
     const householdId = randomUUID();
     const facts = { residentId, householdId, siteId: place.siteIds[0], regionCode: '530102' };

@@ -42,7 +42,7 @@ describe('notifications from social-orgs activities (story)', () => {
     await fake?.stop();
   });
 
-  it('confirms a place, promotes from the waiting list, reminds the day before, and pushes by SMS with what, when and where', async () => {
+  it('confirms a place, promotes from the waiting list, reminds the day before, SMS: what, when, where', async () => {
     const startsAt = new Date(sys.clock.now().getTime() + 3 * 86_400_000);
     const act = dataOf(
       await sys.query(

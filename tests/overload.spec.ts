@@ -48,7 +48,7 @@ describe('overload', () => {
     }
   });
 
-  it('a token over its rate is refused at the gateway: RATE_LIMITED, 429, Retry-After; another token is not', async () => {
+  it('a token over its rate is refused at the gateway: RATE_LIMITED, 429, Retry-After; another is not', async () => {
     const busy = await token('busy-portal');
     for (let i = 0; i < 3; i++) expect((await sys.query(REGIONS, {}, busy)).errors).toBeUndefined();
     const refused = await sys.query(REGIONS, {}, busy);

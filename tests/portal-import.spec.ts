@@ -99,7 +99,7 @@ describe('the portal import page', () => {
   const text = (page: Page, sel: string) => page.$eval(sel, (e) => e.textContent ?? '');
   const residents = async () => Number((await sys.sql(`SELECT count(*) AS n FROM governance.resident`))[0].n);
 
-  it('checks a sheet, lists its bad rows, imports the good ones with a progress bar and gives the error report', async () => {
+  it('checks a sheet, lists its bad rows, imports good ones with a progress bar, gives the error report', async () => {
     const file = path.join(dir, '花名册.xlsx');
     fs.writeFileSync(
       file,

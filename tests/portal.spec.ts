@@ -73,7 +73,7 @@ describe('the portal in a browser', () => {
     expect(await tableValues(page, name)).toEqual(expected);
   }
 
-  it('a county officer drills down to a site and a household, every chart drawn with the numbers of the API', async () => {
+  it("a county officer drills down to a site and a household, each chart drawn with the API's numbers", async () => {
     const page = await newPage();
     await signIn(page, base, 'county', '镇雄县');
     expect(await page.evaluate(() => location.hash)).toBe(`#/region/${COUNTY}`);

@@ -133,7 +133,7 @@ describe('events when PostgreSQL is down past the retry schedule', () => {
     return r;
   }
 
-  it('events whose consumer meets PostgreSQL down past every attempt are applied once it is back, each once', async () => {
+  it('events whose consumer meets PostgreSQL down past every attempt are applied once when it is back', async () => {
     const queue = sys.queue('employment');
     try {
       // The jobs wait in Redis until PostgreSQL is down: the consumer meets the outage on every attempt.
@@ -190,7 +190,7 @@ describe('events when PostgreSQL is down past the retry schedule', () => {
     }
   }, 180_000);
 
-  it('a dead letter that cannot be written is retried: the job waits unsettled, then the dead letter is written', async () => {
+  it('a dead letter that cannot be written is retried: the job waits unsettled, then it is written', async () => {
     await sys.sql(`ALTER TABLE employment.labour_profile RENAME TO labour_profile_broken`);
     await sys.sql(`REVOKE INSERT ON employment.dead_letter FROM employment_app`);
     const queue = sys.queue('employment');
@@ -233,7 +233,7 @@ describe('events when PostgreSQL is down past the retry schedule', () => {
     }
   }, 120_000);
 
-  it('a job BullMQ fails after it stalled too often: its event lands in the dead letters, is not lost, and a replay applies it once', async () => {
+  it('a job BullMQ fails after stalling too often: its event goes to dead letters; a replay applies it', async () => {
     const queue = sys.queue('employment');
     try {
       await queue.pause();

@@ -122,7 +122,7 @@ describe('queue board', () => {
     ]);
   });
 
-  it('refuses what an operator may not do from the board (obliterate, edit an event, add a job), auditing nothing', async () => {
+  it('refuses what an operator may not do on the board (obliterate, edit an event, add a job); no audit', async () => {
     const before = (await boardAudits()).length;
     const id = await finishedJob();
     expect((await call('/api/queues/governance.events/obliterate', operator, 'PUT')).status).toBe(403);

@@ -132,7 +132,7 @@ describe('runtime roles', () => {
     },
   );
 
-  it("attack: governance's login cannot change a points balance without a ledger entry (the database refuses it at commit)", async () => {
+  it("attack: governance's login can't change a points balance with no ledger entry (refused at commit)", async () => {
     // A resident with 10 points, straight through governance (this file runs no gateway).
     const province = await tokenFor({ role: 'province', regions: ['53'] });
     const gov = (q: string, i: Record<string, unknown>, token = province) =>
@@ -245,7 +245,7 @@ describe('runtime roles', () => {
     ]);
   });
 
-  it('in production a service refuses to run as the owner, and runs as its own login without the owner URL', async () => {
+  it('in production a service refuses to run as the owner; it runs as its own login, no owner URL', async () => {
     // Matching's volunteer import: the hash key and the upload key (without them it would not start, as employment's).
     const production = {
       ...sys.env,
@@ -286,7 +286,7 @@ describe('runtime roles', () => {
     await worker.lifecycle.stop('test');
   });
 
-  it("in production employment's subgraph imports without the ID-number key: the hash key and the upload key only", async () => {
+  it("in production employment's subgraph imports without the ID-number key: hash and upload keys only", async () => {
     const { AUTH_PUBLIC_KEYS } = await generateSigningKeys('uploads');
     const env = {
       ...sys.env,

@@ -58,7 +58,8 @@ describe('safe defaults', () => {
     }
   });
 
-  it('compose and Kubernetes: the ID-number key in governance alone, the upload key where sheets are imported, no signing key', () => {
+  // And no signing key anywhere.
+  it('compose and Kubernetes: the ID-number key in governance only, the upload key where imports run', () => {
     for (const [name, s] of Object.entries(compose.services)) {
       const keys = Object.keys(s.environment ?? {});
       const holds = {

@@ -80,7 +80,7 @@ describe('site counters', () => {
   }, 180_000);
   afterAll(() => sys?.stop());
 
-  it('hold after households and residents are registered, updated and moved out (mutations and the events they cause)', async () => {
+  it('hold after households and residents are registered, updated, moved out (by mutations and events)', async () => {
     const [siteA, siteB] = place.siteIds;
     const hh = dataOf(
       await sys.query(
@@ -174,7 +174,7 @@ describe('site counters', () => {
     expect(await staleCounters()).toEqual([]);
   });
 
-  it('hold when many rows of several sites change in one statement, as batched handlers and imports write them', async () => {
+  it('hold when many rows of several sites change in one statement, as batched handlers and imports do', async () => {
     const [siteA, siteB] = place.siteIds;
     await sys.sql(
       `INSERT INTO governance.household (site_id, household_number, address)

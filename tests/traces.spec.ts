@@ -77,7 +77,7 @@ describe('one trace from a mutation to the effects of its events', () => {
     return out;
   };
 
-  it("the mutation, its publish and each consumer's handler span are one trace, linked through each consumer's job", async () => {
+  it("the mutation, its publish and each consumer's handler span are one trace, linked via each job", async () => {
     const residentId = await registerResident();
     await sys.waitForIdle();
     const traceparent = await traceparentOf(residentId);

@@ -102,7 +102,7 @@ describe('employment and income-stability monitoring, through the gateway', () =
   }, 120_000);
   afterAll(() => sys?.stop(), 60_000);
 
-  it('checks a household within seconds of resident.registered, with reasons, and publishes household.gap.detected', async () => {
+  it('checks a household soon after resident.registered, with reasons; publishes household.gap.detected', async () => {
     const s = await stability(hhA);
     expect(s).toMatchObject({
       passing: false,
@@ -219,7 +219,7 @@ describe('employment and income-stability monitoring, through the gateway', () =
     });
   });
 
-  it('lists courses, employers, postings and projects of a site in scope; drops an enrollment; records an outside skill', async () => {
+  it("lists a site's courses, employers, postings, projects in scope; drops an enrollment; adds a skill", async () => {
     const site = place.siteIds[1];
     const course = (
       await ok(
@@ -459,7 +459,7 @@ describe('employment and income-stability monitoring, through the gateway', () =
       ).toBe(1);
     });
 
-    it('a public-welfare post clears rules 2–4: the gap closes (household.gap.closed); ending it reopens one', async () => {
+    it('a welfare post clears rules 2–4: the gap closes (household.gap.closed); ending it reopens one', async () => {
       await arrangeHouseholdA();
       const [gap] = (await stability(hhA)).openGaps;
       const started = (
@@ -592,7 +592,7 @@ describe('employment and income-stability monitoring, through the gateway', () =
   });
 
   describe("a mutation's re-check", () => {
-    it('is marked in the mutation’s transaction and, while the nightly run holds the monitoring lock, left to the loop', async () => {
+    it('is marked in the mutation’s transaction, left to the loop while the nightly run holds the lock', async () => {
       const hh = place.householdIds[1];
       const before = await stability(hh, officerB);
       const { Client } = await import('pg');
@@ -622,7 +622,7 @@ describe('employment and income-stability monitoring, through the gateway', () =
   });
 
   describe('events in from governance', () => {
-    it('resident.updated keeps the labour profile current and re-checks; resident.moved_out takes the resident out', async () => {
+    it('resident.updated keeps the labour profile current, re-checks; resident.moved_out takes them out', async () => {
       // r2 gains labour capacity: rule 1 now asks training of them too.
       await ok(
         `mutation($id: ID!, $i: UpdateResidentInput!) { updateResident(id: $id, input: $i) { id } }`,
@@ -677,7 +677,7 @@ describe('employment and income-stability monitoring, through the gateway', () =
       expect((await q(GAPS, {}, resident)).errors![0].extensions?.code).toBe('FORBIDDEN');
     });
 
-    it('rolls rates up by site, county, prefecture and province; the nightly run keeps a snapshot for the trend', async () => {
+    it('rolls rates up by site, county, prefecture and province; the nightly run keeps a trend snapshot', async () => {
       const ROLLUP = `query($l: MonitoringLevel!) { monitoringRollup(level: $l) {
         code households passing passRate failingEmployed } }`;
       const county = (await ok(ROLLUP, { l: 'COUNTY' })).monitoringRollup;

@@ -252,7 +252,7 @@ describe('monitoring SQL agrees with the pure rules', () => {
     expect(rows).toHaveLength(sample.filter((h) => h.facts.members.some((m) => !m.movedOut)).length);
   });
 
-  it('the nightly run stores the same verdicts, opens one gap per failing household with a valid event, and is idempotent', async () => {
+  it('the nightly run stores the same verdicts, a gap per failing household (valid event); idempotent', async () => {
     const first = await runNightly(rt.db, new Date(`${DAY}T04:00:00Z`));
     const status: { household_id: string; failed: string[] }[] = await rt.db.query(
       `SELECT household_id, failed FROM household_status`,
@@ -281,7 +281,8 @@ describe('monitoring SQL agrees with the pure rules', () => {
     expect(again).toMatchObject({ full: false, households: 0, changed: 0, gapsOpened: 0, gapsClosed: 0 });
   }, 60_000);
 
-  it('a steady night checks the marked households and those with a job starting or ending since the last run, as a full pass would; a weekly full pass catches the rest', async () => {
+  // A steady night checks the marked households and those with a job starting or ending since the last run.
+  it('a steady night checks the households a full pass would find failing; a weekly full pass the rest', async () => {
     const next = '2026-06-16';
     const stored = async () =>
       new Map(

@@ -48,7 +48,7 @@ describe('co-building council (governance)', () => {
   });
   afterAll(() => sys?.stop());
 
-  it('a council with member units, the chair first, and its next regular meeting due a period after it was set up', async () => {
+  it('a council with member units, the chair first, and its next meeting due a period after set-up', async () => {
     const c = dataOf(await sys.query(COUNCIL, { s: n.siteId }, n.workerTokens[0])).coBuildingCouncil;
     expect(c).toMatchObject({ id: councilId, name: '幸福社区共建理事会', meetsEveryMonths: 3 });
     expect(c.members.map((m: { unitName: string; role: string }) => [m.unitName, m.role])).toEqual([

@@ -25,7 +25,7 @@ describe('grid-worker tasks from events (governance)', () => {
     detectedOn: '2026-11-01',
   });
 
-  it('a detected gap becomes a task for the grid worker of the household, carrying its source event; duplicates are no-ops', async () => {
+  it("a detected gap becomes a task for the household's grid worker, with its source; duplicates: no-ops", async () => {
     const gapId = randomUUID();
     const eventId = await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[0]));
     await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[0]), {

@@ -36,7 +36,7 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
       position title detail } } }`;
     const READ = `query($g: ID!) { grid(id: $g) { duties { position title detail } } }`;
 
-    it("the site officer sets a grid's duties in order and replaces them whole; its grid worker reads them", async () => {
+    it("the site officer sets a grid's duties in order, replaces them whole; its grid worker reads them", async () => {
       const first = dataOf(
         await sys.query(
           SET,
@@ -122,7 +122,7 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
       ]);
     });
 
-    it('the pass opens one task per lapsed household for its grid worker, tells them once, and does it once', async () => {
+    it('the pass opens one task per lapsed household for its grid worker, tells them once, does it once', async () => {
       expect(await sys.runTask('governance', PASS)).toEqual({ opened: 1, closed: 0 });
       expect(await sys.runTask('governance', PASS)).toEqual({ opened: 0, closed: 0 });
       const [task] = await tasksOf(n.workerTokens[0], 'household_unvisited');
@@ -143,7 +143,7 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
       ]);
     });
 
-    it("a recorded visit completes it, shows as the household's latest, and the next lapse counts from it", async () => {
+    it("a recorded visit completes it, shows as the household's latest; the next lapse counts from it", async () => {
       const VISIT = `mutation($i: RecordHouseholdVisitInput!) { recordHouseholdVisit(input: $i) {
         visitedOn visitedBy note household { id lastVisitedOn } } }`;
       await sys.runTask('governance', PASS); // the task is there, whether or not the test before ran
@@ -209,7 +209,7 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
       ).toEqual([{ d: today() }]);
     });
 
-    it("refuses a visit in the future, too long ago, bad, or outside the worker's grid, recording nothing", async () => {
+    it("refuses a visit in the future, too long ago, bad, or outside the worker's grid, recording none", async () => {
       const VISIT = `mutation($i: RecordHouseholdVisitInput!) { recordHouseholdVisit(input: $i) { visitedOn } }`;
       const count = async () => (await sys.sql(`SELECT count(*)::int AS c FROM governance.household_visit`))[0].c;
       const before = await count();

@@ -38,7 +38,7 @@ describe('micro-issues (governance)', () => {
   });
   afterAll(() => sys?.stop());
 
-  it('a resident reports about their building: it goes to the building leader, who resolves it; micro_issue.resolved is published', async () => {
+  it('a resident reports on their building: its leader resolves it; micro_issue.resolved is published', async () => {
     const issue = dataOf(
       await sys.query(REPORT, { i: { kind: 'ISSUE', title: '楼道灯坏了', description: '3楼楼道灯不亮' } }, reporter),
     ).reportMicroIssue;
@@ -97,7 +97,8 @@ describe('micro-issues (governance)', () => {
     expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'BAD_TRANSITION' });
   });
 
-  it('without a building leader it goes to the grid worker, who hands a dispute to mediation; then only officers act', async () => {
+  // Past mediation, only officers act on it.
+  it('without a building leader it goes to the grid worker, who passes disputes to mediation', async () => {
     const dispute = dataOf(
       await sys.query(
         REPORT,
@@ -168,7 +169,7 @@ describe('micro-issues (governance)', () => {
     expect(await sys.sql(`SELECT count(*)::int AS n FROM governance.micro_issue`)).toEqual(before);
   });
 
-  it('the escalation job moves overdue issues up one level per deadline, up to the legal adviser (controllable clock)', async () => {
+  it('the escalation job moves overdue issues up a level per deadline, to the legal adviser (test clock)', async () => {
     const county = await tokenFor({ role: 'county', regions: ['530102'] });
     dataOf(
       await sys.query(

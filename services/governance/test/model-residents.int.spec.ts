@@ -26,7 +26,7 @@ describe('model residents and building enthusiasts (governance)', () => {
   });
   afterAll(() => sys?.stop());
 
-  it('a grid worker nominates, the site officer recognizes; residents of the site see only recognized models', async () => {
+  it('a grid worker nominates, a site officer recognizes; residents of the site see only recognized ones', async () => {
     const nom = dataOf(
       await sys.query(
         NOMINATE,

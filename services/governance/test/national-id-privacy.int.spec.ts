@@ -75,7 +75,7 @@ describe('ID numbers: searching by one is a reveal (governance)', () => {
     expect(JSON.stringify(r)).not.toContain(idA.slice(14));
   });
 
-  it('refuses a full ID number in residents(search:) — aliased candidates included — for every role, via gateway and subgraph', async () => {
+  it('refuses a full ID number in residents(search:), aliases too, for any role, via gateway or subgraph', async () => {
     const candidates = [idA, nationalId('530102', born, 323), `${idA.slice(0, 17)}${idA[17] === '0' ? '1' : '0'}`];
     const aliased = `query {
       ${candidates.map((c, i) => `c${i}: residents(search: "${c}") { totalCount }`).join(' ')} }`;
@@ -105,7 +105,7 @@ describe('ID numbers: searching by one is a reveal (governance)', () => {
     expect((await lookups('gw-a')) + (await lookups('officer-a'))).toBe(0);
   });
 
-  it('audits a find with who, why and the request id; out of scope answers null, as for an unknown number', async () => {
+  it('audits a find with who, why and the request id; out of scope answers null, like an unknown number', async () => {
     const found = await sys.query(FIND, { n: idA, r: '核对医保' }, officerA, 'req-find-1');
     expect(dataOf(found).findResidentByNationalId).toEqual({ id: residentA, nationalIdMasked: '530102************' });
     const trail = dataOf(
@@ -148,7 +148,7 @@ describe('ID numbers: searching by one is a reveal (governance)', () => {
     expect(await lookups('officer-c')).toBe(QUOTA);
   });
 
-  it('rejects a duplicate registration the same way whether the number lives in or out of scope, writing nothing but the attempt', async () => {
+  it('rejects a duplicate registration alike, number in scope or not, writing only the attempt', async () => {
     const before = await snapshot();
     const inScope = await sys.query(
       REGISTER_RESIDENT,
@@ -187,7 +187,7 @@ describe('ID numbers: searching by one is a reveal (governance)', () => {
     ]);
   });
 
-  it('once the quota is spent, registration answers DAILY_QUOTA for new and registered numbers alike (no oracle)', async () => {
+  it('once the quota is spent, registration answers DAILY_QUOTA for new and known numbers (no oracle)', async () => {
     const prober = await tokenFor({ role: 'site_officer', sites: [place.siteIds[1]], sub: 'officer-probe' });
     for (let i = 0; i < QUOTA; i++) {
       const r = await sys.query(

@@ -79,7 +79,7 @@ describe('notification delivery (governance → fake SMS / WeChat providers)', (
     await fake?.stop();
   });
 
-  it('sends each push once through the providers, with the details, and records SENT; preferences decide the channels', async () => {
+  it('sends each push once via the providers, with details, records SENT; preferences pick the channels', async () => {
     await notice('一月份补贴发放');
     expect(await dispatch()).toEqual({ sent: 4, retrying: 0, failed: 0, deferred: 0, capped: 0 });
     expect(await dispatch()).toEqual({ sent: 0, retrying: 0, failed: 0, deferred: 0, capped: 0 });
@@ -160,7 +160,8 @@ describe('notification delivery (governance → fake SMS / WeChat providers)', (
     expect(unsettled).toBe(0);
   });
 
-  it('a sender that died mid-send is taken again when its lease runs out, under the same id: the provider sees a repeat, the person one message', async () => {
+  // The provider sees a repeat under the same id; the person gets one message.
+  it('a sender that died mid-send is retaken when its lease ends, same id: the provider sees a repeat', async () => {
     await notice('三月份补贴发放');
     await dispatch();
     const accepted = fake.sms.length;

@@ -38,7 +38,8 @@ describe('notification inbox (governance)', () => {
   });
   afterAll(() => sys?.stop());
 
-  it('a published notice reaches every resident of its sites once, on the channels of its category; each sees only their own', async () => {
+  // Each resident sees only their own notifications.
+  it("a published notice reaches each resident of its sites once, on its category's channels", async () => {
     // One resident bound WeChat; SUBSIDY goes out on SMS and WeChat by default.
     dataOf(
       await sys.query(
@@ -149,7 +150,7 @@ describe('notification inbox (governance)', () => {
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
   });
 
-  it('an overdue list item notifies its owner once a day; an escalated micro-issue its grid worker and its reporter', async () => {
+  it('an overdue list item notifies its owner daily; an escalated micro-issue its grid worker, reporter', async () => {
     const inDays = (d: number) => new Date(sys.clock.now().getTime() + d * DAY).toISOString().slice(0, 10);
     dataOf(
       await sys.query(
@@ -266,7 +267,8 @@ describe('notification inbox (governance)', () => {
       channels: ['WECHAT'],
     });
   });
-  it('a lawyer visit booked tells the resident when, where, whom and what to bring; a hand escalation tells all but who escalated', async () => {
+  // A hand escalation tells all but who escalated.
+  it('a booked lawyer visit tells the resident when, where, whom, what to bring', async () => {
     const county = await tokenFor({ role: 'county', regions: ['530102'] });
     const adviserId = dataOf(
       await sys.query(
@@ -361,7 +363,7 @@ describe('notification inbox (governance)', () => {
     expect(await escalated(n.workerTokens[0])).toEqual([]);
   });
 
-  it("a proposal's outcome, counted or declined, reaches every resident of the site as a published notice does", async () => {
+  it("a proposal's outcome, counted or declined, reaches every resident of the site as a notice does", async () => {
     const RAISE = `mutation($i: RaiseProposalInput!) { raiseProposal(input: $i) { id } }`;
     const MEET = `mutation($i: RecordCouncilMeetingInput!) { recordCouncilMeeting(input: $i) { outcomeNotice {
       id } } }`;

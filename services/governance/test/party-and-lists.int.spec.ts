@@ -209,7 +209,7 @@ describe('party organization, joint meetings and the three lists (governance)', 
     ]);
   });
 
-  it('scopes the lists: the grid worker sees grid items of their site and what they own; the unit what it owns', async () => {
+  it("scopes the lists: the grid worker sees their site's grid items and what they own; the unit its own", async () => {
     const titles = async (t: string, q = 'listItems') =>
       dataOf(await sys.query(`{ ${q} { nodes { title } } }`, {}, t))
         [q].nodes.map((x: { title: string }) => x.title)
@@ -237,7 +237,7 @@ describe('party organization, joint meetings and the three lists (governance)', 
     ).toBe('IN_PROGRESS');
   });
 
-  it('finds overdue items by query, and the reminder job reminds their owners once a day (controllable clock)', async () => {
+  it('finds overdue items by query; the reminder job reminds their owners once a day (test clock)', async () => {
     const db = governanceSql(sys);
     // the grid item (due in 7 days) is a day late; the unit's (14) is not
     let clock = new Date(sys.clock.now().getTime() + 8 * DAY);

@@ -515,7 +515,7 @@ describe('places and people (governance)', () => {
       });
     });
 
-    it('cannot be changed: the runtime role has no UPDATE/DELETE/TRUNCATE, and a trigger refuses even the owner', async () => {
+    it('cannot be changed: the runtime role lacks UPDATE/DELETE/TRUNCATE; a trigger refuses the owner', async () => {
       await expect(sys.sql(`UPDATE governance.audit_log SET action = 'x'`)).rejects.toThrow(/append-only/);
       await expect(sys.sql(`DELETE FROM governance.audit_log`)).rejects.toThrow(/append-only/);
       await expect(sys.sql(`TRUNCATE governance.audit_log`)).rejects.toThrow(/append-only/);
@@ -530,7 +530,8 @@ describe('places and people (governance)', () => {
       }
       // …while it may still read and append.
       await sys.sql(`DO $$ BEGIN SET LOCAL ROLE governance_app; PERFORM count(*) FROM governance.audit_log;
-        INSERT INTO governance.audit_log (actor_subject, actor_role, action, entity_type, entity_id) VALUES ('t', 'site_officer', 'probe', 'Probe', '1'); END $$`);
+        INSERT INTO governance.audit_log (actor_subject, actor_role, action, entity_type, entity_id)
+        VALUES ('t', 'site_officer', 'probe', 'Probe', '1'); END $$`);
       const privileges = await sys.sql(
         `SELECT privilege_type FROM information_schema.role_table_grants WHERE grantee = 'governance_app'
           AND table_schema = 'governance' AND table_name = 'audit_log' ORDER BY 1`,

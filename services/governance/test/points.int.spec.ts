@@ -214,7 +214,7 @@ describe('points (governance)', () => {
     await sys?.stop();
   });
 
-  it('defines the co-governance list per county and per site; bad input is a typed error and writes nothing', async () => {
+  it('defines the co-governance list per county and per site; bad input is a typed error, writes nothing', async () => {
     // The five rules of beforeAll, as the mutation answered.
     expect(rules.attend).toMatchObject({
       event: 'ACTIVITY_ATTENDED',
@@ -302,7 +302,7 @@ describe('points (governance)', () => {
   });
 
   // Each producer's real mutation → relay → queue → credit: tests/event-chains.spec.ts.
-  it('credits micro_issue.resolved (through governance’s relay) and service.verified by their rules; no resident, no credit', async () => {
+  it('credits micro_issue.resolved (via governance’s relay), service.verified by rule; no resident, none', async () => {
     const household = async () =>
       dataOf(await sys.query(ACCOUNT, { r: res.wang }, officerA)).pointsAccount.householdBalance as number;
     const before = await household();
@@ -479,7 +479,7 @@ describe('points (governance)', () => {
     expect(await balanceOf(res.li)).toBe(start + 30);
   });
 
-  it('50 residents redeem a reward with stock 10 at once: exactly 10 succeed, stock 0, balances equal their ledgers', async () => {
+  it('50 residents redeem a reward with stock 10 at once: 10 succeed, stock 0, balances match ledgers', async () => {
     for (const r of crowd)
       dataOf(await sys.query(ADJUST, { i: { residentId: r, points: 40, reason: '参与人口普查志愿服务' } }, officerA));
     const reward = dataOf(

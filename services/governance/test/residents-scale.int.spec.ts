@@ -106,7 +106,7 @@ describe('residents at scale (governance)', () => {
     expect(search.nodes.every((r: { name: string }) => r.name.includes('李H1'))).toBe(true);
   });
 
-  it('resolves 100 residents in one batch: a list of 100 through the gateway, and _entities with 100 representations', async () => {
+  it('resolves 100 residents in one batch: a list of 100 via the gateway, _entities with 100 references', async () => {
     const ids: string[] = (
       await sys.sql(`SELECT id FROM governance.resident WHERE site_id = $1 ORDER BY id LIMIT 100`, [last])
     ).map((r) => r.id);

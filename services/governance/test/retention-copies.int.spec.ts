@@ -100,7 +100,7 @@ describe("erasing a moved-out resident's personal data everywhere", () => {
       )
     )[0];
 
-  it('the erasure event makes employment, social-orgs and matching erase their copies; a resident still due keeps hers', async () => {
+  it('erasure makes employment, social-orgs and matching erase copies; a resident still due keeps hers', async () => {
     const gone = await resident(1, '2024-01-10');
     const recent = await resident(2, '2026-10-01');
     await sys.waitForIdle();

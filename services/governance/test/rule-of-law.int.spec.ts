@@ -70,7 +70,7 @@ describe('rule of law (governance)', () => {
     expect(await sys.audits('governance', adviserId)).toEqual([{ action: 'legal_adviser.register', role: 'county' }]);
   });
 
-  it('schedules a visit and takes bookings up to capacity, once per resident; officers see who booked and why', async () => {
+  it('schedules a visit, takes bookings to capacity, one per resident; officers see who booked and why', async () => {
     const bad = await sys.query(
       `mutation($i: ScheduleLawyerVisitInput!) { scheduleLawyerVisit(input: $i) { id } }`,
       {

@@ -90,7 +90,7 @@ describe("supervision by the residents' supervisory committee (governance)", () 
   });
   afterAll(() => sys?.stop());
 
-  it('officers appoint residents of the site to its committee; bad appointments are refused with typed errors', async () => {
+  it('officers appoint residents of the site to its committee; bad appointments get typed errors', async () => {
     const appoint = (t: string, residentId: string, siteId = n.siteId) =>
       sys.query(
         `mutation($s: ID!, $r: ID!) { appointSupervisoryMember(siteId: $s, residentId: $r) { appointedOn resident {
@@ -258,7 +258,8 @@ describe("supervision by the residents' supervisory committee (governance)", () 
       { action: 'supervision_finding.answer', role: 'site_officer' },
     ]);
   });
-  it('officers end a term with a reason: the member no longer sees or records findings; reappointed, a new term opens', async () => {
+  // Reappointed, a new term opens.
+  it('officers end a term with a reason: the member no longer sees or records findings', async () => {
     const END = `mutation($s: ID!, $r: ID!, $why: String!) { endSupervisoryMembership(siteId: $s, residentId: $r,
       reason: $why) { appointedOn endedOn endReason resident { id } } }`;
     const end = (t: string, why = '本人申请辞去委员职务', r = memberId, s = n.siteId) =>

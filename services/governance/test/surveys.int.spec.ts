@@ -341,7 +341,7 @@ describe('surveys (governance → matching)', () => {
     ]);
   });
 
-  it("links no answer to a resident: not through the schema, not through an export, not in the database's columns", async () => {
+  it("links no answer to a resident: not through the schema, an export, or the database's columns", async () => {
     const surveyId = await openSurvey();
     await answerAll(surveyId);
     // The schema (introspection is off outside development: read the subgraph's SDL): no survey type reaches a

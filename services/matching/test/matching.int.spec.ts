@@ -66,7 +66,7 @@ describe('matching through the gateway', () => {
   afterAll(() => sys?.stop());
 
   describe('demands and claims', () => {
-    it('runs open → claimed → in progress → fulfilled → closed, each step timed, and publishes demand.fulfilled', async () => {
+    it('runs open → claimed → in progress → fulfilled → closed, steps timed; publishes demand.fulfilled', async () => {
       const d = dataOf(
         await sys.query(
           RECORD,
@@ -158,7 +158,7 @@ describe('matching through the gateway', () => {
       );
     });
 
-    it('refuses claiming a closed demand, a past promise and a reversed window with typed errors, writing nothing', async () => {
+    it('refuses claiming a closed demand, a past promise, a reversed window (typed errors), writing none', async () => {
       const d = dataOf(
         await sys.query(
           RECORD,
@@ -533,7 +533,7 @@ describe('matching through the gateway', () => {
       expect(left).toBeGreaterThan(0);
     });
 
-    it('scopes: a volunteer sees their own assignments and open demands they could take; a resident their household', async () => {
+    it('scopes: a volunteer sees own assignments and open demands they could take; a resident, the home', async () => {
       const visible = dataOf(await sys.query(`{ demands { nodes { id status languages } } }`, {}, volunteerToken))
         .demands.nodes;
       expect(visible.length).toBeGreaterThan(0);
@@ -631,7 +631,7 @@ describe('matching through the gateway', () => {
       for (const row of load) expect(row.h).toBeLessThanOrEqual(10);
     });
 
-    it('adds availability for a volunteer (themself or an officer of their site), audited; another volunteer cannot', async () => {
+    it('adds availability for a volunteer (themself or a site officer), audited; other volunteers cannot', async () => {
       const ADD = `mutation($v: ID!, $w: [AvailabilityInput!]!) { addAvailability(volunteerId: $v, windows: $w) {
         id } }`;
       // A past window: it changes no batch of the tests above or below.

@@ -62,7 +62,7 @@ describe('activities with registration, waiting list and attendance', () => {
   const residentToken = (id: string) => tokenFor({ role: 'resident', resident: id, sites: [siteId] });
   const openNow = () => ({ startsAt: minutesFromNow(sys.clock, -10), endsAt: minutesFromNow(sys.clock, 120) });
 
-  it('fills the places, then the waiting list; a cancellation promotes the first waiting; check-in publishes activity.attended', async () => {
+  it('fills places, then the waiting list; a cancellation promotes the next; check-in: activity.attended', async () => {
     const act = await newActivity(o.ngoA, 2, openNow());
     expect(act).toMatchObject({ organizationId: o.orgA, capacity: 2, registeredCount: 0 });
     const [r1, r2, r3, r4] = await knownResidents(sys, siteId, 4);

@@ -43,7 +43,7 @@ describe('aid funds: sources, uses, balances (帮扶资金)', () => {
   });
   afterAll(() => sys?.stop());
 
-  it('receives funds by source, pays a contract, a venture grant and a direct grant from them, and balances each county', async () => {
+  it('receives funds by source, pays a contract, venture and direct grants from them; balances by county', async () => {
     const fiscal = await aidFund(sys, o.county, 500000, '530102', 'FISCAL');
     const eastWest = dataOf(
       await sys.query(
@@ -334,7 +334,7 @@ describe('aid funds: sources, uses, balances (帮扶资金)', () => {
     expect(await books()).toEqual(before);
   });
 
-  it('never overdraws a fund under concurrent payments, and the database refuses an overdraft written by hand', async () => {
+  it('never overdraws a fund under concurrent payments; the database refuses an overdraft made by hand', async () => {
     const fund = await aidFund(sys, o.county, 1000);
     const contract = await signContract(100000);
     // Ten payments of 300 at once, direct grants and contract payments mixed: three fit.

@@ -37,7 +37,7 @@ describe('casework: sessions, group members, closing (个案记录)', () => {
   });
   afterAll(() => sys?.stop());
 
-  it('runs a mutual-aid group: members with a leader, sessions with notes and next steps, a closing summary', async () => {
+  it('runs a mutual-aid group: members with a leader, sessions with notes and next steps, a summary', async () => {
     const [lead, m1, m2, m3] = await knownResidents(sys, site, 4);
     const worker = dataOf(
       await direct(
@@ -182,7 +182,7 @@ describe('casework: sessions, group members, closing (个案记录)', () => {
     ]);
   });
 
-  it('keeps notes from other organizations, other sites and officers above the site; refuses their writes', async () => {
+  it('keeps notes from other organizations, other sites and officers above the site; refuses writes', async () => {
     const [r] = await knownResidents(sys, site, 1);
     const kase = dataOf(
       await direct(OPEN, { i: { kind: 'INDIVIDUAL_SUPPORT', title: '独居老人个案', siteId: site } }, o.ngoA),

@@ -27,7 +27,7 @@ describe('lifecycles: incubation, social workers, casework', () => {
     const ADVANCE = `mutation($i: AdvanceIncubationInput!) { advanceIncubation(input: $i) {
       id stage creditCode incubationHistory { from to support fundingYuan recordedAt } } }`;
 
-    it('moves applied → incubating → registered → graduated with the support recorded; NGO sees its own history', async () => {
+    it('moves applied → incubating → registered → graduated, support recorded; the NGO sees its history', async () => {
       dataOf(
         await sys.query(
           ADVANCE,
@@ -294,7 +294,7 @@ describe('lifecycles: incubation, social workers, casework', () => {
       },
     });
 
-    it('refers a family to agencies, flags the overdue ones on schedule, records outcomes and closes the case', async () => {
+    it('refers a family to agencies, flags overdue ones on schedule, records outcomes, closes the case', async () => {
       const kase = dataOf(
         await direct(OPEN, { i: { kind: 'MUTUAL_AID_GROUP', title: '3栋邻里互助小组', siteId: site } }, o.ngoA),
       ).openCase;
@@ -433,7 +433,7 @@ describe('lifecycles: incubation, social workers, casework', () => {
       expect(await counts()).toEqual(before);
     });
 
-    it('registers the overdue check as a job scheduler of the worker (schedules on, in a system of its own)', async () => {
+    it('registers the overdue check as a job scheduler of the worker (schedules on, in its own system)', async () => {
       // Test systems keep schedules off so nothing fires on the wall clock; this test is about the scheduler.
       const own = await TestSystem.start({
         label: 'so-schedules',

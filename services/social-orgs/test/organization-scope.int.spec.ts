@@ -304,7 +304,7 @@ describe('an NGO sees and changes only its own organization', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('officers see the organizations serving their regions, nothing elsewhere; residents see no private records', async () => {
+  it('officers see organizations serving their regions, none elsewhere; residents see no private records', async () => {
     const county = dataOf(await sys.query(LISTS, {}, o.county));
     expect(county.organizations.totalCount).toBe(2);
     expect(county.activities.totalCount).toBe(2);
@@ -323,7 +323,7 @@ describe('an NGO sees and changes only its own organization', () => {
     expect(errorOf(anon)?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('an officer pages through the organizations one by one; every page, and one past the end, keeps the count', async () => {
+  it('an officer pages through the organizations one by one; each page, even past the end, has the count', async () => {
     const PAGE = `query($after: String) { organizations(first: 1, after: $after) { totalCount endCursor nodes {
       id } } }`;
     const first = dataOf(await direct(PAGE, { after: null }, o.county)).organizations;

@@ -118,7 +118,7 @@ describe('records placed in a county are that county’s (social-orgs)', () => {
   });
   afterAll(() => sys?.stop());
 
-  it('another county served by the same organization cannot accept, pay, rate, review, fund, refer or close', async () => {
+  it("another county served by the same organization can't accept, pay, rate, review, fund, refer, close", async () => {
     const before = await snapshot();
     const attempts: [string, Record<string, unknown>][] = [
       [`mutation($id: ID!) { acceptMilestone(milestoneId: $id) { id } }`, { id: milestone }],
@@ -155,7 +155,7 @@ describe('records placed in a county are that county’s (social-orgs)', () => {
     expect(await snapshot()).toEqual(before);
   });
 
-  it('another county reads none of them — lists, by id and _entities — while the purchasing county and the NGO do', async () => {
+  it('another county reads none of them (lists, by id, _entities); the purchasing county and the NGO do', async () => {
     const read = `query($c: ID!, $a: ID!, $k: ID!, $f: ID!) { serviceContract(id: $c) {
       id } ventureApplication(id: $a) { id } socialCase(id: $k) { id } referral(id: $f) { id }
       serviceContracts { totalCount } socialCases { totalCount } }`;
@@ -191,7 +191,7 @@ describe('records placed in a county are that county’s (social-orgs)', () => {
     );
   });
 
-  it('a case opens only at a site the organization serves, in the opener’s scope; a contract only for a region it serves', async () => {
+  it('cases open only at sites the organization serves, in the opener’s scope; contracts in its regions', async () => {
     const before = await snapshot();
     const elsewhere = await knownSite(sys, '530111');
     const unknown = '0b9a7c1e-3f4d-4e5a-9b6c-7d8e9f0a1b2c';

@@ -139,7 +139,7 @@ describe('a partner cannot mint points (social-orgs)', () => {
     expect(dataOf(await sys.query(CHECK_IN, { id: reg }, o.ngoA)).checkInToActivity.status).toBe('ATTENDED');
   });
 
-  it('takes one feedback per resident, social worker and quarter, and only from residents the worker serves', async () => {
+  it('takes one feedback per resident, social worker and quarter, only from residents the worker serves', async () => {
     const worker = dataOf(
       await sys.direct(
         'social-orgs',

@@ -37,7 +37,7 @@ describe('micro-services, contracts and venture projects', () => {
       capacity: 30,
     };
 
-    it('runs at a site with schedule, capacity and who runs it; residents of the site see it, NGO B does not', async () => {
+    it('runs at a site with schedule, capacity and who runs it; residents of the site see it, NGO B not', async () => {
       const worker = dataOf(
         await direct(
           `mutation($i: HireSocialWorkerInput!) { hireSocialWorker(input: $i) { id } }`,
@@ -181,7 +181,7 @@ describe('micro-services, contracts and venture projects', () => {
       },
     });
 
-    it('runs from signature through evidence, acceptance and payments to the final rating; NGO B sees none of it', async () => {
+    it('runs from signature through evidence, acceptance, payments to the rating; NGO B sees none of it', async () => {
       const c = dataOf(await sys.query(SIGN, sign(o.orgA), o.county)).signServiceContract;
       expect(c).toMatchObject({ status: 'ACTIVE', budgetYuan: 200000 });
       const [m1, m2] = c.milestones;
@@ -325,7 +325,7 @@ describe('micro-services, contracts and venture projects', () => {
     const APP = `id status reviewScore reviewCount noticeEndsOn fundedYuan midtermScore midtermGrade finalScore
       finalGrade`;
 
-    it('goes call → application → review → public notice → funding → mid-term and final evaluation graded A/B/C', async () => {
+    it('goes call → application → review → public notice → funding → mid-term and final grade A/B/C', async () => {
       const call = dataOf(
         await sys.query(
           `mutation($i: OpenVentureCallInput!) { openVentureCall(input: $i) { id fundedYuan } }`,
