@@ -56,7 +56,7 @@ describe('the gateway response cache', () => {
   }, 180_000);
   afterAll(() => sys?.stop());
 
-  it('reuses an answer for the same scope and never across scopes: officers of two counties see their own sites', async () => {
+  it('reuses an answer within a scope, never across: officers of two counties see their own sites', async () => {
     const first = await sys.query(SITES, {}, wuhua);
     expect(first.headers.get(CACHE)).toBe('stored');
     const again = await sys.query(SITES, {}, wuhua);

@@ -24,12 +24,6 @@ const EXEMPT: RegExp[] = [
   /\.(png|jpe?g|gif|ico|webp|woff2?|ttf|otf|pdf|zip|gz|xlsx)$/,
 ];
 
-/**
- * A file still being brought within the limit by others (issue 21), with the number of long lines it had when
- * this test came: it may have fewer, never more. Take it off this list once it is down to none.
- */
-const PENDING = new Map<string, number>([['tests/response-cache.spec.ts', 1]]);
-
 const tracked = () =>
   execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
     .split('\0')
@@ -52,20 +46,15 @@ function longLines(file: string, text: string): string[] {
 describe('source format', () => {
   it(`has no line over ${MAX} characters outside generated files, Markdown, patches and the lockfile`, () => {
     const found: string[] = [];
-    const pending: string[] = [];
     for (const file of tracked()) {
       if (EXEMPT.some((re) => re.test(file))) continue;
       const full = path.join(ROOT, file);
       if (!fs.existsSync(full) || !fs.statSync(full).isFile()) continue;
       const bytes = fs.readFileSync(full);
       if (bytes.subarray(0, 8000).includes(0)) continue; // binary
-      const long = longLines(file, bytes.toString('utf8'));
-      const allowed = PENDING.get(file);
-      if (allowed === undefined) found.push(...long);
-      else if (long.length > allowed) pending.push(`${file}: ${long.length} long lines, at most ${allowed}`);
+      found.push(...longLines(file, bytes.toString('utf8')));
     }
     expect(found).toEqual([]);
-    expect(pending).toEqual([]);
   });
 
   it('has every TypeScript file formatted by Prettier (pnpm format)', () => {
