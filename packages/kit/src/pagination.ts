@@ -1,3 +1,4 @@
+import type { SqlRunner } from './database';
 import { InputError } from './errors';
 import { isIsoDate, isUuid } from './ids';
 
@@ -79,4 +80,148 @@ export function seqPageArgs(
 export function seqPage<T extends { seq: string }>(rows: T[], limit: number, totalCount: number) {
   const nodes = rows.slice(0, limit);
   return { nodes, totalCount, endCursor: rows.length > limit ? String(nodes.at(-1)!.seq) : null };
+}
+
+/** A page of a list, as every list in the graph returns it. */
+export interface Page<T> {
+  nodes: T[];
+  totalCount: number;
+  endCursor: string | null;
+}
+
+/** What a list pages over: the rows of `from` (table, alias, joins) that `where` keeps. */
+export interface PageSource {
+  /** `SELECT` list of a page's rows. */
+  columns: string;
+  /** `FROM` of a page, e.g. `proposal p` or `activity a JOIN organization o ON o.id = a.organization_id`. */
+  from: string;
+  /** `FROM` of the count where the page's joins add nothing to it (default `from`). */
+  countFrom?: string;
+  /** The list's filter and scope; its parameters are `params`, `$1`…`$n`. */
+  where: string;
+  params: readonly unknown[];
+  /**
+   * The count where the list makes it itself: a number it already has, or a query to run alongside
+   * the page's (no count query of `where` then).
+   */
+  totalCount?: number | (() => Promise<number>);
+}
+
+/** The page a caller asks for: `first` rows (see `pageSize`) after the cursor `after`. */
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+}
+
+/**
+ * One column of a keyset sort key: the SQL compared, the kind of value the cursor holds for it,
+ * the row's field it is read from, and what to ORDER BY where the comparison is on a value
+ * derived from it (default the SQL compared).
+ */
+export type KeyColumn<T> = readonly [sql: string, part: CursorPart, field: keyof T & string, orderBy?: string];
+
+/** A keyset sort: its columns, the last one unique (usually the id), all ascending or all descending. */
+export interface KeysetSort<T> {
+  order: 'asc' | 'desc';
+  key: readonly KeyColumn<T>[];
+}
+
+/** Oldest/smallest first by these key columns. */
+export const asc = <T>(...key: KeyColumn<T>[]): KeysetSort<T> => ({ order: 'asc', key });
+/** Newest/largest first by these key columns. */
+export const desc = <T>(...key: KeyColumn<T>[]): KeysetSort<T> => ({ order: 'desc', key });
+
+const SQL_TYPE: Record<CursorPart, string> = {
+  text: 'text',
+  date: 'date',
+  timestamp: 'timestamptz',
+  uuid: 'uuid',
+  bigint: 'bigint',
+};
+
+/**
+ * The keyset part of a page's SQL, its parameters numbered after the list's `n`: `after`, to AND
+ * to the list's filter (every row when the cursor parameters are null), `orderBy`, and `limit`
+ * (the parameter after the key's).
+ */
+export function keysetSql<T>(sort: KeysetSort<T>, n: number) {
+  const ps = sort.key.map(([, part], i) => `$${n + i + 1}::${SQL_TYPE[part]}`);
+  const op = sort.order === 'desc' ? '<' : '>';
+  const cols = sort.key.map(([sql]) => sql);
+  const compared = cols.length === 1 ? `${cols[0]} ${op} ${ps[0]}` : `(${cols.join(', ')}) ${op} (${ps.join(', ')})`;
+  return {
+    after: `(${ps[0]} IS NULL OR ${compared})`,
+    orderBy: sort.key.map(([sql, , , by]) => `${by ?? sql}${sort.order === 'desc' ? ' DESC' : ''}`).join(', '),
+    limit: `$${n + sort.key.length + 1}`,
+  };
+}
+
+async function countOf(db: SqlRunner, list: PageSource): Promise<number> {
+  if (typeof list.totalCount === 'function') return list.totalCount();
+  if (list.totalCount !== undefined) return list.totalCount;
+  const from = list.countFrom ?? list.from;
+  const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM ${from} WHERE ${list.where}`, [
+    ...list.params,
+  ]);
+  return count;
+}
+
+/**
+ * A keyset page of a list: the count of every row its filter keeps, then `first` rows after the
+ * cursor `after` in the order of `sort` (one more fetched, to know whether a next page exists).
+ * The cursor is `cursor.encode` of the last node's key fields, a timestamp as ISO text, so it reads
+ * back with `cursor.decode(after, ...parts)`; a malformed one is a BAD_USER_INPUT before any query.
+ *
+ * ```ts
+ * keysetPage<ProposalRow>(db, { columns: COLUMNS, from: 'proposal p', where, params }, args,
+ *   desc(['p.raised_at', 'timestamp', 'raisedAt'], ['p.id', 'uuid', 'id']));
+ * ```
+ */
+export async function keysetPage<T>(
+  db: SqlRunner,
+  list: PageSource,
+  page: PageArgs,
+  sort: KeysetSort<T>,
+): Promise<Page<T>> {
+  const limit = pageSize(page.first);
+  const after = cursor.decode(page.after, ...sort.key.map(([, part]) => part));
+  const ks = keysetSql(sort, list.params.length);
+  const select = (): Promise<T[]> =>
+    db.query(
+      `SELECT ${list.columns} FROM ${list.from} WHERE ${list.where} AND ${ks.after}
+        ORDER BY ${ks.orderBy} LIMIT ${ks.limit}`,
+      [...list.params, ...sort.key.map((_, i) => after?.[i] ?? null), limit + 1],
+    );
+  const [totalCount, rows] =
+    typeof list.totalCount === 'function'
+      ? await Promise.all([countOf(db, list), select()])
+      : [await countOf(db, list), await select()];
+  const nodes = rows.slice(0, limit);
+  const last = nodes.at(-1);
+  const keyOf = (row: T) =>
+    sort.key.map(([, part, field]) =>
+      part === 'timestamp' ? new Date(row[field] as unknown as string).toISOString() : row[field],
+    );
+  return { nodes, totalCount, endCursor: rows.length > limit && last ? cursor.encode(keyOf(last)) : null };
+}
+
+/**
+ * A page of a list by its `seq` column (`seq` names it, e.g. `a.seq`), oldest first: the count,
+ * then the rows after the cursor of `seqPageArgs`, assembled by `seqPage`.
+ */
+export async function seqKeysetPage<T extends { seq: string }>(
+  db: SqlRunner,
+  list: PageSource,
+  page: PageArgs,
+  seq: string,
+): Promise<Page<T>> {
+  const { limit, afterSeq } = seqPageArgs(page.first, page.after);
+  const totalCount = await countOf(db, list);
+  const n = list.params.length;
+  const rows: T[] = await db.query(
+    `SELECT ${list.columns} FROM ${list.from} WHERE ${list.where} AND ${seq} > $${n + 1}::bigint
+      ORDER BY ${seq} LIMIT $${n + 2}`,
+    [...list.params, afterSeq, limit + 1],
+  );
+  return seqPage(rows, limit, totalCount);
 }

@@ -5,12 +5,12 @@ import {
   type Principal,
   uuidsOf,
   uuidParam,
-  cursor,
   num,
-  pageSize,
   requireAmount,
   requireDate,
   requireText,
+  keysetPage,
+  asc,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { residentForWrite, rowForWrite, scopeSql, siteForWrite } from '../scope';
@@ -135,7 +135,7 @@ export class JobsService {
   }
 
   async employers(siteId: string, first?: number | null, after?: string | null) {
-    return this.page<EmployerRow>('employer x', EMPLOYER, 'x', siteId, 'x.name', first, after, (r) => r.name);
+    return this.page<EmployerRow>('employer x', EMPLOYER, 'x', siteId, 'x.name', first, after, 'name');
   }
 
   async postings(
@@ -152,7 +152,7 @@ export class JobsService {
       'j.title',
       first,
       after,
-      (r) => r.title,
+      'title',
       kind ? { sql: `j.kind = `, value: kind } : null,
     );
   }
@@ -174,10 +174,9 @@ export class JobsService {
     sortCol: string,
     first: number | null | undefined,
     after: string | null | undefined,
-    sortOf: (r: T) => string,
+    sortField: keyof T & string,
     extra: { sql: string; value: unknown } | null = null,
   ) {
-    const limit = pageSize(first);
     const s = scopeSql(this.principal, alias, 2, 'site');
     const params: unknown[] = [siteId, ...s.params];
     let where = `${alias}.site_id = ${uuidParam(1)} AND ${s.sql}`;
@@ -185,21 +184,9 @@ export class JobsService {
       params.push(extra.value);
       where += ` AND ${extra.sql}$${params.length}`;
     }
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM ${table} WHERE ${where}`, params);
-    const key = cursor.decode(after, 'text', 'uuid');
-    const n = params.length;
-    const rows: T[] = await this.db.query(
-      `SELECT ${cols} FROM ${table} WHERE ${where} AND ($${n + 1}::text IS NULL
-          OR (${sortCol}, ${alias}.id) > ($${n + 1}, $${n + 2}::uuid))
-        ORDER BY ${sortCol}, ${alias}.id LIMIT $${n + 3}`,
-      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit ? cursor.encode([sortOf(nodes.at(-1)!), nodes.at(-1)!.id]) : null,
-    };
+    const list = { columns: cols, from: table, where, params };
+    const sort = asc<T>([sortCol, 'text', sortField], [`${alias}.id`, 'uuid', 'id']);
+    return keysetPage(this.db, list, { first, after }, sort);
   }
 
   async registerEmployer(input: RegisterEmployerInput): Promise<EmployerRow> {

@@ -1,14 +1,14 @@
 import type { DataSource } from 'typeorm';
 import {
-  cursor,
   isUuid,
   placeFilter,
   siteCountSql,
   type Principal,
   uuidsOf,
   uuidParam,
-  pageSize,
   reachesByGrid,
+  keysetPage,
+  asc,
 } from '@anju/kit';
 import { gridHouseholdsSql } from '../scope';
 
@@ -65,24 +65,17 @@ export class LabourProfileService {
   }
 
   async list(siteId: string, first: number | null | undefined, after: string | null | undefined) {
-    const limit = pageSize(first);
     const s = scope(this.principal, 2);
     const where = `p.site_id = ${uuidParam(1)} AND ${s.sql}`;
     const params = [siteId, ...s.params];
-    const [rows, count] = await Promise.all([
-      this.db.query(
-        `SELECT ${COLUMNS} FROM labour_profile p WHERE ${where}
-            AND ($${params.length + 1}::uuid IS NULL OR p.resident_id > $${params.length + 1}::uuid)
-          ORDER BY p.resident_id LIMIT $${params.length + 2}`,
-        [...params, cursor.decode(after, 'uuid')?.[0] ?? null, limit + 1],
-      ) as Promise<LabourProfileRow[]>,
-      this.count(siteId, where, params),
-    ]);
-    const nodes = rows.slice(0, limit);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.residentId]) : null,
+    // The count runs alongside the page, as before (a site's counter row, or a count of the page's rows).
+    const list = {
+      columns: COLUMNS,
+      from: 'labour_profile p',
+      where,
+      params,
+      totalCount: () => this.count(siteId, where, params),
     };
+    return keysetPage<LabourProfileRow>(this.db, list, { first, after }, asc(['p.resident_id', 'uuid', 'residentId']));
   }
 }

@@ -9,9 +9,9 @@ import {
   uuidsOf,
   uuidParam,
   PROVINCE_ZONE_SQL,
-  cursor,
-  pageSize,
   requireDate,
+  keysetPage,
+  asc,
 } from '@anju/kit';
 import { scopeSql } from '../scope';
 import { LEVELS, ROLLUP_COUNTS, levelCode, type Level } from './monitoring.sql';
@@ -115,26 +115,9 @@ export class MonitoringService {
 
   /** Households failing at least one rule, filtered, by household id (keyset). */
   async gaps(filter: GapFilter, first?: number | null, after?: string | null) {
-    const limit = pageSize(first);
     const { where, params } = this.gapWhere(filter);
-    const [{ count }] = await this.db.query(
-      `SELECT count(*)::int AS count FROM household_status s WHERE ${where}`,
-      params,
-    );
-    const key = cursor.decode(after, 'uuid');
-    const n = params.length;
-    const rows: StatusRow[] = await this.db.query(
-      `SELECT ${STATUS} FROM household_status s WHERE ${where}
-          AND ($${n + 1}::uuid IS NULL OR s.household_id > $${n + 1}::uuid)
-        ORDER BY s.household_id LIMIT $${n + 2}`,
-      [...params, key?.[0] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.householdId]) : null,
-    };
+    const list = { columns: STATUS, from: 'household_status s', where, params };
+    return keysetPage<StatusRow>(this.db, list, { first, after }, asc(['s.household_id', 'uuid', 'householdId']));
   }
 
   /**

@@ -5,10 +5,10 @@ import {
   type Principal,
   uuidsOf,
   uuidParam,
-  cursor,
-  pageSize,
   requireDate,
   requireText,
+  keysetPage,
+  asc,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { residentForWrite, rowForWrite, scopeSql, siteForWrite } from '../scope';
@@ -116,28 +116,12 @@ export class TrainingService {
   }
 
   async courses(siteId: string, first?: number | null, after?: string | null) {
-    const limit = pageSize(first);
     const s = scopeSql(this.principal, 'c', 2, 'site');
     const where = `c.site_id = ${uuidParam(1)} AND ${s.sql}`;
     const params = [siteId, ...s.params];
-    const [{ count }] = await this.db.query(
-      `SELECT count(*)::int AS count FROM training_course c WHERE ${where}`,
-      params,
-    );
-    const key = cursor.decode(after, 'date', 'uuid');
-    const n = params.length;
-    const rows: CourseRow[] = await this.db.query(
-      `SELECT ${COURSE} FROM training_course c WHERE ${where}
-          AND ($${n + 1}::date IS NULL OR (c.starts_on, c.id) > ($${n + 1}::date, $${n + 2}::uuid))
-        ORDER BY c.starts_on, c.id LIMIT $${n + 3}`,
-      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.startsOn, nodes.at(-1)!.id]) : null,
-    };
+    const list = { columns: COURSE, from: 'training_course c', where, params };
+    const sort = asc<CourseRow>(['c.starts_on', 'date', 'startsOn'], ['c.id', 'uuid', 'id']);
+    return keysetPage(this.db, list, { first, after }, sort);
   }
 
   enrollmentsOfCourses(courseIds: readonly string[]): Promise<EnrollmentRow[]> {

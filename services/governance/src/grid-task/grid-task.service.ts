@@ -10,11 +10,11 @@ import {
   uuidsOf,
   audit,
   returning,
-  cursor,
-  pageSize,
   isUuid,
   provinceDate,
   type Clock,
+  keysetPage,
+  asc,
 } from '@anju/kit';
 import { insertVisit } from '../household-visit/household-visit.service';
 import type { GridTaskStatus } from './grid-task.types';
@@ -173,7 +173,6 @@ export class GridTaskService {
     after?: string | null;
   }) {
     requireRole(this.principal, 'province', 'county', 'site_officer', 'grid_worker');
-    const limit = pageSize(args.first);
     const scope = this.scope(5);
     const params: unknown[] = [
       args.siteId ?? null,
@@ -185,22 +184,9 @@ export class GridTaskService {
     const where = `($1::text IS NULL OR t.site_id = as_uuid($1)) AND ($2::text IS NULL OR t.grid_id = as_uuid($2))
         AND ($3::text IS NULL OR t.status = $3)
       AND ($4::text IS NULL OR t.household_id = as_uuid($4)) AND ${scope.sql}`;
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM grid_task t WHERE ${where}`, params);
-    const key = cursor.decode(args.after, 'timestamp', 'uuid');
-    const n = params.length;
-    const rows: GridTaskRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM grid_task t WHERE ${where}
-          AND ($${n + 1}::timestamptz IS NULL OR (t.opened_at, t.id) > ($${n + 1}, $${n + 2}::uuid))
-        ORDER BY t.opened_at, t.id LIMIT $${n + 3}`,
-      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    const last = nodes.at(-1);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit && last ? cursor.encode([new Date(last.openedAt).toISOString(), last.id]) : null,
-    };
+    const list = { columns: COLUMNS, from: 'grid_task t', where, params };
+    const sort = asc<GridTaskRow>(['t.opened_at', 'timestamp', 'openedAt'], ['t.id', 'uuid', 'id']);
+    return keysetPage(this.db, list, args, sort);
   }
 
   /** The grid worker records the follow-up as done, with a note; the task closes when its cause does. */

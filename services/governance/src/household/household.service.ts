@@ -9,8 +9,8 @@ import {
   type Principal,
   isUuid,
   audit,
-  cursor,
-  pageSize,
+  keysetPage,
+  asc,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { gridScopeSql, scopeSql } from '../scope';
@@ -65,26 +65,13 @@ export class HouseholdService {
     first?: number | null;
     after?: string | null;
   }) {
-    const limit = pageSize(args.first);
     const scope = this.scope(4);
     const params: unknown[] = [args.siteId, args.buildingId ?? null, args.gridId ?? null, ...scope.params];
     const where = `h.site_id = as_uuid($1) AND ($2::text IS NULL OR h.building_id = as_uuid($2))
                      AND ($3::text IS NULL OR b.grid_id = as_uuid($3)) AND ${scope.sql}`;
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM ${FROM} WHERE ${where}`, params);
-    const key = cursor.decode(args.after, 'text', 'uuid');
-    const n = params.length;
-    const rows: HouseholdRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM ${FROM} WHERE ${where}
-          AND ($${n + 1}::text IS NULL OR (h.household_number, h.id) > ($${n + 1}, $${n + 2}::uuid))
-        ORDER BY h.household_number, h.id LIMIT $${n + 3}`,
-      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.householdNumber, nodes.at(-1)!.id]) : null,
-    };
+    const list = { columns: COLUMNS, from: FROM, where, params };
+    const sort = asc<HouseholdRow>(['h.household_number', 'text', 'householdNumber'], ['h.id', 'uuid', 'id']);
+    return keysetPage(this.db, list, args, sort);
   }
 
   /** A household for a write: it must exist and be in the caller's scope (a grid worker: in their grids). */

@@ -12,9 +12,9 @@ import {
   uuidParam,
   audit,
   returning,
-  cursor,
-  pageSize,
   isUuid,
+  keysetPage,
+  asc,
 } from '@anju/kit';
 import { siteForWrite } from '../grid/grid.service';
 import type { ListItemStatus, ListKind } from './list-item.types';
@@ -205,7 +205,6 @@ export class ListItemService {
     first?: number | null;
     after?: string | null;
   }) {
-    const limit = pageSize(args.first);
     const scope = this.scope(7);
     const params: unknown[] = [
       args.siteId ?? null,
@@ -220,22 +219,8 @@ export class ListItemService {
         AND ($3::text IS NULL OR l.status = $3)
       AND ($4::boolean IS NULL OR (l.status IN ('open', 'in_progress') AND l.due_on < $5::date) = $4)
       AND ($6::text IS NULL OR l.owner_subject = $6) AND ${scope.sql}`;
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM list_item l WHERE ${where}`, params);
-    const key = cursor.decode(args.after, 'date', 'uuid');
-    const n = params.length;
-    const rows: ListItemRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM list_item l WHERE ${where}
-          AND ($${n + 1}::date IS NULL OR (l.due_on, l.id) > ($${n + 1}::date, $${n + 2}::uuid))
-        ORDER BY l.due_on, l.id LIMIT $${n + 3}`,
-      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    const last = nodes.at(-1);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit && last ? cursor.encode([last.dueOn, last.id]) : null,
-    };
+    const list = { columns: COLUMNS, from: 'list_item l', where, params };
+    return keysetPage<ListItemRow>(this.db, list, args, asc(['l.due_on', 'date', 'dueOn'], ['l.id', 'uuid', 'id']));
   }
 
   async create(siteId: string, input: ListItemInput): Promise<ListItemRow> {

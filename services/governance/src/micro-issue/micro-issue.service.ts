@@ -12,9 +12,9 @@ import {
   uuidsOf,
   audit,
   returning,
-  cursor,
-  pageSize,
   isUuid,
+  keysetPage,
+  asc,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import type { MicroIssueLevel, MicroIssueOutcome } from './micro-issue.types';
@@ -51,7 +51,8 @@ const COLUMNS = `m.id, m.site_id AS "siteId", m.region_code AS "regionCode", m.b
   m.status, m.escalations, m.opened_at AS "openedAt", m.resolved_at AS "resolvedAt", m.outcome,
     m.outcome_note AS "outcomeNote"`;
 const FROM = `micro_issue m LEFT JOIN building mb ON mb.id = m.building_id`;
-const SELECT = `SELECT ${COLUMNS}, mb.leader_resident_id AS "leaderResidentId" FROM ${FROM}`;
+const SELECT_COLUMNS = `${COLUMNS}, mb.leader_resident_id AS "leaderResidentId"`;
+const SELECT = `SELECT ${SELECT_COLUMNS} FROM ${FROM}`;
 
 export interface ReportMicroIssueInput {
   kind: 'issue' | 'dispute';
@@ -99,7 +100,6 @@ export class MicroIssueService {
     after?: string | null;
   }) {
     const now = this.clock.now();
-    const limit = pageSize(args.first);
     const scope = this.scope(6);
     const params: unknown[] = [
       args.siteId ?? null,
@@ -112,22 +112,9 @@ export class MicroIssueService {
     const where = `($1::text IS NULL OR m.site_id = as_uuid($1)) AND ($2::text IS NULL OR m.status = $2)
         AND ($3::text IS NULL OR m.level = $3)
       AND ($4::boolean IS NULL OR (m.status = 'open' AND m.level_due_at < $5) = $4) AND ${scope.sql}`;
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM ${FROM} WHERE ${where}`, params);
-    const key = cursor.decode(args.after, 'timestamp', 'uuid');
-    const n = params.length;
-    const rows: MicroIssueRow[] = await this.db.query(
-      `${SELECT} WHERE ${where} AND ($${n + 1}::timestamptz IS NULL
-          OR (m.opened_at, m.id) > ($${n + 1}, $${n + 2}::uuid))
-        ORDER BY m.opened_at, m.id LIMIT $${n + 3}`,
-      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    const last = nodes.at(-1);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit && last ? cursor.encode([new Date(last.openedAt).toISOString(), last.id]) : null,
-    };
+    const list = { columns: SELECT_COLUMNS, from: FROM, where, params };
+    const sort = asc<MicroIssueRow>(['m.opened_at', 'timestamp', 'openedAt'], ['m.id', 'uuid', 'id']);
+    return keysetPage(this.db, list, args, sort);
   }
 
   /**

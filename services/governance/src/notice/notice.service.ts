@@ -10,10 +10,10 @@ import {
   type Principal,
   uuidsOf,
   audit,
-  cursor,
-  pageSize,
   type SqlRunner,
   isUuid,
+  keysetPage,
+  desc,
 } from '@anju/kit';
 import type { NoticeCategory, NoticeStatus } from './notice.types';
 import { notifySelect } from '../notification/notify';
@@ -151,28 +151,14 @@ export class NoticeService {
     after?: string | null;
   }) {
     const now = this.clock.now();
-    const limit = pageSize(args.first);
     const scope = this.scope(3, now);
     const params: unknown[] = [args.siteId ?? null, args.category ?? null, ...scope.params];
     const where = `($1::text IS NULL OR EXISTS (SELECT 1 FROM notice_site nf WHERE nf.notice_id = n.id
         AND nf.site_id = as_uuid($1)))
       AND ($2::text IS NULL OR n.category = $2) AND ${scope.sql}`;
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM notice n WHERE ${where}`, params);
-    const key = cursor.decode(args.after, 'timestamp', 'uuid');
-    const k = params.length;
-    const rows: NoticeRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM notice n WHERE ${where}
-          AND ($${k + 1}::timestamptz IS NULL OR (n.publish_at, n.id) < ($${k + 1}, $${k + 2}::uuid))
-        ORDER BY n.publish_at DESC, n.id DESC LIMIT $${k + 3}`,
-      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    const last = nodes.at(-1);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit && last ? cursor.encode([new Date(last.publishAt).toISOString(), last.id]) : null,
-    };
+    const list = { columns: COLUMNS, from: 'notice n', where, params };
+    const sort = desc<NoticeRow>(['n.publish_at', 'timestamp', 'publishAt'], ['n.id', 'uuid', 'id']);
+    return keysetPage(this.db, list, args, sort);
   }
 
   /**

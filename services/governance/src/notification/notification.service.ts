@@ -4,16 +4,16 @@ import {
   InputError,
   NotFoundError,
   audit,
-  cursor,
   returning,
   isMobilePhone,
   isUuid,
   maskPhone,
-  pageSize,
   requireRole,
   type Clock,
   type PersonalDataVault,
   type Principal,
+  keysetPage,
+  desc,
 } from '@anju/kit';
 import {
   NOTIFICATION_KINDS,
@@ -102,8 +102,6 @@ export class NotificationService {
   }
 
   async list(args: { first?: number | null; after?: string | null; unreadOnly?: boolean | null }) {
-    const limit = pageSize(args.first);
-    const key = cursor.decode(args.after, 'timestamp', 'uuid');
     const unreadOnly = args.unreadOnly ?? false;
     const [{ total, unread }] = await this.db.query(
       `SELECT count(*) FILTER (WHERE NOT $2 OR read_at IS NULL)::int AS total,
@@ -111,21 +109,15 @@ export class NotificationService {
          FROM notification WHERE recipient = $1`,
       [this.recipient, unreadOnly],
     );
-    const rows: NotificationRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM notification n
-        WHERE n.recipient = $1 AND (NOT $2 OR n.read_at IS NULL)
-          AND ($3::timestamptz IS NULL OR (n.created_at, n.id) < ($3, $4::uuid))
-        ORDER BY n.created_at DESC, n.id DESC LIMIT $5`,
-      [this.recipient, unreadOnly, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    const last = nodes.at(-1);
-    return {
-      nodes,
+    const list = {
+      columns: COLUMNS,
+      from: 'notification n',
+      where: 'n.recipient = $1 AND (NOT $2 OR n.read_at IS NULL)',
+      params: [this.recipient, unreadOnly],
       totalCount: total,
-      unreadCount: unread,
-      endCursor: rows.length > limit && last ? cursor.encode([new Date(last.createdAt).toISOString(), last.id]) : null,
     };
+    const sort = desc<NotificationRow>(['n.created_at', 'timestamp', 'createdAt'], ['n.id', 'uuid', 'id']);
+    return { ...(await keysetPage(this.db, list, args, sort)), unreadCount: unread };
   }
 
   async unreadCount(): Promise<number> {

@@ -10,9 +10,9 @@ import {
   type Clock,
   type Principal,
   audit,
-  cursor,
-  pageSize,
   isUuid,
+  keysetPage,
+  desc,
 } from '@anju/kit';
 import { siteForWrite } from '../grid/grid.service';
 import { gridWorkerSites } from '../scope';
@@ -233,28 +233,11 @@ export class PartyService {
   }
 
   async meetings(siteId: string, first: number | null | undefined, after: string | null | undefined) {
-    const limit = pageSize(first);
     const scope = this.readScope(2, 'j.site_id', 'j.region_code');
     const params: unknown[] = [siteId, ...scope.params];
     const where = `j.site_id = as_uuid($1) AND ${scope.sql}`;
-    const [{ count }] = await this.db.query(
-      `SELECT count(*)::int AS count FROM joint_meeting j WHERE ${where}`,
-      params,
-    );
-    const key = cursor.decode(after, 'date', 'uuid');
-    const n = params.length;
-    const rows: JointMeetingRow[] = await this.db.query(
-      `SELECT ${MEETING} FROM joint_meeting j WHERE ${where}
-          AND ($${n + 1}::date IS NULL OR (j.held_on, j.id) < ($${n + 1}::date, $${n + 2}::uuid))
-        ORDER BY j.held_on DESC, j.id DESC LIMIT $${n + 3}`,
-      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    const last = nodes.at(-1);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit && last ? cursor.encode([last.heldOn, last.id]) : null,
-    };
+    const list = { columns: MEETING, from: 'joint_meeting j', where, params };
+    const sort = desc<JointMeetingRow>(['j.held_on', 'date', 'heldOn'], ['j.id', 'uuid', 'id']);
+    return keysetPage(this.db, list, { first, after }, sort);
   }
 }

@@ -9,8 +9,8 @@ import {
   isIsoDate,
   PROVINCE_ZONE_SQL,
   audit,
-  cursor,
-  pageSize,
+  keysetPage,
+  desc,
 } from '@anju/kit';
 import { ENTRY_COLUMNS, appendEntry, lockAccount, type EntryRow, type RuleRow, RULE_COLUMNS } from './ledger';
 import { residentForOfficer, residentInScope } from '../scope';
@@ -73,19 +73,8 @@ export class PointsAccountService {
   /** The ledger, newest first, keyset-paginated. */
   async ledger(residentId: string, first: number | null | undefined, after: string | null | undefined) {
     const r = await residentInScope(this.db, this.principal, residentId, 'residentId');
-    const limit = pageSize(first);
-    const key = cursor.decode(after, 'bigint');
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM points_entry WHERE resident_id = $1`, [
-      r.id,
-    ]);
-    const rows: EntryRow[] = await this.db.query(
-      `SELECT ${ENTRY_COLUMNS} FROM points_entry e WHERE e.resident_id = $1
-          AND ($2::bigint IS NULL OR e.id < $2::bigint)
-        ORDER BY e.id DESC LIMIT $3`,
-      [r.id, key?.[0] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    return { nodes, totalCount: count, endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.id]) : null };
+    const list = { columns: ENTRY_COLUMNS, from: 'points_entry e', where: 'e.resident_id = $1', params: [r.id] };
+    return keysetPage<EntryRow>(this.db, list, { first, after }, desc(['e.id', 'bigint', 'id']));
   }
 
   /**

@@ -9,9 +9,9 @@ import {
   type Principal,
   audit,
   returning,
-  cursor,
-  pageSize,
   isUuid,
+  keysetPage,
+  desc,
 } from '@anju/kit';
 import { appendEntry, lockAccount } from './ledger';
 import { siteInScope } from '../scope';
@@ -242,29 +242,15 @@ export class RedemptionService {
     const site = await siteInScope(this.db, this.principal, args.siteId, 'siteId');
     const residentId = this.principal.role === 'resident' ? this.principal.residentId! : (args.residentId ?? null);
     if (residentId && !isUuid(residentId)) return { nodes: [], totalCount: 0, endCursor: null };
-    const limit = pageSize(args.first);
-    const key = cursor.decode(args.after, 'bigint', 'uuid');
     const params = [site.id, residentId, args.status ?? null];
     const where = `rd.site_id = $1 AND ($2::uuid IS NULL OR rd.resident_id = $2::uuid)
                      AND ($3::text IS NULL OR rd.status = $3)`;
-    const [{ count }] = await this.db.query(
-      `SELECT count(*)::int AS count FROM points_redemption rd WHERE ${where}`,
-      params,
+    const list = { columns: COLUMNS, from: 'points_redemption rd', where, params };
+    const sort = desc<RedemptionRow>(
+      ['(extract(epoch FROM rd.requested_at) * 1000000)::bigint', 'bigint', 'sortKey', 'rd.requested_at'],
+      ['rd.id', 'uuid', 'id'],
     );
-    const rows: RedemptionRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM points_redemption rd WHERE ${where}
-          AND ($4::bigint IS NULL OR ((extract(epoch FROM rd.requested_at) * 1000000)::bigint, rd.id) < ($4::bigint,
-            $5::uuid))
-        ORDER BY rd.requested_at DESC, rd.id DESC LIMIT $6`,
-      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    const last = nodes.at(-1);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit && last ? cursor.encode([last.sortKey, last.id]) : null,
-    };
+    return keysetPage(this.db, list, args, sort);
   }
 
   /** Locks a redemption the caller may act on (officers: their sites; a resident: their own). */

@@ -12,9 +12,9 @@ import {
   returning,
   type Clock,
   type Principal,
-  cursor,
-  pageSize,
   isUuid,
+  keysetPage,
+  desc,
 } from '@anju/kit';
 import { siteForWrite } from '../grid/grid.service';
 import { insertNotice, parseTime } from '../notice/notice.service';
@@ -162,27 +162,13 @@ export class ProposalService {
     first?: number | null;
     after?: string | null;
   }) {
-    const limit = pageSize(args.first);
     const scope = this.scope(3);
     const params: unknown[] = [args.siteId ?? null, args.status ?? null, ...scope.params];
     const where = `($1::text IS NULL OR p.site_id = as_uuid($1)) AND ($2::text IS NULL OR p.status = $2)
                      AND ${scope.sql}`;
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM proposal p WHERE ${where}`, params);
-    const key = cursor.decode(args.after, 'timestamp', 'uuid');
-    const k = params.length;
-    const rows: ProposalRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM proposal p WHERE ${where}
-          AND ($${k + 1}::timestamptz IS NULL OR (p.raised_at, p.id) < ($${k + 1}, $${k + 2}::uuid))
-        ORDER BY p.raised_at DESC, p.id DESC LIMIT $${k + 3}`,
-      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    const last = nodes.at(-1);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit && last ? cursor.encode([new Date(last.raisedAt).toISOString(), last.id]) : null,
-    };
+    const list = { columns: COLUMNS, from: 'proposal p', where, params };
+    const sort = desc<ProposalRow>(['p.raised_at', 'timestamp', 'raisedAt'], ['p.id', 'uuid', 'id']);
+    return keysetPage(this.db, list, args, sort);
   }
 
   comments(proposalIds: readonly string[]): Promise<ProposalCommentRow[]> {

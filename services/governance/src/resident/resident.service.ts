@@ -19,9 +19,9 @@ import {
   type Principal,
   audit,
   returning,
-  cursor,
-  pageSize,
   isUuid,
+  keysetPage,
+  asc,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { type HouseholdService } from '../household/household.service';
@@ -207,7 +207,6 @@ export class ResidentService {
     filter: ResidentFilter = {},
   ) {
     const today = provinceDate(this.clock.now());
-    const limit = pageSize(first);
     const scope = scopeSql(this.principal, 'r', 1, 'resident');
     const params: unknown[] = [...scope.params];
     const add = (v: unknown) => `$${params.push(v)}`;
@@ -246,21 +245,9 @@ export class ResidentService {
       where.push(`r.name LIKE ${add(`%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
     }
     const sqlWhere = where.join(' AND ');
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM resident r WHERE ${sqlWhere}`, params);
-    const key = cursor.decode(after, 'text', 'uuid');
-    const n = params.length;
-    const rows: ResidentRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM resident r WHERE ${sqlWhere}
-          AND ($${n + 1}::text IS NULL OR (r.name, r.id) > ($${n + 1}, $${n + 2}::uuid))
-        ORDER BY r.name, r.id LIMIT $${n + 3}`,
-      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.name, nodes.at(-1)!.id]) : null,
-    };
+    const list = { columns: COLUMNS, from: 'resident r', where: sqlWhere, params };
+    const sort = asc<ResidentRow>(['r.name', 'text', 'name'], ['r.id', 'uuid', 'id']);
+    return keysetPage(this.db, list, { first, after }, sort);
   }
 
   /** A resident for a write: exists, in scope (a grid worker: in their grids), still living at the site. */

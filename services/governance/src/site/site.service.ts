@@ -9,8 +9,8 @@ import {
   requireRole,
   type Principal,
   audit,
-  cursor,
-  pageSize,
+  keysetPage,
+  asc,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { scopeSql } from '../scope';
@@ -57,26 +57,12 @@ export class SiteService {
     first: number | null | undefined,
     after: string | null | undefined,
   ) {
-    const limit = pageSize(first);
-    const key = cursor.decode(after, 'text', 'uuid');
     const scope = scopeSql(this.principal, 's', 1, 'site');
     const params: unknown[] = [...scope.params, regionCode ? `${regionCode}%` : null];
     const where = `${scope.sql} AND ($${params.length}::text IS NULL OR s.region_code LIKE $${params.length})`;
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM site s WHERE ${where}`, params);
-    const pageParams = [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1];
-    const n = params.length;
-    const rows: SiteRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM site s WHERE ${where}
-          AND ($${n + 1}::text IS NULL OR (s.name, s.id) > ($${n + 1}, $${n + 2}::uuid))
-        ORDER BY s.name, s.id LIMIT $${n + 3}`,
-      pageParams,
-    );
-    const nodes = rows.slice(0, limit);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit ? cursor.encode([nodes.at(-1)!.name, nodes.at(-1)!.id]) : null,
-    };
+    const list = { columns: COLUMNS, from: 'site s', where, params };
+    const sort = asc<SiteRow>(['s.name', 'text', 'name'], ['s.id', 'uuid', 'id']);
+    return keysetPage(this.db, list, { first, after }, sort);
   }
 
   /** Households and residents (not moved out) of sites, from the counters triggers keep (site_counter). */

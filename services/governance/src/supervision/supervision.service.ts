@@ -12,9 +12,9 @@ import {
   returning,
   type Clock,
   type Principal,
-  cursor,
-  pageSize,
   isUuid,
+  keysetPage,
+  desc,
 } from '@anju/kit';
 import { siteForWrite } from '../grid/grid.service';
 
@@ -203,30 +203,13 @@ export class SupervisionService {
     first?: number | null;
     after?: string | null;
   }) {
-    const limit = pageSize(args.first);
     const scope = this.scope(3);
     const params: unknown[] = [args.siteId ?? null, args.status ?? null, ...scope.params];
     const where = `($1::text IS NULL OR f.site_id = as_uuid($1)) AND ($2::text IS NULL OR f.status = $2)
                      AND ${scope.sql}`;
-    const [{ count }] = await this.db.query(
-      `SELECT count(*)::int AS count FROM supervision_finding f WHERE ${where}`,
-      params,
-    );
-    const key = cursor.decode(args.after, 'timestamp', 'uuid');
-    const k = params.length;
-    const rows: FindingRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM supervision_finding f WHERE ${where}
-          AND ($${k + 1}::timestamptz IS NULL OR (f.recorded_at, f.id) < ($${k + 1}, $${k + 2}::uuid))
-        ORDER BY f.recorded_at DESC, f.id DESC LIMIT $${k + 3}`,
-      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    const last = nodes.at(-1);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit && last ? cursor.encode([new Date(last.recordedAt).toISOString(), last.id]) : null,
-    };
+    const list = { columns: COLUMNS, from: 'supervision_finding f', where, params };
+    const sort = desc<FindingRow>(['f.recorded_at', 'timestamp', 'recordedAt'], ['f.id', 'uuid', 'id']);
+    return keysetPage(this.db, list, args, sort);
   }
 
   /**

@@ -11,9 +11,9 @@ import {
   type Clock,
   type Principal,
   PROVINCE_ZONE_SQL,
-  cursor,
-  pageSize,
   isUuid,
+  keysetPage,
+  desc,
 } from '@anju/kit';
 import { SurveyNeed, publishSelect } from '@anju/contracts';
 import { siteForWrite } from '../grid/grid.service';
@@ -112,26 +112,12 @@ export class SurveyService {
   }
 
   async list(args: { siteId?: string | null; first?: number | null; after?: string | null }) {
-    const limit = pageSize(args.first);
     const scope = this.scope(2);
     const params: unknown[] = [args.siteId ?? null, ...scope.params];
     const where = `($1::text IS NULL OR s.site_id = as_uuid($1)) AND ${scope.sql}`;
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM survey s WHERE ${where}`, params);
-    const key = cursor.decode(args.after, 'timestamp', 'uuid');
-    const k = params.length;
-    const rows: SurveyRow[] = await this.db.query(
-      `SELECT ${COLUMNS} FROM survey s WHERE ${where}
-          AND ($${k + 1}::timestamptz IS NULL OR (s.opens_at, s.id) < ($${k + 1}, $${k + 2}::uuid))
-        ORDER BY s.opens_at DESC, s.id DESC LIMIT $${k + 3}`,
-      [...params, key?.[0] ?? null, key?.[1] ?? null, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    const last = nodes.at(-1);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit && last ? cursor.encode([new Date(last.opensAt).toISOString(), last.id]) : null,
-    };
+    const list = { columns: COLUMNS, from: 'survey s', where, params };
+    const sort = desc<SurveyRow>(['s.opens_at', 'timestamp', 'opensAt'], ['s.id', 'uuid', 'id']);
+    return keysetPage(this.db, list, args, sort);
   }
 
   questions(surveyIds: readonly string[]): Promise<QuestionRow[]> {

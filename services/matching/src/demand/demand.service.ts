@@ -6,18 +6,18 @@ import {
   NotFoundError,
   audit,
   coversPlace,
-  cursor,
   provinceDate,
   requireRole,
   siteCountsSql,
   type Principal,
   uuidsOf,
   uuidParam,
-  pageSize,
   isIsoDate,
   isOfficer,
   OFFICER_ROLES,
   isUuid,
+  keysetPage,
+  desc,
 } from '@anju/kit';
 import { findSite, publish, publishSelect, type DemandCategory } from '@anju/contracts';
 import { demandScope } from '../scope';
@@ -118,7 +118,6 @@ export class DemandService {
     householdId?: string | null,
     narrow: { regionCode?: string | null; overdue?: boolean | null } = {},
   ) {
-    const limit = pageSize(first);
     if (narrow.regionCode != null && !/^\d{2}(\d{2}){0,2}$/.test(narrow.regionCode)) {
       throw new InputError('regionCode', 'A region code has 2, 4 or 6 digits.', 'FORMAT');
     }
@@ -136,22 +135,9 @@ export class DemandService {
       narrow.overdue ?? null,
       ...s.params,
     ];
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM demand d WHERE ${where}`, params);
-    const [afterAt, afterId] = cursor.decode(after, 'timestamp', 'uuid') ?? [null, null];
-    const n = params.length;
-    const rows: DemandRow[] = await this.db.query(
-      `SELECT ${DEMAND_COLUMNS} FROM demand d WHERE ${where}
-          AND ($${n + 1}::timestamptz IS NULL OR (d.recorded_at, d.id) < ($${n + 1}::timestamptz, $${n + 2}::uuid))
-        ORDER BY d.recorded_at DESC, d.id DESC LIMIT $${n + 3}`,
-      [...params, afterAt, afterId, limit + 1],
-    );
-    const nodes = rows.slice(0, limit);
-    const last = nodes.at(-1);
-    return {
-      nodes,
-      totalCount: count,
-      endCursor: rows.length > limit && last ? cursor.encode([new Date(last.recordedAt).toISOString(), last.id]) : null,
-    };
+    const list = { columns: DEMAND_COLUMNS, from: 'demand d', where, params };
+    const sort = desc<DemandRow>(['d.recorded_at', 'timestamp', 'recordedAt'], ['d.id', 'uuid', 'id']);
+    return keysetPage(this.db, list, { first, after }, sort);
   }
 
   /** Open demands per site, for sites in scope (others count zero). */

@@ -13,10 +13,9 @@ import {
   isoSql,
   requireInstant,
   isUuid,
-  seqPageArgs,
   returning,
   requireText,
-  seqPage,
+  seqKeysetPage,
 } from '@anju/kit';
 import { publish, publishSelect } from '@anju/contracts';
 import { organizationToManage, ownedScope, scopedRow, servesRegion, siteRegion } from '../scope';
@@ -168,18 +167,13 @@ export class ActivityService {
     first?: number | null;
     after?: string | null;
   }) {
-    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = activityScope(this.principal, 3);
     const filter = `($1::text IS NULL OR a.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL
                       OR a.site_id = ${uuidParam(2)}) AND ${s.sql}`;
     const params = [args.organizationId ?? null, args.siteId ?? null, ...s.params];
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM activity a WHERE ${filter}`, params);
-    const rows: ActivityRow[] = await this.db.query(
-      `SELECT ${ACTIVITY_COLUMNS} FROM activity a JOIN organization o ON o.id = a.organization_id
-       WHERE ${filter} AND a.seq > $${params.length + 1}::bigint ORDER BY a.seq LIMIT $${params.length + 2}`,
-      [...params, afterSeq, limit + 1],
-    );
-    return seqPage(rows, limit, count);
+    const from = 'activity a JOIN organization o ON o.id = a.organization_id';
+    const list = { columns: ACTIVITY_COLUMNS, from, countFrom: 'activity a', where: filter, params };
+    return seqKeysetPage<ActivityRow>(this.db, list, args, 'a.seq');
   }
 
   async create(input: {

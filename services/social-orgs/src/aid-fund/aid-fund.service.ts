@@ -13,10 +13,9 @@ import {
   requireDate,
   isUuid,
   optionalText,
-  seqPageArgs,
   requireText,
-  seqPage,
   requireYuan,
+  seqKeysetPage,
 } from '@anju/kit';
 import { placedScope, servesRegion } from '../scope';
 
@@ -170,18 +169,12 @@ export class AidFundService {
     after?: string | null;
   }) {
     requireRole(this.principal, 'province', 'county');
-    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = fundScope(this.principal, 'f', 3);
     const filter = `($1::text IS NULL OR f.region_code LIKE $1 || '%') AND ($2::text IS NULL OR f.source = $2)
                       AND ${s.sql}`;
     const params = [args.regionCode ?? null, args.source ?? null, ...s.params];
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM aid_fund f WHERE ${filter}`, params);
-    const rows = await this.db.query(
-      `SELECT ${FUND_COLUMNS} FROM aid_fund f WHERE ${filter} AND f.seq > $${params.length + 1}::bigint
-      ORDER BY f.seq LIMIT $${params.length + 2}`,
-      [...params, afterSeq, limit + 1],
-    );
-    return seqPage<AidFundRow>(rows, limit, count);
+    const list = { columns: FUND_COLUMNS, from: 'aid_fund f', where: filter, params };
+    return seqKeysetPage<AidFundRow>(this.db, list, args, 'f.seq');
   }
 
   paymentsByIds(ids: readonly string[]): Promise<AidPaymentRow[]> {
@@ -208,19 +201,13 @@ export class AidFundService {
     first?: number | null;
     after?: string | null;
   }) {
-    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = placedScope(this.principal, 'a', 4);
     const filter = `($1::text IS NULL OR a.fund_id = ${uuidParam(1)}) AND ($2::text IS NULL
         OR a.organization_id = ${uuidParam(2)})
       AND ($3::text IS NULL OR a.use = $3) AND ${s.sql}`;
     const params = [args.fundId ?? null, args.organizationId ?? null, args.use ?? null, ...s.params];
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM aid_payment a WHERE ${filter}`, params);
-    const rows = await this.db.query(
-      `SELECT ${PAYMENT_COLUMNS} FROM aid_payment a WHERE ${filter} AND a.seq > $${params.length + 1}::bigint
-      ORDER BY a.seq LIMIT $${params.length + 2}`,
-      [...params, afterSeq, limit + 1],
-    );
-    return seqPage<AidPaymentRow>(rows, limit, count);
+    const list = { columns: PAYMENT_COLUMNS, from: 'aid_payment a', where: filter, params };
+    return seqKeysetPage<AidPaymentRow>(this.db, list, args, 'a.seq');
   }
 
   /**

@@ -15,10 +15,9 @@ import {
   requireInstant,
   isUuid,
   optionalText,
-  seqPageArgs,
   returning,
   requireText,
-  seqPage,
+  seqKeysetPage,
 } from '@anju/kit';
 import { publish } from '@anju/contracts';
 import { organizationToManage, placedScope, scopedRow, servesRegion, siteRegion } from '../scope';
@@ -164,33 +163,20 @@ export class CaseworkService {
     first?: number | null;
     after?: string | null;
   }) {
-    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = caseScope(this.principal, 'c', 4);
     const filter = `($1::text IS NULL OR c.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL OR c.status = $2)
       AND ($3::text IS NULL OR c.site_id = ${uuidParam(3)}) AND ${s.sql}`;
     const params = [args.organizationId ?? null, args.status ?? null, args.siteId ?? null, ...s.params];
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM social_case c WHERE ${filter}`, params);
-    const rows = await this.db.query(
-      `SELECT ${CASE_COLUMNS} FROM social_case c WHERE ${filter} AND c.seq > $${params.length + 1}::bigint
-         ORDER BY c.seq LIMIT $${params.length + 2}`,
-      [...params, afterSeq, limit + 1],
-    );
-    return seqPage<CaseRow>(rows, limit, count);
+    const list = { columns: CASE_COLUMNS, from: 'social_case c', where: filter, params };
+    return seqKeysetPage<CaseRow>(this.db, list, args, 'c.seq');
   }
 
   /** Referrals past their due date without an outcome, as flagged by the scheduled check. */
   async overdueReferrals(args: { first?: number | null; after?: string | null }) {
-    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = placedScope(this.principal, 'f', 1);
     const filter = `f.overdue_since IS NOT NULL AND f.outcome IS NULL AND ${s.sql}`;
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM referral f WHERE ${filter}`, s.params);
-    const n = s.params.length;
-    const rows = await this.db.query(
-      `SELECT ${REFERRAL_COLUMNS} FROM referral f WHERE ${filter} AND f.seq > $${n + 1}::bigint ORDER BY f.seq
-       LIMIT $${n + 2}`,
-      [...s.params, afterSeq, limit + 1],
-    );
-    return seqPage<ReferralRow>(rows, limit, count);
+    const list = { columns: REFERRAL_COLUMNS, from: 'referral f', where: filter, params: s.params };
+    return seqKeysetPage<ReferralRow>(this.db, list, args, 'f.seq');
   }
 
   /**

@@ -11,9 +11,8 @@ import {
   isoSql,
   isUuid,
   optionalText,
-  seqPageArgs,
   requireText,
-  seqPage,
+  seqKeysetPage,
 } from '@anju/kit';
 
 export interface CommitteeRow {
@@ -94,16 +93,9 @@ export class CommitteeService {
   }
 
   async list(args: { first?: number | null; after?: string | null }) {
-    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = committeeScope(this.principal, 'k', 1);
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM committee k WHERE ${s.sql}`, s.params);
-    const n = s.params.length;
-    const rows = await this.db.query(
-      `SELECT ${COMMITTEE_COLUMNS} FROM committee k WHERE ${s.sql} AND k.seq > $${n + 1}::bigint ORDER BY k.seq
-       LIMIT $${n + 2}`,
-      [...s.params, afterSeq, limit + 1],
-    );
-    return seqPage<CommitteeRow>(rows, limit, count);
+    const list = { columns: COMMITTEE_COLUMNS, from: 'committee k', where: s.sql, params: s.params };
+    return seqKeysetPage<CommitteeRow>(this.db, list, args, 'k.seq');
   }
 
   membersByCommittees(ids: readonly string[]): Promise<MemberRow[]> {

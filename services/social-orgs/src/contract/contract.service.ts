@@ -13,9 +13,8 @@ import {
   requireDate,
   isUuid,
   requireYuan,
-  seqPageArgs,
   requireText,
-  seqPage,
+  seqKeysetPage,
 } from '@anju/kit';
 import { organizationToManage, placedScope, scopedRow } from '../scope';
 import { payFromFund } from '../aid-fund/aid-fund.service';
@@ -86,20 +85,11 @@ export class ContractService {
   }
 
   async list(args: { organizationId?: string | null; first?: number | null; after?: string | null }) {
-    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = placedScope(this.principal, 'c', 2);
     const filter = `($1::text IS NULL OR c.organization_id = ${uuidParam(1)}) AND ${s.sql}`;
     const params = [args.organizationId ?? null, ...s.params];
-    const [{ count }] = await this.db.query(
-      `SELECT count(*)::int AS count FROM service_contract c WHERE ${filter}`,
-      params,
-    );
-    const rows = await this.db.query(
-      `SELECT ${COLUMNS} FROM service_contract c WHERE ${filter} AND c.seq > $${params.length + 1}::bigint
-         ORDER BY c.seq LIMIT $${params.length + 2}`,
-      [...params, afterSeq, limit + 1],
-    );
-    return seqPage<ContractRow>(rows, limit, count);
+    const list = { columns: COLUMNS, from: 'service_contract c', where: filter, params };
+    return seqKeysetPage<ContractRow>(this.db, list, args, 'c.seq');
   }
 
   milestonesByContracts(ids: readonly string[]): Promise<MilestoneRow[]> {

@@ -7,9 +7,8 @@ import {
   uuidParam,
   audit,
   isUuid,
-  seqPageArgs,
   requireText,
-  seqPage,
+  seqKeysetPage,
 } from '@anju/kit';
 import { organizationToManage, ownedScope, scopedRow } from '../scope';
 
@@ -86,21 +85,13 @@ export class MicroServiceService {
     first?: number | null;
     after?: string | null;
   }) {
-    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = scope(this.principal, 4);
     const filter = `($1::text IS NULL OR m.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL
                       OR m.site_id = ${uuidParam(2)}) AND ($3::text IS NULL OR m.kind = $3) AND ${s.sql}`;
     const params = [args.organizationId ?? null, args.siteId ?? null, args.kind ?? null, ...s.params];
-    const [{ count }] = await this.db.query(
-      `SELECT count(*)::int AS count FROM micro_service m WHERE ${filter}`,
-      params,
-    );
-    const rows = await this.db.query(
-      `SELECT ${COLUMNS} FROM micro_service m JOIN organization o ON o.id = m.organization_id WHERE ${filter}
-         AND m.seq > $${params.length + 1}::bigint ORDER BY m.seq LIMIT $${params.length + 2}`,
-      [...params, afterSeq, limit + 1],
-    );
-    return seqPage<MicroServiceRow>(rows, limit, count);
+    const from = 'micro_service m JOIN organization o ON o.id = m.organization_id';
+    const list = { columns: COLUMNS, from, countFrom: 'micro_service m', where: filter, params };
+    return seqKeysetPage<MicroServiceRow>(this.db, list, args, 'm.seq');
   }
 
   async create(input: MicroServiceInput): Promise<MicroServiceRow> {

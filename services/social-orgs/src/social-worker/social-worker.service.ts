@@ -14,9 +14,8 @@ import {
   requireDate,
   isUuid,
   optionalText,
-  seqPageArgs,
   requireText,
-  seqPage,
+  seqKeysetPage,
 } from '@anju/kit';
 import { organizationToManage, ownedScope, scopedRow } from '../scope';
 
@@ -91,21 +90,12 @@ export class SocialWorkerService {
     first?: number | null;
     after?: string | null;
   }) {
-    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = ownedScope(this.principal, 'w.organization_id', 3);
     const filter = `($1::text IS NULL OR w.organization_id = ${uuidParam(1)}) AND ($2::text IS NULL OR w.status = $2)
                       AND ${s.sql}`;
     const params = [args.organizationId ?? null, args.status ?? null, ...s.params];
-    const [{ count }] = await this.db.query(
-      `SELECT count(*)::int AS count FROM social_worker w WHERE ${filter}`,
-      params,
-    );
-    const rows = await this.db.query(
-      `SELECT ${COLUMNS} FROM social_worker w WHERE ${filter} AND w.seq > $${params.length + 1}::bigint ORDER BY w.seq
-       LIMIT $${params.length + 2}`,
-      [...params, afterSeq, limit + 1],
-    );
-    return seqPage<SocialWorkerRow>(rows, limit, count);
+    const list = { columns: COLUMNS, from: 'social_worker w', where: filter, params };
+    return seqKeysetPage<SocialWorkerRow>(this.db, list, args, 'w.seq');
   }
 
   assessmentsByWorkers(ids: readonly string[]): Promise<AssessmentRow[]> {

@@ -15,9 +15,8 @@ import {
   requireDate,
   isUuid,
   optionalText,
-  seqPageArgs,
   requireText,
-  seqPage,
+  seqKeysetPage,
 } from '@anju/kit';
 import { payFromFund } from '../aid-fund/aid-fund.service';
 import { placedScope, scopedRow } from '../scope';
@@ -104,19 +103,9 @@ export class VentureService {
   }
 
   async listCalls(args: { first?: number | null; after?: string | null }) {
-    const { limit, afterSeq } = seqPageArgs(args.first, args.after);
     const s = callScope(this.principal, 1);
-    const [{ count }] = await this.db.query(
-      `SELECT count(*)::int AS count FROM venture_call v WHERE ${s.sql}`,
-      s.params,
-    );
-    const n = s.params.length;
-    const rows = await this.db.query(
-      `SELECT ${CALL_COLUMNS} FROM venture_call v WHERE ${s.sql} AND v.seq > $${n + 1}::bigint ORDER BY v.seq
-       LIMIT $${n + 2}`,
-      [...s.params, afterSeq, limit + 1],
-    );
-    return seqPage<CallRow>(rows, limit, count);
+    const list = { columns: CALL_COLUMNS, from: 'venture_call v', where: s.sql, params: s.params };
+    return seqKeysetPage<CallRow>(this.db, list, args, 'v.seq');
   }
 
   applicationsByIds(ids: readonly string[]): Promise<ApplicationRow[]> {
