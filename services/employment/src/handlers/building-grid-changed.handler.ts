@@ -25,8 +25,8 @@ export const buildingGridChanged = defineBatchHandler('building.grid_changed', a
   );
   await manager.query(
     `UPDATE household_status s SET grid_id = hp.grid_id FROM household_place hp
-      WHERE hp.household_id = s.household_id AND s.household_id = ANY($1::uuid[]) AND s.grid_id IS DISTINCT
-      FROM hp.grid_id`,
+      WHERE hp.household_id = s.household_id AND s.household_id = ANY($1::uuid[])
+      AND s.grid_id IS DISTINCT FROM hp.grid_id`,
     [households],
   );
   await markForRecheck(manager, [...new Set(households)]);

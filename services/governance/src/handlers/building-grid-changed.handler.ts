@@ -9,8 +9,8 @@ export const buildingGridChanged = defineBatchHandler('building.grid_changed', a
   await manager.query(
     `UPDATE grid_task t SET grid_id = b.grid_id
        FROM household h JOIN building b ON b.id = h.building_id
-      WHERE b.id = ANY($1::uuid[]) AND t.household_id = h.id AND t.status = 'open' AND t.grid_id IS DISTINCT
-      FROM b.grid_id`,
+      WHERE b.id = ANY($1::uuid[]) AND t.household_id = h.id AND t.status = 'open'
+      AND t.grid_id IS DISTINCT FROM b.grid_id`,
     [[...new Set(items.map((i) => i.payload.buildingId))]],
   );
 });
