@@ -161,6 +161,10 @@ const SOCKET_ERRORS = new Set([
   'EHOSTUNREACH',
   'ENOTFOUND',
   'EAI_AGAIN',
+  // Node's fetch (undici), as the gateway forwards files: the peer closed the socket before it answered
+  // (a subgraph stopping or crashing mid-request: "other side closed"), or did not accept it in time.
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
 /** What pg and pg-pool say when the session ended or never came (they give no code). */

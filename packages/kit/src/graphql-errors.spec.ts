@@ -17,6 +17,8 @@ describe('an outage is a typed, retryable error, not an internal one', () => {
       // pg-pool's own words when no connection came within connectionTimeoutMillis.
       new Error('timeout exceeded when trying to connect'),
       { message: 'x', driverError: withCode('gone', '57P01') },
+      // Node's fetch when the peer closed the socket before answering (a subgraph stopping mid-request).
+      Object.assign(new TypeError('fetch failed'), { cause: withCode('other side closed', 'UND_ERR_SOCKET') }),
     ]) {
       expect(isDatabaseUnavailable(e)).toBe(true);
     }
