@@ -81,8 +81,11 @@ describe('micro-issues (governance)', () => {
     });
     // Resolved moments after it was reported: rounded to a tenth of an hour, that is 0.
     expect(done.resolutionHours).toBe(0);
-    const [ev] = await sys.sql(`SELECT payload FROM governance.outbox WHERE event = 'micro_issue.resolved'`);
-    expect(ev.payload).toMatchObject({
+    const [ev] = await sys.sql(
+      `SELECT payload FROM governance.outbox WHERE event = 'micro_issue.resolved' AND payload->>'microIssueId' = $1`,
+      [issue.id],
+    );
+    expect(ev?.payload).toMatchObject({
       microIssueId: issue.id,
       siteId: n.siteId,
       regionCode: '530102',
@@ -237,21 +240,57 @@ describe('micro-issues (governance)', () => {
   });
 
   it('keeps statistics: counts, escalations, resolution time and where matters were settled', async () => {
-    const s = dataOf(
-      await sys.query(
-        `query($s: ID) { microIssueStats(siteId: $s) {
-          reported resolved open overdue escalated averageResolutionHours resolvedAtLevel { level count } } }`,
-        { s: n.siteId },
-        n.officer,
-      ),
-    ).microIssueStats;
-    expect(s).toMatchObject({ reported: 3, resolved: 2, open: 1, overdue: 0, escalated: 2 });
-    expect(s.resolvedAtLevel).toEqual(
-      expect.arrayContaining([
-        { level: 'BUILDING_LEADER', count: 1 },
-        { level: 'MEDIATION', count: 1 },
-      ]),
+    const stats = async () =>
+      dataOf(
+        await sys.query(
+          `query($s: ID) { microIssueStats(siteId: $s) {
+            reported resolved open overdue escalated averageResolutionHours resolvedAtLevel { level count } } }`,
+          { s: n.siteId },
+          n.officer,
+        ),
+      ).microIssueStats;
+    const before = await stats();
+    // Three matters of this test's own: an issue its building leader resolves; a dispute the grid worker passes to
+    // mediation, settled there; another passed to mediation and still open.
+    const report = async (i: Record<string, unknown>, token: string) =>
+      dataOf(await sys.query(REPORT, { i }, token)).reportMicroIssue.id as string;
+    const resolve = async (id: string, outcome: string, token: string) =>
+      dataOf(
+        await sys.query(
+          `mutation($id: ID!, $o: MicroIssueOutcome!) { resolveMicroIssue(id: $id, outcome: $o, note: "已处理") { id } }`,
+          { id, o: outcome },
+          token,
+        ),
+      );
+    const toMediation = async (id: string) =>
+      dataOf(
+        await sys.query(
+          `mutation($id: ID!) { escalateMicroIssue(id: $id, note: "双方分歧大") { id } }`,
+          { id },
+          n.workerTokens[1],
+        ),
+      );
+    await resolve(
+      await report({ kind: 'ISSUE', title: '单元门锁坏了', description: '单元门锁打不开' }, reporter),
+      'SOLVED',
+      leader,
     );
+    const dispute = { kind: 'DISPUTE', description: '双方协商不成', buildingId: n.buildingIds[1] };
+    const settled = await report({ ...dispute, title: '停车位纠纷' }, n.workerTokens[1]);
+    await toMediation(settled);
+    await resolve(settled, 'AGREEMENT', n.officer);
+    await toMediation(await report({ ...dispute, title: '噪音纠纷' }, n.workerTokens[1]));
+
+    const s = await stats();
+    const counts = (x: typeof s) => [x.reported, x.resolved, x.open, x.escalated];
+    const [reported, resolved, open, escalated] = counts(s).map((v, i) => v - counts(before)[i]);
+    expect({ reported, resolved, open, escalated }).toEqual({ reported: 3, resolved: 2, open: 1, escalated: 2 });
+    expect(s.overdue).toBe(0);
+    const settledAt = (x: typeof s, level: string) =>
+      x.resolvedAtLevel.find((l: { level: string }) => l.level === level)?.count ?? 0;
+    expect(['BUILDING_LEADER', 'MEDIATION'].map((level) => settledAt(s, level) - settledAt(before, level))).toEqual([
+      1, 1,
+    ]);
     const [{ avg }] = await sys.sql(
       `SELECT round((avg(extract(epoch FROM resolved_at - opened_at)) / 3600)::numeric, 1)::float AS avg
       FROM governance.micro_issue WHERE site_id = $1 AND status = 'resolved'`,
