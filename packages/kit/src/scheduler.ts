@@ -30,6 +30,9 @@ export interface RunningScheduler {
   close(): Promise<void>;
 }
 
+/** BullMQ's SchedulerJobIdCollision: the tick's job exists already (taken by another replica's worker). */
+const TICK_TAKEN = /job scheduler iteration - job ID already exists/;
+
 /**
  * Registers the service's tasks as BullMQ job schedulers (idempotent: every replica upserts the
  * same ids, and exactly one run happens per tick) and processes them one at a time. Schedulers
@@ -49,12 +52,19 @@ export async function startScheduler(opts: {
   const byName = new Map(opts.tasks.map((t) => [t.name, t]));
   const queue = new Queue(queueName, { connection: opts.connection, prefix: opts.config.QUEUE_PREFIX });
   queue.on('error', (err) => opts.logger.warn({ err }, 'scheduler queue connection problem'));
-  const upsert = (task: ScheduledTask) => {
+  const upsert = async (task: ScheduledTask) => {
     const repeat = task.cron ? { pattern: task.cron, tz: PROVINCE_TIME_ZONE } : { every: task.everyMs! };
-    return queue.upsertJobScheduler(task.name, repeat, {
-      name: task.name,
-      opts: { removeOnComplete: 100, removeOnFail: 500 },
-    });
+    try {
+      await queue.upsertJobScheduler(task.name, repeat, {
+        name: task.name,
+        opts: { removeOnComplete: 100, removeOnFail: 500 },
+      });
+    } catch (err) {
+      // A replica starting on a tick reckons that tick as the next one, while another replica's worker has
+      // already taken its job: BullMQ refuses a second job for the tick. The task is scheduled; go on.
+      if (!TICK_TAKEN.test((err as Error).message) || !(await queue.getJobScheduler(task.name))) throw err;
+      opts.logger.info({ task: task.name }, 'another replica took this tick of the task as it was registered');
+    }
   };
   // Tests turn schedules off (SCHEDULES_ENABLED=false) and run the tasks themselves on their clock, so that
   // nothing fires on the wall clock behind their back; a test about the scheduler turns them on.
