@@ -12,6 +12,9 @@ describe("supervision by the residents' supervisory committee (governance)", () 
   let n: Neighbourhood;
   let memberId: string;
   let member: string;
+  /** A resident of the site whom only the appointment test appoints. */
+  let candidateId: string;
+  let neighbourId: string;
   let neighbour: string;
   let elsewhere: string;
   let otherCounty: string;
@@ -22,15 +25,65 @@ describe("supervision by the residents' supervisory committee (governance)", () 
   const today = () => provinceDate(sys.clock.now());
   const RECORD = `mutation($i: RecordSupervisionFindingInput!) { recordSupervisionFinding(input: $i) {
     id targetKind action status listItem { status openFindings } notice { openFindings } } }`;
+  const appoint = (t: string, residentId: string, siteId = n.siteId) =>
+    sys.query(
+      `mutation($s: ID!, $r: ID!) { appointSupervisoryMember(siteId: $s, residentId: $r) { appointedOn resident {
+        id } } }`,
+      { s: siteId, r: residentId },
+      t,
+    );
+  /** A finance notice of the site: a disclosure a member may flag. */
+  const aNotice = async (title: string) =>
+    dataOf(
+      await sys.query(
+        `mutation($i: CreateNoticeInput!) { createNotice(input: $i) { id } }`,
+        { i: { siteIds: [n.siteId], category: 'FINANCE', title, body: '维修支出见附件。' } },
+        n.officer,
+      ),
+    ).createNotice.id as string;
+  /** A points award by the officer to the neighbour: a record a member may flag. */
+  const anAward = async (reason: string) =>
+    dataOf(
+      await sys.query(
+        `mutation($i: AdjustPointsInput!) { adjustPoints(input: $i) { id } }`,
+        { i: { residentId: neighbourId, points: 10, reason } },
+        n.officer,
+      ),
+    ).adjustPoints.id as string;
+  /** A list item of the site, done: what a member may reopen. */
+  const doneItem = async (title: string) => {
+    const id = dataOf(
+      await sys.query(
+        `mutation($s: ID!, $i: ListItemInput!) { createListItem(siteId: $s, input: $i) { id } }`,
+        { s: n.siteId, i: { kind: 'PROPERTY', title, ownerName: '物业公司', dueOn: addDays(today(), 5) } },
+        n.officer,
+      ),
+    ).createListItem.id as string;
+    dataOf(
+      await sys.query(
+        `mutation($id: ID!) { setListItemStatus(id: $id, status: DONE, note: "已修复") { status } }`,
+        { id },
+        n.officer,
+      ),
+    );
+    return id;
+  };
   const findings = () => sys.sql(`SELECT count(*)::int AS n FROM governance.supervision_finding`).then((r) => r[0].n);
+  /** A finding the member records. */
+  const record = async (targetKind: string, targetId: string, action: string, description: string) =>
+    dataOf(await sys.query(RECORD, { i: { targetKind, targetId, action, description } }, member))
+      .recordSupervisionFinding;
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'gov-supervision', apis: ['governance'] });
     n = await seedNeighbourhood(sys);
-    const [m, r] = await registerResidents(sys, n.officer, [
+    const [m, r, c] = await registerResidents(sys, n.officer, [
       { householdId: n.householdIds[0], seq: 1 },
       { householdId: n.householdIds[1], seq: 2 },
+      { householdId: n.householdIds[1], seq: 4 },
     ]);
+    candidateId = c;
+    neighbourId = r;
     const [otherHousehold] = await sys.sql(`SELECT id FROM governance.household WHERE site_id = $1 LIMIT 1`, [
       n.siteIds[1],
     ]);
@@ -87,22 +140,21 @@ describe("supervision by the residents' supervisory committee (governance)", () 
         n.officer,
       ),
     ).adjustPoints.id;
+    // The committee every test but the appointment's starts from: one member in office.
+    dataOf(await appoint(n.officer, memberId));
   });
   afterAll(() => sys?.stop());
 
   it('officers appoint residents of the site to its committee; bad appointments get typed errors', async () => {
-    const appoint = (t: string, residentId: string, siteId = n.siteId) =>
-      sys.query(
-        `mutation($s: ID!, $r: ID!) { appointSupervisoryMember(siteId: $s, residentId: $r) { appointedOn resident {
-          id } } }`,
-        { s: siteId, r: residentId },
-        t,
-      );
-    expect(dataOf(await appoint(n.officer, memberId)).appointSupervisoryMember).toEqual({
+    const inOffice = async (t: string) =>
+      dataOf(await sys.query(`query($s: ID!) { supervisoryMembers(siteId: $s) { appointedOn } }`, { s: n.siteId }, t))
+        .supervisoryMembers;
+    const before = (await inOffice(neighbour)).length;
+    expect(dataOf(await appoint(n.officer, candidateId)).appointSupervisoryMember).toEqual({
       appointedOn: today(),
-      resident: { id: memberId },
+      resident: { id: candidateId },
     });
-    expect((await appoint(n.officer, memberId)).errors![0].extensions).toMatchObject({
+    expect((await appoint(n.officer, candidateId)).errors![0].extensions).toMatchObject({
       code: 'CONFLICT',
       reason: 'ALREADY_MEMBER',
     });
@@ -112,32 +164,25 @@ describe("supervision by the residents' supervisory committee (governance)", () 
       field: 'residentId',
       reason: 'NOT_OF_SITE',
     });
-    expect((await appoint(member, memberId)).errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
-    expect((await appoint(otherCounty, memberId)).errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
-    const members = dataOf(
-      await sys.query(`query($s: ID!) { supervisoryMembers(siteId: $s) { appointedOn } }`, { s: n.siteId }, neighbour),
-    ).supervisoryMembers;
-    expect(members).toHaveLength(1);
-    expect(
-      dataOf(
-        await sys.query(
-          `query($s: ID!) { supervisoryMembers(siteId: $s) { appointedOn } }`,
-          { s: n.siteId },
-          elsewhere,
-        ),
-      ).supervisoryMembers,
-    ).toEqual([]);
+    expect((await appoint(member, candidateId)).errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect((await appoint(otherCounty, candidateId)).errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expect(await inOffice(neighbour)).toHaveLength(before + 1);
+    expect(await inOffice(elsewhere)).toEqual([]);
   });
 
   it("a member reviews the site's list items; a neighbour who is not a member does not see them", async () => {
     const seen = async (t: string) =>
       dataOf(await sys.query(`query($s: ID!) { listItems(siteId: $s) { nodes { id status } } }`, { s: n.siteId }, t))
         .listItems.nodes;
-    expect(await seen(member)).toEqual([{ id: itemId, status: 'DONE' }]);
+    // The site's items (other tests add their own), none of another site's.
+    const items = await seen(member);
+    expect(items).toContainEqual({ id: itemId, status: 'DONE' });
+    expect(items.map((i: { id: string }) => i.id)).not.toContain(otherSiteItem);
     expect(await seen(neighbour)).toEqual([]);
   });
 
   it('refuses findings from non-members, on other sites and with bad input, writing nothing', async () => {
+    const before = await findings();
     const fail = async (i: Record<string, unknown>, t = member) =>
       (await sys.query(RECORD, { i }, t)).errors?.[0].extensions;
     const ok = { targetKind: 'LIST_ITEM', targetId: itemId, action: 'REOPEN', description: '屋顶仍在漏水，维修未完成' };
@@ -159,11 +204,13 @@ describe("supervision by the residents' supervisory committee (governance)", () 
     expect(await fail({ ...ok, targetKind: 'POINTS_ENTRY', targetId: itemId, action: 'FLAG' })).toMatchObject({
       reason: 'FORMAT',
     });
-    expect(await findings()).toBe(0);
+    expect(await findings()).toBe(before);
     expect((await sys.sql(`SELECT status FROM governance.list_item WHERE id = $1`, [itemId]))[0].status).toBe('done');
   });
 
   it('a finding reopens a done list item, or flags a disclosure or a points award', async () => {
+    const itemId = await doneItem('修复3栋外墙渗水');
+    const noticeId = await aNotice('12月公共维修资金使用情况');
     const reopened = dataOf(
       await sys.query(
         RECORD,
@@ -218,9 +265,17 @@ describe("supervision by the residents' supervisory committee (governance)", () 
           t,
         ),
       ).supervisionFindings;
+    const [officerBefore, memberBefore] = [(await open(n.officer)).totalCount, (await open(member)).totalCount];
+    // Three findings of its own: a done item reopened, a disclosure and a points award flagged.
+    const own = [
+      await record('LIST_ITEM', await doneItem('更换4栋电梯按钮'), 'REOPEN', '电梯按钮仍然失灵，请重新处理'),
+      await record('NOTICE', await aNotice('1月公共维修资金使用情况'), 'FLAG', '电梯维修支出没有列明细'),
+      await record('POINTS_ENTRY', await anAward('协助更换电梯按钮'), 'FLAG', '该户并未参与电梯维修'),
+    ].map((f) => f.id as string);
     const mine = await open(n.officer);
-    expect(mine.totalCount).toBe(3);
-    expect(mine.nodes.map((f: { targetKind: string }) => f.targetKind).sort()).toEqual([
+    expect(mine.totalCount).toBe(officerBefore + 3);
+    const ownSeen = mine.nodes.filter((f: { id: string }) => own.includes(f.id));
+    expect(ownSeen.map((f: { targetKind: string }) => f.targetKind).sort()).toEqual([
       'LIST_ITEM',
       'NOTICE',
       'POINTS_ENTRY',
@@ -228,8 +283,8 @@ describe("supervision by the residents' supervisory committee (governance)", () 
     expect((await open(otherCounty)).totalCount).toBe(0);
     expect((await open(neighbour)).totalCount).toBe(0);
     expect((await open(elsewhere)).totalCount).toBe(0);
-    expect((await open(member)).totalCount).toBe(3);
-    const noticeFinding = mine.nodes.find((f: { targetKind: string }) => f.targetKind === 'NOTICE');
+    expect((await open(member)).totalCount).toBe(memberBefore + 3);
+    const noticeFinding = ownSeen.find((f: { targetKind: string }) => f.targetKind === 'NOTICE');
     const answer = (t: string, response: string) =>
       sys.query(
         `mutation($id: ID!, $r: String!) { answerSupervisionFinding(id: $id, response: $r) { status response notice {
@@ -252,7 +307,7 @@ describe("supervision by the residents' supervisory committee (governance)", () 
       code: 'CONFLICT',
       reason: 'ANSWERED',
     });
-    expect((await open(n.officer)).totalCount).toBe(2);
+    expect((await open(n.officer)).totalCount).toBe(officerBefore + 2);
     expect(await sys.audits('governance', noticeFinding.id)).toEqual([
       { action: 'supervision_finding.record', role: 'resident' },
       { action: 'supervision_finding.answer', role: 'site_officer' },
@@ -268,8 +323,16 @@ describe("supervision by the residents' supervisory committee (governance)", () 
       endedOn endReason resident { id } } }`;
     const members = async (t: string, all = true) =>
       dataOf(await sys.query(MEMBERS, { s: n.siteId, all }, t)).supervisoryMembers;
+    // An officer's view of the member's terms (the appointment test's member may be in office too).
+    const terms = async (all = true) =>
+      (await members(n.officer, all)).filter((m: { resident: { id: string } }) => m.resident.id === memberId);
+    const inOfficeForResidents = (await members(neighbour)).length;
+    const memberAudits = async () =>
+      (await sys.audits('governance', n.siteId)).filter((a) => a.action.startsWith('supervisory_member'));
+    const auditsBefore = (await memberAudits()).length;
     const open = async (t: string) =>
       dataOf(await sys.query(`{ supervisionFindings { totalCount } }`, {}, t)).supervisionFindings.totalCount;
+    await record('LIST_ITEM', await doneItem('清理5栋楼道杂物'), 'REOPEN', '楼道杂物仍未清理干净');
     expect(await open(member)).toBeGreaterThan(0);
     // Refused, writing nothing: not an officer, another county, no reason, someone not on the committee.
     const before = await sys.sql(`SELECT * FROM governance.supervisory_member ORDER BY appointed_on, resident_id`);
@@ -279,11 +342,7 @@ describe("supervision by the residents' supervisory committee (governance)", () 
       code: 'BAD_USER_INPUT',
       field: 'reason',
     });
-    const [notMember] = await sys.sql(`SELECT id FROM governance.resident WHERE site_id = $1 AND id <> $2 LIMIT 1`, [
-      n.siteId,
-      memberId,
-    ]);
-    expect((await end(n.officer, '不是委员', notMember.id)).errors![0].extensions).toMatchObject({
+    expect((await end(n.officer, '不是委员', neighbourId)).errors![0].extensions).toMatchObject({
       code: 'NOT_FOUND',
       field: 'residentId',
     });
@@ -317,9 +376,9 @@ describe("supervision by the residents' supervisory committee (governance)", () 
       ]),
     ).toEqual([{ n: await findings() }]);
     // Residents see the committee in office only; officers see the past term and why it ended.
-    expect(await members(neighbour)).toEqual([]);
-    expect(await members(n.officer, false)).toEqual([]);
-    expect(await members(n.officer)).toEqual([
+    expect(await members(neighbour)).toHaveLength(inOfficeForResidents - 1);
+    expect(await terms(false)).toEqual([]);
+    expect(await terms()).toEqual([
       { endedOn: today(), endReason: '本人申请辞去委员职务', resident: { id: memberId } },
     ]);
     // Appointed again: a new term beside the old one.
@@ -330,17 +389,14 @@ describe("supervision by the residents' supervisory committee (governance)", () 
         n.officer,
       ),
     );
-    expect(await members(n.officer)).toEqual([
+    expect(await terms()).toEqual([
       { endedOn: null, endReason: null, resident: { id: memberId } },
       { endedOn: today(), endReason: '本人申请辞去委员职务', resident: { id: memberId } },
     ]);
     expect(await open(member)).toBeGreaterThan(0);
-    expect((await sys.audits('governance', n.siteId)).filter((a) => a.action.startsWith('supervisory_member'))).toEqual(
-      [
-        { action: 'supervisory_member.appoint', role: 'site_officer' },
-        { action: 'supervisory_member.end', role: 'site_officer' },
-        { action: 'supervisory_member.appoint', role: 'site_officer' },
-      ],
-    );
+    expect((await memberAudits()).slice(auditsBefore)).toEqual([
+      { action: 'supervisory_member.end', role: 'site_officer' },
+      { action: 'supervisory_member.appoint', role: 'site_officer' },
+    ]);
   });
 });
