@@ -158,7 +158,13 @@ describe('surveys (governance → matching)', () => {
       await answerAll(surveyId, 1);
       const again = await sys.query(ANSWER, { s: surveyId, a: answersOf(3, true) }, tokens.get(inB2[0]));
       expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_ANSWERED' });
-      expect(await stored()).toMatchObject({ r: 15, g: 15 });
+      // This survey's respondents and group counts (another test's surveys may be stored too).
+      const [mine] = await sys.sql(
+        `SELECT (SELECT count(*) FROM governance.survey_respondent WHERE survey_id = $1)::int AS r,
+          (SELECT coalesce(sum(respondents), 0) FROM governance.survey_group WHERE survey_id = $1)::int AS g`,
+        [surveyId],
+      );
+      expect(mine).toMatchObject({ r: 15, g: 15 });
       const seen = async (t: string) =>
         dataOf(
           await sys.query(`query($s: ID!) { survey(id: $s) { respondentCount answeredByMe } }`, { s: surveyId }, t),
