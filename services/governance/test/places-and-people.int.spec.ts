@@ -27,9 +27,20 @@ describe('places and people (governance)', () => {
   let hhA: string;
   let hhB: string;
   let worker1: string;
+  /** officer-zhang at the second site, where the tests that change a resident register one of their own. */
+  let officer2: string;
+  let seq = 200;
   const ids: Record<string, string> = {};
   /** The test clock's year in the province: birth dates are counted back from it. */
   let thisYear: number;
+
+  /**
+   * A resident of the second site's household (seedPlace's), registered for a test that changes them: the first
+   * site's four residents stay as beforeAll registered them, for the tests that list and filter them.
+   */
+  const residentOfItsOwn = async () =>
+    dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[1], ++seq) }, officer2))
+      .registerResident.id as string;
 
   const RESIDENTS = `query($s: ID, $f: ResidentFilter, $q: String, $first: Int, $after: String) {
     residents(siteId: $s, filter: $f, search: $q, first: $first, after: $after) { totalCount endCursor nodes {
@@ -104,6 +115,7 @@ describe('places and people (governance)', () => {
       ids[key] = dataOf(r).registerResident.id;
     }
     worker1 = await tokenFor({ role: 'grid_worker', grids: [grid1], sub: 'gw-li' });
+    officer2 = await tokenFor({ role: 'site_officer', sites: [place.siteIds[1]], sub: 'officer-zhang' });
   });
   afterAll(async () => {
     if (process.env.DUMP_LOGS)
@@ -348,11 +360,12 @@ describe('places and people (governance)', () => {
   });
 
   it('updates a resident and publishes resident.updated with the changed fields', async () => {
+    const id = await residentOfItsOwn();
     const res = await sys.query(
       `mutation($id: ID!, $i: UpdateResidentInput!) { updateResident(id: $id, input: $i) {
         labourCapacity wantsWork phoneMasked } }`,
-      { id: ids.young, i: { labourCapacity: 'WEAK', wantsWork: false, phone: '13900001111' } },
-      officer,
+      { id, i: { labourCapacity: 'WEAK', wantsWork: false, phone: '13900001111' } },
+      officer2,
       'req-update-1',
     );
     expect(dataOf(res).updateResident).toEqual({
@@ -362,12 +375,12 @@ describe('places and people (governance)', () => {
     });
     const [ev] = await sys.sql(
       `SELECT payload FROM governance.outbox WHERE event = 'resident.updated' AND payload->>'residentId' = $1`,
-      [ids.young],
+      [id],
     );
     expect(ev.payload).toMatchObject({
-      residentId: ids.young,
-      householdId: hhB,
-      siteId,
+      residentId: id,
+      householdId: place.householdIds[1],
+      siteId: place.siteIds[1],
       labourCapacity: 'weak',
       wantsWork: false,
       changed: ['phone', 'labourCapacity', 'wantsWork'],
@@ -376,7 +389,7 @@ describe('places and people (governance)', () => {
     const [a] = await sys.sql(
       `SELECT actor_subject, actor_role, action, request_id, detail FROM governance.audit_log WHERE entity_id = $1
         AND action = 'resident.update'`,
-      [ids.young],
+      [id],
     );
     expect(a).toEqual({
       actor_subject: 'officer-zhang',
@@ -387,46 +400,52 @@ describe('places and people (governance)', () => {
     });
     const bad = await sys.query(
       `mutation($id: ID!) { updateResident(id: $id, input: { phone: "12345" }) { id } }`,
-      { id: ids.young },
-      officer,
+      { id },
+      officer2,
     );
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.phone' });
   });
 
   it('moves a resident out with a reason: resident.moved_out, out of the default list, record closed', async () => {
     const today = provinceDate(sys.clock.now());
+    const id = await residentOfItsOwn();
+    const other = place.siteIds[1];
+    const listed = async (f: Record<string, unknown> = {}) =>
+      dataOf(await sys.query(RESIDENTS, { s: other, f }, officer2)).residents.totalCount;
+    const [before, everyone] = [await listed(), await listed({ includeMovedOut: true })];
     const moved = dataOf(
       await sys.query(
         `mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) {
           movedOutOn movedOutReason } }`,
-        { id: ids.elder, i: { movedOutOn: today, reason: '投亲靠友' } },
-        officer,
+        { id, i: { movedOutOn: today, reason: '投亲靠友' } },
+        officer2,
       ),
     );
     expect(moved.moveOutResident).toEqual({ movedOutOn: today, movedOutReason: '投亲靠友' });
-    const [ev] = await sys.sql(`SELECT payload FROM governance.outbox WHERE event = 'resident.moved_out'`);
+    const [ev] = await sys.sql(
+      `SELECT payload FROM governance.outbox WHERE event = 'resident.moved_out' AND payload->>'residentId' = $1`,
+      [id],
+    );
     expect(ev.payload).toEqual({
-      residentId: ids.elder,
-      householdId: hhB,
-      siteId,
+      residentId: id,
+      householdId: place.householdIds[1],
+      siteId: other,
       regionCode: '530102',
       movedOutOn: today,
       reason: '投亲靠友',
     });
-    expect(dataOf(await sys.query(RESIDENTS, { s: siteId }, officer)).residents.totalCount).toBe(3);
-    expect(
-      dataOf(await sys.query(RESIDENTS, { s: siteId, f: { includeMovedOut: true } }, officer)).residents.totalCount,
-    ).toBe(4);
+    expect(await listed()).toBe(before - 1);
+    expect(await listed({ includeMovedOut: true })).toBe(everyone);
     const again = await sys.query(
       `mutation($id: ID!) { moveOutResident(id: $id, input: { movedOutOn: "${today}", reason: "x" }) { id } }`,
-      { id: ids.elder },
-      officer,
+      { id },
+      officer2,
     );
     expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'ALREADY_MOVED_OUT' });
     const upd = await sys.query(
       `mutation($id: ID!) { updateResident(id: $id, input: { wantsWork: true }) { id } }`,
-      { id: ids.elder },
-      officer,
+      { id },
+      officer2,
     );
     expect(upd.errors![0].extensions).toMatchObject({ code: 'CONFLICT', reason: 'MOVED_OUT' });
     const future = await sys.query(
@@ -435,12 +454,20 @@ describe('places and people (governance)', () => {
       officer,
     );
     expect(future.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.movedOutOn' });
-    const site = dataOf(await sys.query(`{ site(id: "${siteId}") { residentCount } }`, {}, officer));
-    expect(site.site.residentCount).toBe(3);
+    const site = dataOf(await sys.query(`{ site(id: "${other}") { residentCount } }`, {}, officer2));
+    expect(site.site.residentCount).toBe(before - 1);
   });
 
   describe('audit', () => {
     it('reveals the full ID number and phone to a site officer, audited with who, why and the request id', async () => {
+      // A change of its own first, so that the trail holds an update beside the registration.
+      dataOf(
+        await sys.query(
+          `mutation($id: ID!) { updateResident(id: $id, input: { wantsWork: false }) { id } }`,
+          { id: ids.head },
+          officer,
+        ),
+      );
       const res = await sys.query(
         `mutation($id: ID!) { revealResidentContact(id: $id, reason: "办理低保核对") { residentId nationalId phone } }`,
         { id: ids.head },
@@ -473,6 +500,11 @@ describe('places and people (governance)', () => {
     });
 
     it('refuses reveals to grid workers and to officers of other sites, and needs a reason', async () => {
+      const reveals = async () =>
+        (
+          await sys.sql(`SELECT count(*)::int AS n FROM governance.audit_log WHERE action = 'resident.reveal_contact'`)
+        )[0].n;
+      const before = await reveals();
       const gw = await sys.query(
         `mutation($id: ID!) { revealResidentContact(id: $id, reason: "核对") { nationalId } }`,
         { id: ids.head },
@@ -492,27 +524,49 @@ describe('places and people (governance)', () => {
         officer,
       );
       expect(none.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reason' });
-      const [{ n }] = await sys.sql(
-        `SELECT count(*)::int AS n FROM governance.audit_log WHERE action = 'resident.reveal_contact'`,
-      );
-      expect(n).toBe(1);
+      expect(await reveals()).toBe(before);
     });
 
-    it('every write so far has its audit row', async () => {
-      const rows = await sys.sql(
-        `SELECT action, count(*)::int AS n FROM governance.audit_log GROUP BY action ORDER BY action`,
-      );
-      const by = Object.fromEntries(rows.map((r) => [r.action, r.n]));
-      expect(by).toMatchObject({
-        'region.register': 3,
-        'site.register': 2,
-        'grid.register': 2,
-        'building.register': 2,
-        'household.register': 4,
-        'resident.register': 4,
-        'resident.move_out': 1,
-        'building.assign_grid': 2,
+    it('every write has its audit row: one per row registered or moved out, one per reassignment', async () => {
+      const audited = async () =>
+        Object.fromEntries(
+          (await sys.sql(`SELECT action, count(*)::int AS n FROM governance.audit_log GROUP BY action`)).map((r) => [
+            r.action,
+            r.n,
+          ]),
+        ) as Record<string, number>;
+      const before = await audited();
+      // A reassignment of its own, there and back.
+      for (const gridId of [grid1, grid2])
+        dataOf(
+          await sys.query(
+            `mutation { assignBuildingToGrid(buildingId: "${buildingB}", gridId: "${gridId}") { id } }`,
+            {},
+            officer,
+          ),
+        );
+      const by = await audited();
+      const rows = async (table: string, where = 'true') =>
+        (await sys.sql(`SELECT count(*)::int AS n FROM governance.${table} WHERE ${where}`))[0].n;
+      // beforeAll's: 3 regions, 2 sites, 2 grids, 2 buildings, 4 households, 4 residents; and the other tests' rows.
+      expect({
+        'region.register': by['region.register'],
+        'site.register': by['site.register'],
+        'grid.register': by['grid.register'],
+        'building.register': by['building.register'],
+        'household.register': by['household.register'],
+        'resident.register': by['resident.register'],
+        'resident.move_out': by['resident.move_out'] ?? 0,
+      }).toEqual({
+        'region.register': await rows('region'),
+        'site.register': await rows('site'),
+        'grid.register': await rows('grid'),
+        'building.register': await rows('building'),
+        'household.register': await rows('household'),
+        'resident.register': await rows('resident'),
+        'resident.move_out': await rows('resident', 'moved_out_on IS NOT NULL'),
       });
+      expect(by['building.assign_grid'] - (before['building.assign_grid'] ?? 0)).toBe(2);
     });
 
     it('cannot be changed: the runtime role lacks UPDATE/DELETE/TRUNCATE; a trigger refuses the owner', async () => {
