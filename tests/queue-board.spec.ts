@@ -49,6 +49,7 @@ describe('queue board', () => {
   };
 
   it('refuses a caller without a token (401), with a bad one (401) and with a domain token (403)', async () => {
+    const audited = await boardAudits(); // the other tests' retries and removals
     for (const path of ['/', '/api/queues']) {
       expect((await call(path)).status).toBe(401);
       expect((await call(path, 'not.a.token')).status).toBe(401);
@@ -57,7 +58,7 @@ describe('queue board', () => {
     const id = await finishedJob();
     expect((await call(`/api/queues/governance.events/${id}/retry`, province, 'PUT')).status).toBe(403);
     expect((await call(`/api/queues/governance.events/${id}/retry`, undefined, 'PUT')).status).toBe(401);
-    expect(await boardAudits()).toEqual([]);
+    expect(await boardAudits()).toEqual(audited);
   });
 
   it('shows an operator every queue of the service', async () => {
