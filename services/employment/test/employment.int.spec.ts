@@ -60,22 +60,24 @@ describe('employment and income-stability monitoring, through the gateway', () =
     return { hh, able, none };
   };
 
+  /** An electricians' course at site A, one place (what a test overrides in `o`). */
+  const courseAtSiteA = (o: Record<string, unknown> = {}) => ({
+    siteId: place.siteIds[0],
+    skill: '电工',
+    provider: '五华区人社局',
+    place: '社区培训室',
+    startsOn: '2026-03-01',
+    endsOn: '2026-03-20',
+    capacity: 1,
+    ...o,
+  });
+
   /** `residentId` trained: a course of their own (at site A), enrolled and completed, which clears rule 1. */
   const trained = async (residentId: string) => {
     const course = (
       await ok(
         `mutation($i: CreateTrainingCourseInput!) { createTrainingCourse(input: $i) { id } }`,
-        {
-          i: {
-            siteId: place.siteIds[0],
-            skill: '电工',
-            provider: '五华区人社局',
-            place: '社区培训室',
-            startsOn: '2026-03-01',
-            endsOn: '2026-03-20',
-            capacity: 1,
-          },
-        },
+        { i: courseAtSiteA() },
         officerA,
       )
     ).createTrainingCourse;
@@ -190,23 +192,13 @@ describe('employment and income-stability monitoring, through the gateway', () =
   describe('training and skills', () => {
     const CREATE = `mutation($i: CreateTrainingCourseInput!) { createTrainingCourse(input: $i) {
       id skill capacity enrolled startsOn endsOn } }`;
-    const course = (o: Record<string, unknown> = {}) => ({
-      siteId: place.siteIds[0],
-      skill: '电工',
-      provider: '五华区人社局',
-      place: '社区培训室',
-      startsOn: '2026-03-01',
-      endsOn: '2026-03-20',
-      capacity: 1,
-      ...o,
-    });
     const ENROLL = `mutation($c: ID!, $r: ID!) { enrollInCourse(courseId: $c, residentId: $r) { id status resident {
       id } } }`;
 
     it('refuses a course that ends before it starts, writing nothing', async () => {
       const courses = async () => (await sys.sql(`SELECT count(*)::int AS n FROM employment.training_course`))[0].n;
       const before = await courses();
-      const res = await q(CREATE, { i: course({ endsOn: '2026-02-01' }) }, officerA);
+      const res = await q(CREATE, { i: courseAtSiteA({ endsOn: '2026-02-01' }) }, officerA);
       expect(res.errors![0].extensions).toMatchObject({
         code: 'BAD_USER_INPUT',
         field: 'input.endsOn',
@@ -216,7 +208,7 @@ describe('employment and income-stability monitoring, through the gateway', () =
     });
 
     it('enrolls up to capacity; an unknown resident is NOT_FOUND; a full course is a CONFLICT', async () => {
-      const courseId = (await ok(CREATE, { i: course() }, officerA)).createTrainingCourse.id;
+      const courseId = (await ok(CREATE, { i: courseAtSiteA() }, officerA)).createTrainingCourse.id;
       const unknown = await q(ENROLL, { c: courseId, r: '00000000-0000-4000-8000-000000000000' }, officerA);
       expect(unknown.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'residentId' });
       await ok(ENROLL, { c: courseId, r: r1 }, officerA);
@@ -232,7 +224,7 @@ describe('employment and income-stability monitoring, through the gateway', () =
     it('completing records the skill, publishes training.completed and clears rule 1 at once', async () => {
       const { hh, able } = await householdLikeA();
       expect((await stability(hh)).failedRules).toContain('TRAINING_AND_SKILL');
-      const courseId = (await ok(CREATE, { i: course() }, officerA)).createTrainingCourse.id;
+      const courseId = (await ok(CREATE, { i: courseAtSiteA() }, officerA)).createTrainingCourse.id;
       const enrollmentId = (await ok(ENROLL, { c: courseId, r: able }, officerA)).enrollInCourse.id;
       const done = await ok(
         `mutation($i: CompleteEnrollmentInput!) { completeEnrollment(input: $i) {
