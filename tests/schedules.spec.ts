@@ -1,6 +1,6 @@
 import IORedis from 'ioredis';
 import { createLogger, startScheduler, type RunningScheduler, type ScheduledTask } from '@anju/kit';
-import { TEST_REDIS_URL, deleteKeys, testQueuePrefix, until } from '@anju/testing';
+import { LogCapture, TEST_REDIS_URL, deleteKeys, testQueuePrefix, until } from '@anju/testing';
 
 /**
  * The job schedulers themselves (every other test runs tasks by hand on its clock): a cron task is
@@ -11,7 +11,9 @@ import { TEST_REDIS_URL, deleteKeys, testQueuePrefix, until } from '@anju/testin
 describe('job schedulers (Asia/Shanghai, once per tick across replicas)', () => {
   const prefix = testQueuePrefix();
   const config = { QUEUE_PREFIX: prefix, JOB_LOCK_MS: 30_000, SCHEDULE_CHECK_MS: 3_600_000, SCHEDULES_ENABLED: true };
-  const logger = createLogger({ service: 'schedules-test', level: 'silent' });
+  // What the schedulers log (connection problems, failed tasks) is printed with a failing test, to explain it.
+  const logs = new LogCapture(false, 'the schedulers');
+  const logger = createLogger({ service: 'schedules-test', level: 'info', destination: logs });
   const connections: IORedis[] = [];
   const replicas: RunningScheduler[] = [];
   const connect = () => {
@@ -82,6 +84,10 @@ describe('job schedulers (Asia/Shanghai, once per tick across replicas)', () => 
     // Every tick is one job (its id names the tick), and every job ran once: as many runs as distinct ticks.
     const done = await a.queue.getJobs(['completed', 'failed', 'active', 'waiting', 'delayed'], 0, -1);
     const ran = done.filter((j) => j.finishedOn);
+    if (ran.length !== runs.length) {
+      const jobs = await Promise.all(done.map(async (j) => ({ id: j.id, state: await j.getState(), f: j.finishedOn })));
+      logger.warn({ runs, jobs }, 'runs and finished jobs differ');
+    }
     expect(ran.length).toBe(runs.length);
     expect(new Set(ran.map((j) => j.id)).size).toBe(ran.length);
     expect(new Set(ran.map((j) => j.opts.prevMillis ?? j.timestamp)).size).toBe(ran.length);
