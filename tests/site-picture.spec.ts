@@ -21,7 +21,7 @@ describe('a site dashboard across departments', () => {
 
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'sitepic', env: { GATEWAY_RESPONSE_CACHE: 'false' } });
-    place = await seedPlace(sys, 2);
+    place = await seedPlace(sys, 3);
     county = await tokenFor({ role: 'county', regions: ['530102'] });
     const reg = async (name: string) =>
       dataOf(
@@ -60,6 +60,45 @@ describe('a site dashboard across departments', () => {
     }
   }
 
+  /**
+   * Monitoring's verdicts and one open gap at a site, as its set-based run writes them: 4 households checked,
+   * the first failing (a pass rate of 0.75).
+   */
+  async function monitoring(siteId: string) {
+    await sys.sql(
+      `INSERT INTO employment.household_status (household_id, site_id, region_code, failed, members, able, untrained,
+        employed,
+        welfare_posts, income_sources)
+      SELECT gen_random_uuid(), $1, '530102', CASE WHEN i = 1 THEN ARRAY['EMPLOYED_MEMBER'] ELSE '{}' END, 3, 2, 0, 1,
+        0, 1
+        FROM generate_series(1, 4) i`,
+      [siteId],
+    );
+    await sys.sql(
+      `INSERT INTO employment.household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on,
+        closed_on)
+      VALUES (gen_random_uuid(), $1, '530102', '{EMPLOYED_MEMBER}', true, '2026-11-01', NULL)`,
+      [siteId],
+    );
+  }
+
+  /** `n` open demands recorded by the county at a site; their ids. */
+  async function demands(siteId: string, n: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) {
+      ids.push(
+        dataOf(
+          await sys.query(
+            `mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id } }`,
+            { i: { siteId, category: 'ELDERLY_CARE', description: `独居老人探访${i}` } },
+            county,
+          ),
+        ).recordDemand.id,
+      );
+    }
+    return ids;
+  }
+
   it('shows every department’s figures for one site and a list of sites, equal to fresh counts', async () => {
     const [siteA, siteB] = place.siteIds;
     const month = provinceMonth(sys.clock.now());
@@ -77,37 +116,17 @@ describe('a site dashboard across departments', () => {
       [orgB, siteA],
     );
 
-    // Monitoring's verdicts and gaps (as its set-based run writes them): site A has 4 households checked, 3 passing.
-    await sys.sql(
-      `INSERT INTO employment.household_status (household_id, site_id, region_code, failed, members, able, untrained,
-        employed,
-        welfare_posts, income_sources)
-      SELECT gen_random_uuid(), $1, '530102', CASE WHEN i = 1 THEN ARRAY['EMPLOYED_MEMBER'] ELSE '{}' END, 3, 2, 0, 1,
-        0, 1
-        FROM generate_series(1, 4) i`,
-      [siteA],
-    );
+    // Monitoring's verdicts and gaps: site A has 4 households checked, 3 passing, one gap open and one closed.
+    await monitoring(siteA);
     await sys.sql(
       `INSERT INTO employment.household_gap (household_id, site_id, region_code, rules, needs_job_help, detected_on,
         closed_on)
-      VALUES (gen_random_uuid(), $1, '530102', '{EMPLOYED_MEMBER}', true, '2026-11-01', NULL),
-             (gen_random_uuid(), $1, '530102', '{STABLE_INCOME}', false, '2026-10-01', '2026-11-01')`,
+      VALUES (gen_random_uuid(), $1, '530102', '{STABLE_INCOME}', false, '2026-10-01', '2026-11-01')`,
       [siteA],
     );
 
     // Demands: three at site A, one claimed with a promise already past, then flagged overdue by matching's task.
-    const ids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      ids.push(
-        dataOf(
-          await sys.query(
-            `mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id } }`,
-            { i: { siteId: siteA, category: 'ELDERLY_CARE', description: `独居老人探访${i}` } },
-            county,
-          ),
-        ).recordDemand.id,
-      );
-    }
+    const ids = await demands(siteA, 3);
     const unit = dataOf(
       await sys.query(
         `mutation($i: RegisterUnitInput!) { registerUnit(input: $i) { id } }`,
@@ -191,22 +210,43 @@ describe('a site dashboard across departments', () => {
   });
 
   it('holds each caller’s scope: an NGO member counts its own organization, another county reads nothing', async () => {
-    const [siteA] = place.siteIds;
+    // A site of its own (the first test counts sites A and B): two partners active this month, monitoring's
+    // verdicts with an open gap, and two open demands — figures its county reads and no other caller does.
+    const siteC = place.siteIds[2];
+    const thisMonth = new Date(startOfProvinceMonth(provinceMonth(sys.clock.now())).getTime() + 3_600_000);
+    await activities(orgA, siteC, [thisMonth, thisMonth]);
+    await activities(orgB, siteC, [thisMonth]);
+    await monitoring(siteC);
+    await demands(siteC, 2);
+    await sys.waitForIdle();
+    expect(
+      dataOf(await sys.query(`query($id: ID!) { site(id: $id) { ${PICTURE} } }`, { id: siteC }, county)).site,
+    ).toEqual({
+      householdCount: 1,
+      passRate: 0.75,
+      monitoredHouseholdCount: 4,
+      openGapCount: 1,
+      activePartnerCount: 2,
+      activityCountThisMonth: 3,
+      openDemandCount: 2,
+      overdueDemandCount: 0,
+    });
+
     const ngoA = await tokenFor({ role: 'ngo_member', org: orgA });
     const asNgo = dataOf(
       await sys.direct(
         'social-orgs',
         `query($r: [_Any!]!) { _entities(representations: $r) {
       ... on Site { activePartnerCount activityCountThisMonth } } }`,
-        { r: [{ __typename: 'Site', id: siteA }] },
+        { r: [{ __typename: 'Site', id: siteC }] },
         ngoA,
       ),
     )._entities;
     expect(asNgo).toEqual([{ activePartnerCount: 1, activityCountThisMonth: 2 }]);
 
     const other = await tokenFor({ role: 'county', regions: ['530103'] });
-    expect(dataOf(await sys.query(`query($id: ID!) { site(id: $id) { id } }`, { id: siteA }, other)).site).toBeNull();
-    const rep = { r: [{ __typename: 'Site', id: siteA }] };
+    expect(dataOf(await sys.query(`query($id: ID!) { site(id: $id) { id } }`, { id: siteC }, other)).site).toBeNull();
+    const rep = { r: [{ __typename: 'Site', id: siteC }] };
     const direct = async (service: 'employment' | 'social-orgs' | 'matching', fields: string) =>
       dataOf(
         await sys.direct(
