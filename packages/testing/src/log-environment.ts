@@ -1,5 +1,7 @@
+import path from 'node:path';
 import NodeEnvironment from 'jest-environment-node';
 import { LOG_CAPTURES, type CapturedLines } from './log-capture';
+import { countResources, openAfter, type ResourceCounts } from './open-resources';
 
 /** What this environment reads of jest-circus's events. */
 interface Block {
@@ -15,15 +17,43 @@ interface TestEvent {
 /** Lines printed at most per capture and failure (the latest: the cause is usually near the end). */
 export const PRINTED_LINES = 300;
 
+/** How long a file's sockets, timers and child processes may take to close after it ends. */
+export const CLOSING_GRACE_MS = 2_000;
+
 /**
  * The tests' environment (package.json's `jest.testEnvironment`): Node's, and when a test (or a
  * beforeAll/afterAll hook) fails it prints what every LogCapture of the file (a TestSystem's
  * services, a test's own) logged while it ran: the services' logs are kept in memory, so a flaky
  * 500 would otherwise leave nothing to read but the status.
+ * After the file, it says what the file left open (see open-resources.ts): a timer, socket or child
+ * process that keeps the jest worker alive.
  */
 export default class LogPrintingEnvironment extends NodeEnvironment {
   /** Each capture's line count when the running test or hook started. */
   private marks = new Map<CapturedLines, number>();
+  private readonly testPath: string;
+  private baseline: ResourceCounts = new Map();
+
+  constructor(...[config, context]: ConstructorParameters<typeof NodeEnvironment>) {
+    super(config, context);
+    this.testPath = path.relative(config.globalConfig.rootDir, context.testPath);
+  }
+
+  override async setup(): Promise<void> {
+    await super.setup();
+    this.baseline = countResources();
+  }
+
+  override async teardown(): Promise<void> {
+    await super.teardown();
+    const open = await openAfter(this.baseline, CLOSING_GRACE_MS);
+    if (open.length) {
+      process.stderr.write(
+        `\n✗ left open by ${this.testPath} ${CLOSING_GRACE_MS / 1000} s after its last test: ${open.join(', ')} ` +
+          `(they keep the jest worker from exiting: close them in afterAll)\n`,
+      );
+    }
+  }
 
   handleTestEvent(event: TestEvent): void {
     if (event.name === 'test_start' || (event.name === 'hook_start' && /^(before|after)All$/.test(event.hook!.type)))
