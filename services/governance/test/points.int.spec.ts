@@ -52,6 +52,16 @@ describe('points (governance)', () => {
     name stock } } }`;
   const ADD_REWARD = `mutation($i: AddRewardInput!) { addReward(input: $i) { id name price stock kind } }`;
 
+  const mk = async (q: string, i: Record<string, unknown>) => dataOf(await sys.query(q, { i }, officerA));
+  /** A household of site A, in a building when one is given. */
+  const household = async (householdNumber: string, buildingId?: string): Promise<string> =>
+    (
+      await mk(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, {
+        siteId: siteA,
+        householdNumber,
+        buildingId,
+      })
+    ).registerHousehold.id;
   const register = async (householdId: string, token: string, overrides: Record<string, unknown> = {}) => {
     seq += 1;
     const r = await sys.query(
@@ -119,7 +129,6 @@ describe('points (governance)', () => {
     officerA = await tokenFor({ role: 'site_officer', sites: [siteA], sub: 'officer-wang' });
     officerB = await tokenFor({ role: 'site_officer', sites: [siteB], sub: 'officer-zhao' });
     county = await tokenFor({ role: 'county', regions: ['530102'], sub: 'county-liu' });
-    const mk = async (q: string, i: Record<string, unknown>) => dataOf(await sys.query(q, { i }, officerA));
     const gridA = (
       await mk(`mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`, {
         siteId: siteA,
@@ -146,20 +155,8 @@ describe('points (governance)', () => {
         gridId: gridB,
       })
     ).registerBuilding.id;
-    const hhA = (
-      await mk(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, {
-        siteId: siteA,
-        householdNumber: 'P-101',
-        buildingId: buildingA,
-      })
-    ).registerHousehold.id;
-    const hhB = (
-      await mk(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, {
-        siteId: siteA,
-        householdNumber: 'P-201',
-        buildingId: buildingB,
-      })
-    ).registerHousehold.id;
+    const hhA = await household('P-101', buildingA);
+    const hhB = await household('P-201', buildingB);
     res.wang = await register(hhA, officerA, { relationToHead: 'HEAD', name: '王大哥' });
     res.wangSon = await register(hhA, officerA, { name: '王小弟' });
     res.li = await register(hhB, officerA, { relationToHead: 'HEAD', name: '李阿姨' });
@@ -235,7 +232,9 @@ describe('points (governance)', () => {
       site: { id: siteA },
     });
 
+    const defineAudits = `SELECT count(*)::int AS n FROM governance.audit_log WHERE action = 'points_rule.define'`;
     const before = await sys.sql(`SELECT count(*)::int AS n FROM governance.points_rule`);
+    const auditsBefore = await sys.sql(defineAudits);
     const bad = await sys.query(RULE, { i: { siteId: siteA, action: '打扫卫生', points: 0 } }, officerA);
     expect(bad.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.points' });
     const dup = await sys.query(
@@ -253,10 +252,11 @@ describe('points (governance)', () => {
     const otherSite = await sys.query(RULE, { i: { siteId: siteB, action: '别处', points: 3 } }, officerA);
     expect(otherSite.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
     expect(await sys.sql(`SELECT count(*)::int AS n FROM governance.points_rule`)).toEqual(before);
-    const audited = await sys.sql(
-      `SELECT count(*)::int AS n FROM governance.audit_log WHERE action = 'points_rule.define'`,
-    );
-    expect(audited[0].n).toBe(5);
+    expect(await sys.sql(defineAudits)).toEqual(auditsBefore);
+    for (const rule of Object.values(rules))
+      expect(await sys.audits('governance', rule.id as string)).toEqual([
+        { action: 'points_rule.define', role: rule.site ? 'site_officer' : 'county' },
+      ]);
 
     // A resident reads their own site's list: the site's rules and the county's.
     const me = await tokenFor({ role: 'resident', resident: res.wang });
@@ -271,19 +271,21 @@ describe('points (governance)', () => {
   });
 
   it('credits an event delivered 5 times exactly once', async () => {
-    const eventId = await deliver('activity.attended', attended(res.wang), randomUUID(), 5);
+    // A household of one of its own: its balance is this resident's alone.
+    const wang = await register(await household('P-102'), officerA, { relationToHead: 'HEAD', name: '王独居' });
+    const eventId = await deliver('activity.attended', attended(wang), randomUUID(), 5);
     await sys.waitForIdle();
     const entries = await sys.sql(`SELECT kind, points FROM governance.points_entry WHERE source_event_id = $1`, [
       eventId,
     ]);
     expect(entries).toEqual([{ kind: 'credit', points: 10 }]);
     // …and again later, as a re-send after a Redis loss would.
-    await deliver('activity.attended', attended(res.wang), eventId, 2);
+    await deliver('activity.attended', attended(wang), eventId, 2);
     await sys.waitForIdle();
-    const me = await tokenFor({ role: 'resident', resident: res.wang });
-    const account = dataOf(await sys.query(ACCOUNT, { r: res.wang }, me)).pointsAccount;
-    expect(account).toMatchObject({ balance: 10, score: 10, householdBalance: 10, resident: { id: res.wang } });
-    const ledger = dataOf(await sys.query(LEDGER, { r: res.wang }, me)).pointsLedger;
+    const me = await tokenFor({ role: 'resident', resident: wang });
+    const account = dataOf(await sys.query(ACCOUNT, { r: wang }, me)).pointsAccount;
+    expect(account).toMatchObject({ balance: 10, score: 10, householdBalance: 10, resident: { id: wang } });
+    const ledger = dataOf(await sys.query(LEDGER, { r: wang }, me)).pointsLedger;
     expect(ledger.totalCount).toBe(1);
     expect(ledger.nodes[0]).toMatchObject({
       kind: 'CREDIT',
@@ -357,15 +359,16 @@ describe('points (governance)', () => {
   it('holds daily and monthly caps under concurrent events', async () => {
     // 30 attendances at once: 10 on one day (cap 20 a day), 2 a day on 10 later days of the same month (cap 100 a
     // month).
-    // Days of the province's current month, at 09:00–16:00 China time.
+    // Days of the province's current month, at 09:00–16:00 China time. A resident of its own, with no points yet.
+    const li = await register(place.householdIds[0], officerA, { name: '李封顶' });
     const month = provinceMonth(sys.clock.now());
     const day = (d: number, h: number) =>
       new Date(
         startOfProvinceDay(`${month}-${String(d).padStart(2, '0')}`).getTime() + (8 + h) * 3_600_000,
       ).toISOString();
     const events = [
-      ...Array.from({ length: 10 }, (_, i) => attended(res.li, day(1, 1 + (i % 8)))),
-      ...Array.from({ length: 20 }, (_, i) => attended(res.li, day(2 + Math.floor(i / 2), 2 + (i % 2)))),
+      ...Array.from({ length: 10 }, (_, i) => attended(li, day(1, 1 + (i % 8)))),
+      ...Array.from({ length: 20 }, (_, i) => attended(li, day(2 + Math.floor(i / 2), 2 + (i % 2)))),
     ];
     await Promise.all(events.map((e) => deliver('activity.attended', e)));
     await sys.waitForIdle();
@@ -375,10 +378,10 @@ describe('points (governance)', () => {
          FROM (SELECT points, capped,
            sum(points) OVER (PARTITION BY (occurred_at AT TIME ZONE 'Asia/Shanghai')::date) AS day_total
                  FROM governance.points_entry WHERE resident_id = $1) x`,
-      [res.li],
+      [li],
     );
     expect(t).toEqual({ entries: 30, total: 100, capped: 20, max_day: 20 });
-    expect(await balanceOf(res.li)).toBe(100);
+    expect(await balanceOf(li)).toBe(100);
     expect(await balancesMatchLedger()).toEqual([]);
   });
 
@@ -423,31 +426,31 @@ describe('points (governance)', () => {
   });
 
   it('grants and deducts by hand with a reason, audited; a deduction never takes a balance below zero', async () => {
-    // Li's balance so far (100 after the caps test; less when this test runs alone).
-    const start = await balanceOf(res.li);
+    // A resident of its own, with no points yet.
+    const li = await register(place.householdIds[0], officerA, { name: '李楼栋长' });
     const grant = dataOf(
       await sys.query(
         ADJUST,
-        { i: { residentId: res.li, points: 50, reason: '担任2栋楼栋长（11月）', ruleId: rules.leader.id } },
+        { i: { residentId: li, points: 50, reason: '担任2栋楼栋长（11月）', ruleId: rules.leader.id } },
         officerA,
       ),
     ).adjustPoints;
     expect(grant).toMatchObject({
       kind: 'GRANT',
       points: 50,
-      balanceAfter: start + 50,
+      balanceAfter: 50,
       reason: '担任2栋楼栋长（11月）',
     });
     const deduct = dataOf(
-      await sys.query(ADJUST, { i: { residentId: res.li, points: -20, reason: '高空抛物，经核实' } }, officerA),
+      await sys.query(ADJUST, { i: { residentId: li, points: -20, reason: '高空抛物，经核实' } }, officerA),
     ).adjustPoints;
-    expect(deduct).toMatchObject({ kind: 'DEDUCT', points: -20, balanceAfter: start + 30 });
+    expect(deduct).toMatchObject({ kind: 'DEDUCT', points: -20, balanceAfter: 30 });
     const [entry] = await sys.sql(`SELECT actor FROM governance.points_entry WHERE id = $1`, [deduct.id]);
     expect(entry.actor).toBe('site_officer:officer-wang');
     const audited = await sys.sql(
       `SELECT action, actor_subject FROM governance.audit_log WHERE entity_id = $1 AND action LIKE 'points.%'
         ORDER BY id`,
-      [res.li],
+      [li],
     );
     expect(audited).toEqual([
       { action: 'points.grant', actor_subject: 'officer-wang' },
@@ -455,28 +458,24 @@ describe('points (governance)', () => {
     ]);
 
     const before = await sys.sql(`SELECT count(*)::int AS n FROM governance.points_entry`);
-    const tooMuch = await sys.query(
-      ADJUST,
-      { i: { residentId: res.li, points: -(start + 31), reason: '扣分过多' } },
-      officerA,
-    );
+    const tooMuch = await sys.query(ADJUST, { i: { residentId: li, points: -31, reason: '扣分过多' } }, officerA);
     expect(tooMuch.errors![0].extensions).toMatchObject({
       code: 'CONFLICT',
       field: 'input.points',
       reason: 'INSUFFICIENT_POINTS',
     });
-    const noReason = await sys.query(ADJUST, { i: { residentId: res.li, points: 5, reason: ' ' } }, officerA);
+    const noReason = await sys.query(ADJUST, { i: { residentId: li, points: 5, reason: ' ' } }, officerA);
     expect(noReason.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reason' });
     const byResident = await sys.query(
       ADJUST,
-      { i: { residentId: res.li, points: 5, reason: '给自己加分' } },
-      await tokenFor({ role: 'resident', resident: res.li }),
+      { i: { residentId: li, points: 5, reason: '给自己加分' } },
+      await tokenFor({ role: 'resident', resident: li }),
     );
     expect(byResident.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });
-    const otherSite = await sys.query(ADJUST, { i: { residentId: res.li, points: 5, reason: '跨点加分' } }, officerB);
+    const otherSite = await sys.query(ADJUST, { i: { residentId: li, points: 5, reason: '跨点加分' } }, officerB);
     expect(otherSite.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND' });
     expect(await sys.sql(`SELECT count(*)::int AS n FROM governance.points_entry`)).toEqual(before);
-    expect(await balanceOf(res.li)).toBe(start + 30);
+    expect(await balanceOf(li)).toBe(30);
   });
 
   it('50 residents redeem a reward with stock 10 at once: 10 succeed, stock 0, balances match ledgers', async () => {
@@ -562,8 +561,6 @@ describe('points (governance)', () => {
         FROM governance.points_redemption)::int AS r, (SELECT stock FROM governance.points_reward WHERE id = $1) AS s`,
       [reward.id],
     );
-    const balance = await balanceOf(res.li); // 130 after the tests above, less when this one runs alone
-    expect(balance).toBeLessThan(500);
     const poor = await sys.query(
       REDEEM,
       { i: { rewardId: reward.id } },
@@ -571,7 +568,7 @@ describe('points (governance)', () => {
     );
     expect(poor.data).toBeNull();
     expect(poor.errors![0]).toMatchObject({
-      message: `The reward costs 500 points; the balance is ${balance}.`,
+      message: 'The reward costs 500 points; the balance is 0.',
       extensions: { code: 'CONFLICT', field: 'input.rewardId', reason: 'INSUFFICIENT_POINTS' },
     });
     const elsewhere = await sys.query(
@@ -589,10 +586,9 @@ describe('points (governance)', () => {
   });
 
   it('fulfils a redemption, and cancels another with a refund entry and the stock returned', async () => {
-    // Li holds 130 points after the tests above; run alone (-t), the test grants what is missing first.
-    const short = 130 - (await balanceOf(res.li));
-    if (short > 0)
-      dataOf(await sys.query(ADJUST, { i: { residentId: res.li, points: short, reason: '单独运行本测试' } }, officerA));
+    // A resident of its own, granted 130 points.
+    const buyer = await register(place.householdIds[0], officerA, { name: '李兑换' });
+    dataOf(await sys.query(ADJUST, { i: { residentId: buyer, points: 130, reason: '参与垃圾分类督导' } }, officerA));
     const reward = dataOf(
       await sys.query(
         ADD_REWARD,
@@ -600,10 +596,10 @@ describe('points (governance)', () => {
         officerA,
       ),
     ).addReward;
-    const li = await tokenFor({ role: 'resident', resident: res.li });
+    const li = await tokenFor({ role: 'resident', resident: buyer });
     const first = dataOf(await sys.query(REDEEM, { i: { rewardId: reward.id } }, li)).redeemReward;
     const second = dataOf(
-      await sys.query(REDEEM, { i: { rewardId: reward.id, residentId: res.li } }, officerA),
+      await sys.query(REDEEM, { i: { rewardId: reward.id, residentId: buyer } }, officerA),
     ).redeemReward;
     expect(second).toMatchObject({ status: 'PENDING', points: 40, reward: { name: '理发一次', stock: 0 } });
     // 积分兑换: the resident is told of each redemption, the officer's on their behalf too.
@@ -614,7 +610,7 @@ describe('points (governance)', () => {
       { kind: 'POINTS_REDEEMED', title: '积分兑换成功：理发一次' },
       { kind: 'POINTS_REDEEMED', title: '积分兑换成功：理发一次' },
     ]);
-    expect(await balanceOf(res.li)).toBe(50);
+    expect(await balanceOf(buyer)).toBe(50);
     const done = dataOf(
       await sys.query(
         `mutation($id: ID!) { fulfilRedemption(id: $id) { status settledAt } }`,
@@ -632,7 +628,7 @@ describe('points (governance)', () => {
       ),
     ).cancelRedemption;
     expect(cancelled).toEqual({ status: 'CANCELLED', cancelReason: '不需要了', reward: { stock: 1 } });
-    expect(await balanceOf(res.li)).toBe(90);
+    expect(await balanceOf(buyer)).toBe(90);
     const again = await sys.query(
       `mutation($id: ID!, $r: String!) { cancelRedemption(id: $id, reason: $r) { status } }`,
       { id: first.id, r: '反悔' },
@@ -668,7 +664,7 @@ describe('points (governance)', () => {
       ),
     ).redemptions;
     expect(mine.totalCount).toBe(2);
-    expect(mine.nodes.every((n: { resident: { id: string } }) => n.resident.id === res.li)).toBe(true);
+    expect(mine.nodes.every((n: { resident: { id: string } }) => n.resident.id === buyer)).toBe(true);
     expect(await balancesMatchLedger()).toEqual([]);
   });
 
@@ -752,7 +748,6 @@ describe('points (governance)', () => {
 
   it('gives statements, leaderboards per site, building and grid, and monthly totals per site', async () => {
     // A building and grid of their own, with two residents and a history of every kind but expiry.
-    const mk = async (q: string, i: Record<string, unknown>) => dataOf(await sys.query(q, { i }, officerA));
     const gridC = (
       await mk(`mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`, {
         siteId: siteA,
@@ -766,15 +761,12 @@ describe('points (governance)', () => {
         gridId: gridC,
       })
     ).registerBuilding.id;
-    const hhC = (
-      await mk(`mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`, {
-        siteId: siteA,
-        householdNumber: 'P-301',
-        buildingId: buildingC,
-      })
-    ).registerHousehold.id;
+    const hhC = await household('P-301', buildingC);
     const top = await register(hhC, officerA, { relationToHead: 'HEAD', name: '张榜首' });
     const next = await register(hhC, officerA, { name: '张第二' });
+    // A third of the site's board, in another building.
+    const elsewhere = await register(place.householdIds[0], officerA, { name: '张别楼' });
+    await mk(ADJUST, { residentId: elsewhere, points: 5, reason: '清理小广告' });
     await deliver('activity.attended', attended(top));
     await deliver('activity.attended', attended(top));
     await sys.waitForIdle();
