@@ -74,139 +74,141 @@ function generate(seed: number): Generated[] {
   return out;
 }
 
-describe('monitoring SQL agrees with the pure rules', () => {
-  let db: TestDatabase;
-  let rt: ServiceRuntime;
+/** A database of its own holding the generated households, and an employment worker runtime on it. */
+async function seeded(data: Generated[]): Promise<{ db: TestDatabase; rt: ServiceRuntime }> {
   const site = randomUUID();
-  const data = generate(20261127);
-
-  beforeAll(async () => {
-    db = await createTestDatabase('emp_prop', await migratedTemplate(['employment']));
-    rt = await bootRuntime({
-      name: 'employment',
-      process: 'worker',
-      applicationName: 'employment-property-test',
-      ...employmentData,
-      config: loadEmploymentConfig({
-        DATABASE_URL: db.url,
-        DATABASE_POOL_SIZE: '2',
-        LOG_LEVEL: 'warn',
-        NODE_ENV: 'test',
-      }),
-    });
-    const q = (sql: string, params: unknown[]) => rt.db.query(sql, params);
-    const courses: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      const [c] = await q(
-        `INSERT INTO training_course (site_id, region_code, skill, provider, place, starts_on, ends_on, capacity)
+  const db = await createTestDatabase('emp_prop', await migratedTemplate(['employment']));
+  const rt = await bootRuntime({
+    name: 'employment',
+    process: 'worker',
+    applicationName: 'employment-property-test',
+    ...employmentData,
+    config: loadEmploymentConfig({
+      DATABASE_URL: db.url,
+      DATABASE_POOL_SIZE: '2',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'test',
+    }),
+  });
+  const q = (sql: string, params: unknown[]) => rt.db.query(sql, params);
+  const courses: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const [c] = await q(
+      `INSERT INTO training_course (site_id, region_code, skill, provider, place, starts_on, ends_on, capacity)
         VALUES ($1, '530102', 'skill', 'p', 'x', '2025-01-01', '2025-02-01', 10000) RETURNING id`,
-        [site],
-      );
-      courses.push(c.id);
-    }
-    const cols = {
-      p: [[], [], [], [], [], []] as unknown[][],
-      e: [[], [], [], []] as unknown[][],
-      k: [[], []] as unknown[][],
-      j: [[], [], [], [], [], [], []] as unknown[][],
-      l: [[], [], [], []] as unknown[][],
-      d: [[], [], [], []] as unknown[][],
-    };
-    const projects: string[] = [];
-    for (let i = 0; i < 2; i++) {
-      const [p] = await q(
-        `INSERT INTO industry_project (name, site_id, region_code) VALUES ($1, $2, '530102') RETURNING id`,
-        [`p${i}`, site],
-      );
-      projects.push(p.id);
-    }
-    for (const h of data) {
-      for (const res of h.residents) {
-        const m = res.m;
-        cols.p.forEach((c, i) =>
-          c.push([res.id, h.id, m.labourCapacity, m.canWorkAway, m.wantsWork, m.movedOut ? '2026-01-01' : null][i]),
-        );
-        let course = 0;
-        const enroll = (status: string) => {
-          cols.e[0].push(courses[course++]);
-          cols.e[1].push(res.id);
-          cols.e[2].push(h.id);
-          cols.e[3].push(status);
-        };
-        for (let t = 0; t < m.completedTrainings; t++) enroll('completed');
-        if (res.dropped) enroll('dropped');
-        if (res.enrolledOnly) enroll('enrolled');
-        for (let s = 0; s < m.skills; s++) {
-          cols.k[0].push(res.id);
-          cols.k[1].push(h.id);
-        }
-        for (const j of m.jobs)
-          cols.j.forEach((c, i) =>
-            c.push(
-              [
-                res.id,
-                h.id,
-                j.kind,
-                j.startedOn,
-                j.endedOn,
-                j.monthlyIncome,
-                j.kind === 'migrant_work' ? '广东' : null,
-              ][i],
-            ),
-          );
-      }
-      h.facts.land.forEach((l) => cols.l.forEach((c, i) => c.push([h.id, l.state, l.annualIncome, 'contracted'][i])));
-      h.facts.projects.forEach((d, i) => {
-        [projects[i], h.id, d.annualDividend, d.annualWageIncome].forEach((v, c) => cols.d[c].push(v));
-      });
-    }
-    await q(
-      `INSERT INTO household_place (household_id, site_id, region_code) SELECT unnest($1::uuid[]), $2, '530102'`,
-      [data.map((h) => h.id), site],
+      [site],
     );
-    await q(
-      `INSERT INTO labour_profile (resident_id, household_id, site_id, region_code, labour_capacity, can_work_away,
+    courses.push(c.id);
+  }
+  const cols = {
+    p: [[], [], [], [], [], []] as unknown[][],
+    e: [[], [], [], []] as unknown[][],
+    k: [[], []] as unknown[][],
+    j: [[], [], [], [], [], [], []] as unknown[][],
+    l: [[], [], [], []] as unknown[][],
+    d: [[], [], [], []] as unknown[][],
+  };
+  const projects: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const [p] = await q(
+      `INSERT INTO industry_project (name, site_id, region_code) VALUES ($1, $2, '530102') RETURNING id`,
+      [`p${i}`, site],
+    );
+    projects.push(p.id);
+  }
+  for (const h of data) {
+    for (const res of h.residents) {
+      const m = res.m;
+      cols.p.forEach((c, i) =>
+        c.push([res.id, h.id, m.labourCapacity, m.canWorkAway, m.wantsWork, m.movedOut ? '2026-01-01' : null][i]),
+      );
+      let course = 0;
+      const enroll = (status: string) => {
+        cols.e[0].push(courses[course++]);
+        cols.e[1].push(res.id);
+        cols.e[2].push(h.id);
+        cols.e[3].push(status);
+      };
+      for (let t = 0; t < m.completedTrainings; t++) enroll('completed');
+      if (res.dropped) enroll('dropped');
+      if (res.enrolledOnly) enroll('enrolled');
+      for (let s = 0; s < m.skills; s++) {
+        cols.k[0].push(res.id);
+        cols.k[1].push(h.id);
+      }
+      for (const j of m.jobs)
+        cols.j.forEach((c, i) =>
+          c.push(
+            [res.id, h.id, j.kind, j.startedOn, j.endedOn, j.monthlyIncome, j.kind === 'migrant_work' ? '广东' : null][
+              i
+            ],
+          ),
+        );
+    }
+    h.facts.land.forEach((l) => cols.l.forEach((c, i) => c.push([h.id, l.state, l.annualIncome, 'contracted'][i])));
+    h.facts.projects.forEach((d, i) => {
+      [projects[i], h.id, d.annualDividend, d.annualWageIncome].forEach((v, c) => cols.d[c].push(v));
+    });
+  }
+  await q(`INSERT INTO household_place (household_id, site_id, region_code) SELECT unnest($1::uuid[]), $2, '530102'`, [
+    data.map((h) => h.id),
+    site,
+  ]);
+  await q(
+    `INSERT INTO labour_profile (resident_id, household_id, site_id, region_code, labour_capacity, can_work_away,
         wants_work, birth_year, source_event_id, moved_out_on)
       SELECT r, h, $7, '530102', c, a, w, 1980, gen_random_uuid(), m FROM unnest($1::uuid[], $2::uuid[], $3::text[],
         $4::bool[], $5::bool[], $6::date[]) AS u(r, h, c, a, w, m)`,
-      [...cols.p, site],
-    );
-    await q(
-      `INSERT INTO enrollment (course_id, resident_id, household_id, site_id, region_code, status)
+    [...cols.p, site],
+  );
+  await q(
+    `INSERT INTO enrollment (course_id, resident_id, household_id, site_id, region_code, status)
       SELECT c, r, h, $5, '530102', s FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[]) AS u(c, r, h, s)`,
-      [...cols.e, site],
-    );
-    await q(
-      `INSERT INTO skill (resident_id, household_id, site_id, region_code, name, level)
+    [...cols.e, site],
+  );
+  await q(
+    `INSERT INTO skill (resident_id, household_id, site_id, region_code, name, level)
       SELECT r, h, $3, '530102', 'skill', 'beginner' FROM unnest($1::uuid[], $2::uuid[]) AS u(r, h)`,
-      [...cols.k, site],
-    );
-    await q(
-      `INSERT INTO employment_record (resident_id, household_id, site_id, region_code, kind, started_on, ended_on,
+    [...cols.k, site],
+  );
+  await q(
+    `INSERT INTO employment_record (resident_id, household_id, site_id, region_code, kind, started_on, ended_on,
         monthly_income, destination)
       SELECT r, h, $8, '530102', k, s, e, i, d FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::date[], $5::date[],
         $6::numeric[], $7::text[]) AS u(r, h, k, s, e, i, d)`,
-      [...cols.j, site],
-    );
-    await q(
-      `INSERT INTO land_asset (household_id, site_id, region_code, state, annual_income, kind, area_mu)
+    [...cols.j, site],
+  );
+  await q(
+    `INSERT INTO land_asset (household_id, site_id, region_code, state, annual_income, kind, area_mu)
       SELECT h, $5, '530102', s, i, k, 1.5 FROM unnest($1::uuid[], $2::text[], $3::numeric[], $4::text[]) AS u(h, s,
         i, k)`,
-      [...cols.l, site],
-    );
-    await q(
-      `INSERT INTO project_link (project_id, household_id, site_id, region_code, annual_dividend, annual_wage_income,
+    [...cols.l, site],
+  );
+  await q(
+    `INSERT INTO project_link (project_id, household_id, site_id, region_code, annual_dividend, annual_wage_income,
         linked_on)
       SELECT p, h, $5, '530102', d, w, '2026-01-01'
         FROM unnest($1::uuid[], $2::uuid[], $3::numeric[], $4::numeric[]) AS u(p, h, d, w)`,
-      [...cols.d, site],
-    );
+    [...cols.d, site],
+  );
+  return { db, rt };
+}
+
+async function stopSeeded(db: TestDatabase | undefined, rt: ServiceRuntime | undefined): Promise<void> {
+  await rt?.lifecycle.stop('test finished');
+  await db?.drop();
+}
+
+describe('monitoring SQL agrees with the pure rules', () => {
+  let db: TestDatabase;
+  let rt: ServiceRuntime;
+  const data = generate(20261127);
+
+  beforeAll(async () => {
+    ({ db, rt } = await seeded(data));
   }, 120_000);
 
-  afterAll(async () => {
-    await rt?.lifecycle.stop('test finished');
-    await db?.drop();
-  }, 60_000);
+  afterAll(() => stopSeeded(db, rt), 60_000);
 
   it(`gives the same failed rules for each of ${HOUSEHOLDS} random households`, async () => {
     const rows: { household_id: string; failed: string[] }[] = await rt.db.query(verdictSql(false), [DAY]);
@@ -281,69 +283,83 @@ describe('monitoring SQL agrees with the pure rules', () => {
     expect(again).toMatchObject({ full: false, households: 0, changed: 0, gapsOpened: 0, gapsClosed: 0 });
   }, 60_000);
 
-  // A steady night checks the marked households and those with a job starting or ending since the last run.
-  it('a steady night checks the households a full pass would find failing; a weekly full pass the rest', async () => {
-    const next = '2026-06-16';
-    const stored = async () =>
-      new Map(
-        (
-          (await rt.db.query(`SELECT household_id, failed FROM household_status`)) as {
-            household_id: string;
-            failed: string[];
-          }[]
-        ).map((x) => [x.household_id, x.failed]),
-      );
-    const fresh = async (day: string) =>
-      new Map(
-        ((await rt.db.query(verdictSql(false), [day])) as { household_id: string; failed: string[] }[]).map((x) => [
-          x.household_id,
-          x.failed,
-        ]),
-      );
-    // Every income of a household stops (its land, dividends and pay): it fails rule 4 from now on.
-    const stopIncome = async (household: string) => {
-      await rt.db.query(`UPDATE land_asset SET annual_income = 0 WHERE household_id = $1`, [household]);
-      await rt.db.query(`UPDATE project_link SET annual_dividend = 0, annual_wage_income = 0 WHERE household_id = $1`, [
-        household,
-      ]);
-      await rt.db.query(
-        `UPDATE employment_record SET monthly_income = 0 WHERE resident_id IN (SELECT resident_id FROM labour_profile
+  // A steady night checks the marked households and those with a job starting or ending since the last run. It
+  // changes incomes behind the generated facts: on a database of its own, after a full night of its own.
+  describe('after a full night', () => {
+    let db: TestDatabase;
+    let rt: ServiceRuntime;
+
+    beforeAll(async () => {
+      ({ db, rt } = await seeded(data));
+      expect(await runNightly(rt.db, new Date(`${DAY}T04:00:00Z`))).toMatchObject({ full: true });
+    }, 120_000);
+
+    afterAll(() => stopSeeded(db, rt), 60_000);
+
+    it('a steady night checks the households a full pass would find failing; a weekly full pass the rest', async () => {
+      const next = '2026-06-16';
+      const stored = async () =>
+        new Map(
+          (
+            (await rt.db.query(`SELECT household_id, failed FROM household_status`)) as {
+              household_id: string;
+              failed: string[];
+            }[]
+          ).map((x) => [x.household_id, x.failed]),
+        );
+      const fresh = async (day: string) =>
+        new Map(
+          ((await rt.db.query(verdictSql(false), [day])) as { household_id: string; failed: string[] }[]).map((x) => [
+            x.household_id,
+            x.failed,
+          ]),
+        );
+      // Every income of a household stops (its land, dividends and pay): it fails rule 4 from now on.
+      const stopIncome = async (household: string) => {
+        await rt.db.query(`UPDATE land_asset SET annual_income = 0 WHERE household_id = $1`, [household]);
+        await rt.db.query(
+          `UPDATE project_link SET annual_dividend = 0, annual_wage_income = 0 WHERE household_id = $1`,
+          [household],
+        );
+        await rt.db.query(
+          `UPDATE employment_record SET monthly_income = 0 WHERE resident_id IN (SELECT resident_id FROM labour_profile
           WHERE household_id = $1)`,
-        [household],
+          [household],
+        );
+      };
+      const earning: { household_id: string }[] = await rt.db.query(
+        `SELECT household_id FROM household_status WHERE NOT 'STABLE_INCOME' = ANY(failed) ORDER BY 1 LIMIT 2`,
       );
-    };
-    const earning: { household_id: string }[] = await rt.db.query(
-      `SELECT household_id FROM household_status WHERE NOT 'STABLE_INCOME' = ANY(failed) ORDER BY 1 LIMIT 2`,
-    );
-    const [marked, unmarked] = earning;
-    // A change that marked its household (as every service path does).
-    await stopIncome(marked.household_id);
-    await rt.db.query(`INSERT INTO household_recheck (household_id) VALUES ($1)`, [marked.household_id]);
-    // A change that reached the tables without a mark (a repair by hand): no night but a full one sees it.
-    await stopIncome(unmarked.household_id);
-    const [{ crossing }] = await rt.db.query(
-      `SELECT count(DISTINCT p.household_id)::int AS crossing FROM employment_record j
+      const [marked, unmarked] = earning;
+      // A change that marked its household (as every service path does).
+      await stopIncome(marked.household_id);
+      await rt.db.query(`INSERT INTO household_recheck (household_id) VALUES ($1)`, [marked.household_id]);
+      // A change that reached the tables without a mark (a repair by hand): no night but a full one sees it.
+      await stopIncome(unmarked.household_id);
+      const [{ crossing }] = await rt.db.query(
+        `SELECT count(DISTINCT p.household_id)::int AS crossing FROM employment_record j
       JOIN labour_profile p USING (resident_id) WHERE j.started_on = $1 OR j.ended_on = $1`,
-      [next],
-    );
-    expect(crossing).toBeGreaterThan(10); // the generator starts and ends jobs on the next day too
+        [next],
+      );
+      expect(crossing).toBeGreaterThan(10); // the generator starts and ends jobs on the next day too
 
-    const steady = await runNightly(rt.db, new Date(`${next}T04:00:00Z`));
-    expect(steady.full).toBe(false);
-    expect(steady.households).toBeLessThanOrEqual(crossing + 1);
-    expect(steady.changed).toBeGreaterThan(0);
-    const want = await fresh(next);
-    const got = await stored();
-    want.delete(unmarked.household_id);
-    got.delete(unmarked.household_id);
-    expect(got).toEqual(want); // every household but the unmarked one, exactly as a full pass on the day
-    expect(got.get(marked.household_id)).toContain('STABLE_INCOME');
+      const steady = await runNightly(rt.db, new Date(`${next}T04:00:00Z`));
+      expect(steady.full).toBe(false);
+      expect(steady.households).toBeLessThanOrEqual(crossing + 1);
+      expect(steady.changed).toBeGreaterThan(0);
+      const want = await fresh(next);
+      const got = await stored();
+      want.delete(unmarked.household_id);
+      got.delete(unmarked.household_id);
+      expect(got).toEqual(want); // every household but the unmarked one, exactly as a full pass on the day
+      expect(got.get(marked.household_id)).toContain('STABLE_INCOME');
 
-    // A week after the last full pass: a full one, which also sees the unmarked change.
-    const weekLater = '2026-06-23';
-    const full = await runNightly(rt.db, new Date(`${weekLater}T04:00:00Z`));
-    expect(full.full).toBe(true);
-    expect(await stored()).toEqual(await fresh(weekLater));
-    expect((await stored()).get(unmarked.household_id)).toContain('STABLE_INCOME');
-  }, 60_000);
+      // A week after the last full pass: a full one, which also sees the unmarked change.
+      const weekLater = '2026-06-23';
+      const full = await runNightly(rt.db, new Date(`${weekLater}T04:00:00Z`));
+      expect(full.full).toBe(true);
+      expect(await stored()).toEqual(await fresh(weekLater));
+      expect((await stored()).get(unmarked.household_id)).toContain('STABLE_INCOME');
+    }, 60_000);
+  });
 });
