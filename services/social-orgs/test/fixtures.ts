@@ -16,17 +16,27 @@ export interface Orgs {
 
 let counter = 0;
 
+/** An organization the province registers, serving `serviceRegionCodes`; its id. */
+export async function registerOrganization(
+  sys: TestSystem,
+  provinceToken: string,
+  name: string,
+  kind: string,
+  serviceRegionCodes = ['530102'],
+): Promise<string> {
+  return dataOf(
+    await sys.query<{ registerOrganization: { id: string } }>(
+      `mutation($i: RegisterOrganizationInput!) { registerOrganization(input: $i) { id } }`,
+      { i: { name, kind, serviceRegionCodes } },
+      provinceToken,
+    ),
+  ).registerOrganization.id;
+}
+
 /** Two partner NGOs serving Wuhua (530102), registered by the province, with a member token each. */
 export async function twoOrganizations(sys: TestSystem, provinceToken?: string): Promise<Orgs> {
   const province = provinceToken ?? (await tokenFor({ role: 'province', regions: ['53'] }));
-  const reg = async (name: string, kind: string) =>
-    dataOf(
-      await sys.query<{ registerOrganization: { id: string } }>(
-        `mutation($i: RegisterOrganizationInput!) { registerOrganization(input: $i) { id } }`,
-        { i: { name, kind, serviceRegionCodes: ['530102'] } },
-        province,
-      ),
-    ).registerOrganization.id;
+  const reg = (name: string, kind: string) => registerOrganization(sys, province, name, kind);
   const n = ++counter;
   const orgA = await reg(`阳光社工服务中心${n}`, 'PROFESSIONAL');
   const orgB = await reg(`彩虹公益协会${n}`, 'PUBLIC_WELFARE');

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { TestSystem, dataOf, tokenFor } from '@anju/testing';
 import { overdueReferralsTask } from '../src/casework/overdue-referrals.task';
-import { errorOf, dayIn, inDays, knownResidents, knownSite, twoOrganizations, type Orgs } from './fixtures';
+import {
+  errorOf,
+  dayIn,
+  inDays,
+  knownResidents,
+  knownSite,
+  registerOrganization,
+  twoOrganizations,
+  type Orgs,
+} from './fixtures';
 
 /** Incubation (孵化), social workers (进、管、考、出), casework and referrals with the overdue check. */
 describe('lifecycles: incubation, social workers, casework', () => {
@@ -78,12 +87,18 @@ describe('lifecycles: incubation, social workers, casework', () => {
     });
 
     it('refuses a transition the lifecycle does not allow, typed, and writes nothing', async () => {
+      // An organization of its own that graduated, to be refused a way back.
+      const graduated = await registerOrganization(sys, o.province, '新芽社工服务中心', 'PROFESSIONAL');
+      for (const [to, creditCode] of [['INCUBATING'], ['REGISTERED', '52530102MJ0000003X'], ['GRADUATED']])
+        dataOf(
+          await sys.query(ADVANCE, { i: { organizationId: graduated, to, support: '孵化', creditCode } }, o.province),
+        );
       const before = await counts();
       for (const [org, to] of [
         [o.orgB, 'REGISTERED'],
         [o.orgB, 'GRADUATED'],
         [o.orgB, 'APPLIED'],
-        [o.orgA, 'INCUBATING'],
+        [graduated, 'INCUBATING'],
       ]) {
         const res = await sys.query(
           ADVANCE,
