@@ -74,6 +74,14 @@ describe('batch assignment (unit cases)', () => {
     expect(r.assignments).toHaveLength(2);
   });
 
+  it('never pairs a volunteer with a demand they declined, and gives their hours to the others', () => {
+    const ds = [d('declined'), d('b'), d('c')];
+    for (const candidates of ['grid', 'all'] as const) {
+      const r = assignBatch(ds, [v('x', { capacityHours: 2 })], { candidates, refused: new Set(['declined|x']) });
+      expect(r.assignments.map((a) => `${a.demandId}->${a.volunteerId}`)).toEqual(['b->x']);
+    }
+  });
+
   it('moves an assigned demand to make room (an augmenting path), reaching the optimum', () => {
     // a can go to x or y; b only to x. Greedy giving x to a first would leave b out.
     const vs = [

@@ -34,6 +34,11 @@ export interface BatchOptions {
   cellDeg?: number;
   /** Rings of cells searched at most (default: enough to cover MAX_DISTANCE_KM). */
   maxRing?: number;
+  /**
+   * Pairs never to make, as `${demandId}|${volunteerId}`: a volunteer who declined a demand is not
+   * asked again, and the hours they keep go to demands they have not declined.
+   */
+  refused?: ReadonlySet<string>;
 }
 
 const EPS = 1e-9;
@@ -170,11 +175,17 @@ export function buildCandidates(
   const lists: TopK[] = [];
   const demandSkills = demands.map((d) => d.requiredSkills.map(norm));
   const demandLangs = demands.map((d) => d.languages.map(norm));
+  const refused = opts.refused?.size ? opts.refused : null;
+  /** The pair's score, or null when a hard constraint or a refusal rules it out. */
+  const pairScore = (i: number, j: number) =>
+    refused?.has(`${demands[i].id}|${volunteers[j].id}`)
+      ? null
+      : fastScore(demands[i], demandSkills[i], demandLangs[i], prepared[j]);
   if ((opts.candidates ?? 'grid') === 'all') {
     demands.forEach((d, i) => {
       const top = new TopK(k);
       volunteers.forEach((v, j) => {
-        const s = fastScore(d, demandSkills[i], demandLangs[i], prepared[j]);
+        const s = pairScore(i, j);
         if (s !== null) {
           top.offer(s, j);
           offerVolunteer(j, s, i);
@@ -222,7 +233,7 @@ export function buildCandidates(
             const members = grid.get(key(x, y));
             if (members) {
               for (const j of members) {
-                const s = fastScore(d, demandSkills[i], demandLangs[i], prepared[j]);
+                const s = pairScore(i, j);
                 if (s !== null) {
                   eligible++;
                   top.offer(s, j);

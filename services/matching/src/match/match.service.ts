@@ -304,18 +304,17 @@ export async function runBatch(db: EntityManager, now: Date): Promise<BatchRunRe
   const declined: { demandId: string; volunteerId: string }[] = await db.query(
     `SELECT demand_id AS "demandId", volunteer_id AS "volunteerId" FROM assignment WHERE status = 'declined'`,
   );
-  const result = assignBatch(demands, volunteers);
+  // Declined pairs are left out of the solve (not dropped after it), so that their hours go to other demands.
   const refused = new Set(declined.map((x) => `${x.demandId}|${x.volunteerId}`));
+  const result = assignBatch(demands, volunteers, { refused });
   const byD = new Map(demands.map((d) => [d.id, d]));
   const byV = new Map(volunteers.map((v) => [v.id, v]));
-  const chosen = result.assignments
-    .filter((a) => !refused.has(`${a.demandId}|${a.volunteerId}`))
-    .map((a) => ({
-      demandId: a.demandId,
-      volunteerId: a.volunteerId,
-      hours: a.hours,
-      e: explain(byD.get(a.demandId)!, byV.get(a.volunteerId)!),
-    }));
+  const chosen = result.assignments.map((a) => ({
+    demandId: a.demandId,
+    volunteerId: a.volunteerId,
+    hours: a.hours,
+    e: explain(byD.get(a.demandId)!, byV.get(a.volunteerId)!),
+  }));
   const assigned = await insertAssignments(db, chosen, 'batch');
   return {
     demands: demands.length,
