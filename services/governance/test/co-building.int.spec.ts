@@ -152,20 +152,22 @@ describe('co-building council (governance)', () => {
   });
 
   it('reminds the secretary to schedule a regular meeting falling due, once per due date', async () => {
-    // Arranged: nothing is scheduled now, and the council was set up, and last met, over 3 months ago.
-    await sys.sql(
-      `UPDATE governance.co_building_meeting SET status = 'held', starts_at = starts_at - interval '100 days'
-        WHERE council_id = $1`,
-      [councilId],
-    );
+    // Arranged: a council of its own (the other site's), set up over 3 months ago, that never met.
+    const own = dataOf(
+      await sys.query(
+        `mutation($i: SetCoBuildingCouncilInput!) { setCoBuildingCouncil(input: $i) { id } }`,
+        { i: { siteId: n.siteIds[1], name: '幸福社区共建理事会', meetsEveryMonths: 3 } },
+        await tokenFor({ role: 'site_officer', sites: [n.siteIds[1]], sub: 'officer-li' }),
+      ),
+    ).setCoBuildingCouncil.id;
     await sys.sql(`UPDATE governance.co_building_council SET set_at = set_at - interval '100 days' WHERE id = $1`, [
-      councilId,
+      own,
     ]);
     expect(await remindAt(0)).toMatchObject({ due: 1 });
     expect(await remindAt(1)).toMatchObject({ due: 0 });
     const told = await sys.sql(
       `SELECT title FROM governance.notification WHERE kind = 'co_building_meeting' AND entity_id = $1`,
-      [councilId],
+      [own],
     );
     expect(told).toHaveLength(1);
     expect(told[0].title).toMatch(/^幸福社区共建理事会应于.+前召开例会$/);
