@@ -61,88 +61,96 @@ const WANG_JUNIOR = id('20000303', 33);
 /** A resident of another county (盘龙区), registered by its own clerk. */
 const YANG = nationalId('530103', '19750101', 27);
 
-describe('importing employment records and land', () => {
-  let sys: TestSystem;
-  let place: Place;
-  let root: string;
-  let county: string;
+let sys: TestSystem;
+let place: Place;
+let root: string;
+let county: string;
 
-  const count = async (table: string) => Number((await sys.sql(`SELECT count(*) AS n FROM employment.${table}`))[0].n);
-  const state = async () => ({
-    jobs: await count('employment_record'),
-    land: await count('land_asset'),
-    outbox: await count('outbox'),
-    filled: await count('job_posting WHERE filled > 0'),
+const count = async (table: string) => Number((await sys.sql(`SELECT count(*) AS n FROM employment.${table}`))[0].n);
+const state = async () => ({
+  jobs: await count('employment_record'),
+  land: await count('land_asset'),
+  outbox: await count('outbox'),
+  filled: await count('job_posting WHERE filled > 0'),
+});
+
+async function importFile(kind: string, bytes: Buffer, name: string, mode: string, token = county) {
+  const job = await importSheet(root, 'employment', kind, { bytes, name }, mode, token);
+  expect(job.failure ?? null).toBeNull();
+  return job;
+}
+
+/** A system with county A's three residents, a workshop, a post of one place; county B's 杨六. */
+async function start() {
+  sys = await TestSystem.start({
+    label: 'import-employment',
+    env: { EXPENSIVE_RATE_LIMIT_PER_HOUR: '10000', EXPENSIVE_RATE_LIMIT_BURST: '1000' },
   });
-
-  async function importFile(kind: string, bytes: Buffer, name: string, mode: string, token = county) {
-    const job = await importSheet(root, 'employment', kind, { bytes, name }, mode, token);
-    expect(job.failure ?? null).toBeNull();
-    return job;
+  root = rootOf(sys.urls.gateway!);
+  place = await seedPlace(sys, 2);
+  // 王大 and 李花 of one household, 赵二 of another: registered one by one (resident.registered carries their hashes).
+  const [h1, h2] = place.householdIds;
+  for (const [householdId, nationalIdOf, name, relationToHead] of [
+    [h1, WANG, '王大', 'HEAD'],
+    [h1, LI, '李花', 'SPOUSE'],
+    [h2, ZHAO, '赵二', 'HEAD'],
+  ]) {
+    dataOf(
+      await sys.query(
+        REGISTER_RESIDENT,
+        { i: residentInput(householdId, 1, { nationalId: nationalIdOf, name, relationToHead }) },
+        place.provinceToken,
+      ),
+    );
   }
-
-  beforeAll(async () => {
-    sys = await TestSystem.start({
-      label: 'import-employment',
-      env: { EXPENSIVE_RATE_LIMIT_PER_HOUR: '10000', EXPENSIVE_RATE_LIMIT_BURST: '1000' },
-    });
-    root = rootOf(sys.urls.gateway!);
-    place = await seedPlace(sys, 2);
-    // 王大 and 李花 of one household, 赵二 of another: registered one by one (resident.registered carries their hashes).
-    const [h1, h2] = place.householdIds;
-    for (const [householdId, nationalIdOf, name, relationToHead] of [
-      [h1, WANG, '王大', 'HEAD'],
-      [h1, LI, '李花', 'SPOUSE'],
-      [h2, ZHAO, '赵二', 'HEAD'],
-    ]) {
-      dataOf(
-        await sys.query(
-          REGISTER_RESIDENT,
-          { i: residentInput(householdId, 1, { nationalId: nationalIdOf, name, relationToHead }) },
-          place.provinceToken,
-        ),
-      );
-    }
-    await seedOtherCounty(sys, place.provinceToken, { nationalId: YANG, name: '杨六' });
-    // A workshop at 安置点1 (李花's), a public-welfare post of one place at 安置点2 (赵二's).
-    dataOf(
-      await sys.query(
-        `mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }`,
-        { i: { name: '安居扶贫车间', kind: 'POVERTY_WORKSHOP', siteId: place.siteIds[0] } },
-        place.provinceToken,
-      ),
-    );
-    dataOf(
-      await sys.query(
-        `mutation($i: CreateJobPostingInput!) { createJobPosting(input: $i) { id } }`,
-        {
-          i: {
-            siteId: place.siteIds[1],
-            title: '保洁员',
-            kind: 'PUBLIC_WELFARE_POST',
-            fundingSource: '衔接资金',
-            termStartsOn: '2024-01-01',
-            termEndsOn: '2030-12-31',
-            capacity: 1,
-            monthlyWage: 1500,
-          },
+  await seedOtherCounty(sys, place.provinceToken, { nationalId: YANG, name: '杨六' });
+  // A workshop at 安置点1 (李花's), a public-welfare post of one place at 安置点2 (赵二's).
+  dataOf(
+    await sys.query(
+      `mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }`,
+      { i: { name: '安居扶贫车间', kind: 'POVERTY_WORKSHOP', siteId: place.siteIds[0] } },
+      place.provinceToken,
+    ),
+  );
+  dataOf(
+    await sys.query(
+      `mutation($i: CreateJobPostingInput!) { createJobPosting(input: $i) { id } }`,
+      {
+        i: {
+          siteId: place.siteIds[1],
+          title: '保洁员',
+          kind: 'PUBLIC_WELFARE_POST',
+          fundingSource: '衔接资金',
+          termStartsOn: '2024-01-01',
+          termEndsOn: '2030-12-31',
+          capacity: 1,
+          monthlyWage: 1500,
         },
-        place.provinceToken,
-      ),
-    );
-    county = await tokenFor({ role: 'county', regions: ['530102'], sub: 'clerk-wuhua' });
-    await sys.waitForIdle();
-  });
+      },
+      place.provinceToken,
+    ),
+  );
+  county = await tokenFor({ role: 'county', regions: ['530102'], sub: 'clerk-wuhua' });
+  await sys.waitForIdle();
+}
+
+const JOBS: Cells[] = [
+  ['王大', WANG, '外出务工', '', '', '广东省东莞市', '2024-03-01', '', '', '4500'],
+  ['李花', LI, '扶贫车间', '安居扶贫车间', '', '', '2024/4/1', '', '', '2,200'],
+  ['赵二', ZHAO, '公益性岗位', '', '保洁员', '', '2024-05-01', '', '', '1500'],
+];
+
+// On a system of their own: they count what imports into empty registers of jobs and of land write.
+describe('importing employment records and land into empty registers', () => {
+  beforeAll(start);
   afterAll(() => sys?.stop());
 
-  const JOBS: Cells[] = [
-    ['王大', WANG, '外出务工', '', '', '广东省东莞市', '2024-03-01', '', '', '4500'],
-    ['李花', LI, '扶贫车间', '安居扶贫车间', '', '', '2024/4/1', '', '', '2,200'],
-    ['赵二', ZHAO, '公益性岗位', '', '保洁员', '', '2024-05-01', '', '', '1500'],
-  ];
-
   it('offers a template; a dry run writes nothing; the import writes, publishes; same GBK CSV: no change', async () => {
-    const template = await fileRequest(root, '/files/employment/templates/employment', { token: county });
+    // A clerk of its own, whose audits are counted below (the land test imports as the county's clerk).
+    const clerk = await tokenFor({ role: 'county', regions: ['530102'], sub: 'clerk-wuhua-jobs' });
+    const byClerk = (kind: string, bytes: Buffer, name: string, mode: string) =>
+      importFile(kind, bytes, name, mode, clerk);
+    const template = await fileRequest(root, '/files/employment/templates/employment', { token: clerk });
     expect(template.status).toBe(200);
     expect((await sheetRows(template.bytes!))[0]).toEqual([
       '姓名',
@@ -158,7 +166,7 @@ describe('importing employment records and land', () => {
     ]);
 
     const before = await state();
-    const dry = await importFile('employment', await xlsxFile(JOB_HEADERS, JOBS), '就业.xlsx', 'dry_run');
+    const dry = await byClerk('employment', await xlsxFile(JOB_HEADERS, JOBS), '就业.xlsx', 'dry_run');
     expect(dry).toMatchObject({
       status: 'DONE',
       mode: 'DRY_RUN',
@@ -170,7 +178,7 @@ describe('importing employment records and land', () => {
     });
     expect(await state()).toEqual(before);
 
-    const done = await importFile('employment', await xlsxFile(JOB_HEADERS, JOBS), '就业.xlsx', 'all_or_nothing');
+    const done = await byClerk('employment', await xlsxFile(JOB_HEADERS, JOBS), '就业.xlsx', 'all_or_nothing');
     expect(done).toMatchObject({ status: 'DONE', total: 3, rowsWritten: 3, created: 3, errorCount: 0 });
     const rows = await sys.sql(`SELECT r.kind, r.destination, r.monthly_income::float8 AS income, e.name AS employer,
         j.title AS post, j.filled
@@ -187,7 +195,8 @@ describe('importing employment records and land', () => {
     );
     expect(events).toEqual([{ event: 'employment.started', n: 3 }]);
     const audits = await sys.sql(
-      `SELECT action, count(*)::int AS n FROM employment.audit_log WHERE actor_subject = 'clerk-wuhua' GROUP BY action`,
+      `SELECT action, count(*)::int AS n FROM employment.audit_log WHERE actor_subject = $1 GROUP BY action`,
+      ['clerk-wuhua-jobs'],
     );
     expect(audits).toEqual([{ action: 'employment_record.start', n: 3 }]);
     // Each household is marked for re-check against the four rules, as a single start does.
@@ -199,7 +208,7 @@ describe('importing employment records and land', () => {
 
     const after = await state();
     for (const encoding of ['gbk', 'utf-8'] as const) {
-      const again = await importFile('employment', csvFile(JOB_HEADERS, JOBS, encoding), '就业.csv', 'all_or_nothing');
+      const again = await byClerk('employment', csvFile(JOB_HEADERS, JOBS, encoding), '就业.csv', 'all_or_nothing');
       expect(again).toMatchObject({ status: 'DONE', total: 3, created: 0, updated: 0, unchanged: 3, rowsWritten: 0 });
     }
     expect(await state()).toEqual(after);
@@ -209,62 +218,16 @@ describe('importing employment records and land', () => {
     changed[0][9] = '5000';
     changed[2][7] = '2024-10-31';
     changed[2][8] = '合同期满';
-    const upd = await importFile('employment', csvFile(JOB_HEADERS, changed, 'gbk'), '就业.csv', 'all_or_nothing');
+    const upd = await byClerk('employment', csvFile(JOB_HEADERS, changed, 'gbk'), '就业.csv', 'all_or_nothing');
     expect(upd).toMatchObject({ status: 'DONE', created: 0, updated: 2, unchanged: 1, rowsWritten: 2 });
     const ended = await sys.sql(`SELECT payload FROM employment.outbox WHERE event = 'employment.ended'`);
     expect(ended.map((e) => [e.payload.kind, e.payload.endedOn, e.payload.reason])).toEqual([
       ['public_welfare_post', '2024-10-31', '合同期满'],
     ]);
     expect((await sys.sql(`SELECT filled FROM employment.job_posting`))[0].filled).toBe(0);
-    const report = await sheetRows((await fileRequest(root, upd.reportPath, { token: county })).bytes!);
+    const report = await sheetRows((await fileRequest(root, upd.reportPath, { token: clerk })).bytes!);
     expect(report[0]).toEqual([...JOB_HEADERS, '导入结果', '错误说明']);
     expect(report.slice(1).map((r) => r[10])).toEqual(['更新（月收入（元））', '无变化', '更新（结束日期、结束原因）']);
-  });
-
-  it('reports every bad row by row, column, code; all-or-nothing writes none, valid rows the good ones', async () => {
-    const rows: Cells[] = [
-      ['王大', WANG, '灵活就业', '', '', '', '2025-01-01', '', '', '1800'], // 2: good
-      ['吴丁', withWrongCheckDigit(id('19600808', 81)), '灵活就业', '', '', '', '2025-01-01', '', '', '1'], // 3: check digit
-      ['某人', id('19610101', 83), '灵活就业', '', '', '', '2025-01-01', '', '', '1'], // 4: not registered
-      ['杨六', YANG, '灵活就业', '', '', '', '2025-01-01', '', '', '1'], // 5: another county's resident
-      ['李花', LI, '打零工', '', '', '', '明天', '', '', '-5'], // 6: kind, date, amount
-      ['李花', LI, '外出务工', '', '', '', '2025-02-01', '', '', '3000'], // 7: no destination
-      ['李花', LI, '扶贫车间', '没有的车间', '', '', '2025-03-01', '', '', '2000'], // 8: unknown employer
-      ['赵二', ZHAO, '公益性岗位', '', '保洁员', '', '2025-01-01', '', '', '1500'], // 9: the post is free again: good
-      ['赵二', ZHAO, '公益性岗位', '', '保洁员', '', '2025-02-01', '', '', '1500'], // 10: only one place
-      ['王大', WANG, '灵活就业', '', '', '', '2025-01-01', '', '', '1800'], // 11: row 2 again
-      ['王大', WANG, '灵活就业', '', '', '', '2025-06-01', '2025-05-01', '', '1800'], // 12: ends before start, no reason
-    ];
-    const before = await state();
-    const dry = await importFile('employment', await xlsxFile(JOB_HEADERS, rows), 'bad.xlsx', 'dry_run');
-    const codes = (dry.errors as { row: number; column: string; code: string }[]).map(
-      (e) => `${e.row} ${e.column} ${e.code}`,
-    );
-    expect(codes.sort()).toEqual([
-      '10 公益性岗位 POST_FULL',
-      '11 开始日期 DUPLICATE_IN_FILE',
-      '12 结束原因 REQUIRED',
-      '12 结束日期 ENDS_BEFORE_START',
-      '3 身份证号 NATIONAL_ID_CHECK_DIGIT',
-      '4 身份证号 UNKNOWN_RESIDENT',
-      '5 身份证号 UNKNOWN_RESIDENT',
-      '6 就业形式 UNKNOWN_VALUE',
-      '6 开始日期 DATE_FORMAT',
-      '6 月收入（元） AMOUNT_FORMAT',
-      '7 务工地点 REQUIRED',
-      '8 就业单位 UNKNOWN_EMPLOYER',
-    ]);
-    expect(await state()).toEqual(before);
-    const all = await importFile('employment', csvFile(JOB_HEADERS, rows, 'gbk'), 'bad.csv', 'all_or_nothing');
-    expect(all).toMatchObject({ status: 'DONE', rowsWritten: 0, created: 0, errorCount: 12 });
-    expect(await state()).toEqual(before);
-    const report = await sheetRows((await fileRequest(root, all.reportPath, { token: county })).bytes!);
-    expect(report[1][10]).toBe('未写入（文件中有错误）');
-    expect(report[2][11]).toContain('身份证号：身份证号校验位错误');
-
-    const valid = await importFile('employment', await xlsxFile(JOB_HEADERS, rows), 'bad.xlsx', 'valid_rows');
-    expect(valid).toMatchObject({ status: 'DONE', created: 2, rowsWritten: 2 });
-    expect((await state()).jobs).toBe(before.jobs + 2);
   });
 
   // Another county sees no one.
@@ -346,6 +309,57 @@ describe('importing employment records and land', () => {
     ]);
     // …nor can they read this clerk's job.
     expect((await fileRequest(root, `/files/employment/imports/${done.id}`, { token: other })).status).toBe(404);
+  });
+});
+
+describe('importing employment records and land with records there already', () => {
+  beforeAll(start);
+  afterAll(() => sys?.stop());
+
+  it('reports every bad row by row, column, code; all-or-nothing writes none, valid rows the good ones', async () => {
+    const rows: Cells[] = [
+      ['王大', WANG, '灵活就业', '', '', '', '2025-01-01', '', '', '1800'], // 2: good
+      ['吴丁', withWrongCheckDigit(id('19600808', 81)), '灵活就业', '', '', '', '2025-01-01', '', '', '1'], // 3: check digit
+      ['某人', id('19610101', 83), '灵活就业', '', '', '', '2025-01-01', '', '', '1'], // 4: not registered
+      ['杨六', YANG, '灵活就业', '', '', '', '2025-01-01', '', '', '1'], // 5: another county's resident
+      ['李花', LI, '打零工', '', '', '', '明天', '', '', '-5'], // 6: kind, date, amount
+      ['李花', LI, '外出务工', '', '', '', '2025-02-01', '', '', '3000'], // 7: no destination
+      ['李花', LI, '扶贫车间', '没有的车间', '', '', '2025-03-01', '', '', '2000'], // 8: unknown employer
+      ['赵二', ZHAO, '公益性岗位', '', '保洁员', '', '2025-01-01', '', '', '1500'], // 9: the post is free again: good
+      ['赵二', ZHAO, '公益性岗位', '', '保洁员', '', '2025-02-01', '', '', '1500'], // 10: only one place
+      ['王大', WANG, '灵活就业', '', '', '', '2025-01-01', '', '', '1800'], // 11: row 2 again
+      ['王大', WANG, '灵活就业', '', '', '', '2025-06-01', '2025-05-01', '', '1800'], // 12: ends before start, no reason
+    ];
+    const before = await state();
+    const dry = await importFile('employment', await xlsxFile(JOB_HEADERS, rows), 'bad.xlsx', 'dry_run');
+    const codes = (dry.errors as { row: number; column: string; code: string }[]).map(
+      (e) => `${e.row} ${e.column} ${e.code}`,
+    );
+    expect(codes.sort()).toEqual([
+      '10 公益性岗位 POST_FULL',
+      '11 开始日期 DUPLICATE_IN_FILE',
+      '12 结束原因 REQUIRED',
+      '12 结束日期 ENDS_BEFORE_START',
+      '3 身份证号 NATIONAL_ID_CHECK_DIGIT',
+      '4 身份证号 UNKNOWN_RESIDENT',
+      '5 身份证号 UNKNOWN_RESIDENT',
+      '6 就业形式 UNKNOWN_VALUE',
+      '6 开始日期 DATE_FORMAT',
+      '6 月收入（元） AMOUNT_FORMAT',
+      '7 务工地点 REQUIRED',
+      '8 就业单位 UNKNOWN_EMPLOYER',
+    ]);
+    expect(await state()).toEqual(before);
+    const all = await importFile('employment', csvFile(JOB_HEADERS, rows, 'gbk'), 'bad.csv', 'all_or_nothing');
+    expect(all).toMatchObject({ status: 'DONE', rowsWritten: 0, created: 0, errorCount: 12 });
+    expect(await state()).toEqual(before);
+    const report = await sheetRows((await fileRequest(root, all.reportPath, { token: county })).bytes!);
+    expect(report[1][10]).toBe('未写入（文件中有错误）');
+    expect(report[2][11]).toContain('身份证号：身份证号校验位错误');
+
+    const valid = await importFile('employment', await xlsxFile(JOB_HEADERS, rows), 'bad.xlsx', 'valid_rows');
+    expect(valid).toMatchObject({ status: 'DONE', created: 2, rowsWritten: 2 });
+    expect((await state()).jobs).toBe(before.jobs + 2);
   });
 
   it("exports jobs and land in the imports' columns: round-trips, an edit updates; no ID number leaves", async () => {
