@@ -15,6 +15,18 @@ describe('grid-worker tasks from events (governance)', () => {
   });
   afterAll(() => sys?.stop());
 
+  let households = 0;
+  /** A household of grid 2's building of its own (grid 1's, and grid 2's first household, stay test 1's). */
+  const householdOfGrid2 = async () =>
+    dataOf(
+      await sys.query(
+        `mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`,
+        { i: { siteId: n.siteId, householdNumber: `2-${201 + households++}`, buildingId: n.buildingIds[1] } },
+        n.officer,
+      ),
+    ).registerHousehold.id as string;
+  const total = async (token: string, status?: string) =>
+    dataOf(await sys.query(TASKS, { s: status ?? null }, token)).gridTasks.totalCount as number;
   const gap = (gapId: string, householdId: string) => ({
     gapId,
     householdId,
@@ -26,6 +38,11 @@ describe('grid-worker tasks from events (governance)', () => {
   });
 
   it("a detected gap becomes a task for the household's grid worker, with its source; duplicates: no-ops", async () => {
+    // Grid 2's tasks are the other tests' too: its worker and the officer are counted before and after.
+    const before = { theirs: await total(n.workerTokens[1]), officer: await total(n.officer) };
+    const unreadCount = async () =>
+      dataOf(await sys.query(`{ myUnreadNotificationCount }`, {}, n.workerTokens[1])).myUnreadNotificationCount;
+    const theirUnread = await unreadCount();
     const gapId = randomUUID();
     const eventId = await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[0]));
     await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[0]), {
@@ -47,8 +64,8 @@ describe('grid-worker tasks from events (governance)', () => {
     });
     expect(mine.nodes[0].title).toMatch(/有就业意愿的家庭尚无人就业/);
     // The other grid's worker does not see it; the site officer does.
-    expect(dataOf(await sys.query(TASKS, {}, n.workerTokens[1])).gridTasks.totalCount).toBe(0);
-    expect(dataOf(await sys.query(TASKS, {}, n.officer)).gridTasks.totalCount).toBe(1);
+    expect(await total(n.workerTokens[1])).toBe(before.theirs);
+    expect(await total(n.officer)).toBe(before.officer + 1);
     // One household's tasks (its page in the portal): this one has it, the next has none.
     const OF_HOUSEHOLD = `query($h: ID!) { gridTasks(householdId: $h) { totalCount nodes { id } } }`;
     expect(dataOf(await sys.query(OF_HOUSEHOLD, { h: n.householdIds[0] }, n.officer)).gridTasks.nodes).toEqual([
@@ -70,16 +87,17 @@ describe('grid-worker tasks from events (governance)', () => {
         details: { what: mine.nodes[0].title, when: '2026-11-15' },
       },
     ]);
-    expect(
-      dataOf(await sys.query(`{ myUnreadNotificationCount }`, {}, n.workerTokens[1])).myUnreadNotificationCount,
-    ).toBe(0);
+    expect(await unreadCount()).toBe(theirUnread);
   });
 
   it('the grid worker completes it with a note; the gap closing closes it', async () => {
     const gapId = randomUUID();
-    await deliver(sys, 'household.gap.detected', gap(gapId, n.householdIds[1]));
+    const householdId = await householdOfGrid2();
+    await deliver(sys, 'household.gap.detected', gap(gapId, householdId));
     await sys.waitForIdle();
-    const [task] = dataOf(await sys.query(TASKS, {}, n.workerTokens[1])).gridTasks.nodes;
+    const ofHousehold = (nodes: { id: string; closedAt: string | null; household: { id: string } }[]) =>
+      nodes.filter((t) => t.household.id === householdId);
+    const [task] = ofHousehold(dataOf(await sys.query(TASKS, {}, n.workerTokens[1])).gridTasks.nodes);
     const other = await sys.query(
       `mutation($id: ID!) { completeGridTask(id: $id, note: "入户走访") { id } }`,
       { id: task.id },
@@ -104,13 +122,13 @@ describe('grid-worker tasks from events (governance)', () => {
 
     const closedBy = await deliver(sys, 'household.gap.closed', {
       gapId,
-      householdId: n.householdIds[1],
+      householdId,
       siteId: n.siteId,
       regionCode: '530102',
       closedOn: '2026-11-20',
     });
     await sys.waitForIdle();
-    const closed = dataOf(await sys.query(TASKS, { s: 'CLOSED' }, n.workerTokens[1])).gridTasks.nodes;
+    const closed = ofHousehold(dataOf(await sys.query(TASKS, { s: 'CLOSED' }, n.workerTokens[1])).gridTasks.nodes);
     expect(closed).toHaveLength(1);
     expect(closed[0].closedAt).toBeTruthy();
     const [row] = await sys.sql(`SELECT closed_by_event_id FROM governance.grid_task WHERE id = $1`, [task.id]);
@@ -118,16 +136,24 @@ describe('grid-worker tasks from events (governance)', () => {
   });
 
   it('an open task also closes when its gap closes, and residents or volunteers see no tasks', async () => {
-    const [open] = await sys.sql(`SELECT detail->>'gapId' AS "gapId" FROM governance.grid_task WHERE status = 'open'`);
+    // An open task of its own.
+    const gapId = randomUUID();
+    const householdId = await householdOfGrid2();
+    await deliver(sys, 'household.gap.detected', gap(gapId, householdId));
+    await sys.waitForIdle();
+    const open = await total(n.officer, 'OPEN');
     await deliver(sys, 'household.gap.closed', {
-      gapId: open.gapId,
-      householdId: n.householdIds[0],
+      gapId,
+      householdId,
       siteId: n.siteId,
       regionCode: '530102',
       closedOn: '2026-11-20',
     });
     await sys.waitForIdle();
-    expect(dataOf(await sys.query(TASKS, { s: 'OPEN' }, n.officer)).gridTasks.totalCount).toBe(0);
+    expect(await total(n.officer, 'OPEN')).toBe(open - 1);
+    expect(await sys.sql(`SELECT status FROM governance.grid_task WHERE household_id = $1`, [householdId])).toEqual([
+      { status: 'closed' },
+    ]);
     const { tokenFor } = await import('@anju/testing');
     const resident = await tokenFor({ role: 'resident', resident: randomUUID(), sites: [n.siteId] });
     expect((await sys.query(TASKS, {}, resident)).errors![0].extensions?.code).toBe('FORBIDDEN');
