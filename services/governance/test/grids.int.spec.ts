@@ -15,6 +15,17 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
   const TASKS = `query($h: ID) { gridTasks(householdId: $h) { totalCount nodes {
     id kind title status dueOn sourceEvent grid { id } household { id } } } }`;
   const today = () => provinceDate(sys.clock.now());
+  /** A grid of the site of its own, with its worker's token. */
+  const newGrid = async (n3: number) => {
+    const gridId = dataOf(
+      await sys.query(
+        `mutation($i: RegisterGridInput!) { registerGrid(input: $i) { id } }`,
+        { i: { siteId: n.siteId, name: `第${n3}网格`, gridWorkerSubject: `gw-${n3}` } },
+        n.officer,
+      ),
+    ).registerGrid.id as string;
+    return { gridId, worker: await tokenFor({ role: 'grid_worker', grids: [gridId], sub: `gw-${n3}` }) };
+  };
   const tasksOf = async (token: string, kind: string, householdId?: string) =>
     dataOf(await sys.query(TASKS, { h: householdId ?? null }, token)).gridTasks.nodes.filter(
       (t: { kind: string }) => t.kind === kind,
@@ -78,11 +89,14 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
     });
 
     it('refuses bad lists, a grid worker and an officer of another site, changing nothing', async () => {
+      // A grid of its own with two duties.
+      const { gridId: grid, worker } = await newGrid(3);
+      dataOf(await sys.query(SET, { g: grid, d: [{ title: '政策宣传' }, { title: '人口信息采集' }] }, n.officer));
       const before = await sys.sql(`SELECT title FROM governance.grid_duty WHERE grid_id = $1 ORDER BY position`, [
-        n.gridIds[0],
+        grid,
       ]);
       expect(before).toHaveLength(2);
-      const errorOf = async (d: unknown[], token = n.officer, g = n.gridIds[0]) =>
+      const errorOf = async (d: unknown[], token = n.officer, g = grid) =>
         (await sys.query(SET, { g, d }, token)).errors![0].extensions;
       expect(await errorOf([{ title: '走访' }, { title: '走访' }])).toMatchObject({
         code: 'BAD_USER_INPUT',
@@ -95,7 +109,7 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
         field: 'duties',
         reason: 'TOO_MANY',
       });
-      expect(await errorOf([{ title: '自己定' }], n.workerTokens[0])).toMatchObject({ code: 'FORBIDDEN' });
+      expect(await errorOf([{ title: '自己定' }], worker)).toMatchObject({ code: 'FORBIDDEN' });
       const elsewhere = await tokenFor({ role: 'site_officer', sites: [n.siteIds[1]] });
       expect(await errorOf([{ title: '别处' }], elsewhere)).toMatchObject({ code: 'NOT_FOUND', field: 'gridId' });
       expect(await errorOf([{ title: '格式' }], n.officer, 'not-a-grid')).toMatchObject({
@@ -103,50 +117,64 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
         reason: 'FORMAT',
       });
       expect(
-        await sys.sql(`SELECT title FROM governance.grid_duty WHERE grid_id = $1 ORDER BY position`, [n.gridIds[0]]),
+        await sys.sql(`SELECT title FROM governance.grid_duty WHERE grid_id = $1 ORDER BY position`, [grid]),
       ).toEqual(before);
     });
   });
 
   describe('households not visited for too long (入户走访)', () => {
-    let householdId: string;
-
-    beforeAll(async () => {
-      // Moved in 61 days ago, never visited: lapsed (60 days here). A household moved in yesterday is not.
-      householdId = n.householdIds[0];
+    let seq = 300;
+    /** A household (by default in grid 1's building) whose one resident moved in `daysAgo` days ago, never visited. */
+    const householdMovedIn = async (daysAgo: number, buildingId = n.buildingIds[0]) => {
+      seq += 1;
+      const householdId = dataOf(
+        await sys.query(
+          `mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`,
+          { i: { siteId: n.siteId, householdNumber: `${seq}`, buildingId } },
+          n.officer,
+        ),
+      ).registerHousehold.id as string;
       await registerResidents(sys, n.officer, [
-        { householdId, seq: 301, overrides: { movedInOn: addDays(today(), -61) } },
+        { householdId, seq, overrides: { movedInOn: addDays(today(), -daysAgo) } },
       ]);
-      await registerResidents(sys, n.officer, [
-        { householdId: n.householdIds[1], seq: 302, overrides: { movedInOn: addDays(today(), -1) } },
-      ]);
-    });
+      return householdId;
+    };
 
     it('the pass opens one task per lapsed household for its grid worker, tells them once, does it once', async () => {
+      // In a grid of its own, whose worker has heard nothing yet today (each worker hears one digest a day):
+      // moved in 61 days ago, never visited, lapsed. A household of grid 2 moved in yesterday is not.
+      const { gridId, worker } = await newGrid(4);
+      const buildingId = dataOf(
+        await sys.query(
+          `mutation($i: RegisterBuildingInput!) { registerBuilding(input: $i) { id } }`,
+          { i: { siteId: n.siteId, name: '4栋', gridId } },
+          n.officer,
+        ),
+      ).registerBuilding.id;
+      const householdId = await householdMovedIn(61, buildingId);
+      await householdMovedIn(1, n.buildingIds[1]);
       expect(await sys.runTask('governance', PASS)).toEqual({ opened: 1, closed: 0 });
       expect(await sys.runTask('governance', PASS)).toEqual({ opened: 0, closed: 0 });
-      const [task] = await tasksOf(n.workerTokens[0], 'household_unvisited');
+      const [task] = await tasksOf(worker, 'household_unvisited', householdId);
       expect(task).toMatchObject({
         status: 'OPEN',
         dueOn: addDays(today(), 7),
-        grid: { id: n.gridIds[0] },
+        grid: { id: gridId },
         household: { id: householdId },
         sourceEvent: 'scheduler:grid-tasks.open-from-causes',
       });
       expect(task.title).toContain(`自${addDays(today(), -61).slice(0, 4)}年`);
       expect(await tasksOf(n.workerTokens[1], 'household_unvisited')).toEqual([]);
-      const told = dataOf(
-        await sys.query(`{ myNotifications { nodes { kind title entityId } } }`, {}, n.workerTokens[0]),
-      ).myNotifications.nodes;
-      expect(told).toEqual([
-        { kind: 'GRID_TASK_ASSIGNED', title: '1户居民超过60天未入户走访', entityId: n.gridIds[0] },
-      ]);
+      const told = dataOf(await sys.query(`{ myNotifications { nodes { kind title entityId } } }`, {}, worker))
+        .myNotifications.nodes;
+      expect(told).toEqual([{ kind: 'GRID_TASK_ASSIGNED', title: '1户居民超过60天未入户走访', entityId: gridId }]);
     });
 
     it("a recorded visit completes it, shows as the household's latest; the next lapse counts from it", async () => {
       const VISIT = `mutation($i: RecordHouseholdVisitInput!) { recordHouseholdVisit(input: $i) {
         visitedOn visitedBy note household { id lastVisitedOn } } }`;
-      await sys.runTask('governance', PASS); // the task is there, whether or not the test before ran
+      const householdId = await householdMovedIn(61);
+      expect(await sys.runTask('governance', PASS)).toEqual({ opened: 1, closed: 0 });
       const visit = dataOf(
         await sys.query(
           VISIT,
@@ -212,6 +240,7 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
     it("refuses a visit in the future, too long ago, bad, or outside the worker's grid, recording none", async () => {
       const VISIT = `mutation($i: RecordHouseholdVisitInput!) { recordHouseholdVisit(input: $i) { visitedOn } }`;
       const count = async () => (await sys.sql(`SELECT count(*)::int AS c FROM governance.household_visit`))[0].c;
+      const householdId = n.householdIds[0]; // grid 1's
       const before = await count();
       const errorOf = async (i: Record<string, unknown>, token = n.workerTokens[0]) =>
         (await sys.query(VISIT, { i: { householdId, visitedOn: today(), note: '走访', ...i } }, token)).errors![0]
@@ -233,6 +262,7 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
     });
 
     it('a household nobody lives in any more has its open task closed', async () => {
+      const householdId = await householdMovedIn(30);
       const [{ id }] = await sys.sql(`SELECT id FROM governance.resident WHERE household_id = $1`, [householdId]);
       await sys.sql(`UPDATE governance.household SET last_visited_on = $2 WHERE id = $1`, [
         householdId,
@@ -335,7 +365,11 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
     ]);
     expect(mine[0].title).toContain('民政部门');
     expect(
-      await sys.sql(`SELECT source_event_id AS e FROM governance.grid_task WHERE kind = 'referral_overdue'`),
+      await sys.sql(
+        `SELECT source_event_id AS e FROM governance.grid_task WHERE kind = 'referral_overdue'
+        AND source_key = $1`,
+        [referralId],
+      ),
     ).toEqual([{ e: referralEvent }]);
     const claims = await tasksOf(n.workerTokens[1], 'claim_overdue', n.householdIds[1]);
     expect(claims).toEqual([
@@ -381,8 +415,11 @@ describe('grids: duties, visits and tasks from every cause (governance)', () => 
     );
     await sys.waitForIdle();
     expect(
-      await sys.sql(`SELECT kind, status, closed_by_event_id AS e FROM governance.grid_task
-      WHERE kind IN ('referral_overdue', 'claim_overdue') ORDER BY kind`),
+      await sys.sql(
+        `SELECT kind, status, closed_by_event_id AS e FROM governance.grid_task
+      WHERE kind IN ('referral_overdue', 'claim_overdue') AND source_key = ANY($1) ORDER BY kind`,
+        [[referralId, demandId]],
+      ),
     ).toEqual([
       { kind: 'claim_overdue', status: 'closed', e: fulfilled },
       { kind: 'referral_overdue', status: 'closed', e: resolved },
