@@ -15,11 +15,21 @@ describe('industry projects with their households’ income', () => {
   const LINK = `mutation($i: LinkHouseholdInput!) { linkHouseholdToProject(input: $i) {
     annualDividend annualWageIncome annualIncome } }`;
 
+  /** Links a household to a project with its yearly dividend and wages (the answer, errors included). */
+  const link = (projectId: string, householdId: string, annualDividend: number, annualWageIncome: number) =>
+    sys.query(
+      LINK,
+      { i: { projectId, householdId, annualDividend, annualWageIncome, linkedOn: '2026-03-01' } },
+      county,
+    );
+
   beforeAll(async () => {
     sys = await TestSystem.start({ label: 'industry', env: { GATEWAY_RESPONSE_CACHE: 'false' } });
     place = await seedPlace(sys, 2);
     county = await tokenFor({ role: 'county', regions: ['530102'] });
-    dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(place.householdIds[0], 1) }, county));
+    // A resident in each household: employment knows a household from its registered residents.
+    for (const [n, household] of place.householdIds.entries())
+      dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(household, n + 1) }, county));
     await sys.waitForIdle();
   }, 180_000);
   afterAll(() => sys?.stop());
@@ -49,38 +59,10 @@ describe('industry projects with their households’ income', () => {
       technicalServices: ['农技员驻点指导'],
     });
 
-    const a = dataOf(
-      await sys.query(
-        LINK,
-        {
-          i: {
-            projectId: project.id,
-            householdId: place.householdIds[0],
-            annualDividend: 1200,
-            annualWageIncome: 18000,
-            linkedOn: '2026-03-01',
-          },
-        },
-        county,
-      ),
-    ).linkHouseholdToProject;
+    const a = dataOf(await link(project.id, place.householdIds[0], 1200, 18000)).linkHouseholdToProject;
     expect(a).toEqual({ annualDividend: 1200, annualWageIncome: 18000, annualIncome: 19200 });
     // Linking again updates dividend and wages (one link per household).
-    dataOf(
-      await sys.query(
-        LINK,
-        {
-          i: {
-            projectId: project.id,
-            householdId: place.householdIds[0],
-            annualDividend: 1500,
-            annualWageIncome: 20000,
-            linkedOn: '2026-03-01',
-          },
-        },
-        county,
-      ),
-    );
+    dataOf(await link(project.id, place.householdIds[0], 1500, 20000));
 
     const q = `query($s: ID!) { industryProjects(siteId: $s) { name organizationForm householdIncomeTotal
       links { annualIncome household { id } } } }`;
@@ -135,21 +117,17 @@ describe('industry projects with their households’ income', () => {
     });
     expect(await sys.sql(`SELECT id FROM employment.industry_project WHERE site_id = $1`, [siteB])).toEqual([]);
 
-    const [project] = await sys.sql(`SELECT id FROM employment.industry_project LIMIT 1`);
-    const link = await sys.query(
-      LINK,
-      {
-        i: {
-          projectId: project.id,
-          householdId: place.householdIds[0],
-          annualDividend: 0,
-          annualWageIncome: -5,
-          linkedOn: '2026-03-01',
-        },
-      },
-      county,
-    );
-    expect(link.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.annualWageIncome' });
+    // A project of its own at site B (the first test's is at site A), a household linked to it: a bad link keeps it.
+    const project = dataOf(
+      await sys.query(
+        CREATE,
+        { i: { name: '茶园', siteId: siteB, industry: '茶叶', organizationForm: 'COOPERATIVE' } },
+        county,
+      ),
+    ).createIndustryProject;
+    dataOf(await link(project.id, place.householdIds[1], 1500, 20000));
+    const badLink = await link(project.id, place.householdIds[1], 0, -5);
+    expect(badLink.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.annualWageIncome' });
     const [kept] = await sys.sql(
       `SELECT annual_wage_income::float8 AS w FROM employment.project_link WHERE project_id = $1`,
       [project.id],
