@@ -38,10 +38,11 @@ describe('site counters', () => {
   }
 
   async function totals() {
-    const [row] = await sys.sql(`SELECT (SELECT sum(households)::int FROM governance.site_counter) AS households,
-        (SELECT sum(residents)::int FROM governance.site_counter) AS residents,
-      (SELECT sum(labour_profiles)::int FROM employment.site_counter) AS profiles, (SELECT sum(open_demands)::int
-        FROM matching.site_counter) AS "openDemands"`);
+    const [row] = await sys.sql(`SELECT
+        (SELECT coalesce(sum(households), 0)::int FROM governance.site_counter) AS households,
+        (SELECT coalesce(sum(residents), 0)::int FROM governance.site_counter) AS residents,
+        (SELECT coalesce(sum(labour_profiles), 0)::int FROM employment.site_counter) AS profiles,
+        (SELECT coalesce(sum(open_demands), 0)::int FROM matching.site_counter) AS "openDemands"`);
     return row;
   }
 
@@ -71,6 +72,30 @@ describe('site counters', () => {
     ]);
   }
 
+  /** A demand recorded by the county officer at a site; its id. */
+  const record = async (siteId: string) =>
+    dataOf(
+      await sys.query(
+        `mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id } }`,
+        { i: { siteId, category: 'ELDERLY_CARE', description: '独居老人每周探访' } },
+        officer,
+      ),
+    ).recordDemand.id as string;
+  const step = async (name: string, id: string) =>
+    dataOf(await sys.query(`mutation($d: ID!) { ${name}(demandId: $d) { status } }`, { d: id }, officer));
+  /** A resident registered in a household (sequence n of the ID numbers); their id. */
+  const register = async (household: string, n: number) =>
+    dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(household, n) }, officer)).registerResident
+      .id as string;
+  const moveOut = async (id: string) =>
+    dataOf(
+      await sys.query(
+        `mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) { id } }`,
+        { id, i: { movedOutOn: new Date().toISOString().slice(0, 10), reason: '务工迁出' } },
+        officer,
+      ),
+    );
+
   beforeAll(async () => {
     // No response cache: the dashboard read after each change shows what the counters hold now.
     sys = await TestSystem.start({ label: 'counters', env: { GATEWAY_RESPONSE_CACHE: 'false' } });
@@ -82,6 +107,9 @@ describe('site counters', () => {
 
   it('hold after households and residents are registered, updated, moved out (by mutations and events)', async () => {
     const [siteA, siteB] = place.siteIds;
+    // Counted from what the site holds before (the other tests add to it too).
+    const before = await totals();
+    const [beforeA, beforeB] = [await dashboard(siteA), await dashboard(siteB)];
     const hh = dataOf(
       await sys.query(
         `mutation($i: RegisterHouseholdInput!) { registerHousehold(input: $i) { id } }`,
@@ -96,9 +124,7 @@ describe('site counters', () => {
       [3, place.householdIds[1]],
       [4, hh.id],
     ] as const) {
-      ids.push(
-        dataOf(await sys.query(REGISTER_RESIDENT, { i: residentInput(household, n) }, officer)).registerResident.id,
-      );
+      ids.push(await register(household, n));
     }
     dataOf(
       await sys.query(
@@ -107,46 +133,34 @@ describe('site counters', () => {
         officer,
       ),
     );
-    dataOf(
-      await sys.query(
-        `mutation($id: ID!, $i: MoveOutResidentInput!) { moveOutResident(id: $id, input: $i) { id } }`,
-        { id: ids[2], i: { movedOutOn: new Date().toISOString().slice(0, 10), reason: '务工迁出' } },
-        officer,
-      ),
-    );
+    await moveOut(ids[2]);
     await sys.waitForIdle();
 
     expect(await staleCounters()).toEqual([]);
-    expect(await totals()).toMatchObject({ households: 3, residents: 3, profiles: 4 });
+    expect(await totals()).toMatchObject({
+      households: before.households + 1,
+      residents: before.residents + 3,
+      profiles: before.profiles + 4,
+    });
     expect(await dashboard(siteA)).toEqual({
-      householdCount: 1,
-      residentCount: 2,
+      householdCount: beforeA.householdCount,
+      residentCount: beforeA.residentCount + 2,
       openDemandCount: await openDemands(siteA),
-      profiles: 2,
+      profiles: beforeA.profiles + 2,
     });
     expect(await dashboard(siteB)).toEqual({
-      householdCount: 2,
-      residentCount: 1,
+      householdCount: beforeB.householdCount + 1,
+      residentCount: beforeB.residentCount + 1,
       openDemandCount: await openDemands(siteB),
-      profiles: 2,
+      profiles: beforeB.profiles + 2,
     });
   });
 
   it('hold as demands are recorded and cancelled, and as gap events open and close them', async () => {
     const [siteA, siteB] = place.siteIds;
-    const record = async (siteId: string) =>
-      dataOf(
-        await sys.query(
-          `mutation($i: RecordDemandInput!) { recordDemand(input: $i) { id } }`,
-          { i: { siteId, category: 'ELDERLY_CARE', description: '独居老人每周探访' } },
-          officer,
-        ),
-      ).recordDemand.id as string;
     const d1 = await record(siteA);
     const d2 = await record(siteA);
     const d3 = await record(siteB);
-    const step = async (name: string, id: string) =>
-      dataOf(await sys.query(`mutation($d: ID!) { ${name}(demandId: $d) { status } }`, { d: id }, officer));
     const openA = await openDemands(siteA);
     await step('cancelDemand', d1);
     await step('cancelDemand', d2);
@@ -176,6 +190,15 @@ describe('site counters', () => {
 
   it('hold when many rows of several sites change in one statement, as batched handlers and imports do', async () => {
     const [siteA, siteB] = place.siteIds;
+    // Rows for each statement below to change: a resident of site A moved out (their labour profile at site A),
+    // a cancelled demand there.
+    await moveOut(await register(place.householdIds[0], 5));
+    await step('cancelDemand', await record(siteA));
+    await sys.waitForIdle();
+    const before = await totals();
+    const [{ n: movedOut }] = await sys.sql(
+      `SELECT count(*)::int AS n FROM governance.resident WHERE moved_out_on IS NOT NULL`,
+    );
     await sys.sql(
       `INSERT INTO governance.household (site_id, household_number, address)
       SELECT s, 'BATCH-' || i || '-' || left(s::text, 4), '9栋' || i FROM unnest($1::uuid[]) s, generate_series(1, 5) i`,
@@ -190,10 +213,21 @@ describe('site counters', () => {
     await sys.sql(`UPDATE matching.demand SET status = 'open' WHERE status IN ('closed', 'cancelled')`);
     await sys.sql(`UPDATE employment.labour_profile SET site_id = $2 WHERE site_id = $1`, [siteA, siteB]);
     expect(await staleCounters()).toEqual([]);
-    expect(await totals()).toMatchObject({ households: 3 + 8, residents: 4, profiles: 4 });
+    // Ten households in, two deleted; every resident moved out is back; the profiles only moved.
+    expect(await totals()).toMatchObject({
+      households: before.households + 8,
+      residents: before.residents + movedOut,
+      profiles: before.profiles,
+    });
   });
 
   it('hold when every event is delivered again', async () => {
+    // Events of its own to deliver again: two residents registered (employment counts their profiles), one moved
+    // out; a demand recorded.
+    await register(place.householdIds[1], 6);
+    await moveOut(await register(place.householdIds[1], 7));
+    await record(place.siteIds[1]);
+    await sys.waitForIdle();
     const before = await totals();
     const [{ n: events }] = await sys.sql(
       `SELECT (SELECT count(*) FROM governance.outbox) + (SELECT count(*) FROM employment.outbox) + (SELECT count(*)
