@@ -1,7 +1,7 @@
 import path from 'node:path';
 import NodeEnvironment from 'jest-environment-node';
 import { LOG_CAPTURES, type CapturedLines } from './log-capture';
-import { countResources, openAfter, type ResourceCounts } from './open-resources';
+import { activeHandles, countResources, describeHandle, openAfter, type ResourceCounts } from './open-resources';
 
 /** What this environment reads of jest-circus's events. */
 interface Block {
@@ -33,6 +33,7 @@ export default class LogPrintingEnvironment extends NodeEnvironment {
   private marks = new Map<CapturedLines, number>();
   private readonly testPath: string;
   private baseline: ResourceCounts = new Map();
+  private baselineHandles = new Set<object>();
 
   constructor(...[config, context]: ConstructorParameters<typeof NodeEnvironment>) {
     super(config, context);
@@ -41,16 +42,21 @@ export default class LogPrintingEnvironment extends NodeEnvironment {
 
   override async setup(): Promise<void> {
     await super.setup();
+    // The process's stdio streams live as long as the worker; a library may create one on first use (stdin).
+    void [process.stdin, process.stdout, process.stderr];
     this.baseline = countResources();
+    this.baselineHandles = activeHandles();
   }
 
   override async teardown(): Promise<void> {
     await super.teardown();
     const open = await openAfter(this.baseline, CLOSING_GRACE_MS);
     if (open.length) {
+      const handles = [...activeHandles()].filter((h) => !this.baselineHandles.has(h)).map(describeHandle);
       process.stderr.write(
-        `\n✗ left open by ${this.testPath} ${CLOSING_GRACE_MS / 1000} s after its last test: ${open.join(', ')} ` +
-          `(they keep the jest worker from exiting: close them in afterAll)\n`,
+        `\n✗ left open by ${this.testPath} ${CLOSING_GRACE_MS / 1000} s after its last test: ${open.join(', ')}` +
+          `${handles.length ? ` — ${handles.join('; ')}` : ''} (they keep the jest worker from exiting: close them ` +
+          `in afterAll)\n`,
       );
     }
   }

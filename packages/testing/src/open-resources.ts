@@ -36,3 +36,29 @@ export async function openAfter(
     await new Promise((r) => setTimeout(r, 100).unref());
   }
 }
+
+/** The objects behind the active handles (sockets, pipes, child processes, servers); Node's own list. */
+export function activeHandles(): Set<object> {
+  return new Set((process as unknown as { _getActiveHandles(): object[] })._getActiveHandles());
+}
+
+/** A handle, described for a reader looking for its owner: what it is and where it leads. */
+export function describeHandle(h: object): string {
+  const any = h as Record<string, unknown> & { constructor: { name: string } };
+  const name = any.constructor?.name ?? 'handle';
+  if (h === process.stdin || h === process.stdout || h === process.stderr) {
+    return `${name} (process.${h === process.stdin ? 'stdin' : h === process.stdout ? 'stdout' : 'stderr'})`;
+  }
+  if (Array.isArray(any.spawnargs)) return `${name} (${(any.spawnargs as string[]).join(' ').slice(0, 120)})`;
+  const socket = any as { remoteAddress?: string; remotePort?: number; _pipeName?: string; address?: () => unknown };
+  if (socket.remoteAddress) return `${name} (to ${socket.remoteAddress}:${socket.remotePort})`;
+  if (socket._pipeName) return `${name} (pipe ${socket._pipeName})`;
+  if (typeof socket.address === 'function') {
+    try {
+      return `${name} (listening on ${JSON.stringify(socket.address())})`;
+    } catch {
+      return name;
+    }
+  }
+  return name;
+}
