@@ -15,7 +15,7 @@ describe('pnpm test:alone', () => {
       testResults: [
         {
           message: runtimeErrors ? 'Cannot find module x\n  at …' : '',
-          assertionResults: statuses.map((status, i) => ({ fullName: `t${i}`, status, failureMessages: [] })),
+          assertionResults: statuses.map((status, i) => ({ fullName: `t${i}`, status })),
         },
       ],
     });

@@ -20,7 +20,6 @@ const NO_TEST = '^a name no test has$';
 interface AssertionResult {
   fullName: string;
   status: 'passed' | 'failed' | 'pending' | 'todo' | 'skipped' | 'disabled';
-  failureMessages: string[];
 }
 interface FileResults {
   testResults: { assertionResults: AssertionResult[]; message: string }[];
