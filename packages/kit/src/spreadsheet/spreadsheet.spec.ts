@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { PassThrough } from 'node:stream';
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import ExcelJS from 'exceljs';
 import { readSpreadsheet, type ColumnSpec, type SheetRow, type SpreadsheetLimits } from './spreadsheet-reader';
 import { SpreadsheetError } from './spreadsheet-error';
@@ -141,6 +142,23 @@ describe('spreadsheet reader, left early', () => {
     // Read to the end, the same file reads whole again, and leaves nothing either.
     expect((await all(bytes)).out.map((r) => r.values.id)).toEqual(rows.map((r) => r[2]));
     expect(await settledTempFiles()).toEqual(before);
+  });
+});
+
+describe('spreadsheet reader, a slow disk', () => {
+  // exceljs writes the sheet to a temp file (module `tmp`) while unzipper reads on: a loaded disk made the reader stop
+  // before workbook.xml, and an import answer 500 ("reading 'sheets' of undefined", CI of 2 December 2026).
+  const tmp = createRequire(require.resolve('exceljs'))('tmp') as { file: (cb: unknown) => void };
+  const file = tmp.file;
+  afterEach(() => {
+    tmp.file = file;
+  });
+
+  it('reads the whole workbook when the temp file of its sheet is slow to open', async () => {
+    tmp.file = (cb) => void setTimeout(() => file(cb), 50);
+    expect((await all(await xlsxFile(headers, rows), 'slow.xlsx')).out.map((r) => r.values.id)).toEqual(
+      rows.map((r) => r[2]),
+    );
   });
 });
 
