@@ -658,13 +658,19 @@ describe('matching through the gateway', () => {
             },
             officer,
           )
-          .then((res) => dataOf(res).recordDemand as { assignments: { id: string; volunteerId: string }[] });
-      // Work for each of the two volunteers (unless they are full already): one in Yi, only 阿依 speaks it; one any
-      // of them can do, passed on to 小王 if proposed to her.
-      await nightly('夜间批量（彝语）', 1, ['彝语']);
+          .then(
+            (res) => dataOf(res).recordDemand as { id: string; assignments: { id: string; volunteerId: string }[] },
+          );
+      // Both volunteers with their whole week: work in Yi, proposed to 阿依 (only she speaks it), and work any of them
+      // can do, declined by the one it was proposed to — the batch must not propose it to them again.
+      await freeVolunteers();
+      expect((await nightly('夜间批量（彝语）', 1, ['彝语'])).assignments).toEqual([
+        expect.objectContaining({ volunteerId: yiSpeaker }),
+      ]);
       const plain = await nightly('夜间批量', 1);
-      const hers = plain.assignments.find((a) => a.volunteerId === yiSpeaker);
-      if (hers) await decline(hers);
+      expect(plain.assignments).toHaveLength(1);
+      const declined = plain.assignments[0];
+      await decline(declined);
       // More hours than anyone's week: no one is proposed, it waits for the batch.
       expect((await nightly('夜间批量（超出能力）', 12)).assignments).toEqual([]);
       const { DataSource } = await import('typeorm');
@@ -684,17 +690,26 @@ describe('matching through the gateway', () => {
           (
             await sys.sql(`SELECT count(*)::int AS n FROM matching.assignment WHERE status IN ('proposed', 'accepted')`)
           )[0].n;
-        const [{ waiting }] = await sys.sql(`SELECT count(*)::int AS waiting FROM matching.demand d
-          WHERE d.status IN ('open', 'claimed') AND (d.window_end IS NULL
-            OR d.window_end >= ((now() + interval '1 day') AT TIME ZONE 'Asia/Shanghai')::date)
-            AND NOT EXISTS (SELECT 1 FROM matching.assignment a WHERE a.demand_id = d.id AND a.status IN ('proposed',
-              'accepted'))`);
+        // Waiting on the batch's day (the test clock's tomorrow, never the database's now()).
+        const [{ waiting }] = await sys.sql(
+          `SELECT count(*)::int AS waiting FROM matching.demand d
+            WHERE d.status IN ('open', 'claimed') AND (d.window_end IS NULL OR d.window_end >= $1::date)
+              AND NOT EXISTS (SELECT 1 FROM matching.assignment a WHERE a.demand_id = d.id AND a.status IN ('proposed',
+                'accepted'))`,
+          [day(1)],
+        );
         const before = await active();
         const run = (await nightly.run()) as { demands: number; volunteers: number; assigned: number };
         expect(run.volunteers).toBe(2);
         expect(run.demands).toBe(waiting);
         expect(waiting).toBeGreaterThan(0);
         expect(await active()).toBe(before + run.assigned);
+        const again = await sys.sql(
+          `SELECT count(*)::int AS n FROM matching.assignment WHERE demand_id = $1 AND volunteer_id = $2
+            AND status IN ('proposed', 'accepted')`,
+          [plain.id, declined.volunteerId],
+        );
+        expect(again[0].n).toBe(0);
       } finally {
         await ds.destroy();
       }
