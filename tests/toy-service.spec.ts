@@ -232,6 +232,13 @@ describe('a toy service defined in a folder of its own', () => {
   const name = 'toy' as ServiceName; // not in the contract's catalog: the harness is handed its definition
   const siteA = randomUUID();
   const siteB = randomUUID();
+  const ADD = `mutation($s: ID!, $t: String!) {
+    addNote(siteId: $s, regionCode: "530102", text: $t) { id siteId text } }`;
+  /** A note left at a site of the test's own by its officer: each test that reads notes or events leaves its own. */
+  const noteAt = async (siteId: string, text: string): Promise<{ id: string; officer: string }> => {
+    const officer = await tokenFor({ role: 'site_officer', sites: [siteId] });
+    return { id: dataOf(await sys.direct(name, ADD, { s: siteId, t: text }, officer)).addNote.id, officer };
+  };
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anju-toy-'));
@@ -280,8 +287,6 @@ describe('a toy service defined in a folder of its own', () => {
   it('serves its subgraph with scope, typed errors and the audit guard', async () => {
     const officerA = await tokenFor({ role: 'site_officer', sites: [siteA] });
     const officerB = await tokenFor({ role: 'site_officer', sites: [siteB] });
-    const ADD = `mutation($s: ID!, $t: String!) {
-      addNote(siteId: $s, regionCode: "530102", text: $t) { id siteId text } }`;
     const note = dataOf(await sys.direct(name, ADD, { s: siteA, t: ' 楼道灯坏了 ' }, officerA)).addNote;
     expect(note).toMatchObject({ siteId: siteA, text: '楼道灯坏了' });
     expect(await sys.audits(name, note.id)).toEqual([{ action: 'note.add', role: 'site_officer' }]);
@@ -290,7 +295,7 @@ describe('a toy service defined in a folder of its own', () => {
     expect(tooLong.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'text', reason: 'LENGTH' });
     const elsewhere = await sys.direct(name, ADD, { s: siteA, t: '越权' }, officerB);
     expect(elsewhere.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
-    expect(await sys.sql(`SELECT text FROM toy.note`)).toEqual([{ text: '楼道灯坏了' }]);
+    expect(await sys.sql(`SELECT text FROM toy.note WHERE site_id = $1`, [siteA])).toEqual([{ text: '楼道灯坏了' }]);
 
     const NOTES = `{ notes { id } }`;
     expect(dataOf(await sys.direct(name, NOTES, {}, officerA)).notes).toEqual([{ id: note.id }]);
@@ -299,24 +304,40 @@ describe('a toy service defined in a folder of its own', () => {
   });
 
   it('publishes note.added with the note; the note-tally feature consumes it through the worker', async () => {
+    const site = randomUUID();
+    const note = await noteAt(site, '垃圾桶满了');
     await sys.waitForIdle();
-    expect(await sys.sql(`SELECT event, payload->>'siteId' AS "siteId" FROM toy.outbox`)).toEqual([
-      { event: 'note.added', siteId: siteA },
+    const published = await sys.sql(
+      `SELECT id, event, payload->>'siteId' AS "siteId" FROM toy.outbox WHERE payload->>'noteId' = $1`,
+      [note.id],
+    );
+    expect(published).toEqual([{ id: expect.any(String), event: 'note.added', siteId: site }]);
+    expect(await sys.sql(`SELECT site_id AS "siteId", notes FROM toy.note_tally WHERE site_id = $1`, [site])).toEqual([
+      { siteId: site, notes: 1 },
     ]);
-    expect(await sys.sql(`SELECT site_id AS "siteId", notes FROM toy.note_tally`)).toEqual([
-      { siteId: siteA, notes: 1 },
+    expect(await sys.sql(`SELECT event FROM toy.inbox WHERE event_id = $1`, [published[0].id])).toEqual([
+      { event: 'note.added' },
     ]);
-    expect(await sys.sql(`SELECT event FROM toy.inbox`)).toEqual([{ event: 'note.added' }]);
-    const officerA = await tokenFor({ role: 'site_officer', sites: [siteA] });
     const TALLY = `query($s: ID!) { noteTally(siteId: $s) }`;
-    expect(dataOf(await sys.direct(name, TALLY, { s: siteA }, officerA)).noteTally).toBe(1);
+    expect(dataOf(await sys.direct(name, TALLY, { s: site }, note.officer)).noteTally).toBe(1);
     // A name the catalog has already is refused: a published name never changes meaning.
     expect(() => declareEvents({ 'note.added': EVENTS['site.registered'] })).toThrow(/already in the catalog/);
   });
 
   it('runs a worker with its relay, inbox consumer and tasks; both processes answer health and metrics', async () => {
+    const [{ n: before }] = await sys.sql(`SELECT count(*)::int AS n FROM toy.note`);
+    const site = randomUUID();
+    const { officer } = await noteAt(site, '路灯不亮');
+    // A refusal of its own, under an operation name of its own, for the api's error counter.
+    const refused = await sys.direct(
+      name,
+      `mutation NoteOutsideScope($s: ID!) { addNote(siteId: $s, regionCode: "530102", text: "越权") { id } }`,
+      { s: siteA },
+      officer,
+    );
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN' });
     await sys.waitForIdle();
-    expect(await sys.runTask(name, 'toy.count-notes')).toBe(1);
+    expect(await sys.runTask(name, 'toy.count-notes')).toBe(before + 1);
     const ready = await fetch(sys.workerReady[name]!);
     expect(ready.status).toBe(200);
     const apiReady = await fetch(sys.urls[name]!.replace(/\/graphql$/, '/ready'));
@@ -325,7 +346,7 @@ describe('a toy service defined in a folder of its own', () => {
     expect(workerMetrics).toContain('toy.events');
     const apiMetrics = await (await fetch(sys.metricsUrls['toy-api'])).text();
     expect(apiMetrics).toContain(
-      'anju_graphql_errors_total{operation="anonymous",code="FORBIDDEN",service="toy",process="api"} 1',
+      'anju_graphql_errors_total{operation="NoteOutsideScope",code="FORBIDDEN",service="toy",process="api"} 1',
     );
   });
 });
