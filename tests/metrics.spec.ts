@@ -62,6 +62,8 @@ describe('metrics of every process', () => {
   beforeAll(async () => {
     // No scrape cache, so that each scrape sees the effect just made.
     sys = await TestSystem.start({ label: 'metrics', env: { METRICS_CACHE_MS: '0', JOB_ATTEMPTS: '2' } });
+    // The place both tests register residents in; its regions can be registered once only.
+    place = await seedPlace(sys, 1);
   });
   afterAll(() => sys?.stop());
 
@@ -72,7 +74,6 @@ describe('metrics of every process', () => {
     const before = await scrapeAll();
 
     // Load: named mutations and a query over all four subgraphs through the gateway; one operation the gateway refuses.
-    place = await seedPlace(sys, 1);
     for (let i = 1; i <= 3; i++)
       dataOf(
         await sys.query(
@@ -226,7 +227,6 @@ describe('metrics of every process', () => {
   });
 
   it('shows the outbox backlog and its age on the API process while the worker that relays it is down', async () => {
-    place ??= await seedPlace(sys, 1);
     await sys.waitForIdle();
     const idle = await scrape('governance-api');
     expect(total(idle, 'anju_outbox_backlog', { state: 'unsent' })).toBe(0);
