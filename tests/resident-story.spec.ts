@@ -220,6 +220,7 @@ describe('registering a resident, through the gateway', () => {
     });
 
     it('an expired or foreign token is refused', async () => {
+      // A token's expiry is judged on the wall clock (jose's), not the kit's: the domain clock may be held anywhere.
       const expired = await tokenFor({ role: 'province', regions: ['53'] }, Math.floor(Date.now() / 1000) - 10);
       expect((await sys.query(`{ regions { code } }`, {}, expired)).errors![0].extensions?.code).toBe(
         'UNAUTHENTICATED',

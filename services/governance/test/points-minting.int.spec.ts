@@ -23,7 +23,7 @@ describe('nobody mints points (governance)', () => {
     organizationId: randomUUID(),
     residentId: resident,
     siteId,
-    attendedAt: new Date().toISOString(),
+    attendedAt: sys.clock.now().toISOString(),
     activityKind: 'CULTURAL',
   });
 

@@ -105,8 +105,11 @@ describe('a partner cannot mint points (social-orgs)', () => {
         o.ngoA,
       ),
     ).registerForActivity.id;
-    // The second activity ended a moment ago.
-    await sys.sql(`UPDATE social_orgs.activity SET ends_at = now() - interval '1 minute' WHERE id = $1`, [past]);
+    // The second activity ended a minute ago, on the clock check-in is judged by.
+    await sys.sql(`UPDATE social_orgs.activity SET ends_at = $2::timestamptz - interval '1 minute' WHERE id = $1`, [
+      past,
+      sys.clock.now().toISOString(),
+    ]);
     const before = await snapshot();
     for (const id of [regFuture, regPast]) {
       for (const res of await both(CHECK_IN, { id }, o.ngoA)) {
